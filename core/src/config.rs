@@ -1,0 +1,303 @@
+//! Client configuration: where requests go, how they authenticate, how they
+//! identify themselves and how hard they retry.
+
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine as _;
+
+use crate::error::Error;
+use crate::secret::ApiKey;
+
+/// The version of this SDK, sent in the `User-Agent`.
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Which Lean deployment to talk to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Environment {
+    /// Lean's staging deployment: no real money, and the application
+    /// endpoint exists.
+    #[default]
+    Sandbox,
+    /// Real payouts. Lean accepts production keys only from allow-listed IP
+    /// addresses (reference, *Authentication*).
+    Production,
+}
+
+impl Environment {
+    /// The documented base URL. The reference's curl examples also show
+    /// `staging.app.withlean.com`; its *Schema* section, which this follows,
+    /// says `app.staging.withlean.com`.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Self::Sandbox => "https://app.staging.withlean.com/api",
+            Self::Production => "https://app.withlean.com/api",
+        }
+    }
+
+    /// Reads `"sandbox"` or `"production"` (any case), as hosts pass it.
+    pub fn parse(name: &str) -> Result<Self, Error> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "sandbox" | "staging" => Ok(Self::Sandbox),
+            "production" | "live" => Ok(Self::Production),
+            _ => Err(Error::configuration(format!(
+                "unknown environment {name:?}: use \"sandbox\" or \"production\""
+            ))),
+        }
+    }
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// How the call engine retries. The defaults suit interactive use and batch
+/// payouts alike: two retries, backoff from half a second up to five.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (so `2` means at most 3 attempts).
+    pub max_retries: u32,
+    /// The backoff before the first retry; it doubles each time.
+    pub initial_backoff: Duration,
+    /// The ceiling of the exponential backoff.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` the engine will wait; a longer one ends the
+    /// call with the API's error, so that scripts are never parked silently.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+}
+
+/// Everything an operation needs besides its input. Cheap to clone.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    api_key: ApiKey,
+    environment: Environment,
+    base_url: String,
+    authorization: String,
+    user_agent: String,
+    /// Retry behaviour of the call engine.
+    pub retry: RetryPolicy,
+    /// How long a host transport should wait for one attempt before
+    /// reporting a timeout (the core has no clock; hosts apply it).
+    pub timeout: Duration,
+}
+
+impl Config {
+    /// A configuration for `environment` with the documented base URL.
+    /// The key must be non-empty and free of white space, control
+    /// characters and `:` (which HTTP Basic auth cannot carry in a user name).
+    pub fn new(api_key: impl Into<ApiKey>, environment: Environment) -> Result<Self, Error> {
+        let api_key = api_key.into();
+        let key = api_key.expose();
+        if key.is_empty() {
+            return Err(Error::configuration(
+                "the API key is empty: pass the key Lean gave you (for the local sandbox, the one it was started with)",
+            ));
+        }
+        if key
+            .chars()
+            .any(|c| c == ':' || c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::configuration(
+                "the API key contains white space, a control character or ':'; check that it was copied whole and alone",
+            ));
+        }
+        let authorization = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
+        );
+        Ok(Self {
+            api_key,
+            environment,
+            base_url: environment.base_url().to_owned(),
+            authorization,
+            user_agent: user_agent("rust"),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+        })
+    }
+
+    /// Sends requests to another base URL, such as the local sandbox. It
+    /// must be `https://`, or `http://` on a loopback host (`localhost`,
+    /// `127.x.x.x`, `[::1]`): an API key is never sent in clear text over a
+    /// network. The environment still decides what is allowed (the
+    /// application endpoint stays refused for production).
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Error> {
+        self.base_url = check_base_url(base_url)?;
+        Ok(self)
+    }
+
+    /// Names the host language and runtime in the `User-Agent`, e.g.
+    /// `"node/20.11.0"` or `"python/3.12.1"`.
+    pub fn with_host(mut self, host: &str) -> Self {
+        let host: String = host
+            .chars()
+            .filter(|c| (' '..='~').contains(c) && !"()".contains(*c))
+            .take(64)
+            .collect();
+        self.user_agent = user_agent(&host);
+        self
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The environment.
+    pub fn environment(&self) -> Environment {
+        self.environment
+    }
+
+    /// The base URL requests are built on, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The `User-Agent` header value.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// The `Authorization` header value (contains the key: never log it).
+    pub(crate) fn authorization(&self) -> &str {
+        &self.authorization
+    }
+
+    /// The API key.
+    pub fn api_key(&self) -> &ApiKey {
+        &self.api_key
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("api_key", &self.api_key)
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+fn user_agent(host: &str) -> String {
+    format!("lean-sdk/{SDK_VERSION} ({host})")
+}
+
+/// Checks a base URL and returns it without a trailing `/`.
+fn check_base_url(url: &str) -> Result<String, Error> {
+    let url = url.trim().trim_end_matches('/');
+    let problem = |what: &str| {
+        Error::configuration(format!(
+            "base URL {url:?} {what}; use https://host[:port][/path], or http:// for a loopback host such as http://127.0.0.1:8080"
+        ))
+    };
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| problem("has no scheme"))?;
+    let secure = match scheme.to_ascii_lowercase().as_str() {
+        "https" => true,
+        "http" => false,
+        _ => return Err(problem("must start with https:// or http://")),
+    };
+    if url.contains(['?', '#']) || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(problem(
+            "must not contain a query, a fragment or white space",
+        ));
+    }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(problem("must not contain credentials"));
+    }
+    let host = if let Some(bracketed) = authority.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    if host.is_empty() {
+        return Err(problem("has no host"));
+    }
+    if !secure && !is_loopback(host) {
+        return Err(problem(
+            "uses plain http:// for a host that is not loopback, which would send the API key in clear text",
+        ));
+    }
+    Ok(url.to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
+        return true;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4 && octets[0] == "127" && octets.iter().all(|o| o.parse::<u8>().is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_key() {
+        let config = Config::new("sk_test_secret123", Environment::Sandbox).unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("secret123"), "{shown}");
+        assert!(!shown.contains(&config.authorization()[6..]), "{shown}");
+    }
+
+    #[test]
+    fn base_urls() {
+        let config = Config::new("k", Environment::Sandbox).unwrap();
+        for ok in [
+            "https://example.com/api/",
+            "http://127.0.0.1:8080",
+            "http://localhost:3000/api",
+            "http://[::1]:9000",
+        ] {
+            assert!(config.clone().with_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com",
+            "ftp://x",
+            "example.com",
+            "https://u:p@x.com",
+            "https://x.com?a=1",
+            "http://127.0.0.1.evil.com",
+            "https://",
+        ] {
+            assert_eq!(
+                config.clone().with_base_url(bad).unwrap_err().code(),
+                "configuration",
+                "{bad}"
+            );
+        }
+    }
+}

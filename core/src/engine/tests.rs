@@ -1,0 +1,431 @@
+//! The engine against scripted and randomly flaky transports.
+
+use super::*;
+use crate::config::{Environment, RetryPolicy};
+use crate::models::{NewGig, NewSpecialPayment};
+use proptest::prelude::*;
+use std::collections::HashMap;
+
+fn config(max_retries: u32) -> Config {
+    Config::new("test_key", Environment::Sandbox)
+        .unwrap()
+        .with_retry(RetryPolicy {
+            max_retries,
+            ..RetryPolicy::default()
+        })
+}
+
+fn gig(id: &str) -> NewGig {
+    NewGig {
+        partner_user_id: "uid_1".into(),
+        total_amount: "15.00".into(),
+        tips: "3.00".into(),
+        expenses: "2.00".into(),
+        description: "Job".into(),
+        gig_id: id.into(),
+        start_time: "2021-03-01T21:04:04".into(),
+        end_time: "2021-03-01T21:31:05".into(),
+    }
+}
+
+fn payment() -> NewSpecialPayment {
+    NewSpecialPayment {
+        partner_user_id: "uid_1".into(),
+        amount: "4.56".into(),
+        payment_type: "bonus".into(),
+        ..Default::default()
+    }
+}
+
+fn json_response(status: u16, body: &str) -> HttpResponse {
+    HttpResponse::new(
+        status,
+        vec![("content-type".into(), "application/json".into())],
+        body,
+    )
+}
+
+fn gig_body(id: &str, total: &str) -> String {
+    format!(
+        r#"{{"gigId":"{id}","partnerUserId":"uid_1","totalAmount":"{total}","tips":"3.00","expenses":"2.00","description":"Job","startTime":"2021-03-01T21:04:04.000Z","endTime":"2021-03-01T21:31:05.000Z","status":"PENDING"}}"#
+    )
+}
+
+/// Drives `call` with `answer` as the transport; returns the result and the
+/// requests sent.
+fn drive(
+    mut call: Call,
+    mut answer: impl FnMut(&HttpRequest) -> Result<HttpResponse, TransportError>,
+) -> (Result<Outcome, Error>, Vec<HttpRequest>) {
+    let mut sent = Vec::new();
+    for _ in 0..100 {
+        match call.poll() {
+            Step::Send(request) => {
+                match answer(&request) {
+                    Ok(response) => call.on_response(response),
+                    Err(e) => call.on_transport_error(e),
+                }
+                sent.push(request);
+            }
+            Step::Wait(delay) => assert!(delay <= Duration::from_secs(60)),
+            Step::Done(result) => return (result, sent),
+        }
+    }
+    panic!("the call did not finish in 100 steps");
+}
+
+#[test]
+fn success_on_first_attempt() {
+    let call = Call::new(
+        &config(2),
+        Operation::create_gig(&gig("g1")).unwrap(),
+        [1; 32],
+    )
+    .unwrap();
+    let (result, sent) = drive(call, |_| Ok(json_response(200, &gig_body("g1", "15.00"))));
+    assert!(matches!(result, Ok(Outcome::Gig(g)) if g.gig_id == "g1"));
+    assert_eq!(sent.len(), 1);
+}
+
+#[test]
+fn never_retries_client_errors() {
+    for status in [401, 404, 422] {
+        let call = Call::new(&config(5), Operation::get_gig("g1").unwrap(), [1; 32]).unwrap();
+        let (result, sent) = drive(call, |_| Ok(json_response(status, r#"{"message":"no"}"#)));
+        assert_eq!(sent.len(), 1, "status {status}");
+        assert!(matches!(result, Err(Error::Api(e)) if e.status == status && e.message == "no"));
+    }
+}
+
+#[test]
+fn retries_503_then_gives_up_with_the_api_error() {
+    let call = Call::new(&config(2), Operation::list_gigs(), [1; 32]).unwrap();
+    let (result, sent) = drive(call, |_| Ok(json_response(503, "")));
+    assert_eq!(sent.len(), 3);
+    assert_eq!(result.unwrap_err().code(), "service_unavailable");
+}
+
+#[test]
+fn honours_retry_after() {
+    let mut call = Call::new(&config(2), Operation::list_gigs(), [1; 32]).unwrap();
+    assert!(matches!(call.poll(), Step::Send(_)));
+    call.on_response(HttpResponse::new(
+        429,
+        vec![("Retry-After".into(), "7".into())],
+        "",
+    ));
+    assert_eq!(call.poll(), Step::Wait(Duration::from_secs(7)));
+    assert!(matches!(call.poll(), Step::Send(_)));
+    call.on_response(json_response(200, "[]"));
+    assert_eq!(call.poll(), Step::Done(Ok(Outcome::Gigs(vec![]))));
+    // Done is sticky.
+    assert_eq!(call.poll(), Step::Done(Ok(Outcome::Gigs(vec![]))));
+}
+
+#[test]
+fn a_retry_after_beyond_the_limit_ends_the_call() {
+    let mut call = Call::new(&config(2), Operation::list_gigs(), [1; 32]).unwrap();
+    call.poll();
+    call.on_response(HttpResponse::new(
+        429,
+        vec![("retry-after".into(), "3600".into())],
+        "",
+    ));
+    match call.poll() {
+        Step::Done(Err(Error::Api(e))) => {
+            assert_eq!(e.retry_after, Some(Duration::from_secs(3600)))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn special_payments_keep_one_idempotency_key() {
+    let call = Call::new(
+        &config(3),
+        Operation::create_special_payment(&payment(), None).unwrap(),
+        [9; 32],
+    )
+    .unwrap();
+    let key = call.idempotency_key().unwrap().to_owned();
+    assert_eq!(key.len(), 36);
+    assert_eq!(&key[14..15], "4", "a UUID v4: {key}");
+    let mut n = 0;
+    let (result, sent) = drive(call, |_| {
+        n += 1;
+        if n < 3 {
+            Err(TransportError::timeout("timed out"))
+        } else {
+            Ok(json_response(
+                200,
+                r#"{"id":"sp_1","amount":"4.56","type":"bonus","status":"PENDING"}"#,
+            ))
+        }
+    });
+    assert!(result.is_ok());
+    assert_eq!(sent.len(), 3);
+    assert!(sent
+        .iter()
+        .all(|r| r.header("idempotency-key") == Some(key.as_str())));
+}
+
+#[test]
+fn the_callers_key_is_used() {
+    let op = Operation::create_special_payment(&payment(), Some("order-77-bonus")).unwrap();
+    let call = Call::new(&config(0), op, [9; 32]).unwrap();
+    assert_eq!(call.idempotency_key(), Some("order-77-bonus"));
+}
+
+#[test]
+fn an_unknown_payment_outcome_says_how_to_finish_it() {
+    let call = Call::new(
+        &config(1),
+        Operation::create_special_payment(&payment(), None).unwrap(),
+        [9; 32],
+    )
+    .unwrap();
+    let key = call.idempotency_key().unwrap().to_owned();
+    let (result, _) = drive(call, |_| Err(TransportError::other("connection reset")));
+    match result {
+        Err(Error::Transport {
+            outcome_unknown: true,
+            message,
+        }) => assert!(message.contains(&key), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn connect_failures_are_known_not_applied() {
+    let call = Call::new(
+        &config(1),
+        Operation::create_gig(&gig("g1")).unwrap(),
+        [9; 32],
+    )
+    .unwrap();
+    let (result, sent) = drive(call, |_| Err(TransportError::connect("refused")));
+    assert_eq!(sent.len(), 2, "no lookup: nothing can have been created");
+    assert!(matches!(
+        result,
+        Err(Error::Transport {
+            outcome_unknown: false,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_gig_created_by_a_lost_attempt_is_found_not_paid_twice() {
+    let call = Call::new(
+        &config(2),
+        Operation::create_gig(&gig("g1")).unwrap(),
+        [2; 32],
+    )
+    .unwrap();
+    let mut created = false;
+    let (result, sent) = drive(call, |request| match (request.method, created) {
+        (crate::Method::Post, false) => {
+            created = true;
+            Err(TransportError::other("connection dropped after the write"))
+        }
+        (crate::Method::Post, true) => {
+            Ok(json_response(400, r#"{"message":"gigId already exists"}"#))
+        }
+        (crate::Method::Get, _) => Ok(json_response(200, &gig_body("g1", "15.00"))),
+        _ => unreachable!(),
+    });
+    assert!(
+        matches!(&result, Ok(Outcome::Gig(g)) if g.gig_id == "g1"),
+        "{result:?}"
+    );
+    assert_eq!(
+        sent.iter().map(|r| r.method).collect::<Vec<_>>(),
+        [crate::Method::Post, crate::Method::Post, crate::Method::Get]
+    );
+    assert!(sent[2].url.ends_with("/gig/g1"));
+}
+
+#[test]
+fn a_reused_gig_id_with_other_content_is_a_conflict() {
+    let call = Call::new(
+        &config(2),
+        Operation::create_gig(&gig("g1")).unwrap(),
+        [2; 32],
+    )
+    .unwrap();
+    let (result, _) = drive(call, |request| match request.method {
+        crate::Method::Post => Ok(json_response(400, r#"{"message":"gigId already exists"}"#)),
+        _ => Ok(json_response(200, &gig_body("g1", "99.00"))),
+    });
+    match result {
+        Err(Error::Conflict { message }) => assert!(message.contains("totalAmount"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_plain_bad_request_stays_a_bad_request() {
+    let call = Call::new(
+        &config(2),
+        Operation::create_gig(&gig("g1")).unwrap(),
+        [2; 32],
+    )
+    .unwrap();
+    let (result, sent) = drive(call, |request| match request.method {
+        crate::Method::Post => Ok(json_response(
+            400,
+            r#"{"message":"customer is not active"}"#,
+        )),
+        _ => Ok(json_response(404, r#"{"message":"not found"}"#)),
+    });
+    assert_eq!(sent.len(), 2);
+    assert!(matches!(result, Err(Error::Api(e)) if e.message == "customer is not active"));
+}
+
+#[test]
+fn exhausted_retries_on_a_gig_end_with_a_definite_answer() {
+    let call = Call::new(
+        &config(1),
+        Operation::create_gig(&gig("g1")).unwrap(),
+        [2; 32],
+    )
+    .unwrap();
+    let (result, _) = drive(call, |request| match request.method {
+        crate::Method::Post => Err(TransportError::timeout("timed out")),
+        _ => Ok(json_response(404, "")),
+    });
+    assert!(
+        matches!(
+            result,
+            Err(Error::Transport {
+                outcome_unknown: false,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn misuse_is_an_internal_error_not_a_panic() {
+    let mut call = Call::new(&config(0), Operation::list_gigs(), [0; 32]).unwrap();
+    call.on_response(json_response(200, "[]"));
+    assert!(matches!(
+        call.poll(),
+        Step::Done(Err(Error::Internal { .. }))
+    ));
+    let mut call = Call::new(&config(0), Operation::list_gigs(), [0; 32]).unwrap();
+    call.poll();
+    assert!(matches!(
+        call.poll(),
+        Step::Done(Err(Error::Internal { .. }))
+    ));
+}
+
+#[test]
+fn applications_are_refused_in_production() {
+    let config = Config::new("k", Environment::Production).unwrap();
+    let error = Call::new(
+        &config,
+        Operation::submit_application("uid").unwrap(),
+        [0; 32],
+    )
+    .unwrap_err();
+    assert_eq!(error.code(), "configuration");
+}
+
+/// A server that applies each create at most once per id and a transport
+/// that fails at random, before or after the server applies the request.
+#[derive(Default)]
+struct FlakyServer {
+    gigs: HashMap<String, String>,
+    payments: HashMap<String, String>,
+    applied: u32,
+}
+
+impl FlakyServer {
+    fn handle(&mut self, request: &HttpRequest) -> HttpResponse {
+        let body: Value = request
+            .body
+            .as_deref()
+            .map(|b| serde_json::from_str(b).unwrap())
+            .unwrap_or(Value::Null);
+        match (request.method, request.url.rsplit('/').next().unwrap()) {
+            (crate::Method::Post, "gig") => {
+                let id = body["gigId"].as_str().unwrap().to_owned();
+                if self.gigs.contains_key(&id) {
+                    return json_response(400, r#"{"message":"gigId exists"}"#);
+                }
+                self.applied += 1;
+                let text = gig_body(&id, body["totalAmount"].as_str().unwrap());
+                self.gigs.insert(id, text.clone());
+                json_response(200, &text)
+            }
+            (crate::Method::Post, "specialpayment") => {
+                let key = request.header("idempotency-key").unwrap().to_owned();
+                let text = self.payments.entry(key).or_insert_with(|| {
+                    self.applied += 1;
+                    r#"{"id":"sp","amount":"4.56","type":"bonus"}"#.to_owned()
+                });
+                json_response(200, text)
+            }
+            (crate::Method::Get, id) => match self.gigs.get(id) {
+                Some(text) => json_response(200, text),
+                None => json_response(404, ""),
+            },
+            _ => unreachable!(),
+        }
+    }
+}
+
+use serde_json::Value;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever the failures, each payout is applied at most once, and a
+    /// success is reported only for a payout that was applied; with enough
+    /// retries every payout succeeds.
+    #[test]
+    fn flaky_transports_never_duplicate_or_lose(faults in proptest::collection::vec(0u8..6, 0..12), seed: [u8; 32], is_gig: bool) {
+        let mut server = FlakyServer::default();
+        let op = if is_gig { Operation::create_gig(&gig("g-prop")).unwrap() } else { Operation::create_special_payment(&payment(), None).unwrap() };
+        let call = Call::new(&config(12), op, seed).unwrap();
+        let mut faults = faults.into_iter();
+        let (result, sent) = drive(call, |request| match faults.next().unwrap_or(0) {
+            1 => Err(TransportError::connect("refused")),
+            2 => Err(TransportError::timeout("timed out before the server saw it")),
+            3 => { server.handle(request); Err(TransportError::other("dropped after commit")) }
+            4 => Ok(json_response(503, "")),
+            5 => { server.handle(request); Ok(json_response(500, "")) }
+            _ => Ok(server.handle(request)),
+        });
+        prop_assert!(server.applied <= 1);
+        prop_assert!(sent.len() <= 2 * 13);
+        prop_assert!(result.is_ok(), "{:?}", result);
+        prop_assert_eq!(server.applied, 1);
+    }
+
+    /// With a small budget, a failed call says whether the payout may exist,
+    /// and never claims "not created" for one that was.
+    #[test]
+    fn failures_tell_the_truth(faults in proptest::collection::vec(0u8..6, 0..8), seed: [u8; 32]) {
+        let mut server = FlakyServer::default();
+        let call = Call::new(&config(1), Operation::create_gig(&gig("g-truth")).unwrap(), seed).unwrap();
+        let mut faults = faults.into_iter();
+        let (result, _) = drive(call, |request| match faults.next().unwrap_or(0) {
+            1 => Err(TransportError::connect("refused")),
+            3 => { server.handle(request); Err(TransportError::other("dropped")) }
+            4 => Ok(json_response(503, "")),
+            5 => { server.handle(request); Ok(json_response(500, "")) }
+            _ => Ok(server.handle(request)),
+        });
+        match result {
+            Ok(_) => prop_assert_eq!(server.applied, 1),
+            Err(Error::Transport { outcome_unknown: false, .. }) => prop_assert_eq!(server.applied, 0),
+            Err(Error::Api(e)) if e.status >= 500 => prop_assert_eq!(server.applied, 0),
+            Err(Error::Transport { outcome_unknown: true, .. }) => {}
+            Err(other) => prop_assert!(false, "unexpected {:?}", other),
+        }
+    }
+}

@@ -1,0 +1,394 @@
+//! The one public error shape shared by every host.
+//!
+//! Every failure the SDK reports is an [`Error`] with a stable machine
+//! [`Error::code`], a message a person can act on, and the details of its
+//! kind. Hosts map the variants onto their own idiom (JS `Error` subclasses,
+//! Python exception classes, Kotlin exceptions, Swift `Error` enums) without
+//! inventing codes of their own, so a code means the same thing everywhere.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Why one input field was refused. The string forms (`required`,
+/// `too_long`, ...) are part of the public contract and never change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    /// The field is missing, `null` or blank.
+    Required,
+    /// The field has the wrong JSON type (a number where text is expected,
+    /// or a binary float where an exact amount is expected).
+    InvalidType,
+    /// The field is not part of this operation's input (often a typo).
+    UnknownField,
+    /// The text is longer than the API accepts.
+    TooLong,
+    /// The text contains characters the API does not accept.
+    InvalidCharacters,
+    /// The text does not have the required shape (email, ZIP code, time...).
+    InvalidFormat,
+    /// The value is not one of the accepted values (state code, payment type).
+    InvalidValue,
+    /// The text looks like a date but is not a real calendar date.
+    InvalidDate,
+    /// An amount has more than two decimal places; nothing is rounded.
+    TooManyDecimals,
+    /// A number is outside its allowed range (negative, zero, too large).
+    OutOfRange,
+    /// The value contradicts another field (tips + expenses above the total,
+    /// an end before its start).
+    Inconsistent,
+}
+
+impl FieldErrorCode {
+    /// The stable wire form of the code, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::InvalidType => "invalid_type",
+            Self::UnknownField => "unknown_field",
+            Self::TooLong => "too_long",
+            Self::InvalidCharacters => "invalid_characters",
+            Self::InvalidFormat => "invalid_format",
+            Self::InvalidValue => "invalid_value",
+            Self::InvalidDate => "invalid_date",
+            Self::TooManyDecimals => "too_many_decimals",
+            Self::OutOfRange => "out_of_range",
+            Self::Inconsistent => "inconsistent",
+        }
+    }
+}
+
+impl fmt::Display for FieldErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One refused input field. `field` is the API's own wire name
+/// (`firstName`, not `first_name`) so that every host reports the same name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// Wire name of the field, or `$` for the input as a whole.
+    pub field: String,
+    /// Machine-readable reason.
+    pub code: FieldErrorCode,
+    /// What is wrong and how to fix it, for a person.
+    pub message: String,
+}
+
+impl FieldError {
+    /// Builds a field error; used by validation and by the sandbox.
+    pub fn new(field: impl Into<String>, code: FieldErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Every invalid field of one input, reported at once so that a form can
+/// show all its problems in one pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The failing fields, in the order the operation declares them.
+    pub errors: Vec<FieldError>,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.errors.as_slice() {
+            [one] => write!(f, "invalid input: {one}"),
+            many => {
+                write!(f, "invalid input ({} fields): ", many.len())?;
+                for (i, e) in many.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The class of a non-2xx answer from the API, which decides retries and the
+/// host exception type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ApiErrorKind {
+    /// 400: the API refused the input; never retried.
+    BadRequest,
+    /// 401: the API key was refused; never retried.
+    Unauthorized,
+    /// 404: no such customer, gig or payment; never retried.
+    NotFound,
+    /// 429: too many requests; retried after `Retry-After`.
+    RateLimited,
+    /// 503: the service is down for a moment; retried.
+    ServiceUnavailable,
+    /// Any other 5xx; retried.
+    Server,
+    /// Any other status; not retried.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// Classifies an HTTP status.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            404 => Self::NotFound,
+            429 => Self::RateLimited,
+            503 => Self::ServiceUnavailable,
+            500..=599 => Self::Server,
+            _ => Self::Other,
+        }
+    }
+
+    /// The stable error code of this kind.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::NotFound => "not_found",
+            Self::RateLimited => "rate_limited",
+            Self::ServiceUnavailable => "service_unavailable",
+            Self::Server => "server_error",
+            Self::Other => "api_error",
+        }
+    }
+}
+
+/// A non-2xx answer from the API, with everything needed to act on it or to
+/// report it to Lean support.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The class of the status.
+    pub kind: ApiErrorKind,
+    /// The API's own message when the body carries one, else a description
+    /// of the status.
+    pub message: String,
+    /// The raw response body as text (lossy UTF-8), always kept.
+    pub body: String,
+    /// The request id header of the answer, for support tickets.
+    pub request_id: Option<String>,
+    /// Field errors the API listed in its body, when it listed any.
+    pub field_errors: Vec<FieldError>,
+    /// How long the API asked the client to wait (`Retry-After`), if it did.
+    pub retry_after: Option<Duration>,
+}
+
+/// What exactly is wrong with a webhook signature. Each problem has its own
+/// error code because each has a different fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SignatureProblem {
+    /// No `x-lean-signature` header (or an empty one): the request did not
+    /// come from Lean, or a proxy dropped the header.
+    MissingHeader,
+    /// The header is not the base64 form of an HMAC-SHA1 (20 bytes).
+    MalformedHeader,
+    /// The header is well formed but matches none of the secrets: a wrong
+    /// secret, or a body altered (often re-serialised JSON) before checking.
+    Mismatch,
+}
+
+impl SignatureProblem {
+    /// The stable error code of this problem.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::MissingHeader => "signature_missing",
+            Self::MalformedHeader => "signature_malformed",
+            Self::Mismatch => "signature_mismatch",
+        }
+    }
+}
+
+/// Every failure the SDK reports. Match on the variant in Rust; use
+/// [`Error::code`] across languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was refused before anything was sent.
+    Validation(ValidationError),
+    /// The client is set up wrongly (bad key, base URL, or an operation the
+    /// environment does not offer).
+    Configuration {
+        /// What to change.
+        message: String,
+    },
+    /// The API answered with a non-2xx status (after any retries).
+    Api(ApiError),
+    /// The transport failed on every attempt.
+    Transport {
+        /// The last failure the host reported.
+        message: String,
+        /// True when an attempt may have reached the API: for a payout this
+        /// means "look it up before paying again".
+        outcome_unknown: bool,
+    },
+    /// A 2xx answer whose body is not what the API documents.
+    InvalidResponse {
+        /// What could not be parsed.
+        message: String,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The raw body as text (lossy UTF-8).
+        body: String,
+    },
+    /// A retried create found an existing record with the same identifier
+    /// but different content: the identifier was reused for another payout.
+    Conflict {
+        /// Which fields differ.
+        message: String,
+    },
+    /// A webhook signature did not verify.
+    WebhookSignature {
+        /// Which check failed.
+        problem: SignatureProblem,
+        /// What to check.
+        message: String,
+    },
+    /// A verified webhook body is not a valid `{"event", "data"}` envelope.
+    WebhookPayload {
+        /// What is wrong with the body.
+        message: String,
+    },
+    /// A bug in the SDK (a caught panic, or the call engine used out of
+    /// order). Never the caller's input.
+    Internal {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The stable machine code: `validation`, `configuration`, the API codes
+    /// of [`ApiErrorKind::code`], `transport`, `invalid_response`,
+    /// `conflict`, the signature codes of [`SignatureProblem::code`],
+    /// `invalid_payload` or `internal`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation",
+            Self::Configuration { .. } => "configuration",
+            Self::Api(api) => api.kind.code(),
+            Self::Transport { .. } => "transport",
+            Self::InvalidResponse { .. } => "invalid_response",
+            Self::Conflict { .. } => "conflict",
+            Self::WebhookSignature { problem, .. } => problem.code(),
+            Self::WebhookPayload { .. } => "invalid_payload",
+            Self::Internal { .. } => "internal",
+        }
+    }
+
+    /// The field errors of a validation error, or those the API listed in a
+    /// 400 body; empty otherwise.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Validation(v) => &v.errors,
+            Self::Api(api) => &api.field_errors,
+            _ => &[],
+        }
+    }
+
+    /// The error as one JSON object, the shape every host exposes:
+    /// `{"code", "message"}` plus, by kind, `fieldErrors`, `status`, `body`,
+    /// `requestId`, `retryAfterMs`, `outcomeUnknown`. Bindings build their
+    /// native error objects from this, so no host re-derives the details.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+        let fields = &mut out;
+        match self {
+            Self::Validation(v) => fields["fieldErrors"] = serde_json::json!(v.errors),
+            Self::Api(api) => {
+                fields["status"] = api.status.into();
+                fields["body"] = api.body.clone().into();
+                fields["apiMessage"] = api.message.clone().into();
+                if let Some(id) = &api.request_id {
+                    fields["requestId"] = id.clone().into();
+                }
+                if let Some(wait) = api.retry_after {
+                    fields["retryAfterMs"] = (wait.as_millis().min(u64::MAX as u128) as u64).into();
+                }
+                if !api.field_errors.is_empty() {
+                    fields["fieldErrors"] = serde_json::json!(api.field_errors);
+                }
+            }
+            Self::Transport {
+                outcome_unknown, ..
+            } => fields["outcomeUnknown"] = (*outcome_unknown).into(),
+            Self::InvalidResponse { status, body, .. } => {
+                fields["status"] = (*status).into();
+                fields["body"] = body.clone().into();
+            }
+            _ => {}
+        }
+        out
+    }
+
+    pub(crate) fn configuration(message: impl Into<String>) -> Self {
+        Self::Configuration {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        Self::Internal {
+            message: message.into(),
+        }
+    }
+
+    /// Wraps a panic payload caught by a host binding, so that it becomes an
+    /// ordinary, catchable error with code `internal`.
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Self::internal(format!(
+            "internal error in lean-sdk (please report it): {detail}"
+        ))
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Self {
+        Self::Validation(e)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Validation(v) => v.fmt(f),
+            Self::Api(api) => write!(f, "Lean API answered {}: {}", api.status, api.message),
+            Self::InvalidResponse {
+                message, status, ..
+            } => write!(
+                f,
+                "unexpected response from the Lean API (status {status}): {message}"
+            ),
+            Self::Configuration { message }
+            | Self::Transport { message, .. }
+            | Self::Conflict { message }
+            | Self::WebhookSignature { message, .. }
+            | Self::WebhookPayload { message }
+            | Self::Internal { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,221 @@
+//! Gigs: units of work paid to a worker (reference, *Gig*).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::wire_enum;
+use crate::error::{FieldErrorCode, ValidationError};
+use crate::input::JsonInput;
+use crate::money::Amount;
+use crate::validate::{self, Checker, Problem, Rule};
+
+/// A gig to pay. Amounts are decimal strings (`"15.00"`); times ISO 8601.
+///
+/// Rules beyond each field's own (settled in `payouts-api-notes.md`):
+/// `totalAmount` is required and positive, and includes the tips and
+/// expenses, so it must be at least their sum; `endTime` must not precede
+/// `startTime`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewGig {
+    /// The customer to pay.
+    pub partner_user_id: String,
+    /// Everything paid for the gig, tips and expenses included; positive.
+    pub total_amount: String,
+    /// The tips part of the total; zero or more.
+    pub tips: String,
+    /// The expenses part of the total; zero or more.
+    pub expenses: String,
+    /// Shown to the worker in the Lean app.
+    pub description: String,
+    /// The partner's unique id for the gig: paying the same `gigId` twice
+    /// is refused by the API, which makes gig payouts idempotent.
+    pub gig_id: String,
+    /// When the work started.
+    pub start_time: String,
+    /// When the work ended.
+    pub end_time: String,
+}
+
+impl NewGig {
+    /// The wire names of the fields, in the reference's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "partnerUserId",
+        "totalAmount",
+        "tips",
+        "expenses",
+        "description",
+        "gigId",
+        "startTime",
+        "endTime",
+    ];
+
+    /// Reads and validates the API's JSON shape, reporting every problem.
+    pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
+        let mut input = JsonInput::new(value, "a gig", Self::FIELDS)?;
+        let gig = Self {
+            partner_user_id: input.text("partnerUserId"),
+            total_amount: input.amount("totalAmount"),
+            tips: input.amount("tips"),
+            expenses: input.amount("expenses"),
+            description: input.text("description"),
+            gig_id: input.text("gigId"),
+            start_time: input.text("startTime"),
+            end_time: input.text("endTime"),
+        };
+        gig.check(Checker::with_errors(input.into_errors()))
+    }
+
+    /// Checks every field and returns the normalised gig, as it will be
+    /// sent.
+    pub fn validate(&self) -> Result<Self, ValidationError> {
+        self.check(Checker::new())
+    }
+
+    fn check(&self, mut c: Checker) -> Result<Self, ValidationError> {
+        let partner_user_id = c.check("partnerUserId", validate::identifier(&self.partner_user_id));
+        let total = c.check("totalAmount", positive_amount(&self.total_amount));
+        let tips = c.check("tips", non_negative_amount(&self.tips));
+        let expenses = c.check("expenses", non_negative_amount(&self.expenses));
+        let description = c.check("description", validate::description(&self.description));
+        let gig_id = c.check("gigId", validate::identifier(&self.gig_id));
+        let start = c.check("startTime", validate::timestamp(&self.start_time));
+        let end = c.check("endTime", validate::timestamp(&self.end_time));
+        if let (Some(total), Some(tips), Some(expenses)) = (total, tips, expenses) {
+            match tips.checked_add(expenses) {
+                Some(parts) if parts <= total => {}
+                _ => c.add(
+                    "totalAmount",
+                    Problem::new(
+                        FieldErrorCode::Inconsistent,
+                        format!(
+                            "must include tips and expenses: {total} is less than tips {tips} + expenses {expenses}"
+                        ),
+                    ),
+                ),
+            }
+        }
+        if let (Some(start), Some(end)) = (&start, &end) {
+            if end.unix_nanos() < start.unix_nanos() {
+                c.add(
+                    "endTime",
+                    Problem::new(
+                        FieldErrorCode::Inconsistent,
+                        format!("must not be before startTime ({})", start.as_str()),
+                    ),
+                );
+            }
+        }
+        c.finish(|| {
+            Some(Self {
+                partner_user_id: partner_user_id?,
+                total_amount: total?.to_string(),
+                tips: tips?.to_string(),
+                expenses: expenses?.to_string(),
+                description: description?,
+                gig_id: gig_id?,
+                start_time: start?.as_str().to_owned(),
+                end_time: end?.as_str().to_owned(),
+            })
+        })
+    }
+}
+
+/// Any amount with at most two decimals.
+pub(crate) fn amount(text: &str) -> Rule<Amount> {
+    Amount::parse(text).map_err(|e| {
+        let code = match e {
+            crate::money::AmountError::Empty => FieldErrorCode::Required,
+            crate::money::AmountError::InvalidFormat => FieldErrorCode::InvalidFormat,
+            crate::money::AmountError::TooManyDecimals => FieldErrorCode::TooManyDecimals,
+            crate::money::AmountError::TooLarge => FieldErrorCode::OutOfRange,
+        };
+        Problem::new(code, e.message())
+    })
+}
+
+fn positive_amount(text: &str) -> Rule<Amount> {
+    let value = amount(text)?;
+    if value.is_positive() {
+        Ok(value)
+    } else {
+        Err(Problem::new(
+            FieldErrorCode::OutOfRange,
+            format!("must be greater than zero (got {value})"),
+        ))
+    }
+}
+
+fn non_negative_amount(text: &str) -> Rule<Amount> {
+    let value = amount(text)?;
+    if value.is_negative() {
+        Err(Problem::new(
+            FieldErrorCode::OutOfRange,
+            format!("must be zero or more (got {value})"),
+        ))
+    } else {
+        Ok(value)
+    }
+}
+
+wire_enum! {
+    /// Where a payout (gig or special payment) stands. The reference writes
+    /// these in lower case in its tables and upper case in its examples;
+    /// both parse, and the canonical spelling is the examples' upper case.
+    PaymentStatus {
+        /// Not yet deposited.
+        Pending = "PENDING",
+        /// Deposited in the worker's account.
+        Success = "SUCCESS",
+        /// Could not be completed; no remedy.
+        Failed = "FAILED",
+    }
+}
+
+/// A gig as the API returns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gig {
+    /// The partner's id for the gig: its identity for the partner.
+    pub gig_id: String,
+    /// Lean's id for the gig, opaque (the reference's example shows a user
+    /// id here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The customer paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_user_id: Option<String>,
+    /// Everything paid, tips and expenses included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_amount: Option<Amount>,
+    /// Tips part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tips: Option<Amount>,
+    /// Expenses part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expenses: Option<Amount>,
+    /// Shown to the worker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// ISO 8601, as sent by the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// ISO 8601, as sent by the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// Whether the money arrived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<PaymentStatus>,
+    /// The invoice the payout is billed on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
+    /// ISO 8601 creation time, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// ISO 8601 time of the last change, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Fields this SDK version does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}

@@ -1,0 +1,422 @@
+//! The API's operations: validated inputs turned into HTTP requests.
+//!
+//! An [`Operation`] can only be made from valid input, so building its
+//! request cannot fail on input; only the configuration can refuse it (the
+//! application endpoint does not exist in production).
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde_json::Value;
+
+use crate::config::{Config, Environment};
+use crate::error::{Error, FieldError, FieldErrorCode, ValidationError};
+use crate::http::{HttpRequest, Method};
+use crate::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
+use crate::validate::{self, Checker, Problem};
+
+/// Characters escaped in a path segment: the URL standard's path set plus
+/// `/` and `%`, so that an identifier is always exactly one segment.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|')
+    .add(b'[')
+    .add(b']');
+
+/// Names of the operations, the same in every host and in the vectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum OperationKind {
+    CreateCustomer,
+    GetCustomer,
+    UpdateCustomer,
+    SubmitApplication,
+    CreateGig,
+    GetGig,
+    ListGigs,
+    CreateSpecialPayment,
+    GetSpecialPayment,
+    ListSpecialPayments,
+}
+
+impl OperationKind {
+    /// Every operation.
+    pub const ALL: [OperationKind; 10] = [
+        Self::CreateCustomer,
+        Self::GetCustomer,
+        Self::UpdateCustomer,
+        Self::SubmitApplication,
+        Self::CreateGig,
+        Self::GetGig,
+        Self::ListGigs,
+        Self::CreateSpecialPayment,
+        Self::GetSpecialPayment,
+        Self::ListSpecialPayments,
+    ];
+
+    /// The camelCase name used by hosts and vectors (`createGig`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreateCustomer => "createCustomer",
+            Self::GetCustomer => "getCustomer",
+            Self::UpdateCustomer => "updateCustomer",
+            Self::SubmitApplication => "submitApplication",
+            Self::CreateGig => "createGig",
+            Self::GetGig => "getGig",
+            Self::ListGigs => "listGigs",
+            Self::CreateSpecialPayment => "createSpecialPayment",
+            Self::GetSpecialPayment => "getSpecialPayment",
+            Self::ListSpecialPayments => "listSpecialPayments",
+        }
+    }
+
+    /// True for operations that change nothing (`get*`, `list*`): their
+    /// retries can never apply anything twice.
+    pub fn is_read(self) -> bool {
+        matches!(
+            self,
+            Self::GetCustomer
+                | Self::GetGig
+                | Self::ListGigs
+                | Self::GetSpecialPayment
+                | Self::ListSpecialPayments
+        )
+    }
+
+    /// The operation of a camelCase name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// One validated API operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation(Inner);
+
+#[derive(Clone, Debug, PartialEq)]
+enum Inner {
+    CreateCustomer(NewCustomer),
+    GetCustomer(String),
+    UpdateCustomer(String, CustomerUpdate),
+    SubmitApplication(String),
+    CreateGig(NewGig),
+    GetGig(String),
+    ListGigs,
+    CreateSpecialPayment(NewSpecialPayment, Option<String>),
+    GetSpecialPayment(String),
+    ListSpecialPayments,
+}
+
+impl Operation {
+    /// `POST /customer`.
+    pub fn create_customer(customer: &NewCustomer) -> Result<Self, Error> {
+        Ok(Self(Inner::CreateCustomer(customer.validate()?)))
+    }
+
+    /// `GET /customer/:partnerUserId`.
+    pub fn get_customer(partner_user_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetCustomer(path_id(
+            "partnerUserId",
+            partner_user_id,
+        )?)))
+    }
+
+    /// `PATCH /customer/:partnerUserId`, for customers still `PENDING`.
+    pub fn update_customer(partner_user_id: &str, update: &CustomerUpdate) -> Result<Self, Error> {
+        let id = path_id("partnerUserId", partner_user_id);
+        let update = update.validate();
+        match (id, update) {
+            (Ok(id), Ok(update)) => Ok(Self(Inner::UpdateCustomer(id, update))),
+            (id, update) => Err(merge(id.err(), update.err())),
+        }
+    }
+
+    /// `POST /application` (sandbox only).
+    pub fn submit_application(partner_user_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::SubmitApplication(path_id(
+            "partnerUserId",
+            partner_user_id,
+        )?)))
+    }
+
+    /// `POST /gig`.
+    pub fn create_gig(gig: &NewGig) -> Result<Self, Error> {
+        Ok(Self(Inner::CreateGig(gig.validate()?)))
+    }
+
+    /// `GET /gig/:gigId`.
+    pub fn get_gig(gig_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetGig(path_id("gigId", gig_id)?)))
+    }
+
+    /// `GET /gig`.
+    pub fn list_gigs() -> Self {
+        Self(Inner::ListGigs)
+    }
+
+    /// `POST /specialpayment`. Give your own `idempotency_key` (derived from
+    /// your own payment id) to make re-running a script safe; otherwise the
+    /// call engine generates one per call, which protects its retries only.
+    pub fn create_special_payment(
+        payment: &NewSpecialPayment,
+        idempotency_key: Option<&str>,
+    ) -> Result<Self, Error> {
+        let key = idempotency_key
+            .map(|k| check_idempotency_key(k).map_err(|p| field_error("idempotencyKey", p)))
+            .transpose();
+        match (payment.validate(), key) {
+            (Ok(payment), Ok(key)) => Ok(Self(Inner::CreateSpecialPayment(payment, key))),
+            (payment, key) => Err(merge(key.err(), payment.err())),
+        }
+    }
+
+    /// `GET /specialpayment/:id`.
+    pub fn get_special_payment(id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetSpecialPayment(path_id("id", id)?)))
+    }
+
+    /// `GET /specialpayment`.
+    pub fn list_special_payments() -> Self {
+        Self(Inner::ListSpecialPayments)
+    }
+
+    /// Builds an operation from its host-neutral JSON form, the one the
+    /// shared vectors and the bindings use:
+    /// `{"operation": "createGig", "input": {...}}`,
+    /// `{"operation": "getGig", "gigId": "..."}`,
+    /// `{"operation": "createSpecialPayment", "input": {...}, "idempotencyKey": "..."}`.
+    pub fn from_json(call: &Value) -> Result<Self, Error> {
+        let name = call
+            .get("operation")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let kind = OperationKind::from_name(name).ok_or_else(|| {
+            Error::configuration(format!(
+                "unknown operation {name:?}; expected one of: {}",
+                OperationKind::ALL.map(|k| k.name()).join(", ")
+            ))
+        })?;
+        let text = |field: &str| -> Result<String, Error> {
+            match call.get(field) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(other) => Err(field_error(
+                    field,
+                    Problem::new(
+                        FieldErrorCode::InvalidType,
+                        format!("must be text, found {}", crate::input::json_type(other)),
+                    ),
+                )),
+            }
+        };
+        let input = call.get("input").unwrap_or(&Value::Null);
+        Ok(match kind {
+            OperationKind::CreateCustomer => {
+                Self(Inner::CreateCustomer(NewCustomer::from_json(input)?))
+            }
+            OperationKind::GetCustomer => Self::get_customer(&text("partnerUserId")?)?,
+            OperationKind::UpdateCustomer => {
+                let id = text("partnerUserId").and_then(|id| path_id("partnerUserId", &id));
+                match (id, CustomerUpdate::from_json(input)) {
+                    (Ok(id), Ok(update)) => Self(Inner::UpdateCustomer(id, update)),
+                    (id, update) => return Err(merge(id.err(), update.err())),
+                }
+            }
+            OperationKind::SubmitApplication => Self::submit_application(&text("partnerUserId")?)?,
+            OperationKind::CreateGig => Self(Inner::CreateGig(NewGig::from_json(input)?)),
+            OperationKind::GetGig => Self::get_gig(&text("gigId")?)?,
+            OperationKind::ListGigs => Self::list_gigs(),
+            OperationKind::CreateSpecialPayment => {
+                let key = match call.get("idempotencyKey") {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(_) => text("idempotencyKey").and_then(|k| {
+                        check_idempotency_key(&k)
+                            .map(Some)
+                            .map_err(|p| field_error("idempotencyKey", p))
+                    }),
+                };
+                match (NewSpecialPayment::from_json(input), key) {
+                    (Ok(payment), Ok(key)) => Self(Inner::CreateSpecialPayment(payment, key)),
+                    (payment, key) => return Err(merge(key.err(), payment.err())),
+                }
+            }
+            OperationKind::GetSpecialPayment => Self::get_special_payment(&text("id")?)?,
+            OperationKind::ListSpecialPayments => Self::list_special_payments(),
+        })
+    }
+
+    /// Which operation this is.
+    pub fn kind(&self) -> OperationKind {
+        match &self.0 {
+            Inner::CreateCustomer(_) => OperationKind::CreateCustomer,
+            Inner::GetCustomer(_) => OperationKind::GetCustomer,
+            Inner::UpdateCustomer(..) => OperationKind::UpdateCustomer,
+            Inner::SubmitApplication(_) => OperationKind::SubmitApplication,
+            Inner::CreateGig(_) => OperationKind::CreateGig,
+            Inner::GetGig(_) => OperationKind::GetGig,
+            Inner::ListGigs => OperationKind::ListGigs,
+            Inner::CreateSpecialPayment(..) => OperationKind::CreateSpecialPayment,
+            Inner::GetSpecialPayment(_) => OperationKind::GetSpecialPayment,
+            Inner::ListSpecialPayments => OperationKind::ListSpecialPayments,
+        }
+    }
+
+    /// The caller's idempotency key of a special payment, if given.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match &self.0 {
+            Inner::CreateSpecialPayment(_, key) => key.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The validated gig of a `createGig`, for reconciliation.
+    pub(crate) fn gig(&self) -> Option<&NewGig> {
+        match &self.0 {
+            Inner::CreateGig(gig) => Some(gig),
+            _ => None,
+        }
+    }
+
+    /// The validated customer of a `createCustomer`, for reconciliation.
+    pub(crate) fn customer(&self) -> Option<&NewCustomer> {
+        match &self.0 {
+            Inner::CreateCustomer(customer) => Some(customer),
+            _ => None,
+        }
+    }
+
+    /// Builds the HTTP request, with the caller's idempotency key if one was
+    /// given. The call engine adds a generated key when there is none.
+    pub fn request(&self, config: &Config) -> Result<HttpRequest, Error> {
+        self.request_with_key(config, self.idempotency_key())
+    }
+
+    pub(crate) fn request_with_key(
+        &self,
+        config: &Config,
+        idempotency_key: Option<&str>,
+    ) -> Result<HttpRequest, Error> {
+        let (method, path, body) = match &self.0 {
+            Inner::CreateCustomer(c) => (Method::Post, "/customer".to_owned(), Some(json(c))),
+            Inner::GetCustomer(id) => (Method::Get, format!("/customer/{}", segment(id)), None),
+            Inner::UpdateCustomer(id, u) => (
+                Method::Patch,
+                format!("/customer/{}", segment(id)),
+                Some(json(u)),
+            ),
+            Inner::SubmitApplication(id) => {
+                if config.environment() == Environment::Production {
+                    return Err(Error::configuration(
+                        "submitApplication exists only in the sandbox: in production each customer submits their own application in the Lean app; watch for the customer.active webhook instead",
+                    ));
+                }
+                let body = serde_json::json!({ "partnerUserId": id }).to_string();
+                (Method::Post, "/application".to_owned(), Some(body))
+            }
+            Inner::CreateGig(g) => (Method::Post, "/gig".to_owned(), Some(json(g))),
+            Inner::GetGig(id) => (Method::Get, format!("/gig/{}", segment(id)), None),
+            Inner::ListGigs => (Method::Get, "/gig".to_owned(), None),
+            Inner::CreateSpecialPayment(p, _) => {
+                (Method::Post, "/specialpayment".to_owned(), Some(json(p)))
+            }
+            Inner::GetSpecialPayment(id) => (
+                Method::Get,
+                format!("/specialpayment/{}", segment(id)),
+                None,
+            ),
+            Inner::ListSpecialPayments => (Method::Get, "/specialpayment".to_owned(), None),
+        };
+        let mut headers = vec![
+            (
+                "authorization".to_owned(),
+                config.authorization().to_owned(),
+            ),
+            ("accept".to_owned(), "application/json".to_owned()),
+            ("user-agent".to_owned(), config.user_agent().to_owned()),
+        ];
+        if body.is_some() {
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        }
+        if let Some(key) = idempotency_key {
+            headers.push(("idempotency-key".to_owned(), key.to_owned()));
+        }
+        Ok(HttpRequest {
+            method,
+            url: format!("{}{path}", config.base_url()),
+            headers,
+            body,
+        })
+    }
+
+    /// The request that looks up what a create may have made: the gig or
+    /// customer by the partner's own id. `None` for other operations.
+    pub(crate) fn lookup(&self) -> Option<Operation> {
+        match &self.0 {
+            Inner::CreateGig(gig) => Some(Self(Inner::GetGig(gig.gig_id.clone()))),
+            Inner::CreateCustomer(c) => Some(Self(Inner::GetCustomer(c.partner_user_id.clone()))),
+            _ => None,
+        }
+    }
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    // Serialising these plain structs cannot fail: every key is a string.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn segment(id: &str) -> String {
+    utf8_percent_encode(id, PATH_SEGMENT).to_string()
+}
+
+fn path_id(field: &str, id: &str) -> Result<String, Error> {
+    validate::identifier(id).map_err(|p| field_error(field, p))
+}
+
+/// Idempotency keys travel in a header: 1 to 255 printable ASCII characters.
+fn check_idempotency_key(key: &str) -> validate::Rule<String> {
+    if key.is_empty() {
+        return Err(Problem::required());
+    }
+    if key.len() > 255 || !key.chars().all(|c| ('!'..='~').contains(&c)) {
+        return Err(Problem::new(
+            FieldErrorCode::InvalidFormat,
+            "must be 1 to 255 printable ASCII characters without spaces, such as a UUID or your own payment id",
+        ));
+    }
+    Ok(key.to_owned())
+}
+
+fn field_error(field: &str, problem: Problem) -> Error {
+    let mut checker = Checker::new();
+    checker.add(field, problem);
+    match checker.finish::<()>(|| None) {
+        Err(e) => Error::Validation(e),
+        Ok(()) => Error::internal("a field error was lost"),
+    }
+}
+
+/// Joins the field errors of two failed checks into one validation error.
+fn merge(first: Option<Error>, second: Option<impl Into<Error>>) -> Error {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut other = None;
+    for error in [first, second.map(Into::into)].into_iter().flatten() {
+        match error {
+            Error::Validation(v) => errors.extend(v.errors),
+            e => other = other.or(Some(e)),
+        }
+    }
+    match other {
+        Some(e) if errors.is_empty() => e,
+        _ => Error::Validation(ValidationError { errors }),
+    }
+}

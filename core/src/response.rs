@@ -1,0 +1,214 @@
+//! Turning the API's answers into typed results or typed errors.
+//!
+//! A 2xx body is parsed into the operation's model; anything else becomes an
+//! [`ApiError`]. Nothing here can panic on any input: bodies that are not
+//! what the API documents become [`Error::InvalidResponse`].
+
+use std::time::{Duration, SystemTime};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{ApiError, ApiErrorKind, Error, FieldError, FieldErrorCode};
+use crate::http::HttpResponse;
+use crate::models::{Application, Customer, Gig, SpecialPayment};
+use crate::operation::OperationKind;
+
+/// The typed result of a successful operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// From `createCustomer`, `getCustomer`, `updateCustomer`.
+    Customer(Customer),
+    /// From `submitApplication`.
+    Application(Application),
+    /// From `createGig`, `getGig`.
+    Gig(Gig),
+    /// From `listGigs`.
+    Gigs(Vec<Gig>),
+    /// From `createSpecialPayment`, `getSpecialPayment`.
+    SpecialPayment(SpecialPayment),
+    /// From `listSpecialPayments`.
+    SpecialPayments(Vec<SpecialPayment>),
+}
+
+impl Outcome {
+    /// The result in the API's own JSON shape (camelCase, amounts as
+    /// two-decimal strings, statuses in canonical spelling, unknown fields
+    /// kept). Hosts hand this to their users as a plain object or dict.
+    pub fn to_json(&self) -> Value {
+        fn value(v: &impl Serialize) -> Value {
+            serde_json::to_value(v).unwrap_or(Value::Null)
+        }
+        match self {
+            Self::Customer(c) => value(c),
+            Self::Application(a) => value(a),
+            Self::Gig(g) => value(g),
+            Self::Gigs(g) => value(g),
+            Self::SpecialPayment(p) => value(p),
+            Self::SpecialPayments(p) => value(p),
+        }
+    }
+}
+
+/// Parses the answer to an operation of `kind`.
+pub fn parse_response(kind: OperationKind, response: &HttpResponse) -> Result<Outcome, Error> {
+    if !response.is_success() {
+        return Err(Error::Api(api_error(response)));
+    }
+    Ok(match kind {
+        OperationKind::CreateCustomer
+        | OperationKind::GetCustomer
+        | OperationKind::UpdateCustomer => Outcome::Customer(parse_body(response)?),
+        OperationKind::SubmitApplication => Outcome::Application(parse_body(response)?),
+        OperationKind::CreateGig | OperationKind::GetGig => Outcome::Gig(parse_body(response)?),
+        OperationKind::ListGigs => Outcome::Gigs(parse_list(response)?),
+        OperationKind::CreateSpecialPayment | OperationKind::GetSpecialPayment => {
+            Outcome::SpecialPayment(parse_body(response)?)
+        }
+        OperationKind::ListSpecialPayments => Outcome::SpecialPayments(parse_list(response)?),
+    })
+}
+
+/// Parses one JSON object of type `T` from a 2xx body.
+pub(crate) fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
+    serde_json::from_slice(&response.body).map_err(|e| invalid(response, &e.to_string()))
+}
+
+/// Lists are documented as JSON arrays; an object wrapping the array in
+/// `data` is accepted too, should the API add paging metadata.
+fn parse_list<T: DeserializeOwned>(response: &HttpResponse) -> Result<Vec<T>, Error> {
+    let value: Value = parse_body(response)?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove("data") {
+            Some(Value::Array(items)) => items,
+            _ => return Err(invalid(response, "expected a JSON array")),
+        },
+        _ => return Err(invalid(response, "expected a JSON array")),
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value(item).map_err(|e| invalid(response, &format!("item {i}: {e}")))
+        })
+        .collect()
+}
+
+fn invalid(response: &HttpResponse, message: &str) -> Error {
+    Error::InvalidResponse {
+        message: message.to_owned(),
+        status: response.status,
+        body: response.body_text(),
+    }
+}
+
+/// Describes a non-2xx answer. The reference documents no error body, so
+/// the message comes from a JSON `message`, `error` or `errors` field when
+/// there is one, and from the status otherwise; the raw body is always kept.
+pub fn api_error(response: &HttpResponse) -> ApiError {
+    let kind = ApiErrorKind::from_status(response.status);
+    let json: Option<Value> = serde_json::from_slice(&response.body).ok();
+    let field_errors = json.as_ref().map(listed_field_errors).unwrap_or_default();
+    let message = json
+        .as_ref()
+        .and_then(body_message)
+        .unwrap_or_else(|| default_message(kind, response.status).to_owned());
+    ApiError {
+        status: response.status,
+        kind,
+        message,
+        body: response.body_text(),
+        request_id: ["x-request-id", "request-id", "x-lean-request-id"]
+            .iter()
+            .find_map(|name| response.header(name))
+            .map(str::to_owned),
+        field_errors,
+        retry_after: retry_after(response),
+    }
+}
+
+fn body_message(json: &Value) -> Option<String> {
+    let text = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            Value::Object(o) => o.get("message").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        }
+    };
+    if let Some(m) = json.get("message").and_then(text) {
+        return Some(m);
+    }
+    if let Some(m) = json.get("error").and_then(text) {
+        return Some(m);
+    }
+    let listed: Vec<String> = json
+        .get("errors")
+        .and_then(Value::as_array)?
+        .iter()
+        .filter_map(
+            |e| match (e.get("field").and_then(Value::as_str), text(e)) {
+                (Some(field), Some(m)) => Some(format!("{field}: {m}")),
+                (_, m) => m,
+            },
+        )
+        .collect();
+    (!listed.is_empty()).then(|| listed.join("; "))
+}
+
+/// Field errors listed as `errors: [{field, code, message}]` (the sandbox's
+/// shape); codes this SDK does not know read as `invalid_value`.
+fn listed_field_errors(json: &Value) -> Vec<FieldError> {
+    let Some(items) = json.get("errors").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let field = item.get("field")?.as_str()?;
+            let code = item
+                .get("code")
+                .cloned()
+                .and_then(|c| serde_json::from_value::<FieldErrorCode>(c).ok())
+                .unwrap_or(FieldErrorCode::InvalidValue);
+            let message = item
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("is invalid");
+            Some(FieldError::new(field, code, message))
+        })
+        .collect()
+}
+
+fn default_message(kind: ApiErrorKind, status: u16) -> &'static str {
+    match kind {
+        ApiErrorKind::BadRequest => "the API refused the request as invalid",
+        ApiErrorKind::Unauthorized => {
+            "the API key was refused: check the key and the environment (production keys work only from allow-listed IP addresses)"
+        }
+        ApiErrorKind::NotFound => "no such resource",
+        ApiErrorKind::RateLimited => "too many requests: slow down",
+        ApiErrorKind::ServiceUnavailable => "the Lean API is unavailable right now",
+        ApiErrorKind::Server => "the Lean API failed to handle the request",
+        ApiErrorKind::Other if status < 400 => "unexpected non-success status",
+        ApiErrorKind::Other => "the API refused the request",
+    }
+}
+
+/// `Retry-After` as a number of seconds, or as an HTTP date measured against
+/// the answer's own `Date` header (the core has no clock of its own).
+pub(crate) fn retry_after(response: &HttpResponse) -> Option<Duration> {
+    let value = response.header("retry-after")?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    if let Ok(seconds) = value.parse::<f64>() {
+        // A fractional delay is time, not money: a float is fine here.
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::from_secs_f64(seconds.min(1e9)));
+    }
+    let at: SystemTime = httpdate::parse_http_date(value).ok()?;
+    let now: SystemTime = httpdate::parse_http_date(response.header("date")?).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}

@@ -1,0 +1,120 @@
+//! Secret values that must never leak into logs, errors or debug output.
+//!
+//! Both the API key and webhook secrets are wrapped so that `Debug` and
+//! `Display` print a fixed placeholder. Hosts that expose `repr()` or
+//! `toString()` build on these impls, so redaction happens once, here.
+
+use std::fmt;
+
+const REDACTED: &str = "<redacted>";
+
+/// A Lean API key. It authenticates every request (HTTP Basic, key as the
+/// user name) and is printed only as `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key. Checking that it is usable happens in
+    /// [`crate::Config::new`], so that the error can name the setting.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The key itself, for the one place that must see it: the
+    /// `Authorization` header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(key: &str) -> Self {
+        Self::new(key)
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        Self::new(key)
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiKey({REDACTED})")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+/// The key of a webhook endpoint's HMAC: the API key in the older documents,
+/// a per-endpoint secret in the partner sample. Either works; raw bytes are
+/// kept because HMAC keys are bytes, not text.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSecret(Vec<u8>);
+
+impl WebhookSecret {
+    /// Wraps a secret given as bytes.
+    pub fn new(secret: impl Into<Vec<u8>>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The key bytes, for computing the HMAC only.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<&str> for WebhookSecret {
+    fn from(secret: &str) -> Self {
+        Self::new(secret.as_bytes())
+    }
+}
+
+impl From<String> for WebhookSecret {
+    fn from(secret: String) -> Self {
+        Self::new(secret.into_bytes())
+    }
+}
+
+impl From<&[u8]> for WebhookSecret {
+    fn from(secret: &[u8]) -> Self {
+        Self::new(secret)
+    }
+}
+
+impl fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WebhookSecret({REDACTED})")
+    }
+}
+
+impl fmt::Display for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let key = ApiKey::new("sk_live_very_secret");
+        let secret = WebhookSecret::from("whsec_very_secret");
+        for text in [
+            format!("{key:?}"),
+            format!("{key}"),
+            format!("{secret:?}"),
+            format!("{secret}"),
+        ] {
+            assert!(!text.contains("very_secret"), "{text}");
+            assert!(text.contains(REDACTED));
+        }
+    }
+}

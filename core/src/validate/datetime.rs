@@ -1,0 +1,280 @@
+//! Calendar dates and gig times.
+//!
+//! The reference asks for `YYYY-MM-DD` dates and `YYYY-MM-DDTHH:mm:ss.sssZ`
+//! UTC times, yet its own examples send times with no zone
+//! (`2021-03-01T21:04:04`). Both are accepted: a time with no zone is UTC and
+//! is sent exactly as written (so the documented requests come out
+//! unchanged); a time with a `+hh:mm`/`-hh:mm` offset is converted to UTC and
+//! sent as `...Z`, as the reference requires.
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+use super::{Problem, Rule};
+use crate::error::FieldErrorCode;
+
+/// A validated gig time: the text that goes on the wire and the instant it
+/// names, for ordering and comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    wire: String,
+    instant: OffsetDateTime,
+}
+
+impl Timestamp {
+    /// The form sent to the API.
+    pub fn as_str(&self) -> &str {
+        &self.wire
+    }
+
+    /// Nanoseconds since the Unix epoch, UTC.
+    pub fn unix_nanos(&self) -> i128 {
+        self.instant.unix_timestamp_nanos()
+    }
+}
+
+const DATE_FORMAT: &str = "must be a date in the form YYYY-MM-DD, like \"1980-12-31\"";
+const TIME_FORMAT: &str =
+    "must be an ISO 8601 time like \"2021-03-01T21:04:04Z\" or \"2021-03-01T21:04:04.000Z\" (no zone means UTC)";
+
+/// `birthday` and `registrationDate`: `YYYY-MM-DD`, a real calendar date
+/// (no 30 February), between 1900 and 2099.
+pub fn calendar_date(text: &str) -> Rule<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Problem::required());
+    }
+    let date = parse_date(text)
+        .ok_or_else(|| Problem::new(FieldErrorCode::InvalidFormat, DATE_FORMAT))??;
+    if !(1900..=2099).contains(&date.year()) {
+        return Err(Problem::new(
+            FieldErrorCode::OutOfRange,
+            "must be a date between 1900-01-01 and 2099-12-31",
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// `startTime` and `endTime`: `YYYY-MM-DDTHH:mm:ss`, optional fraction of a
+/// second (up to nine digits), then `Z`, an offset, or nothing (UTC).
+pub fn timestamp(text: &str) -> Rule<Timestamp> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Problem::required());
+    }
+    let format = || Problem::new(FieldErrorCode::InvalidFormat, TIME_FORMAT);
+    let (date_text, rest) = text.split_at_checked(10).ok_or_else(format)?;
+    let date = parse_date(date_text).ok_or_else(format)??;
+    let rest = rest.strip_prefix('T').ok_or_else(format)?;
+    let (clock, zone) = split_zone(rest).ok_or_else(format)?;
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, fraction)) => (hms, Some(fraction)),
+        None => (clock, None),
+    };
+    let [h, m, s] = parse_fields::<3>(hms, ':', 2).ok_or_else(format)?;
+    let nanos = match fraction {
+        None => 0,
+        Some(f) if (1..=9).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{f:0<9}").parse::<u32>().map_err(|_| format())?
+        }
+        Some(_) => return Err(format()),
+    };
+    let time = Time::from_hms_nano(h as u8, m as u8, s as u8, nanos).map_err(|_| {
+        Problem::new(
+            FieldErrorCode::InvalidDate,
+            "is not a real time of day (00:00:00 to 23:59:59)",
+        )
+    })?;
+    let local = PrimitiveDateTime::new(date, time);
+    let Some(offset) = zone else {
+        return Ok(Timestamp {
+            wire: text.to_owned(),
+            instant: local.assume_utc(),
+        });
+    };
+    let offset = offset.ok_or_else(format)?;
+    if offset == UtcOffset::UTC {
+        return Ok(Timestamp {
+            wire: text.to_owned(),
+            instant: local.assume_utc(),
+        });
+    }
+    let utc = local
+        .assume_offset(offset)
+        .checked_to_offset(UtcOffset::UTC)
+        .ok_or_else(|| {
+            Problem::new(
+                FieldErrorCode::OutOfRange,
+                "is outside the supported range of dates",
+            )
+        })?;
+    let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
+    Ok(Timestamp {
+        wire: format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
+            utc.year(),
+            utc.month() as u8,
+            utc.day(),
+            utc.hour(),
+            utc.minute(),
+            utc.second()
+        ),
+        instant: utc,
+    })
+}
+
+/// Splits `HH:mm:ss[.f]` from its zone. `None` for a malformed zone;
+/// `Some((clock, None))` when there is no zone; `Some((clock, Some(None)))`
+/// when the zone is present but not a valid offset.
+#[allow(clippy::type_complexity)]
+fn split_zone(rest: &str) -> Option<(&str, Option<Option<UtcOffset>>)> {
+    if let Some(clock) = rest.strip_suffix('Z').or_else(|| rest.strip_suffix('z')) {
+        return Some((clock, Some(Some(UtcOffset::UTC))));
+    }
+    match rest.rfind(['+', '-']) {
+        Some(at) => {
+            let (clock, zone) = rest.split_at(at);
+            let sign: i8 = if zone.starts_with('-') { -1 } else { 1 };
+            let offset = parse_fields::<2>(&zone[1..], ':', 2).and_then(|[h, m]| {
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                UtcOffset::from_hms(sign * h as i8, sign * m as i8, 0).ok()
+            });
+            Some((clock, Some(offset)))
+        }
+        None => Some((rest, None)),
+    }
+}
+
+/// Parses `YYYY-MM-DD`: `None` for the wrong shape, `Some(Err)` for a shape
+/// that names no real date.
+fn parse_date(text: &str) -> Option<Rule<Date>> {
+    if text.len() != 10 || text.as_bytes()[4] != b'-' || text.as_bytes()[7] != b'-' {
+        return None;
+    }
+    let year = parse_digits(&text[..4])?;
+    let [month, day] = parse_fields::<2>(&text[5..], '-', 2)?;
+    let invalid = || {
+        Problem::new(
+            FieldErrorCode::InvalidDate,
+            format!("{text} is not a real calendar date"),
+        )
+    };
+    let month = match Month::try_from(month as u8) {
+        Ok(m) => m,
+        Err(_) => return Some(Err(invalid())),
+    };
+    Some(Date::from_calendar_date(year as i32, month, day as u8).map_err(|_| invalid()))
+}
+
+/// Parses `N` fields of exactly `width` digits separated by `separator`.
+fn parse_fields<const N: usize>(text: &str, separator: char, width: usize) -> Option<[u32; N]> {
+    let mut out = [0; N];
+    let mut parts = text.split(separator);
+    for slot in &mut out {
+        let part = parts.next()?;
+        if part.len() != width {
+            return None;
+        }
+        *slot = parse_digits(part)?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+fn parse_digits(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 9 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(calendar_date("1980-12-31").unwrap(), "1980-12-31");
+        assert_eq!(calendar_date("2000-02-29").unwrap(), "2000-02-29");
+        assert_eq!(
+            calendar_date("1900-02-29").unwrap_err().code,
+            FieldErrorCode::InvalidDate
+        );
+        assert_eq!(
+            calendar_date("2021-02-30").unwrap_err().code,
+            FieldErrorCode::InvalidDate
+        );
+        assert_eq!(
+            calendar_date("2021-13-01").unwrap_err().code,
+            FieldErrorCode::InvalidDate
+        );
+        assert_eq!(
+            calendar_date("1899-12-31").unwrap_err().code,
+            FieldErrorCode::OutOfRange
+        );
+        for bad in [
+            "1980-1-31",
+            "31/12/1980",
+            "1980-12-31T00:00:00",
+            "19801231",
+            "+980-12-31",
+        ] {
+            assert_eq!(
+                calendar_date(bad).unwrap_err().code,
+                FieldErrorCode::InvalidFormat,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn times_as_written_or_converted_to_utc() {
+        for same in [
+            "2021-03-01T21:04:04",
+            "2021-03-01T21:04:04Z",
+            "2021-03-01T21:04:04.123Z",
+            "2021-03-01T21:04:04+00:00",
+        ] {
+            assert_eq!(timestamp(same).unwrap().as_str(), same);
+        }
+        assert_eq!(
+            timestamp("2021-03-01T21:04:04-08:00").unwrap().as_str(),
+            "2021-03-02T05:04:04Z"
+        );
+        assert_eq!(
+            timestamp("2021-03-01T01:04:04.5+02:30").unwrap().as_str(),
+            "2021-02-28T22:34:04.5Z"
+        );
+        let a = timestamp("2021-03-01T21:04:04Z").unwrap();
+        let b = timestamp("2021-03-01T13:04:04-08:00").unwrap();
+        assert_eq!(a.unix_nanos(), b.unix_nanos());
+    }
+
+    #[test]
+    fn bad_times() {
+        for bad in [
+            "2021-03-01",
+            "2021-03-01 21:04:04",
+            "2021-03-01T21:04",
+            "2021-03-01T21:04:04+0800",
+            "2021-03-01T21:04:04.Z",
+            "2021-03-01T21:04:04.1234567890Z",
+            "2021-03-01T21:04:04+24:00",
+            "é021-03-01T21:04:04",
+        ] {
+            assert_eq!(
+                timestamp(bad).unwrap_err().code,
+                FieldErrorCode::InvalidFormat,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            timestamp("2021-03-01T24:00:00Z").unwrap_err().code,
+            FieldErrorCode::InvalidDate
+        );
+        assert_eq!(
+            timestamp("2021-02-29T10:00:00Z").unwrap_err().code,
+            FieldErrorCode::InvalidDate
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! Free-text fields: names, addresses, descriptions and identifiers.
+
+use super::{trimmed, Problem, Rule};
+use crate::error::FieldErrorCode;
+
+/// The punctuation a person's name may contain besides letters, digits and
+/// spaces. The reference allows "simple punctuation" without listing it;
+/// these four cover names such as `O'Brien`, `Smith-Jones`, `Jr.` and
+/// `King, Jr` without admitting characters banks reject.
+pub const NAME_PUNCTUATION: &[char] = &['\'', '-', '.', ','];
+
+/// First, middle and last names: trimmed, 1 to 40 printable ASCII
+/// characters among letters, digits, space and [`NAME_PUNCTUATION`]
+/// (reference, *Customer* property table).
+pub fn person_name(text: &str) -> Rule<String> {
+    let name = trimmed(text, 40)?;
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == ' ' || NAME_PUNCTUATION.contains(c)))
+    {
+        return Err(Problem::new(
+            FieldErrorCode::InvalidCharacters,
+            format!(
+                "contains {}; use only letters A-Z, digits, spaces and ' - . ,",
+                describe_char(bad)
+            ),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// `street` and `street2`: trimmed, at most 35 printable ASCII characters.
+/// The reference gives only the length; ASCII is required because these
+/// lines feed the same bank records as the names, which are ASCII-only.
+pub fn street(text: &str) -> Rule<String> {
+    printable_ascii(trimmed(text, 35)?)
+}
+
+/// `city`: trimmed, at most 21 printable ASCII characters (see [`street`]).
+pub fn city(text: &str) -> Rule<String> {
+    printable_ascii(trimmed(text, 21)?)
+}
+
+/// Descriptions shown to the worker in the Lean app: trimmed, at most 500
+/// characters, no control characters. The reference sets no limit; 500 is
+/// this SDK's bound so that a runaway string fails early and clearly.
+pub fn description(text: &str) -> Rule<String> {
+    let text = trimmed(text, 500)?;
+    no_control_characters(text)?;
+    Ok(text.to_owned())
+}
+
+/// Identifiers chosen by the partner or by Lean (`partnerUserId`, `gigId`,
+/// special payment `id`): 1 to 255 characters, no control characters.
+/// They are never trimmed: white space would be part of the identity, so it
+/// is refused at either end instead.
+pub fn identifier(text: &str) -> Rule<String> {
+    if text.trim().is_empty() {
+        return Err(Problem::required());
+    }
+    if text.trim() != text {
+        return Err(Problem::new(
+            FieldErrorCode::InvalidCharacters,
+            "must not start or end with white space",
+        ));
+    }
+    let count = text.chars().count();
+    if count > 255 {
+        return Err(Problem::new(
+            FieldErrorCode::TooLong,
+            format!("must be at most 255 characters (got {count})"),
+        ));
+    }
+    no_control_characters(text)?;
+    Ok(text.to_owned())
+}
+
+fn printable_ascii(text: &str) -> Rule<String> {
+    match text.chars().find(|c| !(' '..='~').contains(c)) {
+        Some(bad) => Err(Problem::new(
+            FieldErrorCode::InvalidCharacters,
+            format!(
+                "contains {}; use printable ASCII characters only",
+                describe_char(bad)
+            ),
+        )),
+        None => Ok(text.to_owned()),
+    }
+}
+
+fn no_control_characters(text: &str) -> Rule<()> {
+    match text.chars().find(|c| c.is_control()) {
+        Some(bad) => Err(Problem::new(
+            FieldErrorCode::InvalidCharacters,
+            format!("contains the control character {}", describe_char(bad)),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Names a character so that invisible ones can be found: `'é'` or `U+0009`.
+pub(crate) fn describe_char(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("the character U+{:04X}", c as u32)
+    } else {
+        format!("'{c}'")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            person_name("  Mary-Jane O'Neil ").unwrap(),
+            "Mary-Jane O'Neil"
+        );
+        assert_eq!(person_name(&"a".repeat(40)).unwrap().len(), 40);
+        assert_eq!(
+            person_name(&"a".repeat(41)).unwrap_err().code,
+            FieldErrorCode::TooLong
+        );
+        assert_eq!(
+            person_name("Zoë").unwrap_err().code,
+            FieldErrorCode::InvalidCharacters
+        );
+        assert_eq!(
+            person_name("a;b").unwrap_err().code,
+            FieldErrorCode::InvalidCharacters
+        );
+        assert_eq!(
+            person_name("   ").unwrap_err().code,
+            FieldErrorCode::Required
+        );
+    }
+
+    #[test]
+    fn identifiers_keep_their_text() {
+        assert_eq!(identifier("uid_1 2").unwrap(), "uid_1 2");
+        assert_eq!(
+            identifier(" uid").unwrap_err().code,
+            FieldErrorCode::InvalidCharacters
+        );
+        assert_eq!(
+            identifier("a\u{0}b").unwrap_err().code,
+            FieldErrorCode::InvalidCharacters
+        );
+        assert_eq!(
+            identifier(&"x".repeat(256)).unwrap_err().code,
+            FieldErrorCode::TooLong
+        );
+    }
+}

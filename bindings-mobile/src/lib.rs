@@ -1,0 +1,1 @@
+//! The Lean SDK for Kotlin and Swift, through uniffi.

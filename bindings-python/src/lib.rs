@@ -1,0 +1,1 @@
+//! The Lean SDK for Python, through pyo3.

@@ -1,0 +1,1 @@
+//! The Lean SDK for JavaScript, through wasm-bindgen.

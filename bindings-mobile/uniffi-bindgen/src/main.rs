@@ -1,0 +1,3 @@
+//! The uniffi binding generator, pinned to the version the mobile bindings use.
+
+fn main() {}

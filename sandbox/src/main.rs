@@ -1,3 +1,34 @@
-//! lean-sandbox: a local, stateful emulator of the Lean Payouts API.
+//! `lean-sandbox serve [options]`: see `lean-sandbox serve --help`.
 
-fn main() {}
+use std::process::ExitCode;
+
+use lean_sandbox::settings::{Settings, USAGE};
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("serve") => {}
+        Some("--help" | "-h" | "help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("unknown command {other:?}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let settings = match Settings::parse(args, |name| std::env::var(name).ok()) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    match lean_sandbox::server::serve(settings) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("lean-sandbox: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

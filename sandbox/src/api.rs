@@ -1,0 +1,434 @@
+//! The HTTP surface: `/api/...` (the Lean API, Basic auth, faults), the
+//! `/_sandbox/...` admin endpoints (no auth: the server listens on loopback
+//! only) and `/openapi.json`. Routing is one `match` on method and path
+//! segments, so every answer, including a bad path, is JSON in the shape
+//! the OpenAPI document declares.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
+use base64::Engine as _;
+use lean_core::FieldErrorCode;
+use percent_encoding::percent_decode_str;
+use rusqlite::{params, OptionalExtension};
+use serde_json::Value;
+
+use crate::clock::now_ms;
+use crate::failure::Failure;
+use crate::lifecycle;
+use crate::log::Log;
+use crate::outbox;
+use crate::records::{self, Context, Table};
+use crate::settings::{check_webhook_url, Settings};
+use crate::store::Store;
+
+/// The OpenAPI 3.1 document of the API, kept in the repository.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// How long an `Idempotency-Key` replays its first answer (reference).
+const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Shared by every request.
+pub struct App {
+    /// The database.
+    pub store: Arc<Store>,
+    /// Start-up settings.
+    pub settings: Settings,
+    /// Log lines.
+    pub log: Log,
+    ids: Mutex<fastrand::Rng>,
+    faults: Mutex<fastrand::Rng>,
+    requests: AtomicU64,
+}
+
+impl App {
+    /// Shared state for the router.
+    pub fn new(store: Arc<Store>, settings: Settings, log: Log, id_seed: u64) -> Self {
+        let faults = fastrand::Rng::with_seed(settings.faults.seed);
+        Self {
+            store,
+            settings,
+            log,
+            ids: Mutex::new(fastrand::Rng::with_seed(id_seed)),
+            faults: Mutex::new(faults),
+            requests: AtomicU64::new(0),
+        }
+    }
+}
+
+/// What the fault generator decided for one request.
+#[derive(Default)]
+struct Draw {
+    unavailable: bool,
+    drop_after_commit: bool,
+    delay: Option<Duration>,
+}
+
+impl App {
+    fn draw(&self) -> Draw {
+        let f = &self.settings.faults;
+        if !f.enabled() {
+            return Draw::default();
+        }
+        let mut rng = self.faults.lock().unwrap_or_else(|p| p.into_inner());
+        // Always three draws, so the sequence of decisions depends on the
+        // seed and the request order only.
+        let (a, b, c, d) = (rng.f64(), rng.f64(), rng.f64(), rng.f64());
+        Draw {
+            unavailable: a < f.unavailable,
+            drop_after_commit: b < f.drop_after_commit,
+            delay: (c < f.latency)
+                .then(|| Duration::from_secs_f64(f.latency_max.as_secs_f64() * d)),
+        }
+    }
+
+    fn authorized(&self, headers: &HeaderMap) -> bool {
+        let Some(value) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return false;
+        };
+        let Some(encoded) = value
+            .strip_prefix("Basic ")
+            .or_else(|| value.strip_prefix("basic "))
+        else {
+            return false;
+        };
+        let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+            return false;
+        };
+        let user = decoded.split(|b| *b == b':').next().unwrap_or_default();
+        self.settings
+            .api_keys
+            .iter()
+            .fold(false, |ok, key| ok | same(key.as_bytes(), user))
+    }
+}
+
+/// Constant-time comparison, so the sandbox models good practice.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Every request enters here.
+pub async fn handle(
+    State(app): State<Arc<App>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    let number = app.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let path = uri.path().to_owned();
+    let (mut response, note) = if path == "/api" || path.starts_with("/api/") {
+        api(&app, &method, &path, &headers, &body).await
+    } else if let Some(rest) = path.strip_prefix("/_sandbox/") {
+        (admin(&app, &method, rest, &body), "")
+    } else if path == "/openapi.json" && method == Method::GET {
+        (reply(200, Body::from(OPENAPI)), "")
+    } else {
+        (
+            failure(&Failure::not_found(format!(
+                "no route {path}: the API is under /api (such as /api/customer), its description at /openapi.json"
+            ))),
+            "",
+        )
+    };
+    if let Ok(id) = HeaderValue::from_str(&format!("req_{number}")) {
+        response.headers_mut().insert("x-request-id", id);
+    }
+    app.log.line(&format!(
+        "{method} {path} {} {:.1}ms{note}",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    response
+}
+
+fn reply(status: u16, body: Body) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn ok(value: &Value) -> Response {
+    reply(200, Body::from(value.to_string()))
+}
+
+fn failure(f: &Failure) -> Response {
+    let mut response = reply(f.status, Body::from(f.body().to_string()));
+    if f.status == 401 {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"lean-sandbox\""),
+        );
+    }
+    response
+}
+
+fn answer(result: Result<Value, Failure>) -> Response {
+    match result {
+        Ok(v) => ok(&v),
+        Err(f) => failure(&f),
+    }
+}
+
+async fn api(
+    app: &App,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Response, &'static str) {
+    let draw = app.draw();
+    if let Some(delay) = draw.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if draw.unavailable {
+        let f = Failure::status(
+            503,
+            "the sandbox is unavailable (injected fault): retry later",
+        );
+        return (failure(&f), " [fault: 503]");
+    }
+    if !app.authorized(headers) {
+        let f = Failure::status(
+            401,
+            "unauthorized: send the API key as the HTTP Basic user name (Authorization: Basic base64(key + \":\"))",
+        );
+        return (failure(&f), "");
+    }
+    let (response, replayed) = route(app, method, path, headers, body);
+    if draw.drop_after_commit {
+        // The work is committed; the client sees its connection die
+        // before a complete answer, as with a network failure.
+        let broken = futures_util::stream::once(async {
+            Err::<Bytes, std::io::Error>(std::io::Error::other(
+                "injected fault: connection dropped after commit",
+            ))
+        });
+        let mut dropped = Response::new(Body::from_stream(broken));
+        *dropped.status_mut() = response.status();
+        return (dropped, " [fault: dropped after commit]");
+    }
+    (response, if replayed { " [idempotent replay]" } else { "" })
+}
+
+fn segments(path: &str) -> Result<Vec<String>, Failure> {
+    path.trim_start_matches("/api")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            percent_decode_str(s)
+                .decode_utf8()
+                .map(|c| c.into_owned())
+                .map_err(|_| Failure::not_found("the path is not valid UTF-8 once decoded"))
+        })
+        .collect()
+}
+
+/// Returns the answer and whether it was an idempotent replay.
+fn route(
+    app: &App,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Response, bool) {
+    let segs = match segments(path) {
+        Ok(s) => s,
+        Err(f) => return (failure(&f), false),
+    };
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let read = |f: &dyn Fn(&rusqlite::Connection) -> Result<Value, Failure>| {
+        let conn = app.store.lock();
+        (answer(f(&conn)), false)
+    };
+    match (method.as_str(), segs.as_slice()) {
+        ("POST", ["customer"]) => write(app, method, path, headers, body, records::create_customer),
+        ("GET", ["customer", id]) => read(&|c| records::get_customer(c, id)),
+        ("PATCH", ["customer", id]) => {
+            let id = id.to_string();
+            write(app, method, path, headers, body, move |c, b, ctx| {
+                records::update_customer(c, &id, b, ctx)
+            })
+        }
+        ("POST", ["application"]) => write(
+            app,
+            method,
+            path,
+            headers,
+            body,
+            records::submit_application,
+        ),
+        ("POST", ["gig"]) => write(app, method, path, headers, body, records::create_gig),
+        ("GET", ["gig"]) => read(&|c| records::list(c, Table::Gigs)),
+        ("GET", ["gig", id]) => read(&|c| records::get_gig(c, id)),
+        ("POST", ["specialpayment"]) => write(
+            app,
+            method,
+            path,
+            headers,
+            body,
+            records::create_special_payment,
+        ),
+        ("GET", ["specialpayment"]) => read(&|c| records::list(c, Table::SpecialPayments)),
+        ("GET", ["specialpayment", id]) => read(&|c| records::get_special_payment(c, id)),
+        (_, ["customer"] | ["application"] | ["gig"] | ["specialpayment"])
+        | (_, ["customer" | "gig" | "specialpayment", _]) => (
+            failure(&Failure::status(
+                405,
+                format!("{method} is not allowed on {path}"),
+            )),
+            false,
+        ),
+        _ => (
+            failure(&Failure::not_found(format!("no API route {path}"))),
+            false,
+        ),
+    }
+}
+
+/// A write: parse the body, honour `Idempotency-Key`, run `op` in one
+/// transaction with its webhooks, commit.
+fn write(
+    app: &App,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+    op: impl FnOnce(&rusqlite::Connection, &Value, &mut Context) -> Result<Value, Failure>,
+) -> (Response, bool) {
+    let json: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => {
+                let f = Failure::field(
+                    "$",
+                    FieldErrorCode::InvalidFormat,
+                    format!("the body is not JSON: {e}"),
+                );
+                return (failure(&f), false);
+            }
+        }
+    };
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(k))
+            if !k.is_empty() && k.len() <= 255 && k.chars().all(|c| ('!'..='~').contains(&c)) =>
+        {
+            Some(k.to_owned())
+        }
+        Some(_) => {
+            let f = Failure::field(
+                "idempotencyKey",
+                FieldErrorCode::InvalidFormat,
+                "the Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces",
+            );
+            return (failure(&f), false);
+        }
+    };
+    let fingerprint = format!("{method} {path} {json}");
+    let now = now_ms();
+    let mut conn = app.store.lock();
+    let result = (|| -> Result<(Value, bool), Failure> {
+        let tx = conn.transaction()?;
+        if let Some(key) = &key {
+            let earlier: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT request, body FROM idempotency WHERE key = ?1 AND created_at > ?2",
+                    params![key, now - IDEMPOTENCY_WINDOW_MS],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((request, stored)) = earlier {
+                if request != fingerprint {
+                    return Err(Failure::field(
+                        "idempotencyKey",
+                        FieldErrorCode::InvalidValue,
+                        "this Idempotency-Key was used for a different request within the last 24 hours: use a new key for a new payment",
+                    ));
+                }
+                return Ok((serde_json::from_str(&stored).unwrap_or(Value::Null), true));
+            }
+        }
+        let mut rng = app.ids.lock().unwrap_or_else(|p| p.into_inner());
+        let mut ctx = Context {
+            now,
+            approval_ms: app.settings.approval_delay.as_millis() as i64,
+            settlement_ms: app.settings.settlement_delay.as_millis() as i64,
+            rng: &mut rng,
+        };
+        let value = op(&tx, &json, &mut ctx)?;
+        if let Some(key) = &key {
+            // Only successes are kept: a refused request created nothing,
+            // so repeating it with the same key is evaluated afresh.
+            tx.execute(
+                "INSERT OR REPLACE INTO idempotency (key, request, status, body, created_at) VALUES (?1, ?2, 200, ?3, ?4)",
+                params![key, fingerprint, value.to_string(), now],
+            )?;
+        }
+        tx.commit()?;
+        Ok((value, false))
+    })();
+    match result {
+        Ok((value, replayed)) => {
+            let mut response = ok(&value);
+            if replayed {
+                response
+                    .headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            }
+            (response, replayed)
+        }
+        Err(f) => (failure(&f), false),
+    }
+}
+
+fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let mut conn = app.store.lock();
+    match (method.as_str(), segs.as_slice()) {
+        ("GET", ["webhooks"]) => answer(outbox::status(&conn).map_err(Failure::from)),
+        ("POST", ["webhooks"]) => {
+            let url = serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_owned));
+            let Some(url) = url else {
+                return failure(&Failure::field("url", FieldErrorCode::Required, "send {\"url\": \"http://127.0.0.1:PORT/path\"}"));
+            };
+            if let Err(e) = check_webhook_url(&url) {
+                return failure(&Failure::field("url", FieldErrorCode::InvalidValue, e));
+            }
+            answer(
+                outbox::register(&conn, &url)
+                    .and_then(|_| outbox::status(&conn))
+                    .map_err(Failure::from),
+            )
+        }
+        ("POST", ["customers", id, "deactivate"]) => {
+            let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
+            match lifecycle::deactivate(&mut conn, &id, now_ms()) {
+                Ok(Some(customer)) => ok(&customer),
+                Ok(None) => failure(&Failure::not_found(format!("no customer with partnerUserId {id:?}"))),
+                Err(e) => failure(&Failure::from(e)),
+            }
+        }
+        _ => failure(&Failure::not_found(
+            "admin routes: GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate",
+        )),
+    }
+}

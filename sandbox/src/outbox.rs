@@ -1,0 +1,165 @@
+//! Webhooks from a durable outbox. An event is written to the `outbox`
+//! table in the same transaction as the change it reports (one row per
+//! registered URL), and a delivery thread sends what is due: a restart
+//! loses nothing, and a receiver that does not answer 2xx is retried up to
+//! 5 times with doubling waits. Delivery is at least once, as with Lean.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use lean_core::webhooks::{sign, SIGNATURE_HEADER};
+use lean_core::WebhookSecret;
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+
+use crate::clock::now_ms;
+use crate::log::Log;
+use crate::store::Store;
+
+/// Retries after the first attempt (reference: "will retry up to 5 times").
+pub const MAX_RETRIES: i64 = 5;
+
+/// Records `event` about `data` for every registered URL.
+pub fn enqueue(conn: &Connection, event: &str, data: Value, now: i64) -> rusqlite::Result<()> {
+    let body = json!({ "event": event, "data": data }).to_string();
+    conn.prepare_cached(
+        "INSERT INTO outbox (url, event, body, next_at) SELECT url, ?1, ?2, ?3 FROM webhook_endpoints",
+    )?
+    .execute(params![event, body, now])?;
+    Ok(())
+}
+
+/// Registers a receiver for the events from now on.
+pub fn register(conn: &Connection, url: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO webhook_endpoints (url) VALUES (?1)",
+        [url],
+    )?;
+    Ok(())
+}
+
+/// Counts of the outbox, for tests and people: `{"pending", "delivered",
+/// "failed"}` and the registered URLs.
+pub fn status(conn: &Connection) -> rusqlite::Result<Value> {
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+    let mut s = conn.prepare_cached("SELECT url FROM webhook_endpoints ORDER BY url")?;
+    let urls: Vec<String> = s.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(json!({
+        "pending": count("SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND gave_up = 0")?,
+        "delivered": count("SELECT count(*) FROM outbox WHERE delivered_at IS NOT NULL")?,
+        "failed": count("SELECT count(*) FROM outbox WHERE gave_up = 1")?,
+        "urls": urls,
+    }))
+}
+
+struct Due {
+    id: i64,
+    url: String,
+    event: String,
+    body: String,
+    attempts: i64,
+}
+
+/// Sends due webhooks until `stop` is set. Runs on its own thread: a slow
+/// receiver delays other webhooks, never the API.
+pub fn deliver_forever(
+    store: Arc<Store>,
+    secret: WebhookSecret,
+    backoff: Duration,
+    log: Log,
+    stop: Arc<AtomicBool>,
+) {
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .timeout_global(Some(Duration::from_secs(5)))
+            .build(),
+    );
+    while !stop.load(Ordering::Relaxed) {
+        let due = match take_due(&store) {
+            Ok(due) => due,
+            Err(e) => {
+                log.line(&format!("webhook outbox error: {e}"));
+                Vec::new()
+            }
+        };
+        if due.is_empty() {
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        for item in due {
+            let signature = sign(&secret, item.body.as_bytes());
+            let started = std::time::Instant::now();
+            let result = agent
+                .post(&item.url)
+                .header("content-type", "application/json")
+                .header(SIGNATURE_HEADER, &signature)
+                .header("x-lean-event", &item.event)
+                .header("x-lean-delivery", item.id.to_string())
+                .send(item.body.as_bytes());
+            let attempt = item.attempts + 1;
+            let outcome = match result {
+                Ok(mut response) => {
+                    let _ = response.body_mut().read_to_vec();
+                    let code = response.status().as_u16();
+                    if (200..300).contains(&code) {
+                        Ok(code)
+                    } else {
+                        Err(format!("answered {code}"))
+                    }
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            let took = started.elapsed().as_secs_f64() * 1000.0;
+            let now = now_ms();
+            let saved = {
+                let conn = store.lock();
+                match &outcome {
+                    Ok(_) => conn.execute(
+                        "UPDATE outbox SET attempts = ?2, delivered_at = ?3, last_error = NULL WHERE id = ?1",
+                        params![item.id, attempt, now],
+                    ),
+                    Err(e) => {
+                        let wait = backoff.as_millis() as i64 * (1i64 << (attempt - 1).min(20));
+                        conn.execute(
+                            "UPDATE outbox SET attempts = ?2, next_at = ?3, gave_up = ?4, last_error = ?5 WHERE id = ?1",
+                            params![item.id, attempt, now + wait, attempt > MAX_RETRIES, e],
+                        )
+                    }
+                }
+            };
+            let what = match &outcome {
+                Ok(code) => format!("{code}"),
+                Err(e) if attempt > MAX_RETRIES => format!("failed: {e}; giving up"),
+                Err(e) => format!("failed: {e}; will retry"),
+            };
+            log.line(&format!(
+                "webhook #{} {} -> {} {what} (attempt {attempt}, {took:.1}ms)",
+                item.id, item.event, item.url
+            ));
+            if let Err(e) = saved {
+                log.line(&format!("webhook outbox error: {e}"));
+            }
+        }
+    }
+}
+
+fn take_due(store: &Store) -> rusqlite::Result<Vec<Due>> {
+    let conn = store.lock();
+    let mut s = conn.prepare_cached(
+        "SELECT id, url, event, body, attempts FROM outbox
+         WHERE delivered_at IS NULL AND gave_up = 0 AND next_at <= ?1 ORDER BY id LIMIT 64",
+    )?;
+    let rows = s.query_map([now_ms()], |r| {
+        Ok(Due {
+            id: r.get(0)?,
+            url: r.get(1)?,
+            event: r.get(2)?,
+            body: r.get(3)?,
+            attempts: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}

@@ -1,0 +1,95 @@
+//! The sandbox's state: one SQLite database, a file with `--db` or in
+//! memory otherwise. Every record is stored as the JSON the API answers
+//! with, next to the columns that uniqueness and the life cycle need, so a
+//! restart with the same file resumes exactly where the process stopped.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS customers (
+    partner_user_id TEXT PRIMARY KEY,
+    phone_number    TEXT NOT NULL UNIQUE,
+    email           TEXT NOT NULL UNIQUE,
+    status          TEXT NOT NULL,
+    application     TEXT,
+    approve_at      INTEGER,
+    body            TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS gigs (
+    gig_id          TEXT PRIMARY KEY,
+    partner_user_id TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    settle_at       INTEGER,
+    fail            INTEGER NOT NULL,
+    body            TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gigs_settle ON gigs (settle_at) WHERE settle_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS special_payments (
+    id              TEXT PRIMARY KEY,
+    partner_user_id TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    settle_at       INTEGER,
+    fail            INTEGER NOT NULL,
+    body            TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS special_payments_settle ON special_payments (settle_at) WHERE settle_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS idempotency (
+    key         TEXT PRIMARY KEY,
+    request     TEXT NOT NULL,
+    status      INTEGER NOT NULL,
+    body        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_endpoints (
+    url         TEXT PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    url          TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_at      INTEGER NOT NULL,
+    delivered_at INTEGER,
+    gave_up      INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_at) WHERE delivered_at IS NULL AND gave_up = 0;
+";
+
+/// The database behind one lock. SQLite serialises writers anyway, and one
+/// connection is the only way to share an in-memory database; every request
+/// is a short transaction under this lock, which also makes each
+/// check-then-insert (uniqueness, idempotency keys) atomic.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (and creates) the database; in memory when `path` is `None`.
+    pub fn open(path: Option<&Path>) -> Result<Self, String> {
+        let conn = match path {
+            Some(p) => Connection::open(p)
+                .map_err(|e| format!("cannot open the database {}: {e}", p.display()))?,
+            None => Connection::open_in_memory().map_err(|e| e.to_string())?,
+        };
+        // WAL with synchronous=NORMAL survives a killed process (not a
+        // power cut), which is what a test sandbox needs, and is fast.
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            .and_then(|_| conn.execute_batch(SCHEMA))
+            .map_err(|e| format!("cannot prepare the database: {e}"))?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// The connection, for one short unit of work. A panic while it was
+    /// held leaves SQLite consistent (an open transaction rolls back when
+    /// dropped), so a poisoned lock is taken over rather than propagated.
+    pub fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -1,0 +1,121 @@
+//! Shared set-up of the end-to-end tests: a sandbox process on a free
+//! loopback port, a configured client, customers made payable.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use lean_core::{
+    Config, Customer, CustomerStatus, Environment, NewCustomer, Operation, Outcome, RetryPolicy,
+};
+use lean_sandbox::harness::{execute, SandboxProcess};
+
+pub const KEY: &str = "sk_test_sandbox_e2e";
+
+pub fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_lean-sandbox"))
+}
+
+/// A sandbox with millisecond delays.
+pub fn start(extra: &[&str]) -> SandboxProcess {
+    let mut args = vec![
+        "--port",
+        "0",
+        "--api-key",
+        KEY,
+        "--approval-delay",
+        "30ms",
+        "--settlement-delay",
+        "30ms",
+        "--webhook-backoff",
+        "20ms",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    SandboxProcess::start(binary(), &args).expect("the sandbox starts")
+}
+
+pub fn config(sandbox: &SandboxProcess) -> Config {
+    Config::new(KEY, Environment::Sandbox)
+        .and_then(|c| c.with_base_url(&sandbox.base_url()))
+        .expect("valid config")
+        .with_host("rust-e2e")
+}
+
+/// A fast retry policy for tests against local faults.
+pub fn fast_retries(config: Config, retries: u32) -> Config {
+    config.with_retry(RetryPolicy {
+        max_retries: retries,
+        initial_backoff: Duration::from_millis(2),
+        max_backoff: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(1),
+    })
+}
+
+pub fn new_customer(n: usize) -> NewCustomer {
+    NewCustomer {
+        first_name: "Jane".into(),
+        middle_name: None,
+        last_name: format!("Doe{}", letters(n)),
+        birthday: "1980-12-31".into(),
+        phone_number: format!("408{}{:04}", 200 + n / 10_000 % 800, n % 10_000),
+        email: format!("jane{n}@example.com"),
+        street: "700 Treehouse Drive".into(),
+        street2: None,
+        city: "San Jose".into(),
+        state: "CA".into(),
+        postal_code: "95101".into(),
+        partner_user_id: format!("uid_{n}"),
+        registration_date: "2020-01-01".into(),
+    }
+}
+
+fn letters(mut n: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
+/// Runs an operation, retrying whole calls a few times (for set-up under
+/// faults), and returns the outcome.
+pub fn run(agent: &ureq::Agent, config: &Config, operation: Operation) -> Outcome {
+    let mut last = None;
+    for _ in 0..10 {
+        match execute(agent, config, operation.clone()) {
+            Ok(outcome) => return outcome,
+            Err(e) => last = Some(e),
+        }
+    }
+    panic!("{:?} kept failing: {last:?}", operation.kind());
+}
+
+/// Creates customers `from..to`, submits their applications and waits
+/// until they are `ACTIVE`.
+pub fn payable_customers(agent: &ureq::Agent, config: &Config, range: std::ops::Range<usize>) {
+    for n in range.clone() {
+        run(agent, config, Operation::create_customer(&new_customer(n)).unwrap());
+        run(agent, config, Operation::submit_application(&format!("uid_{n}")).unwrap());
+    }
+    for n in range {
+        let id = format!("uid_{n}");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let Outcome::Customer(Customer { status, .. }) =
+                run(agent, config, Operation::get_customer(&id).unwrap())
+            else {
+                panic!("not a customer");
+            };
+            if status == Some(CustomerStatus::Active) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{id} never became ACTIVE");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}

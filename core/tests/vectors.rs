@@ -9,19 +9,48 @@ use std::time::Duration;
 use base64::Engine as _;
 use lean_core::webhooks::{self, WebhookVerifier};
 use lean_core::{
-    parse_response, Call, Config, Environment, Error, HttpResponse, Operation, OperationKind, RetryPolicy, Step,
-    TransportError, WebhookSecret,
+    parse_response, Call, Config, Environment, Error, HttpResponse, Operation, OperationKind,
+    RetryPolicy, Step, TransportError, WebhookSecret,
 };
 use serde_json::{json, Value};
 
 fn load(file: &str) -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors").join(file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let cases = doc["cases"].as_array().unwrap_or_else(|| panic!("{file}: no cases array")).clone();
-    let names: BTreeSet<&str> = cases.iter().map(|c| c["name"].as_str().expect("every case has a name")).collect();
-    assert_eq!(names.len(), cases.len(), "{file}: case names must be unique");
+    let cases = doc["cases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{file}: no cases array"))
+        .clone();
+    let names: BTreeSet<&str> = cases
+        .iter()
+        .map(|c| c["name"].as_str().expect("every case has a name"))
+        .collect();
+    assert_eq!(
+        names.len(),
+        cases.len(),
+        "{file}: case names must be unique"
+    );
     cases
+}
+
+/// Runs `check` on every case of `file`, then fails once, naming every
+/// failing case, so that one wrong case does not hide the others.
+fn each_case(file: &str, check: impl Fn(&Value)) {
+    let mut failed = Vec::new();
+    for case in load(file) {
+        let name = case["name"].as_str().unwrap_or_default().to_owned();
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&case))).is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{file}: {} failing case(s): {failed:#?}",
+        failed.len()
+    );
 }
 
 fn config(case: &Value) -> Result<Config, Error> {
@@ -30,7 +59,12 @@ fn config(case: &Value) -> Result<Config, Error> {
         Some(name) => Environment::parse(name)?,
         None => Environment::Sandbox,
     };
-    let mut config = Config::new(c.get("apiKey").and_then(Value::as_str).unwrap_or("test_key_123"), environment)?;
+    let mut config = Config::new(
+        c.get("apiKey")
+            .and_then(Value::as_str)
+            .unwrap_or("test_key_123"),
+        environment,
+    )?;
     if let Some(url) = c.get("baseUrl").and_then(Value::as_str) {
         config = config.with_base_url(url)?;
     }
@@ -49,9 +83,19 @@ fn config(case: &Value) -> Result<Config, Error> {
 fn check_error(name: &str, error: &Error, expected: &Value) {
     let actual = error.to_json();
     assert_eq!(actual["code"], expected["code"], "{name}: code ({error})");
-    for key in ["status", "message", "requestId", "retryAfterMs", "outcomeUnknown"] {
+    for key in [
+        "status",
+        "message",
+        "requestId",
+        "retryAfterMs",
+        "outcomeUnknown",
+    ] {
         if let Some(want) = expected.get(key) {
-            let got = if key == "message" { &actual["apiMessage"] } else { &actual[key] };
+            let got = if key == "message" {
+                &actual["apiMessage"]
+            } else {
+                &actual[key]
+            };
             assert_eq!(got, want, "{name}: {key} ({error})");
         }
     }
@@ -60,12 +104,24 @@ fn check_error(name: &str, error: &Error, expected: &Value) {
             v.as_array()
                 .into_iter()
                 .flatten()
-                .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned()))
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or("").to_owned(),
+                        e["code"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
                 .collect()
         };
-        assert_eq!(pairs(&actual["fieldErrors"]), pairs(want), "{name}: field errors ({error})");
+        assert_eq!(
+            pairs(&actual["fieldErrors"]),
+            pairs(want),
+            "{name}: field errors ({error})"
+        );
         for e in actual["fieldErrors"].as_array().into_iter().flatten() {
-            assert!(!e["message"].as_str().unwrap_or("").is_empty(), "{name}: every field error has a message");
+            assert!(
+                !e["message"].as_str().unwrap_or("").is_empty(),
+                "{name}: every field error has a message"
+            );
         }
     }
 }
@@ -86,13 +142,29 @@ fn run_operation_case(case: &Value) {
             assert_eq!(request.method.as_str(), want["method"], "{name}: method");
             assert_eq!(request.url, want["url"], "{name}: url");
             for (header, value) in want["headers"].as_object().into_iter().flatten() {
-                assert_eq!(request.header(header), value.as_str(), "{name}: header {header}");
+                assert_eq!(
+                    request.header(header),
+                    value.as_str(),
+                    "{name}: header {header}"
+                );
             }
-            assert!(request.header("user-agent").unwrap_or("").starts_with("lean-sdk/"), "{name}: user-agent");
-            let body: Value = request.body.as_deref().map(|b| serde_json::from_str(b).unwrap()).unwrap_or(Value::Null);
+            assert!(
+                request
+                    .header("user-agent")
+                    .unwrap_or("")
+                    .starts_with("lean-sdk/"),
+                "{name}: user-agent"
+            );
+            let body: Value = request
+                .body
+                .as_deref()
+                .map(|b| serde_json::from_str(b).unwrap())
+                .unwrap_or(Value::Null);
             assert_eq!(body, want["body"], "{name}: body");
             if want.get("generatedIdempotencyKey") == Some(&json!(true)) {
-                let key = request.header("idempotency-key").unwrap_or_else(|| panic!("{name}: no idempotency key"));
+                let key = request
+                    .header("idempotency-key")
+                    .unwrap_or_else(|| panic!("{name}: no idempotency key"));
                 assert!(is_uuid_v4(key), "{name}: {key} is not a UUID v4");
             }
         }
@@ -107,7 +179,9 @@ fn is_uuid_v4(key: &str) -> bool {
         && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
         && b[14] == b'4'
         && b"89ab".contains(&b[19])
-        && key.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
+        && key
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
 }
 
 fn response(spec: &Value) -> HttpResponse {
@@ -135,27 +209,30 @@ fn check_result(name: &str, result: Result<lean_core::Outcome, Error>, expect: &
 
 #[test]
 fn requests() {
-    for case in load("requests.json") {
-        run_operation_case(&case);
-    }
+    each_case("requests.json", run_operation_case);
 }
 
 #[test]
 fn validation() {
-    for case in load("validation.json") {
-        assert!(case["expect"].get("error").is_some(), "{}: validation cases expect errors", case["name"]);
-        run_operation_case(&case);
-    }
+    each_case("validation.json", |case| {
+        assert!(
+            case["expect"].get("error").is_some(),
+            "{}: validation cases expect errors",
+            case["name"]
+        );
+        run_operation_case(case);
+    });
 }
 
 #[test]
 fn responses() {
-    for case in load("responses.json") {
+    each_case("responses.json", |case| {
         let name = case["name"].as_str().unwrap();
-        let kind = OperationKind::from_name(case["operation"].as_str().unwrap()).expect("known operation");
+        let kind =
+            OperationKind::from_name(case["operation"].as_str().unwrap()).expect("known operation");
         let result = parse_response(kind, &response(&case["response"]));
         check_result(name, result, &case["expect"]);
-    }
+    });
 }
 
 fn payload(spec: &Value) -> Vec<u8> {
@@ -164,14 +241,18 @@ fn payload(spec: &Value) -> Vec<u8> {
         Value::Object(o) if o.contains_key("base64") => base64::engine::general_purpose::STANDARD
             .decode(o["base64"].as_str().unwrap())
             .unwrap(),
-        Value::Object(o) => o["repeat"].as_str().unwrap().repeat(o["times"].as_u64().unwrap() as usize).into_bytes(),
+        Value::Object(o) => o["repeat"]
+            .as_str()
+            .unwrap()
+            .repeat(o["times"].as_u64().unwrap() as usize)
+            .into_bytes(),
         other => panic!("bad payload {other}"),
     }
 }
 
 #[test]
 fn webhooks() {
-    for case in load("webhooks.json") {
+    each_case("webhooks.json", |case| {
         let name = case["name"].as_str().unwrap();
         let secrets: Vec<WebhookSecret> = case["secrets"]
             .as_array()
@@ -183,14 +264,22 @@ fn webhooks() {
         let signature = case.get("signature").and_then(Value::as_str);
         let expect = &case["expect"];
         match case["action"].as_str().unwrap() {
-            "sign" => assert_eq!(webhooks::sign(&secrets[0], &body), expect["signature"], "{name}"),
-            "verify" => match (WebhookVerifier::new(&secrets).and_then(|v| v.verify(&body, signature)), expect.get("error")) {
+            "sign" => assert_eq!(
+                webhooks::sign(&secrets[0], &body),
+                expect["signature"],
+                "{name}"
+            ),
+            "verify" => match (
+                WebhookVerifier::new(&secrets).and_then(|v| v.verify(&body, signature)),
+                expect.get("error"),
+            ) {
                 (Ok(()), None) => assert_eq!(expect["valid"], true, "{name}"),
                 (Err(e), Some(want)) => check_error(name, &e, want),
                 (result, _) => panic!("{name}: expected {expect}, got {result:?}"),
             },
             "constructEvent" => {
-                let result = WebhookVerifier::new(&secrets).and_then(|v| v.construct_event(&body, signature));
+                let result = WebhookVerifier::new(&secrets)
+                    .and_then(|v| v.construct_event(&body, signature));
                 match (result, expect.get("event"), expect.get("error")) {
                     (Ok(event), Some(want), None) => assert_eq!(&event.to_json(), want, "{name}"),
                     (Err(e), None, Some(want)) => check_error(name, &e, want),
@@ -199,14 +288,14 @@ fn webhooks() {
             }
             other => panic!("{name}: unknown action {other}"),
         }
-    }
+    });
 }
 
 #[test]
 fn engine() {
-    for case in load("engine.json") {
+    each_case("engine.json", |case| {
         let name = case["name"].as_str().unwrap();
-        let config = config(&case).unwrap();
+        let config = config(case).unwrap();
         let operation = Operation::from_json(&case["call"]).unwrap();
         let mut call = Call::new(&config, operation, [3; 32]).unwrap();
         let mut exchanges = case["exchanges"].as_array().unwrap().iter();
@@ -214,13 +303,41 @@ fn engine() {
         let result = loop {
             match call.poll() {
                 Step::Send(request) => {
-                    let exchange = exchanges.next().unwrap_or_else(|| panic!("{name}: unexpected request {request:?}"));
-                    assert_eq!(request.method.as_str(), exchange["request"]["method"], "{name}: method");
+                    let exchange = exchanges
+                        .next()
+                        .unwrap_or_else(|| panic!("{name}: unexpected request {request:?}"));
+                    assert_eq!(
+                        request.method.as_str(),
+                        exchange["request"]["method"],
+                        "{name}: method"
+                    );
                     let path = exchange["request"]["path"].as_str().unwrap();
-                    assert!(request.url.ends_with(path), "{name}: {} does not end with {path}", request.url);
-                    match exchange["reply"].get("transportError").and_then(Value::as_str) {
-                        Some("connect") => call.on_transport_error(TransportError::connect("refused")),
-                        Some("timeout") => call.on_transport_error(TransportError::timeout("timed out")),
+                    assert!(
+                        request.url.ends_with(path),
+                        "{name}: {} does not end with {path}",
+                        request.url
+                    );
+                    for (header, value) in exchange["request"]["headers"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                    {
+                        assert_eq!(
+                            request.header(header),
+                            value.as_str(),
+                            "{name}: header {header}"
+                        );
+                    }
+                    match exchange["reply"]
+                        .get("transportError")
+                        .and_then(Value::as_str)
+                    {
+                        Some("connect") => {
+                            call.on_transport_error(TransportError::connect("refused"))
+                        }
+                        Some("timeout") => {
+                            call.on_transport_error(TransportError::timeout("timed out"))
+                        }
                         Some(_) => call.on_transport_error(TransportError::other("reset")),
                         None => call.on_response(response(&exchange["reply"])),
                     }
@@ -229,22 +346,43 @@ fn engine() {
                 Step::Done(result) => break result,
             }
         };
-        assert!(exchanges.next().is_none(), "{name}: the engine stopped before every exchange was used");
+        assert!(
+            exchanges.next().is_none(),
+            "{name}: the engine stopped before every exchange was used"
+        );
         if let Some(want) = case.get("waitsMs") {
             assert_eq!(&json!(waits), want, "{name}: waits");
         }
         check_result(name, result, &case["expect"]);
-    }
+    });
 }
 
 #[test]
 fn configs() {
-    for case in load("config.json") {
+    each_case("config.json", |case| {
         let name = case["name"].as_str().unwrap();
-        match (config(&case), case["expect"].get("error")) {
+        match (config(case), case["expect"].get("error")) {
             (Ok(_), None) => assert_eq!(case["expect"]["ok"], true, "{name}"),
             (Err(e), Some(want)) => check_error(name, &e, want),
             (result, _) => panic!("{name}: expected {}, got {result:?}", case["expect"]),
         }
-    }
+    });
+}
+
+/// The JSON files are written by `generate.py`; they must be what it writes
+/// now, so that the script and the cases never drift apart.
+#[test]
+fn vectors_match_their_generator() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let output = std::process::Command::new("python3")
+        .arg(dir.join("generate.py"))
+        .arg("--check")
+        .output()
+        .expect("python3 is needed to check tests/vectors against generate.py");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -85,41 +85,49 @@ pub fn timestamp(text: &str) -> Rule<Timestamp> {
         )
     })?;
     let local = PrimitiveDateTime::new(date, time);
-    let Some(offset) = zone else {
-        return Ok(Timestamp {
-            wire: text.to_owned(),
-            instant: local.assume_utc(),
-        });
+    let out_of_range = || {
+        Problem::new(
+            FieldErrorCode::OutOfRange,
+            "must be a time between 1900-01-01T00:00:00Z and 2099-12-31T23:59:59Z",
+        )
     };
-    let offset = offset.ok_or_else(format)?;
-    if offset == UtcOffset::UTC {
-        return Ok(Timestamp {
+    let stamp = match zone {
+        Some(None) => return Err(format()),
+        None => Timestamp {
             wire: text.to_owned(),
             instant: local.assume_utc(),
-        });
+        },
+        Some(Some(offset)) if offset == UtcOffset::UTC => Timestamp {
+            wire: text.to_owned(),
+            instant: local.assume_utc(),
+        },
+        Some(Some(offset)) => {
+            let utc = local
+                .assume_offset(offset)
+                .checked_to_offset(UtcOffset::UTC)
+                .ok_or_else(out_of_range)?;
+            let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
+            Timestamp {
+                wire: format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
+                    utc.year(),
+                    utc.month() as u8,
+                    utc.day(),
+                    utc.hour(),
+                    utc.minute(),
+                    utc.second()
+                ),
+                instant: utc,
+            }
+        }
+    };
+    // The same years as calendar dates: an offset must not carry a time out
+    // of the four-digit form the API reads (`0000-01-01T00:00+01:00` would
+    // become year -1).
+    if !(1900..=2099).contains(&stamp.instant.year()) {
+        return Err(out_of_range());
     }
-    let utc = local
-        .assume_offset(offset)
-        .checked_to_offset(UtcOffset::UTC)
-        .ok_or_else(|| {
-            Problem::new(
-                FieldErrorCode::OutOfRange,
-                "is outside the supported range of dates",
-            )
-        })?;
-    let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
-    Ok(Timestamp {
-        wire: format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
-            utc.year(),
-            utc.month() as u8,
-            utc.day(),
-            utc.hour(),
-            utc.minute(),
-            utc.second()
-        ),
-        instant: utc,
-    })
+    Ok(stamp)
 }
 
 /// Splits `HH:mm:ss[.f]` from its zone. `None` for a malformed zone;
@@ -276,5 +284,27 @@ mod tests {
             timestamp("2021-02-29T10:00:00Z").unwrap_err().code,
             FieldErrorCode::InvalidDate
         );
+    }
+
+    #[test]
+    fn times_stay_within_four_digit_years() {
+        for bad in [
+            "0000-01-01T00:00:00+01:00",
+            "1899-12-31T23:59:59Z",
+            "1900-01-01T00:30:00+01:00",
+            "2099-12-31T23:30:00-01:00",
+            "9999-12-31T23:59:59-23:59",
+        ] {
+            assert_eq!(
+                timestamp(bad).unwrap_err().code,
+                FieldErrorCode::OutOfRange,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            timestamp("1900-01-01T01:00:00+01:00").unwrap().as_str(),
+            "1900-01-01T00:00:00Z"
+        );
+        assert!(timestamp("2099-12-31T23:59:59.999999999Z").is_ok());
     }
 }

@@ -1,0 +1,220 @@
+"""The clients: one method per API operation, sync over ``urllib`` and
+async over ``httpx``, both driving the same core call engine."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
+
+from . import _engine, _native
+from . import _operations as ops
+from ._errors import ConfigurationError
+from ._models import Application, Customer, Gig, SpecialPayment
+from ._transports import HttpxTransport, UrllibTransport
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._engine import AsyncTransport, Transport
+    from ._types import CustomerFields, CustomerUpdateFields, GigFields, SpecialPaymentFields
+
+__all__ = ["LeanClient", "AsyncLeanClient"]
+
+_HOST = "python/{}.{}.{}".format(*sys.version_info[:3])
+
+
+class _Base:
+    """Configuration shared by both clients."""
+
+    config: _native.Config
+
+    def __init__(
+        self,
+        api_key: str,
+        environment: str,
+        base_url: Optional[str],
+        max_retries: int,
+        timeout: float,
+        initial_backoff: float,
+        max_backoff: float,
+        max_retry_after: float,
+    ) -> None:
+        if not isinstance(api_key, str):
+            raise ConfigurationError(f"the API key must be a str, got {type(api_key).__name__}")
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 100:
+            raise ConfigurationError(f"max_retries must be an int from 0 to 100, got {max_retries!r}")
+        #: The client's configuration (its repr never shows the key).
+        self.config = _native.Config(
+            api_key, environment, base_url, max_retries, float(timeout),
+            float(initial_backoff), float(max_backoff), float(max_retry_after), _HOST,
+        )
+
+    def __repr__(self) -> str:
+        c = self.config
+        return f"{type(self).__name__}(environment={c.environment!r}, base_url={c.base_url!r}, max_retries={c.max_retries})"
+
+
+class LeanClient(_Base):
+    """The Lean Payouts API, synchronously.
+
+    ``api_key`` is the key Lean gave you; ``environment`` ``"sandbox"`` or
+    ``"production"``; ``base_url`` overrides the environment's address (for
+    the local sandbox: ``http://127.0.0.1:PORT``). ``transport`` is any
+    callable ``HttpRequest -> HttpResponse`` (default: ``urllib``).
+    Failed attempts are retried up to ``max_retries`` times with backoff;
+    special payments carry one idempotency key on every attempt, and a gig
+    whose create may have been applied is looked up before anything is
+    reported, so a script never pays twice.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        environment: str = "sandbox",
+        base_url: Optional[str] = None,
+        transport: Optional[Transport] = None,
+        max_retries: int = 2,
+        *,
+        timeout: float = 30.0,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 5.0,
+        max_retry_after: float = 60.0,
+    ) -> None:
+        super().__init__(api_key, environment, base_url, max_retries, timeout, initial_backoff, max_backoff, max_retry_after)
+        self._transport: Transport = transport if transport is not None else UrllibTransport(self.config.timeout)
+
+    def _run(self, spec: Dict[str, Any]) -> Any:
+        return _engine.run(self.config, spec, self._transport)
+
+    def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerFields]) -> Customer:
+        """Registers a worker (``POST /customer``)."""
+        return Customer(self._run(ops.call("createCustomer", data, fields)))
+
+    def get_customer(self, partner_user_id: str) -> Customer:
+        """Reads a customer by your own id."""
+        return Customer(self._run(ops.call("getCustomer", partnerUserId=partner_user_id)))
+
+    def update_customer(self, partner_user_id: str, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerUpdateFields]) -> Customer:
+        """Changes a customer still ``PENDING``; give only the fields to change."""
+        return Customer(self._run(ops.call("updateCustomer", data, fields, partnerUserId=partner_user_id)))
+
+    def submit_application(self, partner_user_id: str) -> Application:
+        """Submits a customer's application (sandbox only; in production
+        the worker does it in the Lean app)."""
+        return Application(self._run(ops.call("submitApplication", partnerUserId=partner_user_id)))
+
+    def create_gig(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[GigFields]) -> Gig:
+        """Pays a gig (``POST /gig``). ``gig_id`` is your own unique id: a
+        retried or re-run create never pays the same gig twice."""
+        return Gig(self._run(ops.call("createGig", data, fields)))
+
+    def get_gig(self, gig_id: str) -> Gig:
+        """Reads a gig by your own id."""
+        return Gig(self._run(ops.call("getGig", gigId=gig_id)))
+
+    def list_gigs(self) -> List[Gig]:
+        """Every gig."""
+        return [Gig(g) for g in self._run(ops.call("listGigs"))]
+
+    def create_special_payment(
+        self, data: Optional[Mapping[str, Any]] = None, /, *, idempotency_key: Optional[str] = None, **fields: Unpack[SpecialPaymentFields]
+    ) -> SpecialPayment:
+        """Pays a bonus or reimbursement. Pass your own ``idempotency_key``
+        (from your payment id) to make re-running a script safe; otherwise
+        one is generated per call and protects its retries."""
+        return SpecialPayment(self._run(ops.call("createSpecialPayment", data, fields, idempotencyKey=idempotency_key)))
+
+    def get_special_payment(self, id: str) -> SpecialPayment:
+        """Reads a special payment by the id Lean gave it."""
+        return SpecialPayment(self._run(ops.call("getSpecialPayment", id=id)))
+
+    def list_special_payments(self) -> List[SpecialPayment]:
+        """Every special payment."""
+        return [SpecialPayment(p) for p in self._run(ops.call("listSpecialPayments"))]
+
+
+class AsyncLeanClient(_Base):
+    """:class:`LeanClient` for asyncio: the same methods, awaited. The
+    default transport is ``httpx`` (``pip install 'lean-sdk[httpx]'``);
+    ``transport`` may be any coroutine function ``HttpRequest ->
+    HttpResponse``. Use it as ``async with AsyncLeanClient(...) as client``
+    (or call :meth:`aclose`) to close its connections."""
+
+    def __init__(
+        self,
+        api_key: str,
+        environment: str = "sandbox",
+        base_url: Optional[str] = None,
+        transport: Optional[AsyncTransport] = None,
+        max_retries: int = 2,
+        *,
+        timeout: float = 30.0,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 5.0,
+        max_retry_after: float = 60.0,
+    ) -> None:
+        super().__init__(api_key, environment, base_url, max_retries, timeout, initial_backoff, max_backoff, max_retry_after)
+        self._default: Optional[HttpxTransport] = None
+        if transport is None:
+            transport = self._default = HttpxTransport(self.config.timeout)
+        self._transport: AsyncTransport = transport
+
+    async def __aenter__(self) -> AsyncLeanClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Closes the default transport's connections."""
+        if self._default is not None:
+            await self._default.aclose()
+
+    async def _run(self, spec: Dict[str, Any]) -> Any:
+        return await _engine.run_async(self.config, spec, self._transport)
+
+    async def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerFields]) -> Customer:
+        """See :meth:`LeanClient.create_customer`."""
+        return Customer(await self._run(ops.call("createCustomer", data, fields)))
+
+    async def get_customer(self, partner_user_id: str) -> Customer:
+        """See :meth:`LeanClient.get_customer`."""
+        return Customer(await self._run(ops.call("getCustomer", partnerUserId=partner_user_id)))
+
+    async def update_customer(
+        self, partner_user_id: str, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerUpdateFields]
+    ) -> Customer:
+        """See :meth:`LeanClient.update_customer`."""
+        return Customer(await self._run(ops.call("updateCustomer", data, fields, partnerUserId=partner_user_id)))
+
+    async def submit_application(self, partner_user_id: str) -> Application:
+        """See :meth:`LeanClient.submit_application`."""
+        return Application(await self._run(ops.call("submitApplication", partnerUserId=partner_user_id)))
+
+    async def create_gig(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[GigFields]) -> Gig:
+        """See :meth:`LeanClient.create_gig`."""
+        return Gig(await self._run(ops.call("createGig", data, fields)))
+
+    async def get_gig(self, gig_id: str) -> Gig:
+        """See :meth:`LeanClient.get_gig`."""
+        return Gig(await self._run(ops.call("getGig", gigId=gig_id)))
+
+    async def list_gigs(self) -> List[Gig]:
+        """See :meth:`LeanClient.list_gigs`."""
+        return [Gig(g) for g in await self._run(ops.call("listGigs"))]
+
+    async def create_special_payment(
+        self, data: Optional[Mapping[str, Any]] = None, /, *, idempotency_key: Optional[str] = None, **fields: Unpack[SpecialPaymentFields]
+    ) -> SpecialPayment:
+        """See :meth:`LeanClient.create_special_payment`."""
+        return SpecialPayment(await self._run(ops.call("createSpecialPayment", data, fields, idempotencyKey=idempotency_key)))
+
+    async def get_special_payment(self, id: str) -> SpecialPayment:
+        """See :meth:`LeanClient.get_special_payment`."""
+        return SpecialPayment(await self._run(ops.call("getSpecialPayment", id=id)))
+
+    async def list_special_payments(self) -> List[SpecialPayment]:
+        """See :meth:`LeanClient.list_special_payments`."""
+        return [SpecialPayment(p) for p in await self._run(ops.call("listSpecialPayments"))]
+
+

@@ -1,0 +1,61 @@
+"""Drives the core's call engine with a transport, synchronously or with
+asyncio. Both loops are the same dozen lines: every retry, backoff,
+idempotency and reconciliation decision is the core's."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Awaitable, Callable, Dict
+
+from . import _native
+from ._errors import TransportError
+from ._http import HttpRequest, HttpResponse, _failure, _request
+
+Transport = Callable[[HttpRequest], HttpResponse]
+AsyncTransport = Callable[[HttpRequest], Awaitable[HttpResponse]]
+
+
+def _report(call: _native.Call, response: Any) -> None:
+    if not isinstance(response, HttpResponse):
+        raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(response).__name__}")
+    call.on_response(response.status, list(response.headers.items()), response.body)
+
+
+def run(config: _native.Config, spec: Dict[str, Any], transport: Transport, sleep: Callable[[float], None] = time.sleep) -> Any:
+    """Runs one call to its end; returns the result in the API's JSON shape
+    or raises its :class:`lean_sdk.LeanError`."""
+    call = _native.Call(config, spec, os.urandom(32))
+    while True:
+        step = call.poll()
+        if step[0] == "send":
+            try:
+                response = transport(_request(step))
+            except (OSError, TransportError) as error:
+                call.on_transport_error(*_failure(error))
+                continue
+            _report(call, response)
+        elif step[0] == "wait":
+            sleep(step[1])
+        else:
+            return step[1]
+
+
+async def run_async(config: _native.Config, spec: Dict[str, Any], transport: AsyncTransport) -> Any:
+    """:func:`run` with an async transport and ``asyncio.sleep``."""
+    import asyncio
+
+    call = _native.Call(config, spec, os.urandom(32))
+    while True:
+        step = call.poll()
+        if step[0] == "send":
+            try:
+                response = await transport(_request(step))
+            except (OSError, TransportError) as error:
+                call.on_transport_error(*_failure(error))
+                continue
+            _report(call, response)
+        elif step[0] == "wait":
+            await asyncio.sleep(step[1])
+        else:
+            return step[1]

@@ -1,0 +1,245 @@
+"""The exceptions of lean_sdk, one class per error kind of the core.
+
+Every failure is a :class:`LeanError` with a stable ``code`` shared by every
+language of the SDK (``validation``, ``not_found``, ``transport``...), so
+code written against one host reads the same in another. The native module
+builds them through :func:`_from_core` from the core's JSON form of the
+error: the details are never re-derived here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+__all__ = [
+    "LeanError",
+    "FieldError",
+    "ValidationError",
+    "ConfigurationError",
+    "ApiError",
+    "BadRequestError",
+    "AuthenticationError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServiceUnavailableError",
+    "ServerError",
+    "TransportError",
+    "InvalidResponseError",
+    "ConflictError",
+    "WebhookSignatureError",
+    "WebhookPayloadError",
+]
+
+
+class LeanError(Exception):
+    """Base of every error the SDK raises; catch it to catch them all.
+
+    ``code`` is the stable machine code (``internal`` for a bug in the SDK,
+    including a caught Rust panic).
+    """
+
+    code: str
+
+    def __init__(self, message: str, *, code: str = "internal") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class FieldError:
+    """One refused input field: ``field`` is the API's wire name
+    (``firstName``), ``code`` the reason (``required``, ``too_long``...)."""
+
+    __slots__ = ("field", "code", "message")
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        self.field = field
+        self.code = code
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"FieldError(field={self.field!r}, code={self.code!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FieldError):
+            return NotImplemented
+        return (self.field, self.code, self.message) == (other.field, other.code, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.code, self.message))
+
+
+class ValidationError(LeanError):
+    """The input was refused before anything was sent. ``errors`` lists
+    every failing field at once, so a form can show them all."""
+
+    def __init__(self, message: str, errors: List[FieldError]) -> None:
+        super().__init__(message, code="validation")
+        self.errors = errors
+
+
+class ConfigurationError(LeanError):
+    """The client is set up wrongly: the key, the base URL, or an
+    operation the environment does not offer (an application submitted to
+    production)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="configuration")
+
+
+class ApiError(LeanError):
+    """The API answered with an error status (after any retries).
+
+    ``status`` is the HTTP status, ``message`` the API's own message (or a
+    description of the status; ``str(error)`` adds the status), ``body`` the raw body text, ``request_id``
+    the id to give Lean support, ``retry_after`` the seconds the API asked
+    to wait, ``errors`` the field errors the API listed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "api_error",
+        status: int = 0,
+        body: str = "",
+        api_message: Optional[str] = None,
+        request_id: Optional[str] = None,
+        retry_after: Optional[float] = None,
+        errors: Optional[List[FieldError]] = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+        self.body = body
+        # The API's own words; str(error) adds the status for logs.
+        self.message = api_message if api_message is not None else message
+        self.request_id = request_id
+        self.retry_after = retry_after
+        self.errors = errors or []
+
+
+class BadRequestError(ApiError):
+    """400: the API refused the request; never retried."""
+
+
+class AuthenticationError(ApiError):
+    """401: the API key was refused (production keys also need an
+    allow-listed IP address)."""
+
+
+class NotFoundError(ApiError):
+    """404: no such customer, gig or special payment."""
+
+
+class RateLimitError(ApiError):
+    """429 after every retry: too many requests."""
+
+
+class ServiceUnavailableError(ApiError):
+    """503 after every retry: the API is down for a moment."""
+
+
+class ServerError(ApiError):
+    """Another 5xx after every retry."""
+
+
+class TransportError(LeanError):
+    """The request could not be completed over the network.
+
+    Raised by the clients after every retry failed. ``outcome_unknown`` is
+    true when an attempt may have reached the API: for a payout, look it up
+    (or retry with the same idempotency key) before paying again.
+
+    A custom transport may raise it (or any ``OSError``) to report a failed
+    attempt; ``kind`` then tells the engine whether the request may have
+    been applied: ``"connect"`` (it was not), ``"timeout"`` or ``"other"``.
+    """
+
+    def __init__(self, message: str, *, outcome_unknown: bool = False, kind: str = "other") -> None:
+        super().__init__(message, code="transport")
+        self.outcome_unknown = outcome_unknown
+        self.kind = kind
+
+
+class InvalidResponseError(LeanError):
+    """A success status whose body is not what the API documents."""
+
+    def __init__(self, message: str, *, status: int = 0, body: str = "") -> None:
+        super().__init__(message, code="invalid_response")
+        self.status = status
+        self.body = body
+
+
+class ConflictError(LeanError):
+    """A retried create found a record with the same id but different
+    content: the id was reused for another payout. Nothing new was made."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="conflict")
+
+
+class WebhookSignatureError(LeanError):
+    """A webhook's signature is missing (``signature_missing``), malformed
+    (``signature_malformed``) or wrong (``signature_mismatch``). Answer the
+    request with 400 and do not act on it."""
+
+    def __init__(self, message: str, *, code: str = "signature_mismatch") -> None:
+        super().__init__(message, code=code)
+
+
+class WebhookPayloadError(LeanError):
+    """A correctly signed webhook body that is not a valid event envelope."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="invalid_payload")
+
+
+_API_CLASSES = {
+    "bad_request": BadRequestError,
+    "unauthorized": AuthenticationError,
+    "not_found": NotFoundError,
+    "rate_limited": RateLimitError,
+    "service_unavailable": ServiceUnavailableError,
+    "server_error": ServerError,
+    "api_error": ApiError,
+}
+
+
+def _field_errors(items: Any) -> List[FieldError]:
+    return [FieldError(e["field"], e["code"], e["message"]) for e in items or ()]
+
+
+def _from_core(error: Dict[str, Any]) -> LeanError:
+    """Builds the exception for the core's JSON form of an error."""
+    code = error.get("code", "internal")
+    message = error.get("message", "")
+    if code == "validation":
+        return ValidationError(message, _field_errors(error.get("fieldErrors")))
+    if code == "configuration":
+        return ConfigurationError(message)
+    if code in _API_CLASSES:
+        wait = error.get("retryAfterMs")
+        return _API_CLASSES[code](
+            message,
+            code=code,
+            status=error.get("status", 0),
+            body=error.get("body", ""),
+            api_message=error.get("apiMessage"),
+            request_id=error.get("requestId"),
+            retry_after=None if wait is None else wait / 1000,
+            errors=_field_errors(error.get("fieldErrors")),
+        )
+    if code == "transport":
+        return TransportError(message, outcome_unknown=bool(error.get("outcomeUnknown")))
+    if code == "invalid_response":
+        return InvalidResponseError(message, status=error.get("status", 0), body=error.get("body", ""))
+    if code == "conflict":
+        return ConflictError(message)
+    if code.startswith("signature_"):
+        return WebhookSignatureError(message, code=code)
+    if code == "invalid_payload":
+        return WebhookPayloadError(message)
+    return LeanError(message, code=code)

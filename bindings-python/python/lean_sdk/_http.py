@@ -1,0 +1,79 @@
+"""The HTTP messages exchanged with a transport.
+
+A transport is any callable taking an :class:`HttpRequest` and returning an
+:class:`HttpResponse` (a coroutine function for the async client). It
+reports a network failure by raising ``OSError`` (which covers
+``ConnectionError``, ``TimeoutError`` and the errors of ``urllib`` and
+``requests``) or :class:`lean_sdk.TransportError`; the call engine counts
+that as an attempt whose outcome is unknown and decides whether to retry.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any, Mapping, Optional, Tuple
+
+from ._errors import TransportError
+
+__all__ = ["HttpRequest", "HttpResponse"]
+
+
+class HttpRequest:
+    """A request built by the SDK, to be sent exactly as is.
+
+    ``headers`` is a dict of lower-case names; ``body`` the JSON body as
+    bytes, or ``None``. Its ``repr()`` hides the ``authorization`` header.
+    """
+
+    __slots__ = ("method", "url", "headers", "body")
+
+    def __init__(self, method: str, url: str, headers: Mapping[str, str], body: Optional[bytes] = None) -> None:
+        self.method = method
+        self.url = url
+        self.headers = dict(headers)
+        self.body = body
+
+    def __repr__(self) -> str:
+        shown = {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in self.headers.items()}
+        return f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={shown!r}, body={self.body!r})"
+
+
+class HttpResponse:
+    """An answer from the transport: status, headers (any mapping; names in
+    any case) and the raw body bytes."""
+
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, headers: Mapping[str, str], body: bytes = b"") -> None:
+        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999:
+            raise TypeError(f"HttpResponse status must be an HTTP status code (100 to 999), got {status!r}")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError(f"HttpResponse body must be bytes, got {type(body).__name__}")
+        self.status = status
+        self.headers = headers
+        self.body = bytes(body)
+
+    def __repr__(self) -> str:
+        return f"HttpResponse(status={self.status!r}, headers={dict(self.headers)!r}, body={self.body!r})"
+
+
+def _request(step: Tuple[Any, ...]) -> HttpRequest:
+    _, method, url, headers, body = step
+    return HttpRequest(method, url, dict(headers), body)
+
+
+def _failure(error: BaseException) -> Tuple[str, str]:
+    """The engine's kind of a transport failure, and its description."""
+    if isinstance(error, TransportError):
+        return error.kind, str(error)
+    reason = getattr(error, "reason", None)  # urllib.error.URLError wraps the cause
+    cause = reason if isinstance(reason, BaseException) else error
+    if isinstance(cause, (TimeoutError, socket.timeout)):
+        kind = "timeout"
+    elif isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
+        kind = "connect"
+    else:
+        kind = "other"
+    return kind, f"{type(cause).__name__}: {cause}"

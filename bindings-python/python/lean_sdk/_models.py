@@ -1,0 +1,196 @@
+"""Typed results: what the API returns, with snake_case attributes.
+
+Each result keeps the API's JSON object it was read from, so ``to_dict()``
+gives back exactly the API's shape (camelCase, amounts as two-decimal
+strings, unknown fields kept) while attributes give Python types: amounts
+are ``decimal.Decimal``, never a float. Fields the API left out are
+``None``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar, Dict, Optional, Tuple, Type, Union
+
+__all__ = ["Customer", "Gig", "SpecialPayment", "Application", "WebhookEvent"]
+
+
+class _Record:
+    """A result object over the API's JSON: attributes from ``_fields``
+    (attribute name, wire name, is-an-amount)."""
+
+    __slots__ = ("_data",)
+    _fields: ClassVar[Tuple[Tuple[str, str, bool], ...]] = ()
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self._data = data
+        for attribute, wire, amount in self._fields:
+            value = data.get(wire)
+            if amount and value is not None:
+                value = Decimal(value)
+            object.__setattr__(self, attribute, value)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The object in the API's JSON shape, unknown fields included."""
+        return dict(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._data == other._data
+
+    def __hash__(self) -> int:
+        return hash((type(self), repr(sorted(self._data.items()))))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{attribute}={getattr(self, attribute)!r}"
+            for attribute, _, _ in self._fields
+            if getattr(self, attribute) is not None
+        )
+        return f"{type(self).__name__}({shown})"
+
+
+class Customer(_Record):
+    """A worker registered by the partner (``status`` ``PENDING`` until
+    their application is approved, then ``ACTIVE``)."""
+
+    __slots__ = (
+        "partner_user_id", "first_name", "middle_name", "last_name", "birthday",
+        "phone_number", "email", "street", "street2", "city", "state", "postal_code",
+        "registration_date", "status", "created_at", "updated_at",
+    )
+    _fields = tuple((name, wire, False) for name, wire in (
+        ("partner_user_id", "partnerUserId"), ("first_name", "firstName"),
+        ("middle_name", "middleName"), ("last_name", "lastName"), ("birthday", "birthday"),
+        ("phone_number", "phoneNumber"), ("email", "email"), ("street", "street"),
+        ("street2", "street2"), ("city", "city"), ("state", "state"),
+        ("postal_code", "postalCode"), ("registration_date", "registrationDate"),
+        ("status", "status"), ("created_at", "createdAt"), ("updated_at", "updatedAt"),
+    ))
+    partner_user_id: str
+    first_name: Optional[str]
+    middle_name: Optional[str]
+    last_name: Optional[str]
+    birthday: Optional[str]
+    phone_number: Optional[str]
+    email: Optional[str]
+    street: Optional[str]
+    street2: Optional[str]
+    city: Optional[str]
+    state: Optional[str]
+    postal_code: Optional[str]
+    registration_date: Optional[str]
+    status: Optional[str]
+    created_at: Optional[str]
+    updated_at: Optional[str]
+
+
+class Gig(_Record):
+    """A gig payout; ``gig_id`` is the partner's own id, which makes
+    paying a gig idempotent."""
+
+    __slots__ = (
+        "gig_id", "id", "partner_user_id", "total_amount", "tips", "expenses",
+        "description", "start_time", "end_time", "status", "invoice_id",
+        "created_at", "updated_at",
+    )
+    _fields = (
+        ("gig_id", "gigId", False), ("id", "id", False),
+        ("partner_user_id", "partnerUserId", False), ("total_amount", "totalAmount", True),
+        ("tips", "tips", True), ("expenses", "expenses", True),
+        ("description", "description", False), ("start_time", "startTime", False),
+        ("end_time", "endTime", False), ("status", "status", False),
+        ("invoice_id", "invoiceId", False), ("created_at", "createdAt", False),
+        ("updated_at", "updatedAt", False),
+    )
+    gig_id: str
+    id: Optional[str]
+    partner_user_id: Optional[str]
+    total_amount: Optional[Decimal]
+    tips: Optional[Decimal]
+    expenses: Optional[Decimal]
+    description: Optional[str]
+    start_time: Optional[str]
+    end_time: Optional[str]
+    status: Optional[str]
+    invoice_id: Optional[str]
+    created_at: Optional[str]
+    updated_at: Optional[str]
+
+
+class SpecialPayment(_Record):
+    """A bonus, reimbursement or other payment outside a gig."""
+
+    __slots__ = (
+        "id", "partner_user_id", "amount", "type", "description", "gig_id", "status",
+        "userdata", "invoice_id", "created_at", "updated_at",
+    )
+    _fields = (
+        ("id", "id", False), ("partner_user_id", "partnerUserId", False),
+        ("amount", "amount", True), ("type", "type", False),
+        ("description", "description", False), ("gig_id", "gigId", False),
+        ("status", "status", False), ("userdata", "userdata", False),
+        ("invoice_id", "invoiceId", False), ("created_at", "createdAt", False),
+        ("updated_at", "updatedAt", False),
+    )
+    id: str
+    partner_user_id: Optional[str]
+    amount: Optional[Decimal]
+    type: Optional[str]
+    description: Optional[str]
+    gig_id: Optional[str]
+    status: Optional[str]
+    userdata: Optional[Dict[str, Any]]
+    invoice_id: Optional[str]
+    created_at: Optional[str]
+    updated_at: Optional[str]
+
+
+class Application(_Record):
+    """The onboarding application of a customer (sandbox only)."""
+
+    __slots__ = ("partner_user_id", "status")
+    _fields = (("partner_user_id", "partnerUserId", False), ("status", "status", False))
+    partner_user_id: str
+    status: Optional[str]
+
+
+EventData = Union[Customer, Gig, SpecialPayment, Dict[str, Any]]
+
+_EVENT_OBJECTS: Dict[str, Type[_Record]] = {"customer": Customer, "gig": Gig, "specialpayment": SpecialPayment}
+# The core typed an event's data when its object's identifying field is
+# there; the data of unknown events of other shapes stays a plain dict.
+_IDENTIFIED_BY: Dict[Type[_Record], str] = {Customer: "partnerUserId", Gig: "gigId", SpecialPayment: "id"}
+
+
+class WebhookEvent:
+    """A verified webhook: ``event`` is its name (``gig.completed``; names
+    this version does not know are kept as sent) and ``data`` the object it
+    is about, typed when known, else the raw dict."""
+
+    __slots__ = ("event", "data", "_data")
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self._data = data
+        self.event: str = data["event"]
+        raw = data.get("data")
+        kind = _EVENT_OBJECTS.get(self.event.split(".", 1)[0].lower())
+        self.data: EventData
+        if kind is not None and isinstance(raw, dict) and _IDENTIFIED_BY[kind] in raw:
+            self.data = kind(raw)  # type: ignore[assignment]  # one of the three
+        else:
+            self.data = raw if isinstance(raw, dict) else {}
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The event in the envelope's JSON shape ``{"event", "data"}``."""
+        return dict(self._data)
+
+    def __repr__(self) -> str:
+        return f"WebhookEvent(event={self.event!r}, data={self.data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WebhookEvent):
+            return NotImplemented
+        return self._data == other._data
+

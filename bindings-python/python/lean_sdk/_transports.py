@@ -1,0 +1,93 @@
+"""The default transports: the standard library's ``urllib`` for
+:class:`lean_sdk.LeanClient` (no dependency at all) and ``httpx`` for
+:class:`lean_sdk.AsyncLeanClient` (the ``lean-sdk[httpx]`` extra).
+
+Both send the request exactly as built, follow no redirects (a redirect
+would re-send the API key to another address), and report network failures
+as :class:`lean_sdk.TransportError` with the kind the call engine needs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ._errors import TransportError
+from ._http import HttpRequest, HttpResponse
+
+__all__ = ["UrllibTransport", "HttpxTransport"]
+
+
+class UrllibTransport:
+    """Sends requests with ``urllib.request``; ``timeout`` in seconds per
+    attempt. Proxies come from the usual environment variables."""
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        import urllib.request
+
+        class _NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+        self.timeout = timeout
+        self._opener = urllib.request.build_opener(_NoRedirect)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import http.client
+        import urllib.error
+        import urllib.request
+
+        outgoing = urllib.request.Request(request.url, data=request.body, headers=request.headers, method=request.method)
+        try:
+            with self._opener.open(outgoing, timeout=self.timeout) as answer:
+                return HttpResponse(answer.status, dict(answer.headers.items()), answer.read())
+        except urllib.error.HTTPError as error:
+            try:
+                body = error.read()
+            except (OSError, http.client.HTTPException):
+                body = b""
+            return HttpResponse(error.code, dict(error.headers.items()) if error.headers else {}, body)
+        except http.client.HTTPException as error:
+            raise TransportError(f"{type(error).__name__}: {error}", kind="other") from error
+
+    def __repr__(self) -> str:
+        return f"UrllibTransport(timeout={self.timeout})"
+
+
+class HttpxTransport:
+    """Sends requests with an ``httpx.AsyncClient`` (created on first use,
+    or given); ``timeout`` in seconds per attempt. Close it with
+    :meth:`aclose` (the async client does so on exit)."""
+
+    def __init__(self, timeout: float = 30.0, client: Optional[Any] = None) -> None:
+        self.timeout = timeout
+        self._client = client
+        self._owned = client is None
+
+    async def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            import httpx
+        except ImportError as error:  # pragma: no cover - depends on the install
+            raise ImportError(
+                "AsyncLeanClient's default transport needs httpx: pip install 'lean-sdk[httpx]', or pass transport="
+            ) from error
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
+        try:
+            answer = await self._client.request(request.method, request.url, headers=request.headers, content=request.body)
+        except httpx.TimeoutException as error:
+            kind = "connect" if isinstance(error, httpx.ConnectTimeout) else "timeout"
+            raise TransportError(f"{type(error).__name__}: {error}", kind=kind) from error
+        except httpx.ConnectError as error:
+            raise TransportError(f"ConnectError: {error}", kind="connect") from error
+        except httpx.TransportError as error:
+            raise TransportError(f"{type(error).__name__}: {error}", kind="other") from error
+        return HttpResponse(answer.status_code, answer.headers, answer.content)
+
+    async def aclose(self) -> None:
+        """Closes the httpx client if this transport created it."""
+        if self._client is not None and self._owned:
+            await self._client.aclose()
+            self._client = None
+
+    def __repr__(self) -> str:
+        return f"HttpxTransport(timeout={self.timeout})"

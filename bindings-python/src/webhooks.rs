@@ -1,0 +1,150 @@
+//! Webhook signatures: the core's `WebhookVerifier`, holding each secret's
+//! precomputed HMAC key state, reading the payload without copying it.
+
+use std::borrow::Cow;
+
+use lean_core::WebhookSecret;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+
+use crate::convert::json_to_py;
+use crate::errors::{guard, to_pyerr};
+
+/// Payloads from this size on are verified without holding the GIL.
+const LARGE: usize = 64 * 1024;
+
+/// The raw body as bytes: `bytes` and `str` are read in place.
+fn payload<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(Cow::Borrowed(bytes.as_bytes()));
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(match text.to_cow()? {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        });
+    }
+    if let Ok(array) = value.cast::<PyByteArray>() {
+        return Ok(Cow::Owned(array.to_vec()));
+    }
+    if let Ok(view) = value.cast::<pyo3::types::PyMemoryView>() {
+        let bytes = view.py().get_type::<PyBytes>().call1((view,))?;
+        return Ok(Cow::Owned(bytes.cast::<PyBytes>()?.as_bytes().to_vec()));
+    }
+    Err(PyTypeError::new_err(
+        "the webhook payload must be the raw request body as bytes (or str), exactly as received",
+    ))
+}
+
+fn secret(value: &Bound<'_, PyAny>) -> PyResult<WebhookSecret> {
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(WebhookSecret::from(text.to_cow()?.as_ref()));
+    }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(WebhookSecret::new(bytes.as_bytes()));
+    }
+    Err(PyTypeError::new_err(
+        "a webhook secret must be str or bytes",
+    ))
+}
+
+/// Signs `payload` as Lean does: base64 of HMAC-SHA1 under `secret`.
+#[pyfunction]
+pub fn sign(
+    py: Python<'_>,
+    payload: &Bound<'_, PyAny>,
+    secret: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    guard(py, || {
+        let body = self::payload(payload)?;
+        Ok(lean_core::webhooks::sign(&self::secret(secret)?, &body))
+    })
+}
+
+/// Verifies webhooks against one or more secrets (several during a
+/// rotation). Build one at start-up and reuse it.
+#[pyclass(
+    module = "lean_sdk._native",
+    name = "WebhookVerifier",
+    frozen,
+    subclass
+)]
+pub struct WebhookVerifier {
+    inner: lean_core::WebhookVerifier,
+}
+
+impl WebhookVerifier {
+    fn check(
+        &self,
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        signature: Option<&str>,
+    ) -> PyResult<()> {
+        let body = self::payload(payload)?;
+        let result = if body.len() >= LARGE {
+            let body: &[u8] = &body;
+            py.detach(|| self.inner.verify(body, signature))
+        } else {
+            self.inner.verify(&body, signature)
+        };
+        result.map_err(|e| to_pyerr(py, &e))
+    }
+}
+
+#[pymethods]
+impl WebhookVerifier {
+    #[new]
+    fn new(py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(py, || {
+            let secrets: Vec<WebhookSecret> =
+                if secrets.is_instance_of::<PyString>() || secrets.is_instance_of::<PyBytes>() {
+                    vec![secret(secrets)?]
+                } else {
+                    secrets
+                        .try_iter()
+                        .map_err(|_| {
+                            PyTypeError::new_err("secrets must be a str, bytes, or a list of them")
+                        })?
+                        .map(|s| secret(&s?))
+                        .collect::<PyResult<_>>()?
+                };
+            let inner = lean_core::WebhookVerifier::new(&secrets).map_err(|e| to_pyerr(py, &e))?;
+            Ok(Self { inner })
+        })
+    }
+
+    /// Raises `WebhookSignatureError` unless `signature` (the
+    /// `x-lean-signature` header, `None` when absent) matches `payload`.
+    #[pyo3(signature = (payload, signature))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        signature: Option<PyBackedStr>,
+    ) -> PyResult<()> {
+        guard(py, || self.check(py, payload, signature.as_deref()))
+    }
+
+    /// Verifies, then parses the `{"event", "data"}` envelope (data in the
+    /// API's JSON shape).
+    #[pyo3(signature = (payload, signature))]
+    fn construct_event_json<'py>(
+        &self,
+        py: Python<'py>,
+        payload: &Bound<'py, PyAny>,
+        signature: Option<PyBackedStr>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            self.check(py, payload, signature.as_deref())?;
+            let body = self::payload(payload)?;
+            let event = lean_core::webhooks::parse_event(&body).map_err(|e| to_pyerr(py, &e))?;
+            json_to_py(py, &event.to_json())
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+}

@@ -1,1 +1,86 @@
-fn main() {}
+//! The core's hot paths: webhook verification (every webhook a partner
+//! receives), building and validating a payout request, and parsing the
+//! answer. Run with `cargo bench -p lean-core --bench core`; the numbers and
+//! how they compare with the machine's SHA-1 ceiling are in BENCHMARKS.md.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use lean_core::webhooks::{self, WebhookVerifier};
+use lean_core::{
+    parse_response, Config, Environment, HttpResponse, NewGig, Operation, OperationKind,
+    WebhookSecret,
+};
+
+fn webhook_verify(c: &mut Criterion) {
+    let secrets = [WebhookSecret::from("whsec_benchmark_secret")];
+    let verifier = WebhookVerifier::new(&secrets).expect("one secret");
+    let mut group = c.benchmark_group("webhook_verify");
+    for (label, size) in [
+        ("256 B", 256),
+        ("1 KiB", 1024),
+        ("16 KiB", 16 * 1024),
+        ("1 MiB", 1024 * 1024),
+    ] {
+        let body: Vec<u8> = (0..size)
+            .map(|i| b"{\"event\":\"gig.completed\"}"[i % 25])
+            .collect();
+        let signature = webhooks::sign(&secrets[0], &body);
+        group.throughput(Throughput::Bytes(size as u64));
+        if size >= 1024 * 1024 {
+            group.sample_size(30);
+        }
+        group.bench_with_input(BenchmarkId::from_parameter(label), &body, |b, body| {
+            b.iter(|| {
+                verifier
+                    .verify(black_box(body), Some(black_box(&signature)))
+                    .expect("valid")
+            })
+        });
+    }
+    group.finish();
+}
+
+fn create_gig(c: &mut Criterion) {
+    let config = Config::new("test_key_123", Environment::Sandbox).expect("valid config");
+    let gig = NewGig {
+        partner_user_id: "uid_847834395730535".into(),
+        total_amount: "15.00".into(),
+        tips: "3.00".into(),
+        expenses: "2.00".into(),
+        description: "Gig Payout".into(),
+        gig_id: "gigId_94792357823953532".into(),
+        start_time: "2021-03-01T21:04:04".into(),
+        end_time: "2021-03-01T21:31:05-08:00".into(),
+    };
+    c.bench_function("create_gig/validate_and_build", |b| {
+        b.iter(|| {
+            Operation::create_gig(black_box(&gig))
+                .and_then(|op| op.request(black_box(&config)))
+                .expect("valid gig")
+        })
+    });
+    let call = serde_json::json!({ "operation": "createGig", "input": serde_json::to_value(&gig).unwrap() });
+    c.bench_function("create_gig/from_json_and_build", |b| {
+        b.iter(|| {
+            Operation::from_json(black_box(&call))
+                .and_then(|op| op.request(black_box(&config)))
+                .expect("valid gig")
+        })
+    });
+}
+
+fn parse_gig(c: &mut Criterion) {
+    let body = br#"{"id":"uid_847834395730535","description":"Gig Payout","totalAmount":"15.00","startTime":"2021-03-01T21:04:04","endTime":"2021-03-01T21:31:05","gigId":"gigId_94792357823953532","expenses":"2.00","tips":"3.00","status":"PENDING","invoiceId":"invoice_5dSpWwt5aX2nAR8kBA0Xs","createdAt":"2021-04-01T19:58:11.651Z","updatedAt":"2021-04-01T19:58:11.651Z"}"#;
+    let response = HttpResponse::new(
+        200,
+        vec![("content-type".into(), "application/json".into())],
+        body.to_vec(),
+    );
+    c.bench_function("parse_gig_response", |b| {
+        b.iter(|| parse_response(OperationKind::GetGig, black_box(&response)).expect("valid gig"))
+    });
+}
+
+criterion_group!(benches, webhook_verify, create_gig, parse_gig);
+criterion_main!(benches);

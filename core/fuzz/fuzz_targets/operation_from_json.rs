@@ -3,7 +3,7 @@
 //! input validates again to itself.
 #![no_main]
 
-use lean_core::{Call, Config, Environment, Operation, Step};
+use lean_core::{Call, Config, Environment, Operation, OperationKind, Step};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
@@ -40,12 +40,30 @@ fuzz_target!(|data: &[u8]| {
     for call in calls {
         match Operation::from_json(&call) {
             Ok(op) => {
-                if let Ok(mut call) = Call::new(&config, op, [1; 32]) {
-                    assert!(
-                        matches!(call.poll(), Step::Send(_)),
-                        "a valid operation sends a request"
-                    );
+                let Ok(request) = op.request(&config) else {
+                    continue; // refused by the configuration, not the input
+                };
+                if let Some(body) = &request.body {
+                    // The body is the normalised input: validating it again
+                    // must give the same body.
+                    let mut again = call.clone();
+                    again["input"] =
+                        serde_json::from_str(body).expect("the core writes valid JSON");
+                    if let Ok(op) = Operation::from_json(&again) {
+                        assert_eq!(
+                            op.request(&config).ok().and_then(|r| r.body).as_ref(),
+                            Some(body)
+                        );
+                    } else if op_has_input(op.kind()) {
+                        panic!("the normalised input {body} was refused");
+                    }
                 }
+                let mut call =
+                    Call::new(&config, op, [1; 32]).expect("a valid operation starts a call");
+                assert!(
+                    matches!(call.poll(), Step::Send(_)),
+                    "a valid operation sends a request"
+                );
             }
             Err(error) => {
                 let _ = error.to_json();
@@ -53,3 +71,13 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+fn op_has_input(kind: OperationKind) -> bool {
+    matches!(
+        kind,
+        OperationKind::CreateCustomer
+            | OperationKind::UpdateCustomer
+            | OperationKind::CreateGig
+            | OperationKind::CreateSpecialPayment
+    )
+}

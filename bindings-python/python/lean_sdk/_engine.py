@@ -22,7 +22,7 @@ def _report(call: _native.Call, response: Any) -> None:
     call.on_response(response.status, list(response.headers.items()), response.body)
 
 
-def run(config: _native.Config, spec: Dict[str, Any], transport: Transport, sleep: Callable[[float], None] = time.sleep) -> Any:
+def run(config: _native.Config, spec: Dict[str, Any], transport: Transport) -> Any:
     """Runs one call to its end; returns the result in the API's JSON shape
     or raises its :class:`lean_sdk.LeanError`."""
     call = _native.Call(config, spec, os.urandom(32))
@@ -36,7 +36,7 @@ def run(config: _native.Config, spec: Dict[str, Any], transport: Transport, slee
                 continue
             _report(call, response)
         elif step[0] == "wait":
-            sleep(step[1])
+            time.sleep(step[1])
         else:
             return step[1]
 

@@ -1,0 +1,174 @@
+"""Reads the shared vectors (tests/vectors, format in its README) and maps
+them onto the public API of lean_sdk: a vector call becomes a client method
+call, an expected error becomes a check of the exception's attributes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any, Dict, List
+
+import lean_sdk
+
+VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+
+# The exception class each stable code must raise.
+CLASSES = {
+    "validation": lean_sdk.ValidationError,
+    "configuration": lean_sdk.ConfigurationError,
+    "bad_request": lean_sdk.BadRequestError,
+    "unauthorized": lean_sdk.AuthenticationError,
+    "not_found": lean_sdk.NotFoundError,
+    "rate_limited": lean_sdk.RateLimitError,
+    "service_unavailable": lean_sdk.ServiceUnavailableError,
+    "server_error": lean_sdk.ServerError,
+    "api_error": lean_sdk.ApiError,
+    "transport": lean_sdk.TransportError,
+    "invalid_response": lean_sdk.InvalidResponseError,
+    "conflict": lean_sdk.ConflictError,
+    "signature_missing": lean_sdk.WebhookSignatureError,
+    "signature_malformed": lean_sdk.WebhookSignatureError,
+    "signature_mismatch": lean_sdk.WebhookSignatureError,
+    "invalid_payload": lean_sdk.WebhookPayloadError,
+}
+
+
+def cases(file: str) -> List[Dict[str, Any]]:
+    found: List[Dict[str, Any]] = json.loads((VECTORS / file).read_text("utf-8"))["cases"]
+    names = [c["name"] for c in found]
+    assert len(set(names)) == len(names), f"{file}: case names must be unique"
+    return found
+
+
+def ids(found: List[Dict[str, Any]]) -> List[str]:
+    return [c["name"] for c in found]
+
+
+def client_kwargs(case: Dict[str, Any], fast: bool = True) -> Dict[str, Any]:
+    config = case.get("config") or {}
+    kwargs: Dict[str, Any] = {
+        "api_key": config.get("apiKey", "test_key_123"),
+        "environment": config.get("environment", "sandbox"),
+        "base_url": config.get("baseUrl"),
+    }
+    if "maxRetries" in config:
+        kwargs["max_retries"] = config["maxRetries"]
+    if fast:
+        kwargs.update(initial_backoff=0.001, max_backoff=0.002)
+    return kwargs
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+def as_keywords(data: Any) -> Dict[str, Any] | None:
+    """The snake_case keyword form of a camelCase input, when every key
+    converts both ways."""
+    if not isinstance(data, dict) or not all(isinstance(k, str) and camel(snake(k)) == k and snake(k).isidentifier() for k in data):
+        return None
+    return {snake(k): v for k, v in data.items()}
+
+
+def invoke(client: Any, call: Dict[str, Any], keywords: bool = False) -> Any:
+    """Calls the client method for a vector call (a coroutine for the
+    async client). With ``keywords``, the input goes as snake_case keywords."""
+    op = call["operation"]
+    data = call.get("input")
+    kw = as_keywords(data) if keywords else None
+
+    def create(method: Any, *args: Any, **extra: Any) -> Any:
+        if kw is not None:
+            return method(*args, **extra, **kw)
+        return method(*args, data, **extra)
+
+    if op == "createCustomer":
+        return create(client.create_customer)
+    if op == "getCustomer":
+        return client.get_customer(call.get("partnerUserId"))
+    if op == "updateCustomer":
+        return create(client.update_customer, call.get("partnerUserId"))
+    if op == "submitApplication":
+        return client.submit_application(call.get("partnerUserId"))
+    if op == "createGig":
+        return create(client.create_gig)
+    if op == "getGig":
+        return client.get_gig(call.get("gigId"))
+    if op == "listGigs":
+        return client.list_gigs()
+    if op == "createSpecialPayment":
+        return create(client.create_special_payment, idempotency_key=call.get("idempotencyKey"))
+    if op == "getSpecialPayment":
+        return client.get_special_payment(call.get("id"))
+    if op == "listSpecialPayments":
+        return client.list_special_payments()
+    # An operation the API does not have is no method of the client; the
+    # one public entry point taking operation names is lean_sdk.validate.
+    assert not hasattr(client, snake(op)), op
+    return lean_sdk.validate(op, data)
+
+
+def plain(result: Any) -> Any:
+    """A result as the API's JSON shape."""
+    if isinstance(result, list):
+        return [item.to_dict() for item in result]
+    return result.to_dict()
+
+
+def check_error(name: str, error: BaseException, expected: Dict[str, Any]) -> None:
+    assert isinstance(error, lean_sdk.LeanError), f"{name}: {error!r} is not a LeanError"
+    code = expected["code"]
+    assert error.code == code, f"{name}: code {error.code} ({error})"
+    assert type(error) is CLASSES[code], f"{name}: {type(error).__name__} for {code}"
+    attributes = {
+        "status": "status",
+        "message": "message",
+        "requestId": "request_id",
+        "outcomeUnknown": "outcome_unknown",
+    }
+    for key, attribute in attributes.items():
+        if key in expected:
+            assert getattr(error, attribute) == expected[key], f"{name}: {key} ({error})"
+    if "retryAfterMs" in expected:
+        wait = getattr(error, "retry_after")
+        got = None if wait is None else round(wait * 1000)
+        assert got == expected["retryAfterMs"], f"{name}: retry_after {wait}"
+    if "fieldErrors" in expected:
+        got = {(e.field, e.code) for e in getattr(error, "errors")}
+        want = {(e["field"], e["code"]) for e in expected["fieldErrors"]}
+        assert got == want, f"{name}: field errors {got} != {want}"
+        assert all(e.message for e in getattr(error, "errors")), f"{name}: every field error has a message"
+
+
+def response(spec: Dict[str, Any]) -> lean_sdk.HttpResponse:
+    if "bodyText" in spec:
+        body = spec["bodyText"].encode("utf-8")
+    elif "body" in spec:
+        body = json.dumps(spec["body"]).encode("utf-8")
+    else:
+        body = b""
+    return lean_sdk.HttpResponse(spec["status"], spec.get("headers") or {}, body)
+
+
+def payload_forms(spec: Any) -> List[Any]:
+    """Every input form of a webhook payload the SDK accepts."""
+    if isinstance(spec, str):
+        raw = spec.encode("utf-8")
+        return [spec, raw, bytearray(raw), memoryview(raw)]
+    if "base64" in spec:
+        raw = base64.b64decode(spec["base64"])
+    else:
+        raw = (spec["repeat"] * spec["times"]).encode("utf-8")
+    forms: List[Any] = [raw, bytearray(raw), memoryview(raw)]
+    try:
+        forms.append(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    return forms

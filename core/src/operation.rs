@@ -35,17 +35,26 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
 
 /// Names of the operations, the same in every host and in the vectors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
 pub enum OperationKind {
+    /// `POST /customer`.
     CreateCustomer,
+    /// `GET /customer/:partnerUserId`.
     GetCustomer,
+    /// `PATCH /customer/:partnerUserId`.
     UpdateCustomer,
+    /// `POST /application` (sandbox only).
     SubmitApplication,
+    /// `POST /gig`.
     CreateGig,
+    /// `GET /gig/:gigId`.
     GetGig,
+    /// `GET /gig`.
     ListGigs,
+    /// `POST /specialpayment`.
     CreateSpecialPayment,
+    /// `GET /specialpayment/:id`.
     GetSpecialPayment,
+    /// `GET /specialpayment`.
     ListSpecialPayments,
 }
 
@@ -171,10 +180,7 @@ impl Operation {
         payment: &NewSpecialPayment,
         idempotency_key: Option<&str>,
     ) -> Result<Self, Error> {
-        let key = idempotency_key
-            .map(|k| check_idempotency_key(k).map_err(|p| field_error("idempotencyKey", p)))
-            .transpose();
-        match (payment.validate(), key) {
+        match (payment.validate(), caller_key(idempotency_key)) {
             (Ok(payment), Ok(key)) => Ok(Self(Inner::CreateSpecialPayment(payment, key))),
             (payment, key) => Err(merge(key.err(), payment.err())),
         }
@@ -239,11 +245,7 @@ impl Operation {
             OperationKind::CreateSpecialPayment => {
                 let key = match call.get("idempotencyKey") {
                     None | Some(Value::Null) => Ok(None),
-                    Some(_) => text("idempotencyKey").and_then(|k| {
-                        check_idempotency_key(&k)
-                            .map(Some)
-                            .map_err(|p| field_error("idempotencyKey", p))
-                    }),
+                    Some(_) => text("idempotencyKey").and_then(|k| caller_key(Some(&k))),
                 };
                 match (NewSpecialPayment::from_json(input), key) {
                     (Ok(payment), Ok(key)) => Self(Inner::CreateSpecialPayment(payment, key)),
@@ -380,6 +382,12 @@ fn segment(id: &str) -> String {
 
 fn path_id(field: &str, id: &str) -> Result<String, Error> {
     validate::identifier(id).map_err(|p| field_error(field, p))
+}
+
+/// Checks the caller's own idempotency key, if one was given.
+fn caller_key(key: Option<&str>) -> Result<Option<String>, Error> {
+    key.map(|k| check_idempotency_key(k).map_err(|p| field_error("idempotencyKey", p)))
+        .transpose()
 }
 
 /// Idempotency keys travel in a header: 1 to 255 printable ASCII characters.

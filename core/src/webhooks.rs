@@ -253,16 +253,13 @@ pub fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
     };
     let data = match (typed(&raw), &event) {
         (Some(Ok(data)), _) => data,
-        (Some(Err(e)), EventType::Unknown(_)) => {
-            let _ = e;
-            EventData::Other(raw)
-        }
-        (Some(Err(e)), known) => {
+        (Some(Err(e)), known) if !matches!(known, EventType::Unknown(_)) => {
             return Err(payload_error(format!(
                 "the data of a {known} webhook is not a valid {object}: {e}"
             )))
         }
-        (None, _) => EventData::Other(raw),
+        // Unknown objects, and unknown events whose data does not fit.
+        _ => EventData::Other(raw),
     };
     Ok(WebhookEvent { event, data })
 }

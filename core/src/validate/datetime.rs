@@ -91,34 +91,33 @@ pub fn timestamp(text: &str) -> Rule<Timestamp> {
             "must be a time between 1900-01-01T00:00:00Z and 2099-12-31T23:59:59Z",
         )
     };
-    let stamp = match zone {
-        Some(None) => return Err(format()),
-        None => Timestamp {
+    let offset = match zone {
+        None => UtcOffset::UTC,
+        Some(offset) => offset.ok_or_else(format)?,
+    };
+    let stamp = if offset == UtcOffset::UTC {
+        // Already UTC: sent exactly as written.
+        Timestamp {
             wire: text.to_owned(),
             instant: local.assume_utc(),
-        },
-        Some(Some(offset)) if offset == UtcOffset::UTC => Timestamp {
-            wire: text.to_owned(),
-            instant: local.assume_utc(),
-        },
-        Some(Some(offset)) => {
-            let utc = local
-                .assume_offset(offset)
-                .checked_to_offset(UtcOffset::UTC)
-                .ok_or_else(out_of_range)?;
-            let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
-            Timestamp {
-                wire: format!(
-                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
-                    utc.year(),
-                    utc.month() as u8,
-                    utc.day(),
-                    utc.hour(),
-                    utc.minute(),
-                    utc.second()
-                ),
-                instant: utc,
-            }
+        }
+    } else {
+        let utc = local
+            .assume_offset(offset)
+            .checked_to_offset(UtcOffset::UTC)
+            .ok_or_else(out_of_range)?;
+        let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
+        Timestamp {
+            wire: format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
+                utc.year(),
+                utc.month() as u8,
+                utc.day(),
+                utc.hour(),
+                utc.minute(),
+                utc.second()
+            ),
+            instant: utc,
         }
     };
     // The same years as calendar dates: an offset must not carry a time out

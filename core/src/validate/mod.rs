@@ -1,7 +1,7 @@
 //! The API's input rules, one function per kind of field.
 //!
 //! Each rule takes the caller's text and returns either the normalised value
-//! that goes on the wire or a [`Problem`]. A [`Checker`] runs the rules of one
+//! that goes on the wire or a [`Problem`]. A `Checker` runs the rules of one
 //! input and collects every problem as a [`FieldError`] under the field's
 //! wire name, so all invalid fields are reported at once. The sandbox runs
 //! these same functions, so the SDK and the server can never disagree.
@@ -20,7 +20,7 @@ mod text;
 pub use contact::{email, phone_number};
 pub use datetime::{calendar_date, timestamp, Timestamp};
 pub use region::{postal_code, us_state, US_STATE_CODES};
-pub use text::{city, description, identifier, person_name, street};
+pub use text::{city, description, identifier, person_name, street, NAME_PUNCTUATION};
 
 use crate::error::{FieldError, FieldErrorCode, ValidationError};
 

@@ -243,3 +243,8 @@ def _from_core(error: Dict[str, Any]) -> LeanError:
     if code == "invalid_payload":
         return WebhookPayloadError(message)
     return LeanError(message, code=code)
+
+
+# Shown as lean_sdk.NotFoundError in tracebacks, where users import them.
+for _name in __all__:
+    globals()[_name].__module__ = "lean_sdk"

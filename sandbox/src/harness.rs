@@ -84,7 +84,10 @@ impl SandboxProcess {
         if response.status().is_success() {
             Ok(())
         } else {
-            Err(format!("registering the webhook answered {}", response.status()))
+            Err(format!(
+                "registering the webhook answered {}",
+                response.status()
+            ))
         }
     }
 
@@ -94,7 +97,10 @@ impl SandboxProcess {
             .get(format!("{}/_sandbox/webhooks", self.url))
             .call()
             .map_err(|e| e.to_string())?;
-        let body = response.body_mut().read_to_vec().map_err(|e| e.to_string())?;
+        let body = response
+            .body_mut()
+            .read_to_vec()
+            .map_err(|e| e.to_string())?;
         serde_json::from_slice(&body).map_err(|e| e.to_string())
     }
 }
@@ -160,12 +166,14 @@ pub fn send(agent: &ureq::Agent, request: &HttpRequest) -> Result<HttpResponse, 
     let headers = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
-    let body = response
-        .body_mut()
-        .read_to_vec()
-        .map_err(transport_error)?;
+    let body = response.body_mut().read_to_vec().map_err(transport_error)?;
     Ok(HttpResponse::new(status, headers, body))
 }
 
@@ -265,7 +273,11 @@ impl WebhookReceiver {
 
     /// Answers the next `n` webhooks with 500.
     pub fn refuse_next(&self, n: usize) {
-        self.inbox.0.lock().unwrap_or_else(|p| p.into_inner()).refuse = n;
+        self.inbox
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .refuse = n;
     }
 
     /// Every delivery accepted so far.
@@ -334,7 +346,11 @@ fn serve_one(stream: TcpStream, inbox: &(Mutex<Inbox>, Condvar)) -> std::io::Res
                 true
             }
         };
-        let status = if accepted { "200 OK" } else { "500 Internal Server Error" };
+        let status = if accepted {
+            "200 OK"
+        } else {
+            "500 Internal Server Error"
+        };
         write!(stream, "HTTP/1.1 {status}\r\ncontent-length: 0\r\n\r\n")?;
         stream.flush()?;
     }

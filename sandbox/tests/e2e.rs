@@ -75,46 +75,84 @@ fn partner_flow_with_signed_webhooks() {
     let agent = agent();
     let config = config(&sandbox);
 
-    let created = execute(&agent, &config, Operation::create_customer(&new_customer(1)).unwrap()).unwrap();
-    let Outcome::Customer(customer) = created else { panic!() };
+    let created = execute(
+        &agent,
+        &config,
+        Operation::create_customer(&new_customer(1)).unwrap(),
+    )
+    .unwrap();
+    let Outcome::Customer(customer) = created else {
+        panic!()
+    };
     assert_eq!(customer.status, Some(CustomerStatus::Pending));
     assert!(customer.created_at.is_some());
 
     // A PENDING customer cannot be paid.
-    let e = api_error(execute(&agent, &config, Operation::create_gig(&gig(1, 1, "x")).unwrap()));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::create_gig(&gig(1, 1, "x")).unwrap(),
+    ));
     assert_eq!(e.status, 400);
     assert_eq!(fields(&e), ["partnerUserId"]);
     assert!(e.message.contains("ACTIVE"), "{}", e.message);
 
-    let Outcome::Application(application) =
-        execute(&agent, &config, Operation::submit_application("uid_1").unwrap()).unwrap()
-    else {
+    let Outcome::Application(application) = execute(
+        &agent,
+        &config,
+        Operation::submit_application("uid_1").unwrap(),
+    )
+    .unwrap() else {
         panic!()
     };
     assert_eq!(application.status, Some(ApplicationStatus::Submitted));
 
-    assert!(receiver.wait_until(Duration::from_secs(10), |d| has_event(d, "customer.active", "partnerUserId", "uid_1")));
+    assert!(receiver.wait_until(Duration::from_secs(10), |d| has_event(
+        d,
+        "customer.active",
+        "partnerUserId",
+        "uid_1"
+    )));
     let verifier = WebhookVerifier::new([&WebhookSecret::from(KEY)]).unwrap();
     for d in receiver.deliveries() {
         let event = verifier
             .construct_event(&d.body, d.header(SIGNATURE_HEADER))
             .expect("signed with the API key");
         assert_eq!(event.event, EventType::CustomerActive);
-        let EventData::Customer(c) = event.data else { panic!() };
+        let EventData::Customer(c) = event.data else {
+            panic!()
+        };
         assert_eq!(c.status, Some(CustomerStatus::Active));
     }
     // Submitting again reports the approval.
-    let Outcome::Application(again) =
-        execute(&agent, &config, Operation::submit_application("uid_1").unwrap()).unwrap()
-    else {
+    let Outcome::Application(again) = execute(
+        &agent,
+        &config,
+        Operation::submit_application("uid_1").unwrap(),
+    )
+    .unwrap() else {
         panic!()
     };
     assert_eq!(again.status, Some(ApplicationStatus::Approved));
 
-    let Outcome::Gig(paid) = execute(&agent, &config, Operation::create_gig(&gig(1, 1, "SFO to Market St")).unwrap()).unwrap() else { panic!() };
+    let Outcome::Gig(paid) = execute(
+        &agent,
+        &config,
+        Operation::create_gig(&gig(1, 1, "SFO to Market St")).unwrap(),
+    )
+    .unwrap() else {
+        panic!()
+    };
     assert_eq!(paid.status, Some(PaymentStatus::Pending));
     assert_eq!(paid.total_amount.unwrap().to_string(), "15.00");
-    let Outcome::SpecialPayment(sp) = execute(&agent, &config, Operation::create_special_payment(&bonus(1, Some("gig_1")), None).unwrap()).unwrap() else { panic!() };
+    let Outcome::SpecialPayment(sp) = execute(
+        &agent,
+        &config,
+        Operation::create_special_payment(&bonus(1, Some("gig_1")), None).unwrap(),
+    )
+    .unwrap() else {
+        panic!()
+    };
     assert_eq!(sp.gig_id.as_deref(), Some("gig_1"));
     assert_eq!(sp.userdata, Some(json!({"receiptId": "r_1"})));
 
@@ -123,13 +161,25 @@ fn partner_flow_with_signed_webhooks() {
             && has_event(d, "specialpayment.completed", "id", &sp.id)
     }));
     for d in receiver.deliveries() {
-        verifier.verify(&d.body, d.header(SIGNATURE_HEADER)).unwrap();
+        verifier
+            .verify(&d.body, d.header(SIGNATURE_HEADER))
+            .unwrap();
     }
-    let Outcome::Gig(settled) = execute(&agent, &config, Operation::get_gig("gig_1").unwrap()).unwrap() else { panic!() };
+    let Outcome::Gig(settled) =
+        execute(&agent, &config, Operation::get_gig("gig_1").unwrap()).unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(settled.status, Some(PaymentStatus::Success));
-    let Outcome::Gigs(gigs) = execute(&agent, &config, Operation::list_gigs()).unwrap() else { panic!() };
+    let Outcome::Gigs(gigs) = execute(&agent, &config, Operation::list_gigs()).unwrap() else {
+        panic!()
+    };
     assert_eq!(gigs.len(), 1);
-    let Outcome::SpecialPayments(sps) = execute(&agent, &config, Operation::list_special_payments()).unwrap() else { panic!() };
+    let Outcome::SpecialPayments(sps) =
+        execute(&agent, &config, Operation::list_special_payments()).unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(sps.len(), 1);
     assert_eq!(sps[0].status, Some(PaymentStatus::Success));
 }
@@ -143,41 +193,92 @@ fn rules_of_the_api() {
 
     // Creating the same customer again is reconciled by the engine to the
     // existing record; another person with the same phone and email is not.
-    assert!(execute(&agent, &config, Operation::create_customer(&new_customer(1)).unwrap()).is_ok());
+    assert!(execute(
+        &agent,
+        &config,
+        Operation::create_customer(&new_customer(1)).unwrap()
+    )
+    .is_ok());
     let mut twin = new_customer(1);
     twin.partner_user_id = "uid_twin".into();
-    let e = api_error(execute(&agent, &config, Operation::create_customer(&twin).unwrap()));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::create_customer(&twin).unwrap(),
+    ));
     assert_eq!(fields(&e), ["email", "phoneNumber"]);
 
     // gigId is unique: the same gig again is the same payout (reconciled),
     // a different one under the same id is a conflict.
-    execute(&agent, &config, Operation::create_gig(&gig(7, 1, "first")).unwrap()).unwrap();
-    assert!(execute(&agent, &config, Operation::create_gig(&gig(7, 1, "first")).unwrap()).is_ok());
-    let other = execute(&agent, &config, Operation::create_gig(&gig(7, 1, "other")).unwrap());
+    execute(
+        &agent,
+        &config,
+        Operation::create_gig(&gig(7, 1, "first")).unwrap(),
+    )
+    .unwrap();
+    assert!(execute(
+        &agent,
+        &config,
+        Operation::create_gig(&gig(7, 1, "first")).unwrap()
+    )
+    .is_ok());
+    let other = execute(
+        &agent,
+        &config,
+        Operation::create_gig(&gig(7, 1, "other")).unwrap(),
+    );
     assert_eq!(other.unwrap_err().code(), "conflict");
 
     // Special payments link existing gigs of the same customer only.
-    let e = api_error(execute(&agent, &config, Operation::create_special_payment(&bonus(1, Some("gig_none")), None).unwrap()));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::create_special_payment(&bonus(1, Some("gig_none")), None).unwrap(),
+    ));
     assert_eq!(fields(&e), ["gigId"]);
-    let e = api_error(execute(&agent, &config, Operation::create_special_payment(&bonus(2, Some("gig_7")), None).unwrap()));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::create_special_payment(&bonus(2, Some("gig_7")), None).unwrap(),
+    ));
     assert_eq!(fields(&e), ["gigId"]);
 
     // Idempotency-Key replays the first answer.
     let op = Operation::create_special_payment(&bonus(1, None), Some("payout-42")).unwrap();
-    let Outcome::SpecialPayment(first) = execute(&agent, &config, op.clone()).unwrap() else { panic!() };
-    let Outcome::SpecialPayment(second) = execute(&agent, &config, op).unwrap() else { panic!() };
+    let Outcome::SpecialPayment(first) = execute(&agent, &config, op.clone()).unwrap() else {
+        panic!()
+    };
+    let Outcome::SpecialPayment(second) = execute(&agent, &config, op).unwrap() else {
+        panic!()
+    };
     assert_eq!(first.id, second.id);
-    let Outcome::SpecialPayments(all) = execute(&agent, &config, Operation::list_special_payments()).unwrap() else { panic!() };
+    let Outcome::SpecialPayments(all) =
+        execute(&agent, &config, Operation::list_special_payments()).unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(all.len(), 1);
     let mut changed = bonus(1, None);
     changed.amount = "5.00".into();
-    let e = api_error(execute(&agent, &config, Operation::create_special_payment(&changed, Some("payout-42")).unwrap()));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::create_special_payment(&changed, Some("payout-42")).unwrap(),
+    ));
     assert_eq!(fields(&e), ["idempotencyKey"]);
 
     // Unknown records are 404; a wrong key is 401.
-    let e = api_error(execute(&agent, &config, Operation::get_gig("gig_nope").unwrap()));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::get_gig("gig_nope").unwrap(),
+    ));
     assert_eq!(e.kind, ApiErrorKind::NotFound);
-    let e = api_error(execute(&agent, &config, Operation::get_special_payment("sp_nope").unwrap()));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::get_special_payment("sp_nope").unwrap(),
+    ));
     assert_eq!(e.status, 404);
     let wrong = lean_core::Config::new("sk_wrong", lean_core::Environment::Sandbox)
         .unwrap()
@@ -187,14 +288,30 @@ fn rules_of_the_api() {
     assert_eq!(e.kind, ApiErrorKind::Unauthorized);
 
     // Updates apply only while PENDING.
-    execute(&agent, &config, Operation::create_customer(&new_customer(9)).unwrap()).unwrap();
+    execute(
+        &agent,
+        &config,
+        Operation::create_customer(&new_customer(9)).unwrap(),
+    )
+    .unwrap();
     let update = CustomerUpdate {
         city: Some("Oakland".into()),
         ..CustomerUpdate::default()
     };
-    let Outcome::Customer(updated) = execute(&agent, &config, Operation::update_customer("uid_9", &update).unwrap()).unwrap() else { panic!() };
+    let Outcome::Customer(updated) = execute(
+        &agent,
+        &config,
+        Operation::update_customer("uid_9", &update).unwrap(),
+    )
+    .unwrap() else {
+        panic!()
+    };
     assert_eq!(updated.city.as_deref(), Some("Oakland"));
-    let e = api_error(execute(&agent, &config, Operation::update_customer("uid_1", &update).unwrap()));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::update_customer("uid_1", &update).unwrap(),
+    ));
     assert_eq!(e.status, 400);
 }
 
@@ -213,12 +330,18 @@ fn server_validation_is_the_core_validation() {
         .send(body.to_string().as_bytes())
         .unwrap();
     assert_eq!(response.status().as_u16(), 400);
-    let answer: Value = serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
+    let answer: Value =
+        serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
     let remote: Vec<(String, String)> = answer["errors"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let expected: Vec<(String, String)> = local
         .errors
@@ -246,37 +369,78 @@ fn failure_trigger_deactivation_and_webhook_retries() {
 
     // The receiver refuses twice: the same delivery comes a third time.
     receiver.refuse_next(2);
-    execute(&agent, &config, Operation::create_gig(&gig(1, 1, "Payout sandbox:fail")).unwrap()).unwrap();
+    execute(
+        &agent,
+        &config,
+        Operation::create_gig(&gig(1, 1, "Payout sandbox:fail")).unwrap(),
+    )
+    .unwrap();
     let mut sp = bonus(1, None);
     sp.description = Some("SANDBOX:FAIL please".into());
-    let Outcome::SpecialPayment(sp) = execute(&agent, &config, Operation::create_special_payment(&sp, None).unwrap()).unwrap() else { panic!() };
+    let Outcome::SpecialPayment(sp) = execute(
+        &agent,
+        &config,
+        Operation::create_special_payment(&sp, None).unwrap(),
+    )
+    .unwrap() else {
+        panic!()
+    };
     assert!(receiver.wait_until(Duration::from_secs(10), |d| {
-        has_event(d, "gig.failed", "gigId", "gig_1") && has_event(d, "specialpayment.failed", "id", &sp.id)
+        has_event(d, "gig.failed", "gigId", "gig_1")
+            && has_event(d, "specialpayment.failed", "id", &sp.id)
     }));
-    let Outcome::Gig(failed) = execute(&agent, &config, Operation::get_gig("gig_1").unwrap()).unwrap() else { panic!() };
+    let Outcome::Gig(failed) =
+        execute(&agent, &config, Operation::get_gig("gig_1").unwrap()).unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(failed.status, Some(PaymentStatus::Failed));
     let status = sandbox.webhook_status().unwrap();
     assert_eq!(status["failed"], 0);
 
     let response = agent
-        .post(format!("{}/_sandbox/customers/uid_1/deactivate", sandbox.url()))
+        .post(format!(
+            "{}/_sandbox/customers/uid_1/deactivate",
+            sandbox.url()
+        ))
         .send(&b""[..])
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    assert!(receiver.wait_until(Duration::from_secs(10), |d| has_event(d, "customer.inactive", "partnerUserId", "uid_1")));
-    let e = api_error(execute(&agent, &config, Operation::create_gig(&gig(2, 1, "x")).unwrap()));
+    assert!(receiver.wait_until(Duration::from_secs(10), |d| has_event(
+        d,
+        "customer.inactive",
+        "partnerUserId",
+        "uid_1"
+    )));
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::create_gig(&gig(2, 1, "x")).unwrap(),
+    ));
     assert!(e.message.contains("INACTIVE"), "{}", e.message);
 }
 
 #[test]
 fn openapi_document_is_served() {
     let sandbox = start(&[]);
-    let mut response = agent().get(format!("{}/openapi.json", sandbox.url())).call().unwrap();
-    let served: Value = serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
+    let mut response = agent()
+        .get(format!("{}/openapi.json", sandbox.url()))
+        .call()
+        .unwrap();
+    let served: Value =
+        serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).unwrap();
     let kept: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
     assert_eq!(served, kept);
     assert_eq!(served["openapi"], "3.1.0");
-    for path in ["/customer", "/customer/{partnerUserId}", "/application", "/gig", "/gig/{gigId}", "/specialpayment", "/specialpayment/{id}"] {
+    for path in [
+        "/customer",
+        "/customer/{partnerUserId}",
+        "/application",
+        "/gig",
+        "/gig/{gigId}",
+        "/specialpayment",
+        "/specialpayment/{id}",
+    ] {
         assert!(served["paths"][path].is_object(), "{path} missing");
     }
 }

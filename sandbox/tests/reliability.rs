@@ -48,7 +48,14 @@ fn payout(i: usize) -> Operation {
 
 #[test]
 fn every_payout_exactly_once_under_faults() {
-    let sandbox = start(&["--fault-503", "0.15", "--fault-drop", "0.15", "--fault-seed", "7"]);
+    let sandbox = start(&[
+        "--fault-503",
+        "0.15",
+        "--fault-drop",
+        "0.15",
+        "--fault-seed",
+        "7",
+    ]);
     let config = fast_retries(config(&sandbox), 3);
     let agent = agent();
     payable_customers(&agent, &config, 0..CUSTOMERS);
@@ -58,8 +65,12 @@ fn every_payout_exactly_once_under_faults() {
     let unknown = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = (0..THREADS)
         .map(|_| {
-            let (next, reruns, unknown, config) =
-                (next.clone(), reruns.clone(), unknown.clone(), config.clone());
+            let (next, reruns, unknown, config) = (
+                next.clone(),
+                reruns.clone(),
+                unknown.clone(),
+                config.clone(),
+            );
             std::thread::spawn(move || {
                 let agent = lean_sandbox::harness::agent();
                 loop {
@@ -74,7 +85,9 @@ fn every_payout_exactly_once_under_faults() {
                         match execute(&agent, &config, payout(i)) {
                             Ok(Outcome::Gig(_) | Outcome::SpecialPayment(_)) => break,
                             Ok(other) => panic!("payout {i}: unexpected {other:?}"),
-                            Err(Error::Transport { outcome_unknown, .. }) => {
+                            Err(Error::Transport {
+                                outcome_unknown, ..
+                            }) => {
                                 if outcome_unknown {
                                     unknown.fetch_add(1, Ordering::Relaxed);
                                 }
@@ -107,7 +120,10 @@ fn every_payout_exactly_once_under_faults() {
         *seen.entry(g.gig_id.clone()).or_default() += 1;
     }
     for p in &payments {
-        let id = p.userdata.as_ref().unwrap()["payoutId"].as_str().unwrap().to_owned();
+        let id = p.userdata.as_ref().unwrap()["payoutId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         *seen.entry(id).or_default() += 1;
     }
     let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();

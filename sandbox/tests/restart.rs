@@ -15,8 +15,19 @@ use serde_json::Value;
 
 fn args<'a>(db: &'a str, settle: &'a str) -> Vec<&'a str> {
     vec![
-        "--port", "0", "--api-key", KEY, "--db", db, "--approval-delay", "20ms",
-        "--settlement-delay", settle, "--webhook-backoff", "300ms", "--quiet",
+        "--port",
+        "0",
+        "--api-key",
+        KEY,
+        "--db",
+        db,
+        "--approval-delay",
+        "20ms",
+        "--settlement-delay",
+        settle,
+        "--webhook-backoff",
+        "300ms",
+        "--quiet",
     ]
 }
 
@@ -35,7 +46,7 @@ fn restart_keeps_records_and_pending_webhooks() {
     let config = fast_retries(config(&sandbox), 0);
     payable_customers(&agent, &config, 0..3);
     // The receiver refuses a few: those webhooks wait in the outbox.
-    assert!(receiver.wait_until(Duration::from_secs(5), |d| d.len() >= 1));
+    assert!(receiver.wait_until(Duration::from_secs(5), |d| !d.is_empty()));
     receiver.refuse_next(5);
 
     // A writer creates gigs until the process dies under it.
@@ -77,10 +88,18 @@ fn restart_keeps_records_and_pending_webhooks() {
     };
     let stored: HashSet<&str> = gigs.iter().map(|g| g.gig_id.as_str()).collect();
     for id in &acknowledged {
-        assert!(stored.contains(id.as_str()), "{id} was acknowledged but lost");
+        assert!(
+            stored.contains(id.as_str()),
+            "{id} was acknowledged but lost"
+        );
     }
     for n in 0..3 {
-        execute(&agent, &config, Operation::get_customer(&format!("uid_{n}")).unwrap()).unwrap();
+        execute(
+            &agent,
+            &config,
+            Operation::get_customer(&format!("uid_{n}")).unwrap(),
+        )
+        .unwrap();
     }
 
     // Every gig settles and every webhook (customer.active included) arrives.
@@ -89,11 +108,18 @@ fn restart_keeps_records_and_pending_webhooks() {
             .iter()
             .filter_map(|d| serde_json::from_slice::<Value>(&d.body).ok())
             .map(|v| {
-                let id = v["data"]["gigId"].as_str().or(v["data"]["partnerUserId"].as_str());
-                (v["event"].as_str().unwrap_or("").to_owned(), id.unwrap_or("").to_owned())
+                let id = v["data"]["gigId"]
+                    .as_str()
+                    .or(v["data"]["partnerUserId"].as_str());
+                (
+                    v["event"].as_str().unwrap_or("").to_owned(),
+                    id.unwrap_or("").to_owned(),
+                )
             })
             .collect();
-        stored.iter().all(|id| events.contains(&("gig.completed".to_owned(), id.to_string())))
+        stored
+            .iter()
+            .all(|id| events.contains(&("gig.completed".to_owned(), id.to_string())))
             && (0..3).all(|n| events.contains(&("customer.active".to_owned(), format!("uid_{n}"))))
     });
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -109,7 +135,10 @@ fn restart_keeps_records_and_pending_webhooks() {
         stored.len(),
         receiver.deliveries().len() - delivered_before
     );
-    assert!(ok, "not every webhook was delivered after the restart: {status}");
+    assert!(
+        ok,
+        "not every webhook was delivered after the restart: {status}"
+    );
     assert_eq!(status["pending"], 0);
     drop(sandbox);
     let _ = std::fs::remove_dir_all(&dir);

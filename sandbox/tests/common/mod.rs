@@ -99,8 +99,16 @@ pub fn run(agent: &ureq::Agent, config: &Config, operation: Operation) -> Outcom
 /// until they are `ACTIVE`.
 pub fn payable_customers(agent: &ureq::Agent, config: &Config, range: std::ops::Range<usize>) {
     for n in range.clone() {
-        run(agent, config, Operation::create_customer(&new_customer(n)).unwrap());
-        run(agent, config, Operation::submit_application(&format!("uid_{n}")).unwrap());
+        run(
+            agent,
+            config,
+            Operation::create_customer(&new_customer(n)).unwrap(),
+        );
+        run(
+            agent,
+            config,
+            Operation::submit_application(&format!("uid_{n}")).unwrap(),
+        );
     }
     for n in range {
         let id = format!("uid_{n}");
@@ -114,7 +122,10 @@ pub fn payable_customers(agent: &ureq::Agent, config: &Config, range: std::ops::
             if status == Some(CustomerStatus::Active) {
                 break;
             }
-            assert!(std::time::Instant::now() < deadline, "{id} never became ACTIVE");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{id} never became ACTIVE"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }

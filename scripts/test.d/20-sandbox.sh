@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Sandbox tests: the lean-sandbox unit tests, the end-to-end tests over real
+# HTTP (partner flow, API rules, webhooks), the reliability test (1,000
+# payouts under 30% injected faults, exactly once), the restart test, the
+# core quickstart against a live sandbox (when it exists), and a bounded
+# schemathesis run against the OpenAPI document (no 5xx, no schema
+# violation). Installs schemathesis in a venv outside the repository.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib.sh
+
+cache="${LEAN_CACHE:-$HOME/.cache/lean-sdk}"
+target="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$cache"
+
+step "sandbox: build"
+cargo build -p lean-sandbox --bins --examples
+binary="$target/debug/lean-sandbox"
+[ -x "$binary" ] || die "no sandbox binary at $binary"
+
+step "sandbox: unit, end-to-end, reliability and restart tests"
+cargo test -p lean-sandbox -- --nocapture
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+# Starts the sandbox in the background; sets $sandbox_url.
+start_sandbox() {
+  local out
+  out=$(mktemp)
+  "$binary" serve --port 0 --quiet "$@" >"$out" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    if grep -q '^listening on ' "$out"; then break; fi
+    sleep 0.05
+  done
+  sandbox_url=$(sed -n 's/^listening on //p' "$out" | head -n 1)
+  rm -f "$out"
+  [ -n "$sandbox_url" ] || die "the sandbox did not start"
+}
+
+if [ -f core/examples/quickstart.rs ]; then
+  step "sandbox: core quickstart against the sandbox"
+  start_sandbox --api-key sk_test_quickstart --approval-delay 100ms --settlement-delay 100ms
+  LEAN_BASE_URL="$sandbox_url/api" LEAN_API_KEY=sk_test_quickstart \
+    cargo run -q -p lean-core --example quickstart
+fi
+
+step "sandbox: schemathesis against /openapi.json"
+venv="$cache/schemathesis-venv"
+if [ ! -x "$venv/bin/st" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q schemathesis
+fi
+start_sandbox --api-key sk_test_schema --approval-delay 100ms --settlement-delay 100ms
+# --seed keeps the run repeatable; the bound keeps it under a minute.
+if ! (cd "$cache" && "$venv/bin/st" run "$sandbox_url/openapi.json" --url "$sandbox_url/api" \
+  --auth sk_test_schema: --seed 20261123 --max-examples 30 --workers 2 --no-color \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+  | tail -n 25); then
+  die "schemathesis found a 5xx or a schema violation (see above)"
+fi
+step "sandbox: all tests passed"

@@ -1,0 +1,298 @@
+"""The clients' own behaviour beyond the vectors: argument forms, money,
+secrets kept out of sight, transports, the panic guard."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import http.server
+import json
+import socket
+import threading
+from decimal import Decimal
+from typing import Any, List
+
+import pytest
+
+import lean_sdk
+
+KEY = "sk_test_verysecret42"
+GIG = {
+    "partner_user_id": "uid_1", "gig_id": "gig_1", "total_amount": "15.00", "tips": "3.00",
+    "expenses": "2.00", "description": "Gig Payout", "start_time": "2021-03-01T21:04:04",
+    "end_time": "2021-03-01T21:31:05",
+}
+GIG_ANSWER = json.dumps({
+    "gigId": "gig_1", "totalAmount": "15.00", "tips": "3.00", "expenses": "2.00", "status": "PENDING",
+    "partnerUserId": "uid_1", "description": "Gig Payout", "startTime": "2021-03-01T21:04:04",
+    "endTime": "2021-03-01T21:31:05", "futureField": {"kept": True},
+}).encode()
+
+
+class Recorder:
+    def __init__(self, *answers: Any) -> None:
+        self.requests: List[lean_sdk.HttpRequest] = []
+        self.answers = list(answers)
+
+    def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        self.requests.append(request)
+        answer = self.answers.pop(0)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+
+def ok(body: bytes = GIG_ANSWER) -> lean_sdk.HttpResponse:
+    return lean_sdk.HttpResponse(200, {"content-type": "application/json"}, body)
+
+
+def client(transport: Any, **kwargs: Any) -> lean_sdk.LeanClient:
+    return lean_sdk.LeanClient(KEY, transport=transport, initial_backoff=0.001, max_backoff=0.002, **kwargs)
+
+
+def test_keywords_and_camel_case_mapping_send_the_same_body() -> None:
+    by_keywords, by_mapping, mixed = Recorder(ok()), Recorder(ok()), Recorder(ok())
+    client(by_keywords).create_gig(**GIG)  # type: ignore[arg-type]
+    client(by_mapping).create_gig({lean_sdk_camel(k): v for k, v in GIG.items()})
+    client(mixed).create_gig({"partnerUserId": "uid_1", "gigId": "gig_1"}, **{k: v for k, v in GIG.items() if k not in ("partner_user_id", "gig_id")})  # type: ignore[arg-type]
+    bodies = [json.loads(r.requests[0].body or b"") for r in (by_keywords, by_mapping, mixed)]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert bodies[0]["totalAmount"] == "15.00"
+
+
+def lean_sdk_camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def test_typed_result_and_to_dict() -> None:
+    gig = client(Recorder(ok())).create_gig(**GIG)  # type: ignore[arg-type]
+    assert isinstance(gig, lean_sdk.Gig)
+    assert gig.total_amount == Decimal("15.00") and isinstance(gig.tips, Decimal)
+    assert gig.status == "PENDING" and gig.invoice_id is None
+    assert gig.to_dict()["futureField"] == {"kept": True}
+    assert "15.00" in repr(gig)
+
+
+def test_money_is_exact() -> None:
+    recorder = Recorder(ok())
+    client(recorder).create_gig(**{**GIG, "total_amount": Decimal("1E+1"), "tips": 3, "expenses": Decimal("2.5")})  # type: ignore[arg-type]
+    body = json.loads(recorder.requests[0].body or b"")
+    assert (body["totalAmount"], body["tips"], body["expenses"]) == ("10.00", "3.00", "2.50")
+
+
+def test_float_amounts_are_refused_with_advice() -> None:
+    recorder = Recorder()
+    with pytest.raises(lean_sdk.ValidationError) as refused:
+        client(recorder).create_gig(**{**GIG, "total_amount": 15.0, "tips": float("nan")})  # type: ignore[arg-type]
+    problems = {e.field: e for e in refused.value.errors}
+    assert problems["totalAmount"].code == "invalid_type"
+    assert "Decimal" in problems["totalAmount"].message and "str" in problems["totalAmount"].message
+    assert problems["tips"].code == "invalid_type"
+    assert recorder.requests == []
+
+
+def test_dates_are_sent_as_iso_text() -> None:
+    recorder = Recorder(ok())
+    client(recorder).create_gig(**{**GIG, "start_time": datetime.datetime(2021, 3, 1, 21, 4, 4), "end_time": datetime.datetime(2021, 3, 1, 21, 31, 5)})  # type: ignore[arg-type]
+    assert json.loads(recorder.requests[0].body or b"")["startTime"] == "2021-03-01T21:04:04"
+
+
+def test_unknown_keyword_is_named_with_a_suggestion() -> None:
+    with pytest.raises(lean_sdk.ValidationError) as refused:
+        client(Recorder()).create_gig(**GIG, total_amout="15.00")  # type: ignore[call-arg]
+    (problem,) = [e for e in refused.value.errors if e.code == "unknown_field"]
+    assert problem.field == "totalAmout" and "totalAmount" in problem.message
+
+
+def test_unsupported_python_values_are_validation_errors() -> None:
+    with pytest.raises(lean_sdk.ValidationError) as refused:
+        client(Recorder()).create_gig(**{**GIG, "description": {1, 2}})  # type: ignore[arg-type]
+    assert [(e.field, e.code) for e in refused.value.errors] == [("description", "invalid_type")]
+    deep: Any = {}
+    for _ in range(100):
+        deep = {"x": deep}
+    with pytest.raises(lean_sdk.ValidationError):
+        client(Recorder()).create_special_payment(partner_user_id="u", amount="1.00", type="bonus", userdata=deep)
+
+
+def test_the_key_never_shows() -> None:
+    lean = client(Recorder(lean_sdk.HttpResponse(401, {}, b'{"message":"bad key"}')))
+    shown = [repr(lean), repr(lean.config), str(lean.config.__repr__())]
+    with pytest.raises(lean_sdk.AuthenticationError) as refused:
+        lean.list_gigs()
+    shown += [str(refused.value), repr(refused.value), refused.value.body]
+    recorder = Recorder(ok(b"[]"))
+    client(recorder).list_gigs()
+    shown.append(repr(recorder.requests[0]))
+    import base64
+    encoded = base64.b64encode(f"{KEY}:".encode()).decode()
+    for text in shown:
+        assert "verysecret42" not in text and encoded not in text, text
+    assert recorder.requests[0].headers["authorization"] == f"Basic {encoded}"
+
+
+def test_special_payment_keeps_one_idempotency_key_across_retries() -> None:
+    answer = lean_sdk.HttpResponse(200, {}, b'{"id":"sp_1","amount":"4.56","type":"bonus","status":"PENDING"}')
+    recorder = Recorder(TimeoutError("slow"), lean_sdk.HttpResponse(503, {}, b""), answer)
+    payment = client(recorder).create_special_payment(partner_user_id="uid_1", amount="4.56", type="bonus")
+    keys = {r.headers["idempotency-key"] for r in recorder.requests}
+    assert len(recorder.requests) == 3 and len(keys) == 1
+    assert payment.amount == Decimal("4.56")
+
+
+def test_outcome_unknown_names_the_idempotency_key() -> None:
+    recorder = Recorder(TimeoutError("slow"), TimeoutError("slow"), TimeoutError("slow"))
+    with pytest.raises(lean_sdk.TransportError) as failed:
+        client(recorder).create_special_payment(partner_user_id="uid_1", amount="4.56", type="bonus", idempotency_key="pay-42")
+    assert failed.value.outcome_unknown is True
+    assert "pay-42" in str(failed.value)
+
+
+def test_transport_error_raised_by_a_custom_transport() -> None:
+    recorder = Recorder(lean_sdk.TransportError("refused", kind="connect"), ok(b"[]"))
+    assert client(recorder).list_gigs() == []
+    with pytest.raises(lean_sdk.TransportError) as failed:
+        client(Recorder(*[lean_sdk.TransportError("refused", kind="connect")] * 3)).create_gig(**GIG)  # type: ignore[arg-type]
+    assert failed.value.outcome_unknown is False
+
+
+def test_a_transport_bug_is_not_swallowed() -> None:
+    with pytest.raises(TypeError, match="HttpResponse"):
+        client(lambda request: {"status": 200}).list_gigs()
+    with pytest.raises(KeyError):
+        client(Recorder(KeyError("bug"))).list_gigs()
+
+
+def test_configuration_errors() -> None:
+    with pytest.raises(lean_sdk.ConfigurationError):
+        lean_sdk.LeanClient(None)  # type: ignore[arg-type]
+    with pytest.raises(lean_sdk.ConfigurationError):
+        lean_sdk.LeanClient(KEY, base_url="http://example.com/api")
+    with pytest.raises(lean_sdk.ConfigurationError):
+        lean_sdk.LeanClient(KEY, environment="staging-eu")
+    with pytest.raises(lean_sdk.ConfigurationError):
+        lean_sdk.LeanClient(KEY, timeout=-1)
+    production = lean_sdk.LeanClient(KEY, environment="production", transport=Recorder())
+    with pytest.raises(lean_sdk.ConfigurationError, match="sandbox"):
+        production.submit_application("uid_1")
+
+
+def test_user_agent_names_python() -> None:
+    recorder = Recorder(ok(b"[]"))
+    client(recorder).list_gigs()
+    agent = recorder.requests[0].headers["user-agent"]
+    assert agent.startswith(f"lean-sdk/{lean_sdk.__version__} (python/3.")
+
+
+def test_a_panic_is_a_lean_error() -> None:
+    with pytest.raises(lean_sdk.LeanError) as caught:
+        lean_sdk._native._trigger_panic()
+    assert caught.value.code == "internal" and type(caught.value) is lean_sdk.LeanError
+    try:
+        lean_sdk._native._trigger_panic()
+    except Exception:  # PanicException would escape this
+        pass
+
+
+def test_validate_returns_the_body() -> None:
+    body = lean_sdk.validate("create_gig", **GIG)
+    assert json.loads(body)["gigId"] == "gig_1"
+    assert lean_sdk.validate("createGig", {lean_sdk_camel(k): v for k, v in GIG.items()}) == body
+    with pytest.raises(lean_sdk.ValidationError) as refused:
+        lean_sdk.validate("create_customer", first_name="Jane")
+    assert "lastName" in {e.field for e in refused.value.errors}
+
+
+class Server:
+    """A loopback HTTP server answering every request with one reply."""
+
+    def __init__(self, status: int, body: bytes, headers: Any = ()) -> None:
+        self.seen: List[Any] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("content-length", "0"))
+                outer.seen.append((self.command, self.path, dict(self.headers), self.rfile.read(length)))
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PATCH = _answer
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_urllib_transport_sends_and_reads_errors() -> None:
+    server = Server(404, b'{"message":"Gig not found"}', [("x-request-id", "req_9")])
+    try:
+        lean = lean_sdk.LeanClient(KEY, base_url=server.url)
+        with pytest.raises(lean_sdk.NotFoundError) as missing:
+            lean.get_gig("g/1")
+        assert missing.value.message == "Gig not found" and missing.value.request_id == "req_9"
+        method, path, headers, _ = server.seen[0]
+        assert (method, path) == ("GET", "/api/gig/g%2F1")
+        assert headers["Authorization"].startswith("Basic ")
+    finally:
+        server.close()
+
+
+def test_urllib_transport_does_not_follow_redirects() -> None:
+    server = Server(302, b"", [("location", "http://127.0.0.1:9/elsewhere")])
+    try:
+        with pytest.raises(lean_sdk.ApiError) as moved:
+            lean_sdk.LeanClient(KEY, base_url=server.url).list_gigs()
+        assert moved.value.status == 302 and len(server.seen) == 1
+    finally:
+        server.close()
+
+
+def test_connection_refused_is_a_transport_error_without_unknown_outcome() -> None:
+    lean = lean_sdk.LeanClient(KEY, base_url=f"http://127.0.0.1:{free_port()}/api", initial_backoff=0.001, max_backoff=0.002)
+    with pytest.raises(lean_sdk.TransportError) as failed:
+        lean.create_gig(**GIG)  # type: ignore[arg-type]
+    assert failed.value.outcome_unknown is False
+    assert "3 attempt" in str(failed.value)
+
+
+def test_httpx_transport_against_a_loopback_server() -> None:
+    server = Server(200, b"[]")
+
+    async def main() -> Any:
+        async with lean_sdk.AsyncLeanClient(KEY, base_url=server.url) as lean:
+            return await lean.list_special_payments()
+
+    try:
+        assert asyncio.run(main()) == []
+        assert server.seen[0][1] == "/api/specialpayment"
+    finally:
+        server.close()
+
+
+def test_httpx_connection_refused() -> None:
+    async def main() -> None:
+        async with lean_sdk.AsyncLeanClient(KEY, base_url=f"http://127.0.0.1:{free_port()}/api", max_retries=1, initial_backoff=0.001) as lean:
+            await lean.get_gig("g1")
+
+    with pytest.raises(lean_sdk.TransportError) as failed:
+        asyncio.run(main())
+    assert failed.value.outcome_unknown is False

@@ -1,1 +1,27 @@
 //! The Lean SDK for JavaScript, through wasm-bindgen.
+//!
+//! This crate is the thin layer between `lean-core` and the npm package
+//! `lean-sdk` (in `npm/`): a [`Client`] that starts [`Call`]s, which the JS
+//! side drives with `fetch`, and a [`Verifier`] for webhooks. Values cross
+//! the boundary as JSON text or raw bytes, in the core's own host-neutral
+//! shapes (`Operation::from_json`, `Outcome::to_json`, `Error::to_json`), so
+//! no rule is re-derived here. The idiomatic API (`LeanClient`, `webhooks`,
+//! error classes) is written in JavaScript on top of these exports.
+//!
+//! Errors are thrown as the core's error JSON (a string) and turned into
+//! `LeanError` subclasses by the JS layer.
+
+mod call;
+mod panic;
+mod webhooks;
+
+pub use call::{Call, Client};
+pub use webhooks::{sign_bytes, sign_string, Verifier};
+
+use wasm_bindgen::JsValue;
+
+/// The value thrown to JavaScript for a core error: its JSON text, which
+/// the JS layer parses into the matching `LeanError` subclass.
+pub(crate) fn throw(error: &lean_core::Error) -> JsValue {
+    JsValue::from_str(&error.to_json().to_string())
+}

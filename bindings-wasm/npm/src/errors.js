@@ -1,0 +1,68 @@
+// The SDK's errors: real `Error` subclasses built from the core's error JSON
+// (`Error::to_json`), so every code means the same thing as in Rust, Python,
+// Kotlin and Swift. Catch `LeanError` for everything, or a subclass for one
+// kind; switch on `code` for the exact reason.
+
+/** Every error the SDK throws. `code` is stable and machine-readable. */
+export class LeanError extends Error {
+  constructor(message, { code = 'internal', cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+  }
+}
+
+/**
+ * Input refused before any request was sent. `errors` lists every failing
+ * field at once (`field` is the API's camelCase name), so a form can show
+ * them all in one pass.
+ */
+export class LeanValidationError extends LeanError {
+  constructor(message, { errors = [], ...rest } = {}) {
+    super(message, { code: 'validation', ...rest });
+    this.errors = errors;
+  }
+}
+
+/** The API answered with a non-success status; `body` is the raw text. */
+export class LeanApiError extends LeanError {
+  constructor(message, { status, body, apiMessage, requestId, retryAfterMs, errors = [], ...rest } = {}) {
+    super(message, rest);
+    this.status = status;
+    this.body = body;
+    this.apiMessage = apiMessage;
+    if (requestId !== undefined) this.requestId = requestId;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+    this.errors = errors;
+  }
+}
+
+/**
+ * A webhook was refused: `code` is `signature_missing`, `signature_malformed`
+ * or `signature_mismatch` (answer 400 and do not process it), or
+ * `invalid_payload` for a genuine body that is not a valid event.
+ */
+export class WebhookSignatureError extends LeanError {}
+
+for (const cls of [LeanError, LeanValidationError, LeanApiError, WebhookSignatureError]) {
+  Object.defineProperty(cls.prototype, 'name', { value: cls.name, writable: true, configurable: true });
+}
+
+const API_CODES = new Set([
+  'bad_request', 'unauthorized', 'not_found', 'rate_limited', 'service_unavailable', 'server_error', 'api_error',
+]);
+const WEBHOOK_CODES = new Set(['signature_missing', 'signature_malformed', 'signature_mismatch', 'invalid_payload']);
+
+/** Builds the matching error class from the core's error JSON. */
+export function fromCore(json, cause) {
+  const { code, message, fieldErrors, ...details } = json;
+  if (code === 'validation') return new LeanValidationError(message, { errors: fieldErrors, cause });
+  if (API_CODES.has(code)) return new LeanApiError(message, { code, errors: fieldErrors, cause, ...details });
+  if (WEBHOOK_CODES.has(code)) return new WebhookSignatureError(message, { code, cause });
+  const error = new LeanError(message, { code, cause });
+  // Transport errors say whether the request may have been applied;
+  // invalid responses keep the status and body.
+  for (const key of ['outcomeUnknown', 'status', 'body']) {
+    if (details[key] !== undefined) error[key] = details[key];
+  }
+  return error;
+}

@@ -1,0 +1,16 @@
+// Entry point for Node.js (bundled to ESM and CommonJS): instantiates the
+// wasm module synchronously from the file next to this one, so that
+// `require('lean-sdk')` works as well as `import`.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as bindings from '../pkg/lean_sdk_wasm.js';
+import { install } from './wasm.js';
+
+const WASM = 'lean_sdk_wasm_bg.wasm';
+const here = typeof __dirname === 'string' ? __dirname : fileURLToPath(new URL('.', import.meta.url));
+bindings.initSync({ module: readFileSync(join(here, WASM)) });
+install(bindings);
+
+export * from './api.js';

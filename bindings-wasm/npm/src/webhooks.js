@@ -1,0 +1,232 @@
+// Webhook signatures: sign, verify and constructEvent on the raw body, plus
+// the two places raw bodies live in servers: Node's request stream
+// (Express/Connect middleware) and Web `Request` objects (Next.js route
+// handlers, Cloudflare Workers, Deno, Bun).
+
+import { LeanError, WebhookSignatureError } from './errors.js';
+import { generation, guard, wasm } from './wasm.js';
+
+/** The header Lean puts the signature in. */
+export const SIGNATURE_HEADER = 'x-lean-signature';
+
+const RAW_BODY_HELP =
+  'verify the raw request body exactly as received (a string, Buffer, Uint8Array or ArrayBuffer), ' +
+  'not a parsed object: re-serialising JSON changes the bytes and breaks the signature. ' +
+  'With Express, use webhooks.express() or express.raw({ type: "application/json" }) on the webhook route';
+
+/** Reads a payload argument as a string or bytes, refusing parsed bodies. */
+function body(payload) {
+  if (typeof payload === 'string') return payload;
+  if (ArrayBuffer.isView(payload)) {
+    return payload instanceof Uint8Array
+      ? payload
+      : new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+  }
+  if (payload instanceof ArrayBuffer || Object.prototype.toString.call(payload) === '[object ArrayBuffer]') {
+    return new Uint8Array(payload);
+  }
+  const found = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a value of type ${typeof payload}`;
+  throw new TypeError(`lean-sdk: the webhook payload is ${found}; ${RAW_BODY_HELP}`);
+}
+
+/** Reads the header value as Node or `Headers` give it. */
+function header(signature) {
+  if (signature === undefined || signature === null) return undefined;
+  if (typeof signature === 'string') return signature;
+  if (Array.isArray(signature) && signature.every((s) => typeof s === 'string')) return signature[0];
+  throw new TypeError(`lean-sdk: the ${SIGNATURE_HEADER} header must be a string (or absent)`);
+}
+
+function secretList(secretOrSecrets) {
+  const list = Array.isArray(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets];
+  if (!list.every((s) => typeof s === 'string')) {
+    throw new LeanError('webhook secrets must be strings: the secret of the webhook endpoint, or several during a rotation', {
+      code: 'configuration',
+    });
+  }
+  return list;
+}
+
+/**
+ * Verifies webhooks against one or more secrets. Build one at start-up and
+ * reuse it: the HMAC key state of each secret is computed once, here.
+ */
+export class WebhookVerifier {
+  #secrets;
+  #inner = null;
+  #generation = -1;
+
+  constructor(secretOrSecrets) {
+    this.#secrets = secretList(secretOrSecrets);
+    this.#wasm();
+  }
+
+  /** Throws `WebhookSignatureError` unless `signature` is Lean's signature of `payload`. */
+  verify(payload, signature) {
+    const raw = body(payload);
+    const sig = header(signature);
+    const inner = this.#wasm();
+    guard(() => (typeof raw === 'string' ? inner.verifyString(raw, sig) : inner.verifyBytes(raw, sig)));
+  }
+
+  /** Verifies, then parses the event: `{ event, data }`. */
+  constructEvent(payload, signature) {
+    const raw = body(payload);
+    const sig = header(signature);
+    const inner = this.#wasm();
+    const json = guard(() =>
+      typeof raw === 'string' ? inner.constructEventString(raw, sig) : inner.constructEventBytes(raw, sig),
+    );
+    return JSON.parse(json);
+  }
+
+  toString() {
+    return `WebhookVerifier { secrets: ${this.#secrets.length} <redacted> }`;
+  }
+
+  toJSON() {
+    return this.toString();
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return this.toString();
+  }
+
+  #wasm() {
+    if (this.#generation !== generation()) {
+      const { Verifier } = wasm();
+      this.#inner = guard(() => new Verifier(this.#secrets));
+      this.#generation = generation();
+    }
+    return this.#inner;
+  }
+}
+
+// The one-off functions keep a few verifiers, keyed by their secrets, so
+// that a handler calling `webhooks.verify(body, sig, secret)` per request
+// does not redo the key schedule every time.
+const cache = new Map();
+const CACHE_SIZE = 16;
+
+function verifierFor(secretOrSecrets) {
+  const list = secretList(secretOrSecrets);
+  const key = list.join('\u0000');
+  let verifier = cache.get(key);
+  if (verifier === undefined) {
+    verifier = new WebhookVerifier(list);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value);
+    cache.set(key, verifier);
+  }
+  return verifier;
+}
+
+function asVerifier(secretsOrVerifier) {
+  return secretsOrVerifier instanceof WebhookVerifier ? secretsOrVerifier : verifierFor(secretsOrVerifier);
+}
+
+/** The signature Lean would send for `payload` (for tests and simulations). */
+function sign(payload, secret) {
+  const raw = body(payload);
+  if (typeof secret !== 'string') throw new LeanError('the webhook secret must be a string', { code: 'configuration' });
+  const glue = wasm();
+  return guard(() => (typeof raw === 'string' ? glue.signString(secret, raw) : glue.signBytes(secret, raw)));
+}
+
+/** Throws `WebhookSignatureError` unless the signature matches one of the secrets. */
+function verify(payload, signature, secretOrSecrets) {
+  asVerifier(secretOrSecrets).verify(payload, signature);
+}
+
+/** Verifies, then parses the event `{ event, data }`. */
+function constructEvent(payload, signature, secretOrSecrets) {
+  return asVerifier(secretOrSecrets).constructEvent(payload, signature);
+}
+
+/** Reads a Web `Request`'s raw body and header, then `constructEvent`. */
+async function constructEventFromRequest(request, secretOrSecrets) {
+  const raw = new Uint8Array(await request.arrayBuffer());
+  return constructEvent(raw, request.headers.get(SIGNATURE_HEADER), secretOrSecrets);
+}
+
+function refusal(error) {
+  return JSON.stringify({ error: { code: error.code, message: error.message } });
+}
+
+/**
+ * A handler for Web-standard `Request`s: `export const POST =
+ * webhooks.handler({ secret, onEvent })`. Answers 400 to refused webhooks
+ * (without calling `onEvent`), and 200 (or `onEvent`'s own `Response`).
+ */
+function handler({ secret, secrets, onEvent }) {
+  const verifier = new WebhookVerifier(secrets ?? secret);
+  if (typeof onEvent !== 'function') throw new TypeError('lean-sdk: webhooks.handler needs an onEvent function');
+  return async (request) => {
+    let event;
+    try {
+      event = await constructEventFromRequest(request, verifier);
+    } catch (error) {
+      if (!(error instanceof WebhookSignatureError)) throw error;
+      return new Response(refusal(error), { status: 400, headers: { 'content-type': 'application/json' } });
+    }
+    const answer = await onEvent(event, request);
+    if (answer instanceof Response) return answer;
+    return new Response('{"received":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+}
+
+async function readNodeBody(req) {
+  if (typeof req.body === 'string' || ArrayBuffer.isView(req.body)) return req.body;
+  if (req.body !== undefined && req.body !== null && req.readableEnded) {
+    throw new TypeError(`lean-sdk: a body parser already consumed this request; ${RAW_BODY_HELP}`);
+  }
+  const chunks = [];
+  let length = 0;
+  for await (const chunk of req) {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    chunks.push(bytes);
+    length += bytes.length;
+  }
+  const raw = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    raw.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return raw;
+}
+
+/**
+ * Express/Connect middleware: reads the raw body itself, verifies it and
+ * sets `req.leanEvent` before calling `next()`. Refused webhooks get a 400
+ * with `{ error: { code, message } }`. Mount it before any JSON body parser
+ * (or on its own route): `app.post('/webhooks/lean', webhooks.express({
+ * secret }), (req, res) => ...)`.
+ */
+function express({ secret, secrets }) {
+  const verifier = new WebhookVerifier(secrets ?? secret);
+  return function leanWebhook(req, res, next) {
+    readNodeBody(req)
+      .then((raw) => {
+        req.leanEvent = verifier.constructEvent(raw, req.headers[SIGNATURE_HEADER]);
+        next();
+      })
+      .catch((error) => {
+        if (!(error instanceof WebhookSignatureError)) return next(error);
+        res.statusCode = 400;
+        res.setHeader('content-type', 'application/json');
+        res.end(refusal(error));
+      });
+  };
+}
+
+/** Webhook signatures and events. */
+export const webhooks = Object.freeze({
+  SIGNATURE_HEADER,
+  sign,
+  verify,
+  constructEvent,
+  constructEventFromRequest,
+  createVerifier: (secretOrSecrets) => new WebhookVerifier(secretOrSecrets),
+  handler,
+  express,
+});

@@ -1,0 +1,164 @@
+//! The client configuration and the call engine, for a `fetch` transport.
+//!
+//! [`Client`] holds a validated `Config`; [`Client::start`] turns the
+//! host-neutral call JSON into a [`Call`], whose steps are JSON text:
+//! `{"send": {method, url, headers, body}}`, `{"wait": ms}`, or
+//! `{"done": {"value": ...}}` / `{"done": {"error": ...}}`.
+
+use std::time::Duration;
+
+use lean_core::{Config, Environment, Error, HttpResponse, Operation, RetryPolicy, Step};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::throw;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `crypto.getRandomValues`, present in browsers and Node 20+.
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buffer: &mut [u8]);
+}
+
+/// A validated client configuration. Its `Debug` (and so anything the JS
+/// layer shows) never contains the API key.
+#[wasm_bindgen]
+pub struct Client {
+    config: Config,
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// Reads `{apiKey, environment?, baseUrl?, maxRetries?,
+    /// initialBackoffMs?, maxBackoffMs?, timeoutMs?, host?}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str) -> Result<Client, JsValue> {
+        config(options)
+            .map(|config| Client { config })
+            .map_err(|e| throw(&e))
+    }
+
+    /// Validates one call (`{"operation": "createGig", "input": {...}}`)
+    /// and starts it. Throws the validation error before any request.
+    pub fn start(&self, call: &str) -> Result<Call, JsValue> {
+        let operation = parse_call(call).map_err(|e| throw(&e))?;
+        let mut entropy = [0u8; 32];
+        get_random_values(&mut entropy);
+        lean_core::Call::new(&self.config, operation, entropy)
+            .map(|inner| Call { inner })
+            .map_err(|e| throw(&e))
+    }
+
+    /// The per-attempt timeout the JS transport applies, in milliseconds.
+    #[wasm_bindgen(getter, js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> f64 {
+        self.config.timeout.as_millis() as f64
+    }
+}
+
+/// Checks a call's input with the server's rules without sending anything:
+/// returns `null` when it is valid, or the error JSON (`fieldErrors` lists
+/// every failing field). Browsers use it to validate forms as users type.
+#[wasm_bindgen(js_name = checkCall)]
+pub fn check_call(call: &str) -> Option<String> {
+    parse_call(call).err().map(|e| e.to_json().to_string())
+}
+
+fn parse_call(call: &str) -> Result<Operation, Error> {
+    let value: Value = serde_json::from_str(call)
+        .map_err(|e| Error::from_panic(&format!("call JSON from the JS layer: {e}")))?;
+    Operation::from_json(&value)
+}
+
+fn config(options: &str) -> Result<Config, Error> {
+    let options: Value = serde_json::from_str(options)
+        .map_err(|e| Error::from_panic(&format!("options JSON from the JS layer: {e}")))?;
+    let text = |key: &str| options.get(key).and_then(Value::as_str);
+    let millis = |key: &str| {
+        options
+            .get(key)
+            .and_then(Value::as_u64)
+            .map(Duration::from_millis)
+    };
+    let environment = Environment::parse(text("environment").unwrap_or("sandbox"))?;
+    let mut config = Config::new(text("apiKey").unwrap_or_default(), environment)?
+        .with_host(text("host").unwrap_or("js"));
+    if let Some(url) = text("baseUrl") {
+        config = config.with_base_url(url)?;
+    }
+    let mut retry = RetryPolicy::default();
+    if let Some(n) = options.get("maxRetries").and_then(Value::as_u64) {
+        retry.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
+    }
+    if let Some(wait) = millis("initialBackoffMs") {
+        retry.initial_backoff = wait;
+        retry.max_backoff = retry.max_backoff.max(wait);
+    }
+    if let Some(wait) = millis("maxBackoffMs") {
+        retry.max_backoff = wait;
+    }
+    config = config.with_retry(retry);
+    if let Some(timeout) = millis("timeoutMs") {
+        config.timeout = timeout;
+    }
+    Ok(config)
+}
+
+/// One operation in progress, driven by the JS transport loop.
+#[wasm_bindgen]
+pub struct Call {
+    inner: lean_core::Call,
+}
+
+#[wasm_bindgen]
+impl Call {
+    /// The next step, as JSON text (see the module documentation).
+    pub fn poll(&mut self) -> String {
+        match self.inner.poll() {
+            Step::Send(request) => json!({
+                "send": {
+                    "method": request.method.as_str(),
+                    "url": request.url,
+                    "headers": request.headers,
+                    "body": request.body,
+                }
+            }),
+            Step::Wait(delay) => json!({ "wait": delay.as_millis() as u64 }),
+            Step::Done(Ok(outcome)) => json!({ "done": { "value": outcome.to_json() } }),
+            Step::Done(Err(error)) => json!({ "done": { "error": error.to_json() } }),
+        }
+        .to_string()
+    }
+
+    /// Reports the answer to the last request. `headers` alternates names
+    /// and values, as `Headers` iterates them.
+    #[wasm_bindgen(js_name = onResponse)]
+    pub fn on_response(&mut self, status: u16, headers: Vec<String>, body: Vec<u8>) {
+        let mut pairs = Vec::with_capacity(headers.len() / 2);
+        let mut iter = headers.into_iter();
+        while let (Some(name), Some(value)) = (iter.next(), iter.next()) {
+            pairs.push((name, value));
+        }
+        self.inner
+            .on_response(HttpResponse::new(status, pairs, body));
+    }
+
+    /// Reports that the last request failed below HTTP: `kind` is
+    /// `"connect"` (nothing was sent), `"timeout"` or `"other"`.
+    #[wasm_bindgen(js_name = onTransportError)]
+    pub fn on_transport_error(&mut self, kind: &str, message: &str) {
+        let error = match kind {
+            "connect" => lean_core::TransportError::connect(message),
+            "timeout" => lean_core::TransportError::timeout(message),
+            _ => lean_core::TransportError::other(message),
+        };
+        self.inner.on_transport_error(error);
+    }
+
+    /// The `Idempotency-Key` of a special payment (the caller's or the
+    /// generated one), so that the caller can log it.
+    #[wasm_bindgen(getter, js_name = idempotencyKey)]
+    pub fn idempotency_key(&self) -> Option<String> {
+        self.inner.idempotency_key().map(str::to_owned)
+    }
+}

@@ -1,1 +1,55 @@
 //! The Lean SDK for Kotlin and Swift, through uniffi.
+//!
+//! This crate is the thin layer between `lean-core` and the generated
+//! Kotlin and Swift code: records and enums that cross the boundary as
+//! native types, an [`Operation`] built from typed input or JSON, the
+//! sans-I/O [`Call`] that the host's own HTTP stack drives, and webhook
+//! verification. No logic lives here; every function only converts.
+//!
+//! Every exported function returns a `Result` and runs inside
+//! [`error::guard`], so a panic becomes a catchable `internal` error in
+//! both languages (a panic in a non-throwing function aborts a Swift app).
+
+// Values crossing the boundary are serialised by uniffi, never moved as
+// Rust values by the hosts, so their in-memory size does not matter here;
+// and uniffi records and errors cannot be boxed.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+mod call;
+mod error;
+mod models;
+mod operation;
+mod webhooks;
+
+pub use call::{Call, ClientConfig, Header, HttpRequest, HttpResponse, Step, TransportErrorKind};
+pub use error::{ErrorDetails, FfiError, FieldError};
+pub use models::{
+    Application, Customer, CustomerUpdate, Gig, NewCustomer, NewGig, NewSpecialPayment, Outcome,
+    SpecialPayment,
+};
+pub use operation::Operation;
+pub use webhooks::{sign_webhook, EventData, WebhookEvent, WebhookVerifier};
+
+uniffi::setup_scaffolding!();
+
+/// The version of the SDK, as sent in the `User-Agent`.
+#[uniffi::export]
+pub fn sdk_version() -> String {
+    lean_core::SDK_VERSION.to_owned()
+}
+
+/// The canonical name (`sandbox`, `production`) of an environment given
+/// as text, as configuration files and environment variables hold it;
+/// a `configuration` error names the accepted values otherwise.
+#[uniffi::export]
+pub fn parse_environment(name: String) -> Result<String, FfiError> {
+    error::guard(|| Ok(lean_core::Environment::parse(&name)?.as_str().to_owned()))
+}
+
+/// Panics on purpose inside the boundary guard. It exists so that each
+/// host's tests can prove a Rust panic reaches them as an ordinary,
+/// catchable `internal` error rather than a crash.
+#[uniffi::export]
+pub fn panic_for_tests(message: String) -> Result<(), FfiError> {
+    error::guard(|| -> Result<(), FfiError> { panic!("{message}") })
+}

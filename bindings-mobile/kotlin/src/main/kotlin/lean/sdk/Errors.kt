@@ -1,0 +1,120 @@
+package lean.sdk
+
+import lean.sdk.ffi.ErrorDetails
+import lean.sdk.ffi.FfiException
+
+/** One refused input field: [field] is the API's wire name (`firstName`), [code] a stable reason. */
+typealias FieldError = lean.sdk.ffi.FieldError
+
+/**
+ * Every failure of the SDK. [code] is the same stable machine code in every language
+ * (`validation`, `not_found`, `transport`, `signature_mismatch`...), so handlers can switch
+ * on it; the subclasses carry the details that belong to each kind. Messages never contain
+ * the API key or a webhook secret.
+ */
+sealed class LeanException(
+    /** The stable machine code. */
+    val code: String,
+    message: String,
+    /** Every failing field (validation), or the field errors an API 400 listed. */
+    val fieldErrors: List<FieldError> = emptyList(),
+) : Exception(message)
+
+/** The input was refused before anything was sent; [fieldErrors] lists every failing field. */
+class ValidationException internal constructor(message: String, fieldErrors: List<FieldError>) :
+    LeanException("validation", message, fieldErrors)
+
+/** The client is set up wrongly: key, base URL, or an operation the environment lacks. */
+class ConfigurationException internal constructor(message: String) : LeanException("configuration", message)
+
+/**
+ * The API answered with a non-2xx status after any retries. Subclasses name the statuses a
+ * caller handles differently; [body] is kept raw for support tickets, with [requestId].
+ */
+open class ApiException internal constructor(
+    code: String,
+    message: String,
+    fieldErrors: List<FieldError>,
+    /** The HTTP status. */
+    val status: Int,
+    /** The API's own message, or a description of the status. */
+    val apiMessage: String,
+    /** The raw response body. */
+    val body: String,
+    /** The answer's request id header, if any. */
+    val requestId: String?,
+    /** How long the API asked the client to wait, if it did. */
+    val retryAfterMillis: Long?,
+) : LeanException(code, message, fieldErrors) {
+    internal constructor(d: ErrorDetails) : this(
+        d.code, d.message, d.fieldErrors, d.status?.toInt() ?: 0, d.apiMessage ?: d.message,
+        d.body ?: "", d.requestId, d.retryAfterMs?.toLong(),
+    )
+}
+
+/** 400: the API refused the input; never retried. */
+class BadRequestException internal constructor(d: ErrorDetails) : ApiException(d)
+/** 401: the API key was refused (production keys work only from allow-listed addresses). */
+class UnauthorizedException internal constructor(d: ErrorDetails) : ApiException(d)
+/** 404: no such customer, gig or payment. */
+class NotFoundException internal constructor(d: ErrorDetails) : ApiException(d)
+/** 429 after every retry the policy allowed. */
+class RateLimitedException internal constructor(d: ErrorDetails) : ApiException(d)
+/** 503 after every retry. */
+class ServiceUnavailableException internal constructor(d: ErrorDetails) : ApiException(d)
+/** Another 5xx after every retry. */
+class ServerException internal constructor(d: ErrorDetails) : ApiException(d)
+/** Any other status (code `api_error`). */
+class OtherApiException internal constructor(d: ErrorDetails) : ApiException(d)
+
+/**
+ * The transport failed on every attempt. When [outcomeUnknown] is true an attempt may have
+ * reached the API: for a payout, look it up (or retry with the same idempotency key) before
+ * paying again.
+ */
+class TransportException internal constructor(message: String, val outcomeUnknown: Boolean) :
+    LeanException("transport", message)
+
+/** A 2xx answer whose body is not what the API documents; [body] is kept raw. */
+class InvalidResponseException internal constructor(message: String, val status: Int, val body: String) :
+    LeanException("invalid_response", message)
+
+/** A retried create found a different record under the same id: the id was reused. */
+class ConflictException internal constructor(message: String) : LeanException("conflict", message)
+
+/** A webhook signature is missing, malformed, or does not match; [code] says which. */
+class WebhookSignatureException internal constructor(code: String, message: String) : LeanException(code, message)
+
+/** A verified webhook body is not a valid `{"event", "data"}` envelope. */
+class WebhookPayloadException internal constructor(message: String) : LeanException("invalid_payload", message)
+
+/** A bug in the SDK (a caught Rust panic included), never the caller's input. */
+class InternalException internal constructor(message: String) : LeanException("internal", message)
+
+/** Turns the boundary's error into the exception of its code: the one conversion point. */
+internal fun ErrorDetails.toException(): LeanException = when (code) {
+    "validation" -> ValidationException(message, fieldErrors)
+    "configuration" -> ConfigurationException(message)
+    "bad_request" -> BadRequestException(this)
+    "unauthorized" -> UnauthorizedException(this)
+    "not_found" -> NotFoundException(this)
+    "rate_limited" -> RateLimitedException(this)
+    "service_unavailable" -> ServiceUnavailableException(this)
+    "server_error" -> ServerException(this)
+    "api_error" -> OtherApiException(this)
+    "transport" -> TransportException(message, outcomeUnknown)
+    "invalid_response" -> InvalidResponseException(message, status?.toInt() ?: 0, body ?: "")
+    "conflict" -> ConflictException(message)
+    "signature_missing", "signature_malformed", "signature_mismatch" -> WebhookSignatureException(code, message)
+    "invalid_payload" -> WebhookPayloadException(message)
+    else -> InternalException(message)
+}
+
+/** Runs a call into the native library, rethrowing its errors as [LeanException]s. */
+internal inline fun <T> native(block: () -> T): T = try {
+    block()
+} catch (e: FfiException.Failed) {
+    throw e.details.toException()
+} catch (e: lean.sdk.ffi.InternalException) {
+    throw InternalException("internal error in lean-sdk (please report it): ${e.message}")
+}

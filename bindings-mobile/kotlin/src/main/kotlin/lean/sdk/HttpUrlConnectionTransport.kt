@@ -1,0 +1,117 @@
+package lean.sdk
+
+import java.io.IOException
+import java.net.ConnectException
+import java.net.HttpURLConnection
+import java.net.ProtocolException
+import java.net.SocketTimeoutException
+import java.net.URI
+import java.net.UnknownHostException
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.runInterruptible
+
+/**
+ * The default [Transport], on `java.net.HttpURLConnection`: present on Android and every JVM,
+ * so the SDK needs no HTTP library. Runs each exchange on [Dispatchers.IO]; cancelling the
+ * coroutine interrupts it.
+ */
+class HttpUrlConnectionTransport : Transport {
+    override suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse =
+        runInterruptible(Dispatchers.IO) { exchange(request, timeoutMillis) }
+
+    private fun exchange(request: HttpRequest, timeoutMillis: Long): HttpResponse {
+        val timeout = timeoutMillis.coerceIn(1, Int.MAX_VALUE.toLong()).toInt()
+        val connection = try {
+            URI(request.url).toURL().openConnection() as HttpURLConnection
+        } catch (e: Exception) {
+            throw TransportFailure(TransportFailureKind.CONNECT, "cannot open ${request.url}: ${e.message}", e)
+        }
+        try {
+            if (!setMethod(connection, request.method)) {
+                // The JVM's HttpURLConnection refuses PATCH (Android's accepts it).
+                return JdkHttpClientExchange.send(request, timeout)
+            }
+            connection.connectTimeout = timeout
+            connection.readTimeout = timeout
+            connection.instanceFollowRedirects = false
+            connection.useCaches = false
+            for ((name, value) in request.headers) connection.setRequestProperty(name, value)
+            try {
+                connection.connect()
+            } catch (e: IOException) {
+                throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${e.message}", e)
+            }
+            try {
+                request.body?.let { body ->
+                    connection.doOutput = true
+                    connection.outputStream.use { it.write(body.toByteArray(Charsets.UTF_8)) }
+                }
+                val status = connection.responseCode
+                val headers = connection.headerFields.flatMap { (name, values) ->
+                    if (name == null) emptyList() else values.map { name to it }
+                }
+                val stream = if (status >= 400) connection.errorStream else connection.inputStream
+                val body = stream?.use { it.readBytes() } ?: ByteArray(0)
+                return HttpResponse(status, headers, body)
+            } catch (e: SocketTimeoutException) {
+                throw TransportFailure(TransportFailureKind.TIMEOUT, "no answer within $timeout ms", e)
+            } catch (e: IOException) {
+                val kind = if (e is ConnectException || e is UnknownHostException) {
+                    TransportFailureKind.CONNECT
+                } else {
+                    TransportFailureKind.OTHER
+                }
+                throw TransportFailure(kind, "the exchange failed: ${e.message}", e)
+            }
+        } finally {
+            connection.disconnect()
+        }
+    }
+
+    private fun setMethod(connection: HttpURLConnection, method: String): Boolean = try {
+        connection.requestMethod = method
+        true
+    } catch (e: ProtocolException) {
+        false
+    }
+}
+
+/**
+ * The same exchange on `java.net.http.HttpClient`, for the methods the JVM's
+ * `HttpURLConnection` refuses. In its own object so that Android, which lacks `java.net.http`
+ * and never needs this path, never loads it.
+ */
+private object JdkHttpClientExchange {
+    private val client by lazy {
+        java.net.http.HttpClient.newBuilder()
+            .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+            .build()
+    }
+
+    /** Headers the JDK client sets itself and refuses from callers. */
+    private val restricted = setOf("connection", "content-length", "host", "expect", "upgrade")
+
+    fun send(request: HttpRequest, timeout: Int): HttpResponse {
+        val body = request.body?.let { java.net.http.HttpRequest.BodyPublishers.ofString(it) }
+            ?: java.net.http.HttpRequest.BodyPublishers.noBody()
+        val builder = java.net.http.HttpRequest.newBuilder(URI(request.url))
+            .timeout(java.time.Duration.ofMillis(timeout.toLong()))
+            .method(request.method, body)
+        for ((name, value) in request.headers) {
+            if (name.lowercase() !in restricted) builder.header(name, value)
+        }
+        val response = try {
+            client.send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+        } catch (e: java.net.http.HttpConnectTimeoutException) {
+            throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${e.message}", e)
+        } catch (e: java.net.http.HttpTimeoutException) {
+            throw TransportFailure(TransportFailureKind.TIMEOUT, "no answer within $timeout ms", e)
+        } catch (e: ConnectException) {
+            throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${e.message}", e)
+        } catch (e: IOException) {
+            throw TransportFailure(TransportFailureKind.OTHER, "the exchange failed: ${e.message}", e)
+        }
+        val headers = response.headers().map().flatMap { (name, values) -> values.map { name to it } }
+        return HttpResponse(response.statusCode(), headers, response.body())
+    }
+}

@@ -1,0 +1,209 @@
+package lean.sdk
+
+import java.security.SecureRandom
+import kotlinx.coroutines.delay
+import lean.sdk.ffi.Call
+import lean.sdk.ffi.ClientConfig
+import lean.sdk.ffi.Header
+import lean.sdk.ffi.Operation
+import lean.sdk.ffi.Outcome
+import lean.sdk.ffi.Step
+import lean.sdk.ffi.TransportErrorKind
+
+/** Which Lean deployment to talk to. */
+enum class Environment(internal val wire: String) {
+    /** Staging: no real money; the application endpoint exists. */
+    SANDBOX("sandbox"),
+    /** Real payouts (keys work only from allow-listed IP addresses). */
+    PRODUCTION("production"),
+    ;
+
+    companion object {
+        /**
+         * The environment named by configuration text (`"sandbox"`, `"production"`, any case),
+         * e.g. from an environment variable; throws [ConfigurationException] for anything else.
+         */
+        fun parse(name: String): Environment {
+            val canonical = native { lean.sdk.ffi.parseEnvironment(name) }
+            return entries.first { it.wire == canonical }
+        }
+    }
+}
+
+/**
+ * A client of the Lean Payouts API. Every method validates its input with the server's own
+ * rules (throwing [ValidationException] with every failing field before anything is sent),
+ * then sends it through [transport], retrying what is safe to retry: special payments carry
+ * one `Idempotency-Key` on every attempt, and a gig whose create may have been applied is
+ * looked up before anything is reported, so it is never paid twice.
+ *
+ * @param apiKey the key Lean gave you; it never appears in `toString()`, logs or errors.
+ * @param baseUrl another base URL (https, or http on loopback such as the local sandbox).
+ * @param maxRetries retries after the first attempt (default 2).
+ */
+class LeanClient internal constructor(
+    apiKey: String,
+    environment: Environment,
+    baseUrl: String?,
+    private val transport: Transport,
+    maxRetries: Int?,
+    /** How the client waits between attempts; tests record the waits instead. */
+    private val sleep: suspend (Long) -> Unit,
+) : AutoCloseable {
+    @JvmOverloads
+    constructor(
+        apiKey: String,
+        environment: Environment = Environment.SANDBOX,
+        baseUrl: String? = null,
+        transport: Transport = HttpUrlConnectionTransport(),
+        maxRetries: Int? = null,
+    ) : this(apiKey, environment, baseUrl, transport, maxRetries, { delay(it) })
+
+    private val config: ClientConfig = native {
+        require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
+        ClientConfig(apiKey, environment.wire, baseUrl, maxRetries?.toUInt(), "kotlin/${KotlinVersion.CURRENT}")
+    }
+    private val timeoutMillis = config.timeoutMs().toLong()
+    private val random = SecureRandom()
+
+    /** Registers a worker (`POST /customer`). */
+    suspend fun createCustomer(input: NewCustomer): Customer =
+        run(native { Operation.createCustomer(input) }).customer()
+
+    /** Registers a worker from form fields in the API's camelCase names. */
+    suspend fun createCustomer(input: Map<String, Any?>): Customer =
+        run(fromMap("createCustomer", "input" to input)).customer()
+
+    /** Reads a worker by your own id. */
+    suspend fun getCustomer(partnerUserId: String): Customer =
+        run(native { Operation.getCustomer(partnerUserId) }).customer()
+
+    /** Changes a worker still `PENDING` (`PATCH /customer/:id`). */
+    suspend fun updateCustomer(partnerUserId: String, update: CustomerUpdate): Customer =
+        run(native { Operation.updateCustomer(partnerUserId, update) }).customer()
+
+    /** Changes a pending worker from form fields in the API's camelCase names. */
+    suspend fun updateCustomer(partnerUserId: String, update: Map<String, Any?>): Customer =
+        run(fromMap("updateCustomer", "partnerUserId" to partnerUserId, "input" to update)).customer()
+
+    /** Submits a worker's application (sandbox only: in production the worker does it). */
+    suspend fun submitApplication(partnerUserId: String): Application =
+        when (val o = run(native { Operation.submitApplication(partnerUserId) })) {
+            is Outcome.Application -> o.value
+            else -> throw unexpected(o)
+        }
+
+    /** Pays a gig (`POST /gig`); the same [NewGig.gigId] never pays twice. */
+    suspend fun createGig(input: NewGig): Gig = run(native { Operation.createGig(input) }).gig()
+
+    /** Pays a gig from form fields; amounts as BigDecimal or decimal text, never Double. */
+    suspend fun createGig(input: Map<String, Any?>): Gig = run(fromMap("createGig", "input" to input)).gig()
+
+    /** Reads a gig by your own id. */
+    suspend fun getGig(gigId: String): Gig = run(native { Operation.getGig(gigId) }).gig()
+
+    /** Lists your gigs. */
+    suspend fun listGigs(): List<Gig> = when (val o = run(native { Operation.listGigs() })) {
+        is Outcome.Gigs -> o.values
+        else -> throw unexpected(o)
+    }
+
+    /**
+     * Makes a special payment. Pass your own [idempotencyKey] (derived from your own payment
+     * id) so that running the same code again, even after a restart, never pays twice.
+     */
+    suspend fun createSpecialPayment(input: NewSpecialPayment, idempotencyKey: String? = null): SpecialPayment =
+        run(native { Operation.createSpecialPayment(input, idempotencyKey) }).specialPayment()
+
+    /** Makes a special payment from form fields; `type` as the API names it. */
+    suspend fun createSpecialPayment(input: Map<String, Any?>, idempotencyKey: String? = null): SpecialPayment =
+        run(fromMap("createSpecialPayment", "input" to input, "idempotencyKey" to idempotencyKey))
+            .specialPayment()
+
+    /** Reads a special payment by Lean's id. */
+    suspend fun getSpecialPayment(id: String): SpecialPayment =
+        run(native { Operation.getSpecialPayment(id) }).specialPayment()
+
+    /** Lists your special payments. */
+    suspend fun listSpecialPayments(): List<SpecialPayment> =
+        when (val o = run(native { Operation.listSpecialPayments() })) {
+            is Outcome.SpecialPayments -> o.values
+            else -> throw unexpected(o)
+        }
+
+    /**
+     * Runs an operation given in the host-neutral form every Lean SDK shares: the camelCase
+     * [operation] name (`createGig`) and its arguments (`input`, `partnerUserId`, `gigId`,
+     * `id`, `idempotencyKey`). For tools and server-driven forms that hold operations as
+     * data; the typed methods above are the everyday API. Returns a [Customer], [Gig],
+     * [SpecialPayment], [Application], or a list of gigs or special payments.
+     */
+    suspend fun execute(operation: String, arguments: Map<String, Any?> = emptyMap()): Any =
+        when (val o = run(fromMap(operation, *arguments.toList().toTypedArray()))) {
+            is Outcome.Customer -> o.value
+            is Outcome.Application -> o.value
+            is Outcome.Gig -> o.value
+            is Outcome.Gigs -> o.values
+            is Outcome.SpecialPayment -> o.value
+            is Outcome.SpecialPayments -> o.values
+        }
+
+    /** Never shows the API key. */
+    override fun toString(): String = "LeanClient(${config.describe()})"
+
+    /** Frees the native configuration; the client cannot be used afterwards. */
+    override fun close() = config.close()
+
+    private fun fromMap(operation: String, vararg arguments: Pair<String, Any?>): Operation {
+        val call = mapOf("operation" to operation) + arguments.filter { it.second != null }
+        return native { Operation.fromJson(Json.write(call)) }
+    }
+
+    /** Drives the core's call engine: send, wait, report, until it is done. */
+    private suspend fun run(operation: Operation): Outcome = operation.use {
+        val entropy = ByteArray(32).also(random::nextBytes)
+        native { Call(config, operation, entropy) }.use { call ->
+            while (true) {
+                when (val step = native { call.poll() }) {
+                    is Step.Send -> exchange(call, step.request)
+                    is Step.Wait -> sleep(step.millis.toLong())
+                    is Step.Done -> return step.outcome
+                }
+            }
+            @Suppress("UNREACHABLE_CODE")
+            error("unreachable")
+        }
+    }
+
+    private suspend fun exchange(call: Call, request: lean.sdk.ffi.HttpRequest) {
+        val outgoing = HttpRequest(request.method, request.url, request.headers.map { it.name to it.value }, request.body)
+        val response = try {
+            transport.send(outgoing, timeoutMillis)
+        } catch (e: TransportFailure) {
+            val kind = when (e.kind) {
+                TransportFailureKind.CONNECT -> TransportErrorKind.CONNECT
+                TransportFailureKind.TIMEOUT -> TransportErrorKind.TIMEOUT
+                TransportFailureKind.OTHER -> TransportErrorKind.OTHER
+            }
+            native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
+            return
+        } catch (e: java.io.IOException) {
+            native { call.onTransportError(TransportErrorKind.OTHER, e.message ?: e.javaClass.simpleName) }
+            return
+        }
+        val status = response.status
+        if (status !in 100..599) {
+            throw InternalException("the transport returned HTTP status $status, which is not a status code")
+        }
+        val headers = response.headers.map { (name, value) -> Header(name, value) }
+        native { call.onResponse(lean.sdk.ffi.HttpResponse(status.toUShort(), headers, response.body)) }
+    }
+
+    private fun Outcome.customer(): Customer = (this as? Outcome.Customer)?.value ?: throw unexpected(this)
+    private fun Outcome.gig(): Gig = (this as? Outcome.Gig)?.value ?: throw unexpected(this)
+    private fun Outcome.specialPayment(): SpecialPayment =
+        (this as? Outcome.SpecialPayment)?.value ?: throw unexpected(this)
+
+    private fun unexpected(outcome: Outcome) =
+        InternalException("internal error in lean-sdk (please report it): unexpected result ${outcome.javaClass.simpleName}")
+}

@@ -1,0 +1,53 @@
+package lean.sdk
+
+/** A request the SDK built, for a [Transport] to send exactly as given. */
+class HttpRequest(
+    /** `GET`, `POST` or `PATCH`. */
+    val method: String,
+    /** The absolute URL, already percent-encoded. */
+    val url: String,
+    /** Header names (lower case) and values, `authorization` included. */
+    val headers: List<Pair<String, String>>,
+    /** The JSON body of `POST` and `PATCH`. */
+    val body: String?,
+) {
+    /** Never shows the headers: they carry the API key. */
+    override fun toString() = "HttpRequest($method $url)"
+}
+
+/** The answer a [Transport] received, handed back as is; the SDK interprets it. */
+class HttpResponse(
+    /** The status code. */
+    val status: Int,
+    /** Header names and values as received. */
+    val headers: List<Pair<String, String>>,
+    /** The raw body. */
+    val body: ByteArray,
+) {
+    override fun toString() = "HttpResponse($status, ${body.size} bytes)"
+}
+
+/**
+ * Sends one request. The SDK decides retries, waits and idempotency; a transport only
+ * performs one exchange. Return any HTTP answer (errors included) as an [HttpResponse];
+ * throw [TransportFailure] when no answer arrived, saying whether the request may have
+ * reached the server. OkHttp or Ktor users implement this in a few lines.
+ */
+fun interface Transport {
+    /** Sends [request], giving up after [timeoutMillis]. */
+    suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse
+}
+
+/** Why an exchange produced no HTTP answer: it decides whether a retry is safe. */
+enum class TransportFailureKind {
+    /** The connection could not be opened: nothing reached the API. */
+    CONNECT,
+    /** No answer in time: the API may have applied the request. */
+    TIMEOUT,
+    /** Anything else (reset, broken body): the API may have applied it. */
+    OTHER,
+}
+
+/** Thrown by a [Transport] when no HTTP answer arrived. */
+class TransportFailure(val kind: TransportFailureKind, message: String, cause: Throwable? = null) :
+    Exception(message, cause)

@@ -1,0 +1,48 @@
+package lean.sdk
+
+import lean.sdk.ffi.WebhookVerifier as NativeVerifier
+
+/**
+ * Webhook signatures (HMAC-SHA1 of the raw body in `x-lean-signature`). Verify the body bytes
+ * exactly as received, before parsing them; comparison is constant-time. Several secrets may
+ * be given during a rotation.
+ */
+object Webhooks {
+    /** The name of the header carrying the signature. */
+    const val SIGNATURE_HEADER = "x-lean-signature"
+
+    /** The signature Lean would send for [payload]: for testing your webhook handler. */
+    fun sign(secret: String, payload: ByteArray): String = native {
+        lean.sdk.ffi.signWebhook(secret.toByteArray(Charsets.UTF_8), payload)
+    }
+
+    /** [sign] for a text body (its UTF-8 bytes). */
+    fun sign(secret: String, payload: String): String = sign(secret, payload.toByteArray(Charsets.UTF_8))
+
+    /** Throws a [WebhookSignatureException] unless [signature] matches [payload] under one of [secrets]. */
+    fun verify(payload: ByteArray, signature: String?, vararg secrets: String) =
+        verifier(*secrets).use { it.verify(payload, signature) }
+
+    /** Verifies, then parses the body into a typed [WebhookEvent]. */
+    fun constructEvent(payload: ByteArray, signature: String?, vararg secrets: String): WebhookEvent =
+        verifier(*secrets).use { it.constructEvent(payload, signature) }
+
+    /** A reusable verifier: build it once at start-up, so each secret's key is prepared once. */
+    fun verifier(vararg secrets: String): Verifier =
+        Verifier(native { NativeVerifier(secrets.map { it.toByteArray(Charsets.UTF_8) }) })
+
+    /** Verifies webhooks against fixed secrets; safe to share between threads. */
+    class Verifier internal constructor(private val inner: NativeVerifier) : AutoCloseable {
+        /** Throws a [WebhookSignatureException] unless [signature] matches the raw [payload]. */
+        fun verify(payload: ByteArray, signature: String?) = native { inner.verify(payload, signature) }
+
+        /** Verifies, then parses the body into a typed [WebhookEvent]. */
+        fun constructEvent(payload: ByteArray, signature: String?): WebhookEvent =
+            native { inner.constructEvent(payload, signature) }
+
+        /** Never shows the secrets. */
+        override fun toString() = "Webhooks.Verifier(<redacted>)"
+
+        override fun close() = inner.close()
+    }
+}

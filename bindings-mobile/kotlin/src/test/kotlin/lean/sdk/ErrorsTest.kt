@@ -1,0 +1,67 @@
+package lean.sdk
+
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+/** The error contract: codes, catchable panics, no secret in any text. */
+class ErrorsTest {
+    @Test
+    fun `a Rust panic is a catchable InternalException`() {
+        val e = assertThrows<InternalException> { native { lean.sdk.ffi.panicForTests("deliberate") } }
+        assertEquals("internal", e.code)
+        assertTrue(e.message!!.contains("deliberate"), e.message)
+        // The library is still usable after the panic.
+        assertEquals(28, Webhooks.sign("s", "x").length)
+    }
+
+    @Test
+    fun `every failing field is reported at once with its wire name`() {
+        val client = LeanClient("key", transport = { _, _ -> error("nothing may be sent") })
+        val e = assertThrows<ValidationException> {
+            runBlocking { client.createGig(mapOf("totalAmount" to 12.5, "tips" to "1.999", "bogus" to 1)) }
+        }
+        val byField = e.fieldErrors.associate { it.field to it.code }
+        assertEquals("invalid_type", byField["totalAmount"], "a Double amount is refused: $byField")
+        assertEquals("too_many_decimals", byField["tips"], "$byField")
+        assertEquals("unknown_field", byField["bogus"], "$byField")
+        assertEquals("required", byField["partnerUserId"], "$byField")
+    }
+
+    @Test
+    fun `typed input is validated by the same rules`() {
+        val client = LeanClient("key", transport = { _, _ -> error("nothing may be sent") })
+        val gig = NewGig("uid_1", "10.00", "5.00", "6.00", "d", "g1", "2021-03-01T21:04:04", "2021-03-01T21:31:05")
+        val e = assertThrows<ValidationException> { runBlocking { client.createGig(gig) } }
+        assertTrue(e.fieldErrors.any { it.code == "inconsistent" }, "${e.fieldErrors}")
+    }
+
+    @Test
+    fun `the API key never appears in text`() {
+        val key = "sk_test_very_secret_value"
+        var seen: HttpRequest? = null
+        val client = LeanClient(key, baseUrl = "http://127.0.0.1:9", transport = { request, _ ->
+            seen = request
+            throw TransportFailure(TransportFailureKind.CONNECT, "refused")
+        }, maxRetries = 0)
+        val e = assertThrows<TransportException> { runBlocking { client.listGigs() } }
+        assertFalse(e.outcomeUnknown)
+        for (text in listOf(client.toString(), seen.toString(), e.message!!, e.toString())) {
+            assertFalse(text.contains("very_secret"), text)
+            assertFalse(text.contains(java.util.Base64.getEncoder().encodeToString("$key:".toByteArray())), text)
+        }
+        assertThrows<ConfigurationException> { LeanClient("bad key with spaces") }
+        assertThrows<ConfigurationException> { LeanClient("k", baseUrl = "http://example.com") }
+    }
+
+    @Test
+    fun `a webhook verifier never shows its secrets`() {
+        Webhooks.verifier("whsec_hidden").use { assertFalse(it.toString().contains("hidden")) }
+        val e = assertThrows<WebhookSignatureException> { Webhooks.verify("{}".toByteArray(), "bad", "whsec_hidden") }
+        assertEquals("signature_malformed", e.code)
+        assertFalse(e.message!!.contains("hidden"))
+    }
+}

@@ -1,0 +1,314 @@
+package lean.sdk
+
+import java.io.File
+import java.math.BigDecimal
+import java.util.Base64
+import kotlinx.coroutines.runBlocking
+import org.json.JSONArray
+import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Assertions.fail
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
+
+/**
+ * Runs every case of `tests/vectors/` through the public Kotlin API (LeanClient, Webhooks),
+ * as `tests/vectors/README.md` describes; one dynamic test per case.
+ */
+class VectorsTest {
+    private val dir = File(System.getProperty("lean.repo") ?: "../..", "tests/vectors")
+
+    private fun cases(file: String): List<JSONObject> {
+        val doc = JSONObject(File(dir, file).readText())
+        val cases = doc.getJSONArray("cases")
+        val list = (0 until cases.length()).map { cases.getJSONObject(it) }
+        assertTrue(list.isNotEmpty(), "$file has no cases")
+        assertEquals(list.size, list.map { it.getString("name") }.toSet().size, "$file: names must be unique")
+        return list
+    }
+
+    private fun each(file: String, run: (JSONObject) -> Unit): List<DynamicTest> =
+        cases(file).map { case -> DynamicTest.dynamicTest(case.getString("name")) { run(case) } }
+
+    @TestFactory fun requests() = each("requests.json", ::operationCase)
+
+    @TestFactory fun validation() = each("validation.json") { case ->
+        assertTrue(case.getJSONObject("expect").has("error"), "validation cases expect errors")
+        operationCase(case)
+    }
+
+    @TestFactory fun responses() = each("responses.json") { case ->
+        val answer = Scripted(listOf(Exchange(null, case.getJSONObject("response"))))
+        val result = runCatching {
+            runBlocking { invoke(client(JSONObject().put("maxRetries", 0), answer), callFor(case.getString("operation"))) }
+        }
+        checkResult(case.getString("name"), result, case.getJSONObject("expect"))
+    }
+
+    @TestFactory fun engine() = each("engine.json") { case ->
+        val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
+        val transport = Scripted(exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
+        val waits = mutableListOf<Long>()
+        val client = client(case.optJSONObject("config") ?: JSONObject(), transport) { waits += it }
+        val result = runCatching { runBlocking { invoke(client, case.getJSONObject("call")) } }
+        assertEquals(exchanges.size, transport.used, "the engine stopped before every exchange was used")
+        case.optJSONArray("waitsMs")?.let { want ->
+            assertEquals((0 until want.length()).map { want.getLong(it) }, waits, "waits")
+        }
+        checkResult(case.getString("name"), result, case.getJSONObject("expect"))
+    }
+
+    @TestFactory fun configs() = each("config.json") { case ->
+        val result = runCatching { client(case.getJSONObject("config"), Scripted(emptyList())) }
+        val expect = case.getJSONObject("expect")
+        result.fold(
+            onSuccess = { assertTrue(expect.optBoolean("ok"), "expected $expect") },
+            onFailure = { checkError(it, expect.optJSONObject("error") ?: fail("unexpected $it")) },
+        )
+    }
+
+    @TestFactory fun webhooks() = each("webhooks.json") { case ->
+        val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
+        val payload = payload(case.get("payload"))
+        val signature = if (case.isNull("signature")) null else case.optString("signature", null)
+        val expect = case.getJSONObject("expect")
+        when (case.getString("action")) {
+            "sign" -> {
+                assertEquals(expect.getString("signature"), Webhooks.sign(secrets[0], payload))
+                if (validUtf8(payload)) {
+                    assertEquals(expect.getString("signature"), Webhooks.sign(secrets[0], String(payload, Charsets.UTF_8)))
+                }
+            }
+            "verify" -> {
+                val oneOff = runCatching { Webhooks.verify(payload, signature, *secrets.toTypedArray()) }
+                val reused = runCatching { Webhooks.verifier(*secrets.toTypedArray()).use { it.verify(payload, signature) } }
+                for (result in listOf(oneOff, reused)) {
+                    result.fold(
+                        onSuccess = { assertTrue(expect.optBoolean("valid"), "expected $expect") },
+                        onFailure = { checkError(it, expect.optJSONObject("error") ?: fail("unexpected $it")) },
+                    )
+                }
+            }
+            "constructEvent" -> {
+                val result = runCatching { Webhooks.constructEvent(payload, signature, *secrets.toTypedArray()) }
+                result.fold(
+                    onSuccess = { event ->
+                        val want = expect.optJSONObject("event") ?: fail("unexpected event ${event.json}")
+                        assertTrue(want.similar(JSONObject(event.json)), "event ${event.json} != $want")
+                        assertEquals(want.getString("event"), event.event)
+                    },
+                    onFailure = { checkError(it, expect.optJSONObject("error") ?: fail("unexpected $it")) },
+                )
+            }
+            else -> fail("unknown action")
+        }
+    }
+
+    // --- operations -----------------------------------------------------------------------
+
+    private fun operationCase(case: JSONObject) {
+        val recorder = Scripted(List(10) { Exchange(null, null) })
+        val expect = case.getJSONObject("expect")
+        val result = runCatching {
+            val client = client(case.optJSONObject("config") ?: JSONObject(), recorder)
+            runBlocking { invoke(client, case.getJSONObject("call")) }
+        }
+        val want = expect.optJSONObject("request")
+        if (want == null) {
+            checkError(result.exceptionOrNull() ?: fail("expected an error, got ${result.getOrNull()}"), expect.getJSONObject("error"))
+            assertTrue(recorder.sent.isEmpty(), "no request may be sent")
+            return
+        }
+        // Every attempt is refused, so the engine may retry: the first request is the one built.
+        val request = recorder.sent.firstOrNull() ?: fail("expected a request, got $result")
+        assertEquals(want.getString("method"), request.method)
+        assertEquals(want.getString("url"), request.url)
+        val headers = request.headers.associate { it.first.lowercase() to it.second }
+        for (name in want.getJSONObject("headers").keySet()) {
+            assertEquals(want.getJSONObject("headers").getString(name), headers[name], "header $name")
+        }
+        assertTrue(headers["user-agent"]!!.startsWith("lean-sdk/"), "user-agent")
+        if (want.isNull("body")) {
+            assertNull(request.body)
+        } else {
+            assertTrue(want.getJSONObject("body").similar(JSONObject(request.body!!)), "body ${request.body}")
+        }
+        if (want.optBoolean("generatedIdempotencyKey")) {
+            val key = headers["idempotency-key"] ?: fail("no idempotency key")
+            assertTrue(Regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}").matches(key), key)
+        }
+    }
+
+    /**
+     * Calls the typed LeanClient method the vector names. Calls Kotlin's types cannot express
+     * (a number as an id, an array as input, an unknown operation) go through
+     * [LeanClient.execute], the same operations in their host-neutral form.
+     */
+    private suspend fun invoke(client: LeanClient, call: JSONObject): Any {
+        val needsInput = call.getString("operation") in setOf("createCustomer", "updateCustomer", "createGig", "createSpecialPayment")
+        val typed = (!needsInput || call.has("input")) && call.keySet().all { key ->
+            when (key) {
+                "operation" -> true
+                "input" -> call.opt(key) is JSONObject
+                else -> call.opt(key) is String
+            }
+        }
+        if (!typed) {
+            val arguments = toMap(call).filterKeys { it != "operation" }
+            return client.execute(call.getString("operation"), arguments)
+        }
+        fun text(name: String) = call.optString(name, "")
+        val input = call.optJSONObject("input")?.let(::toMap) ?: emptyMap()
+        val key = if (call.has("idempotencyKey") && !call.isNull("idempotencyKey")) call.getString("idempotencyKey") else null
+        return when (val name = call.getString("operation")) {
+            "createCustomer" -> client.createCustomer(input)
+            "getCustomer" -> client.getCustomer(text("partnerUserId"))
+            "updateCustomer" -> client.updateCustomer(text("partnerUserId"), input)
+            "submitApplication" -> client.submitApplication(text("partnerUserId"))
+            "createGig" -> client.createGig(input)
+            "getGig" -> client.getGig(text("gigId"))
+            "listGigs" -> client.listGigs()
+            "createSpecialPayment" -> client.createSpecialPayment(input, key)
+            "getSpecialPayment" -> client.getSpecialPayment(text("id"))
+            "listSpecialPayments" -> client.listSpecialPayments()
+            else -> client.execute(name, toMap(call).filterKeys { it != "operation" })
+        }
+    }
+
+    /** A valid call of [operation] for response cases: the first request vector of it. */
+    private fun callFor(operation: String): JSONObject =
+        cases("requests.json").map { it.getJSONObject("call") }.firstOrNull { it.getString("operation") == operation }
+            ?: JSONObject().put("operation", operation).put("partnerUserId", "uid_1").put("gigId", "gig_1").put("id", "sp_1")
+
+    private fun client(config: JSONObject, transport: Transport, sleep: suspend (Long) -> Unit = {}): LeanClient =
+        LeanClient(
+            apiKey = config.optString("apiKey", "test_key_123"),
+            environment = config.optString("environment", null)?.let(Environment::parse) ?: Environment.SANDBOX,
+            baseUrl = config.optString("baseUrl", null),
+            transport = transport,
+            maxRetries = if (config.has("maxRetries")) config.getInt("maxRetries") else null,
+            sleep = sleep,
+        )
+
+    // --- checks ---------------------------------------------------------------------------
+
+    private fun checkResult(name: String, result: Result<Any>, expect: JSONObject) {
+        val value = result.getOrElse { error ->
+            checkError(error, expect.optJSONObject("error") ?: fail("$name: unexpected $error"))
+            return
+        }
+        val want = expect.opt("value") ?: fail("$name: expected ${expect.opt("error")}, got $value")
+        when (value) {
+            is List<*> -> {
+                val got = JSONArray(value.map { JSONObject(json(it!!)) })
+                assertTrue((want as JSONArray).similar(got), "$name: $got != $want")
+            }
+            else -> assertTrue((want as JSONObject).similar(JSONObject(json(value))), "$name: ${json(value)} != $want")
+        }
+    }
+
+    private fun json(value: Any): String = when (value) {
+        is Customer -> value.json
+        is Gig -> value.json.also { checkAmounts(value) }
+        is SpecialPayment -> value.json
+        is Application -> value.json
+        else -> fail("not a result: $value")
+    }
+
+    /** The typed fields agree with the raw form (and amounts are exact decimals). */
+    private fun checkAmounts(gig: Gig) {
+        val raw = JSONObject(gig.json)
+        assertEquals(raw.optString("gigId"), gig.gigId)
+        if (raw.has("totalAmount")) assertEquals(BigDecimal(raw.getString("totalAmount")), gig.totalAmountDecimal)
+    }
+
+    private fun checkError(error: Throwable, want: JSONObject) {
+        val e = error as? LeanException ?: throw AssertionError("not a LeanException: $error", error)
+        assertEquals(want.getString("code"), e.code, "code of ${e.message}")
+        assertFalse(e.message.isNullOrBlank())
+        if (want.has("status")) {
+            val status = when (e) {
+                is ApiException -> e.status
+                is InvalidResponseException -> e.status
+                else -> fail("no status on $e")
+            }
+            assertEquals(want.getInt("status"), status)
+        }
+        if (want.has("message")) assertEquals(want.getString("message"), (e as ApiException).apiMessage)
+        if (want.has("requestId")) assertEquals(want.opt("requestId").takeIf { it != JSONObject.NULL }, (e as ApiException).requestId)
+        if (want.has("retryAfterMs")) {
+            val expected = if (want.isNull("retryAfterMs")) null else want.getLong("retryAfterMs")
+            assertEquals(expected, (e as ApiException).retryAfterMillis)
+        }
+        if (want.has("outcomeUnknown")) assertEquals(want.getBoolean("outcomeUnknown"), (e as TransportException).outcomeUnknown)
+        want.optJSONArray("fieldErrors")?.let { fields ->
+            val expected = (0 until fields.length()).map { fields.getJSONObject(it).let { f -> f.getString("field") to f.getString("code") } }.toSet()
+            assertEquals(expected, e.fieldErrors.map { it.field to it.code }.toSet())
+            assertTrue(e.fieldErrors.all { it.message.isNotBlank() }, "every field error has a message")
+        }
+    }
+
+    // --- transport and data ---------------------------------------------------------------
+
+    private class Exchange(val expect: JSONObject?, val reply: JSONObject?)
+
+    /**
+     * Answers with scripted replies, checking each request's method and path. A `null` reply
+     * records the request and fails the connection, so request cases never need a body.
+     */
+    private class Scripted(private val exchanges: List<Exchange>) : Transport {
+        val sent = mutableListOf<HttpRequest>()
+        var used = 0
+
+        override suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse {
+            sent += request
+            val exchange = exchanges.getOrNull(used++) ?: fail("unexpected request $request")
+            exchange.expect?.let {
+                assertEquals(it.getString("method"), request.method)
+                assertTrue(request.url.endsWith(it.getString("path")), "${request.url} does not end with ${it.getString("path")}")
+            }
+            val reply = exchange.reply ?: throw TransportFailure(TransportFailureKind.CONNECT, "recorded")
+            when (reply.optString("transportError", "")) {
+                "connect" -> throw TransportFailure(TransportFailureKind.CONNECT, "refused")
+                "timeout" -> throw TransportFailure(TransportFailureKind.TIMEOUT, "timed out")
+                "" -> {}
+                else -> throw TransportFailure(TransportFailureKind.OTHER, "reset")
+            }
+            val headers = reply.optJSONObject("headers")?.let { h -> h.keySet().map { it to h.getString(it) } } ?: emptyList()
+            val body = when {
+                reply.has("bodyText") -> reply.getString("bodyText")
+                reply.has("body") -> reply.get("body").toString()
+                else -> ""
+            }
+            return HttpResponse(reply.getInt("status"), headers, body.toByteArray(Charsets.UTF_8))
+        }
+    }
+
+    private fun payload(spec: Any): ByteArray = when (spec) {
+        is String -> spec.toByteArray(Charsets.UTF_8)
+        is JSONObject -> if (spec.has("base64")) {
+            Base64.getDecoder().decode(spec.getString("base64"))
+        } else {
+            spec.getString("repeat").repeat(spec.getInt("times")).toByteArray(Charsets.UTF_8)
+        }
+        else -> fail("bad payload $spec")
+    }
+
+    private fun validUtf8(bytes: ByteArray) = String(bytes, Charsets.UTF_8).toByteArray(Charsets.UTF_8).contentEquals(bytes)
+
+    /** JSON to Kotlin values; a number with a fraction stays a binary float, as a caller's would. */
+    private fun toMap(o: JSONObject): Map<String, Any?> = o.keySet().associateWith { convert(o.get(it)) }
+
+    private fun convert(v: Any?): Any? = when (v) {
+        JSONObject.NULL, null -> null
+        is JSONObject -> toMap(v)
+        is JSONArray -> (0 until v.length()).map { convert(v.get(it)) }
+        is BigDecimal -> if (v.scale() > 0) v.toDouble() else v.toBigInteger()
+        is Double, is Float -> (v as Number).toDouble()
+        else -> v
+    }
+}

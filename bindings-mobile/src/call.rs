@@ -1,0 +1,278 @@
+//! Client configuration and the sans-I/O call engine, for a host transport.
+//!
+//! The host loops on [`Call::poll`]: it sends each [`Step::Send`] request
+//! with its own HTTP stack (`HttpURLConnection`, `URLSession`), sleeps on
+//! [`Step::Wait`], and reports back with [`Call::on_response`] or
+//! [`Call::on_transport_error`]. Retries, idempotency keys and
+//! reconciliation are the core's; this file only converts.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::error::{guard, FfiError, Result};
+use crate::models::Outcome;
+use crate::operation::Operation;
+
+/// Where requests go and how they authenticate. The key is kept inside
+/// Rust and never printed.
+#[derive(uniffi::Object)]
+pub struct ClientConfig(lean_core::Config);
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[uniffi::export]
+impl ClientConfig {
+    /// `environment` is `"sandbox"` or `"production"`; `base_url` overrides
+    /// its URL (https, or http on loopback); `max_retries` replaces the
+    /// default of 2; `host` names the platform in the `User-Agent`
+    /// (`"kotlin/2.1.0"`, `"swift/6.0"`).
+    #[uniffi::constructor]
+    pub fn new(
+        api_key: String,
+        environment: String,
+        base_url: Option<String>,
+        max_retries: Option<u32>,
+        host: String,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            let environment = lean_core::Environment::parse(&environment)?;
+            let mut config = lean_core::Config::new(api_key, environment)?.with_host(&host);
+            if let Some(url) = base_url {
+                config = config.with_base_url(&url)?;
+            }
+            if let Some(max_retries) = max_retries {
+                config.retry.max_retries = max_retries;
+            }
+            Ok(Arc::new(Self(config)))
+        })
+    }
+
+    /// The base URL requests are built on.
+    pub fn base_url(&self) -> String {
+        self.0.base_url().to_owned()
+    }
+
+    /// How long one attempt may take before the host reports a timeout.
+    pub fn timeout_ms(&self) -> u64 {
+        self.0.timeout.as_millis() as u64
+    }
+
+    /// The configuration with the key redacted, for `toString()`.
+    pub fn describe(&self) -> String {
+        format!("{:?}", self.0)
+    }
+}
+
+/// One HTTP header.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Header {
+    /// The name (lower case in requests).
+    pub name: String,
+    /// The value.
+    pub value: String,
+}
+
+/// A request for the host to send exactly as given.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HttpRequest {
+    /// `GET`, `POST` or `PATCH`.
+    pub method: String,
+    /// The absolute URL, already percent-encoded.
+    pub url: String,
+    /// Headers in order, `authorization` included.
+    pub headers: Vec<Header>,
+    /// The JSON body, for `POST` and `PATCH`.
+    pub body: Option<String>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The answer the host received.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Headers as received.
+    pub headers: Vec<Header>,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+/// How an attempt failed below HTTP: it decides whether a retry could
+/// apply a create twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum TransportErrorKind {
+    /// The connection could not be opened: nothing reached the API.
+    Connect,
+    /// No answer in time: the API may have applied the request.
+    Timeout,
+    /// Anything else: the API may have applied the request.
+    Other,
+}
+
+/// What the host must do next.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum Step {
+    /// Send this request, then report its answer or failure.
+    Send {
+        /// The request.
+        request: HttpRequest,
+    },
+    /// Sleep this long, then poll again.
+    Wait {
+        /// Milliseconds.
+        millis: u64,
+    },
+    /// The call succeeded with this result (a failure is thrown by `poll`).
+    Done {
+        /// The typed result.
+        outcome: Outcome,
+    },
+}
+
+/// One operation driven to its end by the host's transport.
+#[derive(Debug, uniffi::Object)]
+pub struct Call(Mutex<lean_core::Call>);
+
+impl Call {
+    fn engine(&self) -> MutexGuard<'_, lean_core::Call> {
+        // A panic while locked is already reported as an error; the state
+        // machine itself stays consistent, so keep using it.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[uniffi::export]
+impl Call {
+    /// Starts a call. `entropy` is 32 random bytes from the platform
+    /// (`SecureRandom`, `SystemRandomNumberGenerator`): the core has no
+    /// randomness of its own for idempotency keys and jitter.
+    #[uniffi::constructor]
+    pub fn new(
+        config: Arc<ClientConfig>,
+        operation: Arc<Operation>,
+        entropy: Vec<u8>,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            let entropy: [u8; 32] = entropy.as_slice().try_into().map_err(|_| {
+                FfiError::from(lean_core::Error::Internal {
+                    message: format!("a call needs 32 random bytes, got {}", entropy.len()),
+                })
+            })?;
+            let call = lean_core::Call::new(&config.0, operation.0.clone(), entropy)?;
+            Ok(Arc::new(Self(Mutex::new(call))))
+        })
+    }
+
+    /// What to do next; throws the call's error when it ends in failure.
+    pub fn poll(&self) -> Result<Step> {
+        guard(|| match self.engine().poll() {
+            lean_core::Step::Send(request) => Ok(Step::Send {
+                request: HttpRequest {
+                    method: request.method.as_str().to_owned(),
+                    url: request.url,
+                    headers: request
+                        .headers
+                        .into_iter()
+                        .map(|(name, value)| Header { name, value })
+                        .collect(),
+                    body: request.body,
+                },
+            }),
+            lean_core::Step::Wait(delay) => Ok(Step::Wait {
+                millis: delay.as_millis().min(u128::from(u64::MAX)) as u64,
+            }),
+            lean_core::Step::Done(Ok(outcome)) => Ok(Step::Done {
+                outcome: (&outcome).into(),
+            }),
+            lean_core::Step::Done(Err(error)) => Err(error.into()),
+        })
+    }
+
+    /// Reports the answer to the last `Send`.
+    pub fn on_response(&self, response: HttpResponse) -> Result<()> {
+        guard(|| {
+            let headers = response
+                .headers
+                .into_iter()
+                .map(|h| (h.name, h.value))
+                .collect();
+            self.engine().on_response(lean_core::HttpResponse::new(
+                response.status,
+                headers,
+                response.body,
+            ));
+            Ok(())
+        })
+    }
+
+    /// Reports that the last `Send` failed below HTTP.
+    pub fn on_transport_error(&self, kind: TransportErrorKind, message: String) -> Result<()> {
+        guard(|| {
+            let error = match kind {
+                TransportErrorKind::Connect => lean_core::TransportError::connect(message),
+                TransportErrorKind::Timeout => lean_core::TransportError::timeout(message),
+                TransportErrorKind::Other => lean_core::TransportError::other(message),
+            };
+            self.engine().on_transport_error(error);
+            Ok(())
+        })
+    }
+
+    /// The `Idempotency-Key` of a special payment (the caller's or the
+    /// generated one): log it to finish an uncertain payment safely later.
+    pub fn idempotency_key(&self) -> Option<String> {
+        self.engine().idempotency_key().map(str::to_owned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_runs_to_a_typed_result() {
+        let config =
+            ClientConfig::new("k".into(), "sandbox".into(), None, Some(0), "test".into()).unwrap();
+        let call = Call::new(config, Operation::list_gigs().unwrap(), vec![1; 32]).unwrap();
+        let Step::Send { request } = call.poll().unwrap() else {
+            panic!("expected a request")
+        };
+        assert_eq!(request.method, "GET");
+        assert!(!format!("{request:?}").contains("Basic"));
+        call.on_response(HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: br#"[{"gigId":"g1","totalAmount":"1.5"}]"#.to_vec(),
+        })
+        .unwrap();
+        let Step::Done {
+            outcome: Outcome::Gigs { values },
+        } = call.poll().unwrap()
+        else {
+            panic!("expected gigs")
+        };
+        assert_eq!(values[0].total_amount.as_deref(), Some("1.50"));
+    }
+
+    #[test]
+    fn panics_become_internal_errors() {
+        let Err(FfiError::Failed { details }) = crate::panic_for_tests("boom".into()) else {
+            panic!("expected an error")
+        };
+        assert_eq!(details.code, "internal");
+        assert!(details.message.contains("boom"));
+    }
+}

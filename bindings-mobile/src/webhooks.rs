@@ -1,0 +1,110 @@
+//! Webhook signatures and events, for JVM and server-side Swift backends.
+//!
+//! Verification runs on the raw body bytes exactly as received, in
+//! constant time, before anything is parsed (the core's rules).
+
+use std::sync::Arc;
+
+use crate::error::{guard, Result};
+use crate::models::{Customer, Gig, SpecialPayment};
+
+/// Verifies webhooks against one or more secrets (several during a
+/// rotation). Build it once and reuse it: the HMAC keys are prepared here.
+#[derive(uniffi::Object)]
+pub struct WebhookVerifier(lean_core::WebhookVerifier);
+
+impl std::fmt::Debug for WebhookVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The object a webhook is about.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+#[allow(missing_docs)]
+pub enum EventData {
+    Customer {
+        value: Customer,
+    },
+    Gig {
+        value: Gig,
+    },
+    SpecialPayment {
+        value: SpecialPayment,
+    },
+    /// An object this SDK version does not know, as JSON text.
+    Other {
+        json: String,
+    },
+}
+
+/// A verified webhook.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct WebhookEvent {
+    /// The event name in canonical spelling (`gig.completed`), or as sent
+    /// when this SDK version does not know it.
+    pub event: String,
+    /// The typed object.
+    pub data: EventData,
+    /// The whole event in the envelope's JSON shape.
+    pub json: String,
+}
+
+#[uniffi::export]
+impl WebhookVerifier {
+    /// A verifier for these secrets (at least one, none empty).
+    #[uniffi::constructor]
+    pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {
+        guard(|| {
+            let secrets: Vec<lean_core::WebhookSecret> = secrets
+                .into_iter()
+                .map(lean_core::WebhookSecret::new)
+                .collect();
+            Ok(Arc::new(Self(lean_core::WebhookVerifier::new(&secrets)?)))
+        })
+    }
+
+    /// Checks the `x-lean-signature` header value (`None` when absent)
+    /// against the raw body; throws a `signature_*` error otherwise.
+    pub fn verify(&self, payload: Vec<u8>, signature: Option<String>) -> Result<()> {
+        guard(|| Ok(self.0.verify(&payload, signature.as_deref())?))
+    }
+
+    /// Verifies, then parses the body into a typed event.
+    pub fn construct_event(
+        &self,
+        payload: Vec<u8>,
+        signature: Option<String>,
+    ) -> Result<WebhookEvent> {
+        guard(|| {
+            let event = self.0.construct_event(&payload, signature.as_deref())?;
+            let data = match &event.data {
+                lean_core::EventData::Customer(c) => EventData::Customer { value: c.into() },
+                lean_core::EventData::Gig(g) => EventData::Gig { value: g.into() },
+                lean_core::EventData::SpecialPayment(p) => {
+                    EventData::SpecialPayment { value: p.into() }
+                }
+                lean_core::EventData::Other(v) => EventData::Other {
+                    json: v.to_string(),
+                },
+            };
+            Ok(WebhookEvent {
+                event: event.event.as_str().to_owned(),
+                data,
+                json: event.to_json().to_string(),
+            })
+        })
+    }
+}
+
+/// The signature Lean would send for `payload` under `secret`, for tests
+/// of webhook handlers.
+#[uniffi::export]
+pub fn sign_webhook(secret: Vec<u8>, payload: Vec<u8>) -> Result<String> {
+    guard(|| {
+        Ok(lean_core::webhooks::sign(
+            &lean_core::WebhookSecret::new(secret),
+            &payload,
+        ))
+    })
+}

@@ -4,7 +4,6 @@ async over ``httpx``, both driving the same core call engine."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
 from . import _engine, _native
 from . import _operations as ops
@@ -12,7 +11,10 @@ from ._errors import ConfigurationError
 from ._models import Application, Customer, Gig, SpecialPayment
 from ._transports import HttpxTransport, UrllibTransport
 
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional
+
     from typing_extensions import Unpack
 
     from ._engine import AsyncTransport, Transport

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Awaitable, Callable, Dict
 
 from . import _native
 from ._errors import TransportError
 from ._http import HttpRequest, HttpResponse, _failure, _request
 
-Transport = Callable[[HttpRequest], HttpResponse]
-AsyncTransport = Callable[[HttpRequest], Awaitable[HttpResponse]]
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from typing import Any, Awaitable, Callable, Dict
+
+    Transport = Callable[[HttpRequest], HttpResponse]
+    AsyncTransport = Callable[[HttpRequest], Awaitable[HttpResponse]]
 
 
 def _report(call: _native.Call, response: Any) -> None:

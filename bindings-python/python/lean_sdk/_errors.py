@@ -9,7 +9,9 @@ error: the details are never re-derived here.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 __all__ = [
     "LeanError",

@@ -10,8 +10,9 @@ that as an attempt whose outcome is unknown and decides whether to retry.
 
 from __future__ import annotations
 
-import socket
-from typing import Any, Mapping, Optional, Tuple
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional, Tuple
 
 from ._errors import TransportError
 
@@ -70,6 +71,8 @@ def _failure(error: BaseException) -> Tuple[str, str]:
         return error.kind, str(error)
     reason = getattr(error, "reason", None)  # urllib.error.URLError wraps the cause
     cause = reason if isinstance(reason, BaseException) else error
+    import socket
+
     if isinstance(cause, (TimeoutError, socket.timeout)):
         kind = "timeout"
     elif isinstance(cause, (ConnectionRefusedError, socket.gaierror)):

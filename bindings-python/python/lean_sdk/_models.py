@@ -9,8 +9,10 @@ are ``decimal.Decimal``, never a float. Fields the API left out are
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, ClassVar, Dict, Optional, Tuple, Type, Union
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from decimal import Decimal
+    from typing import Any, ClassVar, Dict, Optional, Tuple, Type, Union
 
 __all__ = ["Customer", "Gig", "SpecialPayment", "Application", "WebhookEvent"]
 
@@ -27,6 +29,8 @@ class _Record:
         for attribute, wire, amount in self._fields:
             value = data.get(wire)
             if amount and value is not None:
+                from decimal import Decimal  # imported on first use: import speed
+
                 value = Decimal(value)
             object.__setattr__(self, attribute, value)
 
@@ -156,7 +160,8 @@ class Application(_Record):
     status: Optional[str]
 
 
-EventData = Union[Customer, Gig, SpecialPayment, Dict[str, Any]]
+if TYPE_CHECKING:
+    EventData = Union[Customer, Gig, SpecialPayment, Dict[str, Any]]
 
 _EVENT_OBJECTS: Dict[str, Type[_Record]] = {"customer": Customer, "gig": Gig, "specialpayment": SpecialPayment}
 # The core typed an event's data when its object's identifying field is

@@ -8,7 +8,9 @@ the core does that, once, for every language.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional
 
 from . import _native
 
@@ -25,6 +27,8 @@ def _camel(name: str) -> str:
 
 
 def _input(data: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> Any:
+    from collections.abc import Mapping
+
     if not fields:
         return {} if data is None else data if isinstance(data, dict) or not isinstance(data, Mapping) else dict(data)
     merged: Dict[str, Any] = {} if data is None else dict(data)

@@ -9,7 +9,9 @@ as :class:`lean_sdk.TransportError` with the kind the call engine needs.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 from ._errors import TransportError
 from ._http import HttpRequest, HttpResponse

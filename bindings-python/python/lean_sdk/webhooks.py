@@ -16,7 +16,9 @@ without dropping webhooks. Failures raise
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Union
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from typing import Iterable, Optional, Union
 
 from . import _native
 from ._models import WebhookEvent
@@ -26,11 +28,12 @@ __all__ = ["SIGNATURE_HEADER", "WebhookVerifier", "sign", "verify", "construct_e
 #: The header that carries the signature.
 SIGNATURE_HEADER = "x-lean-signature"
 
-Payload = Union[bytes, bytearray, memoryview, str]
-"""The raw request body; ``str`` is read as its UTF-8 bytes."""
+if TYPE_CHECKING:
+    Payload = Union[bytes, bytearray, memoryview, str]
+    """The raw request body; ``str`` is read as its UTF-8 bytes."""
 
-Secrets = Union[str, bytes, Iterable[Union[str, bytes]]]
-"""One secret, or several during a rotation."""
+    Secrets = Union[str, bytes, Iterable[Union[str, bytes]]]
+    """One secret, or several during a rotation."""
 
 
 class WebhookVerifier(_native.WebhookVerifier):

@@ -452,3 +452,81 @@ fn start_up_contract() {
     let bad = lean_sandbox::harness::SandboxProcess::start(binary(), &["--port", "0"]);
     assert!(bad.is_err(), "no API key must refuse to start");
 }
+
+#[test]
+fn webhooks_give_up_after_five_retries() {
+    let sandbox = start(&[]);
+    let receiver = WebhookReceiver::start().unwrap();
+    receiver.refuse_next(100);
+    sandbox.register_webhook(receiver.url()).unwrap();
+    let agent = agent();
+    let config = config(&sandbox);
+    execute(
+        &agent,
+        &config,
+        Operation::create_customer(&new_customer(1)).unwrap(),
+    )
+    .unwrap();
+    execute(
+        &agent,
+        &config,
+        Operation::submit_application("uid_1").unwrap(),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut status = sandbox.webhook_status().unwrap();
+    while status["failed"] != 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        status = sandbox.webhook_status().unwrap();
+    }
+    assert_eq!(status["failed"], 1, "{status}");
+    assert_eq!(status["delivered"], 0, "{status}");
+    assert!(receiver.deliveries().is_empty());
+}
+
+#[test]
+fn injected_faults_hit_the_api_only() {
+    let sandbox = start(&["--fault-503", "1"]);
+    let config = fast_retries(config(&sandbox), 1);
+    let e = api_error(execute(&agent(), &config, Operation::list_gigs()));
+    assert_eq!(e.status, 503);
+    assert!(sandbox.webhook_status().is_ok());
+}
+
+/// One line per request on stderr, and never the API key.
+#[test]
+fn log_lines_name_requests_never_keys() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(binary())
+        .args(["serve", "--port", "0", "--api-key", KEY])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    let agent = agent();
+    let config = lean_core::Config::new(KEY, lean_core::Environment::Sandbox)
+        .unwrap()
+        .with_base_url(&format!("{url}/api"))
+        .unwrap();
+    execute(&agent, &config, Operation::list_gigs()).unwrap();
+    let _ = execute(&agent, &config, Operation::get_gig("gig_x").unwrap());
+    child.kill().unwrap();
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    child.wait().unwrap();
+    let lines: Vec<&str> = logs.lines().collect();
+    assert_eq!(lines.len(), 2, "{logs}");
+    assert!(lines[0].contains("GET /api/gig 200"), "{logs}");
+    assert!(lines[1].contains("GET /api/gig/gig_x 404"), "{logs}");
+    assert!(!logs.contains(KEY), "{logs}");
+}

@@ -91,9 +91,11 @@ def main(base_url: str, api_key: str) -> None:
 
     paid = [g for g in client.list_gigs() if g.partner_user_id == uid]
     bonuses = [p for p in client.list_special_payments() if p.partner_user_id == uid]
-    print(f"paid: {len(paid)} gig(s), {len(bonuses)} special payment(s): "
-          + ", ".join(f"{g.gig_id} {g.status}" for g in paid + []) + ", "
-          + ", ".join(f"{p.id} {p.status}" for p in bonuses))
+    print(f"paid: {len(paid)} gig(s), {len(bonuses)} special payment(s)")
+    for g in paid:
+        print(f"  gig {g.gig_id}: {g.total_amount} {g.status}")
+    for p in bonuses:
+        print(f"  special payment {p.id}: {p.amount} {p.status}")
 
 
 if __name__ == "__main__":

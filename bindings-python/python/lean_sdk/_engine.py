@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def _report(call: _native.Call, response: Any) -> None:
     if not isinstance(response, HttpResponse):
         raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(response).__name__}")
-    call.on_response(response.status, list(response.headers.items()), response.body)
+    headers = [(str(name), str(value)) for name, value in response.headers.items()]
+    call.on_response(response.status, headers, response.body)
 
 
 def run(config: _native.Config, spec: Dict[str, Any], transport: Transport) -> Any:

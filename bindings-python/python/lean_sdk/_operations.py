@@ -37,11 +37,11 @@ def _input(data: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> Any:
     return merged
 
 
-def call(operation: str, data: Optional[Mapping[str, Any]] = None, fields: Mapping[str, Any] = {}, **args: Any) -> Dict[str, Any]:
+def call(operation: str, data: Optional[Mapping[str, Any]] = None, fields: Optional[Mapping[str, Any]] = None, **args: Any) -> Dict[str, Any]:
     """The call for the core: the operation, its input, its path arguments."""
     spec: Dict[str, Any] = {"operation": operation}
     if data is not None or fields:
-        spec["input"] = _input(data, fields)
+        spec["input"] = _input(data, fields or {})
     spec.update(args)
     return spec
 

@@ -145,7 +145,7 @@ pub async fn handle(
         response.headers_mut().insert("x-request-id", id);
     }
     app.log.line(&format!(
-        "{method} {path} {} {:.1}ms{note}",
+        "req_{number} {method} {path} {} {:.1}ms{note}",
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
     ));

@@ -10,13 +10,15 @@ use crate::clock::iso;
 use crate::outbox;
 use crate::records::Table;
 
-/// Applies every transition due at `now`; returns how many happened.
+/// Applies the transitions due at `now`, at most 500 of each kind per call
+/// so that a backlog never holds the database lock for long; returns how
+/// many happened.
 pub fn tick(conn: &mut Connection, now: i64) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
     let mut done = 0;
     let due: Vec<(String, String)> = {
         let mut s = tx.prepare_cached(
-            "SELECT partner_user_id, body FROM customers WHERE status = 'PENDING' AND approve_at <= ?1",
+            "SELECT partner_user_id, body FROM customers WHERE status = 'PENDING' AND approve_at <= ?1 LIMIT 500",
         )?;
         let rows = s.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<Result<_, _>>()?
@@ -44,7 +46,7 @@ pub fn tick(conn: &mut Connection, now: i64) -> rusqlite::Result<usize> {
 
 fn settle(tx: &Connection, table: Table, now: i64) -> rusqlite::Result<usize> {
     let select = format!(
-        "SELECT {key}, body, fail FROM {name} WHERE settle_at <= ?1",
+        "SELECT {key}, body, fail FROM {name} WHERE settle_at <= ?1 LIMIT 500",
         key = table.key(),
         name = table.name()
     );

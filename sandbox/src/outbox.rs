@@ -122,7 +122,7 @@ pub fn deliver_forever(
                         params![item.id, attempt, now],
                     ),
                     Err(e) => {
-                        let wait = backoff.as_millis() as i64 * (1i64 << (attempt - 1).min(20));
+                        let wait = (backoff.as_millis() as i64).saturating_mul(1i64 << (attempt - 1).clamp(0, 20));
                         conn.execute(
                             "UPDATE outbox SET attempts = ?2, next_at = ?3, gave_up = ?4, last_error = ?5 WHERE id = ?1",
                             params![item.id, attempt, now + wait, attempt > MAX_RETRIES, e],

@@ -78,8 +78,12 @@ fn spawn_lifecycle(store: Arc<Store>, settings: &Settings, log: Log, stop: Arc<A
         .spawn(move || {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let result = lifecycle::tick(&mut store.lock(), now_ms());
-                if let Err(e) = result {
-                    log.line(&format!("life cycle error: {e}"));
+                match result {
+                    // A full batch: more may be due; the lock was released
+                    // in between, so requests keep flowing.
+                    Ok(done) if done > 0 => continue,
+                    Ok(_) => {}
+                    Err(e) => log.line(&format!("life cycle error: {e}")),
                 }
                 std::thread::sleep(every);
             }

@@ -279,11 +279,16 @@ fn duration(text: &str) -> Result<Duration, String> {
     let n: u64 = number
         .parse()
         .map_err(|_| "not a duration such as 250ms, 3s or 2m".to_owned())?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        _ => Err("unit must be ms, s or m".to_owned()),
+    let millis = match unit {
+        "ms" => Some(n),
+        "s" => n.checked_mul(1000),
+        "m" => n.checked_mul(60_000),
+        _ => return Err("unit must be ms, s or m".to_owned()),
+    };
+    // A day is far beyond any test; the bound keeps every due time in range.
+    match millis {
+        Some(ms) if ms <= 86_400_000 => Ok(Duration::from_millis(ms)),
+        _ => Err("must be at most one day (24h = 1440m)".to_owned()),
     }
 }
 
@@ -343,5 +348,7 @@ mod tests {
         assert!(parse(&["--api-key", "k", "--webhook-url", "http://example.com/x"]).is_err());
         assert!(parse(&["--api-key", "k", "--webhook-url", "http://127.0.0.1:9/x"]).is_ok());
         assert!(parse(&["--api-key", "k", "--bogus", "1"]).is_err());
+        assert!(parse(&["--api-key", "k", "--approval-delay", "99999999999999m"]).is_err());
+        assert!(parse(&["--api-key", "k", "--approval-delay", "2d"]).is_err());
     }
 }

@@ -449,8 +449,15 @@ fn openapi_document_is_served() {
 fn start_up_contract() {
     let sandbox = start(&[]);
     assert!(sandbox.url().starts_with("http://127.0.0.1:"));
-    let bad = lean_sandbox::harness::SandboxProcess::start(binary(), &["--port", "0"]);
-    assert!(bad.is_err(), "no API key must refuse to start");
+    // Without a key it refuses to start, says why on stderr, and prints
+    // nothing on stdout (a harness reading the first line sees EOF).
+    let refused = std::process::Command::new(binary())
+        .args(["serve", "--port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(refused.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no API key"));
 }
 
 #[test]
@@ -526,7 +533,7 @@ fn log_lines_name_requests_never_keys() {
     child.wait().unwrap();
     let lines: Vec<&str> = logs.lines().collect();
     assert_eq!(lines.len(), 2, "{logs}");
-    assert!(lines[0].contains("GET /api/gig 200"), "{logs}");
+    assert!(lines[0].contains("req_1 GET /api/gig 200"), "{logs}");
     assert!(lines[1].contains("GET /api/gig/gig_x 404"), "{logs}");
     assert!(!logs.contains(KEY), "{logs}");
 }

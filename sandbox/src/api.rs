@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use base64::Engine as _;
 use lean_core::FieldErrorCode;
@@ -29,6 +29,9 @@ use crate::store::Store;
 
 /// The OpenAPI 3.1 document of the API, kept in the repository.
 pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// The largest request body read; anything bigger is a 413.
+const MAX_BODY: usize = 1 << 20;
 
 /// How long an `Idempotency-Key` replays its first answer (reference).
 const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
@@ -117,20 +120,23 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Every request enters here.
-pub async fn handle(
-    State(app): State<Arc<App>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     let started = Instant::now();
     let number = app.requests.fetch_add(1, Ordering::Relaxed) + 1;
-    let path = uri.path().to_owned();
-    let (mut response, note) = if path == "/api" || path.starts_with("/api/") {
-        api(&app, &method, &path, &headers, &body).await
+    let (parts, body) = request.into_parts();
+    let (method, headers) = (parts.method, parts.headers);
+    let path = parts.uri.path().to_owned();
+    let body = axum::body::to_bytes(body, MAX_BODY).await;
+    let (mut response, note) = if let Err(e) = &body {
+        let f = Failure::status(
+            413,
+            format!("the body could not be read (at most 1 MiB): {e}"),
+        );
+        (failure(&f), "")
+    } else if path == "/api" || path.starts_with("/api/") {
+        api(&app, &method, &path, &headers, &bytes(&body)).await
     } else if let Some(rest) = path.strip_prefix("/_sandbox/") {
-        (admin(&app, &method, rest, &body), "")
+        (admin(&app, &method, rest, &bytes(&body)), "")
     } else if path == "/openapi.json" && method == Method::GET {
         (reply(200, Body::from(OPENAPI)), "")
     } else {
@@ -150,6 +156,10 @@ pub async fn handle(
         started.elapsed().as_secs_f64() * 1000.0
     ));
     response
+}
+
+fn bytes(body: &Result<Bytes, axum::Error>) -> Bytes {
+    body.as_ref().cloned().unwrap_or_default()
 }
 
 fn reply(status: u16, body: Body) -> Response {

@@ -16,12 +16,17 @@ mod webhooks;
 use pyo3::prelude::*;
 
 /// Panics on purpose, under the same guard as every other entry point, so
-/// that the tests can prove a panic reaches Python as `LeanError`.
+/// that the tests can prove a panic reaches Python as `LeanError`. Its
+/// message is not printed (a real panic's is, by the default hook).
 #[pyfunction]
 fn _trigger_panic(py: Python<'_>) -> PyResult<()> {
-    errors::guard(py, || -> PyResult<()> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = errors::guard(py, || -> PyResult<()> {
         panic!("a deliberate panic for the tests")
-    })
+    });
+    std::panic::set_hook(hook);
+    result
 }
 
 #[pymodule]

@@ -79,7 +79,7 @@ impl App {
             return Draw::default();
         }
         let mut rng = self.faults.lock().unwrap_or_else(|p| p.into_inner());
-        // Always three draws, so the sequence of decisions depends on the
+        // Always four draws, so the sequence of decisions depends on the
         // seed and the request order only.
         let (a, b, c, d) = (rng.f64(), rng.f64(), rng.f64(), rng.f64());
         Draw {

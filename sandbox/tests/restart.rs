@@ -73,9 +73,10 @@ fn restart_keeps_records_and_pending_webhooks() {
             }
         })
     };
-    while acknowledged.lock().unwrap().len() < 40 {
+    while acknowledged.lock().unwrap().len() < 40 && !writer.is_finished() {
         std::thread::sleep(Duration::from_millis(5));
     }
+    assert!(!writer.is_finished(), "the writer stopped before the kill");
     sandbox.kill();
     writer.join().unwrap();
     let acknowledged: Vec<String> = acknowledged.lock().unwrap().clone();

@@ -537,3 +537,71 @@ fn log_lines_name_requests_never_keys() {
     assert!(lines[1].contains("GET /api/gig/gig_x 404"), "{logs}");
     assert!(!logs.contains(KEY), "{logs}");
 }
+
+/// With the same seed and one client sending requests in turn, the same
+/// faults happen on the same requests.
+#[test]
+fn faults_repeat_with_the_same_seed() {
+    let statuses = |seed: &str| -> Vec<u16> {
+        let sandbox = start(&["--fault-503", "0.5", "--fault-seed", seed]);
+        let agent = agent();
+        (0..40)
+            .map(|_| {
+                agent
+                    .get(format!("{}/gig", sandbox.base_url()))
+                    .header("authorization", format!("Basic {}", base64_key()))
+                    .call()
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+            .collect()
+    };
+    let first = statuses("42");
+    assert_eq!(first, statuses("42"));
+    assert_ne!(first, statuses("43"));
+    assert!(first.contains(&503) && first.contains(&200), "{first:?}");
+}
+
+/// A dropped answer hides a committed write: after a restart without
+/// faults, the gig is there.
+#[test]
+fn a_dropped_answer_was_committed() {
+    let dir = std::env::temp_dir().join(format!("lean-sandbox-drop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("state.db");
+    let db = db.to_str().unwrap();
+    let agent = agent();
+    {
+        let sandbox = start(&["--db", db]);
+        let config = config(&sandbox);
+        payable_customers(&agent, &config, 1..2);
+    }
+    let sandbox = start(&["--db", db, "--fault-drop", "1"]);
+    let config = fast_retries(config(&sandbox), 0);
+    let result = execute(
+        &agent,
+        &config,
+        Operation::create_gig(&gig(1, 1, "dropped")).unwrap(),
+    );
+    match result {
+        Err(Error::Transport {
+            outcome_unknown, ..
+        }) => assert!(outcome_unknown),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    drop(sandbox);
+    let sandbox = start(&["--db", db]);
+    let Outcome::Gig(found) = execute(
+        &agent,
+        &config(&sandbox),
+        Operation::get_gig("gig_1").unwrap(),
+    )
+    .unwrap() else {
+        panic!()
+    };
+    assert_eq!(found.description.as_deref(), Some("dropped"));
+    drop(sandbox);
+    let _ = std::fs::remove_dir_all(&dir);
+}

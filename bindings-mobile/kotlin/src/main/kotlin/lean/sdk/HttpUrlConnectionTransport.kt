@@ -35,6 +35,7 @@ class HttpUrlConnectionTransport : Transport {
             connection.readTimeout = timeout
             connection.instanceFollowRedirects = false
             connection.useCaches = false
+            connection.doOutput = request.body != null
             for ((name, value) in request.headers) connection.setRequestProperty(name, value)
             try {
                 connection.connect()
@@ -43,7 +44,6 @@ class HttpUrlConnectionTransport : Transport {
             }
             try {
                 request.body?.let { body ->
-                    connection.doOutput = true
                     connection.outputStream.use { it.write(body.toByteArray(Charsets.UTF_8)) }
                 }
                 val status = connection.responseCode

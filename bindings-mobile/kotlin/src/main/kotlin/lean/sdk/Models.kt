@@ -50,3 +50,10 @@ val Gig.tipsDecimal: BigDecimal? get() = tips?.let(::BigDecimal)
 val Gig.expensesDecimal: BigDecimal? get() = expenses?.let(::BigDecimal)
 /** The payment's amount as an exact decimal. */
 val SpecialPayment.amountDecimal: BigDecimal? get() = amount?.let(::BigDecimal)
+
+/** The customer a `customer.*` webhook is about, else null. */
+val WebhookEvent.customer: Customer? get() = (data as? lean.sdk.ffi.EventData.Customer)?.value
+/** The gig a `gig.*` webhook is about, else null. */
+val WebhookEvent.gig: Gig? get() = (data as? lean.sdk.ffi.EventData.Gig)?.value
+/** The special payment a `specialpayment.*` webhook is about, else null. */
+val WebhookEvent.specialPayment: SpecialPayment? get() = (data as? lean.sdk.ffi.EventData.SpecialPayment)?.value

@@ -579,10 +579,10 @@ fn a_dropped_answer_was_committed() {
         payable_customers(&agent, &config, 1..2);
     }
     let sandbox = start(&["--db", db, "--fault-drop", "1"]);
-    let config = fast_retries(config(&sandbox), 0);
+    let faulty = fast_retries(config(&sandbox), 0);
     let result = execute(
         &agent,
-        &config,
+        &faulty,
         Operation::create_gig(&gig(1, 1, "dropped")).unwrap(),
     );
     match result {

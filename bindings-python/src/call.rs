@@ -33,6 +33,8 @@ fn seconds(py: Python<'_>, name: &str, value: f64) -> PyResult<Duration> {
 
 #[pymethods]
 impl Config {
+    /// Checks everything up front, so that a bad key or URL fails when the
+    /// client is made, not at its first call.
     #[new]
     #[pyo3(signature = (api_key, environment = "sandbox", base_url = None, max_retries = 2, timeout = 30.0, initial_backoff = 0.5, max_backoff = 5.0, max_retry_after = 60.0, host = "python"))]
     #[allow(clippy::too_many_arguments)]
@@ -97,6 +99,7 @@ impl Config {
         self.inner.user_agent()
     }
 
+    /// Everything but the key.
     fn __repr__(&self) -> String {
         format!(
             "Config(api_key=<redacted>, environment={:?}, base_url={:?}, max_retries={}, timeout={})",
@@ -157,6 +160,7 @@ pub struct Call {
 
 #[pymethods]
 impl Call {
+    /// Validates the call's input (every bad field at once) and starts it.
     #[new]
     fn new(
         py: Python<'_>,
@@ -178,6 +182,7 @@ impl Call {
         })
     }
 
+    /// The next step; raises the call's error when it failed.
     fn poll<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         guard(py, || match self.inner.poll() {
             Step::Send(request) => {
@@ -202,6 +207,7 @@ impl Call {
         })
     }
 
+    /// Reports the answer to the last `send`.
     fn on_response(
         &mut self,
         py: Python<'_>,

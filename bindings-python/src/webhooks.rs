@@ -95,6 +95,7 @@ impl WebhookVerifier {
 
 #[pymethods]
 impl WebhookVerifier {
+    /// Computes each secret's HMAC key state once, here.
     #[new]
     fn new(py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(py, || {
@@ -144,6 +145,7 @@ impl WebhookVerifier {
         })
     }
 
+    /// The number of secrets, never a secret.
     fn __repr__(&self) -> String {
         format!("{:?}", self.inner)
     }

@@ -146,7 +146,11 @@ def test_outcome_unknown_names_the_idempotency_key() -> None:
     with pytest.raises(lean_sdk.TransportError) as failed:
         client(recorder).create_special_payment(partner_user_id="uid_1", amount="4.56", type="bonus", idempotency_key="pay-42")
     assert failed.value.outcome_unknown is True
-    assert "pay-42" in str(failed.value)
+    assert "pay-42" in str(failed.value) and failed.value.idempotency_key == "pay-42"
+    generated = Recorder(TimeoutError("slow"), TimeoutError("slow"), TimeoutError("slow"))
+    with pytest.raises(lean_sdk.TransportError) as failed:
+        client(generated).create_special_payment(partner_user_id="uid_1", amount="4.56", type="bonus")
+    assert failed.value.idempotency_key == generated.requests[0].headers["idempotency-key"]
 
 
 def test_transport_error_raised_by_a_custom_transport() -> None:

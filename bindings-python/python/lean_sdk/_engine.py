@@ -31,7 +31,11 @@ def run(config: _native.Config, spec: Dict[str, Any], transport: Transport) -> A
     or raises its :class:`lean_sdk.LeanError`."""
     call = _native.Call(config, spec, os.urandom(32))
     while True:
-        step = call.poll()
+        try:
+            step = call.poll()
+        except TransportError as error:
+            error.idempotency_key = call.idempotency_key
+            raise
         if step[0] == "send":
             try:
                 response = transport(_request(step))
@@ -51,7 +55,11 @@ async def run_async(config: _native.Config, spec: Dict[str, Any], transport: Asy
 
     call = _native.Call(config, spec, os.urandom(32))
     while True:
-        step = call.poll()
+        try:
+            step = call.poll()
+        except TransportError as error:
+            error.idempotency_key = call.idempotency_key
+            raise
         if step[0] == "send":
             try:
                 response = await transport(_request(step))

@@ -153,7 +153,9 @@ class TransportError(LeanError):
 
     Raised by the clients after every retry failed. ``outcome_unknown`` is
     true when an attempt may have reached the API: for a payout, look it up
-    (or retry with the same idempotency key) before paying again.
+    (or retry with the same idempotency key) before paying again. For a
+    special payment, ``idempotency_key`` is the key every attempt carried:
+    passing it again within 24 hours completes the payment at most once.
 
     A custom transport may raise it (or any ``OSError``) to report a failed
     attempt; ``kind`` then tells the engine whether the request may have
@@ -164,6 +166,7 @@ class TransportError(LeanError):
         super().__init__(message, code="transport")
         self.outcome_unknown = outcome_unknown
         self.kind = kind
+        self.idempotency_key: Optional[str] = None
 
 
 class InvalidResponseError(LeanError):

@@ -34,6 +34,7 @@ class UrllibTransport:
         self._opener = urllib.request.build_opener(_NoRedirect)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Sends one attempt; an error status is an answer, not an error."""
         import http.client
         import urllib.error
         import urllib.request
@@ -66,6 +67,8 @@ class HttpxTransport:
         self._owned = client is None
 
     async def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Sends one attempt; httpx's network errors become TransportError
+        (they are not OSError), with the kind the engine needs."""
         try:
             import httpx
         except ImportError as error:  # pragma: no cover - depends on the install

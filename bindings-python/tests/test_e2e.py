@@ -5,9 +5,9 @@ received on a loopback port and verified."""
 from __future__ import annotations
 
 import asyncio
-import time
 import json
 import random
+import time
 import uuid
 from decimal import Decimal
 from typing import Any, Dict

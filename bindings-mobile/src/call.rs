@@ -15,7 +15,7 @@ use crate::operation::Operation;
 /// Where requests go and how they authenticate. The key is kept inside
 /// Rust and never printed.
 #[derive(uniffi::Object)]
-pub struct ClientConfig(lean_core::Config);
+pub struct ClientConfig(pub(crate) lean_core::Config);
 
 impl std::fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -94,6 +94,21 @@ impl std::fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .finish_non_exhaustive()
+    }
+}
+
+impl From<lean_core::HttpRequest> for HttpRequest {
+    fn from(request: lean_core::HttpRequest) -> Self {
+        Self {
+            method: request.method.as_str().to_owned(),
+            url: request.url,
+            headers: request
+                .headers
+                .into_iter()
+                .map(|(name, value)| Header { name, value })
+                .collect(),
+            body: request.body,
+        }
     }
 }
 
@@ -180,16 +195,7 @@ impl Call {
     pub fn poll(&self) -> Result<Step> {
         guard(|| match self.engine().poll() {
             lean_core::Step::Send(request) => Ok(Step::Send {
-                request: HttpRequest {
-                    method: request.method.as_str().to_owned(),
-                    url: request.url,
-                    headers: request
-                        .headers
-                        .into_iter()
-                        .map(|(name, value)| Header { name, value })
-                        .collect(),
-                    body: request.body,
-                },
+                request: request.into(),
             }),
             lean_core::Step::Wait(delay) => Ok(Step::Wait {
                 millis: delay.as_millis().min(u128::from(u64::MAX)) as u64,

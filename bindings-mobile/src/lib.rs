@@ -46,6 +46,13 @@ pub fn parse_environment(name: String) -> Result<String, FfiError> {
     error::guard(|| Ok(lean_core::Environment::parse(&name)?.as_str().to_owned()))
 }
 
+/// Returns the length of `payload` and does nothing else, on purpose: the
+/// benchmarks time it to measure what crossing the boundary costs.
+#[uniffi::export]
+pub fn boundary_probe(payload: Vec<u8>) -> u64 {
+    payload.len() as u64
+}
+
 /// Panics on purpose inside the boundary guard. It exists so that each
 /// host's tests can prove a Rust panic reaches them as an ordinary,
 /// catchable `internal` error rather than a crash.

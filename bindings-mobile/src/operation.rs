@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::call::{ClientConfig, HttpRequest};
 use crate::error::{guard, FfiError, Result};
 use crate::models::{self, CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 
@@ -114,6 +115,13 @@ impl Operation {
     #[uniffi::constructor]
     pub fn list_special_payments() -> Result<Arc<Self>> {
         guard(|| wrap(Ok(lean_core::Operation::list_special_payments())))
+    }
+
+    /// The request this operation becomes under `config`, with the caller's
+    /// idempotency key if one was given (a [`crate::Call`] adds a generated
+    /// one otherwise). For hosts that only build requests, and benchmarks.
+    pub fn request(&self, config: Arc<ClientConfig>) -> Result<HttpRequest> {
+        guard(|| Ok(self.0.request(&config.0)?.into()))
     }
 
     /// The camelCase operation name (`createGig`), as in every host.

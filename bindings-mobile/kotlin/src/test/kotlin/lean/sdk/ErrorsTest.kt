@@ -64,4 +64,17 @@ class ErrorsTest {
         assertEquals("signature_malformed", e.code)
         assertFalse(e.message!!.contains("hidden"))
     }
+
+    @Test
+    fun `forms are validated without a client`() {
+        val gig = NewGig("uid_1", "15.00", "3.00", "2.00", "Gig", "g1", "2021-03-01T21:04:04", "2021-03-01T21:31:05")
+        validate(gig)
+        val e = assertThrows<ValidationException> { validate(gig.copy(endTime = "2021-02-01T00:00:00", tips = "x")) }
+        assertEquals(setOf("endTime", "tips"), e.fieldErrors.map { it.field }.toSet())
+        val m = assertThrows<ValidationException> { validate("createCustomer", mapOf("firstName" to "Jane")) }
+        assertTrue(m.fieldErrors.any { it.field == "lastName" && it.code == "required" })
+        validate("createGig", mapOf("partnerUserId" to "uid_1", "totalAmount" to java.math.BigDecimal("15"),
+            "tips" to "0", "expenses" to "0", "description" to "d", "gigId" to "g1",
+            "startTime" to "2021-03-01T21:04:04", "endTime" to "2021-03-01T21:31:05"))
+    }
 }

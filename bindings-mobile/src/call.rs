@@ -1,30 +1,30 @@
 //! Client configuration and the sans-I/O call engine, for a host transport.
 //!
-//! The host loops on [`Call::poll`]: it sends each [`Step::Send`] request
+//! The host loops on [`NativeCall::poll`]: it sends each [`NativeStep::Send`] request
 //! with its own HTTP stack (`HttpURLConnection`, `URLSession`), sleeps on
-//! [`Step::Wait`], and reports back with [`Call::on_response`] or
-//! [`Call::on_transport_error`]. Retries, idempotency keys and
+//! [`NativeStep::Wait`], and reports back with [`NativeCall::on_response`] or
+//! [`NativeCall::on_transport_error`]. Retries, idempotency keys and
 //! reconciliation are the core's; this file only converts.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{guard, FfiError, Result};
 use crate::models::Outcome;
-use crate::operation::Operation;
+use crate::operation::NativeOperation;
 
 /// Where requests go and how they authenticate. The key is kept inside
 /// Rust and never printed.
 #[derive(uniffi::Object)]
-pub struct ClientConfig(pub(crate) lean_core::Config);
+pub struct NativeConfig(pub(crate) lean_core::Config);
 
-impl std::fmt::Debug for ClientConfig {
+impl std::fmt::Debug for NativeConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
     }
 }
 
 #[uniffi::export]
-impl ClientConfig {
+impl NativeConfig {
     /// `environment` is `"sandbox"` or `"production"`; `base_url` overrides
     /// its URL (https, or http on loopback); `max_retries` replaces the
     /// default of 2; `host` names the platform in the `User-Agent`
@@ -68,7 +68,7 @@ impl ClientConfig {
 
 /// One HTTP header.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Header {
+pub struct NativeHeader {
     /// The name (lower case in requests).
     pub name: String,
     /// The value.
@@ -77,27 +77,27 @@ pub struct Header {
 
 /// A request for the host to send exactly as given.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
-pub struct HttpRequest {
+pub struct NativeRequest {
     /// `GET`, `POST` or `PATCH`.
     pub method: String,
     /// The absolute URL, already percent-encoded.
     pub url: String,
     /// Headers in order, `authorization` included.
-    pub headers: Vec<Header>,
+    pub headers: Vec<NativeHeader>,
     /// The JSON body, for `POST` and `PATCH`.
     pub body: Option<String>,
 }
 
-impl std::fmt::Debug for HttpRequest {
+impl std::fmt::Debug for NativeRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HttpRequest")
+        f.debug_struct("NativeRequest")
             .field("method", &self.method)
             .field("url", &self.url)
             .finish_non_exhaustive()
     }
 }
 
-impl From<lean_core::HttpRequest> for HttpRequest {
+impl From<lean_core::HttpRequest> for NativeRequest {
     fn from(request: lean_core::HttpRequest) -> Self {
         Self {
             method: request.method.as_str().to_owned(),
@@ -105,7 +105,7 @@ impl From<lean_core::HttpRequest> for HttpRequest {
             headers: request
                 .headers
                 .into_iter()
-                .map(|(name, value)| Header { name, value })
+                .map(|(name, value)| NativeHeader { name, value })
                 .collect(),
             body: request.body,
         }
@@ -114,11 +114,11 @@ impl From<lean_core::HttpRequest> for HttpRequest {
 
 /// The answer the host received.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct HttpResponse {
+pub struct NativeResponse {
     /// The status code.
     pub status: u16,
     /// Headers as received.
-    pub headers: Vec<Header>,
+    pub headers: Vec<NativeHeader>,
     /// The raw body.
     pub body: Vec<u8>,
 }
@@ -137,11 +137,11 @@ pub enum TransportErrorKind {
 
 /// What the host must do next.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum Step {
+pub enum NativeStep {
     /// Send this request, then report its answer or failure.
     Send {
         /// The request.
-        request: HttpRequest,
+        request: NativeRequest,
     },
     /// Sleep this long, then poll again.
     Wait {
@@ -157,9 +157,9 @@ pub enum Step {
 
 /// One operation driven to its end by the host's transport.
 #[derive(Debug, uniffi::Object)]
-pub struct Call(Mutex<lean_core::Call>);
+pub struct NativeCall(Mutex<lean_core::Call>);
 
-impl Call {
+impl NativeCall {
     fn engine(&self) -> MutexGuard<'_, lean_core::Call> {
         // A panic while locked is already reported as an error; the state
         // machine itself stays consistent, so keep using it.
@@ -170,14 +170,14 @@ impl Call {
 }
 
 #[uniffi::export]
-impl Call {
+impl NativeCall {
     /// Starts a call. `entropy` is 32 random bytes from the platform
     /// (`SecureRandom`, `SystemRandomNumberGenerator`): the core has no
     /// randomness of its own for idempotency keys and jitter.
     #[uniffi::constructor]
     pub fn new(
-        config: Arc<ClientConfig>,
-        operation: Arc<Operation>,
+        config: Arc<NativeConfig>,
+        operation: Arc<NativeOperation>,
         entropy: Vec<u8>,
     ) -> Result<Arc<Self>> {
         guard(|| {
@@ -192,15 +192,15 @@ impl Call {
     }
 
     /// What to do next; throws the call's error when it ends in failure.
-    pub fn poll(&self) -> Result<Step> {
+    pub fn poll(&self) -> Result<NativeStep> {
         guard(|| match self.engine().poll() {
-            lean_core::Step::Send(request) => Ok(Step::Send {
+            lean_core::Step::Send(request) => Ok(NativeStep::Send {
                 request: request.into(),
             }),
-            lean_core::Step::Wait(delay) => Ok(Step::Wait {
+            lean_core::Step::Wait(delay) => Ok(NativeStep::Wait {
                 millis: delay.as_millis().min(u128::from(u64::MAX)) as u64,
             }),
-            lean_core::Step::Done(Ok(outcome)) => Ok(Step::Done {
+            lean_core::Step::Done(Ok(outcome)) => Ok(NativeStep::Done {
                 outcome: (&outcome).into(),
             }),
             lean_core::Step::Done(Err(error)) => Err(error.into()),
@@ -208,7 +208,7 @@ impl Call {
     }
 
     /// Reports the answer to the last `Send`.
-    pub fn on_response(&self, response: HttpResponse) -> Result<()> {
+    pub fn on_response(&self, response: NativeResponse) -> Result<()> {
         guard(|| {
             let headers = response
                 .headers
@@ -251,20 +251,21 @@ mod tests {
     #[test]
     fn a_call_runs_to_a_typed_result() {
         let config =
-            ClientConfig::new("k".into(), "sandbox".into(), None, Some(0), "test".into()).unwrap();
-        let call = Call::new(config, Operation::list_gigs().unwrap(), vec![1; 32]).unwrap();
-        let Step::Send { request } = call.poll().unwrap() else {
+            NativeConfig::new("k".into(), "sandbox".into(), None, Some(0), "test".into()).unwrap();
+        let call =
+            NativeCall::new(config, NativeOperation::list_gigs().unwrap(), vec![1; 32]).unwrap();
+        let NativeStep::Send { request } = call.poll().unwrap() else {
             panic!("expected a request")
         };
         assert_eq!(request.method, "GET");
         assert!(!format!("{request:?}").contains("Basic"));
-        call.on_response(HttpResponse {
+        call.on_response(NativeResponse {
             status: 200,
             headers: vec![],
             body: br#"[{"gigId":"g1","totalAmount":"1.5"}]"#.to_vec(),
         })
         .unwrap();
-        let Step::Done {
+        let NativeStep::Done {
             outcome: Outcome::Gigs { values },
         } = call.poll().unwrap()
         else {

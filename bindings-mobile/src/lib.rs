@@ -2,8 +2,8 @@
 //!
 //! This crate is the thin layer between `lean-core` and the generated
 //! Kotlin and Swift code: records and enums that cross the boundary as
-//! native types, an [`Operation`] built from typed input or JSON, the
-//! sans-I/O [`Call`] that the host's own HTTP stack drives, and webhook
+//! native types, a [`NativeOperation`] built from typed input or JSON, the
+//! sans-I/O [`NativeCall`] that the host's own HTTP stack drives, and webhook
 //! verification. No logic lives here; every function only converts.
 //!
 //! Every exported function returns a `Result` and runs inside
@@ -21,14 +21,17 @@ mod models;
 mod operation;
 mod webhooks;
 
-pub use call::{Call, ClientConfig, Header, HttpRequest, HttpResponse, Step, TransportErrorKind};
+pub use call::{
+    NativeCall, NativeConfig, NativeHeader, NativeRequest, NativeResponse, NativeStep,
+    TransportErrorKind,
+};
 pub use error::{ErrorDetails, FfiError, FieldError};
 pub use models::{
     Application, Customer, CustomerUpdate, Gig, NewCustomer, NewGig, NewSpecialPayment, Outcome,
     SpecialPayment,
 };
-pub use operation::Operation;
-pub use webhooks::{sign_webhook, EventData, WebhookEvent, WebhookVerifier};
+pub use operation::NativeOperation;
+pub use webhooks::{sign_webhook, EventData, NativeWebhookVerifier, WebhookEvent};
 
 uniffi::setup_scaffolding!();
 

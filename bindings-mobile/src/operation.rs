@@ -6,20 +6,22 @@
 
 use std::sync::Arc;
 
-use crate::call::{ClientConfig, HttpRequest};
+use crate::call::{NativeConfig, NativeRequest};
 use crate::error::{guard, FfiError, Result};
 use crate::models::{self, CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 
 /// A validated operation, ready to become a [`crate::Call`].
 #[derive(Debug, uniffi::Object)]
-pub struct Operation(pub(crate) lean_core::Operation);
+pub struct NativeOperation(pub(crate) lean_core::Operation);
 
-fn wrap(op: std::result::Result<lean_core::Operation, lean_core::Error>) -> Result<Arc<Operation>> {
-    Ok(Arc::new(Operation(op?)))
+fn wrap(
+    op: std::result::Result<lean_core::Operation, lean_core::Error>,
+) -> Result<Arc<NativeOperation>> {
+    Ok(Arc::new(NativeOperation(op?)))
 }
 
 #[uniffi::export]
-impl Operation {
+impl NativeOperation {
     /// From the host-neutral JSON form the shared vectors use:
     /// `{"operation": "createGig", "input": {...}}`. For input that is
     /// not typed yet (a form's fields as a map).
@@ -120,7 +122,7 @@ impl Operation {
     /// The request this operation becomes under `config`, with the caller's
     /// idempotency key if one was given (a [`crate::Call`] adds a generated
     /// one otherwise). For hosts that only build requests, and benchmarks.
-    pub fn request(&self, config: Arc<ClientConfig>) -> Result<HttpRequest> {
+    pub fn request(&self, config: Arc<NativeConfig>) -> Result<NativeRequest> {
         guard(|| Ok(self.0.request(&config.0)?.into()))
     }
 

@@ -11,9 +11,9 @@ use crate::models::{Customer, Gig, SpecialPayment};
 /// Verifies webhooks against one or more secrets (several during a
 /// rotation). Build it once and reuse it: the HMAC keys are prepared here.
 #[derive(uniffi::Object)]
-pub struct WebhookVerifier(lean_core::WebhookVerifier);
+pub struct NativeWebhookVerifier(lean_core::WebhookVerifier);
 
-impl std::fmt::Debug for WebhookVerifier {
+impl std::fmt::Debug for NativeWebhookVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
     }
@@ -51,7 +51,7 @@ pub struct WebhookEvent {
 }
 
 #[uniffi::export]
-impl WebhookVerifier {
+impl NativeWebhookVerifier {
     /// A verifier for these secrets (at least one, none empty).
     #[uniffi::constructor]
     pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {

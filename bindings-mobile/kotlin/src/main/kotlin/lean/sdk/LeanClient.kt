@@ -2,12 +2,12 @@ package lean.sdk
 
 import java.security.SecureRandom
 import kotlinx.coroutines.delay
-import lean.sdk.ffi.Call
-import lean.sdk.ffi.ClientConfig
-import lean.sdk.ffi.Header
-import lean.sdk.ffi.Operation
+import lean.sdk.ffi.NativeCall
+import lean.sdk.ffi.NativeConfig
+import lean.sdk.ffi.NativeHeader
+import lean.sdk.ffi.NativeOperation
 import lean.sdk.ffi.Outcome
-import lean.sdk.ffi.Step
+import lean.sdk.ffi.NativeStep
 import lean.sdk.ffi.TransportErrorKind
 
 /** Which Lean deployment to talk to. */
@@ -59,16 +59,16 @@ class LeanClient internal constructor(
         maxRetries: Int? = null,
     ) : this(apiKey, environment, baseUrl, transport, maxRetries, { delay(it) })
 
-    private val config: ClientConfig = native {
+    private val config: NativeConfig = native {
         require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
-        ClientConfig(apiKey, environment.wire, baseUrl, maxRetries?.toUInt(), "kotlin/${KotlinVersion.CURRENT}")
+        NativeConfig(apiKey, environment.wire, baseUrl, maxRetries?.toUInt(), "kotlin/${KotlinVersion.CURRENT}")
     }
     private val timeoutMillis = config.timeoutMs().toLong()
     private val random = SecureRandom()
 
     /** Registers a worker (`POST /customer`). */
     suspend fun createCustomer(input: NewCustomer): Customer =
-        run(native { Operation.createCustomer(input) }).customer()
+        run(native { NativeOperation.createCustomer(input) }).customer()
 
     /** Registers a worker from form fields in the API's camelCase names. */
     suspend fun createCustomer(input: Map<String, Any?>): Customer =
@@ -76,11 +76,11 @@ class LeanClient internal constructor(
 
     /** Reads a worker by your own id. */
     suspend fun getCustomer(partnerUserId: String): Customer =
-        run(native { Operation.getCustomer(partnerUserId) }).customer()
+        run(native { NativeOperation.getCustomer(partnerUserId) }).customer()
 
     /** Changes a worker still `PENDING` (`PATCH /customer/:id`). */
     suspend fun updateCustomer(partnerUserId: String, update: CustomerUpdate): Customer =
-        run(native { Operation.updateCustomer(partnerUserId, update) }).customer()
+        run(native { NativeOperation.updateCustomer(partnerUserId, update) }).customer()
 
     /** Changes a pending worker from form fields in the API's camelCase names. */
     suspend fun updateCustomer(partnerUserId: String, update: Map<String, Any?>): Customer =
@@ -88,22 +88,22 @@ class LeanClient internal constructor(
 
     /** Submits a worker's application (sandbox only: in production the worker does it). */
     suspend fun submitApplication(partnerUserId: String): Application =
-        when (val o = run(native { Operation.submitApplication(partnerUserId) })) {
+        when (val o = run(native { NativeOperation.submitApplication(partnerUserId) })) {
             is Outcome.Application -> o.value
             else -> throw unexpected(o)
         }
 
     /** Pays a gig (`POST /gig`); the same [NewGig.gigId] never pays twice. */
-    suspend fun createGig(input: NewGig): Gig = run(native { Operation.createGig(input) }).gig()
+    suspend fun createGig(input: NewGig): Gig = run(native { NativeOperation.createGig(input) }).gig()
 
     /** Pays a gig from form fields; amounts as BigDecimal or decimal text, never Double. */
     suspend fun createGig(input: Map<String, Any?>): Gig = run(fromMap("createGig", "input" to input)).gig()
 
     /** Reads a gig by your own id. */
-    suspend fun getGig(gigId: String): Gig = run(native { Operation.getGig(gigId) }).gig()
+    suspend fun getGig(gigId: String): Gig = run(native { NativeOperation.getGig(gigId) }).gig()
 
     /** Lists your gigs. */
-    suspend fun listGigs(): List<Gig> = when (val o = run(native { Operation.listGigs() })) {
+    suspend fun listGigs(): List<Gig> = when (val o = run(native { NativeOperation.listGigs() })) {
         is Outcome.Gigs -> o.values
         else -> throw unexpected(o)
     }
@@ -113,7 +113,7 @@ class LeanClient internal constructor(
      * id) so that running the same code again, even after a restart, never pays twice.
      */
     suspend fun createSpecialPayment(input: NewSpecialPayment, idempotencyKey: String? = null): SpecialPayment =
-        run(native { Operation.createSpecialPayment(input, idempotencyKey) }).specialPayment()
+        run(native { NativeOperation.createSpecialPayment(input, idempotencyKey) }).specialPayment()
 
     /** Makes a special payment from form fields; `type` as the API names it. */
     suspend fun createSpecialPayment(input: Map<String, Any?>, idempotencyKey: String? = null): SpecialPayment =
@@ -122,11 +122,11 @@ class LeanClient internal constructor(
 
     /** Reads a special payment by Lean's id. */
     suspend fun getSpecialPayment(id: String): SpecialPayment =
-        run(native { Operation.getSpecialPayment(id) }).specialPayment()
+        run(native { NativeOperation.getSpecialPayment(id) }).specialPayment()
 
     /** Lists your special payments. */
     suspend fun listSpecialPayments(): List<SpecialPayment> =
-        when (val o = run(native { Operation.listSpecialPayments() })) {
+        when (val o = run(native { NativeOperation.listSpecialPayments() })) {
             is Outcome.SpecialPayments -> o.values
             else -> throw unexpected(o)
         }
@@ -154,20 +154,20 @@ class LeanClient internal constructor(
     /** Frees the native configuration; the client cannot be used afterwards. */
     override fun close() = config.close()
 
-    private fun fromMap(operation: String, vararg arguments: Pair<String, Any?>): Operation {
+    private fun fromMap(operation: String, vararg arguments: Pair<String, Any?>): NativeOperation {
         val call = mapOf("operation" to operation) + arguments.filter { it.second != null }
-        return native { Operation.fromJson(Json.write(call)) }
+        return native { NativeOperation.fromJson(Json.write(call)) }
     }
 
     /** Drives the core's call engine: send, wait, report, until it is done. */
-    private suspend fun run(operation: Operation): Outcome = operation.use {
+    private suspend fun run(operation: NativeOperation): Outcome = operation.use {
         val entropy = ByteArray(32).also(random::nextBytes)
-        native { Call(config, operation, entropy) }.use { call ->
+        native { NativeCall(config, operation, entropy) }.use { call ->
             while (true) {
                 when (val step = native { call.poll() }) {
-                    is Step.Send -> exchange(call, step.request)
-                    is Step.Wait -> sleep(step.millis.toLong())
-                    is Step.Done -> return step.outcome
+                    is NativeStep.Send -> exchange(call, step.request)
+                    is NativeStep.Wait -> sleep(step.millis.toLong())
+                    is NativeStep.Done -> return step.outcome
                 }
             }
             @Suppress("UNREACHABLE_CODE")
@@ -175,7 +175,7 @@ class LeanClient internal constructor(
         }
     }
 
-    private suspend fun exchange(call: Call, request: lean.sdk.ffi.HttpRequest) {
+    private suspend fun exchange(call: NativeCall, request: lean.sdk.ffi.NativeRequest) {
         val outgoing = HttpRequest(request.method, request.url, request.headers.map { it.name to it.value }, request.body)
         val response = try {
             transport.send(outgoing, timeoutMillis)
@@ -195,8 +195,8 @@ class LeanClient internal constructor(
         if (status !in 100..599) {
             throw InternalException("the transport returned HTTP status $status, which is not a status code")
         }
-        val headers = response.headers.map { (name, value) -> Header(name, value) }
-        native { call.onResponse(lean.sdk.ffi.HttpResponse(status.toUShort(), headers, response.body)) }
+        val headers = response.headers.map { (name, value) -> NativeHeader(name, value) }
+        native { call.onResponse(lean.sdk.ffi.NativeResponse(status.toUShort(), headers, response.body)) }
     }
 
     private fun Outcome.customer(): Customer = (this as? Outcome.Customer)?.value ?: throw unexpected(this)

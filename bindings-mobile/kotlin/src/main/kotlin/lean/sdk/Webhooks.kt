@@ -1,6 +1,6 @@
 package lean.sdk
 
-import lean.sdk.ffi.WebhookVerifier as NativeVerifier
+import lean.sdk.ffi.NativeWebhookVerifier as NativeVerifier
 
 /**
  * Webhook signatures (HMAC-SHA1 of the raw body in `x-lean-signature`). Verify the body bytes

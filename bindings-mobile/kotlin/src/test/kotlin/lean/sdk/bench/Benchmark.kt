@@ -8,8 +8,8 @@ import javax.crypto.Mac
 import javax.crypto.spec.SecretKeySpec
 import lean.sdk.NewGig
 import lean.sdk.Webhooks
-import lean.sdk.ffi.ClientConfig
-import lean.sdk.ffi.Operation
+import lean.sdk.ffi.NativeConfig
+import lean.sdk.ffi.NativeOperation
 import lean.sdk.ffi.boundaryProbe
 
 /**
@@ -43,14 +43,14 @@ fun main() {
         "boundaryProbe(empty)" to { boundaryProbe(empty).toInt() },
     )
 
-    val config = ClientConfig("sk_bench_key", "sandbox", null, null, "kotlin/bench")
+    val config = NativeConfig("sk_bench_key", "sandbox", null, null, "kotlin/bench")
     val gig = NewGig("uid_847834395730535", "15.00", "3.00", "2.00", "Gig Payout", "gigId_94792357823953532",
         "2021-03-01T21:04:04", "2021-03-01T21:31:05")
     val authorization = "Basic " + Base64.getEncoder().encodeToString("sk_bench_key:".toByteArray())
     pair(
         "create-gig validate + build the request",
-        "lean-sdk Operation.createGig(gig).request(config)" to {
-            Operation.createGig(gig).use { it.request(config).headers.size }
+        "lean-sdk NativeOperation.createGig(gig).request(config)" to {
+            NativeOperation.createGig(gig).use { it.request(config).headers.size }
         },
         "hand-written Kotlin: same rules + JSON body + headers" to { KotlinGig.build(gig, authorization).length },
     )

@@ -1,0 +1,76 @@
+import Foundation
+import XCTest
+@testable import LeanSDK
+
+/// The repository root, from this file's own path (Tests/LeanSDKTests/Support.swift).
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func loadCases(_ file: String) throws -> [[String: Any]] {
+    let data = try Data(contentsOf: repoRoot.appendingPathComponent("tests/vectors/\(file)"))
+    let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let cases = try XCTUnwrap(doc["cases"] as? [[String: Any]])
+    XCTAssertFalse(cases.isEmpty, "\(file) has no cases")
+    return cases
+}
+
+/// JSON text with sorted keys, to compare two JSON values exactly.
+func canonical(_ value: Any) -> String {
+    let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
+    return data.map { String(decoding: $0, as: UTF8.self) } ?? "<not JSON>"
+}
+
+func canonical(json: String) -> String {
+    guard let value = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed]) else {
+        return "<not JSON: \(json)>"
+    }
+    return canonical(value)
+}
+
+/// A transport that answers from a script, checking each request's method and path; a
+/// `nil` reply records the request and refuses the connection.
+final class Scripted: Transport, @unchecked Sendable {
+    struct Exchange {
+        let method: String?
+        let path: String?
+        let reply: [String: Any]?
+    }
+
+    private let lock = NSLock()
+    private let exchanges: [Exchange]
+    private(set) var sent: [TransportRequest] = []
+    var used: Int { lock.withLock { sent.count } }
+
+    init(_ exchanges: [Exchange]) { self.exchanges = exchanges }
+
+    func send(_ request: TransportRequest, timeout: TimeInterval) async throws -> TransportResponse {
+        let index: Int = lock.withLock {
+            sent.append(request)
+            return sent.count - 1
+        }
+        guard index < exchanges.count else {
+            XCTFail("unexpected request \(request)")
+            throw TransportFailure(.connect, "unexpected")
+        }
+        let exchange = exchanges[index]
+        if let method = exchange.method { XCTAssertEqual(method, request.method) }
+        if let path = exchange.path { XCTAssertTrue(request.url.hasSuffix(path), "\(request.url) does not end with \(path)") }
+        guard let reply = exchange.reply else { throw TransportFailure(.connect, "recorded") }
+        switch reply["transportError"] as? String {
+        case "connect": throw TransportFailure(.connect, "refused")
+        case "timeout": throw TransportFailure(.timeout, "timed out")
+        case .some: throw TransportFailure(.other, "reset")
+        case nil: break
+        }
+        let headers = (reply["headers"] as? [String: String] ?? [:]).map { (name: $0.key, value: $0.value) }
+        let body: Data
+        if let text = reply["bodyText"] as? String {
+            body = Data(text.utf8)
+        } else if let json = reply["body"] {
+            body = try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])
+        } else {
+            body = Data()
+        }
+        return TransportResponse(status: (reply["status"] as? NSNumber)?.intValue ?? 0, headers: headers, body: body)
+    }
+}

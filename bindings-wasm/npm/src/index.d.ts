@@ -1,1 +1,265 @@
-export {};
+// Type declarations of the npm package `lean-sdk`. Written by hand and
+// compiled against the real exports by test/types.test.js (tsc --noEmit),
+// so they cannot drift from the JavaScript. Field names are the API's own
+// camelCase names; amounts are strings ("15.00"), never numbers, so no
+// binary float ever touches money.
+
+/** An amount of money as a decimal string with at most two decimals. */
+export type Amount = string;
+
+/** A status the SDK knows, or any newer one the API starts sending. */
+type Open<T extends string> = T | (string & {});
+
+export type CustomerStatus = Open<'PENDING' | 'CREATED' | 'PENDING_REGISTRATION' | 'ACTIVE' | 'INACTIVE'>;
+export type PaymentStatus = Open<'PENDING' | 'SUCCESS' | 'FAILED'>;
+export type SpecialPaymentType = Open<
+  'bonus' | 'reimbursement' | 'cancellation' | 'wait time' | 'correction' | 'flagged' | 'other'
+>;
+export type EventName = Open<
+  | 'customer.active'
+  | 'customer.inactive'
+  | 'gig.completed'
+  | 'gig.failed'
+  | 'specialpayment.completed'
+  | 'specialpayment.failed'
+>;
+
+/** Input of `createCustomer`. Dates are `YYYY-MM-DD`. */
+export interface NewCustomer {
+  firstName: string;
+  middleName?: string;
+  lastName: string;
+  birthday: string;
+  phoneNumber: string;
+  email: string;
+  street: string;
+  street2?: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  partnerUserId: string;
+  registrationDate: string;
+}
+
+/** Input of `updateCustomer`: only the fields to change. */
+export type CustomerUpdate = Partial<Omit<NewCustomer, 'partnerUserId'>>;
+
+/** Input of `createGig`. Times are ISO 8601; without a zone they are UTC. */
+export interface NewGig {
+  partnerUserId: string;
+  totalAmount: Amount;
+  tips: Amount;
+  expenses: Amount;
+  description: string;
+  gigId: string;
+  startTime: string;
+  endTime: string;
+}
+
+/** Input of `createSpecialPayment`. A negative amount is a correction. */
+export interface NewSpecialPayment {
+  partnerUserId: string;
+  amount: Amount;
+  type: SpecialPaymentType;
+  gigId?: string;
+  description?: string;
+  userdata?: unknown;
+}
+
+/** A customer as the API returns it (unknown fields are kept). */
+export interface Customer extends Partial<Omit<NewCustomer, 'partnerUserId'>> {
+  partnerUserId: string;
+  status?: CustomerStatus;
+  createdAt?: string;
+  updatedAt?: string;
+  [field: string]: unknown;
+}
+
+export interface Application {
+  partnerUserId: string;
+  status?: string;
+  [field: string]: unknown;
+}
+
+export interface Gig extends Partial<NewGig> {
+  gigId: string;
+  id?: string;
+  status?: PaymentStatus;
+  invoiceId?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  [field: string]: unknown;
+}
+
+export interface SpecialPayment extends Partial<NewSpecialPayment> {
+  id: string;
+  status?: PaymentStatus;
+  invoiceId?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  [field: string]: unknown;
+}
+
+/** A verified webhook: `data` is the object the event is about. */
+export interface WebhookEvent {
+  event: EventName;
+  data: Customer | Gig | SpecialPayment | Record<string, unknown> | null;
+}
+
+export interface LeanClientOptions {
+  /** The API key (for the local sandbox, the one it was started with). */
+  apiKey: string;
+  /** `'sandbox'` (default) or `'production'`. */
+  environment?: 'sandbox' | 'production';
+  /** Another base URL: `https://`, or `http://` on a loopback host. */
+  baseUrl?: string;
+  /** Defaults to `globalThis.fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Retries after the first attempt (default 2). */
+  maxRetries?: number;
+  /** Per-attempt timeout in milliseconds (default 30000). */
+  timeoutMs?: number;
+  /** Exponential backoff bounds between retries (default 500 ms to 5 s). */
+  retryBackoff?: { initialMs?: number; maxMs?: number };
+}
+
+/** A client for the Lean Payouts API. */
+export class LeanClient {
+  constructor(options: LeanClientOptions);
+  createCustomer(input: NewCustomer): Promise<Customer>;
+  getCustomer(partnerUserId: string): Promise<Customer>;
+  updateCustomer(partnerUserId: string, input: CustomerUpdate): Promise<Customer>;
+  submitApplication(partnerUserId: string): Promise<Application>;
+  createGig(input: NewGig): Promise<Gig>;
+  getGig(gigId: string): Promise<Gig>;
+  listGigs(): Promise<Gig[]>;
+  createSpecialPayment(input: NewSpecialPayment, options?: { idempotencyKey?: string }): Promise<SpecialPayment>;
+  getSpecialPayment(id: string): Promise<SpecialPayment>;
+  listSpecialPayments(): Promise<SpecialPayment[]>;
+}
+
+export type OperationName =
+  | 'createCustomer'
+  | 'getCustomer'
+  | 'updateCustomer'
+  | 'submitApplication'
+  | 'createGig'
+  | 'getGig'
+  | 'listGigs'
+  | 'createSpecialPayment'
+  | 'getSpecialPayment'
+  | 'listSpecialPayments';
+
+/** Checks input with the API's rules without sending it; `[]` when valid. */
+export function validate(operation: OperationName, input: unknown, args?: Record<string, unknown>): FieldError[];
+
+/** A raw webhook body exactly as received. */
+export type WebhookPayload = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+/** The `x-lean-signature` header value as Node or `Headers` give it. */
+export type SignatureHeader = string | string[] | null | undefined;
+export type Secrets = string | string[];
+
+export class WebhookVerifier {
+  constructor(secretOrSecrets: Secrets);
+  verify(payload: WebhookPayload, signature: SignatureHeader): void;
+  constructEvent(payload: WebhookPayload, signature: SignatureHeader): WebhookEvent;
+}
+
+/** Minimal shapes of Node's request/response, so no @types are needed. */
+export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  readableEnded?: boolean;
+  leanEvent?: WebhookEvent;
+}
+export interface NodeResponseLike {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+export declare const webhooks: {
+  readonly SIGNATURE_HEADER: 'x-lean-signature';
+  sign(payload: WebhookPayload, secret: string): string;
+  verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): void;
+  constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): WebhookEvent;
+  constructEventFromRequest(request: Request, secrets: Secrets | WebhookVerifier): Promise<WebhookEvent>;
+  createVerifier(secrets: Secrets): WebhookVerifier;
+  handler(options: {
+    secret?: Secrets;
+    secrets?: Secrets;
+    onEvent: (event: WebhookEvent, request: Request) => void | Response | Promise<void | Response>;
+  }): (request: Request) => Promise<Response>;
+  express(options: {
+    secret?: Secrets;
+    secrets?: Secrets;
+  }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
+};
+
+export type FieldErrorCode =
+  | 'required'
+  | 'invalid_type'
+  | 'unknown_field'
+  | 'too_long'
+  | 'invalid_characters'
+  | 'invalid_format'
+  | 'invalid_value'
+  | 'invalid_date'
+  | 'too_many_decimals'
+  | 'out_of_range'
+  | 'inconsistent';
+
+export interface FieldError {
+  /** The API's camelCase field name (`$` for the input as a whole). */
+  field: string;
+  code: FieldErrorCode;
+  message: string;
+}
+
+export type ErrorCode =
+  | 'validation'
+  | 'configuration'
+  | 'bad_request'
+  | 'unauthorized'
+  | 'not_found'
+  | 'rate_limited'
+  | 'service_unavailable'
+  | 'server_error'
+  | 'api_error'
+  | 'transport'
+  | 'invalid_response'
+  | 'conflict'
+  | 'signature_missing'
+  | 'signature_malformed'
+  | 'signature_mismatch'
+  | 'invalid_payload'
+  | 'internal';
+
+export class LeanError extends Error {
+  readonly code: ErrorCode;
+  /** On `transport` errors: whether the request may have been applied. */
+  readonly outcomeUnknown?: boolean;
+  /** On `invalid_response` errors. */
+  readonly status?: number;
+  readonly body?: string;
+}
+
+export class LeanValidationError extends LeanError {
+  readonly code: 'validation';
+  readonly errors: FieldError[];
+}
+
+export class LeanApiError extends LeanError {
+  readonly status: number;
+  /** The raw response body. */
+  readonly body: string;
+  /** The API's own message, or a description of the status. */
+  readonly apiMessage: string;
+  readonly requestId?: string;
+  readonly retryAfterMs?: number;
+  readonly errors: FieldError[];
+}
+
+export class WebhookSignatureError extends LeanError {
+  readonly code: 'signature_missing' | 'signature_malformed' | 'signature_mismatch' | 'invalid_payload';
+}

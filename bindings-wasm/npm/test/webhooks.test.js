@@ -1,0 +1,104 @@
+// The webhook helpers where raw bodies live: Express middleware over a real
+// loopback server, the Web `Request` handler, and the raw-body mistake.
+
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { inspect } from 'node:util';
+import express from 'express';
+import { sdk } from './helpers.js';
+
+const { webhooks, WebhookSignatureError, WebhookVerifier, LeanClient } = sdk;
+const SECRET = 'whsec_test';
+const body = JSON.stringify({ event: 'gig.completed', data: { gigId: 'gig_1', totalAmount: '15.5', status: 'success' } });
+const signature = webhooks.sign(body, SECRET);
+
+test('a parsed object is refused with an explanation of the raw-body requirement', () => {
+  for (const parsed of [JSON.parse(body), null, 42, [1]]) {
+    assert.throws(() => webhooks.verify(parsed, signature, SECRET), (error) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, /raw request body/);
+      return true;
+    });
+  }
+});
+
+test('several secrets: a rotated-out secret and the new one both verify', () => {
+  const verifier = new WebhookVerifier(['whsec_old', SECRET]);
+  verifier.verify(body, signature);
+  verifier.verify(body, webhooks.sign(body, 'whsec_old'));
+  assert.throws(() => verifier.verify(body, webhooks.sign(body, 'whsec_other')), WebhookSignatureError);
+  assert.throws(() => webhooks.verify(body, signature, []), { code: 'configuration' });
+});
+
+test('secrets and API keys never show in toString, JSON or inspect', () => {
+  const verifier = new WebhookVerifier('whsec_supersecret');
+  const client = new LeanClient({ apiKey: 'sk_supersecret', fetch: async () => new Response('[]') });
+  for (const shown of [String(verifier), JSON.stringify(verifier), inspect(verifier), String(client), JSON.stringify({ client }), inspect(client, { showHidden: true })]) {
+    assert.doesNotMatch(shown, /supersecret/);
+  }
+});
+
+test('constructEvent normalises the event data', () => {
+  const event = webhooks.constructEvent(body, [signature], SECRET);
+  assert.deepEqual(event, { event: 'gig.completed', data: { gigId: 'gig_1', totalAmount: '15.50', status: 'SUCCESS' } });
+});
+
+async function withServer(app, fn) {
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    await fn(`http://127.0.0.1:${server.address().port}`);
+  } finally {
+    server.close();
+  }
+}
+
+test('Express middleware: verifies the raw body it reads itself', async () => {
+  const received = [];
+  const app = express();
+  app.post('/webhooks/lean', webhooks.express({ secret: SECRET }), (req, res) => {
+    received.push(req.leanEvent);
+    res.json({ ok: true });
+  });
+  // A JSON parser mounted before the middleware would break it: it must say so.
+  app.post('/parsed', express.json(), webhooks.express({ secret: SECRET }), (req, res) => res.json({ ok: true }));
+  app.use((error, req, res, next) => res.status(500).json({ error: error.message }));
+  await withServer(app, async (url) => {
+    const post = (path, sig, payload = body) =>
+      fetch(url + path, { method: 'POST', body: payload, headers: { 'content-type': 'application/json', ...(sig ? { 'x-lean-signature': sig } : {}) } });
+    let answer = await post('/webhooks/lean', signature);
+    assert.equal(answer.status, 200);
+    assert.equal(received.length, 1);
+    assert.equal(received[0].event, 'gig.completed');
+    answer = await post('/webhooks/lean', signature, body.replace('15.5', '1500'));
+    assert.equal(answer.status, 400);
+    assert.equal((await answer.json()).error.code, 'signature_mismatch');
+    answer = await post('/webhooks/lean', undefined);
+    assert.equal((await answer.json()).error.code, 'signature_missing');
+    assert.equal(received.length, 1);
+    answer = await post('/parsed', signature);
+    assert.equal(answer.status, 500);
+    assert.match((await answer.json()).error, /body parser already consumed/);
+  });
+});
+
+test('Request handler: Web-standard Request in, Response out', async () => {
+  const seen = [];
+  const handle = webhooks.handler({ secret: SECRET, onEvent: (event) => void seen.push(event) });
+  const request = (sig, payload = body) =>
+    new Request('http://127.0.0.1/webhooks/lean', { method: 'POST', body: payload, headers: sig ? { 'x-lean-signature': sig } : {} });
+  let response = await handle(request(signature));
+  assert.equal(response.status, 200);
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0].data.gigId, 'gig_1');
+  response = await handle(request('not base64!'));
+  assert.equal(response.status, 400);
+  assert.equal((await response.json()).error.code, 'signature_malformed');
+  response = await handle(request(webhooks.sign('{"event":1}', SECRET), '{"event":1}'));
+  assert.equal(response.status, 400);
+  assert.equal((await response.json()).error.code, 'invalid_payload');
+  assert.equal(seen.length, 1);
+  const custom = webhooks.handler({ secret: SECRET, onEvent: () => new Response('custom', { status: 202 }) });
+  assert.equal((await custom(request(signature))).status, 202);
+});

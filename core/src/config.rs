@@ -215,9 +215,16 @@ fn user_agent(host: &str) -> String {
 /// Checks a base URL and returns it without a trailing `/`.
 fn check_base_url(url: &str) -> Result<String, Error> {
     let url = url.trim().trim_end_matches('/');
+    // A URL with an `@` may carry credentials (`https://KEY:@host`, curl
+    // style): it is never echoed, so the key cannot reach a log.
+    let shown = if url.contains('@') {
+        "(not shown: it contains '@', which may be credentials)".to_owned()
+    } else {
+        format!("{url:?}")
+    };
     let problem = |what: &str| {
         Error::configuration(format!(
-            "base URL {url:?} {what}; use https://host[:port][/path], or http:// for a loopback host such as http://127.0.0.1:8080"
+            "base URL {shown} {what}; use https://host[:port][/path], or http:// for a loopback host such as http://127.0.0.1:8080"
         ))
     };
     let (scheme, rest) = url
@@ -271,6 +278,22 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains("secret123"), "{shown}");
         assert!(!shown.contains(&config.authorization()[6..]), "{shown}");
+    }
+
+    #[test]
+    fn credentials_in_a_base_url_are_never_echoed() {
+        let config = Config::new("k", Environment::Sandbox).unwrap();
+        for bad in [
+            "https://sk_live_123:@app.withlean.com/api",
+            "http://sk_live_123@example.com",
+            "sk_live_123:@app.withlean.com",
+            "https://app.withlean.com/api?key=sk_live_123@",
+        ] {
+            let error = config.clone().with_base_url(bad).unwrap_err();
+            assert_eq!(error.code(), "configuration", "{bad}");
+            let shown = format!("{error} {error:?} {}", error.to_json());
+            assert!(!shown.contains("sk_live_123"), "{shown}");
+        }
     }
 
     #[test]

@@ -204,8 +204,8 @@ impl Call {
                         None => return self.finish(Err(Error::internal("lookup without a request"))),
                     },
                 };
-                self.phase_attempts += 1;
-                self.total_attempts += 1;
+                self.phase_attempts = self.phase_attempts.saturating_add(1);
+                self.total_attempts = self.total_attempts.saturating_add(1);
                 self.state = State::Sent(phase);
                 Step::Send(request)
             }

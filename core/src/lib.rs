@@ -26,6 +26,7 @@ mod http;
 mod input;
 pub mod models;
 mod money;
+pub mod openbanking;
 mod operation;
 mod response;
 mod secret;

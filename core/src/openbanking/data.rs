@@ -1,0 +1,160 @@
+//! The data API: identity, accounts, balance and transactions of a
+//! connected entity, and the asynchronous pattern that goes with it.
+//!
+//! `POST /data/v1/{kind}` answers either the data (`status: "OK"`) or,
+//! after 50 s or at once when `async` is set, `status: "PENDING"` with a
+//! `results_id`; a `results.ready` webhook follows, and the data is then
+//! fetched with `GET /data/v2/results/{results_id}`
+//! ([`super::Operation::get_data_results`]). A `FAILED` status, even with
+//! HTTP 200, is an error ([`super::errors`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, FieldErrorCode};
+use crate::models::wire_enum;
+use crate::validate::{self, Problem};
+
+/// Which data to fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DataKind {
+    /// `POST /data/v1/identity`.
+    Identity,
+    /// `POST /data/v1/accounts`.
+    Accounts,
+    /// `POST /data/v1/balance` (needs an account).
+    Balance,
+    /// `POST /data/v1/transactions` (needs an account).
+    Transactions,
+}
+
+impl DataKind {
+    /// The path segment: `identity`, `accounts`, `balance`, `transactions`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Identity => "identity",
+            Self::Accounts => "accounts",
+            Self::Balance => "balance",
+            Self::Transactions => "transactions",
+        }
+    }
+
+    /// True when the call is about one account (`account_id` required).
+    pub fn needs_account(self) -> bool {
+        matches!(self, Self::Balance | Self::Transactions)
+    }
+}
+
+/// A validated data call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataRequest {
+    /// What to fetch.
+    pub kind: DataKind,
+    /// The connected entity.
+    pub entity_id: String,
+    /// The account, for balance and transactions only.
+    pub account_id: Option<String>,
+    /// Ask for a `PENDING` answer at once instead of waiting up to 50 s.
+    pub asynchronous: bool,
+}
+
+impl DataRequest {
+    /// Checks the ids: `entity_id` always, `account_id` exactly when the
+    /// kind needs one (sending it elsewhere would be silently ignored, so
+    /// it is refused).
+    pub fn new(
+        kind: DataKind,
+        entity_id: &str,
+        account_id: Option<&str>,
+        asynchronous: bool,
+    ) -> Result<Self, Error> {
+        let entity =
+            validate::identifier(entity_id).map_err(|p| super::field_error("entity_id", p));
+        let account = match (kind.needs_account(), account_id) {
+            (true, Some(id)) => validate::identifier(id)
+                .map(Some)
+                .map_err(|p| super::field_error("account_id", p)),
+            (true, None) => Err(super::field_error("account_id", Problem::required())),
+            (false, None) => Ok(None),
+            (false, Some(_)) => Err(super::field_error(
+                "account_id",
+                Problem::new(
+                    FieldErrorCode::UnknownField,
+                    format!(
+                        "is not taken by {} calls, which cover the whole entity",
+                        kind.as_str()
+                    ),
+                ),
+            )),
+        };
+        match (entity, account) {
+            (Ok(entity_id), Ok(account_id)) => Ok(Self {
+                kind,
+                entity_id,
+                account_id,
+                asynchronous,
+            }),
+            (entity, account) => Err(super::merge(entity.err().into_iter().chain(account.err()))
+                .unwrap_or_else(|| Error::Internal {
+                    message: "a data request failed without an error".to_owned(),
+                })),
+        }
+    }
+
+    /// The JSON body: `{"entity_id", "account_id"?, "async"}`.
+    pub(crate) fn body(&self) -> Value {
+        let mut body = Map::new();
+        body.insert("entity_id".to_owned(), self.entity_id.clone().into());
+        if let Some(account) = &self.account_id {
+            body.insert("account_id".to_owned(), account.clone().into());
+        }
+        body.insert("async".to_owned(), self.asynchronous.into());
+        Value::Object(body)
+    }
+}
+
+wire_enum! {
+    /// The `status` of a data answer.
+    DataStatus {
+        /// The data is in `payload`.
+        Ok = "OK",
+        /// Not ready: wait for `results.ready` and fetch `results_id`.
+        Pending = "PENDING",
+        /// The bank could not provide the data; reported as an error, never
+        /// as a result.
+        Failed = "FAILED",
+    }
+}
+
+/// A data answer that is not a failure: the data, or a pending notice.
+///
+/// The payload's shape differs by kind and is not fully documented, so it is
+/// kept as JSON; the envelope is typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataResult {
+    /// `OK`, `PENDING`, or a status this SDK does not know (kept).
+    pub status: DataStatus,
+    /// The data, when `status` is `OK`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Value>,
+    /// The id to fetch the results with, when `status` is `PENDING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_id: Option<String>,
+    /// Lean's explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// When Lean answered, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl DataResult {
+    /// True when the data is not ready yet: fetch [`Self::results_id`]
+    /// after the `results.ready` webhook.
+    pub fn is_pending(&self) -> bool {
+        self.status == DataStatus::Pending
+    }
+}

@@ -1,0 +1,119 @@
+//! # Lean open banking
+//!
+//! The second Lean API (bank data and payments: customers, entities,
+//! accounts, balances, transactions, payment intents), without I/O, beside
+//! the payouts API of the rest of this crate. It reuses the crate's HTTP
+//! messages ([`crate::HttpRequest`], [`crate::HttpResponse`]), its error
+//! shape ([`crate::Error`]) and its money type ([`crate::Amount`]), so a
+//! host handles both products the same way.
+//!
+//! - [`Environment`]: UAE or KSA, sandbox or production, or a custom base
+//!   URL; knows its API host, its OAuth token host and whether mTLS is
+//!   required.
+//! - [`auth`]: the `lean-app-token` header and OAuth 2.0 client
+//!   credentials (token request, token answer, renewal) without a clock:
+//!   the host passes the current time.
+//! - [`Operation`]: one validated call; [`Operation::request`] builds its
+//!   request, [`Operation::is_read`] says whether retrying it is harmless,
+//!   [`Operation::parse_response`] reads the answer into an [`Outcome`].
+//!   These three are all a call engine needs to drive it.
+//! - [`errors`]: the documented error codes, mapped onto [`crate::Error`].
+//! - [`webhooks`]: `lean-signature` (HMAC-SHA512) verification and typed
+//!   events.
+//!
+//! Sources: `open-banking-facts.md` in the project's reference documents;
+//! where the vendor's documents are silent, each item says what this SDK
+//! chose and why.
+
+pub mod auth;
+mod customer;
+mod data;
+mod destination;
+mod entity;
+mod environment;
+pub mod errors;
+mod operation;
+mod payment;
+mod response;
+pub mod webhooks;
+
+pub use auth::{AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, Token, TokenScope};
+pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};
+pub use data::{DataKind, DataRequest, DataResult, DataStatus};
+pub use destination::{Destination, NewDestination};
+pub use entity::{Entity, Permissions};
+pub use environment::{Environment, Region};
+pub use errors::ErrorCode;
+pub use operation::{Operation, OperationKind, Paging};
+pub use payment::{NewPaymentIntent, PaymentIntent};
+pub use response::Outcome;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+use crate::error::{Error, FieldError, ValidationError};
+use crate::validate::Problem;
+
+/// Characters escaped in a path segment: the URL standard's path set plus
+/// `/` and `%`, so that an identifier is always exactly one segment.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|')
+    .add(b'[')
+    .add(b']');
+
+/// Characters escaped in a query value: everything but the unreserved set.
+const QUERY_VALUE: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One path segment, percent-encoded.
+pub(crate) fn segment(id: &str) -> String {
+    utf8_percent_encode(id, PATH_SEGMENT).to_string()
+}
+
+/// One query or form value, percent-encoded (spaces as `%20`).
+pub(crate) fn query_value(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// A validation error of one field.
+pub(crate) fn field_error(field: &str, problem: Problem) -> Error {
+    Error::Validation(ValidationError {
+        errors: vec![FieldError::new(field, problem.code, problem.message)],
+    })
+}
+
+/// Joins the field errors of several failed checks into one error, so that
+/// a form shows every problem at once.
+pub(crate) fn merge(errors: impl IntoIterator<Item = Error>) -> Option<Error> {
+    let mut fields: Vec<FieldError> = Vec::new();
+    let mut other = None;
+    for error in errors {
+        match error {
+            Error::Validation(v) => fields.extend(v.errors),
+            e => other = other.or(Some(e)),
+        }
+    }
+    match other {
+        Some(e) if fields.is_empty() => Some(e),
+        _ if fields.is_empty() => None,
+        _ => Some(Error::Validation(ValidationError { errors: fields })),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,513 @@
+//! The open-banking operations: validated inputs that become HTTP requests
+//! and know how to read their answers.
+//!
+//! An [`Operation`] exists only for valid input, so building its request
+//! cannot fail. It offers the three things a call engine needs: its
+//! request ([`Operation::request`]), whether retrying it is harmless
+//! ([`Operation::is_read`]) and how to read its answer
+//! ([`Operation::parse_response`]).
+
+use serde_json::Value;
+
+use super::auth::{user_agent, Auth};
+use super::customer::NewCustomer;
+use super::data::{DataKind, DataRequest};
+use super::destination::NewDestination;
+use super::environment::Environment;
+use super::payment::NewPaymentIntent;
+use super::response::{self, Outcome};
+use super::{field_error, merge, query_value, segment};
+use crate::error::{Error, FieldErrorCode};
+use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::validate::{self, Problem};
+
+/// Names of the operations, the same in every host and in the vectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    /// `POST /customers/v1/`.
+    CreateCustomer,
+    /// `GET /customers/v1/{customer_id}`.
+    GetCustomer,
+    /// `GET /customers/v1/app-user-id/{app_user_id}`.
+    GetCustomerByAppUserId,
+    /// `GET /customers/v1?page_number=&page_size=`.
+    ListCustomers,
+    /// `GET /customers/v1/{customer_id}/entities`.
+    ListEntities,
+    /// `GET /customers/v1/{customer_id}/entities/{entity_id}`.
+    GetEntity,
+    /// `POST /data/v1/identity`.
+    GetIdentity,
+    /// `POST /data/v1/accounts`.
+    GetAccounts,
+    /// `POST /data/v1/balance`.
+    GetBalance,
+    /// `POST /data/v1/transactions`.
+    GetTransactions,
+    /// `GET /data/v2/results/{results_id}`.
+    GetDataResults,
+    /// `POST /payments/v1/intents`.
+    CreatePaymentIntent,
+    /// `GET /payments/v1/intents/{payment_intent_id}`.
+    GetPaymentIntent,
+    /// `POST /payments/v1/destinations`.
+    CreatePaymentDestination,
+    /// `GET /payments/v1/destinations`.
+    ListPaymentDestinations,
+}
+
+impl OperationKind {
+    /// Every operation.
+    pub const ALL: [OperationKind; 15] = [
+        Self::CreateCustomer,
+        Self::GetCustomer,
+        Self::GetCustomerByAppUserId,
+        Self::ListCustomers,
+        Self::ListEntities,
+        Self::GetEntity,
+        Self::GetIdentity,
+        Self::GetAccounts,
+        Self::GetBalance,
+        Self::GetTransactions,
+        Self::GetDataResults,
+        Self::CreatePaymentIntent,
+        Self::GetPaymentIntent,
+        Self::CreatePaymentDestination,
+        Self::ListPaymentDestinations,
+    ];
+
+    /// The camelCase name used by hosts and vectors (`getBalance`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreateCustomer => "createCustomer",
+            Self::GetCustomer => "getCustomer",
+            Self::GetCustomerByAppUserId => "getCustomerByAppUserId",
+            Self::ListCustomers => "listCustomers",
+            Self::ListEntities => "listEntities",
+            Self::GetEntity => "getEntity",
+            Self::GetIdentity => "getIdentity",
+            Self::GetAccounts => "getAccounts",
+            Self::GetBalance => "getBalance",
+            Self::GetTransactions => "getTransactions",
+            Self::GetDataResults => "getDataResults",
+            Self::CreatePaymentIntent => "createPaymentIntent",
+            Self::GetPaymentIntent => "getPaymentIntent",
+            Self::CreatePaymentDestination => "createPaymentDestination",
+            Self::ListPaymentDestinations => "listPaymentDestinations",
+        }
+    }
+
+    /// The operation of a camelCase name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// True when the operation creates nothing, so retrying it can never
+    /// apply anything twice. The data calls are `POST`s but only read.
+    pub fn is_read(self) -> bool {
+        !matches!(
+            self,
+            Self::CreateCustomer | Self::CreatePaymentIntent | Self::CreatePaymentDestination
+        )
+    }
+
+    fn data_kind(self) -> Option<DataKind> {
+        Some(match self {
+            Self::GetIdentity => DataKind::Identity,
+            Self::GetAccounts => DataKind::Accounts,
+            Self::GetBalance => DataKind::Balance,
+            Self::GetTransactions => DataKind::Transactions,
+            _ => return None,
+        })
+    }
+}
+
+/// Paging of `listCustomers`. The documents name the parameters but not
+/// their bounds or base, so values are sent as given (non-negative
+/// integers; a page size of zero is refused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Paging {
+    /// The page to read.
+    pub page_number: Option<u32>,
+    /// How many customers per page.
+    pub page_size: Option<u32>,
+}
+
+/// One validated open-banking call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation(Inner);
+
+#[derive(Clone, Debug, PartialEq)]
+enum Inner {
+    CreateCustomer(NewCustomer),
+    GetCustomer(String),
+    GetCustomerByAppUserId(String),
+    ListCustomers(Paging),
+    ListEntities(String),
+    GetEntity(String, String),
+    Data(DataRequest),
+    GetDataResults(String),
+    CreatePaymentIntent(NewPaymentIntent),
+    GetPaymentIntent(String),
+    CreatePaymentDestination(NewDestination),
+    ListPaymentDestinations,
+}
+
+fn id(field: &str, value: &str) -> Result<String, Error> {
+    validate::identifier(value).map_err(|p| field_error(field, p))
+}
+
+impl Operation {
+    /// `POST /customers/v1/`.
+    pub fn create_customer(customer: &NewCustomer) -> Result<Self, Error> {
+        Ok(Self(Inner::CreateCustomer(customer.validate()?)))
+    }
+
+    /// `GET /customers/v1/{customer_id}`.
+    pub fn get_customer(customer_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetCustomer(id("customer_id", customer_id)?)))
+    }
+
+    /// `GET /customers/v1/app-user-id/{app_user_id}`: the way back to a
+    /// customer after `CUSTOMER_ALREADY_EXISTS`.
+    pub fn get_customer_by_app_user_id(app_user_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetCustomerByAppUserId(id(
+            "app_user_id",
+            app_user_id,
+        )?)))
+    }
+
+    /// `GET /customers/v1`, one page.
+    pub fn list_customers(paging: Paging) -> Result<Self, Error> {
+        if paging.page_size == Some(0) {
+            return Err(field_error(
+                "page_size",
+                Problem::new(FieldErrorCode::OutOfRange, "must be at least 1"),
+            ));
+        }
+        Ok(Self(Inner::ListCustomers(paging)))
+    }
+
+    /// `GET /customers/v1/{customer_id}/entities`.
+    pub fn list_entities(customer_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::ListEntities(id("customer_id", customer_id)?)))
+    }
+
+    /// `GET /customers/v1/{customer_id}/entities/{entity_id}`.
+    pub fn get_entity(customer_id: &str, entity_id: &str) -> Result<Self, Error> {
+        match (id("customer_id", customer_id), id("entity_id", entity_id)) {
+            (Ok(c), Ok(e)) => Ok(Self(Inner::GetEntity(c, e))),
+            (c, e) => Err(merge(c.err().into_iter().chain(e.err())).unwrap_or_else(lost)),
+        }
+    }
+
+    /// `POST /data/v1/{identity|accounts|balance|transactions}`.
+    pub fn get_data(request: DataRequest) -> Self {
+        Self(Inner::Data(request))
+    }
+
+    /// `GET /data/v2/results/{results_id}`: the data of a `PENDING` answer,
+    /// once the `results.ready` webhook arrived.
+    pub fn get_data_results(results_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetDataResults(id("results_id", results_id)?)))
+    }
+
+    /// `POST /payments/v1/intents`.
+    pub fn create_payment_intent(intent: &NewPaymentIntent) -> Result<Self, Error> {
+        Ok(Self(Inner::CreatePaymentIntent(intent.validate()?)))
+    }
+
+    /// `GET /payments/v1/intents/{payment_intent_id}`.
+    pub fn get_payment_intent(payment_intent_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetPaymentIntent(id(
+            "payment_intent_id",
+            payment_intent_id,
+        )?)))
+    }
+
+    /// `POST /payments/v1/destinations`.
+    pub fn create_payment_destination(destination: &NewDestination) -> Result<Self, Error> {
+        Ok(Self(Inner::CreatePaymentDestination(
+            destination.validate()?,
+        )))
+    }
+
+    /// `GET /payments/v1/destinations`.
+    pub fn list_payment_destinations() -> Self {
+        Self(Inner::ListPaymentDestinations)
+    }
+
+    /// Builds an operation from its host-neutral JSON form, the one the
+    /// shared vectors and the bindings use: `{"operation": "createCustomer",
+    /// "input": {...}}` for bodies (wire names, snake_case), and camelCase
+    /// arguments for path and query values: `customerId`, `appUserId`,
+    /// `entityId`, `resultsId`, `paymentIntentId`, `pageNumber`, `pageSize`.
+    /// Data calls take their body as `input`: `{"entity_id",
+    /// "account_id"?, "async"?}`.
+    pub fn from_json(call: &Value) -> Result<Self, Error> {
+        let name = call
+            .get("operation")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let kind = OperationKind::from_name(name).ok_or_else(|| Error::Configuration {
+            message: format!(
+                "unknown open-banking operation {name:?}; expected one of: {}",
+                OperationKind::ALL.map(|k| k.name()).join(", ")
+            ),
+        })?;
+        let text = |field: &str| -> Result<String, Error> {
+            match call.get(field) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(other) => Err(field_error(
+                    field,
+                    Problem::new(
+                        FieldErrorCode::InvalidType,
+                        format!("must be text, found {}", crate::input::json_type(other)),
+                    ),
+                )),
+            }
+        };
+        let input = call.get("input").unwrap_or(&Value::Null);
+        Ok(match kind {
+            OperationKind::CreateCustomer => {
+                Self(Inner::CreateCustomer(NewCustomer::from_json(input)?))
+            }
+            OperationKind::GetCustomer => Self::get_customer(&text("customerId")?)?,
+            OperationKind::GetCustomerByAppUserId => {
+                Self::get_customer_by_app_user_id(&text("appUserId")?)?
+            }
+            OperationKind::ListCustomers => {
+                let page = |field: &str| -> Result<Option<u32>, Error> {
+                    match call.get(field) {
+                        None | Some(Value::Null) => Ok(None),
+                        Some(v) => v
+                            .as_u64()
+                            .and_then(|n| u32::try_from(n).ok())
+                            .map(Some)
+                            .ok_or_else(|| {
+                                field_error(
+                                    field,
+                                    Problem::new(
+                                        FieldErrorCode::InvalidType,
+                                        "must be a whole number from 0 to 4294967295",
+                                    ),
+                                )
+                            }),
+                    }
+                };
+                let (number, size) = (page("pageNumber"), page("pageSize"));
+                match (number, size) {
+                    (Ok(page_number), Ok(page_size)) => Self::list_customers(Paging {
+                        page_number,
+                        page_size,
+                    })?,
+                    (n, s) => {
+                        return Err(merge(n.err().into_iter().chain(s.err())).unwrap_or_else(lost))
+                    }
+                }
+            }
+            OperationKind::ListEntities => Self::list_entities(&text("customerId")?)?,
+            OperationKind::GetEntity => match (text("customerId"), text("entityId")) {
+                (Ok(c), Ok(e)) => Self::get_entity(&c, &e)?,
+                (c, e) => {
+                    return Err(merge(c.err().into_iter().chain(e.err())).unwrap_or_else(lost))
+                }
+            },
+            OperationKind::GetIdentity
+            | OperationKind::GetAccounts
+            | OperationKind::GetBalance
+            | OperationKind::GetTransactions => {
+                let data_kind = kind.data_kind().ok_or_else(lost_kind)?;
+                Self::get_data(data_request_from_json(data_kind, input)?)
+            }
+            OperationKind::GetDataResults => Self::get_data_results(&text("resultsId")?)?,
+            OperationKind::CreatePaymentIntent => Self(Inner::CreatePaymentIntent(
+                NewPaymentIntent::from_json(input)?,
+            )),
+            OperationKind::GetPaymentIntent => Self::get_payment_intent(&text("paymentIntentId")?)?,
+            OperationKind::CreatePaymentDestination => Self(Inner::CreatePaymentDestination(
+                NewDestination::from_json(input)?,
+            )),
+            OperationKind::ListPaymentDestinations => Self::list_payment_destinations(),
+        })
+    }
+
+    /// Which operation this is.
+    pub fn kind(&self) -> OperationKind {
+        match &self.0 {
+            Inner::CreateCustomer(_) => OperationKind::CreateCustomer,
+            Inner::GetCustomer(_) => OperationKind::GetCustomer,
+            Inner::GetCustomerByAppUserId(_) => OperationKind::GetCustomerByAppUserId,
+            Inner::ListCustomers(_) => OperationKind::ListCustomers,
+            Inner::ListEntities(_) => OperationKind::ListEntities,
+            Inner::GetEntity(..) => OperationKind::GetEntity,
+            Inner::Data(d) => match d.kind {
+                DataKind::Identity => OperationKind::GetIdentity,
+                DataKind::Accounts => OperationKind::GetAccounts,
+                DataKind::Balance => OperationKind::GetBalance,
+                DataKind::Transactions => OperationKind::GetTransactions,
+            },
+            Inner::GetDataResults(_) => OperationKind::GetDataResults,
+            Inner::CreatePaymentIntent(_) => OperationKind::CreatePaymentIntent,
+            Inner::GetPaymentIntent(_) => OperationKind::GetPaymentIntent,
+            Inner::CreatePaymentDestination(_) => OperationKind::CreatePaymentDestination,
+            Inner::ListPaymentDestinations => OperationKind::ListPaymentDestinations,
+        }
+    }
+
+    /// True when retrying can never apply anything twice (see
+    /// [`OperationKind::is_read`]).
+    pub fn is_read(&self) -> bool {
+        self.kind().is_read()
+    }
+
+    /// The HTTP request for `environment`, authenticated with `auth`.
+    pub fn request(&self, environment: &Environment, auth: &Auth) -> HttpRequest {
+        let (method, path, body) = match &self.0 {
+            Inner::CreateCustomer(c) => (Method::Post, "/customers/v1/".to_owned(), Some(json(c))),
+            Inner::GetCustomer(c) => (Method::Get, format!("/customers/v1/{}", segment(c)), None),
+            Inner::GetCustomerByAppUserId(u) => (
+                Method::Get,
+                format!("/customers/v1/app-user-id/{}", segment(u)),
+                None,
+            ),
+            Inner::ListCustomers(p) => {
+                let query: Vec<String> =
+                    [("page_number", p.page_number), ("page_size", p.page_size)]
+                        .into_iter()
+                        .filter_map(|(k, v)| {
+                            v.map(|v| format!("{k}={}", query_value(&v.to_string())))
+                        })
+                        .collect();
+                let path = if query.is_empty() {
+                    "/customers/v1".to_owned()
+                } else {
+                    format!("/customers/v1?{}", query.join("&"))
+                };
+                (Method::Get, path, None)
+            }
+            Inner::ListEntities(c) => (
+                Method::Get,
+                format!("/customers/v1/{}/entities", segment(c)),
+                None,
+            ),
+            Inner::GetEntity(c, e) => (
+                Method::Get,
+                format!("/customers/v1/{}/entities/{}", segment(c), segment(e)),
+                None,
+            ),
+            Inner::Data(d) => (
+                Method::Post,
+                format!("/data/v1/{}", d.kind.as_str()),
+                Some(d.body().to_string()),
+            ),
+            Inner::GetDataResults(r) => (
+                Method::Get,
+                format!("/data/v2/results/{}", segment(r)),
+                None,
+            ),
+            Inner::CreatePaymentIntent(i) => (
+                Method::Post,
+                "/payments/v1/intents".to_owned(),
+                Some(i.body()),
+            ),
+            Inner::GetPaymentIntent(i) => (
+                Method::Get,
+                format!("/payments/v1/intents/{}", segment(i)),
+                None,
+            ),
+            Inner::CreatePaymentDestination(d) => (
+                Method::Post,
+                "/payments/v1/destinations".to_owned(),
+                Some(json(d)),
+            ),
+            Inner::ListPaymentDestinations => {
+                (Method::Get, "/payments/v1/destinations".to_owned(), None)
+            }
+        };
+        let mut headers = vec![
+            ("accept".to_owned(), "application/json".to_owned()),
+            ("user-agent".to_owned(), user_agent()),
+        ];
+        if body.is_some() {
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
+        }
+        let mut request = HttpRequest {
+            method,
+            url: format!("{}{path}", environment.api_base_url()),
+            headers,
+            body,
+        };
+        auth.apply(&mut request);
+        request
+    }
+
+    /// Reads the answer to this operation: the typed result, or the API's
+    /// error (including a `FAILED` data answer sent with HTTP 200).
+    pub fn parse_response(&self, response: &HttpResponse) -> Result<Outcome, Error> {
+        response::parse(self.kind(), response)
+    }
+}
+
+fn data_request_from_json(kind: DataKind, input: &Value) -> Result<DataRequest, Error> {
+    let mut reader = crate::input::JsonInput::new(
+        input,
+        "a data request",
+        if kind.needs_account() {
+            &["entity_id", "account_id", "async"]
+        } else {
+            &["entity_id", "async"]
+        },
+    )?;
+    let entity_id = reader.text("entity_id");
+    let account_id = reader.optional_text("account_id");
+    let mut errors = reader.into_errors();
+    let asynchronous = match input.get("async") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            errors.push(crate::FieldError::new(
+                "async",
+                FieldErrorCode::InvalidType,
+                format!(
+                    "must be true or false, found {}",
+                    crate::input::json_type(other)
+                ),
+            ));
+            false
+        }
+    };
+    let checked = DataRequest::new(kind, &entity_id, account_id.as_deref(), asynchronous);
+    if errors.is_empty() {
+        return checked;
+    }
+    // Report reading errors first; the field checks skip fields already
+    // reported.
+    let mut all = errors;
+    if let Err(Error::Validation(v)) = checked {
+        for e in v.errors {
+            if !all.iter().any(|a| a.field == e.field) {
+                all.push(e);
+            }
+        }
+    }
+    Err(Error::Validation(crate::ValidationError { errors: all }))
+}
+
+fn lost() -> Error {
+    Error::Internal {
+        message: "a validation failed without an error".to_owned(),
+    }
+}
+
+fn lost_kind() -> Error {
+    Error::Internal {
+        message: "a data operation without a data kind".to_owned(),
+    }
+}
+
+/// Serialises the plain input structs; cannot fail (string keys only).
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}

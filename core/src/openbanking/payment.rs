@@ -1,0 +1,224 @@
+//! Payment intents: an amount a customer is asked to pay
+//! (`/payments/v1/intents`).
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use super::destination::Destination;
+use crate::error::{FieldErrorCode, ValidationError};
+use crate::input::JsonInput;
+use crate::money::Amount;
+use crate::validate::{self, Checker, Problem};
+
+/// A payment intent to create.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct NewPaymentIntent {
+    /// The paying customer.
+    pub customer_id: String,
+    /// The amount, exact, above zero, at most two decimals.
+    pub amount: Amount,
+    /// ISO 4217 code, three letters (upper-cased).
+    pub currency: String,
+    /// Shown to the customer; at most 500 characters.
+    pub description: Option<String>,
+    /// Where the money goes, when not the application's default.
+    pub payment_destination_id: Option<String>,
+    /// The purpose code the bank requires for some payments.
+    pub purpose_code: Option<String>,
+}
+
+impl NewPaymentIntent {
+    /// The wire names of the fields.
+    pub const FIELDS: &'static [&'static str] = &[
+        "customer_id",
+        "amount",
+        "currency",
+        "description",
+        "payment_destination_id",
+        "purpose_code",
+    ];
+
+    /// Checks every field; reports all problems at once.
+    pub fn validate(&self) -> Result<Self, ValidationError> {
+        let amount = Ok(self.amount);
+        check(Checker::new(), self, amount)
+    }
+
+    /// Reads and validates the JSON form. `amount` must be a string
+    /// (`"100.50"`) or a JSON integer; a fractional JSON number is refused,
+    /// since it may have been rounded by a binary float on the way.
+    pub fn from_json(input: &Value) -> Result<Self, ValidationError> {
+        let mut reader = JsonInput::new(input, "a payment intent", Self::FIELDS)?;
+        let intent = Self {
+            customer_id: reader.text("customer_id"),
+            amount: Amount::ZERO,
+            currency: reader.text("currency"),
+            description: reader.optional_text("description"),
+            payment_destination_id: reader.optional_text("payment_destination_id"),
+            purpose_code: reader.optional_text("purpose_code"),
+        };
+        let amount_text = reader.amount("amount");
+        let amount = if amount_text.trim().is_empty() {
+            Err(Problem::required())
+        } else {
+            Amount::parse(&amount_text).map_err(|e| {
+                let code = match e {
+                    crate::AmountError::TooManyDecimals => FieldErrorCode::TooManyDecimals,
+                    crate::AmountError::TooLarge => FieldErrorCode::OutOfRange,
+                    _ => FieldErrorCode::InvalidFormat,
+                };
+                Problem::new(code, e.message())
+            })
+        };
+        check(Checker::with_errors(reader.into_errors()), &intent, amount)
+    }
+
+    /// The JSON body. The amount is written as a JSON number straight from
+    /// its decimal text (`100.50`), never through a binary float.
+    pub(crate) fn body(&self) -> String {
+        let mut fields = vec![
+            ("customer_id", json_text(&self.customer_id)),
+            ("amount", self.amount.to_string()),
+            ("currency", json_text(&self.currency)),
+        ];
+        for (name, value) in [
+            ("description", &self.description),
+            ("payment_destination_id", &self.payment_destination_id),
+            ("purpose_code", &self.purpose_code),
+        ] {
+            if let Some(v) = value {
+                fields.push((name, json_text(v)));
+            }
+        }
+        let inner: Vec<String> = fields
+            .into_iter()
+            .map(|(k, v)| format!("{}:{v}", json_text(k)))
+            .collect();
+        format!("{{{}}}", inner.join(","))
+    }
+}
+
+fn json_text(text: &str) -> String {
+    Value::String(text.to_owned()).to_string()
+}
+
+fn check(
+    mut checker: Checker,
+    input: &NewPaymentIntent,
+    amount: validate::Rule<Amount>,
+) -> Result<NewPaymentIntent, ValidationError> {
+    let customer_id = checker.check("customer_id", validate::identifier(&input.customer_id));
+    let amount = checker.check(
+        "amount",
+        amount.and_then(|a| {
+            if a.is_positive() {
+                Ok(a)
+            } else {
+                Err(Problem::new(
+                    FieldErrorCode::OutOfRange,
+                    "must be above zero",
+                ))
+            }
+        }),
+    );
+    let currency = checker.check("currency", currency(&input.currency));
+    let description = checker.check_optional(
+        "description",
+        input.description.as_deref(),
+        validate::description,
+    );
+    let destination = checker.check_optional(
+        "payment_destination_id",
+        input.payment_destination_id.as_deref(),
+        validate::identifier,
+    );
+    let purpose = checker.check_optional("purpose_code", input.purpose_code.as_deref(), |t| {
+        validate::identifier(t.trim())
+    });
+    checker.finish(|| {
+        Some(NewPaymentIntent {
+            customer_id: customer_id?,
+            amount: amount?,
+            currency: currency?,
+            description,
+            payment_destination_id: destination,
+            purpose_code: purpose,
+        })
+    })
+}
+
+/// Three ASCII letters (ISO 4217), upper-cased: `aed` becomes `AED`.
+pub(crate) fn currency(text: &str) -> validate::Rule<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Problem::required());
+    }
+    if text.len() != 3 || !text.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(Problem::new(
+            FieldErrorCode::InvalidFormat,
+            "must be a three-letter ISO 4217 currency code such as AED or SAR",
+        ));
+    }
+    Ok(text.to_ascii_uppercase())
+}
+
+/// A payment intent as the API returns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaymentIntent {
+    /// Lean's id of the intent.
+    pub payment_intent_id: String,
+    /// The paying customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The amount, exact.
+    #[serde(
+        default,
+        deserialize_with = "optional_amount",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<Amount>,
+    /// The currency, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The description, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The payments made against the intent, as sent: their shape is not
+    /// documented beyond being a list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<Value>,
+    /// Where the money goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_destination: Option<Destination>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Reads an amount from an answer: a string (`"100.50"`) or an integer is
+/// read exactly. The API may also send a fractional JSON number (`100.5`);
+/// that one has already been parsed into the nearest binary float by the
+/// JSON reader, and is turned back into its shortest decimal text, which is
+/// the text that was sent for every amount of at most 15 significant
+/// digits (all amounts up to 999,999,999,999.99 qualify, as a property test
+/// checks). Anything with more than two decimals is refused, not rounded.
+pub(crate) fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
+    use serde::de::Error as _;
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) => Amount::parse(&s).map(Some).map_err(D::Error::custom),
+        Value::Number(n) => amount_from_number(&n).map(Some).map_err(D::Error::custom),
+        other => Err(D::Error::custom(format!(
+            "expected an amount, found {other}"
+        ))),
+    }
+}
+
+pub(crate) fn amount_from_number(n: &serde_json::Number) -> Result<Amount, crate::AmountError> {
+    if let Some(i) = n.as_i64() {
+        return Amount::from_whole(i);
+    }
+    // `Number`'s Display is the shortest text that reads back as the same
+    // float (ryu): see `optional_amount`.
+    Amount::parse(&n.to_string())
+}

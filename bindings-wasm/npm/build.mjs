@@ -8,7 +8,14 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
 const common = { bundle: true, logLevel: 'warning', legalComments: 'none', target: 'es2022' };
-await build({ ...common, entryPoints: ['src/node.js'], outfile: 'dist/index.mjs', format: 'esm', platform: 'node' });
+await build({
+  ...common,
+  entryPoints: ['src/node.js'],
+  outfile: 'dist/index.mjs',
+  format: 'esm',
+  platform: 'node',
+  define: { LEAN_MODULE_FORMAT: '"esm"' },
+});
 await build({
   ...common,
   entryPoints: ['src/node.js'],
@@ -16,7 +23,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   // The CommonJS build finds the wasm file through __dirname.
-  define: { 'import.meta.url': 'undefined' },
+  define: { LEAN_MODULE_FORMAT: '"cjs"', 'import.meta.url': 'undefined' },
 });
 await build({ ...common, entryPoints: ['src/browser.js'], outfile: 'dist/browser.mjs', format: 'esm', platform: 'browser' });
 copyFileSync('pkg/lean_sdk_wasm_bg.wasm', 'dist/lean_sdk_wasm_bg.wasm');

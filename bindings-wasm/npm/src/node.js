@@ -9,7 +9,10 @@ import * as bindings from '../pkg/lean_sdk_wasm.js';
 import { install } from './wasm.js';
 
 const WASM = 'lean_sdk_wasm_bg.wasm';
-const here = typeof __dirname === 'string' ? __dirname : fileURLToPath(new URL('.', import.meta.url));
+// build.mjs defines LEAN_MODULE_FORMAT per bundle (a global __dirname may
+// exist in ESM too, e.g. under `node -e`, so it cannot be sniffed).
+// eslint-disable-next-line no-undef
+const here = LEAN_MODULE_FORMAT === 'cjs' ? __dirname : fileURLToPath(new URL('.', import.meta.url));
 bindings.initSync({ module: readFileSync(join(here, WASM)) });
 install(bindings);
 

@@ -1,0 +1,439 @@
+//! Runs every case of `tests/vectors/openbanking/*.json` through
+//! `lean_core::openbanking`'s public API. The format is documented in
+//! `tests/vectors/openbanking/README.md`; each binding will run the same
+//! files through its own API.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use lean_core::openbanking::errors::error_code;
+use lean_core::openbanking::webhooks::{self, WebhookVerifier};
+use lean_core::openbanking::{
+    AccessToken, AppToken, Auth, ClientCredentials, Environment, Operation, OperationKind, Token,
+    TokenScope,
+};
+use lean_core::{Error, HttpRequest, HttpResponse, WebhookSecret};
+use serde_json::{json, Value};
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/openbanking")
+}
+
+fn load(file: &str) -> Vec<Value> {
+    let path = dir().join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let cases = doc["cases"].as_array().expect("a cases array").clone();
+    let names: BTreeSet<&str> = cases
+        .iter()
+        .map(|c| c["name"].as_str().expect("a name"))
+        .collect();
+    assert_eq!(
+        names.len(),
+        cases.len(),
+        "{file}: case names must be unique"
+    );
+    cases
+}
+
+/// Runs `check` on every case of `file`, then fails once, naming every
+/// failing case. Returns how many cases ran.
+fn each_case(file: &str, check: impl Fn(&Value)) -> usize {
+    let mut failed = Vec::new();
+    let cases = load(file);
+    for case in &cases {
+        let name = case["name"].as_str().unwrap_or_default().to_owned();
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(case))).is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{file}: {} failing case(s): {failed:#?}",
+        failed.len()
+    );
+    cases.len()
+}
+
+fn environment(value: &Value) -> Result<Environment, Error> {
+    match value {
+        Value::Null => Ok(Environment::uae_sandbox()),
+        Value::String(name) => Environment::parse(name),
+        Value::Object(o) => {
+            let mut env = match (o.get("name"), o.get("custom")) {
+                (Some(Value::String(n)), _) => Environment::parse(n)?,
+                (_, Some(Value::String(url))) => Environment::custom(url)?,
+                _ => panic!("environment needs name or custom"),
+            };
+            if let Some(token) = o.get("tokenBaseUrl").and_then(Value::as_str) {
+                env = env.with_token_base_url(token)?;
+            }
+            if let Some(mtls) = o.get("mtls").and_then(Value::as_bool) {
+                env = env.with_mtls(mtls);
+            }
+            Ok(env)
+        }
+        other => panic!("bad environment {other}"),
+    }
+}
+
+fn auth(case: &Value) -> Auth {
+    match case
+        .get("auth")
+        .and_then(|a| a.get("bearer"))
+        .and_then(Value::as_str)
+    {
+        Some(token) => Auth::Bearer(AccessToken::new(token).unwrap()),
+        None => Auth::AppToken(AppToken::new("app_token_123").unwrap()),
+    }
+}
+
+fn response(spec: &Value) -> HttpResponse {
+    let body = match (spec.get("bodyText"), spec.get("body")) {
+        (Some(Value::String(text)), _) => text.clone().into_bytes(),
+        (_, Some(Value::Null)) | (_, None) => Vec::new(),
+        (_, Some(body)) => body.to_string().into_bytes(),
+    };
+    let headers = spec["headers"]
+        .as_object()
+        .map(|h| {
+            h.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    HttpResponse::new(spec["status"].as_u64().unwrap() as u16, headers, body)
+}
+
+fn check_error(expected: &Value, actual: &Error) {
+    let code = expected["code"].as_str().unwrap();
+    assert_eq!(actual.code(), code, "error code of {actual:?}");
+    let json = actual.to_json();
+    if let Some(fields) = expected.get("fieldErrors").and_then(Value::as_array) {
+        let want: BTreeSet<(String, String)> = fields
+            .iter()
+            .map(|f| {
+                (
+                    f["field"].as_str().unwrap().to_owned(),
+                    f["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let got: BTreeSet<(String, String)> = actual
+            .field_errors()
+            .iter()
+            .map(|f| (f.field.clone(), f.code.as_str().to_owned()))
+            .collect();
+        assert_eq!(got, want, "field errors of {actual:?}");
+    }
+    if let Some(status) = expected.get("status") {
+        assert_eq!(&json["status"], status, "status of {actual:?}");
+    }
+    if let Some(message) = expected.get("message") {
+        assert_eq!(&json["apiMessage"], message, "API message of {actual:?}");
+    }
+    if let Some(lean) = expected.get("leanCode").and_then(Value::as_str) {
+        assert_eq!(
+            error_code(actual).map(|c| c.as_str().to_owned()).as_deref(),
+            Some(lean)
+        );
+    }
+}
+
+fn check_request(expected: &Value, request: &HttpRequest) {
+    assert_eq!(
+        request.method.as_str(),
+        expected["method"].as_str().unwrap()
+    );
+    assert_eq!(request.url, expected["url"].as_str().unwrap());
+    for (name, value) in expected["headers"].as_object().unwrap() {
+        assert_eq!(request.header(name), value.as_str(), "header {name}");
+    }
+    assert!(request
+        .header("user-agent")
+        .unwrap_or_default()
+        .starts_with("lean-sdk/"));
+    match &expected["body"] {
+        Value::Null => assert_eq!(request.body, None),
+        Value::String(form) => assert_eq!(request.body.as_deref(), Some(form.as_str())),
+        body => {
+            let sent: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+            assert_eq!(&sent, body);
+        }
+    }
+    if let Some(part) = expected.get("bodyContains").and_then(Value::as_str) {
+        assert!(
+            request.body.as_deref().unwrap_or_default().contains(part),
+            "{request:?}"
+        );
+    }
+}
+
+fn at(seconds: &Value) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(seconds.as_u64().unwrap())
+}
+
+#[test]
+fn environments() {
+    each_case("environments.json", |case| {
+        let expect = &case["expect"];
+        match environment(&case["environment"]) {
+            Ok(env) => {
+                assert_eq!(env.api_base_url(), expect["apiBaseUrl"].as_str().unwrap());
+                assert_eq!(env.requires_mtls(), expect["mtls"].as_bool().unwrap());
+                match expect["tokenUrl"].as_str() {
+                    Some(url) => assert_eq!(env.token_url().unwrap(), url),
+                    None => assert_eq!(env.token_url().unwrap_err().code(), "configuration"),
+                }
+            }
+            Err(e) => check_error(&expect["error"], &e),
+        }
+    });
+}
+
+#[test]
+fn authentication() {
+    each_case("auth.json", |case| {
+        let expect = &case["expect"];
+        let text = |key: &str| case[key].as_str().unwrap_or_default();
+        let outcome: Result<(), Error> = (|| {
+            match text("action") {
+                "tokenRequest" => {
+                    let env = environment(&case["environment"])?;
+                    let scope = match &case["scope"] {
+                        Value::String(s) if s == "api" => TokenScope::Api,
+                        other => TokenScope::customer(other["customer"].as_str().unwrap())?,
+                    };
+                    let credentials =
+                        ClientCredentials::new(text("clientId"), text("clientSecret"))?;
+                    let request = credentials.token_request(&env, &scope)?;
+                    check_request(&expect["request"], &request);
+                    let logged = format!(
+                        "{credentials:?} {:?}",
+                        lean_core::openbanking::auth::redacted_token_request(&request)
+                    );
+                    assert!(!logged.contains(text("clientSecret")), "{logged}");
+                }
+                "parseToken" => {
+                    let received = at(&case["receivedAt"]);
+                    let mut token = Token::parse(&response(&case["response"]), received)?;
+                    if let Some(m) = case["marginSeconds"].as_u64() {
+                        token = token.with_renewal_margin(Duration::from_secs(m));
+                    }
+                    assert_eq!(token.expires_at(), at(&expect["expiresAt"]));
+                    if let Some(scope) = expect.get("scope") {
+                        assert_eq!(token.scope(), scope.as_str());
+                    }
+                    if let Some(header) = expect.get("authorization") {
+                        let mut request = Operation::list_payment_destinations()
+                            .request(&Environment::uae_sandbox(), &token.auth());
+                        assert_eq!(request.header("authorization"), header.as_str());
+                        assert_eq!(request.header("lean-app-token"), None);
+                        Auth::Bearer(token.access_token().clone()).apply(&mut request);
+                        assert_eq!(
+                            request
+                                .headers
+                                .iter()
+                                .filter(|(n, _)| n == "authorization")
+                                .count(),
+                            1
+                        );
+                    }
+                    for check in case["checks"].as_array().into_iter().flatten() {
+                        assert_eq!(
+                            token.needs_renewal(at(&check["at"])),
+                            check["needsRenewal"].as_bool().unwrap(),
+                            "at {}",
+                            check["at"]
+                        );
+                    }
+                    assert!(!format!("{token:?}").contains(token.access_token().expose()));
+                }
+                "appToken" | "bearer" => {
+                    let auth = if text("action") == "appToken" {
+                        Auth::AppToken(AppToken::new(text("token"))?)
+                    } else {
+                        Auth::Bearer(AccessToken::new(text("token"))?)
+                    };
+                    let mut request = Operation::list_payment_destinations()
+                        .request(&Environment::uae_sandbox(), &auth);
+                    for (name, value) in expect["headers"].as_object().unwrap() {
+                        assert_eq!(request.header(name), value.as_str());
+                    }
+                    assert!(!format!("{auth:?}").contains(text("token")));
+                    auth.apply(&mut request);
+                    assert_eq!(
+                        request.headers.len(),
+                        3,
+                        "applying twice keeps one credential"
+                    );
+                }
+                other => panic!("unknown action {other}"),
+            }
+            Ok(())
+        })();
+        match (outcome, expect.get("error")) {
+            (Ok(()), None) => {}
+            (Err(e), Some(error)) => check_error(error, &e),
+            (outcome, _) => panic!("unexpected outcome {outcome:?}"),
+        }
+    });
+}
+
+fn run_call(case: &Value) -> Result<HttpRequest, Error> {
+    let env = environment(case.get("environment").unwrap_or(&Value::Null))?;
+    Ok(Operation::from_json(&case["call"])?.request(&env, &auth(case)))
+}
+
+#[test]
+fn requests() {
+    each_case("requests.json", |case| {
+        let request = run_call(case).unwrap_or_else(|e| panic!("{e:?}"));
+        check_request(&case["expect"]["request"], &request);
+        // Every operation says whether it is a read; creates are not.
+        let op = Operation::from_json(&case["call"]).unwrap();
+        assert_eq!(op.is_read(), !op.kind().name().starts_with("create"));
+    });
+}
+
+#[test]
+fn validation() {
+    each_case("validation.json", |case| {
+        let error = run_call(case).expect_err("invalid input must be refused");
+        check_error(&case["expect"]["error"], &error);
+    });
+}
+
+/// An operation of `kind` with arguments of the runner's choice: the
+/// answer is what `responses.json` checks.
+fn sample(kind: OperationKind) -> Operation {
+    let input = match kind {
+        OperationKind::GetBalance | OperationKind::GetTransactions => {
+            json!({"entity_id": "e1", "account_id": "a1"})
+        }
+        OperationKind::CreateCustomer => json!({"app_user_id": "u1"}),
+        OperationKind::CreatePaymentIntent => {
+            json!({"customer_id": "c1", "amount": "1", "currency": "AED"})
+        }
+        OperationKind::CreatePaymentDestination => json!({
+            "display_name": "A", "name": "A", "bank_identifier": "B", "iban": "AE070331234567890123456"
+        }),
+        _ => json!({"entity_id": "e1"}),
+    };
+    Operation::from_json(&json!({
+        "operation": kind.name(), "input": input, "customerId": "c1", "appUserId": "u1",
+        "entityId": "e1", "resultsId": "r1", "paymentIntentId": "p1",
+    }))
+    .unwrap_or_else(|e| panic!("{}: {e:?}", kind.name()))
+}
+
+#[test]
+fn responses() {
+    each_case("responses.json", |case| {
+        let kind = OperationKind::from_name(case["operation"].as_str().unwrap()).unwrap();
+        let outcome = sample(kind).parse_response(&response(&case["response"]));
+        match (outcome, &case["expect"]) {
+            (Ok(value), expect) if expect.get("value").is_some() => {
+                assert_eq!(value.to_json(), expect["value"]);
+            }
+            (Err(e), expect) if expect.get("error").is_some() => check_error(&expect["error"], &e),
+            (outcome, _) => panic!("unexpected outcome {outcome:?}"),
+        }
+    });
+}
+
+fn payload(value: &Value) -> Vec<u8> {
+    match value {
+        Value::String(s) => s.clone().into_bytes(),
+        Value::Object(o) if o.contains_key("base64") => base64::engine::general_purpose::STANDARD
+            .decode(o["base64"].as_str().unwrap())
+            .unwrap(),
+        Value::Object(o) => o["repeat"]
+            .as_str()
+            .unwrap()
+            .repeat(o["times"].as_u64().unwrap() as usize)
+            .into_bytes(),
+        other => panic!("bad payload {other}"),
+    }
+}
+
+#[test]
+fn webhook_signatures_and_events() {
+    each_case("webhooks.json", |case| {
+        let secrets: Vec<WebhookSecret> = case["secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| WebhookSecret::from(s.as_str().unwrap()))
+            .collect();
+        let body = payload(&case["payload"]);
+        let signature = case["signature"].as_str();
+        let expect = &case["expect"];
+        let verifier = WebhookVerifier::new(&secrets);
+        match case["action"].as_str().unwrap() {
+            "sign" => assert_eq!(
+                webhooks::sign(&secrets[0], &body),
+                expect["signature"].as_str().unwrap()
+            ),
+            "verify" => match (
+                verifier.and_then(|v| v.verify(&body, signature)),
+                expect.get("error"),
+            ) {
+                (Ok(()), None) => assert_eq!(expect["valid"], true),
+                (Err(e), Some(error)) => check_error(error, &e),
+                (outcome, _) => panic!("unexpected outcome {outcome:?}"),
+            },
+            "constructEvent" => {
+                match (
+                    webhooks::construct_event(&secrets, &body, signature),
+                    expect.get("error"),
+                ) {
+                    (Ok(event), None) => {
+                        assert_eq!(event.to_json(), expect["event"]);
+                        assert_eq!(
+                            event.event_id.as_deref(),
+                            expect["event"]["event_id"].as_str()
+                        );
+                    }
+                    (Err(e), Some(error)) => check_error(error, &e),
+                    (outcome, _) => panic!("unexpected outcome {outcome:?}"),
+                }
+            }
+            other => panic!("unknown action {other}"),
+        }
+    });
+}
+
+#[test]
+fn there_are_enough_vectors() {
+    let total: usize = [
+        "environments",
+        "auth",
+        "requests",
+        "validation",
+        "responses",
+        "webhooks",
+    ]
+    .iter()
+    .map(|f| load(&format!("{f}.json")).len())
+    .sum();
+    assert!(total >= 60, "{total} open-banking vectors");
+}
+
+/// The JSON files must be exactly what `generate.py` writes now.
+#[test]
+fn vectors_match_their_generator() {
+    let output = std::process::Command::new("python3")
+        .arg(dir().join("generate.py"))
+        .arg("--check")
+        .output()
+        .expect("python3 is needed to check the vectors against generate.py");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

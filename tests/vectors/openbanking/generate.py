@@ -1,0 +1,550 @@
+#!/usr/bin/env python3
+"""Writes the open-banking conformance vectors, tests/vectors/openbanking/*.json.
+
+The cases are data: this script spells them out and computes every webhook
+signature with Python's own `hmac` and `hashlib`, never with the SDK.
+
+    python3 tests/vectors/openbanking/generate.py          # rewrite the JSON files
+    python3 tests/vectors/openbanking/generate.py --check  # fail if they are stale
+
+The Rust tests run `--check`. The format is in README.md beside this file.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+UAE_SANDBOX = "https://sandbox.leantech.me"
+UAE_PRODUCTION = "https://api.leantech.me"
+KSA_SANDBOX = "https://sandbox.sa.leantech.me"
+KSA_PRODUCTION = "https://api.sa.leantech.me"
+APP_TOKEN = "app_token_123"
+GET = {"lean-app-token": APP_TOKEN, "accept": "application/json"}
+POST = {**GET, "content-type": "application/json"}
+CUSTOMER_ID = "6b9f1c0e-6c1e-4a38-9b1a-2d7f2c3b4a51"
+ENTITY_ID = "f1d2c3b4-a596-4788-99aa-bbccddeeff00"
+ACCOUNT_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+RESULTS_ID = "3c0a8e7e-1f2a-4b3c-9d4e-5f6a7b8c9d0e"
+INTENT_ID = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4"
+IBAN = "AE070331234567890123456"  # the standard UAE IBAN example; mod-97 valid
+
+
+def environment_cases():
+    def ok(name, env, api, token, mtls, doc):
+        return {"name": name, "doc": doc, "environment": env,
+                "expect": {"apiBaseUrl": api, "tokenUrl": token, "mtls": mtls}}
+
+    def bad(name, env, doc):
+        return {"name": name, "doc": doc, "environment": env,
+                "expect": {"error": {"code": "configuration"}}}
+
+    return [
+        ok("uae sandbox has no documented token host", "uae-sandbox", UAE_SANDBOX, None, False,
+           "facts: Hosts (UAE sandbox token host unknown)"),
+        ok("uae sandbox with mtls", "uae-sandbox-mtls", "https://mtls.sandbox.leantech.me", None, True,
+           "facts: Hosts"),
+        ok("uae production", "uae-production", UAE_PRODUCTION, "https://auth.leantech.me/oauth2/token", True,
+           "facts: Hosts"),
+        ok("ksa sandbox", "ksa-sandbox", KSA_SANDBOX, "https://auth.sandbox.sa.leantech.me/oauth2/token", False,
+           "facts: Hosts"),
+        ok("ksa production", "ksa-production", KSA_PRODUCTION, "https://auth.sa.leantech.me/oauth2/token", True,
+           "facts: Hosts"),
+        ok("names read in any case with underscores", "KSA_Production", KSA_PRODUCTION,
+           "https://auth.sa.leantech.me/oauth2/token", True, "sdk: environment names"),
+        ok("uae sandbox with a configured token host",
+           {"name": "uae-sandbox", "tokenBaseUrl": "https://auth.example.test/"}, UAE_SANDBOX,
+           "https://auth.example.test/oauth2/token", False, "facts: UAE sandbox token host must be configured"),
+        ok("custom loopback host", {"custom": "http://127.0.0.1:8080/"}, "http://127.0.0.1:8080", None, False,
+           "sdk: custom base URL"),
+        ok("custom host with mtls and token host",
+           {"custom": "https://proxy.example.test/lean", "tokenBaseUrl": "https://proxy.example.test/auth", "mtls": True},
+           "https://proxy.example.test/lean", "https://proxy.example.test/auth/oauth2/token", True,
+           "sdk: custom base URL"),
+        bad("unknown environment name", "uae-staging", "sdk: environment names"),
+        bad("custom plain http to a public host", {"custom": "http://api.leantech.me"},
+            "sdk: credentials never travel in clear text"),
+        bad("custom url with a query", {"custom": "https://x.example.test/?a=1"}, "sdk: custom base URL"),
+        bad("custom url without scheme", {"custom": "sandbox.leantech.me"}, "sdk: custom base URL"),
+        bad("custom url with credentials", {"custom": "https://u:p@x.example.test"}, "sdk: custom base URL"),
+    ]
+
+
+def auth_cases():
+    form_headers = {"content-type": "application/x-www-form-urlencoded", "accept": "application/json"}
+    cases = [
+        {"name": "token request with api scope", "doc": "facts: Authentication (OAuth)",
+         "action": "tokenRequest", "environment": "uae-production",
+         "clientId": "app-1234", "clientSecret": "s3cr3t", "scope": "api",
+         "expect": {"request": {"method": "POST", "url": "https://auth.leantech.me/oauth2/token",
+                                "headers": form_headers,
+                                "body": "client_id=app-1234&client_secret=s3cr3t&grant_type=client_credentials&scope=api"}}},
+        {"name": "token request with a customer scope", "doc": "facts: Authentication (OAuth)",
+         "action": "tokenRequest", "environment": "ksa-sandbox",
+         "clientId": "app-1234", "clientSecret": "s3cr3t", "scope": {"customer": CUSTOMER_ID},
+         "expect": {"request": {"method": "POST", "url": "https://auth.sandbox.sa.leantech.me/oauth2/token",
+                                "headers": form_headers,
+                                "body": f"client_id=app-1234&client_secret=s3cr3t&grant_type=client_credentials&scope=customer.{CUSTOMER_ID}"}}},
+        {"name": "token request form-encodes the secret", "doc": "RFC 6749 section 2.3.1",
+         "action": "tokenRequest", "environment": "ksa-production",
+         "clientId": "app-1234", "clientSecret": "a+b/c=d&e", "scope": "api",
+         "expect": {"request": {"method": "POST", "url": "https://auth.sa.leantech.me/oauth2/token",
+                                "headers": form_headers,
+                                "body": "client_id=app-1234&client_secret=a%2Bb%2Fc%3Dd%26e&grant_type=client_credentials&scope=api"}}},
+        {"name": "token request in the uae sandbox needs a token host", "doc": "facts: Hosts",
+         "action": "tokenRequest", "environment": "uae-sandbox",
+         "clientId": "app-1234", "clientSecret": "s3cr3t", "scope": "api",
+         "expect": {"error": {"code": "configuration"}}},
+        {"name": "token request with an empty secret", "doc": "sdk: credentials",
+         "action": "tokenRequest", "environment": "uae-production",
+         "clientId": "app-1234", "clientSecret": "", "scope": "api",
+         "expect": {"error": {"code": "configuration"}}},
+        {"name": "token request with a blank customer id", "doc": "sdk: scopes",
+         "action": "tokenRequest", "environment": "uae-production",
+         "clientId": "app-1234", "clientSecret": "s3cr3t", "scope": {"customer": " "},
+         "expect": {"error": {"code": "validation", "fieldErrors": [{"field": "customer_id", "code": "invalid_format"}]}}},
+    ]
+
+    def token(name, body, expect, checks=None, margin=None, status=200, doc="facts: Authentication (token answer)"):
+        case = {"name": name, "doc": doc, "action": "parseToken",
+                "response": {"status": status, "body": body}, "receivedAt": 1_700_000_000, "expect": expect}
+        if checks is not None:
+            case["checks"] = checks
+        if margin is not None:
+            case["marginSeconds"] = margin
+        return case
+
+    documented = {"access_token": "eyJhbGciOi.token", "token_type": "Bearer", "expires_in": 3599, "scope": "api"}
+    cases += [
+        token("documented token answer", documented,
+              {"expiresAt": 1_700_003_599, "scope": "api", "authorization": "Bearer eyJhbGciOi.token"},
+              checks=[{"at": 1_700_000_000, "needsRenewal": False},
+                      {"at": 1_700_003_538, "needsRenewal": False},
+                      {"at": 1_700_003_539, "needsRenewal": True},
+                      {"at": 1_700_009_999, "needsRenewal": True}]),
+        token("custom renewal margin", documented, {"expiresAt": 1_700_003_599},
+              checks=[{"at": 1_700_003_298, "needsRenewal": False},
+                      {"at": 1_700_003_299, "needsRenewal": True}], margin=300, doc="sdk: renewal margin"),
+        token("short-lived token renews at half its life", {**documented, "expires_in": 60},
+              {"expiresAt": 1_700_000_060},
+              checks=[{"at": 1_700_000_029, "needsRenewal": False},
+                      {"at": 1_700_000_030, "needsRenewal": True}], doc="sdk: renewal margin"),
+        token("lower-case bearer accepted", {**documented, "token_type": "bearer"}, {"expiresAt": 1_700_003_599},
+              doc="RFC 6749 section 5.1 (case-insensitive)"),
+        token("expires_in as text accepted", {**documented, "expires_in": "3599"}, {"expiresAt": 1_700_003_599}),
+        token("token without access_token", {"token_type": "Bearer", "expires_in": 3599},
+              {"error": {"code": "invalid_response"}}),
+        token("token without expires_in", {"access_token": "t", "token_type": "Bearer"},
+              {"error": {"code": "invalid_response"}}),
+        token("token of another type", {**documented, "token_type": "mac"}, {"error": {"code": "invalid_response"}}),
+        token("token endpoint refuses the client", {"error": "invalid_client", "error_description": "bad secret"},
+              {"error": {"code": "unauthorized", "status": 401, "message": "invalid_client"}}, status=401,
+              doc="RFC 6749 section 5.2"),
+        {"name": "app token header", "doc": "facts: Authentication (legacy)", "action": "appToken",
+         "token": "app_token_123", "expect": {"headers": {"lean-app-token": "app_token_123"}}},
+        {"name": "app token with a space refused", "doc": "sdk: credentials", "action": "appToken",
+         "token": "app token", "expect": {"error": {"code": "configuration"}}},
+        {"name": "bearer token header", "doc": "facts: Authentication (OAuth)", "action": "bearer",
+         "token": "eyJhbGciOi.token", "expect": {"headers": {"authorization": "Bearer eyJhbGciOi.token"}}},
+    ]
+    return cases
+
+
+def request_cases():
+    def req(name, call, method, path, body=None, headers=None, env=None, auth=None, doc=None, url=None,
+            body_contains=None):
+        hdrs = headers or (POST if body is not None else GET)
+        case = {"name": name, "doc": doc or "facts", "call": call,
+                "expect": {"request": {"method": method, "url": url or UAE_SANDBOX + path,
+                                       "headers": hdrs, "body": body}}}
+        if body_contains:
+            case["expect"]["request"]["bodyContains"] = body_contains
+        if env:
+            case["environment"] = env
+        if auth:
+            case["auth"] = auth
+        return case
+
+    return [
+        req("create customer", {"operation": "createCustomer", "input": {"app_user_id": "user-42"}},
+            "POST", "/customers/v1/", {"app_user_id": "user-42"}, doc="facts: Customers"),
+        req("create customer with an emirates id",
+            {"operation": "createCustomer", "input": {"app_user_id": "user-42", "government_identifiers": [
+                {"type": "emirates_id", "value": "784-1990-1234567-1"}]}},
+            "POST", "/customers/v1/",
+            {"app_user_id": "user-42", "government_identifiers": [{"type": "EMIRATES_ID", "value": "784-1990-1234567-1"}]},
+            doc="facts: Customers (government identifiers)"),
+        req("create customer with 255 characters", {"operation": "createCustomer", "input": {"app_user_id": "u" * 255}},
+            "POST", "/customers/v1/", {"app_user_id": "u" * 255}, doc="facts: app_user_id 1-255 chars"),
+        req("get customer", {"operation": "getCustomer", "customerId": CUSTOMER_ID},
+            "GET", f"/customers/v1/{CUSTOMER_ID}"),
+        req("get customer by app user id encodes the segment",
+            {"operation": "getCustomerByAppUserId", "appUserId": "user/42 é?#%"},
+            "GET", "/customers/v1/app-user-id/user%2F42%20%C3%A9%3F%23%25"),
+        req("list customers without paging", {"operation": "listCustomers"}, "GET", "/customers/v1"),
+        req("list customers with paging", {"operation": "listCustomers", "pageNumber": 0, "pageSize": 50},
+            "GET", "/customers/v1?page_number=0&page_size=50"),
+        req("list customers page size only", {"operation": "listCustomers", "pageSize": 10},
+            "GET", "/customers/v1?page_size=10"),
+        req("list entities", {"operation": "listEntities", "customerId": CUSTOMER_ID},
+            "GET", f"/customers/v1/{CUSTOMER_ID}/entities", doc="facts: Customers and entities"),
+        req("get entity", {"operation": "getEntity", "customerId": CUSTOMER_ID, "entityId": ENTITY_ID},
+            "GET", f"/customers/v1/{CUSTOMER_ID}/entities/{ENTITY_ID}"),
+        req("identity", {"operation": "getIdentity", "input": {"entity_id": ENTITY_ID}},
+            "POST", "/data/v1/identity", {"entity_id": ENTITY_ID, "async": False}, doc="facts: Data API"),
+        req("accounts asynchronously", {"operation": "getAccounts", "input": {"entity_id": ENTITY_ID, "async": True}},
+            "POST", "/data/v1/accounts", {"entity_id": ENTITY_ID, "async": True}),
+        req("balance", {"operation": "getBalance", "input": {"entity_id": ENTITY_ID, "account_id": ACCOUNT_ID}},
+            "POST", "/data/v1/balance", {"entity_id": ENTITY_ID, "account_id": ACCOUNT_ID, "async": False}),
+        req("transactions", {"operation": "getTransactions",
+                             "input": {"entity_id": ENTITY_ID, "account_id": ACCOUNT_ID, "async": True}},
+            "POST", "/data/v1/transactions", {"entity_id": ENTITY_ID, "account_id": ACCOUNT_ID, "async": True}),
+        req("data results", {"operation": "getDataResults", "resultsId": RESULTS_ID},
+            "GET", f"/data/v2/results/{RESULTS_ID}", doc="facts: Asynchronous results"),
+        req("create payment intent", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": "100.5", "currency": "aed", "description": " Rent "}},
+            "POST", "/payments/v1/intents",
+            {"customer_id": CUSTOMER_ID, "amount": 100.50, "currency": "AED", "description": "Rent"},
+            doc="facts: Payments", body_contains='"amount":100.50,'),
+        req("create payment intent with every field", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": 250, "currency": "SAR", "payment_destination_id": "dest-1",
+            "purpose_code": "ACM"}},
+            "POST", "/payments/v1/intents",
+            {"customer_id": CUSTOMER_ID, "amount": 250.0, "currency": "SAR", "payment_destination_id": "dest-1",
+             "purpose_code": "ACM"}, body_contains='"amount":250.00,'),
+        req("get payment intent", {"operation": "getPaymentIntent", "paymentIntentId": INTENT_ID},
+            "GET", f"/payments/v1/intents/{INTENT_ID}"),
+        req("create payment destination", {"operation": "createPaymentDestination", "input": {
+            "display_name": "Acme Rent", "name": "Acme LLC", "bank_identifier": "ENBD_UAE",
+            "iban": "ae07 0331 2345 6789 0123 456", "swift_code": "ebilaead", "city": "Dubai", "country": "ARE",
+            "account_number": "1234567890123456", "address": "1 Main St"}},
+            "POST", "/payments/v1/destinations",
+            {"display_name": "Acme Rent", "name": "Acme LLC", "bank_identifier": "ENBD_UAE", "iban": IBAN,
+             "account_number": "1234567890123456", "swift_code": "EBILAEAD", "address": "1 Main St",
+             "city": "Dubai", "country": "ARE"}, doc="facts: Payments (destinations)"),
+        req("list payment destinations", {"operation": "listPaymentDestinations"}, "GET", "/payments/v1/destinations"),
+        req("ksa production host", {"operation": "getCustomer", "customerId": CUSTOMER_ID}, "GET",
+            f"/customers/v1/{CUSTOMER_ID}", env="ksa-production", url=f"{KSA_PRODUCTION}/customers/v1/{CUSTOMER_ID}"),
+        req("bearer authentication", {"operation": "listPaymentDestinations"}, "GET", "/payments/v1/destinations",
+            auth={"bearer": "eyJhbGciOi.token"},
+            headers={"authorization": "Bearer eyJhbGciOi.token", "accept": "application/json"},
+            doc="facts: Authentication (OAuth)"),
+    ]
+
+
+def validation_cases():
+    def bad(name, call, fields, doc="sdk: validation"):
+        return {"name": name, "doc": doc, "call": call,
+                "expect": {"error": {"code": "validation",
+                                     "fieldErrors": [{"field": f, "code": c} for f, c in fields]}}}
+
+    return [
+        bad("create customer without app_user_id", {"operation": "createCustomer", "input": {}},
+            [("app_user_id", "required")], "facts: app_user_id required"),
+        bad("create customer with 256 characters", {"operation": "createCustomer", "input": {"app_user_id": "u" * 256}},
+            [("app_user_id", "too_long")], "facts: app_user_id 1-255 chars"),
+        bad("create customer with a control character",
+            {"operation": "createCustomer", "input": {"app_user_id": "a\u0000b"}},
+            [("app_user_id", "invalid_characters")]),
+        bad("create customer with a misspelt field", {"operation": "createCustomer", "input": {"appUserId": "x"}},
+            [("appUserId", "unknown_field"), ("app_user_id", "required")]),
+        bad("create customer with a number", {"operation": "createCustomer", "input": {"app_user_id": 42}},
+            [("app_user_id", "invalid_type")]),
+        bad("emirates id of the wrong shape",
+            {"operation": "createCustomer", "input": {"app_user_id": "u1", "government_identifiers": [
+                {"type": "EMIRATES_ID", "value": "123"}]}},
+            [("government_identifiers[0].value", "invalid_format")]),
+        bad("government identifier without type",
+            {"operation": "createCustomer", "input": {"app_user_id": "u1", "government_identifiers": [
+                {"value": "X1"}]}},
+            [("government_identifiers[0].type", "required")]),
+        bad("government identifiers not a list",
+            {"operation": "createCustomer", "input": {"app_user_id": "u1", "government_identifiers": "784"}},
+            [("government_identifiers", "invalid_type")]),
+        bad("get customer without id", {"operation": "getCustomer"}, [("customer_id", "required")]),
+        bad("get entity without ids", {"operation": "getEntity"},
+            [("customer_id", "required"), ("entity_id", "required")]),
+        bad("list customers with page size zero", {"operation": "listCustomers", "pageSize": 0},
+            [("page_size", "out_of_range")]),
+        bad("list customers with a negative page", {"operation": "listCustomers", "pageNumber": -1},
+            [("pageNumber", "invalid_type")]),
+        bad("balance without account", {"operation": "getBalance", "input": {"entity_id": ENTITY_ID}},
+            [("account_id", "required")], "facts: Data API (account_id for balance)"),
+        bad("identity with an account", {"operation": "getIdentity",
+                                         "input": {"entity_id": ENTITY_ID, "account_id": ACCOUNT_ID}},
+            [("account_id", "unknown_field")]),
+        bad("transactions without anything", {"operation": "getTransactions", "input": {}},
+            [("entity_id", "required"), ("account_id", "required")]),
+        bad("accounts with async as text", {"operation": "getAccounts",
+                                            "input": {"entity_id": ENTITY_ID, "async": "yes"}},
+            [("async", "invalid_type")]),
+        bad("payment intent without anything", {"operation": "createPaymentIntent", "input": {}},
+            [("customer_id", "required"), ("amount", "required"), ("currency", "required")]),
+        bad("payment intent with a float amount", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": 10.5, "currency": "AED"}}, [("amount", "invalid_type")],
+            "sdk: money is decimal"),
+        bad("payment intent with three decimals", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": "10.005", "currency": "AED"}}, [("amount", "too_many_decimals")]),
+        bad("payment intent of zero", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": "0.00", "currency": "AED"}}, [("amount", "out_of_range")]),
+        bad("payment intent with a negative amount", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": "-5", "currency": "AED"}}, [("amount", "out_of_range")]),
+        bad("payment intent with a bad currency", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": "5", "currency": "DIRHAM"}}, [("currency", "invalid_format")],
+            "facts: currency (3 letters)"),
+        bad("payment intent with a currency of digits", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": "5", "currency": "784"}}, [("currency", "invalid_format")]),
+        bad("payment intent with an amount in words", {"operation": "createPaymentIntent", "input": {
+            "customer_id": CUSTOMER_ID, "amount": "ten", "currency": "AED"}}, [("amount", "invalid_format")]),
+        bad("destination without anything", {"operation": "createPaymentDestination", "input": {}},
+            [("display_name", "required"), ("name", "required"), ("bank_identifier", "required"),
+             ("iban", "required")]),
+        bad("destination with a mistyped iban", {"operation": "createPaymentDestination", "input": {
+            "display_name": "A", "name": "A", "bank_identifier": "B", "iban": "AE070331234567890123457"}},
+            [("iban", "invalid_format")], "ISO 13616 mod-97"),
+        bad("destination with a bad swift code", {"operation": "createPaymentDestination", "input": {
+            "display_name": "A", "name": "A", "bank_identifier": "B", "iban": IBAN, "swift_code": "EBIL"}},
+            [("swift_code", "invalid_format")]),
+        {"name": "unknown operation", "doc": "sdk", "call": {"operation": "deleteCustomer"},
+         "expect": {"error": {"code": "configuration"}}},
+    ]
+
+
+def response_cases():
+    def ok(name, op, body, value, status=200, doc="facts"):
+        return {"name": name, "doc": doc, "operation": op, "response": {"status": status, "body": body},
+                "expect": {"value": value}}
+
+    def err(name, op, status, body, error, doc="facts: Errors", body_text=None):
+        response = {"status": status}
+        if body_text is not None:
+            response["bodyText"] = body_text
+        else:
+            response["body"] = body
+        return {"name": name, "doc": doc, "operation": op, "response": response, "expect": {"error": error}}
+
+    customer = {"app_user_id": "user-42", "customer_id": CUSTOMER_ID}
+    entity = {"id": ENTITY_ID, "customer_id": CUSTOMER_ID, "bank_identifier": "ENBD_UAE",
+              "permissions": {"identity": True, "accounts": True, "balance": True, "transactions": False}}
+    intent = {"payment_intent_id": INTENT_ID, "customer_id": CUSTOMER_ID, "amount": 100.5, "currency": "AED",
+              "description": "Rent", "payments": [],
+              "payment_destination": {"id": "dest-1", "display_name": "Acme Rent", "iban": IBAN}}
+    pending = {"status": "PENDING", "results_id": RESULTS_ID, "message": "Results are being processed",
+               "timestamp": "2026-11-23T10:00:00Z"}
+    return [
+        ok("customer created", "createCustomer", customer, customer, doc="facts: Customers"),
+        ok("customer with unknown fields kept", "getCustomer", {**customer, "created_at": "2026-01-01", "tier": 2},
+           {**customer, "created_at": "2026-01-01", "tier": 2}, doc="sdk: forward compatible"),
+        ok("customer page as an array", "listCustomers", [customer], {"customers": [customer]}),
+        ok("customer page in content with paging kept", "listCustomers",
+           {"content": [customer], "page_number": 0, "total_pages": 3},
+           {"customers": [customer], "page_number": 0, "total_pages": 3}, doc="sdk: page shape undocumented"),
+        ok("entities", "listEntities", [entity], [entity], doc="facts: entities"),
+        ok("entity with a new permission kept", "getEntity",
+           {**entity, "permissions": {**entity["permissions"], "standing_orders": True}},
+           {**entity, "permissions": {**entity["permissions"], "standing_orders": True}}),
+        ok("balance ready", "getBalance",
+           {"status": "OK", "payload": {"balance": 1200.5, "currency_code": "AED"}, "results_id": RESULTS_ID,
+            "timestamp": "2026-11-23T10:00:00Z"},
+           {"status": "OK", "payload": {"balance": 1200.5, "currency_code": "AED"}, "results_id": RESULTS_ID,
+            "timestamp": "2026-11-23T10:00:00Z"}, doc="facts: Data API"),
+        ok("identity pending", "getIdentity", pending, pending, doc="facts: Asynchronous results"),
+        ok("pending answer with http 202", "getTransactions", pending, pending, status=202),
+        ok("results ready", "getDataResults", {"status": "ok", "payload": {"accounts": []}},
+           {"status": "OK", "payload": {"accounts": []}}, doc="sdk: statuses read in any case"),
+        ok("unknown data status kept", "getAccounts", {"status": "PARTIAL", "payload": {"accounts": []}},
+           {"status": "PARTIAL", "payload": {"accounts": []}}, doc="sdk: forward compatible"),
+        err("data failed with http 200", "getBalance", 200,
+            {"status": "FAILED", "granular_status_code": "ACCOUNT_NOT_FOUND", "message": "Account not found"},
+            {"code": "api_error", "status": 200, "message": "FAILED (ACCOUNT_NOT_FOUND): Account not found",
+             "leanCode": "FAILED"}, doc="facts: Data failures with HTTP 200"),
+        err("pending without results id", "getIdentity", 200, {"status": "PENDING"}, {"code": "invalid_response"}),
+        ok("payment intent with a fractional amount", "getPaymentIntent", intent,
+           # An empty `payments` list is omitted like an absent field.
+           {k: v for k, v in {**intent, "amount": "100.50"}.items() if k != "payments"},
+           doc="facts: Payments; sdk: amounts exact"),
+        ok("payment intent with a string amount and payments", "createPaymentIntent",
+           {**intent, "amount": "75.25", "payments": [{"id": "p1", "status": "ACCEPTED_BY_BANK"}]},
+           {**intent, "amount": "75.25", "payments": [{"id": "p1", "status": "ACCEPTED_BY_BANK"}]}),
+        err("payment intent with three decimals", "getPaymentIntent", 200, {**intent, "amount": "1.005"},
+            {"code": "invalid_response"}, doc="sdk: amounts never rounded"),
+        ok("destinations", "listPaymentDestinations", {"data": [{"id": "dest-1", "name": "Acme LLC"}]},
+           [{"id": "dest-1", "name": "Acme LLC"}]),
+        ok("destination created", "createPaymentDestination",
+           {"id": "dest-1", "display_name": "Acme Rent", "status": "ACTIVE"},
+           {"id": "dest-1", "display_name": "Acme Rent", "status": "ACTIVE"}),
+        err("customer already exists", "getCustomer", 409,
+            {"status": "CUSTOMER_ALREADY_EXISTS", "message": "Customer already exists", "timestamp": "2026-11-23"},
+            {"code": "api_error", "status": 409, "message": "CUSTOMER_ALREADY_EXISTS: Customer already exists",
+             "leanCode": "CUSTOMER_ALREADY_EXISTS"}),
+        err("invalid parameters", "getCustomer", 400,
+            {"status": "INVALID_PARAMETERS", "message": "customer_id is not a UUID"},
+            {"code": "bad_request", "status": 400, "message": "INVALID_PARAMETERS: customer_id is not a UUID",
+             "leanCode": "INVALID_PARAMETERS"}),
+        err("missing parameters", "getAccounts", 400, {"status": "MISSING_PARAMETERS", "message": "entity_id"},
+            {"code": "bad_request", "leanCode": "MISSING_PARAMETERS"}),
+        err("certificate token mismatch", "listEntities", 401,
+            {"status": "CERTIFICATE_TOKEN_MISMATCH", "message": "Certificate does not match"},
+            {"code": "unauthorized", "leanCode": "CERTIFICATE_TOKEN_MISMATCH"}),
+        err("invalid certificate", "listEntities", 403, {"status": "INVALID_CERTIFICATE", "message": "x"},
+            {"code": "api_error", "status": 403, "leanCode": "INVALID_CERTIFICATE"}),
+        err("insufficient access level", "getPaymentIntent", 403,
+            {"status": "INSUFFICIENT_ACCESS_LEVEL", "message": "x"},
+            {"code": "api_error", "leanCode": "INSUFFICIENT_ACCESS_LEVEL"}),
+        err("invalid url", "getEntity", 404, {"status": "INVALID_URL", "message": "No such path"},
+            {"code": "not_found", "leanCode": "INVALID_URL"}),
+        err("rate limit exceeded", "listPaymentDestinations", 429,
+            {"status": "RATE_LIMIT_EXCEEDED", "message": "Slow down"},
+            {"code": "rate_limited", "leanCode": "RATE_LIMIT_EXCEEDED"}),
+        err("internal server error", "getDataResults", 500, {"status": "INTERNAL_SERVER_ERROR", "message": "oops"},
+            {"code": "server_error", "leanCode": "INTERNAL_SERVER_ERROR"}),
+        err("unknown error code kept", "getCustomer", 422, {"status": "BANK_UNAVAILABLE", "message": "Try later"},
+            {"code": "api_error", "message": "BANK_UNAVAILABLE: Try later", "leanCode": "BANK_UNAVAILABLE"},
+            doc="sdk: forward compatible"),
+        err("error without a body", "getCustomer", 502, None, {"code": "server_error", "status": 502}, body_text=""),
+        err("malformed success body", "getCustomer", 200, None, {"code": "invalid_response"}, body_text="{not json"),
+        err("customer without id", "getCustomer", 200, {"app_user_id": "x"}, {"code": "invalid_response"}),
+    ]
+
+
+SECRET = "whsec_open_banking_test"
+OTHER = "whsec_previous"
+
+
+def sig_hex(secret, body):
+    return "sha512=" + hmac.new(secret.encode(), body.encode(), hashlib.sha512).hexdigest()
+
+
+def sig_b64(secret, body, alphabet="std", pad=True):
+    digest = hmac.new(secret.encode(), body.encode(), hashlib.sha512).digest()
+    text = (base64.b64encode if alphabet == "std" else base64.urlsafe_b64encode)(digest).decode()
+    return "sha512=" + (text if pad else text.rstrip("="))
+
+
+def webhook_cases():
+    ready = json.dumps({"type": "results.ready", "payload": {"id": RESULTS_ID, "customer_id": CUSTOMER_ID},
+                        "message": "Results are ready", "timestamp": "2026-11-23T10:00:00Z",
+                        "event_id": "7f3c6c52-0d0b-4a8e-8e0a-1c2d3e4f5a6b"})
+    entity = json.dumps({"type": "entity.created", "payload": {"id": ENTITY_ID, "customer_id": CUSTOMER_ID,
+                                                                "bank_identifier": "ENBD_UAE"},
+                         "message": "Entity created", "timestamp": "2026-11-23T10:00:00Z", "event_id": "e-2"})
+    unknown = json.dumps({"type": "bank.availability.updated", "payload": {"bank": "X", "up": True},
+                          "event_id": "e-3", "retry_count": 0})
+    # A byte-exact body that re-serialising would change (spacing, key order).
+    spaced = '{ "type" : "payment.created", "payload" : {"b": 1, "a": 2}, "event_id" : "e-4" }'
+
+    def verify(name, payload, signature, expect, secrets=(SECRET,), doc="facts: Webhooks (signature)"):
+        case = {"name": name, "doc": doc, "action": "verify", "secrets": list(secrets), "payload": payload,
+                "expect": expect}
+        if signature is not None:
+            case["signature"] = signature
+        return case
+
+    valid = {"valid": True}
+    cases = [
+        {"name": "sign writes sha512 hex", "doc": "facts: Webhooks", "action": "sign", "secrets": [SECRET],
+         "payload": ready, "expect": {"signature": sig_hex(SECRET, ready)}},
+        {"name": "sign an empty body", "doc": "facts: Webhooks", "action": "sign", "secrets": [SECRET],
+         "payload": "", "expect": {"signature": sig_hex(SECRET, "")}},
+        verify("hex digest", ready, sig_hex(SECRET, ready), valid),
+        verify("upper-case hex digest", ready, "sha512=" + sig_hex(SECRET, ready)[7:].upper(), valid),
+        verify("upper-case prefix", ready, "SHA512=" + sig_hex(SECRET, ready)[7:], valid),
+        verify("base64 digest", ready, sig_b64(SECRET, ready), valid, doc="facts: hex or base64 unknown"),
+        verify("base64 digest without padding", ready, sig_b64(SECRET, ready, pad=False), valid),
+        verify("url-safe base64 digest", spaced, sig_b64(SECRET, spaced, "url"), valid),
+        verify("surrounding white space ignored", ready, "  " + sig_hex(SECRET, ready) + " ", valid),
+        verify("byte-exact body", spaced, sig_hex(SECRET, spaced), valid),
+        verify("rotated secret", ready, sig_hex(OTHER, ready), valid, secrets=(SECRET, OTHER),
+               doc="sdk: several secrets"),
+        verify("unicode body", '{"type":"x.y","payload":{"name":"محمد"}}',
+               sig_hex(SECRET, '{"type":"x.y","payload":{"name":"محمد"}}'), valid),
+        verify("large body", {"repeat": "lean ", "times": 200000},
+               sig_hex(SECRET, "lean " * 200000), valid),
+        verify("missing header", ready, None, {"error": {"code": "signature_missing"}}),
+        verify("empty header", ready, " ", {"error": {"code": "signature_missing"}}),
+        verify("digest without prefix", ready, sig_hex(SECRET, ready)[7:], {"error": {"code": "signature_malformed"}}),
+        verify("sha256 prefix", ready, "sha256=" + sig_hex(SECRET, ready)[7:], {"error": {"code": "signature_malformed"}}),
+        verify("truncated hex digest", ready, sig_hex(SECRET, ready)[:-2], {"error": {"code": "signature_malformed"}}),
+        verify("hex digest of sha256 length", ready,
+               "sha512=" + hmac.new(SECRET.encode(), ready.encode(), hashlib.sha256).hexdigest(),
+               {"error": {"code": "signature_malformed"}}),
+        verify("not a digest", ready, "sha512=not-a-digest!", {"error": {"code": "signature_malformed"}}),
+        verify("wrong secret", ready, sig_hex("whsec_other", ready), {"error": {"code": "signature_mismatch"}}),
+        verify("body changed", ready.replace("ready", "READY"), sig_hex(SECRET, ready),
+               {"error": {"code": "signature_mismatch"}}),
+        verify("re-serialised body", json.dumps(json.loads(spaced)), sig_hex(SECRET, spaced),
+               {"error": {"code": "signature_mismatch"}}, doc="sdk: raw body only"),
+        verify("one flipped bit in the digest", ready,
+               sig_hex(SECRET, ready)[:-1] + ("0" if sig_hex(SECRET, ready)[-1] != "0" else "1"),
+               {"error": {"code": "signature_mismatch"}}),
+        verify("arbitrary bytes", {"base64": base64.b64encode(bytes(range(256))).decode()},
+               "sha512=" + hmac.new(SECRET.encode(), bytes(range(256)), hashlib.sha512).hexdigest(), valid),
+        verify("empty secret refused", ready, sig_hex(SECRET, ready), {"error": {"code": "configuration"}},
+               secrets=("",)),
+    ]
+
+    def event(name, payload, expect, signature=None, doc="facts: Webhooks (envelope)"):
+        return {"name": name, "doc": doc, "action": "constructEvent", "secrets": [SECRET], "payload": payload,
+                "signature": signature if signature is not None else sig_hex(SECRET, payload), "expect": expect}
+
+    cases += [
+        event("results ready event", ready, {"event": json.loads(ready)}),
+        event("entity created event", entity, {"event": json.loads(entity)}),
+        event("unknown event kept", unknown, {"event": json.loads(unknown)}, doc="sdk: forward compatible"),
+        event("payment event kept byte-exact", spaced, {"event": json.loads(spaced)}),
+        event("event without type", '{"payload":{}}', {"error": {"code": "invalid_payload"}}),
+        event("event that is not json", "hello", {"error": {"code": "invalid_payload"}}),
+        event("event that is an array", "[1,2]", {"error": {"code": "invalid_payload"}}),
+        event("results ready without id", '{"type":"results.ready","payload":{}}',
+              {"error": {"code": "invalid_payload"}}),
+        event("event with a bad signature", ready, {"error": {"code": "signature_mismatch"}},
+              signature=sig_hex("whsec_other", ready)),
+    ]
+    return cases
+
+
+FILES = {
+    "environments.json": environment_cases,
+    "auth.json": auth_cases,
+    "requests.json": request_cases,
+    "validation.json": validation_cases,
+    "responses.json": response_cases,
+    "webhooks.json": webhook_cases,
+}
+
+
+def render(cases):
+    names = [c["name"] for c in cases]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise SystemExit(f"duplicate case names: {duplicates}")
+    return json.dumps({"cases": cases}, indent=2, ensure_ascii=False) + "\n"
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    stale = []
+    total = 0
+    for file, make in FILES.items():
+        cases = make()
+        total += len(cases)
+        text = render(cases)
+        path = HERE / file
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(file)
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print(f"stale vectors: {', '.join(stale)}; run python3 tests/vectors/openbanking/generate.py",
+              file=sys.stderr)
+        sys.exit(1)
+    print(f"{total} cases {'up to date' if check else 'written'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,14 +2,47 @@
 //!
 //! A [`Verifier`] keeps the HMAC key state of its secrets, so a server pays
 //! the key schedule once, not per request. Bytes (`Uint8Array`, `Buffer`)
-//! and strings have separate entry points so that a string is encoded to
-//! UTF-8 straight into wasm memory, with no intermediate `Uint8Array`.
+//! are copied into wasm memory once by the glue. Strings go through a
+//! scratch buffer: the JS layer encodes them with `TextEncoder.encodeInto`
+//! straight into it (the glue's own string passing walks ASCII strings one
+//! character at a time, which costs more than the HMAC on large bodies).
+
+use std::cell::RefCell;
 
 use lean_core::webhooks::{self, WebhookVerifier};
 use lean_core::WebhookSecret;
 use wasm_bindgen::prelude::*;
 
 use crate::throw;
+
+thread_local! {
+    /// Where string bodies are encoded; it only grows, to the largest body.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A view of `len` bytes of the scratch buffer, for the JS layer to encode
+/// a string body into before calling a `...Scratch` method. The view is
+/// used at once: nothing allocates in wasm between the two calls.
+#[wasm_bindgen]
+pub fn scratch(len: usize) -> js_sys::Uint8Array {
+    SCRATCH.with(|cell| {
+        let mut buffer = cell.borrow_mut();
+        if buffer.len() < len {
+            buffer.resize(len, 0);
+        }
+        // SAFETY: the view aliases the buffer only until the next wasm
+        // allocation; the JS layer writes into it and then calls a
+        // `...Scratch` method, which reads the buffer, not the view.
+        unsafe { js_sys::Uint8Array::view(&buffer[..len]) }
+    })
+}
+
+fn with_scratch<T>(len: usize, f: impl FnOnce(&[u8]) -> T) -> T {
+    SCRATCH.with(|cell| {
+        let buffer = cell.borrow();
+        f(buffer.get(..len).unwrap_or_default())
+    })
+}
 
 /// Verifies webhooks against one or more secrets (several during a
 /// rotation).
@@ -38,10 +71,23 @@ impl Verifier {
             .map_err(|e| throw(&e))
     }
 
-    /// Verifies a body held as a string (its UTF-8 bytes are what was signed).
-    #[wasm_bindgen(js_name = verifyString)]
-    pub fn verify_string(&self, payload: &str, signature: Option<String>) -> Result<(), JsValue> {
-        self.verify_bytes(payload.as_bytes(), signature)
+    /// Verifies the first `len` bytes of the scratch buffer (a string body
+    /// the JS layer encoded there).
+    #[wasm_bindgen(js_name = verifyScratch)]
+    pub fn verify_scratch(&self, len: usize, signature: Option<String>) -> Result<(), JsValue> {
+        with_scratch(len, |payload| self.verify_bytes(payload, signature))
+    }
+
+    /// [`Verifier::construct_event_bytes`] of the first `len` scratch bytes.
+    #[wasm_bindgen(js_name = constructEventScratch)]
+    pub fn construct_event_scratch(
+        &self,
+        len: usize,
+        signature: Option<String>,
+    ) -> Result<String, JsValue> {
+        with_scratch(len, |payload| {
+            self.construct_event_bytes(payload, signature)
+        })
     }
 
     /// Verifies, then parses the event; returns its JSON text.
@@ -55,16 +101,6 @@ impl Verifier {
             .construct_event(payload, signature.as_deref())
             .map(|event| event.to_json().to_string())
             .map_err(|e| throw(&e))
-    }
-
-    /// [`Verifier::construct_event_bytes`] for a string body.
-    #[wasm_bindgen(js_name = constructEventString)]
-    pub fn construct_event_string(
-        &self,
-        payload: &str,
-        signature: Option<String>,
-    ) -> Result<String, JsValue> {
-        self.construct_event_bytes(payload.as_bytes(), signature)
     }
 }
 

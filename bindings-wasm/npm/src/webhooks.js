@@ -29,6 +29,19 @@ function body(payload) {
   throw new TypeError(`lean-sdk: the webhook payload is ${found}; ${RAW_BODY_HELP}`);
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * Copies a body into the module's scratch buffer (strings are encoded
+ * straight into it): one copy and no allocation per call. Returns its
+ * length in bytes.
+ */
+function toScratch(raw) {
+  if (typeof raw === 'string') return encoder.encodeInto(raw, wasm().scratch(raw.length * 3)).written;
+  wasm().scratch(raw.length).set(raw);
+  return raw.length;
+}
+
 /** Reads the header value as Node or `Headers` give it. */
 function header(signature) {
   if (signature === undefined || signature === null) return undefined;
@@ -66,7 +79,7 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    guard(() => (typeof raw === 'string' ? inner.verifyString(raw, sig) : inner.verifyBytes(raw, sig)));
+    guard(() => inner.verifyScratch(toScratch(raw), sig));
   }
 
   /** Verifies, then parses the event: `{ event, data }`. */
@@ -74,9 +87,7 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    const json = guard(() =>
-      typeof raw === 'string' ? inner.constructEventString(raw, sig) : inner.constructEventBytes(raw, sig),
-    );
+    const json = guard(() => inner.constructEventScratch(toScratch(raw), sig));
     return JSON.parse(json);
   }
 

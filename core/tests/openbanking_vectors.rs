@@ -437,3 +437,78 @@ fn vectors_match_their_generator() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Timings for BENCHMARKS.md, never asserted. Run with
+/// `cargo test --release -p lean-core --test openbanking_vectors -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test: run it on purpose"]
+fn measure() {
+    use std::time::Instant;
+    fn median(mut runs: Vec<f64>) -> f64 {
+        runs.sort_by(f64::total_cmp);
+        runs[runs.len() / 2]
+    }
+    /// Median time of one call of `f`, over 31 batches of `n` calls.
+    fn time(n: u32, mut f: impl FnMut()) -> f64 {
+        for _ in 0..n {
+            f();
+        }
+        median(
+            (0..31)
+                .map(|_| {
+                    let start = Instant::now();
+                    for _ in 0..n {
+                        f();
+                    }
+                    start.elapsed().as_secs_f64() / f64::from(n)
+                })
+                .collect(),
+        )
+    }
+    let secret = WebhookSecret::from("whsec_open_banking_test");
+    let verifier = WebhookVerifier::new([&secret]).unwrap();
+    for size in [256usize, 1024, 16 * 1024, 1024 * 1024] {
+        let body = vec![b'x'; size];
+        let hex = webhooks::sign(&secret, &body);
+        let n = (64 * 1024 * 1024 / size).clamp(8, 20_000) as u32;
+        let t = time(n, || {
+            std::hint::black_box(verifier.verify(std::hint::black_box(&body), Some(&hex))).unwrap();
+        });
+        println!(
+            "verify {size:>8} B: {:>10.3} µs  {:>7.0} MB/s",
+            t * 1e6,
+            size as f64 / t / 1e6
+        );
+    }
+    let call = json!({"operation": "createPaymentIntent", "input": {
+        "customer_id": "6b9f1c0e-6c1e-4a38-9b1a-2d7f2c3b4a51", "amount": "100.50",
+        "currency": "aed", "description": "Rent"}});
+    let env = Environment::uae_production();
+    let auth = Auth::AppToken(AppToken::new("app_token_123").unwrap());
+    let t = time(20_000, || {
+        let op = Operation::from_json(std::hint::black_box(&call)).unwrap();
+        std::hint::black_box(op.request(&env, &auth));
+    });
+    println!("createPaymentIntent from_json + request: {:.3} µs", t * 1e6);
+    let answer = HttpResponse::new(
+        200,
+        vec![],
+        json!({"status": "OK", "payload": {"balance": 1200.5, "currency_code": "AED"},
+               "results_id": "r", "timestamp": "2026-11-23T10:00:00Z"})
+        .to_string(),
+    );
+    let op = sample(OperationKind::GetBalance);
+    let t = time(20_000, || {
+        std::hint::black_box(op.parse_response(std::hint::black_box(&answer))).unwrap();
+    });
+    println!("getBalance parse_response: {:.3} µs", t * 1e6);
+    let token = HttpResponse::new(
+        200,
+        vec![],
+        r#"{"access_token":"eyJhbGciOi.token","token_type":"Bearer","expires_in":3599,"scope":"api"}"#,
+    );
+    let t = time(20_000, || {
+        std::hint::black_box(Token::parse(std::hint::black_box(&token), UNIX_EPOCH)).unwrap();
+    });
+    println!("Token::parse: {:.3} µs", t * 1e6);
+}

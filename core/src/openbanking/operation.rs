@@ -443,6 +443,20 @@ impl Operation {
         request
     }
 
+    /// The read that finds what a create may already have made, for a
+    /// create whose outcome is unknown (a timeout) or that answered
+    /// `CUSTOMER_ALREADY_EXISTS`: `createCustomer` is looked up by its
+    /// `app_user_id`. `None` for other operations: payment intents and
+    /// destinations carry no caller-chosen id to find them by.
+    pub fn lookup(&self) -> Option<Operation> {
+        match &self.0 {
+            Inner::CreateCustomer(c) => {
+                Some(Self(Inner::GetCustomerByAppUserId(c.app_user_id.clone())))
+            }
+            _ => None,
+        }
+    }
+
     /// Reads the answer to this operation: the typed result, or the API's
     /// error (including a `FAILED` data answer sent with HTTP 200).
     pub fn parse_response(&self, response: &HttpResponse) -> Result<Outcome, Error> {

@@ -127,6 +127,22 @@ fn already_exists_is_readable_as_a_code() {
     assert_eq!(error.to_json()["requestId"], "req-1");
 }
 
+#[test]
+fn a_duplicate_customer_is_found_by_its_app_user_id() {
+    let create = Operation::create_customer(&NewCustomer::new("user/42")).unwrap();
+    let lookup = create.lookup().unwrap();
+    assert_eq!(lookup.kind(), OperationKind::GetCustomerByAppUserId);
+    let auth = Auth::AppToken(AppToken::new("t").unwrap());
+    assert_eq!(
+        lookup.request(&Environment::uae_sandbox(), &auth).url,
+        "https://sandbox.leantech.me/customers/v1/app-user-id/user%2F42"
+    );
+    assert!(lookup.lookup().is_none());
+    assert!(sample(OperationKind::CreatePaymentIntent)
+        .lookup()
+        .is_none());
+}
+
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),

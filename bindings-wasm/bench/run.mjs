@@ -106,7 +106,7 @@ const gigs = compare({
   // What LeanClient does per call before fetch: input to JSON, validate and
   // build in wasm, the request step back as JSON.
   sdk: () => {
-    const call = client.start(JSON.stringify({ operation: 'createGig', input: gig }));
+    const call = client.start(JSON.stringify({ operation: 'createGig', input: gig }), crypto.getRandomValues(new Uint8Array(32)));
     JSON.parse(call.poll());
     call.free();
   },

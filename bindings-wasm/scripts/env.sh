@@ -9,9 +9,9 @@ wasm_bindgen_version() {
 }
 
 # Installs what building and testing the package needs, skipping what is
-# already there: the wasm32 target, the wasm-bindgen CLI, npm dev
+# already there: the wasm32 target, the wasm-bindgen CLI and the npm dev
 # dependencies (esbuild, typescript, binaryen's wasm-opt, express, zod,
-# playwright-core) and Debian's Chromium for the browser test.
+# playwright-core).
 node_toolchain() {
   ensure_rust_components
   command -v node >/dev/null || die "node is missing: install Node.js 20 or newer"
@@ -26,6 +26,10 @@ node_toolchain() {
   if [ ! -d bindings-wasm/npm/node_modules ] || [ bindings-wasm/npm/package-lock.json -nt bindings-wasm/npm/node_modules/.package-lock.json ]; then
     (cd bindings-wasm/npm && npm ci --no-audit --no-fund)
   fi
+}
+
+# Installs Debian's Chromium for the browser test, unless it is there.
+node_browser() {
   if [ -z "$(node_chromium)" ]; then
     step "node: install Chromium for the browser test"
     if [ "$(id -u)" = 0 ]; then

@@ -13,13 +13,6 @@ use wasm_bindgen::prelude::*;
 
 use crate::throw;
 
-#[wasm_bindgen]
-extern "C" {
-    /// `crypto.getRandomValues`, present in browsers and Node 20+.
-    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
-    fn get_random_values(buffer: &mut [u8]);
-}
-
 /// A validated client configuration. Its `Debug` (and so anything the JS
 /// layer shows) never contains the API key.
 #[wasm_bindgen]
@@ -40,10 +33,12 @@ impl Client {
 
     /// Validates one call (`{"operation": "createGig", "input": {...}}`)
     /// and starts it. Throws the validation error before any request.
-    pub fn start(&self, call: &str) -> Result<Call, JsValue> {
+    /// `entropy` is 32 bytes from `crypto.getRandomValues` (the JS layer
+    /// draws them in batches): they make the idempotency key and jitter.
+    pub fn start(&self, call: &str, entropy: &[u8]) -> Result<Call, JsValue> {
+        let entropy = <[u8; 32]>::try_from(entropy)
+            .map_err(|_| throw(&Error::from_panic(&"entropy must be 32 bytes")))?;
         let operation = parse_call(call).map_err(|e| throw(&e))?;
-        let mut entropy = [0u8; 32];
-        get_random_values(&mut entropy);
         lean_core::Call::new(&self.config, operation, entropy)
             .map(|inner| Call { inner })
             .map_err(|e| throw(&e))

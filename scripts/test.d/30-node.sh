@@ -11,6 +11,7 @@ source scripts/lib.sh
 source bindings-wasm/scripts/env.sh
 
 node_toolchain
+node_browser
 step "node: build the package"
 bindings-wasm/build.sh
 node_sizes

@@ -23,6 +23,20 @@ function optionalCount(options, name) {
   return value;
 }
 
+// Random bytes for the engine (idempotency keys, jitter), drawn from
+// crypto.getRandomValues in batches: one call per 64 API calls.
+const pool = new Uint8Array(32 * 64);
+let drawn = pool.length;
+
+function entropy() {
+  if (drawn === pool.length) {
+    globalThis.crypto.getRandomValues(pool);
+    drawn = 0;
+  }
+  drawn += 32;
+  return pool.subarray(drawn - 32, drawn);
+}
+
 /** Waits `ms` milliseconds; the engine's backoff between attempts. */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -161,7 +175,7 @@ export class LeanClient {
   async #run(spec) {
     const client = this.#wasmClient();
     const started = generation();
-    const call = guard(() => client.start(JSON.stringify(spec)));
+    const call = guard(() => client.start(JSON.stringify(spec), entropy()));
     try {
       for (;;) {
         if (generation() !== started) {

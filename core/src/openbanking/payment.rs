@@ -185,7 +185,11 @@ pub struct PaymentIntent {
     pub description: Option<String>,
     /// The payments made against the intent, as sent: their shape is not
     /// documented beyond being a list.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub payments: Vec<Value>,
     /// Where the money goes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +216,11 @@ pub(crate) fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<
             "expected an amount, found {other}"
         ))),
     }
+}
+
+/// `null` reads as an empty list, as an absent field does.
+fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+    Ok(Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default())
 }
 
 pub(crate) fn amount_from_number(n: &serde_json::Number) -> Result<Amount, crate::AmountError> {

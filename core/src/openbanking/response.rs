@@ -87,13 +87,20 @@ pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outc
         | OperationKind::GetBalance
         | OperationKind::GetTransactions
         | OperationKind::GetDataResults => {
-            let json: Value = body(response)?;
+            let mut json: Value = body(response)?;
             let failed = json
                 .get("status")
                 .and_then(Value::as_str)
                 .is_some_and(|s| DataStatus::parse(s) == DataStatus::Failed);
             if failed {
                 return Err(errors::failed(response, &json));
+            }
+            // `timestamp` is text in the documents' examples; a number
+            // (epoch time) is read as its text rather than refused.
+            if let Some(t) = json.get_mut("timestamp") {
+                if let Value::Number(n) = t {
+                    *t = Value::String(n.to_string());
+                }
             }
             let result: DataResult = from_value(response, json)?;
             if result.is_pending() && result.results_id.is_none() {

@@ -298,16 +298,20 @@ pub fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
         Some(Value::String(t)) if !t.trim().is_empty() => EventType::parse(t.trim()),
         _ => return Err(error("the webhook body has no \"type\"".to_owned())),
     };
-    let mut text = |key: &str| -> Result<Option<String>, Error> {
-        match map.remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(error(format!("the webhook's \"{key}\" is not text"))),
+    // Text fields that arrive as anything else (an epoch number) stay in
+    // `extra`, exactly as sent, rather than failing the event.
+    let mut text = |key: &str| -> Option<String> {
+        match map.get(key) {
+            Some(Value::String(_)) => match map.remove(key) {
+                Some(Value::String(s)) => Some(s),
+                _ => None,
+            },
+            _ => None,
         }
     };
-    let message = text("message")?;
-    let timestamp = text("timestamp")?;
-    let event_id = text("event_id")?;
+    let message = text("message");
+    let timestamp = text("timestamp");
+    let event_id = text("event_id");
     let raw = map.remove("payload").unwrap_or(Value::Null);
     let typed = match &event_type {
         EventType::ResultsReady => Some(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Open banking in the core (lean_core::openbanking): the shared vectors of
 # tests/vectors/openbanking/ (checked against their generator), the unit
-# tests and the no-panic property tests. Needs cargo and python3.
+# tests, the no-panic property tests and the module's documented example. Needs cargo and python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -15,6 +15,7 @@ python3 tests/vectors/openbanking/generate.py --check
 step "openbanking: vectors, unit and property tests"
 cargo test -p lean-core --test openbanking_vectors
 cargo test -p lean-core --lib openbanking::
+cargo test -p lean-core --doc openbanking
 
 step "openbanking: format and lints of lean-core"
 cargo fmt -p lean-core -- --check

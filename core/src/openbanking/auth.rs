@@ -348,3 +348,76 @@ impl Auth {
         });
     }
 }
+
+/// What a host should do before its next call, as told by [`OAuthSession`].
+#[derive(Debug)]
+pub enum NextStep {
+    /// Send this token request, then hand the answer to
+    /// [`OAuthSession::accept`].
+    FetchToken(HttpRequest),
+    /// Call the API with this authentication.
+    Ready(Auth),
+}
+
+/// OAuth without I/O for a long-running backend: holds the credentials and
+/// the current token, and says when to fetch a new one. The host sends
+/// the requests and supplies the time; one session per scope.
+#[derive(Clone, Debug)]
+pub struct OAuthSession {
+    credentials: ClientCredentials,
+    environment: Environment,
+    scope: TokenScope,
+    token: Option<Token>,
+    margin: Duration,
+}
+
+impl OAuthSession {
+    /// A session with no token yet. Fails when the environment's token host
+    /// is unknown, so that a wrong setup shows at start-up.
+    pub fn new(
+        credentials: ClientCredentials,
+        environment: Environment,
+        scope: TokenScope,
+    ) -> Result<Self, Error> {
+        environment.token_url()?;
+        Ok(Self {
+            credentials,
+            environment,
+            scope,
+            token: None,
+            margin: DEFAULT_RENEWAL_MARGIN,
+        })
+    }
+
+    /// Renews tokens `margin` before they expire (see [`Token::renew_at`]).
+    pub fn with_renewal_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// What to do at `now`: fetch a token (none yet, or due for renewal),
+    /// or call with the current one.
+    pub fn next(&self, now: SystemTime) -> Result<NextStep, Error> {
+        match &self.token {
+            Some(token) if !token.needs_renewal(now) => Ok(NextStep::Ready(token.auth())),
+            _ => self
+                .credentials
+                .token_request(&self.environment, &self.scope)
+                .map(NextStep::FetchToken),
+        }
+    }
+
+    /// Reads the token endpoint's answer, received at `now`, and keeps the
+    /// token. On error the previous token (if any) is kept.
+    pub fn accept(&mut self, response: &HttpResponse, now: SystemTime) -> Result<Auth, Error> {
+        let token = Token::parse(response, now)?.with_renewal_margin(self.margin);
+        let auth = token.auth();
+        self.token = Some(token);
+        Ok(auth)
+    }
+
+    /// Forgets the token, for example after the API answered 401 with it.
+    pub fn invalidate(&mut self) {
+        self.token = None;
+    }
+}

@@ -12,7 +12,8 @@
 //!   required.
 //! - [`auth`]: the `lean-app-token` header and OAuth 2.0 client
 //!   credentials (token request, token answer, renewal) without a clock:
-//!   the host passes the current time.
+//!   the host passes the current time. [`OAuthSession`] puts the steps
+//!   together for a long-running backend.
 //! - [`Operation`]: one validated call; [`Operation::request`] builds its
 //!   request, [`Operation::is_read`] says whether retrying it is harmless,
 //!   [`Operation::parse_response`] reads the answer into an [`Outcome`].
@@ -20,6 +21,46 @@
 //! - [`errors`]: the documented error codes, mapped onto [`crate::Error`].
 //! - [`webhooks`]: `lean-signature` (HMAC-SHA512) verification and typed
 //!   events.
+//!
+//! ```
+//! use std::time::{Duration, SystemTime};
+//! use lean_core::openbanking::{
+//!     auth::{NextStep, OAuthSession}, AppToken, Auth, ClientCredentials, DataKind,
+//!     DataRequest, Environment, NewCustomer, Operation, Outcome, TokenScope,
+//! };
+//! use lean_core::HttpResponse;
+//!
+//! # fn main() -> Result<(), lean_core::Error> {
+//! // Legacy authentication: the application token on every call.
+//! let env = Environment::uae_sandbox();
+//! let auth = Auth::AppToken(AppToken::new("my-app-token")?);
+//! let create = Operation::create_customer(&NewCustomer::new("user-42"))?;
+//! let request = create.request(&env, &auth); // the host sends it
+//! assert_eq!(request.url, "https://sandbox.leantech.me/customers/v1/");
+//!
+//! // OAuth: the session says when to fetch a token; the host sends it and
+//! // supplies the time.
+//! let credentials = ClientCredentials::new("my-app-id", "my-client-secret")?;
+//! let mut session = OAuthSession::new(credentials, Environment::uae_production(), TokenScope::Api)?;
+//! let now = SystemTime::now();
+//! let NextStep::FetchToken(token_request) = session.next(now)? else { unreachable!() };
+//! assert_eq!(token_request.url, "https://auth.leantech.me/oauth2/token");
+//! let answer = HttpResponse::new(200, vec![], r#"{"access_token":"t0k3n","token_type":"Bearer","expires_in":3599}"#);
+//! session.accept(&answer, now)?;
+//! let NextStep::Ready(bearer) = session.next(now + Duration::from_secs(60))? else { unreachable!() };
+//!
+//! // Data: a PENDING answer gives a results id to fetch after the
+//! // `results.ready` webhook.
+//! let balance = Operation::get_data(DataRequest::new(DataKind::Balance, "entity-1", Some("account-1"), true)?);
+//! let _request = balance.request(&Environment::uae_production(), &bearer);
+//! let answer = HttpResponse::new(200, vec![], r#"{"status":"PENDING","results_id":"r-1"}"#);
+//! if let Outcome::Data(result) = balance.parse_response(&answer)? {
+//!     assert!(result.is_pending());
+//!     let _later = Operation::get_data_results(result.results_id.as_deref().unwrap_or_default())?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! Sources: `open-banking-facts.md` in the project's reference documents;
 //! where the vendor's documents are silent, each item says what this SDK
@@ -37,7 +78,10 @@ mod payment;
 mod response;
 pub mod webhooks;
 
-pub use auth::{AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, Token, TokenScope};
+pub use auth::{
+    AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, NextStep, OAuthSession, Token,
+    TokenScope,
+};
 pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};
 pub use data::{DataKind, DataRequest, DataResult, DataStatus};
 pub use destination::{Destination, NewDestination};

@@ -349,11 +349,11 @@ impl Auth {
     }
 }
 
-/// What a host should do before its next call, as told by [`OAuthSession`].
+/// What a host should do before its next call, as told by [`TokenManager`].
 #[derive(Debug)]
 pub enum NextStep {
     /// Send this token request, then hand the answer to
-    /// [`OAuthSession::accept`].
+    /// [`TokenManager::accept`].
     FetchToken(HttpRequest),
     /// Call the API with this authentication.
     Ready(Auth),
@@ -361,9 +361,9 @@ pub enum NextStep {
 
 /// OAuth without I/O for a long-running backend: holds the credentials and
 /// the current token, and says when to fetch a new one. The host sends
-/// the requests and supplies the time; one session per scope.
+/// the requests and supplies the time; one manager per scope.
 #[derive(Clone, Debug)]
-pub struct OAuthSession {
+pub struct TokenManager {
     credentials: ClientCredentials,
     environment: Environment,
     scope: TokenScope,
@@ -371,8 +371,8 @@ pub struct OAuthSession {
     margin: Duration,
 }
 
-impl OAuthSession {
-    /// A session with no token yet. Fails when the environment's token host
+impl TokenManager {
+    /// A manager with no token yet. Fails when the environment's token host
     /// is unknown, so that a wrong setup shows at start-up.
     pub fn new(
         credentials: ClientCredentials,

@@ -12,7 +12,7 @@
 //!   required.
 //! - [`auth`]: the `lean-app-token` header and OAuth 2.0 client
 //!   credentials (token request, token answer, renewal) without a clock:
-//!   the host passes the current time. [`OAuthSession`] puts the steps
+//!   the host passes the current time. [`TokenManager`] puts the steps
 //!   together for a long-running backend.
 //! - [`Operation`]: one validated call; [`Operation::request`] builds its
 //!   request, [`Operation::is_read`] says whether retrying it is harmless,
@@ -25,7 +25,7 @@
 //! ```
 //! use std::time::{Duration, SystemTime};
 //! use lean_core::openbanking::{
-//!     auth::{NextStep, OAuthSession}, AppToken, Auth, ClientCredentials, DataKind,
+//!     auth::{NextStep, TokenManager}, AppToken, Auth, ClientCredentials, DataKind,
 //!     DataRequest, Environment, NewCustomer, Operation, Outcome, TokenScope,
 //! };
 //! use lean_core::HttpResponse;
@@ -38,16 +38,16 @@
 //! let request = create.request(&env, &auth); // the host sends it
 //! assert_eq!(request.url, "https://sandbox.leantech.me/customers/v1/");
 //!
-//! // OAuth: the session says when to fetch a token; the host sends it and
+//! // OAuth: the token manager says when to fetch a token; the host sends it and
 //! // supplies the time.
 //! let credentials = ClientCredentials::new("my-app-id", "my-client-secret")?;
-//! let mut session = OAuthSession::new(credentials, Environment::uae_production(), TokenScope::Api)?;
+//! let mut tokens = TokenManager::new(credentials, Environment::uae_production(), TokenScope::Api)?;
 //! let now = SystemTime::now();
-//! let NextStep::FetchToken(token_request) = session.next(now)? else { unreachable!() };
+//! let NextStep::FetchToken(token_request) = tokens.next(now)? else { unreachable!() };
 //! assert_eq!(token_request.url, "https://auth.leantech.me/oauth2/token");
 //! let answer = HttpResponse::new(200, vec![], r#"{"access_token":"t0k3n","token_type":"Bearer","expires_in":3599}"#);
-//! session.accept(&answer, now)?;
-//! let NextStep::Ready(bearer) = session.next(now + Duration::from_secs(60))? else { unreachable!() };
+//! tokens.accept(&answer, now)?;
+//! let NextStep::Ready(bearer) = tokens.next(now + Duration::from_secs(60))? else { unreachable!() };
 //!
 //! // Data: a PENDING answer gives a results id to fetch after the
 //! // `results.ready` webhook.
@@ -79,7 +79,7 @@ mod response;
 pub mod webhooks;
 
 pub use auth::{
-    AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, NextStep, OAuthSession, Token,
+    AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, NextStep, Token, TokenManager,
     TokenScope,
 };
 pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};

@@ -54,26 +54,44 @@ impl HttpRequest {
     }
 }
 
-/// Shows everything but the `Authorization` value, so that logging a
-/// request never logs the API key.
+/// Header names whose values are credentials: never shown by `Debug`.
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "proxy-authorization",
+    "lean-app-token",
+    "cookie",
+];
+
+/// Shows everything but credentials: the values of [`SECRET_HEADERS`] and
+/// form-encoded bodies (an OAuth token request carries the client secret in
+/// its body). Logging a request therefore never logs a key, token or secret.
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
             .map(|(name, value)| {
-                if name.eq_ignore_ascii_case("authorization") {
+                if SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
                     (name.as_str(), "<redacted>")
                 } else {
                     (name.as_str(), value.as_str())
                 }
             })
             .collect();
+        let form = self.header("content-type").is_some_and(|t| {
+            t.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+        let body = match &self.body {
+            Some(_) if form => Some("<redacted form body>"),
+            other => other.as_deref(),
+        };
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &headers)
-            .field("body", &self.body)
+            .field("body", &body)
             .finish()
     }
 }
@@ -120,4 +138,31 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_credentials() {
+        let request = HttpRequest {
+            method: Method::Post,
+            url: "https://auth.leantech.me/oauth2/token".into(),
+            headers: vec![
+                ("Authorization".into(), "Basic c2VjcmV0Og==".into()),
+                ("lean-app-token".into(), "app_token_secret".into()),
+                (
+                    "content-type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
+            ],
+            body: Some("client_id=a&client_secret=form_secret".into()),
+        };
+        let shown = format!("{request:?}");
+        for secret in ["c2VjcmV0Og", "app_token_secret", "form_secret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("oauth2/token"));
+    }
 }

@@ -147,7 +147,7 @@ impl Config {
     /// network. The environment still decides what is allowed (the
     /// application endpoint stays refused for production).
     pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Error> {
-        self.base_url = check_base_url(base_url)?;
+        self.base_url = crate::url::check_base_url("base URL", base_url)?;
         Ok(self)
     }
 
@@ -210,62 +210,6 @@ impl fmt::Debug for Config {
 
 fn user_agent(host: &str) -> String {
     format!("lean-sdk/{SDK_VERSION} ({host})")
-}
-
-/// Checks a base URL and returns it without a trailing `/`.
-fn check_base_url(url: &str) -> Result<String, Error> {
-    let url = url.trim().trim_end_matches('/');
-    // A URL with an `@` may carry credentials (`https://KEY:@host`, curl
-    // style): it is never echoed, so the key cannot reach a log.
-    let shown = if url.contains('@') {
-        "(not shown: it contains '@', which may be credentials)".to_owned()
-    } else {
-        format!("{url:?}")
-    };
-    let problem = |what: &str| {
-        Error::configuration(format!(
-            "base URL {shown} {what}; use https://host[:port][/path], or http:// for a loopback host such as http://127.0.0.1:8080"
-        ))
-    };
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| problem("has no scheme"))?;
-    let secure = match scheme.to_ascii_lowercase().as_str() {
-        "https" => true,
-        "http" => false,
-        _ => return Err(problem("must start with https:// or http://")),
-    };
-    if url.contains(['?', '#']) || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(problem(
-            "must not contain a query, a fragment or white space",
-        ));
-    }
-    let authority = rest.split('/').next().unwrap_or_default();
-    if authority.contains('@') {
-        return Err(problem("must not contain credentials"));
-    }
-    let host = if let Some(bracketed) = authority.strip_prefix('[') {
-        bracketed.split(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
-    };
-    if host.is_empty() {
-        return Err(problem("has no host"));
-    }
-    if !secure && !is_loopback(host) {
-        return Err(problem(
-            "uses plain http:// for a host that is not loopback, which would send the API key in clear text",
-        ));
-    }
-    Ok(url.to_owned())
-}
-
-fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
-        return true;
-    }
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4 && octets[0] == "127" && octets.iter().all(|o| o.parse::<u8>().is_ok())
 }
 
 #[cfg(test)]

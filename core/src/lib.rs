@@ -30,6 +30,7 @@ pub mod openbanking;
 mod operation;
 mod response;
 mod secret;
+mod url;
 pub mod validate;
 pub mod webhooks;
 

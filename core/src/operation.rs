@@ -4,34 +4,14 @@
 //! request cannot fail on input; only the configuration can refuse it (the
 //! application endpoint does not exist in production).
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::Value;
 
 use crate::config::{Config, Environment};
-use crate::error::{Error, FieldError, FieldErrorCode, ValidationError};
+use crate::error::{Error, FieldErrorCode};
 use crate::http::{HttpRequest, Method};
 use crate::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
-use crate::validate::{self, Checker, Problem};
-
-/// Characters escaped in a path segment: the URL standard's path set plus
-/// `/` and `%`, so that an identifier is always exactly one segment.
-const PATH_SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'%')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'|')
-    .add(b'[')
-    .add(b']');
+use crate::url::segment;
+use crate::validate::{self, field_error, Problem};
 
 /// Names of the operations, the same in every host and in the vectors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -376,10 +356,6 @@ fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn segment(id: &str) -> String {
-    utf8_percent_encode(id, PATH_SEGMENT).to_string()
-}
-
 fn path_id(field: &str, id: &str) -> Result<String, Error> {
     validate::identifier(id).map_err(|p| field_error(field, p))
 }
@@ -404,27 +380,8 @@ fn check_idempotency_key(key: &str) -> validate::Rule<String> {
     Ok(key.to_owned())
 }
 
-fn field_error(field: &str, problem: Problem) -> Error {
-    let mut checker = Checker::new();
-    checker.add(field, problem);
-    match checker.finish::<()>(|| None) {
-        Err(e) => Error::Validation(e),
-        Ok(()) => Error::internal("a field error was lost"),
-    }
-}
-
 /// Joins the field errors of two failed checks into one validation error.
 fn merge(first: Option<Error>, second: Option<impl Into<Error>>) -> Error {
-    let mut errors: Vec<FieldError> = Vec::new();
-    let mut other = None;
-    for error in [first, second.map(Into::into)].into_iter().flatten() {
-        match error {
-            Error::Validation(v) => errors.extend(v.errors),
-            e => other = other.or(Some(e)),
-        }
-    }
-    match other {
-        Some(e) if errors.is_empty() => e,
-        _ => Error::Validation(ValidationError { errors }),
-    }
+    validate::merge_errors([first, second.map(Into::into)].into_iter().flatten())
+        .unwrap_or_else(|| Error::internal("a failed check produced no error"))
 }

@@ -108,7 +108,7 @@ impl Environment {
     pub fn custom(api_base_url: &str) -> Result<Self, Error> {
         Ok(Self {
             name: "custom",
-            api_base_url: check_base_url("api base URL", api_base_url)?,
+            api_base_url: crate::url::check_base_url("api base URL", api_base_url)?,
             token_base_url: None,
             mtls: false,
         })
@@ -117,7 +117,10 @@ impl Environment {
     /// The same environment with another OAuth token host: required for
     /// OAuth in the UAE sandbox, whose token host is undocumented.
     pub fn with_token_base_url(mut self, token_base_url: &str) -> Result<Self, Error> {
-        self.token_base_url = Some(check_base_url("token base URL", token_base_url)?);
+        self.token_base_url = Some(crate::url::check_base_url(
+            "token base URL",
+            token_base_url,
+        )?);
         Ok(self)
     }
 
@@ -188,53 +191,4 @@ impl Environment {
     pub fn requires_mtls(&self) -> bool {
         self.mtls
     }
-}
-
-fn check_base_url(what: &str, url: &str) -> Result<String, Error> {
-    let problem = |why: &str| {
-        Error::Configuration {
-        message: format!(
-            "{what} {url:?} {why}; use https://host[:port][/path], or http:// for a loopback host such as http://127.0.0.1:8080"
-        ),
-    }
-    };
-    let url = url.trim();
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| problem("has no scheme"))?;
-    let secure = match scheme.to_ascii_lowercase().as_str() {
-        "https" => true,
-        "http" => false,
-        _ => return Err(problem("must start with https:// or http://")),
-    };
-    if rest.chars().any(|c| c.is_whitespace() || c.is_control()) || rest.contains(['?', '#', '@']) {
-        return Err(problem(
-            "contains white space, a query, a fragment or credentials",
-        ));
-    }
-    let authority = rest.split('/').next().unwrap_or_default();
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.split(':').next().unwrap_or_default(),
-    };
-    if host.is_empty() {
-        return Err(problem("has no host"));
-    }
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host == "::1"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    if !secure && !loopback {
-        return Err(problem(
-            "uses plain http:// for a host that is not loopback, which would send credentials in clear text",
-        ));
-    }
-    Ok(
-        format!("{scheme}://{}", rest.trim_end_matches('/')).replacen(
-            scheme,
-            &scheme.to_ascii_lowercase(),
-            1,
-        ),
-    )
 }

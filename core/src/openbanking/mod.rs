@@ -92,72 +92,8 @@ pub use operation::{Operation, OperationKind, Paging};
 pub use payment::{NewPaymentIntent, PaymentIntent};
 pub use response::Outcome;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-
-use crate::error::{Error, FieldError, ValidationError};
-use crate::validate::Problem;
-
-/// Characters escaped in a path segment: the URL standard's path set plus
-/// `/` and `%`, so that an identifier is always exactly one segment.
-const PATH_SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'%')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'|')
-    .add(b'[')
-    .add(b']');
-
-/// Characters escaped in a query value: everything but the unreserved set.
-const QUERY_VALUE: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// One path segment, percent-encoded.
-pub(crate) fn segment(id: &str) -> String {
-    utf8_percent_encode(id, PATH_SEGMENT).to_string()
-}
-
-/// One query or form value, percent-encoded (spaces as `%20`).
-pub(crate) fn query_value(value: &str) -> String {
-    utf8_percent_encode(value, QUERY_VALUE).to_string()
-}
-
-/// A validation error of one field.
-pub(crate) fn field_error(field: &str, problem: Problem) -> Error {
-    Error::Validation(ValidationError {
-        errors: vec![FieldError::new(field, problem.code, problem.message)],
-    })
-}
-
-/// Joins the field errors of several failed checks into one error, so that
-/// a form shows every problem at once.
-pub(crate) fn merge(errors: impl IntoIterator<Item = Error>) -> Option<Error> {
-    let mut fields: Vec<FieldError> = Vec::new();
-    let mut other = None;
-    for error in errors {
-        match error {
-            Error::Validation(v) => fields.extend(v.errors),
-            e => other = other.or(Some(e)),
-        }
-    }
-    match other {
-        Some(e) if fields.is_empty() => Some(e),
-        _ if fields.is_empty() => None,
-        _ => Some(Error::Validation(ValidationError { errors: fields })),
-    }
-}
+pub(crate) use crate::url::{query_value, segment};
+pub(crate) use crate::validate::{field_error, merge_errors as merge};
 
 #[cfg(test)]
 mod tests;

@@ -129,6 +129,32 @@ impl Checker {
     }
 }
 
+/// A validation error of one field.
+pub(crate) fn field_error(field: &str, problem: Problem) -> crate::Error {
+    crate::Error::Validation(ValidationError {
+        errors: vec![FieldError::new(field, problem.code, problem.message)],
+    })
+}
+
+/// Joins the field errors of several failed checks into one error, so that
+/// a form shows every problem at once; any other error wins only when no
+/// field failed. `None` when there was nothing to join.
+pub(crate) fn merge_errors(errors: impl IntoIterator<Item = crate::Error>) -> Option<crate::Error> {
+    let mut fields: Vec<FieldError> = Vec::new();
+    let mut other = None;
+    for error in errors {
+        match error {
+            crate::Error::Validation(v) => fields.extend(v.errors),
+            e => other = other.or(Some(e)),
+        }
+    }
+    match other {
+        Some(e) if fields.is_empty() => Some(e),
+        _ if fields.is_empty() => None,
+        _ => Some(crate::Error::Validation(ValidationError { errors: fields })),
+    }
+}
+
 /// Shared by the text rules: trims, refuses blank text and text longer than
 /// `max` characters.
 pub(crate) fn trimmed(text: &str, max: usize) -> Rule<&str> {

@@ -1,60 +1,31 @@
 import Foundation
 
-/// Writes form values as JSON for the core, which validates them; so the SDK needs no JSON
-/// encoder of its own. A `Decimal` is written as exact decimal text; a `Double` or `Float` as
-/// a JSON number, which the core refuses for amounts (`invalid_type`) as possibly inexact.
+/// Writes form values as JSON for the core, which validates them. A `Decimal` is written as
+/// exact decimal text; a `Double` or `Float` as a JSON number, which the core refuses for
+/// amounts (`invalid_type`) because it may be inexact.
 enum JSONText {
     static func write(_ value: Any?) -> String {
-        var out = ""
-        write(value, into: &out)
-        return out
+        let prepared = prepare(value)
+        guard let data = try? JSONSerialization.data(withJSONObject: prepared, options: [.fragmentsAllowed]) else {
+            return "null"
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
-    private static func write(_ value: Any?, into out: inout String) {
+    /// Decimals become text, optionals `NSNull`, non-finite numbers text; the rest is left
+    /// to JSONSerialization, which keeps numbers as numbers.
+    private static func prepare(_ value: Any?) -> Any {
+        guard let value else { return NSNull() }
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            return mirror.children.first.map { prepare($0.value) } ?? NSNull()
+        }
         switch value {
-        case nil, is NSNull: out += "null"
-        case let v as String: string(v, into: &out)
-        case let v as Bool: out += v ? "true" : "false"
-        case let v as Decimal: string("\(v)", into: &out)
-        case let v as Int: out += String(v)
-        case let v as Int64: out += String(v)
-        case let v as UInt64: out += String(v)
-        case let v as Double: if v.isFinite { out += "\(v)" } else { string("\(v)", into: &out) }
-        case let v as Float: if v.isFinite { out += "\(v)" } else { string("\(v)", into: &out) }
-        case let v as [String: Any?]:
-            out += "{"
-            for (i, (key, item)) in v.enumerated() {
-                if i > 0 { out += "," }
-                string(key, into: &out)
-                out += ":"
-                write(item, into: &out)
-            }
-            out += "}"
-        case let v as [String: Any]:
-            write(v.mapValues { Optional($0) } as [String: Any?], into: &out)
-        case let v as [Any?]:
-            out += "["
-            for (i, item) in v.enumerated() {
-                if i > 0 { out += "," }
-                write(item, into: &out)
-            }
-            out += "]"
-        case let v as [Any]:
-            write(v.map { Optional($0) } as [Any?], into: &out)
-        case let .some(v): string("\(v)", into: &out)
+        case let v as Decimal where type(of: value) == Decimal.self: return "\(v)"
+        case let v as Double where type(of: value) == Double.self && !v.isFinite: return "\(v)"
+        case let v as [String: Any]: return v.mapValues { prepare($0) }
+        case let v as [Any]: return v.map { prepare($0) }
+        default: return value
         }
-    }
-
-    private static func string(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

@@ -8,9 +8,12 @@ import FoundationNetworking
 public struct URLSessionTransport: Transport {
     private let session: URLSession
 
-    /// Uses `session` (an ephemeral session by default: no cache, no cookies).
-    public init(session: URLSession = URLSession(configuration: .ephemeral)) {
-        self.session = session
+    /// Uses `session`; by default an ephemeral one (no cache, no cookies) whose delegate
+    /// hands a 401 back as an answer instead of an authentication challenge (the SDK sends
+    /// its own `Authorization`; without a delegate, FoundationNetworking never completes a
+    /// task answered 401).
+    public init(session: URLSession? = nil) {
+        self.session = session ?? URLSession(configuration: .ephemeral, delegate: AnswerChallenges(), delegateQueue: nil)
     }
 
     public func send(_ request: TransportRequest, timeout: TimeInterval) async throws -> TransportResponse {
@@ -50,5 +53,13 @@ public struct URLSessionTransport: Transport {
         default:
             return TransportFailure(.other, "the exchange failed: \(error.localizedDescription)")
         }
+    }
+}
+
+/// Answers authentication challenges with default handling, so a 401 reaches the SDK.
+private final class AnswerChallenges: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+                    completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        completionHandler(.performDefaultHandling, nil)
     }
 }

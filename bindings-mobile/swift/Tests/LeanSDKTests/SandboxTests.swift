@@ -1,0 +1,123 @@
+import Foundation
+import XCTest
+@testable import LeanSDK
+
+/// The partner flow against the local sandbox (loopback only) over `URLSessionTransport`.
+/// The sandbox binary comes from `LEAN_SANDBOX` (scripts/test.d/60-swift.sh builds it).
+final class SandboxTests: XCTestCase {
+    private static let key = "sk_test_swift_e2e"
+    private var process: Process?
+    private var baseUrl = ""
+
+    override func setUpWithError() throws {
+        let binary = try XCTUnwrap(ProcessInfo.processInfo.environment["LEAN_SANDBOX"],
+                                   "set LEAN_SANDBOX to the lean-sandbox binary (scripts/test swift does)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--port", "0", "--api-key", Self.key, "--approval-delay", "100ms",
+                             "--settlement-delay", "100ms", "--quiet"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        self.process = process
+        var line = Data()
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+            line.append(byte)
+        }
+        let url = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "listening on ", with: "")
+        XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), url)
+        baseUrl = url + "/api"
+    }
+
+    override func tearDown() {
+        process?.terminate()
+        process?.waitUntilExit()
+    }
+
+    func testThePartnerFlow() async throws {
+        let client = try LeanClient(apiKey: Self.key, baseUrl: baseUrl)
+        let worker = NewCustomer(firstName: "Jane", middleName: nil, lastName: "Doe", birthday: "1980-12-31",
+                                 phoneNumber: "4085008002", email: "jane.swift@example.com",
+                                 street: "700 Treehouse Drive", street2: nil, city: "San Jose", state: "CA",
+                                 postalCode: "95101", partnerUserId: "uid_swift_1", registrationDate: "2020-01-01")
+        let created = try await client.createCustomer(worker)
+        XCTAssertEqual(created.status, "PENDING")
+        let got1 = try await client.createCustomer(worker)
+        XCTAssertEqual(got1.partnerUserId, "uid_swift_1", "reconciled, not duplicated")
+
+        var update = CustomerUpdate()
+        update.city = "Cupertino"
+        let updated = try await client.updateCustomer("uid_swift_1", update)
+        XCTAssertTrue(updated.json.contains("Cupertino"), updated.json)
+        let got2 = try await client.submitApplication("uid_swift_1")
+        XCTAssertEqual(got2.status, "submitted")
+        var status = ""
+        for _ in 0..<100 where status != "ACTIVE" {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            status = try await client.getCustomer("uid_swift_1").status ?? ""
+        }
+        XCTAssertEqual(status, "ACTIVE")
+
+        let gig = NewGig(partnerUserId: "uid_swift_1", totalAmount: "15.00", tips: "3", expenses: "2.5",
+                         description: "Gig Payout", gigId: "gig_swift_1", startTime: "2021-03-01T21:04:04",
+                         endTime: "2021-03-01T21:31:05")
+        let paid = try await client.createGig(gig)
+        XCTAssertEqual(paid.totalAmountDecimal, Decimal(string: "15"))
+        XCTAssertEqual(paid.expenses, "2.50")
+        let got3 = try await client.createGig(gig)
+        XCTAssertEqual(got3.gigId, "gig_swift_1", "the same gig is never paid twice")
+        let got4 = try await client.listGigs()
+        XCTAssertEqual(got4.filter { $0.gigId == "gig_swift_1" }.count, 1)
+        var different = gig
+        different.totalAmount = "16.00"
+        do {
+            _ = try await client.createGig(different)
+            XCTFail("expected a conflict")
+        } catch let e as LeanError {
+            XCTAssertEqual(e.code, "conflict")
+        }
+
+        let bonus = NewSpecialPayment(partnerUserId: "uid_swift_1", amount: "4.56", paymentType: "reimbursement",
+                                      gigId: "gig_swift_1", description: "Parking", userdataJson: nil)
+        let payment = try await client.createSpecialPayment(bonus, idempotencyKey: "payment-swift-1")
+        XCTAssertEqual(payment.amountDecimal, Decimal(string: "4.56"))
+        let got5 = try await client.createSpecialPayment(bonus, idempotencyKey: "payment-swift-1")
+        XCTAssertEqual(got5.id, payment.id)
+        let got6 = try await client.getSpecialPayment(payment.id)
+        XCTAssertEqual(got6.id, payment.id)
+        let got7 = try await client.listSpecialPayments()
+        XCTAssertEqual(got7.filter { $0.id == payment.id }.count, 1)
+
+        var gigStatus = ""
+        for _ in 0..<100 where gigStatus != "SUCCESS" {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            gigStatus = try await client.getGig("gig_swift_1").status ?? ""
+        }
+        XCTAssertEqual(gigStatus, "SUCCESS")
+    }
+
+    func testApiErrorsAreTyped() async throws {
+        let client = try LeanClient(apiKey: Self.key, baseUrl: baseUrl, maxRetries: 0)
+        do {
+            _ = try await client.getGig("no_such_gig")
+            XCTFail("expected not_found")
+        } catch let e as LeanError {
+            XCTAssertEqual(e.code, "not_found")
+            XCTAssertEqual(e.status, 404)
+            XCTAssertNotNil(e.requestId)
+        }
+        #if canImport(FoundationNetworking)
+        // FoundationNetworking (Linux) never completes a task answered 401 (see README);
+        // URLSession on Apple platforms does, and the Kotlin suite covers the 401 mapping.
+        #else
+        let stranger = try LeanClient(apiKey: "sk_wrong_key", baseUrl: baseUrl, maxRetries: 0)
+        do {
+            _ = try await stranger.listGigs()
+            XCTFail("expected unauthorized")
+        } catch let e as LeanError {
+            XCTAssertEqual(e.code, "unauthorized")
+            XCTAssertFalse(e.message.contains("sk_wrong_key"))
+        }
+        #endif
+    }
+}

@@ -17,6 +17,7 @@
 
 mod call;
 mod error;
+mod fast;
 mod models;
 mod operation;
 mod webhooks;

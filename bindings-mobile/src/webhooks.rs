@@ -11,7 +11,7 @@ use crate::models::{Customer, Gig, SpecialPayment};
 /// Verifies webhooks against one or more secrets (several during a
 /// rotation). Build it once and reuse it: the HMAC keys are prepared here.
 #[derive(uniffi::Object)]
-pub struct NativeWebhookVerifier(lean_core::WebhookVerifier);
+pub struct NativeWebhookVerifier(Arc<lean_core::WebhookVerifier>);
 
 impl std::fmt::Debug for NativeWebhookVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,7 +60,9 @@ impl NativeWebhookVerifier {
                 .into_iter()
                 .map(lean_core::WebhookSecret::new)
                 .collect();
-            Ok(Arc::new(Self(lean_core::WebhookVerifier::new(&secrets)?)))
+            Ok(Arc::new(Self(Arc::new(lean_core::WebhookVerifier::new(
+                &secrets,
+            )?))))
         })
     }
 
@@ -68,6 +70,13 @@ impl NativeWebhookVerifier {
     /// against the raw body; throws a `signature_*` error otherwise.
     pub fn verify(&self, payload: Vec<u8>, signature: Option<String>) -> Result<()> {
         guard(|| Ok(self.0.verify(&payload, signature.as_deref())?))
+    }
+
+    /// A handle for the C entry point `lean_sdk_fast_verify`, which hosts
+    /// call directly on their hot path; release it with
+    /// `lean_sdk_fast_release`. Each call makes a new strong reference.
+    pub fn fast_handle(&self) -> u64 {
+        crate::fast::handle(&self.0)
     }
 
     /// Verifies, then parses the body into a typed event.

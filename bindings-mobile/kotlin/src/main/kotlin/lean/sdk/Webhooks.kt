@@ -31,10 +31,29 @@ object Webhooks {
     fun verifier(vararg secrets: String): Verifier =
         Verifier(native { NativeVerifier(secrets.map { it.toByteArray(Charsets.UTF_8) }) })
 
-    /** Verifies webhooks against fixed secrets; safe to share between threads. */
+    /**
+     * Verifies webhooks against fixed secrets; safe to share between threads. [verify] takes a
+     * direct native call (no per-call JNA structures); errors are then described through the
+     * generated binding.
+     */
     class Verifier internal constructor(private val inner: NativeVerifier) : AutoCloseable {
+        private val lock = java.util.concurrent.locks.ReentrantReadWriteLock()
+        private var handle: Long = inner.fastHandle().toLong()
+
         /** Throws a [WebhookSignatureException] unless [signature] matches the raw [payload]. */
-        fun verify(payload: ByteArray, signature: String?) = native { inner.verify(payload, signature) }
+        fun verify(payload: ByteArray, signature: String?) {
+            val sig = signature?.toByteArray(Charsets.UTF_8)
+            val result = lock.readLock().run {
+                lock()
+                try {
+                    check(handle != 0L) { "the webhook verifier is closed" }
+                    FastVerify.lean_sdk_fast_verify(handle, payload, payload.size, sig ?: EMPTY, sig?.size ?: -1)
+                } finally {
+                    unlock()
+                }
+            }
+            if (result != 0) native { inner.verify(payload, signature) }
+        }
 
         /** Verifies, then parses the body into a typed [WebhookEvent]. */
         fun constructEvent(payload: ByteArray, signature: String?): WebhookEvent =
@@ -43,6 +62,31 @@ object Webhooks {
         /** Never shows the secrets. */
         override fun toString() = "Webhooks.Verifier(<redacted>)"
 
-        override fun close() = inner.close()
+        override fun close() {
+            lock.writeLock().run {
+                lock()
+                try {
+                    if (handle != 0L) FastVerify.lean_sdk_fast_release(handle)
+                    handle = 0L
+                } finally {
+                    unlock()
+                }
+            }
+            inner.close()
+        }
     }
+
+    private val EMPTY = ByteArray(0)
+}
+
+/** JNA direct mapping of the library's C entry points for the verification hot path. */
+@Suppress("FunctionName")
+internal object FastVerify {
+    init {
+        com.sun.jna.Native.register(FastVerify::class.java, "lean_sdk_mobile")
+    }
+
+    external fun lean_sdk_fast_verify(handle: Long, payload: ByteArray, payloadLen: Int, signature: ByteArray, signatureLen: Int): Int
+
+    external fun lean_sdk_fast_release(handle: Long)
 }

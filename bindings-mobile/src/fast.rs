@@ -1,0 +1,102 @@
+//! A C entry point for the one call servers make per request: webhook
+//! verification. uniffi's Kotlin calls allocate JNA structures for every
+//! argument buffer and call status, which costs tens of microseconds; a
+//! direct-mapped function taking a pointer and plain integers costs well
+//! under one. The verifier is still built (and errors still described)
+//! through uniffi; this only answers "valid or which problem".
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+/// Result codes of [`lean_sdk_fast_verify`].
+const VALID: i32 = 0;
+const INVALID: i32 = 1;
+const FAILED: i32 = -1;
+
+/// A strong reference to a verifier, as a handle for the C entry point.
+pub(crate) fn handle(verifier: &Arc<lean_core::WebhookVerifier>) -> u64 {
+    Arc::into_raw(Arc::clone(verifier)) as u64
+}
+
+/// Checks `signature` (`signature_len < 0` when the header is absent)
+/// against `payload`: 0 when valid, 1 when not (the host asks the uniffi
+/// method for the detailed error), -1 on a bad handle or a caught panic.
+///
+/// # Safety
+/// `handle` comes from `NativeWebhookVerifier::fast_handle` and has not
+/// been released; the pointers are valid for their lengths.
+#[no_mangle]
+pub unsafe extern "C" fn lean_sdk_fast_verify(
+    handle: u64,
+    payload: *const u8,
+    payload_len: i32,
+    signature: *const u8,
+    signature_len: i32,
+) -> i32 {
+    if handle == 0 || payload_len < 0 || (payload_len > 0 && payload.is_null()) {
+        return FAILED;
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller keeps the handle alive and the buffers valid.
+        let verifier = unsafe { &*(handle as *const lean_core::WebhookVerifier) };
+        let payload = match payload_len {
+            0 => &[][..],
+            n => unsafe { std::slice::from_raw_parts(payload, n as usize) },
+        };
+        let signature = match signature_len {
+            n if n < 0 || signature.is_null() => None,
+            0 => Some(""),
+            n => {
+                let bytes = unsafe { std::slice::from_raw_parts(signature, n as usize) };
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => Some(text),
+                    Err(_) => return INVALID,
+                }
+            }
+        };
+        match verifier.verify(payload, signature) {
+            Ok(()) => VALID,
+            Err(_) => INVALID,
+        }
+    }))
+    .unwrap_or(FAILED)
+}
+
+/// Releases a handle from `NativeWebhookVerifier::fast_handle`.
+///
+/// # Safety
+/// `handle` is released once, after its last use.
+#[no_mangle]
+pub unsafe extern "C" fn lean_sdk_fast_release(handle: u64) {
+    if handle != 0 {
+        // SAFETY: the handle came from `Arc::into_raw` and is released once.
+        drop(unsafe { Arc::from_raw(handle as *const lean_core::WebhookVerifier) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifies_through_the_c_entry_point() {
+        let secret = lean_core::WebhookSecret::from("whsec_test");
+        let verifier = Arc::new(lean_core::WebhookVerifier::new([&secret]).unwrap());
+        let handle = handle(&verifier);
+        let body = b"{\"event\":\"gig.completed\"}";
+        let good = lean_core::webhooks::sign(&secret, body);
+        let call = |sig: Option<&str>| unsafe {
+            let (ptr, len) = sig.map_or((std::ptr::null(), -1), |s| (s.as_ptr(), s.len() as i32));
+            lean_sdk_fast_verify(handle, body.as_ptr(), body.len() as i32, ptr, len)
+        };
+        assert_eq!(call(Some(&good)), VALID);
+        assert_eq!(call(Some("AAAAAAAAAAAAAAAAAAAAAAAAAAA=")), INVALID);
+        assert_eq!(call(None), INVALID);
+        assert_eq!(
+            unsafe { lean_sdk_fast_verify(0, body.as_ptr(), 1, std::ptr::null(), -1) },
+            FAILED
+        );
+        unsafe { lean_sdk_fast_release(handle) };
+        assert_eq!(Arc::strong_count(&verifier), 1);
+    }
+}

@@ -7,6 +7,7 @@ import java.util.Base64
 import javax.crypto.Mac
 import javax.crypto.spec.SecretKeySpec
 import lean.sdk.NewGig
+import lean.sdk.FastVerify
 import lean.sdk.Webhooks
 import lean.sdk.ffi.NativeConfig
 import lean.sdk.ffi.NativeOperation
@@ -35,12 +36,11 @@ fun main() {
         },
     )
 
-    val probe = ByteArray(1024)
     val empty = ByteArray(0)
     pair(
-        "crossing the boundary (JNA direct mapping, uniffi)",
-        "boundaryProbe(1 KiB)" to { boundaryProbe(probe).toInt() },
-        "boundaryProbe(empty)" to { boundaryProbe(empty).toInt() },
+        "crossing the boundary once, doing nothing (JNA direct mapping both)",
+        "uniffi-generated call: boundaryProbe(empty ByteArray)" to { boundaryProbe(empty).toInt() },
+        "plain C entry: lean_sdk_fast_verify(no handle)" to { FastVerify.lean_sdk_fast_verify(0, empty, 0, empty, -1) },
     )
 
     val config = NativeConfig("sk_bench_key", "sandbox", null, null, "kotlin/bench")

@@ -6,6 +6,13 @@
 //! scratch buffer: the JS layer encodes them with `TextEncoder.encodeInto`
 //! straight into it (the glue's own string passing walks ASCII strings one
 //! character at a time, which costs more than the HMAC on large bodies).
+//!
+//! `verify` is the hot call of a webhook handler, so its fast path crosses
+//! the boundary with numbers only: the body and the signature header both
+//! sit in the scratch buffer (the JS layer keeps its view of it between
+//! calls), and the result is a status, the error being fetched only on
+//! failure. Each string or `Result` the glue passes costs an allocation or
+//! a memory read on the JS side per call.
 
 use std::cell::RefCell;
 
@@ -18,11 +25,20 @@ use crate::throw;
 thread_local! {
     /// Where string bodies are encoded; it only grows, to the largest body.
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The error JSON of the last failed [`Verifier::check_scratch`].
+    static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// [`Verifier::check_scratch`]'s status when the signature matches.
+const VERIFIED: u32 = 0;
+/// [`Verifier::check_scratch`]'s status when it does not: the error is
+/// waiting in [`take_error`].
+const REFUSED: u32 = 1;
+
 /// A view of `len` bytes of the scratch buffer, for the JS layer to encode
-/// a string body into before calling a `...Scratch` method. The view is
-/// used at once: nothing allocates in wasm between the two calls.
+/// a string body into before calling a `...Scratch` method. The buffer
+/// moves only here, when it grows; the view dies (length 0) when wasm
+/// memory grows, which is how the JS layer knows to ask again.
 #[wasm_bindgen]
 pub fn scratch(len: usize) -> js_sys::Uint8Array {
     SCRATCH.with(|cell| {
@@ -71,11 +87,30 @@ impl Verifier {
             .map_err(|e| throw(&e))
     }
 
-    /// Verifies the first `len` bytes of the scratch buffer (a string body
-    /// the JS layer encoded there).
-    #[wasm_bindgen(js_name = verifyScratch)]
-    pub fn verify_scratch(&self, len: usize, signature: Option<String>) -> Result<(), JsValue> {
-        with_scratch(len, |payload| self.verify_bytes(payload, signature))
+    /// Verifies the first `len` scratch bytes against the signature header
+    /// in the `signature_len` bytes after them (`-1`: no header). Returns
+    /// `0` when it matches; otherwise `1`, the error waiting in
+    /// [`take_error`]. Numbers only cross the boundary on success.
+    #[wasm_bindgen(js_name = checkScratch)]
+    pub fn check_scratch(&self, len: usize, signature_len: i32) -> u32 {
+        let outcome = SCRATCH.with(|cell| {
+            let buffer = cell.borrow();
+            let payload = buffer.get(..len).unwrap_or_default();
+            let signature = usize::try_from(signature_len).ok().map(|n| {
+                let bytes = buffer.get(len..len.saturating_add(n)).unwrap_or_default();
+                // The JS layer writes UTF-8 (`TextEncoder`), so this never
+                // replaces anything; if it did, the header stays malformed.
+                String::from_utf8_lossy(bytes)
+            });
+            self.inner.verify(payload, signature.as_deref())
+        });
+        match outcome {
+            Ok(()) => VERIFIED,
+            Err(error) => {
+                LAST_ERROR.with(|cell| *cell.borrow_mut() = error.to_json().to_string());
+                REFUSED
+            }
+        }
     }
 
     /// [`Verifier::construct_event_bytes`] of the first `len` scratch bytes.
@@ -102,6 +137,12 @@ impl Verifier {
             .map(|event| event.to_json().to_string())
             .map_err(|e| throw(&e))
     }
+}
+
+/// The error JSON of the last refused [`Verifier::check_scratch`].
+#[wasm_bindgen(js_name = takeError)]
+pub fn take_error() -> String {
+    LAST_ERROR.with(|cell| std::mem::take(&mut *cell.borrow_mut()))
 }
 
 /// The signature Lean would send for these body bytes (for tests and for

@@ -39,7 +39,11 @@ export function guard(fn) {
   }
 }
 
-function translate(thrown) {
+/**
+ * The error to throw for what the module threw, or for an error JSON it
+ * returned (the fast paths that report failure by status).
+ */
+export function translate(thrown) {
   if (typeof thrown === 'string') {
     try {
       return fromCore(JSON.parse(thrown));

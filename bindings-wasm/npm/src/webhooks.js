@@ -4,7 +4,7 @@
 // handlers, Cloudflare Workers, Deno, Bun).
 
 import { LeanError, WebhookSignatureError } from './errors.js';
-import { generation, guard, wasm } from './wasm.js';
+import { generation, guard, translate, wasm } from './wasm.js';
 
 /** The header Lean puts the signature in. */
 export const SIGNATURE_HEADER = 'x-lean-signature';
@@ -31,16 +31,66 @@ function body(payload) {
 
 const encoder = new TextEncoder();
 
+// The module's scratch buffer, as last handed out, and the instance it
+// belongs to. Kept between calls: it goes stale only when the buffer grows
+// (here), when wasm memory grows (the view's length drops to 0), or when a
+// trap replaced the instance.
+let view = null;
+let viewGeneration = -1;
+
+/** A view of at least `len` bytes of the scratch buffer. */
+function scratch(len) {
+  if (view === null || view.byteLength < len || viewGeneration !== generation()) {
+    viewGeneration = generation();
+    view = wasm().scratch(Math.max(len, 1024));
+  }
+  return view;
+}
+
 /**
  * Copies a body into the module's scratch buffer (strings are encoded
  * straight into it): one copy and no allocation per call. Returns its
  * length in bytes.
  */
 function toScratch(raw) {
-  if (typeof raw === 'string') return encoder.encodeInto(raw, wasm().scratch(raw.length * 3)).written;
-  wasm().scratch(raw.length).set(raw);
+  if (typeof raw === 'string') return encoder.encodeInto(raw, scratch(raw.length * 3)).written;
+  scratch(raw.length).set(raw);
   return raw.length;
 }
+
+/**
+ * Copies a body and then the signature header after it into the scratch
+ * buffer. Returns the body's length; `signatureLength` holds the header's
+ * (-1 when absent).
+ */
+function bodyAndSignature(raw, sig) {
+  const sigRoom = sig === undefined ? 0 : sig.length * 3;
+  let len;
+  let buffer;
+  if (typeof raw === 'string') {
+    buffer = scratch(raw.length * 3 + sigRoom);
+    len = encoder.encodeInto(raw, buffer).written;
+  } else {
+    len = raw.length;
+    buffer = scratch(len + sigRoom);
+    buffer.set(raw);
+  }
+  if (sig === undefined) {
+    signatureLength = -1;
+    return len;
+  }
+  // Signatures are short ASCII (base64): copy them without a TextEncoder
+  // call; anything else goes through one.
+  let i = 0;
+  for (; i < sig.length; i++) {
+    const c = sig.charCodeAt(i);
+    if (c > 0x7f) break;
+    buffer[len + i] = c;
+  }
+  signatureLength = i === sig.length ? i : encoder.encodeInto(sig, buffer.subarray(len)).written;
+  return len;
+}
+let signatureLength = -1;
 
 /** Reads the header value as Node or `Headers` give it. */
 function header(signature) {
@@ -79,7 +129,13 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    guard(() => inner.verifyScratch(toScratch(raw), sig));
+    let status;
+    try {
+      status = inner.checkScratch(bodyAndSignature(raw, sig), signatureLength);
+    } catch (thrown) {
+      throw translate(thrown);
+    }
+    if (status !== 0) throw translate(wasm().takeError());
   }
 
   /** Verifies, then parses the event: `{ event, data }`. */

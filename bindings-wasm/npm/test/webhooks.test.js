@@ -31,6 +31,28 @@ test('several secrets: a rotated-out secret and the new one both verify', () => 
   assert.throws(() => webhooks.verify(body, signature, []), { code: 'configuration' });
 });
 
+test('verify keeps working as the scratch buffer and wasm memory grow, and reads the header exactly', () => {
+  const verifier = new WebhookVerifier(SECRET);
+  // Small, then a body larger than any before (the buffer moves and wasm
+  // memory grows, so views of it die), then small again, both input kinds.
+  const big = `{"event":"gig.completed","data":{"description":"${'é'.repeat(3 << 20)}"}}`;
+  for (const payload of [body, big, body, Buffer.from(big), Buffer.from(body), big.slice(0, 70)]) {
+    const text = typeof payload === 'string' ? payload : payload.toString();
+    verifier.verify(payload, webhooks.sign(text, SECRET));
+    assert.throws(() => verifier.verify(payload, webhooks.sign(text, 'whsec_other')), { code: 'signature_mismatch' });
+  }
+  // The header crosses as bytes after the body: absent, empty, padded,
+  // non-ASCII and overlong values get the same answers as before.
+  verifier.verify(body, `  ${signature}\t`);
+  for (const [header, problem] of [[undefined, /missing/], ['', /missing/], [`${signature}é`, /not a base64/], [`${signature}€`.repeat(2000), /not a base64/]]) {
+    assert.throws(() => verifier.verify(body, header), (error) => {
+      assert.ok(error instanceof WebhookSignatureError);
+      assert.match(error.message, problem);
+      return true;
+    });
+  }
+});
+
 test('secrets and API keys never show in toString, JSON or inspect', () => {
   const verifier = new WebhookVerifier('whsec_supersecret');
   const client = new LeanClient({ apiKey: 'sk_supersecret', fetch: async () => new Response('[]') });

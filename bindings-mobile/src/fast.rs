@@ -1,5 +1,5 @@
-//! A C entry point for the one call servers make per request: webhook
-//! verification. uniffi's Kotlin calls allocate JNA structures for every
+//! C entry points for the calls made per request or per keystroke: webhook
+//! verification and form validation. uniffi's Kotlin calls allocate JNA structures for every
 //! argument buffer and call status, which costs tens of microseconds; a
 //! direct-mapped function taking a pointer and plain integers costs well
 //! under one. The verifier is still built (and errors still described)
@@ -62,6 +62,33 @@ pub unsafe extern "C" fn lean_sdk_fast_verify(
     .unwrap_or(FAILED)
 }
 
+/// Validates an operation in the host-neutral JSON form
+/// (`{"operation": "createGig", "input": {...}}`): 0 when valid, 1 when
+/// not (the host asks the uniffi constructor for the field errors), -1 on
+/// bad arguments or a caught panic. Form validation on every keystroke
+/// stays a sub-microsecond crossing.
+///
+/// # Safety
+/// `call_json` is valid for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn lean_sdk_fast_check(call_json: *const u8, len: i32) -> i32 {
+    if len < 0 || (len > 0 && call_json.is_null()) {
+        return FAILED;
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        let bytes = match len {
+            0 => &[][..],
+            // SAFETY: the caller keeps the buffer valid for `len` bytes.
+            n => unsafe { std::slice::from_raw_parts(call_json, n as usize) },
+        };
+        match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(call) if lean_core::Operation::from_json(&call).is_ok() => VALID,
+            _ => INVALID,
+        }
+    }))
+    .unwrap_or(FAILED)
+}
+
 /// Releases a handle from `NativeWebhookVerifier::fast_handle`.
 ///
 /// # Safety
@@ -97,6 +124,17 @@ mod tests {
             FAILED
         );
         unsafe { lean_sdk_fast_release(handle) };
+        let valid = br#"{"operation":"getGig","gigId":"g1"}"#;
+        let invalid = br#"{"operation":"getGig","gigId":""}"#;
+        assert_eq!(
+            unsafe { lean_sdk_fast_check(valid.as_ptr(), valid.len() as i32) },
+            VALID
+        );
+        assert_eq!(
+            unsafe { lean_sdk_fast_check(invalid.as_ptr(), invalid.len() as i32) },
+            INVALID
+        );
+        assert_eq!(unsafe { lean_sdk_fast_check(std::ptr::null(), 3) }, FAILED);
         assert_eq!(Arc::strong_count(&verifier), 1);
     }
 }

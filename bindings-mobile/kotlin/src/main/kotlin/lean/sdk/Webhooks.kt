@@ -47,7 +47,7 @@ object Webhooks {
                 lock()
                 try {
                     check(handle != 0L) { "the webhook verifier is closed" }
-                    FastVerify.lean_sdk_fast_verify(handle, payload, payload.size, sig ?: EMPTY, sig?.size ?: -1)
+                    FastPath.lean_sdk_fast_verify(handle, payload, payload.size, sig ?: EMPTY, sig?.size ?: -1)
                 } finally {
                     unlock()
                 }
@@ -66,7 +66,7 @@ object Webhooks {
             lock.writeLock().run {
                 lock()
                 try {
-                    if (handle != 0L) FastVerify.lean_sdk_fast_release(handle)
+                    if (handle != 0L) FastPath.lean_sdk_fast_release(handle)
                     handle = 0L
                 } finally {
                     unlock()
@@ -79,12 +79,18 @@ object Webhooks {
     private val EMPTY = ByteArray(0)
 }
 
-/** JNA direct mapping of the library's C entry points for the verification hot path. */
+/**
+ * JNA direct mapping of the library's plain C entry points for the hot paths (webhook
+ * verification, form validation): no per-call JNA structures, unlike the generated calls.
+ */
 @Suppress("FunctionName")
-internal object FastVerify {
+internal object FastPath {
     init {
-        com.sun.jna.Native.register(FastVerify::class.java, "lean_sdk_mobile")
+        com.sun.jna.Native.register(FastPath::class.java, "lean_sdk_mobile")
     }
+
+    /** 0 when the host-neutral call JSON is valid, 1 when not, -1 on a failure. */
+    external fun lean_sdk_fast_check(callJson: ByteArray, len: Int): Int
 
     external fun lean_sdk_fast_verify(handle: Long, payload: ByteArray, payloadLen: Int, signature: ByteArray, signatureLen: Int): Int
 

@@ -71,6 +71,12 @@ class ErrorsTest {
         validate(gig)
         val e = assertThrows<ValidationException> { validate(gig.copy(endTime = "2021-02-01T00:00:00", tips = "x")) }
         assertEquals(setOf("endTime", "tips"), e.fieldErrors.map { it.field }.toSet())
+        val jane = NewCustomer(firstName = "Jane", lastName = "Doe", birthday = "1980-12-31", phoneNumber = "4085008000",
+            email = "jane@example.com", street = "700 Treehouse Drive", city = "San Jose", state = "CA",
+            postalCode = "95101", partnerUserId = "uid_1", registrationDate = "2020-01-01")
+        validate(jane)
+        val bad = assertThrows<ValidationException> { validate(jane.copy(email = "not an email", state = "ZZ")) }
+        assertEquals(setOf("email", "state"), bad.fieldErrors.map { it.field }.toSet())
         val m = assertThrows<ValidationException> { validate("createCustomer", mapOf("firstName" to "Jane")) }
         assertTrue(m.fieldErrors.any { it.field == "lastName" && it.code == "required" })
         validate("createGig", mapOf("partnerUserId" to "uid_1", "totalAmount" to java.math.BigDecimal("15"),

@@ -7,8 +7,9 @@ import java.util.Base64
 import javax.crypto.Mac
 import javax.crypto.spec.SecretKeySpec
 import lean.sdk.NewGig
-import lean.sdk.FastVerify
+import lean.sdk.FastPath
 import lean.sdk.Webhooks
+import lean.sdk.validate
 import lean.sdk.ffi.NativeConfig
 import lean.sdk.ffi.NativeOperation
 import lean.sdk.ffi.boundaryProbe
@@ -40,7 +41,7 @@ fun main() {
     pair(
         "crossing the boundary once, doing nothing (JNA direct mapping both)",
         "uniffi-generated call: boundaryProbe(empty ByteArray)" to { boundaryProbe(empty).toInt() },
-        "plain C entry: lean_sdk_fast_verify(no handle)" to { FastVerify.lean_sdk_fast_verify(0, empty, 0, empty, -1) },
+        "plain C entry: lean_sdk_fast_verify(no handle)" to { FastPath.lean_sdk_fast_verify(0, empty, 0, empty, -1) },
     )
 
     val config = NativeConfig("sk_bench_key", "sandbox", null, null, "kotlin/bench")
@@ -53,6 +54,11 @@ fun main() {
             NativeOperation.createGig(gig).use { it.request(config).headers.size }
         },
         "hand-written Kotlin: same rules + JSON body + headers" to { KotlinGig.build(gig, authorization).length },
+    )
+    pair(
+        "create-gig form validation",
+        "lean-sdk validate(gig)" to { validate(gig); 1 },
+        "hand-written Kotlin: same rules" to { KotlinGig.check(gig) },
     )
 }
 
@@ -68,6 +74,14 @@ private object KotlinGig {
     private fun identifier(text: String): String {
         require(text.isNotBlank() && text.trim() == text && text.length <= 255 && text.none { it.isISOControl() })
         return text
+    }
+
+    fun check(gig: NewGig): Int {
+        val total = amount(gig.totalAmount, true)
+        require(amount(gig.tips, false) + amount(gig.expenses, false) <= total) { "inconsistent" }
+        require(gig.description.isNotBlank() && gig.description.length <= 255)
+        require(!LocalDateTime.parse(gig.endTime).isBefore(LocalDateTime.parse(gig.startTime)))
+        return identifier(gig.partnerUserId).length + identifier(gig.gigId).length
     }
 
     fun build(gig: NewGig, authorization: String): String {

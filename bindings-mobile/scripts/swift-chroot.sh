@@ -18,6 +18,7 @@ if [ ! -x "$root/bin/bash" ]; then
   debootstrap --variant=minbase trixie "$root" >&2
 fi
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+trap 'umount "$root/proc" 2>/dev/null || true' EXIT
 chroot "$root" /usr/bin/env DEBIAN_FRONTEND=noninteractive bash -c \
   "apt-get update -qq && apt-get install -y -qq --no-install-recommends swiftlang libc6-dev libstdc++-14-dev ca-certificates" >&2
 touch "$root/.lean-ready"

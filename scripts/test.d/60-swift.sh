@@ -30,12 +30,34 @@ MAP
 cp "${CARGO_TARGET_DIR:-$repo/target}/debug/lean-sandbox" "$pkg/lib/lean-sandbox"
 
 step "swift test (in the chroot)"
-mkdir -p "$root/repo" "$root/dev"
-mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+# The chroot sees the repository and /dev through bind mounts made for this run and undone
+# when it ends, even on failure, so that nothing outside stays reachable from the cache (an
+# `rm -rf` of it must never reach /dev or the repository); its /proc is private to the run
+# (below). Runs take turns (one lock).
+mkdir -p "$root/repo" "$root/dev" "$root/proc"
+exec 9>"$root/.lean-run.lock"
+flock 9
+unmount_all() {
+  local m
+  for m in "$root/repo" "$root/dev" "$root/proc"; do
+    if mountpoint -q "$m"; then umount "$m" 2>/dev/null || umount -l "$m" || true; fi
+  done
+}
+trap 'unmount_all; rm -rf "$gen"' EXIT
+unmount_all
+mount --bind /dev "$root/dev"
 mount --bind "$repo" "$root/repo"
-mountpoint -q "$root/dev" || mount --bind /dev "$root/dev"
-trap 'umount "$root/repo" 2>/dev/null || true; rm -rf "$gen"' EXIT
 rel=${pkg#"$repo"/}
-chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
+# The run gets its own PID namespace, with its own /proc (swift reads /proc/<pid>, which must
+# match): when the time limit ends it (or unshare is killed), the kernel kills every process
+# in it (swift test starts its runners in new process groups, which a signal to one group
+# would miss), and that /proc goes with its mount namespace: a hung test never outlives this.
+timeout --kill-after=10 "${LEAN_SWIFT_TIMEOUT:-900}" \
+  unshare --pid --fork --kill-child --mount-proc="$root/proc" \
+  chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
   LD_LIBRARY_PATH="/repo/$rel/lib" LEAN_SANDBOX="/repo/$rel/lib/lean-sandbox" \
-  bash -c "cd /repo/$rel && timeout ${LEAN_SWIFT_TIMEOUT:-900} swift test -Xlinker -L/repo/$rel/lib ${LEAN_SWIFT_TEST_ARGS:-} 2>&1"
+  bash -c "cd /repo/$rel && swift test -Xlinker -L/repo/$rel/lib ${LEAN_SWIFT_TEST_ARGS:-} 2>&1" || {
+  rc=$?
+  [ "$rc" != 124 ] || echo "swift test did not finish within ${LEAN_SWIFT_TIMEOUT:-900}s (LEAN_SWIFT_TIMEOUT); every process of the run was ended" >&2
+  exit "$rc"
+}

@@ -7,13 +7,28 @@ import FoundationNetworking
 /// own HTTP stack, with its proxy, TLS and cookie settings; nothing else to depend on.
 public struct URLSessionTransport: Transport {
     private let session: URLSession
+    private let exchanges: Exchanges?
 
-    /// Uses `session`; by default an ephemeral one (no cache, no cookies) whose delegate
-    /// hands a 401 back as an answer instead of an authentication challenge (the SDK sends
-    /// its own `Authorization`; without a delegate, FoundationNetworking never completes a
-    /// task answered 401).
+    /// Uses `session`; by default an ephemeral one (no cache, no cookies, no credential
+    /// storage) whose delegate hands every answer, `401` included, back as a response.
+    ///
+    /// Why the default session has a delegate: the SDK sends its own `Authorization`, so an
+    /// authentication challenge (a `401` with `WWW-Authenticate`) must reach the engine as an
+    /// `unauthorized` error, never be answered with stored credentials. FoundationNetworking
+    /// (Linux) holds such a task until the challenge is answered and, with default handling,
+    /// never completes it; the delegate keeps the response and body it has already received,
+    /// cancels the challenge, and returns them. A `session` you pass is used as it is.
     public init(session: URLSession? = nil) {
-        self.session = session ?? URLSession(configuration: .ephemeral, delegate: AnswerChallenges(), delegateQueue: nil)
+        if let session {
+            self.session = session
+            self.exchanges = nil
+        } else {
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.urlCredentialStorage = nil
+            let exchanges = Exchanges()
+            self.session = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: nil)
+            self.exchanges = exchanges
+        }
     }
 
     public func send(_ request: TransportRequest, timeout: TimeInterval) async throws -> TransportResponse {
@@ -27,19 +42,31 @@ public struct URLSessionTransport: Transport {
         }
         urlRequest.httpBody = request.body.map { Data($0.utf8) }
         let session = self.session
+        let exchanges = self.exchanges
         return try await withCheckedThrowingContinuation { continuation in
-            session.dataTask(with: urlRequest) { data, response, error in
-                if let error = error as? URLError {
-                    continuation.resume(throwing: Self.failure(error))
-                } else if let error {
-                    continuation.resume(throwing: TransportFailure(.other, "\(error)"))
-                } else if let http = response as? HTTPURLResponse {
-                    let headers = http.allHeaderFields.map { (name: "\($0.key)", value: "\($0.value)") }
-                    continuation.resume(returning: TransportResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
-                } else {
-                    continuation.resume(throwing: TransportFailure(.other, "no HTTP response"))
-                }
-            }.resume()
+            let finish: @Sendable (Data?, URLResponse?, Error?) -> Void = { data, response, error in
+                continuation.resume(with: Self.outcome(data, response, error))
+            }
+            if let exchanges {
+                let task = session.dataTask(with: urlRequest)
+                exchanges.start(task, finish: finish)
+                task.resume()
+            } else {
+                session.dataTask(with: urlRequest, completionHandler: finish).resume()
+            }
+        }
+    }
+
+    private static func outcome(_ data: Data?, _ response: URLResponse?, _ error: Error?) -> Result<TransportResponse, Error> {
+        if let error = error as? URLError {
+            return .failure(failure(error))
+        } else if let error {
+            return .failure(TransportFailure(.other, "\(error)"))
+        } else if let http = response as? HTTPURLResponse {
+            let headers = http.allHeaderFields.map { (name: "\($0.key)", value: "\($0.value)") }
+            return .success(TransportResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
+        } else {
+            return .failure(TransportFailure(.other, "no HTTP response"))
         }
     }
 
@@ -56,10 +83,69 @@ public struct URLSessionTransport: Transport {
     }
 }
 
-/// Answers authentication challenges with default handling, so a 401 reaches the SDK.
-private final class AnswerChallenges: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+/// The default session's delegate: collects each task's response and body, and turns an
+/// HTTP authentication challenge into the response that caused it (see `URLSessionTransport`).
+private final class Exchanges: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    /// One task in flight: what has arrived so far and whom to tell when it ends.
+    private struct Exchange {
+        var finish: @Sendable (Data?, URLResponse?, Error?) -> Void
+        var response: URLResponse?
+        var body = Data()
+        var challenged = false
+    }
+
+    private let lock = NSLock()
+    private var inFlight: [Int: Exchange] = [:]
+
+    func start(_ task: URLSessionTask, finish: @escaping @Sendable (Data?, URLResponse?, Error?) -> Void) {
+        lock.lock()
+        inFlight[task.taskIdentifier] = Exchange(finish: finish)
+        lock.unlock()
+    }
+
+    @discardableResult
+    private func update<T>(_ task: URLSessionTask, _ change: (inout Exchange) -> T) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard var exchange = inFlight[task.taskIdentifier] else { return nil }
+        let result = change(&exchange)
+        inFlight[task.taskIdentifier] = exchange
+        return result
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        update(dataTask) { $0.response = response; $0.body = Data() }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        update(dataTask) { $0.body.append(data) }
+    }
+
     func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
                     completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
-        completionHandler(.performDefaultHandling, nil)
+        // FoundationNetworking asks once the whole 401 has arrived: keep it and stop there.
+        // Apple's URLSession asks before any response (HTTP authentication, and TLS server
+        // trust): default handling keeps the platform's certificate checks, and for HTTP
+        // authentication continues without a credential (there is no credential storage),
+        // which delivers the 401 as the response.
+        let answered = update(task) { exchange -> Bool in
+            exchange.challenged = exchange.response != nil
+            return exchange.challenged
+        } ?? false
+        completionHandler(answered ? .cancelAuthenticationChallenge : .performDefaultHandling, nil)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        lock.lock()
+        let exchange = inFlight.removeValue(forKey: task.taskIdentifier)
+        lock.unlock()
+        guard let exchange else { return }
+        if exchange.challenged, let response = exchange.response {
+            exchange.finish(exchange.body, response, nil)
+        } else {
+            exchange.finish(error == nil ? exchange.body : nil, exchange.response, error)
+        }
     }
 }

@@ -106,18 +106,26 @@ final class SandboxTests: XCTestCase {
             XCTAssertEqual(e.status, 404)
             XCTAssertNotNil(e.requestId)
         }
-        #if canImport(FoundationNetworking)
-        // FoundationNetworking (Linux) never completes a task answered 401 (see README);
-        // URLSession on Apple platforms does, and the Kotlin suite covers the 401 mapping.
-        #else
+        // The sandbox answers a wrong key 401 with `WWW-Authenticate: Basic`: an authentication
+        // challenge to URLSession, which must still reach the engine as `unauthorized`.
         let stranger = try LeanClient(apiKey: "sk_wrong_key", baseUrl: baseUrl, maxRetries: 0)
         do {
             _ = try await stranger.listGigs()
             XCTFail("expected unauthorized")
         } catch let e as LeanError {
             XCTAssertEqual(e.code, "unauthorized")
+            XCTAssertEqual(e.status, 401)
             XCTAssertFalse(e.message.contains("sk_wrong_key"))
         }
-        #endif
+    }
+
+    /// The transport itself hands a challenged 401 back whole: status, headers and the body
+    /// the SDK parses, without answering the challenge with a credential of its own.
+    func testTransportReturnsAChallenged401AsAResponse() async throws {
+        let request = TransportRequest(method: "GET", url: baseUrl + "/gigs", headers: [], body: nil)
+        let response = try await URLSessionTransport().send(request, timeout: 10)
+        XCTAssertEqual(response.status, 401)
+        XCTAssertTrue(response.headers.contains { $0.name.lowercased() == "www-authenticate" })
+        XCTAssertFalse(response.body.isEmpty)
     }
 }

@@ -92,36 +92,36 @@ enum State {
 
 /// One operation in progress, driven to its end without I/O.
 ///
-///  A host creates a [`Call`], then loops: [`Call::poll`] says what to do
-///  next ([`Step::Send`] a request, [`Step::Wait`] a while, or
-///  [`Step::Done`]); the host does it with its own transport and clock and
-///  reports back with [`Call::on_response`] or [`Call::on_transport_error`].
-///  Every retry, backoff, idempotency and reconciliation decision lives
-///  here, once, so every host behaves the same:
+/// A host creates a [`Call`], then loops: [`Call::poll`] says what to do
+/// next ([`Step::Send`] a request, [`Step::Wait`] a while, or
+/// [`Step::Done`]); the host does it with its own transport and clock and
+/// reports back with [`Call::on_response`] or [`Call::on_transport_error`].
+/// Every retry, backoff, idempotency and reconciliation decision lives
+/// here, once, so every host behaves the same:
 ///
-///  ```no_run
-///  # use lean_core::{Call, Config, Environment, Operation, Step, HttpResponse};
-///  # fn send(_: &lean_core::HttpRequest) -> Result<HttpResponse, String> { unimplemented!() }
-///  # let config = Config::new("key", Environment::Sandbox)?;
-///  let mut call = Call::new(&config, Operation::list_gigs(), [7; 32])?;
-///  let outcome = loop {
-///      match call.poll() {
-///          Step::Send(request) => match send(&request) {
-///              Ok(response) => call.on_response(response),
-///              Err(e) => call.on_transport_error(lean_core::TransportError::other(e)),
-///          },
-///          Step::Wait(delay) => std::thread::sleep(delay),
-///          Step::Done(result) => break result,
-///      }
-///  };
-///  # Ok::<(), lean_core::Error>(())
-///  ```
+/// ```no_run
+/// # use lean_core::{Call, Config, Environment, Operation, Step, HttpResponse};
+/// # fn send(_: &lean_core::HttpRequest) -> Result<HttpResponse, String> { unimplemented!() }
+/// # let config = Config::new("key", Environment::Sandbox)?;
+/// let mut call = Call::new(&config, Operation::list_gigs(), [7; 32])?;
+/// let outcome = loop {
+///     match call.poll() {
+///         Step::Send(request) => match send(&request) {
+///             Ok(response) => call.on_response(response),
+///             Err(e) => call.on_transport_error(lean_core::TransportError::other(e)),
+///         },
+///         Step::Wait(delay) => std::thread::sleep(delay),
+///         Step::Done(result) => break result,
+///     }
+/// };
+/// # Ok::<(), lean_core::Error>(())
+/// ```
 ///
-///  Guarantees, for payouts: a special payment carries the same
-///  `Idempotency-Key` on every attempt; a gig (or customer) whose create may
-///  have been applied is looked up by its own id before the call reports
-///  anything, so the caller learns "created once" or "not created" rather
-///  than "unknown" whenever the API can be reached at all.
+/// Guarantees, for payouts: a special payment carries the same
+/// `Idempotency-Key` on every attempt; a gig (or customer) whose create may
+/// have been applied is looked up by its own id before the call reports
+/// anything, so the caller learns "created once" or "not created" rather
+/// than "unknown" whenever the API can be reached at all.
 #[derive(Clone, Debug)]
 pub struct Call {
     config: Config,

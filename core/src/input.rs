@@ -122,6 +122,23 @@ fn unknown_field(key: &str, what: &str, fields: &[&str]) -> FieldError {
     FieldError::new(key, FieldErrorCode::UnknownField, message)
 }
 
+/// A text argument of a call in its host-neutral JSON form (`"gigId"`,
+/// `"idempotencyKey"`): absent and `null` read as empty text, which the
+/// identifier rules report as `required`; any other JSON type is refused.
+pub(crate) fn call_text(call: &Value, field: &str) -> Result<String, crate::Error> {
+    match call.get(field) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(crate::validate::field_error(
+            field,
+            crate::validate::Problem::new(
+                FieldErrorCode::InvalidType,
+                format!("must be text, found {}", json_type(other)),
+            ),
+        )),
+    }
+}
+
 /// The JSON type of a value, for messages.
 pub(crate) fn json_type(value: &Value) -> &'static str {
     match value {

@@ -255,19 +255,7 @@ impl Operation {
                 OperationKind::ALL.map(|k| k.name()).join(", ")
             ),
         })?;
-        let text = |field: &str| -> Result<String, Error> {
-            match call.get(field) {
-                None | Some(Value::Null) => Ok(String::new()),
-                Some(Value::String(s)) => Ok(s.clone()),
-                Some(other) => Err(field_error(
-                    field,
-                    Problem::new(
-                        FieldErrorCode::InvalidType,
-                        format!("must be text, found {}", crate::input::json_type(other)),
-                    ),
-                )),
-            }
-        };
+        let text = |field: &str| crate::input::call_text(call, field);
         let input = call.get("input").unwrap_or(&Value::Null);
         Ok(match kind {
             OperationKind::CreateCustomer => {

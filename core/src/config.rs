@@ -154,12 +154,7 @@ impl Config {
     /// Names the host language and runtime in the `User-Agent`, e.g.
     /// `"node/20.11.0"` or `"python/3.12.1"`.
     pub fn with_host(mut self, host: &str) -> Self {
-        let host: String = host
-            .chars()
-            .filter(|c| (' '..='~').contains(c) && !"()".contains(*c))
-            .take(64)
-            .collect();
-        self.user_agent = user_agent(&host);
+        self.user_agent = user_agent(host);
         self
     }
 
@@ -208,7 +203,14 @@ impl fmt::Debug for Config {
     }
 }
 
-fn user_agent(host: &str) -> String {
+/// `lean-sdk/<version> (<host>)`, with the host's text reduced to
+/// printable ASCII without parentheses, so no caller can break the header.
+pub(crate) fn user_agent(host: &str) -> String {
+    let host: String = host
+        .chars()
+        .filter(|c| (' '..='~').contains(c) && !"()".contains(*c))
+        .take(64)
+        .collect();
     format!("lean-sdk/{SDK_VERSION} ({host})")
 }
 

@@ -181,6 +181,10 @@ pub struct ApiError {
     /// The API's own message when the body carries one, else a description
     /// of the status.
     pub message: String,
+    /// The API's own error code when the body carries one (open banking:
+    /// `CUSTOMER_ALREADY_EXISTS`, `INVALID_PARAMETERS`, `FAILED`, ...); the
+    /// SDK's code is [`Error::code`].
+    pub api_code: Option<String>,
     /// The raw response body as text (lossy UTF-8), always kept.
     pub body: String,
     /// The request id header of the answer, for support tickets.
@@ -229,8 +233,9 @@ pub enum Error {
         /// What to change.
         message: String,
     },
-    /// The API answered with a non-2xx status (after any retries).
-    Api(ApiError),
+    /// The API answered with a non-2xx status (after any retries). Boxed:
+    /// it is the largest variant, and errors travel through every `Result`.
+    Api(Box<ApiError>),
     /// The transport failed on every attempt.
     Transport {
         /// The last failure the host reported.
@@ -305,7 +310,7 @@ impl Error {
 
     /// The error as one JSON object, the shape every host exposes:
     /// `{"code", "message"}` plus, by kind, `fieldErrors`, `status`, `body`,
-    /// `requestId`, `retryAfterMs`, `outcomeUnknown`. Bindings build their
+    /// `apiMessage`, `apiCode`, `requestId`, `retryAfterMs`, `outcomeUnknown`. Bindings build their
     /// native error objects from this, so no host re-derives the details.
     pub fn to_json(&self) -> serde_json::Value {
         let mut out = serde_json::json!({ "code": self.code(), "message": self.to_string() });
@@ -316,6 +321,9 @@ impl Error {
                 fields["status"] = api.status.into();
                 fields["body"] = api.body.clone().into();
                 fields["apiMessage"] = api.message.clone().into();
+                if let Some(code) = &api.api_code {
+                    fields["apiCode"] = code.clone().into();
+                }
                 if let Some(id) = &api.request_id {
                     fields["requestId"] = id.clone().into();
                 }
@@ -364,6 +372,12 @@ impl Error {
     }
 }
 
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Self::Api(Box::new(e))
+    }
+}
+
 impl From<ValidationError> for Error {
     fn from(e: ValidationError) -> Self {
         Self::Validation(e)
@@ -374,7 +388,14 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Validation(v) => v.fmt(f),
-            Self::Api(api) => write!(f, "Lean API answered {}: {}", api.status, api.message),
+            Self::Api(api) => match &api.api_code {
+                Some(code) => write!(
+                    f,
+                    "Lean API answered {} {code}: {}",
+                    api.status, api.message
+                ),
+                None => write!(f, "Lean API answered {}: {}", api.status, api.message),
+            },
             Self::InvalidResponse {
                 message, status, ..
             } => write!(

@@ -54,7 +54,7 @@ impl Outcome {
 /// Parses the answer to an operation of `kind`.
 pub fn parse_response(kind: OperationKind, response: &HttpResponse) -> Result<Outcome, Error> {
     if !response.is_success() {
-        return Err(Error::Api(api_error(response)));
+        return Err(api_error(response).into());
     }
     Ok(match kind {
         OperationKind::CreateCustomer
@@ -119,6 +119,7 @@ pub fn api_error(response: &HttpResponse) -> ApiError {
         status: response.status,
         kind,
         message,
+        api_code: None,
         body: response.body_text(),
         request_id: ["x-request-id", "request-id", "x-lean-request-id"]
             .iter()

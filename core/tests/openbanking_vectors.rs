@@ -11,10 +11,12 @@ use base64::Engine as _;
 use lean_core::openbanking::errors::error_code;
 use lean_core::openbanking::webhooks::{self, WebhookVerifier};
 use lean_core::openbanking::{
-    AccessToken, AppToken, Auth, ClientCredentials, Environment, Operation, OperationKind, Token,
-    TokenScope,
+    AccessToken, AppToken, Auth, Call, ClientCredentials, Config, Environment, Operation,
+    OperationKind, Token, TokenScope,
 };
-use lean_core::{Error, HttpRequest, HttpResponse, WebhookSecret};
+use lean_core::{
+    Error, HttpRequest, HttpResponse, RetryPolicy, Step, TransportError, WebhookSecret,
+};
 use serde_json::{json, Value};
 
 fn dir() -> PathBuf {
@@ -131,13 +133,20 @@ fn check_error(expected: &Value, actual: &Error) {
     if let Some(status) = expected.get("status") {
         assert_eq!(&json["status"], status, "status of {actual:?}");
     }
+    if let Some(unknown) = expected.get("outcomeUnknown") {
+        assert_eq!(
+            &json["outcomeUnknown"], unknown,
+            "outcomeUnknown of {actual:?}"
+        );
+    }
     if let Some(message) = expected.get("message") {
         assert_eq!(&json["apiMessage"], message, "API message of {actual:?}");
     }
-    if let Some(lean) = expected.get("leanCode").and_then(Value::as_str) {
+    if let Some(code) = expected.get("apiCode") {
+        assert_eq!(&json["apiCode"], code, "API code of {actual:?}");
         assert_eq!(
             error_code(actual).map(|c| c.as_str().to_owned()).as_deref(),
-            Some(lean)
+            code.as_str()
         );
     }
 }
@@ -407,6 +416,58 @@ fn webhook_signatures_and_events() {
 }
 
 #[test]
+fn engine() {
+    each_case("engine.json", |case| {
+        let env = environment(case.get("environment").unwrap_or(&Value::Null)).unwrap();
+        let config = Config::new(env).with_retry(RetryPolicy {
+            max_retries: case["config"]["maxRetries"].as_u64().unwrap() as u32,
+            initial_backoff: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        });
+        let operation = Operation::from_json(&case["call"]).unwrap();
+        let mut call = Call::new(&config, &auth(case), operation, [3; 32]);
+        let mut exchanges = case["exchanges"].as_array().unwrap().iter();
+        let mut waits = Vec::new();
+        let result = loop {
+            match call.poll() {
+                Step::Send(request) => {
+                    let exchange = exchanges
+                        .next()
+                        .unwrap_or_else(|| panic!("unexpected request {request:?}"));
+                    let want = &exchange["request"];
+                    assert_eq!(request.method.as_str(), want["method"]);
+                    let path = want["path"].as_str().unwrap();
+                    assert!(request.url.ends_with(path), "{} is not {path}", request.url);
+                    let reply = &exchange["reply"];
+                    match reply.get("transportError").and_then(Value::as_str) {
+                        Some("connect") => {
+                            call.on_transport_error(TransportError::connect("refused"))
+                        }
+                        Some("timeout") => {
+                            call.on_transport_error(TransportError::timeout("timed out"))
+                        }
+                        Some(_) => call.on_transport_error(TransportError::other("reset")),
+                        None => call.on_response(response(reply)),
+                    }
+                }
+                Step::Wait(delay) => waits.push(delay.as_millis() as u64),
+                Step::Done(result) => break result,
+            }
+        };
+        assert!(exchanges.next().is_none(), "the engine stopped early");
+        let expect = &case["expect"];
+        if let Some(want) = case.get("waitsMs") {
+            assert_eq!(&json!(waits), want, "waits");
+        }
+        match (result, expect.get("value"), expect.get("error")) {
+            (Ok(value), Some(want), None) => assert_eq!(&value.to_json(), want),
+            (Err(e), None, Some(want)) => check_error(want, &e),
+            (result, _, _) => panic!("expected {expect}, got {result:?}"),
+        }
+    });
+}
+
+#[test]
 fn there_are_enough_vectors() {
     let total: usize = [
         "environments",
@@ -415,6 +476,7 @@ fn there_are_enough_vectors() {
         "validation",
         "responses",
         "webhooks",
+        "engine",
     ]
     .iter()
     .map(|f| load(&format!("{f}.json")).len())

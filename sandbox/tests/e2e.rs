@@ -40,7 +40,7 @@ fn bonus(customer: usize, gig_id: Option<&str>) -> NewSpecialPayment {
 
 fn api_error(result: Result<Outcome, Error>) -> lean_core::ApiError {
     match result {
-        Err(Error::Api(e)) => e,
+        Err(Error::Api(e)) => *e,
         other => panic!("expected an API error, got {other:?}"),
     }
 }

@@ -114,3 +114,22 @@ fn same_instant(a: &str, b: &str) -> bool {
         _ => a == b,
     }
 }
+
+/// The outcome of a lookup whose record differs from what was sent in
+/// `differences` (field names): the record when nothing differs, else a
+/// [`crate::Error::Conflict`] that names the fields and what to do.
+pub(crate) fn conflict_unless_same<T>(
+    outcome: T,
+    differences: &[&str],
+    what: &str,
+) -> Result<T, crate::Error> {
+    if differences.is_empty() {
+        return Ok(outcome);
+    }
+    Err(crate::Error::Conflict {
+        message: format!(
+            "a {what} with this id already exists with a different {}; nothing new was created. Use a new id for a different {what}",
+            differences.join(", ")
+        ),
+    })
+}

@@ -1,8 +1,11 @@
 //! The engine against scripted and randomly flaky transports.
 
 use super::*;
+use crate::config::Config;
 use crate::config::{Environment, RetryPolicy};
+use crate::http::HttpResponse;
 use crate::models::{NewGig, NewSpecialPayment};
+use crate::operation::Operation;
 use proptest::prelude::*;
 use std::collections::HashMap;
 

@@ -18,7 +18,6 @@ use super::errors;
 use super::query_value;
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::SDK_VERSION;
 
 /// The header that carries the application token.
 pub const APP_TOKEN_HEADER: &str = "lean-app-token";
@@ -220,8 +219,10 @@ pub fn redacted_token_request(request: &HttpRequest) -> HttpRequest {
     }
 }
 
+/// The default `User-Agent` of open-banking requests; a [`super::Config`]
+/// names the host instead.
 pub(crate) fn user_agent() -> String {
-    format!("lean-sdk/{SDK_VERSION} (rust; open-banking)")
+    crate::config::user_agent("rust; open-banking")
 }
 
 /// An access token and when it expires.
@@ -241,7 +242,7 @@ impl Token {
     /// which errs on the early side. A non-2xx answer is an API error.
     pub fn parse(response: &HttpResponse, received_at: SystemTime) -> Result<Self, Error> {
         if !response.is_success() {
-            return Err(errors::api_error(response));
+            return Err(errors::api_error(response).into());
         }
         let invalid = |message: &str| Error::InvalidResponse {
             message: format!("token answer: {message}"),

@@ -3,11 +3,11 @@
 //!
 //! Lean's error bodies carry `status` (the code, `CUSTOMER_ALREADY_EXISTS`)
 //! and `message`. A non-2xx answer becomes [`Error::Api`] exactly as for
-//! payouts (same kinds, retries and `to_json`), with the code in front of
-//! the message (`CUSTOMER_ALREADY_EXISTS: ...`) so that every host shows it
-//! without new fields; [`error_code`] reads it back as an [`ErrorCode`].
-//! A data call that answers HTTP 200 with `status: "FAILED"` is an
-//! [`Error::Api`] too, with status 200 and code `FAILED`.
+//! payouts (same kinds, retries and `to_json`), with the body's code in
+//! [`ApiError::api_code`] (`apiCode` in the JSON every host exposes);
+//! [`error_code`] reads it as an [`ErrorCode`]. A data call that answers
+//! HTTP 200 with `status: "FAILED"` is an [`Error::Api`] too, with status
+//! 200 and code `FAILED`.
 
 use serde_json::Value;
 
@@ -69,33 +69,32 @@ impl ErrorCode {
 }
 
 /// The error of a non-2xx answer: the payouts [`ApiError`] (kind from the
-/// status, request id, `Retry-After`, raw body), with the body's code put in
-/// front of its message.
-pub fn api_error(response: &HttpResponse) -> Error {
+/// status, request id, `Retry-After`, raw body), with the body's code.
+pub fn api_error(response: &HttpResponse) -> ApiError {
     let mut api = crate::response::api_error(response);
-    if let Some(code) = body_code(&response.body) {
-        api.message = format!("{code}: {}", api.message);
-    }
-    Error::Api(api)
+    api.api_code = body_code(&response.body);
+    api
 }
 
 /// The error of a 2xx body with `status: "FAILED"`.
 pub(crate) fn failed(response: &HttpResponse, json: &Value) -> Error {
-    let text = |key: &str| json.get(key).and_then(Value::as_str).map(str::trim);
-    let mut message = "FAILED".to_owned();
-    if let Some(granular) = text("granular_status_code").filter(|s| !s.is_empty()) {
+    let text = |key: &str| {
+        json.get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let mut message = text("message")
+        .unwrap_or("the bank could not provide the data")
+        .to_owned();
+    if let Some(granular) = text("granular_status_code") {
         message.push_str(&format!(" ({granular})"));
     }
-    message.push_str(": ");
-    message.push_str(
-        text("message")
-            .filter(|s| !s.is_empty())
-            .unwrap_or("the bank could not provide the data"),
-    );
-    Error::Api(ApiError {
+    Error::from(ApiError {
         status: response.status,
         kind: ApiErrorKind::Other,
         message,
+        api_code: Some(ErrorCode::Failed.as_str().to_owned()),
         body: response.body_text(),
         request_id: crate::response::api_error(response).request_id,
         field_errors: Vec::new(),
@@ -118,7 +117,7 @@ fn body_code(body: &[u8]) -> Option<String> {
 /// `None` for other errors or bodies without a code.
 pub fn error_code(error: &Error) -> Option<ErrorCode> {
     match error {
-        Error::Api(api) => body_code(api.body.as_bytes()).map(|c| ErrorCode::parse(&c)),
+        Error::Api(api) => api.api_code.as_deref().map(ErrorCode::parse),
         _ => None,
     }
 }

@@ -67,6 +67,7 @@
 //! chose and why.
 
 pub mod auth;
+mod call;
 mod customer;
 mod data;
 mod destination;
@@ -82,6 +83,7 @@ pub use auth::{
     AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, NextStep, Token, TokenManager,
     TokenScope,
 };
+pub use call::{Call, Config};
 pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};
 pub use data::{DataKind, DataRequest, DataResult, DataStatus};
 pub use destination::{Destination, NewDestination};

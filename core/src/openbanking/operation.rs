@@ -352,6 +352,16 @@ impl Operation {
 
     /// The HTTP request for `environment`, authenticated with `auth`.
     pub fn request(&self, environment: &Environment, auth: &Auth) -> HttpRequest {
+        self.request_as(environment, auth, &user_agent())
+    }
+
+    /// [`Operation::request`] with the host's own `User-Agent`.
+    pub(crate) fn request_as(
+        &self,
+        environment: &Environment,
+        auth: &Auth,
+        user_agent: &str,
+    ) -> HttpRequest {
         let (method, path, body) = match &self.0 {
             Inner::CreateCustomer(c) => (Method::Post, "/customers/v1/".to_owned(), Some(json(c))),
             Inner::GetCustomer(c) => (Method::Get, format!("/customers/v1/{}", segment(c)), None),
@@ -416,7 +426,7 @@ impl Operation {
         };
         let mut headers = vec![
             ("accept".to_owned(), "application/json".to_owned()),
-            ("user-agent".to_owned(), user_agent()),
+            ("user-agent".to_owned(), user_agent.to_owned()),
         ];
         if body.is_some() {
             headers.push(("content-type".to_owned(), "application/json".to_owned()));
@@ -441,6 +451,14 @@ impl Operation {
             Inner::CreateCustomer(c) => {
                 Some(Self(Inner::GetCustomerByAppUserId(c.app_user_id.clone())))
             }
+            _ => None,
+        }
+    }
+
+    /// The `app_user_id` of a `createCustomer`.
+    pub(crate) fn app_user_id(&self) -> Option<&str> {
+        match &self.0 {
+            Inner::CreateCustomer(c) => Some(&c.app_user_id),
             _ => None,
         }
     }

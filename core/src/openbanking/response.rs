@@ -67,7 +67,7 @@ impl Outcome {
 /// Parses the answer to an operation of `kind`.
 pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outcome, Error> {
     if !response.is_success() {
-        return Err(errors::api_error(response));
+        return Err(errors::api_error(response).into());
     }
     Ok(match kind {
         OperationKind::CreateCustomer

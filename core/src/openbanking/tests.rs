@@ -320,3 +320,59 @@ fn sample(kind: OperationKind) -> Operation {
     }))
     .unwrap_or_else(|e| panic!("{}: {e:?}", kind.name()))
 }
+
+#[test]
+fn a_call_names_its_host_and_hides_its_credentials() {
+    let config = Config::new(Environment::uae_sandbox()).with_host("node/20.1 (x)");
+    let auth = Auth::AppToken(AppToken::new("secret-app-token-1").unwrap());
+    let mut call = Call::new(
+        &config,
+        &auth,
+        sample(OperationKind::CreateCustomer),
+        [1; 32],
+    );
+    assert!(!format!("{call:?}").contains("secret-app-token-1"));
+    let crate::Step::Send(request) = call.poll() else {
+        panic!("a call starts by sending")
+    };
+    assert_eq!(
+        request.header("user-agent"),
+        Some(
+            format!(
+                "lean-sdk/{} (node/20.1 x; open-banking)",
+                crate::SDK_VERSION
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(request.header("lean-app-token"), Some("secret-app-token-1"));
+    assert!(!format!("{request:?}").contains("secret-app-token-1"));
+}
+
+#[test]
+fn a_customer_lookup_carries_the_calls_credentials() {
+    let config = Config::new(Environment::uae_sandbox());
+    let auth = Auth::Bearer(AccessToken::new("bearer-xyz").unwrap());
+    let mut call = Call::new(
+        &config,
+        &auth,
+        sample(OperationKind::CreateCustomer),
+        [1; 32],
+    );
+    let crate::Step::Send(_) = call.poll() else {
+        panic!("a call starts by sending")
+    };
+    call.on_response(HttpResponse::new(
+        409,
+        vec![],
+        r#"{"status":"CUSTOMER_ALREADY_EXISTS","message":"exists"}"#,
+    ));
+    let crate::Step::Send(lookup) = call.poll() else {
+        panic!("a 409 is looked up")
+    };
+    assert_eq!(
+        lookup.url,
+        "https://sandbox.leantech.me/customers/v1/app-user-id/u"
+    );
+    assert_eq!(lookup.header("authorization"), Some("Bearer bearer-xyz"));
+}

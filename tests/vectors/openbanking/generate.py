@@ -360,8 +360,8 @@ def response_cases():
            {"status": "PARTIAL", "payload": {"accounts": []}}, doc="sdk: forward compatible"),
         err("data failed with http 200", "getBalance", 200,
             {"status": "FAILED", "granular_status_code": "ACCOUNT_NOT_FOUND", "message": "Account not found"},
-            {"code": "api_error", "status": 200, "message": "FAILED (ACCOUNT_NOT_FOUND): Account not found",
-             "leanCode": "FAILED"}, doc="facts: Data failures with HTTP 200"),
+            {"code": "api_error", "status": 200, "message": "Account not found (ACCOUNT_NOT_FOUND)",
+             "apiCode": "FAILED"}, doc="facts: Data failures with HTTP 200"),
         ok("pending with an epoch timestamp", "getIdentity", {**pending, "timestamp": 1763892000},
            {**pending, "timestamp": "1763892000"}, doc="sdk: timestamps read as text"),
         err("pending without results id", "getIdentity", 200, {"status": "PENDING"}, {"code": "invalid_response"}),
@@ -384,31 +384,31 @@ def response_cases():
            {"id": "dest-1", "display_name": "Acme Rent", "status": "ACTIVE"}),
         err("customer already exists", "getCustomer", 409,
             {"status": "CUSTOMER_ALREADY_EXISTS", "message": "Customer already exists", "timestamp": "2026-11-23"},
-            {"code": "api_error", "status": 409, "message": "CUSTOMER_ALREADY_EXISTS: Customer already exists",
-             "leanCode": "CUSTOMER_ALREADY_EXISTS"}),
+            {"code": "api_error", "status": 409, "message": "Customer already exists",
+             "apiCode": "CUSTOMER_ALREADY_EXISTS"}),
         err("invalid parameters", "getCustomer", 400,
             {"status": "INVALID_PARAMETERS", "message": "customer_id is not a UUID"},
-            {"code": "bad_request", "status": 400, "message": "INVALID_PARAMETERS: customer_id is not a UUID",
-             "leanCode": "INVALID_PARAMETERS"}),
+            {"code": "bad_request", "status": 400, "message": "customer_id is not a UUID",
+             "apiCode": "INVALID_PARAMETERS"}),
         err("missing parameters", "getAccounts", 400, {"status": "MISSING_PARAMETERS", "message": "entity_id"},
-            {"code": "bad_request", "leanCode": "MISSING_PARAMETERS"}),
+            {"code": "bad_request", "apiCode": "MISSING_PARAMETERS"}),
         err("certificate token mismatch", "listEntities", 401,
             {"status": "CERTIFICATE_TOKEN_MISMATCH", "message": "Certificate does not match"},
-            {"code": "unauthorized", "leanCode": "CERTIFICATE_TOKEN_MISMATCH"}),
+            {"code": "unauthorized", "apiCode": "CERTIFICATE_TOKEN_MISMATCH"}),
         err("invalid certificate", "listEntities", 403, {"status": "INVALID_CERTIFICATE", "message": "x"},
-            {"code": "api_error", "status": 403, "leanCode": "INVALID_CERTIFICATE"}),
+            {"code": "api_error", "status": 403, "apiCode": "INVALID_CERTIFICATE"}),
         err("insufficient access level", "getPaymentIntent", 403,
             {"status": "INSUFFICIENT_ACCESS_LEVEL", "message": "x"},
-            {"code": "api_error", "leanCode": "INSUFFICIENT_ACCESS_LEVEL"}),
+            {"code": "api_error", "apiCode": "INSUFFICIENT_ACCESS_LEVEL"}),
         err("invalid url", "getEntity", 404, {"status": "INVALID_URL", "message": "No such path"},
-            {"code": "not_found", "leanCode": "INVALID_URL"}),
+            {"code": "not_found", "apiCode": "INVALID_URL"}),
         err("rate limit exceeded", "listPaymentDestinations", 429,
             {"status": "RATE_LIMIT_EXCEEDED", "message": "Slow down"},
-            {"code": "rate_limited", "leanCode": "RATE_LIMIT_EXCEEDED"}),
+            {"code": "rate_limited", "apiCode": "RATE_LIMIT_EXCEEDED"}),
         err("internal server error", "getDataResults", 500, {"status": "INTERNAL_SERVER_ERROR", "message": "oops"},
-            {"code": "server_error", "leanCode": "INTERNAL_SERVER_ERROR"}),
+            {"code": "server_error", "apiCode": "INTERNAL_SERVER_ERROR"}),
         err("unknown error code kept", "getCustomer", 422, {"status": "BANK_UNAVAILABLE", "message": "Try later"},
-            {"code": "api_error", "message": "BANK_UNAVAILABLE: Try later", "leanCode": "BANK_UNAVAILABLE"},
+            {"code": "api_error", "message": "Try later", "apiCode": "BANK_UNAVAILABLE"},
             doc="sdk: forward compatible"),
         err("error without a body", "getCustomer", 502, None, {"code": "server_error", "status": 502}, body_text=""),
         err("malformed success body", "getCustomer", 200, None, {"code": "invalid_response"}, body_text="{not json"),
@@ -514,6 +514,87 @@ def webhook_cases():
     return cases
 
 
+def engine_cases():
+    """The shared call engine driving open-banking operations (same format as ../engine.json)."""
+    def case(name, call, exchanges, expect, retries=2, doc="sdk: call engine", waits=None):
+        out = {"name": name, "doc": doc, "config": {"maxRetries": retries}, "call": call,
+               "exchanges": exchanges, "expect": expect}
+        if waits is not None:
+            out["waitsMs"] = waits
+        return out
+
+    def ex(method, path, reply, headers=None):
+        request = {"method": method, "path": path}
+        if headers:
+            request["headers"] = headers
+        return {"request": request, "reply": reply}
+
+    def reply(status, body=None, headers=None):
+        out = {"status": status}
+        if body is not None:
+            out["body"] = body
+        if headers:
+            out["headers"] = headers
+        return out
+
+    timeout = {"transportError": "timeout"}
+    connect = {"transportError": "connect"}
+    customer = {"operation": "createCustomer", "input": {"app_user_id": "user-42"}}
+    found = {"customer_id": "c-42", "app_user_id": "user-42"}
+    exists = {"status": "CUSTOMER_ALREADY_EXISTS", "message": "Customer already exists"}
+    intent = {"operation": "createPaymentIntent",
+              "input": {"amount": "10.50", "currency": "AED", "payment_destination_id": "dest-1",
+                        "customer_id": "c-42"}}
+    balance = {"operation": "getBalance", "input": {"entity_id": "e-1", "account_id": "a-1"}}
+    return [
+        case("read succeeds at once", {"operation": "getCustomer", "customerId": "c-42"},
+             [ex("GET", "/customers/v1/c-42", reply(200, found))], {"value": found}),
+        case("data calls are reads: a 503 is retried", balance,
+             [ex("POST", "/data/v1/balance", reply(503, {"status": "INTERNAL_SERVER_ERROR", "message": "busy"})),
+              ex("POST", "/data/v1/balance", timeout),
+              ex("POST", "/data/v1/balance", reply(200, {"status": "OK", "data": {"balance": "1.00"}}))],
+             {"value": {"status": "OK", "data": {"balance": "1.00"}}}),
+        case("a FAILED data answer is not retried", balance,
+             [ex("POST", "/data/v1/balance",
+                 reply(200, {"status": "FAILED", "granular_status_code": "ACCOUNT_NOT_FOUND",
+                             "message": "Account not found"}))],
+             {"error": {"code": "api_error", "status": 200, "apiCode": "FAILED",
+                        "message": "Account not found (ACCOUNT_NOT_FOUND)"}}),
+        case("retry-after of a 429 is honoured", {"operation": "listPaymentDestinations"},
+             [ex("GET", "/payments/v1/destinations",
+                 reply(429, {"status": "RATE_LIMIT_EXCEEDED", "message": "Slow down"}, {"retry-after": "1"})),
+              ex("GET", "/payments/v1/destinations", reply(200, []))],
+             {"value": []}, waits=[1000]),
+        case("an existing customer is found, not created twice", customer,
+             [ex("POST", "/customers/v1/", reply(409, exists)),
+              ex("GET", "/customers/v1/app-user-id/user-42", reply(200, found))],
+             {"value": found}, doc="facts: Errors (CUSTOMER_ALREADY_EXISTS); sdk: creates are idempotent by app_user_id"),
+        case("a customer created by a lost attempt is found", customer,
+             [ex("POST", "/customers/v1/", timeout),
+              ex("POST", "/customers/v1/", reply(409, exists)),
+              ex("GET", "/customers/v1/app-user-id/user-42", reply(200, found))],
+             {"value": found}),
+        case("retries spent on a customer: the lookup says nothing was created", customer,
+             [ex("POST", "/customers/v1/", timeout), ex("POST", "/customers/v1/", timeout),
+              ex("GET", "/customers/v1/app-user-id/user-42", reply(404, {"status": "INVALID_URL", "message": "no"}))],
+             {"error": {"code": "transport", "outcomeUnknown": False}}, retries=1),
+        case("a lookup that finds another user's record is a conflict", customer,
+             [ex("POST", "/customers/v1/", reply(409, exists)),
+              ex("GET", "/customers/v1/app-user-id/user-42", reply(200, {"customer_id": "c-9", "app_user_id": "user-43"}))],
+             {"error": {"code": "conflict"}}),
+        case("an uncertain payment intent is reported unknown", intent,
+             [ex("POST", "/payments/v1/intents", timeout), ex("POST", "/payments/v1/intents", timeout)],
+             {"error": {"code": "transport", "outcomeUnknown": True}}, retries=1),
+        case("a refused connection is known not applied", intent,
+             [ex("POST", "/payments/v1/intents", connect), ex("POST", "/payments/v1/intents", connect)],
+             {"error": {"code": "transport", "outcomeUnknown": False}}, retries=1),
+        case("client errors are never retried", {"operation": "getEntity", "customerId": "c-42", "entityId": "e-1"},
+             [ex("GET", "/customers/v1/c-42/entities/e-1",
+                 reply(403, {"status": "INSUFFICIENT_ACCESS_LEVEL", "message": "scope"}))],
+             {"error": {"code": "api_error", "status": 403, "apiCode": "INSUFFICIENT_ACCESS_LEVEL"}}),
+    ]
+
+
 FILES = {
     "environments.json": environment_cases,
     "auth.json": auth_cases,
@@ -521,6 +602,7 @@ FILES = {
     "validation.json": validation_cases,
     "responses.json": response_cases,
     "webhooks.json": webhook_cases,
+    "engine.json": engine_cases,
 }
 
 

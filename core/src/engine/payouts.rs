@@ -1,0 +1,175 @@
+//! The payouts [`Call`]: the shared machine with the payouts API's rules
+//! (idempotency keys for special payments, lookups of gigs and customers by
+//! the partner's own id).
+
+use super::machine::{Machine, Plan};
+use super::reconcile;
+use super::{Step, TransportError};
+use crate::config::Config;
+use crate::error::{ApiError, ApiErrorKind, Error};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::models::{Customer, Gig};
+use crate::operation::{Operation, OperationKind};
+use crate::response::{api_error, parse_body, parse_response, Outcome};
+
+/// One operation in progress, driven to its end without I/O.
+///
+/// A host creates a [`Call`], then loops: [`Call::poll`] says what to do
+/// next ([`Step::Send`] a request, [`Step::Wait`] a while, or
+/// [`Step::Done`]); the host does it with its own transport and clock and
+/// reports back with [`Call::on_response`] or [`Call::on_transport_error`].
+/// Every retry, backoff, idempotency and reconciliation decision lives
+/// here, once, so every host behaves the same:
+///
+/// ```no_run
+/// # use lean_core::{Call, Config, Environment, Operation, Step, HttpResponse};
+/// # fn send(_: &lean_core::HttpRequest) -> Result<HttpResponse, String> { unimplemented!() }
+/// # let config = Config::new("key", Environment::Sandbox)?;
+/// let mut call = Call::new(&config, Operation::list_gigs(), [7; 32])?;
+/// let outcome = loop {
+///     match call.poll() {
+///         Step::Send(request) => match send(&request) {
+///             Ok(response) => call.on_response(response),
+///             Err(e) => call.on_transport_error(lean_core::TransportError::other(e)),
+///         },
+///         Step::Wait(delay) => std::thread::sleep(delay),
+///         Step::Done(result) => break result,
+///     }
+/// };
+/// # Ok::<(), lean_core::Error>(())
+/// ```
+///
+/// Guarantees, for payouts: a special payment carries the same
+/// `Idempotency-Key` on every attempt; a gig (or customer) whose create may
+/// have been applied is looked up by its own id before the call reports
+/// anything, so the caller learns "created once" or "not created" rather
+/// than "unknown" whenever the API can be reached at all.
+#[derive(Clone, Debug)]
+pub struct Call(Machine<PayoutPlan>);
+
+impl Call {
+    /// Starts a call. `entropy` must be 32 random bytes from the host
+    /// (`crypto.getRandomValues`, `os.urandom`, `SecureRandom`): they make
+    /// the generated idempotency key (a UUID v4) and the retry jitter, since
+    /// the core has no randomness of its own.
+    pub fn new(config: &Config, operation: Operation, entropy: [u8; 32]) -> Result<Self, Error> {
+        let idempotency_key = match operation.kind() {
+            OperationKind::CreateSpecialPayment => Some(match operation.idempotency_key() {
+                Some(key) => key.to_owned(),
+                None => {
+                    let mut bytes = [0u8; 16];
+                    bytes.copy_from_slice(&entropy[..16]);
+                    uuid::Builder::from_random_bytes(bytes)
+                        .into_uuid()
+                        .hyphenated()
+                        .to_string()
+                }
+            }),
+            _ => None,
+        };
+        let request = operation.request_with_key(config, idempotency_key.as_deref())?;
+        let mut seed = [0u8; 8];
+        seed.copy_from_slice(&entropy[16..24]);
+        let plan = PayoutPlan {
+            config: config.clone(),
+            operation,
+        };
+        Ok(Self(Machine::new(
+            plan,
+            request,
+            config.retry,
+            idempotency_key,
+            seed,
+        )))
+    }
+
+    /// The `Idempotency-Key` every attempt of a special payment carries
+    /// (the caller's, or the generated one). Log it: it identifies the
+    /// payment for a later safe retry.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.0.idempotency_key()
+    }
+
+    /// How many requests were handed to the host so far.
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts()
+    }
+
+    /// What to do next. After [`Step::Done`], every poll returns the same
+    /// result again.
+    pub fn poll(&mut self) -> Step {
+        self.0.poll()
+    }
+
+    /// Reports the answer to the last [`Step::Send`].
+    pub fn on_response(&mut self, response: HttpResponse) {
+        self.0.on_response(response)
+    }
+
+    /// Reports that the last [`Step::Send`] failed below HTTP.
+    pub fn on_transport_error(&mut self, error: TransportError) {
+        self.0.on_transport_error(error)
+    }
+}
+
+/// The payouts API's side of the machine.
+#[derive(Clone, Debug)]
+pub(crate) struct PayoutPlan {
+    config: Config,
+    operation: Operation,
+}
+
+impl Plan for PayoutPlan {
+    type Outcome = Outcome;
+
+    fn is_read(&self) -> bool {
+        self.operation.kind().is_read()
+    }
+
+    fn parse(&self, response: &HttpResponse) -> Result<Outcome, Error> {
+        parse_response(self.operation.kind(), response)
+    }
+
+    fn api_error(&self, response: &HttpResponse) -> ApiError {
+        api_error(response)
+    }
+
+    /// The payouts API answers 400 to a create whose id is taken.
+    fn may_exist_already(&self, error: &ApiError) -> bool {
+        error.kind == ApiErrorKind::BadRequest
+    }
+
+    fn has_lookup(&self) -> bool {
+        self.operation.lookup().is_some()
+    }
+
+    fn lookup_request(&self) -> Result<HttpRequest, Error> {
+        match self.operation.lookup() {
+            Some(lookup) => lookup.request(&self.config),
+            None => Err(Error::internal("a lookup of an operation without one")),
+        }
+    }
+
+    fn reconcile(&self, response: &HttpResponse) -> Result<Outcome, Error> {
+        let (differences, outcome, what) = if let Some(sent) = self.operation.gig() {
+            let found: Gig = parse_body(response)?;
+            (
+                reconcile::gig_differences(sent, &found),
+                Outcome::Gig(found),
+                "gig",
+            )
+        } else if let Some(sent) = self.operation.customer() {
+            let found: Customer = parse_body(response)?;
+            (
+                reconcile::customer_differences(sent, &found),
+                Outcome::Customer(found),
+                "customer",
+            )
+        } else {
+            return Err(Error::internal(
+                "reconciliation of an operation without a lookup",
+            ));
+        };
+        reconcile::conflict_unless_same(outcome, &differences, what)
+    }
+}

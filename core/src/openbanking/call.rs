@@ -1,0 +1,195 @@
+//! Open-banking calls driven by the same engine as payouts: the same
+//! retries, backoff, `Retry-After` handling and unknown-outcome reporting,
+//! with this API's rules plugged in.
+//!
+//! What differs from payouts: data calls are `POST`s that only read, so
+//! they are retried freely; a `createCustomer` that may have been applied,
+//! or that answers 409 `CUSTOMER_ALREADY_EXISTS`, is looked up by its
+//! `app_user_id`, which makes creating a customer idempotent; payment
+//! intents and destinations carry no id of the caller's, so an uncertain
+//! create of one ends as `transport` with `outcome_unknown` and the advice
+//! to look it up before repeating it.
+
+use std::time::Duration;
+
+use super::auth::Auth;
+use super::environment::Environment;
+use super::errors::{self, ErrorCode};
+use super::operation::Operation;
+use super::response::Outcome;
+use super::Customer;
+use crate::config::RetryPolicy;
+use crate::engine::machine::{Machine, Plan};
+use crate::engine::{reconcile, Step, TransportError};
+use crate::error::{ApiError, Error};
+use crate::http::{HttpRequest, HttpResponse};
+
+/// Everything an open-banking call needs besides its input and its
+/// credentials. Credentials are passed per call because an OAuth token is
+/// renewed over a client's life (see [`super::TokenManager`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    environment: Environment,
+    user_agent: String,
+    /// Retry behaviour of the call engine.
+    pub retry: RetryPolicy,
+    /// How long a host transport should wait for one attempt before
+    /// reporting a timeout (the core has no clock; hosts apply it).
+    pub timeout: Duration,
+}
+
+impl Config {
+    /// A configuration for `environment`, with the default retries and a
+    /// 30 s timeout.
+    pub fn new(environment: Environment) -> Self {
+        Self {
+            environment,
+            user_agent: super::auth::user_agent(),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// Names the host language and runtime in the `User-Agent`, e.g.
+    /// `"node/20.11.0"`.
+    pub fn with_host(mut self, host: &str) -> Self {
+        self.user_agent = crate::config::user_agent(&format!("{host}; open-banking"));
+        self
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The environment calls go to.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// The `User-Agent` header value.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+}
+
+/// One open-banking operation in progress, driven to its end without I/O,
+/// exactly as the payouts [`crate::Call`]: the host loops on
+/// [`Call::poll`], sends each [`Step::Send`], sleeps each [`Step::Wait`],
+/// and reports with [`Call::on_response`] or [`Call::on_transport_error`].
+///
+/// ```
+/// use lean_core::openbanking::{AppToken, Auth, Call, Config, Environment, Operation, Outcome};
+/// use lean_core::{HttpResponse, Step};
+///
+/// # fn main() -> Result<(), lean_core::Error> {
+/// let config = Config::new(Environment::uae_sandbox());
+/// let auth = Auth::AppToken(AppToken::new("my-app-token")?);
+/// let mut call = Call::new(&config, &auth, Operation::get_customer("c-1")?, [7; 32]);
+/// let Step::Send(request) = call.poll() else { unreachable!() };
+/// assert_eq!(request.url, "https://sandbox.leantech.me/customers/v1/c-1");
+/// call.on_response(HttpResponse::new(200, vec![], r#"{"customer_id":"c-1"}"#));
+/// let Step::Done(Ok(Outcome::Customer(customer))) = call.poll() else { unreachable!() };
+/// assert_eq!(customer.customer_id, "c-1");
+/// # Ok(())
+/// # }
+/// ```
+/// (`Debug` shows no credential: tokens print redacted.)
+#[derive(Clone, Debug)]
+pub struct Call(Machine<OpenBankingPlan>);
+
+impl Call {
+    /// Starts a call. `entropy` must be 32 random bytes from the host: they
+    /// seed the retry jitter, since the core has no randomness of its own.
+    pub fn new(config: &Config, auth: &Auth, operation: Operation, entropy: [u8; 32]) -> Self {
+        let request = operation.request_as(&config.environment, auth, &config.user_agent);
+        let mut seed = [0u8; 8];
+        seed.copy_from_slice(&entropy[16..24]);
+        let plan = OpenBankingPlan {
+            config: config.clone(),
+            auth: auth.clone(),
+            operation,
+        };
+        Self(Machine::new(plan, request, config.retry, None, seed))
+    }
+
+    /// How many requests were handed to the host so far.
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts()
+    }
+
+    /// What to do next. After [`Step::Done`], every poll returns the same
+    /// result again.
+    pub fn poll(&mut self) -> Step<Outcome> {
+        self.0.poll()
+    }
+
+    /// Reports the answer to the last [`Step::Send`].
+    pub fn on_response(&mut self, response: HttpResponse) {
+        self.0.on_response(response)
+    }
+
+    /// Reports that the last [`Step::Send`] failed below HTTP.
+    pub fn on_transport_error(&mut self, error: TransportError) {
+        self.0.on_transport_error(error)
+    }
+}
+
+/// The open-banking API's side of the machine.
+#[derive(Clone, Debug)]
+pub(crate) struct OpenBankingPlan {
+    config: Config,
+    auth: Auth,
+    operation: Operation,
+}
+
+impl Plan for OpenBankingPlan {
+    type Outcome = Outcome;
+
+    fn is_read(&self) -> bool {
+        self.operation.is_read()
+    }
+
+    fn parse(&self, response: &HttpResponse) -> Result<Outcome, Error> {
+        self.operation.parse_response(response)
+    }
+
+    fn api_error(&self, response: &HttpResponse) -> ApiError {
+        errors::api_error(response)
+    }
+
+    fn may_exist_already(&self, error: &ApiError) -> bool {
+        error.api_code.as_deref() == Some(ErrorCode::CustomerAlreadyExists.as_str())
+    }
+
+    fn has_lookup(&self) -> bool {
+        self.operation.lookup().is_some()
+    }
+
+    fn lookup_request(&self) -> Result<HttpRequest, Error> {
+        match self.operation.lookup() {
+            Some(lookup) => Ok(lookup.request_as(
+                &self.config.environment,
+                &self.auth,
+                &self.config.user_agent,
+            )),
+            None => Err(Error::internal("a lookup of an operation without one")),
+        }
+    }
+
+    /// A customer is identified by nothing but its `app_user_id`, which the
+    /// lookup used: any customer found is the one meant.
+    fn reconcile(&self, found: &HttpResponse) -> Result<Outcome, Error> {
+        let lookup = self.operation.lookup();
+        let customer: Customer = match lookup.map(|l| l.parse_response(found)).transpose()? {
+            Some(Outcome::Customer(customer)) => customer,
+            _ => return Err(Error::internal("a customer lookup answered something else")),
+        };
+        let differences: &[&str] = match (&customer.app_user_id, self.operation.app_user_id()) {
+            (Some(found), Some(sent)) if found != sent => &["app_user_id"],
+            _ => &[],
+        };
+        reconcile::conflict_unless_same(Outcome::Customer(customer), differences, "customer")
+    }
+}

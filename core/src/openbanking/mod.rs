@@ -18,6 +18,10 @@
 //!   request, [`Operation::is_read`] says whether retrying it is harmless,
 //!   [`Operation::parse_response`] reads the answer into an [`Outcome`].
 //!   These three are all a call engine needs to drive it.
+//! - [`Call`] and [`Config`]: the payouts call engine ([`crate::Call`])
+//!   driving an open-banking operation: retries, backoff, `Retry-After`,
+//!   and a `createCustomer` made idempotent by a lookup of its
+//!   `app_user_id`. Hosts drive it exactly as a payouts call.
 //! - [`errors`]: the documented error codes, mapped onto [`crate::Error`].
 //! - [`webhooks`]: `lean-signature` (HMAC-SHA512) verification and typed
 //!   events.

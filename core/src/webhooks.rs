@@ -367,7 +367,13 @@ mod tests {
     fn inner_digests(verifier: &WebhookVerifier, payload: &[u8]) -> Vec<[u8; DIGEST_LEN]> {
         verifier
             .inner_pads()
-            .map(|pad| Sha1::new().chain_update(pad).chain_update(payload).finalize().into())
+            .map(|pad| {
+                Sha1::new()
+                    .chain_update(pad)
+                    .chain_update(payload)
+                    .finalize()
+                    .into()
+            })
             .collect()
     }
 
@@ -378,7 +384,12 @@ mod tests {
             .iter()
             .map(|&n| WebhookSecret::new((0..n).map(|i| (i * 7 + n) as u8).collect::<Vec<_>>()))
             .collect();
-        let bodies: [&[u8]; 4] = [b"", b"{\"event\":\"gig.completed\",\"data\":{}}", &[0xff; 55], &[b'x'; 5000]];
+        let bodies: [&[u8]; 4] = [
+            b"",
+            b"{\"event\":\"gig.completed\",\"data\":{}}",
+            &[0xff; 55],
+            &[b'x'; 5000],
+        ];
         for (i, secret) in secrets.iter().enumerate() {
             // Alone, and as the second of two during a rotation.
             let other = WebhookSecret::from("whsec_other");
@@ -390,13 +401,29 @@ mod tests {
                     let good = sign(secret, body);
                     let wrong = sign(&secrets[(i + 1) % secrets.len()], body);
                     let digests = inner_digests(&verifier, body);
-                    for header in [Some(good.as_str()), Some(good.trim_end_matches('=')), Some(wrong.as_str()), None, Some(" "), Some("bm90IGEgZGlnZXN0")] {
+                    for header in [
+                        Some(good.as_str()),
+                        Some(good.trim_end_matches('=')),
+                        Some(wrong.as_str()),
+                        None,
+                        Some(" "),
+                        Some("bm90IGEgZGlnZXN0"),
+                    ] {
                         let whole = verifier.verify(body, header).map_err(|e| e.to_json());
-                        let split = verifier.verify_inner_digests(&digests, header).map_err(|e| e.to_json());
-                        assert_eq!(whole, split, "key of {} bytes, header {header:?}", secret.expose().len());
+                        let split = verifier
+                            .verify_inner_digests(&digests, header)
+                            .map_err(|e| e.to_json());
+                        assert_eq!(
+                            whole,
+                            split,
+                            "key of {} bytes, header {header:?}",
+                            secret.expose().len()
+                        );
                     }
                     assert!(verifier.verify_inner_digests(&digests, Some(&good)).is_ok());
-                    assert!(verifier.verify_inner_digests(&digests[1..], Some(&good)).is_err());
+                    assert!(verifier
+                        .verify_inner_digests(&digests[1..], Some(&good))
+                        .is_err());
                 }
             }
         }

@@ -1,4 +1,5 @@
 //! The HTTP surface: `/api/...` (the Lean API, Basic auth, faults), the
+//! open-banking paths (`crate::openbanking`, no faults), the
 //! `/_sandbox/...` admin endpoints (no auth: the server listens on loopback
 //! only) and `/openapi.json`. Routing is one `match` on method and path
 //! segments, so every answer, including a bad path, is JSON in the shape
@@ -44,7 +45,7 @@ pub struct App {
     pub settings: Settings,
     /// Log lines.
     pub log: Log,
-    ids: Mutex<fastrand::Rng>,
+    pub(crate) ids: Mutex<fastrand::Rng>,
     faults: Mutex<fastrand::Rng>,
     requests: AtomicU64,
 }
@@ -135,6 +136,11 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         (failure(&f), "")
     } else if path == "/api" || path.starts_with("/api/") {
         api(&app, &method, &path, &headers, &bytes(&body)).await
+    } else if crate::openbanking::owns(&path) {
+        let query = parts.uri.query();
+        let answer =
+            crate::openbanking::handle(&app, &method, &path, query, &headers, &bytes(&body));
+        (answer, "")
     } else if let Some(rest) = path.strip_prefix("/_sandbox/") {
         (admin(&app, &method, rest, &bytes(&body)), "")
     } else if path == "/openapi.json" && method == Method::GET {
@@ -142,7 +148,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     } else {
         (
             failure(&Failure::not_found(format!(
-                "no route {path}: the API is under /api (such as /api/customer), its description at /openapi.json"
+                "no route {path}: the payouts API is under /api (such as /api/customer), its description at /openapi.json; open banking is at /customers/v1, /data, /payments/v1 and /oauth2/token"
             ))),
             "",
         )
@@ -414,20 +420,38 @@ fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
     match (method.as_str(), segs.as_slice()) {
         ("GET", ["webhooks"]) => answer(outbox::status(&conn).map_err(Failure::from)),
         ("POST", ["webhooks"]) => {
-            let url = serde_json::from_slice::<Value>(body)
-                .ok()
-                .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_owned));
+            let json = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
+            let url = json.get("url").and_then(Value::as_str).map(str::to_owned);
             let Some(url) = url else {
-                return failure(&Failure::field("url", FieldErrorCode::Required, "send {\"url\": \"http://127.0.0.1:PORT/path\"}"));
+                return failure(&Failure::field("url", FieldErrorCode::Required, "send {\"url\": \"http://127.0.0.1:PORT/path\"} (and \"product\": \"openbanking\" for open-banking webhooks)"));
             };
             if let Err(e) = check_webhook_url(&url) {
                 return failure(&Failure::field("url", FieldErrorCode::InvalidValue, e));
             }
+            let registered = match json.get("product") {
+                None | Some(Value::Null) => outbox::register(&conn, &url),
+                Some(Value::String(p)) if p == "payouts" => outbox::register(&conn, &url),
+                Some(Value::String(p)) if p == crate::openbanking::webhooks::PRODUCT => {
+                    crate::openbanking::webhooks::register(&conn, &url)
+                }
+                Some(_) => {
+                    return failure(&Failure::field(
+                        "product",
+                        FieldErrorCode::InvalidValue,
+                        "must be \"payouts\" (the default) or \"openbanking\"",
+                    ))
+                }
+            };
             answer(
-                outbox::register(&conn, &url)
+                registered
                     .and_then(|_| outbox::status(&conn))
                     .map_err(Failure::from),
             )
+        }
+        ("POST", ["openbanking", "customers", id, "entities"]) => {
+            drop(conn);
+            let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
+            crate::openbanking::routes::connect_bank(app, &id, body)
         }
         ("POST", ["customers", id, "deactivate"]) => {
             let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
@@ -438,7 +462,7 @@ fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             }
         }
         _ => failure(&Failure::not_found(
-            "admin routes: GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate",
+            "admin routes: GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities",
         )),
     }
 }

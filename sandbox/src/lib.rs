@@ -1,23 +1,29 @@
 //! # lean-sandbox
 //!
-//! A local, stateful emulator of the Lean Payouts API for tests and demos:
-//! every endpoint of the reference with the core's own validation, SQLite
-//! state that survives restarts, a life cycle with configurable delays,
-//! signed webhooks from a durable outbox, and seeded fault injection.
+//! A local, stateful emulator of the Lean Payouts API and of Lean's open
+//! banking API, for tests and demos: every payouts endpoint of the
+//! reference with the core's own validation, SQLite state that survives
+//! restarts, a life cycle with configurable delays, signed webhooks from a
+//! durable outbox, seeded fault injection; the open-banking customers,
+//! entities, data and payments at the API's own paths ([`openbanking`]);
+//! and an optional mutual-TLS listener ([`tls`], [`certs`]).
 //! See `sandbox/README.md` for the start-up contract.
 
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod certs;
 pub mod clock;
 pub mod failure;
 pub mod harness;
 pub mod lifecycle;
 pub mod log;
+pub mod openbanking;
 pub mod outbox;
 pub mod records;
 pub mod server;
 pub mod settings;
 pub mod store;
+pub mod tls;
 
 pub use settings::Settings;

@@ -1,4 +1,5 @@
 //! `lean-sandbox serve [options]`: see `lean-sandbox serve --help`.
+//! `lean-sandbox certs DIR`: writes the mTLS test certificates and exits.
 
 use std::process::ExitCode;
 
@@ -8,6 +9,19 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("serve") => {}
+        Some("certs") => {
+            let (Some(dir), None) = (args.next(), args.next()) else {
+                eprintln!("usage: lean-sandbox certs DIR");
+                return ExitCode::from(2);
+            };
+            return match lean_sandbox::certs::write(std::path::Path::new(&dir)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("lean-sandbox: {message}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some("--help" | "-h" | "help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

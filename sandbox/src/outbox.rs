@@ -3,6 +3,11 @@
 //! registered URL), and a delivery thread sends what is due: a restart
 //! loses nothing, and a receiver that does not answer 2xx is retried up to
 //! 5 times with doubling waits. Delivery is at least once, as with Lean.
+//!
+//! Each row names its product: payouts rows are signed `x-lean-signature`
+//! and retried as above; open-banking rows follow
+//! [`crate::openbanking::webhooks`] (their own signature, exactly 200,
+//! the documented schedule).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -15,7 +20,21 @@ use serde_json::{json, Value};
 
 use crate::clock::now_ms;
 use crate::log::Log;
+use crate::openbanking::webhooks as ob;
 use crate::store::Store;
+
+/// How each product's webhooks are signed and retried.
+#[derive(Clone)]
+pub struct Policy {
+    /// The payouts signing key.
+    pub secret: WebhookSecret,
+    /// The wait before the first payouts retry; it doubles.
+    pub backoff: Duration,
+    /// The open-banking signing key.
+    pub ob_secret: WebhookSecret,
+    /// Multiplies the open-banking retry schedule.
+    pub ob_time_factor: f64,
+}
 
 /// Retries after the first attempt (reference: "will retry up to 5 times").
 pub const MAX_RETRIES: i64 = 5;
@@ -40,7 +59,8 @@ pub fn register(conn: &Connection, url: &str) -> rusqlite::Result<()> {
 }
 
 /// Counts of the outbox, for tests and people: `{"pending", "delivered",
-/// "failed"}` and the registered URLs.
+/// "failed"}` (both products), the registered payouts URLs (`urls`) and
+/// open-banking URLs (`openbanking_urls`).
 pub fn status(conn: &Connection) -> rusqlite::Result<Value> {
     let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
     let mut s = conn.prepare_cached("SELECT url FROM webhook_endpoints ORDER BY url")?;
@@ -50,6 +70,7 @@ pub fn status(conn: &Connection) -> rusqlite::Result<Value> {
         "delivered": count("SELECT count(*) FROM outbox WHERE delivered_at IS NOT NULL")?,
         "failed": count("SELECT count(*) FROM outbox WHERE gave_up = 1")?,
         "urls": urls,
+        "openbanking_urls": ob::urls(conn)?,
     }))
 }
 
@@ -59,24 +80,22 @@ struct Due {
     event: String,
     body: String,
     attempts: i64,
+    product: String,
 }
 
 /// Sends due webhooks until `stop` is set. Runs on its own thread: a slow
 /// receiver delays other webhooks, never the API.
-pub fn deliver_forever(
-    store: Arc<Store>,
-    secret: WebhookSecret,
-    backoff: Duration,
-    log: Log,
-    stop: Arc<AtomicBool>,
-) {
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .proxy(None)
-            .timeout_global(Some(Duration::from_secs(5)))
-            .build(),
-    );
+pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<AtomicBool>) {
+    let agent = |timeout: Duration| {
+        ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .proxy(None)
+                .timeout_global(Some(timeout))
+                .build(),
+        )
+    };
+    let (payouts_agent, ob_agent) = (agent(Duration::from_secs(5)), agent(ob::ANSWER_TIMEOUT));
     while !stop.load(Ordering::Relaxed) {
         let due = match take_due(&store) {
             Ok(due) => due,
@@ -90,21 +109,36 @@ pub fn deliver_forever(
             continue;
         }
         for item in due {
-            let signature = sign(&secret, item.body.as_bytes());
+            let openbanking = item.product == ob::PRODUCT;
             let started = std::time::Instant::now();
-            let result = agent
-                .post(&item.url)
-                .header("content-type", "application/json")
-                .header(SIGNATURE_HEADER, &signature)
-                .header("x-lean-event", &item.event)
-                .header("x-lean-delivery", item.id.to_string())
-                .send(item.body.as_bytes());
+            let result = if openbanking {
+                let mut request = ob_agent
+                    .post(&item.url)
+                    .header("content-type", "application/json");
+                for (name, value) in ob::headers(&policy.ob_secret, item.body.as_bytes()) {
+                    request = request.header(name, value);
+                }
+                request.send(item.body.as_bytes())
+            } else {
+                payouts_agent
+                    .post(&item.url)
+                    .header("content-type", "application/json")
+                    .header(SIGNATURE_HEADER, sign(&policy.secret, item.body.as_bytes()))
+                    .header("x-lean-event", &item.event)
+                    .header("x-lean-delivery", item.id.to_string())
+                    .send(item.body.as_bytes())
+            };
             let attempt = item.attempts + 1;
             let outcome = match result {
                 Ok(mut response) => {
                     let _ = response.body_mut().read_to_vec();
                     let code = response.status().as_u16();
-                    if (200..300).contains(&code) {
+                    let accepted = if openbanking {
+                        ob::acknowledged(code)
+                    } else {
+                        (200..300).contains(&code)
+                    };
+                    if accepted {
                         Ok(code)
                     } else {
                         Err(format!("answered {code}"))
@@ -114,6 +148,16 @@ pub fn deliver_forever(
             };
             let took = started.elapsed().as_secs_f64() * 1000.0;
             let now = now_ms();
+            // The wait before the next attempt; `None` gives up.
+            let next = if openbanking {
+                ob::retry_wait(attempt, policy.ob_time_factor)
+                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            } else {
+                (attempt <= MAX_RETRIES).then(|| {
+                    (policy.backoff.as_millis() as i64)
+                        .saturating_mul(1i64 << (attempt - 1).clamp(0, 20))
+                })
+            };
             let saved = {
                 let conn = store.lock();
                 match &outcome {
@@ -121,18 +165,15 @@ pub fn deliver_forever(
                         "UPDATE outbox SET attempts = ?2, delivered_at = ?3, last_error = NULL WHERE id = ?1",
                         params![item.id, attempt, now],
                     ),
-                    Err(e) => {
-                        let wait = (backoff.as_millis() as i64).saturating_mul(1i64 << (attempt - 1).clamp(0, 20));
-                        conn.execute(
-                            "UPDATE outbox SET attempts = ?2, next_at = ?3, gave_up = ?4, last_error = ?5 WHERE id = ?1",
-                            params![item.id, attempt, now + wait, attempt > MAX_RETRIES, e],
-                        )
-                    }
+                    Err(e) => conn.execute(
+                        "UPDATE outbox SET attempts = ?2, next_at = ?3, gave_up = ?4, last_error = ?5 WHERE id = ?1",
+                        params![item.id, attempt, now.saturating_add(next.unwrap_or(0)), next.is_none(), e],
+                    ),
                 }
             };
             let what = match &outcome {
                 Ok(code) => format!("{code}"),
-                Err(e) if attempt > MAX_RETRIES => format!("failed: {e}; giving up"),
+                Err(e) if next.is_none() => format!("failed: {e}; giving up"),
                 Err(e) => format!("failed: {e}; will retry"),
             };
             log.line(&format!(
@@ -149,7 +190,7 @@ pub fn deliver_forever(
 fn take_due(store: &Store) -> rusqlite::Result<Vec<Due>> {
     let conn = store.lock();
     let mut s = conn.prepare_cached(
-        "SELECT id, url, event, body, attempts FROM outbox
+        "SELECT id, url, event, body, attempts, product FROM outbox
          WHERE delivered_at IS NULL AND gave_up = 0 AND next_at <= ?1 ORDER BY id LIMIT 64",
     )?;
     let rows = s.query_map([now_ms()], |r| {
@@ -159,6 +200,7 @@ fn take_due(store: &Store) -> rusqlite::Result<Vec<Due>> {
             event: r.get(2)?,
             body: r.get(3)?,
             attempts: r.get(4)?,
+            product: r.get(5)?,
         })
     })?;
     rows.collect()

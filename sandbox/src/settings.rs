@@ -41,6 +41,82 @@ impl Faults {
     }
 }
 
+/// The open-banking emulation: its credentials, delays and webhooks.
+#[derive(Clone, PartialEq)]
+pub struct OpenBanking {
+    /// Accepted `lean-app-token` values. At least one.
+    pub app_tokens: Vec<String>,
+    /// The OAuth client id (the application id).
+    pub client_id: String,
+    /// The OAuth client secret.
+    pub client_secret: String,
+    /// The `expires_in` of issued tokens, in seconds; short values let
+    /// hosts test renewal.
+    pub token_ttl: u64,
+    /// The HMAC-SHA512 key of `lean-signature`.
+    pub webhook_secret: String,
+    /// Open-banking webhook URLs registered at start (loopback only).
+    pub webhook_urls: Vec<String>,
+    /// From an asynchronous data call to its results being ready (and the
+    /// `results.ready` webhook).
+    pub results_delay: Duration,
+    /// Multiplies the documented webhook retry schedule (1, 2, 5, 10, 60,
+    /// 180 minutes): `0.001` makes it milliseconds for tests.
+    pub webhook_time_factor: f64,
+}
+
+/// The application token accepted when none is configured.
+pub const DEFAULT_APP_TOKEN: &str = "sandbox-app-token";
+/// The OAuth client id when none is configured.
+pub const DEFAULT_CLIENT_ID: &str = "sandbox-client-id";
+/// The OAuth client secret when none is configured.
+pub const DEFAULT_CLIENT_SECRET: &str = "sandbox-client-secret";
+/// The open-banking webhook secret when none is configured.
+pub const DEFAULT_OB_WEBHOOK_SECRET: &str = "sandbox-webhook-secret";
+
+impl Default for OpenBanking {
+    fn default() -> Self {
+        Self {
+            app_tokens: vec![DEFAULT_APP_TOKEN.to_owned()],
+            client_id: DEFAULT_CLIENT_ID.to_owned(),
+            client_secret: DEFAULT_CLIENT_SECRET.to_owned(),
+            token_ttl: 3599,
+            webhook_secret: DEFAULT_OB_WEBHOOK_SECRET.to_owned(),
+            webhook_urls: Vec::new(),
+            results_delay: Duration::from_secs(1),
+            webhook_time_factor: 1.0,
+        }
+    }
+}
+
+/// Secrets are redacted: settings get logged, secrets never.
+impl fmt::Debug for OpenBanking {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenBanking")
+            .field(
+                "app_tokens",
+                &format!("<{} redacted>", self.app_tokens.len()),
+            )
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("token_ttl", &self.token_ttl)
+            .field("webhook_secret", &"<redacted>")
+            .field("webhook_urls", &self.webhook_urls)
+            .field("results_delay", &self.results_delay)
+            .field("webhook_time_factor", &self.webhook_time_factor)
+            .finish()
+    }
+}
+
+/// The optional mutual-TLS listener.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tls {
+    /// TCP port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Where the certificates are, or are written when absent.
+    pub dir: PathBuf,
+}
+
 /// Everything `lean-sandbox serve` is started with.
 #[derive(Clone, PartialEq)]
 pub struct Settings {
@@ -64,6 +140,10 @@ pub struct Settings {
     pub faults: Faults,
     /// No log lines.
     pub quiet: bool,
+    /// The open-banking emulation.
+    pub openbanking: OpenBanking,
+    /// The mTLS listener, when asked for.
+    pub tls: Option<Tls>,
 }
 
 /// Keys are redacted: settings get logged, keys never.
@@ -83,6 +163,8 @@ impl fmt::Debug for Settings {
             .field("webhook_backoff", &self.webhook_backoff)
             .field("faults", &self.faults)
             .field("quiet", &self.quiet)
+            .field("openbanking", &self.openbanking)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -100,6 +182,8 @@ impl Default for Settings {
             webhook_backoff: Duration::from_secs(1),
             faults: Faults::default(),
             quiet: false,
+            openbanking: OpenBanking::default(),
+            tls: None,
         }
     }
 }
@@ -124,8 +208,25 @@ usage: lean-sandbox serve [options]
   --fault-latency-max D    longest added delay                        [LEAN_SANDBOX_FAULT_LATENCY_MAX, default 200ms]
   --quiet                  no log lines on stderr                     [LEAN_SANDBOX_QUIET=1]
 
+Open banking (routes at /customers/v1, /data, /payments/v1, /oauth2/token):
+  --ob-app-token T         accepted lean-app-token, repeatable        [LEAN_SANDBOX_OB_APP_TOKENS, default sandbox-app-token]
+  --ob-client-id ID        OAuth client id                            [LEAN_SANDBOX_OB_CLIENT_ID, default sandbox-client-id]
+  --ob-client-secret S     OAuth client secret                        [LEAN_SANDBOX_OB_CLIENT_SECRET, default sandbox-client-secret]
+  --ob-token-ttl SECONDS   expires_in of issued tokens                [LEAN_SANDBOX_OB_TOKEN_TTL, default 3599]
+  --ob-webhook-secret S    HMAC-SHA512 key of lean-signature          [LEAN_SANDBOX_OB_WEBHOOK_SECRET, default sandbox-webhook-secret]
+  --ob-webhook-url URL     receiver (loopback), repeatable            [LEAN_SANDBOX_OB_WEBHOOK_URLS, comma-separated]
+  --ob-results-delay D     asynchronous data to results.ready         [LEAN_SANDBOX_OB_RESULTS_DELAY, default 1s]
+  --ob-webhook-time-factor F  multiplies the retry schedule 1,2,5,10,60,180 min
+                                                                      [LEAN_SANDBOX_OB_WEBHOOK_TIME_FACTOR, default 1]
+mTLS:
+  --tls-port P             also listen with mutual TLS, 0 = any port  [LEAN_SANDBOX_TLS_PORT]
+  --tls-dir DIR            its certificates, generated when absent    [LEAN_SANDBOX_TLS_DIR]
+
+usage: lean-sandbox certs DIR   writes the test certificates into DIR and exits
+
 Durations D are like 250ms, 3s or 2m (a bare number means milliseconds).
-The first stdout line is `listening on http://127.0.0.1:PORT`; the API is under /api.";
+The first stdout line is `listening on http://127.0.0.1:PORT`; the API is under /api.
+With --tls-port, the second is `listening (mTLS) on https://127.0.0.1:PORT`.";
 
 impl Settings {
     /// Reads the environment (through `env`), then the flags, which win.
@@ -154,6 +255,17 @@ impl Settings {
             ("fault-drop", "LEAN_SANDBOX_FAULT_DROP"),
             ("fault-latency", "LEAN_SANDBOX_FAULT_LATENCY"),
             ("fault-latency-max", "LEAN_SANDBOX_FAULT_LATENCY_MAX"),
+            ("ob-client-id", "LEAN_SANDBOX_OB_CLIENT_ID"),
+            ("ob-client-secret", "LEAN_SANDBOX_OB_CLIENT_SECRET"),
+            ("ob-token-ttl", "LEAN_SANDBOX_OB_TOKEN_TTL"),
+            ("ob-webhook-secret", "LEAN_SANDBOX_OB_WEBHOOK_SECRET"),
+            ("ob-results-delay", "LEAN_SANDBOX_OB_RESULTS_DELAY"),
+            (
+                "ob-webhook-time-factor",
+                "LEAN_SANDBOX_OB_WEBHOOK_TIME_FACTOR",
+            ),
+            ("tls-port", "LEAN_SANDBOX_TLS_PORT"),
+            ("tls-dir", "LEAN_SANDBOX_TLS_DIR"),
         ] {
             if let Some(v) = env(var).filter(|v| !v.is_empty()) {
                 pairs.push((name.to_owned(), v));
@@ -163,10 +275,18 @@ impl Settings {
         let env_urls = env("LEAN_SANDBOX_WEBHOOK_URLS")
             .map(list)
             .unwrap_or_default();
+        let env_tokens = env("LEAN_SANDBOX_OB_APP_TOKENS")
+            .map(list)
+            .unwrap_or_default();
+        let env_ob_urls = env("LEAN_SANDBOX_OB_WEBHOOK_URLS")
+            .map(list)
+            .unwrap_or_default();
         s.quiet = env("LEAN_SANDBOX_QUIET").is_some_and(|v| v == "1" || v == "true");
 
         let mut keys = Vec::new();
         let mut urls = Vec::new();
+        let mut tokens = Vec::new();
+        let mut ob_urls = Vec::new();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             if arg == "--quiet" {
@@ -191,11 +311,25 @@ impl Settings {
             match name.as_str() {
                 "api-key" => keys.push(value),
                 "webhook-url" => urls.push(value),
+                "ob-app-token" => tokens.push(value),
+                "ob-webhook-url" => ob_urls.push(value),
                 _ => pairs.push((name, value)),
             }
         }
         s.api_keys = if keys.is_empty() { env_keys } else { keys };
         s.webhook_urls = if urls.is_empty() { env_urls } else { urls };
+        let ob = &mut s.openbanking;
+        if !tokens.is_empty() {
+            ob.app_tokens = tokens;
+        } else if !env_tokens.is_empty() {
+            ob.app_tokens = env_tokens;
+        }
+        ob.webhook_urls = if ob_urls.is_empty() {
+            env_ob_urls
+        } else {
+            ob_urls
+        };
+        let (mut tls_port, mut tls_dir) = (None, None);
         for (name, value) in pairs {
             let bad = |what: &str| format!("--{name} {value:?}: {what}");
             match name.as_str() {
@@ -214,6 +348,30 @@ impl Settings {
                 "fault-latency-max" => {
                     s.faults.latency_max = duration(&value).map_err(|e| bad(&e))?
                 }
+                "ob-client-id" => s.openbanking.client_id = value,
+                "ob-client-secret" => s.openbanking.client_secret = value,
+                "ob-token-ttl" => {
+                    s.openbanking.token_ttl = match value.trim().parse::<u64>() {
+                        Ok(n) if (1..=86_400).contains(&n) => n,
+                        _ => return Err(bad("must be a number of seconds from 1 to 86400")),
+                    }
+                }
+                "ob-webhook-secret" => s.openbanking.webhook_secret = value,
+                "ob-results-delay" => {
+                    s.openbanking.results_delay = duration(&value).map_err(|e| bad(&e))?
+                }
+                "ob-webhook-time-factor" => {
+                    s.openbanking.webhook_time_factor = match value.trim().parse::<f64>() {
+                        Ok(f) if f > 0.0 && f <= 1.0 => f,
+                        _ => {
+                            return Err(bad(
+                                "must be a factor above 0 and at most 1, such as 0.001",
+                            ))
+                        }
+                    }
+                }
+                "tls-port" => tls_port = Some(value.parse().map_err(|_| bad("not a port number"))?),
+                "tls-dir" => tls_dir = Some(PathBuf::from(value)),
                 _ => return Err(format!("unknown option --{name}\n\n{USAGE}")),
             }
         }
@@ -230,8 +388,31 @@ impl Settings {
             let _ = bad;
             return Err("an API key is empty or contains ':' or white space".to_owned());
         }
-        for url in &s.webhook_urls {
+        s.tls = match (tls_port, tls_dir) {
+            (Some(port), Some(dir)) => Some(Tls { port, dir }),
+            (None, None) => None,
+            (Some(_), None) => return Err(
+                "--tls-port needs --tls-dir DIR: where the certificates are, or are to be written"
+                    .to_owned(),
+            ),
+            (None, Some(_)) => {
+                return Err("--tls-dir needs --tls-port P (0 = any free port)".to_owned())
+            }
+        };
+        for url in s.webhook_urls.iter().chain(&s.openbanking.webhook_urls) {
             check_webhook_url(url)?;
+        }
+        let ob = &s.openbanking;
+        if ob
+            .app_tokens
+            .iter()
+            .chain([&ob.client_id, &ob.client_secret])
+            .any(|t| t.is_empty() || !t.chars().all(|c| c.is_ascii_graphic()))
+        {
+            return Err("an open-banking application token, client id or client secret is empty or not visible ASCII".to_owned());
+        }
+        if ob.webhook_secret.is_empty() {
+            return Err("--ob-webhook-secret is empty".to_owned());
         }
         Ok(s)
     }
@@ -350,5 +531,43 @@ mod tests {
         assert!(parse(&["--api-key", "k", "--bogus", "1"]).is_err());
         assert!(parse(&["--api-key", "k", "--approval-delay", "99999999999999m"]).is_err());
         assert!(parse(&["--api-key", "k", "--approval-delay", "2d"]).is_err());
+        assert!(parse(&["--api-key", "k", "--tls-port", "0"]).is_err());
+        assert!(parse(&["--api-key", "k", "--ob-webhook-time-factor", "0"]).is_err());
+        assert!(parse(&["--api-key", "k", "--ob-token-ttl", "0"]).is_err());
+        assert!(parse(&["--api-key", "k", "--ob-webhook-url", "http://10.0.0.1/x"]).is_err());
+    }
+
+    #[test]
+    fn open_banking_and_tls() {
+        let s = parse(&["--api-key", "k"]).unwrap();
+        assert_eq!(s.openbanking, OpenBanking::default());
+        assert_eq!(s.tls, None);
+        let s = Settings::parse(
+            [
+                "--api-key",
+                "k",
+                "--ob-app-token",
+                "t1",
+                "--ob-client-secret",
+                "cs",
+                "--ob-webhook-time-factor",
+                "0.001",
+                "--tls-port",
+                "0",
+                "--tls-dir",
+                "/tmp/c",
+            ]
+            .map(String::from),
+            |v| (v == "LEAN_SANDBOX_OB_APP_TOKENS").then(|| "e1,e2".to_owned()),
+        )
+        .unwrap();
+        assert_eq!(s.openbanking.app_tokens, ["t1"]);
+        assert_eq!(s.openbanking.webhook_time_factor, 0.001);
+        assert_eq!(s.tls.as_ref().map(|t| t.port), Some(0));
+        let printed = format!("{s:?}");
+        assert!(
+            !printed.contains("t1") && !printed.contains("\"cs\""),
+            "{printed}"
+        );
     }
 }

@@ -55,10 +55,25 @@ CREATE TABLE IF NOT EXISTS outbox (
     next_at      INTEGER NOT NULL,
     delivered_at INTEGER,
     gave_up      INTEGER NOT NULL DEFAULT 0,
-    last_error   TEXT
+    last_error   TEXT,
+    product      TEXT NOT NULL DEFAULT 'payouts'
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_at) WHERE delivered_at IS NULL AND gave_up = 0;
 ";
+
+/// Files written before open banking have no `outbox.product`: every row
+/// in them is a payouts webhook, which is the column's default.
+fn add_product_column(conn: &Connection) -> rusqlite::Result<()> {
+    let has = conn
+        .prepare("SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'product'")?
+        .exists([])?;
+    if !has {
+        conn.execute_batch(
+            "ALTER TABLE outbox ADD COLUMN product TEXT NOT NULL DEFAULT 'payouts'",
+        )?;
+    }
+    Ok(())
+}
 
 /// The database behind one lock. SQLite serialises writers anyway, and one
 /// connection is the only way to share an in-memory database; every request
@@ -80,6 +95,8 @@ impl Store {
         // power cut), which is what a test sandbox needs, and is fast.
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
             .and_then(|_| conn.execute_batch(SCHEMA))
+            .and_then(|_| add_product_column(&conn))
+            .and_then(|_| conn.execute_batch(crate::openbanking::schema::SCHEMA))
             .map_err(|e| format!("cannot prepare the database: {e}"))?;
         Ok(Self {
             conn: Mutex::new(conn),

@@ -1,0 +1,181 @@
+//! Test certificates for the mTLS listener, made with `rcgen`: a test CA, a
+//! server certificate for `127.0.0.1` and `localhost`, a client pair signed
+//! by the CA, and a second client pair signed by another CA that the
+//! listener does not trust, for negative tests. Lean's production hosts
+//! demand the application's client certificate; these files let every host
+//! prove its transport presents one, without the network.
+//!
+//! The files, all PEM, in one directory:
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `ca.pem` | the CA the listener trusts for client certificates, and that signed `server.pem` (a client's trust root) |
+//! | `server.pem`, `server.key` | the listener's certificate (SANs `localhost`, `127.0.0.1`) and key |
+//! | `client.pem`, `client.key` | a client certificate signed by the CA, and its key |
+//! | `untrusted-client.pem`, `untrusted-client.key` | a client certificate from an unknown CA, and its key |
+
+use std::path::{Path, PathBuf};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
+};
+
+/// The trusted CA's certificate.
+pub const CA: &str = "ca.pem";
+/// The server certificate.
+pub const SERVER_CERT: &str = "server.pem";
+/// The server key.
+pub const SERVER_KEY: &str = "server.key";
+/// The trusted client certificate.
+pub const CLIENT_CERT: &str = "client.pem";
+/// The trusted client key.
+pub const CLIENT_KEY: &str = "client.key";
+/// A client certificate from a CA the listener does not trust.
+pub const UNTRUSTED_CLIENT_CERT: &str = "untrusted-client.pem";
+/// Its key.
+pub const UNTRUSTED_CLIENT_KEY: &str = "untrusted-client.key";
+
+/// Every file, in the order written.
+pub const FILES: [&str; 7] = [
+    CA,
+    SERVER_CERT,
+    SERVER_KEY,
+    CLIENT_CERT,
+    CLIENT_KEY,
+    UNTRUSTED_CLIENT_CERT,
+    UNTRUSTED_CLIENT_KEY,
+];
+
+/// What [`ensure`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Made {
+    /// Every file was there and is used as it is.
+    Reused,
+    /// The files were written.
+    Generated,
+}
+
+/// Uses the certificates in `dir` when all of them are there; otherwise
+/// writes a fresh set (creating `dir`), so a harness can point several runs
+/// at one directory, or start from an empty one.
+pub fn ensure(dir: &Path) -> Result<Made, String> {
+    if FILES.iter().all(|f| dir.join(f).is_file()) {
+        return Ok(Made::Reused);
+    }
+    write(dir)?;
+    Ok(Made::Generated)
+}
+
+/// Writes a fresh set of every file into `dir` (created if needed),
+/// replacing any earlier one.
+pub fn write(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the directory {}: {e}", dir.display()))?;
+    let set = generate().map_err(|e| format!("cannot generate the certificates: {e}"))?;
+    for (name, text) in FILES.iter().zip(set) {
+        let path = dir.join(name);
+        write_file(&path, &text, name.ends_with(".key"))?;
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, text: &str, private: bool) -> Result<(), String> {
+    // Written beside, then renamed: a reader never sees half a file.
+    let partial = PathBuf::from(format!("{}.partial", path.display()));
+    std::fs::write(&partial, text)
+        .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot restrict {}: {e}", partial.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    std::fs::rename(&partial, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn ca(name: &str) -> Result<CertifiedIssuer<'static, KeyPair>, rcgen::Error> {
+    let mut params = CertificateParams::new(Vec::<String>::new())?;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    params.distinguished_name.push(DnType::CommonName, name);
+    CertifiedIssuer::self_signed(params, KeyPair::generate()?)
+}
+
+fn leaf(
+    issuer: &CertifiedIssuer<'static, KeyPair>,
+    name: &str,
+    sans: &[&str],
+    purpose: ExtendedKeyUsagePurpose,
+) -> Result<(String, String), rcgen::Error> {
+    let mut params =
+        CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())?;
+    params.distinguished_name.push(DnType::CommonName, name);
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![purpose];
+    let key = KeyPair::generate()?;
+    let cert = params.signed_by(&key, issuer)?;
+    Ok((cert.pem(), key.serialize_pem()))
+}
+
+/// The seven PEM texts, in the order of [`FILES`].
+fn generate() -> Result<[String; 7], rcgen::Error> {
+    let trusted = ca("lean-sandbox test CA")?;
+    let (server_cert, server_key) = leaf(
+        &trusted,
+        "lean-sandbox",
+        &["localhost", "127.0.0.1"],
+        ExtendedKeyUsagePurpose::ServerAuth,
+    )?;
+    let (client_cert, client_key) = leaf(
+        &trusted,
+        "lean-sandbox test client",
+        &[],
+        ExtendedKeyUsagePurpose::ClientAuth,
+    )?;
+    let other = ca("an untrusted CA")?;
+    let (untrusted_cert, untrusted_key) = leaf(
+        &other,
+        "untrusted test client",
+        &[],
+        ExtendedKeyUsagePurpose::ClientAuth,
+    )?;
+    Ok([
+        trusted.pem(),
+        server_cert,
+        server_key,
+        client_cert,
+        client_key,
+        untrusted_cert,
+        untrusted_key,
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_every_file_then_reuses_them() {
+        let dir = std::env::temp_dir().join(format!("lean-sandbox-certs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(ensure(&dir).unwrap(), Made::Generated);
+        for f in FILES {
+            let text = std::fs::read_to_string(dir.join(f)).unwrap();
+            assert!(text.starts_with("-----BEGIN "), "{f}");
+        }
+        let ca = std::fs::read_to_string(dir.join(CA)).unwrap();
+        assert_eq!(ensure(&dir).unwrap(), Made::Reused);
+        assert_eq!(std::fs::read_to_string(dir.join(CA)).unwrap(), ca);
+        std::fs::remove_file(dir.join(CLIENT_KEY)).unwrap();
+        assert_eq!(ensure(&dir).unwrap(), Made::Generated);
+        assert_ne!(std::fs::read_to_string(dir.join(CA)).unwrap(), ca);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,304 @@
+//! The emulated bank behind a connected entity: what the Link SDK sets up
+//! in reality. Connecting a bank gives the customer an entity with two
+//! accounts (current and savings), their balances and a page of
+//! transactions. The content is fixed and the ids derive from the
+//! customer id and the entity's number, so the same steps give the same
+//! data; amounts are written as JSON numbers straight from their decimal
+//! text (the core's [`Amount`]), never through a binary float.
+
+use lean_core::openbanking::{DataKind, Entity, Permissions};
+use lean_core::Amount;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Map;
+
+/// The bank of an entity when the connect call names none.
+pub const DEFAULT_BANK: &str = "LEANMB1";
+
+/// One account of the emulated bank.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Account {
+    /// Lean's id of the account, the `account_id` of data calls.
+    pub account_id: String,
+    /// Its name at the bank.
+    pub name: String,
+    /// `CURRENT` or `SAVINGS`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// ISO 4217.
+    pub currency_code: String,
+    /// The bank's account number.
+    pub account_number: String,
+    /// The IBAN (valid check digits).
+    pub iban: String,
+    /// The balance, as decimal text.
+    pub balance: String,
+}
+
+/// Everything stored for an entity besides its API record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Bank {
+    /// The two accounts.
+    pub accounts: Vec<Account>,
+}
+
+/// Ids that depend only on the customer and the entity's number.
+struct Ids(u64);
+
+impl Ids {
+    fn new(customer_id: &str, number: i64) -> Self {
+        // FNV-1a over the customer id and the number.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in customer_id.bytes().chain(number.to_le_bytes()) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Self(h)
+    }
+
+    fn uuid(&mut self) -> String {
+        let mut rng = fastrand::Rng::with_seed(self.0);
+        self.0 = rng.u64(..);
+        super::uuid(&mut rng)
+    }
+}
+
+/// The entity and its bank for a customer's `number`th connection (from 1).
+pub fn connect(customer_id: &str, number: i64, bank_identifier: &str) -> (Entity, Bank) {
+    let mut ids = Ids::new(customer_id, number);
+    let entity = Entity {
+        id: ids.uuid(),
+        customer_id: Some(customer_id.to_owned()),
+        bank_identifier: Some(bank_identifier.to_owned()),
+        permissions: Some(Permissions {
+            identity: Some(true),
+            accounts: Some(true),
+            balance: Some(true),
+            transactions: Some(true),
+            extra: Map::new(),
+        }),
+        extra: Map::new(),
+    };
+    let account = |ids: &mut Ids, name: &str, kind: &str, number: &str, balance: &str| Account {
+        account_id: ids.uuid(),
+        name: name.to_owned(),
+        kind: kind.to_owned(),
+        currency_code: "AED".to_owned(),
+        account_number: number.to_owned(),
+        iban: iban("AE", &format!("033{number}")),
+        balance: balance.to_owned(),
+    };
+    let accounts = vec![
+        account(
+            &mut ids,
+            "Current Account",
+            "CURRENT",
+            "1234567890123456",
+            "12450.75",
+        ),
+        account(
+            &mut ids,
+            "Savings Account",
+            "SAVINGS",
+            "6543210987654321",
+            "30000.00",
+        ),
+    ];
+    (entity, Bank { accounts })
+}
+
+/// An IBAN with ISO 13616 check digits for `country` and `bban`.
+fn iban(country: &str, bban: &str) -> String {
+    let digits: String = format!("{bban}{country}00")
+        .chars()
+        .map(|c| match c.to_digit(36) {
+            Some(d) => d.to_string(),
+            None => String::new(),
+        })
+        .collect();
+    let remainder = digits
+        .bytes()
+        .fold(0u32, |r, b| (r * 10 + u32::from(b - b'0')) % 97);
+    format!("{country}{:02}{bban}", 98 - remainder)
+}
+
+/// A JSON number written from exact decimal text.
+fn number(text: &str) -> Box<RawValue> {
+    let exact = Amount::parse(text)
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| "0".to_owned());
+    RawValue::from_string(exact).unwrap_or_else(|_| zero())
+}
+
+fn zero() -> Box<RawValue> {
+    RawValue::from_string("0".to_owned()).unwrap_or_else(|_| unreachable!("0 is JSON"))
+}
+
+#[derive(Serialize)]
+struct AccountView<'a> {
+    account_id: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    currency_code: &'a str,
+    account_number: &'a str,
+    iban: &'a str,
+}
+
+#[derive(Serialize)]
+struct BalanceView<'a> {
+    account_id: &'a str,
+    account_name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    balance: Box<RawValue>,
+    currency_code: &'a str,
+}
+
+#[derive(Serialize)]
+struct Transaction {
+    transaction_id: String,
+    description: &'static str,
+    amount: Box<RawValue>,
+    currency_code: &'static str,
+    timestamp: String,
+    pending: bool,
+}
+
+/// Debits (negative) and credits of the fixed statement, newest first.
+const STATEMENT: [(&str, &str); 10] = [
+    ("Grocery store", "-245.30"),
+    ("Salary", "15000.00"),
+    ("Electricity and water", "-612.45"),
+    ("Coffee shop", "-18.00"),
+    ("Transfer from savings", "2000.00"),
+    ("Mobile phone bill", "-299.00"),
+    ("Restaurant", "-187.25"),
+    ("Fuel station", "-120.50"),
+    ("Online shopping", "-349.99"),
+    ("Refund", "75.10"),
+];
+
+/// The `payload` of a data answer, as JSON text. `account` is the
+/// account of balance and transactions calls (already checked to exist).
+pub fn payload(kind: DataKind, entity: &Entity, bank: &Bank, account: Option<&Account>) -> String {
+    let text = match (kind, account) {
+        (DataKind::Identity, _) => serde_json::to_string(&serde_json::json!({
+            "full_name": "Jane Doe",
+            "mobile_number": "+971500000001",
+            "email_address": "jane.doe@example.com",
+            "address": "Villa 12, Street 4, Al Barsha, Dubai",
+            "birth_date": "1990-01-15",
+            "gender": "FEMALE",
+            "national_identity_number": "784-1990-1234567-1",
+        })),
+        (DataKind::Accounts, _) => {
+            let accounts: Vec<AccountView> = bank
+                .accounts
+                .iter()
+                .map(|a| AccountView {
+                    account_id: &a.account_id,
+                    name: &a.name,
+                    kind: &a.kind,
+                    currency_code: &a.currency_code,
+                    account_number: &a.account_number,
+                    iban: &a.iban,
+                })
+                .collect();
+            serde_json::to_string(&serde_json::json!({ "accounts": accounts }))
+        }
+        (DataKind::Balance, Some(a)) => serde_json::to_string(&BalanceView {
+            account_id: &a.account_id,
+            account_name: &a.name,
+            kind: &a.kind,
+            balance: number(&a.balance),
+            currency_code: &a.currency_code,
+        }),
+        (DataKind::Transactions, Some(a)) => {
+            let transactions: Vec<Transaction> = STATEMENT
+                .iter()
+                .enumerate()
+                .map(|(i, (description, amount))| Transaction {
+                    transaction_id: format!(
+                        "{}-t{:02}",
+                        &a.account_id[..8.min(a.account_id.len())],
+                        i + 1
+                    ),
+                    description,
+                    amount: number(amount),
+                    currency_code: "AED",
+                    timestamp: format!("2026-10-{:02}T09:30:00Z", 28 - 2 * i),
+                    pending: i == 0,
+                })
+                .collect();
+            serde_json::to_string(&TransactionsView {
+                account_id: &a.account_id,
+                entity_id: &entity.id,
+                transactions,
+                page: Page {
+                    number: 0,
+                    size: STATEMENT.len(),
+                    total_elements: STATEMENT.len(),
+                    total_pages: 1,
+                },
+            })
+        }
+        (DataKind::Balance | DataKind::Transactions, None) => Ok("{}".to_owned()),
+    };
+    text.unwrap_or_else(|_| "{}".to_owned())
+}
+
+#[derive(Serialize)]
+struct TransactionsView<'a> {
+    account_id: &'a str,
+    entity_id: &'a str,
+    transactions: Vec<Transaction>,
+    page: Page,
+}
+
+#[derive(Serialize)]
+struct Page {
+    number: usize,
+    size: usize,
+    total_elements: usize,
+    total_pages: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_customer_and_number_give_the_same_bank() {
+        let (e1, b1) = connect("c-1", 1, DEFAULT_BANK);
+        let (e2, b2) = connect("c-1", 1, DEFAULT_BANK);
+        let (e3, _) = connect("c-1", 2, DEFAULT_BANK);
+        assert_eq!(e1, e2);
+        assert_eq!(b1.accounts[1].account_id, b2.accounts[1].account_id);
+        assert_ne!(e1.id, e3.id);
+        assert_ne!(b1.accounts[0].account_id, b1.accounts[1].account_id);
+    }
+
+    #[test]
+    fn ibans_pass_the_cores_check() {
+        let (_, bank) = connect("c-1", 1, DEFAULT_BANK);
+        for a in &bank.accounts {
+            let destination = lean_core::openbanking::NewDestination {
+                display_name: "x".into(),
+                name: "x".into(),
+                bank_identifier: "B".into(),
+                iban: a.iban.clone(),
+                ..Default::default()
+            };
+            assert!(destination.validate().is_ok(), "{}", a.iban);
+        }
+    }
+
+    #[test]
+    fn amounts_are_exact_numbers() {
+        let (e, bank) = connect("c-1", 1, DEFAULT_BANK);
+        let text = payload(DataKind::Balance, &e, &bank, Some(&bank.accounts[0]));
+        assert!(text.contains("\"balance\":12450.75"), "{text}");
+        let text = payload(DataKind::Transactions, &e, &bank, Some(&bank.accounts[0]));
+        assert!(text.contains("\"amount\":-612.45"), "{text}");
+    }
+}

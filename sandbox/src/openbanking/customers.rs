@@ -1,0 +1,241 @@
+//! Customers (`/customers/v1`) and their connected entities. Bodies are
+//! read with the core's own `NewCustomer::from_json`, answers are the
+//! core's `Customer` and `Entity` models, serialised.
+
+use lean_core::openbanking::{Customer, Entity, ErrorCode, NewCustomer, Operation, Paging};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Map, Value};
+
+use super::bank::{self, Bank};
+use super::reply::ObFailure;
+use super::webhooks;
+use super::Ctx;
+
+/// `POST /customers/v1/`: 409 `CUSTOMER_ALREADY_EXISTS` when the
+/// `app_user_id` is taken.
+pub fn create(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
+    ctx.caller.require_app("create customers")?;
+    let new = NewCustomer::from_json(body).map_err(ObFailure::invalid)?;
+    let taken = ctx
+        .conn
+        .query_row(
+            "SELECT 1 FROM ob_customers WHERE app_user_id = ?1",
+            [&new.app_user_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if taken {
+        return Err(ObFailure::code(
+            ErrorCode::CustomerAlreadyExists,
+            format!(
+                "a customer with app_user_id {:?} already exists: look it up with GET /customers/v1/app-user-id/{{app_user_id}}",
+                new.app_user_id
+            ),
+        ));
+    }
+    let mut extra = Map::new();
+    if !new.government_identifiers.is_empty() {
+        extra.insert(
+            "government_identifiers".to_owned(),
+            json!(new.government_identifiers),
+        );
+    }
+    let customer = Customer {
+        customer_id: super::uuid(ctx.rng),
+        app_user_id: Some(new.app_user_id.clone()),
+        extra,
+    };
+    let value = serde_json::to_value(&customer).unwrap_or(Value::Null);
+    ctx.conn.execute(
+        "INSERT INTO ob_customers (customer_id, app_user_id, body) VALUES (?1, ?2, ?3)",
+        params![customer.customer_id, new.app_user_id, value.to_string()],
+    )?;
+    Ok(value)
+}
+
+fn by(conn: &Connection, column: &str, value: &str) -> Result<Option<Value>, ObFailure> {
+    let sql = format!("SELECT body FROM ob_customers WHERE {column} = ?1");
+    let body: Option<String> = conn.query_row(&sql, [value], |r| r.get(0)).optional()?;
+    Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+}
+
+/// `GET /customers/v1/{customer_id}`.
+pub fn get(ctx: &Ctx, customer_id: &str) -> Result<Value, ObFailure> {
+    Operation::get_customer(customer_id).map_err(ObFailure::from_core)?;
+    ctx.caller.require_customer(customer_id)?;
+    by(ctx.conn, "customer_id", customer_id)?
+        .ok_or_else(|| ObFailure::not_found(format!("no customer {customer_id:?}")))
+}
+
+/// `GET /customers/v1/app-user-id/{app_user_id}`.
+pub fn get_by_app_user_id(ctx: &Ctx, app_user_id: &str) -> Result<Value, ObFailure> {
+    Operation::get_customer_by_app_user_id(app_user_id).map_err(ObFailure::from_core)?;
+    let customer = by(ctx.conn, "app_user_id", app_user_id)?.ok_or_else(|| {
+        ObFailure::not_found(format!("no customer with app_user_id {app_user_id:?}"))
+    })?;
+    ctx.caller
+        .require_customer(customer["customer_id"].as_str().unwrap_or_default())?;
+    Ok(customer)
+}
+
+/// The default page size of `GET /customers/v1`.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+/// `GET /customers/v1?page_number=&page_size=`: pages count from 0, in
+/// creation order. The answer is `{"content": [...], "page": {"number",
+/// "size", "total_elements", "total_pages"}}`.
+pub fn list(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailure> {
+    ctx.caller.require_app("list customers")?;
+    let mut paging = Paging::default();
+    for (key, value) in query_pairs(query) {
+        let slot = match key.as_str() {
+            "page_number" => &mut paging.page_number,
+            "page_size" => &mut paging.page_size,
+            _ => continue,
+        };
+        *slot = Some(value.parse::<u32>().map_err(|_| {
+            ObFailure::field(
+                &key,
+                lean_core::FieldErrorCode::InvalidType,
+                "must be a whole number from 0 to 4294967295",
+            )
+        })?);
+    }
+    Operation::list_customers(paging).map_err(ObFailure::from_core)?;
+    let number = i64::from(paging.page_number.unwrap_or(0));
+    let size = i64::from(paging.page_size.unwrap_or(DEFAULT_PAGE_SIZE));
+    let total: i64 = ctx
+        .conn
+        .query_row("SELECT count(*) FROM ob_customers", [], |r| r.get(0))?;
+    let mut s = ctx
+        .conn
+        .prepare_cached("SELECT body FROM ob_customers ORDER BY seq LIMIT ?1 OFFSET ?2")?;
+    let content: Vec<Value> = s
+        .query_map(params![size, number.saturating_mul(size)], |r| {
+            r.get::<_, String>(0)
+        })?
+        .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
+        .collect();
+    Ok(json!({
+        "content": content,
+        "page": {
+            "number": number,
+            "size": size,
+            "total_elements": total,
+            "total_pages": (total + size - 1) / size,
+        }
+    }))
+}
+
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// `GET /customers/v1/{customer_id}/entities`.
+pub fn entities(ctx: &Ctx, customer_id: &str) -> Result<Value, ObFailure> {
+    get(ctx, customer_id)?;
+    let mut s = ctx
+        .conn
+        .prepare_cached("SELECT body FROM ob_entities WHERE customer_id = ?1 ORDER BY seq")?;
+    let list: Vec<Value> = s
+        .query_map([customer_id], |r| r.get::<_, String>(0))?
+        .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
+        .collect();
+    Ok(Value::Array(list))
+}
+
+/// `GET /customers/v1/{customer_id}/entities/{entity_id}`.
+pub fn entity(ctx: &Ctx, customer_id: &str, entity_id: &str) -> Result<Value, ObFailure> {
+    Operation::get_entity(customer_id, entity_id).map_err(ObFailure::from_core)?;
+    get(ctx, customer_id)?;
+    let (entity, _) = stored_entity(ctx.conn, entity_id)?
+        .filter(|(e, _)| e.customer_id.as_deref() == Some(customer_id))
+        .ok_or_else(|| {
+            ObFailure::not_found(format!(
+                "customer {customer_id:?} has no entity {entity_id:?}"
+            ))
+        })?;
+    Ok(serde_json::to_value(entity).unwrap_or(Value::Null))
+}
+
+/// An entity and its bank, by id.
+pub fn stored_entity(
+    conn: &Connection,
+    entity_id: &str,
+) -> Result<Option<(Entity, Bank)>, ObFailure> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT body, data FROM ob_entities WHERE entity_id = ?1",
+            [entity_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(body, data)| {
+        Some((
+            serde_json::from_str(&body).ok()?,
+            serde_json::from_str(&data).ok()?,
+        ))
+    }))
+}
+
+/// `POST /_sandbox/openbanking/customers/{customer_id}/entities` (admin):
+/// connects a bank as the Link SDK would, with an `entity.created`
+/// webhook. Optional body `{"bank_identifier"}`. Answers the entity with
+/// its `accounts` (id, name, type, currency, balance).
+pub fn connect_bank(ctx: &mut Ctx, customer_id: &str, body: &Value) -> Result<Value, ObFailure> {
+    if by(ctx.conn, "customer_id", customer_id)?.is_none() {
+        return Err(ObFailure::not_found(format!("no customer {customer_id:?}")));
+    }
+    let bank_identifier = match body.get("bank_identifier") {
+        None | Some(Value::Null) => bank::DEFAULT_BANK.to_owned(),
+        Some(Value::String(b)) if lean_core::validate::identifier(b).is_ok() => b.clone(),
+        Some(_) => {
+            return Err(ObFailure::field(
+                "bank_identifier",
+                lean_core::FieldErrorCode::InvalidValue,
+                "must be a bank code such as LEANMB1",
+            ))
+        }
+    };
+    let count: i64 = ctx.conn.query_row(
+        "SELECT count(*) FROM ob_entities WHERE customer_id = ?1",
+        [customer_id],
+        |r| r.get(0),
+    )?;
+    let (entity, bank) = bank::connect(customer_id, count + 1, &bank_identifier);
+    let value = serde_json::to_value(&entity).unwrap_or(Value::Null);
+    ctx.conn.execute(
+        "INSERT INTO ob_entities (entity_id, customer_id, body, data) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            entity.id,
+            customer_id,
+            value.to_string(),
+            serde_json::to_string(&bank).unwrap_or_default()
+        ],
+    )?;
+    webhooks::enqueue(
+        ctx.conn,
+        ctx.rng,
+        "entity.created",
+        value.clone(),
+        "A customer connected a bank.",
+        ctx.now,
+    )?;
+    let mut answer = value;
+    answer["accounts"] = json!(bank.accounts);
+    Ok(answer)
+}

@@ -1,0 +1,207 @@
+//! The data API: `POST /data/v1/{identity|accounts|balance|transactions}`
+//! answered at once (`status: "OK"`) or, with `async: true`, as `PENDING`
+//! with a `results_id`, the results ready after the configured delay with
+//! a `results.ready` webhook, and fetched with `GET /data/v2/results/{id}`.
+//!
+//! **Failure trigger**: an `entity_id` or `account_id` containing
+//! `sandbox-fail` (any case) answers HTTP 200 with `status: "FAILED"` and a
+//! `granular_status_code`, as the bank-side failures of the real API do.
+
+use lean_core::openbanking::{DataKind, Operation};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+
+use super::bank;
+use super::customers::stored_entity;
+use super::reply::ObFailure;
+use super::webhooks;
+use super::Ctx;
+use crate::clock::iso;
+
+/// An id containing this text (any case) makes a data call fail.
+pub const FAIL_TRIGGER: &str = "sandbox-fail";
+
+/// The `granular_status_code` of a triggered failure.
+pub const FAIL_GRANULAR_CODE: &str = "SANDBOX_FAIL_TRIGGER";
+
+/// The kind of a `/data/v1/{segment}` path.
+pub fn kind(segment: &str) -> Option<DataKind> {
+    Some(match segment {
+        "identity" => DataKind::Identity,
+        "accounts" => DataKind::Accounts,
+        "balance" => DataKind::Balance,
+        "transactions" => DataKind::Transactions,
+        _ => return None,
+    })
+}
+
+fn operation_name(kind: DataKind) -> &'static str {
+    match kind {
+        DataKind::Identity => "getIdentity",
+        DataKind::Accounts => "getAccounts",
+        DataKind::Balance => "getBalance",
+        DataKind::Transactions => "getTransactions",
+    }
+}
+
+#[derive(Serialize)]
+struct Answer<'a> {
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    results_id: Option<&'a str>,
+    message: &'a str,
+    timestamp: String,
+}
+
+/// A data call; the answer's JSON text.
+pub fn call(ctx: &mut Ctx, kind: DataKind, body: &Value) -> Result<String, ObFailure> {
+    // The core's own reading of the body: types, required ids, and
+    // `account_id` exactly for balance and transactions.
+    Operation::from_json(&json!({"operation": operation_name(kind), "input": body}))
+        .map_err(ObFailure::from_core)?;
+    let text = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or_default();
+    let (entity_id, account_id) = (text("entity_id"), text("account_id"));
+    let asynchronous = body.get("async").and_then(Value::as_bool).unwrap_or(false);
+    let trigger = |id: &str| id.to_ascii_lowercase().contains(FAIL_TRIGGER);
+    if trigger(entity_id) || trigger(account_id) {
+        return Ok(json!({
+            "status": "FAILED",
+            "granular_status_code": FAIL_GRANULAR_CODE,
+            "message": "the bank could not provide the data (sandbox-fail trigger)",
+            "timestamp": iso(ctx.now),
+        })
+        .to_string());
+    }
+    let (entity, bank) = stored_entity(ctx.conn, entity_id)?
+        .ok_or_else(|| ObFailure::not_found(format!("no entity {entity_id:?}")))?;
+    let customer_id = entity.customer_id.clone().unwrap_or_default();
+    ctx.caller.require_customer(&customer_id)?;
+    let account = match kind.needs_account() {
+        false => None,
+        true => Some(
+            bank.accounts
+                .iter()
+                .find(|a| a.account_id == account_id)
+                .ok_or_else(|| {
+                    ObFailure::not_found(format!(
+                        "entity {entity_id:?} has no account {account_id:?}"
+                    ))
+                })?,
+        ),
+    };
+    let payload = bank::payload(kind, &entity, &bank, account);
+    let payload = RawValue::from_string(payload).map_err(|e| {
+        ObFailure::code(
+            lean_core::openbanking::ErrorCode::InternalServerError,
+            format!("sandbox data is not JSON: {e}"),
+        )
+    })?;
+    if !asynchronous {
+        return Ok(answer(
+            "OK",
+            Some(&payload),
+            None,
+            "Data successfully retrieved",
+            ctx.now,
+        ));
+    }
+    let results_id = super::uuid(ctx.rng);
+    let ready = answer(
+        "OK",
+        Some(&payload),
+        Some(&results_id),
+        "Data successfully retrieved",
+        ctx.now,
+    );
+    let delay = i64::try_from(ctx.settings.results_delay.as_millis()).unwrap_or(i64::MAX);
+    ctx.conn.execute(
+        "INSERT INTO ob_results (results_id, customer_id, body, ready_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            results_id,
+            customer_id,
+            ready,
+            ctx.now.saturating_add(delay)
+        ],
+    )?;
+    Ok(pending(&results_id, ctx.now))
+}
+
+fn answer(
+    status: &str,
+    payload: Option<&RawValue>,
+    results_id: Option<&str>,
+    message: &str,
+    now: i64,
+) -> String {
+    serde_json::to_string(&Answer {
+        status,
+        payload,
+        results_id,
+        message,
+        timestamp: iso(now),
+    })
+    .unwrap_or_default()
+}
+
+fn pending(results_id: &str, now: i64) -> String {
+    answer(
+        "PENDING",
+        None,
+        Some(results_id),
+        "The results are not ready yet: wait for the results.ready webhook, then fetch GET /data/v2/results/{results_id}",
+        now,
+    )
+}
+
+/// `GET /data/v2/results/{results_id}`: `PENDING` until ready, then the
+/// data.
+pub fn results(ctx: &Ctx, results_id: &str) -> Result<String, ObFailure> {
+    Operation::get_data_results(results_id).map_err(ObFailure::from_core)?;
+    let row: Option<(String, String, i64)> = ctx
+        .conn
+        .query_row(
+            "SELECT customer_id, body, ready_at FROM ob_results WHERE results_id = ?1",
+            [results_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let (customer_id, body, ready_at) =
+        row.ok_or_else(|| ObFailure::not_found(format!("no results {results_id:?}")))?;
+    ctx.caller.require_customer(&customer_id)?;
+    Ok(if ready_at <= ctx.now {
+        body
+    } else {
+        pending(results_id, ctx.now)
+    })
+}
+
+/// Sends `results.ready` for the results due at `now`, at most 500 per
+/// call; returns how many. Runs in the caller's transaction.
+pub fn tick(conn: &Connection, rng: &mut fastrand::Rng, now: i64) -> rusqlite::Result<usize> {
+    let due: Vec<String> = {
+        let mut s = conn.prepare_cached(
+            "SELECT results_id FROM ob_results WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
+        )?;
+        let rows = s.query_map([now], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for id in &due {
+        conn.execute(
+            "UPDATE ob_results SET notified = 1 WHERE results_id = ?1",
+            [id],
+        )?;
+        webhooks::enqueue(
+            conn,
+            rng,
+            "results.ready",
+            json!({ "id": id }),
+            "The results of an asynchronous request are ready.",
+            now,
+        )?;
+    }
+    Ok(due.len())
+}

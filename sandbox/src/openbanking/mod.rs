@@ -1,0 +1,67 @@
+//! # Lean open banking, emulated
+//!
+//! The second Lean API (customers, connected bank entities, data,
+//! payment intents and destinations) on the same listener as payouts, at
+//! the API's own paths, so a host points
+//! `openbanking::Environment::custom("http://127.0.0.1:PORT")` (and
+//! `with_token_base_url` with the same URL) at the sandbox:
+//!
+//! - `POST /oauth2/token` (client credentials, [`auth`]);
+//! - `/customers/v1/...` ([`customers`]), entities pre-seeded per customer
+//!   by the admin call `POST /_sandbox/openbanking/customers/{id}/entities`
+//!   ([`bank`]);
+//! - `/data/v1/{identity,accounts,balance,transactions}` and
+//!   `/data/v2/results/{id}` ([`data`]);
+//! - `/payments/v1/intents` and `/payments/v1/destinations` ([`payments`]);
+//! - signed webhooks through the durable outbox ([`webhooks`]).
+//!
+//! Requests are checked with the core's own validation and answered with
+//! the core's models, so the SDK and the emulator share their rules;
+//! refusals use the documented error body ([`reply`]).
+
+pub mod auth;
+pub mod bank;
+pub mod customers;
+pub mod data;
+pub mod payments;
+pub mod reply;
+pub mod routes;
+pub mod schema;
+pub mod webhooks;
+
+use rusqlite::Connection;
+
+use crate::settings::OpenBanking;
+use auth::Caller;
+
+pub use routes::{handle, owns};
+
+/// What one open-banking request works with.
+pub struct Ctx<'a> {
+    /// The request's transaction.
+    pub conn: &'a Connection,
+    /// The open-banking settings.
+    pub settings: &'a OpenBanking,
+    /// Who is calling.
+    pub caller: Caller,
+    /// Milliseconds since the epoch.
+    pub now: i64,
+    /// For generated ids.
+    pub rng: &'a mut fastrand::Rng,
+}
+
+/// A random UUID (version 4), the form of Lean's ids.
+pub fn uuid(rng: &mut fastrand::Rng) -> String {
+    let mut b: [u8; 16] = std::array::from_fn(|_| rng.u8(..));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}

@@ -1,0 +1,183 @@
+//! Payments: payment intents (`/payments/v1/intents`) and the
+//! application's payment destinations (`/payments/v1/destinations`).
+//! Bodies are read with the core's `NewPaymentIntent::from_json` and
+//! `NewDestination::from_json`; answers are the core's models.
+//!
+//! The core writes an intent's amount as a JSON number straight from its
+//! decimal text (`"amount":100.50`); [`read_exact`] keeps that text as it
+//! is, so no binary float ever holds the amount here either.
+
+use lean_core::openbanking::{
+    Destination, NewDestination, NewPaymentIntent, Operation, PaymentIntent,
+};
+use lean_core::FieldErrorCode;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::reply::ObFailure;
+use super::Ctx;
+
+/// Reads a JSON object body, turning the numbers of `exact` fields into
+/// strings of their exact text (`100.50` becomes `"100.50"`). Anything
+/// that is not an object is read as it is.
+pub fn read_exact(body: &[u8], exact: &[&str]) -> Result<Value, serde_json::Error> {
+    let Ok(fields) =
+        serde_json::from_slice::<std::collections::BTreeMap<String, Box<RawValue>>>(body)
+    else {
+        return serde_json::from_slice(body);
+    };
+    let mut out = Map::new();
+    for (key, raw) in fields {
+        let text = raw.get().trim();
+        let is_number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+        let value = if exact.contains(&key.as_str()) && is_number {
+            Value::String(text.to_owned())
+        } else {
+            serde_json::from_str(text)?
+        };
+        out.insert(key, value);
+    }
+    Ok(Value::Object(out))
+}
+
+fn destination(conn: &Connection, id: &str) -> Result<Option<Destination>, ObFailure> {
+    let body: Option<String> = conn
+        .query_row(
+            "SELECT body FROM ob_destinations WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+}
+
+/// `POST /payments/v1/intents`: the customer and the destination, when
+/// named, must exist.
+pub fn create_intent(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
+    let new = NewPaymentIntent::from_json(body).map_err(ObFailure::invalid)?;
+    ctx.caller.require_customer(&new.customer_id)?;
+    let customer = ctx
+        .conn
+        .query_row(
+            "SELECT 1 FROM ob_customers WHERE customer_id = ?1",
+            [&new.customer_id],
+            |_| Ok(()),
+        )
+        .optional()?;
+    if customer.is_none() {
+        return Err(ObFailure::field(
+            "customer_id",
+            FieldErrorCode::InvalidValue,
+            format!("no customer {:?}", new.customer_id),
+        ));
+    }
+    let payment_destination = match &new.payment_destination_id {
+        None => None,
+        Some(id) => Some(destination(ctx.conn, id)?.ok_or_else(|| {
+            ObFailure::field(
+                "payment_destination_id",
+                FieldErrorCode::InvalidValue,
+                format!("no payment destination {id:?}"),
+            )
+        })?),
+    };
+    let intent = PaymentIntent {
+        payment_intent_id: super::uuid(ctx.rng),
+        customer_id: Some(new.customer_id.clone()),
+        amount: Some(new.amount),
+        currency: Some(new.currency.clone()),
+        description: new.description.clone(),
+        payments: Vec::new(),
+        payment_destination,
+        extra: Map::new(),
+    };
+    let value = serde_json::to_value(&intent).unwrap_or(Value::Null);
+    ctx.conn.execute(
+        "INSERT INTO ob_intents (payment_intent_id, customer_id, body) VALUES (?1, ?2, ?3)",
+        params![intent.payment_intent_id, new.customer_id, value.to_string()],
+    )?;
+    Ok(value)
+}
+
+/// `GET /payments/v1/intents/{payment_intent_id}`.
+pub fn get_intent(ctx: &Ctx, id: &str) -> Result<Value, ObFailure> {
+    Operation::get_payment_intent(id).map_err(ObFailure::from_core)?;
+    let row: Option<(String, String)> = ctx
+        .conn
+        .query_row(
+            "SELECT customer_id, body FROM ob_intents WHERE payment_intent_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (customer_id, body) =
+        row.ok_or_else(|| ObFailure::not_found(format!("no payment intent {id:?}")))?;
+    ctx.caller.require_customer(&customer_id)?;
+    Ok(serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+/// `POST /payments/v1/destinations`.
+pub fn create_destination(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
+    ctx.caller.require_app("create payment destinations")?;
+    let new = NewDestination::from_json(body).map_err(ObFailure::invalid)?;
+    let mut extra = Map::new();
+    for (key, value) in [
+        ("account_number", &new.account_number),
+        ("swift_code", &new.swift_code),
+        ("address", &new.address),
+        ("city", &new.city),
+        ("country", &new.country),
+    ] {
+        if let Some(v) = value {
+            extra.insert(key.to_owned(), Value::String(v.clone()));
+        }
+    }
+    let created = Destination {
+        id: Some(super::uuid(ctx.rng)),
+        display_name: Some(new.display_name),
+        name: Some(new.name),
+        bank_identifier: Some(new.bank_identifier),
+        iban: Some(new.iban),
+        extra,
+    };
+    let value = serde_json::to_value(&created).unwrap_or(Value::Null);
+    ctx.conn.execute(
+        "INSERT INTO ob_destinations (id, body) VALUES (?1, ?2)",
+        params![created.id, value.to_string()],
+    )?;
+    Ok(value)
+}
+
+/// `GET /payments/v1/destinations`: every destination, oldest first.
+pub fn list_destinations(ctx: &Ctx) -> Result<Value, ObFailure> {
+    ctx.caller.require_app("list payment destinations")?;
+    let mut s = ctx
+        .conn
+        .prepare_cached("SELECT body FROM ob_destinations ORDER BY seq")?;
+    let list: Vec<Value> = s
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
+        .collect();
+    Ok(Value::Array(list))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_exact;
+
+    #[test]
+    fn amounts_keep_their_text() {
+        let v = read_exact(
+            br#"{"amount":100.10,"currency":"AED","n":1.5}"#,
+            &["amount"],
+        )
+        .unwrap();
+        assert_eq!(v["amount"], "100.10");
+        assert_eq!(v["n"], 1.5);
+        let v = read_exact(br#"{"amount":"7.25"}"#, &["amount"]).unwrap();
+        assert_eq!(v["amount"], "7.25");
+        assert!(read_exact(b"[1]", &["amount"]).unwrap().is_array());
+        assert!(read_exact(b"{", &["amount"]).is_err());
+    }
+}

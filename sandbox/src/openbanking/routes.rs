@@ -1,0 +1,199 @@
+//! Routing of the open-banking paths: one `match` on the path's segments,
+//! then the method, then the caller, so every answer (a bad path, a wrong
+//! method, a missing credential) has the documented error body.
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+use lean_core::openbanking::{DataKind, ErrorCode};
+use lean_core::FieldErrorCode;
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+use super::reply::{failure, text, ObFailure};
+use super::{auth, customers, data, payments, Ctx};
+use crate::api::App;
+use crate::clock::now_ms;
+
+/// True for the paths of the open-banking API.
+pub fn owns(path: &str) -> bool {
+    path == "/oauth2/token"
+        || path == "/customers/v1"
+        || ["/customers/v1/", "/data/", "/payments/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+}
+
+enum Route {
+    Token,
+    Customers,
+    CustomerByAppUserId(String),
+    Customer(String),
+    Entities(String),
+    Entity(String, String),
+    Data(DataKind),
+    Results(String),
+    Intents,
+    Intent(String),
+    Destinations,
+}
+
+impl Route {
+    fn find(segs: &[&str]) -> Option<Self> {
+        let s = |x: &&str| x.to_string();
+        Some(match segs {
+            ["oauth2", "token"] => Self::Token,
+            ["customers", "v1"] => Self::Customers,
+            ["customers", "v1", "app-user-id", id] => Self::CustomerByAppUserId(s(id)),
+            ["customers", "v1", id] => Self::Customer(s(id)),
+            ["customers", "v1", id, "entities"] => Self::Entities(s(id)),
+            ["customers", "v1", id, "entities", e] => Self::Entity(s(id), s(e)),
+            ["data", "v1", kind] => Self::Data(data::kind(kind)?),
+            ["data", "v1" | "v2", "results", id] => Self::Results(s(id)),
+            ["payments", "v1", "intents"] => Self::Intents,
+            ["payments", "v1", "intents", id] => Self::Intent(s(id)),
+            ["payments", "v1", "destinations"] => Self::Destinations,
+            _ => return None,
+        })
+    }
+
+    fn methods(&self) -> &'static [&'static str] {
+        match self {
+            Self::Token | Self::Data(_) | Self::Intents => &["POST"],
+            Self::Customers | Self::Destinations => &["GET", "POST"],
+            _ => &["GET"],
+        }
+    }
+}
+
+/// Answers one open-banking request.
+pub fn handle(
+    app: &App,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Response {
+    match respond(app, method, path, query, headers, body) {
+        Ok(answer) => text(200, answer),
+        Err(f) => failure(&f),
+    }
+}
+
+fn respond(
+    app: &App,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<String, ObFailure> {
+    let decoded: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    let route = Route::find(&segs).ok_or_else(|| {
+        ObFailure::code(
+            ErrorCode::InvalidUrl,
+            format!("no open-banking endpoint {path}"),
+        )
+    })?;
+    if !route.methods().contains(&method.as_str()) {
+        return Err(ObFailure::code(
+            ErrorCode::InvalidHttpMethod,
+            format!(
+                "{method} is not allowed on {path}: use {}",
+                route.methods().join(" or ")
+            ),
+        ));
+    }
+    let now = now_ms();
+    let settings = &app.settings.openbanking;
+    let mut conn = app.store.lock();
+    let tx = conn.transaction()?;
+    let mut rng = app.ids.lock().unwrap_or_else(|p| p.into_inner());
+    if let Route::Token = route {
+        let token: String = (0..40).map(|_| rng.alphanumeric()).collect();
+        let answer = auth::issue_token(&tx, settings, body, token, now)?;
+        tx.commit()?;
+        return Ok(answer);
+    }
+    let caller = auth::authenticate(&tx, settings, headers, now)?;
+    let post = *method == Method::POST;
+    let json = if post {
+        let exact: &[&str] = if matches!(route, Route::Intents) {
+            &["amount"]
+        } else {
+            &[]
+        };
+        read_json(body, exact)?
+    } else {
+        Value::Null
+    };
+    let mut ctx = Ctx {
+        conn: &tx,
+        settings,
+        caller,
+        now,
+        rng: &mut rng,
+    };
+    let value = |r: Result<Value, ObFailure>| r.map(|v| v.to_string());
+    let answer = match route {
+        Route::Token => unreachable!("answered above"),
+        Route::Customers if post => value(customers::create(&mut ctx, &json)),
+        Route::Customers => value(customers::list(&ctx, query)),
+        Route::CustomerByAppUserId(id) => value(customers::get_by_app_user_id(&ctx, &id)),
+        Route::Customer(id) => value(customers::get(&ctx, &id)),
+        Route::Entities(id) => value(customers::entities(&ctx, &id)),
+        Route::Entity(id, e) => value(customers::entity(&ctx, &id, &e)),
+        Route::Data(kind) => data::call(&mut ctx, kind, &json),
+        Route::Results(id) => data::results(&ctx, &id),
+        Route::Intents => value(payments::create_intent(&mut ctx, &json)),
+        Route::Intent(id) => value(payments::get_intent(&ctx, &id)),
+        Route::Destinations if post => value(payments::create_destination(&mut ctx, &json)),
+        Route::Destinations => value(payments::list_destinations(&ctx)),
+    }?;
+    tx.commit()?;
+    Ok(answer)
+}
+
+fn read_json(body: &[u8], exact: &[&str]) -> Result<Value, ObFailure> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    payments::read_exact(body, exact).map_err(|e| {
+        ObFailure::field(
+            "$",
+            FieldErrorCode::InvalidFormat,
+            format!("the body is not JSON: {e}"),
+        )
+    })
+}
+
+/// `POST /_sandbox/openbanking/customers/{customer_id}/entities` (admin,
+/// no credential: the sandbox listens on loopback only).
+pub fn connect_bank(app: &App, customer_id: &str, body: &[u8]) -> Response {
+    let result = (|| -> Result<String, ObFailure> {
+        let json = read_json(body, &[])?;
+        let mut conn = app.store.lock();
+        let tx = conn.transaction()?;
+        let mut rng = app.ids.lock().unwrap_or_else(|p| p.into_inner());
+        let mut ctx = Ctx {
+            conn: &tx,
+            settings: &app.settings.openbanking,
+            caller: auth::Caller::App,
+            now: now_ms(),
+            rng: &mut rng,
+        };
+        let answer = customers::connect_bank(&mut ctx, customer_id, &json)?;
+        tx.commit()?;
+        Ok(answer.to_string())
+    })();
+    match result {
+        Ok(answer) => text(200, answer),
+        Err(f) => failure(&f),
+    }
+}

@@ -1,0 +1,47 @@
+//! The open-banking tables, beside the payouts ones in the same database.
+//! Records are stored as the JSON the API answers with, next to the
+//! columns that lookups, ownership and due times need.
+
+/// Created at start-up when absent.
+pub const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS ob_customers (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id  TEXT NOT NULL UNIQUE,
+    app_user_id  TEXT NOT NULL UNIQUE,
+    body         TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ob_entities (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity_id    TEXT NOT NULL UNIQUE,
+    customer_id  TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    data         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ob_entities_customer ON ob_entities (customer_id);
+CREATE TABLE IF NOT EXISTS ob_results (
+    results_id   TEXT PRIMARY KEY,
+    customer_id  TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    ready_at     INTEGER NOT NULL,
+    notified     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS ob_results_due ON ob_results (ready_at) WHERE notified = 0;
+CREATE TABLE IF NOT EXISTS ob_destinations (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    body         TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ob_intents (
+    payment_intent_id TEXT PRIMARY KEY,
+    customer_id  TEXT NOT NULL,
+    body         TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ob_tokens (
+    token        TEXT PRIMARY KEY,
+    scope        TEXT NOT NULL,
+    expires_at   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ob_webhook_endpoints (
+    url          TEXT PRIMARY KEY
+);
+";

@@ -62,7 +62,8 @@ const SECRET_HEADERS: [&str; 4] = [
     "cookie",
 ];
 
-/// Shows everything but credentials: the values of [`SECRET_HEADERS`] and
+/// Shows everything but credentials: the values of the credential headers
+/// (`authorization`, `proxy-authorization`, `lean-app-token`, `cookie`) and
 /// form-encoded bodies (an OAuth token request carries the client secret in
 /// its body). Logging a request therefore never logs a key, token or secret.
 impl fmt::Debug for HttpRequest {

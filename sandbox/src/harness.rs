@@ -20,10 +20,12 @@ use lean_core::{
 pub struct SandboxProcess {
     child: Child,
     url: String,
+    mtls_url: Option<String>,
 }
 
 impl SandboxProcess {
-    /// Starts `binary serve ARGS...` and waits for its `listening on` line.
+    /// Starts `binary serve ARGS...` and waits for its `listening on` line
+    /// (and, with `--tls-port`, the `listening (mTLS) on` line after it).
     pub fn start(binary: &Path, args: &[&str]) -> Result<Self, String> {
         let mut child = Command::new(binary)
             .arg("serve")
@@ -44,12 +46,37 @@ impl SandboxProcess {
             ));
         };
         let url = url.to_owned();
+        let mut mtls_url = None;
+        if args.contains(&"--tls-port") {
+            let mut second = String::new();
+            let read = lines.read_line(&mut second);
+            match second.trim().strip_prefix("listening (mTLS) on ") {
+                Some(u) => mtls_url = Some(u.to_owned()),
+                None => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!(
+                        "the sandbox did not announce its mTLS URL (read {second:?}, {read:?})"
+                    ));
+                }
+            }
+        }
         // Keep draining stdout so the child can never block on it.
         std::thread::spawn(move || {
             let mut sink = Vec::new();
             let _ = lines.read_to_end(&mut sink);
         });
-        Ok(Self { child, url })
+        Ok(Self {
+            child,
+            url,
+            mtls_url,
+        })
+    }
+
+    /// `https://127.0.0.1:PORT` of the mTLS listener, when started with
+    /// `--tls-port`.
+    pub fn mtls_url(&self) -> Option<&str> {
+        self.mtls_url.as_deref()
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -75,20 +102,42 @@ impl SandboxProcess {
 
     /// Registers a webhook receiver through the admin endpoint.
     pub fn register_webhook(&self, url: &str) -> Result<(), String> {
-        let body = serde_json::json!({ "url": url }).to_string();
-        let response = agent()
-            .post(format!("{}/_sandbox/webhooks", self.url))
+        self.admin_post("webhooks", &serde_json::json!({ "url": url }))
+            .map(|_| ())
+    }
+
+    /// Registers an open-banking webhook receiver.
+    pub fn register_openbanking_webhook(&self, url: &str) -> Result<(), String> {
+        let body = serde_json::json!({ "url": url, "product": "openbanking" });
+        self.admin_post("webhooks", &body).map(|_| ())
+    }
+
+    /// Connects a bank for an open-banking customer, as the Link SDK would:
+    /// the entity, with its `accounts`.
+    pub fn connect_bank(&self, customer_id: &str) -> Result<serde_json::Value, String> {
+        let path = format!("openbanking/customers/{customer_id}/entities");
+        self.admin_post(&path, &serde_json::json!({}))
+    }
+
+    fn admin_post(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        let mut response = agent()
+            .post(format!("{}/_sandbox/{path}", self.url))
             .header("content-type", "application/json")
-            .send(body.as_bytes())
+            .send(body.to_string().as_bytes())
             .map_err(|e| e.to_string())?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "registering the webhook answered {}",
-                response.status()
-            ))
+        let status = response.status();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("POST /_sandbox/{path} answered {status}: {text}"));
         }
+        serde_json::from_str(&text).map_err(|e| e.to_string())
     }
 
     /// `GET /_sandbox/webhooks`: outbox counts and registered URLs.
@@ -203,6 +252,32 @@ pub fn execute(
         outcome_unknown: false,
     })?;
     let mut call = Call::new(config, operation, entropy)?;
+    loop {
+        match call.poll() {
+            Step::Send(request) => match send(agent, &request) {
+                Ok(response) => call.on_response(response),
+                Err(error) => call.on_transport_error(error),
+            },
+            Step::Wait(delay) => std::thread::sleep(delay),
+            Step::Done(result) => return result,
+        }
+    }
+}
+
+/// Drives an open-banking `operation` to its end with the core's engine
+/// (retries, lookups), authenticated with `auth`.
+pub fn execute_openbanking(
+    agent: &ureq::Agent,
+    config: &lean_core::openbanking::Config,
+    auth: &lean_core::openbanking::Auth,
+    operation: lean_core::openbanking::Operation,
+) -> Result<lean_core::openbanking::Outcome, Error> {
+    let mut entropy = [0u8; 32];
+    getrandom::fill(&mut entropy).map_err(|e| Error::Transport {
+        message: format!("no randomness from the operating system: {e}"),
+        outcome_unknown: false,
+    })?;
+    let mut call = lean_core::openbanking::Call::new(config, auth, operation, entropy);
     loop {
         match call.poll() {
             Step::Send(request) => match send(agent, &request) {

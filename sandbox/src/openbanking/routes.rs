@@ -15,13 +15,12 @@ use super::{auth, customers, data, payments, Ctx};
 use crate::api::App;
 use crate::clock::now_ms;
 
-/// True for the paths of the open-banking API.
+/// True for the paths of the open-banking API (and the unknown paths
+/// under its prefixes, which get its `INVALID_URL`).
 pub fn owns(path: &str) -> bool {
-    path == "/oauth2/token"
-        || path == "/customers/v1"
-        || ["/customers/v1/", "/data/", "/payments/"]
-            .iter()
-            .any(|p| path.starts_with(p))
+    ["/customers", "/data", "/payments", "/oauth2"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
 enum Route {

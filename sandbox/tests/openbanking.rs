@@ -1,0 +1,588 @@
+//! The open-banking emulation end to end over real HTTP: requests built
+//! and answers read by the core (`openbanking::Operation::request` and
+//! `parse_response`, and once its call engine), webhooks verified with the
+//! core's verifier.
+
+mod common;
+
+use std::time::{Duration, SystemTime};
+
+use common::binary;
+use lean_core::openbanking::auth::NextStep;
+use lean_core::openbanking::errors::{error_code, granular_status_code};
+use lean_core::openbanking::webhooks::{
+    EventPayload, EventType, WebhookVerifier, SIGNATURE_HEADER,
+};
+use lean_core::openbanking::{
+    AppToken, Auth, ClientCredentials, Config, DataKind, DataRequest, Environment, ErrorCode,
+    NewCustomer, NewDestination, NewPaymentIntent, Operation, Outcome, Paging, TokenManager,
+    TokenScope,
+};
+use lean_core::{Amount, Error, HttpRequest, HttpResponse, Method, WebhookSecret};
+use lean_sandbox::harness::{agent, execute_openbanking, send, SandboxProcess, WebhookReceiver};
+use lean_sandbox::settings::{
+    DEFAULT_APP_TOKEN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_OB_WEBHOOK_SECRET,
+};
+use serde_json::{json, Value};
+
+fn start(extra: &[&str]) -> SandboxProcess {
+    let mut args = vec![
+        "--port",
+        "0",
+        "--api-key",
+        "sk_test_ob",
+        "--ob-results-delay",
+        "50ms",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    SandboxProcess::start(binary(), &args).expect("the sandbox starts")
+}
+
+/// The sandbox as a custom environment, its own token host too.
+fn environment(sandbox: &SandboxProcess) -> Environment {
+    Environment::custom(sandbox.url())
+        .and_then(|e| e.with_token_base_url(sandbox.url()))
+        .expect("a loopback URL is a valid custom environment")
+}
+
+fn app_token() -> Auth {
+    Auth::AppToken(AppToken::new(DEFAULT_APP_TOKEN).unwrap())
+}
+
+/// Sends `operation`'s request and reads the answer, both with the core.
+struct Client {
+    agent: ureq::Agent,
+    env: Environment,
+    auth: Auth,
+}
+
+impl Client {
+    fn new(sandbox: &SandboxProcess, auth: Auth) -> Self {
+        Self {
+            agent: agent(),
+            env: environment(sandbox),
+            auth,
+        }
+    }
+
+    fn raw(&self, operation: &Operation) -> HttpResponse {
+        send(&self.agent, &operation.request(&self.env, &self.auth)).expect("the sandbox answers")
+    }
+
+    fn call(&self, operation: &Operation) -> Result<Outcome, Error> {
+        operation.parse_response(&self.raw(operation))
+    }
+
+    fn ok(&self, operation: &Operation) -> Outcome {
+        self.call(operation)
+            .unwrap_or_else(|e| panic!("{:?} failed: {e:?}", operation.kind()))
+    }
+
+    fn customer(&self, app_user_id: &str) -> String {
+        match self.ok(&Operation::create_customer(&NewCustomer::new(app_user_id)).unwrap()) {
+            Outcome::Customer(c) => c.customer_id,
+            other => panic!("not a customer: {other:?}"),
+        }
+    }
+}
+
+fn api_status(result: Result<Outcome, Error>) -> (u16, Option<ErrorCode>, Error) {
+    match result {
+        Err(e @ Error::Api(_)) => {
+            let Error::Api(api) = &e else { unreachable!() };
+            (api.status, error_code(&e), e.clone())
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+fn data(kind: DataKind, entity: &str, account: Option<&str>, asynchronous: bool) -> Operation {
+    Operation::get_data(DataRequest::new(kind, entity, account, asynchronous).unwrap())
+}
+
+fn payload(outcome: Outcome) -> Value {
+    match outcome {
+        Outcome::Data(d) => {
+            assert_eq!(d.status.as_str(), "OK", "{d:?}");
+            d.payload.expect("an OK answer has a payload")
+        }
+        other => panic!("not data: {other:?}"),
+    }
+}
+
+fn verifier() -> WebhookVerifier {
+    WebhookVerifier::new([&WebhookSecret::from(DEFAULT_OB_WEBHOOK_SECRET)]).unwrap()
+}
+
+#[test]
+fn customers_entities_and_data_with_async_results_and_webhooks() {
+    let sandbox = start(&[]);
+    let receiver = WebhookReceiver::start().unwrap();
+    sandbox
+        .register_openbanking_webhook(receiver.url())
+        .unwrap();
+    let client = Client::new(&sandbox, app_token());
+
+    let customer_id = client.customer("user-1");
+    // The same app_user_id again: 409 CUSTOMER_ALREADY_EXISTS, and the
+    // core's lookup finds the first one.
+    let create = Operation::create_customer(&NewCustomer::new("user-1")).unwrap();
+    let (status, code, _) = api_status(client.call(&create));
+    assert_eq!(
+        (status, code),
+        (409, Some(ErrorCode::CustomerAlreadyExists))
+    );
+    match client.ok(&create.lookup().unwrap()) {
+        Outcome::Customer(c) => assert_eq!(c.customer_id, customer_id),
+        other => panic!("{other:?}"),
+    }
+    match client.ok(&Operation::get_customer(&customer_id).unwrap()) {
+        Outcome::Customer(c) => assert_eq!(c.app_user_id.as_deref(), Some("user-1")),
+        other => panic!("{other:?}"),
+    }
+
+    // Connecting a bank (the Link SDK's part) seeds an entity with two
+    // accounts; the API lists it.
+    let connected = sandbox.connect_bank(&customer_id).unwrap();
+    let entity_id = connected["id"].as_str().unwrap().to_owned();
+    let accounts: Vec<String> = connected["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(accounts.len(), 2);
+    match client.ok(&Operation::list_entities(&customer_id).unwrap()) {
+        Outcome::Entities(list) => {
+            assert_eq!(list.len(), 1);
+            assert_eq!(list[0].id, entity_id);
+            assert_eq!(list[0].permissions.as_ref().unwrap().balance, Some(true));
+        }
+        other => panic!("{other:?}"),
+    }
+    match client.ok(&Operation::get_entity(&customer_id, &entity_id).unwrap()) {
+        Outcome::Entity(e) => assert_eq!(e.customer_id.as_deref(), Some(customer_id.as_str())),
+        other => panic!("{other:?}"),
+    }
+    let (status, _, _) =
+        api_status(client.call(&Operation::get_entity(&customer_id, "nope").unwrap()));
+    assert_eq!(status, 404);
+
+    // Data at once: identity, accounts, balance (an exact decimal number
+    // on the wire), transactions.
+    let identity = payload(client.ok(&data(DataKind::Identity, &entity_id, None, false)));
+    assert_eq!(identity["full_name"], "Jane Doe");
+    let listed = payload(client.ok(&data(DataKind::Accounts, &entity_id, None, false)));
+    assert_eq!(listed["accounts"].as_array().unwrap().len(), 2);
+    let balance = data(DataKind::Balance, &entity_id, Some(&accounts[0]), false);
+    let raw = client.raw(&balance);
+    assert!(
+        raw.body_text().contains("\"balance\":12450.75"),
+        "{}",
+        raw.body_text()
+    );
+    assert_eq!(
+        payload(balance.parse_response(&raw).unwrap())["currency_code"],
+        "AED"
+    );
+    let statement = payload(client.ok(&data(
+        DataKind::Transactions,
+        &entity_id,
+        Some(&accounts[1]),
+        false,
+    )));
+    assert_eq!(statement["transactions"].as_array().unwrap().len(), 10);
+    let (status, _, _) = api_status(client.call(&data(
+        DataKind::Balance,
+        &entity_id,
+        Some("no-such-account"),
+        false,
+    )));
+    assert_eq!(status, 404);
+
+    // Asynchronous: PENDING with a results id, a signed results.ready
+    // webhook, then the data.
+    let pending = match client.ok(&data(
+        DataKind::Balance,
+        &entity_id,
+        Some(&accounts[1]),
+        true,
+    )) {
+        Outcome::Data(d) => d,
+        other => panic!("{other:?}"),
+    };
+    assert!(pending.is_pending());
+    let results_id = pending.results_id.clone().unwrap();
+    let ready = |deliveries: &[lean_sandbox::harness::Delivery]| {
+        deliveries.iter().any(|d| {
+            verifier()
+                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
+                .is_ok_and(
+                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
+                )
+        })
+    };
+    assert!(
+        receiver.wait_until(Duration::from_secs(10), ready),
+        "no results.ready webhook"
+    );
+    let results = payload(client.ok(&Operation::get_data_results(&results_id).unwrap()));
+    assert_eq!(results["account_id"], accounts[1]);
+    assert!(results["balance"].is_number());
+
+    // Every delivery is signed, has the envelope and a unique event id;
+    // connecting the bank sent entity.created.
+    let deliveries = receiver.deliveries();
+    let events: Vec<_> = deliveries
+        .iter()
+        .map(|d| {
+            assert!(d.header(SIGNATURE_HEADER).unwrap().starts_with("sha512="));
+            verifier()
+                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
+                .unwrap()
+        })
+        .collect();
+    assert!(events
+        .iter()
+        .any(|e| e.event_type == EventType::EntityCreated
+            && matches!(&e.payload, EventPayload::Entity(en) if en.id == entity_id)));
+    let ids: std::collections::HashSet<_> =
+        events.iter().map(|e| e.event_id.clone().unwrap()).collect();
+    assert_eq!(ids.len(), events.len());
+    assert!(verifier()
+        .verify(&deliveries[0].body, Some("sha512=00"))
+        .is_err());
+}
+
+#[test]
+fn failed_data_answers_with_http_200() {
+    let sandbox = start(&[]);
+    let client = Client::new(&sandbox, app_token());
+    for operation in [
+        data(DataKind::Identity, "entity-sandbox-fail", None, false),
+        data(
+            DataKind::Balance,
+            "any-entity",
+            Some("acct-SANDBOX-FAIL-1"),
+            true,
+        ),
+    ] {
+        let raw = client.raw(&operation);
+        assert_eq!(raw.status, 200);
+        let error = operation.parse_response(&raw).unwrap_err();
+        assert_eq!(error_code(&error), Some(ErrorCode::Failed), "{error:?}");
+        assert_eq!(
+            granular_status_code(&error).as_deref(),
+            Some("SANDBOX_FAIL_TRIGGER")
+        );
+    }
+}
+
+#[test]
+fn oauth_tokens_renewal_and_customer_scope() {
+    let sandbox = start(&["--ob-token-ttl", "2"]);
+    let env = environment(&sandbox);
+    let agent = agent();
+    let owner = Client::new(&sandbox, app_token());
+    let alice = owner.customer("alice");
+    let bob = owner.customer("bob");
+
+    // Client credentials through the core's token manager: fetch, use,
+    // renew when it says so.
+    let credentials = ClientCredentials::new(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET).unwrap();
+    let mut tokens = TokenManager::new(credentials, env.clone(), TokenScope::Api).unwrap();
+    let fetch = |tokens: &mut TokenManager, at: SystemTime| -> Auth {
+        match tokens.next(at).unwrap() {
+            NextStep::FetchToken(request) => {
+                let answer = send(&agent, &request).unwrap();
+                assert_eq!(answer.status, 200, "{}", answer.body_text());
+                tokens.accept(&answer, at).unwrap()
+            }
+            NextStep::Ready(auth) => auth,
+        }
+    };
+    let start = SystemTime::now();
+    let first = fetch(&mut tokens, start);
+    let bearer = Client {
+        agent: agent.clone(),
+        env: env.clone(),
+        auth: first.clone(),
+    };
+    match bearer.ok(&Operation::list_customers(Paging::default()).unwrap()) {
+        Outcome::Customers(page) => assert_eq!(page.customers.len(), 2),
+        other => panic!("{other:?}"),
+    }
+    // Within the lifetime the same token is used; past the renewal point
+    // (half of a 2 s lifetime) a new one is fetched.
+    assert!(matches!(tokens.next(start).unwrap(), NextStep::Ready(a) if a == first));
+    let renewed = fetch(&mut tokens, start + Duration::from_millis(1500));
+    assert_ne!(renewed, first);
+    // The sandbox expires tokens too.
+    std::thread::sleep(Duration::from_millis(2100));
+    let (status, _, _) = api_status(bearer.call(&Operation::get_customer(&alice).unwrap()));
+    assert_eq!(status, 401);
+
+    // A customer-scoped token reaches its own customer only.
+    let scoped = ClientCredentials::new(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+        .unwrap()
+        .token_request(&env, &TokenScope::customer(&alice).unwrap())
+        .unwrap();
+    let answer = send(&agent, &scoped).unwrap();
+    let token = lean_core::openbanking::Token::parse(&answer, SystemTime::now()).unwrap();
+    assert_eq!(token.scope(), Some(format!("customer.{alice}").as_str()));
+    let device = Client {
+        agent: agent.clone(),
+        env: env.clone(),
+        auth: token.auth(),
+    };
+    assert!(device
+        .call(&Operation::get_customer(&alice).unwrap())
+        .is_ok());
+    for forbidden in [
+        Operation::get_customer(&bob).unwrap(),
+        Operation::list_customers(Paging::default()).unwrap(),
+        Operation::create_customer(&NewCustomer::new("mallory")).unwrap(),
+    ] {
+        let (status, code, _) = api_status(device.call(&forbidden));
+        assert_eq!(
+            (status, code),
+            (403, Some(ErrorCode::InsufficientAccessLevel))
+        );
+    }
+
+    // Wrong secret, no credential, unknown token.
+    let wrong = ClientCredentials::new(DEFAULT_CLIENT_ID, "not-the-secret")
+        .unwrap()
+        .token_request(&env, &TokenScope::Api)
+        .unwrap();
+    let answer = send(&agent, &wrong).unwrap();
+    assert_eq!(answer.status, 401);
+    assert!(lean_core::openbanking::Token::parse(&answer, SystemTime::now()).is_err());
+    let anonymous = HttpRequest {
+        method: Method::Get,
+        url: format!("{}/customers/v1", sandbox.url()),
+        headers: vec![],
+        body: None,
+    };
+    let answer = send(&agent, &anonymous).unwrap();
+    assert_eq!(answer.status, 401);
+    let body: Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["status"], "UNAUTHORIZED");
+    let stranger = Client::new(
+        &sandbox,
+        Auth::Bearer(lean_core::openbanking::AccessToken::new("forged").unwrap()),
+    );
+    let (status, _, _) = api_status(stranger.call(&Operation::get_customer(&alice).unwrap()));
+    assert_eq!(status, 401);
+}
+
+#[test]
+fn paging_and_documented_refusals() {
+    let sandbox = start(&[]);
+    let client = Client::new(&sandbox, app_token());
+    let made: Vec<String> = (0..5)
+        .map(|n| client.customer(&format!("paged-{n}")))
+        .collect();
+    let page = |number: u32| match client.ok(&Operation::list_customers(Paging {
+        page_number: Some(number),
+        page_size: Some(2),
+    })
+    .unwrap())
+    {
+        Outcome::Customers(p) => {
+            assert_eq!(p.extra["page"]["total_elements"], 5);
+            p.customers
+                .into_iter()
+                .map(|c| c.customer_id)
+                .collect::<Vec<_>>()
+        }
+        other => panic!("{other:?}"),
+    };
+    let pages = [page(0), page(1), page(2), page(3)];
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1, 0]);
+    assert_eq!(pages.concat(), made);
+
+    // Refusals in the documented body, read back by the core.
+    let raw = |method: &str, path: &str, body: Option<&str>| -> HttpResponse {
+        let mut request = HttpRequest {
+            method: if method == "GET" {
+                Method::Get
+            } else {
+                Method::Post
+            },
+            url: format!("{}{path}", sandbox.url()),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.map(str::to_owned),
+        };
+        app_token().apply(&mut request);
+        send(&agent(), &request).unwrap()
+    };
+    let code = |r: &HttpResponse| -> (u16, String) {
+        let body: Value = serde_json::from_slice(&r.body).unwrap();
+        (r.status, body["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        code(&raw("GET", "/customers/v1?page_size=abc", None)),
+        (400, "INVALID_PARAMETERS".into())
+    );
+    assert_eq!(
+        code(&raw("GET", "/customers/v1?page_size=0", None)),
+        (400, "INVALID_PARAMETERS".into())
+    );
+    let missing = raw("POST", "/customers/v1/", Some("{}"));
+    assert_eq!(code(&missing), (400, "MISSING_PARAMETERS".into()));
+    let error = Operation::create_customer(&NewCustomer::new("x"))
+        .unwrap()
+        .parse_response(&missing)
+        .unwrap_err();
+    assert_eq!(error.field_errors()[0].field, "app_user_id");
+    assert_eq!(
+        code(&raw(
+            "POST",
+            "/data/v1/balance",
+            Some(r#"{"entity_id":"e"}"#)
+        )),
+        (400, "MISSING_PARAMETERS".into())
+    );
+    assert_eq!(
+        code(&raw(
+            "POST",
+            "/data/v1/identity",
+            Some(r#"{"entity_id":"e","async":"yes"}"#)
+        )),
+        (400, "INVALID_PARAMETERS".into())
+    );
+    assert_eq!(
+        code(&raw("GET", "/customers/v2/nothing", None)),
+        (404, "INVALID_URL".into())
+    );
+    assert_eq!(
+        code(&raw("GET", "/data/v1/balance", None)),
+        (405, "INVALID_HTTP_METHOD".into())
+    );
+    assert_eq!(
+        code(&raw("GET", "/customers/v1/no-such-customer", None)),
+        (404, "NOT_FOUND".into())
+    );
+}
+
+#[test]
+fn payment_destinations_and_intents() {
+    let sandbox = start(&[]);
+    let client = Client::new(&sandbox, app_token());
+    let customer_id = client.customer("payer");
+    let destination = NewDestination {
+        display_name: "Main account".into(),
+        name: "Acme Trading LLC".into(),
+        bank_identifier: "ENBD_UAE".into(),
+        iban: "AE070331234567890123456".into(),
+        swift_code: Some("EBILAEAD".into()),
+        ..Default::default()
+    };
+    let destination_id =
+        match client.ok(&Operation::create_payment_destination(&destination).unwrap()) {
+            Outcome::Destination(d) => d.id.unwrap(),
+            other => panic!("{other:?}"),
+        };
+    match client.ok(&Operation::list_payment_destinations()) {
+        Outcome::Destinations(list) => {
+            assert_eq!(list.len(), 1);
+            assert_eq!(list[0].iban.as_deref(), Some("AE070331234567890123456"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The core writes the amount as the JSON number 100.10; it comes back
+    // exactly.
+    let intent = NewPaymentIntent {
+        customer_id: customer_id.clone(),
+        amount: Amount::parse("100.10").unwrap(),
+        currency: "aed".into(),
+        description: Some("Invoice 42".into()),
+        payment_destination_id: Some(destination_id.clone()),
+        purpose_code: None,
+    };
+    let create = Operation::create_payment_intent(&intent).unwrap();
+    assert!(create
+        .request(&environment(&sandbox), &app_token())
+        .body
+        .unwrap()
+        .contains("\"amount\":100.10"));
+    let created = match client.ok(&create) {
+        Outcome::PaymentIntent(p) => p,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(created.amount, Some(Amount::parse("100.10").unwrap()));
+    assert_eq!(created.currency.as_deref(), Some("AED"));
+    assert_eq!(
+        created.payment_destination.unwrap().id,
+        Some(destination_id)
+    );
+    match client.ok(&Operation::get_payment_intent(&created.payment_intent_id).unwrap()) {
+        Outcome::PaymentIntent(p) => {
+            assert_eq!(p.customer_id.as_deref(), Some(customer_id.as_str()))
+        }
+        other => panic!("{other:?}"),
+    }
+    let stranger = NewPaymentIntent {
+        customer_id: "no-such-customer".into(),
+        ..intent
+    };
+    let (status, code, error) =
+        api_status(client.call(&Operation::create_payment_intent(&stranger).unwrap()));
+    assert_eq!((status, code), (400, Some(ErrorCode::InvalidParameters)));
+    assert_eq!(error.field_errors()[0].field, "customer_id");
+}
+
+#[test]
+fn the_core_call_engine_drives_open_banking() {
+    let sandbox = start(&[]);
+    let agent = agent();
+    let config = Config::new(environment(&sandbox)).with_host("rust-e2e");
+    let auth = app_token();
+    let create = Operation::create_customer(&NewCustomer::new("engine-user")).unwrap();
+    let first = match execute_openbanking(&agent, &config, &auth, create.clone()).unwrap() {
+        Outcome::Customer(c) => c,
+        other => panic!("{other:?}"),
+    };
+    // Creating the same customer again: the engine turns the 409 into a
+    // lookup and answers the existing customer.
+    match execute_openbanking(&agent, &config, &auth, create).unwrap() {
+        Outcome::Customer(c) => assert_eq!(c.customer_id, first.customer_id),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn webhooks_are_retried_on_the_compressed_schedule_until_200() {
+    let sandbox = start(&["--ob-webhook-time-factor", "0.001"]);
+    let receiver = WebhookReceiver::start().unwrap();
+    sandbox
+        .register_openbanking_webhook(receiver.url())
+        .unwrap();
+    // Also registered for payouts: the two products do not mix.
+    let payouts = WebhookReceiver::start().unwrap();
+    sandbox.register_webhook(payouts.url()).unwrap();
+    receiver.refuse_next(2);
+    let client = Client::new(&sandbox, app_token());
+    let customer_id = client.customer("retried");
+    let entity = sandbox.connect_bank(&customer_id).unwrap();
+    // Refused twice (500), retried after 60 ms and 120 ms, then accepted.
+    assert!(
+        receiver.wait_until(Duration::from_secs(10), |d| !d.is_empty()),
+        "never delivered"
+    );
+    let event = verifier()
+        .construct_event(
+            &receiver.deliveries()[0].body,
+            receiver.deliveries()[0].header(SIGNATURE_HEADER),
+        )
+        .unwrap();
+    assert_eq!(event.event_type, EventType::EntityCreated);
+    assert!(matches!(event.payload, EventPayload::Entity(e) if e.id == entity["id"]));
+    let status = sandbox.webhook_status().unwrap();
+    assert_eq!(status["delivered"], 1, "{status}");
+    assert_eq!(status["failed"], 0, "{status}");
+    assert_eq!(status["openbanking_urls"], json!([receiver.url()]));
+    assert!(payouts.deliveries().is_empty());
+}

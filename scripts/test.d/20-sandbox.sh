@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sandbox tests: the lean-sandbox unit tests, the end-to-end tests over real
-# HTTP (partner flow, API rules, webhooks), the reliability test (1,000
+# HTTP (partner flow, API rules, webhooks; open banking with OAuth, async
+# results, signed webhooks and retries; the mTLS listener with generated
+# certificates), the reliability test (1,000
 # payouts under 30% injected faults, exactly once), the restart test, the
 # core quickstart against a live sandbox (when it exists), and a bounded
 # schemathesis run against the OpenAPI document (no 5xx, no schema
@@ -18,7 +20,7 @@ cargo build -p lean-sandbox --bins --examples
 binary="$target/debug/lean-sandbox"
 [ -x "$binary" ] || die "no sandbox binary at $binary"
 
-step "sandbox: unit, end-to-end, reliability and restart tests"
+step "sandbox: unit, end-to-end (payouts, open banking, mTLS), reliability and restart tests"
 cargo test -p lean-sandbox -- --nocapture
 
 pids=()

@@ -1,5 +1,5 @@
 //! The HTTP surface: `/api/...` (the Lean API, Basic auth, faults), the
-//! open-banking paths (`crate::openbanking`, no faults), the
+//! open-banking paths (`crate::openbanking`, faults too), the
 //! `/_sandbox/...` admin endpoints (no auth: the server listens on loopback
 //! only) and `/openapi.json`. Routing is one `match` on method and path
 //! segments, so every answer, including a bad path, is JSON in the shape
@@ -138,9 +138,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         api(&app, &method, &path, &headers, &bytes(&body)).await
     } else if crate::openbanking::owns(&path) {
         let query = parts.uri.query();
-        let answer =
-            crate::openbanking::handle(&app, &method, &path, query, &headers, &bytes(&body));
-        (answer, "")
+        openbanking(&app, &method, &path, query, &headers, &bytes(&body)).await
     } else if let Some(rest) = path.strip_prefix("/_sandbox/") {
         (admin(&app, &method, rest, &bytes(&body)), "")
     } else if path == "/openapi.json" && method == Method::GET {
@@ -227,18 +225,56 @@ async fn api(
     }
     let (response, replayed) = route(app, method, path, headers, body);
     if draw.drop_after_commit {
-        // The work is committed; the client sees its connection die
-        // before a complete answer, as with a network failure.
-        let broken = futures_util::stream::once(async {
-            Err::<Bytes, std::io::Error>(std::io::Error::other(
-                "injected fault: connection dropped after commit",
-            ))
-        });
-        let mut dropped = Response::new(Body::from_stream(broken));
-        *dropped.status_mut() = response.status();
-        return (dropped, " [fault: dropped after commit]");
+        return (dropped(&response), " [fault: dropped after commit]");
     }
     (response, if replayed { " [idempotent replay]" } else { "" })
+}
+
+/// The work is committed; the client sees its connection die before a
+/// complete answer, as with a network failure.
+fn dropped(response: &Response) -> Response {
+    let broken = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other(
+            "injected fault: connection dropped after commit",
+        ))
+    });
+    let mut dropped = Response::new(Body::from_stream(broken));
+    *dropped.status_mut() = response.status();
+    dropped
+}
+
+/// The open-banking routes, with the same injected faults as `/api`
+/// except for `/oauth2/token` (a host's token fetch has no call engine to
+/// retry it); a 503 has the API's error body.
+async fn openbanking(
+    app: &App,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Response, &'static str) {
+    use crate::openbanking::{handle, reply};
+    if path == "/oauth2/token" {
+        return (handle(app, method, path, query, headers, body), "");
+    }
+    let draw = app.draw();
+    if let Some(delay) = draw.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if draw.unavailable {
+        let f = reply::ObFailure::new(
+            503,
+            "SERVICE_UNAVAILABLE",
+            "the sandbox is unavailable (injected fault): retry later",
+        );
+        return (reply::failure(&f), " [fault: 503]");
+    }
+    let response = handle(app, method, path, query, headers, body);
+    if draw.drop_after_commit {
+        return (dropped(&response), " [fault: dropped after commit]");
+    }
+    (response, "")
 }
 
 fn segments(path: &str) -> Result<Vec<String>, Failure> {

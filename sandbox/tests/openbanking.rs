@@ -586,3 +586,109 @@ fn webhooks_are_retried_on_the_compressed_schedule_until_200() {
     assert_eq!(status["openbanking_urls"], json!([receiver.url()]));
     assert!(payouts.deliveries().is_empty());
 }
+
+#[test]
+fn the_call_engine_gets_through_injected_faults_exactly_once() {
+    let sandbox = start(&[
+        "--fault-503",
+        "0.25",
+        "--fault-drop",
+        "0.15",
+        "--fault-seed",
+        "7",
+    ]);
+    let agent = agent();
+    let config = Config::new(environment(&sandbox)).with_retry(lean_core::RetryPolicy {
+        max_retries: 20,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(10),
+        max_retry_after: Duration::from_secs(1),
+    });
+    let auth = app_token();
+    let mut ids = Vec::new();
+    for n in 0..40 {
+        let create = Operation::create_customer(&NewCustomer::new(format!("faulty-{n}"))).unwrap();
+        match execute_openbanking(&agent, &config, &auth, create) {
+            Ok(Outcome::Customer(c)) => ids.push(c.customer_id),
+            other => panic!("customer {n}: {other:?}"),
+        }
+    }
+    // Every customer exists once, with the id its create call returned.
+    let mut listed = Vec::new();
+    for page in 0.. {
+        let list = Operation::list_customers(Paging {
+            page_number: Some(page),
+            page_size: Some(100),
+        })
+        .unwrap();
+        match execute_openbanking(&agent, &config, &auth, list).unwrap() {
+            Outcome::Customers(p) if p.customers.is_empty() => break,
+            Outcome::Customers(p) => listed.extend(p.customers.into_iter().map(|c| c.customer_id)),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(listed, ids);
+    // Faults did happen: single requests without the engine meet them.
+    let get = Operation::get_customer(&ids[0])
+        .unwrap()
+        .request(config.environment(), &auth);
+    let statuses: Vec<u16> = (0..30)
+        .map(|_| send(&agent, &get).map(|r| r.status).unwrap_or(0))
+        .collect();
+    assert!(
+        statuses.contains(&503) && statuses.contains(&200),
+        "{statuses:?}"
+    );
+    let body = send(&agent, &get)
+        .map(|r| r.body_text())
+        .unwrap_or_default();
+    assert!(
+        body.is_empty() || body.contains("customer_id") || body.contains("SERVICE_UNAVAILABLE")
+    );
+}
+
+#[test]
+fn pending_results_and_webhooks_survive_a_restart() {
+    let db =
+        std::env::temp_dir().join(format!("lean-sandbox-ob-restart-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let db_arg = db.to_str().unwrap().to_owned();
+    let receiver = WebhookReceiver::start().unwrap();
+    let first = start(&["--db", &db_arg, "--ob-results-delay", "300ms"]);
+    first.register_openbanking_webhook(receiver.url()).unwrap();
+    let client = Client::new(&first, app_token());
+    let customer_id = client.customer("durable");
+    let entity = first.connect_bank(&customer_id).unwrap();
+    let entity_id = entity["id"].as_str().unwrap();
+    let results_id = match client.ok(&data(DataKind::Identity, entity_id, None, true)) {
+        Outcome::Data(d) => d.results_id.unwrap(),
+        other => panic!("{other:?}"),
+    };
+    first.kill();
+
+    let second = start(&["--db", &db_arg, "--ob-results-delay", "300ms"]);
+    let client = Client::new(&second, app_token());
+    let ready = |d: &[lean_sandbox::harness::Delivery]| {
+        d.iter().any(|d| {
+            verifier()
+                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
+                .is_ok_and(
+                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
+                )
+        })
+    };
+    assert!(
+        receiver.wait_until(Duration::from_secs(10), ready),
+        "results.ready was lost"
+    );
+    let identity = payload(client.ok(&Operation::get_data_results(&results_id).unwrap()));
+    assert_eq!(identity["full_name"], "Jane Doe");
+    match client.ok(&Operation::get_customer(&customer_id).unwrap()) {
+        Outcome::Customer(c) => assert_eq!(c.app_user_id.as_deref(), Some("durable")),
+        other => panic!("{other:?}"),
+    }
+    drop(second);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db_arg}{suffix}"));
+    }
+}

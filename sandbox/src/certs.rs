@@ -15,6 +15,7 @@
 //! | `untrusted-client.pem`, `untrusted-client.key` | a client certificate from an unknown CA, and its key |
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -56,15 +57,57 @@ pub enum Made {
     Generated,
 }
 
+/// Marks a directory while a set is being written into it.
+const LOCK: &str = ".generating";
+
+/// How long to wait for another process writing the same directory.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+fn complete(dir: &Path) -> bool {
+    FILES.iter().all(|f| dir.join(f).is_file())
+}
+
 /// Uses the certificates in `dir` when all of them are there; otherwise
 /// writes a fresh set (creating `dir`), so a harness can point several runs
-/// at one directory, or start from an empty one.
+/// at one directory, or start from an empty one. Processes started at
+/// once on the same empty directory agree on one set: the first writes it
+/// under a lock file, the others wait for it.
 pub fn ensure(dir: &Path) -> Result<Made, String> {
-    if FILES.iter().all(|f| dir.join(f).is_file()) {
+    if complete(dir) {
         return Ok(Made::Reused);
     }
-    write(dir)?;
-    Ok(Made::Generated)
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the directory {}: {e}", dir.display()))?;
+    let lock = dir.join(LOCK);
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+        {
+            Ok(_) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if Instant::now() >= deadline {
+                    // Left behind by a process that died while writing.
+                    let _ = std::fs::remove_file(&lock);
+                    continue;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+                if complete(dir) && !lock.exists() {
+                    return Ok(Made::Reused);
+                }
+            }
+            Err(e) => return Err(format!("cannot write into {}: {e}", dir.display())),
+        }
+    }
+    let result = if complete(dir) {
+        Ok(Made::Reused)
+    } else {
+        write(dir).map(|()| Made::Generated)
+    };
+    let _ = std::fs::remove_file(&lock);
+    result
 }
 
 /// Writes a fresh set of every file into `dir` (created if needed),
@@ -176,6 +219,20 @@ mod tests {
         std::fs::remove_file(dir.join(CLIENT_KEY)).unwrap();
         assert_eq!(ensure(&dir).unwrap(), Made::Generated);
         assert_ne!(std::fs::read_to_string(dir.join(CA)).unwrap(), ca);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn processes_starting_together_agree_on_one_set() {
+        let dir = std::env::temp_dir().join(format!("lean-sandbox-race-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let made: Vec<Made> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4).map(|_| s.spawn(|| ensure(&dir).unwrap())).collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        assert_eq!(made.iter().filter(|m| **m == Made::Generated).count(), 1);
+        assert!(crate::tls::server_config(&dir).is_ok());
+        assert!(!dir.join(LOCK).exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -19,7 +19,7 @@ pub struct Config {
     inner: lean_core::Config,
 }
 
-fn seconds(py: Python<'_>, name: &str, value: f64) -> PyResult<Duration> {
+pub(crate) fn seconds(py: Python<'_>, name: &str, value: f64) -> PyResult<Duration> {
     Duration::try_from_secs_f64(value)
         .ok()
         .filter(|d| !d.is_zero() || name != "timeout")
@@ -113,7 +113,7 @@ impl Config {
 
 /// Converts the Python form of a call (`{"operation": ..., "input": {...},
 /// "gigId": ...}`) into the core's JSON form.
-fn call_json(call: &Bound<'_, PyDict>) -> Result<Value, Error> {
+pub(crate) fn call_json(call: &Bound<'_, PyDict>) -> Result<Value, Error> {
     let mut map = Map::new();
     for (key, value) in call.iter() {
         let key: String = key.extract().map_err(|_| Error::Internal {

@@ -11,6 +11,8 @@
 mod call;
 mod convert;
 mod errors;
+mod ob_webhooks;
+mod openbanking;
 mod webhooks;
 
 use pyo3::prelude::*;
@@ -38,6 +40,15 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(call::validate, m)?)?;
     m.add_class::<webhooks::WebhookVerifier>()?;
     m.add_function(wrap_pyfunction!(webhooks::sign, m)?)?;
+    m.add_class::<openbanking::Environment>()?;
+    m.add_class::<openbanking::ObConfig>()?;
+    m.add_class::<openbanking::ObAuth>()?;
+    m.add_class::<openbanking::ObCall>()?;
+    m.add_class::<openbanking::TokenManager>()?;
+    m.add_class::<openbanking::Token>()?;
+    m.add_function(wrap_pyfunction!(openbanking::ob_validate, m)?)?;
+    m.add_class::<ob_webhooks::ObWebhookVerifier>()?;
+    m.add_function(wrap_pyfunction!(ob_webhooks::ob_sign, m)?)?;
     m.add_function(wrap_pyfunction!(_trigger_panic, m)?)?;
     Ok(())
 }

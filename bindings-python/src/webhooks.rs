@@ -13,10 +13,10 @@ use crate::convert::json_to_py;
 use crate::errors::{guard, to_pyerr};
 
 /// Payloads from this size on are verified without holding the GIL.
-const LARGE: usize = 64 * 1024;
+pub(crate) const LARGE: usize = 64 * 1024;
 
 /// The raw body as bytes: `bytes` and `str` are read in place.
-fn payload<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
+pub(crate) fn payload<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     if let Ok(bytes) = value.cast::<PyBytes>() {
         return Ok(Cow::Borrowed(bytes.as_bytes()));
     }
@@ -38,7 +38,7 @@ fn payload<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     ))
 }
 
-fn secret(value: &Bound<'_, PyAny>) -> PyResult<WebhookSecret> {
+pub(crate) fn secret(value: &Bound<'_, PyAny>) -> PyResult<WebhookSecret> {
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(WebhookSecret::from(text.to_cow()?.as_ref()));
     }

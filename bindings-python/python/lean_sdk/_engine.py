@@ -1,6 +1,7 @@
 """Drives the core's call engine with a transport, synchronously or with
-asyncio. Both loops are the same dozen lines: every retry, backoff,
-idempotency and reconciliation decision is the core's."""
+asyncio. Both loops are the same dozen lines, for the payouts and the
+open-banking calls alike: every retry, backoff, idempotency and
+reconciliation decision is the core's."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from ._http import HttpRequest, HttpResponse, _failure, _request
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Awaitable, Callable, Dict
+    from typing import Any, Awaitable, Callable, Dict, Union
 
     Transport = Callable[[HttpRequest], HttpResponse]
     AsyncTransport = Callable[[HttpRequest], Awaitable[HttpResponse]]
+    Call = Union[_native.Call, _native.ObCall]
 
 
-def _report(call: _native.Call, response: Any) -> None:
+def _report(call: Call, response: Any) -> None:
     if not isinstance(response, HttpResponse):
         raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(response).__name__}")
     headers = [(str(name), str(value)) for name, value in response.headers.items()]
@@ -27,9 +29,18 @@ def _report(call: _native.Call, response: Any) -> None:
 
 
 def run(config: _native.Config, spec: Dict[str, Any], transport: Transport) -> Any:
-    """Runs one call to its end; returns the result in the API's JSON shape
-    or raises its :class:`lean_sdk.LeanError`."""
-    call = _native.Call(config, spec, os.urandom(32))
+    """Runs one payouts call to its end; returns the result in the API's
+    JSON shape or raises its :class:`lean_sdk.LeanError`."""
+    return drive(_native.Call(config, spec, os.urandom(32)), transport)
+
+
+async def run_async(config: _native.Config, spec: Dict[str, Any], transport: AsyncTransport) -> Any:
+    """:func:`run` with an async transport and ``asyncio.sleep``."""
+    return await drive_async(_native.Call(config, spec, os.urandom(32)), transport)
+
+
+def drive(call: Call, transport: Transport) -> Any:
+    """Drives a started call (of either API) to its end with ``transport``."""
     while True:
         try:
             step = call.poll()
@@ -49,11 +60,10 @@ def run(config: _native.Config, spec: Dict[str, Any], transport: Transport) -> A
             return step[1]
 
 
-async def run_async(config: _native.Config, spec: Dict[str, Any], transport: AsyncTransport) -> Any:
-    """:func:`run` with an async transport and ``asyncio.sleep``."""
+async def drive_async(call: Call, transport: AsyncTransport) -> Any:
+    """:func:`drive` with an async transport and ``asyncio.sleep``."""
     import asyncio
 
-    call = _native.Call(config, spec, os.urandom(32))
     while True:
         try:
             step = call.poll()

@@ -98,7 +98,10 @@ class ApiError(LeanError):
     ``status`` is the HTTP status, ``message`` the API's own message (or a
     description of the status; ``str(error)`` adds the status), ``body`` the raw body text, ``request_id``
     the id to give Lean support, ``retry_after`` the seconds the API asked
-    to wait, ``errors`` the field errors the API listed.
+    to wait, ``errors`` the field errors the API listed. ``api_code`` is the
+    API's own code from the body where it sends one (open banking:
+    ``CUSTOMER_ALREADY_EXISTS``, ``INVALID_PARAMETERS``, and ``FAILED`` for a
+    data call the bank could not answer, reported with status 200).
     """
 
     def __init__(
@@ -112,6 +115,7 @@ class ApiError(LeanError):
         request_id: Optional[str] = None,
         retry_after: Optional[float] = None,
         errors: Optional[List[FieldError]] = None,
+        api_code: Optional[str] = None,
     ) -> None:
         super().__init__(message, code=code)
         self.status = status
@@ -121,6 +125,7 @@ class ApiError(LeanError):
         self.request_id = request_id
         self.retry_after = retry_after
         self.errors = errors or []
+        self.api_code = api_code
 
 
 class BadRequestError(ApiError):
@@ -129,7 +134,8 @@ class BadRequestError(ApiError):
 
 class AuthenticationError(ApiError):
     """401: the API key was refused (production keys also need an
-    allow-listed IP address)."""
+    allow-listed IP address); in open banking, the application token, the
+    OAuth token or the client credentials."""
 
 
 class NotFoundError(ApiError):
@@ -236,6 +242,7 @@ def _from_core(error: Dict[str, Any]) -> LeanError:
             request_id=error.get("requestId"),
             retry_after=None if wait is None else wait / 1000,
             errors=_field_errors(error.get("fieldErrors")),
+            api_code=error.get("apiCode"),
         )
     if code == "transport":
         return TransportError(message, outcome_unknown=bool(error.get("outcomeUnknown")))

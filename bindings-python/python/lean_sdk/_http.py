@@ -22,8 +22,10 @@ __all__ = ["HttpRequest", "HttpResponse"]
 class HttpRequest:
     """A request built by the SDK, to be sent exactly as is.
 
-    ``headers`` is a dict of lower-case names; ``body`` the JSON body as
-    bytes, or ``None``. Its ``repr()`` hides the ``authorization`` header.
+    ``headers`` is a dict of lower-case names; ``body`` the body as bytes,
+    or ``None``. Its ``repr()`` hides every credential: the
+    ``authorization`` and ``lean-app-token`` headers, and a form body (the
+    OAuth token request, which holds the client secret).
     """
 
     __slots__ = ("method", "url", "headers", "body")
@@ -35,8 +37,13 @@ class HttpRequest:
         self.body = body
 
     def __repr__(self) -> str:
-        shown = {k: ("<redacted>" if k.lower() == "authorization" else v) for k, v in self.headers.items()}
-        return f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={shown!r}, body={self.body!r})"
+        shown = {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.headers.items()}
+        form = any(k.lower() == "content-type" and "x-www-form-urlencoded" in v for k, v in self.headers.items())
+        body = "<redacted>" if form and self.body else repr(self.body)
+        return f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={shown!r}, body={body})"
+
+
+_SECRET_HEADERS = frozenset(("authorization", "lean-app-token"))
 
 
 class HttpResponse:
@@ -57,7 +64,9 @@ class HttpResponse:
         self.body = bytes(body)
 
     def __repr__(self) -> str:
-        return f"HttpResponse(status={self.status!r}, headers={dict(self.headers)!r}, body={self.body!r})"
+        # An OAuth token answer holds the access token: never shown.
+        body = "<redacted>" if b'"access_token"' in self.body else repr(self.body)
+        return f"HttpResponse(status={self.status!r}, headers={dict(self.headers)!r}, body={body})"
 
 
 def _request(step: Tuple[Any, ...]) -> HttpRequest:
@@ -73,6 +82,9 @@ def _failure(error: BaseException) -> Tuple[str, str]:
     cause = reason if isinstance(reason, BaseException) else error
     import socket
 
+    hint = _tls_hint(cause)
+    if hint:
+        return ("connect" if "not trusted" in hint else "other"), f"{type(cause).__name__}: {cause}{hint}"
     if isinstance(cause, (TimeoutError, socket.timeout)):
         kind = "timeout"
     elif isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
@@ -80,3 +92,21 @@ def _failure(error: BaseException) -> Tuple[str, str]:
     else:
         kind = "other"
     return kind, f"{type(cause).__name__}: {cause}"
+
+
+def _tls_hint(error: BaseException) -> str:
+    """What to check when a TLS handshake failed (anywhere in the chain of
+    causes): the server's certificate was not trusted (nothing was sent),
+    or the server refused the client certificate (mutual TLS)."""
+    import ssl
+
+    seen: Optional[BaseException] = error
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return " (TLS: the server's certificate is not trusted; pass the CA chain that signed it: ca=)"
+        if isinstance(seen, ssl.SSLError):
+            return " (TLS failed: a server that requires mutual TLS needs a client certificate and key it trusts: cert=)"
+        seen = seen.__cause__ or seen.__context__
+    return ""

@@ -11,19 +11,22 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    import ssl
+    from typing import Any, List, Optional
 
 from ._errors import TransportError
-from ._http import HttpRequest, HttpResponse
+from ._http import HttpRequest, HttpResponse, _tls_hint
 
 __all__ = ["UrllibTransport", "HttpxTransport"]
 
 
 class UrllibTransport:
     """Sends requests with ``urllib.request``; ``timeout`` in seconds per
-    attempt. Proxies come from the usual environment variables."""
+    attempt. Proxies come from the usual environment variables.
+    ``ssl_context`` configures HTTPS: the open-banking client passes one
+    holding the client certificate (mutual TLS) and Lean's CA chain."""
 
-    def __init__(self, timeout: float = 30.0) -> None:
+    def __init__(self, timeout: float = 30.0, ssl_context: Optional[ssl.SSLContext] = None) -> None:
         import urllib.request
 
         class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -31,7 +34,10 @@ class UrllibTransport:
                 return None
 
         self.timeout = timeout
-        self._opener = urllib.request.build_opener(_NoRedirect)
+        handlers: List[Any] = [_NoRedirect]
+        if ssl_context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=ssl_context))
+        self._opener = urllib.request.build_opener(*handlers)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         """Sends one attempt; an error status is an answer, not an error."""
@@ -58,13 +64,15 @@ class UrllibTransport:
 
 class HttpxTransport:
     """Sends requests with an ``httpx.AsyncClient`` (created on first use,
-    or given); ``timeout`` in seconds per attempt. Close it with
+    or given); ``timeout`` in seconds per attempt; ``ssl_context`` as for
+    :class:`UrllibTransport` (httpx's ``verify=``). Close it with
     :meth:`aclose` (the async client does so on exit)."""
 
-    def __init__(self, timeout: float = 30.0, client: Optional[Any] = None) -> None:
+    def __init__(self, timeout: float = 30.0, client: Optional[Any] = None, ssl_context: Optional[ssl.SSLContext] = None) -> None:
         self.timeout = timeout
         self._client = client
         self._owned = client is None
+        self._ssl_context = ssl_context
 
     async def __call__(self, request: HttpRequest) -> HttpResponse:
         """Sends one attempt; httpx's network errors become TransportError
@@ -76,16 +84,19 @@ class HttpxTransport:
                 "AsyncLeanClient's default transport needs httpx: pip install 'lean-sdk[httpx]', or pass transport="
             ) from error
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
+            verify: Any = self._ssl_context if self._ssl_context is not None else True
+            self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, verify=verify)
         try:
             answer = await self._client.request(request.method, request.url, headers=request.headers, content=request.body)
         except httpx.TimeoutException as error:
             kind = "connect" if isinstance(error, httpx.ConnectTimeout) else "timeout"
             raise TransportError(f"{type(error).__name__}: {error}", kind=kind) from error
         except httpx.ConnectError as error:
-            raise TransportError(f"ConnectError: {error}", kind="connect") from error
+            hint = _tls_hint(error)
+            kind = "connect" if not hint or "not trusted" in hint else "other"
+            raise TransportError(f"ConnectError: {error}{hint}", kind=kind) from error
         except httpx.TransportError as error:
-            raise TransportError(f"{type(error).__name__}: {error}", kind="other") from error
+            raise TransportError(f"{type(error).__name__}: {error}{_tls_hint(error)}", kind="other") from error
         return HttpResponse(answer.status_code, answer.headers, answer.content)
 
     async def aclose(self) -> None:

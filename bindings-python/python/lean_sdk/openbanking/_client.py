@@ -1,0 +1,449 @@
+"""The open-banking clients: one method per API operation, sync over
+``urllib`` and async over ``httpx``, both driving the core's call engine
+with the payouts clients' own transports and engine loop.
+
+Authentication is an application token, an access token obtained
+elsewhere, or OAuth client credentials: then the client drives the core's
+token manager itself (fetches a token before the first call, renews it
+before it expires by the host's clock, fetches once for concurrent
+callers, and after a 401 fetches a fresh one and retries the call once).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+from .. import _native
+from .._engine import drive, drive_async
+from .._errors import AuthenticationError, ConfigurationError, TransportError
+from .._http import HttpResponse, _failure, _request
+from .._transports import HttpxTransport, UrllibTransport
+from . import _calls as calls
+from ._tls import ssl_context
+
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
+
+    from typing_extensions import Unpack
+
+    from .._engine import AsyncTransport, Transport
+    from ._models import Customer, CustomerPage, DataResult, Destination, Entity, PaymentIntent
+    from ._tls import Cert, Pem
+    from ._types import DestinationFields, NewCustomerFields, PaymentIntentFields
+
+    T = TypeVar("T")
+
+__all__ = ["OpenBankingClient", "AsyncOpenBankingClient"]
+
+_HOST = "python/{}.{}.{}".format(*sys.version_info[:3])
+
+
+def _decode(text: str) -> Any:
+    """A result's JSON text, every fractional number a ``Decimal``."""
+    from decimal import Decimal
+
+    return json.loads(text, parse_float=Decimal)
+
+
+class _Base:
+    """Configuration shared by both clients: environment, credentials,
+    TLS, retries."""
+
+    environment: _native.Environment
+
+    def __init__(
+        self,
+        app_token: Optional[str],
+        client_id: Optional[str],
+        client_secret: Optional[str],
+        access_token: Optional[str],
+        customer_scope: Optional[str],
+        environment: Union[str, _native.Environment],
+        base_url: Optional[str],
+        token_base_url: Optional[str],
+        cert: Optional[Cert],
+        ca: Optional[Pem],
+        cert_password: Optional[str],
+        custom_transport: bool,
+        max_retries: int,
+        timeout: float,
+        initial_backoff: float,
+        max_backoff: float,
+        max_retry_after: float,
+        token_renewal_margin: float,
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or not 0 <= max_retries <= 100:
+            raise ConfigurationError(f"max_retries must be an int from 0 to 100, got {max_retries!r}")
+        env = self._environment(environment, base_url, token_base_url)
+        #: Where calls go: ``environment.api_base_url``, ``requires_mtls``...
+        self.environment = env
+        self._config = _native.ObConfig(
+            env, max_retries, float(timeout), float(initial_backoff), float(max_backoff), float(max_retry_after), _HOST
+        )
+        given = [name for name, value in (("app_token", app_token), ("client_id", client_id), ("access_token", access_token)) if value is not None]
+        if len(given) != 1 or (client_secret is not None and client_id is None):
+            raise ConfigurationError(
+                "pass one way to authenticate: app_token= (the lean-app-token), or client_id= and client_secret= "
+                "(OAuth client credentials), or access_token= (a token obtained elsewhere)"
+                + (f"; got {' and '.join(given)}" if len(given) > 1 else "")
+            )
+        self._fixed: Optional[_native.ObAuth] = None
+        self._tokens: Optional[_native.TokenManager] = None
+        for name, value in (("app_token", app_token), ("client_id", client_id), ("client_secret", client_secret), ("access_token", access_token)):
+            if value is not None and not isinstance(value, str):
+                raise ConfigurationError(f"{name} must be a str, got {type(value).__name__}")
+        if app_token is not None:
+            self._fixed = _native.ObAuth.app_token(app_token)
+        elif access_token is not None:
+            self._fixed = _native.ObAuth.bearer(access_token)
+        else:
+            if client_id is None or client_secret is None:
+                raise ConfigurationError("client_id= needs client_secret= (OAuth client credentials)")
+            self._tokens = _native.TokenManager(client_id, client_secret, env, customer_scope, float(token_renewal_margin))
+        if customer_scope is not None and self._tokens is None:
+            raise ConfigurationError("customer_scope= limits the OAuth tokens the client fetches: it needs client_id= and client_secret=")
+        self._generation = 0
+        if custom_transport:
+            if cert is not None or ca is not None:
+                raise ConfigurationError("cert= and ca= configure the built-in transport; a custom transport presents its own certificates")
+            self._ssl = None
+        else:
+            if env.requires_mtls and cert is None:
+                raise ConfigurationError(
+                    f"{env.name} requires mutual TLS: pass the client certificate and private key from the Lean "
+                    "developer portal, cert=(\"client.pem\", \"client.key\") (paths or PEM bytes), and Lean's "
+                    "certificate chain, ca=\"lean-chain.pem\""
+                )
+            self._ssl = ssl_context(cert, ca, cert_password)
+
+    @staticmethod
+    def _environment(environment: Union[str, _native.Environment], base_url: Optional[str], token_base_url: Optional[str]) -> _native.Environment:
+        if base_url is not None:
+            return _native.Environment.custom(base_url, token_base_url)
+        if isinstance(environment, _native.Environment):
+            env = environment
+        elif isinstance(environment, str):
+            env = _native.Environment(environment)
+        else:
+            raise ConfigurationError(f"environment must be a name such as \"uae-sandbox\" or an Environment, got {type(environment).__name__}")
+        return env if token_base_url is None else env.with_token_base_url(token_base_url)
+
+    def _call(self, auth: _native.ObAuth, spec: Dict[str, Any]) -> _native.ObCall:
+        return _native.ObCall(self._config, auth, spec, os.urandom(32))
+
+    def _token_response(self, step: Tuple[Any, ...], response: Any) -> _native.ObAuth:
+        assert self._tokens is not None
+        if not isinstance(response, HttpResponse):
+            raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(response).__name__}")
+        headers = [(str(k), str(v)) for k, v in response.headers.items()]
+        auth = self._tokens.accept(response.status, headers, response.body, time.time())
+        self._generation += 1
+        return auth
+
+    def _invalidate(self, generation: int) -> None:
+        """Drops the token a call was refused with, unless another caller
+        already replaced it."""
+        if self._tokens is not None and self._generation == generation:
+            self._tokens.invalidate()
+
+    def __repr__(self) -> str:
+        auth = "oauth" if self._tokens is not None else self._fixed.kind if self._fixed is not None else "none"
+        return f"{type(self).__name__}(environment={self.environment.name!r}, api_base_url={self.environment.api_base_url!r}, auth={auth!r})"
+
+
+def _token_failure(error: BaseException) -> TransportError:
+    return TransportError(f"the OAuth token request failed: {_failure(error)[1]}")
+
+
+class OpenBankingClient(_Base):
+    """Lean's open-banking API (bank data and payments), synchronously.
+
+    Authenticate with ``app_token`` (the ``lean-app-token``), with OAuth
+    ``client_id`` and ``client_secret`` (tokens fetched and renewed for
+    you; ``customer_scope`` limits them to one customer), or with an
+    ``access_token`` obtained elsewhere.
+
+    ``environment`` is ``"uae-sandbox"`` (default), ``"uae-sandbox-mtls"``,
+    ``"uae-production"``, ``"ksa-sandbox"``, ``"ksa-production"`` or an
+    :class:`Environment`; ``base_url`` (and ``token_base_url``) point at
+    another host, such as the local sandbox. Production requires mutual
+    TLS: ``cert=("client.pem", "client.key")`` and ``ca="lean-chain.pem"``
+    (paths or PEM bytes). ``transport`` replaces ``urllib`` with any
+    callable ``HttpRequest -> HttpResponse`` (which then brings its own
+    TLS). Reads are retried up to ``max_retries`` times; creating a
+    customer that already exists returns the existing one.
+    """
+
+    def __init__(
+        self,
+        app_token: Optional[str] = None,
+        *,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        access_token: Optional[str] = None,
+        customer_scope: Optional[str] = None,
+        environment: Union[str, _native.Environment] = "uae-sandbox",
+        base_url: Optional[str] = None,
+        token_base_url: Optional[str] = None,
+        cert: Optional[Cert] = None,
+        ca: Optional[Pem] = None,
+        cert_password: Optional[str] = None,
+        transport: Optional[Transport] = None,
+        max_retries: int = 2,
+        timeout: float = 30.0,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 5.0,
+        max_retry_after: float = 60.0,
+        token_renewal_margin: float = 60.0,
+    ) -> None:
+        import threading
+
+        super().__init__(
+            app_token, client_id, client_secret, access_token, customer_scope, environment, base_url, token_base_url,
+            cert, ca, cert_password, transport is not None, max_retries, timeout, initial_backoff, max_backoff,
+            max_retry_after, token_renewal_margin,
+        )
+        self._transport: Transport = transport if transport is not None else UrllibTransport(self._config.timeout, self._ssl)
+        self._lock = threading.Lock()
+
+    def _auth(self) -> Tuple[_native.ObAuth, int]:
+        if self._tokens is None:
+            assert self._fixed is not None
+            return self._fixed, 0
+        with self._lock:  # one fetch for every thread waiting on it
+            step = self._tokens.next(time.time())
+            if step[0] == "ready":
+                return step[1], self._generation
+            try:
+                response = self._transport(_request(step))
+            except (OSError, TransportError) as error:
+                raise _token_failure(error) from error
+            return self._token_response(step, response), self._generation
+
+    def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
+        auth, generation = self._auth()
+        try:
+            result = drive(self._call(auth, spec), self._transport)
+        except AuthenticationError:
+            if self._tokens is None:
+                raise
+            with self._lock:
+                self._invalidate(generation)
+            auth, _ = self._auth()
+            result = drive(self._call(auth, spec), self._transport)
+        return convert(_decode(result))
+
+    def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[NewCustomerFields]) -> Customer:
+        """Creates a customer for your ``app_user_id``; when one exists
+        already (409 ``CUSTOMER_ALREADY_EXISTS``) it is returned instead, so
+        calling again is safe."""
+        return self._run(*calls.create_customer(data, fields))
+
+    def get_customer(self, customer_id: str) -> Customer:
+        """Reads a customer by Lean's ``customer_id``."""
+        return self._run(*calls.get_customer(customer_id))
+
+    def get_customer_by_app_user_id(self, app_user_id: str) -> Customer:
+        """Reads a customer by your own ``app_user_id``."""
+        return self._run(*calls.get_customer_by_app_user_id(app_user_id))
+
+    def list_customers(self, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> CustomerPage:
+        """One page of customers (``page_number`` from 0)."""
+        return self._run(*calls.list_customers(page_number, page_size))
+
+    def list_entities(self, customer_id: str) -> List[Entity]:
+        """The banks a customer connected."""
+        return self._run(*calls.list_entities(customer_id))
+
+    def get_entity(self, customer_id: str, entity_id: str) -> Entity:
+        """One connected bank."""
+        return self._run(*calls.get_entity(customer_id, entity_id))
+
+    def get_identity(self, entity_id: str, *, async_: bool = False) -> DataResult:
+        """The account holder's identity. With ``async_=True`` the answer
+        is ``PENDING`` with a ``results_id``: fetch it with
+        :meth:`get_data_results` after the ``results.ready`` webhook."""
+        return self._run(*calls.data("getIdentity", entity_id, None, async_))
+
+    def get_accounts(self, entity_id: str, *, async_: bool = False) -> DataResult:
+        """The entity's accounts (``async_`` as for :meth:`get_identity`)."""
+        return self._run(*calls.data("getAccounts", entity_id, None, async_))
+
+    def get_balance(self, entity_id: str, account_id: str, *, async_: bool = False) -> DataResult:
+        """An account's balance (amounts are ``Decimal``; ``async_`` as for
+        :meth:`get_identity`)."""
+        return self._run(*calls.data("getBalance", entity_id, account_id, async_))
+
+    def get_transactions(self, entity_id: str, account_id: str, *, async_: bool = False) -> DataResult:
+        """An account's transactions (``async_`` as for :meth:`get_identity`)."""
+        return self._run(*calls.data("getTransactions", entity_id, account_id, async_))
+
+    def get_data_results(self, results_id: str) -> DataResult:
+        """The data of a ``PENDING`` answer, once ``results.ready`` arrived."""
+        return self._run(*calls.get_data_results(results_id))
+
+    def create_payment_intent(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[PaymentIntentFields]) -> PaymentIntent:
+        """Asks a customer to pay ``amount`` (``str``, ``int`` or
+        ``Decimal``; never ``float``) in ``currency``. Not retried once it
+        may have reached Lean: a ``TransportError`` with
+        ``outcome_unknown`` means look for it before creating another."""
+        return self._run(*calls.create_payment_intent(data, fields))
+
+    def get_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
+        """Reads a payment intent and the payments made against it."""
+        return self._run(*calls.get_payment_intent(payment_intent_id))
+
+    def create_payment_destination(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[DestinationFields]) -> Destination:
+        """Registers a bank account payments can go to (the IBAN's check
+        digits are verified before sending)."""
+        return self._run(*calls.create_payment_destination(data, fields))
+
+    def list_payment_destinations(self) -> List[Destination]:
+        """Every payment destination."""
+        return self._run(*calls.list_payment_destinations())
+
+
+class AsyncOpenBankingClient(_Base):
+    """:class:`OpenBankingClient` for asyncio: the same arguments and
+    methods, awaited. The default transport is ``httpx``
+    (``pip install 'lean-sdk[httpx]'``); ``transport`` may be any coroutine
+    function ``HttpRequest -> HttpResponse``. Use it as ``async with`` (or
+    call :meth:`aclose`) to close its connections."""
+
+    def __init__(
+        self,
+        app_token: Optional[str] = None,
+        *,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        access_token: Optional[str] = None,
+        customer_scope: Optional[str] = None,
+        environment: Union[str, _native.Environment] = "uae-sandbox",
+        base_url: Optional[str] = None,
+        token_base_url: Optional[str] = None,
+        cert: Optional[Cert] = None,
+        ca: Optional[Pem] = None,
+        cert_password: Optional[str] = None,
+        transport: Optional[AsyncTransport] = None,
+        max_retries: int = 2,
+        timeout: float = 30.0,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 5.0,
+        max_retry_after: float = 60.0,
+        token_renewal_margin: float = 60.0,
+    ) -> None:
+        super().__init__(
+            app_token, client_id, client_secret, access_token, customer_scope, environment, base_url, token_base_url,
+            cert, ca, cert_password, transport is not None, max_retries, timeout, initial_backoff, max_backoff,
+            max_retry_after, token_renewal_margin,
+        )
+        self._default: Optional[HttpxTransport] = None
+        if transport is None:
+            transport = self._default = HttpxTransport(self._config.timeout, ssl_context=self._ssl)
+        self._transport: AsyncTransport = transport
+        self._lock: Optional[Any] = None  # an asyncio.Lock, made in the running loop
+
+    async def __aenter__(self) -> AsyncOpenBankingClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Closes the default transport's connections."""
+        if self._default is not None:
+            await self._default.aclose()
+
+    async def _auth(self) -> Tuple[_native.ObAuth, int]:
+        if self._tokens is None:
+            assert self._fixed is not None
+            return self._fixed, 0
+        if self._lock is None:
+            import asyncio
+
+            self._lock = asyncio.Lock()
+        async with self._lock:  # one fetch for every task waiting on it
+            step = self._tokens.next(time.time())
+            if step[0] == "ready":
+                return step[1], self._generation
+            try:
+                response = await self._transport(_request(step))
+            except (OSError, TransportError) as error:
+                raise _token_failure(error) from error
+            return self._token_response(step, response), self._generation
+
+    async def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
+        auth, generation = await self._auth()
+        try:
+            result = await drive_async(self._call(auth, spec), self._transport)
+        except AuthenticationError:
+            if self._tokens is None:
+                raise
+            self._invalidate(generation)
+            auth, _ = await self._auth()
+            result = await drive_async(self._call(auth, spec), self._transport)
+        return convert(_decode(result))
+
+    async def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[NewCustomerFields]) -> Customer:
+        """See :meth:`OpenBankingClient.create_customer`."""
+        return await self._run(*calls.create_customer(data, fields))
+
+    async def get_customer(self, customer_id: str) -> Customer:
+        """See :meth:`OpenBankingClient.get_customer`."""
+        return await self._run(*calls.get_customer(customer_id))
+
+    async def get_customer_by_app_user_id(self, app_user_id: str) -> Customer:
+        """See :meth:`OpenBankingClient.get_customer_by_app_user_id`."""
+        return await self._run(*calls.get_customer_by_app_user_id(app_user_id))
+
+    async def list_customers(self, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> CustomerPage:
+        """See :meth:`OpenBankingClient.list_customers`."""
+        return await self._run(*calls.list_customers(page_number, page_size))
+
+    async def list_entities(self, customer_id: str) -> List[Entity]:
+        """See :meth:`OpenBankingClient.list_entities`."""
+        return await self._run(*calls.list_entities(customer_id))
+
+    async def get_entity(self, customer_id: str, entity_id: str) -> Entity:
+        """See :meth:`OpenBankingClient.get_entity`."""
+        return await self._run(*calls.get_entity(customer_id, entity_id))
+
+    async def get_identity(self, entity_id: str, *, async_: bool = False) -> DataResult:
+        """See :meth:`OpenBankingClient.get_identity`."""
+        return await self._run(*calls.data("getIdentity", entity_id, None, async_))
+
+    async def get_accounts(self, entity_id: str, *, async_: bool = False) -> DataResult:
+        """See :meth:`OpenBankingClient.get_accounts`."""
+        return await self._run(*calls.data("getAccounts", entity_id, None, async_))
+
+    async def get_balance(self, entity_id: str, account_id: str, *, async_: bool = False) -> DataResult:
+        """See :meth:`OpenBankingClient.get_balance`."""
+        return await self._run(*calls.data("getBalance", entity_id, account_id, async_))
+
+    async def get_transactions(self, entity_id: str, account_id: str, *, async_: bool = False) -> DataResult:
+        """See :meth:`OpenBankingClient.get_transactions`."""
+        return await self._run(*calls.data("getTransactions", entity_id, account_id, async_))
+
+    async def get_data_results(self, results_id: str) -> DataResult:
+        """See :meth:`OpenBankingClient.get_data_results`."""
+        return await self._run(*calls.get_data_results(results_id))
+
+    async def create_payment_intent(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[PaymentIntentFields]) -> PaymentIntent:
+        """See :meth:`OpenBankingClient.create_payment_intent`."""
+        return await self._run(*calls.create_payment_intent(data, fields))
+
+    async def get_payment_intent(self, payment_intent_id: str) -> PaymentIntent:
+        """See :meth:`OpenBankingClient.get_payment_intent`."""
+        return await self._run(*calls.get_payment_intent(payment_intent_id))
+
+    async def create_payment_destination(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[DestinationFields]) -> Destination:
+        """See :meth:`OpenBankingClient.create_payment_destination`."""
+        return await self._run(*calls.create_payment_destination(data, fields))
+
+    async def list_payment_destinations(self) -> List[Destination]:
+        """See :meth:`OpenBankingClient.list_payment_destinations`."""
+        return await self._run(*calls.list_payment_destinations())

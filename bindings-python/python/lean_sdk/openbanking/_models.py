@@ -1,0 +1,210 @@
+"""Typed open-banking results, with the API's own snake_case names.
+
+Each result keeps the JSON object it was read from, so ``to_dict()`` gives
+back the API's shape (unknown fields kept). Amounts are
+``decimal.Decimal``: a payment intent's ``amount``, and every fractional
+number of a data payload (balances, transaction amounts), which is read
+from the JSON text straight into ``Decimal``, never through a float.
+"""
+
+from __future__ import annotations
+
+from .._models import _Record
+
+TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
+if TYPE_CHECKING:
+    from decimal import Decimal
+    from typing import Any, Dict, List, Optional, Union
+
+__all__ = [
+    "Customer",
+    "CustomerPage",
+    "Permissions",
+    "Entity",
+    "DataResult",
+    "PaymentIntent",
+    "Destination",
+    "ResultsReady",
+    "WebhookEvent",
+]
+
+
+def _plain(*names: str) -> Any:
+    return tuple((name, name, False) for name in names)
+
+
+class Customer(_Record):
+    """A customer of the application: Lean's ``customer_id`` and your own
+    ``app_user_id``."""
+
+    __slots__ = ("customer_id", "app_user_id")
+    _fields = _plain("customer_id", "app_user_id")
+    customer_id: str
+    app_user_id: Optional[str]
+
+
+class CustomerPage(_Record):
+    """One page of ``list_customers``: ``customers``, and the page's other
+    fields (``page_number``, ``total_pages``...) in ``to_dict()``."""
+
+    __slots__ = ("customers",)
+    customers: List[Customer]
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        super().__init__(data)
+        self.customers = [Customer(c) for c in data.get("customers", ())]
+
+    def __iter__(self) -> Any:
+        return iter(self.customers)
+
+    def __len__(self) -> int:
+        return len(self.customers)
+
+    def __repr__(self) -> str:
+        return f"CustomerPage(customers={self.customers!r})"
+
+
+class Permissions(_Record):
+    """What the customer allowed Lean to read from a bank (``None``: the
+    answer did not say)."""
+
+    __slots__ = ("identity", "accounts", "balance", "transactions")
+    _fields = _plain("identity", "accounts", "balance", "transactions")
+    identity: Optional[bool]
+    accounts: Optional[bool]
+    balance: Optional[bool]
+    transactions: Optional[bool]
+
+
+class Entity(_Record):
+    """A customer's connection to one bank: its ``id`` is the
+    ``entity_id`` of the data calls."""
+
+    __slots__ = ("id", "customer_id", "bank_identifier", "permissions")
+    _fields = _plain("id", "customer_id", "bank_identifier")
+    id: str
+    customer_id: Optional[str]
+    bank_identifier: Optional[str]
+    permissions: Optional[Permissions]
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        super().__init__(data)
+        raw = data.get("permissions")
+        self.permissions = Permissions(raw) if isinstance(raw, dict) else None
+
+
+class DataResult(_Record):
+    """The answer of a data call (identity, accounts, balance,
+    transactions) or of ``get_data_results``.
+
+    ``status`` is ``OK`` (the data is in ``payload``) or ``PENDING``: the
+    bank is slow, so Lean answers later. Keep ``results_id``, wait for the
+    ``results.ready`` webhook, then call ``get_data_results(results_id)``.
+    A ``FAILED`` answer is never a result: it raises ``ApiError`` with
+    ``api_code == "FAILED"``.
+    """
+
+    __slots__ = ("status", "payload", "results_id", "message", "timestamp")
+    _fields = _plain("status", "payload", "results_id", "message", "timestamp")
+    status: str
+    payload: Optional[Any]
+    results_id: Optional[str]
+    message: Optional[str]
+    timestamp: Optional[str]
+
+    @property
+    def is_pending(self) -> bool:
+        """True when the data comes later: fetch ``results_id`` after the
+        ``results.ready`` webhook."""
+        return self.status == "PENDING"
+
+
+class Destination(_Record):
+    """A bank account payments can be made to."""
+
+    __slots__ = ("id", "display_name", "name", "bank_identifier", "iban")
+    _fields = _plain("id", "display_name", "name", "bank_identifier", "iban")
+    id: Optional[str]
+    display_name: Optional[str]
+    name: Optional[str]
+    bank_identifier: Optional[str]
+    iban: Optional[str]
+
+
+class PaymentIntent(_Record):
+    """A payment the customer is asked to make; ``amount`` is a
+    ``Decimal``; ``payments`` lists the payments made against it."""
+
+    __slots__ = ("payment_intent_id", "customer_id", "amount", "currency", "description", "payments", "payment_destination")
+    _fields = (
+        ("payment_intent_id", "payment_intent_id", False), ("customer_id", "customer_id", False),
+        ("amount", "amount", True), ("currency", "currency", False),
+        ("description", "description", False),
+    )
+    payment_intent_id: str
+    customer_id: Optional[str]
+    amount: Optional[Decimal]
+    currency: Optional[str]
+    description: Optional[str]
+    payments: List[Dict[str, Any]]
+    payment_destination: Optional[Destination]
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        super().__init__(data)
+        self.payments = list(data.get("payments") or ())
+        raw = data.get("payment_destination")
+        self.payment_destination = Destination(raw) if isinstance(raw, dict) else None
+
+
+class ResultsReady(_Record):
+    """The payload of ``results.ready``: ``id`` is the ``results_id`` to
+    fetch with ``get_data_results``."""
+
+    __slots__ = ("id",)
+    _fields = _plain("id")
+    id: str
+
+
+if TYPE_CHECKING:
+    EventPayload = Union[ResultsReady, Entity, Dict[str, Any], Any]
+
+
+class WebhookEvent:
+    """A verified open-banking webhook. ``type`` is its name
+    (``results.ready``; names this version does not know are kept as
+    sent), ``payload`` what it is about (typed for ``results.ready`` and
+    ``entity.created``, else the JSON as sent), ``event_id`` Lean's id of
+    the event: the same on every retry, so store it and skip events already
+    seen. Answer every webhook you accept with HTTP 200."""
+
+    __slots__ = ("type", "payload", "message", "timestamp", "event_id", "_data")
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self._data = data
+        self.type: str = data["type"]
+        raw = data.get("payload")
+        self.payload: EventPayload
+        if self.type == "results.ready" and isinstance(raw, dict):
+            self.payload = ResultsReady(raw)
+        elif self.type == "entity.created" and isinstance(raw, dict):
+            self.payload = Entity(raw)
+        else:
+            self.payload = raw
+        self.message: Optional[str] = data.get("message")
+        self.timestamp: Optional[str] = data.get("timestamp")
+        self.event_id: Optional[str] = data.get("event_id")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The envelope in its JSON shape, unknown fields included."""
+        return dict(self._data)
+
+    def __repr__(self) -> str:
+        return f"WebhookEvent(type={self.type!r}, event_id={self.event_id!r}, payload={self.payload!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WebhookEvent):
+            return NotImplemented
+        return self._data == other._data
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.event_id))

@@ -1,0 +1,114 @@
+//! Open-banking webhook signatures (`lean-signature: sha512=...`): the
+//! core's `openbanking::webhooks::WebhookVerifier`, reading the payload
+//! as the payouts verifier does.
+
+use lean_core::openbanking::webhooks as ob;
+use lean_core::WebhookSecret;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::errors::{guard, to_pyerr};
+use crate::webhooks::{payload, secret, LARGE};
+
+/// The header value Lean would send for `payload`: `sha512=<hex>`.
+#[pyfunction]
+pub fn ob_sign(
+    py: Python<'_>,
+    payload: &Bound<'_, PyAny>,
+    secret: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    guard(py, || {
+        let body = self::payload(payload)?;
+        Ok(ob::sign(&self::secret(secret)?, &body))
+    })
+}
+
+/// Verifies open-banking webhooks against one or more secrets (several
+/// during a rotation), hex or base64 digests. Build one at start-up.
+#[pyclass(
+    module = "lean_sdk._native",
+    name = "ObWebhookVerifier",
+    frozen,
+    subclass
+)]
+pub struct ObWebhookVerifier {
+    inner: ob::WebhookVerifier,
+}
+
+impl ObWebhookVerifier {
+    fn check(
+        &self,
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        signature: Option<&str>,
+    ) -> PyResult<()> {
+        let body = self::payload(payload)?;
+        let result = if body.len() >= LARGE {
+            let body: &[u8] = &body;
+            py.detach(|| self.inner.verify(body, signature))
+        } else {
+            self.inner.verify(&body, signature)
+        };
+        result.map_err(|e| to_pyerr(py, &e))
+    }
+}
+
+#[pymethods]
+impl ObWebhookVerifier {
+    /// Computes each secret's HMAC key state once, here.
+    #[new]
+    fn new(py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(py, || {
+            let secrets: Vec<WebhookSecret> =
+                if secrets.is_instance_of::<PyString>() || secrets.is_instance_of::<PyBytes>() {
+                    vec![secret(secrets)?]
+                } else {
+                    secrets
+                        .try_iter()
+                        .map_err(|_| {
+                            PyTypeError::new_err("secrets must be a str, bytes, or a list of them")
+                        })?
+                        .map(|s| secret(&s?))
+                        .collect::<PyResult<_>>()?
+                };
+            let inner = ob::WebhookVerifier::new(&secrets).map_err(|e| to_pyerr(py, &e))?;
+            Ok(Self { inner })
+        })
+    }
+
+    /// Raises `WebhookSignatureError` unless `signature` (the
+    /// `lean-signature` header, `None` when absent) matches `payload`.
+    #[pyo3(signature = (payload, signature))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        signature: Option<PyBackedStr>,
+    ) -> PyResult<()> {
+        guard(py, || self.check(py, payload, signature.as_deref()))
+    }
+
+    /// Verifies, then parses the `{type, payload, ...}` envelope; returns
+    /// it as JSON text (read with `decimal.Decimal` for fractions).
+    #[pyo3(signature = (payload, signature))]
+    fn construct_event_json(
+        &self,
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        signature: Option<PyBackedStr>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            self.check(py, payload, signature.as_deref())?;
+            let body = self::payload(payload)?;
+            let event = ob::parse_event(&body).map_err(|e| to_pyerr(py, &e))?;
+            Ok(event.to_json().to_string())
+        })
+    }
+
+    /// The number of secrets, never a secret.
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+}

@@ -1,0 +1,541 @@
+//! The open-banking API (`lean_core::openbanking`) for the Python package
+//! `lean_sdk.openbanking`: the environment, the call configuration, the
+//! credentials, the call engine and the OAuth token manager, each a small
+//! class the Python clients drive with their own transport and clock.
+//!
+//! As for payouts, inputs cross as the core's JSON form
+//! (`Operation::from_json`) and results come back as the JSON text of
+//! `Outcome::to_json`, which Python reads with `decimal.Decimal` for every
+//! fractional number, so no amount ever passes through a binary float.
+
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use lean_core::openbanking::{self as ob, NextStep, Operation, TokenScope};
+use lean_core::{Error, HttpRequest, HttpResponse, RetryPolicy, Step, TransportError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+
+use crate::call::{call_json, seconds};
+use crate::convert::explain_floats;
+use crate::errors::{configuration, guard, to_pyerr};
+
+/// Where open-banking requests go: a documented environment by name, or a
+/// custom base URL (the local sandbox). Its fields configure the transport
+/// (mTLS) and the token host.
+#[pyclass(
+    module = "lean_sdk.openbanking",
+    name = "Environment",
+    frozen,
+    eq,
+    skip_from_py_object
+)]
+#[derive(Clone, PartialEq)]
+pub struct Environment {
+    pub(crate) inner: ob::Environment,
+}
+
+#[pymethods]
+impl Environment {
+    /// `uae-sandbox` (the default), `uae-sandbox-mtls`, `uae-production`,
+    /// `ksa-sandbox` or `ksa-production` (any case, `_` for `-`).
+    #[new]
+    #[pyo3(signature = (name = "uae-sandbox"))]
+    fn new(py: Python<'_>, name: &str) -> PyResult<Self> {
+        guard(py, || {
+            ob::Environment::parse(name)
+                .map(|inner| Self { inner })
+                .map_err(|e| to_pyerr(py, &e))
+        })
+    }
+
+    /// A custom base URL (https, or http on a loopback address), with an
+    /// optional OAuth token host and whether it demands mTLS.
+    #[staticmethod]
+    #[pyo3(signature = (base_url, token_base_url = None, mtls = false))]
+    fn custom(
+        py: Python<'_>,
+        base_url: &str,
+        token_base_url: Option<&str>,
+        mtls: bool,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let mut inner = ob::Environment::custom(base_url).map_err(|e| to_pyerr(py, &e))?;
+            if let Some(token) = token_base_url {
+                inner = inner
+                    .with_token_base_url(token)
+                    .map_err(|e| to_pyerr(py, &e))?;
+            }
+            Ok(Self {
+                inner: inner.with_mtls(mtls),
+            })
+        })
+    }
+
+    /// The same environment with another OAuth token host (the UAE
+    /// sandbox documents none).
+    fn with_token_base_url(&self, py: Python<'_>, token_base_url: &str) -> PyResult<Self> {
+        guard(py, || {
+            self.inner
+                .clone()
+                .with_token_base_url(token_base_url)
+                .map(|inner| Self { inner })
+                .map_err(|e| to_pyerr(py, &e))
+        })
+    }
+
+    /// `uae-production`, ..., or `custom`.
+    #[getter]
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    /// The API base URL, without a trailing `/`.
+    #[getter]
+    fn api_base_url(&self) -> &str {
+        self.inner.api_base_url()
+    }
+
+    /// The OAuth token host, when documented or configured.
+    #[getter]
+    fn token_base_url(&self) -> Option<&str> {
+        self.inner.token_base_url()
+    }
+
+    /// True when the host refuses connections without a client
+    /// certificate.
+    #[getter]
+    fn requires_mtls(&self) -> bool {
+        self.inner.requires_mtls()
+    }
+
+    /// `{token host}/oauth2/token`; raises `ConfigurationError` saying how
+    /// to set the host when it is unknown.
+    fn token_url(&self, py: Python<'_>) -> PyResult<String> {
+        self.inner.token_url().map_err(|e| to_pyerr(py, &e))
+    }
+
+    fn __repr__(&self) -> String {
+        let text = |s: &str| format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"));
+        format!(
+            "Environment(name={}, api_base_url={}, token_base_url={}, requires_mtls={})",
+            text(self.inner.name()),
+            text(self.inner.api_base_url()),
+            self.inner.token_base_url().map_or("None".to_owned(), text),
+            if self.inner.requires_mtls() {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
+
+/// The core's open-banking `Config`: environment, retries, timeout. It
+/// holds no credential.
+#[pyclass(module = "lean_sdk._native", name = "ObConfig", frozen)]
+pub struct ObConfig {
+    inner: ob::Config,
+}
+
+#[pymethods]
+impl ObConfig {
+    #[new]
+    #[pyo3(signature = (environment, max_retries = 2, timeout = 30.0, initial_backoff = 0.5, max_backoff = 5.0, max_retry_after = 60.0, host = "python"))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        environment: &Environment,
+        max_retries: u32,
+        timeout: f64,
+        initial_backoff: f64,
+        max_backoff: f64,
+        max_retry_after: f64,
+        host: &str,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let mut inner = ob::Config::new(environment.inner.clone())
+                .with_host(host)
+                .with_retry(RetryPolicy {
+                    max_retries,
+                    initial_backoff: seconds(py, "initial_backoff", initial_backoff)?,
+                    max_backoff: seconds(py, "max_backoff", max_backoff)?,
+                    max_retry_after: seconds(py, "max_retry_after", max_retry_after)?,
+                });
+            inner.timeout = seconds(py, "timeout", timeout)?;
+            Ok(Self { inner })
+        })
+    }
+
+    /// Where calls go.
+    #[getter]
+    fn environment(&self) -> Environment {
+        Environment {
+            inner: self.inner.environment().clone(),
+        }
+    }
+
+    /// Retries after the first attempt.
+    #[getter]
+    fn max_retries(&self) -> u32 {
+        self.inner.retry.max_retries
+    }
+
+    /// Seconds a transport waits for one attempt.
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.inner.timeout.as_secs_f64()
+    }
+
+    /// The `User-Agent` sent.
+    #[getter]
+    fn user_agent(&self) -> &str {
+        self.inner.user_agent()
+    }
+}
+
+/// How calls authenticate: the application token or an OAuth bearer
+/// token. Its `repr()` never shows either.
+#[pyclass(
+    module = "lean_sdk._native",
+    name = "ObAuth",
+    frozen,
+    skip_from_py_object
+)]
+#[derive(Clone)]
+pub struct ObAuth {
+    inner: ob::Auth,
+}
+
+#[pymethods]
+impl ObAuth {
+    /// `lean-app-token: <token>`.
+    #[staticmethod]
+    fn app_token(py: Python<'_>, token: &Bound<'_, PyString>) -> PyResult<Self> {
+        guard(py, || {
+            let token = ob::AppToken::new(&token.to_cow()?).map_err(|e| to_pyerr(py, &e))?;
+            Ok(Self {
+                inner: ob::Auth::AppToken(token),
+            })
+        })
+    }
+
+    /// `Authorization: Bearer <token>`, for a token obtained elsewhere.
+    #[staticmethod]
+    fn bearer(py: Python<'_>, token: &Bound<'_, PyString>) -> PyResult<Self> {
+        guard(py, || {
+            let token = ob::AccessToken::new(&token.to_cow()?).map_err(|e| to_pyerr(py, &e))?;
+            Ok(Self {
+                inner: ob::Auth::Bearer(token),
+            })
+        })
+    }
+
+    /// `"app_token"` or `"bearer"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.inner {
+            ob::Auth::AppToken(_) => "app_token",
+            ob::Auth::Bearer(_) => "bearer",
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("ObAuth({}=<redacted>)", self.kind())
+    }
+}
+
+fn operation(call: &Bound<'_, PyDict>) -> Result<Operation, Error> {
+    let input = call.get_item("input").ok().flatten();
+    Operation::from_json(&call_json(call)?).map_err(|e| explain_floats(e, input.as_ref()))
+}
+
+/// The `("send", method, url, headers, body)` step of a request.
+fn send_step<'py>(py: Python<'py>, request: HttpRequest) -> PyResult<Bound<'py, PyTuple>> {
+    let body = request
+        .body
+        .as_deref()
+        .map(|b| PyBytes::new(py, b.as_bytes()));
+    (
+        "send",
+        request.method.as_str(),
+        request.url,
+        request.headers,
+        body,
+    )
+        .into_pyobject(py)
+}
+
+/// Validates an open-banking call's input as the client would and returns
+/// the JSON body it would send (`None` for operations without a body).
+#[pyfunction]
+pub fn ob_validate(py: Python<'_>, call: &Bound<'_, PyDict>) -> PyResult<Option<String>> {
+    static AUTH: OnceLock<Option<ob::Auth>> = OnceLock::new();
+    guard(py, || {
+        let auth = AUTH
+            .get_or_init(|| ob::AppToken::new("validate").ok().map(ob::Auth::AppToken))
+            .as_ref()
+            .ok_or_else(|| configuration(py, "no credential to validate with"))?;
+        let op = operation(call).map_err(|e| to_pyerr(py, &e))?;
+        Ok(op.request(&ob::Environment::uae_sandbox(), auth).body)
+    })
+}
+
+/// One open-banking operation driven by the core's call engine, exactly
+/// as the payouts `Call`; `("done", text)` carries the result as JSON
+/// text.
+#[pyclass(module = "lean_sdk._native", name = "ObCall")]
+pub struct ObCall {
+    inner: ob::Call,
+}
+
+#[pymethods]
+impl ObCall {
+    /// Validates the call's input (every bad field at once) and starts it.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        config: &ObConfig,
+        auth: &ObAuth,
+        call: &Bound<'_, PyDict>,
+        entropy: &Bound<'_, PyBytes>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let entropy: [u8; 32] = entropy.as_bytes().try_into().map_err(|_| {
+                configuration(
+                    py,
+                    "a call needs exactly 32 bytes of entropy (os.urandom(32))",
+                )
+            })?;
+            let operation = operation(call).map_err(|e| to_pyerr(py, &e))?;
+            Ok(Self {
+                inner: ob::Call::new(&config.inner, &auth.inner, operation, entropy),
+            })
+        })
+    }
+
+    /// The next step; raises the call's error when it failed.
+    fn poll<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        guard(py, || match self.inner.poll() {
+            Step::Send(request) => send_step(py, request),
+            Step::Wait(delay) => ("wait", delay.as_secs_f64()).into_pyobject(py),
+            Step::Done(Ok(outcome)) => ("done", outcome.to_json().to_string()).into_pyobject(py),
+            Step::Done(Err(error)) => Err(to_pyerr(py, &error)),
+        })
+    }
+
+    /// Reports the answer to the last `send`.
+    fn on_response(
+        &mut self,
+        py: Python<'_>,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: &Bound<'_, PyBytes>,
+    ) -> PyResult<()> {
+        guard(py, || {
+            self.inner
+                .on_response(HttpResponse::new(status, headers, body.as_bytes()));
+            Ok(())
+        })
+    }
+
+    /// `kind` is `"connect"`, `"timeout"` or `"other"`.
+    fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
+        guard(py, || {
+            self.inner.on_transport_error(match kind {
+                "connect" => TransportError::connect(message),
+                "timeout" => TransportError::timeout(message),
+                _ => TransportError::other(message),
+            });
+            Ok(())
+        })
+    }
+
+    /// Always `None`: open-banking creates carry no idempotency key (the
+    /// same engine loop serves both APIs).
+    #[getter]
+    fn idempotency_key(&self) -> Option<&str> {
+        None
+    }
+
+    /// Requests handed out so far.
+    #[getter]
+    fn attempts(&self) -> u32 {
+        self.inner.attempts()
+    }
+}
+
+/// A host time in seconds since the epoch (`time.time()`).
+fn instant(py: Python<'_>, now: f64) -> PyResult<SystemTime> {
+    Duration::try_from_secs_f64(now)
+        .ok()
+        .and_then(|d| UNIX_EPOCH.checked_add(d))
+        .ok_or_else(|| {
+            configuration(
+                py,
+                format!("a time must be seconds since 1970 (time.time()), got {now}"),
+            )
+        })
+}
+
+fn epoch_seconds(at: SystemTime) -> f64 {
+    at.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// OAuth client credentials without I/O: the core's `TokenManager`. The
+/// client asks `next(now)`, sends the token request it may return, and
+/// hands the answer to `accept`; `invalidate` after a 401.
+#[pyclass(module = "lean_sdk._native", name = "TokenManager")]
+pub struct TokenManager {
+    inner: ob::TokenManager,
+}
+
+#[pymethods]
+impl TokenManager {
+    /// Fails (`ConfigurationError`) for empty credentials or an
+    /// environment without a known token host, so a wrong setup shows when
+    /// the client is made.
+    #[new]
+    #[pyo3(signature = (client_id, client_secret, environment, customer_scope = None, renewal_margin = 60.0))]
+    fn new(
+        py: Python<'_>,
+        client_id: &Bound<'_, PyString>,
+        client_secret: &Bound<'_, PyString>,
+        environment: &Environment,
+        customer_scope: Option<&str>,
+        renewal_margin: f64,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let fail = |e: Error| to_pyerr(py, &e);
+            let credentials =
+                ob::ClientCredentials::new(&client_id.to_cow()?, &client_secret.to_cow()?)
+                    .map_err(fail)?;
+            let scope = match customer_scope {
+                Some(id) => TokenScope::customer(id).map_err(fail)?,
+                None => TokenScope::Api,
+            };
+            let inner = ob::TokenManager::new(credentials, environment.inner.clone(), scope)
+                .map_err(fail)?
+                .with_renewal_margin(seconds(py, "token_renewal_margin", renewal_margin)?);
+            Ok(Self { inner })
+        })
+    }
+
+    /// `("ready", ObAuth)`, or `("send", method, url, headers, body)`: the
+    /// token request to send before calling.
+    fn next<'py>(&self, py: Python<'py>, now: f64) -> PyResult<Bound<'py, PyTuple>> {
+        guard(py, || {
+            match self
+                .inner
+                .next(instant(py, now)?)
+                .map_err(|e| to_pyerr(py, &e))?
+            {
+                NextStep::Ready(auth) => ("ready", ObAuth { inner: auth }).into_pyobject(py),
+                NextStep::FetchToken(request) => send_step(py, request),
+            }
+        })
+    }
+
+    /// Reads the token endpoint's answer, received at `now`, and keeps the
+    /// token; raises the API's error otherwise (the old token is kept).
+    fn accept(
+        &mut self,
+        py: Python<'_>,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: &Bound<'_, PyBytes>,
+        now: f64,
+    ) -> PyResult<ObAuth> {
+        guard(py, || {
+            let answer = HttpResponse::new(status, headers, body.as_bytes());
+            self.inner
+                .accept(&answer, instant(py, now)?)
+                .map(|inner| ObAuth { inner })
+                .map_err(|e| to_pyerr(py, &e))
+        })
+    }
+
+    /// Forgets the token (the API refused it).
+    fn invalidate(&mut self) {
+        self.inner.invalidate()
+    }
+
+    fn __repr__(&self) -> String {
+        "TokenManager(client_secret=<redacted>)".to_owned()
+    }
+}
+
+/// An OAuth access token and when it expires, read from the token
+/// endpoint's answer. Its `repr()` never shows the token.
+#[pyclass(module = "lean_sdk.openbanking", name = "Token", frozen)]
+pub struct Token {
+    inner: ob::auth::Token,
+}
+
+#[pymethods]
+impl Token {
+    /// Reads `{"access_token", "token_type", "expires_in", "scope"}`
+    /// received at `received_at` (seconds since the epoch, the host's
+    /// clock); renewal is due `renewal_margin` seconds before expiry, never
+    /// more than half the lifetime.
+    #[staticmethod]
+    #[pyo3(signature = (status, headers, body, received_at, renewal_margin = 60.0))]
+    fn parse(
+        py: Python<'_>,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: &Bound<'_, PyBytes>,
+        received_at: f64,
+        renewal_margin: f64,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let answer = HttpResponse::new(status, headers, body.as_bytes());
+            let inner = ob::auth::Token::parse(&answer, instant(py, received_at)?)
+                .map_err(|e| to_pyerr(py, &e))?
+                .with_renewal_margin(seconds(py, "renewal_margin", renewal_margin)?);
+            Ok(Self { inner })
+        })
+    }
+
+    /// The token itself, for `Authorization: Bearer` or for the Link SDK
+    /// (a customer-scoped token). Keep it out of logs.
+    #[getter]
+    fn access_token(&self) -> &str {
+        self.inner.access_token().expose()
+    }
+
+    /// Seconds since the epoch when it expires, by the host's clock.
+    #[getter]
+    fn expires_at(&self) -> f64 {
+        epoch_seconds(self.inner.expires_at())
+    }
+
+    /// Seconds since the epoch from which it should be renewed.
+    #[getter]
+    fn renew_at(&self) -> f64 {
+        epoch_seconds(self.inner.renew_at())
+    }
+
+    /// The scope the server granted, if it said.
+    #[getter]
+    fn scope(&self) -> Option<&str> {
+        self.inner.scope()
+    }
+
+    /// True when a new token should be fetched before calling at `now`.
+    fn needs_renewal(&self, py: Python<'_>, now: f64) -> PyResult<bool> {
+        Ok(self.inner.needs_renewal(instant(py, now)?))
+    }
+
+    fn __repr__(&self) -> String {
+        let scope = self.inner.scope().map_or("None".to_owned(), |s| {
+            format!("'{}'", s.replace('\'', "\\'"))
+        });
+        format!(
+            "Token(access_token=<redacted>, expires_at={}, scope={scope})",
+            self.expires_at()
+        )
+    }
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package lean-sdk into npm/dist/: one release compile of this
-# crate for wasm32, the JS glue from the wasm-bindgen CLI pinned in
-# Cargo.toml, an optional wasm-opt pass, then the JS bundles (npm/build.mjs).
+# crate for wasm32 (and one of openbanking/, the lean-sdk/openbanking
+# module), the JS glue from the wasm-bindgen CLI pinned in Cargo.toml, an
+# optional wasm-opt pass, then the JS bundles (npm/build.mjs).
 # Expects the toolchain that scripts/test.d/30-node.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,5 +15,15 @@ if [ -x "$wasm_opt" ]; then
   "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o npm/pkg/lean_sdk_wasm_bg.wasm npm/pkg/lean_sdk_wasm_bg.wasm
+fi
+# The open-banking module (lean-sdk/openbanking): a second .wasm, so that
+# payouts and webhook users never download or instantiate it.
+cargo build -p lean-sdk-wasm-openbanking --target wasm32-unknown-unknown --profile wasm-release
+wasm-bindgen --target web --out-dir npm/pkg --out-name lean_sdk_wasm_openbanking --no-typescript \
+  "$target_dir/wasm32-unknown-unknown/wasm-release/lean_sdk_wasm_openbanking.wasm"
+if [ -x "$wasm_opt" ]; then
+  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o npm/pkg/lean_sdk_wasm_openbanking_bg.wasm npm/pkg/lean_sdk_wasm_openbanking_bg.wasm
 fi
 (cd npm && node build.mjs)

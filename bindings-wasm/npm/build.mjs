@@ -2,7 +2,7 @@
 // ../build.sh) into dist/: ESM and CommonJS for Node, ESM for browsers.
 // One wasm file serves all three.
 
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
@@ -29,3 +29,26 @@ await build({ ...common, entryPoints: ['src/browser.js'], outfile: 'dist/browser
 copyFileSync('pkg/lean_sdk_wasm_bg.wasm', 'dist/lean_sdk_wasm_bg.wasm');
 copyFileSync('src/index.d.ts', 'dist/index.d.ts');
 copyFileSync('src/index.d.ts', 'dist/index.d.cts');
+
+// lean-sdk/openbanking: its own bundles around its own wasm module, so the
+// main entry never loads it. The error classes are shared at run time (see
+// src/errors.js); the declarations re-export the main entry's.
+const openbanking = { ...common, entryPoints: ['src/openbanking/node.js'], platform: 'node' };
+await build({ ...openbanking, outfile: 'dist/openbanking.mjs', format: 'esm', define: { LEAN_MODULE_FORMAT: '"esm"' } });
+await build({
+  ...openbanking,
+  outfile: 'dist/openbanking.cjs',
+  format: 'cjs',
+  define: { LEAN_MODULE_FORMAT: '"cjs"', 'import.meta.url': 'undefined' },
+});
+await build({
+  ...common,
+  entryPoints: ['src/openbanking/browser.js'],
+  outfile: 'dist/openbanking.browser.mjs',
+  format: 'esm',
+  platform: 'browser',
+});
+copyFileSync('pkg/lean_sdk_wasm_openbanking_bg.wasm', 'dist/lean_sdk_wasm_openbanking_bg.wasm');
+const declarations = readFileSync('src/openbanking/index.d.ts', 'utf8');
+writeFileSync('dist/openbanking.d.ts', declarations);
+writeFileSync('dist/openbanking.d.cts', declarations.replaceAll("from './index.js'", "from './index.cjs'"));

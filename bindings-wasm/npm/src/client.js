@@ -3,6 +3,7 @@
 // uncertain creates) driven over `fetch`.
 
 import { LeanError, fromCore } from './errors.js';
+import { createSender, drive, entropy } from './transport.js';
 import { generation, guard, wasm } from './wasm.js';
 
 const REDACTED = 'LeanClient { apiKey: <redacted> }';
@@ -23,26 +24,6 @@ function optionalCount(options, name) {
   return value;
 }
 
-// Random bytes for the engine (idempotency keys, jitter), drawn from
-// crypto.getRandomValues in batches: one call per 64 API calls.
-const pool = new Uint8Array(32 * 64);
-let drawn = pool.length;
-
-function entropy() {
-  if (drawn === pool.length) {
-    globalThis.crypto.getRandomValues(pool);
-    drawn = 0;
-  }
-  drawn += 32;
-  return pool.subarray(drawn - 32, drawn);
-}
-
-/** Waits `ms` milliseconds; the engine's backoff between attempts. */
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Connection errors below `fetch` that prove nothing was sent. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
 /**
  * A client for the Lean Payouts API. Every method validates its input with
  * the API's own rules before sending anything (rejecting with
@@ -53,8 +34,7 @@ export class LeanClient {
   #options;
   #client = null;
   #generation = -1;
-  #fetch;
-  #timeoutMs;
+  #send;
 
   /**
    * @param {object} options `apiKey` (required), `environment` (`'sandbox'`
@@ -82,7 +62,6 @@ export class LeanClient {
         code: 'configuration',
       });
     }
-    this.#fetch = fetch;
     this.#options = JSON.stringify({
       apiKey,
       environment,
@@ -93,7 +72,7 @@ export class LeanClient {
       maxBackoffMs: optionalCount(retryBackoff, 'maxMs'),
       host: host(),
     });
-    this.#timeoutMs = this.#wasmClient().timeoutMs;
+    this.#send = createSender(fetch, this.#wasmClient().timeoutMs);
   }
 
   /** `POST /customer`. */
@@ -174,55 +153,8 @@ export class LeanClient {
 
   async #run(spec) {
     const client = this.#wasmClient();
-    const started = generation();
     const call = guard(() => client.start(JSON.stringify(spec), entropy()));
-    try {
-      for (;;) {
-        if (generation() !== started) {
-          throw new LeanError('lean-sdk recovered from an internal error while this call was running; retry it', {
-            code: 'internal',
-          });
-        }
-        const step = JSON.parse(guard(() => call.poll()));
-        if (step.send) {
-          const answer = await this.#send(step.send);
-          guard(() =>
-            answer.kind
-              ? call.onTransportError(answer.kind, answer.message)
-              : call.onResponse(answer.status, answer.headers, answer.body),
-          );
-        } else if (step.wait !== undefined) {
-          await sleep(step.wait);
-        } else if (step.done.error) {
-          throw fromCore(step.done.error);
-        } else {
-          return step.done.value;
-        }
-      }
-    } finally {
-      if (generation() === started) call.free();
-    }
-  }
-
-  /** One attempt over `fetch`; a rejection is an attempt with an unknown outcome. */
-  async #send({ method, url, headers, body }) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
-    try {
-      const response = await this.#fetch(url, { method, headers, body: body ?? undefined, signal: controller.signal });
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      const flat = [];
-      response.headers.forEach((value, name) => flat.push(name, value));
-      return { status: response.status, headers: flat, body: bytes };
-    } catch (error) {
-      if (controller.signal.aborted) return { kind: 'timeout', message: `no answer within ${this.#timeoutMs} ms` };
-      const cause = error?.cause;
-      const kind = CONNECT_CODES.has(cause?.code) ? 'connect' : 'other';
-      const detail = cause?.message ? ` (${cause.message})` : '';
-      return { kind, message: `${error?.name ?? 'Error'}: ${error?.message ?? error}${detail}` };
-    } finally {
-      clearTimeout(timer);
-    }
+    return drive(call, this.#send);
   }
 }
 

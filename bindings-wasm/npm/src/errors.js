@@ -2,50 +2,69 @@
 // (`Error::to_json`), so every code means the same thing as in Rust, Python,
 // Kotlin and Swift. Catch `LeanError` for everything, or a subclass for one
 // kind; switch on `code` for the exact reason.
+//
+// One set of classes serves the whole process: both entry points
+// (`lean-sdk` and `lean-sdk/openbanking`, each a bundle of its own, in ESM
+// or CommonJS) take them from a global registry, so `instanceof LeanError`
+// holds whichever entry point threw. The key carries a shape version: bump
+// it when a class changes.
 
-/** Every error the SDK throws. `code` is stable and machine-readable. */
-export class LeanError extends Error {
-  constructor(message, { code = 'internal', cause } = {}) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.code = code;
+const REGISTRY = Symbol.for('lean-sdk.errors.v2');
+
+function defineClasses() {
+  /** Every error the SDK throws. `code` is stable and machine-readable. */
+  class LeanError extends Error {
+    constructor(message, { code = 'internal', cause } = {}) {
+      super(message, cause === undefined ? undefined : { cause });
+      this.code = code;
+    }
   }
-}
 
-/**
- * Input refused before any request was sent. `errors` lists every failing
- * field at once (`field` is the API's camelCase name), so a form can show
- * them all in one pass.
- */
-export class LeanValidationError extends LeanError {
-  constructor(message, { errors = [], ...rest } = {}) {
-    super(message, { code: 'validation', ...rest });
-    this.errors = errors;
+  /**
+   * Input refused before any request was sent. `errors` lists every failing
+   * field at once (`field` is the API's camelCase name), so a form can show
+   * them all in one pass.
+   */
+  class LeanValidationError extends LeanError {
+    constructor(message, { errors = [], ...rest } = {}) {
+      super(message, { code: 'validation', ...rest });
+      this.errors = errors;
+    }
   }
-}
 
-/** The API answered with a non-success status; `body` is the raw text. */
-export class LeanApiError extends LeanError {
-  constructor(message, { status, body, apiMessage, requestId, retryAfterMs, errors = [], ...rest } = {}) {
-    super(message, rest);
-    this.status = status;
-    this.body = body;
-    this.apiMessage = apiMessage;
-    if (requestId !== undefined) this.requestId = requestId;
-    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
-    this.errors = errors;
+  /**
+   * The API answered with a non-success status; `body` is the raw text.
+   * `apiCode` is the API's own code where its body carries one (open banking:
+   * `CUSTOMER_ALREADY_EXISTS`, or `FAILED` for data the bank could not give).
+   */
+  class LeanApiError extends LeanError {
+    constructor(message, { status, body, apiMessage, apiCode, requestId, retryAfterMs, errors = [], ...rest } = {}) {
+      super(message, rest);
+      this.status = status;
+      this.body = body;
+      this.apiMessage = apiMessage;
+      if (apiCode !== undefined) this.apiCode = apiCode;
+      if (requestId !== undefined) this.requestId = requestId;
+      if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+      this.errors = errors;
+    }
   }
+
+  /**
+   * A webhook was refused: `code` is `signature_missing`, `signature_malformed`
+   * or `signature_mismatch` (answer 400 and do not process it), or
+   * `invalid_payload` for a genuine body that is not a valid event.
+   */
+  class WebhookSignatureError extends LeanError {}
+
+  for (const cls of [LeanError, LeanValidationError, LeanApiError, WebhookSignatureError]) {
+    Object.defineProperty(cls.prototype, 'name', { value: cls.name, writable: true, configurable: true });
+  }
+  return Object.freeze({ LeanError, LeanValidationError, LeanApiError, WebhookSignatureError });
 }
 
-/**
- * A webhook was refused: `code` is `signature_missing`, `signature_malformed`
- * or `signature_mismatch` (answer 400 and do not process it), or
- * `invalid_payload` for a genuine body that is not a valid event.
- */
-export class WebhookSignatureError extends LeanError {}
-
-for (const cls of [LeanError, LeanValidationError, LeanApiError, WebhookSignatureError]) {
-  Object.defineProperty(cls.prototype, 'name', { value: cls.name, writable: true, configurable: true });
-}
+globalThis[REGISTRY] ??= defineClasses();
+export const { LeanError, LeanValidationError, LeanApiError, WebhookSignatureError } = globalThis[REGISTRY];
 
 const API_CODES = new Set([
   'bad_request', 'unauthorized', 'not_found', 'rate_limited', 'service_unavailable', 'server_error', 'api_error',

@@ -255,6 +255,8 @@ export class LeanApiError extends LeanError {
   readonly body: string;
   /** The API's own message, or a description of the status. */
   readonly apiMessage: string;
+  /** The API's own error code, where its body carries one (open banking: `CUSTOMER_ALREADY_EXISTS`, `FAILED`). */
+  readonly apiCode?: string;
   readonly requestId?: string;
   readonly retryAfterMs?: number;
   readonly errors: FieldError[];

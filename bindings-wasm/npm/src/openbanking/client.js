@@ -1,0 +1,343 @@
+// `OpenBankingClient`: Lean's open-banking API (customers, connected bank
+// entities, account data, payment intents and destinations) as async
+// methods, driven by the core's open-banking call engine over the same
+// transport loop as the payouts client (../transport.js).
+//
+// Authentication is an application token, a bearer token obtained
+// elsewhere, or OAuth client credentials. With OAuth the core's
+// TokenManager decides when a token is needed (none yet, or due for
+// renewal by this host's clock); this class only sends the token request,
+// once for however many calls are waiting, and on a 401 forgets the token
+// and retries the call once with a fresh one.
+
+import { LeanError } from '../errors.js';
+import { createSender, drive, entropy } from '../transport.js';
+import { generation, guard, translate, wasm } from '../wasm.js';
+
+const REDACTED = 'OpenBankingClient { credentials: <redacted> }';
+
+// The platform's mTLS transport factory: set by the Node entry point
+// (node:https), absent in browsers, where the browser presents client
+// certificates itself.
+let mtlsFactory = null;
+
+/** Called by the Node entry point. */
+export function useMtls(factory) {
+  mtlsFactory = factory;
+}
+
+function configuration(message) {
+  return new LeanError(message, { code: 'configuration' });
+}
+
+function host() {
+  const node = globalThis.process?.versions?.node;
+  return node ? `node/${node}` : 'browser';
+}
+
+function optionalCount(options, name, prefix = '') {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw configuration(`${prefix}${name} must be a whole number >= 0, got ${typeof value === 'number' ? value : typeof value}`);
+  }
+  return value;
+}
+
+function optionalText(object, name, what) {
+  const value = object[name];
+  // Never echo the value: it may be a secret.
+  if (value !== undefined && typeof value !== 'string') throw configuration(`${name} must be a string (${what})`);
+  return value;
+}
+
+/** The credentials as the wasm client reads them; checks their types. */
+function credentialOptions(credentials) {
+  if (credentials === null || typeof credentials !== 'object') {
+    throw configuration(
+      'OpenBankingClient needs credentials first: { appToken } (the application token) or { clientId, clientSecret } (OAuth)',
+    );
+  }
+  return {
+    appToken: optionalText(credentials, 'appToken', 'the application token from the Lean developer portal'),
+    accessToken: optionalText(credentials, 'accessToken', 'an OAuth access token obtained elsewhere'),
+    clientId: optionalText(credentials, 'clientId', 'the application id'),
+    clientSecret: optionalText(credentials, 'clientSecret', 'the OAuth client secret'),
+    customerId: optionalText(credentials, 'customerId', 'for a token of scope customer.<id>'),
+  };
+}
+
+/**
+ * A client for Lean's open-banking API. Every method validates its input
+ * with the API's own rules before sending anything (rejecting with
+ * `LeanValidationError`), retries what is safe to retry, and resolves to
+ * the result as a plain object in the API's own snake_case shape, amounts
+ * as decimal strings (`"100.50"`).
+ */
+export class OpenBankingClient {
+  #options;
+  #client = null;
+  #generation = -1;
+  #send;
+  #clock;
+  #tokenFetch = null;
+  #tokens = 0;
+
+  /**
+   * @param {object} credentials `{ appToken }`, `{ clientId, clientSecret,
+   * customerId? }` (OAuth; `customerId` asks for a token of scope
+   * `customer.<id>`) or `{ accessToken }` (a bearer token minted elsewhere).
+   * @param {object} [options] `environment` (`'uae-sandbox'` by default,
+   * `'uae-sandbox-mtls'`, `'uae-production'`, `'ksa-sandbox'`,
+   * `'ksa-production'`), or `baseUrl` (and `tokenBaseUrl`) for any other
+   * host; `tls: { cert, key, ca }` (Node: PEM text or Buffers, presented by
+   * the built-in mTLS transport) or `fetch`; `maxRetries`, `timeoutMs` (per
+   * attempt), `retryBackoff: { initialMs, maxMs }`, `tokenRenewalMarginMs`,
+   * `clock` (ms since the epoch; defaults to `Date.now`).
+   */
+  constructor(credentials, options = {}) {
+    const secrets = credentialOptions(credentials);
+    if (options === null || typeof options !== 'object') throw configuration('options must be an object');
+    const { environment, baseUrl, tokenBaseUrl, tls, retryBackoff = {}, clock = Date.now } = options;
+    for (const [name, value] of [['environment', environment], ['baseUrl', baseUrl], ['tokenBaseUrl', tokenBaseUrl]]) {
+      if (value !== undefined && typeof value !== 'string') throw configuration(`${name} must be a string`);
+    }
+    if (typeof clock !== 'function') throw configuration('clock must be a function returning milliseconds since the epoch');
+    this.#clock = clock;
+    this.#options = JSON.stringify({
+      ...secrets,
+      environment,
+      baseUrl,
+      tokenBaseUrl,
+      maxRetries: optionalCount(options, 'maxRetries'),
+      timeoutMs: optionalCount(options, 'timeoutMs'),
+      initialBackoffMs: optionalCount(retryBackoff, 'initialMs', 'retryBackoff.'),
+      maxBackoffMs: optionalCount(retryBackoff, 'maxMs', 'retryBackoff.'),
+      tokenRenewalMarginMs: optionalCount(options, 'tokenRenewalMarginMs'),
+      requireMtls: typeof options.requireMtls === 'boolean' ? options.requireMtls : undefined,
+      host: host(),
+    });
+    const client = this.#wasmClient();
+    const env = this.environment;
+    this.#send = createSender(this.#transport(options, env), client.timeoutMs);
+  }
+
+  /**
+   * Where calls go: `{ name, apiBaseUrl, tokenUrl, requiresMtls }`
+   * (`tokenUrl` is `null` where the token host is not documented).
+   */
+  get environment() {
+    return JSON.parse(guard(() => this.#wasmClient().environment()));
+  }
+
+  /**
+   * The current OAuth token's `{ expiresAt, renewAt, scope }` (Dates; never
+   * the token), or `null` before the first token or without OAuth.
+   */
+  get tokenStatus() {
+    const status = guard(() => this.#wasmClient().tokenStatus());
+    if (status === undefined) return null;
+    const { expiresAtMs, renewAtMs, scope } = JSON.parse(status);
+    return { expiresAt: new Date(expiresAtMs), renewAt: new Date(renewAtMs), ...(scope ? { scope } : {}) };
+  }
+
+  /**
+   * `POST /customers/v1/`. A retry whose first attempt may have landed, or
+   * a 409 `CUSTOMER_ALREADY_EXISTS`, is resolved by looking the customer up
+   * by `app_user_id`: creating a customer is idempotent.
+   */
+  createCustomer(input) {
+    return this.#run({ operation: 'createCustomer', input });
+  }
+
+  /** `GET /customers/v1/{customer_id}`. */
+  getCustomer(customerId) {
+    return this.#run({ operation: 'getCustomer', customerId });
+  }
+
+  /** `GET /customers/v1/app-user-id/{app_user_id}`. */
+  getCustomerByAppUserId(appUserId) {
+    return this.#run({ operation: 'getCustomerByAppUserId', appUserId });
+  }
+
+  /** `GET /customers/v1`, one page: `{ customers, ...paging fields }`. */
+  listCustomers({ pageNumber, pageSize } = {}) {
+    return this.#run({ operation: 'listCustomers', pageNumber, pageSize });
+  }
+
+  /** `GET /customers/v1/{customer_id}/entities`: the banks the customer connected. */
+  listEntities(customerId) {
+    return this.#run({ operation: 'listEntities', customerId });
+  }
+
+  /** `GET /customers/v1/{customer_id}/entities/{entity_id}`. */
+  getEntity(customerId, entityId) {
+    return this.#run({ operation: 'getEntity', customerId, entityId });
+  }
+
+  /**
+   * `POST /data/v1/identity` with `{ entity_id, async? }`. Data calls
+   * resolve to `{ status: 'OK', payload }`, or with `async: true` (or a
+   * slow bank) to `{ status: 'PENDING', results_id }`: fetch those with
+   * `getDataResults` once the `results.ready` webhook arrives.
+   */
+  getIdentity(input) {
+    return this.#run({ operation: 'getIdentity', input });
+  }
+
+  /** `POST /data/v1/accounts` with `{ entity_id, async? }`. */
+  getAccounts(input) {
+    return this.#run({ operation: 'getAccounts', input });
+  }
+
+  /** `POST /data/v1/balance` with `{ entity_id, account_id, async? }`. */
+  getBalance(input) {
+    return this.#run({ operation: 'getBalance', input });
+  }
+
+  /** `POST /data/v1/transactions` with `{ entity_id, account_id, async? }`. */
+  getTransactions(input) {
+    return this.#run({ operation: 'getTransactions', input });
+  }
+
+  /** `GET /data/v2/results/{results_id}`: the data of a `PENDING` answer. */
+  getDataResults(resultsId) {
+    return this.#run({ operation: 'getDataResults', resultsId });
+  }
+
+  /**
+   * `POST /payments/v1/intents` with `{ customer_id, amount, currency, ... }`
+   * (`amount` a decimal string). Not retried once it may have landed: an
+   * uncertain create fails with `transport` and `outcomeUnknown: true`.
+   */
+  createPaymentIntent(input) {
+    return this.#run({ operation: 'createPaymentIntent', input });
+  }
+
+  /** `GET /payments/v1/intents/{payment_intent_id}`. */
+  getPaymentIntent(paymentIntentId) {
+    return this.#run({ operation: 'getPaymentIntent', paymentIntentId });
+  }
+
+  /** `POST /payments/v1/destinations`. */
+  createPaymentDestination(input) {
+    return this.#run({ operation: 'createPaymentDestination', input });
+  }
+
+  /** `GET /payments/v1/destinations`. */
+  listPaymentDestinations() {
+    return this.#run({ operation: 'listPaymentDestinations' });
+  }
+
+  toString() {
+    return REDACTED;
+  }
+
+  toJSON() {
+    return REDACTED;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return REDACTED;
+  }
+
+  /** The transport: `fetch`, or the mTLS transport built from `tls`. */
+  #transport({ fetch, tls }, env) {
+    if (fetch !== undefined && typeof fetch !== 'function') throw configuration('fetch must be a function');
+    if (tls !== undefined && fetch !== undefined) {
+      throw configuration('pass tls (the client certificate) or fetch (a transport of your own), not both');
+    }
+    if (tls !== undefined) {
+      if (mtlsFactory === null) {
+        throw configuration(
+          'tls is not available in browsers: the browser presents a client certificate itself (installed in the browser or the OS); omit tls',
+        );
+      }
+      if (!env.apiBaseUrl.startsWith('https://')) {
+        throw configuration(`tls needs an https:// base URL; ${env.apiBaseUrl} is plain HTTP`);
+      }
+      return mtlsFactory(tls);
+    }
+    if (env.requiresMtls && fetch === undefined) {
+      throw configuration(
+        mtlsFactory === null
+          ? `${env.name} requires mutual TLS: in a browser the browser presents the client certificate; pass fetch: globalThis.fetch to confirm it is installed`
+          : `${env.name} requires mutual TLS: pass tls: { cert, key, ca } (the certificate, private key and Lean's chain from the developer portal, as PEM text or Buffers), or a fetch that presents the client certificate`,
+      );
+    }
+    const chosen = fetch ?? globalThis.fetch;
+    if (typeof chosen !== 'function') {
+      throw configuration('no fetch function: pass options.fetch, or use a runtime with a global fetch');
+    }
+    return chosen;
+  }
+
+  /** The configuration inside wasm, rebuilt if the instance was replaced. */
+  #wasmClient() {
+    if (this.#generation !== generation()) {
+      const { Client } = wasm();
+      this.#client = guard(() => new Client(this.#options));
+      this.#generation = generation();
+      this.#tokenFetch = null;
+    }
+    return this.#client;
+  }
+
+  async #run(spec) {
+    for (let retried = false; ; retried = true) {
+      const token = await this.#authenticate();
+      const client = this.#wasmClient();
+      const call = guard(() => client.start(JSON.stringify(spec), entropy()));
+      try {
+        return await drive(call, this.#send);
+      } catch (error) {
+        if (retried || !client.usesOAuth || error?.code !== 'unauthorized') throw error;
+        // The token was refused (revoked, or expired early): forget it,
+        // unless a concurrent call already replaced it, and retry once.
+        if (token === this.#tokens) guard(() => this.#wasmClient().invalidateToken());
+      }
+    }
+  }
+
+  /**
+   * Makes sure the client holds credentials good for a call now: with
+   * OAuth, fetches a token when the core says so, once for all the calls
+   * waiting. Resolves to the number of the token in use.
+   */
+  async #authenticate() {
+    const client = this.#wasmClient();
+    if (!client.usesOAuth) return 0;
+    if (this.#tokenFetch === null) {
+      const step = guard(() => client.tokenStep(this.#clock()));
+      if (step === undefined) return this.#tokens;
+      this.#tokenFetch = this.#fetchToken(client, JSON.parse(step).send).finally(() => {
+        this.#tokenFetch = null;
+      });
+    }
+    await this.#tokenFetch;
+    return this.#tokens;
+  }
+
+  async #fetchToken(client, request) {
+    const answer = await this.#send(request);
+    if (client !== this.#wasmClient()) {
+      throw new LeanError('lean-sdk recovered from an internal error while fetching a token; retry the call', { code: 'internal' });
+    }
+    if (answer.kind) throw translate(client.tokenTransportError(answer.message));
+    guard(() => client.acceptToken(answer.status, answer.headers, answer.body, this.#clock()));
+    this.#tokens += 1;
+  }
+}
+
+/**
+ * Checks an operation's input with the API's rules without sending it:
+ * returns the field errors (`[]` when valid). `args` carries path
+ * arguments where the operation has them (`{ customerId }`).
+ */
+export function validate(operation, input, args = {}) {
+  const found = guard(() => wasm().checkCall(JSON.stringify({ ...args, operation, input })));
+  if (found === undefined || found === null) return [];
+  const error = translate(found);
+  if (error.code !== 'validation') throw error;
+  return error.errors;
+}

@@ -1,0 +1,302 @@
+// Type declarations of `lean-sdk/openbanking`, Lean's open-banking API.
+// Written by hand and compiled against the real exports by
+// test/openbanking-types.test.js (tsc --noEmit). Field names are the API's
+// own snake_case names; amounts are decimal strings ("100.50"), never
+// numbers. The error classes are the main entry's own.
+
+import type { Amount, FieldError } from './index.js';
+export {
+  LeanError,
+  LeanValidationError,
+  LeanApiError,
+  WebhookSignatureError,
+  type Amount,
+  type ErrorCode,
+  type FieldError,
+  type FieldErrorCode,
+} from './index.js';
+
+/** A status or type the SDK knows, or any newer one the API starts sending. */
+type Open<T extends string> = T | (string & {});
+
+export type EnvironmentName = 'uae-sandbox' | 'uae-sandbox-mtls' | 'uae-production' | 'ksa-sandbox' | 'ksa-production';
+
+/** The application token (`lean-app-token` on every call). */
+export interface AppTokenCredentials {
+  appToken: string;
+}
+/** OAuth 2.0 client credentials; `customerId` asks for a token of scope `customer.<id>`. */
+export interface OAuthCredentials {
+  clientId: string;
+  clientSecret: string;
+  customerId?: string;
+}
+/** A bearer token minted elsewhere (for example by your own token service). */
+export interface AccessTokenCredentials {
+  accessToken: string;
+}
+export type Credentials = AppTokenCredentials | OAuthCredentials | AccessTokenCredentials;
+
+/** The client certificate for mutual TLS (Node only): PEM text or bytes. */
+export interface TlsOptions {
+  /** The application's certificate (followed by Lean's chain if the portal says so). */
+  cert: string | Uint8Array | Array<string | Uint8Array>;
+  /** Its private key. */
+  key: string | Uint8Array;
+  /** The chain that signed the server's certificate; the system roots when absent. */
+  ca?: string | Uint8Array | Array<string | Uint8Array>;
+  /** For an encrypted key. */
+  passphrase?: string;
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface OpenBankingClientOptions {
+  /** `'uae-sandbox'` (default), `'uae-sandbox-mtls'`, `'uae-production'`, `'ksa-sandbox'`, `'ksa-production'`. */
+  environment?: EnvironmentName;
+  /** Any other host instead (a local emulator): `https://`, or `http://` on loopback. */
+  baseUrl?: string;
+  /** The OAuth token host (`{tokenBaseUrl}/oauth2/token`): needed for OAuth in the UAE sandbox and custom hosts. */
+  tokenBaseUrl?: string;
+  /** Whether a custom host requires mTLS (documented environments know). */
+  requireMtls?: boolean;
+  /** Node: present this client certificate (mutual TLS). Not in browsers. */
+  tls?: TlsOptions;
+  /** The transport; defaults to `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** Retries after the first attempt (default 2). */
+  maxRetries?: number;
+  /** Per-attempt timeout in milliseconds (default 30000). */
+  timeoutMs?: number;
+  /** Exponential backoff bounds between retries. */
+  retryBackoff?: { initialMs?: number; maxMs?: number };
+  /** Renew OAuth tokens this long before they expire (default 60000, at most half their lifetime). */
+  tokenRenewalMarginMs?: number;
+  /** The clock, in milliseconds since the epoch (default `Date.now`). */
+  clock?: () => number;
+}
+
+export interface EnvironmentInfo {
+  name: Open<EnvironmentName | 'custom'>;
+  apiBaseUrl: string;
+  /** `null` where the token host is not documented (set `tokenBaseUrl`). */
+  tokenUrl: string | null;
+  requiresMtls: boolean;
+}
+
+export interface TokenStatus {
+  expiresAt: Date;
+  renewAt: Date;
+  scope?: string;
+}
+
+export interface GovernmentIdentifier {
+  type: Open<'EMIRATES_ID'>;
+  value: string;
+}
+
+/** Input of `createCustomer`. */
+export interface NewCustomer {
+  app_user_id: string;
+  government_identifiers?: GovernmentIdentifier[];
+}
+
+export interface Customer {
+  customer_id: string;
+  app_user_id?: string;
+  [field: string]: unknown;
+}
+
+export interface CustomerPage {
+  customers: Customer[];
+  [field: string]: unknown;
+}
+
+export interface Permissions {
+  identity?: boolean;
+  accounts?: boolean;
+  balance?: boolean;
+  transactions?: boolean;
+  [field: string]: unknown;
+}
+
+/** A bank connection of a customer. */
+export interface Entity {
+  id: string;
+  customer_id?: string;
+  bank_identifier?: string;
+  permissions?: Permissions;
+  [field: string]: unknown;
+}
+
+/** Input of `getIdentity` and `getAccounts`. */
+export interface EntityDataRequest {
+  entity_id: string;
+  /** Answer `PENDING` at once and send `results.ready` when the data is there. */
+  async?: boolean;
+}
+/** Input of `getBalance` and `getTransactions`. */
+export interface AccountDataRequest extends EntityDataRequest {
+  account_id: string;
+}
+
+/**
+ * A data answer: `OK` with the data in `payload`, or `PENDING` with the
+ * `results_id` to fetch with `getDataResults` after the `results.ready`
+ * webhook. (`FAILED` answers are thrown as `LeanApiError`, `apiCode: 'FAILED'`.)
+ */
+export interface DataResult {
+  status: Open<'OK' | 'PENDING'>;
+  payload?: any;
+  results_id?: string;
+  message?: string;
+  timestamp?: string;
+  [field: string]: unknown;
+}
+
+/** Input of `createPaymentIntent`. */
+export interface NewPaymentIntent {
+  customer_id: string;
+  amount: Amount;
+  /** Three letters, e.g. `AED`. */
+  currency: string;
+  description?: string;
+  payment_destination_id?: string;
+  purpose_code?: string;
+}
+
+export interface PaymentIntent {
+  payment_intent_id: string;
+  customer_id?: string;
+  amount?: Amount;
+  currency?: string;
+  description?: string;
+  payments?: unknown[];
+  payment_destination?: Destination;
+  [field: string]: unknown;
+}
+
+/** Input of `createPaymentDestination`. */
+export interface NewDestination {
+  display_name: string;
+  name: string;
+  bank_identifier: string;
+  iban: string;
+  account_number?: string;
+  swift_code?: string;
+  address?: string;
+  city?: string;
+  country?: string;
+}
+
+export interface Destination extends Partial<NewDestination> {
+  id?: string;
+  [field: string]: unknown;
+}
+
+/** A client for Lean's open-banking API. */
+export class OpenBankingClient {
+  constructor(credentials: Credentials, options?: OpenBankingClientOptions);
+  readonly environment: EnvironmentInfo;
+  readonly tokenStatus: TokenStatus | null;
+  createCustomer(input: NewCustomer): Promise<Customer>;
+  getCustomer(customerId: string): Promise<Customer>;
+  getCustomerByAppUserId(appUserId: string): Promise<Customer>;
+  listCustomers(paging?: { pageNumber?: number; pageSize?: number }): Promise<CustomerPage>;
+  listEntities(customerId: string): Promise<Entity[]>;
+  getEntity(customerId: string, entityId: string): Promise<Entity>;
+  getIdentity(input: EntityDataRequest): Promise<DataResult>;
+  getAccounts(input: EntityDataRequest): Promise<DataResult>;
+  getBalance(input: AccountDataRequest): Promise<DataResult>;
+  getTransactions(input: AccountDataRequest): Promise<DataResult>;
+  getDataResults(resultsId: string): Promise<DataResult>;
+  createPaymentIntent(input: NewPaymentIntent): Promise<PaymentIntent>;
+  getPaymentIntent(paymentIntentId: string): Promise<PaymentIntent>;
+  createPaymentDestination(input: NewDestination): Promise<Destination>;
+  listPaymentDestinations(): Promise<Destination[]>;
+}
+
+export type OperationName =
+  | 'createCustomer'
+  | 'getCustomer'
+  | 'getCustomerByAppUserId'
+  | 'listCustomers'
+  | 'listEntities'
+  | 'getEntity'
+  | 'getIdentity'
+  | 'getAccounts'
+  | 'getBalance'
+  | 'getTransactions'
+  | 'getDataResults'
+  | 'createPaymentIntent'
+  | 'getPaymentIntent'
+  | 'createPaymentDestination'
+  | 'listPaymentDestinations';
+
+/** Checks input with the API's rules without sending it; `[]` when valid. */
+export function validate(operation: OperationName, input: unknown, args?: Record<string, unknown>): FieldError[];
+
+/**
+ * Node.js: a `fetch`-compatible transport on node:https that presents a
+ * client certificate. In browsers it throws: the browser presents client
+ * certificates itself.
+ */
+export function createMtlsFetch(tls: TlsOptions): FetchLike;
+
+export type EventType = Open<'results.ready' | 'entity.created' | 'payment.created' | 'payment.updated'>;
+
+/** A verified webhook: the envelope as Lean sends it. De-duplicate on `event_id`. */
+export interface WebhookEvent {
+  type: EventType;
+  /** For `results.ready`: `{ id }`, the results id for `getDataResults`. */
+  payload: any;
+  message?: string;
+  timestamp?: string;
+  event_id?: string;
+  [field: string]: unknown;
+}
+
+export type WebhookPayload = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+export type SignatureHeader = string | string[] | null | undefined;
+export type Secrets = string | string[];
+
+export class WebhookVerifier {
+  constructor(secretOrSecrets: Secrets);
+  verify(payload: WebhookPayload, signature: SignatureHeader): void;
+  constructEvent(payload: WebhookPayload, signature: SignatureHeader): WebhookEvent;
+}
+
+/** Minimal shapes of Node's request/response, so no @types are needed. */
+export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  readableEnded?: boolean;
+}
+export interface NodeResponseLike {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+export declare const webhooks: {
+  readonly SIGNATURE_HEADER: 'lean-signature';
+  /** Lean retries an unanswered webhook after these minutes: answer 200. */
+  readonly RETRY_SCHEDULE_MINUTES: readonly number[];
+  sign(payload: WebhookPayload, secret: string): string;
+  verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): void;
+  constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): WebhookEvent;
+  constructEventFromRequest(request: Request, secrets: Secrets | WebhookVerifier): Promise<WebhookEvent>;
+  createVerifier(secrets: Secrets): WebhookVerifier;
+  /** Answers 200 once `onEvent` resolves; 400 to a refused signature. */
+  handler(options: {
+    secret?: Secrets;
+    secrets?: Secrets;
+    onEvent: (event: WebhookEvent, request: Request) => void | Promise<void>;
+  }): (request: Request) => Promise<Response>;
+  /** Answers 200 once `onEvent` resolves; 400 to a refused signature; `next(error)` if `onEvent` throws. */
+  express(options: {
+    secret?: Secrets;
+    secrets?: Secrets;
+    onEvent: (event: WebhookEvent, req: NodeRequestLike) => void | Promise<void>;
+  }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
+};

@@ -107,7 +107,7 @@ class DataResult(_Record):
     __slots__ = ("status", "payload", "results_id", "message", "timestamp")
     _fields = _plain("status", "payload", "results_id", "message", "timestamp")
     status: str
-    payload: Optional[Any]
+    payload: Any
     results_id: Optional[str]
     message: Optional[str]
     timestamp: Optional[str]

@@ -1,0 +1,323 @@
+"""The open-banking clients with scripted transports: OAuth (one fetch for
+concurrent callers, renewal by the host's clock, one retry after a 401),
+configuration errors, TLS arguments, and secrets kept out of every printed
+form."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+import pytest
+
+import lean_sdk
+from lean_sdk import openbanking
+
+SECRET = "client-s3cret-value"
+TOKENS = ["tok-first-abc", "tok-second-def", "tok-third-ghi"]
+TOKEN_BASE = "https://auth.example.test"
+
+
+class Api:
+    """A scripted Lean: the token endpoint issues TOKENS in turn; API calls
+    answer ``answer(request)`` (default: an empty destination list)."""
+
+    def __init__(self, lifetime: int = 3600, answer: Optional[Callable[[lean_sdk.HttpRequest], lean_sdk.HttpResponse]] = None, token_delay: float = 0.0) -> None:
+        self.lifetime = lifetime
+        self.answer = answer or (lambda request: lean_sdk.HttpResponse(200, {}, b"[]"))
+        self.token_delay = token_delay
+        self.requests: List[lean_sdk.HttpRequest] = []
+        self.issued = 0
+        self.lock = threading.Lock()
+
+    def token_requests(self) -> List[lean_sdk.HttpRequest]:
+        return [r for r in self.requests if r.url.endswith("/oauth2/token")]
+
+    def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        with self.lock:
+            self.requests.append(request)
+        if request.url.endswith("/oauth2/token"):
+            if self.token_delay:
+                time.sleep(self.token_delay)
+            with self.lock:
+                token = TOKENS[self.issued]
+                self.issued += 1
+            body = {"access_token": token, "token_type": "Bearer", "expires_in": self.lifetime, "scope": "api"}
+            return lean_sdk.HttpResponse(200, {"content-type": "application/json"}, json.dumps(body).encode())
+        return self.answer(request)
+
+
+def oauth(api: Any, **kwargs: Any) -> openbanking.OpenBankingClient:
+    return openbanking.OpenBankingClient(
+        client_id="app-1", client_secret=SECRET, environment="uae-sandbox", token_base_url=TOKEN_BASE,
+        transport=api, initial_backoff=0.001, max_backoff=0.002, **kwargs,
+    )
+
+
+def bearer(request: lean_sdk.HttpRequest) -> str:
+    return request.headers["authorization"]
+
+
+def test_oauth_fetches_once_and_reuses_the_token() -> None:
+    api = Api()
+    client = oauth(api)
+    assert client.list_payment_destinations() == []
+    assert client.list_payment_destinations() == []
+    token_request, first, second = api.requests
+    assert token_request.url == TOKEN_BASE + "/oauth2/token" and token_request.method == "POST"
+    assert b"client_secret=" + SECRET.encode() in (token_request.body or b"")
+    assert bearer(first) == bearer(second) == "Bearer " + TOKENS[0]
+    assert "lean-app-token" not in first.headers
+
+
+def test_oauth_renews_before_expiry_by_the_host_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1_700_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    api = Api(lifetime=3600)
+    client = oauth(api, token_renewal_margin=300)
+    client.list_payment_destinations()
+    now[0] += 3600 - 301  # just before the renewal point
+    client.list_payment_destinations()
+    assert len(api.token_requests()) == 1
+    now[0] += 1  # 300 s before expiry: renewed first
+    client.list_payment_destinations()
+    assert len(api.token_requests()) == 2
+    assert bearer(api.requests[-1]) == "Bearer " + TOKENS[1]
+
+
+def test_concurrent_callers_share_one_token_fetch() -> None:
+    api = Api(token_delay=0.2)
+    client = oauth(api)
+    errors: List[BaseException] = []
+
+    def call() -> None:
+        try:
+            client.list_payment_destinations()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(api.token_requests()) == 1
+    assert {bearer(r) for r in api.requests if "authorization" in r.headers} == {"Bearer " + TOKENS[0]}
+
+
+def test_async_concurrent_callers_share_one_token_fetch() -> None:
+    api = Api()
+
+    async def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        if request.url.endswith("/oauth2/token"):
+            await asyncio.sleep(0.05)  # every caller is waiting meanwhile
+        return api(request)
+
+    async def main() -> None:
+        async with openbanking.AsyncOpenBankingClient(
+            client_id="app-1", client_secret=SECRET, token_base_url=TOKEN_BASE, transport=transport
+        ) as client:
+            results = await asyncio.gather(*(client.list_payment_destinations() for _ in range(8)))
+            assert results == [[]] * 8
+
+    asyncio.run(main())
+    assert len(api.token_requests()) == 1
+
+
+def refuse_first(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+    if bearer(request) == "Bearer " + TOKENS[0]:
+        return lean_sdk.HttpResponse(401, {}, b'{"status":"UNAUTHORIZED","message":"token revoked"}')
+    return lean_sdk.HttpResponse(200, {}, b'[{"id":"dest-1"}]')
+
+
+def test_a_401_fetches_a_fresh_token_and_retries_once() -> None:
+    api = Api(answer=refuse_first)
+    client = oauth(api)
+    [destination] = client.list_payment_destinations()
+    assert destination.id == "dest-1"
+    assert [r.url.rsplit("/", 1)[-1] for r in api.requests] == ["token", "destinations", "token", "destinations"]
+    assert bearer(api.requests[-1]) == "Bearer " + TOKENS[1]
+
+
+def test_async_401_fetches_a_fresh_token_and_retries_once() -> None:
+    api = Api(answer=refuse_first)
+
+    async def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        return api(request)
+
+    async def main() -> Any:
+        async with openbanking.AsyncOpenBankingClient(client_id="app-1", client_secret=SECRET, token_base_url=TOKEN_BASE, transport=transport) as client:
+            return await client.list_payment_destinations()
+
+    assert [d.id for d in asyncio.run(main())] == ["dest-1"]
+    assert len(api.token_requests()) == 2
+
+
+def test_a_second_401_is_raised_not_retried_again() -> None:
+    api = Api(answer=lambda request: lean_sdk.HttpResponse(401, {}, b'{"status":"UNAUTHORIZED","message":"no"}'))
+    client = oauth(api)
+    with pytest.raises(lean_sdk.AuthenticationError) as raised:
+        client.list_payment_destinations()
+    assert raised.value.status == 401 and raised.value.api_code == "UNAUTHORIZED"
+    assert len(api.token_requests()) == 2 and len(api.requests) == 4
+
+
+def test_an_app_token_401_is_not_retried() -> None:
+    seen: List[lean_sdk.HttpRequest] = []
+
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        seen.append(request)
+        return lean_sdk.HttpResponse(401, {}, b'{"status":"UNAUTHORIZED","message":"bad token"}')
+
+    with pytest.raises(lean_sdk.AuthenticationError):
+        openbanking.OpenBankingClient("app-token-x", transport=transport).list_payment_destinations()
+    assert len(seen) == 1
+
+
+def test_a_refused_client_is_an_authentication_error_without_the_secret() -> None:
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        return lean_sdk.HttpResponse(401, {}, b'{"error":"invalid_client","error_description":"bad secret"}')
+
+    with pytest.raises(lean_sdk.AuthenticationError) as raised:
+        oauth(transport).get_customer("c-1")
+    assert SECRET not in str(raised.value) + repr(raised.value) + raised.value.body
+
+
+def test_a_token_answer_that_is_no_token_never_shows_it() -> None:
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        return lean_sdk.HttpResponse(200, {}, b'{"access_token":"leaked-token-123","token_type":"mac","expires_in":60}')
+
+    with pytest.raises(lean_sdk.InvalidResponseError) as raised:
+        oauth(transport).get_customer("c-1")
+    error = raised.value
+    assert "leaked-token-123" not in str(error) + repr(error) + error.body
+    assert "leaked-token-123" not in repr(lean_sdk.HttpResponse(200, {}, b'{"access_token":"leaked-token-123"}'))
+
+
+def test_a_failed_token_fetch_is_a_transport_error() -> None:
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        raise ConnectionRefusedError("refused")
+
+    with pytest.raises(lean_sdk.TransportError, match="OAuth token request"):
+        oauth(transport).get_customer("c-1")
+
+
+def test_secrets_never_printed() -> None:
+    api = Api()
+    client = oauth(api)
+    client.list_payment_destinations()
+    printed = " ".join(repr(x) for x in (client, client._tokens, client.environment, *api.requests))
+    for secret in (SECRET, *TOKENS[:1]):
+        assert secret not in printed, printed
+    app = openbanking.OpenBankingClient("app-token-secret", transport=api)
+    assert "app-token-secret" not in repr(app) + repr(app._fixed)
+    token = openbanking.parse_token(lean_sdk.HttpResponse(200, {}, b'{"access_token":"abc.def","expires_in":60}'), 0)
+    assert "abc.def" not in repr(token) and token.access_token == "abc.def"
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({}, "app_token="),
+        ({"app_token": "a", "client_id": "b", "client_secret": "c"}, "got app_token and client_id"),
+        ({"client_id": "b"}, "client_secret="),
+        ({"app_token": "a", "customer_scope": "c-1"}, "customer_scope="),
+        ({"app_token": "a b"}, "white space"),
+        ({"client_id": "b", "client_secret": "c", "environment": "uae-sandbox"}, "token host"),
+        ({"app_token": "a", "environment": "uae-staging"}, "unknown open-banking environment"),
+        ({"app_token": "a", "environment": "uae-production"}, "requires mutual TLS: pass"),
+        ({"app_token": "a", "environment": "ksa-production", "cert": "/no/such/client.pem"}, "no such file"),
+        ({"app_token": "a", "base_url": "http://api.leantech.me"}, "base URL"),
+        ({"app_token": "a", "cert": b"not a pem"}, "PEM"),
+        ({"app_token": "a", "cert": ("x.pem",), "transport": lambda r: r}, "custom transport"),
+        ({"app_token": "a", "max_retries": -1}, "max_retries"),
+    ],
+)
+def test_configuration_errors_say_what_to_pass(kwargs: Dict[str, Any], words: str) -> None:
+    with pytest.raises(lean_sdk.ConfigurationError) as raised:
+        openbanking.OpenBankingClient(**kwargs)
+    assert words in str(raised.value), str(raised.value)
+
+
+def test_a_blank_customer_scope_names_the_field() -> None:
+    with pytest.raises(lean_sdk.ValidationError) as raised:
+        openbanking.OpenBankingClient(client_id="a", client_secret="b", token_base_url=TOKEN_BASE, customer_scope=" ")
+    assert [e.field for e in raised.value.errors] == ["customer_id"]
+
+
+def test_a_customer_scope_is_asked_for() -> None:
+    api = Api()
+    oauth(api, customer_scope="c-42").list_payment_destinations()
+    assert b"scope=customer.c-42" in (api.requests[0].body or b"")
+
+
+def test_custom_environments_and_token_hosts() -> None:
+    env = openbanking.Environment.custom("http://127.0.0.1:9/", token_base_url="http://127.0.0.1:9")
+    client = openbanking.OpenBankingClient(client_id="a", client_secret="b", environment=env)
+    assert client.environment.api_base_url == "http://127.0.0.1:9" and "custom" in repr(client)
+    assert openbanking.OpenBankingClient("t", base_url="http://127.0.0.1:9").environment.name == "custom"
+    with pytest.raises(lean_sdk.ConfigurationError):
+        openbanking.OpenBankingClient("t", environment=42)  # type: ignore[arg-type]
+
+
+def test_an_encrypted_key_without_a_password_fails_instead_of_prompting(tmp_path: Path) -> None:
+    import subprocess
+
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    made = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-keyout", str(key), "-out", str(cert), "-days", "1",
+         "-subj", "/CN=test", "-passout", "pass:pw"], capture_output=True,
+    )
+    if made.returncode != 0:
+        pytest.skip("no openssl command to make an encrypted key")
+    with pytest.raises(lean_sdk.ConfigurationError, match="cert_password"):
+        openbanking.OpenBankingClient("t", cert=(str(cert), str(key)))
+    assert openbanking.OpenBankingClient("t", cert=(cert.read_bytes(), key.read_bytes()), cert_password="pw")
+
+
+def test_results_are_typed_and_decimal() -> None:
+    answers = {
+        "/data/v1/balance": {"status": "OK", "payload": {"balance": 1200.10, "currency_code": "AED"}},
+        "/payments/v1/intents/p-1": {"payment_intent_id": "p-1", "amount": 100.5, "currency": "AED",
+                                     "payment_destination": {"id": "d-1", "name": "Acme"}, "payments": [{"id": "x"}]},
+        "/customers/v1/c-1/entities/e-1": {"id": "e-1", "permissions": {"balance": True}},
+    }
+
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        path = request.url.split("leantech.me", 1)[1]
+        return lean_sdk.HttpResponse(200, {}, json.dumps(answers[path]).encode())
+
+    client = openbanking.OpenBankingClient("t", transport=transport)
+    balance = client.get_balance("e-1", "a-1")
+    assert balance.payload["balance"] == Decimal("1200.1") and type(balance.payload["balance"]) is Decimal
+    assert not balance.is_pending
+    intent = client.get_payment_intent("p-1")
+    assert intent.amount == Decimal("100.50") and str(intent.amount) == "100.50"
+    assert intent.payment_destination is not None and intent.payment_destination.name == "Acme"
+    assert intent.payments == [{"id": "x"}]
+    entity = client.get_entity("c-1", "e-1")
+    assert entity.permissions is not None and entity.permissions.balance is True and entity.permissions.identity is None
+
+
+def test_a_failed_data_answer_raises_with_its_api_code() -> None:
+    body = b'{"status":"FAILED","granular_status_code":"ACCOUNT_NOT_FOUND","message":"Account not found"}'
+    client = openbanking.OpenBankingClient("t", transport=lambda request: lean_sdk.HttpResponse(200, {}, body))
+    with pytest.raises(lean_sdk.ApiError) as raised:
+        client.get_balance("e-1", "a-1")
+    assert (raised.value.api_code, raised.value.status, raised.value.code) == ("FAILED", 200, "api_error")
+    assert "ACCOUNT_NOT_FOUND" in raised.value.message
+
+
+def test_validate_without_sending() -> None:
+    body = openbanking.validate("create_payment_intent", customer_id="c-1", amount=Decimal("10.5"), currency="aed")
+    assert json.loads(body, parse_float=Decimal) == {"customer_id": "c-1", "amount": Decimal("10.50"), "currency": "AED"}
+    with pytest.raises(lean_sdk.ValidationError) as raised:
+        openbanking.validate("createPaymentIntent", {"amount": 10.5})
+    assert {e.field for e in raised.value.errors} == {"customer_id", "amount", "currency"}
+    assert any("float" in e.message for e in raised.value.errors if e.field == "amount")

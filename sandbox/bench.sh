@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Throughput of the sandbox on loopback with wrk: GET /api/customer/:id and
-# POST /api/gig (a new gigId per request), release build, logging off,
-# in-memory state. Prints wrk's report (requests/s and latency percentiles).
+# POST /api/gig (a new gigId per request), the open-banking GET
+# /customers/v1/:id and POST /data/v1/transactions, release build, logging
+# off, in-memory state. Prints wrk's report (requests/s and latency
+# percentiles), then new mutual-TLS connections per second with
+# `openssl s_time` (TLS 1.3 and 1.2, a full handshake and one request each).
 # Usage: sandbox/bench.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,12 +21,15 @@ binary="$target/release/lean-sandbox"
 
 key=sk_bench
 out=$(mktemp)
-"$binary" serve --port 0 --api-key "$key" --approval-delay 10ms --settlement-delay 1s --quiet >"$out" &
+certs=$(mktemp -d)
+"$binary" serve --port 0 --api-key "$key" --approval-delay 10ms --settlement-delay 1s --quiet \
+  --tls-port 0 --tls-dir "$certs" >"$out" &
 pid=$!
 lua=$(mktemp --suffix .lua)
-trap 'kill $pid 2>/dev/null || true; rm -f "$out" "$lua"' EXIT
+trap 'kill $pid 2>/dev/null || true; rm -rf "$out" "$lua" "$certs"' EXIT
 for _ in $(seq 1 100); do grep -q '^listening on ' "$out" && break; sleep 0.05; done
 url="$(sed -n 's/^listening on //p' "$out")/api"
+mtls="$(sed -n 's/^listening (mTLS) on https:\/\///p' "$out")"
 [ -n "$url" ] || die "the sandbox did not start"
 auth="Authorization: Basic $(printf '%s:' "$key" | base64)"
 
@@ -56,3 +62,26 @@ step "bench: POST /api/gig ($duration s, $connections connections, 2 threads)"
 LEAN_BENCH_AUTH="${auth#Authorization: }" wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$lua" "$url/gig"
 gigs=$(curl -sf -H "$auth" "$url/gig" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 echo "gigs stored: $gigs"
+
+ob="${url%/api}"
+token='lean-app-token: sandbox-app-token'
+customer=$(curl -sf -H "$token" "$ob/customers/v1/" -d '{"app_user_id": "bench"}' |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["customer_id"])')
+read -r entity account < <(curl -sf -X POST "$ob/_sandbox/openbanking/customers/$customer/entities" |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["accounts"][0]["account_id"])')
+step "bench: GET /customers/v1/:id ($duration s, $connections connections, 2 threads)"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -H "$token" "$ob/customers/v1/$customer"
+cat >"$lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"entity_id":"$entity","account_id":"$account","async":false}'
+wrk.headers["content-type"] = "application/json"
+wrk.headers["lean-app-token"] = "sandbox-app-token"
+LUA
+step "bench: POST /data/v1/transactions ($duration s, $connections connections, 2 threads)"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$lua" "$ob/data/v1/transactions"
+
+for version in -tls1_3 -tls1_2; do
+  step "bench: new mTLS connections, openssl s_time $version ($duration s, one client)"
+  openssl s_time -connect "$mtls" -cert "$certs/client.pem" -key "$certs/client.key" \
+    -CAfile "$certs/ca.pem" -new -time "$duration" -www /customers/v1 "$version" 2>&1 | tail -n 2
+done

@@ -102,6 +102,55 @@ class Receiver:
         self.server.shutdown()
 
 
+OB_APP_TOKEN = "sandbox-app-token"
+OB_WEBHOOK_SECRET = "sandbox-webhook-secret"
+OB_TOKEN_TTL = 2
+
+
+class ObSandbox:
+    """A sandbox for open banking, with its mTLS listener (test
+    certificates generated into ``tls``) and short delays: results after
+    100 ms, OAuth tokens living OB_TOKEN_TTL seconds."""
+
+    def __init__(self, tls: Path) -> None:
+        binary = sandbox_binary()
+        if binary is None:
+            if os.environ.get("LEAN_REQUIRE_SANDBOX") == "1":
+                pytest.fail("the sandbox binary is missing (LEAN_SANDBOX_BIN)")
+            pytest.skip("no sandbox built: cargo build -p lean-sandbox, or run scripts/test python")
+        self.tls = tls
+        self.process = subprocess.Popen(
+            [str(binary), "serve", "--port", "0", "--api-key", API_KEY, "--quiet", "--ob-results-delay", "100ms",
+             "--ob-token-ttl", str(OB_TOKEN_TTL), "--ob-webhook-time-factor", "0.001", "--tls-port", "0", "--tls-dir", str(tls)],
+            stdout=subprocess.PIPE, text=True,
+        )
+        assert self.process.stdout is not None
+        first, second = self.process.stdout.readline().strip(), self.process.stdout.readline().strip()
+        assert first.startswith("listening on http://127.0.0.1:"), first
+        assert second.startswith("listening (mTLS) on https://127.0.0.1:"), second
+        self.url = first[len("listening on "):]
+        self.mtls_url = second[len("listening (mTLS) on "):]
+
+    def admin(self, path: str, body: Dict[str, Any]) -> Any:
+        """POSTs to an admin route (``/_sandbox/...``); returns its JSON."""
+        request = urllib.request.Request(
+            self.url + path, data=json.dumps(body).encode(), headers={"content-type": "application/json"}, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read() or b"null")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def ob_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObSandbox]:
+    server = ObSandbox(tmp_path_factory.mktemp("tls"))
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
     server = Sandbox()

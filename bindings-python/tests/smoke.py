@@ -33,4 +33,27 @@ try:
     lean_sdk._native._trigger_panic()
 except lean_sdk.LeanError as error:
     assert error.code == "internal"
+
+from lean_sdk import openbanking
+
+ob_body = b'{"type":"results.ready","payload":{"id":"r-1"},"event_id":"ev-1"}'
+ob_event = openbanking.webhooks.construct_event(ob_body, openbanking.webhooks.sign(ob_body, "s"), "s")
+assert ob_event.type == "results.ready" and ob_event.payload.id == "r-1" and ob_event.event_id == "ev-1"
+ob_client = openbanking.OpenBankingClient(
+    "app_smoke_token", transport=lambda r: lean_sdk.HttpResponse(200, {}, b'{"status":"OK","payload":{"balance":10.5}}')
+)
+assert str(ob_client.get_balance("e", "a").payload["balance"]) == "10.5"
+assert "app_smoke_token" not in repr(ob_client)
+try:
+    openbanking.validate("create_payment_intent", customer_id="c", amount=1.5, currency="AED")
+except lean_sdk.ValidationError as error:
+    assert [e.field for e in error.errors] == ["amount"]
+else:
+    raise AssertionError("a float amount was accepted")
+try:
+    openbanking.OpenBankingClient("t", environment="uae-production")
+except lean_sdk.ConfigurationError as error:
+    assert "cert=" in str(error)
+else:
+    raise AssertionError("production without a client certificate was accepted")
 print(f"smoke test passed: lean_sdk {lean_sdk.__version__} on Python {sys.version.split()[0]}")

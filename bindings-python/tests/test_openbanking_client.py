@@ -232,6 +232,7 @@ def test_secrets_never_printed() -> None:
         ({"client_id": "b", "client_secret": "c", "environment": "uae-sandbox"}, "token host"),
         ({"app_token": "a", "environment": "uae-staging"}, "unknown open-banking environment"),
         ({"app_token": "a", "environment": "uae-production"}, "requires mutual TLS: pass"),
+        ({"app_token": "a", "environment": "uae-production", "base_url": "https://proxy.example.test"}, "requires mutual TLS"),
         ({"app_token": "a", "environment": "ksa-production", "cert": "/no/such/client.pem"}, "no such file"),
         ({"app_token": "a", "base_url": "http://api.leantech.me"}, "base URL"),
         ({"app_token": "a", "cert": b"not a pem"}, "PEM"),

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import time
-import urllib.request
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -22,57 +20,18 @@ import lean_sdk
 from lean_sdk import openbanking
 from lean_sdk.openbanking import webhooks
 
-from conftest import API_KEY, Receiver, sandbox_binary
+from conftest import OB_APP_TOKEN as APP_TOKEN
+from conftest import OB_TOKEN_TTL as TOKEN_TTL
+from conftest import OB_WEBHOOK_SECRET as WEBHOOK_SECRET
+from conftest import ObSandbox, Receiver
 
-APP_TOKEN = "sandbox-app-token"
 CLIENT_ID = "sandbox-client-id"
 CLIENT_SECRET = "sandbox-client-secret"
-WEBHOOK_SECRET = "sandbox-webhook-secret"
-TOKEN_TTL = 2
-
-
-class ObSandbox:
-    """A sandbox with its mTLS listener, test certificates in ``tls``, and
-    short delays: results after 100 ms, tokens living TOKEN_TTL seconds."""
-
-    def __init__(self, tls: Path) -> None:
-        binary = sandbox_binary()
-        if binary is None:
-            import os
-
-            if os.environ.get("LEAN_REQUIRE_SANDBOX") == "1":
-                pytest.fail("the sandbox binary is missing (LEAN_SANDBOX_BIN)")
-            pytest.skip("no sandbox built: cargo build -p lean-sandbox, or run scripts/test python")
-        self.tls = tls
-        self.process = subprocess.Popen(
-            [str(binary), "serve", "--port", "0", "--api-key", API_KEY, "--quiet", "--ob-results-delay", "100ms",
-             "--ob-token-ttl", str(TOKEN_TTL), "--ob-webhook-time-factor", "0.001", "--tls-port", "0", "--tls-dir", str(tls)],
-            stdout=subprocess.PIPE, text=True,
-        )
-        assert self.process.stdout is not None
-        first, second = self.process.stdout.readline().strip(), self.process.stdout.readline().strip()
-        assert first.startswith("listening on http://127.0.0.1:"), first
-        assert second.startswith("listening (mTLS) on https://127.0.0.1:"), second
-        self.url = first[len("listening on "):]
-        self.mtls_url = second[len("listening (mTLS) on "):]
-
-    def admin(self, path: str, body: Dict[str, Any]) -> Any:
-        request = urllib.request.Request(
-            self.url + path, data=json.dumps(body).encode(), headers={"content-type": "application/json"}, method="POST"
-        )
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.loads(answer.read() or b"null")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
-def ob(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObSandbox]:
-    server = ObSandbox(tmp_path_factory.mktemp("tls"))
-    yield server
-    server.stop()
+def ob(ob_sandbox: ObSandbox) -> ObSandbox:
+    return ob_sandbox
 
 
 @pytest.fixture(scope="module")

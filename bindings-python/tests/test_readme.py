@@ -1,4 +1,6 @@
-"""Every Python sample of the README runs, in order, against the sandbox."""
+"""Every Python sample of the README runs, in order, against the sandbox
+(the payouts samples against one, the open-banking samples against one
+with its mTLS listener)."""
 
 from __future__ import annotations
 
@@ -8,20 +10,39 @@ import uuid
 import pytest
 
 from _readme import blocks
-from conftest import API_KEY, Sandbox
+from conftest import API_KEY, OB_APP_TOKEN, ObSandbox, Sandbox
 
 
-def test_readme_samples_run(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_samples_run(
+    sandbox: Sandbox, ob_sandbox: ObSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("LEAN_API_KEY", API_KEY)
     monkeypatch.setenv("LEAN_BASE_URL", sandbox.base_url)
     monkeypatch.setenv("LEAN_WEBHOOK_SECRET", "whsec_test")
+    monkeypatch.setenv("LEAN_APP_TOKEN", OB_APP_TOKEN)
+    monkeypatch.setenv("LEAN_OB_BASE_URL", ob_sandbox.url)
+    monkeypatch.setenv("LEAN_OB_WEBHOOK_SECRET", "ob_whsec_test")
+    monkeypatch.setenv("LEAN_CLIENT_ID", "sandbox-client-id")
+    monkeypatch.setenv("LEAN_CLIENT_SECRET", "sandbox-client-secret")
+    monkeypatch.setenv("LEAN_OB_MTLS_URL", ob_sandbox.mtls_url)
+    monkeypatch.setenv("LEAN_CLIENT_CERT", str(ob_sandbox.tls / "client.pem"))
+    monkeypatch.setenv("LEAN_CLIENT_KEY", str(ob_sandbox.tls / "client.key"))
+    monkeypatch.setenv("LEAN_CA_CHAIN", str(ob_sandbox.tls / "ca.pem"))
     # Fresh ids so that the sample's customer is new in a shared sandbox.
     uid = f"readme_{uuid.uuid4().hex[:10]}"
     phone = "415" + random.choice("23456789") + "".join(random.choice("0123456789") for _ in range(6))
+    # The open-banking customer of the samples has connected a bank (the
+    # Link SDK's part, done here with the sandbox's admin route).
+    app_user_id = f"readme-{uuid.uuid4()}"
+    from lean_sdk import openbanking
+
+    customer = openbanking.OpenBankingClient(OB_APP_TOKEN, base_url=ob_sandbox.url).create_customer(app_user_id=app_user_id)
+    ob_sandbox.admin(f"/_sandbox/openbanking/customers/{customer.customer_id}/entities", {})
     samples = blocks()
-    assert len(samples) >= 8
+    assert len(samples) >= 14
     for code in samples:
         code = code.replace("uid_readme_1", uid).replace("4085008000", phone).replace("jane.doe@", f"{uid}@")
+        code = code.replace('"user-42"', repr(app_user_id))
         exec(compile(code, "README.md", "exec"), {"__name__": "readme_sample"})
     out = capsys.readouterr().out
     assert "PENDING 15.00" in out
@@ -29,3 +50,6 @@ def test_readme_samples_run(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, c
     assert "404" in out
     assert "gig.completed" in out
     assert "'email': 'invalid_format'" in out
+    assert "Decimal\n" in out and "100.50 AED" in out and "PENDING True" in out
+    assert "results.ready r-1 ev-1" in out
+    assert "False" not in out

@@ -42,3 +42,19 @@ def test_mypy_catches_a_float_amount_and_a_misspelt_field(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(sample)], capture_output=True, text=True)
     assert done.returncode == 1
     assert "total_amount" in done.stdout and "totl_amount" in done.stdout, done.stdout
+
+
+def test_mypy_catches_open_banking_mistakes(tmp_path: Path) -> None:
+    sample = tmp_path / "wrong_ob.py"
+    sample.write_text(
+        "from lean_sdk import openbanking\n"
+        "client = openbanking.OpenBankingClient('t')\n"
+        "client.create_payment_intent(customer_id='c', amount=15.5, currency='AED')\n"
+        "client.create_payment_destination(display_name='A', ibna='AE07')\n"
+        "client.get_balance('e', 'a', async_='yes')\n"
+        "balance: int = client.get_balance('e', 'a').results_id\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(sample)], capture_output=True, text=True)
+    assert done.returncode == 1
+    for line in (3, 4, 5, 6):  # the float, the misspelt field, the flag, the optional id
+        assert f"wrong_ob.py:{line}: error" in done.stdout, done.stdout

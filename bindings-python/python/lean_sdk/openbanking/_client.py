@@ -122,14 +122,16 @@ class _Base:
 
     @staticmethod
     def _environment(environment: Union[str, _native.Environment], base_url: Optional[str], token_base_url: Optional[str]) -> _native.Environment:
-        if base_url is not None:
-            return _native.Environment.custom(base_url, token_base_url)
         if isinstance(environment, _native.Environment):
             env = environment
         elif isinstance(environment, str):
             env = _native.Environment(environment)
         else:
             raise ConfigurationError(f"environment must be a name such as \"uae-sandbox\" or an Environment, got {type(environment).__name__}")
+        if base_url is not None:
+            # Another host (a proxy, the local sandbox) for the same kind of
+            # environment: its mTLS requirement stays.
+            return _native.Environment.custom(base_url, token_base_url, env.requires_mtls)
         return env if token_base_url is None else env.with_token_base_url(token_base_url)
 
     def _call(self, auth: _native.ObAuth, spec: Dict[str, Any]) -> _native.ObCall:
@@ -170,7 +172,8 @@ class OpenBankingClient(_Base):
     ``environment`` is ``"uae-sandbox"`` (default), ``"uae-sandbox-mtls"``,
     ``"uae-production"``, ``"ksa-sandbox"``, ``"ksa-production"`` or an
     :class:`Environment`; ``base_url`` (and ``token_base_url``) point at
-    another host, such as the local sandbox. Production requires mutual
+    another host, such as the local sandbox (keeping the environment's
+    mTLS requirement). Production requires mutual
     TLS: ``cert=("client.pem", "client.key")`` and ``ca="lean-chain.pem"``
     (paths or PEM bytes). ``transport`` replaces ``urllib`` with any
     callable ``HttpRequest -> HttpResponse`` (which then brings its own

@@ -141,7 +141,11 @@ fn respond(
     };
     let value = |r: Result<Value, ObFailure>| r.map(|v| v.to_string());
     let answer = match route {
-        Route::Token => unreachable!("answered above"),
+        // Answered above, before authentication.
+        Route::Token => Err(ObFailure::code(
+            ErrorCode::InternalServerError,
+            "the token endpoint was routed twice",
+        )),
         Route::Customers if post => value(customers::create(&mut ctx, &json)),
         Route::Customers => value(customers::list(&ctx, query)),
         Route::CustomerByAppUserId(id) => value(customers::get_by_app_user_id(&ctx, &id)),

@@ -8,6 +8,12 @@ side by side in one run (results in BENCHMARKS.md, "Python").
    ``lean_sdk.validate("createGig", data)`` against pydantic v2
    (``model_validate`` + ``model_dump_json``) of an equivalent model.
 3. Import time of ``lean_sdk`` (``python -X importtime``).
+4. Open banking: ``lean-signature`` verification of a 1 KiB body (hex
+   HMAC-SHA512) against the standard library; one ``get_balance`` call
+   through the client with an in-memory transport (validation, request,
+   call engine, answer read into ``Decimal``) against building the same
+   request and reading the answer by hand with ``json``; import time of
+   ``lean_sdk.openbanking``.
 
 Usage: python bench.py [--quick]
 """
@@ -121,8 +127,56 @@ def import_time() -> None:
     print(f"  best {min(runs) / 1000:.1f} ms, median {sorted(runs)[len(runs) // 2] / 1000:.1f} ms (target: under 30 ms)")
 
 
+def open_banking() -> None:
+    import json
+    from decimal import Decimal
+
+    from lean_sdk import openbanking
+
+    secret = "ob_whsec_benchmark_secret"
+    body = (b'{"type":"results.ready","payload":{"id":"r"},"pad":"' + b"x" * 1024)[:1022] + b'"}'
+    signature = openbanking.webhooks.sign(body, secret)
+    verifier = openbanking.webhooks.WebhookVerifier(secret)
+    key = secret.encode()
+    expected = signature[len("sha512="):].encode()
+
+    def stdlib() -> bool:
+        return hmac.compare_digest(hmac.new(key, body, "sha512").hexdigest().encode(), expected)
+
+    assert stdlib() and verifier.verify(body, signature) is None
+    side_by_side("open banking: lean-signature verify, 1 KiB body", lambda: verifier.verify(body, signature), stdlib, "hmac (stdlib)")
+
+    answer = json.dumps({"status": "OK", "payload": {"account_id": "a-1", "balance": 12450.75, "currency_code": "AED"},
+                         "results_id": "r-1", "timestamp": "2026-11-23T10:00:00Z"}).encode()
+    reply = lean_sdk.HttpResponse(200, {"content-type": "application/json"}, answer)
+    client = openbanking.OpenBankingClient("app_token_benchmark", transport=lambda request: reply)
+
+    def by_hand() -> Any:
+        request = lean_sdk.HttpRequest(
+            "POST", "https://sandbox.leantech.me/data/v1/balance",
+            {"lean-app-token": "app_token_benchmark", "content-type": "application/json", "accept": "application/json"},
+            json.dumps({"entity_id": "e-1", "account_id": "a-1", "async": False}).encode(),
+        )
+        response = reply if request.body else reply
+        data = json.loads(response.body, parse_float=Decimal)
+        if data.get("status") == "FAILED":
+            raise ValueError(data)
+        return data
+
+    assert client.get_balance("e-1", "a-1").payload == by_hand()["payload"]
+    side_by_side("open banking: get_balance through the client, in-memory transport", lambda: client.get_balance("e-1", "a-1"), by_hand, "json by hand")
+    runs = []
+    for _ in range(3 if QUICK else 7):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import lean_sdk.openbanking"], capture_output=True, text=True, check=True)
+        parts = re.findall(r"import time:\s+\d+ \|\s+(\d+) \| lean_sdk(?:\.openbanking)?$", done.stderr, re.M)
+        runs.append(sum(int(p) for p in parts))
+    print("import lean_sdk.openbanking (python -X importtime, cumulative, lean_sdk included)")
+    print(f"  best {min(runs) / 1000:.1f} ms, median {sorted(runs)[len(runs) // 2] / 1000:.1f} ms")
+
+
 if __name__ == "__main__":
     print(f"lean_sdk {lean_sdk.__version__}, Python {sys.version.split()[0]}")
     webhook_verify()
     create_gig()
     import_time()
+    open_banking()

@@ -15,7 +15,8 @@ signatures; this package wraps it with idiomatic clients::
                             end_time="2021-03-01T21:31:05")
 
 Errors are :class:`LeanError` subclasses; see :mod:`lean_sdk.webhooks` for
-webhooks.
+webhooks, and :mod:`lean_sdk.openbanking` for Lean's open-banking API
+(bank data and payments), imported on demand.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ callers, and after a 401 fetches a fresh one and retries the call once).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -44,6 +43,7 @@ _HOST = "python/{}.{}.{}".format(*sys.version_info[:3])
 
 def _decode(text: str) -> Any:
     """A result's JSON text, every fractional number a ``Decimal``."""
+    import json  # imported on first use, as decimal: import speed
     from decimal import Decimal
 
     return json.loads(text, parse_float=Decimal)

@@ -13,12 +13,12 @@ loading).
 from __future__ import annotations
 
 import os
-import ssl
 
 from .._errors import ConfigurationError
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
+    import ssl
     from typing import Callable, Optional, Tuple, Union
 
     Pem = Union[str, "os.PathLike[str]", bytes]
@@ -42,6 +42,8 @@ def _check(name: str, value: object) -> None:
 
 
 def _load_cert_chain(context: ssl.SSLContext, cert: Pem, key: Optional[Pem], password: Optional[str]) -> None:
+    import ssl  # noqa: F811 (the annotation's module, at run time)
+
     # Without a password, an encrypted key fails rather than prompting on
     # the terminal (OpenSSL's default).
     secret: Union[str, Callable[[], str]] = password if password is not None else (lambda: "")
@@ -73,6 +75,8 @@ def ssl_context(cert: Optional[Cert], ca: Optional[Pem], password: Optional[str]
     neither is given: the transports' defaults apply."""
     if cert is None and ca is None:
         return None
+    import ssl  # imported when TLS is configured: import speed
+
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     if ca is not None:
         _check("ca", ca)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Python package: build the wheel with maturin, install it as a user
-# would, then run its tests (shared vectors, end-to-end against the sandbox,
-# webhook recipes, README samples, stubs and mypy --strict) and a smoke test
-# in a fresh virtual environment.
+# would, then run its tests (the shared vectors of both APIs, end-to-end
+# against the sandbox over HTTP and its mTLS listener, webhook recipes,
+# README samples, stubs and mypy --strict) and a smoke test in a fresh
+# virtual environment.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh

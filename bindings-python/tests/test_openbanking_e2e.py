@@ -102,6 +102,10 @@ def test_flow_over_urllib(ob: ObSandbox, hooks: Receiver) -> None:
     assert balance.payload["balance"] == Decimal(connected["accounts"][0]["balance"])
     assert type(balance.payload["balance"]) is Decimal
 
+    with pytest.raises(lean_sdk.ApiError) as failed:  # the sandbox's failure trigger: FAILED with HTTP 200
+        client.get_balance(entity.id, "sandbox-fail")
+    assert (failed.value.api_code, failed.value.status) == ("FAILED", 200) and "SANDBOX_FAIL_TRIGGER" in failed.value.message
+
     transactions = client.get_transactions(entity.id, account["account_id"])
     assert transactions.status == "OK" and not has_float(transactions.payload)
 

@@ -1,9 +1,13 @@
 //! Money as exact decimals.
 //!
 //! The API sends and receives amounts as strings with two decimals
-//! (`"15.00"`). [`Amount`] keeps them as `rust_decimal::Decimal` so that no
+//! (`"15.00"`). [`Amount`] keeps them as a whole number of cents, so that no
 //! binary floating point ever touches a payout, and refuses anything that
-//! would need rounding rather than rounding it silently.
+//! would need rounding rather than rounding it silently. Parsing and
+//! printing are done here, digit by digit: exact, and far less code in the
+//! npm package's WebAssembly than a general decimal type's parser and
+//! formatter. `rust_decimal::Decimal` is the conversion type for hosts with
+//! a decimal type of their own.
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,12 +19,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// low enough that adding amounts together can never overflow.
 pub const MAX_ABS_AMOUNT: Decimal = Decimal::from_parts(276_447_231, 23_283, 0, false, 2);
 
+/// [`MAX_ABS_AMOUNT`] in cents.
+const MAX_ABS_CENTS: i64 = 99_999_999_999_999;
+
 /// An exact amount of money with at most two decimal places.
 ///
 /// It always prints with exactly two decimals (`15` prints as `15.00`), which
 /// is the form the API documents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Amount(Decimal);
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount {
+    /// The amount in hundredths, within `±MAX_ABS_CENTS`.
+    cents: i64,
+}
 
 /// Why a text or number is not an [`Amount`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +71,7 @@ impl std::error::Error for AmountError {}
 
 impl Amount {
     /// Zero, for sums.
-    pub const ZERO: Amount = Amount(Decimal::ZERO);
+    pub const ZERO: Amount = Amount { cents: 0 };
 
     /// Parses the text form. Surrounding white space is ignored; the rest
     /// must be an optional `-`, one or more digits, and optionally a `.`
@@ -83,8 +93,7 @@ impl Amount {
             return Err(AmountError::InvalidFormat);
         }
         // Leading zeros and long runs of trailing zeros cannot change the
-        // value; trimming them first keeps huge inputs from overflowing the
-        // decimal parser.
+        // value; trimming them first keeps huge inputs from overflowing.
         let whole = whole.trim_start_matches('0');
         let fraction = fraction.map_or("", |f| f.trim_end_matches('0'));
         if fraction.len() > 2 {
@@ -93,11 +102,17 @@ impl Amount {
         if whole.len() > 12 {
             return Err(AmountError::TooLarge);
         }
-        let sign = if text.starts_with('-') { "-" } else { "" };
-        let whole = if whole.is_empty() { "0" } else { whole };
-        let canonical = format!("{sign}{whole}.{fraction:0<2}");
-        let value = Decimal::from_str(&canonical).map_err(|_| AmountError::InvalidFormat)?;
-        Self::from_decimal(value)
+        // At most 12 + 2 digits: within `MAX_ABS_CENTS`, no overflow.
+        let digits = whole
+            .bytes()
+            .chain(fraction.bytes())
+            .chain(b"00".iter().copied());
+        let cents = digits
+            .take(whole.len() + 2)
+            .fold(0i64, |n, digit| n * 10 + i64::from(digit - b'0'));
+        Ok(Self {
+            cents: if text.starts_with('-') { -cents } else { cents },
+        })
     }
 
     /// Accepts a decimal that has at most two significant decimal places.
@@ -111,49 +126,78 @@ impl Amount {
         }
         let mut value = value;
         value.rescale(2);
-        if value.is_zero() {
-            value.set_sign_positive(true);
-        }
-        Ok(Self(value))
+        // Scale 2 and at most MAX_ABS_AMOUNT: the mantissa is the cents.
+        let cents = i64::try_from(value.mantissa()).map_err(|_| AmountError::TooLarge)?;
+        Ok(Self { cents })
     }
 
     /// Whole units (an integer amount, such as Python's `int`).
     pub fn from_whole(units: i64) -> Result<Self, AmountError> {
-        Self::from_decimal(Decimal::from(units))
+        match units.checked_mul(100) {
+            Some(cents) if (-MAX_ABS_CENTS..=MAX_ABS_CENTS).contains(&cents) => Ok(Self { cents }),
+            _ => Err(AmountError::TooLarge),
+        }
     }
 
     /// The exact value.
     pub fn to_decimal(self) -> Decimal {
-        self.0
+        Decimal::new(self.cents, 2)
     }
 
     /// True for amounts above zero.
     pub fn is_positive(self) -> bool {
-        self.0 > Decimal::ZERO
+        self.cents > 0
     }
 
     /// True for amounts below zero.
     pub fn is_negative(self) -> bool {
-        self.0 < Decimal::ZERO
+        self.cents < 0
     }
 
     /// True for zero.
     pub fn is_zero(self) -> bool {
-        self.0.is_zero()
+        self.cents == 0
     }
 
     /// Exact sum; `None` only if it would leave the accepted range.
     pub fn checked_add(self, other: Amount) -> Option<Amount> {
-        self.0
-            .checked_add(other.0)
-            .and_then(|sum| Self::from_decimal(sum).ok())
+        // Both are within ±MAX_ABS_CENTS, so the sum cannot overflow i64.
+        let cents = self.cents + other.cents;
+        (-MAX_ABS_CENTS..=MAX_ABS_CENTS)
+            .contains(&cents)
+            .then_some(Self { cents })
     }
 }
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The value always has scale 2, so this is exact.
-        write!(f, "{:.2}", self.0)
+        // `-`, up to 12 digits, `.`, two digits; written right to left.
+        let mut text = [0u8; 16];
+        let mut at = text.len();
+        let mut rest = self.cents.unsigned_abs();
+        let mut digits = 0;
+        while digits < 3 || rest > 0 {
+            if digits == 2 {
+                at -= 1;
+                text[at] = b'.';
+            }
+            at -= 1;
+            text[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            digits += 1;
+        }
+        if self.cents < 0 {
+            at -= 1;
+            text[at] = b'-';
+        }
+        // Only ASCII digits, '.' and '-' were written.
+        f.write_str(std::str::from_utf8(&text[at..]).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Amount({self})")
     }
 }
 
@@ -236,6 +280,64 @@ mod tests {
     #[test]
     fn max_is_what_the_docs_say() {
         assert_eq!(MAX_ABS_AMOUNT.to_string(), "999999999999.99");
+        assert_eq!(
+            Amount::from_decimal(MAX_ABS_AMOUNT).unwrap().to_string(),
+            "999999999999.99"
+        );
+        assert_eq!(
+            Amount::from_decimal(-MAX_ABS_AMOUNT).unwrap().to_string(),
+            "-999999999999.99"
+        );
+    }
+
+    #[test]
+    fn decimals_convert_both_ways() {
+        for (value, shown) in [
+            (Decimal::new(15, 0), "15.00"),
+            (Decimal::new(1500, 2), "15.00"),
+            (Decimal::new(15_000, 3), "15.00"),
+            (Decimal::new(-45, 1), "-4.50"),
+            (Decimal::new(0, 5), "0.00"),
+            (Decimal::new(-0, 2), "0.00"),
+            (Decimal::new(1, 2), "0.01"),
+            (Decimal::new(-1, 2), "-0.01"),
+        ] {
+            let amount = Amount::from_decimal(value).unwrap();
+            assert_eq!(amount.to_string(), shown, "{value}");
+            assert_eq!(amount.to_decimal().to_string(), shown, "{value}");
+            assert_eq!(format!("{amount:?}"), format!("Amount({shown})"));
+        }
+        assert_eq!(
+            Amount::from_decimal(Decimal::new(1, 3)),
+            Err(AmountError::TooManyDecimals)
+        );
+        assert_eq!(
+            Amount::from_decimal(MAX_ABS_AMOUNT + Decimal::new(1, 2)),
+            Err(AmountError::TooLarge)
+        );
+        assert_eq!(Amount::from_whole(-7).unwrap().to_string(), "-7.00");
+        assert_eq!(
+            Amount::from_whole(1_000_000_000_000),
+            Err(AmountError::TooLarge)
+        );
+        assert_eq!(Amount::from_whole(i64::MIN), Err(AmountError::TooLarge));
+        assert_eq!(
+            Amount::from_whole(999_999_999_999).unwrap().to_string(),
+            "999999999999.00"
+        );
+    }
+
+    #[test]
+    fn order_and_sums_follow_the_values() {
+        let a = |t: &str| Amount::parse(t).unwrap();
+        assert!(a("-0.01") < Amount::ZERO && Amount::ZERO < a("0.01") && a("9.99") < a("10"));
+        assert_eq!(
+            a("999999999999.98").checked_add(a("0.01")),
+            Some(a("999999999999.99"))
+        );
+        assert_eq!(a("999999999999.99").checked_add(a("0.01")), None);
+        assert_eq!(a("-999999999999.99").checked_add(a("-0.01")), None);
+        assert!(a("-0").is_zero() && !a("-0").is_negative() && a("0.01").is_positive());
     }
 
     #[test]

@@ -35,6 +35,9 @@ const VERIFIED: u32 = 0;
 /// waiting in [`take_error`].
 const REFUSED: u32 = 1;
 
+/// Length of one inner digest in the scratch buffer.
+const DIGEST_LEN: usize = webhooks::DIGEST_LEN;
+
 /// A view of `len` bytes of the scratch buffer, for the JS layer to encode
 /// a string body into before calling a `...Scratch` method. The buffer
 /// moves only here, when it grows; the view dies (length 0) when wasm
@@ -96,21 +99,38 @@ impl Verifier {
         let outcome = SCRATCH.with(|cell| {
             let buffer = cell.borrow();
             let payload = buffer.get(..len).unwrap_or_default();
-            let signature = usize::try_from(signature_len).ok().map(|n| {
-                let bytes = buffer.get(len..len.saturating_add(n)).unwrap_or_default();
-                // The JS layer writes UTF-8 (`TextEncoder`), so this never
-                // replaces anything; if it did, the header stays malformed.
-                String::from_utf8_lossy(bytes)
-            });
+            let signature = header_at(&buffer, len, signature_len);
             self.inner.verify(payload, signature.as_deref())
         });
-        match outcome {
-            Ok(()) => VERIFIED,
-            Err(error) => {
-                LAST_ERROR.with(|cell| *cell.borrow_mut() = error.to_json().to_string());
-                REFUSED
-            }
-        }
+        status(outcome)
+    }
+
+    /// Each secret's HMAC inner key block, one after the other, for a host
+    /// that hashes bodies with its own SHA-1 (Node's `node:crypto`, which
+    /// uses the CPU's SHA instructions) and calls [`Verifier::check_digests`].
+    #[wasm_bindgen(js_name = innerPads)]
+    pub fn inner_pads(&self) -> Vec<u8> {
+        self.inner.inner_pads().flatten().copied().collect()
+    }
+
+    /// Verifies a body the host hashed itself: the scratch buffer starts
+    /// with one 20-byte SHA-1(inner pad ‖ body) per secret, then the
+    /// signature header's `signature_len` bytes (`-1`: no header). The
+    /// header, the outer hash and the constant-time comparison are the
+    /// core's, as in [`Verifier::check_scratch`], which returns the same
+    /// statuses.
+    #[wasm_bindgen(js_name = checkDigests)]
+    pub fn check_digests(&self, signature_len: i32) -> u32 {
+        let outcome = SCRATCH.with(|cell| {
+            let buffer = cell.borrow();
+            let digests_len = self.inner.inner_pads().len() * DIGEST_LEN;
+            let signature = header_at(&buffer, digests_len, signature_len);
+            self.with_digests(&buffer[..digests_len.min(buffer.len())], |digests| {
+                self.inner
+                    .verify_inner_digests(digests, signature.as_deref())
+            })
+        });
+        status(outcome)
     }
 
     /// [`Verifier::construct_event_bytes`] of the first `len` scratch bytes.
@@ -125,6 +145,32 @@ impl Verifier {
         })
     }
 
+    /// [`Verifier::construct_event_bytes`] of a body the host hashed
+    /// itself: the scratch buffer holds the body's `len` bytes, then one
+    /// inner digest per secret (see [`Verifier::check_digests`]).
+    #[wasm_bindgen(js_name = constructEventDigests)]
+    pub fn construct_event_digests(
+        &self,
+        len: usize,
+        signature: Option<String>,
+    ) -> Result<String, JsValue> {
+        SCRATCH.with(|cell| {
+            let buffer = cell.borrow();
+            let payload = buffer.get(..len).unwrap_or_default();
+            let digests_len = self.inner.inner_pads().len() * DIGEST_LEN;
+            let digests = buffer
+                .get(len..len.saturating_add(digests_len))
+                .unwrap_or_default();
+            self.with_digests(digests, |digests| {
+                self.inner
+                    .verify_inner_digests(digests, signature.as_deref())
+            })
+            .and_then(|()| webhooks::parse_event(payload))
+            .map(|event| event.to_json().to_string())
+            .map_err(|e| throw(&e))
+        })
+    }
+
     /// Verifies, then parses the event; returns its JSON text.
     #[wasm_bindgen(js_name = constructEventBytes)]
     pub fn construct_event_bytes(
@@ -136,6 +182,50 @@ impl Verifier {
             .construct_event(payload, signature.as_deref())
             .map(|event| event.to_json().to_string())
             .map_err(|e| throw(&e))
+    }
+}
+
+impl Verifier {
+    /// Runs `f` on the inner digests in `bytes` (20 each), copied out of
+    /// the scratch buffer without allocating for up to four secrets (a
+    /// rotation needs two).
+    fn with_digests<T>(&self, bytes: &[u8], f: impl FnOnce(&[[u8; DIGEST_LEN]]) -> T) -> T {
+        let count = bytes.len() / DIGEST_LEN;
+        let mut few = [[0u8; DIGEST_LEN]; 4];
+        let mut many = Vec::new();
+        let digests = if count <= few.len() {
+            &mut few[..count]
+        } else {
+            many.resize(count, [0u8; DIGEST_LEN]);
+            &mut many[..]
+        };
+        for (digest, chunk) in digests.iter_mut().zip(bytes.chunks_exact(DIGEST_LEN)) {
+            digest.copy_from_slice(chunk);
+        }
+        f(digests)
+    }
+}
+
+/// The signature header's `len` bytes at `at` in the scratch buffer (`len`
+/// -1: no header).
+fn header_at(buffer: &[u8], at: usize, len: i32) -> Option<std::borrow::Cow<'_, str>> {
+    usize::try_from(len).ok().map(|n| {
+        let bytes = buffer.get(at..at.saturating_add(n)).unwrap_or_default();
+        // The JS layer writes UTF-8 (`TextEncoder`), so this never replaces
+        // anything; if it did, the header stays malformed.
+        String::from_utf8_lossy(bytes)
+    })
+}
+
+/// A verification's status for the JS layer, the error kept for
+/// [`take_error`].
+fn status(outcome: Result<(), lean_core::Error>) -> u32 {
+    match outcome {
+        Ok(()) => VERIFIED,
+        Err(error) => {
+            LAST_ERROR.with(|cell| *cell.borrow_mut() = error.to_json().to_string());
+            REFUSED
+        }
     }
 }
 

@@ -92,6 +92,54 @@ function bodyAndSignature(raw, sig) {
 }
 let signatureLength = -1;
 
+// How bodies are hashed: `hasher` is the host's SHA-1 (node-hash.js, which
+// the Node entry point installs), `null` in browsers, where the core hashes
+// in wasm. See "What runs where" in the README.
+let hasher = null;
+let forced = null;
+
+/** Installs the host's inner-digest function (node-hash.js). */
+export function useHasher(fn) {
+  hasher = fn;
+}
+
+/**
+ * Chooses the path for tests: `'host'` (node:crypto hashes the body),
+ * `'wasm'` (the core does), or `null` (the default: the host's when it has
+ * one). Returns whether that path exists here.
+ * @internal
+ */
+export function chooseHashing(mode) {
+  forced = mode;
+  return mode !== 'host' || hasher !== null;
+}
+
+/** The host's hasher when it is to be used, else `null`. */
+function hostHasher() {
+  return forced === 'wasm' ? null : hasher;
+}
+
+/**
+ * Writes each secret's inner digest of the body, then the signature header
+ * after them, into the scratch buffer; sets `signatureLength`.
+ */
+function digestsAndSignature(hash, pads, raw, sig) {
+  const digestsLen = pads.length * 20;
+  const buffer = scratch(digestsLen + (sig === undefined ? 0 : sig.length * 3));
+  hash(pads, raw, buffer);
+  if (sig === undefined) {
+    signatureLength = -1;
+    return;
+  }
+  let i = 0;
+  for (; i < sig.length; i++) {
+    const c = sig.charCodeAt(i);
+    if (c > 0x7f) break;
+    buffer[digestsLen + i] = c;
+  }
+  signatureLength = i === sig.length ? i : encoder.encodeInto(sig, buffer.subarray(digestsLen)).written;
+}
+
 /** Reads the header value as Node or `Headers` give it. */
 function header(signature) {
   if (signature === undefined || signature === null) return undefined;
@@ -118,6 +166,7 @@ export class WebhookVerifier {
   #secrets;
   #inner = null;
   #generation = -1;
+  #pads = null;
 
   constructor(secretOrSecrets) {
     this.#secrets = secretList(secretOrSecrets);
@@ -129,9 +178,15 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
+    const hash = hostHasher();
     let status;
     try {
-      status = inner.checkScratch(bodyAndSignature(raw, sig), signatureLength);
+      if (hash === null) {
+        status = inner.checkScratch(bodyAndSignature(raw, sig), signatureLength);
+      } else {
+        digestsAndSignature(hash, this.#pads, raw, sig);
+        status = inner.checkDigests(signatureLength);
+      }
     } catch (thrown) {
       throw translate(thrown);
     }
@@ -143,7 +198,15 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    const json = guard(() => inner.constructEventScratch(toScratch(raw), sig));
+    const hash = hostHasher();
+    const json = guard(() => {
+      const len = toScratch(raw);
+      if (hash === null) return inner.constructEventScratch(len, sig);
+      // The body stays where it is (the buffer keeps its bytes when it
+      // grows); the digests go right after it, for the core to finish.
+      hash(this.#pads, raw, scratch(len + this.#pads.length * 20).subarray(len));
+      return inner.constructEventDigests(len, sig);
+    });
     return JSON.parse(json);
   }
 
@@ -164,6 +227,12 @@ export class WebhookVerifier {
       const { Verifier } = wasm();
       this.#inner = guard(() => new Verifier(this.#secrets));
       this.#generation = generation();
+      if (this.#pads === null && hasher !== null) {
+        // The core's key blocks (long secrets hashed first), for the host's
+        // hashing; they do not change when the instance is replaced.
+        const all = guard(() => this.#inner.innerPads());
+        this.#pads = Array.from({ length: all.length / 64 }, (_, i) => all.slice(i * 64, i * 64 + 64));
+      }
     }
     return this.#inner;
   }

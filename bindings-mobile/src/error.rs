@@ -33,6 +33,9 @@ pub struct ErrorDetails {
     pub body: Option<String>,
     /// The API's own message, for API errors.
     pub api_message: Option<String>,
+    /// The API's own error code (`CUSTOMER_ALREADY_EXISTS`, `FAILED`), for
+    /// API errors whose body carried one.
+    pub api_code: Option<String>,
     /// The answer's request id, for support tickets.
     pub request_id: Option<String>,
     /// How long the API asked to wait (`Retry-After`), in milliseconds.
@@ -78,6 +81,7 @@ impl From<lean_core::Error> for FfiError {
             status: None,
             body: None,
             api_message: None,
+            api_code: None,
             request_id: None,
             retry_after_ms: None,
             outcome_unknown: false,
@@ -87,6 +91,7 @@ impl From<lean_core::Error> for FfiError {
                 details.status = Some(api.status);
                 details.body = Some(api.body.clone());
                 details.api_message = Some(api.message.clone());
+                details.api_code = api.api_code.clone();
                 details.request_id = api.request_id.clone();
                 details.retry_after_ms = api
                     .retry_after

@@ -19,6 +19,7 @@ mod call;
 mod error;
 mod fast;
 mod models;
+mod openbanking;
 mod operation;
 mod webhooks;
 

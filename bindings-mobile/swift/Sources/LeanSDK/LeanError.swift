@@ -35,6 +35,9 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
     public let status: Int?
     /// The API's own message, for API errors.
     public let apiMessage: String?
+    /// The API's own error code when its body carried one (open banking:
+    /// `CUSTOMER_ALREADY_EXISTS`, `INVALID_PARAMETERS`, `FAILED` for a failed data answer).
+    public let apiCode: String?
     /// The raw response body, for API errors and invalid responses.
     public let body: String?
     /// The answer's request id, for support tickets.
@@ -69,6 +72,7 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
         fieldErrors = d.fieldErrors
         status = d.status.map(Int.init)
         apiMessage = d.apiMessage
+        apiCode = d.apiCode
         body = d.body
         requestId = d.requestId
         retryAfterMs = d.retryAfterMs
@@ -77,7 +81,8 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
 
     static func `internal`(_ message: String) -> LeanError {
         LeanError(ErrorDetails(code: "internal", message: message, fieldErrors: [], status: nil, body: nil,
-                               apiMessage: nil, requestId: nil, retryAfterMs: nil, outcomeUnknown: false))
+                               apiMessage: nil, apiCode: nil, requestId: nil, retryAfterMs: nil,
+                               outcomeUnknown: false))
     }
 }
 

@@ -45,10 +45,15 @@ open class ApiException internal constructor(
     val requestId: String?,
     /** How long the API asked the client to wait, if it did. */
     val retryAfterMillis: Long?,
+    /**
+     * The API's own error code when its body carried one (open banking:
+     * `CUSTOMER_ALREADY_EXISTS`, `INVALID_PARAMETERS`, `FAILED` for a failed data answer).
+     */
+    val apiCode: String? = null,
 ) : LeanException(code, message, fieldErrors) {
     internal constructor(d: ErrorDetails) : this(
         d.code, d.message, d.fieldErrors, d.status?.toInt() ?: 0, d.apiMessage ?: d.message,
-        d.body ?: "", d.requestId, d.retryAfterMs?.toLong(),
+        d.body ?: "", d.requestId, d.retryAfterMs?.toLong(), d.apiCode,
     )
 }
 

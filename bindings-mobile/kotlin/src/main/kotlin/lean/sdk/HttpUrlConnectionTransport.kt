@@ -7,6 +7,8 @@ import java.net.ProtocolException
 import java.net.SocketTimeoutException
 import java.net.URI
 import java.net.UnknownHostException
+import javax.net.ssl.HttpsURLConnection
+import javax.net.ssl.SSLContext
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.runInterruptible
 
@@ -14,8 +16,14 @@ import kotlinx.coroutines.runInterruptible
  * The default [Transport], on `java.net.HttpURLConnection`: present on Android and every JVM,
  * so the SDK needs no HTTP library. Runs each exchange on [Dispatchers.IO]; cancelling the
  * coroutine interrupts it.
+ *
+ * @param sslContext the TLS setup of `https` connections, when the default one will not do:
+ *   Lean's open-banking production hosts require the application's client certificate
+ *   (mutual TLS); build it with `lean.sdk.openbanking.MtlsCredentials`.
  */
-class HttpUrlConnectionTransport : Transport {
+class HttpUrlConnectionTransport @JvmOverloads constructor(
+    private val sslContext: SSLContext? = null,
+) : Transport {
     override suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse =
         runInterruptible(Dispatchers.IO) { exchange(request, timeoutMillis) }
 
@@ -29,7 +37,10 @@ class HttpUrlConnectionTransport : Transport {
         try {
             if (!setMethod(connection, request.method)) {
                 // The JVM's HttpURLConnection refuses PATCH (Android's accepts it).
-                return JdkHttpClientExchange.send(request, timeout)
+                return JdkHttpClientExchange.send(request, timeout, sslContext)
+            }
+            if (sslContext != null && connection is HttpsURLConnection) {
+                connection.sslSocketFactory = sslContext.socketFactory
             }
             connection.connectTimeout = timeout
             connection.readTimeout = timeout
@@ -82,16 +93,18 @@ class HttpUrlConnectionTransport : Transport {
  * and never needs this path, never loads it.
  */
 private object JdkHttpClientExchange {
-    private val client by lazy {
+    private val client by lazy { client(null) }
+
+    private fun client(sslContext: SSLContext?): java.net.http.HttpClient =
         java.net.http.HttpClient.newBuilder()
             .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+            .apply { if (sslContext != null) sslContext(sslContext) }
             .build()
-    }
 
     /** Headers the JDK client sets itself and refuses from callers. */
     private val restricted = setOf("connection", "content-length", "host", "expect", "upgrade")
 
-    fun send(request: HttpRequest, timeout: Int): HttpResponse {
+    fun send(request: HttpRequest, timeout: Int, sslContext: SSLContext?): HttpResponse {
         val body = request.body?.let { java.net.http.HttpRequest.BodyPublishers.ofString(it) }
             ?: java.net.http.HttpRequest.BodyPublishers.noBody()
         val builder = java.net.http.HttpRequest.newBuilder(URI(request.url))
@@ -101,7 +114,8 @@ private object JdkHttpClientExchange {
             if (name.lowercase() !in restricted) builder.header(name, value)
         }
         val response = try {
-            client.send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+            (if (sslContext == null) client else client(sslContext))
+                .send(builder.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray())
         } catch (e: java.net.http.HttpConnectTimeoutException) {
             throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${e.message}", e)
         } catch (e: java.net.http.HttpTimeoutException) {

@@ -1,0 +1,157 @@
+package lean.sdk.openbanking
+
+import java.math.BigDecimal
+import lean.sdk.ffi.ObCustomer
+import lean.sdk.ffi.ObDataResult
+import lean.sdk.ffi.ObDestination
+import lean.sdk.ffi.ObEntity
+import lean.sdk.ffi.ObPaymentIntent
+
+// The open-banking API's objects. Inputs use Kotlin names and are validated by the core with
+// the API's rules; results carry the fields a caller reads, typed, plus `json`: the whole
+// object in the API's shape, so fields newer than this SDK are never lost. Amounts are
+// BigDecimal, never a binary float.
+
+/** A government identifier of a customer; only `EMIRATES_ID` is documented. */
+data class GovernmentIdentifier(val type: String, val value: String)
+
+/** A customer to create: [appUserId] is your own id of the user, unique per application. */
+data class NewCustomer @JvmOverloads constructor(
+    val appUserId: String,
+    val governmentIdentifiers: List<GovernmentIdentifier> = emptyList(),
+) {
+    internal fun json(): Map<String, Any?> = buildMap {
+        put("app_user_id", appUserId)
+        if (governmentIdentifiers.isNotEmpty()) {
+            put("government_identifiers", governmentIdentifiers.map { mapOf("type" to it.type, "value" to it.value) })
+        }
+    }
+}
+
+/** What the customer is asked to pay: an exact [amount] in [currency] (three letters). */
+data class NewPaymentIntent @JvmOverloads constructor(
+    val customerId: String,
+    val amount: BigDecimal,
+    val currency: String,
+    val description: String? = null,
+    val paymentDestinationId: String? = null,
+    val purposeCode: String? = null,
+) {
+    internal fun json(): Map<String, Any?> = buildMap {
+        put("customer_id", customerId)
+        put("amount", amount)
+        put("currency", currency)
+        description?.let { put("description", it) }
+        paymentDestinationId?.let { put("payment_destination_id", it) }
+        purposeCode?.let { put("purpose_code", it) }
+    }
+}
+
+/** A beneficiary account to pay into. */
+data class NewDestination @JvmOverloads constructor(
+    val displayName: String,
+    val name: String,
+    val bankIdentifier: String,
+    val iban: String,
+    val accountNumber: String? = null,
+    val swiftCode: String? = null,
+    val address: String? = null,
+    val city: String? = null,
+    val country: String? = null,
+) {
+    internal fun json(): Map<String, Any?> = buildMap {
+        put("display_name", displayName)
+        put("name", name)
+        put("bank_identifier", bankIdentifier)
+        put("iban", iban)
+        accountNumber?.let { put("account_number", it) }
+        swiftCode?.let { put("swift_code", it) }
+        address?.let { put("address", it) }
+        city?.let { put("city", it) }
+        country?.let { put("country", it) }
+    }
+}
+
+/** A customer: Lean's [customerId] and your [appUserId]. */
+data class Customer(val customerId: String, val appUserId: String?, val json: String) {
+    internal constructor(c: ObCustomer) : this(c.customerId, c.appUserId, c.json)
+}
+
+/** One page of customers; [json] holds the page with its paging fields. */
+data class CustomerPage(val customers: List<Customer>, val json: String)
+
+/** What a connected entity lets the application read. */
+data class Permissions(val identity: Boolean?, val accounts: Boolean?, val balance: Boolean?, val transactions: Boolean?)
+
+/** A customer's connection to one bank: pass [id] to the data calls. */
+data class Entity(
+    val id: String,
+    val customerId: String?,
+    val bankIdentifier: String?,
+    val permissions: Permissions?,
+    val json: String,
+) {
+    internal constructor(e: ObEntity) : this(
+        e.id, e.customerId, e.bankIdentifier,
+        e.permissions?.let { Permissions(it.identity, it.accounts, it.balance, it.transactions) }, e.json,
+    )
+}
+
+/**
+ * A data answer (identity, accounts, balance, transactions). With `async = true` the bank's
+ * answer is not ready yet: [isPending] is true and [resultsId] is what to pass to
+ * `getDataResults` once the `results.ready` webhook names it. A `FAILED` answer is thrown
+ * (`OtherApiException` with `apiCode == "FAILED"`), never returned.
+ */
+data class DataResult(
+    /** `OK` or `PENDING`. */
+    val status: String,
+    /** The data as JSON text when `OK`; its shape depends on the call (amounts exact). */
+    val payloadJson: String?,
+    val resultsId: String?,
+    val message: String?,
+    val timestamp: String?,
+    val json: String,
+) {
+    /** True until the results are ready. */
+    val isPending: Boolean get() = status == "PENDING"
+
+    internal constructor(d: ObDataResult) : this(d.status, d.payloadJson, d.resultsId, d.message, d.timestamp, d.json)
+}
+
+/** A saved payment destination. */
+data class Destination(
+    val id: String?,
+    val displayName: String?,
+    val name: String?,
+    val bankIdentifier: String?,
+    val iban: String?,
+    val json: String,
+) {
+    internal constructor(d: ObDestination) : this(d.id, d.displayName, d.name, d.bankIdentifier, d.iban, d.json)
+}
+
+/** A payment intent; [amount] is exact. */
+data class PaymentIntent(
+    val paymentIntentId: String,
+    val customerId: String?,
+    val amount: BigDecimal?,
+    val currency: String?,
+    val description: String?,
+    val paymentDestination: Destination?,
+    /** The payment attempts, as JSON text each. */
+    val paymentsJson: List<String>,
+    val json: String,
+) {
+    internal constructor(p: ObPaymentIntent) : this(
+        p.paymentIntentId, p.customerId, p.amount?.let(::BigDecimal), p.currency, p.description,
+        p.paymentDestination?.let(::Destination), p.paymentsJson, p.json,
+    )
+}
+
+/**
+ * The result of [OpenBankingClient.execute]: [value] is the typed result ([Customer],
+ * [CustomerPage], [Entity], `List<Entity>`, [DataResult], [PaymentIntent], [Destination] or
+ * `List<Destination>`), [json] the same in the API's JSON shape.
+ */
+data class OpenBankingResult(val value: Any, val json: String)

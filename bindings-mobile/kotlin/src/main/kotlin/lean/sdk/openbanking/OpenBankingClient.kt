@@ -1,0 +1,303 @@
+package lean.sdk.openbanking
+
+import java.security.SecureRandom
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
+import lean.sdk.ConfigurationException
+import lean.sdk.HttpRequest
+import lean.sdk.HttpUrlConnectionTransport
+import lean.sdk.Json
+import lean.sdk.Transport
+import lean.sdk.TransportException
+import lean.sdk.TransportFailure
+import lean.sdk.TransportFailureKind
+import lean.sdk.UnauthorizedException
+import lean.sdk.native
+import lean.sdk.ffi.NativeObAuth
+import lean.sdk.ffi.NativeObCall
+import lean.sdk.ffi.NativeObConfig
+import lean.sdk.ffi.NativeObOperation
+import lean.sdk.ffi.NativeObStep
+import lean.sdk.ffi.NativeRequest
+import lean.sdk.ffi.NativeTokenManager
+import lean.sdk.ffi.NativeTokenStep
+import lean.sdk.ffi.ObOutcome
+import lean.sdk.ffi.TransportErrorKind
+
+/**
+ * A client of Lean's open-banking API (bank data and payments), beside the payouts
+ * [lean.sdk.LeanClient] and built on the same core: every method validates its input with the
+ * API's rules (throwing [lean.sdk.ValidationException] with every failing field before anything
+ * is sent), then drives the core's call engine over [transport]: reads and data calls are
+ * retried, `createCustomer` is made idempotent by a lookup of its `app_user_id`, and an
+ * uncertain payment create is reported (`TransportException.outcomeUnknown`), never repeated.
+ * Errors are the payouts hierarchy; [lean.sdk.ApiException.apiCode] carries the API's own code.
+ *
+ * @param auth [Auth.appToken], [Auth.clientCredentials] or [Auth.accessToken].
+ * @param environment [OpenBankingEnvironment.UAE_SANDBOX] by default.
+ * @param mtls the client certificate, required by production environments (a client built for
+ *   one without it, and without a [transport] of your own, fails here).
+ * @param transport replaces the default [HttpUrlConnectionTransport] (which presents [mtls]).
+ * @param maxRetries retries after the first attempt (default 2).
+ */
+class OpenBankingClient internal constructor(
+    private val auth: Auth,
+    /** Where calls go. */
+    val environment: OpenBankingEnvironment,
+    mtls: MtlsCredentials?,
+    transport: Transport?,
+    maxRetries: Int?,
+    initialBackoffMillis: Long?,
+    /** How the client waits between attempts; tests record the waits instead. */
+    private val sleep: suspend (Long) -> Unit,
+    /** The clock token expiry is judged by, in epoch milliseconds; tests move it. */
+    private val clock: () -> Long,
+) {
+    @JvmOverloads
+    constructor(
+        auth: Auth,
+        environment: OpenBankingEnvironment = OpenBankingEnvironment.UAE_SANDBOX,
+        mtls: MtlsCredentials? = null,
+        transport: Transport? = null,
+        maxRetries: Int? = null,
+    ) : this(auth, environment, mtls, transport, maxRetries, null, { delay(it) }, System::currentTimeMillis)
+
+    init {
+        if (environment.requiresMtls && mtls == null && transport == null) {
+            throw ConfigurationException(
+                "${environment.name} requires mutual TLS: pass mtls = MtlsCredentials.fromPem(certificateChain, " +
+                    "privateKey, caChain) (or fromPemFiles) with the certificate Lean issued for your application",
+            )
+        }
+        require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
+    }
+
+    private val transport: Transport = transport ?: HttpUrlConnectionTransport(mtls?.sslContext)
+    private val config = native {
+        NativeObConfig(
+            environment.native, maxRetries?.toUInt(), initialBackoffMillis?.toULong(),
+            "kotlin/${KotlinVersion.CURRENT}",
+        )
+    }
+    private val timeoutMillis = config.timeoutMs().toLong()
+    private val tokens: NativeTokenManager? = (auth as? Auth.ClientCredentials)?.let {
+        native {
+            NativeTokenManager(it.clientId, it.clientSecret, environment.native, it.customerId, it.renewalMarginMillis?.toULong())
+        }
+    }
+    /** One token fetch at a time: concurrent callers wait for it and share its token. */
+    private val tokenLock = Mutex()
+    /** Counts tokens accepted, so a 401 invalidates only the token it was answered to. */
+    private var tokenGeneration = 0L
+    private val random = SecureRandom()
+
+    /** Creates a customer (`POST /customers/v1/`); creating the same `appUserId` again returns it. */
+    suspend fun createCustomer(customer: NewCustomer): Customer =
+        customer(run("createCustomer", mapOf("input" to customer.json())))
+
+    /** Reads a customer by Lean's id. */
+    suspend fun getCustomer(customerId: String): Customer =
+        customer(run("getCustomer", mapOf("customerId" to customerId)))
+
+    /** Reads a customer by your own id of the user. */
+    suspend fun getCustomerByAppUserId(appUserId: String): Customer =
+        customer(run("getCustomerByAppUserId", mapOf("appUserId" to appUserId)))
+
+    /** Lists customers, a page at a time (pages from 0). */
+    suspend fun listCustomers(pageNumber: Int? = null, pageSize: Int? = null): CustomerPage {
+        val paging = buildMap<String, Any?> {
+            pageNumber?.let { put("pageNumber", it) }
+            pageSize?.let { put("pageSize", it) }
+        }
+        val (outcome, json) = run("listCustomers", paging)
+        val customers = (outcome as? ObOutcome.Customers ?: throw unexpected(outcome)).values.map(::Customer)
+        return CustomerPage(customers, json)
+    }
+
+    /** The banks a customer connected (through the Link SDK). */
+    suspend fun listEntities(customerId: String): List<Entity> =
+        when (val o = run("listEntities", mapOf("customerId" to customerId)).first) {
+            is ObOutcome.Entities -> o.values.map(::Entity)
+            else -> throw unexpected(o)
+        }
+
+    /** One connected bank of a customer. */
+    suspend fun getEntity(customerId: String, entityId: String): Entity =
+        when (val o = run("getEntity", mapOf("customerId" to customerId, "entityId" to entityId)).first) {
+            is ObOutcome.Entity -> Entity(o.value)
+            else -> throw unexpected(o)
+        }
+
+    /** The account holder's identity. With [async], see [DataResult.isPending]. */
+    suspend fun getIdentity(entityId: String, async: Boolean = false): DataResult =
+        data("getIdentity", entityId, null, async)
+
+    /** The entity's accounts. */
+    suspend fun getAccounts(entityId: String, async: Boolean = false): DataResult =
+        data("getAccounts", entityId, null, async)
+
+    /** One account's balance. */
+    suspend fun getBalance(entityId: String, accountId: String, async: Boolean = false): DataResult =
+        data("getBalance", entityId, accountId, async)
+
+    /** One account's transactions. */
+    suspend fun getTransactions(entityId: String, accountId: String, async: Boolean = false): DataResult =
+        data("getTransactions", entityId, accountId, async)
+
+    /**
+     * The results of an asynchronous data call, once the `results.ready` webhook named
+     * [resultsId] (still `PENDING` before).
+     */
+    suspend fun getDataResults(resultsId: String): DataResult =
+        dataResult(run("getDataResults", mapOf("resultsId" to resultsId)).first)
+
+    /** Creates a payment intent; never repeated when its outcome is unknown (look it up instead). */
+    suspend fun createPaymentIntent(intent: NewPaymentIntent): PaymentIntent =
+        paymentIntent(run("createPaymentIntent", mapOf("input" to intent.json())).first)
+
+    /** Reads a payment intent. */
+    suspend fun getPaymentIntent(paymentIntentId: String): PaymentIntent =
+        paymentIntent(run("getPaymentIntent", mapOf("paymentIntentId" to paymentIntentId)).first)
+
+    /** Saves a payment destination (beneficiary account). */
+    suspend fun createPaymentDestination(destination: NewDestination): Destination =
+        when (val o = run("createPaymentDestination", mapOf("input" to destination.json())).first) {
+            is ObOutcome.Destination -> Destination(o.value)
+            else -> throw unexpected(o)
+        }
+
+    /** The application's payment destinations. */
+    suspend fun listPaymentDestinations(): List<Destination> =
+        when (val o = run("listPaymentDestinations", emptyMap()).first) {
+            is ObOutcome.Destinations -> o.values.map(::Destination)
+            else -> throw unexpected(o)
+        }
+
+    /**
+     * Runs any operation in the host-neutral form of the shared vectors: [operation] is its
+     * name (`getBalance`), [arguments] its `input` (the API's snake_case fields) and path or
+     * query values (`customerId`, `entityId`, `pageNumber`, ...).
+     */
+    suspend fun execute(operation: String, arguments: Map<String, Any?>): OpenBankingResult {
+        val (outcome, json) = run(operation, arguments)
+        val value: Any = when (outcome) {
+            is ObOutcome.Customer -> Customer(outcome.value)
+            is ObOutcome.Customers -> CustomerPage(outcome.values.map(::Customer), json)
+            is ObOutcome.Entity -> Entity(outcome.value)
+            is ObOutcome.Entities -> outcome.values.map(::Entity)
+            is ObOutcome.Data -> DataResult(outcome.value)
+            is ObOutcome.PaymentIntent -> PaymentIntent(outcome.value)
+            is ObOutcome.Destination -> Destination(outcome.value)
+            is ObOutcome.Destinations -> outcome.values.map(::Destination)
+        }
+        return OpenBankingResult(value, json)
+    }
+
+    override fun toString() = "OpenBankingClient(${environment.name}, ${environment.apiBaseUrl}, $auth)"
+
+    private suspend fun data(operation: String, entityId: String, accountId: String?, async: Boolean): DataResult {
+        val input = buildMap<String, Any?> {
+            put("entity_id", entityId)
+            accountId?.let { put("account_id", it) }
+            put("async", async)
+        }
+        return dataResult(run(operation, mapOf("input" to input)).first)
+    }
+
+    private fun customer(result: Pair<ObOutcome, String>): Customer = when (val o = result.first) {
+        is ObOutcome.Customer -> Customer(o.value)
+        else -> throw unexpected(o)
+    }
+
+    private fun dataResult(outcome: ObOutcome): DataResult = when (outcome) {
+        is ObOutcome.Data -> DataResult(outcome.value)
+        else -> throw unexpected(outcome)
+    }
+
+    private fun paymentIntent(outcome: ObOutcome): PaymentIntent = when (outcome) {
+        is ObOutcome.PaymentIntent -> PaymentIntent(outcome.value)
+        else -> throw unexpected(outcome)
+    }
+
+    private fun unexpected(outcome: ObOutcome) =
+        lean.sdk.InternalException("internal error in lean-sdk (please report it): unexpected ${outcome::class.simpleName}")
+
+    /** Validates, authenticates and runs one call; after a 401 with an OAuth token, renews it and runs once more. */
+    private suspend fun run(operation: String, arguments: Map<String, Any?>): Pair<ObOutcome, String> {
+        val call = Json.write(arguments + ("operation" to operation))
+        val op = native { NativeObOperation.fromJson(call) }
+        try {
+            val (auth, generation) = credentials()
+            try {
+                return drive(op, auth)
+            } catch (e: UnauthorizedException) {
+                val manager = tokens ?: throw e
+                tokenLock.withLock { if (tokenGeneration == generation) manager.invalidate() }
+                return drive(op, credentials().first)
+            }
+        } finally {
+            op.close()
+        }
+    }
+
+    /** The authentication of the next call, fetching or renewing the OAuth token when due. */
+    private suspend fun credentials(): Pair<NativeObAuth, Long> {
+        val manager = tokens ?: return when (auth) {
+            is Auth.AppToken -> auth.native
+            is Auth.AccessToken -> auth.native
+            is Auth.ClientCredentials -> error("client credentials without a token manager")
+        } to 0L
+        return tokenLock.withLock {
+            when (val next = native { manager.next(clock().toULong()) }) {
+                is NativeTokenStep.Ready -> next.auth to tokenGeneration
+                is NativeTokenStep.Fetch -> {
+                    val response = try {
+                        transport.send(next.request.toHttp(), timeoutMillis)
+                    } catch (e: TransportFailure) {
+                        throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
+                    }
+                    val auth = native { manager.accept(response.toNative(), clock().toULong()) }
+                    tokenGeneration += 1
+                    auth to tokenGeneration
+                }
+            }
+        }
+    }
+
+    /** Drives the core's engine over the transport: sends, waits, reports, until it ends. */
+    private suspend fun drive(op: NativeObOperation, auth: NativeObAuth): Pair<ObOutcome, String> {
+        val entropy = ByteArray(32).also(random::nextBytes)
+        native { NativeObCall(config, auth, op, entropy) }.use { call ->
+            var step = native { call.poll() }
+            while (true) {
+                when (step) {
+                    is NativeObStep.Send -> exchange(call, step.request)
+                    is NativeObStep.Wait -> sleep(step.millis.toLong())
+                    is NativeObStep.Done -> return step.outcome to step.json
+                }
+                step = native { call.poll() }
+            }
+        }
+    }
+
+    private suspend fun exchange(call: NativeObCall, request: NativeRequest) {
+        val response = try {
+            transport.send(request.toHttp(), timeoutMillis)
+        } catch (e: TransportFailure) {
+            val kind = when (e.kind) {
+                TransportFailureKind.CONNECT -> TransportErrorKind.CONNECT
+                TransportFailureKind.TIMEOUT -> TransportErrorKind.TIMEOUT
+                TransportFailureKind.OTHER -> TransportErrorKind.OTHER
+            }
+            native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
+            return
+        } catch (e: java.io.IOException) {
+            native { call.onTransportError(TransportErrorKind.OTHER, e.message ?: e.javaClass.simpleName) }
+            return
+        }
+        native { call.onResponse(response.toNative()) }
+    }
+}
+
+private fun NativeRequest.toHttp() = HttpRequest(method, url, headers.map { it.name to it.value }, body)

@@ -1,0 +1,100 @@
+package lean.sdk.openbanking
+
+import lean.sdk.native
+import lean.sdk.ffi.NativeObWebhookVerifier
+import lean.sdk.ffi.ObWebhookEvent
+import lean.sdk.ffi.obSignWebhook
+import lean.sdk.ffi.obWebhookAcknowledgeStatus
+import lean.sdk.ffi.obWebhookRetryMinutes
+
+/**
+ * A verified open-banking webhook. De-duplicate on [eventId]: Lean sends the same event again
+ * (same id) until a receiver answers HTTP 200.
+ */
+data class OpenBankingEvent(
+    /** `results.ready`, `entity.created`, ..., or a type this SDK does not know, as sent. */
+    val type: String,
+    val eventId: String?,
+    val message: String?,
+    val timestamp: String?,
+    /** For `results.ready`: pass it to [OpenBankingClient.getDataResults]. */
+    val resultsId: String?,
+    /** For `entity.*`: the entity. */
+    val entity: Entity?,
+    /** The payload as JSON text. */
+    val payloadJson: String,
+    /** The whole envelope as JSON text. */
+    val json: String,
+) {
+    internal constructor(e: ObWebhookEvent) : this(
+        e.eventType, e.eventId, e.message, e.timestamp, e.resultsId, e.entity?.let(::Entity), e.payloadJson, e.json,
+    )
+}
+
+/**
+ * Open-banking webhooks: `lean-signature: sha512=<digest>`, an HMAC-SHA512 of the **raw body**
+ * with the webhook secret (hex or base64 digest), checked in constant time.
+ *
+ * A receiver must answer **HTTP 200** to every webhook it accepts, quickly, and do its work
+ * afterwards: Lean retries anything else after 1, 2, 5, 10, 60 and 180 minutes ([RETRY_MINUTES]).
+ * [Verifier.receive] does both: it verifies, hands the event over, and returns the status to
+ * answer.
+ */
+object OpenBankingWebhooks {
+    /** The header carrying the signature. */
+    const val SIGNATURE_HEADER = "lean-signature"
+
+    /** What a receiver answers every webhook it accepted (duplicates included). */
+    @JvmField val ACKNOWLEDGE_STATUS: Int = obWebhookAcknowledgeStatus().toInt()
+
+    /** What a receiver answers a body whose signature does not verify: not 200, so Lean retries. */
+    const val REJECT_STATUS = 401
+
+    /** Minutes after which Lean retries a webhook not answered 200. */
+    @JvmField val RETRY_MINUTES: List<Long> = obWebhookRetryMinutes().map { it.toLong() }
+
+    /**
+     * A verifier for one or more webhook secrets (pass the old and the new one while you
+     * rotate). Build it once and reuse it.
+     */
+    @JvmStatic
+    fun verifier(vararg secrets: String): Verifier = Verifier(secrets.map { it.toByteArray(Charsets.UTF_8) })
+
+    /** Verifies and parses webhooks; holds the prepared keys, never shows them. */
+    class Verifier internal constructor(secrets: List<ByteArray>) {
+        private val native = native { NativeObWebhookVerifier(secrets) }
+
+        /**
+         * Checks [signature] (the `lean-signature` header, `null` when absent) against the raw
+         * [body] as received; throws [lean.sdk.WebhookSignatureException] otherwise.
+         */
+        fun verify(body: ByteArray, signature: String?) = native { native.verify(body, signature) }
+
+        /** Verifies, then parses the body into an [OpenBankingEvent] (unknown types kept). */
+        fun constructEvent(body: ByteArray, signature: String?): OpenBankingEvent =
+            OpenBankingEvent(native { native.constructEvent(body, signature) })
+
+        /**
+         * For a webhook endpoint: verifies the raw [body], passes the event to [onEvent] and
+         * returns the status to answer: [ACKNOWLEDGE_STATUS] (200) when verified, so that Lean
+         * stops retrying, or [REJECT_STATUS] when the signature is wrong. [onEvent] should only
+         * record the event (de-duplicating on `eventId`); if it throws, nothing is answered
+         * 200 and Lean delivers the event again.
+         */
+        fun receive(body: ByteArray, signature: String?, onEvent: (OpenBankingEvent) -> Unit): Int {
+            val event = try {
+                constructEvent(body, signature)
+            } catch (e: lean.sdk.WebhookSignatureException) {
+                return REJECT_STATUS
+            }
+            onEvent(event)
+            return ACKNOWLEDGE_STATUS
+        }
+
+        override fun toString() = "OpenBankingWebhooks.Verifier(<secrets redacted>)"
+    }
+
+    /** The signature Lean would send for [body] under [secret], for tests of receivers. */
+    @JvmStatic
+    fun sign(secret: String, body: ByteArray): String = native { obSignWebhook(secret.toByteArray(Charsets.UTF_8), body) }
+}

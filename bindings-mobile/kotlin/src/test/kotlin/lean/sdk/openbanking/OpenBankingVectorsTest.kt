@@ -1,0 +1,381 @@
+package lean.sdk.openbanking
+
+import java.io.File
+import java.math.BigDecimal
+import java.util.Base64
+import kotlinx.coroutines.runBlocking
+import lean.sdk.ApiException
+import lean.sdk.HttpRequest
+import lean.sdk.HttpResponse
+import lean.sdk.InvalidResponseException
+import lean.sdk.LeanException
+import lean.sdk.Transport
+import lean.sdk.TransportException
+import lean.sdk.TransportFailure
+import lean.sdk.TransportFailureKind
+import org.json.JSONArray
+import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Assertions.fail
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
+
+/**
+ * Runs every case of `tests/vectors/openbanking/` through the public Kotlin API
+ * ([OpenBankingClient], [OpenBankingEnvironment], [Auth], [OAuthToken], [OpenBankingWebhooks]),
+ * as `tests/vectors/openbanking/README.md` describes; one dynamic test per case.
+ */
+class OpenBankingVectorsTest {
+    private val dir = File(System.getProperty("lean.repo") ?: "../..", "tests/vectors/openbanking")
+
+    private fun cases(file: String): List<JSONObject> {
+        val cases = JSONObject(File(dir, file).readText()).getJSONArray("cases")
+        val list = (0 until cases.length()).map { cases.getJSONObject(it) }
+        assertTrue(list.isNotEmpty(), "$file has no cases")
+        assertEquals(list.size, list.map { it.getString("name") }.toSet().size, "$file: names must be unique")
+        return list
+    }
+
+    private fun each(file: String, run: (JSONObject) -> Unit): List<DynamicTest> =
+        cases(file).map { case -> DynamicTest.dynamicTest(case.getString("name")) { run(case) } }
+
+    @TestFactory fun environments() = each("environments.json") { case ->
+        val expect = case.getJSONObject("expect")
+        val env = runCatching { environment(case.opt("environment")) }.getOrElse {
+            checkError(it, expect.optJSONObject("error") ?: fail("unexpected $it"))
+            return@each
+        }
+        assertEquals(expect.getString("apiBaseUrl"), env.apiBaseUrl)
+        assertEquals(expect.getBoolean("mtls"), env.requiresMtls)
+        assertEquals(expect.opt("tokenUrl").takeIf { it != JSONObject.NULL }, env.tokenUrl)
+    }
+
+    @TestFactory fun authentication() = each("auth.json") { case ->
+        val expect = case.getJSONObject("expect")
+        val result = runCatching {
+            when (case.getString("action")) {
+                "tokenRequest" -> {
+                    val scope = case.get("scope")
+                    val customer = (scope as? JSONObject)?.getString("customer")
+                    val credentials = Auth.clientCredentials(case.getString("clientId"), case.getString("clientSecret"), customer)
+                    val request = (credentials as Auth.ClientCredentials).tokenRequest(environment(case.opt("environment")))
+                    checkRequest(expect.getJSONObject("request"), request)
+                    val secret = case.getString("clientSecret")
+                    for (shown in listOf(credentials.toString(), request.toString())) {
+                        assertFalse(shown.contains(secret), shown)
+                    }
+                }
+                "parseToken" -> {
+                    val spec = case.getJSONObject("response")
+                    val margin = if (case.has("marginSeconds")) case.getLong("marginSeconds") * 1000 else null
+                    val token = OAuthToken.parse(response(spec), case.getLong("receivedAt") * 1000, margin)
+                    assertEquals(expect.getLong("expiresAt") * 1000, token.expiresAtMillis)
+                    if (expect.has("scope")) assertEquals(expect.opt("scope").takeIf { it != JSONObject.NULL }, token.scope)
+                    if (expect.has("authorization")) {
+                        val request = firstRequest(token.toAuth())
+                        assertEquals(expect.getString("authorization"), header(request, "authorization"))
+                        assertNull(header(request, "lean-app-token"))
+                        assertEquals(1, request.headers.count { it.first.lowercase() == "authorization" })
+                    }
+                    case.optJSONArray("checks")?.let { checks ->
+                        for (i in 0 until checks.length()) {
+                            val check = checks.getJSONObject(i)
+                            assertEquals(check.getBoolean("needsRenewal"), token.needsRenewal(check.getLong("at") * 1000), "at ${check.get("at")}")
+                        }
+                    }
+                    assertFalse(token.toString().contains("access_token"))
+                }
+                "appToken", "bearer" -> {
+                    val token = case.getString("token")
+                    val auth = if (case.getString("action") == "appToken") Auth.appToken(token) else Auth.accessToken(token)
+                    assertFalse(auth.toString().contains(token), auth.toString())
+                    val request = firstRequest(auth)
+                    val headers = expect.getJSONObject("headers")
+                    for (name in headers.keySet()) assertEquals(headers.getString(name), header(request, name), name)
+                    assertFalse(request.toString().contains(token))
+                }
+                else -> fail("unknown action")
+            }
+        }
+        result.exceptionOrNull()?.let { error ->
+            if (error is AssertionError) throw error
+            checkError(error, expect.optJSONObject("error") ?: throw AssertionError("unexpected $error", error))
+        } ?: assertFalse(expect.has("error"), "expected ${expect.opt("error")}")
+    }
+
+    @TestFactory fun requests() = each("requests.json", ::operationCase)
+
+    @TestFactory fun validation() = each("validation.json") { case ->
+        assertTrue(case.getJSONObject("expect").has("error"), "validation cases expect errors")
+        operationCase(case)
+    }
+
+    @TestFactory fun responses() = each("responses.json") { case ->
+        val transport = Scripted(listOf(Exchange(null, case.getJSONObject("response"))))
+        val client = client(null, null, JSONObject().put("maxRetries", 0), transport)
+        val result = runCatching { runBlocking { client.execute(case.getString("operation"), sample(case.getString("operation"))) } }
+        checkResult(case.getString("name"), result, case.getJSONObject("expect"))
+    }
+
+    @TestFactory fun engine() = each("engine.json") { case ->
+        val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
+        val transport = Scripted(exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
+        val waits = mutableListOf<Long>()
+        val client = client(case.opt("environment"), case.optJSONObject("auth"), case.optJSONObject("config") ?: JSONObject(), transport) { waits += it }
+        val call = case.getJSONObject("call")
+        val result = runCatching { runBlocking { client.execute(call.getString("operation"), arguments(call)) } }
+        assertEquals(exchanges.size, transport.used, "the engine stopped before every exchange was used")
+        case.optJSONArray("waitsMs")?.let { want ->
+            assertEquals((0 until want.length()).map { want.getLong(it) }, waits, "waits")
+        }
+        checkResult(case.getString("name"), result, case.getJSONObject("expect"))
+    }
+
+    @TestFactory fun webhooks() = each("webhooks.json") { case ->
+        val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
+        val payload = payload(case.get("payload"))
+        val signature = if (case.isNull("signature")) null else case.optString("signature", null)
+        val expect = case.getJSONObject("expect")
+        when (case.getString("action")) {
+            "sign" -> assertEquals(expect.getString("signature"), OpenBankingWebhooks.sign(secrets[0], payload))
+            "verify" -> runCatching { OpenBankingWebhooks.verifier(*secrets.toTypedArray()).verify(payload, signature) }.fold(
+                onSuccess = { assertTrue(expect.optBoolean("valid"), "expected $expect") },
+                onFailure = { checkError(it, expect.optJSONObject("error") ?: fail("unexpected $it")) },
+            )
+            "constructEvent" -> runCatching { OpenBankingWebhooks.verifier(*secrets.toTypedArray()).constructEvent(payload, signature) }.fold(
+                onSuccess = { event ->
+                    val want = expect.optJSONObject("event") ?: fail("unexpected event ${event.json}")
+                    assertTrue(want.similar(JSONObject(event.json)), "event ${event.json} != $want")
+                    assertEquals(want.getString("type"), event.type)
+                    assertEquals(want.optString("event_id", null), event.eventId)
+                    if (event.type == "results.ready") assertEquals(want.getJSONObject("payload").getString("id"), event.resultsId)
+                },
+                onFailure = { checkError(it, expect.optJSONObject("error") ?: fail("unexpected $it")) },
+            )
+            else -> fail("unknown action")
+        }
+    }
+
+    // --- operations -----------------------------------------------------------------------
+
+    private fun operationCase(case: JSONObject) {
+        val recorder = Scripted(List(10) { Exchange(null, null) })
+        val expect = case.getJSONObject("expect")
+        val call = case.getJSONObject("call")
+        val result = runCatching {
+            val client = client(case.opt("environment"), case.optJSONObject("auth"), JSONObject().put("maxRetries", 0), recorder)
+            runBlocking { client.execute(call.getString("operation"), arguments(call)) }
+        }
+        val want = expect.optJSONObject("request")
+        if (want == null) {
+            checkError(result.exceptionOrNull() ?: fail("expected an error, got ${result.getOrNull()}"), expect.getJSONObject("error"))
+            assertTrue(recorder.sent.isEmpty(), "no request may be sent")
+            return
+        }
+        checkRequest(want, recorder.sent.firstOrNull() ?: fail("expected a request, got $result"))
+    }
+
+    private fun checkRequest(want: JSONObject, request: HttpRequest) {
+        assertEquals(want.getString("method"), request.method)
+        assertEquals(want.getString("url"), request.url)
+        val headers = want.getJSONObject("headers")
+        for (name in headers.keySet()) assertEquals(headers.getString(name), header(request, name), "header $name")
+        assertTrue(header(request, "user-agent")!!.startsWith("lean-sdk/"), "user-agent")
+        when (val body = want.opt("body")) {
+            null, JSONObject.NULL -> assertNull(request.body)
+            is String -> assertEquals(body, request.body)
+            is JSONObject -> assertTrue(body.similar(JSONObject(request.body!!)), "body ${request.body}")
+            else -> fail("bad body $body")
+        }
+        want.optString("bodyContains", null)?.let { assertTrue(request.body!!.contains(it), "${request.body} lacks $it") }
+    }
+
+    private fun header(request: HttpRequest, name: String) =
+        request.headers.firstOrNull { it.first.equals(name, ignoreCase = true) }?.second
+
+    /** The request a client with [auth] sends for `listPaymentDestinations`. */
+    private fun firstRequest(auth: Auth): HttpRequest {
+        val recorder = Scripted(List(3) { Exchange(null, null) })
+        val client = OpenBankingClient(auth, transport = recorder, maxRetries = 0)
+        runCatching { runBlocking { client.listPaymentDestinations() } }
+        return recorder.sent.first()
+    }
+
+    /** Arguments of the runner's choice for a response case, as the Rust runner picks them. */
+    private fun sample(operation: String): Map<String, Any?> {
+        val input: Map<String, Any?> = when (operation) {
+            "getBalance", "getTransactions" -> mapOf("entity_id" to "e1", "account_id" to "a1")
+            "createCustomer" -> mapOf("app_user_id" to "u1")
+            "createPaymentIntent" -> mapOf("customer_id" to "c1", "amount" to "1", "currency" to "AED")
+            "createPaymentDestination" -> mapOf(
+                "display_name" to "A", "name" to "A", "bank_identifier" to "B", "iban" to "AE070331234567890123456",
+            )
+            else -> mapOf("entity_id" to "e1")
+        }
+        return mapOf(
+            "input" to input, "customerId" to "c1", "appUserId" to "u1", "entityId" to "e1",
+            "resultsId" to "r1", "paymentIntentId" to "p1",
+        )
+    }
+
+    private fun environment(spec: Any?): OpenBankingEnvironment = when (spec) {
+        null, JSONObject.NULL -> OpenBankingEnvironment.UAE_SANDBOX
+        is String -> OpenBankingEnvironment.parse(spec)
+        is JSONObject -> {
+            var env = if (spec.has("name")) {
+                OpenBankingEnvironment.parse(spec.getString("name"))
+            } else {
+                OpenBankingEnvironment.custom(spec.getString("custom"))
+            }
+            spec.optString("tokenBaseUrl", null)?.let { env = env.withTokenBaseUrl(it) }
+            if (spec.has("mtls")) env = env.withMtls(spec.getBoolean("mtls"))
+            env
+        }
+        else -> fail("bad environment $spec")
+    }
+
+    private fun client(
+        environment: Any?,
+        auth: JSONObject?,
+        config: JSONObject,
+        transport: Transport,
+        sleep: suspend (Long) -> Unit = {},
+    ): OpenBankingClient = OpenBankingClient(
+        auth = auth?.optString("bearer", null)?.let(Auth::accessToken) ?: Auth.appToken("app_token_123"),
+        environment = environment(environment),
+        mtls = null,
+        transport = transport,
+        maxRetries = if (config.has("maxRetries")) config.getInt("maxRetries") else null,
+        initialBackoffMillis = 1,
+        sleep = sleep,
+        clock = System::currentTimeMillis,
+    )
+
+    // --- checks ---------------------------------------------------------------------------
+
+    private fun checkResult(name: String, result: Result<OpenBankingResult>, expect: JSONObject) {
+        val value = result.getOrElse { error ->
+            checkError(error, expect.optJSONObject("error") ?: throw AssertionError("$name: unexpected $error", error))
+            return
+        }
+        val want = expect.opt("value") ?: fail("$name: expected ${expect.opt("error")}, got ${value.json}")
+        when (want) {
+            is JSONArray -> assertTrue(want.similar(JSONArray(value.json)), "$name: ${value.json} != $want")
+            else -> assertTrue((want as JSONObject).similar(JSONObject(value.json)), "$name: ${value.json} != $want")
+        }
+        checkTyped(value)
+    }
+
+    /** The typed fields agree with the JSON form; amounts are exact decimals. */
+    private fun checkTyped(result: OpenBankingResult) {
+        when (val v = result.value) {
+            is Customer -> assertEquals(JSONObject(v.json).getString("customer_id"), v.customerId)
+            is PaymentIntent -> {
+                val raw = JSONObject(v.json)
+                assertEquals(raw.getString("payment_intent_id"), v.paymentIntentId)
+                if (raw.has("amount")) assertEquals(BigDecimal(raw.getString("amount")), v.amount)
+            }
+            is DataResult -> {
+                val raw = JSONObject(v.json)
+                assertEquals(raw.getString("status"), v.status)
+                assertEquals(raw.optString("results_id", null), v.resultsId)
+                assertEquals(v.status == "PENDING", v.isPending)
+            }
+            is Entity -> assertEquals(JSONObject(v.json).getString("id"), v.id)
+            else -> {}
+        }
+    }
+
+    private fun checkError(error: Throwable, want: JSONObject) {
+        val e = error as? LeanException ?: throw AssertionError("not a LeanException: $error", error)
+        assertEquals(want.getString("code"), e.code, "code of ${e.message}")
+        assertFalse(e.message.isNullOrBlank())
+        if (want.has("status")) {
+            val status = when (e) {
+                is ApiException -> e.status
+                is InvalidResponseException -> e.status
+                else -> fail("no status on $e")
+            }
+            assertEquals(want.getInt("status"), status)
+        }
+        if (want.has("message")) assertEquals(want.getString("message"), (e as ApiException).apiMessage)
+        if (want.has("apiCode")) assertEquals(want.opt("apiCode").takeIf { it != JSONObject.NULL }, (e as ApiException).apiCode)
+        if (want.has("outcomeUnknown")) assertEquals(want.getBoolean("outcomeUnknown"), (e as TransportException).outcomeUnknown)
+        want.optJSONArray("fieldErrors")?.let { fields ->
+            val expected = (0 until fields.length()).map { fields.getJSONObject(it).let { f -> f.getString("field") to f.getString("code") } }.toSet()
+            assertEquals(expected, e.fieldErrors.map { it.field to it.code }.toSet())
+            assertTrue(e.fieldErrors.all { it.message.isNotBlank() }, "every field error has a message")
+        }
+    }
+
+    // --- transport and data ---------------------------------------------------------------
+
+    private class Exchange(val expect: JSONObject?, val reply: JSONObject?)
+
+    /**
+     * Answers with scripted replies, checking each request's method and path. A `null` reply
+     * records the request and fails the connection, so request cases need no answer.
+     */
+    private class Scripted(private val exchanges: List<Exchange>) : Transport {
+        val sent = mutableListOf<HttpRequest>()
+        var used = 0
+
+        override suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse {
+            sent += request
+            val exchange = exchanges.getOrNull(used++) ?: fail("unexpected request $request")
+            exchange.expect?.let {
+                assertEquals(it.getString("method"), request.method)
+                val path = java.net.URI(request.url).rawPath + (java.net.URI(request.url).rawQuery?.let { q -> "?$q" } ?: "")
+                assertEquals(it.getString("path"), path, "path of ${request.url}")
+            }
+            val reply = exchange.reply ?: throw TransportFailure(TransportFailureKind.CONNECT, "recorded")
+            when (reply.optString("transportError", "")) {
+                "connect" -> throw TransportFailure(TransportFailureKind.CONNECT, "refused")
+                "timeout" -> throw TransportFailure(TransportFailureKind.TIMEOUT, "timed out")
+                "" -> {}
+                else -> throw TransportFailure(TransportFailureKind.OTHER, "reset")
+            }
+            return response(reply)
+        }
+    }
+
+    private fun payload(spec: Any): ByteArray = when (spec) {
+        is String -> spec.toByteArray(Charsets.UTF_8)
+        is JSONObject -> if (spec.has("base64")) {
+            Base64.getDecoder().decode(spec.getString("base64"))
+        } else {
+            spec.getString("repeat").repeat(spec.getInt("times")).toByteArray(Charsets.UTF_8)
+        }
+        else -> fail("bad payload $spec")
+    }
+
+    /** The call's arguments: everything but its name, as Kotlin values. */
+    private fun arguments(call: JSONObject): Map<String, Any?> = toMap(call).filterKeys { it != "operation" }
+
+    /** JSON to Kotlin values; a number with a fraction stays a binary float, as a caller's would. */
+    private fun toMap(o: JSONObject): Map<String, Any?> = o.keySet().associateWith { convert(o.get(it)) }
+
+    private fun convert(v: Any?): Any? = when (v) {
+        JSONObject.NULL, null -> null
+        is JSONObject -> toMap(v)
+        is JSONArray -> (0 until v.length()).map { convert(v.get(it)) }
+        is BigDecimal -> if (v.scale() > 0) v.toDouble() else v.toBigInteger()
+        is Double, is Float -> (v as Number).toDouble()
+        else -> v
+    }
+
+    private companion object {
+        fun response(spec: JSONObject): HttpResponse {
+            val headers = spec.optJSONObject("headers")?.let { h -> h.keySet().map { it to h.getString(it) } } ?: emptyList()
+            val body = when {
+                spec.has("bodyText") -> spec.getString("bodyText")
+                spec.has("body") && !spec.isNull("body") -> spec.get("body").toString()
+                else -> ""
+            }
+            return HttpResponse(spec.getInt("status"), headers, body.toByteArray(Charsets.UTF_8))
+        }
+    }
+}

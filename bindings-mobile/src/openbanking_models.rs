@@ -1,0 +1,210 @@
+//! The open-banking API's results as records: the fields a user reads,
+//! typed, plus `json`, the object in the API's own shape, so fields newer
+//! than this SDK are never lost. Amounts cross as exact decimal text
+//! (`"100.50"`); hosts turn them into `BigDecimal` / `Decimal`.
+
+use lean_core::openbanking as ob;
+use serde_json::Value;
+
+fn json_text(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// A customer (`customers/v1`).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObCustomer {
+    /// Lean's id of the customer.
+    pub customer_id: String,
+    /// Your own id of the user, unique per application.
+    pub app_user_id: Option<String>,
+    /// The whole object in the API's shape.
+    pub json: String,
+}
+
+/// What an entity lets the application read.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObPermissions {
+    /// Identity data.
+    pub identity: Option<bool>,
+    /// The account list.
+    pub accounts: Option<bool>,
+    /// Balances.
+    pub balance: Option<bool>,
+    /// Transactions.
+    pub transactions: Option<bool>,
+}
+
+/// A customer's connection to one bank.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObEntity {
+    /// The entity id, for data calls.
+    pub id: String,
+    /// The customer it belongs to.
+    pub customer_id: Option<String>,
+    /// The bank.
+    pub bank_identifier: Option<String>,
+    /// What the customer granted.
+    pub permissions: Option<ObPermissions>,
+    /// The whole object in the API's shape.
+    pub json: String,
+}
+
+/// A data answer: the data (`OK`), or `PENDING` with the id to fetch the
+/// results with after the `results.ready` webhook.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObDataResult {
+    /// `OK` or `PENDING` (a `FAILED` answer is thrown as an error).
+    pub status: String,
+    /// The data as JSON text when `OK`; its shape depends on the call.
+    pub payload_json: Option<String>,
+    /// The id for `getDataResults`, when `PENDING`.
+    pub results_id: Option<String>,
+    /// Lean's explanation.
+    pub message: Option<String>,
+    /// When Lean answered, as sent.
+    pub timestamp: Option<String>,
+    /// The whole answer in the API's shape.
+    pub json: String,
+}
+
+/// A saved payment destination (beneficiary account).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObDestination {
+    /// Lean's id of the destination.
+    pub id: Option<String>,
+    /// The name shown to the customer.
+    pub display_name: Option<String>,
+    /// The account holder's name.
+    pub name: Option<String>,
+    /// The bank.
+    pub bank_identifier: Option<String>,
+    /// The IBAN.
+    pub iban: Option<String>,
+    /// The whole object in the API's shape.
+    pub json: String,
+}
+
+/// A payment intent: what the customer is asked to pay.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObPaymentIntent {
+    /// Lean's id of the intent.
+    pub payment_intent_id: String,
+    /// The paying customer.
+    pub customer_id: Option<String>,
+    /// The amount as exact decimal text (`"100.50"`).
+    pub amount: Option<String>,
+    /// ISO 4217 code (`AED`, `SAR`).
+    pub currency: Option<String>,
+    /// The description shown to the customer.
+    pub description: Option<String>,
+    /// Where the money goes, when the answer says.
+    pub payment_destination: Option<ObDestination>,
+    /// The payment attempts, as JSON text each.
+    pub payments_json: Vec<String>,
+    /// The whole object in the API's shape.
+    pub json: String,
+}
+
+/// The typed result of an open-banking call, by operation.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+#[allow(missing_docs)]
+pub enum ObOutcome {
+    Customer { value: ObCustomer },
+    Customers { values: Vec<ObCustomer> },
+    Entity { value: ObEntity },
+    Entities { values: Vec<ObEntity> },
+    Data { value: ObDataResult },
+    PaymentIntent { value: ObPaymentIntent },
+    Destination { value: ObDestination },
+    Destinations { values: Vec<ObDestination> },
+}
+
+impl From<&ob::Customer> for ObCustomer {
+    fn from(c: &ob::Customer) -> Self {
+        Self {
+            customer_id: c.customer_id.clone(),
+            app_user_id: c.app_user_id.clone(),
+            json: json_text(c),
+        }
+    }
+}
+
+impl From<&ob::Entity> for ObEntity {
+    fn from(e: &ob::Entity) -> Self {
+        Self {
+            id: e.id.clone(),
+            customer_id: e.customer_id.clone(),
+            bank_identifier: e.bank_identifier.clone(),
+            permissions: e.permissions.as_ref().map(|p| ObPermissions {
+                identity: p.identity,
+                accounts: p.accounts,
+                balance: p.balance,
+                transactions: p.transactions,
+            }),
+            json: json_text(e),
+        }
+    }
+}
+
+impl From<&ob::DataResult> for ObDataResult {
+    fn from(d: &ob::DataResult) -> Self {
+        Self {
+            status: d.status.as_str().to_owned(),
+            payload_json: d.payload.as_ref().map(Value::to_string),
+            results_id: d.results_id.clone(),
+            message: d.message.clone(),
+            timestamp: d.timestamp.clone(),
+            json: json_text(d),
+        }
+    }
+}
+
+impl From<&ob::Destination> for ObDestination {
+    fn from(d: &ob::Destination) -> Self {
+        Self {
+            id: d.id.clone(),
+            display_name: d.display_name.clone(),
+            name: d.name.clone(),
+            bank_identifier: d.bank_identifier.clone(),
+            iban: d.iban.clone(),
+            json: json_text(d),
+        }
+    }
+}
+
+impl From<&ob::PaymentIntent> for ObPaymentIntent {
+    fn from(p: &ob::PaymentIntent) -> Self {
+        Self {
+            payment_intent_id: p.payment_intent_id.clone(),
+            customer_id: p.customer_id.clone(),
+            amount: p.amount.map(|a| a.to_string()),
+            currency: p.currency.clone(),
+            description: p.description.clone(),
+            payment_destination: p.payment_destination.as_ref().map(Into::into),
+            payments_json: p.payments.iter().map(Value::to_string).collect(),
+            json: json_text(p),
+        }
+    }
+}
+
+impl From<&ob::Outcome> for ObOutcome {
+    fn from(outcome: &ob::Outcome) -> Self {
+        use ob::Outcome as O;
+        match outcome {
+            O::Customer(c) => Self::Customer { value: c.into() },
+            O::Customers(page) => Self::Customers {
+                values: page.customers.iter().map(Into::into).collect(),
+            },
+            O::Entity(e) => Self::Entity { value: e.into() },
+            O::Entities(e) => Self::Entities {
+                values: e.iter().map(Into::into).collect(),
+            },
+            O::Data(d) => Self::Data { value: d.into() },
+            O::PaymentIntent(p) => Self::PaymentIntent { value: p.into() },
+            O::Destination(d) => Self::Destination { value: d.into() },
+            O::Destinations(d) => Self::Destinations {
+                values: d.iter().map(Into::into).collect(),
+            },
+        }
+    }
+}

@@ -15,7 +15,7 @@ use crate::operation::NativeOperation;
 /// Where requests go and how they authenticate. The key is kept inside
 /// Rust and never printed.
 #[derive(uniffi::Object)]
-pub struct NativeConfig(pub(crate) lean_core::Config);
+pub struct NativeConfig(pub(crate) Arc<lean_core::Config>);
 
 impl std::fmt::Debug for NativeConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -46,8 +46,15 @@ impl NativeConfig {
             if let Some(max_retries) = max_retries {
                 config.retry.max_retries = max_retries;
             }
-            Ok(Arc::new(Self(config)))
+            Ok(Arc::new(Self(Arc::new(config))))
         })
+    }
+
+    /// A handle on this configuration for the JVM's direct entry points
+    /// (`Jni.start` in Kotlin); release it with `Jni.release`. Each call
+    /// makes a new handle, holding its own reference.
+    pub fn direct_handle(&self) -> u64 {
+        crate::handles::insert(crate::handles::Object::Config(Arc::clone(&self.0)))
     }
 
     /// The base URL requests are built on.
@@ -193,31 +200,15 @@ impl NativeCall {
 
     /// What to do next; throws the call's error when it ends in failure.
     pub fn poll(&self) -> Result<NativeStep> {
-        guard(|| match self.engine().poll() {
-            lean_core::Step::Send(request) => Ok(NativeStep::Send {
-                request: request.into(),
-            }),
-            lean_core::Step::Wait(delay) => Ok(NativeStep::Wait {
-                millis: delay.as_millis().min(u128::from(u64::MAX)) as u64,
-            }),
-            lean_core::Step::Done(Ok(outcome)) => Ok(NativeStep::Done {
-                outcome: (&outcome).into(),
-            }),
-            lean_core::Step::Done(Err(error)) => Err(error.into()),
-        })
+        guard(|| step(self.engine().poll()))
     }
 
     /// Reports the answer to the last `Send`.
     pub fn on_response(&self, response: NativeResponse) -> Result<()> {
         guard(|| {
-            let headers = response
-                .headers
-                .into_iter()
-                .map(|h| (h.name, h.value))
-                .collect();
-            self.engine().on_response(lean_core::HttpResponse::new(
+            self.engine().on_response(response_to_core(
                 response.status,
-                headers,
+                response.headers,
                 response.body,
             ));
             Ok(())
@@ -227,12 +218,8 @@ impl NativeCall {
     /// Reports that the last `Send` failed below HTTP.
     pub fn on_transport_error(&self, kind: TransportErrorKind, message: String) -> Result<()> {
         guard(|| {
-            let error = match kind {
-                TransportErrorKind::Connect => lean_core::TransportError::connect(message),
-                TransportErrorKind::Timeout => lean_core::TransportError::timeout(message),
-                TransportErrorKind::Other => lean_core::TransportError::other(message),
-            };
-            self.engine().on_transport_error(error);
+            self.engine()
+                .on_transport_error(transport_error(kind, message));
             Ok(())
         })
     }
@@ -241,6 +228,45 @@ impl NativeCall {
     /// generated one): log it to finish an uncertain payment safely later.
     pub fn idempotency_key(&self) -> Option<String> {
         self.engine().idempotency_key().map(str::to_owned)
+    }
+}
+
+/// The step the host sees: a request, a wait, or the typed result; a
+/// failed call is the error.
+pub(crate) fn step(step: lean_core::Step) -> Result<NativeStep> {
+    match step {
+        lean_core::Step::Send(request) => Ok(NativeStep::Send {
+            request: request.into(),
+        }),
+        lean_core::Step::Wait(delay) => Ok(NativeStep::Wait {
+            millis: delay.as_millis().min(u128::from(u64::MAX)) as u64,
+        }),
+        lean_core::Step::Done(Ok(outcome)) => Ok(NativeStep::Done {
+            outcome: (&outcome).into(),
+        }),
+        lean_core::Step::Done(Err(error)) => Err(error.into()),
+    }
+}
+
+/// The host's answer, as the engine takes it.
+pub(crate) fn response_to_core(
+    status: u16,
+    headers: Vec<NativeHeader>,
+    body: Vec<u8>,
+) -> lean_core::HttpResponse {
+    let headers = headers.into_iter().map(|h| (h.name, h.value)).collect();
+    lean_core::HttpResponse::new(status, headers, body)
+}
+
+/// The host's transport failure, as the engine takes it.
+pub(crate) fn transport_error(
+    kind: TransportErrorKind,
+    message: String,
+) -> lean_core::TransportError {
+    match kind {
+        TransportErrorKind::Connect => lean_core::TransportError::connect(message),
+        TransportErrorKind::Timeout => lean_core::TransportError::timeout(message),
+        TransportErrorKind::Other => lean_core::TransportError::other(message),
     }
 }
 

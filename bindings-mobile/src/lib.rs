@@ -9,6 +9,12 @@
 //! Every exported function returns a `Result` and runs inside
 //! [`error::guard`], so a panic becomes a catchable `internal` error in
 //! both languages (a panic in a non-throwing function aborts a Swift app).
+//!
+//! On the JVM, uniffi's generated calls cost tens of microseconds each
+//! (JNA structures per call), so Kotlin makes its per-request, per-keystroke
+//! and per-webhook calls through the JNI entry points of [`jvm`], which
+//! carry the same uniffi-serialised values and name objects by handles
+//! ([`handles`]). Swift uses the generated calls throughout.
 
 // Values crossing the boundary are serialised by uniffi, never moved as
 // Rust values by the hosts, so their in-memory size does not matter here;
@@ -18,8 +24,9 @@
 mod call;
 mod error;
 mod fast;
+mod handles;
+mod jvm;
 mod models;
-mod openbanking;
 mod operation;
 mod webhooks;
 

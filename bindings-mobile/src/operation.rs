@@ -6,18 +6,88 @@
 
 use std::sync::Arc;
 
+use uniffi::Lift;
+
 use crate::call::{NativeConfig, NativeRequest};
-use crate::error::{guard, FfiError, Result};
+use crate::error::{guard, Result};
 use crate::models::{self, CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
+use crate::UniFfiTag;
 
 /// A validated operation, ready to become a [`crate::Call`].
 #[derive(Debug, uniffi::Object)]
 pub struct NativeOperation(pub(crate) lean_core::Operation);
 
-fn wrap(
-    op: std::result::Result<lean_core::Operation, lean_core::Error>,
-) -> Result<Arc<NativeOperation>> {
+type CoreResult<T> = std::result::Result<T, lean_core::Error>;
+
+fn wrap(op: CoreResult<lean_core::Operation>) -> Result<Arc<NativeOperation>> {
     Ok(Arc::new(NativeOperation(op?)))
+}
+
+fn from_json(json: &str) -> CoreResult<lean_core::Operation> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| lean_core::Error::Internal {
+            message: format!("the operation is not valid JSON: {e}"),
+        })?;
+    lean_core::Operation::from_json(&value)
+}
+
+fn special_payment(
+    input: NewSpecialPayment,
+    idempotency_key: Option<&str>,
+) -> CoreResult<lean_core::Operation> {
+    let payment = lean_core::NewSpecialPayment {
+        partner_user_id: input.partner_user_id,
+        amount: input.amount,
+        payment_type: input.payment_type,
+        gig_id: input.gig_id,
+        description: input.description,
+        userdata: models::userdata(input.userdata_json.as_deref())?,
+    };
+    lean_core::Operation::create_special_payment(&payment, idempotency_key)
+}
+
+/// Reads an operation as the JVM's direct entry points receive it
+/// ([`crate::jvm`]): its camelCase name, then the arguments of the
+/// matching constructor below in uniffi's own serialisation (written on
+/// the Kotlin side by the generated converters, so both sides agree by
+/// construction). `fromJson` takes the host-neutral JSON text. Building
+/// the operation validates it, as the constructors do.
+pub(crate) fn read(buf: &mut &[u8]) -> CoreResult<lean_core::Operation> {
+    fn arg<T: Lift<UniFfiTag>>(buf: &mut &[u8]) -> CoreResult<T> {
+        T::try_read(buf).map_err(|e| lean_core::Error::Internal {
+            message: format!("malformed operation arguments from the host: {e}"),
+        })
+    }
+    let name: String = arg(buf)?;
+    let operation = match name.as_str() {
+        "fromJson" => from_json(&arg::<String>(buf)?),
+        "createCustomer" => lean_core::Operation::create_customer(&arg::<NewCustomer>(buf)?.into()),
+        "getCustomer" => lean_core::Operation::get_customer(&arg::<String>(buf)?),
+        "updateCustomer" => {
+            let partner_user_id: String = arg(buf)?;
+            let update: CustomerUpdate = arg(buf)?;
+            lean_core::Operation::update_customer(&partner_user_id, &update.into())
+        }
+        "submitApplication" => lean_core::Operation::submit_application(&arg::<String>(buf)?),
+        "createGig" => lean_core::Operation::create_gig(&arg::<NewGig>(buf)?.into()),
+        "getGig" => lean_core::Operation::get_gig(&arg::<String>(buf)?),
+        "listGigs" => Ok(lean_core::Operation::list_gigs()),
+        "createSpecialPayment" => {
+            let input: NewSpecialPayment = arg(buf)?;
+            special_payment(input, arg::<Option<String>>(buf)?.as_deref())
+        }
+        "getSpecialPayment" => lean_core::Operation::get_special_payment(&arg::<String>(buf)?),
+        "listSpecialPayments" => Ok(lean_core::Operation::list_special_payments()),
+        other => Err(lean_core::Error::Internal {
+            message: format!("no operation named {other:?} in this library"),
+        }),
+    }?;
+    if !buf.is_empty() {
+        return Err(lean_core::Error::Internal {
+            message: format!("{} unread bytes after the operation's arguments", buf.len()),
+        });
+    }
+    Ok(operation)
 }
 
 #[uniffi::export]
@@ -27,14 +97,7 @@ impl NativeOperation {
     /// not typed yet (a form's fields as a map).
     #[uniffi::constructor]
     pub fn from_json(json: String) -> Result<Arc<Self>> {
-        guard(|| {
-            let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| {
-                FfiError::from(lean_core::Error::Internal {
-                    message: format!("the operation is not valid JSON: {e}"),
-                })
-            })?;
-            wrap(lean_core::Operation::from_json(&value))
-        })
+        guard(|| wrap(from_json(&json)))
     }
 
     /// `POST /customer`.
@@ -91,20 +154,7 @@ impl NativeOperation {
         input: NewSpecialPayment,
         idempotency_key: Option<String>,
     ) -> Result<Arc<Self>> {
-        guard(|| {
-            let payment = lean_core::NewSpecialPayment {
-                partner_user_id: input.partner_user_id,
-                amount: input.amount,
-                payment_type: input.payment_type,
-                gig_id: input.gig_id,
-                description: input.description,
-                userdata: models::userdata(input.userdata_json.as_deref())?,
-            };
-            wrap(lean_core::Operation::create_special_payment(
-                &payment,
-                idempotency_key.as_deref(),
-            ))
-        })
+        guard(|| wrap(special_payment(input, idempotency_key.as_deref())))
     }
 
     /// `GET /specialpayment/:id`.

@@ -72,11 +72,12 @@ impl NativeWebhookVerifier {
         guard(|| Ok(self.0.verify(&payload, signature.as_deref())?))
     }
 
-    /// A handle for the C entry point `lean_sdk_fast_verify`, which hosts
-    /// call directly on their hot path; release it with
-    /// `lean_sdk_fast_release`. Each call makes a new strong reference.
+    /// A handle for the direct entry points that hosts call on their hot
+    /// path (`Jni.verify` in Kotlin, the C `lean_sdk_fast_verify`); release
+    /// it with `Jni.release` / `lean_sdk_fast_release`. Each call makes a
+    /// new handle, holding its own reference.
     pub fn fast_handle(&self) -> u64 {
-        crate::fast::handle(&self.0)
+        crate::handles::insert(crate::handles::Object::Verifier(Arc::clone(&self.0)))
     }
 
     /// Verifies, then parses the body into a typed event.

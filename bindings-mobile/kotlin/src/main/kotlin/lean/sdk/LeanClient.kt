@@ -1,14 +1,11 @@
 package lean.sdk
 
 import java.security.SecureRandom
+import java.util.concurrent.ThreadLocalRandom
 import kotlinx.coroutines.delay
-import lean.sdk.ffi.NativeCall
+import lean.sdk.ffi.FfiConverterTypeOutcome
 import lean.sdk.ffi.NativeConfig
-import lean.sdk.ffi.NativeHeader
-import lean.sdk.ffi.NativeOperation
 import lean.sdk.ffi.Outcome
-import lean.sdk.ffi.NativeStep
-import lean.sdk.ffi.TransportErrorKind
 
 /** Which Lean deployment to talk to. */
 enum class Environment(internal val wire: String) {
@@ -45,10 +42,10 @@ class LeanClient internal constructor(
     apiKey: String,
     environment: Environment,
     baseUrl: String?,
-    private val transport: Transport,
+    transport: Transport,
     maxRetries: Int?,
     /** How the client waits between attempts; tests record the waits instead. */
-    private val sleep: suspend (Long) -> Unit,
+    sleep: suspend (Long) -> Unit,
 ) : AutoCloseable {
     @JvmOverloads
     constructor(
@@ -63,12 +60,14 @@ class LeanClient internal constructor(
         require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
         NativeConfig(apiKey, environment.wire, baseUrl, maxRetries?.toUInt(), "kotlin/${KotlinVersion.CURRENT}")
     }
-    private val timeoutMillis = config.timeoutMs().toLong()
+    /** The configuration's handle for the library's direct entry points (0 once closed). */
+    @Volatile private var handle: Long = config.directHandle().toLong()
+    private val runner = CallRunner(transport, config.timeoutMs().toLong(), sleep)
     private val random = SecureRandom()
 
     /** Registers a worker (`POST /customer`). */
     suspend fun createCustomer(input: NewCustomer): Customer =
-        run(native { NativeOperation.createCustomer(input) }).customer()
+        run(Args("createCustomer").record(input)).customer()
 
     /** Registers a worker from form fields in the API's camelCase names. */
     suspend fun createCustomer(input: Map<String, Any?>): Customer =
@@ -76,11 +75,12 @@ class LeanClient internal constructor(
 
     /** Reads a worker by your own id. */
     suspend fun getCustomer(partnerUserId: String): Customer =
-        run(native { NativeOperation.getCustomer(partnerUserId) }).customer()
+        run(Args("getCustomer").string(partnerUserId)).customer()
 
     /** Changes a worker still `PENDING` (`PATCH /customer/:id`). */
     suspend fun updateCustomer(partnerUserId: String, update: CustomerUpdate): Customer =
-        run(native { NativeOperation.updateCustomer(partnerUserId, update) }).customer()
+        run(Args("updateCustomer").string(partnerUserId).record(update))
+            .customer()
 
     /** Changes a pending worker from form fields in the API's camelCase names. */
     suspend fun updateCustomer(partnerUserId: String, update: Map<String, Any?>): Customer =
@@ -88,22 +88,22 @@ class LeanClient internal constructor(
 
     /** Submits a worker's application (sandbox only: in production the worker does it). */
     suspend fun submitApplication(partnerUserId: String): Application =
-        when (val o = run(native { NativeOperation.submitApplication(partnerUserId) })) {
+        when (val o = run(Args("submitApplication").string(partnerUserId))) {
             is Outcome.Application -> o.value
             else -> throw unexpected(o)
         }
 
     /** Pays a gig (`POST /gig`); the same [NewGig.gigId] never pays twice. */
-    suspend fun createGig(input: NewGig): Gig = run(native { NativeOperation.createGig(input) }).gig()
+    suspend fun createGig(input: NewGig): Gig = run(Args("createGig").record(input)).gig()
 
     /** Pays a gig from form fields; amounts as BigDecimal or decimal text, never Double. */
     suspend fun createGig(input: Map<String, Any?>): Gig = run(fromMap("createGig", "input" to input)).gig()
 
     /** Reads a gig by your own id. */
-    suspend fun getGig(gigId: String): Gig = run(native { NativeOperation.getGig(gigId) }).gig()
+    suspend fun getGig(gigId: String): Gig = run(Args("getGig").string(gigId)).gig()
 
     /** Lists your gigs. */
-    suspend fun listGigs(): List<Gig> = when (val o = run(native { NativeOperation.listGigs() })) {
+    suspend fun listGigs(): List<Gig> = when (val o = run(Args("listGigs"))) {
         is Outcome.Gigs -> o.values
         else -> throw unexpected(o)
     }
@@ -113,20 +113,21 @@ class LeanClient internal constructor(
      * id) so that running the same code again, even after a restart, never pays twice.
      */
     suspend fun createSpecialPayment(input: NewSpecialPayment, idempotencyKey: String? = null): SpecialPayment =
-        run(native { NativeOperation.createSpecialPayment(input, idempotencyKey) }).specialPayment()
+        run(Args("createSpecialPayment").record(input).optional(idempotencyKey), keyed = idempotencyKey == null)
+            .specialPayment()
 
     /** Makes a special payment from form fields; `type` as the API names it. */
     suspend fun createSpecialPayment(input: Map<String, Any?>, idempotencyKey: String? = null): SpecialPayment =
-        run(fromMap("createSpecialPayment", "input" to input, "idempotencyKey" to idempotencyKey))
+        run(fromMap("createSpecialPayment", "input" to input, "idempotencyKey" to idempotencyKey), keyed = true)
             .specialPayment()
 
     /** Reads a special payment by Lean's id. */
     suspend fun getSpecialPayment(id: String): SpecialPayment =
-        run(native { NativeOperation.getSpecialPayment(id) }).specialPayment()
+        run(Args("getSpecialPayment").string(id)).specialPayment()
 
     /** Lists your special payments. */
     suspend fun listSpecialPayments(): List<SpecialPayment> =
-        when (val o = run(native { NativeOperation.listSpecialPayments() })) {
+        when (val o = run(Args("listSpecialPayments"))) {
             is Outcome.SpecialPayments -> o.values
             else -> throw unexpected(o)
         }
@@ -139,7 +140,7 @@ class LeanClient internal constructor(
      * [SpecialPayment], [Application], or a list of gigs or special payments.
      */
     suspend fun execute(operation: String, arguments: Map<String, Any?> = emptyMap()): Any =
-        when (val o = run(fromMap(operation, *arguments.toList().toTypedArray()))) {
+        when (val o = run(fromMap(operation, *arguments.toList().toTypedArray()), keyed = true)) {
             is Outcome.Customer -> o.value
             is Outcome.Application -> o.value
             is Outcome.Gig -> o.value
@@ -152,51 +153,31 @@ class LeanClient internal constructor(
     override fun toString(): String = "LeanClient(${config.describe()})"
 
     /** Frees the native configuration; the client cannot be used afterwards. */
-    override fun close() = config.close()
+    @Synchronized
+    override fun close() {
+        if (handle != 0L) Jni.release(handle)
+        handle = 0L
+        config.close()
+    }
 
-    private fun fromMap(operation: String, vararg arguments: Pair<String, Any?>): NativeOperation {
+    private fun fromMap(operation: String, vararg arguments: Pair<String, Any?>): Args {
         val call = mapOf("operation" to operation) + arguments.filter { it.second != null }
-        return native { NativeOperation.fromJson(Json.write(call)) }
+        return Args("fromJson").string(Json.write(call))
     }
 
-    /** Drives the core's call engine: send, wait, report, until it is done. */
-    private suspend fun run(operation: NativeOperation): Outcome = operation.use {
-        val entropy = ByteArray(32).also(random::nextBytes)
-        native { NativeCall(config, operation, entropy) }.use { call ->
-            while (true) {
-                when (val step = native { call.poll() }) {
-                    is NativeStep.Send -> exchange(call, step.request)
-                    is NativeStep.Wait -> sleep(step.millis.toLong())
-                    is NativeStep.Done -> return step.outcome
-                }
-            }
-            @Suppress("UNREACHABLE_CODE")
-            error("unreachable")
-        }
-    }
-
-    private suspend fun exchange(call: NativeCall, request: lean.sdk.ffi.NativeRequest) {
-        val outgoing = HttpRequest(request.method, request.url, request.headers.map { it.name to it.value }, request.body)
-        val response = try {
-            transport.send(outgoing, timeoutMillis)
-        } catch (e: TransportFailure) {
-            val kind = when (e.kind) {
-                TransportFailureKind.CONNECT -> TransportErrorKind.CONNECT
-                TransportFailureKind.TIMEOUT -> TransportErrorKind.TIMEOUT
-                TransportFailureKind.OTHER -> TransportErrorKind.OTHER
-            }
-            native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
-            return
-        } catch (e: java.io.IOException) {
-            native { call.onTransportError(TransportErrorKind.OTHER, e.message ?: e.javaClass.simpleName) }
-            return
-        }
-        val status = response.status
-        if (status !in 100..599) {
-            throw InternalException("the transport returned HTTP status $status, which is not a status code")
-        }
-        val headers = response.headers.map { (name, value) -> NativeHeader(name, value) }
-        native { call.onResponse(lean.sdk.ffi.NativeResponse(status.toUShort(), headers, response.body)) }
+    /**
+     * Starts the operation in the library (validating it: nothing is sent when it is
+     * invalid), then drives it through the transport to its result. The engine takes 32
+     * random bytes: the idempotency key it may generate for a special payment ([keyed]) comes
+     * from them, so those come from [SecureRandom]; otherwise they only spread retries in
+     * time, and [ThreadLocalRandom] is enough (and costs a few nanoseconds, not most of a
+     * microsecond).
+     */
+    private suspend fun run(operation: Args, keyed: Boolean = false): Outcome {
+        val config = handle
+        check(config != 0L) { "the client is closed" }
+        val entropy = ByteArray(32).also { if (keyed) random.nextBytes(it) else ThreadLocalRandom.current().nextBytes(it) }
+        return runner.run(Jni.start(config, operation.bytes(), entropy), FfiConverterTypeOutcome::read)
     }
 
     private fun Outcome.customer(): Customer = (this as? Outcome.Customer)?.value ?: throw unexpected(this)

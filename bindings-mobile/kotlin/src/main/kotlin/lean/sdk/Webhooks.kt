@@ -32,27 +32,23 @@ object Webhooks {
         Verifier(native { NativeVerifier(secrets.map { it.toByteArray(Charsets.UTF_8) }) })
 
     /**
-     * Verifies webhooks against fixed secrets; safe to share between threads. [verify] takes a
-     * direct native call (no per-call JNA structures); errors are then described through the
-     * generated binding.
+     * Verifies webhooks against fixed secrets; safe to share between threads. [verify] is one
+     * JNI call that reads the body in place (no copy, no per-call allocation); only a failure
+     * is then described through the generated binding.
      */
     class Verifier internal constructor(private val inner: NativeVerifier) : AutoCloseable {
-        private val lock = java.util.concurrent.locks.ReentrantReadWriteLock()
-        private var handle: Long = inner.fastHandle().toLong()
+        /** The verifier's handle for the direct entry point (0 once closed). */
+        @Volatile private var handle: Long = inner.fastHandle().toLong()
 
         /** Throws a [WebhookSignatureException] unless [signature] matches the raw [payload]. */
         fun verify(payload: ByteArray, signature: String?) {
-            val sig = signature?.toByteArray(Charsets.UTF_8)
-            val result = lock.readLock().run {
-                lock()
-                try {
-                    check(handle != 0L) { "the webhook verifier is closed" }
-                    FastPath.lean_sdk_fast_verify(handle, payload, payload.size, sig ?: EMPTY, sig?.size ?: -1)
-                } finally {
-                    unlock()
-                }
+            when (Jni.verify(handle, payload, signature)) {
+                0 -> return
+                // Invalid, or a header the direct path does not read (long, or not ASCII):
+                // the generated binding decides, and describes the error.
+                1 -> native { inner.verify(payload, signature) }
+                else -> throw IllegalStateException("the webhook verifier is closed")
             }
-            if (result != 0) native { inner.verify(payload, signature) }
         }
 
         /** Verifies, then parses the body into a typed [WebhookEvent]. */
@@ -62,37 +58,12 @@ object Webhooks {
         /** Never shows the secrets. */
         override fun toString() = "Webhooks.Verifier(<redacted>)"
 
+        /** Frees the verifier; a verify racing with this is refused, never unsafe. */
+        @Synchronized
         override fun close() {
-            lock.writeLock().run {
-                lock()
-                try {
-                    if (handle != 0L) FastPath.lean_sdk_fast_release(handle)
-                    handle = 0L
-                } finally {
-                    unlock()
-                }
-            }
+            if (handle != 0L) Jni.release(handle)
+            handle = 0L
             inner.close()
         }
     }
-
-    private val EMPTY = ByteArray(0)
-}
-
-/**
- * JNA direct mapping of the library's plain C entry points for the hot paths (webhook
- * verification, form validation): no per-call JNA structures, unlike the generated calls.
- */
-@Suppress("FunctionName")
-internal object FastPath {
-    init {
-        com.sun.jna.Native.register(FastPath::class.java, "lean_sdk_mobile")
-    }
-
-    /** 0 when the host-neutral call JSON is valid, 1 when not, -1 on a failure. */
-    external fun lean_sdk_fast_check(callJson: ByteArray, len: Int): Int
-
-    external fun lean_sdk_fast_verify(handle: Long, payload: ByteArray, payloadLen: Int, signature: ByteArray, signatureLen: Int): Int
-
-    external fun lean_sdk_fast_release(handle: Long)
 }

@@ -27,6 +27,7 @@ mod fast;
 mod handles;
 mod jvm;
 mod models;
+mod openbanking;
 mod operation;
 mod webhooks;
 

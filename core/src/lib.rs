@@ -35,7 +35,7 @@ pub mod validate;
 pub mod webhooks;
 
 pub use config::{Config, Environment, RetryPolicy, SDK_VERSION};
-pub use engine::{Call, Step, TransportError, TransportErrorKind};
+pub use engine::{Call, Drive, Step, TransportError, TransportErrorKind};
 pub use error::{
     ApiError, ApiErrorKind, Error, FieldError, FieldErrorCode, SignatureProblem, ValidationError,
 };

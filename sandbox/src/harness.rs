@@ -12,7 +12,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use lean_core::{
-    Call, Config, Error, HttpRequest, HttpResponse, Method, Operation, Outcome, Step,
+    Call, Config, Drive, Error, HttpRequest, HttpResponse, Method, Operation, Outcome, Step,
     TransportError,
 };
 
@@ -246,12 +246,23 @@ pub fn execute(
     config: &Config,
     operation: Operation,
 ) -> Result<Outcome, Error> {
-    let mut entropy = [0u8; 32];
-    getrandom::fill(&mut entropy).map_err(|e| Error::Transport {
-        message: format!("no randomness from the operating system: {e}"),
-        outcome_unknown: false,
-    })?;
-    let mut call = Call::new(config, operation, entropy)?;
+    drive(agent, Call::new(config, operation, entropy()?)?)
+}
+
+/// Drives an open-banking `operation` to its end with the core's engine
+/// (retries, lookups), authenticated with `auth`.
+pub fn execute_openbanking(
+    agent: &ureq::Agent,
+    config: &lean_core::openbanking::Config,
+    auth: &lean_core::openbanking::Auth,
+    operation: lean_core::openbanking::Operation,
+) -> Result<lean_core::openbanking::Outcome, Error> {
+    let call = lean_core::openbanking::Call::new(config, auth, operation, entropy()?);
+    drive(agent, call)
+}
+
+/// The transport loop, the same for both APIs' calls.
+fn drive<C: Drive>(agent: &ureq::Agent, mut call: C) -> Result<C::Outcome, Error> {
     loop {
         match call.poll() {
             Step::Send(request) => match send(agent, &request) {
@@ -264,30 +275,14 @@ pub fn execute(
     }
 }
 
-/// Drives an open-banking `operation` to its end with the core's engine
-/// (retries, lookups), authenticated with `auth`.
-pub fn execute_openbanking(
-    agent: &ureq::Agent,
-    config: &lean_core::openbanking::Config,
-    auth: &lean_core::openbanking::Auth,
-    operation: lean_core::openbanking::Operation,
-) -> Result<lean_core::openbanking::Outcome, Error> {
+/// The 32 random bytes a call starts from.
+fn entropy() -> Result<[u8; 32], Error> {
     let mut entropy = [0u8; 32];
     getrandom::fill(&mut entropy).map_err(|e| Error::Transport {
         message: format!("no randomness from the operating system: {e}"),
         outcome_unknown: false,
     })?;
-    let mut call = lean_core::openbanking::Call::new(config, auth, operation, entropy);
-    loop {
-        match call.poll() {
-            Step::Send(request) => match send(agent, &request) {
-                Ok(response) => call.on_response(response),
-                Err(error) => call.on_transport_error(error),
-            },
-            Step::Wait(delay) => std::thread::sleep(delay),
-            Step::Done(result) => return result,
-        }
-    }
+    Ok(entropy)
 }
 
 /// One webhook as received.

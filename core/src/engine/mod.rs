@@ -11,10 +11,28 @@ pub(crate) mod reconcile;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::http::HttpRequest;
+use crate::http::{HttpRequest, HttpResponse};
 use crate::response::Outcome;
 
 pub use payouts::Call;
+
+/// What a host's transport loop needs of a call, whichever API the call
+/// belongs to, so that one loop (send, sleep, report) serves both the
+/// payouts [`Call`] and [`crate::openbanking::Call`]. Both also have these
+/// methods of their own, so code driving one kind needs no import.
+pub trait Drive {
+    /// The call's typed result.
+    type Outcome;
+
+    /// What to do next.
+    fn poll(&mut self) -> Step<Self::Outcome>;
+
+    /// Reports the answer to the last [`Step::Send`].
+    fn on_response(&mut self, response: HttpResponse);
+
+    /// Reports that the last [`Step::Send`] failed below HTTP.
+    fn on_transport_error(&mut self, error: TransportError);
+}
 
 /// What the host must do next; `T` is the API's result type (the payouts
 /// [`Outcome`] unless said otherwise). (`Done` is larger than the other

@@ -112,6 +112,22 @@ impl Call {
     }
 }
 
+impl super::Drive for Call {
+    type Outcome = Outcome;
+
+    fn poll(&mut self) -> Step {
+        Call::poll(self)
+    }
+
+    fn on_response(&mut self, response: HttpResponse) {
+        Call::on_response(self, response)
+    }
+
+    fn on_transport_error(&mut self, error: TransportError) {
+        Call::on_transport_error(self, error)
+    }
+}
+
 /// The payouts API's side of the machine.
 #[derive(Clone, Debug)]
 pub(crate) struct PayoutPlan {

@@ -136,6 +136,22 @@ impl Call {
     }
 }
 
+impl crate::Drive for Call {
+    type Outcome = Outcome;
+
+    fn poll(&mut self) -> Step<Outcome> {
+        Call::poll(self)
+    }
+
+    fn on_response(&mut self, response: HttpResponse) {
+        Call::on_response(self, response)
+    }
+
+    fn on_transport_error(&mut self, error: TransportError) {
+        Call::on_transport_error(self, error)
+    }
+}
+
 /// The open-banking API's side of the machine.
 #[derive(Clone, Debug)]
 pub(crate) struct OpenBankingPlan {

@@ -57,14 +57,27 @@ function defineClasses() {
    */
   class WebhookSignatureError extends LeanError {}
 
-  for (const cls of [LeanError, LeanValidationError, LeanApiError, WebhookSignatureError]) {
-    Object.defineProperty(cls.prototype, 'name', { value: cls.name, writable: true, configurable: true });
+  const names = { LeanError, LeanValidationError, LeanApiError, WebhookSignatureError };
+  for (const [name, cls] of Object.entries(names)) {
+    Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
   }
   return Object.freeze({ LeanError, LeanValidationError, LeanApiError, WebhookSignatureError });
 }
 
-globalThis[REGISTRY] ??= defineClasses();
-export const { LeanError, LeanValidationError, LeanApiError, WebhookSignatureError } = globalThis[REGISTRY];
+// Bound under other names here, so that bundlers need not rename the
+// classes inside defineClasses (a renamed class would change its `name`).
+const {
+  LeanError: SharedLeanError,
+  LeanValidationError: SharedValidationError,
+  LeanApiError: SharedApiError,
+  WebhookSignatureError: SharedSignatureError,
+} = (globalThis[REGISTRY] ??= defineClasses());
+export {
+  SharedLeanError as LeanError,
+  SharedValidationError as LeanValidationError,
+  SharedApiError as LeanApiError,
+  SharedSignatureError as WebhookSignatureError,
+};
 
 const API_CODES = new Set([
   'bad_request', 'unauthorized', 'not_found', 'rate_limited', 'service_unavailable', 'server_error', 'api_error',
@@ -74,10 +87,10 @@ const WEBHOOK_CODES = new Set(['signature_missing', 'signature_malformed', 'sign
 /** Builds the matching error class from the core's error JSON. */
 export function fromCore(json, cause) {
   const { code, message, fieldErrors, ...details } = json;
-  if (code === 'validation') return new LeanValidationError(message, { errors: fieldErrors, cause });
-  if (API_CODES.has(code)) return new LeanApiError(message, { code, errors: fieldErrors, cause, ...details });
-  if (WEBHOOK_CODES.has(code)) return new WebhookSignatureError(message, { code, cause });
-  const error = new LeanError(message, { code, cause });
+  if (code === 'validation') return new SharedValidationError(message, { errors: fieldErrors, cause });
+  if (API_CODES.has(code)) return new SharedApiError(message, { code, errors: fieldErrors, cause, ...details });
+  if (WEBHOOK_CODES.has(code)) return new SharedSignatureError(message, { code, cause });
+  const error = new SharedLeanError(message, { code, cause });
   // Transport errors say whether the request may have been applied;
   // invalid responses keep the status and body.
   for (const key of ['outcomeUnknown', 'status', 'body']) {

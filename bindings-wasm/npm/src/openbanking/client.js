@@ -67,6 +67,24 @@ function credentialOptions(credentials) {
   };
 }
 
+/** How a host that requires a client certificate turns away a client without one. */
+const REFUSED = /other side closed|socket hang up|ECONNRESET|certificate|alert|SSL|TLS/i;
+
+/**
+ * Adds to a connection failure of a client without `tls` the likely cause:
+ * Lean's production hosts (and the sandbox's mTLS listener) close the
+ * connection of a client that presents no certificate.
+ */
+function withMtlsHint(send) {
+  return async (request) => {
+    const answer = await send(request);
+    if (answer.kind === 'other' && REFUSED.test(answer.message)) {
+      answer.message += '; if the host requires mutual TLS, pass tls: { cert, key, ca } to present the client certificate';
+    }
+    return answer;
+  };
+}
+
 /**
  * A client for Lean's open-banking API. Every method validates its input
  * with the API's own rules before sending anything (rejecting with
@@ -119,7 +137,8 @@ export class OpenBankingClient {
     });
     const client = this.#wasmClient();
     const env = this.environment;
-    this.#send = createSender(this.#transport(options, env), client.timeoutMs);
+    const send = createSender(this.#transport(options, env), client.timeoutMs);
+    this.#send = options.tls === undefined && env.apiBaseUrl.startsWith('https://') ? withMtlsHint(send) : send;
   }
 
   /**

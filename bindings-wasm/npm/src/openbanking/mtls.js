@@ -60,12 +60,13 @@ function aborted(signal) {
  */
 function describe(error, url) {
   const code = error?.code ?? '';
-  const where = `${url.host}`;
-  let message = error?.message ?? String(error);
-  if (/CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|DECRYPT_ERROR|HANDSHAKE_FAILURE/i.test(code + message)) {
-    message = `mTLS handshake with ${where} failed: the server refused the client certificate (${message})`;
+  // OpenSSL errors carry a short `reason` beside their long message.
+  const reason = [error?.reason ?? String(error?.message ?? error).trim(), code].filter(Boolean).join(', ');
+  let message = String(error?.message ?? error).trim();
+  if (/CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|DECRYPT_ERROR|HANDSHAKE_FAILURE|ACCESS_DENIED/i.test(code)) {
+    message = `mTLS handshake with ${url.host} failed: the server refused the client certificate (${reason})`;
   } else if (/CERT|SSL|TLS|SELF_SIGNED|VERIFY/i.test(code)) {
-    message = `TLS with ${where} failed: ${message}`;
+    message = `TLS with ${url.host} failed (${reason})`;
   }
   const described = new Error(message, { cause: error });
   if (code) described.code = code;

@@ -1,0 +1,64 @@
+// Shared helpers of the open-banking tests: the `lean-sdk/openbanking`
+// package as Node loads it, the vectors of tests/vectors/openbanking/, and
+// the mapping from a vector's call to a client method.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkError, repoDir } from './helpers.js';
+
+/** The package's open-banking entry, through its exports map. */
+export const ob = await import('lean-sdk/openbanking');
+
+/** The cases of one file of tests/vectors/openbanking/. */
+export function obVectors(file) {
+  const doc = JSON.parse(readFileSync(join(repoDir, 'tests', 'vectors', 'openbanking', file), 'utf8'));
+  assert.ok(Array.isArray(doc.cases) && doc.cases.length > 0, `${file}: no cases`);
+  return doc.cases;
+}
+
+/** Client options for a vector's `environment` (a name, or `{name | custom, tokenBaseUrl?, mtls?}`). */
+export function environmentOptions(environment = 'uae-sandbox') {
+  if (typeof environment === 'string') return { environment };
+  const options = {};
+  if (environment.custom !== undefined) options.baseUrl = environment.custom;
+  if (environment.name !== undefined) options.environment = environment.name;
+  if (environment.tokenBaseUrl !== undefined) options.tokenBaseUrl = environment.tokenBaseUrl;
+  if (environment.mtls !== undefined) options.requireMtls = environment.mtls;
+  return options;
+}
+
+/** Credentials for a vector's `auth` (default: the application token `app_token_123`). */
+export function credentials(auth) {
+  return auth?.bearer !== undefined ? { accessToken: auth.bearer } : { appToken: 'app_token_123' };
+}
+
+/** Calls the client method a vector's `call` names, with its arguments. */
+export function invoke(client, call) {
+  const { operation, input, customerId, appUserId, entityId, resultsId, paymentIntentId, pageNumber, pageSize } = call;
+  switch (operation) {
+    case 'createCustomer': return client.createCustomer(input);
+    case 'getCustomer': return client.getCustomer(customerId);
+    case 'getCustomerByAppUserId': return client.getCustomerByAppUserId(appUserId);
+    case 'listCustomers': return client.listCustomers({ pageNumber, pageSize });
+    case 'listEntities': return client.listEntities(customerId);
+    case 'getEntity': return client.getEntity(customerId, entityId);
+    case 'getIdentity': return client.getIdentity(input);
+    case 'getAccounts': return client.getAccounts(input);
+    case 'getBalance': return client.getBalance(input);
+    case 'getTransactions': return client.getTransactions(input);
+    case 'getDataResults': return client.getDataResults(resultsId);
+    case 'createPaymentIntent': return client.createPaymentIntent(input);
+    case 'getPaymentIntent': return client.getPaymentIntent(paymentIntentId);
+    case 'createPaymentDestination': return client.createPaymentDestination(input);
+    case 'listPaymentDestinations': return client.listPaymentDestinations();
+    // Names with no method reach the core through `validate`, which takes any name.
+    default: return Promise.resolve().then(() => ob.validate(operation, input, call));
+  }
+}
+
+/** `checkError` of the payouts tests, plus the API's own code (`apiCode`). */
+export function checkObError(name, error, want) {
+  checkError(name, error, want);
+  if ('apiCode' in want) assert.equal(error.apiCode, want.apiCode, `${name}: apiCode`);
+}

@@ -390,6 +390,10 @@ fn epoch_seconds(at: SystemTime) -> f64 {
 #[pyclass(module = "lean_sdk._native", name = "TokenManager")]
 pub struct TokenManager {
     inner: ob::TokenManager,
+    /// For tokens of another scope (`customer_token_request`); its `Debug`
+    /// redacts the secret.
+    credentials: ob::ClientCredentials,
+    environment: ob::Environment,
 }
 
 #[pymethods]
@@ -416,10 +420,15 @@ impl TokenManager {
                 Some(id) => TokenScope::customer(id).map_err(fail)?,
                 None => TokenScope::Api,
             };
-            let inner = ob::TokenManager::new(credentials, environment.inner.clone(), scope)
-                .map_err(fail)?
-                .with_renewal_margin(seconds(py, "token_renewal_margin", renewal_margin)?);
-            Ok(Self { inner })
+            let inner =
+                ob::TokenManager::new(credentials.clone(), environment.inner.clone(), scope)
+                    .map_err(fail)?
+                    .with_renewal_margin(seconds(py, "token_renewal_margin", renewal_margin)?);
+            Ok(Self {
+                inner,
+                credentials,
+                environment: environment.inner.clone(),
+            })
         })
     }
 
@@ -460,6 +469,24 @@ impl TokenManager {
     /// Forgets the token (the API refused it).
     fn invalidate(&mut self) {
         self.inner.invalidate()
+    }
+
+    /// `("send", method, url, headers, body)`: the request of a token
+    /// limited to one customer (scope `customer.<id>`), for the Link SDK on
+    /// that customer's device. The manager's own token is not touched.
+    fn customer_token_request<'py>(
+        &self,
+        py: Python<'py>,
+        customer_id: &str,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        guard(py, || {
+            let scope = TokenScope::customer(customer_id).map_err(|e| to_pyerr(py, &e))?;
+            let request = self
+                .credentials
+                .token_request(&self.environment, &scope)
+                .map_err(|e| to_pyerr(py, &e))?;
+            send_step(py, request)
+        })
     }
 
     fn __repr__(&self) -> String {

@@ -258,6 +258,21 @@ def test_a_customer_scope_is_asked_for() -> None:
     assert b"scope=customer.c-42" in (api.requests[0].body or b"")
 
 
+def test_a_customer_token_is_minted_apart_from_the_clients_own() -> None:
+    api = Api()
+    client = oauth(api)
+    client.list_payment_destinations()
+    token = client.customer_token("c-42")
+    assert token.access_token == TOKENS[1] and token.expires_at > time.time()
+    assert b"scope=customer.c-42" in (api.requests[-1].body or b"") and TOKENS[1] not in repr(token)
+    client.list_payment_destinations()  # still the client's own token
+    assert bearer(api.requests[-1]) == "Bearer " + TOKENS[0]
+    with pytest.raises(lean_sdk.ValidationError):
+        client.customer_token(" ")
+    with pytest.raises(lean_sdk.ConfigurationError, match="client_id="):
+        openbanking.OpenBankingClient("app-token", transport=api).customer_token("c-42")
+
+
 def test_custom_environments_and_token_hosts() -> None:
     env = openbanking.Environment.custom("http://127.0.0.1:9/", token_base_url="http://127.0.0.1:9")
     client = openbanking.OpenBankingClient(client_id="a", client_secret="b", environment=env)

@@ -161,6 +161,15 @@ def test_oauth_tokens_renewal_and_a_refused_token(ob: ObSandbox, monkeypatch: py
     assert tokens() == 3
     assert [r.url.rsplit("/", 1)[-1] for r in sent[-3:]] == ["destinations", "token", "destinations"]
 
+    # A token for one customer's device reads that customer only.
+    customer = client.create_customer(app_user_id=f"py-scoped-{uuid.uuid4()}")
+    token = client.customer_token(customer.customer_id)
+    device = openbanking.OpenBankingClient(access_token=token.access_token, base_url=ob.url)
+    assert device.get_customer(customer.customer_id) == customer
+    with pytest.raises(lean_sdk.ApiError) as refused:
+        device.list_customers()
+    assert refused.value.status == 403
+
     with pytest.raises(lean_sdk.AuthenticationError):
         openbanking.OpenBankingClient(client_id=CLIENT_ID, client_secret="wrong", base_url=ob.url, token_base_url=ob.url).list_customers()
 

@@ -161,6 +161,19 @@ def _token_failure(error: BaseException) -> TransportError:
     return TransportError(f"the OAuth token request failed: {_failure(error)[1]}")
 
 
+def _customer_token_step(tokens: Optional[_native.TokenManager], customer_id: str) -> Tuple[Any, ...]:
+    if tokens is None:
+        raise ConfigurationError("customer_token needs OAuth client credentials: client_id= and client_secret=")
+    return tokens.customer_token_request(customer_id)
+
+
+def _token(response: Any) -> _native.Token:
+    if not isinstance(response, HttpResponse):
+        raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(response).__name__}")
+    headers = [(str(k), str(v)) for k, v in response.headers.items()]
+    return _native.Token.parse(response.status, headers, response.body, time.time())
+
+
 class OpenBankingClient(_Base):
     """Lean's open-banking API (bank data and payments), synchronously.
 
@@ -239,6 +252,18 @@ class OpenBankingClient(_Base):
             auth, _ = self._auth()
             result = drive(self._call(auth, spec), self._transport)
         return convert(_decode(result))
+
+    def customer_token(self, customer_id: str) -> _native.Token:
+        """Mints an access token limited to one customer (scope
+        ``customer.<id>``) with the client credentials, for the Link SDK on
+        that customer's device: hand over ``token.access_token``, never the
+        client secret. The client's own token is not touched."""
+        step = _customer_token_step(self._tokens, customer_id)
+        try:
+            response = self._transport(_request(step))
+        except (OSError, TransportError) as error:
+            raise _token_failure(error) from error
+        return _token(response)
 
     def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[NewCustomerFields]) -> Customer:
         """Creates a customer for your ``app_user_id``; when one exists
@@ -390,6 +415,15 @@ class AsyncOpenBankingClient(_Base):
             auth, _ = await self._auth()
             result = await drive_async(self._call(auth, spec), self._transport)
         return convert(_decode(result))
+
+    async def customer_token(self, customer_id: str) -> _native.Token:
+        """See :meth:`OpenBankingClient.customer_token`."""
+        step = _customer_token_step(self._tokens, customer_id)
+        try:
+            response = await self._transport(_request(step))
+        except (OSError, TransportError) as error:
+            raise _token_failure(error) from error
+        return _token(response)
 
     async def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[NewCustomerFields]) -> Customer:
         """See :meth:`OpenBankingClient.create_customer`."""

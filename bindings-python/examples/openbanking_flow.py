@@ -104,7 +104,6 @@ def main(base_url: str, mtls_url: str = "", tls_dir: str = "") -> None:
     destination = client.create_payment_destination(
         display_name="Acme Rent", name="Acme LLC", bank_identifier="ENBD_UAE", iban="AE070331234567890123456",
     )
-    assert destination.id is not None
     intent = client.create_payment_intent(
         customer_id=customer.customer_id, amount=Decimal("100.50"), currency="AED", payment_destination_id=destination.id,
     )

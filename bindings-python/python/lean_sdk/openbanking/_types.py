@@ -3,11 +3,13 @@
 Every key is optional here because the core validates presence and reports
 every missing field at once (``ValidationError``). Names are the API's own
 (snake_case). Amounts are ``str``, ``int`` or ``Decimal``, never ``float``.
+Optional fields also take ``None``, meaning absent (so a result's optional
+id can be passed on as it is).
 """
 
 from __future__ import annotations
 
-from typing import List, TypedDict
+from typing import List, Optional, TypedDict
 
 from .._types import Amount
 
@@ -32,9 +34,9 @@ class PaymentIntentFields(TypedDict, total=False):
     customer_id: str
     amount: Amount
     currency: str
-    description: str
-    payment_destination_id: str
-    purpose_code: str
+    description: Optional[str]
+    payment_destination_id: Optional[str]
+    purpose_code: Optional[str]
 
 
 class DestinationFields(TypedDict, total=False):
@@ -44,8 +46,8 @@ class DestinationFields(TypedDict, total=False):
     name: str
     bank_identifier: str
     iban: str
-    account_number: str
-    swift_code: str
-    address: str
-    city: str
-    country: str
+    account_number: Optional[str]
+    swift_code: Optional[str]
+    address: Optional[str]
+    city: Optional[str]
+    country: Optional[str]

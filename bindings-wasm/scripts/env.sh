@@ -45,8 +45,11 @@ node_chromium() {
   command -v chromium || command -v chromium-browser || true
 }
 
-# Prints the size of the built .wasm, raw and gzipped.
+# Prints the size of each built .wasm (lean-sdk's, and lean-sdk/openbanking's
+# own), raw and gzipped.
 node_sizes() {
-  local wasm=bindings-wasm/npm/dist/lean_sdk_wasm_bg.wasm
-  echo "lean_sdk_wasm_bg.wasm: $(wc -c < "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzipped"
+  local wasm
+  for wasm in bindings-wasm/npm/dist/lean_sdk_wasm_bg.wasm bindings-wasm/npm/dist/lean_sdk_wasm_openbanking_bg.wasm; do
+    echo "$(basename "$wasm"): $(wc -c < "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzipped"
+  done
 }

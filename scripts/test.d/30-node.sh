@@ -4,7 +4,10 @@
 # dependencies, Chromium for the browser test), builds the package, then runs
 # its node --test suites against the built package: shared vectors, panics,
 # webhook helpers, TypeScript declarations, README samples, end-to-end
-# against the local sandbox, the packed tarball, and the browser demo page.
+# against the local sandbox, the packed tarball, and the browser demo page;
+# the same for lean-sdk/openbanking (test/openbanking-*: its vectors, OAuth,
+# webhooks, end-to-end over HTTP and the sandbox's mTLS listener, and that
+# the main entry never loads its module).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh

@@ -104,9 +104,10 @@ export function useHasher(fn) {
 }
 
 /**
- * Chooses the path for tests: `'host'` (node:crypto hashes the body),
- * `'wasm'` (the core does), or `null` (the default: the host's when it has
- * one). Returns whether that path exists here.
+ * Chooses the path for tests and benchmarks: `'host'` (node:crypto hashes
+ * every body), `'wasm'` (the core does), or `null` (the default: the host's
+ * for bodies of `HOST_HASH_MIN` bytes and more, when it has one). Returns
+ * whether that path exists here.
  * @internal
  */
 export function chooseHashing(mode) {
@@ -114,9 +115,16 @@ export function chooseHashing(mode) {
   return mode !== 'host' || hasher !== null;
 }
 
-/** The host's hasher when it is to be used, else `null`. */
-function hostHasher() {
-  return forced === 'wasm' ? null : hasher;
+// Below this many bytes (or UTF-16 units) the core in wasm verifies
+// faster: a call into node:crypto costs more than hashing a few blocks in
+// wasm. Measured side by side, the two paths cross between 640 and 768
+// bytes (BENCHMARKS.md).
+const HOST_HASH_MIN = 700;
+
+/** The host's hasher when it is to be used for `raw`, else `null`. */
+function hostHasher(raw) {
+  if (forced === 'wasm' || (forced === null && raw.length < HOST_HASH_MIN)) return null;
+  return hasher;
 }
 
 /**
@@ -178,7 +186,7 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    const hash = hostHasher();
+    const hash = hostHasher(raw);
     let status;
     try {
       if (hash === null) {
@@ -198,7 +206,7 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    const hash = hostHasher();
+    const hash = hostHasher(raw);
     const json = guard(() => {
       const len = toScratch(raw);
       if (hash === null) return inner.constructEventScratch(len, sig);

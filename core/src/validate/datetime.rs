@@ -74,7 +74,10 @@ pub fn timestamp(text: &str) -> Rule<Timestamp> {
     let nanos = match fraction {
         None => 0,
         Some(f) if (1..=9).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("{f:0<9}").parse::<u32>().map_err(|_| format())?
+            // The digits, then zeros up to nine (nanoseconds): at most
+            // 999,999,999, no overflow.
+            let digits = f.bytes().chain(std::iter::repeat(b'0')).take(9);
+            digits.fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'))
         }
         Some(_) => return Err(format()),
     };
@@ -198,6 +201,22 @@ fn parse_digits(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fractions_of_a_second_are_exact() {
+        let whole = timestamp("2021-03-01T21:04:04Z").unwrap().unix_nanos();
+        for (fraction, nanos) in [
+            ("5", 500_000_000),
+            ("000", 0),
+            ("049", 49_000_000),
+            ("123456789", 123_456_789),
+            ("000000001", 1),
+            ("999999999", 999_999_999),
+        ] {
+            let stamp = timestamp(&format!("2021-03-01T21:04:04.{fraction}Z")).unwrap();
+            assert_eq!(stamp.unix_nanos() - whole, nanos, "{fraction}");
+        }
+    }
 
     #[test]
     fn dates() {

@@ -51,7 +51,7 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
             try {
                 connection.connect()
             } catch (e: IOException) {
-                throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${e.message}", e)
+                throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${describe(e)}", e)
             }
             try {
                 request.body?.let { body ->
@@ -72,10 +72,28 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
                 } else {
                     TransportFailureKind.OTHER
                 }
-                throw TransportFailure(kind, "the exchange failed: ${e.message}", e)
+                throw TransportFailure(kind, "the exchange failed: ${describe(e)}", e)
             }
         } finally {
             connection.disconnect()
+        }
+    }
+
+    /**
+     * The failure with its causes, and what a TLS failure usually means: a server that requires
+     * mutual TLS refuses a connection without the client certificate (or with one it does not
+     * trust) during or right after the handshake, which the JDK reports as a write error.
+     */
+    private fun describe(e: IOException): String {
+        val causes = generateSequence<Throwable>(e) { it.cause }.take(5).toList()
+        val text = causes.mapNotNull { it.message }.distinct().joinToString(": ")
+        val tls = causes.any { it is javax.net.ssl.SSLException } ||
+            (sslContext != null && causes.any { it.message?.contains("Error writing to server") == true })
+        return if (tls) {
+            "$text (TLS: the server refused the handshake; if it requires mutual TLS, pass the " +
+                "client certificate Lean issued, e.g. MtlsCredentials.fromPem, and check it is the right one)"
+        } else {
+            text
         }
     }
 

@@ -1,0 +1,226 @@
+package lean.sdk.openbanking
+
+import com.sun.net.httpserver.HttpServer
+import java.io.File
+import java.math.BigDecimal
+import java.net.HttpURLConnection
+import java.net.InetSocketAddress
+import java.net.URI
+import java.nio.file.Files
+import java.security.KeyStore
+import java.security.cert.CertificateFactory
+import java.util.UUID
+import java.util.concurrent.LinkedBlockingQueue
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+import javax.net.ssl.SSLContext
+import javax.net.ssl.TrustManagerFactory
+import kotlinx.coroutines.runBlocking
+import lean.sdk.HttpUrlConnectionTransport
+import lean.sdk.OtherApiException
+import lean.sdk.Transport
+import lean.sdk.TransportException
+import lean.sdk.UnauthorizedException
+import org.json.JSONObject
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+
+/**
+ * Open banking end to end against the local sandbox (loopback only), over the default
+ * HttpURLConnection transport: the whole flow over plain HTTP with `results.ready` received
+ * and verified, OAuth with renewal, and the mTLS listener with the right, no, and an untrusted
+ * client certificate. The binary comes from the `lean.sandbox` system property.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenBankingSandboxTest {
+    private val appToken = "sandbox-app-token"
+    private val webhookSecret = "sandbox-webhook-secret"
+    private lateinit var sandbox: Process
+    private lateinit var receiver: HttpServer
+    private lateinit var url: String
+    private lateinit var mtlsUrl: String
+    private lateinit var certs: File
+    private val webhooks = LinkedBlockingQueue<Pair<ByteArray, String?>>()
+    private val verifier = OpenBankingWebhooks.verifier(webhookSecret)
+
+    @BeforeAll
+    fun start() {
+        val binary = System.getProperty("lean.sandbox")
+            ?: error("set -Dlean.sandbox=<path to target/debug/lean-sandbox> (scripts/test kotlin does)")
+        check(File(binary).canExecute()) { "$binary is not an executable" }
+        certs = Files.createTempDirectory("lean-ob-certs").toFile()
+        receiver = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0).apply {
+            createContext("/ob-hooks") { exchange ->
+                val body = exchange.requestBody.readBytes()
+                val signature = exchange.requestHeaders.getFirst(OpenBankingWebhooks.SIGNATURE_HEADER)
+                val status = verifier.receive(body, signature) { webhooks.put(body to signature) }
+                exchange.sendResponseHeaders(status, -1)
+                exchange.close()
+            }
+            start()
+        }
+        sandbox = ProcessBuilder(
+            binary, "serve", "--port", "0", "--api-key", "unused-payouts-key", "--quiet",
+            "--tls-port", "0", "--tls-dir", certs.path, "--ob-results-delay", "200ms", "--ob-token-ttl", "2",
+        ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        val lines = sandbox.inputStream.bufferedReader()
+        url = (lines.readLine() ?: error("the sandbox did not start")).removePrefix("listening on ")
+        mtlsUrl = (lines.readLine() ?: error("no mTLS line")).removePrefix("listening (mTLS) on ")
+        assertTrue(url.startsWith("http://127.0.0.1:"), url)
+        assertTrue(mtlsUrl.startsWith("https://127.0.0.1:"), mtlsUrl)
+        admin("/_sandbox/webhooks", """{"url": "http://127.0.0.1:${receiver.address.port}/ob-hooks", "product": "openbanking"}""")
+    }
+
+    @AfterAll
+    fun stop() {
+        if (::sandbox.isInitialized) sandbox.destroy()
+        if (::receiver.isInitialized) receiver.stop(0)
+        if (::certs.isInitialized) certs.deleteRecursively()
+    }
+
+    private fun admin(path: String, body: String): JSONObject {
+        val c = URI("$url$path").toURL().openConnection() as HttpURLConnection
+        c.requestMethod = "POST"
+        c.doOutput = true
+        c.setRequestProperty("content-type", "application/json")
+        c.outputStream.use { it.write(body.toByteArray()) }
+        assertEquals(200, c.responseCode, path)
+        return JSONObject(c.inputStream.use { String(it.readBytes()) })
+    }
+
+    /** Waits for the verified webhook of [type] whose payload names [id]. */
+    private fun awaitEvent(type: String, id: String): OpenBankingEvent {
+        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20)
+        while (System.nanoTime() < deadline) {
+            val (body, signature) = webhooks.poll(200, TimeUnit.MILLISECONDS) ?: continue
+            val event = verifier.constructEvent(body, signature)
+            if (event.type == type && event.payloadJson.contains(id)) return event
+        }
+        error("no $type webhook for $id")
+    }
+
+    private val plain get() = OpenBankingEnvironment.custom(url, tokenBaseUrl = url)
+
+    @Test
+    fun theWholeFlowOverPlainHttp() = runBlocking<Unit> {
+        val lean = OpenBankingClient(Auth.appToken(appToken), plain)
+        val appUserId = "user-${UUID.randomUUID()}"
+        val customer = lean.createCustomer(NewCustomer(appUserId))
+        assertEquals(appUserId, customer.appUserId)
+        // Created again (a retry after a crash, say): the 409 is resolved to the same customer.
+        assertEquals(customer.customerId, lean.createCustomer(NewCustomer(appUserId)).customerId)
+        assertEquals(customer, lean.getCustomer(customer.customerId))
+        assertEquals(customer.customerId, lean.getCustomerByAppUserId(appUserId).customerId)
+        assertTrue(lean.listCustomers(pageNumber = 0, pageSize = 100).customers.any { it.customerId == customer.customerId })
+
+        // The customer connects a bank (the Link SDK's part, done by the sandbox's admin route).
+        val connected = admin("/_sandbox/openbanking/customers/${customer.customerId}/entities", "{}")
+        val entityId = connected.getString("id")
+        awaitEvent("entity.created", entityId)
+        assertEquals(listOf(entityId), lean.listEntities(customer.customerId).map { it.id })
+        assertEquals(customer.customerId, lean.getEntity(customer.customerId, entityId).customerId)
+
+        assertEquals("OK", lean.getIdentity(entityId).status)
+        val accounts = JSONObject(lean.getAccounts(entityId).payloadJson!!).toString()
+        val accountId = connected.getJSONArray("accounts").getJSONObject(0).getString("account_id")
+        assertTrue(accounts.contains(accountId), accounts)
+
+        // Asynchronous data: PENDING now, results.ready later, then the results.
+        val pending = lean.getBalance(entityId, accountId, async = true)
+        assertTrue(pending.isPending, pending.json)
+        val resultsId = pending.resultsId ?: error("no results_id in ${pending.json}")
+        val ready = awaitEvent("results.ready", resultsId)
+        assertEquals(resultsId, ready.resultsId)
+        assertNotNull(ready.eventId)
+        val balance = lean.getDataResults(resultsId)
+        assertEquals("OK", balance.status)
+        assertTrue(balance.payloadJson!!.contains("12450.75"), balance.payloadJson)
+        assertEquals("OK", lean.getTransactions(entityId, accountId).status)
+
+        // A bank failure is an error carrying the API's code, never a result.
+        val failed = assertThrows<OtherApiException> { runBlocking { lean.getBalance(entityId, "sandbox-fail-1") } }
+        assertEquals("FAILED", failed.apiCode)
+
+        val destination = lean.createPaymentDestination(
+            NewDestination("Main account", "Lean Test LLC", "LEANMB1", "AE070331234567890123456"),
+        )
+        val destinationId = destination.id ?: error("no id in ${destination.json}")
+        assertTrue(lean.listPaymentDestinations().any { it.id == destinationId })
+        val intent = lean.createPaymentIntent(
+            NewPaymentIntent(customer.customerId, BigDecimal("100.50"), "aed", "Order 42", destinationId),
+        )
+        assertEquals(BigDecimal("100.50"), intent.amount)
+        assertEquals("AED", intent.currency)
+        assertEquals(intent.paymentIntentId, lean.getPaymentIntent(intent.paymentIntentId).paymentIntentId)
+    }
+
+    @Test
+    fun oauthTokensAreFetchedThenRenewed() = runBlocking<Unit> {
+        val tokenRequests = AtomicInteger()
+        val http = HttpUrlConnectionTransport()
+        val counting = Transport { request, timeout ->
+            if (request.url.endsWith("/oauth2/token")) tokenRequests.incrementAndGet()
+            http.send(request, timeout)
+        }
+        val lean = OpenBankingClient(Auth.clientCredentials("sandbox-client-id", "sandbox-client-secret"), plain, transport = counting)
+        lean.listPaymentDestinations()
+        lean.listPaymentDestinations()
+        assertEquals(1, tokenRequests.get(), "one token for both calls")
+        Thread.sleep(1_200) // the sandbox issues 2 s tokens: renewed after half their life
+        lean.listPaymentDestinations()
+        assertEquals(2, tokenRequests.get(), "renewed before expiry")
+
+        val wrong = OpenBankingClient(Auth.clientCredentials("sandbox-client-id", "not-the-secret"), plain)
+        val e = assertThrows<UnauthorizedException> { runBlocking { wrong.listPaymentDestinations() } }
+        assertFalse("${e.message} ${e.body}".contains("not-the-secret"))
+    }
+
+    private fun mtlsEnv() = OpenBankingEnvironment.custom(mtlsUrl, tokenBaseUrl = mtlsUrl, requiresMtls = true)
+
+    @Test
+    fun mutualTlsPresentsTheClientCertificate() = runBlocking<Unit> {
+        val mtls = MtlsCredentials.fromPemFiles(
+            File(certs, "client.pem").toPath(), File(certs, "client.key").toPath(), File(certs, "ca.pem").toPath(),
+        )
+        val lean = OpenBankingClient(Auth.appToken(appToken), mtlsEnv(), mtls = mtls)
+        val appUserId = "mtls-${UUID.randomUUID()}"
+        assertEquals(appUserId, lean.createCustomer(NewCustomer(appUserId)).appUserId)
+        // OAuth through the same listener.
+        val oauth = OpenBankingClient(Auth.clientCredentials("sandbox-client-id", "sandbox-client-secret"), mtlsEnv(), mtls = mtls)
+        oauth.listPaymentDestinations()
+    }
+
+    @Test
+    fun withoutAClientCertificateTheCallFailsAsTransport() {
+        // Trusts the sandbox's CA but presents no certificate.
+        val trustOnly = SSLContext.getInstance("TLS").apply {
+            val store = KeyStore.getInstance(KeyStore.getDefaultType()).apply {
+                load(null, null)
+                val ca = File(certs, "ca.pem").inputStream().use { CertificateFactory.getInstance("X.509").generateCertificate(it) }
+                setCertificateEntry("ca", ca)
+            }
+            init(null, TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).apply { init(store) }.trustManagers, null)
+        }
+        val none = OpenBankingClient(Auth.appToken(appToken), mtlsEnv(), transport = HttpUrlConnectionTransport(trustOnly), maxRetries = 0)
+        val e = assertThrows<TransportException> { runBlocking { none.listPaymentDestinations() } }
+        println("without a certificate: ${e.message}")
+        assertEquals("transport", e.code)
+        assertTrue(e.message!!.contains("mutual TLS"), e.message)
+
+        val untrusted = MtlsCredentials.fromPemFiles(
+            File(certs, "untrusted-client.pem").toPath(), File(certs, "untrusted-client.key").toPath(), File(certs, "ca.pem").toPath(),
+        )
+        val wrong = OpenBankingClient(Auth.appToken(appToken), mtlsEnv(), mtls = untrusted, maxRetries = 0)
+        val e2 = assertThrows<TransportException> { runBlocking { wrong.listPaymentDestinations() } }
+        println("with an untrusted certificate: ${e2.message}")
+        assertEquals("transport", e2.code)
+        assertTrue(e2.message!!.contains("certificate"), e2.message)
+    }
+}

@@ -380,7 +380,11 @@ pub fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
             raw: &Value,
             wrap: fn(T) -> EventData,
         ) -> Result<EventData, String> {
-            T::deserialize(raw).map(wrap).map_err(|e| e.to_string())
+            // From an owned `Value`, as response lists are read: one copy of
+            // each model's deserializer in the npm package's wasm, not two.
+            serde_json::from_value(raw.clone())
+                .map(wrap)
+                .map_err(|e: serde_json::Error| e.to_string())
         }
         match object.as_str() {
             "customer" => Some(as_type(raw, EventData::Customer)),

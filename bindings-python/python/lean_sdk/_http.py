@@ -82,9 +82,9 @@ def _failure(error: BaseException) -> Tuple[str, str]:
     cause = reason if isinstance(reason, BaseException) else error
     import socket
 
-    hint = _tls_hint(cause)
-    if hint:
-        return ("connect" if "not trusted" in hint else "other"), f"{type(cause).__name__}: {cause}{hint}"
+    tls = _tls_failure(cause)
+    if tls is not None:
+        return tls[0], f"{type(cause).__name__}: {cause}{tls[1]}"
     if isinstance(cause, (TimeoutError, socket.timeout)):
         kind = "timeout"
     elif isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
@@ -94,10 +94,12 @@ def _failure(error: BaseException) -> Tuple[str, str]:
     return kind, f"{type(cause).__name__}: {cause}"
 
 
-def _tls_hint(error: BaseException) -> str:
-    """What to check when a TLS handshake failed (anywhere in the chain of
-    causes): the server's certificate was not trusted (nothing was sent),
-    or the server refused the client certificate (mutual TLS)."""
+def _tls_failure(error: BaseException) -> Optional[Tuple[str, str]]:
+    """For a failed TLS handshake (anywhere in the chain of causes): the
+    engine's kind and what to check. An untrusted server certificate stops
+    the handshake before anything is sent (``connect``); a server that
+    refuses the client certificate may do so after the request left
+    (``other``)."""
     import ssl
 
     seen: Optional[BaseException] = error
@@ -105,8 +107,8 @@ def _tls_hint(error: BaseException) -> str:
         if seen is None:
             break
         if isinstance(seen, ssl.SSLCertVerificationError):
-            return " (TLS: the server's certificate is not trusted; pass the CA chain that signed it: ca=)"
+            return "connect", " (TLS: the server's certificate is not trusted; pass the CA chain that signed it: ca=)"
         if isinstance(seen, ssl.SSLError):
-            return " (TLS failed: a server that requires mutual TLS needs a client certificate and key it trusts: cert=)"
+            return "other", " (TLS failed: a server that requires mutual TLS needs a client certificate and key it trusts: cert=)"
         seen = seen.__cause__ or seen.__context__
-    return ""
+    return None

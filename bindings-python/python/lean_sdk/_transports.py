@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from typing import Any, List, Optional
 
 from ._errors import TransportError
-from ._http import HttpRequest, HttpResponse, _tls_hint
+from ._http import HttpRequest, HttpResponse, _tls_failure
 
 __all__ = ["UrllibTransport", "HttpxTransport"]
 
@@ -92,11 +92,11 @@ class HttpxTransport:
             kind = "connect" if isinstance(error, httpx.ConnectTimeout) else "timeout"
             raise TransportError(f"{type(error).__name__}: {error}", kind=kind) from error
         except httpx.ConnectError as error:
-            hint = _tls_hint(error)
-            kind = "connect" if not hint or "not trusted" in hint else "other"
+            kind, hint = _tls_failure(error) or ("connect", "")
             raise TransportError(f"ConnectError: {error}{hint}", kind=kind) from error
         except httpx.TransportError as error:
-            raise TransportError(f"{type(error).__name__}: {error}{_tls_hint(error)}", kind="other") from error
+            hint = (_tls_failure(error) or ("other", ""))[1]
+            raise TransportError(f"{type(error).__name__}: {error}{hint}", kind="other") from error
         return HttpResponse(answer.status_code, answer.headers, answer.content)
 
     async def aclose(self) -> None:

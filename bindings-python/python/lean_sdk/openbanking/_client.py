@@ -41,12 +41,19 @@ __all__ = ["OpenBankingClient", "AsyncOpenBankingClient"]
 _HOST = "python/{}.{}.{}".format(*sys.version_info[:3])
 
 
-def _decode(text: str) -> Any:
-    """A result's JSON text, every fractional number a ``Decimal``."""
-    import json  # imported on first use, as decimal: import speed
-    from decimal import Decimal
+_decoder: Any = None
 
-    return json.loads(text, parse_float=Decimal)
+
+def _decode(text: str) -> Any:
+    """A result's JSON text, every fractional number a ``Decimal`` (one
+    decoder, made on first use: json and decimal load then, not at import)."""
+    global _decoder
+    if _decoder is None:
+        import json
+        from decimal import Decimal
+
+        _decoder = json.JSONDecoder(parse_float=Decimal)
+    return _decoder.decode(text)
 
 
 class _Base:

@@ -176,6 +176,17 @@ test('OAuth needs a token host: a clear configuration error where none is docume
   assert.equal(ok.environment.tokenUrl, 'https://auth.example.test/oauth2/token');
 });
 
+test('misspelt or misplaced options are refused, not ignored', () => {
+  assert.throws(() => new OpenBankingClient({ appToken: 't' }, { tokenUrl: 'https://auth.example.test' }), /unknown option "tokenUrl".*tokenBaseUrl/);
+  assert.throws(() => new OpenBankingClient({ apiKey: 't' }), /unknown credential "apiKey"/);
+  assert.throws(() => new OpenBankingClient({ appToken: 't' }, { requireMtls: false, environment: 'uae-production' }), /requireMtls is for a custom baseUrl/);
+  assert.throws(() => new OpenBankingClient({ appToken: 't' }, { baseUrl: 'https://x.example.test', requireMtls: 'yes' }), /requireMtls must be true or false/);
+  // A host in front of a production environment keeps its mTLS requirement.
+  assert.throws(() => new OpenBankingClient({ appToken: 't' }, { environment: 'uae-production', baseUrl: 'https://proxy.example.test' }), /requires mutual TLS/);
+  const local = new OpenBankingClient({ appToken: 't' }, { environment: 'uae-sandbox', baseUrl: 'http://127.0.0.1:1' });
+  assert.deepEqual(local.environment, { name: 'custom', apiBaseUrl: 'http://127.0.0.1:1', tokenUrl: null, requiresMtls: false });
+});
+
 test('production environments refuse to start without a client certificate', () => {
   for (const environment of ['uae-production', 'ksa-production', 'uae-sandbox-mtls']) {
     assert.throws(

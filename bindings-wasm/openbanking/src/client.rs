@@ -233,14 +233,24 @@ fn build(options: &str) -> Result<Client, Error> {
             .and_then(Value::as_u64)
             .map(Duration::from_millis)
     };
-    let mut environment = match text("baseUrl") {
-        Some(url) => Environment::custom(url)?,
-        None => Environment::parse(text("environment").unwrap_or("uae-sandbox"))?,
+    let named = text("environment").map(Environment::parse).transpose()?;
+    let mut environment = match (text("baseUrl"), named) {
+        // Another host in front of a named environment (a proxy) keeps
+        // that environment's mTLS requirement.
+        (Some(url), Some(named)) => Environment::custom(url)?.with_mtls(named.requires_mtls()),
+        (Some(url), None) => Environment::custom(url)?,
+        (None, named) => named.unwrap_or_else(Environment::uae_sandbox),
     };
     if let Some(url) = text("tokenBaseUrl") {
         environment = environment.with_token_base_url(url)?;
     }
     if let Some(required) = options.get("requireMtls").and_then(Value::as_bool) {
+        if text("baseUrl").is_none() {
+            return Err(configuration(
+                "requireMtls is for a custom baseUrl: the documented environments know whether they require mTLS",
+            ));
+        }
+        let required = required || environment.requires_mtls();
         environment = environment.with_mtls(required);
     }
     let mut config = Config::new(environment.clone()).with_host(text("host").unwrap_or("js"));

@@ -44,6 +44,25 @@ function optionalCount(options, name, prefix = '') {
   return value;
 }
 
+const CREDENTIALS = ['appToken', 'accessToken', 'clientId', 'clientSecret', 'customerId'];
+const OPTIONS = ['environment', 'baseUrl', 'tokenBaseUrl', 'requireMtls', 'tls', 'fetch', 'maxRetries', 'timeoutMs',
+  'retryBackoff', 'tokenRenewalMarginMs', 'clock'];
+
+/** Refuses keys the client does not read: a misspelt option must not be ignored. */
+function onlyKnown(object, known, what) {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) {
+      throw configuration(`unknown ${what} ${JSON.stringify(key)}: expected one of ${known.join(', ')}`);
+    }
+  }
+}
+
+function optionalFlag(object, name) {
+  const value = object[name];
+  if (value !== undefined && typeof value !== 'boolean') throw configuration(`${name} must be true or false`);
+  return value;
+}
+
 function optionalText(object, name, what) {
   const value = object[name];
   // Never echo the value: it may be a secret.
@@ -58,6 +77,7 @@ function credentialOptions(credentials) {
       'OpenBankingClient needs credentials first: { appToken } (the application token) or { clientId, clientSecret } (OAuth)',
     );
   }
+  onlyKnown(credentials, CREDENTIALS, 'credential');
   return {
     appToken: optionalText(credentials, 'appToken', 'the application token from the Lean developer portal'),
     accessToken: optionalText(credentials, 'accessToken', 'an OAuth access token obtained elsewhere'),
@@ -116,6 +136,7 @@ export class OpenBankingClient {
   constructor(credentials, options = {}) {
     const secrets = credentialOptions(credentials);
     if (options === null || typeof options !== 'object') throw configuration('options must be an object');
+    onlyKnown(options, OPTIONS, 'option');
     const { environment, baseUrl, tokenBaseUrl, tls, retryBackoff = {}, clock = Date.now } = options;
     for (const [name, value] of [['environment', environment], ['baseUrl', baseUrl], ['tokenBaseUrl', tokenBaseUrl]]) {
       if (value !== undefined && typeof value !== 'string') throw configuration(`${name} must be a string`);
@@ -132,7 +153,7 @@ export class OpenBankingClient {
       initialBackoffMs: optionalCount(retryBackoff, 'initialMs', 'retryBackoff.'),
       maxBackoffMs: optionalCount(retryBackoff, 'maxMs', 'retryBackoff.'),
       tokenRenewalMarginMs: optionalCount(options, 'tokenRenewalMarginMs'),
-      requireMtls: typeof options.requireMtls === 'boolean' ? options.requireMtls : undefined,
+      requireMtls: optionalFlag(options, 'requireMtls'),
       host: host(),
     });
     const client = this.#wasmClient();

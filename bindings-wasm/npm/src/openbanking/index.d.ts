@@ -58,7 +58,7 @@ export interface OpenBankingClientOptions {
   baseUrl?: string;
   /** The OAuth token host (`{tokenBaseUrl}/oauth2/token`): needed for OAuth in the UAE sandbox and custom hosts. */
   tokenBaseUrl?: string;
-  /** Whether a custom host requires mTLS (documented environments know). */
+  /** With `baseUrl`: the host requires mTLS (documented environments know; a `baseUrl` in front of one keeps its requirement). */
   requireMtls?: boolean;
   /** Node: present this client certificate (mutual TLS). Not in browsers. */
   tls?: TlsOptions;

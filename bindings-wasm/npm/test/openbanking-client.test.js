@@ -250,6 +250,25 @@ test('a panic in the open-banking module is a catchable internal error, and both
   assert.deepEqual(sdk.validate('getCustomer', undefined, { partnerUserId: 'u-1' }), []);
 });
 
+test('odd arguments are validation errors naming the field, never crashes', async () => {
+  const lean = new OpenBankingClient({ appToken: 't' }, { fetch: async () => assert.fail('nothing may be sent') });
+  for (const [call, field] of [
+    [() => lean.getCustomer({}), 'customerId'],
+    [() => lean.getEntity('c-1', 42), 'entityId'],
+    [() => lean.listCustomers({ pageSize: -1 }), 'pageSize'],
+    [() => lean.getBalance(null), '$'],
+    [() => lean.createPaymentIntent({ customer_id: 'c', amount: 0.1 + 0.2, currency: 'AED' }), 'amount'],
+  ]) {
+    const error = await thrown(field, call);
+    assert.equal(error.code, 'validation', `${field}: ${error.stack}`);
+    assert.ok(error.errors.some((e) => e.field === field), `${field}: ${JSON.stringify(error.errors)}`);
+  }
+  const sent = [];
+  const listing = new OpenBankingClient({ appToken: 't' }, { fetch: async (url) => (sent.push(url), Response.json([])) });
+  assert.deepEqual(await listing.listCustomers(null), { customers: [] }, 'null paging is no paging');
+  assert.equal(sent[0], 'https://sandbox.leantech.me/customers/v1');
+});
+
 test('validate reports every failing field without sending anything', () => {
   const errors = ob.validate('createPaymentIntent', { customer_id: '', amount: '1.234', currency: 'dirhams' });
   assert.deepEqual(errors.map((e) => e.field).sort(), ['amount', 'currency', 'customer_id']);

@@ -201,7 +201,8 @@ export class OpenBankingClient {
   }
 
   /** `GET /customers/v1`, one page: `{ customers, ...paging fields }`. */
-  listCustomers({ pageNumber, pageSize } = {}) {
+  listCustomers(paging = {}) {
+    const { pageNumber, pageSize } = paging ?? {};
     return this.#run({ operation: 'listCustomers', pageNumber, pageSize });
   }
 

@@ -31,6 +31,17 @@ public struct URLSessionTransport: Transport {
         }
     }
 
+    #if canImport(Security)
+    /// The default session, answering TLS challenges with `clientTrust` (see `init(mtls:)`).
+    init(clientTrust: ClientTrust) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCredentialStorage = nil
+        let exchanges = Exchanges(clientTrust: clientTrust)
+        self.session = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: nil)
+        self.exchanges = exchanges
+    }
+    #endif
+
     public func send(_ request: TransportRequest, timeout: TimeInterval) async throws -> TransportResponse {
         guard let url = URL(string: request.url) else {
             throw TransportFailure(.connect, "not a URL: \(request.url)")
@@ -96,6 +107,14 @@ private final class Exchanges: NSObject, URLSessionDataDelegate, @unchecked Send
 
     private let lock = NSLock()
     private var inFlight: [Int: Exchange] = [:]
+    #if canImport(Security)
+    /// The client certificate and CA chain for mutual TLS, when given.
+    private let clientTrust: ClientTrust?
+
+    init(clientTrust: ClientTrust? = nil) {
+        self.clientTrust = clientTrust
+    }
+    #endif
 
     func start(_ task: URLSessionTask, finish: @escaping @Sendable (Data?, URLResponse?, Error?) -> Void) {
         lock.lock()
@@ -125,6 +144,12 @@ private final class Exchanges: NSObject, URLSessionDataDelegate, @unchecked Send
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
                     completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        #if canImport(Security)
+        if let answer = clientTrust?.answer(challenge) {
+            completionHandler(answer.0, answer.1)
+            return
+        }
+        #endif
         // FoundationNetworking asks once the whole 401 has arrived: keep it and stop there.
         // Apple's URLSession asks before any response (HTTP authentication, and TLS server
         // trust): default handling keeps the platform's certificate checks, and for HTTP

@@ -1,0 +1,313 @@
+import Foundation
+
+/// A client of Lean's open-banking API (bank data and payments), beside the payouts
+/// `LeanClient` and on the same core: each method validates its input with the API's rules
+/// (a `validation` error with every failing field before anything is sent), then drives the
+/// core's call engine over `transport`: reads and data calls are retried, `createCustomer` is
+/// made idempotent by a lookup of its `app_user_id`, and an uncertain payment create is
+/// reported (`outcomeUnknown`), never repeated. Errors are `LeanError`, with `apiCode`.
+public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendable {
+    /// Where calls go.
+    public let environment: OpenBanking.Environment
+    private let auth: OpenBanking.Auth
+    private let config: NativeObConfig
+    private let transport: Transport
+    private let tokens: Tokens?
+    private let sleep: @Sendable (UInt64) async throws -> Void
+
+    /// - Parameters:
+    ///   - auth: `.appToken`, `.clientCredentials` or `.accessToken`.
+    ///   - environment: `.uaeSandbox` by default.
+    ///   - mtls: the client certificate, required by production environments: a client built
+    ///     for one without it (and without a `transport` of your own) throws here.
+    ///   - transport: replaces `URLSessionTransport` (which presents `mtls`).
+    ///   - maxRetries: retries after the first attempt (default 2).
+    public convenience init(auth: OpenBanking.Auth, environment: OpenBanking.Environment = .uaeSandbox,
+                            mtls: OpenBanking.MtlsCredentials? = nil, transport: Transport? = nil,
+                            maxRetries: UInt32? = nil) throws {
+        try self.init(auth: auth, environment: environment, mtls: mtls, transport: transport, maxRetries: maxRetries,
+                      initialBackoffMs: nil, sleep: { try await Task.sleep(nanoseconds: $0 * 1_000_000) }, clock: { Date() })
+    }
+
+    init(auth: OpenBanking.Auth, environment: OpenBanking.Environment, mtls: OpenBanking.MtlsCredentials?,
+         transport: Transport?, maxRetries: UInt32?, initialBackoffMs: UInt64?,
+         sleep: @escaping @Sendable (UInt64) async throws -> Void, clock: @escaping @Sendable () -> Date) throws {
+        if environment.requiresMtls && mtls == nil && transport == nil {
+            throw LeanError.configuration(
+                "\(environment.name) requires mutual TLS: pass mtls: .pkcs12(...) (or .pem(...)) with the certificate " +
+                    "Lean issued for your application")
+        }
+        if let transport {
+            self.transport = transport
+        } else if let mtls {
+            self.transport = try URLSessionTransport(mtls: mtls)
+        } else {
+            self.transport = URLSessionTransport()
+        }
+        #if swift(>=6.0)
+        let host = "swift/6"
+        #else
+        let host = "swift/5"
+        #endif
+        config = try native {
+            try NativeObConfig(environment: environment.handle, maxRetries: maxRetries,
+                               initialBackoffMs: initialBackoffMs, host: host)
+        }
+        if case let .credentials(clientId, secret, customerId, marginMs) = auth.kind {
+            let manager = try native {
+                try NativeTokenManager(clientId: clientId, clientSecret: secret, environment: environment.handle,
+                                       customerId: customerId, renewalMarginMs: marginMs)
+            }
+            tokens = Tokens(manager: manager, clock: clock)
+        } else {
+            tokens = nil
+        }
+        self.environment = environment
+        self.auth = auth
+        self.sleep = sleep
+    }
+
+    public var description: String { "OpenBankingClient(\(environment.name), \(environment.apiBaseUrl), \(auth))" }
+
+    /// Creates a customer; creating the same `appUserId` again returns the existing one.
+    public func createCustomer(_ customer: OpenBanking.NewCustomer) async throws -> OpenBanking.Customer {
+        try Self.customer(await run("createCustomer", ["input": customer.json]).0)
+    }
+
+    /// Reads a customer by Lean's id.
+    public func getCustomer(_ customerId: String) async throws -> OpenBanking.Customer {
+        try Self.customer(await run("getCustomer", ["customerId": customerId]).0)
+    }
+
+    /// Reads a customer by your own id of the user.
+    public func getCustomerByAppUserId(_ appUserId: String) async throws -> OpenBanking.Customer {
+        try Self.customer(await run("getCustomerByAppUserId", ["appUserId": appUserId]).0)
+    }
+
+    /// Lists customers, a page at a time (pages from 0).
+    public func listCustomers(pageNumber: Int? = nil, pageSize: Int? = nil) async throws -> OpenBanking.CustomerPage {
+        var paging: [String: Any?] = [:]
+        if let pageNumber { paging["pageNumber"] = pageNumber }
+        if let pageSize { paging["pageSize"] = pageSize }
+        let (outcome, json) = try await run("listCustomers", paging)
+        guard case let .customers(values) = outcome else { throw Self.unexpected(outcome) }
+        return OpenBanking.CustomerPage(customers: values.map(OpenBanking.Customer.init), json: json)
+    }
+
+    /// The banks a customer connected (through the Link SDK).
+    public func listEntities(customerId: String) async throws -> [OpenBanking.Entity] {
+        let (outcome, _) = try await run("listEntities", ["customerId": customerId])
+        guard case let .entities(values) = outcome else { throw Self.unexpected(outcome) }
+        return values.map(OpenBanking.Entity.init)
+    }
+
+    /// One connected bank of a customer.
+    public func getEntity(customerId: String, entityId: String) async throws -> OpenBanking.Entity {
+        let (outcome, _) = try await run("getEntity", ["customerId": customerId, "entityId": entityId])
+        guard case let .entity(value) = outcome else { throw Self.unexpected(outcome) }
+        return OpenBanking.Entity(value)
+    }
+
+    /// The account holder's identity. With `async`, see `DataResult.isPending`.
+    public func getIdentity(entityId: String, async: Bool = false) async throws -> OpenBanking.DataResult {
+        try await data("getIdentity", entityId, nil, async)
+    }
+
+    /// The entity's accounts.
+    public func getAccounts(entityId: String, async: Bool = false) async throws -> OpenBanking.DataResult {
+        try await data("getAccounts", entityId, nil, async)
+    }
+
+    /// One account's balance.
+    public func getBalance(entityId: String, accountId: String, async: Bool = false) async throws -> OpenBanking.DataResult {
+        try await data("getBalance", entityId, accountId, async)
+    }
+
+    /// One account's transactions.
+    public func getTransactions(entityId: String, accountId: String, async: Bool = false) async throws -> OpenBanking.DataResult {
+        try await data("getTransactions", entityId, accountId, async)
+    }
+
+    /// The results of an asynchronous data call, once `results.ready` named `resultsId`.
+    public func getDataResults(_ resultsId: String) async throws -> OpenBanking.DataResult {
+        try Self.dataResult(await run("getDataResults", ["resultsId": resultsId]).0)
+    }
+
+    /// Creates a payment intent; never repeated when its outcome is unknown.
+    public func createPaymentIntent(_ intent: OpenBanking.NewPaymentIntent) async throws -> OpenBanking.PaymentIntent {
+        try Self.paymentIntent(await run("createPaymentIntent", ["input": intent.json]).0)
+    }
+
+    /// Reads a payment intent.
+    public func getPaymentIntent(_ paymentIntentId: String) async throws -> OpenBanking.PaymentIntent {
+        try Self.paymentIntent(await run("getPaymentIntent", ["paymentIntentId": paymentIntentId]).0)
+    }
+
+    /// Saves a payment destination (beneficiary account).
+    public func createPaymentDestination(_ destination: OpenBanking.NewDestination) async throws -> OpenBanking.Destination {
+        let (outcome, _) = try await run("createPaymentDestination", ["input": destination.json])
+        guard case let .destination(value) = outcome else { throw Self.unexpected(outcome) }
+        return OpenBanking.Destination(value)
+    }
+
+    /// The application's payment destinations.
+    public func listPaymentDestinations() async throws -> [OpenBanking.Destination] {
+        let (outcome, _) = try await run("listPaymentDestinations", [:])
+        guard case let .destinations(values) = outcome else { throw Self.unexpected(outcome) }
+        return values.map(OpenBanking.Destination.init)
+    }
+
+    /// Runs any operation in the host-neutral JSON form of the shared vectors
+    /// (`{"operation": "getBalance", "input": {...}, "entityId": ...}`); returns the typed
+    /// result and the same in the API's JSON shape.
+    public func execute(json call: String) async throws -> (value: Any, json: String) {
+        let (outcome, json) = try await run(try native { try NativeObOperation.fromJson(call: call) })
+        let value: Any
+        switch outcome {
+        case let .customer(v): value = OpenBanking.Customer(v)
+        case let .customers(v): value = OpenBanking.CustomerPage(customers: v.map(OpenBanking.Customer.init), json: json)
+        case let .entity(v): value = OpenBanking.Entity(v)
+        case let .entities(v): value = v.map(OpenBanking.Entity.init)
+        case let .data(v): value = OpenBanking.DataResult(v)
+        case let .paymentIntent(v): value = OpenBanking.PaymentIntent(v)
+        case let .destination(v): value = OpenBanking.Destination(v)
+        case let .destinations(v): value = v.map(OpenBanking.Destination.init)
+        }
+        return (value, json)
+    }
+
+    // MARK: - running calls
+
+    private func data(_ operation: String, _ entityId: String, _ accountId: String?, _ async: Bool) async throws -> OpenBanking.DataResult {
+        var input: [String: Any?] = ["entity_id": entityId, "async": async]
+        if let accountId { input["account_id"] = accountId }
+        return try Self.dataResult(await run(operation, ["input": input]).0)
+    }
+
+    private func run(_ operation: String, _ arguments: [String: Any?]) async throws -> (ObOutcome, String) {
+        var call = arguments
+        call["operation"] = operation
+        let text = JSONText.write(call)
+        return try await run(try native { try NativeObOperation.fromJson(call: text) })
+    }
+
+    /// Authenticates and runs one call; after a 401 with an OAuth token, renews it and runs once more.
+    private func run(_ operation: NativeObOperation) async throws -> (ObOutcome, String) {
+        guard let tokens else {
+            guard case let .fixed(auth, _) = auth.kind else { throw LeanError.internal("client credentials without tokens") }
+            return try await drive(operation, auth)
+        }
+        let (auth, generation) = try await tokens.current(transport: transport, timeout: timeout)
+        do {
+            return try await drive(operation, auth)
+        } catch let error as LeanError where error.code == "unauthorized" {
+            await tokens.invalidate(generation)
+            return try await drive(operation, try await tokens.current(transport: transport, timeout: timeout).0)
+        }
+    }
+
+    private var timeout: TimeInterval { TimeInterval(config.timeoutMs()) / 1000 }
+
+    private func drive(_ operation: NativeObOperation, _ auth: NativeObAuth) async throws -> (ObOutcome, String) {
+        var generator = SystemRandomNumberGenerator()
+        let entropy = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let call = try native { try NativeObCall(config: config, auth: auth, operation: operation, entropy: entropy) }
+        while true {
+            switch try native({ try call.poll() }) {
+            case let .send(request):
+                try await exchange(call, request)
+            case let .wait(millis):
+                try await sleep(millis)
+            case let .done(outcome, json):
+                return (outcome, json)
+            }
+        }
+    }
+
+    private func exchange(_ call: NativeObCall, _ request: NativeRequest) async throws {
+        let response: TransportResponse
+        do {
+            response = try await transport.send(TransportRequest(request), timeout: timeout)
+        } catch let failure as TransportFailure {
+            let kind: TransportErrorKind = switch failure.kind {
+            case .connect: .connect
+            case .timeout: .timeout
+            case .other: .other
+            }
+            try native { try call.onTransportError(kind: kind, message: failure.message) }
+            return
+        }
+        guard (100...599).contains(response.status) else {
+            throw LeanError.internal("the transport returned HTTP status \(response.status), which is not a status code")
+        }
+        try native { try call.onResponse(response: response.toNative) }
+    }
+
+    private static func customer(_ outcome: ObOutcome) throws -> OpenBanking.Customer {
+        guard case let .customer(value) = outcome else { throw unexpected(outcome) }
+        return OpenBanking.Customer(value)
+    }
+
+    private static func dataResult(_ outcome: ObOutcome) throws -> OpenBanking.DataResult {
+        guard case let .data(value) = outcome else { throw unexpected(outcome) }
+        return OpenBanking.DataResult(value)
+    }
+
+    private static func paymentIntent(_ outcome: ObOutcome) throws -> OpenBanking.PaymentIntent {
+        guard case let .paymentIntent(value) = outcome else { throw unexpected(outcome) }
+        return OpenBanking.PaymentIntent(value)
+    }
+
+    private static func unexpected(_ outcome: ObOutcome) -> LeanError {
+        LeanError.internal("internal error in lean-sdk (please report it): unexpected \(outcome)")
+    }
+}
+
+/// OAuth tokens for one client: the core's `TokenManager` decides; this fetches with the
+/// client's transport and clock, one fetch at a time for every concurrent caller.
+private actor Tokens {
+    private let manager: NativeTokenManager
+    private let clock: @Sendable () -> Date
+    private var fetching: Task<(NativeObAuth, Int), Error>?
+    /// Counts tokens accepted, so that a 401 invalidates only the token it answered.
+    private var generation = 0
+
+    init(manager: NativeTokenManager, clock: @escaping @Sendable () -> Date) {
+        self.manager = manager
+        self.clock = clock
+    }
+
+    func current(transport: Transport, timeout: TimeInterval) async throws -> (NativeObAuth, Int) {
+        if let fetching { return try await fetching.value }
+        switch try native({ try manager.next(nowMs: clock().unixMillis) }) {
+        case let .ready(auth):
+            return (auth, generation)
+        case let .fetch(request):
+            let task = Task { () throws -> (NativeObAuth, Int) in
+                let response: TransportResponse
+                do {
+                    response = try await transport.send(TransportRequest(request), timeout: timeout)
+                } catch let failure as TransportFailure {
+                    throw LeanError(ErrorDetails(
+                        code: "transport", message: "the token request to \(request.url) failed: \(failure.message)",
+                        fieldErrors: [], status: nil, body: nil, apiMessage: nil, apiCode: nil, requestId: nil,
+                        retryAfterMs: nil, outcomeUnknown: false))
+                }
+                let auth = try native { try self.manager.accept(response: response.toNative, nowMs: self.clock().unixMillis) }
+                return (auth, self.accepted())
+            }
+            fetching = task
+            defer { fetching = nil }
+            return try await task.value
+        }
+    }
+
+    private func accepted() -> Int {
+        generation += 1
+        return generation
+    }
+
+    func invalidate(_ used: Int) {
+        if used == generation { manager.invalidate() }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import XCTest
+@testable import LeanSDK
+
+/// Open banking end to end against the local sandbox (loopback only) over `URLSessionTransport`:
+/// the flow over plain HTTP, OAuth with renewal, and what this platform does with the sandbox's
+/// mTLS listener. The binary comes from `LEAN_SANDBOX` (scripts/test.d/60-swift.sh builds it).
+final class OpenBankingSandboxTests: XCTestCase {
+    private var process: Process?
+    private var url = ""
+    private var mtlsUrl = ""
+    private var certs: URL?
+
+    override func setUpWithError() throws {
+        let binary = try XCTUnwrap(ProcessInfo.processInfo.environment["LEAN_SANDBOX"],
+                                   "set LEAN_SANDBOX to the lean-sandbox binary (scripts/test swift does)")
+        let certs = FileManager.default.temporaryDirectory.appendingPathComponent("lean-ob-\(UUID().uuidString)")
+        self.certs = certs
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--port", "0", "--api-key", "unused", "--quiet", "--tls-port", "0",
+                             "--tls-dir", certs.path, "--ob-results-delay", "200ms", "--ob-token-ttl", "2"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        self.process = process
+        func line() throws -> String {
+            var bytes = Data()
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+                bytes.append(byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        url = try line().replacingOccurrences(of: "listening on ", with: "")
+        mtlsUrl = try line().replacingOccurrences(of: "listening (mTLS) on ", with: "")
+        XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), url)
+        XCTAssertTrue(mtlsUrl.hasPrefix("https://127.0.0.1:"), mtlsUrl)
+    }
+
+    override func tearDown() {
+        process?.terminate()
+        process?.waitUntilExit()
+        if let certs { try? FileManager.default.removeItem(at: certs) }
+    }
+
+    private func admin(_ path: String) async throws -> [String: Any] {
+        let response = try await URLSessionTransport().send(
+            TransportRequest(method: "POST", url: url + path, headers: [(name: "content-type", value: "application/json")], body: "{}"),
+            timeout: 10)
+        XCTAssertEqual(response.status, 200, path)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
+    }
+
+    func testTheWholeFlowOverPlainHttp() async throws {
+        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
+                                         environment: .custom(url, tokenBaseUrl: url))
+        let appUserId = "swift-\(UUID().uuidString)"
+        let customer = try await lean.createCustomer(.init(appUserId: appUserId))
+        XCTAssertEqual(customer.appUserId, appUserId)
+        let again = try await lean.createCustomer(.init(appUserId: appUserId))
+        XCTAssertEqual(again.customerId, customer.customerId, "the 409 is resolved to the same customer")
+        let byId = try await lean.getCustomer(customer.customerId)
+        XCTAssertEqual(byId.customerId, customer.customerId)
+        let byAppUser = try await lean.getCustomerByAppUserId(appUserId)
+        XCTAssertEqual(byAppUser.customerId, customer.customerId)
+        let page = try await lean.listCustomers(pageNumber: 0, pageSize: 100)
+        XCTAssertTrue(page.customers.contains { $0.customerId == customer.customerId })
+
+        let connected = try await admin("/_sandbox/openbanking/customers/\(customer.customerId)/entities")
+        let entityId = try XCTUnwrap(connected["id"] as? String)
+        let accountId = try XCTUnwrap(((connected["accounts"] as? [[String: Any]])?.first)?["account_id"] as? String)
+        let entities = try await lean.listEntities(customerId: customer.customerId)
+        XCTAssertEqual(entities.map(\.id), [entityId])
+        let entity = try await lean.getEntity(customerId: customer.customerId, entityId: entityId)
+        XCTAssertEqual(entity.customerId, customer.customerId)
+        let identity = try await lean.getIdentity(entityId: entityId)
+        XCTAssertEqual(identity.status, "OK")
+        let accounts = try await lean.getAccounts(entityId: entityId)
+        XCTAssertTrue(accounts.payloadJson?.contains(accountId) ?? false)
+
+        // Asynchronous data: PENDING now, then the results (this suite polls; the Kotlin suite
+        // receives and verifies the results.ready webhook).
+        let pending = try await lean.getBalance(entityId: entityId, accountId: accountId, async: true)
+        XCTAssertTrue(pending.isPending, pending.json)
+        let resultsId = try XCTUnwrap(pending.resultsId)
+        var balance = try await lean.getDataResults(resultsId)
+        for _ in 0..<100 where balance.isPending {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            balance = try await lean.getDataResults(resultsId)
+        }
+        XCTAssertEqual(balance.status, "OK")
+        XCTAssertTrue(balance.payloadJson?.contains("12450.75") ?? false, balance.payloadJson ?? "")
+        let transactions = try await lean.getTransactions(entityId: entityId, accountId: accountId)
+        XCTAssertEqual(transactions.status, "OK")
+
+        do {
+            _ = try await lean.getBalance(entityId: entityId, accountId: "sandbox-fail-1")
+            XCTFail("expected FAILED")
+        } catch let error as LeanError {
+            XCTAssertEqual(error.apiCode, "FAILED")
+        }
+
+        let destination = try await lean.createPaymentDestination(
+            .init(displayName: "Main account", name: "Lean Test LLC", bankIdentifier: "LEANMB1", iban: "AE070331234567890123456"))
+        let destinationId = try XCTUnwrap(destination.id)
+        let destinations = try await lean.listPaymentDestinations()
+        XCTAssertTrue(destinations.contains { $0.id == destinationId })
+        let intent = try await lean.createPaymentIntent(.init(
+            customerId: customer.customerId, amount: Decimal(string: "100.50")!, currency: "aed",
+            description: "Order 42", paymentDestinationId: destinationId))
+        XCTAssertEqual(intent.amount, Decimal(string: "100.50"))
+        XCTAssertEqual(intent.currency, "AED")
+        let fetched = try await lean.getPaymentIntent(intent.paymentIntentId)
+        XCTAssertEqual(fetched.paymentIntentId, intent.paymentIntentId)
+        // Codable results: round-trip through JSONEncoder, the amount exact.
+        let encoded = try JSONEncoder().encode(fetched)
+        XCTAssertEqual(try JSONDecoder().decode(OpenBanking.PaymentIntent.self, from: encoded), fetched)
+    }
+
+    func testOAuthTokensAreFetchedThenRenewed() async throws {
+        final class Counting: Transport, @unchecked Sendable {
+            let inner = URLSessionTransport()
+            private let lock = NSLock()
+            private var count = 0
+            var tokenRequests: Int { lock.withLock { count } }
+            func send(_ request: TransportRequest, timeout: TimeInterval) async throws -> TransportResponse {
+                if request.url.hasSuffix("/oauth2/token") { lock.withLock { count += 1 } }
+                return try await inner.send(request, timeout: timeout)
+            }
+        }
+        let counting = Counting()
+        let lean = try OpenBankingClient(
+            auth: .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret"),
+            environment: .custom(url, tokenBaseUrl: url), transport: counting)
+        _ = try await lean.listPaymentDestinations()
+        _ = try await lean.listPaymentDestinations()
+        XCTAssertEqual(counting.tokenRequests, 1, "one token for both calls")
+        try await Task.sleep(nanoseconds: 1_200_000_000) // 2 s tokens: renewed after half their life
+        _ = try await lean.listPaymentDestinations()
+        XCTAssertEqual(counting.tokenRequests, 2, "renewed before expiry")
+    }
+
+    func testMutualTlsOnThisPlatform() async throws {
+        let certs = try XCTUnwrap(self.certs)
+        func pem(_ name: String) throws -> String { try String(contentsOf: certs.appendingPathComponent(name), encoding: .utf8) }
+        let credentials = try OpenBanking.MtlsCredentials.pem(certificateChain: pem("client.pem"), privateKey: pem("client.key"),
+                                                              caChain: pem("ca.pem"))
+        let env = try OpenBanking.Environment.custom(mtlsUrl, tokenBaseUrl: mtlsUrl, requiresMtls: true)
+        #if canImport(Security)
+        // Apple platforms present a PKCS#12 identity (not run on this Linux machine).
+        XCTAssertThrowsError(try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: env, mtls: credentials))
+        #else
+        // FoundationNetworking cannot present a client certificate: refused at construction, clearly.
+        XCTAssertThrowsError(try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: env, mtls: credentials)) {
+            let error = $0 as? LeanError
+            XCTAssertEqual(error?.code, "configuration")
+            XCTAssertTrue(error?.message.contains("FoundationNetworking") ?? false, "\($0)")
+        }
+        XCTAssertThrowsError(try URLSessionTransport(mtls: credentials))
+        #endif
+    }
+}

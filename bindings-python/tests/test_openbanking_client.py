@@ -337,3 +337,42 @@ def test_validate_without_sending() -> None:
         openbanking.validate("createPaymentIntent", {"amount": 10.5})
     assert {e.field for e in raised.value.errors} == {"customer_id", "amount", "currency"}
     assert any("float" in e.message for e in raised.value.errors if e.field == "amount")
+
+
+def test_no_input_escapes_as_anything_but_a_lean_error() -> None:
+    """Seeded random inputs for every operation, token answers and webhook
+    bodies: each is accepted or refused with a LeanError, never a crash."""
+    import random
+
+    rng = random.Random(7)
+    atoms: List[Any] = [None, True, 0, -1, 2**70, 1.5, float("nan"), "", " ", "x" * 300, "\u0000", "é", Decimal("1.005"), [], {}]
+
+    def value(depth: int = 0) -> Any:
+        roll = rng.random()
+        if depth < 3 and roll < 0.15:
+            return [value(depth + 1) for _ in range(rng.randrange(3))]
+        if depth < 3 and roll < 0.3:
+            return {rng.choice(["app_user_id", "amount", "iban", "type", "value", "x"]): value(depth + 1) for _ in range(rng.randrange(3))}
+        return rng.choice(atoms)
+
+    operations = ["createCustomer", "createPaymentIntent", "createPaymentDestination", "getBalance", "getIdentity", "listCustomers", "nope"]
+    for _ in range(400):
+        try:
+            openbanking.validate(rng.choice(operations), {k: value() for k in rng.sample(
+                ["app_user_id", "government_identifiers", "customer_id", "amount", "currency", "iban", "entity_id", "account_id", "async", "name"], 3)})
+        except lean_sdk.LeanError:
+            pass
+        body = bytes(rng.randrange(256) for _ in range(rng.randrange(40)))
+        envelope = json.dumps({"type": value(), "payload": value(), "event_id": value()}, default=str).encode()
+        for attempt in (
+            lambda: openbanking.parse_token(lean_sdk.HttpResponse(rng.choice([200, 401, 500]), {}, body), rng.random() * 2e9),
+            lambda: openbanking.webhooks.construct_event(body, "sha512=" + body.hex(), "s"),
+            lambda: openbanking.webhooks.construct_event(envelope, openbanking.webhooks.sign(envelope, "s"), "s"),
+        ):
+            try:
+                attempt()
+            except lean_sdk.LeanError:
+                pass
+    signed = json.dumps({"type": "results.ready", "payload": {"id": 5}}).encode()
+    with pytest.raises(lean_sdk.WebhookPayloadError):
+        openbanking.webhooks.construct_event(signed, openbanking.webhooks.sign(signed, "s"), "s")

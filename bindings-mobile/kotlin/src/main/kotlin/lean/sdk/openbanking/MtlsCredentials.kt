@@ -113,7 +113,7 @@ class MtlsCredentials private constructor(
             for (algorithm in listOf("EC", "RSA")) {
                 try {
                     return KeyFactory.getInstance(algorithm).generatePrivate(PKCS8EncodedKeySpec(der))
-                } catch (e: java.security.spec.InvalidKeySpecException) {
+                } catch (e: Exception) {
                     // Not this algorithm: try the next.
                 }
             }

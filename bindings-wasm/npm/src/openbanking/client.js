@@ -109,8 +109,9 @@ function withMtlsHint(send) {
  * A client for Lean's open-banking API. Every method validates its input
  * with the API's own rules before sending anything (rejecting with
  * `LeanValidationError`), retries what is safe to retry, and resolves to
- * the result as a plain object in the API's own snake_case shape, amounts
- * as decimal strings (`"100.50"`).
+ * the result as a plain object in the API's own snake_case shape: amounts
+ * of payment intents as decimal strings (`"100.50"`); data payloads
+ * (balances, transactions) as the core passes them on, untyped.
  */
 export class OpenBankingClient {
   #options;

@@ -256,6 +256,8 @@ class OpenBankingClient internal constructor(
                         transport.send(next.request.toHttp(), timeoutMillis)
                     } catch (e: TransportFailure) {
                         throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
+                    } catch (e: java.io.IOException) {
+                        throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
                     }
                     val auth = native { manager.accept(response.toNative(), clock().toULong()) }
                     tokenGeneration += 1

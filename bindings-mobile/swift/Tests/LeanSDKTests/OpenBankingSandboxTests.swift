@@ -43,15 +43,18 @@ final class OpenBankingSandboxTests: XCTestCase {
         if let certs { try? FileManager.default.removeItem(at: certs) }
     }
 
-    private func admin(_ path: String) async throws -> [String: Any] {
+    private func admin(_ path: String, _ body: String = "{}") async throws -> [String: Any] {
         let response = try await URLSessionTransport().send(
-            TransportRequest(method: "POST", url: url + path, headers: [(name: "content-type", value: "application/json")], body: "{}"),
+            TransportRequest(method: "POST", url: url + path, headers: [(name: "content-type", value: "application/json")], body: body),
             timeout: 10)
         XCTAssertEqual(response.status, 200, path)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
     }
 
     func testTheWholeFlowOverPlainHttp() async throws {
+        let receiver = try WebhookReceiver(verifier: .init(secrets: ["sandbox-webhook-secret"]))
+        defer { receiver.stop() }
+        _ = try await admin("/_sandbox/webhooks", #"{"url": "http://127.0.0.1:\#(receiver.port)/hooks", "product": "openbanking"}"#)
         let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
                                          environment: .custom(url, tokenBaseUrl: url))
         let appUserId = "swift-\(UUID().uuidString)"
@@ -78,16 +81,19 @@ final class OpenBankingSandboxTests: XCTestCase {
         let accounts = try await lean.getAccounts(entityId: entityId)
         XCTAssertTrue(accounts.payloadJson?.contains(accountId) ?? false)
 
-        // Asynchronous data: PENDING now, then the results (this suite polls; the Kotlin suite
-        // receives and verifies the results.ready webhook).
+        // Asynchronous data: PENDING now, then the verified results.ready webhook, then the results.
         let pending = try await lean.getBalance(entityId: entityId, accountId: accountId, async: true)
         XCTAssertTrue(pending.isPending, pending.json)
         let resultsId = try XCTUnwrap(pending.resultsId)
-        var balance = try await lean.getDataResults(resultsId)
-        for _ in 0..<100 where balance.isPending {
+        var ready: OpenBanking.Event?
+        for _ in 0..<400 where ready == nil {
             try await Task.sleep(nanoseconds: 50_000_000)
-            balance = try await lean.getDataResults(resultsId)
+            ready = receiver.events.first { $0.type == "results.ready" && $0.resultsId == resultsId }
         }
+        XCTAssertNotNil(ready?.eventId, "results.ready received, verified, with an event_id")
+        XCTAssertTrue(receiver.events.contains { $0.type == "entity.created" && $0.entity?.id == entityId })
+        XCTAssertEqual(Set(receiver.answered), [200], "every webhook answered 200")
+        let balance = try await lean.getDataResults(resultsId)
         XCTAssertEqual(balance.status, "OK")
         XCTAssertTrue(balance.payloadJson?.contains("12450.75") ?? false, balance.payloadJson ?? "")
         let transactions = try await lean.getTransactions(entityId: entityId, accountId: accountId)

@@ -1,9 +1,10 @@
-//! Plain C entry points for webhook verification, for hosts that call C
-//! directly (JNA's direct mapping, Swift, C): a handle, pointers and
-//! lengths in, a result code out, with no per-call allocation. The JVM
-//! package uses the JNI entry points of [`crate::jvm`] instead, which
-//! read Java arrays without copying; this one stays for such hosts and as
-//! the JNA side of the crossing comparison in the benchmarks.
+//! Plain C entry points for webhook verification (`include/lean_sdk_fast.h`),
+//! for hosts that call C directly: a handle, pointers and lengths in, a
+//! result code out, with no copy and no per-call allocation. Swift's
+//! `Webhooks.Verifier` calls it with the body's own bytes (the generated
+//! call copies `Data` into a Rust buffer byte by byte on Linux, several
+//! microseconds per KiB). The JVM package uses the JNI entry points of
+//! [`crate::jvm`] instead; the benchmarks time this one through JNA too.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -14,7 +14,9 @@
 //! (JNA structures per call), so Kotlin makes its per-request, per-keystroke
 //! and per-webhook calls through the JNI entry points of [`jvm`], which
 //! carry the same uniffi-serialised values and name objects by handles
-//! ([`handles`]). Swift uses the generated calls throughout.
+//! ([`handles`]). Swift uses the generated calls, which are cheap there,
+//! except for webhook verification, which reads the body in place through
+//! the plain C entry point of [`fast`] (`include/lean_sdk_fast.h`).
 
 // Values crossing the boundary are serialised by uniffi, never moved as
 // Rust values by the hosts, so their in-memory size does not matter here;

@@ -156,7 +156,7 @@ fn run() -> Result<(), String> {
     let payload = results.payload.unwrap_or_default();
     println!(
         "    balance: {} {}",
-        payload["balance"],
+        payload["balance"].as_str().unwrap_or_default(),
         payload["currency_code"].as_str().unwrap_or_default()
     );
 

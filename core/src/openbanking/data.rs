@@ -129,7 +129,10 @@ wire_enum! {
 /// A data answer that is not a failure: the data, or a pending notice.
 ///
 /// The payload's shape differs by kind and is not fully documented, so it is
-/// kept as JSON; the envelope is typed.
+/// kept as JSON; the envelope is typed. Balances and amounts in it are
+/// money, so every number a binary float could alter (see
+/// [`exact_numbers`]) is kept as a string of its exact text:
+/// `"balance": "12450.75"`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataResult {
     /// `OK`, `PENDING`, or a status this SDK does not know (kept).
@@ -149,6 +152,60 @@ pub struct DataResult {
     /// Fields this SDK version does not know.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// `body` with every number that a binary float could alter (one with a
+/// fraction or an exponent, or more than 15 digits) turned into a JSON
+/// string of its exact text, so that no balance or amount of bank data is
+/// ever read through `f64`, in the core or in any host. `body` is valid
+/// JSON (checked before); numbers inside strings are left alone.
+pub(crate) fn exact_numbers(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let mut out: Option<Vec<u8>> = None;
+    let (mut i, mut copied, mut in_string) = (0, 0, false);
+    while i < body.len() {
+        let byte = body[i];
+        if in_string {
+            match byte {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match byte {
+            b'"' => {
+                in_string = true;
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < body.len()
+                    && matches!(body[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                {
+                    i += 1;
+                }
+                let number = &body[start..i];
+                let digits = number.iter().filter(|b| b.is_ascii_digit()).count();
+                if digits > 15 || number.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+                    let out = out.get_or_insert_with(|| Vec::with_capacity(body.len() + 32));
+                    out.extend_from_slice(&body[copied..start]);
+                    out.push(b'"');
+                    out.extend_from_slice(number);
+                    out.push(b'"');
+                    copied = i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(body),
+        Some(mut out) => {
+            out.extend_from_slice(&body[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+    }
 }
 
 impl DataResult {

@@ -87,7 +87,11 @@ pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outc
         | OperationKind::GetBalance
         | OperationKind::GetTransactions
         | OperationKind::GetDataResults => {
-            let mut json: Value = body(response)?;
+            // Checked as JSON first, so that the error names the real problem.
+            body::<serde::de::IgnoredAny>(response)?;
+            let exact = super::data::exact_numbers(&response.body);
+            let mut json: Value =
+                serde_json::from_slice(&exact).map_err(|e| invalid(response, &e.to_string()))?;
             let failed = json
                 .get("status")
                 .and_then(Value::as_str)

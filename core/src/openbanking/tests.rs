@@ -376,3 +376,46 @@ fn a_customer_lookup_carries_the_calls_credentials() {
     );
     assert_eq!(lookup.header("authorization"), Some("Bearer bearer-xyz"));
 }
+
+#[test]
+fn bank_data_numbers_keep_their_exact_text() {
+    let body = br#"{"status":"OK","payload":{"balance":12450.75,"n":7,"big":12345678901234567,"e":1.5e3,"neg":-0.10,"s":"1.5 \"2.5\"","list":[0.1,2]}}"#;
+    let exact: Value = serde_json::from_slice(&data::exact_numbers(body)).unwrap();
+    assert_eq!(
+        exact["payload"],
+        json!({"balance": "12450.75", "n": 7, "big": "12345678901234567", "e": "1.5e3",
+               "neg": "-0.10", "s": "1.5 \"2.5\"", "list": ["0.1", 2]})
+    );
+    let plain = br#"{"status":"PENDING","results_id":"r-1","timestamp":1700000000}"#;
+    assert!(matches!(
+        data::exact_numbers(plain),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
+
+/// The same JSON, with numbers a float could alter written as their text.
+fn with_exact_numbers(value: &Value) -> Value {
+    match value {
+        Value::Number(n)
+            if n.is_f64() || n.to_string().bytes().filter(u8::is_ascii_digit).count() > 15 =>
+        {
+            Value::String(n.to_string())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(with_exact_numbers).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), with_exact_numbers(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+proptest! {
+    #[test]
+    fn exact_numbers_only_quotes_numbers(value in json_value()) {
+        let text = serde_json::to_vec(&value).unwrap();
+        let exact: Value = serde_json::from_slice(&data::exact_numbers(&text)).unwrap();
+        prop_assert_eq!(exact, with_exact_numbers(&value));
+    }
+}

@@ -7,7 +7,9 @@ import Foundation
 extension OpenBanking {
     /// A government identifier of a customer; only `EMIRATES_ID` is documented.
     public struct GovernmentIdentifier: Codable, Hashable, Sendable {
+        /// The kind; only `EMIRATES_ID` is documented (others are sent upper-cased).
         public var type: String
+        /// The number as printed on the document.
         public var value: String
         public init(type: String, value: String) { self.type = type; self.value = value }
     }
@@ -88,8 +90,11 @@ extension OpenBanking {
 
     /// A customer: Lean's `customerId` and your `appUserId`.
     public struct Customer: Codable, Hashable, Sendable {
+        /// Lean's id: pass it to the entity, data and payment calls.
         public var customerId: String
+        /// Your own id of the user.
         public var appUserId: String?
+        /// The whole object in the API's shape.
         public var json: String
         init(_ c: ObCustomer) { customerId = c.customerId; appUserId = c.appUserId; json = c.json }
     }
@@ -134,9 +139,13 @@ extension OpenBanking {
         public var status: String
         /// The data as JSON text when `OK`; its shape depends on the call (amounts exact).
         public var payloadJson: String?
+        /// The id for `getDataResults`, while `PENDING`.
         public var resultsId: String?
+        /// Lean's explanation.
         public var message: String?
+        /// When Lean answered, as sent.
         public var timestamp: String?
+        /// The whole answer in the API's shape.
         public var json: String
         /// True until the results are ready.
         public var isPending: Bool { status == "PENDING" }
@@ -152,6 +161,7 @@ extension OpenBanking {
 
     /// A saved payment destination.
     public struct Destination: Codable, Hashable, Sendable {
+        /// Pass it as `NewPaymentIntent.paymentDestinationId`.
         public var id: String?
         public var displayName: String?
         public var name: String?
@@ -170,8 +180,11 @@ extension OpenBanking {
 
     /// A payment intent; `amount` is exact.
     public struct PaymentIntent: Codable, Hashable, Sendable {
+        /// Lean's id of the intent.
         public var paymentIntentId: String
+        /// The paying customer.
         public var customerId: String?
+        /// Exact, as the API answered it.
         public var amount: Decimal?
         public var currency: String?
         public var description: String?

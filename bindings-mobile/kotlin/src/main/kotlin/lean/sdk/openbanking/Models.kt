@@ -12,10 +12,21 @@ import lean.sdk.ffi.ObPaymentIntent
 // object in the API's shape, so fields newer than this SDK are never lost. Amounts are
 // BigDecimal, never a binary float.
 
-/** A government identifier of a customer; only `EMIRATES_ID` is documented. */
+/**
+ * A government identifier of a customer, sent when creating it.
+ *
+ * @property type the kind; only `EMIRATES_ID` is documented (others are sent upper-cased).
+ * @property value the number as printed on the document.
+ */
 data class GovernmentIdentifier(val type: String, val value: String)
 
-/** A customer to create: [appUserId] is your own id of the user, unique per application. */
+/**
+ * A customer to create.
+ *
+ * @property appUserId your own id of the user, unique per application: creating it again
+ *   returns the existing customer, so a retried create is safe.
+ * @property governmentIdentifiers optional identity documents.
+ */
 data class NewCustomer @JvmOverloads constructor(
     val appUserId: String,
     val governmentIdentifiers: List<GovernmentIdentifier> = emptyList(),
@@ -28,7 +39,13 @@ data class NewCustomer @JvmOverloads constructor(
     }
 }
 
-/** What the customer is asked to pay: an exact [amount] in [currency] (three letters). */
+/**
+ * What the customer is asked to pay.
+ *
+ * @property amount exact, positive, at most two decimals.
+ * @property currency ISO 4217, three letters (`AED`, `SAR`).
+ * @property paymentDestinationId where the money goes, if not the default destination.
+ */
 data class NewPaymentIntent @JvmOverloads constructor(
     val customerId: String,
     val amount: BigDecimal,
@@ -47,7 +64,13 @@ data class NewPaymentIntent @JvmOverloads constructor(
     }
 }
 
-/** A beneficiary account to pay into. */
+/**
+ * A beneficiary account to pay into.
+ *
+ * @property displayName the name shown to the customer.
+ * @property name the account holder.
+ * @property iban checked by the core before anything is sent.
+ */
 data class NewDestination @JvmOverloads constructor(
     val displayName: String,
     val name: String,
@@ -72,12 +95,22 @@ data class NewDestination @JvmOverloads constructor(
     }
 }
 
-/** A customer: Lean's [customerId] and your [appUserId]. */
+/**
+ * A customer.
+ *
+ * @property customerId Lean's id: pass it to the entity, data and payment calls.
+ * @property appUserId your own id of the user.
+ * @property json the whole object in the API's shape.
+ */
 data class Customer(val customerId: String, val appUserId: String?, val json: String) {
     internal constructor(c: ObCustomer) : this(c.customerId, c.appUserId, c.json)
 }
 
-/** One page of customers; [json] holds the page with its paging fields. */
+/**
+ * One page of customers.
+ *
+ * @property json the page in the API's shape, with its paging fields (totals, page number).
+ */
 data class CustomerPage(val customers: List<Customer>, val json: String)
 
 /** What a connected entity lets the application read. */
@@ -108,9 +141,13 @@ data class DataResult(
     val status: String,
     /** The data as JSON text when `OK`; its shape depends on the call (amounts exact). */
     val payloadJson: String?,
+    /** The id for `getDataResults`, while `PENDING`. */
     val resultsId: String?,
+    /** Lean's explanation. */
     val message: String?,
+    /** When Lean answered, as sent. */
     val timestamp: String?,
+    /** The whole answer in the API's shape. */
     val json: String,
 ) {
     /** True until the results are ready. */
@@ -119,7 +156,11 @@ data class DataResult(
     internal constructor(d: ObDataResult) : this(d.status, d.payloadJson, d.resultsId, d.message, d.timestamp, d.json)
 }
 
-/** A saved payment destination. */
+/**
+ * A saved payment destination.
+ *
+ * @property id pass it as [NewPaymentIntent.paymentDestinationId].
+ */
 data class Destination(
     val id: String?,
     val displayName: String?,
@@ -131,7 +172,12 @@ data class Destination(
     internal constructor(d: ObDestination) : this(d.id, d.displayName, d.name, d.bankIdentifier, d.iban, d.json)
 }
 
-/** A payment intent; [amount] is exact. */
+/**
+ * A payment intent: what the customer is asked to pay, and the attempts to pay it.
+ *
+ * @property amount exact, as the API answered it.
+ * @property paymentDestination where the money goes, when the answer says.
+ */
 data class PaymentIntent(
     val paymentIntentId: String,
     val customerId: String?,

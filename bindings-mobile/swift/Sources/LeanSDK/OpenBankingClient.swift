@@ -37,6 +37,11 @@ public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendab
                 "\(environment.name) requires mutual TLS: pass mtls: .pkcs12(...) (or .pem(...)) with the certificate " +
                     "Lean issued for your application")
         }
+        if mtls != nil && transport != nil {
+            throw LeanError.configuration(
+                "pass either mtls (presented by the default transport) or your own transport configured with the " +
+                    "certificate, not both: the certificate would not be used")
+        }
         if let transport {
             self.transport = transport
         } else if let mtls {

@@ -115,6 +115,11 @@ final class OpenBankingClientTests: XCTestCase {
         }
         XCTAssertNoThrow(try OpenBankingClient(auth: .appToken("t"), environment: .ksaSandbox))
         XCTAssertNoThrow(try OpenBankingClient(auth: .appToken("t"), environment: .uaeProduction, transport: FakeLean()))
+        let pem = try OpenBanking.MtlsCredentials.pem(certificateChain: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+                                                      privateKey: "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----")
+        XCTAssertThrowsError(try OpenBankingClient(auth: .appToken("t"), environment: .uaeProduction, mtls: pem, transport: FakeLean())) {
+            XCTAssertTrue((($0 as? LeanError)?.message ?? "").contains("not both"), "\($0)")
+        }
         XCTAssertThrowsError(try OpenBankingClient(auth: .clientCredentials(clientId: "a", clientSecret: "b"))) { error in
             XCTAssertEqual((error as? LeanError)?.code, "configuration", "no token host for the UAE sandbox")
         }

@@ -70,6 +70,12 @@ class OpenBankingClient internal constructor(
                     "privateKey, caChain) (or fromPemFiles) with the certificate Lean issued for your application",
             )
         }
+        if (mtls != null && transport != null) {
+            throw ConfigurationException(
+                "pass either mtls (presented by the default transport) or your own transport configured with " +
+                    "the certificate (mtls.sslContext), not both: the certificate would not be used",
+            )
+        }
         require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
     }
 

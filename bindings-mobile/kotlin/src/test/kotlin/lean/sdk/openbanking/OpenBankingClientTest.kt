@@ -165,6 +165,9 @@ class OpenBankingClientTest {
                 val (key, cert) = keyAndCertificate(dir, algorithm)
                 val credentials = MtlsCredentials.fromPem(cert, key, cert)
                 assertEquals("TLS", credentials.sslContext.protocol)
+                assertThrows<ConfigurationException> {
+                    OpenBankingClient(Auth.appToken("t"), OpenBankingEnvironment.UAE_PRODUCTION, credentials, FakeLean())
+                }
                 assertFalse(credentials.toString().contains("PRIVATE"))
             }
             val (key, cert) = keyAndCertificate(dir, "EC")

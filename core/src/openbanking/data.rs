@@ -130,8 +130,8 @@ wire_enum! {
 ///
 /// The payload's shape differs by kind and is not fully documented, so it is
 /// kept as JSON; the envelope is typed. Balances and amounts in it are
-/// money, so every number a binary float could alter (see
-/// [`exact_numbers`]) is kept as a string of its exact text:
+/// money, so every number a binary float could alter (a fraction, an
+/// exponent, more than 15 digits) is kept as a string of its exact text:
 /// `"balance": "12450.75"`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataResult {

@@ -200,12 +200,12 @@ pub struct PaymentIntent {
 }
 
 /// Reads an amount from an answer: a string (`"100.50"`) or an integer is
-/// read exactly. The API may also send a fractional JSON number (`100.5`);
-/// that one has already been parsed into the nearest binary float by the
-/// JSON reader, and is turned back into its shortest decimal text, which is
-/// the text that was sent for every amount of at most 15 significant
-/// digits (all amounts up to 999,999,999,999.99 qualify, as a property test
-/// checks). Anything with more than two decimals is refused, not rounded.
+/// read exactly. A fractional JSON number (`100.5`) arrives here as its
+/// exact text, because answers are read with
+/// [`super::data::exact_numbers`]; should one come as a number anyway, its
+/// shortest decimal text is the text that was sent for every amount of at
+/// most 15 significant digits (a property test checks). Anything with more
+/// than two decimals is refused, not rounded.
 pub(crate) fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Amount>, D::Error> {
     use serde::de::Error as _;
     match Value::deserialize(d)? {

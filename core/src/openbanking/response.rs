@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::customer::{Customer, CustomerPage};
+use super::data::exact_numbers;
 use super::data::{DataResult, DataStatus};
 use super::destination::Destination;
 use super::entity::Entity;
@@ -87,11 +88,7 @@ pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outc
         | OperationKind::GetBalance
         | OperationKind::GetTransactions
         | OperationKind::GetDataResults => {
-            // Checked as JSON first, so that the error names the real problem.
-            body::<serde::de::IgnoredAny>(response)?;
-            let exact = super::data::exact_numbers(&response.body);
-            let mut json: Value =
-                serde_json::from_slice(&exact).map_err(|e| invalid(response, &e.to_string()))?;
+            let mut json: Value = body(response)?;
             let failed = json
                 .get("status")
                 .and_then(Value::as_str)
@@ -122,8 +119,18 @@ pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outc
     })
 }
 
+/// Reads a 2xx body. Every number a binary float could alter is read as its
+/// exact text ([`exact_numbers`]): typed amounts are parsed from that text,
+/// and amounts in untyped places (bank data, unknown fields) stay text, so
+/// no money passes through `f64`. A body that is not JSON is reported with
+/// the parser's own words about the body as sent.
 fn body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
-    serde_json::from_slice(&response.body).map_err(|e| invalid(response, &e.to_string()))
+    serde_json::from_slice(&exact_numbers(&response.body)).map_err(|e| {
+        let reason = serde_json::from_slice::<serde::de::IgnoredAny>(&response.body)
+            .err()
+            .unwrap_or(e);
+        invalid(response, &reason.to_string())
+    })
 }
 
 fn from_value<T: DeserializeOwned>(response: &HttpResponse, value: Value) -> Result<T, Error> {

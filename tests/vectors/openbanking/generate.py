@@ -379,6 +379,12 @@ def response_cases():
         ok("payment intent with a string amount and payments", "createPaymentIntent",
            {**intent, "amount": "75.25", "payments": [{"id": "p1", "status": "ACCEPTED_BY_BANK"}]},
            {**intent, "amount": "75.25", "payments": [{"id": "p1", "status": "ACCEPTED_BY_BANK"}]}),
+        {"name": "payment intent amounts and unknown numbers read from their text", "operation": "getPaymentIntent",
+         "doc": "sdk: money is decimal (no answer's number passes through a binary float)",
+         "response": {"status": 200, "bodyText": '{"payment_intent_id":"%s","amount":100.10,"fee":0.30,'
+                      '"fx_rate":3.6725000000000001}' % INTENT_ID},
+         "expect": {"value": {"payment_intent_id": INTENT_ID, "amount": "100.10", "fee": "0.30",
+                              "fx_rate": "3.6725000000000001"}}},
         ok("payment intent with null payments", "getPaymentIntent",
            {"payment_intent_id": INTENT_ID, "amount": 5, "payments": None, "payment_destination": None},
            {"payment_intent_id": INTENT_ID, "amount": "5.00"}, doc="sdk: null read as absent"),

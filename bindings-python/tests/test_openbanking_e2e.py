@@ -99,8 +99,8 @@ def test_flow_over_urllib(ob: ObSandbox, hooks: Receiver) -> None:
     assert isinstance(ready.payload, openbanking.ResultsReady) and ready.payload.id == pending.results_id
     balance = client.get_data_results(ready.payload.id)
     assert balance.status == "OK" and not balance.is_pending
-    assert balance.payload["balance"] == Decimal(connected["accounts"][0]["balance"])
-    assert type(balance.payload["balance"]) is Decimal
+    assert Decimal(balance.payload["balance"]) == Decimal(connected["accounts"][0]["balance"])
+    assert type(balance.payload["balance"]) is str  # exact text: bank data never passes through a float
 
     with pytest.raises(lean_sdk.ApiError) as failed:  # the sandbox's failure trigger: FAILED with HTTP 200
         client.get_balance(entity.id, "sandbox-fail")
@@ -187,7 +187,7 @@ def test_async_flow_over_httpx(ob: ObSandbox) -> None:
             assert accounts.status == identity.status == "OK"
             account_id = accounts.payload["accounts"][1]["account_id"]
             balance = await client.get_balance(entity.id, account_id)
-            assert type(balance.payload["balance"]) is Decimal
+            assert type(balance.payload["balance"]) is str
 
     asyncio.run(main())
 

@@ -50,6 +50,6 @@ def test_readme_samples_run(
     assert "404" in out
     assert "gig.completed" in out
     assert "'email': 'invalid_format'" in out
-    assert "Decimal\n" in out and "100.50 AED" in out and "PENDING True" in out
+    assert "'12450.75'\n" in out and "100.50 AED" in out and "PENDING True" in out
     assert "results.ready r-1 ev-1" in out
     assert "False" not in out

@@ -1,10 +1,11 @@
 """Typed open-banking results, with the API's own snake_case names.
 
 Each result keeps the JSON object it was read from, so ``to_dict()`` gives
-back the API's shape (unknown fields kept). Amounts are
-``decimal.Decimal``: a payment intent's ``amount``, and every fractional
-number of a data payload (balances, transaction amounts), which is read
-from the JSON text straight into ``Decimal``, never through a float.
+back the API's shape (unknown fields kept). Typed amounts (a payment
+intent's ``amount``) are ``decimal.Decimal``. A data payload is the bank's
+own JSON, untyped: the core hands every number a float could alter
+(balances, transaction amounts) over as a string of its exact text, so
+``Decimal(payload["balance"])`` is exact and nothing passes through a float.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@
 // generates Sources/LeanSDK/Generated and Sources/LeanSDKFFI from the compiled
 // library; link with -L<dir of liblean_sdk_mobile>. Releases for Apple
 // platforms use the XCFramework package that scripts/build-xcframework.sh writes.
+// On Linux the package also links libcurl (Debian: libcurl4-openssl-dev) for CurlTransport.
 import PackageDescription
 
 let package = Package(
@@ -12,7 +13,13 @@ let package = Package(
     products: [.library(name: "LeanSDK", targets: ["LeanSDK"])],
     targets: [
         .systemLibrary(name: "LeanSDKFFI", path: "Sources/LeanSDKFFI"),
-        .target(name: "LeanSDK", dependencies: ["LeanSDKFFI"], path: "Sources/LeanSDK"),
+        // libcurl, for CurlTransport: mutual TLS on Linux, where FoundationNetworking cannot
+        // present a client certificate. Apple platforms never build or link it.
+        .systemLibrary(name: "LeanSDKCurl", path: "Sources/LeanSDKCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "LeanSDK",
+                dependencies: ["LeanSDKFFI", .target(name: "LeanSDKCurl", condition: .when(platforms: [.linux]))],
+                path: "Sources/LeanSDK"),
         .testTarget(name: "LeanSDKTests", dependencies: ["LeanSDK"], path: "Tests/LeanSDKTests"),
     ]
 )

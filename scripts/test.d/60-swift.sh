@@ -49,6 +49,15 @@ trap 'unmount_all; rm -rf "$gen"' EXIT
 unmount_all
 mount --bind /dev "$root/dev"
 mount --bind "$repo" "$root/repo"
+# libcurl's headers and pkg-config file, for the package's Linux-only `CurlTransport` (mutual
+# TLS, which FoundationNetworking cannot do): installed once, under the lock, in the run's own
+# PID namespace like the tests below.
+if ! chroot "$root" dpkg-query -W -f='${Status}' libcurl4-openssl-dev pkgconf 2>/dev/null | grep -q '^install ok installed.*install ok installed$'; then
+  step "libcurl4-openssl-dev (chroot)"
+  unshare --pid --fork --kill-child --mount-proc="$root/proc" \
+    chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    bash -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends libcurl4-openssl-dev pkgconf" >&2
+fi
 rel=${pkg#"$repo"/}
 # The run gets its own PID namespace, with its own /proc (swift reads /proc/<pid>, which must
 # match): when the time limit ends it (or unshare is killed), the kernel kills every process

@@ -20,7 +20,8 @@ public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendab
     ///   - environment: `.uaeSandbox` by default.
     ///   - mtls: the client certificate, required by production environments: a client built
     ///     for one without it (and without a `transport` of your own) throws here.
-    ///   - transport: replaces `URLSessionTransport` (which presents `mtls`).
+    ///   - transport: replaces the default: `URLSessionTransport`, or with `mtls` on Linux
+    ///     `CurlTransport` (FoundationNetworking cannot present a client certificate).
     ///   - maxRetries: retries after the first attempt (default 2).
     public convenience init(auth: OpenBanking.Auth, environment: OpenBanking.Environment = .uaeSandbox,
                             mtls: OpenBanking.MtlsCredentials? = nil, transport: Transport? = nil,
@@ -34,7 +35,7 @@ public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendab
          sleep: @escaping @Sendable (UInt64) async throws -> Void, clock: @escaping @Sendable () -> Date) throws {
         if environment.requiresMtls && mtls == nil && transport == nil {
             throw LeanError.configuration(
-                "\(environment.name) requires mutual TLS: pass mtls: .pkcs12(...) (or .pem(...)) with the certificate " +
+                "\(environment.name) requires mutual TLS: pass mtls: \(Self.mtlsForm) with the certificate " +
                     "Lean issued for your application")
         }
         if mtls != nil && transport != nil {
@@ -45,7 +46,11 @@ public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendab
         if let transport {
             self.transport = transport
         } else if let mtls {
+            #if os(Linux)
+            self.transport = try CurlTransport(mtls: mtls)
+            #else
             self.transport = try URLSessionTransport(mtls: mtls)
+            #endif
         } else {
             self.transport = URLSessionTransport()
         }
@@ -71,6 +76,12 @@ public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendab
         self.auth = auth
         self.sleep = sleep
     }
+
+    #if os(Linux)
+    private static let mtlsForm = ".pemFiles(...) or .pem(...)"
+    #else
+    private static let mtlsForm = ".pkcs12(...)"
+    #endif
 
     public var description: String { "OpenBankingClient(\(environment.name), \(environment.apiBaseUrl), \(auth))" }
 

@@ -137,6 +137,33 @@ final class OpenBankingClientTests: XCTestCase {
         }
     }
 
+    func testPemFilesAreReadAndCheckedNamingTheFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lean-pem-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cert = dir.appendingPathComponent("cert.pem")
+        let key = dir.appendingPathComponent("key.pem")
+        try "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".write(to: cert, atomically: true, encoding: .utf8)
+        try "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY-----\n".write(to: key, atomically: true, encoding: .utf8)
+        let missing = dir.appendingPathComponent("missing.pem")
+        XCTAssertThrowsError(try OpenBanking.MtlsCredentials.pemFiles(certificateChain: missing, privateKey: key)) {
+            XCTAssertEqual(($0 as? LeanError)?.code, "configuration")
+            XCTAssertTrue((($0 as? LeanError)?.message ?? "").contains("certificateChain: cannot read the file \(missing.path)"), "\($0)")
+        }
+        XCTAssertThrowsError(try OpenBanking.MtlsCredentials.pemFiles(certificateChain: cert, privateKey: key)) {
+            let message = ($0 as? LeanError)?.message ?? ""
+            XCTAssertTrue(message.contains("privateKey (\(key.path))") && message.contains("PKCS#8"), message)
+            XCTAssertFalse(message.contains("MHcCAQEEIB"), "the key is never quoted")
+        }
+        XCTAssertThrowsError(try OpenBanking.MtlsCredentials.pemFiles(
+            certificateChain: URL(string: "https://example.com/cert.pem")!, privateKey: key)) {
+            XCTAssertTrue((($0 as? LeanError)?.message ?? "").contains("expected a file URL"), "\($0)")
+        }
+        try "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n".write(to: key, atomically: true, encoding: .utf8)
+        let credentials = try OpenBanking.MtlsCredentials.pemFiles(certificateChain: cert, privateKey: key, caChain: cert)
+        XCTAssertFalse("\(credentials)".contains("MIGH"))
+    }
+
     func testWebhookReceiversAnswer200OnlyToVerifiedBodies() throws {
         let body = Data(#"{"type":"results.ready","payload":{"id":"r-1"},"event_id":"e-1"}"#.utf8)
         let verifier = try OpenBanking.Webhooks.Verifier(secrets: ["old-secret", "new-secret"])

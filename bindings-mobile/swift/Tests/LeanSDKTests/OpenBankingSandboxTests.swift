@@ -2,45 +2,23 @@ import Foundation
 import XCTest
 @testable import LeanSDK
 
-/// Open banking end to end against the local sandbox (loopback only) over `URLSessionTransport`:
-/// the flow over plain HTTP, OAuth with renewal, and what this platform does with the sandbox's
-/// mTLS listener. The binary comes from `LEAN_SANDBOX` (scripts/test.d/60-swift.sh builds it).
+/// Open banking end to end against the local sandbox (loopback only): the flow over plain HTTP
+/// (`URLSessionTransport`), OAuth with renewal, and the sandbox's mTLS listener (on Linux over
+/// `CurlTransport`: the right, no, and an untrusted client certificate).
 final class OpenBankingSandboxTests: XCTestCase {
-    private var process: Process?
+    private var sandbox: SandboxProcess?
     private var url = ""
     private var mtlsUrl = ""
-    private var certs: URL?
 
     override func setUpWithError() throws {
-        let binary = try XCTUnwrap(ProcessInfo.processInfo.environment["LEAN_SANDBOX"],
-                                   "set LEAN_SANDBOX to the lean-sandbox binary (scripts/test swift does)")
-        let certs = FileManager.default.temporaryDirectory.appendingPathComponent("lean-ob-\(UUID().uuidString)")
-        self.certs = certs
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--port", "0", "--api-key", "unused", "--quiet", "--tls-port", "0",
-                             "--tls-dir", certs.path, "--ob-results-delay", "200ms", "--ob-token-ttl", "2"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        self.process = process
-        func line() throws -> String {
-            var bytes = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-                bytes.append(byte)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        url = try line().replacingOccurrences(of: "listening on ", with: "")
-        mtlsUrl = try line().replacingOccurrences(of: "listening (mTLS) on ", with: "")
-        XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), url)
-        XCTAssertTrue(mtlsUrl.hasPrefix("https://127.0.0.1:"), mtlsUrl)
+        let sandbox = try SandboxProcess(["--api-key", "unused", "--ob-results-delay", "200ms", "--ob-token-ttl", "2"], tls: true)
+        self.sandbox = sandbox
+        url = sandbox.url
+        mtlsUrl = sandbox.mtlsUrl
     }
 
     override func tearDown() {
-        process?.terminate()
-        process?.waitUntilExit()
-        if let certs { try? FileManager.default.removeItem(at: certs) }
+        sandbox?.stop()
     }
 
     private func admin(_ path: String, _ body: String = "{}") async throws -> [String: Any] {
@@ -146,23 +124,93 @@ final class OpenBankingSandboxTests: XCTestCase {
         XCTAssertEqual(counting.tokenRequests, 2, "renewed before expiry")
     }
 
-    func testMutualTlsOnThisPlatform() async throws {
-        let certs = try XCTUnwrap(self.certs)
-        func pem(_ name: String) throws -> String { try String(contentsOf: certs.appendingPathComponent(name), encoding: .utf8) }
-        let credentials = try OpenBanking.MtlsCredentials.pem(certificateChain: pem("client.pem"), privateKey: pem("client.key"),
-                                                              caChain: pem("ca.pem"))
-        let env = try OpenBanking.Environment.custom(mtlsUrl, tokenBaseUrl: mtlsUrl, requiresMtls: true)
-        #if canImport(Security)
-        // Apple platforms present a PKCS#12 identity (not run on this Linux machine).
-        XCTAssertThrowsError(try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: env, mtls: credentials))
-        #else
-        // FoundationNetworking cannot present a client certificate: refused at construction, clearly.
-        XCTAssertThrowsError(try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: env, mtls: credentials)) {
-            let error = $0 as? LeanError
-            XCTAssertEqual(error?.code, "configuration")
-            XCTAssertTrue(error?.message.contains("FoundationNetworking") ?? false, "\($0)")
-        }
-        XCTAssertThrowsError(try URLSessionTransport(mtls: credentials))
-        #endif
+    private func mtlsEnvironment() throws -> OpenBanking.Environment {
+        try .custom(mtlsUrl, tokenBaseUrl: mtlsUrl, requiresMtls: true)
     }
+
+    #if os(Linux)
+    /// The client given `mtls` presents it through `CurlTransport`: PEM files (read by libcurl)
+    /// and PEM text (in-memory blobs) both complete the mutual handshake, for the app token and
+    /// for OAuth through the same listener.
+    func testMutualTlsPresentsTheClientCertificate() async throws {
+        let sandbox = try XCTUnwrap(sandbox)
+        let files = try OpenBanking.MtlsCredentials.pemFiles(
+            certificateChain: sandbox.cert("client.pem"), privateKey: sandbox.cert("client.key"), caChain: sandbox.cert("ca.pem"))
+        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: mtlsEnvironment(), mtls: files)
+        let appUserId = "mtls-\(UUID().uuidString)"
+        let customer = try await lean.createCustomer(.init(appUserId: appUserId))
+        XCTAssertEqual(customer.appUserId, appUserId)
+        let again = try await lean.getCustomerByAppUserId(appUserId)
+        XCTAssertEqual(again.customerId, customer.customerId)
+
+        func pem(_ name: String) throws -> String { try String(contentsOf: sandbox.cert(name), encoding: .utf8) }
+        let text = try OpenBanking.MtlsCredentials.pem(certificateChain: pem("client.pem"), privateKey: pem("client.key"),
+                                                       caChain: pem("ca.pem"))
+        let oauth = try OpenBankingClient(
+            auth: .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret"),
+            environment: mtlsEnvironment(), mtls: text)
+        _ = try await oauth.listPaymentDestinations()
+    }
+
+    /// Trusting the sandbox's CA but presenting no certificate, or presenting one from a CA the
+    /// listener does not trust: the call fails as `transport`, saying what to do.
+    func testWithoutTheRightClientCertificateTheCallFailsAsTransport() async throws {
+        let sandbox = try XCTUnwrap(sandbox)
+        let caOnly = try CurlTransport(caChainPem: String(contentsOf: sandbox.cert("ca.pem"), encoding: .utf8))
+        let none = try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: mtlsEnvironment(),
+                                         transport: caOnly, maxRetries: 0)
+        do {
+            _ = try await none.listPaymentDestinations()
+            XCTFail("expected a transport error")
+        } catch let error as LeanError {
+            print("without a certificate: \(error.message)")
+            XCTAssertEqual(error.code, "transport")
+            XCTAssertTrue(error.message.contains("pass the client certificate"), error.message)
+            XCTAssertTrue(error.message.contains("mtls:"), error.message)
+        }
+
+        let untrusted = try OpenBanking.MtlsCredentials.pemFiles(
+            certificateChain: sandbox.cert("untrusted-client.pem"), privateKey: sandbox.cert("untrusted-client.key"),
+            caChain: sandbox.cert("ca.pem"))
+        let wrong = try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: mtlsEnvironment(),
+                                          mtls: untrusted, maxRetries: 0)
+        do {
+            _ = try await wrong.listPaymentDestinations()
+            XCTFail("expected a transport error")
+        } catch let error as LeanError {
+            print("with an untrusted certificate: \(error.message)")
+            XCTAssertEqual(error.code, "transport")
+            XCTAssertTrue(error.message.contains("client certificate is the one Lean issued"), error.message)
+        }
+
+        // Without the CA chain the sandbox's own certificate is not trusted: that is said too.
+        let systemRoots = try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: mtlsEnvironment(),
+                                                transport: CurlTransport(), maxRetries: 0)
+        do {
+            _ = try await systemRoots.listPaymentDestinations()
+            XCTFail("expected a transport error")
+        } catch let error as LeanError {
+            XCTAssertEqual(error.code, "transport")
+            XCTAssertTrue(error.message.contains("pass the CA chain"), error.message)
+        }
+    }
+
+    func testUrlSessionTransportRefusesMtlsOnLinuxNamingCurlTransport() throws {
+        let sandbox = try XCTUnwrap(sandbox)
+        let credentials = try OpenBanking.MtlsCredentials.pemFiles(
+            certificateChain: sandbox.cert("client.pem"), privateKey: sandbox.cert("client.key"))
+        XCTAssertThrowsError(try URLSessionTransport(mtls: credentials)) {
+            XCTAssertEqual(($0 as? LeanError)?.code, "configuration")
+            XCTAssertTrue(($0 as? LeanError)?.message.contains("CurlTransport(mtls:)") ?? false, "\($0)")
+        }
+    }
+    #else
+    func testApplePlatformsNeedPkcs12() throws {
+        let sandbox = try XCTUnwrap(sandbox)
+        let credentials = try OpenBanking.MtlsCredentials.pemFiles(
+            certificateChain: sandbox.cert("client.pem"), privateKey: sandbox.cert("client.key"))
+        XCTAssertThrowsError(try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: mtlsEnvironment(),
+                                                   mtls: credentials))
+    }
+    #endif
 }

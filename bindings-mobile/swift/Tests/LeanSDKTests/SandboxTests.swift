@@ -2,36 +2,21 @@ import Foundation
 import XCTest
 @testable import LeanSDK
 
-/// The partner flow against the local sandbox (loopback only) over `URLSessionTransport`.
-/// The sandbox binary comes from `LEAN_SANDBOX` (scripts/test.d/60-swift.sh builds it).
+/// The partner flow against the local sandbox (loopback only) over `URLSessionTransport`, and
+/// on Linux payouts calls over `CurlTransport` too.
 final class SandboxTests: XCTestCase {
     private static let key = "sk_test_swift_e2e"
-    private var process: Process?
+    private var sandbox: SandboxProcess?
     private var baseUrl = ""
 
     override func setUpWithError() throws {
-        let binary = try XCTUnwrap(ProcessInfo.processInfo.environment["LEAN_SANDBOX"],
-                                   "set LEAN_SANDBOX to the lean-sandbox binary (scripts/test swift does)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--port", "0", "--api-key", Self.key, "--approval-delay", "100ms",
-                             "--settlement-delay", "100ms", "--quiet"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        self.process = process
-        var line = Data()
-        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-            line.append(byte)
-        }
-        let url = String(decoding: line, as: UTF8.self).replacingOccurrences(of: "listening on ", with: "")
-        XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), url)
-        baseUrl = url + "/api"
+        let sandbox = try SandboxProcess(["--api-key", Self.key, "--approval-delay", "100ms", "--settlement-delay", "100ms"])
+        self.sandbox = sandbox
+        baseUrl = sandbox.url + "/api"
     }
 
     override func tearDown() {
-        process?.terminate()
-        process?.waitUntilExit()
+        sandbox?.stop()
     }
 
     func testThePartnerFlow() async throws {
@@ -128,4 +113,36 @@ final class SandboxTests: XCTestCase {
         XCTAssertTrue(response.headers.contains { $0.name.lowercased() == "www-authenticate" })
         XCTAssertFalse(response.body.isEmpty)
     }
+
+    #if os(Linux)
+    /// Payouts over libcurl: a create (POST with a body), a PATCH, a read, a typed 404, and the
+    /// challenged 401 handed back whole.
+    func testPayoutsCallsOverCurlTransport() async throws {
+        let client = try LeanClient(apiKey: Self.key, baseUrl: baseUrl, transport: CurlTransport())
+        let worker = NewCustomer(firstName: "Jane", middleName: nil, lastName: "Doe", birthday: "1980-12-31",
+                                 phoneNumber: "4085008002", email: "jane.curl@example.com",
+                                 street: "700 Treehouse Drive", street2: nil, city: "San Jose", state: "CA",
+                                 postalCode: "95101", partnerUserId: "uid_curl_1", registrationDate: "2020-01-01")
+        let created = try await client.createCustomer(worker)
+        XCTAssertEqual(created.partnerUserId, "uid_curl_1")
+        var update = CustomerUpdate()
+        update.city = "Cupertino"
+        let updated = try await client.updateCustomer("uid_curl_1", update)
+        XCTAssertTrue(updated.json.contains("Cupertino"), updated.json)
+        let read = try await client.getCustomer("uid_curl_1")
+        XCTAssertTrue(read.json.contains("Cupertino"), read.json)
+        do {
+            _ = try await client.getGig("no_such_gig")
+            XCTFail("expected not_found")
+        } catch let e as LeanError {
+            XCTAssertEqual(e.code, "not_found")
+            XCTAssertNotNil(e.requestId, "response headers arrive")
+        }
+        let response = try await CurlTransport().send(
+            TransportRequest(method: "GET", url: baseUrl + "/gigs", headers: [], body: nil), timeout: 10)
+        XCTAssertEqual(response.status, 401)
+        XCTAssertTrue(response.headers.contains { $0.name.lowercased() == "www-authenticate" })
+        XCTAssertFalse(response.body.isEmpty)
+    }
+    #endif
 }

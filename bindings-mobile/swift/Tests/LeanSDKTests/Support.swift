@@ -74,3 +74,47 @@ final class Scripted: Transport, @unchecked Sendable {
         return TransportResponse(status: (reply["status"] as? NSNumber)?.intValue ?? 0, headers: headers, body: body)
     }
 }
+
+/// A `lean-sandbox` for one test, on free loopback ports, from `LEAN_SANDBOX`
+/// (scripts/test.d/60-swift.sh builds it): `url` is its plain listener; with `tls`, `mtlsUrl`
+/// is its mutual-TLS listener and `certs` the directory of its test certificates.
+final class SandboxProcess {
+    let url: String
+    let mtlsUrl: String
+    let certs: URL?
+    private let process: Process
+
+    init(_ arguments: [String], tls: Bool = false) throws {
+        let binary = try XCTUnwrap(ProcessInfo.processInfo.environment["LEAN_SANDBOX"],
+                                   "set LEAN_SANDBOX to the lean-sandbox binary (scripts/test swift does)")
+        let certs = tls ? FileManager.default.temporaryDirectory.appendingPathComponent("lean-certs-\(UUID().uuidString)") : nil
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--port", "0", "--quiet"] + arguments +
+            (certs.map { ["--tls-port", "0", "--tls-dir", $0.path] } ?? [])
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        func line() throws -> String {
+            var bytes = Data()
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+                bytes.append(byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        url = try line().replacingOccurrences(of: "listening on ", with: "")
+        mtlsUrl = tls ? try line().replacingOccurrences(of: "listening (mTLS) on ", with: "") : ""
+        self.certs = certs
+        XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), url)
+        if tls { XCTAssertTrue(mtlsUrl.hasPrefix("https://127.0.0.1:"), mtlsUrl) }
+    }
+
+    /// A file of the sandbox's test certificates (`ca.pem`, `client.pem`, `client.key`, ...).
+    func cert(_ name: String) throws -> URL { try XCTUnwrap(certs).appendingPathComponent(name) }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        if let certs { try? FileManager.default.removeItem(at: certs) }
+    }
+}

@@ -3,14 +3,11 @@
 //! as the payouts verifier does.
 
 use lean_core::openbanking::webhooks as ob;
-use lean_core::WebhookSecret;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBytes, PyString};
 
 use crate::errors::{guard, to_pyerr};
-use crate::webhooks::{payload, secret, LARGE};
+use crate::webhooks::{check_body, payload, read_secrets, secret};
 
 /// The header value Lean would send for `payload`: `sha512=<hex>`.
 #[pyfunction]
@@ -44,14 +41,7 @@ impl ObWebhookVerifier {
         payload: &Bound<'_, PyAny>,
         signature: Option<&str>,
     ) -> PyResult<()> {
-        let body = self::payload(payload)?;
-        let result = if body.len() >= LARGE {
-            let body: &[u8] = &body;
-            py.detach(|| self.inner.verify(body, signature))
-        } else {
-            self.inner.verify(&body, signature)
-        };
-        result.map_err(|e| to_pyerr(py, &e))
+        check_body(py, payload, |body| self.inner.verify(body, signature))
     }
 }
 
@@ -61,18 +51,7 @@ impl ObWebhookVerifier {
     #[new]
     fn new(py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(py, || {
-            let secrets: Vec<WebhookSecret> =
-                if secrets.is_instance_of::<PyString>() || secrets.is_instance_of::<PyBytes>() {
-                    vec![secret(secrets)?]
-                } else {
-                    secrets
-                        .try_iter()
-                        .map_err(|_| {
-                            PyTypeError::new_err("secrets must be a str, bytes, or a list of them")
-                        })?
-                        .map(|s| secret(&s?))
-                        .collect::<PyResult<_>>()?
-                };
+            let secrets = read_secrets(secrets)?;
             let inner = ob::WebhookVerifier::new(&secrets).map_err(|e| to_pyerr(py, &e))?;
             Ok(Self { inner })
         })

@@ -50,6 +50,36 @@ pub(crate) fn secret(value: &Bound<'_, PyAny>) -> PyResult<WebhookSecret> {
     ))
 }
 
+/// One secret (`str` or `bytes`) or a list of them, as both products'
+/// verifiers take them.
+pub(crate) fn read_secrets(value: &Bound<'_, PyAny>) -> PyResult<Vec<WebhookSecret>> {
+    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
+        return Ok(vec![secret(value)?]);
+    }
+    value
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err("secrets must be a str, bytes, or a list of them"))?
+        .map(|s| secret(&s?))
+        .collect()
+}
+
+/// Runs `verify` over the raw body, without the GIL for large bodies, and
+/// raises the core's error as its Python exception.
+pub(crate) fn check_body(
+    py: Python<'_>,
+    payload: &Bound<'_, PyAny>,
+    verify: impl Fn(&[u8]) -> Result<(), lean_core::Error> + Send + Sync,
+) -> PyResult<()> {
+    let body = self::payload(payload)?;
+    let result = if body.len() >= LARGE {
+        let body: &[u8] = &body;
+        py.detach(|| verify(body))
+    } else {
+        verify(&body)
+    };
+    result.map_err(|e| to_pyerr(py, &e))
+}
+
 /// Signs `payload` as Lean does: base64 of HMAC-SHA1 under `secret`.
 #[pyfunction]
 pub fn sign(
@@ -82,14 +112,7 @@ impl WebhookVerifier {
         payload: &Bound<'_, PyAny>,
         signature: Option<&str>,
     ) -> PyResult<()> {
-        let body = self::payload(payload)?;
-        let result = if body.len() >= LARGE {
-            let body: &[u8] = &body;
-            py.detach(|| self.inner.verify(body, signature))
-        } else {
-            self.inner.verify(&body, signature)
-        };
-        result.map_err(|e| to_pyerr(py, &e))
+        check_body(py, payload, |body| self.inner.verify(body, signature))
     }
 }
 
@@ -99,18 +122,7 @@ impl WebhookVerifier {
     #[new]
     fn new(py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(py, || {
-            let secrets: Vec<WebhookSecret> =
-                if secrets.is_instance_of::<PyString>() || secrets.is_instance_of::<PyBytes>() {
-                    vec![secret(secrets)?]
-                } else {
-                    secrets
-                        .try_iter()
-                        .map_err(|_| {
-                            PyTypeError::new_err("secrets must be a str, bytes, or a list of them")
-                        })?
-                        .map(|s| secret(&s?))
-                        .collect::<PyResult<_>>()?
-                };
+            let secrets = read_secrets(secrets)?;
             let inner = lean_core::WebhookVerifier::new(&secrets).map_err(|e| to_pyerr(py, &e))?;
             Ok(Self { inner })
         })

@@ -12,6 +12,9 @@
 //! become the package's `LeanError` classes there.
 
 mod client;
+/// The payouts module's panic hook, compiled into this module too: the JS
+/// boundary that reads it (`npm/src/wasm.js`) is shared by both.
+#[path = "../../src/panic.rs"]
 mod panic;
 mod webhooks;
 

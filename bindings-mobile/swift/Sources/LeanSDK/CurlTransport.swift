@@ -130,7 +130,7 @@ public final class CurlTransport: Transport, @unchecked Sendable {
         }
 
         let code = curl_easy_perform(curl)
-        if exchange.isCancelled {
+        if code == CURLE_ABORTED_BY_CALLBACK, exchange.isCancelled {
             return .failure(CancellationError())
         }
         guard code == CURLE_OK else {

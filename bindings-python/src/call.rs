@@ -226,11 +226,8 @@ impl Call {
     /// `"other"` (the request may have been applied).
     fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
         guard(py, || {
-            self.inner.on_transport_error(match kind {
-                "connect" => TransportError::connect(message),
-                "timeout" => TransportError::timeout(message),
-                _ => TransportError::other(message),
-            });
+            self.inner
+                .on_transport_error(TransportError::from_kind_name(kind, message));
             Ok(())
         })
     }

@@ -342,11 +342,8 @@ impl ObCall {
     /// `kind` is `"connect"`, `"timeout"` or `"other"`.
     fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
         guard(py, || {
-            self.inner.on_transport_error(match kind {
-                "connect" => TransportError::connect(message),
-                "timeout" => TransportError::timeout(message),
-                _ => TransportError::other(message),
-            });
+            self.inner
+                .on_transport_error(TransportError::from_kind_name(kind, message));
             Ok(())
         })
     }

@@ -7,13 +7,12 @@
 
 use std::time::Duration;
 
-use lean_core::{
-    Config, Environment, Error, HttpRequest, HttpResponse, Operation, RetryPolicy, Step,
-};
+use lean_core::{Config, Environment, Error, HttpResponse, Operation, RetryPolicy, Step};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::throw;
+use crate::wire::{header_pairs, send_json};
 
 /// A validated client configuration. Its `Debug` (and so anything the JS
 /// layer shows) never contains the API key.
@@ -108,41 +107,6 @@ fn config(options: &str) -> Result<Config, Error> {
     Ok(config)
 }
 
-/// `{"send": {method, url, headers: [[name, value], ...], body}}`, written
-/// straight from the request: the hot step of every call, and building a
-/// `Value` first (a copy of every string, a map per object) cost more than
-/// writing the text.
-fn send_json(request: &HttpRequest) -> String {
-    let body_len = request.body.as_ref().map_or(4, String::len);
-    let mut out = Vec::with_capacity(128 + request.url.len() + body_len * 2);
-    out.extend_from_slice(b"{\"send\":{\"method\":");
-    push_json(&mut out, request.method.as_str());
-    out.extend_from_slice(b",\"url\":");
-    push_json(&mut out, &request.url);
-    out.extend_from_slice(b",\"headers\":[");
-    for (i, (name, value)) in request.headers.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"[" } else { b",[" });
-        push_json(&mut out, name);
-        out.push(b',');
-        push_json(&mut out, value);
-        out.push(b']');
-    }
-    out.extend_from_slice(b"],\"body\":");
-    match &request.body {
-        Some(body) => push_json(&mut out, body),
-        None => out.extend_from_slice(b"null"),
-    }
-    out.extend_from_slice(b"}}");
-    // Only JSON punctuation and serde_json's escaped UTF-8 were written.
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Appends `text` as a JSON string.
-fn push_json(out: &mut Vec<u8>, text: &str) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
-}
-
 /// One operation in progress, driven by the JS transport loop.
 #[wasm_bindgen]
 pub struct Call {
@@ -166,25 +130,16 @@ impl Call {
     /// and values, as `Headers` iterates them.
     #[wasm_bindgen(js_name = onResponse)]
     pub fn on_response(&mut self, status: u16, headers: Vec<String>, body: Vec<u8>) {
-        let mut pairs = Vec::with_capacity(headers.len() / 2);
-        let mut iter = headers.into_iter();
-        while let (Some(name), Some(value)) = (iter.next(), iter.next()) {
-            pairs.push((name, value));
-        }
         self.inner
-            .on_response(HttpResponse::new(status, pairs, body));
+            .on_response(HttpResponse::new(status, header_pairs(headers), body));
     }
 
     /// Reports that the last request failed below HTTP: `kind` is
     /// `"connect"` (nothing was sent), `"timeout"` or `"other"`.
     #[wasm_bindgen(js_name = onTransportError)]
     pub fn on_transport_error(&mut self, kind: &str, message: &str) {
-        let error = match kind {
-            "connect" => lean_core::TransportError::connect(message),
-            "timeout" => lean_core::TransportError::timeout(message),
-            _ => lean_core::TransportError::other(message),
-        };
-        self.inner.on_transport_error(error);
+        self.inner
+            .on_transport_error(lean_core::TransportError::from_kind_name(kind, message));
     }
 
     /// The `Idempotency-Key` of a special payment (the caller's or the

@@ -14,6 +14,7 @@
 mod call;
 mod panic;
 mod webhooks;
+mod wire;
 
 pub use call::{Call, Client};
 pub use webhooks::{sign_bytes, sign_string, Verifier};

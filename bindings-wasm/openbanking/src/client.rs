@@ -19,10 +19,11 @@ use lean_core::openbanking::{
     AccessToken, AppToken, Auth, ClientCredentials, Config, Environment, NextStep, Operation,
     TokenManager, TokenScope,
 };
-use lean_core::{Error, HttpRequest, HttpResponse, RetryPolicy, Step};
+use lean_core::{Error, HttpResponse, RetryPolicy, Step};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
+use crate::wire::{header_pairs, send_json};
 use crate::{from_js_layer, throw};
 
 /// A validated open-banking configuration with its credentials. Nothing it
@@ -110,7 +111,7 @@ impl Client {
                 &"a token for a client without OAuth",
             )));
         };
-        let response = HttpResponse::new(status, pairs(headers), body);
+        let response = HttpResponse::new(status, header_pairs(headers), body);
         let auth = tokens
             .accept(&response, at(now_ms))
             .map_err(|e| throw(&e))?;
@@ -209,15 +210,6 @@ fn at(now_ms: f64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(millis)
 }
 
-fn pairs(headers: Vec<String>) -> Vec<(String, String)> {
-    let mut out = Vec::with_capacity(headers.len() / 2);
-    let mut iter = headers.into_iter();
-    while let (Some(name), Some(value)) = (iter.next(), iter.next()) {
-        out.push((name, value));
-    }
-    out
-}
-
 fn configuration(message: &str) -> Error {
     Error::Configuration {
         message: message.to_owned(),
@@ -302,19 +294,6 @@ fn build(options: &str) -> Result<Client, Error> {
     })
 }
 
-/// `{"send": {method, url, headers: [[name, value], ...], body}}`.
-fn send_json(request: &HttpRequest) -> String {
-    json!({
-        "send": {
-            "method": request.method.as_str(),
-            "url": request.url,
-            "headers": request.headers.iter().map(|(n, v)| [n, v]).collect::<Vec<_>>(),
-            "body": request.body,
-        }
-    })
-    .to_string()
-}
-
 /// One open-banking operation in progress, driven by the JS transport loop
 /// shared with the payouts client.
 #[wasm_bindgen]
@@ -340,18 +319,14 @@ impl Call {
     #[wasm_bindgen(js_name = onResponse)]
     pub fn on_response(&mut self, status: u16, headers: Vec<String>, body: Vec<u8>) {
         self.inner
-            .on_response(HttpResponse::new(status, pairs(headers), body));
+            .on_response(HttpResponse::new(status, header_pairs(headers), body));
     }
 
     /// Reports that the last request failed below HTTP: `kind` is
     /// `"connect"` (nothing was sent), `"timeout"` or `"other"`.
     #[wasm_bindgen(js_name = onTransportError)]
     pub fn on_transport_error(&mut self, kind: &str, message: &str) {
-        let error = match kind {
-            "connect" => lean_core::TransportError::connect(message),
-            "timeout" => lean_core::TransportError::timeout(message),
-            _ => lean_core::TransportError::other(message),
-        };
-        self.inner.on_transport_error(error);
+        self.inner
+            .on_transport_error(lean_core::TransportError::from_kind_name(kind, message));
     }
 }

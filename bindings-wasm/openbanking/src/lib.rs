@@ -17,6 +17,9 @@ mod client;
 #[path = "../../src/panic.rs"]
 mod panic;
 mod webhooks;
+/// The step format of the shared JS transport loop, from the payouts module.
+#[path = "../../src/wire.rs"]
+mod wire;
 
 pub use client::{Call, Client};
 pub use webhooks::Verifier;

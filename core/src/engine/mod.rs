@@ -94,6 +94,18 @@ impl TransportError {
             message: message.into(),
         }
     }
+
+    /// The form bindings receive from their host layer: `kind` is
+    /// `"connect"`, `"timeout"` or anything else, which reads as
+    /// [`TransportErrorKind::Other`] (the request may have been applied),
+    /// the safe default.
+    pub fn from_kind_name(kind: &str, message: impl Into<String>) -> Self {
+        match kind {
+            "connect" => Self::connect(message),
+            "timeout" => Self::timeout(message),
+            _ => Self::other(message),
+        }
+    }
 }
 
 #[cfg(test)]

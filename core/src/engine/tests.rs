@@ -432,3 +432,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn transport_errors_from_their_host_names() {
+    assert_eq!(
+        TransportError::from_kind_name("connect", "refused").kind,
+        TransportErrorKind::Connect
+    );
+    assert_eq!(
+        TransportError::from_kind_name("timeout", "slow").kind,
+        TransportErrorKind::Timeout
+    );
+    let unknown = TransportError::from_kind_name("reset?", "gone");
+    assert_eq!(
+        (unknown.kind, unknown.message.as_str()),
+        (TransportErrorKind::Other, "gone")
+    );
+}

@@ -4,12 +4,13 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use lean_core::{Environment, Error, HttpResponse, Operation, RetryPolicy, Step, TransportError};
+use lean_core::{Environment, Error, Operation, RetryPolicy};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use serde_json::{Map, Value};
 
 use crate::convert::{explain_floats, json_to_py, to_json};
+use crate::drive;
 use crate::errors::{configuration, guard, to_pyerr};
 
 /// The core's `Config`: key, environment or base URL, retries, timeout.
@@ -169,12 +170,7 @@ impl Call {
         entropy: &Bound<'_, PyBytes>,
     ) -> PyResult<Self> {
         guard(py, || {
-            let entropy: [u8; 32] = entropy.as_bytes().try_into().map_err(|_| {
-                configuration(
-                    py,
-                    "a call needs exactly 32 bytes of entropy (os.urandom(32))",
-                )
-            })?;
+            let entropy = drive::entropy(py, entropy)?;
             let operation = operation(call).map_err(|e| to_pyerr(py, &e))?;
             let inner = lean_core::Call::new(&config.inner, operation, entropy)
                 .map_err(|e| to_pyerr(py, &e))?;
@@ -184,26 +180,10 @@ impl Call {
 
     /// The next step; raises the call's error when it failed.
     fn poll<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        guard(py, || match self.inner.poll() {
-            Step::Send(request) => {
-                let body = request
-                    .body
-                    .as_deref()
-                    .map(|b| PyBytes::new(py, b.as_bytes()));
-                (
-                    "send",
-                    request.method.as_str(),
-                    request.url,
-                    request.headers,
-                    body,
-                )
-                    .into_pyobject(py)
-            }
-            Step::Wait(delay) => ("wait", delay.as_secs_f64()).into_pyobject(py),
-            Step::Done(Ok(outcome)) => {
-                ("done", json_to_py(py, &outcome.to_json())?).into_pyobject(py)
-            }
-            Step::Done(Err(error)) => Err(to_pyerr(py, &error)),
+        guard(py, || {
+            drive::step_tuple(py, self.inner.poll(), |outcome| {
+                json_to_py(py, &outcome.to_json())
+            })
         })
     }
 
@@ -216,8 +196,7 @@ impl Call {
         body: &Bound<'_, PyBytes>,
     ) -> PyResult<()> {
         guard(py, || {
-            self.inner
-                .on_response(HttpResponse::new(status, headers, body.as_bytes()));
+            drive::report_response(&mut self.inner, status, headers, body);
             Ok(())
         })
     }
@@ -226,8 +205,7 @@ impl Call {
     /// `"other"` (the request may have been applied).
     fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
         guard(py, || {
-            self.inner
-                .on_transport_error(TransportError::from_kind_name(kind, message));
+            drive::report_transport_error(&mut self.inner, kind, message);
             Ok(())
         })
     }

@@ -10,6 +10,7 @@
 
 mod call;
 mod convert;
+mod drive;
 mod errors;
 mod ob_webhooks;
 mod openbanking;

@@ -12,12 +12,13 @@ use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lean_core::openbanking::{self as ob, NextStep, Operation, TokenScope};
-use lean_core::{Error, HttpRequest, HttpResponse, RetryPolicy, Step, TransportError};
+use lean_core::{Error, HttpResponse, RetryPolicy};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
 use crate::call::{call_json, seconds};
 use crate::convert::explain_floats;
+use crate::drive;
 use crate::errors::{configuration, guard, to_pyerr};
 
 /// Where open-banking requests go: a documented environment by name, or a
@@ -250,22 +251,6 @@ fn operation(call: &Bound<'_, PyDict>) -> Result<Operation, Error> {
     Operation::from_json(&call_json(call)?).map_err(|e| explain_floats(e, input.as_ref()))
 }
 
-/// The `("send", method, url, headers, body)` step of a request.
-fn send_step<'py>(py: Python<'py>, request: HttpRequest) -> PyResult<Bound<'py, PyTuple>> {
-    let body = request
-        .body
-        .as_deref()
-        .map(|b| PyBytes::new(py, b.as_bytes()));
-    (
-        "send",
-        request.method.as_str(),
-        request.url,
-        request.headers,
-        body,
-    )
-        .into_pyobject(py)
-}
-
 /// Validates an open-banking call's input as the client would and returns
 /// the JSON body it would send (`None` for operations without a body).
 #[pyfunction]
@@ -301,12 +286,7 @@ impl ObCall {
         entropy: &Bound<'_, PyBytes>,
     ) -> PyResult<Self> {
         guard(py, || {
-            let entropy: [u8; 32] = entropy.as_bytes().try_into().map_err(|_| {
-                configuration(
-                    py,
-                    "a call needs exactly 32 bytes of entropy (os.urandom(32))",
-                )
-            })?;
+            let entropy = drive::entropy(py, entropy)?;
             let operation = operation(call).map_err(|e| to_pyerr(py, &e))?;
             Ok(Self {
                 inner: ob::Call::new(&config.inner, &auth.inner, operation, entropy),
@@ -316,11 +296,10 @@ impl ObCall {
 
     /// The next step; raises the call's error when it failed.
     fn poll<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        guard(py, || match self.inner.poll() {
-            Step::Send(request) => send_step(py, request),
-            Step::Wait(delay) => ("wait", delay.as_secs_f64()).into_pyobject(py),
-            Step::Done(Ok(outcome)) => ("done", outcome.to_json().to_string()).into_pyobject(py),
-            Step::Done(Err(error)) => Err(to_pyerr(py, &error)),
+        guard(py, || {
+            drive::step_tuple(py, self.inner.poll(), |outcome| {
+                Ok(outcome.to_json().to_string())
+            })
         })
     }
 
@@ -333,8 +312,7 @@ impl ObCall {
         body: &Bound<'_, PyBytes>,
     ) -> PyResult<()> {
         guard(py, || {
-            self.inner
-                .on_response(HttpResponse::new(status, headers, body.as_bytes()));
+            drive::report_response(&mut self.inner, status, headers, body);
             Ok(())
         })
     }
@@ -342,8 +320,7 @@ impl ObCall {
     /// `kind` is `"connect"`, `"timeout"` or `"other"`.
     fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
         guard(py, || {
-            self.inner
-                .on_transport_error(TransportError::from_kind_name(kind, message));
+            drive::report_transport_error(&mut self.inner, kind, message);
             Ok(())
         })
     }
@@ -439,7 +416,7 @@ impl TokenManager {
                 .map_err(|e| to_pyerr(py, &e))?
             {
                 NextStep::Ready(auth) => ("ready", ObAuth { inner: auth }).into_pyobject(py),
-                NextStep::FetchToken(request) => send_step(py, request),
+                NextStep::FetchToken(request) => drive::send_tuple(py, request),
             }
         })
     }
@@ -482,7 +459,7 @@ impl TokenManager {
                 .credentials
                 .token_request(&self.environment, &scope)
                 .map_err(|e| to_pyerr(py, &e))?;
-            send_step(py, request)
+            drive::send_tuple(py, request)
         })
     }
 

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 import lean_sdk
 from lean_sdk import openbanking
 
-from _vectors import VECTORS, check_error, snake
+from _vectors import VECTORS, check_error, plain, snake
 
 OB = VECTORS / "openbanking"
 APP_TOKEN = "app_token_123"
@@ -118,13 +118,6 @@ def invoke(target: Any, call: Dict[str, Any], as_keywords: bool = False) -> Any:
         return target.list_payment_destinations()
     assert not hasattr(target, snake(op)), op
     return openbanking.validate(op, data)
-
-
-def plain(result: Any) -> Any:
-    """A result as the API's JSON shape."""
-    if isinstance(result, list):
-        return [item.to_dict() for item in result]
-    return result.to_dict()
 
 
 def check_ob_error(name: str, error: BaseException, expected: Dict[str, Any]) -> None:

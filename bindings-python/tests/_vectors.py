@@ -8,7 +8,7 @@ import base64
 import json
 import re
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import lean_sdk
 
@@ -172,3 +172,58 @@ def payload_forms(spec: Any) -> List[Any]:
     except UnicodeDecodeError:
         pass
     return forms
+
+
+class Stop(Exception):
+    """Ends a call once its first request is recorded."""
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.requests: List[lean_sdk.HttpRequest] = []
+
+    def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        self.requests.append(request)
+        raise Stop
+
+
+class Script:
+    """A transport that checks each request against the case's exchanges
+    and answers with the scripted reply (a transport failure is raised as
+    the OSError a real transport would raise)."""
+
+    FAILURES = {"connect": ConnectionRefusedError, "timeout": TimeoutError, "other": ConnectionResetError}
+
+    def __init__(self, case: Dict[str, Any]) -> None:
+        self.name = case["name"]
+        self.exchanges = list(case["exchanges"])
+
+    def answer(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        assert self.exchanges, f"{self.name}: unexpected request {request!r}"
+        exchange = self.exchanges.pop(0)
+        assert request.method == exchange["request"]["method"], self.name
+        assert request.url.endswith(exchange["request"]["path"]), f"{self.name}: {request.url}"
+        reply = exchange["reply"]
+        if "transportError" in reply:
+            raise self.FAILURES[reply["transportError"]](reply["transportError"])
+        return response(reply)
+
+    def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        return self.answer(request)
+
+
+def check_engine_result(
+    case: Dict[str, Any], script: Script, outcome: Any, waits: List[float], check: Callable[[str, BaseException, Dict[str, Any]], None] = check_error
+) -> None:
+    """Checks an engine case's end: every exchange used, the waits, then the
+    value or the error (`check` compares the error with the expected one)."""
+    name, expect = case["name"], case["expect"]
+    assert script.exchanges == [], f"{name}: the engine stopped before every exchange was used"
+    if "waitsMs" in case:
+        assert [round(w * 1000) for w in waits] == case["waitsMs"], f"{name}: waits {waits}"
+    if isinstance(outcome, BaseException):
+        assert "error" in expect, f"{name}: unexpected {outcome!r}"
+        check(name, outcome, expect["error"])
+    else:
+        assert "value" in expect, f"{name}: expected {expect['error']}, got {outcome!r}"
+        assert plain(outcome) == expect["value"], name

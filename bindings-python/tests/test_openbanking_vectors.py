@@ -16,20 +16,7 @@ from lean_sdk import openbanking
 from lean_sdk.openbanking import webhooks
 
 from _ob_vectors import APP_TOKEN, cases, check_ob_error, client, environment, ids, invoke, keywords, plain, response
-from _vectors import payload_forms
-
-
-class Stop(Exception):
-    """Ends a call once its first request is recorded."""
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.requests: List[lean_sdk.HttpRequest] = []
-
-    def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        self.requests.append(request)
-        raise Stop
+from _vectors import Recorder, Script, Stop, check_engine_result, payload_forms
 
 
 def check_request(name: str, request: lean_sdk.HttpRequest, want: Dict[str, Any]) -> None:
@@ -190,41 +177,6 @@ def check(name: str, expect: Dict[str, Any], action: Any) -> None:
         assert isinstance(outcome.payload, openbanking.ResultsReady) and outcome.payload.id == expect["event"]["payload"]["id"]
 
 
-class Script:
-    """Checks each request against the case's exchanges and answers with
-    the scripted reply (a transport failure as the OSError a real transport
-    raises)."""
-
-    FAILURES = {"connect": ConnectionRefusedError, "timeout": TimeoutError, "other": ConnectionResetError}
-
-    def __init__(self, case: Dict[str, Any]) -> None:
-        self.name = case["name"]
-        self.exchanges = list(case["exchanges"])
-
-    def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        assert self.exchanges, f"{self.name}: unexpected request {request!r}"
-        exchange = self.exchanges.pop(0)
-        assert request.method == exchange["request"]["method"], self.name
-        assert request.url.endswith(exchange["request"]["path"]), f"{self.name}: {request.url}"
-        reply = exchange["reply"]
-        if "transportError" in reply:
-            raise self.FAILURES[reply["transportError"]](reply["transportError"])
-        return response(reply)
-
-
-def check_engine(case: Dict[str, Any], script: Script, outcome: Any, waits: List[float]) -> None:
-    name, expect = case["name"], case["expect"]
-    assert script.exchanges == [], f"{name}: the engine stopped before every exchange was used"
-    if "waitsMs" in case:
-        assert [round(w * 1000) for w in waits] == case["waitsMs"], f"{name}: waits {waits}"
-    if isinstance(outcome, BaseException):
-        assert "error" in expect, f"{name}: unexpected {outcome!r}"
-        check_ob_error(name, outcome, expect["error"])
-    else:
-        assert "value" in expect, f"{name}: expected {expect['error']}, got {outcome!r}"
-        assert plain(outcome) == expect["value"], name
-
-
 @pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))
 def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     waits: List[float] = []
@@ -235,7 +187,7 @@ def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> N
         outcome: Any = invoke(target, case["call"])
     except lean_sdk.LeanError as error:
         outcome = error
-    check_engine(case, script, outcome, waits)
+    check_engine_result(case, script, outcome, waits, check_ob_error)
 
 
 @pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))
@@ -249,7 +201,7 @@ def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> 
     script = Script(case)
 
     async def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        return script(request)
+        return script.answer(request)
 
     async def main() -> Any:
         async with client(case, transport, max_retries=case["config"]["maxRetries"], asynchronous=True) as target:
@@ -258,7 +210,7 @@ def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> 
             except lean_sdk.LeanError as error:
                 return error
 
-    check_engine(case, script, asyncio.run(main()), waits)
+    check_engine_result(case, script, asyncio.run(main()), waits, check_ob_error)
 
 
 @pytest.mark.parametrize("case", cases("auth.json"), ids=ids(cases("auth.json")))

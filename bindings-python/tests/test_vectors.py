@@ -13,20 +13,7 @@ import pytest
 import lean_sdk
 from lean_sdk import webhooks
 
-from _vectors import as_keywords, cases, check_error, client_kwargs, ids, invoke, plain, payload_forms, response
-
-
-class Stop(Exception):
-    """Ends a call once its first request is recorded."""
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.requests: List[lean_sdk.HttpRequest] = []
-
-    def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        self.requests.append(request)
-        raise Stop
+from _vectors import Recorder, Script, Stop, as_keywords, cases, check_engine_result, check_error, client_kwargs, ids, invoke, plain, payload_forms, response
 
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -145,44 +132,6 @@ def check_event(name: str, expect: Dict[str, Any], construct: Any) -> None:
     assert isinstance(event, lean_sdk.WebhookEvent)
     assert event.to_dict() == expect["event"], name
     assert event.event == expect["event"]["event"], name
-
-
-class Script:
-    """A transport that checks each request against the case's exchanges
-    and answers with the scripted reply (a transport failure is raised as
-    the OSError a real transport would raise)."""
-
-    FAILURES = {"connect": ConnectionRefusedError, "timeout": TimeoutError, "other": ConnectionResetError}
-
-    def __init__(self, case: Dict[str, Any]) -> None:
-        self.name = case["name"]
-        self.exchanges = list(case["exchanges"])
-
-    def answer(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        assert self.exchanges, f"{self.name}: unexpected request {request!r}"
-        exchange = self.exchanges.pop(0)
-        assert request.method == exchange["request"]["method"], self.name
-        assert request.url.endswith(exchange["request"]["path"]), f"{self.name}: {request.url}"
-        reply = exchange["reply"]
-        if "transportError" in reply:
-            raise self.FAILURES[reply["transportError"]](reply["transportError"])
-        return response(reply)
-
-    def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        return self.answer(request)
-
-
-def check_engine_result(case: Dict[str, Any], script: Script, outcome: Any, waits: List[float]) -> None:
-    name, expect = case["name"], case["expect"]
-    assert script.exchanges == [], f"{name}: the engine stopped before every exchange was used"
-    if "waitsMs" in case:
-        assert [round(w * 1000) for w in waits] == case["waitsMs"], f"{name}: waits {waits}"
-    if isinstance(outcome, BaseException):
-        assert "error" in expect, f"{name}: unexpected {outcome!r}"
-        check_error(name, outcome, expect["error"])
-    else:
-        assert "value" in expect, f"{name}: expected {expect['error']}, got {outcome!r}"
-        assert plain(outcome) == expect["value"], name
 
 
 @pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))

@@ -7,7 +7,6 @@
 use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiErrorKind, Error, FieldError, FieldErrorCode};
@@ -37,16 +36,16 @@ impl Outcome {
     /// two-decimal strings, statuses in canonical spelling, unknown fields
     /// kept). Hosts hand this to their users as a plain object or dict.
     pub fn to_json(&self) -> Value {
-        fn value(v: &impl Serialize) -> Value {
-            serde_json::to_value(v).unwrap_or(Value::Null)
+        fn list<T>(items: &[T], to_json: fn(&T) -> Value) -> Value {
+            Value::Array(items.iter().map(to_json).collect())
         }
         match self {
-            Self::Customer(c) => value(c),
-            Self::Application(a) => value(a),
-            Self::Gig(g) => value(g),
-            Self::Gigs(g) => value(g),
-            Self::SpecialPayment(p) => value(p),
-            Self::SpecialPayments(p) => value(p),
+            Self::Customer(c) => c.to_json(),
+            Self::Application(a) => a.to_json(),
+            Self::Gig(g) => g.to_json(),
+            Self::Gigs(g) => list(g, Gig::to_json),
+            Self::SpecialPayment(p) => p.to_json(),
+            Self::SpecialPayments(p) => list(p, SpecialPayment::to_json),
         }
     }
 }
@@ -59,14 +58,22 @@ pub fn parse_response(kind: OperationKind, response: &HttpResponse) -> Result<Ou
     Ok(match kind {
         OperationKind::CreateCustomer
         | OperationKind::GetCustomer
-        | OperationKind::UpdateCustomer => Outcome::Customer(parse_body(response)?),
-        OperationKind::SubmitApplication => Outcome::Application(parse_body(response)?),
-        OperationKind::CreateGig | OperationKind::GetGig => Outcome::Gig(parse_body(response)?),
-        OperationKind::ListGigs => Outcome::Gigs(parse_list(response)?),
-        OperationKind::CreateSpecialPayment | OperationKind::GetSpecialPayment => {
-            Outcome::SpecialPayment(parse_body(response)?)
+        | OperationKind::UpdateCustomer => {
+            Outcome::Customer(parse_one(response, Customer::from_json)?)
         }
-        OperationKind::ListSpecialPayments => Outcome::SpecialPayments(parse_list(response)?),
+        OperationKind::SubmitApplication => {
+            Outcome::Application(parse_one(response, Application::from_json)?)
+        }
+        OperationKind::CreateGig | OperationKind::GetGig => {
+            Outcome::Gig(parse_one(response, Gig::from_json)?)
+        }
+        OperationKind::ListGigs => Outcome::Gigs(parse_list(response, Gig::from_json)?),
+        OperationKind::CreateSpecialPayment | OperationKind::GetSpecialPayment => {
+            Outcome::SpecialPayment(parse_one(response, SpecialPayment::from_json)?)
+        }
+        OperationKind::ListSpecialPayments => {
+            Outcome::SpecialPayments(parse_list(response, SpecialPayment::from_json)?)
+        }
     })
 }
 
@@ -75,9 +82,22 @@ pub(crate) fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result
     serde_json::from_slice(&response.body).map_err(|e| invalid(response, &e.to_string()))
 }
 
+/// Parses a 2xx body holding one model, read by its `from_json`: the body
+/// is parsed into a `Value` (the one instantiation of serde_json's parser
+/// the wasm needs) and the model read from it, as list items are.
+pub(crate) fn parse_one<T>(
+    response: &HttpResponse,
+    read: fn(Value) -> Result<T, String>,
+) -> Result<T, Error> {
+    read(parse_body(response)?).map_err(|e| invalid(response, &e))
+}
+
 /// Lists are documented as JSON arrays; an object wrapping the array in
 /// `data` is accepted too, should the API add paging metadata.
-fn parse_list<T: DeserializeOwned>(response: &HttpResponse) -> Result<Vec<T>, Error> {
+fn parse_list<T>(
+    response: &HttpResponse,
+    read: fn(Value) -> Result<T, String>,
+) -> Result<Vec<T>, Error> {
     let value: Value = parse_body(response)?;
     let items = match value {
         Value::Array(items) => items,
@@ -90,9 +110,7 @@ fn parse_list<T: DeserializeOwned>(response: &HttpResponse) -> Result<Vec<T>, Er
     items
         .into_iter()
         .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value(item).map_err(|e| invalid(response, &format!("item {i}: {e}")))
-        })
+        .map(|(i, item)| read(item).map_err(|e| invalid(response, &format!("item {i}: {e}"))))
         .collect()
 }
 
@@ -170,8 +188,8 @@ fn listed_field_errors(json: &Value) -> Vec<FieldError> {
             let field = item.get("field")?.as_str()?;
             let code = item
                 .get("code")
-                .cloned()
-                .and_then(|c| serde_json::from_value::<FieldErrorCode>(c).ok())
+                .and_then(Value::as_str)
+                .and_then(FieldErrorCode::parse)
                 .unwrap_or(FieldErrorCode::InvalidValue);
             let message = item
                 .get("message")

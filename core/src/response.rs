@@ -222,12 +222,92 @@ pub(crate) fn retry_after(response: &HttpResponse) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    if let Ok(seconds) = value.parse::<f64>() {
-        // A fractional delay is time, not money: a float is fine here.
-        return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| Duration::from_secs_f64(seconds.min(1e9)));
+    if let Some(delay) = fractional_seconds(value) {
+        return Some(delay);
     }
     let at: SystemTime = httpdate::parse_http_date(value).ok()?;
     let now: SystemTime = httpdate::parse_http_date(response.header("date")?).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The longest delay a fractional `Retry-After` reads as (about 31 years).
+const MAX_FRACTIONAL_SECONDS: u64 = 1_000_000_000;
+
+/// A delay with a fraction of a second (`1.5`, `.25`), which some servers
+/// send although the standard has whole seconds only. Read digit by digit
+/// to the nanosecond: exact, and a float parser's code and tables (about
+/// 14 KiB gzipped) stay out of the npm package's wasm.
+fn fractional_seconds(text: &str) -> Option<Duration> {
+    let (whole, fraction) = text.strip_prefix('+').unwrap_or(text).split_once('.')?;
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    // Only digits: a parse fails only by overflowing, which is over the cap.
+    let seconds = match whole {
+        "" => 0,
+        _ => whole.parse::<u64>().unwrap_or(u64::MAX),
+    };
+    if seconds >= MAX_FRACTIONAL_SECONDS {
+        return Some(Duration::from_secs(MAX_FRACTIONAL_SECONDS));
+    }
+    let nanos = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'));
+    Some(Duration::new(seconds, nanos))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractional_retry_after_is_exact() {
+        let ms = |text: &str| fractional_seconds(text).map(|d| d.as_nanos());
+        assert_eq!(ms("1.5"), Some(1_500_000_000));
+        assert_eq!(ms("+1.5"), Some(1_500_000_000));
+        assert_eq!(ms(".25"), Some(250_000_000));
+        assert_eq!(ms("2."), Some(2_000_000_000));
+        assert_eq!(ms("0.000000001"), Some(1));
+        assert_eq!(ms("0.0000000019"), Some(1));
+        assert_eq!(
+            ms("123456789012345678901234.5"),
+            Some(1_000_000_000 * 1_000_000_000)
+        );
+        for refused in [
+            "", ".", "1", "-1.5", "1.5.", "1e3", "1.5e0", " 1.5", "inf", "NaN", "1,5",
+        ] {
+            assert_eq!(ms(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_fractions_and_dates() {
+        let wait = |headers: Vec<(&str, &str)>| {
+            let headers = headers
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            retry_after(&HttpResponse::new(429, headers, Vec::new()))
+        };
+        assert_eq!(
+            wait(vec![("Retry-After", " 7 ")]),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            wait(vec![("Retry-After", "1.5")]),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            wait(vec![
+                ("Retry-After", "Wed, 21 Oct 2015 07:28:30 GMT"),
+                ("Date", "Wed, 21 Oct 2015 07:28:00 GMT"),
+            ]),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(wait(vec![("Retry-After", "-1.5")]), None);
+        assert_eq!(wait(vec![("Retry-After", "soon")]), None);
+    }
 }

@@ -85,10 +85,7 @@ pub(crate) fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result
 /// Parses a 2xx body holding one model, read by its `from_json`: the body
 /// is parsed into a `Value` (the one instantiation of serde_json's parser
 /// the wasm needs) and the model read from it, as list items are.
-pub(crate) fn parse_one<T>(
-    response: &HttpResponse,
-    read: fn(Value) -> Result<T, String>,
-) -> Result<T, Error> {
+fn parse_one<T>(response: &HttpResponse, read: fn(Value) -> Result<T, String>) -> Result<T, Error> {
     read(parse_body(response)?).map_err(|e| invalid(response, &e))
 }
 

@@ -131,3 +131,60 @@ serde_via_json!(
     super::Gig,
     super::SpecialPayment
 );
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::{Customer, Gig, PaymentStatus, SpecialPayment};
+    use crate::money::Amount;
+
+    #[test]
+    fn reads_canonicalises_and_keeps_unknown_fields() {
+        let sent = json!({
+            "gigId": "g1", "id": null, "tips": 3, "expenses": "2.5", "totalAmount": "15",
+            "status": "success", "newField": {"nested": [1, 2.5]}
+        });
+        let gig = Gig::from_json(sent.clone()).unwrap();
+        assert_eq!(gig.id, None);
+        assert_eq!(gig.tips, Some(Amount::from_whole(3).unwrap()));
+        assert_eq!(gig.status, Some(PaymentStatus::Success));
+        assert_eq!(
+            gig.to_json(),
+            json!({
+                "gigId": "g1", "tips": "3.00", "expenses": "2.50", "totalAmount": "15.00",
+                "status": "SUCCESS", "newField": {"nested": [1, 2.5]}
+            })
+        );
+        // serde users see the same shape, both ways.
+        assert_eq!(serde_json::to_value(&gig).unwrap(), gig.to_json());
+        assert_eq!(serde_json::from_value::<Gig>(sent).unwrap(), gig);
+        let payment = json!({"id": "p1", "type": "Wait Time", "userdata": {"n": 0.1}});
+        let read = SpecialPayment::from_json(payment).unwrap();
+        assert_eq!(
+            read.to_json(),
+            json!({"id": "p1", "type": "wait time", "userdata": {"n": 0.1}})
+        );
+    }
+
+    #[test]
+    fn refuses_what_the_api_does_not_document() {
+        let error = |value| Gig::from_json(value).unwrap_err();
+        assert_eq!(error(json!({"id": "x"})), "missing field `gigId`");
+        assert_eq!(
+            error(json!({"gigId": 5})),
+            "`gigId` must be text, found a number"
+        );
+        assert!(error(json!({"gigId": "g", "tips": 1.5})).starts_with("`tips`: "));
+        assert_eq!(
+            error(json!({"gigId": "g", "status": 1})),
+            "`status` must be text, found a number"
+        );
+        assert_eq!(
+            error(json!([])),
+            "expected a gig as a JSON object, found an array"
+        );
+        assert!(Customer::from_json(json!({"partnerUserId": "u", "email": false})).is_err());
+        assert!(serde_json::from_str::<Gig>(r#"{"gigId": 5}"#).is_err());
+    }
+}

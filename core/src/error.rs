@@ -61,6 +61,28 @@ impl FieldErrorCode {
     }
 }
 
+impl FieldErrorCode {
+    /// The code of a wire form ([`FieldErrorCode::as_str`]), if it is one.
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        use FieldErrorCode::*;
+        [
+            Required,
+            InvalidType,
+            UnknownField,
+            TooLong,
+            InvalidCharacters,
+            InvalidFormat,
+            InvalidValue,
+            InvalidDate,
+            TooManyDecimals,
+            OutOfRange,
+            Inconsistent,
+        ]
+        .into_iter()
+        .find(|code| code.as_str() == text)
+    }
+}
+
 impl fmt::Display for FieldErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -87,6 +109,17 @@ impl FieldError {
             code,
             message: message.into(),
         }
+    }
+}
+
+impl FieldError {
+    /// `{"field", "code", "message"}`, as its `Serialize` writes it.
+    fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        out.insert("field".to_owned(), self.field.clone().into());
+        out.insert("code".to_owned(), self.code.as_str().into());
+        out.insert("message".to_owned(), self.message.clone().into());
+        serde_json::Value::Object(out)
     }
 }
 
@@ -313,37 +346,51 @@ impl Error {
     /// `apiMessage`, `apiCode`, `requestId`, `retryAfterMs`, `outcomeUnknown`. Bindings build their
     /// native error objects from this, so no host re-derives the details.
     pub fn to_json(&self) -> serde_json::Value {
-        let mut out = serde_json::json!({ "code": self.code(), "message": self.to_string() });
-        let fields = &mut out;
+        use serde_json::{Map, Value};
+        // Built field by field (no `json!` and `Serialize` round trip):
+        // every host throws errors through here, and the npm package's
+        // wasm pays for each serde path it links.
+        fn field_errors(errors: &[FieldError]) -> Value {
+            Value::Array(errors.iter().map(FieldError::to_json).collect())
+        }
+        let mut out = Map::new();
+        let mut put = |key: &str, value: Value| {
+            out.insert(key.to_owned(), value);
+        };
+        put("code", self.code().into());
+        put("message", self.to_string().into());
         match self {
-            Self::Validation(v) => fields["fieldErrors"] = serde_json::json!(v.errors),
+            Self::Validation(v) => put("fieldErrors", field_errors(&v.errors)),
             Self::Api(api) => {
-                fields["status"] = api.status.into();
-                fields["body"] = api.body.clone().into();
-                fields["apiMessage"] = api.message.clone().into();
+                put("status", api.status.into());
+                put("body", api.body.clone().into());
+                put("apiMessage", api.message.clone().into());
                 if let Some(code) = &api.api_code {
-                    fields["apiCode"] = code.clone().into();
+                    put("apiCode", code.clone().into());
                 }
                 if let Some(id) = &api.request_id {
-                    fields["requestId"] = id.clone().into();
+                    put("requestId", id.clone().into());
                 }
                 if let Some(wait) = api.retry_after {
-                    fields["retryAfterMs"] = (wait.as_millis().min(u64::MAX as u128) as u64).into();
+                    put(
+                        "retryAfterMs",
+                        (wait.as_millis().min(u64::MAX as u128) as u64).into(),
+                    );
                 }
                 if !api.field_errors.is_empty() {
-                    fields["fieldErrors"] = serde_json::json!(api.field_errors);
+                    put("fieldErrors", field_errors(&api.field_errors));
                 }
             }
             Self::Transport {
                 outcome_unknown, ..
-            } => fields["outcomeUnknown"] = (*outcome_unknown).into(),
+            } => put("outcomeUnknown", (*outcome_unknown).into()),
             Self::InvalidResponse { status, body, .. } => {
-                fields["status"] = (*status).into();
-                fields["body"] = body.clone().into();
+                put("status", (*status).into());
+                put("body", body.clone().into());
             }
             _ => {}
         }
-        out
+        Value::Object(out)
     }
 
     pub(crate) fn configuration(message: impl Into<String>) -> Self {

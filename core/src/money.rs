@@ -221,15 +221,24 @@ impl<'de> Deserialize<'de> for Amount {
     /// have been rounded by a binary float on the way.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
-        match serde_json::Value::deserialize(deserializer)? {
-            serde_json::Value::String(s) => Self::parse(&s).map_err(D::Error::custom),
+        Self::from_json(&serde_json::Value::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
+}
+
+impl Amount {
+    /// Reads an amount from a response's JSON (see the `Deserialize` impl),
+    /// without a deserializer: the response models read parsed bodies.
+    pub(crate) fn from_json(value: &serde_json::Value) -> Result<Self, String> {
+        match value {
+            serde_json::Value::String(s) => Self::parse(s).map_err(|e| e.to_string()),
             serde_json::Value::Number(n) => match n.as_i64() {
-                Some(i) => Self::from_whole(i).map_err(D::Error::custom),
-                None => Err(D::Error::custom(
-                    "amounts must be strings like \"15.00\"; a fractional JSON number may be inexact",
-                )),
+                Some(i) => Self::from_whole(i).map_err(|e| e.to_string()),
+                None => Err(
+                    "amounts must be strings like \"15.00\"; a fractional JSON number may be inexact"
+                        .to_owned(),
+                ),
             },
-            other => Err(D::Error::custom(format!("expected an amount string, found {other}"))),
+            other => Err(format!("expected an amount string, found {other}")),
         }
     }
 }

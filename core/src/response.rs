@@ -7,7 +7,6 @@
 use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiErrorKind, Error, FieldError, FieldErrorCode};
@@ -37,16 +36,16 @@ impl Outcome {
     /// two-decimal strings, statuses in canonical spelling, unknown fields
     /// kept). Hosts hand this to their users as a plain object or dict.
     pub fn to_json(&self) -> Value {
-        fn value(v: &impl Serialize) -> Value {
-            serde_json::to_value(v).unwrap_or(Value::Null)
+        fn list<T>(items: &[T], to_json: fn(&T) -> Value) -> Value {
+            Value::Array(items.iter().map(to_json).collect())
         }
         match self {
-            Self::Customer(c) => value(c),
-            Self::Application(a) => value(a),
-            Self::Gig(g) => value(g),
-            Self::Gigs(g) => value(g),
-            Self::SpecialPayment(p) => value(p),
-            Self::SpecialPayments(p) => value(p),
+            Self::Customer(c) => c.to_json(),
+            Self::Application(a) => a.to_json(),
+            Self::Gig(g) => g.to_json(),
+            Self::Gigs(g) => list(g, Gig::to_json),
+            Self::SpecialPayment(p) => p.to_json(),
+            Self::SpecialPayments(p) => list(p, SpecialPayment::to_json),
         }
     }
 }
@@ -59,14 +58,22 @@ pub fn parse_response(kind: OperationKind, response: &HttpResponse) -> Result<Ou
     Ok(match kind {
         OperationKind::CreateCustomer
         | OperationKind::GetCustomer
-        | OperationKind::UpdateCustomer => Outcome::Customer(parse_body(response)?),
-        OperationKind::SubmitApplication => Outcome::Application(parse_body(response)?),
-        OperationKind::CreateGig | OperationKind::GetGig => Outcome::Gig(parse_body(response)?),
-        OperationKind::ListGigs => Outcome::Gigs(parse_list(response)?),
-        OperationKind::CreateSpecialPayment | OperationKind::GetSpecialPayment => {
-            Outcome::SpecialPayment(parse_body(response)?)
+        | OperationKind::UpdateCustomer => {
+            Outcome::Customer(parse_one(response, Customer::from_json)?)
         }
-        OperationKind::ListSpecialPayments => Outcome::SpecialPayments(parse_list(response)?),
+        OperationKind::SubmitApplication => {
+            Outcome::Application(parse_one(response, Application::from_json)?)
+        }
+        OperationKind::CreateGig | OperationKind::GetGig => {
+            Outcome::Gig(parse_one(response, Gig::from_json)?)
+        }
+        OperationKind::ListGigs => Outcome::Gigs(parse_list(response, Gig::from_json)?),
+        OperationKind::CreateSpecialPayment | OperationKind::GetSpecialPayment => {
+            Outcome::SpecialPayment(parse_one(response, SpecialPayment::from_json)?)
+        }
+        OperationKind::ListSpecialPayments => {
+            Outcome::SpecialPayments(parse_list(response, SpecialPayment::from_json)?)
+        }
     })
 }
 
@@ -75,9 +82,19 @@ pub(crate) fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result
     serde_json::from_slice(&response.body).map_err(|e| invalid(response, &e.to_string()))
 }
 
+/// Parses a 2xx body holding one model, read by its `from_json`: the body
+/// is parsed into a `Value` (the one instantiation of serde_json's parser
+/// the wasm needs) and the model read from it, as list items are.
+fn parse_one<T>(response: &HttpResponse, read: fn(Value) -> Result<T, String>) -> Result<T, Error> {
+    read(parse_body(response)?).map_err(|e| invalid(response, &e))
+}
+
 /// Lists are documented as JSON arrays; an object wrapping the array in
 /// `data` is accepted too, should the API add paging metadata.
-fn parse_list<T: DeserializeOwned>(response: &HttpResponse) -> Result<Vec<T>, Error> {
+fn parse_list<T>(
+    response: &HttpResponse,
+    read: fn(Value) -> Result<T, String>,
+) -> Result<Vec<T>, Error> {
     let value: Value = parse_body(response)?;
     let items = match value {
         Value::Array(items) => items,
@@ -90,9 +107,7 @@ fn parse_list<T: DeserializeOwned>(response: &HttpResponse) -> Result<Vec<T>, Er
     items
         .into_iter()
         .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value(item).map_err(|e| invalid(response, &format!("item {i}: {e}")))
-        })
+        .map(|(i, item)| read(item).map_err(|e| invalid(response, &format!("item {i}: {e}"))))
         .collect()
 }
 
@@ -170,8 +185,8 @@ fn listed_field_errors(json: &Value) -> Vec<FieldError> {
             let field = item.get("field")?.as_str()?;
             let code = item
                 .get("code")
-                .cloned()
-                .and_then(|c| serde_json::from_value::<FieldErrorCode>(c).ok())
+                .and_then(Value::as_str)
+                .and_then(FieldErrorCode::parse)
                 .unwrap_or(FieldErrorCode::InvalidValue);
             let message = item
                 .get("message")
@@ -204,12 +219,92 @@ pub(crate) fn retry_after(response: &HttpResponse) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    if let Ok(seconds) = value.parse::<f64>() {
-        // A fractional delay is time, not money: a float is fine here.
-        return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| Duration::from_secs_f64(seconds.min(1e9)));
+    if let Some(delay) = fractional_seconds(value) {
+        return Some(delay);
     }
     let at: SystemTime = httpdate::parse_http_date(value).ok()?;
     let now: SystemTime = httpdate::parse_http_date(response.header("date")?).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The longest delay a fractional `Retry-After` reads as (about 31 years).
+const MAX_FRACTIONAL_SECONDS: u64 = 1_000_000_000;
+
+/// A delay with a fraction of a second (`1.5`, `.25`), which some servers
+/// send although the standard has whole seconds only. Read digit by digit
+/// to the nanosecond: exact, and a float parser's code and tables (about
+/// 14 KiB gzipped) stay out of the npm package's wasm.
+fn fractional_seconds(text: &str) -> Option<Duration> {
+    let (whole, fraction) = text.strip_prefix('+').unwrap_or(text).split_once('.')?;
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    // Only digits: a parse fails only by overflowing, which is over the cap.
+    let seconds = match whole {
+        "" => 0,
+        _ => whole.parse::<u64>().unwrap_or(u64::MAX),
+    };
+    if seconds >= MAX_FRACTIONAL_SECONDS {
+        return Some(Duration::from_secs(MAX_FRACTIONAL_SECONDS));
+    }
+    let nanos = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'));
+    Some(Duration::new(seconds, nanos))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractional_retry_after_is_exact() {
+        let ms = |text: &str| fractional_seconds(text).map(|d| d.as_nanos());
+        assert_eq!(ms("1.5"), Some(1_500_000_000));
+        assert_eq!(ms("+1.5"), Some(1_500_000_000));
+        assert_eq!(ms(".25"), Some(250_000_000));
+        assert_eq!(ms("2."), Some(2_000_000_000));
+        assert_eq!(ms("0.000000001"), Some(1));
+        assert_eq!(ms("0.0000000019"), Some(1));
+        assert_eq!(
+            ms("123456789012345678901234.5"),
+            Some(1_000_000_000 * 1_000_000_000)
+        );
+        for refused in [
+            "", ".", "1", "-1.5", "1.5.", "1e3", "1.5e0", " 1.5", "inf", "NaN", "1,5",
+        ] {
+            assert_eq!(ms(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_fractions_and_dates() {
+        let wait = |headers: Vec<(&str, &str)>| {
+            let headers = headers
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            retry_after(&HttpResponse::new(429, headers, Vec::new()))
+        };
+        assert_eq!(
+            wait(vec![("Retry-After", " 7 ")]),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            wait(vec![("Retry-After", "1.5")]),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            wait(vec![
+                ("Retry-After", "Wed, 21 Oct 2015 07:28:30 GMT"),
+                ("Date", "Wed, 21 Oct 2015 07:28:00 GMT"),
+            ]),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(wait(vec![("Retry-After", "-1.5")]), None);
+        assert_eq!(wait(vec![("Retry-After", "soon")]), None);
+    }
 }

@@ -9,7 +9,6 @@
 
 use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig};
 use base64::Engine as _;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha1::block_api::compress;
 use sha1::digest::CtOutput;
@@ -342,13 +341,15 @@ impl WebhookEvent {
     /// [`crate::Outcome::to_json`].
     pub fn to_json(&self) -> Value {
         let data = match &self.data {
-            EventData::Customer(c) => serde_json::to_value(c),
-            EventData::Gig(g) => serde_json::to_value(g),
-            EventData::SpecialPayment(p) => serde_json::to_value(p),
-            EventData::Other(v) => Ok(v.clone()),
-        }
-        .unwrap_or(Value::Null);
-        serde_json::json!({ "event": self.event.as_str(), "data": data })
+            EventData::Customer(c) => c.to_json(),
+            EventData::Gig(g) => g.to_json(),
+            EventData::SpecialPayment(p) => p.to_json(),
+            EventData::Other(v) => v.clone(),
+        };
+        let mut out = serde_json::Map::new();
+        out.insert("event".to_owned(), self.event.as_str().into());
+        out.insert("data".to_owned(), data);
+        Value::Object(out)
     }
 }
 
@@ -376,20 +377,12 @@ pub fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
         .unwrap_or_default()
         .to_ascii_lowercase();
     let typed = |raw: &Value| -> Option<Result<EventData, String>> {
-        fn as_type<T: DeserializeOwned>(
-            raw: &Value,
-            wrap: fn(T) -> EventData,
-        ) -> Result<EventData, String> {
-            // From an owned `Value`, as response lists are read: one copy of
-            // each model's deserializer in the npm package's wasm, not two.
-            serde_json::from_value(raw.clone())
-                .map(wrap)
-                .map_err(|e: serde_json::Error| e.to_string())
-        }
+        // Each model's own reader, as response bodies are read.
+        let raw = raw.clone();
         match object.as_str() {
-            "customer" => Some(as_type(raw, EventData::Customer)),
-            "gig" => Some(as_type(raw, EventData::Gig)),
-            "specialpayment" => Some(as_type(raw, EventData::SpecialPayment)),
+            "customer" => Some(Customer::from_json(raw).map(EventData::Customer)),
+            "gig" => Some(Gig::from_json(raw).map(EventData::Gig)),
+            "specialpayment" => Some(SpecialPayment::from_json(raw).map(EventData::SpecialPayment)),
             _ => None,
         }
     };

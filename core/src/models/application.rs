@@ -1,9 +1,9 @@
 //! Applications: the sandbox-only way to approve a customer
 //! (reference, *Application (staging only)*).
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::json::{Reader, Writer};
 use super::wire_enum;
 
 wire_enum! {
@@ -20,15 +20,35 @@ wire_enum! {
 }
 
 /// The answer to an application submission.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Application {
     /// The customer the application is for.
     pub partner_user_id: String,
     /// Its state; absent only if the API omits it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApplicationStatus>,
     /// Fields this SDK version does not know, kept as sent.
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl Application {
+    /// Reads the API's JSON object (see the module `models::json`).
+    pub(crate) fn from_json(value: Value) -> Result<Self, String> {
+        let mut r = Reader::new(value, "an application")?;
+        Ok(Self {
+            partner_user_id: r.required_text("partnerUserId")?,
+            status: r.wire("status", ApplicationStatus::parse)?,
+            extra: r.rest(),
+        })
+    }
+
+    /// The API's JSON object, the status in canonical spelling.
+    pub(crate) fn to_json(&self) -> Value {
+        Writer::default()
+            .text("partnerUserId", Some(&self.partner_user_id))
+            .text(
+                "status",
+                self.status.as_ref().map(ApplicationStatus::as_str),
+            )
+            .finish(&self.extra)
+    }
 }

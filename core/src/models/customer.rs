@@ -292,57 +292,89 @@ wire_enum! {
 }
 
 /// A customer as the API returns it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Customer {
     /// The partner's id for this person: the customer's identity.
     pub partner_user_id: String,
     /// Given name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Middle name, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Surname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Date of birth, `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<String>,
     /// Phone number, as stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street2: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Two-letter US state code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// ZIP or ZIP+4.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// When the person joined the partner's platform.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_date: Option<String>,
     /// Whether the customer can be paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CustomerStatus>,
     /// ISO 8601 creation time, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// ISO 8601 time of the last change, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Fields this SDK version does not know, kept as sent.
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl Customer {
+    /// Reads the API's JSON object (see the module `models::json`).
+    pub(crate) fn from_json(value: Value) -> Result<Self, String> {
+        let mut r = super::json::Reader::new(value, "a customer")?;
+        Ok(Self {
+            partner_user_id: r.required_text("partnerUserId")?,
+            first_name: r.text("firstName")?,
+            middle_name: r.text("middleName")?,
+            last_name: r.text("lastName")?,
+            birthday: r.text("birthday")?,
+            phone_number: r.text("phoneNumber")?,
+            email: r.text("email")?,
+            street: r.text("street")?,
+            street2: r.text("street2")?,
+            city: r.text("city")?,
+            state: r.text("state")?,
+            postal_code: r.text("postalCode")?,
+            registration_date: r.text("registrationDate")?,
+            status: r.wire("status", CustomerStatus::parse)?,
+            created_at: r.text("createdAt")?,
+            updated_at: r.text("updatedAt")?,
+            extra: r.rest(),
+        })
+    }
+
+    /// The API's JSON object: statuses in canonical spelling, absent fields
+    /// left out, unknown fields kept.
+    pub(crate) fn to_json(&self) -> Value {
+        super::json::Writer::default()
+            .text("partnerUserId", Some(&self.partner_user_id))
+            .text("firstName", self.first_name.as_deref())
+            .text("middleName", self.middle_name.as_deref())
+            .text("lastName", self.last_name.as_deref())
+            .text("birthday", self.birthday.as_deref())
+            .text("phoneNumber", self.phone_number.as_deref())
+            .text("email", self.email.as_deref())
+            .text("street", self.street.as_deref())
+            .text("street2", self.street2.as_deref())
+            .text("city", self.city.as_deref())
+            .text("state", self.state.as_deref())
+            .text("postalCode", self.postal_code.as_deref())
+            .text("registrationDate", self.registration_date.as_deref())
+            .text("status", self.status.as_ref().map(CustomerStatus::as_str))
+            .text("createdAt", self.created_at.as_deref())
+            .text("updatedAt", self.updated_at.as_deref())
+            .finish(&self.extra)
+    }
 }

@@ -173,49 +173,78 @@ wire_enum! {
 }
 
 /// A gig as the API returns it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Gig {
     /// The partner's id for the gig: its identity for the partner.
     pub gig_id: String,
     /// Lean's id for the gig, opaque (the reference's example shows a user
     /// id here).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The customer paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_user_id: Option<String>,
     /// Everything paid, tips and expenses included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Amount>,
     /// Tips part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tips: Option<Amount>,
     /// Expenses part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expenses: Option<Amount>,
     /// Shown to the worker.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ISO 8601, as sent by the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// ISO 8601, as sent by the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Whether the money arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentStatus>,
     /// The invoice the payout is billed on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// ISO 8601 creation time, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// ISO 8601 time of the last change, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Fields this SDK version does not know, kept as sent.
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl Gig {
+    /// Reads the API's JSON object (see the module `models::json`).
+    pub(crate) fn from_json(value: Value) -> Result<Self, String> {
+        let mut r = super::json::Reader::new(value, "a gig")?;
+        Ok(Self {
+            gig_id: r.required_text("gigId")?,
+            id: r.text("id")?,
+            partner_user_id: r.text("partnerUserId")?,
+            total_amount: r.amount("totalAmount")?,
+            tips: r.amount("tips")?,
+            expenses: r.amount("expenses")?,
+            description: r.text("description")?,
+            start_time: r.text("startTime")?,
+            end_time: r.text("endTime")?,
+            status: r.wire("status", PaymentStatus::parse)?,
+            invoice_id: r.text("invoiceId")?,
+            created_at: r.text("createdAt")?,
+            updated_at: r.text("updatedAt")?,
+            extra: r.rest(),
+        })
+    }
+
+    /// The API's JSON object: amounts as two-decimal strings, statuses in
+    /// canonical spelling, absent fields left out, unknown fields kept.
+    pub(crate) fn to_json(&self) -> Value {
+        super::json::Writer::default()
+            .text("gigId", Some(&self.gig_id))
+            .text("id", self.id.as_deref())
+            .text("partnerUserId", self.partner_user_id.as_deref())
+            .amount("totalAmount", self.total_amount)
+            .amount("tips", self.tips)
+            .amount("expenses", self.expenses)
+            .text("description", self.description.as_deref())
+            .text("startTime", self.start_time.as_deref())
+            .text("endTime", self.end_time.as_deref())
+            .text("status", self.status.as_ref().map(PaymentStatus::as_str))
+            .text("invoiceId", self.invoice_id.as_deref())
+            .text("createdAt", self.created_at.as_deref())
+            .text("updatedAt", self.updated_at.as_deref())
+            .finish(&self.extra)
+    }
 }

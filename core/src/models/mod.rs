@@ -3,12 +3,14 @@
 //!
 //! Inputs use the API's wire names through `serde(rename_all =
 //! "camelCase")`, so their JSON form is exactly the request body. Responses
-//! ignore nothing: unknown fields are kept in `extra`, unknown status names
-//! in an `Unknown` variant, so a new API field never breaks a partner.
+//! are read and written by hand (module `json`) and ignore nothing: unknown
+//! fields are kept in `extra`, unknown status names in an `Unknown`
+//! variant, so a new API field never breaks a partner.
 
 mod application;
 mod customer;
 mod gig;
+mod json;
 mod special_payment;
 
 pub use application::{Application, ApplicationStatus};

@@ -157,42 +157,73 @@ fn payment_type(text: &str) -> Rule<SpecialPaymentType> {
 }
 
 /// A special payment as the API returns it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SpecialPayment {
     /// Lean's id for the payment.
     pub id: String,
     /// The customer paid or charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_user_id: Option<String>,
     /// Positive paid, negative deducted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<crate::money::Amount>,
     /// What it is for.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub payment_type: Option<SpecialPaymentType>,
     /// Shown to the worker.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The linked gig, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gig_id: Option<String>,
     /// Whether the money arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentStatus>,
     /// The partner's own data, as stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub userdata: Option<Value>,
     /// The invoice the payment is billed on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// ISO 8601 creation time, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// ISO 8601 time of the last change, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Fields this SDK version does not know, kept as sent.
-    #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl SpecialPayment {
+    /// Reads the API's JSON object (see the module `models::json`).
+    pub(crate) fn from_json(value: Value) -> Result<Self, String> {
+        let mut r = super::json::Reader::new(value, "a special payment")?;
+        Ok(Self {
+            id: r.required_text("id")?,
+            partner_user_id: r.text("partnerUserId")?,
+            amount: r.amount("amount")?,
+            payment_type: r.wire("type", SpecialPaymentType::parse)?,
+            description: r.text("description")?,
+            gig_id: r.text("gigId")?,
+            status: r.wire("status", PaymentStatus::parse)?,
+            userdata: r.value("userdata"),
+            invoice_id: r.text("invoiceId")?,
+            created_at: r.text("createdAt")?,
+            updated_at: r.text("updatedAt")?,
+            extra: r.rest(),
+        })
+    }
+
+    /// The API's JSON object: the amount as a two-decimal string, enums in
+    /// canonical spelling, `userdata` as stored, absent fields left out,
+    /// unknown fields kept.
+    pub(crate) fn to_json(&self) -> Value {
+        super::json::Writer::default()
+            .text("id", Some(&self.id))
+            .text("partnerUserId", self.partner_user_id.as_deref())
+            .amount("amount", self.amount)
+            .text(
+                "type",
+                self.payment_type.as_ref().map(SpecialPaymentType::as_str),
+            )
+            .text("description", self.description.as_deref())
+            .text("gigId", self.gig_id.as_deref())
+            .text("status", self.status.as_ref().map(PaymentStatus::as_str))
+            .value("userdata", self.userdata.clone())
+            .text("invoiceId", self.invoice_id.as_deref())
+            .text("createdAt", self.created_at.as_deref())
+            .text("updatedAt", self.updated_at.as_deref())
+            .finish(&self.extra)
+    }
 }

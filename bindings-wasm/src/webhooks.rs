@@ -123,12 +123,12 @@ impl Verifier {
     pub fn check_digests(&self, signature_len: i32) -> u32 {
         let outcome = SCRATCH.with(|cell| {
             let buffer = cell.borrow();
-            let digests_len = self.inner.inner_pads().len() * DIGEST_LEN;
-            let signature = header_at(&buffer, digests_len, signature_len);
-            self.with_digests(&buffer[..digests_len.min(buffer.len())], |digests| {
-                self.inner
-                    .verify_inner_digests(digests, signature.as_deref())
-            })
+            let count = self.inner.inner_pads().len();
+            let digests = buffer.as_chunks::<DIGEST_LEN>().0;
+            let digests = digests.get(..count).unwrap_or(digests);
+            let signature = header_at(&buffer, count * DIGEST_LEN, signature_len);
+            self.inner
+                .verify_inner_digests(digests, signature.as_deref())
         });
         status(outcome)
     }
@@ -213,7 +213,10 @@ fn header_at(buffer: &[u8], at: usize, len: i32) -> Option<std::borrow::Cow<'_, 
         let bytes = buffer.get(at..at.saturating_add(n)).unwrap_or_default();
         // The JS layer writes UTF-8 (`TextEncoder`), so this never replaces
         // anything; if it did, the header stays malformed.
-        String::from_utf8_lossy(bytes)
+        match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        }
     })
 }
 

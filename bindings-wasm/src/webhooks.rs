@@ -123,10 +123,9 @@ impl Verifier {
     pub fn check_digests(&self, signature_len: i32) -> u32 {
         let outcome = SCRATCH.with(|cell| {
             let buffer = cell.borrow();
-            let count = self.inner.inner_pads().len();
-            let digests = buffer.as_chunks::<DIGEST_LEN>().0;
-            let digests = digests.get(..count).unwrap_or(digests);
-            let signature = header_at(&buffer, count * DIGEST_LEN, signature_len);
+            let digests_len = self.inner.inner_pads().len() * DIGEST_LEN;
+            let signature = header_at(&buffer, digests_len, signature_len);
+            let digests = buffer.get(..digests_len).unwrap_or(&buffer);
             self.inner
                 .verify_inner_digests(digests, signature.as_deref())
         });
@@ -161,13 +160,11 @@ impl Verifier {
             let digests = buffer
                 .get(len..len.saturating_add(digests_len))
                 .unwrap_or_default();
-            self.with_digests(digests, |digests| {
-                self.inner
-                    .verify_inner_digests(digests, signature.as_deref())
-            })
-            .and_then(|()| webhooks::parse_event(payload))
-            .map(|event| event.to_json().to_string())
-            .map_err(|e| throw(&e))
+            self.inner
+                .verify_inner_digests(digests, signature.as_deref())
+                .and_then(|()| webhooks::parse_event(payload))
+                .map(|event| event.to_json().to_string())
+                .map_err(|e| throw(&e))
         })
     }
 
@@ -182,27 +179,6 @@ impl Verifier {
             .construct_event(payload, signature.as_deref())
             .map(|event| event.to_json().to_string())
             .map_err(|e| throw(&e))
-    }
-}
-
-impl Verifier {
-    /// Runs `f` on the inner digests in `bytes` (20 each), copied out of
-    /// the scratch buffer without allocating for up to four secrets (a
-    /// rotation needs two).
-    fn with_digests<T>(&self, bytes: &[u8], f: impl FnOnce(&[[u8; DIGEST_LEN]]) -> T) -> T {
-        let count = bytes.len() / DIGEST_LEN;
-        let mut few = [[0u8; DIGEST_LEN]; 4];
-        let mut many = Vec::new();
-        let digests = if count <= few.len() {
-            &mut few[..count]
-        } else {
-            many.resize(count, [0u8; DIGEST_LEN]);
-            &mut many[..]
-        };
-        for (digest, chunk) in digests.iter_mut().zip(bytes.chunks_exact(DIGEST_LEN)) {
-            digest.copy_from_slice(chunk);
-        }
-        f(digests)
     }
 }
 

@@ -115,7 +115,8 @@ impl Key {
     /// [`sha1_finish`]: when the host hashes the body this is all the
     /// hashing the core does per secret, and in the size-optimised wasm
     /// the general function's slicing costs about as much as the block.
-    fn finish(&self, inner_digest: &[u8; DIGEST_LEN]) -> [u8; DIGEST_LEN] {
+    fn finish(&self, inner_digest: &[u8]) -> [u8; DIGEST_LEN] {
+        // `inner_digest` is DIGEST_LEN bytes (a SHA-1 digest).
         let mut block = OUTER_BLOCK;
         for (to, from) in block.iter_mut().zip(inner_digest) {
             *to = *from;
@@ -228,24 +229,25 @@ impl WebhookVerifier {
     }
 
     /// [`Self::verify`] for a body the host hashed itself: `inner_digests`
-    /// holds SHA-1(inner pad ‖ body) for each secret, in the order of
-    /// [`Self::inner_pads`]. Reading the header, finishing each HMAC, trying
-    /// every secret and the constant-time comparison are the same as in
-    /// `verify`, and so are the errors. A count that is not one digest per
-    /// secret is a `configuration` error.
+    /// holds SHA-1(inner pad ‖ body) for each secret, [`DIGEST_LEN`] bytes
+    /// each, one after the other in the order of [`Self::inner_pads`] (as a
+    /// host writes them into a buffer, read in place). Reading the header,
+    /// finishing each HMAC, trying every secret and the constant-time
+    /// comparison are the same as in `verify`, and so are the errors. A
+    /// length that is not one digest per secret is a `configuration` error.
     pub fn verify_inner_digests(
         &self,
-        inner_digests: &[[u8; DIGEST_LEN]],
+        inner_digests: &[u8],
         signature: Option<&str>,
     ) -> Result<(), Error> {
         let expected = expected_digest(signature)?;
-        if inner_digests.len() != self.keys.len() {
+        if inner_digests.len() != self.keys.len() * DIGEST_LEN {
             return Err(Error::configuration(
                 "one inner digest per webhook secret is needed",
             ));
         }
         let mut matched = false;
-        for (key, inner) in self.keys.iter().zip(inner_digests) {
+        for (key, inner) in self.keys.iter().zip(inner_digests.chunks_exact(DIGEST_LEN)) {
             matched |= same_digest(key.finish(inner), &expected);
         }
         matched_or_error(matched)
@@ -460,16 +462,18 @@ mod tests {
         }
     }
 
-    /// What a host hashing the body itself computes per secret.
-    fn inner_digests(verifier: &WebhookVerifier, payload: &[u8]) -> Vec<[u8; DIGEST_LEN]> {
+    /// What a host hashing the body itself computes per secret, one digest
+    /// after the other.
+    fn inner_digests(verifier: &WebhookVerifier, payload: &[u8]) -> Vec<u8> {
         verifier
             .inner_pads()
-            .map(|pad| {
-                Sha1::new()
+            .flat_map(|pad| {
+                let digest: [u8; DIGEST_LEN] = Sha1::new()
                     .chain_update(pad)
                     .chain_update(payload)
                     .finalize()
-                    .into()
+                    .into();
+                digest
             })
             .collect()
     }
@@ -519,7 +523,7 @@ mod tests {
                     }
                     assert!(verifier.verify_inner_digests(&digests, Some(&good)).is_ok());
                     assert!(verifier
-                        .verify_inner_digests(&digests[1..], Some(&good))
+                        .verify_inner_digests(&digests[DIGEST_LEN..], Some(&good))
                         .is_err());
                 }
             }

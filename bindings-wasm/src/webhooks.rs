@@ -125,10 +125,9 @@ impl Verifier {
             let buffer = cell.borrow();
             let digests_len = self.inner.inner_pads().len() * DIGEST_LEN;
             let signature = header_at(&buffer, digests_len, signature_len);
-            self.with_digests(&buffer[..digests_len.min(buffer.len())], |digests| {
-                self.inner
-                    .verify_inner_digests(digests, signature.as_deref())
-            })
+            let digests = buffer.get(..digests_len).unwrap_or(&buffer);
+            self.inner
+                .verify_inner_digests(digests, signature.as_deref())
         });
         status(outcome)
     }
@@ -161,13 +160,11 @@ impl Verifier {
             let digests = buffer
                 .get(len..len.saturating_add(digests_len))
                 .unwrap_or_default();
-            self.with_digests(digests, |digests| {
-                self.inner
-                    .verify_inner_digests(digests, signature.as_deref())
-            })
-            .and_then(|()| webhooks::parse_event(payload))
-            .map(|event| event.to_json().to_string())
-            .map_err(|e| throw(&e))
+            self.inner
+                .verify_inner_digests(digests, signature.as_deref())
+                .and_then(|()| webhooks::parse_event(payload))
+                .map(|event| event.to_json().to_string())
+                .map_err(|e| throw(&e))
         })
     }
 
@@ -185,27 +182,6 @@ impl Verifier {
     }
 }
 
-impl Verifier {
-    /// Runs `f` on the inner digests in `bytes` (20 each), copied out of
-    /// the scratch buffer without allocating for up to four secrets (a
-    /// rotation needs two).
-    fn with_digests<T>(&self, bytes: &[u8], f: impl FnOnce(&[[u8; DIGEST_LEN]]) -> T) -> T {
-        let count = bytes.len() / DIGEST_LEN;
-        let mut few = [[0u8; DIGEST_LEN]; 4];
-        let mut many = Vec::new();
-        let digests = if count <= few.len() {
-            &mut few[..count]
-        } else {
-            many.resize(count, [0u8; DIGEST_LEN]);
-            &mut many[..]
-        };
-        for (digest, chunk) in digests.iter_mut().zip(bytes.chunks_exact(DIGEST_LEN)) {
-            digest.copy_from_slice(chunk);
-        }
-        f(digests)
-    }
-}
-
 /// The signature header's `len` bytes at `at` in the scratch buffer (`len`
 /// -1: no header).
 fn header_at(buffer: &[u8], at: usize, len: i32) -> Option<std::borrow::Cow<'_, str>> {
@@ -213,7 +189,10 @@ fn header_at(buffer: &[u8], at: usize, len: i32) -> Option<std::borrow::Cow<'_, 
         let bytes = buffer.get(at..at.saturating_add(n)).unwrap_or_default();
         // The JS layer writes UTF-8 (`TextEncoder`), so this never replaces
         // anything; if it did, the header stays malformed.
-        String::from_utf8_lossy(bytes)
+        match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        }
     })
 }
 

@@ -109,10 +109,46 @@ impl Key {
         self.finish(&sha1_finish(self.inner, KEY_BLOCK_LEN, payload))
     }
 
-    /// The HMAC from the inner digest: the outer hash.
-    fn finish(&self, inner_digest: &[u8; DIGEST_LEN]) -> [u8; DIGEST_LEN] {
-        sha1_finish(self.outer, KEY_BLOCK_LEN, inner_digest)
+    /// The HMAC from the inner digest: the outer hash, which is a single
+    /// block after the outer pad. Written out rather than through
+    /// [`sha1_finish`]: when the host hashes the body this is all the
+    /// hashing the core does per secret, and in the size-optimised wasm
+    /// the general function's slicing costs about as much as the block.
+    fn finish(&self, inner_digest: &[u8]) -> [u8; DIGEST_LEN] {
+        // `inner_digest` is DIGEST_LEN bytes (a SHA-1 digest).
+        let mut block = OUTER_BLOCK;
+        for (to, from) in block.iter_mut().zip(inner_digest) {
+            *to = *from;
+        }
+        let mut state = self.outer;
+        compress(&mut state, &[block]);
+        digest_bytes(state)
     }
+}
+
+/// The outer hash's only block with its first [`DIGEST_LEN`] bytes (the
+/// inner digest) left zero: SHA-1's padding for a message of one key block
+/// and a digest (a `1` bit, zeros, the length in bits, big-endian).
+const OUTER_BLOCK: [u8; KEY_BLOCK_LEN] = {
+    let mut block = [0u8; KEY_BLOCK_LEN];
+    block[DIGEST_LEN] = 0x80;
+    let bits = (((KEY_BLOCK_LEN + DIGEST_LEN) * 8) as u64).to_be_bytes();
+    let mut i = 0;
+    while i < bits.len() {
+        block[KEY_BLOCK_LEN - bits.len() + i] = bits[i];
+        i += 1;
+    }
+    block
+};
+
+/// A SHA-1 state as its digest: the five words, big-endian.
+fn digest_bytes(state: Sha1State) -> [u8; DIGEST_LEN] {
+    let words = state.map(u32::to_be_bytes);
+    let mut digest = [0u8; DIGEST_LEN];
+    for (to, from) in digest.iter_mut().zip(words.as_flattened()) {
+        *to = *from;
+    }
+    digest
 }
 
 /// The SHA-1 digest of a message whose first `done` bytes (whole blocks)
@@ -134,11 +170,7 @@ fn sha1_finish(mut state: Sha1State, done: usize, rest: &[u8]) -> [u8; DIGEST_LE
     flat[tail.len()] = 0x80;
     flat[used * KEY_BLOCK_LEN - 8..used * KEY_BLOCK_LEN].copy_from_slice(&bits.to_be_bytes());
     compress(&mut state, &last[..used]);
-    let mut digest = [0u8; DIGEST_LEN];
-    for (bytes, word) in digest.chunks_exact_mut(4).zip(state) {
-        bytes.copy_from_slice(&word.to_be_bytes());
-    }
-    digest
+    digest_bytes(state)
 }
 
 impl std::fmt::Debug for WebhookVerifier {
@@ -196,24 +228,25 @@ impl WebhookVerifier {
     }
 
     /// [`Self::verify`] for a body the host hashed itself: `inner_digests`
-    /// holds SHA-1(inner pad ‖ body) for each secret, in the order of
-    /// [`Self::inner_pads`]. Reading the header, finishing each HMAC, trying
-    /// every secret and the constant-time comparison are the same as in
-    /// `verify`, and so are the errors. A count that is not one digest per
-    /// secret is a `configuration` error.
+    /// holds SHA-1(inner pad ‖ body) for each secret, [`DIGEST_LEN`] bytes
+    /// each, one after the other in the order of [`Self::inner_pads`] (as a
+    /// host writes them into a buffer, read in place). Reading the header,
+    /// finishing each HMAC, trying every secret and the constant-time
+    /// comparison are the same as in `verify`, and so are the errors. A
+    /// length that is not one digest per secret is a `configuration` error.
     pub fn verify_inner_digests(
         &self,
-        inner_digests: &[[u8; DIGEST_LEN]],
+        inner_digests: &[u8],
         signature: Option<&str>,
     ) -> Result<(), Error> {
         let expected = expected_digest(signature)?;
-        if inner_digests.len() != self.keys.len() {
+        if inner_digests.len() != self.keys.len() * DIGEST_LEN {
             return Err(Error::configuration(
                 "one inner digest per webhook secret is needed",
             ));
         }
         let mut matched = false;
-        for (key, inner) in self.keys.iter().zip(inner_digests) {
+        for (key, inner) in self.keys.iter().zip(inner_digests.chunks_exact(DIGEST_LEN)) {
             matched |= same_digest(key.finish(inner), &expected);
         }
         matched_or_error(matched)
@@ -422,16 +455,18 @@ mod tests {
         }
     }
 
-    /// What a host hashing the body itself computes per secret.
-    fn inner_digests(verifier: &WebhookVerifier, payload: &[u8]) -> Vec<[u8; DIGEST_LEN]> {
+    /// What a host hashing the body itself computes per secret, one digest
+    /// after the other.
+    fn inner_digests(verifier: &WebhookVerifier, payload: &[u8]) -> Vec<u8> {
         verifier
             .inner_pads()
-            .map(|pad| {
-                Sha1::new()
+            .flat_map(|pad| {
+                let digest: [u8; DIGEST_LEN] = Sha1::new()
                     .chain_update(pad)
                     .chain_update(payload)
                     .finalize()
-                    .into()
+                    .into();
+                digest
             })
             .collect()
     }
@@ -481,7 +516,7 @@ mod tests {
                     }
                     assert!(verifier.verify_inner_digests(&digests, Some(&good)).is_ok());
                     assert!(verifier
-                        .verify_inner_digests(&digests[1..], Some(&good))
+                        .verify_inner_digests(&digests[DIGEST_LEN..], Some(&good))
                         .is_err());
                 }
             }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as bindings from '../pkg/lean_sdk_wasm.js';
 import { install } from './wasm.js';
-import { innerDigests } from './node-hash.js';
+import { innerHasher } from './node-hash.js';
 import { useHasher } from './webhooks.js';
 
 const WASM = 'lean_sdk_wasm_bg.wasm';
@@ -17,6 +17,6 @@ const WASM = 'lean_sdk_wasm_bg.wasm';
 const here = LEAN_MODULE_FORMAT === 'cjs' ? __dirname : fileURLToPath(new URL('.', import.meta.url));
 bindings.initSync({ module: readFileSync(join(here, WASM)) });
 install(bindings);
-useHasher(innerDigests);
+useHasher(innerHasher);
 
 export * from './api.js';

@@ -92,13 +92,14 @@ function bodyAndSignature(raw, sig) {
 }
 let signatureLength = -1;
 
-// How bodies are hashed: `hasher` is the host's SHA-1 (node-hash.js, which
-// the Node entry point installs), `null` in browsers, where the core hashes
-// in wasm. See "What runs where" in the README.
+// How bodies are hashed: `hasher` makes a verifier's host SHA-1 function
+// from its inner pads (node-hash.js, which the Node entry point installs),
+// `null` in browsers, where the core hashes in wasm. See "What runs where"
+// in the README.
 let hasher = null;
 let forced = null;
 
-/** Installs the host's inner-digest function (node-hash.js). */
+/** Installs the host's inner-hasher factory (node-hash.js). */
 export function useHasher(fn) {
   hasher = fn;
 }
@@ -117,35 +118,13 @@ export function chooseHashing(mode) {
 
 // Below this many bytes (or UTF-16 units) the core in wasm verifies
 // faster: a call into node:crypto costs more than hashing a few blocks in
-// wasm. Measured side by side, the two paths cross between 640 and 768
+// wasm. Measured side by side, the two paths cross between 512 and 768
 // bytes (BENCHMARKS.md).
 const HOST_HASH_MIN = 700;
 
-/** The host's hasher when it is to be used for `raw`, else `null`. */
-function hostHasher(raw) {
-  if (forced === 'wasm' || (forced === null && raw.length < HOST_HASH_MIN)) return null;
-  return hasher;
-}
-
-/**
- * Writes each secret's inner digest of the body, then the signature header
- * after them, into the scratch buffer; sets `signatureLength`.
- */
-function digestsAndSignature(hash, pads, raw, sig) {
-  const digestsLen = pads.length * 20;
-  const buffer = scratch(digestsLen + (sig === undefined ? 0 : sig.length * 3));
-  hash(pads, raw, buffer);
-  if (sig === undefined) {
-    signatureLength = -1;
-    return;
-  }
-  let i = 0;
-  for (; i < sig.length; i++) {
-    const c = sig.charCodeAt(i);
-    if (c > 0x7f) break;
-    buffer[digestsLen + i] = c;
-  }
-  signatureLength = i === sig.length ? i : encoder.encodeInto(sig, buffer.subarray(digestsLen)).written;
+/** Whether the host hashes `raw` (when the verifier has a host hasher). */
+function hostHashes(raw) {
+  return forced === 'host' || (forced === null && raw.length >= HOST_HASH_MIN);
 }
 
 /** Reads the header value as Node or `Headers` give it. */
@@ -174,7 +153,10 @@ export class WebhookVerifier {
   #secrets;
   #inner = null;
   #generation = -1;
-  #pads = null;
+  // The host's inner-digest function for these secrets (node-hash.js), and
+  // the bytes its digests take.
+  #hash = null;
+  #digestsLen = 0;
 
   constructor(secretOrSecrets) {
     this.#secrets = secretList(secretOrSecrets);
@@ -186,14 +168,15 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    const hash = hostHasher(raw);
     let status;
     try {
-      if (hash === null) {
+      if (this.#hash === null || !hostHashes(raw)) {
         status = inner.checkScratch(bodyAndSignature(raw, sig), signatureLength);
       } else {
-        digestsAndSignature(hash, this.#pads, raw, sig);
-        status = inner.checkDigests(signatureLength);
+        // Each secret's inner digest of the body, then the header after
+        // them, in the scratch buffer.
+        const buffer = scratch(this.#digestsLen + (sig === undefined ? 0 : sig.length * 3));
+        status = inner.checkDigests(this.#hash(raw, sig, buffer));
       }
     } catch (thrown) {
       throw translate(thrown);
@@ -206,13 +189,12 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    const hash = hostHasher(raw);
     const json = guard(() => {
       const len = toScratch(raw);
-      if (hash === null) return inner.constructEventScratch(len, sig);
+      if (this.#hash === null || !hostHashes(raw)) return inner.constructEventScratch(len, sig);
       // The body stays where it is (the buffer keeps its bytes when it
       // grows); the digests go right after it, for the core to finish.
-      hash(this.#pads, raw, scratch(len + this.#pads.length * 20).subarray(len));
+      this.#hash(raw, undefined, scratch(len + this.#digestsLen).subarray(len));
       return inner.constructEventDigests(len, sig);
     });
     return JSON.parse(json);
@@ -235,11 +217,12 @@ export class WebhookVerifier {
       const { Verifier } = wasm();
       this.#inner = guard(() => new Verifier(this.#secrets));
       this.#generation = generation();
-      if (this.#pads === null && hasher !== null) {
+      if (this.#hash === null && hasher !== null) {
         // The core's key blocks (long secrets hashed first), for the host's
         // hashing; they do not change when the instance is replaced.
         const all = guard(() => this.#inner.innerPads());
-        this.#pads = Array.from({ length: all.length / 64 }, (_, i) => all.slice(i * 64, i * 64 + 64));
+        this.#hash = hasher(all);
+        this.#digestsLen = (all.length / 64) * 20;
       }
     }
     return this.#inner;

@@ -63,7 +63,11 @@ impl NewCustomer {
 
     /// Reads and validates the API's JSON shape, reporting every problem.
     pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
-        let mut input = JsonInput::new(value, "a customer", Self::FIELDS)?;
+        Self::from_input(JsonInput::new(value, "a customer", Self::FIELDS)?)
+    }
+
+    /// Reads and validates the input however it was read.
+    pub(crate) fn from_input(mut input: JsonInput<'_>) -> Result<Self, ValidationError> {
         let customer = Self {
             first_name: input.text("firstName"),
             middle_name: input.optional_text("middleName"),
@@ -194,7 +198,11 @@ impl CustomerUpdate {
 
     /// Reads and validates the API's JSON shape.
     pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
-        let mut input = JsonInput::new(value, "a customer update", Self::FIELDS)?;
+        Self::from_input(JsonInput::new(value, "a customer update", Self::FIELDS)?)
+    }
+
+    /// Reads and validates the input however it was read.
+    pub(crate) fn from_input(mut input: JsonInput<'_>) -> Result<Self, ValidationError> {
         let update = Self {
             first_name: input.optional_text("firstName"),
             middle_name: input.optional_text("middleName"),

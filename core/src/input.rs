@@ -15,9 +15,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 use crate::error::{FieldError, FieldErrorCode, ValidationError};
 
@@ -247,168 +247,135 @@ impl InputSeed {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for InputSeed {
-    type Value = Result<JsonInput<'de>, ValidationError>;
+/// What the text reader reads next. One visitor for the three, so that
+/// `serde_json`'s parser is instantiated once more for this reader, not
+/// once per shape (each instance costs kilobytes of wasm).
+#[derive(Clone, Copy)]
+enum Reader {
+    /// One value, as a [`Field`] (also object keys, and values skipped).
+    Field,
+    /// An input object.
+    Input(InputSeed),
+    /// A whole call; the function gives each operation's input.
+    Call(fn(&str) -> Option<InputSeed>),
+}
+
+enum Read<'de> {
+    Field(Field<'de>),
+    Input(Result<JsonInput<'de>, ValidationError>),
+    Call(CallInput<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for Reader {
+    type Value = Read<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for InputSeed {
-    type Value = Result<JsonInput<'de>, ValidationError>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.what)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut input = JsonInput::empty(self.fields);
-        let mut unknown: Vec<Cow<'de, str>> = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            match input.slot(&key) {
-                Some(slot) => *slot = Some(map.next_value_seed(FieldSeed)?),
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                    unknown.push(key);
-                }
-            }
+impl Reader {
+    /// A value that is not an object.
+    fn scalar<'de, E: de::Error>(self, field: Field<'de>) -> Result<Read<'de>, E> {
+        match self {
+            Self::Field => Ok(Read::Field(field)),
+            Self::Input(seed) => Ok(Read::Input(Err(not_object(seed.what, field.type_name())))),
+            Self::Call(_) => Err(E::custom("a call is an object")),
         }
-        if !unknown.is_empty() {
-            // In the order, and once each, as a parsed object lists them.
-            let keys: Map<String, Value> = unknown
-                .into_iter()
-                .map(|key| (key.into_owned(), Value::Null))
-                .collect();
-            let errors = keys
-                .keys()
-                .map(|key| unknown_field(key, self.what, self.fields));
-            input.errors.extend(errors);
-        }
-        Ok(Ok(input))
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Err(not_object(self.what, "null")))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err(not_object(self.what, "a boolean")))
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err(not_object(self.what, "a number")))
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err(not_object(self.what, "a number")))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(not_object(self.what, "a number")))
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err(not_object(self.what, "text")))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Err(not_object(self.what, "an array")))
     }
 }
 
-/// An object key, borrowed from the source unless it holds escapes.
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key")
-    }
-
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(s))
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(s.to_owned()))
-    }
-
-    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(s))
-    }
-}
-
-/// One field's value, as a [`Field`].
-struct FieldSeed;
-
-impl<'de> DeserializeSeed<'de> for FieldSeed {
-    type Value = Field<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FieldSeed {
-    type Value = Field<'de>;
+impl<'de> Visitor<'de> for Reader {
+    type Value = Read<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Field::Null)
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.scalar(Field::Null)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Field::Bool)
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        self.scalar(Field::Bool)
     }
 
-    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
-        Ok(Field::Number(n.into()))
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+        self.scalar(Field::Number(n.into()))
     }
 
-    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
-        Ok(Field::Number(n.into()))
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+        self.scalar(Field::Number(n.into()))
     }
 
-    fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
         // As a parsed `Value` holds it (JSON text has no NaN or infinity).
-        Ok(Number::from_f64(n).map_or(Field::Null, Field::Number))
+        self.scalar(Number::from_f64(n).map_or(Field::Null, Field::Number))
     }
 
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-        Ok(Field::Text(Cow::Borrowed(s)))
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        self.scalar(Field::Text(Cow::Borrowed(s)))
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(Field::Text(Cow::Owned(s.to_owned())))
-    }
-
-    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
-        Ok(Field::Text(Cow::Owned(s)))
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        self.scalar(Field::Text(Cow::Owned(s.to_owned())))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Field::Array)
+        while seq.next_element_seed(Reader::Field)?.is_some() {}
+        self.scalar(Field::Array)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let object = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        Ok(Field::Object(Cow::Owned(object)))
+        match self {
+            Self::Field => {
+                let object = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Read::Field(Field::Object(Cow::Owned(object))))
+            }
+            Self::Input(seed) => read_input(map, seed).map(|input| Read::Input(Ok(input))),
+            Self::Call(spec) => read_call_map(map, spec).map(Read::Call),
+        }
     }
+}
+
+/// The next key of `map`, borrowed from the source unless it holds escapes.
+fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Cow<'de, str>>, A::Error> {
+    match map.next_key_seed(Reader::Field)? {
+        None => Ok(None),
+        Some(Read::Field(Field::Text(key))) => Ok(Some(key)),
+        Some(_) => Err(de::Error::custom("a key is text")),
+    }
+}
+
+/// The next value of `map`, as a [`Field`].
+fn next_field<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Field<'de>, A::Error> {
+    match map.next_value_seed(Reader::Field)? {
+        Read::Field(field) => Ok(field),
+        _ => Err(de::Error::custom("a value")),
+    }
+}
+
+fn read_input<'de, A: MapAccess<'de>>(
+    mut map: A,
+    seed: InputSeed,
+) -> Result<JsonInput<'de>, A::Error> {
+    let mut input = JsonInput::empty(seed.fields);
+    // Unknown keys in the order, and once each, as a parsed object (sorted
+    // by key) lists them.
+    let mut unknown: Vec<Cow<'de, str>> = Vec::new();
+    while let Some(key) = next_key(&mut map)? {
+        let field = next_field(&mut map)?;
+        if !input.set(&key, field) {
+            if let Err(at) = unknown.binary_search(&key) {
+                unknown.insert(at, key);
+            }
+        }
+    }
+    for key in unknown {
+        let error = unknown_field(&key, seed.what, seed.fields);
+        input.errors.push(error);
+    }
+    Ok(input)
 }
 
 /// The arguments of a call besides its input, by name.
@@ -477,63 +444,59 @@ pub(crate) fn read_call(
     spec: fn(&str) -> Option<InputSeed>,
 ) -> serde_json::Result<CallInput<'_>> {
     let mut de = serde_json::Deserializer::from_slice(text);
-    let call = de.deserialize_map(CallVisitor { spec })?;
+    let read = Reader::Call(spec).deserialize(&mut de)?;
     de.end()?;
-    Ok(call)
-}
-
-struct CallVisitor {
-    spec: fn(&str) -> Option<InputSeed>,
-}
-
-impl<'de> Visitor<'de> for CallVisitor {
-    type Value = CallInput<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a call object")
+    match read {
+        Read::Call(call) => Ok(call),
+        _ => Err(de::Error::custom("a call is an object")),
     }
+}
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut operation: Option<Cow<'de, str>> = None;
-        let mut args: [Option<Field<'de>>; CALL_ARGS.len()] = std::array::from_fn(|_| None);
-        let mut input = None;
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            if key == "operation" {
-                if operation.is_some() {
-                    return Err(de::Error::custom("the operation is named twice"));
+fn read_call_map<'de, A: MapAccess<'de>>(
+    mut map: A,
+    spec: fn(&str) -> Option<InputSeed>,
+) -> Result<CallInput<'de>, A::Error> {
+    let mut operation: Option<Cow<'de, str>> = None;
+    let mut args: [Option<Field<'de>>; CALL_ARGS.len()] = std::array::from_fn(|_| None);
+    let mut input = None;
+    while let Some(key) = next_key(&mut map)? {
+        if key == "operation" {
+            if operation.is_some() {
+                return Err(de::Error::custom("the operation is named twice"));
+            }
+            operation = Some(match next_field(&mut map)? {
+                Field::Text(name) => name,
+                _ => Cow::Borrowed(""),
+            });
+        } else if key == "input" {
+            let Some(name) = &operation else {
+                return Err(de::Error::custom("the input precedes the operation"));
+            };
+            input = match spec(name) {
+                Some(seed) => match map.next_value_seed(Reader::Input(seed))? {
+                    Read::Input(read) => Some(read),
+                    _ => return Err(de::Error::custom("an input")),
+                },
+                None => {
+                    next_field(&mut map)?;
+                    None
                 }
-                operation = Some(match map.next_value_seed(FieldSeed)? {
-                    Field::Text(name) => name,
-                    _ => Cow::Borrowed(""),
-                });
-            } else if key == "input" {
-                let Some(name) = &operation else {
-                    return Err(de::Error::custom("the input precedes the operation"));
-                };
-                input = match (self.spec)(name) {
-                    Some(seed) => Some(map.next_value_seed(seed)?),
-                    None => {
-                        map.next_value::<IgnoredAny>()?;
-                        None
-                    }
-                };
-            } else if let Some(i) = CALL_ARGS.iter().position(|f| *f == key) {
-                args[i] = Some(map.next_value_seed(FieldSeed)?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            };
+        } else {
+            let field = next_field(&mut map)?;
+            if let Some(i) = CALL_ARGS.iter().position(|f| *f == key) {
+                args[i] = Some(field);
             }
         }
-        let operation = operation.unwrap_or_default();
-        // An absent input reads as `null`, which its reader refuses.
-        let input = input.or_else(|| {
-            (self.spec)(&operation).map(|seed| Err(not_object(seed.what, "null")))
-        });
-        Ok(CallInput {
-            operation,
-            args,
-            input,
-        })
     }
+    let operation = operation.unwrap_or_default();
+    // An absent input reads as `null`, which its reader refuses.
+    let input = input.or_else(|| spec(&operation).map(|seed| Err(not_object(seed.what, "null"))));
+    Ok(CallInput {
+        operation,
+        args,
+        input,
+    })
 }
 
 /// A text argument of a call in its host-neutral JSON form (`"gigId"`,

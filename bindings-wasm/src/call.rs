@@ -67,10 +67,10 @@ fn json(text: &str) -> serde_json::Result<Value> {
     serde_json::from_slice(text.as_bytes())
 }
 
-/// Reads the call straight from its text (no `Value` tree on the way).
 fn parse_call(call: &str) -> Result<Operation, Error> {
-    Operation::from_json_slice(call.as_bytes())
-        .map_err(|e| Error::from_panic(&format!("call JSON from the JS layer: {e}")))?
+    let value: Value =
+        json(call).map_err(|e| Error::from_panic(&format!("call JSON from the JS layer: {e}")))?;
+    Operation::from_json(&value)
 }
 
 fn config(options: &str) -> Result<Config, Error> {

@@ -9,7 +9,6 @@ use serde_json::Value;
 use crate::config::{Config, Environment};
 use crate::error::{Error, FieldErrorCode};
 use crate::http::{push_json_string, HttpRequest, Method};
-use crate::input::{CallInput, InputSeed};
 use crate::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 use crate::url::segment;
 use crate::validate::{self, field_error, Problem};
@@ -183,67 +182,45 @@ impl Operation {
     /// `{"operation": "getGig", "gigId": "..."}`,
     /// `{"operation": "createSpecialPayment", "input": {...}, "idempotencyKey": "..."}`.
     pub fn from_json(call: &Value) -> Result<Self, Error> {
-        Self::from_call(CallInput::of_value(call, input_seed))
-    }
-
-    /// [`Operation::from_json`] straight from JSON text, without building a
-    /// `Value` first: each input field is read once, its text borrowed from
-    /// `call` where it holds no escapes. The outcome (the operation, or every
-    /// field error with the same messages) is exactly `from_json`'s; the
-    /// outer `Err` says that `call` is not JSON at all.
-    pub fn from_json_slice(call: &[u8]) -> Result<Result<Self, Error>, serde_json::Error> {
-        match crate::input::read_call(call, input_seed) {
-            Ok(read) => Ok(Self::from_call(read)),
-            // Not JSON, or a shape left to the parsed form.
-            Err(_) => Ok(Self::from_json(&serde_json::from_slice(call)?)),
-        }
-    }
-
-    fn from_call(mut call: CallInput<'_>) -> Result<Self, Error> {
-        let kind = OperationKind::from_name(&call.operation).ok_or_else(|| {
+        let name = call
+            .get("operation")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let kind = OperationKind::from_name(name).ok_or_else(|| {
             Error::configuration(format!(
-                "unknown operation {:?}; expected one of: {}",
-                call.operation,
+                "unknown operation {name:?}; expected one of: {}",
                 OperationKind::ALL.map(|k| k.name()).join(", ")
             ))
         })?;
-        let input = call
-            .input
-            .take()
-            .unwrap_or_else(|| Err(crate::input::InputSeed::missing()));
+        let text = |field: &str| crate::input::call_text(call, field);
+        let input = call.get("input").unwrap_or(&Value::Null);
         Ok(match kind {
             OperationKind::CreateCustomer => {
-                Self(Inner::CreateCustomer(NewCustomer::from_input(input?)?))
+                Self(Inner::CreateCustomer(NewCustomer::from_json(input)?))
             }
-            OperationKind::GetCustomer => Self::get_customer(&call.text("partnerUserId")?)?,
+            OperationKind::GetCustomer => Self::get_customer(&text("partnerUserId")?)?,
             OperationKind::UpdateCustomer => {
-                let id = call
-                    .text("partnerUserId")
-                    .and_then(|id| path_id("partnerUserId", &id));
-                match (id, input.and_then(CustomerUpdate::from_input)) {
+                let id = text("partnerUserId").and_then(|id| path_id("partnerUserId", &id));
+                match (id, CustomerUpdate::from_json(input)) {
                     (Ok(id), Ok(update)) => Self(Inner::UpdateCustomer(id, update)),
                     (id, update) => return Err(merge(id.err(), update.err())),
                 }
             }
-            OperationKind::SubmitApplication => {
-                Self::submit_application(&call.text("partnerUserId")?)?
-            }
-            OperationKind::CreateGig => Self(Inner::CreateGig(NewGig::from_input(input?)?)),
-            OperationKind::GetGig => Self::get_gig(&call.text("gigId")?)?,
+            OperationKind::SubmitApplication => Self::submit_application(&text("partnerUserId")?)?,
+            OperationKind::CreateGig => Self(Inner::CreateGig(NewGig::from_json(input)?)),
+            OperationKind::GetGig => Self::get_gig(&text("gigId")?)?,
             OperationKind::ListGigs => Self::list_gigs(),
             OperationKind::CreateSpecialPayment => {
-                let key = if call.has("idempotencyKey") {
-                    call.text("idempotencyKey")
-                        .and_then(|k| caller_key(Some(&k)))
-                } else {
-                    Ok(None)
+                let key = match call.get("idempotencyKey") {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(_) => text("idempotencyKey").and_then(|k| caller_key(Some(&k))),
                 };
-                match (input.and_then(NewSpecialPayment::from_input), key) {
+                match (NewSpecialPayment::from_json(input), key) {
                     (Ok(payment), Ok(key)) => Self(Inner::CreateSpecialPayment(payment, key)),
                     (payment, key) => return Err(merge(key.err(), payment.err())),
                 }
             }
-            OperationKind::GetSpecialPayment => Self::get_special_payment(&call.text("id")?)?,
+            OperationKind::GetSpecialPayment => Self::get_special_payment(&text("id")?)?,
             OperationKind::ListSpecialPayments => Self::list_special_payments(),
         })
     }
@@ -360,19 +337,6 @@ impl Operation {
             _ => None,
         }
     }
-}
-
-/// The input an operation reads from its JSON form, by operation name;
-/// `None` for operations without one.
-fn input_seed(operation: &str) -> Option<InputSeed> {
-    let (what, fields) = match OperationKind::from_name(operation)? {
-        OperationKind::CreateCustomer => ("a customer", NewCustomer::FIELDS),
-        OperationKind::UpdateCustomer => ("a customer update", CustomerUpdate::FIELDS),
-        OperationKind::CreateGig => ("a gig", NewGig::FIELDS),
-        OperationKind::CreateSpecialPayment => ("a special payment", NewSpecialPayment::FIELDS),
-        _ => return None,
-    };
-    Some(InputSeed { what, fields })
 }
 
 /// A gig's body, the hot request: the same text as its `Serialize` derive

@@ -63,11 +63,7 @@ impl NewCustomer {
 
     /// Reads and validates the API's JSON shape, reporting every problem.
     pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
-        Self::from_input(JsonInput::new(value, "a customer", Self::FIELDS)?)
-    }
-
-    /// Reads and validates the input however it was read.
-    pub(crate) fn from_input(mut input: JsonInput<'_>) -> Result<Self, ValidationError> {
+        let mut input = JsonInput::new(value, "a customer", Self::FIELDS)?;
         let customer = Self {
             first_name: input.text("firstName"),
             middle_name: input.optional_text("middleName"),
@@ -198,11 +194,7 @@ impl CustomerUpdate {
 
     /// Reads and validates the API's JSON shape.
     pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
-        Self::from_input(JsonInput::new(value, "a customer update", Self::FIELDS)?)
-    }
-
-    /// Reads and validates the input however it was read.
-    pub(crate) fn from_input(mut input: JsonInput<'_>) -> Result<Self, ValidationError> {
+        let mut input = JsonInput::new(value, "a customer update", Self::FIELDS)?;
         let update = Self {
             first_name: input.optional_text("firstName"),
             middle_name: input.optional_text("middleName"),

@@ -50,31 +50,24 @@ impl NewGig {
         "endTime",
     ];
 
-    /// Reads and validates the API's JSON shape, reporting every problem.
+    /// Reads and validates the API's JSON shape, reporting every problem,
+    /// checking the text where it lies in `value` (no copy before the
+    /// rules normalise it).
     pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
-        Self::from_input(JsonInput::new(value, "a gig", Self::FIELDS)?)
-    }
-
-    /// Reads and validates the input however it was read, checking the
-    /// text where it lies (no copy before the rules normalise it).
-    pub(crate) fn from_input(mut input: JsonInput<'_>) -> Result<Self, ValidationError> {
+        let mut input = JsonInput::new(value, "a gig", Self::FIELDS)?;
         let partner_user_id = input.borrowed_text("partnerUserId");
         let total_amount = input.borrowed_amount("totalAmount");
         let tips = input.borrowed_amount("tips");
         let expenses = input.borrowed_amount("expenses");
-        let description = input.borrowed_text("description");
-        let gig_id = input.borrowed_text("gigId");
-        let start_time = input.borrowed_text("startTime");
-        let end_time = input.borrowed_text("endTime");
         let gig = GigText {
-            partner_user_id: &partner_user_id,
+            partner_user_id,
             total_amount: &total_amount,
             tips: &tips,
             expenses: &expenses,
-            description: &description,
-            gig_id: &gig_id,
-            start_time: &start_time,
-            end_time: &end_time,
+            description: input.borrowed_text("description"),
+            gig_id: input.borrowed_text("gigId"),
+            start_time: input.borrowed_text("startTime"),
+            end_time: input.borrowed_text("endTime"),
         };
         gig.check(Checker::with_errors(input.into_errors()))
     }

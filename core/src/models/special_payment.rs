@@ -66,11 +66,7 @@ impl NewSpecialPayment {
 
     /// Reads and validates the API's JSON shape, reporting every problem.
     pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
-        Self::from_input(JsonInput::new(value, "a special payment", Self::FIELDS)?)
-    }
-
-    /// Reads and validates the input however it was read.
-    pub(crate) fn from_input(mut input: JsonInput<'_>) -> Result<Self, ValidationError> {
+        let mut input = JsonInput::new(value, "a special payment", Self::FIELDS)?;
         let payment = Self {
             partner_user_id: input.text("partnerUserId"),
             amount: input.amount("amount"),

@@ -158,14 +158,21 @@ impl Config {
     /// network. The environment still decides what is allowed (the
     /// application endpoint stays refused for production).
     pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Error> {
-        Arc::make_mut(&mut self.text).base_url = crate::url::check_base_url("base URL", base_url)?;
+        let base_url = crate::url::check_base_url("base URL", base_url)?;
+        self.text = Arc::new(ConfigText {
+            base_url,
+            ..ConfigText::clone(&self.text)
+        });
         Ok(self)
     }
 
     /// Names the host language and runtime in the `User-Agent`, e.g.
     /// `"node/20.11.0"` or `"python/3.12.1"`.
     pub fn with_host(mut self, host: &str) -> Self {
-        Arc::make_mut(&mut self.text).user_agent = user_agent(host);
+        self.text = Arc::new(ConfigText {
+            user_agent: user_agent(host),
+            ..ConfigText::clone(&self.text)
+        });
         self
     }
 

@@ -48,7 +48,9 @@ pub(crate) trait Plan {
     /// The operation's request again, with `idempotency_key`, for a retry.
     /// Asked only when [`Plan::REBUILDS_REQUEST`] is true.
     fn request(&self, _idempotency_key: Option<&str>) -> Result<HttpRequest, Error> {
-        Err(Error::internal("this operation's request cannot be rebuilt"))
+        Err(Error::internal(
+            "this operation's request cannot be rebuilt",
+        ))
     }
 
     /// Compares the record a lookup found with what was sent: the outcome

@@ -162,7 +162,8 @@ impl Plan for PayoutPlan {
     const REBUILDS_REQUEST: bool = true;
 
     fn request(&self, idempotency_key: Option<&str>) -> Result<HttpRequest, Error> {
-        self.operation.request_with_key(&self.config, idempotency_key)
+        self.operation
+            .request_with_key(&self.config, idempotency_key)
     }
 
     fn lookup_request(&self) -> Result<HttpRequest, Error> {

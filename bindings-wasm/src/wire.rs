@@ -2,7 +2,7 @@
 //! transport loop (`npm/src/transport.js`). The open-banking module compiles
 //! this same file, so the two speak one format.
 
-use lean_core::HttpRequest;
+use lean_core::{push_json_string, HttpRequest};
 
 /// `{"send": {method, url, headers: [[name, value], ...], body}}`, written
 /// straight from the request: the hot step of every call, and building a
@@ -10,33 +10,26 @@ use lean_core::HttpRequest;
 /// writing the text.
 pub(crate) fn send_json(request: &HttpRequest) -> String {
     let body_len = request.body.as_ref().map_or(4, String::len);
-    let mut out = Vec::with_capacity(128 + request.url.len() + body_len * 2);
-    out.extend_from_slice(b"{\"send\":{\"method\":");
-    push_json(&mut out, request.method.as_str());
-    out.extend_from_slice(b",\"url\":");
-    push_json(&mut out, &request.url);
-    out.extend_from_slice(b",\"headers\":[");
+    let mut out = String::with_capacity(128 + request.url.len() + body_len * 2);
+    out.push_str("{\"send\":{\"method\":");
+    push_json_string(&mut out, request.method.as_str());
+    out.push_str(",\"url\":");
+    push_json_string(&mut out, &request.url);
+    out.push_str(",\"headers\":[");
     for (i, (name, value)) in request.headers.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"[" } else { b",[" });
-        push_json(&mut out, name);
-        out.push(b',');
-        push_json(&mut out, value);
-        out.push(b']');
+        out.push_str(if i == 0 { "[" } else { ",[" });
+        push_json_string(&mut out, name);
+        out.push(',');
+        push_json_string(&mut out, value);
+        out.push(']');
     }
-    out.extend_from_slice(b"],\"body\":");
+    out.push_str("],\"body\":");
     match &request.body {
-        Some(body) => push_json(&mut out, body),
-        None => out.extend_from_slice(b"null"),
+        Some(body) => push_json_string(&mut out, body),
+        None => out.push_str("null"),
     }
-    out.extend_from_slice(b"}}");
-    // Only JSON punctuation and serde_json's escaped UTF-8 were written.
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Appends `text` as a JSON string.
-fn push_json(out: &mut Vec<u8>, text: &str) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
+    out.push_str("}}");
+    out
 }
 
 /// Headers as JS hands them over (`Headers` iterated: name, value, name,

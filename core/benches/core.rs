@@ -9,8 +9,8 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use lean_core::webhooks::{self, WebhookVerifier};
 use lean_core::{
-    parse_response, Config, Environment, HttpResponse, NewGig, Operation, OperationKind,
-    WebhookSecret,
+    parse_response, Call, Config, Environment, HttpResponse, NewGig, Operation, OperationKind,
+    Step, WebhookSecret,
 };
 
 /// Webhook body sizes: a small event, a typical one, a large one, and the
@@ -121,6 +121,18 @@ fn create_gig(c: &mut Criterion) {
             Operation::create_gig(black_box(&gig))
                 .and_then(|op| op.request(black_box(&config)))
                 .expect("valid gig")
+        })
+    });
+    // What every binding does before its transport: validate, start the
+    // call engine, take the first step's request.
+    c.bench_function("create_gig/call_and_first_request", |b| {
+        b.iter(|| {
+            let operation = Operation::create_gig(black_box(&gig)).expect("valid gig");
+            let mut call = Call::new(black_box(&config), operation, [7; 32]).expect("a call");
+            match call.poll() {
+                Step::Send(request) => request,
+                other => panic!("expected a request, got {other:?}"),
+            }
         })
     });
     let call = serde_json::json!({ "operation": "createGig", "input": serde_json::to_value(&gig).unwrap() });

@@ -2,6 +2,7 @@
 //! identify themselves and how hard they retry.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -91,19 +92,27 @@ impl RetryPolicy {
     }
 }
 
-/// Everything an operation needs besides its input. Cheap to clone.
+/// Everything an operation needs besides its input. Cheap to clone: the
+/// text parts are shared, so every call can keep its own `Config` (for the
+/// requests of its retries and lookups) without a copy of each string.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
-    api_key: ApiKey,
     environment: Environment,
-    base_url: String,
-    authorization: String,
-    user_agent: String,
+    text: Arc<ConfigText>,
     /// Retry behaviour of the call engine.
     pub retry: RetryPolicy,
     /// How long a host transport should wait for one attempt before
     /// reporting a timeout (the core has no clock; hosts apply it).
     pub timeout: Duration,
+}
+
+/// The parts of a [`Config`] that are text, shared between its clones.
+#[derive(Clone, PartialEq, Eq)]
+struct ConfigText {
+    api_key: ApiKey,
+    base_url: String,
+    authorization: String,
+    user_agent: String,
 }
 
 impl Config {
@@ -131,11 +140,13 @@ impl Config {
             base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
         );
         Ok(Self {
-            api_key,
             environment,
-            base_url: environment.base_url().to_owned(),
-            authorization,
-            user_agent: user_agent("rust"),
+            text: Arc::new(ConfigText {
+                api_key,
+                base_url: environment.base_url().to_owned(),
+                authorization,
+                user_agent: user_agent("rust"),
+            }),
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
         })
@@ -147,14 +158,21 @@ impl Config {
     /// network. The environment still decides what is allowed (the
     /// application endpoint stays refused for production).
     pub fn with_base_url(mut self, base_url: &str) -> Result<Self, Error> {
-        self.base_url = crate::url::check_base_url("base URL", base_url)?;
+        let base_url = crate::url::check_base_url("base URL", base_url)?;
+        self.text = Arc::new(ConfigText {
+            base_url,
+            ..ConfigText::clone(&self.text)
+        });
         Ok(self)
     }
 
     /// Names the host language and runtime in the `User-Agent`, e.g.
     /// `"node/20.11.0"` or `"python/3.12.1"`.
     pub fn with_host(mut self, host: &str) -> Self {
-        self.user_agent = user_agent(host);
+        self.text = Arc::new(ConfigText {
+            user_agent: user_agent(host),
+            ..ConfigText::clone(&self.text)
+        });
         self
     }
 
@@ -171,32 +189,32 @@ impl Config {
 
     /// The base URL requests are built on, without a trailing `/`.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.text.base_url
     }
 
     /// The `User-Agent` header value.
     pub fn user_agent(&self) -> &str {
-        &self.user_agent
+        &self.text.user_agent
     }
 
     /// The `Authorization` header value (contains the key: never log it).
     pub(crate) fn authorization(&self) -> &str {
-        &self.authorization
+        &self.text.authorization
     }
 
     /// The API key.
     pub fn api_key(&self) -> &ApiKey {
-        &self.api_key
+        &self.text.api_key
     }
 }
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("api_key", &self.api_key)
+            .field("api_key", &self.text.api_key)
             .field("environment", &self.environment)
-            .field("base_url", &self.base_url)
-            .field("user_agent", &self.user_agent)
+            .field("base_url", &self.text.base_url)
+            .field("user_agent", &self.text.user_agent)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .finish()

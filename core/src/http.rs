@@ -134,6 +134,44 @@ impl HttpResponse {
     }
 }
 
+/// Appends `text` to `out` as a JSON string, byte for byte as `serde_json`
+/// writes it (`\"`, `\\`, the short escapes `\b \f \n \r \t`, other
+/// control characters as `\u00xx`, everything else as is). Request bodies
+/// and the bindings' step messages are written with it: it copies each run
+/// of plain text at once, where `serde_json` goes through `io::Write` for
+/// every run, which cost a fifth of a create-gig call in wasm.
+pub fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let mut plain = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        // `at` is an ASCII byte, so both ends are character boundaries.
+        out.push_str(text.get(plain..at).unwrap_or_default());
+        plain = at + 1;
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(text.get(plain..).unwrap_or_default());
+    out.push('"');
+}
+
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -144,6 +182,17 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_are_written_as_serde_json_writes_them() {
+        let mut every_byte: String = (0u8..=0x7f).map(char::from).collect();
+        every_byte.push_str("é€😀\u{2028}\"\\");
+        for text in ["", "plain", "a\"b\\c\u{0}\u{1f}\u{7f}", &every_byte] {
+            let mut out = String::from("x");
+            push_json_string(&mut out, text);
+            assert_eq!(out[1..], serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
 
     #[test]
     fn debug_hides_credentials() {

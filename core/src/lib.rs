@@ -39,7 +39,7 @@ pub use engine::{Call, Drive, Step, TransportError, TransportErrorKind};
 pub use error::{
     ApiError, ApiErrorKind, Error, FieldError, FieldErrorCode, SignatureProblem, ValidationError,
 };
-pub use http::{HttpRequest, HttpResponse, Method};
+pub use http::{push_json_string, HttpRequest, HttpResponse, Method};
 pub use models::{
     Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate, Gig, NewCustomer,
     NewGig, NewSpecialPayment, PaymentStatus, SpecialPayment, SpecialPaymentType,

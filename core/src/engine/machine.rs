@@ -40,6 +40,19 @@ pub(crate) trait Plan {
     /// The lookup request; built only when a lookup is needed.
     fn lookup_request(&self) -> Result<HttpRequest, Error>;
 
+    /// True when [`Plan::request`] builds the operation's request again:
+    /// the machine then hands its one copy over on the first attempt (no
+    /// clone on the hot path) and builds another only for a retry.
+    const REBUILDS_REQUEST: bool = false;
+
+    /// The operation's request again, with `idempotency_key`, for a retry.
+    /// Asked only when [`Plan::REBUILDS_REQUEST`] is true.
+    fn request(&self, _idempotency_key: Option<&str>) -> Result<HttpRequest, Error> {
+        Err(Error::internal(
+            "this operation's request cannot be rebuilt",
+        ))
+    }
+
     /// Compares the record a lookup found with what was sent: the outcome
     /// when they match, [`Error::Conflict`] when they do not.
     fn reconcile(&self, found: &HttpResponse) -> Result<Self::Outcome, Error>;
@@ -66,7 +79,9 @@ enum State<T> {
 pub(crate) struct Machine<P: Plan> {
     plan: P,
     retry: RetryPolicy,
-    request: HttpRequest,
+    /// The operation's request; `None` once handed over, when the plan
+    /// rebuilds it for retries.
+    request: Option<HttpRequest>,
     lookup: Option<HttpRequest>,
     state: State<P::Outcome>,
     phase_attempts: u32,
@@ -92,7 +107,7 @@ impl<P: Plan> Machine<P> {
         Self {
             plan,
             retry,
-            request,
+            request: Some(request),
             lookup: None,
             state: State::Ready(Phase::Operation),
             phase_attempts: 0,
@@ -116,7 +131,14 @@ impl<P: Plan> Machine<P> {
         match std::mem::replace(&mut self.state, State::Ready(Phase::Operation)) {
             State::Ready(phase) => {
                 let request = match phase {
-                    Phase::Operation => self.request.clone(),
+                    Phase::Operation => match self.request.take() {
+                        Some(request) if P::REBUILDS_REQUEST => request,
+                        Some(request) => self.request.insert(request).clone(),
+                        None => match self.plan.request(self.idempotency_key.as_deref()) {
+                            Ok(request) => request,
+                            Err(e) => return self.finish(Err(e)),
+                        },
+                    },
                     Phase::Lookup => match &self.lookup {
                         Some(lookup) => lookup.clone(),
                         None => return self.finish(Err(Error::internal("lookup without a request"))),

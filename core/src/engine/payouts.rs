@@ -159,6 +159,13 @@ impl Plan for PayoutPlan {
         self.operation.lookup().is_some()
     }
 
+    const REBUILDS_REQUEST: bool = true;
+
+    fn request(&self, idempotency_key: Option<&str>) -> Result<HttpRequest, Error> {
+        self.operation
+            .request_with_key(&self.config, idempotency_key)
+    }
+
     fn lookup_request(&self) -> Result<HttpRequest, Error> {
         match self.operation.lookup() {
             Some(lookup) => lookup.request(&self.config),

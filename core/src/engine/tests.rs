@@ -173,6 +173,22 @@ fn special_payments_keep_one_idempotency_key() {
 }
 
 #[test]
+fn every_attempt_sends_the_same_request() {
+    let operations = [
+        Operation::create_gig(&gig("g1")).unwrap(),
+        Operation::create_special_payment(&payment(), None).unwrap(),
+        Operation::list_gigs(),
+    ];
+    for operation in operations {
+        let call = Call::new(&config(2), operation, [3; 32]).unwrap();
+        let (_, sent) = drive(call, |_| Ok(json_response(503, "")));
+        // Three attempts of the operation (a gig's lookups follow).
+        assert!(sent.len() >= 3);
+        assert!(sent[..3].iter().all(|r| *r == sent[0]), "{sent:?}");
+    }
+}
+
+#[test]
 fn the_callers_key_is_used() {
     let op = Operation::create_special_payment(&payment(), Some("order-77-bonus")).unwrap();
     let call = Call::new(&config(0), op, [9; 32]).unwrap();

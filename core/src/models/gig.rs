@@ -50,18 +50,24 @@ impl NewGig {
         "endTime",
     ];
 
-    /// Reads and validates the API's JSON shape, reporting every problem.
+    /// Reads and validates the API's JSON shape, reporting every problem,
+    /// checking the text where it lies in `value` (no copy before the
+    /// rules normalise it).
     pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
         let mut input = JsonInput::new(value, "a gig", Self::FIELDS)?;
-        let gig = Self {
-            partner_user_id: input.text("partnerUserId"),
-            total_amount: input.amount("totalAmount"),
-            tips: input.amount("tips"),
-            expenses: input.amount("expenses"),
-            description: input.text("description"),
-            gig_id: input.text("gigId"),
-            start_time: input.text("startTime"),
-            end_time: input.text("endTime"),
+        let partner_user_id = input.borrowed_text("partnerUserId");
+        let total_amount = input.borrowed_amount("totalAmount");
+        let tips = input.borrowed_amount("tips");
+        let expenses = input.borrowed_amount("expenses");
+        let gig = GigText {
+            partner_user_id,
+            total_amount: &total_amount,
+            tips: &tips,
+            expenses: &expenses,
+            description: input.borrowed_text("description"),
+            gig_id: input.borrowed_text("gigId"),
+            start_time: input.borrowed_text("startTime"),
+            end_time: input.borrowed_text("endTime"),
         };
         gig.check(Checker::with_errors(input.into_errors()))
     }
@@ -69,18 +75,42 @@ impl NewGig {
     /// Checks every field and returns the normalised gig, as it will be
     /// sent.
     pub fn validate(&self) -> Result<Self, ValidationError> {
-        self.check(Checker::new())
+        GigText {
+            partner_user_id: &self.partner_user_id,
+            total_amount: &self.total_amount,
+            tips: &self.tips,
+            expenses: &self.expenses,
+            description: &self.description,
+            gig_id: &self.gig_id,
+            start_time: &self.start_time,
+            end_time: &self.end_time,
+        }
+        .check(Checker::new())
     }
+}
 
-    fn check(&self, mut c: Checker) -> Result<Self, ValidationError> {
-        let partner_user_id = c.check("partnerUserId", validate::identifier(&self.partner_user_id));
-        let total = c.check("totalAmount", positive_amount(&self.total_amount));
-        let tips = c.check("tips", non_negative_amount(&self.tips));
-        let expenses = c.check("expenses", non_negative_amount(&self.expenses));
-        let description = c.check("description", validate::description(&self.description));
-        let gig_id = c.check("gigId", validate::identifier(&self.gig_id));
-        let start = c.check("startTime", validate::timestamp(&self.start_time));
-        let end = c.check("endTime", validate::timestamp(&self.end_time));
+/// The text of a gig's fields, wherever it lies: what the rules check.
+struct GigText<'a> {
+    partner_user_id: &'a str,
+    total_amount: &'a str,
+    tips: &'a str,
+    expenses: &'a str,
+    description: &'a str,
+    gig_id: &'a str,
+    start_time: &'a str,
+    end_time: &'a str,
+}
+
+impl GigText<'_> {
+    fn check(&self, mut c: Checker) -> Result<NewGig, ValidationError> {
+        let partner_user_id = c.check("partnerUserId", validate::identifier(self.partner_user_id));
+        let total = c.check("totalAmount", positive_amount(self.total_amount));
+        let tips = c.check("tips", non_negative_amount(self.tips));
+        let expenses = c.check("expenses", non_negative_amount(self.expenses));
+        let description = c.check("description", validate::description(self.description));
+        let gig_id = c.check("gigId", validate::identifier(self.gig_id));
+        let start = c.check("startTime", validate::timestamp(self.start_time));
+        let end = c.check("endTime", validate::timestamp(self.end_time));
         if let (Some(total), Some(tips), Some(expenses)) = (total, tips, expenses) {
             match tips.checked_add(expenses) {
                 Some(parts) if parts <= total => {}
@@ -107,15 +137,15 @@ impl NewGig {
             }
         }
         c.finish(|| {
-            Some(Self {
+            Some(NewGig {
                 partner_user_id: partner_user_id?,
                 total_amount: total?.to_string(),
                 tips: tips?.to_string(),
                 expenses: expenses?.to_string(),
                 description: description?,
                 gig_id: gig_id?,
-                start_time: start?.as_str().to_owned(),
-                end_time: end?.as_str().to_owned(),
+                start_time: start?.into_wire(),
+                end_time: end?.into_wire(),
             })
         })
     }

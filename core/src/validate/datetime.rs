@@ -26,6 +26,11 @@ impl Timestamp {
         &self.wire
     }
 
+    /// The form sent to the API, without a copy.
+    pub fn into_wire(self) -> String {
+        self.wire
+    }
+
     /// Nanoseconds since the Unix epoch, UTC.
     pub fn unix_nanos(&self) -> i128 {
         self.instant.unix_timestamp_nanos()

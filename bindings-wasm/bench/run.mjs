@@ -71,30 +71,43 @@ const SECRET = 'whsec_benchmark_secret';
 const rows = [];
 
 // lean-sdk as shipped for Node (the body hashed by node:crypto, the rest in
-// the core) and, for the record, its browser path (all in wasm).
+// the core) and, for the record, its browser path (all in wasm), against
+// node:crypto written as a handler must write it: the header arrives with
+// each request, so its base64 is decoded per call, and `timingSafeEqual`
+// throws on a length mismatch, so the lengths are checked first. The last
+// column is the same node:crypto code with the header's bytes decoded once,
+// outside the loop: a stricter reference no handler can use.
 console.log('webhook verify, ops/s (best of 3)');
-console.log('| payload | input | lean-sdk | node:crypto | ratio | lean-sdk, wasm path | ratio |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+console.log('| payload | input | lean-sdk | node:crypto | ratio | lean-sdk, wasm path | ratio | node:crypto, header pre-decoded | ratio |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [label, size] of [['256 B', 256], ['1 KiB', 1024], ['16 KiB', 16384], ['1 MiB', 1 << 20]]) {
   const text = `{"event":"gig.completed","data":{"description":"${'x'.repeat(size - 50)}"}}`.slice(0, size);
   const buffer = Buffer.from(text);
   const signature = webhooks.sign(text, SECRET);
   const verifier = webhooks.createVerifier(SECRET);
   const digest = Buffer.from(signature, 'base64');
-  const byHand = (payload) => {
+  const byHand = (payload, header) => {
+    const mac = createHmac('sha1', SECRET).update(payload).digest();
+    const given = Buffer.from(header, 'base64');
+    if (given.length !== mac.length || !timingSafeEqual(mac, given)) throw new Error('mismatch');
+  };
+  const preDecoded = (payload) => {
     const mac = createHmac('sha1', SECRET).update(payload).digest();
     if (!timingSafeEqual(mac, digest)) throw new Error('mismatch');
   };
   const ms = size >= 1 << 20 ? 1500 : 600;
   for (const [input, payload] of [['string', text], ['Buffer', buffer]]) {
     const verify = () => verifier.verify(payload, signature);
-    const r = compare({ sdk: verify, crypto: () => byHand(payload), wasm: verify }, ms, {
-      sdk: () => chooseHashing(null),
-      wasm: () => chooseHashing('wasm'),
-    });
+    const r = compare(
+      { sdk: verify, crypto: () => byHand(payload, signature), wasm: verify, preDecoded: () => preDecoded(payload) },
+      ms,
+      { sdk: () => chooseHashing(null), wasm: () => chooseHashing('wasm') },
+    );
     const ratio = r.sdk / r.crypto;
     rows.push({ label, input, ratio });
-    console.log(`| ${label} | ${input} | ${fmt(r.sdk)} | ${fmt(r.crypto)} | ${ratio.toFixed(2)}x | ${fmt(r.wasm)} | ${(r.wasm / r.crypto).toFixed(2)}x |`);
+    console.log(
+      `| ${label} | ${input} | ${fmt(r.sdk)} | ${fmt(r.crypto)} | ${ratio.toFixed(2)}x | ${fmt(r.wasm)} | ${(r.wasm / r.crypto).toFixed(2)}x | ${fmt(r.preDecoded)} | ${(r.sdk / r.preDecoded).toFixed(2)}x |`,
+    );
   }
 }
 const oneOff = compare({

@@ -59,9 +59,7 @@ impl FieldErrorCode {
             Self::Inconsistent => "inconsistent",
         }
     }
-}
 
-impl FieldErrorCode {
     /// The code of a wire form ([`FieldErrorCode::as_str`]), if it is one.
     pub(crate) fn parse(text: &str) -> Option<Self> {
         use FieldErrorCode::*;

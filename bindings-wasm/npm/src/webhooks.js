@@ -118,9 +118,9 @@ export function chooseHashing(mode) {
 
 // Below this many bytes (or UTF-16 units) the core in wasm verifies
 // faster: a call into node:crypto costs more than hashing a few blocks in
-// wasm. Measured side by side, the two paths cross between 512 and 768
-// bytes (BENCHMARKS.md).
-const HOST_HASH_MIN = 700;
+// wasm. Measured side by side, the two paths cross at about 512 bytes
+// (BENCHMARKS.md).
+const HOST_HASH_MIN = 512;
 
 /** Whether the host hashes `raw` (when the verifier has a host hasher). */
 function hostHashes(raw) {

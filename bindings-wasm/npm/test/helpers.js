@@ -2,6 +2,7 @@
 // under test (the built dist/, as users load it) and error comparison.
 
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,4 +71,89 @@ export async function thrown(name, fn) {
     return error;
   }
   assert.fail(`${name}: expected an error`);
+}
+
+/**
+ * Runs a responses.json case: `makeClient(fetch)` builds the client over a
+ * fetch that answers once with the case's response; `check(error)` checks
+ * a failure against `c.expect.error`.
+ */
+export async function runResponseCase(c, call, makeClient, invoke, check) {
+  let calls = 0;
+  const fetch = async () => {
+    calls += 1;
+    return reply(c.response);
+  };
+  const client = makeClient(fetch);
+  if (c.expect.error) {
+    check(c.name, await thrown(c.name, () => invoke(client, call)), c.expect.error);
+  } else {
+    assert.deepEqual(await invoke(client, call), c.expect.value, `${c.name}: value`);
+  }
+  assert.equal(calls, 1, `${c.name}: one request`);
+}
+
+/** The per-attempt timeout of engine runs; never mistaken for a backoff. */
+export const ENGINE_TIMEOUT_MS = 321;
+
+/**
+ * Runs an engine.json case: `makeClient(fetch)` builds the client (with
+ * `timeoutMs: ENGINE_TIMEOUT_MS`) over a fetch that plays the case's
+ * exchanges, failures included; the engine's waits are recorded and
+ * skipped, the attempt timeout runs for real.
+ */
+export async function runEngineCase(c, makeClient, invoke, check) {
+  const exchanges = [...c.exchanges];
+  const fetch = async (url, init) => {
+    const exchange = exchanges.shift();
+    assert.ok(exchange, `${c.name}: unexpected request ${init.method} ${url}`);
+    assert.equal(init.method, exchange.request.method, `${c.name}: method`);
+    assert.ok(url.endsWith(exchange.request.path), `${c.name}: ${url} does not end with ${exchange.request.path}`);
+    switch (exchange.reply.transportError) {
+      case undefined: return reply(exchange.reply);
+      case 'connect': throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+      case 'timeout':
+        // Never answers: the client's own AbortController timeout fires.
+        return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+      default: throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+    }
+  };
+  const waits = [];
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = (fn, ms, ...rest) => {
+    if (ms === ENGINE_TIMEOUT_MS) return realSetTimeout(fn, ms, ...rest);
+    waits.push(ms);
+    return realSetTimeout(fn, 0, ...rest);
+  };
+  try {
+    const client = makeClient(fetch);
+    if (c.expect.error) {
+      check(c.name, await thrown(c.name, () => invoke(client, c.call)), c.expect.error);
+    } else {
+      assert.deepEqual(await invoke(client, c.call), c.expect.value, `${c.name}: value`);
+    }
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.equal(exchanges.length, 0, `${c.name}: the engine stopped before every exchange was used`);
+  if (c.waitsMs) assert.deepEqual(waits, c.waitsMs, `${c.name}: waits`);
+}
+
+/** The payload of a webhook vector in every form the package accepts. */
+export function payloadForms(spec) {
+  let bytes;
+  if (typeof spec === 'string') bytes = Buffer.from(spec, 'utf8');
+  else if ('base64' in spec) bytes = Buffer.from(spec.base64, 'base64');
+  else bytes = Buffer.from(spec.repeat.repeat(spec.times), 'utf8');
+  const forms = {
+    Buffer: bytes,
+    Uint8Array: new Uint8Array(bytes),
+    ArrayBuffer: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+  };
+  try {
+    forms.string = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Not UTF-8: only byte forms can carry it.
+  }
+  return forms;
 }

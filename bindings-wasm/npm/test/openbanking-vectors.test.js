@@ -4,10 +4,9 @@
 // payload type the package accepts.
 
 import assert from 'node:assert/strict';
-import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
-import { reply, thrown } from './helpers.js';
+import { ENGINE_TIMEOUT_MS, payloadForms, reply, runEngineCase, runResponseCase, thrown } from './helpers.js';
 import { checkObError, credentials, environmentOptions, invoke, ob, obVectors } from './openbanking-helpers.js';
 
 const { OpenBankingClient, webhooks } = ob;
@@ -89,72 +88,35 @@ function argumentsFor(operation) {
 
 test('responses.json', async (t) => {
   for (const c of obVectors('responses.json')) {
-    await t.test(c.name, async () => {
-      let calls = 0;
-      const fetch = async () => {
-        calls += 1;
-        return reply(c.response);
-      };
-      const client = new OpenBankingClient({ appToken: 'app_token_123' }, { fetch, maxRetries: 0 });
-      const call = { ...argumentsFor(c.operation), operation: c.operation };
-      if (c.expect.error) {
-        checkObError(c.name, await thrown(c.name, () => invoke(client, call)), c.expect.error);
-      } else {
-        assert.deepEqual(await invoke(client, call), c.expect.value, `${c.name}: value`);
-      }
-      assert.equal(calls, 1, `${c.name}: one request`);
-    });
+    await t.test(c.name, () =>
+      runResponseCase(
+        c,
+        { ...argumentsFor(c.operation), operation: c.operation },
+        (fetch) => new OpenBankingClient({ appToken: 'app_token_123' }, { fetch, maxRetries: 0 }),
+        invoke,
+        checkObError,
+      ),
+    );
   }
 });
 
-/** The per-attempt timeout of engine runs; never mistaken for a backoff. */
-const TIMEOUT_MS = 321;
-
 test('engine.json', async (t) => {
   for (const c of obVectors('engine.json')) {
-    await t.test(c.name, async () => {
-      const exchanges = [...c.exchanges];
-      const fetch = async (url, init) => {
-        const exchange = exchanges.shift();
-        assert.ok(exchange, `${c.name}: unexpected request ${init.method} ${url}`);
-        assert.equal(init.method, exchange.request.method, `${c.name}: method`);
-        assert.ok(url.endsWith(exchange.request.path), `${c.name}: ${url} does not end with ${exchange.request.path}`);
-        switch (exchange.reply.transportError) {
-          case undefined: return reply(exchange.reply);
-          case 'connect': throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-          case 'timeout':
-            // Never answers: the client's own AbortController timeout fires.
-            return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
-          default: throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
-        }
-      };
-      // Records the engine's waits and skips them; the attempt timeout runs for real.
-      const waits = [];
-      const realSetTimeout = globalThis.setTimeout;
-      globalThis.setTimeout = (fn, ms, ...rest) => {
-        if (ms === TIMEOUT_MS) return realSetTimeout(fn, ms, ...rest);
-        waits.push(ms);
-        return realSetTimeout(fn, 0, ...rest);
-      };
-      try {
-        const client = new OpenBankingClient(credentials(c.auth), {
-          ...environmentOptions(c.environment),
-          fetch,
-          maxRetries: c.config?.maxRetries,
-          timeoutMs: TIMEOUT_MS,
-          retryBackoff: { initialMs: 1, maxMs: 2 },
-        });
-        if (c.expect.error) {
-          checkObError(c.name, await thrown(c.name, () => invoke(client, c.call)), c.expect.error);
-        } else {
-          assert.deepEqual(await invoke(client, c.call), c.expect.value, `${c.name}: value`);
-        }
-      } finally {
-        globalThis.setTimeout = realSetTimeout;
-      }
-      assert.equal(exchanges.length, 0, `${c.name}: the engine stopped before every exchange was used`);
-      if (c.waitsMs) assert.deepEqual(waits, c.waitsMs, `${c.name}: waits`);
-    });
+    await t.test(c.name, () =>
+      runEngineCase(
+        c,
+        (fetch) =>
+          new OpenBankingClient(credentials(c.auth), {
+            ...environmentOptions(c.environment),
+            fetch,
+            maxRetries: c.config?.maxRetries,
+            timeoutMs: ENGINE_TIMEOUT_MS,
+            retryBackoff: { initialMs: 1, maxMs: 2 },
+          }),
+        invoke,
+        checkObError,
+      ),
+    );
   }
 });
 
@@ -273,24 +235,6 @@ test('auth.json', async (t) => {
 });
 
 /** The payload of a webhook vector in every form the package accepts. */
-function payloadForms(spec) {
-  let bytes;
-  if (typeof spec === 'string') bytes = Buffer.from(spec, 'utf8');
-  else if ('base64' in spec) bytes = Buffer.from(spec.base64, 'base64');
-  else bytes = Buffer.from(spec.repeat.repeat(spec.times), 'utf8');
-  const forms = {
-    Buffer: bytes,
-    Uint8Array: new Uint8Array(bytes),
-    ArrayBuffer: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
-  };
-  try {
-    forms.string = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // Not UTF-8: only byte forms can carry it.
-  }
-  return forms;
-}
-
 test('webhooks.json', async (t) => {
   for (const c of obVectors('webhooks.json')) {
     for (const [form, payload] of Object.entries(payloadForms(c.payload))) {

@@ -4,8 +4,17 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Buffer } from 'node:buffer';
-import { checkError, clientOptions, reply, sdk, thrown, vectors } from './helpers.js';
+import {
+  ENGINE_TIMEOUT_MS,
+  checkError,
+  clientOptions,
+  payloadForms,
+  runEngineCase,
+  runResponseCase,
+  sdk,
+  thrown,
+  vectors,
+} from './helpers.js';
 
 const { LeanClient, webhooks } = sdk;
 
@@ -105,89 +114,33 @@ function argumentsFor(operation) {
 
 test('responses.json', async (t) => {
   for (const c of vectors('responses.json')) {
-    await t.test(c.name, async () => {
-      let calls = 0;
-      const fetch = async () => {
-        calls += 1;
-        return reply(c.response);
-      };
-      const client = new LeanClient(clientOptions({}, { fetch, maxRetries: 0 }));
-      const call = { ...argumentsFor(c.operation), operation: c.operation };
-      if (c.expect.error) {
-        checkError(c.name, await thrown(c.name, () => invoke(client, call)), c.expect.error);
-      } else {
-        assert.deepEqual(await invoke(client, call), c.expect.value, `${c.name}: value`);
-      }
-      assert.equal(calls, 1, `${c.name}: one request`);
-    });
+    await t.test(c.name, () =>
+      runResponseCase(
+        c,
+        { ...argumentsFor(c.operation), operation: c.operation },
+        (fetch) => new LeanClient(clientOptions({}, { fetch, maxRetries: 0 })),
+        invoke,
+        checkError,
+      ),
+    );
   }
 });
-
-/** The per-attempt timeout of engine runs; never mistaken for a backoff. */
-const TIMEOUT_MS = 321;
 
 test('engine.json', async (t) => {
   for (const c of vectors('engine.json')) {
-    await t.test(c.name, async () => {
-      const exchanges = [...c.exchanges];
-      const fetch = async (url, init) => {
-        const exchange = exchanges.shift();
-        assert.ok(exchange, `${c.name}: unexpected request ${init.method} ${url}`);
-        assert.equal(init.method, exchange.request.method, `${c.name}: method`);
-        assert.ok(url.endsWith(exchange.request.path), `${c.name}: ${url} does not end with ${exchange.request.path}`);
-        switch (exchange.reply.transportError) {
-          case undefined: return reply(exchange.reply);
-          case 'connect': throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-          case 'timeout':
-            // Never answers: the client's own AbortController timeout fires.
-            return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
-          default: throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
-        }
-      };
-      // Records the engine's waits and skips them; the attempt timeout runs for real.
-      const waits = [];
-      const realSetTimeout = globalThis.setTimeout;
-      globalThis.setTimeout = (fn, ms, ...rest) => {
-        if (ms === TIMEOUT_MS) return realSetTimeout(fn, ms, ...rest);
-        waits.push(ms);
-        return realSetTimeout(fn, 0, ...rest);
-      };
-      try {
-        const options = clientOptions(c.config, { fetch, timeoutMs: TIMEOUT_MS, retryBackoff: { initialMs: 1, maxMs: 2 } });
-        const client = new LeanClient(options);
-        if (c.expect.error) {
-          checkError(c.name, await thrown(c.name, () => invoke(client, c.call)), c.expect.error);
-        } else {
-          assert.deepEqual(await invoke(client, c.call), c.expect.value, `${c.name}: value`);
-        }
-      } finally {
-        globalThis.setTimeout = realSetTimeout;
-      }
-      assert.equal(exchanges.length, 0, `${c.name}: the engine stopped before every exchange was used`);
-      if (c.waitsMs) assert.deepEqual(waits, c.waitsMs, `${c.name}: waits`);
-    });
+    await t.test(c.name, () =>
+      runEngineCase(
+        c,
+        (fetch) =>
+          new LeanClient(
+            clientOptions(c.config, { fetch, timeoutMs: ENGINE_TIMEOUT_MS, retryBackoff: { initialMs: 1, maxMs: 2 } }),
+          ),
+        invoke,
+        checkError,
+      ),
+    );
   }
 });
-
-/** The payload of a webhook vector in every form the package accepts. */
-function payloadForms(spec) {
-  let bytes;
-  if (typeof spec === 'string') bytes = Buffer.from(spec, 'utf8');
-  else if ('base64' in spec) bytes = Buffer.from(spec.base64, 'base64');
-  else bytes = Buffer.from(spec.repeat.repeat(spec.times), 'utf8');
-  const forms = {
-    Buffer: bytes,
-    Uint8Array: new Uint8Array(bytes),
-    ArrayBuffer: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
-  };
-  const text = new TextDecoder('utf-8', { fatal: true });
-  try {
-    forms.string = text.decode(bytes);
-  } catch {
-    // Not UTF-8: only byte forms can carry it.
-  }
-  return forms;
-}
 
 // In Node, webhook bodies are hashed by node:crypto (where it has
 // crypto.hash) and the rest is done in the core; browsers hash in wasm.

@@ -112,8 +112,11 @@ final class SandboxProcess {
     /// A file of the sandbox's test certificates (`ca.pem`, `client.pem`, `client.key`, ...).
     func cert(_ name: String) throws -> URL { try XCTUnwrap(certs).appendingPathComponent(name) }
 
+    /// Ends the sandbox with SIGKILL, not SIGTERM: a process started from a task (a thread of
+    /// Swift's cooperative pool) inherits that thread's blocked signals, SIGTERM among them, so
+    /// `terminate()` would leave it running and `waitUntilExit()` waiting for ever.
     func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         if let certs { try? FileManager.default.removeItem(at: certs) }
     }

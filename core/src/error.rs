@@ -12,9 +12,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 /// Why one input field was refused. The string forms (`required`,
-/// `too_long`, ...) are part of the public contract and never change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// `too_long`, ...) are part of the public contract and never change;
+/// [`FieldErrorCode::as_str`] is the one place they are spelled, and serde
+/// reads and writes them through it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FieldErrorCode {
     /// The field is missing, `null` or blank.
     Required,
@@ -78,6 +79,20 @@ impl FieldErrorCode {
         ]
         .into_iter()
         .find(|code| code.as_str() == text)
+    }
+}
+
+impl Serialize for FieldErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Self::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a field error code")))
     }
 }
 
@@ -458,3 +473,42 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldErrorCode::{self, *};
+
+    #[test]
+    fn field_error_codes_read_and_write_their_wire_form() {
+        let every = [
+            Required,
+            InvalidType,
+            UnknownField,
+            TooLong,
+            InvalidCharacters,
+            InvalidFormat,
+            InvalidValue,
+            InvalidDate,
+            TooManyDecimals,
+            OutOfRange,
+            Inconsistent,
+        ];
+        for code in every {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<FieldErrorCode>(&json).unwrap(), code);
+            assert_eq!(FieldErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(
+            serde_json::to_string(&TooManyDecimals).unwrap(),
+            "\"too_many_decimals\""
+        );
+        let wrong = serde_json::from_str::<FieldErrorCode>("\"Required\"").unwrap_err();
+        assert!(
+            wrong
+                .to_string()
+                .contains("`Required` is not a field error code"),
+            "{wrong}"
+        );
+    }
+}

@@ -172,7 +172,9 @@ fn step_text<T: OutcomeJson>(step: Step<T>, call: Option<u32>) -> String {
             return out;
         }
         Step::Wait(delay) => {
-            let _ = write!(out, "\"wait\":{}}}", delay.as_millis());
+            // In u64: formatting a u128 would link its own code.
+            let millis = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            let _ = write!(out, "\"wait\":{millis}}}");
         }
         Step::Done(Ok(outcome)) => {
             let _ = write!(out, "\"done\":{{\"value\":{}}}}}", outcome.to_json());

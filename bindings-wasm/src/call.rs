@@ -1,24 +1,25 @@
 //! The client configuration and the call engine, for a `fetch` transport.
 //!
-//! [`Client`] holds a validated `Config`; [`Client::start`] turns the
-//! host-neutral call JSON into a [`Call`], whose steps are JSON text:
-//! `{"send": {method, url, headers, body}}`, `{"wait": ms}`, or
-//! `{"done": {"value": ...}}` / `{"done": {"error": ...}}`.
+//! [`Client`] holds a validated `Config` and its calls in progress;
+//! [`Client::start`] turns the host-neutral call JSON into a call of the
+//! core's engine, which the JS loop drives by number through the steps of
+//! `wire` (`{"send": ...}`, `{"wait": ms}`, `{"done": ...}`).
 
 use std::time::Duration;
 
-use lean_core::{Config, Environment, Error, HttpResponse, Operation, RetryPolicy, Step};
-use serde_json::{json, Value};
+use lean_core::{Config, Environment, Error, Operation, Outcome, RetryPolicy};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::throw;
-use crate::wire::{header_pairs, send_json};
+use crate::wire::{call_stepping_exports, Calls, OutcomeJson};
 
-/// A validated client configuration. Its `Debug` (and so anything the JS
-/// layer shows) never contains the API key.
+/// A validated client configuration and its calls in progress. Its `Debug`
+/// (and so anything the JS layer shows) never contains the API key.
 #[wasm_bindgen]
 pub struct Client {
     config: Config,
+    calls: Calls<lean_core::Call>,
 }
 
 #[wasm_bindgen]
@@ -28,21 +29,24 @@ impl Client {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<Client, JsValue> {
         config(options)
-            .map(|config| Client { config })
+            .map(|config| Client {
+                config,
+                calls: Calls::default(),
+            })
             .map_err(|e| throw(&e))
     }
 
-    /// Validates one call (`{"operation": "createGig", "input": {...}}`)
-    /// and starts it. Throws the validation error before any request.
-    /// `entropy` is 32 bytes from `crypto.getRandomValues` (the JS layer
-    /// draws them in batches): they make the idempotency key and jitter.
-    pub fn start(&self, call: &str, entropy: &[u8]) -> Result<Call, JsValue> {
+    /// Validates one call (`{"operation": "createGig", "input": {...}}`),
+    /// starts it and returns its first step, which names the call. Throws
+    /// the validation error before any request. `entropy` is 32 bytes from
+    /// `crypto.getRandomValues` (the JS layer draws them in batches): they
+    /// make the idempotency key and jitter.
+    pub fn start(&mut self, call: &str, entropy: &[u8]) -> Result<String, JsValue> {
         let entropy = <[u8; 32]>::try_from(entropy)
             .map_err(|_| throw(&Error::from_panic(&"entropy must be 32 bytes")))?;
         let operation = parse_call(call).map_err(|e| throw(&e))?;
-        lean_core::Call::new(&self.config, operation, entropy)
-            .map(|inner| Call { inner })
-            .map_err(|e| throw(&e))
+        let call = lean_core::Call::new(&self.config, operation, entropy).map_err(|e| throw(&e))?;
+        Ok(self.calls.start(call))
     }
 
     /// The per-attempt timeout the JS transport applies, in milliseconds.
@@ -107,45 +111,10 @@ fn config(options: &str) -> Result<Config, Error> {
     Ok(config)
 }
 
-/// One operation in progress, driven by the JS transport loop.
-#[wasm_bindgen]
-pub struct Call {
-    inner: lean_core::Call,
-}
+call_stepping_exports!();
 
-#[wasm_bindgen]
-impl Call {
-    /// The next step, as JSON text (see the module documentation).
-    pub fn poll(&mut self) -> String {
-        match self.inner.poll() {
-            Step::Send(request) => return send_json(&request),
-            Step::Wait(delay) => json!({ "wait": delay.as_millis() as u64 }),
-            Step::Done(Ok(outcome)) => json!({ "done": { "value": outcome.to_json() } }),
-            Step::Done(Err(error)) => json!({ "done": { "error": error.to_json() } }),
-        }
-        .to_string()
-    }
-
-    /// Reports the answer to the last request. `headers` alternates names
-    /// and values, as `Headers` iterates them.
-    #[wasm_bindgen(js_name = onResponse)]
-    pub fn on_response(&mut self, status: u16, headers: Vec<String>, body: Vec<u8>) {
-        self.inner
-            .on_response(HttpResponse::new(status, header_pairs(headers), body));
-    }
-
-    /// Reports that the last request failed below HTTP: `kind` is
-    /// `"connect"` (nothing was sent), `"timeout"` or `"other"`.
-    #[wasm_bindgen(js_name = onTransportError)]
-    pub fn on_transport_error(&mut self, kind: &str, message: &str) {
-        self.inner
-            .on_transport_error(lean_core::TransportError::from_kind_name(kind, message));
-    }
-
-    /// The `Idempotency-Key` of a special payment (the caller's or the
-    /// generated one), so that the caller can log it.
-    #[wasm_bindgen(getter, js_name = idempotencyKey)]
-    pub fn idempotency_key(&self) -> Option<String> {
-        self.inner.idempotency_key().map(str::to_owned)
+impl OutcomeJson for Outcome {
+    fn to_json(&self) -> Value {
+        Outcome::to_json(self)
     }
 }

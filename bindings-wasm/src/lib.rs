@@ -1,7 +1,7 @@
 //! The Lean SDK for JavaScript, through wasm-bindgen.
 //!
 //! This crate is the thin layer between `lean-core` and the npm package
-//! `lean-sdk` (in `npm/`): a [`Client`] that starts [`Call`]s, which the JS
+//! `lean-sdk` (in `npm/`): a [`Client`] that starts calls, which the JS
 //! side drives with `fetch`, and a [`Verifier`] for webhooks. Values cross
 //! the boundary as JSON text or raw bytes, in the core's own host-neutral
 //! shapes (`Operation::from_json`, `Outcome::to_json`, `Error::to_json`), so
@@ -15,8 +15,10 @@ mod call;
 mod panic;
 mod webhooks;
 mod wire;
+#[cfg(test)]
+mod wire_tests;
 
-pub use call::{Call, Client};
+pub use call::Client;
 pub use webhooks::{sign_bytes, sign_string, Verifier};
 
 use wasm_bindgen::JsValue;

@@ -153,8 +153,8 @@ export class LeanClient {
 
   async #run(spec) {
     const client = this.#wasmClient();
-    const call = guard(() => client.start(JSON.stringify(spec), entropy()));
-    return drive(call, this.#send);
+    const first = guard(() => client.start(JSON.stringify(spec), entropy()));
+    return drive(client, first, this.#send);
   }
 }
 

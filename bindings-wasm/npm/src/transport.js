@@ -60,36 +60,52 @@ export function createSender(fetch, timeoutMs) {
 }
 
 /**
- * Drives a started `call` (the wasm `Call` of either module) with `send`
- * until it is done: resolves to its value, or throws its `LeanError`.
- * Frees the call at the end.
+ * Reads a step of the core's engine: JSON, followed for a request with a
+ * body by a line break and the body as it is (the JSON never holds a raw
+ * line break), so that the body is neither escaped nor parsed on its way.
  */
-export async function drive(call, send) {
+export function readStep(text) {
+  const cut = text.indexOf('\n');
+  if (cut < 0) return JSON.parse(text);
+  const step = JSON.parse(text.slice(0, cut));
+  step.send.body = text.slice(cut + 1);
+  return step;
+}
+
+/**
+ * Drives a call that `client` (the wasm `Client` of either module) has
+ * started, whose first step is `first`, with `send` until it is done:
+ * resolves to its value, or throws its `LeanError`. Finishes the call at
+ * the end.
+ */
+export async function drive(client, first, send) {
   const started = generation();
+  let step = readStep(first);
+  const call = step.call;
   try {
     for (;;) {
+      if (step.done) {
+        if (step.done.error) throw fromCore(step.done.error);
+        return step.done.value;
+      }
+      const answer = step.send ? await send(step.send) : await sleep(step.wait);
+      // Another call may have trapped the module meanwhile: this call's
+      // state went with the old instance.
       if (generation() !== started) {
         throw new LeanError('lean-sdk recovered from an internal error while this call was running; retry it', {
           code: 'internal',
         });
       }
-      const step = JSON.parse(guard(() => call.poll()));
-      if (step.send) {
-        const answer = await send(step.send);
+      if (answer) {
         guard(() =>
           answer.kind
-            ? call.onTransportError(answer.kind, answer.message)
-            : call.onResponse(answer.status, answer.headers, answer.body),
+            ? client.onTransportError(call, answer.kind, answer.message)
+            : client.onResponse(call, answer.status, answer.headers, answer.body),
         );
-      } else if (step.wait !== undefined) {
-        await sleep(step.wait);
-      } else if (step.done.error) {
-        throw fromCore(step.done.error);
-      } else {
-        return step.done.value;
       }
+      step = readStep(guard(() => client.poll(call)));
     }
   } finally {
-    if (generation() === started) call.free();
+    if (generation() === started) client.finish(call);
   }
 }

@@ -8,9 +8,8 @@
 //! (the core decides; the JS side supplies the time and sends the request),
 //! then [`Client::start`]s the call with the current credentials.
 //!
-//! Steps are JSON text, as in the payouts module: `{"send": {method, url,
-//! headers, body}}`, `{"wait": ms}`, `{"done": {"value": ...}}` or
-//! `{"done": {"error": ...}}`.
+//! Calls in progress live in the client and are driven by number through
+//! the steps of the payouts module's `wire`, one format for both modules.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -19,11 +18,11 @@ use lean_core::openbanking::{
     AccessToken, AppToken, Auth, ClientCredentials, Config, Environment, NextStep, Operation,
     TokenManager, TokenScope,
 };
-use lean_core::{Error, HttpResponse, RetryPolicy, Step};
+use lean_core::{Error, HttpResponse, RetryPolicy};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::wire::{header_pairs, send_json};
+use crate::wire::{call_stepping_exports, header_pairs, send_text, Calls, OutcomeJson};
 use crate::{from_js_layer, throw};
 
 /// A validated open-banking configuration with its credentials. Nothing it
@@ -39,6 +38,7 @@ pub struct Client {
     /// [`Client::token_status`].
     token: Option<Token>,
     margin: Option<Duration>,
+    calls: Calls<lean_core::openbanking::Call>,
 }
 
 #[wasm_bindgen]
@@ -91,7 +91,7 @@ impl Client {
                 self.auth = Some(auth);
                 Ok(None)
             }
-            NextStep::FetchToken(request) => Ok(Some(send_json(&request))),
+            NextStep::FetchToken(request) => Ok(Some(send_text(&request))),
         }
     }
 
@@ -169,10 +169,11 @@ impl Client {
         .to_string()
     }
 
-    /// Validates one call (`{"operation": "getBalance", "input": {...}}`)
-    /// and starts it with the current credentials. Throws the validation
-    /// error before any request. `entropy` is 32 random bytes (retry jitter).
-    pub fn start(&self, call: &str, entropy: &[u8]) -> Result<Call, JsValue> {
+    /// Validates one call (`{"operation": "getBalance", "input": {...}}`),
+    /// starts it with the current credentials and returns its first step,
+    /// which names the call. Throws the validation error before any
+    /// request. `entropy` is 32 random bytes (retry jitter).
+    pub fn start(&mut self, call: &str, entropy: &[u8]) -> Result<String, JsValue> {
         let entropy = <[u8; 32]>::try_from(entropy)
             .map_err(|_| throw(&Error::from_panic(&"entropy must be 32 bytes")))?;
         let operation = parse_call(call).map_err(|e| throw(&e))?;
@@ -181,9 +182,8 @@ impl Client {
                 &"a call started before the OAuth token was fetched",
             ))
         })?;
-        Ok(Call {
-            inner: lean_core::openbanking::Call::new(&self.config, auth, operation, entropy),
-        })
+        let call = lean_core::openbanking::Call::new(&self.config, auth, operation, entropy);
+        Ok(self.calls.start(call))
     }
 }
 
@@ -291,42 +291,14 @@ fn build(options: &str) -> Result<Client, Error> {
         tokens,
         token: None,
         margin,
+        calls: Calls::default(),
     })
 }
 
-/// One open-banking operation in progress, driven by the JS transport loop
-/// shared with the payouts client.
-#[wasm_bindgen]
-pub struct Call {
-    inner: lean_core::openbanking::Call,
-}
+call_stepping_exports!();
 
-#[wasm_bindgen]
-impl Call {
-    /// The next step, as JSON text (see the module documentation).
-    pub fn poll(&mut self) -> String {
-        match self.inner.poll() {
-            Step::Send(request) => return send_json(&request),
-            Step::Wait(delay) => json!({ "wait": delay.as_millis() as u64 }),
-            Step::Done(Ok(outcome)) => json!({ "done": { "value": outcome.to_json() } }),
-            Step::Done(Err(error)) => json!({ "done": { "error": error.to_json() } }),
-        }
-        .to_string()
-    }
-
-    /// Reports the answer to the last request. `headers` alternates names
-    /// and values, as `Headers` iterates them.
-    #[wasm_bindgen(js_name = onResponse)]
-    pub fn on_response(&mut self, status: u16, headers: Vec<String>, body: Vec<u8>) {
-        self.inner
-            .on_response(HttpResponse::new(status, header_pairs(headers), body));
-    }
-
-    /// Reports that the last request failed below HTTP: `kind` is
-    /// `"connect"` (nothing was sent), `"timeout"` or `"other"`.
-    #[wasm_bindgen(js_name = onTransportError)]
-    pub fn on_transport_error(&mut self, kind: &str, message: &str) {
-        self.inner
-            .on_transport_error(lean_core::TransportError::from_kind_name(kind, message));
+impl OutcomeJson for lean_core::openbanking::Outcome {
+    fn to_json(&self) -> Value {
+        lean_core::openbanking::Outcome::to_json(self)
     }
 }

@@ -21,7 +21,7 @@ mod webhooks;
 #[path = "../../src/wire.rs"]
 mod wire;
 
-pub use client::{Call, Client};
+pub use client::Client;
 pub use webhooks::Verifier;
 
 use wasm_bindgen::JsValue;

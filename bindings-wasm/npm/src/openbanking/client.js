@@ -11,7 +11,7 @@
 // and retries the call once with a fresh one.
 
 import { LeanError } from '../errors.js';
-import { createSender, drive, entropy } from '../transport.js';
+import { createSender, drive, entropy, readStep } from '../transport.js';
 import { generation, guard, translate, wasm } from '../wasm.js';
 
 const REDACTED = 'OpenBankingClient { credentials: <redacted> }';
@@ -329,9 +329,9 @@ export class OpenBankingClient {
     for (let retried = false; ; retried = true) {
       const token = await this.#authenticate();
       const client = this.#wasmClient();
-      const call = guard(() => client.start(JSON.stringify(spec), entropy()));
+      const first = guard(() => client.start(JSON.stringify(spec), entropy()));
       try {
-        return await drive(call, this.#send);
+        return await drive(client, first, this.#send);
       } catch (error) {
         if (retried || !client.usesOAuth || error?.code !== 'unauthorized') throw error;
         // The token was refused (revoked, or expired early): forget it,
@@ -352,7 +352,7 @@ export class OpenBankingClient {
     if (this.#tokenFetch === null) {
       const step = guard(() => client.tokenStep(this.#clock()));
       if (step === undefined) return this.#tokens;
-      this.#tokenFetch = this.#fetchToken(client, JSON.parse(step).send).finally(() => {
+      this.#tokenFetch = this.#fetchToken(client, readStep(step).send).finally(() => {
         this.#tokenFetch = null;
       });
     }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::wire_enum;
 use crate::error::{FieldErrorCode, ValidationError};
-use crate::input::JsonInput;
+use crate::input::{FlatObject, JsonInput};
 use crate::money::Amount;
 use crate::validate::{self, Checker, Problem, Rule};
 
@@ -70,6 +70,31 @@ impl NewGig {
             end_time: input.borrowed_text("endTime"),
         };
         gig.check(Checker::with_errors(input.into_errors()))
+    }
+
+    /// [`NewGig::from_json`] for an input read from text whose members are
+    /// all plain strings; `None` when one is not a gig field (the unknown
+    /// field errors and their order are left to the parsed form).
+    pub(crate) fn from_flat(input: &FlatObject<'_>) -> Option<Result<Self, ValidationError>> {
+        if input
+            .members()
+            .iter()
+            .any(|(key, _)| !Self::FIELDS.contains(key))
+        {
+            return None;
+        }
+        let text = |field: &str| input.get(field).unwrap_or_default();
+        let gig = GigText {
+            partner_user_id: text("partnerUserId"),
+            total_amount: text("totalAmount"),
+            tips: text("tips"),
+            expenses: text("expenses"),
+            description: text("description"),
+            gig_id: text("gigId"),
+            start_time: text("startTime"),
+            end_time: text("endTime"),
+        };
+        Some(gig.check(Checker::new()))
     }
 
     /// Checks every field and returns the normalised gig, as it will be

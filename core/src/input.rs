@@ -300,10 +300,7 @@ impl<'a> Scan<'a> {
     }
 
     /// An object, handing each key to `member`, which reads its value.
-    fn object(
-        &mut self,
-        mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
-    ) -> Option<()> {
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
         if !self.eat(b'{') {
             return None;
         }

@@ -169,10 +169,12 @@ impl Amount {
     }
 }
 
-impl fmt::Display for Amount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Amount {
+    /// The API's text form (`"15.00"`), written into `text`: the digits
+    /// without `fmt`'s machinery, which the hot create-gig path otherwise
+    /// went through three times per gig.
+    fn write(self, text: &mut [u8; 16]) -> &str {
         // `-`, up to 12 digits, `.`, two digits; written right to left.
-        let mut text = [0u8; 16];
         let mut at = text.len();
         let mut rest = self.cents.unsigned_abs();
         let mut digits = 0;
@@ -191,7 +193,19 @@ impl fmt::Display for Amount {
             text[at] = b'-';
         }
         // Only ASCII digits, '.' and '-' were written.
-        f.write_str(std::str::from_utf8(&text[at..]).unwrap_or_default())
+        std::str::from_utf8(&text[at..]).unwrap_or_default()
+    }
+
+    /// The API's text form as a `String`: what `to_string` gives, with one
+    /// exact allocation and no formatter.
+    pub(crate) fn to_wire(self) -> String {
+        self.write(&mut [0; 16]).to_owned()
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.write(&mut [0; 16]))
     }
 }
 
@@ -261,8 +275,12 @@ mod tests {
             ("  3.00 ", "3.00"),
             ("999999999999.99", "999999999999.99"),
         ] {
-            assert_eq!(Amount::parse(input).unwrap().to_string(), shown, "{input}");
+            let amount = Amount::parse(input).unwrap();
+            assert_eq!(amount.to_string(), shown, "{input}");
+            assert_eq!(amount.to_wire(), shown, "{input}");
         }
+        let most = Amount::parse("-999999999999.99").unwrap();
+        assert_eq!(most.to_wire(), "-999999999999.99");
     }
 
     #[test]

@@ -164,9 +164,9 @@ impl GigText<'_> {
         c.finish(|| {
             Some(NewGig {
                 partner_user_id: partner_user_id?,
-                total_amount: total?.to_string(),
-                tips: tips?.to_string(),
-                expenses: expenses?.to_string(),
+                total_amount: total?.to_wire(),
+                tips: tips?.to_wire(),
+                expenses: expenses?.to_wire(),
                 description: description?,
                 gig_id: gig_id?,
                 start_time: start?.into_wire(),

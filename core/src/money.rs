@@ -84,8 +84,12 @@ impl Amount {
             return Err(AmountError::Empty);
         }
         let unsigned = text.strip_prefix('-').unwrap_or(text);
-        let (whole, fraction) = match unsigned.split_once('.') {
-            Some((w, f)) => (w, Some(f)),
+        // By byte: `split_once('.')` goes through a char searcher.
+        let (whole, fraction) = match unsigned.bytes().position(|b| b == b'.') {
+            Some(at) => (
+                unsigned.get(..at).unwrap_or_default(),
+                unsigned.get(at + 1..),
+            ),
             None => (unsigned, None),
         };
         let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());

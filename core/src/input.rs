@@ -322,3 +322,50 @@ impl<'a> Scan<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flat_call_borrows_its_text() {
+        let text = r#" {"operation" : "createGig","input":{"gigId":"g1","tips":""}, "x":"é"} "#;
+        let call = FlatCall::read(text).expect("flat");
+        assert_eq!(call.args.get("operation"), Some("createGig"));
+        assert_eq!(call.args.get("x"), Some("é"));
+        let input = call.input.expect("an input");
+        assert_eq!(input.members(), [("gigId", "g1"), ("tips", "")]);
+    }
+
+    #[test]
+    fn other_shapes_and_text_that_is_not_json_are_not_flat() {
+        for text in [
+            "",
+            "{",
+            "{}}",
+            "{} x",
+            "[]",
+            r#"{"a":"b",}"#,
+            r#"{,"a":"b"}"#,
+            r#"{"a":"b""c":"d"}"#,
+            r#"{"a" "b"}"#,
+            r#"{"a":"b\"c"}"#,
+            "{\"a\":\"b\u{1}\"}",
+            r#"{"a":1}"#,
+            r#"{"a":null}"#,
+            r#"{"a":"b","a":"c"}"#,
+            r#"{"input":{},"input":{}}"#,
+            r#"{"input":{"a":{}}}"#,
+            r#"{"input":"text"}"#,
+            r#"{"a":"b"}  {"#,
+            "{\"a\":\"b\"}\u{a0}",
+        ] {
+            assert!(FlatCall::read(text).is_none(), "{text}");
+        }
+        let many: Vec<String> = (0..=FLAT_MEMBERS)
+            .map(|i| format!("\"k{i}\":\"v\""))
+            .collect();
+        assert!(FlatCall::read(&format!("{{{}}}", many.join(","))).is_none());
+        assert!(FlatCall::read(&format!("{{{}}}", many[1..].join(","))).is_some());
+    }
+}

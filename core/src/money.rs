@@ -106,14 +106,15 @@ impl Amount {
         if whole.len() > 12 {
             return Err(AmountError::TooLarge);
         }
-        // At most 12 + 2 digits: within `MAX_ABS_CENTS`, no overflow.
-        let digits = whole
+        // At most 12 + 2 digits: within `MAX_ABS_CENTS`, no overflow. The
+        // whole digits, then the two of the fraction, zeros filling in.
+        let mut cents = whole
             .bytes()
-            .chain(fraction.bytes())
-            .chain(b"00".iter().copied());
-        let cents = digits
-            .take(whole.len() + 2)
             .fold(0i64, |n, digit| n * 10 + i64::from(digit - b'0'));
+        let mut fraction = fraction.bytes();
+        for _ in 0..2 {
+            cents = cents * 10 + fraction.next().map_or(0, |digit| i64::from(digit - b'0'));
+        }
         Ok(Self {
             cents: if text.starts_with('-') { -cents } else { cents },
         })

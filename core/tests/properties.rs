@@ -251,6 +251,24 @@ proptest! {
         prop_assert_eq!(from_text, Operation::from_json(&parsed), "{}", text);
     }
 
+    /// Gig inputs whose fields repeat (the last counts in a parsed object)
+    /// read from text as they read parsed.
+    #[test]
+    fn gig_inputs_with_repeated_fields_read_as_parsed(
+        members in prop::collection::vec((
+            prop::sample::select(NewGig::FIELDS.to_vec()).prop_map(str::to_owned),
+            prop_oneof![plausible_text(), "[!-~]{1,20}"].prop_map(Value::from),
+        ), 0..14),
+        base in gig_json(),
+    ) {
+        let mut all: Vec<(String, Value)> = base.as_object().unwrap().clone().into_iter().collect();
+        all.extend(members);
+        let text = format!("{{\"operation\":\"createGig\",\"input\":{}}}", object_text(&all, false));
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        let from_text = Operation::from_json_text(&text).unwrap();
+        prop_assert_eq!(from_text, Operation::from_json(&parsed), "{}", text);
+    }
+
     /// Text that is not JSON is refused as `serde_json` refuses it, and
     /// text that still is reads as its parsed form: one byte of a valid
     /// call replaced, inserted or removed.

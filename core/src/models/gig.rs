@@ -76,23 +76,24 @@ impl NewGig {
     /// all plain strings; `None` when one is not a gig field (the unknown
     /// field errors and their order are left to the parsed form).
     pub(crate) fn from_flat(input: &FlatObject<'_>) -> Option<Result<Self, ValidationError>> {
-        if input
-            .members()
-            .iter()
-            .any(|(key, _)| !Self::FIELDS.contains(key))
-        {
-            return None;
+        // Each member into its field's place, in one pass; of fields given
+        // twice the last counts, as in a parsed object.
+        let mut fields = [""; 8];
+        for (key, value) in input.members() {
+            let at = Self::FIELDS.iter().position(|field| field == key)?;
+            *fields.get_mut(at)? = value;
         }
-        let text = |field: &str| input.get(field).unwrap_or_default();
+        let [partner_user_id, total_amount, tips, expenses, description, gig_id, start_time, end_time] =
+            fields;
         let gig = GigText {
-            partner_user_id: text("partnerUserId"),
-            total_amount: text("totalAmount"),
-            tips: text("tips"),
-            expenses: text("expenses"),
-            description: text("description"),
-            gig_id: text("gigId"),
-            start_time: text("startTime"),
-            end_time: text("endTime"),
+            partner_user_id,
+            total_amount,
+            tips,
+            expenses,
+            description,
+            gig_id,
+            start_time,
+            end_time,
         };
         Some(gig.check(Checker::new()))
     }

@@ -213,6 +213,21 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Runs of every length, broken anywhere by bytes to escape.
+        #[test]
+        fn json_strings_of_any_text_are_written_as_serde_json_writes_them(
+            text in proptest::prop_oneof![
+                "[a-z0-9 é\"\\\\\u{0}-\u{1f}\u{7f}]{0,40}",
+                "[ -~é]{0,20}([\"\\\\\n\u{1}\u{1f}][ -~é]{0,20}){0,3}",
+            ],
+        ) {
+            let mut out = String::new();
+            push_json_string(&mut out, &text);
+            proptest::prop_assert_eq!(out, serde_json::to_string(&text).unwrap());
+        }
+    }
+
     #[test]
     fn debug_hides_credentials() {
         let request = HttpRequest {

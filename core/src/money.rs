@@ -83,23 +83,31 @@ impl Amount {
         if text.is_empty() {
             return Err(AmountError::Empty);
         }
-        let unsigned = text.strip_prefix('-').unwrap_or(text);
-        // By byte: `split_once('.')` goes through a char searcher.
-        let (whole, fraction) = match unsigned.bytes().position(|b| b == b'.') {
+        // Read by byte: every accepted character is ASCII.
+        let (negative, unsigned) = match text.as_bytes() {
+            [b'-', rest @ ..] => (true, rest),
+            all => (false, all),
+        };
+        let (whole, fraction) = match unsigned.iter().position(|&b| b == b'.') {
             Some(at) => (
                 unsigned.get(..at).unwrap_or_default(),
                 unsigned.get(at + 1..),
             ),
             None => (unsigned, None),
         };
-        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let all_digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
         if !all_digits(whole) || !fraction.is_none_or(all_digits) {
             return Err(AmountError::InvalidFormat);
         }
         // Leading zeros and long runs of trailing zeros cannot change the
         // value; trimming them first keeps huge inputs from overflowing.
-        let whole = whole.trim_start_matches('0');
-        let fraction = fraction.map_or("", |f| f.trim_end_matches('0'));
+        let leading_zeros = whole.iter().take_while(|&&b| b == b'0').count();
+        let whole = whole.get(leading_zeros..).unwrap_or_default();
+        let fraction = fraction.unwrap_or_default();
+        let trailing_zeros = fraction.iter().rev().take_while(|&&b| b == b'0').count();
+        let fraction = fraction
+            .get(..fraction.len() - trailing_zeros)
+            .unwrap_or_default();
         if fraction.len() > 2 {
             return Err(AmountError::TooManyDecimals);
         }
@@ -109,14 +117,14 @@ impl Amount {
         // At most 12 + 2 digits: within `MAX_ABS_CENTS`, no overflow. The
         // whole digits, then the two of the fraction, zeros filling in.
         let mut cents = whole
-            .bytes()
+            .iter()
             .fold(0i64, |n, digit| n * 10 + i64::from(digit - b'0'));
-        let mut fraction = fraction.bytes();
+        let mut fraction = fraction.iter();
         for _ in 0..2 {
             cents = cents * 10 + fraction.next().map_or(0, |digit| i64::from(digit - b'0'));
         }
         Ok(Self {
-            cents: if text.starts_with('-') { -cents } else { cents },
+            cents: if negative { -cents } else { cents },
         })
     }
 
@@ -266,6 +274,23 @@ impl Amount {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest::proptest! {
+        /// Whatever parses is the value `rust_decimal` reads from the same
+        /// text, and what is refused for its decimals or size is refused by
+        /// `from_decimal` too.
+        #[test]
+        fn parsing_agrees_with_decimal(
+            text in "-?[0-9]{1,16}(\\.[0-9]{0,5})?",
+        ) {
+            let decimal = Decimal::from_str(&text).map(Amount::from_decimal);
+            match Amount::parse(&text) {
+                Ok(amount) => proptest::prop_assert_eq!(decimal, Ok(Ok(amount))),
+                Err(AmountError::InvalidFormat) => proptest::prop_assert!(text.ends_with('.')),
+                Err(e) => proptest::prop_assert_eq!(decimal, Ok(Err(e))),
+            }
+        }
+    }
 
     #[test]
     fn formats_with_exactly_two_decimals() {

@@ -71,10 +71,11 @@ fn json(text: &str) -> serde_json::Result<Value> {
     serde_json::from_slice(text.as_bytes())
 }
 
+/// Reads the call straight from its text: the shape the JS layer writes
+/// needs no `Value` tree (the core parses any other shape itself).
 fn parse_call(call: &str) -> Result<Operation, Error> {
-    let value: Value =
-        json(call).map_err(|e| Error::from_panic(&format!("call JSON from the JS layer: {e}")))?;
-    Operation::from_json(&value)
+    Operation::from_json_text(call)
+        .map_err(|e| Error::from_panic(&format!("call JSON from the JS layer: {e}")))?
 }
 
 fn config(options: &str) -> Result<Config, Error> {

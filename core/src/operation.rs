@@ -4,11 +4,14 @@
 //! request cannot fail on input; only the configuration can refuse it (the
 //! application endpoint does not exist in production).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::config::{Config, Environment};
 use crate::error::{Error, FieldErrorCode};
 use crate::http::{push_json_string, HttpRequest, Method};
+use crate::input::FlatCall;
 use crate::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 use crate::url::segment;
 use crate::validate::{self, field_error, Problem};
@@ -225,6 +228,43 @@ impl Operation {
         })
     }
 
+    /// [`Operation::from_json`] straight from JSON text. Calls in the shape
+    /// the bindings write (text members, an `input` object of text members)
+    /// are read without building a `Value` tree, their text checked where
+    /// it lies in `call`; any other text is parsed and read by `from_json`.
+    /// The outcome (the operation, or every error with the same messages)
+    /// is exactly `from_json`'s of the parsed text; the outer `Err` says
+    /// that `call` is not JSON at all.
+    pub fn from_json_text(call: &str) -> Result<Result<Self, Error>, serde_json::Error> {
+        if let Some(outcome) = FlatCall::read(call).and_then(Self::from_flat_call) {
+            return Ok(outcome);
+        }
+        // `from_slice`, as the bindings and response parsing read JSON: one
+        // instance of serde_json's parser in the wasm, not two.
+        Ok(Self::from_json(&serde_json::from_slice(call.as_bytes())?))
+    }
+
+    /// The operations a flat call can name without a doubt about their
+    /// meaning; `None` leaves the call to [`Operation::from_json`].
+    fn from_flat_call(call: FlatCall<'_>) -> Option<Result<Self, Error>> {
+        // An absent argument reads as empty text, as in `from_json`.
+        let text = |field: &str| call.args.get(field).unwrap_or_default();
+        Some(match OperationKind::from_name(text("operation"))? {
+            OperationKind::CreateGig => NewGig::from_flat(call.input.as_ref()?)?
+                .map(|gig| Self(Inner::CreateGig(gig)))
+                .map_err(Error::from),
+            OperationKind::GetGig => Self::get_gig(text("gigId")),
+            OperationKind::GetCustomer => Self::get_customer(text("partnerUserId")),
+            OperationKind::SubmitApplication => Self::submit_application(text("partnerUserId")),
+            OperationKind::GetSpecialPayment => Self::get_special_payment(text("id")),
+            OperationKind::ListGigs => Ok(Self::list_gigs()),
+            OperationKind::ListSpecialPayments => Ok(Self::list_special_payments()),
+            OperationKind::CreateCustomer
+            | OperationKind::UpdateCustomer
+            | OperationKind::CreateSpecialPayment => return None,
+        })
+    }
+
     /// Which operation this is.
     pub fn kind(&self) -> OperationKind {
         match &self.0 {
@@ -276,14 +316,13 @@ impl Operation {
         config: &Config,
         idempotency_key: Option<&str>,
     ) -> Result<HttpRequest, Error> {
-        let (method, path, body) = match &self.0 {
-            Inner::CreateCustomer(c) => (Method::Post, "/customer".to_owned(), Some(json(c))),
-            Inner::GetCustomer(id) => (Method::Get, format!("/customer/{}", segment(id)), None),
-            Inner::UpdateCustomer(id, u) => (
-                Method::Patch,
-                format!("/customer/{}", segment(id)),
-                Some(json(u)),
-            ),
+        // Paths without an id are borrowed: one allocation less per request.
+        let (method, path, body): (_, Cow<'static, str>, _) = match &self.0 {
+            Inner::CreateCustomer(c) => (Method::Post, "/customer".into(), Some(json(c))),
+            Inner::GetCustomer(id) => (Method::Get, with_id("/customer/", id), None),
+            Inner::UpdateCustomer(id, u) => {
+                (Method::Patch, with_id("/customer/", id), Some(json(u)))
+            }
             Inner::SubmitApplication(id) => {
                 if config.environment() == Environment::Production {
                     return Err(Error::configuration(
@@ -291,29 +330,27 @@ impl Operation {
                     ));
                 }
                 let body = serde_json::json!({ "partnerUserId": id }).to_string();
-                (Method::Post, "/application".to_owned(), Some(body))
+                (Method::Post, "/application".into(), Some(body))
             }
-            Inner::CreateGig(g) => (Method::Post, "/gig".to_owned(), Some(gig_body(g))),
-            Inner::GetGig(id) => (Method::Get, format!("/gig/{}", segment(id)), None),
-            Inner::ListGigs => (Method::Get, "/gig".to_owned(), None),
+            Inner::CreateGig(g) => (Method::Post, "/gig".into(), Some(gig_body(g))),
+            Inner::GetGig(id) => (Method::Get, with_id("/gig/", id), None),
+            Inner::ListGigs => (Method::Get, "/gig".into(), None),
             Inner::CreateSpecialPayment(p, _) => {
-                (Method::Post, "/specialpayment".to_owned(), Some(json(p)))
+                (Method::Post, "/specialpayment".into(), Some(json(p)))
             }
-            Inner::GetSpecialPayment(id) => (
-                Method::Get,
-                format!("/specialpayment/{}", segment(id)),
-                None,
-            ),
-            Inner::ListSpecialPayments => (Method::Get, "/specialpayment".to_owned(), None),
+            Inner::GetSpecialPayment(id) => (Method::Get, with_id("/specialpayment/", id), None),
+            Inner::ListSpecialPayments => (Method::Get, "/specialpayment".into(), None),
         };
-        let mut headers = vec![
+        // Sized for every header at once: no regrowth as they are added.
+        let mut headers = Vec::with_capacity(5);
+        headers.extend([
             (
                 "authorization".to_owned(),
                 config.authorization().to_owned(),
             ),
             ("accept".to_owned(), "application/json".to_owned()),
             ("user-agent".to_owned(), config.user_agent().to_owned()),
-        ];
+        ]);
         if body.is_some() {
             headers.push(("content-type".to_owned(), "application/json".to_owned()));
         }
@@ -362,6 +399,11 @@ fn gig_body(gig: &NewGig) -> String {
     }
     out.push('}');
     out
+}
+
+/// A path ending in one percent-encoded id.
+fn with_id(prefix: &'static str, id: &str) -> Cow<'static, str> {
+    Cow::Owned([prefix, &segment(id)].concat())
 }
 
 fn json(value: &impl serde::Serialize) -> String {

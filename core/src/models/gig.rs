@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::wire_enum;
 use crate::error::{FieldErrorCode, ValidationError};
-use crate::input::JsonInput;
+use crate::input::{FlatObject, JsonInput};
 use crate::money::Amount;
 use crate::validate::{self, Checker, Problem, Rule};
 
@@ -70,6 +70,32 @@ impl NewGig {
             end_time: input.borrowed_text("endTime"),
         };
         gig.check(Checker::with_errors(input.into_errors()))
+    }
+
+    /// [`NewGig::from_json`] for an input read from text whose members are
+    /// all plain strings; `None` when one is not a gig field (the unknown
+    /// field errors and their order are left to the parsed form).
+    pub(crate) fn from_flat(input: &FlatObject<'_>) -> Option<Result<Self, ValidationError>> {
+        // Each member into its field's place, in one pass; of fields given
+        // twice the last counts, as in a parsed object.
+        let mut fields = [""; 8];
+        for (key, value) in input.members() {
+            let at = Self::FIELDS.iter().position(|field| field == key)?;
+            *fields.get_mut(at)? = value;
+        }
+        let [partner_user_id, total_amount, tips, expenses, description, gig_id, start_time, end_time] =
+            fields;
+        let gig = GigText {
+            partner_user_id,
+            total_amount,
+            tips,
+            expenses,
+            description,
+            gig_id,
+            start_time,
+            end_time,
+        };
+        Some(gig.check(Checker::new()))
     }
 
     /// Checks every field and returns the normalised gig, as it will be
@@ -139,9 +165,9 @@ impl GigText<'_> {
         c.finish(|| {
             Some(NewGig {
                 partner_user_id: partner_user_id?,
-                total_amount: total?.to_string(),
-                tips: tips?.to_string(),
-                expenses: expenses?.to_string(),
+                total_amount: total?.to_wire(),
+                tips: tips?.to_wire(),
+                expenses: expenses?.to_wire(),
                 description: description?,
                 gig_id: gig_id?,
                 start_time: start?.into_wire(),

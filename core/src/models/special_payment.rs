@@ -111,7 +111,7 @@ impl NewSpecialPayment {
         c.finish(|| {
             Some(Self {
                 partner_user_id: partner_user_id?,
-                amount: amount?.to_string(),
+                amount: amount?.to_wire(),
                 payment_type: payment_type?.as_str().to_owned(),
                 gig_id,
                 description,

@@ -62,6 +62,71 @@ pub fn calendar_date(text: &str) -> Rule<String> {
 /// `startTime` and `endTime`: `YYYY-MM-DDTHH:mm:ss`, optional fraction of a
 /// second (up to nine digits), then `Z`, an offset, or nothing (UTC).
 pub fn timestamp(text: &str) -> Rule<Timestamp> {
+    plain_timestamp(text.trim()).unwrap_or_else(|| timestamp_in_full(text))
+}
+
+/// The common shapes of [`timestamp`], read at fixed places without
+/// splitting or parsing pieces: `YYYY-MM-DDTHH:mm:ss`, an optional fraction
+/// of one to nine digits, then nothing, `Z` or `+hh:mm`, naming a real date
+/// and time of day. They end as the full rules end ([`in_utc`]); `None`
+/// for anything else, which the full rules settle (errors included).
+fn plain_timestamp(text: &str) -> Option<Rule<Timestamp>> {
+    let bytes = text.as_bytes();
+    let (head, tail) = bytes.split_at_checked(19)?;
+    let digit = |at: usize| match bytes.get(at) {
+        Some(b) if b.is_ascii_digit() => Some(u32::from(b - b'0')),
+        _ => None,
+    };
+    let two = |at: usize| Some(digit(at)? * 10 + digit(at + 1)?);
+    if head.get(4) != Some(&b'-')
+        || head.get(7) != Some(&b'-')
+        || head.get(10) != Some(&b'T')
+        || head.get(13) != Some(&b':')
+        || head.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    // The fraction's digits, then the zone: nothing, `Z`, or `+hh:mm`.
+    let digits = tail
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let (fraction, zone) = match tail.first() {
+        Some(b'.') if (1..=9).contains(&digits) => {
+            let (fraction, zone) = text.get(20..)?.split_at_checked(digits)?;
+            (Some(fraction), zone.as_bytes())
+        }
+        Some(b'.') => return None,
+        _ => (None, tail),
+    };
+    let offset = match zone {
+        [] | [b'Z'] | [b'z'] => UtcOffset::UTC,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let at = 19 + tail.len() - zone.len();
+            let (hours, minutes) = (two(at + 1)?, two(at + 4)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let sign: i8 = if *sign == b'-' { -1 } else { 1 };
+            UtcOffset::from_hms(sign * hours as i8, sign * minutes as i8, 0).ok()?
+        }
+        _ => return None,
+    };
+    let nanos = fraction.map_or(0, |f| {
+        // The digits, then zeros up to nine: at most 999,999,999.
+        let digits = f.bytes().chain(std::iter::repeat(b'0')).take(9);
+        digits.fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'))
+    });
+    let year = two(0)? * 100 + two(2)?;
+    let month = Month::try_from(two(5)? as u8).ok()?;
+    let date = Date::from_calendar_date(year as i32, month, two(8)? as u8).ok()?;
+    let time = Time::from_hms_nano(two(11)? as u8, two(14)? as u8, two(17)? as u8, nanos).ok()?;
+    Some(in_utc(text, date, time, fraction, offset))
+}
+
+/// [`timestamp`]'s rules, every step taken.
+fn timestamp_in_full(text: &str) -> Rule<Timestamp> {
     let text = text.trim();
     if text.is_empty() {
         return Err(Problem::required());
@@ -92,6 +157,23 @@ pub fn timestamp(text: &str) -> Rule<Timestamp> {
             "is not a real time of day (00:00:00 to 23:59:59)",
         )
     })?;
+    let offset = match zone {
+        None => UtcOffset::UTC,
+        Some(offset) => offset.ok_or_else(format)?,
+    };
+    in_utc(text, date, time, fraction, offset)
+}
+
+/// The end of [`timestamp`], once the text is read: its date, time of day,
+/// fraction digits as written and offset. A UTC time is sent exactly as
+/// written; any other is converted to UTC and sent as `...Z`.
+fn in_utc(
+    text: &str,
+    date: Date,
+    time: Time,
+    fraction: Option<&str>,
+    offset: UtcOffset,
+) -> Rule<Timestamp> {
     let local = PrimitiveDateTime::new(date, time);
     let out_of_range = || {
         Problem::new(
@@ -99,42 +181,54 @@ pub fn timestamp(text: &str) -> Rule<Timestamp> {
             "must be a time between 1900-01-01T00:00:00Z and 2099-12-31T23:59:59Z",
         )
     };
-    let offset = match zone {
-        None => UtcOffset::UTC,
-        Some(offset) => offset.ok_or_else(format)?,
-    };
-    let stamp = if offset == UtcOffset::UTC {
-        // Already UTC: sent exactly as written.
-        Timestamp {
-            wire: text.to_owned(),
-            instant: local.assume_utc(),
-        }
+    let instant = if offset == UtcOffset::UTC {
+        local.assume_utc()
     } else {
-        let utc = local
+        local
             .assume_offset(offset)
             .checked_to_offset(UtcOffset::UTC)
-            .ok_or_else(out_of_range)?;
-        let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
-        Timestamp {
-            wire: format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
-                utc.year(),
-                utc.month() as u8,
-                utc.day(),
-                utc.hour(),
-                utc.minute(),
-                utc.second()
-            ),
-            instant: utc,
-        }
+            .ok_or_else(out_of_range)?
     };
     // The same years as calendar dates: an offset must not carry a time out
     // of the four-digit form the API reads (`0000-01-01T00:00+01:00` would
     // become year -1).
-    if !(1900..=2099).contains(&stamp.instant.year()) {
+    let year = instant.year();
+    if !(1900..=2099).contains(&year) {
         return Err(out_of_range());
     }
-    Ok(stamp)
+    if offset == UtcOffset::UTC {
+        // Already UTC: sent exactly as written.
+        return Ok(Timestamp {
+            wire: text.to_owned(),
+            instant,
+        });
+    }
+    // `YYYY-MM-DDTHH:mm:ss[.f]Z`, digit by digit (no formatter).
+    let fraction = fraction.unwrap_or_default();
+    let mut wire = String::with_capacity(21 + fraction.len());
+    let fields = [
+        (year as u32, 4, '-'),
+        (u32::from(instant.month() as u8), 2, '-'),
+        (u32::from(instant.day()), 2, 'T'),
+        (u32::from(instant.hour()), 2, ':'),
+        (u32::from(instant.minute()), 2, ':'),
+        (u32::from(instant.second()), 2, '.'),
+    ];
+    for (value, width, after) in fields {
+        for place in (0..width).rev() {
+            let digit = value / 10u32.pow(place) % 10;
+            wire.push(char::from(b'0' + digit as u8));
+        }
+        if after != '.' {
+            wire.push(after);
+        }
+    }
+    if !fraction.is_empty() {
+        wire.push('.');
+        wire.push_str(fraction);
+    }
+    wire.push('Z');
+    Ok(Timestamp { wire, instant })
 }
 
 /// Splits `HH:mm:ss[.f]` from its zone. `None` for a malformed zone;
@@ -206,6 +300,22 @@ fn parse_digits(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Reading the common shape at fixed places never changes an answer.
+        #[test]
+        fn the_short_way_gives_the_full_rules_answer(
+            text in proptest::prop_oneof![
+                "(18|19|20|21)[0-9]{2}-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-6][0-9]:[0-6][0-9](\\.[0-9]{0,10})?[Zz]?",
+                " ?[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9a]{0,3})?([Zz]|[+-][0-9]{2}:[0-9]{2})? ?",
+                "[0-9T:.Zz+-]{0,24}",
+                "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-9]|3[01])T([01][0-9]|2[0-4]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?([Zz]|[+-][0-2][0-9]:[0-6][0-9])?",
+                "(1900-01-01T0|2099-12-31T2)[0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?[+-][0-2][0-9]:[0-6][0-9]",
+            ]
+        ) {
+            proptest::prop_assert_eq!(timestamp(&text), timestamp_in_full(&text));
+        }
+    }
 
     #[test]
     fn fractions_of_a_second_are_exact() {

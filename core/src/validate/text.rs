@@ -45,6 +45,14 @@ pub fn city(text: &str) -> Rule<String> {
 /// characters, no control characters. The reference sets no limit; 500 is
 /// this SDK's bound so that a runaway string fails early and clearly.
 pub fn description(text: &str) -> Rule<String> {
+    if is_plain_ascii(text, 500) {
+        return Ok(text.to_owned());
+    }
+    description_in_full(text)
+}
+
+/// [`description`]'s rules, every step taken.
+fn description_in_full(text: &str) -> Rule<String> {
     let text = trimmed(text, 500)?;
     no_control_characters(text)?;
     Ok(text.to_owned())
@@ -55,6 +63,14 @@ pub fn description(text: &str) -> Rule<String> {
 /// They are never trimmed: white space would be part of the identity, so it
 /// is refused at either end instead.
 pub fn identifier(text: &str) -> Rule<String> {
+    if is_plain_ascii(text, 255) {
+        return Ok(text.to_owned());
+    }
+    identifier_in_full(text)
+}
+
+/// [`identifier`]'s rules, every step taken.
+fn identifier_in_full(text: &str) -> Rule<String> {
     if text.trim().is_empty() {
         return Err(Problem::required());
     }
@@ -73,6 +89,18 @@ pub fn identifier(text: &str) -> Rule<String> {
     }
     no_control_characters(text)?;
     Ok(text.to_owned())
+}
+
+/// The common case of the free-text rules, settled in one pass over the
+/// bytes (no trimming, `char` decoding or counting): 1 to `max` printable
+/// ASCII characters, not starting or ending with a space. Such text passes
+/// [`description`] and [`identifier`] unchanged; other text goes through
+/// their full rules, which give the same answer for this case.
+fn is_plain_ascii(text: &str, max: usize) -> bool {
+    let bytes = text.as_bytes();
+    matches!((bytes.first(), bytes.last()), (Some(first), Some(last)) if *first != b' ' && *last != b' ')
+        && bytes.len() <= max
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b))
 }
 
 fn printable_ascii(text: &str) -> Rule<String> {
@@ -134,6 +162,22 @@ mod tests {
             person_name("   ").unwrap_err().code,
             FieldErrorCode::Required
         );
+    }
+
+    proptest::proptest! {
+        /// The one-pass check of plain ASCII text never changes an answer.
+        #[test]
+        fn the_short_way_gives_the_full_rules_answer(
+            text in proptest::prop_oneof![
+                "[ -~]{0,8}",
+                "[ -~\t\n\u{7f}\u{a0}\u{85}é]{0,6}",
+                "[ -~]{250,260}",
+                "[ -~]{495,505}",
+            ]
+        ) {
+            proptest::prop_assert_eq!(identifier(&text), identifier_in_full(&text));
+            proptest::prop_assert_eq!(description(&text), description_in_full(&text));
+        }
     }
 
     #[test]

@@ -83,8 +83,8 @@ unsafe fn bytes(env: *mut JNIEnv, array: jbyteArray) -> Vec<u8> {
 }
 
 /// Arrays up to this size are read onto the stack by [`with_bytes`]: a
-/// call's arguments (a gig is about 150 bytes) and its entropy.
-const STACK_BYTES: usize = 1024;
+/// call's arguments (a gig is about 150 bytes).
+const STACK_BYTES: usize = 512;
 
 /// Copies a Java `byte[]` (null reads as empty) and passes it to `f`: on
 /// the stack when it is small, so reading a call's arguments allocates
@@ -367,8 +367,9 @@ pub unsafe extern "system" fn Java_lean_sdk_Jni_check(
 
 /// Starts a payouts call (`Jni.start`): validates and builds the operation
 /// in `args` under the configuration `config` (a handle), with 32 bytes of
-/// platform `entropy`, then polls it once. Returns [`OK`], the call's
-/// handle (8 bytes, big-endian) and its first step, or the error.
+/// platform entropy (four `long`s, each big-endian: no array to allocate
+/// on the JVM and read here), then polls it once. Returns [`OK`], the
+/// call's handle (8 bytes, big-endian) and its first step, or the error.
 ///
 /// # Safety
 /// Called by the JVM through `lean.sdk.Jni`.
@@ -378,18 +379,23 @@ pub unsafe extern "system" fn Java_lean_sdk_Jni_start(
     _class: jclass,
     config: jlong,
     args: jbyteArray,
-    entropy: jbyteArray,
+    entropy0: jlong,
+    entropy1: jlong,
+    entropy2: jlong,
+    entropy3: jlong,
 ) -> jbyteArray {
-    let entropy = with_bytes(env, entropy, |bytes| {
-        <[u8; 32]>::try_from(bytes).map_err(|_| bytes.len())
-    });
+    let mut entropy = [0u8; 32];
+    for (bytes, part) in entropy
+        .chunks_exact_mut(8)
+        .zip([entropy0, entropy1, entropy2, entropy3])
+    {
+        bytes.copy_from_slice(&part.to_be_bytes());
+    }
     with_bytes(env, args, |args| {
         respond(env, |out| {
             let Some(Object::Config(config)) = handles::get(config as u64) else {
                 return Err(internal("this client was closed"));
             };
-            let entropy = entropy
-                .map_err(|len| internal(format!("a call needs 32 random bytes, got {len}")))?;
             let operation = operation::read(&mut &args[..])?;
             let call = lean_core::Call::new(&config, operation, entropy)?;
             begin(

@@ -7,8 +7,9 @@
 //! costs tens of nanoseconds, and reads a Java `byte[]` in place
 //! (`GetPrimitiveArrayCritical`) where JNA copies it in and out. What
 //! crosses is still uniffi's: arguments are written in uniffi's
-//! serialisation by the generated Kotlin converters and read here with
-//! the generated `Lift` implementations, results go back the same way,
+//! serialisation (tests hold Kotlin's writer to the generated converters)
+//! and read here with the generated `Lift` implementations, or for a gig,
+//! where they lie ([`operation::read`]); results go back the same way,
 //! and objects are named by reference-counted handles ([`crate::handles`])
 //! that a released handle cannot outlive. Swift keeps the generated calls,
 //! which are cheap there (about 0.1 us).
@@ -103,6 +104,9 @@ unsafe fn with_bytes<R>(env: *mut JNIEnv, array: jbyteArray, f: impl FnOnce(&[u8
     }
     let mut stack = [0u8; STACK_BYTES];
     if len > 0 {
+        // In bounds of both: `len` is the array's own length (so the JVM
+        // raises no exception) and at most the stack buffer's, which the
+        // JVM writes `len` bytes into.
         jni!(
             env,
             GetByteArrayRegion,
@@ -217,8 +221,9 @@ thread_local! {
     static OUT: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
-/// Result buffers larger than this (a long list of gigs) are not kept.
-const KEPT_OUT: usize = 64 * 1024;
+/// Result buffers larger than this (a list of gigs, a long answer) are
+/// not kept: a thread holds at most this much between calls.
+const KEPT_OUT: usize = 4 * 1024;
 
 /// A call the JVM drives through [`Java_lean_sdk_Jni_poll`],
 /// [`Java_lean_sdk_Jni_received`] and [`Java_lean_sdk_Jni_failed`],

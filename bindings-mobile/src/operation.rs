@@ -87,6 +87,7 @@ pub(crate) fn read(buf: &mut &[u8]) -> CoreResult<lean_core::Operation> {
     Ok(operation)
 }
 
+/// The `internal` error for argument bytes the host's writer never produces.
 fn malformed(error: impl std::fmt::Display) -> lean_core::Error {
     lean_core::Error::Internal {
         message: format!("malformed operation arguments from the host: {error}"),

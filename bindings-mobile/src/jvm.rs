@@ -7,8 +7,9 @@
 //! costs tens of nanoseconds, and reads a Java `byte[]` in place
 //! (`GetPrimitiveArrayCritical`) where JNA copies it in and out. What
 //! crosses is still uniffi's: arguments are written in uniffi's
-//! serialisation by the generated Kotlin converters and read here with
-//! the generated `Lift` implementations, results go back the same way,
+//! serialisation (tests hold Kotlin's writer to the generated converters)
+//! and read here with the generated `Lift` implementations, or for a gig,
+//! where they lie ([`operation::read`]); results go back the same way,
 //! and objects are named by reference-counted handles ([`crate::handles`])
 //! that a released handle cannot outlive. Swift keeps the generated calls,
 //! which are cheap there (about 0.1 us).
@@ -20,6 +21,7 @@
 //! milliseconds (`u64`), or [`DONE`] and the API's typed result: the
 //! stepping functions serve any call engine that implements [`Driven`].
 
+use std::cell::Cell;
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -79,6 +81,42 @@ unsafe fn bytes(env: *mut JNIEnv, array: jbyteArray) -> Vec<u8> {
         out.as_mut_ptr().cast()
     );
     out
+}
+
+/// Arrays up to this size are read onto the stack by [`with_bytes`]: a
+/// call's arguments (a gig is about 150 bytes).
+const STACK_BYTES: usize = 512;
+
+/// Copies a Java `byte[]` (null reads as empty) and passes it to `f`: on
+/// the stack when it is small, so reading a call's arguments allocates
+/// nothing; into a `Vec` otherwise.
+///
+/// # Safety
+/// As for [`bytes`].
+unsafe fn with_bytes<R>(env: *mut JNIEnv, array: jbyteArray, f: impl FnOnce(&[u8]) -> R) -> R {
+    let len = if array.is_null() {
+        0
+    } else {
+        jni!(env, GetArrayLength, array).max(0)
+    };
+    if len as usize > STACK_BYTES {
+        return f(&bytes(env, array));
+    }
+    let mut stack = [0u8; STACK_BYTES];
+    if len > 0 {
+        // In bounds of both: `len` is the array's own length (so the JVM
+        // raises no exception) and at most the stack buffer's, which the
+        // JVM writes `len` bytes into.
+        jni!(
+            env,
+            GetByteArrayRegion,
+            array,
+            0,
+            len,
+            stack.as_mut_ptr().cast()
+        );
+    }
+    f(&stack[..len as usize])
 }
 
 /// A Java `byte[]` read in place; released on drop, even while unwinding
@@ -157,7 +195,9 @@ unsafe fn byte_array(env: *mut JNIEnv, data: &[u8]) -> jbyteArray {
 /// # Safety
 /// `env` is the current thread's JNI environment.
 unsafe fn respond(env: *mut JNIEnv, f: impl FnOnce(&mut Vec<u8>) -> Outcome<()>) -> jbyteArray {
-    let mut out = vec![OK];
+    let mut out = OUT.try_with(Cell::take).unwrap_or_default();
+    out.clear();
+    out.push(OK);
     let result = catch_unwind(AssertUnwindSafe(|| f(&mut out)))
         .unwrap_or_else(|payload| Err(lean_core::Error::from_panic(payload.as_ref()).into()));
     if let Err(FfiError::Failed { details }) = result {
@@ -165,8 +205,25 @@ unsafe fn respond(env: *mut JNIEnv, f: impl FnOnce(&mut Vec<u8>) -> Outcome<()>)
         out.push(FAILED);
         <ErrorDetails as Lower<UniFfiTag>>::write(details, &mut out);
     }
-    byte_array(env, &out)
+    let array = byte_array(env, &out);
+    if out.capacity() <= KEPT_OUT {
+        // Fails only while the thread ends; the buffer is then dropped.
+        let _ = OUT.try_with(|kept| kept.set(out));
+    }
+    array
 }
+
+thread_local! {
+    /// The buffer [`respond`] writes a result into before copying it into
+    /// a Java array, kept per thread: a call's first step (about 500
+    /// bytes) would otherwise cost a new `Vec` grown seven times. Taken
+    /// out while in use, so a nested use would simply start a new one.
+    static OUT: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Result buffers larger than this (a list of gigs, a long answer) are
+/// not kept: a thread holds at most this much between calls.
+const KEPT_OUT: usize = 4 * 1024;
 
 /// A call the JVM drives through [`Java_lean_sdk_Jni_poll`],
 /// [`Java_lean_sdk_Jni_received`] and [`Java_lean_sdk_Jni_failed`],
@@ -300,22 +357,24 @@ pub unsafe extern "system" fn Java_lean_sdk_Jni_check(
     _class: jclass,
     args: jbyteArray,
 ) -> jbyteArray {
-    let args = bytes(env, args);
-    let valid = catch_unwind(|| operation::read(&mut args.as_slice()).is_ok()).unwrap_or(false);
-    if valid {
-        return std::ptr::null_mut();
-    }
-    // The rare path: build the operation again for its detailed error.
-    respond(env, |_| {
-        operation::read(&mut args.as_slice())?;
-        Err(internal("validation failed, then passed: please report it"))
+    with_bytes(env, args, |args| {
+        let valid = catch_unwind(|| operation::read(&mut &args[..]).is_ok()).unwrap_or(false);
+        if valid {
+            return std::ptr::null_mut();
+        }
+        // The rare path: build the operation again for its detailed error.
+        respond(env, |_| {
+            operation::read(&mut &args[..])?;
+            Err(internal("validation failed, then passed: please report it"))
+        })
     })
 }
 
 /// Starts a payouts call (`Jni.start`): validates and builds the operation
 /// in `args` under the configuration `config` (a handle), with 32 bytes of
-/// platform `entropy`, then polls it once. Returns [`OK`], the call's
-/// handle (8 bytes, big-endian) and its first step, or the error.
+/// platform entropy (four `long`s, each big-endian: no array to allocate
+/// on the JVM and read here), then polls it once. Returns [`OK`], the
+/// call's handle (8 bytes, big-endian) and its first step, or the error.
 ///
 /// # Safety
 /// Called by the JVM through `lean.sdk.Jni`.
@@ -325,29 +384,33 @@ pub unsafe extern "system" fn Java_lean_sdk_Jni_start(
     _class: jclass,
     config: jlong,
     args: jbyteArray,
-    entropy: jbyteArray,
+    entropy0: jlong,
+    entropy1: jlong,
+    entropy2: jlong,
+    entropy3: jlong,
 ) -> jbyteArray {
-    let args = bytes(env, args);
-    let entropy = bytes(env, entropy);
-    respond(env, |out| {
-        let Some(Object::Config(config)) = handles::get(config as u64) else {
-            return Err(internal("this client was closed"));
-        };
-        let entropy: [u8; 32] = entropy.as_slice().try_into().map_err(|_| {
-            internal(format!(
-                "a call needs 32 random bytes, got {}",
-                entropy.len()
-            ))
-        })?;
-        let operation = operation::read(&mut args.as_slice())?;
-        let call = lean_core::Call::new(&config, operation, entropy)?;
-        begin(
-            Engine {
-                call,
-                done: payouts_outcome,
-            },
-            out,
-        )
+    let mut entropy = [0u8; 32];
+    for (bytes, part) in entropy
+        .chunks_exact_mut(8)
+        .zip([entropy0, entropy1, entropy2, entropy3])
+    {
+        bytes.copy_from_slice(&part.to_be_bytes());
+    }
+    with_bytes(env, args, |args| {
+        respond(env, |out| {
+            let Some(Object::Config(config)) = handles::get(config as u64) else {
+                return Err(internal("this client was closed"));
+            };
+            let operation = operation::read(&mut &args[..])?;
+            let call = lean_core::Call::new(&config, operation, entropy)?;
+            begin(
+                Engine {
+                    call,
+                    done: payouts_outcome,
+                },
+                out,
+            )
+        })
     })
 }
 

@@ -54,12 +54,9 @@ fn special_payment(
 /// the operation validates it, as the constructors do.
 pub(crate) fn read(buf: &mut &[u8]) -> CoreResult<lean_core::Operation> {
     fn arg<T: Lift<UniFfiTag>>(buf: &mut &[u8]) -> CoreResult<T> {
-        T::try_read(buf).map_err(|e| lean_core::Error::Internal {
-            message: format!("malformed operation arguments from the host: {e}"),
-        })
+        T::try_read(buf).map_err(malformed)
     }
-    let name: String = arg(buf)?;
-    let operation = match name.as_str() {
+    let operation = match text(buf)? {
         "fromJson" => from_json(&arg::<String>(buf)?),
         "createCustomer" => lean_core::Operation::create_customer(&arg::<NewCustomer>(buf)?.into()),
         "getCustomer" => lean_core::Operation::get_customer(&arg::<String>(buf)?),
@@ -69,7 +66,7 @@ pub(crate) fn read(buf: &mut &[u8]) -> CoreResult<lean_core::Operation> {
             lean_core::Operation::update_customer(&partner_user_id, &update.into())
         }
         "submitApplication" => lean_core::Operation::submit_application(&arg::<String>(buf)?),
-        "createGig" => lean_core::Operation::create_gig(&arg::<NewGig>(buf)?.into()),
+        "createGig" => create_gig(buf),
         "getGig" => lean_core::Operation::get_gig(&arg::<String>(buf)?),
         "listGigs" => Ok(lean_core::Operation::list_gigs()),
         "createSpecialPayment" => {
@@ -88,6 +85,99 @@ pub(crate) fn read(buf: &mut &[u8]) -> CoreResult<lean_core::Operation> {
         });
     }
     Ok(operation)
+}
+
+/// The `internal` error for argument bytes the host's writer never produces.
+fn malformed(error: impl std::fmt::Display) -> lean_core::Error {
+    lean_core::Error::Internal {
+        message: format!("malformed operation arguments from the host: {error}"),
+    }
+}
+
+/// Reads a string in uniffi's serialisation (a big-endian `i32` length,
+/// then UTF-8) where it lies in `buf`, without copying it.
+fn text<'a>(buf: &mut &'a [u8]) -> CoreResult<&'a str> {
+    let (length, rest) = buf
+        .split_first_chunk::<4>()
+        .ok_or_else(|| malformed("a string's length is cut short"))?;
+    let length = usize::try_from(i32::from_be_bytes(*length))
+        .map_err(|_| malformed("a string's length is negative"))?;
+    if rest.len() < length {
+        return Err(malformed("a string is cut short"));
+    }
+    let (bytes, rest) = rest.split_at(length);
+    let text = if bytes.is_ascii() {
+        // Nearly every field (ids, amounts, times) is ASCII, which the
+        // inlined word-at-a-time check settles; `from_utf8`'s call cost
+        // about 10 ns per field, a tenth of reading a gig.
+        // SAFETY: ASCII bytes are valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    } else {
+        std::str::from_utf8(bytes).map_err(malformed)?
+    };
+    *buf = rest;
+    Ok(text)
+}
+
+/// Field texts longer than this are not kept in a thread's reused gig
+/// ([`create_gig`]): real ones are far shorter (the rules allow 255
+/// characters), and a thread should not hold on to an oversized one.
+const KEPT_CAPACITY: usize = 1024;
+
+/// Reads a `NewGig` in uniffi's serialisation and builds the operation.
+///
+/// The core validates a `lean_core::NewGig`, whose fields are owned
+/// `String`s, and returns the normalised copy it sends; the input itself
+/// is only read. So each thread keeps one input gig whose strings are
+/// refilled in place: starting a gig call costs no allocation for its
+/// eight fields (the uniffi reader allocated one `String` each, about
+/// 0.25 us of the 0.9 us of `Jni.check` on the JVM).
+fn create_gig(buf: &mut &[u8]) -> CoreResult<lean_core::Operation> {
+    thread_local! {
+        static INPUT: std::cell::RefCell<lean_core::NewGig> = Default::default();
+    }
+    let mut texts = [""; 8];
+    for field in &mut texts {
+        *field = text(buf)?;
+    }
+    fn fields(gig: &mut lean_core::NewGig) -> [&mut String; 8] {
+        [
+            &mut gig.partner_user_id,
+            &mut gig.total_amount,
+            &mut gig.tips,
+            &mut gig.expenses,
+            &mut gig.description,
+            &mut gig.gig_id,
+            &mut gig.start_time,
+            &mut gig.end_time,
+        ]
+    }
+    let fill = |gig: &mut lean_core::NewGig| {
+        for (field, text) in fields(gig).into_iter().zip(texts) {
+            field.clear();
+            field.push_str(text);
+        }
+    };
+    let reused = INPUT.try_with(|input| {
+        // Never borrowed already (building a gig calls nothing back), but
+        // a fresh gig is the safe answer if it were.
+        let mut gig = input.try_borrow_mut().ok()?;
+        fill(&mut gig);
+        let operation = lean_core::Operation::create_gig(&gig);
+        if fields(&mut gig)
+            .iter()
+            .any(|f| f.capacity() > KEPT_CAPACITY)
+        {
+            *gig = Default::default();
+        }
+        Some(operation)
+    });
+    // The thread-local is gone only while the thread itself ends.
+    reused.ok().flatten().unwrap_or_else(|| {
+        let mut gig = lean_core::NewGig::default();
+        fill(&mut gig);
+        lean_core::Operation::create_gig(&gig)
+    })
 }
 
 #[uniffi::export]
@@ -179,5 +269,87 @@ impl NativeOperation {
     /// The camelCase operation name (`createGig`), as in every host.
     pub fn name(&self) -> String {
         self.0.kind().name().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uniffi::Lower;
+
+    fn args(name: &str, gig: NewGig) -> Vec<u8> {
+        let mut out = Vec::new();
+        <String as Lower<UniFfiTag>>::write(name.to_owned(), &mut out);
+        <NewGig as Lower<UniFfiTag>>::write(gig, &mut out);
+        out
+    }
+
+    fn gig(description: &str) -> NewGig {
+        NewGig {
+            partner_user_id: "uid_1".into(),
+            total_amount: "15".into(),
+            tips: "3.00".into(),
+            expenses: "2.00".into(),
+            description: description.into(),
+            gig_id: "gig_1".into(),
+            start_time: "2021-03-01T21:04:04".into(),
+            end_time: "2021-03-01T21:31:05".into(),
+        }
+    }
+
+    fn request_body(operation: &lean_core::Operation) -> String {
+        let config = lean_core::Config::new("sk_test", lean_core::Environment::Sandbox).unwrap();
+        operation.request(&config).unwrap().body.unwrap()
+    }
+
+    #[test]
+    fn a_gig_read_in_place_builds_what_the_generated_constructor_builds() {
+        // One thread, so the reused input is refilled each time, from
+        // longer to shorter texts and back, and through a rejected gig.
+        let long = "x".repeat(2000);
+        let inconsistent = |description: &str| NewGig {
+            tips: "20".into(),
+            ..gig(description)
+        };
+        for input in [
+            gig("Gig Payout"),
+            gig(&long),
+            inconsistent("ü"),
+            gig("ü"),
+            gig("Gig Payout"),
+        ] {
+            let ours = read(&mut args("createGig", input.clone()).as_slice());
+            let theirs = lean_core::Operation::create_gig(&input.into());
+            match (ours, theirs) {
+                (Ok(ours), Ok(theirs)) => assert_eq!(request_body(&ours), request_body(&theirs)),
+                (Err(ours), Err(theirs)) => {
+                    assert!(matches!(ours, lean_core::Error::Validation(_)), "{ours:?}");
+                    assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+                }
+                (ours, theirs) => panic!("{ours:?} but {theirs:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_arguments_are_refused_not_misread() {
+        let whole = args("createGig", gig("Gig Payout"));
+        for cut in [0, 3, 12, whole.len() - 1] {
+            let error = read(&mut &whole[..cut]).unwrap_err();
+            assert!(
+                matches!(error, lean_core::Error::Internal { .. }),
+                "{cut}: {error:?}"
+            );
+        }
+        let mut negative = whole.clone();
+        negative[..4].copy_from_slice(&(-1i32).to_be_bytes());
+        assert!(read(&mut negative.as_slice()).is_err());
+        let mut not_utf8 = whole.clone();
+        let at = whole.len() - 1;
+        not_utf8[at] = 0xff;
+        assert!(read(&mut not_utf8.as_slice()).is_err());
+        let mut trailing = whole;
+        trailing.push(0);
+        assert!(read(&mut trailing.as_slice()).is_err());
     }
 }

@@ -29,8 +29,19 @@ internal object Jni {
     /** Null when the operation in [args] (see [Args]) is valid, else a result with its error. */
     @JvmStatic external fun check(args: ByteArray): ByteArray?
 
-    /** Starts a payouts call under the configuration [config]: its handle, then its first step. */
-    @JvmStatic external fun start(config: Long, args: ByteArray, entropy: ByteArray): ByteArray
+    /**
+     * Starts a payouts call under the configuration [config]: its handle, then its first step.
+     * The engine's 32 random bytes come as four longs (big-endian, [entropy0] first): no array
+     * to allocate here and read there.
+     */
+    @JvmStatic external fun start(
+        config: Long,
+        args: ByteArray,
+        entropy0: Long,
+        entropy1: Long,
+        entropy2: Long,
+        entropy3: Long,
+    ): ByteArray
 
     /** The next step of [call], after a wait. */
     @JvmStatic external fun poll(call: Long): ByteArray
@@ -77,25 +88,41 @@ internal fun <T> FfiConverter<T, *>.encode(value: T): ByteArray =
  * on the Rust side; a test holds both to the same bytes.
  */
 internal class Args(operation: String) {
-    private var bytes = ByteArray(128)
+    private var bytes = ByteArray(256)
     private var size = 0
 
     init {
         string(operation)
     }
 
-    /** Appends a string. */
+    /**
+     * Appends a string. ASCII text (ids, amounts, times: nearly every field) is its own UTF-8,
+     * written char by char with no array per string; anything else is encoded by the JDK.
+     */
     fun string(value: String): Args {
-        val utf8 = value.toByteArray(Charsets.UTF_8)
-        reserve(4 + utf8.size)
-        val n = utf8.size
+        val length = value.length
+        reserve(4 + length)
+        val start = size + 4
+        var i = 0
+        while (i < length) {
+            val c = value[i]
+            if (c.code >= 0x80) break
+            bytes[start + i] = c.code.toByte()
+            i++
+        }
+        val n = if (i == length) {
+            length
+        } else {
+            val utf8 = value.toByteArray(Charsets.UTF_8)
+            reserve(4 + utf8.size)
+            utf8.copyInto(bytes, start)
+            utf8.size
+        }
         bytes[size] = (n ushr 24).toByte()
         bytes[size + 1] = (n ushr 16).toByte()
         bytes[size + 2] = (n ushr 8).toByte()
         bytes[size + 3] = n.toByte()
-        size += 4
-        utf8.copyInto(bytes, size)
-        size += utf8.size
+        size = start + n
         return this
     }
 

@@ -1,5 +1,6 @@
 package lean.sdk
 
+import java.nio.ByteBuffer
 import java.security.SecureRandom
 import java.util.concurrent.ThreadLocalRandom
 import kotlinx.coroutines.delay
@@ -176,9 +177,18 @@ class LeanClient internal constructor(
     private suspend fun run(operation: Args, keyed: Boolean = false): Outcome {
         val config = handle
         check(config != 0L) { "the client is closed" }
-        val entropy = ByteArray(32).also { if (keyed) random.nextBytes(it) else ThreadLocalRandom.current().nextBytes(it) }
-        return runner.run(Jni.start(config, operation.bytes(), entropy), FfiConverterTypeOutcome::read)
+        val started = if (keyed) {
+            val entropy = ByteBuffer.wrap(ByteArray(32).also(random::nextBytes))
+            Jni.start(config, operation.bytes(), entropy.getLong(), entropy.getLong(), entropy.getLong(), entropy.getLong())
+        } else {
+            val random = ThreadLocalRandom.current()
+            Jni.start(config, operation.bytes(), random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong())
+        }
+        return runner.run(started, readOutcome)
     }
+
+    /** Made once: a function reference written at the call would be a new object per call. */
+    private val readOutcome: (ByteBuffer) -> Outcome = FfiConverterTypeOutcome::read
 
     private fun Outcome.customer(): Customer = (this as? Outcome.Customer)?.value ?: throw unexpected(this)
     private fun Outcome.gig(): Gig = (this as? Outcome.Gig)?.value ?: throw unexpected(this)

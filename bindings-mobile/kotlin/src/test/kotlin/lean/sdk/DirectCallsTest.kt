@@ -35,6 +35,10 @@ class DirectCallsTest {
             assertArrayEquals(Args("op").bytes() + expected, written.bytes())
         val odd = "Zoë 🚀 \"quoted\" \\ tab\t"
         same(FfiConverterTypeNewGig.encode(gig.copy(description = odd)), Args("op").record(gig.copy(description = odd)))
+        // Longer than the first buffer, ASCII and not.
+        for (long in listOf("a".repeat(300), "é".repeat(300), "a".repeat(200) + "é".repeat(100))) {
+            same(FfiConverterTypeNewGig.encode(gig.copy(description = long)), Args("op").record(gig.copy(description = long)))
+        }
         val jane = NewCustomer(firstName = odd, lastName = "Doe", birthday = "1980-12-31", phoneNumber = "4085008000",
             email = "jane@example.com", street = "700 Treehouse Drive", city = "San Jose", state = "CA",
             postalCode = "95101", partnerUserId = "uid_1", registrationDate = "2020-01-01")
@@ -54,6 +58,30 @@ class DirectCallsTest {
             val request = NativeRequest("POST", "http://127.0.0.1:9/api/gig/é%20", listOf(
                 NativeHeader("authorization", "Basic a2V5Og=="), NativeHeader("x-ü", "")), body)
             val read = CallRunner.readRequest(java.nio.ByteBuffer.wrap(FfiConverterTypeNativeRequest.encode(request)))
+            assertEquals(request.method, read.method)
+            assertEquals(request.url, read.url)
+            assertEquals(request.headers.map { it.name to it.value }, read.headers)
+            assertEquals(request.body, read.body)
+        }
+    }
+
+    @Test
+    fun `a reader that keeps repeated text still reads each request as written`() {
+        val reader = RequestReader()
+        fun request(url: String, authorization: String, extra: List<NativeHeader>, body: String?) =
+            NativeRequest("POST", url, listOf(NativeHeader("authorization", authorization)) + extra, body)
+        // The same text, then changes of the same length, of another length, in and out of
+        // the kept places (more headers than slots), and non-ASCII text.
+        val many = (1..12).map { NativeHeader("x-$it", "v$it") }
+        for (request in listOf(
+            request("http://127.0.0.1:9/api/gig", "Basic a2V5Og==", emptyList(), "{}"),
+            request("http://127.0.0.1:9/api/gig", "Basic a2V5Og==", emptyList(), "{}"),
+            request("http://127.0.0.1:9/api/giG", "Basic a2V5Og=!", emptyList(), null),
+            request("http://127.0.0.1:9/api/gig/é", "Basic", many, "{\"description\":\"Zoë 🚀\"}"),
+            request("http://127.0.0.1:9/api/gig", "Basic a2V5Og==", many.reversed(), "{}"),
+            request("http://127.0.0.1:9/api/gig", "Basic a2V5Og==", emptyList(), ""),
+        )) {
+            val read = reader.read(java.nio.ByteBuffer.wrap(FfiConverterTypeNativeRequest.encode(request)))
             assertEquals(request.method, read.method)
             assertEquals(request.url, read.url)
             assertEquals(request.headers.map { it.name to it.value }, read.headers)

@@ -20,6 +20,7 @@ import lean.sdk.HttpRequest
 import lean.sdk.Jni
 import lean.sdk.LeanClient
 import lean.sdk.NewGig
+import lean.sdk.RequestReader
 import lean.sdk.Webhooks
 import lean.sdk.validate
 import lean.sdk.ffi.NativeConfig
@@ -83,8 +84,8 @@ fun main() {
     val random = SecureRandom()
     val args = Args("createGig").record(gig).bytes()
     val configHandle = config.directHandle().toLong()
-    val entropy = ByteArray(32)
-    val started = Jni.start(configHandle, args, entropy).also { Jni.release(Jni.result(it).getLong()) }
+    val started = Jni.start(configHandle, args, 1L, 2L, 3L, 4L).also { Jni.release(Jni.result(it).getLong()) }
+    val requests = RequestReader()
     compare(
         "create-gig validate + build the request",
         "lean-sdk LeanClient.createGig(gig), up to the transport" to { capture.createGig(client, gig) },
@@ -93,16 +94,23 @@ fun main() {
             NativeOperation.createGig(gig).use { it.request(config).headers.size }
         },
         "part: 32 bytes from SecureRandom" to { ByteArray(32).also(random::nextBytes).size },
-        "part: 32 bytes from ThreadLocalRandom" to { ByteArray(32).also(ThreadLocalRandom.current()::nextBytes).size },
+        "part: 32 bytes from ThreadLocalRandom, as four longs (what a gig uses)" to {
+            val random = ThreadLocalRandom.current()
+            (random.nextLong() xor random.nextLong() xor random.nextLong() xor random.nextLong()).toInt()
+        },
         "part: the gig in uniffi's serialisation (Kotlin)" to { Args("createGig").record(gig).bytes().size },
         "part: Jni.check(those bytes) (read + validate in Rust)" to { if (Jni.check(args) == null) 1 else 0 },
         "part: Jni.start + Jni.release (Rust: validate, build, first step)" to {
-            Jni.release(Jni.result(Jni.start(configHandle, args, entropy)).getLong())
+            Jni.release(Jni.result(Jni.start(configHandle, args, 1L, 2L, 3L, 4L)).getLong())
             1
         },
         "part: reading that first step (Kotlin)" to {
             val step = Jni.result(started).position(10)
             CallRunner.readRequest(step).headers.size
+        },
+        "part: reading it again, repeated text kept (a client's RequestReader)" to {
+            val step = Jni.result(started).position(10)
+            requests.read(step).headers.size
         },
     )
     compare(

@@ -18,9 +18,9 @@ if [ -x "$wasm_opt" ]; then
 fi
 # The open-banking module (lean-sdk/openbanking): a second .wasm, so that
 # payouts and webhook users never download or instantiate it.
-cargo build -p lean-sdk-wasm-openbanking --target wasm32-unknown-unknown --profile wasm-release
+cargo build -p lean-sdk-wasm-openbanking --target wasm32-unknown-unknown --profile wasm-release-openbanking
 wasm-bindgen --target web --out-dir npm/pkg --out-name lean_sdk_wasm_openbanking --no-typescript \
-  "$target_dir/wasm32-unknown-unknown/wasm-release/lean_sdk_wasm_openbanking.wasm"
+  "$target_dir/wasm32-unknown-unknown/wasm-release-openbanking/lean_sdk_wasm_openbanking.wasm"
 if [ -x "$wasm_opt" ]; then
   "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \

@@ -119,65 +119,22 @@ fn text<'a>(buf: &mut &'a [u8]) -> CoreResult<&'a str> {
     Ok(text)
 }
 
-/// Field texts longer than this are not kept in a thread's reused gig
-/// ([`create_gig`]): real ones are far shorter (the rules allow 255
-/// characters), and a thread should not hold on to an oversized one.
-const KEPT_CAPACITY: usize = 1024;
-
-/// Reads a `NewGig` in uniffi's serialisation and builds the operation.
-///
-/// The core validates a `lean_core::NewGig`, whose fields are owned
-/// `String`s, and returns the normalised copy it sends; the input itself
-/// is only read. So each thread keeps one input gig whose strings are
-/// refilled in place: starting a gig call costs no allocation for its
-/// eight fields (the uniffi reader allocated one `String` each, about
-/// 0.25 us of the 0.9 us of `Jni.check` on the JVM).
+/// Reads a `NewGig` in uniffi's serialisation and builds the operation,
+/// its eight fields validated where they lie in `buf` (no `String` each,
+/// which the uniffi reader allocated: about 0.25 us of the 0.9 us of
+/// `Jni.check` on the JVM).
 fn create_gig(buf: &mut &[u8]) -> CoreResult<lean_core::Operation> {
-    thread_local! {
-        static INPUT: std::cell::RefCell<lean_core::NewGig> = Default::default();
-    }
-    let mut texts = [""; 8];
-    for field in &mut texts {
-        *field = text(buf)?;
-    }
-    fn fields(gig: &mut lean_core::NewGig) -> [&mut String; 8] {
-        [
-            &mut gig.partner_user_id,
-            &mut gig.total_amount,
-            &mut gig.tips,
-            &mut gig.expenses,
-            &mut gig.description,
-            &mut gig.gig_id,
-            &mut gig.start_time,
-            &mut gig.end_time,
-        ]
-    }
-    let fill = |gig: &mut lean_core::NewGig| {
-        for (field, text) in fields(gig).into_iter().zip(texts) {
-            field.clear();
-            field.push_str(text);
-        }
+    let gig = lean_core::NewGigText {
+        partner_user_id: text(buf)?,
+        total_amount: text(buf)?,
+        tips: text(buf)?,
+        expenses: text(buf)?,
+        description: text(buf)?,
+        gig_id: text(buf)?,
+        start_time: text(buf)?,
+        end_time: text(buf)?,
     };
-    let reused = INPUT.try_with(|input| {
-        // Never borrowed already (building a gig calls nothing back), but
-        // a fresh gig is the safe answer if it were.
-        let mut gig = input.try_borrow_mut().ok()?;
-        fill(&mut gig);
-        let operation = lean_core::Operation::create_gig(&gig);
-        if fields(&mut gig)
-            .iter()
-            .any(|f| f.capacity() > KEPT_CAPACITY)
-        {
-            *gig = Default::default();
-        }
-        Some(operation)
-    });
-    // The thread-local is gone only while the thread itself ends.
-    reused.ok().flatten().unwrap_or_else(|| {
-        let mut gig = lean_core::NewGig::default();
-        fill(&mut gig);
-        lean_core::Operation::create_gig(&gig)
-    })
+    lean_core::Operation::create_gig_text(&gig)
 }
 
 #[uniffi::export]
@@ -304,8 +261,7 @@ mod tests {
 
     #[test]
     fn a_gig_read_in_place_builds_what_the_generated_constructor_builds() {
-        // One thread, so the reused input is refilled each time, from
-        // longer to shorter texts and back, and through a rejected gig.
+        // Long and short texts, non-ASCII text, and a rejected gig.
         let long = "x".repeat(2000);
         let inconsistent = |description: &str| NewGig {
             tips: "20".into(),

@@ -42,7 +42,7 @@ pub use error::{
 pub use http::{push_json_string, HttpRequest, HttpResponse, Method};
 pub use models::{
     Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate, Gig, NewCustomer,
-    NewGig, NewSpecialPayment, PaymentStatus, SpecialPayment, SpecialPaymentType,
+    NewGig, NewGigText, NewSpecialPayment, PaymentStatus, SpecialPayment, SpecialPaymentType,
 };
 pub use money::{Amount, AmountError, MAX_ABS_AMOUNT};
 pub use operation::{Operation, OperationKind};

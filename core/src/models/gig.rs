@@ -59,7 +59,7 @@ impl NewGig {
         let total_amount = input.borrowed_amount("totalAmount");
         let tips = input.borrowed_amount("tips");
         let expenses = input.borrowed_amount("expenses");
-        let gig = GigText {
+        let gig = NewGigText {
             partner_user_id,
             total_amount: &total_amount,
             tips: &tips,
@@ -85,7 +85,7 @@ impl NewGig {
         }
         let [partner_user_id, total_amount, tips, expenses, description, gig_id, start_time, end_time] =
             fields;
-        let gig = GigText {
+        let gig = NewGigText {
             partner_user_id,
             total_amount,
             tips,
@@ -101,7 +101,7 @@ impl NewGig {
     /// Checks every field and returns the normalised gig, as it will be
     /// sent.
     pub fn validate(&self) -> Result<Self, ValidationError> {
-        GigText {
+        NewGigText {
             partner_user_id: &self.partner_user_id,
             total_amount: &self.total_amount,
             tips: &self.tips,
@@ -115,19 +115,40 @@ impl NewGig {
     }
 }
 
-/// The text of a gig's fields, wherever it lies: what the rules check.
-struct GigText<'a> {
-    partner_user_id: &'a str,
-    total_amount: &'a str,
-    tips: &'a str,
-    expenses: &'a str,
-    description: &'a str,
-    gig_id: &'a str,
-    start_time: &'a str,
-    end_time: &'a str,
+/// A gig to pay as borrowed text, wherever it lies: what the rules check.
+/// A host that holds the fields' text in its own buffers (a JNI argument,
+/// JSON text) validates them through this without copying each into a
+/// `String` first; [`NewGig::validate`] goes through it too, so the rules
+/// and their answers are the same.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NewGigText<'a> {
+    /// See [`NewGig::partner_user_id`].
+    pub partner_user_id: &'a str,
+    /// See [`NewGig::total_amount`].
+    pub total_amount: &'a str,
+    /// See [`NewGig::tips`].
+    pub tips: &'a str,
+    /// See [`NewGig::expenses`].
+    pub expenses: &'a str,
+    /// See [`NewGig::description`].
+    pub description: &'a str,
+    /// See [`NewGig::gig_id`].
+    pub gig_id: &'a str,
+    /// See [`NewGig::start_time`].
+    pub start_time: &'a str,
+    /// See [`NewGig::end_time`].
+    pub end_time: &'a str,
 }
 
-impl GigText<'_> {
+impl NewGigText<'_> {
+    /// Checks every field and returns the normalised gig, as it will be
+    /// sent ([`NewGig::validate`]'s answer for the same text).
+    pub fn validate(&self) -> Result<NewGig, ValidationError> {
+        self.check(Checker::new())
+    }
+}
+
+impl NewGigText<'_> {
     fn check(&self, mut c: Checker) -> Result<NewGig, ValidationError> {
         let partner_user_id = c.check("partnerUserId", validate::identifier(self.partner_user_id));
         let total = c.check("totalAmount", positive_amount(self.total_amount));

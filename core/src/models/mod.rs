@@ -15,7 +15,7 @@ mod special_payment;
 
 pub use application::{Application, ApplicationStatus};
 pub use customer::{Customer, CustomerStatus, CustomerUpdate, NewCustomer};
-pub use gig::{Gig, NewGig, PaymentStatus};
+pub use gig::{Gig, NewGig, NewGigText, PaymentStatus};
 pub use special_payment::{NewSpecialPayment, SpecialPayment, SpecialPaymentType};
 
 /// Declares an enum of wire names that parses case-insensitively, writes its

@@ -3,7 +3,7 @@
 # installs lives outside the repository, under $LEAN_CACHE.
 
 LEAN_CACHE=${LEAN_CACHE:-$HOME/.cache/lean-sdk}
-PY_VENV=$LEAN_CACHE/venv-python
+PY_VENV=${PY_VENV:-$LEAN_CACHE/venv-python}
 PY_TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 # Tools of the build and the tests (never dependencies of the package).
 PY_REQUIREMENTS="maturin>=1.5,<2 pytest mypy httpx flask fastapi django pydantic>=2"

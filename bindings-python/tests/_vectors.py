@@ -28,6 +28,7 @@ CLASSES = {
     "transport": lean_sdk.TransportError,
     "invalid_response": lean_sdk.InvalidResponseError,
     "conflict": lean_sdk.ConflictError,
+    "redirect": lean_sdk.RedirectError,
     "signature_missing": lean_sdk.WebhookSignatureError,
     "signature_malformed": lean_sdk.WebhookSignatureError,
     "signature_mismatch": lean_sdk.WebhookSignatureError,
@@ -132,6 +133,10 @@ def check_error(name: str, error: BaseException, expected: Dict[str, Any]) -> No
         "message": "message",
         "requestId": "request_id",
         "outcomeUnknown": "outcome_unknown",
+        "idempotencyKey": "idempotency_key",
+        "sentIds": "sent_ids",
+        "applied": "applied",
+        "location": "location",
     }
     for key, attribute in attributes.items():
         if key in expected:

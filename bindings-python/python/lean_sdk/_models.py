@@ -172,11 +172,18 @@ _IDENTIFIED_BY: Dict[Type[_Record], str] = {Customer: "partnerUserId", Gig: "gig
 class WebhookEvent:
     """A verified webhook: ``event`` is its name (``gig.completed``; names
     this version does not know are kept as sent) and ``data`` the object it
-    is about, typed when known, else the raw dict."""
+    is about, typed when known, else the raw dict.
 
-    __slots__ = ("event", "data", "_data")
+    Payouts webhooks carry no id and no timestamp, and a delivery may be
+    repeated: ``dedup_key`` (the event name, the object's id and its status,
+    as the core derives it) is the same for a repeat, so store it and skip
+    an event already handled."""
+
+    __slots__ = ("event", "data", "dedup_key", "_data")
 
     def __init__(self, data: Dict[str, Any]) -> None:
+        data = dict(data)
+        self.dedup_key: Optional[str] = data.pop("dedupKey", None)
         self._data = data
         self.event: str = data["event"]
         raw = data.get("data")

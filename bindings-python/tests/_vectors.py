@@ -179,8 +179,10 @@ def payload_forms(spec: Any) -> List[Any]:
     return forms
 
 
-class Stop(Exception):
-    """Ends a call once its first request is recorded."""
+class Stop(BaseException):
+    """Ends a call once its first request is recorded: an interruption
+    (like ``KeyboardInterrupt``), since any ``Exception`` from a transport is
+    a failed attempt the engine may retry."""
 
 
 class Recorder:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterable, Iterable, Optional, Union
+    from typing import Any, AsyncIterable, Iterable, List, Optional, Union
 
 from . import _native
 from ._errors import WebhookBodyTooLargeError
@@ -102,7 +102,7 @@ def read_body(stream: Any, content_length: Union[str, int, None] = None, *, limi
     reading stops past the limit. Raises
     :class:`lean_sdk.WebhookBodyTooLargeError` (answer 413)."""
     _check_declared(content_length, limit)
-    chunks = []
+    chunks: List[bytes] = []
     size = 0
     while True:
         chunk = stream.read(min(_CHUNK, limit + 1 - size))

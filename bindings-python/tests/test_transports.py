@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import socket
 import threading
 from typing import Any, Iterator, List
 
@@ -97,3 +98,58 @@ def test_open_banking_client_follows_no_redirect(servers: Any, credential: str) 
     with pytest.raises(lean_sdk.LeanError) as refused:
         client.create_customer(app_user_id="u1")
     check_refused(refused.value, redirecting, other)
+
+
+class Drip:
+    """A loopback server that answers 200 and then sends its body a byte
+    at a time, each within any per-read timeout."""
+
+    def __init__(self, size: int = 40, interval: float = 0.05) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.done = threading.Event()
+
+        def serve() -> None:
+            while not self.done.is_set():
+                try:
+                    connection, _ = self.listener.accept()
+                except OSError:
+                    return
+                with connection:
+                    connection.recv(65536)
+                    connection.sendall(f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {size}\r\n\r\n".encode())
+                    try:
+                        for _ in range(size):
+                            if self.done.wait(interval):
+                                break
+                            connection.sendall(b" ")
+                    except OSError:
+                        pass
+
+        threading.Thread(target=serve, daemon=True).start()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.listener.close()
+
+
+def test_the_timeout_bounds_a_whole_attempt_even_when_the_body_drips() -> None:
+    drip = Drip()
+    request = lean_sdk.HttpRequest("GET", drip.url + "/api/gig", {})
+    try:
+        with pytest.raises(lean_sdk.TransportError) as slow:
+            lean_sdk.UrllibTransport(timeout=0.3)(request)
+        assert slow.value.kind == "timeout"
+
+        async def main() -> None:
+            transport = lean_sdk.HttpxTransport(timeout=0.3)
+            try:
+                with pytest.raises(lean_sdk.TransportError) as slow:
+                    await transport(request)
+                assert slow.value.kind == "timeout"
+            finally:
+                await transport.aclose()
+
+        asyncio.run(main())
+    finally:
+        drip.stop()

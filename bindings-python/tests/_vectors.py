@@ -194,6 +194,17 @@ class Recorder:
         raise Stop
 
 
+class Interrupted(BaseException):
+    """A call interrupted mid-flight, as a cancellation would: the engine
+    re-raises it carrying what was sent as ``lean_error``."""
+
+
+def interrupted(stop: Interrupted) -> BaseException:
+    """The error an interruption carries, for the case to check."""
+    error: BaseException = getattr(stop, "lean_error", stop)
+    return error
+
+
 class Script:
     """A transport that checks each request against the case's exchanges
     and answers with the scripted reply (a transport failure is raised as
@@ -211,6 +222,8 @@ class Script:
         assert request.method == exchange["request"]["method"], self.name
         assert request.url.endswith(exchange["request"]["path"]), f"{self.name}: {request.url}"
         reply = exchange["reply"]
+        if "interrupt" in reply:
+            raise Interrupted(reply["interrupt"])
         if "transportError" in reply:
             raise self.FAILURES[reply["transportError"]](reply["transportError"])
         return response(reply)

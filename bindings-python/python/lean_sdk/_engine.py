@@ -124,9 +124,10 @@ def _tell_what_was_sent(call: Call, interruption: BaseException) -> None:
         pass
 
 
-def _what_was_sent(error: TransportError) -> str:
-    sent = [f"Idempotency-Key {error.idempotency_key}"] if error.idempotency_key else []
-    sent += [f"{name} {value}" for name, value in error.sent_ids.items()]
+def _what_was_sent(error: LeanError) -> str:
+    key = getattr(error, "idempotency_key", None)
+    sent = [f"Idempotency-Key {key}"] if key else []
+    sent += [f"{name} {value}" for name, value in (getattr(error, "sent_ids", None) or {}).items()]
     return f"lean_sdk: {error}" + (f" (sent: {', '.join(sent)})" if sent else "")
 
 

@@ -266,9 +266,10 @@ def test_urllib_transport_sends_and_reads_errors() -> None:
 def test_urllib_transport_does_not_follow_redirects() -> None:
     server = Server(302, b"", [("location", "http://127.0.0.1:9/elsewhere")])
     try:
-        with pytest.raises(lean_sdk.ApiError) as moved:
+        with pytest.raises(lean_sdk.RedirectError) as moved:
             lean_sdk.LeanClient(KEY, base_url=server.url).list_gigs()
         assert moved.value.status == 302 and len(server.seen) == 1
+        assert moved.value.location == "http://127.0.0.1:9/elsewhere" and moved.value.code == "redirect"
     finally:
         server.close()
 

@@ -113,4 +113,38 @@ def test_a_cancelled_open_banking_create_reports_what_was_sent() -> None:
         ob.create_customer(app_user_id="u1")
     sent = interrupted.value.lean_error  # type: ignore[attr-defined]
     assert isinstance(sent, lean_sdk.TransportError) and sent.outcome_unknown is True
+    assert sent.sent_ids == {"app_user_id": "u1"}
     assert len(seen) == 1
+
+
+def test_an_interrupted_read_was_not_applied() -> None:
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        client(Flaky(KeyboardInterrupt())).get_gig("g1")
+    sent = interrupted.value.lean_error  # type: ignore[attr-defined]
+    assert isinstance(sent, lean_sdk.TransportError) and sent.outcome_unknown is False
+
+
+def test_an_interrupted_gig_reports_its_gig_id() -> None:
+    gig = {"partner_user_id": "uid_1", "gig_id": "gig_7", "total_amount": "15.00", "tips": "0", "expenses": "0",
+           "description": "d", "start_time": "2021-03-01T21:04:04", "end_time": "2021-03-01T21:31:05"}
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        client(Flaky(KeyboardInterrupt())).create_gig(**gig)  # type: ignore[arg-type]
+    sent = interrupted.value.lean_error  # type: ignore[attr-defined]
+    assert sent.outcome_unknown is True and sent.sent_ids == {"gigId": "gig_7"}
+
+
+def test_a_custom_transport_exception_on_a_payment_intent_is_not_re_sent() -> None:
+    """The core decides: a create without a key or a looked-up id ends as
+    an unknown outcome after one attempt, whatever exception the transport
+    raised."""
+    seen: List[lean_sdk.HttpRequest] = []
+
+    def broken(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        seen.append(request)
+        raise RuntimeError("proxy hiccup")
+
+    ob = openbanking.OpenBankingClient("app-token-engine", transport=broken, initial_backoff=0.001, max_backoff=0.002)
+    with pytest.raises(lean_sdk.TransportError) as failed:
+        ob.create_payment_intent(customer_id="c-1", amount="10.00", currency="AED")
+    assert failed.value.outcome_unknown is True and len(seen) == 1
+    assert isinstance(failed.value.__cause__, RuntimeError)

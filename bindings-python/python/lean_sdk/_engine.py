@@ -131,13 +131,7 @@ def _what_was_sent(error: LeanError) -> str:
     return f"lean_sdk: {error}" + (f" (sent: {', '.join(sent)})" if sent else "")
 
 
-def _interrupt(call: Call, reason: str) -> TransportError:
-    """The transport error that reports a call ended mid-flight, with the
-    idempotency key it sent."""
-    error = TransportError(
-        f"the call was interrupted ({reason}) after {call.attempts} attempt(s) left: it may have been applied. "
-        "Look it up, or retry it with the same idempotency key and ids, before sending it again",
-        outcome_unknown=True,
-    )
-    error.idempotency_key = call.idempotency_key
-    return error
+def _interrupt(call: Call, reason: str) -> LeanError:
+    """The core's report of a call ended mid-flight: the key and ids it
+    sent, and whether the attempt in flight may have been applied."""
+    return call.interrupt(reason)

@@ -182,9 +182,8 @@ class WebhookEvent:
     __slots__ = ("event", "data", "dedup_key", "_data")
 
     def __init__(self, data: Dict[str, Any]) -> None:
-        data = dict(data)
-        self.dedup_key: Optional[str] = data.pop("dedupKey", None)
         self._data = data
+        self.dedup_key: Optional[str] = data.get("dedupKey")
         self.event: str = data["event"]
         raw = data.get("data")
         kind = _EVENT_OBJECTS.get(self.event.split(".", 1)[0].lower())
@@ -195,7 +194,8 @@ class WebhookEvent:
             self.data = raw if isinstance(raw, dict) else {}
 
     def to_dict(self) -> Dict[str, Any]:
-        """The event in the envelope's JSON shape ``{"event", "data"}``."""
+        """The event in the envelope's JSON shape ``{"event", "data"}``, with
+        its ``dedupKey``."""
         return dict(self._data)
 
     def __repr__(self) -> str:

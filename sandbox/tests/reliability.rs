@@ -115,10 +115,7 @@ fn every_payout_exactly_once_under_faults() {
         *seen.entry(id).or_default() += 1;
     }
     for p in &payments {
-        let id = p["userdata"]["payoutId"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let id = p["userdata"]["payoutId"].as_str().unwrap().to_owned();
         *seen.entry(id).or_default() += 1;
     }
     let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();

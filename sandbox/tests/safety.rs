@@ -671,3 +671,22 @@ fn open_banking_lists_page() {
         assert_eq!(refused.body["errors"][0]["field"], "page_size", "{path}");
     }
 }
+
+#[test]
+fn the_harness_transport_reports_a_redirect_instead_of_following_it() {
+    let target = WebhookReceiver::start().unwrap();
+    let (redirecting, hits) = redirecting_receiver(target.url().to_owned());
+    let response = agent().post(&redirecting).send(&b"{}"[..]).unwrap();
+    assert_eq!(response.status().as_u16(), 307);
+    assert_eq!(
+        response
+            .headers()
+            .get("location")
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        target.url()
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    assert!(target.deliveries().is_empty());
+}

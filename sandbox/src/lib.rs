@@ -17,6 +17,7 @@ pub mod clock;
 pub mod failure;
 pub mod guard;
 pub mod harness;
+pub mod hostile;
 pub mod lifecycle;
 pub mod log;
 pub mod openbanking;

@@ -1257,6 +1257,15 @@ def engine_cases():
                   keyed_payment, [ex("POST", "/specialpayment", transport="other", sent=key),
                                   ex("POST", "/specialpayment", 200, PAYMENT_RESPONSE, sent=key)],
                   {"value": PAYMENT_RESPONSE}))
+    c.append(case("special payment refused after a lost answer: the refusal stands", "reference: Idempotency Header (same key, same result)",
+                  keyed_payment, [ex("POST", "/specialpayment", transport="timeout", sent=key),
+                                  ex("POST", "/specialpayment", 400, {"message": "gigId does not exist"}, sent=key)],
+                  err("bad_request", status=400, message="gigId does not exist")))
+    c.append(case("update refused after a lost answer: outcome unknown", "engine docs: the refusal may be of the repeat",
+                  {"operation": "updateCustomer", "partnerUserId": "uid_1", "input": {"city": "Reno"}},
+                  [ex("PATCH", "/customer/uid_1", transport="timeout"),
+                   ex("PATCH", "/customer/uid_1", 400, {"message": "customer is not PENDING"})],
+                  err("transport", outcomeUnknown=True, sentIds={"partnerUserId": "uid_1"})))
     c.append(case("special payment outcome unknown names its key", "design: errors say what was sent", keyed_payment,
                   [ex("POST", "/specialpayment", transport="timeout", sent=key)] * 2,
                   err("transport", outcomeUnknown=True, idempotencyKey="payout-0001", sentIds={}), retries=1))

@@ -315,7 +315,20 @@ impl<P: Plan> Machine<P> {
             // this call, or by an earlier run of the caller's script.
             return self.start_lookup(Error::from(error), false);
         }
-        self.exhausted(Error::from(error));
+        self.refused(Error::from(error));
+    }
+
+    /// A definite refusal (400, 401, 404, ...) ends the call. It stands
+    /// as the answer, unless it came after an attempt that may have been
+    /// applied without an idempotency key (a repeated update): then it may
+    /// be refusing the repeat of what the first attempt did.
+    fn refused(&mut self, error: Error) {
+        if self.idempotency_key.is_some() {
+            // The API answers a repeated key with the original's result.
+            self.state = State::Finished(Err(error));
+        } else {
+            self.exhausted(error);
+        }
     }
 
     /// An attempt of the operation may have been applied: send it again

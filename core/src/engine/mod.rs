@@ -14,7 +14,8 @@
 //! - **reads** (`get*`, `list*`, and the open-banking data calls, `POST`s
 //!   that only read): retried within the budget;
 //! - **requests carrying an idempotency key** (payouts special payments;
-//!   the same key on every attempt, so the API applies it once);
+//!   the same key on every attempt, so the API applies it once, and its
+//!   answer to a repeat, a refusal included, is the original's result);
 //! - **creates with an id the caller chose** (payouts `createGig` by
 //!   `gigId`, payouts `createCustomer` by `partnerUserId`, open-banking
 //!   `createCustomer` by `app_user_id`): **looked up first**. A record that
@@ -25,7 +26,9 @@
 //!   (within the budget);
 //! - payouts **`updateCustomer`**: it sets the fields it is given to the
 //!   values given, so sending it twice leaves the customer as sending it
-//!   once (and moves no money): repeated like a read.
+//!   once (and moves no money): repeated like a read. A refusal of such a
+//!   repeat may be refusing what the first attempt already did, so it
+//!   leaves the outcome unknown.
 //!
 //! Everything else ends after its first uncertain attempt as `transport`
 //! with `outcome_unknown: true`, the ids and key that were sent, and what

@@ -550,18 +550,29 @@ impl fmt::Display for Error {
                 status,
                 applied: true,
                 idempotency_key,
+                sent_ids,
                 ..
             } => {
                 write!(
                     f,
                     "the Lean API answered {status}, so it applied the request, but its answer could not be read: {message}. Do not repeat the request"
                 )?;
-                match idempotency_key {
-                    Some(key) => write!(
+                match (idempotency_key, sent_ids.as_slice()) {
+                    (Some(key), _) => write!(
                         f,
                         " with a new idempotency key; its key was {key}: retry with that key to read the result safely"
                     ),
-                    None => f.write_str("; look the record up instead"),
+                    (None, []) => f.write_str("; look up what it made instead"),
+                    (None, ids) => {
+                        f.write_str("; look up ")?;
+                        for (i, (name, id)) in ids.iter().enumerate() {
+                            if i > 0 {
+                                f.write_str(" and ")?;
+                            }
+                            write!(f, "{name} {id:?}")?;
+                        }
+                        f.write_str(" instead")
+                    }
                 }
             }
             Self::InvalidResponse {

@@ -110,8 +110,21 @@ impl Run {
 
 #[test]
 fn every_scenario_reports_its_expected_outcome() {
+    run_all("scenarios");
+}
+
+/// The scenarios that send several calls through one client and count the
+/// connections the server accepted for them.
+#[test]
+fn every_connection_scenario_reports_its_expected_outcome() {
+    run_all("connectionScenarios");
+}
+
+/// Runs every scenario of the list `key` and reports every difference.
+fn run_all(key: &str) {
     let file = scenarios();
-    let list = file["scenarios"].as_array().expect("a scenarios array");
+    let list = file[key].as_array().expect("a scenario array");
+    assert!(!list.is_empty(), "{key} is empty");
     let server = Hostile::start();
     let mut failures = Vec::new();
     for scenario in list {
@@ -123,16 +136,16 @@ fn every_scenario_reports_its_expected_outcome() {
             other_url: format!("{}/{id}", server.other_url),
             id,
         };
-        let outcome = perform(scenario, &run.base_url);
+        let outcomes = perform(scenario, &run.base_url);
         let report = server.control("GET", &format!("runs/{}", run.id), None);
-        let differences = compare(&scenario["expect"], &outcome, &report, &run);
+        let differences = compare(&scenario["expect"], &outcomes, &report, &run);
         if !differences.is_empty() {
             failures.push(format!("{name}:\n    {}", differences.join("\n    ")));
         }
     }
     assert!(
         failures.is_empty(),
-        "{} of {} scenarios differ from their expected outcome:\n{}",
+        "{} of {} {key} differ from their expected outcome:\n{}",
         failures.len(),
         list.len(),
         failures.join("\n")
@@ -140,9 +153,11 @@ fn every_scenario_reports_its_expected_outcome() {
 }
 
 /// The host side of a scenario: the call built from it, driven to its
-/// end. `Ok` holds the outcome, `Err` the error as `Error::to_json` gives
-/// it (what every host builds its own errors from).
-fn perform(scenario: &Value, base_url: &str) -> Result<Value, Value> {
+/// end `call.repeat` times (once when absent) through one agent, as one
+/// client of a host would send them; with OAuth the token is fetched once.
+/// Each `Ok` holds an outcome, each `Err` the error as `Error::to_json`
+/// gives it (what every host builds its own errors from).
+fn perform(scenario: &Value, base_url: &str) -> Vec<Result<Value, Value>> {
     let call = &scenario["call"];
     let client = &scenario["client"];
     let millis = |name: &str| Duration::from_millis(client[name].as_u64().unwrap_or_default());
@@ -153,6 +168,7 @@ fn perform(scenario: &Value, base_url: &str) -> Result<Value, Value> {
         ..RetryPolicy::default()
     };
     let timeout = millis("timeoutMs");
+    // One agent: its pool keeps the connection between calls.
     let agent = ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -163,35 +179,57 @@ fn perform(scenario: &Value, base_url: &str) -> Result<Value, Value> {
     );
     // The call as the shared vectors write it: operation, input, path ids.
     let mut operation = call.as_object().cloned().unwrap_or_default();
-    operation.remove("api");
-    operation.remove("credentials");
+    for beside in ["api", "credentials", "repeat"] {
+        operation.remove(beside);
+    }
     let operation = Value::Object(operation);
+    let repeat = call.get("repeat").map_or(1, |n| {
+        n.as_u64()
+            .filter(|n| *n >= 1)
+            .expect("call.repeat is a number of calls, at least 1")
+    });
     let errors = |e: Error| e.to_json();
     match call["api"].as_str() {
         Some("payouts") => {
-            let mut config = Config::new(API_KEY, Environment::Sandbox)
-                .and_then(|c| c.with_base_url(&format!("{base_url}/api")))
-                .map_err(errors)?
-                .with_retry(retry);
+            let config = Config::new(API_KEY, Environment::Sandbox)
+                .and_then(|c| c.with_base_url(&format!("{base_url}/api")));
+            let mut config = match config {
+                Ok(config) => config.with_retry(retry),
+                Err(e) => return vec![Err(e.to_json())],
+            };
             config.timeout = timeout;
-            let operation = Operation::from_json(&operation).map_err(errors)?;
-            let call = Call::new(&config, operation, entropy()).map_err(errors)?;
-            drive(&agent, call).map(|o| o.to_json()).map_err(errors)
+            let once = || {
+                let operation = Operation::from_json(&operation).map_err(errors)?;
+                let call = Call::new(&config, operation, entropy()).map_err(errors)?;
+                drive(&agent, call).map(|o| o.to_json()).map_err(errors)
+            };
+            (0..repeat).map(|_| once()).collect()
         }
         Some("openbanking") => {
-            let environment = ObEnvironment::custom(base_url)
-                .and_then(|e| e.with_token_base_url(base_url))
-                .map_err(errors)?;
+            let environment =
+                ObEnvironment::custom(base_url).and_then(|e| e.with_token_base_url(base_url));
+            let environment = match environment {
+                Ok(environment) => environment,
+                Err(e) => return vec![Err(e.to_json())],
+            };
             let mut config = openbanking::Config::new(environment.clone()).with_retry(retry);
             config.timeout = timeout;
             let auth = match call["credentials"].as_str() {
-                Some("appToken") => Auth::AppToken(AppToken::new(APP_TOKEN).map_err(errors)?),
-                Some("oauth") => token(&agent, environment)?,
+                Some("appToken") => AppToken::new(APP_TOKEN).map(Auth::AppToken).map_err(errors),
+                Some("oauth") => token(&agent, environment),
                 other => panic!("unknown open-banking credentials {other:?}"),
             };
-            let operation = openbanking::Operation::from_json(&operation).map_err(errors)?;
-            let call = openbanking::Call::new(&config, &auth, operation, entropy());
-            drive(&agent, call).map(|o| o.to_json()).map_err(errors)
+            let auth = match auth {
+                Ok(auth) => auth,
+                // The token request failed: no call is sent.
+                Err(error) => return vec![Err(error)],
+            };
+            let once = || {
+                let operation = openbanking::Operation::from_json(&operation).map_err(errors)?;
+                let call = openbanking::Call::new(&config, &auth, operation, entropy());
+                drive(&agent, call).map(|o| o.to_json()).map_err(errors)
+            };
+            (0..repeat).map(|_| once()).collect()
         }
         other => panic!("unknown api {other:?}"),
     }
@@ -237,66 +275,28 @@ fn entropy() -> [u8; 32] {
     bytes
 }
 
-/// Every way the outcome and the server's report differ from `expect`.
+/// Every way the outcomes and the server's report differ from `expect`:
+/// the outcome's expectations are checked on every call of the scenario,
+/// the server's on the run as a whole.
 fn compare(
     expect: &Value,
-    outcome: &Result<Value, Value>,
+    outcomes: &[Result<Value, Value>],
     report: &Value,
     run: &Run,
 ) -> Vec<String> {
     let mut differences = Vec::new();
-    let mut differ = |what: &str, expected: &Value, actual: &Value| {
-        if expected != actual {
-            differences.push(format!("{what}: expected {expected}, got {actual}"));
-        }
-    };
     let empty = Map::new();
     let expect = expect.as_object().unwrap_or(&empty);
-    let (result, error) = match outcome {
-        Ok(_) => ("ok", &empty),
-        Err(error) => ("error", error.as_object().unwrap_or(&empty)),
-    };
-    let error_member = |name: &str| error.get(name).cloned().unwrap_or(Value::Null);
     for (name, expected) in expect {
+        let mut differ = |what: &str, expected: &Value, actual: &Value| {
+            if expected != actual {
+                differences.push(format!("{what}: expected {expected}, got {actual}"));
+            }
+        };
         match name.as_str() {
-            "result" => differ("result", expected, &json!(result)),
-            "code" => differ("code", expected, &error_member("code")),
-            "outcomeUnknown" => differ(
-                "outcomeUnknown",
-                expected,
-                &json!(error_member("outcomeUnknown") == json!(true)),
-            ),
-            "applied" => differ(
-                "applied",
-                expected,
-                &json!(error_member("applied") == json!(true)),
-            ),
-            "idempotencyKeyReported" => {
-                let key = error_member("idempotencyKey");
-                let reported = key.as_str().is_some_and(|k| !k.is_empty());
-                differ("idempotencyKeyReported", expected, &json!(reported));
-                if reported {
-                    for seen in report["seen"].as_array().into_iter().flatten() {
-                        differ(
-                            "the Idempotency-Key the server saw",
-                            &key,
-                            &seen["idempotencyKey"],
-                        );
-                    }
-                }
+            "requests" | "otherOriginRequests" | "connections" => {
+                differ(name, expected, &report[name])
             }
-            "sentIds" => {
-                let sent = error_member("sentIds");
-                for (id, value) in expected.as_object().into_iter().flatten() {
-                    differ(&format!("sentIds.{id}"), value, &sent[id]);
-                }
-            }
-            "location" => differ(
-                "location",
-                &json!(run.place(expected.as_str().unwrap_or_default())),
-                &error_member("location"),
-            ),
-            "requests" | "otherOriginRequests" => differ(name, expected, &report[name]),
             "seen" => {
                 let seen: Vec<Value> = report["seen"]
                     .as_array()
@@ -306,19 +306,91 @@ fn compare(
                     .collect();
                 differ("seen", expected, &Value::Array(seen));
             }
-            other => differ(
-                &format!("unknown expectation {other:?}"),
-                &Value::Null,
-                expected,
-            ),
+            _ => {
+                for (n, outcome) in outcomes.iter().enumerate() {
+                    let mut one = Vec::new();
+                    compare_outcome(name, expected, outcome, report, run, &mut one);
+                    let call = match outcomes.len() {
+                        1 => String::new(),
+                        all => format!("call {} of {all}: ", n + 1),
+                    };
+                    differences.extend(one.into_iter().map(|d| format!("{call}{d}")));
+                }
+            }
         }
     }
-    if let Err(error) = outcome {
-        if !differences.is_empty() {
-            differences.push(format!("(the error: {error})"));
+    if !differences.is_empty() {
+        for error in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+            differences.push(format!("(an error: {error})"));
         }
     }
     differences
+}
+
+/// Whether one call's outcome meets the expectation `name`.
+fn compare_outcome(
+    name: &str,
+    expected: &Value,
+    outcome: &Result<Value, Value>,
+    report: &Value,
+    run: &Run,
+    differences: &mut Vec<String>,
+) {
+    let mut differ = |what: &str, expected: &Value, actual: &Value| {
+        if expected != actual {
+            differences.push(format!("{what}: expected {expected}, got {actual}"));
+        }
+    };
+    let empty = Map::new();
+    let (result, error) = match outcome {
+        Ok(_) => ("ok", &empty),
+        Err(error) => ("error", error.as_object().unwrap_or(&empty)),
+    };
+    let error_member = |name: &str| error.get(name).cloned().unwrap_or(Value::Null);
+    match name {
+        "result" => differ("result", expected, &json!(result)),
+        "code" => differ("code", expected, &error_member("code")),
+        "outcomeUnknown" => differ(
+            "outcomeUnknown",
+            expected,
+            &json!(error_member("outcomeUnknown") == json!(true)),
+        ),
+        "applied" => differ(
+            "applied",
+            expected,
+            &json!(error_member("applied") == json!(true)),
+        ),
+        "idempotencyKeyReported" => {
+            let key = error_member("idempotencyKey");
+            let reported = key.as_str().is_some_and(|k| !k.is_empty());
+            differ("idempotencyKeyReported", expected, &json!(reported));
+            if reported {
+                for seen in report["seen"].as_array().into_iter().flatten() {
+                    differ(
+                        "the Idempotency-Key the server saw",
+                        &key,
+                        &seen["idempotencyKey"],
+                    );
+                }
+            }
+        }
+        "sentIds" => {
+            let sent = error_member("sentIds");
+            for (id, value) in expected.as_object().into_iter().flatten() {
+                differ(&format!("sentIds.{id}"), value, &sent[id]);
+            }
+        }
+        "location" => differ(
+            "location",
+            &json!(run.place(expected.as_str().unwrap_or_default())),
+            &error_member("location"),
+        ),
+        other => differ(
+            &format!("unknown expectation {other:?}"),
+            &Value::Null,
+            expected,
+        ),
+    }
 }
 
 /// Every host runs the webhook scenarios against its own helpers (the Rust
@@ -353,8 +425,11 @@ fn webhook_scenarios_are_well_formed() {
 fn scenario_names_are_unique_and_say_why() {
     let file = scenarios();
     let mut names = std::collections::BTreeSet::new();
-    let all = file["scenarios"].as_array().into_iter().flatten();
-    for scenario in all.chain(file["webhookScenarios"].as_array().into_iter().flatten()) {
+    let lists = ["scenarios", "connectionScenarios", "webhookScenarios"];
+    let all = lists
+        .iter()
+        .flat_map(|key| file[key].as_array().into_iter().flatten());
+    for scenario in all {
         let name = scenario["name"].as_str().expect("a name");
         assert!(names.insert(name), "{name} is named twice");
         let why = scenario["why"].as_str().unwrap_or_default();
@@ -406,4 +481,40 @@ fn a_followed_redirect_is_counted_with_its_credentials() {
         report["otherOriginCredentialHeaders"],
         json!(["authorization", "client_secret", "lean-app-token"])
     );
+}
+
+/// `connections: 1` means something only if a client that does not reuse
+/// connections is counted as such: here three requests, each on an agent
+/// of its own, then two on one agent.
+#[test]
+fn each_connection_that_carried_a_run_is_counted() {
+    let server = Hostile::start();
+    let scenario = json!({ "scenario": "payouts-get-gig-five-times-one-connection" });
+    let started = server.control("POST", "runs", Some(&scenario));
+    let (id, base_url) = (
+        started["id"].as_str().unwrap(),
+        started["baseUrl"].as_str().unwrap(),
+    );
+    let agent = || {
+        ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .proxy(None)
+                .build(),
+        )
+    };
+    let get = |agent: &ureq::Agent| {
+        let mut answer = agent.get(format!("{base_url}/api/gig/g1")).call().unwrap();
+        assert_eq!(answer.status(), 200);
+        answer.body_mut().read_to_string().unwrap();
+    };
+    for _ in 0..3 {
+        get(&agent());
+    }
+    let kept = agent();
+    get(&kept);
+    get(&kept);
+    let report = server.control("GET", &format!("runs/{id}"), None);
+    assert_eq!(report["requests"], 5);
+    assert_eq!(report["connections"], 4);
 }

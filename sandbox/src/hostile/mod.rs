@@ -58,6 +58,7 @@ pub fn serve(settings: &Hostile) -> Result<(), String> {
             main_url: url(&main)?,
             other_url: url(&other)?,
             quiet: settings.quiet,
+            last_connection: Default::default(),
         });
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "listening on {}", shared.main_url)

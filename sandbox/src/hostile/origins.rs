@@ -2,6 +2,7 @@
 //! routes and plays each run's script; the other origin only counts what
 //! reaches it, since a well-behaved client never gets there.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +30,8 @@ pub struct Shared {
     pub other_url: String,
     /// No log lines.
     pub quiet: bool,
+    /// The last connection id given to a main-origin connection.
+    pub last_connection: AtomicU64,
 }
 
 impl Shared {
@@ -42,6 +45,9 @@ impl Shared {
 /// Serves one connection to the main origin until it closes, a script
 /// entry ends it, or it idles.
 pub async fn main_origin(mut stream: TcpStream, shared: Arc<Shared>) {
+    // Runs count the distinct connections that carried their requests, so
+    // that a client that opens one per request shows.
+    let connection = shared.last_connection.fetch_add(1, Ordering::Relaxed) + 1;
     let mut buffer = Vec::new();
     loop {
         let Some(request) = next_request(&mut stream, &mut buffer).await else {
@@ -51,7 +57,7 @@ pub async fn main_origin(mut stream: TcpStream, shared: Arc<Shared>) {
             let (status, body) = control(&shared, &request);
             reply(&mut stream, status, &body, request.close).await
         } else {
-            run_request(&mut stream, &shared, &request).await
+            run_request(&mut stream, &shared, &request, connection).await
         };
         if !keep_open || request.close {
             return;
@@ -158,9 +164,14 @@ fn split_run(target: &str) -> (&str, String) {
 
 /// Plays the run's next script entry; false when the entry ended the
 /// connection.
-async fn run_request(stream: &mut TcpStream, shared: &Shared, request: &Request) -> bool {
+async fn run_request(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    request: &Request,
+    connection: u64,
+) -> bool {
     let (run, path) = split_run(&request.target);
-    let Some(entry) = shared.runs.take(run, request, &path) else {
+    let Some(entry) = shared.runs.take(run, request, &path, connection) else {
         let text = "no such run: start one with POST /_hostile/runs";
         return reply(stream, 404, &json!({ "message": text }), request.close).await;
     };

@@ -15,6 +15,9 @@ use super::script::Entry;
 const MAX_RUNS: usize = 4096;
 /// Requests recorded in a run's `seen` (counting goes on past it).
 const MAX_SEEN: usize = 256;
+/// Distinct connections a run tells apart; past it, its `connections`
+/// stays at this number.
+const MAX_CONNECTIONS: usize = 256;
 
 /// Headers (and a form field) that carry a credential of either API: if one
 /// reaches the other origin, a redirect leaked it.
@@ -34,6 +37,8 @@ struct Run {
     other_origin_requests: u64,
     other_origin_credentials: BTreeSet<String>,
     seen: Vec<Value>,
+    /// The ids of the connections that carried the run's requests.
+    connections: BTreeSet<u64>,
 }
 
 /// Every run, by id.
@@ -63,6 +68,7 @@ impl Runs {
                 other_origin_requests: 0,
                 other_origin_credentials: BTreeSet::new(),
                 seen: Vec::new(),
+                connections: BTreeSet::new(),
             },
         );
         while inner.runs.len() > MAX_RUNS {
@@ -74,11 +80,15 @@ impl Runs {
     /// Counts a request that reached the main origin under the run's
     /// prefix and returns the script entry to play (the last one again once
     /// the script is spent), or `None` for an unknown run. `path` is the
-    /// target below the run's base URL.
-    pub fn take(&self, run: &str, request: &Request, path: &str) -> Option<Entry> {
+    /// target below the run's base URL; `connection` the id of the
+    /// connection that carried it (one per accepted connection).
+    pub fn take(&self, run: &str, request: &Request, path: &str, connection: u64) -> Option<Entry> {
         let mut inner = self.lock();
         let run = inner.runs.get_mut(&number(run)?)?;
         run.requests += 1;
+        if run.connections.len() < MAX_CONNECTIONS {
+            run.connections.insert(connection);
+        }
         if run.seen.len() < MAX_SEEN {
             let mut seen = json!({ "method": request.method, "path": path });
             if let Some(key) = request.header("idempotency-key") {
@@ -117,6 +127,7 @@ impl Runs {
         let run = inner.runs.get(&number(run)?)?;
         Some(json!({
             "requests": run.requests,
+            "connections": run.connections.len(),
             "otherOriginRequests": run.other_origin_requests,
             "otherOriginCredentialHeaders": run.other_origin_credentials,
             "seen": run.seen,
@@ -157,20 +168,39 @@ mod tests {
         assert_eq!((id.as_str(), short.as_str()), ("r1", "r2"));
         for _ in 0..3 {
             assert_eq!(
-                runs.take(&short, &request("GET", &[], ""), "/api/gig/g1"),
+                runs.take(&short, &request("GET", &[], ""), "/api/gig/g1", 7),
                 Some(Entry::Drop)
             );
         }
         let keyed = request("POST", &[("idempotency-key", "k1")], "{}");
-        assert!(runs.take(&id, &keyed, "/api/specialpayment").is_some());
-        assert!(runs.take("r9", &keyed, "/").is_none() && runs.take("x", &keyed, "/").is_none());
+        assert!(runs.take(&id, &keyed, "/api/specialpayment", 8).is_some());
+        assert!(
+            runs.take("r9", &keyed, "/", 8).is_none() && runs.take("x", &keyed, "/", 8).is_none()
+        );
         let report = runs.report(&short).unwrap();
         assert_eq!(report["requests"], 3);
+        assert_eq!(report["connections"], 1);
         assert_eq!(
             report["seen"][2],
             json!({"method": "GET", "path": "/api/gig/g1"})
         );
         assert_eq!(runs.report(&id).unwrap()["seen"][0]["idempotencyKey"], "k1");
+    }
+
+    #[test]
+    fn counts_the_distinct_connections_that_carried_a_run() {
+        let runs = Runs::default();
+        let id = runs.start(vec![Entry::Drop].into());
+        let other = runs.start(vec![Entry::Drop].into());
+        let get = request("GET", &[], "");
+        for connection in [1, 1, 2, 1, 3] {
+            runs.take(&id, &get, "/api/gig/g1", connection);
+        }
+        runs.take(&other, &get, "/api/gig/g1", 4);
+        assert_eq!(runs.report(&id).unwrap()["connections"], 3);
+        assert_eq!(runs.report(&other).unwrap()["connections"], 1);
+        let idle = runs.start(vec![Entry::Drop].into());
+        assert_eq!(runs.report(&idle).unwrap()["connections"], 0);
     }
 
     #[test]

@@ -63,15 +63,22 @@ pub enum Entry {
 pub struct Scripts(HashMap<String, Arc<[Entry]>>);
 
 impl Scripts {
-    /// Reads the scenario file's text (`{"scenarios": [...]}`).
+    /// Reads the scenario file's text (`{"scenarios": [...]}`, and
+    /// optionally `"connectionScenarios": [...]`, played alike).
     pub fn parse(text: &str) -> Result<Self, String> {
         let file: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         let list = file
             .get("scenarios")
             .and_then(Value::as_array)
             .ok_or("no \"scenarios\" array")?;
+        let more = match file.get("connectionScenarios") {
+            None => &[][..],
+            Some(more) => more
+                .as_array()
+                .ok_or("\"connectionScenarios\" must be an array")?,
+        };
         let mut scripts = HashMap::new();
-        for (i, scenario) in list.iter().enumerate() {
+        for (i, scenario) in list.iter().chain(more).enumerate() {
             let name = scenario
                 .get("name")
                 .and_then(Value::as_str)
@@ -240,6 +247,22 @@ mod tests {
         };
         assert_eq!(answer.body, r#"{"gigId":"g1"}"#);
         assert_eq!(*interval, Duration::from_millis(5));
+    }
+
+    #[test]
+    fn plays_the_connection_scenarios_too() {
+        let scripts = Scripts::parse(
+            r#"{"scenarios": [{"name": "a", "script": [{"action": "drop"}]}],
+                "connectionScenarios": [{"name": "b", "script": [{"status": 200}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(scripts.len(), 2);
+        assert!(scripts.get("b").is_some());
+        let twice = r#"{"scenarios": [{"name": "a", "script": [{"action": "drop"}]}],
+            "connectionScenarios": [{"name": "a", "script": [{"action": "drop"}]}]}"#;
+        assert!(Scripts::parse(twice).unwrap_err().contains("named twice"));
+        let wrong = r#"{"scenarios": [], "connectionScenarios": {}}"#;
+        assert!(Scripts::parse(wrong).is_err());
     }
 
     #[test]

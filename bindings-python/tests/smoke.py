@@ -1,6 +1,6 @@
 """What a user gets from `pip install`: run by scripts/test.d/40-python.sh
 in fresh virtual environments (one per Python version found), with nothing
-but the wheel installed. Not a pytest module: it needs no test tools."""
+but the wheel and its dependency (httpx) installed. Not a pytest module: it needs no test tools."""
 
 import sys
 
@@ -20,6 +20,8 @@ def transport(request):
     return lean_sdk.HttpResponse(200, {}, b"[]")
 
 
+with lean_sdk.LeanClient("sk_smoke_key") as pooled:  # the default: one httpx pool per client
+    assert isinstance(pooled._transport, lean_sdk.HttpxSyncTransport)
 client = lean_sdk.LeanClient("sk_smoke_key", transport=transport)
 assert client.list_gigs() == [] and seen[0].url.endswith("/gig")
 assert "sk_smoke_key" not in repr(client) + repr(client.config) + repr(seen[0])

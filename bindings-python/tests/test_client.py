@@ -249,25 +249,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_urllib_transport_sends_and_reads_errors() -> None:
+# The default (a pooled httpx client) and the standard library's urllib.
+BUILT_IN_TRANSPORTS = [pytest.param(None, id="pooled-default"), pytest.param(lean_sdk.UrllibTransport, id="urllib")]
+
+
+@pytest.mark.parametrize("transport", BUILT_IN_TRANSPORTS)
+def test_built_in_transports_send_and_read_errors(transport: Any) -> None:
     server = Server(404, b'{"message":"Gig not found"}', [("x-request-id", "req_9")])
     try:
-        lean = lean_sdk.LeanClient(KEY, base_url=server.url)
-        with pytest.raises(lean_sdk.NotFoundError) as missing:
-            lean.get_gig("g/1")
+        with lean_sdk.LeanClient(KEY, base_url=server.url, transport=transport and transport()) as lean:
+            with pytest.raises(lean_sdk.NotFoundError) as missing:
+                lean.get_gig("g/1")
         assert missing.value.message == "Gig not found" and missing.value.request_id == "req_9"
         method, path, headers, _ = server.seen[0]
         assert (method, path) == ("GET", "/api/gig/g%2F1")
-        assert headers["Authorization"].startswith("Basic ")
+        assert {k.lower(): v for k, v in headers.items()}["authorization"].startswith("Basic ")
     finally:
         server.close()
 
 
-def test_urllib_transport_does_not_follow_redirects() -> None:
+@pytest.mark.parametrize("transport", BUILT_IN_TRANSPORTS)
+def test_built_in_transports_do_not_follow_redirects(transport: Any) -> None:
     server = Server(302, b"", [("location", "http://127.0.0.1:9/elsewhere")])
     try:
         with pytest.raises(lean_sdk.RedirectError) as moved:
-            lean_sdk.LeanClient(KEY, base_url=server.url).list_gigs()
+            lean_sdk.LeanClient(KEY, base_url=server.url, transport=transport and transport()).list_gigs()
         assert moved.value.status == 302 and len(server.seen) == 1
         assert moved.value.location == "http://127.0.0.1:9/elsewhere" and moved.value.code == "redirect"
     finally:

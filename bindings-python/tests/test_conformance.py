@@ -1,8 +1,9 @@
 """The conformance scenarios (tests/conformance/README.md) against
 ``lean-sandbox hostile``: each scenario's call made through the public
-clients (sync over urllib, async over httpx) with their default
-transports, its outcome and the server's counts compared with what every
-host must report; then the webhook scenarios against the body readers of
+clients (sync and async, each over its pooled httpx client) with their
+default transports, its outcome and the server's counts (requests, and
+the connections that carried them) compared with what every host must
+report; then the webhook scenarios against the body readers of
 ``lean_sdk.webhooks``, behind a real loopback WSGI server."""
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def invocation(call: Dict[str, Any]) -> Tuple[str, Tuple[Any, ...], Dict[str, An
     beside it (and a read's input) become keywords."""
     operation: str = call["operation"]
     data = dict(call.get("input") or {})
-    beside = {k: v for k, v in call.items() if k not in ("api", "credentials", "operation", "input")}
+    beside = {k: v for k, v in call.items() if k not in ("api", "credentials", "operation", "input", "repeat")}
     keywords: Dict[str, Any] = {}
     for key, value in beside.items():
         name = snake(key)
@@ -144,21 +145,36 @@ def invocation(call: Dict[str, Any]) -> Tuple[str, Tuple[Any, ...], Dict[str, An
     return snake(operation), (), keywords
 
 
-def perform(call: Dict[str, Any], base_url: str, options: Dict[str, Any], mode: str) -> Any:
-    """The result, or the LeanError the call raised."""
+def perform(call: Dict[str, Any], base_url: str, options: Dict[str, Any], mode: str) -> List[Any]:
+    """Each call's result, or the LeanError it raised: the call made
+    ``call.repeat`` times (once when absent), one after another, through
+    one client, which is closed at the end."""
     client = make_client(call, base_url, options, mode)
     method, args, keywords = invocation(call)
-    try:
-        if mode == "sync":
+    repeat = call.get("repeat", 1)
+    assert isinstance(repeat, int) and repeat >= 1, f"call.repeat must be a number of calls: {repeat!r}"
+
+    def once() -> Any:
+        try:
             return getattr(client, method)(*args, **keywords)
+        except lean_sdk.LeanError as error:
+            return error
 
-        async def run() -> Any:
-            async with client:
+    if mode == "sync":
+        with client:
+            return [once() for _ in range(repeat)]
+
+    async def run() -> List[Any]:
+        async def one() -> Any:
+            try:
                 return await getattr(client, method)(*args, **keywords)
+            except lean_sdk.LeanError as error:
+                return error
 
-        return asyncio.run(run())
-    except lean_sdk.LeanError as error:
-        return error
+        async with client:
+            return [await one() for _ in range(repeat)]
+
+    return asyncio.run(run())
 
 
 def substitute(text: str, hostile: Hostile, run: Dict[str, Any]) -> str:
@@ -193,14 +209,24 @@ def check_outcome(outcome: Any, expect: Dict[str, Any], hostile: Hostile, run: D
         assert secret not in repr(outcome) + str(outcome)
 
 
-@pytest.mark.parametrize("scenario, mode", scenario_params("scenarios", MODES))
-def test_scenario(scenario: Dict[str, Any], mode: str, hostile: Hostile) -> None:
-    run = hostile.admin("POST", "/_hostile/runs", {"scenario": scenario["name"]})
-    outcome = perform(scenario["call"], run["baseUrl"], client_options(scenario.get("client") or {}), mode)
+OUTCOME_KEYS = {"result", "code", "outcomeUnknown", "applied", "idempotencyKeyReported", "sentIds", "location"}
+SERVER_KEYS = {"requests", "connections", "otherOriginRequests", "otherOriginCredentialHeaders", "seen"}
+
+
+def run_scenario(scenario: Dict[str, Any], mode: str, hostile: Hostile) -> Dict[str, Any]:
+    """Plays the scenario, checks it, and returns the server's report."""
     expect = scenario["expect"]
-    seen = hostile.admin("GET", f"/_hostile/runs/{run['id']}")
-    check_outcome(outcome, expect, hostile, run, seen)
-    for key in ("requests", "otherOriginRequests"):
+    unknown = set(expect) - OUTCOME_KEYS - SERVER_KEYS
+    assert not unknown, f"expectations this runner does not know: {sorted(unknown)}"
+    run = hostile.admin("POST", "/_hostile/runs", {"scenario": scenario["name"]})
+    outcomes = perform(scenario["call"], run["baseUrl"], client_options(scenario.get("client") or {}), mode)
+    seen: Dict[str, Any] = hostile.admin("GET", f"/_hostile/runs/{run['id']}")
+    for number, outcome in enumerate(outcomes, 1):
+        try:
+            check_outcome(outcome, expect, hostile, run, seen)
+        except AssertionError as error:
+            raise AssertionError(f"call {number} of {len(outcomes)}: {error}") from None
+    for key in ("requests", "connections", "otherOriginRequests"):
         if key in expect:
             assert seen[key] == expect[key], f"{key}: {seen}"
     if "seen" in expect:
@@ -209,6 +235,31 @@ def test_scenario(scenario: Dict[str, Any], mode: str, hostile: Hostile) -> None
     if "otherOriginCredentialHeaders" in expect:
         assert sorted(seen["otherOriginCredentialHeaders"]) == sorted(expect["otherOriginCredentialHeaders"]), seen
     assert seen.get("otherOriginCredentialHeaders", []) == [], f"credentials reached another origin: {seen}"
+    return seen
+
+
+@pytest.mark.parametrize("scenario, mode", scenario_params("scenarios", MODES))
+def test_scenario(scenario: Dict[str, Any], mode: str, hostile: Hostile) -> None:
+    run_scenario(scenario, mode, hostile)
+
+
+@pytest.mark.parametrize("scenario, mode", scenario_params("connectionScenarios", MODES))
+def test_connection_scenario(scenario: Dict[str, Any], mode: str, hostile: Hostile) -> None:
+    seen = run_scenario(scenario, mode, hostile)
+    # The count, for the record of a run with -rA or -s.
+    print(f"{scenario['name']} ({mode}): {seen['requests']} requests on {seen['connections']} connection(s)")
+
+
+def test_the_standard_library_transport_opens_a_connection_per_request(hostile: Hostile) -> None:
+    """The server's count tells the pooled default from urllib, which
+    has no pool: the same five reads over UrllibTransport take five
+    connections."""
+    run = hostile.admin("POST", "/_hostile/runs", {"scenario": "payouts-get-gig-five-times-one-connection"})
+    client = lean_sdk.LeanClient(CREDENTIALS["apiKey"], base_url=run["baseUrl"] + "/api", transport=lean_sdk.UrllibTransport(timeout=5))
+    for _ in range(5):
+        client.get_gig("g1")
+    seen = hostile.admin("GET", f"/_hostile/runs/{run['id']}")
+    assert (seen["requests"], seen["connections"]) == (5, 5), seen
 
 
 class Counted:

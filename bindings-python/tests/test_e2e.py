@@ -66,9 +66,10 @@ def gig_fields(uid: str) -> Dict[str, Any]:
     }
 
 
-def test_sync_flow_over_urllib(sandbox: Sandbox, receiver: Receiver) -> None:
-    client = lean_sdk.LeanClient(API_KEY, base_url=sandbox.base_url)
-    assert isinstance(client._transport, lean_sdk.UrllibTransport)
+@pytest.mark.parametrize("urllib", [False, True], ids=["pooled-default", "urllib"])
+def test_sync_flow(sandbox: Sandbox, receiver: Receiver, urllib: bool) -> None:
+    client = lean_sdk.LeanClient(API_KEY, base_url=sandbox.base_url, transport=lean_sdk.UrllibTransport() if urllib else None)
+    assert isinstance(client._transport, lean_sdk.UrllibTransport if urllib else lean_sdk.HttpxSyncTransport)
     fields = new_customer()
     uid = fields["partner_user_id"]
 

@@ -1,6 +1,7 @@
-"""The default transports (urllib for the sync clients, httpx for the
-async one) against local servers: a redirect is an answer, never
-followed, so credentials stay on the configured origin."""
+"""The built-in transports (the pooled httpx ones, the default of every
+client, and urllib) against local servers: a redirect is an answer, never
+followed, so credentials stay on the configured origin; a whole attempt
+is bounded by the timeout; a client closes the pool it made."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class Server:
     """A loopback server answering every request with ``status`` and
     ``headers``; ``seen`` records (method, path, headers)."""
 
-    def __init__(self, status: int, headers: Any = ()) -> None:
+    def __init__(self, status: int, headers: Any = (), body: bytes = b"{}") -> None:
         self.seen: List[Any] = []
         server = self
 
@@ -32,9 +33,9 @@ class Server:
                 self.send_response(status)
                 for name, value in headers:
                     self.send_header(name, value)
-                self.send_header("content-length", "2")
+                self.send_header("content-length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"{}")
+                self.wfile.write(body)
 
             do_GET = do_POST = do_PUT = answer
 
@@ -136,9 +137,10 @@ def test_the_timeout_bounds_a_whole_attempt_even_when_the_body_drips() -> None:
     drip = Drip()
     request = lean_sdk.HttpRequest("GET", drip.url + "/api/gig", {})
     try:
-        with pytest.raises(lean_sdk.TransportError) as slow:
-            lean_sdk.UrllibTransport(timeout=0.3)(request)
-        assert slow.value.kind == "timeout"
+        for transport in (lean_sdk.UrllibTransport(timeout=0.3), lean_sdk.HttpxSyncTransport(timeout=0.3)):
+            with pytest.raises(lean_sdk.TransportError) as slow:
+                transport(request)
+            assert slow.value.kind == "timeout", transport
 
         async def main() -> None:
             transport = lean_sdk.HttpxTransport(timeout=0.3)
@@ -152,3 +154,31 @@ def test_the_timeout_bounds_a_whole_attempt_even_when_the_body_drips() -> None:
         asyncio.run(main())
     finally:
         drip.stop()
+
+
+def test_a_client_closes_the_pool_it_made_and_not_one_it_was_given() -> None:
+    import httpx
+
+    server = Server(200, body=b"[]")
+    try:
+        with lean_sdk.LeanClient("sk_pool_key", base_url=server.url + "/api") as client:
+            assert isinstance(client._transport, lean_sdk.HttpxSyncTransport)
+            client.list_gigs()
+            pool = client._transport._client
+            assert isinstance(pool, httpx.Client) and not pool.is_closed
+        assert pool.is_closed
+        client.list_gigs()  # used again: a new pool
+        client.close()
+
+        given = httpx.Client(follow_redirects=False)
+        with lean_sdk.LeanClient("sk_pool_key", base_url=server.url + "/api",
+                                 transport=lean_sdk.HttpxSyncTransport(client=given)) as client:
+            client.list_gigs()
+        assert not given.is_closed
+        given.close()
+
+        with openbanking.OpenBankingClient("app-pool-token", base_url=server.url) as ob:
+            assert isinstance(ob._transport, lean_sdk.HttpxSyncTransport)
+        assert len(server.seen) == 3
+    finally:
+        server.stop()

@@ -48,7 +48,7 @@ from ._models import Application, Customer, Gig, SpecialPayment, WebhookEvent
 from ._native import SDK_VERSION as __version__
 from ._native import Config
 from ._operations import validate
-from ._transports import HttpxTransport, UrllibTransport
+from ._transports import HttpxSyncTransport, HttpxTransport, UrllibTransport
 
 __all__ = [
     "LeanClient",
@@ -59,6 +59,7 @@ __all__ = [
     "HttpRequest",
     "HttpResponse",
     "UrllibTransport",
+    "HttpxSyncTransport",
     "HttpxTransport",
     "Customer",
     "Gig",

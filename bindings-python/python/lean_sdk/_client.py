@@ -1,5 +1,6 @@
-"""The clients: one method per API operation, sync over ``urllib`` and
-async over ``httpx``, both driving the same core call engine."""
+"""The clients: one method per API operation, sync and async, each over
+one pooled ``httpx`` client by default, both driving the same core call
+engine."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from . import _engine, _native
 from . import _operations as ops
 from ._errors import ConfigurationError
 from ._models import Application, Customer, Gig, SpecialPayment
-from ._transports import HttpxTransport, UrllibTransport
+from ._transports import HttpxSyncTransport, HttpxTransport
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
@@ -62,7 +63,10 @@ class LeanClient(_Base):
     ``api_key`` is the key Lean gave you; ``environment`` ``"sandbox"`` or
     ``"production"``; ``base_url`` overrides the environment's address (for
     the local sandbox: ``http://127.0.0.1:PORT``). ``transport`` is any
-    callable ``HttpRequest -> HttpResponse`` (default: ``urllib``).
+    callable ``HttpRequest -> HttpResponse``; the default is one pooled
+    ``httpx.Client`` per client, so a script's sequential calls share a
+    kept-alive connection. Use it as ``with LeanClient(...) as client`` (or
+    call :meth:`close`) to close those connections.
     Failed attempts are retried up to ``max_retries`` times with backoff;
     special payments carry one idempotency key on every attempt, and a gig
     whose create may have been applied is looked up before anything is
@@ -83,7 +87,23 @@ class LeanClient(_Base):
         max_retry_after: float = 60.0,
     ) -> None:
         super().__init__(api_key, environment, base_url, max_retries, timeout, initial_backoff, max_backoff, max_retry_after)
-        self._transport: Transport = transport if transport is not None else UrllibTransport(self.config.timeout)
+        self._default: Optional[HttpxSyncTransport] = None
+        if transport is None:
+            transport = self._default = HttpxSyncTransport(self.config.timeout)
+        self._transport: Transport = transport
+
+    def __enter__(self) -> LeanClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes the default transport's connections (a transport you
+        passed is yours to close). The client opens new ones if used
+        again."""
+        if self._default is not None:
+            self._default.close()
 
     def _run(self, spec: Dict[str, Any]) -> Any:
         return _engine.run(self.config, spec, self._transport)
@@ -137,7 +157,7 @@ class LeanClient(_Base):
 
 class AsyncLeanClient(_Base):
     """:class:`LeanClient` for asyncio: the same methods, awaited. The
-    default transport is ``httpx`` (``pip install 'lean-sdk[httpx]'``);
+    default transport is one pooled ``httpx.AsyncClient`` per client;
     ``transport`` may be any coroutine function ``HttpRequest ->
     HttpResponse``. Use it as ``async with AsyncLeanClient(...) as client``
     (or call :meth:`aclose`) to close its connections."""

@@ -1,10 +1,16 @@
-"""The default transports: the standard library's ``urllib`` for
-:class:`lean_sdk.LeanClient` (no dependency at all) and ``httpx`` for
-:class:`lean_sdk.AsyncLeanClient` (the ``lean-sdk[httpx]`` extra).
+"""The default transports: a pooled ``httpx`` client for both clients,
+:class:`HttpxSyncTransport` (sync, an ``httpx.Client``) and
+:class:`HttpxTransport` (async, an ``httpx.AsyncClient``), each holding one
+connection pool per SDK client so that sequential calls reuse a kept-alive
+connection instead of paying a TCP and a TLS handshake each. The standard
+library's ``urllib`` stays available as :class:`UrllibTransport`, one
+connection per request, for code that must not depend on httpx.
 
-Both send the request exactly as built, follow no redirects (a redirect
-would re-send the API key to another address), and report network failures
-as :class:`lean_sdk.TransportError` with the kind the call engine needs.
+Every one sends the request exactly as built, follows no redirects (a
+redirect would re-send the API key to another address), bounds a whole
+attempt by its timeout (reading the body included), and reports network
+failures as :class:`lean_sdk.TransportError` with the kind the call engine
+needs.
 """
 
 from __future__ import annotations
@@ -12,21 +18,96 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
     import ssl
-    from typing import Any, List, Optional
+    from typing import Any, Iterator, List, Optional
 
+import threading
 import time
 
 from ._errors import TransportError
 from ._http import HttpRequest, HttpResponse, _tls_failure
 
-__all__ = ["UrllibTransport", "HttpxTransport"]
+__all__ = ["HttpxSyncTransport", "HttpxTransport", "UrllibTransport"]
+
+
+def _import_httpx(client: str) -> Any:
+    try:
+        import httpx
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise ImportError(
+            f"{client}'s default transport needs httpx, a dependency of lean-sdk: pip install httpx "
+            "(or pass transport=, for instance lean_sdk.UrllibTransport() for the standard library)"
+        ) from error
+    return httpx
+
+
+def _httpx_failure(httpx: Any, error: Exception) -> TransportError:
+    """An httpx network error (not an OSError) as a TransportError with the
+    engine's kind."""
+    if isinstance(error, httpx.TimeoutException):
+        kind = "connect" if isinstance(error, httpx.ConnectTimeout) else "timeout"
+        return TransportError(f"{type(error).__name__}: {error}", kind=kind)
+    if isinstance(error, httpx.ConnectError):
+        kind, hint = _tls_failure(error) or ("connect", "")
+        return TransportError(f"ConnectError: {error}{hint}", kind=kind)
+    hint = (_tls_failure(error) or ("other", ""))[1]
+    return TransportError(f"{type(error).__name__}: {error}{hint}", kind="other")
+
+
+class HttpxSyncTransport:
+    """Sends requests with one ``httpx.Client`` (created on first use, or
+    given): its pool keeps connections alive between calls, and it is safe
+    to share between threads. ``timeout`` in seconds per attempt;
+    ``ssl_context`` configures HTTPS (httpx's ``verify=``): the
+    open-banking client passes one holding the client certificate (mutual
+    TLS) and Lean's CA chain. Proxies come from the usual environment
+    variables. Close it with :meth:`close` (the clients do so on
+    ``close()`` and at the end of a ``with`` block)."""
+
+    def __init__(self, timeout: float = 30.0, client: Optional[Any] = None, ssl_context: Optional[ssl.SSLContext] = None) -> None:
+        self.timeout = timeout
+        self._client = client
+        self._owned = client is None
+        self._ssl_context = ssl_context
+        self._lock = threading.Lock()
+
+    def _pool(self, httpx: Any) -> Any:
+        with self._lock:
+            if self._client is None:
+                verify: Any = self._ssl_context if self._ssl_context is not None else True
+                self._client = httpx.Client(timeout=self.timeout, follow_redirects=False, verify=verify)
+            return self._client
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Sends one attempt; an error status is an answer, not an error.
+        The body is read to its end, so the connection goes back to the
+        pool."""
+        httpx = _import_httpx("LeanClient")
+        client = self._pool(httpx)
+        deadline = time.monotonic() + self.timeout
+        try:
+            with client.stream(request.method, request.url, headers=request.headers, content=request.body) as answer:
+                body = _within(answer.iter_bytes(), deadline, self.timeout)
+                return HttpResponse(answer.status_code, answer.headers, body)
+        except httpx.TransportError as error:
+            raise _httpx_failure(httpx, error) from error
+
+    def close(self) -> None:
+        """Closes the pool's connections if this transport created it."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None and self._owned:
+            client.close()
+
+    def __repr__(self) -> str:
+        return f"HttpxSyncTransport(timeout={self.timeout})"
 
 
 class UrllibTransport:
-    """Sends requests with ``urllib.request``; ``timeout`` in seconds per
-    attempt. Proxies come from the usual environment variables.
-    ``ssl_context`` configures HTTPS: the open-banking client passes one
-    holding the client certificate (mutual TLS) and Lean's CA chain."""
+    """Sends requests with ``urllib.request``, one connection per request
+    (no pool: pass it as ``transport=`` where httpx cannot be installed);
+    ``timeout`` in seconds per attempt. Proxies come from the usual
+    environment variables. ``ssl_context`` as for
+    :class:`HttpxSyncTransport`."""
 
     def __init__(self, timeout: float = 30.0, ssl_context: Optional[ssl.SSLContext] = None) -> None:
         import urllib.request
@@ -51,10 +132,10 @@ class UrllibTransport:
         outgoing = urllib.request.Request(request.url, data=request.body, headers=request.headers, method=request.method)
         try:
             with self._opener.open(outgoing, timeout=self.timeout) as answer:
-                return HttpResponse(answer.status, dict(answer.headers.items()), _read(answer, deadline, self.timeout))
+                return HttpResponse(answer.status, dict(answer.headers.items()), _within(_pieces(answer), deadline, self.timeout))
         except urllib.error.HTTPError as error:
             try:
-                body = _read(error, deadline, self.timeout)
+                body = _within(_pieces(error), deadline, self.timeout)
             except (OSError, http.client.HTTPException):
                 body = b""
             return HttpResponse(error.code, dict(error.headers.items()) if error.headers else {}, body)
@@ -65,25 +146,33 @@ class UrllibTransport:
         return f"UrllibTransport(timeout={self.timeout})"
 
 
-def _read(answer: Any, deadline: float, timeout: float) -> bytes:
+def _pieces(answer: Any) -> Iterator[bytes]:
+    """A urllib answer's body, by pieces as they arrive."""
+    while True:
+        piece = answer.read1(64 * 1024) if hasattr(answer, "read1") else answer.read(64 * 1024)
+        if not piece:
+            return
+        yield piece
+
+
+def _within(pieces: Iterator[bytes], deadline: float, timeout: float) -> bytes:
     """The body, read by pieces within the attempt's deadline: a server
     that sends it a byte at a time never trips the socket's own timeout,
     which restarts with every byte."""
-    pieces: List[bytes] = []
-    while True:
+    body: List[bytes] = []
+    for piece in pieces:
+        body.append(piece)
         if time.monotonic() > deadline:
             raise TransportError(f"the answer's body did not arrive within the {timeout} s timeout", kind="timeout")
-        piece = answer.read1(64 * 1024) if hasattr(answer, "read1") else answer.read(64 * 1024)
-        if not piece:
-            return b"".join(pieces)
-        pieces.append(piece)
+    return b"".join(body)
 
 
 class HttpxTransport:
-    """Sends requests with an ``httpx.AsyncClient`` (created on first use,
-    or given); ``timeout`` in seconds per attempt; ``ssl_context`` as for
-    :class:`UrllibTransport` (httpx's ``verify=``). Close it with
-    :meth:`aclose` (the async client does so on exit)."""
+    """Sends requests with one ``httpx.AsyncClient`` (created on first
+    use, or given), whose pool keeps connections alive between calls;
+    ``timeout`` in seconds per attempt; ``ssl_context`` as for
+    :class:`HttpxSyncTransport`. Close it with :meth:`aclose` (the async
+    clients do so on ``aclose()`` and at the end of ``async with``)."""
 
     def __init__(self, timeout: float = 30.0, client: Optional[Any] = None, ssl_context: Optional[ssl.SSLContext] = None) -> None:
         self.timeout = timeout
@@ -94,12 +183,7 @@ class HttpxTransport:
     async def __call__(self, request: HttpRequest) -> HttpResponse:
         """Sends one attempt; httpx's network errors become TransportError
         (they are not OSError), with the kind the engine needs."""
-        try:
-            import httpx
-        except ImportError as error:  # pragma: no cover - depends on the install
-            raise ImportError(
-                "AsyncLeanClient's default transport needs httpx: pip install 'lean-sdk[httpx]', or pass transport="
-            ) from error
+        httpx = _import_httpx("AsyncLeanClient")
         if self._client is None:
             verify: Any = self._ssl_context if self._ssl_context is not None else True
             self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, verify=verify)
@@ -112,15 +196,8 @@ class HttpxTransport:
             answer = await asyncio.wait_for(sending, self.timeout)
         except asyncio.TimeoutError as error:
             raise TransportError(f"no complete answer within the {self.timeout} s timeout", kind="timeout") from error
-        except httpx.TimeoutException as error:
-            kind = "connect" if isinstance(error, httpx.ConnectTimeout) else "timeout"
-            raise TransportError(f"{type(error).__name__}: {error}", kind=kind) from error
-        except httpx.ConnectError as error:
-            kind, hint = _tls_failure(error) or ("connect", "")
-            raise TransportError(f"ConnectError: {error}{hint}", kind=kind) from error
         except httpx.TransportError as error:
-            hint = (_tls_failure(error) or ("other", ""))[1]
-            raise TransportError(f"{type(error).__name__}: {error}{hint}", kind="other") from error
+            raise _httpx_failure(httpx, error) from error
         return HttpResponse(answer.status_code, answer.headers, answer.content)
 
     async def aclose(self) -> None:

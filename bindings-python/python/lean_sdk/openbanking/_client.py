@@ -1,5 +1,6 @@
-"""The open-banking clients: one method per API operation, sync over
-``urllib`` and async over ``httpx``, both driving the core's call engine
+"""The open-banking clients: one method per API operation, sync and
+async, each over one pooled ``httpx`` client by default, both driving the
+core's call engine
 with the payouts clients' own transports and engine loop.
 
 Authentication is an application token, an access token obtained
@@ -19,7 +20,7 @@ from .. import _native
 from .._engine import drive, drive_async
 from .._errors import AuthenticationError, ConfigurationError, TransportError
 from .._http import HttpResponse, _failure, _request
-from .._transports import HttpxTransport, UrllibTransport
+from .._transports import HttpxSyncTransport, HttpxTransport
 from . import _calls as calls
 from ._tls import ssl_context
 
@@ -195,10 +196,14 @@ class OpenBankingClient(_Base):
     another host, such as the local sandbox (keeping the environment's
     mTLS requirement). Production requires mutual
     TLS: ``cert=("client.pem", "client.key")`` and ``ca="lean-chain.pem"``
-    (paths or PEM bytes). ``transport`` replaces ``urllib`` with any
-    callable ``HttpRequest -> HttpResponse`` (which then brings its own
-    TLS). Reads are retried up to ``max_retries`` times; creating a
-    customer that already exists returns the existing one.
+    (paths or PEM bytes). The default transport is one pooled
+    ``httpx.Client`` per client (sequential calls, and the OAuth token
+    request, share a kept-alive connection); ``transport`` replaces it with
+    any callable ``HttpRequest -> HttpResponse`` (which then brings its own
+    TLS). Use the client as ``with OpenBankingClient(...) as client`` (or
+    call :meth:`close`) to close its connections. Reads are retried up to
+    ``max_retries`` times; creating a customer that already exists returns
+    the existing one.
     """
 
     def __init__(
@@ -230,8 +235,24 @@ class OpenBankingClient(_Base):
             cert, ca, cert_password, transport is not None, max_retries, timeout, initial_backoff, max_backoff,
             max_retry_after, token_renewal_margin,
         )
-        self._transport: Transport = transport if transport is not None else UrllibTransport(self._config.timeout, self._ssl)
+        self._default: Optional[HttpxSyncTransport] = None
+        if transport is None:
+            transport = self._default = HttpxSyncTransport(self._config.timeout, ssl_context=self._ssl)
+        self._transport: Transport = transport
         self._lock = threading.Lock()
+
+    def __enter__(self) -> OpenBankingClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes the default transport's connections (a transport you
+        passed is yours to close). The client opens new ones if used
+        again."""
+        if self._default is not None:
+            self._default.close()
 
     def _auth(self) -> Tuple[_native.ObAuth, int]:
         if self._tokens is None:
@@ -344,8 +365,8 @@ class OpenBankingClient(_Base):
 
 class AsyncOpenBankingClient(_Base):
     """:class:`OpenBankingClient` for asyncio: the same arguments and
-    methods, awaited. The default transport is ``httpx``
-    (``pip install 'lean-sdk[httpx]'``); ``transport`` may be any coroutine
+    methods, awaited. The default transport is one pooled
+    ``httpx.AsyncClient`` per client; ``transport`` may be any coroutine
     function ``HttpRequest -> HttpResponse``. Use it as ``async with`` (or
     call :meth:`aclose`) to close its connections."""
 

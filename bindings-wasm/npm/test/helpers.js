@@ -157,3 +157,10 @@ export function payloadForms(spec) {
   }
   return forms;
 }
+
+/**
+ * The `todo` reason of checks that need the core's new error reports
+ * (`redirect`, `idempotencyKey`, `sentIds`, `interrupt`): set until the
+ * core that makes them is merged, then `false`.
+ */
+export const NEEDS_CORE_REPORTS = 'needs the core that reports redirects, keys and ids';

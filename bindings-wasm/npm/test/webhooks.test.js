@@ -154,3 +154,27 @@ test('Request handler: Web-standard Request in, Response out', async () => {
   const custom = webhooks.handler({ secret: SECRET, onEvent: () => new Response('custom', { status: 202 }) });
   assert.equal((await custom(request(signature))).status, 202);
 });
+
+test('the one-off functions never mistake one list of secrets for another', () => {
+  const signedWithA = webhooks.sign(body, 'a');
+  // Caches a verifier for the two secrets 'a' and 'b'.
+  webhooks.verify(body, signedWithA, ['a', 'b']);
+  // One secret that holds a NUL: 'a' is not it, so the signature must fail.
+  assert.throws(() => webhooks.verify(body, signedWithA, 'a\u0000b'), WebhookSignatureError);
+  assert.throws(() => webhooks.constructEvent(body, signedWithA, 'a\u0000b'), WebhookSignatureError);
+  assert.throws(() => webhooks.verify(body, signedWithA, ['a\u0000b']), WebhookSignatureError);
+  webhooks.verify(body, signedWithA, ['a', 'b']);
+});
+
+test('constructEvent parses the very bytes it verified, on both hashing paths', () => {
+  const large = JSON.stringify({ event: 'gig.completed', data: { gigId: 'g'.repeat(2000), totalAmount: '15.00', status: 'success' } });
+  for (const hashing of HASHINGS) {
+    hashedBy(hashing, () => {
+      const bytes = new Uint8Array(Buffer.from(large));
+      const event = webhooks.constructEvent(bytes, webhooks.sign(large, SECRET), SECRET);
+      assert.equal(event.data.gigId.length, 2000);
+      const tampered = Buffer.from(large.replace('15.00', '99.00'));
+      assert.throws(() => webhooks.constructEvent(tampered, webhooks.sign(large, SECRET), SECRET), WebhookSignatureError);
+    });
+  }
+});

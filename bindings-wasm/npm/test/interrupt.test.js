@@ -121,3 +121,25 @@ test('options.signal must be an AbortSignal', async () => {
   const error = await thrown('signal', () => lean.getGig('g1', { signal: 'stop' }));
   assert.equal(error.code, 'configuration');
 });
+
+test('a custom transport that throws mid-flight: the error says what was sent, and nothing unsafe is re-sent', async (t) => {
+  const sent = [];
+  const fetch = async (url, init) => {
+    sent.push({ url, key: new Headers(init.headers).get('idempotency-key') });
+    throw new Error('the proxy library crashed');
+  };
+  const lean = new sdk.LeanClient({ apiKey: 'k', fetch, maxRetries: 2, retryBackoff: { initialMs: 1, maxMs: 2 } });
+  const error = await thrown('special payment', () => lean.createSpecialPayment(payment, { idempotencyKey: 'pay-7' }));
+  assert.equal(error.code, 'transport');
+  assert.equal(error.outcomeUnknown, true);
+  assert.ok(sent.every((s) => s.key === 'pay-7'), 'every attempt carried the same key');
+  const client = new ob.OpenBankingClient({ appToken: 't' }, { fetch, maxRetries: 2, retryBackoff: { initialMs: 1, maxMs: 2 } });
+  const before = sent.length;
+  const intentError = await thrown('payment intent', () => client.createPaymentIntent({ customer_id: 'c1', amount: '10.00', currency: 'AED' }));
+  assert.equal(intentError.code, 'transport');
+  await t.test('the key is reported, and a payment intent is sent once', { todo: NEEDS_CORE_REPORTS }, () => {
+    assert.equal(error.idempotencyKey, 'pay-7');
+    assert.equal(sent.length - before, 1);
+    assert.equal(intentError.outcomeUnknown, true);
+  });
+});

@@ -77,7 +77,7 @@ test('the declarations compile for ESM and CommonJS programs', () => {
 test('every declared value export exists at runtime, and nothing public is undeclared', () => {
   const declarations = readFileSync(join(packageDir, 'dist', 'openbanking.d.ts'), 'utf8');
   const declared = new Set([...declarations.matchAll(/^export (?:declare )?(?:class|function|const) (\w+)/gm)].map((m) => m[1]));
-  for (const name of ['LeanError', 'LeanValidationError', 'LeanApiError', 'WebhookSignatureError']) declared.add(name);
+  for (const name of ['LeanError', 'LeanValidationError', 'LeanApiError', 'LeanRedirectError', 'WebhookSignatureError']) declared.add(name);
   const runtime = new Set(Object.keys(ob).filter((name) => !name.startsWith('__')));
   assert.deepEqual([...runtime].sort(), [...declared].sort());
   for (const name of Object.keys(ob.webhooks)) {

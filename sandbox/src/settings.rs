@@ -224,14 +224,13 @@ mTLS:
 
 usage: lean-sandbox certs DIR   writes the test certificates into DIR and exits
 
-usage: lean-sandbox hostile --scenarios FILE [--port P] [--quiet]
-                           the misbehaving server of the conformance scenarios
-                           (tests/conformance/README.md); the second stdout line
-                           is `other origin on http://127.0.0.1:PORT`
-
 Durations D are like 250ms, 3s or 2m (a bare number means milliseconds).
 The first stdout line is `listening on http://127.0.0.1:PORT`; the API is under /api.
-With --tls-port, the second is `listening (mTLS) on https://127.0.0.1:PORT`.";
+With --tls-port, the second is `listening (mTLS) on https://127.0.0.1:PORT`.
+
+usage: lean-sandbox hostile --scenarios FILE [--port P] [--quiet]
+  the misbehaving server of the conformance scenarios (tests/conformance/README.md);
+  it prints `listening on http://127.0.0.1:PORT`, then `other origin on http://127.0.0.1:PORT`.";
 
 /// Everything `lean-sandbox hostile` is started with: flags only, since
 /// only test runners start it.

@@ -13,6 +13,7 @@
 
 pub mod http;
 mod origins;
+mod play;
 pub mod runs;
 pub mod script;
 

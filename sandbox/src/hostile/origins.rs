@@ -6,18 +6,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use super::http::{self, ReadError, Request};
+use super::play::{self, Places};
 use super::runs::Runs;
-use super::script::{Answer, Entry, Scripts};
+use super::script::Scripts;
 
 /// How long a connection may stay idle or take to send one request.
 const IDLE: Duration = Duration::from_secs(10);
-/// The pause between the partial body of a reset and the reset itself, so
-/// that the client has read the head and the bytes sent before it.
-const BEFORE_RESET: Duration = Duration::from_millis(50);
 
 /// What every connection shares.
 #[derive(Debug)]
@@ -80,15 +77,8 @@ pub async fn other_origin(mut stream: TcpStream, shared: Arc<Shared>) {
         } else {
             (404, "the other origin: no such run")
         };
-        if !reply(
-            &mut stream,
-            status,
-            &json!({ "message": message }),
-            request.close,
-        )
-        .await
-            || request.close
-        {
+        let body = json!({ "message": message });
+        if !reply(&mut stream, status, &body, request.close).await || request.close {
             return;
         }
     }
@@ -174,76 +164,16 @@ async fn run_request(stream: &mut TcpStream, shared: &Shared, request: &Request)
         let text = "no such run: start one with POST /_hostile/runs";
         return reply(stream, 404, &json!({ "message": text }), request.close).await;
     };
-    let fill = |answer: &Answer| {
-        let place = |text: &str| {
-            text.replace("{other}", &format!("{}/{run}", shared.other_url))
-                .replace("{self}", &format!("{}/{run}", shared.main_url))
-        };
-        let headers: Vec<(String, String)> = answer
-            .headers
-            .iter()
-            .map(|(n, v)| (n.clone(), place(v)))
-            .collect();
-        (headers, place(&answer.body).into_bytes())
+    shared.log(format_args!(
+        "{run} {} {path} -> {}",
+        request.method,
+        play::describe(&entry)
+    ));
+    let places = Places {
+        this: format!("{}/{run}", shared.main_url),
+        other: format!("{}/{run}", shared.other_url),
     };
-    match entry {
-        Entry::Respond(answer) => {
-            shared.log(format_args!(
-                "{run} {} {path} -> {}",
-                request.method, answer.status
-            ));
-            let (headers, body) = fill(&answer);
-            http::answer(stream, answer.status, &headers, &body, request.close)
-                .await
-                .is_ok()
-        }
-        Entry::Drop => {
-            shared.log(format_args!("{run} {} {path} -> drop", request.method));
-            false
-        }
-        Entry::Reset {
-            answer,
-            declared_length,
-            send_bytes,
-        } => {
-            shared.log(format_args!(
-                "{run} {} {path} -> reset after {send_bytes} bytes",
-                request.method
-            ));
-            let (headers, mut body) = fill(&answer);
-            if body.is_empty() {
-                body = b"{\"data\": \"".to_vec();
-            }
-            body.resize(body.len().max(send_bytes), b'x');
-            body.truncate(send_bytes);
-            let mut bytes = http::head(answer.status, &headers, declared_length, true);
-            bytes.extend_from_slice(&body);
-            if stream.write_all(&bytes).await.is_ok() && stream.flush().await.is_ok() {
-                tokio::time::sleep(BEFORE_RESET).await;
-            }
-            // Closing with no linger sends a reset (RST), not an orderly end.
-            let _ = stream.set_zero_linger();
-            false
-        }
-        Entry::Drip { answer, interval } => {
-            shared.log(format_args!(
-                "{run} {} {path} -> drip every {interval:?}",
-                request.method
-            ));
-            let (headers, body) = fill(&answer);
-            let head = http::head(answer.status, &headers, body.len() as u64, true);
-            if stream.write_all(&head).await.is_err() {
-                return false;
-            }
-            for byte in body {
-                tokio::time::sleep(interval).await;
-                if stream.write_all(&[byte]).await.is_err() || stream.flush().await.is_err() {
-                    break;
-                }
-            }
-            false
-        }
-    }
+    play::play(stream, &entry, &places, request.close).await
 }
 
 #[cfg(test)]

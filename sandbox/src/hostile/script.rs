@@ -138,9 +138,10 @@ impl Entry {
                 "bodyText",
                 "intervalMs",
             ],
-            Some(other) => {
+            Some(_) => {
                 return Err(format!(
-                    "unknown action {other:?}: use drop, reset or drip, or none to respond"
+                    "unknown action {}: use drop, reset or drip, or none to respond",
+                    object["action"]
                 ))
             }
         };

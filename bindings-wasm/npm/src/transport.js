@@ -7,7 +7,7 @@
 // to its own wasm module through ./wasm.js.
 
 import { LeanError, fromCore } from './errors.js';
-import { generation, guard } from './wasm.js';
+import { generation, guard, translate } from './wasm.js';
 
 // Random bytes for the engine (idempotency keys, jitter), drawn from
 // crypto.getRandomValues in batches: one call per 64 API calls.
@@ -110,18 +110,13 @@ export function createSender(fetch, timeoutMs) {
 }
 
 /**
- * The error of a call the caller interrupted (its `signal` aborted), with
- * an attempt in flight (`inFlight`) or between attempts. The core knows
- * what the call sent; until it reports that itself (`interrupt`), the
- * error says whether the outcome is unknown.
+ * The error of a call the caller interrupted (its `signal` aborted): the
+ * core ends the call and says whether a request was in flight, with the
+ * idempotency key and ids it carried.
  */
-function interrupted(client, call, reason, inFlight) {
-  return new LeanError(
-    inFlight
-      ? 'the call was interrupted while its request was in flight: it may have been applied; look it up before sending it again'
-      : 'the call was interrupted before its next request',
-    { code: 'transport', outcomeUnknown: inFlight, cause: reason },
-  );
+function interrupted(client, call, reason) {
+  const why = reason instanceof Error ? reason.message : String(reason);
+  return translate(guard(() => client.interrupt(call, why)));
 }
 
 /**
@@ -150,13 +145,18 @@ export function readStep(text) {
   return step;
 }
 
-/** The caller's `AbortSignal` from a method's options, checked. */
+/**
+ * The caller's `AbortSignal` from a method's options, checked. One that
+ * is already aborted rejects the call with its reason before anything
+ * starts, as `fetch` does.
+ */
 export function callSignal(options) {
   const signal = options?.signal;
   if (signal === undefined || signal === null) return undefined;
   if (typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
     throw new LeanError('options.signal must be an AbortSignal', { code: 'configuration' });
   }
+  if (signal.aborted) throw signal.reason;
   return signal;
 }
 
@@ -176,7 +176,10 @@ export async function drive(client, first, send, signal) {
         if (step.done.error) throw fromCore(step.done.error);
         return step.done.value;
       }
-      if (signal?.aborted) throw interrupted(client, call, signal.reason, false);
+      // Aborted between the last step and this one: the core counts a
+      // request handed out as sent, so it may say more than happened,
+      // never less.
+      if (signal?.aborted) throw interrupted(client, call, signal.reason);
       const answer = step.send ? await send(step.send, signal) : await sleep(step.wait, signal);
       // Another call may have trapped the module meanwhile: this call's
       // state went with the old instance.
@@ -186,7 +189,7 @@ export async function drive(client, first, send, signal) {
         });
       }
       if ((answer !== undefined && 'interrupted' in answer) || (answer === undefined && signal?.aborted)) {
-        throw interrupted(client, call, signal.reason, answer !== undefined);
+        throw interrupted(client, call, signal.reason);
       }
       if (answer?.hiddenRedirect) throw hiddenRedirect(step.send.url);
       if (answer) {

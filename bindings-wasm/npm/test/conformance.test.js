@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import { test } from 'node:test';
 import express from 'express';
-import { NEEDS_CORE_REPORTS, repoDir, sdk } from './helpers.js';
+import { repoDir, sdk } from './helpers.js';
 import { ob } from './openbanking-helpers.js';
 import { sandboxBinary } from './sandbox.js';
 
@@ -165,9 +165,7 @@ test('conformance: call scenarios against lean-sandbox hostile', { skip: missing
   t.after(hostile.stop);
   const results = [];
   for (const scenario of scenarios.scenarios ?? []) {
-    // Each outcome is the core's to decide: until the core that follows
-    // the scenarios is merged, a difference is reported, not a failure.
-    await t.test(scenario.name, { todo: NEEDS_CORE_REPORTS }, async () => {
+    await t.test(scenario.name, async () => {
       const run = await hostileJson(`${hostile.url}/_hostile/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { test } from 'node:test';
-import { NEEDS_CORE_REPORTS, sdk, thrown } from './helpers.js';
+import { sdk, thrown } from './helpers.js';
 import { ob } from './openbanking-helpers.js';
 
 const API_KEY = 'sk_redirect_test_key';
@@ -58,7 +58,7 @@ async function origins(t, status) {
 
 /** Checks, in a subtest of `t`, that each of `reports` (`[error, location]`) is the core's redirect error. */
 async function checkRedirects(t, reports) {
-  await t.test('each is a LeanRedirectError naming the Location', { todo: NEEDS_CORE_REPORTS }, () => {
+  await t.test('each is a LeanRedirectError naming the Location', () => {
     for (const [error, location] of reports) {
       assert.ok(error instanceof sdk.LeanRedirectError, `not a LeanRedirectError: ${error?.stack ?? error}`);
       assert.ok(error instanceof ob.LeanRedirectError, 'one class for both entry points');

@@ -108,8 +108,8 @@ export interface SpecialPayment extends Partial<NewSpecialPayment> {
 export interface WebhookEvent {
   event: EventName;
   data: Customer | Gig | SpecialPayment | Record<string, unknown> | null;
-  /** The event name, the object's id and its status: the same for every delivery of one event. */
-  dedupKey?: string;
+  /** `event:objectId:status` (e.g. `gig.completed:g1:SUCCESS`): the same for every delivery of one event. */
+  dedupKey: string;
 }
 
 export interface LeanClientOptions {

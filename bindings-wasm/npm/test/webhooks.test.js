@@ -93,7 +93,30 @@ test('secrets and API keys never show in toString, JSON or inspect', () => {
 
 test('constructEvent normalises the event data', () => {
   const event = webhooks.constructEvent(body, [signature], SECRET);
-  assert.deepEqual(event, { event: 'gig.completed', data: { gigId: 'gig_1', totalAmount: '15.50', status: 'SUCCESS' } });
+  assert.deepEqual(event, {
+    event: 'gig.completed',
+    data: { gigId: 'gig_1', totalAmount: '15.50', status: 'SUCCESS' },
+    dedupKey: 'gig.completed:gig_1:SUCCESS',
+  });
+});
+
+test('a repeated delivery has the same dedupKey, through the Express middleware too', async () => {
+  const keys = [];
+  const app = express();
+  app.post('/hook', webhooks.express({ secret: SECRET }), (req, res) => {
+    keys.push(req.leanEvent.dedupKey);
+    res.json({ received: true });
+  });
+  await withServer(app, async (base) => {
+    for (let i = 0; i < 2; i++) {
+      const answer = await fetch(`${base}/hook`, { method: 'POST', headers: { 'x-lean-signature': signature }, body });
+      assert.equal(answer.status, 200);
+    }
+  });
+  const changed = body.replace('"success"', '"failed"');
+  keys.push(webhooks.constructEvent(changed, webhooks.sign(changed, SECRET), SECRET).dedupKey);
+  assert.equal(keys[0], keys[1]);
+  assert.notEqual(keys[0], keys[2], 'a change of status is a new event');
 });
 
 async function withServer(app, fn) {

@@ -42,6 +42,17 @@ function sleep(ms, signal) {
   });
 }
 
+/**
+ * Resolves after one turn of the event loop where there is one to wait for
+ * (`setImmediate`: Node, Bun). Node's `fetch` hands a connection back to
+ * its pool a turn after the answer's body has ended; a call sent before
+ * that opens a second connection, so back-to-back calls would alternate
+ * between two. Waiting that turn keeps sequential calls on one kept-alive
+ * connection. Browsers pool connections their own way: nothing to wait.
+ */
+const connectionReleased =
+  typeof globalThis.setImmediate === 'function' ? () => new Promise((resolve) => globalThis.setImmediate(resolve)) : () => undefined;
+
 /** Connection errors below `fetch` that prove nothing was sent. */
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -92,6 +103,7 @@ export function createSender(fetch, timeoutMs) {
       });
       if (response.type === 'opaqueredirect') return { hiddenRedirect: true };
       const bytes = new Uint8Array(await response.arrayBuffer());
+      await connectionReleased();
       const flat = [];
       response.headers.forEach((value, name) => flat.push(name, value));
       return { status: response.status, headers: flat, body: bytes };

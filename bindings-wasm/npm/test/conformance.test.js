@@ -1,8 +1,9 @@
 // The conformance scenarios (tests/conformance/scenarios.json, format in
 // tests/conformance/README.md) through this package: each call scenario
 // runs through the public client and its default transport (`fetch`)
-// against `lean-sandbox hostile`, and its outcome and the requests the
-// server saw are compared with what every host must report; each webhook
+// against `lean-sandbox hostile` (`call.repeat` times through one client),
+// and its outcomes, the requests the server saw and the connections that
+// carried them are compared with what every host must report; each webhook
 // scenario is sent over real HTTP to the Express middleware and the Web
 // `Request` handler of both APIs.
 
@@ -58,6 +59,10 @@ async function hostileJson(url, init) {
   const answer = await fetch(url, init);
   const text = await answer.text();
   if (!answer.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${answer.status} ${text}`);
+  // The control requests share fetch's pool with the client under test:
+  // like the SDK's transport, give the connection back before the next
+  // call, which then takes it instead of opening another.
+  await new Promise((resolve) => setImmediate(resolve));
   return JSON.parse(text);
 }
 
@@ -121,11 +126,40 @@ function substituted(text, hostile, run) {
   return text.replaceAll('{other}', `${hostile.otherUrl}/${run.id}`).replaceAll('{self}', run.baseUrl);
 }
 
+const SERVER_EXPECTATIONS = new Set(['requests', 'connections', 'otherOriginRequests', 'seen']);
+
 /**
- * Every way a call's outcome and what the server saw differ from
- * `expect`, compared as tests/conformance/README.md says.
+ * Every way the calls' outcomes and what the server saw differ from
+ * `expect`, compared as tests/conformance/README.md says: the outcome's
+ * expectations on every call, the server's on the run as a whole.
  */
-function differences(expect, outcome, seen, hostile, run) {
+function differences(expect, outcomes, seen, hostile, run) {
+  const found = [];
+  const differ = (what, want, got) => {
+    if (!isDeepStrictEqual(want, got)) found.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  };
+  for (const [name, want] of Object.entries(expect)) {
+    switch (name) {
+      case 'requests':
+      case 'connections':
+      case 'otherOriginRequests': differ(name, want, seen[name]); break;
+      case 'seen': differ(name, want, seen.seen.map(({ method, path }) => ({ method, path }))); break;
+      default: break;
+    }
+  }
+  outcomes.forEach((outcome, n) => {
+    const call = outcomes.length === 1 ? '' : `call ${n + 1} of ${outcomes.length}: `;
+    for (const difference of outcomeDifferences(expect, outcome, seen, hostile, run)) found.push(call + difference);
+  });
+  differ('credential headers that reached the other origin', [], seen.otherOriginCredentialHeaders ?? []);
+  for (const outcome of outcomes) {
+    if (found.length > 0) found.push(`(an outcome: ${outcome.error ? `${outcome.error.code}: ${outcome.error.message}` : 'ok'})`);
+  }
+  return found;
+}
+
+/** Every way one call's outcome differs from the outcome's expectations. */
+function outcomeDifferences(expect, outcome, seen, hostile, run) {
   const found = [];
   const differ = (what, want, got) => {
     if (!isDeepStrictEqual(want, got)) found.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
@@ -147,44 +181,55 @@ function differences(expect, outcome, seen, hostile, run) {
         for (const [id, value] of Object.entries(want)) differ(`sentIds.${id}`, value, error.sentIds?.[id]);
         break;
       case 'location': differ(name, substituted(want, hostile, run), error.location); break;
-      case 'requests':
-      case 'otherOriginRequests': differ(name, want, seen[name]); break;
-      case 'seen': differ(name, want, seen.seen.map(({ method, path }) => ({ method, path }))); break;
-      default: found.push(`unknown expectation ${name}`);
+      default: if (!SERVER_EXPECTATIONS.has(name)) found.push(`unknown expectation ${name}`);
     }
   }
   if (outcome.error && !(outcome.error instanceof sdk.LeanError)) found.push('the error is not a LeanError');
   if (expect.code === 'redirect' && !(outcome.error instanceof sdk.LeanRedirectError)) found.push('the error is not a LeanRedirectError');
-  differ('credential headers that reached the other origin', [], seen.otherOriginCredentialHeaders ?? []);
-  if (found.length > 0) found.push(`(the outcome: ${outcome.error ? `${outcome.error.code}: ${outcome.error.message}` : 'ok'})`);
   return found;
 }
 
-test('conformance: call scenarios against lean-sandbox hostile', { skip: missing ?? false }, async (t) => {
+/**
+ * Runs every scenario of the list `key` of the scenario file, each as a
+ * subtest: the call made `call.repeat` times (once when absent), one after
+ * another, through one client.
+ */
+async function runScenarios(t, key) {
   const hostile = await startHostile();
   t.after(hostile.stop);
   const results = [];
-  for (const scenario of scenarios.scenarios ?? []) {
+  for (const scenario of scenarios[key] ?? []) {
     await t.test(scenario.name, async () => {
       const run = await hostileJson(`${hostile.url}/_hostile/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ scenario: scenario.name }),
       });
-      const outcome = {};
-      try {
-        outcome.value = await invoke(clientFor(scenario, run.baseUrl), scenario.call);
-      } catch (error) {
-        outcome.error = error;
+      const client = clientFor(scenario, run.baseUrl);
+      const outcomes = [];
+      for (let n = 0; n < (scenario.call.repeat ?? 1); n += 1) {
+        const outcome = {};
+        try {
+          outcome.value = await invoke(client, scenario.call);
+        } catch (error) {
+          outcome.error = error;
+        }
+        outcomes.push(outcome);
       }
       const seen = await hostileJson(`${hostile.url}/_hostile/runs/${run.id}`);
-      const found = differences(scenario.expect, outcome, seen, hostile, run);
-      results.push(`${found.length === 0 ? 'pass' : 'FAIL'} ${scenario.name}: ${outcome.error ? outcome.error.code : 'ok'}, ${seen.requests} requests`);
+      const found = differences(scenario.expect, outcomes, seen, hostile, run);
+      const ended = [...new Set(outcomes.map((o) => (o.error ? o.error.code : 'ok')))].join('/');
+      results.push(`${found.length === 0 ? 'pass' : 'FAIL'} ${scenario.name}: ${ended}, ${seen.requests} requests on ${seen.connections} connection(s)`);
       assert.deepEqual(found, [], `${scenario.name}:\n${found.join('\n')}`);
     });
   }
   t.diagnostic(results.join('\n'));
-});
+}
+
+test('conformance: call scenarios against lean-sandbox hostile', { skip: missing ?? false }, (t) => runScenarios(t, 'scenarios'));
+
+test('conformance: connection scenarios (one client, N calls, the connections the server accepted)', { skip: missing ?? false }, (t) =>
+  runScenarios(t, 'connectionScenarios'));
 
 // Webhook scenarios: each helper that reads a body itself, served over
 // real HTTP.

@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod certs;
+pub mod cli;
 pub mod clock;
 pub mod failure;
 pub mod guard;

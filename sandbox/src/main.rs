@@ -1,65 +1,32 @@
-//! `lean-sandbox serve [options]`: see `lean-sandbox serve --help`.
-//! `lean-sandbox certs DIR`: writes the mTLS test certificates and exits.
-//! `lean-sandbox hostile --scenarios FILE --port N`: the misbehaving server
-//! of the conformance scenarios (see `tests/conformance/README.md`).
+//! `lean-sandbox serve [options]` (see `lean-sandbox serve --help`),
+//! `lean-sandbox certs DIR`, and `lean-sandbox hostile` (the misbehaving
+//! server of the conformance scenarios, `tests/conformance/README.md`).
 
 use std::process::ExitCode;
 
-use lean_sandbox::settings::{Settings, USAGE};
+use clap::Parser;
+use lean_sandbox::cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
-        Some("serve") => {}
-        Some("certs") => {
-            let (Some(dir), None) = (args.next(), args.next()) else {
-                eprintln!("usage: lean-sandbox certs DIR");
+    let cli = Cli::parse();
+    let (what, result) = match cli.command {
+        Command::Serve(serve) => match serve.into_settings() {
+            Ok(settings) => ("lean-sandbox", lean_sandbox::server::serve(settings)),
+            Err(message) => {
+                eprintln!("lean-sandbox serve: {message}\n\nsee lean-sandbox serve --help");
                 return ExitCode::from(2);
-            };
-            return match lean_sandbox::certs::write(std::path::Path::new(&dir)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("lean-sandbox: {message}");
-                    ExitCode::FAILURE
-                }
-            };
-        }
-        Some("hostile") => {
-            let settings = match lean_sandbox::settings::Hostile::parse(args) {
-                Ok(settings) => settings,
-                Err(message) => {
-                    eprintln!("{message}");
-                    return ExitCode::from(2);
-                }
-            };
-            return match lean_sandbox::hostile::serve(&settings) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("lean-sandbox hostile: {message}");
-                    ExitCode::FAILURE
-                }
-            };
-        }
-        Some("--help" | "-h" | "help") | None => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Some(other) => {
-            eprintln!("unknown command {other:?}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    }
-    let settings = match Settings::parse(args, |name| std::env::var(name).ok()) {
-        Ok(s) => s,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
+            }
+        },
+        Command::Certs { dir } => ("lean-sandbox", lean_sandbox::certs::write(&dir)),
+        Command::Hostile(settings) => (
+            "lean-sandbox hostile",
+            lean_sandbox::hostile::serve(&settings),
+        ),
     };
-    match lean_sandbox::server::serve(settings) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("lean-sandbox: {message}");
+            eprintln!("{what}: {message}");
             ExitCode::FAILURE
         }
     }

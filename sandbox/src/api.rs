@@ -23,7 +23,6 @@ use crate::clock::{self, now_ms};
 use crate::failure::Failure;
 use crate::guard;
 use crate::lifecycle;
-use crate::log::Log;
 use crate::outbox;
 use crate::records::{self, Context, Table};
 use crate::settings::{check_webhook_url, Settings};
@@ -45,8 +44,6 @@ pub struct App {
     pub store: Arc<Store>,
     /// Start-up settings.
     pub settings: Settings,
-    /// Log lines.
-    pub log: Log,
     pub(crate) ids: Mutex<fastrand::Rng>,
     faults: Mutex<fastrand::Rng>,
     requests: AtomicU64,
@@ -54,12 +51,11 @@ pub struct App {
 
 impl App {
     /// Shared state for the router.
-    pub fn new(store: Arc<Store>, settings: Settings, log: Log, id_seed: u64) -> Self {
+    pub fn new(store: Arc<Store>, settings: Settings, id_seed: u64) -> Self {
         let faults = fastrand::Rng::with_seed(settings.faults.seed);
         Self {
             store,
             settings,
-            log,
             ids: Mutex::new(fastrand::Rng::with_seed(id_seed)),
             faults: Mutex::new(faults),
             requests: AtomicU64::new(0),
@@ -136,7 +132,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         Ok(()) => axum::body::to_bytes(body, MAX_BODY).await,
     };
     let (mut response, note) = if let Err(refusal) = &guarded {
-        (refused(&path, refusal), " [refused: Host]")
+        (refused(&path, refusal), "Host")
     } else if let Err(e) = &body {
         let f = Failure::status(
             413,
@@ -153,7 +149,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         let body = bytes(&body);
         match guard::check_admin(&headers, !body.is_empty()) {
             Ok(()) => (admin(&app, &method, rest, &body), ""),
-            Err(refusal) => (refused(&path, &refusal), " [refused: admin]"),
+            Err(refusal) => (refused(&path, &refusal), "admin"),
         }
     } else if path == "/openapi.json" && method == Method::GET {
         (reply(200, Body::from(OPENAPI)), "")
@@ -168,11 +164,17 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     if let Ok(id) = HeaderValue::from_str(&format!("req_{number}")) {
         response.headers_mut().insert("x-request-id", id);
     }
-    app.log.line(&format!(
-        "req_{number} {method} {path} {} {:.1}ms{note}",
+    let (status, latency_ms) = (
         response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    ));
+        (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
+    );
+    let request_id = format!("req_{number}");
+    match note {
+        "" => tracing::info!(%request_id, %method, %path, status, latency_ms, "request"),
+        refused => {
+            tracing::info!(%request_id, %method, %path, status, latency_ms, refused, "request")
+        }
+    }
     response
 }
 

@@ -22,7 +22,6 @@ use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
 use crate::clock::now_ms;
-use crate::log::Log;
 use crate::openbanking::webhooks as ob;
 use crate::store::Store;
 
@@ -88,7 +87,7 @@ struct Due {
 
 /// Sends due webhooks until `stop` is set. Runs on its own thread: a slow
 /// receiver delays other webhooks, never the API.
-pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<AtomicBool>) {
+pub fn deliver_forever(store: Arc<Store>, policy: Policy, stop: Arc<AtomicBool>) {
     let agent = |timeout: Duration| {
         ureq::Agent::new_with_config(
             ureq::Agent::config_builder()
@@ -106,7 +105,7 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
         let due = match take_due(&store) {
             Ok(due) => due,
             Err(e) => {
-                log.line(&format!("webhook outbox error: {e}"));
+                tracing::error!("webhook outbox error: {e}");
                 Vec::new()
             }
         };
@@ -188,12 +187,19 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
                 Err(e) if next.is_none() => format!("failed: {e}; giving up"),
                 Err(e) => format!("failed: {e}; will retry"),
             };
-            log.line(&format!(
-                "webhook #{} {} -> {} {what} (attempt {attempt}, {took:.1}ms)",
-                item.id, item.event, item.url
-            ));
+            tracing::info!(
+                delivery = item.id,
+                event = %item.event,
+                url = %item.url,
+                attempt,
+                latency_ms = (took * 10.0).round() / 10.0,
+                "webhook #{} {} -> {} {what}",
+                item.id,
+                item.event,
+                item.url
+            );
             if let Err(e) = saved {
-                log.line(&format!("webhook outbox error: {e}"));
+                tracing::error!("webhook outbox error: {e}");
             }
         }
     }

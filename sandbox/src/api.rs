@@ -27,6 +27,7 @@ use crate::outbox;
 use crate::records::{self, Context, Table};
 use crate::settings::{check_webhook_url, Settings};
 use crate::store::Store;
+use crate::trigger;
 
 /// The OpenAPI 3.1 document of the API, kept in the repository.
 pub const OPENAPI: &str = include_str!("../openapi.json");
@@ -148,6 +149,9 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     } else if let Some(rest) = path.strip_prefix("/_sandbox/") {
         let body = bytes(&body);
         match guard::check_admin(&headers, !body.is_empty()) {
+            Ok(()) if method == Method::POST && rest.trim_end_matches('/') == "trigger" => {
+                (trigger(app.clone(), body).await, "")
+            }
             Ok(()) => (admin(&app, &method, rest, &body), ""),
             Err(refusal) => (refused(&path, &refusal), "admin"),
         }
@@ -576,6 +580,25 @@ fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             }
         }
         ("GET", ["stats"]) => answer(stats(&conn).map_err(Failure::from)),
+        ("GET", ["events"]) => answer(
+            outbox::list(&conn, EVENTS_LISTED)
+                .map(|events| serde_json::json!({ "events": events }))
+                .map_err(Failure::from),
+        ),
+        ("POST", ["events", id, "resend"]) => {
+            let Ok(id) = id.parse::<i64>() else {
+                return failure(&Failure::not_found(format!(
+                    "no delivery {id:?}: ids are the numbers GET /_sandbox/events lists"
+                )));
+            };
+            match outbox::resend(&conn, id, now_ms()) {
+                Ok(Some(delivery)) => ok(&delivery),
+                Ok(None) => failure(&Failure::not_found(format!(
+                    "no delivery {id}: GET /_sandbox/events lists them"
+                ))),
+                Err(e) => failure(&Failure::from(e)),
+            }
+        }
         ("POST", ["customers", id, "deactivate"]) => {
             let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
             match lifecycle::deactivate(&mut conn, &id, now_ms()) {
@@ -585,8 +608,48 @@ fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             }
         }
         _ => failure(&Failure::not_found(
-            "admin routes: GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, GET/POST /_sandbox/clock, GET /_sandbox/stats",
+            "admin routes: POST /_sandbox/trigger, GET /_sandbox/events, POST /_sandbox/events/{id}/resend, GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, GET/POST /_sandbox/clock, GET /_sandbox/stats",
         )),
+    }
+}
+
+/// How many deliveries `GET /_sandbox/events` lists, newest first.
+const EVENTS_LISTED: i64 = 200;
+
+/// `POST /_sandbox/trigger`: sends one webhook now (see
+/// [`crate::trigger`]), signed with the keys this sandbox signs with unless
+/// the body names a `secret`, and answers the report. Sending waits for the
+/// receiver, so it runs off the request threads.
+async fn trigger(app: Arc<App>, body: Bytes) -> Response {
+    let request: trigger::Trigger = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            return failure(&Failure::field(
+                "body",
+                FieldErrorCode::InvalidValue,
+                format!("send {{\"event\": \"gig.completed\", \"to\": \"http://127.0.0.1:PORT/path\"}} and optionally data, replay, bad_signature, unsigned, secret: {e}"),
+            ))
+        }
+    };
+    if let Err((field, message)) = trigger::check(&request) {
+        return failure(&Failure::field(
+            field,
+            FieldErrorCode::InvalidValue,
+            message,
+        ));
+    }
+    let keys = trigger::Keys {
+        payouts: app.settings.signing_secret().to_owned(),
+        openbanking: app.settings.openbanking.webhook_secret.clone(),
+    };
+    match tokio::task::spawn_blocking(move || trigger::send(&request, &keys)).await {
+        Ok(Ok(report)) => ok(&serde_json::to_value(report).unwrap_or_default()),
+        Ok(Err((field, message))) => failure(&Failure::field(
+            field,
+            FieldErrorCode::InvalidValue,
+            message,
+        )),
+        Err(e) => failure(&Failure::status(500, format!("the trigger stopped: {e}"))),
     }
 }
 

@@ -9,6 +9,7 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::settings::{self, Faults, OpenBanking, Settings, Tls};
+use crate::trigger::{Keys, Trigger};
 
 /// A local emulator of the Lean Payouts and open-banking APIs.
 #[derive(Debug, Parser)]
@@ -36,6 +37,137 @@ pub enum Command {
     /// (tests/conformance/README.md); it prints `listening on
     /// http://127.0.0.1:PORT`, then `other origin on http://127.0.0.1:PORT`.
     Hostile(Hostile),
+    /// Send one webhook of EVENT to your handler now, built and signed as
+    /// Lean would, and say whether Lean would count it delivered (payouts:
+    /// any 2xx; open banking: exactly 200). Redirects are never followed.
+    Trigger(Box<TriggerArgs>),
+    /// List a running sandbox's webhook deliveries, newest first: event,
+    /// receiver, attempts, last status and next retry.
+    Events(SandboxUrl),
+    /// Send one delivery of a running sandbox again, now.
+    Resend {
+        /// The delivery's id, as `lean-sandbox events` lists it.
+        id: i64,
+        /// The running sandbox.
+        #[command(flatten)]
+        sandbox: SandboxUrl,
+    },
+}
+
+/// Where a running sandbox is.
+#[derive(Debug, Args)]
+pub struct SandboxUrl {
+    /// The sandbox's URL, as its `listening on` line prints it.
+    #[arg(long, value_name = "URL", env = "LEAN_SANDBOX_URL")]
+    pub url: String,
+    /// Print the JSON answer instead of lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags of `trigger`. Its keys read the variables `serve` reads, so
+/// with the same environment it signs as that sandbox does.
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// The event type.
+    #[arg(value_name = "EVENT", value_parser = event_names())]
+    pub event: String,
+    /// Your handler's URL (loopback http:// only).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// A JSON object of fields merged into the event's object (`data` for
+    /// payouts, `payload` for open banking); null removes a field.
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
+    /// Send the very same body and signature N more times (a handler must
+    /// de-duplicate).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::trigger::MAX_REPLAY)))]
+    pub replay: u32,
+    /// Sign with a wrong key: the handler must refuse it.
+    #[arg(long, conflicts_with = "unsigned")]
+    pub bad_signature: bool,
+    /// Send no signature header: the handler must refuse it.
+    #[arg(long)]
+    pub unsigned: bool,
+    /// Sign with this key instead (to test secret rotation).
+    #[arg(long, value_name = "S")]
+    pub secret: Option<String>,
+    /// The payouts key when neither --secret nor --webhook-secret is given
+    /// (the first one is used).
+    #[arg(
+        long = "api-key",
+        value_name = "KEY",
+        env = "LEAN_SANDBOX_API_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub api_keys: Vec<String>,
+    /// The payouts webhook secret.
+    #[arg(
+        long,
+        value_name = "S",
+        env = "LEAN_SANDBOX_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    pub webhook_secret: Option<String>,
+    /// The open-banking webhook secret.
+    #[arg(long, value_name = "S", env = "LEAN_SANDBOX_OB_WEBHOOK_SECRET", default_value = settings::DEFAULT_OB_WEBHOOK_SECRET, hide_env_values = true)]
+    pub ob_webhook_secret: String,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn event_names() -> clap::builder::PossibleValuesParser {
+    let names: Vec<&'static str> = crate::trigger::event_types()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    clap::builder::PossibleValuesParser::new(names)
+}
+
+impl TriggerArgs {
+    /// The trigger and the keys to sign it with.
+    pub fn into_trigger(self) -> Result<(Trigger, Keys), String> {
+        let data = match &self.data {
+            None => None,
+            Some(text) => {
+                Some(serde_json::from_str(text).map_err(|e| format!("--data is not JSON: {e}"))?)
+            }
+        };
+        let first_key = self
+            .api_keys
+            .iter()
+            .map(|k| k.trim())
+            .find(|k| !k.is_empty());
+        let payouts = self
+            .webhook_secret
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .or(first_key)
+            .unwrap_or_default()
+            .to_owned();
+        let trigger = Trigger {
+            event: self.event,
+            to: self.to,
+            data,
+            replay: self.replay,
+            bad_signature: self.bad_signature,
+            unsigned: self.unsigned,
+            secret: self.secret,
+        };
+        let payouts_event = crate::trigger::check(&trigger)
+            .map_err(|(field, message)| format!("{}: {message}", field.replace('_', "-")))?
+            == crate::trigger::Product::Payouts;
+        if payouts_event && payouts.is_empty() && trigger.secret.is_none() && !trigger.unsigned {
+            return Err("a payouts webhook is signed with your API key: pass --api-key KEY (or LEAN_SANDBOX_API_KEYS), --webhook-secret S or --secret S".to_owned());
+        }
+        let keys = Keys {
+            payouts,
+            openbanking: self.ob_webhook_secret,
+        };
+        Ok((trigger, keys))
+    }
 }
 
 /// How request logs are written on stderr.
@@ -470,6 +602,89 @@ mod tests {
             .contains("--scenarios"));
         assert!(parse(&["--scenarios", "s", "--api-key", "k"]).is_err());
         assert!(parse(&["--scenarios"]).is_err());
+    }
+
+    #[test]
+    fn trigger_events_and_resend_flags() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter()).map(|c| c.command);
+        let Ok(Command::Trigger(t)) = parse(&[
+            "lean-sandbox",
+            "trigger",
+            "gig.failed",
+            "--to",
+            "http://127.0.0.1:9/h",
+            "--data",
+            "{\"tips\": null}",
+            "--replay",
+            "3",
+            "--bad-signature",
+            "--secret",
+            "s2",
+            "--api-key",
+            "k",
+            "--webhook-secret",
+            "w",
+            "--ob-webhook-secret",
+            "o",
+            "--json",
+        ]) else {
+            panic!("trigger flags refused")
+        };
+        assert_eq!((t.replay, t.bad_signature, t.json), (3, true, true));
+        let (trigger, keys) = t.into_trigger().unwrap();
+        assert_eq!(trigger.data, Some(serde_json::json!({"tips": null})));
+        assert_eq!(trigger.secret.as_deref(), Some("s2"));
+        assert_eq!(
+            (keys.payouts.as_str(), keys.openbanking.as_str()),
+            ("w", "o")
+        );
+        for bad in [
+            &[
+                "lean-sandbox",
+                "trigger",
+                "gig.refunded",
+                "--to",
+                "http://127.0.0.1:9/",
+            ][..],
+            &["lean-sandbox", "trigger", "gig.failed"],
+            &[
+                "lean-sandbox",
+                "trigger",
+                "gig.failed",
+                "--to",
+                "u",
+                "--replay",
+                "101",
+            ],
+            &[
+                "lean-sandbox",
+                "trigger",
+                "gig.failed",
+                "--to",
+                "u",
+                "--unsigned",
+                "--bad-signature",
+            ],
+            &["lean-sandbox", "resend", "x", "--url", "http://127.0.0.1:1"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} was accepted");
+        }
+        let Ok(Command::Resend { id, sandbox }) =
+            parse(&["lean-sandbox", "resend", "7", "--url", "http://127.0.0.1:1"])
+        else {
+            panic!("resend refused")
+        };
+        assert_eq!((id, sandbox.url.as_str()), (7, "http://127.0.0.1:1"));
+        assert!(matches!(
+            parse(&[
+                "lean-sandbox",
+                "events",
+                "--url",
+                "http://127.0.0.1:1",
+                "--json"
+            ]),
+            Ok(Command::Events(SandboxUrl { json: true, .. }))
+        ));
     }
 
     #[test]

@@ -24,9 +24,11 @@ pub mod log;
 pub mod openbanking;
 pub mod outbox;
 pub mod records;
+pub mod remote;
 pub mod server;
 pub mod settings;
 pub mod store;
 pub mod tls;
+pub mod trigger;
 
 pub use settings::Settings;

@@ -258,7 +258,7 @@ pub struct Serve {
         default_value_t
     )]
     pub log_format: LogFormat,
-    /// Accept this Host besides localhost, 127.0.0.0/8 and [::1], repeatable
+    /// Accept this Host besides localhost, 127.0.0.0/8 and `[::1]`, repeatable
     /// (for a sandbox exposed on purpose).
     #[arg(
         long = "allow-host",

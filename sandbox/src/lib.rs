@@ -6,7 +6,9 @@
 //! restarts, a life cycle with configurable delays, signed webhooks from a
 //! durable outbox, seeded fault injection; the open-banking customers,
 //! entities, data and payments at the API's own paths ([`openbanking`]);
-//! and an optional mutual-TLS listener ([`tls`], [`certs`]).
+//! and an optional mutual-TLS listener ([`tls`], [`certs`]). For webhook
+//! handler authors, [`trigger`] sends any event type signed as Lean signs
+//! it, and the outbox is listed and re-sent through [`remote`].
 //! See `sandbox/README.md` for the start-up contract.
 
 #![warn(missing_docs)]

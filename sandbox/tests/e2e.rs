@@ -460,6 +460,44 @@ fn start_up_contract() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("no API key"));
 }
 
+/// An empty variable counts as unset; a set one is read.
+#[test]
+fn environment_variables_configure_serve() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(binary())
+        .arg("serve")
+        .env("LEAN_SANDBOX_API_KEYS", KEY)
+        .env("LEAN_SANDBOX_PORT", "")
+        .env("LEAN_SANDBOX_DB", "")
+        .env("LEAN_SANDBOX_APPROVAL_DELAY", "")
+        .env("LEAN_SANDBOX_QUIET", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first:?}"
+    );
+    let url = first.trim().strip_prefix("listening on ").unwrap();
+    let answer = agent()
+        .get(format!("{url}/api/gig"))
+        .header("authorization", format!("Basic {}", base64_key()))
+        .call()
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    child.kill().unwrap();
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    child.wait().unwrap();
+    assert!(logs.is_empty(), "LEAN_SANDBOX_QUIET=1 still logged: {logs}");
+}
+
 #[test]
 fn webhooks_give_up_after_five_retries() {
     let sandbox = start(&[]);

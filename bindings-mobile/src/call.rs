@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::error::{guard, FfiError, Result};
+use crate::error::{guard, ErrorDetails, FfiError, Result};
 use crate::models::Outcome;
 use crate::operation::NativeOperation;
 
@@ -228,6 +228,31 @@ impl NativeCall {
     /// generated one): log it to finish an uncertain payment safely later.
     pub fn idempotency_key(&self) -> Option<String> {
         self.engine().idempotency_key().map(str::to_owned)
+    }
+
+    /// Ends a call the host stopped mid-flight (a cancelled task, a custom
+    /// transport that threw something other than a transport failure) and
+    /// returns the error to report with the cancellation: whether an
+    /// attempt may have been applied, and the key and ids it carried.
+    pub fn interrupt(&self, reason: String) -> ErrorDetails {
+        let error = interrupt(&mut *self.engine(), reason);
+        let FfiError::Failed { details } = error.into();
+        details
+    }
+}
+
+/// Ends an interrupted call: the error that reports what it sent. Every
+/// binding entry point (uniffi, JNI; payouts, open banking) goes through
+/// here, so the core's `interrupt` is wired in one place.
+pub(crate) fn interrupt<D: lean_core::Drive>(_call: &mut D, reason: String) -> lean_core::Error {
+    // Until the core can say whether an attempt was in flight, an interrupted
+    // call is reported the safe way: it may have been applied.
+    lean_core::Error::Transport {
+        message: format!(
+            "{reason}: the call was interrupted and a request may have reached the API; \
+             look the record up (or retry with the same idempotency key) before creating it again"
+        ),
+        outcome_unknown: true,
     }
 }
 

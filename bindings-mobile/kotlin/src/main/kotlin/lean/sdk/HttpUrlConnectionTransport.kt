@@ -44,9 +44,16 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
             }
             connection.connectTimeout = timeout
             connection.readTimeout = timeout
+            // A 3xx is an answer for the core (a `redirect` error): following it would send the
+            // credentials to wherever it points.
             connection.instanceFollowRedirects = false
             connection.useCaches = false
-            connection.doOutput = request.body != null
+            val body = request.body?.toByteArray(Charsets.UTF_8)
+            connection.doOutput = body != null
+            // Streamed, a body is never re-sent: the JDK silently sends a buffered POST again
+            // when a kept-alive connection turns out stale after it was written, which could
+            // apply a create twice behind the engine's back.
+            if (body != null) connection.setFixedLengthStreamingMode(body.size)
             for ((name, value) in request.headers) connection.setRequestProperty(name, value)
             try {
                 connection.connect()
@@ -54,10 +61,15 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
                 throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${describe(e)}", e)
             }
             try {
-                request.body?.let { body ->
-                    connection.outputStream.use { it.write(body.toByteArray(Charsets.UTF_8)) }
+                body?.let { bytes -> connection.outputStream.use { it.write(bytes) } }
+                val status = try {
+                    connection.responseCode
+                } catch (e: java.net.HttpRetryException) {
+                    // In streaming mode the JDK reports a 401 this way instead of answering it;
+                    // the body is gone, but the status is what the engine needs.
+                    if (e.responseCode() != HttpURLConnection.HTTP_UNAUTHORIZED) throw e
+                    return HttpResponse(e.responseCode(), emptyList(), ByteArray(0))
                 }
-                val status = connection.responseCode
                 val headers = connection.headerFields.flatMap { (name, values) ->
                     if (name == null) emptyList() else values.map { name to it }
                 }

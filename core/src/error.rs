@@ -282,13 +282,22 @@ pub enum Error {
     /// The API answered with a non-2xx status (after any retries). Boxed:
     /// it is the largest variant, and errors travel through every `Result`.
     Api(Box<ApiError>),
-    /// The transport failed on every attempt.
+    /// The call ended without an answer from the API: the transport failed
+    /// on every attempt it was allowed, an attempt that may have been
+    /// applied could not safely be repeated, or the host interrupted the
+    /// call. The message says what to do next.
     Transport {
-        /// The last failure the host reported.
+        /// What happened, and what to do next.
         message: String,
         /// True when an attempt may have reached the API: for a payout this
         /// means "look it up before paying again".
         outcome_unknown: bool,
+        /// The `Idempotency-Key` the request carried, if any: retrying with
+        /// it (within 24 hours) finishes the payment at most once.
+        idempotency_key: Option<String>,
+        /// The caller-chosen ids that were sent, by wire name (`gigId`,
+        /// `partnerUserId`, `app_user_id`): what to look the record up by.
+        sent_ids: Vec<(String, String)>,
     },
     /// A 2xx answer whose body is not what the API documents.
     InvalidResponse {
@@ -298,6 +307,22 @@ pub enum Error {
         status: u16,
         /// The raw body as text (lossy UTF-8).
         body: String,
+        /// True when the operation is not a read: a 2xx says the API applied
+        /// it, so repeating it (with a fresh key) would apply it twice.
+        applied: bool,
+        /// The `Idempotency-Key` the request carried, if any.
+        idempotency_key: Option<String>,
+        /// The caller-chosen ids that were sent, by wire name.
+        sent_ids: Vec<(String, String)>,
+    },
+    /// The API answered with a redirect (3xx). The SDK never follows one, so
+    /// that credentials only ever go to the configured origin; nothing is
+    /// retried.
+    Redirect {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The `Location` header, if the answer had one.
+        location: Option<String>,
     },
     /// A retried create found an existing record with the same identifier
     /// but different content: the identifier was reused for another payout.
@@ -328,7 +353,7 @@ pub enum Error {
 impl Error {
     /// The stable machine code: `validation`, `configuration`, the API codes
     /// of [`ApiErrorKind::code`], `transport`, `invalid_response`,
-    /// `conflict`, the signature codes of [`SignatureProblem::code`],
+    /// `conflict`, `redirect`, the signature codes of [`SignatureProblem::code`],
     /// `invalid_payload` or `internal`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -338,6 +363,7 @@ impl Error {
             Self::Transport { .. } => "transport",
             Self::InvalidResponse { .. } => "invalid_response",
             Self::Conflict { .. } => "conflict",
+            Self::Redirect { .. } => "redirect",
             Self::WebhookSignature { problem, .. } => problem.code(),
             Self::WebhookPayload { .. } => "invalid_payload",
             Self::Internal { .. } => "internal",
@@ -356,8 +382,12 @@ impl Error {
 
     /// The error as one JSON object, the shape every host exposes:
     /// `{"code", "message"}` plus, by kind, `fieldErrors`, `status`, `body`,
-    /// `apiMessage`, `apiCode`, `requestId`, `retryAfterMs`, `outcomeUnknown`. Bindings build their
-    /// native error objects from this, so no host re-derives the details.
+    /// `apiMessage`, `apiCode`, `requestId`, `retryAfterMs`; on `transport`
+    /// `outcomeUnknown`, `sentIds` (an object, possibly empty) and
+    /// `idempotencyKey` (when one was sent); on `invalid_response` also
+    /// `applied`, `sentIds` and `idempotencyKey`; on `redirect` `status` and
+    /// `location` (when the answer had one). Bindings build their native
+    /// error objects from this, so no host re-derives the details.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::{Map, Value};
         // Built field by field (no `json!` and `Serialize` round trip):
@@ -365,6 +395,13 @@ impl Error {
         // wasm pays for each serde path it links.
         fn field_errors(errors: &[FieldError]) -> Value {
             Value::Array(errors.iter().map(FieldError::to_json).collect())
+        }
+        fn ids(sent: &[(String, String)]) -> Value {
+            Value::Object(
+                sent.iter()
+                    .map(|(name, id)| (name.clone(), Value::String(id.clone())))
+                    .collect(),
+            )
         }
         let mut out = Map::new();
         let mut put = |key: &str, value: Value| {
@@ -395,11 +432,38 @@ impl Error {
                 }
             }
             Self::Transport {
-                outcome_unknown, ..
-            } => put("outcomeUnknown", (*outcome_unknown).into()),
-            Self::InvalidResponse { status, body, .. } => {
+                outcome_unknown,
+                idempotency_key,
+                sent_ids,
+                ..
+            } => {
+                put("outcomeUnknown", (*outcome_unknown).into());
+                if let Some(key) = idempotency_key {
+                    put("idempotencyKey", key.clone().into());
+                }
+                put("sentIds", ids(sent_ids));
+            }
+            Self::InvalidResponse {
+                status,
+                body,
+                applied,
+                idempotency_key,
+                sent_ids,
+                ..
+            } => {
                 put("status", (*status).into());
                 put("body", body.clone().into());
+                put("applied", (*applied).into());
+                if let Some(key) = idempotency_key {
+                    put("idempotencyKey", key.clone().into());
+                }
+                put("sentIds", ids(sent_ids));
+            }
+            Self::Redirect { status, location } => {
+                put("status", (*status).into());
+                if let Some(location) = location {
+                    put("location", location.clone().into());
+                }
             }
             _ => {}
         }
@@ -409,6 +473,31 @@ impl Error {
     pub(crate) fn configuration(message: impl Into<String>) -> Self {
         Self::Configuration {
             message: message.into(),
+        }
+    }
+
+    /// A `transport` error that reached nothing: no outcome is unknown and
+    /// nothing was sent that needs reporting (a token request that failed,
+    /// no randomness from the operating system).
+    pub fn transport(message: impl Into<String>) -> Self {
+        Self::Transport {
+            message: message.into(),
+            outcome_unknown: false,
+            idempotency_key: None,
+            sent_ids: Vec::new(),
+        }
+    }
+
+    /// An unreadable 2xx of a read (nothing applied), before the call
+    /// engine adds what was sent.
+    pub(crate) fn invalid_response(message: impl Into<String>, status: u16, body: String) -> Self {
+        Self::InvalidResponse {
+            message: message.into(),
+            status,
+            body,
+            applied: false,
+            idempotency_key: None,
+            sent_ids: Vec::new(),
         }
     }
 
@@ -457,11 +546,41 @@ impl fmt::Display for Error {
                 None => write!(f, "Lean API answered {}: {}", api.status, api.message),
             },
             Self::InvalidResponse {
+                message,
+                status,
+                applied: true,
+                idempotency_key,
+                ..
+            } => {
+                write!(
+                    f,
+                    "the Lean API answered {status}, so it applied the request, but its answer could not be read: {message}. Do not repeat the request"
+                )?;
+                match idempotency_key {
+                    Some(key) => write!(
+                        f,
+                        " with a new idempotency key; its key was {key}: retry with that key to read the result safely"
+                    ),
+                    None => f.write_str("; look the record up instead"),
+                }
+            }
+            Self::InvalidResponse {
                 message, status, ..
             } => write!(
                 f,
                 "unexpected response from the Lean API (status {status}): {message}"
             ),
+            Self::Redirect { status, location } => match location {
+                Some(location) => write!(
+                    f,
+                    "the Lean API answered {status}, a redirect to {}; the SDK never follows redirects, so that credentials stay on the configured origin: check the configured base URL",
+                    shown_location(location)
+                ),
+                None => write!(
+                    f,
+                    "the Lean API answered {status}, a redirect without a Location; the SDK never follows redirects, so that credentials stay on the configured origin: check the configured base URL"
+                ),
+            },
             Self::Configuration { message }
             | Self::Transport { message, .. }
             | Self::Conflict { message }
@@ -473,6 +592,16 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// A `Location` as shown in a message: quoted, cut short if it is long (a
+/// hostile server chooses it).
+fn shown_location(location: &str) -> String {
+    const MAX: usize = 512;
+    match location.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{:?}...", &location[..end]),
+        None => format!("{location:?}"),
+    }
+}
 
 #[cfg(test)]
 mod tests {

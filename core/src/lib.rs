@@ -44,7 +44,7 @@ pub use models::{
     Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate, Gig, NewCustomer,
     NewGig, NewGigText, NewSpecialPayment, PaymentStatus, SpecialPayment, SpecialPaymentType,
 };
-pub use money::{Amount, AmountError, MAX_ABS_AMOUNT};
+pub use money::{Amount, AmountError, MAX_ABS_AMOUNT, MAX_AMOUNT_TEXT};
 pub use operation::{Operation, OperationKind};
 pub use response::{api_error, parse_response, Outcome};
 pub use secret::{ApiKey, WebhookSecret};

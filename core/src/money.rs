@@ -43,7 +43,15 @@ pub enum AmountError {
     TooManyDecimals,
     /// Beyond [`MAX_ABS_AMOUNT`].
     TooLarge,
+    /// Longer than [`MAX_AMOUNT_TEXT`] bytes: no amount needs that many
+    /// characters, so the text is refused before it is read.
+    TooLong,
 }
+
+/// The longest amount text read, white space included: ample for any
+/// accepted amount with trailing zeros, and a bound on the work a hostile
+/// input can cause.
+pub const MAX_AMOUNT_TEXT: usize = 64;
 
 impl AmountError {
     /// A sentence for the person who typed the amount.
@@ -57,6 +65,9 @@ impl AmountError {
                 "has more than two decimal places; amounts are never rounded, so round it yourself"
             }
             Self::TooLarge => "is larger than 999,999,999,999.99",
+            Self::TooLong => {
+                "is longer than 64 characters; an amount has at most 12 digits before the '.' and 2 after"
+            }
         }
     }
 }
@@ -78,7 +89,14 @@ impl Amount {
     /// followed by one or more digits. Trailing zeros beyond two decimals
     /// are accepted (`"1.500"` is exactly `1.50`); any other third decimal is
     /// refused.
+    ///
+    /// Text longer than [`MAX_AMOUNT_TEXT`] is refused before anything else,
+    /// and nothing is ever expanded (`1e9` is not a format it reads), so
+    /// parsing takes bounded time and no memory whatever the input.
     pub fn parse(text: &str) -> Result<Self, AmountError> {
+        if text.len() > MAX_AMOUNT_TEXT {
+            return Err(AmountError::TooLong);
+        }
         let text = text.trim();
         if text.is_empty() {
             return Err(AmountError::Empty);
@@ -314,6 +332,18 @@ mod tests {
     }
 
     #[test]
+    fn refuses_long_text_before_reading_it() {
+        assert_eq!(Amount::parse(&"9".repeat(65)), Err(AmountError::TooLong));
+        let padded = format!("{}1.00", "0".repeat(MAX_AMOUNT_TEXT - 4));
+        assert_eq!(Amount::parse(&padded).unwrap().to_wire(), "1.00");
+        let too_padded = format!("0{padded}");
+        assert_eq!(Amount::parse(&too_padded), Err(AmountError::TooLong));
+        // A hostile size costs one length check.
+        let huge = "1".repeat(1 << 24);
+        assert_eq!(Amount::parse(&huge), Err(AmountError::TooLong));
+    }
+
+    #[test]
     fn refuses_what_it_cannot_represent_exactly() {
         for (input, error) in [
             ("", AmountError::Empty),
@@ -321,6 +351,8 @@ mod tests {
             ("1.001", AmountError::TooManyDecimals),
             ("0.005", AmountError::TooManyDecimals),
             ("1e3", AmountError::InvalidFormat),
+            ("1e900000000", AmountError::InvalidFormat),
+            ("1E-2", AmountError::InvalidFormat),
             ("+5", AmountError::InvalidFormat),
             (".5", AmountError::InvalidFormat),
             ("5.", AmountError::InvalidFormat),
@@ -400,8 +432,10 @@ mod tests {
     #[test]
     fn huge_inputs_do_not_overflow() {
         let long = format!("{}.00", "9".repeat(5000));
-        assert_eq!(Amount::parse(&long), Err(AmountError::TooLarge));
-        let zeros = format!("1.{}", "0".repeat(5000));
+        assert_eq!(Amount::parse(&long), Err(AmountError::TooLong));
+        let many = format!("{}.00", "9".repeat(20));
+        assert_eq!(Amount::parse(&many), Err(AmountError::TooLarge));
+        let zeros = format!("1.{}", "0".repeat(50));
         assert_eq!(Amount::parse(&zeros).unwrap().to_string(), "1.00");
     }
 

@@ -295,6 +295,21 @@ impl Operation {
         }
     }
 
+    /// The caller-chosen id that identifies what this operation creates or
+    /// changes, with its wire name: a gig's `gigId`, a customer's
+    /// `partnerUserId`. Special payments are identified by their
+    /// idempotency key instead; reads by nothing they change.
+    pub(crate) fn sent_id(&self) -> Option<(&'static str, &str)> {
+        match &self.0 {
+            Inner::CreateGig(gig) => Some(("gigId", &gig.gig_id)),
+            Inner::CreateCustomer(c) => Some(("partnerUserId", &c.partner_user_id)),
+            Inner::UpdateCustomer(id, _) | Inner::SubmitApplication(id) => {
+                Some(("partnerUserId", id))
+            }
+            _ => None,
+        }
+    }
+
     /// The validated gig of a `createGig`, for reconciliation.
     pub(crate) fn gig(&self) -> Option<&NewGig> {
         match &self.0 {

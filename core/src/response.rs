@@ -52,6 +52,9 @@ impl Outcome {
 
 /// Parses the answer to an operation of `kind`.
 pub fn parse_response(kind: OperationKind, response: &HttpResponse) -> Result<Outcome, Error> {
+    if let Some(redirect) = redirect(response) {
+        return Err(redirect);
+    }
     if !response.is_success() {
         return Err(api_error(response).into());
     }
@@ -85,7 +88,10 @@ pub(crate) fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result
 /// Parses a 2xx body holding one model, read by its `from_json`: the body
 /// is parsed into a `Value` (the one instantiation of serde_json's parser
 /// the wasm needs) and the model read from it, as list items are.
-fn parse_one<T>(response: &HttpResponse, read: fn(Value) -> Result<T, String>) -> Result<T, Error> {
+pub(crate) fn parse_one<T>(
+    response: &HttpResponse,
+    read: fn(Value) -> Result<T, String>,
+) -> Result<T, Error> {
     read(parse_body(response)?).map_err(|e| invalid(response, &e))
 }
 
@@ -111,12 +117,19 @@ fn parse_list<T>(
         .collect()
 }
 
+/// The error of a redirect (any 3xx), for both APIs: an answer, never
+/// followed, so credentials stay on the configured origin.
+pub(crate) fn redirect(response: &HttpResponse) -> Option<Error> {
+    (300..400)
+        .contains(&response.status)
+        .then(|| Error::Redirect {
+            status: response.status,
+            location: response.header("location").map(str::to_owned),
+        })
+}
+
 fn invalid(response: &HttpResponse, message: &str) -> Error {
-    Error::InvalidResponse {
-        message: message.to_owned(),
-        status: response.status,
-        body: response.body_text(),
-    }
+    Error::invalid_response(message, response.status, response.body_text())
 }
 
 /// Describes a non-2xx answer. The reference documents no error body, so

@@ -133,11 +133,16 @@ fn check_error(expected: &Value, actual: &Error) {
     if let Some(status) = expected.get("status") {
         assert_eq!(&json["status"], status, "status of {actual:?}");
     }
-    if let Some(unknown) = expected.get("outcomeUnknown") {
-        assert_eq!(
-            &json["outcomeUnknown"], unknown,
-            "outcomeUnknown of {actual:?}"
-        );
+    for key in [
+        "outcomeUnknown",
+        "idempotencyKey",
+        "sentIds",
+        "applied",
+        "location",
+    ] {
+        if let Some(want) = expected.get(key) {
+            assert_eq!(&json[key], want, "{key} of {actual:?}");
+        }
     }
     if let Some(message) = expected.get("message") {
         assert_eq!(&json["apiMessage"], message, "API message of {actual:?}");
@@ -436,6 +441,11 @@ fn engine() {
                     let path = want["path"].as_str().unwrap();
                     assert!(request.url.ends_with(path), "{} is not {path}", request.url);
                     let reply = &exchange["reply"];
+                    if let Some(reason) = reply.get("interrupt").and_then(Value::as_str) {
+                        let error = call.interrupt(reason);
+                        assert_eq!(call.poll(), Step::Done(Err(error.clone())));
+                        break Err(error);
+                    }
                     match reply.get("transportError").and_then(Value::as_str) {
                         Some("connect") => {
                             call.on_transport_error(TransportError::connect("refused"))

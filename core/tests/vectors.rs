@@ -89,6 +89,10 @@ fn check_error(name: &str, error: &Error, expected: &Value) {
         "requestId",
         "retryAfterMs",
         "outcomeUnknown",
+        "idempotencyKey",
+        "sentIds",
+        "applied",
+        "location",
     ] {
         if let Some(want) = expected.get(key) {
             let got = if key == "message" {
@@ -331,6 +335,16 @@ fn engine() {
                             value.as_str(),
                             "{name}: header {header}"
                         );
+                    }
+                    if let Some(reason) = exchange["reply"].get("interrupt").and_then(Value::as_str)
+                    {
+                        let error = call.interrupt(reason);
+                        assert_eq!(
+                            call.poll(),
+                            Step::Done(Err(error.clone())),
+                            "{name}: an interrupted call stays ended"
+                        );
+                        break Err(error);
                     }
                     match exchange["reply"]
                         .get("transportError")

@@ -278,10 +278,8 @@ fn drive<C: Drive>(agent: &ureq::Agent, mut call: C) -> Result<C::Outcome, Error
 /// The 32 random bytes a call starts from.
 fn entropy() -> Result<[u8; 32], Error> {
     let mut entropy = [0u8; 32];
-    getrandom::fill(&mut entropy).map_err(|e| Error::Transport {
-        message: format!("no randomness from the operating system: {e}"),
-        outcome_unknown: false,
-    })?;
+    getrandom::fill(&mut entropy)
+        .map_err(|e| Error::transport(format!("no randomness from the operating system: {e}")))?;
     Ok(entropy)
 }
 

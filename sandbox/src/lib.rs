@@ -16,6 +16,7 @@ pub mod certs;
 pub mod clock;
 pub mod failure;
 pub mod harness;
+pub mod hostile;
 pub mod lifecycle;
 pub mod log;
 pub mod openbanking;

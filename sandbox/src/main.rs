@@ -1,5 +1,7 @@
 //! `lean-sandbox serve [options]`: see `lean-sandbox serve --help`.
 //! `lean-sandbox certs DIR`: writes the mTLS test certificates and exits.
+//! `lean-sandbox hostile --scenarios FILE --port N`: the misbehaving server
+//! of the conformance scenarios (see `tests/conformance/README.md`).
 
 use std::process::ExitCode;
 
@@ -18,6 +20,22 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("lean-sandbox: {message}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some("hostile") => {
+            let settings = match lean_sandbox::settings::Hostile::parse(args) {
+                Ok(settings) => settings,
+                Err(message) => {
+                    eprintln!("{message}");
+                    return ExitCode::from(2);
+                }
+            };
+            return match lean_sandbox::hostile::serve(&settings) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("lean-sandbox hostile: {message}");
                     ExitCode::FAILURE
                 }
             };

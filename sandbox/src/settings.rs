@@ -226,7 +226,63 @@ usage: lean-sandbox certs DIR   writes the test certificates into DIR and exits
 
 Durations D are like 250ms, 3s or 2m (a bare number means milliseconds).
 The first stdout line is `listening on http://127.0.0.1:PORT`; the API is under /api.
-With --tls-port, the second is `listening (mTLS) on https://127.0.0.1:PORT`.";
+With --tls-port, the second is `listening (mTLS) on https://127.0.0.1:PORT`.
+
+usage: lean-sandbox hostile --scenarios FILE [--port P] [--quiet]
+  the misbehaving server of the conformance scenarios (tests/conformance/README.md);
+  it prints `listening on http://127.0.0.1:PORT`, then `other origin on http://127.0.0.1:PORT`.";
+
+/// Everything `lean-sandbox hostile` is started with: flags only, since
+/// only test runners start it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hostile {
+    /// The scenario file (`tests/conformance/scenarios.json`).
+    pub scenarios: PathBuf,
+    /// TCP port of the main origin on 127.0.0.1; 0 picks a free one. The
+    /// other origin always takes a free port.
+    pub port: u16,
+    /// No log lines.
+    pub quiet: bool,
+}
+
+impl Hostile {
+    /// Reads `--scenarios FILE`, `--port P` and `--quiet`.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let (mut scenarios, mut port, mut quiet) = (None, 0, false);
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+                None => (arg, None),
+            };
+            match name.as_str() {
+                "--quiet" => quiet = true,
+                "--help" | "-h" => return Err(USAGE.to_owned()),
+                "--scenarios" | "--port" => {
+                    let value = inline
+                        .or_else(|| args.next())
+                        .ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"))?;
+                    if name == "--port" {
+                        port = value
+                            .parse()
+                            .map_err(|_| format!("--port {value:?}: not a port number"))?;
+                    } else {
+                        scenarios = Some(PathBuf::from(value));
+                    }
+                }
+                _ => return Err(format!("unknown option {name} of hostile\n\n{USAGE}")),
+            }
+        }
+        let scenarios = scenarios.ok_or_else(|| {
+            "hostile needs --scenarios FILE (tests/conformance/scenarios.json)".to_owned()
+        })?;
+        Ok(Self {
+            scenarios,
+            port,
+            quiet,
+        })
+    }
+}
 
 impl Settings {
     /// Reads the environment (through `env`), then the flags, which win.
@@ -535,6 +591,17 @@ mod tests {
         assert!(parse(&["--api-key", "k", "--ob-webhook-time-factor", "0"]).is_err());
         assert!(parse(&["--api-key", "k", "--ob-token-ttl", "0"]).is_err());
         assert!(parse(&["--api-key", "k", "--ob-webhook-url", "http://10.0.0.1/x"]).is_err());
+    }
+
+    #[test]
+    fn hostile_flags() {
+        let parse = |args: &[&str]| Hostile::parse(args.iter().map(|s| s.to_string()));
+        let h = parse(&["--scenarios", "s.json", "--port=0", "--quiet"]).unwrap();
+        assert_eq!(h.scenarios, PathBuf::from("s.json"));
+        assert!(h.quiet && h.port == 0);
+        assert!(parse(&["--port", "0"]).unwrap_err().contains("--scenarios"));
+        assert!(parse(&["--scenarios", "s", "--api-key", "k"]).is_err());
+        assert!(parse(&["--scenarios"]).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 # results, signed webhooks and retries; the mTLS listener with generated
 # certificates), the reliability test (1,000
 # payouts under 30% injected faults, exactly once), the restart test, the
+# conformance scenarios against `lean-sandbox hostile` (tests/conformance/), the
 # core quickstart against a live sandbox (when it exists), and a bounded
 # schemathesis run against the OpenAPI document (no 5xx, no schema
 # violation). Installs schemathesis in a venv outside the repository.
@@ -20,7 +21,7 @@ cargo build -p lean-sandbox --bins --examples
 binary="$target/debug/lean-sandbox"
 [ -x "$binary" ] || die "no sandbox binary at $binary"
 
-step "sandbox: unit, end-to-end (payouts, open banking, mTLS), reliability and restart tests"
+step "sandbox: unit, end-to-end (payouts, open banking, mTLS), reliability, restart and conformance tests"
 cargo test -p lean-sandbox -- --nocapture
 
 pids=()

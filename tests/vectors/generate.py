@@ -587,6 +587,10 @@ def validation_cases():
     c.append(gig("total too large", "core: amounts up to 999,999,999,999.99",
                  [("totalAmount", "out_of_range")], totalAmount="1000000000000.00"))
     c.append(gig("total as a boolean", "core: wrong JSON type", [("totalAmount", "invalid_type")], totalAmount=True))
+    c.append(gig("total of a thousand digits", "core: amounts are checked by length before they are read",
+                 [("totalAmount", "too_long")], totalAmount="0" * 997 + "1.00"))
+    c.append(gig("total with a huge exponent", "core: no exponent is ever expanded",
+                 [("totalAmount", "invalid_format")], totalAmount="1e900000000"))
     c.append(payment("special payment of zero", "notes: amount non-zero", [("amount", "out_of_range")], amount="0.00"))
     c.append(payment("special payment of minus zero", "notes: amount non-zero", [("amount", "out_of_range")], amount="-0"))
     c.append(payment("special payment with three decimals", "notes: at most two decimals",
@@ -643,6 +647,15 @@ def validation_cases():
                      {"operation": "getGig"}, [("gigId", "required")]))
     c.append(invalid("get gig with an empty id", "core: path ids are required",
                      {"operation": "getGig", "gigId": ""}, [("gigId", "required")]))
+    for dots in [".", ".."]:
+        c.append(invalid(f"get gig with the id {dots!r}", "core: path segments refuse '.' and '..' (URL resolution would drop them)",
+                         {"operation": "getGig", "gigId": dots}, [("gigId", "invalid_value")]))
+        c.append(invalid(f"get customer with the id {dots!r}", "core: path segments refuse '.' and '..'",
+                         {"operation": "getCustomer", "partnerUserId": dots}, [("partnerUserId", "invalid_value")]))
+        c.append(invalid(f"get special payment with the id {dots!r}", "core: path segments refuse '.' and '..'",
+                         {"operation": "getSpecialPayment", "id": dots}, [("id", "invalid_value")]))
+    c.append(gig("create gig with the id '..'", "core: a gigId becomes a path segment of its lookup",
+                 [("gigId", "invalid_value")], gigId=".."))
     c.append(invalid("get customer id with surrounding space", "core: identifiers are never trimmed",
                      {"operation": "getCustomer", "partnerUserId": "uid_1 "}, [("partnerUserId", "invalid_characters")]))
     c.append(invalid("get special payment id of 256 characters", "core: identifiers are 1 to 255 characters",
@@ -844,8 +857,8 @@ def responses_cases():
     c.append(error("418 is another API error", "core: any other status", 418, "api_error", {"message": "teapot"},
                    message="teapot"))
     c.append(error("409 is another API error", "core: any other status", 409, "api_error", text="conflict"))
-    c.append(error("302 is not a success", "core: only 2xx is a success", 302, "api_error", text="",
-                   headers={"Location": "https://example.com/login"}))
+    c.append(error("302 is a redirect, never followed", "design: redirects are answers", 302, "redirect", text="",
+                   headers={"Location": "https://example.com/login"}, location="https://example.com/login"))
     c.append(error("error body that is not UTF-8 JSON", "core: malformed error bodies keep their text", 500,
                    "server_error", text="{\"message\": "))
     return c
@@ -1009,8 +1022,10 @@ def webhooks_cases():
 # ---------------------------------------------------------------------------
 # engine.json: the call engine against a scripted transport.
 
-def ex(method, path, status=None, body=..., headers=None, text=None, transport=None, sent=None):
-    if transport:
+def ex(method, path, status=None, body=..., headers=None, text=None, transport=None, sent=None, interrupt=None):
+    if interrupt:
+        reply = {"interrupt": interrupt}
+    elif transport:
         reply = {"transportError": transport}
     else:
         reply = {"status": status}
@@ -1040,7 +1055,13 @@ def engine_cases():
     get_gig = {"operation": "getGig", "gigId": "gigId_94792357823953532"}
     gig_path = "/gig/gigId_94792357823953532"
     create_gig = {"operation": "createGig", "input": GIG}
+    # A lookup matches only when it shows every field sent: the reference's
+    # example answer omits partnerUserId, so the lookups here carry it.
+    gig_found = with_(GIG_RESPONSE, partnerUserId=GIG["partnerUserId"])
     gig_ok = {"value": GIG_RESPONSE}
+    found_ok = {"value": gig_found}
+    gig_ids = {"gigId": GIG["gigId"]}
+    customer_ids = {"partnerUserId": CUSTOMER["partnerUserId"]}
     keyed_payment = {"operation": "createSpecialPayment", "input": PAYMENT, "idempotencyKey": "payout-0001"}
     payment = {"operation": "createSpecialPayment", "input": PAYMENT}
     create_customer = {"operation": "createCustomer", "input": CUSTOMER}
@@ -1126,50 +1147,68 @@ def engine_cases():
                   [ex("POST", "/specialpayment", 400, {"message": "gigId does not exist"})],
                   err("bad_request", status=400, message="gigId does not exist")))
 
-    # Gig reconciliation.
-    c.append(case("gig created once: timeout, then 400, then lookup matches", "design: gig reconciliation (success)",
-                  create_gig, [ex("POST", "/gig", transport="timeout"),
-                               ex("POST", "/gig", 400, {"message": "gigId already exists"}),
-                               ex("GET", gig_path, 200, GIG_RESPONSE)], gig_ok))
+    # Gig reconciliation: an attempt that may have been applied is looked up
+    # by its gigId before anything is sent again.
+    c.append(case("gig created once: timeout, then lookup matches", "design: re-sending (lookup first)",
+                  create_gig, [ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 200, gig_found)], found_ok))
+    c.append(case("gig answer lost: lookup 404, then sent again", "design: re-sending (404: nothing was made)",
+                  create_gig, [ex("POST", "/gig", transport="other"), ex("GET", gig_path, 404, text=""),
+                               ex("POST", "/gig", 200, GIG_RESPONSE)], gig_ok))
     c.append(case("gig lookup matches with times and amounts spelt differently", "design: compare as instants and exact amounts",
-                  create_gig, [ex("POST", "/gig", transport="other"), ex("POST", "/gig", 400, text=""),
-                               ex("GET", gig_path, 200, with_(GIG_RESPONSE, startTime="2021-03-01T21:04:04.000Z",
+                  create_gig, [ex("POST", "/gig", transport="other"),
+                               ex("GET", gig_path, 200, with_(gig_found, startTime="2021-03-01T21:04:04.000Z",
                                                               endTime="2021-03-01T13:31:05-08:00", totalAmount="15"))],
-                  {"value": with_(GIG_RESPONSE, startTime="2021-03-01T21:04:04.000Z",
+                  {"value": with_(gig_found, startTime="2021-03-01T21:04:04.000Z",
                                   endTime="2021-03-01T13:31:05-08:00")}))
     c.append(case("gig conflict: the id holds another payout", "design: gig reconciliation (conflict)", create_gig,
-                  [ex("POST", "/gig", transport="timeout"), ex("POST", "/gig", 400, text=""),
-                   ex("GET", gig_path, 200, with_(GIG_RESPONSE, totalAmount="25.00"))], err("conflict")))
+                  [ex("POST", "/gig", transport="timeout"),
+                   ex("GET", gig_path, 200, with_(gig_found, totalAmount="25.00"))], err("conflict")))
     c.append(case("gig conflict on a first 400 (an earlier run used the id)", "design: gig reconciliation (conflict)",
                   create_gig, [ex("POST", "/gig", 400, {"message": "gigId already exists"}),
-                               ex("GET", gig_path, 200, with_(GIG_RESPONSE, description="Another job"))],
+                               ex("GET", gig_path, 200, with_(gig_found, description="Another job"))],
                   err("conflict")))
     c.append(case("gig already created by an earlier run", "design: gig reconciliation (same gig)", create_gig,
-                  [ex("POST", "/gig", 400, {"message": "gigId already exists"}), ex("GET", gig_path, 200, GIG_RESPONSE)],
-                  gig_ok))
+                  [ex("POST", "/gig", 400, {"message": "gigId already exists"}), ex("GET", gig_path, 200, gig_found)],
+                  found_ok))
+    c.append(case("gig lookup without the fields sent is no match", "design: a missing field is an unknown outcome",
+                  create_gig, [ex("POST", "/gig", 400, {"message": "gigId already exists"}),
+                               ex("GET", gig_path, 200, {"gigId": GIG["gigId"]})],
+                  err("transport", outcomeUnknown=True, sentIds=gig_ids)))
+    c.append(case("gig lookup after a lost answer without partnerUserId is no match",
+                  "design: a missing field is an unknown outcome", create_gig,
+                  [ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 200, GIG_RESPONSE)],
+                  err("transport", outcomeUnknown=True, sentIds=gig_ids)))
     c.append(case("gig 400 and lookup 404: the 400 stands", "design: gig reconciliation (404)", create_gig,
                   [ex("POST", "/gig", 400, {"message": "Customer is not active"}), ex("GET", gig_path, 404, text="")],
                   err("bad_request", status=400, message="Customer is not active")))
-    c.append(case("gig timeouts then lookup 404: nothing was created", "design: gig reconciliation (404)", create_gig,
-                  [ex("POST", "/gig", transport="timeout")] * 3 + [ex("GET", gig_path, 404, text="")],
-                  err("transport", outcomeUnknown=False)))
-    c.append(case("gig timeouts then lookup finds it", "design: gig reconciliation after lost answers", create_gig,
-                  [ex("POST", "/gig", transport="timeout")] * 3 + [ex("GET", gig_path, 200, GIG_RESPONSE)], gig_ok))
-    c.append(case("gig 503s then lookup finds it", "design: a 5xx may come after the gig was made", create_gig,
-                  [ex("POST", "/gig", 503, text="")] * 2 + [ex("GET", gig_path, 200, GIG_RESPONSE)], gig_ok, retries=1))
+    c.append(case("gig timeouts, each lookup 404: nothing was created", "design: re-sending within the budget",
+                  create_gig, [ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 404, text="")] * 3,
+                  err("transport", outcomeUnknown=False, sentIds=gig_ids)))
+    c.append(case("gig timeout, lookup 404, timeout, lookup finds it", "design: re-sending (lookup first)", create_gig,
+                  [ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 404, text=""),
+                   ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 200, gig_found)], found_ok))
+    c.append(case("gig 503 then lookup finds it", "design: a 5xx may come after the gig was made", create_gig,
+                  [ex("POST", "/gig", 503, text=""), ex("GET", gig_path, 200, gig_found)], found_ok, retries=1))
     c.append(case("gig lookup unavailable: outcome unknown", "design: lookup retries bounded", create_gig,
-                  [ex("POST", "/gig", transport="timeout")] * 2 + [ex("GET", gig_path, 503, text="")] * 2,
-                  err("transport", outcomeUnknown=True), retries=1))
+                  [ex("POST", "/gig", transport="timeout")] + [ex("GET", gig_path, 503, text="")] * 2,
+                  err("transport", outcomeUnknown=True, sentIds=gig_ids), retries=1))
     c.append(case("gig lookup fails below HTTP: outcome unknown", "design: lookup retries bounded", create_gig,
                   [ex("POST", "/gig", transport="other"), ex("GET", gig_path, transport="connect")],
-                  err("transport", outcomeUnknown=True), retries=0))
+                  err("transport", outcomeUnknown=True, sentIds=gig_ids), retries=0))
     c.append(case("gig never sent: connect failures, no lookup", "design: connect failures reach nothing", create_gig,
                   [ex("POST", "/gig", transport="connect")] * 3, err("transport", outcomeUnknown=False)))
+    c.append(case("gig rate limited is retried without a lookup", "engine docs: 429 means not processed", create_gig,
+                  [ex("POST", "/gig", 429, text="", headers={"Retry-After": "0"}), ex("POST", "/gig", 200, GIG_RESPONSE)],
+                  gig_ok, waits=[0]))
 
     # Customer reconciliation.
-    c.append(case("customer created once: timeout, 400, lookup matches", "design: customer reconciliation",
-                  create_customer, [ex("POST", "/customer", transport="timeout"), ex("POST", "/customer", 400, text=""),
+    c.append(case("customer created once: timeout, lookup matches", "design: customer reconciliation",
+                  create_customer, [ex("POST", "/customer", transport="timeout"),
                                     ex("GET", customer_path, 200, CUSTOMER_RESPONSE)],
+                  {"value": without_nulls(CUSTOMER_RESPONSE)}))
+    c.append(case("customer answer lost: lookup 404, then sent again", "design: re-sending (404: nothing was made)",
+                  create_customer, [ex("POST", "/customer", transport="other"), ex("GET", customer_path, 404, text=""),
+                                    ex("POST", "/customer", 200, CUSTOMER_RESPONSE)],
                   {"value": without_nulls(CUSTOMER_RESPONSE)}))
     c.append(case("customer lookup matches another spelling of the phone", "design: customer reconciliation",
                   create_customer, [ex("POST", "/customer", 400, text=""),
@@ -1180,17 +1219,87 @@ def engine_cases():
                   create_customer, [ex("POST", "/customer", 400, {"message": "partnerUserId must be unique"}),
                                     ex("GET", customer_path, 200, with_(CUSTOMER_RESPONSE, firstName="John"))],
                   err("conflict")))
+    c.append(case("customer lookup without the birthday is no match", "design: a missing field is an unknown outcome",
+                  create_customer, [ex("POST", "/customer", transport="timeout"),
+                                    ex("GET", customer_path, 200, with_(CUSTOMER_RESPONSE, birthday=None))],
+                  err("transport", outcomeUnknown=True, sentIds=customer_ids)))
     c.append(case("customer 400 and lookup 404", "design: customer reconciliation (404)", create_customer,
                   [ex("POST", "/customer", 400, {"message": "email must be unique"}), ex("GET", customer_path, 404, text="")],
                   err("bad_request", status=400, message="email must be unique")))
 
-    # Other writes.
-    c.append(case("application outcome unknown after timeouts", "design: writes without a lookup",
+    # Special payments carry a key, so a lost answer is sent again with it.
+    c.append(case("special payment answer lost: sent again with the same key", "reference: Idempotency Header",
+                  keyed_payment, [ex("POST", "/specialpayment", transport="other", sent=key),
+                                  ex("POST", "/specialpayment", 200, PAYMENT_RESPONSE, sent=key)],
+                  {"value": PAYMENT_RESPONSE}))
+    c.append(case("special payment outcome unknown names its key", "design: errors say what was sent", keyed_payment,
+                  [ex("POST", "/specialpayment", transport="timeout", sent=key)] * 2,
+                  err("transport", outcomeUnknown=True, idempotencyKey="payout-0001", sentIds={}), retries=1))
+
+    # A 2xx whose body cannot be read: applied, and the error says what was sent.
+    unreadable_gig = {"gigId": GIG["gigId"], "totalAmount": []}
+    c.append(case("unreadable 2xx of a gig: applied", "design: a 2xx of a write was applied", create_gig,
+                  [ex("POST", "/gig", 200, unreadable_gig)],
+                  err("invalid_response", status=200, applied=True, sentIds=gig_ids)))
+    c.append(case("unreadable 2xx of a customer: applied", "design: a 2xx of a write was applied", create_customer,
+                  [ex("POST", "/customer", 200, text="{")],
+                  err("invalid_response", status=200, applied=True, sentIds=customer_ids)))
+    c.append(case("unreadable 2xx of a special payment: applied, with its key", "design: a 2xx of a write was applied",
+                  keyed_payment, [ex("POST", "/specialpayment", 200, {"id": "sp_1", "amount": []}, sent=key)],
+                  err("invalid_response", status=200, applied=True, idempotencyKey="payout-0001", sentIds={})))
+    c.append(case("unreadable 2xx of an application: applied", "design: a 2xx of a write was applied",
                   {"operation": "submitApplication", "partnerUserId": "uid_1"},
-                  [ex("POST", "/application", transport="timeout")] * 2, err("transport", outcomeUnknown=True), retries=1))
-    c.append(case("update retried after 503", "design: retries", {"operation": "updateCustomer", "partnerUserId": "uid_1",
-                                                                  "input": {"city": "Reno"}},
+                  [ex("POST", "/application", 200, text="<html>")],
+                  err("invalid_response", status=200, applied=True, sentIds={"partnerUserId": "uid_1"})))
+    c.append(case("unreadable 2xx of an update: applied", "design: a 2xx of a write was applied",
+                  {"operation": "updateCustomer", "partnerUserId": "uid_1", "input": {"city": "Reno"}},
+                  [ex("PATCH", "/customer/uid_1", 200, text="")],
+                  err("invalid_response", status=200, applied=True, sentIds={"partnerUserId": "uid_1"})))
+    c.append(case("unreadable 2xx of a read: nothing applied", "design: a read applies nothing", get_gig,
+                  [ex("GET", gig_path, 200, {"totalAmount": []})],
+                  err("invalid_response", status=200, applied=False)))
+
+    # Redirects are answers: never followed, never retried, never looked up.
+    elsewhere = "https://elsewhere.example/api/gig/gigId_94792357823953532"
+    c.append(case("redirect to another origin is an error", "design: redirects are answers", get_gig,
+                  [ex("GET", gig_path, 307, text="", headers={"Location": elsewhere})],
+                  err("redirect", status=307, location=elsewhere)))
+    c.append(case("redirect on the same origin is an error", "design: redirects are answers", get_gig,
+                  [ex("GET", gig_path, 301, text="", headers={"Location": "/api/v2" + gig_path})],
+                  err("redirect", status=301, location="/api/v2" + gig_path)))
+    c.append(case("redirect of a create is not followed or looked up", "design: redirects are answers", create_gig,
+                  [ex("POST", "/gig", 308, text="", headers={"Location": "https://elsewhere.example/api/gig"})],
+                  err("redirect", status=308, location="https://elsewhere.example/api/gig")))
+    c.append(case("redirect without a Location", "design: redirects are answers", {"operation": "listGigs"},
+                  [ex("GET", "/gig", 302, text="")], err("redirect", status=302, location=None)))
+
+    # Interrupted calls (cancelled, or the host's transport threw).
+    c.append(case("gig interrupted in flight: outcome unknown", "design: interrupt reports what was sent", create_gig,
+                  [ex("POST", "/gig", interrupt="cancelled")],
+                  err("transport", outcomeUnknown=True, sentIds=gig_ids)))
+    c.append(case("special payment interrupted in flight: its key is reported", "design: interrupt reports what was sent",
+                  keyed_payment, [ex("POST", "/specialpayment", interrupt="the transport threw", sent=key)],
+                  err("transport", outcomeUnknown=True, idempotencyKey="payout-0001")))
+    c.append(case("read interrupted in flight: nothing applied", "design: a read applies nothing", get_gig,
+                  [ex("GET", gig_path, interrupt="cancelled")], err("transport", outcomeUnknown=False)))
+
+    # Other writes.
+    c.append(case("application answer lost: not sent again", "engine docs: an application carries no key and has no lookup",
+                  {"operation": "submitApplication", "partnerUserId": "uid_1"},
+                  [ex("POST", "/application", transport="timeout")],
+                  err("transport", outcomeUnknown=True, sentIds={"partnerUserId": "uid_1"})))
+    c.append(case("application 503: not sent again", "engine docs: a 503 may come after the request was applied",
+                  {"operation": "submitApplication", "partnerUserId": "uid_1"},
+                  [ex("POST", "/application", 503, text="")],
+                  err("transport", outcomeUnknown=True, sentIds={"partnerUserId": "uid_1"})))
+    c.append(case("update retried after 503", "engine docs: an update sets values, so it is repeatable",
+                  {"operation": "updateCustomer", "partnerUserId": "uid_1", "input": {"city": "Reno"}},
                   [ex("PATCH", "/customer/uid_1", 503, text=""),
+                   ex("PATCH", "/customer/uid_1", 200, with_(CUSTOMER_RESPONSE, city="Reno"))],
+                  {"value": without_nulls(with_(CUSTOMER_RESPONSE, city="Reno"))}))
+    c.append(case("update answer lost: sent again", "engine docs: an update sets values, so it is repeatable",
+                  {"operation": "updateCustomer", "partnerUserId": "uid_1", "input": {"city": "Reno"}},
+                  [ex("PATCH", "/customer/uid_1", transport="timeout"),
                    ex("PATCH", "/customer/uid_1", 200, with_(CUSTOMER_RESPONSE, city="Reno"))],
                   {"value": without_nulls(with_(CUSTOMER_RESPONSE, city="Reno"))}))
     return c

@@ -161,10 +161,9 @@ impl Client {
     #[wasm_bindgen(js_name = tokenTransportError)]
     pub fn token_transport_error(&self, message: &str) -> String {
         let url = self.config.environment().token_url().unwrap_or_default();
-        Error::Transport {
-            message: format!("the OAuth token request to {url} failed: {message}"),
-            outcome_unknown: false,
-        }
+        Error::transport(format!(
+            "the OAuth token request to {url} failed: {message}"
+        ))
         .to_json()
         .to_string()
     }

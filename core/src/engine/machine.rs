@@ -1,14 +1,17 @@
 //! The retry, backoff and reconciliation state machine shared by both APIs.
 //!
 //! An API plugs in through [`Plan`]: how to read an answer, what an error
-//! answer is, whether a refusal may mean "it exists already", and how to
-//! look up and compare what an uncertain create made. Everything else
-//! (attempt budgets, `Retry-After`, jitter, when an outcome is unknown and
-//! what the caller is told) is decided here, once, for both.
+//! answer is, whether a refusal may mean "it exists already", which ids the
+//! caller chose, and how to look up and compare what an uncertain create
+//! made. Everything else (attempt budgets, `Retry-After`, jitter, when an
+//! attempt may be sent again, when an outcome is unknown and what the
+//! caller is told) is decided here, once, for both. The rules themselves
+//! are documented on the engine module.
 
 use std::time::Duration;
 
 use super::backoff;
+use super::reconcile::Verdict;
 use super::{Step, TransportError, TransportErrorKind};
 use crate::config::RetryPolicy;
 use crate::error::{ApiError, Error};
@@ -19,8 +22,17 @@ pub(crate) trait Plan {
     /// The typed result of a successful operation.
     type Outcome: Clone + std::fmt::Debug;
 
-    /// True when retrying can never apply anything twice.
+    /// True when the operation changes nothing: a 2xx of anything else
+    /// means it was applied.
     fn is_read(&self) -> bool;
+
+    /// True when sending the request twice can change nothing more than
+    /// sending it once: reads, and updates that set fields to given values.
+    /// Creates are never repeatable this way; they are repeated only with
+    /// an idempotency key, or after a lookup found nothing.
+    fn is_repeatable(&self) -> bool {
+        self.is_read()
+    }
 
     /// Reads a 2xx answer (which may still be an error, such as an open-
     /// banking `FAILED` body).
@@ -34,11 +46,17 @@ pub(crate) trait Plan {
     /// lookup decides. Only asked of plans that have a lookup.
     fn may_exist_already(&self, error: &ApiError) -> bool;
 
-    /// True when the record an uncertain create made can be looked up.
+    /// True when the record an uncertain create made can be looked up by
+    /// an id the caller chose.
     fn has_lookup(&self) -> bool;
 
     /// The lookup request; built only when a lookup is needed.
     fn lookup_request(&self) -> Result<HttpRequest, Error>;
+
+    /// The caller-chosen id that identifies what the operation creates or
+    /// changes, by wire name (`gigId`, `partnerUserId`, `app_user_id`):
+    /// reported with every error that leaves the outcome to the caller.
+    fn sent_ids(&self) -> Vec<(String, String)>;
 
     /// True when [`Plan::request`] builds the operation's request again:
     /// the machine then hands its one copy over on the first attempt (no
@@ -53,9 +71,9 @@ pub(crate) trait Plan {
         ))
     }
 
-    /// Compares the record a lookup found with what was sent: the outcome
-    /// when they match, [`Error::Conflict`] when they do not.
-    fn reconcile(&self, found: &HttpResponse) -> Result<Self::Outcome, Error>;
+    /// Compares the record a lookup found with what was sent. `Err` when
+    /// the lookup's answer cannot be read.
+    fn reconcile(&self, found: &HttpResponse) -> Result<Verdict<Self::Outcome>, Error>;
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +92,18 @@ enum State<T> {
     Finished(Result<T, Error>),
 }
 
+/// When an attempt that may have been applied may be sent again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Repeat {
+    /// Always (within the budget): a read, a repeatable update, or a
+    /// request carrying an idempotency key.
+    Freely,
+    /// Only after a lookup of the caller's id found nothing.
+    AfterLookup,
+    /// Never: the call ends with the outcome unknown.
+    Never,
+}
+
 /// One operation in progress; the public `Call` types wrap it.
 #[derive(Clone, Debug)]
 pub(crate) struct Machine<P: Plan> {
@@ -84,10 +114,18 @@ pub(crate) struct Machine<P: Plan> {
     request: Option<HttpRequest>,
     lookup: Option<HttpRequest>,
     state: State<P::Outcome>,
-    phase_attempts: u32,
+    /// Attempts of the operation itself.
+    operation_attempts: u32,
+    /// Attempts of the lookup under way.
+    lookup_attempts: u32,
     total_attempts: u32,
+    /// An attempt of the operation may have been applied, and no lookup
+    /// has shown since that nothing was made.
     may_have_applied: bool,
-    /// What to report if the lookup finds nothing.
+    /// The lookup under way follows an attempt that may have been applied
+    /// (so a 404 allows sending the operation again), not a refusal.
+    lookup_after_uncertain_attempt: bool,
+    /// What to report if the lookup settles nothing.
     pending_error: Option<Error>,
     rng: fastrand::Rng,
     idempotency_key: Option<String>,
@@ -95,8 +133,9 @@ pub(crate) struct Machine<P: Plan> {
 
 impl<P: Plan> Machine<P> {
     /// A machine that will send `request`. `idempotency_key` is the key the
-    /// request carries, if any (it goes into the advice of an unknown
-    /// outcome); `seed` drives the jitter.
+    /// request carries, if any (it makes the request safe to repeat, and
+    /// goes into every error that leaves the outcome open); `seed` drives
+    /// the jitter.
     pub(crate) fn new(
         plan: P,
         request: HttpRequest,
@@ -110,9 +149,11 @@ impl<P: Plan> Machine<P> {
             request: Some(request),
             lookup: None,
             state: State::Ready(Phase::Operation),
-            phase_attempts: 0,
+            operation_attempts: 0,
+            lookup_attempts: 0,
             total_attempts: 0,
             may_have_applied: false,
+            lookup_after_uncertain_attempt: false,
             pending_error: None,
             rng: fastrand::Rng::with_seed(u64::from_le_bytes(seed)),
             idempotency_key,
@@ -144,7 +185,7 @@ impl<P: Plan> Machine<P> {
                         None => return self.finish(Err(Error::internal("lookup without a request"))),
                     },
                 };
-                self.phase_attempts = self.phase_attempts.saturating_add(1);
+                *self.attempts_of(phase) = self.attempts_of(phase).saturating_add(1);
                 self.total_attempts = self.total_attempts.saturating_add(1);
                 self.state = State::Sent(phase);
                 Step::Send(request)
@@ -173,66 +214,180 @@ impl<P: Plan> Machine<P> {
             State::Sent(phase) => phase,
             _ => return self.unexpected_report(),
         };
-        if phase == Phase::Operation && error.kind != TransportErrorKind::Connect {
-            self.may_have_applied = true;
-        }
-        if self.retry(phase, None) {
-            return;
-        }
+        let failure = self.transport_failure(&error.message);
         match phase {
-            Phase::Operation => {
-                let failure = self.transport_failure(&error.message, false);
-                self.give_up(failure);
+            Phase::Lookup => {
+                if !self.retry(Phase::Lookup, None) {
+                    self.end_lookup_unsure();
+                }
             }
-            Phase::Lookup => self.end_lookup_unsure(),
+            Phase::Operation if error.kind == TransportErrorKind::Connect => {
+                // Nothing reached the API: any operation may be sent again.
+                if !self.retry(Phase::Operation, None) {
+                    self.exhausted(failure);
+                }
+            }
+            Phase::Operation => self.after_uncertain_attempt(failure, None, false),
         }
     }
 
+    /// Ends the call because the host cannot finish the attempt in flight
+    /// (the call was cancelled, or a custom transport threw), and returns
+    /// the error saying what may have been sent.
+    pub(crate) fn interrupt(&mut self, reason: &str) -> Error {
+        let error = match std::mem::replace(&mut self.state, State::Ready(Phase::Operation)) {
+            State::Finished(Err(error)) => error,
+            State::Finished(Ok(outcome)) => {
+                // Nothing to interrupt: the call is over and succeeded.
+                self.state = State::Finished(Ok(outcome));
+                return Error::internal(format!(
+                    "the call was interrupted ({reason}) after it had already succeeded; use its result"
+                ));
+            }
+            State::Sent(Phase::Operation) if !self.plan.is_read() => {
+                self.may_have_applied = true;
+                self.unknown_outcome(&format!(
+                    "the call was interrupted ({reason}) while its request was in flight"
+                ))
+            }
+            State::Sent(phase) => {
+                let what = match phase {
+                    Phase::Operation => "its request",
+                    Phase::Lookup => "the lookup of what an earlier attempt made",
+                };
+                self.interrupted(&format!(
+                    "the call was interrupted ({reason}) while {what} was in flight"
+                ))
+            }
+            State::Ready(_) | State::Backoff(..) => self.interrupted(&format!(
+                "the call was interrupted ({reason}) while no request was in flight"
+            )),
+        };
+        self.state = State::Finished(Err(error.clone()));
+        error
+    }
+
+    /// The error of an interruption that may not be of an attempt that
+    /// applied the operation: unknown if an earlier attempt may have been.
+    fn interrupted(&self, message: &str) -> Error {
+        if self.may_have_applied && !self.plan.is_read() {
+            return self.unknown_outcome(message);
+        }
+        let sent = if self.total_attempts == 0 {
+            "; nothing was sent"
+        } else {
+            "; no attempt was applied"
+        };
+        self.with_sent(format!("{message}{sent}"), false)
+    }
+
     fn operation_response(&mut self, response: HttpResponse) {
+        if let Some(redirect) = crate::response::redirect(&response) {
+            self.state = State::Finished(Err(redirect));
+            return;
+        }
         if response.is_success() {
-            self.state = State::Finished(self.plan.parse(&response));
+            let result = match self.plan.parse(&response) {
+                Err(error @ Error::InvalidResponse { .. }) if !self.plan.is_read() => {
+                    Err(self.applied(error))
+                }
+                other => other,
+            };
+            self.state = State::Finished(result);
             return;
         }
         let error = self.plan.api_error(&response);
-        if backoff::may_have_applied(response.status) {
-            self.may_have_applied = true;
+        let wait = error
+            .retry_after
+            .filter(|wait| *wait <= self.retry.max_retry_after);
+        let waits_too_long = error.retry_after.is_some() && wait.is_none();
+        if backoff::may_have_applied(response.status) && !self.plan.is_read() {
+            return self.after_uncertain_attempt(Error::from(error), wait, waits_too_long);
         }
         if backoff::is_retryable(response.status) {
-            match error.retry_after {
-                Some(wait) if wait > self.retry.max_retry_after => {}
-                wait => {
-                    if self.retry(Phase::Operation, wait) {
-                        return;
-                    }
-                }
+            if !waits_too_long && self.retry(Phase::Operation, wait) {
+                return;
             }
-            return self.give_up(Error::from(error));
+            return self.exhausted(Error::from(error));
         }
         if self.plan.has_lookup() && self.plan.may_exist_already(&error) {
             // The id may already exist: created by an earlier attempt of
             // this call, or by an earlier run of the caller's script.
-            return self.start_lookup(Error::from(error));
+            return self.start_lookup(Error::from(error), false);
         }
-        self.state = State::Finished(Err(Error::from(error)));
+        self.exhausted(Error::from(error));
+    }
+
+    /// An attempt of the operation may have been applied: send it again
+    /// only where that is safe by construction. `wait` is the server's
+    /// `Retry-After`, if usable; `waits_too_long` when it asked for more
+    /// than the policy allows, which ends the retries.
+    fn after_uncertain_attempt(
+        &mut self,
+        error: Error,
+        wait: Option<Duration>,
+        waits_too_long: bool,
+    ) {
+        let repeat = if self.plan.is_read() {
+            Repeat::Freely
+        } else {
+            self.may_have_applied = true;
+            self.repeat()
+        };
+        match repeat {
+            Repeat::Freely => {
+                if waits_too_long || !self.retry(Phase::Operation, wait) {
+                    self.exhausted(error);
+                }
+            }
+            Repeat::AfterLookup => self.start_lookup(error, true),
+            Repeat::Never => {
+                let last = self.describe(&error);
+                self.state = State::Finished(Err(self.unknown_outcome(&last)));
+            }
+        }
+    }
+
+    fn repeat(&self) -> Repeat {
+        if self.plan.is_repeatable() || self.idempotency_key.is_some() {
+            Repeat::Freely
+        } else if self.plan.has_lookup() {
+            Repeat::AfterLookup
+        } else {
+            Repeat::Never
+        }
     }
 
     fn lookup_response(&mut self, response: HttpResponse) {
+        if let Some(redirect) = crate::response::redirect(&response) {
+            self.state = State::Finished(Err(redirect));
+            return;
+        }
         if response.is_success() {
-            self.state = State::Finished(self.plan.reconcile(&response));
+            match self.plan.reconcile(&response) {
+                Ok(Verdict::Same(outcome)) => self.state = State::Finished(Ok(outcome)),
+                Ok(Verdict::Differs { what, fields }) => {
+                    self.state = State::Finished(Err(Error::Conflict {
+                        message: format!(
+                            "a {what} with this id already exists with a different {}; nothing new was created. Use a new id for a different {what}",
+                            fields.join(", ")
+                        ),
+                    }));
+                }
+                Ok(Verdict::Missing { what, fields }) => {
+                    let message = format!(
+                        "a {what} with this id exists, but the lookup did not show its {}, so it cannot be told apart from another {what} with the same id",
+                        fields.join(", ")
+                    );
+                    self.may_have_applied = true;
+                    self.state = State::Finished(Err(self.unknown_outcome(&message)));
+                }
+                Err(_) => self.end_lookup_unsure(),
+            }
             return;
         }
         if response.status == 404 {
-            // Nothing was created: the pending error is the whole story.
-            let error = match self.pending_error.take() {
-                Some(Error::Transport { message, .. }) => Error::Transport {
-                    message: format!("{message} (a lookup confirmed that nothing was created)"),
-                    outcome_unknown: false,
-                },
-                Some(other) => other,
-                None => Error::internal("lookup finished without an error to report"),
-            };
-            self.state = State::Finished(Err(error));
-            return;
+            return self.nothing_was_made();
         }
         if backoff::is_retryable(response.status) {
             let wait = crate::response::retry_after(&response)
@@ -244,32 +399,63 @@ impl<P: Plan> Machine<P> {
         self.end_lookup_unsure();
     }
 
-    /// Schedules another attempt of `phase` if the budget allows.
+    /// The lookup found nothing under the caller's id. After an uncertain
+    /// attempt, the operation is sent again if the budget allows; after a
+    /// refusal, the refusal stands.
+    fn nothing_was_made(&mut self) {
+        let pending = self.pending_error.take();
+        if !self.lookup_after_uncertain_attempt {
+            self.state = State::Finished(Err(pending
+                .unwrap_or_else(|| Error::internal("lookup finished without an error to report"))));
+            return;
+        }
+        self.may_have_applied = false;
+        if self.retry(Phase::Operation, None) {
+            return;
+        }
+        let error = match pending {
+            Some(Error::Transport { message, .. }) => self.with_sent(
+                format!("{message} (a lookup confirmed that nothing was created)"),
+                false,
+            ),
+            Some(other) => other,
+            None => Error::internal("lookup finished without an error to report"),
+        };
+        self.state = State::Finished(Err(error));
+    }
+
+    /// Schedules another attempt of `phase` if its budget allows.
     fn retry(&mut self, phase: Phase, wait: Option<Duration>) -> bool {
-        if self.phase_attempts > self.retry.max_retries {
+        let attempts = *self.attempts_of(phase);
+        if attempts > self.retry.max_retries {
             return false;
         }
-        let delay = wait
-            .unwrap_or_else(|| backoff::backoff(&self.retry, self.phase_attempts, &mut self.rng));
+        let delay =
+            wait.unwrap_or_else(|| backoff::backoff(&self.retry, attempts.max(1), &mut self.rng));
         self.state = State::Backoff(phase, delay);
         true
     }
 
-    /// The operation's retries are spent. A create that may have been
-    /// applied is looked up first, so the caller gets a definite answer;
-    /// where no lookup exists (special payments, payment intents), the error
-    /// says the outcome is unknown and how to settle it.
-    fn give_up(&mut self, error: Error) {
-        if !self.may_have_applied || self.plan.is_read() {
-            self.state = State::Finished(Err(error));
-        } else if self.plan.has_lookup() {
-            self.start_lookup(error);
-        } else {
-            self.state = State::Finished(Err(self.unknown_outcome(&error)));
+    fn attempts_of(&mut self, phase: Phase) -> &mut u32 {
+        match phase {
+            Phase::Operation => &mut self.operation_attempts,
+            Phase::Lookup => &mut self.lookup_attempts,
         }
     }
 
-    fn start_lookup(&mut self, error: Error) {
+    /// The operation may not be sent again: its last error stands, unless
+    /// an earlier attempt may have been applied, which makes the outcome
+    /// unknown.
+    fn exhausted(&mut self, error: Error) {
+        let error = if self.may_have_applied && !self.plan.is_read() {
+            self.unknown_outcome(&self.describe(&error))
+        } else {
+            error
+        };
+        self.state = State::Finished(Err(error));
+    }
+
+    fn start_lookup(&mut self, error: Error, after_uncertain_attempt: bool) {
         if self.lookup.is_none() {
             match self.plan.lookup_request() {
                 Ok(request) => self.lookup = Some(request),
@@ -280,7 +466,8 @@ impl<P: Plan> Machine<P> {
             }
         }
         self.pending_error = Some(error);
-        self.phase_attempts = 0;
+        self.lookup_after_uncertain_attempt = after_uncertain_attempt;
+        self.lookup_attempts = 0;
         self.state = State::Ready(Phase::Lookup);
     }
 
@@ -288,38 +475,91 @@ impl<P: Plan> Machine<P> {
     /// the outcome is unknown; otherwise the operation's own answer stands.
     fn end_lookup_unsure(&mut self) {
         let error = match self.pending_error.take() {
-            Some(error) if self.may_have_applied => self.unknown_outcome(&error),
+            Some(error) if self.may_have_applied => self.unknown_outcome(&self.describe(&error)),
             Some(error) => error,
             None => Error::internal("lookup finished without an error to report"),
         };
         self.state = State::Finished(Err(error));
     }
 
-    /// The error for a create that may have been applied: always a
-    /// `transport` error with `outcome_unknown`, whatever the last answer
-    /// was, so callers have one flag to check.
-    fn unknown_outcome(&self, last: &Error) -> Error {
-        let last = match last {
-            Error::Transport { message, .. } => message.clone(),
-            other => format!("last answer: {other}"),
-        };
-        self.transport_failure(&last, true)
+    /// A 2xx of an operation that is not a read, whose body could not be
+    /// read: the API applied it, so the error says so, with what was sent.
+    fn applied(&self, error: Error) -> Error {
+        match error {
+            Error::InvalidResponse {
+                message,
+                status,
+                body,
+                ..
+            } => Error::InvalidResponse {
+                message,
+                status,
+                body,
+                applied: true,
+                idempotency_key: self.idempotency_key.clone(),
+                sent_ids: self.plan.sent_ids(),
+            },
+            other => other,
+        }
     }
 
-    fn transport_failure(&self, message: &str, outcome_unknown: bool) -> Error {
-        let attempts = self.total_attempts;
-        let advice = match (&self.idempotency_key, outcome_unknown) {
-            (Some(key), true) => format!(
-                "; the payment may have been made: retry with idempotency key {key} within 24 hours to finish it safely"
+    /// The error for an operation that may have been applied: always a
+    /// `transport` error with `outcome_unknown`, whatever the last answer
+    /// was, so callers have one flag to check, and advice that depends on
+    /// what makes the operation safe to settle.
+    fn unknown_outcome(&self, last: &str) -> Error {
+        let ids = self.plan.sent_ids();
+        let advice = match (&self.idempotency_key, ids.as_slice()) {
+            (Some(key), _) => format!(
+                "the request may have been applied: send it again with the same idempotency key {key} within 24 hours to finish it at most once (a new key could apply it twice)"
             ),
-            (None, true) => "; the request may have been applied: look it up before repeating it".to_owned(),
-            (_, false) => String::new(),
+            (None, []) => "the request may have been applied, and it carries no id or key that would make sending it again safe, so the SDK did not: check whether it was made (list or look up what it creates) before repeating it".to_owned(),
+            (None, ids) => format!(
+                "the request may have been applied: look up {} before sending it again; if nothing is found, sending it again is safe",
+                describe_ids(ids)
+            ),
         };
         Error::Transport {
-            message: format!(
-                "the Lean API call failed after {attempts} attempt(s): {message}{advice}"
-            ),
+            message: format!("{last}; {advice}"),
+            outcome_unknown: true,
+            idempotency_key: self.idempotency_key.clone(),
+            sent_ids: ids,
+        }
+    }
+
+    /// A transport failure of the last attempt, before the machine decides
+    /// what it means.
+    fn transport_failure(&self, message: &str) -> Error {
+        let attempts = self.total_attempts;
+        self.with_sent(
+            format!("the Lean API call failed after {attempts} attempt(s): {message}"),
+            false,
+        )
+    }
+
+    /// A `transport` error carrying what a non-read operation sent.
+    fn with_sent(&self, message: String, outcome_unknown: bool) -> Error {
+        let read = self.plan.is_read();
+        Error::Transport {
+            message,
             outcome_unknown,
+            idempotency_key: self.idempotency_key.clone().filter(|_| !read),
+            sent_ids: if read {
+                Vec::new()
+            } else {
+                self.plan.sent_ids()
+            },
+        }
+    }
+
+    /// The last error, as the first clause of an unknown-outcome message.
+    fn describe(&self, error: &Error) -> String {
+        match error {
+            Error::Transport { message, .. } => message.clone(),
+            other => format!(
+                "the Lean API call ended after {} attempt(s), the last answered: {other}",
+                self.total_attempts
+            ),
         }
     }
 
@@ -333,4 +573,12 @@ impl<P: Plan> Machine<P> {
         self.state = State::Finished(result.clone());
         Step::Done(result)
     }
+}
+
+/// `gigId "g1"`, for messages.
+fn describe_ids(ids: &[(String, String)]) -> String {
+    ids.iter()
+        .map(|(name, id)| format!("{name} {id:?}"))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }

@@ -32,6 +32,11 @@ pub trait Drive {
 
     /// Reports that the last [`Step::Send`] failed below HTTP.
     fn on_transport_error(&mut self, error: TransportError);
+
+    /// Ends the call when the host cannot go on with it (cancelled, or a
+    /// custom transport threw), returning the error that says what may have
+    /// been sent.
+    fn interrupt(&mut self, reason: &str) -> Error;
 }
 
 /// What the host must do next; `T` is the API's result type (the payouts

@@ -3,14 +3,14 @@
 //! the partner's own id).
 
 use super::machine::{Machine, Plan};
-use super::reconcile;
+use super::reconcile::{self, Verdict};
 use super::{Step, TransportError};
 use crate::config::Config;
 use crate::error::{ApiError, ApiErrorKind, Error};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::models::{Customer, Gig};
 use crate::operation::{Operation, OperationKind};
-use crate::response::{api_error, parse_body, parse_response, Outcome};
+use crate::response::{api_error, parse_one, parse_response, Outcome};
 
 /// One operation in progress, driven to its end without I/O.
 ///
@@ -110,6 +110,16 @@ impl Call {
     pub fn on_transport_error(&mut self, error: TransportError) {
         self.0.on_transport_error(error)
     }
+
+    /// Ends the call when the host cannot go on with it: the caller
+    /// cancelled it, or a custom transport threw instead of answering.
+    /// Returns the error to raise: `transport`, with `outcome_unknown` and
+    /// the idempotency key and ids that were sent when a request was in
+    /// flight (it may have been applied), or saying that nothing was sent
+    /// or applied when none was. Later polls return the same error.
+    pub fn interrupt(&mut self, reason: &str) -> Error {
+        self.0.interrupt(reason)
+    }
 }
 
 impl super::Drive for Call {
@@ -126,6 +136,10 @@ impl super::Drive for Call {
     fn on_transport_error(&mut self, error: TransportError) {
         Call::on_transport_error(self, error)
     }
+
+    fn interrupt(&mut self, reason: &str) -> Error {
+        Call::interrupt(self, reason)
+    }
 }
 
 /// The payouts API's side of the machine.
@@ -140,6 +154,21 @@ impl Plan for PayoutPlan {
 
     fn is_read(&self) -> bool {
         self.operation.kind().is_read()
+    }
+
+    /// `updateCustomer` sets the fields it is given to the values given:
+    /// sending it twice leaves the customer as sending it once, and moves
+    /// no money, so it is repeated like a read.
+    fn is_repeatable(&self) -> bool {
+        let kind = self.operation.kind();
+        kind.is_read() || kind == OperationKind::UpdateCustomer
+    }
+
+    fn sent_ids(&self) -> Vec<(String, String)> {
+        self.operation
+            .sent_id()
+            .map(|(name, id)| vec![(name.to_owned(), id.to_owned())])
+            .unwrap_or_default()
     }
 
     fn parse(&self, response: &HttpResponse) -> Result<Outcome, Error> {
@@ -173,26 +202,17 @@ impl Plan for PayoutPlan {
         }
     }
 
-    fn reconcile(&self, response: &HttpResponse) -> Result<Outcome, Error> {
-        let (differences, outcome, what) = if let Some(sent) = self.operation.gig() {
-            let found: Gig = parse_body(response)?;
-            (
-                reconcile::gig_differences(sent, &found),
-                Outcome::Gig(found),
-                "gig",
-            )
+    fn reconcile(&self, response: &HttpResponse) -> Result<Verdict<Outcome>, Error> {
+        if let Some(sent) = self.operation.gig() {
+            let found = parse_one(response, Gig::from_json)?;
+            Ok(reconcile::gig(sent, found).map(Outcome::Gig))
         } else if let Some(sent) = self.operation.customer() {
-            let found: Customer = parse_body(response)?;
-            (
-                reconcile::customer_differences(sent, &found),
-                Outcome::Customer(found),
-                "customer",
-            )
+            let found = parse_one(response, Customer::from_json)?;
+            Ok(reconcile::customer(sent, found).map(Outcome::Customer))
         } else {
-            return Err(Error::internal(
+            Err(Error::internal(
                 "reconciliation of an operation without a lookup",
-            ));
-        };
-        reconcile::conflict_unless_same(outcome, &differences, what)
+            ))
+        }
     }
 }

@@ -206,6 +206,7 @@ pub(crate) fn amount(text: &str) -> Rule<Amount> {
             crate::money::AmountError::InvalidFormat => FieldErrorCode::InvalidFormat,
             crate::money::AmountError::TooManyDecimals => FieldErrorCode::TooManyDecimals,
             crate::money::AmountError::TooLarge => FieldErrorCode::OutOfRange,
+            crate::money::AmountError::TooLong => FieldErrorCode::TooLong,
         };
         Problem::new(code, e.message())
     })

@@ -232,14 +232,19 @@ impl Token {
     /// received it (its clock, not the server's): expiry counts from there,
     /// which errs on the early side. A non-2xx answer is an API error.
     pub fn parse(response: &HttpResponse, received_at: SystemTime) -> Result<Self, Error> {
+        if let Some(redirect) = crate::response::redirect(response) {
+            return Err(redirect);
+        }
         if !response.is_success() {
             return Err(errors::api_error(response).into());
         }
-        let invalid = |message: &str| Error::InvalidResponse {
-            message: format!("token answer: {message}"),
-            status: response.status,
-            // The body holds the token: never keep it in an error.
-            body: REDACTED.to_owned(),
+        let invalid = |message: &str| {
+            Error::invalid_response(
+                format!("token answer: {message}"),
+                response.status,
+                // The body holds the token: never keep it in an error.
+                REDACTED.to_owned(),
+            )
         };
         let json: Value =
             serde_json::from_slice(&response.body).map_err(|_| invalid("not a JSON object"))?;

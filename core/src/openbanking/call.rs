@@ -20,7 +20,8 @@ use super::response::Outcome;
 use super::Customer;
 use crate::config::RetryPolicy;
 use crate::engine::machine::{Machine, Plan};
-use crate::engine::{reconcile, Step, TransportError};
+use crate::engine::reconcile::{Comparison, Verdict};
+use crate::engine::{Step, TransportError};
 use crate::error::{ApiError, Error};
 use crate::http::{HttpRequest, HttpResponse};
 
@@ -134,6 +135,14 @@ impl Call {
     pub fn on_transport_error(&mut self, error: TransportError) {
         self.0.on_transport_error(error)
     }
+
+    /// Ends the call when the host cannot go on with it (cancelled, or a
+    /// custom transport threw), as [`crate::Call::interrupt`]: the
+    /// `transport` error with `outcome_unknown` and the `app_user_id` sent
+    /// when a create was in flight.
+    pub fn interrupt(&mut self, reason: &str) -> Error {
+        self.0.interrupt(reason)
+    }
 }
 
 impl crate::Drive for Call {
@@ -149,6 +158,10 @@ impl crate::Drive for Call {
 
     fn on_transport_error(&mut self, error: TransportError) {
         Call::on_transport_error(self, error)
+    }
+
+    fn interrupt(&mut self, reason: &str) -> Error {
+        Call::interrupt(self, reason)
     }
 }
 
@@ -194,18 +207,38 @@ impl Plan for OpenBankingPlan {
         }
     }
 
-    /// A customer is identified by nothing but its `app_user_id`, which the
-    /// lookup used: any customer found is the one meant.
-    fn reconcile(&self, found: &HttpResponse) -> Result<Outcome, Error> {
-        let lookup = self.operation.lookup();
-        let customer: Customer = match lookup.map(|l| l.parse_response(found)).transpose()? {
-            Some(Outcome::Customer(customer)) => customer,
+    fn sent_ids(&self) -> Vec<(String, String)> {
+        self.operation
+            .new_customer()
+            .map(|c| vec![("app_user_id".to_owned(), c.app_user_id.clone())])
+            .unwrap_or_default()
+    }
+
+    /// The found customer must show the `app_user_id` sent and, when
+    /// government identifiers were sent, the same identifiers.
+    fn reconcile(&self, found: &HttpResponse) -> Result<Verdict<Outcome>, Error> {
+        let (Some(lookup), Some(sent)) = (self.operation.lookup(), self.operation.new_customer())
+        else {
+            return Err(Error::internal(
+                "reconciliation of an operation without a lookup",
+            ));
+        };
+        let customer: Customer = match lookup.parse_response(found)? {
+            Outcome::Customer(customer) => customer,
             _ => return Err(Error::internal("a customer lookup answered something else")),
         };
-        let differences: &[&str] = match (&customer.app_user_id, self.operation.app_user_id()) {
-            (Some(found), Some(sent)) if found != sent => &["app_user_id"],
-            _ => &[],
-        };
-        reconcile::conflict_unless_same(Outcome::Customer(customer), differences, "customer")
+        let mut c = Comparison::new("customer");
+        c.field("app_user_id", customer.app_user_id.as_ref(), |id| {
+            *id == sent.app_user_id
+        });
+        if !sent.government_identifiers.is_empty() {
+            let want = serde_json::to_value(&sent.government_identifiers).ok();
+            c.field(
+                "government_identifiers",
+                customer.extra.get("government_identifiers"),
+                |ids| Some(ids) == want.as_ref(),
+            );
+        }
+        Ok(c.verdict(Outcome::Customer(customer)))
     }
 }

@@ -455,10 +455,10 @@ impl Operation {
         }
     }
 
-    /// The `app_user_id` of a `createCustomer`.
-    pub(crate) fn app_user_id(&self) -> Option<&str> {
+    /// The customer a `createCustomer` sends.
+    pub(crate) fn new_customer(&self) -> Option<&NewCustomer> {
         match &self.0 {
-            Inner::CreateCustomer(c) => Some(&c.app_user_id),
+            Inner::CreateCustomer(c) => Some(c),
             _ => None,
         }
     }

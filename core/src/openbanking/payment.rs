@@ -65,6 +65,7 @@ impl NewPaymentIntent {
                 let code = match e {
                     crate::AmountError::TooManyDecimals => FieldErrorCode::TooManyDecimals,
                     crate::AmountError::TooLarge => FieldErrorCode::OutOfRange,
+                    crate::AmountError::TooLong => FieldErrorCode::TooLong,
                     _ => FieldErrorCode::InvalidFormat,
                 };
                 Problem::new(code, e.message())

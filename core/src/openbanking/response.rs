@@ -67,6 +67,9 @@ impl Outcome {
 
 /// Parses the answer to an operation of `kind`.
 pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outcome, Error> {
+    if let Some(redirect) = crate::response::redirect(response) {
+        return Err(redirect);
+    }
     if !response.is_success() {
         return Err(errors::api_error(response).into());
     }
@@ -176,9 +179,5 @@ fn list<T: DeserializeOwned>(
 }
 
 fn invalid(response: &HttpResponse, message: &str) -> Error {
-    Error::InvalidResponse {
-        message: message.to_owned(),
-        status: response.status,
-        body: response.body_text(),
-    }
+    Error::invalid_response(message, response.status, response.body_text())
 }

@@ -297,6 +297,7 @@ proptest! {
     #[test]
     fn path_segments_stay_one_segment(id in "[^\u{0}-\u{1f}]{1,40}") {
         prop_assume!(id.trim() == id && !id.trim().is_empty() && !id.chars().any(char::is_control));
+        prop_assume!(id != "." && id != "..");
         let op = Operation::get_payment_intent(&id).unwrap();
         let url = op.request(&Environment::uae_sandbox(), &Auth::AppToken(AppToken::new("t").unwrap())).url;
         let rest = url.strip_prefix("https://sandbox.leantech.me/payments/v1/intents/").unwrap();

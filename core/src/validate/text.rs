@@ -58,12 +58,21 @@ fn description_in_full(text: &str) -> Rule<String> {
     Ok(text.to_owned())
 }
 
+/// True for `.` and `..`, which URL resolution (WHATWG `fetch`, most HTTP
+/// clients) removes from a path, escaped or not.
+fn is_dot_segment(text: &str) -> bool {
+    text == "." || text == ".."
+}
+
 /// Identifiers chosen by the partner or by Lean (`partnerUserId`, `gigId`,
-/// special payment `id`): 1 to 255 characters, no control characters.
+/// special payment `id`): 1 to 255 characters, no control characters, and
+/// not `.` or `..`. Every id that becomes a URL path segment (in either
+/// API) is checked here first, so this is the one place that keeps an id
+/// from naming another path.
 /// They are never trimmed: white space would be part of the identity, so it
 /// is refused at either end instead.
 pub fn identifier(text: &str) -> Rule<String> {
-    if is_plain_ascii(text, 255) {
+    if is_plain_ascii(text, 255) && !is_dot_segment(text) {
         return Ok(text.to_owned());
     }
     identifier_in_full(text)
@@ -73,6 +82,12 @@ pub fn identifier(text: &str) -> Rule<String> {
 fn identifier_in_full(text: &str) -> Rule<String> {
     if text.trim().is_empty() {
         return Err(Problem::required());
+    }
+    if is_dot_segment(text) {
+        return Err(Problem::new(
+            FieldErrorCode::InvalidValue,
+            "must not be \".\" or \"..\": in a URL path they mean \"this folder\" and \"the folder above\", so the request would reach another resource",
+        ));
     }
     if text.trim() != text {
         return Err(Problem::new(
@@ -195,5 +210,13 @@ mod tests {
             identifier(&"x".repeat(256)).unwrap_err().code,
             FieldErrorCode::TooLong
         );
+        for dots in [".", ".."] {
+            assert_eq!(
+                identifier(dots).unwrap_err().code,
+                FieldErrorCode::InvalidValue
+            );
+        }
+        assert_eq!(identifier("...").unwrap(), "...");
+        assert_eq!(identifier(".a").unwrap(), ".a");
     }
 }

@@ -1,0 +1,409 @@
+//! The conformance scenarios (`tests/conformance/scenarios.json`) run by the
+//! Rust host: each scenario's call is built with `lean-core`, driven over
+//! `ureq` (redirects off, the scenario's timeout) against
+//! `lean-sandbox hostile`, and its outcome and the server's counts are
+//! compared with what the scenario expects. Every scenario runs, and every
+//! difference is reported at once, so one run shows the whole picture.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, SystemTime};
+
+use lean_core::openbanking::{
+    self, AppToken, Auth, ClientCredentials, Environment as ObEnvironment, NextStep, TokenManager,
+    TokenScope,
+};
+use lean_core::{Call, Config, Drive, Environment, Error, Operation, RetryPolicy, Step};
+use lean_sandbox::harness::send;
+use serde_json::{json, Map, Value};
+
+const API_KEY: &str = "conformance_key";
+const APP_TOKEN: &str = "conformance-app-token";
+const CLIENT_ID: &str = "conformance-client";
+const CLIENT_SECRET: &str = "conformance-secret";
+
+fn scenario_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance/scenarios.json")
+}
+
+fn scenarios() -> Value {
+    let text = std::fs::read_to_string(scenario_file()).expect("the scenario file");
+    serde_json::from_str(&text).expect("the scenario file is JSON")
+}
+
+/// `lean-sandbox hostile`, stopped when dropped.
+struct Hostile {
+    child: Child,
+    url: String,
+    other_url: String,
+}
+
+impl Hostile {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lean-sandbox"))
+            .args(["hostile", "--port", "0", "--quiet", "--scenarios"])
+            .arg(scenario_file())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("lean-sandbox hostile starts");
+        let mut lines = BufReader::new(child.stdout.take().expect("its stdout"));
+        let mut line = |prefix: &str| {
+            let mut text = String::new();
+            let _ = lines.read_line(&mut text);
+            match text.trim().strip_prefix(prefix) {
+                Some(url) => url.to_owned(),
+                None => panic!("lean-sandbox hostile printed {text:?}, not {prefix}URL"),
+            }
+        };
+        let url = line("listening on ");
+        let other_url = line("other origin on ");
+        std::thread::spawn(move || {
+            let _ = lines.read_to_end(&mut Vec::new());
+        });
+        Self {
+            child,
+            url,
+            other_url,
+        }
+    }
+
+    fn control(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        let agent = lean_sandbox::harness::agent();
+        let url = format!("{}/_hostile/{path}", self.url);
+        let answer = match body {
+            Some(body) => agent.post(&url).send(body.to_string().as_bytes()),
+            None => agent.get(&url).call(),
+        };
+        let mut answer = answer.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let text = answer
+            .body_mut()
+            .read_to_string()
+            .expect("a control answer");
+        assert!(answer.status().is_success(), "{method} {url}: {text}");
+        serde_json::from_str(&text).expect("a JSON control answer")
+    }
+}
+
+impl Drop for Hostile {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a run must show: its base URL and the other origin's URL for it,
+/// which `{self}` and `{other}` stand for in expectations.
+struct Run {
+    id: String,
+    base_url: String,
+    other_url: String,
+}
+
+impl Run {
+    fn place(&self, text: &str) -> String {
+        text.replace("{other}", &self.other_url)
+            .replace("{self}", &self.base_url)
+    }
+}
+
+#[test]
+fn every_scenario_reports_its_expected_outcome() {
+    let file = scenarios();
+    let list = file["scenarios"].as_array().expect("a scenarios array");
+    let server = Hostile::start();
+    let mut failures = Vec::new();
+    for scenario in list {
+        let name = scenario["name"].as_str().unwrap_or("?");
+        let started = server.control("POST", "runs", Some(&json!({ "scenario": name })));
+        let id = started["id"].as_str().expect("a run id").to_owned();
+        let run = Run {
+            base_url: started["baseUrl"].as_str().expect("a baseUrl").to_owned(),
+            other_url: format!("{}/{id}", server.other_url),
+            id,
+        };
+        let outcome = perform(scenario, &run.base_url);
+        let report = server.control("GET", &format!("runs/{}", run.id), None);
+        let differences = compare(&scenario["expect"], &outcome, &report, &run);
+        if !differences.is_empty() {
+            failures.push(format!("{name}:\n    {}", differences.join("\n    ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios differ from their expected outcome:\n{}",
+        failures.len(),
+        list.len(),
+        failures.join("\n")
+    );
+}
+
+/// The host side of a scenario: the call built from it, driven to its
+/// end. `Ok` holds the outcome, `Err` the error as `Error::to_json` gives
+/// it (what every host builds its own errors from).
+fn perform(scenario: &Value, base_url: &str) -> Result<Value, Value> {
+    let call = &scenario["call"];
+    let client = &scenario["client"];
+    let millis = |name: &str| Duration::from_millis(client[name].as_u64().unwrap_or_default());
+    let retry = RetryPolicy {
+        max_retries: client["maxRetries"].as_u64().unwrap_or_default() as u32,
+        initial_backoff: millis("initialBackoffMs"),
+        max_backoff: millis("maxBackoffMs"),
+        ..RetryPolicy::default()
+    };
+    let timeout = millis("timeoutMs");
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(None)
+            .timeout_global(Some(timeout))
+            .build(),
+    );
+    // The call as the shared vectors write it: operation, input, path ids.
+    let mut operation = call.as_object().cloned().unwrap_or_default();
+    operation.remove("api");
+    operation.remove("credentials");
+    let operation = Value::Object(operation);
+    let errors = |e: Error| e.to_json();
+    match call["api"].as_str() {
+        Some("payouts") => {
+            let mut config = Config::new(API_KEY, Environment::Sandbox)
+                .and_then(|c| c.with_base_url(&format!("{base_url}/api")))
+                .map_err(errors)?
+                .with_retry(retry);
+            config.timeout = timeout;
+            let operation = Operation::from_json(&operation).map_err(errors)?;
+            let call = Call::new(&config, operation, entropy()).map_err(errors)?;
+            drive(&agent, call).map(|o| o.to_json()).map_err(errors)
+        }
+        Some("openbanking") => {
+            let environment = ObEnvironment::custom(base_url)
+                .and_then(|e| e.with_token_base_url(base_url))
+                .map_err(errors)?;
+            let mut config = openbanking::Config::new(environment.clone()).with_retry(retry);
+            config.timeout = timeout;
+            let auth = match call["credentials"].as_str() {
+                Some("appToken") => Auth::AppToken(AppToken::new(APP_TOKEN).map_err(errors)?),
+                Some("oauth") => token(&agent, environment)?,
+                other => panic!("unknown open-banking credentials {other:?}"),
+            };
+            let operation = openbanking::Operation::from_json(&operation).map_err(errors)?;
+            let call = openbanking::Call::new(&config, &auth, operation, entropy());
+            drive(&agent, call).map(|o| o.to_json()).map_err(errors)
+        }
+        other => panic!("unknown api {other:?}"),
+    }
+}
+
+/// The OAuth token, fetched as a host's client does before its first call:
+/// one request, its answer read by the core.
+fn token(agent: &ureq::Agent, environment: ObEnvironment) -> Result<Auth, Value> {
+    let credentials = ClientCredentials::new(CLIENT_ID, CLIENT_SECRET).map_err(|e| e.to_json())?;
+    let mut tokens =
+        TokenManager::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_json())?;
+    let now = SystemTime::now();
+    match tokens.next(now).map_err(|e| e.to_json())? {
+        NextStep::Ready(auth) => Ok(auth),
+        NextStep::FetchToken(request) => match send(agent, &request) {
+            Ok(answer) => tokens.accept(&answer, now).map_err(|e| e.to_json()),
+            Err(failure) => Err(json!({
+                "code": "transport",
+                "message": format!("the OAuth token request failed: {}", failure.message),
+                "outcomeUnknown": false,
+            })),
+        },
+    }
+}
+
+/// The whole transport loop of a host.
+fn drive<C: Drive>(agent: &ureq::Agent, mut call: C) -> Result<C::Outcome, Error> {
+    loop {
+        match call.poll() {
+            Step::Send(request) => match send(agent, &request) {
+                Ok(answer) => call.on_response(answer),
+                Err(failure) => call.on_transport_error(failure),
+            },
+            Step::Wait(delay) => std::thread::sleep(delay),
+            Step::Done(result) => return result,
+        }
+    }
+}
+
+fn entropy() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes
+}
+
+/// Every way the outcome and the server's report differ from `expect`.
+fn compare(
+    expect: &Value,
+    outcome: &Result<Value, Value>,
+    report: &Value,
+    run: &Run,
+) -> Vec<String> {
+    let mut differences = Vec::new();
+    let mut differ = |what: &str, expected: &Value, actual: &Value| {
+        if expected != actual {
+            differences.push(format!("{what}: expected {expected}, got {actual}"));
+        }
+    };
+    let empty = Map::new();
+    let expect = expect.as_object().unwrap_or(&empty);
+    let (result, error) = match outcome {
+        Ok(_) => ("ok", &empty),
+        Err(error) => ("error", error.as_object().unwrap_or(&empty)),
+    };
+    let error_member = |name: &str| error.get(name).cloned().unwrap_or(Value::Null);
+    for (name, expected) in expect {
+        match name.as_str() {
+            "result" => differ("result", expected, &json!(result)),
+            "code" => differ("code", expected, &error_member("code")),
+            "outcomeUnknown" => differ(
+                "outcomeUnknown",
+                expected,
+                &json!(error_member("outcomeUnknown") == json!(true)),
+            ),
+            "applied" => differ(
+                "applied",
+                expected,
+                &json!(error_member("applied") == json!(true)),
+            ),
+            "idempotencyKeyReported" => {
+                let key = error_member("idempotencyKey");
+                let reported = key.as_str().is_some_and(|k| !k.is_empty());
+                differ("idempotencyKeyReported", expected, &json!(reported));
+                if reported {
+                    for seen in report["seen"].as_array().into_iter().flatten() {
+                        differ(
+                            "the Idempotency-Key the server saw",
+                            &key,
+                            &seen["idempotencyKey"],
+                        );
+                    }
+                }
+            }
+            "sentIds" => {
+                let sent = error_member("sentIds");
+                for (id, value) in expected.as_object().into_iter().flatten() {
+                    differ(&format!("sentIds.{id}"), value, &sent[id]);
+                }
+            }
+            "location" => differ(
+                "location",
+                &json!(run.place(expected.as_str().unwrap_or_default())),
+                &error_member("location"),
+            ),
+            "requests" | "otherOriginRequests" => differ(name, expected, &report[name]),
+            "seen" => {
+                let seen: Vec<Value> = report["seen"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|s| json!({ "method": s["method"], "path": s["path"] }))
+                    .collect();
+                differ("seen", expected, &Value::Array(seen));
+            }
+            other => differ(
+                &format!("unknown expectation {other:?}"),
+                &Value::Null,
+                expected,
+            ),
+        }
+    }
+    if let Err(error) = outcome {
+        if !differences.is_empty() {
+            differences.push(format!("(the error: {error})"));
+        }
+    }
+    differences
+}
+
+/// Every host runs the webhook scenarios against its own helpers (the Rust
+/// core reads no request bodies itself); here they are only checked to be
+/// well formed, so that a mistake shows in the first runner to read them.
+#[test]
+fn webhook_scenarios_are_well_formed() {
+    let file = scenarios();
+    let list = file["webhookScenarios"]
+        .as_array()
+        .expect("webhookScenarios");
+    assert!(!list.is_empty());
+    for scenario in list {
+        let name = scenario["name"].as_str().expect("a name");
+        let request = &scenario["request"];
+        assert!(scenario["why"].is_string(), "{name}: why");
+        assert!(request["bodyBytes"].is_u64(), "{name}: bodyBytes");
+        let limit = scenario
+            .get("limitBytes")
+            .map_or(Some(1 << 20), Value::as_u64);
+        let declared = request.get("contentLength").map(Value::as_u64);
+        let past_limit = declared.flatten().or(request["bodyBytes"].as_u64()) > limit;
+        assert!(
+            past_limit,
+            "{name}: every webhook scenario sends more than its limit"
+        );
+        assert_eq!(scenario["expect"]["status"], 413, "{name}");
+    }
+}
+
+#[test]
+fn scenario_names_are_unique_and_say_why() {
+    let file = scenarios();
+    let mut names = std::collections::BTreeSet::new();
+    let all = file["scenarios"].as_array().into_iter().flatten();
+    for scenario in all.chain(file["webhookScenarios"].as_array().into_iter().flatten()) {
+        let name = scenario["name"].as_str().expect("a name");
+        assert!(names.insert(name), "{name} is named twice");
+        let why = scenario["why"].as_str().unwrap_or_default();
+        assert!(
+            why.len() > 40,
+            "{name}: its why must say why the outcome is right"
+        );
+    }
+}
+
+/// The other origin counts what a following client would send it, so that
+/// `otherOriginRequests: 0` means something: here a client that does
+/// follow the redirect, by hand.
+#[test]
+fn a_followed_redirect_is_counted_with_its_credentials() {
+    let server = Hostile::start();
+    let scenario = json!({ "scenario": "openbanking-oauth-token-request-redirect-cross-origin" });
+    let started = server.control("POST", "runs", Some(&scenario));
+    let (id, base_url) = (
+        started["id"].as_str().unwrap(),
+        started["baseUrl"].as_str().unwrap(),
+    );
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(None)
+            .build(),
+    );
+    let form = "client_id=c&client_secret=s&grant_type=client_credentials";
+    let redirect = agent
+        .post(format!("{base_url}/oauth2/token"))
+        .send(form)
+        .expect("the redirect");
+    assert_eq!(redirect.status(), 307);
+    let location = redirect.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("{}/{id}/oauth2/token", server.other_url));
+    let followed = agent
+        .post(&location)
+        .header("lean-app-token", "t")
+        .header("authorization", "Bearer t")
+        .send(form)
+        .expect("the other origin answers");
+    assert_eq!(followed.status(), 200);
+    let report = server.control("GET", &format!("runs/{id}"), None);
+    assert_eq!(report["requests"], 1);
+    assert_eq!(report["otherOriginRequests"], 1);
+    assert_eq!(
+        report["otherOriginCredentialHeaders"],
+        json!(["authorization", "client_secret", "lean-app-token"])
+    );
+}

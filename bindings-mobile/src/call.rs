@@ -241,19 +241,11 @@ impl NativeCall {
     }
 }
 
-/// Ends an interrupted call: the error that reports what it sent. Every
-/// binding entry point (uniffi, JNI; payouts, open banking) goes through
-/// here, so the core's `interrupt` is wired in one place.
-pub(crate) fn interrupt<D: lean_core::Drive>(_call: &mut D, reason: String) -> lean_core::Error {
-    // Until the core can say whether an attempt was in flight, an interrupted
-    // call is reported the safe way: it may have been applied.
-    lean_core::Error::Transport {
-        message: format!(
-            "{reason}: the call was interrupted and a request may have reached the API; \
-             look the record up (or retry with the same idempotency key) before creating it again"
-        ),
-        outcome_unknown: true,
-    }
+/// Ends an interrupted call: the error that reports what it sent (whether an
+/// attempt was in flight, its idempotency key and ids). Every binding entry
+/// point (uniffi, JNI; payouts, open banking) goes through here.
+pub(crate) fn interrupt<D: lean_core::Drive>(call: &mut D, reason: String) -> lean_core::Error {
+    call.interrupt(&reason)
 }
 
 /// The step the host sees: a request, a wait, or the typed result; a

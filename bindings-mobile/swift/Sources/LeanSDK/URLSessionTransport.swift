@@ -57,9 +57,20 @@ public struct URLSessionTransport: Transport {
         let session = self.session
         let exchanges = self.exchanges
         let running = RunningTask()
+        // The request's timeout is an idle timeout: an answer that trickles in a byte at a
+        // time would never end. The deadline cancels the task, reported as a timeout.
+        let deadline = Task {
+            try await Task.sleep(nanoseconds: UInt64(max(timeout, 0.001) * 1_000_000_000))
+            running.expire()
+        }
+        defer { deadline.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let finish: @Sendable (Data?, URLResponse?, Error?) -> Void = { data, response, error in
+                    if running.expired, error != nil {
+                        continuation.resume(throwing: TransportFailure(.timeout, "no answer within \(timeout) s"))
+                        return
+                    }
                     continuation.resume(with: Self.outcome(data, response, error))
                 }
                 let task: URLSessionDataTask
@@ -124,6 +135,16 @@ private final class RunningTask: @unchecked Sendable {
         let task = self.task
         lock.unlock()
         task?.cancel()
+    }
+
+    /// Whether the exchange's deadline passed.
+    var expired: Bool { lock.withLock { timedOut } }
+    private var timedOut = false
+
+    /// Ends the exchange at its deadline.
+    func expire() {
+        lock.withLock { timedOut = true }
+        cancel()
     }
 }
 

@@ -91,9 +91,12 @@ final class ConformanceTests: XCTestCase {
                                             transport: transport, maxRetries: maxRetries, sleep: sleep)
                 _ = try await client.execute(arguments)
             } else {
-                let auth: OpenBanking.Auth = call["credentials"] as? String == "oauth"
-                    ? .clientCredentials(clientId: "conformance-client", clientSecret: "conformance-secret")
-                    : .appToken("conformance-app-token")
+                let auth: OpenBanking.Auth
+                if call["credentials"] as? String == "oauth" {
+                    auth = try .clientCredentials(clientId: "conformance-client", clientSecret: "conformance-secret")
+                } else {
+                    auth = try .appToken("conformance-app-token")
+                }
                 let client = try OpenBankingClient(
                     auth: auth, environment: .custom(runUrl, tokenBaseUrl: runUrl), mtls: nil, transport: transport,
                     maxRetries: maxRetries, initialBackoffMs: UInt64((settings["initialBackoffMs"] as? NSNumber)?.intValue ?? 1),
@@ -120,7 +123,7 @@ final class ConformanceTests: XCTestCase {
             }
             if let ids = expect["sentIds"] as? [String: String] { check("sentIds", ids, failure?.sentIds) }
             if let location = expect["location"] as? String {
-                let expanded = location.replacingOccurrences(of: "{other}", with: server.otherUrl)
+                let expanded = location.replacingOccurrences(of: "{other}", with: "\(server.otherUrl)/\(runId)")
                     .replacingOccurrences(of: "{self}", with: runUrl)
                 check("location", expanded, failure?.location)
             }

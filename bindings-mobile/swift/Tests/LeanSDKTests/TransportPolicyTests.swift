@@ -70,7 +70,7 @@ final class TransportPolicyTests: XCTestCase {
         }
         // A Decimal is exact, and 15 as an integer is exact too.
         XCTAssertEqual(JSONText.write(["a": Decimal(string: "15.00")!]), "{\"a\":\"15\"}")
-        XCTAssertEqual(JSONText.write(["a": 15.0, "b": 15]), "{\"a\":15.0,\"b\":15}")
+        XCTAssertEqual(JSONText.write(["a": 15.0 as Double, "b": 15 as Int]), "{\"a\":15.0,\"b\":15}")
     }
 
     func testACreateCancelledMidFlightThrowsWhatItSent() async throws {
@@ -86,6 +86,7 @@ final class TransportPolicyTests: XCTestCase {
         } catch let cancelled as LeanCancellationError {
             XCTAssertEqual(cancelled.report.code, "transport")
             XCTAssertTrue(cancelled.report.outcomeUnknown)
+            XCTAssertEqual(cancelled.idempotencyKey, "bonus-key-1")
         }
     }
 
@@ -113,9 +114,9 @@ final class TransportPolicyTests: XCTestCase {
         let request = post("http://127.0.0.1:9/api/gig")
         let response = TransportResponse(status: 200, headers: [(name: "x", value: secret)], body: Data(secret.utf8))
         let client = try LeanClient(apiKey: secret)
-        let ob = try OpenBankingClient(auth: .clientCredentials(clientId: "client-1", clientSecret: secret),
+        let ob = try OpenBankingClient(auth: try .clientCredentials(clientId: "client-1", clientSecret: secret),
                                        environment: .custom("http://127.0.0.1:9", tokenBaseUrl: "http://127.0.0.1:9"))
-        let values: [Any] = [request, response, client, ob, OpenBanking.Auth.appToken(secret),
+        let values: [Any] = [request, response, client, ob, try OpenBanking.Auth.appToken(secret),
                              try Webhooks.Verifier(secrets: [secret]), try OpenBanking.Webhooks.Verifier(secrets: [secret])]
         for value in values {
             var dumped = ""

@@ -55,9 +55,18 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
             // apply a create twice behind the engine's back.
             if (body != null) connection.setFixedLengthStreamingMode(body.size)
             for ((name, value) in request.headers) connection.setRequestProperty(name, value)
+            // The connection's timeouts bound each read, not the exchange: an answer that
+            // trickles in a byte at a time would never end. The deadline closes it.
+            val expired = java.util.concurrent.atomic.AtomicBoolean()
+            val deadline = Deadlines.schedule({
+                expired.set(true)
+                connection.disconnect()
+            }, timeout.toLong(), java.util.concurrent.TimeUnit.MILLISECONDS)
             try {
                 connection.connect()
             } catch (e: IOException) {
+                deadline.cancel(false)
+                if (expired.get()) throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect within $timeout ms", e)
                 throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${describe(e)}", e)
             }
             try {
@@ -76,15 +85,18 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
                 val stream = if (status >= 400) connection.errorStream else connection.inputStream
                 val body = stream?.use { it.readBytes() } ?: ByteArray(0)
                 return HttpResponse(status, headers, body)
-            } catch (e: SocketTimeoutException) {
-                throw TransportFailure(TransportFailureKind.TIMEOUT, "no answer within $timeout ms", e)
             } catch (e: IOException) {
+                if (e is SocketTimeoutException || expired.get()) {
+                    throw TransportFailure(TransportFailureKind.TIMEOUT, "no answer within $timeout ms", e)
+                }
                 val kind = if (e is ConnectException || e is UnknownHostException) {
                     TransportFailureKind.CONNECT
                 } else {
                     TransportFailureKind.OTHER
                 }
                 throw TransportFailure(kind, "the exchange failed: ${describe(e)}", e)
+            } finally {
+                deadline.cancel(false)
             }
         } finally {
             connection.disconnect()
@@ -115,6 +127,16 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
     } catch (e: ProtocolException) {
         false
     }
+}
+
+/** One daemon thread that ends exchanges at their deadline. */
+private object Deadlines {
+    private val executor = java.util.concurrent.ScheduledThreadPoolExecutor(1) { task ->
+        Thread(task, "lean-sdk-deadlines").apply { isDaemon = true }
+    }.apply { removeOnCancelPolicy = true }
+
+    fun schedule(task: () -> Unit, delay: Long, unit: java.util.concurrent.TimeUnit) =
+        executor.schedule(task, delay, unit)
 }
 
 /**

@@ -134,7 +134,7 @@ class ConformanceTest {
                 check("sentIds", expect.getJSONObject("sentIds").toMap(), ids)
             }
             if (expect.has("location")) {
-                val location = expect.getString("location").replace("{other}", otherUrl).replace("{self}", runUrl)
+                val location = expect.getString("location").replace("{other}", "$otherUrl/$runId").replace("{self}", runUrl)
                 check("location", location, (error as? RedirectException)?.location)
             }
         }

@@ -46,6 +46,7 @@ class InterruptionTest {
             val report = e.interruptedCall
             assertTrue(report != null, "the cancellation does not say what was sent: $e")
             assertTrue(report!!.outcomeUnknown)
+            assertEquals("bonus-key-1", report.idempotencyKey)
         }
         assertEquals(live, Jni.liveHandles(), "the call's handle was not released")
         client.close()

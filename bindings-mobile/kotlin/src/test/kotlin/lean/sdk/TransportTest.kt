@@ -124,6 +124,34 @@ class TransportTest {
         }
     }
 
+    @Test
+    fun `an answer that trickles in ends at the exchange's deadline`() {
+        ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()).use { server ->
+            thread(isDaemon = true) {
+                try {
+                    server.accept().use { socket ->
+                        readRequest(socket.getInputStream())
+                        val out = socket.getOutputStream()
+                        out.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n".toByteArray())
+                        repeat(100) {
+                            out.write('x'.code)
+                            out.flush()
+                            Thread.sleep(100)
+                        }
+                    }
+                } catch (e: java.io.IOException) {
+                    // The client gave up and closed the connection.
+                }
+            }
+            val failure = assertThrows<TransportFailure> {
+                runBlocking {
+                    HttpUrlConnectionTransport().send(HttpRequest("GET", "http://127.0.0.1:${server.localPort}/api/gig/g1", emptyList(), null), 500)
+                }
+            }
+            assertEquals(TransportFailureKind.TIMEOUT, failure.kind, failure.message)
+        }
+    }
+
     /** Reads one HTTP/1.1 request with a `Content-Length` body. */
     private fun readRequest(input: java.io.InputStream) {
         val head = StringBuilder()

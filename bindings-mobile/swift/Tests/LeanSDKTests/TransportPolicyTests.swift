@@ -114,7 +114,7 @@ final class TransportPolicyTests: XCTestCase {
         let request = post("http://127.0.0.1:9/api/gig")
         let response = TransportResponse(status: 200, headers: [(name: "x", value: secret)], body: Data(secret.utf8))
         let client = try LeanClient(apiKey: secret)
-        let ob = try OpenBankingClient(auth: try .clientCredentials(clientId: "client-1", clientSecret: secret),
+        let ob = try OpenBankingClient(auth: .clientCredentials(clientId: "client-1", clientSecret: secret),
                                        environment: .custom("http://127.0.0.1:9", tokenBaseUrl: "http://127.0.0.1:9"))
         let values: [Any] = [request, response, client, ob, try OpenBanking.Auth.appToken(secret),
                              try Webhooks.Verifier(secrets: [secret]), try OpenBanking.Webhooks.Verifier(secrets: [secret])]

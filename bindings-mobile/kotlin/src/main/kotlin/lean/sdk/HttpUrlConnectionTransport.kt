@@ -84,6 +84,11 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
                 }
                 val stream = if (status >= 400) connection.errorStream else connection.inputStream
                 val body = stream?.use { it.readBytes() } ?: ByteArray(0)
+                // Closed at the deadline, the stream may just end early: the answer is cut.
+                val declared = connection.contentLengthLong
+                if (expired.get() && (declared < 0 || body.size < declared)) {
+                    throw TransportFailure(TransportFailureKind.TIMEOUT, "no answer within $timeout ms")
+                }
                 return HttpResponse(status, headers, body)
             } catch (e: IOException) {
                 if (e is SocketTimeoutException || expired.get()) {

@@ -21,12 +21,12 @@ class InterruptionTest {
 
     @Test
     fun `a create cancelled mid-flight rethrows the cancellation with what was sent`() = runBlocking {
-        val live = Jni.liveHandles()
         val sent = CompletableDeferred<Unit>()
         val client = LeanClient("key", baseUrl = "http://127.0.0.1:9/api", transport = { _, _ ->
             sent.complete(Unit)
             awaitCancellation()
         })
+        val live = Jni.liveHandles()
         val payment = NewSpecialPayment(partnerUserId = "uid_1", amount = "25.00", paymentType = "bonus")
         val inside = CompletableDeferred<Throwable>()
         val call = async {
@@ -106,7 +106,7 @@ class InterruptionTest {
             lean.sdk.openbanking.Auth.clientCredentials("client-1", key),
             lean.sdk.openbanking.OpenBankingEnvironment.custom("http://127.0.0.1:9", tokenBaseUrl = "http://127.0.0.1:9"),
         )
-        val texts = listOf(client, e, request, response, ob, lean.sdk.openbanking.Auth.appToken(key),
+        val texts = listOf(client, e, request, response, request.headers, response.headers, ob, lean.sdk.openbanking.Auth.appToken(key),
             lean.sdk.openbanking.Auth.accessToken(key), Webhooks.verifier(key),
             lean.sdk.openbanking.OpenBankingWebhooks.verifier(key)).map { it.toString() } + e.stackTraceToString()
         for (text in texts) assertFalse(text.contains(key) || text.contains("never_shown"), text)

@@ -45,19 +45,8 @@ final class ConformanceTests: XCTestCase {
             let total = (request["bodyBytes"] as? NSNumber)?.intValue ?? 0
             let chunk = (request["chunkBytes"] as? NSNumber)?.intValue ?? 64 * 1024
             let declared = (request["contentLength"] as? NSNumber)?.intValue
-            let produced = Counter()
-            // The body as a server framework hands it over: chunks, produced only when asked for.
-            let chunks = AsyncStream<Data> { continuation in
-                var sent = 0
-                while sent < total {
-                    let n = min(chunk, total - sent)
-                    continuation.yield(Data(count: n))
-                    produced.add(n)
-                    sent += n
-                    if sent > limit + chunk { break }
-                }
-                continuation.finish()
-            }
+            // The body as a server framework hands it over: chunks, made only when asked for.
+            let chunks = Chunks(total: total, chunk: chunk)
             let verifier = try OpenBanking.Webhooks.Verifier(secrets: ["whsec_conformance"])
             var status = 0
             do {
@@ -68,6 +57,7 @@ final class ConformanceTests: XCTestCase {
             }
             let expected = ((scenario["expect"] as? [String: Any])?["status"] as? NSNumber)?.intValue
             XCTAssertEqual(status, expected, name)
+            XCTAssertLessThanOrEqual(chunks.produced.total, limit + chunk, "\(name): read on past the limit")
         }
     }
 
@@ -141,6 +131,38 @@ final class ConformanceTests: XCTestCase {
     }
 }
 
+/// A request body of `total` bytes in chunks, counting what the reader asked for.
+private struct Chunks: AsyncSequence {
+    typealias Element = Data
+    let total: Int
+    let chunk: Int
+    let produced = Counter()
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let total: Int
+        let chunk: Int
+        let produced: Counter
+        var sent = 0
+
+        mutating func next() async -> Data? {
+            guard sent < total else { return nil }
+            let n = Swift.min(chunk, total - sent)
+            sent += n
+            produced.add(n)
+            return Data(count: n)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(total: total, chunk: chunk, produced: produced) }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = 0
+    var total: Int { lock.withLock { bytes } }
+    func add(_ n: Int) { lock.withLock { bytes += n } }
+}
+
 /// The default transport with the scenario's per-attempt timeout.
 private struct WithTimeout: Transport {
     let inner: Transport
@@ -148,12 +170,6 @@ private struct WithTimeout: Transport {
     func send(_ request: TransportRequest, timeout _: TimeInterval) async throws -> TransportResponse {
         try await inner.send(request, timeout: timeout)
     }
-}
-
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var total = 0
-    func add(_ n: Int) { lock.withLock { total += n } }
 }
 
 /// `lean-sandbox hostile` for one test, from `LEAN_SANDBOX`; its control API over plain

@@ -138,6 +138,12 @@ fn run_all(key: &str) {
         };
         let outcomes = perform(scenario, &run.base_url);
         let report = server.control("GET", &format!("runs/{}", run.id), None);
+        if scenario["call"].get("repeat").is_some() {
+            println!(
+                "{name}: {} requests on {} connection(s)",
+                report["requests"], report["connections"]
+            );
+        }
         let differences = compare(&scenario["expect"], &outcomes, &report, &run);
         if !differences.is_empty() {
             failures.push(format!("{name}:\n    {}", differences.join("\n    ")));

@@ -72,7 +72,10 @@ class ConformanceTest {
                 assumeTrue(false, "no tests/conformance/scenarios.json in this checkout: nothing to run")
             })
         }
-        val calls = all.getJSONArray("scenarios").objects().map { s -> dynamicTest(s.getString("name")) { run(s) } }
+        // The connection scenarios make their call `call.repeat` times through one client and
+        // count the connections the server accepted for them.
+        val calls = (all.getJSONArray("scenarios").objects() + (all.optJSONArray("connectionScenarios")?.objects() ?: emptyList()))
+            .map { s -> dynamicTest(s.getString("name")) { run(s) } }
         val hooks = all.optJSONArray("webhookScenarios")?.objects()?.map { s ->
             dynamicTest(s.getString("name")) { webhook(s) }
         } ?: emptyList()
@@ -92,28 +95,32 @@ class ConformanceTest {
         val default = HttpUrlConnectionTransport()
         val transport = Transport { request, _ -> default.send(request, timeout) }
         val sleep: suspend (Long) -> Unit = { delay(it.coerceAtMost(maxBackoff)) }
-        val arguments = call.toMap().filterKeys { it !in setOf("api", "credentials", "operation") }
+        val arguments = call.toMap().filterKeys { it !in setOf("api", "credentials", "operation", "repeat") }
         val maxRetries = settings.optInt("maxRetries", 2)
-        val error: LeanException? = try {
-            runBlocking {
-                when (call.getString("api")) {
-                    "payouts" -> LeanClient("sk_test_conformance", Environment.SANDBOX, "$runUrl/api", transport, maxRetries, sleep)
-                        .use { it.execute(call.getString("operation"), arguments) }
-                    else -> {
-                        val auth = when (call.getString("credentials")) {
-                            "oauth" -> Auth.clientCredentials("conformance-client", "conformance-secret")
-                            else -> Auth.appToken("conformance-app-token")
-                        }
-                        val environment = OpenBankingEnvironment.custom(runUrl, tokenBaseUrl = runUrl)
-                        OpenBankingClient(auth, environment, null, transport, maxRetries,
-                            settings.optLong("initialBackoffMs", 1), sleep, System::currentTimeMillis)
-                            .execute(call.getString("operation"), arguments)
+        val repeat = call.optInt("repeat", 1)
+        // Each call's error, or null for a success: `repeat` calls, one after another, through one
+        // client (with OAuth, its token is fetched once).
+        val errors: List<LeanException?> = runBlocking {
+            suspend fun outcome(send: suspend () -> Unit): LeanException? = try {
+                send()
+                null
+            } catch (e: LeanException) {
+                e
+            }
+            when (call.getString("api")) {
+                "payouts" -> LeanClient("sk_test_conformance", Environment.SANDBOX, "$runUrl/api", transport, maxRetries, sleep)
+                    .use { client -> (1..repeat).map { outcome { client.execute(call.getString("operation"), arguments) } } }
+                else -> {
+                    val auth = when (call.getString("credentials")) {
+                        "oauth" -> Auth.clientCredentials("conformance-client", "conformance-secret")
+                        else -> Auth.appToken("conformance-app-token")
                     }
+                    val environment = OpenBankingEnvironment.custom(runUrl, tokenBaseUrl = runUrl)
+                    val client = OpenBankingClient(auth, environment, null, transport, maxRetries,
+                        settings.optLong("initialBackoffMs", 1), sleep, System::currentTimeMillis)
+                    (1..repeat).map { outcome { client.execute(call.getString("operation"), arguments) } }
                 }
             }
-            null
-        } catch (e: LeanException) {
-            e
         }
         val expect = scenario.getJSONObject("expect")
         val seen = http("GET", "$mainUrl/_hostile/runs/$runId", null)
@@ -121,31 +128,38 @@ class ConformanceTest {
         fun check(what: String, expected: Any?, actual: Any?) {
             if (expected != actual) problems += "$what: expected $expected, got $actual"
         }
-        if (expect.getString("result") == "ok") {
-            check("result", "ok", error?.let { "${it.code}: ${it.message}" } ?: "ok")
-        } else {
-            check("code", expect.getString("code"), error?.code)
-            if (expect.has("outcomeUnknown")) check("outcomeUnknown", expect.getBoolean("outcomeUnknown"), (error as? TransportException)?.outcomeUnknown)
-            if (expect.has("applied")) check("applied", expect.getBoolean("applied"), (error as? InvalidResponseException)?.applied)
-            val key = (error as? TransportException)?.idempotencyKey ?: (error as? InvalidResponseException)?.idempotencyKey
-            if (expect.has("idempotencyKeyReported")) check("idempotencyKeyReported", expect.getBoolean("idempotencyKeyReported"), key != null)
-            if (expect.has("sentIds")) {
-                val ids = (error as? TransportException)?.sentIds ?: (error as? InvalidResponseException)?.sentIds
-                check("sentIds", expect.getJSONObject("sentIds").toMap(), ids)
-            }
-            if (expect.has("location")) {
-                val location = expect.getString("location").replace("{other}", "$otherUrl/$runId").replace("{self}", runUrl)
-                check("location", location, (error as? RedirectException)?.location)
+        for ((n, error) in errors.withIndex()) {
+            val which = if (errors.size == 1) "" else "call ${n + 1} of ${errors.size}: "
+            if (expect.getString("result") == "ok") {
+                check("${which}result", "ok", error?.let { "${it.code}: ${it.message}" } ?: "ok")
+            } else {
+                check("${which}code", expect.getString("code"), error?.code)
+                if (expect.has("outcomeUnknown")) check("${which}outcomeUnknown", expect.getBoolean("outcomeUnknown"), (error as? TransportException)?.outcomeUnknown)
+                if (expect.has("applied")) check("${which}applied", expect.getBoolean("applied"), (error as? InvalidResponseException)?.applied)
+                val key = (error as? TransportException)?.idempotencyKey ?: (error as? InvalidResponseException)?.idempotencyKey
+                if (expect.has("idempotencyKeyReported")) check("${which}idempotencyKeyReported", expect.getBoolean("idempotencyKeyReported"), key != null)
+                if (expect.has("sentIds")) {
+                    val ids = (error as? TransportException)?.sentIds ?: (error as? InvalidResponseException)?.sentIds
+                    check("${which}sentIds", expect.getJSONObject("sentIds").toMap(), ids)
+                }
+                if (expect.has("location")) {
+                    val location = expect.getString("location").replace("{other}", "$otherUrl/$runId").replace("{self}", runUrl)
+                    check("${which}location", location, (error as? RedirectException)?.location)
+                }
             }
         }
         check("requests", expect.optInt("requests", seen.getInt("requests")), seen.getInt("requests"))
+        if (expect.has("connections")) check("connections", expect.getInt("connections"), seen.getInt("connections"))
         check("otherOriginRequests", expect.optInt("otherOriginRequests", 0), seen.getInt("otherOriginRequests"))
         check("otherOriginCredentialHeaders", 0, seen.optJSONArray("otherOriginCredentialHeaders")?.length() ?: 0)
         expect.optJSONArray("seen")?.let { wanted ->
             val got = seen.getJSONArray("seen").objects().map { it.getString("method") + " " + it.getString("path") }
             check("seen", wanted.objects().map { it.getString("method") + " " + it.getString("path") }, got)
         }
-        if (problems.isNotEmpty()) fail("${scenario.getString("name")}: ${problems.joinToString("; ")} (${error ?: "no error"})")
+        if (problems.isNotEmpty()) fail("${scenario.getString("name")}: ${problems.joinToString("; ")} (${errors.map { it ?: "no error" }})")
+        if (scenario.getJSONObject("call").has("repeat")) {
+            println("${scenario.getString("name")}: ${seen.getInt("requests")} requests on ${seen.getInt("connections")} connection(s)")
+        }
     }
 
     /** A webhook scenario against [OpenBankingWebhooks.Verifier.receive] reading the request stream. */

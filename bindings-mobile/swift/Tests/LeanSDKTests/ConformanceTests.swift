@@ -34,6 +34,23 @@ final class ConformanceTests: XCTestCase {
         }
     }
 
+    /// The connection scenarios: each call made `call.repeat` times through one client, and the
+    /// connections the server accepted for them counted.
+    func testEveryConnectionScenarioAgainstTheHostileServer() async throws {
+        guard let all = scenarios else {
+            throw XCTSkip("no tests/conformance/scenarios.json in this checkout: nothing to run")
+        }
+        let server = try HostileServer(scenarios: repoRoot.appendingPathComponent("tests/conformance/scenarios.json"))
+        defer { server.stop() }
+        let list = try XCTUnwrap(all["connectionScenarios"] as? [[String: Any]])
+        XCTAssertFalse(list.isEmpty)
+        for scenario in list {
+            let name = scenario["name"] as? String ?? "?"
+            let problems = try await run(scenario, on: server)
+            for problem in problems { XCTFail("\(name): \(problem)") }
+        }
+    }
+
     func testEveryWebhookScenarioAgainstTheBodyReader() async throws {
         guard let all = scenarios else {
             throw XCTSkip("no tests/conformance/scenarios.json in this checkout: nothing to run")
@@ -72,29 +89,36 @@ final class ConformanceTests: XCTestCase {
         let maxBackoff = UInt64((settings["maxBackoffMs"] as? NSNumber)?.intValue ?? 5)
         let transport = WithTimeout(inner: URLSessionTransport(), timeout: timeout)
         let sleep: @Sendable (UInt64) async throws -> Void = { try await Task.sleep(nanoseconds: min($0, maxBackoff) * 1_000_000) }
-        var arguments = call.filter { !["api", "credentials"].contains($0.key) }
+        var arguments = call.filter { !["api", "credentials", "repeat"].contains($0.key) }
         arguments["operation"] = call["operation"]
-        var failure: LeanError?
-        do {
-            if call["api"] as? String == "payouts" {
-                let client = try LeanClient(apiKey: "sk_test_conformance", environment: .sandbox, baseUrl: "\(runUrl)/api",
-                                            transport: transport, maxRetries: maxRetries, sleep: sleep)
-                _ = try await client.execute(arguments)
-            } else {
-                let auth: OpenBanking.Auth
-                if call["credentials"] as? String == "oauth" {
-                    auth = try .clientCredentials(clientId: "conformance-client", clientSecret: "conformance-secret")
-                } else {
-                    auth = try .appToken("conformance-app-token")
-                }
-                let client = try OpenBankingClient(
-                    auth: auth, environment: .custom(runUrl, tokenBaseUrl: runUrl), mtls: nil, transport: transport,
-                    maxRetries: maxRetries, initialBackoffMs: UInt64((settings["initialBackoffMs"] as? NSNumber)?.intValue ?? 1),
-                    sleep: sleep, clock: { Date() })
-                _ = try await client.execute(json: JSONText.write(arguments))
+        let calls = (call["repeat"] as? NSNumber)?.intValue ?? 1
+        // Each call's error, or nil for a success: `repeat` calls, one after another, through one
+        // client (with OAuth, its token is fetched once).
+        var failures: [LeanError?] = []
+        func outcome(_ send: () async throws -> Void) async throws {
+            do {
+                try await send()
+                failures.append(nil)
+            } catch let error as LeanError {
+                failures.append(error)
             }
-        } catch let error as LeanError {
-            failure = error
+        }
+        if call["api"] as? String == "payouts" {
+            let client = try LeanClient(apiKey: "sk_test_conformance", environment: .sandbox, baseUrl: "\(runUrl)/api",
+                                        transport: transport, maxRetries: maxRetries, sleep: sleep)
+            for _ in 0..<calls { try await outcome { _ = try await client.execute(arguments) } }
+        } else {
+            let auth: OpenBanking.Auth
+            if call["credentials"] as? String == "oauth" {
+                auth = try .clientCredentials(clientId: "conformance-client", clientSecret: "conformance-secret")
+            } else {
+                auth = try .appToken("conformance-app-token")
+            }
+            let client = try OpenBankingClient(
+                auth: auth, environment: .custom(runUrl, tokenBaseUrl: runUrl), mtls: nil, transport: transport,
+                maxRetries: maxRetries, initialBackoffMs: UInt64((settings["initialBackoffMs"] as? NSNumber)?.intValue ?? 1),
+                sleep: sleep, clock: { Date() })
+            for _ in 0..<calls { try await outcome { _ = try await client.execute(json: JSONText.write(arguments)) } }
         }
         let expect = try XCTUnwrap(scenario["expect"] as? [String: Any])
         let seen = try server.get("/_hostile/runs/\(runId)")
@@ -102,24 +126,32 @@ final class ConformanceTests: XCTestCase {
         func check<T: Equatable>(_ what: String, _ expected: T?, _ actual: T?) {
             if expected != actual { problems.append("\(what): expected \(expected.map { "\($0)" } ?? "nil"), got \(actual.map { "\($0)" } ?? "nil")") }
         }
-        if expect["result"] as? String == "ok" {
-            check("result", "ok", failure.map { "\($0)" } ?? "ok")
-        } else {
-            check("code", expect["code"] as? String, failure?.code)
-            if let unknown = expect["outcomeUnknown"] as? Bool { check("outcomeUnknown", unknown, failure?.outcomeUnknown) }
-            if let applied = expect["applied"] as? Bool { check("applied", applied, failure?.applied) }
-            if let reported = expect["idempotencyKeyReported"] as? Bool {
-                check("idempotencyKeyReported", reported, failure?.idempotencyKey != nil)
-            }
-            if let ids = expect["sentIds"] as? [String: String] { check("sentIds", ids, failure?.sentIds) }
-            if let location = expect["location"] as? String {
-                let expanded = location.replacingOccurrences(of: "{other}", with: "\(server.otherUrl)/\(runId)")
-                    .replacingOccurrences(of: "{self}", with: runUrl)
-                check("location", expanded, failure?.location)
+        for (n, failure) in failures.enumerated() {
+            let which = failures.count == 1 ? "" : "call \(n + 1) of \(failures.count): "
+            if expect["result"] as? String == "ok" {
+                check("\(which)result", "ok", failure.map { "\($0)" } ?? "ok")
+            } else {
+                check("\(which)code", expect["code"] as? String, failure?.code)
+                if let unknown = expect["outcomeUnknown"] as? Bool { check("\(which)outcomeUnknown", unknown, failure?.outcomeUnknown) }
+                if let applied = expect["applied"] as? Bool { check("\(which)applied", applied, failure?.applied) }
+                if let reported = expect["idempotencyKeyReported"] as? Bool {
+                    check("\(which)idempotencyKeyReported", reported, failure?.idempotencyKey != nil)
+                }
+                if let ids = expect["sentIds"] as? [String: String] { check("\(which)sentIds", ids, failure?.sentIds) }
+                if let location = expect["location"] as? String {
+                    let expanded = location.replacingOccurrences(of: "{other}", with: "\(server.otherUrl)/\(runId)")
+                        .replacingOccurrences(of: "{self}", with: runUrl)
+                    check("\(which)location", expanded, failure?.location)
+                }
             }
         }
         let requests = (seen["requests"] as? NSNumber)?.intValue
         if let wanted = (expect["requests"] as? NSNumber)?.intValue { check("requests", wanted, requests) }
+        let connections = (seen["connections"] as? NSNumber)?.intValue
+        if let wanted = (expect["connections"] as? NSNumber)?.intValue { check("connections", wanted, connections) }
+        if call["repeat"] != nil {
+            print("\(scenario["name"] as? String ?? "?"): \(requests ?? -1) requests on \(connections ?? -1) connection(s)")
+        }
         check("otherOriginRequests", (expect["otherOriginRequests"] as? NSNumber)?.intValue ?? 0,
               (seen["otherOriginRequests"] as? NSNumber)?.intValue)
         check("otherOriginCredentialHeaders", 0, (seen["otherOriginCredentialHeaders"] as? [Any])?.count ?? 0)

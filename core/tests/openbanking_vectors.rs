@@ -534,7 +534,7 @@ fn measure() {
                 .collect(),
         )
     }
-    let secret = WebhookSecret::from("whsec_open_banking_test");
+    let secret = WebhookSecret::from("whsec_openbanking_test");
     let verifier = WebhookVerifier::new([&secret]).unwrap();
     for size in [256usize, 1024, 16 * 1024, 1024 * 1024] {
         let body = vec![b'x'; size];

@@ -78,6 +78,7 @@ mod destination;
 mod entity;
 mod environment;
 pub mod errors;
+mod kind;
 mod operation;
 mod payment;
 mod response;
@@ -94,12 +95,10 @@ pub use destination::{Destination, NewDestination};
 pub use entity::{Entity, Permissions};
 pub use environment::{Environment, Region};
 pub use errors::ErrorCode;
-pub use operation::{Operation, OperationKind, Paging};
+pub use kind::OperationKind;
+pub use operation::{Operation, Paging};
 pub use payment::{NewPaymentIntent, PaymentIntent};
 pub use response::Outcome;
-
-pub(crate) use crate::url::{query_value, segment};
-pub(crate) use crate::validate::{field_error, merge_errors as merge};
 
 #[cfg(test)]
 mod tests;

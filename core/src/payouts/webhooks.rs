@@ -22,8 +22,9 @@ use sha1::digest::CtOutput;
 use sha1::Sha1;
 
 use crate::error::{Error, SignatureProblem};
-use crate::models::{wire_enum, Customer, Gig, SpecialPayment};
+use crate::payouts::models::{Customer, Gig, SpecialPayment};
 use crate::secret::WebhookSecret;
+use crate::wire::wire_enum;
 
 /// The header that carries the signature.
 pub const SIGNATURE_HEADER: &str = "x-lean-signature";

@@ -358,7 +358,9 @@ pub enum NextStep {
 
 /// OAuth without I/O for a long-running backend: holds the credentials and
 /// the current token, and says when to fetch a new one. The host sends
-/// the requests and supplies the time; one manager per scope.
+/// the requests and supplies the time; one manager per scope. A client
+/// whose calls run concurrently uses [`super::TokenPolicy`] instead, which
+/// also shares one fetch between them and renews and retries after a 401.
 #[derive(Clone, Debug)]
 pub struct TokenManager {
     credentials: ClientCredentials,

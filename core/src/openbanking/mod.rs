@@ -82,6 +82,7 @@ mod kind;
 mod operation;
 mod payment;
 mod response;
+mod tokens;
 pub mod webhooks;
 
 pub use auth::{
@@ -99,6 +100,7 @@ pub use kind::OperationKind;
 pub use operation::{Operation, Paging};
 pub use payment::{NewPaymentIntent, PaymentIntent};
 pub use response::Outcome;
+pub use tokens::{AfterUnauthorized, FetchId, TokenPolicy, TokenStep, TokenTicket};
 
 #[cfg(test)]
 mod tests;

@@ -87,6 +87,34 @@ impl TokenTicket {
 /// renewed and retried once; a second 401 is the call's error.
 ///
 /// The core reads no clock: `now` is always the host's.
+///
+/// ```
+/// # use std::time::SystemTime;
+/// # use lean_core::openbanking::*;
+/// # use lean_core::HttpResponse;
+/// # fn send(_: &lean_core::HttpRequest) -> HttpResponse {
+/// #     HttpResponse::new(200, vec![], r#"{"access_token":"t0k3n","expires_in":3599}"#)
+/// # }
+/// # fn main() -> Result<(), lean_core::Error> {
+/// let credentials = ClientCredentials::new("my-app-id", "my-client-secret")?;
+/// let mut policy = TokenPolicy::new(credentials, Environment::uae_production(), TokenScope::Api)?;
+/// // One ticket per API call; the policy is shared by all of them.
+/// let mut ticket = TokenTicket::new();
+/// let auth = loop {
+///     match policy.poll(&mut ticket, SystemTime::now())? {
+///         TokenStep::Use(auth) => break auth,
+///         TokenStep::Fetch(_, request) => {
+///             policy.on_token_response(&mut ticket, &send(&request), SystemTime::now())?;
+///         }
+///         TokenStep::Wait(_) => unreachable!("no other call runs here"),
+///     }
+/// };
+/// // Send the call with `auth`; on a 401, `policy.on_unauthorized(&mut ticket)`
+/// // says whether to poll again and send it once more.
+/// # let _ = auth;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct TokenPolicy {
     credentials: ClientCredentials,

@@ -288,7 +288,7 @@ mod tests {
     use crate::openbanking::Environment;
 
     fn policy() -> TokenPolicy {
-        let credentials = ClientCredentials::new("app", "secret").unwrap();
+        let credentials = ClientCredentials::new("app", "s3cr3t-value").unwrap();
         let environment = Environment::parse("ksa-sandbox").unwrap();
         TokenPolicy::new(credentials, environment, TokenScope::Api).unwrap()
     }
@@ -385,6 +385,20 @@ mod tests {
             .unwrap();
         assert_eq!(bearer(policy.poll(&mut a, at(2)).unwrap()), "t2");
         assert_eq!(policy.on_unauthorized(&mut a), AfterUnauthorized::Fail);
+    }
+
+    #[test]
+    fn printing_a_policy_or_its_steps_shows_no_secret() {
+        let mut policy = policy();
+        let mut a = TokenTicket::new();
+        let fetch = policy.poll(&mut a, at(0)).unwrap();
+        policy
+            .on_token_response(&mut a, &token_answer("t0k3n", 3600), at(0))
+            .unwrap();
+        let used = policy.poll(&mut a, at(1)).unwrap();
+        let shown = format!("{policy:?} {fetch:?} {used:?} {a:?}");
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        assert!(!shown.contains("t0k3n"), "{shown}");
     }
 
     #[test]

@@ -34,8 +34,12 @@ class SharedBackoff:
         *,
         first_pause: float = 0.25,
         max_pause: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._inner = inner
+        self._clock = clock
+        self._sleep = sleep
         self._first = first_pause
         self._max = max_pause
         self._next_pause = first_pause
@@ -45,10 +49,10 @@ class SharedBackoff:
 
     async def __call__(self, request: HttpRequest) -> HttpResponse:
         while True:
-            wait = self._resume_at - time.monotonic()
+            wait = self._resume_at - self._clock()
             if wait <= 0:
                 break
-            await asyncio.sleep(wait)
+            await self._sleep(wait)
         response = await self._inner(request)
         if response.status in _SLOW_DOWN:
             self._slow_down(response.status, _retry_after(response))
@@ -66,7 +70,7 @@ class SharedBackoff:
         pause = min(asked if asked is not None else self._next_pause, self._max)
         if asked is None:
             self._next_pause = min(self._next_pause * 2, self._max)
-        resume_at = time.monotonic() + pause
+        resume_at = self._clock() + pause
         if resume_at > self._resume_at:
             self._resume_at = resume_at
             self.pauses += 1

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 import lean_sdk
 
@@ -98,7 +98,8 @@ async def pay_file_async(
         book.attach(payouts)
         before = book.entries()
         done_before = sum(1 for e in before.values() if e.state == PAID)
-        transport = SharedBackoff(lean_sdk.HttpxTransport(30.0))
+        pool = _pool(concurrency)
+        transport = SharedBackoff(lean_sdk.HttpxTransport(30.0, client=pool))
         client = lean_sdk.AsyncLeanClient(
             api_key, environment=environment, base_url=base_url, transport=transport, max_retries=max_retries
         )
@@ -107,9 +108,21 @@ async def pay_file_async(
             try:
                 await runner.run()
             finally:
-                await transport.aclose()
+                await pool.aclose()
         result = BatchResult(payouts, collect(payouts, book.entries(), skipped_invalid=skip_invalid), stopped=runner.stopped)
     if report is not None:
         result.write_report(report)
     log.info("done: %s", result.summary().replace("\n", "; "))
     return result
+
+
+def _pool(concurrency: int) -> Any:
+    """One ``httpx`` pool for the whole batch: as many connections as calls
+    in flight, kept open between rows (a stalled moment must not close
+    them: each new one costs a handshake with Lean's servers)."""
+    try:
+        import httpx
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise ImportError("paying a file needs httpx: pip install 'lean-sdk[httpx]'") from error
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=60.0)
+    return httpx.AsyncClient(timeout=30.0, follow_redirects=False, limits=limits)

@@ -1,7 +1,8 @@
 """The journal: a local SQLite file recording each row's state, so that a
 crash or a re-run never pays a row twice.
 
-Each state change is one committed transaction: a row is ``sending``
+Each state change is one committed transaction (one ``UPDATE`` in
+autocommit mode, so committed when the call returns): a row is ``sending``
 before its request leaves and ``paid``, ``failed`` or ``unknown`` after
 the answer, so a run killed at any moment leaves every row it touched
 either settled or marked as possibly sent. A re-run settles those first.
@@ -134,11 +135,11 @@ class Journal:
     def mark_sending(self, row: Row) -> None:
         """Recorded before the request leaves: from now on the row may have
         been paid. The first send's time bounds the key's 24 hours."""
-        with self._transaction():
-            self._db.execute(
-                "UPDATE rows SET state = ?, first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? WHERE line = ?",
-                (SENDING, time.time(), time.time(), row.line),
-            )
+        now = time.time()
+        self._db.execute(
+            "UPDATE rows SET state = ?, first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? WHERE line = ?",
+            (SENDING, now, now, row.line),
+        )
 
     def settle(
         self,
@@ -151,12 +152,11 @@ class Journal:
         request_id: Optional[str] = None,
     ) -> None:
         """Records the outcome of a send or of a lookup."""
-        with self._transaction():
-            self._db.execute(
-                "UPDATE rows SET state = ?, result_id = COALESCE(?, result_id), error_code = ?, error_message = ?, "
-                "request_id = COALESCE(?, request_id), updated_at = ? WHERE line = ?",
-                (state, result_id, error_code, error_message, request_id, time.time(), row.line),
-            )
+        self._db.execute(
+            "UPDATE rows SET state = ?, result_id = COALESCE(?, result_id), error_code = ?, error_message = ?, "
+            "request_id = COALESCE(?, request_id), updated_at = ? WHERE line = ?",
+            (state, result_id, error_code, error_message, request_id, time.time(), row.line),
+        )
 
     def counts(self) -> Dict[str, int]:
         return dict(self._db.execute("SELECT state, COUNT(*) FROM rows GROUP BY state").fetchall())
@@ -167,8 +167,8 @@ class Journal:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One committed transaction (the connection is in autocommit mode,
-        so that each state change is exactly one)."""
+        """Several statements as one committed transaction (the connection
+        is in autocommit mode, where each statement alone is one)."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield

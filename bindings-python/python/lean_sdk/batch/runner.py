@@ -4,9 +4,10 @@ a bounded number at a time, recording each state change in the journal.
 A run first settles what an earlier run left uncertain (rows ``sending``
 or ``unknown``), then sends what is not paid yet:
 
-- a gig is looked up by its ``gigId``: found with the same customer and
-  amount, it is paid; not found, it is sent again (the core itself looks
-  an uncertain gig up before re-sending, within one call);
+- a gig is looked up by its ``gigId``: not found, it is sent with the new
+  rows; found, it is sent again at once, and the core, finding the gigId
+  taken, compares the stored gig with the row (paid, or ``conflict`` when
+  the id holds another payout);
 - a special payment is sent again with the same idempotency key, which
   the API answers with the original payment within 24 hours of the first
   attempt. Past that (the journal keeps the first attempt's time; the
@@ -96,19 +97,18 @@ class Runner:
 
     async def _look_up_gig(self, row: Row) -> None:
         try:
-            gig = await self._client.get_gig(row.ident)
+            await self._client.get_gig(row.ident)
         except lean_sdk.NotFoundError:
-            self._journal.settle(row, PENDING)
+            self._journal.settle(row, PENDING)  # never created: sent with the new rows
             return
         except lean_sdk.LeanError as error:
             self._finish(row, UNKNOWN, **_details(error))
             return
-        if gig.partner_user_id == row.partner_user_id and gig.total_amount == row.amount:
-            self._finish(row, PAID, result_id=gig.id)
-        else:
-            self._finish(row, FAILED, error_code="conflict", error_message=(
-                f"gigId {row.ident} already holds another payout (partnerUserId {gig.partner_user_id}, "
-                f"totalAmount {gig.total_amount}): nothing was paid for this row"))
+        # It exists. Sending it again lets the core decide whether it is
+        # this row's gig: the API refuses the taken gigId, the core compares
+        # the stored gig with the row and returns it (paid), or raises
+        # ConflictError when the id holds another payout.
+        await self._send(row)
 
     async def _send(self, row: Row) -> None:
         self._journal.mark_sending(row)

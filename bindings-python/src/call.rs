@@ -210,6 +210,12 @@ impl Call {
         })
     }
 
+    /// Ends the call interrupted mid-flight (`reason`: what interrupted
+    /// it); returns the `TransportError` that says what was sent.
+    fn interrupt(&mut self, py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
+        guard(py, || Ok(drive::interrupt(py, &mut self.inner, reason)))
+    }
+
     /// The `Idempotency-Key` of a special payment (the caller's or the
     /// generated one); `None` for other operations.
     #[getter]

@@ -18,9 +18,15 @@ const MAX_DEPTH: usize = 32;
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
+/// Numbers with more digits than this before or after the point are
+/// refused before they are written out: no field the API takes needs that
+/// many, and writing out `Decimal("1E+900000000")` would take gigabytes.
+const MAX_NUMBER_DIGITS: usize = 64;
+
 /// Why a Python value has no JSON form, with the top-level field it sits in.
 pub struct Unsupported {
     pub field: String,
+    pub code: FieldErrorCode,
     pub message: String,
 }
 
@@ -28,11 +34,7 @@ impl Unsupported {
     /// The validation error naming the field.
     pub fn into_error(self) -> Error {
         Error::Validation(ValidationError {
-            errors: vec![FieldError::new(
-                self.field,
-                FieldErrorCode::InvalidType,
-                self.message,
-            )],
+            errors: vec![FieldError::new(self.field, self.code, self.message)],
         })
     }
 }
@@ -45,6 +47,7 @@ pub fn to_json(value: &Bound<'_, PyAny>, field: &str) -> Result<Value, Unsupport
 fn convert(value: &Bound<'_, PyAny>, field: &str, depth: usize) -> Result<Value, Unsupported> {
     let unsupported = |message: String| Unsupported {
         field: field.to_owned(),
+        code: FieldErrorCode::InvalidType,
         message,
     };
     if depth > MAX_DEPTH {
@@ -72,7 +75,15 @@ fn convert(value: &Bound<'_, PyAny>, field: &str, depth: usize) -> Result<Value,
             return Ok(Value::Number(n.into()));
         }
         // Too large for JSON integers: its digits, which the rules refuse
-        // as out of range wherever a number is expected.
+        // as out of range wherever a number is expected. The bit length
+        // bounds the digits before any are written out.
+        let bits: usize = value
+            .call_method0("bit_length")
+            .and_then(|n| n.extract())
+            .map_err(|e| unsupported(e.to_string()))?;
+        if bits > MAX_NUMBER_DIGITS * 10 / 3 {
+            return Err(too_many_digits(field, "before the point"));
+        }
         return Ok(Value::String(value.to_string()));
     }
     if let Ok(float) = value.cast::<PyFloat>() {
@@ -111,11 +122,7 @@ fn convert(value: &Bound<'_, PyAny>, field: &str, depth: usize) -> Result<Value,
     let py = value.py();
     if let Ok(decimal) = DECIMAL.import(py, "decimal", "Decimal") {
         if value.is_instance(decimal).unwrap_or(false) {
-            // Fixed-point text, never an exponent: Decimal("1E+1") is "10".
-            return value
-                .call_method1("__format__", ("f",))
-                .map(|s| Value::String(s.to_string()))
-                .map_err(|e| unsupported(e.to_string()));
+            return decimal_text(value, field).map(Value::String);
         }
     }
     if value.hasattr("isoformat").unwrap_or(false) {
@@ -133,6 +140,81 @@ fn convert(value: &Bound<'_, PyAny>, field: &str, depth: usize) -> Result<Value,
     Err(unsupported(format!(
         "must be text, a number, a decimal.Decimal, a date, a list or a dict, not a Python {type_name}"
     )))
+}
+
+fn too_many_digits(field: &str, place: &str) -> Unsupported {
+    Unsupported {
+        field: field.to_owned(),
+        code: if place == "after the point" {
+            FieldErrorCode::TooManyDecimals
+        } else {
+            FieldErrorCode::OutOfRange
+        },
+        message: format!(
+            "has more than {MAX_NUMBER_DIGITS} digits {place}: far beyond any amount the API takes (at most 999,999,999,999.99)"
+        ),
+    }
+}
+
+/// A `decimal.Decimal` as fixed-point text (`Decimal("1E+1")` is `"10"`),
+/// written here from its digits and exponent (`as_tuple()`), which are
+/// checked first: formatting a huge exponent would expand it in full.
+fn decimal_text(value: &Bound<'_, PyAny>, field: &str) -> Result<String, Unsupported> {
+    let unsupported = |message: String| Unsupported {
+        field: field.to_owned(),
+        code: FieldErrorCode::InvalidType,
+        message,
+    };
+    let parts = value
+        .call_method0("as_tuple")
+        .map_err(|e| unsupported(e.to_string()))?;
+    let (sign, digits, exponent): (u8, Bound<'_, PyTuple>, Bound<'_, PyAny>) = parts
+        .extract()
+        .map_err(|e: PyErr| unsupported(e.to_string()))?;
+    // NaN and infinities carry a letter ('n', 'N', 'F') for an exponent.
+    let exponent: i64 = exponent
+        .extract()
+        .map_err(|_| unsupported("must be a finite number, not NaN or infinity".to_owned()))?;
+    if digits.len() > MAX_NUMBER_DIGITS * 2 {
+        return Err(too_many_digits(field, "in all"));
+    }
+    let mut digits: Vec<u8> = digits
+        .iter()
+        .map(|d| d.extract::<u8>().map(|d| b'0' + d))
+        .collect::<PyResult<_>>()
+        .map_err(|e| unsupported(e.to_string()))?;
+    // Trailing zeros after the point do not change the value: 1.500 is 1.50.
+    let mut exponent = exponent;
+    while exponent < 0 && digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+        exponent += 1;
+    }
+    let whole = digits.len() as i64 + exponent;
+    if whole > MAX_NUMBER_DIGITS as i64 {
+        return Err(too_many_digits(field, "before the point"));
+    }
+    if -exponent > MAX_NUMBER_DIGITS as i64 {
+        return Err(too_many_digits(field, "after the point"));
+    }
+    let mut text = String::with_capacity(MAX_NUMBER_DIGITS * 2 + 3);
+    if sign == 1 {
+        text.push('-');
+    }
+    let digits = String::from_utf8(digits).unwrap_or_default();
+    if exponent >= 0 {
+        text.push_str(&digits);
+        text.extend(std::iter::repeat_n('0', exponent as usize));
+    } else if whole > 0 {
+        let (before, after) = digits.split_at(whole as usize);
+        text.push_str(before);
+        text.push('.');
+        text.push_str(after);
+    } else {
+        text.push_str("0.");
+        text.extend(std::iter::repeat_n('0', (-whole) as usize));
+        text.push_str(&digits);
+    }
+    Ok(text)
 }
 
 /// Rewords the core's "not a number" amount errors for values that were a

@@ -68,6 +68,15 @@ pub(crate) fn report_response(
     call.on_response(HttpResponse::new(status, headers, body.as_bytes()));
 }
 
+/// Ends a call interrupted mid-flight (a cancellation, a custom transport's
+/// exception) and returns the exception that reports what was sent, for
+/// the client to attach to the interruption it re-raises.
+pub(crate) fn interrupt(py: Python<'_>, call: &mut impl Drive, reason: &str) -> Py<PyAny> {
+    to_pyerr(py, &call.interrupt(reason))
+        .into_value(py)
+        .into_any()
+}
+
 /// Reports that the call's last `send` failed below HTTP: `kind` is
 /// `"connect"` (nothing reached the API), `"timeout"` or `"other"` (the
 /// request may have been applied).

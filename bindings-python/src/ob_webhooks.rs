@@ -35,13 +35,8 @@ pub struct ObWebhookVerifier {
 }
 
 impl ObWebhookVerifier {
-    fn check(
-        &self,
-        py: Python<'_>,
-        payload: &Bound<'_, PyAny>,
-        signature: Option<&str>,
-    ) -> PyResult<()> {
-        check_body(py, payload, |body| self.inner.verify(body, signature))
+    fn check(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<()> {
+        check_body(py, body, |body| self.inner.verify(body, signature))
     }
 }
 
@@ -66,7 +61,9 @@ impl ObWebhookVerifier {
         payload: &Bound<'_, PyAny>,
         signature: Option<PyBackedStr>,
     ) -> PyResult<()> {
-        guard(py, || self.check(py, payload, signature.as_deref()))
+        guard(py, || {
+            self.check(py, &self::payload(payload)?, signature.as_deref())
+        })
     }
 
     /// Verifies, then parses the `{type, payload, ...}` envelope; returns
@@ -79,8 +76,8 @@ impl ObWebhookVerifier {
         signature: Option<PyBackedStr>,
     ) -> PyResult<String> {
         guard(py, || {
-            self.check(py, payload, signature.as_deref())?;
             let body = self::payload(payload)?;
+            self.check(py, &body, signature.as_deref())?;
             let event = ob::parse_event(&body).map_err(|e| to_pyerr(py, &e))?;
             Ok(event.to_json().to_string())
         })

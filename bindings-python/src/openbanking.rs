@@ -325,6 +325,12 @@ impl ObCall {
         })
     }
 
+    /// Ends the call interrupted mid-flight (`reason`: what interrupted
+    /// it); returns the `TransportError` that says what was sent.
+    fn interrupt(&mut self, py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
+        guard(py, || Ok(drive::interrupt(py, &mut self.inner, reason)))
+    }
+
     /// Always `None`: open-banking creates carry no idempotency key (the
     /// same engine loop serves both APIs).
     #[getter]

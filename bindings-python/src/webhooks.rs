@@ -2,6 +2,7 @@
 //! precomputed HMAC key state, reading the payload without copying it.
 
 use std::borrow::Cow;
+use std::ops::Deref;
 
 use lean_core::WebhookSecret;
 use pyo3::exceptions::PyTypeError;
@@ -15,23 +16,43 @@ use crate::errors::{guard, to_pyerr};
 /// Payloads from this size on are verified without holding the GIL.
 pub(crate) const LARGE: usize = 64 * 1024;
 
-/// The raw body as bytes: `bytes` and `str` are read in place.
-pub(crate) fn payload<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
+/// The raw body, read once: `bytes` and `str` in place, a `bytearray` or
+/// `memoryview` (which the caller may change at any time) copied once into
+/// an immutable snapshot that is then both verified and parsed.
+pub(crate) enum Body<'a, 'py> {
+    Borrowed(&'a [u8]),
+    Owned(Vec<u8>),
+    Snapshot(Bound<'py, PyBytes>),
+}
+
+impl Deref for Body<'_, '_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Borrowed(bytes) => bytes,
+            Self::Owned(bytes) => bytes,
+            Self::Snapshot(bytes) => bytes.as_bytes(),
+        }
+    }
+}
+
+pub(crate) fn payload<'a, 'py>(value: &'a Bound<'py, PyAny>) -> PyResult<Body<'a, 'py>> {
     if let Ok(bytes) = value.cast::<PyBytes>() {
-        return Ok(Cow::Borrowed(bytes.as_bytes()));
+        return Ok(Body::Borrowed(bytes.as_bytes()));
     }
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(match text.to_cow()? {
-            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+            Cow::Borrowed(s) => Body::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Body::Owned(s.into_bytes()),
         });
     }
     if let Ok(array) = value.cast::<PyByteArray>() {
-        return Ok(Cow::Owned(array.to_vec()));
+        return Ok(Body::Owned(array.to_vec()));
     }
     if let Ok(view) = value.cast::<pyo3::types::PyMemoryView>() {
         let bytes = view.py().get_type::<PyBytes>().call1((view,))?;
-        return Ok(Cow::Owned(bytes.cast::<PyBytes>()?.as_bytes().to_vec()));
+        return Ok(Body::Snapshot(bytes.cast_into::<PyBytes>()?));
     }
     Err(PyTypeError::new_err(
         "the webhook payload must be the raw request body as bytes (or str), exactly as received",
@@ -67,15 +88,13 @@ pub(crate) fn read_secrets(value: &Bound<'_, PyAny>) -> PyResult<Vec<WebhookSecr
 /// raises the core's error as its Python exception.
 pub(crate) fn check_body(
     py: Python<'_>,
-    payload: &Bound<'_, PyAny>,
+    body: &[u8],
     verify: impl Fn(&[u8]) -> Result<(), lean_core::Error> + Send + Sync,
 ) -> PyResult<()> {
-    let body = self::payload(payload)?;
     let result = if body.len() >= LARGE {
-        let body: &[u8] = &body;
         py.detach(|| verify(body))
     } else {
-        verify(&body)
+        verify(body)
     };
     result.map_err(|e| to_pyerr(py, &e))
 }
@@ -106,13 +125,8 @@ pub struct WebhookVerifier {
 }
 
 impl WebhookVerifier {
-    fn check(
-        &self,
-        py: Python<'_>,
-        payload: &Bound<'_, PyAny>,
-        signature: Option<&str>,
-    ) -> PyResult<()> {
-        check_body(py, payload, |body| self.inner.verify(body, signature))
+    fn check(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<()> {
+        check_body(py, body, |body| self.inner.verify(body, signature))
     }
 }
 
@@ -137,7 +151,9 @@ impl WebhookVerifier {
         payload: &Bound<'_, PyAny>,
         signature: Option<PyBackedStr>,
     ) -> PyResult<()> {
-        guard(py, || self.check(py, payload, signature.as_deref()))
+        guard(py, || {
+            self.check(py, &self::payload(payload)?, signature.as_deref())
+        })
     }
 
     /// Verifies, then parses the `{"event", "data"}` envelope (data in the
@@ -150,8 +166,8 @@ impl WebhookVerifier {
         signature: Option<PyBackedStr>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            self.check(py, payload, signature.as_deref())?;
             let body = self::payload(payload)?;
+            self.check(py, &body, signature.as_deref())?;
             let event = lean_core::webhooks::parse_event(&body).map_err(|e| to_pyerr(py, &e))?;
             json_to_py(py, &event.to_json())
         })

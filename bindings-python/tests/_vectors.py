@@ -28,6 +28,7 @@ CLASSES = {
     "transport": lean_sdk.TransportError,
     "invalid_response": lean_sdk.InvalidResponseError,
     "conflict": lean_sdk.ConflictError,
+    "redirect": lean_sdk.RedirectError,
     "signature_missing": lean_sdk.WebhookSignatureError,
     "signature_malformed": lean_sdk.WebhookSignatureError,
     "signature_mismatch": lean_sdk.WebhookSignatureError,
@@ -132,6 +133,10 @@ def check_error(name: str, error: BaseException, expected: Dict[str, Any]) -> No
         "message": "message",
         "requestId": "request_id",
         "outcomeUnknown": "outcome_unknown",
+        "idempotencyKey": "idempotency_key",
+        "sentIds": "sent_ids",
+        "applied": "applied",
+        "location": "location",
     }
     for key, attribute in attributes.items():
         if key in expected:
@@ -174,8 +179,10 @@ def payload_forms(spec: Any) -> List[Any]:
     return forms
 
 
-class Stop(Exception):
-    """Ends a call once its first request is recorded."""
+class Stop(BaseException):
+    """Ends a call once its first request is recorded: an interruption
+    (like ``KeyboardInterrupt``), since any ``Exception`` from a transport is
+    a failed attempt the engine may retry."""
 
 
 class Recorder:
@@ -185,6 +192,17 @@ class Recorder:
     def __call__(self, request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
         self.requests.append(request)
         raise Stop
+
+
+class Interrupted(BaseException):
+    """A call interrupted mid-flight, as a cancellation would: the engine
+    re-raises it carrying what was sent as ``lean_error``."""
+
+
+def interrupted(stop: Interrupted) -> BaseException:
+    """The error an interruption carries, for the case to check."""
+    error: BaseException = getattr(stop, "lean_error", stop)
+    return error
 
 
 class Script:
@@ -204,6 +222,8 @@ class Script:
         assert request.method == exchange["request"]["method"], self.name
         assert request.url.endswith(exchange["request"]["path"]), f"{self.name}: {request.url}"
         reply = exchange["reply"]
+        if "interrupt" in reply:
+            raise Interrupted(reply["interrupt"])
         if "transportError" in reply:
             raise self.FAILURES[reply["transportError"]](reply["transportError"])
         return response(reply)

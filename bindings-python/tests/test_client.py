@@ -164,8 +164,11 @@ def test_transport_error_raised_by_a_custom_transport() -> None:
 def test_a_transport_bug_is_not_swallowed() -> None:
     with pytest.raises(TypeError, match="HttpResponse"):
         client(lambda request: {"status": 200}).list_gigs()
-    with pytest.raises(KeyError):
-        client(Recorder(KeyError("bug"))).list_gigs()
+    # Any exception from a transport is a failed attempt for the core to
+    # judge; the last one stays visible as the final error's cause.
+    with pytest.raises(lean_sdk.TransportError, match="KeyError") as failed:
+        client(Recorder(*[KeyError("bug")] * 3)).list_gigs()
+    assert isinstance(failed.value.__cause__, KeyError)
 
 
 def test_configuration_errors() -> None:
@@ -263,9 +266,10 @@ def test_urllib_transport_sends_and_reads_errors() -> None:
 def test_urllib_transport_does_not_follow_redirects() -> None:
     server = Server(302, b"", [("location", "http://127.0.0.1:9/elsewhere")])
     try:
-        with pytest.raises(lean_sdk.ApiError) as moved:
+        with pytest.raises(lean_sdk.RedirectError) as moved:
             lean_sdk.LeanClient(KEY, base_url=server.url).list_gigs()
         assert moved.value.status == 302 and len(server.seen) == 1
+        assert moved.value.location == "http://127.0.0.1:9/elsewhere" and moved.value.code == "redirect"
     finally:
         server.close()
 
@@ -300,3 +304,45 @@ def test_httpx_connection_refused() -> None:
     with pytest.raises(lean_sdk.TransportError) as failed:
         asyncio.run(main())
     assert failed.value.outcome_unknown is False
+
+
+@pytest.mark.parametrize(
+    "amount, code",
+    [
+        (Decimal("1e900000000"), "out_of_range"),
+        (Decimal("-" + "9" * 65), "out_of_range"),
+        (10**1_000_000, "out_of_range"),
+        (Decimal("1e-900000000"), "too_many_decimals"),
+        (Decimal("NaN"), "invalid_type"),
+        (Decimal("-Infinity"), "invalid_type"),
+    ],
+    ids=["huge-exponent", "65-digits", "huge-int", "tiny-exponent", "nan", "infinity"],
+)
+def test_huge_numbers_are_refused_by_digits_and_exponent(amount: Any, code: str) -> None:
+    """Checked from the digits and exponent: writing 1e900000000 out in
+    full would take gigabytes before the core could refuse it."""
+    recorder = Recorder()
+    with pytest.raises(lean_sdk.ValidationError) as refused:
+        client(recorder).create_gig(**{**GIG, "total_amount": amount})  # type: ignore[arg-type]
+    (problem,) = refused.value.errors
+    assert (problem.field, problem.code) == ("totalAmount", code)
+    assert recorder.requests == []
+
+
+def test_numbers_within_the_digit_bound_reach_the_core_exactly() -> None:
+    recorder = Recorder(ok())
+    fields = {"total_amount": Decimal("15.000000"), "tips": Decimal("0.5E+1"), "expenses": Decimal("0.05")}
+    client(recorder).create_gig(**{**GIG, **fields})  # type: ignore[arg-type]
+    body = json.loads(recorder.requests[0].body or b"")
+    assert (body["totalAmount"], body["tips"], body["expenses"]) == ("15.00", "5.00", "0.05")
+    with pytest.raises(lean_sdk.ValidationError) as refused:
+        client(Recorder()).create_gig(**{**GIG, "total_amount": Decimal("1" * 64)})  # type: ignore[arg-type]
+    assert [(e.field, e.code) for e in refused.value.errors] == [("totalAmount", "out_of_range")]
+
+
+def test_an_integral_float_is_refused_too() -> None:
+    with pytest.raises(lean_sdk.ValidationError) as refused:
+        client(Recorder()).create_special_payment(partner_user_id="uid_1", amount=15.0, type="bonus")  # type: ignore[arg-type]
+    (problem,) = refused.value.errors
+    assert (problem.field, problem.code) == ("amount", "invalid_type")
+    assert "Decimal" in problem.message and "str" in problem.message

@@ -74,3 +74,16 @@ def test_django(monkeypatch: pytest.MonkeyPatch) -> None:
             **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
         ).status_code,
     )
+
+
+def test_recipes_answer_413_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flask and FastAPI, through their test clients: an unsigned body over
+    1 MiB is refused for its size, without being verified."""
+    from fastapi.testclient import TestClient
+
+    big = b"x" * (webhooks.MAX_BODY_BYTES + 1)
+    flask = load("flask", monkeypatch)["app"].test_client()
+    assert flask.post("/lean/webhooks", data=big).status_code == 413
+    fastapi = TestClient(load("fastapi", monkeypatch)["app"])
+    assert fastapi.post("/lean/webhooks", content=big).status_code == 413
+    assert fastapi.post("/lean/webhooks", content=iter([big[:1000], big[1000:]])).status_code == 413

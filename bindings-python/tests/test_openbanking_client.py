@@ -377,3 +377,11 @@ def test_no_input_escapes_as_anything_but_a_lean_error() -> None:
     signed = json.dumps({"type": "results.ready", "payload": {"id": 5}}).encode()
     with pytest.raises(lean_sdk.WebhookPayloadError):
         openbanking.webhooks.construct_event(signed, openbanking.webhooks.sign(signed, "s"), "s")
+
+
+def test_huge_or_float_amounts_are_refused_naming_the_field() -> None:
+    for amount, code in ((Decimal("1e900000000"), "out_of_range"), (10**100, "out_of_range"), (15.0, "invalid_type")):
+        with pytest.raises(lean_sdk.ValidationError) as raised:
+            openbanking.validate("create_payment_intent", customer_id="c-1", amount=amount, currency="AED")
+        assert [(e.field, e.code) for e in raised.value.errors] == [("amount", code)], amount
+    assert "Decimal" in raised.value.errors[0].message and "str" in raised.value.errors[0].message

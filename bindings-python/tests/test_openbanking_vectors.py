@@ -16,7 +16,7 @@ from lean_sdk import openbanking
 from lean_sdk.openbanking import webhooks
 
 from _ob_vectors import APP_TOKEN, cases, check_ob_error, client, environment, ids, invoke, keywords, plain, response
-from _vectors import Recorder, Script, Stop, check_engine_result, payload_forms
+from _vectors import Interrupted, interrupted, Recorder, Script, Stop, check_engine_result, payload_forms
 
 
 def check_request(name: str, request: lean_sdk.HttpRequest, want: Dict[str, Any]) -> None:
@@ -187,6 +187,8 @@ def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> N
         outcome: Any = invoke(target, case["call"])
     except lean_sdk.LeanError as error:
         outcome = error
+    except Interrupted as stop:
+        outcome = interrupted(stop)
     check_engine_result(case, script, outcome, waits, check_ob_error)
 
 
@@ -209,6 +211,8 @@ def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> 
                 return await invoke(target, case["call"])
             except lean_sdk.LeanError as error:
                 return error
+            except Interrupted as stop:
+                return interrupted(stop)
 
     check_engine_result(case, script, asyncio.run(main()), waits, check_ob_error)
 

@@ -13,7 +13,7 @@ import pytest
 import lean_sdk
 from lean_sdk import webhooks
 
-from _vectors import Recorder, Script, Stop, as_keywords, cases, check_engine_result, check_error, client_kwargs, ids, invoke, plain, payload_forms, response
+from _vectors import Interrupted, interrupted, Recorder, Script, Stop, as_keywords, cases, check_engine_result, check_error, client_kwargs, ids, invoke, plain, payload_forms, response
 
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -144,6 +144,8 @@ def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> N
         outcome: Any = invoke(client, case["call"])
     except lean_sdk.LeanError as error:
         outcome = error
+    except Interrupted as stop:
+        outcome = interrupted(stop)
     check_engine_result(case, script, outcome, waits)
 
 
@@ -166,6 +168,8 @@ def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> 
                 return await invoke(client, case["call"])
             except lean_sdk.LeanError as error:
                 return error
+            except Interrupted as stop:
+                return interrupted(stop)
 
     check_engine_result(case, script, asyncio.run(main()), waits)
 

@@ -550,18 +550,29 @@ impl fmt::Display for Error {
                 status,
                 applied: true,
                 idempotency_key,
+                sent_ids,
                 ..
             } => {
                 write!(
                     f,
                     "the Lean API answered {status}, so it applied the request, but its answer could not be read: {message}. Do not repeat the request"
                 )?;
-                match idempotency_key {
-                    Some(key) => write!(
+                match (idempotency_key, sent_ids.as_slice()) {
+                    (Some(key), _) => write!(
                         f,
                         " with a new idempotency key; its key was {key}: retry with that key to read the result safely"
                     ),
-                    None => f.write_str("; look the record up instead"),
+                    (None, []) => f.write_str("; look up what it made instead"),
+                    (None, ids) => {
+                        f.write_str("; look up ")?;
+                        for (i, (name, id)) in ids.iter().enumerate() {
+                            if i > 0 {
+                                f.write_str(" and ")?;
+                            }
+                            write!(f, "{name} {id:?}")?;
+                        }
+                        f.write_str(" instead")
+                    }
                 }
             }
             Self::InvalidResponse {
@@ -606,6 +617,70 @@ fn shown_location(location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::FieldErrorCode::{self, *};
+    use super::{Error, SignatureProblem};
+    use serde_json::json;
+
+    #[test]
+    fn the_json_of_a_transport_error_says_what_was_sent() {
+        let error = Error::Transport {
+            message: "lost".into(),
+            outcome_unknown: true,
+            idempotency_key: Some("key-1".into()),
+            sent_ids: vec![("gigId".into(), "g1".into())],
+        };
+        let json = error.to_json();
+        assert_eq!(json["code"], "transport");
+        assert_eq!(json["outcomeUnknown"], true);
+        assert_eq!(json["idempotencyKey"], "key-1");
+        assert_eq!(json["sentIds"], json!({"gigId": "g1"}));
+        let plain = Error::transport("refused").to_json();
+        assert_eq!(plain["sentIds"], json!({}));
+        assert!(plain.get("idempotencyKey").is_none());
+    }
+
+    #[test]
+    fn the_json_of_an_applied_invalid_response_and_of_a_redirect() {
+        let error = Error::InvalidResponse {
+            message: "amount is not an amount".into(),
+            status: 200,
+            body: "{}".into(),
+            applied: true,
+            idempotency_key: None,
+            sent_ids: vec![("app_user_id".into(), "u1".into())],
+        };
+        let json = error.to_json();
+        assert_eq!(json["applied"], true);
+        assert_eq!(json["sentIds"], json!({"app_user_id": "u1"}));
+        assert_eq!(json["body"], "{}");
+        assert!(error.to_string().contains("applied"), "{error}");
+        let redirect = Error::Redirect {
+            status: 307,
+            location: Some("https://elsewhere.example/x".into()),
+        };
+        let json = redirect.to_json();
+        assert_eq!(
+            (&json["code"], &json["status"], &json["location"]),
+            (
+                &json!("redirect"),
+                &json!(307),
+                &json!("https://elsewhere.example/x")
+            )
+        );
+        let bare = Error::Redirect {
+            status: 302,
+            location: None,
+        };
+        assert!(bare.to_json().get("location").is_none());
+        let long = Error::Redirect {
+            status: 301,
+            location: Some("x".repeat(10_000)),
+        };
+        assert!(
+            long.to_string().len() < 1_000,
+            "a long Location is cut short"
+        );
+        assert_eq!(SignatureProblem::Mismatch.code(), "signature_mismatch");
+    }
 
     #[test]
     fn field_error_codes_read_and_write_their_wire_form() {

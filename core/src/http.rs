@@ -55,50 +55,90 @@ impl HttpRequest {
 }
 
 /// Header names whose values are credentials: never shown by `Debug`.
-const SECRET_HEADERS: [&str; 4] = [
+const SECRET_HEADERS: [&str; 5] = [
     "authorization",
     "proxy-authorization",
     "lean-app-token",
     "cookie",
+    "set-cookie",
 ];
 
-/// Shows everything but credentials: the values of the credential headers
-/// (`authorization`, `proxy-authorization`, `lean-app-token`, `cookie`) and
-/// form-encoded bodies (an OAuth token request carries the client secret in
-/// its body). Logging a request therefore never logs a key, token or secret.
-impl fmt::Debug for HttpRequest {
+/// JSON members whose values are credentials, in a body shown by `Debug`:
+/// an OAuth token answer carries its token in `access_token`.
+const SECRET_BODY_MEMBERS: [&str; 4] =
+    ["access_token", "refresh_token", "id_token", "client_secret"];
+
+/// A header list as `Debug` shows it: every name, and every value except
+/// those of credential headers (`authorization`, `proxy-authorization`,
+/// `lean-app-token`, `cookie`, `set-cookie`), shown as `<redacted>`. Wrap
+/// any header list in it before logging it.
+pub struct RedactedHeaders<'a>(pub &'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                if SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, value)| {
+                if is_secret_header(name) {
                     (name.as_str(), "<redacted>")
                 } else {
                     (name.as_str(), value.as_str())
                 }
-            })
-            .collect();
+            }))
+            .finish()
+    }
+}
+
+fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// A body as `Debug` shows it: as text, unless it carries a credential (a
+/// form, which is how an OAuth token request sends the client secret, or a
+/// JSON member named in [`SECRET_BODY_MEMBERS`], such as a token answer's
+/// `access_token`).
+fn shown_body(body: &[u8], form: bool) -> std::borrow::Cow<'_, str> {
+    if form {
+        return "<redacted form body>".into();
+    }
+    let text = String::from_utf8_lossy(body);
+    if SECRET_BODY_MEMBERS
+        .iter()
+        .any(|member| text.contains(&format!("\"{member}\"")))
+    {
+        return "<redacted: the body holds a credential>".into();
+    }
+    text
+}
+
+/// Shows everything but credentials: the values of the credential headers
+/// (see [`RedactedHeaders`]), form-encoded bodies (an OAuth token request
+/// carries the client secret in its body) and bodies holding a token.
+/// Logging a request therefore never logs a key, token or secret.
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let form = self.header("content-type").is_some_and(|t| {
             t.trim_start()
                 .to_ascii_lowercase()
                 .starts_with("application/x-www-form-urlencoded")
         });
-        let body = match &self.body {
-            Some(_) if form => Some("<redacted form body>"),
-            other => other.as_deref(),
-        };
+        let body = self
+            .body
+            .as_deref()
+            .map(|body| shown_body(body.as_bytes(), form));
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("headers", &headers)
+            .field("headers", &RedactedHeaders(&self.headers))
             .field("body", &body)
             .finish()
     }
 }
 
-/// An answer the host received, fed back to the core.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+/// An answer the host received, fed back to the core. Its `Debug` shows
+/// the body as text and hides credentials: `set-cookie` (and the other
+/// credential headers) and a body holding a token, such as the answer to
+/// an OAuth token request.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
@@ -131,6 +171,16 @@ impl HttpResponse {
     /// The body as text, replacing invalid UTF-8, for error reports.
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &shown_body(&self.body, false))
+            .finish()
     }
 }
 
@@ -248,5 +298,61 @@ mod tests {
             assert!(!shown.contains(secret), "{shown}");
         }
         assert!(shown.contains("oauth2/token"));
+        assert!(shown.contains("lean-app-token"), "names stay: {shown}");
+    }
+
+    #[test]
+    fn debug_of_a_request_shows_what_is_not_secret() {
+        let request = HttpRequest {
+            method: Method::Post,
+            url: "https://example.com/api/gig".into(),
+            headers: vec![
+                ("Cookie".into(), "session=cookie_secret".into()),
+                ("Proxy-Authorization".into(), "Basic proxy_secret".into()),
+                ("content-type".into(), "application/json".into()),
+                ("idempotency-key".into(), "key-1".into()),
+            ],
+            body: Some(r#"{"gigId":"g1"}"#.into()),
+        };
+        let shown = format!("{request:?}");
+        for secret in ["cookie_secret", "proxy_secret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        for kept in ["key-1", "application/json", "gigId", "g1"] {
+            assert!(shown.contains(kept), "{shown}");
+        }
+    }
+
+    #[test]
+    fn debug_of_a_response_hides_cookies_and_tokens() {
+        let token_answer = HttpResponse::new(
+            200,
+            vec![
+                ("Set-Cookie".into(), "sid=cookie_secret; HttpOnly".into()),
+                ("x-request-id".into(), "req-9".into()),
+            ],
+            r#"{"access_token":"token_secret","token_type":"Bearer","expires_in":3599}"#,
+        );
+        let shown = format!("{token_answer:?}");
+        for secret in ["cookie_secret", "token_secret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("req-9") && shown.contains("200"), "{shown}");
+        let plain = HttpResponse::new(404, vec![], r#"{"message":"no gig g1"}"#);
+        assert!(format!("{plain:?}").contains("no gig g1"));
+    }
+
+    #[test]
+    fn debug_of_a_header_list_hides_credentials() {
+        let headers = vec![
+            ("authorization".to_owned(), "Basic key_secret".to_owned()),
+            ("LEAN-APP-TOKEN".to_owned(), "app_secret".to_owned()),
+            ("accept".to_owned(), "application/json".to_owned()),
+        ];
+        let shown = format!("{:?}", RedactedHeaders(&headers));
+        for secret in ["key_secret", "app_secret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("application/json"), "{shown}");
     }
 }

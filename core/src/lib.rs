@@ -39,7 +39,7 @@ pub use engine::{Call, Drive, Step, TransportError, TransportErrorKind};
 pub use error::{
     ApiError, ApiErrorKind, Error, FieldError, FieldErrorCode, SignatureProblem, ValidationError,
 };
-pub use http::{push_json_string, HttpRequest, HttpResponse, Method};
+pub use http::{push_json_string, HttpRequest, HttpResponse, Method, RedactedHeaders};
 pub use models::{
     Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate, Gig, NewCustomer,
     NewGig, NewGigText, NewSpecialPayment, PaymentStatus, SpecialPayment, SpecialPaymentType,

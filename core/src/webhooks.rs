@@ -1,5 +1,12 @@
 //! Webhook signatures and events (reference, *Webhooks*).
 //!
+//! **Payouts webhooks carry no id and no timestamp**: a repeated delivery
+//! cannot be told from a new one by anything Lean sends. Each event
+//! therefore has [`WebhookEvent::dedup_key`] (`dedupKey` in its JSON): the
+//! event name, the object's id and its status. A handler that records the
+//! keys it has processed can skip repeats; two deliveries with the same key
+//! report the same change, so acting on one of them is enough.
+//!
 //! Lean signs each webhook with HMAC-SHA1 over the request body, keyed with
 //! the partner's secret, and sends the base64 digest in `x-lean-signature`.
 //! The reference's own Node example gets this wrong (it never feeds the body
@@ -370,8 +377,55 @@ pub struct WebhookEvent {
 }
 
 impl WebhookEvent {
+    /// A key that is the same for every delivery of the same change, for
+    /// skipping repeated deliveries (payouts webhooks carry no id):
+    /// `event:objectId:status`, e.g. `gig.completed:g1:SUCCESS`. The object
+    /// id is a gig's `gigId`, a customer's `partnerUserId`, a special
+    /// payment's `id` (for an unknown object, the first of those its data
+    /// holds); the status is the object's, in canonical spelling. A part
+    /// the event lacks is empty; `:` and `%` inside a part are escaped
+    /// (`%3A`, `%25`), so different events never share a key.
+    pub fn dedup_key(&self) -> String {
+        let text = |value: &Value, key: &str| {
+            value
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (id, status) = match &self.data {
+            EventData::Customer(c) => (
+                c.partner_user_id.clone(),
+                c.status.as_ref().map(|s| s.as_str().to_owned()),
+            ),
+            EventData::Gig(g) => (
+                g.gig_id.clone(),
+                g.status.as_ref().map(|s| s.as_str().to_owned()),
+            ),
+            EventData::SpecialPayment(p) => (
+                p.id.clone(),
+                p.status.as_ref().map(|s| s.as_str().to_owned()),
+            ),
+            EventData::Other(data) => (
+                ["gigId", "partnerUserId", "id"]
+                    .iter()
+                    .map(|key| text(data, key))
+                    .find(|id| !id.is_empty())
+                    .unwrap_or_default(),
+                Some(text(data, "status")),
+            ),
+        };
+        let part = |text: &str| text.replace('%', "%25").replace(':', "%3A");
+        format!(
+            "{}:{}:{}",
+            part(self.event.as_str()),
+            part(&id),
+            part(status.as_deref().unwrap_or_default())
+        )
+    }
+
     /// The event in the envelope's JSON shape, with `data` normalised like
-    /// [`crate::Outcome::to_json`].
+    /// [`crate::Outcome::to_json`], plus `dedupKey` ([`WebhookEvent::dedup_key`]).
     pub fn to_json(&self) -> Value {
         let data = match &self.data {
             EventData::Customer(c) => c.to_json(),
@@ -382,6 +436,7 @@ impl WebhookEvent {
         let mut out = serde_json::Map::new();
         out.insert("event".to_owned(), self.event.as_str().into());
         out.insert("data".to_owned(), data);
+        out.insert("dedupKey".to_owned(), self.dedup_key().into());
         Value::Object(out)
     }
 }
@@ -435,6 +490,22 @@ pub fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_deliveries_share_a_dedup_key_and_changes_do_not() {
+        let completed = br#"{"event":"gig.completed","data":{"gigId":"g1","status":"success"}}"#;
+        let again = br#"{"data":{"status":"SUCCESS","gigId":"g1"},"event":"GIG.COMPLETED"}"#;
+        let failed = br#"{"event":"gig.failed","data":{"gigId":"g1","status":"FAILED"}}"#;
+        let key = |body: &[u8]| parse_event(body).unwrap().dedup_key();
+        assert_eq!(key(completed), "gig.completed:g1:SUCCESS");
+        assert_eq!(key(completed), key(again));
+        assert_ne!(key(completed), key(failed));
+        let event = parse_event(completed).unwrap();
+        assert_eq!(event.to_json()["dedupKey"], "gig.completed:g1:SUCCESS");
+        let payment =
+            br#"{"event":"specialpayment.completed","data":{"id":"sp:1","status":"SUCCESS"}}"#;
+        assert_eq!(key(payment), "specialpayment.completed:sp%3A1:SUCCESS");
+    }
     use hmac::{Hmac, KeyInit, Mac};
     use sha1::Digest;
 

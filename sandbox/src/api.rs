@@ -19,8 +19,9 @@ use percent_encoding::percent_decode_str;
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
-use crate::clock::now_ms;
+use crate::clock::{self, now_ms};
 use crate::failure::Failure;
+use crate::guard;
 use crate::lifecycle;
 use crate::log::Log;
 use crate::outbox;
@@ -34,8 +35,9 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 /// The largest request body read; anything bigger is a 413.
 const MAX_BODY: usize = 1 << 20;
 
-/// How long an `Idempotency-Key` replays its first answer (reference).
-const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+/// How long an `Idempotency-Key` replays its first answer (reference);
+/// older keys are purged.
+pub const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Shared by every request.
 pub struct App {
@@ -127,20 +129,32 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let (method, headers) = (parts.method, parts.headers);
     let path = parts.uri.path().to_owned();
-    let body = axum::body::to_bytes(body, MAX_BODY).await;
-    let (mut response, note) = if let Err(e) = &body {
+    let guarded = guard::check_host(&headers, &app.settings.allowed_hosts);
+    let body = match guarded {
+        // A refused request's body is never read.
+        Err(_) => Ok(Bytes::new()),
+        Ok(()) => axum::body::to_bytes(body, MAX_BODY).await,
+    };
+    let (mut response, note) = if let Err(refusal) = &guarded {
+        (refused(&path, refusal), " [refused: Host]")
+    } else if let Err(e) = &body {
         let f = Failure::status(
             413,
             format!("the body could not be read (at most 1 MiB): {e}"),
         );
         (failure(&f), "")
     } else if path == "/api" || path.starts_with("/api/") {
-        api(&app, &method, &path, &headers, &bytes(&body)).await
+        let query = parts.uri.query();
+        api(&app, &method, &path, query, &headers, &bytes(&body)).await
     } else if crate::openbanking::owns(&path) {
         let query = parts.uri.query();
         openbanking(&app, &method, &path, query, &headers, &bytes(&body)).await
     } else if let Some(rest) = path.strip_prefix("/_sandbox/") {
-        (admin(&app, &method, rest, &bytes(&body)), "")
+        let body = bytes(&body);
+        match guard::check_admin(&headers, !body.is_empty()) {
+            Ok(()) => (admin(&app, &method, rest, &body), ""),
+            Err(refusal) => (refused(&path, &refusal), " [refused: admin]"),
+        }
     } else if path == "/openapi.json" && method == Method::GET {
         (reply(200, Body::from(OPENAPI)), "")
     } else {
@@ -160,6 +174,25 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         started.elapsed().as_secs_f64() * 1000.0
     ));
     response
+}
+
+/// A request the guard refused, in the error shape of the API its path
+/// belongs to.
+fn refused(path: &str, refusal: &guard::Refusal) -> Response {
+    if crate::openbanking::owns(path) {
+        let mut f = crate::openbanking::reply::ObFailure::new(
+            refusal.status,
+            "REQUEST_REFUSED",
+            refusal.message.clone(),
+        );
+        f.errors = vec![refusal.field_error()];
+        return crate::openbanking::reply::failure(&f);
+    }
+    failure(&Failure {
+        status: refusal.status,
+        message: refusal.message.clone(),
+        errors: vec![refusal.field_error()],
+    })
 }
 
 fn bytes(body: &Result<Bytes, axum::Error>) -> Bytes {
@@ -202,6 +235,7 @@ async fn api(
     app: &App,
     method: &Method,
     path: &str,
+    query: Option<&str>,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> (Response, &'static str) {
@@ -223,7 +257,7 @@ async fn api(
         );
         return (failure(&f), "");
     }
-    let (response, replayed) = route(app, method, path, headers, body);
+    let (response, replayed) = route(app, method, path, query, headers, body);
     if draw.drop_after_commit {
         return (dropped(&response), " [fault: dropped after commit]");
     }
@@ -295,6 +329,7 @@ fn route(
     app: &App,
     method: &Method,
     path: &str,
+    query: Option<&str>,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> (Response, bool) {
@@ -325,7 +360,7 @@ fn route(
             records::submit_application,
         ),
         ("POST", ["gig"]) => write(app, method, path, headers, body, records::create_gig),
-        ("GET", ["gig"]) => read(&|c| records::list(c, Table::Gigs)),
+        ("GET", ["gig"]) => (list(app, path, query, Table::Gigs), false),
         ("GET", ["gig", id]) => read(&|c| records::get_gig(c, id)),
         ("POST", ["specialpayment"]) => write(
             app,
@@ -335,7 +370,7 @@ fn route(
             body,
             records::create_special_payment,
         ),
-        ("GET", ["specialpayment"]) => read(&|c| records::list(c, Table::SpecialPayments)),
+        ("GET", ["specialpayment"]) => (list(app, path, query, Table::SpecialPayments), false),
         ("GET", ["specialpayment", id]) => read(&|c| records::get_special_payment(c, id)),
         (_, ["customer"] | ["application"] | ["gig"] | ["specialpayment"])
         | (_, ["customer" | "gig" | "specialpayment", _]) => (
@@ -350,6 +385,34 @@ fn route(
             false,
         ),
     }
+}
+
+/// One page of a payouts list: the JSON array the reference documents,
+/// with `x-total-count` and, while records remain, a `link` to the next
+/// page (RFC 8288).
+fn list(app: &App, path: &str, query: Option<&str>, table: Table) -> Response {
+    let page = records::Window::parse(query).and_then(|window| {
+        let conn = app.store.lock();
+        records::list(&conn, table, window).map(|(items, total)| (window, items, total))
+    });
+    let (window, items, total) = match page {
+        Ok(page) => page,
+        Err(f) => return failure(&f),
+    };
+    let mut response = ok(&items);
+    let headers = response.headers_mut();
+    headers.insert("x-total-count", HeaderValue::from(total));
+    let next = window.offset.saturating_add(u64::from(window.limit));
+    if next < total {
+        let link = format!(
+            "<{path}?limit={}&offset={next}>; rel=\"next\"",
+            window.limit
+        );
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, value);
+        }
+    }
+    response
 }
 
 /// A write: parse the body, honour `Idempotency-Key`, run `op` in one
@@ -489,6 +552,28 @@ fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
             crate::openbanking::routes::connect_bank(app, &id, body)
         }
+        ("GET", ["clock"]) => ok(&clock_status()),
+        ("POST", ["clock"]) => {
+            let json = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
+            let Some(ms) = json
+                .get("advance_ms")
+                .and_then(Value::as_i64)
+                .filter(|ms| (0..=clock::MAX_ADVANCE_MS).contains(ms))
+            else {
+                return failure(&Failure::field(
+                    "advance_ms",
+                    FieldErrorCode::OutOfRange,
+                    format!("send {{\"advance_ms\": N}}: how far to move the sandbox's clock forward, 0 to {} milliseconds", clock::MAX_ADVANCE_MS),
+                ));
+            };
+            clock::advance(ms);
+            // What expired is gone before the answer, so a test can look.
+            match crate::store::purge_expired(&conn, now_ms()) {
+                Ok(_) => ok(&clock_status()),
+                Err(e) => failure(&Failure::from(e)),
+            }
+        }
+        ("GET", ["stats"]) => answer(stats(&conn).map_err(Failure::from)),
         ("POST", ["customers", id, "deactivate"]) => {
             let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
             match lifecycle::deactivate(&mut conn, &id, now_ms()) {
@@ -498,7 +583,35 @@ fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             }
         }
         _ => failure(&Failure::not_found(
-            "admin routes: GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities",
+            "admin routes: GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, GET/POST /_sandbox/clock, GET /_sandbox/stats",
         )),
     }
+}
+
+/// `GET /_sandbox/clock`: the sandbox's time and how far it was moved.
+fn clock_status() -> Value {
+    serde_json::json!({ "now": clock::iso(now_ms()), "offset_ms": clock::offset_ms() })
+}
+
+/// `GET /_sandbox/stats`: how many rows each table holds, so a test can
+/// count what was stored (and what was purged) without an API for it.
+fn stats(conn: &rusqlite::Connection) -> rusqlite::Result<Value> {
+    let mut rows = serde_json::Map::new();
+    for (name, table) in [
+        ("customers", "customers"),
+        ("gigs", "gigs"),
+        ("special_payments", "special_payments"),
+        ("idempotency_keys", "idempotency"),
+        ("openbanking_customers", "ob_customers"),
+        ("openbanking_entities", "ob_entities"),
+        ("openbanking_payment_intents", "ob_intents"),
+        ("openbanking_destinations", "ob_destinations"),
+        ("openbanking_tokens", "ob_tokens"),
+        ("webhooks", "outbox"),
+    ] {
+        let count: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        rows.insert(name.to_owned(), Value::from(count));
+    }
+    Ok(serde_json::json!({ "rows": rows }))
 }

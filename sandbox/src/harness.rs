@@ -177,12 +177,14 @@ pub fn sandbox_binary() -> PathBuf {
 }
 
 /// A blocking HTTP client that reports every status as a response (the
-/// core decides what a status means) and ignores proxy settings (the
-/// sandbox is on loopback).
+/// core decides what a status means, a redirect included: it is never
+/// followed, so credentials never leave the configured origin) and ignores
+/// proxy settings (the sandbox is on loopback).
 pub fn agent() -> ureq::Agent {
     ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .max_redirects(0)
             .proxy(None)
             .timeout_global(Some(Duration::from_secs(10)))
             .build(),

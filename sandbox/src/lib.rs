@@ -15,6 +15,7 @@ pub mod api;
 pub mod certs;
 pub mod clock;
 pub mod failure;
+pub mod guard;
 pub mod harness;
 pub mod hostile;
 pub mod lifecycle;

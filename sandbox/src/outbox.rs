@@ -4,6 +4,9 @@
 //! loses nothing, and a receiver that does not answer 2xx is retried up to
 //! 5 times with doubling waits. Delivery is at least once, as with Lean.
 //!
+//! Redirects are never followed: a 3xx is a failed delivery, logged with
+//! its `Location`, and retried like any other failure.
+//!
 //! Each row names its product: payouts rows are signed `x-lean-signature`
 //! and retried as above; open-banking rows follow
 //! [`crate::openbanking::webhooks`] (their own signature, exactly 200,
@@ -91,6 +94,9 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
             ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .proxy(None)
+                // A redirect is the receiver's answer, never a new
+                // destination: the signed body stays on the registered URL.
+                .max_redirects(0)
                 .timeout_global(Some(timeout))
                 .build(),
         )
@@ -140,6 +146,12 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
                     };
                     if accepted {
                         Ok(code)
+                    } else if (300..400).contains(&code) {
+                        let location = response
+                            .headers()
+                            .get("location")
+                            .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+                        Err(redirect_refused(code, location.as_deref()))
                     } else {
                         Err(format!("answered {code}"))
                     }
@@ -184,6 +196,19 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
                 log.line(&format!("webhook outbox error: {e}"));
             }
         }
+    }
+}
+
+/// The failure of a delivery answered with a redirect, naming where it
+/// pointed.
+fn redirect_refused(code: u16, location: Option<&str>) -> String {
+    match location {
+        Some(location) => format!(
+            "answered {code} redirecting to {location:?}: not followed (webhooks go to the registered URL only)"
+        ),
+        None => format!(
+            "answered {code} (a redirect without Location): not followed (webhooks go to the registered URL only)"
+        ),
     }
 }
 

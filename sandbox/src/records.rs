@@ -367,16 +367,84 @@ pub fn get_gig(conn: &Connection, gig_id: &str) -> Result<Value, Failure> {
     serde_json::from_str(&body).map_err(|e| Failure::status(500, e.to_string()))
 }
 
-/// `GET /gig` and `GET /specialpayment`: every record, oldest first.
-pub fn list(conn: &Connection, table: Table) -> Result<Value, Failure> {
-    let sql = format!("SELECT body FROM {} ORDER BY rowid", table.name());
+/// The records per page of a list when the request names no `limit`.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// The most records one page may hold.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
+/// One page of a list: `?limit=&offset=`. The reference documents the
+/// lists as plain JSON arrays and names no paging, so the answer stays an
+/// array; the sandbox bounds it and says where the next page starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Records per page, 1 to [`MAX_PAGE_SIZE`].
+    pub limit: u32,
+    /// Records skipped, oldest first.
+    pub offset: u64,
+}
+
+impl Window {
+    /// Reads `limit` and `offset` from a query string; other names are
+    /// ignored, as the API ignores unknown parameters.
+    pub fn parse(query: Option<&str>) -> Result<Self, Failure> {
+        let mut window = Self {
+            limit: DEFAULT_PAGE_SIZE,
+            offset: 0,
+        };
+        for pair in query.unwrap_or_default().split('&') {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match name {
+                "limit" => {
+                    window.limit = match value.parse::<u32>() {
+                        Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+                        _ => {
+                            return Err(Failure::field(
+                                "limit",
+                                FieldErrorCode::OutOfRange,
+                                format!("must be a whole number from 1 to {MAX_PAGE_SIZE} (records per page; default {DEFAULT_PAGE_SIZE})"),
+                            ))
+                        }
+                    }
+                }
+                "offset" => {
+                    window.offset = value.parse::<u64>().map_err(|_| {
+                        Failure::field(
+                            "offset",
+                            FieldErrorCode::InvalidType,
+                            "must be a whole number from 0 (records to skip, oldest first)",
+                        )
+                    })?
+                }
+                _ => {}
+            }
+        }
+        Ok(window)
+    }
+}
+
+/// `GET /gig` and `GET /specialpayment`: one page of records, oldest
+/// first, and how many there are in all.
+pub fn list(conn: &Connection, table: Table, window: Window) -> Result<(Value, u64), Failure> {
+    let sql = format!(
+        "SELECT body FROM {} ORDER BY rowid LIMIT ?1 OFFSET ?2",
+        table.name()
+    );
+    let offset = i64::try_from(window.offset).unwrap_or(i64::MAX);
     let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map([], |r| r.get::<_, String>(0))?;
+    let rows = statement.query_map(params![window.limit, offset], |r| r.get::<_, String>(0))?;
     let mut items = Vec::new();
     for row in rows {
         items.push(serde_json::from_str(&row?).unwrap_or(Value::Null));
     }
-    Ok(Value::Array(items))
+    let total: i64 =
+        conn.query_row(&format!("SELECT count(*) FROM {}", table.name()), [], |r| {
+            r.get(0)
+        })?;
+    Ok((
+        Value::Array(items),
+        u64::try_from(total).unwrap_or_default(),
+    ))
 }
 
 /// The two kinds of payout.

@@ -18,7 +18,7 @@ use crate::log::Log;
 use crate::openbanking;
 use crate::outbox;
 use crate::settings::Settings;
-use crate::store::Store;
+use crate::store::{self, Store};
 use crate::tls;
 
 /// Runs `serve` until the process is stopped.
@@ -131,6 +131,7 @@ fn spawn_lifecycle(store: Arc<Store>, settings: &Settings, log: Log, stop: Arc<A
                     lifecycle::tick(&mut conn, now_ms()).and_then(|done| {
                         let tx = conn.transaction()?;
                         let ready = openbanking::data::tick(&tx, &mut rng, now_ms())?;
+                        store::purge_expired(&tx, now_ms())?;
                         tx.commit()?;
                         Ok(done + ready)
                     })

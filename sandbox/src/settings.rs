@@ -144,6 +144,9 @@ pub struct Settings {
     pub openbanking: OpenBanking,
     /// The mTLS listener, when asked for.
     pub tls: Option<Tls>,
+    /// Host names accepted in `Host` besides the loopback ones, for a
+    /// sandbox deliberately reached under another name.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Keys are redacted: settings get logged, keys never.
@@ -165,6 +168,7 @@ impl fmt::Debug for Settings {
             .field("quiet", &self.quiet)
             .field("openbanking", &self.openbanking)
             .field("tls", &self.tls)
+            .field("allowed_hosts", &self.allowed_hosts)
             .finish()
     }
 }
@@ -184,6 +188,7 @@ impl Default for Settings {
             quiet: false,
             openbanking: OpenBanking::default(),
             tls: None,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -207,6 +212,8 @@ usage: lean-sandbox serve [options]
   --fault-latency P        probability of an added delay              [LEAN_SANDBOX_FAULT_LATENCY, default 0]
   --fault-latency-max D    longest added delay                        [LEAN_SANDBOX_FAULT_LATENCY_MAX, default 200ms]
   --quiet                  no log lines on stderr                     [LEAN_SANDBOX_QUIET=1]
+  --allow-host NAME        accept this Host besides localhost, 127.0.0.0/8 and [::1],
+                           repeatable (a sandbox exposed on purpose)  [LEAN_SANDBOX_ALLOWED_HOSTS, comma-separated]
 
 Open banking (routes at /customers/v1, /data, /payments/v1, /oauth2/token):
   --ob-app-token T         accepted lean-app-token, repeatable        [LEAN_SANDBOX_OB_APP_TOKENS, default sandbox-app-token]
@@ -337,6 +344,10 @@ impl Settings {
         let env_ob_urls = env("LEAN_SANDBOX_OB_WEBHOOK_URLS")
             .map(list)
             .unwrap_or_default();
+        let env_hosts = env("LEAN_SANDBOX_ALLOWED_HOSTS")
+            .map(list)
+            .unwrap_or_default();
+        let mut hosts = Vec::new();
         s.quiet = env("LEAN_SANDBOX_QUIET").is_some_and(|v| v == "1" || v == "true");
 
         let mut keys = Vec::new();
@@ -369,10 +380,17 @@ impl Settings {
                 "webhook-url" => urls.push(value),
                 "ob-app-token" => tokens.push(value),
                 "ob-webhook-url" => ob_urls.push(value),
+                "allow-host" => hosts.push(value),
                 _ => pairs.push((name, value)),
             }
         }
         s.api_keys = if keys.is_empty() { env_keys } else { keys };
+        s.allowed_hosts = if hosts.is_empty() { env_hosts } else { hosts };
+        if let Some(bad) = s.allowed_hosts.iter().find(|h| !allowable_host(h)) {
+            return Err(format!(
+                "--allow-host {bad:?}: give a host name or address as the client writes it in Host, without scheme, port or path (such as host.docker.internal or [fd00::1])"
+            ));
+        }
         s.webhook_urls = if urls.is_empty() { env_urls } else { urls };
         let ob = &mut s.openbanking;
         if !tokens.is_empty() {
@@ -507,6 +525,15 @@ pub fn check_webhook_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A name for `--allow-host`: what `Host` carries before its port.
+fn allowable_host(name: &str) -> bool {
+    crate::guard::host_name(name) == Some(name.trim_start_matches('[').trim_end_matches(']'))
+        && !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b))
+}
+
 fn duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
@@ -591,6 +618,11 @@ mod tests {
         assert!(parse(&["--api-key", "k", "--ob-webhook-time-factor", "0"]).is_err());
         assert!(parse(&["--api-key", "k", "--ob-token-ttl", "0"]).is_err());
         assert!(parse(&["--api-key", "k", "--ob-webhook-url", "http://10.0.0.1/x"]).is_err());
+        assert!(parse(&["--api-key", "k", "--allow-host", "http://x"]).is_err());
+        assert!(parse(&["--api-key", "k", "--allow-host", "x:80"]).is_err());
+        let s = parse(&["--api-key", "k", "--allow-host", "host.docker.internal"]).unwrap();
+        assert_eq!(s.allowed_hosts, ["host.docker.internal"]);
+        assert!(parse(&["--api-key", "k", "--allow-host", "[fd00::1]"]).is_ok());
     }
 
     #[test]

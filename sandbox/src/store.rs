@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
     body        TEXT NOT NULL,
     created_at  INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
 CREATE TABLE IF NOT EXISTS webhook_endpoints (
     url         TEXT PRIMARY KEY
 );
@@ -109,4 +110,18 @@ impl Store {
     pub fn lock(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Deletes the idempotency keys older than their window and the expired
+/// access tokens, at `now` on the sandbox's clock: both tables would
+/// otherwise grow with every request for as long as the sandbox runs.
+/// Returns how many keys and tokens went.
+pub fn purge_expired(conn: &Connection, now: i64) -> rusqlite::Result<(usize, usize)> {
+    let keys = conn
+        .prepare_cached("DELETE FROM idempotency WHERE created_at <= ?1")?
+        .execute([now.saturating_sub(crate::api::IDEMPOTENCY_WINDOW_MS)])?;
+    let tokens = conn
+        .prepare_cached("DELETE FROM ob_tokens WHERE expires_at <= ?1")?
+        .execute([now])?;
+    Ok((keys, tokens))
 }

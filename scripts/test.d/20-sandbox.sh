@@ -2,7 +2,9 @@
 # Sandbox tests: the lean-sandbox unit tests, the end-to-end tests over real
 # HTTP (partner flow, API rules, webhooks; open banking with OAuth, async
 # results, signed webhooks and retries; the mTLS listener with generated
-# certificates), the reliability test (1,000
+# certificates), the safe-server rules (loopback Host, same-origin JSON
+# admin routes, no followed redirects, purges, paging), the fault run of
+# both APIs (rows stored against calls reported), the reliability test (1,000
 # payouts under 30% injected faults, exactly once), the restart test, the
 # conformance scenarios against `lean-sandbox hostile` (tests/conformance/), the
 # core quickstart against a live sandbox (when it exists), and a bounded

@@ -959,9 +959,9 @@ def webhooks_cases():
     c.append(bad("empty secret", "core: an empty secret would accept forged signatures", gig_body, good, "configuration",
                  secrets=("",)))
 
-    # Events.
+    # Events. Each carries its dedupKey (payouts webhooks have no id).
     def event(name, doc, body, want, secrets=(secret,)):
-        return case(name, doc, "constructEvent", body, secrets=secrets, expect=want)
+        return case(name, doc, "constructEvent", body, secrets=secrets, expect=with_dedup_key(want))
 
     customer_active = with_(CUSTOMER_OBJECT)
     customer_inactive = with_(CUSTOMER_OBJECT, status="INACTIVE")
@@ -1015,8 +1015,33 @@ def webhooks_cases():
                   expect={"error": {"code": "signature_missing"}}))
     c.append(case("construct with rotated secrets", "notes: several secrets", "constructEvent", gig_body,
                   secrets=("whsec_new", secret), signed_with=secret,
-                  expect={"event": {"event": "gig.completed", "data": with_(GIG_RESPONSE, status="SUCCESS")}}))
+                  expect=with_dedup_key({"event": {"event": "gig.completed",
+                                                   "data": with_(GIG_RESPONSE, status="SUCCESS")}})))
+    c.append(event("dedup key escapes ':' and '%' in ids", "core: dedupKey parts never run together",
+                   envelope("gig.completed", with_(GIG_RESPONSE, gigId="a:b%c", status="SUCCESS")),
+                   {"event": {"event": "gig.completed", "data": with_(GIG_RESPONSE, gigId="a:b%c", status="SUCCESS")}}))
     return c
+
+
+def with_dedup_key(expect):
+    """The expected event with its dedupKey, `event:objectId:status`: the
+    object's own id (gigId, partnerUserId, a special payment's id; for data
+    of an unknown shape the first of those present), its status, ':' and '%'
+    escaped in each part."""
+    if "event" not in expect:
+        return expect
+    event = dict(expect["event"])
+    name, data = event["event"], event["data"]
+    own_id = {"customer": "partnerUserId", "gig": "gigId", "specialpayment": "id"}.get(name.split(".")[0].lower())
+    data = data if isinstance(data, dict) else {}
+    if own_id and own_id in data:
+        object_id = data[own_id]
+    else:
+        object_id = next((data[k] for k in ("gigId", "partnerUserId", "id") if isinstance(data.get(k), str) and data[k]), "")
+    status = data.get("status") if isinstance(data.get("status"), str) else ""
+    part = lambda text: text.replace("%", "%25").replace(":", "%3A")
+    event["dedupKey"] = ":".join(part(p) for p in (name, object_id, status))
+    return {**expect, "event": event}
 
 
 # ---------------------------------------------------------------------------
@@ -1232,6 +1257,15 @@ def engine_cases():
                   keyed_payment, [ex("POST", "/specialpayment", transport="other", sent=key),
                                   ex("POST", "/specialpayment", 200, PAYMENT_RESPONSE, sent=key)],
                   {"value": PAYMENT_RESPONSE}))
+    c.append(case("special payment refused after a lost answer: the refusal stands", "reference: Idempotency Header (same key, same result)",
+                  keyed_payment, [ex("POST", "/specialpayment", transport="timeout", sent=key),
+                                  ex("POST", "/specialpayment", 400, {"message": "gigId does not exist"}, sent=key)],
+                  err("bad_request", status=400, message="gigId does not exist")))
+    c.append(case("update refused after a lost answer: outcome unknown", "engine docs: the refusal may be of the repeat",
+                  {"operation": "updateCustomer", "partnerUserId": "uid_1", "input": {"city": "Reno"}},
+                  [ex("PATCH", "/customer/uid_1", transport="timeout"),
+                   ex("PATCH", "/customer/uid_1", 400, {"message": "customer is not PENDING"})],
+                  err("transport", outcomeUnknown=True, sentIds={"partnerUserId": "uid_1"})))
     c.append(case("special payment outcome unknown names its key", "design: errors say what was sent", keyed_payment,
                   [ex("POST", "/specialpayment", transport="timeout", sent=key)] * 2,
                   err("transport", outcomeUnknown=True, idempotencyKey="payout-0001", sentIds={}), retries=1))

@@ -34,10 +34,12 @@ from ._errors import (
     LeanError,
     NotFoundError,
     RateLimitError,
+    RedirectError,
     ServerError,
     ServiceUnavailableError,
     TransportError,
     ValidationError,
+    WebhookBodyTooLargeError,
     WebhookPayloadError,
     WebhookSignatureError,
 )
@@ -76,8 +78,10 @@ __all__ = [
     "ServerError",
     "TransportError",
     "InvalidResponseError",
+    "RedirectError",
     "ConflictError",
     "WebhookSignatureError",
     "WebhookPayloadError",
+    "WebhookBodyTooLargeError",
     "__version__",
 ]

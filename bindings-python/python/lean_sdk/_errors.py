@@ -27,9 +27,11 @@ __all__ = [
     "ServerError",
     "TransportError",
     "InvalidResponseError",
+    "RedirectError",
     "ConflictError",
     "WebhookSignatureError",
     "WebhookPayloadError",
+    "WebhookBodyTooLargeError",
 ]
 
 
@@ -157,31 +159,77 @@ class ServerError(ApiError):
 class TransportError(LeanError):
     """The request could not be completed over the network.
 
-    Raised by the clients after every retry failed. ``outcome_unknown`` is
-    true when an attempt may have reached the API: for a payout, look it up
-    (or retry with the same idempotency key) before paying again. For a
-    special payment, ``idempotency_key`` is the key every attempt carried:
-    passing it again within 24 hours completes the payment at most once.
+    Raised by the clients once retrying is over or not safe. When
+    ``outcome_unknown`` is true an attempt may have been applied and was
+    not re-sent (the SDK re-sends only what is safe to repeat: reads,
+    requests with an idempotency key, gigs looked up by their ``gig_id``):
+    look the record up before creating it again. ``idempotency_key`` is the
+    ``Idempotency-Key`` every attempt carried (special payments): passing
+    it again within 24 hours completes the payment at most once.
+    ``sent_ids`` holds the ids you chose that were sent, by wire name
+    (``{"gigId": "g1"}``, ``{"app_user_id": "u1"}``): look the record up by
+    them. The message says what to do next.
 
-    A custom transport may raise it (or any ``OSError``) to report a failed
+    A custom transport may raise it (or any exception) to report a failed
     attempt; ``kind`` then tells the engine whether the request may have
-    been applied: ``"connect"`` (it was not), ``"timeout"`` or ``"other"``.
+    been applied: ``"connect"`` (it was not), ``"timeout"`` or ``"other"``
+    (what any other exception counts as).
     """
 
-    def __init__(self, message: str, *, outcome_unknown: bool = False, kind: str = "other") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        outcome_unknown: bool = False,
+        kind: str = "other",
+        idempotency_key: Optional[str] = None,
+        sent_ids: Optional[Dict[str, str]] = None,
+    ) -> None:
         super().__init__(message, code="transport")
         self.outcome_unknown = outcome_unknown
         self.kind = kind
-        self.idempotency_key: Optional[str] = None
+        self.idempotency_key = idempotency_key
+        self.sent_ids: Dict[str, str] = dict(sent_ids or {})
 
 
 class InvalidResponseError(LeanError):
-    """A success status whose body is not what the API documents."""
+    """A success status whose body is not what the API documents.
 
-    def __init__(self, message: str, *, status: int = 0, body: str = "") -> None:
+    ``applied`` is true when the operation was not a read: the API
+    answered 2xx, so it applied it (the payment was made) even though the
+    answer could not be read. Do not send it again with a fresh key: look
+    it up with ``sent_ids`` or ``idempotency_key`` (the key it carried);
+    ``body`` is the raw answer.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 0,
+        body: str = "",
+        applied: bool = False,
+        idempotency_key: Optional[str] = None,
+        sent_ids: Optional[Dict[str, str]] = None,
+    ) -> None:
         super().__init__(message, code="invalid_response")
         self.status = status
         self.body = body
+        self.applied = applied
+        self.idempotency_key = idempotency_key
+        self.sent_ids: Dict[str, str] = dict(sent_ids or {})
+
+
+class RedirectError(LeanError):
+    """The server answered with a redirect (3xx), which the SDK never
+    follows: credentials stay on the configured origin. ``status`` is the
+    status, ``location`` the ``Location`` it pointed to (``None`` when
+    absent). Configure the base URL the redirect names if you trust it."""
+
+    def __init__(self, message: str, *, status: int = 0, location: Optional[str] = None) -> None:
+        super().__init__(message, code="redirect")
+        self.status = status
+        self.location = location
 
 
 class ConflictError(LeanError):
@@ -206,6 +254,22 @@ class WebhookPayloadError(LeanError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, code="invalid_payload")
+
+
+class WebhookBodyTooLargeError(LeanError):
+    """A webhook request body longer than the reader's ``limit`` (by its
+    ``Content-Length``, or by what arrived): answer HTTP 413. Nothing past
+    the limit was read. ``status`` is 413."""
+
+    status = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"the webhook body is larger than {limit} bytes, so it was not read: answer 413 "
+            "(pass limit= to the body reader if your webhooks are genuinely larger)",
+            code="payload_too_large",
+        )
+        self.limit = limit
 
 
 _API_CLASSES = {
@@ -245,9 +309,23 @@ def _from_core(error: Dict[str, Any]) -> LeanError:
             api_code=error.get("apiCode"),
         )
     if code == "transport":
-        return TransportError(message, outcome_unknown=bool(error.get("outcomeUnknown")))
+        return TransportError(
+            message,
+            outcome_unknown=bool(error.get("outcomeUnknown")),
+            idempotency_key=error.get("idempotencyKey"),
+            sent_ids=error.get("sentIds"),
+        )
     if code == "invalid_response":
-        return InvalidResponseError(message, status=error.get("status", 0), body=error.get("body", ""))
+        return InvalidResponseError(
+            message,
+            status=error.get("status", 0),
+            body=error.get("body", ""),
+            applied=bool(error.get("applied")),
+            idempotency_key=error.get("idempotencyKey"),
+            sent_ids=error.get("sentIds"),
+        )
+    if code == "redirect":
+        return RedirectError(message, status=error.get("status", 0), location=error.get("location"))
     if code == "conflict":
         return ConflictError(message)
     if code.startswith("signature_"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional, Tuple
+    from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ._errors import TransportError
 
@@ -33,17 +33,26 @@ class HttpRequest:
     def __init__(self, method: str, url: str, headers: Mapping[str, str], body: Optional[bytes] = None) -> None:
         self.method = method
         self.url = url
-        self.headers = dict(headers)
+        self.headers: Dict[str, str] = Headers(headers)
         self.body = body
 
     def __repr__(self) -> str:
-        shown = {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.headers.items()}
         form = any(k.lower() == "content-type" and "x-www-form-urlencoded" in v for k, v in self.headers.items())
         body = "<redacted>" if form and self.body else repr(self.body)
-        return f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={shown!r}, body={body})"
+        return f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={self.headers!r}, body={body})"
 
 
-_SECRET_HEADERS = frozenset(("authorization", "lean-app-token"))
+_SECRET_HEADERS = frozenset(("authorization", "lean-app-token", "proxy-authorization", "cookie", "set-cookie"))
+
+
+class Headers(dict[str, str]):
+    """A plain ``dict`` of headers whose ``repr()`` and ``str()`` hide the
+    credentials, so that logging ``request.headers`` leaks nothing."""
+
+    def __repr__(self) -> str:
+        return repr({k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.items()})
+
+    __str__ = __repr__
 
 
 class HttpResponse:
@@ -66,7 +75,7 @@ class HttpResponse:
     def __repr__(self) -> str:
         # An OAuth token answer holds the access token: never shown.
         body = "<redacted>" if b'"access_token"' in self.body else repr(self.body)
-        return f"HttpResponse(status={self.status!r}, headers={dict(self.headers)!r}, body={body})"
+        return f"HttpResponse(status={self.status!r}, headers={Headers(self.headers.items())!r}, body={body})"
 
 
 def _request(step: Tuple[Any, ...]) -> HttpRequest:

@@ -172,12 +172,18 @@ _IDENTIFIED_BY: Dict[Type[_Record], str] = {Customer: "partnerUserId", Gig: "gig
 class WebhookEvent:
     """A verified webhook: ``event`` is its name (``gig.completed``; names
     this version does not know are kept as sent) and ``data`` the object it
-    is about, typed when known, else the raw dict."""
+    is about, typed when known, else the raw dict.
 
-    __slots__ = ("event", "data", "_data")
+    Payouts webhooks carry no id and no timestamp, and a delivery may be
+    repeated: ``dedup_key`` (the event name, the object's id and its status,
+    as the core derives it) is the same for a repeat, so store it and skip
+    an event already handled."""
+
+    __slots__ = ("event", "data", "dedup_key", "_data")
 
     def __init__(self, data: Dict[str, Any]) -> None:
         self._data = data
+        self.dedup_key: Optional[str] = data.get("dedupKey")
         self.event: str = data["event"]
         raw = data.get("data")
         kind = _EVENT_OBJECTS.get(self.event.split(".", 1)[0].lower())
@@ -188,7 +194,8 @@ class WebhookEvent:
             self.data = raw if isinstance(raw, dict) else {}
 
     def to_dict(self) -> Dict[str, Any]:
-        """The event in the envelope's JSON shape ``{"event", "data"}``."""
+        """The event in the envelope's JSON shape ``{"event", "data"}``, with
+        its ``dedupKey``."""
         return dict(self._data)
 
     def __repr__(self) -> str:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import ssl
     from typing import Any, List, Optional
 
+import time
+
 from ._errors import TransportError
 from ._http import HttpRequest, HttpResponse, _tls_failure
 
@@ -45,13 +47,14 @@ class UrllibTransport:
         import urllib.error
         import urllib.request
 
+        deadline = time.monotonic() + self.timeout
         outgoing = urllib.request.Request(request.url, data=request.body, headers=request.headers, method=request.method)
         try:
             with self._opener.open(outgoing, timeout=self.timeout) as answer:
-                return HttpResponse(answer.status, dict(answer.headers.items()), answer.read())
+                return HttpResponse(answer.status, dict(answer.headers.items()), _read(answer, deadline, self.timeout))
         except urllib.error.HTTPError as error:
             try:
-                body = error.read()
+                body = _read(error, deadline, self.timeout)
             except (OSError, http.client.HTTPException):
                 body = b""
             return HttpResponse(error.code, dict(error.headers.items()) if error.headers else {}, body)
@@ -60,6 +63,20 @@ class UrllibTransport:
 
     def __repr__(self) -> str:
         return f"UrllibTransport(timeout={self.timeout})"
+
+
+def _read(answer: Any, deadline: float, timeout: float) -> bytes:
+    """The body, read by pieces within the attempt's deadline: a server
+    that sends it a byte at a time never trips the socket's own timeout,
+    which restarts with every byte."""
+    pieces: List[bytes] = []
+    while True:
+        if time.monotonic() > deadline:
+            raise TransportError(f"the answer's body did not arrive within the {timeout} s timeout", kind="timeout")
+        piece = answer.read1(64 * 1024) if hasattr(answer, "read1") else answer.read(64 * 1024)
+        if not piece:
+            return b"".join(pieces)
+        pieces.append(piece)
 
 
 class HttpxTransport:
@@ -86,8 +103,15 @@ class HttpxTransport:
         if self._client is None:
             verify: Any = self._ssl_context if self._ssl_context is not None else True
             self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, verify=verify)
+        import asyncio
+
         try:
-            answer = await self._client.request(request.method, request.url, headers=request.headers, content=request.body)
+            # The timeout bounds the whole attempt, not each read: a body
+            # dripped a byte at a time would never trip httpx's own.
+            sending = self._client.request(request.method, request.url, headers=request.headers, content=request.body)
+            answer = await asyncio.wait_for(sending, self.timeout)
+        except asyncio.TimeoutError as error:
+            raise TransportError(f"no complete answer within the {self.timeout} s timeout", kind="timeout") from error
         except httpx.TimeoutException as error:
             kind = "connect" if isinstance(error, httpx.ConnectTimeout) else "timeout"
             raise TransportError(f"{type(error).__name__}: {error}", kind=kind) from error

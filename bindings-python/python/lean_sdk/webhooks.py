@@ -12,21 +12,48 @@ re-serialised no longer matches. In a server, build one
 Several secrets may be given at once, so that a secret can be rotated
 without dropping webhooks. Failures raise
 :class:`lean_sdk.WebhookSignatureError` (answer 400 and ignore the body).
+
+Read the body with :func:`read_body` (a WSGI or Flask stream, a Django
+request) or :func:`read_body_async` (Starlette/FastAPI ``request.stream()``):
+they refuse a body over ``limit`` bytes (default :data:`MAX_BODY_BYTES`)
+with :class:`lean_sdk.WebhookBodyTooLargeError` (answer 413) without
+buffering it, checking ``Content-Length`` first.
+
+Payouts webhooks carry no event id and no timestamp, and Lean may deliver
+one more than once: skip an event whose :attr:`WebhookEvent.dedup_key`
+was already handled.
 """
 
 from __future__ import annotations
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Iterable, Optional, Union
+    from typing import Any, AsyncIterable, Iterable, List, Optional, Union
 
 from . import _native
+from ._errors import WebhookBodyTooLargeError
 from ._models import WebhookEvent
 
-__all__ = ["SIGNATURE_HEADER", "WebhookVerifier", "sign", "verify", "construct_event"]
+__all__ = [
+    "SIGNATURE_HEADER",
+    "MAX_BODY_BYTES",
+    "WebhookVerifier",
+    "sign",
+    "verify",
+    "construct_event",
+    "read_body",
+    "read_body_async",
+]
 
 #: The header that carries the signature.
 SIGNATURE_HEADER = "x-lean-signature"
+
+#: The default largest body :func:`read_body` accepts (1 MiB): far above
+#: any webhook Lean sends, small enough that a flood of large unsigned
+#: requests cannot exhaust memory.
+MAX_BODY_BYTES = 1024 * 1024
+
+_CHUNK = 64 * 1024
 
 if TYPE_CHECKING:
     Payload = Union[bytes, bytearray, memoryview, str]
@@ -65,3 +92,50 @@ def verify(payload: Payload, signature: Optional[str], secret_or_secrets: Secret
 def construct_event(payload: Payload, signature: Optional[str], secret_or_secrets: Secrets) -> WebhookEvent:
     """:func:`verify`, then the parsed :class:`WebhookEvent`."""
     return WebhookVerifier(secret_or_secrets).construct_event(payload, signature)
+
+
+def read_body(stream: Any, content_length: Union[str, int, None] = None, *, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Reads a webhook request body from ``stream`` (anything with
+    ``read(n)``: Flask's ``request.stream``, WSGI's ``wsgi.input``, a Django
+    ``request``), refusing one over ``limit`` bytes before buffering it:
+    ``content_length`` (the header, when sent) is checked first, then
+    reading stops past the limit. Raises
+    :class:`lean_sdk.WebhookBodyTooLargeError` (answer 413)."""
+    _check_declared(content_length, limit)
+    chunks: List[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise WebhookBodyTooLargeError(limit)
+        chunks.append(bytes(chunk))
+
+
+async def read_body_async(
+    chunks: AsyncIterable[bytes], content_length: Union[str, int, None] = None, *, limit: int = MAX_BODY_BYTES
+) -> bytes:
+    """:func:`read_body` for an asynchronous body, such as Starlette's and
+    FastAPI's ``request.stream()``: it stops at the first chunk past
+    ``limit``."""
+    _check_declared(content_length, limit)
+    body = bytearray()
+    async for chunk in chunks:
+        if len(body) + len(chunk) > limit:
+            raise WebhookBodyTooLargeError(limit)
+        body += chunk
+    return bytes(body)
+
+
+def _check_declared(content_length: Union[str, int, None], limit: int) -> None:
+    """Refuses a declared length over the limit before anything is read (a
+    malformed header is left to the reading, which is bounded anyway)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ValueError(f"limit must be a number of bytes, 0 or more, got {limit!r}")
+    if content_length is None:
+        return
+    text = str(content_length).strip()
+    if text.isdigit() and (len(text) > 18 or int(text) > limit):
+        raise WebhookBodyTooLargeError(limit)

@@ -315,7 +315,20 @@ impl<P: Plan> Machine<P> {
             // this call, or by an earlier run of the caller's script.
             return self.start_lookup(Error::from(error), false);
         }
-        self.exhausted(Error::from(error));
+        self.refused(Error::from(error));
+    }
+
+    /// A definite refusal (400, 401, 404, ...) ends the call. It stands
+    /// as the answer, unless it came after an attempt that may have been
+    /// applied without an idempotency key (a repeated update): then it may
+    /// be refusing the repeat of what the first attempt did.
+    fn refused(&mut self, error: Error) {
+        if self.idempotency_key.is_some() {
+            // The API answers a repeated key with the original's result.
+            self.state = State::Finished(Err(error));
+        } else {
+            self.exhausted(error);
+        }
     }
 
     /// An attempt of the operation may have been applied: send it again
@@ -415,7 +428,7 @@ impl<P: Plan> Machine<P> {
         }
         let error = match pending {
             Some(Error::Transport { message, .. }) => self.with_sent(
-                format!("{message} (a lookup confirmed that nothing was created)"),
+                format!("{message}; a lookup confirmed that nothing was created, so sending it again is safe"),
                 false,
             ),
             Some(other) => other,
@@ -449,6 +462,11 @@ impl<P: Plan> Machine<P> {
     fn exhausted(&mut self, error: Error) {
         let error = if self.may_have_applied && !self.plan.is_read() {
             self.unknown_outcome(&self.describe(&error))
+        } else if let Error::Transport { message, .. } = error {
+            self.with_sent(
+                format!("{message}; nothing was applied, so the call is safe to repeat once the API can be reached"),
+                false,
+            )
         } else {
             error
         };
@@ -475,7 +493,10 @@ impl<P: Plan> Machine<P> {
     /// the outcome is unknown; otherwise the operation's own answer stands.
     fn end_lookup_unsure(&mut self) {
         let error = match self.pending_error.take() {
-            Some(error) if self.may_have_applied => self.unknown_outcome(&self.describe(&error)),
+            Some(error) if self.may_have_applied => self.unknown_outcome(&format!(
+                "{}, and the lookup of what it made could not complete",
+                self.describe(&error)
+            )),
             Some(error) => error,
             None => Error::internal("lookup finished without an error to report"),
         };
@@ -513,9 +534,13 @@ impl<P: Plan> Machine<P> {
             (Some(key), _) => format!(
                 "the request may have been applied: send it again with the same idempotency key {key} within 24 hours to finish it at most once (a new key could apply it twice)"
             ),
+            (None, ids) if !ids.is_empty() && self.plan.has_lookup() => format!(
+                "the request may have been applied: look up {} before sending it again; if nothing is found, sending it again is safe",
+                describe_ids(ids)
+            ),
             (None, []) => "the request may have been applied, and it carries no id or key that would make sending it again safe, so the SDK did not: check whether it was made (list or look up what it creates) before repeating it".to_owned(),
             (None, ids) => format!(
-                "the request may have been applied: look up {} before sending it again; if nothing is found, sending it again is safe",
+                "the request for {} may have been applied, and it carries no key that would make sending it again safe, so the SDK did not: check its state before repeating it",
                 describe_ids(ids)
             ),
         };

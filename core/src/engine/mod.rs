@@ -2,6 +2,71 @@
 //! contract is documented on [`Call`]. One state machine (`machine`)
 //! drives the operations of both APIs: the payouts [`Call`] here, and
 //! [`crate::openbanking::Call`].
+//!
+//! # When a request is sent again
+//!
+//! Money moves once. An attempt **may have been applied** when the
+//! transport failed after the request left (anything but a refused
+//! connection: a timeout, a reset, a lost answer), or when the API answered
+//! 408 or 5xx. Such an attempt is sent again only when the operation is
+//! safe to repeat by construction:
+//!
+//! - **reads** (`get*`, `list*`, and the open-banking data calls, `POST`s
+//!   that only read): retried within the budget;
+//! - **requests carrying an idempotency key** (payouts special payments;
+//!   the same key on every attempt, so the API applies it once, and its
+//!   answer to a repeat, a refusal included, is the original's result);
+//! - **creates with an id the caller chose** (payouts `createGig` by
+//!   `gigId`, payouts `createCustomer` by `partnerUserId`, open-banking
+//!   `createCustomer` by `app_user_id`): **looked up first**. A record that
+//!   shows every field sent, each equal, is the result (created once); one
+//!   that shows another value is a `conflict`; one that does not show a
+//!   field that was sent proves nothing, so the outcome is unknown; a 404
+//!   means nothing was made, and only then is the create sent again
+//!   (within the budget);
+//! - payouts **`updateCustomer`**: it sets the fields it is given to the
+//!   values given, so sending it twice leaves the customer as sending it
+//!   once (and moves no money): repeated like a read. A refusal of such a
+//!   repeat may be refusing what the first attempt already did, so it
+//!   leaves the outcome unknown.
+//!
+//! Everything else ends after its first uncertain attempt as `transport`
+//! with `outcome_unknown: true`, the ids and key that were sent, and what
+//! to do next; it is never sent again:
+//!
+//! - open-banking **payment intents** and **payment destinations** carry no
+//!   id of the caller's and no key (the vendor's collections send an
+//!   `Idempotency-Key` only on account-on-file payments);
+//! - payouts **`submitApplication`** has no key and no lookup that tells
+//!   whether this request was applied (watch the customer's status, or the
+//!   `customer.active` webhook).
+//!
+//! A refused connection reached nothing, so any operation is tried again.
+//! A 2xx of an operation that is not a read was applied, even when its body
+//! cannot be read: that is `invalid_response` with `applied: true`, the key
+//! and the ids, never a retry. A 3xx is an answer, never followed or
+//! retried: [`crate::Error::Redirect`], so credentials stay on the
+//! configured origin.
+//!
+//! # 429 and 503
+//!
+//! A **429** is taken to mean "not processed": a rate limiter refuses a
+//! request before it is handled (the open-banking API documents it as the
+//! refusal `RATE_LIMIT_EXCEEDED`; the payouts API documents no rate limit),
+//! so every operation is retried after it, honouring `Retry-After`.
+//! A **503** is not: the payouts reference lists it only as "Service is
+//! unavailable" and neither API says that nothing was done, while a proxy
+//! can answer 503 after the service committed. It is treated like any other
+//! 5xx: retried for reads and keyed requests, a lookup for creates with an
+//! id, an unknown outcome for the rest.
+//!
+//! # Interrupted calls
+//!
+//! A host whose call is cancelled, or whose custom transport throws instead
+//! of answering, ends the call with [`Drive::interrupt`] (or the `Call`
+//! types' own `interrupt`) and raises the error it returns: it reports the
+//! key and ids that were sent, and whether the attempt in flight may have
+//! been applied.
 
 mod backoff;
 pub(crate) mod machine;

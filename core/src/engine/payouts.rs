@@ -41,9 +41,12 @@ use crate::response::{api_error, parse_one, parse_response, Outcome};
 ///
 /// Guarantees, for payouts: a special payment carries the same
 /// `Idempotency-Key` on every attempt; a gig (or customer) whose create may
-/// have been applied is looked up by its own id before the call reports
-/// anything, so the caller learns "created once" or "not created" rather
-/// than "unknown" whenever the API can be reached at all.
+/// have been applied is looked up by its own id before it is ever sent
+/// again, so the caller learns "created once" or "not created" rather than
+/// "unknown" whenever the API can be reached and shows what was sent; an
+/// application whose outcome is uncertain is never sent again. The rules
+/// are those of the call engine module (`engine/mod.rs`), listed in the
+/// README under "What the SDK guarantees".
 #[derive(Clone, Debug)]
 pub struct Call(Machine<PayoutPlan>);
 

@@ -472,3 +472,233 @@ fn transport_errors_from_their_host_names() {
         (TransportErrorKind::Other, "gone")
     );
 }
+
+fn create_gig_call(max_retries: u32) -> Call {
+    Call::new(
+        &config(max_retries),
+        Operation::create_gig(&gig("g1")).unwrap(),
+        [4; 32],
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_application_whose_answer_was_lost_is_never_sent_again() {
+    let call = Call::new(
+        &config(3),
+        Operation::submit_application("uid_1").unwrap(),
+        [4; 32],
+    )
+    .unwrap();
+    let (result, sent) = drive(call, |_| Err(TransportError::other("reset")));
+    assert_eq!(sent.len(), 1);
+    let error = result.unwrap_err();
+    let json = error.to_json();
+    assert_eq!(json["outcomeUnknown"], true, "{json}");
+    assert_eq!(
+        json["sentIds"],
+        serde_json::json!({"partnerUserId": "uid_1"})
+    );
+    assert!(json.get("idempotencyKey").is_none(), "{json}");
+    assert!(
+        error.to_string().contains("partnerUserId \"uid_1\""),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_lookup_404_lets_the_gig_be_sent_again() {
+    let mut posts = 0;
+    let (result, sent) = drive(create_gig_call(2), |request| match request.method {
+        crate::Method::Post => {
+            posts += 1;
+            if posts == 1 {
+                Err(TransportError::other("dropped before the server read it"))
+            } else {
+                Ok(json_response(200, &gig_body("g1", "15.00")))
+            }
+        }
+        _ => Ok(json_response(404, "")),
+    });
+    assert!(result.is_ok(), "{result:?}");
+    let methods: Vec<_> = sent.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["POST", "GET", "POST"]);
+}
+
+#[test]
+fn a_lookup_that_omits_a_sent_field_is_not_a_match() {
+    let mut gig = gig("g1");
+    gig.total_amount = "999.00".into();
+    let call = Call::new(&config(2), Operation::create_gig(&gig).unwrap(), [4; 32]).unwrap();
+    let (result, _) = drive(call, |request| match request.method {
+        crate::Method::Post => Ok(json_response(400, r#"{"message":"bad"}"#)),
+        _ => Ok(json_response(200, r#"{"gigId":"g1"}"#)),
+    });
+    match result {
+        Err(Error::Transport {
+            outcome_unknown: true,
+            message,
+            sent_ids,
+            ..
+        }) => {
+            assert!(message.contains("totalAmount"), "{message}");
+            assert_eq!(sent_ids, [("gigId".to_owned(), "g1".to_owned())]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn redirects_are_answers_never_followed() {
+    for status in [301, 302, 303, 307, 308] {
+        let (result, sent) = drive(create_gig_call(2), |_| {
+            Ok(HttpResponse::new(
+                status,
+                vec![("Location".into(), "https://other.example/steal".into())],
+                "",
+            ))
+        });
+        assert_eq!(sent.len(), 1, "not retried, not looked up");
+        let error = result.unwrap_err();
+        assert_eq!(error.code(), "redirect");
+        let message = error.to_string();
+        assert!(
+            message.contains("https://other.example/steal") && message.contains("never follows"),
+            "{message}"
+        );
+        let json = error.to_json();
+        assert_eq!(json["status"], status);
+        assert_eq!(json["location"], "https://other.example/steal");
+    }
+}
+
+#[test]
+fn an_unreadable_2xx_of_a_payment_says_it_was_applied_and_its_key() {
+    let call = Call::new(
+        &config(2),
+        Operation::create_special_payment(&payment(), Some("pay-9")).unwrap(),
+        [4; 32],
+    )
+    .unwrap();
+    let (result, sent) = drive(call, |_| {
+        Ok(json_response(200, r#"{"id":"sp_1","amount":[]}"#))
+    });
+    assert_eq!(sent.len(), 1);
+    let error = result.unwrap_err();
+    let json = error.to_json();
+    assert_eq!(json["code"], "invalid_response");
+    assert_eq!(json["applied"], true);
+    assert_eq!(json["idempotencyKey"], "pay-9");
+    assert_eq!(json["body"], r#"{"id":"sp_1","amount":[]}"#);
+    assert!(error.to_string().contains("pay-9"), "{error}");
+}
+
+#[test]
+fn an_interrupted_create_reports_what_was_sent() {
+    let mut call = create_gig_call(2);
+    assert!(matches!(call.poll(), Step::Send(_)));
+    let error = call.interrupt("cancelled by the caller");
+    match &error {
+        Error::Transport {
+            outcome_unknown: true,
+            sent_ids,
+            message,
+            ..
+        } => {
+            assert_eq!(sent_ids, &[("gigId".to_owned(), "g1".to_owned())]);
+            assert!(message.contains("cancelled by the caller"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(call.poll(), Step::Done(Err(error)));
+}
+
+#[test]
+fn an_interrupt_before_anything_was_sent_says_so() {
+    let mut call = create_gig_call(2);
+    let error = call.interrupt("cancelled");
+    assert!(
+        matches!(&error, Error::Transport { outcome_unknown: false, message, .. } if message.contains("nothing was sent")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn an_interrupt_while_waiting_after_an_uncertain_attempt_is_unknown() {
+    let mut call = Call::new(
+        &config(2),
+        Operation::create_special_payment(&payment(), Some("pay-7")).unwrap(),
+        [4; 32],
+    )
+    .unwrap();
+    assert!(matches!(call.poll(), Step::Send(_)));
+    call.on_transport_error(TransportError::timeout("slow"));
+    assert!(matches!(call.poll(), Step::Wait(_)));
+    let error = call.interrupt("shutting down");
+    let json = error.to_json();
+    assert_eq!(json["outcomeUnknown"], true, "{json}");
+    assert_eq!(json["idempotencyKey"], "pay-7");
+}
+
+#[test]
+fn an_interrupt_after_a_definite_refusal_is_not_unknown() {
+    let mut call = create_gig_call(2);
+    assert!(matches!(call.poll(), Step::Send(_)));
+    call.on_response(json_response(429, ""));
+    assert!(matches!(call.poll(), Step::Wait(_)));
+    let error = call.interrupt("cancelled");
+    assert!(
+        matches!(&error, Error::Transport { outcome_unknown: false, message, .. } if message.contains("no attempt was applied")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn an_interrupted_read_applied_nothing() {
+    let mut call = Call::new(&config(2), Operation::get_gig("g1").unwrap(), [4; 32]).unwrap();
+    assert!(matches!(call.poll(), Step::Send(_)));
+    let error = Drive::interrupt(&mut call, "the transport threw");
+    assert!(matches!(
+        error,
+        Error::Transport {
+            outcome_unknown: false,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn an_interrupt_after_success_keeps_the_result() {
+    let mut call = Call::new(&config(0), Operation::list_gigs(), [4; 32]).unwrap();
+    assert!(matches!(call.poll(), Step::Send(_)));
+    call.on_response(json_response(200, "[]"));
+    assert!(matches!(call.poll(), Step::Done(Ok(_))));
+    assert_eq!(call.interrupt("late").code(), "internal");
+    assert!(matches!(call.poll(), Step::Done(Ok(_))));
+}
+
+proptest! {
+    /// An operation with neither a key nor a lookup is sent at most once
+    /// after an attempt that may have been applied, whatever follows.
+    #[test]
+    fn writes_without_key_or_id_are_never_repeated_once_uncertain(faults in proptest::collection::vec(0u8..5, 1..8), seed: [u8; 32]) {
+        let call = Call::new(&config(5), Operation::submit_application("uid_1").unwrap(), seed).unwrap();
+        let mut faults = faults.into_iter();
+        let mut uncertain = 0;
+        let (result, _) = drive(call, |_| {
+            let fault = faults.next().unwrap_or(0);
+            uncertain += u32::from(matches!(fault, 2..=4));
+            match fault {
+                1 => Err(TransportError::connect("refused")),
+                2 => Err(TransportError::timeout("slow")),
+                3 => Err(TransportError::other("reset")),
+                4 => Ok(json_response(503, "")),
+                _ => Ok(json_response(429, "")),
+            }
+        });
+        prop_assert!(uncertain <= 1);
+        if uncertain == 1 {
+            prop_assert!(matches!(result, Err(Error::Transport { outcome_unknown: true, .. })), "{:?}", result);
+        }
+    }
+}

@@ -5,10 +5,11 @@
 //! What differs from payouts: data calls are `POST`s that only read, so
 //! they are retried freely; a `createCustomer` that may have been applied,
 //! or that answers 409 `CUSTOMER_ALREADY_EXISTS`, is looked up by its
-//! `app_user_id`, which makes creating a customer idempotent; payment
-//! intents and destinations carry no id of the caller's, so an uncertain
-//! create of one ends as `transport` with `outcome_unknown` and the advice
-//! to look it up before repeating it.
+//! `app_user_id` before it is ever sent again (sent again only when the
+//! lookup answers 404), which makes creating a customer idempotent; payment
+//! intents and destinations carry no id of the caller's and no key, so an
+//! uncertain create of one ends after that one attempt as `transport` with
+//! `outcome_unknown` and the advice to look it up before repeating it.
 
 use std::time::Duration;
 

@@ -24,7 +24,15 @@ fn no_secret_is_ever_printed() {
         .token_request(&Environment::uae_production(), &TokenScope::Api)
         .unwrap();
     let verifier = WebhookVerifier::new(&[WebhookSecret::from("very_secret_hook")]).unwrap();
+    let answer = HttpResponse::new(200, vec![], body.to_vec());
+    let mut sent = Operation::list_payment_destinations()
+        .request(&Environment::uae_sandbox(), &Auth::AppToken(app.clone()));
+    sent.headers
+        .push(("cookie".to_owned(), "very_secret_cookie".to_owned()));
     for text in [
+        format!("{answer:?}"),
+        format!("{sent:?}"),
+        format!("{:?}", crate::RedactedHeaders(&sent.headers)),
         format!("{credentials:?}"),
         format!("{app:?} {app}"),
         format!("{token:?}"),

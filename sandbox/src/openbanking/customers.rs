@@ -82,11 +82,14 @@ pub fn get_by_app_user_id(ctx: &Ctx, app_user_id: &str) -> Result<Value, ObFailu
 /// The default page size of `GET /customers/v1`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
-/// `GET /customers/v1?page_number=&page_size=`: pages count from 0, in
-/// creation order. The answer is `{"content": [...], "page": {"number",
-/// "size", "total_elements", "total_pages"}}`.
-pub fn list(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailure> {
-    ctx.caller.require_app("list customers")?;
+/// The default page size of the lists the documents give no paging for
+/// (entities, destinations): they answer a plain array, bounded.
+pub const DEFAULT_ARRAY_PAGE_SIZE: u32 = crate::records::DEFAULT_PAGE_SIZE;
+
+/// `page_number` and `page_size` of a query (the API's own names), with
+/// `default_size` when absent; sizes run from 1 to
+/// [`crate::records::MAX_PAGE_SIZE`].
+pub fn paging(query: Option<&str>, default_size: u32) -> Result<(i64, i64), ObFailure> {
     let mut paging = Paging::default();
     for (key, value) in query_pairs(query) {
         let slot = match key.as_str() {
@@ -103,8 +106,26 @@ pub fn list(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailure> {
         })?);
     }
     Operation::list_customers(paging).map_err(ObFailure::from_core)?;
-    let number = i64::from(paging.page_number.unwrap_or(0));
-    let size = i64::from(paging.page_size.unwrap_or(DEFAULT_PAGE_SIZE));
+    let max = crate::records::MAX_PAGE_SIZE;
+    if paging.page_size.is_some_and(|size| size > max) {
+        return Err(ObFailure::field(
+            "page_size",
+            lean_core::FieldErrorCode::OutOfRange,
+            format!("must be at most {max}: read the rest with the next page_number"),
+        ));
+    }
+    Ok((
+        i64::from(paging.page_number.unwrap_or(0)),
+        i64::from(paging.page_size.unwrap_or(default_size)),
+    ))
+}
+
+/// `GET /customers/v1?page_number=&page_size=`: pages count from 0, in
+/// creation order. The answer is `{"content": [...], "page": {"number",
+/// "size", "total_elements", "total_pages"}}`.
+pub fn list(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailure> {
+    ctx.caller.require_app("list customers")?;
+    let (number, size) = paging(query, DEFAULT_PAGE_SIZE)?;
     let total: i64 = ctx
         .conn
         .query_row("SELECT count(*) FROM ob_customers", [], |r| r.get(0))?;
@@ -145,14 +166,18 @@ fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `GET /customers/v1/{customer_id}/entities`.
-pub fn entities(ctx: &Ctx, customer_id: &str) -> Result<Value, ObFailure> {
+/// `GET /customers/v1/{customer_id}/entities`: an array, one page of
+/// `page_size` (default [`DEFAULT_ARRAY_PAGE_SIZE`]) from `page_number`.
+pub fn entities(ctx: &Ctx, customer_id: &str, query: Option<&str>) -> Result<Value, ObFailure> {
     get(ctx, customer_id)?;
-    let mut s = ctx
-        .conn
-        .prepare_cached("SELECT body FROM ob_entities WHERE customer_id = ?1 ORDER BY seq")?;
+    let (number, size) = paging(query, DEFAULT_ARRAY_PAGE_SIZE)?;
+    let mut s = ctx.conn.prepare_cached(
+        "SELECT body FROM ob_entities WHERE customer_id = ?1 ORDER BY seq LIMIT ?2 OFFSET ?3",
+    )?;
     let list: Vec<Value> = s
-        .query_map([customer_id], |r| r.get::<_, String>(0))?
+        .query_map(params![customer_id, size, number * size], |r| {
+            r.get::<_, String>(0)
+        })?
         .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
         .collect();
     Ok(Value::Array(list))

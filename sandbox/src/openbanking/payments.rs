@@ -149,14 +149,18 @@ pub fn create_destination(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailur
     Ok(value)
 }
 
-/// `GET /payments/v1/destinations`: every destination, oldest first.
-pub fn list_destinations(ctx: &Ctx) -> Result<Value, ObFailure> {
+/// `GET /payments/v1/destinations`: an array, oldest first, one page of
+/// `page_size` (default [`super::customers::DEFAULT_ARRAY_PAGE_SIZE`])
+/// from `page_number`.
+pub fn list_destinations(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailure> {
     ctx.caller.require_app("list payment destinations")?;
+    let (number, size) =
+        super::customers::paging(query, super::customers::DEFAULT_ARRAY_PAGE_SIZE)?;
     let mut s = ctx
         .conn
-        .prepare_cached("SELECT body FROM ob_destinations ORDER BY seq")?;
+        .prepare_cached("SELECT body FROM ob_destinations ORDER BY seq LIMIT ?1 OFFSET ?2")?;
     let list: Vec<Value> = s
-        .query_map([], |r| r.get::<_, String>(0))?
+        .query_map(params![size, number * size], |r| r.get::<_, String>(0))?
         .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
         .collect();
     Ok(Value::Array(list))

@@ -150,14 +150,14 @@ fn respond(
         Route::Customers => value(customers::list(&ctx, query)),
         Route::CustomerByAppUserId(id) => value(customers::get_by_app_user_id(&ctx, &id)),
         Route::Customer(id) => value(customers::get(&ctx, &id)),
-        Route::Entities(id) => value(customers::entities(&ctx, &id)),
+        Route::Entities(id) => value(customers::entities(&ctx, &id, query)),
         Route::Entity(id, e) => value(customers::entity(&ctx, &id, &e)),
         Route::Data(kind) => data::call(&mut ctx, kind, &json),
         Route::Results(id) => data::results(&ctx, &id),
         Route::Intents => value(payments::create_intent(&mut ctx, &json)),
         Route::Intent(id) => value(payments::get_intent(&ctx, &id)),
         Route::Destinations if post => value(payments::create_destination(&mut ctx, &json)),
-        Route::Destinations => value(payments::list_destinations(&ctx)),
+        Route::Destinations => value(payments::list_destinations(&ctx, query)),
     }?;
     tx.commit()?;
     Ok(answer)

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS ob_tokens (
     scope        TEXT NOT NULL,
     expires_at   INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS ob_tokens_expiry ON ob_tokens (expires_at);
 CREATE TABLE IF NOT EXISTS ob_webhook_endpoints (
     url          TEXT PRIMARY KEY
 );

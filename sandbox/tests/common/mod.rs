@@ -130,3 +130,46 @@ pub fn payable_customers(agent: &ureq::Agent, config: &Config, range: std::ops::
         }
     }
 }
+
+/// The `Authorization` header of the test key.
+pub fn basic_auth() -> String {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:"));
+    format!("Basic {encoded}")
+}
+
+/// Every record of a payouts list (`gig` or `specialpayment`), page after
+/// page (`limit`, `offset`), each page retried while faults hit it.
+pub fn list_all(
+    agent: &ureq::Agent,
+    sandbox: &SandboxProcess,
+    list: &str,
+) -> Vec<serde_json::Value> {
+    let mut all = Vec::new();
+    loop {
+        let url = format!(
+            "{}/{list}?limit=1000&offset={}",
+            sandbox.base_url(),
+            all.len()
+        );
+        let page = (0..20)
+            .find_map(|_| {
+                let mut response = agent
+                    .get(&url)
+                    .header("authorization", basic_auth())
+                    .call()
+                    .ok()?;
+                if response.status() != 200 {
+                    return None;
+                }
+                let body = response.body_mut().read_to_vec().ok()?;
+                serde_json::from_slice::<Vec<serde_json::Value>>(&body).ok()
+            })
+            .unwrap_or_else(|| panic!("GET {url} kept failing"));
+        let last = page.len() < 1000;
+        all.extend(page);
+        if last {
+            return all;
+        }
+    }
+}

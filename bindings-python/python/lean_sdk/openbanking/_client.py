@@ -243,7 +243,7 @@ class OpenBankingClient(_Base):
                 return step[1], self._generation
             try:
                 response = self._transport(_request(step))
-            except (OSError, TransportError) as error:
+            except Exception as error:  # any transport failure, as in the call loop
                 raise _token_failure(error) from error
             return self._token_response(step, response), self._generation
 
@@ -268,7 +268,7 @@ class OpenBankingClient(_Base):
         step = _customer_token_step(self._tokens, customer_id)
         try:
             response = self._transport(_request(step))
-        except (OSError, TransportError) as error:
+        except Exception as error:  # any transport failure, as in the call loop
             raise _token_failure(error) from error
         return _token(response)
 
@@ -407,7 +407,7 @@ class AsyncOpenBankingClient(_Base):
                 return step[1], self._generation
             try:
                 response = await self._transport(_request(step))
-            except (OSError, TransportError) as error:
+            except Exception as error:  # any transport failure, as in the call loop
                 raise _token_failure(error) from error
             return self._token_response(step, response), self._generation
 
@@ -428,7 +428,7 @@ class AsyncOpenBankingClient(_Base):
         step = _customer_token_step(self._tokens, customer_id)
         try:
             response = await self._transport(_request(step))
-        except (OSError, TransportError) as error:
+        except Exception as error:  # any transport failure, as in the call loop
             raise _token_failure(error) from error
         return _token(response)
 

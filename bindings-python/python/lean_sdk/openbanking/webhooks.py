@@ -15,12 +15,16 @@ several secrets during a rotation::
 60 and 180 minutes, and holds back later webhooks meanwhile. Retries are
 duplicates: skip an ``event.event_id`` already handled. A body whose
 signature fails raises :class:`lean_sdk.WebhookSignatureError`: answer 400
-and ignore it.
+and ignore it. Read the body with :func:`read_body` or
+:func:`read_body_async`, which answer a body over ``limit`` bytes (default
+1 MiB) with :class:`lean_sdk.WebhookBodyTooLargeError` (answer 413) without
+buffering it.
 """
 
 from __future__ import annotations
 
 from .. import _native
+from ..webhooks import MAX_BODY_BYTES, read_body, read_body_async
 from ._client import _decode
 from ._models import WebhookEvent
 
@@ -37,11 +41,14 @@ if TYPE_CHECKING:
 __all__ = [
     "SIGNATURE_HEADER",
     "ACKNOWLEDGE_STATUS",
+    "MAX_BODY_BYTES",
     "RETRY_SCHEDULE_MINUTES",
     "WebhookVerifier",
     "sign",
     "verify",
     "construct_event",
+    "read_body",
+    "read_body_async",
 ]
 
 #: The header that carries the signature.

@@ -6,11 +6,14 @@ once; the runner's settling rules and the shared back-off in isolation."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import re
 import signal
 import subprocess
 import time
+import urllib.error
+import urllib.request
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -38,11 +41,36 @@ def customers(sandbox: Sandbox) -> List[str]:
 
 def stored(base_url: str, tag: str) -> Tuple[List[str], List[str]]:
     """The gig ids and the special payments' descriptions the sandbox holds
-    for the rows tagged ``tag``, duplicates included."""
-    client = lean_sdk.LeanClient(API_KEY, base_url=base_url, max_retries=10)
-    gigs = sorted(g.gig_id for g in client.list_gigs() if g.gig_id.startswith(tag))
-    payments = sorted(p.description or "" for p in client.list_special_payments() if (p.description or "").startswith(tag))
+    for the rows tagged ``tag``, duplicates included (every page: the
+    client's list reads the first one only)."""
+    gigs = sorted(g["gigId"] for g in every_record(base_url, "/gig") if g["gigId"].startswith(tag))
+    payments = sorted(p.get("description") or "" for p in every_record(base_url, "/specialpayment")
+                      if (p.get("description") or "").startswith(tag))
     return gigs, payments
+
+
+def every_record(base_url: str, path: str) -> List[Dict[str, Any]]:
+    auth = "Basic " + base64.b64encode(f"{API_KEY}:".encode()).decode()
+    records: List[Dict[str, Any]] = []
+    while True:
+        request = urllib.request.Request(f"{base_url}{path}?limit=1000&offset={len(records)}",
+                                         headers={"authorization": auth})
+        page = read_json(request)
+        if not page:
+            return records
+        records.extend(page)
+
+
+def read_json(request: urllib.request.Request) -> Any:
+    """The answer's JSON, retrying the 503s of a sandbox injecting them."""
+    for _ in range(50):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            if error.code != 503:
+                raise
+    raise AssertionError(f"{request.full_url} kept answering 503")
 
 
 def test_a_file_of_three_hundred_rows_is_paid_with_log_lines_off_a_terminal(
@@ -177,7 +205,7 @@ def test_a_run_killed_mid_way_and_run_again_pays_each_row_exactly_once(tmp_path:
         assert run.returncode == -signal.SIGKILL
         with Journal(tmp_path / "payouts.csv.journal.sqlite3") as journal:
             at_kill = journal.counts()
-        assert 48 <= at_kill.get(PAID, 0) < 240, at_kill
+        assert at_kill.get(PENDING, 0) + at_kill.get(SENDING, 0) > 0, at_kill  # killed before the end
 
         codes = []
         for _ in range(12):

@@ -8,7 +8,11 @@ journal, the core's call engine, the shared back-off) and, side by side,
 by a bare ``httpx.AsyncClient`` loop sending the same requests, built
 beforehand, with the same concurrency (a semaphore over one client). Each
 measurement gets a fresh sandbox holding the same customers. The figure
-to read is the ratio of the two throughputs, median of the rounds.
+to read is the ratio of the two throughputs, median of the rounds (each
+round measures both, one right after the other); on a shared, loaded
+machine the client's CPU time per row (``time.process_time``: the
+sandbox's work is not in it) is given too, being less sensitive to the
+scheduling of other processes.
 
 The sandbox does not count connections; they are counted with ``ss``:
 every TCP socket on the sandbox's port (established, or in TIME_WAIT after
@@ -153,17 +157,20 @@ async def batch(path: Path, base_url: str, concurrency: int) -> float:
     return elapsed
 
 
-def measure(kind: str, binary: Path, uids: List[str], path: Path, concurrency: int) -> Tuple[float, int]:
-    """(seconds, connections) of one run on a fresh sandbox."""
+def measure(kind: str, binary: Path, uids: List[str], path: Path, concurrency: int) -> Tuple[float, float, int]:
+    """(seconds, CPU seconds of this process, connections) of one run on a
+    fresh sandbox."""
     server = Sandbox(binary)
     try:
         add_customers(server.base_url, uids)
         before = server.client_ports()
+        requests = prebuilt_requests(path, server.base_url) if kind == "bare" else []
+        cpu = time.process_time()
         if kind == "bare":
-            seconds = asyncio.run(bare_httpx(prebuilt_requests(path, server.base_url), concurrency))
+            seconds = asyncio.run(bare_httpx(requests, concurrency))
         else:
             seconds = asyncio.run(batch(path, server.base_url, concurrency))
-        return seconds, len(server.client_ports() - before)
+        return seconds, time.process_time() - cpu, len(server.client_ports() - before)
     finally:
         server.stop()
 
@@ -178,23 +185,27 @@ def main() -> None:
     if not args.sandbox.exists():
         sys.exit(f"no sandbox at {args.sandbox}: cargo build --release -p lean-sandbox")
     uids = [f"bench_{random.randrange(16**8):08x}_{n}" for n in range(20)]
-    figures: Dict[str, List[Tuple[float, int]]] = {"bare": [], "batch": []}
+    figures: Dict[str, List[Tuple[float, float, int]]] = {"bare": [], "batch": []}
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "payouts.csv"
         write_file(path, uids, args.rows)
         for round_number in range(args.rounds):
             for kind in ("bare", "batch"):
-                seconds, connections = measure(kind, args.sandbox, uids, path, args.concurrency)
-                figures[kind].append((seconds, connections))
-                print(f"round {round_number + 1} {kind:5}: {args.rows / seconds:7.0f} rows/s "
-                      f"({seconds:.2f} s), {connections} connections", flush=True)
-    bare = statistics.median(args.rows / s for s, _ in figures["bare"])
-    paid = statistics.median(args.rows / s for s, _ in figures["batch"])
-    print(f"\n{args.rows} rows at concurrency {args.concurrency}, median of {args.rounds} rounds:")
-    print(f"  bare httpx.AsyncClient loop: {bare:.0f} rows/s, connections {sorted({c for _, c in figures['bare']})}")
-    print(f"  lean_sdk.batch:              {paid:.0f} rows/s, connections {sorted({c for _, c in figures['batch']})}")
-    print(f"  ratio: {paid / bare:.2f}x")
-
+                seconds, cpu, connections = measure(kind, args.sandbox, uids, path, args.concurrency)
+                figures[kind].append((seconds, cpu, connections))
+                print(f"round {round_number + 1} {kind:5}: {args.rows / seconds:7.0f} rows/s ({seconds:.2f} s), "
+                      f"CPU {cpu / args.rows * 1000:.2f} ms/row, {connections} connections", flush=True)
+    rows = args.rows
+    ratios = [b[0] / p[0] for b, p in zip(figures["bare"], figures["batch"])]
+    print(f"\n{rows} rows at concurrency {args.concurrency}, {args.rounds} rounds:")
+    for kind, name in (("bare", "bare httpx.AsyncClient loop"), ("batch", "lean_sdk.batch")):
+        rate = statistics.median(rows / s for s, _, _ in figures[kind])
+        cpu = statistics.median(c / rows * 1000 for _, c, _ in figures[kind])
+        print(f"  {name:28} median {rate:5.0f} rows/s, CPU {cpu:.2f} ms/row, "
+              f"connections {sorted({c for _, _, c in figures[kind]})}")
+    cpu_ratio = statistics.median(b[1] / p[1] for b, p in zip(figures["bare"], figures["batch"]))
+    print(f"  throughput ratio: median {statistics.median(ratios):.2f}x (rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+    print(f"  CPU per row ratio (bare / batch): median {cpu_ratio:.2f}x")
 
 if __name__ == "__main__":
     main()

@@ -17,7 +17,7 @@ import urllib.request
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -32,6 +32,16 @@ from _batch import (
     write_jsonl,
 )
 from conftest import API_KEY, Sandbox
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    """A sandbox of this module's own: the files paid here hold hundreds
+    of records, which would push other tests' records off the first page
+    of the sandbox's lists."""
+    server = Sandbox()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +223,8 @@ def test_a_run_killed_mid_way_and_run_again_pays_each_row_exactly_once(tmp_path:
             codes.append(again.returncode)
             if again.returncode != EXIT_UNKNOWN:
                 break
-        assert codes[-1] == EXIT_OK, (codes, again.stderr[-3000:])
+        warnings = [line for line in again.stderr.splitlines() if "WARNING" in line]
+        assert codes[-1] == EXIT_OK, (codes, warnings)
     finally:
         faulty.stop()
 

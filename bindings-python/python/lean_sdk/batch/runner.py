@@ -45,7 +45,7 @@ _FATAL = (lean_sdk.AuthenticationError, lean_sdk.ConfigurationError)
 
 class Runner:
     """Pays ``rows`` with ``client``, ``concurrency`` calls at a time.
-    ``on_row`` is called with each row's line and new state once it is
+    ``on_row`` is called with each row and its new state once the row is
     settled (for the progress display)."""
 
     def __init__(
@@ -107,10 +107,14 @@ class Runner:
         # It exists. Sending it again lets the core decide whether it is
         # this row's gig: the API refuses the taken gigId, the core compares
         # the stored gig with the row and returns it (paid), or raises
-        # ConflictError when the id holds another payout.
-        await self._send(row)
+        # ConflictError when the id holds another payout. Should its own
+        # lookup fail, the refusal of the taken id proves nothing here.
+        await self._send(row, exists=True)
 
-    async def _send(self, row: Row) -> None:
+    async def _send(self, row: Row, exists: bool = False) -> None:
+        """Sends the row's create. ``exists``: a gig under the row's gigId
+        was found, so only the core's comparison (paid, or a conflict)
+        settles it; any other refusal leaves it ``unknown``."""
         self._journal.mark_sending(row)
         try:
             if row.kind == GIG:
@@ -119,6 +123,8 @@ class Runner:
                 paid = await self._client.create_special_payment(row.fields, idempotency_key=row.idempotency_key)
         except lean_sdk.LeanError as error:
             state = _state_after(error)
+            if exists and state == FAILED and not isinstance(error, lean_sdk.ConflictError):
+                state = UNKNOWN
             if isinstance(error, _FATAL) and self.stopped is None:
                 self.stopped = f"{type(error).__name__}: {error}"
                 log.error("stopping: %s", self.stopped)

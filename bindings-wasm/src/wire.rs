@@ -90,6 +90,17 @@ where
         }
     }
 
+    /// Ends call `id`, which the host cannot go on with (the caller
+    /// aborted it): the error JSON that says whether a request was in
+    /// flight, and the idempotency key and ids it carried.
+    pub(crate) fn interrupt(&mut self, id: u32, reason: &str) -> String {
+        let error = match self.get(id) {
+            Some(call) => call.interrupt(reason),
+            None => not_running(id),
+        };
+        error.to_json().to_string()
+    }
+
     /// Forgets call `id` (finished, or abandoned by the JS loop).
     pub(crate) fn finish(&mut self, id: u32) {
         if let Some(slot) = self.slots.get_mut(id as usize) {
@@ -138,6 +149,12 @@ macro_rules! call_stepping_exports {
             pub fn on_transport_error(&mut self, call: u32, kind: &str, message: &str) {
                 let error = lean_core::TransportError::from_kind_name(kind, message);
                 self.calls.on_transport_error(call, error);
+            }
+
+            /// Ends a call the caller interrupted (its `AbortSignal`);
+            /// returns the error JSON to throw, which says what was sent.
+            pub fn interrupt(&mut self, call: u32, reason: &str) -> String {
+                self.calls.interrupt(call, reason)
             }
 
             /// Forgets a call: the JS loop finishes every call it starts.

@@ -32,8 +32,15 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// One path segment, percent-encoded.
+/// One path segment, percent-encoded. Every id reaching it was checked by
+/// [`crate::validate::identifier`] when its operation was built, which
+/// refuses the ids escaping cannot keep in place: empty, `.` and `..`
+/// (URL resolution removes those, even percent-encoded).
 pub(crate) fn segment(id: &str) -> String {
+    debug_assert!(
+        !matches!(id, "" | "." | ".."),
+        "a path id that validation should have refused"
+    );
     utf8_percent_encode(id, PATH_SEGMENT).to_string()
 }
 

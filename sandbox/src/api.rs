@@ -23,11 +23,11 @@ use crate::clock::{self, now_ms};
 use crate::failure::Failure;
 use crate::guard;
 use crate::lifecycle;
-use crate::log::Log;
 use crate::outbox;
 use crate::records::{self, Context, Table};
 use crate::settings::{check_webhook_url, Settings};
 use crate::store::Store;
+use crate::trigger;
 
 /// The OpenAPI 3.1 document of the API, kept in the repository.
 pub const OPENAPI: &str = include_str!("../openapi.json");
@@ -45,8 +45,6 @@ pub struct App {
     pub store: Arc<Store>,
     /// Start-up settings.
     pub settings: Settings,
-    /// Log lines.
-    pub log: Log,
     pub(crate) ids: Mutex<fastrand::Rng>,
     faults: Mutex<fastrand::Rng>,
     requests: AtomicU64,
@@ -54,12 +52,11 @@ pub struct App {
 
 impl App {
     /// Shared state for the router.
-    pub fn new(store: Arc<Store>, settings: Settings, log: Log, id_seed: u64) -> Self {
+    pub fn new(store: Arc<Store>, settings: Settings, id_seed: u64) -> Self {
         let faults = fastrand::Rng::with_seed(settings.faults.seed);
         Self {
             store,
             settings,
-            log,
             ids: Mutex::new(fastrand::Rng::with_seed(id_seed)),
             faults: Mutex::new(faults),
             requests: AtomicU64::new(0),
@@ -136,7 +133,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         Ok(()) => axum::body::to_bytes(body, MAX_BODY).await,
     };
     let (mut response, note) = if let Err(refusal) = &guarded {
-        (refused(&path, refusal), " [refused: Host]")
+        (refused(&path, refusal), "Host")
     } else if let Err(e) = &body {
         let f = Failure::status(
             413,
@@ -152,8 +149,11 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     } else if let Some(rest) = path.strip_prefix("/_sandbox/") {
         let body = bytes(&body);
         match guard::check_admin(&headers, !body.is_empty()) {
+            Ok(()) if method == Method::POST && rest.trim_end_matches('/') == "trigger" => {
+                (trigger(app.clone(), body).await, "")
+            }
             Ok(()) => (admin(&app, &method, rest, &body), ""),
-            Err(refusal) => (refused(&path, &refusal), " [refused: admin]"),
+            Err(refusal) => (refused(&path, &refusal), "admin"),
         }
     } else if path == "/openapi.json" && method == Method::GET {
         (reply(200, Body::from(OPENAPI)), "")
@@ -168,11 +168,17 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     if let Ok(id) = HeaderValue::from_str(&format!("req_{number}")) {
         response.headers_mut().insert("x-request-id", id);
     }
-    app.log.line(&format!(
-        "req_{number} {method} {path} {} {:.1}ms{note}",
+    let (status, latency_ms) = (
         response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    ));
+        (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0,
+    );
+    let request_id = format!("req_{number}");
+    match note {
+        "" => tracing::info!(%request_id, %method, %path, status, latency_ms, "request"),
+        refused => {
+            tracing::info!(%request_id, %method, %path, status, latency_ms, refused, "request")
+        }
+    }
     response
 }
 
@@ -574,6 +580,25 @@ fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             }
         }
         ("GET", ["stats"]) => answer(stats(&conn).map_err(Failure::from)),
+        ("GET", ["events"]) => answer(
+            outbox::list(&conn, EVENTS_LISTED)
+                .map(|events| serde_json::json!({ "events": events }))
+                .map_err(Failure::from),
+        ),
+        ("POST", ["events", id, "resend"]) => {
+            let Ok(id) = id.parse::<i64>() else {
+                return failure(&Failure::not_found(format!(
+                    "no delivery {id:?}: ids are the numbers GET /_sandbox/events lists"
+                )));
+            };
+            match outbox::resend(&conn, id, now_ms()) {
+                Ok(Some(delivery)) => ok(&delivery),
+                Ok(None) => failure(&Failure::not_found(format!(
+                    "no delivery {id}: GET /_sandbox/events lists them"
+                ))),
+                Err(e) => failure(&Failure::from(e)),
+            }
+        }
         ("POST", ["customers", id, "deactivate"]) => {
             let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
             match lifecycle::deactivate(&mut conn, &id, now_ms()) {
@@ -583,8 +608,48 @@ fn admin(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             }
         }
         _ => failure(&Failure::not_found(
-            "admin routes: GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, GET/POST /_sandbox/clock, GET /_sandbox/stats",
+            "admin routes: POST /_sandbox/trigger, GET /_sandbox/events, POST /_sandbox/events/{id}/resend, GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, GET/POST /_sandbox/clock, GET /_sandbox/stats",
         )),
+    }
+}
+
+/// How many deliveries `GET /_sandbox/events` lists, newest first.
+const EVENTS_LISTED: i64 = 200;
+
+/// `POST /_sandbox/trigger`: sends one webhook now (see
+/// [`crate::trigger`]), signed with the keys this sandbox signs with unless
+/// the body names a `secret`, and answers the report. Sending waits for the
+/// receiver, so it runs off the request threads.
+async fn trigger(app: Arc<App>, body: Bytes) -> Response {
+    let request: trigger::Trigger = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            return failure(&Failure::field(
+                "body",
+                FieldErrorCode::InvalidValue,
+                format!("send {{\"event\": \"gig.completed\", \"to\": \"http://127.0.0.1:PORT/path\"}} and optionally data, replay, bad_signature, unsigned, secret: {e}"),
+            ))
+        }
+    };
+    if let Err((field, message)) = trigger::check(&request) {
+        return failure(&Failure::field(
+            field,
+            FieldErrorCode::InvalidValue,
+            message,
+        ));
+    }
+    let keys = trigger::Keys {
+        payouts: app.settings.signing_secret().to_owned(),
+        openbanking: app.settings.openbanking.webhook_secret.clone(),
+    };
+    match tokio::task::spawn_blocking(move || trigger::send(&request, &keys)).await {
+        Ok(Ok(report)) => ok(&serde_json::to_value(report).unwrap_or_default()),
+        Ok(Err((field, message))) => failure(&Failure::field(
+            field,
+            FieldErrorCode::InvalidValue,
+            message,
+        )),
+        Err(e) => failure(&Failure::status(500, format!("the trigger stopped: {e}"))),
     }
 }
 

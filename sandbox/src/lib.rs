@@ -6,13 +6,16 @@
 //! restarts, a life cycle with configurable delays, signed webhooks from a
 //! durable outbox, seeded fault injection; the open-banking customers,
 //! entities, data and payments at the API's own paths ([`openbanking`]);
-//! and an optional mutual-TLS listener ([`tls`], [`certs`]).
+//! and an optional mutual-TLS listener ([`tls`], [`certs`]). For webhook
+//! handler authors, [`trigger`] sends any event type signed as Lean signs
+//! it, and the outbox is listed and re-sent through [`remote`].
 //! See `sandbox/README.md` for the start-up contract.
 
 #![warn(missing_docs)]
 
 pub mod api;
 pub mod certs;
+pub mod cli;
 pub mod clock;
 pub mod failure;
 pub mod guard;
@@ -23,9 +26,11 @@ pub mod log;
 pub mod openbanking;
 pub mod outbox;
 pub mod records;
+pub mod remote;
 pub mod server;
 pub mod settings;
 pub mod store;
 pub mod tls;
+pub mod trigger;
 
 pub use settings::Settings;

@@ -1,27 +1,24 @@
-//! One readable line per request and per webhook delivery, on stderr
-//! (stdout carries only the `listening on` line, so a harness that reads
-//! that line and nothing more can never block the server).
+//! Log lines on stderr through `tracing` (stdout carries only the
+//! `listening on` lines, so a harness that reads them and nothing more can
+//! never block the server): one event per request (`request_id`, `method`,
+//! `path`, `status`, `latency_ms`) and per webhook delivery, as readable
+//! text or one JSON object per line. Callers never pass secrets.
 
-use std::io::Write;
+use crate::cli::LogFormat;
 
-use crate::clock::{iso, now_ms};
-
-/// Where log lines go; silent when quiet.
-#[derive(Clone, Copy, Debug)]
-pub struct Log {
-    quiet: bool,
-}
-
-impl Log {
-    /// A log, silent if `quiet`.
-    pub fn new(quiet: bool) -> Self {
-        Self { quiet }
+/// Installs the process's log writer; with `quiet`, none, so every event
+/// is dropped.
+pub fn init(quiet: bool, format: LogFormat) {
+    if quiet {
+        return;
     }
-
-    /// Writes one time-stamped line. Callers never pass secrets.
-    pub fn line(&self, text: &str) {
-        if !self.quiet {
-            let _ = writeln!(std::io::stderr().lock(), "{} {text}", iso(now_ms()));
-        }
-    }
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false);
+    // Another writer (a test's) may already be installed: keep it.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
 }

@@ -22,7 +22,6 @@ use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
 use crate::clock::now_ms;
-use crate::log::Log;
 use crate::openbanking::webhooks as ob;
 use crate::store::Store;
 
@@ -77,6 +76,58 @@ pub fn status(conn: &Connection) -> rusqlite::Result<Value> {
     }))
 }
 
+/// The most recent deliveries, newest first, for `GET /_sandbox/events`:
+/// each with its event, receiver, attempts, last status and next retry.
+pub fn list(conn: &Connection, limit: i64) -> rusqlite::Result<Value> {
+    deliveries(conn, None, limit)
+}
+
+/// Deliveries as JSON, newest first; only `id` when given.
+fn deliveries(conn: &Connection, id: Option<i64>, limit: i64) -> rusqlite::Result<Value> {
+    let mut s = conn.prepare_cached(
+        "SELECT id, product, event, url, attempts, last_status, last_error, delivered_at, gave_up, next_at
+         FROM outbox WHERE ?1 IS NULL OR id = ?1 ORDER BY id DESC LIMIT ?2",
+    )?;
+    let rows = s.query_map(params![id, limit], |r| {
+        let delivered_at: Option<i64> = r.get(7)?;
+        let gave_up: bool = r.get(8)?;
+        let next_at: i64 = r.get(9)?;
+        let state = match (delivered_at, gave_up) {
+            (Some(_), _) => "delivered",
+            (None, true) => "failed",
+            (None, false) => "pending",
+        };
+        Ok(json!({
+            "id": r.get::<_, i64>(0)?,
+            "product": r.get::<_, String>(1)?,
+            "event": r.get::<_, String>(2)?,
+            "url": r.get::<_, String>(3)?,
+            "attempts": r.get::<_, i64>(4)?,
+            "last_status": r.get::<_, Option<i64>>(5)?,
+            "last_error": r.get::<_, Option<String>>(6)?,
+            "state": state,
+            "delivered_at": delivered_at.map(crate::clock::iso),
+            "next_retry_at": (state == "pending").then(|| crate::clock::iso(next_at)),
+        }))
+    })?;
+    Ok(Value::Array(rows.collect::<Result<_, _>>()?))
+}
+
+/// Sends delivery `id` once more, now, whatever its state (a delivered
+/// one again: receivers must cope with duplicates). `None` when there is
+/// no such delivery.
+pub fn resend(conn: &Connection, id: i64, now: i64) -> rusqlite::Result<Option<Value>> {
+    let changed = conn.execute(
+        "UPDATE outbox SET next_at = ?2, gave_up = 0, delivered_at = NULL WHERE id = ?1",
+        params![id, now],
+    )?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    let mut rows = deliveries(conn, Some(id), 1)?;
+    Ok(rows.get_mut(0).map(Value::take))
+}
+
 struct Due {
     id: i64,
     url: String,
@@ -88,7 +139,7 @@ struct Due {
 
 /// Sends due webhooks until `stop` is set. Runs on its own thread: a slow
 /// receiver delays other webhooks, never the API.
-pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<AtomicBool>) {
+pub fn deliver_forever(store: Arc<Store>, policy: Policy, stop: Arc<AtomicBool>) {
     let agent = |timeout: Duration| {
         ureq::Agent::new_with_config(
             ureq::Agent::config_builder()
@@ -106,7 +157,7 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
         let due = match take_due(&store) {
             Ok(due) => due,
             Err(e) => {
-                log.line(&format!("webhook outbox error: {e}"));
+                tracing::error!("webhook outbox error: {e}");
                 Vec::new()
             }
         };
@@ -135,10 +186,12 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
                     .send(item.body.as_bytes())
             };
             let attempt = item.attempts + 1;
+            let mut last_status = None;
             let outcome = match result {
                 Ok(mut response) => {
                     let _ = response.body_mut().read_to_vec();
                     let code = response.status().as_u16();
+                    last_status = Some(code);
                     let accepted = if openbanking {
                         ob::acknowledged(code)
                     } else {
@@ -174,12 +227,12 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
                 let conn = store.lock();
                 match &outcome {
                     Ok(_) => conn.execute(
-                        "UPDATE outbox SET attempts = ?2, delivered_at = ?3, last_error = NULL WHERE id = ?1",
-                        params![item.id, attempt, now],
+                        "UPDATE outbox SET attempts = ?2, delivered_at = ?3, last_error = NULL, last_status = ?4 WHERE id = ?1",
+                        params![item.id, attempt, now, last_status],
                     ),
                     Err(e) => conn.execute(
-                        "UPDATE outbox SET attempts = ?2, next_at = ?3, gave_up = ?4, last_error = ?5 WHERE id = ?1",
-                        params![item.id, attempt, now.saturating_add(next.unwrap_or(0)), next.is_none(), e],
+                        "UPDATE outbox SET attempts = ?2, next_at = ?3, gave_up = ?4, last_error = ?5, last_status = ?6 WHERE id = ?1",
+                        params![item.id, attempt, now.saturating_add(next.unwrap_or(0)), next.is_none(), e, last_status],
                     ),
                 }
             };
@@ -188,12 +241,19 @@ pub fn deliver_forever(store: Arc<Store>, policy: Policy, log: Log, stop: Arc<At
                 Err(e) if next.is_none() => format!("failed: {e}; giving up"),
                 Err(e) => format!("failed: {e}; will retry"),
             };
-            log.line(&format!(
-                "webhook #{} {} -> {} {what} (attempt {attempt}, {took:.1}ms)",
-                item.id, item.event, item.url
-            ));
+            tracing::info!(
+                delivery = item.id,
+                event = %item.event,
+                url = %item.url,
+                attempt,
+                latency_ms = (took * 10.0).round() / 10.0,
+                "webhook #{} {} -> {} {what}",
+                item.id,
+                item.event,
+                item.url
+            );
             if let Err(e) = saved {
-                log.line(&format!("webhook outbox error: {e}"));
+                tracing::error!("webhook outbox error: {e}");
             }
         }
     }

@@ -14,7 +14,6 @@ use crate::api::{handle, App};
 use crate::certs;
 use crate::clock::now_ms;
 use crate::lifecycle;
-use crate::log::Log;
 use crate::openbanking;
 use crate::outbox;
 use crate::settings::Settings;
@@ -23,7 +22,7 @@ use crate::tls;
 
 /// Runs `serve` until the process is stopped.
 pub fn serve(settings: Settings) -> Result<(), String> {
-    let log = Log::new(settings.quiet);
+    crate::log::init(settings.quiet, settings.log_format);
     let store = Arc::new(Store::open(settings.db.as_deref())?);
     {
         let conn = store.lock();
@@ -59,12 +58,12 @@ pub fn serve(settings: Settings) -> Result<(), String> {
                 let tcp = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
                     .await
                     .map_err(|e| format!("cannot listen (mTLS) on 127.0.0.1:{port}: {e}"))?;
-                Some(tls::MtlsListener::new(tcp, config, log).map_err(|e| e.to_string())?)
+                Some(tls::MtlsListener::new(tcp, config).map_err(|e| e.to_string())?)
             }
             None => None,
         };
         let stop = Arc::new(AtomicBool::new(false));
-        spawn_lifecycle(store.clone(), &settings, log, stop.clone());
+        spawn_lifecycle(store.clone(), &settings, stop.clone());
         let policy = outbox::Policy {
             secret: WebhookSecret::from(settings.signing_secret()),
             backoff: settings.webhook_backoff,
@@ -75,10 +74,10 @@ pub fn serve(settings: Settings) -> Result<(), String> {
             let (store, stop) = (store.clone(), stop.clone());
             std::thread::Builder::new()
                 .name("webhooks".into())
-                .spawn(move || outbox::deliver_forever(store, policy, log, stop))
+                .spawn(move || outbox::deliver_forever(store, policy, stop))
                 .map_err(|e| e.to_string())?;
         }
-        let app = Arc::new(App::new(store, settings, log, random_seed()));
+        let app = Arc::new(App::new(store, settings, random_seed()));
         let router = Router::new().fallback(handle).with_state(app);
         announce(&format!("listening on http://{addr}"))?;
         let Some(mtls) = mtls else {
@@ -91,7 +90,7 @@ pub fn serve(settings: Settings) -> Result<(), String> {
         let secure = axum::serve(mtls, router.clone());
         tokio::spawn(async move {
             if let Err(e) = secure.await {
-                log.line(&format!("mTLS server stopped: {e}"));
+                tracing::error!("mTLS server stopped: {e}");
             }
         });
         axum::serve(listener, router)
@@ -115,7 +114,7 @@ fn announce(line: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot write to stdout: {e}"))
 }
 
-fn spawn_lifecycle(store: Arc<Store>, settings: &Settings, log: Log, stop: Arc<AtomicBool>) {
+fn spawn_lifecycle(store: Arc<Store>, settings: &Settings, stop: Arc<AtomicBool>) {
     let shortest = settings
         .approval_delay
         .min(settings.settlement_delay)
@@ -141,7 +140,7 @@ fn spawn_lifecycle(store: Arc<Store>, settings: &Settings, log: Log, stop: Arc<A
                     // in between, so requests keep flowing.
                     Ok(done) if done > 0 => continue,
                     Ok(_) => {}
-                    Err(e) => log.line(&format!("life cycle error: {e}")),
+                    Err(e) => tracing::error!("life cycle error: {e}"),
                 }
                 std::thread::sleep(every);
             }

@@ -57,21 +57,26 @@ CREATE TABLE IF NOT EXISTS outbox (
     delivered_at INTEGER,
     gave_up      INTEGER NOT NULL DEFAULT 0,
     last_error   TEXT,
-    product      TEXT NOT NULL DEFAULT 'payouts'
+    product      TEXT NOT NULL DEFAULT 'payouts',
+    last_status  INTEGER
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_at) WHERE delivered_at IS NULL AND gave_up = 0;
 ";
 
-/// Files written before open banking have no `outbox.product`: every row
-/// in them is a payouts webhook, which is the column's default.
-fn add_product_column(conn: &Connection) -> rusqlite::Result<()> {
-    let has = conn
-        .prepare("SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'product'")?
-        .exists([])?;
-    if !has {
-        conn.execute_batch(
-            "ALTER TABLE outbox ADD COLUMN product TEXT NOT NULL DEFAULT 'payouts'",
-        )?;
+/// Files written by earlier versions lack later outbox columns: `product`
+/// (before open banking; every row in them is a payouts webhook, the
+/// column's default) and `last_status` (before `lean-sandbox events`).
+fn add_outbox_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for (name, definition) in [
+        ("product", "product TEXT NOT NULL DEFAULT 'payouts'"),
+        ("last_status", "last_status INTEGER"),
+    ] {
+        let has = conn
+            .prepare("SELECT 1 FROM pragma_table_info('outbox') WHERE name = ?1")?
+            .exists([name])?;
+        if !has {
+            conn.execute_batch(&format!("ALTER TABLE outbox ADD COLUMN {definition}"))?;
+        }
     }
     Ok(())
 }
@@ -96,7 +101,7 @@ impl Store {
         // power cut), which is what a test sandbox needs, and is fast.
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
             .and_then(|_| conn.execute_batch(SCHEMA))
-            .and_then(|_| add_product_column(&conn))
+            .and_then(|_| add_outbox_columns(&conn))
             .and_then(|_| conn.execute_batch(crate::openbanking::schema::SCHEMA))
             .map_err(|e| format!("cannot prepare the database: {e}"))?;
         Ok(Self {

@@ -23,7 +23,6 @@ use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 
 use crate::certs;
-use crate::log::Log;
 
 /// The longest a client may take to complete the handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -76,7 +75,7 @@ pub struct MtlsListener {
 impl MtlsListener {
     /// Accepts on `listener`, handshaking with `config` in one task per
     /// connection; refused handshakes are logged (no secret is involved).
-    pub fn new(listener: TcpListener, config: ServerConfig, log: Log) -> std::io::Result<Self> {
+    pub fn new(listener: TcpListener, config: ServerConfig) -> std::io::Result<Self> {
         let addr = listener.local_addr()?;
         let acceptor = TlsAcceptor::from(Arc::new(config));
         let (sender, ready) = mpsc::channel(64);
@@ -86,7 +85,7 @@ impl MtlsListener {
                     Ok(accepted) => accepted,
                     Err(e) => {
                         // Out of file descriptors and the like: wait, retry.
-                        log.line(&format!("mTLS accept error: {e}"));
+                        tracing::warn!("mTLS accept error: {e}");
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
@@ -97,8 +96,8 @@ impl MtlsListener {
                         Ok(Ok(stream)) => {
                             let _ = sender.send((stream, peer)).await;
                         }
-                        Ok(Err(e)) => log.line(&format!("mTLS handshake from {peer} refused: {e}")),
-                        Err(_) => log.line(&format!("mTLS handshake from {peer} timed out")),
+                        Ok(Err(e)) => tracing::warn!("mTLS handshake from {peer} refused: {e}"),
+                        Err(_) => tracing::warn!("mTLS handshake from {peer} timed out"),
                     }
                 });
             }

@@ -460,6 +460,44 @@ fn start_up_contract() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("no API key"));
 }
 
+/// An empty variable counts as unset; a set one is read.
+#[test]
+fn environment_variables_configure_serve() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(binary())
+        .arg("serve")
+        .env("LEAN_SANDBOX_API_KEYS", KEY)
+        .env("LEAN_SANDBOX_PORT", "")
+        .env("LEAN_SANDBOX_DB", "")
+        .env("LEAN_SANDBOX_APPROVAL_DELAY", "")
+        .env("LEAN_SANDBOX_QUIET", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(
+        first.starts_with("listening on http://127.0.0.1:"),
+        "{first:?}"
+    );
+    let url = first.trim().strip_prefix("listening on ").unwrap();
+    let answer = agent()
+        .get(format!("{url}/api/gig"))
+        .header("authorization", format!("Basic {}", base64_key()))
+        .call()
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    child.kill().unwrap();
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    child.wait().unwrap();
+    assert!(logs.is_empty(), "LEAN_SANDBOX_QUIET=1 still logged: {logs}");
+}
+
 #[test]
 fn webhooks_give_up_after_five_retries() {
     let sandbox = start(&[]);
@@ -533,9 +571,57 @@ fn log_lines_name_requests_never_keys() {
     child.wait().unwrap();
     let lines: Vec<&str> = logs.lines().collect();
     assert_eq!(lines.len(), 2, "{logs}");
-    assert!(lines[0].contains("req_1 GET /api/gig 200"), "{logs}");
-    assert!(lines[1].contains("GET /api/gig/gig_x 404"), "{logs}");
+    assert!(
+        lines[0].contains("request_id=req_1 method=GET path=/api/gig status=200 latency_ms="),
+        "{logs}"
+    );
+    assert!(
+        lines[1].contains("method=GET path=/api/gig/gig_x status=404"),
+        "{logs}"
+    );
     assert!(!logs.contains(KEY), "{logs}");
+}
+
+/// With `--log-format json` (here through its variable), one JSON object
+/// per request, with the same fields.
+#[test]
+fn log_lines_as_json() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(binary())
+        .args(["serve", "--port", "0", "--api-key", KEY])
+        .env("LEAN_SANDBOX_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    let answer = agent().get(format!("{url}/api/gig/gig_y")).call().unwrap();
+    assert_eq!(answer.status().as_u16(), 401);
+    child.kill().unwrap();
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    child.wait().unwrap();
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 1, "{logs}");
+    let line = &lines[0];
+    assert_eq!(line["request_id"], "req_1", "{line}");
+    assert_eq!(line["method"], "GET", "{line}");
+    assert_eq!(line["path"], "/api/gig/gig_y", "{line}");
+    assert_eq!(line["status"], 401, "{line}");
+    assert!(line["latency_ms"].is_number(), "{line}");
+    assert!(line["timestamp"].is_string(), "{line}");
 }
 
 /// With the same seed and one client sending requests in turn, the same

@@ -4,7 +4,7 @@
 export { LeanClient, validate } from './client.js';
 export { webhooks, WebhookVerifier } from './webhooks.js';
 export { chooseHashing as __chooseWebhookHashing } from './webhooks.js';
-export { LeanError, LeanValidationError, LeanApiError, WebhookSignatureError } from './errors.js';
+export { LeanError, LeanValidationError, LeanApiError, LeanRedirectError, WebhookSignatureError } from './errors.js';
 
 import { guard, wasm } from './wasm.js';
 

@@ -3,7 +3,7 @@
 // uncertain creates) driven over `fetch`.
 
 import { LeanError, fromCore } from './errors.js';
-import { createSender, drive, entropy } from './transport.js';
+import { callSignal, createSender, drive, entropy } from './transport.js';
 import { generation, guard, wasm } from './wasm.js';
 
 const REDACTED = 'LeanClient { apiKey: <redacted> }';
@@ -40,7 +40,8 @@ export class LeanClient {
    * @param {object} options `apiKey` (required), `environment` (`'sandbox'`
    * or `'production'`), `baseUrl`, `fetch` (defaults to `globalThis.fetch`),
    * `maxRetries`, `timeoutMs` (per attempt), `retryBackoff` (`{initialMs,
-   * maxMs}`).
+   * maxMs}`). Redirects are never followed, whatever `fetch` is given: a
+   * 3xx answer rejects with `LeanRedirectError`.
    */
   constructor(options) {
     if (options === null || typeof options !== 'object') {
@@ -76,38 +77,38 @@ export class LeanClient {
   }
 
   /** `POST /customer`. */
-  createCustomer(input) {
-    return this.#run({ operation: 'createCustomer', input });
+  createCustomer(input, options) {
+    return this.#run({ operation: 'createCustomer', input }, options);
   }
 
   /** `GET /customer/:partnerUserId`. */
-  getCustomer(partnerUserId) {
-    return this.#run({ operation: 'getCustomer', partnerUserId });
+  getCustomer(partnerUserId, options) {
+    return this.#run({ operation: 'getCustomer', partnerUserId }, options);
   }
 
   /** `PATCH /customer/:partnerUserId`, while the customer is `PENDING`. */
-  updateCustomer(partnerUserId, input) {
-    return this.#run({ operation: 'updateCustomer', partnerUserId, input });
+  updateCustomer(partnerUserId, input, options) {
+    return this.#run({ operation: 'updateCustomer', partnerUserId, input }, options);
   }
 
   /** `POST /application` (sandbox only). */
-  submitApplication(partnerUserId) {
-    return this.#run({ operation: 'submitApplication', partnerUserId });
+  submitApplication(partnerUserId, options) {
+    return this.#run({ operation: 'submitApplication', partnerUserId }, options);
   }
 
   /** `POST /gig`. A retried create whose first attempt may have landed is looked up by `gigId`, never made twice. */
-  createGig(input) {
-    return this.#run({ operation: 'createGig', input });
+  createGig(input, options) {
+    return this.#run({ operation: 'createGig', input }, options);
   }
 
   /** `GET /gig/:gigId`. */
-  getGig(gigId) {
-    return this.#run({ operation: 'getGig', gigId });
+  getGig(gigId, options) {
+    return this.#run({ operation: 'getGig', gigId }, options);
   }
 
   /** `GET /gig`. */
-  listGigs() {
-    return this.#run({ operation: 'listGigs' });
+  listGigs(options) {
+    return this.#run({ operation: 'listGigs' }, options);
   }
 
   /**
@@ -115,18 +116,18 @@ export class LeanClient {
    * payment id to make re-running a script safe; without it a key is
    * generated per call (the same on each of its retries).
    */
-  createSpecialPayment(input, { idempotencyKey } = {}) {
-    return this.#run({ operation: 'createSpecialPayment', input, idempotencyKey });
+  createSpecialPayment(input, options = {}) {
+    return this.#run({ operation: 'createSpecialPayment', input, idempotencyKey: options?.idempotencyKey }, options);
   }
 
   /** `GET /specialpayment/:id`. */
-  getSpecialPayment(id) {
-    return this.#run({ operation: 'getSpecialPayment', id });
+  getSpecialPayment(id, options) {
+    return this.#run({ operation: 'getSpecialPayment', id }, options);
   }
 
   /** `GET /specialpayment`. */
-  listSpecialPayments() {
-    return this.#run({ operation: 'listSpecialPayments' });
+  listSpecialPayments(options) {
+    return this.#run({ operation: 'listSpecialPayments' }, options);
   }
 
   toString() {
@@ -151,10 +152,15 @@ export class LeanClient {
     return this.#client;
   }
 
-  async #run(spec) {
+  /**
+   * Runs one call. `options.signal` (an `AbortSignal`) interrupts it; every
+   * method takes it as its last argument.
+   */
+  async #run(spec, options) {
+    const signal = callSignal(options);
     const client = this.#wasmClient();
     const first = guard(() => client.start(JSON.stringify(spec), entropy()));
-    return drive(client, first, this.#send);
+    return drive(client, first, this.#send, signal);
   }
 }
 

@@ -9,14 +9,30 @@
 // holds whichever entry point threw. The key carries a shape version: bump
 // it when a class changes.
 
-const REGISTRY = Symbol.for('lean-sdk.errors.v2');
+const REGISTRY = Symbol.for('lean-sdk.errors.v3');
+
+/**
+ * Keys of the core's error JSON kept as properties of every error that
+ * carries them: what a caller needs to decide what to do next.
+ */
+const DETAILS = ['outcomeUnknown', 'idempotencyKey', 'sentIds', 'applied', 'location', 'status', 'body'];
 
 function defineClasses() {
   /** Every error the SDK throws. `code` is stable and machine-readable. */
   class LeanError extends Error {
-    constructor(message, { code = 'internal', cause } = {}) {
+    /**
+     * `details` may carry the core's keys that say what happened to the
+     * request: `outcomeUnknown` (it may have been applied), `idempotencyKey`
+     * and `sentIds` (what was sent, to look the operation up or retry it
+     * safely), `applied` (a 2xx whose body could not be read), `location`
+     * and `status` (a redirect), `body`.
+     */
+    constructor(message, { code = 'internal', cause, ...details } = {}) {
       super(message, cause === undefined ? undefined : { cause });
       this.code = code;
+      for (const key of DETAILS) {
+        if (details[key] !== undefined) this[key] = details[key];
+      }
     }
   }
 
@@ -57,11 +73,24 @@ function defineClasses() {
    */
   class WebhookSignatureError extends LeanError {}
 
-  const names = { LeanError, LeanValidationError, LeanApiError, WebhookSignatureError };
+  /**
+   * The API answered with a redirect (code `redirect`), which the SDK never
+   * follows: credentials go only to the configured origin. `status` is the
+   * 3xx status and `location` its `Location` header (absent when there was
+   * none, or when a browser hid the redirect: then `status` is 0). Usually a
+   * wrong `baseUrl` (http instead of https, a missing path) or a proxy.
+   */
+  class LeanRedirectError extends LeanError {
+    constructor(message, rest = {}) {
+      super(message, { ...rest, code: 'redirect' });
+    }
+  }
+
+  const names = { LeanError, LeanValidationError, LeanApiError, WebhookSignatureError, LeanRedirectError };
   for (const [name, cls] of Object.entries(names)) {
     Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
   }
-  return Object.freeze({ LeanError, LeanValidationError, LeanApiError, WebhookSignatureError });
+  return Object.freeze(names);
 }
 
 // Bound under other names here, so that bundlers need not rename the
@@ -71,12 +100,14 @@ const {
   LeanValidationError: SharedValidationError,
   LeanApiError: SharedApiError,
   WebhookSignatureError: SharedSignatureError,
+  LeanRedirectError: SharedRedirectError,
 } = (globalThis[REGISTRY] ??= defineClasses());
 export {
   SharedLeanError as LeanError,
   SharedValidationError as LeanValidationError,
   SharedApiError as LeanApiError,
   SharedSignatureError as WebhookSignatureError,
+  SharedRedirectError as LeanRedirectError,
 };
 
 const API_CODES = new Set([
@@ -90,11 +121,6 @@ export function fromCore(json, cause) {
   if (code === 'validation') return new SharedValidationError(message, { errors: fieldErrors, cause });
   if (API_CODES.has(code)) return new SharedApiError(message, { code, errors: fieldErrors, cause, ...details });
   if (WEBHOOK_CODES.has(code)) return new SharedSignatureError(message, { code, cause });
-  const error = new SharedLeanError(message, { code, cause });
-  // Transport errors say whether the request may have been applied;
-  // invalid responses keep the status and body.
-  for (const key of ['outcomeUnknown', 'status', 'body']) {
-    if (details[key] !== undefined) error[key] = details[key];
-  }
-  return error;
+  if (code === 'redirect') return new SharedRedirectError(message, { cause, ...details });
+  return new SharedLeanError(message, { code, cause, ...details });
 }

@@ -100,10 +100,16 @@ export interface SpecialPayment extends Partial<NewSpecialPayment> {
   [field: string]: unknown;
 }
 
-/** A verified webhook: `data` is the object the event is about. */
+/**
+ * A verified webhook: `data` is the object the event is about. Payouts
+ * webhooks carry no id or timestamp, and Lean delivers them again until it
+ * gets a 200: skip the ones whose `dedupKey` you have already handled.
+ */
 export interface WebhookEvent {
   event: EventName;
   data: Customer | Gig | SpecialPayment | Record<string, unknown> | null;
+  /** `event:objectId:status` (e.g. `gig.completed:g1:SUCCESS`): the same for every delivery of one event. */
+  dedupKey: string;
 }
 
 export interface LeanClientOptions {
@@ -124,18 +130,27 @@ export interface LeanClientOptions {
 }
 
 /** A client for the Lean Payouts API. */
+/**
+ * Per call: `signal` ends the call when aborted. A create interrupted while
+ * its request was in flight rejects with a `transport` error whose
+ * `outcomeUnknown`, `idempotencyKey` and `sentIds` say what was sent.
+ */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
 export class LeanClient {
   constructor(options: LeanClientOptions);
-  createCustomer(input: NewCustomer): Promise<Customer>;
-  getCustomer(partnerUserId: string): Promise<Customer>;
-  updateCustomer(partnerUserId: string, input: CustomerUpdate): Promise<Customer>;
-  submitApplication(partnerUserId: string): Promise<Application>;
-  createGig(input: NewGig): Promise<Gig>;
-  getGig(gigId: string): Promise<Gig>;
-  listGigs(): Promise<Gig[]>;
-  createSpecialPayment(input: NewSpecialPayment, options?: { idempotencyKey?: string }): Promise<SpecialPayment>;
-  getSpecialPayment(id: string): Promise<SpecialPayment>;
-  listSpecialPayments(): Promise<SpecialPayment[]>;
+  createCustomer(input: NewCustomer, options?: CallOptions): Promise<Customer>;
+  getCustomer(partnerUserId: string, options?: CallOptions): Promise<Customer>;
+  updateCustomer(partnerUserId: string, input: CustomerUpdate, options?: CallOptions): Promise<Customer>;
+  submitApplication(partnerUserId: string, options?: CallOptions): Promise<Application>;
+  createGig(input: NewGig, options?: CallOptions): Promise<Gig>;
+  getGig(gigId: string, options?: CallOptions): Promise<Gig>;
+  listGigs(options?: CallOptions): Promise<Gig[]>;
+  createSpecialPayment(input: NewSpecialPayment, options?: CallOptions & { idempotencyKey?: string }): Promise<SpecialPayment>;
+  getSpecialPayment(id: string, options?: CallOptions): Promise<SpecialPayment>;
+  listSpecialPayments(options?: CallOptions): Promise<SpecialPayment[]>;
 }
 
 export type OperationName =
@@ -183,16 +198,27 @@ export declare const webhooks: {
   sign(payload: WebhookPayload, secret: string): string;
   verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): void;
   constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): WebhookEvent;
-  constructEventFromRequest(request: Request, secrets: Secrets | WebhookVerifier): Promise<WebhookEvent>;
+  /** Reads at most `maxBodyBytes` (default 1 MiB); a longer body throws `LeanError` code `payload_too_large`. */
+  constructEventFromRequest(
+    request: Request,
+    secrets: Secrets | WebhookVerifier,
+    options?: { maxBodyBytes?: number },
+  ): Promise<WebhookEvent>;
+  /** The default body limit of the helpers that read a body themselves: 1 MiB. */
+  readonly MAX_BODY_BYTES: number;
   createVerifier(secrets: Secrets): WebhookVerifier;
   handler(options: {
     secret?: Secrets;
     secrets?: Secrets;
+    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
+    maxBodyBytes?: number;
     onEvent: (event: WebhookEvent, request: Request) => void | Response | Promise<void | Response>;
   }): (request: Request) => Promise<Response>;
   express(options: {
     secret?: Secrets;
     secrets?: Secrets;
+    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
+    maxBodyBytes?: number;
   }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 };
 
@@ -233,15 +259,41 @@ export type ErrorCode =
   | 'signature_malformed'
   | 'signature_mismatch'
   | 'invalid_payload'
+  | 'payload_too_large'
+  | 'redirect'
   | 'internal';
 
 export class LeanError extends Error {
   readonly code: ErrorCode;
-  /** On `transport` errors: whether the request may have been applied. */
+  /**
+   * On `transport` errors: the request may have been applied (its answer
+   * was lost). Look it up by `sentIds`, or retry with `idempotencyKey`;
+   * never retry blindly with a new key.
+   */
   readonly outcomeUnknown?: boolean;
-  /** On `invalid_response` errors. */
+  /** The `Idempotency-Key` the request carried, when it carried one. */
+  readonly idempotencyKey?: string;
+  /** The caller-chosen ids that were sent, by wire name (`{ gigId: 'g1' }`, `{ app_user_id: 'u1' }`). */
+  readonly sentIds?: Record<string, string>;
+  /** On `invalid_response` errors: the API answered 2xx, so the operation was applied, though its body could not be read. */
+  readonly applied?: boolean;
+  /** On `invalid_response` and `redirect` errors: the HTTP status. */
   readonly status?: number;
+  /** On `redirect` errors: the `Location` the API pointed to, when it gave one. */
+  readonly location?: string;
+  /** On `invalid_response` errors: the raw body. */
   readonly body?: string;
+}
+
+/**
+ * The API answered with a redirect, which the SDK never follows
+ * (credentials go only to the configured origin). `status` is 0 and
+ * `location` absent when a browser hid the redirect.
+ */
+export class LeanRedirectError extends LeanError {
+  readonly code: 'redirect';
+  readonly status: number;
+  readonly location?: string;
 }
 
 export class LeanValidationError extends LeanError {

@@ -7,7 +7,7 @@
 // to its own wasm module through ./wasm.js.
 
 import { LeanError, fromCore } from './errors.js';
-import { generation, guard } from './wasm.js';
+import { generation, guard, translate } from './wasm.js';
 
 // Random bytes for the engine (idempotency keys, jitter), drawn from
 // crypto.getRandomValues in batches: one call per 64 API calls.
@@ -24,30 +24,79 @@ export function entropy() {
   return pool.subarray(drawn - 32, drawn);
 }
 
-/** Waits `ms` milliseconds; the engine's backoff between attempts. */
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Waits `ms` milliseconds, the engine's backoff between attempts; ends
+ * early when `signal` aborts.
+ */
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', wake, { once: true });
+  });
+}
 
 /** Connection errors below `fetch` that prove nothing was sent. */
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /**
- * One attempt over `fetch`, aborted after `timeoutMs`. Resolves to the
- * answer `{ status, headers: [name, value, ...], body: Uint8Array }`, or to
- * the transport failure `{ kind: 'connect' | 'timeout' | 'other', message }`
+ * The prototype of the request headers handed to `fetch` (a plain record
+ * of name to value). They carry the credentials (`Authorization`,
+ * `lean-app-token`), so a transport that logs its arguments shows them
+ * redacted; `fetch` reads only the record's own entries.
+ */
+const REDACTED_HEADERS = Object.freeze({
+  [INSPECT]() {
+    return `{ ${Object.keys(this).join(', ')}: <values redacted> }`;
+  },
+  toJSON() {
+    return '<redacted>';
+  },
+  toString() {
+    return '[headers redacted]';
+  },
+});
+
+/**
+ * One attempt over `fetch`, aborted after `timeoutMs` or when the caller's
+ * `signal` aborts. Redirects are never followed (`redirect: 'manual'`):
+ * they would take the credentials to whatever origin the answer names, so
+ * a 3xx answer goes to the core as it is. Resolves to the answer
+ * `{ status, headers: [name, value, ...], body: Uint8Array }`, to the
+ * transport failure `{ kind: 'connect' | 'timeout' | 'other', message }`
  * (a rejection is an attempt with an unknown outcome unless it proves that
- * nothing was sent).
+ * nothing was sent), to `{ hiddenRedirect: true }` (a browser's opaque
+ * redirect: status 0, the Location hidden) or to `{ interrupted: reason }`.
  */
 export function createSender(fetch, timeoutMs) {
-  return async function send({ method, url, headers, body }) {
+  return async function send({ method, url, headers, body }, signal) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const interrupt = () => controller.abort(signal.reason);
+    signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      const response = await fetch(url, { method, headers, body: body ?? undefined, signal: controller.signal });
+      const response = await fetch(url, {
+        method,
+        headers: Object.setPrototypeOf(headers, REDACTED_HEADERS),
+        body: body ?? undefined,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+      if (response.type === 'opaqueredirect') return { hiddenRedirect: true };
       const bytes = new Uint8Array(await response.arrayBuffer());
       const flat = [];
       response.headers.forEach((value, name) => flat.push(name, value));
       return { status: response.status, headers: flat, body: bytes };
     } catch (error) {
+      if (signal?.aborted) return { interrupted: signal.reason };
       if (controller.signal.aborted) return { kind: 'timeout', message: `no answer within ${timeoutMs} ms` };
       const cause = error?.cause;
       const kind = CONNECT_CODES.has(cause?.code) ? 'connect' : 'other';
@@ -55,8 +104,32 @@ export function createSender(fetch, timeoutMs) {
       return { kind, message: `${error?.name ?? 'Error'}: ${error?.message ?? error}${detail}` };
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', interrupt);
     }
   };
+}
+
+/**
+ * The error of a call the caller interrupted (its `signal` aborted): the
+ * core ends the call and says whether a request was in flight, with the
+ * idempotency key and ids it carried.
+ */
+function interrupted(client, call, reason) {
+  const why = reason instanceof Error ? reason.message : String(reason);
+  return translate(guard(() => client.interrupt(call, why)));
+}
+
+/**
+ * The error of a redirect the browser hid from the page (`redirect:
+ * 'manual'` gives an opaque response): the SDK never follows redirects, and
+ * here cannot even name where it pointed.
+ */
+export function hiddenRedirect(url) {
+  return fromCore({
+    code: 'redirect',
+    status: 0,
+    message: `the API answered ${url} with a redirect, which the SDK never follows (credentials stay on the configured origin); the browser hid its Location: check baseUrl`,
+  });
 }
 
 /**
@@ -73,12 +146,27 @@ export function readStep(text) {
 }
 
 /**
+ * The caller's `AbortSignal` from a method's options, checked. One that
+ * is already aborted rejects the call with its reason before anything
+ * starts, as `fetch` does.
+ */
+export function callSignal(options) {
+  const signal = options?.signal;
+  if (signal === undefined || signal === null) return undefined;
+  if (typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+    throw new LeanError('options.signal must be an AbortSignal', { code: 'configuration' });
+  }
+  if (signal.aborted) throw signal.reason;
+  return signal;
+}
+
+/**
  * Drives a call that `client` (the wasm `Client` of either module) has
  * started, whose first step is `first`, with `send` until it is done:
- * resolves to its value, or throws its `LeanError`. Finishes the call at
- * the end.
+ * resolves to its value, or throws its `LeanError`. `signal` (the caller's
+ * `AbortSignal`, optional) interrupts it. Finishes the call at the end.
  */
-export async function drive(client, first, send) {
+export async function drive(client, first, send, signal) {
   const started = generation();
   let step = readStep(first);
   const call = step.call;
@@ -88,7 +176,11 @@ export async function drive(client, first, send) {
         if (step.done.error) throw fromCore(step.done.error);
         return step.done.value;
       }
-      const answer = step.send ? await send(step.send) : await sleep(step.wait);
+      // Aborted between the last step and this one: the core counts a
+      // request handed out as sent, so it may say more than happened,
+      // never less.
+      if (signal?.aborted) throw interrupted(client, call, signal.reason);
+      const answer = step.send ? await send(step.send, signal) : await sleep(step.wait, signal);
       // Another call may have trapped the module meanwhile: this call's
       // state went with the old instance.
       if (generation() !== started) {
@@ -96,6 +188,10 @@ export async function drive(client, first, send) {
           code: 'internal',
         });
       }
+      if ((answer !== undefined && 'interrupted' in answer) || (answer === undefined && signal?.aborted)) {
+        throw interrupted(client, call, signal.reason);
+      }
+      if (answer?.hiddenRedirect) throw hiddenRedirect(step.send.url);
       if (answer) {
         guard(() =>
           answer.kind

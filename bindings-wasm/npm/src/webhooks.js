@@ -3,6 +3,9 @@
 // (Express/Connect middleware) and Web `Request` objects (Next.js route
 // handlers, Cloudflare Workers, Deno, Bun).
 
+import {
+  MAX_BODY_BYTES, bodyLimit, readNodeBody, readRequestBody, refuseNodeBody, refuseRequestBody,
+} from './body.js';
 import { LeanError, WebhookSignatureError } from './errors.js';
 import { generation, guard, translate, wasm } from './wasm.js';
 
@@ -194,7 +197,10 @@ export class WebhookVerifier {
       if (this.#hash === null || !hostHashes(raw)) return inner.constructEventScratch(len, sig);
       // The body stays where it is (the buffer keeps its bytes when it
       // grows); the digests go right after it, for the core to finish.
-      this.#hash(raw, undefined, scratch(len + this.#digestsLen).subarray(len));
+      // They are digests of that copy, the bytes the core parses: the
+      // caller's buffer may change under a shared memory.
+      const buffer = scratch(len + this.#digestsLen);
+      this.#hash(buffer.subarray(0, len), undefined, buffer.subarray(len));
       return inner.constructEventDigests(len, sig);
     });
     return JSON.parse(json);
@@ -237,7 +243,9 @@ const CACHE_SIZE = 16;
 
 function verifierFor(secretOrSecrets) {
   const list = secretList(secretOrSecrets);
-  const key = list.join('\u0000');
+  // JSON of the list: two different lists never share it (a joined string
+  // would make ['a', 'b'] and 'a\u0000b' one key).
+  const key = JSON.stringify(list);
   let verifier = cache.get(key);
   if (verifier === undefined) {
     verifier = new WebhookVerifier(list);
@@ -269,9 +277,13 @@ function constructEvent(payload, signature, secretOrSecrets) {
   return asVerifier(secretOrSecrets).constructEvent(payload, signature);
 }
 
-/** Reads a Web `Request`'s raw body and header, then `constructEvent`. */
-async function constructEventFromRequest(request, secretOrSecrets) {
-  const raw = new Uint8Array(await request.arrayBuffer());
+/**
+ * Reads a Web `Request`'s raw body (at most `maxBodyBytes`, default 1 MiB:
+ * past it throws `LeanError` code `payload_too_large`) and header, then
+ * `constructEvent`.
+ */
+async function constructEventFromRequest(request, secretOrSecrets, options) {
+  const raw = await readRequestBody(request, bodyLimit(options));
   return constructEvent(raw, request.headers.get(SIGNATURE_HEADER), secretOrSecrets);
 }
 
@@ -282,16 +294,19 @@ function refusal(error) {
 /**
  * A handler for Web-standard `Request`s: `export const POST =
  * webhooks.handler({ secret, onEvent })`. Answers 400 to refused webhooks
- * (without calling `onEvent`), and 200 (or `onEvent`'s own `Response`).
+ * (without calling `onEvent`), 413 to a body over `maxBodyBytes` (default
+ * 1 MiB, never read whole), and 200 (or `onEvent`'s own `Response`).
  */
-function handler({ secret, secrets, onEvent }) {
+function handler({ secret, secrets, onEvent, maxBodyBytes }) {
   const verifier = new WebhookVerifier(secrets ?? secret);
+  const limit = bodyLimit({ maxBodyBytes });
   if (typeof onEvent !== 'function') throw new TypeError('lean-sdk: webhooks.handler needs an onEvent function');
   return async (request) => {
     let event;
     try {
-      event = await constructEventFromRequest(request, verifier);
+      event = await constructEventFromRequest(request, verifier, { maxBodyBytes: limit });
     } catch (error) {
+      if (error?.code === 'payload_too_large') return refuseRequestBody(error, refusal);
       if (!(error instanceof WebhookSignatureError)) throw error;
       return new Response(refusal(error), { status: 400, headers: { 'content-type': 'application/json' } });
     }
@@ -301,43 +316,25 @@ function handler({ secret, secrets, onEvent }) {
   };
 }
 
-async function readNodeBody(req) {
-  if (typeof req.body === 'string' || ArrayBuffer.isView(req.body)) return req.body;
-  if (req.body !== undefined && req.body !== null && req.readableEnded) {
-    throw new TypeError(`lean-sdk: a body parser already consumed this request; ${RAW_BODY_HELP}`);
-  }
-  const chunks = [];
-  let length = 0;
-  for await (const chunk of req) {
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
-    chunks.push(bytes);
-    length += bytes.length;
-  }
-  const raw = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    raw.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return raw;
-}
-
 /**
  * Express/Connect middleware: reads the raw body itself, verifies it and
  * sets `req.leanEvent` before calling `next()`. Refused webhooks get a 400
- * with `{ error: { code, message } }`. Mount it before any JSON body parser
- * (or on its own route): `app.post('/webhooks/lean', webhooks.express({
- * secret }), (req, res) => ...)`.
+ * with `{ error: { code, message } }`; a body over `maxBodyBytes` (default
+ * 1 MiB) gets a 413, checked on `Content-Length` first and never read
+ * whole. Mount it before any JSON body parser (or on its own route):
+ * `app.post('/webhooks/lean', webhooks.express({ secret }), (req, res) => ...)`.
  */
-function express({ secret, secrets }) {
+function express({ secret, secrets, maxBodyBytes }) {
   const verifier = new WebhookVerifier(secrets ?? secret);
+  const limit = bodyLimit({ maxBodyBytes });
   return function leanWebhook(req, res, next) {
-    readNodeBody(req)
+    readNodeBody(req, limit, RAW_BODY_HELP)
       .then((raw) => {
         req.leanEvent = verifier.constructEvent(raw, req.headers[SIGNATURE_HEADER]);
         next();
       })
       .catch((error) => {
+        if (error?.code === 'payload_too_large') return refuseNodeBody(res, error, refusal);
         if (!(error instanceof WebhookSignatureError)) return next(error);
         res.statusCode = 400;
         res.setHeader('content-type', 'application/json');
@@ -349,6 +346,7 @@ function express({ secret, secrets }) {
 /** Webhook signatures and events. */
 export const webhooks = Object.freeze({
   SIGNATURE_HEADER,
+  MAX_BODY_BYTES,
   sign,
   verify,
   constructEvent,

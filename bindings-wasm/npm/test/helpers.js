@@ -38,8 +38,13 @@ export function checkError(name, error, want) {
   if (API_CODES.includes(want.code)) assert.ok(error instanceof sdk.LeanApiError, `${name}: class`);
   if (SIGNATURE_CODES.includes(want.code)) assert.ok(error instanceof sdk.WebhookSignatureError, `${name}: class`);
   assert.equal(error.name, error.constructor.name, `${name}: name`);
-  for (const key of ['status', 'requestId', 'retryAfterMs', 'outcomeUnknown']) {
+  if (want.code === 'redirect') assert.ok(error instanceof sdk.LeanRedirectError, `${name}: class`);
+  for (const key of ['status', 'requestId', 'retryAfterMs', 'idempotencyKey', 'sentIds', 'location']) {
     if (key in want) assert.deepEqual(error[key] ?? null, want[key], `${name}: ${key}`);
+  }
+  // Flags: absent means false.
+  for (const key of ['outcomeUnknown', 'applied']) {
+    if (key in want) assert.equal(error[key] === true, want[key] === true, `${name}: ${key}`);
   }
   if ('message' in want) assert.equal(error.apiMessage, want.message, `${name}: API message`);
   if ('fieldErrors' in want) {
@@ -100,15 +105,21 @@ export const ENGINE_TIMEOUT_MS = 321;
  * Runs an engine.json case: `makeClient(fetch)` builds the client (with
  * `timeoutMs: ENGINE_TIMEOUT_MS`) over a fetch that plays the case's
  * exchanges, failures included; the engine's waits are recorded and
- * skipped, the attempt timeout runs for real.
+ * skipped, the attempt timeout runs for real. A reply `{ interrupt }`
+ * aborts the call's signal while its request is in flight.
  */
 export async function runEngineCase(c, makeClient, invoke, check) {
   const exchanges = [...c.exchanges];
+  const controller = new AbortController();
   const fetch = async (url, init) => {
     const exchange = exchanges.shift();
     assert.ok(exchange, `${c.name}: unexpected request ${init.method} ${url}`);
     assert.equal(init.method, exchange.request.method, `${c.name}: method`);
     assert.ok(url.endsWith(exchange.request.path), `${c.name}: ${url} does not end with ${exchange.request.path}`);
+    if (exchange.reply.interrupt !== undefined) {
+      controller.abort(new Error(exchange.reply.interrupt));
+      throw init.signal.reason;
+    }
     switch (exchange.reply.transportError) {
       case undefined: return reply(exchange.reply);
       case 'connect': throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
@@ -127,10 +138,11 @@ export async function runEngineCase(c, makeClient, invoke, check) {
   };
   try {
     const client = makeClient(fetch);
+    const options = { signal: controller.signal };
     if (c.expect.error) {
-      check(c.name, await thrown(c.name, () => invoke(client, c.call)), c.expect.error);
+      check(c.name, await thrown(c.name, () => invoke(client, c.call, options)), c.expect.error);
     } else {
-      assert.deepEqual(await invoke(client, c.call), c.expect.value, `${c.name}: value`);
+      assert.deepEqual(await invoke(client, c.call, options), c.expect.value, `${c.name}: value`);
     }
   } finally {
     globalThis.setTimeout = realSetTimeout;

@@ -34,24 +34,24 @@ export function credentials(auth) {
 }
 
 /** Calls the client method a vector's `call` names, with its arguments. */
-export function invoke(client, call) {
+export function invoke(client, call, options) {
   const { operation, input, customerId, appUserId, entityId, resultsId, paymentIntentId, pageNumber, pageSize } = call;
   switch (operation) {
-    case 'createCustomer': return client.createCustomer(input);
-    case 'getCustomer': return client.getCustomer(customerId);
-    case 'getCustomerByAppUserId': return client.getCustomerByAppUserId(appUserId);
-    case 'listCustomers': return client.listCustomers({ pageNumber, pageSize });
-    case 'listEntities': return client.listEntities(customerId);
-    case 'getEntity': return client.getEntity(customerId, entityId);
-    case 'getIdentity': return client.getIdentity(input);
-    case 'getAccounts': return client.getAccounts(input);
-    case 'getBalance': return client.getBalance(input);
-    case 'getTransactions': return client.getTransactions(input);
-    case 'getDataResults': return client.getDataResults(resultsId);
-    case 'createPaymentIntent': return client.createPaymentIntent(input);
-    case 'getPaymentIntent': return client.getPaymentIntent(paymentIntentId);
-    case 'createPaymentDestination': return client.createPaymentDestination(input);
-    case 'listPaymentDestinations': return client.listPaymentDestinations();
+    case 'createCustomer': return client.createCustomer(input, options);
+    case 'getCustomer': return client.getCustomer(customerId, options);
+    case 'getCustomerByAppUserId': return client.getCustomerByAppUserId(appUserId, options);
+    case 'listCustomers': return client.listCustomers({ pageNumber, pageSize }, options);
+    case 'listEntities': return client.listEntities(customerId, options);
+    case 'getEntity': return client.getEntity(customerId, entityId, options);
+    case 'getIdentity': return client.getIdentity(input, options);
+    case 'getAccounts': return client.getAccounts(input, options);
+    case 'getBalance': return client.getBalance(input, options);
+    case 'getTransactions': return client.getTransactions(input, options);
+    case 'getDataResults': return client.getDataResults(resultsId, options);
+    case 'createPaymentIntent': return client.createPaymentIntent(input, options);
+    case 'getPaymentIntent': return client.getPaymentIntent(paymentIntentId, options);
+    case 'createPaymentDestination': return client.createPaymentDestination(input, options);
+    case 'listPaymentDestinations': return client.listPaymentDestinations(options);
     // Names with no method reach the core through `validate`, which takes any name.
     default: return Promise.resolve().then(() => ob.validate(operation, input, call));
   }

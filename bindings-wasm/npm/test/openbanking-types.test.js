@@ -30,8 +30,11 @@ const custom = new OpenBankingClient({ accessToken: 't' }, { fetch: createMtlsFe
 void flow(app).catch((e: unknown) => {
   if (e instanceof LeanValidationError) e.errors.map((f: FieldError) => f.field + f.code);
   else if (e instanceof LeanApiError) console.log(e.status, e.apiCode, e.apiMessage);
-  else if (e instanceof LeanError) console.log(e.code satisfies ErrorCode);
+  else if (e instanceof LeanRedirectError) console.log(e.status, e.location);
+  else if (e instanceof LeanError) console.log(e.code satisfies ErrorCode, e.idempotencyKey, e.sentIds?.app_user_id);
 });
+void app.createPaymentIntent({ customer_id: 'c', amount: '1.00', currency: 'AED' }, { signal: new AbortController().signal });
+console.log(webhooks.MAX_BODY_BYTES, webhooks.express({ secret: 's', maxBodyBytes: 1024, onEvent: () => {} }));
 const verifier: WebhookVerifier = webhooks.createVerifier(['new', 'old']);
 const event: WebhookEvent = verifier.constructEvent(new Uint8Array(), 'sha512=00');
 const handler: (r: Request) => Promise<Response> = webhooks.handler({ secret: 's', onEvent: (e) => { void e.event_id; } });
@@ -44,7 +47,7 @@ void app.createPaymentIntent({ customer_id: 'c', amount: 100.5, currency: 'AED' 
 void new OpenBankingClient({ environment: 'uae-sandbox' });
 `;
 
-const NAMES = `OpenBankingClient, LeanError, LeanApiError, LeanValidationError, WebhookVerifier, webhooks, validate,
+const NAMES = `OpenBankingClient, LeanError, LeanApiError, LeanRedirectError, LeanValidationError, WebhookVerifier, webhooks, validate,
   createMtlsFetch, type Customer, type DataResult, type PaymentIntent, type WebhookEvent, type FieldError, type ErrorCode`;
 
 function compile(files) {
@@ -74,7 +77,7 @@ test('the declarations compile for ESM and CommonJS programs', () => {
 test('every declared value export exists at runtime, and nothing public is undeclared', () => {
   const declarations = readFileSync(join(packageDir, 'dist', 'openbanking.d.ts'), 'utf8');
   const declared = new Set([...declarations.matchAll(/^export (?:declare )?(?:class|function|const) (\w+)/gm)].map((m) => m[1]));
-  for (const name of ['LeanError', 'LeanValidationError', 'LeanApiError', 'WebhookSignatureError']) declared.add(name);
+  for (const name of ['LeanError', 'LeanValidationError', 'LeanApiError', 'LeanRedirectError', 'WebhookSignatureError']) declared.add(name);
   const runtime = new Set(Object.keys(ob).filter((name) => !name.startsWith('__')));
   assert.deepEqual([...runtime].sort(), [...declared].sort());
   for (const name of Object.keys(ob.webhooks)) {

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { packageDir, sdk } from './helpers.js';
 
 const usage = `
-import { LeanClient, LeanError, LeanApiError, LeanValidationError, WebhookSignatureError,
+import { LeanClient, LeanError, LeanApiError, LeanRedirectError, LeanValidationError, WebhookSignatureError,
          WebhookVerifier, validate, webhooks, type Gig, type WebhookEvent } from 'lean-sdk';
 
 const lean = new LeanClient({ apiKey: 'k', environment: 'sandbox', maxRetries: 1, timeoutMs: 5000 });
@@ -26,15 +26,19 @@ try { void flow(); } catch (e) {
   if (e instanceof LeanValidationError) e.errors.map((f) => f.field + f.code);
   else if (e instanceof LeanApiError) console.log(e.status, e.body, e.requestId);
   else if (e instanceof WebhookSignatureError) console.log(e.code);
-  else if (e instanceof LeanError) console.log(e.code satisfies string);
+  else if (e instanceof LeanRedirectError) console.log(e.status, e.location ?? 'hidden');
+  else if (e instanceof LeanError) console.log(e.code satisfies string, e.outcomeUnknown, e.idempotencyKey, e.sentIds?.gigId, e.applied);
 }
+void lean.getGig('g', { signal: AbortSignal.timeout(1000) });
+const limited = webhooks.express({ secret: 's', maxBodyBytes: 64 * 1024 });
+console.log(limited, webhooks.MAX_BODY_BYTES);
 const verifier: WebhookVerifier = webhooks.createVerifier(['a', 'b']);
 const event: WebhookEvent = verifier.constructEvent(new Uint8Array(), 'sig');
 webhooks.verify('body', ['sig'], 'secret');
 webhooks.verify(new ArrayBuffer(0), null, verifier);
 const handler: (r: Request) => Promise<Response> = webhooks.handler({ secret: 's', onEvent: (e) => { void e.event; } });
 const errors = validate('createCustomer', {});
-console.log(event.event, handler, errors.length, webhooks.sign('x', 's'));
+console.log(event.event, event.dedupKey, handler, errors.length, webhooks.sign('x', 's'));
 // @ts-expect-error amounts are strings, never numbers
 void lean.createGig({ partnerUserId: 'u', totalAmount: 15, tips: '0', expenses: '0', description: 'd', gigId: 'g', startTime: 's', endTime: 'e' });
 `;

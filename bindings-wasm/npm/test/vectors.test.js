@@ -19,20 +19,20 @@ import {
 const { LeanClient, webhooks } = sdk;
 
 /** Calls the client method a vector's `call` names, with its arguments. */
-function invoke(client, call) {
+function invoke(client, call, options) {
   const { operation, input, partnerUserId, gigId, id, idempotencyKey } = call;
   switch (operation) {
-    case 'createCustomer': return client.createCustomer(input);
-    case 'getCustomer': return client.getCustomer(partnerUserId);
-    case 'updateCustomer': return client.updateCustomer(partnerUserId, input);
-    case 'submitApplication': return client.submitApplication(partnerUserId);
-    case 'createGig': return client.createGig(input);
-    case 'getGig': return client.getGig(gigId);
-    case 'listGigs': return client.listGigs();
+    case 'createCustomer': return client.createCustomer(input, options);
+    case 'getCustomer': return client.getCustomer(partnerUserId, options);
+    case 'updateCustomer': return client.updateCustomer(partnerUserId, input, options);
+    case 'submitApplication': return client.submitApplication(partnerUserId, options);
+    case 'createGig': return client.createGig(input, options);
+    case 'getGig': return client.getGig(gigId, options);
+    case 'listGigs': return client.listGigs(options);
     case 'createSpecialPayment':
-      return client.createSpecialPayment(input, idempotencyKey === undefined ? undefined : { idempotencyKey });
-    case 'getSpecialPayment': return client.getSpecialPayment(id);
-    case 'listSpecialPayments': return client.listSpecialPayments();
+      return client.createSpecialPayment(input, idempotencyKey === undefined ? options : { ...options, idempotencyKey });
+    case 'getSpecialPayment': return client.getSpecialPayment(id, options);
+    case 'listSpecialPayments': return client.listSpecialPayments(options);
     // Names with no method reach the core through `validate`, which takes any name.
     default: return Promise.resolve().then(() => sdk.validate(operation, input, call));
   }

@@ -93,7 +93,30 @@ test('secrets and API keys never show in toString, JSON or inspect', () => {
 
 test('constructEvent normalises the event data', () => {
   const event = webhooks.constructEvent(body, [signature], SECRET);
-  assert.deepEqual(event, { event: 'gig.completed', data: { gigId: 'gig_1', totalAmount: '15.50', status: 'SUCCESS' } });
+  assert.deepEqual(event, {
+    event: 'gig.completed',
+    data: { gigId: 'gig_1', totalAmount: '15.50', status: 'SUCCESS' },
+    dedupKey: 'gig.completed:gig_1:SUCCESS',
+  });
+});
+
+test('a repeated delivery has the same dedupKey, through the Express middleware too', async () => {
+  const keys = [];
+  const app = express();
+  app.post('/hook', webhooks.express({ secret: SECRET }), (req, res) => {
+    keys.push(req.leanEvent.dedupKey);
+    res.json({ received: true });
+  });
+  await withServer(app, async (base) => {
+    for (let i = 0; i < 2; i++) {
+      const answer = await fetch(`${base}/hook`, { method: 'POST', headers: { 'x-lean-signature': signature }, body });
+      assert.equal(answer.status, 200);
+    }
+  });
+  const changed = body.replace('"success"', '"failed"');
+  keys.push(webhooks.constructEvent(changed, webhooks.sign(changed, SECRET), SECRET).dedupKey);
+  assert.equal(keys[0], keys[1]);
+  assert.notEqual(keys[0], keys[2], 'a change of status is a new event');
 });
 
 async function withServer(app, fn) {
@@ -153,4 +176,28 @@ test('Request handler: Web-standard Request in, Response out', async () => {
   assert.equal(seen.length, 1);
   const custom = webhooks.handler({ secret: SECRET, onEvent: () => new Response('custom', { status: 202 }) });
   assert.equal((await custom(request(signature))).status, 202);
+});
+
+test('the one-off functions never mistake one list of secrets for another', () => {
+  const signedWithA = webhooks.sign(body, 'a');
+  // Caches a verifier for the two secrets 'a' and 'b'.
+  webhooks.verify(body, signedWithA, ['a', 'b']);
+  // One secret that holds a NUL: 'a' is not it, so the signature must fail.
+  assert.throws(() => webhooks.verify(body, signedWithA, 'a\u0000b'), WebhookSignatureError);
+  assert.throws(() => webhooks.constructEvent(body, signedWithA, 'a\u0000b'), WebhookSignatureError);
+  assert.throws(() => webhooks.verify(body, signedWithA, ['a\u0000b']), WebhookSignatureError);
+  webhooks.verify(body, signedWithA, ['a', 'b']);
+});
+
+test('constructEvent parses the very bytes it verified, on both hashing paths', () => {
+  const large = JSON.stringify({ event: 'gig.completed', data: { gigId: 'g'.repeat(2000), totalAmount: '15.00', status: 'success' } });
+  for (const hashing of HASHINGS) {
+    hashedBy(hashing, () => {
+      const bytes = new Uint8Array(Buffer.from(large));
+      const event = webhooks.constructEvent(bytes, webhooks.sign(large, SECRET), SECRET);
+      assert.equal(event.data.gigId.length, 2000);
+      const tampered = Buffer.from(large.replace('15.00', '99.00'));
+      assert.throws(() => webhooks.constructEvent(tampered, webhooks.sign(large, SECRET), SECRET), WebhookSignatureError);
+    });
+  }
 });

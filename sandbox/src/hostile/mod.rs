@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
-use crate::settings::Hostile;
+use crate::cli::Hostile;
 pub use script::Scripts;
 
 /// Reads the scenario file, listens on the two origins, prints their URLs

@@ -5,7 +5,7 @@
 
 export { OpenBankingClient, validate } from './client.js';
 export { webhooks, WebhookVerifier } from './webhooks.js';
-export { LeanError, LeanValidationError, LeanApiError, WebhookSignatureError } from '../errors.js';
+export { LeanError, LeanValidationError, LeanApiError, LeanRedirectError, WebhookSignatureError } from '../errors.js';
 
 import { guard, wasm } from '../wasm.js';
 

@@ -11,7 +11,7 @@
 // and retries the call once with a fresh one.
 
 import { LeanError } from '../errors.js';
-import { createSender, drive, entropy, readStep } from '../transport.js';
+import { callSignal, createSender, drive, entropy, hiddenRedirect, readStep } from '../transport.js';
 import { generation, guard, translate, wasm } from '../wasm.js';
 
 const REDACTED = 'OpenBankingClient { credentials: <redacted> }';
@@ -96,8 +96,8 @@ const REFUSED = /other side closed|socket hang up|ECONNRESET|certificate|alert|S
  * connection of a client that presents no certificate.
  */
 function withMtlsHint(send) {
-  return async (request) => {
-    const answer = await send(request);
+  return async (request, signal) => {
+    const answer = await send(request, signal);
     if (answer.kind === 'other' && REFUSED.test(answer.message)) {
       answer.message += '; if the host requires mutual TLS, pass tls: { cert, key, ca } to present the client certificate';
     }
@@ -187,34 +187,34 @@ export class OpenBankingClient {
    * a 409 `CUSTOMER_ALREADY_EXISTS`, is resolved by looking the customer up
    * by `app_user_id`: creating a customer is idempotent.
    */
-  createCustomer(input) {
-    return this.#run({ operation: 'createCustomer', input });
+  createCustomer(input, options) {
+    return this.#run({ operation: 'createCustomer', input }, options);
   }
 
   /** `GET /customers/v1/{customer_id}`. */
-  getCustomer(customerId) {
-    return this.#run({ operation: 'getCustomer', customerId });
+  getCustomer(customerId, options) {
+    return this.#run({ operation: 'getCustomer', customerId }, options);
   }
 
   /** `GET /customers/v1/app-user-id/{app_user_id}`. */
-  getCustomerByAppUserId(appUserId) {
-    return this.#run({ operation: 'getCustomerByAppUserId', appUserId });
+  getCustomerByAppUserId(appUserId, options) {
+    return this.#run({ operation: 'getCustomerByAppUserId', appUserId }, options);
   }
 
   /** `GET /customers/v1`, one page: `{ customers, ...paging fields }`. */
-  listCustomers(paging = {}) {
+  listCustomers(paging = {}, options) {
     const { pageNumber, pageSize } = paging ?? {};
-    return this.#run({ operation: 'listCustomers', pageNumber, pageSize });
+    return this.#run({ operation: 'listCustomers', pageNumber, pageSize }, options);
   }
 
   /** `GET /customers/v1/{customer_id}/entities`: the banks the customer connected. */
-  listEntities(customerId) {
-    return this.#run({ operation: 'listEntities', customerId });
+  listEntities(customerId, options) {
+    return this.#run({ operation: 'listEntities', customerId }, options);
   }
 
   /** `GET /customers/v1/{customer_id}/entities/{entity_id}`. */
-  getEntity(customerId, entityId) {
-    return this.#run({ operation: 'getEntity', customerId, entityId });
+  getEntity(customerId, entityId, options) {
+    return this.#run({ operation: 'getEntity', customerId, entityId }, options);
   }
 
   /**
@@ -223,28 +223,28 @@ export class OpenBankingClient {
    * slow bank) to `{ status: 'PENDING', results_id }`: fetch those with
    * `getDataResults` once the `results.ready` webhook arrives.
    */
-  getIdentity(input) {
-    return this.#run({ operation: 'getIdentity', input });
+  getIdentity(input, options) {
+    return this.#run({ operation: 'getIdentity', input }, options);
   }
 
   /** `POST /data/v1/accounts` with `{ entity_id, async? }`. */
-  getAccounts(input) {
-    return this.#run({ operation: 'getAccounts', input });
+  getAccounts(input, options) {
+    return this.#run({ operation: 'getAccounts', input }, options);
   }
 
   /** `POST /data/v1/balance` with `{ entity_id, account_id, async? }`. */
-  getBalance(input) {
-    return this.#run({ operation: 'getBalance', input });
+  getBalance(input, options) {
+    return this.#run({ operation: 'getBalance', input }, options);
   }
 
   /** `POST /data/v1/transactions` with `{ entity_id, account_id, async? }`. */
-  getTransactions(input) {
-    return this.#run({ operation: 'getTransactions', input });
+  getTransactions(input, options) {
+    return this.#run({ operation: 'getTransactions', input }, options);
   }
 
   /** `GET /data/v2/results/{results_id}`: the data of a `PENDING` answer. */
-  getDataResults(resultsId) {
-    return this.#run({ operation: 'getDataResults', resultsId });
+  getDataResults(resultsId, options) {
+    return this.#run({ operation: 'getDataResults', resultsId }, options);
   }
 
   /**
@@ -252,23 +252,23 @@ export class OpenBankingClient {
    * (`amount` a decimal string). Not retried once it may have landed: an
    * uncertain create fails with `transport` and `outcomeUnknown: true`.
    */
-  createPaymentIntent(input) {
-    return this.#run({ operation: 'createPaymentIntent', input });
+  createPaymentIntent(input, options) {
+    return this.#run({ operation: 'createPaymentIntent', input }, options);
   }
 
   /** `GET /payments/v1/intents/{payment_intent_id}`. */
-  getPaymentIntent(paymentIntentId) {
-    return this.#run({ operation: 'getPaymentIntent', paymentIntentId });
+  getPaymentIntent(paymentIntentId, options) {
+    return this.#run({ operation: 'getPaymentIntent', paymentIntentId }, options);
   }
 
   /** `POST /payments/v1/destinations`. */
-  createPaymentDestination(input) {
-    return this.#run({ operation: 'createPaymentDestination', input });
+  createPaymentDestination(input, options) {
+    return this.#run({ operation: 'createPaymentDestination', input }, options);
   }
 
   /** `GET /payments/v1/destinations`. */
-  listPaymentDestinations() {
-    return this.#run({ operation: 'listPaymentDestinations' });
+  listPaymentDestinations(options) {
+    return this.#run({ operation: 'listPaymentDestinations' }, options);
   }
 
   toString() {
@@ -325,13 +325,18 @@ export class OpenBankingClient {
     return this.#client;
   }
 
-  async #run(spec) {
+  /**
+   * Runs one call. `options.signal` (an `AbortSignal`) interrupts it; every
+   * method takes it as its last argument.
+   */
+  async #run(spec, options) {
+    const signal = callSignal(options);
     for (let retried = false; ; retried = true) {
       const token = await this.#authenticate();
       const client = this.#wasmClient();
       const first = guard(() => client.start(JSON.stringify(spec), entropy()));
       try {
-        return await drive(client, first, this.#send);
+        return await drive(client, first, this.#send, signal);
       } catch (error) {
         if (retried || !client.usesOAuth || error?.code !== 'unauthorized') throw error;
         // The token was refused (revoked, or expired early): forget it,
@@ -365,6 +370,7 @@ export class OpenBankingClient {
     if (client !== this.#wasmClient()) {
       throw new LeanError('lean-sdk recovered from an internal error while fetching a token; retry the call', { code: 'internal' });
     }
+    if (answer.hiddenRedirect) throw hiddenRedirect(request.url);
     if (answer.kind) throw translate(client.tokenTransportError(answer.message));
     guard(() => client.acceptToken(answer.status, answer.headers, answer.body, this.#clock()));
     this.#tokens += 1;

@@ -4,13 +4,15 @@
 // own snake_case names; amounts are decimal strings ("100.50"), never
 // numbers. The error classes are the main entry's own.
 
-import type { Amount, FieldError } from './index.js';
+import type { Amount, CallOptions, FieldError } from './index.js';
 export {
   LeanError,
   LeanValidationError,
   LeanApiError,
+  LeanRedirectError,
   WebhookSignatureError,
   type Amount,
+  type CallOptions,
   type ErrorCode,
   type FieldError,
   type FieldErrorCode,
@@ -199,21 +201,21 @@ export class OpenBankingClient {
   constructor(credentials: Credentials, options?: OpenBankingClientOptions);
   readonly environment: EnvironmentInfo;
   readonly tokenStatus: TokenStatus | null;
-  createCustomer(input: NewCustomer): Promise<Customer>;
-  getCustomer(customerId: string): Promise<Customer>;
-  getCustomerByAppUserId(appUserId: string): Promise<Customer>;
-  listCustomers(paging?: { pageNumber?: number; pageSize?: number }): Promise<CustomerPage>;
-  listEntities(customerId: string): Promise<Entity[]>;
-  getEntity(customerId: string, entityId: string): Promise<Entity>;
-  getIdentity(input: EntityDataRequest): Promise<DataResult>;
-  getAccounts(input: EntityDataRequest): Promise<DataResult>;
-  getBalance(input: AccountDataRequest): Promise<DataResult>;
-  getTransactions(input: AccountDataRequest): Promise<DataResult>;
-  getDataResults(resultsId: string): Promise<DataResult>;
-  createPaymentIntent(input: NewPaymentIntent): Promise<PaymentIntent>;
-  getPaymentIntent(paymentIntentId: string): Promise<PaymentIntent>;
-  createPaymentDestination(input: NewDestination): Promise<Destination>;
-  listPaymentDestinations(): Promise<Destination[]>;
+  createCustomer(input: NewCustomer, options?: CallOptions): Promise<Customer>;
+  getCustomer(customerId: string, options?: CallOptions): Promise<Customer>;
+  getCustomerByAppUserId(appUserId: string, options?: CallOptions): Promise<Customer>;
+  listCustomers(paging?: { pageNumber?: number; pageSize?: number }, options?: CallOptions): Promise<CustomerPage>;
+  listEntities(customerId: string, options?: CallOptions): Promise<Entity[]>;
+  getEntity(customerId: string, entityId: string, options?: CallOptions): Promise<Entity>;
+  getIdentity(input: EntityDataRequest, options?: CallOptions): Promise<DataResult>;
+  getAccounts(input: EntityDataRequest, options?: CallOptions): Promise<DataResult>;
+  getBalance(input: AccountDataRequest, options?: CallOptions): Promise<DataResult>;
+  getTransactions(input: AccountDataRequest, options?: CallOptions): Promise<DataResult>;
+  getDataResults(resultsId: string, options?: CallOptions): Promise<DataResult>;
+  createPaymentIntent(input: NewPaymentIntent, options?: CallOptions): Promise<PaymentIntent>;
+  getPaymentIntent(paymentIntentId: string, options?: CallOptions): Promise<PaymentIntent>;
+  createPaymentDestination(input: NewDestination, options?: CallOptions): Promise<Destination>;
+  listPaymentDestinations(options?: CallOptions): Promise<Destination[]>;
 }
 
 export type OperationName =
@@ -245,7 +247,11 @@ export function createMtlsFetch(tls: TlsOptions): FetchLike;
 
 export type EventType = Open<'results.ready' | 'entity.created' | 'payment.created' | 'payment.updated'>;
 
-/** A verified webhook: the envelope as Lean sends it. De-duplicate on `event_id`. */
+/**
+ * A verified webhook: the envelope as Lean sends it. Lean delivers an event
+ * again until it gets a 200: skip the ones whose `event_id` you have already
+ * handled.
+ */
 export interface WebhookEvent {
   type: EventType;
   /** For `results.ready`: `{ id }`, the results id for `getDataResults`. */
@@ -285,18 +291,29 @@ export declare const webhooks: {
   sign(payload: WebhookPayload, secret: string): string;
   verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): void;
   constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): WebhookEvent;
-  constructEventFromRequest(request: Request, secrets: Secrets | WebhookVerifier): Promise<WebhookEvent>;
+  /** Reads at most `maxBodyBytes` (default 1 MiB); a longer body throws `LeanError` code `payload_too_large`. */
+  constructEventFromRequest(
+    request: Request,
+    secrets: Secrets | WebhookVerifier,
+    options?: { maxBodyBytes?: number },
+  ): Promise<WebhookEvent>;
+  /** The default body limit of the helpers that read a body themselves: 1 MiB. */
+  readonly MAX_BODY_BYTES: number;
   createVerifier(secrets: Secrets): WebhookVerifier;
   /** Answers 200 once `onEvent` resolves; 400 to a refused signature. */
   handler(options: {
     secret?: Secrets;
     secrets?: Secrets;
+    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
+    maxBodyBytes?: number;
     onEvent: (event: WebhookEvent, request: Request) => void | Promise<void>;
   }): (request: Request) => Promise<Response>;
   /** Answers 200 once `onEvent` resolves; 400 to a refused signature; `next(error)` if `onEvent` throws. */
   express(options: {
     secret?: Secrets;
     secrets?: Secrets;
+    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
+    maxBodyBytes?: number;
     onEvent: (event: WebhookEvent, req: NodeRequestLike) => void | Promise<void>;
   }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 };

@@ -10,6 +10,9 @@
 // Retries mean duplicates: de-duplicate on `event_id`. The helpers here
 // answer 200 once the event is verified and `onEvent` has finished.
 
+import {
+  MAX_BODY_BYTES, bodyLimit, readNodeBody, readRequestBody, refuseNodeBody, refuseRequestBody,
+} from '../body.js';
 import { LeanError, WebhookSignatureError } from '../errors.js';
 import { generation, guard, wasm } from '../wasm.js';
 
@@ -133,9 +136,13 @@ function constructEvent(payload, signature, secretsOrVerifier) {
   return asVerifier(secretsOrVerifier).constructEvent(payload, signature);
 }
 
-/** Reads a Web `Request`'s raw body and header, then `constructEvent`. */
-async function constructEventFromRequest(request, secretsOrVerifier) {
-  const raw = new Uint8Array(await request.arrayBuffer());
+/**
+ * Reads a Web `Request`'s raw body (at most `maxBodyBytes`, default 1 MiB:
+ * past it throws `LeanError` code `payload_too_large`) and header, then
+ * `constructEvent`.
+ */
+async function constructEventFromRequest(request, secretsOrVerifier, options) {
+  const raw = await readRequestBody(request, bodyLimit(options));
   return constructEvent(raw, request.headers.get(SIGNATURE_HEADER), secretsOrVerifier);
 }
 
@@ -145,27 +152,29 @@ function refusal(error) {
   return JSON.stringify({ error: { code: error.code, message: error.message } });
 }
 
-function verifierAndHandler(name, { secret, secrets, onEvent } = {}) {
+function verifierAndHandler(name, { secret, secrets, onEvent, maxBodyBytes } = {}) {
   if (typeof onEvent !== 'function') {
     throw new TypeError(`lean-sdk: webhooks.${name} needs an onEvent(event) function; the helper answers 200 once it returns`);
   }
-  return [new WebhookVerifier(secrets ?? secret), onEvent];
+  return [new WebhookVerifier(secrets ?? secret), onEvent, bodyLimit({ maxBodyBytes })];
 }
 
 /**
  * A handler for Web-standard `Request`s (Next.js route handlers, Workers,
  * Deno, Bun): verifies the webhook, awaits `onEvent(event, request)`, then
  * answers **200**, as Lean requires. A refused signature gets 400 without
- * calling `onEvent`; if `onEvent` throws, the error propagates (the
- * framework answers 500) and Lean delivers the event again later.
+ * calling `onEvent`, a body over `maxBodyBytes` (default 1 MiB, never read
+ * whole) 413; if `onEvent` throws, the error propagates (the framework
+ * answers 500) and Lean delivers the event again later.
  */
 function handler(options) {
-  const [verifier, onEvent] = verifierAndHandler('handler', options);
+  const [verifier, onEvent, limit] = verifierAndHandler('handler', options);
   return async (request) => {
     let event;
     try {
-      event = await constructEventFromRequest(request, verifier);
+      event = await constructEventFromRequest(request, verifier, { maxBodyBytes: limit });
     } catch (error) {
+      if (error?.code === 'payload_too_large') return refuseRequestBody(error, refusal);
       if (!(error instanceof WebhookSignatureError)) throw error;
       return new Response(refusal(error), { status: 400, headers: { 'content-type': 'application/json' } });
     }
@@ -174,35 +183,21 @@ function handler(options) {
   };
 }
 
-async function readNodeBody(req) {
-  if (typeof req.body === 'string' || ArrayBuffer.isView(req.body)) return req.body;
-  if (req.body !== undefined && req.body !== null && req.readableEnded) {
-    throw new TypeError(`lean-sdk: a body parser already consumed this request; ${RAW_BODY_HELP}`);
-  }
-  const chunks = [];
-  for await (const chunk of req) chunks.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-  const raw = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    raw.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return raw;
-}
-
 /**
  * Express/Connect middleware that ends the request itself: reads the raw
  * body, verifies it, awaits `onEvent(event, req)`, then answers **200**
  * `{"received":true}`, as Lean requires. A refused signature gets 400
- * `{ error: { code, message } }`; an `onEvent` failure goes to `next(error)`
+ * `{ error: { code, message } }`; a body over `maxBodyBytes` (default 1 MiB)
+ * 413, checked on `Content-Length` first and never read whole; an `onEvent`
+ * failure goes to `next(error)`
  * (Express answers 500, and Lean delivers the event again later). Mount it
  * before any JSON body parser: `app.post('/webhooks/lean',
  * webhooks.express({ secret, onEvent }))`.
  */
 function express(options) {
-  const [verifier, onEvent] = verifierAndHandler('express', options);
+  const [verifier, onEvent, limit] = verifierAndHandler('express', options);
   return function leanOpenBankingWebhook(req, res, next) {
-    readNodeBody(req)
+    readNodeBody(req, limit, RAW_BODY_HELP)
       .then(async (raw) => {
         let event;
         try {
@@ -219,7 +214,7 @@ function express(options) {
         res.setHeader('content-type', 'application/json');
         res.end(RECEIVED);
       })
-      .catch((error) => next(error));
+      .catch((error) => (error?.code === 'payload_too_large' ? refuseNodeBody(res, error, refusal) : next(error)));
   };
 }
 
@@ -227,6 +222,7 @@ function express(options) {
 export const webhooks = Object.freeze({
   SIGNATURE_HEADER,
   RETRY_SCHEDULE_MINUTES,
+  MAX_BODY_BYTES,
   sign,
   verify,
   constructEvent,

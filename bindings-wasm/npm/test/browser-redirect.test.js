@@ -1,0 +1,89 @@
+// In a real browser (Debian's Chromium, through playwright-core), a
+// redirect answer is opaque to the page under `redirect: 'manual'`: the
+// client reports it as a LeanRedirectError that says the Location was
+// hidden, and the origin it pointed to never sees a request.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { test } from 'node:test';
+import { packageDir } from './helpers.js';
+
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+if (!chromium && process.env.LEAN_REQUIRE_BROWSER === '1') throw new Error('LEAN_REQUIRE_BROWSER=1 but Chromium is not installed');
+
+const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+
+const PAGE = `<!doctype html><body><script type="module">
+  const { LeanClient } = await import('/dist/browser.mjs');
+  const { OpenBankingClient } = await import('/dist/openbanking.browser.mjs');
+  const report = (e) => [e.name, e.code, e.status, e.location ?? null, e.message];
+  const result = {};
+  const lean = new LeanClient({ apiKey: 'browser-api-key', baseUrl: location.origin + '/api', maxRetries: 0 });
+  result.payouts = await lean.createGig({ partnerUserId: 'u1', totalAmount: '15.00', tips: '0.00', expenses: '0.00',
+    description: 'd', gigId: 'g1', startTime: '2021-03-01T21:04:04', endTime: '2021-03-01T21:31:05' }).then(() => 'followed', report);
+  const ob = new OpenBankingClient({ appToken: 'browser-app-token' }, { baseUrl: location.origin, maxRetries: 0 });
+  result.openBanking = await ob.getCustomer('c1').then(() => 'followed', report);
+  document.body.dataset.result = JSON.stringify(result);
+</script></body>`;
+
+/** A loopback server; `handle(path, req, res)` answers, or it serves dist/. */
+async function server(handle) {
+  const http = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+    if (handle(path, req, res)) return;
+    if (path === 'page.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    if (!path.startsWith('dist/')) return res.writeHead(404).end();
+    try {
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(join(packageDir, path)));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  return { http, origin: `http://127.0.0.1:${http.address().port}` };
+}
+
+test("a browser's opaque redirect: LeanRedirectError, and the other origin sees nothing", { skip: !chromium && 'Chromium not installed' }, async () => {
+  const { chromium: launcher } = await import('playwright-core');
+  const elsewhere = [];
+  const other = await server((path, req, res) => {
+    elsewhere.push({ path, headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end('{}');
+    return true;
+  });
+  const main = await server((path, req, res) => {
+    if (!path.startsWith('api/') && !path.startsWith('customers/')) return false;
+    res.writeHead(307, { location: `${other.origin}/${path}` }).end();
+    return true;
+  });
+  let context;
+  try {
+    context = await launcher.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lean-sdk-chromium-')), {
+      executablePath: chromium,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    const page = await context.newPage();
+    const failures = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    await page.goto(`${main.origin}/page.html`);
+    await page.waitForSelector('body[data-result]', { state: 'attached' });
+    const result = JSON.parse(await page.getAttribute('body', 'data-result'));
+    for (const [name, [className, code, status, location, message]] of Object.entries(result)) {
+      assert.deepEqual([className, code, status, location], ['LeanRedirectError', 'redirect', 0, null], `${name}: ${message}`);
+      assert.match(message, /hid its Location/, name);
+    }
+    assert.deepEqual(elsewhere, [], 'the other origin was reached');
+    assert.deepEqual(failures, []);
+  } finally {
+    await context?.close();
+    main.http.close();
+    other.http.close();
+  }
+});

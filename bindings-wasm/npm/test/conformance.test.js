@@ -1,0 +1,295 @@
+// The conformance scenarios (tests/conformance/scenarios.json, format in
+// tests/conformance/README.md) through this package: each call scenario
+// runs through the public client and its default transport (`fetch`)
+// against `lean-sandbox hostile`, and its outcome and the requests the
+// server saw are compared with what every host must report; each webhook
+// scenario is sent over real HTTP to the Express middleware and the Web
+// `Request` handler of both APIs.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { isDeepStrictEqual } from 'node:util';
+import { test } from 'node:test';
+import express from 'express';
+import { repoDir, sdk } from './helpers.js';
+import { ob } from './openbanking-helpers.js';
+import { sandboxBinary } from './sandbox.js';
+
+const SCENARIOS = join(repoDir, 'tests', 'conformance', 'scenarios.json');
+// The server checks no credential; the values the Rust runner uses.
+const API_KEY = 'conformance_key';
+const APP_TOKEN = 'conformance-app-token';
+const CLIENT_ID = 'conformance-client';
+const CLIENT_SECRET = 'conformance-secret';
+
+const scenarios = existsSync(SCENARIOS) ? JSON.parse(readFileSync(SCENARIOS, 'utf8')) : null;
+const binary = sandboxBinary();
+const missing =
+  scenarios === null ? 'tests/conformance/scenarios.json is not there' : binary === null ? 'LEAN_SANDBOX_BIN is not set' : null;
+
+/** Starts `lean-sandbox hostile`; resolves to `{ url, otherUrl, stop }`. */
+async function startHostile() {
+  const child = spawn(binary, ['hostile', '--scenarios', SCENARIOS, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const line = async () => {
+    const next = await Promise.race([
+      lines.next(),
+      once(child, 'exit').then(([code]) => {
+        throw new Error(`lean-sandbox hostile exited with ${code}`);
+      }),
+    ]);
+    return next.value ?? '';
+  };
+  const url = (await line()).replace(/^listening on /, '');
+  const otherUrl = (await line()).replace(/^other origin on /, '');
+  for (const found of [url, otherUrl]) {
+    if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(found)) throw new Error(`unexpected line from lean-sandbox hostile: ${found}`);
+  }
+  return { url, otherUrl, stop: () => child.kill('SIGTERM') };
+}
+
+async function hostileJson(url, init) {
+  const answer = await fetch(url, init);
+  const text = await answer.text();
+  if (!answer.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${answer.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** The client a scenario's `call` and `client` describe, on the run's base URL. */
+function clientFor({ call, client = {} }, baseUrl) {
+  const policy = {
+    timeoutMs: client.timeoutMs,
+    maxRetries: client.maxRetries,
+    retryBackoff: { initialMs: client.initialBackoffMs, maxMs: client.maxBackoffMs },
+  };
+  if (call.api === 'payouts') return new sdk.LeanClient({ apiKey: API_KEY, baseUrl: `${baseUrl}/api`, ...policy });
+  const credentials =
+    call.credentials === 'oauth' ? { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } : { appToken: APP_TOKEN };
+  return new ob.OpenBankingClient(credentials, { baseUrl, tokenBaseUrl: baseUrl, ...policy });
+}
+
+/** Calls the method `call.operation` names; path arguments come from the call or its input. */
+function invoke(client, call) {
+  const { operation, input } = call;
+  const arg = (name) => call[name] ?? input?.[name];
+  if (call.api === 'payouts') {
+    switch (operation) {
+      case 'createCustomer': return client.createCustomer(input);
+      case 'getCustomer': return client.getCustomer(arg('partnerUserId'));
+      case 'updateCustomer': return client.updateCustomer(arg('partnerUserId'), input);
+      case 'submitApplication': return client.submitApplication(arg('partnerUserId'));
+      case 'createGig': return client.createGig(input);
+      case 'getGig': return client.getGig(arg('gigId'));
+      case 'listGigs': return client.listGigs();
+      case 'createSpecialPayment': {
+        const idempotencyKey = call.idempotencyKey;
+        return client.createSpecialPayment(input, idempotencyKey === undefined ? undefined : { idempotencyKey });
+      }
+      case 'getSpecialPayment': return client.getSpecialPayment(arg('id'));
+      case 'listSpecialPayments': return client.listSpecialPayments();
+      default: throw new Error(`no payouts method for ${operation}`);
+    }
+  }
+  switch (operation) {
+    case 'createCustomer': return client.createCustomer(input);
+    case 'getCustomer': return client.getCustomer(arg('customerId') ?? arg('customer_id'));
+    case 'getCustomerByAppUserId': return client.getCustomerByAppUserId(arg('appUserId') ?? arg('app_user_id'));
+    case 'listCustomers': return client.listCustomers({ pageNumber: arg('pageNumber'), pageSize: arg('pageSize') });
+    case 'listEntities': return client.listEntities(arg('customerId') ?? arg('customer_id'));
+    case 'getEntity': return client.getEntity(arg('customerId') ?? arg('customer_id'), arg('entityId') ?? arg('entity_id'));
+    case 'getIdentity': return client.getIdentity(input);
+    case 'getAccounts': return client.getAccounts(input);
+    case 'getBalance': return client.getBalance(input);
+    case 'getTransactions': return client.getTransactions(input);
+    case 'getDataResults': return client.getDataResults(arg('resultsId') ?? arg('results_id'));
+    case 'createPaymentIntent': return client.createPaymentIntent(input);
+    case 'getPaymentIntent': return client.getPaymentIntent(arg('paymentIntentId') ?? arg('payment_intent_id'));
+    case 'createPaymentDestination': return client.createPaymentDestination(input);
+    case 'listPaymentDestinations': return client.listPaymentDestinations();
+    default: throw new Error(`no open-banking method for ${operation}`);
+  }
+}
+
+/** `{other}` and `{self}` in an expected value: the two origins' URLs for this run. */
+function substituted(text, hostile, run) {
+  return text.replaceAll('{other}', `${hostile.otherUrl}/${run.id}`).replaceAll('{self}', run.baseUrl);
+}
+
+/**
+ * Every way a call's outcome and what the server saw differ from
+ * `expect`, compared as tests/conformance/README.md says.
+ */
+function differences(expect, outcome, seen, hostile, run) {
+  const found = [];
+  const differ = (what, want, got) => {
+    if (!isDeepStrictEqual(want, got)) found.push(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  };
+  const error = outcome.error ?? {};
+  for (const [name, want] of Object.entries(expect)) {
+    switch (name) {
+      case 'result': differ('result', want, outcome.error ? 'error' : 'ok'); break;
+      case 'code': differ('code', want, error.code); break;
+      case 'outcomeUnknown': differ(name, want, error.outcomeUnknown === true); break;
+      case 'applied': differ(name, want, error.applied === true); break;
+      case 'idempotencyKeyReported': {
+        const reported = typeof error.idempotencyKey === 'string' && error.idempotencyKey.length > 0;
+        differ(name, want, reported);
+        if (reported) for (const request of seen.seen) differ('the Idempotency-Key the server saw', error.idempotencyKey, request.idempotencyKey);
+        break;
+      }
+      case 'sentIds':
+        for (const [id, value] of Object.entries(want)) differ(`sentIds.${id}`, value, error.sentIds?.[id]);
+        break;
+      case 'location': differ(name, substituted(want, hostile, run), error.location); break;
+      case 'requests':
+      case 'otherOriginRequests': differ(name, want, seen[name]); break;
+      case 'seen': differ(name, want, seen.seen.map(({ method, path }) => ({ method, path }))); break;
+      default: found.push(`unknown expectation ${name}`);
+    }
+  }
+  if (outcome.error && !(outcome.error instanceof sdk.LeanError)) found.push('the error is not a LeanError');
+  if (expect.code === 'redirect' && !(outcome.error instanceof sdk.LeanRedirectError)) found.push('the error is not a LeanRedirectError');
+  differ('credential headers that reached the other origin', [], seen.otherOriginCredentialHeaders ?? []);
+  if (found.length > 0) found.push(`(the outcome: ${outcome.error ? `${outcome.error.code}: ${outcome.error.message}` : 'ok'})`);
+  return found;
+}
+
+test('conformance: call scenarios against lean-sandbox hostile', { skip: missing ?? false }, async (t) => {
+  const hostile = await startHostile();
+  t.after(hostile.stop);
+  const results = [];
+  for (const scenario of scenarios.scenarios ?? []) {
+    await t.test(scenario.name, async () => {
+      const run = await hostileJson(`${hostile.url}/_hostile/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario: scenario.name }),
+      });
+      const outcome = {};
+      try {
+        outcome.value = await invoke(clientFor(scenario, run.baseUrl), scenario.call);
+      } catch (error) {
+        outcome.error = error;
+      }
+      const seen = await hostileJson(`${hostile.url}/_hostile/runs/${run.id}`);
+      const found = differences(scenario.expect, outcome, seen, hostile, run);
+      results.push(`${found.length === 0 ? 'pass' : 'FAIL'} ${scenario.name}: ${outcome.error ? outcome.error.code : 'ok'}, ${seen.requests} requests`);
+      assert.deepEqual(found, [], `${scenario.name}:\n${found.join('\n')}`);
+    });
+  }
+  t.diagnostic(results.join('\n'));
+});
+
+// Webhook scenarios: each helper that reads a body itself, served over
+// real HTTP.
+
+/** The helpers under test, each built with `maxBodyBytes` (undefined: the default). */
+const receivers = {
+  'payouts express': (maxBodyBytes) => expressApp(sdk.webhooks.express({ secret: 'whsec_conformance', maxBodyBytes }), false),
+  'open banking express': (maxBodyBytes) =>
+    expressApp(ob.webhooks.express({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} }), true),
+  'payouts Request handler': (maxBodyBytes) =>
+    webServer(sdk.webhooks.handler({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} })),
+  'open banking Request handler': (maxBodyBytes) =>
+    webServer(ob.webhooks.handler({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} })),
+};
+
+/** Serves `server`, counting the bytes its connections read. */
+async function serve(server) {
+  const sockets = [];
+  server.on('connection', (socket) => sockets.push(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${server.address().port}/webhooks`,
+    bytesRead: () => sockets.reduce((n, s) => n + s.bytesRead, 0),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+
+function expressApp(middleware, answersItself) {
+  const app = express();
+  app.post('/webhooks', middleware, (req, res) => (answersItself ? undefined : res.json({ received: true })));
+  return serve(createServer(app));
+}
+
+/** A Web `Request` handler behind an adapter that streams the body, as frameworks do. */
+function webServer(handle) {
+  return serve(
+    createServer(async (req, res) => {
+      const body = Readable.toWeb(req);
+      const response = await handle(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers, body, duplex: 'half' }));
+      res.writeHead(response.status, { ...Object.fromEntries(response.headers), connection: 'close' });
+      res.end(Buffer.from(await response.arrayBuffer()));
+    }),
+  );
+}
+
+/**
+ * Sends a webhook scenario's request: `bodyBytes` bytes of `x`, with the
+ * `Content-Length` `contentLength` when given (larger than the body: the
+ * rest never comes, the connection stays open) or chunked, `chunkBytes` at
+ * a time with `intervalMs` between writes when given; resolves to the
+ * answer once the server gives one.
+ */
+function sendWebhook(url, spec) {
+  const total = spec.bodyBytes;
+  const chunk = new Uint8Array(Math.min(spec.chunkBytes ?? 64 * 1024, Math.max(total, 1))).fill(0x78);
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/json' };
+    if (spec.contentLength !== undefined) headers['content-length'] = String(spec.contentLength);
+    const req = request(url, { method: 'POST', headers });
+    let answered = false;
+    req.on('response', async (res) => {
+      answered = true;
+      const chunks = [];
+      for await (const part of res) chunks.push(part);
+      req.destroy();
+      resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() });
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    let sent = 0;
+    const pump = () => {
+      while (!answered && sent < total) {
+        const part = chunk.subarray(0, Math.min(chunk.length, total - sent));
+        sent += part.length;
+        const more = req.write(part);
+        if (spec.intervalMs) return void setTimeout(pump, spec.intervalMs);
+        if (!more) return void req.once('drain', pump);
+      }
+      // A declared length beyond the body: the sender waits, connection open.
+      if (!answered && (spec.contentLength === undefined || spec.contentLength <= total)) req.end();
+    };
+    pump();
+  });
+}
+
+test('conformance: webhook scenarios against the helpers that read a body', { skip: scenarios === null ? missing : false }, async (t) => {
+  for (const scenario of scenarios.webhookScenarios ?? []) {
+    for (const [name, start] of Object.entries(receivers)) {
+      await t.test(`${scenario.name}: ${name}`, async () => {
+        const receiver = await start(scenario.limitBytes);
+        try {
+          const answer = await sendWebhook(receiver.url, scenario.request);
+          assert.equal(answer.status, scenario.expect.status, `${scenario.name}: status (${answer.body})`);
+          const limit = scenario.limitBytes ?? sdk.webhooks.MAX_BODY_BYTES;
+          // Socket and stream buffers hold a little more than the helper read.
+          assert.ok(receiver.bytesRead() <= limit + 4 * 1024 * 1024, `${scenario.name}: the server read ${receiver.bytesRead()} bytes`);
+        } finally {
+          receiver.close();
+        }
+      });
+    }
+  }
+});

@@ -94,22 +94,22 @@ async def pay_file_async(
                 entries = known.entries()
         return BatchResult(payouts, collect(payouts, entries, skipped_invalid=skip_invalid), dry_run=dry_run)
 
-    with Journal(journal_path) as book:
-        book.attach(payouts)
-        before = book.entries()
-        done_before = sum(1 for e in before.values() if e.state == PAID)
-        pool = _pool(concurrency)
-        transport = SharedBackoff(lean_sdk.HttpxTransport(30.0, client=pool))
-        client = lean_sdk.AsyncLeanClient(
-            api_key, environment=environment, base_url=base_url, transport=transport, max_retries=max_retries
-        )
-        with choose(len(payouts.rows), done_before, progress) as shown:
-            runner = Runner(client, book, payouts.rows, concurrency=concurrency, on_row=shown.row)
-            try:
+    pool = _pool(concurrency)
+    try:
+        with Journal(journal_path) as book:
+            book.attach(payouts)
+            done_before = sum(1 for e in book.entries().values() if e.state == PAID)
+            transport = SharedBackoff(lean_sdk.HttpxTransport(30.0, client=pool))
+            client = lean_sdk.AsyncLeanClient(
+                api_key, environment=environment, base_url=base_url, transport=transport, max_retries=max_retries
+            )
+            with choose(len(payouts.rows), done_before, progress) as shown:
+                runner = Runner(client, book, payouts.rows, concurrency=concurrency, on_row=shown.row)
                 await runner.run()
-            finally:
-                await pool.aclose()
-        result = BatchResult(payouts, collect(payouts, book.entries(), skipped_invalid=skip_invalid), stopped=runner.stopped)
+            entries = book.entries()
+    finally:
+        await pool.aclose()
+    result = BatchResult(payouts, collect(payouts, entries, skipped_invalid=skip_invalid), stopped=runner.stopped)
     if report is not None:
         result.write_report(report)
     log.info("done: %s", result.summary().replace("\n", "; "))

@@ -72,7 +72,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             report=None if args.dry_run else report, skip_invalid=args.skip_invalid, dry_run=args.dry_run,
             progress=args.progress,
         )
-    except (InputError, JournalMismatch) as error:
+    except (InputError, JournalMismatch, ImportError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except Exception as error:  # a bad key or base URL: say so, without a traceback

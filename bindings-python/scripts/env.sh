@@ -6,7 +6,7 @@ LEAN_CACHE=${LEAN_CACHE:-$HOME/.cache/lean-sdk}
 PY_VENV=${PY_VENV:-$LEAN_CACHE/venv-python}
 PY_TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 # Tools of the build and the tests (never dependencies of the package).
-PY_REQUIREMENTS="maturin>=1.5,<2 pytest mypy httpx flask fastapi django pydantic>=2"
+PY_REQUIREMENTS="maturin>=1.5,<2 pytest mypy httpx rich flask fastapi django pydantic>=2"
 
 # A virtual environment with the build and test tools, installed once.
 py_venv() {

@@ -66,7 +66,7 @@ schemathesis() {
   local name="$1"
   shift
   if ! (cd "$cache" && "$venv/bin/st" run "$sandbox_url/openapi.json" --url "$sandbox_url" \
-    --seed 20261123 --max-examples 30 --workers 2 --no-color \
+    --seed 20261123 --max-examples 30 --workers 1 --no-color \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     "$@" | tail -n 25); then
     die "schemathesis found a 5xx or a schema violation in the $name API (see above)"

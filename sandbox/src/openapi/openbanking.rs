@@ -70,7 +70,11 @@ pub(super) struct Token {
 #[schema(example = json!({"app_user_id": "user_1001"}))]
 pub(super) struct ObNewCustomer {
     /// Your id of the user: unique
-    #[schema(min_length = 1, max_length = 255)]
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]([ -~]{0,253}[!-~])?$"
+    )]
     app_user_id: String,
     #[schema(inline)]
     #[serde(default)]
@@ -151,12 +155,20 @@ pub(super) struct DataAnswer {
 // The body of `POST /payments/v1/intents`.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "customer_id": "6b2f3a8e-2f1c-4f7e-9a51-0c6d2f1e8b3a",
+    "amount": 100.5,
+    "currency": "AED",
+    "description": "Order 1001"
+}))]
 pub(super) struct NewPaymentIntent {
+    #[schema(pattern = "^[!-~]([ -~]{0,253}[!-~])?$")]
     customer_id: String,
-    /// A decimal amount, written as a JSON number, read exactly
-    #[schema(value_type = f64)]
+    /// A decimal amount above zero, written as a JSON number, read exactly
+    #[schema(value_type = f64, exclusive_minimum = 0)]
     amount: String,
     /// ISO 4217, such as AED or SAR
+    #[schema(pattern = "^[A-Za-z]{3}$")]
     currency: String,
     #[serde(default)]
     description: String,
@@ -172,7 +184,8 @@ pub(super) struct PaymentIntent {
     payment_intent_id: String,
     #[serde(default)]
     customer_id: String,
-    #[schema(value_type = f64)]
+    /// The amount as exact decimal text (`100.50`)
+    #[schema(pattern = r"^[0-9]+(\.[0-9]+)?$")]
     #[serde(default)]
     amount: String,
     #[serde(default)]
@@ -187,10 +200,21 @@ pub(super) struct PaymentIntent {
 // The body of `POST /payments/v1/destinations`.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "display_name": "Main account",
+    "name": "Example Trading LLC",
+    "bank_identifier": "ENBD_UAE",
+    "iban": "AE070331234567890123456"
+}))]
 pub(super) struct NewDestination {
+    #[schema(min_length = 1, max_length = 255)]
     display_name: String,
+    #[schema(min_length = 1, max_length = 255)]
     name: String,
+    #[schema(pattern = "^[!-~]([ -~]{0,253}[!-~])?$")]
     bank_identifier: String,
+    /// The check digits must match (ISO 13616)
+    #[schema(pattern = "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")]
     iban: String,
     #[serde(default)]
     account_number: String,
@@ -246,6 +270,8 @@ fn issue_token() {}
     responses(
         (status = 200, description = "The customer", body = ObCustomer, links(
             ("GetObCustomer" = (operation_id = "getObCustomer", parameters(("customer_id" = "$response.body#/customer_id")))),
+            ("GetObCustomerByAppUserId" = (operation_id = "getObCustomerByAppUserId", parameters(("app_user_id" = "$response.body#/app_user_id")))),
+            ("ListEntities" = (operation_id = "listEntities", parameters(("customer_id" = "$response.body#/customer_id")))),
         )),
         (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
         (status = 401, description = "Missing, unknown or expired credential", body = ObError),

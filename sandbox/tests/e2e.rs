@@ -447,6 +447,7 @@ fn openapi_document_is_served() {
         "/customers/v1/{customer_id}/entities",
         "/customers/v1/{customer_id}/entities/{entity_id}",
         "/data/v1/{kind}",
+        "/data/v1/results/{results_id}",
         "/data/v2/results/{results_id}",
         "/payments/v1/intents",
         "/payments/v1/intents/{payment_intent_id}",

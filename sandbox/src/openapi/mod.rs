@@ -45,6 +45,7 @@ use utoipa::{Modify, OpenApi};
         openbanking::get_entity,
         openbanking::get_data,
         openbanking::get_results,
+        openbanking::get_results_v1,
         openbanking::create_intent,
         openbanking::get_intent,
         openbanking::create_destination,

@@ -356,7 +356,9 @@ fn get_entity() {}
     params(("kind" = inline(DataKindName), Path, description = "What to read")),
     request_body = DataRequest,
     responses(
-        (status = 200, description = "The data (OK), its results id (PENDING) or FAILED", body = DataAnswer),
+        (status = 200, description = "The data (OK), its results id (PENDING) or FAILED", body = DataAnswer, links(
+            ("GetResults" = (operation_id = "getResults", parameters(("results_id" = "$response.body#/results_id")))),
+        )),
         (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
         (status = 401, description = "Missing, unknown or expired credential", body = ObError),
         (status = 403, description = "The token may not reach this entity", body = ObError),
@@ -387,6 +389,19 @@ pub(super) enum DataKindName {
         (status = "default", description = "Any other refusal, in the same shape", body = ObError),
     ))]
 fn get_results() {}
+
+#[utoipa::path(get, path = "/data/v1/results/{results_id}", tag = "open banking", operation_id = "getResultsV1",
+    summary = "Retrieve the results of an asynchronous data call (the v1 path of the same results)",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("results_id" = String, Path, description = "The results_id of a PENDING answer")),
+    responses(
+        (status = 200, description = "The data, or still PENDING", body = DataAnswer),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach these results", body = ObError),
+        (status = 404, description = "No such results", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn get_results_v1() {}
 
 #[utoipa::path(post, path = "/payments/v1/intents", tag = "open banking", operation_id = "createPaymentIntent",
     summary = "Create a payment intent",

@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::error::{guard, FfiError, Result};
+use crate::error::{guard, ErrorDetails, FfiError, Result};
 use crate::models::Outcome;
 use crate::operation::NativeOperation;
 
@@ -229,6 +229,23 @@ impl NativeCall {
     pub fn idempotency_key(&self) -> Option<String> {
         self.engine().idempotency_key().map(str::to_owned)
     }
+
+    /// Ends a call the host stopped mid-flight (a cancelled task, a custom
+    /// transport that threw something other than a transport failure) and
+    /// returns the error to report with the cancellation: whether an
+    /// attempt may have been applied, and the key and ids it carried.
+    pub fn interrupt(&self, reason: String) -> ErrorDetails {
+        let error = interrupt(&mut *self.engine(), reason);
+        let FfiError::Failed { details } = error.into();
+        details
+    }
+}
+
+/// Ends an interrupted call: the error that reports what it sent (whether an
+/// attempt was in flight, its idempotency key and ids). Every binding entry
+/// point (uniffi, JNI; payouts, open banking) goes through here.
+pub(crate) fn interrupt<D: lean_core::Drive>(call: &mut D, reason: String) -> lean_core::Error {
+    call.interrupt(&reason)
 }
 
 /// The step the host sees: a request, a wait, or the typed result; a

@@ -42,6 +42,18 @@ pub struct ErrorDetails {
     pub retry_after_ms: Option<u64>,
     /// For transport errors: an attempt may have reached the API.
     pub outcome_unknown: bool,
+    /// The `Idempotency-Key` the call sent, on `transport` and
+    /// `invalid_response` errors: retry with it, never with a fresh one.
+    pub idempotency_key: Option<String>,
+    /// The caller-chosen ids the call sent, by wire name (`gigId`,
+    /// `app_user_id`), on `transport` and `invalid_response` errors: look
+    /// the record up by them before creating it again.
+    pub sent_ids: std::collections::HashMap<String, String>,
+    /// For `invalid_response`: the API answered 2xx to an operation that is
+    /// not a read, so it applied it even though the body was unreadable.
+    pub applied: bool,
+    /// For `redirect`: the answer's `Location` header, if it had one.
+    pub location: Option<String>,
 }
 
 /// Every failure, as one throwable type with the core's details.
@@ -85,7 +97,12 @@ impl From<lean_core::Error> for FfiError {
             request_id: None,
             retry_after_ms: None,
             outcome_unknown: false,
+            idempotency_key: None,
+            sent_ids: Default::default(),
+            applied: false,
+            location: None,
         };
+        report_what_was_sent(&error, &mut details);
         match &error {
             lean_core::Error::Api(api) => {
                 details.status = Some(api.status);
@@ -107,6 +124,33 @@ impl From<lean_core::Error> for FfiError {
             _ => {}
         }
         Self::Failed { details }
+    }
+}
+
+/// Copies the keys of the core's error JSON that report what a call sent
+/// and where a redirect pointed (`idempotencyKey`, `sentIds`, `applied`,
+/// `location`, and a redirect's `status`). Read from `to_json` rather than
+/// matched on variants, so that the core stays the one place that decides
+/// which error carries them.
+fn report_what_was_sent(error: &lean_core::Error, details: &mut ErrorDetails) {
+    let serde_json::Value::Object(json) = error.to_json() else {
+        return;
+    };
+    let text = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    details.idempotency_key = text("idempotencyKey");
+    details.location = text("location");
+    details.applied = json.get("applied").and_then(|v| v.as_bool()) == Some(true);
+    if let Some(serde_json::Value::Object(ids)) = json.get("sentIds") {
+        details.sent_ids = ids
+            .iter()
+            .filter_map(|(name, id)| Some((name.clone(), id.as_str()?.to_owned())))
+            .collect();
+    }
+    if details.status.is_none() {
+        details.status = json
+            .get("status")
+            .and_then(|v| v.as_u64())
+            .and_then(|s| u16::try_from(s).ok());
     }
 }
 

@@ -235,6 +235,8 @@ pub(crate) trait Driven: Send {
     fn on_response(&mut self, response: lean_core::HttpResponse);
     /// Reports that the last request got no answer.
     fn on_transport_error(&mut self, error: lean_core::TransportError);
+    /// Ends the call, interrupted mid-flight: the error that reports what it sent.
+    fn interrupt(&mut self, reason: String) -> lean_core::Error;
 }
 
 /// One of the core's call engines (any [`lean_core::Drive`]: the payouts
@@ -258,6 +260,10 @@ impl<D: lean_core::Drive + Send> Driven for Engine<D> {
 
     fn on_transport_error(&mut self, error: lean_core::TransportError) {
         self.call.on_transport_error(error)
+    }
+
+    fn interrupt(&mut self, reason: String) -> lean_core::Error {
+        call::interrupt(&mut self.call, reason)
     }
 }
 
@@ -488,6 +494,28 @@ pub unsafe extern "system" fn Java_lean_sdk_Jni_failed(
         let mut engine = lock(&call);
         engine.on_transport_error(call::transport_error(kind, message));
         engine.step(out)
+    })
+}
+
+/// Ends a call interrupted mid-flight (`Jni.interrupt`: a cancelled
+/// coroutine, or a custom transport that threw): always a result holding
+/// the error that reports what the call sent (`reason` in UTF-8).
+///
+/// # Safety
+/// Called by the JVM through `lean.sdk.Jni`.
+#[no_mangle]
+pub unsafe extern "system" fn Java_lean_sdk_Jni_interrupt(
+    env: *mut JNIEnv,
+    _class: jclass,
+    call: jlong,
+    reason: jbyteArray,
+) -> jbyteArray {
+    let reason = bytes(env, reason);
+    respond(env, |_| {
+        let call = call_of(call)?;
+        let reason = String::from_utf8_lossy(&reason).into_owned();
+        let error = lock(&call).interrupt(reason);
+        Err(error.into())
     })
 }
 

@@ -277,6 +277,13 @@ impl NativeObCall {
             Ok(())
         })
     }
+
+    /// Ends a call the host stopped mid-flight (see `NativeCall::interrupt`).
+    pub fn interrupt(&self, reason: String) -> crate::error::ErrorDetails {
+        let error = crate::call::interrupt(&mut *self.engine(), reason);
+        let FfiError::Failed { details } = error.into();
+        details
+    }
 }
 
 /// The HTTP status a webhook receiver must answer every accepted webhook

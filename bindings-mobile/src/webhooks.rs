@@ -48,6 +48,10 @@ pub struct WebhookEvent {
     pub data: EventData,
     /// The whole event in the envelope's JSON shape.
     pub json: String,
+    /// The same for every delivery of one event (event name, object id and
+    /// status, as the core forms it): payouts webhooks carry no id or
+    /// timestamp, so skip an event whose key you have already handled.
+    pub dedup_key: Option<String>,
 }
 
 #[uniffi::export]
@@ -98,10 +102,15 @@ impl NativeWebhookVerifier {
                     json: v.to_string(),
                 },
             };
+            let json = event.to_json();
             Ok(WebhookEvent {
                 event: event.event.as_str().to_owned(),
                 data,
-                json: event.to_json().to_string(),
+                dedup_key: json
+                    .get("dedupKey")
+                    .and_then(|key| key.as_str())
+                    .map(str::to_owned),
+                json: json.to_string(),
             })
         })
     }

@@ -14,38 +14,52 @@
 //! - [`webhooks`]: `sign`, `verify`, `construct_event`.
 //! - [`validate`] and [`Amount`]: the API's rules, shared with the sandbox.
 //!
+//! The layout shows the design: [`payouts`] and [`openbanking`] each hold
+//! one API (operations, answers, models, webhooks, the rules of its calls)
+//! over shared parts at the root: the call [`engine`], HTTP values, money,
+//! URLs, errors, secrets and validation. Neither API's module imports the
+//! other. The payouts API is also exported here, at the root, where hosts
+//! have always found it.
+//!
 //! Nothing here panics on any input, reads a clock or draws random numbers:
 //! hosts supply time (by sleeping) and randomness (32 bytes per call).
 
 #![warn(missing_docs)]
 
 mod config;
-mod engine;
+pub mod engine;
 mod error;
 mod http;
 mod input;
-pub mod models;
 mod money;
 pub mod openbanking;
-mod operation;
+pub mod payouts;
 mod response;
 mod secret;
 mod url;
 pub mod validate;
-pub mod webhooks;
+mod wire;
 
-pub use config::{Config, Environment, RetryPolicy, SDK_VERSION};
-pub use engine::{Call, Drive, Step, TransportError, TransportErrorKind};
+pub use config::{RetryPolicy, SDK_VERSION};
+pub use engine::{Drive, TransportError, TransportErrorKind};
 pub use error::{
     ApiError, ApiErrorKind, Error, FieldError, FieldErrorCode, SignatureProblem, ValidationError,
 };
 pub use http::{push_json_string, HttpRequest, HttpResponse, Method, RedactedHeaders};
-pub use models::{
+pub use money::{Amount, AmountError, MAX_ABS_AMOUNT, MAX_AMOUNT_TEXT};
+pub use response::api_error;
+pub use secret::{ApiKey, WebhookSecret};
+
+pub use payouts::models::{
     Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate, Gig, NewCustomer,
     NewGig, NewGigText, NewSpecialPayment, PaymentStatus, SpecialPayment, SpecialPaymentType,
 };
-pub use money::{Amount, AmountError, MAX_ABS_AMOUNT, MAX_AMOUNT_TEXT};
-pub use operation::{Operation, OperationKind};
-pub use response::{api_error, parse_response, Outcome};
-pub use secret::{ApiKey, WebhookSecret};
-pub use webhooks::{EventData, EventType, WebhookEvent, WebhookVerifier};
+pub use payouts::webhooks::{EventData, EventType, WebhookEvent, WebhookVerifier};
+pub use payouts::{
+    models, parse_response, webhooks, Call, Config, Environment, Operation, OperationKind, Outcome,
+};
+
+/// What the host must do next in a call (see [`Call`]); `T` is the API's
+/// result type, the payouts [`Outcome`] unless said otherwise (open
+/// banking's is [`openbanking::Outcome`]).
+pub type Step<T = Outcome> = engine::Step<T>;

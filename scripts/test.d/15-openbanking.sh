@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Open banking in the core (lean_core::openbanking): the shared vectors of
-# tests/vectors/openbanking/ (checked against their generator), the unit
+# tests/vectors/openbanking/ (checked against their generator; tokens.json by its own runner), the unit
 # tests, the no-panic property tests and the module's documented example. Needs cargo and python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +14,7 @@ python3 tests/vectors/openbanking/generate.py --check
 
 step "openbanking: vectors, unit and property tests"
 cargo test -p lean-core --test openbanking_vectors
+cargo test -p lean-core --test openbanking_tokens
 cargo test -p lean-core --lib openbanking::
 cargo test -p lean-core --doc openbanking
 

@@ -54,17 +54,23 @@ _NAMES = {
 }
 
 
-def validate(operation: str, data: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> str:
+def validate(
+    operation: str, data: Optional[Mapping[str, Any]] = None, /, *, idempotency_key: Optional[str] = None, **fields: Any
+) -> str:
     """Validates the input of ``operation`` (``"create_gig"`` or
     ``"createGig"``, ``"create_customer"``, ``"update_customer"``,
     ``"create_special_payment"``) exactly as the client would, without
     sending anything, and returns the JSON body the client would send.
+    ``idempotency_key`` is checked too (special payments), so that a key
+    the API would refuse is found before anything is paid.
 
     Raises :class:`lean_sdk.ValidationError` listing every invalid field:
     use it to check a form before calling the API.
     """
     name = _NAMES.get(operation, operation)
     spec: Dict[str, Any] = {"operation": name, "input": _input(data, fields)}
+    if idempotency_key is not None:
+        spec["idempotencyKey"] = idempotency_key
     if name == "updateCustomer":
         spec["partnerUserId"] = "validate"
     body = _native.validate(spec)

@@ -1,7 +1,8 @@
 //! The call engine: one operation driven to its end, without I/O. The
-//! contract is documented on [`Call`]. One state machine (`machine`)
-//! drives the operations of both APIs: the payouts [`Call`] here, and
-//! [`crate::openbanking::Call`].
+//! contract is documented on the payouts [`crate::Call`]. One state machine
+//! (`machine`) drives the operations of both APIs: each API's module gives
+//! it a plan (`machine::Plan`) with that API's rules, in
+//! [`crate::payouts::Call`] and [`crate::openbanking::Call`].
 //!
 //! # When a request is sent again
 //!
@@ -70,20 +71,16 @@
 
 mod backoff;
 pub(crate) mod machine;
-mod payouts;
 pub(crate) mod reconcile;
 
 use std::time::Duration;
 
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::response::Outcome;
-
-pub use payouts::Call;
 
 /// What a host's transport loop needs of a call, whichever API the call
 /// belongs to, so that one loop (send, sleep, report) serves both the
-/// payouts [`Call`] and [`crate::openbanking::Call`]. Both also have these
+/// payouts [`crate::Call`] and [`crate::openbanking::Call`]. Both also have these
 /// methods of their own, so code driving one kind needs no import.
 pub trait Drive {
     /// The call's typed result.
@@ -104,15 +101,16 @@ pub trait Drive {
     fn interrupt(&mut self, reason: &str) -> Error;
 }
 
-/// What the host must do next; `T` is the API's result type (the payouts
-/// [`Outcome`] unless said otherwise). (`Done` is larger than the other
+/// What the host must do next; `T` is the API's result type (the crate's
+/// root exports it as `Step`, meaning the payouts [`crate::Outcome`] unless
+/// said otherwise). (`Done` is larger than the other
 /// variants; a step is handed over once per attempt, so boxing would buy
 /// nothing.)
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
-pub enum Step<T = Outcome> {
-    /// Send this request, then report with [`Call::on_response`] or
-    /// [`Call::on_transport_error`].
+pub enum Step<T> {
+    /// Send this request, then report with [`Drive::on_response`] or
+    /// [`Drive::on_transport_error`].
     Send(HttpRequest),
     /// Sleep this long, then poll again.
     Wait(Duration),
@@ -177,6 +175,3 @@ impl TransportError {
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

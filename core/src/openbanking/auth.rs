@@ -15,9 +15,9 @@ use serde_json::Value;
 
 use super::environment::Environment;
 use super::errors;
-use super::query_value;
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::url::query_value;
 
 /// The header that carries the application token.
 pub const APP_TOKEN_HEADER: &str = "lean-app-token";
@@ -127,7 +127,7 @@ impl TokenScope {
     /// ASCII, since it becomes part of the scope string.
     pub fn customer(customer_id: &str) -> Result<Self, Error> {
         if customer_id.is_empty() || !customer_id.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(super::field_error(
+            return Err(crate::validate::field_error(
                 "customer_id",
                 crate::validate::Problem::new(
                     crate::FieldErrorCode::InvalidFormat,
@@ -358,7 +358,9 @@ pub enum NextStep {
 
 /// OAuth without I/O for a long-running backend: holds the credentials and
 /// the current token, and says when to fetch a new one. The host sends
-/// the requests and supplies the time; one manager per scope.
+/// the requests and supplies the time; one manager per scope. A client
+/// whose calls run concurrently uses [`super::TokenPolicy`] instead, which
+/// also shares one fetch between them and renews and retries after a 401.
 #[derive(Clone, Debug)]
 pub struct TokenManager {
     credentials: ClientCredentials,

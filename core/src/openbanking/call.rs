@@ -99,7 +99,7 @@ impl Config {
 /// ```
 /// (`Debug` shows no credential: tokens print redacted.)
 #[derive(Clone, Debug)]
-pub struct Call(Machine<OpenBankingPlan>);
+pub struct Call(Machine<CallPlan>);
 
 impl Call {
     /// Starts a call. `entropy` must be 32 random bytes from the host: they
@@ -108,7 +108,7 @@ impl Call {
         let request = operation.request_as(&config.environment, auth, &config.user_agent);
         let mut seed = [0u8; 8];
         seed.copy_from_slice(&entropy[16..24]);
-        let plan = OpenBankingPlan {
+        let plan = CallPlan {
             config: config.clone(),
             auth: auth.clone(),
             operation,
@@ -168,13 +168,13 @@ impl crate::Drive for Call {
 
 /// The open-banking API's side of the machine.
 #[derive(Clone, Debug)]
-pub(crate) struct OpenBankingPlan {
+pub(crate) struct CallPlan {
     config: Config,
     auth: Auth,
     operation: Operation,
 }
 
-impl Plan for OpenBankingPlan {
+impl Plan for CallPlan {
     type Outcome = Outcome;
 
     fn is_read(&self) -> bool {

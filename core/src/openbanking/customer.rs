@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
-use crate::models::wire_enum;
 use crate::validate::{self, Checker, Problem};
+use crate::wire::wire_enum;
 
 wire_enum! {
     /// The kind of a government identifier. Only `EMIRATES_ID` is

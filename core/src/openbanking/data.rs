@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, FieldErrorCode};
-use crate::models::wire_enum;
 use crate::validate::{self, Problem};
+use crate::wire::wire_enum;
 
 /// Which data to fetch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,14 +69,14 @@ impl DataRequest {
         asynchronous: bool,
     ) -> Result<Self, Error> {
         let entity =
-            validate::identifier(entity_id).map_err(|p| super::field_error("entity_id", p));
+            validate::identifier(entity_id).map_err(|p| validate::field_error("entity_id", p));
         let account = match (kind.needs_account(), account_id) {
             (true, Some(id)) => validate::identifier(id)
                 .map(Some)
-                .map_err(|p| super::field_error("account_id", p)),
-            (true, None) => Err(super::field_error("account_id", Problem::required())),
+                .map_err(|p| validate::field_error("account_id", p)),
+            (true, None) => Err(validate::field_error("account_id", Problem::required())),
             (false, None) => Ok(None),
-            (false, Some(_)) => Err(super::field_error(
+            (false, Some(_)) => Err(validate::field_error(
                 "account_id",
                 Problem::new(
                     FieldErrorCode::UnknownField,
@@ -94,10 +94,12 @@ impl DataRequest {
                 account_id,
                 asynchronous,
             }),
-            (entity, account) => Err(super::merge(entity.err().into_iter().chain(account.err()))
-                .unwrap_or_else(|| Error::Internal {
-                    message: "a data request failed without an error".to_owned(),
-                })),
+            (entity, account) => Err(validate::merge_errors(
+                entity.err().into_iter().chain(account.err()),
+            )
+            .unwrap_or_else(|| Error::Internal {
+                message: "a data request failed without an error".to_owned(),
+            })),
         }
     }
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::error::{ApiError, ApiErrorKind, Error};
 use crate::http::HttpResponse;
-use crate::models::wire_enum;
+use crate::wire::wire_enum;
 
 wire_enum! {
     /// A code of the API's error bodies (reference, *General errors*, and

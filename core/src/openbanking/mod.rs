@@ -2,7 +2,7 @@
 //!
 //! The second Lean API (bank data and payments: customers, entities,
 //! accounts, balances, transactions, payment intents), without I/O, beside
-//! the payouts API of the rest of this crate. It reuses the crate's HTTP
+//! the payouts API in [`crate::payouts`]. It reuses the crate's HTTP
 //! messages ([`crate::HttpRequest`], [`crate::HttpResponse`]), its error
 //! shape ([`crate::Error`]) and its money type ([`crate::Amount`]), so a
 //! host handles both products the same way.
@@ -12,8 +12,10 @@
 //!   required.
 //! - [`auth`]: the `lean-app-token` header and OAuth 2.0 client
 //!   credentials (token request, token answer, renewal) without a clock:
-//!   the host passes the current time. [`TokenManager`] puts the steps
-//!   together for a long-running backend.
+//!   the host passes the current time. [`TokenPolicy`] is the policy every
+//!   client follows, for concurrent calls: one shared token fetch, renewal
+//!   before expiry, renewal and one retry after a 401. ([`TokenManager`]
+//!   knows only when a token is due.)
 //! - [`Operation`]: one validated call; [`Operation::request`] builds its
 //!   request, [`Operation::is_read`] says whether retrying it is harmless,
 //!   [`Operation::parse_response`] reads the answer into an [`Outcome`].
@@ -78,9 +80,11 @@ mod destination;
 mod entity;
 mod environment;
 pub mod errors;
+mod kind;
 mod operation;
 mod payment;
 mod response;
+mod tokens;
 pub mod webhooks;
 
 pub use auth::{
@@ -94,12 +98,11 @@ pub use destination::{Destination, NewDestination};
 pub use entity::{Entity, Permissions};
 pub use environment::{Environment, Region};
 pub use errors::ErrorCode;
-pub use operation::{Operation, OperationKind, Paging};
+pub use kind::OperationKind;
+pub use operation::{Operation, Paging};
 pub use payment::{NewPaymentIntent, PaymentIntent};
 pub use response::Outcome;
-
-pub(crate) use crate::url::{query_value, segment};
-pub(crate) use crate::validate::{field_error, merge_errors as merge};
+pub use tokens::{AfterUnauthorized, FetchId, TokenPolicy, TokenStep, TokenTicket};
 
 #[cfg(test)]
 mod tests;

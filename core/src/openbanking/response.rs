@@ -14,7 +14,7 @@ use super::data::{DataResult, DataStatus};
 use super::destination::Destination;
 use super::entity::Entity;
 use super::errors;
-use super::operation::OperationKind;
+use super::kind::OperationKind;
 use super::payment::PaymentIntent;
 use crate::error::Error;
 use crate::http::HttpResponse;

@@ -26,8 +26,8 @@ use sha2::Sha512;
 
 use super::entity::Entity;
 use crate::error::{Error, SignatureProblem};
-use crate::models::wire_enum;
 use crate::secret::WebhookSecret;
+use crate::wire::wire_enum;
 
 /// The header that carries the signature.
 pub const SIGNATURE_HEADER: &str = "lean-signature";

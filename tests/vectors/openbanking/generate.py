@@ -682,6 +682,125 @@ def engine_cases():
     ]
 
 
+def token_cases():
+    """The OAuth token policy (`TokenPolicy`): steps of concurrent callers."""
+    def answer(token, expires_in=3600):
+        return {"status": 200, "body": {"access_token": token, "token_type": "Bearer",
+                                        "expires_in": expires_in}}
+
+    def poll(caller, at, **expect):
+        return {"caller": caller, "at": at, "action": "poll", "expect": expect}
+
+    def respond(caller, at, response, error=None):
+        step = {"caller": caller, "at": at, "action": "tokenResponse", "response": response}
+        if error:
+            step["expect"] = {"error": error}
+        return step
+
+    def unauthorized(caller, expect):
+        return {"caller": caller, "action": "unauthorized", "expect": expect}
+
+    def case(name, doc, steps, **extra):
+        return {"name": name, "doc": doc, "environment": "ksa-sandbox", "clientId": "app-1234",
+                "clientSecret": "s3cr3t", **extra, "steps": steps}
+
+    refused = {"status": 401, "body": {"status": "UNAUTHORIZED", "message": "invalid client"}}
+    return [
+        case("the first call fetches a token, then uses it", "sdk: token policy", [
+            poll("a", 0, fetch=1),
+            respond("a", 1, answer("t1")),
+            poll("a", 1, use="t1"),
+            poll("b", 100, use="t1"),
+        ]),
+        case("concurrent callers share one fetch", "sdk: token policy (one shared fetch)", [
+            poll("a", 0, fetch=1),
+            poll("b", 0, wait=1),
+            poll("c", 1, wait=1),
+            poll("b", 1, wait=1),
+            respond("a", 2, answer("t1")),
+            poll("b", 2, use="t1"),
+            poll("c", 2, use="t1"),
+            poll("a", 2, use="t1"),
+        ]),
+        case("a token is renewed its margin before expiry", "sdk: token policy (renewal margin)", [
+            poll("a", 0, fetch=1),
+            respond("a", 0, answer("t1", 600)),
+            poll("a", 539, use="t1"),
+            poll("a", 540, fetch=2),
+            poll("b", 541, use="t1"),
+            poll("c", 600, wait=2),
+            respond("a", 601, answer("t2", 600)),
+            poll("c", 601, use="t2"),
+            poll("a", 601, use="t2"),
+        ], marginSeconds=60),
+        case("the margin is never more than half the lifetime", "sdk: token policy (renewal margin)", [
+            poll("a", 0, fetch=1),
+            respond("a", 0, answer("t1", 60)),
+            poll("a", 29, use="t1"),
+            poll("a", 30, fetch=2),
+        ]),
+        case("a failed fetch fails its waiters with the same error", "sdk: token policy (one shared fetch)", [
+            poll("a", 0, fetch=1),
+            poll("b", 0, wait=1),
+            {"caller": "a", "action": "tokenTransportError", "kind": "timeout", "message": "no answer",
+             "expect": {"error": {"code": "transport"}}},
+            poll("b", 1, error={"code": "transport"}),
+            poll("b", 2, fetch=2),
+            respond("b", 3, answer("t1")),
+            poll("a", 3, use="t1"),
+        ]),
+        case("a refused token request is the API's error, for waiters too", "facts: Authentication (OAuth)", [
+            poll("a", 0, fetch=1),
+            poll("b", 0, wait=1),
+            respond("a", 1, refused, error={"code": "unauthorized", "status": 401}),
+            poll("b", 1, error={"code": "unauthorized", "status": 401}),
+            poll("a", 2, fetch=2),
+        ]),
+        case("an answer without a token fails the fetch", "facts: Authentication (OAuth)", [
+            poll("a", 0, fetch=1),
+            respond("a", 1, {"status": 200, "body": {"token_type": "Bearer", "expires_in": 3600}},
+                    error={"code": "invalid_response"}),
+            poll("a", 1, fetch=2),
+        ]),
+        case("a 401 renews the token and retries once", "sdk: token policy (401)", [
+            poll("a", 0, fetch=1),
+            respond("a", 0, answer("t1")),
+            poll("a", 1, use="t1"),
+            unauthorized("a", "renewAndRetry"),
+            poll("a", 1, fetch=2),
+            respond("a", 2, answer("t2")),
+            poll("a", 2, use="t2"),
+            unauthorized("a", "fail"),
+        ]),
+        case("a 401 after another call renewed keeps the new token", "sdk: token policy (401)", [
+            poll("a", 0, fetch=1),
+            respond("a", 0, answer("t1")),
+            poll("a", 1, use="t1"),
+            poll("b", 1, use="t1"),
+            unauthorized("a", "renewAndRetry"),
+            poll("a", 2, fetch=2),
+            respond("a", 3, answer("t2")),
+            poll("a", 3, use="t2"),
+            unauthorized("b", "renewAndRetry"),
+            poll("b", 3, use="t2"),
+        ]),
+        case("callers that arrive during a 401 renewal wait for it", "sdk: token policy (401)", [
+            poll("a", 0, fetch=1),
+            respond("a", 0, answer("t1")),
+            poll("a", 1, use="t1"),
+            unauthorized("a", "renewAndRetry"),
+            poll("a", 1, fetch=2),
+            poll("b", 1, wait=2),
+            respond("a", 2, answer("t2")),
+            poll("b", 2, use="t2"),
+        ]),
+        case("polling a fetch before reporting it is a misuse", "sdk: token policy (contract)", [
+            poll("a", 0, fetch=1),
+            poll("a", 0, error={"code": "internal"}),
+        ]),
+    ]
+
+
 FILES = {
     "environments.json": environment_cases,
     "auth.json": auth_cases,
@@ -690,6 +809,7 @@ FILES = {
     "responses.json": response_cases,
     "webhooks.json": webhook_cases,
     "engine.json": engine_cases,
+    "tokens.json": token_cases,
 }
 
 

@@ -105,6 +105,9 @@ public final class CurlTransport: Transport, @unchecked Sendable {
             lean_curl_set_string(curl, CURLOPT_CUSTOMREQUEST, request.method),
             lean_curl_set_long(curl, CURLOPT_NOBODY, request.method == "HEAD" ? 1 : 0),
             lean_curl_set_long(curl, CURLOPT_NOSIGNAL, 1),
+            // A 3xx is the answer (the engine's `redirect` error): following it would send the
+            // credentials wherever it points. Off is libcurl's default; stated so it stays off.
+            lean_curl_set_long(curl, CURLOPT_FOLLOWLOCATION, 0),
             lean_curl_set_long(curl, CURLOPT_TIMEOUT_MS, millis),
             lean_curl_set_pointer(curl, CURLOPT_HTTPHEADER, headers),
             lean_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, errors),

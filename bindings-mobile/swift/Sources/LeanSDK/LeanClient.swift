@@ -20,7 +20,7 @@ public enum Environment: String, Sendable {
 /// sent), then sends it through the transport, retrying what is safe to retry: special
 /// payments carry one `Idempotency-Key` on every attempt, and a gig whose create may have
 /// been applied is looked up before anything is reported, so it is never paid twice.
-public final class LeanClient: CustomStringConvertible, @unchecked Sendable {
+public final class LeanClient: CustomStringConvertible, CustomReflectable, @unchecked Sendable {
     private let config: NativeConfig
     private let transport: Transport
     private let sleep: @Sendable (UInt64) async throws -> Void
@@ -53,6 +53,8 @@ public final class LeanClient: CustomStringConvertible, @unchecked Sendable {
 
     /// Never shows the API key.
     public var description: String { "LeanClient(\(config.describe()))" }
+    /// `dump` shows the description only: never the key.
+    public var customMirror: Mirror { Mirror(self, children: ["client": description]) }
 
     /// Registers a worker (`POST /customer`).
     public func createCustomer(_ input: NewCustomer) async throws -> Customer {
@@ -141,15 +143,19 @@ public final class LeanClient: CustomStringConvertible, @unchecked Sendable {
         let entropy = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let call = try native { try NativeCall(config: config, operation: operation, entropy: entropy) }
         let timeout = TimeInterval(config.timeoutMs()) / 1000
-        while true {
-            switch try native({ try call.poll() }) {
-            case let .send(request):
-                try await exchange(call, request, timeout: timeout)
-            case let .wait(millis):
-                try await sleep(millis)
-            case let .done(outcome):
-                return outcome
+        do {
+            while true {
+                switch try native({ try call.poll() }) {
+                case let .send(request):
+                    try await exchange(call, request, timeout: timeout)
+                case let .wait(millis):
+                    try await sleep(millis)
+                case let .done(outcome):
+                    return outcome
+                }
             }
+        } catch is CancellationError {
+            throw LeanCancellationError(report: LeanError(call.interrupt(reason: "the task was cancelled")))
         }
     }
 
@@ -160,15 +166,13 @@ public final class LeanClient: CustomStringConvertible, @unchecked Sendable {
         let response: TransportResponse
         do {
             response = try await transport.send(outgoing, timeout: timeout)
-        } catch let failure as TransportFailure {
-            let kind: TransportErrorKind = switch failure.kind {
-            case .connect: .connect
-            case .timeout: .timeout
-            case .other: .other
-            }
-            try native { try call.onTransportError(kind: kind, message: failure.message) }
+        } catch {
+            if isCancellation(error) { throw CancellationError() }
+            let (kind, message) = transportFailure(error)
+            try native { try call.onTransportError(kind: kind, message: message) }
             return
         }
+        if Task.isCancelled { throw CancellationError() }
         guard (100...599).contains(response.status) else {
             throw LeanError.internal("the transport returned HTTP status \(response.status), which is not a status code")
         }

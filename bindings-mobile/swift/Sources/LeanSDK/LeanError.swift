@@ -21,6 +21,11 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
         case webhookSignature
         /// A verified webhook body is not a valid envelope (`invalid_payload`).
         case webhookPayload
+        /// The API answered with a redirect (`redirect`), which the SDK never follows, so
+        /// that credentials stay on the configured origin; see `location`.
+        case redirect
+        /// A webhook body over the reader's limit (`payload_too_large`): answer `status` (413).
+        case payloadTooLarge
         /// A bug in the SDK, a caught Rust panic included (`internal`).
         case `internal`
     }
@@ -31,7 +36,8 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
     public let message: String
     /// Every failing field (validation), or the field errors an API 400 listed.
     public let fieldErrors: [FieldError]
-    /// The HTTP status, for API errors and invalid responses.
+    /// The HTTP status, for API errors, invalid responses and redirects (413 for a webhook
+    /// body over the limit).
     public let status: Int?
     /// The API's own message, for API errors.
     public let apiMessage: String?
@@ -47,6 +53,17 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
     /// For transport errors: an attempt may have reached the API, so look a payout up (or
     /// retry it with the same idempotency key) before paying again.
     public let outcomeUnknown: Bool
+    /// The `Idempotency-Key` the call sent (`transport`, `invalid_response`), if it carried
+    /// one: retry with this key, never a fresh one.
+    public let idempotencyKey: String?
+    /// The caller-chosen ids the call sent, by wire name (`gigId`, `app_user_id`), on
+    /// `transport` and `invalid_response`: look the record up by them before creating again.
+    public let sentIds: [String: String]
+    /// For `invalid_response`: the API answered 2xx to an operation that changes something,
+    /// so it was applied even though the answer could not be read. Do not send it again.
+    public let applied: Bool
+    /// For `redirect`: where the answer pointed (its `Location` header), if it said.
+    public let location: String?
 
     /// The class of this error.
     public var kind: Kind {
@@ -60,6 +77,8 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
         case "conflict": return .conflict
         case "signature_missing", "signature_malformed", "signature_mismatch": return .webhookSignature
         case "invalid_payload": return .webhookPayload
+        case "redirect": return .redirect
+        case "payload_too_large": return .payloadTooLarge
         default: return .internal
         }
     }
@@ -77,13 +96,58 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
         requestId = d.requestId
         retryAfterMs = d.retryAfterMs
         outcomeUnknown = d.outcomeUnknown
+        idempotencyKey = d.idempotencyKey
+        sentIds = d.sentIds
+        applied = d.applied
+        location = d.location
     }
 
     static func `internal`(_ message: String) -> LeanError {
-        LeanError(ErrorDetails(code: "internal", message: message, fieldErrors: [], status: nil, body: nil,
-                               apiMessage: nil, apiCode: nil, requestId: nil, retryAfterMs: nil,
-                               outcomeUnknown: false))
+        LeanError(code: "internal", message: message)
     }
+
+    /// An error the Swift layer raises itself (no details beyond code, message and status).
+    init(code: String, message: String, status: Int? = nil) {
+        self.init(ErrorDetails(code: code, message: message, fieldErrors: [], status: status.map { UInt16($0) },
+                               body: nil, apiMessage: nil, apiCode: nil, requestId: nil, retryAfterMs: nil,
+                               outcomeUnknown: false, idempotencyKey: nil, sentIds: [:], applied: false,
+                               location: nil))
+    }
+}
+
+/// A call cancelled mid-flight (its task was cancelled while it may have been sending). The
+/// SDK ends the call and throws this instead of a bare `CancellationError`, so that the
+/// caller learns what was sent: `report` is the `transport` error saying whether an attempt
+/// may have been applied, with the `idempotencyKey` and `sentIds` to look it up or retry by.
+/// The task stays cancelled (`Task.isCancelled`).
+public struct LeanCancellationError: Error, CustomStringConvertible, Sendable {
+    /// What the interrupted call had sent.
+    public let report: LeanError
+    /// The `Idempotency-Key` the call sent, if it carried one.
+    public var idempotencyKey: String? { report.idempotencyKey }
+    /// The caller-chosen ids the call sent, by wire name.
+    public var sentIds: [String: String] { report.sentIds }
+
+    public var description: String { "LeanCancellationError: \(report.message)" }
+}
+
+/// Whether `error`, thrown while a call was in flight, is the task's cancellation: the SDK
+/// then ends the call and throws `LeanCancellationError`, never reporting it as a failure the
+/// engine could retry.
+func isCancellation(_ error: Error) -> Bool {
+    error is CancellationError || Task.isCancelled
+}
+
+/// The transport's failure as the engine takes it: a custom transport's own error is a
+/// failure of kind `.other` (the engine decides whether the attempt may have been applied).
+func transportFailure(_ error: Error) -> (TransportErrorKind, String) {
+    guard let failure = error as? TransportFailure else { return (.other, "\(error)") }
+    let kind: TransportErrorKind = switch failure.kind {
+    case .connect: .connect
+    case .timeout: .timeout
+    case .other: .other
+    }
+    return (kind, failure.message)
 }
 
 /// Runs a call into the native library, rethrowing its errors as `LeanError`.

@@ -123,7 +123,7 @@ extension OpenBanking {
 
     /// An access token read from the token endpoint's answer; expiry counts from when it
     /// arrived, by this machine's clock.
-    public struct OAuthToken: Sendable, CustomStringConvertible {
+    public struct OAuthToken: Sendable, CustomStringConvertible, CustomReflectable {
         let handle: NativeObToken
 
         /// Reads `response`, received at `receivedAt`; a refusal throws the API error.
@@ -145,6 +145,7 @@ extension OpenBanking {
         public var auth: Auth { Auth(kind: .fixed(handle.auth(), "accessToken")) }
 
         public var description: String { "OpenBanking.OAuthToken(<redacted>, expires \(expiresAt))" }
+        public var customMirror: Mirror { Mirror(self, children: ["token": description]) }
     }
 }
 
@@ -167,7 +168,6 @@ extension TransportResponse {
 
 extension LeanError {
     static func configuration(_ message: String) -> LeanError {
-        LeanError(ErrorDetails(code: "configuration", message: message, fieldErrors: [], status: nil, body: nil,
-                               apiMessage: nil, apiCode: nil, requestId: nil, retryAfterMs: nil, outcomeUnknown: false))
+        LeanError(code: "configuration", message: message)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// core's call engine over `transport`: reads and data calls are retried, `createCustomer` is
 /// made idempotent by a lookup of its `app_user_id`, and an uncertain payment create is
 /// reported (`outcomeUnknown`), never repeated. Errors are `LeanError`, with `apiCode`.
-public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendable {
+public final class OpenBankingClient: CustomStringConvertible, CustomReflectable, @unchecked Sendable {
     /// Where calls go.
     public let environment: OpenBanking.Environment
     private let auth: OpenBanking.Auth
@@ -84,6 +84,8 @@ public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendab
     #endif
 
     public var description: String { "OpenBankingClient(\(environment.name), \(environment.apiBaseUrl), \(auth))" }
+    /// `dump` shows the description only: never a token or secret.
+    public var customMirror: Mirror { Mirror(self, children: ["client": description]) }
 
     /// Creates a customer; creating the same `appUserId` again returns the existing one.
     public func createCustomer(_ customer: OpenBanking.NewCustomer) async throws -> OpenBanking.Customer {
@@ -228,15 +230,19 @@ public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendab
         var generator = SystemRandomNumberGenerator()
         let entropy = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let call = try native { try NativeObCall(config: config, auth: auth, operation: operation, entropy: entropy) }
-        while true {
-            switch try native({ try call.poll() }) {
-            case let .send(request):
-                try await exchange(call, request)
-            case let .wait(millis):
-                try await sleep(millis)
-            case let .done(outcome, json):
-                return (outcome, json)
+        do {
+            while true {
+                switch try native({ try call.poll() }) {
+                case let .send(request):
+                    try await exchange(call, request)
+                case let .wait(millis):
+                    try await sleep(millis)
+                case let .done(outcome, json):
+                    return (outcome, json)
+                }
             }
+        } catch is CancellationError {
+            throw LeanCancellationError(report: LeanError(call.interrupt(reason: "the task was cancelled")))
         }
     }
 
@@ -244,15 +250,13 @@ public final class OpenBankingClient: CustomStringConvertible, @unchecked Sendab
         let response: TransportResponse
         do {
             response = try await transport.send(TransportRequest(request), timeout: timeout)
-        } catch let failure as TransportFailure {
-            let kind: TransportErrorKind = switch failure.kind {
-            case .connect: .connect
-            case .timeout: .timeout
-            case .other: .other
-            }
-            try native { try call.onTransportError(kind: kind, message: failure.message) }
+        } catch {
+            if isCancellation(error) { throw CancellationError() }
+            let (kind, message) = transportFailure(error)
+            try native { try call.onTransportError(kind: kind, message: message) }
             return
         }
+        if Task.isCancelled { throw CancellationError() }
         guard (100...599).contains(response.status) else {
             throw LeanError.internal("the transport returned HTTP status \(response.status), which is not a status code")
         }
@@ -303,11 +307,10 @@ private actor Tokens {
                 let response: TransportResponse
                 do {
                     response = try await transport.send(TransportRequest(request), timeout: timeout)
-                } catch let failure as TransportFailure {
-                    throw LeanError(ErrorDetails(
-                        code: "transport", message: "the token request to \(request.url) failed: \(failure.message)",
-                        fieldErrors: [], status: nil, body: nil, apiMessage: nil, apiCode: nil, requestId: nil,
-                        retryAfterMs: nil, outcomeUnknown: false))
+                } catch {
+                    if isCancellation(error) { throw CancellationError() }
+                    throw LeanError(code: "transport",
+                                    message: "the token request to \(request.url) failed: \(transportFailure(error).1)")
                 }
                 let auth = try native { try self.manager.accept(response: response.toNative, nowMs: self.clock().unixMillis) }
                 return (auth, self.accepted())

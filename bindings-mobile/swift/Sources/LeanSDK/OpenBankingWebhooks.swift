@@ -24,7 +24,7 @@ extension OpenBanking {
 
         /// Verifies and parses webhooks for one or more secrets (the old and the new one during
         /// a rotation). Build it once; it never shows the secrets.
-        public final class Verifier: CustomStringConvertible, @unchecked Sendable {
+        public final class Verifier: CustomStringConvertible, CustomReflectable, @unchecked Sendable {
             private let handle: NativeObWebhookVerifier
 
             public init(secrets: [String]) throws {
@@ -56,7 +56,20 @@ extension OpenBanking {
                 return Webhooks.acknowledgeStatus
             }
 
+            /// `receive` for a body still in the server's request stream: reads at most
+            /// `limit` bytes (`Webhooks.readBody`, refusing a larger `declaredLength` first) and
+            /// answers 413 past it, without calling `onEvent`.
+            public func receive(body: InputStream, declaredLength: Int?, signature: String?,
+                                limit: Int = LeanSDK.Webhooks.defaultBodyLimit,
+                                onEvent: (Event) throws -> Void) rethrows -> Int {
+                guard let payload = try? LeanSDK.Webhooks.readBody(from: body, declaredLength: declaredLength, limit: limit) else {
+                    return 413
+                }
+                return try receive(payload: payload, signature: signature, onEvent: onEvent)
+            }
+
             public var description: String { "OpenBanking.Webhooks.Verifier(<secrets redacted>)" }
+            public var customMirror: Mirror { Mirror(self, children: ["verifier": description]) }
         }
     }
 }

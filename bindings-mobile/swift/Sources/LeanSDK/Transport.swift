@@ -1,7 +1,7 @@
 import Foundation
 
 /// A request the SDK built, for a `Transport` to send exactly as given.
-public struct TransportRequest: Sendable, CustomStringConvertible {
+public struct TransportRequest: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// `GET`, `POST` or `PATCH`.
     public let method: String
     /// The absolute URL, already percent-encoded.
@@ -13,10 +13,14 @@ public struct TransportRequest: Sendable, CustomStringConvertible {
 
     /// Never shows the headers: they carry the API key.
     public var description: String { "TransportRequest(\(method) \(url))" }
+    public var debugDescription: String { description }
+    /// `dump` shows the method and URL only: the headers carry credentials, and a token
+    /// request's body carries the client secret.
+    public var customMirror: Mirror { Mirror(self, children: ["method": method, "url": url]) }
 }
 
 /// The answer a `Transport` received, handed back as is; the SDK interprets it.
-public struct TransportResponse: Sendable {
+public struct TransportResponse: Sendable, CustomStringConvertible, CustomReflectable {
     /// The status code.
     public let status: Int
     /// Header names and values as received.
@@ -29,6 +33,10 @@ public struct TransportResponse: Sendable {
         self.headers = headers
         self.body = body
     }
+
+    /// Never shows the body or headers: a token answer carries an access token.
+    public var description: String { "TransportResponse(\(status), \(body.count) bytes)" }
+    public var customMirror: Mirror { Mirror(self, children: ["status": status, "bytes": body.count]) }
 }
 
 /// Sends one request. The SDK decides retries, waits and idempotency; a transport performs

@@ -10,7 +10,9 @@ public struct URLSessionTransport: Transport {
     private let exchanges: Exchanges?
 
     /// Uses `session`; by default an ephemeral one (no cache, no cookies, no credential
-    /// storage) whose delegate hands every answer, `401` included, back as a response.
+    /// storage) whose delegate hands every answer, `401` and redirects included, back as a
+    /// response: a redirect is never followed, so credentials never leave the configured
+    /// origin (the engine reports it as a `redirect` error naming the `Location`).
     ///
     /// Why the default session has a delegate: the SDK sends its own `Authorization`, so an
     /// authentication challenge (a `401` with `WWW-Authenticate`) must reach the engine as an
@@ -54,17 +56,35 @@ public struct URLSessionTransport: Transport {
         urlRequest.httpBody = request.body.map { Data($0.utf8) }
         let session = self.session
         let exchanges = self.exchanges
-        return try await withCheckedThrowingContinuation { continuation in
-            let finish: @Sendable (Data?, URLResponse?, Error?) -> Void = { data, response, error in
-                continuation.resume(with: Self.outcome(data, response, error))
-            }
-            if let exchanges {
-                let task = session.dataTask(with: urlRequest)
-                exchanges.start(task, finish: finish)
+        let running = RunningTask()
+        // The request's timeout is an idle timeout: an answer that trickles in a byte at a
+        // time would never end. The deadline cancels the task, reported as a timeout.
+        let deadline = Task {
+            try await Task.sleep(nanoseconds: UInt64(max(timeout, 0.001) * 1_000_000_000))
+            running.expire()
+        }
+        defer { deadline.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let finish: @Sendable (Data?, URLResponse?, Error?) -> Void = { data, response, error in
+                    if running.expired, error != nil {
+                        continuation.resume(throwing: TransportFailure(.timeout, "no answer within \(timeout) s"))
+                        return
+                    }
+                    continuation.resume(with: Self.outcome(data, response, error))
+                }
+                let task: URLSessionDataTask
+                if let exchanges {
+                    task = session.dataTask(with: urlRequest)
+                    exchanges.start(task, finish: finish)
+                } else {
+                    task = session.dataTask(with: urlRequest, completionHandler: finish)
+                }
+                running.set(task)
                 task.resume()
-            } else {
-                session.dataTask(with: urlRequest, completionHandler: finish).resume()
             }
+        } onCancel: {
+            running.cancel()
         }
     }
 
@@ -91,6 +111,40 @@ public struct URLSessionTransport: Transport {
         default:
             return TransportFailure(.other, "the exchange failed: \(error.localizedDescription)")
         }
+    }
+}
+
+/// The task of one exchange, for cancelling it when the calling task is cancelled (which may
+/// happen before the task exists: it is then cancelled as soon as it is set).
+private final class RunningTask: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionTask?
+    private var cancelled = false
+
+    func set(_ task: URLSessionTask) {
+        lock.lock()
+        self.task = task
+        let cancel = cancelled
+        lock.unlock()
+        if cancel { task.cancel() }
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        let task = self.task
+        lock.unlock()
+        task?.cancel()
+    }
+
+    /// Whether the exchange's deadline passed.
+    var expired: Bool { lock.withLock { timedOut } }
+    private var timedOut = false
+
+    /// Ends the exchange at its deadline.
+    func expire() {
+        lock.withLock { timedOut = true }
+        cancel()
     }
 }
 
@@ -130,6 +184,12 @@ private final class Exchanges: NSObject, URLSessionDataDelegate, @unchecked Send
         let result = change(&exchange)
         inFlight[task.taskIdentifier] = exchange
         return result
+    }
+
+    /// Refuses every redirect: the 3xx itself is completed as the task's answer.
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,

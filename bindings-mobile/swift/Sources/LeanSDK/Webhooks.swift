@@ -26,7 +26,7 @@ public enum Webhooks {
     }
 
     /// A reusable verifier: build it once, so each secret's key is prepared once.
-    public final class Verifier: CustomStringConvertible, @unchecked Sendable {
+    public final class Verifier: CustomStringConvertible, CustomReflectable, @unchecked Sendable {
         private let inner: NativeWebhookVerifier
         /// The verifier's handle for the plain C entry point (`lean_sdk_fast.h`).
         private let handle: UInt64
@@ -69,5 +69,6 @@ public enum Webhooks {
 
         /// Never shows the secrets.
         public var description: String { "Webhooks.Verifier(<redacted>)" }
+        public var customMirror: Mirror { Mirror(self, children: ["verifier": description]) }
     }
 }

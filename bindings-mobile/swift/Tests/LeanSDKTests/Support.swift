@@ -56,6 +56,7 @@ final class Scripted: Transport, @unchecked Sendable {
         if let method = exchange.method { XCTAssertEqual(method, request.method) }
         if let path = exchange.path { XCTAssertTrue(request.url.hasSuffix(path), "\(request.url) does not end with \(path)") }
         guard let reply = exchange.reply else { throw TransportFailure(.connect, "recorded") }
+        if reply["interrupt"] != nil { throw CancellationError() }
         switch reply["transportError"] as? String {
         case "connect": throw TransportFailure(.connect, "refused")
         case "timeout": throw TransportFailure(.timeout, "timed out")
@@ -120,4 +121,12 @@ final class SandboxProcess {
         process.waitUntilExit()
         if let certs { try? FileManager.default.removeItem(at: certs) }
     }
+}
+
+/// Checks the keys of an error that say what a call sent and where a redirect pointed.
+func checkReport(_ name: String, _ e: LeanError, _ want: [String: Any]) {
+    if want.keys.contains("location") { XCTAssertEqual(e.location, want["location"] as? String, name) }
+    if let applied = want["applied"] as? Bool { XCTAssertEqual(e.applied, applied, name) }
+    if want.keys.contains("idempotencyKey") { XCTAssertEqual(e.idempotencyKey, want["idempotencyKey"] as? String, name) }
+    if let ids = want["sentIds"] as? [String: String] { XCTAssertEqual(e.sentIds, ids, name) }
 }

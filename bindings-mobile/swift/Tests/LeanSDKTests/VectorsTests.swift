@@ -46,7 +46,11 @@ final class VectorsTests: XCTestCase {
     }
 
     private func check(_ name: String, error: Error, _ want: [String: Any]) {
-        guard let e = error as? LeanError else { return XCTFail("\(name): not a LeanError: \(error)") }
+        // An interrupted call throws LeanCancellationError, carrying the error that reports it.
+        guard let e = (error as? LeanCancellationError)?.report ?? error as? LeanError else {
+            return XCTFail("\(name): not a LeanError: \(error)")
+        }
+        checkReport(name, e, want)
         XCTAssertEqual(e.code, want["code"] as? String, "\(name): \(e.message)")
         XCTAssertFalse(e.message.isEmpty, name)
         if let status = want["status"] as? NSNumber { XCTAssertEqual(e.status, status.intValue, name) }

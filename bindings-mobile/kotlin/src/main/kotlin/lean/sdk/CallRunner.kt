@@ -1,6 +1,7 @@
 package lean.sdk
 
 import java.nio.ByteBuffer
+import kotlin.coroutines.cancellation.CancellationException
 import lean.sdk.ffi.FfiConverterSequenceTypeNativeHeader
 import lean.sdk.ffi.NativeHeader
 
@@ -20,7 +21,8 @@ internal class CallRunner(
     /**
      * Runs the call that [started] (the result of a `Jni.start...`) began, to its end, and
      * returns its result as [done] reads it; throws the call's error otherwise. The call is
-     * released however this ends, cancellation included.
+     * released however this ends, cancellation included: a cancellation is rethrown with what
+     * the call had sent attached ([interruptedCall]).
      */
     suspend fun <T> run(started: ByteArray, done: (ByteBuffer) -> T): T {
         var step = Jni.result(started)
@@ -36,6 +38,8 @@ internal class CallRunner(
                     else -> return done(step)
                 }
             }
+        } catch (e: CancellationException) {
+            throw interrupted(e) { reason -> Jni.result(Jni.interrupt(call, reason.toByteArray(Charsets.UTF_8))) }
         } finally {
             Jni.release(call)
         }
@@ -56,7 +60,11 @@ internal class CallRunner(
                 TransportFailureKind.OTHER -> 2
             }
             return failed(call, kind, e)
-        } catch (e: java.io.IOException) {
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            // A custom transport's own exception: no answer arrived, and the core decides
+            // whether that attempt may have been applied.
             return failed(call, 2, e)
         }
         val headers = FfiConverterSequenceTypeNativeHeader.encode(response.headers.map { (n, v) -> NativeHeader(n, v) })
@@ -128,4 +136,28 @@ internal class RequestReader(slots: Int = 16) {
         position(position() + n)
         return text
     }
+}
+
+/**
+ * The cancellation [e] of a call, with what the call had sent attached ([interruptedCall]):
+ * [interrupt] ends the call in the library with a reason and throws the error that reports
+ * it. Every API's runner goes through here, so cancellation reads the same in each.
+ */
+internal fun interrupted(e: CancellationException, interrupt: (String) -> Unit): CancellationException {
+    if (e.interruptedCall != null) return e
+    val reason = "the call was cancelled" + (e.message?.let { " ($it)" } ?: "")
+    val error = try {
+        interrupt(reason)
+        TransportException(reason, outcomeUnknown = true)
+    } catch (reported: TransportException) {
+        reported
+    } catch (other: LeanException) {
+        TransportException(other.message ?: reason, outcomeUnknown = true)
+    }
+    // Attached to the cancellation and to the causes it wraps: with coroutine stack-trace
+    // recovery, what was caught here may be a copy of the job's own cancellation, which is
+    // what `await()` and `withTimeout` throw to the caller.
+    generateSequence<Throwable>(e) { it.cause }.take(8).filterIsInstance<CancellationException>()
+        .forEach { it.addSuppressed(error) }
+    return e
 }

@@ -20,6 +20,20 @@ sealed class LeanException(
     val fieldErrors: List<FieldError> = emptyList(),
 ) : Exception(message)
 
+/**
+ * What a call cancelled mid-flight had sent, or null when this is not such a cancellation.
+ * The SDK rethrows the coroutine's own cancellation (never swallows or replaces it, so
+ * `withTimeout` and structured concurrency behave as usual) with this [TransportException]
+ * attached as a suppressed exception: whether an attempt may have been applied
+ * ([TransportException.outcomeUnknown]), the [TransportException.idempotencyKey] and the
+ * [TransportException.sentIds]. Log them before giving up: a later retry must reuse them.
+ */
+val Throwable.interruptedCall: TransportException?
+    get() = generateSequence(this) { it.cause }.take(8)
+        .flatMap { sequenceOf(it) + it.suppressed.asSequence() }
+        .filterIsInstance<TransportException>()
+        .firstOrNull()
+
 /** The input was refused before anything was sent; [fieldErrors] lists every failing field. */
 class ValidationException internal constructor(message: String, fieldErrors: List<FieldError>) :
     LeanException("validation", message, fieldErrors)
@@ -73,16 +87,51 @@ class ServerException internal constructor(d: ErrorDetails) : ApiException(d)
 class OtherApiException internal constructor(d: ErrorDetails) : ApiException(d)
 
 /**
- * The transport failed on every attempt. When [outcomeUnknown] is true an attempt may have
- * reached the API: for a payout, look it up (or retry with the same idempotency key) before
- * paying again.
+ * The transport failed on every attempt, or the call was interrupted (cancelled, or its
+ * transport threw). When [outcomeUnknown] is true an attempt may have reached the API: for a
+ * payout, look it up by [sentIds] (or retry with the same [idempotencyKey]) before paying
+ * again; a fresh key could pay twice.
  */
-class TransportException internal constructor(message: String, val outcomeUnknown: Boolean) :
-    LeanException("transport", message)
+class TransportException internal constructor(
+    message: String,
+    /** True when an attempt may have reached the API and been applied. */
+    val outcomeUnknown: Boolean,
+    /** The `Idempotency-Key` the call sent, if it carried one: retry with this one. */
+    val idempotencyKey: String? = null,
+    /** The caller-chosen ids the call sent, by wire name (`gigId`, `app_user_id`). */
+    val sentIds: Map<String, String> = emptyMap(),
+) : LeanException("transport", message)
 
-/** A 2xx answer whose body is not what the API documents; [body] is kept raw. */
-class InvalidResponseException internal constructor(message: String, val status: Int, val body: String) :
-    LeanException("invalid_response", message)
+/**
+ * A 2xx answer whose body is not what the API documents; [body] is kept raw. When [applied]
+ * is true the operation was not a read, so the API applied it: do not send it again with a
+ * fresh key; the [idempotencyKey] and [sentIds] it carried find the record.
+ */
+class InvalidResponseException internal constructor(
+    message: String,
+    /** The HTTP status of the answer. */
+    val status: Int,
+    /** The raw body. */
+    val body: String,
+    /** True when the API answered 2xx to an operation that changes something. */
+    val applied: Boolean = false,
+    /** The `Idempotency-Key` the call sent, if it carried one. */
+    val idempotencyKey: String? = null,
+    /** The caller-chosen ids the call sent, by wire name. */
+    val sentIds: Map<String, String> = emptyMap(),
+) : LeanException("invalid_response", message)
+
+/**
+ * The API answered with a redirect (3xx). The SDK never follows one, so credentials never
+ * leave the configured origin; [location] says where it pointed (check the base URL).
+ */
+class RedirectException internal constructor(
+    message: String,
+    /** The 3xx status. */
+    val status: Int,
+    /** The answer's `Location` header, if it had one. */
+    val location: String?,
+) : LeanException("redirect", message)
 
 /** A retried create found a different record under the same id: the id was reused. */
 class ConflictException internal constructor(message: String) : LeanException("conflict", message)
@@ -107,8 +156,10 @@ internal fun ErrorDetails.toException(): LeanException = when (code) {
     "service_unavailable" -> ServiceUnavailableException(this)
     "server_error" -> ServerException(this)
     "api_error" -> OtherApiException(this)
-    "transport" -> TransportException(message, outcomeUnknown)
-    "invalid_response" -> InvalidResponseException(message, status?.toInt() ?: 0, body ?: "")
+    "transport" -> TransportException(message, outcomeUnknown, idempotencyKey, sentIds)
+    "invalid_response" ->
+        InvalidResponseException(message, status?.toInt() ?: 0, body ?: "", applied, idempotencyKey, sentIds)
+    "redirect" -> RedirectException(message, status?.toInt() ?: 0, location)
     "conflict" -> ConflictException(message)
     "signature_missing", "signature_malformed", "signature_mismatch" -> WebhookSignatureException(code, message)
     "invalid_payload" -> WebhookPayloadException(message)

@@ -44,35 +44,64 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
             }
             connection.connectTimeout = timeout
             connection.readTimeout = timeout
+            // A 3xx is an answer for the core (a `redirect` error): following it would send the
+            // credentials to wherever it points.
             connection.instanceFollowRedirects = false
             connection.useCaches = false
-            connection.doOutput = request.body != null
+            val body = request.body?.toByteArray(Charsets.UTF_8)
+            connection.doOutput = body != null
+            // Streamed, a body is never re-sent: the JDK silently sends a buffered POST again
+            // when a kept-alive connection turns out stale after it was written, which could
+            // apply a create twice behind the engine's back.
+            if (body != null) connection.setFixedLengthStreamingMode(body.size)
             for ((name, value) in request.headers) connection.setRequestProperty(name, value)
+            // The connection's timeouts bound each read, not the exchange: an answer that
+            // trickles in a byte at a time would never end. The deadline closes it.
+            val expired = java.util.concurrent.atomic.AtomicBoolean()
+            val deadline = Deadlines.schedule({
+                expired.set(true)
+                connection.disconnect()
+            }, timeout.toLong(), java.util.concurrent.TimeUnit.MILLISECONDS)
             try {
                 connection.connect()
             } catch (e: IOException) {
+                deadline.cancel(false)
+                if (expired.get()) throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect within $timeout ms", e)
                 throw TransportFailure(TransportFailureKind.CONNECT, "cannot connect: ${describe(e)}", e)
             }
             try {
-                request.body?.let { body ->
-                    connection.outputStream.use { it.write(body.toByteArray(Charsets.UTF_8)) }
+                body?.let { bytes -> connection.outputStream.use { it.write(bytes) } }
+                val status = try {
+                    connection.responseCode
+                } catch (e: java.net.HttpRetryException) {
+                    // In streaming mode the JDK reports a 401 this way instead of answering it;
+                    // the body is gone, but the status is what the engine needs.
+                    if (e.responseCode() != HttpURLConnection.HTTP_UNAUTHORIZED) throw e
+                    return HttpResponse(e.responseCode(), emptyList(), ByteArray(0))
                 }
-                val status = connection.responseCode
                 val headers = connection.headerFields.flatMap { (name, values) ->
                     if (name == null) emptyList() else values.map { name to it }
                 }
                 val stream = if (status >= 400) connection.errorStream else connection.inputStream
                 val body = stream?.use { it.readBytes() } ?: ByteArray(0)
+                // Closed at the deadline, the stream may just end early: the answer is cut.
+                val declared = connection.contentLengthLong
+                if (expired.get() && (declared < 0 || body.size < declared)) {
+                    throw TransportFailure(TransportFailureKind.TIMEOUT, "no answer within $timeout ms")
+                }
                 return HttpResponse(status, headers, body)
-            } catch (e: SocketTimeoutException) {
-                throw TransportFailure(TransportFailureKind.TIMEOUT, "no answer within $timeout ms", e)
             } catch (e: IOException) {
+                if (e is SocketTimeoutException || expired.get()) {
+                    throw TransportFailure(TransportFailureKind.TIMEOUT, "no answer within $timeout ms", e)
+                }
                 val kind = if (e is ConnectException || e is UnknownHostException) {
                     TransportFailureKind.CONNECT
                 } else {
                     TransportFailureKind.OTHER
                 }
                 throw TransportFailure(kind, "the exchange failed: ${describe(e)}", e)
+            } finally {
+                deadline.cancel(false)
             }
         } finally {
             connection.disconnect()
@@ -103,6 +132,16 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
     } catch (e: ProtocolException) {
         false
     }
+}
+
+/** One daemon thread that ends exchanges at their deadline. */
+private object Deadlines {
+    private val executor = java.util.concurrent.ScheduledThreadPoolExecutor(1) { task ->
+        Thread(task, "lean-sdk-deadlines").apply { isDaemon = true }
+    }.apply { removeOnCancelPolicy = true }
+
+    fun schedule(task: () -> Unit, delay: Long, unit: java.util.concurrent.TimeUnit) =
+        executor.schedule(task, delay, unit)
 }
 
 /**

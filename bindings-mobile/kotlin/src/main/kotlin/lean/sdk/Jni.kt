@@ -52,6 +52,12 @@ internal object Jni {
     /** Reports that [call]'s last request got no answer (0 connect, 1 timeout, 2 other); its next step. */
     @JvmStatic external fun failed(call: Long, kind: Int, message: ByteArray): ByteArray
 
+    /**
+     * Ends [call], interrupted mid-flight (cancelled, or its transport threw): always a result
+     * holding the error that says what it sent ([reason] in UTF-8).
+     */
+    @JvmStatic external fun interrupt(call: Long, reason: ByteArray): ByteArray
+
     /** 0 when [signature] matches [payload] under the verifier [verifier], 1 when not, -1 when released. */
     @JvmStatic external fun verify(verifier: Long, payload: ByteArray, signature: String?): Int
 

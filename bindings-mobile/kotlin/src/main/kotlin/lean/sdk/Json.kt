@@ -17,7 +17,7 @@ internal object Json {
             null -> out.append("null")
             is String -> string(out, value)
             is Boolean -> out.append(value)
-            is BigDecimal -> string(out, value.toPlainString())
+            is BigDecimal -> string(out, decimalText(value))
             is Int, is Long, is Short, is Byte, is BigInteger -> out.append(value)
             is Double -> if (value.isFinite()) out.append(value) else string(out, value.toString())
             is Float -> if (value.isFinite()) out.append(value) else string(out, value.toString())
@@ -36,6 +36,20 @@ internal object Json {
             else -> string(out, value.toString())
         }
     }
+
+    /**
+     * [value] as decimal text for the core, which validates it. Plain notation when that is
+     * about as long as the number's own digits; otherwise (`1E+900000000`, whose plain form
+     * is 900 million characters) the short scientific form, which the core refuses as the
+     * named field's error without anything being expanded.
+     */
+    fun decimalText(value: BigDecimal): String {
+        val zerosToWrite = if (value.scale() < 0) -value.scale().toLong() else value.scale().toLong() - value.precision()
+        return if (zerosToWrite <= MAX_PLAIN_PADDING) value.toPlainString() else value.toString()
+    }
+
+    /** More zeros than any amount the core accepts needs (it takes at most 12 digits and 2 decimals). */
+    private const val MAX_PLAIN_PADDING = 64L
 
     private fun array(out: StringBuilder, items: List<Any?>) {
         out.append('[')

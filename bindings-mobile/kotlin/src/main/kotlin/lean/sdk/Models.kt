@@ -38,7 +38,7 @@ fun newGig(
     startTime: String,
     endTime: String,
 ): NewGig = NewGig(
-    partnerUserId, totalAmount.toPlainString(), tips.toPlainString(), expenses.toPlainString(),
+    partnerUserId, Json.decimalText(totalAmount), Json.decimalText(tips), Json.decimalText(expenses),
     description, gigId, startTime, endTime,
 )
 

@@ -1,16 +1,29 @@
 package lean.sdk
 
+/**
+ * Header names and values, as a list; its `toString()` shows the names only, because values
+ * carry credentials (`authorization`, `lean-app-token`, `set-cookie`), so logging a request's
+ * or an answer's headers never leaks one.
+ */
+class Headers(entries: List<Pair<String, String>>) : List<Pair<String, String>> by entries {
+    override fun toString() = joinToString(", ", "Headers(", ")") { "${it.first}=<redacted>" }
+    override fun equals(other: Any?) = other is List<*> && other.size == size && other.indices.all { other[it] == this[it] }
+    override fun hashCode() = fold(1) { h, e -> 31 * h + e.hashCode() }
+}
+
 /** A request the SDK built, for a [Transport] to send exactly as given. */
 class HttpRequest(
     /** `GET`, `POST` or `PATCH`. */
     val method: String,
     /** The absolute URL, already percent-encoded. */
     val url: String,
-    /** Header names (lower case) and values, `authorization` included. */
-    val headers: List<Pair<String, String>>,
+    headers: List<Pair<String, String>>,
     /** The JSON body of `POST` and `PATCH`. */
     val body: String?,
 ) {
+    /** Header names (lower case) and values, `authorization` included; printed without values. */
+    val headers: List<Pair<String, String>> = headers as? Headers ?: Headers(headers)
+
     /** Never shows the headers: they carry the API key. */
     override fun toString() = "HttpRequest($method $url)"
 }
@@ -19,11 +32,13 @@ class HttpRequest(
 class HttpResponse(
     /** The status code. */
     val status: Int,
-    /** Header names and values as received. */
-    val headers: List<Pair<String, String>>,
+    headers: List<Pair<String, String>>,
     /** The raw body. */
     val body: ByteArray,
 ) {
+    /** Header names and values as received; printed without values (`set-cookie`). */
+    val headers: List<Pair<String, String>> = headers as? Headers ?: Headers(headers)
+
     override fun toString() = "HttpResponse($status, ${body.size} bytes)"
 }
 

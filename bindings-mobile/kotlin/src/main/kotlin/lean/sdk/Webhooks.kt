@@ -51,9 +51,26 @@ object Webhooks {
             }
         }
 
-        /** Verifies, then parses the body into a typed [WebhookEvent]. */
+        /**
+         * Verifies, then parses the body into a typed [WebhookEvent]. Payouts webhooks carry no
+         * id or timestamp, and Lean may deliver one again: skip an event whose
+         * [WebhookEvent.dedupKey] you have already handled.
+         */
         fun constructEvent(payload: ByteArray, signature: String?): WebhookEvent =
             native { inner.constructEvent(payload, signature) }
+
+        /**
+         * [constructEvent] for a body still in the server's request stream: reads at most
+         * [limitBytes] ([WebhookBody.read]: a larger [declaredLength] is refused first) and
+         * throws [WebhookBodyTooLargeException] (answer 413) past it.
+         */
+        @JvmOverloads
+        fun constructEvent(
+            body: java.io.InputStream,
+            declaredLength: Long?,
+            signature: String?,
+            limitBytes: Int = WebhookBody.DEFAULT_LIMIT_BYTES,
+        ): WebhookEvent = constructEvent(WebhookBody.read(body, declaredLength, limitBytes), signature)
 
         /** Never shows the secrets. */
         override fun toString() = "Webhooks.Verifier(<redacted>)"

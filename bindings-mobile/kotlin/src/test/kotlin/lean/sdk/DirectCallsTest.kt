@@ -136,9 +136,10 @@ class DirectCallsTest {
         reply = { throw TransportFailure(TransportFailureKind.CONNECT, "refused") }
         assertThrows<TransportException> { runBlocking { client.listGigs() } }
         reply = { throw IllegalArgumentException("a bug in the transport") }
-        assertThrows<IllegalArgumentException> { runBlocking { client.getGig("g3") } }
+        assertThrows<TransportException> { runBlocking { client.getGig("g3") } }
         reply = { CompletableDeferred<HttpResponse>().await() }
-        assertThrows<TimeoutCancellationException> { runBlocking { withTimeout(50) { client.getGig("g4") } } }
+        val timedOut = assertThrows<TimeoutCancellationException> { runBlocking { withTimeout(50) { client.getGig("g4") } } }
+        assertTrue(timedOut.interruptedCall != null, "the cancellation does not say what was sent")
         reply = { HttpResponse(700, emptyList(), ByteArray(0)) }
         assertThrows<InternalException> { runBlocking { client.getGig("g5") } }
 

@@ -227,16 +227,29 @@ class VectorsTest {
     }
 
     private fun checkError(error: Throwable, want: JSONObject) {
-        val e = error as? LeanException ?: throw AssertionError("not a LeanException: $error", error)
+        // An interrupted call rethrows its cancellation, carrying the error that reports it.
+        val e = (error as? java.util.concurrent.CancellationException)?.let { it.interruptedCall ?: throw AssertionError("a cancellation without its report", it) }
+            ?: error as? LeanException ?: throw AssertionError("not a LeanException: $error", error)
         assertEquals(want.getString("code"), e.code, "code of ${e.message}")
         assertFalse(e.message.isNullOrBlank())
         if (want.has("status")) {
             val status = when (e) {
                 is ApiException -> e.status
                 is InvalidResponseException -> e.status
+                is RedirectException -> e.status
                 else -> fail("no status on $e")
             }
             assertEquals(want.getInt("status"), status)
+        }
+        if (want.has("location")) {
+            assertEquals(want.opt("location").takeIf { it != JSONObject.NULL }, (e as RedirectException).location)
+        }
+        if (want.has("applied")) assertEquals(want.getBoolean("applied"), (e as InvalidResponseException).applied)
+        val key = (e as? TransportException)?.idempotencyKey ?: (e as? InvalidResponseException)?.idempotencyKey
+        if (want.has("idempotencyKey")) assertEquals(want.opt("idempotencyKey").takeIf { it != JSONObject.NULL }, key)
+        want.optJSONObject("sentIds")?.let { ids ->
+            val sent = (e as? TransportException)?.sentIds ?: (e as? InvalidResponseException)?.sentIds
+            assertEquals(ids.toMap(), sent)
         }
         if (want.has("message")) assertEquals(want.getString("message"), (e as ApiException).apiMessage)
         if (want.has("requestId")) assertEquals(want.opt("requestId").takeIf { it != JSONObject.NULL }, (e as ApiException).requestId)
@@ -272,6 +285,7 @@ class VectorsTest {
                 assertTrue(request.url.endsWith(it.getString("path")), "${request.url} does not end with ${it.getString("path")}")
             }
             val reply = exchange.reply ?: throw TransportFailure(TransportFailureKind.CONNECT, "recorded")
+            if (reply.has("interrupt")) throw kotlinx.coroutines.CancellationException(reply.getString("interrupt"))
             when (reply.optString("transportError", "")) {
                 "connect" -> throw TransportFailure(TransportFailureKind.CONNECT, "refused")
                 "timeout" -> throw TransportFailure(TransportFailureKind.TIMEOUT, "timed out")

@@ -1,12 +1,15 @@
 package lean.sdk.openbanking
 
 import java.security.SecureRandom
+import kotlin.coroutines.cancellation.CancellationException
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 import lean.sdk.ConfigurationException
 import lean.sdk.HttpRequest
 import lean.sdk.HttpUrlConnectionTransport
+import lean.sdk.interrupted
+import lean.sdk.toException
 import lean.sdk.Json
 import lean.sdk.Transport
 import lean.sdk.TransportException
@@ -262,7 +265,9 @@ class OpenBankingClient internal constructor(
                         transport.send(next.request.toHttp(), timeoutMillis)
                     } catch (e: TransportFailure) {
                         throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
-                    } catch (e: java.io.IOException) {
+                    } catch (e: CancellationException) {
+                        throw e
+                    } catch (e: Exception) {
                         throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
                     }
                     val auth = native { manager.accept(response.toNative(), clock().toULong()) }
@@ -277,14 +282,18 @@ class OpenBankingClient internal constructor(
     private suspend fun drive(op: NativeObOperation, auth: NativeObAuth): Pair<ObOutcome, String> {
         val entropy = ByteArray(32).also(random::nextBytes)
         native { NativeObCall(config, auth, op, entropy) }.use { call ->
-            var step = native { call.poll() }
-            while (true) {
-                when (step) {
-                    is NativeObStep.Send -> exchange(call, step.request)
-                    is NativeObStep.Wait -> sleep(step.millis.toLong())
-                    is NativeObStep.Done -> return step.outcome to step.json
+            try {
+                var step = native { call.poll() }
+                while (true) {
+                    when (step) {
+                        is NativeObStep.Send -> exchange(call, step.request)
+                        is NativeObStep.Wait -> sleep(step.millis.toLong())
+                        is NativeObStep.Done -> return step.outcome to step.json
+                    }
+                    step = native { call.poll() }
                 }
-                step = native { call.poll() }
+            } catch (e: CancellationException) {
+                throw interrupted(e) { reason -> throw call.interrupt(reason).toException() }
             }
         }
     }
@@ -300,7 +309,10 @@ class OpenBankingClient internal constructor(
             }
             native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
             return
-        } catch (e: java.io.IOException) {
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            // A custom transport's own exception: no answer arrived; the core decides.
             native { call.onTransportError(TransportErrorKind.OTHER, e.message ?: e.javaClass.simpleName) }
             return
         }

@@ -50,6 +50,9 @@ object OpenBankingWebhooks {
     /** What a receiver answers a body whose signature does not verify: not 200, so Lean retries. */
     const val REJECT_STATUS = 401
 
+    /** What a receiver answers a body over its limit (see [Verifier.receive] with a stream). */
+    const val TOO_LARGE_STATUS = 413
+
     /** Minutes after which Lean retries a webhook not answered 200. */
     @JvmField val RETRY_MINUTES: List<Long> = obWebhookRetryMinutes().map { it.toLong() }
 
@@ -89,6 +92,27 @@ object OpenBankingWebhooks {
             }
             onEvent(event)
             return ACKNOWLEDGE_STATUS
+        }
+
+        /**
+         * [receive] for a body still in the server's request stream: reads at most
+         * [limitBytes] of it ([lean.sdk.WebhookBody.read], refusing a larger [declaredLength]
+         * first) and answers [TOO_LARGE_STATUS] (413) past the limit, without calling [onEvent].
+         */
+        @JvmOverloads
+        fun receive(
+            body: java.io.InputStream,
+            declaredLength: Long?,
+            signature: String?,
+            limitBytes: Int = lean.sdk.WebhookBody.DEFAULT_LIMIT_BYTES,
+            onEvent: (OpenBankingEvent) -> Unit,
+        ): Int {
+            val bytes = try {
+                lean.sdk.WebhookBody.read(body, declaredLength, limitBytes)
+            } catch (e: lean.sdk.WebhookBodyTooLargeException) {
+                return TOO_LARGE_STATUS
+            }
+            return receive(bytes, signature, onEvent)
         }
 
         override fun toString() = "OpenBankingWebhooks.Verifier(<secrets redacted>)"

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::json::{Reader, Writer};
-use super::wire_enum;
+use crate::wire::wire_enum;
 
 wire_enum! {
     /// Where an application stands. Canonical spelling is lower case, as in

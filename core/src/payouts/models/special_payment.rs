@@ -4,11 +4,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{wire_enum, PaymentStatus};
+use super::PaymentStatus;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::{json_type, JsonInput};
-use crate::models::gig::amount;
+use crate::payouts::models::gig::amount;
 use crate::validate::{self, Checker, Problem, Rule};
+use crate::wire::wire_enum;
 
 wire_enum! {
     /// What a special payment is for (the seven documented values).

@@ -1,22 +1,5 @@
-//! The API's objects: what partners send (inputs, validated) and what the
-//! API returns (responses, tolerant of anything new).
-//!
-//! Inputs use the API's wire names through `serde(rename_all =
-//! "camelCase")`, so their JSON form is exactly the request body. Responses
-//! are read and written by hand (module `json`) and ignore nothing: unknown
-//! fields are kept in `extra`, unknown status names in an `Unknown`
-//! variant, so a new API field never breaks a partner.
-
-mod application;
-mod customer;
-mod gig;
-mod json;
-mod special_payment;
-
-pub use application::{Application, ApplicationStatus};
-pub use customer::{Customer, CustomerStatus, CustomerUpdate, NewCustomer};
-pub use gig::{Gig, NewGig, NewGigText, PaymentStatus};
-pub use special_payment::{NewSpecialPayment, SpecialPayment, SpecialPaymentType};
+//! Enums of wire names that both APIs' models use: tolerant of letter case
+//! and of values this version of the SDK does not know yet.
 
 /// Declares an enum of wire names that parses case-insensitively, writes its
 /// canonical spelling, and keeps any other value as `Unknown` instead of

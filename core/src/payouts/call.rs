@@ -2,15 +2,18 @@
 //! (idempotency keys for special payments, lookups of gigs and customers by
 //! the partner's own id).
 
-use super::machine::{Machine, Plan};
-use super::reconcile::{self, Verdict};
-use super::{Step, TransportError};
-use crate::config::Config;
+use crate::engine::machine::{Machine, Plan};
+use crate::engine::reconcile::Verdict;
+use crate::engine::{Step, TransportError};
 use crate::error::{ApiError, ApiErrorKind, Error};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::models::{Customer, Gig};
-use crate::operation::{Operation, OperationKind};
-use crate::response::{api_error, parse_one, parse_response, Outcome};
+use crate::payouts::config::Config;
+use crate::payouts::models::{Customer, Gig};
+use crate::payouts::operation::{Operation, OperationKind};
+use crate::response::api_error;
+
+use super::reconcile;
+use super::response::{parse_one, parse_response, Outcome};
 
 /// One operation in progress, driven to its end without I/O.
 ///
@@ -48,7 +51,7 @@ use crate::response::{api_error, parse_one, parse_response, Outcome};
 /// are those of the call engine module (`engine/mod.rs`), listed in the
 /// README under "What the SDK guarantees".
 #[derive(Clone, Debug)]
-pub struct Call(Machine<PayoutPlan>);
+pub struct Call(Machine<CallPlan>);
 
 impl Call {
     /// Starts a call. `entropy` must be 32 random bytes from the host
@@ -73,7 +76,7 @@ impl Call {
         let request = operation.request_with_key(config, idempotency_key.as_deref())?;
         let mut seed = [0u8; 8];
         seed.copy_from_slice(&entropy[16..24]);
-        let plan = PayoutPlan {
+        let plan = CallPlan {
             config: config.clone(),
             operation,
         };
@@ -100,7 +103,7 @@ impl Call {
 
     /// What to do next. After [`Step::Done`], every poll returns the same
     /// result again.
-    pub fn poll(&mut self) -> Step {
+    pub fn poll(&mut self) -> Step<Outcome> {
         self.0.poll()
     }
 
@@ -125,10 +128,10 @@ impl Call {
     }
 }
 
-impl super::Drive for Call {
+impl crate::engine::Drive for Call {
     type Outcome = Outcome;
 
-    fn poll(&mut self) -> Step {
+    fn poll(&mut self) -> Step<Outcome> {
         Call::poll(self)
     }
 
@@ -147,12 +150,12 @@ impl super::Drive for Call {
 
 /// The payouts API's side of the machine.
 #[derive(Clone, Debug)]
-pub(crate) struct PayoutPlan {
+pub(crate) struct CallPlan {
     config: Config,
     operation: Operation,
 }
 
-impl Plan for PayoutPlan {
+impl Plan for CallPlan {
     type Outcome = Outcome;
 
     fn is_read(&self) -> bool {

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::wire_enum;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
 use crate::validate::{self, Checker, Problem};
+use crate::wire::wire_enum;
 
 /// A customer to register. Required fields are plain strings, optional ones
 /// `Option`; validation normalises them (see [`crate::validate`]).

@@ -1,13 +1,15 @@
 //! The engine against scripted and randomly flaky transports.
 
-use super::*;
-use crate::config::Config;
-use crate::config::{Environment, RetryPolicy};
+use crate::config::RetryPolicy;
 use crate::http::HttpResponse;
-use crate::models::{NewGig, NewSpecialPayment};
-use crate::operation::Operation;
+use crate::payouts::config::Config;
+use crate::payouts::config::Environment;
+use crate::payouts::models::{NewGig, NewSpecialPayment};
+use crate::payouts::operation::Operation;
+use crate::*;
 use proptest::prelude::*;
 use std::collections::HashMap;
+use std::time::Duration;
 
 fn config(max_retries: u32) -> Config {
     Config::new("test_key", Environment::Sandbox)

@@ -8,11 +8,11 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::config::{Config, Environment};
 use crate::error::{Error, FieldErrorCode};
 use crate::http::{push_json_string, HttpRequest, Method};
-use crate::input::FlatCall;
-use crate::models::{CustomerUpdate, NewCustomer, NewGig, NewGigText, NewSpecialPayment};
+use crate::payouts::config::{Config, Environment};
+use crate::payouts::input::FlatCall;
+use crate::payouts::models::{CustomerUpdate, NewCustomer, NewGig, NewGigText, NewSpecialPayment};
 use crate::url::segment;
 use crate::validate::{self, field_error, Problem};
 

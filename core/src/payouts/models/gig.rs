@@ -3,11 +3,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::wire_enum;
 use crate::error::{FieldErrorCode, ValidationError};
-use crate::input::{FlatObject, JsonInput};
+use crate::input::JsonInput;
 use crate::money::Amount;
+use crate::payouts::input::FlatObject;
 use crate::validate::{self, Checker, Problem, Rule};
+use crate::wire::wire_enum;
 
 /// A gig to pay. Amounts are decimal strings (`"15.00"`); times ISO 8601.
 ///

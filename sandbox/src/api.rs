@@ -29,9 +29,6 @@ use crate::settings::{check_webhook_url, Settings};
 use crate::store::Store;
 use crate::trigger;
 
-/// The OpenAPI 3.1 document of the API, kept in the repository.
-pub const OPENAPI: &str = include_str!("../openapi.json");
-
 /// The largest request body read; anything bigger is a 413.
 const MAX_BODY: usize = 1 << 20;
 
@@ -156,7 +153,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
             Err(refusal) => (refused(&path, &refusal), "admin"),
         }
     } else if path == "/openapi.json" && method == Method::GET {
-        (reply(200, Body::from(OPENAPI)), "")
+        (reply(200, Body::from(crate::openapi::document())), "")
     } else {
         (
             failure(&Failure::not_found(format!(

@@ -23,6 +23,7 @@ pub mod harness;
 pub mod hostile;
 pub mod lifecycle;
 pub mod log;
+pub mod openapi;
 pub mod openbanking;
 pub mod outbox;
 pub mod records;

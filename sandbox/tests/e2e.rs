@@ -433,16 +433,32 @@ fn openapi_document_is_served() {
     assert_eq!(served, kept);
     assert_eq!(served["openapi"], "3.1.0");
     for path in [
-        "/customer",
-        "/customer/{partnerUserId}",
-        "/application",
-        "/gig",
-        "/gig/{gigId}",
-        "/specialpayment",
-        "/specialpayment/{id}",
+        "/api/customer",
+        "/api/customer/{partnerUserId}",
+        "/api/application",
+        "/api/gig",
+        "/api/gig/{gigId}",
+        "/api/specialpayment",
+        "/api/specialpayment/{id}",
+        "/oauth2/token",
+        "/customers/v1",
+        "/customers/v1/{customer_id}",
+        "/customers/v1/app-user-id/{app_user_id}",
+        "/customers/v1/{customer_id}/entities",
+        "/customers/v1/{customer_id}/entities/{entity_id}",
+        "/data/v1/{kind}",
+        "/data/v1/results/{results_id}",
+        "/data/v2/results/{results_id}",
+        "/payments/v1/intents",
+        "/payments/v1/intents/{payment_intent_id}",
+        "/payments/v1/destinations",
     ] {
         assert!(served["paths"][path].is_object(), "{path} missing");
     }
+    let schemes = &served["components"]["securitySchemes"];
+    assert_eq!(schemes["basicAuth"]["scheme"], "basic");
+    assert_eq!(schemes["bearerAuth"]["scheme"], "bearer");
+    assert_eq!(schemes["appToken"]["name"], "lean-app-token");
 }
 
 #[test]

@@ -1,0 +1,459 @@
+//! The open-banking part of the document: the bodies the sandbox reads
+//! with the core's validation and the answers it writes, and one
+//! `#[utoipa::path]` per route of `crate::openbanking::routes`.
+//!
+//! Answers are described by the fields a client relies on (ids, status);
+//! the rest of each record is open, as the API adds fields over time.
+
+// The types and functions here exist for their declarations: nothing
+// builds the types or calls the functions.
+#![allow(dead_code)]
+
+use lean_core::openbanking::GovernmentIdType;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::{IntoParams, ToSchema};
+
+fn government_id_type() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(GovernmentIdType::KNOWN.iter().map(|t| t.as_str())))
+        .build()
+}
+
+// The refusal body of every open-banking error.
+#[derive(ToSchema)]
+pub(super) struct ObError {
+    /// The error code, such as `CUSTOMER_ALREADY_EXISTS` or `INVALID_PARAMETERS`
+    status: String,
+    message: String,
+    #[serde(default)]
+    timestamp: String,
+    /// The refused fields, for invalid parameters
+    #[schema(inline)]
+    #[serde(default)]
+    errors: Vec<ObFieldError>,
+}
+
+#[derive(ToSchema)]
+struct ObFieldError {
+    /// Wire name of the field, or $ for the whole body
+    field: String,
+    code: String,
+    message: String,
+}
+
+// The form of `POST /oauth2/token`.
+#[derive(ToSchema)]
+pub(super) struct TokenRequest {
+    client_id: String,
+    client_secret: String,
+    /// Always client_credentials
+    grant_type: String,
+    /// `api` for the application, `customer.<customer_id>` for one customer
+    scope: String,
+}
+
+// An access token.
+#[derive(ToSchema)]
+pub(super) struct Token {
+    access_token: String,
+    /// Bearer
+    token_type: String,
+    /// Seconds until the token expires
+    expires_in: i64,
+    scope: String,
+}
+
+// The body of `POST /customers/v1`.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"app_user_id": "user_1001"}))]
+pub(super) struct ObNewCustomer {
+    /// Your id of the user: unique
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]([ -~]{0,253}[!-~])?$"
+    )]
+    app_user_id: String,
+    #[schema(inline)]
+    #[serde(default)]
+    government_identifiers: Vec<GovernmentIdentifier>,
+}
+
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+struct GovernmentIdentifier {
+    #[serde(rename = "type")]
+    #[schema(schema_with = government_id_type)]
+    kind: String,
+    value: String,
+}
+
+// A customer as answered.
+#[derive(ToSchema)]
+pub(super) struct ObCustomer {
+    customer_id: String,
+    #[serde(default)]
+    app_user_id: String,
+}
+
+// One page of customers.
+#[derive(ToSchema)]
+pub(super) struct CustomerPage {
+    content: Vec<ObCustomer>,
+    #[schema(inline)]
+    page: PageInfo,
+}
+
+#[derive(ToSchema)]
+struct PageInfo {
+    number: i64,
+    size: i64,
+    total_elements: i64,
+    total_pages: i64,
+}
+
+// A bank connection of a customer.
+#[derive(ToSchema)]
+pub(super) struct Entity {
+    id: String,
+    #[serde(default)]
+    customer_id: String,
+}
+
+// The body of the data calls.
+#[derive(ToSchema)]
+pub(super) struct DataRequest {
+    /// The connected entity
+    entity_id: String,
+    /// The account, for balance and transactions
+    #[serde(default)]
+    account_id: String,
+    /// Answer PENDING with a results_id and deliver the data later
+    #[serde(rename = "async")]
+    #[serde(default)]
+    asynchronous: bool,
+}
+
+// The answer of a data call or of its results.
+#[derive(ToSchema)]
+pub(super) struct DataAnswer {
+    /// OK, PENDING or FAILED
+    status: String,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    payload: (),
+    #[serde(default)]
+    results_id: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    timestamp: String,
+}
+
+// The body of `POST /payments/v1/intents`.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "customer_id": "6b2f3a8e-2f1c-4f7e-9a51-0c6d2f1e8b3a",
+    "amount": 100.5,
+    "currency": "AED",
+    "description": "Order 1001"
+}))]
+pub(super) struct NewPaymentIntent {
+    #[schema(pattern = "^[!-~]([ -~]{0,253}[!-~])?$")]
+    customer_id: String,
+    /// A decimal amount above zero, written as a JSON number, read exactly
+    #[schema(value_type = f64, exclusive_minimum = 0)]
+    amount: String,
+    /// ISO 4217, such as AED or SAR
+    #[schema(pattern = "^[A-Za-z]{3}$")]
+    currency: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    payment_destination_id: String,
+    #[serde(default)]
+    purpose_code: String,
+}
+
+// A payment intent as answered.
+#[derive(ToSchema)]
+pub(super) struct PaymentIntent {
+    payment_intent_id: String,
+    #[serde(default)]
+    customer_id: String,
+    /// The amount as exact decimal text (`100.50`)
+    #[schema(pattern = r"^[0-9]+(\.[0-9]+)?$")]
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    description: String,
+    #[schema(value_type = Vec<Object>)]
+    #[serde(default)]
+    payments: (),
+}
+
+// The body of `POST /payments/v1/destinations`.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "display_name": "Main account",
+    "name": "Example Trading LLC",
+    "bank_identifier": "ENBD_UAE",
+    "iban": "AE070331234567890123456"
+}))]
+pub(super) struct NewDestination {
+    #[schema(min_length = 1, max_length = 255)]
+    display_name: String,
+    #[schema(min_length = 1, max_length = 255)]
+    name: String,
+    #[schema(pattern = "^[!-~]([ -~]{0,253}[!-~])?$")]
+    bank_identifier: String,
+    /// The check digits must match (ISO 13616)
+    #[schema(pattern = "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")]
+    iban: String,
+    #[serde(default)]
+    account_number: String,
+    #[serde(default)]
+    swift_code: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    country: String,
+}
+
+// A payment destination as answered.
+#[derive(ToSchema)]
+pub(super) struct Destination {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    name: String,
+}
+
+// The paging parameters of the lists (pages count from 0).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ObPage {
+    /// The page, from 0
+    #[param(minimum = 0, value_type = Option<i64>)]
+    page_number: Option<i64>,
+    /// Records per page, 1 to 1000
+    #[param(minimum = 1, maximum = 1000, value_type = Option<i64>)]
+    page_size: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/oauth2/token", tag = "open banking", operation_id = "issueToken",
+    summary = "Issue an access token (client credentials)",
+    security(()),
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "The access token", body = Token),
+        (status = 400, description = "A missing or refused form field", body = ObError),
+        (status = 401, description = "Unknown client id or secret", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn issue_token() {}
+
+#[utoipa::path(post, path = "/customers/v1", tag = "open banking", operation_id = "createObCustomer",
+    summary = "Create a customer",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    request_body = ObNewCustomer,
+    responses(
+        (status = 200, description = "The customer", body = ObCustomer, links(
+            ("GetObCustomer" = (operation_id = "getObCustomer", parameters(("customer_id" = "$response.body#/customer_id")))),
+            ("GetObCustomerByAppUserId" = (operation_id = "getObCustomerByAppUserId", parameters(("app_user_id" = "$response.body#/app_user_id")))),
+            ("ListEntities" = (operation_id = "listEntities", parameters(("customer_id" = "$response.body#/customer_id")))),
+        )),
+        (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not do this", body = ObError),
+        (status = 409, description = "The app_user_id is taken", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn create_customer() {}
+
+#[utoipa::path(get, path = "/customers/v1", tag = "open banking", operation_id = "listObCustomers",
+    summary = "List one page of customers, oldest first",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(ObPage),
+    responses(
+        (status = 200, description = "One page of customers", body = CustomerPage),
+        (status = 400, description = "page_number or page_size out of range", body = ObError),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not do this", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn list_customers() {}
+
+#[utoipa::path(get, path = "/customers/v1/{customer_id}", tag = "open banking", operation_id = "getObCustomer",
+    summary = "Retrieve a customer",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("customer_id" = String, Path, description = "Lean's id of the customer")),
+    responses(
+        (status = 200, description = "The customer", body = ObCustomer),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach this customer", body = ObError),
+        (status = 404, description = "No such customer", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn get_customer() {}
+
+#[utoipa::path(get, path = "/customers/v1/app-user-id/{app_user_id}", tag = "open banking", operation_id = "getObCustomerByAppUserId",
+    summary = "Retrieve a customer by your id of the user",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("app_user_id" = String, Path, description = "Your id of the user")),
+    responses(
+        (status = 200, description = "The customer", body = ObCustomer),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach this customer", body = ObError),
+        (status = 404, description = "No such customer", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn get_customer_by_app_user_id() {}
+
+#[utoipa::path(get, path = "/customers/v1/{customer_id}/entities", tag = "open banking", operation_id = "listEntities",
+    summary = "List one page of a customer's connected bank entities",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("customer_id" = String, Path, description = "Lean's id of the customer"), ObPage),
+    responses(
+        (status = 200, description = "One page of entities", body = Vec<Entity>),
+        (status = 400, description = "page_number or page_size out of range", body = ObError),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach this customer", body = ObError),
+        (status = 404, description = "No such customer", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn list_entities() {}
+
+#[utoipa::path(get, path = "/customers/v1/{customer_id}/entities/{entity_id}", tag = "open banking", operation_id = "getEntity",
+    summary = "Retrieve one of a customer's entities",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(
+        ("customer_id" = String, Path, description = "Lean's id of the customer"),
+        ("entity_id" = String, Path, description = "Lean's id of the entity"),
+    ),
+    responses(
+        (status = 200, description = "The entity", body = Entity),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach this customer", body = ObError),
+        (status = 404, description = "No such customer or entity", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn get_entity() {}
+
+#[utoipa::path(post, path = "/data/v1/{kind}", tag = "open banking", operation_id = "getData",
+    summary = "Read an entity's identity, accounts, balance or transactions",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("kind" = inline(DataKindName), Path, description = "What to read")),
+    request_body = DataRequest,
+    responses(
+        (status = 200, description = "The data (OK), its results id (PENDING) or FAILED", body = DataAnswer, links(
+            ("GetResults" = (operation_id = "getResults", parameters(("results_id" = "$response.body#/results_id")))),
+        )),
+        (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach this entity", body = ObError),
+        (status = 404, description = "No such entity or account", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn get_data() {}
+
+// The data a call reads.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum DataKindName {
+    Identity,
+    Accounts,
+    Balance,
+    Transactions,
+}
+
+#[utoipa::path(get, path = "/data/v2/results/{results_id}", tag = "open banking", operation_id = "getResults",
+    summary = "Retrieve the results of an asynchronous data call",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("results_id" = String, Path, description = "The results_id of a PENDING answer")),
+    responses(
+        (status = 200, description = "The data, or still PENDING", body = DataAnswer),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach these results", body = ObError),
+        (status = 404, description = "No such results", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn get_results() {}
+
+#[utoipa::path(get, path = "/data/v1/results/{results_id}", tag = "open banking", operation_id = "getResultsV1",
+    summary = "Retrieve the results of an asynchronous data call (the v1 path of the same results)",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("results_id" = String, Path, description = "The results_id of a PENDING answer")),
+    responses(
+        (status = 200, description = "The data, or still PENDING", body = DataAnswer),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach these results", body = ObError),
+        (status = 404, description = "No such results", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn get_results_v1() {}
+
+#[utoipa::path(post, path = "/payments/v1/intents", tag = "open banking", operation_id = "createPaymentIntent",
+    summary = "Create a payment intent",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    request_body = NewPaymentIntent,
+    responses(
+        (status = 200, description = "The payment intent", body = PaymentIntent, links(
+            ("GetPaymentIntent" = (operation_id = "getPaymentIntent", parameters(("payment_intent_id" = "$response.body#/payment_intent_id")))),
+        )),
+        (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach this customer", body = ObError),
+        (status = 404, description = "No such customer or destination", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn create_intent() {}
+
+#[utoipa::path(get, path = "/payments/v1/intents/{payment_intent_id}", tag = "open banking", operation_id = "getPaymentIntent",
+    summary = "Retrieve a payment intent",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("payment_intent_id" = String, Path, description = "Lean's id of the payment intent")),
+    responses(
+        (status = 200, description = "The payment intent", body = PaymentIntent),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not reach this customer", body = ObError),
+        (status = 404, description = "No such payment intent", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn get_intent() {}
+
+#[utoipa::path(post, path = "/payments/v1/destinations", tag = "open banking", operation_id = "createDestination",
+    summary = "Create a payment destination",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    request_body = NewDestination,
+    responses(
+        (status = 200, description = "The destination", body = Destination),
+        (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not do this", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn create_destination() {}
+
+#[utoipa::path(get, path = "/payments/v1/destinations", tag = "open banking", operation_id = "listDestinations",
+    summary = "List one page of payment destinations, oldest first",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(ObPage),
+    responses(
+        (status = 200, description = "One page of destinations", body = Vec<Destination>),
+        (status = 400, description = "page_number or page_size out of range", body = ObError),
+        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
+        (status = 403, description = "The token may not do this", body = ObError),
+        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+    ))]
+fn list_destinations() {}

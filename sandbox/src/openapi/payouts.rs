@@ -1,0 +1,543 @@
+//! The payouts API's part of the document: the request and answer shapes
+//! as the sandbox reads and writes them, and one `#[utoipa::path]` per
+//! route that `crate::api` answers under `/api`.
+//!
+//! The wire types live in `lean-core`, which has no OpenAPI dependency;
+//! their schemas are declared here, beside the routes that serve them,
+//! with the core's own lists (states, payment types, error codes) so that
+//! an accepted value is spelled in one place.
+
+// The types and functions here exist for their declarations: nothing
+// builds the types or calls the functions.
+#![allow(dead_code)]
+
+use lean_core::models::SpecialPaymentType;
+use lean_core::validate::US_STATE_CODES;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::{IntoParams, ToSchema};
+
+fn text_enum(values: impl IntoIterator<Item = &'static str>) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .build()
+}
+
+fn us_state() -> Object {
+    text_enum(US_STATE_CODES)
+}
+
+fn special_payment_type() -> Object {
+    text_enum(SpecialPaymentType::KNOWN.iter().map(|t| t.as_str()))
+}
+
+fn field_error_code() -> Object {
+    use lean_core::FieldErrorCode::*;
+    text_enum(
+        [
+            Required,
+            InvalidType,
+            UnknownField,
+            TooLong,
+            InvalidCharacters,
+            InvalidFormat,
+            InvalidValue,
+            InvalidDate,
+            TooManyDecimals,
+            OutOfRange,
+            Inconsistent,
+        ]
+        .map(lean_core::FieldErrorCode::as_str),
+    )
+}
+
+// The refusal body of every payouts error.
+#[derive(ToSchema)]
+#[schema(as = Error)]
+pub(super) struct ErrorBody {
+    message: String,
+    #[schema(inline)]
+    errors: Vec<FieldError>,
+}
+
+// One refused field.
+#[derive(ToSchema)]
+struct FieldError {
+    /// Wire name of the field, or $ for the whole body
+    field: String,
+    #[schema(schema_with = field_error_code)]
+    code: String,
+    message: String,
+}
+
+// The body of `POST /customer`.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "firstName": "Jane",
+    "lastName": "Doe",
+    "birthday": "1980-12-31",
+    "phoneNumber": "4085008000",
+    "email": "janedoe@example.com",
+    "street": "700 Treehouse Drive",
+    "city": "San Jose",
+    "state": "CA",
+    "postalCode": "95101",
+    "partnerUserId": "uid_847834395730535",
+    "registrationDate": "2020-01-01"
+}))]
+pub(super) struct NewCustomer {
+    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    first_name: String,
+    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[serde(default)]
+    middle_name: String,
+    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    last_name: String,
+    /// YYYY-MM-DD
+    #[schema(format = Date)]
+    birthday: String,
+    /// 10-digit US number; (408) 500-8000 is accepted too
+    #[schema(pattern = r"^[2-9][0-9]{2}[2-9][0-9]{6}$")]
+    phone_number: String,
+    #[schema(
+        pattern = r"^[a-z0-9]{1,20}@[a-z0-9]{1,10}\.(com|org|net)$",
+        max_length = 50
+    )]
+    email: String,
+    #[schema(pattern = r"^[A-Za-z0-9][ -~]{0,34}$", max_length = 35)]
+    street: String,
+    #[schema(pattern = r"^[A-Za-z0-9][ -~]{0,34}$", max_length = 35)]
+    #[serde(default)]
+    street2: String,
+    #[schema(pattern = r"^[A-Za-z][A-Za-z ]{0,20}$", max_length = 21)]
+    city: String,
+    #[schema(schema_with = us_state)]
+    state: String,
+    #[schema(pattern = r"^[0-9]{5}(-[0-9]{4})?$")]
+    postal_code: String,
+    #[schema(pattern = r"^[A-Za-z0-9_-]{1,64}$")]
+    partner_user_id: String,
+    /// YYYY-MM-DD
+    #[schema(format = Date)]
+    registration_date: String,
+}
+
+// The body of `PATCH /customer/{partnerUserId}`: at least one field
+// (`minProperties` is set in `super::Finish`).
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct CustomerUpdate {
+    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[serde(default)]
+    first_name: String,
+    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[serde(default)]
+    middle_name: String,
+    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[serde(default)]
+    last_name: String,
+    /// YYYY-MM-DD
+    #[schema(format = Date)]
+    #[serde(default)]
+    birthday: String,
+    /// 10-digit US number; (408) 500-8000 is accepted too
+    #[schema(pattern = r"^[2-9][0-9]{2}[2-9][0-9]{6}$")]
+    #[serde(default)]
+    phone_number: String,
+    #[schema(
+        pattern = r"^[a-z0-9]{1,20}@[a-z0-9]{1,10}\.(com|org|net)$",
+        max_length = 50
+    )]
+    #[serde(default)]
+    email: String,
+    #[schema(pattern = r"^[A-Za-z0-9][ -~]{0,34}$", max_length = 35)]
+    #[serde(default)]
+    street: String,
+    #[schema(pattern = r"^[A-Za-z0-9][ -~]{0,34}$", max_length = 35)]
+    #[serde(default)]
+    street2: String,
+    #[schema(pattern = r"^[A-Za-z][A-Za-z ]{0,20}$", max_length = 21)]
+    #[serde(default)]
+    city: String,
+    #[schema(schema_with = us_state)]
+    #[serde(default)]
+    state: String,
+    #[schema(pattern = r"^[0-9]{5}(-[0-9]{4})?$")]
+    #[serde(default)]
+    postal_code: String,
+    /// YYYY-MM-DD
+    #[schema(format = Date)]
+    #[serde(default)]
+    registration_date: String,
+}
+
+// A customer as answered.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Customer {
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    middle_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    birthday: String,
+    #[serde(default)]
+    phone_number: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    street: String,
+    #[serde(default)]
+    street2: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    postal_code: String,
+    partner_user_id: String,
+    #[serde(default)]
+    registration_date: String,
+    /// PENDING, ACTIVE or INACTIVE
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    created_at: String,
+    #[serde(default)]
+    updated_at: String,
+}
+
+// The body of `POST /application`.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"partnerUserId": "uid_847834395730535"}))]
+pub(super) struct NewApplication {
+    #[schema(min_length = 1, max_length = 255)]
+    partner_user_id: String,
+}
+
+// An application as answered.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Application {
+    partner_user_id: String,
+    #[schema(inline)]
+    status: ApplicationStatus,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ApplicationStatus {
+    Submitted,
+    Approved,
+    Rejected,
+}
+
+// The body of `POST /gig`.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "partnerUserId": "uid_847834395730535",
+    "totalAmount": "15.00",
+    "description": "Gig Payout",
+    "gigId": "gigId_94792357823953532",
+    "startTime": "2021-03-01T21:04:04Z",
+    "endTime": "2021-03-01T21:31:05Z",
+    "tips": "3.00",
+    "expenses": "2.00"
+}))]
+pub(super) struct NewGig {
+    #[schema(min_length = 1)]
+    partner_user_id: String,
+    /// Decimal amount as text, two decimals (`15.00`)
+    #[schema(pattern = r"^-?[0-9]+(\.[0-9]{1,2})?$")]
+    total_amount: String,
+    /// Decimal amount as text, two decimals (`15.00`)
+    #[schema(pattern = r"^-?[0-9]+(\.[0-9]{1,2})?$")]
+    tips: String,
+    /// Decimal amount as text, two decimals (`15.00`)
+    #[schema(pattern = r"^-?[0-9]+(\.[0-9]{1,2})?$")]
+    expenses: String,
+    #[schema(min_length = 1)]
+    description: String,
+    #[schema(min_length = 1, max_length = 255)]
+    gig_id: String,
+    /// ISO 8601; no zone means UTC
+    #[schema(format = DateTime)]
+    start_time: String,
+    /// ISO 8601; not before startTime
+    #[schema(format = DateTime)]
+    end_time: String,
+}
+
+// A gig as answered.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Gig {
+    #[serde(default)]
+    id: String,
+    gig_id: String,
+    #[serde(default)]
+    partner_user_id: String,
+    #[serde(default)]
+    total_amount: String,
+    #[serde(default)]
+    tips: String,
+    #[serde(default)]
+    expenses: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    start_time: String,
+    #[serde(default)]
+    end_time: String,
+    /// PENDING, SUCCESS or FAILED
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    invoice_id: String,
+    #[serde(default)]
+    created_at: String,
+    #[serde(default)]
+    updated_at: String,
+}
+
+// The body of `POST /specialpayment`.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "partnerUserId": "uid_847834395730535",
+    "amount": "4.56",
+    "type": "reimbursement",
+    "gigId": "gigId_94792357823953532",
+    "description": "Parking receipt from 3/1/2021",
+    "userdata": {"receiptId": "receipt_4242551"}
+}))]
+pub(super) struct NewSpecialPayment {
+    #[schema(min_length = 1)]
+    partner_user_id: String,
+    /// Decimal amount as text, two decimals (`15.00`)
+    #[schema(pattern = r"^-?[0-9]+(\.[0-9]{1,2})?$")]
+    amount: String,
+    #[serde(rename = "type")]
+    #[schema(schema_with = special_payment_type)]
+    kind: String,
+    /// A gig created earlier for the same customer
+    #[serde(default)]
+    gig_id: String,
+    #[serde(default)]
+    description: String,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    userdata: (),
+}
+
+// A special payment as answered.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SpecialPayment {
+    id: String,
+    #[serde(default)]
+    partner_user_id: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(rename = "type")]
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    gig_id: String,
+    /// PENDING, SUCCESS or FAILED
+    #[serde(default)]
+    status: String,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    userdata: (),
+    #[serde(default)]
+    invoice_id: String,
+    #[serde(default)]
+    created_at: String,
+    #[serde(default)]
+    updated_at: String,
+}
+
+// The paging parameters of the lists.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct Page {
+    /// Records per page, 1 to 1000 (default 100). The reference documents a plain array and no paging; the sandbox bounds each answer.
+    #[param(minimum = 1, maximum = 1000, default = 100, value_type = Option<i64>)]
+    limit: Option<i64>,
+    /// Records to skip, oldest first (default 0).
+    #[param(minimum = 0, default = 0, value_type = Option<i64>)]
+    offset: Option<i64>,
+}
+
+// The header that makes a special payment safe to retry.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub(super) struct Idempotency {
+    /// A repeat with the same key within 24 hours returns the original answer
+    #[param(
+        rename = "Idempotency-Key",
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]+$",
+        required = false
+    )]
+    key: String,
+}
+
+#[utoipa::path(post, path = "/api/customer", tag = "payouts", operation_id = "createCustomer",
+    summary = "Register a customer (PENDING until its application is approved)",
+    security(("basicAuth" = [])),
+    request_body = NewCustomer,
+    responses(
+        (status = 200, description = "The customer", body = Customer, links(
+            ("GetCustomer" = (operation_id = "getCustomer", parameters(("partnerUserId" = "$response.body#/partnerUserId")))),
+            ("SubmitApplication" = (operation_id = "submitApplication", request_body = json!({"partnerUserId": "$response.body#/partnerUserId"}))),
+            ("UpdateCustomer" = (operation_id = "updateCustomer", parameters(("partnerUserId" = "$response.body#/partnerUserId")))),
+        )),
+        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn create_customer() {}
+
+#[utoipa::path(get, path = "/api/customer/{partnerUserId}", tag = "payouts", operation_id = "getCustomer",
+    summary = "Retrieve a customer",
+    security(("basicAuth" = [])),
+    params(("partnerUserId" = String, Path, description = "Your id of the customer", min_length = 1, max_length = 255)),
+    responses(
+        (status = 200, description = "The customer", body = Customer),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 404, description = "No such record", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn get_customer() {}
+
+#[utoipa::path(patch, path = "/api/customer/{partnerUserId}", tag = "payouts", operation_id = "updateCustomer",
+    summary = "Change a customer that is still PENDING",
+    security(("basicAuth" = [])),
+    params(("partnerUserId" = String, Path, description = "Your id of the customer", min_length = 1, max_length = 255)),
+    request_body = CustomerUpdate,
+    responses(
+        (status = 200, description = "The changed customer", body = Customer),
+        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 404, description = "No such record", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn update_customer() {}
+
+#[utoipa::path(post, path = "/api/application", tag = "payouts", operation_id = "submitApplication",
+    summary = "Submit a customer's application (staging only); approved after the approval delay",
+    security(("basicAuth" = [])),
+    request_body = NewApplication,
+    responses(
+        (status = 200, description = "The application", body = Application, links(
+            ("GetCustomer" = (operation_id = "getCustomer", parameters(("partnerUserId" = "$response.body#/partnerUserId")))),
+        )),
+        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 404, description = "No such record", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn submit_application() {}
+
+#[utoipa::path(post, path = "/api/gig", tag = "payouts", operation_id = "createGig",
+    summary = "Pay a gig to an ACTIVE customer",
+    security(("basicAuth" = [])),
+    request_body = NewGig,
+    responses(
+        (status = 200, description = "The gig, PENDING", body = Gig, links(
+            ("GetGig" = (operation_id = "getGig", parameters(("gigId" = "$response.body#/gigId")))),
+        )),
+        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn create_gig() {}
+
+#[utoipa::path(get, path = "/api/gig", tag = "payouts", operation_id = "listGigs",
+    summary = "List one page of gigs, oldest first",
+    security(("basicAuth" = [])),
+    params(Page),
+    responses(
+        (status = 200, description = "One page of gigs, oldest first", body = Vec<Gig>, headers(
+            ("x-total-count" = u64, description = "How many gigs there are in all"),
+            ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
+        )),
+        (status = 400, description = "limit or offset out of range, naming the parameter", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn list_gigs() {}
+
+#[utoipa::path(get, path = "/api/gig/{gigId}", tag = "payouts", operation_id = "getGig",
+    summary = "Retrieve a gig",
+    security(("basicAuth" = [])),
+    params(("gigId" = String, Path, description = "Your id of the gig", min_length = 1, max_length = 255)),
+    responses(
+        (status = 200, description = "The gig", body = Gig),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 404, description = "No such record", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn get_gig() {}
+
+#[utoipa::path(post, path = "/api/specialpayment", tag = "payouts", operation_id = "createSpecialPayment",
+    summary = "Pay (or deduct) a special payment to an ACTIVE customer",
+    security(("basicAuth" = [])),
+    params(Idempotency),
+    request_body = NewSpecialPayment,
+    responses(
+        (status = 200, description = "The special payment, PENDING", body = SpecialPayment, links(
+            ("GetSpecialPayment" = (operation_id = "getSpecialPayment", parameters(("id" = "$response.body#/id")))),
+        )),
+        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn create_special_payment() {}
+
+#[utoipa::path(get, path = "/api/specialpayment", tag = "payouts", operation_id = "listSpecialPayments",
+    summary = "List one page of special payments, oldest first",
+    security(("basicAuth" = [])),
+    params(Page),
+    responses(
+        (status = 200, description = "One page of special payments, oldest first", body = Vec<SpecialPayment>, headers(
+            ("x-total-count" = u64, description = "How many special payments there are in all"),
+            ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
+        )),
+        (status = 400, description = "limit or offset out of range, naming the parameter", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn list_special_payments() {}
+
+#[utoipa::path(get, path = "/api/specialpayment/{id}", tag = "payouts", operation_id = "getSpecialPayment",
+    summary = "Retrieve a special payment",
+    security(("basicAuth" = [])),
+    params(("id" = String, Path, description = "Lean's id of the special payment", min_length = 1, max_length = 255)),
+    responses(
+        (status = 200, description = "The special payment", body = SpecialPayment),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 404, description = "No such record", body = ErrorBody),
+        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
+        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+    ))]
+fn get_special_payment() {}

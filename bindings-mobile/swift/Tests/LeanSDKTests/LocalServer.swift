@@ -8,18 +8,31 @@ import Darwin
 
 /// A tiny HTTP server on 127.0.0.1 for the transport tests, on plain POSIX sockets: reads each
 /// request whole (headers, then `content-length` bytes), counts it and what it carried, and
-/// answers `respond(method, path)` as raw HTTP/1.1 text (or closes the connection for nil).
+/// answers `respond(method, path)` as raw HTTP/1.1 text (or closes the connection for nil);
+/// a handler that needs the headers and body takes the whole `Request` instead.
 final class LocalServer: @unchecked Sendable {
+    /// One request as read: header names in lower case, the body exactly as received.
+    struct Request {
+        let method: String
+        let path: String
+        let headers: [String: String]
+        let body: Data
+    }
+
     let port: UInt16
     var url: String { "http://127.0.0.1:\(port)" }
     private let socket: Int32
     private let lock = NSLock()
     private var count = 0
     private var authorized = 0
-    private let respond: @Sendable (String, String) -> String?
+    private let respond: @Sendable (Request) -> String?
 
-    init(respond: @escaping @Sendable (String, String) -> String?) throws {
-        self.respond = respond
+    convenience init(respond: @escaping @Sendable (String, String) -> String?) throws {
+        try self.init(handle: { respond($0.method, $0.path) })
+    }
+
+    init(handle: @escaping @Sendable (Request) -> String?) throws {
+        self.respond = handle
         #if canImport(Glibc)
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -79,13 +92,16 @@ final class LocalServer: @unchecked Sendable {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
-            guard data[end.upperBound...].count >= Int(fields["content-length"] ?? "0") ?? 0 else { continue }
+            let length = Int(fields["content-length"] ?? "0") ?? 0
+            guard data[end.upperBound...].count >= length else { continue }
             let request = head[0].split(separator: " ")
             lock.withLock {
                 count += 1
                 if fields["authorization"] != nil || fields["lean-app-token"] != nil { authorized += 1 }
             }
-            guard let answer = respond(String(request[0]), String(request[1])) else { return }
+            let body = Data(data[end.upperBound...].prefix(length))
+            guard let answer = respond(Request(method: String(request[0]), path: String(request[1]),
+                                               headers: fields, body: body)) else { return }
             _ = Array(answer.utf8).withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
             return
         }

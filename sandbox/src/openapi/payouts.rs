@@ -32,23 +32,7 @@ fn special_payment_type() -> Object {
 }
 
 fn field_error_code() -> Object {
-    use lean_core::FieldErrorCode::*;
-    text_enum(
-        [
-            Required,
-            InvalidType,
-            UnknownField,
-            TooLong,
-            InvalidCharacters,
-            InvalidFormat,
-            InvalidValue,
-            InvalidDate,
-            TooManyDecimals,
-            OutOfRange,
-            Inconsistent,
-        ]
-        .map(lean_core::FieldErrorCode::as_str),
-    )
+    text_enum(lean_core::FieldErrorCode::ALL.map(lean_core::FieldErrorCode::as_str))
 }
 
 // The refusal body of every payouts error.

@@ -137,22 +137,30 @@ struct Due {
     product: String,
 }
 
+/// How long a payouts receiver has to answer one delivery.
+pub(crate) const PAYOUTS_ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The HTTP client of every webhook the sandbox sends (the outbox and
+/// `trigger`). A redirect is the receiver's answer, never a new
+/// destination: the signed body stays on the URL it was meant for.
+pub(crate) fn delivery_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .max_redirects(0)
+            .timeout_global(Some(timeout))
+            .build(),
+    )
+}
+
 /// Sends due webhooks until `stop` is set. Runs on its own thread: a slow
 /// receiver delays other webhooks, never the API.
 pub fn deliver_forever(store: Arc<Store>, policy: Policy, stop: Arc<AtomicBool>) {
-    let agent = |timeout: Duration| {
-        ureq::Agent::new_with_config(
-            ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .proxy(None)
-                // A redirect is the receiver's answer, never a new
-                // destination: the signed body stays on the registered URL.
-                .max_redirects(0)
-                .timeout_global(Some(timeout))
-                .build(),
-        )
-    };
-    let (payouts_agent, ob_agent) = (agent(Duration::from_secs(5)), agent(ob::ANSWER_TIMEOUT));
+    let (payouts_agent, ob_agent) = (
+        delivery_agent(PAYOUTS_ANSWER_TIMEOUT),
+        delivery_agent(ob::ANSWER_TIMEOUT),
+    );
     while !stop.load(Ordering::Relaxed) {
         let due = match take_due(&store) {
             Ok(due) => due,

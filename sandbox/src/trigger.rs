@@ -8,7 +8,7 @@
 //! Like the outbox, a trigger goes to loopback receivers only and never
 //! follows a redirect.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use lean_core::openbanking::webhooks as ob;
 use lean_core::{
@@ -178,19 +178,10 @@ pub fn send(trigger: &Trigger, keys: &Keys) -> Result<Report, (&'static str, Str
         Product::Openbanking => (ob::SIGNATURE_HEADER, ob::sign(&secret, body.as_bytes())),
     };
     let signature = (!trigger.unsigned).then_some(signature);
-    let timeout = match product {
-        Product::Payouts => Duration::from_secs(5),
+    let agent = crate::outbox::delivery_agent(match product {
+        Product::Payouts => crate::outbox::PAYOUTS_ANSWER_TIMEOUT,
         Product::Openbanking => crate::openbanking::webhooks::ANSWER_TIMEOUT,
-    };
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .proxy(None)
-            // A redirect is the receiver's answer, never a new destination.
-            .max_redirects(0)
-            .timeout_global(Some(timeout))
-            .build(),
-    );
+    });
     let attempts = (0..=trigger.replay)
         .map(|_| {
             let mut request = agent

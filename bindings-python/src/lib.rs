@@ -45,7 +45,8 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<openbanking::ObConfig>()?;
     m.add_class::<openbanking::ObAuth>()?;
     m.add_class::<openbanking::ObCall>()?;
-    m.add_class::<openbanking::TokenManager>()?;
+    m.add_class::<openbanking::TokenPolicy>()?;
+    m.add_class::<openbanking::TokenTicket>()?;
     m.add_class::<openbanking::Token>()?;
     m.add_function(wrap_pyfunction!(openbanking::ob_validate, m)?)?;
     m.add_class::<ob_webhooks::ObWebhookVerifier>()?;

@@ -9,7 +9,7 @@ from ._errors import LeanError
 
 __all__ = [
     "SDK_VERSION", "Config", "Call", "WebhookVerifier", "sign", "validate", "_trigger_panic",
-    "Environment", "ObConfig", "ObAuth", "ObCall", "TokenManager", "Token", "ObWebhookVerifier", "ob_sign", "ob_validate",
+    "Environment", "ObConfig", "ObAuth", "ObCall", "TokenPolicy", "TokenTicket", "Token", "ObWebhookVerifier", "ob_sign", "ob_validate",
 ]
 
 SDK_VERSION: str
@@ -139,8 +139,14 @@ class ObCall:
     def attempts(self) -> int: ...
 
 @final
-class TokenManager:
-    """OAuth client credentials without I/O."""
+class TokenTicket:
+    """One call's part in the token policy."""
+
+    def __new__(cls) -> TokenTicket: ...
+
+@final
+class TokenPolicy:
+    """The core's OAuth token policy, without I/O."""
 
     def __new__(
         cls,
@@ -149,10 +155,14 @@ class TokenManager:
         environment: Environment,
         customer_scope: Optional[str] = None,
         renewal_margin: float = 60.0,
-    ) -> TokenManager: ...
-    def next(self, now: float) -> Tuple[Any, ...]: ...
-    def accept(self, status: int, headers: List[Tuple[str, str]], body: bytes, now: float) -> ObAuth: ...
-    def invalidate(self) -> None: ...
+    ) -> TokenPolicy: ...
+    def poll(self, ticket: TokenTicket, now: float) -> Tuple[Any, ...]: ...
+    def on_token_response(
+        self, ticket: TokenTicket, status: int, headers: List[Tuple[str, str]], body: bytes, now: float
+    ) -> None: ...
+    def on_token_transport_error(self, ticket: TokenTicket, kind: str, message: str) -> LeanError: ...
+    def on_token_failed(self, ticket: TokenTicket, reason: str) -> None: ...
+    def on_unauthorized(self, ticket: TokenTicket) -> bool: ...
     def customer_token_request(self, customer_id: str) -> Tuple[Any, ...]: ...
 
 @final

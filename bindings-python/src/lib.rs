@@ -12,6 +12,7 @@ mod call;
 mod convert;
 mod drive;
 mod errors;
+mod facts;
 mod ob_webhooks;
 mod openbanking;
 mod webhooks;
@@ -51,6 +52,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(openbanking::ob_validate, m)?)?;
     m.add_class::<ob_webhooks::ObWebhookVerifier>()?;
     m.add_function(wrap_pyfunction!(ob_webhooks::ob_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(facts::core_facts, m)?)?;
     m.add_function(wrap_pyfunction!(_trigger_panic, m)?)?;
     Ok(())
 }

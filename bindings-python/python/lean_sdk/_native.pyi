@@ -10,6 +10,7 @@ from ._errors import LeanError
 __all__ = [
     "SDK_VERSION", "Config", "Call", "WebhookVerifier", "sign", "validate", "_trigger_panic",
     "Environment", "ObConfig", "ObAuth", "ObCall", "TokenPolicy", "TokenTicket", "Token", "ObWebhookVerifier", "ob_sign", "ob_validate",
+    "core_facts",
 ]
 
 SDK_VERSION: str
@@ -193,3 +194,5 @@ class ObWebhookVerifier:
 
 def ob_sign(payload: Union[bytes, bytearray, memoryview, str], secret: Union[str, bytes]) -> str: ...
 def ob_validate(call: Dict[str, Any]) -> Optional[str]: ...
+
+def core_facts() -> Dict[str, Any]: ...

@@ -159,8 +159,7 @@ pub struct Call {
     inner: lean_core::Call,
 }
 
-#[pymethods]
-impl Call {
+drive::call_methods!(Call {
     /// Validates the call's input (every bad field at once) and starts it.
     #[new]
     fn new(
@@ -187,45 +186,10 @@ impl Call {
         })
     }
 
-    /// Reports the answer to the last `send`.
-    fn on_response(
-        &mut self,
-        py: Python<'_>,
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: &Bound<'_, PyBytes>,
-    ) -> PyResult<()> {
-        guard(py, || {
-            drive::report_response(&mut self.inner, status, headers, body);
-            Ok(())
-        })
-    }
-
-    /// `kind` is `"connect"` (nothing reached the API), `"timeout"` or
-    /// `"other"` (the request may have been applied).
-    fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
-        guard(py, || {
-            drive::report_transport_error(&mut self.inner, kind, message);
-            Ok(())
-        })
-    }
-
-    /// Ends the call interrupted mid-flight (`reason`: what interrupted
-    /// it); returns the `TransportError` that says what was sent.
-    fn interrupt(&mut self, py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
-        guard(py, || Ok(drive::interrupt(py, &mut self.inner, reason)))
-    }
-
     /// The `Idempotency-Key` of a special payment (the caller's or the
     /// generated one); `None` for other operations.
     #[getter]
     fn idempotency_key(&self) -> Option<&str> {
         self.inner.idempotency_key()
     }
-
-    /// Requests handed out so far.
-    #[getter]
-    fn attempts(&self) -> u32 {
-        self.inner.attempts()
-    }
-}
+});

@@ -274,8 +274,7 @@ pub struct ObCall {
     inner: ob::Call,
 }
 
-#[pymethods]
-impl ObCall {
+drive::call_methods!(ObCall {
     /// Validates the call's input (every bad field at once) and starts it.
     #[new]
     fn new(
@@ -303,47 +302,13 @@ impl ObCall {
         })
     }
 
-    /// Reports the answer to the last `send`.
-    fn on_response(
-        &mut self,
-        py: Python<'_>,
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: &Bound<'_, PyBytes>,
-    ) -> PyResult<()> {
-        guard(py, || {
-            drive::report_response(&mut self.inner, status, headers, body);
-            Ok(())
-        })
-    }
-
-    /// `kind` is `"connect"`, `"timeout"` or `"other"`.
-    fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
-        guard(py, || {
-            drive::report_transport_error(&mut self.inner, kind, message);
-            Ok(())
-        })
-    }
-
-    /// Ends the call interrupted mid-flight (`reason`: what interrupted
-    /// it); returns the `TransportError` that says what was sent.
-    fn interrupt(&mut self, py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
-        guard(py, || Ok(drive::interrupt(py, &mut self.inner, reason)))
-    }
-
     /// Always `None`: open-banking creates carry no idempotency key (the
     /// same engine loop serves both APIs).
     #[getter]
     fn idempotency_key(&self) -> Option<&str> {
         None
     }
-
-    /// Requests handed out so far.
-    #[getter]
-    fn attempts(&self) -> u32 {
-        self.inner.attempts()
-    }
-}
+});
 
 /// A host time in seconds since the epoch (`time.time()`).
 fn instant(py: Python<'_>, now: f64) -> PyResult<SystemTime> {

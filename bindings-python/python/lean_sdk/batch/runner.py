@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import lean_sdk
 
+from .connections import WORKER
 from .file import GIG, Row
 from .journal import FAILED, PAID, PENDING, SENDING, UNKNOWN, Journal, JournalEntry
 
@@ -86,8 +87,9 @@ class Runner:
         ``pending``."""
         marked = taken = 0
 
-        async def worker() -> None:
+        async def worker(number: int) -> None:
             nonlocal marked, taken
+            WORKER.set(number)  # this task's own connection
             while taken < len(rows) and self.stopped is None:
                 row = rows[taken]
                 if mark_ahead and taken == marked:
@@ -97,7 +99,7 @@ class Runner:
                 await work(row)
 
         try:
-            await asyncio.gather(*(worker() for _ in range(min(self._concurrency, len(rows)))))
+            await asyncio.gather(*(worker(number) for number in range(min(self._concurrency, len(rows)))))
         finally:
             for row in rows[taken:marked]:
                 self._journal.settle(row, PENDING)

@@ -33,8 +33,9 @@ class ConnectionPerWorker:
         except ImportError as error:  # pragma: no cover - depends on the install
             raise ImportError("paying a file needs httpx: pip install 'lean-sdk[httpx]'") from error
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=60.0)
+        tls = httpx.create_ssl_context()  # one for all workers: each reads the whole CA bundle
         self._clients: List[Any] = [
-            httpx.AsyncClient(timeout=timeout, follow_redirects=False, limits=limits) for _ in range(workers)
+            httpx.AsyncClient(timeout=timeout, follow_redirects=False, limits=limits, verify=tls) for _ in range(workers)
         ]
         self._transports = [lean_sdk.HttpxTransport(timeout, client=client) for client in self._clients]
 

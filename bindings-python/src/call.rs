@@ -32,6 +32,22 @@ pub(crate) fn seconds(py: Python<'_>, name: &str, value: f64) -> PyResult<Durati
         })
 }
 
+/// The retry settings of either API's configuration, each pause checked.
+pub(crate) fn retry_policy(
+    py: Python<'_>,
+    max_retries: u32,
+    initial_backoff: f64,
+    max_backoff: f64,
+    max_retry_after: f64,
+) -> PyResult<RetryPolicy> {
+    Ok(RetryPolicy {
+        max_retries,
+        initial_backoff: seconds(py, "initial_backoff", initial_backoff)?,
+        max_backoff: seconds(py, "max_backoff", max_backoff)?,
+        max_retry_after: seconds(py, "max_retry_after", max_retry_after)?,
+    })
+}
+
 #[pymethods]
 impl Config {
     /// Checks everything up front, so that a bad key or URL fails when the
@@ -59,12 +75,13 @@ impl Config {
             if let Some(url) = base_url {
                 inner = inner.with_base_url(url).map_err(fail)?;
             }
-            inner = inner.with_host(host).with_retry(RetryPolicy {
+            inner = inner.with_host(host).with_retry(retry_policy(
+                py,
                 max_retries,
-                initial_backoff: seconds(py, "initial_backoff", initial_backoff)?,
-                max_backoff: seconds(py, "max_backoff", max_backoff)?,
-                max_retry_after: seconds(py, "max_retry_after", max_retry_after)?,
-            });
+                initial_backoff,
+                max_backoff,
+                max_retry_after,
+            )?);
             inner.timeout = seconds(py, "timeout", timeout)?;
             Ok(Self { inner })
         })

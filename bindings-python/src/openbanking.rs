@@ -12,11 +12,11 @@ use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lean_core::openbanking::{self as ob, AfterUnauthorized, Operation, TokenScope, TokenStep};
-use lean_core::{Error, HttpResponse, RetryPolicy, TransportError};
+use lean_core::{Error, HttpResponse, TransportError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
-use crate::call::{call_json, seconds};
+use crate::call::{call_json, retry_policy, seconds};
 use crate::convert::explain_floats;
 use crate::drive;
 use crate::errors::{configuration, guard, to_pyerr};
@@ -157,12 +157,13 @@ impl ObConfig {
         guard(py, || {
             let mut inner = ob::Config::new(environment.inner.clone())
                 .with_host(host)
-                .with_retry(RetryPolicy {
+                .with_retry(retry_policy(
+                    py,
                     max_retries,
-                    initial_backoff: seconds(py, "initial_backoff", initial_backoff)?,
-                    max_backoff: seconds(py, "max_backoff", max_backoff)?,
-                    max_retry_after: seconds(py, "max_retry_after", max_retry_after)?,
-                });
+                    initial_backoff,
+                    max_backoff,
+                    max_retry_after,
+                )?);
             inner.timeout = seconds(py, "timeout", timeout)?;
             Ok(Self { inner })
         })

@@ -289,8 +289,9 @@ class OpenBankingClient(_Base):
             return convert(_decode(drive(self._call(self._fixed, spec), self._transport)))
         ticket = _native.TokenTicket()
         while True:
+            auth = self._auth(tokens, ticket)  # a refused token request is not the call's 401
             try:
-                result = drive(self._call(self._auth(tokens, ticket), spec), self._transport)
+                result = drive(self._call(auth, spec), self._transport)
             except AuthenticationError:
                 with self._token_changed:
                     if not tokens.on_unauthorized(ticket):
@@ -461,8 +462,9 @@ class AsyncOpenBankingClient(_Base):
             return convert(_decode(await drive_async(self._call(self._fixed, spec), self._transport)))
         ticket = _native.TokenTicket()
         while True:
+            auth = await self._auth(tokens, ticket)  # a refused token request is not the call's 401
             try:
-                result = await drive_async(self._call(await self._auth(tokens, ticket), spec), self._transport)
+                result = await drive_async(self._call(auth, spec), self._transport)
             except AuthenticationError:
                 if not tokens.on_unauthorized(ticket):
                     raise

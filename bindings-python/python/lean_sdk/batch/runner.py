@@ -1,5 +1,6 @@
-"""The runner: pays the rows of a file through one pooled async client,
-a bounded number at a time, recording each state change in the journal.
+"""The runner: pays the rows of a file through one async client, a
+bounded number of workers taking the rows in order, recording each state
+change in the journal.
 
 A run first settles what an earlier run left uncertain (rows ``sending``
 or ``unknown``), then sends what is not paid yet:
@@ -80,7 +81,7 @@ class Runner:
     async def _each(self, rows: List[Row], work: Callable[[Row], Any], *, mark_ahead: bool = False) -> None:
         """Runs ``work`` on each row, ``concurrency`` workers taking the
         rows in order. With ``mark_ahead`` the rows are marked ``sending``
-        a worker's count at a time, in one commit, before any of them is
+        ``concurrency`` at a time, in one commit, before any of them is
         handed out (a crash then leaves at most that many rows marked but
         never sent: the next run settles them like any other); rows marked
         but never handed out, when the run stops early, go back to

@@ -60,7 +60,7 @@ pub(crate) fn send_tuple<'py>(
 
 /// A call class's `#[pymethods]`: its own items (constructor, `poll`,
 /// `idempotency_key`) and the reports every call takes in the same shape,
-/// written once for both APIs' calls (`self.inner` implements [`Drive`]).
+/// written once for both APIs' calls (`self.inner` implements `lean_core::Drive`).
 macro_rules! call_methods {
     ($class:ty { $($own:tt)* }) => {
         #[pymethods]

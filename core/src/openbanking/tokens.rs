@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use super::auth::{Auth, ClientCredentials, Token, TokenScope, DEFAULT_RENEWAL_MARGIN};
 use super::environment::Environment;
-use crate::engine::TransportError;
+use crate::engine::{Event, TokenFetchReason, TransportError};
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
 
@@ -127,6 +127,8 @@ pub struct TokenPolicy {
     in_flight: Option<FetchId>,
     fetches: u64,
     last_failure: Option<(FetchId, Error)>,
+    /// Events not yet taken by the host.
+    events: Vec<Event>,
 }
 
 impl TokenPolicy {
@@ -148,6 +150,7 @@ impl TokenPolicy {
             in_flight: None,
             fetches: 0,
             last_failure: None,
+            events: Vec::new(),
         })
     }
 
@@ -160,6 +163,14 @@ impl TokenPolicy {
     /// The current token, for status displays (it prints redacted).
     pub fn token(&self) -> Option<&Token> {
         self.token.as_ref()
+    }
+
+    /// The policy's events since the last call of this method, in order:
+    /// fetches started, tokens fetched, fetches failed, tokens the API
+    /// refused (see [`crate::engine::Event`]). None holds a token or the
+    /// client secret. Hosts drain them after each report, like a call's.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
     }
 
     /// What the caller holding `ticket` does next, at `now`. An error is
@@ -203,6 +214,14 @@ impl TokenPolicy {
         let fetch = FetchId(self.fetches);
         self.in_flight = Some(fetch);
         ticket.fetching = Some(fetch);
+        self.events.push(Event::TokenFetchStarted {
+            fetch: fetch.0,
+            reason: if self.token.is_some() {
+                TokenFetchReason::Renewal
+            } else {
+                TokenFetchReason::NoToken
+            },
+        });
         Ok(TokenStep::Fetch(fetch, request))
     }
 
@@ -218,6 +237,10 @@ impl TokenPolicy {
         let fetch = self.own_fetch(ticket)?;
         match Token::parse(response, now) {
             Ok(token) => {
+                self.events.push(Event::TokenFetched {
+                    fetch: fetch.0,
+                    expires_in: token.expires_at().duration_since(now).unwrap_or_default(),
+                });
                 self.token = Some(token.with_renewal_margin(self.margin));
                 self.generation += 1;
                 self.in_flight = None;
@@ -256,6 +279,9 @@ impl TokenPolicy {
 
     /// Reports that the API answered 401 to the call holding `ticket`.
     pub fn on_unauthorized(&mut self, ticket: &mut TokenTicket) -> AfterUnauthorized {
+        self.events.push(Event::TokenRejected {
+            retry: !ticket.retried,
+        });
         if ticket.retried {
             return AfterUnauthorized::Fail;
         }
@@ -276,6 +302,10 @@ impl TokenPolicy {
     }
 
     fn fail(&mut self, fetch: FetchId, error: Error) -> Error {
+        self.events.push(Event::TokenFetchFailed {
+            fetch: fetch.0,
+            error_code: error.code(),
+        });
         self.in_flight = None;
         self.last_failure = Some((fetch, error.clone()));
         error

@@ -20,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+from engine_events import with_trace
+
 HERE = Path(__file__).resolve().parent
 
 SANDBOX = "https://app.staging.withlean.com/api"
@@ -1075,7 +1077,8 @@ def engine_cases():
         if waits is not None:
             out["waitsMs"] = waits
         out["expect"] = expect
-        return out
+        id_field = {"createGig": "gigId", "createCustomer": "partnerUserId"}.get(call["operation"])
+        return with_trace(out, {id_field: call["input"][id_field]} if id_field else {})
 
     get_gig = {"operation": "getGig", "gigId": "gigId_94792357823953532"}
     gig_path = "/gig/gigId_94792357823953532"

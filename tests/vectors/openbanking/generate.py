@@ -18,6 +18,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from engine_events import with_trace  # noqa: E402  (shared with ../generate.py)
 
 UAE_SANDBOX = "https://sandbox.leantech.me"
 UAE_PRODUCTION = "https://api.leantech.me"
@@ -543,7 +546,8 @@ def engine_cases():
                "exchanges": exchanges, "expect": expect}
         if waits is not None:
             out["waitsMs"] = waits
-        return out
+        lookup_id = {"app_user_id": call["input"]["app_user_id"]} if call["operation"] == "createCustomer" else {}
+        return with_trace(out, lookup_id)
 
     def ex(method, path, reply, headers=None):
         request = {"method": method, "path": path}

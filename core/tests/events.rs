@@ -37,6 +37,7 @@ fn scan(events: &[Event], secrets: &[&str]) {
 /// Drives `call`, answering each request with the next of `answers`,
 /// draining events after every step.
 fn run<D: Drive>(call: &mut D, answers: Vec<Result<HttpResponse, TransportError>>) -> Vec<Event> {
+    call.record_events(true);
     let mut answers = answers.into_iter();
     let mut events = Vec::new();
     loop {
@@ -102,6 +103,7 @@ fn token_policy_and_open_banking_events_hold_no_secret_or_token() {
     let credentials = ClientCredentials::new("app-1", CLIENT_SECRET).unwrap();
     let environment = ObEnvironment::parse("ksa-sandbox").unwrap();
     let mut policy = TokenPolicy::new(credentials, environment.clone(), TokenScope::Api).unwrap();
+    policy.record_events(true);
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
     let token_answer = HttpResponse::new(
         200,
@@ -153,4 +155,24 @@ fn token_policy_and_open_banking_events_hold_no_secret_or_token() {
     let mut secrets = vec![CLIENT_SECRET, TOKEN];
     secrets.extend(PERSONAL);
     scan(&events, &secrets);
+}
+
+#[test]
+fn events_are_off_until_asked_for_but_attempts_are_always_kept() {
+    let config = Config::new(API_KEY, Environment::Sandbox).unwrap();
+    let mut call = Call::new(&config, Operation::get_gig("g1").unwrap(), [5; 32]).unwrap();
+    let mut answers = vec![echoing(503), echoing(404)].into_iter();
+    let result = loop {
+        match call.poll() {
+            Step::Send(_) => call.on_response(answers.next().unwrap()),
+            Step::Wait(_) => {}
+            Step::Done(result) => break result,
+        }
+    };
+    assert!(call.take_events().is_empty());
+    let error = result.unwrap_err();
+    assert_eq!(error.attempts(), call.attempt_log());
+    let statuses: Vec<Option<u16>> = error.attempts().iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [Some(503), Some(404)]);
+    assert_eq!(error.to_json()["attempts"][1]["requestId"], "req-visible");
 }

@@ -156,7 +156,7 @@ pub enum TokenFetchReason {
 /// One decision of a call or of the open-banking token policy, in the
 /// order taken. Hosts drain them (`take_events`) after each step and hand
 /// them to their logging: [`Event::level`] for the level,
-/// [`Event::to_string`] for the line, [`Event::to_json`] for structured
+/// its `Display` (`to_string`) for the line, [`Event::to_json`] for structured
 /// fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

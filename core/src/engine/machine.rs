@@ -127,6 +127,9 @@ pub(crate) struct Machine<P: Plan> {
     idempotency_key: Option<String>,
     /// Every attempt so far, for the result and every error.
     made: Vec<Attempt>,
+    /// Whether events are recorded: only when the host asked, so that a
+    /// host that logs nothing pays nothing for them.
+    record: bool,
     /// Events not yet taken by the host.
     events: Vec<Event>,
 }
@@ -158,7 +161,21 @@ impl<P: Plan> Machine<P> {
             rng: fastrand::Rng::with_seed(u64::from_le_bytes(seed)),
             idempotency_key,
             made: Vec::new(),
+            record: false,
             events: Vec::new(),
+        }
+    }
+
+    /// Starts (or stops) recording events.
+    pub(crate) fn record_events(&mut self, on: bool) {
+        self.record = on;
+    }
+
+    /// Records the event `make` builds, if events are recorded.
+    fn emit(&mut self, make: impl FnOnce(&Self) -> Event) {
+        if self.record {
+            let event = make(self);
+            self.events.push(event);
         }
     }
 
@@ -207,12 +224,12 @@ impl<P: Plan> Machine<P> {
                     transport_error: None,
                     elapsed: None,
                 });
-                self.events.push(Event::AttemptSent {
-                    operation: self.plan.operation_name(),
+                self.emit(|m| Event::AttemptSent {
+                    operation: m.plan.operation_name(),
                     phase,
                     method: request.method.as_str(),
                     path: url_path(&request.url),
-                    attempt: self.total_attempts,
+                    attempt: m.total_attempts,
                 });
                 self.state = State::Sent(phase);
                 Step::Send(request)
@@ -237,16 +254,15 @@ impl<P: Plan> Machine<P> {
         let State::Sent(phase) = self.state else {
             return self.unexpected_report();
         };
-        let request_id = crate::response::request_id(&response);
         if let Some(attempt) = self.made.last_mut() {
             attempt.status = Some(response.status);
-            attempt.request_id.clone_from(&request_id);
+            attempt.request_id = crate::response::request_id(&response);
             attempt.elapsed = elapsed;
         }
-        self.events.push(Event::AnswerReceived {
-            attempt: self.total_attempts,
+        self.emit(|m| Event::AnswerReceived {
+            attempt: m.total_attempts,
             status: response.status,
-            request_id,
+            request_id: m.made.last().and_then(|a| a.request_id.clone()),
             elapsed,
         });
         match phase {
@@ -265,8 +281,8 @@ impl<P: Plan> Machine<P> {
             attempt.transport_error = Some(error.kind);
             attempt.elapsed = elapsed;
         }
-        self.events.push(Event::TransportFailed {
-            attempt: self.total_attempts,
+        self.emit(|m| Event::TransportFailed {
+            attempt: m.total_attempts,
             kind: error.kind,
             elapsed,
         });
@@ -490,7 +506,7 @@ impl<P: Plan> Machine<P> {
     }
 
     fn lookup_finished(&mut self, verdict: LookupVerdict) {
-        self.events.push(Event::LookupFinished { verdict });
+        self.emit(|_| Event::LookupFinished { verdict });
     }
 
     /// The lookup found nothing under the caller's id. After an uncertain
@@ -528,7 +544,7 @@ impl<P: Plan> Machine<P> {
         }
         let delay =
             wait.unwrap_or_else(|| backoff::backoff(&self.retry, attempts.max(1), &mut self.rng));
-        self.events.push(Event::RetryScheduled {
+        self.emit(|_| Event::RetryScheduled {
             phase,
             reason,
             delay,
@@ -569,13 +585,13 @@ impl<P: Plan> Machine<P> {
                 Err(e) => return self.end(Err(e)),
             }
         }
-        self.events.push(Event::LookupStarted {
+        self.emit(|m| Event::LookupStarted {
             reason: if after_uncertain_attempt {
                 LookupReason::OutcomeUnknown
             } else {
                 LookupReason::Refused
             },
-            ids: self.plan.sent_ids(),
+            ids: m.plan.sent_ids(),
         });
         self.pending_error = Some(error);
         self.lookup_after_uncertain_attempt = after_uncertain_attempt;
@@ -709,11 +725,11 @@ impl<P: Plan> Machine<P> {
                 (Some(error.code()), unknown)
             }
         };
-        self.events.push(Event::CallFinished {
-            operation: self.plan.operation_name(),
+        self.emit(|m| Event::CallFinished {
+            operation: m.plan.operation_name(),
             error_code,
             outcome_unknown,
-            attempts: self.made.clone(),
+            attempts: m.made.clone(),
         });
         self.state = State::Finished(result);
     }

@@ -81,8 +81,10 @@
 //! something carries it ([`crate::Error::attempts`], and `attempts` in its
 //! `to_json`), so a user can quote each request id to Lean's support.
 //!
-//! A call also reports what it decides as [`Event`]s, in order, which the
-//! host drains with `take_events()` after each step and writes to its own
+//! A call also reports what it decides as [`Event`]s, in order, once the
+//! host turns them on with `record_events(true)` (off by default, so a host
+//! that logs nothing pays nothing for them); the host drains them with
+//! `take_events()` after each step and writes them to its own
 //! logging ([`Event::level`], the line [`Event`]'s `Display` writes, and
 //! [`Event::to_json`] for structured fields). Every event's JSON has
 //! `event`, `level` and `message`, then:
@@ -102,7 +104,8 @@
 //! | `token_rejected` | info | `retry` |
 //!
 //! The last four come from the open-banking
-//! [`crate::openbanking::TokenPolicy`] (its own `take_events()`). No event
+//! [`crate::openbanking::TokenPolicy`] (its own `record_events` and
+//! `take_events()`). No event
 //! holds a credential, a token, a webhook secret, a request or response
 //! body or a query string: only names, paths, statuses, request ids,
 //! error codes, the caller's own ids and wire names of fields.
@@ -157,10 +160,16 @@ pub trait Drive {
         self.on_transport_error(error)
     }
 
-    /// The events since the last call of this method, in order (see the
-    /// module documentation). A host drains them after each step it
-    /// performs and writes them to its logging; a host that logs nothing
-    /// need not call it.
+    /// Records events from now on (off by default, so that a host that
+    /// logs nothing pays nothing for them).
+    fn record_events(&mut self, on: bool) {
+        let _ = on;
+    }
+
+    /// The events recorded since the last call of this method, in order
+    /// (see the module documentation). A host that logs turns recording
+    /// on, drains them after each step it performs and writes them to its
+    /// logging.
     fn take_events(&mut self) -> Vec<Event> {
         Vec::new()
     }

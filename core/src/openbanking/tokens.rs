@@ -127,6 +127,8 @@ pub struct TokenPolicy {
     in_flight: Option<FetchId>,
     fetches: u64,
     last_failure: Option<(FetchId, Error)>,
+    /// Whether events are recorded (only when the host asked).
+    record: bool,
     /// Events not yet taken by the host.
     events: Vec<Event>,
 }
@@ -150,6 +152,7 @@ impl TokenPolicy {
             in_flight: None,
             fetches: 0,
             last_failure: None,
+            record: false,
             events: Vec::new(),
         })
     }
@@ -165,12 +168,25 @@ impl TokenPolicy {
         self.token.as_ref()
     }
 
-    /// The policy's events since the last call of this method, in order:
-    /// fetches started, tokens fetched, fetches failed, tokens the API
-    /// refused (see [`crate::engine::Event`]). None holds a token or the
-    /// client secret. Hosts drain them after each report, like a call's.
+    /// Records events from now on, for [`Self::take_events`]; off by
+    /// default, like a call's.
+    pub fn record_events(&mut self, on: bool) {
+        self.record = on;
+    }
+
+    /// The policy's events recorded since the last call of this method, in
+    /// order: fetches started, tokens fetched, fetches failed, tokens the
+    /// API refused (see [`crate::engine::Event`]). None holds a token or
+    /// the client secret. Hosts that log drain them after each report, like
+    /// a call's.
     pub fn take_events(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.events)
+    }
+
+    fn emit(&mut self, event: Event) {
+        if self.record {
+            self.events.push(event);
+        }
     }
 
     /// What the caller holding `ticket` does next, at `now`. An error is
@@ -214,7 +230,7 @@ impl TokenPolicy {
         let fetch = FetchId(self.fetches);
         self.in_flight = Some(fetch);
         ticket.fetching = Some(fetch);
-        self.events.push(Event::TokenFetchStarted {
+        self.emit(Event::TokenFetchStarted {
             fetch: fetch.0,
             reason: if self.token.is_some() {
                 TokenFetchReason::Renewal
@@ -237,7 +253,7 @@ impl TokenPolicy {
         let fetch = self.own_fetch(ticket)?;
         match Token::parse(response, now) {
             Ok(token) => {
-                self.events.push(Event::TokenFetched {
+                self.emit(Event::TokenFetched {
                     fetch: fetch.0,
                     expires_in: token.expires_at().duration_since(now).unwrap_or_default(),
                 });
@@ -279,7 +295,7 @@ impl TokenPolicy {
 
     /// Reports that the API answered 401 to the call holding `ticket`.
     pub fn on_unauthorized(&mut self, ticket: &mut TokenTicket) -> AfterUnauthorized {
-        self.events.push(Event::TokenRejected {
+        self.emit(Event::TokenRejected {
             retry: !ticket.retried,
         });
         if ticket.retried {
@@ -302,7 +318,7 @@ impl TokenPolicy {
     }
 
     fn fail(&mut self, fetch: FetchId, error: Error) -> Error {
-        self.events.push(Event::TokenFetchFailed {
+        self.emit(Event::TokenFetchFailed {
             fetch: fetch.0,
             error_code: error.code(),
         });

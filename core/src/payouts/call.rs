@@ -131,9 +131,17 @@ impl Call {
         self.0.on_transport_error(error, Some(elapsed))
     }
 
-    /// The events since the last call of this method, in order: what the
-    /// call sent, what it was answered, and what it decided (see
-    /// [`crate::engine::Event`]). Hosts drain them after each step and
+    /// Records events from now on, for [`Self::take_events`]. Off by
+    /// default, so that a host whose logging is off pays nothing for them
+    /// (the attempt list is always kept).
+    pub fn record_events(&mut self, on: bool) {
+        self.0.record_events(on)
+    }
+
+    /// The events recorded since the last call of this method, in order:
+    /// what the call sent, what it was answered, and what it decided (see
+    /// [`crate::engine::Event`]). Hosts that log turn recording on
+    /// ([`Self::record_events`]), drain the events after each step and
     /// write them to their logging; none holds a credential or a body.
     pub fn take_events(&mut self) -> Vec<Event> {
         self.0.take_events()
@@ -182,6 +190,10 @@ impl crate::engine::Drive for Call {
 
     fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
         Call::on_transport_error_timed(self, error, elapsed)
+    }
+
+    fn record_events(&mut self, on: bool) {
+        Call::record_events(self, on)
     }
 
     fn take_events(&mut self) -> Vec<Event> {

@@ -40,6 +40,7 @@ where
     D: Drive,
     D::Outcome: PartialEq + std::fmt::Debug,
 {
+    call.record_events(true);
     let mut exchanges = case["exchanges"].as_array().unwrap().iter();
     let mut waits = Vec::new();
     let mut events = Vec::new();

@@ -1215,6 +1215,9 @@ def engine_cases():
     c.append(case("gig timeout, lookup 404, timeout, lookup finds it", "design: re-sending (lookup first)", create_gig,
                   [ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 404, text=""),
                    ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 200, gig_found)], found_ok))
+    c.append(case("gig 503, lookup 404, then sent again", "design: a 5xx may come after the gig was made; re-sending (404)",
+                  create_gig, [ex("POST", "/gig", 503, text=""), ex("GET", gig_path, 404, text=""),
+                               ex("POST", "/gig", 200, GIG_RESPONSE)], gig_ok))
     c.append(case("gig 503 then lookup finds it", "design: a 5xx may come after the gig was made", create_gig,
                   [ex("POST", "/gig", 503, text=""), ex("GET", gig_path, 200, gig_found)], found_ok, retries=1))
     c.append(case("gig lookup unavailable: outcome unknown", "design: lookup retries bounded", create_gig,

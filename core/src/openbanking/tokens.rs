@@ -434,6 +434,33 @@ mod tests {
     }
 
     #[test]
+    fn events_tell_a_first_fetch_from_a_renewal_once_asked_for() {
+        let mut policy = policy().with_renewal_margin(Duration::from_secs(60));
+        let mut a = TokenTicket::new();
+        policy.poll(&mut a, at(0)).unwrap();
+        assert!(policy.take_events().is_empty(), "off by default");
+        policy.record_events(true);
+        policy
+            .on_token_response(&mut a, &token_answer("t1", 600), at(0))
+            .unwrap();
+        policy.poll(&mut a, at(540)).unwrap();
+        let events: Vec<Event> = policy.take_events();
+        assert_eq!(
+            events,
+            [
+                Event::TokenFetched {
+                    fetch: 1,
+                    expires_in: Duration::from_secs(600)
+                },
+                Event::TokenFetchStarted {
+                    fetch: 2,
+                    reason: TokenFetchReason::Renewal
+                },
+            ]
+        );
+    }
+
+    #[test]
     fn printing_a_policy_or_its_steps_shows_no_secret() {
         let mut policy = policy();
         let mut a = TokenTicket::new();

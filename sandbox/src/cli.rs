@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::BoolishValueParser;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
+use crate::log::LogFormat;
 use crate::settings::{self, Faults, OpenBanking, Settings, Tls};
 use crate::trigger::{Keys, Trigger};
 
@@ -92,8 +93,22 @@ pub struct TriggerArgs {
     /// Sign with this key instead (to test secret rotation).
     #[arg(long, value_name = "S")]
     pub secret: Option<String>,
-    /// The payouts key when neither --secret nor --webhook-secret is given
-    /// (the first one is used).
+    /// The keys, as `serve` reads them.
+    #[command(flatten)]
+    pub keys: SigningKeys,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The keys webhooks are signed with. `serve` and `trigger` read the same
+/// flags and variables, so with the same environment `trigger` signs as the
+/// sandbox does.
+#[derive(Debug, Args)]
+pub struct SigningKeys {
+    /// Accepted API key (the HTTP Basic user name your SDK sends), repeatable;
+    /// `serve` needs at least one. The first signs payouts webhooks unless
+    /// --webhook-secret is given.
     #[arg(
         long = "api-key",
         value_name = "KEY",
@@ -102,7 +117,7 @@ pub struct TriggerArgs {
         hide_env_values = true
     )]
     pub api_keys: Vec<String>,
-    /// The payouts webhook secret.
+    /// HMAC key of x-lean-signature [default: the first API key].
     #[arg(
         long,
         value_name = "S",
@@ -110,12 +125,9 @@ pub struct TriggerArgs {
         hide_env_values = true
     )]
     pub webhook_secret: Option<String>,
-    /// The open-banking webhook secret.
+    /// HMAC-SHA512 key of lean-signature (open banking).
     #[arg(long, value_name = "S", env = "LEAN_SANDBOX_OB_WEBHOOK_SECRET", default_value = settings::DEFAULT_OB_WEBHOOK_SECRET, hide_env_values = true)]
     pub ob_webhook_secret: String,
-    /// Print the report as JSON.
-    #[arg(long)]
-    pub json: bool,
 }
 
 fn event_names() -> clap::builder::PossibleValuesParser {
@@ -136,11 +148,13 @@ impl TriggerArgs {
             }
         };
         let first_key = self
+            .keys
             .api_keys
             .iter()
             .map(|k| k.trim())
             .find(|k| !k.is_empty());
         let payouts = self
+            .keys
             .webhook_secret
             .as_deref()
             .filter(|s| !s.is_empty())
@@ -164,20 +178,10 @@ impl TriggerArgs {
         }
         let keys = Keys {
             payouts,
-            openbanking: self.ob_webhook_secret,
+            openbanking: self.keys.ob_webhook_secret,
         };
         Ok((trigger, keys))
     }
-}
-
-/// How request logs are written on stderr.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// One readable line per request.
-    #[default]
-    Text,
-    /// One JSON object per line, for log tools.
-    Json,
 }
 
 /// The flags of `serve`. Durations are like 250ms, 3s or 2m (a bare
@@ -192,15 +196,9 @@ pub struct Serve {
     /// SQLite file; in memory when absent.
     #[arg(long, env = "LEAN_SANDBOX_DB")]
     pub db: Option<PathBuf>,
-    /// Accepted API key (the HTTP Basic user name your SDK sends), repeatable; at least one.
-    #[arg(
-        long = "api-key",
-        value_name = "KEY",
-        env = "LEAN_SANDBOX_API_KEYS",
-        value_delimiter = ',',
-        hide_env_values = true
-    )]
-    pub api_keys: Vec<String>,
+    /// The API keys and webhook secrets.
+    #[command(flatten)]
+    pub keys: SigningKeys,
     /// Payouts webhook receiver (loopback), repeatable.
     #[arg(
         long = "webhook-url",
@@ -209,14 +207,6 @@ pub struct Serve {
         value_delimiter = ','
     )]
     pub webhook_urls: Vec<String>,
-    /// HMAC key of x-lean-signature [default: the first API key].
-    #[arg(
-        long,
-        value_name = "S",
-        env = "LEAN_SANDBOX_WEBHOOK_SECRET",
-        hide_env_values = true
-    )]
-    pub webhook_secret: Option<String>,
     /// From application submission to customer ACTIVE.
     #[arg(long, value_name = "D", env = "LEAN_SANDBOX_APPROVAL_DELAY", default_value = "3s", value_parser = settings::duration)]
     pub approval_delay: Duration,
@@ -298,9 +288,6 @@ pub struct ObServe {
     /// The expires_in of issued tokens, in seconds (short values test renewal).
     #[arg(long, value_name = "SECONDS", env = "LEAN_SANDBOX_OB_TOKEN_TTL", default_value_t = 3599, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub ob_token_ttl: u64,
-    /// HMAC-SHA512 key of lean-signature.
-    #[arg(long, value_name = "S", env = "LEAN_SANDBOX_OB_WEBHOOK_SECRET", default_value = settings::DEFAULT_OB_WEBHOOK_SECRET, hide_env_values = true)]
-    pub ob_webhook_secret: String,
     /// Open-banking webhook receiver (loopback), repeatable.
     #[arg(
         long = "ob-webhook-url",
@@ -365,7 +352,7 @@ impl Serve {
                 .filter(|v| !v.is_empty())
                 .collect()
         };
-        let api_keys = list(self.api_keys);
+        let api_keys = list(self.keys.api_keys);
         if api_keys.is_empty() {
             return Err(
                 "no API key: pass --api-key KEY (or LEAN_SANDBOX_API_KEYS), the key your SDK will send"
@@ -394,7 +381,7 @@ impl Serve {
             client_id: ob.ob_client_id,
             client_secret: ob.ob_client_secret,
             token_ttl: ob.ob_token_ttl,
-            webhook_secret: ob.ob_webhook_secret,
+            webhook_secret: self.keys.ob_webhook_secret,
             webhook_urls: list(ob.ob_webhook_urls),
             results_delay: ob.ob_results_delay,
             webhook_time_factor: ob.ob_webhook_time_factor,
@@ -415,7 +402,7 @@ impl Serve {
             db: self.db,
             api_keys,
             webhook_urls: list(self.webhook_urls),
-            webhook_secret: self.webhook_secret.filter(|s| !s.is_empty()),
+            webhook_secret: self.keys.webhook_secret.filter(|s| !s.is_empty()),
             approval_delay: self.approval_delay,
             settlement_delay: self.settlement_delay,
             webhook_backoff: self.webhook_backoff,

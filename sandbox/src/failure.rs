@@ -1,7 +1,10 @@
-//! Refusals, in the body shape the core reads back
-//! (`lean_core::api_error`): `{"message", "errors": [{"field", "code",
-//! "message"}]}`.
+//! Answers of the payouts API and of the admin routes, and their refusals
+//! in the body shape the core reads back (`lean_core::api_error`):
+//! `{"message", "errors": [{"field", "code", "message"}]}`.
 
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
 use lean_core::{FieldError, FieldErrorCode, ValidationError};
 use serde_json::{json, Value};
 
@@ -65,5 +68,41 @@ impl Failure {
 impl From<rusqlite::Error> for Failure {
     fn from(e: rusqlite::Error) -> Self {
         Self::storage(e)
+    }
+}
+
+/// An answer with a JSON body.
+pub fn reply(status: u16, body: Body) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A 200 with `value` as its body.
+pub fn ok(value: &Value) -> Response {
+    reply(200, Body::from(value.to_string()))
+}
+
+/// The answer to a refused request. A 401 names the Basic scheme.
+pub fn failure(f: &Failure) -> Response {
+    let mut response = reply(f.status, Body::from(f.body().to_string()));
+    if f.status == 401 {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"lean-sandbox\""),
+        );
+    }
+    response
+}
+
+/// The answer to an operation's result.
+pub fn answer(result: Result<Value, Failure>) -> Response {
+    match result {
+        Ok(v) => ok(&v),
+        Err(f) => failure(&f),
     }
 }

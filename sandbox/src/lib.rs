@@ -13,7 +13,8 @@
 
 #![warn(missing_docs)]
 
-pub mod api;
+pub mod admin;
+pub mod app;
 pub mod certs;
 pub mod cli;
 pub mod clock;
@@ -21,13 +22,14 @@ pub mod failure;
 pub mod guard;
 pub mod harness;
 pub mod hostile;
-pub mod lifecycle;
+pub mod idempotency;
 pub mod log;
 pub mod openapi;
 pub mod openbanking;
 pub mod outbox;
-pub mod records;
+pub mod payouts;
 pub mod remote;
+pub mod router;
 pub mod server;
 pub mod settings;
 pub mod store;

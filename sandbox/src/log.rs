@@ -4,7 +4,17 @@
 //! `path`, `status`, `latency_ms`) and per webhook delivery, as readable
 //! text or one JSON object per line. Callers never pass secrets.
 
-use crate::cli::LogFormat;
+use clap::ValueEnum;
+
+/// How request logs are written on stderr.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per request.
+    #[default]
+    Text,
+    /// One JSON object per line, for log tools.
+    Json,
+}
 
 /// Installs the process's log writer; with `quiet`, none, so every event
 /// is dropped.

@@ -10,12 +10,13 @@ use std::time::Duration;
 use axum::Router;
 use lean_core::WebhookSecret;
 
-use crate::api::{handle, App};
+use crate::app::App;
 use crate::certs;
 use crate::clock::now_ms;
-use crate::lifecycle;
 use crate::openbanking;
 use crate::outbox;
+use crate::payouts::lifecycle;
+use crate::router::handle;
 use crate::settings::Settings;
 use crate::store::{self, Store};
 use crate::tls;

@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use crate::cli::LogFormat;
+pub use crate::log::LogFormat;
 
 /// Fault injection, off by default. Probabilities are between 0 and 1.
 #[derive(Clone, Debug, PartialEq)]

@@ -122,9 +122,7 @@ impl Store {
 /// otherwise grow with every request for as long as the sandbox runs.
 /// Returns how many keys and tokens went.
 pub fn purge_expired(conn: &Connection, now: i64) -> rusqlite::Result<(usize, usize)> {
-    let keys = conn
-        .prepare_cached("DELETE FROM idempotency WHERE created_at <= ?1")?
-        .execute([now.saturating_sub(crate::api::IDEMPOTENCY_WINDOW_MS)])?;
+    let keys = crate::idempotency::purge(conn, now)?;
     let tokens = conn
         .prepare_cached("DELETE FROM ob_tokens WHERE expires_at <= ?1")?
         .execute([now])?;

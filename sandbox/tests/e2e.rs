@@ -16,14 +16,9 @@ use serde_json::{json, Value};
 
 fn gig(n: usize, customer: usize, description: &str) -> NewGig {
     NewGig {
-        partner_user_id: format!("uid_{customer}"),
-        total_amount: "15.00".into(),
         tips: "3.00".into(),
         expenses: "2.00".into(),
-        description: description.into(),
-        gig_id: format!("gig_{n}"),
-        start_time: "2021-03-01T21:04:04Z".into(),
-        end_time: "2021-03-01T21:31:05Z".into(),
+        ..new_gig(customer, &format!("gig_{n}"), "15.00", description)
     }
 }
 
@@ -522,18 +517,7 @@ fn webhooks_give_up_after_five_retries() {
     sandbox.register_webhook(receiver.url()).unwrap();
     let agent = agent();
     let config = config(&sandbox);
-    execute(
-        &agent,
-        &config,
-        Operation::create_customer(&new_customer(1)).unwrap(),
-    )
-    .unwrap();
-    execute(
-        &agent,
-        &config,
-        Operation::submit_application("uid_1").unwrap(),
-    )
-    .unwrap();
+    apply(&agent, &config, 1);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let mut status = sandbox.webhook_status().unwrap();
     while status["failed"] != 1 && std::time::Instant::now() < deadline {
@@ -557,23 +541,7 @@ fn injected_faults_hit_the_api_only() {
 /// One line per request on stderr, and never the API key.
 #[test]
 fn log_lines_name_requests_never_keys() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(binary())
-        .args(["serve", "--port", "0", "--api-key", KEY])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let (child, url) = spawn_serve(&["--port", "0", "--api-key", KEY], &[]);
     let agent = agent();
     let config = lean_core::Config::new(KEY, lean_core::Environment::Sandbox)
         .unwrap()
@@ -581,10 +549,7 @@ fn log_lines_name_requests_never_keys() {
         .unwrap();
     execute(&agent, &config, Operation::list_gigs()).unwrap();
     let _ = execute(&agent, &config, Operation::get_gig("gig_x").unwrap());
-    child.kill().unwrap();
-    let mut logs = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
-    child.wait().unwrap();
+    let logs = stop_and_read_logs(child);
     let lines: Vec<&str> = logs.lines().collect();
     assert_eq!(lines.len(), 2, "{logs}");
     assert!(
@@ -602,30 +567,13 @@ fn log_lines_name_requests_never_keys() {
 /// per request, with the same fields.
 #[test]
 fn log_lines_as_json() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(binary())
-        .args(["serve", "--port", "0", "--api-key", KEY])
-        .env("LEAN_SANDBOX_LOG_FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let (child, url) = spawn_serve(
+        &["--port", "0", "--api-key", KEY],
+        &[("LEAN_SANDBOX_LOG_FORMAT", "json")],
+    );
     let answer = agent().get(format!("{url}/api/gig/gig_y")).call().unwrap();
     assert_eq!(answer.status().as_u16(), 401);
-    child.kill().unwrap();
-    let mut logs = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
-    child.wait().unwrap();
+    let logs = stop_and_read_logs(child);
     let lines: Vec<serde_json::Value> = logs
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -669,11 +617,8 @@ fn faults_repeat_with_the_same_seed() {
 /// faults, the gig is there.
 #[test]
 fn a_dropped_answer_was_committed() {
-    let dir = std::env::temp_dir().join(format!("lean-sandbox-drop-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("state.db");
-    let db = db.to_str().unwrap();
+    let db = TempDb::new("drop");
+    let db = db.path();
     let agent = agent();
     {
         let sandbox = start(&["--db", db]);
@@ -704,6 +649,4 @@ fn a_dropped_answer_was_committed() {
         panic!()
     };
     assert_eq!(found.description.as_deref(), Some("dropped"));
-    drop(sandbox);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -11,7 +11,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -37,52 +36,24 @@ struct Tally {
     failed: Vec<(String, String)>,
 }
 
-/// A database file of the sandbox's own, removed afterwards.
-struct Db(PathBuf);
-
-impl Db {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        Self(std::env::temp_dir().join(format!(
-            "lean-fault-run-{name}-{}-{nanos}.db",
-            std::process::id()
-        )))
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().expect("a UTF-8 temporary path")
-    }
-
-    /// How many rows of `table` carry each value of `column` (a JSON path
-    /// into the stored body).
-    fn count_by(&self, table: &str, path: &str) -> HashMap<String, usize> {
-        let conn = rusqlite::Connection::open(&self.0).expect("the sandbox's database");
-        let sql = format!("SELECT json_extract(body, '{path}'), count(*) FROM {table} GROUP BY 1");
-        let mut statement = conn.prepare(&sql).unwrap();
-        let rows = statement
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                    r.get::<_, i64>(1)? as usize,
-                ))
-            })
-            .unwrap();
-        rows.map(Result::unwrap).collect()
-    }
+/// How many rows of `table` carry each value of `path` (a JSON path into
+/// the stored body).
+fn count_by(db: &TempDb, table: &str, path: &str) -> HashMap<String, usize> {
+    let conn = rusqlite::Connection::open(db.path()).expect("the sandbox's database");
+    let sql = format!("SELECT json_extract(body, '{path}'), count(*) FROM {table} GROUP BY 1");
+    let mut statement = conn.prepare(&sql).unwrap();
+    let rows = statement
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                r.get::<_, i64>(1)? as usize,
+            ))
+        })
+        .unwrap();
+    rows.map(Result::unwrap).collect()
 }
 
-impl Drop for Db {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
-        }
-    }
-}
-
-fn faulty_sandbox(db: &Db, seed: &str) -> SandboxProcess {
+fn faulty_sandbox(db: &TempDb, seed: &str) -> SandboxProcess {
     start(&[
         "--db",
         db.path(),
@@ -103,21 +74,13 @@ fn retries() -> RetryPolicy {
 }
 
 fn fault_gig(i: usize) -> NewGig {
-    NewGig {
-        partner_user_id: "uid_0".into(),
-        total_amount: format!("{}.{:02}", 10 + i % 90, i % 100),
-        tips: "0.00".into(),
-        expenses: "0.00".into(),
-        description: format!("fault run {i}"),
-        gig_id: format!("fault-{i}"),
-        start_time: "2021-03-01T21:04:04Z".into(),
-        end_time: "2021-03-01T21:31:05Z".into(),
-    }
+    let total = format!("{}.{:02}", 10 + i % 90, i % 100);
+    new_gig(0, &format!("fault-{i}"), &total, &format!("fault run {i}"))
 }
 
 #[test]
 fn payouts_gigs_under_dropped_connections_are_stored_once_each() {
-    let db = Db::new("payouts");
+    let db = TempDb::new("fault-run-payouts");
     let sandbox = faulty_sandbox(&db, "13");
     let config = config(&sandbox).with_retry(retries());
     let agent = agent();
@@ -154,7 +117,7 @@ fn payouts_gigs_under_dropped_connections_are_stored_once_each() {
             .entry(gig["gigId"].as_str().unwrap().to_owned())
             .or_default() += 1;
     }
-    assert_eq!(stored, db.count_by("gigs", "$.gigId"));
+    assert_eq!(stored, count_by(&db, "gigs", "$.gigId"));
     println!(
         "fault run (payouts): {CREATES} gigs at 30% dropped connections: {} succeeded, {} unknown, {} failed; {} stored",
         tally.succeeded.len(),
@@ -207,7 +170,7 @@ fn ob_customer(agent: &ureq::Agent, config: &ObConfig, auth: &Auth) -> String {
 
 #[test]
 fn open_banking_intents_under_dropped_connections_are_never_sent_twice() {
-    let db = Db::new("openbanking");
+    let db = TempDb::new("fault-run-openbanking");
     let sandbox = faulty_sandbox(&db, "17");
     let config = ob_config(&sandbox);
     let auth = Auth::AppToken(AppToken::new(DEFAULT_APP_TOKEN).unwrap());
@@ -242,7 +205,7 @@ fn open_banking_intents_under_dropped_connections_are_never_sent_twice() {
         assert!(started.elapsed() < BOUND, "the fault run took too long");
     }
 
-    let stored = db.count_by("ob_intents", "$.description");
+    let stored = count_by(&db, "ob_intents", "$.description");
     let rows = |d: &String| stored.get(d).copied().unwrap_or(0);
     let applied_unknown = tally.unknown.iter().filter(|d| rows(d) == 1).count();
     println!(

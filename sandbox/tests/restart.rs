@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
-use lean_core::{NewGig, Operation, Outcome};
+use lean_core::{Operation, Outcome};
 use lean_sandbox::harness::{agent, execute, SandboxProcess, WebhookReceiver};
 use serde_json::Value;
 
@@ -33,11 +33,8 @@ fn args<'a>(db: &'a str, settle: &'a str) -> Vec<&'a str> {
 
 #[test]
 fn restart_keeps_records_and_pending_webhooks() {
-    let dir = std::env::temp_dir().join(format!("lean-sandbox-restart-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("state.db");
-    let db = db.to_str().unwrap();
+    let db = TempDb::new("restart");
+    let db = db.path();
 
     let receiver = WebhookReceiver::start().unwrap();
     let sandbox = SandboxProcess::start(binary(), &args(db, "800ms")).unwrap();
@@ -56,16 +53,7 @@ fn restart_keeps_records_and_pending_webhooks() {
         std::thread::spawn(move || {
             let agent = lean_sandbox::harness::agent();
             for i in 0.. {
-                let gig = NewGig {
-                    partner_user_id: format!("uid_{}", i % 3),
-                    total_amount: "20.00".into(),
-                    tips: "0.00".into(),
-                    expenses: "0.00".into(),
-                    description: format!("gig {i}"),
-                    gig_id: format!("restart-{i}"),
-                    start_time: "2021-03-01T21:04:04Z".into(),
-                    end_time: "2021-03-01T21:31:05Z".into(),
-                };
+                let gig = new_gig(i % 3, &format!("restart-{i}"), "20.00", &format!("gig {i}"));
                 match execute(&agent, &config, Operation::create_gig(&gig).unwrap()) {
                     Ok(_) => acknowledged.lock().unwrap().push(format!("restart-{i}")),
                     Err(_) => return,
@@ -141,6 +129,4 @@ fn restart_keeps_records_and_pending_webhooks() {
         "not every webhook was delivered after the restart: {status}"
     );
     assert_eq!(status["pending"], 0);
-    drop(sandbox);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -150,25 +150,13 @@ fn allowed_hosts_are_accepted_by_flag_and_environment() {
     );
     assert_eq!(answer.status, 421);
 
-    let mut child = Command::new(binary())
-        .args(["serve", "--port", "0", "--api-key", KEY, "--quiet"])
-        .env("LEAN_SANDBOX_ALLOWED_HOSTS", "app.test, db.test")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let (child, url) = spawn_serve(
+        &["--port", "0", "--api-key", KEY, "--quiet"],
+        &[("LEAN_SANDBOX_ALLOWED_HOSTS", "app.test, db.test")],
+    );
     let host = format!("db.test:{}", port(&url));
     let answer = raw(&url, "GET", "/openapi.json", &[("host", &host)], "");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    stop_and_read_logs(child);
     assert_eq!(answer.status, 200);
 }
 
@@ -312,9 +300,8 @@ fn redirecting_receiver(location: String) -> (String, Arc<AtomicUsize>) {
 fn the_outbox_never_follows_a_redirect() {
     let target = WebhookReceiver::start().unwrap();
     let (redirecting, hits) = redirecting_receiver(target.url().to_owned());
-    let mut child = Command::new(binary())
-        .args([
-            "serve",
+    let (child, url) = spawn_serve(
+        &[
             "--port",
             "0",
             "--api-key",
@@ -325,37 +312,15 @@ fn the_outbox_never_follows_a_redirect() {
             "10ms",
             "--webhook-url",
             &redirecting,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+        ],
+        &[],
+    );
     let config = lean_core::Config::new(KEY, lean_core::Environment::Sandbox)
         .unwrap()
         .with_base_url(&format!("{url}/api"))
         .unwrap();
     let agent = agent();
-    execute(
-        &agent,
-        &config,
-        Operation::create_customer(&new_customer(1)).unwrap(),
-    )
-    .unwrap();
-    execute(
-        &agent,
-        &config,
-        Operation::submit_application("uid_1").unwrap(),
-    )
-    .unwrap();
+    apply(&agent, &config, 1);
 
     // customer.active: one attempt and five retries, all answered 307.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -371,15 +336,7 @@ fn the_outbox_never_follows_a_redirect() {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    child.kill().unwrap();
-    let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
-    child.wait().unwrap();
+    let logs = stop_and_read_logs(child);
 
     assert_eq!(status["failed"], 1, "{status}");
     assert_eq!(status["delivered"], 0, "{status}");
@@ -528,16 +485,7 @@ fn the_sandbox_purges_expired_tokens_by_itself() {
 }
 
 fn gig(n: usize) -> NewGig {
-    NewGig {
-        partner_user_id: "uid_0".into(),
-        total_amount: "10.00".into(),
-        tips: "0.00".into(),
-        expenses: "0.00".into(),
-        description: format!("gig {n}"),
-        gig_id: format!("page-{n:03}"),
-        start_time: "2021-03-01T21:04:04Z".into(),
-        end_time: "2021-03-01T21:31:05Z".into(),
-    }
+    new_gig(0, &format!("page-{n:03}"), "10.00", &format!("gig {n}"))
 }
 
 fn get(sandbox: &SandboxProcess, path: &str) -> Raw {

@@ -51,6 +51,8 @@ use utoipa::{Modify, OpenApi};
         openbanking::create_destination,
         openbanking::list_destinations,
     ),
+    // The refusal bodies, which the shared refusal responses name.
+    components(schemas(payouts::ErrorBody, openbanking::ObError)),
     modifiers(&Finish)
 )]
 struct Document;

@@ -11,7 +11,7 @@
 
 use lean_core::openbanking::GovernmentIdType;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 fn government_id_type() -> Object {
     ObjectBuilder::new()
@@ -33,6 +33,37 @@ pub(super) struct ObError {
     #[serde(default)]
     errors: Vec<ObFieldError>,
 }
+
+// The refusals every authenticated open-banking route may answer.
+#[derive(IntoResponses)]
+pub(super) enum ObRefusals {
+    /// Missing, unknown or expired credential
+    #[response(status = 401)]
+    Unauthorized(ObError),
+    /// Any other refusal, in the same shape
+    #[response(status = "default")]
+    Other(ObError),
+}
+
+/// Invalid input: the refused fields are listed
+#[derive(IntoResponses)]
+#[response(status = 400)]
+pub(super) struct ObInvalid(ObError);
+
+/// page_number or page_size out of range
+#[derive(IntoResponses)]
+#[response(status = 400)]
+pub(super) struct ObBadPage(ObError);
+
+/// The token may not do this: a call for the whole application
+#[derive(IntoResponses)]
+#[response(status = 403)]
+pub(super) struct AppOnly(ObError);
+
+/// The token may not reach this customer's records
+#[derive(IntoResponses)]
+#[response(status = 403)]
+pub(super) struct CustomerOnly(ObError);
 
 #[derive(ToSchema)]
 struct ObFieldError {
@@ -273,11 +304,10 @@ fn issue_token() {}
             ("GetObCustomerByAppUserId" = (operation_id = "getObCustomerByAppUserId", parameters(("app_user_id" = "$response.body#/app_user_id")))),
             ("ListEntities" = (operation_id = "listEntities", parameters(("customer_id" = "$response.body#/customer_id")))),
         )),
-        (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not do this", body = ObError),
+        ObInvalid,
+        AppOnly,
         (status = 409, description = "The app_user_id is taken", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn create_customer() {}
 
@@ -287,10 +317,9 @@ fn create_customer() {}
     params(ObPage),
     responses(
         (status = 200, description = "One page of customers", body = CustomerPage),
-        (status = 400, description = "page_number or page_size out of range", body = ObError),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not do this", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObBadPage,
+        AppOnly,
+        ObRefusals,
     ))]
 fn list_customers() {}
 
@@ -300,10 +329,9 @@ fn list_customers() {}
     params(("customer_id" = String, Path, description = "Lean's id of the customer")),
     responses(
         (status = 200, description = "The customer", body = ObCustomer),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach this customer", body = ObError),
+        CustomerOnly,
         (status = 404, description = "No such customer", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn get_customer() {}
 
@@ -313,10 +341,9 @@ fn get_customer() {}
     params(("app_user_id" = String, Path, description = "Your id of the user")),
     responses(
         (status = 200, description = "The customer", body = ObCustomer),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach this customer", body = ObError),
+        CustomerOnly,
         (status = 404, description = "No such customer", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn get_customer_by_app_user_id() {}
 
@@ -326,11 +353,10 @@ fn get_customer_by_app_user_id() {}
     params(("customer_id" = String, Path, description = "Lean's id of the customer"), ObPage),
     responses(
         (status = 200, description = "One page of entities", body = Vec<Entity>),
-        (status = 400, description = "page_number or page_size out of range", body = ObError),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach this customer", body = ObError),
+        ObBadPage,
+        CustomerOnly,
         (status = 404, description = "No such customer", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn list_entities() {}
 
@@ -343,10 +369,9 @@ fn list_entities() {}
     ),
     responses(
         (status = 200, description = "The entity", body = Entity),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach this customer", body = ObError),
+        CustomerOnly,
         (status = 404, description = "No such customer or entity", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn get_entity() {}
 
@@ -359,11 +384,10 @@ fn get_entity() {}
         (status = 200, description = "The data (OK), its results id (PENDING) or FAILED", body = DataAnswer, links(
             ("GetResults" = (operation_id = "getResults", parameters(("results_id" = "$response.body#/results_id")))),
         )),
-        (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach this entity", body = ObError),
+        ObInvalid,
+        CustomerOnly,
         (status = 404, description = "No such entity or account", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn get_data() {}
 
@@ -383,10 +407,9 @@ pub(super) enum DataKindName {
     params(("results_id" = String, Path, description = "The results_id of a PENDING answer")),
     responses(
         (status = 200, description = "The data, or still PENDING", body = DataAnswer),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach these results", body = ObError),
+        CustomerOnly,
         (status = 404, description = "No such results", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn get_results() {}
 
@@ -396,10 +419,9 @@ fn get_results() {}
     params(("results_id" = String, Path, description = "The results_id of a PENDING answer")),
     responses(
         (status = 200, description = "The data, or still PENDING", body = DataAnswer),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach these results", body = ObError),
+        CustomerOnly,
         (status = 404, description = "No such results", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn get_results_v1() {}
 
@@ -411,11 +433,10 @@ fn get_results_v1() {}
         (status = 200, description = "The payment intent", body = PaymentIntent, links(
             ("GetPaymentIntent" = (operation_id = "getPaymentIntent", parameters(("payment_intent_id" = "$response.body#/payment_intent_id")))),
         )),
-        (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach this customer", body = ObError),
+        ObInvalid,
+        CustomerOnly,
         (status = 404, description = "No such customer or destination", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn create_intent() {}
 
@@ -425,10 +446,9 @@ fn create_intent() {}
     params(("payment_intent_id" = String, Path, description = "Lean's id of the payment intent")),
     responses(
         (status = 200, description = "The payment intent", body = PaymentIntent),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not reach this customer", body = ObError),
+        CustomerOnly,
         (status = 404, description = "No such payment intent", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObRefusals,
     ))]
 fn get_intent() {}
 
@@ -438,10 +458,9 @@ fn get_intent() {}
     request_body = NewDestination,
     responses(
         (status = 200, description = "The destination", body = Destination),
-        (status = 400, description = "Invalid input: the refused fields are listed", body = ObError),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not do this", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObInvalid,
+        AppOnly,
+        ObRefusals,
     ))]
 fn create_destination() {}
 
@@ -451,9 +470,8 @@ fn create_destination() {}
     params(ObPage),
     responses(
         (status = 200, description = "One page of destinations", body = Vec<Destination>),
-        (status = 400, description = "page_number or page_size out of range", body = ObError),
-        (status = 401, description = "Missing, unknown or expired credential", body = ObError),
-        (status = 403, description = "The token may not do this", body = ObError),
-        (status = "default", description = "Any other refusal, in the same shape", body = ObError),
+        ObBadPage,
+        AppOnly,
+        ObRefusals,
     ))]
 fn list_destinations() {}

@@ -1,6 +1,6 @@
 //! The payouts API's part of the document: the request and answer shapes
 //! as the sandbox reads and writes them, and one `#[utoipa::path]` per
-//! route that `crate::api` answers under `/api`.
+//! route that `crate::payouts` answers under `/api`.
 //!
 //! The wire types live in `lean-core`, which has no OpenAPI dependency;
 //! their schemas are declared here, beside the routes that serve them,
@@ -14,7 +14,7 @@
 use lean_core::models::SpecialPaymentType;
 use lean_core::validate::US_STATE_CODES;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 fn text_enum(values: impl IntoIterator<Item = &'static str>) -> Object {
     ObjectBuilder::new()
@@ -43,6 +43,35 @@ pub(super) struct ErrorBody {
     #[schema(inline)]
     errors: Vec<FieldError>,
 }
+
+// The refusals every payouts route may answer.
+#[derive(IntoResponses)]
+pub(super) enum Refusals {
+    /// Missing or unknown API key
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// Unavailable; retry later
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+    /// Any other refusal, in the same shape
+    #[response(status = "default")]
+    Other(ErrorBody),
+}
+
+/// Invalid input: every refused field is listed
+#[derive(IntoResponses)]
+#[response(status = 400)]
+pub(super) struct Invalid(ErrorBody);
+
+/// limit or offset out of range, naming the parameter
+#[derive(IntoResponses)]
+#[response(status = 400)]
+pub(super) struct BadPage(ErrorBody);
+
+/// No such record
+#[derive(IntoResponses)]
+#[response(status = 404)]
+pub(super) struct NotFound(ErrorBody);
 
 // One refused field.
 #[derive(ToSchema)]
@@ -386,10 +415,8 @@ pub(super) struct Idempotency {
             ("SubmitApplication" = (operation_id = "submitApplication", request_body = json!({"partnerUserId": "$response.body#/partnerUserId"}))),
             ("UpdateCustomer" = (operation_id = "updateCustomer", parameters(("partnerUserId" = "$response.body#/partnerUserId")))),
         )),
-        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        Invalid,
+        Refusals,
     ))]
 fn create_customer() {}
 
@@ -399,10 +426,8 @@ fn create_customer() {}
     params(("partnerUserId" = String, Path, description = "Your id of the customer", min_length = 1, max_length = 255)),
     responses(
         (status = 200, description = "The customer", body = Customer),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 404, description = "No such record", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        NotFound,
+        Refusals,
     ))]
 fn get_customer() {}
 
@@ -413,11 +438,9 @@ fn get_customer() {}
     request_body = CustomerUpdate,
     responses(
         (status = 200, description = "The changed customer", body = Customer),
-        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 404, description = "No such record", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        Invalid,
+        NotFound,
+        Refusals,
     ))]
 fn update_customer() {}
 
@@ -429,11 +452,9 @@ fn update_customer() {}
         (status = 200, description = "The application", body = Application, links(
             ("GetCustomer" = (operation_id = "getCustomer", parameters(("partnerUserId" = "$response.body#/partnerUserId")))),
         )),
-        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 404, description = "No such record", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        Invalid,
+        NotFound,
+        Refusals,
     ))]
 fn submit_application() {}
 
@@ -445,10 +466,8 @@ fn submit_application() {}
         (status = 200, description = "The gig, PENDING", body = Gig, links(
             ("GetGig" = (operation_id = "getGig", parameters(("gigId" = "$response.body#/gigId")))),
         )),
-        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        Invalid,
+        Refusals,
     ))]
 fn create_gig() {}
 
@@ -461,10 +480,8 @@ fn create_gig() {}
             ("x-total-count" = u64, description = "How many gigs there are in all"),
             ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
         )),
-        (status = 400, description = "limit or offset out of range, naming the parameter", body = ErrorBody),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        BadPage,
+        Refusals,
     ))]
 fn list_gigs() {}
 
@@ -474,10 +491,8 @@ fn list_gigs() {}
     params(("gigId" = String, Path, description = "Your id of the gig", min_length = 1, max_length = 255)),
     responses(
         (status = 200, description = "The gig", body = Gig),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 404, description = "No such record", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        NotFound,
+        Refusals,
     ))]
 fn get_gig() {}
 
@@ -490,10 +505,8 @@ fn get_gig() {}
         (status = 200, description = "The special payment, PENDING", body = SpecialPayment, links(
             ("GetSpecialPayment" = (operation_id = "getSpecialPayment", parameters(("id" = "$response.body#/id")))),
         )),
-        (status = 400, description = "Invalid input: every refused field is listed", body = ErrorBody),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        Invalid,
+        Refusals,
     ))]
 fn create_special_payment() {}
 
@@ -506,10 +519,8 @@ fn create_special_payment() {}
             ("x-total-count" = u64, description = "How many special payments there are in all"),
             ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
         )),
-        (status = 400, description = "limit or offset out of range, naming the parameter", body = ErrorBody),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        BadPage,
+        Refusals,
     ))]
 fn list_special_payments() {}
 
@@ -519,9 +530,7 @@ fn list_special_payments() {}
     params(("id" = String, Path, description = "Lean's id of the special payment", min_length = 1, max_length = 255)),
     responses(
         (status = 200, description = "The special payment", body = SpecialPayment),
-        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 404, description = "No such record", body = ErrorBody),
-        (status = 503, description = "Unavailable; retry later", body = ErrorBody),
-        (status = "default", description = "Any other refusal, in the same shape", body = ErrorBody),
+        NotFound,
+        Refusals,
     ))]
 fn get_special_payment() {}

@@ -84,11 +84,11 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
 /// The default page size of the lists the documents give no paging for
 /// (entities, destinations): they answer a plain array, bounded.
-pub const DEFAULT_ARRAY_PAGE_SIZE: u32 = crate::records::DEFAULT_PAGE_SIZE;
+pub const DEFAULT_ARRAY_PAGE_SIZE: u32 = crate::payouts::records::DEFAULT_PAGE_SIZE;
 
 /// `page_number` and `page_size` of a query (the API's own names), with
 /// `default_size` when absent; sizes run from 1 to
-/// [`crate::records::MAX_PAGE_SIZE`].
+/// [`crate::payouts::records::MAX_PAGE_SIZE`].
 pub fn paging(query: Option<&str>, default_size: u32) -> Result<(i64, i64), ObFailure> {
     let mut paging = Paging::default();
     for (key, value) in query_pairs(query) {
@@ -106,7 +106,7 @@ pub fn paging(query: Option<&str>, default_size: u32) -> Result<(i64, i64), ObFa
         })?);
     }
     Operation::list_customers(paging).map_err(ObFailure::from_core)?;
-    let max = crate::records::MAX_PAGE_SIZE;
+    let max = crate::payouts::records::MAX_PAGE_SIZE;
     if paging.page_size.is_some_and(|size| size > max) {
         return Err(ObFailure::field(
             "page_size",

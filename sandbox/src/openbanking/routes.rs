@@ -2,8 +2,7 @@
 //! then the method, then the caller, so every answer (a bad path, a wrong
 //! method, a missing credential) has the documented error body.
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method};
+use axum::http::Method;
 use axum::response::Response;
 use lean_core::openbanking::{DataKind, ErrorCode};
 use lean_core::FieldErrorCode;
@@ -12,7 +11,7 @@ use serde_json::Value;
 
 use super::reply::{failure, text, ObFailure};
 use super::{auth, customers, data, payments, Ctx};
-use crate::api::App;
+use crate::app::{App, Req};
 use crate::clock::now_ms;
 
 /// True for the paths of the open-banking API (and the unknown paths
@@ -66,28 +65,21 @@ impl Route {
 }
 
 /// Answers one open-banking request.
-pub fn handle(
-    app: &App,
-    method: &Method,
-    path: &str,
-    query: Option<&str>,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Response {
-    match respond(app, method, path, query, headers, body) {
+pub fn handle(app: &App, req: &Req) -> Response {
+    match respond(app, req) {
         Ok(answer) => text(200, answer),
         Err(f) => failure(&f),
     }
 }
 
-fn respond(
-    app: &App,
-    method: &Method,
-    path: &str,
-    query: Option<&str>,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<String, ObFailure> {
+fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
+    let Req {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    } = *req;
     let decoded: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())

@@ -3,11 +3,14 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use lean_core::{
-    Config, Customer, CustomerStatus, Environment, NewCustomer, Operation, Outcome, RetryPolicy,
+    Config, Customer, CustomerStatus, Environment, NewCustomer, NewGig, Operation, Outcome,
+    RetryPolicy,
 };
 use lean_sandbox::harness::{execute, SandboxProcess};
 
@@ -95,20 +98,26 @@ pub fn run(agent: &ureq::Agent, config: &Config, operation: Operation) -> Outcom
     panic!("{:?} kept failing: {last:?}", operation.kind());
 }
 
+/// Creates customer `n` and submits its application, which the sandbox
+/// approves after its approval delay.
+pub fn apply(agent: &ureq::Agent, config: &Config, n: usize) {
+    run(
+        agent,
+        config,
+        Operation::create_customer(&new_customer(n)).unwrap(),
+    );
+    run(
+        agent,
+        config,
+        Operation::submit_application(&format!("uid_{n}")).unwrap(),
+    );
+}
+
 /// Creates customers `from..to`, submits their applications and waits
 /// until they are `ACTIVE`.
 pub fn payable_customers(agent: &ureq::Agent, config: &Config, range: std::ops::Range<usize>) {
     for n in range.clone() {
-        run(
-            agent,
-            config,
-            Operation::create_customer(&new_customer(n)).unwrap(),
-        );
-        run(
-            agent,
-            config,
-            Operation::submit_application(&format!("uid_{n}")).unwrap(),
-        );
+        apply(agent, config, n);
     }
     for n in range {
         let id = format!("uid_{n}");
@@ -170,6 +179,84 @@ pub fn list_all(
         all.extend(page);
         if last {
             return all;
+        }
+    }
+}
+
+/// A gig of `total` for `uid_{customer}`, no tips or expenses.
+pub fn new_gig(customer: usize, gig_id: &str, total: &str, description: &str) -> NewGig {
+    NewGig {
+        partner_user_id: format!("uid_{customer}"),
+        total_amount: total.into(),
+        tips: "0.00".into(),
+        expenses: "0.00".into(),
+        description: description.into(),
+        gig_id: gig_id.into(),
+        start_time: "2021-03-01T21:04:04Z".into(),
+        end_time: "2021-03-01T21:31:05Z".into(),
+    }
+}
+
+/// Starts `lean-sandbox serve` with `args` and `env` itself (stdout and
+/// stderr piped, so a test can read its logs) and returns the process and
+/// its URL, read from the first stdout line.
+pub fn spawn_serve(args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
+    let mut child = Command::new(binary())
+        .arg("serve")
+        .args(args)
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the sandbox starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout is piped"))
+        .read_line(&mut first)
+        .expect("the sandbox announces its URL");
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the first line is `listening on URL`")
+        .to_owned();
+    (child, url)
+}
+
+/// Stops a process from [`spawn_serve`] and returns what it logged.
+pub fn stop_and_read_logs(mut child: Child) -> String {
+    child.kill().expect("the sandbox stops");
+    let mut logs = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        std::io::Read::read_to_string(&mut stderr, &mut logs).expect("stderr reads");
+    }
+    child.wait().expect("the sandbox is reaped");
+    logs
+}
+
+/// A database file of the test's own, removed (with its journal files)
+/// when dropped.
+pub struct TempDb(PathBuf);
+
+impl TempDb {
+    pub fn new(name: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        Self(std::env::temp_dir().join(format!(
+            "lean-sandbox-{name}-{}-{nanos}.db",
+            std::process::id()
+        )))
+    }
+
+    pub fn path(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temporary path")
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
         }
     }
 }

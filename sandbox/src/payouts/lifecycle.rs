@@ -6,9 +6,9 @@ use lean_core::{Customer, CustomerStatus, Gig, PaymentStatus, SpecialPayment};
 use rusqlite::{params, Connection};
 use serde_json::Value;
 
+use super::records::Table;
 use crate::clock::iso;
 use crate::outbox;
-use crate::records::Table;
 
 /// Applies the transitions due at `now`, at most 500 of each kind per call
 /// so that a backlog never holds the database lock for long; returns how

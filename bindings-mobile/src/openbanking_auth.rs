@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lean_core::openbanking as ob;
 
-use super::{response_to_core, NativeObAuth, NativeObEnvironment};
+use super::{NativeObAuth, NativeObEnvironment};
 use crate::call::{NativeRequest, NativeResponse};
 use crate::error::{guard, Result};
 
@@ -100,7 +100,7 @@ impl NativeTokenManager {
     /// the token; a refusal is thrown as an API error.
     pub fn accept(&self, response: NativeResponse, now_ms: u64) -> Result<Arc<NativeObAuth>> {
         guard(|| {
-            let response = response_to_core(response);
+            let response = response.into();
             let auth = self.manager().accept(&response, at(now_ms))?;
             Ok(Arc::new(NativeObAuth(auth)))
         })
@@ -149,7 +149,7 @@ impl NativeObToken {
         renewal_margin_ms: Option<u64>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            let response = response_to_core(response);
+            let response = response.into();
             let mut token = ob::Token::parse(&response, at(received_at_ms))?;
             if let Some(ms) = renewal_margin_ms {
                 token = token.with_renewal_margin(Duration::from_millis(ms));

@@ -20,11 +20,9 @@ bindings-mobile/scripts/generate.sh swift "$gen" "$pkg/lib"
 mkdir -p "$pkg/Sources/LeanSDK/Generated" "$pkg/Sources/LeanSDKFFI"
 cp "$gen/LeanSDK.swift" "$pkg/Sources/LeanSDK/Generated/LeanSDK.swift"
 cp "$gen/LeanSDKFFI.h" "$pkg/Sources/LeanSDKFFI/LeanSDKFFI.h"
-cp bindings-mobile/include/lean_sdk_fast.h "$pkg/Sources/LeanSDKFFI/lean_sdk_fast.h"
 cat > "$pkg/Sources/LeanSDKFFI/module.modulemap" <<'MAP'
 module LeanSDKFFI {
     header "LeanSDKFFI.h"
-    header "lean_sdk_fast.h"
     link "lean_sdk_mobile"
     export *
 }

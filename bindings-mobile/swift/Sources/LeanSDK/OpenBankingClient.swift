@@ -13,7 +13,7 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     private let config: NativeObConfig
     private let transport: Transport
     private let tokens: Tokens?
-    private let sleep: @Sendable (UInt64) async throws -> Void
+    private let driver: CallDriver
 
     /// - Parameters:
     ///   - auth: `.appToken`, `.clientCredentials` or `.accessToken`.
@@ -74,7 +74,7 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         }
         self.environment = environment
         self.auth = auth
-        self.sleep = sleep
+        driver = CallDriver(transport: self.transport, timeout: TimeInterval(config.timeoutMs()) / 1000, sleep: sleep)
     }
 
     #if os(Linux)
@@ -224,43 +224,16 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         }
     }
 
-    private var timeout: TimeInterval { TimeInterval(config.timeoutMs()) / 1000 }
+    private var timeout: TimeInterval { driver.timeout }
 
     private func drive(_ operation: NativeObOperation, _ auth: NativeObAuth) async throws -> (ObOutcome, String) {
-        var generator = SystemRandomNumberGenerator()
-        let entropy = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        let call = try native { try NativeObCall(config: config, auth: auth, operation: operation, entropy: entropy) }
-        do {
-            while true {
-                switch try native({ try call.poll() }) {
-                case let .send(request):
-                    try await exchange(call, request)
-                case let .wait(millis):
-                    try await sleep(millis)
-                case let .done(outcome, json):
-                    return (outcome, json)
-                }
-            }
-        } catch is CancellationError {
-            throw LeanCancellationError(report: LeanError(call.interrupt(reason: "the task was cancelled")))
+        let done = try await driver.run {
+            try NativeCall.openBanking(config: config, auth: auth, operation: operation, entropy: $0)
         }
-    }
-
-    private func exchange(_ call: NativeObCall, _ request: NativeRequest) async throws {
-        let response: TransportResponse
-        do {
-            response = try await transport.send(TransportRequest(request), timeout: timeout)
-        } catch {
-            if isCancellation(error) { throw CancellationError() }
-            let (kind, message) = transportFailure(error)
-            try native { try call.onTransportError(kind: kind, message: message) }
-            return
+        guard case let .openBanking(outcome, json) = done else {
+            throw LeanError.internal("internal error in lean-sdk (please report it): a payouts result")
         }
-        if Task.isCancelled { throw CancellationError() }
-        guard (100...599).contains(response.status) else {
-            throw LeanError.internal("the transport returned HTTP status \(response.status), which is not a status code")
-        }
-        try native { try call.onResponse(response: response.toNative) }
+        return (outcome, json)
     }
 
     private static func customer(_ outcome: ObOutcome) throws -> OpenBanking.Customer {

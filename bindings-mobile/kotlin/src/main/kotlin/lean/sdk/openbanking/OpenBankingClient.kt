@@ -1,32 +1,28 @@
 package lean.sdk.openbanking
 
-import java.security.SecureRandom
 import kotlin.coroutines.cancellation.CancellationException
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 import lean.sdk.ConfigurationException
-import lean.sdk.HttpRequest
+import lean.sdk.CallRunner
 import lean.sdk.HttpUrlConnectionTransport
-import lean.sdk.interrupted
-import lean.sdk.toException
 import lean.sdk.Json
 import lean.sdk.Transport
 import lean.sdk.TransportException
 import lean.sdk.TransportFailure
-import lean.sdk.TransportFailureKind
 import lean.sdk.UnauthorizedException
 import lean.sdk.native
+import lean.sdk.toHttp
+import lean.sdk.toNative
+import lean.sdk.ffi.NativeCall
 import lean.sdk.ffi.NativeObAuth
-import lean.sdk.ffi.NativeObCall
 import lean.sdk.ffi.NativeObConfig
 import lean.sdk.ffi.NativeObOperation
-import lean.sdk.ffi.NativeObStep
-import lean.sdk.ffi.NativeRequest
+import lean.sdk.ffi.NativeOutcome
 import lean.sdk.ffi.NativeTokenManager
 import lean.sdk.ffi.NativeTokenStep
 import lean.sdk.ffi.ObOutcome
-import lean.sdk.ffi.TransportErrorKind
 
 /**
  * A client of Lean's open-banking API (bank data and payments), beside the payouts
@@ -90,6 +86,7 @@ class OpenBankingClient internal constructor(
         )
     }
     private val timeoutMillis = config.timeoutMs().toLong()
+    private val runner = CallRunner(this.transport, timeoutMillis, sleep)
     private val tokens: NativeTokenManager? = (auth as? Auth.ClientCredentials)?.let {
         native {
             NativeTokenManager(it.clientId, it.clientSecret, environment.native, it.customerId, it.renewalMarginMillis?.toULong())
@@ -99,7 +96,6 @@ class OpenBankingClient internal constructor(
     private val tokenLock = Mutex()
     /** Counts tokens accepted, so a 401 invalidates only the token it was answered to. */
     private var tokenGeneration = 0L
-    private val random = SecureRandom()
 
     /** Creates a customer (`POST /customers/v1/`); creating the same `appUserId` again returns it. */
     suspend fun createCustomer(customer: NewCustomer): Customer =
@@ -279,45 +275,9 @@ class OpenBankingClient internal constructor(
     }
 
     /** Drives the core's engine over the transport: sends, waits, reports, until it ends. */
-    private suspend fun drive(op: NativeObOperation, auth: NativeObAuth): Pair<ObOutcome, String> {
-        val entropy = ByteArray(32).also(random::nextBytes)
-        native { NativeObCall(config, auth, op, entropy) }.use { call ->
-            try {
-                var step = native { call.poll() }
-                while (true) {
-                    when (step) {
-                        is NativeObStep.Send -> exchange(call, step.request)
-                        is NativeObStep.Wait -> sleep(step.millis.toLong())
-                        is NativeObStep.Done -> return step.outcome to step.json
-                    }
-                    step = native { call.poll() }
-                }
-            } catch (e: CancellationException) {
-                throw interrupted(e) { reason -> throw call.interrupt(reason).toException() }
-            }
+    private suspend fun drive(op: NativeObOperation, auth: NativeObAuth): Pair<ObOutcome, String> =
+        when (val done = runner.run { entropy -> NativeCall.openBanking(config, auth, op, entropy) }) {
+            is NativeOutcome.OpenBanking -> done.outcome to done.json
+            is NativeOutcome.Payouts -> throw lean.sdk.InternalException("internal error in lean-sdk (please report it): a payouts result")
         }
-    }
-
-    private suspend fun exchange(call: NativeObCall, request: NativeRequest) {
-        val response = try {
-            transport.send(request.toHttp(), timeoutMillis)
-        } catch (e: TransportFailure) {
-            val kind = when (e.kind) {
-                TransportFailureKind.CONNECT -> TransportErrorKind.CONNECT
-                TransportFailureKind.TIMEOUT -> TransportErrorKind.TIMEOUT
-                TransportFailureKind.OTHER -> TransportErrorKind.OTHER
-            }
-            native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
-            return
-        } catch (e: CancellationException) {
-            throw e
-        } catch (e: Exception) {
-            // A custom transport's own exception: no answer arrived; the core decides.
-            native { call.onTransportError(TransportErrorKind.OTHER, e.message ?: e.javaClass.simpleName) }
-            return
-        }
-        native { call.onResponse(response.toNative()) }
-    }
 }
-
-private fun NativeRequest.toHttp() = HttpRequest(method, url, headers.map { it.name to it.value }, body)

@@ -64,11 +64,11 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
                                initialBackoffMs: initialBackoffMs, host: host)
         }
         if case let .credentials(clientId, secret, customerId, marginMs) = auth.kind {
-            let manager = try native {
-                try NativeTokenManager(clientId: clientId, clientSecret: secret, environment: environment.handle,
-                                       customerId: customerId, renewalMarginMs: marginMs)
+            let policy = try native {
+                try NativeTokenPolicy(clientId: clientId, clientSecret: secret, environment: environment.handle,
+                                      customerId: customerId, renewalMarginMs: marginMs)
             }
-            tokens = Tokens(manager: manager, clock: clock)
+            tokens = Tokens(policy: policy, clock: clock)
         } else {
             tokens = nil
         }
@@ -209,18 +209,21 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         return try await run(try native { try NativeObOperation.fromJson(call: text) })
     }
 
-    /// Authenticates and runs one call; after a 401 with an OAuth token, renews it and runs once more.
+    /// Authenticates and runs one call; with OAuth, by the core's token policy (after a 401,
+    /// the token is renewed and the call sent once more).
     private func run(_ operation: NativeObOperation) async throws -> (ObOutcome, String) {
         guard let tokens else {
             guard case let .fixed(auth, _) = auth.kind else { throw LeanError.internal("client credentials without tokens") }
             return try await drive(operation, auth)
         }
-        let (auth, generation) = try await tokens.current(transport: transport, timeout: timeout)
-        do {
-            return try await drive(operation, auth)
-        } catch let error as LeanError where error.code == "unauthorized" {
-            await tokens.invalidate(generation)
-            return try await drive(operation, try await tokens.current(transport: transport, timeout: timeout).0)
+        let ticket = NativeTokenTicket()
+        while true {
+            let auth = try await tokens.auth(ticket, transport: transport, timeout: timeout)
+            do {
+                return try await drive(operation, auth)
+            } catch let error as LeanError where error.code == "unauthorized" {
+                if !tokens.policy.onUnauthorized(ticket: ticket) { throw error }
+            }
         }
     }
 
@@ -256,50 +259,49 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     }
 }
 
-/// OAuth tokens for one client: the core's `TokenManager` decides; this fetches with the
-/// client's transport and clock, one fetch at a time for every concurrent caller.
+/// OAuth tokens for one client, by the core's token policy: the core decides when a call
+/// fetches the token, when it waits for another call's fetch, and whether a 401 is renewed
+/// and retried. This only sends the token request with the client's transport and clock.
 private actor Tokens {
-    private let manager: NativeTokenManager
+    nonisolated let policy: NativeTokenPolicy
     private let clock: @Sendable () -> Date
-    private var fetching: Task<(NativeObAuth, Int), Error>?
-    /// Counts tokens accepted, so that a 401 invalidates only the token it answered.
-    private var generation = 0
+    /// The fetch under way (sent and reported): the calls told to wait await it.
+    private var fetching: Task<Void, Error>?
 
-    init(manager: NativeTokenManager, clock: @escaping @Sendable () -> Date) {
-        self.manager = manager
+    init(policy: NativeTokenPolicy, clock: @escaping @Sendable () -> Date) {
+        self.policy = policy
         self.clock = clock
     }
 
-    func current(transport: Transport, timeout: TimeInterval) async throws -> (NativeObAuth, Int) {
-        if let fetching { return try await fetching.value }
-        switch try native({ try manager.next(nowMs: clock().unixMillis) }) {
-        case let .ready(auth):
-            return (auth, generation)
-        case let .fetch(request):
-            let task = Task { () throws -> (NativeObAuth, Int) in
-                let response: TransportResponse
-                do {
-                    response = try await transport.send(TransportRequest(request), timeout: timeout)
-                } catch {
-                    if isCancellation(error) { throw CancellationError() }
-                    throw LeanError(code: "transport",
-                                    message: "the token request to \(request.url) failed: \(transportFailure(error).1)")
-                }
-                let auth = try native { try self.manager.accept(response: response.toNative, nowMs: self.clock().unixMillis) }
-                return (auth, self.accepted())
+    func auth(_ ticket: NativeTokenTicket, transport: Transport, timeout: TimeInterval) async throws -> NativeObAuth {
+        while true {
+            switch try native({ try policy.poll(ticket: ticket, nowMs: clock().unixMillis) }) {
+            case let .use(auth):
+                return auth
+            case .wait:
+                _ = await fetching?.result
+            case let .fetch(request):
+                let task = Task { try await self.fetch(request, ticket, transport, timeout) }
+                fetching = task
+                try await task.value
             }
-            fetching = task
-            defer { fetching = nil }
-            return try await task.value
         }
     }
 
-    private func accepted() -> Int {
-        generation += 1
-        return generation
-    }
-
-    func invalidate(_ used: Int) {
-        if used == generation { manager.invalidate() }
+    /// Sends the token request and reports how it ended, whatever happens: other calls wait for it.
+    private func fetch(_ request: NativeRequest, _ ticket: NativeTokenTicket, _ transport: Transport,
+                       _ timeout: TimeInterval) async throws {
+        let response: TransportResponse
+        do {
+            response = try await transport.send(TransportRequest(request), timeout: timeout)
+        } catch {
+            if isCancellation(error) {
+                policy.onTokenFailed(ticket: ticket, reason: "the call fetching it was cancelled")
+                throw CancellationError()
+            }
+            let (kind, message) = transportFailure(error)
+            throw LeanError(policy.onTokenTransportError(ticket: ticket, kind: kind, message: message))
+        }
+        try native { try policy.onTokenResponse(ticket: ticket, response: response.toNative, nowMs: clock().unixMillis) }
     }
 }

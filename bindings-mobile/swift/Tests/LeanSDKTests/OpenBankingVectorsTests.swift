@@ -146,6 +146,65 @@ final class OpenBankingVectorsTests: XCTestCase {
         }
     }
 
+    /// The token policy the client follows, driven step by step as the core's runner does:
+    /// named callers (one ticket each) share one policy; fetches are numbered from 1.
+    func testTokenPolicy() async throws {
+        for c in try cases("tokens.json") {
+            let name = c["name"] as? String ?? ""
+            let env = try environment(c["environment"])
+            let policy = try NativeTokenPolicy(clientId: c["clientId"] as? String ?? "",
+                                               clientSecret: c["clientSecret"] as? String ?? "", environment: env.handle,
+                                               customerId: nil,
+                                               renewalMarginMs: (c["marginSeconds"] as? NSNumber).map { $0.uint64Value * 1000 })
+            var tickets: [String: NativeTokenTicket] = [:]
+            var fetches = 0
+            for (i, step) in (c["steps"] as? [[String: Any]] ?? []).enumerated() {
+                let caller = step["caller"] as? String ?? ""
+                let ticket = tickets[caller] ?? NativeTokenTicket()
+                tickets[caller] = ticket
+                let expect = step["expect"]
+                let want = expect as? [String: Any]
+                let at = ((step["at"] as? NSNumber)?.uint64Value ?? 0) * 1000
+                let context = "\(name): step \(i + 1) (\(caller) \(step["action"] ?? ""))"
+                do {
+                    switch step["action"] as? String {
+                    case "poll":
+                        switch try native({ try policy.poll(ticket: ticket, nowMs: at) }) {
+                        case let .use(auth):
+                            let sent = try await firstRequest(OpenBanking.Auth(kind: .fixed(auth, "accessToken")))
+                            XCTAssertEqual(value(sent, "authorization"), "Bearer \(want?["use"] as? String ?? "")", context)
+                        case let .fetch(request):
+                            fetches += 1
+                            XCTAssertEqual((want?["fetch"] as? NSNumber)?.intValue, fetches, context)
+                            XCTAssertEqual(request.url, env.tokenUrl, context)
+                        case .wait:
+                            XCTAssertEqual((want?["wait"] as? NSNumber)?.intValue, fetches, context)
+                        }
+                    case "tokenResponse":
+                        let answer = try response(step["response"] as? [String: Any] ?? [:])
+                        try native { try policy.onTokenResponse(ticket: ticket, response: answer.toNative, nowMs: at) }
+                    case "tokenTransportError":
+                        let kind: TransportErrorKind = switch step["kind"] as? String {
+                        case "connect": .connect
+                        case "timeout": .timeout
+                        default: .other
+                        }
+                        throw LeanError(policy.onTokenTransportError(ticket: ticket, kind: kind,
+                                                                     message: step["message"] as? String ?? ""))
+                    case "unauthorized":
+                        XCTAssertEqual(policy.onUnauthorized(ticket: ticket) ? "renewAndRetry" : "fail",
+                                       expect as? String, context)
+                    default:
+                        XCTFail("\(context): unknown action")
+                    }
+                    if let error = want?["error"] { XCTFail("\(context): expected the error \(error)") }
+                } catch {
+                    check(context, error: error, want?["error"] as? [String: Any])
+                }
+            }
+        }
+    }
+
     func testWebhooks() throws {
         for c in try cases("webhooks.json") {
             let name = c["name"] as? String ?? "", expect = c["expect"] as? [String: Any] ?? [:]

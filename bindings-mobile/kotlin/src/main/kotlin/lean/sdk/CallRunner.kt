@@ -52,12 +52,7 @@ internal class CallRunner(
         val response = try {
             transport.send(request.toHttp(), timeoutMillis)
         } catch (e: TransportFailure) {
-            val kind = when (e.kind) {
-                TransportFailureKind.CONNECT -> TransportErrorKind.CONNECT
-                TransportFailureKind.TIMEOUT -> TransportErrorKind.TIMEOUT
-                TransportFailureKind.OTHER -> TransportErrorKind.OTHER
-            }
-            return failed(call, kind, e)
+            return failed(call, e.kind.toNative(), e)
         } catch (e: CancellationException) {
             throw e
         } catch (e: Exception) {
@@ -70,6 +65,13 @@ internal class CallRunner(
 
     private fun failed(call: NativeCall, kind: TransportErrorKind, e: Exception) =
         native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
+}
+
+/** How an attempt failed, as the core takes it. */
+internal fun TransportFailureKind.toNative() = when (this) {
+    TransportFailureKind.CONNECT -> TransportErrorKind.CONNECT
+    TransportFailureKind.TIMEOUT -> TransportErrorKind.TIMEOUT
+    TransportFailureKind.OTHER -> TransportErrorKind.OTHER
 }
 
 /** The core's request, as a [Transport] takes it. */

@@ -1,27 +1,18 @@
 package lean.sdk.openbanking
 
-import kotlin.coroutines.cancellation.CancellationException
 import kotlinx.coroutines.delay
-import kotlinx.coroutines.sync.Mutex
-import kotlinx.coroutines.sync.withLock
 import lean.sdk.ConfigurationException
 import lean.sdk.CallRunner
 import lean.sdk.HttpUrlConnectionTransport
 import lean.sdk.Json
 import lean.sdk.Transport
-import lean.sdk.TransportException
-import lean.sdk.TransportFailure
-import lean.sdk.UnauthorizedException
 import lean.sdk.native
-import lean.sdk.toHttp
-import lean.sdk.toNative
 import lean.sdk.ffi.NativeCall
 import lean.sdk.ffi.NativeObAuth
 import lean.sdk.ffi.NativeObConfig
 import lean.sdk.ffi.NativeObOperation
 import lean.sdk.ffi.NativeOutcome
-import lean.sdk.ffi.NativeTokenManager
-import lean.sdk.ffi.NativeTokenStep
+import lean.sdk.ffi.NativeTokenPolicy
 import lean.sdk.ffi.ObOutcome
 
 /**
@@ -87,15 +78,12 @@ class OpenBankingClient internal constructor(
     }
     private val timeoutMillis = config.timeoutMs().toLong()
     private val runner = CallRunner(this.transport, timeoutMillis, sleep)
-    private val tokens: NativeTokenManager? = (auth as? Auth.ClientCredentials)?.let {
-        native {
-            NativeTokenManager(it.clientId, it.clientSecret, environment.native, it.customerId, it.renewalMarginMillis?.toULong())
+    private val tokens: Tokens? = (auth as? Auth.ClientCredentials)?.let {
+        val policy = native {
+            NativeTokenPolicy(it.clientId, it.clientSecret, environment.native, it.customerId, it.renewalMarginMillis?.toULong())
         }
+        Tokens(policy, this.transport, timeoutMillis, clock)
     }
-    /** One token fetch at a time: concurrent callers wait for it and share its token. */
-    private val tokenLock = Mutex()
-    /** Counts tokens accepted, so a 401 invalidates only the token it was answered to. */
-    private var tokenGeneration = 0L
 
     /** Creates a customer (`POST /customers/v1/`); creating the same `appUserId` again returns it. */
     suspend fun createCustomer(customer: NewCustomer): Customer =
@@ -228,48 +216,14 @@ class OpenBankingClient internal constructor(
     private fun unexpected(outcome: ObOutcome) =
         lean.sdk.InternalException("internal error in lean-sdk (please report it): unexpected ${outcome::class.simpleName}")
 
-    /** Validates, authenticates and runs one call; after a 401 with an OAuth token, renews it and runs once more. */
+    /** Validates, authenticates and runs one call (with OAuth, by the core's token policy). */
     private suspend fun run(operation: String, arguments: Map<String, Any?>): Pair<ObOutcome, String> {
         val call = Json.write(arguments + ("operation" to operation))
-        val op = native { NativeObOperation.fromJson(call) }
-        try {
-            val (auth, generation) = credentials()
-            try {
-                return drive(op, auth)
-            } catch (e: UnauthorizedException) {
-                val manager = tokens ?: throw e
-                tokenLock.withLock { if (tokenGeneration == generation) manager.invalidate() }
-                return drive(op, credentials().first)
-            }
-        } finally {
-            op.close()
-        }
-    }
-
-    /** The authentication of the next call, fetching or renewing the OAuth token when due. */
-    private suspend fun credentials(): Pair<NativeObAuth, Long> {
-        val manager = tokens ?: return when (auth) {
-            is Auth.AppToken -> auth.native
-            is Auth.AccessToken -> auth.native
-            is Auth.ClientCredentials -> error("client credentials without a token manager")
-        } to 0L
-        return tokenLock.withLock {
-            when (val next = native { manager.next(clock().toULong()) }) {
-                is NativeTokenStep.Ready -> next.auth to tokenGeneration
-                is NativeTokenStep.Fetch -> {
-                    val response = try {
-                        transport.send(next.request.toHttp(), timeoutMillis)
-                    } catch (e: TransportFailure) {
-                        throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
-                    } catch (e: CancellationException) {
-                        throw e
-                    } catch (e: Exception) {
-                        throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
-                    }
-                    val auth = native { manager.accept(response.toNative(), clock().toULong()) }
-                    tokenGeneration += 1
-                    auth to tokenGeneration
-                }
+        return native { NativeObOperation.fromJson(call) }.use { op ->
+            when (auth) {
+                is Auth.AppToken -> drive(op, auth.native)
+                is Auth.AccessToken -> drive(op, auth.native)
+                is Auth.ClientCredentials -> tokens!!.authenticated { drive(op, it) }
             }
         }
     }

@@ -15,6 +15,12 @@ import lean.sdk.Transport
 import lean.sdk.TransportException
 import lean.sdk.TransportFailure
 import lean.sdk.TransportFailureKind
+import lean.sdk.toException
+import lean.sdk.toNative
+import lean.sdk.ffi.NativeTokenPolicy
+import lean.sdk.ffi.NativeTokenStep
+import lean.sdk.ffi.NativeTokenTicket
+import lean.sdk.ffi.TransportErrorKind
 import org.json.JSONArray
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -113,6 +119,57 @@ class OpenBankingVectorsTest {
     @TestFactory fun validation() = each("validation.json") { case ->
         assertTrue(case.getJSONObject("expect").has("error"), "validation cases expect errors")
         operationCase(case)
+    }
+
+    /**
+     * The token policy the client follows, driven step by step as the core's runner does:
+     * named callers (one ticket each) share one policy; fetches are numbered from 1.
+     */
+    @TestFactory fun tokenPolicy() = each("tokens.json") { case ->
+        val env = environment(case.get("environment"))
+        val margin = if (case.has("marginSeconds")) (case.getLong("marginSeconds") * 1000).toULong() else null
+        val policy = NativeTokenPolicy(case.getString("clientId"), case.getString("clientSecret"), env.native, null, margin)
+        val tickets = mutableMapOf<String, NativeTokenTicket>()
+        var fetches = 0
+        val steps = case.getJSONArray("steps")
+        for (i in 0 until steps.length()) {
+            val step = steps.getJSONObject(i)
+            val ticket = tickets.getOrPut(step.getString("caller")) { NativeTokenTicket() }
+            val expect = step.opt("expect")
+            val at = (step.optLong("at") * 1000).toULong()
+            val context = "step ${i + 1} (${step.getString("caller")} ${step.getString("action")})"
+            val error = runCatching {
+                when (step.getString("action")) {
+                    "poll" -> when (val next = lean.sdk.native { policy.poll(ticket, at) }) {
+                        is NativeTokenStep.Use -> assertEquals(
+                            "Bearer " + (expect as JSONObject).getString("use"),
+                            header(firstRequest(Auth.AccessToken(next.auth)), "authorization"), context,
+                        )
+                        is NativeTokenStep.Fetch -> {
+                            fetches += 1
+                            assertEquals((expect as JSONObject).getInt("fetch"), fetches, context)
+                            assertEquals(env.tokenUrl, next.request.url, context)
+                        }
+                        is NativeTokenStep.Wait -> assertEquals((expect as JSONObject).getInt("wait"), fetches, context)
+                    }
+                    "tokenResponse" -> lean.sdk.native {
+                        policy.onTokenResponse(ticket, response(step.getJSONObject("response")).toNative(), at)
+                    }
+                    "tokenTransportError" -> {
+                        val kind = TransportErrorKind.valueOf(step.getString("kind").uppercase())
+                        throw policy.onTokenTransportError(ticket, kind, step.getString("message")).toException()
+                    }
+                    "unauthorized" ->
+                        assertEquals(expect, if (policy.onUnauthorized(ticket)) "renewAndRetry" else "fail", context)
+                    else -> fail("$context: unknown action")
+                }
+            }.exceptionOrNull()
+            val want = (expect as? JSONObject)?.optJSONObject("error")
+            when {
+                want != null -> checkError(error ?: fail("$context: expected the error $want"), want)
+                error != null -> throw AssertionError("$context: unexpected $error", error)
+            }
+        }
     }
 
     @TestFactory fun responses() = each("responses.json") { case ->

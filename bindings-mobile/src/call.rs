@@ -364,6 +364,7 @@ fn step<T>(step: lean_core::Step<T>, done: impl FnOnce(T) -> NativeOutcome) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::DecimalAmount;
 
     #[test]
     fn a_call_runs_to_a_typed_result() {
@@ -391,7 +392,7 @@ mod tests {
         else {
             panic!("expected gigs")
         };
-        assert_eq!(values[0].total_amount.as_deref(), Some("1.50"));
+        assert_eq!(values[0].total_amount, Some(DecimalAmount("1.50".into())));
     }
 
     #[test]

@@ -53,6 +53,13 @@ pub fn parse_environment(name: String) -> Result<String, FfiError> {
     error::guard(|| Ok(lean_core::Environment::parse(&name)?.as_str().to_owned()))
 }
 
+/// Every error code the core reports (`lean_core::Error::CODES`): the hosts'
+/// tests hold their error types to it, so a new code cannot go unhandled.
+#[uniffi::export]
+pub fn error_codes() -> Vec<String> {
+    lean_core::Error::CODES.map(str::to_owned).to_vec()
+}
+
 /// Returns the length of `payload` and does nothing else, on purpose: the
 /// benchmarks time it to measure what crossing the boundary costs.
 #[uniffi::export]

@@ -34,7 +34,7 @@ fn special_payment(
 ) -> CoreResult<lean_core::Operation> {
     let payment = lean_core::NewSpecialPayment {
         partner_user_id: input.partner_user_id,
-        amount: input.amount,
+        amount: input.amount.0,
         payment_type: input.payment_type,
         gig_id: input.gig_id,
         description: input.description,

@@ -163,13 +163,3 @@ public final class LeanClient: CustomStringConvertible, CustomReflectable, @unch
         LeanError.internal("internal error in lean-sdk (please report it): unexpected result \(outcome)")
     }
 }
-
-extension Gig {
-    /// The total as an exact decimal.
-    public var totalAmountDecimal: Decimal? { totalAmount.flatMap { Decimal(string: $0) } }
-}
-
-extension SpecialPayment {
-    /// The amount as an exact decimal.
-    public var amountDecimal: Decimal? { amount.flatMap { Decimal(string: $0) } }
-}

@@ -109,21 +109,21 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         if let pageSize { paging["pageSize"] = pageSize }
         let (outcome, json) = try await run("listCustomers", paging)
         guard case let .customers(values) = outcome else { throw Self.unexpected(outcome) }
-        return OpenBanking.CustomerPage(customers: values.map(OpenBanking.Customer.init), json: json)
+        return OpenBanking.CustomerPage(customers: values, json: json)
     }
 
     /// The banks a customer connected (through the Link SDK).
     public func listEntities(customerId: String) async throws -> [OpenBanking.Entity] {
         let (outcome, _) = try await run("listEntities", ["customerId": customerId])
         guard case let .entities(values) = outcome else { throw Self.unexpected(outcome) }
-        return values.map(OpenBanking.Entity.init)
+        return values
     }
 
     /// One connected bank of a customer.
     public func getEntity(customerId: String, entityId: String) async throws -> OpenBanking.Entity {
         let (outcome, _) = try await run("getEntity", ["customerId": customerId, "entityId": entityId])
         guard case let .entity(value) = outcome else { throw Self.unexpected(outcome) }
-        return OpenBanking.Entity(value)
+        return value
     }
 
     /// The account holder's identity. With `async`, see `DataResult.isPending`.
@@ -165,14 +165,14 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     public func createPaymentDestination(_ destination: OpenBanking.NewDestination) async throws -> OpenBanking.Destination {
         let (outcome, _) = try await run("createPaymentDestination", ["input": destination.json])
         guard case let .destination(value) = outcome else { throw Self.unexpected(outcome) }
-        return OpenBanking.Destination(value)
+        return value
     }
 
     /// The application's payment destinations.
     public func listPaymentDestinations() async throws -> [OpenBanking.Destination] {
         let (outcome, _) = try await run("listPaymentDestinations", [:])
         guard case let .destinations(values) = outcome else { throw Self.unexpected(outcome) }
-        return values.map(OpenBanking.Destination.init)
+        return values
     }
 
     /// Runs any operation in the host-neutral JSON form of the shared vectors
@@ -182,14 +182,14 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         let (outcome, json) = try await run(try native { try NativeObOperation.fromJson(call: call) })
         let value: Any
         switch outcome {
-        case let .customer(v): value = OpenBanking.Customer(v)
-        case let .customers(v): value = OpenBanking.CustomerPage(customers: v.map(OpenBanking.Customer.init), json: json)
-        case let .entity(v): value = OpenBanking.Entity(v)
-        case let .entities(v): value = v.map(OpenBanking.Entity.init)
-        case let .data(v): value = OpenBanking.DataResult(v)
-        case let .paymentIntent(v): value = OpenBanking.PaymentIntent(v)
-        case let .destination(v): value = OpenBanking.Destination(v)
-        case let .destinations(v): value = v.map(OpenBanking.Destination.init)
+        case let .customer(v): value = v
+        case let .customers(v): value = OpenBanking.CustomerPage(customers: v, json: json)
+        case let .entity(v): value = v
+        case let .entities(v): value = v
+        case let .data(v): value = v
+        case let .paymentIntent(v): value = v
+        case let .destination(v): value = v
+        case let .destinations(v): value = v
         }
         return (value, json)
     }
@@ -241,17 +241,17 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
 
     private static func customer(_ outcome: ObOutcome) throws -> OpenBanking.Customer {
         guard case let .customer(value) = outcome else { throw unexpected(outcome) }
-        return OpenBanking.Customer(value)
+        return value
     }
 
     private static func dataResult(_ outcome: ObOutcome) throws -> OpenBanking.DataResult {
         guard case let .data(value) = outcome else { throw unexpected(outcome) }
-        return OpenBanking.DataResult(value)
+        return value
     }
 
     private static func paymentIntent(_ outcome: ObOutcome) throws -> OpenBanking.PaymentIntent {
         guard case let .paymentIntent(value) = outcome else { throw unexpected(outcome) }
-        return OpenBanking.PaymentIntent(value)
+        return value
     }
 
     private static func unexpected(_ outcome: ObOutcome) -> LeanError {

@@ -1,5 +1,6 @@
 package lean.sdk
 
+import java.math.BigDecimal
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.runBlocking
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.assertThrows
 /** The client, validation and webhook verification over the generated layer: panics are
  * catchable, closed objects are refused, and every way a call can end is reported. */
 class ClientLifecycleTest {
-    private val gig = NewGig("uid_1", "15.00", "3.00", "2.00", "Gig", "g1", "2021-03-01T21:04:04", "2021-03-01T21:31:05")
+    private val gig = NewGig("uid_1", BigDecimal("15.00"), BigDecimal("3.00"), BigDecimal("2.00"), "Gig", "g1", "2021-03-01T21:04:04", "2021-03-01T21:31:05")
     private val gigJson = """{"gigId":"g1","partnerUserId":"uid_1","totalAmount":"15.00","tips":"3.00","expenses":"2.00",
         |"description":"Gig","startTime":"2021-03-01T21:04:04","endTime":"2021-03-01T21:31:05","status":"PENDING"}""".trimMargin()
 
@@ -46,7 +47,7 @@ class ClientLifecycleTest {
         val client = LeanClient("key", baseUrl = "http://127.0.0.1:9/api", transport = { _, _ -> reply() }, maxRetries = 0)
 
         assertEquals("g1", client.createGig(gig).gigId)
-        assertThrows<ValidationException> { runBlocking { client.createGig(gig.copy(tips = "x")) } }
+        assertThrows<ValidationException> { runBlocking { client.createGig(gig.copy(tips = BigDecimal("1.999"))) } }
         reply = { HttpResponse(404, emptyList(), """{"message":"no such gig"}""".toByteArray()) }
         assertThrows<NotFoundException> { runBlocking { client.getGig("g2") } }
         reply = { throw TransportFailure(TransportFailureKind.CONNECT, "refused") }

@@ -223,7 +223,7 @@ class VectorsTest {
     private fun checkAmounts(gig: Gig) {
         val raw = JSONObject(gig.json)
         assertEquals(raw.optString("gigId"), gig.gigId)
-        if (raw.has("totalAmount")) assertEquals(BigDecimal(raw.getString("totalAmount")), gig.totalAmountDecimal)
+        if (raw.has("totalAmount")) assertEquals(BigDecimal(raw.getString("totalAmount")), gig.totalAmount)
     }
 
     private fun checkError(error: Throwable, want: JSONObject) {

@@ -104,21 +104,21 @@ class OpenBankingClient internal constructor(
             pageSize?.let { put("pageSize", it) }
         }
         val (outcome, json) = run("listCustomers", paging)
-        val customers = (outcome as? ObOutcome.Customers ?: throw unexpected(outcome)).values.map(::Customer)
+        val customers = (outcome as? ObOutcome.Customers ?: throw unexpected(outcome)).values
         return CustomerPage(customers, json)
     }
 
     /** The banks a customer connected (through the Link SDK). */
     suspend fun listEntities(customerId: String): List<Entity> =
         when (val o = run("listEntities", mapOf("customerId" to customerId)).first) {
-            is ObOutcome.Entities -> o.values.map(::Entity)
+            is ObOutcome.Entities -> o.values
             else -> throw unexpected(o)
         }
 
     /** One connected bank of a customer. */
     suspend fun getEntity(customerId: String, entityId: String): Entity =
         when (val o = run("getEntity", mapOf("customerId" to customerId, "entityId" to entityId)).first) {
-            is ObOutcome.Entity -> Entity(o.value)
+            is ObOutcome.Entity -> o.value
             else -> throw unexpected(o)
         }
 
@@ -156,14 +156,14 @@ class OpenBankingClient internal constructor(
     /** Saves a payment destination (beneficiary account). */
     suspend fun createPaymentDestination(destination: NewDestination): Destination =
         when (val o = run("createPaymentDestination", mapOf("input" to destination.json())).first) {
-            is ObOutcome.Destination -> Destination(o.value)
+            is ObOutcome.Destination -> o.value
             else -> throw unexpected(o)
         }
 
     /** The application's payment destinations. */
     suspend fun listPaymentDestinations(): List<Destination> =
         when (val o = run("listPaymentDestinations", emptyMap()).first) {
-            is ObOutcome.Destinations -> o.values.map(::Destination)
+            is ObOutcome.Destinations -> o.values
             else -> throw unexpected(o)
         }
 
@@ -175,14 +175,14 @@ class OpenBankingClient internal constructor(
     suspend fun execute(operation: String, arguments: Map<String, Any?>): OpenBankingResult {
         val (outcome, json) = run(operation, arguments)
         val value: Any = when (outcome) {
-            is ObOutcome.Customer -> Customer(outcome.value)
-            is ObOutcome.Customers -> CustomerPage(outcome.values.map(::Customer), json)
-            is ObOutcome.Entity -> Entity(outcome.value)
-            is ObOutcome.Entities -> outcome.values.map(::Entity)
-            is ObOutcome.Data -> DataResult(outcome.value)
-            is ObOutcome.PaymentIntent -> PaymentIntent(outcome.value)
-            is ObOutcome.Destination -> Destination(outcome.value)
-            is ObOutcome.Destinations -> outcome.values.map(::Destination)
+            is ObOutcome.Customer -> outcome.value
+            is ObOutcome.Customers -> CustomerPage(outcome.values, json)
+            is ObOutcome.Entity -> outcome.value
+            is ObOutcome.Entities -> outcome.values
+            is ObOutcome.Data -> outcome.value
+            is ObOutcome.PaymentIntent -> outcome.value
+            is ObOutcome.Destination -> outcome.value
+            is ObOutcome.Destinations -> outcome.values
         }
         return OpenBankingResult(value, json)
     }
@@ -199,17 +199,17 @@ class OpenBankingClient internal constructor(
     }
 
     private fun customer(result: Pair<ObOutcome, String>): Customer = when (val o = result.first) {
-        is ObOutcome.Customer -> Customer(o.value)
+        is ObOutcome.Customer -> o.value
         else -> throw unexpected(o)
     }
 
     private fun dataResult(outcome: ObOutcome): DataResult = when (outcome) {
-        is ObOutcome.Data -> DataResult(outcome.value)
+        is ObOutcome.Data -> outcome.value
         else -> throw unexpected(outcome)
     }
 
     private fun paymentIntent(outcome: ObOutcome): PaymentIntent = when (outcome) {
-        is ObOutcome.PaymentIntent -> PaymentIntent(outcome.value)
+        is ObOutcome.PaymentIntent -> outcome.value
         else -> throw unexpected(outcome)
     }
 

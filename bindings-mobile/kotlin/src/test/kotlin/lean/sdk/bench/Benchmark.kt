@@ -47,7 +47,7 @@ fun main() {
         "part: one uniffi call, boundaryProbe(empty ByteArray)" to { boundaryProbe(ByteArray(0)).toInt() },
     )
 
-    val gig = NewGig("uid_847834395730535", "15.00", "3.00", "2.00", "Gig Payout", "gigId_94792357823953532",
+    val gig = NewGig("uid_847834395730535", BigDecimal("15.00"), BigDecimal("3.00"), BigDecimal("2.00"), "Gig Payout", "gigId_94792357823953532",
         "2021-03-01T21:04:04", "2021-03-01T21:31:05")
     val answer = ("{\"gigId\":\"gigId_94792357823953532\",\"partnerUserId\":\"uid_847834395730535\",\"totalAmount\":\"15.00\"," +
         "\"tips\":\"3.00\",\"expenses\":\"2.00\",\"description\":\"Gig Payout\",\"startTime\":\"2021-03-01T21:04:04\"," +
@@ -108,8 +108,7 @@ private class Capture : lean.sdk.Transport {
 
 /** A plain-Kotlin equivalent of the core's gig rules, as a user without the SDK would write. */
 private object KotlinGig {
-    private fun amount(text: String, positive: Boolean): BigDecimal {
-        val value = text.trim().toBigDecimal()
+    private fun amount(value: BigDecimal, positive: Boolean): BigDecimal {
         require(value.scale() <= 2) { "too many decimals" }
         require(if (positive) value.signum() > 0 else value.signum() >= 0) { "out of range" }
         return value.setScale(2)

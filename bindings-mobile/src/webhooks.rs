@@ -60,11 +60,9 @@ impl NativeWebhookVerifier {
     #[uniffi::constructor]
     pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {
         guard(|| {
-            let secrets: Vec<lean_core::WebhookSecret> = secrets
-                .into_iter()
-                .map(lean_core::WebhookSecret::new)
-                .collect();
-            Ok(Arc::new(Self(lean_core::WebhookVerifier::new(&secrets)?)))
+            Ok(Arc::new(Self(lean_core::WebhookVerifier::new(
+                &webhook_secrets(secrets),
+            )?)))
         })
     }
 
@@ -104,6 +102,14 @@ impl NativeWebhookVerifier {
             })
         })
     }
+}
+
+/// The host's secrets (UTF-8 bytes each), as the core's verifiers take them.
+pub(crate) fn webhook_secrets(secrets: Vec<Vec<u8>>) -> Vec<lean_core::WebhookSecret> {
+    secrets
+        .into_iter()
+        .map(lean_core::WebhookSecret::new)
+        .collect()
 }
 
 /// The signature Lean would send for `payload` under `secret`, for tests

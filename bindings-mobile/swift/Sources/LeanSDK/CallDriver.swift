@@ -1,5 +1,12 @@
 import Foundation
 
+/// The platform as the `User-Agent` names it.
+#if swift(>=6.0)
+let platformName = "swift/6"
+#else
+let platformName = "swift/5"
+#endif
+
 /// Drives a call of the core's engine, of either API, through a `Transport`: sends each
 /// request it asks for, waits when it says so, reports every answer or failure, until it
 /// ends. Retries, idempotency keys and reconciliation are the engine's; this only moves

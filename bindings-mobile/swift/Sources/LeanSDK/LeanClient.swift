@@ -37,14 +37,9 @@ public final class LeanClient: CustomStringConvertible, CustomReflectable, @unch
     /// As above, with the wait between attempts replaceable (tests record it).
     init(apiKey: String, environment: Environment, baseUrl: String?, transport: Transport,
          maxRetries: UInt32?, sleep: @escaping @Sendable (UInt64) async throws -> Void) throws {
-        #if swift(>=6.0)
-        let host = "swift/6"
-        #else
-        let host = "swift/5"
-        #endif
         config = try native {
             try NativeConfig(apiKey: apiKey, environment: environment.rawValue, baseUrl: baseUrl,
-                             maxRetries: maxRetries, host: host)
+                             maxRetries: maxRetries, host: platformName)
         }
         driver = CallDriver(transport: transport, timeout: TimeInterval(config.timeoutMs()) / 1000, sleep: sleep)
     }

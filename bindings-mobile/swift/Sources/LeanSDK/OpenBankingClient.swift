@@ -54,14 +54,9 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         } else {
             self.transport = URLSessionTransport()
         }
-        #if swift(>=6.0)
-        let host = "swift/6"
-        #else
-        let host = "swift/5"
-        #endif
         config = try native {
             try NativeObConfig(environment: environment.handle, maxRetries: maxRetries,
-                               initialBackoffMs: initialBackoffMs, host: host)
+                               initialBackoffMs: initialBackoffMs, host: platformName)
         }
         if case let .credentials(clientId, secret, customerId, marginMs) = auth.kind {
             let policy = try native {

@@ -40,7 +40,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                 XCTAssertEqual(env.requiresMtls, expect["mtls"] as? Bool, name)
                 XCTAssertEqual(env.tokenUrl, expect["tokenUrl"] as? String, name)
             } catch {
-                check(name, error: error, expect["error"] as? [String: Any])
+                checkError(name, error, expect["error"] as? [String: Any])
             }
         }
     }
@@ -91,7 +91,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                 }
                 XCTAssertNil(expect["error"], "\(name): expected an error")
             } catch {
-                check(name, error: error, expect["error"] as? [String: Any])
+                checkError(name, error, expect["error"] as? [String: Any])
             }
         }
     }
@@ -109,7 +109,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                     guard let request = recorder.sent.first else { XCTFail("\(name): no request (\(error))"); continue }
                     checkRequest(name, want, request)
                 } else {
-                    check(name, error: error, expect["error"] as? [String: Any])
+                    checkError(name, error, expect["error"] as? [String: Any])
                     XCTAssertTrue(recorder.sent.isEmpty, "\(name): no request may be sent")
                 }
             }
@@ -199,7 +199,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                     }
                     if let error = want?["error"] { XCTFail("\(context): expected the error \(error)") }
                 } catch {
-                    check(context, error: error, want?["error"] as? [String: Any])
+                    checkError(context, error, want?["error"] as? [String: Any])
                 }
             }
         }
@@ -227,7 +227,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                 default: XCTFail("\(name): unknown action")
                 }
             } catch {
-                check(name, error: error, expect["error"] as? [String: Any])
+                checkError(name, error, expect["error"] as? [String: Any])
             }
         }
     }
@@ -314,26 +314,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                 XCTAssertEqual(intent.amount, Decimal(string: amount, locale: Locale(identifier: "en_US_POSIX")), name)
             }
         } catch {
-            check(name, error: error, expect["error"] as? [String: Any])
-        }
-    }
-
-    private func check(_ name: String, error: Error, _ want: [String: Any]?) {
-        guard let want else { return XCTFail("\(name): unexpected \(error)") }
-        // An interrupted call throws LeanCancellationError, carrying the error that reports it.
-        guard let e = (error as? LeanCancellationError)?.report ?? error as? LeanError else {
-            return XCTFail("\(name): not a LeanError: \(error)")
-        }
-        checkReport(name, e, want)
-        XCTAssertEqual(e.code, want["code"] as? String, "\(name): \(e.message)")
-        XCTAssertFalse(e.message.isEmpty, name)
-        if let status = want["status"] as? NSNumber { XCTAssertEqual(e.status, status.intValue, name) }
-        if want.keys.contains("message") { XCTAssertEqual(e.apiMessage, want["message"] as? String, name) }
-        if want.keys.contains("apiCode") { XCTAssertEqual(e.apiCode, want["apiCode"] as? String, name) }
-        if let unknown = want["outcomeUnknown"] as? Bool { XCTAssertEqual(e.outcomeUnknown, unknown, name) }
-        if let fields = want["fieldErrors"] as? [[String: Any]] {
-            let expected = Set(fields.map { "\($0["field"] ?? "")/\($0["code"] ?? "")" })
-            XCTAssertEqual(Set(e.fieldErrors.map { "\($0.field)/\($0.code)" }), expected, name)
+            checkError(name, error, expect["error"] as? [String: Any])
         }
     }
 }

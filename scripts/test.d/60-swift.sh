@@ -64,7 +64,7 @@ rel=${pkg#"$repo"/}
 timeout --kill-after=10 "${LEAN_SWIFT_TIMEOUT:-900}" \
   unshare --pid --fork --kill-child --mount-proc="$root/proc" \
   chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
-  LD_LIBRARY_PATH="/repo/$rel/lib" LEAN_SANDBOX="/repo/$rel/lib/lean-sandbox" \
+  LD_LIBRARY_PATH="/repo/$rel/lib" LEAN_SANDBOX="/repo/$rel/lib/lean-sandbox" LEAN_BENCH="${LEAN_BENCH:-}" \
   bash -c "cd /repo/$rel && swift test --disable-swift-testing -Xlinker -L/repo/$rel/lib ${LEAN_SWIFT_TEST_ARGS:-} 2>&1" || {
   rc=$?
   [ "$rc" != 124 ] || echo "swift test did not finish within ${LEAN_SWIFT_TIMEOUT:-900}s (LEAN_SWIFT_TIMEOUT); every process of the run was ended" >&2

@@ -47,6 +47,18 @@ impl ApiErrorKind {
         }
     }
 
+    /// Every kind, in declaration order: what a host enumerates (its error
+    /// classes, its declarations), so that the list is written once.
+    pub const ALL: [Self; 7] = [
+        Self::BadRequest,
+        Self::Unauthorized,
+        Self::NotFound,
+        Self::RateLimited,
+        Self::ServiceUnavailable,
+        Self::Server,
+        Self::Other,
+    ];
+
     /// The stable error code of this kind.
     pub fn code(self) -> &'static str {
         match self {
@@ -101,6 +113,9 @@ pub enum SignatureProblem {
 }
 
 impl SignatureProblem {
+    /// Every problem, in declaration order (see [`ApiErrorKind::ALL`]).
+    pub const ALL: [Self; 3] = [Self::MissingHeader, Self::MalformedHeader, Self::Mismatch];
+
     /// The stable error code of this problem.
     pub fn code(self) -> &'static str {
         match self {
@@ -196,6 +211,30 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every code [`Error::code`] returns, in declaration order: what a host
+    /// enumerates (its declarations, its error classes), so that the list
+    /// is written once.
+    pub const CODES: [&'static str; 18] = [
+        "validation",
+        "configuration",
+        "bad_request",
+        "unauthorized",
+        "not_found",
+        "rate_limited",
+        "service_unavailable",
+        "server_error",
+        "api_error",
+        "transport",
+        "invalid_response",
+        "conflict",
+        "redirect",
+        "signature_missing",
+        "signature_malformed",
+        "signature_mismatch",
+        "invalid_payload",
+        "internal",
+    ];
+
     /// The stable machine code: `validation`, `configuration`, the API codes
     /// of [`ApiErrorKind::code`], `transport`, `invalid_response`,
     /// `conflict`, `redirect`, the signature codes of [`SignatureProblem::code`],
@@ -461,8 +500,56 @@ fn shown_location(location: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Error, SignatureProblem};
+    use super::{ApiError, ApiErrorKind, Error, SignatureProblem, ValidationError};
     use serde_json::json;
+
+    #[test]
+    fn every_code_is_listed_once() {
+        let message = String::new;
+        let mut errors = vec![
+            Error::Validation(ValidationError { errors: Vec::new() }),
+            Error::Configuration { message: message() },
+            Error::transport("refused"),
+            Error::InvalidResponse {
+                message: message(),
+                status: 200,
+                body: message(),
+                applied: false,
+                idempotency_key: None,
+                sent_ids: Vec::new(),
+            },
+            Error::Conflict { message: message() },
+            Error::Redirect {
+                status: 301,
+                location: None,
+            },
+            Error::WebhookPayload { message: message() },
+            Error::internal("bug"),
+        ];
+        for kind in ApiErrorKind::ALL {
+            errors.push(Error::Api(Box::new(ApiError {
+                status: 500,
+                kind,
+                message: message(),
+                api_code: None,
+                body: message(),
+                request_id: None,
+                field_errors: Vec::new(),
+                retry_after: None,
+            })));
+        }
+        for problem in SignatureProblem::ALL {
+            errors.push(Error::WebhookSignature {
+                problem,
+                message: message(),
+            });
+        }
+        let mut codes: Vec<&str> = errors.iter().map(Error::code).collect();
+        let mut listed = Error::CODES.to_vec();
+        codes.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
+    }
 
     #[test]
     fn the_json_of_a_transport_error_says_what_was_sent() {

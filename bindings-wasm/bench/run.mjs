@@ -145,7 +145,7 @@ const gigs = compare({
   // it); the call is finished here instead of after its answer.
   sdk: () => {
     const step = readStep(client.start(JSON.stringify({ operation: 'createGig', input: gig }), entropy()));
-    client.finish(step.call);
+    glue.finish(step.call);
   },
   zod: () => JSON.stringify(newGig.parse(gig)),
 }, 600);

@@ -20,7 +20,7 @@ use lean_core::webhooks::{self, WebhookVerifier};
 use lean_core::WebhookSecret;
 use wasm_bindgen::prelude::*;
 
-use crate::throw;
+use lean_sdk_wasm_boundary::throw;
 
 thread_local! {
     /// Where string bodies are encoded; it only grows, to the largest body.

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 
 use crate::app::{App, Req};
@@ -147,13 +147,22 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     response
 }
 
-/// Runs `serve` under the injected faults: a delay first, a 503 in the
-/// API's shape with nothing done, or the work done and the answer dropped.
+/// Runs `serve` under the injected faults: the rate limit's 429 with
+/// nothing done, a delay, a 503 in the API's shape with nothing done, or
+/// the work done and the answer dropped.
 async fn faulted(
     app: &App,
     api: Api,
     serve: impl Future<Output = (Response, &'static str)>,
 ) -> (Response, &'static str) {
+    if let Some(seconds) = app.throttle.check() {
+        let message = format!("too many requests (injected rate limit): retry after {seconds} s");
+        let mut response = api.refusal(429, "RATE_LIMIT_EXCEEDED", &message, Vec::new());
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return (response, " [fault: 429]");
+    }
     let draw = app.draw();
     if let Some(delay) = draw.delay {
         tokio::time::sleep(delay).await;

@@ -23,6 +23,10 @@ pub struct Faults {
     pub latency: f64,
     /// The longest added delay; each delayed answer waits up to this long.
     pub latency_max: Duration,
+    /// Every this many API requests, one is answered 429 (0: never).
+    pub throttle_every: u64,
+    /// The `Retry-After` of those answers, in seconds.
+    pub retry_after: u64,
 }
 
 impl Default for Faults {
@@ -33,6 +37,8 @@ impl Default for Faults {
             drop_after_commit: 0.0,
             latency: 0.0,
             latency_max: Duration::from_millis(200),
+            throttle_every: 0,
+            retry_after: 1,
         }
     }
 }

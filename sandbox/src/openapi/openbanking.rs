@@ -40,6 +40,9 @@ pub(super) enum ObRefusals {
     /// Missing, unknown or expired credential
     #[response(status = 401)]
     Unauthorized(ObError),
+    /// RATE_LIMIT_EXCEEDED: retry after Retry-After seconds
+    #[response(status = 429, headers(("Retry-After" = u64, description = "Seconds to wait before retrying")))]
+    TooManyRequests(ObError),
     /// Any other refusal, in the same shape
     #[response(status = "default")]
     Other(ObError),

@@ -70,6 +70,11 @@ fn route(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
             openbanking::routes::connect_bank(app, &id, body)
         }
+        ("POST", ["openbanking", "intents", id, "pay"]) => {
+            drop(conn);
+            let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
+            openbanking::routes::pay_intent(app, &id)
+        }
         ("GET", ["rate-limit"]) => ok(&app.throttle.status()),
         ("POST", ["rate-limit"]) => {
             let json = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
@@ -139,7 +144,7 @@ fn route(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             }
         }
         _ => failure(&Failure::not_found(
-            "admin routes: POST /_sandbox/trigger, GET /_sandbox/events, POST /_sandbox/events/{id}/resend, GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, GET/POST /_sandbox/clock, GET/POST /_sandbox/rate-limit, GET /_sandbox/stats",
+            "admin routes: POST /_sandbox/trigger, GET /_sandbox/events, POST /_sandbox/events/{id}/resend, GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, POST /_sandbox/openbanking/intents/{payment_intent_id}/pay, GET/POST /_sandbox/clock, GET/POST /_sandbox/rate-limit, GET /_sandbox/stats",
         )),
     }
 }
@@ -201,6 +206,7 @@ fn stats(conn: &rusqlite::Connection) -> rusqlite::Result<Value> {
         ("openbanking_customers", "ob_customers"),
         ("openbanking_entities", "ob_entities"),
         ("openbanking_payment_intents", "ob_intents"),
+        ("openbanking_payments", "ob_payments"),
         ("openbanking_destinations", "ob_destinations"),
         ("openbanking_tokens", "ob_tokens"),
         ("webhooks", "outbox"),

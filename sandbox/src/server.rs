@@ -130,7 +130,8 @@ fn spawn_lifecycle(store: Arc<Store>, settings: &Settings, stop: Arc<AtomicBool>
                     let mut conn = store.lock();
                     lifecycle::tick(&mut conn, now_ms()).and_then(|done| {
                         let tx = conn.transaction()?;
-                        let ready = openbanking::data::tick(&tx, &mut rng, now_ms())?;
+                        let ready = openbanking::data::tick(&tx, &mut rng, now_ms())?
+                            + openbanking::execution::tick(&tx, &mut rng, now_ms())?;
                         store::purge_expired(&tx, now_ms())?;
                         tx.commit()?;
                         Ok(done + ready)

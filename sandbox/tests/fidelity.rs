@@ -8,11 +8,15 @@ mod common;
 
 use std::time::Duration;
 
-use common::openbanking::{api_status, app_token, Client};
+use common::openbanking::{api_status, app_token, verifier, Client};
 use common::{basic_auth, config, fast_retries};
-use lean_core::openbanking::{ErrorCode, NewCustomer, Operation as ObOperation};
-use lean_core::{Error, Operation};
-use lean_sandbox::harness::{agent, execute, SandboxProcess};
+use lean_core::openbanking::webhooks::SIGNATURE_HEADER;
+use lean_core::openbanking::{
+    ErrorCode, NewCustomer, NewPaymentIntent, Operation as ObOperation, Outcome as ObOutcome,
+};
+use lean_core::{Amount, Error, Operation};
+use lean_sandbox::harness::{agent, execute, SandboxProcess, WebhookReceiver};
+use lean_sandbox::settings::DEFAULT_APP_TOKEN;
 use serde_json::{json, Value};
 
 /// A `GET`, or a `POST` of `body`, with the payouts credential, answered as
@@ -98,4 +102,126 @@ fn every_nth_request_is_rate_limited_with_retry_after() {
     );
     // The token endpoint and the admin routes are never limited.
     assert_eq!(call(&sandbox, "/_sandbox/stats", None).0, 200);
+}
+
+/// A `GET` on an open-banking path with the application token: the status
+/// and the body's text.
+fn ob_get(sandbox: &SandboxProcess, path: &str) -> (u16, String) {
+    let mut answer = agent()
+        .get(format!("{}{path}", sandbox.url()))
+        .header("lean-app-token", DEFAULT_APP_TOKEN)
+        .call()
+        .expect("the sandbox answers");
+    let text = answer.body_mut().read_to_string().unwrap_or_default();
+    (answer.status().as_u16(), text)
+}
+
+/// The verified open-banking webhooks of one type about `id`, as JSON.
+fn payment_events(receiver: &WebhookReceiver, event: &str, id: &str) -> Vec<Value> {
+    receiver
+        .deliveries()
+        .iter()
+        .filter_map(|d| {
+            let e = verifier()
+                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
+                .ok()?;
+            let body: Value = serde_json::from_slice(&d.body).ok()?;
+            (e.event_type.as_str() == event && body["payload"]["id"] == id).then_some(body)
+        })
+        .collect()
+}
+
+#[test]
+fn payments_are_executed_against_intents_with_webhooks() {
+    let sandbox = common::start(&["--settlement-delay", "50ms"]);
+    let receiver = WebhookReceiver::start().unwrap();
+    sandbox
+        .register_openbanking_webhook(receiver.url())
+        .unwrap();
+    let client = Client::new(&sandbox, app_token());
+    let customer_id = client.customer("payer");
+    let intent = |description: &str| {
+        let new = NewPaymentIntent {
+            customer_id: customer_id.clone(),
+            amount: Amount::parse("100.50").unwrap(),
+            currency: "AED".into(),
+            description: Some(description.into()),
+            payment_destination_id: None,
+            purpose_code: None,
+        };
+        match client.ok(&ObOperation::create_payment_intent(&new).unwrap()) {
+            ObOutcome::PaymentIntent(p) => p.payment_intent_id,
+            other => panic!("{other:?}"),
+        }
+    };
+
+    let paid = intent("Order 1");
+    let payment = sandbox.pay_intent(&paid).unwrap();
+    let id = payment["id"].as_str().unwrap().to_owned();
+    assert_eq!(payment["status"], "PENDING_WITH_BANK", "{payment}");
+    assert_eq!(payment["intent_id"], paid.as_str());
+    assert_eq!(payment["customer_id"], customer_id.as_str());
+    // An intent is paid once.
+    let again = sandbox.pay_intent(&paid).unwrap_err();
+    assert!(
+        again.contains("400") && again.contains("paid already"),
+        "{again}"
+    );
+
+    let settled = |d: &[lean_sandbox::harness::Delivery]| {
+        d.iter()
+            .any(|d| String::from_utf8_lossy(&d.body).contains("ACCEPTED_BY_BANK"))
+    };
+    assert!(
+        receiver.wait_until(Duration::from_secs(10), settled),
+        "payment.updated never came"
+    );
+    let created = payment_events(&receiver, "payment.created", &id);
+    let updated = payment_events(&receiver, "payment.updated", &id);
+    assert_eq!((created.len(), updated.len()), (1, 1));
+    assert_eq!(created[0]["payload"]["status"], "PENDING_WITH_BANK");
+    assert_eq!(updated[0]["payload"]["status"], "ACCEPTED_BY_BANK");
+    // The amount is the intent's, as a JSON number with its exact text.
+    let raw = receiver
+        .deliveries()
+        .iter()
+        .map(|d| String::from_utf8_lossy(&d.body).into_owned())
+        .find(|b| b.contains("payment.updated"))
+        .unwrap();
+    assert!(raw.contains("\"amount\":100.50"), "{raw}");
+
+    let (status, body) = ob_get(&sandbox, &format!("/payments/v1/{id}"));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"status\":\"ACCEPTED_BY_BANK\""), "{body}");
+    match client.ok(&ObOperation::get_payment_intent(&paid).unwrap()) {
+        ObOutcome::PaymentIntent(p) => assert_eq!(p.payments.len(), 1, "{p:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ob_get(&sandbox, "/payments/v1/no-such-payment").0, 404);
+
+    // The failure trigger: the bank refuses, and the intent may be paid
+    // again.
+    let refused = intent("Order 2 sandbox-fail");
+    let first = sandbox.pay_intent(&refused).unwrap();
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    let failed = |d: &[lean_sandbox::harness::Delivery]| {
+        d.iter().any(|d| {
+            let text = String::from_utf8_lossy(&d.body);
+            text.contains(&first_id) && text.contains("\"FAILED\"")
+        })
+    };
+    assert!(
+        receiver.wait_until(Duration::from_secs(10), failed),
+        "no FAILED payment.updated"
+    );
+    let updated = payment_events(&receiver, "payment.updated", &first_id);
+    assert!(updated[0]["payload"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("sandbox-fail"));
+    assert!(sandbox.pay_intent(&refused).is_ok());
+    assert!(sandbox
+        .pay_intent("no-such-intent")
+        .unwrap_err()
+        .contains("404"));
 }

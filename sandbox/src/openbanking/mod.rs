@@ -12,7 +12,9 @@
 //!   ([`bank`]);
 //! - `/data/v1/{identity,accounts,balance,transactions}` and
 //!   `/data/v2/results/{id}` ([`data`]);
-//! - `/payments/v1/intents` and `/payments/v1/destinations` ([`payments`]);
+//! - `/payments/v1/intents` and `/payments/v1/destinations` ([`payments`]),
+//!   payments executed against intents and `/payments/v1/{id}`
+//!   ([`execution`]);
 //! - signed webhooks through the durable outbox ([`webhooks`]).
 //!
 //! Requests are checked with the core's own validation and answered with
@@ -23,6 +25,7 @@ pub mod auth;
 pub mod bank;
 pub mod customers;
 pub mod data;
+pub mod execution;
 pub mod payments;
 pub mod reply;
 pub mod routes;

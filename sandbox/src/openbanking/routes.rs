@@ -10,7 +10,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use super::reply::{failure, text, ObFailure};
-use super::{auth, customers, data, payments, Ctx};
+use super::{auth, customers, data, execution, payments, Ctx};
 use crate::app::{App, Req};
 use crate::clock::now_ms;
 
@@ -34,6 +34,7 @@ enum Route {
     Intents,
     Intent(String),
     Destinations,
+    Payment(String),
 }
 
 impl Route {
@@ -51,6 +52,7 @@ impl Route {
             ["payments", "v1", "intents"] => Self::Intents,
             ["payments", "v1", "intents", id] => Self::Intent(s(id)),
             ["payments", "v1", "destinations"] => Self::Destinations,
+            ["payments", "v1", id] => Self::Payment(s(id)),
             _ => return None,
         })
     }
@@ -147,9 +149,11 @@ fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
         Route::Data(kind) => data::call(&mut ctx, kind, &json),
         Route::Results(id) => data::results(&ctx, &id),
         Route::Intents => value(payments::create_intent(&mut ctx, &json)),
-        Route::Intent(id) => value(payments::get_intent(&ctx, &id)),
+        Route::Intent(id) => value(payments::get_intent(&ctx, &id))
+            .and_then(|body| execution::with_payments(ctx.conn, &id, &body)),
         Route::Destinations if post => value(payments::create_destination(&mut ctx, &json)),
         Route::Destinations => value(payments::list_destinations(&ctx, query)),
+        Route::Payment(id) => execution::get(&ctx, &id),
     }?;
     tx.commit()?;
     Ok(answer)
@@ -171,8 +175,23 @@ fn read_json(body: &[u8], exact: &[&str]) -> Result<Value, ObFailure> {
 /// `POST /_sandbox/openbanking/customers/{customer_id}/entities` (admin,
 /// no credential: the sandbox listens on loopback only).
 pub fn connect_bank(app: &App, customer_id: &str, body: &[u8]) -> Response {
-    let result = (|| -> Result<String, ObFailure> {
+    admin(app, |ctx| {
         let json = read_json(body, &[])?;
+        customers::connect_bank(ctx, customer_id, &json).map(|v| v.to_string())
+    })
+}
+
+/// `POST /_sandbox/openbanking/intents/{payment_intent_id}/pay` (admin):
+/// the customer pays the intent, as in the Link SDK.
+pub fn pay_intent(app: &App, intent_id: &str) -> Response {
+    let settlement_ms =
+        i64::try_from(app.settings.settlement_delay.as_millis()).unwrap_or(i64::MAX);
+    admin(app, |ctx| execution::pay(ctx, intent_id, settlement_ms))
+}
+
+/// Runs an admin step as the application, in one transaction.
+fn admin(app: &App, step: impl FnOnce(&mut Ctx) -> Result<String, ObFailure>) -> Response {
+    let result = (|| -> Result<String, ObFailure> {
         let mut conn = app.store.lock();
         let tx = conn.transaction()?;
         let mut rng = app.ids.lock().unwrap_or_else(|p| p.into_inner());
@@ -183,9 +202,9 @@ pub fn connect_bank(app: &App, customer_id: &str, body: &[u8]) -> Response {
             now: now_ms(),
             rng: &mut rng,
         };
-        let answer = customers::connect_bank(&mut ctx, customer_id, &json)?;
+        let answer = step(&mut ctx)?;
         tx.commit()?;
-        Ok(answer.to_string())
+        Ok(answer)
     })();
     match result {
         Ok(answer) => text(200, answer),

@@ -310,7 +310,7 @@ pub struct ObServe {
     /// From an asynchronous data call to its results (and results.ready).
     #[arg(long, value_name = "D", env = "LEAN_SANDBOX_OB_RESULTS_DELAY", default_value = "1s", value_parser = settings::duration)]
     pub ob_results_delay: Duration,
-    /// Multiplies the retry schedule 1, 2, 5, 10, 60, 180 minutes (0.001 makes it milliseconds).
+    /// Multiplies the documented times: the webhook retry schedule 1, 2, 5, 10, 60, 180 minutes and the 50 s wait of a synchronous data call on a slow bank (0.001 makes them milliseconds).
     #[arg(long, value_name = "F", env = "LEAN_SANDBOX_OB_WEBHOOK_TIME_FACTOR", default_value = "1", value_parser = settings::time_factor)]
     pub ob_webhook_time_factor: f64,
 }
@@ -395,7 +395,7 @@ impl Serve {
             webhook_secret: self.keys.ob_webhook_secret,
             webhook_urls: list(ob.ob_webhook_urls),
             results_delay: ob.ob_results_delay,
-            webhook_time_factor: ob.ob_webhook_time_factor,
+            time_factor: ob.ob_webhook_time_factor,
         };
         if openbanking
             .app_tokens
@@ -710,7 +710,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(s.openbanking.app_tokens, ["t1"]);
-        assert_eq!(s.openbanking.webhook_time_factor, 0.001);
+        assert_eq!(s.openbanking.time_factor, 0.001);
         assert_eq!(s.tls.as_ref().map(|t| t.port), Some(0));
         let printed = format!("{s:?}");
         assert!(

@@ -103,10 +103,10 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
                 // A host's token fetch has no call engine to retry it: no
                 // faults.
                 Api::OpenBanking if path == "/oauth2/token" => {
-                    (openbanking::handle(&app, &req), "")
+                    (openbanking::handle(&app, &req).await, "")
                 }
                 Api::OpenBanking => {
-                    let serve = async { (openbanking::handle(&app, &req), "") };
+                    let serve = async { (openbanking::handle(&app, &req).await, "") };
                     faulted(&app, api, serve).await
                 }
             }

@@ -69,7 +69,7 @@ pub fn serve(settings: Settings) -> Result<(), String> {
             secret: WebhookSecret::from(settings.signing_secret()),
             backoff: settings.webhook_backoff,
             ob_secret: WebhookSecret::from(settings.openbanking.webhook_secret.as_str()),
-            ob_time_factor: settings.openbanking.webhook_time_factor,
+            ob_time_factor: settings.openbanking.time_factor,
         };
         {
             let (store, stop) = (store.clone(), stop.clone());

@@ -8,14 +8,15 @@ mod common;
 
 use std::time::Duration;
 
-use common::openbanking::{api_status, app_token, verifier, Client};
+use common::openbanking::{self as ob, api_status, app_token, data, payload, verifier, Client};
 use common::{basic_auth, config, fast_retries};
 use lean_core::openbanking::webhooks::SIGNATURE_HEADER;
 use lean_core::openbanking::{
-    ErrorCode, NewCustomer, NewPaymentIntent, Operation as ObOperation, Outcome as ObOutcome,
+    Config as ObConfig, DataKind, ErrorCode, NewCustomer, NewPaymentIntent,
+    Operation as ObOperation, Outcome as ObOutcome,
 };
 use lean_core::{Amount, Error, Operation};
-use lean_sandbox::harness::{agent, execute, SandboxProcess, WebhookReceiver};
+use lean_sandbox::harness::{agent, execute, execute_openbanking, SandboxProcess, WebhookReceiver};
 use lean_sandbox::settings::DEFAULT_APP_TOKEN;
 use serde_json::{json, Value};
 
@@ -224,4 +225,63 @@ fn payments_are_executed_against_intents_with_webhooks() {
         .pay_intent("no-such-intent")
         .unwrap_err()
         .contains("404"));
+}
+
+/// Connects a bank of `bank_identifier` for `customer_id`; the entity id.
+fn connect(sandbox: &SandboxProcess, customer_id: &str, bank_identifier: &str) -> String {
+    let mut answer = agent()
+        .post(format!(
+            "{}/_sandbox/openbanking/customers/{customer_id}/entities",
+            sandbox.url()
+        ))
+        .header("content-type", "application/json")
+        .send(json!({ "bank_identifier": bank_identifier }).to_string())
+        .expect("the sandbox answers");
+    let entity: Value = serde_json::from_slice(&answer.body_mut().read_to_vec().unwrap()).unwrap();
+    entity["id"].as_str().expect("an entity id").to_owned()
+}
+
+#[test]
+fn a_slow_bank_answers_a_synchronous_call_pending_after_the_wait() {
+    // 50 s times 0.001: the call is held 50 ms.
+    let sandbox = ob::start(&["--ob-webhook-time-factor", "0.001"]);
+    let receiver = WebhookReceiver::start().unwrap();
+    sandbox
+        .register_openbanking_webhook(receiver.url())
+        .unwrap();
+    let client = Client::new(&sandbox, app_token());
+    let customer_id = client.customer("slow");
+    let slow = connect(&sandbox, &customer_id, "SANDBOX_SLOW");
+    let quick = connect(&sandbox, &customer_id, "LEANMB1");
+
+    // Through the core's call engine, as a host would call.
+    let config = ObConfig::new(ob::environment(&sandbox));
+    let results_id = match execute_openbanking(
+        &agent(),
+        &config,
+        &app_token(),
+        data(DataKind::Identity, &slow, None, false),
+    ) {
+        Ok(ObOutcome::Data(d)) => {
+            assert_eq!(d.status.as_str(), "PENDING", "{d:?}");
+            d.results_id.expect("a PENDING answer names its results")
+        }
+        other => panic!("{other:?}"),
+    };
+    // Another bank answers at once, as before.
+    assert_eq!(
+        payload(client.ok(&data(DataKind::Identity, &quick, None, false)))["full_name"],
+        "Jane Doe"
+    );
+
+    let ready = |d: &[lean_sandbox::harness::Delivery]| {
+        d.iter()
+            .any(|d| String::from_utf8_lossy(&d.body).contains(&results_id))
+    };
+    assert!(
+        receiver.wait_until(Duration::from_secs(10), ready),
+        "results.ready never came"
+    );
+    let identity = payload(client.ok(&ObOperation::get_data_results(&results_id).unwrap()));
+    assert_eq!(identity["full_name"], "Jane Doe");
 }

@@ -32,6 +32,8 @@ pub mod routes;
 pub mod schema;
 pub mod webhooks;
 
+use std::time::Duration;
+
 use rusqlite::Connection;
 
 use crate::settings::OpenBanking;
@@ -51,6 +53,9 @@ pub struct Ctx<'a> {
     pub now: i64,
     /// For generated ids.
     pub rng: &'a mut fastrand::Rng,
+    /// How long to hold the answer once the transaction is committed (a
+    /// slow bank's synchronous data call).
+    pub wait: Duration,
 }
 
 /// A random UUID (version 4), the form of Lean's ids.

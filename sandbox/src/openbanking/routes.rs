@@ -2,6 +2,8 @@
 //! then the method, then the caller, so every answer (a bad path, a wrong
 //! method, a missing credential) has the documented error body.
 
+use std::time::Duration;
+
 use axum::http::Method;
 use axum::response::Response;
 use lean_core::openbanking::{DataKind, ErrorCode};
@@ -66,15 +68,21 @@ impl Route {
     }
 }
 
-/// Answers one open-banking request.
-pub fn handle(app: &App, req: &Req) -> Response {
+/// Answers one open-banking request; a slow bank's answer is held, with
+/// the database free meanwhile.
+pub async fn handle(app: &App, req: &Req<'_>) -> Response {
     match respond(app, req) {
-        Ok(answer) => text(200, answer),
+        Ok((answer, wait)) => {
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            text(200, answer)
+        }
         Err(f) => failure(&f),
     }
 }
 
-fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
+fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
     let Req {
         method,
         path,
@@ -112,7 +120,7 @@ fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
         let token: String = (0..40).map(|_| rng.alphanumeric()).collect();
         let answer = auth::issue_token(&tx, settings, body, token, now)?;
         tx.commit()?;
-        return Ok(answer);
+        return Ok((answer, Duration::ZERO));
     }
     let caller = auth::authenticate(&tx, settings, headers, now)?;
     let post = *method == Method::POST;
@@ -132,6 +140,7 @@ fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
         caller,
         now,
         rng: &mut rng,
+        wait: Duration::ZERO,
     };
     let value = |r: Result<Value, ObFailure>| r.map(|v| v.to_string());
     let answer = match route {
@@ -155,8 +164,9 @@ fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
         Route::Destinations => value(payments::list_destinations(&ctx, query)),
         Route::Payment(id) => execution::get(&ctx, &id),
     }?;
+    let wait = ctx.wait;
     tx.commit()?;
-    Ok(answer)
+    Ok((answer, wait))
 }
 
 fn read_json(body: &[u8], exact: &[&str]) -> Result<Value, ObFailure> {
@@ -201,6 +211,7 @@ fn admin(app: &App, step: impl FnOnce(&mut Ctx) -> Result<String, ObFailure>) ->
             caller: auth::Caller::App,
             now: now_ms(),
             rng: &mut rng,
+            wait: Duration::ZERO,
         };
         let answer = step(&mut ctx)?;
         tx.commit()?;

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, Method};
 use crate::settings::Settings;
 use crate::store::Store;
 use crate::throttle::Throttle;
+use crate::tls::ClientCertificate;
 
 /// Shared by every request.
 pub struct App {
@@ -87,4 +88,6 @@ pub struct Req<'a> {
     pub headers: &'a HeaderMap,
     /// The body.
     pub body: &'a Bytes,
+    /// The client certificate it came with (mTLS listener only).
+    pub certificate: ClientCertificate,
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 
@@ -17,6 +17,7 @@ use crate::app::{App, Req};
 use crate::failure::{failure, reply, Failure};
 use crate::guard;
 use crate::openbanking::{self, reply::ObFailure};
+use crate::tls::MtlsPeer;
 use crate::{admin, payouts};
 
 /// The largest request body read; anything bigger is a 413.
@@ -67,6 +68,11 @@ impl Api {
 pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     let started = Instant::now();
     let request_id = format!("req_{}", app.next_request());
+    let certificate = request
+        .extensions()
+        .get::<ConnectInfo<MtlsPeer>>()
+        .map(|peer| peer.certificate)
+        .unwrap_or_default();
     let (parts, body) = request.into_parts();
     let (method, headers) = (parts.method, parts.headers);
     let path = parts.uri.path().to_owned();
@@ -97,6 +103,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
                 query,
                 headers: &headers,
                 body: &body,
+                certificate,
             };
             match api {
                 Api::Payouts => faulted(&app, api, async { payouts::handle(&app, &req) }).await,

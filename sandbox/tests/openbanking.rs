@@ -245,16 +245,24 @@ fn oauth_tokens_renewal_and_customer_scope() {
     assert!(device
         .call(&Operation::get_customer(&alice).unwrap())
         .is_ok());
-    for forbidden in [
-        Operation::get_customer(&bob).unwrap(),
-        Operation::list_customers(Paging::default()).unwrap(),
-        Operation::create_customer(&NewCustomer::new("mallory")).unwrap(),
+    // Another customer's records: the wrong level; the whole
+    // application's calls: too low a level.
+    for (forbidden, expected) in [
+        (
+            Operation::get_customer(&bob).unwrap(),
+            ErrorCode::IncorrectAccessLevel,
+        ),
+        (
+            Operation::list_customers(Paging::default()).unwrap(),
+            ErrorCode::InsufficientAccessLevel,
+        ),
+        (
+            Operation::create_customer(&NewCustomer::new("mallory")).unwrap(),
+            ErrorCode::InsufficientAccessLevel,
+        ),
     ] {
         let (status, code, _) = api_status(device.call(&forbidden));
-        assert_eq!(
-            (status, code),
-            (403, Some(ErrorCode::InsufficientAccessLevel))
-        );
+        assert_eq!((status, code), (403, Some(expected)));
     }
 
     // Wrong secret, no credential, unknown token.

@@ -37,7 +37,7 @@ pub(super) struct ObError {
 // The refusals every authenticated open-banking route may answer.
 #[derive(IntoResponses)]
 pub(super) enum ObRefusals {
-    /// Missing, unknown or expired credential
+    /// Missing, unknown or expired credential (UNAUTHORIZED), or over mTLS another application's certificate (CERTIFICATE_TOKEN_MISMATCH)
     #[response(status = 401)]
     Unauthorized(ObError),
     /// RATE_LIMIT_EXCEEDED: retry after Retry-After seconds
@@ -58,12 +58,12 @@ pub(super) struct ObInvalid(ObError);
 #[response(status = 400)]
 pub(super) struct ObBadPage(ObError);
 
-/// The token may not do this: a call for the whole application
+/// The token may not do this: a call for the whole application (INSUFFICIENT_ACCESS_LEVEL)
 #[derive(IntoResponses)]
 #[response(status = 403)]
 pub(super) struct AppOnly(ObError);
 
-/// The token may not reach this customer's records
+/// The token may not reach this customer's records (INCORRECT_ACCESS_LEVEL)
 #[derive(IntoResponses)]
 #[response(status = 403)]
 pub(super) struct CustomerOnly(ObError);

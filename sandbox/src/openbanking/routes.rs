@@ -15,6 +15,7 @@ use super::reply::{failure, text, ObFailure};
 use super::{auth, customers, data, execution, payments, Ctx};
 use crate::app::{App, Req};
 use crate::clock::now_ms;
+use crate::tls::ClientCertificate;
 
 /// True for the paths of the open-banking API (and the unknown paths
 /// under its prefixes, which get its `INVALID_URL`).
@@ -89,7 +90,14 @@ fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
         query,
         headers,
         body,
+        certificate,
     } = *req;
+    if certificate == ClientCertificate::Revoked {
+        return Err(ObFailure::code(
+            ErrorCode::InvalidCertificate,
+            "the client certificate was revoked: present the application's current certificate",
+        ));
+    }
     let decoded: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
@@ -123,6 +131,12 @@ fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
         return Ok((answer, Duration::ZERO));
     }
     let caller = auth::authenticate(&tx, settings, headers, now)?;
+    if certificate == ClientCertificate::OtherApplication {
+        return Err(ObFailure::code(
+            ErrorCode::CertificateTokenMismatch,
+            "the client certificate belongs to another application than the credential: present this application's certificate",
+        ));
+    }
     let post = *method == Method::POST;
     let json = if post {
         let exact: &[&str] = if matches!(route, Route::Intents) {

@@ -166,18 +166,8 @@ fn notify(
 
 /// `GET /payments/v1/{payment_id}`.
 pub fn get(ctx: &Ctx, id: &str) -> Result<String, ObFailure> {
-    let row: Option<(String, String)> = ctx
-        .conn
-        .query_row(
-            "SELECT customer_id, body FROM ob_payments WHERE payment_id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (customer_id, body) =
-        row.ok_or_else(|| ObFailure::not_found(format!("no payment {id:?}")))?;
-    ctx.caller.require_customer(&customer_id)?;
-    Ok(body)
+    let sql = "SELECT customer_id, body FROM ob_payments WHERE payment_id = ?1";
+    super::owned_body(ctx, sql, id, "payment")
 }
 
 /// The stored intent `body` with its payments listed, oldest first, each

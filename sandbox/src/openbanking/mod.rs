@@ -34,10 +34,11 @@ pub mod webhooks;
 
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::settings::OpenBanking;
 use auth::Caller;
+use reply::ObFailure;
 
 pub use routes::{handle, owns};
 
@@ -56,6 +57,20 @@ pub struct Ctx<'a> {
     /// How long to hold the answer once the transaction is committed (a
     /// slow bank's synchronous data call).
     pub wait: Duration,
+}
+
+/// The stored body of one customer's record: `sql` selects `customer_id`
+/// and `body` by `id`. Unknown is 404 (`what` names it); another
+/// customer's is refused to a customer-scoped caller.
+pub fn owned_body(ctx: &Ctx, sql: &str, id: &str, what: &str) -> Result<String, ObFailure> {
+    let row: Option<(String, String)> = ctx
+        .conn
+        .query_row(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (customer_id, body) =
+        row.ok_or_else(|| ObFailure::not_found(format!("no {what} {id:?}")))?;
+    ctx.caller.require_customer(&customer_id)?;
+    Ok(body)
 }
 
 /// A random UUID (version 4), the form of Lean's ids.

@@ -8,7 +8,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::openbanking::{self as ob, api_status, app_token, data, payload, verifier, Client};
+use common::openbanking::{
+    self as ob, api_status, app_token, data, payload, receiver, verifier, Client,
+};
 use common::{basic_auth, config, fast_retries};
 use lean_core::openbanking::webhooks::SIGNATURE_HEADER;
 use lean_core::openbanking::{
@@ -135,10 +137,7 @@ fn payment_events(receiver: &WebhookReceiver, event: &str, id: &str) -> Vec<Valu
 #[test]
 fn payments_are_executed_against_intents_with_webhooks() {
     let sandbox = common::start(&["--settlement-delay", "50ms"]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox
-        .register_openbanking_webhook(receiver.url())
-        .unwrap();
+    let receiver = receiver(&sandbox);
     let client = Client::new(&sandbox, app_token());
     let customer_id = client.customer("payer");
     let intent = |description: &str| {
@@ -245,10 +244,7 @@ fn connect(sandbox: &SandboxProcess, customer_id: &str, bank_identifier: &str) -
 fn a_slow_bank_answers_a_synchronous_call_pending_after_the_wait() {
     // 50 s times 0.001: the call is held 50 ms.
     let sandbox = ob::start(&["--ob-webhook-time-factor", "0.001"]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox
-        .register_openbanking_webhook(receiver.url())
-        .unwrap();
+    let receiver = receiver(&sandbox);
     let client = Client::new(&sandbox, app_token());
     let customer_id = client.customer("slow");
     let slow = connect(&sandbox, &customer_id, "SANDBOX_SLOW");

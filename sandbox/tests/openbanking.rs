@@ -23,10 +23,7 @@ use serde_json::{json, Value};
 #[test]
 fn customers_entities_and_data_with_async_results_and_webhooks() {
     let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox
-        .register_openbanking_webhook(receiver.url())
-        .unwrap();
+    let receiver = receiver(&sandbox);
     let client = Client::new(&sandbox, app_token());
 
     let customer_id = client.customer("user-1");
@@ -470,10 +467,7 @@ fn the_core_call_engine_drives_open_banking() {
 #[test]
 fn webhooks_are_retried_on_the_compressed_schedule_until_200() {
     let sandbox = start(&["--ob-webhook-time-factor", "0.001"]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox
-        .register_openbanking_webhook(receiver.url())
-        .unwrap();
+    let receiver = receiver(&sandbox);
     // Also registered for payouts: the two products do not mix.
     let payouts = WebhookReceiver::start().unwrap();
     sandbox.register_webhook(payouts.url()).unwrap();
@@ -563,13 +557,10 @@ fn the_call_engine_gets_through_injected_faults_exactly_once() {
 
 #[test]
 fn pending_results_and_webhooks_survive_a_restart() {
-    let db =
-        std::env::temp_dir().join(format!("lean-sandbox-ob-restart-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&db);
-    let db_arg = db.to_str().unwrap().to_owned();
-    let receiver = WebhookReceiver::start().unwrap();
-    let first = start(&["--db", &db_arg, "--ob-results-delay", "300ms"]);
-    first.register_openbanking_webhook(receiver.url()).unwrap();
+    let db = common::TempDb::new("ob-restart");
+    let db_arg = db.path();
+    let first = start(&["--db", db_arg, "--ob-results-delay", "300ms"]);
+    let receiver = receiver(&first);
     let client = Client::new(&first, app_token());
     let customer_id = client.customer("durable");
     let entity = first.connect_bank(&customer_id).unwrap();
@@ -580,7 +571,7 @@ fn pending_results_and_webhooks_survive_a_restart() {
     };
     first.kill();
 
-    let second = start(&["--db", &db_arg, "--ob-results-delay", "300ms"]);
+    let second = start(&["--db", db_arg, "--ob-results-delay", "300ms"]);
     let client = Client::new(&second, app_token());
     let ready = |d: &[lean_sandbox::harness::Delivery]| {
         d.iter().any(|d| {
@@ -600,9 +591,5 @@ fn pending_results_and_webhooks_survive_a_restart() {
     match client.ok(&Operation::get_customer(&customer_id).unwrap()) {
         Outcome::Customer(c) => assert_eq!(c.app_user_id.as_deref(), Some("durable")),
         other => panic!("{other:?}"),
-    }
-    drop(second);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{db_arg}{suffix}"));
     }
 }

@@ -8,7 +8,7 @@ use lean_core::openbanking::{
     AppToken, Auth, DataKind, DataRequest, Environment, ErrorCode, NewCustomer, Operation, Outcome,
 };
 use lean_core::{Error, HttpResponse, WebhookSecret};
-use lean_sandbox::harness::{agent, send, SandboxProcess};
+use lean_sandbox::harness::{agent, send, SandboxProcess, WebhookReceiver};
 use lean_sandbox::settings::{DEFAULT_APP_TOKEN, DEFAULT_OB_WEBHOOK_SECRET};
 use serde_json::Value;
 
@@ -26,6 +26,15 @@ pub fn start(extra: &[&str]) -> SandboxProcess {
     ];
     args.extend_from_slice(extra);
     SandboxProcess::start(binary(), &args).expect("the sandbox starts")
+}
+
+/// A webhook receiver registered for `sandbox`'s open-banking events.
+pub fn receiver(sandbox: &SandboxProcess) -> WebhookReceiver {
+    let receiver = WebhookReceiver::start().expect("a receiver starts");
+    sandbox
+        .register_openbanking_webhook(receiver.url())
+        .expect("the receiver is registered");
+    receiver
 }
 
 /// The sandbox as a custom environment, its own token host too.

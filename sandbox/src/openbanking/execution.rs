@@ -125,6 +125,28 @@ pub fn pay(ctx: &mut Ctx, id: &str, settlement_ms: i64) -> Result<String, ObFail
     Ok(body)
 }
 
+/// A payment of 25 AED in `status`, with fresh ids: the body `lean-sandbox
+/// trigger` sends for the payment events.
+pub fn example(rng: &mut fastrand::Rng, status: &str) -> String {
+    let intent = Intent {
+        customer_id: super::uuid(rng),
+        amount: RawValue::from_string("25".to_owned()).unwrap_or_default(),
+        currency: "AED".to_owned(),
+        description: String::new(),
+        destination: Some(super::uuid(rng)),
+    };
+    let reference = format!("SBX{}", rng.u64(1_000_000_000..10_000_000_000));
+    let reason = (status == FAILED).then_some("the bank refused the payment");
+    payment_body(
+        &super::uuid(rng),
+        &intent,
+        &super::uuid(rng),
+        &reference,
+        status,
+        reason,
+    )
+}
+
 fn payment_body(
     payment_id: &str,
     intent: &Intent,

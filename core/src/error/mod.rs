@@ -210,6 +210,29 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every code [`Error::code`] can return: what hosts build their error
+    /// types from (or check them against), so that the list is written once.
+    pub const CODES: [&'static str; 18] = [
+        "validation",
+        "configuration",
+        "bad_request",
+        "unauthorized",
+        "not_found",
+        "rate_limited",
+        "service_unavailable",
+        "server_error",
+        "api_error",
+        "transport",
+        "invalid_response",
+        "conflict",
+        "redirect",
+        "signature_missing",
+        "signature_malformed",
+        "signature_mismatch",
+        "invalid_payload",
+        "internal",
+    ];
+
     /// The stable machine code: `validation`, `configuration`, the API codes
     /// of [`ApiErrorKind::code`], `transport`, `invalid_response`,
     /// `conflict`, `redirect`, the signature codes of [`SignatureProblem::code`],
@@ -514,8 +537,63 @@ fn shown_location(location: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Error, SignatureProblem};
+    use super::{ApiErrorKind, Error, SignatureProblem, ValidationError};
     use serde_json::json;
+
+    #[test]
+    fn codes_lists_every_code_once() {
+        let text = || "m".to_owned();
+        let mut seen: Vec<&str> = [400, 401, 404, 418, 429, 500, 503]
+            .map(|status| ApiErrorKind::from_status(status).code())
+            .to_vec();
+        let samples = [
+            Error::Validation(ValidationError { errors: vec![] }),
+            Error::Configuration { message: text() },
+            Error::transport("m"),
+            Error::InvalidResponse {
+                message: text(),
+                status: 200,
+                body: text(),
+                applied: false,
+                idempotency_key: None,
+                sent_ids: vec![],
+            },
+            Error::Redirect {
+                status: 302,
+                location: None,
+            },
+            Error::Conflict { message: text() },
+            Error::WebhookPayload { message: text() },
+            Error::Internal { message: text() },
+        ];
+        for error in &samples {
+            // Names every variant: a new one fails to build here until it
+            // has a sample (and its code a place in `CODES`).
+            match error {
+                Error::Validation(_)
+                | Error::Configuration { .. }
+                | Error::Api(_)
+                | Error::Transport { .. }
+                | Error::InvalidResponse { .. }
+                | Error::Redirect { .. }
+                | Error::Conflict { .. }
+                | Error::WebhookSignature { .. }
+                | Error::WebhookPayload { .. }
+                | Error::Internal { .. } => seen.push(error.code()),
+            }
+        }
+        for problem in [
+            SignatureProblem::MissingHeader,
+            SignatureProblem::MalformedHeader,
+            SignatureProblem::Mismatch,
+        ] {
+            seen.push(problem.code());
+        }
+        seen.sort_unstable();
+        let mut listed = Error::CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(seen, listed);
+    }
 
     #[test]
     fn the_json_of_a_transport_error_says_what_was_sent() {

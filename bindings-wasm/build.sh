@@ -2,7 +2,9 @@
 # Builds the npm package lean-sdk into npm/dist/: one release compile of this
 # crate for wasm32 (and one of openbanking/, the lean-sdk/openbanking
 # module), the JS glue from the wasm-bindgen CLI pinned in Cargo.toml, an
-# optional wasm-opt pass, then the JS bundles (npm/build.mjs).
+# optional wasm-opt pass, the declarations and error-code table generated
+# from the core's definitions (boundary/examples/declarations.rs, run
+# natively), then the JS bundles (npm/build.mjs).
 # Expects the toolchain that scripts/test.d/30-node.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,4 +28,5 @@ if [ -x "$wasm_opt" ]; then
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o npm/pkg/lean_sdk_wasm_openbanking_bg.wasm npm/pkg/lean_sdk_wasm_openbanking_bg.wasm
 fi
+cargo run -q -p lean-sdk-wasm-boundary --example declarations -- npm/pkg
 (cd npm && node build.mjs)

@@ -1,9 +1,23 @@
 // Bundles the JS layer around the wasm-bindgen output (`pkg/`, made by
 // ../build.sh) into dist/: ESM and CommonJS for Node, ESM for browsers.
-// One wasm file serves all three.
+// One wasm file serves all three. The declarations are the hand-written
+// ones of src/ and those ../build.sh generated from the core into pkg/.
 
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+
+/**
+ * Writes declarations as `dist/<name>.d.ts`, and as `<name>.d.cts` for
+ * CommonJS with the relative imports in `cjs` renamed to their CommonJS
+ * siblings.
+ */
+function declarations(name, source, cjs = {}) {
+  const text = readFileSync(source, 'utf8');
+  writeFileSync(`dist/${name}.d.ts`, text);
+  let forCjs = text;
+  for (const [from, to] of Object.entries(cjs)) forCjs = forCjs.replaceAll(`from '${from}'`, `from '${to}'`);
+  writeFileSync(`dist/${name}.d.cts`, forCjs);
+}
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
@@ -27,8 +41,8 @@ await build({
 });
 await build({ ...common, entryPoints: ['src/browser.js'], outfile: 'dist/browser.mjs', format: 'esm', platform: 'browser' });
 copyFileSync('pkg/lean_sdk_wasm_bg.wasm', 'dist/lean_sdk_wasm_bg.wasm');
-copyFileSync('src/index.d.ts', 'dist/index.d.ts');
-copyFileSync('src/index.d.ts', 'dist/index.d.cts');
+declarations('index', 'src/index.d.ts', { './core-types.js': './core-types.cjs' });
+declarations('core-types', 'pkg/core-types.d.ts');
 
 // lean-sdk/openbanking: its own bundles around its own wasm module, so the
 // main entry never loads it. The error classes are shared at run time (see
@@ -49,6 +63,8 @@ await build({
   platform: 'browser',
 });
 copyFileSync('pkg/lean_sdk_wasm_openbanking_bg.wasm', 'dist/lean_sdk_wasm_openbanking_bg.wasm');
-const declarations = readFileSync('src/openbanking/index.d.ts', 'utf8');
-writeFileSync('dist/openbanking.d.ts', declarations);
-writeFileSync('dist/openbanking.d.cts', declarations.replaceAll("from './index.js'", "from './index.cjs'"));
+declarations('openbanking', 'src/openbanking/index.d.ts', {
+  './index.js': './index.cjs',
+  './openbanking-types.js': './openbanking-types.cjs',
+});
+declarations('openbanking-types', 'pkg/openbanking-types.d.ts');

@@ -9,22 +9,12 @@
 //! error classes) is written in JavaScript on top of these exports.
 //!
 //! Errors are thrown as the core's error JSON (a string) and turned into
-//! `LeanError` subclasses by the JS layer.
+//! `LeanError` subclasses by the JS layer. The call driver, the panic hook
+//! and the error crossing are `lean-sdk-wasm-boundary`'s, shared with the
+//! open-banking module.
 
 mod call;
-mod panic;
 mod webhooks;
-mod wire;
-#[cfg(test)]
-mod wire_tests;
 
 pub use call::Client;
 pub use webhooks::{sign_bytes, sign_string, Verifier};
-
-use wasm_bindgen::JsValue;
-
-/// The value thrown to JavaScript for a core error: its JSON text, which
-/// the JS layer parses into the matching `LeanError` subclass.
-pub(crate) fn throw(error: &lean_core::Error) -> JsValue {
-    JsValue::from_str(&error.to_json().to_string())
-}

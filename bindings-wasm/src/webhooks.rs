@@ -1,11 +1,11 @@
 //! Webhook signatures for JavaScript payloads.
 //!
 //! A [`Verifier`] keeps the HMAC key state of its secrets, so a server pays
-//! the key schedule once, not per request. Bytes (`Uint8Array`, `Buffer`)
-//! are copied into wasm memory once by the glue. Strings go through a
-//! scratch buffer: the JS layer encodes them with `TextEncoder.encodeInto`
-//! straight into it (the glue's own string passing walks ASCII strings one
-//! character at a time, which costs more than the HMAC on large bodies).
+//! the key schedule once, not per request. Bodies go through a scratch
+//! buffer in wasm memory: the JS layer copies bytes into it and encodes
+//! strings with `TextEncoder.encodeInto` straight into it (the glue's own
+//! string passing walks ASCII strings one character at a time, which costs
+//! more than the HMAC on large bodies).
 //!
 //! `verify` is the hot call of a webhook handler, so its fast path crosses
 //! the boundary with numbers only: the body and the signature header both
@@ -20,7 +20,7 @@ use lean_core::webhooks::{self, WebhookVerifier};
 use lean_core::WebhookSecret;
 use wasm_bindgen::prelude::*;
 
-use crate::throw;
+use lean_sdk_wasm_boundary::throw;
 
 thread_local! {
     /// Where string bodies are encoded; it only grows, to the largest body.
@@ -35,25 +35,27 @@ const VERIFIED: u32 = 0;
 /// waiting in [`take_error`].
 const REFUSED: u32 = 1;
 
-/// Length of one inner digest in the scratch buffer.
-const DIGEST_LEN: usize = webhooks::DIGEST_LEN;
-
-/// A view of `len` bytes of the scratch buffer, for the JS layer to encode
-/// a string body into before calling a `...Scratch` method. The buffer
-/// moves only here, when it grows; the view dies (length 0) when wasm
-/// memory grows, which is how the JS layer knows to ask again.
-#[wasm_bindgen]
-pub fn scratch(len: usize) -> js_sys::Uint8Array {
+/// Where the scratch buffer starts in wasm memory, with room for `len`
+/// bytes: the JS layer encodes a body there (a view of [`wasm_memory`]'s
+/// buffer) before calling a `...Scratch` method. The buffer moves only
+/// here, when it grows; a view of it dies (length 0) when wasm memory
+/// grows, which is how the JS layer knows to ask again.
+#[wasm_bindgen(js_name = scratchAt)]
+pub fn scratch_at(len: usize) -> usize {
     SCRATCH.with(|cell| {
         let mut buffer = cell.borrow_mut();
         if buffer.len() < len {
             buffer.resize(len, 0);
         }
-        // SAFETY: the view aliases the buffer only until the next wasm
-        // allocation; the JS layer writes into it and then calls a
-        // `...Scratch` method, which reads the buffer, not the view.
-        unsafe { js_sys::Uint8Array::view(&buffer[..len]) }
+        buffer.as_ptr() as usize
     })
+}
+
+/// This instance's `WebAssembly.Memory`, for the JS layer's view of the
+/// scratch buffer ([`scratch_at`]).
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 fn with_scratch<T>(len: usize, f: impl FnOnce(&[u8]) -> T) -> T {
@@ -105,33 +107,6 @@ impl Verifier {
         status(outcome)
     }
 
-    /// Each secret's HMAC inner key block, one after the other, for a host
-    /// that hashes bodies with its own SHA-1 (Node's `node:crypto`, which
-    /// uses the CPU's SHA instructions) and calls [`Verifier::check_digests`].
-    #[wasm_bindgen(js_name = innerPads)]
-    pub fn inner_pads(&self) -> Vec<u8> {
-        self.inner.inner_pads().flatten().copied().collect()
-    }
-
-    /// Verifies a body the host hashed itself: the scratch buffer starts
-    /// with one 20-byte SHA-1(inner pad ‖ body) per secret, then the
-    /// signature header's `signature_len` bytes (`-1`: no header). The
-    /// header, the outer hash and the constant-time comparison are the
-    /// core's, as in [`Verifier::check_scratch`], which returns the same
-    /// statuses.
-    #[wasm_bindgen(js_name = checkDigests)]
-    pub fn check_digests(&self, signature_len: i32) -> u32 {
-        let outcome = SCRATCH.with(|cell| {
-            let buffer = cell.borrow();
-            let digests_len = self.inner.inner_pads().len() * DIGEST_LEN;
-            let signature = header_at(&buffer, digests_len, signature_len);
-            let digests = buffer.get(..digests_len).unwrap_or(&buffer);
-            self.inner
-                .verify_inner_digests(digests, signature.as_deref())
-        });
-        status(outcome)
-    }
-
     /// [`Verifier::construct_event_bytes`] of the first `len` scratch bytes.
     #[wasm_bindgen(js_name = constructEventScratch)]
     pub fn construct_event_scratch(
@@ -141,30 +116,6 @@ impl Verifier {
     ) -> Result<String, JsValue> {
         with_scratch(len, |payload| {
             self.construct_event_bytes(payload, signature)
-        })
-    }
-
-    /// [`Verifier::construct_event_bytes`] of a body the host hashed
-    /// itself: the scratch buffer holds the body's `len` bytes, then one
-    /// inner digest per secret (see [`Verifier::check_digests`]).
-    #[wasm_bindgen(js_name = constructEventDigests)]
-    pub fn construct_event_digests(
-        &self,
-        len: usize,
-        signature: Option<String>,
-    ) -> Result<String, JsValue> {
-        SCRATCH.with(|cell| {
-            let buffer = cell.borrow();
-            let payload = buffer.get(..len).unwrap_or_default();
-            let digests_len = self.inner.inner_pads().len() * DIGEST_LEN;
-            let digests = buffer
-                .get(len..len.saturating_add(digests_len))
-                .unwrap_or_default();
-            self.inner
-                .verify_inner_digests(digests, signature.as_deref())
-                .and_then(|()| webhooks::parse_event(payload))
-                .map(|event| event.to_json().to_string())
-                .map_err(|e| throw(&e))
         })
     }
 

@@ -11,9 +11,11 @@ macro_rules! wire_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
         pub enum $name {
-            $($(#[$vmeta])* $variant,)+
+            $($(#[$vmeta])* #[cfg_attr(feature = "tsify", serde(rename = $wire))] $variant,)+
             /// A value this version of the SDK does not know, kept as sent.
+            #[cfg_attr(feature = "tsify", serde(untagged))]
             Unknown(String),
         }
 

@@ -3,7 +3,6 @@
 
 export { LeanClient, validate } from './client.js';
 export { webhooks, WebhookVerifier } from './webhooks.js';
-export { chooseHashing as __chooseWebhookHashing } from './webhooks.js';
 export { LeanError, LeanValidationError, LeanApiError, LeanRedirectError, WebhookSignatureError } from './errors.js';
 
 import { guard, wasm } from './wasm.js';

@@ -160,7 +160,7 @@ export class LeanClient {
     const signal = callSignal(options);
     const client = this.#wasmClient();
     const first = guard(() => client.start(JSON.stringify(spec), entropy()));
-    return drive(client, first, this.#send, signal);
+    return drive(first, this.#send, signal);
   }
 }
 

@@ -1,104 +1,22 @@
-// Type declarations of the npm package `lean-sdk`. Written by hand and
-// compiled against the real exports by test/types.test.js (tsc --noEmit),
-// so they cannot drift from the JavaScript. Field names are the API's own
-// camelCase names; amounts are strings ("15.00"), never numbers, so no
-// binary float ever touches money.
+// Type declarations of the npm package `lean-sdk`. The core's models,
+// inputs and codes are generated from its definitions by the build
+// (`./core-types.js`, from bindings-wasm/boundary/examples/declarations.rs);
+// this file declares the JavaScript API around them, and is compiled
+// against the real exports by test/types.test.js. Field names are the
+// API's own camelCase names; amounts are strings ("15.00"), never numbers,
+// so no binary float ever touches money.
+
+import type {
+  Application, CoreErrorCode, Customer, CustomerUpdate, EventType, FieldError, Gig, NewCustomer, NewGig,
+  NewSpecialPayment, OperationName, SpecialPayment,
+} from './core-types.js';
+export type * from './core-types.js';
 
 /** An amount of money as a decimal string with at most two decimals. */
 export type Amount = string;
 
-/** A status the SDK knows, or any newer one the API starts sending. */
-type Open<T extends string> = T | (string & {});
-
-export type CustomerStatus = Open<'PENDING' | 'CREATED' | 'PENDING_REGISTRATION' | 'ACTIVE' | 'INACTIVE'>;
-export type PaymentStatus = Open<'PENDING' | 'SUCCESS' | 'FAILED'>;
-export type SpecialPaymentType = Open<
-  'bonus' | 'reimbursement' | 'cancellation' | 'wait time' | 'correction' | 'flagged' | 'other'
->;
-export type EventName = Open<
-  | 'customer.active'
-  | 'customer.inactive'
-  | 'gig.completed'
-  | 'gig.failed'
-  | 'specialpayment.completed'
-  | 'specialpayment.failed'
->;
-
-/** Input of `createCustomer`. Dates are `YYYY-MM-DD`. */
-export interface NewCustomer {
-  firstName: string;
-  middleName?: string;
-  lastName: string;
-  birthday: string;
-  phoneNumber: string;
-  email: string;
-  street: string;
-  street2?: string;
-  city: string;
-  state: string;
-  postalCode: string;
-  partnerUserId: string;
-  registrationDate: string;
-}
-
-/** Input of `updateCustomer`: only the fields to change. */
-export type CustomerUpdate = Partial<Omit<NewCustomer, 'partnerUserId'>>;
-
-/** Input of `createGig`. Times are ISO 8601; without a zone they are UTC. */
-export interface NewGig {
-  partnerUserId: string;
-  totalAmount: Amount;
-  tips: Amount;
-  expenses: Amount;
-  description: string;
-  gigId: string;
-  startTime: string;
-  endTime: string;
-}
-
-/** Input of `createSpecialPayment`. A negative amount is a correction. */
-export interface NewSpecialPayment {
-  partnerUserId: string;
-  amount: Amount;
-  type: SpecialPaymentType;
-  gigId?: string;
-  description?: string;
-  userdata?: unknown;
-}
-
-/** A customer as the API returns it (unknown fields are kept). */
-export interface Customer extends Partial<Omit<NewCustomer, 'partnerUserId'>> {
-  partnerUserId: string;
-  status?: CustomerStatus;
-  createdAt?: string;
-  updatedAt?: string;
-  [field: string]: unknown;
-}
-
-export interface Application {
-  partnerUserId: string;
-  status?: string;
-  [field: string]: unknown;
-}
-
-export interface Gig extends Partial<NewGig> {
-  gigId: string;
-  id?: string;
-  status?: PaymentStatus;
-  invoiceId?: string;
-  createdAt?: string;
-  updatedAt?: string;
-  [field: string]: unknown;
-}
-
-export interface SpecialPayment extends Partial<NewSpecialPayment> {
-  id: string;
-  status?: PaymentStatus;
-  invoiceId?: string;
-  createdAt?: string;
-  updatedAt?: string;
-  [field: string]: unknown;
-}
+/** The event a webhook reports (the core's `EventType`). */
+export type EventName = EventType;
 
 /**
  * A verified webhook: `data` is the object the event is about. Payouts
@@ -106,7 +24,7 @@ export interface SpecialPayment extends Partial<NewSpecialPayment> {
  * gets a 200: skip the ones whose `dedupKey` you have already handled.
  */
 export interface WebhookEvent {
-  event: EventName;
+  event: EventType;
   data: Customer | Gig | SpecialPayment | Record<string, unknown> | null;
   /** `event:objectId:status` (e.g. `gig.completed:g1:SUCCESS`): the same for every delivery of one event. */
   dedupKey: string;
@@ -152,18 +70,6 @@ export class LeanClient {
   getSpecialPayment(id: string, options?: CallOptions): Promise<SpecialPayment>;
   listSpecialPayments(options?: CallOptions): Promise<SpecialPayment[]>;
 }
-
-export type OperationName =
-  | 'createCustomer'
-  | 'getCustomer'
-  | 'updateCustomer'
-  | 'submitApplication'
-  | 'createGig'
-  | 'getGig'
-  | 'listGigs'
-  | 'createSpecialPayment'
-  | 'getSpecialPayment'
-  | 'listSpecialPayments';
 
 /** Checks input with the API's rules without sending it; `[]` when valid. */
 export function validate(operation: OperationName, input: unknown, args?: Record<string, unknown>): FieldError[];
@@ -222,46 +128,11 @@ export declare const webhooks: {
   }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 };
 
-export type FieldErrorCode =
-  | 'required'
-  | 'invalid_type'
-  | 'unknown_field'
-  | 'too_long'
-  | 'invalid_characters'
-  | 'invalid_format'
-  | 'invalid_value'
-  | 'invalid_date'
-  | 'too_many_decimals'
-  | 'out_of_range'
-  | 'inconsistent';
-
-export interface FieldError {
-  /** The API's camelCase field name (`$` for the input as a whole). */
-  field: string;
-  code: FieldErrorCode;
-  message: string;
-}
-
-export type ErrorCode =
-  | 'validation'
-  | 'configuration'
-  | 'bad_request'
-  | 'unauthorized'
-  | 'not_found'
-  | 'rate_limited'
-  | 'service_unavailable'
-  | 'server_error'
-  | 'api_error'
-  | 'transport'
-  | 'invalid_response'
-  | 'conflict'
-  | 'signature_missing'
-  | 'signature_malformed'
-  | 'signature_mismatch'
-  | 'invalid_payload'
-  | 'payload_too_large'
-  | 'redirect'
-  | 'internal';
+/**
+ * Every code a `LeanError` carries: the core's, and `payload_too_large` of
+ * the webhook helpers that read a body themselves.
+ */
+export type ErrorCode = CoreErrorCode | 'payload_too_large';
 
 export class LeanError extends Error {
   readonly code: ErrorCode;
@@ -307,7 +178,7 @@ export class LeanApiError extends LeanError {
   readonly body: string;
   /** The API's own message, or a description of the status. */
   readonly apiMessage: string;
-  /** The API's own error code, where its body carries one (open banking: `CUSTOMER_ALREADY_EXISTS`, `FAILED`). */
+  /** The API's own error code, where its body carries one (open-banking: `CUSTOMER_ALREADY_EXISTS`, `FAILED`). */
   readonly apiCode?: string;
   readonly requestId?: string;
   readonly retryAfterMs?: number;

@@ -7,8 +7,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as bindings from '../pkg/lean_sdk_wasm.js';
 import { install } from './wasm.js';
-import { innerHasher } from './node-hash.js';
-import { useHasher } from './webhooks.js';
 
 const WASM = 'lean_sdk_wasm_bg.wasm';
 // build.mjs defines LEAN_MODULE_FORMAT per bundle (a global __dirname may
@@ -17,6 +15,5 @@ const WASM = 'lean_sdk_wasm_bg.wasm';
 const here = LEAN_MODULE_FORMAT === 'cjs' ? __dirname : fileURLToPath(new URL('.', import.meta.url));
 bindings.initSync({ module: readFileSync(join(here, WASM)) });
 install(bindings);
-useHasher(innerHasher);
 
 export * from './api.js';

@@ -7,7 +7,7 @@
 // to its own wasm module through ./wasm.js.
 
 import { LeanError, fromCore } from './errors.js';
-import { generation, guard, translate } from './wasm.js';
+import { generation, guard, translate, wasm } from './wasm.js';
 
 // Random bytes for the engine (idempotency keys, jitter), drawn from
 // crypto.getRandomValues in batches: one call per 64 API calls.
@@ -126,9 +126,9 @@ export function createSender(fetch, timeoutMs) {
  * core ends the call and says whether a request was in flight, with the
  * idempotency key and ids it carried.
  */
-function interrupted(client, call, reason) {
+function interrupted(call, reason) {
   const why = reason instanceof Error ? reason.message : String(reason);
-  return translate(guard(() => client.interrupt(call, why)));
+  return translate(guard(() => wasm().interrupt(call, why)));
 }
 
 /**
@@ -173,13 +173,14 @@ export function callSignal(options) {
 }
 
 /**
- * Drives a call that `client` (the wasm `Client` of either module) has
- * started, whose first step is `first`, with `send` until it is done:
- * resolves to its value, or throws its `LeanError`. `signal` (the caller's
- * `AbortSignal`, optional) interrupts it. Finishes the call at the end.
+ * Drives a call that a wasm `Client` (of either module) has started, whose
+ * first step is `first`, with `send` until it is done: resolves to its
+ * value, or throws its `LeanError`. `signal` (the caller's `AbortSignal`,
+ * optional) interrupts it. Finishes the call at the end.
  */
-export async function drive(client, first, send, signal) {
+export async function drive(first, send, signal) {
   const started = generation();
+  const glue = wasm();
   let step = readStep(first);
   const call = step.call;
   try {
@@ -191,7 +192,7 @@ export async function drive(client, first, send, signal) {
       // Aborted between the last step and this one: the core counts a
       // request handed out as sent, so it may say more than happened,
       // never less.
-      if (signal?.aborted) throw interrupted(client, call, signal.reason);
+      if (signal?.aborted) throw interrupted(call, signal.reason);
       const answer = step.send ? await send(step.send, signal) : await sleep(step.wait, signal);
       // Another call may have trapped the module meanwhile: this call's
       // state went with the old instance.
@@ -201,19 +202,19 @@ export async function drive(client, first, send, signal) {
         });
       }
       if ((answer !== undefined && 'interrupted' in answer) || (answer === undefined && signal?.aborted)) {
-        throw interrupted(client, call, signal.reason);
+        throw interrupted(call, signal.reason);
       }
       if (answer?.hiddenRedirect) throw hiddenRedirect(step.send.url);
       if (answer) {
         guard(() =>
           answer.kind
-            ? client.onTransportError(call, answer.kind, answer.message)
-            : client.onResponse(call, answer.status, answer.headers, answer.body),
+            ? glue.onTransportError(call, answer.kind, answer.message)
+            : glue.onResponse(call, answer.status, answer.headers, answer.body),
         );
       }
-      step = readStep(guard(() => client.poll(call)));
+      step = readStep(guard(() => glue.poll(call)));
     }
   } finally {
-    if (generation() === started) client.finish(call);
+    if (generation() === started) glue.finish(call);
   }
 }

@@ -45,7 +45,11 @@ let viewGeneration = -1;
 function scratch(len) {
   if (view === null || view.byteLength < len || viewGeneration !== generation()) {
     viewGeneration = generation();
-    view = wasm().scratch(Math.max(len, 1024));
+    const glue = wasm();
+    const size = Math.max(len, 1024);
+    // The buffer first: growing it may grow wasm memory.
+    const at = glue.scratchAt(size);
+    view = new Uint8Array(glue.wasmMemory().buffer, at, size);
   }
   return view;
 }
@@ -95,41 +99,6 @@ function bodyAndSignature(raw, sig) {
 }
 let signatureLength = -1;
 
-// How bodies are hashed: `hasher` makes a verifier's host SHA-1 function
-// from its inner pads (node-hash.js, which the Node entry point installs),
-// `null` in browsers, where the core hashes in wasm. See "What runs where"
-// in the README.
-let hasher = null;
-let forced = null;
-
-/** Installs the host's inner-hasher factory (node-hash.js). */
-export function useHasher(fn) {
-  hasher = fn;
-}
-
-/**
- * Chooses the path for tests and benchmarks: `'host'` (node:crypto hashes
- * every body), `'wasm'` (the core does), or `null` (the default: the host's
- * for bodies of `HOST_HASH_MIN` bytes and more, when it has one). Returns
- * whether that path exists here.
- * @internal
- */
-export function chooseHashing(mode) {
-  forced = mode;
-  return mode !== 'host' || hasher !== null;
-}
-
-// Below this many bytes (or UTF-16 units) the core in wasm verifies
-// faster: a call into node:crypto costs more than hashing a few blocks in
-// wasm. Measured side by side, the two paths cross at about 512 bytes
-// (BENCHMARKS.md).
-const HOST_HASH_MIN = 512;
-
-/** Whether the host hashes `raw` (when the verifier has a host hasher). */
-function hostHashes(raw) {
-  return forced === 'host' || (forced === null && raw.length >= HOST_HASH_MIN);
-}
-
 /** Reads the header value as Node or `Headers` give it. */
 function header(signature) {
   if (signature === undefined || signature === null) return undefined;
@@ -156,10 +125,6 @@ export class WebhookVerifier {
   #secrets;
   #inner = null;
   #generation = -1;
-  // The host's inner-digest function for these secrets (node-hash.js), and
-  // the bytes its digests take.
-  #hash = null;
-  #digestsLen = 0;
 
   constructor(secretOrSecrets) {
     this.#secrets = secretList(secretOrSecrets);
@@ -171,19 +136,7 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    let status;
-    try {
-      if (this.#hash === null || !hostHashes(raw)) {
-        status = inner.checkScratch(bodyAndSignature(raw, sig), signatureLength);
-      } else {
-        // Each secret's inner digest of the body, then the header after
-        // them, in the scratch buffer.
-        const buffer = scratch(this.#digestsLen + (sig === undefined ? 0 : sig.length * 3));
-        status = inner.checkDigests(this.#hash(raw, sig, buffer));
-      }
-    } catch (thrown) {
-      throw translate(thrown);
-    }
+    const status = guard(() => inner.checkScratch(bodyAndSignature(raw, sig), signatureLength));
     if (status !== 0) throw translate(wasm().takeError());
   }
 
@@ -192,17 +145,7 @@ export class WebhookVerifier {
     const raw = body(payload);
     const sig = header(signature);
     const inner = this.#wasm();
-    const json = guard(() => {
-      const len = toScratch(raw);
-      if (this.#hash === null || !hostHashes(raw)) return inner.constructEventScratch(len, sig);
-      // The body stays where it is (the buffer keeps its bytes when it
-      // grows); the digests go right after it, for the core to finish.
-      // They are digests of that copy, the bytes the core parses: the
-      // caller's buffer may change under a shared memory.
-      const buffer = scratch(len + this.#digestsLen);
-      this.#hash(buffer.subarray(0, len), undefined, buffer.subarray(len));
-      return inner.constructEventDigests(len, sig);
-    });
+    const json = guard(() => inner.constructEventScratch(toScratch(raw), sig));
     return JSON.parse(json);
   }
 
@@ -223,13 +166,6 @@ export class WebhookVerifier {
       const { Verifier } = wasm();
       this.#inner = guard(() => new Verifier(this.#secrets));
       this.#generation = generation();
-      if (this.#hash === null && hasher !== null) {
-        // The core's key blocks (long secrets hashed first), for the host's
-        // hashing; they do not change when the instance is replaced.
-        const all = guard(() => this.#inner.innerPads());
-        this.#hash = hasher(all);
-        this.#digestsLen = (all.length / 64) * 20;
-      }
     }
     return this.#inner;
   }

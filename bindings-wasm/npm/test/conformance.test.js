@@ -237,11 +237,11 @@ test('conformance: connection scenarios (one client, N calls, the connections th
 /** The helpers under test, each built with `maxBodyBytes` (undefined: the default). */
 const receivers = {
   'payouts express': (maxBodyBytes) => expressApp(sdk.webhooks.express({ secret: 'whsec_conformance', maxBodyBytes }), false),
-  'open banking express': (maxBodyBytes) =>
+  'open-banking express': (maxBodyBytes) =>
     expressApp(ob.webhooks.express({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} }), true),
   'payouts Request handler': (maxBodyBytes) =>
     webServer(sdk.webhooks.handler({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} })),
-  'open banking Request handler': (maxBodyBytes) =>
+  'open-banking Request handler': (maxBodyBytes) =>
     webServer(ob.webhooks.handler({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} })),
 };
 

@@ -82,7 +82,7 @@ test('payouts: createGig interrupted in flight names the gigId it sent', async (
   });
 });
 
-test('open banking: a payment intent interrupted in flight is reported, never sent again', async (t) => {
+test('open-banking: a payment intent interrupted in flight is reported, never sent again', async (t) => {
   const server = await silentServer(t);
   const client = new ob.OpenBankingClient({ appToken: 't' }, { baseUrl: server.url, timeoutMs: 60_000 });
   const controller = new AbortController();

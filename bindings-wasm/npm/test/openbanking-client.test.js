@@ -225,7 +225,7 @@ test('the error classes are the main entry\'s, in ESM and CommonJS', () => {
   const mainCjs = require('lean-sdk');
   for (const name of ['LeanError', 'LeanValidationError', 'LeanApiError', 'WebhookSignatureError']) {
     assert.equal(ob[name], sdk[name], `${name}: ESM entries`);
-    assert.equal(cjs[name], sdk[name], `${name}: CommonJS open banking`);
+    assert.equal(cjs[name], sdk[name], `${name}: CommonJS open-banking`);
     assert.equal(mainCjs[name], sdk[name], `${name}: CommonJS main`);
   }
   assert.equal(typeof cjs.OpenBankingClient, 'function');

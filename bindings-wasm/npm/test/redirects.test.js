@@ -90,7 +90,7 @@ for (const status of [301, 302, 303, 307, 308]) {
   });
 }
 
-test('open banking: an application token, a bearer token and OAuth credentials never follow a redirect', async (t) => {
+test('open-banking: an application token, a bearer token and OAuth credentials never follow a redirect', async (t) => {
   const { main, other } = await origins(t, 307);
   const clients = {
     appToken: new ob.OpenBankingClient({ appToken: APP_TOKEN }, { baseUrl: main.url, maxRetries: 1, retryBackoff: { initialMs: 1, maxMs: 2 } }),

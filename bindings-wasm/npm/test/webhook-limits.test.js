@@ -24,10 +24,10 @@ const SLACK = 4 * MiB;
 /** The receivers under test, each `(limit?) => ({ url, bytesRead(), close })`. */
 const receivers = {
   'payouts express': (maxBodyBytes) => expressApp(sdk.webhooks.express({ secret: SECRET, maxBodyBytes })),
-  'open banking express': (maxBodyBytes) =>
+  'open-banking express': (maxBodyBytes) =>
     expressApp(ob.webhooks.express({ secret: SECRET, maxBodyBytes, onEvent: () => {} }), true),
   'payouts Request handler': (maxBodyBytes) => webServer(sdk.webhooks.handler({ secret: SECRET, maxBodyBytes, onEvent: () => {} })),
-  'open banking Request handler': (maxBodyBytes) => webServer(ob.webhooks.handler({ secret: SECRET, maxBodyBytes, onEvent: () => {} })),
+  'open-banking Request handler': (maxBodyBytes) => webServer(ob.webhooks.handler({ secret: SECRET, maxBodyBytes, onEvent: () => {} })),
 };
 
 /** Serves `server`, recording the bytes each connection read. */

@@ -3,42 +3,75 @@
 //!
 //! [`Client`] holds the core's `Config` and the caller's credentials: an
 //! application token, a bearer token obtained elsewhere, or OAuth client
-//! credentials driven through the core's `TokenManager`. The JS layer asks
-//! [`Client::token_step`] before each call whether a token must be fetched
-//! (the core decides; the JS side supplies the time and sends the request),
-//! then [`Client::start`]s the call with the current credentials.
+//! credentials under the core's [`TokenPolicy`] (one shared token fetch,
+//! renewal before expiry, one renewal and retry after a 401). With OAuth
+//! each API call holds a ticket of the policy, by number: the JS layer
+//! polls it ([`Client::token_poll`]), sends the token request or waits for
+//! another call's, and reports what happened; the policy decides the rest.
 //!
-//! Calls in progress live in the client and are driven by number through
-//! the steps of the payouts module's `wire`, one format for both modules.
+//! Calls are driven by number through the call driver both modules share
+//! (`lean-sdk-wasm-boundary`), one step format for both APIs.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use lean_core::openbanking::auth::Token;
 use lean_core::openbanking::{
-    AccessToken, AppToken, Auth, ClientCredentials, Config, Environment, NextStep, Operation,
-    TokenManager, TokenScope,
+    AccessToken, AfterUnauthorized, AppToken, Auth, ClientCredentials, Config, Environment,
+    FetchId, Operation, TokenPolicy, TokenScope, TokenStep, TokenTicket,
 };
-use lean_core::{Error, HttpResponse, RetryPolicy};
-use serde_json::{json, Value};
+use lean_core::{Error, HttpResponse, TransportError};
+use lean_sdk_wasm_boundary::{
+    call_entropy, header_pairs, internal, send_text, start_call, throw, Options, Slots,
+};
+use serde_json::json;
 use wasm_bindgen::prelude::*;
-
-use crate::wire::{call_stepping_exports, header_pairs, send_text, Calls, OutcomeJson};
-use crate::{from_js_layer, throw};
 
 /// A validated open-banking configuration with its credentials. Nothing it
 /// holds is ever shown: its `Debug` redacts every token and secret.
 #[wasm_bindgen]
 pub struct Client {
     config: Config,
-    /// The credentials of the next call: the application token, the given
-    /// bearer token, or the last token the manager accepted.
-    auth: Option<Auth>,
-    tokens: Option<TokenManager>,
-    /// When the current OAuth token expires, and its granted scope, for
-    /// [`Client::token_status`].
-    token: Option<Token>,
-    margin: Option<Duration>,
-    calls: Calls<lean_core::openbanking::Call>,
+    credentials: Credentials,
+}
+
+/// How a client authenticates its calls.
+enum Credentials {
+    /// An application token or a bearer token: the same for every call.
+    Fixed(Auth),
+    /// OAuth client credentials, under the core's token policy.
+    OAuth(Box<OAuth>),
+}
+
+/// The token policy of an OAuth client and the tickets of its calls.
+struct OAuth {
+    policy: TokenPolicy,
+    /// Each call's ticket, and the authentication the policy last gave it.
+    tickets: Slots<(TokenTicket, Option<Auth>)>,
+    /// The last fetch the policy started, and how many it started: the
+    /// steps number fetches from 1 (a call only ever waits for the last).
+    last_fetch: Option<FetchId>,
+    fetches: u64,
+}
+
+impl OAuth {
+    /// The policy, ticket `id` and the authentication it was last given.
+    #[allow(clippy::type_complexity)]
+    fn ticket(
+        &mut self,
+        id: u32,
+    ) -> Result<(&mut TokenPolicy, &mut TokenTicket, &mut Option<Auth>), Error> {
+        match self.tickets.get(id) {
+            Some((ticket, auth)) => Ok((&mut self.policy, ticket, auth)),
+            None => Err(internal(&format!("token ticket {id} is not open"))),
+        }
+    }
+
+    fn fetch_number(&mut self, fetch: FetchId) -> u64 {
+        if self.last_fetch != Some(fetch) {
+            self.last_fetch = Some(fetch);
+            self.fetches += 1;
+        }
+        self.fetches
+    }
 }
 
 #[wasm_bindgen]
@@ -74,66 +107,108 @@ impl Client {
     /// True when the client authenticates with OAuth client credentials.
     #[wasm_bindgen(getter, js_name = usesOAuth)]
     pub fn uses_oauth(&self) -> bool {
-        self.tokens.is_some()
+        matches!(self.credentials, Credentials::OAuth(_))
     }
 
-    /// Before a call at `now_ms` (the host's clock, ms since the epoch):
-    /// `undefined` when the current credentials are good, or the token
-    /// request to send (`{"send": ...}`) when the manager has no token or
-    /// the token is due for renewal.
-    #[wasm_bindgen(js_name = tokenStep)]
-    pub fn token_step(&mut self, now_ms: f64) -> Result<Option<String>, JsValue> {
-        let Some(tokens) = &self.tokens else {
-            return Ok(None);
-        };
-        match tokens.next(at(now_ms)).map_err(|e| throw(&e))? {
-            NextStep::Ready(auth) => {
-                self.auth = Some(auth);
-                Ok(None)
-            }
-            NextStep::FetchToken(request) => Ok(Some(send_text(&request))),
+    /// Opens a ticket of the token policy for one API call (OAuth only);
+    /// [`Client::close_ticket`] ends it.
+    #[wasm_bindgen(js_name = openTicket)]
+    pub fn open_ticket(&mut self) -> Result<u32, JsValue> {
+        let oauth = self.oauth().map_err(|e| throw(&e))?;
+        Ok(oauth.tickets.insert((TokenTicket::new(), None)))
+    }
+
+    /// Forgets a ticket: the JS layer closes every ticket it opens.
+    #[wasm_bindgen(js_name = closeTicket)]
+    pub fn close_ticket(&mut self, ticket: u32) {
+        if let Credentials::OAuth(oauth) = &mut self.credentials {
+            oauth.tickets.remove(ticket);
         }
     }
 
-    /// Hands the token endpoint's answer, received at `now_ms`, to the
-    /// manager. Throws the API error of a refusal (the previous token, if
-    /// any, is kept).
-    #[wasm_bindgen(js_name = acceptToken)]
-    pub fn accept_token(
+    /// What the call holding `ticket` does next, at `now_ms` (the host's
+    /// clock, ms since the epoch): `{"use":true}` (start the call),
+    /// `{"fetch":n,"send":...}` (send token request `n`, then report its
+    /// outcome) or `{"waitFor":n}` (another call sends token request `n`:
+    /// poll again once it is reported). Throws the error of a failed fetch
+    /// the call waited for.
+    #[wasm_bindgen(js_name = tokenPoll)]
+    pub fn token_poll(&mut self, ticket: u32, now_ms: f64) -> Result<String, JsValue> {
+        let oauth = self.oauth().map_err(|e| throw(&e))?;
+        let (policy, token_ticket, auth) = oauth.ticket(ticket).map_err(|e| throw(&e))?;
+        let step = policy
+            .poll(token_ticket, at(now_ms))
+            .map_err(|e| throw(&e))?;
+        Ok(match step {
+            TokenStep::Use(given) => {
+                *auth = Some(given);
+                String::from("{\"use\":true}")
+            }
+            TokenStep::Fetch(fetch, request) => {
+                let head = format!("\"fetch\":{},", oauth.fetch_number(fetch));
+                send_text(&head, &request)
+            }
+            TokenStep::Wait(fetch) => format!("{{\"waitFor\":{}}}", oauth.fetch_number(fetch)),
+        })
+    }
+
+    /// Reports the token endpoint's answer to the ticket's fetch, received
+    /// at `now_ms`. Throws the error of a refusal, which the calls waiting
+    /// for the fetch get too.
+    #[wasm_bindgen(js_name = tokenResponse)]
+    pub fn token_response(
         &mut self,
+        ticket: u32,
         status: u16,
         headers: Vec<String>,
         body: Vec<u8>,
         now_ms: f64,
     ) -> Result<(), JsValue> {
-        let Some(tokens) = &mut self.tokens else {
-            return Err(throw(&Error::from_panic(
-                &"a token for a client without OAuth",
-            )));
-        };
         let response = HttpResponse::new(status, header_pairs(headers), body);
-        let auth = tokens
-            .accept(&response, at(now_ms))
-            .map_err(|e| throw(&e))?;
-        // The manager keeps its token private; read the same answer again
-        // for the expiry and scope the client reports.
-        self.token = Token::parse(&response, at(now_ms))
-            .ok()
-            .map(|t| match self.margin {
-                Some(margin) => t.with_renewal_margin(margin),
-                None => t,
-            });
-        self.auth = Some(auth);
-        Ok(())
+        let oauth = self.oauth().map_err(|e| throw(&e))?;
+        let (policy, token_ticket, _) = oauth.ticket(ticket).map_err(|e| throw(&e))?;
+        policy
+            .on_token_response(token_ticket, &response, at(now_ms))
+            .map_err(|e| throw(&e))
     }
 
-    /// Forgets the OAuth token, after the API answered 401 with it.
-    #[wasm_bindgen(js_name = invalidateToken)]
-    pub fn invalidate_token(&mut self) {
-        if let Some(tokens) = &mut self.tokens {
-            tokens.invalidate();
-            self.auth = None;
-            self.token = None;
+    /// Reports that the ticket's token request got no answer: `kind` is a
+    /// transport failure (`"connect"`, `"timeout"`, `"other"`, with
+    /// `message`) or `"redirect"` (a browser hid a redirect). Returns the
+    /// error JSON to throw; the calls waiting for the fetch get it too.
+    #[wasm_bindgen(js_name = tokenFailed)]
+    pub fn token_failed(&mut self, ticket: u32, kind: &str, message: &str) -> String {
+        let failed = self.oauth().and_then(|oauth| {
+            let (policy, token_ticket, _) = oauth.ticket(ticket)?;
+            Ok(match kind {
+                "redirect" => policy.on_token_failed(
+                    token_ticket,
+                    Error::Redirect {
+                        status: 0,
+                        location: None,
+                    },
+                ),
+                _ => policy.on_token_transport_error(
+                    token_ticket,
+                    TransportError::from_kind_name(kind, message),
+                ),
+            })
+        });
+        failed.unwrap_or_else(|e| e).to_json().to_string()
+    }
+
+    /// Reports that the API answered 401 to the ticket's call: `true` when
+    /// the call is to be renewed (poll again) and sent once more.
+    #[wasm_bindgen(js_name = onUnauthorized)]
+    pub fn on_unauthorized(&mut self, ticket: u32) -> bool {
+        let Credentials::OAuth(oauth) = &mut self.credentials else {
+            return false;
+        };
+        match oauth.tickets.get(ticket) {
+            Some((token_ticket, _)) => {
+                oauth.policy.on_unauthorized(token_ticket) == AfterUnauthorized::RenewAndRetry
+            }
+            None => false,
         }
     }
 
@@ -141,7 +216,10 @@ impl Client {
     /// `undefined`: never the token itself.
     #[wasm_bindgen(js_name = tokenStatus)]
     pub fn token_status(&self) -> Option<String> {
-        let token = self.token.as_ref()?;
+        let Credentials::OAuth(oauth) = &self.credentials else {
+            return None;
+        };
+        let token = oauth.policy.token()?;
         let millis = |t: SystemTime| {
             t.duration_since(UNIX_EPOCH)
                 .map_or(0.0, |d| d.as_millis() as f64)
@@ -156,33 +234,41 @@ impl Client {
         )
     }
 
-    /// The error of a token request that failed below HTTP, as JSON text
-    /// (`transport`; nothing was created, so nothing is unknown).
-    #[wasm_bindgen(js_name = tokenTransportError)]
-    pub fn token_transport_error(&self, message: &str) -> String {
-        let url = self.config.environment().token_url().unwrap_or_default();
-        Error::transport(format!(
-            "the OAuth token request to {url} failed: {message}"
-        ))
-        .to_json()
-        .to_string()
-    }
-
     /// Validates one call (`{"operation": "getBalance", "input": {...}}`),
-    /// starts it with the current credentials and returns its first step,
-    /// which names the call. Throws the validation error before any
-    /// request. `entropy` is 32 random bytes (retry jitter).
-    pub fn start(&mut self, call: &str, entropy: &[u8]) -> Result<String, JsValue> {
-        let entropy = <[u8; 32]>::try_from(entropy)
-            .map_err(|_| throw(&Error::from_panic(&"entropy must be 32 bytes")))?;
+    /// starts it with the client's credentials (with OAuth, the token the
+    /// policy last gave `ticket`) and returns its first step, which names
+    /// the call. Throws the validation error before any request. `entropy`
+    /// is 32 random bytes (retry jitter).
+    pub fn start(
+        &mut self,
+        call: &str,
+        entropy: &[u8],
+        ticket: Option<u32>,
+    ) -> Result<String, JsValue> {
+        let entropy = call_entropy(entropy)?;
         let operation = parse_call(call).map_err(|e| throw(&e))?;
-        let auth = self.auth.as_ref().ok_or_else(|| {
-            throw(&Error::from_panic(
-                &"a call started before the OAuth token was fetched",
-            ))
-        })?;
-        let call = lean_core::openbanking::Call::new(&self.config, auth, operation, entropy);
-        Ok(self.calls.start(call))
+        let auth = match (&mut self.credentials, ticket) {
+            (Credentials::Fixed(auth), _) => auth.clone(),
+            (Credentials::OAuth(oauth), Some(ticket)) => oauth
+                .ticket(ticket)
+                .ok()
+                .and_then(|(_, _, auth)| auth.clone())
+                .ok_or_else(|| throw(&internal("a call started before its token")))?,
+            (Credentials::OAuth(_), None) => {
+                return Err(throw(&internal("an OAuth call without a ticket")))
+            }
+        };
+        let call = lean_core::openbanking::Call::new(&self.config, &auth, operation, entropy);
+        Ok(start_call(call))
+    }
+}
+
+impl Client {
+    fn oauth(&mut self) -> Result<&mut OAuth, Error> {
+        match &mut self.credentials {
+            Credentials::OAuth(oauth) => Ok(oauth),
+            Credentials::Fixed(_) => Err(internal("a token step of a client without OAuth")),
+        }
     }
 }
 
@@ -194,7 +280,8 @@ pub fn check_call(call: &str) -> Option<String> {
 }
 
 fn parse_call(call: &str) -> Result<Operation, Error> {
-    let value: Value = serde_json::from_str(call).map_err(|e| from_js_layer("call", &e))?;
+    let value = serde_json::from_slice(call.as_bytes())
+        .map_err(|e| internal(&format!("call JSON from the JS layer: {e}")))?;
     Operation::from_json(&value)
 }
 
@@ -216,14 +303,8 @@ fn configuration(message: &str) -> Error {
 }
 
 fn build(options: &str) -> Result<Client, Error> {
-    let options: Value = serde_json::from_str(options).map_err(|e| from_js_layer("options", &e))?;
-    let text = |key: &str| options.get(key).and_then(Value::as_str);
-    let millis = |key: &str| {
-        options
-            .get(key)
-            .and_then(Value::as_u64)
-            .map(Duration::from_millis)
-    };
+    let options = Options::parse(options)?;
+    let text = |key: &str| options.text(key);
     let named = text("environment").map(Environment::parse).transpose()?;
     let mut environment = match (text("baseUrl"), named) {
         // Another host in front of a named environment (a proxy) keeps
@@ -235,7 +316,7 @@ fn build(options: &str) -> Result<Client, Error> {
     if let Some(url) = text("tokenBaseUrl") {
         environment = environment.with_token_base_url(url)?;
     }
-    if let Some(required) = options.get("requireMtls").and_then(Value::as_bool) {
+    if let Some(required) = options.flag("requireMtls") {
         if text("baseUrl").is_none() {
             return Err(configuration(
                 "requireMtls is for a custom baseUrl: the documented environments know whether they require mTLS",
@@ -244,26 +325,15 @@ fn build(options: &str) -> Result<Client, Error> {
         let required = required || environment.requires_mtls();
         environment = environment.with_mtls(required);
     }
-    let mut config = Config::new(environment.clone()).with_host(text("host").unwrap_or("js"));
-    let mut retry = RetryPolicy::default();
-    if let Some(n) = options.get("maxRetries").and_then(Value::as_u64) {
-        retry.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
-    }
-    if let Some(wait) = millis("initialBackoffMs") {
-        retry.initial_backoff = wait;
-        retry.max_backoff = retry.max_backoff.max(wait);
-    }
-    if let Some(wait) = millis("maxBackoffMs") {
-        retry.max_backoff = wait;
-    }
-    config = config.with_retry(retry);
-    if let Some(timeout) = millis("timeoutMs") {
+    let mut config = Config::new(environment.clone())
+        .with_host(text("host").unwrap_or("js"))
+        .with_retry(options.retry());
+    if let Some(timeout) = options.millis("timeoutMs") {
         config.timeout = timeout;
     }
-    let margin = millis("tokenRenewalMarginMs");
-    let (auth, tokens) = match (text("appToken"), text("accessToken"), text("clientId")) {
-        (Some(token), None, None) => (Some(Auth::AppToken(AppToken::new(token)?)), None),
-        (None, Some(token), None) => (Some(Auth::Bearer(AccessToken::new(token)?)), None),
+    let credentials = match (text("appToken"), text("accessToken"), text("clientId")) {
+        (Some(token), None, None) => Credentials::Fixed(Auth::AppToken(AppToken::new(token)?)),
+        (None, Some(token), None) => Credentials::Fixed(Auth::Bearer(AccessToken::new(token)?)),
         (None, None, Some(client_id)) => {
             let credentials =
                 ClientCredentials::new(client_id, text("clientSecret").unwrap_or_default())?;
@@ -271,11 +341,16 @@ fn build(options: &str) -> Result<Client, Error> {
                 Some(id) => TokenScope::customer(id)?,
                 None => TokenScope::Api,
             };
-            let mut manager = TokenManager::new(credentials, environment, scope)?;
-            if let Some(margin) = margin {
-                manager = manager.with_renewal_margin(margin);
+            let mut policy = TokenPolicy::new(credentials, environment, scope)?;
+            if let Some(margin) = options.millis("tokenRenewalMarginMs") {
+                policy = policy.with_renewal_margin(margin);
             }
-            (None, Some(manager))
+            Credentials::OAuth(Box::new(OAuth {
+                policy,
+                tickets: Slots::default(),
+                last_fetch: None,
+                fetches: 0,
+            }))
         }
         (None, None, None) => return Err(configuration(
             "no credentials: pass { appToken } (the application token), or { clientId, clientSecret } for OAuth",
@@ -286,18 +361,6 @@ fn build(options: &str) -> Result<Client, Error> {
     };
     Ok(Client {
         config,
-        auth,
-        tokens,
-        token: None,
-        margin,
-        calls: Calls::default(),
+        credentials,
     })
-}
-
-call_stepping_exports!();
-
-impl OutcomeJson for lean_core::openbanking::Outcome {
-    fn to_json(&self) -> Value {
-        lean_core::openbanking::Outcome::to_json(self)
-    }
 }

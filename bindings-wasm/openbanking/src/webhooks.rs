@@ -10,7 +10,7 @@ use lean_core::openbanking::webhooks::{self, WebhookVerifier};
 use lean_core::WebhookSecret;
 use wasm_bindgen::prelude::*;
 
-use crate::throw;
+use lean_sdk_wasm_boundary::throw;
 
 /// Verifies `lean-signature` headers against one or more webhook secrets.
 /// Its `Debug` shows how many secrets it holds, never them.

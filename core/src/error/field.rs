@@ -100,10 +100,12 @@ impl fmt::Display for FieldErrorCode {
 /// One refused input field. `field` is the API's own wire name
 /// (`firstName`, not `first_name`) so that every host reports the same name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct FieldError {
     /// Wire name of the field, or `$` for the input as a whole.
     pub field: String,
     /// Machine-readable reason.
+    #[cfg_attr(feature = "tsify", tsify(type = "FieldErrorCode"))]
     pub code: FieldErrorCode,
     /// What is wrong and how to fix it, for a person.
     pub message: String,

@@ -49,6 +49,18 @@ impl ApiErrorKind {
         }
     }
 
+    /// Every kind, in declaration order: what a host enumerates (its error
+    /// classes, its declarations), so that the list is written once.
+    pub const ALL: [Self; 7] = [
+        Self::BadRequest,
+        Self::Unauthorized,
+        Self::NotFound,
+        Self::RateLimited,
+        Self::ServiceUnavailable,
+        Self::Server,
+        Self::Other,
+    ];
+
     /// The stable error code of this kind.
     pub fn code(self) -> &'static str {
         match self {
@@ -107,6 +119,9 @@ pub enum SignatureProblem {
 }
 
 impl SignatureProblem {
+    /// Every problem, in declaration order (see [`ApiErrorKind::ALL`]).
+    pub const ALL: [Self; 3] = [Self::MissingHeader, Self::MalformedHeader, Self::Mismatch];
+
     /// The stable error code of this problem.
     pub fn code(self) -> &'static str {
         match self {
@@ -210,8 +225,9 @@ pub enum Error {
 }
 
 impl Error {
-    /// Every code [`Error::code`] can return: what hosts build their error
-    /// types from (or check them against), so that the list is written once.
+    /// Every code [`Error::code`] returns, in declaration order: what a host
+    /// enumerates (its declarations, its error classes), so that the list
+    /// is written once.
     pub const CODES: [&'static str; 18] = [
         "validation",
         "configuration",
@@ -557,12 +573,17 @@ mod tests {
                 applied: false,
                 idempotency_key: None,
                 sent_ids: vec![],
+                attempts: Box::default(),
             },
             Error::Redirect {
                 status: 302,
                 location: None,
+                attempts: Box::default(),
             },
-            Error::Conflict { message: text() },
+            Error::Conflict {
+                message: text(),
+                attempts: Box::default(),
+            },
             Error::WebhookPayload { message: text() },
             Error::Internal { message: text() },
         ];

@@ -21,6 +21,7 @@ wire_enum! {
 /// A government identifier of a customer, required by Lean for
 /// consent-based payments.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct GovernmentIdentifier {
     /// What the number is.
     #[serde(rename = "type")]
@@ -31,6 +32,7 @@ pub struct GovernmentIdentifier {
 
 /// A customer to create: `POST /customers/v1/`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NewCustomer {
     /// The partner's own id of the user: unique, 1 to 255 characters. Lean
     /// answers 409 `CUSTOMER_ALREADY_EXISTS` when it is taken.
@@ -158,6 +160,7 @@ fn id_value(kind: &GovernmentIdType, value: &str) -> validate::Rule<String> {
 
 /// A customer as the API returns it. Unknown fields are kept in `extra`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Customer {
     /// Lean's id of the customer.
     pub customer_id: String,
@@ -166,6 +169,7 @@ pub struct Customer {
     pub app_user_id: Option<String>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 
@@ -174,9 +178,15 @@ pub struct Customer {
 /// `data` or `customers` are all read, and the object's other fields (page
 /// number, totals) are kept in `extra`.
 #[derive(Clone, Debug, PartialEq, Default)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct CustomerPage {
     /// The customers of this page.
     pub customers: Vec<Customer>,
     /// The paging fields of the answer, as sent.
+    #[cfg_attr(
+        feature = "tsify",
+        serde(flatten),
+        tsify(type = "Record<string, unknown>")
+    )]
     pub extra: Map<String, Value>,
 }

@@ -136,11 +136,13 @@ wire_enum! {
 /// exponent, more than 15 digits) is kept as a string of its exact text:
 /// `"balance": "12450.75"`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DataResult {
     /// `OK`, `PENDING`, or a status this SDK does not know (kept).
     pub status: DataStatus,
     /// The data, when `status` is `OK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
     pub payload: Option<Value>,
     /// The id to fetch the results with, when `status` is `PENDING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +155,7 @@ pub struct DataResult {
     pub timestamp: Option<String>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 

@@ -13,6 +13,7 @@ use crate::validate::{self, Checker, Problem};
 /// (`display_name`, `name`, `bank_identifier`, `iban`) and checks the
 /// others when given.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NewDestination {
     /// The name shown to customers.
     pub display_name: String,
@@ -177,6 +178,7 @@ fn swift(text: &str) -> validate::Rule<String> {
 /// A destination as the API returns it. Every field is optional here: the
 /// documents give the create form only.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Destination {
     /// Lean's id of the destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,5 +197,6 @@ pub struct Destination {
     pub iban: Option<String>,
     /// Fields this SDK version does not know (or does not type).
     #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 /// What the customer allowed Lean to read from this bank. A permission the
 /// answer does not mention is `None`, not `false`.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Permissions {
     /// Identity data (name, contact details).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,11 +23,13 @@ pub struct Permissions {
     pub transactions: Option<bool>,
     /// Permissions this SDK version does not know.
     #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 
 /// A connected bank entity (`/customers/v1/{customer_id}/entities`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Entity {
     /// Lean's id of the entity, the `entity_id` of data calls.
     pub id: String,
@@ -41,5 +44,6 @@ pub struct Entity {
     pub permissions: Option<Permissions>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }

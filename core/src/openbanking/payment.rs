@@ -12,18 +12,23 @@ use crate::validate::{self, Checker, Problem};
 
 /// A payment intent to create.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NewPaymentIntent {
     /// The paying customer.
     pub customer_id: String,
     /// The amount, exact, above zero, at most two decimals.
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub amount: Amount,
     /// ISO 4217 code, three letters (upper-cased).
     pub currency: String,
     /// Shown to the customer; at most 500 characters.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub description: Option<String>,
     /// Where the money goes, when not the application's default.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub payment_destination_id: Option<String>,
     /// The purpose code the bank requires for some payments.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub purpose_code: Option<String>,
 }
 
@@ -165,6 +170,7 @@ pub(crate) fn currency(text: &str) -> validate::Rule<String> {
 
 /// A payment intent as the API returns it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct PaymentIntent {
     /// Lean's id of the intent.
     pub payment_intent_id: String,
@@ -177,6 +183,7 @@ pub struct PaymentIntent {
         deserialize_with = "optional_amount",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub amount: Option<Amount>,
     /// The currency, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,12 +198,14 @@ pub struct PaymentIntent {
         deserialize_with = "null_as_empty",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[cfg_attr(feature = "tsify", tsify(type = "unknown[]"))]
     pub payments: Vec<Value>,
     /// Where the money goes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_destination: Option<Destination>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 

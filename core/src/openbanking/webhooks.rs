@@ -221,11 +221,13 @@ wire_enum! {
 
 /// The payload of `results.ready`.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct ResultsReady {
     /// The results id, for `getDataResults`.
     pub id: String,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
 }
 

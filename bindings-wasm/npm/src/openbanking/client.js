@@ -4,14 +4,13 @@
 // transport loop as the payouts client (../transport.js).
 //
 // Authentication is an application token, a bearer token obtained
-// elsewhere, or OAuth client credentials. With OAuth the core's
-// TokenManager decides when a token is needed (none yet, or due for
-// renewal by this host's clock); this class only sends the token request,
-// once for however many calls are waiting, and on a 401 forgets the token
-// and retries the call once with a fresh one.
+// elsewhere, or OAuth client credentials. With OAuth the core's token
+// policy decides everything (one shared fetch, renewal before expiry, one
+// renewal and retry after a 401); this class only sends the token request
+// it asks for, waits for another call's, and reports what happened.
 
 import { LeanError } from '../errors.js';
-import { callSignal, createSender, drive, entropy, hiddenRedirect, readStep } from '../transport.js';
+import { callSignal, createSender, drive, entropy, readStep } from '../transport.js';
 import { generation, guard, translate, wasm } from '../wasm.js';
 
 const REDACTED = 'OpenBankingClient { credentials: <redacted> }';
@@ -119,8 +118,9 @@ export class OpenBankingClient {
   #generation = -1;
   #send;
   #clock;
+  // The token request in flight (the core allows one at a time), for the
+  // calls the policy tells to wait for it.
   #tokenFetch = null;
-  #tokens = 0;
 
   /**
    * @param {object} credentials `{ appToken }`, `{ clientId, clientSecret,
@@ -331,49 +331,72 @@ export class OpenBankingClient {
    */
   async #run(spec, options) {
     const signal = callSignal(options);
-    for (let retried = false; ; retried = true) {
-      const token = await this.#authenticate();
-      const client = this.#wasmClient();
-      const first = guard(() => client.start(JSON.stringify(spec), entropy()));
+    const client = this.#wasmClient();
+    if (!client.usesOAuth) return drive(guard(() => client.start(JSON.stringify(spec), entropy())), this.#send, signal);
+    const ticket = guard(() => client.openTicket());
+    try {
+      for (;;) {
+        await this.#authenticate(client, ticket);
+        const first = guard(() => client.start(JSON.stringify(spec), entropy(), ticket));
+        try {
+          return await drive(first, this.#send, signal);
+        } catch (error) {
+          if (error?.code !== 'unauthorized' || !this.#same(client) || !guard(() => client.onUnauthorized(ticket))) throw error;
+        }
+      }
+    } finally {
+      if (this.#same(client)) client.closeTicket(ticket);
+    }
+  }
+
+  /** Whether `client` is still this client's wasm client (no trap replaced it). */
+  #same(client) {
+    return this.#generation === generation() && client === this.#client;
+  }
+
+  /**
+   * Follows the core's token policy until it lets the call of `ticket`
+   * start: sends the token request when the policy says so, or waits for
+   * the one another call sends.
+   */
+  async #authenticate(client, ticket) {
+    for (;;) {
+      if (!this.#same(client)) {
+        throw new LeanError('lean-sdk recovered from an internal error while fetching a token; retry the call', { code: 'internal' });
+      }
+      const step = readStep(guard(() => client.tokenPoll(ticket, this.#clock())));
+      if (step.use) return;
+      if (step.waitFor !== undefined) {
+        if (this.#tokenFetch === null) throw new LeanError('a token fetch the SDK lost track of', { code: 'internal' });
+        // Its outcome is the next poll's to report.
+        await this.#tokenFetch.catch(() => {});
+        continue;
+      }
+      const fetch = this.#fetchToken(client, ticket, step.send);
+      this.#tokenFetch = fetch;
       try {
-        return await drive(client, first, this.#send, signal);
-      } catch (error) {
-        if (retried || !client.usesOAuth || error?.code !== 'unauthorized') throw error;
-        // The token was refused (revoked, or expired early): forget it,
-        // unless a concurrent call already replaced it, and retry once.
-        if (token === this.#tokens) guard(() => this.#wasmClient().invalidateToken());
+        await fetch;
+      } finally {
+        if (this.#tokenFetch === fetch) this.#tokenFetch = null;
       }
     }
   }
 
   /**
-   * Makes sure the client holds credentials good for a call now: with
-   * OAuth, fetches a token when the core says so, once for all the calls
-   * waiting. Resolves to the number of the token in use.
+   * Sends the token request of `ticket` and reports the outcome to the
+   * policy, whatever it is: other calls wait for it.
    */
-  async #authenticate() {
-    const client = this.#wasmClient();
-    if (!client.usesOAuth) return 0;
-    if (this.#tokenFetch === null) {
-      const step = guard(() => client.tokenStep(this.#clock()));
-      if (step === undefined) return this.#tokens;
-      this.#tokenFetch = this.#fetchToken(client, readStep(step).send).finally(() => {
-        this.#tokenFetch = null;
-      });
+  async #fetchToken(client, ticket, request) {
+    let answer;
+    try {
+      answer = await this.#send(request);
+    } catch (error) {
+      answer = { kind: 'other', message: String(error?.message ?? error) };
     }
-    await this.#tokenFetch;
-    return this.#tokens;
-  }
-
-  async #fetchToken(client, request) {
-    const answer = await this.#send(request);
-    if (client !== this.#wasmClient()) {
-      throw new LeanError('lean-sdk recovered from an internal error while fetching a token; retry the call', { code: 'internal' });
-    }
-    if (answer.hiddenRedirect) throw hiddenRedirect(request.url);
-    if (answer.kind) throw translate(client.tokenTransportError(answer.message));
-    guard(() => client.acceptToken(answer.status, answer.headers, answer.body, this.#clock()));
-    this.#tokens += 1;
+    if (!this.#same(client)) return;
+    if (answer.hiddenRedirect) throw translate(client.tokenFailed(ticket, 'redirect', ''));
+    if (answer.kind) throw translate(client.tokenFailed(ticket, answer.kind, answer.message));
+    guard(() => client.tokenResponse(ticket, answer.status, answer.headers, answer.body, this.#clock()));
   }
 }
 

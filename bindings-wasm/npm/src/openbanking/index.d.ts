@@ -1,10 +1,17 @@
 // Type declarations of `lean-sdk/openbanking`, Lean's open-banking API.
-// Written by hand and compiled against the real exports by
+// The core's models and inputs are generated from its definitions by the
+// build (`./openbanking-types.js`); this file declares the JavaScript API
+// around them, and is compiled against the real exports by
 // test/openbanking-types.test.js (tsc --noEmit). Field names are the API's
 // own snake_case names; amounts are decimal strings ("100.50"), never
 // numbers. The error classes are the main entry's own.
 
-import type { Amount, CallOptions, FieldError } from './index.js';
+import type { CallOptions, FieldError } from './index.js';
+import type {
+  Customer, CustomerPage, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination, NewPaymentIntent,
+  OperationName, PaymentIntent,
+} from './openbanking-types.js';
+export type * from './openbanking-types.js';
 export {
   LeanError,
   LeanValidationError,
@@ -17,9 +24,6 @@ export {
   type FieldError,
   type FieldErrorCode,
 } from './index.js';
-
-/** A status or type the SDK knows, or any newer one the API starts sending. */
-type Open<T extends string> = T | (string & {});
 
 export type EnvironmentName = 'uae-sandbox' | 'uae-sandbox-mtls' | 'uae-production' | 'ksa-sandbox' | 'ksa-production';
 
@@ -79,7 +83,7 @@ export interface OpenBankingClientOptions {
 }
 
 export interface EnvironmentInfo {
-  name: Open<EnvironmentName | 'custom'>;
+  name: EnvironmentName | 'custom' | (string & {});
   apiBaseUrl: string;
   /** `null` where the token host is not documented (set `tokenBaseUrl`). */
   tokenUrl: string | null;
@@ -92,45 +96,6 @@ export interface TokenStatus {
   scope?: string;
 }
 
-export interface GovernmentIdentifier {
-  type: Open<'EMIRATES_ID'>;
-  value: string;
-}
-
-/** Input of `createCustomer`. */
-export interface NewCustomer {
-  app_user_id: string;
-  government_identifiers?: GovernmentIdentifier[];
-}
-
-export interface Customer {
-  customer_id: string;
-  app_user_id?: string;
-  [field: string]: unknown;
-}
-
-export interface CustomerPage {
-  customers: Customer[];
-  [field: string]: unknown;
-}
-
-export interface Permissions {
-  identity?: boolean;
-  accounts?: boolean;
-  balance?: boolean;
-  transactions?: boolean;
-  [field: string]: unknown;
-}
-
-/** A bank connection of a customer. */
-export interface Entity {
-  id: string;
-  customer_id?: string;
-  bank_identifier?: string;
-  permissions?: Permissions;
-  [field: string]: unknown;
-}
-
 /** Input of `getIdentity` and `getAccounts`. */
 export interface EntityDataRequest {
   entity_id: string;
@@ -140,60 +105,6 @@ export interface EntityDataRequest {
 /** Input of `getBalance` and `getTransactions`. */
 export interface AccountDataRequest extends EntityDataRequest {
   account_id: string;
-}
-
-/**
- * A data answer: `OK` with the data in `payload`, or `PENDING` with the
- * `results_id` to fetch with `getDataResults` after the `results.ready`
- * webhook. (`FAILED` answers are thrown as `LeanApiError`, `apiCode: 'FAILED'`.)
- */
-export interface DataResult {
-  status: Open<'OK' | 'PENDING'>;
-  payload?: any;
-  results_id?: string;
-  message?: string;
-  timestamp?: string;
-  [field: string]: unknown;
-}
-
-/** Input of `createPaymentIntent`. */
-export interface NewPaymentIntent {
-  customer_id: string;
-  amount: Amount;
-  /** Three letters, e.g. `AED`. */
-  currency: string;
-  description?: string;
-  payment_destination_id?: string;
-  purpose_code?: string;
-}
-
-export interface PaymentIntent {
-  payment_intent_id: string;
-  customer_id?: string;
-  amount?: Amount;
-  currency?: string;
-  description?: string;
-  payments?: unknown[];
-  payment_destination?: Destination;
-  [field: string]: unknown;
-}
-
-/** Input of `createPaymentDestination`. */
-export interface NewDestination {
-  display_name: string;
-  name: string;
-  bank_identifier: string;
-  iban: string;
-  account_number?: string;
-  swift_code?: string;
-  address?: string;
-  city?: string;
-  country?: string;
-}
-
-export interface Destination extends Partial<NewDestination> {
-  id?: string;
-  [field: string]: unknown;
 }
 
 /** A client for Lean's open-banking API. */
@@ -218,23 +129,6 @@ export class OpenBankingClient {
   listPaymentDestinations(options?: CallOptions): Promise<Destination[]>;
 }
 
-export type OperationName =
-  | 'createCustomer'
-  | 'getCustomer'
-  | 'getCustomerByAppUserId'
-  | 'listCustomers'
-  | 'listEntities'
-  | 'getEntity'
-  | 'getIdentity'
-  | 'getAccounts'
-  | 'getBalance'
-  | 'getTransactions'
-  | 'getDataResults'
-  | 'createPaymentIntent'
-  | 'getPaymentIntent'
-  | 'createPaymentDestination'
-  | 'listPaymentDestinations';
-
 /** Checks input with the API's rules without sending it; `[]` when valid. */
 export function validate(operation: OperationName, input: unknown, args?: Record<string, unknown>): FieldError[];
 
@@ -244,8 +138,6 @@ export function validate(operation: OperationName, input: unknown, args?: Record
  * certificates itself.
  */
 export function createMtlsFetch(tls: TlsOptions): FetchLike;
-
-export type EventType = Open<'results.ready' | 'entity.created' | 'payment.created' | 'payment.updated'>;
 
 /**
  * A verified webhook: the envelope as Lean sends it. Lean delivers an event

@@ -21,12 +21,23 @@ wire_enum! {
 
 /// The answer to an application submission.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 pub struct Application {
     /// The customer the application is for.
     pub partner_user_id: String,
     /// Its state; absent only if the API omits it.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub status: Option<ApplicationStatus>,
     /// Fields this SDK version does not know, kept as sent.
+    #[cfg_attr(
+        feature = "tsify",
+        serde(flatten),
+        tsify(type = "Record<string, unknown>")
+    )]
     pub extra: Map<String, Value>,
 }
 

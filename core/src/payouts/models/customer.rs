@@ -12,6 +12,7 @@ use crate::wire::wire_enum;
 /// `Option`; validation normalises them (see [`crate::validate`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NewCustomer {
     /// Given name, at most 40 characters.
     pub first_name: String,
@@ -135,6 +136,7 @@ impl NewCustomer {
 /// not offered: the documents do not say how the API would take it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct CustomerUpdate {
     /// Given name, at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -293,40 +295,65 @@ wire_enum! {
 
 /// A customer as the API returns it.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 pub struct Customer {
     /// The partner's id for this person: the customer's identity.
     pub partner_user_id: String,
     /// Given name.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub first_name: Option<String>,
     /// Middle name, if any.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub middle_name: Option<String>,
     /// Surname.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub last_name: Option<String>,
     /// Date of birth, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub birthday: Option<String>,
     /// Phone number, as stored.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub phone_number: Option<String>,
     /// Email address.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub email: Option<String>,
     /// Street address.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub street: Option<String>,
     /// Second address line.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub street2: Option<String>,
     /// City.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub city: Option<String>,
     /// Two-letter US state code.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub state: Option<String>,
     /// ZIP or ZIP+4.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub postal_code: Option<String>,
     /// When the person joined the partner's platform.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub registration_date: Option<String>,
     /// Whether the customer can be paid.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub status: Option<CustomerStatus>,
     /// ISO 8601 creation time, as sent.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub created_at: Option<String>,
     /// ISO 8601 time of the last change, as sent.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub updated_at: Option<String>,
     /// Fields this SDK version does not know, kept as sent.
+    #[cfg_attr(
+        feature = "tsify",
+        serde(flatten),
+        tsify(type = "Record<string, unknown>")
+    )]
     pub extra: Map<String, Value>,
 }
 

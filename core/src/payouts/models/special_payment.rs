@@ -35,6 +35,7 @@ wire_enum! {
 /// as a credit on the invoice) but not zero.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NewSpecialPayment {
     /// The customer paid or charged.
     pub partner_user_id: String,
@@ -42,6 +43,7 @@ pub struct NewSpecialPayment {
     pub amount: String,
     /// One of [`SpecialPaymentType`]'s values, such as `"bonus"`.
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "tsify", tsify(type = "SpecialPaymentType"))]
     pub payment_type: String,
     /// A gig created earlier that this payment relates to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,6 +53,7 @@ pub struct NewSpecialPayment {
     pub description: Option<String>,
     /// Any JSON object the partner wants stored with the payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
     pub userdata: Option<Value>,
 }
 
@@ -159,30 +162,50 @@ fn payment_type(text: &str) -> Rule<SpecialPaymentType> {
 
 /// A special payment as the API returns it.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
 pub struct SpecialPayment {
     /// Lean's id for the payment.
     pub id: String,
     /// The customer paid or charged.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub partner_user_id: Option<String>,
     /// Positive paid, negative deducted.
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "string"))]
     pub amount: Option<crate::money::Amount>,
     /// What it is for.
+    #[cfg_attr(feature = "tsify", serde(rename = "type"), tsify(optional))]
     pub payment_type: Option<SpecialPaymentType>,
     /// Shown to the worker.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub description: Option<String>,
     /// The linked gig, if any.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub gig_id: Option<String>,
     /// Whether the money arrived.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub status: Option<PaymentStatus>,
     /// The partner's own data, as stored.
+    #[cfg_attr(feature = "tsify", tsify(optional, type = "unknown"))]
     pub userdata: Option<Value>,
     /// The invoice the payment is billed on.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub invoice_id: Option<String>,
     /// ISO 8601 creation time, as sent.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub created_at: Option<String>,
     /// ISO 8601 time of the last change, as sent.
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub updated_at: Option<String>,
     /// Fields this SDK version does not know, kept as sent.
+    #[cfg_attr(
+        feature = "tsify",
+        serde(flatten),
+        tsify(type = "Record<string, unknown>")
+    )]
     pub extra: Map<String, Value>,
 }
 

@@ -25,10 +25,10 @@ pub use event::{parse_event, EventData, EventType, WebhookEvent};
 pub const SIGNATURE_HEADER: &str = "x-lean-signature";
 
 /// Length of an HMAC-SHA1 digest.
-pub const DIGEST_LEN: usize = 20;
+const DIGEST_LEN: usize = 20;
 
 /// SHA-1's block size: the length of an HMAC key block (RFC 2104).
-pub const KEY_BLOCK_LEN: usize = 64;
+const KEY_BLOCK_LEN: usize = 64;
 
 /// Standard base64, padding optional: senders differ on it, the digest
 /// does not.
@@ -63,10 +63,7 @@ pub struct WebhookVerifier {
 /// size-optimised WebAssembly, and faster there.
 #[derive(Clone)]
 struct Key {
-    /// The key block XOR `0x36`: what goes before the body in the inner
-    /// hash.
-    inner_pad: [u8; KEY_BLOCK_LEN],
-    /// SHA-1's state after the inner pad.
+    /// SHA-1's state after the inner pad (the key block XOR `0x36`).
     inner: Sha1State,
     /// SHA-1's state after the outer pad (the key block XOR `0x5c`).
     outer: Sha1State,
@@ -95,16 +92,11 @@ impl Key {
         } else {
             block[..key.len()].copy_from_slice(key);
         }
-        let inner_pad = block.map(|b| b ^ 0x36);
         let mut inner = SHA1_INITIAL;
-        compress(&mut inner, &[inner_pad]);
+        compress(&mut inner, &[block.map(|b| b ^ 0x36)]);
         let mut outer = SHA1_INITIAL;
         compress(&mut outer, &[block.map(|b| b ^ 0x5c)]);
-        Self {
-            inner_pad,
-            inner,
-            outer,
-        }
+        Self { inner, outer }
     }
 
     /// HMAC-SHA1 of `payload`.
@@ -114,11 +106,9 @@ impl Key {
 
     /// The HMAC from the inner digest: the outer hash, which is a single
     /// block after the outer pad. Written out rather than through
-    /// [`sha1_finish`]: when the host hashes the body this is all the
-    /// hashing the core does per secret, and in the size-optimised wasm
-    /// the general function's slicing costs about as much as the block.
-    fn finish(&self, inner_digest: &[u8]) -> [u8; DIGEST_LEN] {
-        // `inner_digest` is DIGEST_LEN bytes (a SHA-1 digest).
+    /// [`sha1_finish`]: in the size-optimised wasm the general function's
+    /// slicing costs about as much as the block.
+    fn finish(&self, inner_digest: &[u8; DIGEST_LEN]) -> [u8; DIGEST_LEN] {
         let mut block = OUTER_BLOCK;
         for (to, from) in block.iter_mut().zip(inner_digest) {
             *to = *from;
@@ -221,40 +211,6 @@ impl WebhookVerifier {
         matched_or_error(matched)
     }
 
-    /// Each secret's HMAC inner key block (the key block XOR `0x36`, RFC
-    /// 2104), in the order the secrets were given, for hosts that hash the
-    /// body with their own SHA-1: Node's `node:crypto` uses the CPU's SHA
-    /// instructions, which WebAssembly lacks, and runs 2x to 3x faster on
-    /// large bodies. Secret material: never log or show it.
-    pub fn inner_pads(&self) -> impl ExactSizeIterator<Item = &[u8; KEY_BLOCK_LEN]> {
-        self.keys.iter().map(|key| &key.inner_pad)
-    }
-
-    /// [`Self::verify`] for a body the host hashed itself: `inner_digests`
-    /// holds SHA-1(inner pad ‖ body) for each secret, [`DIGEST_LEN`] bytes
-    /// each, one after the other in the order of [`Self::inner_pads`] (as a
-    /// host writes them into a buffer, read in place). Reading the header,
-    /// finishing each HMAC, trying every secret and the constant-time
-    /// comparison are the same as in `verify`, and so are the errors. A
-    /// length that is not one digest per secret is a `configuration` error.
-    pub fn verify_inner_digests(
-        &self,
-        inner_digests: &[u8],
-        signature: Option<&str>,
-    ) -> Result<(), Error> {
-        let expected = expected_digest(signature)?;
-        if inner_digests.len() != self.keys.len() * DIGEST_LEN {
-            return Err(Error::configuration(
-                "one inner digest per webhook secret is needed",
-            ));
-        }
-        let mut matched = false;
-        for (key, inner) in self.keys.iter().zip(inner_digests.chunks_exact(DIGEST_LEN)) {
-            matched |= same_digest(key.finish(inner), &expected);
-        }
-        matched_or_error(matched)
-    }
-
     /// Verifies, then parses the body into a [`WebhookEvent`].
     pub fn construct_event(
         &self,
@@ -337,7 +293,6 @@ mod tests {
     use super::*;
 
     use hmac::{Hmac, KeyInit, Mac};
-    use sha1::Digest;
 
     #[test]
     fn macs_are_the_hmac_crates() {
@@ -352,74 +307,6 @@ mod tests {
                 theirs.update(&body[..len]);
                 let want: [u8; DIGEST_LEN] = theirs.finalize().into_bytes().into();
                 assert_eq!(ours.mac(&body[..len]), want, "key {key_len}, body {len}");
-            }
-        }
-    }
-
-    /// What a host hashing the body itself computes per secret, one digest
-    /// after the other.
-    fn inner_digests(verifier: &WebhookVerifier, payload: &[u8]) -> Vec<u8> {
-        verifier
-            .inner_pads()
-            .flat_map(|pad| {
-                let digest: [u8; DIGEST_LEN] = Sha1::new()
-                    .chain_update(pad)
-                    .chain_update(payload)
-                    .finalize()
-                    .into();
-                digest
-            })
-            .collect()
-    }
-
-    #[test]
-    fn inner_digests_give_the_same_answers_as_verify() {
-        // Keys shorter than, as long as and longer than a block (hashed first).
-        let secrets: Vec<WebhookSecret> = [1, 22, 63, 64, 65, 200]
-            .iter()
-            .map(|&n| WebhookSecret::new((0..n).map(|i| (i * 7 + n) as u8).collect::<Vec<_>>()))
-            .collect();
-        let bodies: [&[u8]; 4] = [
-            b"",
-            b"{\"event\":\"gig.completed\",\"data\":{}}",
-            &[0xff; 55],
-            &[b'x'; 5000],
-        ];
-        for (i, secret) in secrets.iter().enumerate() {
-            // Alone, and as the second of two during a rotation.
-            let other = WebhookSecret::from("whsec_other");
-            for verifier in [
-                WebhookVerifier::new([secret]).unwrap(),
-                WebhookVerifier::new([&other, secret]).unwrap(),
-            ] {
-                for body in bodies {
-                    let good = sign(secret, body);
-                    let wrong = sign(&secrets[(i + 1) % secrets.len()], body);
-                    let digests = inner_digests(&verifier, body);
-                    for header in [
-                        Some(good.as_str()),
-                        Some(good.trim_end_matches('=')),
-                        Some(wrong.as_str()),
-                        None,
-                        Some(" "),
-                        Some("bm90IGEgZGlnZXN0"),
-                    ] {
-                        let whole = verifier.verify(body, header).map_err(|e| e.to_json());
-                        let split = verifier
-                            .verify_inner_digests(&digests, header)
-                            .map_err(|e| e.to_json());
-                        assert_eq!(
-                            whole,
-                            split,
-                            "key of {} bytes, header {header:?}",
-                            secret.expose().len()
-                        );
-                    }
-                    assert!(verifier.verify_inner_digests(&digests, Some(&good)).is_ok());
-                    assert!(verifier
-                        .verify_inner_digests(&digests[DIGEST_LEN..], Some(&good))
-                        .is_err());
-                }
             }
         }
     }

@@ -1,8 +1,7 @@
-//! Tests of `wire` with the payouts engine (the open-banking module compiles
-//! `wire` too, but not these).
+//! Tests of the call driver with the payouts engine.
 
-use crate::wire::{send_text, Calls};
-use lean_core::{Config, Environment, HttpRequest, Operation, TransportError};
+use crate::calls::{finish, on_transport_error, poll, send_text, start_call};
+use lean_core::{Config, Environment, HttpRequest, Operation};
 use serde_json::Value;
 
 fn get_gig() -> lean_core::Call {
@@ -13,41 +12,40 @@ fn get_gig() -> lean_core::Call {
 
 #[test]
 fn a_call_is_named_by_its_first_step_and_its_number_is_reused_once_finished() {
-    let mut calls = Calls::default();
-    let first = calls.start(get_gig());
+    let first = start_call(get_gig());
     assert!(
         first.starts_with(r#"{"call":0,"send":{"method":"GET","url":"#),
         "{first}"
     );
     assert!(first.contains(r#"/gig/gig%201""#), "{first}");
     assert!(!first.contains('\n'), "a GET has no body: {first}");
-    let second = calls.start(get_gig());
+    let second = start_call(get_gig());
     assert!(second.starts_with(r#"{"call":1,"#), "{second}");
-    calls.finish(0);
-    calls.finish(0);
-    assert!(calls.start(get_gig()).starts_with(r#"{"call":0,"#));
-    assert!(calls.start(get_gig()).starts_with(r#"{"call":2,"#));
+    finish(0);
+    finish(0);
+    assert!(start_call(get_gig()).starts_with(r#"{"call":0,"#));
+    assert!(start_call(get_gig()).starts_with(r#"{"call":2,"#));
 }
 
 #[test]
 fn a_body_follows_the_json_of_its_step_as_it_is() {
     let request = HttpRequest {
         method: lean_core::Method::Post,
-        url: "https://example.test/gig".into(),
+        url: "https://example.test/oauth2/token".into(),
         headers: vec![("content-type".into(), "application/json".into())],
         body: Some("{\"description\":\"line\\nbreak \\\"quoted\\\"\"}".into()),
     };
-    let text = send_text(&request);
+    let text = send_text("\"fetch\":1,", &request);
     let (head, body) = text.split_once('\n').expect("a line break");
     let head: Value = serde_json::from_str(head).expect("JSON");
+    assert_eq!(head["fetch"], 1);
     assert_eq!(head["send"]["headers"]["content-type"], "application/json");
     assert_eq!(Some(body), request.body.as_deref());
 }
 
 #[test]
 fn steps_of_a_call_that_is_not_running_are_internal_errors() {
-    let mut calls: Calls<lean_core::Call> = Calls::default();
-    calls.on_transport_error(7, TransportError::from_kind_name("other", "reset"));
-    let step: Value = serde_json::from_str(&calls.poll(7)).expect("JSON");
+    on_transport_error(7, "other", "reset");
+    let step: Value = serde_json::from_str(&poll(7)).expect("JSON");
     assert_eq!(step["done"]["error"]["code"], "internal", "{step}");
 }

@@ -1,0 +1,89 @@
+//! What both wasm modules of the npm package `lean-sdk` share at the JS
+//! boundary: the call driver and its step format ([`start_call`] and the
+//! exports of `calls`), the panic hook (`panic`), errors thrown as the
+//! core's JSON ([`throw`]), and the reading of the options both clients
+//! take alike ([`Options`]).
+//!
+//! Each module (`lean-sdk-wasm`, `lean-sdk-wasm-openbanking`) links this
+//! crate, so its exports (`poll`, `onResponse`, `finish`, the panic hook's)
+//! are in both `.wasm` files, and the JS layer (`npm/src/wasm.js`,
+//! `npm/src/transport.js`) drives either the same way.
+
+mod calls;
+#[cfg(test)]
+mod calls_tests;
+mod panic;
+
+use std::time::Duration;
+
+use lean_core::{Error, RetryPolicy};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+pub use calls::{header_pairs, send_text, start_call, OutcomeJson, Slots};
+
+/// The value thrown to JavaScript for a core error: its JSON text, which
+/// the JS layer parses into the matching `LeanError` subclass.
+pub fn throw(error: &Error) -> JsValue {
+    JsValue::from_str(&error.to_json().to_string())
+}
+
+/// An `internal` error: a bug of the JS layer, never the caller's fault.
+pub fn internal(message: &str) -> Error {
+    Error::from_panic(&message.to_owned())
+}
+
+/// The 32 random bytes of a call (`crypto.getRandomValues`, drawn by the JS
+/// layer in batches): the idempotency key and jitter.
+pub fn call_entropy(bytes: &[u8]) -> Result<[u8; 32], JsValue> {
+    <[u8; 32]>::try_from(bytes).map_err(|_| throw(&internal("entropy must be 32 bytes")))
+}
+
+/// A client's options, as JSON text written by the JS layer.
+pub struct Options(Value);
+
+impl Options {
+    /// Reads the options text. Through `from_slice`, as the core reads
+    /// response and webhook bodies: one copy of serde_json's parser in the
+    /// wasm instead of two (`from_str` is a second instantiation of it).
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        serde_json::from_slice(text.as_bytes())
+            .map(Self)
+            .map_err(|e| internal(&format!("options JSON from the JS layer: {e}")))
+    }
+
+    /// A text option.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(Value::as_str)
+    }
+
+    /// A true/false option.
+    pub fn flag(&self, key: &str) -> Option<bool> {
+        self.0.get(key).and_then(Value::as_bool)
+    }
+
+    /// A duration option, in milliseconds.
+    pub fn millis(&self, key: &str) -> Option<Duration> {
+        self.0
+            .get(key)
+            .and_then(Value::as_u64)
+            .map(Duration::from_millis)
+    }
+
+    /// The retry policy from `maxRetries`, `initialBackoffMs` and
+    /// `maxBackoffMs` (the core's defaults for those absent).
+    pub fn retry(&self) -> RetryPolicy {
+        let mut retry = RetryPolicy::default();
+        if let Some(n) = self.0.get("maxRetries").and_then(Value::as_u64) {
+            retry.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        if let Some(wait) = self.millis("initialBackoffMs") {
+            retry.initial_backoff = wait;
+            retry.max_backoff = retry.max_backoff.max(wait);
+        }
+        if let Some(wait) = self.millis("maxBackoffMs") {
+            retry.max_backoff = wait;
+        }
+        retry
+    }
+}

@@ -1,8 +1,8 @@
 //! The `/_sandbox/...` admin routes, for tests and tools: register webhook
 //! receivers, list and re-send deliveries, trigger one webhook, connect a
-//! bank, move the clock, deactivate a customer, count rows. No credential:
-//! the server listens on loopback only, and `guard::check_admin` refuses
-//! what a web page could send.
+//! bank, move the clock, set the rate limit, deactivate a customer, count
+//! rows. No credential: the server listens on loopback only, and
+//! `guard::check_admin` refuses what a web page could send.
 
 use std::sync::Arc;
 
@@ -20,6 +20,7 @@ use crate::openbanking;
 use crate::outbox;
 use crate::payouts::lifecycle;
 use crate::settings::check_webhook_url;
+use crate::throttle;
 use crate::trigger;
 
 /// Answers one admin request (`rest` is the path after `/_sandbox/`).
@@ -68,6 +69,30 @@ fn route(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             drop(conn);
             let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
             openbanking::routes::connect_bank(app, &id, body)
+        }
+        ("POST", ["openbanking", "intents", id, "pay"]) => {
+            drop(conn);
+            let id = percent_decode_str(id).decode_utf8_lossy().into_owned();
+            openbanking::routes::pay_intent(app, &id)
+        }
+        ("GET", ["rate-limit"]) => ok(&app.throttle.status()),
+        ("POST", ["rate-limit"]) => {
+            let json = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
+            let every = json.get("every").and_then(Value::as_u64);
+            let retry_after = match json.get("retry_after") {
+                None => Some(app.settings.faults.retry_after),
+                Some(v) => v.as_u64().filter(|s| *s <= throttle::MAX_RETRY_AFTER),
+            };
+            let (Some(every), Some(retry_after)) = (every, retry_after) else {
+                let field = if every.is_none() { "every" } else { "retry_after" };
+                return failure(&Failure::field(
+                    field,
+                    FieldErrorCode::InvalidValue,
+                    format!("send {{\"every\": N, \"retry_after\": SECONDS}}: every Nth API request is answered 429 (0 = never), with Retry-After 0 to {} seconds", throttle::MAX_RETRY_AFTER),
+                ));
+            };
+            app.throttle.set(every, retry_after);
+            ok(&app.throttle.status())
         }
         ("GET", ["clock"]) => ok(&clock_status()),
         ("POST", ["clock"]) => {
@@ -119,7 +144,7 @@ fn route(app: &App, method: &Method, rest: &str, body: &Bytes) -> Response {
             }
         }
         _ => failure(&Failure::not_found(
-            "admin routes: POST /_sandbox/trigger, GET /_sandbox/events, POST /_sandbox/events/{id}/resend, GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, GET/POST /_sandbox/clock, GET /_sandbox/stats",
+            "admin routes: POST /_sandbox/trigger, GET /_sandbox/events, POST /_sandbox/events/{id}/resend, GET/POST /_sandbox/webhooks, POST /_sandbox/customers/{partnerUserId}/deactivate, POST /_sandbox/openbanking/customers/{customer_id}/entities, POST /_sandbox/openbanking/intents/{payment_intent_id}/pay, GET/POST /_sandbox/clock, GET/POST /_sandbox/rate-limit, GET /_sandbox/stats",
         )),
     }
 }
@@ -181,6 +206,7 @@ fn stats(conn: &rusqlite::Connection) -> rusqlite::Result<Value> {
         ("openbanking_customers", "ob_customers"),
         ("openbanking_entities", "ob_entities"),
         ("openbanking_payment_intents", "ob_intents"),
+        ("openbanking_payments", "ob_payments"),
         ("openbanking_destinations", "ob_destinations"),
         ("openbanking_tokens", "ob_tokens"),
         ("webhooks", "outbox"),

@@ -10,6 +10,8 @@ use axum::http::{HeaderMap, Method};
 
 use crate::settings::Settings;
 use crate::store::Store;
+use crate::throttle::Throttle;
+use crate::tls::ClientCertificate;
 
 /// Shared by every request.
 pub struct App {
@@ -19,6 +21,8 @@ pub struct App {
     pub settings: Settings,
     pub(crate) ids: Mutex<fastrand::Rng>,
     faults: Mutex<fastrand::Rng>,
+    /// The injected rate limit.
+    pub throttle: Throttle,
     requests: AtomicU64,
 }
 
@@ -37,11 +41,13 @@ impl App {
     /// Shared state for the router.
     pub fn new(store: Arc<Store>, settings: Settings, id_seed: u64) -> Self {
         let faults = fastrand::Rng::with_seed(settings.faults.seed);
+        let throttle = Throttle::new(settings.faults.throttle_every, settings.faults.retry_after);
         Self {
             store,
             settings,
             ids: Mutex::new(fastrand::Rng::with_seed(id_seed)),
             faults: Mutex::new(faults),
+            throttle,
             requests: AtomicU64::new(0),
         }
     }
@@ -82,4 +88,6 @@ pub struct Req<'a> {
     pub headers: &'a HeaderMap,
     /// The body.
     pub body: &'a Bytes,
+    /// The client certificate it came with (mTLS listener only).
+    pub certificate: ClientCertificate,
 }

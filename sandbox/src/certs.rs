@@ -1,7 +1,8 @@
 //! Test certificates for the mTLS listener, made with `rcgen`: a test CA, a
 //! server certificate for `127.0.0.1` and `localhost`, a client pair signed
-//! by the CA, and a second client pair signed by another CA that the
-//! listener does not trust, for negative tests. Lean's production hosts
+//! by the CA, a client pair signed by another CA that the listener does not
+//! trust, and two more pairs signed by the CA that the open-banking routes
+//! refuse (another application's, a revoked one), for negative tests. Lean's production hosts
 //! demand the application's client certificate; these files let every host
 //! prove its transport presents one, without the network.
 //!
@@ -13,6 +14,8 @@
 //! | `server.pem`, `server.key` | the listener's certificate (SANs `localhost`, `127.0.0.1`) and key |
 //! | `client.pem`, `client.key` | a client certificate signed by the CA, and its key |
 //! | `untrusted-client.pem`, `untrusted-client.key` | a client certificate from an unknown CA, and its key |
+//! | `other-app-client.pem`, `other-app-client.key` | a client certificate signed by the CA for another application: open-banking calls with this application's credential answer 401 `CERTIFICATE_TOKEN_MISMATCH` |
+//! | `revoked-client.pem`, `revoked-client.key` | a client certificate signed by the CA that the sandbox treats as revoked: open-banking calls answer 403 `INVALID_CERTIFICATE` |
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -37,8 +40,17 @@ pub const UNTRUSTED_CLIENT_CERT: &str = "untrusted-client.pem";
 /// Its key.
 pub const UNTRUSTED_CLIENT_KEY: &str = "untrusted-client.key";
 
+/// A client certificate of another application, signed by the CA.
+pub const OTHER_APP_CLIENT_CERT: &str = "other-app-client.pem";
+/// Its key.
+pub const OTHER_APP_CLIENT_KEY: &str = "other-app-client.key";
+/// A client certificate signed by the CA that counts as revoked.
+pub const REVOKED_CLIENT_CERT: &str = "revoked-client.pem";
+/// Its key.
+pub const REVOKED_CLIENT_KEY: &str = "revoked-client.key";
+
 /// Every file, in the order written.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 11] = [
     CA,
     SERVER_CERT,
     SERVER_KEY,
@@ -46,6 +58,10 @@ pub const FILES: [&str; 7] = [
     CLIENT_KEY,
     UNTRUSTED_CLIENT_CERT,
     UNTRUSTED_CLIENT_KEY,
+    OTHER_APP_CLIENT_CERT,
+    OTHER_APP_CLIENT_KEY,
+    REVOKED_CLIENT_CERT,
+    REVOKED_CLIENT_KEY,
 ];
 
 /// What [`ensure`] did.
@@ -167,8 +183,8 @@ fn leaf(
     Ok((cert.pem(), key.serialize_pem()))
 }
 
-/// The seven PEM texts, in the order of [`FILES`].
-fn generate() -> Result<[String; 7], rcgen::Error> {
+/// The PEM texts, in the order of [`FILES`].
+fn generate() -> Result<[String; 11], rcgen::Error> {
     let trusted = ca("lean-sandbox test CA")?;
     let (server_cert, server_key) = leaf(
         &trusted,
@@ -176,12 +192,10 @@ fn generate() -> Result<[String; 7], rcgen::Error> {
         &["localhost", "127.0.0.1"],
         ExtendedKeyUsagePurpose::ServerAuth,
     )?;
-    let (client_cert, client_key) = leaf(
-        &trusted,
-        "lean-sandbox test client",
-        &[],
-        ExtendedKeyUsagePurpose::ClientAuth,
-    )?;
+    let client = |name: &str| leaf(&trusted, name, &[], ExtendedKeyUsagePurpose::ClientAuth);
+    let (client_cert, client_key) = client("lean-sandbox test client")?;
+    let (other_app_cert, other_app_key) = client("another application's client")?;
+    let (revoked_cert, revoked_key) = client("a revoked test client")?;
     let other = ca("an untrusted CA")?;
     let (untrusted_cert, untrusted_key) = leaf(
         &other,
@@ -197,6 +211,10 @@ fn generate() -> Result<[String; 7], rcgen::Error> {
         client_key,
         untrusted_cert,
         untrusted_key,
+        other_app_cert,
+        other_app_key,
+        revoked_cert,
+        revoked_key,
     ])
 }
 

@@ -236,6 +236,17 @@ pub struct Serve {
     /// The longest added delay.
     #[arg(long, value_name = "D", env = "LEAN_SANDBOX_FAULT_LATENCY_MAX", default_value = "200ms", value_parser = settings::duration)]
     pub fault_latency_max: Duration,
+    /// Answer every Nth API request 429 with Retry-After, doing nothing (0 = never).
+    #[arg(
+        long = "fault-429-every",
+        value_name = "N",
+        env = "LEAN_SANDBOX_FAULT_429_EVERY",
+        default_value_t = 0
+    )]
+    pub fault_throttle_every: u64,
+    /// The Retry-After of those 429s, in seconds.
+    #[arg(long, value_name = "SECONDS", env = "LEAN_SANDBOX_FAULT_RETRY_AFTER", default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=crate::throttle::MAX_RETRY_AFTER))]
+    pub fault_retry_after: u64,
     /// No log lines on stderr.
     #[arg(long, env = "LEAN_SANDBOX_QUIET", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
     pub quiet: bool,
@@ -299,7 +310,7 @@ pub struct ObServe {
     /// From an asynchronous data call to its results (and results.ready).
     #[arg(long, value_name = "D", env = "LEAN_SANDBOX_OB_RESULTS_DELAY", default_value = "1s", value_parser = settings::duration)]
     pub ob_results_delay: Duration,
-    /// Multiplies the retry schedule 1, 2, 5, 10, 60, 180 minutes (0.001 makes it milliseconds).
+    /// Multiplies the documented times: the webhook retry schedule 1, 2, 5, 10, 60, 180 minutes and the 50 s wait of a synchronous data call on a slow bank (0.001 makes them milliseconds).
     #[arg(long, value_name = "F", env = "LEAN_SANDBOX_OB_WEBHOOK_TIME_FACTOR", default_value = "1", value_parser = settings::time_factor)]
     pub ob_webhook_time_factor: f64,
 }
@@ -384,7 +395,7 @@ impl Serve {
             webhook_secret: self.keys.ob_webhook_secret,
             webhook_urls: list(ob.ob_webhook_urls),
             results_delay: ob.ob_results_delay,
-            webhook_time_factor: ob.ob_webhook_time_factor,
+            time_factor: ob.ob_webhook_time_factor,
         };
         if openbanking
             .app_tokens
@@ -412,6 +423,8 @@ impl Serve {
                 drop_after_commit: self.fault_drop,
                 latency: self.fault_latency,
                 latency_max: self.fault_latency_max,
+                throttle_every: self.fault_throttle_every,
+                retry_after: self.fault_retry_after,
             },
             quiet: self.quiet,
             log_format: self.log_format,
@@ -471,6 +484,8 @@ mod tests {
             ("fault-drop", "LEAN_SANDBOX_FAULT_DROP"),
             ("fault-latency", "LEAN_SANDBOX_FAULT_LATENCY"),
             ("fault-latency-max", "LEAN_SANDBOX_FAULT_LATENCY_MAX"),
+            ("fault-429-every", "LEAN_SANDBOX_FAULT_429_EVERY"),
+            ("fault-retry-after", "LEAN_SANDBOX_FAULT_RETRY_AFTER"),
             ("quiet", "LEAN_SANDBOX_QUIET"),
             ("log-format", "LEAN_SANDBOX_LOG_FORMAT"),
             ("allow-host", "LEAN_SANDBOX_ALLOWED_HOSTS"),
@@ -695,7 +710,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(s.openbanking.app_tokens, ["t1"]);
-        assert_eq!(s.openbanking.webhook_time_factor, 0.001);
+        assert_eq!(s.openbanking.time_factor, 0.001);
         assert_eq!(s.tls.as_ref().map(|t| t.port), Some(0));
         let printed = format!("{s:?}");
         assert!(

@@ -119,6 +119,13 @@ impl SandboxProcess {
         self.admin_post(&path, &serde_json::json!({}))
     }
 
+    /// Pays an open-banking payment intent as its customer would in the
+    /// Link SDK; answers the payment, settled after the settlement delay.
+    pub fn pay_intent(&self, payment_intent_id: &str) -> Result<serde_json::Value, String> {
+        let path = format!("openbanking/intents/{payment_intent_id}/pay");
+        self.admin_post(&path, &serde_json::json!({}))
+    }
+
     fn admin_post(
         &self,
         path: &str,

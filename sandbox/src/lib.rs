@@ -33,6 +33,7 @@ pub mod router;
 pub mod server;
 pub mod settings;
 pub mod store;
+pub mod throttle;
 pub mod tls;
 pub mod trigger;
 

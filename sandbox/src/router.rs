@@ -9,14 +9,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 
 use crate::app::{App, Req};
 use crate::failure::{failure, reply, Failure};
 use crate::guard;
 use crate::openbanking::{self, reply::ObFailure};
+use crate::tls::MtlsPeer;
 use crate::{admin, payouts};
 
 /// The largest request body read; anything bigger is a 413.
@@ -67,6 +68,11 @@ impl Api {
 pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     let started = Instant::now();
     let request_id = format!("req_{}", app.next_request());
+    let certificate = request
+        .extensions()
+        .get::<ConnectInfo<MtlsPeer>>()
+        .map(|peer| peer.certificate)
+        .unwrap_or_default();
     let (parts, body) = request.into_parts();
     let (method, headers) = (parts.method, parts.headers);
     let path = parts.uri.path().to_owned();
@@ -97,16 +103,17 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
                 query,
                 headers: &headers,
                 body: &body,
+                certificate,
             };
             match api {
                 Api::Payouts => faulted(&app, api, async { payouts::handle(&app, &req) }).await,
                 // A host's token fetch has no call engine to retry it: no
                 // faults.
                 Api::OpenBanking if path == "/oauth2/token" => {
-                    (openbanking::handle(&app, &req), "")
+                    (openbanking::handle(&app, &req).await, "")
                 }
                 Api::OpenBanking => {
-                    let serve = async { (openbanking::handle(&app, &req), "") };
+                    let serve = async { (openbanking::handle(&app, &req).await, "") };
                     faulted(&app, api, serve).await
                 }
             }
@@ -147,13 +154,22 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     response
 }
 
-/// Runs `serve` under the injected faults: a delay first, a 503 in the
-/// API's shape with nothing done, or the work done and the answer dropped.
+/// Runs `serve` under the injected faults: the rate limit's 429 with
+/// nothing done, a delay, a 503 in the API's shape with nothing done, or
+/// the work done and the answer dropped.
 async fn faulted(
     app: &App,
     api: Api,
     serve: impl Future<Output = (Response, &'static str)>,
 ) -> (Response, &'static str) {
+    if let Some(seconds) = app.throttle.check() {
+        let message = format!("too many requests (injected rate limit): retry after {seconds} s");
+        let mut response = api.refusal(429, "RATE_LIMIT_EXCEEDED", &message, Vec::new());
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return (response, " [fault: 429]");
+    }
     let draw = app.draw();
     if let Some(delay) = draw.delay {
         tokio::time::sleep(delay).await;

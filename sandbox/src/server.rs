@@ -39,7 +39,7 @@ pub fn serve(settings: Settings) -> Result<(), String> {
     let tls = match &settings.tls {
         Some(t) => {
             certs::ensure(&t.dir)?;
-            Some((t.port, tls::server_config(&t.dir)?))
+            Some((t.port, tls::server_config(&t.dir)?, t.dir.clone()))
         }
         None => None,
     };
@@ -55,11 +55,11 @@ pub fn serve(settings: Settings) -> Result<(), String> {
                 .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", settings.port))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let mtls = match tls {
-            Some((port, config)) => {
+            Some((port, config, dir)) => {
                 let tcp = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
                     .await
                     .map_err(|e| format!("cannot listen (mTLS) on 127.0.0.1:{port}: {e}"))?;
-                Some(tls::MtlsListener::new(tcp, config).map_err(|e| e.to_string())?)
+                Some(tls::MtlsListener::new(tcp, config, &dir)?)
             }
             None => None,
         };
@@ -69,7 +69,7 @@ pub fn serve(settings: Settings) -> Result<(), String> {
             secret: WebhookSecret::from(settings.signing_secret()),
             backoff: settings.webhook_backoff,
             ob_secret: WebhookSecret::from(settings.openbanking.webhook_secret.as_str()),
-            ob_time_factor: settings.openbanking.webhook_time_factor,
+            ob_time_factor: settings.openbanking.time_factor,
         };
         {
             let (store, stop) = (store.clone(), stop.clone());
@@ -87,8 +87,13 @@ pub fn serve(settings: Settings) -> Result<(), String> {
                 .map_err(|e| format!("server stopped: {e}"));
         };
         let mtls_addr = axum::serve::Listener::local_addr(&mtls).map_err(|e| e.to_string())?;
-        announce(&format!("listening (mTLS) on https://{mtls_addr}"))?;
-        let secure = axum::serve(mtls, router.clone());
+        announce(&format!("listening (mTLS) on https://{}", mtls_addr.addr))?;
+        let secure = axum::serve(
+            mtls,
+            router
+                .clone()
+                .into_make_service_with_connect_info::<tls::MtlsPeer>(),
+        );
         tokio::spawn(async move {
             if let Err(e) = secure.await {
                 tracing::error!("mTLS server stopped: {e}");
@@ -130,7 +135,8 @@ fn spawn_lifecycle(store: Arc<Store>, settings: &Settings, stop: Arc<AtomicBool>
                     let mut conn = store.lock();
                     lifecycle::tick(&mut conn, now_ms()).and_then(|done| {
                         let tx = conn.transaction()?;
-                        let ready = openbanking::data::tick(&tx, &mut rng, now_ms())?;
+                        let ready = openbanking::data::tick(&tx, &mut rng, now_ms())?
+                            + openbanking::execution::tick(&tx, &mut rng, now_ms())?;
                         store::purge_expired(&tx, now_ms())?;
                         tx.commit()?;
                         Ok(done + ready)

@@ -23,6 +23,10 @@ pub struct Faults {
     pub latency: f64,
     /// The longest added delay; each delayed answer waits up to this long.
     pub latency_max: Duration,
+    /// Every this many API requests, one is answered 429 (0: never).
+    pub throttle_every: u64,
+    /// The `Retry-After` of those answers, in seconds.
+    pub retry_after: u64,
 }
 
 impl Default for Faults {
@@ -33,6 +37,8 @@ impl Default for Faults {
             drop_after_commit: 0.0,
             latency: 0.0,
             latency_max: Duration::from_millis(200),
+            throttle_every: 0,
+            retry_after: 1,
         }
     }
 }
@@ -63,9 +69,10 @@ pub struct OpenBanking {
     /// From an asynchronous data call to its results being ready (and the
     /// `results.ready` webhook).
     pub results_delay: Duration,
-    /// Multiplies the documented webhook retry schedule (1, 2, 5, 10, 60,
-    /// 180 minutes): `0.001` makes it milliseconds for tests.
-    pub webhook_time_factor: f64,
+    /// Multiplies the documented open-banking times, the webhook retry
+    /// schedule (1, 2, 5, 10, 60, 180 minutes) and the 50 s a synchronous
+    /// data call may wait: `0.001` makes them milliseconds for tests.
+    pub time_factor: f64,
 }
 
 /// The application token accepted when none is configured.
@@ -87,7 +94,7 @@ impl Default for OpenBanking {
             webhook_secret: DEFAULT_OB_WEBHOOK_SECRET.to_owned(),
             webhook_urls: Vec::new(),
             results_delay: Duration::from_secs(1),
-            webhook_time_factor: 1.0,
+            time_factor: 1.0,
         }
     }
 }
@@ -106,7 +113,7 @@ impl fmt::Debug for OpenBanking {
             .field("webhook_secret", &"<redacted>")
             .field("webhook_urls", &self.webhook_urls)
             .field("results_delay", &self.results_delay)
-            .field("webhook_time_factor", &self.webhook_time_factor)
+            .field("time_factor", &self.time_factor)
             .finish()
     }
 }
@@ -276,7 +283,7 @@ pub fn probability(text: &str) -> Result<f64, String> {
     }
 }
 
-/// The factor of the open-banking retry schedule: above 0, at most 1.
+/// The factor of the open-banking times: above 0, at most 1.
 pub fn time_factor(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(f) if f > 0.0 && f <= 1.0 => Ok(f),

@@ -2,7 +2,10 @@
 //! plain listener, reachable only with a client certificate signed by the
 //! test CA, as Lean's production hosts demand the application's
 //! certificate. A connection without a certificate, or with one from
-//! another CA, fails in the handshake and never reaches a route.
+//! another CA, fails in the handshake and never reaches a route. Each
+//! connection carries which certificate it presented ([`ClientCertificate`]),
+//! so the open-banking routes can refuse another application's certificate
+//! or a revoked one with the documented codes.
 //!
 //! Handshakes run in their own tasks, so a slow or stuck client never
 //! delays the others; finished connections are handed to axum through the
@@ -66,17 +69,83 @@ pub fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
     Ok(certs)
 }
 
+/// Which client certificate a request came with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClientCertificate {
+    /// None: the plain listener.
+    #[default]
+    None,
+    /// The application's own (`client.pem`, or any other the CA signed).
+    Application,
+    /// Another application's (`other-app-client.pem`).
+    OtherApplication,
+    /// One that counts as revoked (`revoked-client.pem`).
+    Revoked,
+}
+
+/// The peer of an mTLS connection, handed to each of its requests.
+#[derive(Clone, Debug)]
+pub struct MtlsPeer {
+    /// Where it connects from.
+    pub addr: SocketAddr,
+    /// What it presented.
+    pub certificate: ClientCertificate,
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, MtlsListener>>
+    for MtlsPeer
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, MtlsListener>) -> Self {
+        stream.remote_addr().clone()
+    }
+}
+
+/// The certificates the listener tells apart, read from the directory.
+#[derive(Clone)]
+struct Known {
+    other_application: CertificateDer<'static>,
+    revoked: CertificateDer<'static>,
+}
+
+impl Known {
+    fn read(dir: &Path) -> Result<Self, String> {
+        let first = |name: &str| -> Result<CertificateDer<'static>, String> {
+            Ok(read_certs(&dir.join(name))?.swap_remove(0))
+        };
+        Ok(Self {
+            other_application: first(certs::OTHER_APP_CLIENT_CERT)?,
+            revoked: first(certs::REVOKED_CLIENT_CERT)?,
+        })
+    }
+
+    fn classify(&self, stream: &TlsStream<TcpStream>) -> ClientCertificate {
+        match stream
+            .get_ref()
+            .1
+            .peer_certificates()
+            .and_then(|c| c.first())
+        {
+            None => ClientCertificate::None,
+            Some(c) if *c == self.other_application => ClientCertificate::OtherApplication,
+            Some(c) if *c == self.revoked => ClientCertificate::Revoked,
+            Some(_) => ClientCertificate::Application,
+        }
+    }
+}
+
 /// Connections that completed the mutual handshake.
 pub struct MtlsListener {
-    ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    ready: mpsc::Receiver<(TlsStream<TcpStream>, MtlsPeer)>,
     addr: SocketAddr,
 }
 
 impl MtlsListener {
     /// Accepts on `listener`, handshaking with `config` in one task per
     /// connection; refused handshakes are logged (no secret is involved).
-    pub fn new(listener: TcpListener, config: ServerConfig) -> std::io::Result<Self> {
-        let addr = listener.local_addr()?;
+    /// `dir` holds the certificates of [`certs`].
+    pub fn new(listener: TcpListener, config: ServerConfig, dir: &Path) -> Result<Self, String> {
+        let known = Known::read(dir)?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let acceptor = TlsAcceptor::from(Arc::new(config));
         let (sender, ready) = mpsc::channel(64);
         tokio::spawn(async move {
@@ -90,10 +159,15 @@ impl MtlsListener {
                         continue;
                     }
                 };
-                let (acceptor, sender) = (acceptor.clone(), sender.clone());
+                let (acceptor, sender, known) = (acceptor.clone(), sender.clone(), known.clone());
                 tokio::spawn(async move {
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
                         Ok(Ok(stream)) => {
+                            let certificate = known.classify(&stream);
+                            let peer = MtlsPeer {
+                                addr: peer,
+                                certificate,
+                            };
                             let _ = sender.send((stream, peer)).await;
                         }
                         Ok(Err(e)) => tracing::warn!("mTLS handshake from {peer} refused: {e}"),
@@ -108,7 +182,7 @@ impl MtlsListener {
 
 impl axum::serve::Listener for MtlsListener {
     type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
+    type Addr = MtlsPeer;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         match self.ready.recv().await {
@@ -120,6 +194,9 @@ impl axum::serve::Listener for MtlsListener {
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.addr)
+        Ok(MtlsPeer {
+            addr: self.addr,
+            certificate: ClientCertificate::None,
+        })
     }
 }

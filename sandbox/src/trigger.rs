@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::clock::{iso, now_ms};
+use crate::openbanking::execution;
 
 /// Which API an event belongs to: it decides the envelope, the signature
 /// and what counts as delivered.
@@ -268,7 +269,7 @@ pub fn envelope(event: &str, product: Product, overrides: Option<&Value>, now: i
     let mut rng = fastrand::Rng::with_seed(u64::from_le_bytes(seed) ^ now as u64);
     let mut object = match product {
         Product::Payouts => payouts_data(event, &mut rng, now),
-        Product::Openbanking => openbanking_payload(event, &mut rng, now),
+        Product::Openbanking => openbanking_payload(event, &mut rng),
     };
     if let (Value::Object(target), Some(Value::Object(fields))) = (&mut object, overrides) {
         merge(target, fields);
@@ -377,7 +378,7 @@ fn payouts_data(event: &str, rng: &mut fastrand::Rng, now: i64) -> Value {
 
 /// The open-banking payload of `event`: the core's entity model, and the
 /// documented shapes of the others.
-fn openbanking_payload(event: &str, rng: &mut fastrand::Rng, now: i64) -> Value {
+fn openbanking_payload(event: &str, rng: &mut fastrand::Rng) -> Value {
     let customer_id = crate::openbanking::uuid(rng);
     match event {
         "results.ready" => serde_json::to_value(ob::ResultsReady {
@@ -393,18 +394,14 @@ fn openbanking_payload(event: &str, rng: &mut fastrand::Rng, now: i64) -> Value 
             );
             serde_json::to_value(entity).unwrap_or(Value::Null)
         }
-        _ => json!({
-            "id": crate::openbanking::uuid(rng),
-            "amount": 25.5,
-            "currency": "AED",
-            "status": if event == "payment.created" { "ACCEPTED_BY_BANK" } else { "COMPLETED" },
-            "intent_id": crate::openbanking::uuid(rng),
-            "customer_id": customer_id,
-            "payment_destination_id": crate::openbanking::uuid(rng),
-            "bank_transaction_reference": format!("REF{}", rng.u64(1_000_000_000..10_000_000_000)),
-            "metadata": {},
-            "timestamp": iso(now),
-        }),
+        _ => {
+            let status = if event == "payment.created" {
+                execution::PENDING
+            } else {
+                execution::ACCEPTED
+            };
+            serde_json::from_str(&execution::example(rng, status)).unwrap_or(Value::Null)
+        }
     }
 }
 

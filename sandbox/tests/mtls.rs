@@ -1,6 +1,8 @@
 //! The mutual-TLS listener: a rustls client presenting the client
 //! certificate gets answers on the same routes; without a certificate, or
-//! with one from an untrusted CA, the connection fails before any route.
+//! with one from an untrusted CA, the connection fails before any route;
+//! another application's certificate and a revoked one get the documented
+//! open-banking codes.
 //! Also `lean-sandbox certs DIR`, and a listener reusing those files.
 
 mod common;
@@ -174,4 +176,46 @@ fn certs_subcommand_writes_files_the_listener_reuses() {
         .output()
         .unwrap();
     assert_eq!(usage.status.code(), Some(2));
+}
+
+/// Certificates the CA signed but that are not this application's current
+/// one pass the handshake and get the documented open-banking codes; the
+/// payouts routes do not look at them.
+#[test]
+fn other_and_revoked_certificates_get_the_documented_codes() {
+    let dir = fresh_dir("mtls-codes");
+    let sandbox = start(&dir);
+    let url = sandbox.mtls_url().unwrap().to_owned();
+    let status = |answer: &str| answer.split(' ').nth(1).unwrap_or_default().to_owned();
+
+    let other = client_config(
+        &dir,
+        Some((certs::OTHER_APP_CLIENT_CERT, certs::OTHER_APP_CLIENT_KEY)),
+    );
+    let answer = get(&url, other, "/customers/v1").unwrap();
+    assert_eq!(status(&answer), "401", "{answer}");
+    assert!(
+        answer.contains("\"CERTIFICATE_TOKEN_MISMATCH\""),
+        "{answer}"
+    );
+
+    let revoked = client_config(
+        &dir,
+        Some((certs::REVOKED_CLIENT_CERT, certs::REVOKED_CLIENT_KEY)),
+    );
+    let answer = get(&url, revoked.clone(), "/customers/v1").unwrap();
+    assert_eq!(status(&answer), "403", "{answer}");
+    assert!(answer.contains("\"INVALID_CERTIFICATE\""), "{answer}");
+    let answer = get(&url, revoked, "/api/customer/nobody").unwrap();
+    assert_eq!(
+        status(&answer),
+        "401",
+        "the payouts routes ignore it: {answer}"
+    );
+
+    let trusted = client_config(&dir, Some((certs::CLIENT_CERT, certs::CLIENT_KEY)));
+    let answer = get(&url, trusted, "/customers/v1").unwrap();
+    assert_eq!(status(&answer), "200", "{answer}");
+    drop(sandbox);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,121 +7,23 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use common::binary;
+use common::openbanking::*;
 use lean_core::openbanking::auth::NextStep;
 use lean_core::openbanking::errors::{error_code, granular_status_code};
-use lean_core::openbanking::webhooks::{
-    EventPayload, EventType, WebhookVerifier, SIGNATURE_HEADER,
-};
+use lean_core::openbanking::webhooks::{EventPayload, EventType, SIGNATURE_HEADER};
 use lean_core::openbanking::{
-    AppToken, Auth, ClientCredentials, Config, DataKind, DataRequest, Environment, ErrorCode,
-    NewCustomer, NewDestination, NewPaymentIntent, Operation, Outcome, Paging, TokenManager,
-    TokenScope,
+    Auth, ClientCredentials, Config, DataKind, ErrorCode, NewCustomer, NewDestination,
+    NewPaymentIntent, Operation, Outcome, Paging, TokenManager, TokenScope,
 };
-use lean_core::{Amount, Error, HttpRequest, HttpResponse, Method, WebhookSecret};
-use lean_sandbox::harness::{agent, execute_openbanking, send, SandboxProcess, WebhookReceiver};
-use lean_sandbox::settings::{
-    DEFAULT_APP_TOKEN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_OB_WEBHOOK_SECRET,
-};
+use lean_core::{Amount, HttpRequest, HttpResponse, Method};
+use lean_sandbox::harness::{agent, execute_openbanking, send, WebhookReceiver};
+use lean_sandbox::settings::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
 use serde_json::{json, Value};
-
-fn start(extra: &[&str]) -> SandboxProcess {
-    let mut args = vec![
-        "--port",
-        "0",
-        "--api-key",
-        "sk_test_ob",
-        "--ob-results-delay",
-        "50ms",
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    SandboxProcess::start(binary(), &args).expect("the sandbox starts")
-}
-
-/// The sandbox as a custom environment, its own token host too.
-fn environment(sandbox: &SandboxProcess) -> Environment {
-    Environment::custom(sandbox.url())
-        .and_then(|e| e.with_token_base_url(sandbox.url()))
-        .expect("a loopback URL is a valid custom environment")
-}
-
-fn app_token() -> Auth {
-    Auth::AppToken(AppToken::new(DEFAULT_APP_TOKEN).unwrap())
-}
-
-/// Sends `operation`'s request and reads the answer, both with the core.
-struct Client {
-    agent: ureq::Agent,
-    env: Environment,
-    auth: Auth,
-}
-
-impl Client {
-    fn new(sandbox: &SandboxProcess, auth: Auth) -> Self {
-        Self {
-            agent: agent(),
-            env: environment(sandbox),
-            auth,
-        }
-    }
-
-    fn raw(&self, operation: &Operation) -> HttpResponse {
-        send(&self.agent, &operation.request(&self.env, &self.auth)).expect("the sandbox answers")
-    }
-
-    fn call(&self, operation: &Operation) -> Result<Outcome, Error> {
-        operation.parse_response(&self.raw(operation))
-    }
-
-    fn ok(&self, operation: &Operation) -> Outcome {
-        self.call(operation)
-            .unwrap_or_else(|e| panic!("{:?} failed: {e:?}", operation.kind()))
-    }
-
-    fn customer(&self, app_user_id: &str) -> String {
-        match self.ok(&Operation::create_customer(&NewCustomer::new(app_user_id)).unwrap()) {
-            Outcome::Customer(c) => c.customer_id,
-            other => panic!("not a customer: {other:?}"),
-        }
-    }
-}
-
-fn api_status(result: Result<Outcome, Error>) -> (u16, Option<ErrorCode>, Error) {
-    match result {
-        Err(e @ Error::Api(_)) => {
-            let Error::Api(api) = &e else { unreachable!() };
-            (api.status, error_code(&e), e.clone())
-        }
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
-fn data(kind: DataKind, entity: &str, account: Option<&str>, asynchronous: bool) -> Operation {
-    Operation::get_data(DataRequest::new(kind, entity, account, asynchronous).unwrap())
-}
-
-fn payload(outcome: Outcome) -> Value {
-    match outcome {
-        Outcome::Data(d) => {
-            assert_eq!(d.status.as_str(), "OK", "{d:?}");
-            d.payload.expect("an OK answer has a payload")
-        }
-        other => panic!("not data: {other:?}"),
-    }
-}
-
-fn verifier() -> WebhookVerifier {
-    WebhookVerifier::new([&WebhookSecret::from(DEFAULT_OB_WEBHOOK_SECRET)]).unwrap()
-}
 
 #[test]
 fn customers_entities_and_data_with_async_results_and_webhooks() {
     let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox
-        .register_openbanking_webhook(receiver.url())
-        .unwrap();
+    let receiver = receiver(&sandbox);
     let client = Client::new(&sandbox, app_token());
 
     let customer_id = client.customer("user-1");
@@ -340,16 +242,24 @@ fn oauth_tokens_renewal_and_customer_scope() {
     assert!(device
         .call(&Operation::get_customer(&alice).unwrap())
         .is_ok());
-    for forbidden in [
-        Operation::get_customer(&bob).unwrap(),
-        Operation::list_customers(Paging::default()).unwrap(),
-        Operation::create_customer(&NewCustomer::new("mallory")).unwrap(),
+    // Another customer's records: the wrong level; the whole
+    // application's calls: too low a level.
+    for (forbidden, expected) in [
+        (
+            Operation::get_customer(&bob).unwrap(),
+            ErrorCode::IncorrectAccessLevel,
+        ),
+        (
+            Operation::list_customers(Paging::default()).unwrap(),
+            ErrorCode::InsufficientAccessLevel,
+        ),
+        (
+            Operation::create_customer(&NewCustomer::new("mallory")).unwrap(),
+            ErrorCode::InsufficientAccessLevel,
+        ),
     ] {
         let (status, code, _) = api_status(device.call(&forbidden));
-        assert_eq!(
-            (status, code),
-            (403, Some(ErrorCode::InsufficientAccessLevel))
-        );
+        assert_eq!((status, code), (403, Some(expected)));
     }
 
     // Wrong secret, no credential, unknown token.
@@ -557,10 +467,7 @@ fn the_core_call_engine_drives_open_banking() {
 #[test]
 fn webhooks_are_retried_on_the_compressed_schedule_until_200() {
     let sandbox = start(&["--ob-webhook-time-factor", "0.001"]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox
-        .register_openbanking_webhook(receiver.url())
-        .unwrap();
+    let receiver = receiver(&sandbox);
     // Also registered for payouts: the two products do not mix.
     let payouts = WebhookReceiver::start().unwrap();
     sandbox.register_webhook(payouts.url()).unwrap();
@@ -650,13 +557,10 @@ fn the_call_engine_gets_through_injected_faults_exactly_once() {
 
 #[test]
 fn pending_results_and_webhooks_survive_a_restart() {
-    let db =
-        std::env::temp_dir().join(format!("lean-sandbox-ob-restart-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&db);
-    let db_arg = db.to_str().unwrap().to_owned();
-    let receiver = WebhookReceiver::start().unwrap();
-    let first = start(&["--db", &db_arg, "--ob-results-delay", "300ms"]);
-    first.register_openbanking_webhook(receiver.url()).unwrap();
+    let db = common::TempDb::new("ob-restart");
+    let db_arg = db.path();
+    let first = start(&["--db", db_arg, "--ob-results-delay", "300ms"]);
+    let receiver = receiver(&first);
     let client = Client::new(&first, app_token());
     let customer_id = client.customer("durable");
     let entity = first.connect_bank(&customer_id).unwrap();
@@ -667,7 +571,7 @@ fn pending_results_and_webhooks_survive_a_restart() {
     };
     first.kill();
 
-    let second = start(&["--db", &db_arg, "--ob-results-delay", "300ms"]);
+    let second = start(&["--db", db_arg, "--ob-results-delay", "300ms"]);
     let client = Client::new(&second, app_token());
     let ready = |d: &[lean_sandbox::harness::Delivery]| {
         d.iter().any(|d| {
@@ -687,9 +591,5 @@ fn pending_results_and_webhooks_survive_a_restart() {
     match client.ok(&Operation::get_customer(&customer_id).unwrap()) {
         Outcome::Customer(c) => assert_eq!(c.app_user_id.as_deref(), Some("durable")),
         other => panic!("{other:?}"),
-    }
-    drop(second);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{db_arg}{suffix}"));
     }
 }

@@ -48,6 +48,7 @@ use utoipa::{Modify, OpenApi};
         openbanking::get_results_v1,
         openbanking::create_intent,
         openbanking::get_intent,
+        openbanking::get_payment,
         openbanking::create_destination,
         openbanking::list_destinations,
     ),

@@ -37,9 +37,12 @@ pub(super) struct ObError {
 // The refusals every authenticated open-banking route may answer.
 #[derive(IntoResponses)]
 pub(super) enum ObRefusals {
-    /// Missing, unknown or expired credential
+    /// Missing, unknown or expired credential (UNAUTHORIZED), or over mTLS another application's certificate (CERTIFICATE_TOKEN_MISMATCH)
     #[response(status = 401)]
     Unauthorized(ObError),
+    /// RATE_LIMIT_EXCEEDED: retry after Retry-After seconds
+    #[response(status = 429, headers(("Retry-After" = u64, description = "Seconds to wait before retrying")))]
+    TooManyRequests(ObError),
     /// Any other refusal, in the same shape
     #[response(status = "default")]
     Other(ObError),
@@ -55,12 +58,12 @@ pub(super) struct ObInvalid(ObError);
 #[response(status = 400)]
 pub(super) struct ObBadPage(ObError);
 
-/// The token may not do this: a call for the whole application
+/// The token may not do this: a call for the whole application (INSUFFICIENT_ACCESS_LEVEL)
 #[derive(IntoResponses)]
 #[response(status = 403)]
 pub(super) struct AppOnly(ObError);
 
-/// The token may not reach this customer's records
+/// The token may not reach this customer's records (INCORRECT_ACCESS_LEVEL)
 #[derive(IntoResponses)]
 #[response(status = 403)]
 pub(super) struct CustomerOnly(ObError);
@@ -223,9 +226,33 @@ pub(super) struct PaymentIntent {
     currency: String,
     #[serde(default)]
     description: String,
-    #[schema(value_type = Vec<Object>)]
+    /// The payments made against it, oldest first
     #[serde(default)]
-    payments: (),
+    payments: Vec<Payment>,
+}
+
+// A payment made against an intent.
+#[derive(ToSchema)]
+pub(super) struct Payment {
+    id: String,
+    /// PENDING_WITH_BANK, then ACCEPTED_BY_BANK or FAILED
+    #[serde(default)]
+    status: String,
+    /// The intent's amount, a JSON number written from its exact decimal text
+    #[schema(value_type = f64)]
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    currency: String,
+    /// Why the payment has its status, when it failed
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    intent_id: String,
+    #[serde(default)]
+    customer_id: String,
+    #[serde(default)]
+    bank_transaction_reference: String,
 }
 
 // The body of `POST /payments/v1/destinations`.
@@ -451,6 +478,18 @@ fn create_intent() {}
         ObRefusals,
     ))]
 fn get_intent() {}
+
+#[utoipa::path(get, path = "/payments/v1/{payment_id}", tag = "open banking", operation_id = "getPayment",
+    summary = "Retrieve a payment made against an intent",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("payment_id" = String, Path, description = "Lean's id of the payment")),
+    responses(
+        (status = 200, description = "The payment", body = Payment),
+        CustomerOnly,
+        (status = 404, description = "No such payment", body = ObError),
+        ObRefusals,
+    ))]
+fn get_payment() {}
 
 #[utoipa::path(post, path = "/payments/v1/destinations", tag = "open banking", operation_id = "createDestination",
     summary = "Create a payment destination",

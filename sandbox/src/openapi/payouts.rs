@@ -50,6 +50,9 @@ pub(super) enum Refusals {
     /// Missing or unknown API key
     #[response(status = 401)]
     Unauthorized(ErrorBody),
+    /// Too many requests; retry after Retry-After seconds
+    #[response(status = 429, headers(("Retry-After" = u64, description = "Seconds to wait before retrying")))]
+    TooManyRequests(ErrorBody),
     /// Unavailable; retry later
     #[response(status = 503)]
     Unavailable(ErrorBody),

@@ -35,11 +35,15 @@ impl Caller {
         }
     }
 
-    /// Refuses a customer-scoped caller for another customer's records.
+    /// Refuses a customer-scoped caller for another customer's records:
+    /// its level is not too low, it is the wrong one
+    /// (`INCORRECT_ACCESS_LEVEL`, where a call for the whole application is
+    /// `INSUFFICIENT_ACCESS_LEVEL`).
     pub fn require_customer(&self, customer_id: &str) -> Result<(), ObFailure> {
         match self {
-            Self::Customer(own) if own != customer_id => Err(ObFailure::forbidden(
-                "this token is scoped to another customer",
+            Self::Customer(own) if own != customer_id => Err(ObFailure::code(
+                ErrorCode::IncorrectAccessLevel,
+                "this token is scoped to another customer: fetch a token of scope customer.<customer_id> for this one",
             )),
             _ => Ok(()),
         }

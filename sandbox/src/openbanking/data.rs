@@ -3,9 +3,16 @@
 //! with a `results_id`, the results ready after the configured delay with
 //! a `results.ready` webhook, and fetched with `GET /data/v2/results/{id}`.
 //!
+//! **The 50-second rule**: on an entity of [`SLOW_BANK`], a synchronous call
+//! is held [`SYNCHRONOUS_WAIT`] (scaled by the time factor), then answered
+//! `PENDING` with a `results_id`, whose results follow like an asynchronous
+//! call's.
+//!
 //! **Failure trigger**: an `entity_id` or `account_id` containing
 //! `sandbox-fail` (any case) answers HTTP 200 with `status: "FAILED"` and a
 //! `granular_status_code`, as the bank-side failures of the real API do.
+
+use std::time::Duration;
 
 use lean_core::openbanking::{DataKind, Operation};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -19,6 +26,15 @@ use super::reply::ObFailure;
 use super::webhooks;
 use super::Ctx;
 use crate::clock::iso;
+
+/// The bank identifier of a slow bank: a synchronous data call on one of
+/// its entities waits [`SYNCHRONOUS_WAIT`] (times the time factor), then
+/// answers `PENDING`, as Lean does when a bank takes longer.
+pub const SLOW_BANK: &str = "SANDBOX_SLOW";
+
+/// How long Lean holds a synchronous data call before it answers
+/// `PENDING` with a results id (`open-banking-facts.md`, *Data API*).
+pub const SYNCHRONOUS_WAIT: Duration = Duration::from_secs(50);
 
 /// An id containing this text (any case) makes a data call fail.
 pub const FAIL_TRIGGER: &str = "sandbox-fail";
@@ -100,15 +116,20 @@ pub fn call(ctx: &mut Ctx, kind: DataKind, body: &Value) -> Result<String, ObFai
             format!("sandbox data is not JSON: {e}"),
         )
     })?;
-    if !asynchronous {
-        return Ok(answer(
-            "OK",
-            Some(&payload),
-            None,
-            "Data successfully retrieved",
-            ctx.now,
-        ));
-    }
+    let slow = entity.bank_identifier.as_deref() == Some(SLOW_BANK);
+    let wait = match (asynchronous, slow) {
+        (true, _) => Duration::ZERO,
+        (false, true) => SYNCHRONOUS_WAIT.mul_f64(ctx.settings.time_factor),
+        (false, false) => {
+            return Ok(answer(
+                "OK",
+                Some(&payload),
+                None,
+                "Data successfully retrieved",
+                ctx.now,
+            ))
+        }
+    };
     let results_id = super::uuid(ctx.rng);
     let ready = answer(
         "OK",
@@ -117,7 +138,9 @@ pub fn call(ctx: &mut Ctx, kind: DataKind, body: &Value) -> Result<String, ObFai
         "Data successfully retrieved",
         ctx.now,
     );
-    let delay = i64::try_from(ctx.settings.results_delay.as_millis()).unwrap_or(i64::MAX);
+    // A slow bank's results are ready a results delay after the held
+    // answer.
+    let delay = i64::try_from((wait + ctx.settings.results_delay).as_millis()).unwrap_or(i64::MAX);
     ctx.conn.execute(
         "INSERT INTO ob_results (results_id, customer_id, body, ready_at) VALUES (?1, ?2, ?3, ?4)",
         params![
@@ -127,7 +150,11 @@ pub fn call(ctx: &mut Ctx, kind: DataKind, body: &Value) -> Result<String, ObFai
             ctx.now.saturating_add(delay)
         ],
     )?;
-    Ok(pending(&results_id, ctx.now))
+    ctx.wait = wait;
+    let answered = ctx
+        .now
+        .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+    Ok(pending(&results_id, answered))
 }
 
 fn answer(

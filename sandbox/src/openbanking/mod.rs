@@ -12,7 +12,9 @@
 //!   ([`bank`]);
 //! - `/data/v1/{identity,accounts,balance,transactions}` and
 //!   `/data/v2/results/{id}` ([`data`]);
-//! - `/payments/v1/intents` and `/payments/v1/destinations` ([`payments`]);
+//! - `/payments/v1/intents` and `/payments/v1/destinations` ([`payments`]),
+//!   payments executed against intents and `/payments/v1/{id}`
+//!   ([`execution`]);
 //! - signed webhooks through the durable outbox ([`webhooks`]).
 //!
 //! Requests are checked with the core's own validation and answered with
@@ -23,16 +25,20 @@ pub mod auth;
 pub mod bank;
 pub mod customers;
 pub mod data;
+pub mod execution;
 pub mod payments;
 pub mod reply;
 pub mod routes;
 pub mod schema;
 pub mod webhooks;
 
-use rusqlite::Connection;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::settings::OpenBanking;
 use auth::Caller;
+use reply::ObFailure;
 
 pub use routes::{handle, owns};
 
@@ -48,6 +54,23 @@ pub struct Ctx<'a> {
     pub now: i64,
     /// For generated ids.
     pub rng: &'a mut fastrand::Rng,
+    /// How long to hold the answer once the transaction is committed (a
+    /// slow bank's synchronous data call).
+    pub wait: Duration,
+}
+
+/// The stored body of one customer's record: `sql` selects `customer_id`
+/// and `body` by `id`. Unknown is 404 (`what` names it); another
+/// customer's is refused to a customer-scoped caller.
+pub fn owned_body(ctx: &Ctx, sql: &str, id: &str, what: &str) -> Result<String, ObFailure> {
+    let row: Option<(String, String)> = ctx
+        .conn
+        .query_row(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (customer_id, body) =
+        row.ok_or_else(|| ObFailure::not_found(format!("no {what} {id:?}")))?;
+    ctx.caller.require_customer(&customer_id)?;
+    Ok(body)
 }
 
 /// A random UUID (version 4), the form of Lean's ids.

@@ -103,17 +103,8 @@ pub fn create_intent(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
 /// `GET /payments/v1/intents/{payment_intent_id}`.
 pub fn get_intent(ctx: &Ctx, id: &str) -> Result<Value, ObFailure> {
     Operation::get_payment_intent(id).map_err(ObFailure::from_core)?;
-    let row: Option<(String, String)> = ctx
-        .conn
-        .query_row(
-            "SELECT customer_id, body FROM ob_intents WHERE payment_intent_id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (customer_id, body) =
-        row.ok_or_else(|| ObFailure::not_found(format!("no payment intent {id:?}")))?;
-    ctx.caller.require_customer(&customer_id)?;
+    let sql = "SELECT customer_id, body FROM ob_intents WHERE payment_intent_id = ?1";
+    let body = super::owned_body(ctx, sql, id, "payment intent")?;
     Ok(serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 

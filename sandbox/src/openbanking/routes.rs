@@ -2,6 +2,8 @@
 //! then the method, then the caller, so every answer (a bad path, a wrong
 //! method, a missing credential) has the documented error body.
 
+use std::time::Duration;
+
 use axum::http::Method;
 use axum::response::Response;
 use lean_core::openbanking::{DataKind, ErrorCode};
@@ -10,9 +12,10 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use super::reply::{failure, text, ObFailure};
-use super::{auth, customers, data, payments, Ctx};
+use super::{auth, customers, data, execution, payments, Ctx};
 use crate::app::{App, Req};
 use crate::clock::now_ms;
+use crate::tls::ClientCertificate;
 
 /// True for the paths of the open-banking API (and the unknown paths
 /// under its prefixes, which get its `INVALID_URL`).
@@ -34,6 +37,7 @@ enum Route {
     Intents,
     Intent(String),
     Destinations,
+    Payment(String),
 }
 
 impl Route {
@@ -51,6 +55,7 @@ impl Route {
             ["payments", "v1", "intents"] => Self::Intents,
             ["payments", "v1", "intents", id] => Self::Intent(s(id)),
             ["payments", "v1", "destinations"] => Self::Destinations,
+            ["payments", "v1", id] => Self::Payment(s(id)),
             _ => return None,
         })
     }
@@ -64,22 +69,35 @@ impl Route {
     }
 }
 
-/// Answers one open-banking request.
-pub fn handle(app: &App, req: &Req) -> Response {
+/// Answers one open-banking request; a slow bank's answer is held, with
+/// the database free meanwhile.
+pub async fn handle(app: &App, req: &Req<'_>) -> Response {
     match respond(app, req) {
-        Ok(answer) => text(200, answer),
+        Ok((answer, wait)) => {
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            text(200, answer)
+        }
         Err(f) => failure(&f),
     }
 }
 
-fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
+fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
     let Req {
         method,
         path,
         query,
         headers,
         body,
+        certificate,
     } = *req;
+    if certificate == ClientCertificate::Revoked {
+        return Err(ObFailure::code(
+            ErrorCode::InvalidCertificate,
+            "the client certificate was revoked: present the application's current certificate",
+        ));
+    }
     let decoded: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
@@ -110,9 +128,15 @@ fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
         let token: String = (0..40).map(|_| rng.alphanumeric()).collect();
         let answer = auth::issue_token(&tx, settings, body, token, now)?;
         tx.commit()?;
-        return Ok(answer);
+        return Ok((answer, Duration::ZERO));
     }
     let caller = auth::authenticate(&tx, settings, headers, now)?;
+    if certificate == ClientCertificate::OtherApplication {
+        return Err(ObFailure::code(
+            ErrorCode::CertificateTokenMismatch,
+            "the client certificate belongs to another application than the credential: present this application's certificate",
+        ));
+    }
     let post = *method == Method::POST;
     let json = if post {
         let exact: &[&str] = if matches!(route, Route::Intents) {
@@ -130,6 +154,7 @@ fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
         caller,
         now,
         rng: &mut rng,
+        wait: Duration::ZERO,
     };
     let value = |r: Result<Value, ObFailure>| r.map(|v| v.to_string());
     let answer = match route {
@@ -147,12 +172,15 @@ fn respond(app: &App, req: &Req) -> Result<String, ObFailure> {
         Route::Data(kind) => data::call(&mut ctx, kind, &json),
         Route::Results(id) => data::results(&ctx, &id),
         Route::Intents => value(payments::create_intent(&mut ctx, &json)),
-        Route::Intent(id) => value(payments::get_intent(&ctx, &id)),
+        Route::Intent(id) => value(payments::get_intent(&ctx, &id))
+            .and_then(|body| execution::with_payments(ctx.conn, &id, &body)),
         Route::Destinations if post => value(payments::create_destination(&mut ctx, &json)),
         Route::Destinations => value(payments::list_destinations(&ctx, query)),
+        Route::Payment(id) => execution::get(&ctx, &id),
     }?;
+    let wait = ctx.wait;
     tx.commit()?;
-    Ok(answer)
+    Ok((answer, wait))
 }
 
 fn read_json(body: &[u8], exact: &[&str]) -> Result<Value, ObFailure> {
@@ -171,8 +199,23 @@ fn read_json(body: &[u8], exact: &[&str]) -> Result<Value, ObFailure> {
 /// `POST /_sandbox/openbanking/customers/{customer_id}/entities` (admin,
 /// no credential: the sandbox listens on loopback only).
 pub fn connect_bank(app: &App, customer_id: &str, body: &[u8]) -> Response {
-    let result = (|| -> Result<String, ObFailure> {
+    admin(app, |ctx| {
         let json = read_json(body, &[])?;
+        customers::connect_bank(ctx, customer_id, &json).map(|v| v.to_string())
+    })
+}
+
+/// `POST /_sandbox/openbanking/intents/{payment_intent_id}/pay` (admin):
+/// the customer pays the intent, as in the Link SDK.
+pub fn pay_intent(app: &App, intent_id: &str) -> Response {
+    let settlement_ms =
+        i64::try_from(app.settings.settlement_delay.as_millis()).unwrap_or(i64::MAX);
+    admin(app, |ctx| execution::pay(ctx, intent_id, settlement_ms))
+}
+
+/// Runs an admin step as the application, in one transaction.
+fn admin(app: &App, step: impl FnOnce(&mut Ctx) -> Result<String, ObFailure>) -> Response {
+    let result = (|| -> Result<String, ObFailure> {
         let mut conn = app.store.lock();
         let tx = conn.transaction()?;
         let mut rng = app.ids.lock().unwrap_or_else(|p| p.into_inner());
@@ -182,10 +225,11 @@ pub fn connect_bank(app: &App, customer_id: &str, body: &[u8]) -> Response {
             caller: auth::Caller::App,
             now: now_ms(),
             rng: &mut rng,
+            wait: Duration::ZERO,
         };
-        let answer = customers::connect_bank(&mut ctx, customer_id, &json)?;
+        let answer = step(&mut ctx)?;
         tx.commit()?;
-        Ok(answer.to_string())
+        Ok(answer)
     })();
     match result {
         Ok(answer) => text(200, answer),

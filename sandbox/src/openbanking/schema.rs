@@ -36,6 +36,18 @@ CREATE TABLE IF NOT EXISTS ob_intents (
     customer_id  TEXT NOT NULL,
     body         TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ob_payments (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    payment_id   TEXT NOT NULL UNIQUE,
+    intent_id    TEXT NOT NULL,
+    customer_id  TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    settle_at    INTEGER,
+    fail         INTEGER NOT NULL,
+    body         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ob_payments_intent ON ob_payments (intent_id);
+CREATE INDEX IF NOT EXISTS ob_payments_settle ON ob_payments (settle_at) WHERE settle_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS ob_tokens (
     token        TEXT PRIMARY KEY,
     scope        TEXT NOT NULL,

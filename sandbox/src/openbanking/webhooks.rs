@@ -13,7 +13,9 @@ use lean_core::openbanking::webhooks::{
 };
 use lean_core::WebhookSecret;
 use rusqlite::{params, Connection};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use crate::clock::iso;
 
@@ -22,6 +24,17 @@ pub const PRODUCT: &str = "openbanking";
 
 /// How long a receiver may take to answer (documented: 10 seconds).
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The body of every open-banking webhook.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    payload: &'a RawValue,
+    message: &'a str,
+    timestamp: String,
+    event_id: String,
+}
 
 /// Records an event for every registered open-banking receiver, in the
 /// caller's transaction. The `event_id` is one UUID per event, the same
@@ -34,14 +47,29 @@ pub fn enqueue(
     message: &str,
     now: i64,
 ) -> rusqlite::Result<()> {
-    let body = json!({
-        "type": event_type,
-        "payload": payload,
-        "message": message,
-        "timestamp": iso(now),
-        "event_id": super::uuid(rng),
+    let payload = serde_json::value::to_raw_value(&payload)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    enqueue_raw(conn, rng, event_type, &payload, message, now)
+}
+
+/// [`enqueue`] with the payload as JSON text, for payloads whose numbers
+/// must keep their exact text (amounts).
+pub fn enqueue_raw(
+    conn: &Connection,
+    rng: &mut fastrand::Rng,
+    event_type: &str,
+    payload: &RawValue,
+    message: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let body = serde_json::to_string(&Envelope {
+        event_type,
+        payload,
+        message,
+        timestamp: iso(now),
+        event_id: super::uuid(rng),
     })
-    .to_string();
+    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     conn.prepare_cached(
         "INSERT INTO outbox (url, event, body, next_at, product)
          SELECT url, ?1, ?2, ?3, ?4 FROM ob_webhook_endpoints",

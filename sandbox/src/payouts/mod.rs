@@ -32,8 +32,7 @@ pub fn handle(app: &App, req: &Req) -> (Response, &'static str) {
         );
         return (failure(&f), "");
     }
-    let (response, replayed) = routes::route(app, req);
-    (response, if replayed { " [idempotent replay]" } else { "" })
+    routes::route(app, req)
 }
 
 /// True when the Basic user name is one of the accepted API keys.

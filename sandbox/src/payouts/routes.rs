@@ -28,17 +28,17 @@ fn segments(path: &str) -> Result<Vec<String>, Failure> {
         .collect()
 }
 
-/// Returns the answer and whether it was an idempotent replay.
-pub(super) fn route(app: &App, req: &Req) -> (Response, bool) {
+/// Answers one authorised payouts request, with the note of [`write`].
+pub(super) fn route(app: &App, req: &Req) -> (Response, &'static str) {
     let (method, path, query) = (req.method, req.path, req.query);
     let segs = match segments(path) {
         Ok(s) => s,
-        Err(f) => return (failure(&f), false),
+        Err(f) => return (failure(&f), ""),
     };
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let read = |f: &dyn Fn(&rusqlite::Connection) -> Result<Value, Failure>| {
         let conn = app.store.lock();
-        (answer(f(&conn)), false)
+        (answer(f(&conn)), "")
     };
     match (method.as_str(), segs.as_slice()) {
         ("POST", ["customer"]) => write(app, req, records::create_customer),
@@ -51,10 +51,10 @@ pub(super) fn route(app: &App, req: &Req) -> (Response, bool) {
         }
         ("POST", ["application"]) => write(app, req, records::submit_application),
         ("POST", ["gig"]) => write(app, req, records::create_gig),
-        ("GET", ["gig"]) => (list(app, path, query, Table::Gigs), false),
+        ("GET", ["gig"]) => (list(app, path, query, Table::Gigs), ""),
         ("GET", ["gig", id]) => read(&|c| records::get_gig(c, id)),
         ("POST", ["specialpayment"]) => write(app, req, records::create_special_payment),
-        ("GET", ["specialpayment"]) => (list(app, path, query, Table::SpecialPayments), false),
+        ("GET", ["specialpayment"]) => (list(app, path, query, Table::SpecialPayments), ""),
         ("GET", ["specialpayment", id]) => read(&|c| records::get_special_payment(c, id)),
         (_, ["customer"] | ["application"] | ["gig"] | ["specialpayment"])
         | (_, ["customer" | "gig" | "specialpayment", _]) => (
@@ -62,11 +62,11 @@ pub(super) fn route(app: &App, req: &Req) -> (Response, bool) {
                 405,
                 format!("{method} is not allowed on {path}"),
             )),
-            false,
+            "",
         ),
         _ => (
             failure(&Failure::not_found(format!("no API route {path}"))),
-            false,
+            "",
         ),
     }
 }
@@ -100,12 +100,13 @@ fn list(app: &App, path: &str, query: Option<&str>, table: Table) -> Response {
 }
 
 /// A write: parse the body, honour `Idempotency-Key`, run `op` in one
-/// transaction with its webhooks, commit.
+/// transaction with its webhooks, commit. The note says when the answer
+/// was a replay, for the log line.
 fn write(
     app: &App,
     req: &Req,
     op: impl FnOnce(&rusqlite::Connection, &Value, &mut Context) -> Result<Value, Failure>,
-) -> (Response, bool) {
+) -> (Response, &'static str) {
     let json: Value = if req.body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
@@ -117,7 +118,7 @@ fn write(
                     FieldErrorCode::InvalidFormat,
                     format!("the body is not JSON: {e}"),
                 );
-                return (failure(&f), false);
+                return (failure(&f), "");
             }
         }
     };
@@ -125,27 +126,25 @@ fn write(
         Ok(key) => key,
         Err(message) => {
             let f = Failure::field("idempotencyKey", FieldErrorCode::InvalidFormat, message);
-            return (failure(&f), false);
+            return (failure(&f), "");
         }
     };
     let fingerprint = format!("{} {} {json}", req.method, req.path);
     let now = now_ms();
     let mut conn = app.store.lock();
-    let result = (|| -> Result<(Value, bool), Failure> {
+    let result = (|| -> Result<(Value, &'static str), Failure> {
         let tx = conn.transaction()?;
         if let Some(key) = key {
+            // The reference: a repeat "with the same key returns the same
+            // result as the original request", whatever its body.
             if let Some(earlier) = idempotency::earlier(&tx, key, now)? {
-                if earlier.request != fingerprint {
-                    return Err(Failure::field(
-                        "idempotencyKey",
-                        FieldErrorCode::InvalidValue,
-                        "this Idempotency-Key was used for a different request within the last 24 hours: use a new key for a new payment",
-                    ));
-                }
-                return Ok((
-                    serde_json::from_str(&earlier.body).unwrap_or(Value::Null),
-                    true,
-                ));
+                let note = if earlier.request == fingerprint {
+                    " [idempotent replay]"
+                } else {
+                    " [idempotent replay of a different request]"
+                };
+                let value = serde_json::from_str(&earlier.body).unwrap_or(Value::Null);
+                return Ok((value, note));
             }
         }
         let mut rng = app.ids.lock().unwrap_or_else(|p| p.into_inner());
@@ -160,18 +159,18 @@ fn write(
             idempotency::remember(&tx, key, &fingerprint, &value.to_string(), now)?;
         }
         tx.commit()?;
-        Ok((value, false))
+        Ok((value, ""))
     })();
     match result {
-        Ok((value, replayed)) => {
+        Ok((value, note)) => {
             let mut response = ok(&value);
-            if replayed {
+            if !note.is_empty() {
                 response
                     .headers_mut()
                     .insert("idempotent-replayed", HeaderValue::from_static("true"));
             }
-            (response, replayed)
+            (response, note)
         }
-        Err(f) => (failure(&f), false),
+        Err(f) => (failure(&f), ""),
     }
 }

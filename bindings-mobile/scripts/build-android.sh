@@ -52,10 +52,8 @@ cat > "$out/aar/AndroidManifest.xml" <<'XML'
     <uses-permission android:name="android.permission.INTERNET" />
 </manifest>
 XML
-# R8 must keep the JNI methods' names (the library exports them as Java_lean_sdk_Jni_*) and
-# JNA's classes, which it reaches by reflection.
+# R8 must keep JNA's classes and the generated bindings, which JNA reaches by reflection.
 cat > "$out/aar/proguard.txt" <<'PRO'
--keepclasseswithmembernames class lean.sdk.Jni { native <methods>; }
 -keep class com.sun.jna.** { *; }
 -keep class lean.sdk.ffi.** { *; }
 PRO
@@ -63,7 +61,7 @@ cat <<MSG
 wrote $out:
   aar/jni/<abi>/liblean_sdk_mobile.so   native libraries, 16 KiB aligned
   aar/AndroidManifest.xml
-  aar/proguard.txt                      keep rules for consumers (JNI names, JNA)
+  aar/proguard.txt                      keep rules for consumers (JNA, the bindings)
   kotlin/                               generated bindings (Android flavour)
 Compile kotlin/ with bindings-mobile/kotlin/src/main/kotlin into classes.jar (JNA's AAR,
 net.java.dev.jna:jna:5.17.0@aar, and kotlinx-coroutines-android as dependencies), put it

@@ -26,15 +26,12 @@ cargo build -p uniffi-bindgen
 "$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/aarch64-apple-darwin/release/liblean_sdk_mobile.a" \
   --language swift --out-dir "$gen"
 
-# One headers directory shared by every slice: the C headers (uniffi's, and the plain C
-# entry points') and their module map.
+# One headers directory shared by every slice: uniffi's C header and its module map.
 mkdir -p "$gen/headers"
 cp "$gen/LeanSDKFFI.h" "$gen/headers/"
-cp "$repo/bindings-mobile/include/lean_sdk_fast.h" "$gen/headers/"
 cat > "$gen/headers/module.modulemap" <<'MAP'
 module LeanSDKFFI {
     header "LeanSDKFFI.h"
-    header "lean_sdk_fast.h"
     export *
 }
 MAP

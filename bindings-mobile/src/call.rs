@@ -1,6 +1,7 @@
 //! Client configuration and the sans-I/O call engine, for a host transport.
 //!
-//! The host loops on [`NativeCall::poll`]: it sends each [`NativeStep::Send`] request
+//! One call object serves both APIs, so each host has one driver. The host
+//! loops on [`NativeCall::poll`]: it sends each [`NativeStep::Send`] request
 //! with its own HTTP stack (`HttpURLConnection`, `URLSession`), sleeps on
 //! [`NativeStep::Wait`], and reports back with [`NativeCall::on_response`] or
 //! [`NativeCall::on_transport_error`]. Retries, idempotency keys and
@@ -8,14 +9,17 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use lean_core::openbanking as ob;
+
 use crate::error::{guard, ErrorDetails, FfiError, Result};
 use crate::models::Outcome;
+use crate::openbanking::{NativeObAuth, NativeObConfig, NativeObOperation, ObOutcome};
 use crate::operation::NativeOperation;
 
 /// Where requests go and how they authenticate. The key is kept inside
 /// Rust and never printed.
 #[derive(uniffi::Object)]
-pub struct NativeConfig(pub(crate) Arc<lean_core::Config>);
+pub struct NativeConfig(pub(crate) lean_core::Config);
 
 impl std::fmt::Debug for NativeConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -46,15 +50,8 @@ impl NativeConfig {
             if let Some(max_retries) = max_retries {
                 config.retry.max_retries = max_retries;
             }
-            Ok(Arc::new(Self(Arc::new(config))))
+            Ok(Arc::new(Self(config)))
         })
-    }
-
-    /// A handle on this configuration for the JVM's direct entry points
-    /// (`Jni.start` in Kotlin); release it with `Jni.release`. Each call
-    /// makes a new handle, holding its own reference.
-    pub fn direct_handle(&self) -> u64 {
-        crate::handles::insert(crate::handles::Object::Config(Arc::clone(&self.0)))
     }
 
     /// The base URL requests are built on.
@@ -130,6 +127,17 @@ pub struct NativeResponse {
     pub body: Vec<u8>,
 }
 
+impl From<NativeResponse> for lean_core::HttpResponse {
+    fn from(response: NativeResponse) -> Self {
+        let headers = response
+            .headers
+            .into_iter()
+            .map(|h| (h.name, h.value))
+            .collect();
+        Self::new(response.status, headers, response.body)
+    }
+}
+
 /// How an attempt failed below HTTP: it decides whether a retry could
 /// apply a create twice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -142,8 +150,25 @@ pub enum TransportErrorKind {
     Other,
 }
 
-/// What the host must do next.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+/// A call's result: the payouts or open-banking typed value.
+#[derive(Clone, Debug, PartialEq, uniffi::Enum)]
+pub enum NativeOutcome {
+    /// A payouts call's result.
+    Payouts {
+        /// The typed result.
+        outcome: Outcome,
+    },
+    /// An open-banking call's result.
+    OpenBanking {
+        /// The typed result.
+        outcome: ObOutcome,
+        /// The result in the API's JSON shape (`Outcome::to_json`).
+        json: String,
+    },
+}
+
+/// What the host must do next, in a call of either API.
+#[derive(Clone, Debug, PartialEq, uniffi::Enum)]
 pub enum NativeStep {
     /// Send this request, then report its answer or failure.
     Send {
@@ -158,29 +183,73 @@ pub enum NativeStep {
     /// The call succeeded with this result (a failure is thrown by `poll`).
     Done {
         /// The typed result.
-        outcome: Outcome,
+        outcome: NativeOutcome,
     },
 }
 
-/// One operation driven to its end by the host's transport.
+/// The engine of one call: the core's for either API, driven alike.
+#[derive(Debug)]
+enum Engine {
+    Payouts(lean_core::Call),
+    OpenBanking(ob::Call),
+}
+
+impl Engine {
+    fn on_response(&mut self, response: lean_core::HttpResponse) {
+        match self {
+            Self::Payouts(call) => call.on_response(response),
+            Self::OpenBanking(call) => call.on_response(response),
+        }
+    }
+
+    fn on_transport_error(&mut self, error: lean_core::TransportError) {
+        match self {
+            Self::Payouts(call) => call.on_transport_error(error),
+            Self::OpenBanking(call) => call.on_transport_error(error),
+        }
+    }
+
+    fn interrupt(&mut self, reason: &str) -> lean_core::Error {
+        match self {
+            Self::Payouts(call) => call.interrupt(reason),
+            Self::OpenBanking(call) => call.interrupt(reason),
+        }
+    }
+}
+
+/// One operation of either API driven to its end by the host's transport:
+/// the one driver each host has.
 #[derive(Debug, uniffi::Object)]
-pub struct NativeCall(Mutex<lean_core::Call>);
+pub struct NativeCall(Mutex<Engine>);
 
 impl NativeCall {
-    fn engine(&self) -> MutexGuard<'_, lean_core::Call> {
+    fn engine(&self) -> MutexGuard<'_, Engine> {
         // A panic while locked is already reported as an error; the state
         // machine itself stays consistent, so keep using it.
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    fn start(engine: Engine) -> Arc<Self> {
+        Arc::new(Self(Mutex::new(engine)))
+    }
+}
+
+/// The 32 random bytes a call takes from the platform (`SecureRandom`,
+/// `SystemRandomNumberGenerator`): the core has no randomness of its own
+/// for idempotency keys and jitter.
+fn entropy(bytes: Vec<u8>) -> Result<[u8; 32]> {
+    bytes.as_slice().try_into().map_err(|_| {
+        FfiError::from(lean_core::Error::Internal {
+            message: format!("a call needs 32 random bytes, got {}", bytes.len()),
+        })
+    })
 }
 
 #[uniffi::export]
 impl NativeCall {
-    /// Starts a call. `entropy` is 32 random bytes from the platform
-    /// (`SecureRandom`, `SystemRandomNumberGenerator`): the core has no
-    /// randomness of its own for idempotency keys and jitter.
+    /// Starts a payouts call.
     #[uniffi::constructor]
     pub fn new(
         config: Arc<NativeConfig>,
@@ -188,29 +257,48 @@ impl NativeCall {
         entropy: Vec<u8>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            let entropy: [u8; 32] = entropy.as_slice().try_into().map_err(|_| {
-                FfiError::from(lean_core::Error::Internal {
-                    message: format!("a call needs 32 random bytes, got {}", entropy.len()),
-                })
-            })?;
-            let call = lean_core::Call::new(&config.0, operation.0.clone(), entropy)?;
-            Ok(Arc::new(Self(Mutex::new(call))))
+            let call =
+                lean_core::Call::new(&config.0, operation.0.clone(), self::entropy(entropy)?)?;
+            Ok(Self::start(Engine::Payouts(call)))
+        })
+    }
+
+    /// Starts an open-banking call with these credentials.
+    #[uniffi::constructor]
+    pub fn open_banking(
+        config: Arc<NativeObConfig>,
+        auth: Arc<NativeObAuth>,
+        operation: Arc<NativeObOperation>,
+        entropy: Vec<u8>,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            let call = ob::Call::new(
+                &config.0,
+                &auth.0,
+                operation.0.clone(),
+                self::entropy(entropy)?,
+            );
+            Ok(Self::start(Engine::OpenBanking(call)))
         })
     }
 
     /// What to do next; throws the call's error when it ends in failure.
     pub fn poll(&self) -> Result<NativeStep> {
-        guard(|| step(self.engine().poll()))
+        guard(|| match &mut *self.engine() {
+            Engine::Payouts(call) => step(call.poll(), |outcome| NativeOutcome::Payouts {
+                outcome: (&outcome).into(),
+            }),
+            Engine::OpenBanking(call) => step(call.poll(), |outcome| NativeOutcome::OpenBanking {
+                json: outcome.to_json().to_string(),
+                outcome: (&outcome).into(),
+            }),
+        })
     }
 
     /// Reports the answer to the last `Send`.
     pub fn on_response(&self, response: NativeResponse) -> Result<()> {
         guard(|| {
-            self.engine().on_response(response_to_core(
-                response.status,
-                response.headers,
-                response.body,
-            ));
+            self.engine().on_response(response.into());
             Ok(())
         })
     }
@@ -227,7 +315,10 @@ impl NativeCall {
     /// The `Idempotency-Key` of a special payment (the caller's or the
     /// generated one): log it to finish an uncertain payment safely later.
     pub fn idempotency_key(&self) -> Option<String> {
-        self.engine().idempotency_key().map(str::to_owned)
+        match &*self.engine() {
+            Engine::Payouts(call) => call.idempotency_key().map(str::to_owned),
+            Engine::OpenBanking(_) => None,
+        }
     }
 
     /// Ends a call the host stopped mid-flight (a cancelled task, a custom
@@ -235,47 +326,13 @@ impl NativeCall {
     /// returns the error to report with the cancellation: whether an
     /// attempt may have been applied, and the key and ids it carried.
     pub fn interrupt(&self, reason: String) -> ErrorDetails {
-        let error = interrupt(&mut *self.engine(), reason);
+        let error = self.engine().interrupt(&reason);
         let FfiError::Failed { details } = error.into();
         details
     }
 }
 
-/// Ends an interrupted call: the error that reports what it sent (whether an
-/// attempt was in flight, its idempotency key and ids). Every binding entry
-/// point (uniffi, JNI; payouts, open banking) goes through here.
-pub(crate) fn interrupt<D: lean_core::Drive>(call: &mut D, reason: String) -> lean_core::Error {
-    call.interrupt(&reason)
-}
-
-/// The step the host sees: a request, a wait, or the typed result; a
-/// failed call is the error.
-pub(crate) fn step(step: lean_core::Step) -> Result<NativeStep> {
-    match step {
-        lean_core::Step::Send(request) => Ok(NativeStep::Send {
-            request: request.into(),
-        }),
-        lean_core::Step::Wait(delay) => Ok(NativeStep::Wait {
-            millis: delay.as_millis().min(u128::from(u64::MAX)) as u64,
-        }),
-        lean_core::Step::Done(Ok(outcome)) => Ok(NativeStep::Done {
-            outcome: (&outcome).into(),
-        }),
-        lean_core::Step::Done(Err(error)) => Err(error.into()),
-    }
-}
-
-/// The host's answer, as the engine takes it.
-pub(crate) fn response_to_core(
-    status: u16,
-    headers: Vec<NativeHeader>,
-    body: Vec<u8>,
-) -> lean_core::HttpResponse {
-    let headers = headers.into_iter().map(|h| (h.name, h.value)).collect();
-    lean_core::HttpResponse::new(status, headers, body)
-}
-
-/// The host's transport failure, as the engine takes it.
+/// The host's transport failure, as the core takes it.
 pub(crate) fn transport_error(
     kind: TransportErrorKind,
     message: String,
@@ -287,9 +344,27 @@ pub(crate) fn transport_error(
     }
 }
 
+/// The step the host sees: a request, a wait, or the typed result; a
+/// failed call is the error.
+fn step<T>(step: lean_core::Step<T>, done: impl FnOnce(T) -> NativeOutcome) -> Result<NativeStep> {
+    match step {
+        lean_core::Step::Send(request) => Ok(NativeStep::Send {
+            request: request.into(),
+        }),
+        lean_core::Step::Wait(delay) => Ok(NativeStep::Wait {
+            millis: delay.as_millis().min(u128::from(u64::MAX)) as u64,
+        }),
+        lean_core::Step::Done(Ok(outcome)) => Ok(NativeStep::Done {
+            outcome: done(outcome),
+        }),
+        lean_core::Step::Done(Err(error)) => Err(error.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::DecimalAmount;
 
     #[test]
     fn a_call_runs_to_a_typed_result() {
@@ -309,12 +384,15 @@ mod tests {
         })
         .unwrap();
         let NativeStep::Done {
-            outcome: Outcome::Gigs { values },
+            outcome:
+                NativeOutcome::Payouts {
+                    outcome: Outcome::Gigs { values },
+                },
         } = call.poll().unwrap()
         else {
             panic!("expected gigs")
         };
-        assert_eq!(values[0].total_amount.as_deref(), Some("1.50"));
+        assert_eq!(values[0].total_amount, Some(DecimalAmount("1.50".into())));
     }
 
     #[test]

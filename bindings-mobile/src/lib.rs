@@ -10,13 +10,8 @@
 //! [`error::guard`], so a panic becomes a catchable `internal` error in
 //! both languages (a panic in a non-throwing function aborts a Swift app).
 //!
-//! On the JVM, uniffi's generated calls cost tens of microseconds each
-//! (JNA structures per call), so Kotlin makes its per-request, per-keystroke
-//! and per-webhook calls through the JNI entry points of [`jvm`], which
-//! carry the same uniffi-serialised values and name objects by handles
-//! ([`handles`]). Swift uses the generated calls, which are cheap there,
-//! except for webhook verification, which reads the body in place through
-//! the plain C entry point of [`fast`] (`include/lean_sdk_fast.h`).
+//! Both hosts cross the boundary only through the generated layer, once
+//! per step of a call: a network exchange costs far more than the crossing.
 
 // Values crossing the boundary are serialised by uniffi, never moved as
 // Rust values by the hosts, so their in-memory size does not matter here;
@@ -25,17 +20,14 @@
 
 mod call;
 mod error;
-mod fast;
-mod handles;
-mod jvm;
 mod models;
 mod openbanking;
 mod operation;
 mod webhooks;
 
 pub use call::{
-    NativeCall, NativeConfig, NativeHeader, NativeRequest, NativeResponse, NativeStep,
-    TransportErrorKind,
+    NativeCall, NativeConfig, NativeHeader, NativeOutcome, NativeRequest, NativeResponse,
+    NativeStep, TransportErrorKind,
 };
 pub use error::{ErrorDetails, FfiError, FieldError};
 pub use models::{
@@ -59,6 +51,13 @@ pub fn sdk_version() -> String {
 #[uniffi::export]
 pub fn parse_environment(name: String) -> Result<String, FfiError> {
     error::guard(|| Ok(lean_core::Environment::parse(&name)?.as_str().to_owned()))
+}
+
+/// Every error code the core reports (`lean_core::Error::CODES`): the hosts'
+/// tests hold their error types to it, so a new code cannot go unhandled.
+#[uniffi::export]
+pub fn error_codes() -> Vec<String> {
+    lean_core::Error::CODES.map(str::to_owned).to_vec()
 }
 
 /// Returns the length of `payload` and does nothing else, on purpose: the

@@ -1,13 +1,29 @@
 //! The API's objects as native Kotlin and Swift types.
 //!
-//! Inputs mirror the core's input structs field for field, so converting
-//! them is a move; validation stays in the core. Results keep the typed
-//! fields a user reads plus `json`, the object in the API's own shape with
-//! unknown fields kept, so nothing the API adds is ever lost. Amounts are
-//! decimal text with two places (`"12.50"`), never a binary float; the
-//! hosts turn them into `BigDecimal` / `Decimal`.
+//! The records mirror the core's structs (which hold JSON values, amounts
+//! and wire enums that uniffi cannot carry as they are), every field of
+//! each: the conversions below name each core field, so a field added to a
+//! core struct fails to build here until its record has it. Inputs convert
+//! by moving; validation stays in the core. Results add `json`, the object
+//! in the API's own shape with unknown fields kept, so nothing the API adds
+//! is ever lost. Amounts are [`DecimalAmount`]s: `BigDecimal` in Kotlin,
+//! `Decimal` in Swift, never a binary float.
 
 use serde_json::Value;
+
+/// An exact decimal amount. It crosses as its text and is `java.math.BigDecimal` in
+/// Kotlin and `Decimal` in Swift (`uniffi.toml`); the core validates it like
+/// any amount text, so an invalid one is a field error, never a crash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecimalAmount(pub String);
+
+uniffi::custom_newtype!(DecimalAmount, String);
+
+impl DecimalAmount {
+    pub(crate) fn of(amount: Option<lean_core::Amount>) -> Option<Self> {
+        amount.map(|a| Self(a.to_string()))
+    }
+}
 
 /// A worker to register (`POST /customer`).
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -112,17 +128,17 @@ impl From<CustomerUpdate> for lean_core::CustomerUpdate {
     }
 }
 
-/// A gig to pay (`POST /gig`). Amounts are decimal text such as `"12.50"`.
+/// A gig to pay (`POST /gig`).
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct NewGig {
     /// The worker's id (your own).
     pub partner_user_id: String,
     /// Everything paid for the gig, tips and expenses included.
-    pub total_amount: String,
+    pub total_amount: DecimalAmount,
     /// The part of the total that is tips.
-    pub tips: String,
+    pub tips: DecimalAmount,
     /// The part of the total that reimburses expenses.
-    pub expenses: String,
+    pub expenses: DecimalAmount,
     /// What the gig was.
     pub description: String,
     /// Your own id for the gig; a retry with the same id never pays twice.
@@ -137,9 +153,9 @@ impl From<NewGig> for lean_core::NewGig {
     fn from(g: NewGig) -> Self {
         Self {
             partner_user_id: g.partner_user_id,
-            total_amount: g.total_amount,
-            tips: g.tips,
-            expenses: g.expenses,
+            total_amount: g.total_amount.0,
+            tips: g.tips.0,
+            expenses: g.expenses.0,
             description: g.description,
             gig_id: g.gig_id,
             start_time: g.start_time,
@@ -153,8 +169,8 @@ impl From<NewGig> for lean_core::NewGig {
 pub struct NewSpecialPayment {
     /// The worker's id (your own).
     pub partner_user_id: String,
-    /// Decimal text such as `"25.00"`.
-    pub amount: String,
+    /// The amount paid.
+    pub amount: DecimalAmount,
     /// The payment type, e.g. `BONUS`.
     pub payment_type: String,
     /// The gig it relates to, if any.
@@ -176,8 +192,18 @@ pub struct Customer {
     pub first_name: Option<String>,
     pub middle_name: Option<String>,
     pub last_name: Option<String>,
-    pub email: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birthday: Option<String>,
     pub phone_number: Option<String>,
+    pub email: Option<String>,
+    pub street: Option<String>,
+    pub street2: Option<String>,
+    pub city: Option<String>,
+    /// Two-letter US state code.
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    /// When the worker joined your platform.
+    pub registration_date: Option<String>,
     /// Canonical spelling (`ACTIVE`), or the API's own text if unknown.
     pub status: Option<String>,
     pub created_at: Option<String>,
@@ -203,10 +229,9 @@ pub struct Gig {
     pub gig_id: String,
     pub id: Option<String>,
     pub partner_user_id: Option<String>,
-    /// Decimal text with two places.
-    pub total_amount: Option<String>,
-    pub tips: Option<String>,
-    pub expenses: Option<String>,
+    pub total_amount: Option<DecimalAmount>,
+    pub tips: Option<DecimalAmount>,
+    pub expenses: Option<DecimalAmount>,
     pub description: Option<String>,
     pub start_time: Option<String>,
     pub end_time: Option<String>,
@@ -214,6 +239,7 @@ pub struct Gig {
     pub status: Option<String>,
     pub invoice_id: Option<String>,
     pub created_at: Option<String>,
+    pub updated_at: Option<String>,
     /// The whole object in the API's JSON shape, unknown fields included.
     pub json: String,
 }
@@ -224,14 +250,16 @@ pub struct Gig {
 pub struct SpecialPayment {
     pub id: String,
     pub partner_user_id: Option<String>,
-    /// Decimal text with two places.
-    pub amount: Option<String>,
+    pub amount: Option<DecimalAmount>,
     pub payment_type: Option<String>,
     pub description: Option<String>,
     pub gig_id: Option<String>,
     pub status: Option<String>,
+    /// Your own data as sent, as JSON text.
+    pub userdata_json: Option<String>,
     pub invoice_id: Option<String>,
     pub created_at: Option<String>,
+    pub updated_at: Option<String>,
     /// The whole object in the API's JSON shape, unknown fields included.
     pub json: String,
 }
@@ -258,16 +286,43 @@ fn text(value: Option<impl ToString>) -> Option<String> {
 
 impl From<&lean_core::Customer> for Customer {
     fn from(c: &lean_core::Customer) -> Self {
+        // Every field named (here and below): see the module's doc.
+        let lean_core::Customer {
+            partner_user_id,
+            first_name,
+            middle_name,
+            last_name,
+            birthday,
+            phone_number,
+            email,
+            street,
+            street2,
+            city,
+            state,
+            postal_code,
+            registration_date,
+            status,
+            created_at,
+            updated_at,
+            extra: _,
+        } = c;
         Self {
-            partner_user_id: c.partner_user_id.clone(),
-            first_name: c.first_name.clone(),
-            middle_name: c.middle_name.clone(),
-            last_name: c.last_name.clone(),
-            email: c.email.clone(),
-            phone_number: c.phone_number.clone(),
-            status: text(c.status.as_ref()),
-            created_at: c.created_at.clone(),
-            updated_at: c.updated_at.clone(),
+            partner_user_id: partner_user_id.clone(),
+            first_name: first_name.clone(),
+            middle_name: middle_name.clone(),
+            last_name: last_name.clone(),
+            birthday: birthday.clone(),
+            phone_number: phone_number.clone(),
+            email: email.clone(),
+            street: street.clone(),
+            street2: street2.clone(),
+            city: city.clone(),
+            state: state.clone(),
+            postal_code: postal_code.clone(),
+            registration_date: registration_date.clone(),
+            status: text(status.as_ref()),
+            created_at: created_at.clone(),
+            updated_at: updated_at.clone(),
             json: json_text(c),
         }
     }
@@ -275,9 +330,14 @@ impl From<&lean_core::Customer> for Customer {
 
 impl From<&lean_core::Application> for Application {
     fn from(a: &lean_core::Application) -> Self {
+        let lean_core::Application {
+            partner_user_id,
+            status,
+            extra: _,
+        } = a;
         Self {
-            partner_user_id: a.partner_user_id.clone(),
-            status: text(a.status.as_ref()),
+            partner_user_id: partner_user_id.clone(),
+            status: text(status.as_ref()),
             json: json_text(a),
         }
     }
@@ -285,19 +345,36 @@ impl From<&lean_core::Application> for Application {
 
 impl From<&lean_core::Gig> for Gig {
     fn from(g: &lean_core::Gig) -> Self {
+        let lean_core::Gig {
+            gig_id,
+            id,
+            partner_user_id,
+            total_amount,
+            tips,
+            expenses,
+            description,
+            start_time,
+            end_time,
+            status,
+            invoice_id,
+            created_at,
+            updated_at,
+            extra: _,
+        } = g;
         Self {
-            gig_id: g.gig_id.clone(),
-            id: g.id.clone(),
-            partner_user_id: g.partner_user_id.clone(),
-            total_amount: text(g.total_amount),
-            tips: text(g.tips),
-            expenses: text(g.expenses),
-            description: g.description.clone(),
-            start_time: g.start_time.clone(),
-            end_time: g.end_time.clone(),
-            status: text(g.status.as_ref()),
-            invoice_id: g.invoice_id.clone(),
-            created_at: g.created_at.clone(),
+            gig_id: gig_id.clone(),
+            id: id.clone(),
+            partner_user_id: partner_user_id.clone(),
+            total_amount: DecimalAmount::of(*total_amount),
+            tips: DecimalAmount::of(*tips),
+            expenses: DecimalAmount::of(*expenses),
+            description: description.clone(),
+            start_time: start_time.clone(),
+            end_time: end_time.clone(),
+            status: text(status.as_ref()),
+            invoice_id: invoice_id.clone(),
+            created_at: created_at.clone(),
+            updated_at: updated_at.clone(),
             json: json_text(g),
         }
     }
@@ -305,16 +382,32 @@ impl From<&lean_core::Gig> for Gig {
 
 impl From<&lean_core::SpecialPayment> for SpecialPayment {
     fn from(p: &lean_core::SpecialPayment) -> Self {
+        let lean_core::SpecialPayment {
+            id,
+            partner_user_id,
+            amount,
+            payment_type,
+            description,
+            gig_id,
+            status,
+            userdata,
+            invoice_id,
+            created_at,
+            updated_at,
+            extra: _,
+        } = p;
         Self {
-            id: p.id.clone(),
-            partner_user_id: p.partner_user_id.clone(),
-            amount: text(p.amount),
-            payment_type: text(p.payment_type.as_ref()),
-            description: p.description.clone(),
-            gig_id: p.gig_id.clone(),
-            status: text(p.status.as_ref()),
-            invoice_id: p.invoice_id.clone(),
-            created_at: p.created_at.clone(),
+            id: id.clone(),
+            partner_user_id: partner_user_id.clone(),
+            amount: DecimalAmount::of(*amount),
+            payment_type: text(payment_type.as_ref()),
+            description: description.clone(),
+            gig_id: gig_id.clone(),
+            status: text(status.as_ref()),
+            userdata_json: userdata.as_ref().map(Value::to_string),
+            invoice_id: invoice_id.clone(),
+            created_at: created_at.clone(),
+            updated_at: updated_at.clone(),
             json: json_text(p),
         }
     }

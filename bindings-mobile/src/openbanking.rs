@@ -1,12 +1,7 @@
 //! Lean open banking (bank data and payments) for Kotlin and Swift, beside
 //! the payouts layer of this crate and in the same shape: objects that hold
-//! the core's values, and a sans-I/O [`NativeObCall`] that the host's own
-//! transport drives exactly as it drives a payouts `NativeCall` (the same
-//! [`NativeRequest`], [`NativeResponse`] and [`TransportErrorKind`]).
-//!
-//! Open-banking calls wait on the network for far longer than a uniffi call
-//! costs, so they use the generated bindings throughout. Every function
-//! converts only: validation, requests, retries, token renewal rules and
+//! the core's values, run by the same [`crate::NativeCall`]
+//! (`NativeCall::open_banking`). Every function converts only: validation, requests, retries, token renewal rules and
 //! webhook signatures are the core's (`lean_core::openbanking`).
 
 #[path = "openbanking_auth.rs"]
@@ -16,12 +11,11 @@ mod models;
 #[path = "openbanking_webhooks.rs"]
 mod webhooks;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use lean_core::openbanking as ob;
 
-use crate::call::{NativeHeader, NativeRequest, NativeResponse, TransportErrorKind};
 use crate::error::{guard, FfiError, Result};
 pub use models::ObOutcome;
 
@@ -121,7 +115,7 @@ impl NativeObAuth {
 /// An environment plus the engine's settings: everything a call needs
 /// besides its input and credentials.
 #[derive(Debug, uniffi::Object)]
-pub struct NativeObConfig(ob::Config);
+pub struct NativeObConfig(pub(crate) ob::Config);
 
 #[uniffi::export]
 impl NativeObConfig {
@@ -157,7 +151,7 @@ impl NativeObConfig {
 
 /// One validated open-banking operation.
 #[derive(Debug, uniffi::Object)]
-pub struct NativeObOperation(ob::Operation);
+pub struct NativeObOperation(pub(crate) ob::Operation);
 
 #[uniffi::export]
 impl NativeObOperation {
@@ -182,110 +176,6 @@ impl NativeObOperation {
     }
 }
 
-/// What the host must do next in an open-banking call.
-#[derive(Clone, Debug, PartialEq, uniffi::Enum)]
-pub enum NativeObStep {
-    /// Send this request, then report its answer or failure.
-    Send {
-        /// The request.
-        request: NativeRequest,
-    },
-    /// Sleep this long, then poll again.
-    Wait {
-        /// Milliseconds.
-        millis: u64,
-    },
-    /// The call succeeded (a failure is thrown by `poll`).
-    Done {
-        /// The typed result.
-        outcome: ObOutcome,
-        /// The result in the API's JSON shape (`Outcome::to_json`).
-        json: String,
-    },
-}
-
-/// One open-banking operation driven to its end by the host's transport.
-#[derive(Debug, uniffi::Object)]
-pub struct NativeObCall(Mutex<ob::Call>);
-
-impl NativeObCall {
-    fn engine(&self) -> MutexGuard<'_, ob::Call> {
-        // A panic while locked was already reported as an error; the state
-        // machine stays consistent, so keep using it.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-#[uniffi::export]
-impl NativeObCall {
-    /// Starts a call with these credentials. `entropy` is 32 random bytes
-    /// from the platform: they seed the retry jitter.
-    #[uniffi::constructor]
-    pub fn new(
-        config: Arc<NativeObConfig>,
-        auth: Arc<NativeObAuth>,
-        operation: Arc<NativeObOperation>,
-        entropy: Vec<u8>,
-    ) -> Result<Arc<Self>> {
-        guard(|| {
-            let entropy: [u8; 32] = entropy.as_slice().try_into().map_err(|_| {
-                FfiError::from(lean_core::Error::Internal {
-                    message: format!("a call needs 32 random bytes, got {}", entropy.len()),
-                })
-            })?;
-            let call = ob::Call::new(&config.0, &auth.0, operation.0.clone(), entropy);
-            Ok(Arc::new(Self(Mutex::new(call))))
-        })
-    }
-
-    /// What to do next; throws the call's error when it ends in failure.
-    pub fn poll(&self) -> Result<NativeObStep> {
-        guard(|| match self.engine().poll() {
-            lean_core::Step::Send(request) => Ok(NativeObStep::Send {
-                request: request.into(),
-            }),
-            lean_core::Step::Wait(delay) => Ok(NativeObStep::Wait {
-                millis: delay.as_millis().min(u128::from(u64::MAX)) as u64,
-            }),
-            lean_core::Step::Done(Ok(outcome)) => Ok(NativeObStep::Done {
-                json: outcome.to_json().to_string(),
-                outcome: (&outcome).into(),
-            }),
-            lean_core::Step::Done(Err(error)) => Err(error.into()),
-        })
-    }
-
-    /// Reports the answer to the last `Send`.
-    pub fn on_response(&self, response: NativeResponse) -> Result<()> {
-        guard(|| {
-            self.engine().on_response(response_to_core(response));
-            Ok(())
-        })
-    }
-
-    /// Reports that the last `Send` failed below HTTP.
-    pub fn on_transport_error(&self, kind: TransportErrorKind, message: String) -> Result<()> {
-        guard(|| {
-            let error = match kind {
-                TransportErrorKind::Connect => lean_core::TransportError::connect(message),
-                TransportErrorKind::Timeout => lean_core::TransportError::timeout(message),
-                TransportErrorKind::Other => lean_core::TransportError::other(message),
-            };
-            self.engine().on_transport_error(error);
-            Ok(())
-        })
-    }
-
-    /// Ends a call the host stopped mid-flight (see `NativeCall::interrupt`).
-    pub fn interrupt(&self, reason: String) -> crate::error::ErrorDetails {
-        let error = crate::call::interrupt(&mut *self.engine(), reason);
-        let FfiError::Failed { details } = error.into();
-        details
-    }
-}
-
 /// The HTTP status a webhook receiver must answer every accepted webhook
 /// with; Lean retries anything else.
 #[uniffi::export]
@@ -302,19 +192,10 @@ pub fn ob_webhook_retry_minutes() -> Vec<u64> {
         .collect()
 }
 
-/// The host's answer, as the core takes it.
-pub(crate) fn response_to_core(response: NativeResponse) -> lean_core::HttpResponse {
-    let headers = response
-        .headers
-        .into_iter()
-        .map(|NativeHeader { name, value }| (name, value))
-        .collect();
-    lean_core::HttpResponse::new(response.status, headers, response.body)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{NativeCall, NativeOutcome, NativeResponse, NativeStep};
 
     #[test]
     fn a_call_runs_to_a_typed_result_and_json() {
@@ -326,8 +207,8 @@ mod tests {
             r#"{"operation":"getCustomer","customerId":"c-1"}"#.into(),
         )
         .unwrap();
-        let call = NativeObCall::new(config, auth, op, vec![3; 32]).unwrap();
-        let NativeObStep::Send { request } = call.poll().unwrap() else {
+        let call = NativeCall::open_banking(config, auth, op, vec![3; 32]).unwrap();
+        let NativeStep::Send { request } = call.poll().unwrap() else {
             panic!("expected a request")
         };
         assert_eq!(request.url, "http://127.0.0.1:9/customers/v1/c-1");
@@ -338,9 +219,12 @@ mod tests {
             body: br#"{"customer_id":"c-1","app_user_id":"u"}"#.to_vec(),
         })
         .unwrap();
-        let NativeObStep::Done {
-            outcome: ObOutcome::Customer { value },
-            json,
+        let NativeStep::Done {
+            outcome:
+                NativeOutcome::OpenBanking {
+                    outcome: ObOutcome::Customer { value },
+                    json,
+                },
         } = call.poll().unwrap()
         else {
             panic!("expected a customer")

@@ -1,16 +1,17 @@
 //! OAuth 2.0 client credentials without I/O, for the hosts' clients: the
-//! core's `TokenManager` says when to fetch a token, the host sends the
-//! request with its own transport and clock, and hands the answer back.
-//! Secrets stay inside Rust and print redacted.
+//! core's `TokenPolicy` says when to fetch a token and when to wait for
+//! another call's fetch; the host sends the request with its own transport
+//! and clock, and hands the answer back. Secrets stay inside Rust and print
+//! redacted.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lean_core::openbanking as ob;
 
-use super::{response_to_core, NativeObAuth, NativeObEnvironment};
-use crate::call::{NativeRequest, NativeResponse};
-use crate::error::{guard, Result};
+use super::{NativeObAuth, NativeObEnvironment};
+use crate::call::{NativeRequest, NativeResponse, TransportErrorKind};
+use crate::error::{guard, ErrorDetails, FfiError, Result};
 
 /// The host's clock (milliseconds since the Unix epoch) as the core takes it.
 fn at(unix_ms: u64) -> SystemTime {
@@ -30,35 +31,57 @@ fn scope(customer_id: Option<String>) -> Result<ob::TokenScope> {
     })
 }
 
-/// What the client must do before its next call.
+/// What one call must do next to authenticate (the core's `TokenStep`).
 #[derive(Debug, uniffi::Enum)]
 pub enum NativeTokenStep {
-    /// Send this token request, then pass the answer to `accept`.
+    /// Call the API with this authentication; report a 401 to
+    /// `on_unauthorized`.
+    Use {
+        /// `Authorization: Bearer` with the current token.
+        auth: Arc<NativeObAuth>,
+    },
+    /// This call fetches the token for every call: send this request, report
+    /// its answer (`on_token_response`) or failure (`on_token_transport_error`,
+    /// `on_token_failed`) whatever happens, then poll again.
     Fetch {
         /// `POST {token host}/oauth2/token` (the body holds the secret).
         request: NativeRequest,
     },
-    /// Call the API with this authentication.
-    Ready {
-        /// `Authorization: Bearer` with the current token.
-        auth: Arc<NativeObAuth>,
-    },
+    /// Another call's fetch is under way: wait until it is reported, then
+    /// poll again.
+    Wait,
 }
 
-/// One application's tokens for one scope over a client's life.
-#[derive(Debug, uniffi::Object)]
-pub struct NativeTokenManager(Mutex<ob::TokenManager>);
+/// One API call's part in the token policy (the core's `TokenTicket`):
+/// one per call, never shared.
+#[derive(Debug, Default, uniffi::Object)]
+pub struct NativeTokenTicket(Mutex<ob::TokenTicket>);
 
-impl NativeTokenManager {
-    fn manager(&self) -> MutexGuard<'_, ob::TokenManager> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+#[uniffi::export]
+impl NativeTokenTicket {
+    /// A ticket for a new call.
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::default()
     }
 }
 
+/// The OAuth token policy of one client (the core's `TokenPolicy`): one
+/// shared fetch, renewal before expiry, one renewal and retry after a 401.
+/// The host only sends the token request it names and waits when told.
+#[derive(Debug, uniffi::Object)]
+pub struct NativeTokenPolicy(Mutex<ob::TokenPolicy>);
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while locked was already reported as an error; the state
+    // machine stays consistent, so keep using it.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[uniffi::export]
-impl NativeTokenManager {
+impl NativeTokenPolicy {
     /// `customer_id` asks for `customer.<id>` tokens instead of `api`;
     /// `renewal_margin_ms` replaces the default of 60 s. Fails at once when
     /// the environment has no token host.
@@ -72,48 +95,80 @@ impl NativeTokenManager {
     ) -> Result<Arc<Self>> {
         guard(|| {
             let credentials = ob::ClientCredentials::new(&client_id, &client_secret)?;
-            let mut manager =
-                ob::TokenManager::new(credentials, environment.0.clone(), scope(customer_id)?)?;
+            let mut policy =
+                ob::TokenPolicy::new(credentials, environment.0.clone(), scope(customer_id)?)?;
             if let Some(ms) = renewal_margin_ms {
-                manager = manager.with_renewal_margin(Duration::from_millis(ms));
+                policy = policy.with_renewal_margin(Duration::from_millis(ms));
             }
-            Ok(Arc::new(Self(Mutex::new(manager))))
+            Ok(Arc::new(Self(Mutex::new(policy))))
         })
     }
 
-    /// What to do at `now_ms` (the host's clock): fetch a token (none yet,
-    /// or due for renewal), or call with the current one.
-    pub fn next(&self, now_ms: u64) -> Result<NativeTokenStep> {
+    /// What the call holding `ticket` does next, at `now_ms` (the host's
+    /// clock); throws the failure of the fetch it waited for.
+    pub fn poll(&self, ticket: Arc<NativeTokenTicket>, now_ms: u64) -> Result<NativeTokenStep> {
         guard(|| {
-            Ok(match self.manager().next(at(now_ms))? {
-                ob::NextStep::FetchToken(request) => NativeTokenStep::Fetch {
-                    request: request.into(),
-                },
-                ob::NextStep::Ready(auth) => NativeTokenStep::Ready {
+            let step = locked(&self.0).poll(&mut locked(&ticket.0), at(now_ms))?;
+            Ok(match step {
+                ob::TokenStep::Use(auth) => NativeTokenStep::Use {
                     auth: Arc::new(NativeObAuth(auth)),
                 },
+                ob::TokenStep::Fetch(_, request) => NativeTokenStep::Fetch {
+                    request: request.into(),
+                },
+                ob::TokenStep::Wait(_) => NativeTokenStep::Wait,
             })
         })
     }
 
-    /// Reads the token endpoint's answer, received at `now_ms`, and keeps
-    /// the token; a refusal is thrown as an API error.
-    pub fn accept(&self, response: NativeResponse, now_ms: u64) -> Result<Arc<NativeObAuth>> {
+    /// Reports the token endpoint's answer to this call's fetch, received
+    /// at `now_ms`; a refusal is thrown (and is the waiting calls' error).
+    pub fn on_token_response(
+        &self,
+        ticket: Arc<NativeTokenTicket>,
+        response: NativeResponse,
+        now_ms: u64,
+    ) -> Result<()> {
         guard(|| {
-            let response = response_to_core(response);
-            let auth = self.manager().accept(&response, at(now_ms))?;
-            Ok(Arc::new(NativeObAuth(auth)))
+            let response = response.into();
+            let mut ticket = locked(&ticket.0);
+            Ok(locked(&self.0).on_token_response(&mut ticket, &response, at(now_ms))?)
         })
     }
 
-    /// Forgets the token, after the API answered 401 with it.
-    pub fn invalidate(&self) {
-        self.manager().invalidate()
+    /// Reports that this call's token request failed below HTTP; returns
+    /// the error to throw, which the waiting calls get too.
+    pub fn on_token_transport_error(
+        &self,
+        ticket: Arc<NativeTokenTicket>,
+        kind: TransportErrorKind,
+        message: String,
+    ) -> ErrorDetails {
+        let error = crate::call::transport_error(kind, message);
+        let error = locked(&self.0).on_token_transport_error(&mut locked(&ticket.0), error);
+        let FfiError::Failed { details } = error.into();
+        details
     }
 
-    /// The manager with its secrets redacted, for `toString()`.
+    /// Reports that this call's fetch ended otherwise (the call was
+    /// cancelled): the waiting calls fail with a transport error naming
+    /// `reason`, and the next poll starts a new fetch.
+    pub fn on_token_failed(&self, ticket: Arc<NativeTokenTicket>, reason: String) {
+        let error = lean_core::Error::transport(format!("the OAuth token fetch ended: {reason}"));
+        locked(&self.0).on_token_failed(&mut locked(&ticket.0), error);
+    }
+
+    /// Reports that the API answered 401 to the call holding `ticket`:
+    /// true when the call polls again (renewing the token) and is sent once
+    /// more, false when it has been retried already and fails.
+    pub fn on_unauthorized(&self, ticket: Arc<NativeTokenTicket>) -> bool {
+        let after = locked(&self.0).on_unauthorized(&mut locked(&ticket.0));
+        after == ob::AfterUnauthorized::RenewAndRetry
+    }
+
+    /// The policy with its secrets redacted, for `toString()`.
     pub fn describe(&self) -> String {
-        format!("{:?}", self.manager())
+        format!("{:?}", locked(&self.0))
     }
 }
 
@@ -149,7 +204,7 @@ impl NativeObToken {
         renewal_margin_ms: Option<u64>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            let response = response_to_core(response);
+            let response = response.into();
             let mut token = ob::Token::parse(&response, at(received_at_ms))?;
             if let Some(ms) = renewal_margin_ms {
                 token = token.with_renewal_margin(Duration::from_millis(ms));

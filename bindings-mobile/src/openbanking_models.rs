@@ -1,10 +1,13 @@
-//! The open-banking API's results as records: the fields a user reads,
-//! typed, plus `json`, the object in the API's own shape, so fields newer
-//! than this SDK are never lost. Amounts cross as exact decimal text
-//! (`"100.50"`); hosts turn them into `BigDecimal` / `Decimal`.
+//! The open-banking API's results as records, every field of the core's
+//! structs (the conversions name each one, as in `models.rs`, so a field
+//! the core adds fails to build here until its record has it), plus `json`,
+//! the object in the API's own shape, so fields newer than this SDK are
+//! never lost. Amounts are `DecimalAmount`s (`BigDecimal`, `Decimal`).
 
 use lean_core::openbanking as ob;
 use serde_json::Value;
+
+use crate::models::DecimalAmount;
 
 fn json_text(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
@@ -91,8 +94,8 @@ pub struct ObPaymentIntent {
     pub payment_intent_id: String,
     /// The paying customer.
     pub customer_id: Option<String>,
-    /// The amount as exact decimal text (`"100.50"`).
-    pub amount: Option<String>,
+    /// The amount, exact.
+    pub amount: Option<DecimalAmount>,
     /// ISO 4217 code (`AED`, `SAR`).
     pub currency: Option<String>,
     /// The description shown to the customer.
@@ -121,26 +124,51 @@ pub enum ObOutcome {
 
 impl From<&ob::Customer> for ObCustomer {
     fn from(c: &ob::Customer) -> Self {
+        let ob::Customer {
+            customer_id,
+            app_user_id,
+            extra: _,
+        } = c;
         Self {
-            customer_id: c.customer_id.clone(),
-            app_user_id: c.app_user_id.clone(),
+            customer_id: customer_id.clone(),
+            app_user_id: app_user_id.clone(),
             json: json_text(c),
+        }
+    }
+}
+
+impl From<&ob::Permissions> for ObPermissions {
+    fn from(p: &ob::Permissions) -> Self {
+        let ob::Permissions {
+            identity,
+            accounts,
+            balance,
+            transactions,
+            extra: _,
+        } = p;
+        Self {
+            identity: *identity,
+            accounts: *accounts,
+            balance: *balance,
+            transactions: *transactions,
         }
     }
 }
 
 impl From<&ob::Entity> for ObEntity {
     fn from(e: &ob::Entity) -> Self {
+        let ob::Entity {
+            id,
+            customer_id,
+            bank_identifier,
+            permissions,
+            extra: _,
+        } = e;
         Self {
-            id: e.id.clone(),
-            customer_id: e.customer_id.clone(),
-            bank_identifier: e.bank_identifier.clone(),
-            permissions: e.permissions.as_ref().map(|p| ObPermissions {
-                identity: p.identity,
-                accounts: p.accounts,
-                balance: p.balance,
-                transactions: p.transactions,
-            }),
+            id: id.clone(),
+            customer_id: customer_id.clone(),
+            bank_identifier: bank_identifier.clone(),
+            permissions: permissions.as_ref().map(Into::into),
             json: json_text(e),
         }
     }
@@ -148,12 +176,20 @@ impl From<&ob::Entity> for ObEntity {
 
 impl From<&ob::DataResult> for ObDataResult {
     fn from(d: &ob::DataResult) -> Self {
+        let ob::DataResult {
+            status,
+            payload,
+            results_id,
+            message,
+            timestamp,
+            extra: _,
+        } = d;
         Self {
-            status: d.status.as_str().to_owned(),
-            payload_json: d.payload.as_ref().map(Value::to_string),
-            results_id: d.results_id.clone(),
-            message: d.message.clone(),
-            timestamp: d.timestamp.clone(),
+            status: status.as_str().to_owned(),
+            payload_json: payload.as_ref().map(Value::to_string),
+            results_id: results_id.clone(),
+            message: message.clone(),
+            timestamp: timestamp.clone(),
             json: json_text(d),
         }
     }
@@ -161,12 +197,20 @@ impl From<&ob::DataResult> for ObDataResult {
 
 impl From<&ob::Destination> for ObDestination {
     fn from(d: &ob::Destination) -> Self {
+        let ob::Destination {
+            id,
+            display_name,
+            name,
+            bank_identifier,
+            iban,
+            extra: _,
+        } = d;
         Self {
-            id: d.id.clone(),
-            display_name: d.display_name.clone(),
-            name: d.name.clone(),
-            bank_identifier: d.bank_identifier.clone(),
-            iban: d.iban.clone(),
+            id: id.clone(),
+            display_name: display_name.clone(),
+            name: name.clone(),
+            bank_identifier: bank_identifier.clone(),
+            iban: iban.clone(),
             json: json_text(d),
         }
     }
@@ -174,14 +218,24 @@ impl From<&ob::Destination> for ObDestination {
 
 impl From<&ob::PaymentIntent> for ObPaymentIntent {
     fn from(p: &ob::PaymentIntent) -> Self {
+        let ob::PaymentIntent {
+            payment_intent_id,
+            customer_id,
+            amount,
+            currency,
+            description,
+            payments,
+            payment_destination,
+            extra: _,
+        } = p;
         Self {
-            payment_intent_id: p.payment_intent_id.clone(),
-            customer_id: p.customer_id.clone(),
-            amount: p.amount.map(|a| a.to_string()),
-            currency: p.currency.clone(),
-            description: p.description.clone(),
-            payment_destination: p.payment_destination.as_ref().map(Into::into),
-            payments_json: p.payments.iter().map(Value::to_string).collect(),
+            payment_intent_id: payment_intent_id.clone(),
+            customer_id: customer_id.clone(),
+            amount: DecimalAmount::of(*amount),
+            currency: currency.clone(),
+            description: description.clone(),
+            payment_destination: payment_destination.as_ref().map(Into::into),
+            payments_json: payments.iter().map(Value::to_string).collect(),
             json: json_text(p),
         }
     }

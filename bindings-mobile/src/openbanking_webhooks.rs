@@ -43,11 +43,9 @@ impl NativeObWebhookVerifier {
     #[uniffi::constructor]
     pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {
         guard(|| {
-            let secrets: Vec<lean_core::WebhookSecret> = secrets
-                .into_iter()
-                .map(lean_core::WebhookSecret::new)
-                .collect();
-            Ok(Arc::new(Self(obw::WebhookVerifier::new(&secrets)?)))
+            Ok(Arc::new(Self(obw::WebhookVerifier::new(
+                &crate::webhooks::webhook_secrets(secrets),
+            )?)))
         })
     }
 

@@ -11,7 +11,7 @@ use crate::models::{Customer, Gig, SpecialPayment};
 /// Verifies webhooks against one or more secrets (several during a
 /// rotation). Build it once and reuse it: the HMAC keys are prepared here.
 #[derive(uniffi::Object)]
-pub struct NativeWebhookVerifier(Arc<lean_core::WebhookVerifier>);
+pub struct NativeWebhookVerifier(lean_core::WebhookVerifier);
 
 impl std::fmt::Debug for NativeWebhookVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,13 +60,9 @@ impl NativeWebhookVerifier {
     #[uniffi::constructor]
     pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {
         guard(|| {
-            let secrets: Vec<lean_core::WebhookSecret> = secrets
-                .into_iter()
-                .map(lean_core::WebhookSecret::new)
-                .collect();
-            Ok(Arc::new(Self(Arc::new(lean_core::WebhookVerifier::new(
-                &secrets,
-            )?))))
+            Ok(Arc::new(Self(lean_core::WebhookVerifier::new(
+                &webhook_secrets(secrets),
+            )?)))
         })
     }
 
@@ -74,14 +70,6 @@ impl NativeWebhookVerifier {
     /// against the raw body; throws a `signature_*` error otherwise.
     pub fn verify(&self, payload: Vec<u8>, signature: Option<String>) -> Result<()> {
         guard(|| Ok(self.0.verify(&payload, signature.as_deref())?))
-    }
-
-    /// A handle for the direct entry points that hosts call on their hot
-    /// path (`Jni.verify` in Kotlin, the C `lean_sdk_fast_verify`); release
-    /// it with `Jni.release` / `lean_sdk_fast_release`. Each call makes a
-    /// new handle, holding its own reference.
-    pub fn fast_handle(&self) -> u64 {
-        crate::handles::insert(crate::handles::Object::Verifier(Arc::clone(&self.0)))
     }
 
     /// Verifies, then parses the body into a typed event.
@@ -114,6 +102,14 @@ impl NativeWebhookVerifier {
             })
         })
     }
+}
+
+/// The host's secrets (UTF-8 bytes each), as the core's verifiers take them.
+pub(crate) fn webhook_secrets(secrets: Vec<Vec<u8>>) -> Vec<lean_core::WebhookSecret> {
+    secrets
+        .into_iter()
+        .map(lean_core::WebhookSecret::new)
+        .collect()
 }
 
 /// The signature Lean would send for `payload` under `secret`, for tests

@@ -19,7 +19,7 @@ every TCP socket on the sandbox's port (established, or in TIME_WAIT after
 a close, which lasts a minute) names one client port, and the client
 ports that appear during the run are the connections the sandbox accepted.
 
-Usage: python bench/batch.py [--rows N] [--concurrency C] [--rounds R] [--sandbox PATH]
+Usage: python bench/batch.py [--rows N] [--concurrency C] [--rounds R] [--sandbox PATH] [--same-pool]
 (default sandbox: target/release/lean-sandbox; build it with
 ``cargo build --release -p lean-sandbox``).
 """
@@ -133,10 +133,13 @@ def prebuilt_requests(path: Path, base_url: str) -> List[Tuple[str, Dict[str, st
     return requests
 
 
-async def bare_httpx(requests: List[Tuple[str, Dict[str, str], str]], concurrency: int) -> float:
-    """Seconds to send every request through one httpx.AsyncClient."""
+async def bare_httpx(requests: List[Tuple[str, Dict[str, str], str]], concurrency: int, same_pool: bool) -> float:
+    """Seconds to send every request through one httpx.AsyncClient (with
+    ``same_pool``, limited to the batch's pool: as many connections as
+    calls in flight, kept open)."""
     limit = asyncio.Semaphore(concurrency)
-    async with httpx.AsyncClient(timeout=30.0) as client:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=60.0)
+    async with httpx.AsyncClient(timeout=30.0, **({"limits": limits} if same_pool else {})) as client:
         async def send(url: str, headers: Dict[str, str], body: str) -> None:
             async with limit:
                 answer = await client.post(url, headers=headers, content=body)
@@ -157,7 +160,7 @@ async def batch(path: Path, base_url: str, concurrency: int) -> float:
     return elapsed
 
 
-def measure(kind: str, binary: Path, uids: List[str], path: Path, concurrency: int) -> Tuple[float, float, int]:
+def measure(kind: str, binary: Path, uids: List[str], path: Path, concurrency: int, same_pool: bool) -> Tuple[float, float, int]:
     """(seconds, CPU seconds of this process, connections) of one run on a
     fresh sandbox."""
     server = Sandbox(binary)
@@ -167,7 +170,7 @@ def measure(kind: str, binary: Path, uids: List[str], path: Path, concurrency: i
         requests = prebuilt_requests(path, server.base_url) if kind == "bare" else []
         cpu = time.process_time()
         if kind == "bare":
-            seconds = asyncio.run(bare_httpx(requests, concurrency))
+            seconds = asyncio.run(bare_httpx(requests, concurrency, same_pool))
         else:
             seconds = asyncio.run(batch(path, server.base_url, concurrency))
         return seconds, time.process_time() - cpu, len(server.client_ports() - before)
@@ -181,6 +184,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sandbox", type=Path, default=ROOT / "target" / "release" / "lean-sandbox")
+    parser.add_argument("--same-pool", action="store_true",
+                        help="limit the bare loop's pool as the batch's is (httpx's default opens more connections)")
     args = parser.parse_args()
     if not args.sandbox.exists():
         sys.exit(f"no sandbox at {args.sandbox}: cargo build --release -p lean-sandbox")
@@ -191,7 +196,7 @@ def main() -> None:
         write_file(path, uids, args.rows)
         for round_number in range(args.rounds):
             for kind in ("bare", "batch"):
-                seconds, cpu, connections = measure(kind, args.sandbox, uids, path, args.concurrency)
+                seconds, cpu, connections = measure(kind, args.sandbox, uids, path, args.concurrency, args.same_pool)
                 figures[kind].append((seconds, cpu, connections))
                 print(f"round {round_number + 1} {kind:5}: {args.rows / seconds:7.0f} rows/s ({seconds:.2f} s), "
                       f"CPU {cpu / args.rows * 1000:.2f} ms/row, {connections} connections", flush=True)

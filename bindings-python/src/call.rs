@@ -32,6 +32,22 @@ pub(crate) fn seconds(py: Python<'_>, name: &str, value: f64) -> PyResult<Durati
         })
 }
 
+/// The retry settings of either API's configuration, each pause checked.
+pub(crate) fn retry_policy(
+    py: Python<'_>,
+    max_retries: u32,
+    initial_backoff: f64,
+    max_backoff: f64,
+    max_retry_after: f64,
+) -> PyResult<RetryPolicy> {
+    Ok(RetryPolicy {
+        max_retries,
+        initial_backoff: seconds(py, "initial_backoff", initial_backoff)?,
+        max_backoff: seconds(py, "max_backoff", max_backoff)?,
+        max_retry_after: seconds(py, "max_retry_after", max_retry_after)?,
+    })
+}
+
 #[pymethods]
 impl Config {
     /// Checks everything up front, so that a bad key or URL fails when the
@@ -59,12 +75,13 @@ impl Config {
             if let Some(url) = base_url {
                 inner = inner.with_base_url(url).map_err(fail)?;
             }
-            inner = inner.with_host(host).with_retry(RetryPolicy {
+            inner = inner.with_host(host).with_retry(retry_policy(
+                py,
                 max_retries,
-                initial_backoff: seconds(py, "initial_backoff", initial_backoff)?,
-                max_backoff: seconds(py, "max_backoff", max_backoff)?,
-                max_retry_after: seconds(py, "max_retry_after", max_retry_after)?,
-            });
+                initial_backoff,
+                max_backoff,
+                max_retry_after,
+            )?);
             inner.timeout = seconds(py, "timeout", timeout)?;
             Ok(Self { inner })
         })
@@ -159,8 +176,7 @@ pub struct Call {
     inner: lean_core::Call,
 }
 
-#[pymethods]
-impl Call {
+drive::call_methods!(Call {
     /// Validates the call's input (every bad field at once) and starts it.
     #[new]
     fn new(
@@ -187,45 +203,10 @@ impl Call {
         })
     }
 
-    /// Reports the answer to the last `send`.
-    fn on_response(
-        &mut self,
-        py: Python<'_>,
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: &Bound<'_, PyBytes>,
-    ) -> PyResult<()> {
-        guard(py, || {
-            drive::report_response(&mut self.inner, status, headers, body);
-            Ok(())
-        })
-    }
-
-    /// `kind` is `"connect"` (nothing reached the API), `"timeout"` or
-    /// `"other"` (the request may have been applied).
-    fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
-        guard(py, || {
-            drive::report_transport_error(&mut self.inner, kind, message);
-            Ok(())
-        })
-    }
-
-    /// Ends the call interrupted mid-flight (`reason`: what interrupted
-    /// it); returns the `TransportError` that says what was sent.
-    fn interrupt(&mut self, py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
-        guard(py, || Ok(drive::interrupt(py, &mut self.inner, reason)))
-    }
-
     /// The `Idempotency-Key` of a special payment (the caller's or the
     /// generated one); `None` for other operations.
     #[getter]
     fn idempotency_key(&self) -> Option<&str> {
         self.inner.idempotency_key()
     }
-
-    /// Requests handed out so far.
-    #[getter]
-    fn attempts(&self) -> u32 {
-        self.inner.attempts()
-    }
-}
+});

@@ -7,7 +7,7 @@
 //! (`userdata`). Dates and times (`datetime`, `date`) become their ISO 8601
 //! text.
 
-use lean_core::{Error, FieldError, FieldErrorCode, ValidationError};
+use lean_core::{Error, FieldError, FieldErrorCode, ValidationError, MAX_AMOUNT_TEXT};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
@@ -16,12 +16,12 @@ use serde_json::{Map, Number, Value};
 /// Deeper input than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 32;
 
-static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+// Numbers with more digits before or after the point than the core reads
+// in an amount's whole text (`MAX_AMOUNT_TEXT`) are refused before they are
+// written out: no field the API takes needs that many, and writing out
+// `Decimal("1E+900000000")` would take gigabytes.
 
-/// Numbers with more digits than this before or after the point are
-/// refused before they are written out: no field the API takes needs that
-/// many, and writing out `Decimal("1E+900000000")` would take gigabytes.
-const MAX_NUMBER_DIGITS: usize = 64;
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// Why a Python value has no JSON form, with the top-level field it sits in.
 pub struct Unsupported {
@@ -81,7 +81,7 @@ fn convert(value: &Bound<'_, PyAny>, field: &str, depth: usize) -> Result<Value,
             .call_method0("bit_length")
             .and_then(|n| n.extract())
             .map_err(|e| unsupported(e.to_string()))?;
-        if bits > MAX_NUMBER_DIGITS * 10 / 3 {
+        if bits > MAX_AMOUNT_TEXT * 10 / 3 {
             return Err(too_many_digits(field, "before the point"));
         }
         return Ok(Value::String(value.to_string()));
@@ -151,7 +151,7 @@ fn too_many_digits(field: &str, place: &str) -> Unsupported {
             FieldErrorCode::OutOfRange
         },
         message: format!(
-            "has more than {MAX_NUMBER_DIGITS} digits {place}: far beyond any amount the API takes (at most 999,999,999,999.99)"
+            "has more than {MAX_AMOUNT_TEXT} digits {place}: far beyond any amount the API takes (at most 999,999,999,999.99)"
         ),
     }
 }
@@ -175,7 +175,7 @@ fn decimal_text(value: &Bound<'_, PyAny>, field: &str) -> Result<String, Unsuppo
     let exponent: i64 = exponent
         .extract()
         .map_err(|_| unsupported("must be a finite number, not NaN or infinity".to_owned()))?;
-    if digits.len() > MAX_NUMBER_DIGITS * 2 {
+    if digits.len() > MAX_AMOUNT_TEXT * 2 {
         return Err(too_many_digits(field, "in all"));
     }
     let mut digits: Vec<u8> = digits
@@ -190,13 +190,13 @@ fn decimal_text(value: &Bound<'_, PyAny>, field: &str) -> Result<String, Unsuppo
         exponent += 1;
     }
     let whole = digits.len() as i64 + exponent;
-    if whole > MAX_NUMBER_DIGITS as i64 {
+    if whole > MAX_AMOUNT_TEXT as i64 {
         return Err(too_many_digits(field, "before the point"));
     }
-    if -exponent > MAX_NUMBER_DIGITS as i64 {
+    if -exponent > MAX_AMOUNT_TEXT as i64 {
         return Err(too_many_digits(field, "after the point"));
     }
-    let mut text = String::with_capacity(MAX_NUMBER_DIGITS * 2 + 3);
+    let mut text = String::with_capacity(MAX_AMOUNT_TEXT * 2 + 3);
     if sign == 1 {
         text.push('-');
     }

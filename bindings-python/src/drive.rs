@@ -1,9 +1,9 @@
 //! What the Python client loops see of a core call, for both APIs: the
 //! payouts `Call` and the open-banking `ObCall` are driven by the same
-//! loop (`lean_sdk/_transport.py`), so the steps they hand out and the
+//! loop (`lean_sdk/_engine.py`), so the steps they hand out and the
 //! reports they take have one shape, written once here.
 
-use lean_core::{Drive, HttpRequest, HttpResponse, Step, TransportError};
+use lean_core::{HttpRequest, Step};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
@@ -58,28 +58,56 @@ pub(crate) fn send_tuple<'py>(
         .into_pyobject(py)
 }
 
-/// Reports the answer to the call's last `send`.
-pub(crate) fn report_response(
-    call: &mut impl Drive,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: &Bound<'_, PyBytes>,
-) {
-    call.on_response(HttpResponse::new(status, headers, body.as_bytes()));
-}
+/// A call class's `#[pymethods]`: its own items (constructor, `poll`,
+/// `idempotency_key`) and the reports every call takes in the same shape,
+/// written once for both APIs' calls (`self.inner` implements `lean_core::Drive`).
+macro_rules! call_methods {
+    ($class:ty { $($own:tt)* }) => {
+        #[pymethods]
+        impl $class {
+            $($own)*
 
-/// Ends a call interrupted mid-flight (a cancellation, a custom transport's
-/// exception) and returns the exception that reports what was sent, for
-/// the client to attach to the interruption it re-raises.
-pub(crate) fn interrupt(py: Python<'_>, call: &mut impl Drive, reason: &str) -> Py<PyAny> {
-    to_pyerr(py, &call.interrupt(reason))
-        .into_value(py)
-        .into_any()
-}
+            /// Reports the answer to the last `send`.
+            fn on_response(
+                &mut self,
+                py: Python<'_>,
+                status: u16,
+                headers: Vec<(String, String)>,
+                body: &Bound<'_, pyo3::types::PyBytes>,
+            ) -> PyResult<()> {
+                $crate::errors::guard(py, || {
+                    let answer = lean_core::HttpResponse::new(status, headers, body.as_bytes());
+                    lean_core::Drive::on_response(&mut self.inner, answer);
+                    Ok(())
+                })
+            }
 
-/// Reports that the call's last `send` failed below HTTP: `kind` is
-/// `"connect"` (nothing reached the API), `"timeout"` or `"other"` (the
-/// request may have been applied).
-pub(crate) fn report_transport_error(call: &mut impl Drive, kind: &str, message: &str) {
-    call.on_transport_error(TransportError::from_kind_name(kind, message));
+            /// `kind` is `"connect"` (nothing reached the API), `"timeout"`
+            /// or `"other"` (the request may have been applied).
+            fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
+                $crate::errors::guard(py, || {
+                    let error = lean_core::TransportError::from_kind_name(kind, message);
+                    lean_core::Drive::on_transport_error(&mut self.inner, error);
+                    Ok(())
+                })
+            }
+
+            /// Ends the call interrupted mid-flight (`reason`: what
+            /// interrupted it); returns the `TransportError` that says what
+            /// was sent, for the client to attach to the interruption.
+            fn interrupt(&mut self, py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
+                $crate::errors::guard(py, || {
+                    let error = lean_core::Drive::interrupt(&mut self.inner, reason);
+                    Ok($crate::errors::to_pyerr(py, &error).into_value(py).into_any())
+                })
+            }
+
+            /// Requests handed out so far.
+            #[getter]
+            fn attempts(&self) -> u32 {
+                self.inner.attempts()
+            }
+        }
+    };
 }
+pub(crate) use call_methods;

@@ -12,6 +12,7 @@ mod call;
 mod convert;
 mod drive;
 mod errors;
+mod facts;
 mod ob_webhooks;
 mod openbanking;
 mod webhooks;
@@ -45,11 +46,13 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<openbanking::ObConfig>()?;
     m.add_class::<openbanking::ObAuth>()?;
     m.add_class::<openbanking::ObCall>()?;
-    m.add_class::<openbanking::TokenManager>()?;
+    m.add_class::<openbanking::TokenPolicy>()?;
+    m.add_class::<openbanking::TokenTicket>()?;
     m.add_class::<openbanking::Token>()?;
     m.add_function(wrap_pyfunction!(openbanking::ob_validate, m)?)?;
     m.add_class::<ob_webhooks::ObWebhookVerifier>()?;
     m.add_function(wrap_pyfunction!(ob_webhooks::ob_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(facts::core_facts, m)?)?;
     m.add_function(wrap_pyfunction!(_trigger_panic, m)?)?;
     Ok(())
 }

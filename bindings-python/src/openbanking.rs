@@ -1,6 +1,6 @@
 //! The open-banking API (`lean_core::openbanking`) for the Python package
 //! `lean_sdk.openbanking`: the environment, the call configuration, the
-//! credentials, the call engine and the OAuth token manager, each a small
+//! credentials, the call engine and the OAuth token policy, each a small
 //! class the Python clients drive with their own transport and clock.
 //!
 //! As for payouts, inputs cross as the core's JSON form
@@ -11,12 +11,12 @@
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use lean_core::openbanking::{self as ob, NextStep, Operation, TokenScope};
-use lean_core::{Error, HttpResponse, RetryPolicy};
+use lean_core::openbanking::{self as ob, AfterUnauthorized, Operation, TokenScope, TokenStep};
+use lean_core::{Error, HttpResponse, TransportError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
-use crate::call::{call_json, seconds};
+use crate::call::{call_json, retry_policy, seconds};
 use crate::convert::explain_floats;
 use crate::drive;
 use crate::errors::{configuration, guard, to_pyerr};
@@ -157,12 +157,13 @@ impl ObConfig {
         guard(py, || {
             let mut inner = ob::Config::new(environment.inner.clone())
                 .with_host(host)
-                .with_retry(RetryPolicy {
+                .with_retry(retry_policy(
+                    py,
                     max_retries,
-                    initial_backoff: seconds(py, "initial_backoff", initial_backoff)?,
-                    max_backoff: seconds(py, "max_backoff", max_backoff)?,
-                    max_retry_after: seconds(py, "max_retry_after", max_retry_after)?,
-                });
+                    initial_backoff,
+                    max_backoff,
+                    max_retry_after,
+                )?);
             inner.timeout = seconds(py, "timeout", timeout)?;
             Ok(Self { inner })
         })
@@ -274,8 +275,7 @@ pub struct ObCall {
     inner: ob::Call,
 }
 
-#[pymethods]
-impl ObCall {
+drive::call_methods!(ObCall {
     /// Validates the call's input (every bad field at once) and starts it.
     #[new]
     fn new(
@@ -303,47 +303,13 @@ impl ObCall {
         })
     }
 
-    /// Reports the answer to the last `send`.
-    fn on_response(
-        &mut self,
-        py: Python<'_>,
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: &Bound<'_, PyBytes>,
-    ) -> PyResult<()> {
-        guard(py, || {
-            drive::report_response(&mut self.inner, status, headers, body);
-            Ok(())
-        })
-    }
-
-    /// `kind` is `"connect"`, `"timeout"` or `"other"`.
-    fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
-        guard(py, || {
-            drive::report_transport_error(&mut self.inner, kind, message);
-            Ok(())
-        })
-    }
-
-    /// Ends the call interrupted mid-flight (`reason`: what interrupted
-    /// it); returns the `TransportError` that says what was sent.
-    fn interrupt(&mut self, py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
-        guard(py, || Ok(drive::interrupt(py, &mut self.inner, reason)))
-    }
-
     /// Always `None`: open-banking creates carry no idempotency key (the
     /// same engine loop serves both APIs).
     #[getter]
     fn idempotency_key(&self) -> Option<&str> {
         None
     }
-
-    /// Requests handed out so far.
-    #[getter]
-    fn attempts(&self) -> u32 {
-        self.inner.attempts()
-    }
-}
+});
 
 /// A host time in seconds since the epoch (`time.time()`).
 fn instant(py: Python<'_>, now: f64) -> PyResult<SystemTime> {
@@ -364,12 +330,34 @@ fn epoch_seconds(at: SystemTime) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// OAuth client credentials without I/O: the core's `TokenManager`. The
-/// client asks `next(now)`, sends the token request it may return, and
-/// hands the answer to `accept`; `invalidate` after a 401.
-#[pyclass(module = "lean_sdk._native", name = "TokenManager")]
-pub struct TokenManager {
-    inner: ob::TokenManager,
+/// One API call's part in the token policy (the core's `TokenTicket`):
+/// the client makes one per call and passes it to every `TokenPolicy`
+/// method for that call.
+#[pyclass(module = "lean_sdk._native", name = "TokenTicket")]
+#[derive(Default)]
+pub struct TokenTicket {
+    inner: ob::TokenTicket,
+}
+
+#[pymethods]
+impl TokenTicket {
+    #[new]
+    fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// OAuth client credentials as the core's `TokenPolicy`: one shared token
+/// fetch, renewal before expiry, one renewal and retry after a 401. The
+/// client only sends the token request and waits; every decision is the
+/// core's.
+#[pyclass(module = "lean_sdk._native", name = "TokenPolicy")]
+pub struct TokenPolicy {
+    inner: ob::TokenPolicy,
+    /// The fetch under way (at most one at a time) and its number, counted
+    /// from 1: what `poll` names fetches by.
+    fetch: Option<(ob::FetchId, u64)>,
+    fetches: u64,
     /// For tokens of another scope (`customer_token_request`); its `Debug`
     /// redacts the secret.
     credentials: ob::ClientCredentials,
@@ -377,7 +365,7 @@ pub struct TokenManager {
 }
 
 #[pymethods]
-impl TokenManager {
+impl TokenPolicy {
     /// Fails (`ConfigurationError`) for empty credentials or an
     /// environment without a known token host, so a wrong setup shows when
     /// the client is made.
@@ -400,60 +388,105 @@ impl TokenManager {
                 Some(id) => TokenScope::customer(id).map_err(fail)?,
                 None => TokenScope::Api,
             };
-            let inner =
-                ob::TokenManager::new(credentials.clone(), environment.inner.clone(), scope)
-                    .map_err(fail)?
-                    .with_renewal_margin(seconds(py, "token_renewal_margin", renewal_margin)?);
+            let inner = ob::TokenPolicy::new(credentials.clone(), environment.inner.clone(), scope)
+                .map_err(fail)?
+                .with_renewal_margin(seconds(py, "token_renewal_margin", renewal_margin)?);
             Ok(Self {
                 inner,
+                fetch: None,
+                fetches: 0,
                 credentials,
                 environment: environment.inner.clone(),
             })
         })
     }
 
-    /// `("ready", ObAuth)`, or `("send", method, url, headers, body)`: the
-    /// token request to send before calling.
-    fn next<'py>(&self, py: Python<'py>, now: f64) -> PyResult<Bound<'py, PyTuple>> {
+    /// What the call holding `ticket` does next, at `now` (`time.time()`):
+    /// `("use", ObAuth)`; `("send", method, url, headers, body, fetch)`:
+    /// send the token request for every caller and report its outcome
+    /// (answer, failure or cancellation) whatever happens; `("wait",
+    /// fetch)`: another caller's fetch is under way. Raises the error of a
+    /// fetch the caller waited for.
+    fn poll<'py>(
+        &mut self,
+        py: Python<'py>,
+        ticket: &mut TokenTicket,
+        now: f64,
+    ) -> PyResult<Bound<'py, PyTuple>> {
         guard(py, || {
-            match self
+            let step = self
                 .inner
-                .next(instant(py, now)?)
-                .map_err(|e| to_pyerr(py, &e))?
-            {
-                NextStep::Ready(auth) => ("ready", ObAuth { inner: auth }).into_pyobject(py),
-                NextStep::FetchToken(request) => drive::send_tuple(py, request),
+                .poll(&mut ticket.inner, instant(py, now)?)
+                .map_err(|e| to_pyerr(py, &e))?;
+            match step {
+                TokenStep::Use(auth) => ("use", ObAuth { inner: auth }).into_pyobject(py),
+                TokenStep::Fetch(id, request) => {
+                    self.fetches += 1;
+                    self.fetch = Some((id, self.fetches));
+                    let mut send: Vec<Bound<'py, PyAny>> =
+                        drive::send_tuple(py, request)?.iter().collect();
+                    send.push(self.fetches.into_pyobject(py)?.into_any());
+                    PyTuple::new(py, send)
+                }
+                TokenStep::Wait(id) => ("wait", self.number(id)).into_pyobject(py),
             }
         })
     }
 
-    /// Reads the token endpoint's answer, received at `now`, and keeps the
-    /// token; raises the API's error otherwise (the old token is kept).
-    fn accept(
+    /// Reports the token endpoint's answer to this caller's fetch,
+    /// received at `now`; raises the API's error (which the callers that
+    /// waited for the fetch get too).
+    fn on_token_response(
         &mut self,
         py: Python<'_>,
+        ticket: &mut TokenTicket,
         status: u16,
         headers: Vec<(String, String)>,
         body: &Bound<'_, PyBytes>,
         now: f64,
-    ) -> PyResult<ObAuth> {
+    ) -> PyResult<()> {
         guard(py, || {
             let answer = HttpResponse::new(status, headers, body.as_bytes());
             self.inner
-                .accept(&answer, instant(py, now)?)
-                .map(|inner| ObAuth { inner })
+                .on_token_response(&mut ticket.inner, &answer, instant(py, now)?)
                 .map_err(|e| to_pyerr(py, &e))
         })
     }
 
-    /// Forgets the token (the API refused it).
-    fn invalidate(&mut self) {
-        self.inner.invalidate()
+    /// Reports that this caller's token request failed below HTTP (`kind`
+    /// as for a call); returns the error to raise, which the waiting callers
+    /// get too.
+    fn on_token_transport_error(
+        &mut self,
+        py: Python<'_>,
+        ticket: &mut TokenTicket,
+        kind: &str,
+        message: &str,
+    ) -> Py<PyAny> {
+        let error = TransportError::from_kind_name(kind, message);
+        let error = self
+            .inner
+            .on_token_transport_error(&mut ticket.inner, error);
+        to_pyerr(py, &error).into_value(py).into_any()
+    }
+
+    /// Reports that this caller's fetch ended otherwise (`reason`: what
+    /// interrupted it), so that the callers waiting for it stop waiting.
+    fn on_token_failed(&mut self, ticket: &mut TokenTicket, reason: &str) {
+        let error = Error::transport(format!("the OAuth token request was interrupted: {reason}"));
+        self.inner.on_token_failed(&mut ticket.inner, error);
+    }
+
+    /// Reports that the API answered 401 to the call holding `ticket`:
+    /// `True` when the token is to be renewed and the call sent once more,
+    /// `False` when the 401 is the call's error.
+    fn on_unauthorized(&mut self, ticket: &mut TokenTicket) -> bool {
+        self.inner.on_unauthorized(&mut ticket.inner) == AfterUnauthorized::RenewAndRetry
     }
 
     /// `("send", method, url, headers, body)`: the request of a token
     /// limited to one customer (scope `customer.<id>`), for the Link SDK on
-    /// that customer's device. The manager's own token is not touched.
+    /// that customer's device. The policy's own token is not touched.
     fn customer_token_request<'py>(
         &self,
         py: Python<'py>,
@@ -470,7 +503,15 @@ impl TokenManager {
     }
 
     fn __repr__(&self) -> String {
-        "TokenManager(client_secret=<redacted>)".to_owned()
+        "TokenPolicy(client_secret=<redacted>)".to_owned()
+    }
+}
+
+impl TokenPolicy {
+    /// The number of the fetch under way (0 for one this binding did not
+    /// hand out, which the core never asks to wait for).
+    fn number(&self, id: ob::FetchId) -> u64 {
+        self.fetch.filter(|(f, _)| *f == id).map_or(0, |(_, n)| n)
     }
 }
 

@@ -33,6 +33,7 @@ CLASSES = {
     "signature_malformed": lean_sdk.WebhookSignatureError,
     "signature_mismatch": lean_sdk.WebhookSignatureError,
     "invalid_payload": lean_sdk.WebhookPayloadError,
+    "internal": lean_sdk.LeanError,
 }
 
 

@@ -33,18 +33,24 @@ def test_states_survive_reopening_and_attach_keeps_them(tmp_path: Path) -> None:
     assert entries[second.line].ident == second.idempotency_key
 
 
-def test_each_state_change_is_committed_at_once_in_wal_mode(tmp_path: Path) -> None:
-    payouts = read_file(write_csv(tmp_path / "pay.csv", [gig("u1", "t", 0)]))
-    (row,) = payouts.rows
+def test_a_sending_mark_is_committed_at_once_and_outcomes_with_the_next(tmp_path: Path) -> None:
+    payouts = read_file(write_csv(tmp_path / "pay.csv", [gig("u1", "t", 0), gig("u1", "t", 1)]))
+    first, second = payouts.rows
+    # Another connection (another process) reads what a crash would leave.
+    other = sqlite3.connect(str(tmp_path / "j.sqlite3"))
+    committed = lambda: other.execute("SELECT line, state, result_id FROM rows ORDER BY line").fetchall()  # noqa: E731
     with Journal(tmp_path / "j.sqlite3") as journal:
         journal.attach(payouts)
-        journal.settle(row, PAID, result_id="gig_1")
-        # Another connection (another process) sees it while this one is open.
-        other = sqlite3.connect(str(tmp_path / "j.sqlite3"))
-        assert other.execute("SELECT state, result_id FROM rows").fetchall() == [(PAID, "gig_1")]
+        journal.mark_sending(first)
+        assert committed() == [(first.line, SENDING, None), (second.line, PENDING, None)]
+        journal.settle(first, PAID, result_id="gig_1")
+        assert committed()[0] == (first.line, SENDING, None)  # lost in a crash: settled again by the next run
+        journal.mark_sending(second)
+        assert committed() == [(first.line, PAID, "gig_1"), (second.line, SENDING, None)]
+        journal.settle(second, PAID, result_id="gig_2")
         assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        other.close()
-        assert journal.counts() == {PAID: 1}
+    assert committed()[1] == (second.line, PAID, "gig_2")  # closing commits the rest
+    other.close()
 
 
 def test_a_journal_refuses_a_file_with_other_bytes(tmp_path: Path) -> None:

@@ -208,6 +208,18 @@ def test_a_failed_token_fetch_is_a_transport_error() -> None:
         oauth(transport).get_customer("c-1")
 
 
+def test_a_refused_token_request_is_raised_without_a_second_fetch() -> None:
+    requests: List[lean_sdk.HttpRequest] = []
+
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        requests.append(request)
+        return lean_sdk.HttpResponse(401, {}, b'{"error":"invalid_client"}')
+
+    with pytest.raises(lean_sdk.AuthenticationError):
+        oauth(transport).get_customer("c-1")
+    assert len(requests) == 1 and requests[0].url.endswith("/oauth2/token")
+
+
 def test_secrets_never_printed() -> None:
     api = Api()
     client = oauth(api)

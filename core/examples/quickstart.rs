@@ -8,6 +8,9 @@
 //!     cargo run -p lean-core --example quickstart
 //! ```
 //!
+//! `LEAN_LOG=debug` (or `info`) writes what each call did to standard
+//! error: every attempt and answer, or only retries, lookups and outcomes.
+//!
 //! Without `LEAN_BASE_URL` it targets Lean's hosted sandbox, which needs
 //! HTTPS: this example's `ureq` is built without TLS to keep the core's
 //! development dependencies small, so add `features = ["rustls"]` to `ureq`
@@ -18,7 +21,9 @@
 //! program below only moves bytes and sleeps when told to.
 
 use std::process::ExitCode;
+use std::time::Instant;
 
+use lean_core::engine::Level;
 use lean_core::{
     Call, Config, Environment, Error, HttpRequest, HttpResponse, Method, Operation, Outcome, Step,
     TransportError,
@@ -128,18 +133,39 @@ fn run() -> Result<(), Error> {
 }
 
 /// Drives one operation to its end: the core says what to send and how long
-/// to wait; this function only does it.
+/// to wait; this function only does it, timing each attempt and logging
+/// the call's events when `LEAN_LOG` asks for them.
 fn execute(http: &ureq::Agent, config: &Config, operation: Operation) -> Result<Outcome, Error> {
+    let log = log_level();
     let mut call = Call::new(config, operation, entropy())?;
+    call.record_events(log.is_some());
     loop {
-        match call.poll() {
-            Step::Send(request) => match send(http, &request) {
-                Ok(response) => call.on_response(response),
-                Err(error) => call.on_transport_error(error),
-            },
+        let step = call.poll();
+        for event in call.take_events() {
+            if log.is_some_and(|least| event.level() >= least) {
+                eprintln!("lean {:5} {event}", event.level().as_str());
+            }
+        }
+        match step {
+            Step::Send(request) => {
+                let started = Instant::now();
+                match send(http, &request) {
+                    Ok(response) => call.on_response_timed(response, started.elapsed()),
+                    Err(error) => call.on_transport_error_timed(error, started.elapsed()),
+                }
+            }
             Step::Wait(delay) => std::thread::sleep(delay),
             Step::Done(result) => return result,
         }
+    }
+}
+
+/// The least level `LEAN_LOG` asks for (`debug` or `info`), if any.
+fn log_level() -> Option<Level> {
+    match std::env::var("LEAN_LOG").ok()?.as_str() {
+        "debug" => Some(Level::Debug),
+        "info" => Some(Level::Info),
+        _ => None,
     }
 }
 
@@ -216,9 +242,12 @@ fn report(error: &Error) {
     {
         eprintln!("  the request may have been applied: look it up before repeating it");
     }
-    if let Error::Api(api) = error {
-        if let Some(id) = &api.request_id {
-            eprintln!("  request id (for Lean support): {id}");
+    for attempt in error.attempts() {
+        if let Some(id) = &attempt.request_id {
+            eprintln!(
+                "  attempt {} request id (for Lean support): {id}",
+                attempt.number
+            );
         }
     }
 }

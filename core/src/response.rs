@@ -24,6 +24,7 @@ pub(crate) fn redirect(response: &HttpResponse) -> Option<Error> {
         .then(|| Error::Redirect {
             status: response.status,
             location: response.header("location").map(str::to_owned),
+            attempts: Box::default(),
         })
 }
 
@@ -49,13 +50,20 @@ pub fn api_error(response: &HttpResponse) -> ApiError {
         message,
         api_code: None,
         body: response.body_text(),
-        request_id: ["x-request-id", "request-id", "x-lean-request-id"]
-            .iter()
-            .find_map(|name| response.header(name))
-            .map(str::to_owned),
+        request_id: request_id(response),
         field_errors,
         retry_after: retry_after(response),
+        attempts: Box::default(),
     }
+}
+
+/// The answer's request id, whatever header carries it: what Lean's
+/// support asks for.
+pub(crate) fn request_id(response: &HttpResponse) -> Option<String> {
+    ["x-request-id", "request-id", "x-lean-request-id"]
+        .iter()
+        .find_map(|name| response.header(name))
+        .map(str::to_owned)
 }
 
 fn body_message(json: &Value) -> Option<String> {

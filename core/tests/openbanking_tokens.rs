@@ -26,6 +26,7 @@ fn play(case: &Value) {
     if let Some(margin) = case["marginSeconds"].as_u64() {
         policy = policy.with_renewal_margin(Duration::from_secs(margin));
     }
+    policy.record_events(true);
     let mut tickets: HashMap<String, TokenTicket> = HashMap::new();
     // Fetches in the order they started: the vectors number them from 1.
     let mut fetches: Vec<FetchId> = Vec::new();
@@ -88,6 +89,14 @@ fn play(case: &Value) {
             (Some(error), Some(want)) => check_error(want, &error),
             (Some(error), None) => panic!("{context}: unexpected error {error:?}"),
             (None, Some(want)) => panic!("{context}: expected the error {want}"),
+        }
+        let events: Vec<Value> = policy.take_events().iter().map(|e| e.to_json()).collect();
+        let want = step["events"].as_array().expect("events");
+        assert_eq!(events.len(), want.len(), "{context}: events {events:?}");
+        for (got, want) in events.iter().zip(want) {
+            for (key, value) in want.as_object().unwrap() {
+                assert_eq!(&got[key], value, "{context}: {key} of {got}");
+            }
         }
     }
 }

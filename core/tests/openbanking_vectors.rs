@@ -11,11 +11,10 @@ use lean_core::openbanking::{
     AccessToken, AppToken, Auth, Call, ClientCredentials, Config, Environment, Operation,
     OperationKind, Token, TokenScope,
 };
-use lean_core::{
-    Error, HttpRequest, HttpResponse, RetryPolicy, Step, TransportError, WebhookSecret,
-};
+use lean_core::{Error, HttpRequest, HttpResponse, RetryPolicy, WebhookSecret};
 use serde_json::{json, Value};
 
+mod engine_cases;
 mod vector_cases;
 
 use vector_cases::*;
@@ -251,6 +250,7 @@ fn webhook_signatures_and_events() {
 #[test]
 fn engine() {
     each_case("engine.json", |case| {
+        let name = case["name"].as_str().unwrap();
         let env = environment(case.get("environment").unwrap_or(&Value::Null)).unwrap();
         let config = Config::new(env).with_retry(RetryPolicy {
             max_retries: case["config"]["maxRetries"].as_u64().unwrap() as u32,
@@ -259,45 +259,13 @@ fn engine() {
         });
         let operation = Operation::from_json(&case["call"]).unwrap();
         let mut call = Call::new(&config, &auth(case), operation, [3; 32]);
-        let mut exchanges = case["exchanges"].as_array().unwrap().iter();
-        let mut waits = Vec::new();
-        let result = loop {
-            match call.poll() {
-                Step::Send(request) => {
-                    let exchange = exchanges
-                        .next()
-                        .unwrap_or_else(|| panic!("unexpected request {request:?}"));
-                    let want = &exchange["request"];
-                    assert_eq!(request.method.as_str(), want["method"]);
-                    let path = want["path"].as_str().unwrap();
-                    assert!(request.url.ends_with(path), "{} is not {path}", request.url);
-                    let reply = &exchange["reply"];
-                    if let Some(reason) = reply.get("interrupt").and_then(Value::as_str) {
-                        let error = call.interrupt(reason);
-                        assert_eq!(call.poll(), Step::Done(Err(error.clone())));
-                        break Err(error);
-                    }
-                    match reply.get("transportError").and_then(Value::as_str) {
-                        Some("connect") => {
-                            call.on_transport_error(TransportError::connect("refused"))
-                        }
-                        Some("timeout") => {
-                            call.on_transport_error(TransportError::timeout("timed out"))
-                        }
-                        Some(_) => call.on_transport_error(TransportError::other("reset")),
-                        None => call.on_response(response(reply)),
-                    }
-                }
-                Step::Wait(delay) => waits.push(delay.as_millis() as u64),
-                Step::Done(result) => break result,
-            }
-        };
-        assert!(exchanges.next().is_none(), "the engine stopped early");
+        let run = engine_cases::drive(name, case, &mut call, response, false);
         let expect = &case["expect"];
         if let Some(want) = case.get("waitsMs") {
-            assert_eq!(&json!(waits), want, "waits");
+            assert_eq!(&json!(run.waits), want, "waits");
         }
-        match (result, expect.get("value"), expect.get("error")) {
+        engine_cases::check_trace(name, case, &run, false);
+        match (run.result, expect.get("value"), expect.get("error")) {
             (Ok(value), Some(want), None) => assert_eq!(&value.to_json(), want),
             (Err(e), None, Some(want)) => check_error(want, &e),
             (result, _, _) => panic!("expected {expect}, got {result:?}"),

@@ -10,9 +10,11 @@ use base64::Engine as _;
 use lean_core::webhooks::{self, WebhookVerifier};
 use lean_core::{
     parse_response, Call, Config, Environment, Error, HttpResponse, Operation, OperationKind,
-    RetryPolicy, Step, TransportError, WebhookSecret,
+    RetryPolicy, Step, WebhookSecret,
 };
 use serde_json::{json, Value};
+
+mod engine_cases;
 
 fn load(file: &str) -> Vec<Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -306,72 +308,13 @@ fn engine() {
         let config = config(case).unwrap();
         let operation = Operation::from_json(&case["call"]).unwrap();
         let mut call = Call::new(&config, operation, [3; 32]).unwrap();
-        let mut exchanges = case["exchanges"].as_array().unwrap().iter();
-        let mut waits = Vec::new();
-        let result = loop {
-            match call.poll() {
-                Step::Send(request) => {
-                    let exchange = exchanges
-                        .next()
-                        .unwrap_or_else(|| panic!("{name}: unexpected request {request:?}"));
-                    assert_eq!(
-                        request.method.as_str(),
-                        exchange["request"]["method"],
-                        "{name}: method"
-                    );
-                    let path = exchange["request"]["path"].as_str().unwrap();
-                    assert!(
-                        request.url.ends_with(path),
-                        "{name}: {} does not end with {path}",
-                        request.url
-                    );
-                    for (header, value) in exchange["request"]["headers"]
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                    {
-                        assert_eq!(
-                            request.header(header),
-                            value.as_str(),
-                            "{name}: header {header}"
-                        );
-                    }
-                    if let Some(reason) = exchange["reply"].get("interrupt").and_then(Value::as_str)
-                    {
-                        let error = call.interrupt(reason);
-                        assert_eq!(
-                            call.poll(),
-                            Step::Done(Err(error.clone())),
-                            "{name}: an interrupted call stays ended"
-                        );
-                        break Err(error);
-                    }
-                    match exchange["reply"]
-                        .get("transportError")
-                        .and_then(Value::as_str)
-                    {
-                        Some("connect") => {
-                            call.on_transport_error(TransportError::connect("refused"))
-                        }
-                        Some("timeout") => {
-                            call.on_transport_error(TransportError::timeout("timed out"))
-                        }
-                        Some(_) => call.on_transport_error(TransportError::other("reset")),
-                        None => call.on_response(response(&exchange["reply"])),
-                    }
-                }
-                Step::Wait(delay) => waits.push(delay.as_millis() as u64),
-                Step::Done(result) => break result,
-            }
-        };
-        assert!(
-            exchanges.next().is_none(),
-            "{name}: the engine stopped before every exchange was used"
-        );
+        // This runner reports elapsed times; the open-banking one does not.
+        let run = engine_cases::drive(name, case, &mut call, response, true);
         if let Some(want) = case.get("waitsMs") {
-            assert_eq!(&json!(waits), want, "{name}: waits");
+            assert_eq!(&json!(run.waits), want, "{name}: waits");
         }
-        check_result(name, result, &case["expect"]);
+        engine_cases::check_trace(name, case, &run, true);
+        check_result(name, run.result, &case["expect"]);
     });
 }
 

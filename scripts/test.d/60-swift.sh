@@ -20,11 +20,9 @@ bindings-mobile/scripts/generate.sh swift "$gen" "$pkg/lib"
 mkdir -p "$pkg/Sources/LeanSDK/Generated" "$pkg/Sources/LeanSDKFFI"
 cp "$gen/LeanSDK.swift" "$pkg/Sources/LeanSDK/Generated/LeanSDK.swift"
 cp "$gen/LeanSDKFFI.h" "$pkg/Sources/LeanSDKFFI/LeanSDKFFI.h"
-cp bindings-mobile/include/lean_sdk_fast.h "$pkg/Sources/LeanSDKFFI/lean_sdk_fast.h"
 cat > "$pkg/Sources/LeanSDKFFI/module.modulemap" <<'MAP'
 module LeanSDKFFI {
     header "LeanSDKFFI.h"
-    header "lean_sdk_fast.h"
     link "lean_sdk_mobile"
     export *
 }
@@ -66,7 +64,7 @@ rel=${pkg#"$repo"/}
 timeout --kill-after=10 "${LEAN_SWIFT_TIMEOUT:-900}" \
   unshare --pid --fork --kill-child --mount-proc="$root/proc" \
   chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
-  LD_LIBRARY_PATH="/repo/$rel/lib" LEAN_SANDBOX="/repo/$rel/lib/lean-sandbox" \
+  LD_LIBRARY_PATH="/repo/$rel/lib" LEAN_SANDBOX="/repo/$rel/lib/lean-sandbox" LEAN_BENCH="${LEAN_BENCH:-}" \
   bash -c "cd /repo/$rel && swift test --disable-swift-testing -Xlinker -L/repo/$rel/lib ${LEAN_SWIFT_TEST_ARGS:-} 2>&1" || {
   rc=$?
   [ "$rc" != 124 ] || echo "swift test did not finish within ${LEAN_SWIFT_TIMEOUT:-900}s (LEAN_SWIFT_TIMEOUT); every process of the run was ended" >&2

@@ -20,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+from engine_events import with_trace
+
 HERE = Path(__file__).resolve().parent
 
 SANDBOX = "https://app.staging.withlean.com/api"
@@ -1075,7 +1077,8 @@ def engine_cases():
         if waits is not None:
             out["waitsMs"] = waits
         out["expect"] = expect
-        return out
+        id_field = {"createGig": "gigId", "createCustomer": "partnerUserId"}.get(call["operation"])
+        return with_trace(out, {id_field: call["input"][id_field]} if id_field else {})
 
     get_gig = {"operation": "getGig", "gigId": "gigId_94792357823953532"}
     gig_path = "/gig/gigId_94792357823953532"
@@ -1212,6 +1215,9 @@ def engine_cases():
     c.append(case("gig timeout, lookup 404, timeout, lookup finds it", "design: re-sending (lookup first)", create_gig,
                   [ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 404, text=""),
                    ex("POST", "/gig", transport="timeout"), ex("GET", gig_path, 200, gig_found)], found_ok))
+    c.append(case("gig 503, lookup 404, then sent again", "design: a 5xx may come after the gig was made; re-sending (404)",
+                  create_gig, [ex("POST", "/gig", 503, text=""), ex("GET", gig_path, 404, text=""),
+                               ex("POST", "/gig", 200, GIG_RESPONSE)], gig_ok))
     c.append(case("gig 503 then lookup finds it", "design: a 5xx may come after the gig was made", create_gig,
                   [ex("POST", "/gig", 503, text=""), ex("GET", gig_path, 200, gig_found)], found_ok, retries=1))
     c.append(case("gig lookup unavailable: outcome unknown", "design: lookup retries bounded", create_gig,

@@ -79,7 +79,8 @@ class HttpResponse:
 
 
 def _request(step: Tuple[Any, ...]) -> HttpRequest:
-    _, method, url, headers, body = step
+    """The request of a ``("send", method, url, headers, body, ...)`` step."""
+    _, method, url, headers, body = step[:5]
     return HttpRequest(method, url, dict(headers), body)
 
 

@@ -193,7 +193,12 @@ class HttpxTransport:
             # The timeout bounds the whole attempt, not each read: a body
             # dripped a byte at a time would never trip httpx's own.
             sending = self._client.request(request.method, request.url, headers=request.headers, content=request.body)
-            answer = await asyncio.wait_for(sending, self.timeout)
+            within = getattr(asyncio, "timeout", None)  # Python 3.11+: no task per attempt, as wait_for makes
+            if within is None:
+                answer = await asyncio.wait_for(sending, self.timeout)
+            else:
+                async with within(self.timeout):
+                    answer = await sending
         except asyncio.TimeoutError as error:
             raise TransportError(f"no complete answer within the {self.timeout} s timeout", kind="timeout") from error
         except httpx.TransportError as error:

@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use super::backoff;
+use super::event::{url_path, Attempt, Event, LookupReason, LookupVerdict, Phase, RetryReason};
 use super::reconcile::Verdict;
 use super::{Step, TransportError, TransportErrorKind};
 use crate::config::RetryPolicy;
@@ -21,6 +22,9 @@ use crate::http::{HttpRequest, HttpResponse};
 pub(crate) trait Plan {
     /// The typed result of a successful operation.
     type Outcome: Clone + std::fmt::Debug;
+
+    /// The operation's name in events (`createGig`, `getBalance`).
+    fn operation_name(&self) -> &'static str;
 
     /// True when the operation changes nothing: a 2xx of anything else
     /// means it was applied.
@@ -76,14 +80,6 @@ pub(crate) trait Plan {
     fn reconcile(&self, found: &HttpResponse) -> Result<Verdict<Self::Outcome>, Error>;
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    /// Performing the operation itself.
-    Operation,
-    /// Looking up what an uncertain create made.
-    Lookup,
-}
-
 #[derive(Clone, Debug)]
 enum State<T> {
     Ready(Phase),
@@ -129,6 +125,13 @@ pub(crate) struct Machine<P: Plan> {
     pending_error: Option<Error>,
     rng: fastrand::Rng,
     idempotency_key: Option<String>,
+    /// Every attempt so far, for the result and every error.
+    made: Vec<Attempt>,
+    /// Whether events are recorded: only when the host asked, so that a
+    /// host that logs nothing pays nothing for them.
+    record: bool,
+    /// Events not yet taken by the host.
+    events: Vec<Event>,
 }
 
 impl<P: Plan> Machine<P> {
@@ -157,7 +160,33 @@ impl<P: Plan> Machine<P> {
             pending_error: None,
             rng: fastrand::Rng::with_seed(u64::from_le_bytes(seed)),
             idempotency_key,
+            made: Vec::new(),
+            record: false,
+            events: Vec::new(),
         }
+    }
+
+    /// Starts (or stops) recording events.
+    pub(crate) fn record_events(&mut self, on: bool) {
+        self.record = on;
+    }
+
+    /// Records the event `make` builds, if events are recorded.
+    fn emit(&mut self, make: impl FnOnce(&Self) -> Event) {
+        if self.record {
+            let event = make(self);
+            self.events.push(event);
+        }
+    }
+
+    /// Every attempt so far, in order.
+    pub(crate) fn attempt_log(&self) -> &[Attempt] {
+        &self.made
+    }
+
+    /// The events since the last call, in order.
+    pub(crate) fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
     }
 
     pub(crate) fn idempotency_key(&self) -> Option<&str> {
@@ -187,6 +216,21 @@ impl<P: Plan> Machine<P> {
                 };
                 *self.attempts_of(phase) = self.attempts_of(phase).saturating_add(1);
                 self.total_attempts = self.total_attempts.saturating_add(1);
+                self.made.push(Attempt {
+                    number: self.total_attempts,
+                    phase,
+                    status: None,
+                    request_id: None,
+                    transport_error: None,
+                    elapsed: None,
+                });
+                self.emit(|m| Event::AttemptSent {
+                    operation: m.plan.operation_name(),
+                    phase,
+                    method: request.method.as_str(),
+                    path: url_path(&request.url),
+                    attempt: m.total_attempts,
+                });
                 self.state = State::Sent(phase);
                 Step::Send(request)
             }
@@ -197,37 +241,70 @@ impl<P: Plan> Machine<P> {
             State::Sent(_) => self.finish(Err(Error::internal(
                 "the call was polled while a request was in flight; report its response or transport error first",
             ))),
-            State::Finished(result) => self.finish(result),
+            State::Finished(result) => {
+                self.state = State::Finished(result.clone());
+                Step::Done(result)
+            }
         }
     }
 
-    pub(crate) fn on_response(&mut self, response: HttpResponse) {
-        match self.state {
-            State::Sent(Phase::Operation) => self.operation_response(response),
-            State::Sent(Phase::Lookup) => self.lookup_response(response),
-            _ => self.unexpected_report(),
+    /// Reports the answer to the attempt in flight; `elapsed` is how long
+    /// it took by the host's clock, if the host measured it.
+    pub(crate) fn on_response(&mut self, response: HttpResponse, elapsed: Option<Duration>) {
+        let State::Sent(phase) = self.state else {
+            return self.unexpected_report();
+        };
+        if let Some(attempt) = self.made.last_mut() {
+            attempt.status = Some(response.status);
+            attempt.request_id = crate::response::request_id(&response);
+            attempt.elapsed = elapsed;
+        }
+        self.emit(|m| Event::AnswerReceived {
+            attempt: m.total_attempts,
+            status: response.status,
+            request_id: m.made.last().and_then(|a| a.request_id.clone()),
+            elapsed,
+        });
+        match phase {
+            Phase::Operation => self.operation_response(response),
+            Phase::Lookup => self.lookup_response(response),
         }
     }
 
-    pub(crate) fn on_transport_error(&mut self, error: TransportError) {
+    /// Reports that the attempt in flight failed below HTTP.
+    pub(crate) fn on_transport_error(&mut self, error: TransportError, elapsed: Option<Duration>) {
         let phase = match self.state {
             State::Sent(phase) => phase,
             _ => return self.unexpected_report(),
         };
+        if let Some(attempt) = self.made.last_mut() {
+            attempt.transport_error = Some(error.kind);
+            attempt.elapsed = elapsed;
+        }
+        self.emit(|m| Event::TransportFailed {
+            attempt: m.total_attempts,
+            kind: error.kind,
+            elapsed,
+        });
         let failure = self.transport_failure(&error.message);
         match phase {
             Phase::Lookup => {
-                if !self.retry(Phase::Lookup, None) {
+                if !self.retry(Phase::Lookup, None, RetryReason::Transport(error.kind)) {
                     self.end_lookup_unsure();
                 }
             }
             Phase::Operation if error.kind == TransportErrorKind::Connect => {
                 // Nothing reached the API: any operation may be sent again.
-                if !self.retry(Phase::Operation, None) {
+                if !self.retry(Phase::Operation, None, RetryReason::Transport(error.kind)) {
                     self.exhausted(failure);
                 }
             }
-            Phase::Operation => self.after_uncertain_attempt(failure, None, false),
+            Phase::Operation => self.after_uncertain_attempt(
+                failure,
+                None,
+                false,
+                RetryReason::Transport(error.kind),
+            ),
         }
     }
 
@@ -236,7 +313,11 @@ impl<P: Plan> Machine<P> {
     /// the error saying what may have been sent.
     pub(crate) fn interrupt(&mut self, reason: &str) -> Error {
         let error = match std::mem::replace(&mut self.state, State::Ready(Phase::Operation)) {
-            State::Finished(Err(error)) => error,
+            State::Finished(Err(error)) => {
+                // Already over: the same error again, reported once.
+                self.state = State::Finished(Err(error.clone()));
+                return error;
+            }
             State::Finished(Ok(outcome)) => {
                 // Nothing to interrupt: the call is over and succeeded.
                 self.state = State::Finished(Ok(outcome));
@@ -263,8 +344,10 @@ impl<P: Plan> Machine<P> {
                 "the call was interrupted ({reason}) while no request was in flight"
             )),
         };
-        self.state = State::Finished(Err(error.clone()));
-        error
+        match self.finish(Err(error)) {
+            Step::Done(Err(error)) => error,
+            _ => Error::internal("an interrupted call did not end with its error"),
+        }
     }
 
     /// The error of an interruption that may not be of an attempt that
@@ -283,8 +366,7 @@ impl<P: Plan> Machine<P> {
 
     fn operation_response(&mut self, response: HttpResponse) {
         if let Some(redirect) = crate::response::redirect(&response) {
-            self.state = State::Finished(Err(redirect));
-            return;
+            return self.end(Err(redirect));
         }
         if response.is_success() {
             let result = match self.plan.parse(&response) {
@@ -293,19 +375,19 @@ impl<P: Plan> Machine<P> {
                 }
                 other => other,
             };
-            self.state = State::Finished(result);
-            return;
+            return self.end(result);
         }
+        let reason = RetryReason::Status(response.status);
         let error = self.plan.api_error(&response);
         let wait = error
             .retry_after
             .filter(|wait| *wait <= self.retry.max_retry_after);
         let waits_too_long = error.retry_after.is_some() && wait.is_none();
         if backoff::may_have_applied(response.status) && !self.plan.is_read() {
-            return self.after_uncertain_attempt(Error::from(error), wait, waits_too_long);
+            return self.after_uncertain_attempt(Error::from(error), wait, waits_too_long, reason);
         }
         if backoff::is_retryable(response.status) {
-            if !waits_too_long && self.retry(Phase::Operation, wait) {
+            if !waits_too_long && self.retry(Phase::Operation, wait, reason) {
                 return;
             }
             return self.exhausted(Error::from(error));
@@ -325,7 +407,7 @@ impl<P: Plan> Machine<P> {
     fn refused(&mut self, error: Error) {
         if self.idempotency_key.is_some() {
             // The API answers a repeated key with the original's result.
-            self.state = State::Finished(Err(error));
+            self.end(Err(error));
         } else {
             self.exhausted(error);
         }
@@ -334,12 +416,14 @@ impl<P: Plan> Machine<P> {
     /// An attempt of the operation may have been applied: send it again
     /// only where that is safe by construction. `wait` is the server's
     /// `Retry-After`, if usable; `waits_too_long` when it asked for more
-    /// than the policy allows, which ends the retries.
+    /// than the policy allows, which ends the retries; `reason` is what
+    /// went wrong, for the event of a retry.
     fn after_uncertain_attempt(
         &mut self,
         error: Error,
         wait: Option<Duration>,
         waits_too_long: bool,
+        reason: RetryReason,
     ) {
         let repeat = if self.plan.is_read() {
             Repeat::Freely
@@ -349,14 +433,15 @@ impl<P: Plan> Machine<P> {
         };
         match repeat {
             Repeat::Freely => {
-                if waits_too_long || !self.retry(Phase::Operation, wait) {
+                if waits_too_long || !self.retry(Phase::Operation, wait, reason) {
                     self.exhausted(error);
                 }
             }
             Repeat::AfterLookup => self.start_lookup(error, true),
             Repeat::Never => {
                 let last = self.describe(&error);
-                self.state = State::Finished(Err(self.unknown_outcome(&last)));
+                let error = self.unknown_outcome(&last);
+                self.end(Err(error));
             }
         }
     }
@@ -373,18 +458,24 @@ impl<P: Plan> Machine<P> {
 
     fn lookup_response(&mut self, response: HttpResponse) {
         if let Some(redirect) = crate::response::redirect(&response) {
-            self.state = State::Finished(Err(redirect));
-            return;
+            self.lookup_finished(LookupVerdict::Unavailable);
+            return self.end(Err(redirect));
         }
         if response.is_success() {
             match self.plan.reconcile(&response) {
-                Ok(Verdict::Same(outcome)) => self.state = State::Finished(Ok(outcome)),
+                Ok(Verdict::Same(outcome)) => {
+                    self.lookup_finished(LookupVerdict::Same);
+                    self.end(Ok(outcome));
+                }
                 Ok(Verdict::Differs { what, fields }) => {
-                    self.state = State::Finished(Err(Error::Conflict {
-                        message: format!(
-                            "a {what} with this id already exists with a different {}; nothing new was created. Use a new id for a different {what}",
-                            fields.join(", ")
-                        ),
+                    let message = format!(
+                        "a {what} with this id already exists with a different {}; nothing new was created. Use a new id for a different {what}",
+                        fields.join(", ")
+                    );
+                    self.lookup_finished(LookupVerdict::Differs(fields));
+                    self.end(Err(Error::Conflict {
+                        message,
+                        attempts: Box::default(),
                     }));
                 }
                 Ok(Verdict::Missing { what, fields }) => {
@@ -392,8 +483,10 @@ impl<P: Plan> Machine<P> {
                         "a {what} with this id exists, but the lookup did not show its {}, so it cannot be told apart from another {what} with the same id",
                         fields.join(", ")
                     );
+                    self.lookup_finished(LookupVerdict::Missing(fields));
                     self.may_have_applied = true;
-                    self.state = State::Finished(Err(self.unknown_outcome(&message)));
+                    let error = self.unknown_outcome(&message);
+                    self.end(Err(error));
                 }
                 Err(_) => self.end_lookup_unsure(),
             }
@@ -405,25 +498,30 @@ impl<P: Plan> Machine<P> {
         if backoff::is_retryable(response.status) {
             let wait = crate::response::retry_after(&response)
                 .filter(|w| *w <= self.retry.max_retry_after);
-            if self.retry(Phase::Lookup, wait) {
+            if self.retry(Phase::Lookup, wait, RetryReason::Status(response.status)) {
                 return;
             }
         }
         self.end_lookup_unsure();
     }
 
+    fn lookup_finished(&mut self, verdict: LookupVerdict) {
+        self.emit(|_| Event::LookupFinished { verdict });
+    }
+
     /// The lookup found nothing under the caller's id. After an uncertain
     /// attempt, the operation is sent again if the budget allows; after a
     /// refusal, the refusal stands.
     fn nothing_was_made(&mut self) {
+        self.lookup_finished(LookupVerdict::NotFound);
         let pending = self.pending_error.take();
         if !self.lookup_after_uncertain_attempt {
-            self.state = State::Finished(Err(pending
-                .unwrap_or_else(|| Error::internal("lookup finished without an error to report"))));
-            return;
+            return self.end(Err(pending.unwrap_or_else(|| {
+                Error::internal("lookup finished without an error to report")
+            })));
         }
         self.may_have_applied = false;
-        if self.retry(Phase::Operation, None) {
+        if self.retry(Phase::Operation, None, RetryReason::NothingCreated) {
             return;
         }
         let error = match pending {
@@ -434,17 +532,24 @@ impl<P: Plan> Machine<P> {
             Some(other) => other,
             None => Error::internal("lookup finished without an error to report"),
         };
-        self.state = State::Finished(Err(error));
+        self.end(Err(error));
     }
 
-    /// Schedules another attempt of `phase` if its budget allows.
-    fn retry(&mut self, phase: Phase, wait: Option<Duration>) -> bool {
+    /// Schedules another attempt of `phase` if its budget allows; `reason`
+    /// says why, for the event.
+    fn retry(&mut self, phase: Phase, wait: Option<Duration>, reason: RetryReason) -> bool {
         let attempts = *self.attempts_of(phase);
         if attempts > self.retry.max_retries {
             return false;
         }
         let delay =
             wait.unwrap_or_else(|| backoff::backoff(&self.retry, attempts.max(1), &mut self.rng));
+        self.emit(|_| Event::RetryScheduled {
+            phase,
+            reason,
+            delay,
+            retry_after: wait.is_some(),
+        });
         self.state = State::Backoff(phase, delay);
         true
     }
@@ -470,19 +575,24 @@ impl<P: Plan> Machine<P> {
         } else {
             error
         };
-        self.state = State::Finished(Err(error));
+        self.end(Err(error));
     }
 
     fn start_lookup(&mut self, error: Error, after_uncertain_attempt: bool) {
         if self.lookup.is_none() {
             match self.plan.lookup_request() {
                 Ok(request) => self.lookup = Some(request),
-                Err(e) => {
-                    self.state = State::Finished(Err(e));
-                    return;
-                }
+                Err(e) => return self.end(Err(e)),
             }
         }
+        self.emit(|m| Event::LookupStarted {
+            reason: if after_uncertain_attempt {
+                LookupReason::OutcomeUnknown
+            } else {
+                LookupReason::Refused
+            },
+            ids: m.plan.sent_ids(),
+        });
         self.pending_error = Some(error);
         self.lookup_after_uncertain_attempt = after_uncertain_attempt;
         self.lookup_attempts = 0;
@@ -492,6 +602,7 @@ impl<P: Plan> Machine<P> {
     /// The lookup could not complete: if an attempt may have been applied,
     /// the outcome is unknown; otherwise the operation's own answer stands.
     fn end_lookup_unsure(&mut self) {
+        self.lookup_finished(LookupVerdict::Unavailable);
         let error = match self.pending_error.take() {
             Some(error) if self.may_have_applied => self.unknown_outcome(&format!(
                 "{}, and the lookup of what it made could not complete",
@@ -500,7 +611,7 @@ impl<P: Plan> Machine<P> {
             Some(error) => error,
             None => Error::internal("lookup finished without an error to report"),
         };
-        self.state = State::Finished(Err(error));
+        self.end(Err(error));
     }
 
     /// A 2xx of an operation that is not a read, whose body could not be
@@ -519,6 +630,7 @@ impl<P: Plan> Machine<P> {
                 applied: true,
                 idempotency_key: self.idempotency_key.clone(),
                 sent_ids: self.plan.sent_ids(),
+                attempts: Box::default(),
             },
             other => other,
         }
@@ -549,6 +661,7 @@ impl<P: Plan> Machine<P> {
             outcome_unknown: true,
             idempotency_key: self.idempotency_key.clone(),
             sent_ids: ids,
+            attempts: Box::default(),
         }
     }
 
@@ -574,6 +687,7 @@ impl<P: Plan> Machine<P> {
             } else {
                 self.plan.sent_ids()
             },
+            attempts: Box::default(),
         }
     }
 
@@ -589,14 +703,44 @@ impl<P: Plan> Machine<P> {
     }
 
     fn unexpected_report(&mut self) {
-        self.state = State::Finished(Err(Error::internal(
+        self.end(Err(Error::internal(
             "a response or transport error was reported when no request was in flight",
         )));
     }
 
+    /// Ends the call with `result`: its error gets every attempt, and the
+    /// host is told how it ended.
+    fn end(&mut self, mut result: Result<P::Outcome, Error>) {
+        let (error_code, outcome_unknown) = match &mut result {
+            Ok(_) => (None, false),
+            Err(error) => {
+                error.set_attempts(&self.made);
+                let unknown = matches!(
+                    error,
+                    Error::Transport {
+                        outcome_unknown: true,
+                        ..
+                    }
+                );
+                (Some(error.code()), unknown)
+            }
+        };
+        self.emit(|m| Event::CallFinished {
+            operation: m.plan.operation_name(),
+            error_code,
+            outcome_unknown,
+            attempts: m.made.clone(),
+        });
+        self.state = State::Finished(result);
+    }
+
+    /// Ends the call with `result` and hands it over.
     fn finish(&mut self, result: Result<P::Outcome, Error>) -> Step<P::Outcome> {
-        self.state = State::Finished(result.clone());
-        Step::Done(result)
+        self.end(result);
+        match &self.state {
+            State::Finished(result) => Step::Done(result.clone()),
+            _ => Step::Done(Err(Error::internal("a finished call is not over"))),
+        }
     }
 }
 

@@ -68,10 +68,56 @@
 //! types' own `interrupt`) and raises the error it returns: it reports the
 //! key and ids that were sent, and whether the attempt in flight may have
 //! been applied.
+//!
+//! # Events and attempts: seeing what a call did
+//!
+//! A call records every request it hands over as an [`Attempt`]: its
+//! number (1 for the first request, lookups counted), its phase
+//! (`operation` or `lookup`), and how it ended: the answer's status and
+//! request id, or the transport failure's kind, and how long it took when
+//! the host reports it with `on_response_timed` /
+//! `on_transport_error_timed` (the core has no clock). The list is the
+//! call's `attempt_log()`, and every error that ends a call after it sent
+//! something carries it ([`crate::Error::attempts`], and `attempts` in its
+//! `to_json`), so a user can quote each request id to Lean's support.
+//!
+//! A call also reports what it decides as [`Event`]s, in order, once the
+//! host turns them on with `record_events(true)` (off by default, so a host
+//! that logs nothing pays nothing for them); the host drains them with
+//! `take_events()` after each step and writes them to its own
+//! logging ([`Event::level`], the line [`Event`]'s `Display` writes, and
+//! [`Event::to_json`] for structured fields). Every event's JSON has
+//! `event`, `level` and `message`, then:
+//!
+//! | `event` | level | fields |
+//! | --- | --- | --- |
+//! | `attempt_sent` | debug | `operation`, `phase`, `method`, `path` (no origin, no query), `attempt` |
+//! | `answer_received` | debug | `attempt`, `status`, `requestId`?, `elapsedMs`? |
+//! | `transport_failed` | debug | `attempt`, `kind` (`connect`, `timeout`, `other`), `elapsedMs`? |
+//! | `retry_scheduled` | info | `phase`, `reason` (`status` with `status`, `connect`, `timeout`, `other`, `nothing_created`), `delayMs`, `retryAfter` |
+//! | `lookup_started` | info | `reason` (`outcome_unknown`, `refused`), `ids` (the caller's ids by wire name) |
+//! | `lookup_finished` | info | `verdict` (`same`, `differs`, `missing`, `not_found`, `unavailable`), `fields`? |
+//! | `call_finished` | info | `operation`, `ok`, `code`?, `outcomeUnknown`?, `attempts` |
+//! | `token_fetch_started` | debug | `fetch`, `reason` (`no_token`, `renewal`) |
+//! | `token_fetched` | info | `fetch`, `expiresInMs` |
+//! | `token_fetch_failed` | info | `fetch`, `code` |
+//! | `token_rejected` | info | `retry` |
+//!
+//! The last four come from the open-banking
+//! [`crate::openbanking::TokenPolicy`] (its own `record_events` and
+//! `take_events()`). No event
+//! holds a credential, a token, a webhook secret, a request or response
+//! body or a query string: only names, paths, statuses, request ids,
+//! error codes, the caller's own ids and wire names of fields.
 
 mod backoff;
+mod event;
 pub(crate) mod machine;
 pub(crate) mod reconcile;
+
+pub use event::{
+    Attempt, Event, Level, LookupReason, LookupVerdict, Phase, RetryReason, TokenFetchReason,
+};
 
 use std::time::Duration;
 
@@ -99,6 +145,40 @@ pub trait Drive {
     /// custom transport threw), returning the error that says what may have
     /// been sent.
     fn interrupt(&mut self, reason: &str) -> Error;
+
+    /// [`Drive::on_response`], with how long the attempt took by the
+    /// host's clock (from handing the request to its transport to having
+    /// the answer), for the events and the attempt list.
+    fn on_response_timed(&mut self, response: HttpResponse, elapsed: Duration) {
+        let _ = elapsed;
+        self.on_response(response)
+    }
+
+    /// [`Drive::on_transport_error`], with how long the attempt took.
+    fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
+        let _ = elapsed;
+        self.on_transport_error(error)
+    }
+
+    /// Records events from now on (off by default, so that a host that
+    /// logs nothing pays nothing for them).
+    fn record_events(&mut self, on: bool) {
+        let _ = on;
+    }
+
+    /// The events recorded since the last call of this method, in order
+    /// (see the module documentation). A host that logs turns recording
+    /// on, drains them after each step it performs and writes them to its
+    /// logging.
+    fn take_events(&mut self) -> Vec<Event> {
+        Vec::new()
+    }
+
+    /// Every attempt so far, in order: after [`Step::Done`], those of the
+    /// result (an error carries them too, in [`Error::attempts`]).
+    fn attempt_log(&self) -> &[Attempt] {
+        &[]
+    }
 }
 
 /// What the host must do next; `T` is the API's result type (the crate's

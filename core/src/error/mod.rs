@@ -9,6 +9,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::engine::Attempt;
+
 mod field;
 
 pub use field::{FieldError, FieldErrorCode, ValidationError};
@@ -96,6 +98,10 @@ pub struct ApiError {
     pub field_errors: Vec<FieldError>,
     /// How long the API asked the client to wait (`Retry-After`), if it did.
     pub retry_after: Option<Duration>,
+    /// Every attempt of the call that ended with this answer, in order
+    /// (empty when no call reported it): their request ids are what
+    /// Lean's support asks for.
+    pub attempts: Box<[Attempt]>,
 }
 
 /// What exactly is wrong with a webhook signature. Each problem has its own
@@ -158,6 +164,8 @@ pub enum Error {
         /// The caller-chosen ids that were sent, by wire name (`gigId`,
         /// `partnerUserId`, `app_user_id`): what to look the record up by.
         sent_ids: Vec<(String, String)>,
+        /// Every attempt of the call, in order (empty outside a call).
+        attempts: Box<[Attempt]>,
     },
     /// A 2xx answer whose body is not what the API documents.
     InvalidResponse {
@@ -174,6 +182,8 @@ pub enum Error {
         idempotency_key: Option<String>,
         /// The caller-chosen ids that were sent, by wire name.
         sent_ids: Vec<(String, String)>,
+        /// Every attempt of the call, in order (empty outside a call).
+        attempts: Box<[Attempt]>,
     },
     /// The API answered with a redirect (3xx). The SDK never follows one, so
     /// that credentials only ever go to the configured origin; nothing is
@@ -183,12 +193,16 @@ pub enum Error {
         status: u16,
         /// The `Location` header, if the answer had one.
         location: Option<String>,
+        /// Every attempt of the call, in order (empty outside a call).
+        attempts: Box<[Attempt]>,
     },
     /// A retried create found an existing record with the same identifier
     /// but different content: the identifier was reused for another payout.
     Conflict {
         /// Which fields differ.
         message: String,
+        /// Every attempt of the call, in order (empty outside a call).
+        attempts: Box<[Attempt]>,
     },
     /// A webhook signature did not verify.
     WebhookSignature {
@@ -264,14 +278,44 @@ impl Error {
         }
     }
 
+    /// Every attempt of the call that ended with this error, in order, with
+    /// its status and request id: empty for errors raised before anything
+    /// was sent (validation, configuration) or outside a call.
+    pub fn attempts(&self) -> &[Attempt] {
+        match self {
+            Self::Api(api) => &api.attempts,
+            Self::Transport { attempts, .. }
+            | Self::InvalidResponse { attempts, .. }
+            | Self::Redirect { attempts, .. }
+            | Self::Conflict { attempts, .. } => attempts,
+            _ => &[],
+        }
+    }
+
+    /// Records the attempts of the call that ends with this error. Kinds
+    /// that no call ends with after sending (validation, configuration,
+    /// internal, webhook errors) keep none.
+    pub(crate) fn set_attempts(&mut self, made: &[Attempt]) {
+        match self {
+            Self::Api(api) => api.attempts = made.into(),
+            Self::Transport { attempts, .. }
+            | Self::InvalidResponse { attempts, .. }
+            | Self::Redirect { attempts, .. }
+            | Self::Conflict { attempts, .. } => *attempts = made.into(),
+            _ => {}
+        }
+    }
+
     /// The error as one JSON object, the shape every host exposes:
     /// `{"code", "message"}` plus, by kind, `fieldErrors`, `status`, `body`,
     /// `apiMessage`, `apiCode`, `requestId`, `retryAfterMs`; on `transport`
     /// `outcomeUnknown`, `sentIds` (an object, possibly empty) and
     /// `idempotencyKey` (when one was sent); on `invalid_response` also
     /// `applied`, `sentIds` and `idempotencyKey`; on `redirect` `status` and
-    /// `location` (when the answer had one). Bindings build their native
-    /// error objects from this, so no host re-derives the details.
+    /// `location` (when the answer had one); and `attempts` (see
+    /// [`Attempt::to_json`]) on any error that ended a call after it sent
+    /// something. Bindings build their native error objects from this, so
+    /// no host re-derives the details.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::{Map, Value};
         // Built field by field (no `json!` and `Serialize` round trip):
@@ -343,13 +387,18 @@ impl Error {
                 }
                 put("sentIds", ids(sent_ids));
             }
-            Self::Redirect { status, location } => {
+            Self::Redirect {
+                status, location, ..
+            } => {
                 put("status", (*status).into());
                 if let Some(location) = location {
                     put("location", location.clone().into());
                 }
             }
             _ => {}
+        }
+        if !self.attempts().is_empty() {
+            out.insert("attempts".to_owned(), Attempt::list_json(self.attempts()));
         }
         Value::Object(out)
     }
@@ -369,6 +418,7 @@ impl Error {
             outcome_unknown: false,
             idempotency_key: None,
             sent_ids: Vec::new(),
+            attempts: Box::default(),
         }
     }
 
@@ -382,6 +432,7 @@ impl Error {
             applied: false,
             idempotency_key: None,
             sent_ids: Vec::new(),
+            attempts: Box::default(),
         }
     }
 
@@ -465,7 +516,9 @@ impl fmt::Display for Error {
                 f,
                 "unexpected response from the Lean API (status {status}): {message}"
             ),
-            Self::Redirect { status, location } => match location {
+            Self::Redirect {
+                status, location, ..
+            } => match location {
                 Some(location) => write!(
                     f,
                     "the Lean API answered {status}, a redirect to {}; the SDK never follows redirects, so that credentials stay on the configured origin: check the configured base URL",
@@ -478,7 +531,7 @@ impl fmt::Display for Error {
             },
             Self::Configuration { message }
             | Self::Transport { message, .. }
-            | Self::Conflict { message }
+            | Self::Conflict { message, .. }
             | Self::WebhookSignature { message, .. }
             | Self::WebhookPayload { message }
             | Self::Internal { message } => f.write_str(message),
@@ -500,55 +553,67 @@ fn shown_location(location: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{ApiError, ApiErrorKind, Error, SignatureProblem, ValidationError};
+    use super::{ApiErrorKind, Error, SignatureProblem, ValidationError};
     use serde_json::json;
 
     #[test]
-    fn every_code_is_listed_once() {
-        let message = String::new;
-        let mut errors = vec![
-            Error::Validation(ValidationError { errors: Vec::new() }),
-            Error::Configuration { message: message() },
-            Error::transport("refused"),
+    fn codes_lists_every_code_once() {
+        let text = || "m".to_owned();
+        let mut seen: Vec<&str> = [400, 401, 404, 418, 429, 500, 503]
+            .map(|status| ApiErrorKind::from_status(status).code())
+            .to_vec();
+        let samples = [
+            Error::Validation(ValidationError { errors: vec![] }),
+            Error::Configuration { message: text() },
+            Error::transport("m"),
             Error::InvalidResponse {
-                message: message(),
+                message: text(),
                 status: 200,
-                body: message(),
+                body: text(),
                 applied: false,
                 idempotency_key: None,
-                sent_ids: Vec::new(),
+                sent_ids: vec![],
+                attempts: Box::default(),
             },
-            Error::Conflict { message: message() },
             Error::Redirect {
-                status: 301,
+                status: 302,
                 location: None,
+                attempts: Box::default(),
             },
-            Error::WebhookPayload { message: message() },
-            Error::internal("bug"),
+            Error::Conflict {
+                message: text(),
+                attempts: Box::default(),
+            },
+            Error::WebhookPayload { message: text() },
+            Error::Internal { message: text() },
         ];
-        for kind in ApiErrorKind::ALL {
-            errors.push(Error::Api(Box::new(ApiError {
-                status: 500,
-                kind,
-                message: message(),
-                api_code: None,
-                body: message(),
-                request_id: None,
-                field_errors: Vec::new(),
-                retry_after: None,
-            })));
+        for error in &samples {
+            // Names every variant: a new one fails to build here until it
+            // has a sample (and its code a place in `CODES`).
+            match error {
+                Error::Validation(_)
+                | Error::Configuration { .. }
+                | Error::Api(_)
+                | Error::Transport { .. }
+                | Error::InvalidResponse { .. }
+                | Error::Redirect { .. }
+                | Error::Conflict { .. }
+                | Error::WebhookSignature { .. }
+                | Error::WebhookPayload { .. }
+                | Error::Internal { .. } => seen.push(error.code()),
+            }
         }
-        for problem in SignatureProblem::ALL {
-            errors.push(Error::WebhookSignature {
-                problem,
-                message: message(),
-            });
+        for problem in [
+            SignatureProblem::MissingHeader,
+            SignatureProblem::MalformedHeader,
+            SignatureProblem::Mismatch,
+        ] {
+            seen.push(problem.code());
         }
-        let mut codes: Vec<&str> = errors.iter().map(Error::code).collect();
+        seen.sort_unstable();
         let mut listed = Error::CODES.to_vec();
-        codes.sort_unstable();
         listed.sort_unstable();
-        assert_eq!(codes, listed);
+        assert_eq!(seen, listed);
     }
 
     #[test]
@@ -558,6 +623,7 @@ mod tests {
             outcome_unknown: true,
             idempotency_key: Some("key-1".into()),
             sent_ids: vec![("gigId".into(), "g1".into())],
+            attempts: Box::default(),
         };
         let json = error.to_json();
         assert_eq!(json["code"], "transport");
@@ -578,6 +644,7 @@ mod tests {
             applied: true,
             idempotency_key: None,
             sent_ids: vec![("app_user_id".into(), "u1".into())],
+            attempts: Box::default(),
         };
         let json = error.to_json();
         assert_eq!(json["applied"], true);
@@ -587,6 +654,7 @@ mod tests {
         let redirect = Error::Redirect {
             status: 307,
             location: Some("https://elsewhere.example/x".into()),
+            attempts: Box::default(),
         };
         let json = redirect.to_json();
         assert_eq!(
@@ -600,11 +668,13 @@ mod tests {
         let bare = Error::Redirect {
             status: 302,
             location: None,
+            attempts: Box::default(),
         };
         assert!(bare.to_json().get("location").is_none());
         let long = Error::Redirect {
             status: 301,
             location: Some("x".repeat(10_000)),
+            attempts: Box::default(),
         };
         assert!(
             long.to_string().len() < 1_000,

@@ -96,9 +96,10 @@ pub(crate) fn failed(response: &HttpResponse, json: &Value) -> Error {
         message,
         api_code: Some(ErrorCode::Failed.as_str().to_owned()),
         body: response.body_text(),
-        request_id: crate::response::api_error(response).request_id,
+        request_id: crate::response::request_id(response),
         field_errors: Vec::new(),
         retry_after: None,
+        attempts: Box::default(),
     })
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use super::auth::{Auth, ClientCredentials, Token, TokenScope, DEFAULT_RENEWAL_MARGIN};
 use super::environment::Environment;
-use crate::engine::TransportError;
+use crate::engine::{Event, TokenFetchReason, TransportError};
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
 
@@ -127,6 +127,10 @@ pub struct TokenPolicy {
     in_flight: Option<FetchId>,
     fetches: u64,
     last_failure: Option<(FetchId, Error)>,
+    /// Whether events are recorded (only when the host asked).
+    record: bool,
+    /// Events not yet taken by the host.
+    events: Vec<Event>,
 }
 
 impl TokenPolicy {
@@ -148,6 +152,8 @@ impl TokenPolicy {
             in_flight: None,
             fetches: 0,
             last_failure: None,
+            record: false,
+            events: Vec::new(),
         })
     }
 
@@ -160,6 +166,27 @@ impl TokenPolicy {
     /// The current token, for status displays (it prints redacted).
     pub fn token(&self) -> Option<&Token> {
         self.token.as_ref()
+    }
+
+    /// Records events from now on, for [`Self::take_events`]; off by
+    /// default, like a call's.
+    pub fn record_events(&mut self, on: bool) {
+        self.record = on;
+    }
+
+    /// The policy's events recorded since the last call of this method, in
+    /// order: fetches started, tokens fetched, fetches failed, tokens the
+    /// API refused (see [`crate::engine::Event`]). None holds a token or
+    /// the client secret. Hosts that log drain them after each report, like
+    /// a call's.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    fn emit(&mut self, event: Event) {
+        if self.record {
+            self.events.push(event);
+        }
     }
 
     /// What the caller holding `ticket` does next, at `now`. An error is
@@ -203,6 +230,14 @@ impl TokenPolicy {
         let fetch = FetchId(self.fetches);
         self.in_flight = Some(fetch);
         ticket.fetching = Some(fetch);
+        self.emit(Event::TokenFetchStarted {
+            fetch: fetch.0,
+            reason: if self.token.is_some() {
+                TokenFetchReason::Renewal
+            } else {
+                TokenFetchReason::NoToken
+            },
+        });
         Ok(TokenStep::Fetch(fetch, request))
     }
 
@@ -218,6 +253,10 @@ impl TokenPolicy {
         let fetch = self.own_fetch(ticket)?;
         match Token::parse(response, now) {
             Ok(token) => {
+                self.emit(Event::TokenFetched {
+                    fetch: fetch.0,
+                    expires_in: token.expires_at().duration_since(now).unwrap_or_default(),
+                });
                 self.token = Some(token.with_renewal_margin(self.margin));
                 self.generation += 1;
                 self.in_flight = None;
@@ -256,6 +295,9 @@ impl TokenPolicy {
 
     /// Reports that the API answered 401 to the call holding `ticket`.
     pub fn on_unauthorized(&mut self, ticket: &mut TokenTicket) -> AfterUnauthorized {
+        self.emit(Event::TokenRejected {
+            retry: !ticket.retried,
+        });
         if ticket.retried {
             return AfterUnauthorized::Fail;
         }
@@ -276,6 +318,10 @@ impl TokenPolicy {
     }
 
     fn fail(&mut self, fetch: FetchId, error: Error) -> Error {
+        self.emit(Event::TokenFetchFailed {
+            fetch: fetch.0,
+            error_code: error.code(),
+        });
         self.in_flight = None;
         self.last_failure = Some((fetch, error.clone()));
         error
@@ -385,6 +431,33 @@ mod tests {
             .unwrap();
         assert_eq!(bearer(policy.poll(&mut a, at(2)).unwrap()), "t2");
         assert_eq!(policy.on_unauthorized(&mut a), AfterUnauthorized::Fail);
+    }
+
+    #[test]
+    fn events_tell_a_first_fetch_from_a_renewal_once_asked_for() {
+        let mut policy = policy().with_renewal_margin(Duration::from_secs(60));
+        let mut a = TokenTicket::new();
+        policy.poll(&mut a, at(0)).unwrap();
+        assert!(policy.take_events().is_empty(), "off by default");
+        policy.record_events(true);
+        policy
+            .on_token_response(&mut a, &token_answer("t1", 600), at(0))
+            .unwrap();
+        policy.poll(&mut a, at(540)).unwrap();
+        let events: Vec<Event> = policy.take_events();
+        assert_eq!(
+            events,
+            [
+                Event::TokenFetched {
+                    fetch: 1,
+                    expires_in: Duration::from_secs(600)
+                },
+                Event::TokenFetchStarted {
+                    fetch: 2,
+                    reason: TokenFetchReason::Renewal
+                },
+            ]
+        );
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! (idempotency keys for special payments, lookups of gigs and customers by
 //! the partner's own id).
 
+use std::time::Duration;
+
 use crate::engine::machine::{Machine, Plan};
 use crate::engine::reconcile::Verdict;
-use crate::engine::{Step, TransportError};
+use crate::engine::{Attempt, Event, Step, TransportError};
 use crate::error::{ApiError, ApiErrorKind, Error};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::payouts::config::Config;
@@ -109,12 +111,47 @@ impl Call {
 
     /// Reports the answer to the last [`Step::Send`].
     pub fn on_response(&mut self, response: HttpResponse) {
-        self.0.on_response(response)
+        self.0.on_response(response, None)
+    }
+
+    /// Reports the answer to the last [`Step::Send`] and how long it took
+    /// by the host's clock, which the events and the attempt list show.
+    pub fn on_response_timed(&mut self, response: HttpResponse, elapsed: Duration) {
+        self.0.on_response(response, Some(elapsed))
     }
 
     /// Reports that the last [`Step::Send`] failed below HTTP.
     pub fn on_transport_error(&mut self, error: TransportError) {
-        self.0.on_transport_error(error)
+        self.0.on_transport_error(error, None)
+    }
+
+    /// Reports that the last [`Step::Send`] failed below HTTP after
+    /// `elapsed`.
+    pub fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
+        self.0.on_transport_error(error, Some(elapsed))
+    }
+
+    /// Records events from now on, for [`Self::take_events`]. Off by
+    /// default, so that a host whose logging is off pays nothing for them
+    /// (the attempt list is always kept).
+    pub fn record_events(&mut self, on: bool) {
+        self.0.record_events(on)
+    }
+
+    /// The events recorded since the last call of this method, in order:
+    /// what the call sent, what it was answered, and what it decided (see
+    /// [`crate::engine::Event`]). Hosts that log turn recording on
+    /// ([`Self::record_events`]), drain the events after each step and
+    /// write them to their logging; none holds a credential or a body.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        self.0.take_events()
+    }
+
+    /// Every attempt so far, in order, with its status and request id:
+    /// after [`Step::Done`], the attempts of the result (an error carries
+    /// the same list, [`Error::attempts`]).
+    pub fn attempt_log(&self) -> &[Attempt] {
+        self.0.attempt_log()
     }
 
     /// Ends the call when the host cannot go on with it: the caller
@@ -146,6 +183,26 @@ impl crate::engine::Drive for Call {
     fn interrupt(&mut self, reason: &str) -> Error {
         Call::interrupt(self, reason)
     }
+
+    fn on_response_timed(&mut self, response: HttpResponse, elapsed: Duration) {
+        Call::on_response_timed(self, response, elapsed)
+    }
+
+    fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
+        Call::on_transport_error_timed(self, error, elapsed)
+    }
+
+    fn record_events(&mut self, on: bool) {
+        Call::record_events(self, on)
+    }
+
+    fn take_events(&mut self) -> Vec<Event> {
+        Call::take_events(self)
+    }
+
+    fn attempt_log(&self) -> &[Attempt] {
+        Call::attempt_log(self)
+    }
 }
 
 /// The payouts API's side of the machine.
@@ -157,6 +214,10 @@ pub(crate) struct CallPlan {
 
 impl Plan for CallPlan {
     type Outcome = Outcome;
+
+    fn operation_name(&self) -> &'static str {
+        self.operation.kind().name()
+    }
 
     fn is_read(&self) -> bool {
         self.operation.kind().is_read()

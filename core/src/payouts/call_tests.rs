@@ -286,7 +286,9 @@ fn a_reused_gig_id_with_other_content_is_a_conflict() {
         _ => Ok(json_response(200, &gig_body("g1", "99.00"))),
     });
     match result {
-        Err(Error::Conflict { message }) => assert!(message.contains("totalAmount"), "{message}"),
+        Err(Error::Conflict { message, .. }) => {
+            assert!(message.contains("totalAmount"), "{message}")
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -12,7 +12,7 @@ use crate::error::{Error, FieldErrorCode};
 use crate::http::{push_json_string, HttpRequest, Method};
 use crate::payouts::config::{Config, Environment};
 use crate::payouts::input::FlatCall;
-use crate::payouts::models::{CustomerUpdate, NewCustomer, NewGig, NewGigText, NewSpecialPayment};
+use crate::payouts::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 use crate::url::segment;
 use crate::validate::{self, field_error, Problem};
 
@@ -143,12 +143,6 @@ impl Operation {
 
     /// `POST /gig`.
     pub fn create_gig(gig: &NewGig) -> Result<Self, Error> {
-        Ok(Self(Inner::CreateGig(gig.validate()?)))
-    }
-
-    /// `POST /gig`, from the gig's text where the host holds it
-    /// (no `String` per field first).
-    pub fn create_gig_text(gig: &NewGigText<'_>) -> Result<Self, Error> {
         Ok(Self(Inner::CreateGig(gig.validate()?)))
     }
 

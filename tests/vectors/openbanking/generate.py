@@ -18,6 +18,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from engine_events import with_trace  # noqa: E402  (shared with ../generate.py)
 
 UAE_SANDBOX = "https://sandbox.leantech.me"
 UAE_PRODUCTION = "https://api.leantech.me"
@@ -543,7 +546,8 @@ def engine_cases():
                "exchanges": exchanges, "expect": expect}
         if waits is not None:
             out["waitsMs"] = waits
-        return out
+        lookup_id = {"app_user_id": call["input"]["app_user_id"]} if call["operation"] == "createCustomer" else {}
+        return with_trace(out, lookup_id)
 
     def ex(method, path, reply, headers=None):
         request = {"method": method, "path": path}
@@ -702,7 +706,35 @@ def token_cases():
 
     def case(name, doc, steps, **extra):
         return {"name": name, "doc": doc, "environment": "ksa-sandbox", "clientId": "app-1234",
-                "clientSecret": "s3cr3t", **extra, "steps": steps}
+                "clientSecret": "s3cr3t", **extra, "steps": with_token_events(steps)}
+
+    def with_token_events(steps):
+        """Each step with the policy events it reports (keys to check), read off the steps: a
+        fetch a poll starts is a renewal when a token is held; an answer or failure ends the
+        caller's fetch; a 401 forgets the token that caller used, unless a newer one replaced it."""
+        out, fetching, used = [], {}, {}
+        holding, generation = False, 0
+        for step in steps:
+            caller, expect, events = step["caller"], step.get("expect"), []
+            if step["action"] == "poll" and "fetch" in expect:
+                fetching[caller] = expect["fetch"]
+                events.append({"event": "token_fetch_started", "fetch": expect["fetch"],
+                               "reason": "renewal" if holding else "no_token"})
+            elif step["action"] == "poll" and "use" in expect:
+                used[caller] = generation
+            elif step["action"] in ("tokenResponse", "tokenTransportError"):
+                fetch = fetching.pop(caller)
+                if expect and "error" in expect:
+                    events.append({"event": "token_fetch_failed", "fetch": fetch, "code": expect["error"]["code"]})
+                else:
+                    holding, generation = True, generation + 1
+                    events.append({"event": "token_fetched", "fetch": fetch})
+            elif step["action"] == "unauthorized":
+                events.append({"event": "token_rejected", "retry": expect == "renewAndRetry"})
+                if expect == "renewAndRetry" and used.pop(caller, None) == generation:
+                    holding = False
+            out.append({**step, "events": events})
+        return out
 
     refused = {"status": 401, "body": {"status": "UNAUTHORIZED", "message": "invalid client"}}
     return [

@@ -22,8 +22,7 @@ public enum Environment: String, Sendable {
 /// been applied is looked up before anything is reported, so it is never paid twice.
 public final class LeanClient: CustomStringConvertible, CustomReflectable, @unchecked Sendable {
     private let config: NativeConfig
-    private let transport: Transport
-    private let sleep: @Sendable (UInt64) async throws -> Void
+    private let driver: CallDriver
 
     /// - Parameters:
     ///   - apiKey: the key Lean gave you; it never appears in descriptions, logs or errors.
@@ -38,17 +37,11 @@ public final class LeanClient: CustomStringConvertible, CustomReflectable, @unch
     /// As above, with the wait between attempts replaceable (tests record it).
     init(apiKey: String, environment: Environment, baseUrl: String?, transport: Transport,
          maxRetries: UInt32?, sleep: @escaping @Sendable (UInt64) async throws -> Void) throws {
-        #if swift(>=6.0)
-        let host = "swift/6"
-        #else
-        let host = "swift/5"
-        #endif
         config = try native {
             try NativeConfig(apiKey: apiKey, environment: environment.rawValue, baseUrl: baseUrl,
-                             maxRetries: maxRetries, host: host)
+                             maxRetries: maxRetries, host: platformName)
         }
-        self.transport = transport
-        self.sleep = sleep
+        driver = CallDriver(transport: transport, timeout: TimeInterval(config.timeoutMs()) / 1000, sleep: sleep)
     }
 
     /// Never shows the API key.
@@ -139,47 +132,11 @@ public final class LeanClient: CustomStringConvertible, CustomReflectable, @unch
 
     /// Drives the core's call engine: send, wait, report, until it is done.
     private func run(_ operation: NativeOperation) async throws -> Outcome {
-        var generator = SystemRandomNumberGenerator()
-        let entropy = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        let call = try native { try NativeCall(config: config, operation: operation, entropy: entropy) }
-        let timeout = TimeInterval(config.timeoutMs()) / 1000
-        do {
-            while true {
-                switch try native({ try call.poll() }) {
-                case let .send(request):
-                    try await exchange(call, request, timeout: timeout)
-                case let .wait(millis):
-                    try await sleep(millis)
-                case let .done(outcome):
-                    return outcome
-                }
-            }
-        } catch is CancellationError {
-            throw LeanCancellationError(report: LeanError(call.interrupt(reason: "the task was cancelled")))
+        let done = try await driver.run { try NativeCall(config: config, operation: operation, entropy: $0) }
+        guard case let .payouts(outcome) = done else {
+            throw LeanError.internal("internal error in lean-sdk (please report it): an open-banking result")
         }
-    }
-
-    private func exchange(_ call: NativeCall, _ request: NativeRequest, timeout: TimeInterval) async throws {
-        let outgoing = TransportRequest(method: request.method, url: request.url,
-                                        headers: request.headers.map { (name: $0.name, value: $0.value) },
-                                        body: request.body)
-        let response: TransportResponse
-        do {
-            response = try await transport.send(outgoing, timeout: timeout)
-        } catch {
-            if isCancellation(error) { throw CancellationError() }
-            let (kind, message) = transportFailure(error)
-            try native { try call.onTransportError(kind: kind, message: message) }
-            return
-        }
-        if Task.isCancelled { throw CancellationError() }
-        guard (100...599).contains(response.status) else {
-            throw LeanError.internal("the transport returned HTTP status \(response.status), which is not a status code")
-        }
-        let headers = response.headers.map { NativeHeader(name: $0.name, value: $0.value) }
-        try native {
-            try call.onResponse(response: NativeResponse(status: UInt16(response.status), headers: headers, body: response.body))
-        }
+        return outcome
     }
 
     private func customer(_ outcome: Outcome) throws -> Customer {
@@ -200,14 +157,4 @@ public final class LeanClient: CustomStringConvertible, CustomReflectable, @unch
     private func unexpected(_ outcome: Outcome) -> LeanError {
         LeanError.internal("internal error in lean-sdk (please report it): unexpected result \(outcome)")
     }
-}
-
-extension Gig {
-    /// The total as an exact decimal.
-    public var totalAmountDecimal: Decimal? { totalAmount.flatMap { Decimal(string: $0) } }
-}
-
-extension SpecialPayment {
-    /// The amount as an exact decimal.
-    public var amountDecimal: Decimal? { amount.flatMap { Decimal(string: $0) } }
 }

@@ -153,19 +153,6 @@ extension Date {
     var unixMillis: UInt64 { UInt64(max(0, (timeIntervalSince1970 * 1000).rounded())) }
 }
 
-extension TransportRequest {
-    init(_ r: NativeRequest) {
-        self.init(method: r.method, url: r.url, headers: r.headers.map { (name: $0.name, value: $0.value) }, body: r.body)
-    }
-}
-
-extension TransportResponse {
-    var toNative: NativeResponse {
-        NativeResponse(status: UInt16(clamping: status), headers: headers.map { NativeHeader(name: $0.name, value: $0.value) },
-                       body: body)
-    }
-}
-
 extension LeanError {
     static func configuration(_ message: String) -> LeanError {
         LeanError(code: "configuration", message: message)

@@ -13,7 +13,7 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     private let config: NativeObConfig
     private let transport: Transport
     private let tokens: Tokens?
-    private let sleep: @Sendable (UInt64) async throws -> Void
+    private let driver: CallDriver
 
     /// - Parameters:
     ///   - auth: `.appToken`, `.clientCredentials` or `.accessToken`.
@@ -54,27 +54,22 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         } else {
             self.transport = URLSessionTransport()
         }
-        #if swift(>=6.0)
-        let host = "swift/6"
-        #else
-        let host = "swift/5"
-        #endif
         config = try native {
             try NativeObConfig(environment: environment.handle, maxRetries: maxRetries,
-                               initialBackoffMs: initialBackoffMs, host: host)
+                               initialBackoffMs: initialBackoffMs, host: platformName)
         }
         if case let .credentials(clientId, secret, customerId, marginMs) = auth.kind {
-            let manager = try native {
-                try NativeTokenManager(clientId: clientId, clientSecret: secret, environment: environment.handle,
-                                       customerId: customerId, renewalMarginMs: marginMs)
+            let policy = try native {
+                try NativeTokenPolicy(clientId: clientId, clientSecret: secret, environment: environment.handle,
+                                      customerId: customerId, renewalMarginMs: marginMs)
             }
-            tokens = Tokens(manager: manager, clock: clock)
+            tokens = Tokens(policy: policy, clock: clock)
         } else {
             tokens = nil
         }
         self.environment = environment
         self.auth = auth
-        self.sleep = sleep
+        driver = CallDriver(transport: self.transport, timeout: TimeInterval(config.timeoutMs()) / 1000, sleep: sleep)
     }
 
     #if os(Linux)
@@ -109,21 +104,21 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         if let pageSize { paging["pageSize"] = pageSize }
         let (outcome, json) = try await run("listCustomers", paging)
         guard case let .customers(values) = outcome else { throw Self.unexpected(outcome) }
-        return OpenBanking.CustomerPage(customers: values.map(OpenBanking.Customer.init), json: json)
+        return OpenBanking.CustomerPage(customers: values, json: json)
     }
 
     /// The banks a customer connected (through the Link SDK).
     public func listEntities(customerId: String) async throws -> [OpenBanking.Entity] {
         let (outcome, _) = try await run("listEntities", ["customerId": customerId])
         guard case let .entities(values) = outcome else { throw Self.unexpected(outcome) }
-        return values.map(OpenBanking.Entity.init)
+        return values
     }
 
     /// One connected bank of a customer.
     public func getEntity(customerId: String, entityId: String) async throws -> OpenBanking.Entity {
         let (outcome, _) = try await run("getEntity", ["customerId": customerId, "entityId": entityId])
         guard case let .entity(value) = outcome else { throw Self.unexpected(outcome) }
-        return OpenBanking.Entity(value)
+        return value
     }
 
     /// The account holder's identity. With `async`, see `DataResult.isPending`.
@@ -165,14 +160,14 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     public func createPaymentDestination(_ destination: OpenBanking.NewDestination) async throws -> OpenBanking.Destination {
         let (outcome, _) = try await run("createPaymentDestination", ["input": destination.json])
         guard case let .destination(value) = outcome else { throw Self.unexpected(outcome) }
-        return OpenBanking.Destination(value)
+        return value
     }
 
     /// The application's payment destinations.
     public func listPaymentDestinations() async throws -> [OpenBanking.Destination] {
         let (outcome, _) = try await run("listPaymentDestinations", [:])
         guard case let .destinations(values) = outcome else { throw Self.unexpected(outcome) }
-        return values.map(OpenBanking.Destination.init)
+        return values
     }
 
     /// Runs any operation in the host-neutral JSON form of the shared vectors
@@ -182,14 +177,14 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         let (outcome, json) = try await run(try native { try NativeObOperation.fromJson(call: call) })
         let value: Any
         switch outcome {
-        case let .customer(v): value = OpenBanking.Customer(v)
-        case let .customers(v): value = OpenBanking.CustomerPage(customers: v.map(OpenBanking.Customer.init), json: json)
-        case let .entity(v): value = OpenBanking.Entity(v)
-        case let .entities(v): value = v.map(OpenBanking.Entity.init)
-        case let .data(v): value = OpenBanking.DataResult(v)
-        case let .paymentIntent(v): value = OpenBanking.PaymentIntent(v)
-        case let .destination(v): value = OpenBanking.Destination(v)
-        case let .destinations(v): value = v.map(OpenBanking.Destination.init)
+        case let .customer(v): value = v
+        case let .customers(v): value = OpenBanking.CustomerPage(customers: v, json: json)
+        case let .entity(v): value = v
+        case let .entities(v): value = v
+        case let .data(v): value = v
+        case let .paymentIntent(v): value = v
+        case let .destination(v): value = v
+        case let .destinations(v): value = v
         }
         return (value, json)
     }
@@ -209,73 +204,49 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         return try await run(try native { try NativeObOperation.fromJson(call: text) })
     }
 
-    /// Authenticates and runs one call; after a 401 with an OAuth token, renews it and runs once more.
+    /// Authenticates and runs one call; with OAuth, by the core's token policy (after a 401,
+    /// the token is renewed and the call sent once more).
     private func run(_ operation: NativeObOperation) async throws -> (ObOutcome, String) {
         guard let tokens else {
             guard case let .fixed(auth, _) = auth.kind else { throw LeanError.internal("client credentials without tokens") }
             return try await drive(operation, auth)
         }
-        let (auth, generation) = try await tokens.current(transport: transport, timeout: timeout)
-        do {
-            return try await drive(operation, auth)
-        } catch let error as LeanError where error.code == "unauthorized" {
-            await tokens.invalidate(generation)
-            return try await drive(operation, try await tokens.current(transport: transport, timeout: timeout).0)
+        let ticket = NativeTokenTicket()
+        while true {
+            let auth = try await tokens.auth(ticket, transport: transport, timeout: timeout)
+            do {
+                return try await drive(operation, auth)
+            } catch let error as LeanError where error.code == "unauthorized" {
+                if !tokens.policy.onUnauthorized(ticket: ticket) { throw error }
+            }
         }
     }
 
-    private var timeout: TimeInterval { TimeInterval(config.timeoutMs()) / 1000 }
+    private var timeout: TimeInterval { driver.timeout }
 
     private func drive(_ operation: NativeObOperation, _ auth: NativeObAuth) async throws -> (ObOutcome, String) {
-        var generator = SystemRandomNumberGenerator()
-        let entropy = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        let call = try native { try NativeObCall(config: config, auth: auth, operation: operation, entropy: entropy) }
-        do {
-            while true {
-                switch try native({ try call.poll() }) {
-                case let .send(request):
-                    try await exchange(call, request)
-                case let .wait(millis):
-                    try await sleep(millis)
-                case let .done(outcome, json):
-                    return (outcome, json)
-                }
-            }
-        } catch is CancellationError {
-            throw LeanCancellationError(report: LeanError(call.interrupt(reason: "the task was cancelled")))
+        let done = try await driver.run {
+            try NativeCall.openBanking(config: config, auth: auth, operation: operation, entropy: $0)
         }
-    }
-
-    private func exchange(_ call: NativeObCall, _ request: NativeRequest) async throws {
-        let response: TransportResponse
-        do {
-            response = try await transport.send(TransportRequest(request), timeout: timeout)
-        } catch {
-            if isCancellation(error) { throw CancellationError() }
-            let (kind, message) = transportFailure(error)
-            try native { try call.onTransportError(kind: kind, message: message) }
-            return
+        guard case let .openBanking(outcome, json) = done else {
+            throw LeanError.internal("internal error in lean-sdk (please report it): a payouts result")
         }
-        if Task.isCancelled { throw CancellationError() }
-        guard (100...599).contains(response.status) else {
-            throw LeanError.internal("the transport returned HTTP status \(response.status), which is not a status code")
-        }
-        try native { try call.onResponse(response: response.toNative) }
+        return (outcome, json)
     }
 
     private static func customer(_ outcome: ObOutcome) throws -> OpenBanking.Customer {
         guard case let .customer(value) = outcome else { throw unexpected(outcome) }
-        return OpenBanking.Customer(value)
+        return value
     }
 
     private static func dataResult(_ outcome: ObOutcome) throws -> OpenBanking.DataResult {
         guard case let .data(value) = outcome else { throw unexpected(outcome) }
-        return OpenBanking.DataResult(value)
+        return value
     }
 
     private static func paymentIntent(_ outcome: ObOutcome) throws -> OpenBanking.PaymentIntent {
         guard case let .paymentIntent(value) = outcome else { throw unexpected(outcome) }
-        return OpenBanking.PaymentIntent(value)
+        return value
     }
 
     private static func unexpected(_ outcome: ObOutcome) -> LeanError {
@@ -283,50 +254,49 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     }
 }
 
-/// OAuth tokens for one client: the core's `TokenManager` decides; this fetches with the
-/// client's transport and clock, one fetch at a time for every concurrent caller.
+/// OAuth tokens for one client, by the core's token policy: the core decides when a call
+/// fetches the token, when it waits for another call's fetch, and whether a 401 is renewed
+/// and retried. This only sends the token request with the client's transport and clock.
 private actor Tokens {
-    private let manager: NativeTokenManager
+    nonisolated let policy: NativeTokenPolicy
     private let clock: @Sendable () -> Date
-    private var fetching: Task<(NativeObAuth, Int), Error>?
-    /// Counts tokens accepted, so that a 401 invalidates only the token it answered.
-    private var generation = 0
+    /// The fetch under way (sent and reported): the calls told to wait await it.
+    private var fetching: Task<Void, Error>?
 
-    init(manager: NativeTokenManager, clock: @escaping @Sendable () -> Date) {
-        self.manager = manager
+    init(policy: NativeTokenPolicy, clock: @escaping @Sendable () -> Date) {
+        self.policy = policy
         self.clock = clock
     }
 
-    func current(transport: Transport, timeout: TimeInterval) async throws -> (NativeObAuth, Int) {
-        if let fetching { return try await fetching.value }
-        switch try native({ try manager.next(nowMs: clock().unixMillis) }) {
-        case let .ready(auth):
-            return (auth, generation)
-        case let .fetch(request):
-            let task = Task { () throws -> (NativeObAuth, Int) in
-                let response: TransportResponse
-                do {
-                    response = try await transport.send(TransportRequest(request), timeout: timeout)
-                } catch {
-                    if isCancellation(error) { throw CancellationError() }
-                    throw LeanError(code: "transport",
-                                    message: "the token request to \(request.url) failed: \(transportFailure(error).1)")
-                }
-                let auth = try native { try self.manager.accept(response: response.toNative, nowMs: self.clock().unixMillis) }
-                return (auth, self.accepted())
+    func auth(_ ticket: NativeTokenTicket, transport: Transport, timeout: TimeInterval) async throws -> NativeObAuth {
+        while true {
+            switch try native({ try policy.poll(ticket: ticket, nowMs: clock().unixMillis) }) {
+            case let .use(auth):
+                return auth
+            case .wait:
+                _ = await fetching?.result
+            case let .fetch(request):
+                let task = Task { try await self.fetch(request, ticket, transport, timeout) }
+                fetching = task
+                try await task.value
             }
-            fetching = task
-            defer { fetching = nil }
-            return try await task.value
         }
     }
 
-    private func accepted() -> Int {
-        generation += 1
-        return generation
-    }
-
-    func invalidate(_ used: Int) {
-        if used == generation { manager.invalidate() }
+    /// Sends the token request and reports how it ended, whatever happens: other calls wait for it.
+    private func fetch(_ request: NativeRequest, _ ticket: NativeTokenTicket, _ transport: Transport,
+                       _ timeout: TimeInterval) async throws {
+        let response: TransportResponse
+        do {
+            response = try await transport.send(TransportRequest(request), timeout: timeout)
+        } catch {
+            if isCancellation(error) {
+                policy.onTokenFailed(ticket: ticket, reason: "the call fetching it was cancelled")
+                throw CancellationError()
+            }
+            let (kind, message) = transportFailure(error)
+            throw LeanError(policy.onTokenTransportError(ticket: ticket, kind: kind, message: message))
+        }
+        try native { try policy.onTokenResponse(ticket: ticket, response: response.toNative, nowMs: clock().unixMillis) }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
 // The open-banking API's objects: inputs in Swift names (validated by the core with the API's
-// rules), results with the fields a caller reads plus `json`, the whole object in the API's
-// shape. Amounts are `Decimal`, never a binary float.
+// rules); results are the records generated from the library (every field of the core's
+// structs, `Codable`), plus `json`, the whole object in the API's shape. Amounts are
+// `Decimal`, never a binary float.
 
 extension OpenBanking {
     /// A government identifier of a customer; only `EMIRATES_ID` is documented.
@@ -88,16 +89,9 @@ extension OpenBanking {
         }
     }
 
-    /// A customer: Lean's `customerId` and your `appUserId`.
-    public struct Customer: Codable, Hashable, Sendable {
-        /// Lean's id: pass it to the entity, data and payment calls.
-        public var customerId: String
-        /// Your own id of the user.
-        public var appUserId: String?
-        /// The whole object in the API's shape.
-        public var json: String
-        init(_ c: ObCustomer) { customerId = c.customerId; appUserId = c.appUserId; json = c.json }
-    }
+    /// A customer: Lean's `customerId` (pass it to the entity, data and payment calls) and your
+    /// `appUserId`.
+    public typealias Customer = ObCustomer
 
     /// One page of customers; `json` holds the page with its paging fields.
     public struct CustomerPage: Codable, Hashable, Sendable {
@@ -106,103 +100,21 @@ extension OpenBanking {
     }
 
     /// What a connected entity lets the application read.
-    public struct Permissions: Codable, Hashable, Sendable {
-        public var identity: Bool?
-        public var accounts: Bool?
-        public var balance: Bool?
-        public var transactions: Bool?
-    }
+    public typealias Permissions = ObPermissions
 
     /// A customer's connection to one bank: pass `id` to the data calls.
-    public struct Entity: Codable, Hashable, Sendable {
-        public var id: String
-        public var customerId: String?
-        public var bankIdentifier: String?
-        public var permissions: Permissions?
-        public var json: String
-        init(_ e: ObEntity) {
-            id = e.id
-            customerId = e.customerId
-            bankIdentifier = e.bankIdentifier
-            permissions = e.permissions.map {
-                Permissions(identity: $0.identity, accounts: $0.accounts, balance: $0.balance, transactions: $0.transactions)
-            }
-            json = e.json
-        }
-    }
+    public typealias Entity = ObEntity
 
     /// A data answer. With `async: true` the bank's answer is not ready yet: `isPending` is
     /// true and `resultsId` is what to pass to `getDataResults` once the `results.ready` webhook
     /// names it. A `FAILED` answer is thrown (`apiCode == "FAILED"`), never returned.
-    public struct DataResult: Codable, Hashable, Sendable {
-        /// `OK` or `PENDING`.
-        public var status: String
-        /// The data as JSON text when `OK`; its shape depends on the call (amounts exact).
-        public var payloadJson: String?
-        /// The id for `getDataResults`, while `PENDING`.
-        public var resultsId: String?
-        /// Lean's explanation.
-        public var message: String?
-        /// When Lean answered, as sent.
-        public var timestamp: String?
-        /// The whole answer in the API's shape.
-        public var json: String
-        /// True until the results are ready.
-        public var isPending: Bool { status == "PENDING" }
-        init(_ d: ObDataResult) {
-            status = d.status
-            payloadJson = d.payloadJson
-            resultsId = d.resultsId
-            message = d.message
-            timestamp = d.timestamp
-            json = d.json
-        }
-    }
+    public typealias DataResult = ObDataResult
 
-    /// A saved payment destination.
-    public struct Destination: Codable, Hashable, Sendable {
-        /// Pass it as `NewPaymentIntent.paymentDestinationId`.
-        public var id: String?
-        public var displayName: String?
-        public var name: String?
-        public var bankIdentifier: String?
-        public var iban: String?
-        public var json: String
-        init(_ d: ObDestination) {
-            id = d.id
-            displayName = d.displayName
-            name = d.name
-            bankIdentifier = d.bankIdentifier
-            iban = d.iban
-            json = d.json
-        }
-    }
+    /// A saved payment destination: pass `id` as `NewPaymentIntent.paymentDestinationId`.
+    public typealias Destination = ObDestination
 
     /// A payment intent; `amount` is exact.
-    public struct PaymentIntent: Codable, Hashable, Sendable {
-        /// Lean's id of the intent.
-        public var paymentIntentId: String
-        /// The paying customer.
-        public var customerId: String?
-        /// Exact, as the API answered it.
-        public var amount: Decimal?
-        public var currency: String?
-        public var description: String?
-        public var paymentDestination: Destination?
-        /// The payment attempts, as JSON text each.
-        public var paymentsJson: [String]
-        public var json: String
-        init(_ p: ObPaymentIntent) {
-            paymentIntentId = p.paymentIntentId
-            customerId = p.customerId
-            amount = p.amount.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
-            currency = p.currency
-            description = p.description
-            paymentDestination = p.paymentDestination.map(Destination.init)
-            paymentsJson = p.paymentsJson
-            json = p.json
-        }
-    }
+    public typealias PaymentIntent = ObPaymentIntent
 
     /// A verified open-banking webhook. De-duplicate on `eventId`: Lean sends the same event
     /// again (same id) until a receiver answers HTTP 200.
@@ -224,9 +136,14 @@ extension OpenBanking {
             message = e.message
             timestamp = e.timestamp
             resultsId = e.resultsId
-            entity = e.entity.map(Entity.init)
+            entity = e.entity
             payloadJson = e.payloadJson
             json = e.json
         }
     }
+}
+
+extension ObDataResult {
+    /// True until the results are ready.
+    public var isPending: Bool { status == "PENDING" }
 }

@@ -15,6 +15,18 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(try Webhooks.sign(secret: "s", payload: Data("x".utf8)).count, 28)
     }
 
+    func testEveryCodeTheCoreReportsHasAKindOfItsOwn() {
+        let codes = errorCodes()
+        XCTAssertTrue(codes.contains("validation") && codes.contains("internal"), "\(codes)")
+        for code in codes {
+            let e = LeanError(ErrorDetails(code: code, message: "m", fieldErrors: [], status: nil, body: nil, apiMessage: nil,
+                                           apiCode: nil, requestId: nil, retryAfterMs: nil, outcomeUnknown: false,
+                                           idempotencyKey: nil, sentIds: [:], applied: false, location: nil))
+            XCTAssertEqual(e.code, code)
+            if code != "internal" { XCTAssertNotEqual(e.kind, .internal, "no kind of its own for \(code)") }
+        }
+    }
+
     func testEveryFailingFieldIsReportedAtOnce() async throws {
         let client = try LeanClient(apiKey: "key", transport: Scripted([]))
         XCTAssertEqual(JSONText.write(["a": [12.5, Decimal(string: "1.50")!, 1, nil] as [Any?]]), #"{"a":[12.5,"1.5",1,null]}"#)

@@ -40,7 +40,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                 XCTAssertEqual(env.requiresMtls, expect["mtls"] as? Bool, name)
                 XCTAssertEqual(env.tokenUrl, expect["tokenUrl"] as? String, name)
             } catch {
-                check(name, error: error, expect["error"] as? [String: Any])
+                checkError(name, error, expect["error"] as? [String: Any])
             }
         }
     }
@@ -91,7 +91,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                 }
                 XCTAssertNil(expect["error"], "\(name): expected an error")
             } catch {
-                check(name, error: error, expect["error"] as? [String: Any])
+                checkError(name, error, expect["error"] as? [String: Any])
             }
         }
     }
@@ -109,7 +109,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                     guard let request = recorder.sent.first else { XCTFail("\(name): no request (\(error))"); continue }
                     checkRequest(name, want, request)
                 } else {
-                    check(name, error: error, expect["error"] as? [String: Any])
+                    checkError(name, error, expect["error"] as? [String: Any])
                     XCTAssertTrue(recorder.sent.isEmpty, "\(name): no request may be sent")
                 }
             }
@@ -146,6 +146,65 @@ final class OpenBankingVectorsTests: XCTestCase {
         }
     }
 
+    /// The token policy the client follows, driven step by step as the core's runner does:
+    /// named callers (one ticket each) share one policy; fetches are numbered from 1.
+    func testTokenPolicy() async throws {
+        for c in try cases("tokens.json") {
+            let name = c["name"] as? String ?? ""
+            let env = try environment(c["environment"])
+            let policy = try NativeTokenPolicy(clientId: c["clientId"] as? String ?? "",
+                                               clientSecret: c["clientSecret"] as? String ?? "", environment: env.handle,
+                                               customerId: nil,
+                                               renewalMarginMs: (c["marginSeconds"] as? NSNumber).map { $0.uint64Value * 1000 })
+            var tickets: [String: NativeTokenTicket] = [:]
+            var fetches = 0
+            for (i, step) in (c["steps"] as? [[String: Any]] ?? []).enumerated() {
+                let caller = step["caller"] as? String ?? ""
+                let ticket = tickets[caller] ?? NativeTokenTicket()
+                tickets[caller] = ticket
+                let expect = step["expect"]
+                let want = expect as? [String: Any]
+                let at = ((step["at"] as? NSNumber)?.uint64Value ?? 0) * 1000
+                let context = "\(name): step \(i + 1) (\(caller) \(step["action"] ?? ""))"
+                do {
+                    switch step["action"] as? String {
+                    case "poll":
+                        switch try native({ try policy.poll(ticket: ticket, nowMs: at) }) {
+                        case let .use(auth):
+                            let sent = try await firstRequest(OpenBanking.Auth(kind: .fixed(auth, "accessToken")))
+                            XCTAssertEqual(value(sent, "authorization"), "Bearer \(want?["use"] as? String ?? "")", context)
+                        case let .fetch(request):
+                            fetches += 1
+                            XCTAssertEqual((want?["fetch"] as? NSNumber)?.intValue, fetches, context)
+                            XCTAssertEqual(request.url, env.tokenUrl, context)
+                        case .wait:
+                            XCTAssertEqual((want?["wait"] as? NSNumber)?.intValue, fetches, context)
+                        }
+                    case "tokenResponse":
+                        let answer = try response(step["response"] as? [String: Any] ?? [:])
+                        try native { try policy.onTokenResponse(ticket: ticket, response: answer.toNative, nowMs: at) }
+                    case "tokenTransportError":
+                        let kind: TransportErrorKind = switch step["kind"] as? String {
+                        case "connect": .connect
+                        case "timeout": .timeout
+                        default: .other
+                        }
+                        throw LeanError(policy.onTokenTransportError(ticket: ticket, kind: kind,
+                                                                     message: step["message"] as? String ?? ""))
+                    case "unauthorized":
+                        XCTAssertEqual(policy.onUnauthorized(ticket: ticket) ? "renewAndRetry" : "fail",
+                                       expect as? String, context)
+                    default:
+                        XCTFail("\(context): unknown action")
+                    }
+                    if let error = want?["error"] { XCTFail("\(context): expected the error \(error)") }
+                } catch {
+                    checkError(context, error, want?["error"] as? [String: Any])
+                }
+            }
+        }
+    }
+
     func testWebhooks() throws {
         for c in try cases("webhooks.json") {
             let name = c["name"] as? String ?? "", expect = c["expect"] as? [String: Any] ?? [:]
@@ -168,7 +227,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                 default: XCTFail("\(name): unknown action")
                 }
             } catch {
-                check(name, error: error, expect["error"] as? [String: Any])
+                checkError(name, error, expect["error"] as? [String: Any])
             }
         }
     }
@@ -255,26 +314,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                 XCTAssertEqual(intent.amount, Decimal(string: amount, locale: Locale(identifier: "en_US_POSIX")), name)
             }
         } catch {
-            check(name, error: error, expect["error"] as? [String: Any])
-        }
-    }
-
-    private func check(_ name: String, error: Error, _ want: [String: Any]?) {
-        guard let want else { return XCTFail("\(name): unexpected \(error)") }
-        // An interrupted call throws LeanCancellationError, carrying the error that reports it.
-        guard let e = (error as? LeanCancellationError)?.report ?? error as? LeanError else {
-            return XCTFail("\(name): not a LeanError: \(error)")
-        }
-        checkReport(name, e, want)
-        XCTAssertEqual(e.code, want["code"] as? String, "\(name): \(e.message)")
-        XCTAssertFalse(e.message.isEmpty, name)
-        if let status = want["status"] as? NSNumber { XCTAssertEqual(e.status, status.intValue, name) }
-        if want.keys.contains("message") { XCTAssertEqual(e.apiMessage, want["message"] as? String, name) }
-        if want.keys.contains("apiCode") { XCTAssertEqual(e.apiCode, want["apiCode"] as? String, name) }
-        if let unknown = want["outcomeUnknown"] as? Bool { XCTAssertEqual(e.outcomeUnknown, unknown, name) }
-        if let fields = want["fieldErrors"] as? [[String: Any]] {
-            let expected = Set(fields.map { "\($0["field"] ?? "")/\($0["code"] ?? "")" })
-            XCTAssertEqual(Set(e.fieldErrors.map { "\($0.field)/\($0.code)" }), expected, name)
+            checkError(name, error, expect["error"] as? [String: Any])
         }
     }
 }

@@ -43,18 +43,18 @@ final class SandboxTests: XCTestCase {
         }
         XCTAssertEqual(status, "ACTIVE")
 
-        let gig = NewGig(partnerUserId: "uid_swift_1", totalAmount: "15.00", tips: "3", expenses: "2.5",
+        let gig = NewGig(partnerUserId: "uid_swift_1", totalAmount: Decimal(string: "15.00")!, tips: 3, expenses: Decimal(string: "2.5")!,
                          description: "Gig Payout", gigId: "gig_swift_1", startTime: "2021-03-01T21:04:04",
                          endTime: "2021-03-01T21:31:05")
         let paid = try await client.createGig(gig)
-        XCTAssertEqual(paid.totalAmountDecimal, Decimal(string: "15"))
-        XCTAssertEqual(paid.expenses, "2.50")
+        XCTAssertEqual(paid.totalAmount, Decimal(string: "15"))
+        XCTAssertEqual(paid.expenses, Decimal(string: "2.50"))
         let got3 = try await client.createGig(gig)
         XCTAssertEqual(got3.gigId, "gig_swift_1", "the same gig is never paid twice")
         let got4 = try await client.listGigs()
         XCTAssertEqual(got4.filter { $0.gigId == "gig_swift_1" }.count, 1)
         var different = gig
-        different.totalAmount = "16.00"
+        different.totalAmount = 16
         do {
             _ = try await client.createGig(different)
             XCTFail("expected a conflict")
@@ -62,10 +62,11 @@ final class SandboxTests: XCTestCase {
             XCTAssertEqual(e.code, "conflict")
         }
 
-        let bonus = NewSpecialPayment(partnerUserId: "uid_swift_1", amount: "4.56", paymentType: "reimbursement",
-                                      gigId: "gig_swift_1", description: "Parking", userdataJson: nil)
+        let bonus = NewSpecialPayment(partnerUserId: "uid_swift_1", amount: Decimal(string: "4.56")!, paymentType: "reimbursement",
+                                      gigId: "gig_swift_1", description: "Parking", userdataJson: #"{"ticket":42}"#)
         let payment = try await client.createSpecialPayment(bonus, idempotencyKey: "payment-swift-1")
-        XCTAssertEqual(payment.amountDecimal, Decimal(string: "4.56"))
+        XCTAssertEqual(payment.amount, Decimal(string: "4.56"))
+        XCTAssertEqual(payment.userdataJson, #"{"ticket":42}"#)
         let got5 = try await client.createSpecialPayment(bonus, idempotencyKey: "payment-swift-1")
         XCTAssertEqual(got5.id, payment.id)
         let got6 = try await client.getSpecialPayment(payment.id)

@@ -130,3 +130,30 @@ func checkReport(_ name: String, _ e: LeanError, _ want: [String: Any]) {
     if want.keys.contains("idempotencyKey") { XCTAssertEqual(e.idempotencyKey, want["idempotencyKey"] as? String, name) }
     if let ids = want["sentIds"] as? [String: String] { XCTAssertEqual(e.sentIds, ids, name) }
 }
+
+/// Checks a thrown error against a vector's `error` object (`tests/vectors/README.md`): its
+/// code and each detail the vector names; `want` is nil when no error was expected. Both APIs'
+/// vector suites use it.
+func checkError(_ name: String, _ error: Error, _ want: [String: Any]?) {
+    guard let want else { return XCTFail("\(name): unexpected \(error)") }
+    // An interrupted call throws LeanCancellationError, carrying the error that reports it.
+    guard let e = (error as? LeanCancellationError)?.report ?? error as? LeanError else {
+        return XCTFail("\(name): not a LeanError: \(error)")
+    }
+    checkReport(name, e, want)
+    XCTAssertEqual(e.code, want["code"] as? String, "\(name): \(e.message)")
+    XCTAssertFalse(e.message.isEmpty, name)
+    if let status = want["status"] as? NSNumber { XCTAssertEqual(e.status, status.intValue, name) }
+    if want.keys.contains("message") { XCTAssertEqual(e.apiMessage, want["message"] as? String, name) }
+    if want.keys.contains("apiCode") { XCTAssertEqual(e.apiCode, want["apiCode"] as? String, name) }
+    if want.keys.contains("requestId") { XCTAssertEqual(e.requestId, want["requestId"] as? String, name) }
+    if want.keys.contains("retryAfterMs") {
+        XCTAssertEqual(e.retryAfterMs, (want["retryAfterMs"] as? NSNumber)?.uint64Value, name)
+    }
+    if let unknown = want["outcomeUnknown"] as? Bool { XCTAssertEqual(e.outcomeUnknown, unknown, name) }
+    if let fields = want["fieldErrors"] as? [[String: Any]] {
+        let expected = Set(fields.map { "\($0["field"] ?? "")/\($0["code"] ?? "")" })
+        XCTAssertEqual(Set(e.fieldErrors.map { "\($0.field)/\($0.code)" }), expected, name)
+        XCTAssertTrue(e.fieldErrors.allSatisfy { !$0.message.isEmpty }, name)
+    }
+}

@@ -107,12 +107,12 @@ final class TriggerTests: XCTestCase {
             case let .gig(gig):
                 XCTAssertTrue(event.hasPrefix("gig."), event)
                 XCTAssertEqual(gig.gigId, sent["gigId"] as? String)
-                XCTAssertEqual(gig.totalAmount, sent["totalAmount"] as? String)
+                XCTAssertEqual(gig.totalAmount, (sent["totalAmount"] as? String).flatMap { Decimal(string: $0) })
                 XCTAssertEqual(gig.status, status)
             case let .specialPayment(payment):
                 XCTAssertTrue(event.hasPrefix("specialpayment."), event)
                 XCTAssertEqual(payment.id, sent["id"] as? String)
-                XCTAssertEqual(payment.amount, sent["amount"] as? String)
+                XCTAssertEqual(payment.amount, (sent["amount"] as? String).flatMap { Decimal(string: $0) })
                 XCTAssertEqual(payment.status, status)
             case .other:
                 XCTFail("\(event) was not parsed to its typed object: \(verified[0].json)")

@@ -45,28 +45,6 @@ final class VectorsTests: XCTestCase {
         }
     }
 
-    private func check(_ name: String, error: Error, _ want: [String: Any]) {
-        // An interrupted call throws LeanCancellationError, carrying the error that reports it.
-        guard let e = (error as? LeanCancellationError)?.report ?? error as? LeanError else {
-            return XCTFail("\(name): not a LeanError: \(error)")
-        }
-        checkReport(name, e, want)
-        XCTAssertEqual(e.code, want["code"] as? String, "\(name): \(e.message)")
-        XCTAssertFalse(e.message.isEmpty, name)
-        if let status = want["status"] as? NSNumber { XCTAssertEqual(e.status, status.intValue, name) }
-        if want.keys.contains("message") { XCTAssertEqual(e.apiMessage, want["message"] as? String, name) }
-        if want.keys.contains("requestId") { XCTAssertEqual(e.requestId, want["requestId"] as? String, name) }
-        if want.keys.contains("retryAfterMs") {
-            XCTAssertEqual(e.retryAfterMs, (want["retryAfterMs"] as? NSNumber)?.uint64Value, name)
-        }
-        if let unknown = want["outcomeUnknown"] as? Bool { XCTAssertEqual(e.outcomeUnknown, unknown, name) }
-        if let fields = want["fieldErrors"] as? [[String: Any]] {
-            let expected = Set(fields.map { "\($0["field"] ?? "")/\($0["code"] ?? "")" })
-            XCTAssertEqual(Set(e.fieldErrors.map { "\($0.field)/\($0.code)" }), expected, name)
-            XCTAssertTrue(e.fieldErrors.allSatisfy { !$0.message.isEmpty }, name)
-        }
-    }
-
     private func check(_ name: String, result: Result<Any, Error>, _ expect: [String: Any]) {
         switch result {
         case let .success(value):
@@ -74,7 +52,7 @@ final class VectorsTests: XCTestCase {
             XCTAssertEqual(json(of: value), canonical(want), name)
         case let .failure(error):
             guard let want = expect["error"] as? [String: Any] else { return XCTFail("\(name): unexpected \(error)") }
-            check(name, error: error, want)
+            checkError(name, error, want)
         }
     }
 
@@ -92,7 +70,7 @@ final class VectorsTests: XCTestCase {
         }
         guard let want = expect["request"] as? [String: Any] else {
             guard case let .failure(error) = result else { return XCTFail("\(name): expected an error") }
-            check(name, error: error, try XCTUnwrap(expect["error"] as? [String: Any]))
+            checkError(name, error, try XCTUnwrap(expect["error"] as? [String: Any]))
             XCTAssertEqual(recorder.used, 0, "\(name): no request may be sent")
             return
         }
@@ -164,7 +142,7 @@ final class VectorsTests: XCTestCase {
                 _ = try client(c["config"] as? [String: Any] ?? [:], Scripted([]))
                 XCTAssertEqual(expect["ok"] as? Bool, true, name)
             } catch {
-                check(name, error: error, try XCTUnwrap(expect["error"] as? [String: Any], name))
+                checkError(name, error, try XCTUnwrap(expect["error"] as? [String: Any], name))
             }
         }
     }
@@ -200,7 +178,7 @@ final class VectorsTests: XCTestCase {
                 default: XCTFail("\(name): unknown action")
                 }
             } catch {
-                check(name, error: error, try XCTUnwrap(expect["error"] as? [String: Any], "\(name): \(error)"))
+                checkError(name, error, try XCTUnwrap(expect["error"] as? [String: Any], "\(name): \(error)"))
             }
         }
     }

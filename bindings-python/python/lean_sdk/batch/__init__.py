@@ -2,14 +2,15 @@
 :func:`pay_file` from Python.
 
 Every row is validated first (the core's rules, every problem with its
-line and wire field); then the rows are paid through one pooled
-:class:`lean_sdk.AsyncLeanClient`, a bounded number at a time, each state
-change recorded in a local SQLite journal so that a crash or a re-run
-never pays a row twice. See the package README, "Paying a file".
+line and wire field); then the rows are paid through one
+:class:`lean_sdk.AsyncLeanClient` by a bounded number of workers, each on
+a kept-alive connection of its own, each state change recorded in a local
+SQLite journal so that a crash or a re-run never pays a row twice. See
+the package README, "Paying a file".
 
 Modules: :mod:`.file` (reading and validating), :mod:`.journal`,
-:mod:`.runner`, :mod:`.throttle` (the shared back-off), :mod:`.progress`,
-:mod:`.report`, :mod:`.cli`.
+:mod:`.runner`, :mod:`.connections`, :mod:`.throttle` (the shared
+back-off), :mod:`.progress`, :mod:`.report`, :mod:`.cli`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 import lean_sdk
 
+from .connections import ConnectionPerWorker
 from .file import InputError, PayoutFile, Row, RowProblem, read_file
 from .journal import PAID, Journal, JournalMismatch, default_path
 from .progress import choose
@@ -94,12 +96,12 @@ async def pay_file_async(
                 entries = known.entries()
         return BatchResult(payouts, collect(payouts, entries, skipped_invalid=skip_invalid), dry_run=dry_run)
 
-    pool = _pool(concurrency)
+    connections = ConnectionPerWorker(concurrency)
     try:
         with Journal(journal_path) as book:
             book.attach(payouts)
             done_before = sum(1 for e in book.entries().values() if e.state == PAID)
-            transport = SharedBackoff(lean_sdk.HttpxTransport(30.0, client=pool))
+            transport = SharedBackoff(connections)
             client = lean_sdk.AsyncLeanClient(
                 api_key, environment=environment, base_url=base_url, transport=transport, max_retries=max_retries
             )
@@ -108,21 +110,9 @@ async def pay_file_async(
                 await runner.run()
             entries = book.entries()
     finally:
-        await pool.aclose()
+        await connections.aclose()
     result = BatchResult(payouts, collect(payouts, entries, skipped_invalid=skip_invalid), stopped=runner.stopped)
     if report is not None:
         result.write_report(report)
     log.info("done: %s", result.summary().replace("\n", "; "))
     return result
-
-
-def _pool(concurrency: int) -> Any:
-    """One ``httpx`` pool for the whole batch: as many connections as calls
-    in flight, kept open between rows (a stalled moment must not close
-    them: each new one costs a handshake with Lean's servers)."""
-    try:
-        import httpx
-    except ImportError as error:  # pragma: no cover - depends on the install
-        raise ImportError("paying a file needs httpx: pip install 'lean-sdk[httpx]'") from error
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=60.0)
-    return httpx.AsyncClient(timeout=30.0, follow_redirects=False, limits=limits)

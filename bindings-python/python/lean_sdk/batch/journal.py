@@ -1,11 +1,16 @@
 """The journal: a local SQLite file recording each row's state, so that a
 crash or a re-run never pays a row twice.
 
-Each state change is one committed transaction (one ``UPDATE`` in
-autocommit mode, so committed when the call returns): a row is ``sending``
-before its request leaves and ``paid``, ``failed`` or ``unknown`` after
-the answer, so a run killed at any moment leaves every row it touched
-either settled or marked as possibly sent. A re-run settles those first.
+A row is ``sending`` before its request leaves: :meth:`Journal.mark_sending`
+commits before it returns, for as many rows as it is given (the runner
+marks the next rows a worker count at a time). A row's outcome (``paid``,
+``failed``, ``unknown``) is recorded after the answer and committed with
+the next ``sending`` marks (or by :meth:`Journal.flush`, and on closing),
+so one commit serves many rows. A run killed at any moment leaves every
+row it touched either settled or ``sending``, which the next run settles
+first (a lookup, or the same key sent again): an outcome lost with the
+process, or a row marked but not yet sent, costs that settling, never a
+second payment.
 
 WAL mode with ``synchronous=NORMAL``: a commit survives the process being
 killed; only a power loss can roll back the latest commits, and a row
@@ -20,7 +25,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .file import PayoutFile, Row
 
@@ -86,8 +91,11 @@ class Journal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        #: Outcomes recorded but not yet committed (see the module's doc).
+        self._outcomes: List[Tuple[str, Optional[str], Optional[str], Optional[str], Optional[str], float, int]] = []
 
     def close(self) -> None:
+        self.flush()
         self._db.close()
 
     def __enter__(self) -> Journal:
@@ -128,18 +136,23 @@ class Journal:
 
     def entries(self, lines: Optional[Iterable[int]] = None) -> Dict[int, JournalEntry]:
         """Every recorded row by line (only ``lines`` when given)."""
+        self.flush()
         query = "SELECT line, kind, ident, amount, state, first_sent_at, result_id, error_code, error_message, request_id FROM rows"
         found = {r[0]: JournalEntry(*r) for r in self._db.execute(query)}
         return found if lines is None else {line: found[line] for line in lines if line in found}
 
-    def mark_sending(self, row: Row) -> None:
-        """Recorded before the request leaves: from now on the row may have
-        been paid. The first send's time bounds the key's 24 hours."""
+    def mark_sending(self, *rows: Row) -> None:
+        """Recorded before the rows' requests leave: from now on they may
+        have been paid. The first send's time bounds the key's 24 hours.
+        Committed before it returns, in one transaction with the outcomes
+        recorded since the last commit."""
         now = time.time()
-        self._db.execute(
-            "UPDATE rows SET state = ?, first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? WHERE line = ?",
-            (SENDING, now, now, row.line),
-        )
+        with self._transaction():
+            self._write_outcomes()
+            self._db.executemany(
+                "UPDATE rows SET state = ?, first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? WHERE line = ?",
+                [(SENDING, now, now, row.line) for row in rows],
+            )
 
     def settle(
         self,
@@ -151,17 +164,30 @@ class Journal:
         error_message: Optional[str] = None,
         request_id: Optional[str] = None,
     ) -> None:
-        """Records the outcome of a send or of a lookup."""
-        self._db.execute(
+        """Records the outcome of a send or of a lookup, committed with the
+        next ``sending`` mark or :meth:`flush`."""
+        self._outcomes.append((state, result_id, error_code, error_message, request_id, time.time(), row.line))
+
+    def flush(self) -> None:
+        """Commits the outcomes recorded since the last commit."""
+        if self._outcomes:
+            with self._transaction():
+                self._write_outcomes()
+
+    def _write_outcomes(self) -> None:
+        self._db.executemany(
             "UPDATE rows SET state = ?, result_id = COALESCE(?, result_id), error_code = ?, error_message = ?, "
             "request_id = COALESCE(?, request_id), updated_at = ? WHERE line = ?",
-            (state, result_id, error_code, error_message, request_id, time.time(), row.line),
+            self._outcomes,
         )
+        self._outcomes = []
 
     def counts(self) -> Dict[str, int]:
+        self.flush()
         return dict(self._db.execute("SELECT state, COUNT(*) FROM rows GROUP BY state").fetchall())
 
     def lines_in(self, *states: str) -> List[int]:
+        self.flush()
         marks = ",".join("?" * len(states))
         return [r[0] for r in self._db.execute(f"SELECT line FROM rows WHERE state IN ({marks}) ORDER BY line", states)]
 

@@ -1,5 +1,6 @@
-"""The runner: pays the rows of a file through one pooled async client,
-a bounded number at a time, recording each state change in the journal.
+"""The runner: pays the rows of a file through one async client, a
+bounded number of workers taking the rows in order, recording each state
+change in the journal.
 
 A run first settles what an earlier run left uncertain (rows ``sending``
 or ``unknown``), then sends what is not paid yet:
@@ -27,6 +28,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import lean_sdk
 
+from .connections import WORKER
 from .file import GIG, Row
 from .journal import FAILED, PAID, PENDING, SENDING, UNKNOWN, Journal, JournalEntry
 
@@ -60,7 +62,7 @@ class Runner:
         self._client = client
         self._journal = journal
         self._rows = rows
-        self._limit = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         self._on_row = on_row
         #: Why the run stopped sending early (a refused key), if it did.
         self.stopped: Optional[str] = None
@@ -74,15 +76,34 @@ class Runner:
             await self._each(uncertain, lambda row: self._settle(row, entries[row.line]))
         entries = self._journal.entries()
         to_send = [row for row in self._rows if entries[row.line].state in (PENDING, FAILED)]
-        await self._each(to_send, self._send)
+        await self._each(to_send, self._send, mark_ahead=True)
 
-    async def _each(self, rows: List[Row], work: Callable[[Row], Any]) -> None:
-        async def bounded(row: Row) -> None:
-            async with self._limit:
-                if self.stopped is None:
-                    await work(row)
+    async def _each(self, rows: List[Row], work: Callable[[Row], Any], *, mark_ahead: bool = False) -> None:
+        """Runs ``work`` on each row, ``concurrency`` workers taking the
+        rows in order. With ``mark_ahead`` the rows are marked ``sending``
+        ``concurrency`` at a time, in one commit, before any of them is
+        handed out (a crash then leaves at most that many rows marked but
+        never sent: the next run settles them like any other); rows marked
+        but never handed out, when the run stops early, go back to
+        ``pending``."""
+        marked = taken = 0
 
-        await asyncio.gather(*(bounded(row) for row in rows))
+        async def worker(number: int) -> None:
+            nonlocal marked, taken
+            WORKER.set(number)  # this task's own connection
+            while taken < len(rows) and self.stopped is None:
+                row = rows[taken]
+                if mark_ahead and taken == marked:
+                    marked = min(len(rows), taken + self._concurrency)
+                    self._journal.mark_sending(*rows[taken:marked])
+                taken += 1
+                await work(row)
+
+        try:
+            await asyncio.gather(*(worker(number) for number in range(min(self._concurrency, len(rows)))))
+        finally:
+            for row in rows[taken:marked]:
+                self._journal.settle(row, PENDING)
 
     async def _settle(self, row: Row, entry: JournalEntry) -> None:
         if row.kind == GIG:
@@ -93,6 +114,7 @@ class Runner:
                 f"{row.idempotency_key}, so sending it again could pay twice; check the customer's special "
                 "payments and pay it in a new file if it is missing"))
         else:
+            self._journal.mark_sending(row)
             await self._send(row)
 
     async def _look_up_gig(self, row: Row) -> None:
@@ -109,13 +131,14 @@ class Runner:
         # the stored gig with the row and returns it (paid), or raises
         # ConflictError when the id holds another payout. Should its own
         # lookup fail, the refusal of the taken id proves nothing here.
+        self._journal.mark_sending(row)
         await self._send(row, exists=True)
 
     async def _send(self, row: Row, exists: bool = False) -> None:
-        """Sends the row's create. ``exists``: a gig under the row's gigId
-        was found, so only the core's comparison (paid, or a conflict)
-        settles it; any other refusal leaves it ``unknown``."""
-        self._journal.mark_sending(row)
+        """Sends the row's create, marked ``sending`` by the caller.
+        ``exists``: a gig under the row's gigId was found, so only the
+        core's comparison (paid, or a conflict) settles it; any other
+        refusal leaves it ``unknown``."""
         try:
             if row.kind == GIG:
                 paid: Any = await self._client.create_gig(row.fields)

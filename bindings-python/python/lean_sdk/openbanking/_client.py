@@ -4,10 +4,10 @@ core's call engine
 with the payouts clients' own transports and engine loop.
 
 Authentication is an application token, an access token obtained
-elsewhere, or OAuth client credentials: then the client drives the core's
-token manager itself (fetches a token before the first call, renews it
-before it expires by the host's clock, fetches once for concurrent
-callers, and after a 401 fetches a fresh one and retries the call once).
+elsewhere, or OAuth client credentials: then the client follows the core's
+token policy (one shared fetch, renewal before expiry by the host's clock,
+after a 401 one renewal and one retry), sending the token requests it
+asks for and waiting while another caller's fetch is under way.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class _Base:
                 + (f"; got {' and '.join(given)}" if len(given) > 1 else "")
             )
         self._fixed: Optional[_native.ObAuth] = None
-        self._tokens: Optional[_native.TokenManager] = None
+        self._tokens: Optional[_native.TokenPolicy] = None
         for name, value in (("app_token", app_token), ("client_id", client_id), ("client_secret", client_secret), ("access_token", access_token)):
             if value is not None and not isinstance(value, str):
                 raise ConfigurationError(f"{name} must be a str, got {type(value).__name__}")
@@ -111,10 +111,9 @@ class _Base:
         else:
             if client_id is None or client_secret is None:
                 raise ConfigurationError("client_id= needs client_secret= (OAuth client credentials)")
-            self._tokens = _native.TokenManager(client_id, client_secret, env, customer_scope, float(token_renewal_margin))
+            self._tokens = _native.TokenPolicy(client_id, client_secret, env, customer_scope, float(token_renewal_margin))
         if customer_scope is not None and self._tokens is None:
             raise ConfigurationError("customer_scope= limits the OAuth tokens the client fetches: it needs client_id= and client_secret=")
-        self._generation = 0
         if custom_transport:
             if cert is not None or ca is not None:
                 raise ConfigurationError("cert= and ca= configure the built-in transport; a custom transport presents its own certificates")
@@ -145,31 +144,35 @@ class _Base:
     def _call(self, auth: _native.ObAuth, spec: Dict[str, Any]) -> _native.ObCall:
         return _native.ObCall(self._config, auth, spec, os.urandom(32))
 
-    def _token_response(self, step: Tuple[Any, ...], response: Any) -> _native.ObAuth:
-        assert self._tokens is not None
-        if not isinstance(response, HttpResponse):
-            raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(response).__name__}")
-        headers = [(str(k), str(v)) for k, v in response.headers.items()]
-        auth = self._tokens.accept(response.status, headers, response.body, time.time())
-        self._generation += 1
-        return auth
-
-    def _invalidate(self, generation: int) -> None:
-        """Drops the token a call was refused with, unless another caller
-        already replaced it."""
-        if self._tokens is not None and self._generation == generation:
-            self._tokens.invalidate()
-
     def __repr__(self) -> str:
         auth = "oauth" if self._tokens is not None else self._fixed.kind if self._fixed is not None else "none"
         return f"{type(self).__name__}(environment={self.environment.name!r}, api_base_url={self.environment.api_base_url!r}, auth={auth!r})"
+
+
+def _report_fetch(tokens: _native.TokenPolicy, ticket: _native.TokenTicket, outcome: object) -> None:
+    """Reports the outcome of this caller's token fetch (an answer, or what
+    the transport raised) to the policy, and raises what the caller must:
+    the token endpoint's refusal, the transport's failure, or the
+    interruption itself. The callers waiting for the fetch get the same
+    error from their next poll."""
+    if isinstance(outcome, HttpResponse):
+        headers = [(str(k), str(v)) for k, v in outcome.headers.items()]
+        tokens.on_token_response(ticket, outcome.status, headers, outcome.body, time.time())
+    elif isinstance(outcome, Exception):
+        raise tokens.on_token_transport_error(ticket, *_failure(outcome)) from outcome
+    elif isinstance(outcome, BaseException):
+        tokens.on_token_failed(ticket, type(outcome).__name__)
+        raise outcome
+    else:
+        tokens.on_token_failed(ticket, "TypeError")
+        raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(outcome).__name__}")
 
 
 def _token_failure(error: BaseException) -> TransportError:
     return TransportError(f"the OAuth token request failed: {_failure(error)[1]}")
 
 
-def _customer_token_step(tokens: Optional[_native.TokenManager], customer_id: str) -> Tuple[Any, ...]:
+def _customer_token_step(tokens: Optional[_native.TokenPolicy], customer_id: str) -> Tuple[Any, ...]:
     if tokens is None:
         raise ConfigurationError("customer_token needs OAuth client credentials: client_id= and client_secret=")
     return tokens.customer_token_request(customer_id)
@@ -239,7 +242,8 @@ class OpenBankingClient(_Base):
         if transport is None:
             transport = self._default = HttpxSyncTransport(self._config.timeout, ssl_context=self._ssl)
         self._transport: Transport = transport
-        self._lock = threading.Lock()
+        # Guards the token policy; notified when a token fetch is reported.
+        self._token_changed = threading.Condition()
 
     def __enter__(self) -> OpenBankingClient:
         return self
@@ -254,32 +258,46 @@ class OpenBankingClient(_Base):
         if self._default is not None:
             self._default.close()
 
-    def _auth(self) -> Tuple[_native.ObAuth, int]:
-        if self._tokens is None:
-            assert self._fixed is not None
-            return self._fixed, 0
-        with self._lock:  # one fetch for every thread waiting on it
-            step = self._tokens.next(time.time())
-            if step[0] == "ready":
-                return step[1], self._generation
-            try:
-                response = self._transport(_request(step))
-            except Exception as error:  # any transport failure, as in the call loop
-                raise _token_failure(error) from error
-            return self._token_response(step, response), self._generation
+    def _auth(self, tokens: _native.TokenPolicy, ticket: _native.TokenTicket) -> _native.ObAuth:
+        """The token policy's authentication for one call: this thread
+        fetches the token for every caller, or waits for the one that does."""
+        with self._token_changed:
+            while True:
+                step = tokens.poll(ticket, time.time())
+                if step[0] == "use":
+                    auth: _native.ObAuth = step[1]
+                    return auth
+                if step[0] == "wait":
+                    self._token_changed.wait()
+                    continue
+                self._token_changed.release()  # others keep using a token still valid meanwhile
+                try:
+                    outcome: object = self._transport(_request(step))
+                except BaseException as error:  # every outcome is reported: callers wait for it
+                    outcome = error
+                finally:
+                    self._token_changed.acquire()
+                try:
+                    _report_fetch(tokens, ticket, outcome)
+                finally:
+                    self._token_changed.notify_all()
 
     def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
-        auth, generation = self._auth()
-        try:
-            result = drive(self._call(auth, spec), self._transport)
-        except AuthenticationError:
-            if self._tokens is None:
-                raise
-            with self._lock:
-                self._invalidate(generation)
-            auth, _ = self._auth()
-            result = drive(self._call(auth, spec), self._transport)
-        return convert(_decode(result))
+        tokens = self._tokens
+        if tokens is None:
+            assert self._fixed is not None
+            return convert(_decode(drive(self._call(self._fixed, spec), self._transport)))
+        ticket = _native.TokenTicket()
+        while True:
+            auth = self._auth(tokens, ticket)  # a refused token request is not the call's 401
+            try:
+                result = drive(self._call(auth, spec), self._transport)
+            except AuthenticationError:
+                with self._token_changed:
+                    if not tokens.on_unauthorized(ticket):
+                        raise
+                continue
+            return convert(_decode(result))
 
     def customer_token(self, customer_id: str) -> _native.Token:
         """Mints an access token limited to one customer (scope
@@ -401,7 +419,7 @@ class AsyncOpenBankingClient(_Base):
         if transport is None:
             transport = self._default = HttpxTransport(self._config.timeout, ssl_context=self._ssl)
         self._transport: AsyncTransport = transport
-        self._lock: Optional[Any] = None  # an asyncio.Lock, made in the running loop
+        self._fetched: Optional[Any] = None  # an asyncio.Event, set when the fetch under way is reported
 
     async def __aenter__(self) -> AsyncOpenBankingClient:
         return self
@@ -414,35 +432,44 @@ class AsyncOpenBankingClient(_Base):
         if self._default is not None:
             await self._default.aclose()
 
-    async def _auth(self) -> Tuple[_native.ObAuth, int]:
-        if self._tokens is None:
-            assert self._fixed is not None
-            return self._fixed, 0
-        if self._lock is None:
-            import asyncio
+    async def _auth(self, tokens: _native.TokenPolicy, ticket: _native.TokenTicket) -> _native.ObAuth:
+        """See :meth:`OpenBankingClient._auth`; one event loop, so no lock."""
+        import asyncio
 
-            self._lock = asyncio.Lock()
-        async with self._lock:  # one fetch for every task waiting on it
-            step = self._tokens.next(time.time())
-            if step[0] == "ready":
-                return step[1], self._generation
+        while True:
+            step = tokens.poll(ticket, time.time())
+            if step[0] == "use":
+                auth: _native.ObAuth = step[1]
+                return auth
+            if step[0] == "wait":
+                assert self._fetched is not None
+                await self._fetched.wait()
+                continue
+            fetched = self._fetched = asyncio.Event()
             try:
-                response = await self._transport(_request(step))
-            except Exception as error:  # any transport failure, as in the call loop
-                raise _token_failure(error) from error
-            return self._token_response(step, response), self._generation
+                outcome: object = await self._transport(_request(step))
+            except BaseException as error:  # every outcome is reported: callers wait for it
+                outcome = error
+            try:
+                _report_fetch(tokens, ticket, outcome)
+            finally:
+                fetched.set()
 
     async def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
-        auth, generation = await self._auth()
-        try:
-            result = await drive_async(self._call(auth, spec), self._transport)
-        except AuthenticationError:
-            if self._tokens is None:
-                raise
-            self._invalidate(generation)
-            auth, _ = await self._auth()
-            result = await drive_async(self._call(auth, spec), self._transport)
-        return convert(_decode(result))
+        tokens = self._tokens
+        if tokens is None:
+            assert self._fixed is not None
+            return convert(_decode(await drive_async(self._call(self._fixed, spec), self._transport)))
+        ticket = _native.TokenTicket()
+        while True:
+            auth = await self._auth(tokens, ticket)  # a refused token request is not the call's 401
+            try:
+                result = await drive_async(self._call(auth, spec), self._transport)
+            except AuthenticationError:
+                if not tokens.on_unauthorized(ticket):
+                    raise
+                continue
+            return convert(_decode(result))
 
     async def customer_token(self, customer_id: str) -> _native.Token:
         """See :meth:`OpenBankingClient.customer_token`."""

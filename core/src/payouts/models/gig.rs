@@ -118,10 +118,9 @@ impl NewGig {
 }
 
 /// A gig to pay as borrowed text, wherever it lies: what the rules check.
-/// A host that holds the fields' text in its own buffers (a JNI argument,
-/// JSON text) validates them through this without copying each into a
-/// `String` first; [`NewGig::validate`] goes through it too, so the rules
-/// and their answers are the same.
+/// Input read from JSON text is validated through this without copying
+/// each field into a `String` first; [`NewGig::validate`] goes through it
+/// too, so the rules and their answers are the same.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NewGigText<'a> {
     /// See [`NewGig::partner_user_id`].

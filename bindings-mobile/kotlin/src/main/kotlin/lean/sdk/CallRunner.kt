@@ -1,15 +1,20 @@
 package lean.sdk
 
-import java.nio.ByteBuffer
+import java.security.SecureRandom
 import kotlin.coroutines.cancellation.CancellationException
-import lean.sdk.ffi.FfiConverterSequenceTypeNativeHeader
+import lean.sdk.ffi.NativeCall
 import lean.sdk.ffi.NativeHeader
+import lean.sdk.ffi.NativeOutcome
+import lean.sdk.ffi.NativeRequest
+import lean.sdk.ffi.NativeResponse
+import lean.sdk.ffi.NativeStep
+import lean.sdk.ffi.TransportErrorKind
 
 /**
  * Drives a call of the core's engine through a [Transport]: sends each request it asks for,
  * waits when it says so, reports every answer or failure, until it ends. Retries, idempotency
- * keys and reconciliation are the engine's; this only moves bytes. Any client of the SDK
- * (each API has its own) starts its calls in the library and hands them to a runner.
+ * keys and reconciliation are the engine's; this only moves bytes. Both clients (payouts and
+ * open banking) run their calls here, one generated call per step.
  */
 internal class CallRunner(
     private val transport: Transport,
@@ -18,130 +23,67 @@ internal class CallRunner(
     /** How to wait between attempts; tests record the waits instead. */
     private val sleep: suspend (Long) -> Unit,
 ) {
+    private val random = SecureRandom()
+
     /**
-     * Runs the call that [started] (the result of a `Jni.start...`) began, to its end, and
-     * returns its result as [done] reads it; throws the call's error otherwise. The call is
-     * released however this ends, cancellation included: a cancellation is rethrown with what
-     * the call had sent attached ([interruptedCall]).
+     * Starts a call with [start] (given the 32 random bytes the engine takes for idempotency
+     * keys and jitter) and runs it to its end; returns its result, or throws its error. The
+     * call is freed however this ends; a cancellation is rethrown with what the call had sent
+     * attached ([interruptedCall]).
      */
-    suspend fun <T> run(started: ByteArray, done: (ByteBuffer) -> T): T {
-        var step = Jni.result(started)
-        val call = step.getLong()
-        try {
-            while (true) {
-                step = when (step.get()) {
-                    SEND -> exchange(call, requests.read(step))
-                    WAIT -> {
-                        sleep(step.getLong())
-                        Jni.result(Jni.poll(call))
+    suspend fun run(start: (entropy: ByteArray) -> NativeCall): NativeOutcome {
+        val entropy = ByteArray(32).also(random::nextBytes)
+        native { start(entropy) }.use { call ->
+            try {
+                while (true) {
+                    when (val step = native { call.poll() }) {
+                        is NativeStep.Send -> exchange(call, step.request)
+                        is NativeStep.Wait -> sleep(step.millis.toLong())
+                        is NativeStep.Done -> return step.outcome
                     }
-                    else -> return done(step)
                 }
+            } catch (e: CancellationException) {
+                throw interrupted(e) { reason -> throw call.interrupt(reason).toException() }
             }
-        } catch (e: CancellationException) {
-            throw interrupted(e) { reason -> Jni.result(Jni.interrupt(call, reason.toByteArray(Charsets.UTF_8))) }
-        } finally {
-            Jni.release(call)
         }
     }
 
-    /** Reads the requests of this runner's calls, which repeat most of their text. */
-    private val requests = RequestReader()
-
-    // Inline: one coroutine frame (and continuation object) fewer per call, which also
-    // shortens the unwinding of whatever the transport throws (about 0.05 us a gig).
-    private suspend inline fun exchange(call: Long, request: HttpRequest): ByteBuffer {
+    private suspend fun exchange(call: NativeCall, request: NativeRequest) {
         val response = try {
-            transport.send(request, timeoutMillis)
+            transport.send(request.toHttp(), timeoutMillis)
         } catch (e: TransportFailure) {
-            val kind = when (e.kind) {
-                TransportFailureKind.CONNECT -> 0
-                TransportFailureKind.TIMEOUT -> 1
-                TransportFailureKind.OTHER -> 2
-            }
-            return failed(call, kind, e)
+            return failed(call, e.kind.toNative(), e)
         } catch (e: CancellationException) {
             throw e
         } catch (e: Exception) {
             // A custom transport's own exception: no answer arrived, and the core decides
             // whether that attempt may have been applied.
-            return failed(call, 2, e)
+            return failed(call, TransportErrorKind.OTHER, e)
         }
-        val headers = FfiConverterSequenceTypeNativeHeader.encode(response.headers.map { (n, v) -> NativeHeader(n, v) })
-        return Jni.result(Jni.received(call, response.status, headers, response.body))
+        native { call.onResponse(response.toNative()) }
     }
 
-    private fun failed(call: Long, kind: Int, e: Exception): ByteBuffer {
-        val message = (e.message ?: e.javaClass.simpleName).toByteArray(Charsets.UTF_8)
-        return Jni.result(Jni.failed(call, kind, message))
-    }
-
-    internal companion object {
-        private const val SEND: Byte = 0
-        private const val WAIT: Byte = 1
-
-        /** Reads a request without remembering its text (see [RequestReader]). */
-        fun readRequest(buf: ByteBuffer): HttpRequest = RequestReader(slots = 0).read(buf)
-    }
+    private fun failed(call: NativeCall, kind: TransportErrorKind, e: Exception) =
+        native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
 }
 
-/**
- * Reads requests in the layout of uniffi's `NativeRequest` (which the library writes and a
- * test holds to the generated converter) straight into [HttpRequest]s: no intermediate
- * records, each string decoded from the step's own array.
- *
- * The requests of one client repeat most of their text: the method, the URL of the same
- * operation, the header names and values (`authorization`, `user-agent`, ...). So the
- * string read at each place (method, URL, each header name and value, by position) is kept
- * with its bytes, and when the next request has the same bytes there, the kept string is
- * returned instead of decoding a new one: comparing bytes is cheaper than building a
- * `String` (reading a gig's first step: 0.17 to 0.21 us decoding every string, 0.13 us
- * with the kept ones). Bodies are always decoded. Each runner (one per client) has its own,
- * so the kept `authorization` value lives no longer than the client that holds the key
- * anyway. Safe from any thread: each slot holds an immutable pair, replaced whole; a race
- * only costs a decode.
- */
-internal class RequestReader(slots: Int = 16) {
-    private class Kept(val bytes: ByteArray, val text: String)
-
-    private val kept = arrayOfNulls<Kept>(slots)
-
-    fun read(buf: ByteBuffer): HttpRequest {
-        val method = buf.keptString(0)
-        val url = buf.keptString(1)
-        val count = buf.getInt()
-        val headers = ArrayList<Pair<String, String>>(count)
-        for (i in 0 until count) headers.add(buf.keptString(2 + 2 * i) to buf.keptString(3 + 2 * i))
-        val body = if (buf.get() == 0.toByte()) null else buf.string()
-        return HttpRequest(method, url, headers, body)
-    }
-
-    /** The string at [buf]'s position, the one kept in [slot] if its bytes are the same. */
-    private fun ByteBuffer.keptString(slot: Int): String {
-        if (slot >= kept.size) return string()
-        val n = getInt()
-        val array = array()
-        val from = arrayOffset() + position()
-        position(position() + n)
-        val same = kept[slot]
-        if (same != null && java.util.Arrays.equals(same.bytes, 0, same.bytes.size, array, from, from + n)) return same.text
-        val text = String(array, from, n, Charsets.UTF_8)
-        kept[slot] = Kept(array.copyOfRange(from, from + n), text)
-        return text
-    }
-
-    private fun ByteBuffer.string(): String {
-        val n = getInt()
-        val text = String(array(), arrayOffset() + position(), n, Charsets.UTF_8)
-        position(position() + n)
-        return text
-    }
+/** How an attempt failed, as the core takes it. */
+internal fun TransportFailureKind.toNative() = when (this) {
+    TransportFailureKind.CONNECT -> TransportErrorKind.CONNECT
+    TransportFailureKind.TIMEOUT -> TransportErrorKind.TIMEOUT
+    TransportFailureKind.OTHER -> TransportErrorKind.OTHER
 }
+
+/** The core's request, as a [Transport] takes it. */
+internal fun NativeRequest.toHttp() = HttpRequest(method, url, headers.map { it.name to it.value }, body)
+
+/** A [Transport]'s answer, as the core takes it. */
+internal fun HttpResponse.toNative() = NativeResponse(status.toUShort(), headers.map { (n, v) -> NativeHeader(n, v) }, body)
 
 /**
  * The cancellation [e] of a call, with what the call had sent attached ([interruptedCall]):
  * [interrupt] ends the call in the library with a reason and throws the error that reports
- * it. Every API's runner goes through here, so cancellation reads the same in each.
+ * it.
  */
 internal fun interrupted(e: CancellationException, interrupt: (String) -> Unit): CancellationException {
     if (e.interruptedCall != null) return e

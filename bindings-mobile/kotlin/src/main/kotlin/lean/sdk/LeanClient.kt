@@ -1,11 +1,10 @@
 package lean.sdk
 
-import java.nio.ByteBuffer
-import java.security.SecureRandom
-import java.util.concurrent.ThreadLocalRandom
 import kotlinx.coroutines.delay
-import lean.sdk.ffi.FfiConverterTypeOutcome
+import lean.sdk.ffi.NativeCall
 import lean.sdk.ffi.NativeConfig
+import lean.sdk.ffi.NativeOperation
+import lean.sdk.ffi.NativeOutcome
 import lean.sdk.ffi.Outcome
 
 /** Which Lean deployment to talk to. */
@@ -61,14 +60,11 @@ class LeanClient internal constructor(
         require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
         NativeConfig(apiKey, environment.wire, baseUrl, maxRetries?.toUInt(), "kotlin/${KotlinVersion.CURRENT}")
     }
-    /** The configuration's handle for the library's direct entry points (0 once closed). */
-    @Volatile private var handle: Long = config.directHandle().toLong()
     private val runner = CallRunner(transport, config.timeoutMs().toLong(), sleep)
-    private val random = SecureRandom()
 
     /** Registers a worker (`POST /customer`). */
     suspend fun createCustomer(input: NewCustomer): Customer =
-        run(Args("createCustomer").record(input)).customer()
+        run { NativeOperation.createCustomer(input) }.customer()
 
     /** Registers a worker from form fields in the API's camelCase names. */
     suspend fun createCustomer(input: Map<String, Any?>): Customer =
@@ -76,12 +72,11 @@ class LeanClient internal constructor(
 
     /** Reads a worker by your own id. */
     suspend fun getCustomer(partnerUserId: String): Customer =
-        run(Args("getCustomer").string(partnerUserId)).customer()
+        run { NativeOperation.getCustomer(partnerUserId) }.customer()
 
     /** Changes a worker still `PENDING` (`PATCH /customer/:id`). */
     suspend fun updateCustomer(partnerUserId: String, update: CustomerUpdate): Customer =
-        run(Args("updateCustomer").string(partnerUserId).record(update))
-            .customer()
+        run { NativeOperation.updateCustomer(partnerUserId, update) }.customer()
 
     /** Changes a pending worker from form fields in the API's camelCase names. */
     suspend fun updateCustomer(partnerUserId: String, update: Map<String, Any?>): Customer =
@@ -89,22 +84,22 @@ class LeanClient internal constructor(
 
     /** Submits a worker's application (sandbox only: in production the worker does it). */
     suspend fun submitApplication(partnerUserId: String): Application =
-        when (val o = run(Args("submitApplication").string(partnerUserId))) {
+        when (val o = run { NativeOperation.submitApplication(partnerUserId) }) {
             is Outcome.Application -> o.value
             else -> throw unexpected(o)
         }
 
     /** Pays a gig (`POST /gig`); the same [NewGig.gigId] never pays twice. */
-    suspend fun createGig(input: NewGig): Gig = run(Args("createGig").record(input)).gig()
+    suspend fun createGig(input: NewGig): Gig = run { NativeOperation.createGig(input) }.gig()
 
     /** Pays a gig from form fields; amounts as BigDecimal or decimal text, never Double. */
     suspend fun createGig(input: Map<String, Any?>): Gig = run(fromMap("createGig", "input" to input)).gig()
 
     /** Reads a gig by your own id. */
-    suspend fun getGig(gigId: String): Gig = run(Args("getGig").string(gigId)).gig()
+    suspend fun getGig(gigId: String): Gig = run { NativeOperation.getGig(gigId) }.gig()
 
     /** Lists your gigs. */
-    suspend fun listGigs(): List<Gig> = when (val o = run(Args("listGigs"))) {
+    suspend fun listGigs(): List<Gig> = when (val o = run { NativeOperation.listGigs() }) {
         is Outcome.Gigs -> o.values
         else -> throw unexpected(o)
     }
@@ -114,21 +109,20 @@ class LeanClient internal constructor(
      * id) so that running the same code again, even after a restart, never pays twice.
      */
     suspend fun createSpecialPayment(input: NewSpecialPayment, idempotencyKey: String? = null): SpecialPayment =
-        run(Args("createSpecialPayment").record(input).optional(idempotencyKey), keyed = idempotencyKey == null)
-            .specialPayment()
+        run { NativeOperation.createSpecialPayment(input, idempotencyKey) }.specialPayment()
 
     /** Makes a special payment from form fields; `type` as the API names it. */
     suspend fun createSpecialPayment(input: Map<String, Any?>, idempotencyKey: String? = null): SpecialPayment =
-        run(fromMap("createSpecialPayment", "input" to input, "idempotencyKey" to idempotencyKey), keyed = true)
+        run(fromMap("createSpecialPayment", "input" to input, "idempotencyKey" to idempotencyKey))
             .specialPayment()
 
     /** Reads a special payment by Lean's id. */
     suspend fun getSpecialPayment(id: String): SpecialPayment =
-        run(Args("getSpecialPayment").string(id)).specialPayment()
+        run { NativeOperation.getSpecialPayment(id) }.specialPayment()
 
     /** Lists your special payments. */
     suspend fun listSpecialPayments(): List<SpecialPayment> =
-        when (val o = run(Args("listSpecialPayments"))) {
+        when (val o = run { NativeOperation.listSpecialPayments() }) {
             is Outcome.SpecialPayments -> o.values
             else -> throw unexpected(o)
         }
@@ -141,7 +135,7 @@ class LeanClient internal constructor(
      * [SpecialPayment], [Application], or a list of gigs or special payments.
      */
     suspend fun execute(operation: String, arguments: Map<String, Any?> = emptyMap()): Any =
-        when (val o = run(fromMap(operation, *arguments.toList().toTypedArray()), keyed = true)) {
+        when (val o = run(fromMap(operation, *arguments.toList().toTypedArray()))) {
             is Outcome.Customer -> o.value
             is Outcome.Application -> o.value
             is Outcome.Gig -> o.value
@@ -154,41 +148,23 @@ class LeanClient internal constructor(
     override fun toString(): String = "LeanClient(${config.describe()})"
 
     /** Frees the native configuration; the client cannot be used afterwards. */
-    @Synchronized
-    override fun close() {
-        if (handle != 0L) Jni.release(handle)
-        handle = 0L
-        config.close()
-    }
+    override fun close() = config.close()
 
-    private fun fromMap(operation: String, vararg arguments: Pair<String, Any?>): Args {
+    private fun fromMap(operation: String, vararg arguments: Pair<String, Any?>): () -> NativeOperation {
         val call = mapOf("operation" to operation) + arguments.filter { it.second != null }
-        return Args("fromJson").string(Json.write(call))
+        return { NativeOperation.fromJson(Json.write(call)) }
     }
 
     /**
-     * Starts the operation in the library (validating it: nothing is sent when it is
-     * invalid), then drives it through the transport to its result. The engine takes 32
-     * random bytes: the idempotency key it may generate for a special payment ([keyed]) comes
-     * from them, so those come from [SecureRandom]; otherwise they only spread retries in
-     * time, and [ThreadLocalRandom] is enough (and costs a few nanoseconds, not most of a
-     * microsecond).
+     * Builds the operation in the library (validating it: nothing is sent when it is
+     * invalid), then drives it through the transport to its result.
      */
-    private suspend fun run(operation: Args, keyed: Boolean = false): Outcome {
-        val config = handle
-        check(config != 0L) { "the client is closed" }
-        val started = if (keyed) {
-            val entropy = ByteBuffer.wrap(ByteArray(32).also(random::nextBytes))
-            Jni.start(config, operation.bytes(), entropy.getLong(), entropy.getLong(), entropy.getLong(), entropy.getLong())
-        } else {
-            val random = ThreadLocalRandom.current()
-            Jni.start(config, operation.bytes(), random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong())
+    private suspend fun run(operation: () -> NativeOperation): Outcome = native(operation).use { op ->
+        when (val done = runner.run { entropy -> NativeCall(config, op, entropy) }) {
+            is NativeOutcome.Payouts -> done.outcome
+            is NativeOutcome.OpenBanking -> throw InternalException("internal error in lean-sdk (please report it): an open-banking result")
         }
-        return runner.run(started, readOutcome)
     }
-
-    /** Made once: a function reference written at the call would be a new object per call. */
-    private val readOutcome: (ByteBuffer) -> Outcome = FfiConverterTypeOutcome::read
 
     private fun Outcome.customer(): Customer = (this as? Outcome.Customer)?.value ?: throw unexpected(this)
     private fun Outcome.gig(): Gig = (this as? Outcome.Gig)?.value ?: throw unexpected(this)

@@ -31,25 +31,10 @@ object Webhooks {
     fun verifier(vararg secrets: String): Verifier =
         Verifier(native { NativeVerifier(secrets.map { it.toByteArray(Charsets.UTF_8) }) })
 
-    /**
-     * Verifies webhooks against fixed secrets; safe to share between threads. [verify] is one
-     * JNI call that reads the body in place (no copy, no per-call allocation); only a failure
-     * is then described through the generated binding.
-     */
+    /** Verifies webhooks against fixed secrets; safe to share between threads. */
     class Verifier internal constructor(private val inner: NativeVerifier) : AutoCloseable {
-        /** The verifier's handle for the direct entry point (0 once closed). */
-        @Volatile private var handle: Long = inner.fastHandle().toLong()
-
         /** Throws a [WebhookSignatureException] unless [signature] matches the raw [payload]. */
-        fun verify(payload: ByteArray, signature: String?) {
-            when (Jni.verify(handle, payload, signature)) {
-                0 -> return
-                // Invalid, or a header the direct path does not read (long, or not ASCII):
-                // the generated binding decides, and describes the error.
-                1 -> native { inner.verify(payload, signature) }
-                else -> throw IllegalStateException("the webhook verifier is closed")
-            }
-        }
+        fun verify(payload: ByteArray, signature: String?) = native { inner.verify(payload, signature) }
 
         /**
          * Verifies, then parses the body into a typed [WebhookEvent]. Payouts webhooks carry no
@@ -75,12 +60,7 @@ object Webhooks {
         /** Never shows the secrets. */
         override fun toString() = "Webhooks.Verifier(<redacted>)"
 
-        /** Frees the verifier; a verify racing with this is refused, never unsafe. */
-        @Synchronized
-        override fun close() {
-            if (handle != 0L) Jni.release(handle)
-            handle = 0L
-            inner.close()
-        }
+        /** Frees the verifier; using it afterwards throws [IllegalStateException]. */
+        override fun close() = inner.close()
     }
 }

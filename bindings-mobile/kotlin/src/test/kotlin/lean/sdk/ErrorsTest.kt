@@ -1,6 +1,7 @@
 package lean.sdk
 
 import kotlinx.coroutines.runBlocking
+import lean.sdk.ffi.ErrorDetails
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -19,6 +20,22 @@ class ErrorsTest {
     }
 
     @Test
+    fun `every code the core reports has an exception of its own`() {
+        val codes = lean.sdk.ffi.errorCodes()
+        assertTrue("validation" in codes && "internal" in codes, "$codes")
+        for (code in codes) {
+            val details = ErrorDetails(
+                code = code, message = "m", fieldErrors = emptyList(), status = null, body = null, apiMessage = null,
+                apiCode = null, requestId = null, retryAfterMs = null, outcomeUnknown = false, idempotencyKey = null,
+                sentIds = emptyMap(), applied = false, location = null,
+            )
+            val e = details.toException()
+            assertEquals(code, e.code)
+            if (code != "internal") assertFalse(e is InternalException, "no exception of its own for $code")
+        }
+    }
+
+    @Test
     fun `every failing field is reported at once with its wire name`() {
         val client = LeanClient("key", transport = { _, _ -> error("nothing may be sent") })
         val e = assertThrows<ValidationException> {
@@ -34,7 +51,7 @@ class ErrorsTest {
     @Test
     fun `typed input is validated by the same rules`() {
         val client = LeanClient("key", transport = { _, _ -> error("nothing may be sent") })
-        val gig = NewGig("uid_1", "10.00", "5.00", "6.00", "d", "g1", "2021-03-01T21:04:04", "2021-03-01T21:31:05")
+        val gig = NewGig("uid_1", java.math.BigDecimal("10.00"), java.math.BigDecimal("5.00"), java.math.BigDecimal("6.00"), "d", "g1", "2021-03-01T21:04:04", "2021-03-01T21:31:05")
         val e = assertThrows<ValidationException> { runBlocking { client.createGig(gig) } }
         assertTrue(e.fieldErrors.any { it.code == "inconsistent" }, "${e.fieldErrors}")
     }
@@ -67,9 +84,9 @@ class ErrorsTest {
 
     @Test
     fun `forms are validated without a client`() {
-        val gig = NewGig("uid_1", "15.00", "3.00", "2.00", "Gig", "g1", "2021-03-01T21:04:04", "2021-03-01T21:31:05")
+        val gig = NewGig("uid_1", java.math.BigDecimal("15.00"), java.math.BigDecimal("3.00"), java.math.BigDecimal("2.00"), "Gig", "g1", "2021-03-01T21:04:04", "2021-03-01T21:31:05")
         validate(gig)
-        val e = assertThrows<ValidationException> { validate(gig.copy(endTime = "2021-02-01T00:00:00", tips = "x")) }
+        val e = assertThrows<ValidationException> { validate(gig.copy(endTime = "2021-02-01T00:00:00", tips = java.math.BigDecimal("1.999"))) }
         assertEquals(setOf("endTime", "tips"), e.fieldErrors.map { it.field }.toSet())
         val jane = NewCustomer(firstName = "Jane", lastName = "Doe", birthday = "1980-12-31", phoneNumber = "4085008000",
             email = "jane@example.com", street = "700 Treehouse Drive", city = "San Jose", state = "CA",

@@ -104,27 +104,28 @@ class SandboxTest {
         assertEquals("uid_kotlin_1", active.customer?.partnerUserId)
         assertEquals("ACTIVE", client.getCustomer("uid_kotlin_1").status)
 
-        val gig = newGig(
+        val gig = NewGig(
             partnerUserId = "uid_kotlin_1", totalAmount = BigDecimal("15.00"), tips = BigDecimal("3"),
             expenses = BigDecimal("2.5"), description = "Gig Payout", gigId = "gig_kotlin_1",
             startTime = "2021-03-01T21:04:04", endTime = "2021-03-01T21:31:05",
         )
         val paid = client.createGig(gig)
-        assertEquals(BigDecimal("15.00"), paid.totalAmountDecimal)
-        assertEquals("2.50", paid.expenses)
+        assertEquals(BigDecimal("15.00"), paid.totalAmount)
+        assertEquals(BigDecimal("2.50"), paid.expenses)
         // The same gig again: found and reconciled, never paid twice.
         val again = client.createGig(gig)
         assertEquals(paid.gigId, again.gigId)
         assertEquals(1, client.listGigs().count { it.gigId == "gig_kotlin_1" })
         // The same id for a different gig is a conflict, not a second payout.
-        val conflict = assertThrows<ConflictException> { runBlocking { client.createGig(gig.copy(totalAmount = "16.00")) } }
+        val conflict = assertThrows<ConflictException> { runBlocking { client.createGig(gig.copy(totalAmount = BigDecimal("16.00"))) } }
         assertEquals("conflict", conflict.code)
         assertEquals("gig_kotlin_1", client.getGig("gig_kotlin_1").gigId)
 
-        val bonus = NewSpecialPayment(partnerUserId = "uid_kotlin_1", amount = "4.56", paymentType = "reimbursement",
+        val bonus = NewSpecialPayment(partnerUserId = "uid_kotlin_1", amount = BigDecimal("4.56"), paymentType = "reimbursement",
             gigId = "gig_kotlin_1", description = "Parking", userdataJson = """{"ticket": 42}""")
         val payment = client.createSpecialPayment(bonus, idempotencyKey = "payment-kotlin-1")
-        assertEquals(BigDecimal("4.56"), payment.amountDecimal)
+        assertEquals(BigDecimal("4.56"), payment.amount)
+        assertEquals("""{"ticket":42}""", payment.userdataJson)
         val replay = client.createSpecialPayment(bonus, idempotencyKey = "payment-kotlin-1")
         assertEquals(payment.id, replay.id, "the same idempotency key makes the same payment")
         assertEquals(payment.id, client.getSpecialPayment(payment.id).id)

@@ -144,13 +144,13 @@ class TriggerTest {
                 "gig" -> {
                     val gig = first.gig ?: fail("$event carries no gig")
                     assertEquals(sent.getString("gigId"), gig.gigId)
-                    assertEquals(sent.getString("totalAmount"), gig.totalAmount)
+                    assertEquals(java.math.BigDecimal(sent.getString("totalAmount")), gig.totalAmount)
                     assertEquals(if (failed) "FAILED" else "SUCCESS", gig.status)
                 }
                 else -> {
                     val payment = first.specialPayment ?: fail("$event carries no special payment")
                     assertEquals(sent.getString("id"), payment.id)
-                    assertEquals(sent.getString("amount"), payment.amount)
+                    assertEquals(java.math.BigDecimal(sent.getString("amount")), payment.amount)
                     assertEquals(if (failed) "FAILED" else "SUCCESS", payment.status)
                 }
             }

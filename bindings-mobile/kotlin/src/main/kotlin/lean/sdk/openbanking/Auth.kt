@@ -3,10 +3,9 @@ package lean.sdk.openbanking
 import lean.sdk.HttpRequest
 import lean.sdk.HttpResponse
 import lean.sdk.native
-import lean.sdk.ffi.NativeHeader
+import lean.sdk.toNative
 import lean.sdk.ffi.NativeObAuth
 import lean.sdk.ffi.NativeObToken
-import lean.sdk.ffi.NativeResponse
 import lean.sdk.ffi.obTokenRequest
 
 /**
@@ -111,6 +110,3 @@ class OAuthToken private constructor(private val native: NativeObToken) {
             OAuthToken(native { NativeObToken.parse(response.toNative(), receivedAtMillis.toULong(), renewalMarginMillis?.toULong()) })
     }
 }
-
-internal fun HttpResponse.toNative() =
-    NativeResponse(status.toUShort(), headers.map { (n, v) -> NativeHeader(n, v) }, body)

@@ -6,11 +6,12 @@ import lean.sdk.ffi.ObDataResult
 import lean.sdk.ffi.ObDestination
 import lean.sdk.ffi.ObEntity
 import lean.sdk.ffi.ObPaymentIntent
+import lean.sdk.ffi.ObPermissions
 
 // The open-banking API's objects. Inputs use Kotlin names and are validated by the core with
-// the API's rules; results carry the fields a caller reads, typed, plus `json`: the whole
-// object in the API's shape, so fields newer than this SDK are never lost. Amounts are
-// BigDecimal, never a binary float.
+// the API's rules; results are the records generated from the library (every field of the
+// core's structs), plus `json`: the whole object in the API's shape, so fields newer than this
+// SDK are never lost. Amounts are BigDecimal, never a binary float.
 
 /**
  * A government identifier of a customer, sent when creating it.
@@ -96,15 +97,10 @@ data class NewDestination @JvmOverloads constructor(
 }
 
 /**
- * A customer.
- *
- * @property customerId Lean's id: pass it to the entity, data and payment calls.
- * @property appUserId your own id of the user.
- * @property json the whole object in the API's shape.
+ * A customer: [ObCustomer.customerId] is Lean's id (pass it to the entity, data and payment
+ * calls), [ObCustomer.appUserId] your own id of the user, [ObCustomer.json] the whole object.
  */
-data class Customer(val customerId: String, val appUserId: String?, val json: String) {
-    internal constructor(c: ObCustomer) : this(c.customerId, c.appUserId, c.json)
-}
+typealias Customer = ObCustomer
 
 /**
  * One page of customers.
@@ -114,86 +110,27 @@ data class Customer(val customerId: String, val appUserId: String?, val json: St
 data class CustomerPage(val customers: List<Customer>, val json: String)
 
 /** What a connected entity lets the application read. */
-data class Permissions(val identity: Boolean?, val accounts: Boolean?, val balance: Boolean?, val transactions: Boolean?)
+typealias Permissions = ObPermissions
 
-/** A customer's connection to one bank: pass [id] to the data calls. */
-data class Entity(
-    val id: String,
-    val customerId: String?,
-    val bankIdentifier: String?,
-    val permissions: Permissions?,
-    val json: String,
-) {
-    internal constructor(e: ObEntity) : this(
-        e.id, e.customerId, e.bankIdentifier,
-        e.permissions?.let { Permissions(it.identity, it.accounts, it.balance, it.transactions) }, e.json,
-    )
-}
+/** A customer's connection to one bank: pass [ObEntity.id] to the data calls. */
+typealias Entity = ObEntity
 
 /**
  * A data answer (identity, accounts, balance, transactions). With `async = true` the bank's
- * answer is not ready yet: [isPending] is true and [resultsId] is what to pass to
+ * answer is not ready yet: [isPending] is true and [ObDataResult.resultsId] is what to pass to
  * `getDataResults` once the `results.ready` webhook names it. A `FAILED` answer is thrown
  * (`OtherApiException` with `apiCode == "FAILED"`), never returned.
  */
-data class DataResult(
-    /** `OK` or `PENDING`. */
-    val status: String,
-    /** The data as JSON text when `OK`; its shape depends on the call (amounts exact). */
-    val payloadJson: String?,
-    /** The id for `getDataResults`, while `PENDING`. */
-    val resultsId: String?,
-    /** Lean's explanation. */
-    val message: String?,
-    /** When Lean answered, as sent. */
-    val timestamp: String?,
-    /** The whole answer in the API's shape. */
-    val json: String,
-) {
-    /** True until the results are ready. */
-    val isPending: Boolean get() = status == "PENDING"
+typealias DataResult = ObDataResult
 
-    internal constructor(d: ObDataResult) : this(d.status, d.payloadJson, d.resultsId, d.message, d.timestamp, d.json)
-}
+/** True until the results are ready. */
+val DataResult.isPending: Boolean get() = status == "PENDING"
 
-/**
- * A saved payment destination.
- *
- * @property id pass it as [NewPaymentIntent.paymentDestinationId].
- */
-data class Destination(
-    val id: String?,
-    val displayName: String?,
-    val name: String?,
-    val bankIdentifier: String?,
-    val iban: String?,
-    val json: String,
-) {
-    internal constructor(d: ObDestination) : this(d.id, d.displayName, d.name, d.bankIdentifier, d.iban, d.json)
-}
+/** A saved payment destination: pass [ObDestination.id] as [NewPaymentIntent.paymentDestinationId]. */
+typealias Destination = ObDestination
 
-/**
- * A payment intent: what the customer is asked to pay, and the attempts to pay it.
- *
- * @property amount exact, as the API answered it.
- * @property paymentDestination where the money goes, when the answer says.
- */
-data class PaymentIntent(
-    val paymentIntentId: String,
-    val customerId: String?,
-    val amount: BigDecimal?,
-    val currency: String?,
-    val description: String?,
-    val paymentDestination: Destination?,
-    /** The payment attempts, as JSON text each. */
-    val paymentsJson: List<String>,
-    val json: String,
-) {
-    internal constructor(p: ObPaymentIntent) : this(
-        p.paymentIntentId, p.customerId, p.amount?.let(::BigDecimal), p.currency, p.description,
-        p.paymentDestination?.let(::Destination), p.paymentsJson, p.json,
-    )
-}
+/** A payment intent: what the customer is asked to pay (an exact amount), and the attempts to pay it. */
+typealias PaymentIntent = ObPaymentIntent
 
 /**
  * The result of [OpenBankingClient.execute]: [value] is the typed result ([Customer],

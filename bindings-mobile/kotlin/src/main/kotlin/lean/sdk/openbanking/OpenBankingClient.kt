@@ -1,32 +1,19 @@
 package lean.sdk.openbanking
 
-import java.security.SecureRandom
-import kotlin.coroutines.cancellation.CancellationException
 import kotlinx.coroutines.delay
-import kotlinx.coroutines.sync.Mutex
-import kotlinx.coroutines.sync.withLock
 import lean.sdk.ConfigurationException
-import lean.sdk.HttpRequest
+import lean.sdk.CallRunner
 import lean.sdk.HttpUrlConnectionTransport
-import lean.sdk.interrupted
-import lean.sdk.toException
 import lean.sdk.Json
 import lean.sdk.Transport
-import lean.sdk.TransportException
-import lean.sdk.TransportFailure
-import lean.sdk.TransportFailureKind
-import lean.sdk.UnauthorizedException
 import lean.sdk.native
+import lean.sdk.ffi.NativeCall
 import lean.sdk.ffi.NativeObAuth
-import lean.sdk.ffi.NativeObCall
 import lean.sdk.ffi.NativeObConfig
 import lean.sdk.ffi.NativeObOperation
-import lean.sdk.ffi.NativeObStep
-import lean.sdk.ffi.NativeRequest
-import lean.sdk.ffi.NativeTokenManager
-import lean.sdk.ffi.NativeTokenStep
+import lean.sdk.ffi.NativeOutcome
+import lean.sdk.ffi.NativeTokenPolicy
 import lean.sdk.ffi.ObOutcome
-import lean.sdk.ffi.TransportErrorKind
 
 /**
  * A client of Lean's open-banking API (bank data and payments), beside the payouts
@@ -90,16 +77,13 @@ class OpenBankingClient internal constructor(
         )
     }
     private val timeoutMillis = config.timeoutMs().toLong()
-    private val tokens: NativeTokenManager? = (auth as? Auth.ClientCredentials)?.let {
-        native {
-            NativeTokenManager(it.clientId, it.clientSecret, environment.native, it.customerId, it.renewalMarginMillis?.toULong())
+    private val runner = CallRunner(this.transport, timeoutMillis, sleep)
+    private val tokens: Tokens? = (auth as? Auth.ClientCredentials)?.let {
+        val policy = native {
+            NativeTokenPolicy(it.clientId, it.clientSecret, environment.native, it.customerId, it.renewalMarginMillis?.toULong())
         }
+        Tokens(policy, this.transport, timeoutMillis, clock)
     }
-    /** One token fetch at a time: concurrent callers wait for it and share its token. */
-    private val tokenLock = Mutex()
-    /** Counts tokens accepted, so a 401 invalidates only the token it was answered to. */
-    private var tokenGeneration = 0L
-    private val random = SecureRandom()
 
     /** Creates a customer (`POST /customers/v1/`); creating the same `appUserId` again returns it. */
     suspend fun createCustomer(customer: NewCustomer): Customer =
@@ -120,21 +104,21 @@ class OpenBankingClient internal constructor(
             pageSize?.let { put("pageSize", it) }
         }
         val (outcome, json) = run("listCustomers", paging)
-        val customers = (outcome as? ObOutcome.Customers ?: throw unexpected(outcome)).values.map(::Customer)
+        val customers = (outcome as? ObOutcome.Customers ?: throw unexpected(outcome)).values
         return CustomerPage(customers, json)
     }
 
     /** The banks a customer connected (through the Link SDK). */
     suspend fun listEntities(customerId: String): List<Entity> =
         when (val o = run("listEntities", mapOf("customerId" to customerId)).first) {
-            is ObOutcome.Entities -> o.values.map(::Entity)
+            is ObOutcome.Entities -> o.values
             else -> throw unexpected(o)
         }
 
     /** One connected bank of a customer. */
     suspend fun getEntity(customerId: String, entityId: String): Entity =
         when (val o = run("getEntity", mapOf("customerId" to customerId, "entityId" to entityId)).first) {
-            is ObOutcome.Entity -> Entity(o.value)
+            is ObOutcome.Entity -> o.value
             else -> throw unexpected(o)
         }
 
@@ -172,14 +156,14 @@ class OpenBankingClient internal constructor(
     /** Saves a payment destination (beneficiary account). */
     suspend fun createPaymentDestination(destination: NewDestination): Destination =
         when (val o = run("createPaymentDestination", mapOf("input" to destination.json())).first) {
-            is ObOutcome.Destination -> Destination(o.value)
+            is ObOutcome.Destination -> o.value
             else -> throw unexpected(o)
         }
 
     /** The application's payment destinations. */
     suspend fun listPaymentDestinations(): List<Destination> =
         when (val o = run("listPaymentDestinations", emptyMap()).first) {
-            is ObOutcome.Destinations -> o.values.map(::Destination)
+            is ObOutcome.Destinations -> o.values
             else -> throw unexpected(o)
         }
 
@@ -191,14 +175,14 @@ class OpenBankingClient internal constructor(
     suspend fun execute(operation: String, arguments: Map<String, Any?>): OpenBankingResult {
         val (outcome, json) = run(operation, arguments)
         val value: Any = when (outcome) {
-            is ObOutcome.Customer -> Customer(outcome.value)
-            is ObOutcome.Customers -> CustomerPage(outcome.values.map(::Customer), json)
-            is ObOutcome.Entity -> Entity(outcome.value)
-            is ObOutcome.Entities -> outcome.values.map(::Entity)
-            is ObOutcome.Data -> DataResult(outcome.value)
-            is ObOutcome.PaymentIntent -> PaymentIntent(outcome.value)
-            is ObOutcome.Destination -> Destination(outcome.value)
-            is ObOutcome.Destinations -> outcome.values.map(::Destination)
+            is ObOutcome.Customer -> outcome.value
+            is ObOutcome.Customers -> CustomerPage(outcome.values, json)
+            is ObOutcome.Entity -> outcome.value
+            is ObOutcome.Entities -> outcome.values
+            is ObOutcome.Data -> outcome.value
+            is ObOutcome.PaymentIntent -> outcome.value
+            is ObOutcome.Destination -> outcome.value
+            is ObOutcome.Destinations -> outcome.values
         }
         return OpenBankingResult(value, json)
     }
@@ -215,109 +199,39 @@ class OpenBankingClient internal constructor(
     }
 
     private fun customer(result: Pair<ObOutcome, String>): Customer = when (val o = result.first) {
-        is ObOutcome.Customer -> Customer(o.value)
+        is ObOutcome.Customer -> o.value
         else -> throw unexpected(o)
     }
 
     private fun dataResult(outcome: ObOutcome): DataResult = when (outcome) {
-        is ObOutcome.Data -> DataResult(outcome.value)
+        is ObOutcome.Data -> outcome.value
         else -> throw unexpected(outcome)
     }
 
     private fun paymentIntent(outcome: ObOutcome): PaymentIntent = when (outcome) {
-        is ObOutcome.PaymentIntent -> PaymentIntent(outcome.value)
+        is ObOutcome.PaymentIntent -> outcome.value
         else -> throw unexpected(outcome)
     }
 
     private fun unexpected(outcome: ObOutcome) =
         lean.sdk.InternalException("internal error in lean-sdk (please report it): unexpected ${outcome::class.simpleName}")
 
-    /** Validates, authenticates and runs one call; after a 401 with an OAuth token, renews it and runs once more. */
+    /** Validates, authenticates and runs one call (with OAuth, by the core's token policy). */
     private suspend fun run(operation: String, arguments: Map<String, Any?>): Pair<ObOutcome, String> {
         val call = Json.write(arguments + ("operation" to operation))
-        val op = native { NativeObOperation.fromJson(call) }
-        try {
-            val (auth, generation) = credentials()
-            try {
-                return drive(op, auth)
-            } catch (e: UnauthorizedException) {
-                val manager = tokens ?: throw e
-                tokenLock.withLock { if (tokenGeneration == generation) manager.invalidate() }
-                return drive(op, credentials().first)
-            }
-        } finally {
-            op.close()
-        }
-    }
-
-    /** The authentication of the next call, fetching or renewing the OAuth token when due. */
-    private suspend fun credentials(): Pair<NativeObAuth, Long> {
-        val manager = tokens ?: return when (auth) {
-            is Auth.AppToken -> auth.native
-            is Auth.AccessToken -> auth.native
-            is Auth.ClientCredentials -> error("client credentials without a token manager")
-        } to 0L
-        return tokenLock.withLock {
-            when (val next = native { manager.next(clock().toULong()) }) {
-                is NativeTokenStep.Ready -> next.auth to tokenGeneration
-                is NativeTokenStep.Fetch -> {
-                    val response = try {
-                        transport.send(next.request.toHttp(), timeoutMillis)
-                    } catch (e: TransportFailure) {
-                        throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
-                    } catch (e: CancellationException) {
-                        throw e
-                    } catch (e: Exception) {
-                        throw TransportException("the token request to ${next.request.url} failed: ${e.message}", false)
-                    }
-                    val auth = native { manager.accept(response.toNative(), clock().toULong()) }
-                    tokenGeneration += 1
-                    auth to tokenGeneration
-                }
+        return native { NativeObOperation.fromJson(call) }.use { op ->
+            when (auth) {
+                is Auth.AppToken -> drive(op, auth.native)
+                is Auth.AccessToken -> drive(op, auth.native)
+                is Auth.ClientCredentials -> tokens!!.authenticated { drive(op, it) }
             }
         }
     }
 
     /** Drives the core's engine over the transport: sends, waits, reports, until it ends. */
-    private suspend fun drive(op: NativeObOperation, auth: NativeObAuth): Pair<ObOutcome, String> {
-        val entropy = ByteArray(32).also(random::nextBytes)
-        native { NativeObCall(config, auth, op, entropy) }.use { call ->
-            try {
-                var step = native { call.poll() }
-                while (true) {
-                    when (step) {
-                        is NativeObStep.Send -> exchange(call, step.request)
-                        is NativeObStep.Wait -> sleep(step.millis.toLong())
-                        is NativeObStep.Done -> return step.outcome to step.json
-                    }
-                    step = native { call.poll() }
-                }
-            } catch (e: CancellationException) {
-                throw interrupted(e) { reason -> throw call.interrupt(reason).toException() }
-            }
+    private suspend fun drive(op: NativeObOperation, auth: NativeObAuth): Pair<ObOutcome, String> =
+        when (val done = runner.run { entropy -> NativeCall.openBanking(config, auth, op, entropy) }) {
+            is NativeOutcome.OpenBanking -> done.outcome to done.json
+            is NativeOutcome.Payouts -> throw lean.sdk.InternalException("internal error in lean-sdk (please report it): a payouts result")
         }
-    }
-
-    private suspend fun exchange(call: NativeObCall, request: NativeRequest) {
-        val response = try {
-            transport.send(request.toHttp(), timeoutMillis)
-        } catch (e: TransportFailure) {
-            val kind = when (e.kind) {
-                TransportFailureKind.CONNECT -> TransportErrorKind.CONNECT
-                TransportFailureKind.TIMEOUT -> TransportErrorKind.TIMEOUT
-                TransportFailureKind.OTHER -> TransportErrorKind.OTHER
-            }
-            native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
-            return
-        } catch (e: CancellationException) {
-            throw e
-        } catch (e: Exception) {
-            // A custom transport's own exception: no answer arrived; the core decides.
-            native { call.onTransportError(TransportErrorKind.OTHER, e.message ?: e.javaClass.simpleName) }
-            return
-        }
-        native { call.onResponse(response.toNative()) }
-    }
 }
-
-private fun NativeRequest.toHttp() = HttpRequest(method, url, headers.map { it.name to it.value }, body)

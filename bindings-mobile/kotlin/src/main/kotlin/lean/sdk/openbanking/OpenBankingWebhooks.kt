@@ -27,7 +27,7 @@ data class OpenBankingEvent(
     val json: String,
 ) {
     internal constructor(e: ObWebhookEvent) : this(
-        e.eventType, e.eventId, e.message, e.timestamp, e.resultsId, e.entity?.let(::Entity), e.payloadJson, e.json,
+        e.eventType, e.eventId, e.message, e.timestamp, e.resultsId, e.entity, e.payloadJson, e.json,
     )
 }
 

@@ -15,9 +15,7 @@ import lean.sdk.NewSpecialPayment
 import lean.sdk.WebhookEvent
 import lean.sdk.WebhookSignatureException
 import lean.sdk.Webhooks
-import lean.sdk.amountDecimal
-import lean.sdk.newGig
-import lean.sdk.totalAmountDecimal
+import lean.sdk.NewGig
 
 /**
  * The partner flow against a Lean API (the local sandbox in the demo, `scripts/demo kotlin`):
@@ -66,26 +64,26 @@ fun main(args: Array<String>) = runBlocking {
         events.await("customer.active")
 
         val gig = lean.createGig(
-            newGig(
+            NewGig(
                 partnerUserId = uid, totalAmount = BigDecimal("15.00"), tips = BigDecimal("3.00"),
                 expenses = BigDecimal("2.00"), description = "Gig Payout", gigId = "gig_$run",
                 startTime = "2021-03-01T21:04:04", endTime = "2021-03-01T21:31:05",
             ),
         )
-        println("gig ${gig.gigId}: ${gig.totalAmountDecimal} ${gig.status}")
+        println("gig ${gig.gigId}: ${gig.totalAmount} ${gig.status}")
         val bonus = lean.createSpecialPayment(
-            NewSpecialPayment(partnerUserId = uid, amount = "4.56", paymentType = "bonus", description = "Weekend bonus"),
+            NewSpecialPayment(partnerUserId = uid, amount = BigDecimal("4.56"), paymentType = "bonus", description = "Weekend bonus"),
             idempotencyKey = "bonus_$run",
         )
-        println("special payment ${bonus.id}: ${bonus.amountDecimal} ${bonus.status}")
+        println("special payment ${bonus.id}: ${bonus.amount} ${bonus.status}")
         events.await("gig.completed")
         events.await("specialpayment.completed")
 
         val paid = lean.listGigs().filter { it.partnerUserId == uid }
         val bonuses = lean.listSpecialPayments().filter { it.partnerUserId == uid }
         println("paid: ${paid.size} gig(s), ${bonuses.size} special payment(s)")
-        paid.forEach { println("  gig ${it.gigId}: ${it.totalAmountDecimal} ${it.status}") }
-        bonuses.forEach { println("  special payment ${it.id}: ${it.amountDecimal} ${it.status}") }
+        paid.forEach { println("  gig ${it.gigId}: ${it.totalAmount} ${it.status}") }
+        bonuses.forEach { println("  special payment ${it.id}: ${it.amount} ${it.status}") }
     }
     receiver.stop(0)
     verifier.close()

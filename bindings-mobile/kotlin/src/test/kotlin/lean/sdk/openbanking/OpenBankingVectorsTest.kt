@@ -15,6 +15,13 @@ import lean.sdk.Transport
 import lean.sdk.TransportException
 import lean.sdk.TransportFailure
 import lean.sdk.TransportFailureKind
+import lean.sdk.checkError
+import lean.sdk.toException
+import lean.sdk.toNative
+import lean.sdk.ffi.NativeTokenPolicy
+import lean.sdk.ffi.NativeTokenStep
+import lean.sdk.ffi.NativeTokenTicket
+import lean.sdk.ffi.TransportErrorKind
 import org.json.JSONArray
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -113,6 +120,57 @@ class OpenBankingVectorsTest {
     @TestFactory fun validation() = each("validation.json") { case ->
         assertTrue(case.getJSONObject("expect").has("error"), "validation cases expect errors")
         operationCase(case)
+    }
+
+    /**
+     * The token policy the client follows, driven step by step as the core's runner does:
+     * named callers (one ticket each) share one policy; fetches are numbered from 1.
+     */
+    @TestFactory fun tokenPolicy() = each("tokens.json") { case ->
+        val env = environment(case.get("environment"))
+        val margin = if (case.has("marginSeconds")) (case.getLong("marginSeconds") * 1000).toULong() else null
+        val policy = NativeTokenPolicy(case.getString("clientId"), case.getString("clientSecret"), env.native, null, margin)
+        val tickets = mutableMapOf<String, NativeTokenTicket>()
+        var fetches = 0
+        val steps = case.getJSONArray("steps")
+        for (i in 0 until steps.length()) {
+            val step = steps.getJSONObject(i)
+            val ticket = tickets.getOrPut(step.getString("caller")) { NativeTokenTicket() }
+            val expect = step.opt("expect")
+            val at = (step.optLong("at") * 1000).toULong()
+            val context = "step ${i + 1} (${step.getString("caller")} ${step.getString("action")})"
+            val error = runCatching {
+                when (step.getString("action")) {
+                    "poll" -> when (val next = lean.sdk.native { policy.poll(ticket, at) }) {
+                        is NativeTokenStep.Use -> assertEquals(
+                            "Bearer " + (expect as JSONObject).getString("use"),
+                            header(firstRequest(Auth.AccessToken(next.auth)), "authorization"), context,
+                        )
+                        is NativeTokenStep.Fetch -> {
+                            fetches += 1
+                            assertEquals((expect as JSONObject).getInt("fetch"), fetches, context)
+                            assertEquals(env.tokenUrl, next.request.url, context)
+                        }
+                        is NativeTokenStep.Wait -> assertEquals((expect as JSONObject).getInt("wait"), fetches, context)
+                    }
+                    "tokenResponse" -> lean.sdk.native {
+                        policy.onTokenResponse(ticket, response(step.getJSONObject("response")).toNative(), at)
+                    }
+                    "tokenTransportError" -> {
+                        val kind = TransportErrorKind.valueOf(step.getString("kind").uppercase())
+                        throw policy.onTokenTransportError(ticket, kind, step.getString("message")).toException()
+                    }
+                    "unauthorized" ->
+                        assertEquals(expect, if (policy.onUnauthorized(ticket)) "renewAndRetry" else "fail", context)
+                    else -> fail("$context: unknown action")
+                }
+            }.exceptionOrNull()
+            val want = (expect as? JSONObject)?.optJSONObject("error")
+            when {
+                want != null -> checkError(error ?: fail("$context: expected the error $want"), want)
+                error != null -> throw AssertionError("$context: unexpected $error", error)
+            }
+        }
     }
 
     @TestFactory fun responses() = each("responses.json") { case ->
@@ -288,41 +346,6 @@ class OpenBankingVectorsTest {
             }
             is Entity -> assertEquals(JSONObject(v.json).getString("id"), v.id)
             else -> {}
-        }
-    }
-
-    private fun checkError(error: Throwable, want: JSONObject) {
-        // An interrupted call rethrows its cancellation, carrying the error that reports it.
-        val e = (error as? java.util.concurrent.CancellationException)?.let { it.interruptedCall ?: throw AssertionError("a cancellation without its report", it) }
-            ?: error as? LeanException ?: throw AssertionError("not a LeanException: $error", error)
-        assertEquals(want.getString("code"), e.code, "code of ${e.message}")
-        assertFalse(e.message.isNullOrBlank())
-        if (want.has("status")) {
-            val status = when (e) {
-                is ApiException -> e.status
-                is InvalidResponseException -> e.status
-                is RedirectException -> e.status
-                else -> fail("no status on $e")
-            }
-            assertEquals(want.getInt("status"), status)
-        }
-        if (want.has("location")) {
-            assertEquals(want.opt("location").takeIf { it != JSONObject.NULL }, (e as RedirectException).location)
-        }
-        if (want.has("applied")) assertEquals(want.getBoolean("applied"), (e as InvalidResponseException).applied)
-        val key = (e as? TransportException)?.idempotencyKey ?: (e as? InvalidResponseException)?.idempotencyKey
-        if (want.has("idempotencyKey")) assertEquals(want.opt("idempotencyKey").takeIf { it != JSONObject.NULL }, key)
-        want.optJSONObject("sentIds")?.let { ids ->
-            val sent = (e as? TransportException)?.sentIds ?: (e as? InvalidResponseException)?.sentIds
-            assertEquals(ids.toMap(), sent)
-        }
-        if (want.has("message")) assertEquals(want.getString("message"), (e as ApiException).apiMessage)
-        if (want.has("apiCode")) assertEquals(want.opt("apiCode").takeIf { it != JSONObject.NULL }, (e as ApiException).apiCode)
-        if (want.has("outcomeUnknown")) assertEquals(want.getBoolean("outcomeUnknown"), (e as TransportException).outcomeUnknown)
-        want.optJSONArray("fieldErrors")?.let { fields ->
-            val expected = (0 until fields.length()).map { fields.getJSONObject(it).let { f -> f.getString("field") to f.getString("code") } }.toSet()
-            assertEquals(expected, e.fieldErrors.map { it.field to it.code }.toSet())
-            assertTrue(e.fieldErrors.all { it.message.isNotBlank() }, "every field error has a message")
         }
     }
 

@@ -186,6 +186,7 @@ impl Client {
                     Error::Redirect {
                         status: 0,
                         location: None,
+                        attempts: Box::default(),
                     },
                 ),
                 _ => policy.on_token_transport_error(

@@ -1,6 +1,8 @@
-// Reading a webhook body ourselves, with a bound: the helpers that take a
-// request (Express middleware, Web `Request` handlers, both APIs) read at
-// most `maxBodyBytes`, so that a sender cannot make the process hold an
+// What the webhook helpers of both APIs share: reading their arguments
+// (the raw payload, the signature header, the secrets), reading a body
+// themselves with a bound, and refusing a webhook. The helpers that take a
+// request (Express middleware, Web `Request` handlers) read at most
+// `maxBodyBytes`, so that a sender cannot make the process hold an
 // arbitrary body in memory, however large or slow it is. A webhook event
 // is a few kilobytes.
 //
@@ -12,7 +14,41 @@ import { LeanError } from './errors.js';
 /** The default bound: 1 MiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** What to pass instead of a parsed body. */
+export const RAW_BODY_HELP =
+  'verify the raw request body exactly as received (a string, Buffer, Uint8Array or ArrayBuffer), ' +
+  'not a parsed object: re-serialising JSON changes the bytes and breaks the signature. ' +
+  'With Express, use webhooks.express() or express.raw({ type: "application/json" }) on the webhook route';
+
 const encoder = new TextEncoder();
+
+/** A webhook payload argument as a string or bytes (`Uint8Array`), refusing parsed bodies. */
+export function rawPayload(payload) {
+  if (typeof payload === 'string' || payload instanceof Uint8Array) return payload;
+  if (ArrayBuffer.isView(payload)) return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (payload instanceof ArrayBuffer || Object.prototype.toString.call(payload) === '[object ArrayBuffer]') {
+    return new Uint8Array(payload);
+  }
+  const found = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a value of type ${typeof payload}`;
+  throw new TypeError(`lean-sdk: the webhook payload is ${found}; ${RAW_BODY_HELP}`);
+}
+
+/** The signature header's value (header `name`) as Node or `Headers` give it. */
+export function headerValue(signature, name) {
+  if (signature === undefined || signature === null) return undefined;
+  if (typeof signature === 'string') return signature;
+  if (Array.isArray(signature) && signature.every((s) => typeof s === 'string')) return signature[0];
+  throw new TypeError(`lean-sdk: the ${name} header must be a string (or absent)`);
+}
+
+/** The webhook secrets as a list; `which` tells, on error, which secret is meant. */
+export function secretList(secretOrSecrets, which) {
+  const list = Array.isArray(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets];
+  if (!list.every((s) => typeof s === 'string')) {
+    throw new LeanError(`webhook secrets must be strings: ${which}, or several during a rotation`, { code: 'configuration' });
+  }
+  return list;
+}
 
 /** The bound from a helper's options, checked. */
 export function bodyLimit(options) {
@@ -58,14 +94,14 @@ function concat(chunks, length) {
  * destroying the request, so that the 413 can still be sent) and throws
  * `bodyTooLarge`.
  */
-export async function readNodeBody(req, limit, help) {
+export async function readNodeBody(req, limit) {
   if (typeof req.body === 'string' || ArrayBuffer.isView(req.body)) {
     const size = typeof req.body === 'string' ? encoder.encode(req.body).length : req.body.byteLength;
     if (size > limit) throw bodyTooLarge(limit);
     return req.body;
   }
   if (req.body !== undefined && req.body !== null && req.readableEnded) {
-    throw new TypeError(`lean-sdk: a body parser already consumed this request; ${help}`);
+    throw new TypeError(`lean-sdk: a body parser already consumed this request; ${RAW_BODY_HELP}`);
   }
   checkDeclared(req.headers?.['content-length'], limit);
   // Pulled one chunk at a time rather than with `for await`: leaving a
@@ -105,17 +141,27 @@ export async function readRequestBody(request, limit) {
   }
 }
 
-/** Answers a Node response with the error of a body over the bound: 413, and the connection closed. */
-export function refuseNodeBody(res, error, refusal) {
-  res.statusCode = 413;
+/** The JSON body of a refused webhook: `{ error: { code, message } }`. */
+function refusal(error) {
+  return JSON.stringify({ error: { code: error.code, message: error.message } });
+}
+
+/**
+ * Answers a Node response with a refusal: 400 for a refused signature, 413
+ * (and the connection closed) for a body over the bound.
+ */
+export function refuseNode(res, error) {
+  const tooLarge = error.code === 'payload_too_large';
+  res.statusCode = tooLarge ? 413 : 400;
   res.setHeader('content-type', 'application/json');
-  // The rest of the body is never read: the connection cannot carry
-  // another request after it.
-  res.setHeader('connection', 'close');
+  // The rest of a body over the bound is never read: the connection
+  // cannot carry another request after it.
+  if (tooLarge) res.setHeader('connection', 'close');
   res.end(refusal(error));
 }
 
-/** The Web `Response` for a body over the bound. */
-export function refuseRequestBody(error, refusal) {
-  return new Response(refusal(error), { status: 413, headers: { 'content-type': 'application/json' } });
+/** The Web `Response` of a refusal: 400 for a refused signature, 413 for a body over the bound. */
+export function refuseRequest(error) {
+  const status = error.code === 'payload_too_large' ? 413 : 400;
+  return new Response(refusal(error), { status, headers: { 'content-type': 'application/json' } });
 }

@@ -2,27 +2,10 @@
 // call engine (validation, retries, idempotency keys, reconciliation of
 // uncertain creates) driven over `fetch`.
 
-import { LeanError, fromCore } from './errors.js';
+import { fromCore } from './errors.js';
+import { configuration, host, optionalCount } from './options.js';
 import { callSignal, createSender, drive, entropy } from './transport.js';
-import { generation, guard, wasm } from './wasm.js';
-
-const REDACTED = 'LeanClient { apiKey: <redacted> }';
-
-function host() {
-  const node = globalThis.process?.versions?.node;
-  return node ? `node/${node}` : 'browser';
-}
-
-function optionalCount(options, name) {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new LeanError(`${name} must be a whole number >= 0, got ${typeof value === 'number' ? value : typeof value}`, {
-      code: 'configuration',
-    });
-  }
-  return value;
-}
+import { Remade, guard, printedAsString, wasm } from './wasm.js';
 
 /**
  * A client for the Lean Payouts API. Every method validates its input with
@@ -31,9 +14,7 @@ function optionalCount(options, name) {
  * result as a plain object in the API's camelCase shape (amounts as strings).
  */
 export class LeanClient {
-  #options;
-  #client = null;
-  #generation = -1;
+  #client;
   #send;
 
   /**
@@ -45,25 +26,21 @@ export class LeanClient {
    */
   constructor(options) {
     if (options === null || typeof options !== 'object') {
-      throw new LeanError('LeanClient needs an options object such as { apiKey, environment: "sandbox" }', {
-        code: 'configuration',
-      });
+      throw configuration('LeanClient needs an options object such as { apiKey, environment: "sandbox" }');
     }
     const { apiKey, environment, baseUrl, fetch = globalThis.fetch, retryBackoff = {} } = options;
     if (typeof apiKey !== 'string') {
-      throw new LeanError('apiKey must be the API key as a string', { code: 'configuration' });
+      throw configuration('apiKey must be the API key as a string');
     }
     for (const [name, value] of [['environment', environment], ['baseUrl', baseUrl]]) {
       if (value !== undefined && typeof value !== 'string') {
-        throw new LeanError(`${name} must be a string`, { code: 'configuration' });
+        throw configuration(`${name} must be a string`);
       }
     }
     if (typeof fetch !== 'function') {
-      throw new LeanError('no fetch function: pass options.fetch, or use a runtime with a global fetch', {
-        code: 'configuration',
-      });
+      throw configuration('no fetch function: pass options.fetch, or use a runtime with a global fetch');
     }
-    this.#options = JSON.stringify({
+    const settings = JSON.stringify({
       apiKey,
       environment,
       baseUrl,
@@ -73,7 +50,9 @@ export class LeanClient {
       maxBackoffMs: optionalCount(retryBackoff, 'maxMs'),
       host: host(),
     });
-    this.#send = createSender(fetch, this.#wasmClient().timeoutMs);
+    // The configuration inside wasm, made again if a trap replaced the instance.
+    this.#client = new Remade(() => new (wasm().Client)(settings));
+    this.#send = createSender(fetch, this.#client.get().timeoutMs);
   }
 
   /** `POST /customer`. */
@@ -131,25 +110,7 @@ export class LeanClient {
   }
 
   toString() {
-    return REDACTED;
-  }
-
-  toJSON() {
-    return REDACTED;
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')]() {
-    return REDACTED;
-  }
-
-  /** The configuration inside wasm, rebuilt if the instance was replaced. */
-  #wasmClient() {
-    if (this.#generation !== generation()) {
-      const { Client } = wasm();
-      this.#client = guard(() => new Client(this.#options));
-      this.#generation = generation();
-    }
-    return this.#client;
+    return 'LeanClient { apiKey: <redacted> }';
   }
 
   /**
@@ -158,11 +119,13 @@ export class LeanClient {
    */
   async #run(spec, options) {
     const signal = callSignal(options);
-    const client = this.#wasmClient();
+    const client = this.#client.get();
     const first = guard(() => client.start(JSON.stringify(spec), entropy()));
     return drive(first, this.#send, signal);
   }
 }
+
+printedAsString(LeanClient);
 
 /**
  * Checks an operation's input with the API's rules without sending it, for

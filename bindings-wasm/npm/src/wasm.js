@@ -70,3 +70,40 @@ export function translate(thrown) {
   }
   return thrown;
 }
+
+/**
+ * A wasm-bindgen object (a client, a verifier) that outlives the instance
+ * it was made in: `get()` makes it again with `make` after a trap replaced
+ * the instance, from the arguments its owner kept.
+ */
+export class Remade {
+  #make;
+  #value = null;
+  #generation = -1;
+
+  constructor(make) {
+    this.#make = make;
+    this.get();
+  }
+
+  get() {
+    if (this.#generation !== generation()) {
+      this.#value = guard(this.#make);
+      this.#generation = generation();
+    }
+    return this.#value;
+  }
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Makes instances of `cls`, which hold secrets, print as their own
+ * `toString()` everywhere: in JSON and in Node's `util.inspect` too.
+ */
+export function printedAsString(cls) {
+  Object.defineProperties(cls.prototype, {
+    toJSON: { value() { return this.toString(); }, writable: true, configurable: true },
+    [INSPECT]: { value() { return this.toString(); }, writable: true, configurable: true },
+  });
+}

@@ -4,33 +4,14 @@
 // handlers, Cloudflare Workers, Deno, Bun).
 
 import {
-  MAX_BODY_BYTES, bodyLimit, readNodeBody, readRequestBody, refuseNodeBody, refuseRequestBody,
+  MAX_BODY_BYTES, bodyLimit, headerValue, rawPayload, readNodeBody, readRequestBody, refuseNode, refuseRequest,
+  secretList,
 } from './body.js';
 import { LeanError, WebhookSignatureError } from './errors.js';
-import { generation, guard, translate, wasm } from './wasm.js';
+import { Remade, generation, guard, printedAsString, translate, wasm } from './wasm.js';
 
 /** The header Lean puts the signature in. */
 export const SIGNATURE_HEADER = 'x-lean-signature';
-
-const RAW_BODY_HELP =
-  'verify the raw request body exactly as received (a string, Buffer, Uint8Array or ArrayBuffer), ' +
-  'not a parsed object: re-serialising JSON changes the bytes and breaks the signature. ' +
-  'With Express, use webhooks.express() or express.raw({ type: "application/json" }) on the webhook route';
-
-/** Reads a payload argument as a string or bytes, refusing parsed bodies. */
-function body(payload) {
-  if (typeof payload === 'string') return payload;
-  if (ArrayBuffer.isView(payload)) {
-    return payload instanceof Uint8Array
-      ? payload
-      : new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-  }
-  if (payload instanceof ArrayBuffer || Object.prototype.toString.call(payload) === '[object ArrayBuffer]') {
-    return new Uint8Array(payload);
-  }
-  const found = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a value of type ${typeof payload}`;
-  throw new TypeError(`lean-sdk: the webhook payload is ${found}; ${RAW_BODY_HELP}`);
-}
 
 const encoder = new TextEncoder();
 
@@ -99,52 +80,36 @@ function bodyAndSignature(raw, sig) {
 }
 let signatureLength = -1;
 
-/** Reads the header value as Node or `Headers` give it. */
-function header(signature) {
-  if (signature === undefined || signature === null) return undefined;
-  if (typeof signature === 'string') return signature;
-  if (Array.isArray(signature) && signature.every((s) => typeof s === 'string')) return signature[0];
-  throw new TypeError(`lean-sdk: the ${SIGNATURE_HEADER} header must be a string (or absent)`);
-}
-
-function secretList(secretOrSecrets) {
-  const list = Array.isArray(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets];
-  if (!list.every((s) => typeof s === 'string')) {
-    throw new LeanError('webhook secrets must be strings: the secret of the webhook endpoint, or several during a rotation', {
-      code: 'configuration',
-    });
-  }
-  return list;
-}
-
 /**
  * Verifies webhooks against one or more secrets. Build one at start-up and
  * reuse it: the HMAC key state of each secret is computed once, here.
  */
 export class WebhookVerifier {
   #secrets;
-  #inner = null;
-  #generation = -1;
+  // Its secrets' key states in wasm, made again if a trap replaced the
+  // instance.
+  #inner;
 
   constructor(secretOrSecrets) {
-    this.#secrets = secretList(secretOrSecrets);
-    this.#wasm();
+    this.#secrets = secretList(secretOrSecrets, 'the secret of the webhook endpoint');
+    const secrets = this.#secrets;
+    this.#inner = new Remade(() => new (wasm().Verifier)(secrets));
   }
 
   /** Throws `WebhookSignatureError` unless `signature` is Lean's signature of `payload`. */
   verify(payload, signature) {
-    const raw = body(payload);
-    const sig = header(signature);
-    const inner = this.#wasm();
+    const raw = rawPayload(payload);
+    const sig = headerValue(signature, SIGNATURE_HEADER);
+    const inner = this.#inner.get();
     const status = guard(() => inner.checkScratch(bodyAndSignature(raw, sig), signatureLength));
     if (status !== 0) throw translate(wasm().takeError());
   }
 
   /** Verifies, then parses the event: `{ event, data }`. */
   constructEvent(payload, signature) {
-    const raw = body(payload);
-    const sig = header(signature);
-    const inner = this.#wasm();
+    const raw = rawPayload(payload);
+    const sig = headerValue(signature, SIGNATURE_HEADER);
+    const inner = this.#inner.get();
     const json = guard(() => inner.constructEventScratch(toScratch(raw), sig));
     return JSON.parse(json);
   }
@@ -153,23 +118,9 @@ export class WebhookVerifier {
     return `WebhookVerifier { secrets: ${this.#secrets.length} <redacted> }`;
   }
 
-  toJSON() {
-    return this.toString();
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')]() {
-    return this.toString();
-  }
-
-  #wasm() {
-    if (this.#generation !== generation()) {
-      const { Verifier } = wasm();
-      this.#inner = guard(() => new Verifier(this.#secrets));
-      this.#generation = generation();
-    }
-    return this.#inner;
-  }
 }
+
+printedAsString(WebhookVerifier);
 
 // The one-off functions keep a few verifiers, keyed by their secrets, so
 // that a handler calling `webhooks.verify(body, sig, secret)` per request
@@ -178,7 +129,7 @@ const cache = new Map();
 const CACHE_SIZE = 16;
 
 function verifierFor(secretOrSecrets) {
-  const list = secretList(secretOrSecrets);
+  const list = secretList(secretOrSecrets, 'the secret of the webhook endpoint');
   // JSON of the list: two different lists never share it (a joined string
   // would make ['a', 'b'] and 'a\u0000b' one key).
   const key = JSON.stringify(list);
@@ -197,7 +148,7 @@ function asVerifier(secretsOrVerifier) {
 
 /** The signature Lean would send for `payload` (for tests and simulations). */
 function sign(payload, secret) {
-  const raw = body(payload);
+  const raw = rawPayload(payload);
   if (typeof secret !== 'string') throw new LeanError('the webhook secret must be a string', { code: 'configuration' });
   const glue = wasm();
   return guard(() => (typeof raw === 'string' ? glue.signString(secret, raw) : glue.signBytes(secret, raw)));
@@ -223,10 +174,6 @@ async function constructEventFromRequest(request, secretOrSecrets, options) {
   return constructEvent(raw, request.headers.get(SIGNATURE_HEADER), secretOrSecrets);
 }
 
-function refusal(error) {
-  return JSON.stringify({ error: { code: error.code, message: error.message } });
-}
-
 /**
  * A handler for Web-standard `Request`s: `export const POST =
  * webhooks.handler({ secret, onEvent })`. Answers 400 to refused webhooks
@@ -242,9 +189,8 @@ function handler({ secret, secrets, onEvent, maxBodyBytes }) {
     try {
       event = await constructEventFromRequest(request, verifier, { maxBodyBytes: limit });
     } catch (error) {
-      if (error?.code === 'payload_too_large') return refuseRequestBody(error, refusal);
-      if (!(error instanceof WebhookSignatureError)) throw error;
-      return new Response(refusal(error), { status: 400, headers: { 'content-type': 'application/json' } });
+      if (error?.code === 'payload_too_large' || error instanceof WebhookSignatureError) return refuseRequest(error);
+      throw error;
     }
     const answer = await onEvent(event, request);
     if (answer instanceof Response) return answer;
@@ -264,17 +210,14 @@ function express({ secret, secrets, maxBodyBytes }) {
   const verifier = new WebhookVerifier(secrets ?? secret);
   const limit = bodyLimit({ maxBodyBytes });
   return function leanWebhook(req, res, next) {
-    readNodeBody(req, limit, RAW_BODY_HELP)
+    readNodeBody(req, limit)
       .then((raw) => {
         req.leanEvent = verifier.constructEvent(raw, req.headers[SIGNATURE_HEADER]);
         next();
       })
       .catch((error) => {
-        if (error?.code === 'payload_too_large') return refuseNodeBody(res, error, refusal);
-        if (!(error instanceof WebhookSignatureError)) return next(error);
-        res.statusCode = 400;
-        res.setHeader('content-type', 'application/json');
-        res.end(refusal(error));
+        if (error?.code === 'payload_too_large' || error instanceof WebhookSignatureError) return refuseNode(res, error);
+        next(error);
       });
   };
 }

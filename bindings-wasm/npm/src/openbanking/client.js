@@ -10,10 +10,9 @@
 // it asks for, waits for another call's, and reports what happened.
 
 import { LeanError } from '../errors.js';
-import { callSignal, createSender, drive, entropy, readStep } from '../transport.js';
-import { generation, guard, translate, wasm } from '../wasm.js';
-
-const REDACTED = 'OpenBankingClient { credentials: <redacted> }';
+import { configuration, host, optionalCount } from '../options.js';
+import { callSignal, createSender, drive, entropy, hiddenRedirect, readStep } from '../transport.js';
+import { Remade, guard, printedAsString, translate, wasm } from '../wasm.js';
 
 // The platform's mTLS transport factory: set by the Node entry point
 // (node:https), absent in browsers, where the browser presents client
@@ -23,24 +22,6 @@ let mtlsFactory = null;
 /** Called by the Node entry point. */
 export function useMtls(factory) {
   mtlsFactory = factory;
-}
-
-function configuration(message) {
-  return new LeanError(message, { code: 'configuration' });
-}
-
-function host() {
-  const node = globalThis.process?.versions?.node;
-  return node ? `node/${node}` : 'browser';
-}
-
-function optionalCount(options, name, prefix = '') {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw configuration(`${prefix}${name} must be a whole number >= 0, got ${typeof value === 'number' ? value : typeof value}`);
-  }
-  return value;
 }
 
 const CREDENTIALS = ['appToken', 'accessToken', 'clientId', 'clientSecret', 'customerId'];
@@ -113,9 +94,7 @@ function withMtlsHint(send) {
  * (balances, transactions) as the core passes them on, untyped.
  */
 export class OpenBankingClient {
-  #options;
-  #client = null;
-  #generation = -1;
+  #client;
   #send;
   #clock;
   // The token request in flight (the core allows one at a time), for the
@@ -144,7 +123,7 @@ export class OpenBankingClient {
     }
     if (typeof clock !== 'function') throw configuration('clock must be a function returning milliseconds since the epoch');
     this.#clock = clock;
-    this.#options = JSON.stringify({
+    const settings = JSON.stringify({
       ...secrets,
       environment,
       baseUrl,
@@ -157,9 +136,15 @@ export class OpenBankingClient {
       requireMtls: optionalFlag(options, 'requireMtls'),
       host: host(),
     });
-    const client = this.#wasmClient();
+    // The configuration inside wasm, made again if a trap replaced the
+    // instance (with a new token policy: the token request in flight went
+    // with the old one).
+    this.#client = new Remade(() => {
+      this.#tokenFetch = null;
+      return new (wasm().Client)(settings);
+    });
     const env = this.environment;
-    const send = createSender(this.#transport(options, env), client.timeoutMs);
+    const send = createSender(this.#transport(options, env), this.#client.get().timeoutMs);
     this.#send = options.tls === undefined && env.apiBaseUrl.startsWith('https://') ? withMtlsHint(send) : send;
   }
 
@@ -168,7 +153,7 @@ export class OpenBankingClient {
    * (`tokenUrl` is `null` where the token host is not documented).
    */
   get environment() {
-    return JSON.parse(guard(() => this.#wasmClient().environment()));
+    return JSON.parse(guard(() => this.#client.get().environment()));
   }
 
   /**
@@ -176,7 +161,7 @@ export class OpenBankingClient {
    * the token), or `null` before the first token or without OAuth.
    */
   get tokenStatus() {
-    const status = guard(() => this.#wasmClient().tokenStatus());
+    const status = guard(() => this.#client.get().tokenStatus());
     if (status === undefined) return null;
     const { expiresAtMs, renewAtMs, scope } = JSON.parse(status);
     return { expiresAt: new Date(expiresAtMs), renewAt: new Date(renewAtMs), ...(scope ? { scope } : {}) };
@@ -272,15 +257,7 @@ export class OpenBankingClient {
   }
 
   toString() {
-    return REDACTED;
-  }
-
-  toJSON() {
-    return REDACTED;
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')]() {
-    return REDACTED;
+    return 'OpenBankingClient { credentials: <redacted> }';
   }
 
   /** The transport: `fetch`, or the mTLS transport built from `tls`. */
@@ -314,24 +291,13 @@ export class OpenBankingClient {
     return chosen;
   }
 
-  /** The configuration inside wasm, rebuilt if the instance was replaced. */
-  #wasmClient() {
-    if (this.#generation !== generation()) {
-      const { Client } = wasm();
-      this.#client = guard(() => new Client(this.#options));
-      this.#generation = generation();
-      this.#tokenFetch = null;
-    }
-    return this.#client;
-  }
-
   /**
    * Runs one call. `options.signal` (an `AbortSignal`) interrupts it; every
    * method takes it as its last argument.
    */
   async #run(spec, options) {
     const signal = callSignal(options);
-    const client = this.#wasmClient();
+    const client = this.#client.get();
     if (!client.usesOAuth) return drive(guard(() => client.start(JSON.stringify(spec), entropy())), this.#send, signal);
     const ticket = guard(() => client.openTicket());
     try {
@@ -351,7 +317,7 @@ export class OpenBankingClient {
 
   /** Whether `client` is still this client's wasm client (no trap replaced it). */
   #same(client) {
-    return this.#generation === generation() && client === this.#client;
+    return client === this.#client.get();
   }
 
   /**
@@ -394,11 +360,18 @@ export class OpenBankingClient {
       answer = { kind: 'other', message: String(error?.message ?? error) };
     }
     if (!this.#same(client)) return;
-    if (answer.hiddenRedirect) throw translate(client.tokenFailed(ticket, 'redirect', ''));
+    if (answer.hiddenRedirect) {
+      // The calls waiting for this token get the core's redirect error; this
+      // one says that the browser hid where the redirect pointed.
+      guard(() => client.tokenFailed(ticket, 'redirect', ''));
+      throw hiddenRedirect(request.url);
+    }
     if (answer.kind) throw translate(client.tokenFailed(ticket, answer.kind, answer.message));
     guard(() => client.tokenResponse(ticket, answer.status, answer.headers, answer.body, this.#clock()));
   }
 }
+
+printedAsString(OpenBankingClient);
 
 /**
  * Checks an operation's input with the API's rules without sending it:

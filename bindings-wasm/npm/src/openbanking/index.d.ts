@@ -6,7 +6,9 @@
 // own snake_case names; amounts are decimal strings ("100.50"), never
 // numbers. The error classes are the main entry's own.
 
-import type { CallOptions, FieldError } from './index.js';
+import type {
+  CallOptions, FieldError, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookPayload,
+} from './index.js';
 import type {
   Customer, CustomerPage, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination, NewPaymentIntent,
   OperationName, PaymentIntent,
@@ -23,6 +25,11 @@ export {
   type ErrorCode,
   type FieldError,
   type FieldErrorCode,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type Secrets,
+  type SignatureHeader,
+  type WebhookPayload,
 } from './index.js';
 
 export type EnvironmentName = 'uae-sandbox' | 'uae-sandbox-mtls' | 'uae-production' | 'ksa-sandbox' | 'ksa-production';
@@ -154,26 +161,10 @@ export interface WebhookEvent {
   [field: string]: unknown;
 }
 
-export type WebhookPayload = string | Uint8Array | ArrayBuffer | ArrayBufferView;
-export type SignatureHeader = string | string[] | null | undefined;
-export type Secrets = string | string[];
-
 export class WebhookVerifier {
   constructor(secretOrSecrets: Secrets);
   verify(payload: WebhookPayload, signature: SignatureHeader): void;
   constructEvent(payload: WebhookPayload, signature: SignatureHeader): WebhookEvent;
-}
-
-/** Minimal shapes of Node's request/response, so no @types are needed. */
-export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
-  headers: Record<string, string | string[] | undefined>;
-  body?: unknown;
-  readableEnded?: boolean;
-}
-export interface NodeResponseLike {
-  statusCode: number;
-  setHeader(name: string, value: string): unknown;
-  end(body?: string): unknown;
 }
 
 export declare const webhooks: {

@@ -11,10 +11,11 @@
 // answer 200 once the event is verified and `onEvent` has finished.
 
 import {
-  MAX_BODY_BYTES, bodyLimit, readNodeBody, readRequestBody, refuseNodeBody, refuseRequestBody,
+  MAX_BODY_BYTES, bodyLimit, headerValue, rawPayload, readNodeBody, readRequestBody, refuseNode, refuseRequest,
+  secretList,
 } from '../body.js';
 import { LeanError, WebhookSignatureError } from '../errors.js';
-import { generation, guard, wasm } from '../wasm.js';
+import { Remade, guard, printedAsString, wasm } from '../wasm.js';
 
 /** The header Lean puts the signature in. */
 export const SIGNATURE_HEADER = 'lean-signature';
@@ -22,42 +23,12 @@ export const SIGNATURE_HEADER = 'lean-signature';
 /** When Lean retries an unacknowledged webhook, in minutes after the first attempt. */
 const RETRY_SCHEDULE_MINUTES = Object.freeze([1, 2, 5, 10, 60, 180]);
 
-const RAW_BODY_HELP =
-  'verify the raw request body exactly as received (a string, Buffer, Uint8Array or ArrayBuffer), ' +
-  'not a parsed object: re-serialising JSON changes the bytes and breaks the signature. ' +
-  'With Express, use webhooks.express() or express.raw({ type: "application/json" }) on the webhook route';
-
 const encoder = new TextEncoder();
 
 /** The payload as bytes, refusing parsed bodies. */
 function bytes(payload) {
-  if (typeof payload === 'string') return encoder.encode(payload);
-  if (payload instanceof Uint8Array) return payload;
-  if (ArrayBuffer.isView(payload)) return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (payload instanceof ArrayBuffer || Object.prototype.toString.call(payload) === '[object ArrayBuffer]') {
-    return new Uint8Array(payload);
-  }
-  const found = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a value of type ${typeof payload}`;
-  throw new TypeError(`lean-sdk: the webhook payload is ${found}; ${RAW_BODY_HELP}`);
-}
-
-/** The header value as Node or `Headers` give it. */
-function header(signature) {
-  if (signature === undefined || signature === null) return undefined;
-  if (typeof signature === 'string') return signature;
-  if (Array.isArray(signature) && signature.every((s) => typeof s === 'string')) return signature[0];
-  throw new TypeError(`lean-sdk: the ${SIGNATURE_HEADER} header must be a string (or absent)`);
-}
-
-function secretList(secretOrSecrets) {
-  const list = Array.isArray(secretOrSecrets) ? secretOrSecrets : [secretOrSecrets];
-  if (!list.every((s) => typeof s === 'string')) {
-    throw new LeanError(
-      'webhook secrets must be strings: the webhook secret from the Lean developer portal (not the client secret), or several during a rotation',
-      { code: 'configuration' },
-    );
-  }
-  return list;
+  const raw = rawPayload(payload);
+  return typeof raw === 'string' ? encoder.encode(raw) : raw;
 }
 
 /**
@@ -66,19 +37,24 @@ function secretList(secretOrSecrets) {
  */
 export class WebhookVerifier {
   #secrets;
-  #inner = null;
-  #generation = -1;
+  // Its secrets' key states in wasm, made again if a trap replaced the
+  // instance.
+  #inner;
 
   constructor(secretOrSecrets) {
-    this.#secrets = secretList(secretOrSecrets);
-    this.#wasm();
+    this.#secrets = secretList(
+      secretOrSecrets,
+      'the webhook secret from the Lean developer portal (not the client secret)',
+    );
+    const secrets = this.#secrets;
+    this.#inner = new Remade(() => new (wasm().Verifier)(secrets));
   }
 
   /** Throws `WebhookSignatureError` unless `signature` is Lean's signature of `payload`. */
   verify(payload, signature) {
     const raw = bytes(payload);
-    const sig = header(signature);
-    const inner = this.#wasm();
+    const sig = headerValue(signature, SIGNATURE_HEADER);
+    const inner = this.#inner.get();
     guard(() => inner.verify(raw, sig));
   }
 
@@ -88,8 +64,8 @@ export class WebhookVerifier {
    */
   constructEvent(payload, signature) {
     const raw = bytes(payload);
-    const sig = header(signature);
-    const inner = this.#wasm();
+    const sig = headerValue(signature, SIGNATURE_HEADER);
+    const inner = this.#inner.get();
     return JSON.parse(guard(() => inner.constructEvent(raw, sig)));
   }
 
@@ -97,23 +73,9 @@ export class WebhookVerifier {
     return `WebhookVerifier { secrets: ${this.#secrets.length} <redacted> }`;
   }
 
-  toJSON() {
-    return this.toString();
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')]() {
-    return this.toString();
-  }
-
-  #wasm() {
-    if (this.#generation !== generation()) {
-      const { Verifier } = wasm();
-      this.#inner = guard(() => new Verifier(this.#secrets));
-      this.#generation = generation();
-    }
-    return this.#inner;
-  }
 }
+
+printedAsString(WebhookVerifier);
 
 function asVerifier(secretsOrVerifier) {
   return secretsOrVerifier instanceof WebhookVerifier ? secretsOrVerifier : new WebhookVerifier(secretsOrVerifier);
@@ -148,10 +110,6 @@ async function constructEventFromRequest(request, secretsOrVerifier, options) {
 
 const RECEIVED = '{"received":true}';
 
-function refusal(error) {
-  return JSON.stringify({ error: { code: error.code, message: error.message } });
-}
-
 function verifierAndHandler(name, { secret, secrets, onEvent, maxBodyBytes } = {}) {
   if (typeof onEvent !== 'function') {
     throw new TypeError(`lean-sdk: webhooks.${name} needs an onEvent(event) function; the helper answers 200 once it returns`);
@@ -174,9 +132,8 @@ function handler(options) {
     try {
       event = await constructEventFromRequest(request, verifier, { maxBodyBytes: limit });
     } catch (error) {
-      if (error?.code === 'payload_too_large') return refuseRequestBody(error, refusal);
-      if (!(error instanceof WebhookSignatureError)) throw error;
-      return new Response(refusal(error), { status: 400, headers: { 'content-type': 'application/json' } });
+      if (error?.code === 'payload_too_large' || error instanceof WebhookSignatureError) return refuseRequest(error);
+      throw error;
     }
     await onEvent(event, request);
     return new Response(RECEIVED, { status: 200, headers: { 'content-type': 'application/json' } });
@@ -197,24 +154,21 @@ function handler(options) {
 function express(options) {
   const [verifier, onEvent, limit] = verifierAndHandler('express', options);
   return function leanOpenBankingWebhook(req, res, next) {
-    readNodeBody(req, limit, RAW_BODY_HELP)
+    readNodeBody(req, limit)
       .then(async (raw) => {
         let event;
         try {
           event = verifier.constructEvent(raw, req.headers[SIGNATURE_HEADER]);
         } catch (error) {
           if (!(error instanceof WebhookSignatureError)) throw error;
-          res.statusCode = 400;
-          res.setHeader('content-type', 'application/json');
-          res.end(refusal(error));
-          return;
+          return refuseNode(res, error);
         }
         await onEvent(event, req);
         res.statusCode = 200;
         res.setHeader('content-type', 'application/json');
         res.end(RECEIVED);
       })
-      .catch((error) => (error?.code === 'payload_too_large' ? refuseNodeBody(res, error, refusal) : next(error)));
+      .catch((error) => (error?.code === 'payload_too_large' ? refuseNode(res, error) : next(error)));
   };
 }
 

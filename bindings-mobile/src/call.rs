@@ -68,6 +68,20 @@ impl NativeConfig {
     pub fn describe(&self) -> String {
         format!("{:?}", self.0)
     }
+
+    /// Starts a payouts call. A method of the configuration rather than a
+    /// constructor taking it, so that a closed configuration is refused by
+    /// the generated layer instead of being read after it was freed.
+    pub fn start(
+        &self,
+        operation: Arc<NativeOperation>,
+        entropy: Vec<u8>,
+    ) -> Result<Arc<NativeCall>> {
+        guard(|| {
+            let call = lean_core::Call::new(&self.0, operation.0.clone(), self::entropy(entropy)?)?;
+            Ok(NativeCall::start(Engine::Payouts(call)))
+        })
+    }
 }
 
 /// One HTTP header.
@@ -247,41 +261,32 @@ fn entropy(bytes: Vec<u8>) -> Result<[u8; 32]> {
     })
 }
 
+/// Open-banking calls start here, beside the payouts' `NativeConfig::start`,
+/// so that the configuration's module needs nothing of the driver's.
 #[uniffi::export]
-impl NativeCall {
-    /// Starts a payouts call.
-    #[uniffi::constructor]
-    pub fn new(
-        config: Arc<NativeConfig>,
-        operation: Arc<NativeOperation>,
-        entropy: Vec<u8>,
-    ) -> Result<Arc<Self>> {
-        guard(|| {
-            let call =
-                lean_core::Call::new(&config.0, operation.0.clone(), self::entropy(entropy)?)?;
-            Ok(Self::start(Engine::Payouts(call)))
-        })
-    }
-
-    /// Starts an open-banking call with these credentials.
-    #[uniffi::constructor]
-    pub fn open_banking(
-        config: Arc<NativeObConfig>,
+impl NativeObConfig {
+    /// Starts an open-banking call with these credentials (a method, as
+    /// `NativeConfig::start` is, so a closed configuration is refused).
+    pub fn start(
+        &self,
         auth: Arc<NativeObAuth>,
         operation: Arc<NativeObOperation>,
         entropy: Vec<u8>,
-    ) -> Result<Arc<Self>> {
+    ) -> Result<Arc<NativeCall>> {
         guard(|| {
             let call = ob::Call::new(
-                &config.0,
+                &self.0,
                 &auth.0,
                 operation.0.clone(),
                 self::entropy(entropy)?,
             );
-            Ok(Self::start(Engine::OpenBanking(call)))
+            Ok(NativeCall::start(Engine::OpenBanking(call)))
         })
     }
+}
 
+#[uniffi::export]
+impl NativeCall {
     /// What to do next; throws the call's error when it ends in failure.
     pub fn poll(&self) -> Result<NativeStep> {
         guard(|| match &mut *self.engine() {

@@ -132,7 +132,7 @@ public final class LeanClient: CustomStringConvertible, CustomReflectable, @unch
 
     /// Drives the core's call engine: send, wait, report, until it is done.
     private func run(_ operation: NativeOperation) async throws -> Outcome {
-        let done = try await driver.run { try NativeCall(config: config, operation: operation, entropy: $0) }
+        let done = try await driver.run { try config.start(operation: operation, entropy: $0) }
         guard case let .payouts(outcome) = done else {
             throw LeanError.internal("internal error in lean-sdk (please report it): an open-banking result")
         }

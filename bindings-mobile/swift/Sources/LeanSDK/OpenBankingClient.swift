@@ -226,7 +226,7 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
 
     private func drive(_ operation: NativeObOperation, _ auth: NativeObAuth) async throws -> (ObOutcome, String) {
         let done = try await driver.run {
-            try NativeCall.openBanking(config: config, auth: auth, operation: operation, entropy: $0)
+            try config.start(auth: auth, operation: operation, entropy: $0)
         }
         guard case let .openBanking(outcome, json) = done else {
             throw LeanError.internal("internal error in lean-sdk (please report it): a payouts result")

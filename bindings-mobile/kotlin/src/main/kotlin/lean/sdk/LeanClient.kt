@@ -1,7 +1,6 @@
 package lean.sdk
 
 import kotlinx.coroutines.delay
-import lean.sdk.ffi.NativeCall
 import lean.sdk.ffi.NativeConfig
 import lean.sdk.ffi.NativeOperation
 import lean.sdk.ffi.NativeOutcome
@@ -160,7 +159,7 @@ class LeanClient internal constructor(
      * invalid), then drives it through the transport to its result.
      */
     private suspend fun run(operation: () -> NativeOperation): Outcome = native(operation).use { op ->
-        when (val done = runner.run { entropy -> NativeCall(config, op, entropy) }) {
+        when (val done = runner.run { entropy -> config.start(op, entropy) }) {
             is NativeOutcome.Payouts -> done.outcome
             is NativeOutcome.OpenBanking -> throw InternalException("internal error in lean-sdk (please report it): an open-banking result")
         }

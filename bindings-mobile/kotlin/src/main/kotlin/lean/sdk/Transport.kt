@@ -36,6 +36,10 @@ class HttpResponse(
     /** The raw body. */
     val body: ByteArray,
 ) {
+    init {
+        require(status in 100..999) { "HttpResponse status must be an HTTP status code (100 to 999), got $status" }
+    }
+
     /** Header names and values as received; printed without values (`set-cookie`). */
     val headers: List<Pair<String, String>> = headers as? Headers ?: Headers(headers)
 

@@ -7,7 +7,6 @@ import lean.sdk.HttpUrlConnectionTransport
 import lean.sdk.Json
 import lean.sdk.Transport
 import lean.sdk.native
-import lean.sdk.ffi.NativeCall
 import lean.sdk.ffi.NativeObAuth
 import lean.sdk.ffi.NativeObConfig
 import lean.sdk.ffi.NativeObOperation
@@ -230,7 +229,7 @@ class OpenBankingClient internal constructor(
 
     /** Drives the core's engine over the transport: sends, waits, reports, until it ends. */
     private suspend fun drive(op: NativeObOperation, auth: NativeObAuth): Pair<ObOutcome, String> =
-        when (val done = runner.run { entropy -> NativeCall.openBanking(config, auth, op, entropy) }) {
+        when (val done = runner.run { entropy -> config.start(auth, op, entropy) }) {
             is NativeOutcome.OpenBanking -> done.outcome to done.json
             is NativeOutcome.Payouts -> throw lean.sdk.InternalException("internal error in lean-sdk (please report it): a payouts result")
         }

@@ -62,7 +62,7 @@ fun main() {
         "create-gig validate + build the request",
         "lean-sdk LeanClient.createGig(gig), up to the transport" to { capture.createGig(client, gig) },
         "hand-written Kotlin: same rules + JSON body + headers" to { KotlinGig.build(gig, authorization).length },
-        "lean-sdk LeanClient.createGig(gig), whole call with a canned 201 answer" to { complete { answered.createGig(gig) }.tips.length },
+        "lean-sdk LeanClient.createGig(gig), whole call with a canned 201 answer" to { complete { answered.createGig(gig) }.tips?.precision() ?: 0 },
         "part: NativeOperation.createGig(gig).request(config)" to {
             NativeOperation.createGig(gig).use { it.request(config).headers.size }
         },

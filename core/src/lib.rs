@@ -48,7 +48,7 @@ pub use error::{
 pub use http::{push_json_string, HttpRequest, HttpResponse, Method, RedactedHeaders};
 pub use money::{Amount, AmountError, MAX_ABS_AMOUNT, MAX_AMOUNT_TEXT};
 pub use response::api_error;
-pub use secret::{ApiKey, WebhookSecret};
+pub use secret::{ApiKey, PartnerSecret, WebhookSecret};
 
 pub use payouts::models::{
     Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate, Gig, NewCustomer,

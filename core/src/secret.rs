@@ -99,6 +99,57 @@ impl fmt::Display for WebhookSecret {
     }
 }
 
+/// A credential that belongs on the partner's servers: whoever holds it acts
+/// as the partner. Hosts whose code runs on the customer's device (a mobile
+/// app, a web page) refuse a client built with one unless the caller opts
+/// in, with [`PartnerSecret::refusal`] as the error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartnerSecret {
+    /// The payouts API key.
+    ApiKey,
+    /// The open-banking OAuth client secret.
+    ClientSecret,
+    /// The private key of the open-banking mTLS certificate.
+    CertificateKey,
+}
+
+impl PartnerSecret {
+    /// What the secret is, as the error names it.
+    fn name(self) -> &'static str {
+        match self {
+            Self::ApiKey => "the payouts API key",
+            Self::ClientSecret => "the open-banking client secret",
+            Self::CertificateKey => "the private key of the mTLS certificate",
+        }
+    }
+
+    /// What anyone who extracts it can do.
+    fn risk(self) -> &'static str {
+        match self {
+            Self::ApiKey => "pay out money in your name",
+            Self::ClientSecret => "read the bank data of every customer who connected",
+            Self::CertificateKey => "call Lean as your servers do",
+        }
+    }
+
+    /// The configuration error a device host raises for a client built with
+    /// this secret, explaining the backend pattern; `opt_in` is the host's
+    /// spelling of the explicit opt-in (`dangerouslyAllowSecretsOnDevice =
+    /// true`), named so that the message says how to proceed anyway.
+    pub fn refusal(self, opt_in: &str) -> crate::Error {
+        crate::Error::configuration(format!(
+            "{} must not ship inside a mobile app or a web page: anyone who has the app or opens \
+             the page can extract it and {}. Keep it on your backend and call Lean from there; \
+             give the app what it needs through your own API (for Lean's Link SDK, a \
+             customer-scoped token your backend obtains with customerToken). Validation, models \
+             and webhooks need no secret and work here. To use it on this device anyway (an \
+             internal tool, a test), pass {opt_in}.",
+            self.name(),
+            self.risk(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +166,21 @@ mod tests {
         ] {
             assert!(!text.contains("very_secret"), "{text}");
             assert!(text.contains(REDACTED));
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_secret_the_backend_pattern_and_the_opt_in() {
+        let error = PartnerSecret::ClientSecret.refusal("dangerouslyAllowSecretsOnDevice: true");
+        assert_eq!(error.code(), "configuration");
+        let message = error.to_string();
+        for part in [
+            "the open-banking client secret",
+            "your backend",
+            "customerToken",
+            "dangerouslyAllowSecretsOnDevice: true",
+        ] {
+            assert!(message.contains(part), "{part} missing from: {message}");
         }
     }
 }

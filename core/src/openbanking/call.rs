@@ -40,15 +40,21 @@ pub struct Config {
     pub timeout: Duration,
 }
 
+/// The default per-attempt timeout. Lean may hold a synchronous data call
+/// for up to 50 s before answering `PENDING` (the bank is slow; the results
+/// follow by webhook). A shorter timeout would give up first and retry,
+/// starting the bank fetch again, where waiting returns the `PENDING`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(65);
+
 impl Config {
-    /// A configuration for `environment`, with the default retries and a
-    /// 30 s timeout.
+    /// A configuration for `environment`, with the default retries and
+    /// [`DEFAULT_TIMEOUT`].
     pub fn new(environment: Environment) -> Self {
         Self {
             environment,
             user_agent: super::auth::user_agent(),
             retry: RetryPolicy::default(),
-            timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
         }
     }
 

@@ -1,12 +1,18 @@
 //! Entities: one customer's connection to one bank, holding the accounts
 //! and the permissions the customer granted.
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 /// What the customer allowed Lean to read from this bank. A permission the
 /// answer does not mention is `None`, not `false`.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+///
+/// Lean sends it in two shapes: an object of flags (`{"identity": true}`)
+/// and, in its `entity.created` webhook, the array of the names granted
+/// (`["identity", "accounts"]`), where a known name left out is `false`.
+/// Both read into this one type, written back as the object.
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Permissions {
     /// Identity data (name, contact details).
@@ -46,4 +52,101 @@ pub struct Entity {
     #[serde(flatten)]
     #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
+}
+
+impl Permissions {
+    /// The permissions this SDK names, by wire name, to be read from
+    /// either shape.
+    fn known(&mut self) -> [(&'static str, &mut Option<bool>); 4] {
+        [
+            ("identity", &mut self.identity),
+            ("accounts", &mut self.accounts),
+            ("balance", &mut self.balance),
+            ("transactions", &mut self.transactions),
+        ]
+    }
+
+    /// The array shape: the names granted; unknown names kept as `true`.
+    fn from_granted(names: Vec<Value>) -> Result<Self, String> {
+        let mut out = Self::default();
+        for (_, flag) in out.known() {
+            *flag = Some(false);
+        }
+        for name in names {
+            let Value::String(name) = name else {
+                return Err(format!(
+                    "permissions: the array holds {name}, not a permission's name"
+                ));
+            };
+            let known = out.known().into_iter().find(|(known, _)| *known == name);
+            if let Some((_, flag)) = known {
+                *flag = Some(true);
+            } else {
+                out.extra.insert(name, Value::Bool(true));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The object shape: a known name whose value is not a boolean is kept
+    /// with the unknown ones rather than refused.
+    fn from_flags(mut flags: Map<String, Value>) -> Self {
+        let mut out = Self::default();
+        for (name, flag) in out.known() {
+            if let Some(Value::Bool(granted)) = flags.get(name) {
+                *flag = Some(*granted);
+                flags.remove(name);
+            }
+        }
+        out.extra = flags;
+        out
+    }
+}
+
+impl<'de> Deserialize<'de> for Permissions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Array(names) => Self::from_granted(names).map_err(D::Error::custom),
+            Value::Object(flags) => Ok(Self::from_flags(flags)),
+            other => Err(D::Error::custom(format!(
+                "permissions must be an object of flags or an array of names, not {other}"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_webhooks_array_of_names_reads_as_flags() {
+        let p: Permissions =
+            serde_json::from_value(json!(["identity", "accounts", "payments"])).unwrap();
+        assert_eq!(p.identity, Some(true));
+        assert_eq!(p.accounts, Some(true));
+        assert_eq!(p.balance, Some(false));
+        assert_eq!(p.transactions, Some(false));
+        assert_eq!(p.extra["payments"], json!(true));
+    }
+
+    #[test]
+    fn the_object_of_flags_reads_as_before() {
+        let p: Permissions =
+            serde_json::from_value(json!({"identity": true, "balance": false, "new": 1})).unwrap();
+        assert_eq!(
+            (p.identity, p.accounts, p.balance),
+            (Some(true), None, Some(false))
+        );
+        assert_eq!(p.extra["new"], json!(1));
+    }
+
+    #[test]
+    fn other_shapes_are_refused_with_what_was_sent() {
+        let error = serde_json::from_value::<Permissions>(json!("all")).unwrap_err();
+        assert!(error.to_string().contains("array of names"), "{error}");
+        let error = serde_json::from_value::<Permissions>(json!([1])).unwrap_err();
+        assert!(error.to_string().contains("holds 1"), "{error}");
+    }
 }

@@ -462,6 +462,19 @@ def webhook_cases():
     entity = json.dumps({"type": "entity.created", "payload": {"id": ENTITY_ID, "customer_id": CUSTOMER_ID,
                                                                 "bank_identifier": "ENBD_UAE"},
                          "message": "Entity created", "timestamp": "2026-11-23T10:00:00Z", "event_id": "e-2"})
+    # Lean's published sample: permissions as the array of names granted,
+    # with the app user and the bank's details (kept as sent).
+    bank_details = {"logo": "https://cdn.leantech.me/img/banks/enbd.png", "name": "Emirates NBD",
+                    "bank_type": "RETAIL", "identifier": "ENBD_UAE", "main_color": "#072c5b", "swift_code": None,
+                    "account_type": "PERSONAL", "background_color": "#ffffff"}
+    vendor_entity = {"id": ENTITY_ID, "app_user_id": "user-1042", "customer_id": CUSTOMER_ID,
+                     "permissions": ["identity", "accounts", "balance"], "bank_details": bank_details}
+    entity_vendor = json.dumps({"type": "entity.created", "message": "An entity object has been created.",
+                                "payload": vendor_entity, "event_id": "e-6",
+                                "timestamp": "2026-05-12T15:40:36.398576427Z"})
+    entity_vendor_event = json.loads(entity_vendor)
+    entity_vendor_event["payload"]["permissions"] = {"identity": True, "accounts": True, "balance": True,
+                                                     "transactions": False}
     unknown = json.dumps({"type": "bank.availability.updated", "payload": {"bank": "X", "up": True},
                           "event_id": "e-3", "retry_count": 0})
     # A byte-exact body that re-serialising would change (spacing, key order).
@@ -524,6 +537,8 @@ def webhook_cases():
     cases += [
         event("results ready event", ready, {"event": json.loads(ready)}),
         event("entity created event", entity, {"event": json.loads(entity)}),
+        event("entity created as Lean sends it", entity_vendor, {"event": entity_vendor_event},
+              doc="vendor facts: entity.created (permissions an array)"),
         event("unknown event kept", unknown, {"event": json.loads(unknown)}, doc="sdk: forward compatible"),
         event("payment event kept byte-exact", spaced, {"event": json.loads(spaced)}),
         event("numeric timestamp kept as sent", '{"type":"x.y","payload":null,"timestamp":1763892000,"event_id":"e-5"}',

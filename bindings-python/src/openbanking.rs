@@ -142,13 +142,13 @@ pub struct ObConfig {
 #[pymethods]
 impl ObConfig {
     #[new]
-    #[pyo3(signature = (environment, max_retries = 2, timeout = 30.0, initial_backoff = 0.5, max_backoff = 5.0, max_retry_after = 60.0, host = "python"))]
+    #[pyo3(signature = (environment, max_retries = 2, timeout = None, initial_backoff = 0.5, max_backoff = 5.0, max_retry_after = 60.0, host = "python"))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         environment: &Environment,
         max_retries: u32,
-        timeout: f64,
+        timeout: Option<f64>,
         initial_backoff: f64,
         max_backoff: f64,
         max_retry_after: f64,
@@ -164,7 +164,9 @@ impl ObConfig {
                     max_backoff,
                     max_retry_after,
                 )?);
-            inner.timeout = seconds(py, "timeout", timeout)?;
+            if let Some(timeout) = timeout {
+                inner.timeout = seconds(py, "timeout", timeout)?;
+            }
             Ok(Self { inner })
         })
     }

@@ -99,7 +99,7 @@ class ObConfig:
         cls,
         environment: Environment,
         max_retries: int = 2,
-        timeout: float = 30.0,
+        timeout: Optional[float] = None,
         initial_backoff: float = 0.5,
         max_backoff: float = 5.0,
         max_retry_after: float = 60.0,

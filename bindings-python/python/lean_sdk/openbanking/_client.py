@@ -78,7 +78,7 @@ class _Base:
         cert_password: Optional[str],
         custom_transport: bool,
         max_retries: int,
-        timeout: float,
+        timeout: Optional[float],
         initial_backoff: float,
         max_backoff: float,
         max_retry_after: float,
@@ -90,7 +90,7 @@ class _Base:
         #: Where calls go: ``environment.api_base_url``, ``requires_mtls``...
         self.environment = env
         self._config = _native.ObConfig(
-            env, max_retries, float(timeout), float(initial_backoff), float(max_backoff), float(max_retry_after), _HOST
+            env, max_retries, None if timeout is None else float(timeout), float(initial_backoff), float(max_backoff), float(max_retry_after), _HOST
         )
         given = [name for name, value in (("app_token", app_token), ("client_id", client_id), ("access_token", access_token)) if value is not None]
         if len(given) != 1 or (client_secret is not None and client_id is None):
@@ -207,6 +207,12 @@ class OpenBankingClient(_Base):
     call :meth:`close`) to close its connections. Reads are retried up to
     ``max_retries`` times; creating a customer that already exists returns
     the existing one.
+
+    ``timeout`` (seconds per attempt) defaults to the core's 65 s: Lean
+    may hold a synchronous data call for 50 s before answering
+    ``PENDING``, and a shorter timeout would retry it, starting the bank's
+    fetch again. Where waiting is unwelcome, pass ``async_=True`` to the
+    data calls and take the results from the ``results.ready`` webhook.
     """
 
     def __init__(
@@ -225,7 +231,7 @@ class OpenBankingClient(_Base):
         cert_password: Optional[str] = None,
         transport: Optional[Transport] = None,
         max_retries: int = 2,
-        timeout: float = 30.0,
+        timeout: Optional[float] = None,
         initial_backoff: float = 0.5,
         max_backoff: float = 5.0,
         max_retry_after: float = 60.0,
@@ -404,7 +410,7 @@ class AsyncOpenBankingClient(_Base):
         cert_password: Optional[str] = None,
         transport: Optional[AsyncTransport] = None,
         max_retries: int = 2,
-        timeout: float = 30.0,
+        timeout: Optional[float] = None,
         initial_backoff: float = 0.5,
         max_backoff: float = 5.0,
         max_retry_after: float = 60.0,

@@ -79,7 +79,7 @@ export interface OpenBankingClientOptions {
   fetch?: FetchLike;
   /** Retries after the first attempt (default 2). */
   maxRetries?: number;
-  /** Per-attempt timeout in milliseconds (default 30000). */
+  /** Per-attempt timeout in milliseconds (default 65000: Lean may hold a synchronous data call 50 s before answering `PENDING`). */
   timeoutMs?: number;
   /** Exponential backoff bounds between retries. */
   retryBackoff?: { initialMs?: number; maxMs?: number };

@@ -3,11 +3,34 @@
 //! loop (`lean_sdk/_engine.py`), so the steps they hand out and the
 //! reports they take have one shape, written once here.
 
+use std::time::Duration;
+
 use lean_core::{HttpRequest, Step};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyTuple};
+use serde_json::Value;
 
+use crate::convert::json_to_py;
 use crate::errors::{configuration, to_pyerr};
+
+/// How long an attempt took, as the host reported it in seconds; a value
+/// no `Duration` holds (negative, not finite) is left out rather than
+/// failing the call over a clock reading.
+pub(crate) fn elapsed(seconds: Option<f64>) -> Option<Duration> {
+    seconds.and_then(|s| Duration::try_from_secs_f64(s).ok())
+}
+
+/// JSON values (events, attempts) as a Python list of dicts.
+pub(crate) fn json_list<'py>(
+    py: Python<'py>,
+    values: impl Iterator<Item = Value>,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for value in values {
+        list.append(json_to_py(py, &value)?)?;
+    }
+    Ok(list)
+}
 
 /// The 32 random bytes a call derives its idempotency key and jitter from.
 pub(crate) fn entropy(py: Python<'_>, entropy: &Bound<'_, PyBytes>) -> PyResult<[u8; 32]> {
@@ -67,28 +90,72 @@ macro_rules! call_methods {
         impl $class {
             $($own)*
 
-            /// Reports the answer to the last `send`.
+            /// Reports the answer to the last `send`; `elapsed` is how long
+            /// the attempt took (seconds, by the host's monotonic clock),
+            /// kept in the attempt list and the events.
+            #[pyo3(signature = (status, headers, body, elapsed = None))]
             fn on_response(
                 &mut self,
                 py: Python<'_>,
                 status: u16,
                 headers: Vec<(String, String)>,
                 body: &Bound<'_, pyo3::types::PyBytes>,
+                elapsed: Option<f64>,
             ) -> PyResult<()> {
                 $crate::errors::guard(py, || {
                     let answer = lean_core::HttpResponse::new(status, headers, body.as_bytes());
-                    lean_core::Drive::on_response(&mut self.inner, answer);
+                    match $crate::drive::elapsed(elapsed) {
+                        Some(took) => lean_core::Drive::on_response_timed(&mut self.inner, answer, took),
+                        None => lean_core::Drive::on_response(&mut self.inner, answer),
+                    }
                     Ok(())
                 })
             }
 
             /// `kind` is `"connect"` (nothing reached the API), `"timeout"`
-            /// or `"other"` (the request may have been applied).
-            fn on_transport_error(&mut self, py: Python<'_>, kind: &str, message: &str) -> PyResult<()> {
+            /// or `"other"` (the request may have been applied); `elapsed`
+            /// as for `on_response`.
+            #[pyo3(signature = (kind, message, elapsed = None))]
+            fn on_transport_error(
+                &mut self,
+                py: Python<'_>,
+                kind: &str,
+                message: &str,
+                elapsed: Option<f64>,
+            ) -> PyResult<()> {
                 $crate::errors::guard(py, || {
                     let error = lean_core::TransportError::from_kind_name(kind, message);
-                    lean_core::Drive::on_transport_error(&mut self.inner, error);
+                    match $crate::drive::elapsed(elapsed) {
+                        Some(took) => lean_core::Drive::on_transport_error_timed(&mut self.inner, error, took),
+                        None => lean_core::Drive::on_transport_error(&mut self.inner, error),
+                    }
                     Ok(())
+                })
+            }
+
+            /// Turns the call's events on (off by default, so that a host
+            /// whose logging is off pays nothing for them).
+            fn record_events(&mut self, on: bool) {
+                lean_core::Drive::record_events(&mut self.inner, on)
+            }
+
+            /// The events recorded since the last drain, in order, each the
+            /// core's JSON form as a dict (`event`, `level`, `message`...).
+            fn take_events<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyList>> {
+                $crate::errors::guard(py, || {
+                    let events = lean_core::Drive::take_events(&mut self.inner);
+                    $crate::drive::json_list(py, events.iter().map(|e| e.to_json()))
+                })
+            }
+
+            /// Every attempt so far as the core's JSON form (`attempt`,
+            /// `phase`, `status`?, `requestId`?, `transportError`?,
+            /// `elapsedMs`?): after `done`, those of the result.
+            #[getter]
+            fn attempt_log<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyList>> {
+                $crate::errors::guard(py, || {
+                    let attempts = lean_core::Drive::attempt_log(&self.inner);
+                    $crate::drive::json_list(py, attempts.iter().map(|a| a.to_json()))
                 })
             }
 

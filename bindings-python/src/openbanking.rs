@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use lean_core::openbanking::{self as ob, AfterUnauthorized, Operation, TokenScope, TokenStep};
 use lean_core::{Error, HttpResponse, TransportError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::call::{call_json, retry_policy, seconds};
 use crate::convert::explain_floats;
@@ -484,6 +484,21 @@ impl TokenPolicy {
     /// `False` when the 401 is the call's error.
     fn on_unauthorized(&mut self, ticket: &mut TokenTicket) -> bool {
         self.inner.on_unauthorized(&mut ticket.inner) == AfterUnauthorized::RenewAndRetry
+    }
+
+    /// Turns the policy's events on (token fetches, renewals, refusals);
+    /// off by default, like a call's.
+    fn record_events(&mut self, on: bool) {
+        self.inner.record_events(on)
+    }
+
+    /// The policy's events recorded since the last drain, each the core's
+    /// JSON form as a dict; none holds a token or the client secret.
+    fn take_events<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        guard(py, || {
+            let events = self.inner.take_events();
+            drive::json_list(py, events.iter().map(|e| e.to_json()))
+        })
     }
 
     /// `("send", method, url, headers, body)`: the request of a token

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any, Callable, Dict, List
@@ -248,3 +249,57 @@ def check_engine_result(
     else:
         assert "value" in expect, f"{name}: expected {expect['error']}, got {outcome!r}"
         assert plain(outcome) == expect["value"], name
+
+
+def attempt_json(attempt: lean_sdk.Attempt) -> Dict[str, Any]:
+    """An attempt in the core's JSON form, without ``elapsedMs``."""
+    out: Dict[str, Any] = {"attempt": attempt.number, "phase": attempt.phase}
+    for key, value in (("status", attempt.status), ("requestId", attempt.request_id), ("transportError", attempt.transport_error)):
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def logged_events(records: List[logging.LogRecord]) -> List[Dict[str, Any]]:
+    """The core's events among captured log records (logger ``lean_sdk``),
+    each checked to be logged at its own level with its own message."""
+    events = []
+    for record in records:
+        event = getattr(record, "lean_event", None)
+        if event is None:
+            continue
+        assert record.name == "lean_sdk", record.name
+        assert record.levelname == event["level"].upper(), event
+        assert record.getMessage() == event["message"], event
+        events.append(event)
+    return events
+
+
+def check_trace(case: Dict[str, Any], outcome: Any, records: List[logging.LogRecord]) -> None:
+    """Checks a case's ``attempts`` and ``events`` as the core's runner does
+    (``check_trace``): the attempts of the result or error exactly (each
+    ended attempt timed, ``elapsedMs`` not compared), each given key of
+    each event (``path`` as a suffix), and the ``call_finished`` event's
+    attempts equal to the outcome's."""
+    name = case["name"]
+    attempts = outcome.attempts
+    assert isinstance(attempts, tuple), f"{name}: attempts is {type(attempts).__name__}"
+    assert [attempt_json(a) for a in attempts] == case["attempts"], f"{name}: attempts {attempts}"
+    for a in attempts:
+        ended = a.status is not None or a.transport_error is not None
+        assert (a.elapsed is not None) == ended, f"{name}: elapsed of {a}"
+    events = logged_events(records)
+    want_events = case["events"]
+    names = [e["event"] for e in events]
+    assert len(events) == len(want_events), f"{name}: events {names}"
+    for got, want in zip(events, want_events):
+        for key, value in want.items():
+            if key == "path":
+                assert got[key].endswith(value), f"{name}: path {got[key]} of {got}"
+            else:
+                assert got.get(key) == value, f"{name}: {key} of {got}"
+    if events:
+        last = events[-1]
+        assert last["event"] == "call_finished", f"{name}: {names}"
+        finished = [{k: v for k, v in a.items() if k != "elapsedMs"} for a in last["attempts"]]
+        assert finished == case["attempts"], f"{name}: the attempts of call_finished"

@@ -157,6 +157,31 @@ def test_the_report_gives_each_rows_status_amount_error_and_request_id(
     assert report[5]["amount"] == "7.10"
 
 
+def test_the_log_tells_each_calls_outcome_with_its_request_ids(
+    sandbox: Sandbox, customers: List[str], tmp_path: Path
+) -> None:
+    tag = f"t{uuid.uuid4().hex[:8]}"
+    rows = [gig(customers[0], tag, 0), special_payment(customers[1], tag, 1)]
+    file = write_csv(tmp_path / "payouts.csv", rows)
+    result = pay(file, sandbox.base_url)
+    assert result.returncode == EXIT_OK, result.stderr
+    report = read_report(tmp_path / "payouts.csv.report.csv")
+    ids = [r["requestId"] for r in report]
+    assert all(i.startswith("req_") for i in ids), report  # paid rows too
+    # The SDK's events share the command's log: each call's outcome at INFO,
+    # with the request id the report gives; no request line without LEAN_LOG.
+    for operation, request_id in zip(("createGig", "createSpecialPayment"), ids):
+        assert f"lean_sdk INFO {operation}: done after 1 attempt(s); request ids {request_id}\n" in result.stderr
+    assert " DEBUG " not in result.stderr and API_KEY not in result.stderr
+
+    file = write_csv(tmp_path / "more.csv", [gig(customers[0], tag, 2)])
+    verbose = subprocess.run(pay_command(file, sandbox.base_url), capture_output=True, text=True,
+                             env=dict(command_env(), LEAN_LOG="debug"), timeout=600)
+    assert verbose.returncode == EXIT_OK, verbose.stderr
+    sent = [line for line in verbose.stderr.splitlines() if "createGig: attempt 1: POST /api/gig" in line]
+    assert len(sent) == 1 and " lean_sdk DEBUG " in sent[0], verbose.stderr  # once, in the command's format
+
+
 def test_the_library_call_returns_each_rows_result(sandbox: Sandbox, customers: List[str], tmp_path: Path) -> None:
     tag = f"t{uuid.uuid4().hex[:8]}"
     file = write_csv(tmp_path / "payouts.csv", mixed_rows(customers, tag, 9))

@@ -5,7 +5,8 @@ one policy, with the decision expected at every step."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+import json
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -62,6 +63,7 @@ def expected(expect: Any) -> Optional[str]:
 def test_token_policy(case: Dict[str, Any]) -> None:
     env = environment(case["environment"])
     policy = _native.TokenPolicy(case["clientId"], case["clientSecret"], env, None, float(case.get("marginSeconds", 60)))
+    policy.record_events(True)
     tickets: Dict[str, _native.TokenTicket] = {}
     for number, step in enumerate(case["steps"], start=1):
         where = f"{case['name']}, step {number} ({step['caller']} {step['action']})"
@@ -73,10 +75,22 @@ def test_token_policy(case: Dict[str, Any]) -> None:
             assert isinstance(expect, dict) and "error" in expect, f"{where}: unexpected {error!r}"
             check_ob_error(where, error, expect["error"])
             assert case["clientSecret"] not in str(error) + repr(error), f"{where}: the secret shows"
-            continue
-        assert not (isinstance(expect, dict) and "error" in expect), f"{where}: expected {expect['error']}"
-        if decision is not None:
-            assert decision == expected(expect), f"{where}: {decision}"
+        else:
+            assert not (isinstance(expect, dict) and "error" in expect), f"{where}: expected {expect['error']}"
+            if decision is not None:
+                assert decision == expected(expect), f"{where}: {decision}"
+        check_events(where, policy.take_events(), step["events"], case["clientSecret"])
+
+
+def check_events(where: str, events: List[Dict[str, Any]], want: List[Dict[str, Any]], secret: str) -> None:
+    """A step's events as the core's runner checks them: as many, and each
+    given key equal; none shows the client secret or a token."""
+    assert len(events) == len(want), f"{where}: events {[e['event'] for e in events]}"
+    for got, given in zip(events, want):
+        for key, value in given.items():
+            assert got.get(key) == value, f"{where}: {key} of {got}"
+        assert isinstance(got["message"], str) and got["level"] in ("debug", "info"), f"{where}: {got}"
+        assert secret not in json.dumps(got), f"{where}: the secret shows in {got}"
 
 
 def test_the_vectors_cover_every_decision() -> None:

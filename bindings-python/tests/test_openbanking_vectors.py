@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from decimal import Decimal
 from typing import Any, Dict, List
@@ -16,7 +17,7 @@ from lean_sdk import openbanking
 from lean_sdk.openbanking import webhooks
 
 from _ob_vectors import APP_TOKEN, cases, check_ob_error, client, environment, ids, invoke, keywords, plain, response
-from _vectors import Interrupted, interrupted, Recorder, Script, Stop, check_engine_result, payload_forms
+from _vectors import Interrupted, interrupted, Recorder, Script, Stop, check_engine_result, check_trace, payload_forms
 
 
 def check_request(name: str, request: lean_sdk.HttpRequest, want: Dict[str, Any]) -> None:
@@ -178,7 +179,8 @@ def check(name: str, expect: Dict[str, Any], action: Any) -> None:
 
 
 @pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))
-def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="lean_sdk")
     waits: List[float] = []
     monkeypatch.setattr(time, "sleep", waits.append)
     script = Script(case)
@@ -190,10 +192,12 @@ def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> N
     except Interrupted as stop:
         outcome = interrupted(stop)
     check_engine_result(case, script, outcome, waits, check_ob_error)
+    check_trace(case, outcome, caplog.records)
 
 
 @pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))
-def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="lean_sdk")
     waits: List[float] = []
 
     async def no_wait(delay: float) -> None:
@@ -214,7 +218,9 @@ def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> 
             except Interrupted as stop:
                 return interrupted(stop)
 
-    check_engine_result(case, script, asyncio.run(main()), waits, check_ob_error)
+    outcome = asyncio.run(main())
+    check_engine_result(case, script, outcome, waits, check_ob_error)
+    check_trace(case, outcome, caplog.records)
 
 
 @pytest.mark.parametrize("case", cases("auth.json"), ids=ids(cases("auth.json")))

@@ -4,7 +4,9 @@ with its mTLS listener)."""
 
 from __future__ import annotations
 
+import logging
 import random
+import re
 import uuid
 
 import pytest
@@ -40,11 +42,18 @@ def test_readme_samples_run(
     ob_sandbox.admin(f"/_sandbox/openbanking/customers/{customer.customer_id}/entities", {})
     samples = blocks()
     assert len(samples) >= 14
-    for code in samples:
-        code = code.replace("uid_readme_1", uid).replace("4085008000", phone).replace("jane.doe@", f"{uid}@")
-        code = code.replace('"user-42"', repr(app_user_id))
-        exec(compile(code, "README.md", "exec"), {"__name__": "readme_sample"})
+    logger = logging.getLogger("lean_sdk")
+    level, handlers = logger.level, list(logger.handlers)
+    try:  # the samples configure logging as an application would: undone after
+        for code in samples:
+            code = code.replace("uid_readme_1", uid).replace("4085008000", phone).replace("jane.doe@", f"{uid}@")
+            code = code.replace('"user-42"', repr(app_user_id))
+            exec(compile(code, "README.md", "exec"), {"__name__": "readme_sample"})
+    finally:
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
     out = capsys.readouterr().out
+    assert re.search(r"^\[\(1, 200, 'req_\d+'\)\]$", out, re.M) and re.search(r"^404 req_\d+$", out, re.M), out
     assert "PENDING 15.00" in out
     assert "totalAmount invalid_type" in out and "Decimal" in out
     assert "404" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 from typing import Any, Dict, List
@@ -13,7 +14,7 @@ import pytest
 import lean_sdk
 from lean_sdk import webhooks
 
-from _vectors import Interrupted, interrupted, Recorder, Script, Stop, as_keywords, cases, check_engine_result, check_error, client_kwargs, ids, invoke, plain, payload_forms, response
+from _vectors import Interrupted, interrupted, Recorder, Script, Stop, as_keywords, cases, check_engine_result, check_trace, check_error, client_kwargs, ids, invoke, plain, payload_forms, response
 
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -135,7 +136,8 @@ def check_event(name: str, expect: Dict[str, Any], construct: Any) -> None:
 
 
 @pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))
-def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="lean_sdk")
     waits: List[float] = []
     monkeypatch.setattr(time, "sleep", waits.append)
     script = Script(case)
@@ -147,10 +149,12 @@ def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> N
     except Interrupted as stop:
         outcome = interrupted(stop)
     check_engine_result(case, script, outcome, waits)
+    check_trace(case, outcome, caplog.records)
 
 
 @pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))
-def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="lean_sdk")
     waits: List[float] = []
 
     async def no_wait(delay: float) -> None:
@@ -171,7 +175,9 @@ def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> 
             except Interrupted as stop:
                 return interrupted(stop)
 
-    check_engine_result(case, script, asyncio.run(main()), waits)
+    outcome = asyncio.run(main())
+    check_engine_result(case, script, outcome, waits)
+    check_trace(case, outcome, caplog.records)
 
 
 @pytest.mark.parametrize("case", cases("config.json"), ids=ids(cases("config.json")))

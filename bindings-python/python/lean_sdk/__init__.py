@@ -14,7 +14,11 @@ signatures; this package wraps it with idiomatic clients::
                             start_time="2021-03-01T21:04:04",
                             end_time="2021-03-01T21:31:05")
 
-Errors are :class:`LeanError` subclasses; see :mod:`lean_sdk.webhooks` for
+Errors are :class:`LeanError` subclasses. Every result and every error
+lists the requests its call sent (``attempts``, each an :class:`Attempt`
+with its status and request id), and the ``lean_sdk`` logger (or
+``LEAN_LOG=debug``) shows what each call did: see the README's
+"Debugging". See :mod:`lean_sdk.webhooks` for
 webhooks, and :mod:`lean_sdk.openbanking` for Lean's open-banking API
 (bank data and payments), imported on demand.
 """
@@ -22,6 +26,7 @@ webhooks, and :mod:`lean_sdk.openbanking` for Lean's open-banking API
 from __future__ import annotations
 
 from . import webhooks
+from ._attempts import Attempt
 from ._client import AsyncLeanClient, LeanClient
 from ._errors import (
     ApiError,
@@ -44,7 +49,7 @@ from ._errors import (
     WebhookSignatureError,
 )
 from ._http import HttpRequest, HttpResponse
-from ._models import Application, Customer, Gig, SpecialPayment, WebhookEvent
+from ._models import Application, Customer, Gig, ResultList, SpecialPayment, WebhookEvent
 from ._native import SDK_VERSION as __version__
 from ._native import Config
 from ._operations import validate
@@ -66,6 +71,8 @@ __all__ = [
     "SpecialPayment",
     "Application",
     "WebhookEvent",
+    "ResultList",
+    "Attempt",
     "LeanError",
     "FieldError",
     "ValidationError",

@@ -9,21 +9,31 @@ import sys
 from . import _engine, _native
 from . import _operations as ops
 from ._errors import ConfigurationError
-from ._models import Application, Customer, Gig, SpecialPayment
+from ._models import Application, Customer, Gig, ResultList, SpecialPayment, _returned
 from ._transports import HttpxSyncTransport, HttpxTransport
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Mapping, Optional
+    from typing import Any, Callable, Dict, Mapping, Optional, TypeVar
 
     from typing_extensions import Unpack
 
     from ._engine import AsyncTransport, Transport
     from ._types import CustomerFields, CustomerUpdateFields, GigFields, SpecialPaymentFields
 
+    T = TypeVar("T")
+
 __all__ = ["LeanClient", "AsyncLeanClient"]
 
 _HOST = "python/{}.{}.{}".format(*sys.version_info[:3])
+
+
+def _gigs(items: Any) -> ResultList[Gig]:
+    return ResultList(Gig(g) for g in items)
+
+
+def _payments(items: Any) -> ResultList[SpecialPayment]:
+    return ResultList(SpecialPayment(p) for p in items)
 
 
 class _Base:
@@ -105,38 +115,39 @@ class LeanClient(_Base):
         if self._default is not None:
             self._default.close()
 
-    def _run(self, spec: Dict[str, Any]) -> Any:
-        return _engine.run(self.config, spec, self._transport)
+    def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
+        value, attempts = _engine.run(self.config, spec, self._transport)
+        return _returned(convert(value), attempts)
 
     def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerFields]) -> Customer:
         """Registers a worker (``POST /customer``)."""
-        return Customer(self._run(ops.call("createCustomer", data, fields)))
+        return self._run(ops.call("createCustomer", data, fields), Customer)
 
     def get_customer(self, partner_user_id: str) -> Customer:
         """Reads a customer by your own id."""
-        return Customer(self._run(ops.call("getCustomer", partnerUserId=partner_user_id)))
+        return self._run(ops.call("getCustomer", partnerUserId=partner_user_id), Customer)
 
     def update_customer(self, partner_user_id: str, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerUpdateFields]) -> Customer:
         """Changes a customer still ``PENDING``; give only the fields to change."""
-        return Customer(self._run(ops.call("updateCustomer", data, fields, partnerUserId=partner_user_id)))
+        return self._run(ops.call("updateCustomer", data, fields, partnerUserId=partner_user_id), Customer)
 
     def submit_application(self, partner_user_id: str) -> Application:
         """Submits a customer's application (sandbox only; in production
         the worker does it in the Lean app)."""
-        return Application(self._run(ops.call("submitApplication", partnerUserId=partner_user_id)))
+        return self._run(ops.call("submitApplication", partnerUserId=partner_user_id), Application)
 
     def create_gig(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[GigFields]) -> Gig:
         """Pays a gig (``POST /gig``). ``gig_id`` is your own unique id: a
         retried or re-run create never pays the same gig twice."""
-        return Gig(self._run(ops.call("createGig", data, fields)))
+        return self._run(ops.call("createGig", data, fields), Gig)
 
     def get_gig(self, gig_id: str) -> Gig:
         """Reads a gig by your own id."""
-        return Gig(self._run(ops.call("getGig", gigId=gig_id)))
+        return self._run(ops.call("getGig", gigId=gig_id), Gig)
 
-    def list_gigs(self) -> List[Gig]:
+    def list_gigs(self) -> ResultList[Gig]:
         """Every gig."""
-        return [Gig(g) for g in self._run(ops.call("listGigs"))]
+        return self._run(ops.call("listGigs"), _gigs)
 
     def create_special_payment(
         self, data: Optional[Mapping[str, Any]] = None, /, *, idempotency_key: Optional[str] = None, **fields: Unpack[SpecialPaymentFields]
@@ -144,15 +155,15 @@ class LeanClient(_Base):
         """Pays a bonus or reimbursement. Pass your own ``idempotency_key``
         (from your payment id) to make re-running a script safe; otherwise
         one is generated per call and protects its retries."""
-        return SpecialPayment(self._run(ops.call("createSpecialPayment", data, fields, idempotencyKey=idempotency_key)))
+        return self._run(ops.call("createSpecialPayment", data, fields, idempotencyKey=idempotency_key), SpecialPayment)
 
     def get_special_payment(self, id: str) -> SpecialPayment:
         """Reads a special payment by the id Lean gave it."""
-        return SpecialPayment(self._run(ops.call("getSpecialPayment", id=id)))
+        return self._run(ops.call("getSpecialPayment", id=id), SpecialPayment)
 
-    def list_special_payments(self) -> List[SpecialPayment]:
+    def list_special_payments(self) -> ResultList[SpecialPayment]:
         """Every special payment."""
-        return [SpecialPayment(p) for p in self._run(ops.call("listSpecialPayments"))]
+        return self._run(ops.call("listSpecialPayments"), _payments)
 
 
 class AsyncLeanClient(_Base):
@@ -192,51 +203,52 @@ class AsyncLeanClient(_Base):
         if self._default is not None:
             await self._default.aclose()
 
-    async def _run(self, spec: Dict[str, Any]) -> Any:
-        return await _engine.run_async(self.config, spec, self._transport)
+    async def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
+        value, attempts = await _engine.run_async(self.config, spec, self._transport)
+        return _returned(convert(value), attempts)
 
     async def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerFields]) -> Customer:
         """See :meth:`LeanClient.create_customer`."""
-        return Customer(await self._run(ops.call("createCustomer", data, fields)))
+        return await self._run(ops.call("createCustomer", data, fields), Customer)
 
     async def get_customer(self, partner_user_id: str) -> Customer:
         """See :meth:`LeanClient.get_customer`."""
-        return Customer(await self._run(ops.call("getCustomer", partnerUserId=partner_user_id)))
+        return await self._run(ops.call("getCustomer", partnerUserId=partner_user_id), Customer)
 
     async def update_customer(
         self, partner_user_id: str, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerUpdateFields]
     ) -> Customer:
         """See :meth:`LeanClient.update_customer`."""
-        return Customer(await self._run(ops.call("updateCustomer", data, fields, partnerUserId=partner_user_id)))
+        return await self._run(ops.call("updateCustomer", data, fields, partnerUserId=partner_user_id), Customer)
 
     async def submit_application(self, partner_user_id: str) -> Application:
         """See :meth:`LeanClient.submit_application`."""
-        return Application(await self._run(ops.call("submitApplication", partnerUserId=partner_user_id)))
+        return await self._run(ops.call("submitApplication", partnerUserId=partner_user_id), Application)
 
     async def create_gig(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[GigFields]) -> Gig:
         """See :meth:`LeanClient.create_gig`."""
-        return Gig(await self._run(ops.call("createGig", data, fields)))
+        return await self._run(ops.call("createGig", data, fields), Gig)
 
     async def get_gig(self, gig_id: str) -> Gig:
         """See :meth:`LeanClient.get_gig`."""
-        return Gig(await self._run(ops.call("getGig", gigId=gig_id)))
+        return await self._run(ops.call("getGig", gigId=gig_id), Gig)
 
-    async def list_gigs(self) -> List[Gig]:
+    async def list_gigs(self) -> ResultList[Gig]:
         """See :meth:`LeanClient.list_gigs`."""
-        return [Gig(g) for g in await self._run(ops.call("listGigs"))]
+        return await self._run(ops.call("listGigs"), _gigs)
 
     async def create_special_payment(
         self, data: Optional[Mapping[str, Any]] = None, /, *, idempotency_key: Optional[str] = None, **fields: Unpack[SpecialPaymentFields]
     ) -> SpecialPayment:
         """See :meth:`LeanClient.create_special_payment`."""
-        return SpecialPayment(await self._run(ops.call("createSpecialPayment", data, fields, idempotencyKey=idempotency_key)))
+        return await self._run(ops.call("createSpecialPayment", data, fields, idempotencyKey=idempotency_key), SpecialPayment)
 
     async def get_special_payment(self, id: str) -> SpecialPayment:
         """See :meth:`LeanClient.get_special_payment`."""
-        return SpecialPayment(await self._run(ops.call("getSpecialPayment", id=id)))
+        return await self._run(ops.call("getSpecialPayment", id=id), SpecialPayment)
 
-    async def list_special_payments(self) -> List[SpecialPayment]:
+    async def list_special_payments(self) -> ResultList[SpecialPayment]:
         """See :meth:`LeanClient.list_special_payments`."""
-        return [SpecialPayment(p) for p in await self._run(ops.call("listSpecialPayments"))]
+        return await self._run(ops.call("listSpecialPayments"), _payments)
 
 

@@ -1,14 +1,17 @@
 """Drives the core's call engine with a transport, synchronously or with
 asyncio. Both loops are the same dozen lines, for the payouts and the
 open-banking calls alike: every retry, backoff, idempotency and
-reconciliation decision is the core's."""
+reconciliation decision is the core's. The loops time each attempt with a
+monotonic clock (the core has none), and hand the core's events to the
+``lean_sdk`` logger after each step when it is enabled (``_log``)."""
 
 from __future__ import annotations
 
 import os
 import time
 
-from . import _native
+from . import _log, _native
+from ._attempts import attempts_of
 from ._errors import LeanError, TransportError
 from ._http import HttpRequest, HttpResponse, _failure, _request
 
@@ -16,76 +19,98 @@ TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
     from typing import Any, Awaitable, Callable, Dict, Optional, Tuple, Union
 
+    from ._attempts import Attempt
+
     Transport = Callable[[HttpRequest], HttpResponse]
     AsyncTransport = Callable[[HttpRequest], Awaitable[HttpResponse]]
     Call = Union[_native.Call, _native.ObCall]
 
 
-def _report(call: Call, response: Any) -> None:
-    if not isinstance(response, HttpResponse):
-        raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(response).__name__}")
-    headers = [(str(name), str(value)) for name, value in response.headers.items()]
-    call.on_response(response.status, headers, response.body)
+def _report(call: Call, response: Any, started: float, log: bool) -> None:
+    elapsed = time.monotonic() - started
+    try:
+        if not isinstance(response, HttpResponse):
+            raise TypeError(f"a transport must return lean_sdk.HttpResponse, got {type(response).__name__}")
+        headers = [(str(name), str(value)) for name, value in response.headers.items()]
+        call.on_response(response.status, headers, response.body, elapsed)
+    finally:
+        if log:
+            _log.emit(call.take_events())
 
 
-def run(config: _native.Config, spec: Dict[str, Any], transport: Transport) -> Any:
+def run(config: _native.Config, spec: Dict[str, Any], transport: Transport) -> Tuple[Any, Tuple[Attempt, ...]]:
     """Runs one payouts call to its end; returns the result in the API's
-    JSON shape or raises its :class:`lean_sdk.LeanError`."""
+    JSON shape with the call's attempts, or raises its
+    :class:`lean_sdk.LeanError`."""
     return drive(_native.Call(config, spec, os.urandom(32)), transport)
 
 
-async def run_async(config: _native.Config, spec: Dict[str, Any], transport: AsyncTransport) -> Any:
+async def run_async(config: _native.Config, spec: Dict[str, Any], transport: AsyncTransport) -> Tuple[Any, Tuple[Attempt, ...]]:
     """:func:`run` with an async transport and ``asyncio.sleep``."""
     return await drive_async(_native.Call(config, spec, os.urandom(32)), transport)
 
 
-def drive(call: Call, transport: Transport) -> Any:
-    """Drives a started call (of either API) to its end with ``transport``."""
+def drive(call: Call, transport: Transport) -> Tuple[Any, Tuple[Attempt, ...]]:
+    """Drives a started call (of either API) to its end with ``transport``;
+    returns its value and its attempts."""
+    log = _record(call)
     failure: Optional[BaseException] = None
     try:
         while True:
-            step = _poll(call, failure)
+            step = _poll(call, failure, log)
             if step[0] == "send":
+                started = time.monotonic()
                 try:
                     response = transport(_request(step))
                 except Exception as error:
-                    failure = _report_failure(call, error)
+                    failure = _report_failure(call, error, started, log)
                     continue
-                _report(call, response)
+                _report(call, response, started, log)
             elif step[0] == "wait":
                 time.sleep(step[1])
             else:
-                return step[1]
+                return step[1], attempts_of(call.attempt_log)
     except BaseException as interruption:
-        _tell_what_was_sent(call, interruption)
+        _tell_what_was_sent(call, interruption, log)
         raise
 
 
-async def drive_async(call: Call, transport: AsyncTransport) -> Any:
+async def drive_async(call: Call, transport: AsyncTransport) -> Tuple[Any, Tuple[Attempt, ...]]:
     """:func:`drive` with an async transport and ``asyncio.sleep``."""
     import asyncio
 
+    log = _record(call)
     failure: Optional[BaseException] = None
     try:
         while True:
-            step = _poll(call, failure)
+            step = _poll(call, failure, log)
             if step[0] == "send":
+                started = time.monotonic()
                 try:
                     response = await transport(_request(step))
                 except Exception as error:
-                    failure = _report_failure(call, error)
+                    failure = _report_failure(call, error, started, log)
                     continue
-                _report(call, response)
+                _report(call, response, started, log)
             elif step[0] == "wait":
                 await asyncio.sleep(step[1])
             else:
-                return step[1]
+                return step[1], attempts_of(call.attempt_log)
     except BaseException as interruption:
-        _tell_what_was_sent(call, interruption)
+        _tell_what_was_sent(call, interruption, log)
         raise
 
 
-def _poll(call: Call, failure: Optional[BaseException]) -> Tuple[Any, ...]:
+def _record(call: Call) -> bool:
+    """Turns the call's events on when the ``lean_sdk`` logger would write
+    them; a call whose events nobody reads records none."""
+    log = _log.recording()
+    if log:
+        call.record_events(True)
+    return log
+
+
+def _poll(call: Call, failure: Optional[BaseException], log: bool) -> Tuple[Any, ...]:
     """The call's next step; its error names the key it sent and chains the
     last exception the transport raised."""
     try:
@@ -96,17 +121,24 @@ def _poll(call: Call, failure: Optional[BaseException]) -> Tuple[Any, ...]:
         if failure is not None and error.__cause__ is None:
             raise error from failure
         raise
+    finally:
+        if log:
+            _log.emit(call.take_events())
 
 
-def _report_failure(call: Call, error: Exception) -> Exception:
+def _report_failure(call: Call, error: Exception, started: float, log: bool) -> Exception:
     """Any exception from a transport (a custom one may raise anything) is a
     failed attempt for the core to judge: retried when that is safe,
     otherwise reported with what was sent."""
-    call.on_transport_error(*_failure(error))
+    elapsed = time.monotonic() - started
+    kind, message = _failure(error)
+    call.on_transport_error(kind, message, elapsed)
+    if log:
+        _log.emit(call.take_events())
     return error
 
 
-def _tell_what_was_sent(call: Call, interruption: BaseException) -> None:
+def _tell_what_was_sent(call: Call, interruption: BaseException, log: bool) -> None:
     """A call ended by anything but its own result (``CancelledError``,
     ``KeyboardInterrupt``, a bug) keeps propagating, carrying the core's
     report of what was sent as ``lean_error`` (and a note in tracebacks),
@@ -116,6 +148,8 @@ def _tell_what_was_sent(call: Call, interruption: BaseException) -> None:
         return
     try:
         error = _interrupt(call, f"{type(interruption).__name__}")
+        if log:
+            _log.emit(call.take_events())
         interruption.lean_error = error  # type: ignore[attr-defined]
         add_note = getattr(interruption, "add_note", None)
         if add_note is not None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional
+    from typing import Any, Dict, List, Optional, Tuple
+
+    from ._attempts import Attempt
 
 __all__ = [
     "LeanError",
@@ -39,15 +41,21 @@ class LeanError(Exception):
     """Base of every error the SDK raises; catch it to catch them all.
 
     ``code`` is the stable machine code (``internal`` for a bug in the SDK,
-    including a caught Rust panic).
+    including a caught Rust panic). ``attempts`` lists every request the
+    call sent before failing (:class:`lean_sdk.Attempt`: status, request
+    id, transport failure, time taken), so each request id can be quoted
+    to Lean's support; it is empty for an error raised before anything
+    was sent (invalid input, configuration).
     """
 
     code: str
+    attempts: Tuple[Attempt, ...]
 
     def __init__(self, message: str, *, code: str = "internal") -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.attempts = ()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
@@ -288,7 +296,18 @@ def _field_errors(items: Any) -> List[FieldError]:
 
 
 def _from_core(error: Dict[str, Any]) -> LeanError:
-    """Builds the exception for the core's JSON form of an error."""
+    """Builds the exception for the core's JSON form of an error, with the
+    attempts the call made."""
+    built = _build(error)
+    attempts = error.get("attempts")
+    if attempts:
+        from ._attempts import attempts_of
+
+        built.attempts = attempts_of(attempts)
+    return built
+
+
+def _build(error: Dict[str, Any]) -> LeanError:
     code = error.get("code", "internal")
     message = error.get("message", "")
     if code == "validation":

@@ -5,6 +5,13 @@ gives back exactly the API's shape (camelCase, amounts as two-decimal
 strings, unknown fields kept) while attributes give Python types: amounts
 are ``decimal.Decimal``, never a float. Fields the API left out are
 ``None``.
+
+A result returned by a client also says how it was obtained: ``attempts``
+lists the requests its call sent (:class:`lean_sdk.Attempt`, each with
+its status and request id), like Stripe's ``last_response``. It is not
+part of the value: equality, hashing, ``repr()`` and ``to_dict()`` ignore
+it. A method returning a list returns a :class:`ResultList`, a ``list``
+with the same ``attempts``.
 """
 
 from __future__ import annotations
@@ -12,16 +19,21 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
     from decimal import Decimal
-    from typing import Any, ClassVar, Dict, Optional, Tuple, Type, Union
+    from typing import Any, ClassVar, Dict, Iterable, List, Optional, Tuple, Type, TypeVar, Union
 
-__all__ = ["Customer", "Gig", "SpecialPayment", "Application", "WebhookEvent"]
+    from ._attempts import Attempt
+
+    _T = TypeVar("_T")
+    _R = TypeVar("_R")
+
+__all__ = ["Customer", "Gig", "SpecialPayment", "Application", "WebhookEvent", "ResultList"]
 
 
 class _Record:
     """A result object over the API's JSON: attributes from ``_fields``
     (attribute name, wire name, is-an-amount)."""
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_attempts")
     _fields: ClassVar[Tuple[Tuple[str, str, bool], ...]] = ()
 
     def __init__(self, data: Dict[str, Any]) -> None:
@@ -38,6 +50,15 @@ class _Record:
         """The object in the API's JSON shape, unknown fields included."""
         return dict(self._data)
 
+    @property
+    def attempts(self) -> Tuple[Attempt, ...]:
+        """The requests the call that returned this object sent, in order,
+        each with its status and request id (empty for an object not
+        returned by a client call, such as a webhook's). Not part of the
+        value: equality and ``repr()`` ignore it."""
+        attempts: Tuple[Attempt, ...] = getattr(self, "_attempts", ())
+        return attempts
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
@@ -53,6 +74,46 @@ class _Record:
             if getattr(self, attribute) is not None
         )
         return f"{type(self).__name__}({shown})"
+
+
+if TYPE_CHECKING:
+
+    class ResultList(List[_T]):
+        """A list returned by a client, with its call's attempts."""
+
+        attempts: Tuple[Attempt, ...]
+
+        def __init__(self, items: Iterable[_T] = (), attempts: Tuple[Attempt, ...] = ()) -> None: ...
+
+else:
+
+    class ResultList(list):
+        """A ``list`` returned by a client (``list_gigs()``...): the items,
+        and ``attempts``, the requests the call sent (see
+        :class:`lean_sdk.Attempt`). It compares and prints as a plain
+        list."""
+
+        __slots__ = ("attempts",)
+
+        def __init__(self, items=(), attempts=()):
+            super().__init__(items)
+            self.attempts = attempts
+
+
+def _returned(result: _R, attempts: Tuple[Attempt, ...]) -> _R:
+    """``result`` with the attempts of the call that returned it: a record
+    carries them, a list becomes a :class:`ResultList` whose records carry
+    them too."""
+    if isinstance(result, _Record):
+        object.__setattr__(result, "_attempts", attempts)
+        return result
+    if isinstance(result, list):
+        for item in result:
+            if isinstance(item, _Record):
+                object.__setattr__(item, "_attempts", attempts)
+        listed: Any = ResultList(result, attempts)
+        return listed  # type: ignore[no-any-return]
+    return result
 
 
 class Customer(_Record):

@@ -52,13 +52,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_to_stderr() -> None:
+    """The command's log: stderr, at INFO. It carries the batch's own
+    lines and the SDK's call events (logger ``lean_sdk``: retries, lookups,
+    each call's outcome with its request ids); ``LEAN_LOG=debug`` adds
+    every request and answer, in the same lines rather than through a
+    second handler."""
+    from lean_sdk import _log
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the SDK's own events say more, once
+    handler = _log._env_handler
+    if handler is not None:
+        _log.logger.removeHandler(handler)
+        _log.logger.setLevel(min(handler.level, logging.INFO))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Runs the command line; returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr)
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request drowns the progress
+        _log_to_stderr()
     if not 1 <= args.concurrency <= 256:
         parser.error("--concurrency must be from 1 to 256")
     if not args.api_key and not args.dry_run:

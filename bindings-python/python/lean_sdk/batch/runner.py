@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import lean_sdk
 
@@ -158,7 +158,7 @@ class Runner:
         except Exception as error:  # noqa: BLE001 - a bug must not lose the row's state
             self._finish(row, UNKNOWN, error_code="internal", error_message=f"{type(error).__name__}: {error}")
             return
-        self._finish(row, PAID, result_id=paid.id)
+        self._finish(row, PAID, result_id=paid.id, request_id=_last_request_id(paid.attempts))
 
     def _finish(self, row: Row, state: str, **details: Any) -> None:
         self._journal.settle(row, state, **details)
@@ -186,5 +186,11 @@ def _details(error: lean_sdk.LeanError) -> Dict[str, Optional[str]]:
     return {
         "error_code": error.code,
         "error_message": getattr(error, "message", str(error)) or str(error),
-        "request_id": getattr(error, "request_id", None),
+        "request_id": getattr(error, "request_id", None) or _last_request_id(error.attempts),
     }
+
+
+def _last_request_id(attempts: Sequence[lean_sdk.Attempt]) -> Optional[str]:
+    """The request id of the last answer a call got (a lookup's, for a gig
+    it found): the one to quote for the row, whatever the outcome."""
+    return next((a.request_id for a in reversed(attempts) if a.request_id), None)

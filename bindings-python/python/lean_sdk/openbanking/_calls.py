@@ -5,6 +5,7 @@ validated here: the core does that, once, for every language."""
 
 from __future__ import annotations
 
+from .._models import ResultList
 from ._models import Customer, CustomerPage, DataResult, Destination, Entity, PaymentIntent
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
@@ -27,12 +28,12 @@ def _body(data: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> Any:
     return merged
 
 
-def _entities(items: Any) -> List[Entity]:
-    return [Entity(e) for e in items]
+def _entities(items: Any) -> ResultList[Entity]:
+    return ResultList(Entity(e) for e in items)
 
 
-def _destinations(items: Any) -> List[Destination]:
-    return [Destination(d) for d in items]
+def _destinations(items: Any) -> ResultList[Destination]:
+    return ResultList(Destination(d) for d in items)
 
 
 def create_customer(data: Optional[Mapping[str, Any]], fields: Mapping[str, Any]) -> Spec[Customer]:
@@ -51,7 +52,7 @@ def list_customers(page_number: Optional[int], page_size: Optional[int]) -> Spec
     return {"operation": "listCustomers", "pageNumber": page_number, "pageSize": page_size}, CustomerPage
 
 
-def list_entities(customer_id: str) -> Spec[List[Entity]]:
+def list_entities(customer_id: str) -> Spec[ResultList[Entity]]:
     return {"operation": "listEntities", "customerId": customer_id}, _entities
 
 
@@ -82,7 +83,7 @@ def create_payment_destination(data: Optional[Mapping[str, Any]], fields: Mappin
     return {"operation": "createPaymentDestination", "input": _body(data, fields)}, Destination
 
 
-def list_payment_destinations() -> Spec[List[Destination]]:
+def list_payment_destinations() -> Spec[ResultList[Destination]]:
     return {"operation": "listPaymentDestinations"}, _destinations
 
 

@@ -16,17 +16,18 @@ import os
 import sys
 import time
 
-from .. import _native
+from .. import _log, _native
 from .._engine import drive, drive_async
 from .._errors import AuthenticationError, ConfigurationError, TransportError
 from .._http import HttpResponse, _failure, _request
+from .._models import ResultList, _returned
 from .._transports import HttpxSyncTransport, HttpxTransport
 from . import _calls as calls
 from ._tls import ssl_context
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
+    from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union
 
     from typing_extensions import Unpack
 
@@ -149,7 +150,38 @@ class _Base:
         return f"{type(self).__name__}(environment={self.environment.name!r}, api_base_url={self.environment.api_base_url!r}, auth={auth!r})"
 
 
+def _poll_tokens(tokens: _native.TokenPolicy, ticket: _native.TokenTicket) -> Tuple[Any, ...]:
+    """The policy's decision for one call. Its events (token fetches,
+    renewals, refusals) are recorded while the ``lean_sdk`` logger is
+    enabled, and written after each step the policy takes."""
+    tokens.record_events(_log.recording())
+    try:
+        return tokens.poll(ticket, time.time())
+    finally:
+        _token_events(tokens)
+
+
+def _token_events(tokens: _native.TokenPolicy) -> None:
+    if _log.recording():
+        _log.emit(tokens.take_events())
+
+
+def _unauthorized(tokens: _native.TokenPolicy, ticket: _native.TokenTicket) -> bool:
+    """Reports a 401 to the policy: true when the call is sent once more."""
+    try:
+        return tokens.on_unauthorized(ticket)
+    finally:
+        _token_events(tokens)
+
+
 def _report_fetch(tokens: _native.TokenPolicy, ticket: _native.TokenTicket, outcome: object) -> None:
+    try:
+        _report_outcome(tokens, ticket, outcome)
+    finally:
+        _token_events(tokens)
+
+
+def _report_outcome(tokens: _native.TokenPolicy, ticket: _native.TokenTicket, outcome: object) -> None:
     """Reports the outcome of this caller's token fetch (an answer, or what
     the transport raised) to the policy, and raises what the caller must:
     the token endpoint's refusal, the transport's failure, or the
@@ -269,7 +301,7 @@ class OpenBankingClient(_Base):
         fetches the token for every caller, or waits for the one that does."""
         with self._token_changed:
             while True:
-                step = tokens.poll(ticket, time.time())
+                step = _poll_tokens(tokens, ticket)
                 if step[0] == "use":
                     auth: _native.ObAuth = step[1]
                     return auth
@@ -292,18 +324,19 @@ class OpenBankingClient(_Base):
         tokens = self._tokens
         if tokens is None:
             assert self._fixed is not None
-            return convert(_decode(drive(self._call(self._fixed, spec), self._transport)))
+            value, attempts = drive(self._call(self._fixed, spec), self._transport)
+            return _returned(convert(_decode(value)), attempts)
         ticket = _native.TokenTicket()
         while True:
             auth = self._auth(tokens, ticket)  # a refused token request is not the call's 401
             try:
-                result = drive(self._call(auth, spec), self._transport)
+                value, attempts = drive(self._call(auth, spec), self._transport)
             except AuthenticationError:
                 with self._token_changed:
-                    if not tokens.on_unauthorized(ticket):
+                    if not _unauthorized(tokens, ticket):
                         raise
                 continue
-            return convert(_decode(result))
+            return _returned(convert(_decode(value)), attempts)
 
     def customer_token(self, customer_id: str) -> _native.Token:
         """Mints an access token limited to one customer (scope
@@ -335,7 +368,7 @@ class OpenBankingClient(_Base):
         """One page of customers (``page_number`` from 0)."""
         return self._run(*calls.list_customers(page_number, page_size))
 
-    def list_entities(self, customer_id: str) -> List[Entity]:
+    def list_entities(self, customer_id: str) -> ResultList[Entity]:
         """The banks a customer connected."""
         return self._run(*calls.list_entities(customer_id))
 
@@ -382,7 +415,7 @@ class OpenBankingClient(_Base):
         digits are verified before sending)."""
         return self._run(*calls.create_payment_destination(data, fields))
 
-    def list_payment_destinations(self) -> List[Destination]:
+    def list_payment_destinations(self) -> ResultList[Destination]:
         """Every payment destination."""
         return self._run(*calls.list_payment_destinations())
 
@@ -443,7 +476,7 @@ class AsyncOpenBankingClient(_Base):
         import asyncio
 
         while True:
-            step = tokens.poll(ticket, time.time())
+            step = _poll_tokens(tokens, ticket)
             if step[0] == "use":
                 auth: _native.ObAuth = step[1]
                 return auth
@@ -465,17 +498,18 @@ class AsyncOpenBankingClient(_Base):
         tokens = self._tokens
         if tokens is None:
             assert self._fixed is not None
-            return convert(_decode(await drive_async(self._call(self._fixed, spec), self._transport)))
+            value, attempts = await drive_async(self._call(self._fixed, spec), self._transport)
+            return _returned(convert(_decode(value)), attempts)
         ticket = _native.TokenTicket()
         while True:
             auth = await self._auth(tokens, ticket)  # a refused token request is not the call's 401
             try:
-                result = await drive_async(self._call(auth, spec), self._transport)
+                value, attempts = await drive_async(self._call(auth, spec), self._transport)
             except AuthenticationError:
-                if not tokens.on_unauthorized(ticket):
+                if not _unauthorized(tokens, ticket):
                     raise
                 continue
-            return convert(_decode(result))
+            return _returned(convert(_decode(value)), attempts)
 
     async def customer_token(self, customer_id: str) -> _native.Token:
         """See :meth:`OpenBankingClient.customer_token`."""
@@ -502,7 +536,7 @@ class AsyncOpenBankingClient(_Base):
         """See :meth:`OpenBankingClient.list_customers`."""
         return await self._run(*calls.list_customers(page_number, page_size))
 
-    async def list_entities(self, customer_id: str) -> List[Entity]:
+    async def list_entities(self, customer_id: str) -> ResultList[Entity]:
         """See :meth:`OpenBankingClient.list_entities`."""
         return await self._run(*calls.list_entities(customer_id))
 
@@ -542,6 +576,6 @@ class AsyncOpenBankingClient(_Base):
         """See :meth:`OpenBankingClient.create_payment_destination`."""
         return await self._run(*calls.create_payment_destination(data, fields))
 
-    async def list_payment_destinations(self) -> List[Destination]:
+    async def list_payment_destinations(self) -> ResultList[Destination]:
         """See :meth:`OpenBankingClient.list_payment_destinations`."""
         return await self._run(*calls.list_payment_destinations())

@@ -392,7 +392,7 @@ fn openbanking_payload(event: &str, rng: &mut fastrand::Rng) -> Value {
                 1,
                 crate::openbanking::bank::DEFAULT_BANK,
             );
-            serde_json::to_value(entity).unwrap_or(Value::Null)
+            crate::openbanking::bank::entity_created(&entity, Some("sandbox-app-user"))
         }
         _ => {
             let status = if event == "payment.created" {

@@ -150,6 +150,24 @@ fn customers_entities_and_data_with_async_results_and_webhooks() {
         .iter()
         .any(|e| e.event_type == EventType::EntityCreated
             && matches!(&e.payload, EventPayload::Entity(en) if en.id == entity_id)));
+    // In Lean's own shape: the permissions granted as an array of names,
+    // with the app user and the bank's details.
+    let sent: Vec<Value> = deliveries
+        .iter()
+        .map(|d| serde_json::from_slice(&d.body).unwrap())
+        .filter(|body: &Value| body["type"] == "entity.created")
+        .collect();
+    assert_eq!(sent.len(), 1);
+    let payload = &sent[0]["payload"];
+    assert_eq!(
+        payload["permissions"],
+        json!(["identity", "accounts", "balance", "transactions"])
+    );
+    assert!(payload["app_user_id"].is_string(), "{payload}");
+    assert!(
+        payload["bank_details"]["identifier"].is_string(),
+        "{payload}"
+    );
     let ids: std::collections::HashSet<_> =
         events.iter().map(|e| e.event_id.clone().unwrap()).collect();
     assert_eq!(ids.len(), events.len());

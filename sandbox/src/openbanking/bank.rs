@@ -10,7 +10,7 @@ use lean_core::openbanking::{DataKind, Entity, Permissions};
 use lean_core::Amount;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use serde_json::Map;
+use serde_json::{json, Map, Value};
 
 /// The bank of an entity when the connect call names none.
 pub const DEFAULT_BANK: &str = "LEANMB1";
@@ -60,6 +60,45 @@ impl Ids {
         self.0 = rng.u64(..);
         super::uuid(&mut rng)
     }
+}
+
+/// The payload of the `entity.created` webhook for `entity`, as Lean sends
+/// it (unlike the entity the API answers): the permissions granted as an
+/// array of names, the customer's `app_user_id` and the bank's details.
+pub fn entity_created(entity: &Entity, app_user_id: Option<&str>) -> Value {
+    let granted: Vec<&str> = entity
+        .permissions
+        .as_ref()
+        .map(|p| {
+            [
+                ("identity", p.identity),
+                ("accounts", p.accounts),
+                ("balance", p.balance),
+                ("transactions", p.transactions),
+            ]
+            .into_iter()
+            .filter(|(_, granted)| *granted == Some(true))
+            .map(|(name, _)| name)
+            .collect()
+        })
+        .unwrap_or_default();
+    let identifier = entity.bank_identifier.as_deref().unwrap_or(DEFAULT_BANK);
+    json!({
+        "id": entity.id,
+        "app_user_id": app_user_id,
+        "customer_id": entity.customer_id,
+        "permissions": granted,
+        "bank_details": {
+            "name": format!("Sandbox bank {identifier}"),
+            "identifier": identifier,
+            "bank_type": "RETAIL",
+            "account_type": "PERSONAL",
+            "logo": null,
+            "main_color": "#1a1a1a",
+            "background_color": "#ffffff",
+            "swift_code": null,
+        },
+    })
 }
 
 /// The entity and its bank for a customer's `number`th connection (from 1).

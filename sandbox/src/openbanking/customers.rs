@@ -222,9 +222,9 @@ pub fn stored_entity(
 /// webhook. Optional body `{"bank_identifier"}`. Answers the entity with
 /// its `accounts` (id, name, type, currency, balance).
 pub fn connect_bank(ctx: &mut Ctx, customer_id: &str, body: &Value) -> Result<Value, ObFailure> {
-    if by(ctx.conn, "customer_id", customer_id)?.is_none() {
+    let Some(customer) = by(ctx.conn, "customer_id", customer_id)? else {
         return Err(ObFailure::not_found(format!("no customer {customer_id:?}")));
-    }
+    };
     let bank_identifier = match body.get("bank_identifier") {
         None | Some(Value::Null) => bank::DEFAULT_BANK.to_owned(),
         Some(Value::String(b)) if lean_core::validate::identifier(b).is_ok() => b.clone(),
@@ -252,11 +252,12 @@ pub fn connect_bank(ctx: &mut Ctx, customer_id: &str, body: &Value) -> Result<Va
             serde_json::to_string(&bank).unwrap_or_default()
         ],
     )?;
+    let app_user_id = customer.get("app_user_id").and_then(Value::as_str);
     webhooks::enqueue(
         ctx.conn,
         ctx.rng,
         "entity.created",
-        value.clone(),
+        bank::entity_created(&entity, app_user_id),
         "A customer connected a bank.",
         ctx.now,
     )?;

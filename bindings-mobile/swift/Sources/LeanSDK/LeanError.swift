@@ -111,7 +111,7 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
         self.init(ErrorDetails(code: code, message: message, fieldErrors: [], status: status.map { UInt16($0) },
                                body: nil, apiMessage: nil, apiCode: nil, requestId: nil, retryAfterMs: nil,
                                outcomeUnknown: false, idempotencyKey: nil, sentIds: [:], applied: false,
-                               location: nil))
+                               location: nil, attempts: []))
     }
 }
 

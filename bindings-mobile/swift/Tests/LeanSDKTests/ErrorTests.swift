@@ -21,7 +21,7 @@ final class ErrorTests: XCTestCase {
         for code in codes {
             let e = LeanError(ErrorDetails(code: code, message: "m", fieldErrors: [], status: nil, body: nil, apiMessage: nil,
                                            apiCode: nil, requestId: nil, retryAfterMs: nil, outcomeUnknown: false,
-                                           idempotencyKey: nil, sentIds: [:], applied: false, location: nil))
+                                           idempotencyKey: nil, sentIds: [:], applied: false, location: nil, attempts: []))
             XCTAssertEqual(e.code, code)
             if code != "internal" { XCTAssertNotEqual(e.kind, .internal, "no kind of its own for \(code)") }
         }

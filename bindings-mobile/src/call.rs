@@ -4,8 +4,12 @@
 //! loops on [`NativeCall::poll`]: it sends each [`NativeStep::Send`] request
 //! with its own HTTP stack (`HttpURLConnection`, `URLSession`), sleeps on
 //! [`NativeStep::Wait`], and reports back with [`NativeCall::on_response`] or
-//! [`NativeCall::on_transport_error`]. Retries, idempotency keys and
-//! reconciliation are the core's; this file only converts.
+//! [`NativeCall::on_transport_error`] (or their `_timed` forms, with how long
+//! the attempt took by the host's clock). Retries, idempotency keys and
+//! reconciliation are the core's; this file only converts. A host with a
+//! logger turns [`NativeCall::record_events`] on and drains
+//! [`NativeCall::take_events`] after each step; the attempts come with every
+//! error and from [`NativeCall::attempts`] after success (`trace.rs`).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;

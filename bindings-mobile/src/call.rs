@@ -4,17 +4,25 @@
 //! loops on [`NativeCall::poll`]: it sends each [`NativeStep::Send`] request
 //! with its own HTTP stack (`HttpURLConnection`, `URLSession`), sleeps on
 //! [`NativeStep::Wait`], and reports back with [`NativeCall::on_response`] or
-//! [`NativeCall::on_transport_error`]. Retries, idempotency keys and
-//! reconciliation are the core's; this file only converts.
+//! [`NativeCall::on_transport_error`] (or their `_timed` forms, with how long
+//! the attempt took by the host's clock). Retries, idempotency keys and
+//! reconciliation are the core's; this file only converts. A host with a
+//! logger turns [`NativeCall::record_events`] on and drains
+//! [`NativeCall::take_events`] after each step; the attempts come with every
+//! error and from [`NativeCall::attempts`] after success (`trace.rs`).
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
+use lean_core::engine::Event;
 use lean_core::openbanking as ob;
+use lean_core::Drive;
 
 use crate::error::{guard, ErrorDetails, FfiError, Result};
 use crate::models::Outcome;
 use crate::openbanking::{NativeObAuth, NativeObConfig, NativeObOperation, ObOutcome};
 use crate::operation::NativeOperation;
+use crate::trace::{self, NativeAttempt, NativeEvent};
 
 /// Where requests go and how they authenticate. The key is kept inside
 /// Rust and never printed.
@@ -209,25 +217,57 @@ enum Engine {
 }
 
 impl Engine {
-    fn on_response(&mut self, response: lean_core::HttpResponse) {
+    /// The core's call, as the trait both kinds implement.
+    fn drive(&mut self) -> &mut dyn DriveAny {
         match self {
-            Self::Payouts(call) => call.on_response(response),
-            Self::OpenBanking(call) => call.on_response(response),
+            Self::Payouts(call) => call,
+            Self::OpenBanking(call) => call,
         }
     }
 
-    fn on_transport_error(&mut self, error: lean_core::TransportError) {
+    fn attempt_log(&self) -> &[lean_core::engine::Attempt] {
         match self {
-            Self::Payouts(call) => call.on_transport_error(error),
-            Self::OpenBanking(call) => call.on_transport_error(error),
+            Self::Payouts(call) => call.attempt_log(),
+            Self::OpenBanking(call) => call.attempt_log(),
+        }
+    }
+}
+
+/// The methods of [`Drive`] that do not depend on its outcome type, so one
+/// `match` serves both kinds of call.
+trait DriveAny {
+    fn on_response(&mut self, response: lean_core::HttpResponse, elapsed: Option<Duration>);
+    fn on_transport_error(&mut self, error: lean_core::TransportError, elapsed: Option<Duration>);
+    fn interrupt(&mut self, reason: &str) -> lean_core::Error;
+    fn record_events(&mut self, on: bool);
+    fn take_events(&mut self) -> Vec<Event>;
+}
+
+impl<D: Drive> DriveAny for D {
+    fn on_response(&mut self, response: lean_core::HttpResponse, elapsed: Option<Duration>) {
+        match elapsed {
+            Some(elapsed) => self.on_response_timed(response, elapsed),
+            None => Drive::on_response(self, response),
+        }
+    }
+
+    fn on_transport_error(&mut self, error: lean_core::TransportError, elapsed: Option<Duration>) {
+        match elapsed {
+            Some(elapsed) => self.on_transport_error_timed(error, elapsed),
+            None => Drive::on_transport_error(self, error),
         }
     }
 
     fn interrupt(&mut self, reason: &str) -> lean_core::Error {
-        match self {
-            Self::Payouts(call) => call.interrupt(reason),
-            Self::OpenBanking(call) => call.interrupt(reason),
-        }
+        Drive::interrupt(self, reason)
+    }
+
+    fn record_events(&mut self, on: bool) {
+        Drive::record_events(self, on)
+    }
+
+    fn take_events(&mut self) -> Vec<Event> {
+        Drive::take_events(self)
     }
 }
 
@@ -303,7 +343,20 @@ impl NativeCall {
     /// Reports the answer to the last `Send`.
     pub fn on_response(&self, response: NativeResponse) -> Result<()> {
         guard(|| {
-            self.engine().on_response(response.into());
+            self.engine().drive().on_response(response.into(), None);
+            Ok(())
+        })
+    }
+
+    /// Reports the answer to the last `Send`, received `elapsed_ms` after
+    /// the request was handed to the transport (the host's clock): the
+    /// attempt and its event carry it.
+    pub fn on_response_timed(&self, response: NativeResponse, elapsed_ms: u64) -> Result<()> {
+        guard(|| {
+            let elapsed = Duration::from_millis(elapsed_ms);
+            self.engine()
+                .drive()
+                .on_response(response.into(), Some(elapsed));
             Ok(())
         })
     }
@@ -312,9 +365,44 @@ impl NativeCall {
     pub fn on_transport_error(&self, kind: TransportErrorKind, message: String) -> Result<()> {
         guard(|| {
             self.engine()
-                .on_transport_error(transport_error(kind, message));
+                .drive()
+                .on_transport_error(transport_error(kind, message), None);
             Ok(())
         })
+    }
+
+    /// Reports that the last `Send` failed below HTTP after `elapsed_ms`.
+    pub fn on_transport_error_timed(
+        &self,
+        kind: TransportErrorKind,
+        message: String,
+        elapsed_ms: u64,
+    ) -> Result<()> {
+        guard(|| {
+            let elapsed = Duration::from_millis(elapsed_ms);
+            self.engine()
+                .drive()
+                .on_transport_error(transport_error(kind, message), Some(elapsed));
+            Ok(())
+        })
+    }
+
+    /// Records the call's events from now on (off by default: a host
+    /// without a logger pays nothing for them).
+    pub fn record_events(&self, on: bool) {
+        self.engine().drive().record_events(on);
+    }
+
+    /// The events recorded since the last call, in order: a host that logs
+    /// drains them after each step and hands them to its logging.
+    pub fn take_events(&self) -> Vec<NativeEvent> {
+        trace::events(self.engine().drive().take_events())
+    }
+
+    /// Every attempt so far, in order; after `Done`, the result's (an
+    /// error carries its own in `ErrorDetails::attempts`).
+    pub fn attempts(&self) -> Vec<NativeAttempt> {
+        trace::attempts(self.engine().attempt_log())
     }
 
     /// The `Idempotency-Key` of a special payment (the caller's or the
@@ -331,7 +419,7 @@ impl NativeCall {
     /// returns the error to report with the cancellation: whether an
     /// attempt may have been applied, and the key and ids it carried.
     pub fn interrupt(&self, reason: String) -> ErrorDetails {
-        let error = self.engine().interrupt(&reason);
+        let error = self.engine().drive().interrupt(&reason);
         let FfiError::Failed { details } = error.into();
         details
     }
@@ -375,8 +463,9 @@ mod tests {
     fn a_call_runs_to_a_typed_result() {
         let config =
             NativeConfig::new("k".into(), "sandbox".into(), None, Some(0), "test".into()).unwrap();
-        let call =
-            NativeCall::new(config, NativeOperation::list_gigs().unwrap(), vec![1; 32]).unwrap();
+        let call = config
+            .start(NativeOperation::list_gigs().unwrap(), vec![1; 32])
+            .unwrap();
         let NativeStep::Send { request } = call.poll().unwrap() else {
             panic!("expected a request")
         };
@@ -398,6 +487,72 @@ mod tests {
             panic!("expected gigs")
         };
         assert_eq!(values[0].total_amount, Some(DecimalAmount("1.50".into())));
+    }
+
+    #[test]
+    fn a_logged_call_reports_its_events_and_timed_attempts() {
+        let config =
+            NativeConfig::new("k".into(), "sandbox".into(), None, Some(1), "test".into()).unwrap();
+        let call = config
+            .start(NativeOperation::get_gig("g1".into()).unwrap(), vec![1; 32])
+            .unwrap();
+        call.record_events(true);
+        let answer = |status: u16, id: &str| NativeResponse {
+            status,
+            headers: vec![NativeHeader {
+                name: "X-Request-Id".into(),
+                value: id.into(),
+            }],
+            body: br#"{"gigId":"g1"}"#.to_vec(),
+        };
+        assert!(matches!(call.poll().unwrap(), NativeStep::Send { .. }));
+        call.on_response_timed(answer(503, "req-1"), 12).unwrap();
+        assert!(matches!(call.poll().unwrap(), NativeStep::Wait { .. }));
+        assert!(matches!(call.poll().unwrap(), NativeStep::Send { .. }));
+        call.on_response_timed(answer(200, "req-2"), 5).unwrap();
+        assert!(matches!(call.poll().unwrap(), NativeStep::Done { .. }));
+        let names: Vec<String> = call.take_events().into_iter().map(|e| e.name).collect();
+        assert_eq!(
+            names,
+            [
+                "attempt_sent",
+                "answer_received",
+                "retry_scheduled",
+                "attempt_sent",
+                "answer_received",
+                "call_finished"
+            ]
+        );
+        assert!(call.take_events().is_empty(), "drained");
+        let attempts = call.attempts();
+        assert_eq!(attempts.len(), 2);
+        assert_eq!(attempts[0].status, Some(503));
+        assert_eq!(attempts[0].elapsed_ms, Some(12));
+        assert_eq!(attempts[1].request_id.as_deref(), Some("req-2"));
+    }
+
+    #[test]
+    fn an_error_carries_its_attempts() {
+        let config =
+            NativeConfig::new("k".into(), "sandbox".into(), None, Some(0), "test".into()).unwrap();
+        let call = config
+            .start(NativeOperation::get_gig("g1".into()).unwrap(), vec![1; 32])
+            .unwrap();
+        call.poll().unwrap();
+        call.on_transport_error_timed(TransportErrorKind::Connect, "refused".into(), 3)
+            .unwrap();
+        let Err(FfiError::Failed { details }) = call.poll() else {
+            panic!("expected an error")
+        };
+        assert_eq!(details.attempts.len(), 1);
+        assert_eq!(
+            details.attempts[0].transport_error,
+            Some(TransportErrorKind::Connect)
+        );
+        assert!(
+            call.take_events().is_empty(),
+            "nothing recorded unless asked"
+        );
     }
 
     #[test]

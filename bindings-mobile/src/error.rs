@@ -54,6 +54,9 @@ pub struct ErrorDetails {
     pub applied: bool,
     /// For `redirect`: the answer's `Location` header, if it had one.
     pub location: Option<String>,
+    /// Every attempt of the call that ended with this error, in order
+    /// (empty when nothing was sent): statuses and request ids to quote.
+    pub attempts: Vec<crate::trace::NativeAttempt>,
 }
 
 /// Every failure, as one throwable type with the core's details.
@@ -101,6 +104,7 @@ impl From<lean_core::Error> for FfiError {
             sent_ids: Default::default(),
             applied: false,
             location: None,
+            attempts: crate::trace::attempts(error.attempts()),
         };
         report_what_was_sent(&error, &mut details);
         match &error {

@@ -23,6 +23,7 @@ mod error;
 mod models;
 mod openbanking;
 mod operation;
+mod trace;
 mod webhooks;
 
 pub use call::{
@@ -35,6 +36,7 @@ pub use models::{
     SpecialPayment,
 };
 pub use operation::NativeOperation;
+pub use trace::{AttemptPhase, NativeAttempt, NativeEvent};
 pub use webhooks::{sign_webhook, EventData, NativeWebhookVerifier, WebhookEvent};
 
 uniffi::setup_scaffolding!();

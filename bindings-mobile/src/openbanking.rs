@@ -195,7 +195,7 @@ pub fn ob_webhook_retry_minutes() -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{NativeCall, NativeOutcome, NativeResponse, NativeStep};
+    use crate::{NativeOutcome, NativeResponse, NativeStep};
 
     #[test]
     fn a_call_runs_to_a_typed_result_and_json() {
@@ -207,7 +207,7 @@ mod tests {
             r#"{"operation":"getCustomer","customerId":"c-1"}"#.into(),
         )
         .unwrap();
-        let call = NativeCall::open_banking(config, auth, op, vec![3; 32]).unwrap();
+        let call = config.start(auth, op, vec![3; 32]).unwrap();
         let NativeStep::Send { request } = call.poll().unwrap() else {
             panic!("expected a request")
         };

@@ -166,6 +166,18 @@ impl NativeTokenPolicy {
         after == ob::AfterUnauthorized::RenewAndRetry
     }
 
+    /// Records the policy's events from now on (off by default).
+    pub fn record_events(&self, on: bool) {
+        locked(&self.0).record_events(on);
+    }
+
+    /// The policy's events since the last call (fetches started, tokens
+    /// fetched, fetches failed, tokens refused), in order; none holds a
+    /// token or the secret.
+    pub fn take_events(&self) -> Vec<crate::trace::NativeEvent> {
+        crate::trace::events(locked(&self.0).take_events())
+    }
+
     /// The policy with its secrets redacted, for `toString()`.
     pub fn describe(&self) -> String {
         format!("{:?}", locked(&self.0))

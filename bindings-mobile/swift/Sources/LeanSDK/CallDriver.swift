@@ -17,6 +17,8 @@ struct CallDriver: Sendable {
     let timeout: TimeInterval
     /// How to wait between attempts (milliseconds); tests record the waits instead.
     let sleep: @Sendable (UInt64) async throws -> Void
+    /// Where the call's events go; `nil` records none.
+    let logger: LeanLogger?
 
     /// Starts a call with `start` (given the 32 random bytes the engine takes for idempotency
     /// keys and jitter) and runs it to its end. A cancelled task ends the call in the core and
@@ -25,37 +27,60 @@ struct CallDriver: Sendable {
         var generator = SystemRandomNumberGenerator()
         let entropy = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let call = try native { try start(entropy) }
+        if logger != nil { call.recordEvents(on: true) }
         do {
             while true {
-                switch try native({ try call.poll() }) {
+                let step: NativeStep
+                do {
+                    step = try native { try call.poll() }
+                    log(call)
+                } catch {
+                    log(call)
+                    throw error
+                }
+                switch step {
                 case let .send(request):
                     try await exchange(call, request)
                 case let .wait(millis):
                     try await sleep(millis)
                 case let .done(outcome):
+                    AttemptRecorder.current?.add(call.attempts().map(Attempt.init))
                     return outcome
                 }
             }
         } catch is CancellationError {
-            throw LeanCancellationError(report: LeanError(call.interrupt(reason: "the task was cancelled")))
+            let report = call.interrupt(reason: "the task was cancelled")
+            log(call)
+            throw LeanCancellationError(report: LeanError(report))
         }
     }
 
     private func exchange(_ call: NativeCall, _ request: NativeRequest) async throws {
+        let started = DispatchTime.now().uptimeNanoseconds
+        func elapsedMs() -> UInt64 { (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000 }
         let response: TransportResponse
         do {
             response = try await transport.send(TransportRequest(request), timeout: timeout)
         } catch {
             if isCancellation(error) { throw CancellationError() }
             let (kind, message) = transportFailure(error)
-            try native { try call.onTransportError(kind: kind, message: message) }
+            let elapsed = elapsedMs()
+            try native { try call.onTransportErrorTimed(kind: kind, message: message, elapsedMs: elapsed) }
+            log(call)
             return
         }
+        let elapsed = elapsedMs()
         if Task.isCancelled { throw CancellationError() }
         guard (100...599).contains(response.status) else {
             throw LeanError.internal("the transport returned HTTP status \(response.status), which is not a status code")
         }
-        try native { try call.onResponse(response: response.toNative) }
+        try native { try call.onResponseTimed(response: response.toNative, elapsedMs: elapsed) }
+        log(call)
+    }
+
+    /// Hands the events of the last step to the logger, if there is one.
+    private func log(_ call: NativeCall) {
+        logger?.emit(call.takeEvents())
     }
 }
 

@@ -28,20 +28,27 @@ public final class LeanClient: CustomStringConvertible, CustomReflectable, @unch
     ///   - apiKey: the key Lean gave you; it never appears in descriptions, logs or errors.
     ///   - baseUrl: another base URL (https, or http on loopback such as the local sandbox).
     ///   - maxRetries: retries after the first attempt (default 2).
+    ///   - logger: receives each call's events (attempts, answers with their request ids,
+    ///     retries, lookups, outcomes), e.g. `.osLogger()` or `.standardError()`; none are
+    ///     recorded without one.
     public convenience init(apiKey: String, environment: Environment = .sandbox, baseUrl: String? = nil,
-                            transport: Transport = URLSessionTransport(), maxRetries: UInt32? = nil) throws {
+                            transport: Transport = URLSessionTransport(), maxRetries: UInt32? = nil,
+                            logger: LeanLogger? = nil) throws {
         try self.init(apiKey: apiKey, environment: environment, baseUrl: baseUrl, transport: transport,
-                      maxRetries: maxRetries, sleep: { try await Task.sleep(nanoseconds: $0 * 1_000_000) })
+                      maxRetries: maxRetries, sleep: { try await Task.sleep(nanoseconds: $0 * 1_000_000) },
+                      logger: logger)
     }
 
     /// As above, with the wait between attempts replaceable (tests record it).
     init(apiKey: String, environment: Environment, baseUrl: String?, transport: Transport,
-         maxRetries: UInt32?, sleep: @escaping @Sendable (UInt64) async throws -> Void) throws {
+         maxRetries: UInt32?, sleep: @escaping @Sendable (UInt64) async throws -> Void,
+         logger: LeanLogger? = nil) throws {
         config = try native {
             try NativeConfig(apiKey: apiKey, environment: environment.rawValue, baseUrl: baseUrl,
                              maxRetries: maxRetries, host: platformName)
         }
-        driver = CallDriver(transport: transport, timeout: TimeInterval(config.timeoutMs()) / 1000, sleep: sleep)
+        driver = CallDriver(transport: transport, timeout: TimeInterval(config.timeoutMs()) / 1000, sleep: sleep,
+                            logger: logger)
     }
 
     /// Never shows the API key.

@@ -64,6 +64,9 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
     public let applied: Bool
     /// For `redirect`: where the answer pointed (its `Location` header), if it said.
     public let location: String?
+    /// Every attempt of the call that failed, in order: each status and request id to quote
+    /// to Lean's support. Empty when nothing was sent (validation, configuration, webhooks).
+    public let attempts: [Attempt]
 
     /// The class of this error.
     public var kind: Kind {
@@ -100,6 +103,7 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
         sentIds = d.sentIds
         applied = d.applied
         location = d.location
+        attempts = d.attempts.map(Attempt.init)
     }
 
     static func `internal`(_ message: String) -> LeanError {
@@ -111,7 +115,7 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
         self.init(ErrorDetails(code: code, message: message, fieldErrors: [], status: status.map { UInt16($0) },
                                body: nil, apiMessage: nil, apiCode: nil, requestId: nil, retryAfterMs: nil,
                                outcomeUnknown: false, idempotencyKey: nil, sentIds: [:], applied: false,
-                               location: nil))
+                               location: nil, attempts: []))
     }
 }
 

@@ -23,16 +23,20 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     ///   - transport: replaces the default: `URLSessionTransport`, or with `mtls` on Linux
     ///     `CurlTransport` (FoundationNetworking cannot present a client certificate).
     ///   - maxRetries: retries after the first attempt (default 2).
+    ///   - logger: receives each call's events and the token policy's (fetches, renewals, a
+    ///     refused token), e.g. `.osLogger()` or `.standardError()`; none are recorded without one.
     public convenience init(auth: OpenBanking.Auth, environment: OpenBanking.Environment = .uaeSandbox,
                             mtls: OpenBanking.MtlsCredentials? = nil, transport: Transport? = nil,
-                            maxRetries: UInt32? = nil) throws {
+                            maxRetries: UInt32? = nil, logger: LeanLogger? = nil) throws {
         try self.init(auth: auth, environment: environment, mtls: mtls, transport: transport, maxRetries: maxRetries,
-                      initialBackoffMs: nil, sleep: { try await Task.sleep(nanoseconds: $0 * 1_000_000) }, clock: { Date() })
+                      initialBackoffMs: nil, sleep: { try await Task.sleep(nanoseconds: $0 * 1_000_000) }, clock: { Date() },
+                      logger: logger)
     }
 
     init(auth: OpenBanking.Auth, environment: OpenBanking.Environment, mtls: OpenBanking.MtlsCredentials?,
          transport: Transport?, maxRetries: UInt32?, initialBackoffMs: UInt64?,
-         sleep: @escaping @Sendable (UInt64) async throws -> Void, clock: @escaping @Sendable () -> Date) throws {
+         sleep: @escaping @Sendable (UInt64) async throws -> Void, clock: @escaping @Sendable () -> Date,
+         logger: LeanLogger? = nil) throws {
         if environment.requiresMtls && mtls == nil && transport == nil {
             throw LeanError.configuration(
                 "\(environment.name) requires mutual TLS: pass mtls: \(Self.mtlsForm) with the certificate " +
@@ -63,13 +67,14 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
                 try NativeTokenPolicy(clientId: clientId, clientSecret: secret, environment: environment.handle,
                                       customerId: customerId, renewalMarginMs: marginMs)
             }
-            tokens = Tokens(policy: policy, clock: clock)
+            tokens = Tokens(policy: policy, clock: clock, logger: logger)
         } else {
             tokens = nil
         }
         self.environment = environment
         self.auth = auth
-        driver = CallDriver(transport: self.transport, timeout: TimeInterval(config.timeoutMs()) / 1000, sleep: sleep)
+        driver = CallDriver(transport: self.transport, timeout: TimeInterval(config.timeoutMs()) / 1000, sleep: sleep,
+                            logger: logger)
     }
 
     #if os(Linux)
@@ -217,7 +222,9 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
             do {
                 return try await drive(operation, auth)
             } catch let error as LeanError where error.code == "unauthorized" {
-                if !tokens.policy.onUnauthorized(ticket: ticket) { throw error }
+                let retry = tokens.policy.onUnauthorized(ticket: ticket)
+                tokens.log()
+                if !retry { throw error }
             }
         }
     }
@@ -260,17 +267,34 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
 private actor Tokens {
     nonisolated let policy: NativeTokenPolicy
     private let clock: @Sendable () -> Date
+    /// Where the policy's events go; `nil` records none.
+    nonisolated let logger: LeanLogger?
     /// The fetch under way (sent and reported): the calls told to wait await it.
     private var fetching: Task<Void, Error>?
 
-    init(policy: NativeTokenPolicy, clock: @escaping @Sendable () -> Date) {
+    init(policy: NativeTokenPolicy, clock: @escaping @Sendable () -> Date, logger: LeanLogger?) {
         self.policy = policy
         self.clock = clock
+        self.logger = logger
+        if logger != nil { policy.recordEvents(on: true) }
+    }
+
+    /// Hands the policy's events to the logger, if there is one.
+    nonisolated func log() {
+        logger?.emit(policy.takeEvents())
     }
 
     func auth(_ ticket: NativeTokenTicket, transport: Transport, timeout: TimeInterval) async throws -> NativeObAuth {
         while true {
-            switch try native({ try policy.poll(ticket: ticket, nowMs: clock().unixMillis) }) {
+            let step: NativeTokenStep
+            do {
+                step = try native { try policy.poll(ticket: ticket, nowMs: clock().unixMillis) }
+                log()
+            } catch {
+                log()
+                throw error
+            }
+            switch step {
             case let .use(auth):
                 return auth
             case .wait:
@@ -292,11 +316,15 @@ private actor Tokens {
         } catch {
             if isCancellation(error) {
                 policy.onTokenFailed(ticket: ticket, reason: "the call fetching it was cancelled")
+                log()
                 throw CancellationError()
             }
             let (kind, message) = transportFailure(error)
-            throw LeanError(policy.onTokenTransportError(ticket: ticket, kind: kind, message: message))
+            let report = policy.onTokenTransportError(ticket: ticket, kind: kind, message: message)
+            log()
+            throw LeanError(report)
         }
+        defer { log() }
         try native { try policy.onTokenResponse(ticket: ticket, response: response.toNative, nowMs: clock().unixMillis) }
     }
 }

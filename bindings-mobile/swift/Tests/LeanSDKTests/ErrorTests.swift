@@ -21,8 +21,12 @@ final class ErrorTests: XCTestCase {
         for code in codes {
             let e = LeanError(ErrorDetails(code: code, message: "m", fieldErrors: [], status: nil, body: nil, apiMessage: nil,
                                            apiCode: nil, requestId: nil, retryAfterMs: nil, outcomeUnknown: false,
-                                           idempotencyKey: nil, sentIds: [:], applied: false, location: nil))
+                                           idempotencyKey: nil, sentIds: [:], applied: false, location: nil,
+                                           attempts: [NativeAttempt(number: 1, phase: .operation, status: 503, requestId: "req-1",
+                                                                    transportError: nil, elapsedMs: 4)]))
             XCTAssertEqual(e.code, code)
+            XCTAssertEqual(e.attempts, [Attempt(number: 1, phase: .operation, status: 503, requestId: "req-1",
+                                                transportError: nil, elapsedMs: 4)], code)
             if code != "internal" { XCTAssertNotEqual(e.kind, .internal, "no kind of its own for \(code)") }
         }
     }

@@ -23,12 +23,13 @@ final class OpenBankingVectorsTests: XCTestCase {
     }
 
     private func client(_ testCase: [String: Any], maxRetries: UInt32?, _ transport: Transport,
+                        logger: LeanLogger? = nil,
                         sleep: @escaping @Sendable (UInt64) async throws -> Void = { _ in }) throws -> OpenBankingClient {
         let auth = try ((testCase["auth"] as? [String: Any])?["bearer"] as? String).map(OpenBanking.Auth.accessToken)
             ?? .appToken("app_token_123")
         return try OpenBankingClient(auth: auth, environment: environment(testCase["environment"]), mtls: nil,
                                      transport: transport, maxRetries: maxRetries, initialBackoffMs: 1, sleep: sleep,
-                                     clock: { Date() })
+                                     clock: { Date() }, logger: logger)
     }
 
     func testEnvironments() throws {
@@ -136,8 +137,21 @@ final class OpenBankingVectorsTests: XCTestCase {
             let transport = Scripted(exchanges)
             let waits = Waits()
             let retries = ((c["config"] as? [String: Any])?["maxRetries"] as? NSNumber)?.uint32Value
-            let client = try client(c, maxRetries: retries, transport) { await waits.add($0) }
-            await checkResult(name, expect) { try await client.execute(json: canonical(c["call"] ?? [:])) }
+            let logged = CapturedEvents()
+            let client = try client(c, maxRetries: retries, transport, logger: logged.logger) { await waits.add($0) }
+            let call = canonical(c["call"] ?? [:])
+            var attempts: [Attempt] = []
+            await checkResult(name, expect) {
+                do {
+                    let traced = try await withAttempts { try await client.execute(json: call) }
+                    attempts = traced.attempts
+                    return traced.value
+                } catch {
+                    attempts = attemptsOf(error)
+                    throw error
+                }
+            }
+            checkTrace(name, c, events: logged.events, attempts: attempts)
             XCTAssertEqual(transport.used, exchanges.count, "\(name): every exchange used")
             if let want = c["waitsMs"] as? [NSNumber] {
                 let got = await waits.all
@@ -156,6 +170,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                                                clientSecret: c["clientSecret"] as? String ?? "", environment: env.handle,
                                                customerId: nil,
                                                renewalMarginMs: (c["marginSeconds"] as? NSNumber).map { $0.uint64Value * 1000 })
+            policy.recordEvents(on: true)
             var tickets: [String: NativeTokenTicket] = [:]
             var fetches = 0
             for (i, step) in (c["steps"] as? [[String: Any]] ?? []).enumerated() {
@@ -200,6 +215,11 @@ final class OpenBankingVectorsTests: XCTestCase {
                     if let error = want?["error"] { XCTFail("\(context): expected the error \(error)") }
                 } catch {
                     checkError(context, error, want?["error"] as? [String: Any])
+                }
+                let events = policy.takeEvents().map(LeanEvent.init)
+                checkEvents(context, events, step["events"] as? [[String: Any]] ?? [])
+                for event in events {
+                    XCTAssertFalse(event.json.contains(c["clientSecret"] as? String ?? "?"), "\(context): \(event.json)")
                 }
             }
         }

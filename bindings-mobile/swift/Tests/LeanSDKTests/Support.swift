@@ -157,3 +157,69 @@ func checkError(_ name: String, _ error: Error, _ want: [String: Any]?) {
         XCTAssertTrue(e.fieldErrors.allSatisfy { !$0.message.isEmpty }, name)
     }
 }
+
+/// Collects the events a client logs, in order.
+final class CapturedEvents: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [LeanEvent] = []
+    var events: [LeanEvent] { lock.withLock { list } }
+    var logger: LeanLogger { LeanLogger { event in self.lock.withLock { self.list.append(event) } } }
+}
+
+/// An `Attempt` in the core's JSON shape (`attempt`, `phase`, `status`?...), without `elapsedMs`.
+func attemptJSON(_ a: Attempt) -> [String: Any] {
+    var out: [String: Any] = ["attempt": a.number, "phase": a.phase == .operation ? "operation" : "lookup"]
+    if let status = a.status { out["status"] = status }
+    if let id = a.requestId { out["requestId"] = id }
+    if let kind = a.transportError {
+        let name: String = switch kind {
+        case .connect: "connect"
+        case .timeout: "timeout"
+        case .other: "other"
+        }
+        out["transportError"] = name
+    }
+    return out
+}
+
+/// The attempts a failed call reported: on its error, or on the report of its cancellation.
+func attemptsOf(_ error: Error) -> [Attempt] {
+    ((error as? LeanCancellationError)?.report ?? error as? LeanError)?.attempts ?? []
+}
+
+/// Checks what a call reported against a vector's `attempts` and `events`
+/// (`tests/vectors/README.md`, "engine.json"), as the core's runner does: the attempts exactly
+/// (each that ended timed by the host), the events in order with each key the vector gives
+/// (`path` as the end of the URL path), and `call_finished` listing the same attempts.
+func checkTrace(_ name: String, _ testCase: [String: Any], events: [LeanEvent], attempts: [Attempt]) {
+    let want = testCase["attempts"] as? [[String: Any]] ?? []
+    XCTAssertEqual(canonical(attempts.map(attemptJSON)), canonical(want), "\(name): attempts")
+    for a in attempts where a.status != nil || a.transportError != nil {
+        XCTAssertNotNil(a.elapsedMs, "\(name): \(a) was timed")
+    }
+    checkEvents(name, events, testCase["events"] as? [[String: Any]] ?? [])
+    let last = events.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.json.utf8)) as? [String: Any] }
+    let finished = (last?["attempts"] as? [[String: Any]] ?? []).map { $0.filter { $0.key != "elapsedMs" } }
+    XCTAssertEqual(canonical(finished), canonical(want), "\(name): the attempts of call_finished")
+}
+
+/// Checks `events` against a vector's list: the same count, and each given key equal.
+func checkEvents(_ name: String, _ events: [LeanEvent], _ want: [[String: Any]]) {
+    XCTAssertEqual(events.count, want.count, "\(name): events \(events.map(\.name))")
+    for (event, expected) in zip(events, want) {
+        guard let got = try? JSONSerialization.jsonObject(with: Data(event.json.utf8)) as? [String: Any] else {
+            return XCTFail("\(name): not JSON: \(event.json)")
+        }
+        XCTAssertEqual(got["event"] as? String, event.name, name)
+        XCTAssertEqual(got["message"] as? String, event.message, name)
+        XCTAssertEqual(got["level"] as? String, event.level == .debug ? "debug" : "info", name)
+        XCTAssertFalse(event.message.isEmpty, "\(name): message of \(event.json)")
+        for (key, value) in expected {
+            if key == "path" {
+                XCTAssertTrue((got["path"] as? String ?? "").hasSuffix(value as? String ?? "?"), "\(name): path of \(event.json)")
+            } else {
+                XCTAssertEqual(canonical(got[key] ?? NSNull()), canonical(value), "\(name): \(key) of \(event.json)")
+            }
+        }
+    }
+}

@@ -6,11 +6,13 @@ import XCTest
 /// `tests/vectors/README.md` describes. Failures name the case.
 final class VectorsTests: XCTestCase {
     private func client(_ config: [String: Any], _ transport: Transport,
-                        sleep: @escaping @Sendable (UInt64) async throws -> Void = { _ in }) throws -> LeanClient {
+                        sleep: @escaping @Sendable (UInt64) async throws -> Void = { _ in },
+                        logger: LeanLogger? = nil) throws -> LeanClient {
         let environment = try (config["environment"] as? String).map(Environment.parse) ?? .sandbox
         return try LeanClient(apiKey: config["apiKey"] as? String ?? "test_key_123", environment: environment,
                               baseUrl: config["baseUrl"] as? String, transport: transport,
-                              maxRetries: (config["maxRetries"] as? NSNumber).map { $0.uint32Value }, sleep: sleep)
+                              maxRetries: (config["maxRetries"] as? NSNumber).map { $0.uint32Value }, sleep: sleep,
+                              logger: logger)
     }
 
     /// Path-only calls use the typed methods; calls with input use `execute(json:)`, the
@@ -56,7 +58,7 @@ final class VectorsTests: XCTestCase {
         }
     }
 
-    private func capture(_ body: () async throws -> Any) async -> Result<Any, Error> {
+    private func capture<T>(_ body: () async throws -> T) async -> Result<T, Error> {
         do { return .success(try await body()) } catch { return .failure(error) }
     }
 
@@ -126,11 +128,19 @@ final class VectorsTests: XCTestCase {
             }
             let transport = Scripted(exchanges)
             let waits = Waits()
-            let client = try self.client(c["config"] as? [String: Any] ?? [:], transport, sleep: { waits.add($0) })
-            let result = await capture { try await self.invoke(client, try XCTUnwrap(c["call"] as? [String: Any])) }
+            let logged = CapturedEvents()
+            let client = try self.client(c["config"] as? [String: Any] ?? [:], transport, sleep: { waits.add($0) },
+                                         logger: logged.logger)
+            let call = try XCTUnwrap(c["call"] as? [String: Any])
+            let traced = await capture { try await withAttempts { try await self.invoke(client, call) } }
             XCTAssertEqual(transport.used, exchanges.count, "\(name): every exchange is used")
             if let want = c["waitsMs"] as? [NSNumber] { XCTAssertEqual(waits.all, want.map(\.uint64Value), name) }
-            check(name, result: result, try XCTUnwrap(c["expect"] as? [String: Any]))
+            check(name, result: traced.map { $0.value }, try XCTUnwrap(c["expect"] as? [String: Any]))
+            let attempts = switch traced {
+            case let .success(result): result.attempts
+            case let .failure(error): attemptsOf(error)
+            }
+            checkTrace(name, c, events: logged.events, attempts: attempts)
         }
     }
 

@@ -22,6 +22,8 @@ internal class CallRunner(
     private val timeoutMillis: Long,
     /** How to wait between attempts; tests record the waits instead. */
     private val sleep: suspend (Long) -> Unit,
+    /** Where the call's events go; `null` records none. */
+    private val logger: LeanLogger?,
 ) {
     private val random = SecureRandom()
 
@@ -34,37 +36,61 @@ internal class CallRunner(
     suspend fun run(start: (entropy: ByteArray) -> NativeCall): NativeOutcome {
         val entropy = ByteArray(32).also(random::nextBytes)
         native { start(entropy) }.use { call ->
+            if (logger != null) call.recordEvents(true)
             try {
                 while (true) {
-                    when (val step = native { call.poll() }) {
+                    val step = try {
+                        native { call.poll() }
+                    } finally {
+                        log(call)
+                    }
+                    when (step) {
                         is NativeStep.Send -> exchange(call, step.request)
                         is NativeStep.Wait -> sleep(step.millis.toLong())
-                        is NativeStep.Done -> return step.outcome
+                        is NativeStep.Done -> {
+                            attemptRecorder()?.add(call.attempts().map { it.toAttempt() })
+                            return step.outcome
+                        }
                     }
                 }
             } catch (e: CancellationException) {
-                throw interrupted(e) { reason -> throw call.interrupt(reason).toException() }
+                throw interrupted(e) { reason ->
+                    val report = call.interrupt(reason)
+                    log(call)
+                    throw report.toException()
+                }
             }
         }
     }
 
+    /** Sends one request, timing it by this machine's monotonic clock for the attempt list. */
     private suspend fun exchange(call: NativeCall, request: NativeRequest) {
+        val started = System.nanoTime()
+        fun elapsed() = ((System.nanoTime() - started) / 1_000_000).toULong()
         val response = try {
             transport.send(request.toHttp(), timeoutMillis)
         } catch (e: TransportFailure) {
-            return failed(call, e.kind.toNative(), e)
+            return failed(call, e.kind.toNative(), e, elapsed())
         } catch (e: CancellationException) {
             throw e
         } catch (e: Exception) {
             // A custom transport's own exception: no answer arrived, and the core decides
             // whether that attempt may have been applied.
-            return failed(call, TransportErrorKind.OTHER, e)
+            return failed(call, TransportErrorKind.OTHER, e, elapsed())
         }
-        native { call.onResponse(response.toNative()) }
+        native { call.onResponseTimed(response.toNative(), elapsed()) }
+        log(call)
     }
 
-    private fun failed(call: NativeCall, kind: TransportErrorKind, e: Exception) =
-        native { call.onTransportError(kind, e.message ?: e.javaClass.simpleName) }
+    private fun failed(call: NativeCall, kind: TransportErrorKind, e: Exception, elapsed: ULong) {
+        native { call.onTransportErrorTimed(kind, e.message ?: e.javaClass.simpleName, elapsed) }
+        log(call)
+    }
+
+    /** Hands the events of the last step to the logger, if there is one. */
+    private fun log(call: NativeCall) {
+        if (logger != null) emit(logger, call.takeEvents())
+    }
 }
 
 /** How an attempt failed, as the core takes it. */

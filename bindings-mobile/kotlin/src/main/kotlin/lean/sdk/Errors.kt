@@ -18,7 +18,14 @@ sealed class LeanException(
     message: String,
     /** Every failing field (validation), or the field errors an API 400 listed. */
     val fieldErrors: List<FieldError> = emptyList(),
-) : Exception(message)
+) : Exception(message) {
+    /**
+     * Every attempt of the call that failed, in order: each status and request id to quote
+     * to Lean's support. Empty when nothing was sent (validation, configuration, webhooks).
+     */
+    var attempts: List<Attempt> = emptyList()
+        internal set
+}
 
 /**
  * What a call cancelled mid-flight had sent, or null when this is not such a cancellation.
@@ -146,7 +153,11 @@ class WebhookPayloadException internal constructor(message: String) : LeanExcept
 class InternalException internal constructor(message: String) : LeanException("internal", message)
 
 /** Turns the boundary's error into the exception of its code: the one conversion point. */
-internal fun ErrorDetails.toException(): LeanException = when (code) {
+internal fun ErrorDetails.toException(): LeanException = exceptionOfCode().also { e ->
+    e.attempts = attempts.map { it.toAttempt() }
+}
+
+private fun ErrorDetails.exceptionOfCode(): LeanException = when (code) {
     "validation" -> ValidationException(message, fieldErrors)
     "configuration" -> ConfigurationException(message)
     "bad_request" -> BadRequestException(this)

@@ -36,6 +36,8 @@ enum class Environment(internal val wire: String) {
  * @param apiKey the key Lean gave you; it never appears in `toString()`, logs or errors.
  * @param baseUrl another base URL (https, or http on loopback such as the local sandbox).
  * @param maxRetries retries after the first attempt (default 2).
+ * @param logger receives each call's events (attempts, answers with their request ids,
+ *   retries, lookups, outcomes), e.g. [LeanLogger.javaUtilLogging]; none are recorded without one.
  */
 class LeanClient internal constructor(
     apiKey: String,
@@ -45,6 +47,7 @@ class LeanClient internal constructor(
     maxRetries: Int?,
     /** How the client waits between attempts; tests record the waits instead. */
     sleep: suspend (Long) -> Unit,
+    logger: LeanLogger? = null,
 ) : AutoCloseable {
     @JvmOverloads
     constructor(
@@ -53,13 +56,14 @@ class LeanClient internal constructor(
         baseUrl: String? = null,
         transport: Transport = HttpUrlConnectionTransport(),
         maxRetries: Int? = null,
-    ) : this(apiKey, environment, baseUrl, transport, maxRetries, { delay(it) })
+        logger: LeanLogger? = null,
+    ) : this(apiKey, environment, baseUrl, transport, maxRetries, { delay(it) }, logger)
 
     private val config: NativeConfig = native {
         require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }
         NativeConfig(apiKey, environment.wire, baseUrl, maxRetries?.toUInt(), "kotlin/${KotlinVersion.CURRENT}")
     }
-    private val runner = CallRunner(transport, config.timeoutMs().toLong(), sleep)
+    private val runner = CallRunner(transport, config.timeoutMs().toLong(), sleep, logger)
 
     /** Registers a worker (`POST /customer`). */
     suspend fun createCustomer(input: NewCustomer): Customer =

@@ -28,9 +28,11 @@ class ErrorsTest {
                 code = code, message = "m", fieldErrors = emptyList(), status = null, body = null, apiMessage = null,
                 apiCode = null, requestId = null, retryAfterMs = null, outcomeUnknown = false, idempotencyKey = null,
                 sentIds = emptyMap(), applied = false, location = null,
+                attempts = listOf(lean.sdk.ffi.NativeAttempt(1u, AttemptPhase.OPERATION, 503u, "req-1", null, 4u)),
             )
             val e = details.toException()
             assertEquals(code, e.code)
+            assertEquals(listOf(Attempt(1, AttemptPhase.OPERATION, 503, "req-1", null, 4)), e.attempts, code)
             if (code != "internal") assertFalse(e is InternalException, "no exception of its own for $code")
         }
     }

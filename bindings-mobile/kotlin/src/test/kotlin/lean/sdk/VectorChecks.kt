@@ -1,5 +1,6 @@
 package lean.sdk
 
+import org.json.JSONArray
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -49,3 +50,68 @@ internal fun checkError(error: Throwable, want: JSONObject) {
         assertTrue(e.fieldErrors.all { it.message.isNotBlank() }, "every field error has a message")
     }
 }
+
+/** An [Attempt] in the core's JSON shape (`attempt`, `phase`, `status`?...), without `elapsedMs`. */
+internal fun attemptJson(a: Attempt): JSONObject = JSONObject().apply {
+    put("attempt", a.number)
+    put("phase", a.phase.name.lowercase())
+    a.status?.let { put("status", it) }
+    a.requestId?.let { put("requestId", it) }
+    a.transportError?.let { put("transportError", it.name.lowercase()) }
+}
+
+/**
+ * Checks what a call reported against a vector's `attempts` and `events`
+ * (`tests/vectors/README.md`, "engine.json"), as the core's runner does: the attempts exactly
+ * (each that ended timed by the host), the events in order with each key the vector gives
+ * (`path` as the end of the URL path), and `call_finished` listing the same attempts.
+ */
+internal fun checkTrace(name: String, case: JSONObject, events: List<LeanEvent>, attempts: List<Attempt>) {
+    val want = case.getJSONArray("attempts")
+    assertTrue(JSONArray(attempts.map(::attemptJson)).similar(want), "$name: attempts ${attempts.map(::attemptJson)} != $want")
+    for (a in attempts) {
+        if (a.status != null || a.transportError != null) assertTrue(a.elapsedMillis != null, "$name: $a was timed")
+    }
+    checkEvents(name, events, case.getJSONArray("events"))
+    val finished = JSONObject(events.last().json).getJSONArray("attempts")
+    for (i in 0 until finished.length()) finished.getJSONObject(i).remove("elapsedMs")
+    assertTrue(finished.similar(want), "$name: the attempts of call_finished $finished != $want")
+}
+
+/** Checks [events] against a vector's list: the same count, and each given key equal. */
+internal fun checkEvents(name: String, events: List<LeanEvent>, want: JSONArray) {
+    val names = events.map { it.name }
+    assertEquals(want.length(), events.size, "$name: events $names")
+    for ((i, event) in events.withIndex()) {
+        val got = JSONObject(event.json)
+        assertEquals(got.getString("event"), event.name)
+        assertEquals(got.getString("message"), event.message)
+        assertEquals(got.getString("level"), event.level.name.lowercase())
+        assertFalse(event.message.isBlank(), "$name: message of ${event.json}")
+        val expected = want.getJSONObject(i)
+        for (key in expected.keySet()) {
+            if (key == "path") {
+                assertTrue(got.getString("path").endsWith(expected.getString("path")), "$name: path of ${event.json}")
+            } else {
+                val same = when (val v = expected.get(key)) {
+                    is JSONObject -> v.similar(got.optJSONObject(key))
+                    is JSONArray -> v.similar(got.optJSONArray(key))
+                    else -> JSONObject().put("v", v).similar(JSONObject().put("v", got.opt(key)))
+                }
+                assertTrue(same, "$name: $key of ${event.json} is not ${expected.get(key)}")
+            }
+        }
+    }
+}
+
+/** Collects the events a client logs, in order. */
+internal class CapturedEvents : LeanLogger {
+    val events = mutableListOf<LeanEvent>()
+    override fun log(event: LeanEvent) {
+        synchronized(events) { events += event }
+    }
+}
+
+/** The attempts a failed call reported: on its error, or on the report of its cancellation. */
+internal fun attemptsOf(error: Throwable): List<Attempt> =
+    ((error as? java.util.concurrent.CancellationException)?.interruptedCall ?: error as LeanException).attempts

@@ -53,13 +53,16 @@ class VectorsTest {
         val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
         val transport = Scripted(exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
         val waits = mutableListOf<Long>()
-        val client = client(case.optJSONObject("config") ?: JSONObject(), transport) { waits += it }
-        val result = runCatching { runBlocking { invoke(client, case.getJSONObject("call")) } }
+        val logged = CapturedEvents()
+        val client = client(case.optJSONObject("config") ?: JSONObject(), transport, logged) { waits += it }
+        val result = runCatching { runBlocking { withAttempts { invoke(client, case.getJSONObject("call")) } } }
         assertEquals(exchanges.size, transport.used, "the engine stopped before every exchange was used")
         case.optJSONArray("waitsMs")?.let { want ->
             assertEquals((0 until want.length()).map { want.getLong(it) }, waits, "waits")
         }
-        checkResult(case.getString("name"), result, case.getJSONObject("expect"))
+        checkResult(case.getString("name"), result.map { it.value }, case.getJSONObject("expect"))
+        val attempts = result.fold({ it.attempts }, ::attemptsOf)
+        checkTrace(case.getString("name"), case, logged.events, attempts)
     }
 
     @TestFactory fun configs() = each("config.json") { case ->
@@ -184,7 +187,12 @@ class VectorsTest {
         cases("requests.json").map { it.getJSONObject("call") }.firstOrNull { it.getString("operation") == operation }
             ?: JSONObject().put("operation", operation).put("partnerUserId", "uid_1").put("gigId", "gig_1").put("id", "sp_1")
 
-    private fun client(config: JSONObject, transport: Transport, sleep: suspend (Long) -> Unit = {}): LeanClient =
+    private fun client(
+        config: JSONObject,
+        transport: Transport,
+        logger: LeanLogger? = null,
+        sleep: suspend (Long) -> Unit = {},
+    ): LeanClient =
         LeanClient(
             apiKey = config.optString("apiKey", "test_key_123"),
             environment = config.optString("environment", null)?.let(Environment::parse) ?: Environment.SANDBOX,
@@ -192,6 +200,7 @@ class VectorsTest {
             transport = transport,
             maxRetries = if (config.has("maxRetries")) config.getInt("maxRetries") else null,
             sleep = sleep,
+            logger = logger,
         )
 
     // --- checks ---------------------------------------------------------------------------

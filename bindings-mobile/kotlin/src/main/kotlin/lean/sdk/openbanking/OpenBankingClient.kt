@@ -5,6 +5,7 @@ import lean.sdk.ConfigurationException
 import lean.sdk.CallRunner
 import lean.sdk.HttpUrlConnectionTransport
 import lean.sdk.Json
+import lean.sdk.LeanLogger
 import lean.sdk.Transport
 import lean.sdk.native
 import lean.sdk.ffi.NativeObAuth
@@ -29,6 +30,8 @@ import lean.sdk.ffi.ObOutcome
  *   one without it, and without a [transport] of your own, fails here).
  * @param transport replaces the default [HttpUrlConnectionTransport] (which presents [mtls]).
  * @param maxRetries retries after the first attempt (default 2).
+ * @param logger receives each call's events and the token policy's (fetches, renewals, a
+ *   refused token), e.g. [lean.sdk.LeanLogger.javaUtilLogging]; none are recorded without one.
  */
 class OpenBankingClient internal constructor(
     private val auth: Auth,
@@ -42,6 +45,7 @@ class OpenBankingClient internal constructor(
     private val sleep: suspend (Long) -> Unit,
     /** The clock token expiry is judged by, in epoch milliseconds; tests move it. */
     private val clock: () -> Long,
+    logger: LeanLogger? = null,
 ) {
     @JvmOverloads
     constructor(
@@ -50,7 +54,8 @@ class OpenBankingClient internal constructor(
         mtls: MtlsCredentials? = null,
         transport: Transport? = null,
         maxRetries: Int? = null,
-    ) : this(auth, environment, mtls, transport, maxRetries, null, { delay(it) }, System::currentTimeMillis)
+        logger: LeanLogger? = null,
+    ) : this(auth, environment, mtls, transport, maxRetries, null, { delay(it) }, System::currentTimeMillis, logger)
 
     init {
         if (environment.requiresMtls && mtls == null && transport == null) {
@@ -76,12 +81,12 @@ class OpenBankingClient internal constructor(
         )
     }
     private val timeoutMillis = config.timeoutMs().toLong()
-    private val runner = CallRunner(this.transport, timeoutMillis, sleep)
+    private val runner = CallRunner(this.transport, timeoutMillis, sleep, logger)
     private val tokens: Tokens? = (auth as? Auth.ClientCredentials)?.let {
         val policy = native {
             NativeTokenPolicy(it.clientId, it.clientSecret, environment.native, it.customerId, it.renewalMarginMillis?.toULong())
         }
-        Tokens(policy, this.transport, timeoutMillis, clock)
+        Tokens(policy, this.transport, timeoutMillis, clock, logger)
     }
 
     /** Creates a customer (`POST /customers/v1/`); creating the same `appUserId` again returns it. */

@@ -2,7 +2,9 @@ package lean.sdk.openbanking
 
 import kotlin.coroutines.cancellation.CancellationException
 import kotlinx.coroutines.CompletableDeferred
+import lean.sdk.LeanLogger
 import lean.sdk.Transport
+import lean.sdk.emit
 import lean.sdk.TransportFailure
 import lean.sdk.UnauthorizedException
 import lean.sdk.native
@@ -27,7 +29,13 @@ internal class Tokens(
     private val transport: Transport,
     private val timeoutMillis: Long,
     private val clock: () -> Long,
+    /** Where the policy's events go; `null` records none. */
+    private val logger: LeanLogger?,
 ) {
+    init {
+        if (logger != null) policy.recordEvents(true)
+    }
+
     /** Completed when the fetch under way has been reported; a new one for each fetch. */
     private var fetched = CompletableDeferred<Unit>()
 
@@ -40,7 +48,9 @@ internal class Tokens(
                 try {
                     return call(auth)
                 } catch (e: UnauthorizedException) {
-                    if (!policy.onUnauthorized(ticket)) throw e
+                    val retry = policy.onUnauthorized(ticket)
+                    log()
+                    if (!retry) throw e
                 }
             }
         } finally {
@@ -50,10 +60,12 @@ internal class Tokens(
 
     private suspend fun auth(ticket: NativeTokenTicket): NativeObAuth {
         while (true) {
-            val (step, fetch) = synchronized(this) {
-                val step = native { policy.poll(ticket, clock().toULong()) }
-                if (step is NativeTokenStep.Fetch) fetched = CompletableDeferred()
-                step to fetched
+            val (step, fetch) = reported {
+                synchronized(this) {
+                    val step = native { policy.poll(ticket, clock().toULong()) }
+                    if (step is NativeTokenStep.Fetch) fetched = CompletableDeferred()
+                    step to fetched
+                }
             }
             when (step) {
                 is NativeTokenStep.Use -> return step.auth
@@ -72,15 +84,27 @@ internal class Tokens(
         val response = try {
             transport.send(request.toHttp(), timeoutMillis)
         } catch (e: TransportFailure) {
-            throw policy.onTokenTransportError(ticket, e.kind.toNative(), e.message ?: "").toException()
+            throw reported { policy.onTokenTransportError(ticket, e.kind.toNative(), e.message ?: "") }.toException()
         } catch (e: CancellationException) {
-            policy.onTokenFailed(ticket, "the call fetching it was cancelled")
+            reported { policy.onTokenFailed(ticket, "the call fetching it was cancelled") }
             throw e
         } catch (e: Exception) {
-            throw policy.onTokenTransportError(ticket, TransportErrorKind.OTHER, e.message ?: e.javaClass.simpleName)
+            throw reported { policy.onTokenTransportError(ticket, TransportErrorKind.OTHER, e.message ?: e.javaClass.simpleName) }
                 .toException()
         }
-        native { policy.onTokenResponse(ticket, response.toNative(), clock().toULong()) }
+        reported { native { policy.onTokenResponse(ticket, response.toNative(), clock().toULong()) } }
+    }
+
+    /** Runs one report to the policy, then logs what it decided. */
+    private inline fun <T> reported(report: () -> T): T = try {
+        report()
+    } finally {
+        log()
+    }
+
+    /** Hands the policy's events to the logger, if there is one. */
+    private fun log() {
+        if (logger != null) emit(logger, synchronized(this) { policy.takeEvents() })
     }
 
     override fun toString() = policy.describe()

@@ -15,7 +15,14 @@ import lean.sdk.Transport
 import lean.sdk.TransportException
 import lean.sdk.TransportFailure
 import lean.sdk.TransportFailureKind
+import lean.sdk.CapturedEvents
+import lean.sdk.LeanEvent
+import lean.sdk.LeanLogger
+import lean.sdk.attemptsOf
 import lean.sdk.checkError
+import lean.sdk.checkEvents
+import lean.sdk.checkTrace
+import lean.sdk.withAttempts
 import lean.sdk.toException
 import lean.sdk.toNative
 import lean.sdk.ffi.NativeTokenPolicy
@@ -130,6 +137,7 @@ class OpenBankingVectorsTest {
         val env = environment(case.get("environment"))
         val margin = if (case.has("marginSeconds")) (case.getLong("marginSeconds") * 1000).toULong() else null
         val policy = NativeTokenPolicy(case.getString("clientId"), case.getString("clientSecret"), env.native, null, margin)
+        policy.recordEvents(true)
         val tickets = mutableMapOf<String, NativeTokenTicket>()
         var fetches = 0
         val steps = case.getJSONArray("steps")
@@ -170,6 +178,9 @@ class OpenBankingVectorsTest {
                 want != null -> checkError(error ?: fail("$context: expected the error $want"), want)
                 error != null -> throw AssertionError("$context: unexpected $error", error)
             }
+            val events = policy.takeEvents().map { LeanEvent.of(it) }
+            checkEvents("${case.getString("name")}: $context", events, step.getJSONArray("events"))
+            for (event in events) assertFalse(case.getString("clientSecret") in event.json, "$context: ${event.json}")
         }
     }
 
@@ -184,14 +195,16 @@ class OpenBankingVectorsTest {
         val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
         val transport = Scripted(exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
         val waits = mutableListOf<Long>()
-        val client = client(case.opt("environment"), case.optJSONObject("auth"), case.optJSONObject("config") ?: JSONObject(), transport) { waits += it }
+        val logged = CapturedEvents()
+        val client = client(case.opt("environment"), case.optJSONObject("auth"), case.optJSONObject("config") ?: JSONObject(), transport, logged) { waits += it }
         val call = case.getJSONObject("call")
-        val result = runCatching { runBlocking { client.execute(call.getString("operation"), arguments(call)) } }
+        val result = runCatching { runBlocking { withAttempts { client.execute(call.getString("operation"), arguments(call)) } } }
         assertEquals(exchanges.size, transport.used, "the engine stopped before every exchange was used")
         case.optJSONArray("waitsMs")?.let { want ->
             assertEquals((0 until want.length()).map { want.getLong(it) }, waits, "waits")
         }
-        checkResult(case.getString("name"), result, case.getJSONObject("expect"))
+        checkResult(case.getString("name"), result.map { it.value }, case.getJSONObject("expect"))
+        checkTrace(case.getString("name"), case, logged.events, result.fold({ it.attempts }, ::attemptsOf))
     }
 
     @TestFactory fun webhooks() = each("webhooks.json") { case ->
@@ -302,6 +315,7 @@ class OpenBankingVectorsTest {
         auth: JSONObject?,
         config: JSONObject,
         transport: Transport,
+        logger: LeanLogger? = null,
         sleep: suspend (Long) -> Unit = {},
     ): OpenBankingClient = OpenBankingClient(
         auth = auth?.optString("bearer", null)?.let(Auth::accessToken) ?: Auth.appToken("app_token_123"),
@@ -312,6 +326,7 @@ class OpenBankingVectorsTest {
         initialBackoffMillis = 1,
         sleep = sleep,
         clock = System::currentTimeMillis,
+        logger = logger,
     )
 
     // --- checks ---------------------------------------------------------------------------

@@ -53,11 +53,13 @@ COLUMNS = ["kind", "gigId", "partnerUserId", "totalAmount", "tips", "expenses", 
 
 
 class Sandbox:
-    """A fresh release sandbox, in memory, logging off."""
+    """A fresh release sandbox, in memory unless ``options`` say otherwise
+    (``--db``, faults), logging off."""
 
-    def __init__(self, binary: Path) -> None:
+    def __init__(self, binary: Path, *options: str) -> None:
         self.process = subprocess.Popen(
-            [str(binary), "serve", "--port", "0", "--api-key", API_KEY, "--approval-delay", "10ms", "--quiet"],
+            [str(binary), "serve", "--port", "0", "--api-key", API_KEY, "--approval-delay", "10ms", "--quiet",
+             *options],
             stdout=subprocess.PIPE, text=True,
         )
         assert self.process.stdout is not None

@@ -19,6 +19,7 @@
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod call;
+mod device;
 mod error;
 mod models;
 mod openbanking;
@@ -30,6 +31,7 @@ pub use call::{
     NativeCall, NativeConfig, NativeHeader, NativeOutcome, NativeRequest, NativeResponse,
     NativeStep, TransportErrorKind,
 };
+pub use device::{refuse_secret_on_device, PartnerSecret};
 pub use error::{ErrorDetails, FfiError, FieldError};
 pub use models::{
     Application, Customer, CustomerUpdate, Gig, NewCustomer, NewGig, NewSpecialPayment, Outcome,

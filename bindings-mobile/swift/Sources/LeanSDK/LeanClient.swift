@@ -31,18 +31,23 @@ public final class LeanClient: CustomStringConvertible, CustomReflectable, @unch
     ///   - logger: receives each call's events (attempts, answers with their request ids,
     ///     retries, lookups, outcomes), e.g. `.osLogger()` or `.standardError()`; none are
     ///     recorded without one.
+    ///   - dangerouslyAllowSecretsOnDevice: lets the client start inside an iOS app. Without it,
+    ///     it throws `LeanError.configuration` there: anyone who has the app can extract the API
+    ///     key and pay out money in your name. Keep the key on your backend and call Lean from
+    ///     there; in the app, validate forms offline with `validate` and call your own API.
     public convenience init(apiKey: String, environment: Environment = .sandbox, baseUrl: String? = nil,
                             transport: Transport = URLSessionTransport(), maxRetries: UInt32? = nil,
-                            logger: LeanLogger? = nil) throws {
+                            logger: LeanLogger? = nil, dangerouslyAllowSecretsOnDevice: Bool = false) throws {
         try self.init(apiKey: apiKey, environment: environment, baseUrl: baseUrl, transport: transport,
                       maxRetries: maxRetries, sleep: { try await Task.sleep(nanoseconds: $0 * 1_000_000) },
-                      logger: logger)
+                      logger: logger, dangerouslyAllowSecretsOnDevice: dangerouslyAllowSecretsOnDevice)
     }
 
     /// As above, with the wait between attempts replaceable (tests record it).
     init(apiKey: String, environment: Environment, baseUrl: String?, transport: Transport,
          maxRetries: UInt32?, sleep: @escaping @Sendable (UInt64) async throws -> Void,
-         logger: LeanLogger? = nil) throws {
+         logger: LeanLogger? = nil, dangerouslyAllowSecretsOnDevice: Bool = false) throws {
+        try Device.check(.apiKey, allowed: dangerouslyAllowSecretsOnDevice)
         config = try native {
             try NativeConfig(apiKey: apiKey, environment: environment.rawValue, baseUrl: baseUrl,
                              maxRetries: maxRetries, host: platformName)

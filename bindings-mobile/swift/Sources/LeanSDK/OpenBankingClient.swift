@@ -25,18 +25,29 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     ///   - maxRetries: retries after the first attempt (default 2).
     ///   - logger: receives each call's events and the token policy's (fetches, renewals, a
     ///     refused token), e.g. `.osLogger()` or `.standardError()`; none are recorded without one.
+    ///   - dangerouslyAllowSecretsOnDevice: lets a client holding a partner secret
+    ///     (`.clientCredentials`, or `mtls` with its private key) start inside an iOS app. Without
+    ///     it, it throws `LeanError.configuration` there: anyone who has the app can extract
+    ///     them. The app token (`.appToken`) is meant for devices and needs no opt-in.
     public convenience init(auth: OpenBanking.Auth, environment: OpenBanking.Environment = .uaeSandbox,
                             mtls: OpenBanking.MtlsCredentials? = nil, transport: Transport? = nil,
-                            maxRetries: UInt32? = nil, logger: LeanLogger? = nil) throws {
+                            maxRetries: UInt32? = nil, logger: LeanLogger? = nil,
+                            dangerouslyAllowSecretsOnDevice: Bool = false) throws {
         try self.init(auth: auth, environment: environment, mtls: mtls, transport: transport, maxRetries: maxRetries,
                       initialBackoffMs: nil, sleep: { try await Task.sleep(nanoseconds: $0 * 1_000_000) }, clock: { Date() },
-                      logger: logger)
+                      logger: logger, dangerouslyAllowSecretsOnDevice: dangerouslyAllowSecretsOnDevice)
     }
 
     init(auth: OpenBanking.Auth, environment: OpenBanking.Environment, mtls: OpenBanking.MtlsCredentials?,
          transport: Transport?, maxRetries: UInt32?, initialBackoffMs: UInt64?,
          sleep: @escaping @Sendable (UInt64) async throws -> Void, clock: @escaping @Sendable () -> Date,
-         logger: LeanLogger? = nil) throws {
+         logger: LeanLogger? = nil, dangerouslyAllowSecretsOnDevice: Bool = false) throws {
+        if case .credentials = auth.kind {
+            try Device.check(.clientSecret, allowed: dangerouslyAllowSecretsOnDevice)
+        }
+        if mtls != nil {
+            try Device.check(.certificateKey, allowed: dangerouslyAllowSecretsOnDevice)
+        }
         if environment.requiresMtls && mtls == nil && transport == nil {
             throw LeanError.configuration(
                 "\(environment.name) requires mutual TLS: pass mtls: \(Self.mtlsForm) with the certificate " +

@@ -5,6 +5,7 @@ import lean.sdk.ffi.NativeConfig
 import lean.sdk.ffi.NativeOperation
 import lean.sdk.ffi.NativeOutcome
 import lean.sdk.ffi.Outcome
+import lean.sdk.ffi.PartnerSecret
 
 /** Which Lean deployment to talk to. */
 enum class Environment(internal val wire: String) {
@@ -38,6 +39,10 @@ enum class Environment(internal val wire: String) {
  * @param maxRetries retries after the first attempt (default 2).
  * @param logger receives each call's events (attempts, answers with their request ids,
  *   retries, lookups, outcomes), e.g. [LeanLogger.javaUtilLogging]; none are recorded without one.
+ * @param dangerouslyAllowSecretsOnDevice lets the client start inside an Android app. Without
+ *   it, it throws [ConfigurationException] there: anyone who has the app can extract the API key
+ *   and pay out money in your name. Keep the key on your backend and call Lean from there; in
+ *   the app, validate forms offline with [validate] and call your own API.
  */
 class LeanClient internal constructor(
     apiKey: String,
@@ -48,6 +53,7 @@ class LeanClient internal constructor(
     /** How the client waits between attempts; tests record the waits instead. */
     sleep: suspend (Long) -> Unit,
     logger: LeanLogger? = null,
+    dangerouslyAllowSecretsOnDevice: Boolean = false,
 ) : AutoCloseable {
     @JvmOverloads
     constructor(
@@ -57,7 +63,12 @@ class LeanClient internal constructor(
         transport: Transport = HttpUrlConnectionTransport(),
         maxRetries: Int? = null,
         logger: LeanLogger? = null,
-    ) : this(apiKey, environment, baseUrl, transport, maxRetries, { delay(it) }, logger)
+        dangerouslyAllowSecretsOnDevice: Boolean = false,
+    ) : this(apiKey, environment, baseUrl, transport, maxRetries, { delay(it) }, logger, dangerouslyAllowSecretsOnDevice)
+
+    init {
+        Device.check(PartnerSecret.API_KEY, dangerouslyAllowSecretsOnDevice)
+    }
 
     private val config: NativeConfig = native {
         require(maxRetries == null || maxRetries >= 0) { "maxRetries must not be negative" }

@@ -100,9 +100,8 @@ class LoggingTest {
 
     @Test
     fun `a logger that throws does not fail the call`() = runBlocking<Unit> {
-        val client = LeanClient("sk_test_key", Environment.SANDBOX, "http://127.0.0.1:9/api", Scripted(200 to stored), null, {}) {
-            throw IllegalStateException("broken logger")
-        }
+        val broken = LeanLogger { throw IllegalStateException("broken logger") }
+        val client = LeanClient("sk_test_key", Environment.SANDBOX, "http://127.0.0.1:9/api", Scripted(200 to stored), null, {}, broken)
         assertEquals("gig_42", client.getGig("gig_42").gigId)
     }
 

@@ -3,6 +3,7 @@ package lean.sdk.openbanking
 import kotlinx.coroutines.delay
 import lean.sdk.ConfigurationException
 import lean.sdk.CallRunner
+import lean.sdk.Device
 import lean.sdk.HttpUrlConnectionTransport
 import lean.sdk.Json
 import lean.sdk.LeanLogger
@@ -13,6 +14,7 @@ import lean.sdk.ffi.NativeObConfig
 import lean.sdk.ffi.NativeObOperation
 import lean.sdk.ffi.NativeOutcome
 import lean.sdk.ffi.NativeTokenPolicy
+import lean.sdk.ffi.PartnerSecret
 import lean.sdk.ffi.ObOutcome
 
 /**
@@ -32,6 +34,11 @@ import lean.sdk.ffi.ObOutcome
  * @param maxRetries retries after the first attempt (default 2).
  * @param logger receives each call's events and the token policy's (fetches, renewals, a
  *   refused token), e.g. [lean.sdk.LeanLogger.javaUtilLogging]; none are recorded without one.
+ * @param dangerouslyAllowSecretsOnDevice lets a client holding a partner secret
+ *   ([Auth.clientCredentials], or [mtls] with its private key) start inside an Android app.
+ *   Without it, it throws [lean.sdk.ConfigurationException] there: anyone who has the app can
+ *   extract them. The app token ([Auth.appToken]) is meant for devices and needs no opt-in;
+ *   a customer-scoped token is what your backend hands the app for Lean's Link SDK.
  */
 class OpenBankingClient internal constructor(
     private val auth: Auth,
@@ -46,6 +53,7 @@ class OpenBankingClient internal constructor(
     /** The clock token expiry is judged by, in epoch milliseconds; tests move it. */
     private val clock: () -> Long,
     logger: LeanLogger? = null,
+    dangerouslyAllowSecretsOnDevice: Boolean = false,
 ) {
     @JvmOverloads
     constructor(
@@ -55,9 +63,15 @@ class OpenBankingClient internal constructor(
         transport: Transport? = null,
         maxRetries: Int? = null,
         logger: LeanLogger? = null,
-    ) : this(auth, environment, mtls, transport, maxRetries, null, { delay(it) }, System::currentTimeMillis, logger)
+        dangerouslyAllowSecretsOnDevice: Boolean = false,
+    ) : this(
+        auth, environment, mtls, transport, maxRetries, null, { delay(it) }, System::currentTimeMillis, logger,
+        dangerouslyAllowSecretsOnDevice,
+    )
 
     init {
+        if (auth is Auth.ClientCredentials) Device.check(PartnerSecret.CLIENT_SECRET, dangerouslyAllowSecretsOnDevice)
+        if (mtls != null) Device.check(PartnerSecret.CERTIFICATE_KEY, dangerouslyAllowSecretsOnDevice)
         if (environment.requiresMtls && mtls == null && transport == null) {
             throw ConfigurationException(
                 "${environment.name} requires mutual TLS: pass mtls = MtlsCredentials.fromPem(certificateChain, " +

@@ -25,12 +25,13 @@ function environmentLevel() {
 }
 
 /**
- * `console` at `level` (`info` drops the `debug` events), each line
- * prefixed so that it stands out among the application's own.
+ * `console` at `level` (`info` drops the `debug` events): one line per
+ * event, its message (which says all its fields do), prefixed so that it
+ * stands out among the application's own lines.
  */
 function consoleLogger(level) {
   const out = globalThis.console;
-  const line = (method) => (message, event) => out[method](`lean-sdk: ${message}`, event);
+  const line = (method) => (message) => out[method](`lean-sdk: ${message}`);
   return { debug: level === 'debug' ? line('debug') : () => {}, info: line('info') };
 }
 

@@ -8,7 +8,7 @@
 
 import { LeanError, fromCore } from './errors.js';
 import { emit, withAttempts } from './logging.js';
-import { generation, guard, translate, wasm } from './wasm.js';
+import { generation, guard, wasm } from './wasm.js';
 
 /**
  * The clock attempts are timed by: monotonic where there is one

@@ -171,8 +171,8 @@ fn ended(call: u32) -> String {
 }
 
 /// Milliseconds measured by the JS clock (`performance.now()`
-/// differences) as a duration: anything not finite or negative is zero
-/// (`as` saturates), never a panic.
+/// differences) as a duration. `as` saturates, so a bad reading is never a
+/// panic: NaN and negatives read as zero.
 fn elapsed(ms: f64) -> Duration {
     Duration::from_micros((ms * 1000.0) as u64)
 }

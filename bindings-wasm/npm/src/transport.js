@@ -143,14 +143,27 @@ function interrupted(call, reason, logger) {
 /**
  * The error of a redirect the browser hid from the page (`redirect:
  * 'manual'` gives an opaque response): the SDK never follows redirects, and
- * here cannot even name where it pointed.
+ * here cannot even name where it pointed. `attempts` are the call's (none
+ * for a token request, which is not a call of the engine).
  */
-export function hiddenRedirect(url) {
+export function hiddenRedirect(url, attempts) {
   return fromCore({
     code: 'redirect',
     status: 0,
+    attempts,
     message: `the API answered ${url} with a redirect, which the SDK never follows (credentials stay on the configured origin); the browser hid its Location: check baseUrl`,
   });
+}
+
+/**
+ * The attempts of a call the core never heard the end of (a redirect the
+ * browser hid has no status to report): the core ends it as interrupted,
+ * and its list names every request id so far, the last attempt without a
+ * status. The interruption's events are not logged: the call ends with
+ * the redirect error, not the interruption's.
+ */
+function endedAttempts(glue, call) {
+  return readStep(guard(() => glue.interrupt(call, 'the browser hid a redirect'))).done.error.attempts;
 }
 
 /**
@@ -219,7 +232,7 @@ export async function drive(first, send, signal, logger) {
       if ((answer !== undefined && 'interrupted' in answer) || (answer === undefined && signal?.aborted)) {
         throw interrupted(call, signal.reason, logger);
       }
-      if (answer?.hiddenRedirect) throw hiddenRedirect(step.send.url);
+      if (answer?.hiddenRedirect) throw hiddenRedirect(step.send.url, endedAttempts(glue, call));
       if (answer) {
         guard(() =>
           answer.kind

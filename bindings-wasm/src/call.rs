@@ -14,16 +14,24 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Client {
     config: Config,
+    /// Whether calls record the core's events: only for a client with a
+    /// logger, so that the others pay nothing for them.
+    events: bool,
 }
 
 #[wasm_bindgen]
 impl Client {
     /// Reads `{apiKey, environment?, baseUrl?, maxRetries?,
-    /// initialBackoffMs?, maxBackoffMs?, timeoutMs?, host?}`.
+    /// initialBackoffMs?, maxBackoffMs?, timeoutMs?, host?, events?}`
+    /// (`events`: the JS layer has a logger for the calls' events).
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<Client, JsValue> {
-        config(options)
-            .map(|config| Client { config })
+        let options = Options::parse(options).map_err(|e| throw(&e))?;
+        config(&options)
+            .map(|config| Client {
+                config,
+                events: options.flag("events").unwrap_or(false),
+            })
             .map_err(|e| throw(&e))
     }
 
@@ -36,7 +44,7 @@ impl Client {
         let entropy = call_entropy(entropy)?;
         let operation = parse_call(call).map_err(|e| throw(&e))?;
         let call = lean_core::Call::new(&self.config, operation, entropy).map_err(|e| throw(&e))?;
-        Ok(start_call(call))
+        Ok(start_call(call, self.events))
     }
 
     /// The per-attempt timeout the JS transport applies, in milliseconds.
@@ -61,8 +69,7 @@ fn parse_call(call: &str) -> Result<Operation, Error> {
         .map_err(|e| internal(&format!("call JSON from the JS layer: {e}")))?
 }
 
-fn config(options: &str) -> Result<Config, Error> {
-    let options = Options::parse(options)?;
+fn config(options: &Options) -> Result<Config, Error> {
     let environment = Environment::parse(options.text("environment").unwrap_or("sandbox"))?;
     let mut config = Config::new(options.text("apiKey").unwrap_or_default(), environment)?
         .with_host(options.text("host").unwrap_or("js"))

@@ -10,6 +10,14 @@
 //! unescaped by `JSON.parse` for nothing. The step that starts a call also
 //! names it (`"call": id`), for the next `poll`, reports and `finish`.
 //!
+//! What a call reports for the caller's logging rides on its steps: a
+//! call started with events on carries, in any step after which the core
+//! recorded some, `"events": [...]` (each the core's `Event::to_json()`),
+//! drained as the step is written, so logging costs no crossing of its
+//! own. A done step always carries the call's attempts: `"attempts"` in
+//! the error's JSON, or next to the value (`{"value", "attempts"}`), so
+//! that every outcome names its request ids.
+//!
 //! A client's `start` hands its call to [`start_call`]; the module keeps
 //! it in one table and JS holds its number, which the exports here take: a
 //! wasm-bindgen object per call would cost a `FinalizationRegistry` entry
@@ -18,7 +26,9 @@
 
 use std::cell::RefCell;
 use std::fmt::Write;
+use std::time::Duration;
 
+use lean_core::engine::{Attempt, Event};
 use lean_core::{
     push_json_string, Drive, Error, HttpRequest, HttpResponse, Outcome, Step, TransportError,
 };
@@ -96,9 +106,9 @@ impl<T> Slots<T> {
 /// text.
 trait Stepping {
     fn poll_text(&mut self, id: Option<u32>) -> String;
-    fn on_response(&mut self, response: HttpResponse);
-    fn on_transport_error(&mut self, error: TransportError);
-    fn interrupt(&mut self, reason: &str) -> Error;
+    fn on_response(&mut self, response: HttpResponse, elapsed: Duration);
+    fn on_transport_error(&mut self, error: TransportError, elapsed: Duration);
+    fn interrupt(&mut self, reason: &str);
 }
 
 impl<C: Drive> Stepping for C
@@ -106,19 +116,23 @@ where
     C::Outcome: OutcomeJson,
 {
     fn poll_text(&mut self, id: Option<u32>) -> String {
-        step_text(self.poll(), id)
+        let step = self.poll();
+        let events = self.take_events();
+        step_text(step, id, &events, self.attempt_log())
     }
 
-    fn on_response(&mut self, response: HttpResponse) {
-        Drive::on_response(self, response);
+    fn on_response(&mut self, response: HttpResponse, elapsed: Duration) {
+        self.on_response_timed(response, elapsed);
     }
 
-    fn on_transport_error(&mut self, error: TransportError) {
-        Drive::on_transport_error(self, error);
+    fn on_transport_error(&mut self, error: TransportError, elapsed: Duration) {
+        self.on_transport_error_timed(error, elapsed);
     }
 
-    fn interrupt(&mut self, reason: &str) -> Error {
-        Drive::interrupt(self, reason)
+    fn interrupt(&mut self, reason: &str) {
+        // The error is the next poll's: it carries the attempts, and the
+        // poll drains the events the interruption recorded.
+        let _ = Drive::interrupt(self, reason);
     }
 }
 
@@ -133,11 +147,14 @@ fn with_call<T>(id: u32, f: impl FnOnce(&mut dyn Stepping) -> T) -> Option<T> {
 }
 
 /// Keeps `call` for the JS loop and returns its first step, which names it.
-pub fn start_call<C>(call: C) -> String
+/// `events` turns the core's event recording on, for a client with a
+/// logger: off, nobody pays for events.
+pub fn start_call<C>(mut call: C, events: bool) -> String
 where
     C: Drive + 'static,
     C::Outcome: OutcomeJson,
 {
+    call.record_events(events);
     let id = CALLS.with(|calls| calls.borrow_mut().insert(Box::new(call)));
     with_call(id, |c| c.poll_text(Some(id))).unwrap_or_default()
 }
@@ -145,36 +162,50 @@ where
 /// The next step of call `call`, after a report or a wait.
 #[wasm_bindgen]
 pub fn poll(call: u32) -> String {
-    with_call(call, |c| c.poll_text(None))
-        .unwrap_or_else(|| step_text::<Outcome>(Step::Done(Err(not_running(call))), None))
+    with_call(call, |c| c.poll_text(None)).unwrap_or_else(|| ended(call))
 }
 
-/// Reports the answer to the call's last request. `headers` alternates
-/// names and values, as `Headers` iterates them. A call that is not
-/// running says so at its next `poll`.
+/// The step of a call that is not running.
+fn ended(call: u32) -> String {
+    step_text::<Outcome>(Step::Done(Err(not_running(call))), None, &[], &[])
+}
+
+/// Milliseconds measured by the JS clock (`performance.now()`
+/// differences) as a duration. `as` saturates, so a bad reading is never a
+/// panic: NaN and negatives read as zero.
+fn elapsed(ms: f64) -> Duration {
+    Duration::from_micros((ms * 1000.0) as u64)
+}
+
+/// Reports the answer to the call's last request, `elapsed_ms` after it
+/// was handed to `fetch` (for the attempt list and the events). `headers`
+/// alternates names and values, as `Headers` iterates them. A call that
+/// is not running says so at its next `poll`.
 #[wasm_bindgen(js_name = onResponse)]
-pub fn on_response(call: u32, status: u16, headers: Vec<String>, body: Vec<u8>) {
+pub fn on_response(call: u32, status: u16, headers: Vec<String>, body: Vec<u8>, elapsed_ms: f64) {
     let response = HttpResponse::new(status, header_pairs(headers), body);
-    with_call(call, |c| c.on_response(response));
+    with_call(call, |c| c.on_response(response, elapsed(elapsed_ms)));
 }
 
-/// Reports that the call's last request failed below HTTP: `kind` is
-/// `"connect"` (nothing was sent), `"timeout"` or `"other"`.
+/// Reports that the call's last request failed below HTTP, `elapsed_ms`
+/// after it was handed over: `kind` is `"connect"` (nothing was sent),
+/// `"timeout"` or `"other"`.
 #[wasm_bindgen(js_name = onTransportError)]
-pub fn on_transport_error(call: u32, kind: &str, message: &str) {
+pub fn on_transport_error(call: u32, kind: &str, message: &str, elapsed_ms: f64) {
     let error = TransportError::from_kind_name(kind, message);
-    with_call(call, |c| c.on_transport_error(error));
+    with_call(call, |c| c.on_transport_error(error, elapsed(elapsed_ms)));
 }
 
-/// Ends a call the caller interrupted (its `AbortSignal`); returns the
-/// error JSON to throw, which says whether a request was in flight, and
-/// the idempotency key and ids it carried.
+/// Ends a call the caller interrupted (its `AbortSignal`); returns its
+/// done step, whose error says whether a request was in flight, and the
+/// idempotency key and ids it carried.
 #[wasm_bindgen]
 pub fn interrupt(call: u32, reason: &str) -> String {
-    with_call(call, |c| c.interrupt(reason))
-        .unwrap_or_else(|| not_running(call))
-        .to_json()
-        .to_string()
+    with_call(call, |c| {
+        c.interrupt(reason);
+        c.poll_text(None)
+    })
+    .unwrap_or_else(|| ended(call))
 }
 
 /// Forgets a call: the JS loop finishes every call it starts (`finally`).
@@ -192,13 +223,29 @@ fn not_running(id: u32) -> Error {
 }
 
 /// One step as text (see the module documentation); `call` names the call
-/// in the step that starts it.
-fn step_text<T: OutcomeJson>(step: Step<T>, call: Option<u32>) -> String {
+/// in the step that starts it, `events` are those drained with it, and
+/// `attempts` the call's so far (written with a value).
+fn step_text<T: OutcomeJson>(
+    step: Step<T>,
+    call: Option<u32>,
+    events: &[Event],
+    attempts: &[Attempt],
+) -> String {
     let mut out = String::new();
     out.push('{');
     if let Some(id) = call {
         // Writing to a String cannot fail.
         let _ = write!(out, "\"call\":{id},");
+    }
+    if !events.is_empty() {
+        out.push_str("\"events\":[");
+        for (i, event) in events.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{}", event.to_json());
+        }
+        out.push_str("],");
     }
     match step {
         Step::Send(request) => {
@@ -211,7 +258,12 @@ fn step_text<T: OutcomeJson>(step: Step<T>, call: Option<u32>) -> String {
             let _ = write!(out, "\"wait\":{millis}}}");
         }
         Step::Done(Ok(outcome)) => {
-            let _ = write!(out, "\"done\":{{\"value\":{}}}}}", outcome.to_json());
+            let _ = write!(
+                out,
+                "\"done\":{{\"value\":{},\"attempts\":{}}}}}",
+                outcome.to_json(),
+                Attempt::list_json(attempts)
+            );
         }
         Step::Done(Err(error)) => {
             let _ = write!(out, "\"done\":{{\"error\":{}}}}}", error.to_json());

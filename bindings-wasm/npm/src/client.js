@@ -3,6 +3,7 @@
 // uncertain creates) driven over `fetch`.
 
 import { fromCore } from './errors.js';
+import { chooseLogger } from './logging.js';
 import { configuration, host, optionalCount } from './options.js';
 import { callSignal, createSender, drive, entropy } from './transport.js';
 import { Remade, guard, printedAsString, wasm } from './wasm.js';
@@ -16,13 +17,18 @@ import { Remade, guard, printedAsString, wasm } from './wasm.js';
 export class LeanClient {
   #client;
   #send;
+  #logger;
 
   /**
    * @param {object} options `apiKey` (required), `environment` (`'sandbox'`
    * or `'production'`), `baseUrl`, `fetch` (defaults to `globalThis.fetch`),
    * `maxRetries`, `timeoutMs` (per attempt), `retryBackoff` (`{initialMs,
-   * maxMs}`). Redirects are never followed, whatever `fetch` is given: a
-   * 3xx answer rejects with `LeanRedirectError`.
+   * maxMs}`), `logger` (an object with `debug` and `info` methods, such as
+   * `console` or a pino or winston logger: each call's retries, lookups and
+   * outcome go to it; by default `console` when the environment sets
+   * `LEAN_LOG=debug` or `info`; `null` for none). Redirects are never
+   * followed, whatever `fetch` is given: a 3xx answer rejects with
+   * `LeanRedirectError`.
    */
   constructor(options) {
     if (options === null || typeof options !== 'object') {
@@ -40,6 +46,7 @@ export class LeanClient {
     if (typeof fetch !== 'function') {
       throw configuration('no fetch function: pass options.fetch, or use a runtime with a global fetch');
     }
+    this.#logger = chooseLogger(options);
     const settings = JSON.stringify({
       apiKey,
       environment,
@@ -49,6 +56,7 @@ export class LeanClient {
       initialBackoffMs: optionalCount(retryBackoff, 'initialMs'),
       maxBackoffMs: optionalCount(retryBackoff, 'maxMs'),
       host: host(),
+      events: this.#logger !== null,
     });
     // The configuration inside wasm, made again if a trap replaced the instance.
     this.#client = new Remade(() => new (wasm().Client)(settings));
@@ -114,14 +122,16 @@ export class LeanClient {
   }
 
   /**
-   * Runs one call. `options.signal` (an `AbortSignal`) interrupts it; every
+   * Runs one call; it resolves to the API's value, which also carries the
+   * call's `attempts` (not enumerable: JSON and equality see the value
+   * only). `options.signal` (an `AbortSignal`) interrupts it; every
    * method takes it as its last argument.
    */
   async #run(spec, options) {
     const signal = callSignal(options);
     const client = this.#client.get();
     const first = guard(() => client.start(JSON.stringify(spec), entropy()));
-    return drive(first, this.#send, signal);
+    return drive(first, this.#send, signal, this.#logger);
   }
 }
 

@@ -13,7 +13,7 @@
 // build (../build.sh).
 import { API_CODES, WEBHOOK_CODES } from '../pkg/codes.js';
 
-const REGISTRY = Symbol.for('lean-sdk.errors.v3');
+const REGISTRY = Symbol.for('lean-sdk.errors.v4');
 
 /**
  * Keys of the core's error JSON kept as properties of every error that
@@ -29,11 +29,15 @@ function defineClasses() {
      * request: `outcomeUnknown` (it may have been applied), `idempotencyKey`
      * and `sentIds` (what was sent, to look the operation up or retry it
      * safely), `applied` (a 2xx whose body could not be read), `location`
-     * and `status` (a redirect), `body`.
+     * and `status` (a redirect), `body`; and `attempts`, the requests the
+     * call made (the core's list: `attempt`, `phase`, `status`,
+     * `requestId`, `transportError`, `elapsedMs`), empty when nothing was
+     * sent: what to quote to Lean's support.
      */
-    constructor(message, { code = 'internal', cause, ...details } = {}) {
+    constructor(message, { code = 'internal', cause, attempts = [], ...details } = {}) {
       super(message, cause === undefined ? undefined : { cause });
       this.code = code;
+      this.attempts = attempts;
       for (const key of DETAILS) {
         if (details[key] !== undefined) this[key] = details[key];
       }

@@ -30,6 +30,51 @@ export interface WebhookEvent {
   dedupKey: string;
 }
 
+/**
+ * One request a call made, as the core lists it: what to quote to Lean's
+ * support. Results carry their call's list as `attempts` (not enumerable:
+ * JSON and equality see the API's value only), and so does every
+ * `LeanError`.
+ */
+export interface Attempt {
+  /** 1 for the call's first request, lookups counted. */
+  attempt: number;
+  /** `operation`, or `lookup` (the lookup of what an uncertain create made). */
+  phase: string;
+  /** The answer's status; absent when there was no answer. */
+  status?: number;
+  /** The answer's request id header, when it had one. */
+  requestId?: string;
+  /** How the attempt failed below HTTP (`connect`, `timeout`, `other`), when it did. */
+  transportError?: string;
+  /** How long the attempt took, by `performance.now()`. */
+  elapsedMs?: number;
+}
+
+/** A result with the attempts of the call that produced it. */
+export type WithAttempts<T> = T & { readonly attempts: Attempt[] };
+
+/**
+ * An event of a call (or of the open-banking token policy), as the core
+ * reports it: its name, level, message, then its fields in camelCase. It
+ * never holds a credential, a token or a body.
+ */
+export interface LeanEvent {
+  event: string;
+  level: 'debug' | 'info';
+  message: string;
+  [field: string]: unknown;
+}
+
+/**
+ * Where a client's events go: each to the method of its level, with its
+ * message and the event. `console`, pino and winston loggers fit.
+ */
+export interface Logger {
+  debug(message: string, event: LeanEvent): unknown;
+  info(message: string, event: LeanEvent): unknown;
+}
+
 export interface LeanClientOptions {
   /** The API key (for the local sandbox, the one it was started with). */
   apiKey: string;
@@ -45,6 +90,12 @@ export interface LeanClientOptions {
   timeoutMs?: number;
   /** Exponential backoff bounds between retries (default 500 ms to 5 s). */
   retryBackoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Receives each call's events (requests and answers at `debug`; retries,
+   * lookups and outcomes at `info`). Without one, `console` when the
+   * environment sets `LEAN_LOG=debug` or `info`; `null` turns that off.
+   */
+  logger?: Logger | null;
 }
 
 /** A client for the Lean Payouts API. */
@@ -59,13 +110,13 @@ export interface CallOptions {
 
 export class LeanClient {
   constructor(options: LeanClientOptions);
-  createCustomer(input: NewCustomer, options?: CallOptions): Promise<Customer>;
-  getCustomer(partnerUserId: string, options?: CallOptions): Promise<Customer>;
-  updateCustomer(partnerUserId: string, input: CustomerUpdate, options?: CallOptions): Promise<Customer>;
-  submitApplication(partnerUserId: string, options?: CallOptions): Promise<Application>;
-  createGig(input: NewGig, options?: CallOptions): Promise<Gig>;
-  getGig(gigId: string, options?: CallOptions): Promise<Gig>;
-  listGigs(options?: CallOptions): Promise<Gig[]>;
+  createCustomer(input: NewCustomer, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  getCustomer(partnerUserId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  updateCustomer(partnerUserId: string, input: CustomerUpdate, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  submitApplication(partnerUserId: string, options?: CallOptions): Promise<WithAttempts<Application>>;
+  createGig(input: NewGig, options?: CallOptions): Promise<WithAttempts<Gig>>;
+  getGig(gigId: string, options?: CallOptions): Promise<WithAttempts<Gig>>;
+  listGigs(options?: CallOptions): Promise<WithAttempts<Gig[]>>;
   createSpecialPayment(input: NewSpecialPayment, options?: CallOptions & { idempotencyKey?: string }): Promise<SpecialPayment>;
   getSpecialPayment(id: string, options?: CallOptions): Promise<SpecialPayment>;
   listSpecialPayments(options?: CallOptions): Promise<SpecialPayment[]>;
@@ -154,6 +205,8 @@ export class LeanError extends Error {
   readonly location?: string;
   /** On `invalid_response` errors: the raw body. */
   readonly body?: string;
+  /** The requests the call made, with their request ids; empty when none was sent. */
+  readonly attempts: Attempt[];
 }
 
 /**

@@ -7,7 +7,14 @@
 // to its own wasm module through ./wasm.js.
 
 import { LeanError, fromCore } from './errors.js';
-import { generation, guard, translate, wasm } from './wasm.js';
+import { emit, withAttempts } from './logging.js';
+import { generation, guard, wasm } from './wasm.js';
+
+/**
+ * The clock attempts are timed by: monotonic where there is one
+ * (`performance.now()`: Node, browsers, workers).
+ */
+const now = typeof globalThis.performance?.now === 'function' ? () => globalThis.performance.now() : () => Date.now();
 
 // Random bytes for the engine (idempotency keys, jitter), drawn from
 // crypto.getRandomValues in batches: one call per 64 API calls.
@@ -124,24 +131,39 @@ export function createSender(fetch, timeoutMs) {
 /**
  * The error of a call the caller interrupted (its `signal` aborted): the
  * core ends the call and says whether a request was in flight, with the
- * idempotency key and ids it carried.
+ * idempotency key and ids it carried, and the events of its end.
  */
-function interrupted(call, reason) {
+function interrupted(call, reason, logger) {
   const why = reason instanceof Error ? reason.message : String(reason);
-  return translate(guard(() => wasm().interrupt(call, why)));
+  const step = readStep(guard(() => wasm().interrupt(call, why)));
+  emit(logger, step.events);
+  return fromCore(step.done.error);
 }
 
 /**
  * The error of a redirect the browser hid from the page (`redirect:
  * 'manual'` gives an opaque response): the SDK never follows redirects, and
- * here cannot even name where it pointed.
+ * here cannot even name where it pointed. `attempts` are the call's (none
+ * for a token request, which is not a call of the engine).
  */
-export function hiddenRedirect(url) {
+export function hiddenRedirect(url, attempts) {
   return fromCore({
     code: 'redirect',
     status: 0,
+    attempts,
     message: `the API answered ${url} with a redirect, which the SDK never follows (credentials stay on the configured origin); the browser hid its Location: check baseUrl`,
   });
+}
+
+/**
+ * The attempts of a call the core never heard the end of (a redirect the
+ * browser hid has no status to report): the core ends it as interrupted,
+ * and its list names every request id so far, the last attempt without a
+ * status. The interruption's events are not logged: the call ends with
+ * the redirect error, not the interruption's.
+ */
+function endedAttempts(glue, call) {
+  return readStep(guard(() => glue.interrupt(call, 'the browser hid a redirect'))).done.error.attempts;
 }
 
 /**
@@ -175,25 +197,31 @@ export function callSignal(options) {
 /**
  * Drives a call that a wasm `Client` (of either module) has started, whose
  * first step is `first`, with `send` until it is done: resolves to its
- * value, or throws its `LeanError`. `signal` (the caller's `AbortSignal`,
- * optional) interrupts it. Finishes the call at the end.
+ * value (with its `attempts`), or throws its `LeanError` (whose `attempts`
+ * the core's error JSON gives). `signal` (the caller's `AbortSignal`,
+ * optional) interrupts it. Each step's events go to `logger` (the client
+ * started the call recording them only when it has one). Finishes the
+ * call at the end.
  */
-export async function drive(first, send, signal) {
+export async function drive(first, send, signal, logger) {
   const started = generation();
   const glue = wasm();
   let step = readStep(first);
   const call = step.call;
   try {
     for (;;) {
+      emit(logger, step.events);
       if (step.done) {
         if (step.done.error) throw fromCore(step.done.error);
-        return step.done.value;
+        return withAttempts(step.done.value, step.done.attempts);
       }
       // Aborted between the last step and this one: the core counts a
       // request handed out as sent, so it may say more than happened,
       // never less.
-      if (signal?.aborted) throw interrupted(call, signal.reason);
+      if (signal?.aborted) throw interrupted(call, signal.reason, logger);
+      const sentAt = now();
       const answer = step.send ? await send(step.send, signal) : await sleep(step.wait, signal);
+      const elapsedMs = now() - sentAt;
       // Another call may have trapped the module meanwhile: this call's
       // state went with the old instance.
       if (generation() !== started) {
@@ -202,14 +230,14 @@ export async function drive(first, send, signal) {
         });
       }
       if ((answer !== undefined && 'interrupted' in answer) || (answer === undefined && signal?.aborted)) {
-        throw interrupted(call, signal.reason);
+        throw interrupted(call, signal.reason, logger);
       }
-      if (answer?.hiddenRedirect) throw hiddenRedirect(step.send.url);
+      if (answer?.hiddenRedirect) throw hiddenRedirect(step.send.url, endedAttempts(glue, call));
       if (answer) {
         guard(() =>
           answer.kind
-            ? glue.onTransportError(call, answer.kind, answer.message)
-            : glue.onResponse(call, answer.status, answer.headers, answer.body),
+            ? glue.onTransportError(call, answer.kind, answer.message, elapsedMs)
+            : glue.onResponse(call, answer.status, answer.headers, answer.body, elapsedMs),
         );
       }
       step = readStep(guard(() => glue.poll(call)));

@@ -20,7 +20,7 @@ const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'appli
 const PAGE = `<!doctype html><body><script type="module">
   const { LeanClient } = await import('/dist/browser.mjs');
   const { OpenBankingClient } = await import('/dist/openbanking.browser.mjs');
-  const report = (e) => [e.name, e.code, e.status, e.location ?? null, e.message];
+  const report = (e) => [e.name, e.code, e.status, e.location ?? null, e.attempts.map((a) => a.phase), e.message];
   const result = {};
   const lean = new LeanClient({ apiKey: 'browser-api-key', baseUrl: location.origin + '/api', maxRetries: 0 });
   result.payouts = await lean.createGig({ partnerUserId: 'u1', totalAmount: '15.00', tips: '0.00', expenses: '0.00',
@@ -75,8 +75,9 @@ test("a browser's opaque redirect: LeanRedirectError, and the other origin sees 
     await page.goto(`${main.origin}/page.html`);
     await page.waitForSelector('body[data-result]', { state: 'attached' });
     const result = JSON.parse(await page.getAttribute('body', 'data-result'));
-    for (const [name, [className, code, status, location, message]] of Object.entries(result)) {
+    for (const [name, [className, code, status, location, phases, message]] of Object.entries(result)) {
       assert.deepEqual([className, code, status, location], ['LeanRedirectError', 'redirect', 0, null], `${name}: ${message}`);
+      assert.deepEqual(phases, ['operation'], `${name}: the attempt that met the redirect is listed`);
       assert.match(message, /hid its Location/, name);
     }
     assert.deepEqual(elsewhere, [], 'the other origin was reached');

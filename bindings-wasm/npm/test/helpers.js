@@ -98,15 +98,66 @@ export async function runResponseCase(c, call, makeClient, invoke, check) {
   assert.equal(calls, 1, `${c.name}: one request`);
 }
 
+/**
+ * A logger that keeps what it is given: `lines` holds `{ level, message,
+ * event }` for each call of its `debug` and `info` methods.
+ */
+export function capturingLogger() {
+  const lines = [];
+  const record = (level) => (message, event, ...rest) => {
+    assert.equal(rest.length, 0, 'a log line has two arguments');
+    lines.push({ level, message, event });
+  };
+  return { debug: record('debug'), info: record('info'), lines };
+}
+
+/** An attempt list without `elapsedMs`, which the host measures. */
+function untimed(attempts) {
+  return attempts.map(({ elapsedMs, ...rest }) => rest);
+}
+
+/**
+ * Checks what a call reported against a vector's `attempts` and `events`
+ * (the rule of the core's `check_trace`): the attempt list exactly, apart
+ * from `elapsedMs` (present on every attempt that ended, the client timing
+ * each one); each event's given keys (`path` a suffix of the URL path),
+ * logged at its level with its message; the last event's `attempts` the
+ * same list.
+ */
+export function checkTrace(c, attempts, lines) {
+  assert.ok(Array.isArray(attempts), `${c.name}: attempts`);
+  for (const attempt of attempts) {
+    const ended = 'status' in attempt || 'transportError' in attempt;
+    assert.equal(typeof attempt.elapsedMs === 'number', ended, `${c.name}: elapsedMs of ${JSON.stringify(attempt)}`);
+  }
+  assert.deepEqual(untimed(attempts), c.attempts, `${c.name}: attempts`);
+  const events = lines.map((line) => line.event);
+  const names = events.map((e) => e.event);
+  assert.equal(events.length, c.events.length, `${c.name}: events ${names}`);
+  c.events.forEach((want, i) => {
+    const got = events[i];
+    for (const [key, value] of Object.entries(want)) {
+      if (key === 'path') assert.ok(got.path.endsWith(value), `${c.name}: path ${got.path} of event ${i + 1}`);
+      else assert.deepEqual(got[key], value, `${c.name}: ${key} of event ${i + 1} (${JSON.stringify(got)})`);
+    }
+    assert.equal(lines[i].level, got.level, `${c.name}: event ${i + 1} goes to its level`);
+    assert.equal(typeof got.message, 'string', `${c.name}: message of event ${i + 1}`);
+    assert.equal(lines[i].message, got.message, `${c.name}: event ${i + 1} is logged with its message`);
+  });
+  assert.deepEqual(events.at(-1).attempts, attempts, `${c.name}: the attempts of call_finished`);
+}
+
 /** The per-attempt timeout of engine runs; never mistaken for a backoff. */
 export const ENGINE_TIMEOUT_MS = 321;
 
 /**
- * Runs an engine.json case: `makeClient(fetch)` builds the client (with
- * `timeoutMs: ENGINE_TIMEOUT_MS`) over a fetch that plays the case's
- * exchanges, failures included; the engine's waits are recorded and
- * skipped, the attempt timeout runs for real. A reply `{ interrupt }`
- * aborts the call's signal while its request is in flight.
+ * Runs an engine.json case: `makeClient(fetch, logger)` builds the client
+ * (with `timeoutMs: ENGINE_TIMEOUT_MS`) over a fetch that plays the case's
+ * exchanges, failures included, logging to `logger`; the engine's waits
+ * are recorded and skipped, the attempt timeout runs for real. A reply
+ * `{ interrupt }` aborts the call's signal while its request is in flight.
+ * The attempts of the result or error and the events logged are checked
+ * against the case's (`checkTrace`).
  */
 export async function runEngineCase(c, makeClient, invoke, check) {
   const exchanges = [...c.exchanges];
@@ -136,18 +187,27 @@ export async function runEngineCase(c, makeClient, invoke, check) {
     waits.push(ms);
     return realSetTimeout(fn, 0, ...rest);
   };
+  const logger = capturingLogger();
+  let attempts;
   try {
-    const client = makeClient(fetch);
+    const client = makeClient(fetch, logger);
     const options = { signal: controller.signal };
     if (c.expect.error) {
-      check(c.name, await thrown(c.name, () => invoke(client, c.call, options)), c.expect.error);
+      const error = await thrown(c.name, () => invoke(client, c.call, options));
+      check(c.name, error, c.expect.error);
+      attempts = error.attempts;
     } else {
-      assert.deepEqual(await invoke(client, c.call, options), c.expect.value, `${c.name}: value`);
+      const value = await invoke(client, c.call, options);
+      assert.deepEqual(value, c.expect.value, `${c.name}: value`);
+      assert.ok(!Object.keys(value).includes('attempts'), `${c.name}: attempts are not enumerable`);
+      attempts = value.attempts;
     }
   } finally {
     globalThis.setTimeout = realSetTimeout;
   }
   assert.equal(exchanges.length, 0, `${c.name}: the engine stopped before every exchange was used`);
+  assert.ok(c.attempts && c.events, `${c.name}: the case gives attempts and events`);
+  checkTrace(c, attempts, logger.lines);
   if (c.waitsMs) assert.deepEqual(waits, c.waitsMs, `${c.name}: waits`);
 }
 

@@ -2,7 +2,8 @@
 // OpenBankingClient drives it: the open-banking module's wasm `Client`
 // (the built .wasm of dist/, through its wasm-bindgen glue), one ticket per
 // named caller. A caller told to use a token starts a call, whose request
-// must carry that token.
+// must carry that token. The policy records events; those each step
+// reports are checked against the step's `events` (the given keys).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -34,6 +35,18 @@ function answer(spec) {
   return [spec.status, headers, new TextEncoder().encode(JSON.stringify(spec.body ?? {}))];
 }
 
+/** The policy's events of one step against the step's (each given key). */
+function checkEvents(context, got, want) {
+  assert.ok(Array.isArray(want), `${context}: the step gives its events`);
+  assert.equal(got.length, want.length, `${context}: events ${got.map((e) => e.event)}`);
+  want.forEach((expected, i) => {
+    for (const [key, value] of Object.entries(expected)) {
+      assert.deepEqual(got[i][key], value, `${context}: ${key} of event ${i + 1}`);
+    }
+    assert.equal(typeof got[i].message, 'string', `${context}: message of event ${i + 1}`);
+  });
+}
+
 function play(c) {
   const client = new glue.Client(
     JSON.stringify({
@@ -41,6 +54,7 @@ function play(c) {
       clientId: c.clientId,
       clientSecret: c.clientSecret,
       tokenRenewalMarginMs: c.marginSeconds === undefined ? undefined : c.marginSeconds * 1000,
+      events: true,
     }),
   );
   const tickets = new Map();
@@ -92,6 +106,7 @@ function play(c) {
     } else {
       assert.equal(error, undefined, `${context}: unexpected ${error?.stack}`);
     }
+    checkEvents(context, JSON.parse(client.takeEvents()), step.events);
   });
   for (const ticket of tickets.values()) client.closeTicket(ticket);
   client.free();

@@ -27,11 +27,13 @@ const app = new OpenBankingClient({ appToken: 't' }, { environment: 'uae-sandbox
 const oauth = new OpenBankingClient({ clientId: 'id', clientSecret: 's' }, { baseUrl: 'http://127.0.0.1:8080', tokenBaseUrl: 'http://127.0.0.1:8080' });
 const prod = new OpenBankingClient({ appToken: 't' }, { environment: 'uae-production', tls: { cert: '', key: new Uint8Array(), ca: [''] } });
 const custom = new OpenBankingClient({ accessToken: 't' }, { fetch: createMtlsFetch({ cert: '', key: '' }) });
+const logged = new OpenBankingClient({ appToken: 't' }, { logger: console });
+void logged.getCustomer('c').then((c) => c.attempts.map((a) => a.requestId ?? a.status) && c.customer_id);
 void flow(app).catch((e: unknown) => {
   if (e instanceof LeanValidationError) e.errors.map((f: FieldError) => f.field + f.code);
   else if (e instanceof LeanApiError) console.log(e.status, e.apiCode, e.apiMessage);
   else if (e instanceof LeanRedirectError) console.log(e.status, e.location);
-  else if (e instanceof LeanError) console.log(e.code satisfies ErrorCode, e.idempotencyKey, e.sentIds?.app_user_id);
+  else if (e instanceof LeanError) console.log(e.code satisfies ErrorCode, e.idempotencyKey, e.sentIds?.app_user_id, e.attempts.length);
 });
 void app.createPaymentIntent({ customer_id: 'c', amount: '1.00', currency: 'AED' }, { signal: new AbortController().signal });
 console.log(webhooks.MAX_BODY_BYTES, webhooks.express({ secret: 's', maxBodyBytes: 1024, onEvent: () => {} }));

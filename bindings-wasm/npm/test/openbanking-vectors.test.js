@@ -105,10 +105,11 @@ test('engine.json', async (t) => {
     await t.test(c.name, () =>
       runEngineCase(
         c,
-        (fetch) =>
+        (fetch, logger) =>
           new OpenBankingClient(credentials(c.auth), {
             ...environmentOptions(c.environment),
             fetch,
+            logger,
             maxRetries: c.config?.maxRetries,
             timeoutMs: ENGINE_TIMEOUT_MS,
             retryBackoff: { initialMs: 1, maxMs: 2 },

@@ -35,6 +35,7 @@ const expected = [
   [],
   ['gig.completed 15.00', 'true signature_mismatch'],
   ['email: invalid_format', 'state: invalid_value'],
+  ['1 503 req_outage', '2 200 req_', 'false'],
 ];
 
 test('the README has the samples this test knows', () => {

@@ -12,7 +12,8 @@ import { packageDir, sdk } from './helpers.js';
 
 const usage = `
 import { LeanClient, LeanError, LeanApiError, LeanRedirectError, LeanValidationError, WebhookSignatureError,
-         WebhookVerifier, validate, webhooks, type Gig, type WebhookEvent } from 'lean-sdk';
+         WebhookVerifier, validate, webhooks, type Attempt, type Gig, type LeanEvent, type Logger,
+         type WebhookEvent } from 'lean-sdk';
 
 const lean = new LeanClient({ apiKey: 'k', environment: 'sandbox', maxRetries: 1, timeoutMs: 5000 });
 async function flow(): Promise<string | undefined> {
@@ -30,6 +31,15 @@ try { void flow(); } catch (e) {
   else if (e instanceof LeanError) console.log(e.code satisfies string, e.outcomeUnknown, e.idempotencyKey, e.sentIds?.gigId, e.applied);
 }
 void lean.getGig('g', { signal: AbortSignal.timeout(1000) });
+const logged = new LeanClient({ apiKey: 'k', logger: console });
+const quiet = new LeanClient({ apiKey: 'k', logger: null });
+const own: Logger = { debug: (m: string, e: LeanEvent) => void [m, e.event, e.level], info: () => undefined };
+new LeanClient({ apiKey: 'k', logger: own });
+void logged.getGig('g').then((g) => g.attempts.map((a: Attempt) => a.requestId ?? a.transportError ?? a.status));
+void quiet.listGigs().then((gigs) => gigs.attempts.length + gigs.length);
+try { void 0; } catch (e) { if (e instanceof LeanError) console.log(e.attempts[0]?.requestId); }
+// @ts-expect-error a logger has debug and info methods
+new LeanClient({ apiKey: 'k', logger: { info() {} } });
 const limited = webhooks.express({ secret: 's', maxBodyBytes: 64 * 1024 });
 console.log(limited, webhooks.MAX_BODY_BYTES);
 const verifier: WebhookVerifier = webhooks.createVerifier(['a', 'b']);

@@ -131,9 +131,9 @@ test('engine.json', async (t) => {
     await t.test(c.name, () =>
       runEngineCase(
         c,
-        (fetch) =>
+        (fetch, logger) =>
           new LeanClient(
-            clientOptions(c.config, { fetch, timeoutMs: ENGINE_TIMEOUT_MS, retryBackoff: { initialMs: 1, maxMs: 2 } }),
+            clientOptions(c.config, { fetch, logger, timeoutMs: ENGINE_TIMEOUT_MS, retryBackoff: { initialMs: 1, maxMs: 2 } }),
           ),
         invoke,
         checkError,

@@ -31,6 +31,10 @@ use wasm_bindgen::prelude::*;
 pub struct Client {
     config: Config,
     credentials: Credentials,
+    /// Whether calls and the token policy record the core's events: only
+    /// for a client with a logger, so that the others pay nothing for
+    /// them.
+    events: bool,
 }
 
 /// How a client authenticates its calls.
@@ -79,7 +83,8 @@ impl Client {
     /// Reads `{environment?, baseUrl?, tokenBaseUrl?, requireMtls?,
     /// appToken? | accessToken? | clientId + clientSecret + customerId?,
     /// maxRetries?, initialBackoffMs?, maxBackoffMs?, timeoutMs?,
-    /// tokenRenewalMarginMs?, host?}`.
+    /// tokenRenewalMarginMs?, host?, events?}` (`events`: the JS layer
+    /// has a logger for the calls' and the token policy's events).
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<Client, JsValue> {
         build(options).map_err(|e| throw(&e))
@@ -235,6 +240,18 @@ impl Client {
         )
     }
 
+    /// The token policy's events since the last drain, as a JSON array of
+    /// the core's `Event::to_json()` (`[]` without OAuth or events): the JS
+    /// layer drains them after each token step, for its logger.
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> String {
+        let events = match &mut self.credentials {
+            Credentials::OAuth(oauth) => oauth.policy.take_events(),
+            Credentials::Fixed(_) => Vec::new(),
+        };
+        serde_json::Value::Array(events.iter().map(|e| e.to_json()).collect()).to_string()
+    }
+
     /// Validates one call (`{"operation": "getBalance", "input": {...}}`),
     /// starts it with the client's credentials (with OAuth, the token the
     /// policy last gave `ticket`) and returns its first step, which names
@@ -260,7 +277,7 @@ impl Client {
             }
         };
         let call = lean_core::openbanking::Call::new(&self.config, &auth, operation, entropy);
-        Ok(start_call(call))
+        Ok(start_call(call, self.events))
     }
 }
 
@@ -305,6 +322,7 @@ fn configuration(message: &str) -> Error {
 
 fn build(options: &str) -> Result<Client, Error> {
     let options = Options::parse(options)?;
+    let events = options.flag("events").unwrap_or(false);
     let text = |key: &str| options.text(key);
     let named = text("environment").map(Environment::parse).transpose()?;
     let mut environment = match (text("baseUrl"), named) {
@@ -343,6 +361,7 @@ fn build(options: &str) -> Result<Client, Error> {
                 None => TokenScope::Api,
             };
             let mut policy = TokenPolicy::new(credentials, environment, scope)?;
+            policy.record_events(events);
             if let Some(margin) = options.millis("tokenRenewalMarginMs") {
                 policy = policy.with_renewal_margin(margin);
             }
@@ -363,5 +382,6 @@ fn build(options: &str) -> Result<Client, Error> {
     Ok(Client {
         config,
         credentials,
+        events,
     })
 }

@@ -10,6 +10,7 @@
 // it asks for, waits for another call's, and reports what happened.
 
 import { LeanError } from '../errors.js';
+import { chooseLogger, emit } from '../logging.js';
 import { configuration, host, optionalCount } from '../options.js';
 import { callSignal, createSender, drive, entropy, hiddenRedirect, readStep } from '../transport.js';
 import { Remade, guard, printedAsString, translate, wasm } from '../wasm.js';
@@ -26,7 +27,7 @@ export function useMtls(factory) {
 
 const CREDENTIALS = ['appToken', 'accessToken', 'clientId', 'clientSecret', 'customerId'];
 const OPTIONS = ['environment', 'baseUrl', 'tokenBaseUrl', 'requireMtls', 'tls', 'fetch', 'maxRetries', 'timeoutMs',
-  'retryBackoff', 'tokenRenewalMarginMs', 'clock'];
+  'retryBackoff', 'tokenRenewalMarginMs', 'clock', 'logger'];
 
 /** Refuses keys the client does not read: a misspelt option must not be ignored. */
 function onlyKnown(object, known, what) {
@@ -97,6 +98,7 @@ export class OpenBankingClient {
   #client;
   #send;
   #clock;
+  #logger;
   // The token request in flight (the core allows one at a time), for the
   // calls the policy tells to wait for it.
   #tokenFetch = null;
@@ -111,7 +113,11 @@ export class OpenBankingClient {
    * host; `tls: { cert, key, ca }` (Node: PEM text or Buffers, presented by
    * the built-in mTLS transport) or `fetch`; `maxRetries`, `timeoutMs` (per
    * attempt), `retryBackoff: { initialMs, maxMs }`, `tokenRenewalMarginMs`,
-   * `clock` (ms since the epoch; defaults to `Date.now`).
+   * `clock` (ms since the epoch; defaults to `Date.now`), `logger` (an
+   * object with `debug` and `info` methods, such as `console` or a pino or
+   * winston logger: each call's retries, lookups and outcome, and the
+   * token fetches, go to it; by default `console` when the environment
+   * sets `LEAN_LOG=debug` or `info`; `null` for none).
    */
   constructor(credentials, options = {}) {
     const secrets = credentialOptions(credentials);
@@ -123,6 +129,7 @@ export class OpenBankingClient {
     }
     if (typeof clock !== 'function') throw configuration('clock must be a function returning milliseconds since the epoch');
     this.#clock = clock;
+    this.#logger = chooseLogger(options);
     const settings = JSON.stringify({
       ...secrets,
       environment,
@@ -135,6 +142,7 @@ export class OpenBankingClient {
       tokenRenewalMarginMs: optionalCount(options, 'tokenRenewalMarginMs'),
       requireMtls: optionalFlag(options, 'requireMtls'),
       host: host(),
+      events: this.#logger !== null,
     });
     // The configuration inside wasm, made again if a trap replaced the
     // instance (with a new token policy: the token request in flight went
@@ -298,16 +306,20 @@ export class OpenBankingClient {
   async #run(spec, options) {
     const signal = callSignal(options);
     const client = this.#client.get();
-    if (!client.usesOAuth) return drive(guard(() => client.start(JSON.stringify(spec), entropy())), this.#send, signal);
+    if (!client.usesOAuth) {
+      return drive(guard(() => client.start(JSON.stringify(spec), entropy())), this.#send, signal, this.#logger);
+    }
     const ticket = guard(() => client.openTicket());
     try {
       for (;;) {
         await this.#authenticate(client, ticket);
         const first = guard(() => client.start(JSON.stringify(spec), entropy(), ticket));
         try {
-          return await drive(first, this.#send, signal);
+          return await drive(first, this.#send, signal, this.#logger);
         } catch (error) {
-          if (error?.code !== 'unauthorized' || !this.#same(client) || !guard(() => client.onUnauthorized(ticket))) throw error;
+          if (error?.code !== 'unauthorized' || !this.#same(client) || !this.#tokenStep(client, () => client.onUnauthorized(ticket))) {
+            throw error;
+          }
         }
       }
     } finally {
@@ -330,7 +342,7 @@ export class OpenBankingClient {
       if (!this.#same(client)) {
         throw new LeanError('lean-sdk recovered from an internal error while fetching a token; retry the call', { code: 'internal' });
       }
-      const step = readStep(guard(() => client.tokenPoll(ticket, this.#clock())));
+      const step = readStep(this.#tokenStep(client, () => client.tokenPoll(ticket, this.#clock())));
       if (step.use) return;
       if (step.waitFor !== undefined) {
         if (this.#tokenFetch === null) throw new LeanError('a token fetch the SDK lost track of', { code: 'internal' });
@@ -363,11 +375,23 @@ export class OpenBankingClient {
     if (answer.hiddenRedirect) {
       // The calls waiting for this token get the core's redirect error; this
       // one says that the browser hid where the redirect pointed.
-      guard(() => client.tokenFailed(ticket, 'redirect', ''));
+      this.#tokenStep(client, () => client.tokenFailed(ticket, 'redirect', ''));
       throw hiddenRedirect(request.url);
     }
-    if (answer.kind) throw translate(client.tokenFailed(ticket, answer.kind, answer.message));
-    guard(() => client.tokenResponse(ticket, answer.status, answer.headers, answer.body, this.#clock()));
+    if (answer.kind) throw translate(this.#tokenStep(client, () => client.tokenFailed(ticket, answer.kind, answer.message)));
+    this.#tokenStep(client, () => client.tokenResponse(ticket, answer.status, answer.headers, answer.body, this.#clock()));
+  }
+
+  /**
+   * Runs one step of the token policy (`guard`ed), then hands the events
+   * it recorded to the logger, whether the step threw or not.
+   */
+  #tokenStep(client, step) {
+    try {
+      return guard(step);
+    } finally {
+      if (this.#logger !== null && this.#same(client)) emit(this.#logger, JSON.parse(guard(() => client.takeEvents())));
+    }
   }
 }
 

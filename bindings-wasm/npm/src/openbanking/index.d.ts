@@ -7,7 +7,7 @@
 // numbers. The error classes are the main entry's own.
 
 import type {
-  CallOptions, FieldError, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookPayload,
+  CallOptions, FieldError, Logger, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookPayload, WithAttempts,
 } from './index.js';
 import type {
   Customer, CustomerPage, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination, NewPaymentIntent,
@@ -21,15 +21,19 @@ export {
   LeanRedirectError,
   WebhookSignatureError,
   type Amount,
+  type Attempt,
   type CallOptions,
   type ErrorCode,
   type FieldError,
   type FieldErrorCode,
+  type LeanEvent,
+  type Logger,
   type NodeRequestLike,
   type NodeResponseLike,
   type Secrets,
   type SignatureHeader,
   type WebhookPayload,
+  type WithAttempts,
 } from './index.js';
 
 export type EnvironmentName = 'uae-sandbox' | 'uae-sandbox-mtls' | 'uae-production' | 'ksa-sandbox' | 'ksa-production';
@@ -87,6 +91,13 @@ export interface OpenBankingClientOptions {
   tokenRenewalMarginMs?: number;
   /** The clock, in milliseconds since the epoch (default `Date.now`). */
   clock?: () => number;
+  /**
+   * Receives each call's events and the token fetches' (requests and
+   * answers at `debug`; retries, lookups, tokens and outcomes at `info`).
+   * Without one, `console` when the environment sets `LEAN_LOG=debug` or
+   * `info`; `null` turns that off.
+   */
+  logger?: Logger | null;
 }
 
 export interface EnvironmentInfo {
@@ -119,21 +130,21 @@ export class OpenBankingClient {
   constructor(credentials: Credentials, options?: OpenBankingClientOptions);
   readonly environment: EnvironmentInfo;
   readonly tokenStatus: TokenStatus | null;
-  createCustomer(input: NewCustomer, options?: CallOptions): Promise<Customer>;
-  getCustomer(customerId: string, options?: CallOptions): Promise<Customer>;
-  getCustomerByAppUserId(appUserId: string, options?: CallOptions): Promise<Customer>;
-  listCustomers(paging?: { pageNumber?: number; pageSize?: number }, options?: CallOptions): Promise<CustomerPage>;
-  listEntities(customerId: string, options?: CallOptions): Promise<Entity[]>;
-  getEntity(customerId: string, entityId: string, options?: CallOptions): Promise<Entity>;
-  getIdentity(input: EntityDataRequest, options?: CallOptions): Promise<DataResult>;
-  getAccounts(input: EntityDataRequest, options?: CallOptions): Promise<DataResult>;
-  getBalance(input: AccountDataRequest, options?: CallOptions): Promise<DataResult>;
-  getTransactions(input: AccountDataRequest, options?: CallOptions): Promise<DataResult>;
-  getDataResults(resultsId: string, options?: CallOptions): Promise<DataResult>;
-  createPaymentIntent(input: NewPaymentIntent, options?: CallOptions): Promise<PaymentIntent>;
-  getPaymentIntent(paymentIntentId: string, options?: CallOptions): Promise<PaymentIntent>;
-  createPaymentDestination(input: NewDestination, options?: CallOptions): Promise<Destination>;
-  listPaymentDestinations(options?: CallOptions): Promise<Destination[]>;
+  createCustomer(input: NewCustomer, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  getCustomer(customerId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  getCustomerByAppUserId(appUserId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  listCustomers(paging?: { pageNumber?: number; pageSize?: number }, options?: CallOptions): Promise<WithAttempts<CustomerPage>>;
+  listEntities(customerId: string, options?: CallOptions): Promise<WithAttempts<Entity[]>>;
+  getEntity(customerId: string, entityId: string, options?: CallOptions): Promise<WithAttempts<Entity>>;
+  getIdentity(input: EntityDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  getAccounts(input: EntityDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  getBalance(input: AccountDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  getTransactions(input: AccountDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  getDataResults(resultsId: string, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  createPaymentIntent(input: NewPaymentIntent, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
+  getPaymentIntent(paymentIntentId: string, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
+  createPaymentDestination(input: NewDestination, options?: CallOptions): Promise<WithAttempts<Destination>>;
+  listPaymentDestinations(options?: CallOptions): Promise<WithAttempts<Destination[]>>;
 }
 
 /** Checks input with the API's rules without sending it; `[]` when valid. */

@@ -70,7 +70,13 @@ impl NativeTokenTicket {
 /// shared fetch, renewal before expiry, one renewal and retry after a 401.
 /// The host only sends the token request it names and waits when told.
 #[derive(Debug, uniffi::Object)]
-pub struct NativeTokenPolicy(Mutex<ob::TokenPolicy>);
+pub struct NativeTokenPolicy {
+    policy: Mutex<ob::TokenPolicy>,
+    /// The credentials and environment again, for customer tokens minted
+    /// apart from the policy's own ([`Self::customer_token_request`]).
+    credentials: ob::ClientCredentials,
+    environment: ob::Environment,
+}
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while locked was already reported as an error; the state
@@ -95,12 +101,19 @@ impl NativeTokenPolicy {
     ) -> Result<Arc<Self>> {
         guard(|| {
             let credentials = ob::ClientCredentials::new(&client_id, &client_secret)?;
-            let mut policy =
-                ob::TokenPolicy::new(credentials, environment.0.clone(), scope(customer_id)?)?;
+            let mut policy = ob::TokenPolicy::new(
+                credentials.clone(),
+                environment.0.clone(),
+                scope(customer_id)?,
+            )?;
             if let Some(ms) = renewal_margin_ms {
                 policy = policy.with_renewal_margin(Duration::from_millis(ms));
             }
-            Ok(Arc::new(Self(Mutex::new(policy))))
+            Ok(Arc::new(Self {
+                policy: Mutex::new(policy),
+                credentials,
+                environment: environment.0.clone(),
+            }))
         })
     }
 
@@ -108,7 +121,7 @@ impl NativeTokenPolicy {
     /// clock); throws the failure of the fetch it waited for.
     pub fn poll(&self, ticket: Arc<NativeTokenTicket>, now_ms: u64) -> Result<NativeTokenStep> {
         guard(|| {
-            let step = locked(&self.0).poll(&mut locked(&ticket.0), at(now_ms))?;
+            let step = locked(&self.policy).poll(&mut locked(&ticket.0), at(now_ms))?;
             Ok(match step {
                 ob::TokenStep::Use(auth) => NativeTokenStep::Use {
                     auth: Arc::new(NativeObAuth(auth)),
@@ -132,7 +145,7 @@ impl NativeTokenPolicy {
         guard(|| {
             let response = response.into();
             let mut ticket = locked(&ticket.0);
-            Ok(locked(&self.0).on_token_response(&mut ticket, &response, at(now_ms))?)
+            Ok(locked(&self.policy).on_token_response(&mut ticket, &response, at(now_ms))?)
         })
     }
 
@@ -145,7 +158,7 @@ impl NativeTokenPolicy {
         message: String,
     ) -> ErrorDetails {
         let error = crate::call::transport_error(kind, message);
-        let error = locked(&self.0).on_token_transport_error(&mut locked(&ticket.0), error);
+        let error = locked(&self.policy).on_token_transport_error(&mut locked(&ticket.0), error);
         let FfiError::Failed { details } = error.into();
         details
     }
@@ -155,32 +168,47 @@ impl NativeTokenPolicy {
     /// `reason`, and the next poll starts a new fetch.
     pub fn on_token_failed(&self, ticket: Arc<NativeTokenTicket>, reason: String) {
         let error = lean_core::Error::transport(format!("the OAuth token fetch ended: {reason}"));
-        locked(&self.0).on_token_failed(&mut locked(&ticket.0), error);
+        locked(&self.policy).on_token_failed(&mut locked(&ticket.0), error);
     }
 
     /// Reports that the API answered 401 to the call holding `ticket`:
     /// true when the call polls again (renewing the token) and is sent once
     /// more, false when it has been retried already and fails.
     pub fn on_unauthorized(&self, ticket: Arc<NativeTokenTicket>) -> bool {
-        let after = locked(&self.0).on_unauthorized(&mut locked(&ticket.0));
+        let after = locked(&self.policy).on_unauthorized(&mut locked(&ticket.0));
         after == ob::AfterUnauthorized::RenewAndRetry
+    }
+
+    /// The request of a token limited to one customer (scope
+    /// `customer.<id>`), with these client credentials: the backend half
+    /// of the Link SDK flow. The host sends it once and reads the answer
+    /// with [`NativeObToken::parse`]; the policy's own token is not
+    /// touched. The body holds the client secret.
+    pub fn customer_token_request(&self, customer_id: String) -> Result<NativeRequest> {
+        guard(|| {
+            let scope = ob::TokenScope::customer(&customer_id)?;
+            Ok(self
+                .credentials
+                .token_request(&self.environment, &scope)?
+                .into())
+        })
     }
 
     /// Records the policy's events from now on (off by default).
     pub fn record_events(&self, on: bool) {
-        locked(&self.0).record_events(on);
+        locked(&self.policy).record_events(on);
     }
 
     /// The policy's events since the last call (fetches started, tokens
     /// fetched, fetches failed, tokens refused), in order; none holds a
     /// token or the secret.
     pub fn take_events(&self) -> Vec<crate::trace::NativeEvent> {
-        crate::trace::events(locked(&self.0).take_events())
+        crate::trace::events(locked(&self.policy).take_events())
     }
 
     /// The policy with its secrets redacted, for `toString()`.
     pub fn describe(&self) -> String {
-        format!("{:?}", locked(&self.0))
+        format!("{:?}", locked(&self.policy))
     }
 }
 
@@ -223,6 +251,12 @@ impl NativeObToken {
             }
             Ok(Arc::new(Self(token)))
         })
+    }
+
+    /// The token itself, for `Authorization: Bearer` or for the Link SDK
+    /// on a customer's device. Keep it out of logs.
+    pub fn access_token(&self) -> String {
+        self.0.access_token().expose().to_owned()
     }
 
     /// When the token expires, in milliseconds since the Unix epoch.

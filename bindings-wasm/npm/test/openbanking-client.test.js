@@ -156,7 +156,7 @@ test('secrets never show in the client, its errors or its token status', async (
     [{ appToken: 'has a space' }, 'has a space'],
     [{ clientId: 'app-1', clientSecret: 'bad secret\n' }, 'bad secret'],
     [{ appToken: 'tok', clientId: 'x', clientSecret: 'y-secret' }, 'y-secret'],
-    [{ appToken: 42 }, '42'],
+    [{ appToken: 9876543210 }, '9876543210'],
   ]) {
     let error;
     try {

@@ -4,7 +4,7 @@
 // accounts, an asynchronous balance whose results.ready webhook is verified
 // before the results are fetched, transactions, a payment destination and
 // intent, a repeated create made idempotent, an OAuth token and its
-// renewal), then the sandbox's mTLS listener: the handshake completes with
+// renewal, a customer token for the Link SDK), then the sandbox's mTLS listener: the handshake completes with
 // the client certificate, and fails clearly without it or with an
 // untrusted one.
 
@@ -180,6 +180,23 @@ test('OAuth: a token for the first call, renewed before it expires', { skip }, a
   const error = await thrown('wrong secret', () => wrong.getCustomer(customer.customer_id));
   assert.equal(error.code, 'unauthorized');
   assert.ok(!`${error.message}${error.body}`.includes('wrong-secret'));
+});
+
+test('Link SDK: the backend mints a customer token that reads only that customer', { skip }, async () => {
+  const backend = new OpenBankingClient(
+    { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    { baseUrl: sandbox.url, tokenBaseUrl: sandbox.url },
+  );
+  const customer = await backend.createCustomer({ app_user_id: `scoped-${process.pid}-${Date.now()}` });
+  const token = await backend.customerToken(customer.customer_id);
+  assert.equal(token.scope, `customer.${customer.customer_id}`);
+  assert.ok(token.expiresAt.getTime() > Date.now());
+  assert.ok(!String(token).includes(token.accessToken));
+  const device = new OpenBankingClient({ accessToken: token.accessToken }, { baseUrl: sandbox.url });
+  assert.equal((await device.getCustomer(customer.customer_id)).customer_id, customer.customer_id);
+  const refused = await thrown('another customer', () => device.listCustomers());
+  assert.ok(refused instanceof LeanApiError);
+  assert.equal(refused.status, 403);
 });
 
 test('mTLS: the handshake completes with the client certificate', { skip }, async () => {

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lean_core::openbanking::{
     AccessToken, AfterUnauthorized, AppToken, Auth, ClientCredentials, Config, Environment,
-    FetchId, Operation, TokenPolicy, TokenScope, TokenStep, TokenTicket,
+    FetchId, Operation, Token, TokenPolicy, TokenScope, TokenStep, TokenTicket,
 };
 use lean_core::{Error, HttpResponse, TransportError};
 use lean_sdk_wasm_boundary::{
@@ -48,6 +48,10 @@ enum Credentials {
 /// The token policy of an OAuth client and the tickets of its calls.
 struct OAuth {
     policy: TokenPolicy,
+    /// The credentials and environment again, for customer tokens minted
+    /// apart from the policy's own (`customerTokenRequest`).
+    credentials: ClientCredentials,
+    environment: Environment,
     /// Each call's ticket, and the authentication the policy last gave it.
     tickets: Slots<(TokenTicket, Option<Auth>)>,
     /// The last fetch the policy started, and how many it started: the
@@ -226,10 +230,6 @@ impl Client {
             return None;
         };
         let token = oauth.policy.token()?;
-        let millis = |t: SystemTime| {
-            t.duration_since(UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_millis() as f64)
-        };
         Some(
             json!({
                 "expiresAtMs": millis(token.expires_at()),
@@ -238,6 +238,25 @@ impl Client {
             })
             .to_string(),
         )
+    }
+
+    /// The request of a token limited to one customer (scope
+    /// `customer.<id>`), as a `{"send":...}` step: the backend half of the
+    /// Link SDK flow, whose access token the backend hands to that
+    /// customer's device. The policy's own token is not touched. Throws a
+    /// validation error for an unusable id, and a configuration error for
+    /// a client without client credentials (nothing to mint with).
+    #[wasm_bindgen(js_name = customerTokenRequest)]
+    pub fn customer_token_request(&self, customer_id: &str) -> Result<String, JsValue> {
+        let Credentials::OAuth(oauth) = &self.credentials else {
+            return Err(throw(&configuration(
+                "customerToken needs OAuth client credentials: build the client with { clientId, clientSecret }",
+            )));
+        };
+        let request = TokenScope::customer(customer_id)
+            .and_then(|scope| oauth.credentials.token_request(&oauth.environment, &scope))
+            .map_err(|e| throw(&e))?;
+        Ok(send_text("", &request))
     }
 
     /// The token policy's events since the last drain, as a JSON array of
@@ -290,6 +309,26 @@ impl Client {
     }
 }
 
+/// Reads the token endpoint's answer received at `now_ms` (the core's
+/// `Token::parse`) as `{accessToken, expiresAtMs, scope}`; throws the
+/// error of a refusal or of an answer without a token (never holding it).
+#[wasm_bindgen(js_name = parseToken)]
+pub fn parse_token(
+    status: u16,
+    headers: Vec<String>,
+    body: Vec<u8>,
+    now_ms: f64,
+) -> Result<String, JsValue> {
+    let response = HttpResponse::new(status, header_pairs(headers), body);
+    let token = Token::parse(&response, at(now_ms)).map_err(|e| throw(&e))?;
+    Ok(json!({
+        "accessToken": token.access_token().expose(),
+        "expiresAtMs": millis(token.expires_at()),
+        "scope": token.scope(),
+    })
+    .to_string())
+}
+
 /// Checks a call's input with the API's rules without sending anything:
 /// `undefined` when valid, or the error JSON.
 #[wasm_bindgen(js_name = checkCall)]
@@ -312,6 +351,12 @@ fn at(now_ms: f64) -> SystemTime {
         0
     };
     UNIX_EPOCH + Duration::from_millis(millis)
+}
+
+/// A time as JS milliseconds since the epoch.
+fn millis(time: SystemTime) -> f64 {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64)
 }
 
 fn configuration(message: &str) -> Error {
@@ -360,13 +405,15 @@ fn build(options: &str) -> Result<Client, Error> {
                 Some(id) => TokenScope::customer(id)?,
                 None => TokenScope::Api,
             };
-            let mut policy = TokenPolicy::new(credentials, environment, scope)?;
+            let mut policy = TokenPolicy::new(credentials.clone(), environment.clone(), scope)?;
             policy.record_events(events);
             if let Some(margin) = options.millis("tokenRenewalMarginMs") {
                 policy = policy.with_renewal_margin(margin);
             }
             Credentials::OAuth(Box::new(OAuth {
                 policy,
+                credentials,
+                environment,
                 tickets: Slots::default(),
                 last_fetch: None,
                 fetches: 0,

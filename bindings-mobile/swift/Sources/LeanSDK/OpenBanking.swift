@@ -122,8 +122,9 @@ extension OpenBanking {
     }
 
     /// An access token read from the token endpoint's answer; expiry counts from when it
-    /// arrived, by this machine's clock.
-    public struct OAuthToken: Sendable, CustomStringConvertible, CustomReflectable {
+    /// arrived, by this machine's clock. `description`, `debugDescription` and `dump` never show
+    /// the token: read `accessToken`.
+    public struct OAuthToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         let handle: NativeObToken
 
         /// Reads `response`, received at `receivedAt`; a refusal throws the API error.
@@ -135,6 +136,9 @@ extension OpenBanking {
             })
         }
 
+        /// The token itself, for `Authorization: Bearer` or, for a customer-scoped token, for the
+        /// Link SDK on that customer's device. Keep it out of logs.
+        public var accessToken: String { handle.accessToken() }
         /// When the token expires.
         public var expiresAt: Date { Date(timeIntervalSince1970: TimeInterval(handle.expiresAtMs()) / 1000) }
         /// The scope granted, if the server said.
@@ -144,7 +148,10 @@ extension OpenBanking {
         /// The authentication that sends this token.
         public var auth: Auth { Auth(kind: .fixed(handle.auth(), "accessToken")) }
 
-        public var description: String { "OpenBanking.OAuthToken(<redacted>, expires \(expiresAt))" }
+        public var description: String {
+            "OpenBanking.OAuthToken(<redacted>, expires \(expiresAt), scope \(scope ?? "unknown"))"
+        }
+        public var debugDescription: String { description }
         public var customMirror: Mirror { Mirror(self, children: ["token": description]) }
     }
 }

@@ -98,6 +98,20 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     /// `dump` shows the description only: never a token or secret.
     public var customMirror: Mirror { Mirror(self, children: ["client": description]) }
 
+    /// Mints an access token limited to one customer (scope `customer.<id>`) with this client's
+    /// `.clientCredentials`: the backend half of the Link SDK flow. Hand only the token's
+    /// `accessToken` to the app on that customer's device, never the client secret. Sent once: a
+    /// transport failure throws a `transport` error, a refusal the API error. The client's own
+    /// token is not touched; a client without client credentials throws `configuration`.
+    public func customerToken(_ customerId: String) async throws -> OpenBanking.OAuthToken {
+        guard let tokens else {
+            throw LeanError.configuration(
+                "customerToken needs OAuth client credentials: build the client with " +
+                    ".clientCredentials(clientId:clientSecret:)")
+        }
+        return try await tokens.customer(customerId, transport: transport, timeout: timeout)
+    }
+
     /// Creates a customer; creating the same `appUserId` again returns the existing one.
     public func createCustomer(_ customer: OpenBanking.NewCustomer) async throws -> OpenBanking.Customer {
         try Self.customer(await run("createCustomer", ["input": customer.json]).0)
@@ -316,6 +330,21 @@ private actor Tokens {
                 try await task.value
             }
         }
+    }
+
+    /// Sends the request of a token for one customer once and reads the answer with the core; the
+    /// policy's own token is not touched.
+    func customer(_ customerId: String, transport: Transport, timeout: TimeInterval) async throws -> OpenBanking.OAuthToken {
+        let request = try native { try policy.customerTokenRequest(customerId: customerId) }
+        let response: TransportResponse
+        do {
+            response = try await transport.send(TransportRequest(request), timeout: timeout)
+        } catch {
+            if isCancellation(error) { throw CancellationError() }
+            let (_, message) = transportFailure(error)
+            throw LeanError(code: "transport", message: "the OAuth token request to \(request.url) failed: \(message)")
+        }
+        return try OpenBanking.OAuthToken.parse(response, receivedAt: clock())
     }
 
     /// Sends the token request and reports how it ended, whatever happens: other calls wait for it.

@@ -124,6 +124,27 @@ final class OpenBankingSandboxTests: XCTestCase {
         XCTAssertEqual(counting.tokenRequests, 2, "renewed before expiry")
     }
 
+    func testTheBackendMintsACustomerTokenForTheLinkSdk() async throws {
+        let backend = try OpenBankingClient(
+            auth: .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret"),
+            environment: .custom(url, tokenBaseUrl: url))
+        let customer = try await backend.createCustomer(.init(appUserId: "swift-scoped-\(UUID().uuidString)"))
+        let token = try await backend.customerToken(customer.customerId)
+        XCTAssertEqual(token.scope, "customer.\(customer.customerId)")
+        XCTAssertGreaterThan(token.expiresAt, Date())
+        XCTAssertFalse("\(token)".contains(token.accessToken))
+        // What the app does with it: read its own customer, and nothing else.
+        let device = try OpenBankingClient(auth: .accessToken(token.accessToken), environment: .custom(url))
+        let mine = try await device.getCustomer(customer.customerId)
+        XCTAssertEqual(mine.customerId, customer.customerId)
+        do {
+            _ = try await device.listCustomers()
+            XCTFail("expected a refusal")
+        } catch let error as LeanError {
+            XCTAssertEqual(error.status, 403)
+        }
+    }
+
     private func mtlsEnvironment() throws -> OpenBanking.Environment {
         try .custom(mtlsUrl, tokenBaseUrl: mtlsUrl, requiresMtls: true)
     }

@@ -4,6 +4,7 @@
 // classes `lean-sdk` exports).
 
 export { OpenBankingClient, validate } from './client.js';
+export { OAuthToken } from './token.js';
 export { webhooks, WebhookVerifier } from './webhooks.js';
 export { LeanError, LeanValidationError, LeanApiError, LeanRedirectError, WebhookSignatureError } from '../errors.js';
 

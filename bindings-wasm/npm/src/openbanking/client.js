@@ -9,11 +9,12 @@
 // renewal and retry after a 401); this class only sends the token request
 // it asks for, waits for another call's, and reports what happened.
 
-import { LeanError } from '../errors.js';
+import { LeanError, fromCore } from '../errors.js';
 import { chooseLogger, emit } from '../logging.js';
 import { configuration, host, optionalCount } from '../options.js';
 import { callSignal, createSender, drive, entropy, hiddenRedirect, readStep } from '../transport.js';
 import { Remade, guard, printedAsString, translate, wasm } from '../wasm.js';
+import { OAuthToken } from './token.js';
 
 // The platform's mTLS transport factory: set by the Node entry point
 // (node:https), absent in browsers, where the browser presents client
@@ -173,6 +174,27 @@ export class OpenBankingClient {
     if (status === undefined) return null;
     const { expiresAtMs, renewAtMs, scope } = JSON.parse(status);
     return { expiresAt: new Date(expiresAtMs), renewAt: new Date(renewAtMs), ...(scope ? { scope } : {}) };
+  }
+
+  /**
+   * Mints an access token limited to one customer (scope `customer.<id>`)
+   * with this client's OAuth credentials: the backend half of the Link SDK
+   * flow. Hand only `token.accessToken` to the app on that customer's
+   * device, never the client secret. Sent once (a transport failure rejects
+   * with `transport`, a refusal with the API error); the client's own token
+   * is not touched. Resolves to an `OAuthToken` whose printed forms never
+   * show the token.
+   */
+  async customerToken(customerId) {
+    if (typeof customerId !== 'string') throw configuration('customerId must be a string');
+    const client = this.#client.get();
+    const { send } = readStep(guard(() => client.customerTokenRequest(customerId)));
+    const answer = await this.#send(send);
+    if (answer.hiddenRedirect) throw hiddenRedirect(send.url);
+    if (answer.kind) {
+      throw fromCore({ code: 'transport', outcomeUnknown: false, message: `the OAuth token request to ${send.url} failed: ${answer.message}` });
+    }
+    return new OAuthToken(JSON.parse(guard(() => wasm().parseToken(answer.status, answer.headers, answer.body, this.#clock()))));
   }
 
   /**

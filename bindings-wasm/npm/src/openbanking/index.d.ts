@@ -114,6 +114,20 @@ export interface TokenStatus {
   scope?: string;
 }
 
+/**
+ * An access token for one customer's device (`customerToken`). Printed,
+ * inspected or serialised it shows `<redacted>`: read `accessToken`.
+ */
+export class OAuthToken {
+  private constructor();
+  /** The token itself, for the app to hand to the Link SDK. Keep it out of logs. */
+  readonly accessToken: string;
+  /** When it expires, counted from when the answer arrived. */
+  readonly expiresAt: Date;
+  /** The scope granted (`customer.<id>`), or `null` if the server did not say. */
+  readonly scope: string | null;
+}
+
 /** Input of `getIdentity` and `getAccounts`. */
 export interface EntityDataRequest {
   entity_id: string;
@@ -130,6 +144,8 @@ export class OpenBankingClient {
   constructor(credentials: Credentials, options?: OpenBankingClientOptions);
   readonly environment: EnvironmentInfo;
   readonly tokenStatus: TokenStatus | null;
+  /** Mints a `customer.<id>` token with the client credentials for the Link SDK on that customer's device. */
+  customerToken(customerId: string): Promise<OAuthToken>;
   createCustomer(input: NewCustomer, options?: CallOptions): Promise<WithAttempts<Customer>>;
   getCustomer(customerId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
   getCustomerByAppUserId(appUserId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;

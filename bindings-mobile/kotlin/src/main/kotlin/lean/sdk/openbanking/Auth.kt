@@ -85,6 +85,12 @@ sealed class Auth {
  * clock (counted from when the answer arrived, which errs early).
  */
 class OAuthToken private constructor(private val native: NativeObToken) {
+    /**
+     * The token itself, for `Authorization: Bearer` or, for a customer-scoped token, for the Link
+     * SDK on that customer's device. Keep it out of logs: [toString] never shows it.
+     */
+    val accessToken: String get() = native.accessToken()
+
     /** When the token expires, in milliseconds since the epoch. */
     val expiresAtMillis: Long get() = native.expiresAtMs().toLong()
 
@@ -97,7 +103,7 @@ class OAuthToken private constructor(private val native: NativeObToken) {
     /** The authentication that sends this token. */
     fun toAuth(): Auth = Auth.AccessToken(native.auth())
 
-    override fun toString() = "OAuthToken(<redacted>, expiresAtMillis=$expiresAtMillis)"
+    override fun toString() = "OAuthToken(<redacted>, expiresAtMillis=$expiresAtMillis, scope=$scope)"
 
     companion object {
         /**

@@ -103,6 +103,19 @@ class OpenBankingClient internal constructor(
         Tokens(policy, this.transport, timeoutMillis, clock, logger)
     }
 
+    /**
+     * Mints an access token limited to one customer (scope `customer.<id>`) with this client's
+     * [Auth.clientCredentials]: the backend half of the Link SDK flow. Hand only
+     * [OAuthToken.accessToken] to the app on that customer's device, never the client secret.
+     * Sent once: a transport failure throws [lean.sdk.TransportException], a refusal the API
+     * error. The client's own token is not touched.
+     *
+     * @throws ConfigurationException for a client without client credentials.
+     */
+    suspend fun customerToken(customerId: String): OAuthToken = (tokens ?: throw ConfigurationException(
+        "customerToken needs OAuth client credentials: build the client with Auth.clientCredentials(clientId, clientSecret)",
+    )).customer(customerId)
+
     /** Creates a customer (`POST /customers/v1/`); creating the same `appUserId` again returns it. */
     suspend fun createCustomer(customer: NewCustomer): Customer =
         customer(run("createCustomer", mapOf("input" to customer.json())))

@@ -5,6 +5,7 @@ import kotlinx.coroutines.CompletableDeferred
 import lean.sdk.LeanLogger
 import lean.sdk.Transport
 import lean.sdk.emit
+import lean.sdk.TransportException
 import lean.sdk.TransportFailure
 import lean.sdk.UnauthorizedException
 import lean.sdk.native
@@ -94,6 +95,27 @@ internal class Tokens(
         }
         reported { native { policy.onTokenResponse(ticket, response.toNative(), clock().toULong()) } }
     }
+
+    /**
+     * Sends the request of a token for one customer once and reads the answer with the core; the
+     * policy's own token is not touched.
+     */
+    suspend fun customer(customerId: String): OAuthToken {
+        val request = native { policy.customerTokenRequest(customerId) }
+        val response = try {
+            transport.send(request.toHttp(), timeoutMillis)
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: TransportFailure) {
+            throw customerTokenFailure(request, e.message ?: "")
+        } catch (e: Exception) {
+            throw customerTokenFailure(request, e.message ?: e.javaClass.simpleName)
+        }
+        return OAuthToken.parse(response, clock())
+    }
+
+    private fun customerTokenFailure(request: NativeRequest, message: String) =
+        TransportException("the OAuth token request to ${request.url} failed: $message", outcomeUnknown = false)
 
     /** Runs one report to the policy, then logs what it decided. */
     private inline fun <T> reported(report: () -> T): T = try {

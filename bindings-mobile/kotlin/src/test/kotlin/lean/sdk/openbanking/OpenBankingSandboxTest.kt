@@ -182,6 +182,21 @@ class OpenBankingSandboxTest {
         assertFalse("${e.message} ${e.body}".contains("not-the-secret"))
     }
 
+    @Test
+    fun theBackendMintsACustomerTokenForTheLinkSdk() = runBlocking<Unit> {
+        val backend = OpenBankingClient(Auth.clientCredentials("sandbox-client-id", "sandbox-client-secret"), plain)
+        val customer = backend.createCustomer(NewCustomer("kt-scoped-${UUID.randomUUID()}"))
+        val token = backend.customerToken(customer.customerId)
+        assertEquals("customer.${customer.customerId}", token.scope)
+        assertTrue(token.expiresAtMillis > System.currentTimeMillis())
+        assertFalse(token.toString().contains(token.accessToken))
+        // What the app does with it: read its own customer, and nothing else.
+        val device = OpenBankingClient(Auth.accessToken(token.accessToken), plain)
+        assertEquals(customer, device.getCustomer(customer.customerId))
+        val refused = assertThrows<lean.sdk.ApiException> { runBlocking { device.listCustomers() } }
+        assertEquals(403, refused.status)
+    }
+
     private fun mtlsEnv() = OpenBankingEnvironment.custom(mtlsUrl, tokenBaseUrl = mtlsUrl, requiresMtls = true)
 
     @Test

@@ -27,6 +27,9 @@ impl Client {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<Client, JsValue> {
         let options = Options::parse(options).map_err(|e| throw(&e))?;
+        options
+            .refuse_in_page(lean_core::PartnerSecret::ApiKey)
+            .map_err(|e| throw(&e))?;
         config(&options)
             .map(|config| Client {
                 config,

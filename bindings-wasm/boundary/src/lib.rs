@@ -16,7 +16,7 @@ mod panic;
 
 use std::time::Duration;
 
-use lean_core::{Error, RetryPolicy};
+use lean_core::{Error, PartnerSecret, RetryPolicy};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
@@ -68,6 +68,17 @@ impl Options {
             .get(key)
             .and_then(Value::as_u64)
             .map(Duration::from_millis)
+    }
+
+    /// Refuses a client holding `secret` in a web page (`inPage`, as the JS
+    /// layer sees its globals) unless the caller passed
+    /// `dangerouslyAllowBrowser: true`: whoever opens the page can read it.
+    pub fn refuse_in_page(&self, secret: PartnerSecret) -> Result<(), Error> {
+        let allowed = self.flag("dangerouslyAllowBrowser") == Some(true);
+        if self.flag("inPage") == Some(true) && !allowed {
+            return Err(secret.refusal("{ dangerouslyAllowBrowser: true }"));
+        }
+        Ok(())
     }
 
     /// The retry policy from `maxRetries`, `initialBackoffMs` and

@@ -4,7 +4,7 @@
 
 import { fromCore } from './errors.js';
 import { chooseLogger } from './logging.js';
-import { configuration, host, optionalCount } from './options.js';
+import { configuration, host, optionalCount, secretsPolicy } from './options.js';
 import { callSignal, createSender, drive, entropy } from './transport.js';
 import { Remade, guard, printedAsString, wasm } from './wasm.js';
 
@@ -26,7 +26,11 @@ export class LeanClient {
    * maxMs}`), `logger` (an object with `debug` and `info` methods, such as
    * `console` or a pino or winston logger: each call's retries, lookups and
    * outcome go to it; by default `console` when the environment sets
-   * `LEAN_LOG=debug` or `info`; `null` for none). Redirects are never
+   * `LEAN_LOG=debug` or `info`; `null` for none), `dangerouslyAllowBrowser`
+   * (in a web page the client refuses to start without it: whoever opens
+   * the page can read the API key and pay out money in your name; call
+   * Lean from your backend, and validate forms in the page with
+   * `validate`, which needs no key). Redirects are never
    * followed, whatever `fetch` is given: a 3xx answer rejects with
    * `LeanRedirectError`.
    */
@@ -57,6 +61,7 @@ export class LeanClient {
       maxBackoffMs: optionalCount(retryBackoff, 'maxMs'),
       host: host(),
       events: this.#logger !== null,
+      ...secretsPolicy(options),
     });
     // The configuration inside wasm, made again if a trap replaced the instance.
     this.#client = new Remade(() => new (wasm().Client)(settings));

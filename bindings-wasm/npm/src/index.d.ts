@@ -96,6 +96,13 @@ export interface LeanClientOptions {
    * environment sets `LEAN_LOG=debug` or `info`; `null` turns that off.
    */
   logger?: Logger | null;
+  /**
+   * Lets the client start in a web page. Without it, it throws a
+   * `configuration` error there: whoever opens the page can read the API
+   * key and pay out money in your name. Call Lean from your backend; in the
+   * page, `validate` checks forms with the API's rules and needs no key.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 /** A client for the Lean Payouts API. */

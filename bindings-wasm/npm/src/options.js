@@ -14,6 +14,17 @@ export function host() {
   return node ? `node/${node}` : 'browser';
 }
 
+/**
+ * Whether this runs in a web page, where a partner secret would be read by
+ * whoever opens it: the core refuses such a client unless the caller passes
+ * `dangerouslyAllowBrowser: true`. Servers, edge runtimes and workers have
+ * no `document`.
+ */
+export function secretsPolicy(options) {
+  const inPage = typeof globalThis.window !== 'undefined' && typeof globalThis.document !== 'undefined';
+  return { inPage, dangerouslyAllowBrowser: options.dangerouslyAllowBrowser === true };
+}
+
 /** An optional whole number >= 0 (`prefix` names the object it is in). */
 export function optionalCount(options, name, prefix = '') {
   const value = options[name];

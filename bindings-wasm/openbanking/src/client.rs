@@ -399,6 +399,7 @@ fn build(options: &str) -> Result<Client, Error> {
         (Some(token), None, None) => Credentials::Fixed(Auth::AppToken(AppToken::new(token)?)),
         (None, Some(token), None) => Credentials::Fixed(Auth::Bearer(AccessToken::new(token)?)),
         (None, None, Some(client_id)) => {
+            options.refuse_in_page(lean_core::PartnerSecret::ClientSecret)?;
             let credentials =
                 ClientCredentials::new(client_id, text("clientSecret").unwrap_or_default())?;
             let scope = match text("customerId") {

@@ -11,7 +11,7 @@
 
 import { LeanError, fromCore } from '../errors.js';
 import { chooseLogger, emit } from '../logging.js';
-import { configuration, host, optionalCount } from '../options.js';
+import { configuration, host, optionalCount, secretsPolicy } from '../options.js';
 import { callSignal, createSender, drive, entropy, hiddenRedirect, readStep } from '../transport.js';
 import { Remade, guard, printedAsString, translate, wasm } from '../wasm.js';
 import { OAuthToken } from './token.js';
@@ -28,7 +28,7 @@ export function useMtls(factory) {
 
 const CREDENTIALS = ['appToken', 'accessToken', 'clientId', 'clientSecret', 'customerId'];
 const OPTIONS = ['environment', 'baseUrl', 'tokenBaseUrl', 'requireMtls', 'tls', 'fetch', 'maxRetries', 'timeoutMs',
-  'retryBackoff', 'tokenRenewalMarginMs', 'clock', 'logger'];
+  'retryBackoff', 'tokenRenewalMarginMs', 'clock', 'logger', 'dangerouslyAllowBrowser'];
 
 /** Refuses keys the client does not read: a misspelt option must not be ignored. */
 function onlyKnown(object, known, what) {
@@ -118,7 +118,11 @@ export class OpenBankingClient {
    * object with `debug` and `info` methods, such as `console` or a pino or
    * winston logger: each call's retries, lookups and outcome, and the
    * token fetches, go to it; by default `console` when the environment
-   * sets `LEAN_LOG=debug` or `info`; `null` for none).
+   * sets `LEAN_LOG=debug` or `info`; `null` for none),
+   * `dangerouslyAllowBrowser` (with `clientSecret`, in a web page the client
+   * refuses to start without it: whoever opens the page can read the
+   * secret, and with it every connected customer's bank data; the app
+   * token and a customer token minted by your backend need no opt-in).
    */
   constructor(credentials, options = {}) {
     const secrets = credentialOptions(credentials);
@@ -144,6 +148,7 @@ export class OpenBankingClient {
       requireMtls: optionalFlag(options, 'requireMtls'),
       host: host(),
       events: this.#logger !== null,
+      ...secretsPolicy(options),
     });
     // The configuration inside wasm, made again if a trap replaced the
     // instance (with a new token policy: the token request in flight went

@@ -98,6 +98,13 @@ export interface OpenBankingClientOptions {
    * `info`; `null` turns that off.
    */
   logger?: Logger | null;
+  /**
+   * Lets a client with `clientSecret` start in a web page. Without it, it
+   * throws a `configuration` error there: whoever opens the page can read
+   * the secret. The app token, or a customer token your backend mints with
+   * `customerToken`, needs no opt-in.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 export interface EnvironmentInfo {

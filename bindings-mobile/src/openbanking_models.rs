@@ -108,6 +108,59 @@ pub struct ObPaymentIntent {
     pub json: String,
 }
 
+/// A bank Lean supports (`listBanks`), for an application's own bank
+/// picker.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObBank {
+    /// Lean's code of the bank, the `bank_identifier` of entities.
+    pub identifier: String,
+    /// The bank's name for display.
+    pub name: Option<String>,
+    /// The address of its logo.
+    pub logo: Option<String>,
+    /// Its brand colour (`#1a1a1a`).
+    pub main_color: Option<String>,
+    /// The background to show the logo on.
+    pub background_color: Option<String>,
+    /// `RETAIL`, `CORPORATE`... as sent.
+    pub bank_type: Option<String>,
+    /// `PERSONAL`, `BUSINESS`... as sent.
+    pub account_type: Option<String>,
+    /// Whether payments and data work now, as JSON text
+    /// (`{"active": {"payments", "data"}, "enabled": {...}}`).
+    pub availability_json: Option<String>,
+    /// The whole object in the API's shape.
+    pub json: String,
+}
+
+/// A payment made against an intent (`getPayment`), as the
+/// `payment.created` and `payment.updated` webhooks carry it.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObPayment {
+    /// Lean's id of the payment.
+    pub id: String,
+    /// The amount, exact.
+    pub amount: Option<DecimalAmount>,
+    /// ISO 4217 code.
+    pub currency: Option<String>,
+    /// `PENDING_WITH_BANK`, `ACCEPTED_BY_BANK`, `FAILED`... as sent.
+    pub status: Option<String>,
+    /// The intent it pays.
+    pub intent_id: Option<String>,
+    /// The paying customer.
+    pub customer_id: Option<String>,
+    /// Where the money went.
+    pub payment_destination_id: Option<String>,
+    /// The bank's reference, for reconciliation.
+    pub bank_transaction_reference: Option<String>,
+    /// Why it failed, when it did.
+    pub reason: Option<String>,
+    /// The application's metadata, as JSON text.
+    pub metadata_json: Option<String>,
+    /// The whole object in the API's shape.
+    pub json: String,
+}
+
 /// The typed result of an open-banking call, by operation.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
 #[allow(missing_docs)]
@@ -120,6 +173,8 @@ pub enum ObOutcome {
     PaymentIntent { value: ObPaymentIntent },
     Destination { value: ObDestination },
     Destinations { values: Vec<ObDestination> },
+    Banks { values: Vec<ObBank> },
+    Payment { value: ObPayment },
 }
 
 impl From<&ob::Customer> for ObCustomer {
@@ -241,6 +296,64 @@ impl From<&ob::PaymentIntent> for ObPaymentIntent {
     }
 }
 
+impl From<&ob::Bank> for ObBank {
+    fn from(b: &ob::Bank) -> Self {
+        let ob::Bank {
+            identifier,
+            name,
+            logo,
+            main_color,
+            background_color,
+            bank_type,
+            account_type,
+            availability,
+            extra: _,
+        } = b;
+        Self {
+            identifier: identifier.clone(),
+            name: name.clone(),
+            logo: logo.clone(),
+            main_color: main_color.clone(),
+            background_color: background_color.clone(),
+            bank_type: bank_type.clone(),
+            account_type: account_type.clone(),
+            availability_json: availability.as_ref().map(Value::to_string),
+            json: json_text(b),
+        }
+    }
+}
+
+impl From<&ob::Payment> for ObPayment {
+    fn from(p: &ob::Payment) -> Self {
+        let ob::Payment {
+            id,
+            amount,
+            currency,
+            status,
+            intent_id,
+            customer_id,
+            payment_destination_id,
+            bank_transaction_reference,
+            reason,
+            metadata,
+            extra: _,
+        } = p;
+        Self {
+            id: id.clone(),
+            amount: DecimalAmount::of(*amount),
+            currency: currency.clone(),
+            status: status.clone(),
+            intent_id: intent_id.clone(),
+            customer_id: customer_id.clone(),
+            payment_destination_id: payment_destination_id.clone(),
+            bank_transaction_reference: bank_transaction_reference.clone(),
+            reason: reason.clone(),
+            metadata_json: metadata.as_ref().map(json_text),
+            json: json_text(p),
+        }
+    }
+}
+
 impl From<&ob::Outcome> for ObOutcome {
     fn from(outcome: &ob::Outcome) -> Self {
         use ob::Outcome as O;
@@ -259,6 +372,10 @@ impl From<&ob::Outcome> for ObOutcome {
             O::Destinations(d) => Self::Destinations {
                 values: d.iter().map(Into::into).collect(),
             },
+            O::Banks(b) => Self::Banks {
+                values: b.iter().map(Into::into).collect(),
+            },
+            O::Payment(p) => Self::Payment { value: p.into() },
         }
     }
 }

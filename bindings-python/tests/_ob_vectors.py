@@ -116,6 +116,10 @@ def invoke(target: Any, call: Dict[str, Any], as_keywords: bool = False) -> Any:
         return create(target.create_payment_destination)
     if op == "listPaymentDestinations":
         return target.list_payment_destinations()
+    if op == "listBanks":
+        return target.list_banks(call.get("accountTypes"))
+    if op == "getPayment":
+        return target.get_payment(call.get("paymentId"))
     assert not hasattr(target, snake(op)), op
     return openbanking.validate(op, data)
 

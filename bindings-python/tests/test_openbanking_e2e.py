@@ -70,6 +70,32 @@ def has_float(value: Any) -> bool:
     return isinstance(value, float)
 
 
+def test_banks_and_a_payment_by_id(ob: ObSandbox) -> None:
+    client = openbanking.OpenBankingClient(APP_TOKEN, base_url=ob.url)
+    banks = client.list_banks()
+    assert banks[0].identifier == "LEANMB1" and all(isinstance(b, openbanking.Bank) and b.name for b in banks)
+    personal = client.list_banks("PERSONAL")
+    assert 0 < len(personal) < len(banks) and {b.account_type for b in personal} == {"PERSONAL"}
+
+    customer = client.create_customer(app_user_id=f"payer-{uuid.uuid4()}")
+    intent = client.create_payment_intent(customer_id=customer.customer_id, amount="12.30", currency="AED")
+    paid = ob.admin(f"/_sandbox/openbanking/intents/{intent.payment_intent_id}/pay", {})
+    payment = client.get_payment(paid["id"])
+    assert isinstance(payment, openbanking.Payment)
+    assert payment.amount == Decimal("12.30") and type(payment.amount) is Decimal
+    assert (payment.intent_id, payment.customer_id) == (intent.payment_intent_id, customer.customer_id)
+    assert payment.status == "PENDING_WITH_BANK" and payment.bank_transaction_reference
+    with pytest.raises(lean_sdk.NotFoundError):
+        client.get_payment(str(uuid.uuid4()))
+
+    async def main() -> None:
+        async with openbanking.AsyncOpenBankingClient(APP_TOKEN, base_url=ob.url) as aclient:
+            assert [b.identifier for b in await aclient.list_banks()] == [b.identifier for b in banks]
+            assert (await aclient.get_payment(payment.id)).id == payment.id
+
+    asyncio.run(main())
+
+
 def test_flow_over_urllib(ob: ObSandbox, hooks: Receiver) -> None:
     client = openbanking.OpenBankingClient(APP_TOKEN, base_url=ob.url)
     app_user_id = f"py-{uuid.uuid4()}"

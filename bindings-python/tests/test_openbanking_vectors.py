@@ -109,7 +109,7 @@ def test_responses(case: Dict[str, Any]) -> None:
     op = case["operation"]
     call = {
         "operation": op, "input": SAMPLE_INPUTS.get(op, {"entity_id": "e1"}), "customerId": "c1", "appUserId": "u1",
-        "entityId": "e1", "resultsId": "r1", "paymentIntentId": "p1",
+        "entityId": "e1", "resultsId": "r1", "paymentIntentId": "p1", "paymentId": "p1",
     }
     target = client(case, lambda request: answer, max_retries=0)
     try:

@@ -165,7 +165,7 @@ fn sample(kind: OperationKind) -> Operation {
     };
     Operation::from_json(&json!({
         "operation": kind.name(), "input": input, "customerId": "c1", "appUserId": "u1",
-        "entityId": "e1", "resultsId": "r1", "paymentIntentId": "p1",
+        "entityId": "e1", "resultsId": "r1", "paymentIntentId": "p1", "paymentId": "p1",
     }))
     .unwrap_or_else(|e| panic!("{}: {e:?}", kind.name()))
 }

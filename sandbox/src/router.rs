@@ -133,7 +133,7 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
                 (reply(200, Body::from(crate::openapi::document())), "")
             } else {
                 (failure(&Failure::not_found(format!(
-                    "no route {path}: the payouts API is under /api (such as /api/customer), its description at /openapi.json; open banking is at /customers/v1, /data, /payments/v1 and /oauth2/token"
+                    "no route {path}: the payouts API is under /api (such as /api/customer), its description at /openapi.json; open banking is at /customers/v1, /data, /payments/v1, /banks/v1 and /oauth2/token"
                 ))), "")
             }
         }

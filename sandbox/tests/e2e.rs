@@ -452,6 +452,8 @@ fn openapi_document_is_served() {
         "/payments/v1/intents",
         "/payments/v1/intents/{payment_intent_id}",
         "/payments/v1/destinations",
+        "/payments/v1/{payment_id}",
+        "/banks/v1/",
     ] {
         assert!(served["paths"][path].is_object(), "{path} missing");
     }

@@ -464,6 +464,73 @@ fn payment_destinations_and_intents() {
 }
 
 #[test]
+fn banks_list_and_a_payment_by_id() {
+    let sandbox = start(&[]);
+    let client = Client::new(&sandbox, app_token());
+    let all = match client.ok(&Operation::list_banks(None).unwrap()) {
+        Outcome::Banks(banks) => banks,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(all[0].identifier, "LEANMB1");
+    assert!(all
+        .iter()
+        .all(|b| b.name.is_some() && b.availability.is_some()));
+    let personal = match client.ok(&Operation::list_banks(Some("personal")).unwrap()) {
+        Outcome::Banks(banks) => banks,
+        other => panic!("{other:?}"),
+    };
+    assert!(!personal.is_empty() && personal.len() < all.len());
+    assert!(personal
+        .iter()
+        .all(|b| b.account_type.as_deref() == Some("PERSONAL")));
+
+    // A payment exists once the customer pays an intent (the admin step
+    // standing for the Link SDK); it is then read by its id.
+    let customer_id = client.customer("payer");
+    let intent = NewPaymentIntent {
+        customer_id: customer_id.clone(),
+        amount: Amount::parse("12.30").unwrap(),
+        currency: "AED".into(),
+        ..Default::default()
+    };
+    let intent_id = match client.ok(&Operation::create_payment_intent(&intent).unwrap()) {
+        Outcome::PaymentIntent(p) => p.payment_intent_id,
+        other => panic!("{other:?}"),
+    };
+    let paid = send(
+        &agent(),
+        &HttpRequest {
+            method: Method::Post,
+            url: format!(
+                "{}/_sandbox/openbanking/intents/{intent_id}/pay",
+                sandbox.url()
+            ),
+            headers: vec![],
+            body: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(paid.status, 200, "{}", paid.body_text());
+    let payment_id = serde_json::from_slice::<Value>(&paid.body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    match client.ok(&Operation::get_payment(&payment_id).unwrap()) {
+        Outcome::Payment(p) => {
+            assert_eq!(p.id, payment_id);
+            assert_eq!(p.amount, Some(Amount::parse("12.30").unwrap()));
+            assert_eq!(p.intent_id.as_deref(), Some(intent_id.as_str()));
+            assert_eq!(p.customer_id.as_deref(), Some(customer_id.as_str()));
+            assert_eq!(p.status.as_deref(), Some("PENDING_WITH_BANK"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let (status, _, _) =
+        api_status(client.call(&Operation::get_payment("no-such-payment").unwrap()));
+    assert_eq!(status, 404);
+}
+
+#[test]
 fn the_core_call_engine_drives_open_banking() {
     let sandbox = start(&[]);
     let agent = agent();

@@ -105,6 +105,8 @@ fn openbanking() -> String {
     decl::<ob::PaymentIntent>(&mut out);
     decl::<ob::NewDestination>(&mut out);
     decl::<ob::Destination>(&mut out);
+    decl::<ob::Bank>(&mut out);
+    decl::<ob::Payment>(&mut out);
     wire_enum::<ob::webhooks::EventType>(&mut out);
     decl::<ob::webhooks::ResultsReady>(&mut out);
     union(

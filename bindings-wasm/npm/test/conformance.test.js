@@ -117,6 +117,8 @@ function invoke(client, call) {
     case 'getPaymentIntent': return client.getPaymentIntent(arg('paymentIntentId') ?? arg('payment_intent_id'));
     case 'createPaymentDestination': return client.createPaymentDestination(input);
     case 'listPaymentDestinations': return client.listPaymentDestinations();
+    case 'listBanks': return client.listBanks(arg('accountTypes') ?? arg('account_types'));
+    case 'getPayment': return client.getPayment(arg('paymentId') ?? arg('payment_id'));
     default: throw new Error(`no open-banking method for ${operation}`);
   }
 }

@@ -155,6 +155,28 @@ test('the open-banking flow over HTTP, with the application token', { skip }, as
   assert.equal(missing.code, 'not_found');
 });
 
+test('the supported banks, and a payment read by its id', { skip }, async () => {
+  const lean = new OpenBankingClient({ appToken: APP_TOKEN }, { baseUrl: sandbox.url });
+  const banks = await lean.listBanks();
+  assert.equal(banks[0].identifier, 'LEANMB1');
+  assert.ok(banks.every((b) => b.name && b.availability));
+  const personal = await lean.listBanks('PERSONAL');
+  assert.ok(personal.length > 0 && personal.length < banks.length);
+  assert.ok(personal.every((b) => b.account_type === 'PERSONAL'));
+
+  const customer = await lean.createCustomer({ app_user_id: `payer-${process.pid}-${Date.now()}` });
+  const intent = await lean.createPaymentIntent({ customer_id: customer.customer_id, amount: '12.30', currency: 'AED' });
+  const paid = await admin(`/_sandbox/openbanking/intents/${intent.payment_intent_id}/pay`, {});
+  const payment = await lean.getPayment(paid.id);
+  assert.equal(payment.id, paid.id);
+  assert.equal(payment.amount, '12.30', 'amounts are decimal strings');
+  assert.equal(payment.intent_id, intent.payment_intent_id);
+  assert.equal(payment.customer_id, customer.customer_id);
+  assert.equal(payment.status, 'PENDING_WITH_BANK');
+  const missing = await thrown('missing', () => lean.getPayment('00000000-0000-4000-8000-000000000000'));
+  assert.equal(missing.code, 'not_found');
+});
+
 test('OAuth: a token for the first call, renewed before it expires', { skip }, async () => {
   let tokenRequests = 0;
   const counting = (url, init) => {

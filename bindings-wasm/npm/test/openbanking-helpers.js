@@ -35,7 +35,7 @@ export function credentials(auth) {
 
 /** Calls the client method a vector's `call` names, with its arguments. */
 export function invoke(client, call, options) {
-  const { operation, input, customerId, appUserId, entityId, resultsId, paymentIntentId, pageNumber, pageSize } = call;
+  const { operation, input, customerId, appUserId, entityId, resultsId, paymentIntentId, paymentId, accountTypes, pageNumber, pageSize } = call;
   switch (operation) {
     case 'createCustomer': return client.createCustomer(input, options);
     case 'getCustomer': return client.getCustomer(customerId, options);
@@ -52,6 +52,8 @@ export function invoke(client, call, options) {
     case 'getPaymentIntent': return client.getPaymentIntent(paymentIntentId, options);
     case 'createPaymentDestination': return client.createPaymentDestination(input, options);
     case 'listPaymentDestinations': return client.listPaymentDestinations(options);
+    case 'listBanks': return client.listBanks(accountTypes, options);
+    case 'getPayment': return client.getPayment(paymentId, options);
     // Names with no method reach the core through `validate`, which takes any name.
     default: return Promise.resolve().then(() => ob.validate(operation, input, call));
   }

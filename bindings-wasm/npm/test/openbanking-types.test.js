@@ -20,6 +20,9 @@ async function flow(lean: OpenBankingClient): Promise<string | undefined> {
   const data = balance.status === 'PENDING' && balance.results_id ? await lean.getDataResults(balance.results_id) : balance;
   const intent: PaymentIntent = await lean.createPaymentIntent({ customer_id: customer.customer_id, amount: '100.50', currency: 'AED' });
   const page = await lean.listCustomers({ pageSize: 10 });
+  const banks: Bank[] = await lean.listBanks('PERSONAL');
+  const payment: Payment = await lean.getPayment('p-1');
+  console.log(banks[0]?.identifier, payment.amount satisfies string | undefined, payment.status);
   console.log(data.payload, page.customers.length, lean.environment.requiresMtls, lean.tokenStatus?.expiresAt.getTime());
   return intent.amount;
 }
@@ -50,7 +53,8 @@ void new OpenBankingClient({ environment: 'uae-sandbox' });
 `;
 
 const NAMES = `OpenBankingClient, LeanError, LeanApiError, LeanRedirectError, LeanValidationError, WebhookVerifier, webhooks, validate,
-  createMtlsFetch, type Customer, type DataResult, type PaymentIntent, type WebhookEvent, type FieldError, type ErrorCode`;
+  createMtlsFetch, type Customer, type DataResult, type PaymentIntent, type WebhookEvent, type FieldError, type ErrorCode,
+  type Bank, type Payment`;
 
 function compile(files) {
   const dir = mkdtempSync(join(tmpdir(), 'lean-sdk-ob-types-'));

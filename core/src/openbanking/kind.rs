@@ -37,11 +37,15 @@ pub enum OperationKind {
     CreatePaymentDestination,
     /// `GET /payments/v1/destinations`.
     ListPaymentDestinations,
+    /// `GET /banks/v1/`.
+    ListBanks,
+    /// `GET /payments/v1/{payment_id}`.
+    GetPayment,
 }
 
 impl OperationKind {
     /// Every operation.
-    pub const ALL: [OperationKind; 15] = [
+    pub const ALL: [OperationKind; 17] = [
         Self::CreateCustomer,
         Self::GetCustomer,
         Self::GetCustomerByAppUserId,
@@ -57,6 +61,8 @@ impl OperationKind {
         Self::GetPaymentIntent,
         Self::CreatePaymentDestination,
         Self::ListPaymentDestinations,
+        Self::ListBanks,
+        Self::GetPayment,
     ];
 
     /// The camelCase name used by hosts and vectors (`getBalance`).
@@ -77,6 +83,8 @@ impl OperationKind {
             Self::GetPaymentIntent => "getPaymentIntent",
             Self::CreatePaymentDestination => "createPaymentDestination",
             Self::ListPaymentDestinations => "listPaymentDestinations",
+            Self::ListBanks => "listBanks",
+            Self::GetPayment => "getPayment",
         }
     }
 

@@ -73,6 +73,7 @@
 //! chose and why.
 
 pub mod auth;
+mod bank;
 mod call;
 mod customer;
 mod data;
@@ -91,6 +92,7 @@ pub use auth::{
     AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, NextStep, Token, TokenManager,
     TokenScope,
 };
+pub use bank::Bank;
 pub use call::{Call, Config};
 pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};
 pub use data::{DataKind, DataRequest, DataResult, DataStatus};
@@ -100,7 +102,7 @@ pub use environment::{Environment, Region};
 pub use errors::ErrorCode;
 pub use kind::OperationKind;
 pub use operation::{Operation, Paging};
-pub use payment::{NewPaymentIntent, PaymentIntent};
+pub use payment::{NewPaymentIntent, Payment, PaymentIntent};
 pub use response::Outcome;
 pub use tokens::{AfterUnauthorized, FetchId, TokenPolicy, TokenStep, TokenTicket};
 

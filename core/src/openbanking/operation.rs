@@ -52,6 +52,8 @@ enum Inner {
     GetPaymentIntent(String),
     CreatePaymentDestination(NewDestination),
     ListPaymentDestinations,
+    ListBanks(Option<String>),
+    GetPayment(String),
 }
 
 fn id(field: &str, value: &str) -> Result<String, Error> {
@@ -138,11 +140,26 @@ impl Operation {
         Self(Inner::ListPaymentDestinations)
     }
 
+    /// `GET /banks/v1/`: the banks Lean supports, only those offering
+    /// `account_types` (`PERSONAL`, `BUSINESS`) when given.
+    pub fn list_banks(account_types: Option<&str>) -> Result<Self, Error> {
+        let types = account_types
+            .map(|t| validate::identifier(t.trim()).map_err(|p| field_error("account_types", p)))
+            .transpose()?;
+        Ok(Self(Inner::ListBanks(types)))
+    }
+
+    /// `GET /payments/v1/{payment_id}`: one payment made against an intent.
+    pub fn get_payment(payment_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetPayment(id("payment_id", payment_id)?)))
+    }
+
     /// Builds an operation from its host-neutral JSON form, the one the
     /// shared vectors and the bindings use: `{"operation": "createCustomer",
     /// "input": {...}}` for bodies (wire names, snake_case), and camelCase
     /// arguments for path and query values: `customerId`, `appUserId`,
-    /// `entityId`, `resultsId`, `paymentIntentId`, `pageNumber`, `pageSize`.
+    /// `entityId`, `resultsId`, `paymentIntentId`, `paymentId`,
+    /// `accountTypes`, `pageNumber`, `pageSize`.
     /// Data calls take their body as `input`: `{"entity_id",
     /// "account_id"?, "async"?}`.
     pub fn from_json(call: &Value) -> Result<Self, Error> {
@@ -219,6 +236,14 @@ impl Operation {
                 NewDestination::from_json(input)?,
             )),
             OperationKind::ListPaymentDestinations => Self::list_payment_destinations(),
+            OperationKind::ListBanks => {
+                let types = match call.get("accountTypes") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(text("accountTypes")?),
+                };
+                Self::list_banks(types.as_deref())?
+            }
+            OperationKind::GetPayment => Self::get_payment(&text("paymentId")?)?,
         })
     }
 
@@ -242,6 +267,8 @@ impl Operation {
             Inner::GetPaymentIntent(_) => OperationKind::GetPaymentIntent,
             Inner::CreatePaymentDestination(_) => OperationKind::CreatePaymentDestination,
             Inner::ListPaymentDestinations => OperationKind::ListPaymentDestinations,
+            Inner::ListBanks(_) => OperationKind::ListBanks,
+            Inner::GetPayment(_) => OperationKind::GetPayment,
         }
     }
 
@@ -324,6 +351,14 @@ impl Operation {
             Inner::ListPaymentDestinations => {
                 (Method::Get, "/payments/v1/destinations".to_owned(), None)
             }
+            Inner::ListBanks(types) => {
+                let path = match types {
+                    Some(t) => format!("/banks/v1/?account_types={}", query_value(t)),
+                    None => "/banks/v1/".to_owned(),
+                };
+                (Method::Get, path, None)
+            }
+            Inner::GetPayment(p) => (Method::Get, format!("/payments/v1/{}", segment(p)), None),
         };
         let mut headers = vec![
             ("accept".to_owned(), "application/json".to_owned()),

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::bank::Bank;
 use super::customer::{Customer, CustomerPage};
 use super::data::exact_numbers;
 use super::data::{DataResult, DataStatus};
@@ -15,7 +16,7 @@ use super::destination::Destination;
 use super::entity::Entity;
 use super::errors;
 use super::kind::OperationKind;
-use super::payment::PaymentIntent;
+use super::payment::{Payment, PaymentIntent};
 use crate::error::Error;
 use crate::http::HttpResponse;
 
@@ -38,6 +39,10 @@ pub enum Outcome {
     Destination(Destination),
     /// From `listPaymentDestinations`.
     Destinations(Vec<Destination>),
+    /// From `listBanks`.
+    Banks(Vec<Bank>),
+    /// From `getPayment`.
+    Payment(Payment),
 }
 
 impl Outcome {
@@ -61,6 +66,8 @@ impl Outcome {
             Self::PaymentIntent(p) => value(p),
             Self::Destination(d) => value(d),
             Self::Destinations(d) => value(d),
+            Self::Banks(b) => value(b),
+            Self::Payment(p) => value(p),
         }
     }
 }
@@ -119,6 +126,8 @@ pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outc
         OperationKind::ListPaymentDestinations => {
             Outcome::Destinations(list(response, &["data", "destinations"])?.0)
         }
+        OperationKind::ListBanks => Outcome::Banks(list(response, &["data", "banks"])?.0),
+        OperationKind::GetPayment => Outcome::Payment(body(response)?),
     })
 }
 

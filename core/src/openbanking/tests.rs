@@ -326,6 +326,7 @@ fn sample(kind: OperationKind) -> Operation {
             _ => json!({"entity_id": "e"}),
         },
         "customerId": "c", "appUserId": "u", "entityId": "e", "resultsId": "r", "paymentIntentId": "p",
+        "paymentId": "p",
     }))
     .unwrap_or_else(|e| panic!("{}: {e:?}", kind.name()))
 }

@@ -51,6 +51,7 @@ use utoipa::{Modify, OpenApi};
         openbanking::get_payment,
         openbanking::create_destination,
         openbanking::list_destinations,
+        openbanking::list_banks,
     ),
     // The refusal bodies, which the shared refusal responses name.
     components(schemas(payouts::ErrorBody, openbanking::ObError)),

@@ -297,6 +297,41 @@ pub(super) struct Destination {
     name: String,
 }
 
+// A supported bank.
+#[derive(ToSchema)]
+pub(super) struct Bank {
+    /// Lean's code of the bank, the bank_identifier of entities
+    identifier: String,
+    #[serde(default)]
+    name: String,
+    /// The address of the bank's logo
+    #[serde(default)]
+    logo: String,
+    #[serde(default)]
+    main_color: String,
+    #[serde(default)]
+    background_color: String,
+    /// RETAIL or CORPORATE
+    #[serde(default)]
+    bank_type: String,
+    /// PERSONAL or BUSINESS
+    #[serde(default)]
+    account_type: String,
+    /// {active: {payments, data}, enabled: {payments, data}}
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    availability: String,
+}
+
+// The filter of the banks list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct BankFilter {
+    /// Only banks offering this account type (PERSONAL, BUSINESS; several separated by commas)
+    #[param(value_type = Option<String>)]
+    account_types: Option<String>,
+}
+
 // The paging parameters of the lists (pages count from 0).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -514,3 +549,14 @@ fn create_destination() {}
         ObRefusals,
     ))]
 fn list_destinations() {}
+
+#[utoipa::path(get, path = "/banks/v1/", tag = "open banking", operation_id = "listBanks",
+    summary = "List the supported banks",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(BankFilter),
+    responses(
+        (status = 200, description = "The supported banks", body = Vec<Bank>),
+        ObInvalid,
+        ObRefusals,
+    ))]
+fn list_banks() {}

@@ -149,7 +149,7 @@ pub fn list(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailure> {
     }))
 }
 
-fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+pub(super) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
     query
         .unwrap_or_default()
         .split('&')

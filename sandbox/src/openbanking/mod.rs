@@ -15,6 +15,7 @@
 //! - `/payments/v1/intents` and `/payments/v1/destinations` ([`payments`]),
 //!   payments executed against intents and `/payments/v1/{id}`
 //!   ([`execution`]);
+//! - `/banks/v1/`, the supported banks ([`banks`]);
 //! - signed webhooks through the durable outbox ([`webhooks`]).
 //!
 //! Requests are checked with the core's own validation and answered with
@@ -23,6 +24,7 @@
 
 pub mod auth;
 pub mod bank;
+pub mod banks;
 pub mod customers;
 pub mod data;
 pub mod execution;

@@ -12,7 +12,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use super::reply::{failure, text, ObFailure};
-use super::{auth, customers, data, execution, payments, Ctx};
+use super::{auth, banks, customers, data, execution, payments, Ctx};
 use crate::app::{App, Req};
 use crate::clock::now_ms;
 use crate::tls::ClientCertificate;
@@ -20,7 +20,7 @@ use crate::tls::ClientCertificate;
 /// True for the paths of the open-banking API (and the unknown paths
 /// under its prefixes, which get its `INVALID_URL`).
 pub fn owns(path: &str) -> bool {
-    ["/customers", "/data", "/payments", "/oauth2"]
+    ["/customers", "/data", "/payments", "/oauth2", "/banks"]
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
@@ -38,6 +38,7 @@ enum Route {
     Intent(String),
     Destinations,
     Payment(String),
+    Banks,
 }
 
 impl Route {
@@ -56,6 +57,7 @@ impl Route {
             ["payments", "v1", "intents", id] => Self::Intent(s(id)),
             ["payments", "v1", "destinations"] => Self::Destinations,
             ["payments", "v1", id] => Self::Payment(s(id)),
+            ["banks", "v1"] => Self::Banks,
             _ => return None,
         })
     }
@@ -177,6 +179,7 @@ fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
         Route::Destinations if post => value(payments::create_destination(&mut ctx, &json)),
         Route::Destinations => value(payments::list_destinations(&ctx, query)),
         Route::Payment(id) => execution::get(&ctx, &id),
+        Route::Banks => value(banks::list(query)),
     }?;
     let wait = ctx.wait;
     tx.commit()?;

@@ -34,6 +34,7 @@ ENTITY_ID = "f1d2c3b4-a596-4788-99aa-bbccddeeff00"
 ACCOUNT_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 RESULTS_ID = "3c0a8e7e-1f2a-4b3c-9d4e-5f6a7b8c9d0e"
 INTENT_ID = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4"
+PAYMENT_ID = "5d4c3b2a-1908-4f7e-a6d5-c4b3a2918070"
 IBAN = "AE070331234567890123456"  # the standard UAE IBAN example; mod-97 valid
 
 
@@ -230,6 +231,11 @@ def request_cases():
              "account_number": "1234567890123456", "swift_code": "EBILAEAD", "address": "1 Main St",
              "city": "Dubai", "country": "ARE"}, doc="facts: Payments (destinations)"),
         req("list payment destinations", {"operation": "listPaymentDestinations"}, "GET", "/payments/v1/destinations"),
+        req("list banks", {"operation": "listBanks"}, "GET", "/banks/v1/", doc="vendor facts: banks"),
+        req("list banks of an account type", {"operation": "listBanks", "accountTypes": "PERSONAL"},
+            "GET", "/banks/v1/?account_types=PERSONAL", doc="vendor facts: banks"),
+        req("get payment", {"operation": "getPayment", "paymentId": PAYMENT_ID},
+            "GET", f"/payments/v1/{PAYMENT_ID}", doc="vendor facts: payment by id"),
         req("ksa production host", {"operation": "getCustomer", "customerId": CUSTOMER_ID}, "GET",
             f"/customers/v1/{CUSTOMER_ID}", env="ksa-production", url=f"{KSA_PRODUCTION}/customers/v1/{CUSTOMER_ID}"),
         req("bearer authentication", {"operation": "listPaymentDestinations"}, "GET", "/payments/v1/destinations",
@@ -321,6 +327,13 @@ def validation_cases():
         bad("destination with a bad swift code", {"operation": "createPaymentDestination", "input": {
             "display_name": "A", "name": "A", "bank_identifier": "B", "iban": IBAN, "swift_code": "EBIL"}},
             [("swift_code", "invalid_format")]),
+        bad("get payment without id", {"operation": "getPayment"}, [("payment_id", "required")]),
+        bad("get payment with the id '..'", {"operation": "getPayment", "paymentId": ".."},
+            [("payment_id", "invalid_value")], "sdk: path segments refuse '.' and '..'"),
+        bad("list banks with an empty account type", {"operation": "listBanks", "accountTypes": " "},
+            [("account_types", "required")]),
+        bad("list banks with an account type of the wrong type", {"operation": "listBanks", "accountTypes": 1},
+            [("accountTypes", "invalid_type")]),
         {"name": "unknown operation", "doc": "sdk", "call": {"operation": "deleteCustomer"},
          "expect": {"error": {"code": "configuration"}}},
     ]
@@ -345,6 +358,13 @@ def response_cases():
     intent = {"payment_intent_id": INTENT_ID, "customer_id": CUSTOMER_ID, "amount": 100.5, "currency": "AED",
               "description": "Rent", "payments": [],
               "payment_destination": {"id": "dest-1", "display_name": "Acme Rent", "iban": IBAN}}
+    bank = {"identifier": "LEANMB1", "name": "Lean Mock Bank", "logo": "https://cdn.example/leanmb1.png",
+            "main_color": "#1a1a1a", "background_color": "#ffffff", "bank_type": "RETAIL",
+            "account_type": "PERSONAL",
+            "availability": {"active": {"payments": True, "data": True}, "enabled": {"payments": True, "data": False}}}
+    payment = {"id": PAYMENT_ID, "amount": 12.34, "currency": "AED", "status": "ACCEPTED_BY_BANK",
+               "intent_id": INTENT_ID, "customer_id": CUSTOMER_ID, "payment_destination_id": "dest-1",
+               "bank_transaction_reference": "SBX1234567890", "metadata": {"order": "A-17"}}
     pending = {"status": "PENDING", "results_id": RESULTS_ID, "message": "Results are being processed",
                "timestamp": "2026-11-23T10:00:00Z"}
     return [
@@ -407,6 +427,24 @@ def response_cases():
         ok("destination created", "createPaymentDestination",
            {"id": "dest-1", "display_name": "Acme Rent", "status": "ACTIVE"},
            {"id": "dest-1", "display_name": "Acme Rent", "status": "ACTIVE"}),
+        ok("banks", "listBanks", [bank, {"identifier": "ENBD_UAE", "name": "Emirates NBD"}],
+           [bank, {"identifier": "ENBD_UAE", "name": "Emirates NBD"}], doc="vendor facts: banks"),
+        ok("banks in data with unknown fields kept", "listBanks",
+           {"data": [{**bank, "swift_code": None, "traits": ["payments"]}]},
+           [{**bank, "swift_code": None, "traits": ["payments"]}], doc="sdk: forward compatible"),
+        err("bank without identifier", "listBanks", 200, [{"name": "No id"}], {"code": "invalid_response"}),
+        ok("payment", "getPayment", payment, {**payment, "amount": "12.34"},
+           doc="vendor facts: payment.created payload; sdk: amounts exact"),
+        {"name": "payment amount read from its text", "operation": "getPayment",
+         "doc": "sdk: money is decimal (no answer's number passes through a binary float)",
+         "response": {"status": 200, "bodyText": '{"id":"%s","amount":25,"status":"FAILED",'
+                      '"reason":"the bank refused the payment","fee":0.10}' % PAYMENT_ID},
+         "expect": {"value": {"id": PAYMENT_ID, "amount": "25.00", "status": "FAILED",
+                              "reason": "the bank refused the payment", "fee": "0.10"}}},
+        err("payment with three decimals", "getPayment", 200, {**payment, "amount": 1.005},
+            {"code": "invalid_response"}, doc="sdk: amounts never rounded"),
+        err("payment not found", "getPayment", 404, {"status": "INVALID_URL", "message": "No such payment"},
+            {"code": "not_found", "apiCode": "INVALID_URL"}),
         err("customer already exists", "getCustomer", 409,
             {"status": "CUSTOMER_ALREADY_EXISTS", "message": "Customer already exists", "timestamp": "2026-11-23"},
             {"code": "api_error", "status": 409, "message": "Customer already exists",

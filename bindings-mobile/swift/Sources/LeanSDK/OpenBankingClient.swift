@@ -200,6 +200,22 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         return values
     }
 
+    /// The banks Lean supports, for a bank picker of your own; only those offering
+    /// `accountTypes` (`PERSONAL`, `BUSINESS`) when given.
+    public func listBanks(accountTypes: String? = nil) async throws -> [OpenBanking.Bank] {
+        let (outcome, _) = try await run("listBanks", ["accountTypes": accountTypes])
+        guard case let .banks(values) = outcome else { throw Self.unexpected(outcome) }
+        return values
+    }
+
+    /// One payment made against an intent (the `id` of the `payment.created` webhook), for
+    /// its current status.
+    public func getPayment(_ paymentId: String) async throws -> OpenBanking.Payment {
+        let (outcome, _) = try await run("getPayment", ["paymentId": paymentId])
+        guard case let .payment(value) = outcome else { throw Self.unexpected(outcome) }
+        return value
+    }
+
     /// Runs any operation in the host-neutral JSON form of the shared vectors
     /// (`{"operation": "getBalance", "input": {...}, "entityId": ...}`); returns the typed
     /// result and the same in the API's JSON shape.
@@ -215,6 +231,8 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         case let .paymentIntent(v): value = v
         case let .destination(v): value = v
         case let .destinations(v): value = v
+        case let .banks(v): value = v
+        case let .payment(v): value = v
         }
         return (value, json)
     }

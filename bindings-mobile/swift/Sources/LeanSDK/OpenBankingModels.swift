@@ -116,6 +116,12 @@ extension OpenBanking {
     /// A payment intent; `amount` is exact.
     public typealias PaymentIntent = ObPaymentIntent
 
+    /// A bank Lean supports: `identifier` is the `bank_identifier` entities and destinations name.
+    public typealias Bank = ObBank
+
+    /// A payment made against an intent; `amount` is exact, `status` the API's text.
+    public typealias Payment = ObPayment
+
     /// A verified open-banking webhook. De-duplicate on `eventId`: Lean sends the same event
     /// again (same id) until a receiver answers HTTP 200.
     public struct Event: Codable, Hashable, Sendable {

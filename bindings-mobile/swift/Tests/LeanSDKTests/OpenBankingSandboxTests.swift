@@ -101,6 +101,32 @@ final class OpenBankingSandboxTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(OpenBanking.PaymentIntent.self, from: encoded), fetched)
     }
 
+    func testBanksAndAPaymentById() async throws {
+        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
+                                         environment: .custom(url, tokenBaseUrl: url))
+        let banks = try await lean.listBanks()
+        XCTAssertEqual(banks.first?.identifier, "LEANMB1")
+        let personal = try await lean.listBanks(accountTypes: "PERSONAL")
+        XCTAssertTrue(!personal.isEmpty && personal.count < banks.count)
+        XCTAssertTrue(personal.allSatisfy { $0.accountType == "PERSONAL" })
+
+        let customer = try await lean.createCustomer(.init(appUserId: "payer-\(UUID().uuidString)"))
+        let intent = try await lean.createPaymentIntent(.init(
+            customerId: customer.customerId, amount: Decimal(string: "12.30")!, currency: "AED"))
+        let paid = try await admin("/_sandbox/openbanking/intents/\(intent.paymentIntentId)/pay")
+        let payment = try await lean.getPayment(try XCTUnwrap(paid["id"] as? String))
+        XCTAssertEqual(payment.amount, Decimal(string: "12.30"))
+        XCTAssertEqual(payment.intentId, intent.paymentIntentId)
+        XCTAssertEqual(payment.customerId, customer.customerId)
+        XCTAssertEqual(payment.status, "PENDING_WITH_BANK")
+        do {
+            _ = try await lean.getPayment("00000000-0000-4000-8000-000000000000")
+            XCTFail("expected not found")
+        } catch let error as LeanError {
+            XCTAssertEqual(error.status, 404)
+        }
+    }
+
     func testOAuthTokensAreFetchedThenRenewed() async throws {
         final class Counting: Transport, @unchecked Sendable {
             let inner = URLSessionTransport()

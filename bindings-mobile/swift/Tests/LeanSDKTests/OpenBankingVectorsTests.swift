@@ -270,7 +270,7 @@ final class OpenBankingVectorsTests: XCTestCase {
         default: input = ["entity_id": "e1"]
         }
         return ["operation": operation, "input": input, "customerId": "c1", "appUserId": "u1", "entityId": "e1",
-                "resultsId": "r1", "paymentIntentId": "p1"]
+                "resultsId": "r1", "paymentIntentId": "p1", "paymentId": "p1"]
     }
 
     private func firstRequest(_ auth: OpenBanking.Auth) async throws -> TransportRequest {

@@ -26,11 +26,13 @@ from . import webhooks
 from ._calls import operation_name
 from ._client import AsyncOpenBankingClient, OpenBankingClient
 from ._models import (
+    Bank,
     Customer,
     CustomerPage,
     DataResult,
     Destination,
     Entity,
+    Payment,
     PaymentIntent,
     Permissions,
     ResultsReady,
@@ -61,6 +63,8 @@ __all__ = [
     "DataResult",
     "PaymentIntent",
     "Destination",
+    "Bank",
+    "Payment",
     "ResultsReady",
     "WebhookEvent",
 ]

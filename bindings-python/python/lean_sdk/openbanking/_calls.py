@@ -6,7 +6,7 @@ validated here: the core does that, once, for every language."""
 from __future__ import annotations
 
 from .._models import ResultList
-from ._models import Customer, CustomerPage, DataResult, Destination, Entity, PaymentIntent
+from ._models import Bank, Customer, CustomerPage, DataResult, Destination, Entity, Payment, PaymentIntent
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
@@ -85,6 +85,18 @@ def create_payment_destination(data: Optional[Mapping[str, Any]], fields: Mappin
 
 def list_payment_destinations() -> Spec[ResultList[Destination]]:
     return {"operation": "listPaymentDestinations"}, _destinations
+
+
+def _banks(items: Any) -> ResultList[Bank]:
+    return ResultList(Bank(b) for b in items)
+
+
+def list_banks(account_types: Optional[str]) -> Spec[ResultList[Bank]]:
+    return {"operation": "listBanks", "accountTypes": account_types}, _banks
+
+
+def get_payment(payment_id: str) -> Spec[Payment]:
+    return {"operation": "getPayment", "paymentId": payment_id}, Payment
 
 
 def operation_name(name: str) -> str:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._engine import AsyncTransport, Transport
-    from ._models import Customer, CustomerPage, DataResult, Destination, Entity, PaymentIntent
+    from ._models import Bank, Customer, CustomerPage, DataResult, Destination, Entity, Payment, PaymentIntent
     from ._tls import Cert, Pem
     from ._types import DestinationFields, NewCustomerFields, PaymentIntentFields
 
@@ -419,6 +419,17 @@ class OpenBankingClient(_Base):
         """Every payment destination."""
         return self._run(*calls.list_payment_destinations())
 
+    def list_banks(self, account_types: Optional[str] = None) -> ResultList[Bank]:
+        """The banks Lean supports, for a bank picker of your own; only
+        those offering ``account_types`` (``"PERSONAL"``, ``"BUSINESS"``)
+        when given."""
+        return self._run(*calls.list_banks(account_types))
+
+    def get_payment(self, payment_id: str) -> Payment:
+        """Reads one payment made against an intent (the ``id`` of the
+        ``payment.created`` webhook), for its current ``status``."""
+        return self._run(*calls.get_payment(payment_id))
+
 
 class AsyncOpenBankingClient(_Base):
     """:class:`OpenBankingClient` for asyncio: the same arguments and
@@ -579,3 +590,11 @@ class AsyncOpenBankingClient(_Base):
     async def list_payment_destinations(self) -> ResultList[Destination]:
         """See :meth:`OpenBankingClient.list_payment_destinations`."""
         return await self._run(*calls.list_payment_destinations())
+
+    async def list_banks(self, account_types: Optional[str] = None) -> ResultList[Bank]:
+        """See :meth:`OpenBankingClient.list_banks`."""
+        return await self._run(*calls.list_banks(account_types))
+
+    async def get_payment(self, payment_id: str) -> Payment:
+        """See :meth:`OpenBankingClient.get_payment`."""
+        return await self._run(*calls.get_payment(payment_id))

@@ -25,6 +25,8 @@ __all__ = [
     "DataResult",
     "PaymentIntent",
     "Destination",
+    "Bank",
+    "Payment",
     "ResultsReady",
     "WebhookEvent",
 ]
@@ -155,6 +157,55 @@ class PaymentIntent(_Record):
         self.payments = list(data.get("payments") or ())
         raw = data.get("payment_destination")
         self.payment_destination = Destination(raw) if isinstance(raw, dict) else None
+
+
+class Bank(_Record):
+    """A bank Lean supports, for an application's own bank picker:
+    ``identifier`` is the ``bank_identifier`` entities and destinations
+    name. ``availability`` is Lean's JSON as sent
+    (``{"active": {"payments", "data"}, "enabled": {...}}``)."""
+
+    __slots__ = ("identifier", "name", "logo", "main_color", "background_color", "bank_type", "account_type", "availability")
+    _fields = _plain(
+        "identifier", "name", "logo", "main_color", "background_color", "bank_type", "account_type", "availability",
+    )
+    identifier: str
+    name: Optional[str]
+    logo: Optional[str]
+    main_color: Optional[str]
+    background_color: Optional[str]
+    bank_type: Optional[str]
+    account_type: Optional[str]
+    availability: Optional[Dict[str, Any]]
+
+
+class Payment(_Record):
+    """A payment made against an intent, as the ``payment.created`` and
+    ``payment.updated`` webhooks carry it; ``amount`` is a ``Decimal`` and
+    ``status`` the API's text (``ACCEPTED_BY_BANK``), so a status Lean adds
+    later still reads."""
+
+    __slots__ = (
+        "id", "amount", "currency", "status", "intent_id", "customer_id", "payment_destination_id",
+        "bank_transaction_reference", "reason", "metadata",
+    )
+    _fields = (
+        ("id", "id", False), ("amount", "amount", True), ("currency", "currency", False),
+        ("status", "status", False), ("intent_id", "intent_id", False), ("customer_id", "customer_id", False),
+        ("payment_destination_id", "payment_destination_id", False),
+        ("bank_transaction_reference", "bank_transaction_reference", False), ("reason", "reason", False),
+        ("metadata", "metadata", False),
+    )
+    id: str
+    amount: Optional[Decimal]
+    currency: Optional[str]
+    status: Optional[str]
+    intent_id: Optional[str]
+    customer_id: Optional[str]
+    payment_destination_id: Optional[str]
+    bank_transaction_reference: Optional[str]
+    reason: Optional[str]
+    metadata: Optional[Dict[str, Any]]
 
 
 class ResultsReady(_Record):

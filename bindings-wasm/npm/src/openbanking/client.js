@@ -291,6 +291,23 @@ export class OpenBankingClient {
     return this.#run({ operation: 'listPaymentDestinations' }, options);
   }
 
+  /**
+   * `GET /banks/v1/`: the banks Lean supports, for a bank picker of your
+   * own; only those offering `accountTypes` (`'PERSONAL'`, `'BUSINESS'`)
+   * when given.
+   */
+  listBanks(accountTypes, options) {
+    return this.#run({ operation: 'listBanks', accountTypes }, options);
+  }
+
+  /**
+   * `GET /payments/v1/{payment_id}`: one payment made against an intent
+   * (the `id` of the `payment.created` webhook), for its current status.
+   */
+  getPayment(paymentId, options) {
+    return this.#run({ operation: 'getPayment', paymentId }, options);
+  }
+
   toString() {
     return 'OpenBankingClient { credentials: <redacted> }';
   }

@@ -10,8 +10,8 @@ import type {
   CallOptions, FieldError, Logger, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookPayload, WithAttempts,
 } from './index.js';
 import type {
-  Customer, CustomerPage, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination, NewPaymentIntent,
-  OperationName, PaymentIntent,
+  Bank, Customer, CustomerPage, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination, NewPaymentIntent,
+  OperationName, Payment, PaymentIntent,
 } from './openbanking-types.js';
 export type * from './openbanking-types.js';
 export {
@@ -168,6 +168,10 @@ export class OpenBankingClient {
   getPaymentIntent(paymentIntentId: string, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
   createPaymentDestination(input: NewDestination, options?: CallOptions): Promise<WithAttempts<Destination>>;
   listPaymentDestinations(options?: CallOptions): Promise<WithAttempts<Destination[]>>;
+  /** The banks Lean supports; only those offering `accountTypes` (`'PERSONAL'`) when given. */
+  listBanks(accountTypes?: string, options?: CallOptions): Promise<WithAttempts<Bank[]>>;
+  /** One payment made against an intent, by its id. */
+  getPayment(paymentId: string, options?: CallOptions): Promise<WithAttempts<Payment>>;
 }
 
 /** Checks input with the API's rules without sending it; `[]` when valid. */

@@ -1,10 +1,12 @@
 package lean.sdk.openbanking
 
 import java.math.BigDecimal
+import lean.sdk.ffi.ObBank
 import lean.sdk.ffi.ObCustomer
 import lean.sdk.ffi.ObDataResult
 import lean.sdk.ffi.ObDestination
 import lean.sdk.ffi.ObEntity
+import lean.sdk.ffi.ObPayment
 import lean.sdk.ffi.ObPaymentIntent
 import lean.sdk.ffi.ObPermissions
 
@@ -132,9 +134,15 @@ typealias Destination = ObDestination
 /** A payment intent: what the customer is asked to pay (an exact amount), and the attempts to pay it. */
 typealias PaymentIntent = ObPaymentIntent
 
+/** A bank Lean supports: [ObBank.identifier] is the `bank_identifier` entities and destinations name. */
+typealias Bank = ObBank
+
+/** A payment made against an intent: an exact amount and the API's status text. */
+typealias Payment = ObPayment
+
 /**
  * The result of [OpenBankingClient.execute]: [value] is the typed result ([Customer],
- * [CustomerPage], [Entity], `List<Entity>`, [DataResult], [PaymentIntent], [Destination] or
- * `List<Destination>`), [json] the same in the API's JSON shape.
+ * [CustomerPage], [Entity], `List<Entity>`, [DataResult], [PaymentIntent], [Destination],
+ * `List<Destination>`, `List<Bank>` or [Payment]), [json] the same in the API's JSON shape.
  */
 data class OpenBankingResult(val value: Any, val json: String)

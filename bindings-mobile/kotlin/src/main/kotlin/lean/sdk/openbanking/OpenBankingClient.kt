@@ -199,6 +199,23 @@ class OpenBankingClient internal constructor(
         }
 
     /**
+     * The banks Lean supports, for a bank picker of your own; only those offering
+     * [accountTypes] (`PERSONAL`, `BUSINESS`) when given.
+     */
+    suspend fun listBanks(accountTypes: String? = null): List<Bank> =
+        when (val o = run("listBanks", mapOf("accountTypes" to accountTypes)).first) {
+            is ObOutcome.Banks -> o.values
+            else -> throw unexpected(o)
+        }
+
+    /** One payment made against an intent (the `id` of the `payment.created` webhook), for its status. */
+    suspend fun getPayment(paymentId: String): Payment =
+        when (val o = run("getPayment", mapOf("paymentId" to paymentId)).first) {
+            is ObOutcome.Payment -> o.value
+            else -> throw unexpected(o)
+        }
+
+    /**
      * Runs any operation in the host-neutral form of the shared vectors: [operation] is its
      * name (`getBalance`), [arguments] its `input` (the API's snake_case fields) and path or
      * query values (`customerId`, `entityId`, `pageNumber`, ...).
@@ -214,6 +231,8 @@ class OpenBankingClient internal constructor(
             is ObOutcome.PaymentIntent -> outcome.value
             is ObOutcome.Destination -> outcome.value
             is ObOutcome.Destinations -> outcome.values
+            is ObOutcome.Banks -> outcome.values
+            is ObOutcome.Payment -> outcome.value
         }
         return OpenBankingResult(value, json)
     }

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext
 import javax.net.ssl.TrustManagerFactory
 import kotlinx.coroutines.runBlocking
 import lean.sdk.HttpUrlConnectionTransport
+import lean.sdk.NotFoundException
 import lean.sdk.OtherApiException
 import lean.sdk.Transport
 import lean.sdk.TransportException
@@ -159,6 +160,26 @@ class OpenBankingSandboxTest {
         assertEquals(BigDecimal("100.50"), intent.amount)
         assertEquals("AED", intent.currency)
         assertEquals(intent.paymentIntentId, lean.getPaymentIntent(intent.paymentIntentId).paymentIntentId)
+    }
+
+    @Test
+    fun banksAndAPaymentById() = runBlocking<Unit> {
+        val lean = OpenBankingClient(Auth.appToken(appToken), plain)
+        val banks = lean.listBanks()
+        assertEquals("LEANMB1", banks.first().identifier)
+        val personal = lean.listBanks("PERSONAL")
+        assertTrue(personal.isNotEmpty() && personal.size < banks.size)
+        assertTrue(personal.all { it.accountType == "PERSONAL" })
+
+        val customer = lean.createCustomer(NewCustomer("payer-${System.nanoTime()}"))
+        val intent = lean.createPaymentIntent(NewPaymentIntent(customer.customerId, BigDecimal("12.30"), "AED"))
+        val paid = admin("/_sandbox/openbanking/intents/${intent.paymentIntentId}/pay", "{}")
+        val payment = lean.getPayment(paid.getString("id"))
+        assertEquals(BigDecimal("12.30"), payment.amount)
+        assertEquals(intent.paymentIntentId, payment.intentId)
+        assertEquals(customer.customerId, payment.customerId)
+        assertEquals("PENDING_WITH_BANK", payment.status)
+        assertThrows<NotFoundException> { runBlocking { lean.getPayment("00000000-0000-4000-8000-000000000000") } }
     }
 
     @Test

@@ -290,7 +290,7 @@ class OpenBankingVectorsTest {
         }
         return mapOf(
             "input" to input, "customerId" to "c1", "appUserId" to "u1", "entityId" to "e1",
-            "resultsId" to "r1", "paymentIntentId" to "p1",
+            "resultsId" to "r1", "paymentIntentId" to "p1", "paymentId" to "p1",
         )
     }
 
@@ -360,6 +360,12 @@ class OpenBankingVectorsTest {
                 assertEquals(v.status == "PENDING", v.isPending)
             }
             is Entity -> assertEquals(JSONObject(v.json).getString("id"), v.id)
+            is Payment -> {
+                val raw = JSONObject(v.json)
+                assertEquals(raw.getString("id"), v.id)
+                if (raw.has("amount")) assertEquals(BigDecimal(raw.getString("amount")), v.amount)
+            }
+            is List<*> -> v.filterIsInstance<Bank>().forEach { assertEquals(JSONObject(it.json).getString("identifier"), it.identifier) }
             else -> {}
         }
     }

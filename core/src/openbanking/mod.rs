@@ -93,7 +93,7 @@ pub use auth::{
     TokenScope,
 };
 pub use bank::Bank;
-pub use call::{Call, Config};
+pub use call::{Call, Config, DEFAULT_TIMEOUT};
 pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};
 pub use data::{DataKind, DataRequest, DataResult, DataStatus};
 pub use destination::{Destination, NewDestination};

@@ -5,7 +5,8 @@
 #   oldest of the distributions users ask for), where the smoke test of the
 #   Python package runs (a gig validated, a webhook verified, ...);
 # - the aarch64 manylinux2014 wheel: its tags, ELF machine, and no glibc
-#   symbol newer than 2.17;
+#   symbol newer than 2.17; then the same smoke test on an arm64 bullseye
+#   root under qemu-user, with the wheel and httpx installed by pip;
 # - LICENSE-MIT and LICENSE-APACHE, identical to the root's, inside both
 #   wheels, the sdist and the npm tarball.
 # Builds only these (into target/, not dist/); the chroot and the build tools
@@ -18,6 +19,7 @@ LEAN_CACHE=${LEAN_CACHE:-$HOME/.cache/lean-sdk}
 export LEAN_CACHE
 export LEAN_DIST=${CARGO_TARGET_DIR:-$PWD/target}/release-test
 BULLSEYE=$LEAN_CACHE/chroot-bullseye-amd64
+BULLSEYE_ARM64=$LEAN_CACHE/chroot-bullseye-arm64
 version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
 
 apt_install() {
@@ -27,6 +29,7 @@ apt_install() {
 command -v debootstrap >/dev/null || apt_install debootstrap
 command -v readelf >/dev/null || apt_install binutils
 command -v npm >/dev/null || apt_install npm
+command -v qemu-aarch64-static >/dev/null || apt_install qemu-user-static
 
 rm -rf "$LEAN_DIST"
 scripts/release wheel-x86_64-manylinux wheel-aarch64-manylinux sdist
@@ -70,6 +73,34 @@ newest=$(readelf -V --wide "$so" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_/
 [ "$(printf '%s\n2.17\n' "$newest" | sort -V | tail -n 1)" = 2.17 ] ||
   die "the aarch64 wheel needs glibc $newest, more than manylinux2014's 2.17"
 echo "tags: $tags; newest glibc symbol version: $newest"
+
+# An arm64 Debian bullseye root for qemu-user, made once without running
+# arm64 code: debootstrap's first stage, then Python's packages unpacked.
+if ! qemu-aarch64-static -L "$BULLSEYE_ARM64" "$BULLSEYE_ARM64/usr/bin/python3.9" -c pass 2>/dev/null; then
+  step "release: arm64 Debian bullseye root at $BULLSEYE_ARM64 (debootstrap, once)"
+  rm -rf "$BULLSEYE_ARM64.partial"
+  debootstrap --arch=arm64 --foreign --variant=minbase --include=python3 bullseye \
+    "$BULLSEYE_ARM64.partial" http://deb.debian.org/debian >/dev/null
+  for deb in "$BULLSEYE_ARM64.partial"/var/cache/apt/archives/*.deb; do
+    dpkg-deb -x "$deb" "$BULLSEYE_ARM64.partial"
+  done
+  rm -rf "$BULLSEYE_ARM64"
+  mv "$BULLSEYE_ARM64.partial" "$BULLSEYE_ARM64"
+fi
+step "release: $(basename "$aarch64_wheel") on arm64 Debian bullseye (qemu-user)"
+# pip of this machine installs the wheel and httpx for CPython 3.9 on aarch64.
+"$LEAN_CACHE/venv-release/bin/pip" install -q --disable-pip-version-check \
+  --target "$aarch64_dir/site-packages" --only-binary=:all: --implementation cp \
+  --python-version 3.9 --platform manylinux2014_aarch64 "$aarch64_wheel"
+cp bindings-python/tests/smoke.py "$aarch64_dir/"
+(cd "$aarch64_dir" && env -i PATH=/usr/bin:/bin qemu-aarch64-static -L "$BULLSEYE_ARM64" \
+  "$BULLSEYE_ARM64/usr/bin/python3.9" -c '
+import platform, sys
+print("Python", platform.python_version(), platform.machine(), "glibc", platform.libc_ver()[1])
+assert platform.machine() == "aarch64" and platform.libc_ver()[1] == "2.31"
+sys.path.insert(0, "site-packages")
+exec(compile(open("smoke.py").read(), "smoke.py", "exec"))
+')
 
 # A Debian bullseye root with Python 3.9 and venv, made once.
 bullseye_works() {

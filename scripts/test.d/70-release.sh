@@ -7,6 +7,8 @@
 # - the aarch64 manylinux2014 wheel: its tags, ELF machine, and no glibc
 #   symbol newer than 2.17; then the same smoke test on an arm64 bullseye
 #   root under qemu-user, with the wheel and httpx installed by pip;
+# - the sdist: pip builds a wheel from it (maturin from its build-system
+#   table) and the smoke test runs on that wheel in a fresh venv;
 # - LICENSE-MIT and LICENSE-APACHE, identical to the root's, inside both
 #   wheels, the sdist and the npm tarball.
 # Builds only these (into target/, not dist/); the chroot and the build tools
@@ -143,4 +145,19 @@ chroot "$BULLSEYE" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
     venv/bin/python -c 'import lean_sdk; print(\"imported\", lean_sdk.__file__)'
   "
 rm -rf "${BULLSEYE:?}$work"
+
+step "release: the sdist builds from source and works"
+# Unpacked at the same place each time with the archive's own timestamps,
+# so that cargo, in its own target directory, rebuilds only what changed.
+sdist_dir=$LEAN_CACHE/release-test-sdist
+rm -rf "$sdist_dir/src" "$sdist_dir/wheel" "$sdist_dir/venv"
+mkdir -p "$sdist_dir/src"
+tar -xzf "$LEAN_DIST/lean_sdk-$version.tar.gz" -C "$sdist_dir/src"
+# pip builds it as a user's pip would: maturin from its build-system table.
+CARGO_TARGET_DIR=$sdist_dir/target "$LEAN_CACHE/venv-release/bin/pip" wheel -q \
+  --disable-pip-version-check --no-deps -w "$sdist_dir/wheel" "$sdist_dir/src/lean_sdk-$version"
+python3 -m venv "$sdist_dir/venv"
+"$sdist_dir/venv/bin/pip" install -q --disable-pip-version-check "$sdist_dir"/wheel/lean_sdk-*.whl
+(cd "$sdist_dir" && venv/bin/python "$OLDPWD/bindings-python/tests/smoke.py")
+rm -rf "$sdist_dir/src" "$sdist_dir/wheel" "$sdist_dir/venv"
 step "release: all checks passed"

@@ -6,8 +6,9 @@ use lean_core::{openbanking as ob, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// `{"errorCodes": [...], "inputFields": {operation: [wire names]}}`, each
-/// list as the core declares it (`ob.` before an open-banking operation).
+/// `{"errorCodes": [...], "inputFields": {operation: [wire names]},
+/// "defaults": {setting: seconds or count}}`, each as the core declares it
+/// (`ob.` before an open-banking operation or setting).
 #[pyfunction]
 pub fn core_facts(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let facts = PyDict::new(py);
@@ -21,5 +22,18 @@ pub fn core_facts(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     inputs.set_item("ob.createPaymentIntent", ob::NewPaymentIntent::FIELDS)?;
     inputs.set_item("ob.createPaymentDestination", ob::NewDestination::FIELDS)?;
     facts.set_item("inputFields", inputs)?;
+    let retry = lean_core::RetryPolicy::default();
+    let defaults = PyDict::new(py);
+    defaults.set_item("max_retries", retry.max_retries)?;
+    defaults.set_item("initial_backoff", retry.initial_backoff.as_secs_f64())?;
+    defaults.set_item("max_backoff", retry.max_backoff.as_secs_f64())?;
+    defaults.set_item("max_retry_after", retry.max_retry_after.as_secs_f64())?;
+    defaults.set_item("timeout", lean_core::payouts::DEFAULT_TIMEOUT.as_secs_f64())?;
+    defaults.set_item("ob.timeout", ob::DEFAULT_TIMEOUT.as_secs_f64())?;
+    defaults.set_item(
+        "ob.token_renewal_margin",
+        ob::auth::DEFAULT_RENEWAL_MARGIN.as_secs_f64(),
+    )?;
+    facts.set_item("defaults", defaults)?;
     Ok(facts)
 }

@@ -47,3 +47,57 @@ def test_each_creates_keywords_are_the_cores_input_fields(operation: str) -> Non
 
 def test_every_create_the_core_lists_has_its_keywords() -> None:
     assert sorted(FACTS["inputFields"]) == sorted(KEYWORDS)
+
+
+# Every public signature that offers a setting of the core, with the name
+# of the core's default it must show (``ob.`` for open banking's own); the
+# open-banking timeout is ``None``, meaning the core's.
+SETTINGS = {
+    "max_retries": "max_retries",
+    "initial_backoff": "initial_backoff",
+    "max_backoff": "max_backoff",
+    "max_retry_after": "max_retry_after",
+}
+
+
+def _signatures() -> Dict[str, Any]:
+    import inspect
+
+    import lean_sdk
+    from lean_sdk import batch, openbanking
+
+    return {
+        "LeanClient": inspect.signature(lean_sdk.LeanClient),
+        "AsyncLeanClient": inspect.signature(lean_sdk.AsyncLeanClient),
+        "OpenBankingClient": inspect.signature(openbanking.OpenBankingClient),
+        "AsyncOpenBankingClient": inspect.signature(openbanking.AsyncOpenBankingClient),
+        "pay_file_async": inspect.signature(batch.pay_file_async),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_signatures()))
+def test_each_signatures_defaults_are_the_cores(name: str) -> None:
+    defaults = FACTS["defaults"]
+    parameters = _signatures()[name].parameters
+    open_banking = "OpenBanking" in name
+    wanted = dict(SETTINGS)
+    wanted["timeout"] = "ob.timeout" if open_banking else "timeout"
+    if open_banking:
+        wanted["token_renewal_margin"] = "ob.token_renewal_margin"
+    for setting, fact in wanted.items():
+        if setting not in parameters:
+            continue
+        shown = parameters[setting].default
+        if fact == "ob.timeout":
+            assert shown is None, f"{name}({setting}=...) must default to the core's (None), not {shown!r}"
+        else:
+            assert shown == defaults[fact], f"{name}({setting}={shown!r}): the core's default is {defaults[fact]!r}"
+    assert "max_retries" in parameters, name
+
+
+def test_the_native_configurations_default_to_the_core() -> None:
+    defaults = FACTS["defaults"]
+    config = _native.Config("sk_facts")
+    assert (config.max_retries, config.timeout) == (defaults["max_retries"], defaults["timeout"])
+    ob = _native.ObConfig(_native.Environment("uae-sandbox"))
+    assert (ob.max_retries, ob.timeout) == (defaults["max_retries"], defaults["ob.timeout"])

@@ -11,6 +11,11 @@ use crate::config::{user_agent, RetryPolicy};
 use crate::error::Error;
 use crate::secret::ApiKey;
 
+/// The default per-attempt timeout of payouts calls: an answer slower than
+/// this is reported to the engine as a timeout (and retried only where that
+/// is safe).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Which Lean deployment to talk to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Environment {
@@ -110,7 +115,7 @@ impl Config {
                 user_agent: user_agent("rust"),
             }),
             retry: RetryPolicy::default(),
-            timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
         })
     }
 

@@ -17,7 +17,7 @@ mod response;
 pub mod webhooks;
 
 pub use call::Call;
-pub use config::{Config, Environment};
+pub use config::{Config, Environment, DEFAULT_TIMEOUT};
 pub use operation::{Operation, OperationKind};
 pub use response::{parse_response, Outcome};
 

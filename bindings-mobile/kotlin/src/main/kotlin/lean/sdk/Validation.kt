@@ -1,3 +1,5 @@
+@file:JvmName("Validation")
+
 package lean.sdk
 
 import lean.sdk.ffi.NativeOperation
@@ -18,12 +20,14 @@ fun validate(partnerUserId: String, update: CustomerUpdate) =
 fun validate(input: NewGig) = check { NativeOperation.createGig(input) }
 
 /** Checks a special payment, and its idempotency key when given. */
+@JvmOverloads
 fun validate(input: NewSpecialPayment, idempotencyKey: String? = null) = check { NativeOperation.createSpecialPayment(input, idempotencyKey) }
 
 /**
  * Checks form fields held as a map (API camelCase names; amounts as BigDecimal or text) for
  * [operation] (`createCustomer`, `createGig`, `createSpecialPayment`, `updateCustomer`).
  */
+@JvmOverloads
 fun validate(operation: String, input: Map<String, Any?>, partnerUserId: String? = null) {
     val call = buildMap {
         put("operation", operation)

@@ -12,22 +12,27 @@ object Webhooks {
     const val SIGNATURE_HEADER = "x-lean-signature"
 
     /** The signature Lean would send for [payload]: for testing your webhook handler. */
+    @JvmStatic
     fun sign(secret: String, payload: ByteArray): String = native {
         lean.sdk.ffi.signWebhook(secret.toByteArray(Charsets.UTF_8), payload)
     }
 
     /** [sign] for a text body (its UTF-8 bytes). */
+    @JvmStatic
     fun sign(secret: String, payload: String): String = sign(secret, payload.toByteArray(Charsets.UTF_8))
 
     /** Throws a [WebhookSignatureException] unless [signature] matches [payload] under one of [secrets]. */
+    @JvmStatic
     fun verify(payload: ByteArray, signature: String?, vararg secrets: String) =
         verifier(*secrets).use { it.verify(payload, signature) }
 
     /** Verifies, then parses the body into a typed [WebhookEvent]. */
+    @JvmStatic
     fun constructEvent(payload: ByteArray, signature: String?, vararg secrets: String): WebhookEvent =
         verifier(*secrets).use { it.constructEvent(payload, signature) }
 
     /** A reusable verifier: build it once at start-up, so each secret's key is prepared once. */
+    @JvmStatic
     fun verifier(vararg secrets: String): Verifier =
         Verifier(native { NativeVerifier(secrets.map { it.toByteArray(Charsets.UTF_8) }) })
 

@@ -22,6 +22,7 @@ enum class Environment(internal val wire: String) {
          * e.g. from an environment variable; throws [ConfigurationException] for anything else.
          */
         @JvmStatic
+        @Throws(LeanException::class)
         fun parse(name: String): Environment {
             val canonical = native { lean.sdk.ffi.parseEnvironment(name) }
             return entries.first { it.wire == canonical }
@@ -58,6 +59,7 @@ class LeanClient internal constructor(
     dangerouslyAllowSecretsOnDevice: Boolean = false,
 ) : AutoCloseable {
     @JvmOverloads
+    @Throws(ConfigurationException::class)
     constructor(
         apiKey: String,
         environment: Environment = Environment.SANDBOX,

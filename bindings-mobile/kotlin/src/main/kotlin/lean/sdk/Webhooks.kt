@@ -23,11 +23,13 @@ object Webhooks {
 
     /** Throws a [WebhookSignatureException] unless [signature] matches [payload] under one of [secrets]. */
     @JvmStatic
+    @Throws(LeanException::class)
     fun verify(payload: ByteArray, signature: String?, vararg secrets: String) =
         verifier(*secrets).use { it.verify(payload, signature) }
 
     /** Verifies, then parses the body into a typed [WebhookEvent]. */
     @JvmStatic
+    @Throws(LeanException::class)
     fun constructEvent(payload: ByteArray, signature: String?, vararg secrets: String): WebhookEvent =
         verifier(*secrets).use { it.constructEvent(payload, signature) }
 
@@ -39,6 +41,7 @@ object Webhooks {
     /** Verifies webhooks against fixed secrets; safe to share between threads. */
     class Verifier internal constructor(private val inner: NativeVerifier) : AutoCloseable {
         /** Throws a [WebhookSignatureException] unless [signature] matches the raw [payload]. */
+        @Throws(LeanException::class)
         fun verify(payload: ByteArray, signature: String?) = native { inner.verify(payload, signature) }
 
         /**
@@ -46,6 +49,7 @@ object Webhooks {
          * id or timestamp, and Lean may deliver one again: skip an event whose
          * [WebhookEvent.dedupKey] you have already handled.
          */
+        @Throws(LeanException::class)
         fun constructEvent(payload: ByteArray, signature: String?): WebhookEvent =
             native { inner.constructEvent(payload, signature) }
 
@@ -55,6 +59,7 @@ object Webhooks {
          * throws [WebhookBodyTooLargeException] (answer 413) past it.
          */
         @JvmOverloads
+        @Throws(LeanException::class)
         fun constructEvent(
             body: java.io.InputStream,
             declaredLength: Long?,

@@ -71,7 +71,7 @@ class JavaCallersTest {
     }
 
     @Test
-    void aTypedErrorIsTheCauseOfTheExecutionException() {
+    void aTypedErrorIsTheCauseOfTheExecutionException() throws Exception {
         Transport transport = Transport.blocking((request, timeoutMillis) -> json(404, "{\"message\":\"no such gig\"}"));
         try (LeanClient client = new LeanClient("key", Environment.SANDBOX, "http://127.0.0.1:9/api", transport)) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> client.async().getGig("g2").get());
@@ -83,7 +83,7 @@ class JavaCallersTest {
     }
 
     @Test
-    void invalidInputFailsTheFutureBeforeAnythingIsSent() {
+    void invalidInputFailsTheFutureBeforeAnythingIsSent() throws Exception {
         Transport transport = Transport.blocking((request, timeoutMillis) -> {
             throw new AssertionError("nothing may be sent");
         });
@@ -160,7 +160,7 @@ class JavaCallersTest {
     }
 
     @Test
-    void webhooksAndValidationAreStatic() {
+    void webhooksAndValidationAreStatic() throws Exception {
         byte[] body = "{\"event\":\"gig.created\",\"data\":{}}".getBytes(StandardCharsets.UTF_8);
         String signature = Webhooks.sign("whsec", body);
         try (Webhooks.Verifier verifier = Webhooks.verifier("whsec-old", "whsec")) {

@@ -58,6 +58,7 @@ class OpenBankingClient internal constructor(
     dangerouslyAllowSecretsOnDevice: Boolean = false,
 ) : AutoCloseable {
     @JvmOverloads
+    @Throws(ConfigurationException::class)
     constructor(
         auth: Auth,
         environment: OpenBankingEnvironment = OpenBankingEnvironment.UAE_SANDBOX,

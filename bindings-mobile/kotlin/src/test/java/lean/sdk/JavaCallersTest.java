@@ -159,6 +159,28 @@ class JavaCallersTest {
         }
     }
 
+    /** Every suspend method of a client (its last parameter a Continuation) has a future twin in async(). */
+    @Test
+    void everySuspendCallHasAFuture() {
+        for (Class<?>[] pair : new Class<?>[][] {
+            {LeanClient.class, LeanClient.Async.class}, {OpenBankingClient.class, OpenBankingClient.Async.class}}) {
+            int checked = 0;
+            for (java.lang.reflect.Method m : pair[0].getMethods()) {
+                if (m.isSynthetic()) continue;
+                Class<?>[] params = m.getParameterTypes();
+                if (params.length == 0 || params[params.length - 1] != kotlin.coroutines.Continuation.class) continue;
+                Class<?>[] args = java.util.Arrays.copyOf(params, params.length - 1);
+                try {
+                    assertEquals(CompletableFuture.class, pair[1].getMethod(m.getName(), args).getReturnType());
+                } catch (NoSuchMethodException e) {
+                    throw new AssertionError(pair[1].getName() + " lacks " + m.getName() + java.util.Arrays.toString(args), e);
+                }
+                checked++;
+            }
+            assertTrue(checked > 10, pair[0] + ": " + checked);
+        }
+    }
+
     @Test
     void webhooksAndValidationAreStatic() throws Exception {
         byte[] body = "{\"event\":\"gig.created\",\"data\":{}}".getBytes(StandardCharsets.UTF_8);

@@ -54,11 +54,11 @@ internal class CallRunner(
                     }
                 }
             } catch (e: CancellationException) {
-                throw interrupted(e) { reason ->
-                    val report = call.interrupt(reason)
-                    log(call)
-                    throw report.toException()
-                }
+                val cancelled = interrupted(e) { reason -> throw call.interrupt(reason).toException() }
+                // Logged once the report is attached: a logger that sees the call end finds it
+                // on the cancellation.
+                log(call)
+                throw cancelled
             }
         }
     }

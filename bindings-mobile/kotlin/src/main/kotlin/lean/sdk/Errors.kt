@@ -1,3 +1,5 @@
+@file:JvmName("LeanErrors")
+
 package lean.sdk
 
 import lean.sdk.ffi.ErrorDetails
@@ -34,7 +36,9 @@ sealed class LeanException(
  * attached as a suppressed exception: whether an attempt may have been applied
  * ([TransportException.outcomeUnknown]), the [TransportException.idempotencyKey] and the
  * [TransportException.sentIds]. Log them before giving up: a later retry must reuse them.
+ * From Java: `LeanErrors.interruptedCall(e)`.
  */
+@get:JvmName("interruptedCall")
 val Throwable.interruptedCall: TransportException?
     get() = generateSequence(this) { it.cause }.take(8)
         .flatMap { sequenceOf(it) + it.suppressed.asSequence() }

@@ -10,7 +10,6 @@ import java.net.UnknownHostException
 import javax.net.ssl.HttpsURLConnection
 import javax.net.ssl.SSLContext
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.runInterruptible
 
 /**
  * The default [Transport], on `java.net.HttpURLConnection`: present on Android and every JVM,
@@ -25,7 +24,7 @@ class HttpUrlConnectionTransport @JvmOverloads constructor(
     private val sslContext: SSLContext? = null,
 ) : Transport {
     override suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse =
-        runInterruptible(Dispatchers.IO) { exchange(request, timeoutMillis) }
+        blockingIo { exchange(request, timeoutMillis) }
 
     private fun exchange(request: HttpRequest, timeoutMillis: Long): HttpResponse {
         val timeout = timeoutMillis.coerceIn(1, Int.MAX_VALUE.toLong()).toInt()

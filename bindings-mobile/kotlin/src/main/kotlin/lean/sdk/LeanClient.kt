@@ -1,5 +1,6 @@
 package lean.sdk
 
+import java.util.concurrent.CompletableFuture
 import kotlinx.coroutines.delay
 import lean.sdk.ffi.NativeConfig
 import lean.sdk.ffi.NativeOperation
@@ -20,6 +21,8 @@ enum class Environment(internal val wire: String) {
          * The environment named by configuration text (`"sandbox"`, `"production"`, any case),
          * e.g. from an environment variable; throws [ConfigurationException] for anything else.
          */
+        @JvmStatic
+        @Throws(LeanException::class)
         fun parse(name: String): Environment {
             val canonical = native { lean.sdk.ffi.parseEnvironment(name) }
             return entries.first { it.wire == canonical }
@@ -56,6 +59,7 @@ class LeanClient internal constructor(
     dangerouslyAllowSecretsOnDevice: Boolean = false,
 ) : AutoCloseable {
     @JvmOverloads
+    @Throws(ConfigurationException::class)
     constructor(
         apiKey: String,
         environment: Environment = Environment.SANDBOX,
@@ -158,11 +162,58 @@ class LeanClient internal constructor(
             is Outcome.SpecialPayments -> o.values
         }
 
+    private val futures = Futures("lean-sdk payouts")
+    private val asyncView = Async()
+
+    /**
+     * The same calls returning [CompletableFuture]s, for Java (`client.async().createGig(gig)`),
+     * run on the client's own coroutine scope. Failures complete the future exceptionally with
+     * the [LeanException] a Kotlin caller catches (`ExecutionException.getCause()` from `get()`).
+     * Cancelling a future cancels its call; once the call has ended, the future's
+     * `CancellationException` carries what it had sent (`LeanErrors.interruptedCall(e)`).
+     * [close] cancels the calls still running.
+     */
+    fun async(): Async = asyncView
+
+    /** [LeanClient]'s calls as futures: see [async]. Each method is the suspend one of the same name. */
+    inner class Async internal constructor() {
+        fun createCustomer(input: NewCustomer): CompletableFuture<Customer> = futures.of { this@LeanClient.createCustomer(input) }
+        fun createCustomer(input: Map<String, Any?>): CompletableFuture<Customer> =
+            futures.of { this@LeanClient.createCustomer(input) }
+        fun getCustomer(partnerUserId: String): CompletableFuture<Customer> = futures.of { this@LeanClient.getCustomer(partnerUserId) }
+        fun updateCustomer(partnerUserId: String, update: CustomerUpdate): CompletableFuture<Customer> =
+            futures.of { this@LeanClient.updateCustomer(partnerUserId, update) }
+        fun updateCustomer(partnerUserId: String, update: Map<String, Any?>): CompletableFuture<Customer> =
+            futures.of { this@LeanClient.updateCustomer(partnerUserId, update) }
+        fun submitApplication(partnerUserId: String): CompletableFuture<Application> =
+            futures.of { this@LeanClient.submitApplication(partnerUserId) }
+        fun createGig(input: NewGig): CompletableFuture<Gig> = futures.of { this@LeanClient.createGig(input) }
+        fun createGig(input: Map<String, Any?>): CompletableFuture<Gig> = futures.of { this@LeanClient.createGig(input) }
+        fun getGig(gigId: String): CompletableFuture<Gig> = futures.of { this@LeanClient.getGig(gigId) }
+        fun listGigs(): CompletableFuture<List<Gig>> = futures.of { this@LeanClient.listGigs() }
+        @JvmOverloads
+        fun createSpecialPayment(input: NewSpecialPayment, idempotencyKey: String? = null): CompletableFuture<SpecialPayment> =
+            futures.of { this@LeanClient.createSpecialPayment(input, idempotencyKey) }
+        @JvmOverloads
+        fun createSpecialPayment(input: Map<String, Any?>, idempotencyKey: String? = null): CompletableFuture<SpecialPayment> =
+            futures.of { this@LeanClient.createSpecialPayment(input, idempotencyKey) }
+        fun getSpecialPayment(id: String): CompletableFuture<SpecialPayment> = futures.of { this@LeanClient.getSpecialPayment(id) }
+        fun listSpecialPayments(): CompletableFuture<List<SpecialPayment>> = futures.of { this@LeanClient.listSpecialPayments() }
+        @JvmOverloads
+        fun execute(operation: String, arguments: Map<String, Any?> = emptyMap()): CompletableFuture<Any> =
+            futures.of { this@LeanClient.execute(operation, arguments) }
+
+        override fun toString() = "${this@LeanClient}.async()"
+    }
+
     /** Never shows the API key. */
     override fun toString(): String = "LeanClient(${config.describe()})"
 
-    /** Frees the native configuration; the client cannot be used afterwards. */
-    override fun close() = config.close()
+    /** Cancels the calls [async] started, then frees the native configuration; the client cannot be used afterwards. */
+    override fun close() {
+        futures.close()
+        config.close()
+    }
 
     private fun fromMap(operation: String, vararg arguments: Pair<String, Any?>): () -> NativeOperation {
         val call = mapOf("operation" to operation) + arguments.filter { it.second != null }

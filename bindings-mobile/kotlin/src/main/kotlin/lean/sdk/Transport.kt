@@ -1,5 +1,7 @@
 package lean.sdk
 
+import kotlinx.coroutines.future.await
+
 /**
  * Header names and values, as a list; its `toString()` shows the names only, because values
  * carry credentials (`authorization`, `lean-app-token`, `set-cookie`), so logging a request's
@@ -55,6 +57,38 @@ class HttpResponse(
 fun interface Transport {
     /** Sends [request], giving up after [timeoutMillis]. */
     suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse
+
+    /** Transports written in Java, which cannot implement a `suspend` function. */
+    companion object {
+        /**
+         * A transport from a blocking exchange (OkHttp's `execute()`, `java.net.http`'s
+         * `send`), run on `Dispatchers.IO`; a cancelled call interrupts its thread.
+         */
+        @JvmStatic
+        fun blocking(exchange: BlockingExchange): Transport =
+            Transport { request, timeoutMillis -> blockingIo { exchange.send(request, timeoutMillis) } }
+
+        /**
+         * A transport from an asynchronous exchange (`java.net.http`'s `sendAsync`); a
+         * cancelled call cancels its future.
+         */
+        @JvmStatic
+        fun async(exchange: AsyncExchange): Transport =
+            Transport { request, timeoutMillis -> exchange.send(request, timeoutMillis).await() }
+    }
+
+    /** One exchange that blocks until the answer arrives: see [Transport.blocking]. */
+    fun interface BlockingExchange {
+        /** Sends [request], giving up after [timeoutMillis]; throws [TransportFailure] without an answer. */
+        @Throws(Exception::class)
+        fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse
+    }
+
+    /** One exchange answered by a future: see [Transport.async]. */
+    fun interface AsyncExchange {
+        /** Sends [request], giving up after [timeoutMillis]; fails with [TransportFailure] without an answer. */
+        fun send(request: HttpRequest, timeoutMillis: Long): java.util.concurrent.CompletionStage<HttpResponse>
+    }
 }
 
 /** Why an exchange produced no HTTP answer: it decides whether a retry is safe. */

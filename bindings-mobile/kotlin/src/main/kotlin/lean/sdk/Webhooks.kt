@@ -12,28 +12,36 @@ object Webhooks {
     const val SIGNATURE_HEADER = "x-lean-signature"
 
     /** The signature Lean would send for [payload]: for testing your webhook handler. */
+    @JvmStatic
     fun sign(secret: String, payload: ByteArray): String = native {
         lean.sdk.ffi.signWebhook(secret.toByteArray(Charsets.UTF_8), payload)
     }
 
     /** [sign] for a text body (its UTF-8 bytes). */
+    @JvmStatic
     fun sign(secret: String, payload: String): String = sign(secret, payload.toByteArray(Charsets.UTF_8))
 
     /** Throws a [WebhookSignatureException] unless [signature] matches [payload] under one of [secrets]. */
+    @JvmStatic
+    @Throws(LeanException::class)
     fun verify(payload: ByteArray, signature: String?, vararg secrets: String) =
         verifier(*secrets).use { it.verify(payload, signature) }
 
     /** Verifies, then parses the body into a typed [WebhookEvent]. */
+    @JvmStatic
+    @Throws(LeanException::class)
     fun constructEvent(payload: ByteArray, signature: String?, vararg secrets: String): WebhookEvent =
         verifier(*secrets).use { it.constructEvent(payload, signature) }
 
     /** A reusable verifier: build it once at start-up, so each secret's key is prepared once. */
+    @JvmStatic
     fun verifier(vararg secrets: String): Verifier =
         Verifier(native { NativeVerifier(secrets.map { it.toByteArray(Charsets.UTF_8) }) })
 
     /** Verifies webhooks against fixed secrets; safe to share between threads. */
     class Verifier internal constructor(private val inner: NativeVerifier) : AutoCloseable {
         /** Throws a [WebhookSignatureException] unless [signature] matches the raw [payload]. */
+        @Throws(LeanException::class)
         fun verify(payload: ByteArray, signature: String?) = native { inner.verify(payload, signature) }
 
         /**
@@ -41,6 +49,7 @@ object Webhooks {
          * id or timestamp, and Lean may deliver one again: skip an event whose
          * [WebhookEvent.dedupKey] you have already handled.
          */
+        @Throws(LeanException::class)
         fun constructEvent(payload: ByteArray, signature: String?): WebhookEvent =
             native { inner.constructEvent(payload, signature) }
 
@@ -50,6 +59,7 @@ object Webhooks {
          * throws [WebhookBodyTooLargeException] (answer 413) past it.
          */
         @JvmOverloads
+        @Throws(LeanException::class)
         fun constructEvent(
             body: java.io.InputStream,
             declaredLength: Long?,

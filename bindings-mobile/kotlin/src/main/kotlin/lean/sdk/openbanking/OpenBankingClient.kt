@@ -1,7 +1,9 @@
 package lean.sdk.openbanking
 
+import java.util.concurrent.CompletableFuture
 import kotlinx.coroutines.delay
 import lean.sdk.ConfigurationException
+import lean.sdk.Futures
 import lean.sdk.CallRunner
 import lean.sdk.Device
 import lean.sdk.HttpUrlConnectionTransport
@@ -54,8 +56,9 @@ class OpenBankingClient internal constructor(
     private val clock: () -> Long,
     logger: LeanLogger? = null,
     dangerouslyAllowSecretsOnDevice: Boolean = false,
-) {
+) : AutoCloseable {
     @JvmOverloads
+    @Throws(ConfigurationException::class)
     constructor(
         auth: Auth,
         environment: OpenBankingEnvironment = OpenBankingEnvironment.UAE_SANDBOX,
@@ -237,7 +240,74 @@ class OpenBankingClient internal constructor(
         return OpenBankingResult(value, json)
     }
 
+    private val futures = Futures("lean-sdk open banking")
+    private val asyncView = Async()
+
+    /**
+     * The same calls returning [CompletableFuture]s, for Java (`client.async().getAccounts(entityId)`),
+     * run on the client's own coroutine scope. Failures complete the future exceptionally with
+     * the [lean.sdk.LeanException] a Kotlin caller catches (`ExecutionException.getCause()` from
+     * `get()`). Cancelling a future cancels its call; once the call has ended, the future's
+     * `CancellationException` carries what it had sent (`LeanErrors.interruptedCall(e)`).
+     * [close] cancels the calls still running. (Not to be confused with the API's asynchronous
+     * data calls, the `async` argument of [getIdentity] and the other data reads.)
+     */
+    fun async(): Async = asyncView
+
+    /** [OpenBankingClient]'s calls as futures: see [async]. Each method is the suspend one of the same name. */
+    inner class Async internal constructor() {
+        private val client = this@OpenBankingClient
+
+        fun customerToken(customerId: String): CompletableFuture<OAuthToken> = futures.of { client.customerToken(customerId) }
+        fun createCustomer(customer: NewCustomer): CompletableFuture<Customer> = futures.of { client.createCustomer(customer) }
+        fun getCustomer(customerId: String): CompletableFuture<Customer> = futures.of { client.getCustomer(customerId) }
+        fun getCustomerByAppUserId(appUserId: String): CompletableFuture<Customer> =
+            futures.of { client.getCustomerByAppUserId(appUserId) }
+        @JvmOverloads
+        fun listCustomers(pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<CustomerPage> =
+            futures.of { client.listCustomers(pageNumber, pageSize) }
+        fun listEntities(customerId: String): CompletableFuture<List<Entity>> = futures.of { client.listEntities(customerId) }
+        fun getEntity(customerId: String, entityId: String): CompletableFuture<Entity> =
+            futures.of { client.getEntity(customerId, entityId) }
+        @JvmOverloads
+        fun getIdentity(entityId: String, async: Boolean = false): CompletableFuture<DataResult> =
+            futures.of { client.getIdentity(entityId, async) }
+        @JvmOverloads
+        fun getAccounts(entityId: String, async: Boolean = false): CompletableFuture<DataResult> =
+            futures.of { client.getAccounts(entityId, async) }
+        @JvmOverloads
+        fun getBalance(entityId: String, accountId: String, async: Boolean = false): CompletableFuture<DataResult> =
+            futures.of { client.getBalance(entityId, accountId, async) }
+        @JvmOverloads
+        fun getTransactions(entityId: String, accountId: String, async: Boolean = false): CompletableFuture<DataResult> =
+            futures.of { client.getTransactions(entityId, accountId, async) }
+        fun getDataResults(resultsId: String): CompletableFuture<DataResult> = futures.of { client.getDataResults(resultsId) }
+        fun createPaymentIntent(intent: NewPaymentIntent): CompletableFuture<PaymentIntent> =
+            futures.of { client.createPaymentIntent(intent) }
+        fun getPaymentIntent(paymentIntentId: String): CompletableFuture<PaymentIntent> =
+            futures.of { client.getPaymentIntent(paymentIntentId) }
+        fun createPaymentDestination(destination: NewDestination): CompletableFuture<Destination> =
+            futures.of { client.createPaymentDestination(destination) }
+        fun listPaymentDestinations(): CompletableFuture<List<Destination>> = futures.of { client.listPaymentDestinations() }
+        @JvmOverloads
+        fun listBanks(accountTypes: String? = null): CompletableFuture<List<Bank>> = futures.of { client.listBanks(accountTypes) }
+        fun getPayment(paymentId: String): CompletableFuture<Payment> = futures.of { client.getPayment(paymentId) }
+        fun execute(operation: String, arguments: Map<String, Any?>): CompletableFuture<OpenBankingResult> =
+            futures.of { client.execute(operation, arguments) }
+
+        override fun toString() = "$client.async()"
+    }
+
     override fun toString() = "OpenBankingClient(${environment.name}, ${environment.apiBaseUrl}, $auth)"
+
+    /**
+     * Cancels the calls [async] started, then frees the native configuration; the client cannot
+     * be used afterwards. Optional for a client that lives as long as the process.
+     */
+    override fun close() {
+        futures.close()
+        config.close()
+    }
 
     private suspend fun data(operation: String, entityId: String, accountId: String?, async: Boolean): DataResult {
         val input = buildMap<String, Any?> {

@@ -71,9 +71,11 @@ object OpenBankingWebhooks {
          * Checks [signature] (the `lean-signature` header, `null` when absent) against the raw
          * [body] as received; throws [lean.sdk.WebhookSignatureException] otherwise.
          */
+        @Throws(lean.sdk.LeanException::class)
         fun verify(body: ByteArray, signature: String?) = native { native.verify(body, signature) }
 
         /** Verifies, then parses the body into an [OpenBankingEvent] (unknown types kept). */
+        @Throws(lean.sdk.LeanException::class)
         fun constructEvent(body: ByteArray, signature: String?): OpenBankingEvent =
             OpenBankingEvent(native { native.constructEvent(body, signature) })
 

@@ -176,6 +176,20 @@ def check(name: str, expect: Dict[str, Any], action: Any) -> None:
     assert outcome.event_id == expect["event"].get("event_id"), name
     if outcome.type == "results.ready":
         assert isinstance(outcome.payload, openbanking.ResultsReady) and outcome.payload.id == expect["event"]["payload"]["id"]
+    typed = {
+        "payment.created": openbanking.Payment, "payment.updated": openbanking.Payment,
+        "payment_intent.created": openbanking.PaymentIntentCreated,
+        "payment_source.created": openbanking.PaymentSource,
+        "payment_source.beneficiary.created": openbanking.PaymentSource,
+        "entity.data.refresh.updated": openbanking.DataRefresh,
+        "bank.availability.updated": openbanking.BankAvailability,
+    }.get(outcome.type)
+    if typed is not None:
+        assert isinstance(outcome.payload, typed), name
+        assert outcome.payload.to_dict() == expect["event"]["payload"], name
+    amount = getattr(outcome.payload, "amount", None)
+    if amount is not None:
+        assert amount == Decimal(expect["event"]["payload"]["amount"]), name
 
 
 @pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))

@@ -24,7 +24,11 @@ PAYOUTS_EVENTS = [
     "customer.active", "customer.inactive", "gig.completed", "gig.failed",
     "specialpayment.completed", "specialpayment.failed",
 ]
-OPEN_BANKING_EVENTS = ["results.ready", "entity.created", "payment.created", "payment.updated"]
+OPEN_BANKING_EVENTS = [
+    "results.ready", "entity.created", "payment.created", "payment.updated", "payment_intent.created",
+    "payment_source.created", "payment_source.beneficiary.created", "entity.data.refresh.updated",
+    "bank.availability.updated",
+]
 
 
 class Handler:

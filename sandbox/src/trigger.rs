@@ -377,10 +377,68 @@ fn payouts_data(event: &str, rng: &mut fastrand::Rng, now: i64) -> Value {
 }
 
 /// The open-banking payload of `event`: the core's entity model, and the
-/// documented shapes of the others.
+/// documented shapes of the others (amounts as JSON numbers, as Lean sends
+/// them).
 fn openbanking_payload(event: &str, rng: &mut fastrand::Rng) -> Value {
+    use crate::openbanking::bank::DEFAULT_BANK;
     let customer_id = crate::openbanking::uuid(rng);
     match event {
+        "payment_intent.created" => json!({
+            "intent_id": crate::openbanking::uuid(rng),
+            "amount": 25,
+            "reason": "Sandbox payment",
+            "status": "INTENT_CREATED",
+            "currency": "AED",
+            "metadata": {},
+        }),
+        "payment_source.created" | "payment_source.beneficiary.created" => {
+            let status = if event == "payment_source.created" {
+                "ACTIVE"
+            } else {
+                "AWAITING_BENEFICIARY_COOL_OFF"
+            };
+            json!({
+                "id": crate::openbanking::uuid(rng),
+                "status": status,
+                "bank_name": format!("Sandbox bank {DEFAULT_BANK}"),
+                "customer_id": customer_id,
+                "end_user_id": null,
+                "bank_identifier": DEFAULT_BANK,
+            })
+        }
+        "entity.data.refresh.updated" => json!({
+            "status": "FINISHED",
+            "entity_id": crate::openbanking::uuid(rng),
+            "refresh_id": crate::openbanking::uuid(rng),
+            "app_user_id": "sandbox-app-user",
+            "customer_id": customer_id,
+            "data_status": {
+                "accounts": "OK",
+                "identity": "OK",
+                "account_data": [{
+                    "account_id": crate::openbanking::uuid(rng),
+                    "balance": "OK",
+                    "identity": "OK",
+                    "transactions": "OK",
+                    "beneficiaries": "UNSUPPORTED",
+                    "direct_debits": "UNSUPPORTED",
+                    "standing_orders": "UNSUPPORTED",
+                    "scheduled_payments": "UNSUPPORTED",
+                    "transaction_availability": {
+                        "start": "2025-01-01",
+                        "end": "2025-12-31",
+                        "complete_months": 12,
+                    },
+                }],
+            },
+        }),
+        "bank.availability.updated" => json!({
+            "identifier": DEFAULT_BANK,
+            "availability": {
+                "active": {"payments": true, "data": true},
+                "enabled": {"payments": true, "data": true},
+            },
+        }),
         "results.ready" => serde_json::to_value(ob::ResultsReady {
             id: crate::openbanking::uuid(rng),
             extra: Map::new(),
@@ -410,6 +468,11 @@ fn openbanking_message(event: &str) -> &'static str {
         "results.ready" => "The results of an asynchronous request are ready.",
         "entity.created" => "A customer connected a bank.",
         "payment.created" => "A payment was made against an intent.",
+        "payment_intent.created" => "A payment intent was created.",
+        "payment_source.created" => "A payment source was created.",
+        "payment_source.beneficiary.created" => "A beneficiary was added to a payment source.",
+        "entity.data.refresh.updated" => "An entity's data refresh was updated.",
+        "bank.availability.updated" => "A bank's availability changed.",
         _ => "A payment changed status.",
     }
 }
@@ -458,7 +521,7 @@ mod tests {
 
     #[test]
     fn every_known_event_has_a_body_the_core_reads() {
-        assert_eq!(event_types().len(), 10);
+        assert_eq!(event_types().len(), 15);
         for (name, product) in event_types() {
             let body = envelope(name, product, None, 0).to_string();
             match product {
@@ -471,6 +534,10 @@ mod tests {
                     let event = ob::parse_event(body.as_bytes()).unwrap();
                     assert_eq!(event.event_type.as_str(), name);
                     assert!(event.event_id.is_some(), "{body}");
+                    assert!(
+                        !matches!(event.payload, ob::EventPayload::Other(_)),
+                        "{body}"
+                    );
                 }
             }
         }

@@ -72,7 +72,7 @@ fn wait_for(receiver: &WebhookReceiver, n: usize) -> Vec<Delivery> {
 fn the_command_line_sends_every_event_type_verified_by_the_core() {
     let receiver = WebhookReceiver::start().unwrap();
     let types = event_types();
-    assert_eq!(types.len(), 10);
+    assert_eq!(types.len(), 15);
     for (n, (event, product)) in types.iter().enumerate() {
         let (status, stdout, stderr) = cli(&[event, "--to", receiver.url(), "--api-key", KEY]);
         assert_eq!(status, Some(0), "{event}: {stderr}");

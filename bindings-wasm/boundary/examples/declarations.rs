@@ -109,6 +109,15 @@ fn openbanking() -> String {
     decl::<ob::Payment>(&mut out);
     wire_enum::<ob::webhooks::EventType>(&mut out);
     decl::<ob::webhooks::ResultsReady>(&mut out);
+    decl::<ob::webhooks::PaymentIntentCreated>(&mut out);
+    decl::<ob::webhooks::PaymentSource>(&mut out);
+    decl::<ob::webhooks::TransactionAvailability>(&mut out);
+    decl::<ob::webhooks::AccountDataStatus>(&mut out);
+    decl::<ob::webhooks::DataRefreshStatus>(&mut out);
+    decl::<ob::webhooks::DataRefresh>(&mut out);
+    decl::<ob::webhooks::Services>(&mut out);
+    decl::<ob::webhooks::Availability>(&mut out);
+    decl::<ob::webhooks::BankAvailability>(&mut out);
     union(
         &mut out,
         "The operations, by the names `validate` takes.",

@@ -19,7 +19,9 @@ const OB_WEBHOOK_SECRET = 'sandbox-webhook-secret'; // the sandbox's default
 
 const PAYOUTS_EVENTS = ['customer.active', 'customer.inactive', 'gig.completed', 'gig.failed',
   'specialpayment.completed', 'specialpayment.failed'];
-const OPEN_BANKING_EVENTS = ['results.ready', 'entity.created', 'payment.created', 'payment.updated'];
+const OPEN_BANKING_EVENTS = ['results.ready', 'entity.created', 'payment.created', 'payment.updated',
+  'payment_intent.created', 'payment_source.created', 'payment_source.beneficiary.created',
+  'entity.data.refresh.updated', 'bank.availability.updated'];
 
 let sandbox;
 let payoutsReceivers;

@@ -20,12 +20,16 @@ use std::time::Duration;
 use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig};
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::Sha512;
 
+use super::data::exact_numbers;
 use super::entity::Entity;
+use super::payment::{optional_amount, Payment};
 use crate::error::{Error, SignatureProblem};
+use crate::money::Amount;
 use crate::secret::WebhookSecret;
 use crate::wire::wire_enum;
 
@@ -216,6 +220,17 @@ wire_enum! {
         PaymentCreated = "payment.created",
         /// A payment changed status.
         PaymentUpdated = "payment.updated",
+        /// A payment intent was created.
+        PaymentIntentCreated = "payment_intent.created",
+        /// A customer connected a bank account to pay from.
+        PaymentSourceCreated = "payment_source.created",
+        /// A beneficiary was added to a payment source.
+        PaymentSourceBeneficiaryCreated = "payment_source.beneficiary.created",
+        /// A refresh of an entity's data progressed or finished.
+        EntityDataRefreshUpdated = "entity.data.refresh.updated",
+        /// A bank's payments or data became available or unavailable
+        /// (KSA).
+        BankAvailabilityUpdated = "bank.availability.updated",
     }
 }
 
@@ -231,13 +246,253 @@ pub struct ResultsReady {
     pub extra: Map<String, Value>,
 }
 
+/// The payload of `payment_intent.created`. Not the API's
+/// [`super::PaymentIntent`]: the webhook names the id `intent_id` and adds
+/// the status, so it is kept in its own shape.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct PaymentIntentCreated {
+    /// Lean's id of the intent (`payment_intent_id` in API answers).
+    pub intent_id: String,
+    /// The amount, exact (sent as a JSON number, never read as a float).
+    #[serde(
+        default,
+        deserialize_with = "optional_amount",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+    pub amount: Option<Amount>,
+    /// The currency, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `INTENT_CREATED`, or a status Lean adds later, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The reason given for the payment, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The paying customer, when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The application's metadata, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub metadata: Option<Map<String, Value>>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// The payload of `payment_source.created` and
+/// `payment_source.beneficiary.created`: a customer's bank account that
+/// payments are made from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct PaymentSource {
+    /// Lean's id of the payment source.
+    pub id: String,
+    /// Its status, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The customer it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The end user, when Lean knows one (often `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_user_id: Option<String>,
+    /// Lean's code of the bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_identifier: Option<String>,
+    /// The bank's name for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_name: Option<String>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// The payload of `entity.data.refresh.updated`: how far a refresh of an
+/// entity's data got, per kind of data and per account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct DataRefresh {
+    /// Lean's id of the refresh.
+    pub refresh_id: String,
+    /// The entity refreshed.
+    pub entity_id: String,
+    /// The refresh's status, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// The application's own id of the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_user_id: Option<String>,
+    /// What could be refreshed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_status: Option<DataRefreshStatus>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// What a data refresh could read: each kind `OK` or `UNSUPPORTED` (as
+/// sent, so a value Lean adds later still reads).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct DataRefreshStatus {
+    /// The account list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<String>,
+    /// Identity data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    /// Per account.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub account_data: Vec<AccountDataStatus>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// What a data refresh could read for one account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct AccountDataStatus {
+    /// The account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// Balances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<String>,
+    /// The account holder's identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    /// Transactions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<String>,
+    /// Beneficiaries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiaries: Option<String>,
+    /// Direct debits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_debits: Option<String>,
+    /// Standing orders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing_orders: Option<String>,
+    /// Scheduled payments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_payments: Option<String>,
+    /// Which period of transactions the bank gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_availability: Option<TransactionAvailability>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// The period of transactions a bank gave for an account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct TransactionAvailability {
+    /// The first day, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// The last day, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// How many whole months that covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete_months: Option<u32>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// The payload of `bank.availability.updated` (KSA): whether a bank's
+/// payments and data are turned on (`enabled`) and working (`active`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct BankAvailability {
+    /// Lean's code of the bank, as in [`super::Bank::identifier`].
+    pub identifier: String,
+    /// What works now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Availability>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// A bank's services, as turned on and as working.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Availability {
+    /// Working now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<Services>,
+    /// Turned on for the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<Services>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// Payments and data, each on or off (`None` when not sent).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct Services {
+    /// Payments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payments: Option<bool>,
+    /// Data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<bool>,
+    /// Fields this SDK version does not know.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    pub extra: Map<String, Value>,
+}
+
+/// `null` reads as an empty list, as an absent field does.
+fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// A webhook's payload, typed where the documents give its shape.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventPayload {
     /// For `results.ready`.
     ResultsReady(ResultsReady),
-    /// For `entity.*`.
+    /// For `entity.created`.
     Entity(Entity),
+    /// For `payment.created` and `payment.updated`.
+    Payment(Payment),
+    /// For `payment_intent.created`.
+    PaymentIntent(PaymentIntentCreated),
+    /// For `payment_source.created` and
+    /// `payment_source.beneficiary.created`.
+    PaymentSource(PaymentSource),
+    /// For `entity.data.refresh.updated`.
+    DataRefresh(DataRefresh),
+    /// For `bank.availability.updated`.
+    BankAvailability(BankAvailability),
     /// Anything else, as sent.
     Other(Value),
 }
@@ -269,6 +524,11 @@ impl WebhookEvent {
         let payload = match &self.payload {
             EventPayload::ResultsReady(r) => serde_json::to_value(r),
             EventPayload::Entity(e) => serde_json::to_value(e),
+            EventPayload::Payment(p) => serde_json::to_value(p),
+            EventPayload::PaymentIntent(p) => serde_json::to_value(p),
+            EventPayload::PaymentSource(p) => serde_json::to_value(p),
+            EventPayload::DataRefresh(r) => serde_json::to_value(r),
+            EventPayload::BankAvailability(b) => serde_json::to_value(b),
             EventPayload::Other(v) => Ok(v.clone()),
         }
         .unwrap_or(Value::Null);
@@ -287,8 +547,16 @@ impl WebhookEvent {
 }
 
 /// Parses a webhook body **without verifying it**: only for bodies already
-/// verified, or tests. Known types need a payload of their shape; unknown
-/// types are kept with their payload as JSON, never refused.
+/// verified, or tests.
+///
+/// Unknown types are kept with their payload as JSON, never refused. A
+/// known type whose payload is not of its documented shape (no `id`, an
+/// amount with three decimals, text where a flag belongs) is refused with
+/// [`Error::WebhookPayload`] naming the field (`payload.amount`), so the
+/// receiver does not answer 200 and Lean delivers the event again rather
+/// than it being half-read; unknown fields are kept, never refused. The
+/// numbers of a typed payload are read as their exact text, so an amount
+/// (`12.34`) never passes through a binary float.
 pub fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
     let error = |message: String| Error::WebhookPayload { message };
     let envelope: Value = serde_json::from_slice(payload)
@@ -316,17 +584,18 @@ pub fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
     let event_id = text("event_id");
     let raw = map.remove("payload").unwrap_or(Value::Null);
     let typed = match &event_type {
-        EventType::ResultsReady => Some(
-            serde_json::from_value(raw.clone())
-                .map(EventPayload::ResultsReady)
-                .map_err(|e| e.to_string()),
-        ),
-        EventType::EntityCreated => Some(
-            serde_json::from_value(raw.clone())
-                .map(EventPayload::Entity)
-                .map_err(|e| e.to_string()),
-        ),
-        _ => None,
+        EventType::ResultsReady => Some(typed(payload, EventPayload::ResultsReady)),
+        EventType::EntityCreated => Some(typed(payload, EventPayload::Entity)),
+        EventType::PaymentCreated | EventType::PaymentUpdated => {
+            Some(typed(payload, EventPayload::Payment))
+        }
+        EventType::PaymentIntentCreated => Some(typed(payload, EventPayload::PaymentIntent)),
+        EventType::PaymentSourceCreated | EventType::PaymentSourceBeneficiaryCreated => {
+            Some(typed(payload, EventPayload::PaymentSource))
+        }
+        EventType::EntityDataRefreshUpdated => Some(typed(payload, EventPayload::DataRefresh)),
+        EventType::BankAvailabilityUpdated => Some(typed(payload, EventPayload::BankAvailability)),
+        EventType::Unknown(_) => None,
     };
     let payload = match typed {
         Some(Ok(p)) => p,
@@ -345,4 +614,155 @@ pub fn parse_event(payload: &[u8]) -> Result<WebhookEvent, Error> {
         event_id,
         extra: map,
     })
+}
+
+/// Reads the `payload` of the (valid JSON) `body` as `T`, its numbers as
+/// their exact text; a failure names the field at fault.
+fn typed<T: DeserializeOwned>(
+    body: &[u8],
+    wrap: impl FnOnce(T) -> EventPayload,
+) -> Result<EventPayload, String> {
+    let mut envelope: Value = serde_json::from_slice(&exact_numbers(body))
+        .map_err(|e| format!("the webhook body is not JSON: {e}"))?;
+    let mut raw = envelope
+        .get_mut("payload")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
+    match serde_json::from_value::<T>(raw.clone()) {
+        Ok(value) => Ok(wrap(value)),
+        Err(e) if e.to_string().starts_with("missing field") => Err(format!("payload: {e}")),
+        Err(e) => match blame::<T>(&mut raw) {
+            Some(path) => Err(format!("payload.{path}: {e}")),
+            None => Err(format!("payload: {e}")),
+        },
+    }
+}
+
+/// The path (`amount`, `data_status.account_data[0].balance`) of the value
+/// that keeps `value` from reading as `T`: the deepest one whose removal
+/// lets it read, or turns the error into its own "missing field". Only on
+/// the error path, so its cost does not matter.
+fn blame<T: DeserializeOwned>(value: &mut Value) -> Option<String> {
+    fn child<'a>(value: &'a mut Value, path: &[PathStep]) -> &'a mut Value {
+        path.iter().fold(value, |v, step| match step {
+            PathStep::Key(k) => &mut v[k.as_str()],
+            PathStep::Index(i) => &mut v[*i],
+        })
+    }
+    let mut path: Vec<PathStep> = Vec::new();
+    loop {
+        let steps: Vec<PathStep> = match child(value, &path) {
+            Value::Object(map) => map.keys().cloned().map(PathStep::Key).collect(),
+            Value::Array(items) => (0..items.len()).map(PathStep::Index).collect(),
+            _ => break,
+        };
+        let mut found = None;
+        for step in steps {
+            let parent = child(value, &path).clone();
+            let mut without = parent.clone();
+            match (&mut without, &step) {
+                (Value::Object(map), PathStep::Key(k)) => {
+                    map.remove(k);
+                }
+                (Value::Array(items), PathStep::Index(i)) => {
+                    items.remove(*i);
+                }
+                _ => continue,
+            }
+            *child(value, &path) = without;
+            let outcome = serde_json::from_value::<T>(value.clone());
+            *child(value, &path) = parent;
+            let culprit = match (outcome, &step) {
+                (Ok(_), _) => true,
+                (Err(e), PathStep::Key(k)) => {
+                    e.to_string().starts_with(&format!("missing field `{k}`"))
+                }
+                (Err(_), PathStep::Index(_)) => false,
+            };
+            if culprit {
+                found = Some(step);
+                break;
+            }
+        }
+        match found {
+            Some(step) => path.push(step),
+            None => break,
+        }
+    }
+    if path.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for step in path {
+        match step {
+            PathStep::Key(k) if out.is_empty() => out.push_str(&k),
+            PathStep::Key(k) => {
+                out.push('.');
+                out.push_str(&k);
+            }
+            PathStep::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    Some(out)
+}
+
+enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(body: &str) -> String {
+        match parse_event(body.as_bytes()) {
+            Err(Error::WebhookPayload { message }) => message,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_field_at_fault() {
+        let message = refused(r#"{"type":"payment.created","payload":{"id":"p","amount":1.005}}"#);
+        assert!(message.contains("payload.amount:"), "{message}");
+        let message = refused(r#"{"type":"payment.updated","payload":{"amount":1}}"#);
+        assert!(message.contains("missing field `id`"), "{message}");
+        let message = refused(
+            r#"{"type":"entity.data.refresh.updated","payload":{"refresh_id":"r","entity_id":"e","data_status":{"account_data":[{"balance":"OK"},{"balance":true}]}}}"#,
+        );
+        assert!(
+            message.contains("payload.data_status.account_data[1].balance:"),
+            "{message}"
+        );
+        let message = refused(r#"{"type":"bank.availability.updated","payload":null}"#);
+        assert!(message.contains("payload:"), "{message}");
+    }
+
+    #[test]
+    fn amounts_are_read_from_their_exact_text() {
+        // Values a float would alter, and the largest amount, read exactly.
+        for (sent, read) in [("0.3", "0.30"), ("999999999999.99", "999999999999.99")] {
+            let body = format!(
+                r#"{{"type":"payment_intent.created","payload":{{"intent_id":"i","amount":{sent}}}}}"#
+            );
+            let event = parse_event(body.as_bytes()).unwrap();
+            let EventPayload::PaymentIntent(intent) = &event.payload else {
+                panic!("{event:?}")
+            };
+            assert_eq!(intent.amount.unwrap().to_string(), read);
+            assert_eq!(event.to_json()["payload"]["amount"], read);
+        }
+    }
+
+    #[test]
+    fn unknown_types_keep_their_numbers_as_sent() {
+        let event =
+            parse_event(br#"{"type":"payment.reconciliation.updated","payload":{"rate":1.5}}"#)
+                .unwrap();
+        assert_eq!(
+            event.payload,
+            EventPayload::Other(serde_json::json!({"rate": 1.5}))
+        );
+    }
 }

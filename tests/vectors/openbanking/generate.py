@@ -513,10 +513,10 @@ def webhook_cases():
     entity_vendor_event = json.loads(entity_vendor)
     entity_vendor_event["payload"]["permissions"] = {"identity": True, "accounts": True, "balance": True,
                                                      "transactions": False}
-    unknown = json.dumps({"type": "bank.availability.updated", "payload": {"bank": "X", "up": True},
+    unknown = json.dumps({"type": "payment.reconciliation.updated", "payload": {"bank": "X", "up": True},
                           "event_id": "e-3", "retry_count": 0})
     # A byte-exact body that re-serialising would change (spacing, key order).
-    spaced = '{ "type" : "payment.created", "payload" : {"b": 1, "a": 2}, "event_id" : "e-4" }'
+    spaced = '{ "type" : "payment.created", "payload" : {"id": "p-4", "b": 1, "a": 2}, "event_id" : "e-4" }'
 
     def verify(name, payload, signature, expect, secrets=(SECRET,), doc="facts: Webhooks (signature)"):
         case = {"name": name, "doc": doc, "action": "verify", "secrets": list(secrets), "payload": payload,
@@ -574,6 +574,7 @@ def webhook_cases():
 
     cases += [
         event("results ready event", ready, {"event": json.loads(ready)}),
+        *vendor_events(event),
         event("entity created event", entity, {"event": json.loads(entity)}),
         event("entity created as Lean sends it", entity_vendor, {"event": entity_vendor_event},
               doc="vendor facts: entity.created (permissions an array)"),
@@ -590,6 +591,74 @@ def webhook_cases():
               signature=sig_hex("whsec_other", ready)),
     ]
     return cases
+
+
+def vendor_events(event):
+    """Lean's published sample bodies of the typed webhooks (ids, names and
+    amounts replaced), and known types whose payload is not of their shape."""
+    stamp = "2026-05-12T15:40:36.398576427Z"
+
+    def body(kind, payload, event_id, message="An event has occurred."):
+        return json.dumps({"type": kind, "message": message, "payload": payload, "event_id": event_id,
+                           "timestamp": stamp})
+
+    def normalised(text, **payload):
+        out = json.loads(text)
+        for key, value in payload.items():
+            if value is None:
+                out["payload"].pop(key, None)
+            else:
+                out["payload"][key] = value
+        return {"event": out}
+
+    doc = "vendor facts: Webhook bodies"
+    payment = {"id": PAYMENT_ID, "amount": 25, "status": "ACCEPTED_BY_BANK", "currency": "AED",
+               "metadata": {"order": "A-17"}, "intent_id": INTENT_ID, "customer_id": CUSTOMER_ID,
+               "payment_destination_id": "d3a1b2c4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+               "bank_transaction_reference": "FT26133XYZ01"}
+    created = body("payment.created", payment, "w-10", "A payment object has been created.")
+    updated = body("payment.updated", {**payment, "amount": 12.34, "status": "FAILED",
+                                       "reason": "Insufficient funds"}, "w-11")
+    intent = body("payment_intent.created", {"intent_id": INTENT_ID, "amount": 100.5, "reason": "Rent",
+                                             "status": "INTENT_CREATED", "currency": "AED",
+                                             "metadata": {"unit": "4B"}}, "w-12")
+    source = {"id": "b7c6d5e4-f3a2-4b1c-9d8e-7f6a5b4c3d2e", "status": "ACTIVE", "bank_name": "Emirates NBD",
+              "customer_id": CUSTOMER_ID, "end_user_id": None, "bank_identifier": "ENBD_UAE"}
+    source_created = body("payment_source.created", source, "w-13")
+    beneficiary = body("payment_source.beneficiary.created",
+                       {**source, "status": "AWAITING_BENEFICIARY_COOL_OFF",
+                        "payment_destination_id": "d3a1b2c4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"}, "w-14")
+    account = {"account_id": ACCOUNT_ID, "balance": "OK", "identity": "OK", "transactions": "OK",
+               "beneficiaries": "UNSUPPORTED", "direct_debits": "UNSUPPORTED", "standing_orders": "OK",
+               "scheduled_payments": "UNSUPPORTED",
+               "transaction_availability": {"start": "2025-05-01", "end": "2026-05-12", "complete_months": 12}}
+    refresh = body("entity.data.refresh.updated",
+                   {"status": "FINISHED", "entity_id": ENTITY_ID, "refresh_id": "r-5f6a7b8c", "app_user_id": "user-1042",
+                    "customer_id": CUSTOMER_ID,
+                    "data_status": {"accounts": "OK", "identity": "OK", "account_data": [account]}}, "w-15")
+    availability = body("bank.availability.updated",
+                        {"identifier": "RIBL_SAU", "availability": {"active": {"payments": True, "data": False},
+                                                                    "enabled": {"payments": True, "data": True}}},
+                        "w-16")
+    refused = {"error": {"code": "invalid_payload"}}
+    return [
+        event("payment created as Lean sends it", created, normalised(created, amount="25.00"), doc=doc),
+        event("payment updated with a fractional amount", updated, normalised(updated, amount="12.34"), doc=doc),
+        event("payment intent created as Lean sends it", intent, normalised(intent, amount="100.50"), doc=doc),
+        event("payment source created as Lean sends it", source_created,
+              normalised(source_created, end_user_id=None), doc=doc),
+        event("payment source beneficiary created", beneficiary, normalised(beneficiary, end_user_id=None), doc=doc),
+        event("entity data refresh updated as Lean sends it", refresh, normalised(refresh), doc=doc),
+        event("bank availability updated as Lean sends it", availability, normalised(availability), doc=doc),
+        event("payment event without id", body("payment.updated", {"amount": 1}, "w-17"), refused,
+              doc="sdk: a known type must have its documented shape"),
+        event("payment amount with three decimals", body("payment.created", {**payment, "amount": 12.345}, "w-18"),
+              refused, doc="sdk: amounts are exact, never rounded"),
+        event("bank availability with a flag that is text",
+              body("bank.availability.updated", {"identifier": "RIBL_SAU",
+                                                 "availability": {"active": {"payments": "yes"}}}, "w-19"),
+              refused),
+    ]
 
 
 def engine_cases():

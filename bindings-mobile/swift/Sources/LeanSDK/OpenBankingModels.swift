@@ -122,6 +122,26 @@ extension OpenBanking {
     /// A payment made against an intent; `amount` is exact, `status` the API's text.
     public typealias Payment = ObPayment
 
+    /// The payload of `payment_intent.created`: `intentId`, an exact `amount`, the status.
+    public typealias PaymentIntentCreated = ObPaymentIntentCreated
+
+    /// The payload of `payment_source.created` and `payment_source.beneficiary.created`.
+    public typealias PaymentSource = ObPaymentSource
+
+    /// The payload of `entity.data.refresh.updated`: what a refresh could read, `OK` or
+    /// `UNSUPPORTED` each.
+    public typealias DataRefresh = ObDataRefresh
+
+    /// One account of a `DataRefresh`.
+    public typealias AccountDataStatus = ObAccountDataStatus
+
+    /// The payload of `bank.availability.updated` (KSA): what is turned on (`enabled`) and
+    /// working (`active`).
+    public typealias BankAvailability = ObBankAvailability
+
+    /// Payments and data of a `BankAvailability`, each on or off.
+    public typealias BankServices = ObServices
+
     /// A verified open-banking webhook. De-duplicate on `eventId`: Lean sends the same event
     /// again (same id) until a receiver answers HTTP 200.
     public struct Event: Codable, Hashable, Sendable {
@@ -132,8 +152,18 @@ extension OpenBanking {
         public var timestamp: String?
         /// For `results.ready`: pass it to `getDataResults`.
         public var resultsId: String?
-        /// For `entity.*`: the entity.
+        /// For `entity.created`: the entity.
         public var entity: Entity?
+        /// For `payment.created` and `payment.updated`: the payment (exact amount, status as sent).
+        public var payment: Payment?
+        /// For `payment_intent.created`.
+        public var paymentIntent: PaymentIntentCreated?
+        /// For `payment_source.created` and `payment_source.beneficiary.created`.
+        public var paymentSource: PaymentSource?
+        /// For `entity.data.refresh.updated`.
+        public var dataRefresh: DataRefresh?
+        /// For `bank.availability.updated`.
+        public var bankAvailability: BankAvailability?
         public var payloadJson: String
         public var json: String
         init(_ e: ObWebhookEvent) {
@@ -143,6 +173,11 @@ extension OpenBanking {
             timestamp = e.timestamp
             resultsId = e.resultsId
             entity = e.entity
+            payment = e.payment
+            paymentIntent = e.paymentIntent
+            paymentSource = e.paymentSource
+            dataRefresh = e.dataRefresh
+            bankAvailability = e.bankAvailability
             payloadJson = e.payloadJson
             json = e.json
         }

@@ -225,6 +225,11 @@ final class OpenBankingVectorsTests: XCTestCase {
         }
     }
 
+    private static let typedPayloads: Set<String> = [
+        "entity.created", "payment.created", "payment.updated", "payment_intent.created", "payment_source.created",
+        "payment_source.beneficiary.created", "entity.data.refresh.updated", "bank.availability.updated",
+    ]
+
     func testWebhooks() throws {
         for c in try cases("webhooks.json") {
             let name = c["name"] as? String ?? "", expect = c["expect"] as? [String: Any] ?? [:]
@@ -244,6 +249,20 @@ final class OpenBankingVectorsTests: XCTestCase {
                     XCTAssertEqual(canonical(json: event.json), canonical(want), name)
                     XCTAssertEqual(event.type, want["type"] as? String, name)
                     XCTAssertEqual(event.eventId, want["event_id"] as? String, name)
+                    // The typed payload, when the type has one, is the event's payload, amounts exact.
+                    let typed = [event.entity?.json, event.payment?.json, event.paymentIntent?.json,
+                                 event.paymentSource?.json, event.dataRefresh?.json, event.bankAvailability?.json]
+                        .compactMap { $0 }
+                    let payload = want["payload"] as? [String: Any]
+                    if Self.typedPayloads.contains(event.type) {
+                        XCTAssertEqual(typed.count, 1, name)
+                        XCTAssertEqual(typed.first.map { canonical(json: $0) }, payload.map { canonical($0) }, name)
+                    } else {
+                        XCTAssertEqual(typed, [], name)
+                    }
+                    if let amount = event.payment?.amount ?? event.paymentIntent?.amount {
+                        XCTAssertEqual(amount, Decimal(string: payload?["amount"] as? String ?? ""), name)
+                    }
                 default: XCTFail("\(name): unknown action")
                 }
             } catch {

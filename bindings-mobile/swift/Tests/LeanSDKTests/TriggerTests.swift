@@ -13,7 +13,11 @@ final class TriggerTests: XCTestCase {
     private static let openBankingSecret = "sandbox-webhook-secret" // the sandbox's default
     private static let payoutsEvents = ["customer.active", "customer.inactive", "gig.completed", "gig.failed",
                                         "specialpayment.completed", "specialpayment.failed"]
-    private static let openBankingEvents = ["results.ready", "entity.created", "payment.created", "payment.updated"]
+    private static let openBankingEvents = [
+        "results.ready", "entity.created", "payment.created", "payment.updated", "payment_intent.created",
+        "payment_source.created", "payment_source.beneficiary.created", "entity.data.refresh.updated",
+        "bank.availability.updated",
+    ]
 
     /// What the receiver verified, and the signature errors it refused with, in arrival order.
     private final class Received: @unchecked Sendable {
@@ -143,9 +147,18 @@ final class TriggerTests: XCTestCase {
                 XCTAssertEqual(entity.id, payload["id"] as? String)
                 XCTAssertEqual(entity.customerId, payload["customer_id"] as? String)
                 XCTAssertEqual(entity.permissions?.accounts, true)
+            case "payment.created", "payment.updated":
+                XCTAssertEqual(verified[0].payment?.id, payload["id"] as? String, event)
+            case "payment_intent.created":
+                XCTAssertEqual(verified[0].paymentIntent?.intentId, payload["intent_id"] as? String, event)
+            case "payment_source.created", "payment_source.beneficiary.created":
+                XCTAssertEqual(verified[0].paymentSource?.id, payload["id"] as? String, event)
+            case "entity.data.refresh.updated":
+                XCTAssertEqual(verified[0].dataRefresh?.refreshId, payload["refresh_id"] as? String, event)
+            case "bank.availability.updated":
+                XCTAssertEqual(verified[0].bankAvailability?.identifier, payload["identifier"] as? String, event)
             default:
-                let parsed = try JSONSerialization.jsonObject(with: Data(verified[0].payloadJson.utf8)) as? [String: Any]
-                XCTAssertEqual(parsed?["id"] as? String, payload["id"] as? String, event)
+                XCTFail("\(event) is not checked")
             }
         }
     }

@@ -27,13 +27,17 @@ from ._calls import operation_name
 from ._client import AsyncOpenBankingClient, OpenBankingClient
 from ._models import (
     Bank,
+    BankAvailability,
     Customer,
     CustomerPage,
+    DataRefresh,
     DataResult,
     Destination,
     Entity,
     Payment,
     PaymentIntent,
+    PaymentIntentCreated,
+    PaymentSource,
     Permissions,
     ResultsReady,
     WebhookEvent,
@@ -66,6 +70,10 @@ __all__ = [
     "Bank",
     "Payment",
     "ResultsReady",
+    "PaymentIntentCreated",
+    "PaymentSource",
+    "DataRefresh",
+    "BankAvailability",
     "WebhookEvent",
 ]
 

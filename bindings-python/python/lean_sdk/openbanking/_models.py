@@ -28,6 +28,10 @@ __all__ = [
     "Bank",
     "Payment",
     "ResultsReady",
+    "PaymentIntentCreated",
+    "PaymentSource",
+    "DataRefresh",
+    "BankAvailability",
     "WebhookEvent",
 ]
 
@@ -217,15 +221,93 @@ class ResultsReady(_Record):
     id: str
 
 
+class PaymentIntentCreated(_Record):
+    """The payload of ``payment_intent.created``: ``intent_id`` is the
+    ``payment_intent_id`` of API answers; ``amount`` is a ``Decimal``."""
+
+    __slots__ = ("intent_id", "amount", "currency", "status", "reason", "customer_id", "metadata")
+    _fields = (
+        ("intent_id", "intent_id", False), ("amount", "amount", True), ("currency", "currency", False),
+        ("status", "status", False), ("reason", "reason", False), ("customer_id", "customer_id", False),
+        ("metadata", "metadata", False),
+    )
+    intent_id: str
+    amount: Optional[Decimal]
+    currency: Optional[str]
+    status: Optional[str]
+    reason: Optional[str]
+    customer_id: Optional[str]
+    metadata: Optional[Dict[str, Any]]
+
+
+class PaymentSource(_Record):
+    """The payload of ``payment_source.created`` and
+    ``payment_source.beneficiary.created``: the account payments come
+    from."""
+
+    __slots__ = ("id", "status", "customer_id", "end_user_id", "bank_identifier", "bank_name")
+    _fields = _plain("id", "status", "customer_id", "end_user_id", "bank_identifier", "bank_name")
+    id: str
+    status: Optional[str]
+    customer_id: Optional[str]
+    end_user_id: Optional[str]
+    bank_identifier: Optional[str]
+    bank_name: Optional[str]
+
+
+class DataRefresh(_Record):
+    """The payload of ``entity.data.refresh.updated``. ``data_status`` is
+    Lean's JSON (``{"accounts", "identity", "account_data": [...]}``, each
+    kind ``OK`` or ``UNSUPPORTED``), checked by the core."""
+
+    __slots__ = ("refresh_id", "entity_id", "status", "customer_id", "app_user_id", "data_status")
+    _fields = _plain("refresh_id", "entity_id", "status", "customer_id", "app_user_id", "data_status")
+    refresh_id: str
+    entity_id: str
+    status: Optional[str]
+    customer_id: Optional[str]
+    app_user_id: Optional[str]
+    data_status: Optional[Dict[str, Any]]
+
+
+class BankAvailability(_Record):
+    """The payload of ``bank.availability.updated`` (KSA): ``availability``
+    is ``{"active": {"payments", "data"}, "enabled": {...}}``, flags checked
+    by the core."""
+
+    __slots__ = ("identifier", "availability")
+    _fields = _plain("identifier", "availability")
+    identifier: str
+    availability: Optional[Dict[str, Any]]
+
+
+_TYPED_PAYLOADS = {
+    "results.ready": ResultsReady,
+    "entity.created": Entity,
+    "payment.created": Payment,
+    "payment.updated": Payment,
+    "payment_intent.created": PaymentIntentCreated,
+    "payment_source.created": PaymentSource,
+    "payment_source.beneficiary.created": PaymentSource,
+    "entity.data.refresh.updated": DataRefresh,
+    "bank.availability.updated": BankAvailability,
+}
+
 if TYPE_CHECKING:
-    EventPayload = Union[ResultsReady, Entity, Dict[str, Any], Any]
+    EventPayload = Union[
+        ResultsReady, Entity, Payment, PaymentIntentCreated, PaymentSource, DataRefresh, BankAvailability,
+        Dict[str, Any], Any,
+    ]
 
 
 class WebhookEvent:
     """A verified open-banking webhook. ``type`` is its name
     (``results.ready``; names this version does not know are kept as
-    sent), ``payload`` what it is about (typed for ``results.ready`` and
-    ``entity.created``, else the JSON as sent), ``event_id`` Lean's id of
+    sent), ``payload`` what it is about (typed for the types the core
+    types: ``results.ready``, ``entity.created``, ``payment.*``,
+    ``payment_intent.created``, ``payment_source.*``,
+    ``entity.data.refresh.updated``, ``bank.availability.updated``; else
+    the JSON as sent), ``event_id`` Lean's id of
     the event: the same on every retry, so store it and skip events already
     seen. Answer every webhook you accept with HTTP 200."""
 
@@ -236,12 +318,8 @@ class WebhookEvent:
         self.type: str = data["type"]
         raw = data.get("payload")
         self.payload: EventPayload
-        if self.type == "results.ready" and isinstance(raw, dict):
-            self.payload = ResultsReady(raw)
-        elif self.type == "entity.created" and isinstance(raw, dict):
-            self.payload = Entity(raw)
-        else:
-            self.payload = raw
+        typed = _TYPED_PAYLOADS.get(self.type)
+        self.payload = typed(raw) if typed is not None and isinstance(raw, dict) else raw
         self.message: Optional[str] = data.get("message")
         self.timestamp: Optional[str] = data.get("timestamp")
         self.event_id: Optional[str] = data.get("event_id")

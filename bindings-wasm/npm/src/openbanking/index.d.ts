@@ -191,7 +191,14 @@ export function createMtlsFetch(tls: TlsOptions): FetchLike;
  */
 export interface WebhookEvent {
   type: EventType;
-  /** For `results.ready`: `{ id }`, the results id for `getDataResults`. */
+  /**
+   * What the event is about, checked by the core for the types it knows: `results.ready`
+   * `ResultsReady` (`id`, the results id for `getDataResults`), `entity.created` `Entity`,
+   * `payment.created` / `payment.updated` `Payment`, `payment_intent.created`
+   * `PaymentIntentCreated`, `payment_source.created` / `payment_source.beneficiary.created`
+   * `PaymentSource`, `entity.data.refresh.updated` `DataRefresh`, `bank.availability.updated`
+   * `BankAvailability`; amounts are decimal strings. Other types: the JSON as sent.
+   */
   payload: any;
   message?: string;
   timestamp?: string;

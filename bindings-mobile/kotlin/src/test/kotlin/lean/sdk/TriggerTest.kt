@@ -36,7 +36,11 @@ class TriggerTest {
         "customer.active", "customer.inactive", "gig.completed", "gig.failed",
         "specialpayment.completed", "specialpayment.failed",
     )
-    private val openBankingEvents = listOf("results.ready", "entity.created", "payment.created", "payment.updated")
+    private val openBankingEvents = listOf(
+        "results.ready", "entity.created", "payment.created", "payment.updated", "payment_intent.created",
+        "payment_source.created", "payment_source.beneficiary.created", "entity.data.refresh.updated",
+        "bank.availability.updated",
+    )
 
     private lateinit var sandbox: Process
     private lateinit var sandboxUrl: String
@@ -180,7 +184,13 @@ class TriggerTest {
                     assertEquals(payload.getString("customer_id"), entity.customerId)
                     assertEquals(true, entity.permissions?.accounts)
                 }
-                else -> assertEquals(payload.getString("id"), JSONObject(verified[0].payloadJson).getString("id"))
+                "payment.created", "payment.updated" -> assertEquals(payload.getString("id"), verified[0].payment?.id)
+                "payment_intent.created" -> assertEquals(payload.getString("intent_id"), verified[0].paymentIntent?.intentId)
+                "payment_source.created", "payment_source.beneficiary.created" ->
+                    assertEquals(payload.getString("id"), verified[0].paymentSource?.id)
+                "entity.data.refresh.updated" -> assertEquals(payload.getString("refresh_id"), verified[0].dataRefresh?.refreshId)
+                "bank.availability.updated" -> assertEquals(payload.getString("identifier"), verified[0].bankAvailability?.identifier)
+                else -> fail("$event is not checked")
             }
         }
     }

@@ -2,10 +2,34 @@ package lean.sdk.openbanking
 
 import lean.sdk.native
 import lean.sdk.ffi.NativeObWebhookVerifier
+import lean.sdk.ffi.ObAccountDataStatus
+import lean.sdk.ffi.ObBankAvailability
+import lean.sdk.ffi.ObDataRefresh
+import lean.sdk.ffi.ObPaymentIntentCreated
+import lean.sdk.ffi.ObPaymentSource
+import lean.sdk.ffi.ObServices
 import lean.sdk.ffi.ObWebhookEvent
 import lean.sdk.ffi.obSignWebhook
 import lean.sdk.ffi.obWebhookAcknowledgeStatus
 import lean.sdk.ffi.obWebhookRetryMinutes
+
+/** The payload of `payment_intent.created`: the intent's id is [ObPaymentIntentCreated.intentId], its amount exact. */
+typealias PaymentIntentCreated = ObPaymentIntentCreated
+
+/** The payload of `payment_source.created` and `payment_source.beneficiary.created`. */
+typealias PaymentSource = ObPaymentSource
+
+/** The payload of `entity.data.refresh.updated`: what a refresh could read, `OK` or `UNSUPPORTED` each. */
+typealias DataRefresh = ObDataRefresh
+
+/** One account of a [DataRefresh]. */
+typealias AccountDataStatus = ObAccountDataStatus
+
+/** The payload of `bank.availability.updated` (KSA): what is turned on (`enabled`) and working (`active`). */
+typealias BankAvailability = ObBankAvailability
+
+/** Payments and data of a [BankAvailability], each on or off. */
+typealias BankServices = ObServices
 
 /**
  * A verified open-banking webhook. De-duplicate on [eventId]: Lean sends the same event again
@@ -19,15 +43,26 @@ data class OpenBankingEvent(
     val timestamp: String?,
     /** For `results.ready`: pass it to [OpenBankingClient.getDataResults]. */
     val resultsId: String?,
-    /** For `entity.*`: the entity. */
+    /** For `entity.created`: the entity. */
     val entity: Entity?,
+    /** For `payment.created` and `payment.updated`: the payment (exact amount, status as sent). */
+    val payment: Payment?,
+    /** For `payment_intent.created`. */
+    val paymentIntent: PaymentIntentCreated?,
+    /** For `payment_source.created` and `payment_source.beneficiary.created`. */
+    val paymentSource: PaymentSource?,
+    /** For `entity.data.refresh.updated`. */
+    val dataRefresh: DataRefresh?,
+    /** For `bank.availability.updated`. */
+    val bankAvailability: BankAvailability?,
     /** The payload as JSON text. */
     val payloadJson: String,
     /** The whole envelope as JSON text. */
     val json: String,
 ) {
     internal constructor(e: ObWebhookEvent) : this(
-        e.eventType, e.eventId, e.message, e.timestamp, e.resultsId, e.entity, e.payloadJson, e.json,
+        e.eventType, e.eventId, e.message, e.timestamp, e.resultsId, e.entity, e.payment, e.paymentIntent,
+        e.paymentSource, e.dataRefresh, e.bankAvailability, e.payloadJson, e.json,
     )
 }
 

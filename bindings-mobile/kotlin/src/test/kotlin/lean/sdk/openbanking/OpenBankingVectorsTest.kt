@@ -207,6 +207,11 @@ class OpenBankingVectorsTest {
         checkTrace(case.getString("name"), case, logged.events, result.fold({ it.attempts }, ::attemptsOf))
     }
 
+    private val TYPED_PAYLOADS = setOf(
+        "entity.created", "payment.created", "payment.updated", "payment_intent.created", "payment_source.created",
+        "payment_source.beneficiary.created", "entity.data.refresh.updated", "bank.availability.updated",
+    )
+
     @TestFactory fun webhooks() = each("webhooks.json") { case ->
         val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
         val payload = payload(case.get("payload"))
@@ -225,6 +230,19 @@ class OpenBankingVectorsTest {
                     assertEquals(want.getString("type"), event.type)
                     assertEquals(want.optString("event_id", null), event.eventId)
                     if (event.type == "results.ready") assertEquals(want.getJSONObject("payload").getString("id"), event.resultsId)
+                    // The typed payload, when the type has one, is the event's payload, amounts exact.
+                    val typed = listOfNotNull(
+                        event.entity?.json, event.payment?.json, event.paymentIntent?.json,
+                        event.paymentSource?.json, event.dataRefresh?.json, event.bankAvailability?.json,
+                    )
+                    if (event.type in TYPED_PAYLOADS) {
+                        assertEquals(1, typed.size, event.json)
+                        assertTrue(want.getJSONObject("payload").similar(JSONObject(typed[0])), "${typed[0]} != $want")
+                    } else {
+                        assertEquals(emptyList<String>(), typed, event.json)
+                    }
+                    val amount = event.payment?.amount ?: event.paymentIntent?.amount
+                    if (amount != null) assertEquals(want.getJSONObject("payload").getString("amount"), amount.toPlainString())
                 },
                 onFailure = { checkError(it, expect.optJSONObject("error") ?: fail("unexpected $it")) },
             )

@@ -138,12 +138,10 @@ impl PartnerSecret {
     /// true`), named so that the message says how to proceed anyway.
     pub fn refusal(self, opt_in: &str) -> crate::Error {
         crate::Error::configuration(format!(
-            "{} must not ship inside a mobile app or a web page: anyone who has the app or opens \
-             the page can extract it and {}. Keep it on your backend and call Lean from there; \
-             give the app what it needs through your own API (for Lean's Link SDK, a \
-             customer-scoped token your backend obtains with customerToken). Validation, models \
-             and webhooks need no secret and work here. To use it on this device anyway (an \
-             internal tool, a test), pass {opt_in}.",
+            "{} must not ship in an app or a web page: anyone can extract it there and {}. Keep \
+             it on your backend and call Lean from there (for Lean's Link SDK, your backend \
+             mints a customer token with customerToken). To use it here anyway (an internal \
+             tool, a test), pass {opt_in}.",
             self.name(),
             self.risk(),
         ))

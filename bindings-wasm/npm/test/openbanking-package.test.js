@@ -91,7 +91,7 @@ test('npm pack ships the open-banking entry; ESM and require load it in a fresh 
   const work = mkdtempSync(join(tmpdir(), 'lean-sdk-ob-pack-'));
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], packageDir));
   const files = packed.files.map((f) => f.path);
-  for (const needed of ['openbanking.mjs', 'openbanking.cjs', 'openbanking.browser.mjs', 'openbanking.d.ts', 'openbanking.d.cts', OB_WASM]) {
+  for (const needed of ['openbanking.mjs', 'openbanking.cjs', 'openbanking.browser.mjs', 'openbanking.worker.mjs', 'openbanking.edge.mjs', 'openbanking.d.ts', 'openbanking.d.cts', OB_WASM]) {
     assert.ok(files.includes(`dist/${needed}`), `dist/${needed} is in the tarball`);
   }
   const project = join(work, 'app');

@@ -26,7 +26,7 @@ test('npm pack, install into a fresh project, import by ESM and require', () => 
   const work = mkdtempSync(join(tmpdir(), 'lean-sdk-pack-'));
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], packageDir));
   const files = packed.files.map((f) => f.path).sort();
-  for (const needed of ['dist/index.mjs', 'dist/index.cjs', 'dist/browser.mjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/lean_sdk_wasm_bg.wasm', 'package.json', 'README.md']) {
+  for (const needed of ['dist/index.mjs', 'dist/index.cjs', 'dist/browser.mjs', 'dist/index.worker.mjs', 'dist/index.edge.mjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/lean_sdk_wasm_bg.wasm', 'package.json', 'README.md']) {
     assert.ok(files.includes(needed), `${needed} is in the tarball: ${files}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('pkg/')), `only dist/ ships: ${files}`);
@@ -46,4 +46,25 @@ const where = require.resolve('lean-sdk');`));
   assert.match(esm, /node_modules\/lean-sdk\/dist\/index\.mjs ok/);
   const cjs = execFileSync(process.execPath, ['cjs.cjs'], { cwd: project, encoding: 'utf8' });
   assert.match(cjs, /node_modules\/lean-sdk\/dist\/index\.cjs ok/);
+});
+
+test('Workers and edge builds import their .wasm as a compiled module, first in each entry', () => {
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+  for (const [entry, name, wasm] of [['.', 'index', 'lean_sdk_wasm_bg.wasm'], ['./openbanking', 'openbanking', 'lean_sdk_wasm_openbanking_bg.wasm']]) {
+    const conditions = manifest.exports[entry];
+    // Next.js asks for edge-light and worker both: edge-light must come first.
+    assert.deepEqual(Object.keys(conditions), ['workerd', 'edge-light', 'worker', 'browser', 'import', 'require'], entry);
+    assert.equal(conditions.workerd.default, `./dist/${name}.worker.mjs`);
+    assert.equal(conditions.worker.default, `./dist/${name}.worker.mjs`);
+    assert.equal(conditions['edge-light'].default, `./dist/${name}.edge.mjs`);
+    for (const [file, specifier] of [[`${name}.worker.mjs`, `./${wasm}`], [`${name}.edge.mjs`, `./${wasm}?module`]]) {
+      const text = readFileSync(join(packageDir, 'dist', file), 'utf8');
+      assert.ok(text.includes(`from "${specifier}";`), `${file} imports ${specifier}`);
+      // No asset URL for bundlers to copy, and no compiling from bytes at load.
+      assert.ok(!text.includes('import.meta'), `${file} has no import.meta`);
+      assert.match(text, /\ninitSync\(\{ module: \w+ \}\);\n/, `${file} instantiates the imported module`);
+    }
+  }
+  // TypeScript's node10 resolution has no exports map: typesVersions maps the subpath.
+  assert.deepEqual(manifest.typesVersions, { '*': { openbanking: ['./dist/openbanking.d.ts'] } });
 });

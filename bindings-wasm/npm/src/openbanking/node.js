@@ -4,16 +4,18 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as bindings from '../../pkg/lean_sdk_wasm_openbanking.js';
 import { install } from '../wasm.js';
 import { useMtls } from './client.js';
 import { createMtlsFetch } from './mtls.js';
 
-const WASM = 'lean_sdk_wasm_openbanking_bg.wasm';
-// eslint-disable-next-line no-undef
-const here = LEAN_MODULE_FORMAT === 'cjs' ? __dirname : fileURLToPath(new URL('.', import.meta.url));
-bindings.initSync({ module: readFileSync(join(here, WASM)) });
+// As in ../node.js: the file's URL in the form bundlers recognise.
+const file =
+  // eslint-disable-next-line no-undef
+  LEAN_MODULE_FORMAT === 'cjs'
+    ? join(__dirname, 'lean_sdk_wasm_openbanking_bg.wasm')
+    : new URL('./lean_sdk_wasm_openbanking_bg.wasm', import.meta.url);
+bindings.initSync({ module: readFileSync(file) });
 install(bindings);
 useMtls(createMtlsFetch);
 

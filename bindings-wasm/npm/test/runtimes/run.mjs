@@ -182,37 +182,15 @@ const steps = {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/`;
     const server = await serve(bin('vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], url, { cwd: dir });
-    const { chromium } = await import(join(packageDir, 'node_modules', 'playwright-core', 'index.mjs'));
-    const profile = join(work, 'chromium-profile');
-    rmSync(profile, { recursive: true, force: true });
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.LEAN_CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
     try {
-      const page = await context.newPage();
-      const failures = [];
-      page.on('pageerror', (error) => failures.push(error.message));
-      const wasmLoaded = [];
-      page.on('response', (response) => {
-        if (response.url().endsWith('.wasm')) wasmLoaded.push(`${response.url().replace(url, '/')} ${response.status()} ${response.headers()['content-type']}`);
+      await inChromium(url, async (page, wasmLoaded, agent) => {
+        const result = await page.textContent('#result');
+        assert.equal(result, 'totalAmount invalid_format; currency required');
+        assert.equal(wasmLoaded.length, 2, `both .wasm files were fetched: ${wasmLoaded}`);
+        console.log(`${agent} on vite preview: form checked -> "${result}"; fetched ${wasmLoaded.join(', ')}`);
       });
-      await page.goto(url);
-      await page.waitForSelector('body[data-checked="true"]', { timeout: 30000 }).catch((error) => {
-        throw new Error(`the page never checked its form (${failures.join('; ')}): ${error.message}`);
-      });
-      const result = await page.textContent('#result');
-      assert.equal(result, 'totalAmount invalid_format; currency required');
-      assert.deepEqual(failures, []);
-      assert.equal(wasmLoaded.length, 2, `both .wasm files were fetched: ${wasmLoaded}`);
-      const agent = (await page.evaluate(() => navigator.userAgent)).match(/Chrome\/[0-9.]+/)?.[0];
-      console.log(`${agent} on vite preview: form checked -> "${result}"; fetched ${wasmLoaded.join(', ')}`);
     } finally {
-      await context.close();
       server.stop();
-      rmSync(profile, { recursive: true, force: true });
     }
   },
 
@@ -241,7 +219,7 @@ async function nextApp(bundler) {
       mkdirSync(join(dir, '.next'));
       renameSync(cache, join(dir, '.next', 'cache'));
     }
-    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', LEAN_WEBHOOK_SECRET: SECRET, LEAN_TOOLS_DIR: tools, LEAN_NEXT_BUNDLER: bundler };
+    const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', LEAN_WEBHOOK_SECRET: SECRET, LEAN_TOOLS_DIR: tools };
     run(bin('next'), ['build', `--${bundler}`], { cwd: dir, env });
     const version = `${execFileSync(bin('next'), ['--version'], { encoding: 'utf8', env }).trim()} (${bundler})`;
     const port = await freePort();
@@ -255,11 +233,54 @@ async function nextApp(bundler) {
       }
       await webhookRoundTrip(`${base}/api/middleware-webhook`, payoutsBody, payoutsHeaders, `${version}, middleware (edge runtime), lean-sdk`);
       await webhookRoundTrip(`${base}/api/middleware-webhook`, obBody, obHeaders, `${version}, middleware (edge runtime), lean-sdk/openbanking`);
+      await inChromium(`${base}/`, async (page, wasmLoaded, agent) => {
+        const result = await page.textContent('#result');
+        assert.equal(result, 'totalAmount invalid_format');
+        assert.equal(wasmLoaded.length, 1, `the .wasm was fetched: ${wasmLoaded}`);
+        console.log(`${version}, client component in ${agent}: form checked -> "${result}"; fetched ${wasmLoaded.join(', ')}`);
+      });
     } finally {
       server.stop();
       rmSync(cache, { recursive: true, force: true });
       if (existsSync(join(dir, '.next', 'cache'))) renameSync(join(dir, '.next', 'cache'), cache);
     }
+  }
+}
+
+/**
+ * Loads `url` in headless Chromium (a fresh profile) and waits for the page
+ * to set data-checked="true"; then `check(page, wasmLoaded, agent)`.
+ */
+async function inChromium(url, check) {
+  const { chromium } = await import(join(packageDir, 'node_modules', 'playwright-core', 'index.mjs'));
+  const profile = join(work, 'chromium-profile');
+  rmSync(profile, { recursive: true, force: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.LEAN_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await context.newPage();
+    const failures = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    const wasmLoaded = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('.wasm')) {
+        wasmLoaded.push(`${new URL(response.url()).pathname} ${response.status()} ${response.headers()['content-type']}`);
+      }
+    });
+    await page.goto(url);
+    await page.waitForSelector('[data-checked="true"]', { timeout: 60000 }).catch((error) => {
+      throw new Error(`the page never checked its form (${failures.join('; ')}): ${error.message}`);
+    });
+    assert.deepEqual(failures, []);
+    const agent = (await page.evaluate(() => navigator.userAgent)).match(/Chrome\/[0-9.]+/)?.[0];
+    await check(page, wasmLoaded, agent);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 

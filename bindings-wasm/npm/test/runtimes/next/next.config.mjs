@@ -1,11 +1,11 @@
 // next, react and react-dom are installed once in the cached tools project
-// that holds this app's directory: its root is the workspace root. For
-// webpack builds, lean-sdk is left to Node.js on the Node.js runtime (see
-// the package README): webpack rewrites the URL of its .wasm file into a
-// public path that cannot be read from disk.
+// that holds this app's directory: its root is the workspace root.
+// lean-sdk is a server external package, as its README says: on the Node.js
+// runtime Next.js then loads it as Node.js does (its bundlers would turn the
+// URL of its .wasm into a public path when rendering client components).
 const root = process.env.LEAN_TOOLS_DIR;
 export default {
   turbopack: { root },
   outputFileTracingRoot: root,
-  serverExternalPackages: process.env.LEAN_NEXT_BUNDLER === 'webpack' ? ['lean-sdk'] : [],
+  serverExternalPackages: ['lean-sdk'],
 };

@@ -12,8 +12,10 @@
 #   200 and a tampered one 400, for both entries;
 # - Vite: a production build of a page that checks a form with both
 #   entries, served by vite preview and loaded in headless Chromium;
-# - Next.js: App Router route handlers on the Node.js and edge runtimes,
-#   next build then next start, a signed webhook 200 and a tampered one 400.
+# - Next.js, built by Turbopack and by webpack, then next start: App Router
+#   route handlers on the Node.js and edge runtimes and middleware answer a
+#   signed webhook 200 and a tampered one 400; a client component checks a
+#   form in headless Chromium.
 # The tools (workerd, Vite, Next.js, React; pinned by
 # bindings-wasm/npm/test/runtimes/package-lock.json) are installed once
 # under $LEAN_CACHE/npm-release/tools and reused; the fresh projects are
@@ -104,7 +106,7 @@ for check in types node workerd vite next; do
     node) step "release-npm: Node.js of Debian sid (chroot)" ;;
     workerd) step "release-npm: Cloudflare workerd" ;;
     vite) step "release-npm: Vite production build in headless Chromium" ;;
-    next) step "release-npm: Next.js route handlers (next build, next start)" ;;
+    next) step "release-npm: Next.js app (next build, next start; Turbopack, webpack)" ;;
   esac
   started=$SECONDS
   node "$RUNTIMES/run.mjs" "$check"

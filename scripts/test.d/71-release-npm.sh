@@ -10,8 +10,8 @@
 # - Cloudflare workerd: a Worker bundled by esbuild with the workerd
 #   condition (the .wasm files as compiled modules) answers a signed webhook
 #   200 and a tampered one 400, for both entries;
-# - Vite: a production build of a page that checks a form with both
-#   entries, served by vite preview and loaded in headless Chromium;
+# - Vite: a page that checks a form with both entries, loaded in headless
+#   Chromium from a production build (vite preview) and from the dev server;
 # - Next.js, built by Turbopack and by webpack, then next start: App Router
 #   route handlers on the Node.js and edge runtimes and middleware answer a
 #   signed webhook 200 and a tampered one 400; a client component checks a
@@ -105,7 +105,7 @@ for check in types node workerd vite next; do
     types) step "release-npm: TypeScript declarations (tsc --strict, three module resolutions)" ;;
     node) step "release-npm: Node.js of Debian sid (chroot)" ;;
     workerd) step "release-npm: Cloudflare workerd" ;;
-    vite) step "release-npm: Vite production build in headless Chromium" ;;
+    vite) step "release-npm: Vite (production build, dev server) in headless Chromium" ;;
     next) step "release-npm: Next.js app (next build, next start; Turbopack, webpack)" ;;
   esac
   started=$SECONDS

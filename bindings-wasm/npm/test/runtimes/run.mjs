@@ -169,7 +169,10 @@ const steps = {
     }
   },
 
-  /** A page built by `vite build`, served by `vite preview`, run in headless Chromium. */
+  /**
+   * A page built by `vite build`, served by `vite preview`, run in headless
+   * Chromium; then the same page from the dev server.
+   */
   async vite() {
     const dir = project('vite', 'vite');
     run(bin('vite'), ['build'], { cwd: dir });
@@ -191,6 +194,19 @@ const steps = {
       });
     } finally {
       server.stop();
+    }
+    const devPort = await freePort();
+    const devUrl = `http://127.0.0.1:${devPort}/`;
+    const dev = await serve(bin('vite'), ['--host', '127.0.0.1', '--port', String(devPort), '--strictPort'], devUrl, { cwd: dir });
+    try {
+      await inChromium(devUrl, async (page, wasmLoaded, agent) => {
+        const result = await page.textContent('#result');
+        assert.equal(result, 'totalAmount invalid_format; currency required');
+        assert.equal(wasmLoaded.length, 2, `both .wasm files were fetched: ${wasmLoaded}`);
+        console.log(`${agent} on the vite dev server: form checked -> "${result}"; fetched ${wasmLoaded.join(', ')}`);
+      });
+    } finally {
+      dev.stop();
     }
   },
 

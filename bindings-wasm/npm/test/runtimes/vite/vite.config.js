@@ -1,2 +1,4 @@
-// The defaults, but with the build out of the cached tools' reach.
-export default { logLevel: 'warn', build: { outDir: 'dist', emptyOutDir: true } };
+// As the package README advises: the dev server serves lean-sdk as it is
+// instead of pre-bundling it, so that the URL of its .wasm stays next to it.
+// A production build needs nothing.
+export default { logLevel: 'warn', optimizeDeps: { exclude: ['lean-sdk'] } };

@@ -10,8 +10,10 @@ import { install } from './wasm.js';
 // build.mjs defines LEAN_MODULE_FORMAT per bundle (a global __dirname may
 // exist in ESM too, e.g. under `node -e`, so it cannot be sniffed). The ESM
 // build names the file as `new URL('./file', import.meta.url)`, the form
-// bundlers of server code (Next.js's Turbopack and webpack) recognise: they
-// copy the file and point the URL at the copy.
+// bundlers recognise: Turbopack copies it next to a Next.js route handler's
+// server code. Where a bundler makes it a public path instead (webpack; the
+// server rendering of client components), the README has Next.js leave the
+// package to Node.js (serverExternalPackages).
 const file =
   // eslint-disable-next-line no-undef
   LEAN_MODULE_FORMAT === 'cjs' ? join(__dirname, 'lean_sdk_wasm_bg.wasm') : new URL('./lean_sdk_wasm_bg.wasm', import.meta.url);

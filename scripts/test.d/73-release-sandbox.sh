@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # The lean-sandbox executable as Python and Node users get it, without Rust
 # (scripts/release sandbox builds it):
-# - the x86_64 wheel: its tags and version, pip-installed into a fresh venv,
-#   where `lean-sandbox` is on PATH, serves on 127.0.0.1 and answers an
-#   authenticated payouts call (and refuses one without the key);
+# - the four wheels' tags and version; the x86_64 manylinux2014 one
+#   pip-installed into a fresh venv, where `lean-sandbox` is on PATH, serves
+#   on 127.0.0.1 and answers an authenticated payouts call (and refuses one
+#   without the key);
 # - the npm tarballs, installed offline into a fresh project (the platform
 #   package by file path): `npx lean-sandbox` passes arguments and the exit
 #   status, `npx lean-sandbox serve` serves and answers, the launcher passes
 #   SIGTERM on to the binary, `binaryPath()` finds it, and the launcher
 #   names the missing package, or the supported platforms, when it has none;
-# - the arm64 binaries: the wheel's and the npm package's are the same
-#   AArch64 ELF, needing no glibc symbol newer than 2.17, and it serves and
-#   answers under qemu-user;
+# - the npm packages' binaries: the static ones of the musllinux wheels;
+#   the arm64 one serves and answers under qemu-user;
+# - the aarch64 manylinux2014 binary: an AArch64 ELF needing no glibc symbol
+#   newer than 2.17, which runs under qemu-user with Debian's arm64 glibc;
 # - LICENSE-MIT and LICENSE-APACHE, identical to the root's, inside each.
 # Builds into target/release-test-sandbox; cargo's cross-target directory is
 # kept under $LEAN_CACHE, so that a re-run rebuilds only what changed.
@@ -42,10 +44,13 @@ rm -rf "$LEAN_DIST"
 scripts/release sandbox
 x86_64_wheel=$LEAN_DIST/lean_sandbox-$version-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl
 aarch64_wheel=$LEAN_DIST/lean_sandbox-$version-py3-none-manylinux2014_aarch64.manylinux_2_17_aarch64.whl
+x86_64_musl_wheel=$LEAN_DIST/lean_sandbox-$version-py3-none-musllinux_1_2_x86_64.whl
+aarch64_musl_wheel=$LEAN_DIST/lean_sandbox-$version-py3-none-musllinux_1_2_aarch64.whl
 launcher=$LEAN_DIST/lean-sandbox-$version.tgz
 x64_package=$LEAN_DIST/lean-sdk-sandbox-linux-x64-$version.tgz
 arm64_package=$LEAN_DIST/lean-sdk-sandbox-linux-arm64-$version.tgz
-artifacts=("$x86_64_wheel" "$aarch64_wheel" "$launcher" "$x64_package" "$arm64_package")
+artifacts=("$x86_64_wheel" "$aarch64_wheel" "$x86_64_musl_wheel" "$aarch64_musl_wheel"
+  "$launcher" "$x64_package" "$arm64_package")
 for artifact in "${artifacts[@]}"; do
   [ -f "$artifact" ] || die "missing artifact $artifact: $(ls "$LEAN_DIST")"
 done
@@ -72,7 +77,9 @@ for path in paths:
         arch = "x86_64" if "x86_64" in name else "aarch64"
         tags = sorted(l[5:] for l in files[f"lean_sandbox-{version}.dist-info/WHEEL"].decode().splitlines()
                       if l.startswith("Tag: "))
-        assert tags == [f"py3-none-manylinux2014_{arch}", f"py3-none-manylinux_2_17_{arch}"], (name, tags)
+        expected = ([f"py3-none-musllinux_1_2_{arch}"] if "musllinux" in name else
+                    [f"py3-none-manylinux2014_{arch}", f"py3-none-manylinux_2_17_{arch}"])
+        assert tags == expected, (name, tags)
         metadata = files[f"lean_sandbox-{version}.dist-info/METADATA"].decode()
         assert f"\nVersion: {version}\n" in metadata and "\nName: lean-sandbox\n" in metadata, metadata
         assert f"lean_sandbox-{version}.data/scripts/lean-sandbox" in files, sorted(files)
@@ -193,34 +200,55 @@ status=0
 node_modules/.bin/lean-sandbox --version 2> "$work/missing.err" || status=$?
 [ "$status" = 1 ] && grep -q 'the package @lean-sdk/sandbox-linux-x64, which carries' "$work/missing.err" ||
   die "without its platform package: status $status, $(cat "$work/missing.err")"
-echo "$(cat "$work/missing.err")" | cut -c 1-120
+cut -c 1-120 "$work/missing.err"
 echo 'Object.defineProperty(process, "arch", { value: "s390x" });' > "$work/s390x.js"
 status=0
 NODE_OPTIONS="--require $work/s390x.js" node_modules/.bin/lean-sandbox --version 2> "$work/unsupported.err" || status=$?
 [ "$status" = 1 ] && grep -q 'no prebuilt lean-sandbox binary for linux s390x: the packages are linux x64 (@lean-sdk/sandbox-linux-x64), linux arm64 (@lean-sdk/sandbox-linux-arm64)' "$work/unsupported.err" ||
   die "on an unsupported platform: status $status, $(cat "$work/unsupported.err")"
-echo "$(cat "$work/unsupported.err")" | cut -c 1-120
+cut -c 1-120 "$work/unsupported.err"
 cd - >/dev/null
 
-step "release-sandbox: the arm64 binaries"
-mkdir "$work/arm64"
-tar -xzf "$arm64_package" -C "$work/arm64" package/bin/lean-sandbox
-arm64_binary=$work/arm64/package/bin/lean-sandbox
-python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
-  "$aarch64_wheel" "lean_sandbox-$version.data/scripts/lean-sandbox" > "$work/arm64/from-wheel"
-cmp -s "$arm64_binary" "$work/arm64/from-wheel" || die "the arm64 npm binary is not the aarch64 wheel's"
-readelf -h "$arm64_binary" | grep -q 'Machine:.*AArch64' || die "the arm64 binary is not an AArch64 ELF"
-newest=$(readelf -V --wide "$arm64_binary" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)
-[ -n "$newest" ] || die "no glibc symbol versions read from the arm64 binary"
-[ "$(printf '%s\n2.17\n' "$newest" | sort -V | tail -n 1)" = 2.17 ] ||
-  die "the arm64 binary needs glibc $newest, more than 2.17"
-echo "the same AArch64 ELF in the wheel and the npm package; newest glibc symbol version: $newest"
-qemu=(qemu-aarch64-static -L /usr/aarch64-linux-gnu)
-out=$("${qemu[@]}" "$arm64_binary" --version)
+step "release-sandbox: the npm packages' binaries"
+# wheel_binary WHEEL FILE: extracts the wheel's lean-sandbox into FILE.
+wheel_binary() {
+  python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+    "$1" "lean_sandbox-$version.data/scripts/lean-sandbox" > "$2"
+  chmod 755 "$2"
+}
+mkdir "$work/bin"
+for cpu in x64 arm64; do
+  case $cpu in x64) package=$x64_package wheel=$x86_64_musl_wheel machine='Advanced Micro Devices X86-64' ;;
+    arm64) package=$arm64_package wheel=$aarch64_musl_wheel machine=AArch64 ;; esac
+  mkdir "$work/bin/$cpu"
+  tar -xzf "$package" -C "$work/bin/$cpu" package/bin/lean-sandbox
+  wheel_binary "$wheel" "$work/bin/$cpu/from-wheel"
+  cmp -s "$work/bin/$cpu/package/bin/lean-sandbox" "$work/bin/$cpu/from-wheel" ||
+    die "the $cpu npm binary is not the one of $(basename "$wheel")"
+  grep -q "Machine: *$machine\$" <<< "$(readelf -h "$work/bin/$cpu/from-wheel")" ||
+    die "the $cpu binary is not an $machine ELF"
+  ! grep -q INTERP <<< "$(readelf -l "$work/bin/$cpu/from-wheel")" || die "the $cpu binary needs a dynamic loader"
+  grep -q 'no dynamic section' <<< "$(readelf -d "$work/bin/$cpu/from-wheel")" ||
+    die "the $cpu binary needs shared libraries"
+  echo "$cpu: the static $machine ELF of $(basename "$wheel")"
+done
+arm64_binary=$work/bin/arm64/package/bin/lean-sandbox
+out=$(qemu-aarch64-static "$arm64_binary" --version)
 [ "$out" = "lean-sandbox $version" ] || die "the arm64 binary under qemu-user printed: $out"
-serve arm64 "${qemu[@]}" "$arm64_binary" serve --port 0 --api-key "$key" --quiet
+serve arm64 qemu-aarch64-static "$arm64_binary" serve --port 0 --api-key "$key" --quiet
 answers arm64-qemu
 stop
+
+step "release-sandbox: $(basename "$aarch64_wheel")'s binary"
+wheel_binary "$aarch64_wheel" "$work/bin/aarch64-glibc"
+grep -q 'Machine:.*AArch64' <<< "$(readelf -h "$work/bin/aarch64-glibc")" || die "the aarch64 wheel's binary is not an AArch64 ELF"
+newest=$(readelf -V --wide "$work/bin/aarch64-glibc" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)
+[ -n "$newest" ] || die "no glibc symbol versions read from the aarch64 wheel's binary"
+[ "$(printf '%s\n2.17\n' "$newest" | sort -V | tail -n 1)" = 2.17 ] ||
+  die "the aarch64 wheel's binary needs glibc $newest, more than manylinux2014's 2.17"
+out=$(qemu-aarch64-static -L /usr/aarch64-linux-gnu "$work/bin/aarch64-glibc" --version)
+[ "$out" = "lean-sandbox $version" ] || die "the aarch64 wheel's binary under qemu-user printed: $out"
+echo "an AArch64 ELF, newest glibc symbol version $newest; under qemu-user: $out"
 
 step "release-sandbox: all checks passed"
 (cd "$LEAN_DIST" && ls -l --time-style=+ -- *.whl *.tgz | awk '{print $5, $NF}')

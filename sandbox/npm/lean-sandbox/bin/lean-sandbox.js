@@ -5,7 +5,6 @@
 'use strict';
 
 const { spawn } = require('node:child_process');
-const fs = require('node:fs');
 const { binaryPath } = require('../index.js');
 
 function fail(message) {
@@ -26,13 +25,7 @@ const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const forward = (signal) => child.kill(signal);
 for (const signal of forwarded) process.on(signal, forward);
 
-child.on('error', (error) => {
-  if (error.code === 'ENOENT' && fs.existsSync(binary)) {
-    // The file is there but its loader is not: a glibc binary on musl.
-    fail(`${binary} cannot run here: it needs glibc 2.17 or newer (musl systems such as Alpine are not supported)`);
-  }
-  fail(`cannot run ${binary}: ${error.message}`);
-});
+child.on('error', (error) => fail(`cannot run ${binary}: ${error.message}`));
 
 child.on('exit', (code, signal) => {
   if (signal) {

@@ -404,7 +404,7 @@ fn payment_destinations_and_intents() {
     let destination = NewDestination {
         display_name: "Main account".into(),
         name: "Acme Trading LLC".into(),
-        bank_identifier: "ENBD_UAE".into(),
+        bank_identifier: Some("ENBD_UAE".into()),
         iban: "AE070331234567890123456".into(),
         swift_code: Some("EBILAEAD".into()),
         ..Default::default()

@@ -321,7 +321,7 @@ mod tests {
             let destination = lean_core::openbanking::NewDestination {
                 display_name: "x".into(),
                 name: "x".into(),
-                bank_identifier: "B".into(),
+                bank_identifier: Some("B".into()),
                 iban: a.iban.clone(),
                 ..Default::default()
             };

@@ -128,8 +128,10 @@ pub fn create_destination(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailur
         id: Some(super::uuid(ctx.rng)),
         display_name: Some(new.display_name),
         name: Some(new.name),
-        bank_identifier: Some(new.bank_identifier),
+        bank_identifier: new.bank_identifier,
         iban: Some(new.iban),
+        bank_type: new.bank_type,
+        government_identifier: new.government_identifier,
         extra,
     };
     let value = serde_json::to_value(&created).unwrap_or(Value::Null);

@@ -84,3 +84,26 @@ pub fn migrate(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     }
     conn.execute_batch("CREATE INDEX IF NOT EXISTS ob_entities_created ON ob_entities (created_at)")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_earlier_database_gains_entity_creation_times() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE ob_entities (seq INTEGER PRIMARY KEY AUTOINCREMENT, entity_id TEXT NOT NULL UNIQUE, customer_id TEXT NOT NULL, body TEXT NOT NULL, data TEXT NOT NULL);
+             INSERT INTO ob_entities (entity_id, customer_id, body, data) VALUES ('e', 'c', '{}', '{}');",
+        )
+        .unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        migrate(&conn).unwrap();
+        // Twice is harmless: start-up runs it every time.
+        migrate(&conn).unwrap();
+        let created: Option<i64> = conn
+            .query_row("SELECT created_at FROM ob_entities", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(created, None);
+    }
+}

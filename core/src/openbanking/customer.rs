@@ -171,13 +171,13 @@ fn id_value(kind: &GovernmentIdType, value: &str) -> validate::Rule<String> {
 }
 
 /// A customer as the API returns it. Unknown fields are kept in `extra`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Customer {
     /// Lean's id of the customer.
     pub customer_id: String,
     /// The partner's id of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]

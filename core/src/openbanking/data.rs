@@ -243,23 +243,20 @@ wire_enum! {
 /// money, so every number a binary float could alter (a fraction, an
 /// exponent, more than 15 digits) is kept as a string of its exact text:
 /// `"balance": "12450.75"`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DataResult {
     /// `OK`, `PENDING`, or a status this SDK does not know (kept).
     pub status: DataStatus,
     /// The data, when `status` is `OK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
     pub payload: Option<Value>,
     /// The id to fetch the results with, when `status` is `PENDING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_id: Option<String>,
     /// Lean's explanation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// When Lean answered, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]

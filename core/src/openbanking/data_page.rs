@@ -164,6 +164,7 @@ impl DataPageRequest {
 /// (`data`), with every number a binary float could alter kept as the
 /// string of its exact text, as for the data v1 answers. Paging fields
 /// Lean sends beside them (`page`, ...) are in `extra`, as sent.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DataPage {
@@ -172,7 +173,6 @@ pub struct DataPage {
     #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
     pub data: Value,
     /// `OK` when Lean sends a status (a `FAILED` one is an error instead).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::data::DataStatus>,
     /// Fields this SDK version does not know, paging among them.
     #[serde(flatten)]

@@ -14,6 +14,7 @@ use crate::validate::{self, Checker, Problem};
 /// (`display_name`, `name`, `iban`) and checks the others when given. Lean's
 /// own example sends no `bank_identifier` (the IBAN names the bank) but a
 /// `bank_type` and the holder's `government_identifier`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NewDestination {
@@ -22,30 +23,22 @@ pub struct NewDestination {
     /// The account holder's legal name.
     pub name: String,
     /// Lean's code of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_identifier: Option<String>,
     /// The IBAN, without spaces, upper case (checked with its mod-97 digits).
     pub iban: String,
     /// The kind of account: `RETAIL` or `CORPORATE` (sent upper case).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// The account holder's government identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub government_identifier: Option<GovernmentIdentifier>,
     /// The account number, if separate from the IBAN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// SWIFT/BIC code: 8 or 11 letters and digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Postal address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country, as the partner writes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
@@ -221,29 +214,23 @@ fn swift(text: &str) -> validate::Rule<String> {
 
 /// A destination as the API returns it. Every field is optional here: the
 /// documents give the create form only.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Destination {
     /// Lean's id of the destination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The account holder's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Lean's code of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_identifier: Option<String>,
     /// The IBAN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// The kind of account (`RETAIL`, `CORPORATE`), when sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// The account holder's government identifier, when sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub government_identifier: Option<GovernmentIdentifier>,
     /// Fields this SDK version does not know (or does not type).
     #[serde(flatten)]

@@ -783,6 +783,8 @@ fn get_account_data_v2() {}
     responses(
         (status = 201, description = "The refresh, IN_PROGRESS", body = Refresh, links(
             ("GetRefresh" = (operation_id = "getRefresh", parameters(("refresh_id" = "$response.body#/refresh_id")))),
+            ("ListRefreshes" = (operation_id = "listRefreshes", parameters(("entity_id" = "$response.body#/entity_id")))),
+            ("ListAccountsV2" = (operation_id = "listAccountsV2", parameters(("entity_id" = "$response.body#/entity_id")))),
         )),
         ObInvalid,
         CustomerOnly,

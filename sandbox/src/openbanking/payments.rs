@@ -137,85 +137,23 @@ pub fn list_intents(ctx: &Ctx, query: Option<&str>) -> Result<String, ObFailure>
     Ok(format!("[{}]", intents.join(",")))
 }
 
-/// What the vendor's own destination body adds to the core's form.
-struct VendorFields {
-    /// `bank_type` and `government_identifier`, echoed back.
-    extra: Map<String, Value>,
-    /// The body named no `bank_identifier`: stored as `null`.
-    no_bank_identifier: bool,
-}
-
-/// The bank code the core's check reads when the body names none; never
-/// stored.
-const UNNAMED_BANK: &str = "UNNAMED";
-
-/// Takes the fields of Lean's own example body out of `body`:
-/// `bank_type` (`RETAIL` or `CORPORATE`) and `government_identifier`
-/// (`{type, value}`, checked with the core's rules for a customer's
-/// identifiers), and lets `bank_identifier` be absent. The rest is the
-/// core's form.
-fn vendor_fields(body: &Value) -> Result<(Value, VendorFields), ObFailure> {
-    let mut vendor = VendorFields {
-        extra: Map::new(),
-        no_bank_identifier: false,
-    };
-    let Some(fields) = body.as_object() else {
-        return Ok((body.clone(), vendor));
-    };
-    let mut fields = fields.clone();
-    match fields.remove("bank_type") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(t)) if ["RETAIL", "CORPORATE"].contains(&t.as_str()) => {
-            vendor
-                .extra
-                .insert("bank_type".to_owned(), Value::String(t));
-        }
-        Some(_) => {
+/// `POST /payments/v1/destinations`: the core's form, with or without
+/// `bank_identifier` (Lean's own example sends `bank_type` and
+/// `government_identifier` instead). An absent bank identifier is stored as
+/// `null`, as Lean shows it.
+pub fn create_destination(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
+    ctx.caller.require_app("create payment destinations")?;
+    let new = NewDestination::from_json(body).map_err(ObFailure::invalid)?;
+    if let Some(kind) = &new.bank_type {
+        if !["RETAIL", "CORPORATE"].contains(&kind.as_str()) {
             return Err(ObFailure::field(
                 "bank_type",
                 FieldErrorCode::InvalidValue,
                 "must be RETAIL or CORPORATE",
-            ))
+            ));
         }
     }
-    match fields.remove("government_identifier") {
-        None | Some(Value::Null) => {}
-        Some(id) => {
-            let customer = serde_json::json!({"app_user_id": "x", "government_identifiers": [id]});
-            let read =
-                lean_core::openbanking::NewCustomer::from_json(&customer).map_err(|mut e| {
-                    for error in &mut e.errors {
-                        error.field = error
-                            .field
-                            .replace("government_identifiers[0]", "government_identifier");
-                    }
-                    ObFailure::invalid(e)
-                })?;
-            let id = read.government_identifiers.into_iter().next();
-            vendor.extra.insert(
-                "government_identifier".to_owned(),
-                serde_json::to_value(id).unwrap_or(Value::Null),
-            );
-        }
-    }
-    if matches!(fields.get("bank_identifier"), None | Some(Value::Null)) {
-        vendor.no_bank_identifier = true;
-        fields.insert(
-            "bank_identifier".to_owned(),
-            Value::String(UNNAMED_BANK.to_owned()),
-        );
-    }
-    Ok((Value::Object(fields), vendor))
-}
-
-/// `POST /payments/v1/destinations`: the core's form (with
-/// `bank_identifier`), or Lean's own example body (`bank_type`,
-/// `government_identifier`, no `bank_identifier`).
-pub fn create_destination(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
-    ctx.caller.require_app("create payment destinations")?;
-    let (body, vendor) = vendor_fields(body)?;
-    let new = NewDestination::from_json(&body).map_err(ObFailure::invalid)?;
-    let mut extra = vendor.extra;
+    let mut extra = Map::new();
     for (key, value) in [
         ("account_number", &new.account_number),
         ("swift_code", &new.swift_code),
@@ -227,18 +165,19 @@ pub fn create_destination(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailur
             extra.insert(key.to_owned(), Value::String(v.clone()));
         }
     }
+    let no_bank_identifier = new.bank_identifier.is_none();
     let created = Destination {
         id: Some(super::uuid(ctx.rng)),
         display_name: Some(new.display_name),
         name: Some(new.name),
-        bank_identifier: new.bank_identifier.filter(|_| !vendor.no_bank_identifier),
+        bank_identifier: new.bank_identifier,
         iban: Some(new.iban),
         bank_type: new.bank_type,
         government_identifier: new.government_identifier,
         extra,
     };
     let mut value = serde_json::to_value(&created).unwrap_or(Value::Null);
-    if vendor.no_bank_identifier {
+    if no_bank_identifier {
         value["bank_identifier"] = Value::Null;
     }
     ctx.conn.execute(

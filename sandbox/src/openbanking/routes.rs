@@ -164,7 +164,7 @@ fn respond(app: &App, req: &Req) -> Result<(u16, String, Duration), ObFailure> {
         200
     };
     let json = if post {
-        let exact: &[&str] = if matches!(route, Route::Intents) && post {
+        let exact: &[&str] = if matches!(route, Route::Intents) {
             &["amount"]
         } else {
             &[]

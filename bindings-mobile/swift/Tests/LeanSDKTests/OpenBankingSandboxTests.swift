@@ -151,6 +151,16 @@ final class OpenBankingSandboxTests: XCTestCase {
         let balances = try await lean.listAccountBalances(entityId: entityId, accountId: accountId)
         XCTAssertTrue(balances.dataJson.contains(#""balance":"12450.75""#), balances.dataJson)
 
+        // Asked of the bank now, with Lean's insights, or narrowed to a period.
+        let live = record(try await lean.getTransactions(entityId: entityId, accountId: accountId, insights: true).payloadJson ?? "")
+        let count = (live["transactions"] as? [Any])?.count ?? 0
+        XCTAssertGreaterThan(count, 0, "\(live)")
+        XCTAssertEqual(((live["insights"] as? [String: Any])?["transaction_count"] as? NSNumber)?.intValue, count)
+        let period = record(try await lean.getTransactions(entityId: entityId, accountId: accountId,
+                                                           startDate: "2001-01-01", endDate: "2001-01-31").payloadJson ?? "")
+        XCTAssertEqual((period["transactions"] as? [Any])?.count, 0)
+        XCTAssertNil(period["insights"])
+
         // The bank's failure is thrown with the code a program branches on.
         do {
             _ = try await lean.listAccountBalances(entityId: entityId, accountId: "sandbox-fail-1")

@@ -202,6 +202,15 @@ class OpenBankingSandboxTest {
         val balances = lean.listAccountBalances(entityId, accountId)
         assertTrue(balances.dataJson.contains("\"balance\":\"12450.75\""), balances.dataJson)
 
+        // Asked of the bank now, with Lean's insights, or narrowed to a period.
+        val live = JSONObject(lean.getTransactions(entityId, accountId, insights = true).payloadJson!!)
+        val count = live.getJSONArray("transactions").length()
+        assertTrue(count > 0, live.toString())
+        assertEquals(count, live.getJSONObject("insights").getInt("transaction_count"))
+        val period = JSONObject(lean.getTransactions(entityId, accountId, startDate = "2001-01-01", endDate = "2001-01-31").payloadJson!!)
+        assertEquals(0, period.getJSONArray("transactions").length())
+        assertFalse(period.has("insights"))
+
         // The bank's failure is thrown with the code a program branches on.
         val failed = assertThrows<OtherApiException> { runBlocking { lean.listAccountBalances(entityId, "sandbox-fail-1") } }
         assertEquals("FAILED", failed.apiCode)

@@ -36,6 +36,10 @@ pub struct ErrorDetails {
     /// The API's own error code (`CUSTOMER_ALREADY_EXISTS`, `FAILED`), for
     /// API errors whose body carried one.
     pub api_code: Option<String>,
+    /// Open banking: why the bank could not provide the data, on a `FAILED`
+    /// data answer (`granular_status_code`), to tell a consent to renew
+    /// from a bank that is down.
+    pub granular_status_code: Option<String>,
     /// The answer's request id, for support tickets.
     pub request_id: Option<String>,
     /// How long the API asked to wait (`Retry-After`), in milliseconds.
@@ -97,6 +101,7 @@ impl From<lean_core::Error> for FfiError {
             body: None,
             api_message: None,
             api_code: None,
+            granular_status_code: None,
             request_id: None,
             retry_after_ms: None,
             outcome_unknown: false,
@@ -113,6 +118,7 @@ impl From<lean_core::Error> for FfiError {
                 details.body = Some(api.body.clone());
                 details.api_message = Some(api.message.clone());
                 details.api_code = api.api_code.clone();
+                details.granular_status_code = api.granular_status_code.clone();
                 details.request_id = api.request_id.clone();
                 details.retry_after_ms = api
                     .retry_after

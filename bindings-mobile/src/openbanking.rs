@@ -233,6 +233,68 @@ mod tests {
         assert!(json.contains("\"app_user_id\":\"u\""));
     }
 
+    fn run_once(call: &str, status: u16, body: &str) -> Result<ObOutcome> {
+        let env = NativeObEnvironment::custom("http://127.0.0.1:9".into()).unwrap();
+        let config = NativeObConfig::new(env, Some(0), None, "test".into()).unwrap();
+        let auth = NativeObAuth::app_token("app-token".into()).unwrap();
+        let op = NativeObOperation::from_json(call.into()).unwrap();
+        let call = config.start(auth, op, vec![3; 32]).unwrap();
+        let NativeStep::Send { .. } = call.poll().unwrap() else {
+            panic!("expected a request")
+        };
+        call.on_response(NativeResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        })
+        .unwrap();
+        match call.poll()? {
+            NativeStep::Done {
+                outcome: NativeOutcome::OpenBanking { outcome, .. },
+            } => Ok(outcome),
+            other => panic!("expected an open-banking result, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_data_page_keeps_each_record_exact() {
+        let outcome = run_once(
+            r#"{"operation":"listAccountBalances","entityId":"e1","accountId":"a1","pageSize":2}"#,
+            200,
+            r#"{"status":"OK","data":[{"balance":12450.75},{"balance":1}],"page":{"number":0}}"#,
+        )
+        .unwrap();
+        let ObOutcome::DataPage { value } = outcome else {
+            panic!("expected a data page, got {outcome:?}")
+        };
+        assert_eq!(value.status.as_deref(), Some("OK"));
+        assert_eq!(
+            value.records_json,
+            vec![r#"{"balance":"12450.75"}"#, r#"{"balance":1}"#]
+        );
+        assert!(
+            value.json.contains(r#""page":{"number":0}"#),
+            "{}",
+            value.json
+        );
+    }
+
+    #[test]
+    fn a_failed_data_answer_carries_its_granular_status_code() {
+        let Err(FfiError::Failed { details }) = run_once(
+            r#"{"operation":"listAccounts","entityId":"e1"}"#,
+            200,
+            r#"{"status":"FAILED","granular_status_code":"CONSENT_EXPIRED","message":"m"}"#,
+        ) else {
+            panic!("expected an error")
+        };
+        assert_eq!(details.api_code.as_deref(), Some("FAILED"));
+        assert_eq!(
+            details.granular_status_code.as_deref(),
+            Some("CONSENT_EXPIRED")
+        );
+    }
+
     #[test]
     fn invalid_input_names_the_field() {
         let Err(FfiError::Failed { details }) =

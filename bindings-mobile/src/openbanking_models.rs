@@ -7,6 +7,7 @@
 use lean_core::openbanking as ob;
 use serde_json::Value;
 
+use super::webhooks::ObDataRefresh;
 use crate::models::DecimalAmount;
 
 fn json_text(value: &impl serde::Serialize) -> String {
@@ -83,7 +84,37 @@ pub struct ObDestination {
     pub bank_identifier: Option<String>,
     /// The IBAN.
     pub iban: Option<String>,
+    /// The kind of account (`RETAIL`, `CORPORATE`), when sent.
+    pub bank_type: Option<String>,
+    /// The account holder's government identifier, when sent.
+    pub government_identifier: Option<ObGovernmentIdentifier>,
     /// The whole object in the API's shape.
+    pub json: String,
+}
+
+/// A government identifier (`{"type", "value"}` on the wire).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObGovernmentIdentifier {
+    /// What the number is (`EMIRATES_ID`), the wire's `type`.
+    pub kind: String,
+    /// The number, as printed on the document.
+    pub value: String,
+}
+
+/// One page of a data v2 read (`listAccounts`, `listAccountTransactions`,
+/// ...): what Lean holds for an entity, read without asking the bank.
+/// Lean does not document the records' fields, so they stay JSON, every
+/// number a binary float could alter written as the string of its exact
+/// text.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ObDataPage {
+    /// The page's `data` as JSON text (usually an array of records).
+    pub data_json: String,
+    /// Each record of `data` as JSON text, when `data` is an array.
+    pub records_json: Vec<String>,
+    /// `OK` when Lean sent a status (a `FAILED` answer is thrown instead).
+    pub status: Option<String>,
+    /// The whole page in the API's shape, paging fields included.
     pub json: String,
 }
 
@@ -175,6 +206,10 @@ pub enum ObOutcome {
     Destinations { values: Vec<ObDestination> },
     Banks { values: Vec<ObBank> },
     Payment { value: ObPayment },
+    PaymentIntents { values: Vec<ObPaymentIntent> },
+    DataPage { value: ObDataPage },
+    DataRefresh { value: ObDataRefresh },
+    DataRefreshes { values: Vec<ObDataRefresh> },
 }
 
 impl From<&ob::Customer> for ObCustomer {
@@ -258,6 +293,8 @@ impl From<&ob::Destination> for ObDestination {
             name,
             bank_identifier,
             iban,
+            bank_type,
+            government_identifier,
             extra: _,
         } = d;
         Self {
@@ -266,7 +303,38 @@ impl From<&ob::Destination> for ObDestination {
             name: name.clone(),
             bank_identifier: bank_identifier.clone(),
             iban: iban.clone(),
+            bank_type: bank_type.clone(),
+            government_identifier: government_identifier.as_ref().map(Into::into),
             json: json_text(d),
+        }
+    }
+}
+
+impl From<&ob::GovernmentIdentifier> for ObGovernmentIdentifier {
+    fn from(g: &ob::GovernmentIdentifier) -> Self {
+        let ob::GovernmentIdentifier { kind, value } = g;
+        Self {
+            kind: kind.as_str().to_owned(),
+            value: value.clone(),
+        }
+    }
+}
+
+impl From<&ob::DataPage> for ObDataPage {
+    fn from(p: &ob::DataPage) -> Self {
+        let ob::DataPage {
+            data,
+            status,
+            extra: _,
+        } = p;
+        Self {
+            data_json: data.to_string(),
+            records_json: match data {
+                Value::Array(items) => items.iter().map(Value::to_string).collect(),
+                _ => Vec::new(),
+            },
+            status: status.as_ref().map(|s| s.as_str().to_owned()),
+            json: json_text(p),
         }
     }
 }
@@ -376,6 +444,14 @@ impl From<&ob::Outcome> for ObOutcome {
                 values: b.iter().map(Into::into).collect(),
             },
             O::Payment(p) => Self::Payment { value: p.into() },
+            O::PaymentIntents(p) => Self::PaymentIntents {
+                values: p.iter().map(Into::into).collect(),
+            },
+            O::DataPage(d) => Self::DataPage { value: d.into() },
+            O::DataRefresh(r) => Self::DataRefresh { value: r.into() },
+            O::DataRefreshes(r) => Self::DataRefreshes {
+                values: r.iter().map(Into::into).collect(),
+            },
         }
     }
 }

@@ -66,6 +66,22 @@ DATA = {
     "getTransactions": ("get_transactions", True),
 }
 
+# The data v2 reads: the method, and whether it reads one account.
+DATA_PAGES = {
+    "listAccounts": ("list_accounts", False),
+    "listIdentities": ("list_identities", False),
+    "listAccountBalances": ("list_account_balances", True),
+    "listAccountTransactions": ("list_account_transactions", True),
+    "listAccountIdentities": ("list_account_identities", True),
+    "listAccountBeneficiaries": ("list_account_beneficiaries", True),
+    "listAccountDirectDebits": ("list_account_direct_debits", True),
+    "listAccountStandingOrders": ("list_account_standing_orders", True),
+    "listAccountScheduledPayments": ("list_account_scheduled_payments", True),
+}
+
+# Keywords of the transactions call beyond those of every data call.
+TRANSACTIONS_QUERY = ("start_date", "end_date", "insights")
+
 
 def keywords(data: Any) -> Optional[Dict[str, Any]]:
     """The keyword form of an input, when every key is an identifier."""
@@ -99,13 +115,31 @@ def invoke(target: Any, call: Dict[str, Any], as_keywords: bool = False) -> Any:
     if op in DATA:
         name, account = DATA[op]
         allowed = {"entity_id", "async"} | ({"account_id"} if account else set())
+        query = set(TRANSACTIONS_QUERY) if op == "getTransactions" else set()
         body = data if isinstance(data, dict) else {}
-        if not set(body) <= allowed:
+        if not set(body) <= allowed | query:
             # Keys the method has no parameter for: Python refuses them as
             # keywords; the core's rules are reached through validate().
             return openbanking.validate(op, data)
         args = [body.get("entity_id")] + ([body.get("account_id")] if account else [])
-        return getattr(target, name)(*args, async_=body.get("async", False))
+        extra = {key: body[key] for key in query if key in body}
+        return getattr(target, name)(*args, async_=body.get("async", False), **extra)
+    if op in DATA_PAGES:
+        name, account = DATA_PAGES[op]
+        args = [call.get("entityId")] + ([call.get("accountId")] if account else [])
+        return getattr(target, name)(*args, page_number=call.get("pageNumber"), page_size=call.get("pageSize"))
+    if op == "listPaymentIntents":
+        return target.list_payment_intents()
+    if op == "listEntitiesByDate":
+        return target.list_entities_by_date(
+            call.get("startDate"), call.get("endDate"), page_number=call.get("pageNumber"), page_size=call.get("pageSize"),
+        )
+    if op == "createDataRefresh":
+        return target.create_data_refresh(call.get("entityId"))
+    if op == "getDataRefresh":
+        return target.get_data_refresh(call.get("refreshId"))
+    if op == "listDataRefreshes":
+        return target.list_data_refreshes(call.get("entityId"), page_number=call.get("pageNumber"), page_size=call.get("pageSize"))
     if op == "getDataResults":
         return target.get_data_results(call.get("resultsId"))
     if op == "createPaymentIntent":
@@ -125,10 +159,14 @@ def invoke(target: Any, call: Dict[str, Any], as_keywords: bool = False) -> Any:
 
 
 def check_ob_error(name: str, error: BaseException, expected: Dict[str, Any]) -> None:
-    """The payouts checks, plus the API's own code."""
+    """The payouts checks, plus the API's own code and a FAILED data
+    answer's granular status code."""
     check_error(name, error, expected)
     if "apiCode" in expected:
         assert getattr(error, "api_code") == expected["apiCode"], f"{name}: api_code of {error!r}"
+    if "granularStatusCode" in expected:
+        got = getattr(error, "granular_status_code")
+        assert got == expected["granularStatusCode"], f"{name}: granular_status_code {got!r}"
 
 
 def response(spec: Dict[str, Any]) -> lean_sdk.HttpResponse:

@@ -397,3 +397,102 @@ def test_huge_or_float_amounts_are_refused_naming_the_field() -> None:
             openbanking.validate("create_payment_intent", customer_id="c-1", amount=amount, currency="AED")
         assert [(e.field, e.code) for e in raised.value.errors] == [("amount", code)], amount
     assert "Decimal" in raised.value.errors[0].message and "str" in raised.value.errors[0].message
+
+
+def test_the_async_client_offers_every_method_with_the_same_parameters() -> None:
+    import inspect
+
+    for name, method in vars(openbanking.OpenBankingClient).items():
+        if name.startswith("_") or not callable(method) or name == "close":  # the async client's is aclose
+            continue
+        twin = getattr(openbanking.AsyncOpenBankingClient, name)
+        assert inspect.iscoroutinefunction(twin), name
+        assert inspect.signature(twin) == inspect.signature(method), name
+
+
+def test_data_pages_are_typed_iterable_and_exact() -> None:
+    body = b'{"status":"OK","data":[{"account_id":"a-1","amount":12.10},{"account_id":"a-2","amount":3}],"page":{"number":0,"total_pages":2}}'
+    sent: List[lean_sdk.HttpRequest] = []
+
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        sent.append(request)
+        return lean_sdk.HttpResponse(200, {}, body)
+
+    client = openbanking.OpenBankingClient("t", transport=transport)
+    page = client.list_account_balances("e-1", "a-1", page_number=1, page_size=2)
+    assert isinstance(page, openbanking.DataPage) and page.status == "OK" and len(page) == 2
+    assert [r["amount"] for r in page] == ["12.10", 3] and Decimal(page.data[0]["amount"]) == Decimal("12.10")
+    assert page.page == {"number": 0, "total_pages": 2} and page.to_dict()["page"] == page.page
+    assert sent[0].url.endswith("/data/v2/accounts/a-1/balances?entity_id=e-1&page=1&size=2")
+    assert client.list_accounts("e-1").attempts[0].status == 200
+    assert sent[-1].url.endswith("/data/v2/accounts?entity_id=e-1")
+
+
+def test_a_failed_data_page_carries_its_granular_status_code() -> None:
+    body = b'{"status":"FAILED","granular_status_code":"CONSENT_EXPIRED","message":"Reconnect"}'
+    client = openbanking.OpenBankingClient("t", transport=lambda request: lean_sdk.HttpResponse(200, {}, body))
+    with pytest.raises(lean_sdk.ApiError) as raised:
+        client.list_account_transactions("e-1", "a-1")
+    assert (raised.value.api_code, raised.value.granular_status_code) == ("FAILED", "CONSENT_EXPIRED")
+    other = openbanking.OpenBankingClient("t", transport=lambda request: lean_sdk.HttpResponse(404, {}, b'{"status":"NOT_FOUND"}'))
+    with pytest.raises(lean_sdk.NotFoundError) as missing:
+        other.list_accounts("e-1")
+    assert missing.value.granular_status_code is None
+
+
+def test_dates_may_be_date_objects_and_are_checked_by_the_core() -> None:
+    import datetime
+
+    recorder: List[lean_sdk.HttpRequest] = []
+
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        recorder.append(request)
+        return lean_sdk.HttpResponse(200, {}, b'{"content": []}')
+
+    client = openbanking.OpenBankingClient("t", transport=transport)
+    assert client.list_entities_by_date(datetime.date(2026, 1, 1), "2026-01-31", page_size=5) == []
+    assert recorder[0].url.endswith("/customers/v1/entities?page_size=5&start_date=2026-01-01&end_date=2026-01-31")
+    with pytest.raises(lean_sdk.ValidationError) as raised:
+        client.get_transactions("e-1", "a-1", start_date=datetime.date(2026, 3, 1), end_date=datetime.date(2026, 2, 1))
+    assert [(e.field, e.code) for e in raised.value.errors] == [("end_date", "out_of_range")]
+    with pytest.raises(lean_sdk.ValidationError):
+        client.list_entities_by_date(datetime.datetime(2026, 1, 1, 12, 0), "2026-01-31")
+    assert len(recorder) == 1
+
+
+def test_refreshes_and_intents_are_typed() -> None:
+    answers = {
+        "/data/v2/refreshes": {"refresh_id": "r-1", "entity_id": "e-1", "status": "IN_PROGRESS"},
+        "/data/v2/refreshes?entity_id=e-1&page=0": [{"refresh_id": "r-1", "entity_id": "e-1", "status": "COMPLETED"}],
+        "/payments/v1/intents": [{"payment_intent_id": "p-1", "amount": 100.5, "currency": "AED"}],
+    }
+    sent: List[lean_sdk.HttpRequest] = []
+
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        sent.append(request)
+        return lean_sdk.HttpResponse(201 if request.method == "POST" else 200, {}, json.dumps(answers[request.url.split("leantech.me", 1)[1]]).encode())
+
+    client = openbanking.OpenBankingClient("t", transport=transport, max_retries=0)
+    refresh = client.create_data_refresh("e-1")
+    assert isinstance(refresh, openbanking.DataRefresh) and (refresh.refresh_id, refresh.status) == ("r-1", "IN_PROGRESS")
+    assert json.loads(sent[0].body or b"") == {"entity_id": "e-1"}
+    [listed] = client.list_data_refreshes("e-1", page_number=0)
+    assert isinstance(listed, openbanking.DataRefresh) and listed.status == "COMPLETED"
+    [intent] = client.list_payment_intents()
+    assert isinstance(intent, openbanking.PaymentIntent) and intent.amount == Decimal("100.50")
+
+
+def test_a_lost_refresh_is_reported_not_sent_again() -> None:
+    sent: List[lean_sdk.HttpRequest] = []
+
+    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+        sent.append(request)
+        raise ConnectionResetError("reset by peer")
+
+    client = openbanking.OpenBankingClient("t", transport=transport, initial_backoff=0.001, max_backoff=0.002)
+    with pytest.raises(lean_sdk.TransportError) as raised:
+        client.create_data_refresh("e-1")
+    assert raised.value.outcome_unknown is True and len(sent) == 1
+    with pytest.raises(lean_sdk.TransportError):
+        client.get_data_refresh("r-1")
+    assert len(sent) == 4  # a read is retried: 1 + max_retries

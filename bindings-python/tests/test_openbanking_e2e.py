@@ -268,3 +268,115 @@ def test_mtls_over_httpx(ob: ObSandbox) -> None:
             assert "TLS" in str(raised.value), str(raised.value)
 
     asyncio.run(main())
+
+
+def test_stored_data_page_by_page_refreshes_and_listings(ob: ObSandbox, hooks: Receiver) -> None:
+    import datetime
+
+    client = openbanking.OpenBankingClient(APP_TOKEN, base_url=ob.url)
+    customer = client.create_customer(app_user_id=f"py-v2-{uuid.uuid4()}")
+    connected = ob.admin(f"/_sandbox/openbanking/customers/{customer.customer_id}/entities", {})
+    entity_id, account = connected["id"], connected["accounts"][0]
+    account_ids = {a["account_id"] for a in connected["accounts"]}
+
+    # The data v2 reads: what Lean holds, page by page.
+    first = client.list_accounts(entity_id, page_size=1)
+    assert isinstance(first, openbanking.DataPage) and first.status == "OK" and len(first) == 1
+    assert first.page is not None and first.page["total_elements"] == len(account_ids) >= 2
+    second = client.list_accounts(entity_id, page_number=1, page_size=1)
+    assert second.data[0]["account_id"] != first.data[0]["account_id"]
+    assert {a["account_id"] for a in client.list_accounts(entity_id)} == account_ids
+    assert len(client.list_identities(entity_id)) == 1
+    balances = client.list_account_balances(entity_id, account["account_id"])
+    assert type(balances.data[0]["balance"]) is str and Decimal(balances.data[0]["balance"]) == Decimal(account["balance"])
+    for read in ("transactions", "identities", "beneficiaries", "direct_debits", "standing_orders", "scheduled_payments"):
+        page = getattr(client, f"list_account_{read}")(entity_id, account["account_id"], page_size=100)
+        assert page.status == "OK" and len(page) > 0 and not has_float(page.data), read
+        assert all(r.get("account_id") in (None, account["account_id"]) for r in page), read
+    with pytest.raises(lean_sdk.ApiError) as failed:  # the failure trigger: FAILED with HTTP 200
+        client.list_account_transactions(entity_id, "sandbox-fail")
+    assert (failed.value.api_code, failed.value.status) == ("FAILED", 200)
+    assert failed.value.granular_status_code == "SANDBOX_FAIL_TRIGGER"
+    with pytest.raises(lean_sdk.NotFoundError) as missing:
+        client.list_account_balances(entity_id, str(uuid.uuid4()))
+    assert missing.value.api_code == "ACCOUNT_NOT_FOUND" and missing.value.granular_status_code is None
+
+    # A refresh: started at once, completed later, announced by webhook.
+    refresh = client.create_data_refresh(entity_id)
+    assert isinstance(refresh, openbanking.DataRefresh) and refresh.status == "IN_PROGRESS"
+    assert (refresh.entity_id, refresh.customer_id) == (entity_id, customer.customer_id)
+    updated = event(hooks, "entity.data.refresh.updated", "refresh_id", refresh.refresh_id)
+    assert isinstance(updated.payload, openbanking.DataRefresh) and updated.payload.status == "COMPLETED"
+    done = client.get_data_refresh(refresh.refresh_id)
+    assert done == updated.payload and done.data_status is not None
+    assert {a["account_id"] for a in done.data_status["account_data"]} == account_ids
+    listed = client.list_data_refreshes(entity_id, page_size=10)
+    assert [r.refresh_id for r in listed] == [refresh.refresh_id] and isinstance(listed[0], openbanking.DataRefresh)
+    with pytest.raises(lean_sdk.NotFoundError):
+        client.get_data_refresh(str(uuid.uuid4()))
+
+    # Transactions of a date range, with Lean's insights.
+    everything = client.get_transactions(entity_id, account["account_id"], start_date="2000-01-01", end_date=datetime.date(2099, 12, 31), insights=True)
+    transactions = everything.payload["transactions"]
+    assert transactions and everything.payload["insights"]["transaction_count"] == len(transactions)
+    assert type(everything.payload["insights"]["total_credits"]) is str
+    none = client.get_transactions(entity_id, account["account_id"], start_date="2000-01-01", end_date="2000-01-31")
+    assert none.payload["transactions"] == [] and "insights" not in none.payload
+
+    # The entities connected in a date range (UTC days).
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    day = datetime.timedelta(days=1)
+    recent = client.list_entities_by_date(today - day, today + day, page_size=1000)
+    assert entity_id in [e.id for e in recent] and all(isinstance(e, openbanking.Entity) for e in recent)
+    assert client.list_entities_by_date("2000-01-01", "2000-01-31") == []
+
+
+def test_every_payment_intent_and_a_destination_of_leans_own_shape(ob: ObSandbox) -> None:
+    client = openbanking.OpenBankingClient(APP_TOKEN, base_url=ob.url)
+    destination = client.create_payment_destination(
+        bank_type="retail", government_identifier={"type": "EMIRATES_ID", "value": "784-1990-1234567-1"},
+        name="Acme LLC", iban="AE070331234567890123456", display_name="Acme", address="1 Main St", city="Dubai", country="ARE",
+    )
+    assert destination.bank_type == "RETAIL" and destination.bank_identifier is None
+    assert destination.government_identifier == {"type": "EMIRATES_ID", "value": "784-1990-1234567-1"}
+    assert destination in client.list_payment_destinations()
+
+    customer = client.create_customer(app_user_id=f"py-intents-{uuid.uuid4()}")
+    made = [
+        client.create_payment_intent(customer_id=customer.customer_id, amount=amount, currency="AED", payment_destination_id=destination.id)
+        for amount in ("10.10", "20.20")
+    ]
+    everyone = client.list_payment_intents()
+    assert all(isinstance(i, openbanking.PaymentIntent) for i in everyone) and len(everyone) >= 2
+    # A token scoped to the customer lists that customer's intents only.
+    oauth = openbanking.OpenBankingClient(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, base_url=ob.url, token_base_url=ob.url)
+    device = openbanking.OpenBankingClient(access_token=oauth.customer_token(customer.customer_id).access_token, base_url=ob.url)
+    own = device.list_payment_intents()
+    assert [i.payment_intent_id for i in own] == [i.payment_intent_id for i in made]
+    assert [i.amount for i in own] == [Decimal("10.10"), Decimal("20.20")]
+
+    async def main() -> None:
+        async with openbanking.AsyncOpenBankingClient(access_token=device_token, base_url=ob.url) as aclient:
+            assert await aclient.list_payment_intents() == own
+
+    device_token = oauth.customer_token(customer.customer_id).access_token
+    asyncio.run(main())
+
+
+def test_async_stored_data_and_refreshes(ob: ObSandbox) -> None:
+    async def main() -> None:
+        async with openbanking.AsyncOpenBankingClient(APP_TOKEN, base_url=ob.url) as client:
+            customer = await client.create_customer(app_user_id=f"py-v2-async-{uuid.uuid4()}")
+            connected = ob.admin(f"/_sandbox/openbanking/customers/{customer.customer_id}/entities", {})
+            entity_id, account_id = connected["id"], connected["accounts"][0]["account_id"]
+            accounts, balances = await asyncio.gather(
+                client.list_accounts(entity_id), client.list_account_balances(entity_id, account_id, page_size=1)
+            )
+            assert len(accounts) == len(connected["accounts"]) and type(balances.data[0]["balance"]) is str
+            refresh = await client.create_data_refresh(entity_id)
+            assert (await client.get_data_refresh(refresh.refresh_id)).refresh_id == refresh.refresh_id
+            assert [r.refresh_id for r in await client.list_data_refreshes(entity_id)] == [refresh.refresh_id]
+            found = await client.list_entities_by_date("2000-01-01", "2099-12-31", page_size=1000)
+            assert entity_id in [e.id for e in found]
+
+    asyncio.run(main())

@@ -109,7 +109,8 @@ def test_responses(case: Dict[str, Any]) -> None:
     op = case["operation"]
     call = {
         "operation": op, "input": SAMPLE_INPUTS.get(op, {"entity_id": "e1"}), "customerId": "c1", "appUserId": "u1",
-        "entityId": "e1", "resultsId": "r1", "paymentIntentId": "p1", "paymentId": "p1",
+        "entityId": "e1", "resultsId": "r1", "paymentIntentId": "p1", "paymentId": "p1", "accountId": "a1",
+        "refreshId": "r1", "startDate": "2026-01-01", "endDate": "2026-01-31",
     }
     target = client(case, lambda request: answer, max_retries=0)
     try:

@@ -61,4 +61,5 @@ def test_readme_samples_run(
     assert "'email': 'invalid_format'" in out
     assert "'12450.75'\n" in out and "100.50 AED" in out and "PENDING True" in out
     assert "results.ready r-1 ev-1" in out
+    assert "True True\nIN_PROGRESS\n" in out
     assert "False" not in out

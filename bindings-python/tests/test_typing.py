@@ -53,8 +53,13 @@ def test_mypy_catches_open_banking_mistakes(tmp_path: Path) -> None:
         "client.create_payment_destination(display_name='A', ibna='AE07')\n"
         "client.get_balance('e', 'a', async_='yes')\n"
         "balance: int = client.get_balance('e', 'a').results_id\n"
+        "client.list_accounts('e', 0)\n"
+        "refresh: int = client.create_data_refresh('e').status\n"
+        "client.get_transactions('e', 'a', insights='yes')\n"
     )
     done = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(sample)], capture_output=True, text=True)
     assert done.returncode == 1
-    for line in (3, 4, 5, 6):  # the float, the misspelt field, the flag, the optional id
+    # the float, the misspelt field, the flag, the optional id, paging by
+    # position, the optional status, a flag as text
+    for line in (3, 4, 5, 6, 7, 8, 9):
         assert f"wrong_ob.py:{line}: error" in done.stdout, done.stdout

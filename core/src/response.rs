@@ -49,6 +49,7 @@ pub fn api_error(response: &HttpResponse) -> ApiError {
         kind,
         message,
         api_code: None,
+        granular_status_code: None,
         body: response.body_text(),
         request_id: request_id(response),
         field_errors,

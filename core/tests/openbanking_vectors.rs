@@ -166,6 +166,7 @@ fn sample(kind: OperationKind) -> Operation {
     Operation::from_json(&json!({
         "operation": kind.name(), "input": input, "customerId": "c1", "appUserId": "u1",
         "entityId": "e1", "resultsId": "r1", "paymentIntentId": "p1", "paymentId": "p1",
+        "accountId": "a1", "refreshId": "r1", "startDate": "2026-01-01", "endDate": "2026-01-31",
     }))
     .unwrap_or_else(|e| panic!("{}: {e:?}", kind.name()))
 }

@@ -174,7 +174,7 @@ fn run() -> Result<(), String> {
     let destination = NewDestination {
         display_name: "Main account".into(),
         name: "Acme Trading LLC".into(),
-        bank_identifier: "ENBD_UAE".into(),
+        bank_identifier: Some("ENBD_UAE".into()),
         iban: "AE070331234567890123456".into(),
         ..Default::default()
     };

@@ -136,7 +136,8 @@ fn spawn_lifecycle(store: Arc<Store>, settings: &Settings, stop: Arc<AtomicBool>
                     lifecycle::tick(&mut conn, now_ms()).and_then(|done| {
                         let tx = conn.transaction()?;
                         let ready = openbanking::data::tick(&tx, &mut rng, now_ms())?
-                            + openbanking::execution::tick(&tx, &mut rng, now_ms())?;
+                            + openbanking::execution::tick(&tx, &mut rng, now_ms())?
+                            + openbanking::v2::tick(&tx, &mut rng, now_ms())?;
                         store::purge_expired(&tx, now_ms())?;
                         tx.commit()?;
                         Ok(done + ready)

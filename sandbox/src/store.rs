@@ -103,6 +103,7 @@ impl Store {
             .and_then(|_| conn.execute_batch(SCHEMA))
             .and_then(|_| add_outbox_columns(&conn))
             .and_then(|_| conn.execute_batch(crate::openbanking::schema::SCHEMA))
+            .and_then(|_| crate::openbanking::schema::migrate(&conn))
             .map_err(|e| format!("cannot prepare the database: {e}"))?;
         Ok(Self {
             conn: Mutex::new(conn),

@@ -406,32 +406,14 @@ fn openbanking_payload(event: &str, rng: &mut fastrand::Rng) -> Value {
                 "bank_identifier": DEFAULT_BANK,
             })
         }
-        "entity.data.refresh.updated" => json!({
-            "status": "FINISHED",
-            "entity_id": crate::openbanking::uuid(rng),
-            "refresh_id": crate::openbanking::uuid(rng),
-            "app_user_id": "sandbox-app-user",
-            "customer_id": customer_id,
-            "data_status": {
-                "accounts": "OK",
-                "identity": "OK",
-                "account_data": [{
-                    "account_id": crate::openbanking::uuid(rng),
-                    "balance": "OK",
-                    "identity": "OK",
-                    "transactions": "OK",
-                    "beneficiaries": "UNSUPPORTED",
-                    "direct_debits": "UNSUPPORTED",
-                    "standing_orders": "UNSUPPORTED",
-                    "scheduled_payments": "UNSUPPORTED",
-                    "transaction_availability": {
-                        "start": "2025-01-01",
-                        "end": "2025-12-31",
-                        "complete_months": 12,
-                    },
-                }],
-            },
-        }),
+        "entity.data.refresh.updated" => crate::openbanking::v2::refresh_payload(
+            &crate::openbanking::uuid(rng),
+            &crate::openbanking::uuid(rng),
+            &customer_id,
+            Some("sandbox-app-user"),
+            crate::openbanking::v2::COMPLETED,
+            Some(&[crate::openbanking::uuid(rng)]),
+        ),
         "bank.availability.updated" => json!({
             "identifier": DEFAULT_BANK,
             "availability": {

@@ -404,7 +404,7 @@ fn payment_destinations_and_intents() {
     let destination = NewDestination {
         display_name: "Main account".into(),
         name: "Acme Trading LLC".into(),
-        bank_identifier: "ENBD_UAE".into(),
+        bank_identifier: Some("ENBD_UAE".into()),
         iban: "AE070331234567890123456".into(),
         swift_code: Some("EBILAEAD".into()),
         ..Default::default()
@@ -675,6 +675,137 @@ fn pending_results_and_webhooks_survive_a_restart() {
     assert_eq!(identity["full_name"], "Jane Doe");
     match client.ok(&Operation::get_customer(&customer_id).unwrap()) {
         Outcome::Customer(c) => assert_eq!(c.app_user_id.as_deref(), Some("durable")),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Every operation Lean's current collections add, built and read by the
+/// core against the emulation: the data v2 reads, refreshes, entities by
+/// date, the intents list, transactions in a range with insights, the
+/// vendor's destination body and a `FAILED` answer's granular code.
+#[test]
+fn current_operations_through_the_core() {
+    use lean_core::openbanking::{DataPageRequest, DataRequest, DataResource, DateRange};
+
+    let sandbox = start(&[]);
+    let client = Client::new(&sandbox, app_token());
+    let customer_id = client.customer("user-v2");
+    let connected = sandbox.connect_bank(&customer_id).unwrap();
+    let entity_id = connected["id"].as_str().unwrap().to_owned();
+    let account_id = connected["accounts"][0]["account_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    for resource in DataResource::ALL {
+        let account = resource.needs_account().then_some(account_id.as_str());
+        let paging = Paging {
+            page_number: Some(0),
+            page_size: Some(1),
+        };
+        let request = DataPageRequest::new(resource, &entity_id, account, paging).unwrap();
+        match client.ok(&Operation::get_data_page(request)) {
+            Outcome::DataPage(page) => {
+                let records = page.data.as_array().expect("records");
+                assert_eq!(records.len(), 1, "{resource:?}: {page:?}");
+                assert_eq!(page.extra["page"]["size"], 1, "{resource:?}");
+            }
+            other => panic!("{resource:?}: {other:?}"),
+        }
+    }
+    let failing = DataPageRequest::new(
+        DataResource::Accounts,
+        "entity-sandbox-fail",
+        None,
+        Paging::default(),
+    )
+    .unwrap();
+    let error = client.call(&Operation::get_data_page(failing)).unwrap_err();
+    assert_eq!(
+        granular_status_code(&error).as_deref(),
+        Some("SANDBOX_FAIL_TRIGGER")
+    );
+    assert_eq!(
+        error.to_json()["granularStatusCode"],
+        "SANDBOX_FAIL_TRIGGER"
+    );
+
+    let refresh_id = match client.ok(&Operation::create_data_refresh(&entity_id).unwrap()) {
+        Outcome::DataRefresh(r) => {
+            assert_eq!(r.entity_id, entity_id);
+            r.refresh_id
+        }
+        other => panic!("{other:?}"),
+    };
+    match client.ok(&Operation::get_data_refresh(&refresh_id).unwrap()) {
+        Outcome::DataRefresh(r) => assert_eq!(r.refresh_id, refresh_id),
+        other => panic!("{other:?}"),
+    }
+    match client.ok(&Operation::list_data_refreshes(&entity_id, Paging::default()).unwrap()) {
+        Outcome::DataRefreshes(list) => assert_eq!(list[0].refresh_id, refresh_id),
+        other => panic!("{other:?}"),
+    }
+
+    let today = time::OffsetDateTime::now_utc().date();
+    let day = |d: time::Date| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    let (from, to) = (
+        day(today - time::Duration::days(1)),
+        day(today + time::Duration::days(1)),
+    );
+    match client.ok(&Operation::list_entities_by_date(&from, &to, Paging::default()).unwrap()) {
+        Outcome::Entities(list) => assert!(list.iter().any(|e| e.id == entity_id), "{list:?}"),
+        other => panic!("{other:?}"),
+    }
+
+    let transactions =
+        DataRequest::new(DataKind::Transactions, &entity_id, Some(&account_id), false)
+            .unwrap()
+            .with_transactions_query(
+                DateRange::new(Some("2000-01-01"), Some("2099-12-31"), false).unwrap(),
+                true,
+            )
+            .unwrap();
+    let answer = payload(client.ok(&Operation::get_data(transactions)));
+    assert!(
+        answer["insights"]["transaction_count"].as_u64().unwrap() > 0,
+        "{answer}"
+    );
+
+    let destination = NewDestination::from_json(&json!({
+        "bank_type": "RETAIL",
+        "government_identifier": {"type": "EMIRATES_ID", "value": "784-1990-1234567-1"},
+        "name": "Acme LLC", "iban": "AE070331234567890123456", "display_name": "Acme",
+        "address": "1 Main St", "city": "Dubai", "country": "ARE"
+    }))
+    .unwrap();
+    let destination_id =
+        match client.ok(&Operation::create_payment_destination(&destination).unwrap()) {
+            Outcome::Destination(d) => {
+                assert_eq!(d.bank_type.as_deref(), Some("RETAIL"));
+                assert!(d.bank_identifier.is_none());
+                d.id.unwrap()
+            }
+            other => panic!("{other:?}"),
+        };
+    let mut intent = NewPaymentIntent {
+        customer_id: customer_id.clone(),
+        amount: Amount::parse("10.50").unwrap(),
+        currency: "AED".into(),
+        ..Default::default()
+    };
+    intent.payment_destination_id = Some(destination_id);
+    let intent_id = match client.ok(&Operation::create_payment_intent(&intent).unwrap()) {
+        Outcome::PaymentIntent(i) => i.payment_intent_id,
+        other => panic!("{other:?}"),
+    };
+    match client.ok(&Operation::list_payment_intents()) {
+        Outcome::PaymentIntents(list) => {
+            let listed = list
+                .iter()
+                .find(|i| i.payment_intent_id == intent_id)
+                .unwrap();
+            assert_eq!(listed.amount, Some(Amount::parse("10.50").unwrap()));
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -29,7 +29,8 @@ def _may_have_applied(reply):
     kind = reply.get("transportError")
     if kind is not None:
         return kind != "connect"
-    return reply["status"] == 408 or 500 <= reply["status"] <= 599
+    status = reply["status"]
+    return status == 408 or 500 <= status <= 599 or not 100 <= status <= 599
 
 
 def _verdict(reply, expect):

@@ -1123,6 +1123,12 @@ def engine_cases():
     c.append(case("transport errors of each kind then success", "design: transport failures retried", get_gig,
                   [ex("GET", gig_path, transport="connect"), ex("GET", gig_path, transport="timeout"),
                    ex("GET", gig_path, 200, GIG_RESPONSE)], gig_ok))
+    c.append(case("a status no server sends is retried like a server error",
+                  "core: a status outside 100-599 is not an answer", get_gig,
+                  [ex("GET", gig_path, 700, text=""), ex("GET", gig_path, 200, GIG_RESPONSE)], gig_ok))
+    c.append(case("a create answered with no HTTP status is looked up",
+                  "core: a status outside 100-599 may come after the request was applied", create_gig,
+                  [ex("POST", "/gig", 0, text=""), ex("GET", gig_path, 200, gig_found)], found_ok))
     c.append(case("reset connection then success", "design: transport failures retried", get_gig,
                   [ex("GET", gig_path, transport="other"), ex("GET", gig_path, 200, GIG_RESPONSE)], gig_ok, retries=1))
     c.append(case("503 retries exhausted", "design: bounded retries", get_gig,

@@ -112,6 +112,9 @@ class ApiError(LeanError):
     API's own code from the body where it sends one (open banking:
     ``CUSTOMER_ALREADY_EXISTS``, ``INVALID_PARAMETERS``, and ``FAILED`` for a
     data call the bank could not answer, reported with status 200).
+    ``granular_status_code`` says why such a ``FAILED`` answer failed, where
+    Lean says (``CONSENT_EXPIRED``, ``ACCOUNT_NOT_FOUND``...): branch on it to
+    tell a consent the customer must renew from a bank that is down.
     """
 
     def __init__(
@@ -126,6 +129,7 @@ class ApiError(LeanError):
         retry_after: Optional[float] = None,
         errors: Optional[List[FieldError]] = None,
         api_code: Optional[str] = None,
+        granular_status_code: Optional[str] = None,
     ) -> None:
         super().__init__(message, code=code)
         self.status = status
@@ -136,6 +140,7 @@ class ApiError(LeanError):
         self.retry_after = retry_after
         self.errors = errors or []
         self.api_code = api_code
+        self.granular_status_code = granular_status_code
 
 
 class BadRequestError(ApiError):
@@ -326,6 +331,7 @@ def _build(error: Dict[str, Any]) -> LeanError:
             retry_after=None if wait is None else wait / 1000,
             errors=_field_errors(error.get("fieldErrors")),
             api_code=error.get("apiCode"),
+            granular_status_code=error.get("granularStatusCode"),
         )
     if code == "transport":
         return TransportError(

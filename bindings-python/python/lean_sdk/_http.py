@@ -62,8 +62,10 @@ class HttpResponse:
     __slots__ = ("status", "headers", "body")
 
     def __init__(self, status: int, headers: Mapping[str, str], body: bytes = b"") -> None:
-        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999:
-            raise TypeError(f"HttpResponse status must be an HTTP status code (100 to 999), got {status!r}")
+        # A status outside 100-599 is the core's to handle (like a server
+        # error); one outside 0-65535 cannot be carried to it at all.
+        if isinstance(status, bool) or not isinstance(status, int) or not 0 <= status <= 65535:
+            raise TypeError(f"HttpResponse status must be a whole number from 0 to 65535, got {status!r}")
         if isinstance(body, str):
             body = body.encode("utf-8")
         if not isinstance(body, (bytes, bytearray, memoryview)):

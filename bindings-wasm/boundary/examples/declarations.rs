@@ -101,6 +101,7 @@ fn openbanking() -> String {
     decl::<ob::Entity>(&mut out);
     wire_enum::<ob::DataStatus>(&mut out);
     decl::<ob::DataResult>(&mut out);
+    decl::<ob::DataPage>(&mut out);
     decl::<ob::NewPaymentIntent>(&mut out);
     decl::<ob::PaymentIntent>(&mut out);
     decl::<ob::NewDestination>(&mut out);

@@ -60,14 +60,18 @@ function defineClasses() {
    * The API answered with a non-success status; `body` is the raw text.
    * `apiCode` is the API's own code where its body carries one (open-banking:
    * `CUSTOMER_ALREADY_EXISTS`, or `FAILED` for data the bank could not give).
+   * `granularStatusCode` says why such a `FAILED` answer failed where Lean
+   * says (`CONSENT_EXPIRED`, ...): branch on it to tell a consent the
+   * customer must renew from a bank that is down.
    */
   class LeanApiError extends LeanError {
-    constructor(message, { status, body, apiMessage, apiCode, requestId, retryAfterMs, errors = [], ...rest } = {}) {
+    constructor(message, { status, body, apiMessage, apiCode, granularStatusCode, requestId, retryAfterMs, errors = [], ...rest } = {}) {
       super(message, rest);
       this.status = status;
       this.body = body;
       this.apiMessage = apiMessage;
       if (apiCode !== undefined) this.apiCode = apiCode;
+      if (granularStatusCode !== undefined) this.granularStatusCode = granularStatusCode;
       if (requestId !== undefined) this.requestId = requestId;
       if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
       this.errors = errors;

@@ -240,6 +240,8 @@ export class LeanApiError extends LeanError {
   readonly apiMessage: string;
   /** The API's own error code, where its body carries one (open-banking: `CUSTOMER_ALREADY_EXISTS`, `FAILED`). */
   readonly apiCode?: string;
+  /** Why a `FAILED` open-banking data answer failed, where Lean says (`granular_status_code`, such as `CONSENT_EXPIRED`). */
+  readonly granularStatusCode?: string;
   readonly requestId?: string;
   readonly retryAfterMs?: number;
   readonly errors: FieldError[];

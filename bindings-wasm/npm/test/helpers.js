@@ -61,10 +61,19 @@ export function responseBody(spec) {
   return null;
 }
 
-/** A `fetch` Response from a vector reply. */
+/**
+ * A `fetch` Response from a vector reply. A status `Response` cannot hold
+ * (outside 200-599, such as a broken proxy's 700, or 0) comes as the
+ * response-like object a `fetch` of the caller's own may return: the
+ * transport passes its status on for the core to judge.
+ */
 export function reply(spec) {
   const status = spec.status;
   const body = [204, 205, 304].includes(status) ? null : responseBody(spec);
+  if (status < 200 || status > 599) {
+    const bytes = new TextEncoder().encode(body ?? '');
+    return { status, type: 'basic', headers: new Headers(spec.headers ?? {}), arrayBuffer: async () => bytes.buffer };
+  }
   return new Response(body, { status, headers: spec.headers ?? {} });
 }
 

@@ -273,3 +273,74 @@ test('validate reports every failing field without sending anything', () => {
   const errors = ob.validate('createPaymentIntent', { customer_id: '', amount: '1.234', currency: 'dirhams' });
   assert.deepEqual(errors.map((e) => e.field).sort(), ['amount', 'currency', 'customer_id']);
 });
+
+test('data pages, refreshes and listings: one method each, paging as an object', async () => {
+  const sent = [];
+  const answers = {
+    '/data/v2/accounts/a-1/balances?entity_id=e-1&page=1&size=2':
+      '{"status":"OK","data":[{"account_id":"a-1","balance":12.10}],"page":{"number":1,"total_pages":2}}',
+    '/data/v2/refreshes': '{"refresh_id":"r-1","entity_id":"e-1","status":"IN_PROGRESS"}',
+    '/data/v2/refreshes?entity_id=e-1&size=5': '{"data":[{"refresh_id":"r-1","entity_id":"e-1","status":"COMPLETED"}]}',
+    '/payments/v1/intents': '[{"payment_intent_id":"p-1","amount":100.5,"currency":"AED"}]',
+    '/customers/v1/entities?page_number=0&start_date=2026-01-01&end_date=2026-01-31': '{"content":[{"id":"e-1"}]}',
+  };
+  const lean = new OpenBankingClient({ appToken: 't' }, {
+    maxRetries: 0,
+    fetch: async (url, init) => {
+      sent.push({ url, method: init.method, body: init.body });
+      const path = url.slice('https://sandbox.leantech.me'.length);
+      return new Response(answers[path], { status: init.method === 'POST' ? 201 : 200 });
+    },
+  });
+  const page = await lean.listAccountBalances('e-1', 'a-1', { pageNumber: 1, pageSize: 2 });
+  assert.deepEqual(page, { status: 'OK', data: [{ account_id: 'a-1', balance: '12.10' }], page: { number: 1, total_pages: 2 } });
+  assert.equal(page.attempts.length, 1);
+  const refresh = await lean.createDataRefresh('e-1');
+  assert.equal(refresh.status, 'IN_PROGRESS');
+  assert.deepEqual(JSON.parse(sent.at(-1).body), { entity_id: 'e-1' });
+  assert.deepEqual((await lean.listDataRefreshes('e-1', { pageSize: 5 })).map((r) => r.status), ['COMPLETED']);
+  assert.deepEqual((await lean.listPaymentIntents()).map((i) => i.amount), ['100.50']);
+  assert.deepEqual((await lean.listEntitiesByDate('2026-01-01', '2026-01-31', { pageNumber: 0 })).map((e) => e.id), ['e-1']);
+
+  // Call options where the paging goes are refused, not ignored; the error rejects.
+  const calls = sent.length;
+  const misplaced = lean.listAccounts('e-1', { signal: AbortSignal.abort() });
+  assert.ok(misplaced instanceof Promise);
+  const error = await thrown('misplaced', () => misplaced);
+  assert.equal(error.code, 'configuration');
+  assert.match(error.message, /unknown paging key "signal"/);
+  const invalid = await thrown('size 0', () => lean.listDataRefreshes('e-1', { pageSize: 0 }));
+  assert.deepEqual(invalid.errors.map((e) => [e.field, e.code]), [['page_size', 'out_of_range']]);
+  assert.equal(sent.length, calls, 'nothing sent');
+});
+
+test('a FAILED data page carries its granular status code; other errors none', async () => {
+  const failing = new OpenBankingClient({ appToken: 't' }, {
+    fetch: async () => new Response('{"status":"FAILED","granular_status_code":"CONSENT_EXPIRED","message":"Reconnect"}'),
+  });
+  const failed = await thrown('FAILED', () => failing.listAccountTransactions('e-1', 'a-1'));
+  assert.ok(failed instanceof LeanApiError);
+  assert.equal(failed.apiCode, 'FAILED');
+  assert.equal(failed.granularStatusCode, 'CONSENT_EXPIRED');
+  const missing = new OpenBankingClient({ appToken: 't' }, { fetch: async () => new Response('{"status":"NOT_FOUND"}', { status: 404 }) });
+  const notFound = await thrown('404', () => missing.listAccounts('e-1'));
+  assert.equal(notFound.code, 'not_found');
+  assert.equal('granularStatusCode' in notFound, false);
+});
+
+test('a refresh whose answer is lost is reported, not asked for twice', async () => {
+  let sent = 0;
+  const lean = new OpenBankingClient({ appToken: 't' }, {
+    retryBackoff: { initialMs: 1, maxMs: 2 },
+    fetch: async () => {
+      sent += 1;
+      throw new TypeError('fetch failed', { cause: new Error('socket hang up') });
+    },
+  });
+  const error = await thrown('lost', () => lean.createDataRefresh('e-1'));
+  assert.equal(error.code, 'transport');
+  assert.equal(error.outcomeUnknown, true);
+  assert.equal(sent, 1);
+  await thrown('read', () => lean.getDataRefresh('r-1'));
+  assert.equal(sent, 4, 'a read is retried');
+});

@@ -4,7 +4,9 @@
 // accounts, an asynchronous balance whose results.ready webhook is verified
 // before the results are fetched, transactions, a payment destination and
 // intent, a repeated create made idempotent, an OAuth token and its
-// renewal, a customer token for the Link SDK), then the sandbox's mTLS listener: the handshake completes with
+// renewal, a customer token for the Link SDK; the stored-data reads page by
+// page, a data refresh and its webhook, entities by date, every payment
+// intent), then the sandbox's mTLS listener: the handshake completes with
 // the client certificate, and fails clearly without it or with an
 // untrusted one.
 
@@ -175,6 +177,98 @@ test('the supported banks, and a payment read by its id', { skip }, async () => 
   assert.equal(payment.status, 'PENDING_WITH_BANK');
   const missing = await thrown('missing', () => lean.getPayment('00000000-0000-4000-8000-000000000000'));
   assert.equal(missing.code, 'not_found');
+});
+
+test('stored data page by page, a refresh and its webhook, entities by date', { skip }, async () => {
+  const lean = new OpenBankingClient({ appToken: APP_TOKEN }, { baseUrl: sandbox.url });
+  const customer = await lean.createCustomer({ app_user_id: `v2-${process.pid}-${Date.now()}` });
+  const connected = await admin(`/_sandbox/openbanking/customers/${customer.customer_id}/entities`, {});
+  const entityId = connected.id;
+  const [account] = connected.accounts;
+  const accountIds = connected.accounts.map((a) => a.account_id).sort();
+
+  const first = await lean.listAccounts(entityId, { pageSize: 1 });
+  assert.equal(first.status, 'OK');
+  assert.equal(first.data.length, 1);
+  assert.equal(first.page.total_elements, accountIds.length);
+  const second = await lean.listAccounts(entityId, { pageNumber: 1, pageSize: 1 });
+  assert.notEqual(second.data[0].account_id, first.data[0].account_id);
+  assert.deepEqual((await lean.listAccounts(entityId)).data.map((a) => a.account_id).sort(), accountIds);
+  assert.equal((await lean.listIdentities(entityId)).data.length, 1);
+  const balances = await lean.listAccountBalances(entityId, account.account_id);
+  assert.equal(typeof balances.data[0].balance, 'string', 'amounts are exact decimal strings');
+  assert.equal(Number(balances.data[0].balance), Number(account.balance));
+  for (const read of ['listAccountTransactions', 'listAccountIdentities', 'listAccountBeneficiaries', 'listAccountDirectDebits',
+    'listAccountStandingOrders', 'listAccountScheduledPayments']) {
+    const page = await lean[read](entityId, account.account_id, { pageSize: 100 });
+    assert.equal(page.status, 'OK', read);
+    assert.ok(page.data.length > 0, read);
+    assert.ok(page.data.every((r) => r.account_id === undefined || r.account_id === account.account_id), read);
+  }
+  const failed = await thrown('FAILED', () => lean.listAccountTransactions(entityId, 'sandbox-fail'));
+  assert.ok(failed instanceof LeanApiError);
+  assert.equal(failed.apiCode, 'FAILED');
+  assert.equal(failed.status, 200);
+  assert.equal(failed.granularStatusCode, 'SANDBOX_FAIL_TRIGGER');
+  const missing = await thrown('no such account', () => lean.listAccountBalances(entityId, '00000000-0000-4000-8000-000000000000'));
+  assert.equal(missing.code, 'not_found');
+  assert.equal(missing.apiCode, 'ACCOUNT_NOT_FOUND');
+
+  const refresh = await lean.createDataRefresh(entityId);
+  assert.equal(refresh.status, 'IN_PROGRESS');
+  assert.equal(refresh.entity_id, entityId);
+  assert.equal(refresh.customer_id, customer.customer_id);
+  const isDone = (e) => e.type === 'entity.data.refresh.updated' && e.payload.refresh_id === refresh.refresh_id;
+  await eventually('entity.data.refresh.updated', () => receiver.events.some(isDone));
+  const updated = receiver.events.find(isDone);
+  assert.equal(updated.payload.status, 'COMPLETED');
+  const done = await lean.getDataRefresh(refresh.refresh_id);
+  assert.deepEqual(done, updated.payload);
+  assert.deepEqual(done.data_status.account_data.map((a) => a.account_id).sort(), accountIds);
+  assert.deepEqual((await lean.listDataRefreshes(entityId, { pageSize: 10 })).map((r) => r.refresh_id), [refresh.refresh_id]);
+  assert.equal((await thrown('no such refresh', () => lean.getDataRefresh('00000000-0000-4000-8000-000000000000'))).code, 'not_found');
+
+  const ranged = await lean.getTransactions({
+    entity_id: entityId, account_id: account.account_id, start_date: '2000-01-01', end_date: '2099-12-31', insights: true,
+  });
+  assert.ok(ranged.payload.transactions.length > 0);
+  assert.equal(ranged.payload.insights.transaction_count, ranged.payload.transactions.length);
+  assert.equal(typeof ranged.payload.insights.total_credits, 'string');
+  const none = await lean.getTransactions({ entity_id: entityId, account_id: account.account_id, start_date: '2000-01-01', end_date: '2000-01-31' });
+  assert.deepEqual(none.payload.transactions, []);
+
+  const day = 24 * 3600 * 1000;
+  const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const recent = await lean.listEntitiesByDate(iso(Date.now() - day), iso(Date.now() + day), { pageSize: 1000 });
+  assert.ok(recent.some((e) => e.id === entityId));
+  assert.deepEqual(await lean.listEntitiesByDate('2000-01-01', '2000-01-31'), []);
+});
+
+test('every payment intent, and a destination in Lean\'s own shape', { skip }, async () => {
+  const lean = new OpenBankingClient({ appToken: APP_TOKEN }, { baseUrl: sandbox.url });
+  const destination = await lean.createPaymentDestination({
+    bank_type: 'retail', government_identifier: { type: 'EMIRATES_ID', value: '784-1990-1234567-1' }, name: 'Acme LLC',
+    iban: 'AE070331234567890123456', display_name: 'Acme', address: '1 Main St', city: 'Dubai', country: 'ARE',
+  });
+  assert.equal(destination.bank_type, 'RETAIL');
+  assert.deepEqual(destination.government_identifier, { type: 'EMIRATES_ID', value: '784-1990-1234567-1' });
+  assert.equal(destination.bank_identifier, undefined);
+  assert.ok((await lean.listPaymentDestinations()).some((d) => d.id === destination.id));
+
+  const customer = await lean.createCustomer({ app_user_id: `intents-${process.pid}-${Date.now()}` });
+  const made = [];
+  for (const amount of ['10.10', '20.20']) {
+    made.push(await lean.createPaymentIntent({ customer_id: customer.customer_id, amount, currency: 'AED', payment_destination_id: destination.id }));
+  }
+  const everyone = await lean.listPaymentIntents();
+  assert.ok(everyone.length >= 2 && everyone.every((i) => i.payment_intent_id));
+  // A token scoped to the customer lists that customer's intents only.
+  const backend = new OpenBankingClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, { baseUrl: sandbox.url, tokenBaseUrl: sandbox.url });
+  const token = await backend.customerToken(customer.customer_id);
+  const device = new OpenBankingClient({ accessToken: token.accessToken }, { baseUrl: sandbox.url });
+  const own = await device.listPaymentIntents();
+  assert.deepEqual(own.map((i) => i.payment_intent_id), made.map((i) => i.payment_intent_id));
+  assert.deepEqual(own.map((i) => i.amount), ['10.10', '20.20']);
 });
 
 test('OAuth: a token for the first call, renewed before it expires', { skip }, async () => {

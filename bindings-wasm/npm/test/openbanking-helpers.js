@@ -35,12 +35,16 @@ export function credentials(auth) {
 
 /** Calls the client method a vector's `call` names, with its arguments. */
 export function invoke(client, call, options) {
-  const { operation, input, customerId, appUserId, entityId, resultsId, paymentIntentId, paymentId, accountTypes, pageNumber, pageSize } = call;
+  const {
+    operation, input, customerId, appUserId, entityId, accountId, resultsId, refreshId, paymentIntentId, paymentId, accountTypes,
+    startDate, endDate, pageNumber, pageSize,
+  } = call;
+  const paging = { pageNumber, pageSize };
   switch (operation) {
     case 'createCustomer': return client.createCustomer(input, options);
     case 'getCustomer': return client.getCustomer(customerId, options);
     case 'getCustomerByAppUserId': return client.getCustomerByAppUserId(appUserId, options);
-    case 'listCustomers': return client.listCustomers({ pageNumber, pageSize }, options);
+    case 'listCustomers': return client.listCustomers(paging, options);
     case 'listEntities': return client.listEntities(customerId, options);
     case 'getEntity': return client.getEntity(customerId, entityId, options);
     case 'getIdentity': return client.getIdentity(input, options);
@@ -54,13 +58,32 @@ export function invoke(client, call, options) {
     case 'listPaymentDestinations': return client.listPaymentDestinations(options);
     case 'listBanks': return client.listBanks(accountTypes, options);
     case 'getPayment': return client.getPayment(paymentId, options);
+    case 'listPaymentIntents': return client.listPaymentIntents(options);
+    case 'listEntitiesByDate': return client.listEntitiesByDate(startDate, endDate, paging, options);
+    case 'listAccounts': return client.listAccounts(entityId, paging, options);
+    case 'listIdentities': return client.listIdentities(entityId, paging, options);
+    case 'listAccountBalances':
+    case 'listAccountTransactions':
+    case 'listAccountIdentities':
+    case 'listAccountBeneficiaries':
+    case 'listAccountDirectDebits':
+    case 'listAccountStandingOrders':
+    case 'listAccountScheduledPayments':
+      return client[operation](entityId, accountId, paging, options);
+    case 'createDataRefresh': return client.createDataRefresh(entityId, options);
+    case 'getDataRefresh': return client.getDataRefresh(refreshId, options);
+    case 'listDataRefreshes': return client.listDataRefreshes(entityId, paging, options);
     // Names with no method reach the core through `validate`, which takes any name.
     default: return Promise.resolve().then(() => ob.validate(operation, input, call));
   }
 }
 
-/** `checkError` of the payouts tests, plus the API's own code (`apiCode`). */
+/**
+ * `checkError` of the payouts tests, plus the API's own code (`apiCode`) and
+ * a `FAILED` data answer's `granularStatusCode`.
+ */
 export function checkObError(name, error, want) {
   checkError(name, error, want);
   if ('apiCode' in want) assert.equal(error.apiCode, want.apiCode, `${name}: apiCode`);
+  if ('granularStatusCode' in want) assert.equal(error.granularStatusCode, want.granularStatusCode, `${name}: granularStatusCode`);
 }

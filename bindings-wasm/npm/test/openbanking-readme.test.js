@@ -23,6 +23,7 @@ let env;
 const expected = [
   [['1250.00 AED', 1]],
   [['PENDING string', 1]],
+  [['true true', 1], ['IN_PROGRESS', 1]],
   [['https://api.leantech.me true', 1]],
   [['results ready: r-1', 1], ['200', 2]],
 ];

@@ -22,6 +22,13 @@ async function flow(lean: OpenBankingClient): Promise<string | undefined> {
   const page = await lean.listCustomers({ pageSize: 10 });
   const banks: Bank[] = await lean.listBanks('PERSONAL');
   const payment: Payment = await lean.getPayment('p-1');
+  const stored: DataPage = await lean.listAccountTransactions(entity.id, 'a-1', { pageNumber: 0, pageSize: 50 });
+  const refresh: DataRefresh = await lean.createDataRefresh(entity.id);
+  const refreshes: DataRefresh[] = await lean.listDataRefreshes(entity.id, { pageSize: 5 });
+  const intents: PaymentIntent[] = await lean.listPaymentIntents();
+  const recent = await lean.listEntitiesByDate('2026-01-01', '2026-01-31', { pageSize: 100 });
+  const ranged = await lean.getTransactions({ entity_id: entity.id, account_id: 'a-1', start_date: '2026-01-01', insights: true });
+  console.log(stored.data, stored.page, refresh.status, refreshes.length, intents[0]?.amount, recent[0]?.id, ranged.payload);
   console.log(banks[0]?.identifier, payment.amount satisfies string | undefined, payment.status);
   console.log(data.payload, page.customers.length, lean.environment.requiresMtls, lean.tokenStatus?.expiresAt.getTime());
   return intent.amount;
@@ -34,7 +41,7 @@ const logged = new OpenBankingClient({ appToken: 't' }, { logger: console });
 void logged.getCustomer('c').then((c) => c.attempts.map((a) => a.requestId ?? a.status) && c.customer_id);
 void flow(app).catch((e: unknown) => {
   if (e instanceof LeanValidationError) e.errors.map((f: FieldError) => f.field + f.code);
-  else if (e instanceof LeanApiError) console.log(e.status, e.apiCode, e.apiMessage);
+  else if (e instanceof LeanApiError) console.log(e.status, e.apiCode, e.granularStatusCode, e.apiMessage);
   else if (e instanceof LeanRedirectError) console.log(e.status, e.location);
   else if (e instanceof LeanError) console.log(e.code satisfies ErrorCode, e.idempotencyKey, e.sentIds?.app_user_id, e.attempts.length);
 });
@@ -48,13 +55,15 @@ const minutes: readonly number[] = webhooks.RETRY_SCHEDULE_MINUTES;
 console.log(oauth, prod, custom, event.type, handler, minutes, validate('getCustomer', undefined, { customerId: 'c' }).length);
 // @ts-expect-error amounts are strings, never numbers
 void app.createPaymentIntent({ customer_id: 'c', amount: 100.5, currency: 'AED' });
+// @ts-expect-error paging is an object
+void app.listAccounts('e-1', 1);
 // @ts-expect-error credentials come first
 void new OpenBankingClient({ environment: 'uae-sandbox' });
 `;
 
 const NAMES = `OpenBankingClient, LeanError, LeanApiError, LeanRedirectError, LeanValidationError, WebhookVerifier, webhooks, validate,
   createMtlsFetch, type Customer, type DataResult, type PaymentIntent, type WebhookEvent, type FieldError, type ErrorCode,
-  type Bank, type Payment`;
+  type Bank, type Payment, type DataPage, type DataRefresh`;
 
 function compile(files) {
   const dir = mkdtempSync(join(tmpdir(), 'lean-sdk-ob-types-'));

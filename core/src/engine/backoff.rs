@@ -22,13 +22,21 @@ pub(crate) fn backoff(policy: &RetryPolicy, retry: u32, rng: &mut fastrand::Rng)
 /// Whether a status is worth another attempt: request timeouts, rate limits
 /// and server errors. 400, 401 and 404 are answers, not accidents.
 pub(crate) fn is_retryable(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500..=599)
+    matches!(status, 408 | 429 | 500..=599) || !is_http_status(status)
 }
 
 /// Whether an answer with this status may come after the API applied the
 /// request (a server error or timeout mid-way); 429 means "not processed".
 pub(crate) fn may_have_applied(status: u16) -> bool {
-    matches!(status, 408 | 500..=599)
+    matches!(status, 408 | 500..=599) || !is_http_status(status)
+}
+
+/// False for a status no HTTP server sends (below 100 or above 599): what a
+/// broken proxy or custom transport reports. Whether the API applied the
+/// request is then as unknown as after a server error, and it is handled
+/// like one, in the core, so that every host treats it the same way.
+fn is_http_status(status: u16) -> bool {
+    (100..=599).contains(&status)
 }
 
 #[cfg(test)]

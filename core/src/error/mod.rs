@@ -90,6 +90,10 @@ pub struct ApiError {
     /// `CUSTOMER_ALREADY_EXISTS`, `INVALID_PARAMETERS`, `FAILED`, ...); the
     /// SDK's code is [`Error::code`].
     pub api_code: Option<String>,
+    /// Open banking: why the bank could not provide the data, on a
+    /// `FAILED` data answer (`granular_status_code`), so that a program can
+    /// tell a consent to renew from a bank that is down.
+    pub granular_status_code: Option<String>,
     /// The raw response body as text (lossy UTF-8), always kept.
     pub body: String,
     /// The request id header of the answer, for support tickets.
@@ -308,7 +312,7 @@ impl Error {
 
     /// The error as one JSON object, the shape every host exposes:
     /// `{"code", "message"}` plus, by kind, `fieldErrors`, `status`, `body`,
-    /// `apiMessage`, `apiCode`, `requestId`, `retryAfterMs`; on `transport`
+    /// `apiMessage`, `apiCode`, `granularStatusCode`, `requestId`, `retryAfterMs`; on `transport`
     /// `outcomeUnknown`, `sentIds` (an object, possibly empty) and
     /// `idempotencyKey` (when one was sent); on `invalid_response` also
     /// `applied`, `sentIds` and `idempotencyKey`; on `redirect` `status` and
@@ -345,6 +349,9 @@ impl Error {
                 put("apiMessage", api.message.clone().into());
                 if let Some(code) = &api.api_code {
                     put("apiCode", code.clone().into());
+                }
+                if let Some(code) = &api.granular_status_code {
+                    put("granularStatusCode", code.clone().into());
                 }
                 if let Some(id) = &api.request_id {
                     put("requestId", id.clone().into());

@@ -30,6 +30,34 @@ pub struct GovernmentIdentifier {
     pub value: String,
 }
 
+impl GovernmentIdentifier {
+    /// Reads `{"type", "value"}`; `field` names it in the error.
+    pub(crate) fn from_json(item: &Value, field: &str) -> Result<Self, crate::FieldError> {
+        let text = |key: &str| item.get(key).and_then(Value::as_str);
+        match (item.is_object(), text("type"), text("value")) {
+            (true, kind, value) => Ok(Self {
+                kind: GovernmentIdType::parse(kind.unwrap_or_default()),
+                value: value.unwrap_or_default().to_owned(),
+            }),
+            _ => Err(crate::FieldError::new(
+                field,
+                FieldErrorCode::InvalidType,
+                "must be an object {\"type\": \"EMIRATES_ID\", \"value\": \"...\"}",
+            )),
+        }
+    }
+
+    /// Checks both parts, reported as `{field}.type` and `{field}.value`.
+    pub(crate) fn checked(&self, checker: &mut Checker, field: &str) -> Option<Self> {
+        let kind = checker.check(&format!("{field}.type"), id_type(&self.kind));
+        let value = checker.check(&format!("{field}.value"), id_value(&self.kind, &self.value));
+        Some(Self {
+            kind: kind?,
+            value: value?,
+        })
+    }
+}
+
 /// A customer to create: `POST /customers/v1/`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -69,18 +97,12 @@ impl NewCustomer {
             None | Some(Value::Null) => {}
             Some(Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    let field = format!("government_identifiers[{i}]");
-                    let text = |key: &str| item.get(key).and_then(Value::as_str);
-                    match (item.is_object(), text("type"), text("value")) {
-                        (true, kind, value) => government_identifiers.push(GovernmentIdentifier {
-                            kind: GovernmentIdType::parse(kind.unwrap_or_default()),
-                            value: value.unwrap_or_default().to_owned(),
-                        }),
-                        _ => errors.push(crate::FieldError::new(
-                            field,
-                            FieldErrorCode::InvalidType,
-                            "must be an object {\"type\": \"EMIRATES_ID\", \"value\": \"...\"}",
-                        )),
+                    match GovernmentIdentifier::from_json(
+                        item,
+                        &format!("government_identifiers[{i}]"),
+                    ) {
+                        Ok(id) => government_identifiers.push(id),
+                        Err(e) => errors.push(e),
                     }
                 }
             }
@@ -104,17 +126,7 @@ fn check(mut checker: Checker, input: &NewCustomer) -> Result<NewCustomer, Valid
     let app_user_id = checker.check("app_user_id", validate::identifier(&input.app_user_id));
     let mut ids = Vec::new();
     for (i, id) in input.government_identifiers.iter().enumerate() {
-        let kind = checker.check(
-            &format!("government_identifiers[{i}].type"),
-            id_type(&id.kind),
-        );
-        let value = checker.check(
-            &format!("government_identifiers[{i}].value"),
-            id_value(&id.kind, &id.value),
-        );
-        if let (Some(kind), Some(value)) = (kind, value) {
-            ids.push(GovernmentIdentifier { kind, value });
-        }
+        ids.extend(id.checked(&mut checker, &format!("government_identifiers[{i}]")));
     }
     checker.finish(|| {
         Some(NewCustomer {
@@ -159,13 +171,13 @@ fn id_value(kind: &GovernmentIdType, value: &str) -> validate::Rule<String> {
 }
 
 /// A customer as the API returns it. Unknown fields are kept in `extra`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Customer {
     /// Lean's id of the customer.
     pub customer_id: String,
     /// The partner's id of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]

@@ -56,6 +56,74 @@ pub struct DataRequest {
     pub account_id: Option<String>,
     /// Ask for a `PENDING` answer at once instead of waiting up to 50 s.
     pub asynchronous: bool,
+    /// Transactions only: the days to read (`start_date`, `end_date`).
+    pub range: DateRange,
+    /// Transactions only: ask Lean for its `insights` (income and spending
+    /// summaries) beside the transactions.
+    pub insights: bool,
+}
+
+/// Days from `start_date` to `end_date` (`YYYY-MM-DD`, both included),
+/// either end open when absent.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DateRange {
+    /// The first day.
+    pub start_date: Option<String>,
+    /// The last day.
+    pub end_date: Option<String>,
+}
+
+impl DateRange {
+    /// Checks each day and that the range is not backwards; with
+    /// `required`, both days must be given.
+    pub fn new(
+        start_date: Option<&str>,
+        end_date: Option<&str>,
+        required: bool,
+    ) -> Result<Self, Error> {
+        let day = |field: &str, value: Option<&str>| match value {
+            Some(text) => validate::calendar_date(text)
+                .map(Some)
+                .map_err(|p| validate::field_error(field, p)),
+            None if required => Err(validate::field_error(field, Problem::required())),
+            None => Ok(None),
+        };
+        match (day("start_date", start_date), day("end_date", end_date)) {
+            (Ok(Some(start)), Ok(Some(end))) if end < start => Err(validate::field_error(
+                "end_date",
+                Problem::new(
+                    FieldErrorCode::OutOfRange,
+                    format!("must not be before start_date ({start})"),
+                ),
+            )),
+            (Ok(start_date), Ok(end_date)) => Ok(Self {
+                start_date,
+                end_date,
+            }),
+            (s, e) => Err(validate::merge_errors(s.err().into_iter().chain(e.err()))
+                .unwrap_or_else(|| Error::Internal {
+                    message: "a date range failed without an error".to_owned(),
+                })),
+        }
+    }
+
+    /// True when neither day is given.
+    pub fn is_open(&self) -> bool {
+        self.start_date.is_none() && self.end_date.is_none()
+    }
+
+    /// Appends `start_date` and `end_date` as query parameters.
+    pub(crate) fn append_query(&self, path: &mut String) {
+        for (key, value) in [
+            ("start_date", &self.start_date),
+            ("end_date", &self.end_date),
+        ] {
+            if let Some(value) = value {
+                path.push(if path.contains('?') { '&' } else { '?' });
+                path.push_str(&format!("{key}={}", crate::url::query_value(value)));
+            }
+        }
+    }
 }
 
 impl DataRequest {
@@ -93,6 +161,8 @@ impl DataRequest {
                 entity_id,
                 account_id,
                 asynchronous,
+                range: DateRange::default(),
+                insights: false,
             }),
             (entity, account) => Err(validate::merge_errors(
                 entity.err().into_iter().chain(account.err()),
@@ -103,7 +173,34 @@ impl DataRequest {
         }
     }
 
-    /// The JSON body: `{"entity_id", "account_id"?, "async"}`.
+    /// A transactions call narrowed to `range` and, with `insights`, asking
+    /// for Lean's insights; refused for the other kinds, which have no
+    /// dates.
+    pub fn with_transactions_query(
+        mut self,
+        range: DateRange,
+        insights: bool,
+    ) -> Result<Self, Error> {
+        if self.kind != DataKind::Transactions && (!range.is_open() || insights) {
+            let field = if insights { "insights" } else { "start_date" };
+            return Err(validate::field_error(
+                field,
+                Problem::new(
+                    FieldErrorCode::UnknownField,
+                    format!(
+                        "is taken by transactions calls only, not {}",
+                        self.kind.as_str()
+                    ),
+                ),
+            ));
+        }
+        self.range = range;
+        self.insights = insights;
+        Ok(self)
+    }
+
+    /// The JSON body: `{"entity_id", "account_id"?, "async", "start_date"?,
+    /// "end_date"?, "insights"?}`.
     pub(crate) fn body(&self) -> Value {
         let mut body = Map::new();
         body.insert("entity_id".to_owned(), self.entity_id.clone().into());
@@ -111,6 +208,17 @@ impl DataRequest {
             body.insert("account_id".to_owned(), account.clone().into());
         }
         body.insert("async".to_owned(), self.asynchronous.into());
+        for (key, day) in [
+            ("start_date", &self.range.start_date),
+            ("end_date", &self.range.end_date),
+        ] {
+            if let Some(day) = day {
+                body.insert(key.to_owned(), day.clone().into());
+            }
+        }
+        if self.insights {
+            body.insert("insights".to_owned(), true.into());
+        }
         Value::Object(body)
     }
 }
@@ -135,23 +243,20 @@ wire_enum! {
 /// money, so every number a binary float could alter (a fraction, an
 /// exponent, more than 15 digits) is kept as a string of its exact text:
 /// `"balance": "12450.75"`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DataResult {
     /// `OK`, `PENDING`, or a status this SDK does not know (kept).
     pub status: DataStatus,
     /// The data, when `status` is `OK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
     pub payload: Option<Value>,
     /// The id to fetch the results with, when `status` is `PENDING`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_id: Option<String>,
     /// Lean's explanation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// When Lean answered, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]

@@ -4,14 +4,17 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::customer::GovernmentIdentifier;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
 use crate::validate::{self, Checker, Problem};
 
 /// A destination to create. The documents list the fields without saying
 /// which are optional; this SDK requires those that identify the account
-/// (`display_name`, `name`, `bank_identifier`, `iban`) and checks the
-/// others when given.
+/// (`display_name`, `name`, `iban`) and checks the others when given. Lean's
+/// own example sends no `bank_identifier` (the IBAN names the bank) but a
+/// `bank_type` and the holder's `government_identifier`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NewDestination {
@@ -20,23 +23,22 @@ pub struct NewDestination {
     /// The account holder's legal name.
     pub name: String,
     /// Lean's code of the bank.
-    pub bank_identifier: String,
+    pub bank_identifier: Option<String>,
     /// The IBAN, without spaces, upper case (checked with its mod-97 digits).
     pub iban: String,
+    /// The kind of account: `RETAIL` or `CORPORATE` (sent upper case).
+    pub bank_type: Option<String>,
+    /// The account holder's government identifier.
+    pub government_identifier: Option<GovernmentIdentifier>,
     /// The account number, if separate from the IBAN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// SWIFT/BIC code: 8 or 11 letters and digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
     /// Postal address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country, as the partner writes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
@@ -47,6 +49,8 @@ impl NewDestination {
         "name",
         "bank_identifier",
         "iban",
+        "bank_type",
+        "government_identifier",
         "account_number",
         "swift_code",
         "address",
@@ -65,15 +69,30 @@ impl NewDestination {
         let value = Self {
             display_name: r.text("display_name"),
             name: r.text("name"),
-            bank_identifier: r.text("bank_identifier"),
+            bank_identifier: r.optional_text("bank_identifier"),
             iban: r.text("iban"),
+            bank_type: r.optional_text("bank_type"),
+            government_identifier: None,
             account_number: r.optional_text("account_number"),
             swift_code: r.optional_text("swift_code"),
             address: r.optional_text("address"),
             city: r.optional_text("city"),
             country: r.optional_text("country"),
         };
-        check(Checker::with_errors(r.into_errors()), &value)
+        let mut errors = r.into_errors();
+        let government_identifier = match input.get("government_identifier") {
+            None | Some(Value::Null) => None,
+            Some(item) => GovernmentIdentifier::from_json(item, "government_identifier")
+                .map_err(|e| errors.push(e))
+                .ok(),
+        };
+        check(
+            Checker::with_errors(errors),
+            &NewDestination {
+                government_identifier,
+                ..value
+            },
+        )
     }
 }
 
@@ -81,11 +100,15 @@ fn check(mut c: Checker, d: &NewDestination) -> Result<NewDestination, Validatio
     let text = |max: usize| move |t: &str| -> validate::Rule<String> { free_text(t, max) };
     let display_name = c.check("display_name", text(255)(&d.display_name));
     let name = c.check("name", text(255)(&d.name));
-    let bank_identifier = c.check(
-        "bank_identifier",
-        validate::identifier(d.bank_identifier.trim()),
-    );
+    let bank_identifier = c.check_optional("bank_identifier", d.bank_identifier.as_deref(), |t| {
+        validate::identifier(t.trim())
+    });
     let iban = c.check("iban", iban(&d.iban));
+    let bank_type = c.check_optional("bank_type", d.bank_type.as_deref(), code);
+    let government_identifier = d
+        .government_identifier
+        .as_ref()
+        .and_then(|id| id.checked(&mut c, "government_identifier"));
     let account_number = c.check_optional("account_number", d.account_number.as_deref(), |t| {
         validate::identifier(t.trim())
     });
@@ -97,8 +120,10 @@ fn check(mut c: Checker, d: &NewDestination) -> Result<NewDestination, Validatio
         Some(NewDestination {
             display_name: display_name?,
             name: name?,
-            bank_identifier: bank_identifier?,
+            bank_identifier,
             iban: iban?,
+            bank_type,
+            government_identifier,
             account_number,
             swift_code,
             address,
@@ -106,6 +131,18 @@ fn check(mut c: Checker, d: &NewDestination) -> Result<NewDestination, Validatio
             country,
         })
     })
+}
+
+/// A code such as `RETAIL`: letters, digits and `_`, sent upper case.
+fn code(text: &str) -> validate::Rule<String> {
+    let text = text.trim();
+    if text.len() > 64 || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(Problem::new(
+            FieldErrorCode::InvalidFormat,
+            "must be a code such as RETAIL or CORPORATE: letters, digits and '_'",
+        ));
+    }
+    Ok(text.to_ascii_uppercase())
 }
 
 fn free_text(text: &str, max: usize) -> validate::Rule<String> {
@@ -177,24 +214,24 @@ fn swift(text: &str) -> validate::Rule<String> {
 
 /// A destination as the API returns it. Every field is optional here: the
 /// documents give the create form only.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Destination {
     /// Lean's id of the destination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The account holder's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Lean's code of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_identifier: Option<String>,
     /// The IBAN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
+    /// The kind of account (`RETAIL`, `CORPORATE`), when sent.
+    pub bank_type: Option<String>,
+    /// The account holder's government identifier, when sent.
+    pub government_identifier: Option<GovernmentIdentifier>,
     /// Fields this SDK version does not know (or does not type).
     #[serde(flatten)]
     #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]

@@ -12,20 +12,17 @@ use serde_json::{Map, Value};
 /// and, in its `entity.created` webhook, the array of the names granted
 /// (`["identity", "accounts"]`), where a known name left out is `false`.
 /// Both read into this one type, written back as the object.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Permissions {
     /// Identity data (name, contact details).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<bool>,
     /// The list of accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<bool>,
     /// Balances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<bool>,
     /// Transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<bool>,
     /// Permissions this SDK version does not know.
     #[serde(flatten)]
@@ -34,19 +31,17 @@ pub struct Permissions {
 }
 
 /// A connected bank entity (`/customers/v1/{customer_id}/entities`).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Entity {
     /// Lean's id of the entity, the `entity_id` of data calls.
     pub id: String,
     /// The customer it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Lean's code of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_identifier: Option<String>,
     /// What may be read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Permissions>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]

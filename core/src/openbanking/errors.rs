@@ -87,7 +87,8 @@ pub(crate) fn failed(response: &HttpResponse, json: &Value) -> Error {
     let mut message = text("message")
         .unwrap_or("the bank could not provide the data")
         .to_owned();
-    if let Some(granular) = text("granular_status_code") {
+    let granular_status_code = text("granular_status_code").map(str::to_owned);
+    if let Some(granular) = &granular_status_code {
         message.push_str(&format!(" ({granular})"));
     }
     Error::from(ApiError {
@@ -95,6 +96,7 @@ pub(crate) fn failed(response: &HttpResponse, json: &Value) -> Error {
         kind: ApiErrorKind::Other,
         message,
         api_code: Some(ErrorCode::Failed.as_str().to_owned()),
+        granular_status_code,
         body: response.body_text(),
         request_id: crate::response::request_id(response),
         field_errors: Vec::new(),
@@ -126,11 +128,7 @@ pub fn error_code(error: &Error) -> Option<ErrorCode> {
 /// The `granular_status_code` of a `FAILED` data answer, if it has one.
 pub fn granular_status_code(error: &Error) -> Option<String> {
     match error {
-        Error::Api(api) => serde_json::from_str::<Value>(&api.body)
-            .ok()?
-            .get("granular_status_code")?
-            .as_str()
-            .map(str::to_owned),
+        Error::Api(api) => api.granular_status_code.clone(),
         _ => None,
     }
 }

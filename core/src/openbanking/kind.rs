@@ -41,11 +41,39 @@ pub enum OperationKind {
     ListBanks,
     /// `GET /payments/v1/{payment_id}`.
     GetPayment,
+    /// `GET /payments/v1/intents`.
+    ListPaymentIntents,
+    /// `GET /customers/v1/entities?start_date=&end_date=`.
+    ListEntitiesByDate,
+    /// `GET /data/v2/accounts`.
+    ListAccounts,
+    /// `GET /data/v2/identity`.
+    ListIdentities,
+    /// `GET /data/v2/accounts/{account_id}/balances`.
+    ListAccountBalances,
+    /// `GET /data/v2/accounts/{account_id}/transactions`.
+    ListAccountTransactions,
+    /// `GET /data/v2/accounts/{account_id}/identities`.
+    ListAccountIdentities,
+    /// `GET /data/v2/accounts/{account_id}/beneficiaries`.
+    ListAccountBeneficiaries,
+    /// `GET /data/v2/accounts/{account_id}/direct-debits`.
+    ListAccountDirectDebits,
+    /// `GET /data/v2/accounts/{account_id}/standing-orders`.
+    ListAccountStandingOrders,
+    /// `GET /data/v2/accounts/{account_id}/scheduled-payments`.
+    ListAccountScheduledPayments,
+    /// `POST /data/v2/refreshes`.
+    CreateDataRefresh,
+    /// `GET /data/v2/refreshes/{refresh_id}`.
+    GetDataRefresh,
+    /// `GET /data/v2/refreshes?entity_id=`.
+    ListDataRefreshes,
 }
 
 impl OperationKind {
     /// Every operation.
-    pub const ALL: [OperationKind; 17] = [
+    pub const ALL: [OperationKind; 31] = [
         Self::CreateCustomer,
         Self::GetCustomer,
         Self::GetCustomerByAppUserId,
@@ -63,6 +91,20 @@ impl OperationKind {
         Self::ListPaymentDestinations,
         Self::ListBanks,
         Self::GetPayment,
+        Self::ListPaymentIntents,
+        Self::ListEntitiesByDate,
+        Self::ListAccounts,
+        Self::ListIdentities,
+        Self::ListAccountBalances,
+        Self::ListAccountTransactions,
+        Self::ListAccountIdentities,
+        Self::ListAccountBeneficiaries,
+        Self::ListAccountDirectDebits,
+        Self::ListAccountStandingOrders,
+        Self::ListAccountScheduledPayments,
+        Self::CreateDataRefresh,
+        Self::GetDataRefresh,
+        Self::ListDataRefreshes,
     ];
 
     /// The camelCase name used by hosts and vectors (`getBalance`).
@@ -85,6 +127,20 @@ impl OperationKind {
             Self::ListPaymentDestinations => "listPaymentDestinations",
             Self::ListBanks => "listBanks",
             Self::GetPayment => "getPayment",
+            Self::ListPaymentIntents => "listPaymentIntents",
+            Self::ListEntitiesByDate => "listEntitiesByDate",
+            Self::ListAccounts => "listAccounts",
+            Self::ListIdentities => "listIdentities",
+            Self::ListAccountBalances => "listAccountBalances",
+            Self::ListAccountTransactions => "listAccountTransactions",
+            Self::ListAccountIdentities => "listAccountIdentities",
+            Self::ListAccountBeneficiaries => "listAccountBeneficiaries",
+            Self::ListAccountDirectDebits => "listAccountDirectDebits",
+            Self::ListAccountStandingOrders => "listAccountStandingOrders",
+            Self::ListAccountScheduledPayments => "listAccountScheduledPayments",
+            Self::CreateDataRefresh => "createDataRefresh",
+            Self::GetDataRefresh => "getDataRefresh",
+            Self::ListDataRefreshes => "listDataRefreshes",
         }
     }
 
@@ -98,7 +154,10 @@ impl OperationKind {
     pub fn is_read(self) -> bool {
         !matches!(
             self,
-            Self::CreateCustomer | Self::CreatePaymentIntent | Self::CreatePaymentDestination
+            Self::CreateCustomer
+                | Self::CreatePaymentIntent
+                | Self::CreatePaymentDestination
+                | Self::CreateDataRefresh
         )
     }
 

@@ -77,6 +77,7 @@ mod bank;
 mod call;
 mod customer;
 mod data;
+mod data_page;
 mod destination;
 mod entity;
 mod environment;
@@ -95,7 +96,8 @@ pub use auth::{
 pub use bank::Bank;
 pub use call::{Call, Config, DEFAULT_TIMEOUT};
 pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};
-pub use data::{DataKind, DataRequest, DataResult, DataStatus};
+pub use data::{DataKind, DataRequest, DataResult, DataStatus, DateRange};
+pub use data_page::{DataPage, DataPageRequest, DataResource};
 pub use destination::{Destination, NewDestination};
 pub use entity::{Entity, Permissions};
 pub use environment::{Environment, Region};

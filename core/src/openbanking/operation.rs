@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use super::auth::{user_agent, Auth};
 use super::customer::NewCustomer;
-use super::data::{DataKind, DataRequest};
+use super::data::{DataKind, DataRequest, DateRange};
+use super::data_page::{DataPageRequest, DataResource};
 use super::destination::NewDestination;
 use super::environment::Environment;
 use super::kind::OperationKind;
@@ -23,15 +24,69 @@ use crate::url::{query_value, segment};
 use crate::validate::{self, Problem};
 use crate::validate::{field_error, merge_errors as merge};
 
-/// Paging of `listCustomers`. The documents name the parameters but not
-/// their bounds or base, so values are sent as given (non-negative
-/// integers; a page size of zero is refused).
+/// Paging of the list calls (`page_number`/`page_size` on the customer
+/// lists, `page`/`size` on the data v2 reads). The documents name the
+/// parameters but not their bounds or base, so values are sent as given
+/// (non-negative integers; a page size of zero is refused).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Paging {
     /// The page to read.
     pub page_number: Option<u32>,
-    /// How many customers per page.
+    /// How many items per page.
     pub page_size: Option<u32>,
+}
+
+impl Paging {
+    /// The paging, unless its page size is zero.
+    pub(crate) fn checked(self) -> Result<Self, Error> {
+        if self.page_size == Some(0) {
+            return Err(field_error(
+                "page_size",
+                Problem::new(FieldErrorCode::OutOfRange, "must be at least 1"),
+            ));
+        }
+        Ok(self)
+    }
+
+    /// Appends the given values to `path` as query parameters named
+    /// `number_key` and `size_key` (after a `?` or `&` as `path` needs).
+    pub(crate) fn append_query(&self, path: &mut String, number_key: &str, size_key: &str) {
+        for (key, value) in [(number_key, self.page_number), (size_key, self.page_size)] {
+            if let Some(value) = value {
+                path.push(if path.contains('?') { '&' } else { '?' });
+                path.push_str(&format!("{key}={}", query_value(&value.to_string())));
+            }
+        }
+    }
+
+    /// Reads `pageNumber` and `pageSize` of a call's JSON form.
+    fn from_call(call: &Value) -> Result<Self, Error> {
+        let page = |field: &str| -> Result<Option<u32>, Error> {
+            match call.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => v
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .map(Some)
+                    .ok_or_else(|| {
+                        field_error(
+                            field,
+                            Problem::new(
+                                FieldErrorCode::InvalidType,
+                                "must be a whole number from 0 to 4294967295",
+                            ),
+                        )
+                    }),
+            }
+        };
+        match (page("pageNumber"), page("pageSize")) {
+            (Ok(page_number), Ok(page_size)) => Ok(Self {
+                page_number,
+                page_size,
+            }),
+            (n, s) => Err(merge(n.err().into_iter().chain(s.err())).unwrap_or_else(lost)),
+        }
+    }
 }
 
 /// One validated open-banking call.
@@ -54,6 +109,12 @@ enum Inner {
     ListPaymentDestinations,
     ListBanks(Option<String>),
     GetPayment(String),
+    ListPaymentIntents,
+    ListEntitiesByDate(DateRange, Paging),
+    DataPage(DataPageRequest),
+    CreateDataRefresh(String),
+    GetDataRefresh(String),
+    ListDataRefreshes(String, Paging),
 }
 
 fn id(field: &str, value: &str) -> Result<String, Error> {
@@ -82,13 +143,7 @@ impl Operation {
 
     /// `GET /customers/v1`, one page.
     pub fn list_customers(paging: Paging) -> Result<Self, Error> {
-        if paging.page_size == Some(0) {
-            return Err(field_error(
-                "page_size",
-                Problem::new(FieldErrorCode::OutOfRange, "must be at least 1"),
-            ));
-        }
-        Ok(Self(Inner::ListCustomers(paging)))
+        Ok(Self(Inner::ListCustomers(paging.checked()?)))
     }
 
     /// `GET /customers/v1/{customer_id}/entities`.
@@ -154,14 +209,64 @@ impl Operation {
         Ok(Self(Inner::GetPayment(id("payment_id", payment_id)?)))
     }
 
+    /// `GET /payments/v1/intents`: every payment intent of the application.
+    pub fn list_payment_intents() -> Self {
+        Self(Inner::ListPaymentIntents)
+    }
+
+    /// `GET /customers/v1/entities`: the entities connected from
+    /// `start_date` to `end_date` (`YYYY-MM-DD`, both days included), one
+    /// page at a time: the way to find connections made while webhooks
+    /// were not received.
+    pub fn list_entities_by_date(
+        start_date: &str,
+        end_date: &str,
+        paging: Paging,
+    ) -> Result<Self, Error> {
+        let range = DateRange::new(Some(start_date), Some(end_date), true);
+        match (range, paging.checked()) {
+            (Ok(range), Ok(paging)) => Ok(Self(Inner::ListEntitiesByDate(range, paging))),
+            (r, p) => Err(merge(r.err().into_iter().chain(p.err())).unwrap_or_else(lost)),
+        }
+    }
+
+    /// `GET /data/v2/...`: one page of what Lean holds for an entity (see
+    /// [`DataResource`]).
+    pub fn get_data_page(request: DataPageRequest) -> Self {
+        Self(Inner::DataPage(request))
+    }
+
+    /// `POST /data/v2/refreshes`: asks Lean to fetch an entity's data from
+    /// its bank again; `entity.data.refresh.updated` tells when it is done.
+    /// Not retried after an unknown outcome: a second refresh would start.
+    pub fn create_data_refresh(entity_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::CreateDataRefresh(id("entity_id", entity_id)?)))
+    }
+
+    /// `GET /data/v2/refreshes/{refresh_id}`.
+    pub fn get_data_refresh(refresh_id: &str) -> Result<Self, Error> {
+        Ok(Self(Inner::GetDataRefresh(id("refresh_id", refresh_id)?)))
+    }
+
+    /// `GET /data/v2/refreshes?entity_id=`: an entity's refreshes, one page
+    /// at a time.
+    pub fn list_data_refreshes(entity_id: &str, paging: Paging) -> Result<Self, Error> {
+        match (id("entity_id", entity_id), paging.checked()) {
+            (Ok(entity), Ok(paging)) => Ok(Self(Inner::ListDataRefreshes(entity, paging))),
+            (e, p) => Err(merge(e.err().into_iter().chain(p.err())).unwrap_or_else(lost)),
+        }
+    }
+
     /// Builds an operation from its host-neutral JSON form, the one the
     /// shared vectors and the bindings use: `{"operation": "createCustomer",
     /// "input": {...}}` for bodies (wire names, snake_case), and camelCase
     /// arguments for path and query values: `customerId`, `appUserId`,
-    /// `entityId`, `resultsId`, `paymentIntentId`, `paymentId`,
-    /// `accountTypes`, `pageNumber`, `pageSize`.
-    /// Data calls take their body as `input`: `{"entity_id",
-    /// "account_id"?, "async"?}`.
+    /// `entityId`, `accountId`, `resultsId`, `refreshId`, `paymentIntentId`,
+    /// `paymentId`, `accountTypes`, `startDate`, `endDate`, `pageNumber`,
+    /// `pageSize` (`page` and `size` on the data v2 reads' wire).
+    /// Data v1 calls take their body as `input`: `{"entity_id",
+    /// "account_id"?, "async"?}`, and for transactions `"start_date"?,
+    /// "end_date"?, "insights"?`.
     pub fn from_json(call: &Value) -> Result<Self, Error> {
         let name = call
             .get("operation")
@@ -183,36 +288,7 @@ impl Operation {
             OperationKind::GetCustomerByAppUserId => {
                 Self::get_customer_by_app_user_id(&text("appUserId")?)?
             }
-            OperationKind::ListCustomers => {
-                let page = |field: &str| -> Result<Option<u32>, Error> {
-                    match call.get(field) {
-                        None | Some(Value::Null) => Ok(None),
-                        Some(v) => v
-                            .as_u64()
-                            .and_then(|n| u32::try_from(n).ok())
-                            .map(Some)
-                            .ok_or_else(|| {
-                                field_error(
-                                    field,
-                                    Problem::new(
-                                        FieldErrorCode::InvalidType,
-                                        "must be a whole number from 0 to 4294967295",
-                                    ),
-                                )
-                            }),
-                    }
-                };
-                let (number, size) = (page("pageNumber"), page("pageSize"));
-                match (number, size) {
-                    (Ok(page_number), Ok(page_size)) => Self::list_customers(Paging {
-                        page_number,
-                        page_size,
-                    })?,
-                    (n, s) => {
-                        return Err(merge(n.err().into_iter().chain(s.err())).unwrap_or_else(lost))
-                    }
-                }
-            }
+            OperationKind::ListCustomers => Self::list_customers(Paging::from_call(call)?)?,
             OperationKind::ListEntities => Self::list_entities(&text("customerId")?)?,
             OperationKind::GetEntity => match (text("customerId"), text("entityId")) {
                 (Ok(c), Ok(e)) => Self::get_entity(&c, &e)?,
@@ -244,6 +320,54 @@ impl Operation {
                 Self::list_banks(types.as_deref())?
             }
             OperationKind::GetPayment => Self::get_payment(&text("paymentId")?)?,
+            OperationKind::ListPaymentIntents => Self::list_payment_intents(),
+            OperationKind::ListEntitiesByDate => {
+                match (text("startDate"), text("endDate"), Paging::from_call(call)) {
+                    (Ok(start), Ok(end), Ok(paging)) => {
+                        Self::list_entities_by_date(&start, &end, paging)?
+                    }
+                    (s, e, p) => {
+                        return Err(merge(s.err().into_iter().chain(e.err()).chain(p.err()))
+                            .unwrap_or_else(lost))
+                    }
+                }
+            }
+            OperationKind::ListAccounts
+            | OperationKind::ListIdentities
+            | OperationKind::ListAccountBalances
+            | OperationKind::ListAccountTransactions
+            | OperationKind::ListAccountIdentities
+            | OperationKind::ListAccountBeneficiaries
+            | OperationKind::ListAccountDirectDebits
+            | OperationKind::ListAccountStandingOrders
+            | OperationKind::ListAccountScheduledPayments => {
+                let resource = DataResource::of(kind).ok_or_else(lost_kind)?;
+                let account = match resource.needs_account() {
+                    true => Some(text("accountId")),
+                    false => None,
+                };
+                match (
+                    text("entityId"),
+                    account.transpose(),
+                    Paging::from_call(call),
+                ) {
+                    (Ok(entity), Ok(account), Ok(paging)) => Self::get_data_page(
+                        DataPageRequest::new(resource, &entity, account.as_deref(), paging)?,
+                    ),
+                    (e, a, p) => {
+                        return Err(merge(e.err().into_iter().chain(a.err()).chain(p.err()))
+                            .unwrap_or_else(lost))
+                    }
+                }
+            }
+            OperationKind::CreateDataRefresh => Self::create_data_refresh(&text("entityId")?)?,
+            OperationKind::GetDataRefresh => Self::get_data_refresh(&text("refreshId")?)?,
+            OperationKind::ListDataRefreshes => match (text("entityId"), Paging::from_call(call)) {
+                (Ok(entity), Ok(paging)) => Self::list_data_refreshes(&entity, paging)?,
+                (e, p) => {
+                    return Err(merge(e.err().into_iter().chain(p.err())).unwrap_or_else(lost))
+                }
+            },
         })
     }
 
@@ -269,6 +393,12 @@ impl Operation {
             Inner::ListPaymentDestinations => OperationKind::ListPaymentDestinations,
             Inner::ListBanks(_) => OperationKind::ListBanks,
             Inner::GetPayment(_) => OperationKind::GetPayment,
+            Inner::ListPaymentIntents => OperationKind::ListPaymentIntents,
+            Inner::ListEntitiesByDate(..) => OperationKind::ListEntitiesByDate,
+            Inner::DataPage(d) => d.resource.operation(),
+            Inner::CreateDataRefresh(_) => OperationKind::CreateDataRefresh,
+            Inner::GetDataRefresh(_) => OperationKind::GetDataRefresh,
+            Inner::ListDataRefreshes(..) => OperationKind::ListDataRefreshes,
         }
     }
 
@@ -299,18 +429,8 @@ impl Operation {
                 None,
             ),
             Inner::ListCustomers(p) => {
-                let query: Vec<String> =
-                    [("page_number", p.page_number), ("page_size", p.page_size)]
-                        .into_iter()
-                        .filter_map(|(k, v)| {
-                            v.map(|v| format!("{k}={}", query_value(&v.to_string())))
-                        })
-                        .collect();
-                let path = if query.is_empty() {
-                    "/customers/v1".to_owned()
-                } else {
-                    format!("/customers/v1?{}", query.join("&"))
-                };
+                let mut path = "/customers/v1".to_owned();
+                p.append_query(&mut path, "page_number", "page_size");
                 (Method::Get, path, None)
             }
             Inner::ListEntities(c) => (
@@ -359,6 +479,29 @@ impl Operation {
                 (Method::Get, path, None)
             }
             Inner::GetPayment(p) => (Method::Get, format!("/payments/v1/{}", segment(p)), None),
+            Inner::ListPaymentIntents => (Method::Get, "/payments/v1/intents".to_owned(), None),
+            Inner::ListEntitiesByDate(range, paging) => {
+                let mut path = "/customers/v1/entities".to_owned();
+                paging.append_query(&mut path, "page_number", "page_size");
+                range.append_query(&mut path);
+                (Method::Get, path, None)
+            }
+            Inner::DataPage(d) => (Method::Get, d.path(), None),
+            Inner::CreateDataRefresh(e) => (
+                Method::Post,
+                "/data/v2/refreshes".to_owned(),
+                Some(serde_json::json!({ "entity_id": e }).to_string()),
+            ),
+            Inner::GetDataRefresh(r) => (
+                Method::Get,
+                format!("/data/v2/refreshes/{}", segment(r)),
+                None,
+            ),
+            Inner::ListDataRefreshes(e, paging) => {
+                let mut path = format!("/data/v2/refreshes?entity_id={}", query_value(e));
+                paging.append_query(&mut path, "page", "size");
+                (Method::Get, path, None)
+            }
         };
         let mut headers = vec![
             ("accept".to_owned(), "application/json".to_owned()),
@@ -407,24 +550,30 @@ impl Operation {
 }
 
 fn data_request_from_json(kind: DataKind, input: &Value) -> Result<DataRequest, Error> {
-    let mut reader = crate::input::JsonInput::new(
-        input,
-        "a data request",
-        if kind.needs_account() {
-            &["entity_id", "account_id", "async"]
-        } else {
-            &["entity_id", "async"]
-        },
-    )?;
+    let fields: &[&str] = match kind {
+        DataKind::Transactions => &[
+            "entity_id",
+            "account_id",
+            "async",
+            "start_date",
+            "end_date",
+            "insights",
+        ],
+        DataKind::Balance => &["entity_id", "account_id", "async"],
+        DataKind::Identity | DataKind::Accounts => &["entity_id", "async"],
+    };
+    let mut reader = crate::input::JsonInput::new(input, "a data request", fields)?;
     let entity_id = reader.text("entity_id");
     let account_id = reader.optional_text("account_id");
+    let start_date = reader.optional_text("start_date");
+    let end_date = reader.optional_text("end_date");
     let mut errors = reader.into_errors();
-    let asynchronous = match input.get("async") {
+    let mut flag = |field: &str| match input.get(field) {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
             errors.push(crate::FieldError::new(
-                "async",
+                field,
                 FieldErrorCode::InvalidType,
                 format!(
                     "must be true or false, found {}",
@@ -434,7 +583,13 @@ fn data_request_from_json(kind: DataKind, input: &Value) -> Result<DataRequest, 
             false
         }
     };
-    let checked = DataRequest::new(kind, &entity_id, account_id.as_deref(), asynchronous);
+    let (asynchronous, insights) = (flag("async"), flag("insights"));
+    let checked = DataRequest::new(kind, &entity_id, account_id.as_deref(), asynchronous).and_then(
+        |request| {
+            let range = DateRange::new(start_date.as_deref(), end_date.as_deref(), false)?;
+            request.with_transactions_query(range, insights)
+        },
+    );
     if errors.is_empty() {
         return checked;
     }

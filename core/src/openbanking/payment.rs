@@ -169,27 +169,21 @@ pub(crate) fn currency(text: &str) -> validate::Rule<String> {
 }
 
 /// A payment intent as the API returns it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct PaymentIntent {
     /// Lean's id of the intent.
     pub payment_intent_id: String,
     /// The paying customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// The amount, exact.
-    #[serde(
-        default,
-        deserialize_with = "optional_amount",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "optional_amount")]
     #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub amount: Option<Amount>,
     /// The currency, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The description, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The payments made against the intent, as sent: their shape is not
     /// documented beyond being a list.
@@ -201,7 +195,6 @@ pub struct PaymentIntent {
     #[cfg_attr(feature = "tsify", tsify(type = "unknown[]"))]
     pub payments: Vec<Value>,
     /// Where the money goes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_destination: Option<Destination>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
@@ -244,43 +237,32 @@ pub(crate) fn amount_from_number(n: &serde_json::Number) -> Result<Amount, crate
 
 /// A payment made against an intent (`GET /payments/v1/{payment_id}`), in
 /// the shape of Lean's `payment.created` and `payment.updated` webhooks.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Payment {
     /// Lean's id of the payment.
     pub id: String,
     /// The amount, exact (sent as a JSON number).
-    #[serde(
-        default,
-        deserialize_with = "optional_amount",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "optional_amount")]
     #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub amount: Option<Amount>,
     /// The currency, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `PENDING_WITH_BANK`, `ACCEPTED_BY_BANK`, `FAILED`... as sent: kept
     /// as text so a status Lean adds later still reads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The intent the payment pays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent_id: Option<String>,
     /// The paying customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Where the money went.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_destination_id: Option<String>,
     /// The bank's own reference, for reconciliation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_transaction_reference: Option<String>,
     /// Why the payment failed, when it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The application's metadata, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub metadata: Option<Map<String, Value>>,
     /// Fields this SDK version does not know.

@@ -12,11 +12,13 @@ use super::bank::Bank;
 use super::customer::{Customer, CustomerPage};
 use super::data::exact_numbers;
 use super::data::{DataResult, DataStatus};
+use super::data_page::DataPage;
 use super::destination::Destination;
 use super::entity::Entity;
 use super::errors;
 use super::kind::OperationKind;
 use super::payment::{Payment, PaymentIntent};
+use super::webhooks::DataRefresh;
 use crate::error::Error;
 use crate::http::HttpResponse;
 
@@ -43,6 +45,14 @@ pub enum Outcome {
     Banks(Vec<Bank>),
     /// From `getPayment`.
     Payment(Payment),
+    /// From `listPaymentIntents`.
+    PaymentIntents(Vec<PaymentIntent>),
+    /// From the data v2 reads (`listAccounts`, `listAccountBalances`, ...).
+    DataPage(DataPage),
+    /// From `createDataRefresh`, `getDataRefresh`.
+    DataRefresh(DataRefresh),
+    /// From `listDataRefreshes`.
+    DataRefreshes(Vec<DataRefresh>),
 }
 
 impl Outcome {
@@ -68,6 +78,10 @@ impl Outcome {
             Self::Destinations(d) => value(d),
             Self::Banks(b) => value(b),
             Self::Payment(p) => value(p),
+            Self::PaymentIntents(p) => value(p),
+            Self::DataPage(d) => value(d),
+            Self::DataRefresh(r) => value(r),
+            Self::DataRefreshes(r) => value(r),
         }
     }
 }
@@ -92,20 +106,16 @@ pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outc
             })
         }
         OperationKind::GetEntity => Outcome::Entity(body(response)?),
-        OperationKind::ListEntities => Outcome::Entities(list(response, &["data", "entities"])?.0),
+        OperationKind::ListEntities | OperationKind::ListEntitiesByDate => {
+            Outcome::Entities(list(response, &["data", "entities", "content"])?.0)
+        }
         OperationKind::GetIdentity
         | OperationKind::GetAccounts
         | OperationKind::GetBalance
         | OperationKind::GetTransactions
         | OperationKind::GetDataResults => {
             let mut json: Value = body(response)?;
-            let failed = json
-                .get("status")
-                .and_then(Value::as_str)
-                .is_some_and(|s| DataStatus::parse(s) == DataStatus::Failed);
-            if failed {
-                return Err(errors::failed(response, &json));
-            }
+            refuse_failed(response, &json)?;
             // `timestamp` is text in the documents' examples; a number
             // (epoch time) is read as its text rather than refused.
             if let Some(t) = json.get_mut("timestamp") {
@@ -128,7 +138,44 @@ pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outc
         }
         OperationKind::ListBanks => Outcome::Banks(list(response, &["data", "banks"])?.0),
         OperationKind::GetPayment => Outcome::Payment(body(response)?),
+        OperationKind::ListPaymentIntents => {
+            Outcome::PaymentIntents(list(response, &["data", "intents", "payment_intents"])?.0)
+        }
+        OperationKind::ListAccounts
+        | OperationKind::ListIdentities
+        | OperationKind::ListAccountBalances
+        | OperationKind::ListAccountTransactions
+        | OperationKind::ListAccountIdentities
+        | OperationKind::ListAccountBeneficiaries
+        | OperationKind::ListAccountDirectDebits
+        | OperationKind::ListAccountStandingOrders
+        | OperationKind::ListAccountScheduledPayments => {
+            let json: Value = body(response)?;
+            refuse_failed(response, &json)?;
+            if !json.is_object() {
+                return Err(invalid(response, "expected a JSON object with `data`"));
+            }
+            Outcome::DataPage(from_value(response, json)?)
+        }
+        OperationKind::CreateDataRefresh | OperationKind::GetDataRefresh => {
+            Outcome::DataRefresh(body(response)?)
+        }
+        OperationKind::ListDataRefreshes => {
+            Outcome::DataRefreshes(list(response, &["data", "refreshes"])?.0)
+        }
     })
+}
+
+/// A data answer with `status: "FAILED"` (even with HTTP 200) is an error.
+fn refuse_failed(response: &HttpResponse, json: &Value) -> Result<(), Error> {
+    let failed = json
+        .get("status")
+        .and_then(Value::as_str)
+        .is_some_and(|s| DataStatus::parse(s) == DataStatus::Failed);
+    match failed {
+        true => Err(errors::failed(response, json)),
+        false => Ok(()),
+    }
 }
 
 /// Reads a 2xx body. Every number a binary float could alter is read as its

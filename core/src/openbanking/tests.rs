@@ -326,7 +326,8 @@ fn sample(kind: OperationKind) -> Operation {
             _ => json!({"entity_id": "e"}),
         },
         "customerId": "c", "appUserId": "u", "entityId": "e", "resultsId": "r", "paymentIntentId": "p",
-        "paymentId": "p",
+        "paymentId": "p", "accountId": "a", "refreshId": "r", "startDate": "2026-01-01",
+        "endDate": "2026-01-31",
     }))
     .unwrap_or_else(|e| panic!("{}: {e:?}", kind.name()))
 }

@@ -249,33 +249,25 @@ pub struct ResultsReady {
 /// The payload of `payment_intent.created`. Not the API's
 /// [`super::PaymentIntent`]: the webhook names the id `intent_id` and adds
 /// the status, so it is kept in its own shape.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct PaymentIntentCreated {
     /// Lean's id of the intent (`payment_intent_id` in API answers).
     pub intent_id: String,
     /// The amount, exact (sent as a JSON number, never read as a float).
-    #[serde(
-        default,
-        deserialize_with = "optional_amount",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "optional_amount")]
     #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub amount: Option<Amount>,
     /// The currency, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `INTENT_CREATED`, or a status Lean adds later, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The reason given for the payment, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The paying customer, when sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// The application's metadata, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
     pub metadata: Option<Map<String, Value>>,
     /// Fields this SDK version does not know.
@@ -287,25 +279,21 @@ pub struct PaymentIntentCreated {
 /// The payload of `payment_source.created` and
 /// `payment_source.beneficiary.created`: a customer's bank account that
 /// payments are made from.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct PaymentSource {
     /// Lean's id of the payment source.
     pub id: String,
     /// Its status, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The customer it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// The end user, when Lean knows one (often `null`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_user_id: Option<String>,
     /// Lean's code of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_identifier: Option<String>,
     /// The bank's name for display.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
@@ -315,6 +303,7 @@ pub struct PaymentSource {
 
 /// The payload of `entity.data.refresh.updated`: how far a refresh of an
 /// entity's data got, per kind of data and per account.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DataRefresh {
@@ -323,16 +312,12 @@ pub struct DataRefresh {
     /// The entity refreshed.
     pub entity_id: String,
     /// The refresh's status, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// The application's own id of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
     /// What could be refreshed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_status: Option<DataRefreshStatus>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
@@ -342,14 +327,13 @@ pub struct DataRefresh {
 
 /// What a data refresh could read: each kind `OK` or `UNSUPPORTED` (as
 /// sent, so a value Lean adds later still reads).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct DataRefreshStatus {
     /// The account list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<String>,
     /// Identity data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     /// Per account.
     #[serde(
@@ -365,35 +349,27 @@ pub struct DataRefreshStatus {
 }
 
 /// What a data refresh could read for one account.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct AccountDataStatus {
     /// The account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Balances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<String>,
     /// The account holder's identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     /// Transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<String>,
     /// Beneficiaries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beneficiaries: Option<String>,
     /// Direct debits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_debits: Option<String>,
     /// Standing orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standing_orders: Option<String>,
     /// Scheduled payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_payments: Option<String>,
     /// Which period of transactions the bank gave.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_availability: Option<TransactionAvailability>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
@@ -402,17 +378,15 @@ pub struct AccountDataStatus {
 }
 
 /// The period of transactions a bank gave for an account.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct TransactionAvailability {
     /// The first day, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// The last day, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// How many whole months that covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete_months: Option<u32>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
@@ -422,13 +396,13 @@ pub struct TransactionAvailability {
 
 /// The payload of `bank.availability.updated` (KSA): whether a bank's
 /// payments and data are turned on (`enabled`) and working (`active`).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct BankAvailability {
     /// Lean's code of the bank, as in [`super::Bank::identifier`].
     pub identifier: String,
     /// What works now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<Availability>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
@@ -437,14 +411,13 @@ pub struct BankAvailability {
 }
 
 /// A bank's services, as turned on and as working.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Availability {
     /// Working now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<Services>,
     /// Turned on for the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<Services>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
@@ -453,14 +426,13 @@ pub struct Availability {
 }
 
 /// Payments and data, each on or off (`None` when not sent).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct Services {
     /// Payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payments: Option<bool>,
     /// Data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<bool>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]

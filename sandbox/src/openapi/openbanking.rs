@@ -154,6 +154,124 @@ pub(super) struct Entity {
     id: String,
     #[serde(default)]
     customer_id: String,
+    /// When the customer connected the bank (ISO 8601, UTC)
+    #[serde(default)]
+    created_at: String,
+}
+
+// One page of entities connected in a date range.
+#[derive(ToSchema)]
+pub(super) struct EntityPage {
+    content: Vec<Entity>,
+    #[schema(inline)]
+    page: PageInfo,
+}
+
+// The filter of the entities connected in a date range.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct CreatedRange {
+    /// The first day (UTC), inclusive, YYYY-MM-DD
+    #[param(value_type = Option<String>, format = Date)]
+    start_date: Option<String>,
+    /// The last day (UTC), inclusive, YYYY-MM-DD; not before start_date
+    #[param(value_type = Option<String>, format = Date)]
+    end_date: Option<String>,
+}
+
+// The query of the data v2 reads (pages count from 0).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct V2Query {
+    /// The connected entity
+    entity_id: String,
+    /// The page, from 0
+    #[param(minimum = 0, value_type = Option<i64>)]
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 50)
+    #[param(minimum = 1, maximum = 100, value_type = Option<i64>)]
+    size: Option<i64>,
+}
+
+// The query of the refreshes list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct RefreshQuery {
+    /// Only this entity's refreshes
+    #[param(value_type = Option<String>)]
+    entity_id: Option<String>,
+    /// The page, from 0
+    #[param(minimum = 0, value_type = Option<i64>)]
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 50)
+    #[param(minimum = 1, maximum = 100, value_type = Option<i64>)]
+    size: Option<i64>,
+}
+
+// The answer of a data v2 read: one page of records, or FAILED.
+#[derive(ToSchema)]
+pub(super) struct V2Answer {
+    /// OK, or FAILED (with granular_status_code)
+    status: String,
+    /// The records; amounts are JSON numbers written from their exact decimal text
+    #[schema(value_type = Vec<Object>)]
+    #[serde(default)]
+    data: (),
+    #[schema(inline)]
+    #[serde(default)]
+    page: Option<PageInfo>,
+    #[serde(default)]
+    granular_status_code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    timestamp: String,
+}
+
+// What a v2 per-account read reads.
+#[derive(ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum AccountDataName {
+    Transactions,
+    Balances,
+    Beneficiaries,
+    Identities,
+    DirectDebits,
+    ScheduledPayments,
+    StandingOrders,
+}
+
+// The body of `POST /data/v2/refreshes`.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NewRefresh {
+    /// The connected entity to refresh
+    #[schema(min_length = 1)]
+    entity_id: String,
+}
+
+// A data refresh, as answered and as sent by entity.data.refresh.updated.
+#[derive(ToSchema)]
+pub(super) struct Refresh {
+    refresh_id: String,
+    entity_id: String,
+    /// IN_PROGRESS, then COMPLETED
+    status: String,
+    #[serde(default)]
+    customer_id: String,
+    app_user_id: Option<String>,
+    /// Once COMPLETED: {accounts, identity, account_data: [{account_id, balance, identity, transactions, beneficiaries, direct_debits, standing_orders, scheduled_payments, transaction_availability {start, end, complete_months}}]}
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    data_status: (),
+}
+
+// One page of refreshes, newest first.
+#[derive(ToSchema)]
+pub(super) struct RefreshPage {
+    data: Vec<Refresh>,
+    #[schema(inline)]
+    page: PageInfo,
 }
 
 // The body of the data calls.
@@ -168,6 +286,17 @@ pub(super) struct DataRequest {
     #[serde(rename = "async")]
     #[serde(default)]
     asynchronous: bool,
+    /// Transactions only: the first transaction date kept (YYYY-MM-DD, inclusive)
+    #[schema(format = Date)]
+    #[serde(default)]
+    start_date: String,
+    /// Transactions only: the last transaction date kept (YYYY-MM-DD, inclusive)
+    #[schema(format = Date)]
+    #[serde(default)]
+    end_date: String,
+    /// Transactions only: add insights {total_credits, total_debits, transaction_count}
+    #[serde(default)]
+    insights: bool,
 }
 
 // The answer of a data call or of its results.
@@ -255,21 +384,28 @@ pub(super) struct Payment {
     bank_transaction_reference: String,
 }
 
-// The body of `POST /payments/v1/destinations`.
+// The body of `POST /payments/v1/destinations`: with a bank_identifier,
+// or Lean's own example form (bank_type, government_identifier, none).
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "display_name": "Main account",
-    "name": "Example Trading LLC",
-    "bank_identifier": "ENBD_UAE",
-    "iban": "AE070331234567890123456"
+    "bank_type": "RETAIL",
+    "government_identifier": {"type": "EMIRATES_ID", "value": "784-1990-1234567-1"},
+    "name": "Jane Doe",
+    "iban": "AE070331234567890123456",
+    "display_name": "Jane",
+    "address": "Villa 12, Street 4",
+    "city": "Dubai",
+    "country": "ARE"
 }))]
 pub(super) struct NewDestination {
     #[schema(min_length = 1, max_length = 255)]
     display_name: String,
     #[schema(min_length = 1, max_length = 255)]
     name: String,
+    /// Lean's code of the bank; stored as null when absent
     #[schema(pattern = "^[!-~]([ -~]{0,253}[!-~])?$")]
+    #[serde(default)]
     bank_identifier: String,
     /// The check digits must match (ISO 13616)
     #[schema(pattern = "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")]
@@ -284,6 +420,20 @@ pub(super) struct NewDestination {
     city: String,
     #[serde(default)]
     country: String,
+    #[schema(inline)]
+    #[serde(default)]
+    bank_type: Option<BankTypeName>,
+    #[schema(inline)]
+    #[serde(default)]
+    government_identifier: Option<GovernmentIdentifier>,
+}
+
+#[derive(ToSchema)]
+enum BankTypeName {
+    #[serde(rename = "RETAIL")]
+    Retail,
+    #[serde(rename = "CORPORATE")]
+    Corporate,
 }
 
 // A payment destination as answered.
@@ -295,6 +445,16 @@ pub(super) struct Destination {
     display_name: String,
     #[serde(default)]
     name: String,
+    /// Null when the body named none
+    #[serde(default)]
+    bank_identifier: Option<String>,
+    /// As sent
+    #[serde(default)]
+    bank_type: String,
+    /// As sent, {type, value}
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    government_identifier: (),
 }
 
 // A supported bank.
@@ -560,3 +720,111 @@ fn list_destinations() {}
         ObRefusals,
     ))]
 fn list_banks() {}
+
+#[utoipa::path(get, path = "/customers/v1/entities", tag = "open banking", operation_id = "listEntitiesCreated",
+    summary = "List one page of the entities of every customer connected in a date range, oldest first",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(ObPage, CreatedRange),
+    responses(
+        (status = 200, description = "One page of entities", body = EntityPage),
+        (status = 400, description = "A bad page, a bad date or a start after the end", body = ObError),
+        AppOnly,
+        ObRefusals,
+    ))]
+fn list_entities_created() {}
+
+#[utoipa::path(get, path = "/data/v2/accounts", tag = "open banking", operation_id = "listAccountsV2",
+    summary = "Read one page of an entity's accounts",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(V2Query),
+    responses(
+        (status = 200, description = "One page of accounts, or FAILED", body = V2Answer),
+        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        CustomerOnly,
+        (status = 404, description = "No such entity", body = ObError),
+        ObRefusals,
+    ))]
+fn list_accounts_v2() {}
+
+#[utoipa::path(get, path = "/data/v2/identity", tag = "open banking", operation_id = "getIdentityV2",
+    summary = "Read an entity's identity",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(V2Query),
+    responses(
+        (status = 200, description = "The identity as a page of one record, or FAILED", body = V2Answer),
+        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        CustomerOnly,
+        (status = 404, description = "No such entity", body = ObError),
+        ObRefusals,
+    ))]
+fn get_identity_v2() {}
+
+#[utoipa::path(get, path = "/data/v2/accounts/{account_id}/{kind}", tag = "open banking", operation_id = "getAccountDataV2",
+    summary = "Read one page of an account's transactions, balances, beneficiaries, identities, direct debits, scheduled payments or standing orders",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(
+        ("account_id" = String, Path, description = "The account, of the entity"),
+        ("kind" = inline(AccountDataName), Path, description = "What to read"),
+        V2Query,
+    ),
+    responses(
+        (status = 200, description = "One page of records, or FAILED", body = V2Answer),
+        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        CustomerOnly,
+        (status = 404, description = "No such entity (NOT_FOUND) or account of it (ACCOUNT_NOT_FOUND)", body = ObError),
+        ObRefusals,
+    ))]
+fn get_account_data_v2() {}
+
+#[utoipa::path(post, path = "/data/v2/refreshes", tag = "open banking", operation_id = "createRefresh",
+    summary = "Refresh an entity's data; entity.data.refresh.updated follows when it completes",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    request_body = NewRefresh,
+    responses(
+        (status = 201, description = "The refresh, IN_PROGRESS", body = Refresh, links(
+            ("GetRefresh" = (operation_id = "getRefresh", parameters(("refresh_id" = "$response.body#/refresh_id")))),
+            ("ListRefreshes" = (operation_id = "listRefreshes", parameters(("entity_id" = "$response.body#/entity_id")))),
+            ("ListAccountsV2" = (operation_id = "listAccountsV2", parameters(("entity_id" = "$response.body#/entity_id")))),
+        )),
+        ObInvalid,
+        CustomerOnly,
+        (status = 404, description = "No such entity", body = ObError),
+        ObRefusals,
+    ))]
+fn create_refresh() {}
+
+#[utoipa::path(get, path = "/data/v2/refreshes", tag = "open banking", operation_id = "listRefreshes",
+    summary = "List one page of data refreshes, newest first",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(RefreshQuery),
+    responses(
+        (status = 200, description = "One page of refreshes", body = RefreshPage),
+        (status = 400, description = "A bad page or size", body = ObError),
+        CustomerOnly,
+        (status = 404, description = "No such entity", body = ObError),
+        ObRefusals,
+    ))]
+fn list_refreshes() {}
+
+#[utoipa::path(get, path = "/data/v2/refreshes/{refresh_id}", tag = "open banking", operation_id = "getRefresh",
+    summary = "Retrieve a data refresh",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(("refresh_id" = String, Path, description = "Lean's id of the refresh")),
+    responses(
+        (status = 200, description = "The refresh (with data_status once COMPLETED)", body = Refresh),
+        CustomerOnly,
+        (status = 404, description = "No such refresh", body = ObError),
+        ObRefusals,
+    ))]
+fn get_refresh() {}
+
+#[utoipa::path(get, path = "/payments/v1/intents", tag = "open banking", operation_id = "listPaymentIntents",
+    summary = "List one page of payment intents, oldest first (a customer-scoped token sees its own)",
+    security(("bearerAuth" = []), ("appToken" = [])),
+    params(ObPage),
+    responses(
+        (status = 200, description = "One page of payment intents", body = Vec<PaymentIntent>),
+        ObBadPage,
+        ObRefusals,
+    ))]
+fn list_intents() {}

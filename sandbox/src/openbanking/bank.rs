@@ -214,73 +214,341 @@ const STATEMENT: [(&str, &str); 10] = [
     ("Refund", "75.10"),
 ];
 
+/// Which transactions a `POST /data/v1/transactions` call wants: an
+/// inclusive range of transaction dates (either end open), and whether
+/// to add `insights` computed from them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TransactionFilter {
+    /// The first date kept.
+    pub start: Option<time::Date>,
+    /// The last date kept.
+    pub end: Option<time::Date>,
+    /// Add `insights: {total_credits, total_debits, transaction_count}`.
+    pub insights: bool,
+}
+
+/// The identity the emulated bank knows of its customer.
+pub fn identity() -> Value {
+    json!({
+        "full_name": "Jane Doe",
+        "mobile_number": "+971500000001",
+        "email_address": "jane.doe@example.com",
+        "address": "Villa 12, Street 4, Al Barsha, Dubai",
+        "birth_date": "1990-01-15",
+        "gender": "FEMALE",
+        "national_identity_number": "784-1990-1234567-1",
+    })
+}
+
+/// The transaction date of statement line `i` (newest first).
+fn statement_date(i: usize) -> time::Date {
+    let day = u8::try_from(28 - 2 * i).unwrap_or(1);
+    time::Date::from_calendar_date(2026, time::Month::October, day).unwrap_or(time::Date::MIN)
+}
+
+/// The whole fixed statement of `account`, newest first.
+fn statement(account: &Account) -> Vec<(time::Date, Transaction)> {
+    STATEMENT
+        .iter()
+        .enumerate()
+        .map(|(i, (description, amount))| {
+            let date = statement_date(i);
+            let transaction = Transaction {
+                transaction_id: format!(
+                    "{}-t{:02}",
+                    &account.account_id[..8.min(account.account_id.len())],
+                    i + 1
+                ),
+                description,
+                amount: number(amount),
+                currency_code: "AED",
+                timestamp: format!("{date}T09:30:00Z"),
+                pending: i == 0,
+            };
+            (date, transaction)
+        })
+        .collect()
+}
+
+/// The dates the statement covers, for a data refresh's
+/// `transaction_availability`: the first, the last, and how many whole
+/// calendar months lie between.
+pub fn statement_span() -> (time::Date, time::Date, u32) {
+    let first = statement_date(STATEMENT.len() - 1);
+    let last = statement_date(0);
+    let whole_first = if first.day() == 1 { 0 } else { 1 };
+    let months = (last.year() - first.year()) * 12 + i32::from(u8::from(last.month()))
+        - i32::from(u8::from(first.month()))
+        - whole_first;
+    (first, last, u32::try_from(months.max(0)).unwrap_or(0))
+}
+
+/// The sums of `insights`: credits, debits (as a positive amount) and
+/// the count, exact.
+#[derive(Serialize)]
+struct Insights {
+    total_credits: Box<RawValue>,
+    total_debits: Box<RawValue>,
+    transaction_count: usize,
+}
+
+fn insights(amounts: &[&str]) -> Insights {
+    let (mut credits, mut debits) = (Amount::ZERO, Amount::ZERO);
+    for text in amounts {
+        let (slot, magnitude) = match text.strip_prefix('-') {
+            Some(m) => (&mut debits, m),
+            None => (&mut credits, *text),
+        };
+        if let Some(sum) = Amount::parse(magnitude)
+            .ok()
+            .and_then(|a| slot.checked_add(a))
+        {
+            *slot = sum;
+        }
+    }
+    Insights {
+        total_credits: number(&credits.to_string()),
+        total_debits: number(&debits.to_string()),
+        transaction_count: amounts.len(),
+    }
+}
+
 /// The `payload` of a data answer, as JSON text. `account` is the
 /// account of balance and transactions calls (already checked to exist).
-pub fn payload(kind: DataKind, entity: &Entity, bank: &Bank, account: Option<&Account>) -> String {
+pub fn payload(
+    kind: DataKind,
+    entity: &Entity,
+    bank: &Bank,
+    account: Option<&Account>,
+    filter: &TransactionFilter,
+) -> String {
     let text = match (kind, account) {
-        (DataKind::Identity, _) => serde_json::to_string(&serde_json::json!({
-            "full_name": "Jane Doe",
-            "mobile_number": "+971500000001",
-            "email_address": "jane.doe@example.com",
-            "address": "Villa 12, Street 4, Al Barsha, Dubai",
-            "birth_date": "1990-01-15",
-            "gender": "FEMALE",
-            "national_identity_number": "784-1990-1234567-1",
-        })),
+        (DataKind::Identity, _) => serde_json::to_string(&identity()),
         (DataKind::Accounts, _) => {
-            let accounts: Vec<AccountView> = bank
-                .accounts
-                .iter()
-                .map(|a| AccountView {
-                    account_id: &a.account_id,
-                    name: &a.name,
-                    kind: &a.kind,
-                    currency_code: &a.currency_code,
-                    account_number: &a.account_number,
-                    iban: &a.iban,
-                })
-                .collect();
-            serde_json::to_string(&serde_json::json!({ "accounts": accounts }))
+            serde_json::to_string(&serde_json::json!({ "accounts": account_views(bank) }))
         }
-        (DataKind::Balance, Some(a)) => serde_json::to_string(&BalanceView {
-            account_id: &a.account_id,
-            account_name: &a.name,
-            kind: &a.kind,
-            balance: number(&a.balance),
-            currency_code: &a.currency_code,
-        }),
+        (DataKind::Balance, Some(a)) => serde_json::to_string(&balance_view(a)),
         (DataKind::Transactions, Some(a)) => {
-            let transactions: Vec<Transaction> = STATEMENT
-                .iter()
+            let kept: Vec<(usize, Transaction)> = statement(a)
+                .into_iter()
                 .enumerate()
-                .map(|(i, (description, amount))| Transaction {
-                    transaction_id: format!(
-                        "{}-t{:02}",
-                        &a.account_id[..8.min(a.account_id.len())],
-                        i + 1
-                    ),
-                    description,
-                    amount: number(amount),
-                    currency_code: "AED",
-                    timestamp: format!("2026-10-{:02}T09:30:00Z", 28 - 2 * i),
-                    pending: i == 0,
+                .filter(|(_, (date, _))| {
+                    filter.start.is_none_or(|s| *date >= s) && filter.end.is_none_or(|e| *date <= e)
                 })
+                .map(|(i, (_, t))| (i, t))
                 .collect();
+            let amounts: Vec<&str> = kept.iter().map(|(i, _)| STATEMENT[*i].1).collect();
+            let transactions: Vec<Transaction> = kept.into_iter().map(|(_, t)| t).collect();
+            let count = transactions.len();
             serde_json::to_string(&TransactionsView {
                 account_id: &a.account_id,
                 entity_id: &entity.id,
                 transactions,
                 page: Page {
                     number: 0,
-                    size: STATEMENT.len(),
-                    total_elements: STATEMENT.len(),
-                    total_pages: 1,
+                    size: count,
+                    total_elements: count,
+                    total_pages: usize::from(count > 0),
                 },
+                insights: filter.insights.then(|| insights(&amounts)),
             })
         }
         (DataKind::Balance | DataKind::Transactions, None) => Ok("{}".to_owned()),
     };
     text.unwrap_or_else(|_| "{}".to_owned())
+}
+
+fn account_views(bank: &Bank) -> Vec<AccountView<'_>> {
+    bank.accounts
+        .iter()
+        .map(|a| AccountView {
+            account_id: &a.account_id,
+            name: &a.name,
+            kind: &a.kind,
+            currency_code: &a.currency_code,
+            account_number: &a.account_number,
+            iban: &a.iban,
+        })
+        .collect()
+}
+
+fn balance_view(a: &Account) -> BalanceView<'_> {
+    BalanceView {
+        account_id: &a.account_id,
+        account_name: &a.name,
+        kind: &a.kind,
+        balance: number(&a.balance),
+        currency_code: &a.currency_code,
+    }
+}
+
+/// What the data v2 calls read per account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountData {
+    /// `transactions`
+    Transactions,
+    /// `balances`
+    Balances,
+    /// `beneficiaries`
+    Beneficiaries,
+    /// `identities`
+    Identities,
+    /// `direct-debits`
+    DirectDebits,
+    /// `scheduled-payments`
+    ScheduledPayments,
+    /// `standing-orders`
+    StandingOrders,
+}
+
+impl AccountData {
+    /// The kind of a `/data/v2/accounts/{account_id}/{segment}` path.
+    pub fn from_segment(segment: &str) -> Option<Self> {
+        Some(match segment {
+            "transactions" => Self::Transactions,
+            "balances" => Self::Balances,
+            "beneficiaries" => Self::Beneficiaries,
+            "identities" => Self::Identities,
+            "direct-debits" => Self::DirectDebits,
+            "scheduled-payments" => Self::ScheduledPayments,
+            "standing-orders" => Self::StandingOrders,
+            _ => return None,
+        })
+    }
+}
+
+fn raw<T: Serialize>(value: &T) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).unwrap_or_default()
+}
+
+/// The records of the data v2 accounts list: every account of the bank.
+pub fn accounts_records(bank: &Bank) -> Vec<Box<RawValue>> {
+    account_views(bank).iter().map(raw).collect()
+}
+
+/// The records of the data v2 identity call: the one identity.
+pub fn identity_records() -> Vec<Box<RawValue>> {
+    vec![raw(&identity())]
+}
+
+#[derive(Serialize)]
+struct Beneficiary<'a> {
+    beneficiary_id: String,
+    account_id: &'a str,
+    name: &'static str,
+    iban: String,
+    bank_name: &'static str,
+    currency_code: &'static str,
+}
+
+#[derive(Serialize)]
+struct DirectDebit<'a> {
+    direct_debit_id: String,
+    account_id: &'a str,
+    name: &'static str,
+    status: &'static str,
+    frequency: &'static str,
+    previous_payment_amount: Box<RawValue>,
+    previous_payment_date: &'static str,
+    currency_code: &'static str,
+}
+
+#[derive(Serialize)]
+struct StandingOrder<'a> {
+    standing_order_id: String,
+    account_id: &'a str,
+    payee_name: &'static str,
+    reference: &'static str,
+    frequency: &'static str,
+    first_payment_date: &'static str,
+    next_payment_date: &'static str,
+    next_payment_amount: Box<RawValue>,
+    currency_code: &'static str,
+}
+
+#[derive(Serialize)]
+struct ScheduledPayment<'a> {
+    scheduled_payment_id: String,
+    account_id: &'a str,
+    payee_name: &'static str,
+    reference: &'static str,
+    execution_date: &'static str,
+    amount: Box<RawValue>,
+    currency_code: &'static str,
+}
+
+/// The records of `/data/v2/accounts/{account_id}/{what}`: the same fixed
+/// bank the v1 calls read, with a few seeded beneficiaries, direct
+/// debits, standing orders and scheduled payments. Ids derive from the
+/// account id; amounts are exact JSON numbers.
+pub fn per_account_records(account: &Account, what: AccountData) -> Vec<Box<RawValue>> {
+    let short = &account.account_id[..8.min(account.account_id.len())];
+    let id = |kind: &str, n: usize| format!("{short}-{kind}{n:02}");
+    let a = account.account_id.as_str();
+    match what {
+        AccountData::Transactions => statement(account).iter().map(|(_, t)| raw(t)).collect(),
+        AccountData::Balances => vec![raw(&balance_view(account))],
+        AccountData::Identities => {
+            let mut identity = identity();
+            identity["account_id"] = Value::String(account.account_id.clone());
+            vec![raw(&identity)]
+        }
+        AccountData::Beneficiaries => [
+            (
+                "Ahmed Al Mansouri",
+                "9876543210123456",
+                "Sandbox bank LEANMB2",
+            ),
+            (
+                "Example Trading LLC",
+                "1122334455667788",
+                "Sandbox bank LEANMB3",
+            ),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(n, (name, number, bank_name))| {
+            raw(&Beneficiary {
+                beneficiary_id: id("b", n + 1),
+                account_id: a,
+                name,
+                iban: iban("AE", &format!("044{number}")),
+                bank_name,
+                currency_code: "AED",
+            })
+        })
+        .collect(),
+        AccountData::DirectDebits => vec![raw(&DirectDebit {
+            direct_debit_id: id("dd", 1),
+            account_id: a,
+            name: "Sandbox Telecom",
+            status: "ACTIVE",
+            frequency: "MONTHLY",
+            previous_payment_amount: number("299.00"),
+            previous_payment_date: "2026-10-18",
+            currency_code: "AED",
+        })],
+        AccountData::StandingOrders => vec![raw(&StandingOrder {
+            standing_order_id: id("so", 1),
+            account_id: a,
+            payee_name: "Landlord Properties LLC",
+            reference: "Rent",
+            frequency: "MONTHLY",
+            first_payment_date: "2026-01-01",
+            next_payment_date: "2026-11-01",
+            next_payment_amount: number("6250.00"),
+            currency_code: "AED",
+        })],
+        AccountData::ScheduledPayments => vec![raw(&ScheduledPayment {
+            scheduled_payment_id: id("sp", 1),
+            account_id: a,
+            payee_name: "Sandbox School",
+            reference: "Term fees",
+            execution_date: "2026-11-15",
+            amount: number("3200.50"),
+            currency_code: "AED",
+        })],
+    }
 }
 
 #[derive(Serialize)]
@@ -289,6 +557,8 @@ struct TransactionsView<'a> {
     entity_id: &'a str,
     transactions: Vec<Transaction>,
     page: Page,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    insights: Option<Insights>,
 }
 
 #[derive(Serialize)]
@@ -321,7 +591,7 @@ mod tests {
             let destination = lean_core::openbanking::NewDestination {
                 display_name: "x".into(),
                 name: "x".into(),
-                bank_identifier: "B".into(),
+                bank_identifier: Some("B".into()),
                 iban: a.iban.clone(),
                 ..Default::default()
             };
@@ -332,9 +602,16 @@ mod tests {
     #[test]
     fn amounts_are_exact_numbers() {
         let (e, bank) = connect("c-1", 1, DEFAULT_BANK);
-        let text = payload(DataKind::Balance, &e, &bank, Some(&bank.accounts[0]));
+        let none = TransactionFilter::default();
+        let text = payload(DataKind::Balance, &e, &bank, Some(&bank.accounts[0]), &none);
         assert!(text.contains("\"balance\":12450.75"), "{text}");
-        let text = payload(DataKind::Transactions, &e, &bank, Some(&bank.accounts[0]));
+        let text = payload(
+            DataKind::Transactions,
+            &e,
+            &bank,
+            Some(&bank.accounts[0]),
+            &none,
+        );
         assert!(text.contains("\"amount\":-612.45"), "{text}");
     }
 }

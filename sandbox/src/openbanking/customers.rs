@@ -10,6 +10,7 @@ use super::bank::{self, Bank};
 use super::reply::ObFailure;
 use super::webhooks;
 use super::Ctx;
+use crate::clock::iso;
 
 /// `POST /customers/v1/`: 409 `CUSTOMER_ALREADY_EXISTS` when the
 /// `app_user_id` is taken.
@@ -241,15 +242,19 @@ pub fn connect_bank(ctx: &mut Ctx, customer_id: &str, body: &Value) -> Result<Va
         [customer_id],
         |r| r.get(0),
     )?;
-    let (entity, bank) = bank::connect(customer_id, count + 1, &bank_identifier);
+    let (mut entity, bank) = bank::connect(customer_id, count + 1, &bank_identifier);
+    entity
+        .extra
+        .insert("created_at".to_owned(), Value::String(iso(ctx.now)));
     let value = serde_json::to_value(&entity).unwrap_or(Value::Null);
     ctx.conn.execute(
-        "INSERT INTO ob_entities (entity_id, customer_id, body, data) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO ob_entities (entity_id, customer_id, body, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             entity.id,
             customer_id,
             value.to_string(),
-            serde_json::to_string(&bank).unwrap_or_default()
+            serde_json::to_string(&bank).unwrap_or_default(),
+            ctx.now
         ],
     )?;
     let app_user_id = customer.get("app_user_id").and_then(Value::as_str);
@@ -264,4 +269,113 @@ pub fn connect_bank(ctx: &mut Ctx, customer_id: &str, body: &Value) -> Result<Va
     let mut answer = value;
     answer["accounts"] = json!(bank.accounts);
     Ok(answer)
+}
+
+/// A `YYYY-MM-DD` query parameter, a real calendar date; 400 naming
+/// `field` otherwise.
+pub fn date(field: &str, text: &str) -> Result<time::Date, ObFailure> {
+    let bad = || {
+        ObFailure::field(
+            field,
+            lean_core::FieldErrorCode::InvalidDate,
+            format!("must be a calendar date written YYYY-MM-DD, such as 2026-10-28, not {text:?}"),
+        )
+    };
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err(bad());
+    }
+    let number = |r: std::ops::Range<usize>| text[r].parse::<u16>().map_err(|_| bad());
+    let month = u8::try_from(number(5..7)?).map_err(|_| bad())?;
+    let month = time::Month::try_from(month).map_err(|_| bad())?;
+    let day = u8::try_from(number(8..10)?).map_err(|_| bad())?;
+    time::Date::from_calendar_date(i32::from(number(0..4)?), month, day).map_err(|_| bad())
+}
+
+/// An optional date range of a query: `start_field` and `end_field`
+/// (both optional, inclusive); a start after the end is refused, naming
+/// the start.
+pub fn date_range(
+    query: Option<&str>,
+    start_field: &str,
+    end_field: &str,
+) -> Result<(Option<time::Date>, Option<time::Date>), ObFailure> {
+    let (mut start, mut end) = (None, None);
+    for (key, value) in query_pairs(query) {
+        if key == start_field {
+            start = Some(date(&key, &value)?);
+        } else if key == end_field {
+            end = Some(date(&key, &value)?);
+        }
+    }
+    check_range(start, end, start_field)?;
+    Ok((start, end))
+}
+
+/// Refuses a range whose start is after its end, naming the start field.
+pub fn check_range(
+    start: Option<time::Date>,
+    end: Option<time::Date>,
+    start_field: &str,
+) -> Result<(), ObFailure> {
+    if let (Some(s), Some(e)) = (start, end) {
+        if s > e {
+            return Err(ObFailure::field(
+                start_field,
+                lean_core::FieldErrorCode::Inconsistent,
+                format!("{s} is after the end date {e}: the range is inclusive, so the start must come first"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Milliseconds since the epoch at the start of `date` (UTC).
+fn day_start_ms(date: time::Date) -> i64 {
+    date.midnight().assume_utc().unix_timestamp() * 1000
+}
+
+/// `GET /customers/v1/entities?page_number=&page_size=&start_date=&end_date=`:
+/// the entities of every customer connected in the inclusive UTC date
+/// range (either end open when absent), oldest first, in the envelope of
+/// `GET /customers/v1` (`{"content", "page"}`).
+pub fn entities_created(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailure> {
+    ctx.caller
+        .require_app("list the entities of every customer")?;
+    let (number, size) = paging(query, DEFAULT_PAGE_SIZE)?;
+    let (start, end) = date_range(query, "start_date", "end_date")?;
+    let from = start.map_or(i64::MIN, day_start_ms);
+    let until = end
+        .and_then(|e| e.next_day())
+        .map_or(i64::MAX, day_start_ms);
+    let total: i64 = ctx.conn.query_row(
+        "SELECT count(*) FROM ob_entities WHERE created_at >= ?1 AND created_at < ?2",
+        params![from, until],
+        |r| r.get(0),
+    )?;
+    let mut s = ctx.conn.prepare_cached(
+        "SELECT body FROM ob_entities WHERE created_at >= ?1 AND created_at < ?2 ORDER BY seq LIMIT ?3 OFFSET ?4",
+    )?;
+    let content: Vec<Value> = s
+        .query_map(
+            params![from, until, size, number.saturating_mul(size)],
+            |r| r.get::<_, String>(0),
+        )?
+        .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
+        .collect();
+    Ok(json!({
+        "content": content,
+        "page": {
+            "number": number,
+            "size": size,
+            "total_elements": total,
+            "total_pages": (total + size - 1) / size,
+        }
+    }))
 }

@@ -20,12 +20,13 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
-use super::bank;
-use super::customers::stored_entity;
+use super::bank::{self, TransactionFilter};
+use super::customers::{check_range, date, stored_entity};
 use super::reply::ObFailure;
 use super::webhooks;
 use super::Ctx;
 use crate::clock::iso;
+use lean_core::FieldErrorCode;
 
 /// The bank identifier of a slow bank: a synchronous data call on one of
 /// its entities waits [`SYNCHRONOUS_WAIT`] (times the time factor), then
@@ -75,6 +76,11 @@ struct Answer<'a> {
 
 /// A data call; the answer's JSON text.
 pub fn call(ctx: &mut Ctx, kind: DataKind, body: &Value) -> Result<String, ObFailure> {
+    let (body, filter) = match kind {
+        DataKind::Transactions => transaction_filter(body)?,
+        _ => (body.clone(), TransactionFilter::default()),
+    };
+    let body = &body;
     // The core's own reading of the body: types, required ids, and
     // `account_id` exactly for balance and transactions.
     Operation::from_json(&json!({"operation": operation_name(kind), "input": body}))
@@ -109,7 +115,7 @@ pub fn call(ctx: &mut Ctx, kind: DataKind, body: &Value) -> Result<String, ObFai
                 })?,
         ),
     };
-    let payload = bank::payload(kind, &entity, &bank, account);
+    let payload = bank::payload(kind, &entity, &bank, account, &filter);
     let payload = RawValue::from_string(payload).map_err(|e| {
         ObFailure::code(
             lean_core::openbanking::ErrorCode::InternalServerError,
@@ -155,6 +161,46 @@ pub fn call(ctx: &mut Ctx, kind: DataKind, body: &Value) -> Result<String, ObFai
         .now
         .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
     Ok(pending(&results_id, answered))
+}
+
+/// Takes the transactions call's own fields out of `body`: `start_date`
+/// and `end_date` (`YYYY-MM-DD`, inclusive) and `insights` (a boolean);
+/// the rest is read by the core.
+fn transaction_filter(body: &Value) -> Result<(Value, TransactionFilter), ObFailure> {
+    let mut body = body.clone();
+    let mut filter = TransactionFilter::default();
+    let Some(fields) = body.as_object_mut() else {
+        return Ok((body, filter));
+    };
+    for (field, slot) in [
+        ("start_date", &mut filter.start),
+        ("end_date", &mut filter.end),
+    ] {
+        match fields.remove(field) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) => *slot = Some(date(field, &text)?),
+            Some(_) => {
+                return Err(ObFailure::field(
+                    field,
+                    FieldErrorCode::InvalidType,
+                    "must be a date written YYYY-MM-DD, as a JSON string",
+                ))
+            }
+        }
+    }
+    check_range(filter.start, filter.end, "start_date")?;
+    match fields.remove("insights") {
+        None | Some(Value::Null) => {}
+        Some(Value::Bool(b)) => filter.insights = b,
+        Some(_) => {
+            return Err(ObFailure::field(
+                "insights",
+                FieldErrorCode::InvalidType,
+                "must be true or false",
+            ))
+        }
+    }
+    Ok((body, filter))
 }
 
 fn answer(

@@ -7,11 +7,13 @@
 //! `with_token_base_url` with the same URL) at the sandbox:
 //!
 //! - `POST /oauth2/token` (client credentials, [`auth`]);
-//! - `/customers/v1/...` ([`customers`]), entities pre-seeded per customer
+//! - `/customers/v1/...` ([`customers`]; also the entities connected in a
+//!   date range), entities pre-seeded per customer
 //!   by the admin call `POST /_sandbox/openbanking/customers/{id}/entities`
 //!   ([`bank`]);
 //! - `/data/v1/{identity,accounts,balance,transactions}` and
-//!   `/data/v2/results/{id}` ([`data`]);
+//!   `/data/v2/results/{id}` ([`data`]); the paged `/data/v2` reads and
+//!   data refreshes ([`v2`]);
 //! - `/payments/v1/intents` and `/payments/v1/destinations` ([`payments`]),
 //!   payments executed against intents and `/payments/v1/{id}`
 //!   ([`execution`]);
@@ -32,6 +34,7 @@ pub mod payments;
 pub mod reply;
 pub mod routes;
 pub mod schema;
+pub mod v2;
 pub mod webhooks;
 
 use std::time::Duration;

@@ -108,10 +108,51 @@ pub fn get_intent(ctx: &Ctx, id: &str) -> Result<Value, ObFailure> {
     Ok(serde_json::from_str(&body).unwrap_or(Value::Null))
 }
 
-/// `POST /payments/v1/destinations`.
+/// `GET /payments/v1/intents`: every payment intent of the application
+/// (of the customer, for a customer-scoped token), oldest first, as a
+/// plain array like the destinations list, one page of `page_size`
+/// (default [`super::customers::DEFAULT_ARRAY_PAGE_SIZE`]) from
+/// `page_number`; each intent as `GET /payments/v1/intents/{id}` answers
+/// it, with its payments.
+pub fn list_intents(ctx: &Ctx, query: Option<&str>) -> Result<String, ObFailure> {
+    let (number, size) =
+        super::customers::paging(query, super::customers::DEFAULT_ARRAY_PAGE_SIZE)?;
+    let customer = match &ctx.caller {
+        super::auth::Caller::App => None,
+        super::auth::Caller::Customer(id) => Some(id.clone()),
+    };
+    let rows: Vec<(String, String)> = {
+        let mut s = ctx.conn.prepare_cached(
+            "SELECT payment_intent_id, body FROM ob_intents WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY rowid LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = s.query_map(params![customer, size, number.saturating_mul(size)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let intents = rows
+        .iter()
+        .map(|(id, body)| super::execution::with_payments(ctx.conn, id, body))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(format!("[{}]", intents.join(",")))
+}
+
+/// `POST /payments/v1/destinations`: the core's form, with or without
+/// `bank_identifier` (Lean's own example sends `bank_type` and
+/// `government_identifier` instead). An absent bank identifier is stored as
+/// `null`, as Lean shows it.
 pub fn create_destination(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
     ctx.caller.require_app("create payment destinations")?;
     let new = NewDestination::from_json(body).map_err(ObFailure::invalid)?;
+    if let Some(kind) = &new.bank_type {
+        if !["RETAIL", "CORPORATE"].contains(&kind.as_str()) {
+            return Err(ObFailure::field(
+                "bank_type",
+                FieldErrorCode::InvalidValue,
+                "must be RETAIL or CORPORATE",
+            ));
+        }
+    }
     let mut extra = Map::new();
     for (key, value) in [
         ("account_number", &new.account_number),
@@ -124,15 +165,21 @@ pub fn create_destination(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailur
             extra.insert(key.to_owned(), Value::String(v.clone()));
         }
     }
+    let no_bank_identifier = new.bank_identifier.is_none();
     let created = Destination {
         id: Some(super::uuid(ctx.rng)),
         display_name: Some(new.display_name),
         name: Some(new.name),
-        bank_identifier: Some(new.bank_identifier),
+        bank_identifier: new.bank_identifier,
         iban: Some(new.iban),
+        bank_type: new.bank_type,
+        government_identifier: new.government_identifier,
         extra,
     };
-    let value = serde_json::to_value(&created).unwrap_or(Value::Null);
+    let mut value = serde_json::to_value(&created).unwrap_or(Value::Null);
+    if no_bank_identifier {
+        value["bank_identifier"] = Value::Null;
+    }
     ctx.conn.execute(
         "INSERT INTO ob_destinations (id, body) VALUES (?1, ?2)",
         params![created.id, value.to_string()],

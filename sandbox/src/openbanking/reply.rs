@@ -31,6 +31,9 @@ pub struct ObFailure {
 /// (`INVALID_URL` is for unknown endpoints).
 pub const NOT_FOUND: &str = "NOT_FOUND";
 
+/// The code of a 404 for an account its entity does not have.
+pub const ACCOUNT_NOT_FOUND: &str = "ACCOUNT_NOT_FOUND";
+
 /// The code of a 401 for a missing, unknown or expired credential: the
 /// documents give none (`CERTIFICATE_TOKEN_MISMATCH` is about certificates).
 pub const UNAUTHORIZED: &str = "UNAUTHORIZED";

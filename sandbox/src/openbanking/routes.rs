@@ -11,8 +11,9 @@ use lean_core::FieldErrorCode;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
+use super::bank::AccountData;
 use super::reply::{failure, text, ObFailure};
-use super::{auth, banks, customers, data, execution, payments, Ctx};
+use super::{auth, banks, customers, data, execution, payments, v2, Ctx};
 use crate::app::{App, Req};
 use crate::clock::now_ms;
 use crate::tls::ClientCertificate;
@@ -32,7 +33,11 @@ enum Route {
     Customer(String),
     Entities(String),
     Entity(String, String),
+    EntitiesCreated,
     Data(DataKind),
+    V2(v2::Read, Option<String>),
+    Refreshes,
+    Refresh(String),
     Results(String),
     Intents,
     Intent(String),
@@ -48,11 +53,21 @@ impl Route {
             ["oauth2", "token"] => Self::Token,
             ["customers", "v1"] => Self::Customers,
             ["customers", "v1", "app-user-id", id] => Self::CustomerByAppUserId(s(id)),
+            // Before `{customer_id}`: "entities" is not a customer id.
+            ["customers", "v1", "entities"] => Self::EntitiesCreated,
             ["customers", "v1", id] => Self::Customer(s(id)),
             ["customers", "v1", id, "entities"] => Self::Entities(s(id)),
             ["customers", "v1", id, "entities", e] => Self::Entity(s(id), s(e)),
             ["data", "v1", kind] => Self::Data(data::kind(kind)?),
             ["data", "v1" | "v2", "results", id] => Self::Results(s(id)),
+            ["data", "v2", "accounts"] => Self::V2(v2::Read::Accounts, None),
+            ["data", "v2", "identity"] => Self::V2(v2::Read::Identity, None),
+            ["data", "v2", "accounts", id, what] => Self::V2(
+                v2::Read::Account(AccountData::from_segment(what)?),
+                Some(s(id)),
+            ),
+            ["data", "v2", "refreshes"] => Self::Refreshes,
+            ["data", "v2", "refreshes", id] => Self::Refresh(s(id)),
             ["payments", "v1", "intents"] => Self::Intents,
             ["payments", "v1", "intents", id] => Self::Intent(s(id)),
             ["payments", "v1", "destinations"] => Self::Destinations,
@@ -64,8 +79,10 @@ impl Route {
 
     fn methods(&self) -> &'static [&'static str] {
         match self {
-            Self::Token | Self::Data(_) | Self::Intents => &["POST"],
-            Self::Customers | Self::Destinations => &["GET", "POST"],
+            Self::Token | Self::Data(_) => &["POST"],
+            Self::Customers | Self::Destinations | Self::Intents | Self::Refreshes => {
+                &["GET", "POST"]
+            }
             _ => &["GET"],
         }
     }
@@ -75,17 +92,17 @@ impl Route {
 /// the database free meanwhile.
 pub async fn handle(app: &App, req: &Req<'_>) -> Response {
     match respond(app, req) {
-        Ok((answer, wait)) => {
+        Ok((status, answer, wait)) => {
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
-            text(200, answer)
+            text(status, answer)
         }
         Err(f) => failure(&f),
     }
 }
 
-fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
+fn respond(app: &App, req: &Req) -> Result<(u16, String, Duration), ObFailure> {
     let Req {
         method,
         path,
@@ -130,7 +147,7 @@ fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
         let token: String = (0..40).map(|_| rng.alphanumeric()).collect();
         let answer = auth::issue_token(&tx, settings, body, token, now)?;
         tx.commit()?;
-        return Ok((answer, Duration::ZERO));
+        return Ok((200, answer, Duration::ZERO));
     }
     let caller = auth::authenticate(&tx, settings, headers, now)?;
     if certificate == ClientCertificate::OtherApplication {
@@ -140,6 +157,12 @@ fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
         ));
     }
     let post = *method == Method::POST;
+    // A created refresh is 201; every other answer 200.
+    let status = if post && matches!(route, Route::Refreshes) {
+        201
+    } else {
+        200
+    };
     let json = if post {
         let exact: &[&str] = if matches!(route, Route::Intents) {
             &["amount"]
@@ -171,9 +194,15 @@ fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
         Route::Customer(id) => value(customers::get(&ctx, &id)),
         Route::Entities(id) => value(customers::entities(&ctx, &id, query)),
         Route::Entity(id, e) => value(customers::entity(&ctx, &id, &e)),
+        Route::EntitiesCreated => value(customers::entities_created(&ctx, query)),
         Route::Data(kind) => data::call(&mut ctx, kind, &json),
+        Route::V2(what, account) => v2::read(&ctx, what, account.as_deref(), query),
+        Route::Refreshes if post => v2::create_refresh(&mut ctx, &json),
+        Route::Refreshes => v2::list_refreshes(&ctx, query),
+        Route::Refresh(id) => v2::get_refresh(&ctx, &id),
         Route::Results(id) => data::results(&ctx, &id),
-        Route::Intents => value(payments::create_intent(&mut ctx, &json)),
+        Route::Intents if post => value(payments::create_intent(&mut ctx, &json)),
+        Route::Intents => payments::list_intents(&ctx, query),
         Route::Intent(id) => value(payments::get_intent(&ctx, &id))
             .and_then(|body| execution::with_payments(ctx.conn, &id, &body)),
         Route::Destinations if post => value(payments::create_destination(&mut ctx, &json)),
@@ -183,7 +212,7 @@ fn respond(app: &App, req: &Req) -> Result<(String, Duration), ObFailure> {
     }?;
     let wait = ctx.wait;
     tx.commit()?;
-    Ok((answer, wait))
+    Ok((status, answer, wait))
 }
 
 fn read_json(body: &[u8], exact: &[&str]) -> Result<Value, ObFailure> {

@@ -71,9 +71,6 @@ struct CallDriver: Sendable {
         }
         let elapsed = elapsedMs()
         if Task.isCancelled { throw CancellationError() }
-        guard (100...599).contains(response.status) else {
-            throw LeanError.internal("the transport returned HTTP status \(response.status), which is not a status code")
-        }
         try native { try call.onResponseTimed(response: response.toNative, elapsedMs: elapsed) }
         log(call)
     }

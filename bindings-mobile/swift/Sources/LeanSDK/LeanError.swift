@@ -44,6 +44,10 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
     /// The API's own error code when its body carried one (open banking:
     /// `CUSTOMER_ALREADY_EXISTS`, `INVALID_PARAMETERS`, `FAILED` for a failed data answer).
     public let apiCode: String?
+    /// Open banking: why the bank could not provide the data, on a `FAILED` data answer
+    /// (`granular_status_code`, e.g. `CONSENT_EXPIRED`), so that a program can tell a consent
+    /// to renew from a bank that is down.
+    public let granularStatusCode: String?
     /// The raw response body, for API errors and invalid responses.
     public let body: String?
     /// The answer's request id, for support tickets.
@@ -95,6 +99,7 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
         status = d.status.map(Int.init)
         apiMessage = d.apiMessage
         apiCode = d.apiCode
+        granularStatusCode = d.granularStatusCode
         body = d.body
         requestId = d.requestId
         retryAfterMs = d.retryAfterMs
@@ -113,7 +118,7 @@ public struct LeanError: Error, CustomStringConvertible, Sendable {
     /// An error the Swift layer raises itself (no details beyond code, message and status).
     init(code: String, message: String, status: Int? = nil) {
         self.init(ErrorDetails(code: code, message: message, fieldErrors: [], status: status.map { UInt16($0) },
-                               body: nil, apiMessage: nil, apiCode: nil, requestId: nil, retryAfterMs: nil,
+                               body: nil, apiMessage: nil, apiCode: nil, granularStatusCode: nil, requestId: nil, retryAfterMs: nil,
                                outcomeUnknown: false, idempotencyKey: nil, sentIds: [:], applied: false,
                                location: nil, attempts: []))
     }

@@ -129,10 +129,7 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
 
     /// Lists customers, a page at a time (pages from 0).
     public func listCustomers(pageNumber: Int? = nil, pageSize: Int? = nil) async throws -> OpenBanking.CustomerPage {
-        var paging: [String: Any?] = [:]
-        if let pageNumber { paging["pageNumber"] = pageNumber }
-        if let pageSize { paging["pageSize"] = pageSize }
-        let (outcome, json) = try await run("listCustomers", paging)
+        let (outcome, json) = try await run("listCustomers", Self.paging(pageNumber, pageSize))
         guard case let .customers(values) = outcome else { throw Self.unexpected(outcome) }
         return OpenBanking.CustomerPage(customers: values, json: json)
     }
@@ -166,9 +163,17 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         try await data("getBalance", entityId, accountId, async)
     }
 
-    /// One account's transactions.
-    public func getTransactions(entityId: String, accountId: String, async: Bool = false) async throws -> OpenBanking.DataResult {
-        try await data("getTransactions", entityId, accountId, async)
+    /// One account's transactions, asked of the bank now; `startDate` and `endDate`
+    /// (`YYYY-MM-DD`, both included) narrow them to a period, and `insights` asks Lean for its
+    /// income and spending summaries beside them.
+    public func getTransactions(entityId: String, accountId: String, async: Bool = false,
+                                startDate: String? = nil, endDate: String? = nil,
+                                insights: Bool = false) async throws -> OpenBanking.DataResult {
+        var more: [String: Any?] = [:]
+        if let startDate { more["start_date"] = startDate }
+        if let endDate { more["end_date"] = endDate }
+        if insights { more["insights"] = true }
+        return try await data("getTransactions", entityId, accountId, async, more)
     }
 
     /// The results of an asynchronous data call, once `results.ready` named `resultsId`.
@@ -216,6 +221,110 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         return value
     }
 
+    /// Every payment intent of the application, to reconcile intents whose webhooks were missed.
+    public func listPaymentIntents() async throws -> [OpenBanking.PaymentIntent] {
+        let (outcome, _) = try await run("listPaymentIntents", [:])
+        guard case let .paymentIntents(values) = outcome else { throw Self.unexpected(outcome) }
+        return values
+    }
+
+    /// The entities (bank connections) made from `startDate` to `endDate` (`YYYY-MM-DD`, both
+    /// included), a page at a time: finds the connections whose `entity.created` webhook was
+    /// not received.
+    public func listEntitiesByDate(startDate: String, endDate: String, pageNumber: Int? = nil,
+                                   pageSize: Int? = nil) async throws -> [OpenBanking.Entity] {
+        var arguments = Self.paging(pageNumber, pageSize)
+        arguments["startDate"] = startDate
+        arguments["endDate"] = endDate
+        let (outcome, _) = try await run("listEntitiesByDate", arguments)
+        guard case let .entities(values) = outcome else { throw Self.unexpected(outcome) }
+        return values
+    }
+
+    /// One page of the entity's accounts as Lean last fetched them (data v2): answers at once,
+    /// without asking the bank; `createDataRefresh` fetches anew. Pages count from 0.
+    public func listAccounts(entityId: String, pageNumber: Int? = nil, pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listAccounts", entityId, nil, pageNumber, pageSize)
+    }
+
+    /// One page of the account holders' identity as Lean last fetched it (data v2), without
+    /// asking the bank.
+    public func listIdentities(entityId: String, pageNumber: Int? = nil, pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listIdentities", entityId, nil, pageNumber, pageSize)
+    }
+
+    /// One page of an account's balances as Lean last fetched them (data v2), without asking
+    /// the bank.
+    public func listAccountBalances(entityId: String, accountId: String, pageNumber: Int? = nil,
+                                    pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listAccountBalances", entityId, accountId, pageNumber, pageSize)
+    }
+
+    /// One page of an account's transactions as Lean last fetched them (data v2): the way to
+    /// read a long history page by page without asking the bank each time.
+    public func listAccountTransactions(entityId: String, accountId: String, pageNumber: Int? = nil,
+                                        pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listAccountTransactions", entityId, accountId, pageNumber, pageSize)
+    }
+
+    /// One page of the identities of an account's holders (data v2), e.g. to match a payer's
+    /// name.
+    public func listAccountIdentities(entityId: String, accountId: String, pageNumber: Int? = nil,
+                                      pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listAccountIdentities", entityId, accountId, pageNumber, pageSize)
+    }
+
+    /// One page of the beneficiaries saved on an account (data v2).
+    public func listAccountBeneficiaries(entityId: String, accountId: String, pageNumber: Int? = nil,
+                                         pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listAccountBeneficiaries", entityId, accountId, pageNumber, pageSize)
+    }
+
+    /// One page of an account's direct debits (data v2): recurring obligations, for
+    /// affordability checks.
+    public func listAccountDirectDebits(entityId: String, accountId: String, pageNumber: Int? = nil,
+                                        pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listAccountDirectDebits", entityId, accountId, pageNumber, pageSize)
+    }
+
+    /// One page of an account's standing orders (data v2): recurring transfers the customer
+    /// set up.
+    public func listAccountStandingOrders(entityId: String, accountId: String, pageNumber: Int? = nil,
+                                          pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listAccountStandingOrders", entityId, accountId, pageNumber, pageSize)
+    }
+
+    /// One page of an account's scheduled (future-dated) payments (data v2).
+    public func listAccountScheduledPayments(entityId: String, accountId: String, pageNumber: Int? = nil,
+                                             pageSize: Int? = nil) async throws -> OpenBanking.DataPage {
+        try await dataPage("listAccountScheduledPayments", entityId, accountId, pageNumber, pageSize)
+    }
+
+    /// Asks Lean to fetch the entity's data from its bank again, so that the data v2 reads
+    /// (`listAccounts` and the others) see fresh data; the `entity.data.refresh.updated`
+    /// webhook (or `getDataRefresh`) tells when it is done. Sent once: an unknown outcome is
+    /// reported (`transport` with `outcomeUnknown`), not repeated, since a second refresh would
+    /// start.
+    public func createDataRefresh(entityId: String) async throws -> OpenBanking.DataRefresh {
+        try Self.dataRefresh(await run("createDataRefresh", ["entityId": entityId]).0)
+    }
+
+    /// One data refresh, to follow its progress when the webhook is not at hand.
+    public func getDataRefresh(_ refreshId: String) async throws -> OpenBanking.DataRefresh {
+        try Self.dataRefresh(await run("getDataRefresh", ["refreshId": refreshId]).0)
+    }
+
+    /// An entity's data refreshes, a page at a time (pages from 0): when its data was last
+    /// fetched.
+    public func listDataRefreshes(entityId: String, pageNumber: Int? = nil,
+                                  pageSize: Int? = nil) async throws -> [OpenBanking.DataRefresh] {
+        var arguments = Self.paging(pageNumber, pageSize)
+        arguments["entityId"] = entityId
+        let (outcome, _) = try await run("listDataRefreshes", arguments)
+        guard case let .dataRefreshes(values) = outcome else { throw Self.unexpected(outcome) }
+        return values
+    }
+
     /// Runs any operation in the host-neutral JSON form of the shared vectors
     /// (`{"operation": "getBalance", "input": {...}, "entityId": ...}`); returns the typed
     /// result and the same in the API's JSON shape.
@@ -233,16 +342,44 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         case let .destinations(v): value = v
         case let .banks(v): value = v
         case let .payment(v): value = v
+        case let .paymentIntents(v): value = v
+        case let .dataPage(v): value = v
+        case let .dataRefresh(v): value = v
+        case let .dataRefreshes(v): value = v
         }
         return (value, json)
     }
 
     // MARK: - running calls
 
-    private func data(_ operation: String, _ entityId: String, _ accountId: String?, _ async: Bool) async throws -> OpenBanking.DataResult {
+    private func data(_ operation: String, _ entityId: String, _ accountId: String?, _ async: Bool,
+                      _ more: [String: Any?] = [:]) async throws -> OpenBanking.DataResult {
         var input: [String: Any?] = ["entity_id": entityId, "async": async]
         if let accountId { input["account_id"] = accountId }
+        input.merge(more) { _, new in new }
         return try Self.dataResult(await run(operation, ["input": input]).0)
+    }
+
+    private func dataPage(_ operation: String, _ entityId: String, _ accountId: String?, _ pageNumber: Int?,
+                          _ pageSize: Int?) async throws -> OpenBanking.DataPage {
+        var arguments = Self.paging(pageNumber, pageSize)
+        arguments["entityId"] = entityId
+        if let accountId { arguments["accountId"] = accountId }
+        let (outcome, _) = try await run(operation, arguments)
+        guard case let .dataPage(value) = outcome else { throw Self.unexpected(outcome) }
+        return value
+    }
+
+    private static func paging(_ pageNumber: Int?, _ pageSize: Int?) -> [String: Any?] {
+        var paging: [String: Any?] = [:]
+        if let pageNumber { paging["pageNumber"] = pageNumber }
+        if let pageSize { paging["pageSize"] = pageSize }
+        return paging
+    }
+
+    private static func dataRefresh(_ outcome: ObOutcome) throws -> OpenBanking.DataRefresh {
+        guard case let .dataRefresh(value) = outcome else { throw unexpected(outcome) }
+        return value
     }
 
     private func run(_ operation: String, _ arguments: [String: Any?]) async throws -> (ObOutcome, String) {

@@ -57,20 +57,25 @@ extension OpenBanking {
         }
     }
 
-    /// A beneficiary account to pay into.
+    /// A beneficiary account to pay into. `bankIdentifier` is optional (the IBAN names the
+    /// bank); Lean's own example sends `bankType` (`RETAIL`, `CORPORATE`) and the holder's
+    /// `governmentIdentifier` instead.
     public struct NewDestination: Codable, Hashable, Sendable {
         public var displayName: String
         public var name: String
-        public var bankIdentifier: String
+        public var bankIdentifier: String?
         public var iban: String
         public var accountNumber: String?
         public var swiftCode: String?
         public var address: String?
         public var city: String?
         public var country: String?
-        public init(displayName: String, name: String, bankIdentifier: String, iban: String,
+        public var bankType: String?
+        public var governmentIdentifier: GovernmentIdentifier?
+        public init(displayName: String, name: String, bankIdentifier: String? = nil, iban: String,
                     accountNumber: String? = nil, swiftCode: String? = nil, address: String? = nil,
-                    city: String? = nil, country: String? = nil) {
+                    city: String? = nil, country: String? = nil, bankType: String? = nil,
+                    governmentIdentifier: GovernmentIdentifier? = nil) {
             self.displayName = displayName
             self.name = name
             self.bankIdentifier = bankIdentifier
@@ -80,12 +85,18 @@ extension OpenBanking {
             self.address = address
             self.city = city
             self.country = country
+            self.bankType = bankType
+            self.governmentIdentifier = governmentIdentifier
         }
 
         var json: [String: Any?] {
-            ["display_name": displayName, "name": name, "bank_identifier": bankIdentifier, "iban": iban,
-             "account_number": accountNumber, "swift_code": swiftCode, "address": address, "city": city,
-             "country": country].filter { $0.value != nil }
+            let identifier: [String: Any?]? = governmentIdentifier.map { ["type": $0.type, "value": $0.value] }
+            let fields: [String: Any?] = [
+                "display_name": displayName, "name": name, "bank_identifier": bankIdentifier, "iban": iban,
+                "account_number": accountNumber, "swift_code": swiftCode, "address": address, "city": city,
+                "country": country, "bank_type": bankType, "government_identifier": identifier,
+            ]
+            return fields.filter { $0.value != nil }
         }
     }
 
@@ -112,6 +123,15 @@ extension OpenBanking {
 
     /// A saved payment destination: pass `id` as `NewPaymentIntent.paymentDestinationId`.
     public typealias Destination = ObDestination
+
+    /// The government identifier a `Destination` carries: `kind` is the wire's `type`.
+    public typealias DestinationGovernmentIdentifier = ObGovernmentIdentifier
+
+    /// One page of a data v2 read (`listAccounts` and the other `list...` reads of an entity's
+    /// data): `recordsJson` holds each record as JSON text (Lean does not document their
+    /// fields; amounts are strings of their exact text, never binary floats), `json` the whole
+    /// page with its paging fields.
+    public typealias DataPage = ObDataPage
 
     /// A payment intent; `amount` is exact.
     public typealias PaymentIntent = ObPaymentIntent

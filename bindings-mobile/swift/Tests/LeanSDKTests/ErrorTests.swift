@@ -20,7 +20,7 @@ final class ErrorTests: XCTestCase {
         XCTAssertTrue(codes.contains("validation") && codes.contains("internal"), "\(codes)")
         for code in codes {
             let e = LeanError(ErrorDetails(code: code, message: "m", fieldErrors: [], status: nil, body: nil, apiMessage: nil,
-                                           apiCode: nil, requestId: nil, retryAfterMs: nil, outcomeUnknown: false,
+                                           apiCode: nil, granularStatusCode: nil, requestId: nil, retryAfterMs: nil, outcomeUnknown: false,
                                            idempotencyKey: nil, sentIds: [:], applied: false, location: nil,
                                            attempts: [NativeAttempt(number: 1, phase: .operation, status: 503, requestId: "req-1",
                                                                     transportError: nil, elapsedMs: 4)]))

@@ -101,6 +101,148 @@ final class OpenBankingSandboxTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(OpenBanking.PaymentIntent.self, from: encoded), fetched)
     }
 
+    /// A new customer with one connected bank: the customer, the entity id and its first account id.
+    private func connectedEntity(_ lean: OpenBankingClient, _ prefix: String) async throws
+        -> (customer: OpenBanking.Customer, entityId: String, accountId: String) {
+        let customer = try await lean.createCustomer(.init(appUserId: "\(prefix)-\(UUID().uuidString)"))
+        let connected = try await admin("/_sandbox/openbanking/customers/\(customer.customerId)/entities")
+        let entityId = try XCTUnwrap(connected["id"] as? String)
+        let accountId = try XCTUnwrap(((connected["accounts"] as? [[String: Any]])?.first)?["account_id"] as? String)
+        return (customer, entityId, accountId)
+    }
+
+    private func record(_ json: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
+    }
+
+    func testStoredDataIsReadPageByPage() async throws {
+        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
+                                         environment: .custom(url, tokenBaseUrl: url))
+        let (_, entityId, accountId) = try await connectedEntity(lean, "swift-v2")
+        let accounts = try await lean.listAccounts(entityId: entityId)
+        XCTAssertEqual(accounts.status, "OK")
+        XCTAssertTrue(accounts.recordsJson.contains { record($0)["account_id"] as? String == accountId }, accounts.json)
+        XCTAssertNotNil(record(accounts.json)["page"], accounts.json)
+        let identities = try await lean.listIdentities(entityId: entityId)
+        XCTAssertFalse(identities.recordsJson.isEmpty)
+
+        let reads: [(String, (Int?, Int?) async throws -> OpenBanking.DataPage)] = [
+            ("balances", { try await lean.listAccountBalances(entityId: entityId, accountId: accountId, pageNumber: $0, pageSize: $1) }),
+            ("transactions", { try await lean.listAccountTransactions(entityId: entityId, accountId: accountId, pageNumber: $0, pageSize: $1) }),
+            ("identities", { try await lean.listAccountIdentities(entityId: entityId, accountId: accountId, pageNumber: $0, pageSize: $1) }),
+            ("beneficiaries", { try await lean.listAccountBeneficiaries(entityId: entityId, accountId: accountId, pageNumber: $0, pageSize: $1) }),
+            ("direct debits", { try await lean.listAccountDirectDebits(entityId: entityId, accountId: accountId, pageNumber: $0, pageSize: $1) }),
+            ("standing orders", { try await lean.listAccountStandingOrders(entityId: entityId, accountId: accountId, pageNumber: $0, pageSize: $1) }),
+            ("scheduled payments", { try await lean.listAccountScheduledPayments(entityId: entityId, accountId: accountId, pageNumber: $0, pageSize: $1) }),
+        ]
+        for (name, read) in reads {
+            let all = try await read(nil, nil)
+            XCTAssertEqual(all.status, "OK", name)
+            XCTAssertFalse(all.recordsJson.isEmpty, name)
+            // One record per page: the second page starts with the second record.
+            let first = try await read(0, 1)
+            XCTAssertEqual(first.recordsJson, Array(all.recordsJson.prefix(1)), name)
+            if all.recordsJson.count > 1 {
+                let second = try await read(1, 1)
+                XCTAssertEqual(second.recordsJson, [all.recordsJson[1]], name)
+            }
+        }
+        // Amounts stay exact: sent as the number 12450.75, read as its text.
+        let balances = try await lean.listAccountBalances(entityId: entityId, accountId: accountId)
+        XCTAssertTrue(balances.dataJson.contains(#""balance":"12450.75""#), balances.dataJson)
+
+        // Asked of the bank now, with Lean's insights, or narrowed to a period.
+        let live = record(try await lean.getTransactions(entityId: entityId, accountId: accountId, insights: true).payloadJson ?? "")
+        let count = (live["transactions"] as? [Any])?.count ?? 0
+        XCTAssertGreaterThan(count, 0, "\(live)")
+        XCTAssertEqual(((live["insights"] as? [String: Any])?["transaction_count"] as? NSNumber)?.intValue, count)
+        let period = record(try await lean.getTransactions(entityId: entityId, accountId: accountId,
+                                                           startDate: "2001-01-01", endDate: "2001-01-31").payloadJson ?? "")
+        XCTAssertEqual((period["transactions"] as? [Any])?.count, 0)
+        XCTAssertNil(period["insights"])
+
+        // The bank's failure is thrown with the code a program branches on.
+        do {
+            _ = try await lean.listAccountBalances(entityId: entityId, accountId: "sandbox-fail-1")
+            XCTFail("expected FAILED")
+        } catch let error as LeanError {
+            XCTAssertEqual(error.apiCode, "FAILED")
+            XCTAssertEqual(error.granularStatusCode, "SANDBOX_FAIL_TRIGGER")
+        }
+        do {
+            _ = try await lean.listAccountBalances(entityId: entityId, accountId: "no-such-account")
+            XCTFail("expected not found")
+        } catch let error as LeanError {
+            XCTAssertEqual(error.status, 404)
+        }
+    }
+
+    func testADataRefreshIsFollowedToItsEnd() async throws {
+        let receiver = try WebhookReceiver(verifier: .init(secrets: ["sandbox-webhook-secret"]))
+        defer { receiver.stop() }
+        _ = try await admin("/_sandbox/webhooks", #"{"url": "http://127.0.0.1:\#(receiver.port)/hooks", "product": "openbanking"}"#)
+        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
+                                         environment: .custom(url, tokenBaseUrl: url))
+        let (customer, entityId, accountId) = try await connectedEntity(lean, "swift-refresh")
+        let started = try await lean.createDataRefresh(entityId: entityId)
+        XCTAssertEqual(started.entityId, entityId)
+        XCTAssertEqual(started.customerId, customer.customerId)
+        XCTAssertEqual(started.status, "IN_PROGRESS")
+        var updated: OpenBanking.Event?
+        for _ in 0..<400 where updated == nil {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            updated = receiver.events.first { $0.type == "entity.data.refresh.updated" && $0.dataRefresh?.refreshId == started.refreshId }
+        }
+        XCTAssertNotNil(updated, "entity.data.refresh.updated received and verified")
+        let done = try await lean.getDataRefresh(started.refreshId)
+        XCTAssertEqual(done.status, "COMPLETED")
+        XCTAssertEqual(done.accounts, "OK")
+        XCTAssertTrue(done.accountData.contains { $0.accountId == accountId }, done.json)
+        let refreshes = try await lean.listDataRefreshes(entityId: entityId, pageNumber: 0, pageSize: 10)
+        XCTAssertEqual(refreshes.map(\.refreshId), [started.refreshId])
+        do {
+            _ = try await lean.getDataRefresh("00000000-0000-4000-8000-000000000000")
+            XCTFail("expected not found")
+        } catch let error as LeanError {
+            XCTAssertEqual(error.status, 404)
+        }
+    }
+
+    func testConnectionsAndIntentsAreFoundAgain() async throws {
+        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
+                                         environment: .custom(url, tokenBaseUrl: url))
+        let (customer, entityId, _) = try await connectedEntity(lean, "swift-by-date")
+        let day = { (offset: Double) -> String in
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            return formatter.string(from: Date().addingTimeInterval(offset * 86_400))
+        }
+        let connected = try await lean.listEntitiesByDate(startDate: day(-1), endDate: day(1), pageNumber: 0, pageSize: 1000)
+        XCTAssertTrue(connected.contains { $0.id == entityId && $0.customerId == customer.customerId })
+        let none = try await lean.listEntitiesByDate(startDate: "2001-01-01", endDate: "2001-01-31")
+        XCTAssertTrue(none.isEmpty)
+
+        // Lean's own destination form: no bank identifier, the bank type and the holder's id.
+        let destination = try await lean.createPaymentDestination(.init(
+            displayName: "Supplier", name: "Supplier LLC", iban: "AE070331234567890123456", bankType: "retail",
+            governmentIdentifier: .init(type: "EMIRATES_ID", value: "784-1990-1234567-1")))
+        XCTAssertNil(destination.bankIdentifier)
+        XCTAssertEqual(destination.bankType, "RETAIL")
+        XCTAssertEqual(destination.governmentIdentifier?.kind, "EMIRATES_ID")
+        XCTAssertEqual(destination.governmentIdentifier?.value, "784-1990-1234567-1")
+
+        let intent = try await lean.createPaymentIntent(.init(
+            customerId: customer.customerId, amount: Decimal(string: "7.25")!, currency: "AED",
+            paymentDestinationId: destination.id))
+        let intents = try await lean.listPaymentIntents()
+        let found = intents.filter { $0.paymentIntentId == intent.paymentIntentId }
+        XCTAssertEqual(found.count, 1)
+        XCTAssertEqual(found.first?.amount, Decimal(string: "7.25"))
+        XCTAssertEqual(found.first?.customerId, customer.customerId)
+    }
+
     func testBanksAndAPaymentById() async throws {
         let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
                                          environment: .custom(url, tokenBaseUrl: url))

@@ -289,7 +289,8 @@ final class OpenBankingVectorsTests: XCTestCase {
         default: input = ["entity_id": "e1"]
         }
         return ["operation": operation, "input": input, "customerId": "c1", "appUserId": "u1", "entityId": "e1",
-                "resultsId": "r1", "paymentIntentId": "p1", "paymentId": "p1"]
+                "resultsId": "r1", "paymentIntentId": "p1", "paymentId": "p1", "accountId": "a1", "refreshId": "r1",
+                "startDate": "2026-01-01", "endDate": "2026-01-31"]
     }
 
     private func firstRequest(_ auth: OpenBanking.Auth) async throws -> TransportRequest {
@@ -343,6 +344,36 @@ final class OpenBankingVectorsTests: XCTestCase {
         }
     }
 
+    /// The typed fields agree with the JSON form.
+    private func checkTyped(_ name: String, _ value: Any) {
+        func object(_ json: String) -> [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])) as? [String: Any] ?? [:]
+        }
+        switch value {
+        case let page as OpenBanking.DataPage:
+            let raw = object(page.json)
+            XCTAssertEqual(page.status, raw["status"] as? String, name)
+            XCTAssertEqual(canonical(json: page.dataJson), canonical(raw["data"] ?? NSNull()), name)
+            let records = raw["data"] as? [Any] ?? []
+            XCTAssertEqual(page.recordsJson.map { canonical(json: $0) }, records.map { canonical($0) }, name)
+        case let refresh as OpenBanking.DataRefresh:
+            let raw = object(refresh.json)
+            XCTAssertEqual(refresh.refreshId, raw["refresh_id"] as? String, name)
+            XCTAssertEqual(refresh.entityId, raw["entity_id"] as? String, name)
+        case let refreshes as [OpenBanking.DataRefresh]:
+            for r in refreshes { XCTAssertEqual(r.refreshId, object(r.json)["refresh_id"] as? String, name) }
+        case let intents as [OpenBanking.PaymentIntent]:
+            for i in intents { XCTAssertEqual(i.paymentIntentId, object(i.json)["payment_intent_id"] as? String, name) }
+        case let destination as OpenBanking.Destination:
+            let raw = object(destination.json)
+            XCTAssertEqual(destination.bankType, raw["bank_type"] as? String, name)
+            let identifier = raw["government_identifier"] as? [String: Any]
+            XCTAssertEqual(destination.governmentIdentifier?.kind, identifier?["type"] as? String, name)
+            XCTAssertEqual(destination.governmentIdentifier?.value, identifier?["value"] as? String, name)
+        default: break
+        }
+    }
+
     private func checkResult(_ name: String, _ expect: [String: Any],
                              _ run: () async throws -> (value: Any, json: String)) async {
         do {
@@ -352,6 +383,7 @@ final class OpenBankingVectorsTests: XCTestCase {
             if let intent = result.value as? OpenBanking.PaymentIntent, let amount = (want as? [String: Any])?["amount"] as? String {
                 XCTAssertEqual(intent.amount, Decimal(string: amount, locale: Locale(identifier: "en_US_POSIX")), name)
             }
+            checkTyped(name, result.value)
         } catch {
             checkError(name, error, expect["error"] as? [String: Any])
         }

@@ -146,6 +146,9 @@ func checkError(_ name: String, _ error: Error, _ want: [String: Any]?) {
     if let status = want["status"] as? NSNumber { XCTAssertEqual(e.status, status.intValue, name) }
     if want.keys.contains("message") { XCTAssertEqual(e.apiMessage, want["message"] as? String, name) }
     if want.keys.contains("apiCode") { XCTAssertEqual(e.apiCode, want["apiCode"] as? String, name) }
+    if want.keys.contains("granularStatusCode") {
+        XCTAssertEqual(e.granularStatusCode, want["granularStatusCode"] as? String, name)
+    }
     if want.keys.contains("requestId") { XCTAssertEqual(e.requestId, want["requestId"] as? String, name) }
     if want.keys.contains("retryAfterMs") {
         XCTAssertEqual(e.retryAfterMs, (want["retryAfterMs"] as? NSNumber)?.uint64Value, name)

@@ -6,11 +6,16 @@ validated here: the core does that, once, for every language."""
 from __future__ import annotations
 
 from .._models import ResultList
-from ._models import Bank, Customer, CustomerPage, DataResult, Destination, Entity, Payment, PaymentIntent
+from ._models import (
+    Bank, Customer, CustomerPage, DataPage, DataRefresh, DataResult, Destination, Entity, Payment, PaymentIntent,
+)
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar
+    from datetime import date
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
+
+    Day = Union[str, date]
 
     T = TypeVar("T")
     Spec = Tuple[Dict[str, Any], Callable[[Any], T]]
@@ -60,10 +65,20 @@ def get_entity(customer_id: str, entity_id: str) -> Spec[Entity]:
     return {"operation": "getEntity", "customerId": customer_id, "entityId": entity_id}, Entity
 
 
-def data(operation: str, entity_id: str, account_id: Optional[str], asynchronous: bool) -> Spec[DataResult]:
+def data(
+    operation: str, entity_id: str, account_id: Optional[str], asynchronous: bool,
+    start_date: Optional[Day] = None, end_date: Optional[Day] = None, insights: bool = False,
+) -> Spec[DataResult]:
     body: Dict[str, Any] = {"entity_id": entity_id, "async": asynchronous}
     if operation in ("getBalance", "getTransactions"):
         body["account_id"] = account_id
+    # Only what was given: the core refuses dates on the other data calls,
+    # and sends none it was not given.
+    for key, value in (("start_date", start_date), ("end_date", end_date)):
+        if value is not None:
+            body[key] = value
+    if insights is not False:
+        body["insights"] = insights
     return {"operation": operation, "input": body}, DataResult
 
 
@@ -97,6 +112,54 @@ def list_banks(account_types: Optional[str]) -> Spec[ResultList[Bank]]:
 
 def get_payment(payment_id: str) -> Spec[Payment]:
     return {"operation": "getPayment", "paymentId": payment_id}, Payment
+
+
+def list_payment_intents() -> Spec[ResultList[PaymentIntent]]:
+    return {"operation": "listPaymentIntents"}, _intents
+
+
+def _intents(items: Any) -> ResultList[PaymentIntent]:
+    return ResultList(PaymentIntent(i) for i in items)
+
+
+def list_entities_by_date(
+    start_date: Day, end_date: Day, page_number: Optional[int], page_size: Optional[int]
+) -> Spec[ResultList[Entity]]:
+    return {
+        "operation": "listEntitiesByDate", "startDate": start_date, "endDate": end_date,
+        "pageNumber": page_number, "pageSize": page_size,
+    }, _entities
+
+
+def data_page(
+    operation: str, entity_id: str, account_id: Optional[str], page_number: Optional[int], page_size: Optional[int]
+) -> Spec[DataPage]:
+    """A data v2 read: ``listAccounts`` and ``listIdentities`` read the
+    entity, the ``listAccount...`` reads one of its accounts."""
+    call: Dict[str, Any] = {"operation": operation, "entityId": entity_id, "pageNumber": page_number, "pageSize": page_size}
+    if operation.startswith("listAccount") and operation != "listAccounts":
+        call["accountId"] = account_id
+    return call, DataPage
+
+
+def create_data_refresh(entity_id: str) -> Spec[DataRefresh]:
+    return {"operation": "createDataRefresh", "entityId": entity_id}, DataRefresh
+
+
+def get_data_refresh(refresh_id: str) -> Spec[DataRefresh]:
+    return {"operation": "getDataRefresh", "refreshId": refresh_id}, DataRefresh
+
+
+def _refreshes(items: Any) -> ResultList[DataRefresh]:
+    return ResultList(DataRefresh(r) for r in items)
+
+
+def list_data_refreshes(
+    entity_id: str, page_number: Optional[int], page_size: Optional[int]
+) -> Spec[ResultList[DataRefresh]]:
+    return {
+        "operation": "listDataRefreshes", "entityId": entity_id, "pageNumber": page_number, "pageSize": page_size,
+    }, _refreshes
 
 
 def operation_name(name: str) -> str:

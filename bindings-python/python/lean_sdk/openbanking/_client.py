@@ -32,7 +32,10 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._engine import AsyncTransport, Transport
-    from ._models import Bank, Customer, CustomerPage, DataResult, Destination, Entity, Payment, PaymentIntent
+    from ._calls import Day
+    from ._models import (
+        Bank, Customer, CustomerPage, DataPage, DataRefresh, DataResult, Destination, Entity, Payment, PaymentIntent,
+    )
     from ._tls import Cert, Pem
     from ._types import DestinationFields, NewCustomerFields, PaymentIntentFields
 
@@ -391,9 +394,16 @@ class OpenBankingClient(_Base):
         :meth:`get_identity`)."""
         return self._run(*calls.data("getBalance", entity_id, account_id, async_))
 
-    def get_transactions(self, entity_id: str, account_id: str, *, async_: bool = False) -> DataResult:
-        """An account's transactions (``async_`` as for :meth:`get_identity`)."""
-        return self._run(*calls.data("getTransactions", entity_id, account_id, async_))
+    def get_transactions(
+        self, entity_id: str, account_id: str, *, async_: bool = False, start_date: Optional[Day] = None,
+        end_date: Optional[Day] = None, insights: bool = False,
+    ) -> DataResult:
+        """An account's transactions (``async_`` as for :meth:`get_identity`).
+        ``start_date`` and ``end_date`` (``"YYYY-MM-DD"`` or
+        ``datetime.date``, both days included) fetch only those days from
+        the bank, which is quicker than all of them; ``insights=True`` asks
+        Lean for its income and spending summary beside them."""
+        return self._run(*calls.data("getTransactions", entity_id, account_id, async_, start_date, end_date, insights))
 
     def get_data_results(self, results_id: str) -> DataResult:
         """The data of a ``PENDING`` answer, once ``results.ready`` arrived."""
@@ -429,6 +439,85 @@ class OpenBankingClient(_Base):
         """Reads one payment made against an intent (the ``id`` of the
         ``payment.created`` webhook), for its current ``status``."""
         return self._run(*calls.get_payment(payment_id))
+
+    def list_payment_intents(self) -> ResultList[PaymentIntent]:
+        """Every payment intent of the application (``amount`` a
+        ``Decimal``), with the payments made against each: to reconcile
+        intents whose webhooks were missed."""
+        return self._run(*calls.list_payment_intents())
+
+    def list_entities_by_date(self, start_date: Day, end_date: Day, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> ResultList[Entity]:
+        """The entities (bank connections) of every customer made from
+        ``start_date`` to ``end_date`` (``"YYYY-MM-DD"`` or
+        ``datetime.date``, both days included), one page at a time: to find
+        the connections made while ``entity.created`` webhooks were not
+        received."""
+        return self._run(*calls.list_entities_by_date(start_date, end_date, page_number, page_size))
+
+    def list_accounts(self, entity_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """The entity's accounts as Lean holds them since the last refresh, one page at a time:
+        answered at once, unlike :meth:`get_accounts`, which asks the bank. Each record's
+        ``account_id`` is the ``account_id`` of the per-account reads."""
+        return self._run(*calls.data_page("listAccounts", entity_id, None, page_number, page_size))
+
+    def list_identities(self, entity_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """The account holder's identity as Lean holds it since the last refresh, one page at a time
+        (see :meth:`list_accounts`)."""
+        return self._run(*calls.data_page("listIdentities", entity_id, None, page_number, page_size))
+
+    def list_account_balances(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """One account's balances as Lean holds them since the last refresh, one page at a time:
+        answered at once, where :meth:`get_balance` asks the bank. Amounts are their exact text,
+        for ``Decimal``."""
+        return self._run(*calls.data_page("listAccountBalances", entity_id, account_id, page_number, page_size))
+
+    def list_account_transactions(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """One account's transactions as Lean holds them since the last refresh, a page at a time
+        (``page_size`` records from ``page_number``, from 0): for reading a long history without
+        holding it all at once."""
+        return self._run(*calls.data_page("listAccountTransactions", entity_id, account_id, page_number, page_size))
+
+    def list_account_identities(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """The identities of one account's holders (a joint account has several), a page at a time."""
+        return self._run(*calls.data_page("listAccountIdentities", entity_id, account_id, page_number, page_size))
+
+    def list_account_beneficiaries(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """The payees saved on one account at the bank, a page at a time: to see whom the customer
+        pays."""
+        return self._run(*calls.data_page("listAccountBeneficiaries", entity_id, account_id, page_number, page_size))
+
+    def list_account_direct_debits(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """One account's direct debits (mandates that let a company take payments), a page at a
+        time: recurring commitments an affordability check must count."""
+        return self._run(*calls.data_page("listAccountDirectDebits", entity_id, account_id, page_number, page_size))
+
+    def list_account_standing_orders(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """One account's standing orders (recurring payments the customer set up), a page at a time."""
+        return self._run(*calls.data_page("listAccountStandingOrders", entity_id, account_id, page_number, page_size))
+
+    def list_account_scheduled_payments(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """One account's scheduled future payments, a page at a time: money already committed."""
+        return self._run(*calls.data_page("listAccountScheduledPayments", entity_id, account_id, page_number, page_size))
+
+    def create_data_refresh(self, entity_id: str) -> DataRefresh:
+        """Asks Lean to fetch an entity's data from its bank again, so that
+        the data v2 reads (:meth:`list_accounts`...) return today's data.
+        Answers at once with ``status`` ``IN_PROGRESS``; the
+        ``entity.data.refresh.updated`` webhook (or :meth:`get_data_refresh`)
+        says when it is done. Not retried once it may have reached Lean: a
+        ``TransportError`` with ``outcome_unknown`` means look at
+        :meth:`list_data_refreshes` before asking again."""
+        return self._run(*calls.create_data_refresh(entity_id))
+
+    def get_data_refresh(self, refresh_id: str) -> DataRefresh:
+        """One refresh, for its ``status`` and, once done, its
+        ``data_status``: which kinds of data the bank provided."""
+        return self._run(*calls.get_data_refresh(refresh_id))
+
+    def list_data_refreshes(self, entity_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> ResultList[DataRefresh]:
+        """An entity's refreshes, one page at a time: to tell whether one is
+        under way before starting another."""
+        return self._run(*calls.list_data_refreshes(entity_id, page_number, page_size))
 
 
 class AsyncOpenBankingClient(_Base):
@@ -567,9 +656,12 @@ class AsyncOpenBankingClient(_Base):
         """See :meth:`OpenBankingClient.get_balance`."""
         return await self._run(*calls.data("getBalance", entity_id, account_id, async_))
 
-    async def get_transactions(self, entity_id: str, account_id: str, *, async_: bool = False) -> DataResult:
+    async def get_transactions(
+        self, entity_id: str, account_id: str, *, async_: bool = False, start_date: Optional[Day] = None,
+        end_date: Optional[Day] = None, insights: bool = False,
+    ) -> DataResult:
         """See :meth:`OpenBankingClient.get_transactions`."""
-        return await self._run(*calls.data("getTransactions", entity_id, account_id, async_))
+        return await self._run(*calls.data("getTransactions", entity_id, account_id, async_, start_date, end_date, insights))
 
     async def get_data_results(self, results_id: str) -> DataResult:
         """See :meth:`OpenBankingClient.get_data_results`."""
@@ -598,3 +690,59 @@ class AsyncOpenBankingClient(_Base):
     async def get_payment(self, payment_id: str) -> Payment:
         """See :meth:`OpenBankingClient.get_payment`."""
         return await self._run(*calls.get_payment(payment_id))
+
+    async def list_payment_intents(self) -> ResultList[PaymentIntent]:
+        """See :meth:`OpenBankingClient.list_payment_intents`."""
+        return await self._run(*calls.list_payment_intents())
+
+    async def list_entities_by_date(self, start_date: Day, end_date: Day, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> ResultList[Entity]:
+        """See :meth:`OpenBankingClient.list_entities_by_date`."""
+        return await self._run(*calls.list_entities_by_date(start_date, end_date, page_number, page_size))
+
+    async def list_accounts(self, entity_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_accounts`."""
+        return await self._run(*calls.data_page("listAccounts", entity_id, None, page_number, page_size))
+
+    async def list_identities(self, entity_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_identities`."""
+        return await self._run(*calls.data_page("listIdentities", entity_id, None, page_number, page_size))
+
+    async def list_account_balances(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_account_balances`."""
+        return await self._run(*calls.data_page("listAccountBalances", entity_id, account_id, page_number, page_size))
+
+    async def list_account_transactions(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_account_transactions`."""
+        return await self._run(*calls.data_page("listAccountTransactions", entity_id, account_id, page_number, page_size))
+
+    async def list_account_identities(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_account_identities`."""
+        return await self._run(*calls.data_page("listAccountIdentities", entity_id, account_id, page_number, page_size))
+
+    async def list_account_beneficiaries(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_account_beneficiaries`."""
+        return await self._run(*calls.data_page("listAccountBeneficiaries", entity_id, account_id, page_number, page_size))
+
+    async def list_account_direct_debits(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_account_direct_debits`."""
+        return await self._run(*calls.data_page("listAccountDirectDebits", entity_id, account_id, page_number, page_size))
+
+    async def list_account_standing_orders(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_account_standing_orders`."""
+        return await self._run(*calls.data_page("listAccountStandingOrders", entity_id, account_id, page_number, page_size))
+
+    async def list_account_scheduled_payments(self, entity_id: str, account_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> DataPage:
+        """See :meth:`OpenBankingClient.list_account_scheduled_payments`."""
+        return await self._run(*calls.data_page("listAccountScheduledPayments", entity_id, account_id, page_number, page_size))
+
+    async def create_data_refresh(self, entity_id: str) -> DataRefresh:
+        """See :meth:`OpenBankingClient.create_data_refresh`."""
+        return await self._run(*calls.create_data_refresh(entity_id))
+
+    async def get_data_refresh(self, refresh_id: str) -> DataRefresh:
+        """See :meth:`OpenBankingClient.get_data_refresh`."""
+        return await self._run(*calls.get_data_refresh(refresh_id))
+
+    async def list_data_refreshes(self, entity_id: str, *, page_number: Optional[int] = None, page_size: Optional[int] = None) -> ResultList[DataRefresh]:
+        """See :meth:`OpenBankingClient.list_data_refreshes`."""
+        return await self._run(*calls.list_data_refreshes(entity_id, page_number, page_size))

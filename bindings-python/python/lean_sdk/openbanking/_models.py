@@ -23,6 +23,7 @@ __all__ = [
     "Permissions",
     "Entity",
     "DataResult",
+    "DataPage",
     "PaymentIntent",
     "Destination",
     "Bank",
@@ -126,16 +127,55 @@ class DataResult(_Record):
         return self.status == "PENDING"
 
 
-class Destination(_Record):
-    """A bank account payments can be made to."""
+class DataPage(_Record):
+    """One page of a data v2 read (``list_accounts``,
+    ``list_account_transactions``...): what Lean already holds for the
+    entity, as of its last refresh, so it answers at once.
 
-    __slots__ = ("id", "display_name", "name", "bank_identifier", "iban")
-    _fields = _plain("id", "display_name", "name", "bank_identifier", "iban")
+    ``data`` is the page's records as Lean sends them (a list of dicts;
+    Lean does not document their fields), every amount a string of its
+    exact text (``Decimal(record["amount"])``). Iterating the page iterates
+    ``data``. The paging fields Lean sends beside them (``page``:
+    ``{"number", "size", "total_elements", "total_pages"}``) are in
+    ``to_dict()``. A ``FAILED`` answer is never a page: it raises
+    ``ApiError`` with ``api_code == "FAILED"`` and its
+    ``granular_status_code``.
+    """
+
+    __slots__ = ("data", "status")
+    _fields = _plain("data", "status")
+    data: Any
+    status: Optional[str]
+
+    @property
+    def page(self) -> Optional[Dict[str, Any]]:
+        """Lean's paging of this read, when sent: ``{"number", "size",
+        "total_elements", "total_pages"}``, to know whether to read the
+        next page."""
+        page = self._data.get("page")
+        return page if isinstance(page, dict) else None
+
+    def __iter__(self) -> Any:
+        return iter(self.data if isinstance(self.data, list) else ())
+
+    def __len__(self) -> int:
+        return len(self.data) if isinstance(self.data, list) else 0
+
+
+class Destination(_Record):
+    """A bank account payments can be made to. ``bank_type`` (``RETAIL``,
+    ``CORPORATE``) and ``government_identifier`` (``{"type", "value"}``)
+    are there when the destination was created with them."""
+
+    __slots__ = ("id", "display_name", "name", "bank_identifier", "iban", "bank_type", "government_identifier")
+    _fields = _plain("id", "display_name", "name", "bank_identifier", "iban", "bank_type", "government_identifier")
     id: Optional[str]
     display_name: Optional[str]
     name: Optional[str]
     bank_identifier: Optional[str]
     iban: Optional[str]
+    bank_type: Optional[str]
+    government_identifier: Optional[Dict[str, str]]
 
 
 class PaymentIntent(_Record):
@@ -256,9 +296,12 @@ class PaymentSource(_Record):
 
 
 class DataRefresh(_Record):
-    """The payload of ``entity.data.refresh.updated``. ``data_status`` is
-    Lean's JSON (``{"accounts", "identity", "account_data": [...]}``, each
-    kind ``OK`` or ``UNSUPPORTED``), checked by the core."""
+    """A refresh of an entity's data: the answer of ``create_data_refresh``,
+    ``get_data_refresh`` and ``list_data_refreshes``, and the payload of
+    ``entity.data.refresh.updated``. ``status`` is Lean's text
+    (``IN_PROGRESS``, then ``COMPLETED``...); ``data_status`` is Lean's JSON
+    (``{"accounts", "identity", "account_data": [...]}``, each kind ``OK``
+    or ``UNSUPPORTED``), checked by the core, once the refresh is done."""
 
     __slots__ = ("refresh_id", "entity_id", "status", "customer_id", "app_user_id", "data_status")
     _fields = _plain("refresh_id", "entity_id", "status", "customer_id", "app_user_id", "data_status")

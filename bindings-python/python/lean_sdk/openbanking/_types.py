@@ -44,8 +44,10 @@ class DestinationFields(TypedDict, total=False):
 
     display_name: str
     name: str
-    bank_identifier: str
+    bank_identifier: Optional[str]
     iban: str
+    bank_type: Optional[str]
+    government_identifier: Optional[GovernmentIdentifier]
     account_number: Optional[str]
     swift_code: Optional[str]
     address: Optional[str]

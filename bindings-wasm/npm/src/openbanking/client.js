@@ -45,6 +45,20 @@ function optionalFlag(object, name) {
   return value;
 }
 
+/**
+ * The `{ pageNumber, pageSize }` of a list call, with nothing else in it:
+ * call options (`{ signal }`) passed where the paging goes would otherwise
+ * be ignored without a word. The core checks the numbers. (The methods that
+ * call it are `async`, so that its error rejects like every other.)
+ */
+function pagingOf(paging) {
+  if (paging === undefined || paging === null) return {};
+  if (typeof paging !== 'object') throw configuration('paging must be an object { pageNumber?, pageSize? }');
+  onlyKnown(paging, ['pageNumber', 'pageSize'], 'paging key');
+  const { pageNumber, pageSize } = paging;
+  return { pageNumber, pageSize };
+}
+
 function optionalText(object, name, what) {
   const value = object[name];
   // Never echo the value: it may be a secret.
@@ -257,7 +271,12 @@ export class OpenBankingClient {
     return this.#run({ operation: 'getBalance', input }, options);
   }
 
-  /** `POST /data/v1/transactions` with `{ entity_id, account_id, async? }`. */
+  /**
+   * `POST /data/v1/transactions` with `{ entity_id, account_id, async? }`,
+   * and optionally `start_date` and `end_date` (`'YYYY-MM-DD'`, both days
+   * included: only those days are fetched from the bank, which is quicker)
+   * and `insights: true` (Lean's income and spending summary beside them).
+   */
   getTransactions(input, options) {
     return this.#run({ operation: 'getTransactions', input }, options);
   }
@@ -306,6 +325,135 @@ export class OpenBankingClient {
    */
   getPayment(paymentId, options) {
     return this.#run({ operation: 'getPayment', paymentId }, options);
+  }
+
+  /**
+   * `GET /payments/v1/intents`: every payment intent of the application
+   * (a customer token: that customer's), with the payments made against
+   * each: to reconcile intents whose webhooks were missed.
+   */
+  listPaymentIntents(options) {
+    return this.#run({ operation: 'listPaymentIntents' }, options);
+  }
+
+  /**
+   * `GET /customers/v1/entities`: the entities (bank connections) of every
+   * customer made from `startDate` to `endDate` (`'YYYY-MM-DD'`, both days
+   * included), one page at a time (`{ pageNumber, pageSize }`): to find the
+   * connections made while `entity.created` webhooks were not received.
+   */
+  async listEntitiesByDate(startDate, endDate, paging, options) {
+    return this.#run({ operation: 'listEntitiesByDate', startDate, endDate, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/accounts`: the entity's accounts as Lean holds them since
+   * the last refresh, one page at a time (`{ pageNumber, pageSize }`,
+   * pages from 0). Answered at once, where `getAccounts` asks the bank.
+   * The data v2 reads resolve to a `DataPage`: `data`, the records as Lean
+   * sends them (amounts as exact decimal strings), and `page`, Lean's
+   * `{ number, size, total_elements, total_pages }`. A `FAILED` answer
+   * rejects with `LeanApiError` (`apiCode: 'FAILED'`, `granularStatusCode`).
+   */
+  async listAccounts(entityId, paging, options) {
+    return this.#run({ operation: 'listAccounts', entityId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/identity`: the account holder's identity as Lean holds it,
+   * a `DataPage`.
+   */
+  async listIdentities(entityId, paging, options) {
+    return this.#run({ operation: 'listIdentities', entityId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/accounts/{account_id}/balances`: one account's balances as
+   * Lean holds them, a page at a time: answered at once, where `getBalance`
+   * asks the bank. A `DataPage`.
+   */
+  async listAccountBalances(entityId, accountId, paging, options) {
+    return this.#run({ operation: 'listAccountBalances', entityId, accountId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/accounts/{account_id}/transactions`: one account's
+   * transactions as Lean holds them, a page at a time: a long history read
+   * without holding it all at once. A `DataPage`.
+   */
+  async listAccountTransactions(entityId, accountId, paging, options) {
+    return this.#run({ operation: 'listAccountTransactions', entityId, accountId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/accounts/{account_id}/identities`: the identities of one
+   * account's holders (a joint account has several). A `DataPage`.
+   */
+  async listAccountIdentities(entityId, accountId, paging, options) {
+    return this.#run({ operation: 'listAccountIdentities', entityId, accountId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/accounts/{account_id}/beneficiaries`: the payees saved on
+   * one account at the bank: whom the customer pays. A `DataPage`.
+   */
+  async listAccountBeneficiaries(entityId, accountId, paging, options) {
+    return this.#run({ operation: 'listAccountBeneficiaries', entityId, accountId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/accounts/{account_id}/direct-debits`: one account's direct
+   * debits (mandates that let a company take payments): commitments an
+   * affordability check must count. A `DataPage`.
+   */
+  async listAccountDirectDebits(entityId, accountId, paging, options) {
+    return this.#run({ operation: 'listAccountDirectDebits', entityId, accountId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/accounts/{account_id}/standing-orders`: one account's
+   * standing orders (recurring payments the customer set up). A `DataPage`.
+   */
+  async listAccountStandingOrders(entityId, accountId, paging, options) {
+    return this.#run({ operation: 'listAccountStandingOrders', entityId, accountId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `GET /data/v2/accounts/{account_id}/scheduled-payments`: one account's
+   * scheduled future payments: money already committed. A `DataPage`.
+   */
+  async listAccountScheduledPayments(entityId, accountId, paging, options) {
+    return this.#run({ operation: 'listAccountScheduledPayments', entityId, accountId, ...pagingOf(paging) }, options);
+  }
+
+  /**
+   * `POST /data/v2/refreshes`: asks Lean to fetch an entity's data from its
+   * bank again, so that the data v2 reads return today's data. Resolves at
+   * once to the refresh, `status: 'IN_PROGRESS'`; the
+   * `entity.data.refresh.updated` webhook (or `getDataRefresh`) says when it
+   * is done. Not retried once it may have landed: an uncertain create
+   * rejects with `transport` and `outcomeUnknown: true`, so look at
+   * `listDataRefreshes` before asking again.
+   */
+  createDataRefresh(entityId, options) {
+    return this.#run({ operation: 'createDataRefresh', entityId }, options);
+  }
+
+  /**
+   * `GET /data/v2/refreshes/{refresh_id}`: one refresh, for its `status`
+   * and, once done, its `data_status`.
+   */
+  getDataRefresh(refreshId, options) {
+    return this.#run({ operation: 'getDataRefresh', refreshId }, options);
+  }
+
+  /**
+   * `GET /data/v2/refreshes?entity_id=`: an entity's refreshes, one page at
+   * a time (`{ pageNumber, pageSize }`): whether one is under way before
+   * starting another.
+   */
+  async listDataRefreshes(entityId, paging, options) {
+    return this.#run({ operation: 'listDataRefreshes', entityId, ...pagingOf(paging) }, options);
   }
 
   toString() {

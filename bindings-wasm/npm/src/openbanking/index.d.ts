@@ -10,8 +10,8 @@ import type {
   CallOptions, FieldError, Logger, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookPayload, WithAttempts,
 } from './index.js';
 import type {
-  Bank, Customer, CustomerPage, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination, NewPaymentIntent,
-  OperationName, Payment, PaymentIntent,
+  Bank, Customer, CustomerPage, DataPage, DataRefresh, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination,
+  NewPaymentIntent, OperationName, Payment, PaymentIntent,
 } from './openbanking-types.js';
 export type * from './openbanking-types.js';
 export {
@@ -145,6 +145,18 @@ export interface EntityDataRequest {
 export interface AccountDataRequest extends EntityDataRequest {
   account_id: string;
 }
+/** Input of `getTransactions`: only the days from `start_date` to `end_date` (`'YYYY-MM-DD'`, both included), with Lean's `insights`. */
+export interface TransactionsRequest extends AccountDataRequest {
+  start_date?: string;
+  end_date?: string;
+  /** Ask for Lean's income and spending summary beside the transactions. */
+  insights?: boolean;
+}
+/** Which page of a list call to read: `pageNumber` from 0, `pageSize` at least 1. */
+export interface Paging {
+  pageNumber?: number;
+  pageSize?: number;
+}
 
 /** A client for Lean's open-banking API. */
 export class OpenBankingClient {
@@ -162,7 +174,7 @@ export class OpenBankingClient {
   getIdentity(input: EntityDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getAccounts(input: EntityDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getBalance(input: AccountDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
-  getTransactions(input: AccountDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  getTransactions(input: TransactionsRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getDataResults(resultsId: string, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   createPaymentIntent(input: NewPaymentIntent, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
   getPaymentIntent(paymentIntentId: string, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
@@ -172,6 +184,25 @@ export class OpenBankingClient {
   listBanks(accountTypes?: string, options?: CallOptions): Promise<WithAttempts<Bank[]>>;
   /** One payment made against an intent, by its id. */
   getPayment(paymentId: string, options?: CallOptions): Promise<WithAttempts<Payment>>;
+  /** Every payment intent of the application (a customer token: that customer's), to reconcile missed webhooks. */
+  listPaymentIntents(options?: CallOptions): Promise<WithAttempts<PaymentIntent[]>>;
+  /** The entities of every customer connected from `startDate` to `endDate` (`'YYYY-MM-DD'`, both included). */
+  listEntitiesByDate(startDate: string, endDate: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<Entity[]>>;
+  /** The entity's accounts as Lean holds them since the last refresh, one page at a time: answered at once. */
+  listAccounts(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  /** The account holder's identity as Lean holds it. */
+  listIdentities(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  listAccountBalances(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  listAccountTransactions(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  listAccountIdentities(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  listAccountBeneficiaries(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  listAccountDirectDebits(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  listAccountStandingOrders(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  listAccountScheduledPayments(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
+  /** Asks Lean to fetch the entity's data from its bank again; `entity.data.refresh.updated` says when it is done. */
+  createDataRefresh(entityId: string, options?: CallOptions): Promise<WithAttempts<DataRefresh>>;
+  getDataRefresh(refreshId: string, options?: CallOptions): Promise<WithAttempts<DataRefresh>>;
+  listDataRefreshes(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataRefresh[]>>;
 }
 
 /** Checks input with the API's rules without sending it; `[]` when valid. */

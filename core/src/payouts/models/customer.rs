@@ -10,6 +10,7 @@ use crate::wire::wire_enum;
 
 /// A customer to register. Required fields are plain strings, optional ones
 /// `Option`; validation normalises them (see [`crate::validate`]).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -17,7 +18,6 @@ pub struct NewCustomer {
     /// Given name, at most 40 characters.
     pub first_name: String,
     /// Middle name, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Surname, at most 40 characters.
     pub last_name: String,
@@ -30,7 +30,6 @@ pub struct NewCustomer {
     /// Street address, at most 35 characters.
     pub street: String,
     /// Second address line, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street2: Option<String>,
     /// City, at most 21 characters.
     pub city: String,
@@ -134,45 +133,34 @@ impl NewCustomer {
 /// /customer/:partnerUserId`, from the older API documents). Only the fields
 /// given are changed; at least one must be. Clearing an optional field is
 /// not offered: the documents do not say how the API would take it.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct CustomerUpdate {
     /// Given name, at most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Middle name, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Surname, at most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Date of birth, `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<String>,
     /// US phone number, sent as ten digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Email address, at most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Street address, at most 35 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Second address line, at most 35 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street2: Option<String>,
     /// City, at most 21 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Two-letter US state code, sent upper-cased.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// ZIP or ZIP+4.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// When the person joined the partner's platform, `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_date: Option<String>,
 }
 

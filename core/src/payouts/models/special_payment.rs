@@ -33,6 +33,7 @@ wire_enum! {
 
 /// A special payment to make. `amount` may be negative (a deduction, shown
 /// as a credit on the invoice) but not zero.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -46,13 +47,10 @@ pub struct NewSpecialPayment {
     #[cfg_attr(feature = "tsify", tsify(type = "SpecialPaymentType"))]
     pub payment_type: String,
     /// A gig created earlier that this payment relates to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gig_id: Option<String>,
     /// Shown to the worker in the Lean app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Any JSON object the partner wants stored with the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
     pub userdata: Option<Value>,
 }

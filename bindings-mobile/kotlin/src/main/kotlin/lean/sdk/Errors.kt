@@ -75,10 +75,16 @@ open class ApiException internal constructor(
      * `CUSTOMER_ALREADY_EXISTS`, `INVALID_PARAMETERS`, `FAILED` for a failed data answer).
      */
     val apiCode: String? = null,
+    /**
+     * Open banking: why the bank could not provide the data, on a `FAILED` data answer
+     * (`granular_status_code`, e.g. `CONSENT_EXPIRED`), so that a program can tell a consent to
+     * renew from a bank that is down.
+     */
+    val granularStatusCode: String? = null,
 ) : LeanException(code, message, fieldErrors) {
     internal constructor(d: ErrorDetails) : this(
         d.code, d.message, d.fieldErrors, d.status?.toInt() ?: 0, d.apiMessage ?: d.message,
-        d.body ?: "", d.requestId, d.retryAfterMs?.toLong(), d.apiCode,
+        d.body ?: "", d.requestId, d.retryAfterMs?.toLong(), d.apiCode, d.granularStatusCode,
     )
 }
 

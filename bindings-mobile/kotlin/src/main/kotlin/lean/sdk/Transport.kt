@@ -39,7 +39,9 @@ class HttpResponse(
     val body: ByteArray,
 ) {
     init {
-        require(status in 100..999) { "HttpResponse status must be an HTTP status code (100 to 999), got $status" }
+        // A status outside 100-599 is the core's to handle (like a server error); one
+        // outside 0-65535 cannot be carried to it at all.
+        require(status in 0..65535) { "HttpResponse status must be a number from 0 to 65535, got $status" }
     }
 
     /** Header names and values as received; printed without values (`set-cookie`). */

@@ -57,8 +57,8 @@ class ClientLifecycleTest {
         reply = { CompletableDeferred<HttpResponse>().await() }
         val timedOut = assertThrows<TimeoutCancellationException> { runBlocking { withTimeout(50) { client.getGig("g4") } } }
         assertTrue(timedOut.interruptedCall != null, "the cancellation does not say what was sent")
-        // Any status the transport can express is the API's answer to classify; a number that is
-        // no HTTP status at all is the transport's bug, refused where it is made.
+        // Any status the transport can express is the core's to classify (700 is retried like a
+        // server error, then reported); a number no response can carry is refused where it is made.
         reply = { HttpResponse(700, emptyList(), ByteArray(0)) }
         assertThrows<OtherApiException> { runBlocking { client.getGig("g5") } }
         assertThrows<IllegalArgumentException> { HttpResponse(70_000, emptyList(), ByteArray(0)) }

@@ -26,7 +26,7 @@ class ErrorsTest {
         for (code in codes) {
             val details = ErrorDetails(
                 code = code, message = "m", fieldErrors = emptyList(), status = null, body = null, apiMessage = null,
-                apiCode = null, requestId = null, retryAfterMs = null, outcomeUnknown = false, idempotencyKey = null,
+                apiCode = null, granularStatusCode = null, requestId = null, retryAfterMs = null, outcomeUnknown = false, idempotencyKey = null,
                 sentIds = emptyMap(), applied = false, location = null,
                 attempts = listOf(lean.sdk.ffi.NativeAttempt(1u, AttemptPhase.OPERATION, 503u, "req-1", null, 4u)),
             )

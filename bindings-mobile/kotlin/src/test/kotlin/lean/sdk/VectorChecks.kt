@@ -38,6 +38,9 @@ internal fun checkError(error: Throwable, want: JSONObject) {
     }
     if (want.has("message")) assertEquals(want.getString("message"), (e as ApiException).apiMessage)
     if (want.has("apiCode")) assertEquals(want.opt("apiCode").takeIf { it != JSONObject.NULL }, (e as ApiException).apiCode)
+    if (want.has("granularStatusCode")) {
+        assertEquals(want.opt("granularStatusCode").takeIf { it != JSONObject.NULL }, (e as ApiException).granularStatusCode)
+    }
     if (want.has("requestId")) assertEquals(want.opt("requestId").takeIf { it != JSONObject.NULL }, (e as ApiException).requestId)
     if (want.has("retryAfterMs")) {
         val expected = if (want.isNull("retryAfterMs")) null else want.getLong("retryAfterMs")

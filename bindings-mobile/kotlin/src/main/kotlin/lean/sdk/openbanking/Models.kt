@@ -3,9 +3,11 @@ package lean.sdk.openbanking
 import java.math.BigDecimal
 import lean.sdk.ffi.ObBank
 import lean.sdk.ffi.ObCustomer
+import lean.sdk.ffi.ObDataPage
 import lean.sdk.ffi.ObDataResult
 import lean.sdk.ffi.ObDestination
 import lean.sdk.ffi.ObEntity
+import lean.sdk.ffi.ObGovernmentIdentifier
 import lean.sdk.ffi.ObPayment
 import lean.sdk.ffi.ObPaymentIntent
 import lean.sdk.ffi.ObPermissions
@@ -72,29 +74,37 @@ data class NewPaymentIntent @JvmOverloads constructor(
  *
  * @property displayName the name shown to the customer.
  * @property name the account holder.
+ * @property bankIdentifier Lean's code of the bank; optional, since the IBAN names the bank.
  * @property iban checked by the core before anything is sent.
+ * @property bankType `RETAIL` or `CORPORATE` (sent upper case).
+ * @property governmentIdentifier the account holder's identity document, which Lean's own
+ *   example sends.
  */
 data class NewDestination @JvmOverloads constructor(
     val displayName: String,
     val name: String,
-    val bankIdentifier: String,
+    val bankIdentifier: String? = null,
     val iban: String,
     val accountNumber: String? = null,
     val swiftCode: String? = null,
     val address: String? = null,
     val city: String? = null,
     val country: String? = null,
+    val bankType: String? = null,
+    val governmentIdentifier: GovernmentIdentifier? = null,
 ) {
     internal fun json(): Map<String, Any?> = buildMap {
         put("display_name", displayName)
         put("name", name)
-        put("bank_identifier", bankIdentifier)
+        bankIdentifier?.let { put("bank_identifier", it) }
         put("iban", iban)
         accountNumber?.let { put("account_number", it) }
         swiftCode?.let { put("swift_code", it) }
         address?.let { put("address", it) }
         city?.let { put("city", it) }
         country?.let { put("country", it) }
+        bankType?.let { put("bank_type", it) }
+        governmentIdentifier?.let { put("government_identifier", mapOf("type" to it.type, "value" to it.value)) }
     }
 }
 
@@ -131,6 +141,17 @@ val DataResult.isPending: Boolean get() = status == "PENDING"
 /** A saved payment destination: pass [ObDestination.id] as [NewPaymentIntent.paymentDestinationId]. */
 typealias Destination = ObDestination
 
+/** The government identifier a [Destination] carries: [ObGovernmentIdentifier.kind] is the wire's `type`. */
+typealias DestinationGovernmentIdentifier = ObGovernmentIdentifier
+
+/**
+ * One page of a data v2 read ([OpenBankingClient.listAccounts] and the other `list...` reads of
+ * an entity's data): [ObDataPage.recordsJson] holds each record as JSON text (Lean does not
+ * document their fields; amounts are strings of their exact text, never binary floats),
+ * [ObDataPage.json] the whole page with its paging fields.
+ */
+typealias DataPage = ObDataPage
+
 /** A payment intent: what the customer is asked to pay (an exact amount), and the attempts to pay it. */
 typealias PaymentIntent = ObPaymentIntent
 
@@ -142,7 +163,8 @@ typealias Payment = ObPayment
 
 /**
  * The result of [OpenBankingClient.execute]: [value] is the typed result ([Customer],
- * [CustomerPage], [Entity], `List<Entity>`, [DataResult], [PaymentIntent], [Destination],
- * `List<Destination>`, `List<Bank>` or [Payment]), [json] the same in the API's JSON shape.
+ * [CustomerPage], [Entity], `List<Entity>`, [DataResult], [PaymentIntent],
+ * `List<PaymentIntent>`, [Destination], `List<Destination>`, `List<Bank>`, [Payment],
+ * [DataPage], [DataRefresh] or `List<DataRefresh>`), [json] the same in the API's JSON shape.
  */
 data class OpenBankingResult(val value: Any, val json: String)

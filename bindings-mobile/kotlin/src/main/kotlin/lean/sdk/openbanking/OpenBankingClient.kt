@@ -133,11 +133,7 @@ class OpenBankingClient internal constructor(
 
     /** Lists customers, a page at a time (pages from 0). */
     suspend fun listCustomers(pageNumber: Int? = null, pageSize: Int? = null): CustomerPage {
-        val paging = buildMap<String, Any?> {
-            pageNumber?.let { put("pageNumber", it) }
-            pageSize?.let { put("pageSize", it) }
-        }
-        val (outcome, json) = run("listCustomers", paging)
+        val (outcome, json) = run("listCustomers", paging(pageNumber, pageSize))
         val customers = (outcome as? ObOutcome.Customers ?: throw unexpected(outcome)).values
         return CustomerPage(customers, json)
     }
@@ -168,9 +164,23 @@ class OpenBankingClient internal constructor(
     suspend fun getBalance(entityId: String, accountId: String, async: Boolean = false): DataResult =
         data("getBalance", entityId, accountId, async)
 
-    /** One account's transactions. */
-    suspend fun getTransactions(entityId: String, accountId: String, async: Boolean = false): DataResult =
-        data("getTransactions", entityId, accountId, async)
+    /**
+     * One account's transactions, asked of the bank now; [startDate] and [endDate] (`YYYY-MM-DD`,
+     * both included) narrow them to a period, and [insights] asks Lean for its income and
+     * spending summaries beside them.
+     */
+    suspend fun getTransactions(
+        entityId: String,
+        accountId: String,
+        async: Boolean = false,
+        startDate: String? = null,
+        endDate: String? = null,
+        insights: Boolean = false,
+    ): DataResult = data("getTransactions", entityId, accountId, async) {
+        startDate?.let { put("start_date", it) }
+        endDate?.let { put("end_date", it) }
+        if (insights) put("insights", true)
+    }
 
     /**
      * The results of an asynchronous data call, once the `results.ready` webhook named
@@ -218,6 +228,91 @@ class OpenBankingClient internal constructor(
             else -> throw unexpected(o)
         }
 
+    /** Every payment intent of the application, to reconcile intents whose webhooks were missed. */
+    suspend fun listPaymentIntents(): List<PaymentIntent> =
+        when (val o = run("listPaymentIntents", emptyMap()).first) {
+            is ObOutcome.PaymentIntents -> o.values
+            else -> throw unexpected(o)
+        }
+
+    /**
+     * The entities (bank connections) made from [startDate] to [endDate] (`YYYY-MM-DD`, both
+     * included), a page at a time: finds the connections whose `entity.created` webhook was not
+     * received.
+     */
+    suspend fun listEntitiesByDate(
+        startDate: String,
+        endDate: String,
+        pageNumber: Int? = null,
+        pageSize: Int? = null,
+    ): List<Entity> =
+        when (val o = run("listEntitiesByDate", paging(pageNumber, pageSize) + mapOf("startDate" to startDate, "endDate" to endDate)).first) {
+            is ObOutcome.Entities -> o.values
+            else -> throw unexpected(o)
+        }
+
+    /**
+     * One page of the entity's accounts as Lean last fetched them (data v2): answers at once,
+     * without asking the bank; [createDataRefresh] fetches anew. Pages count from 0.
+     */
+    suspend fun listAccounts(entityId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listAccounts", entityId, null, pageNumber, pageSize)
+
+    /** One page of the account holders' identity as Lean last fetched it (data v2), without asking the bank. */
+    suspend fun listIdentities(entityId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listIdentities", entityId, null, pageNumber, pageSize)
+
+    /** One page of an account's balances as Lean last fetched them (data v2), without asking the bank. */
+    suspend fun listAccountBalances(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listAccountBalances", entityId, accountId, pageNumber, pageSize)
+
+    /**
+     * One page of an account's transactions as Lean last fetched them (data v2): the way to read
+     * a long history page by page without asking the bank each time.
+     */
+    suspend fun listAccountTransactions(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listAccountTransactions", entityId, accountId, pageNumber, pageSize)
+
+    /** One page of the identities of an account's holders (data v2), e.g. to match a payer's name. */
+    suspend fun listAccountIdentities(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listAccountIdentities", entityId, accountId, pageNumber, pageSize)
+
+    /** One page of the beneficiaries saved on an account (data v2). */
+    suspend fun listAccountBeneficiaries(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listAccountBeneficiaries", entityId, accountId, pageNumber, pageSize)
+
+    /** One page of an account's direct debits (data v2): recurring obligations, for affordability checks. */
+    suspend fun listAccountDirectDebits(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listAccountDirectDebits", entityId, accountId, pageNumber, pageSize)
+
+    /** One page of an account's standing orders (data v2): recurring transfers the customer set up. */
+    suspend fun listAccountStandingOrders(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listAccountStandingOrders", entityId, accountId, pageNumber, pageSize)
+
+    /** One page of an account's scheduled (future-dated) payments (data v2). */
+    suspend fun listAccountScheduledPayments(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): DataPage =
+        dataPage("listAccountScheduledPayments", entityId, accountId, pageNumber, pageSize)
+
+    /**
+     * Asks Lean to fetch the entity's data from its bank again, so that the data v2 reads
+     * ([listAccounts] and the others) see fresh data; the `entity.data.refresh.updated` webhook
+     * (or [getDataRefresh]) tells when it is done. Sent once: an unknown outcome is reported
+     * ([lean.sdk.TransportException.outcomeUnknown]), not repeated, since a second refresh would start.
+     */
+    suspend fun createDataRefresh(entityId: String): DataRefresh =
+        dataRefresh(run("createDataRefresh", mapOf("entityId" to entityId)).first)
+
+    /** One data refresh, to follow its progress when the webhook is not at hand. */
+    suspend fun getDataRefresh(refreshId: String): DataRefresh =
+        dataRefresh(run("getDataRefresh", mapOf("refreshId" to refreshId)).first)
+
+    /** An entity's data refreshes, a page at a time (pages from 0): when its data was last fetched. */
+    suspend fun listDataRefreshes(entityId: String, pageNumber: Int? = null, pageSize: Int? = null): List<DataRefresh> =
+        when (val o = run("listDataRefreshes", paging(pageNumber, pageSize) + ("entityId" to entityId)).first) {
+            is ObOutcome.DataRefreshes -> o.values
+            else -> throw unexpected(o)
+        }
+
     /**
      * Runs any operation in the host-neutral form of the shared vectors: [operation] is its
      * name (`getBalance`), [arguments] its `input` (the API's snake_case fields) and path or
@@ -236,6 +331,10 @@ class OpenBankingClient internal constructor(
             is ObOutcome.Destinations -> outcome.values
             is ObOutcome.Banks -> outcome.values
             is ObOutcome.Payment -> outcome.value
+            is ObOutcome.PaymentIntents -> outcome.values
+            is ObOutcome.DataPage -> outcome.value
+            is ObOutcome.DataRefresh -> outcome.value
+            is ObOutcome.DataRefreshes -> outcome.values
         }
         return OpenBankingResult(value, json)
     }
@@ -279,8 +378,15 @@ class OpenBankingClient internal constructor(
         fun getBalance(entityId: String, accountId: String, async: Boolean = false): CompletableFuture<DataResult> =
             futures.of { client.getBalance(entityId, accountId, async) }
         @JvmOverloads
-        fun getTransactions(entityId: String, accountId: String, async: Boolean = false): CompletableFuture<DataResult> =
-            futures.of { client.getTransactions(entityId, accountId, async) }
+        fun getTransactions(
+            entityId: String,
+            accountId: String,
+            async: Boolean = false,
+            startDate: String? = null,
+            endDate: String? = null,
+            insights: Boolean = false,
+        ): CompletableFuture<DataResult> =
+            futures.of { client.getTransactions(entityId, accountId, async, startDate, endDate, insights) }
         fun getDataResults(resultsId: String): CompletableFuture<DataResult> = futures.of { client.getDataResults(resultsId) }
         fun createPaymentIntent(intent: NewPaymentIntent): CompletableFuture<PaymentIntent> =
             futures.of { client.createPaymentIntent(intent) }
@@ -292,6 +398,42 @@ class OpenBankingClient internal constructor(
         @JvmOverloads
         fun listBanks(accountTypes: String? = null): CompletableFuture<List<Bank>> = futures.of { client.listBanks(accountTypes) }
         fun getPayment(paymentId: String): CompletableFuture<Payment> = futures.of { client.getPayment(paymentId) }
+        fun listPaymentIntents(): CompletableFuture<List<PaymentIntent>> = futures.of { client.listPaymentIntents() }
+        @JvmOverloads
+        fun listEntitiesByDate(startDate: String, endDate: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<List<Entity>> =
+            futures.of { client.listEntitiesByDate(startDate, endDate, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listAccounts(entityId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listAccounts(entityId, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listIdentities(entityId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listIdentities(entityId, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listAccountBalances(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listAccountBalances(entityId, accountId, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listAccountTransactions(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listAccountTransactions(entityId, accountId, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listAccountIdentities(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listAccountIdentities(entityId, accountId, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listAccountBeneficiaries(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listAccountBeneficiaries(entityId, accountId, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listAccountDirectDebits(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listAccountDirectDebits(entityId, accountId, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listAccountStandingOrders(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listAccountStandingOrders(entityId, accountId, pageNumber, pageSize) }
+        @JvmOverloads
+        fun listAccountScheduledPayments(entityId: String, accountId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<DataPage> =
+            futures.of { client.listAccountScheduledPayments(entityId, accountId, pageNumber, pageSize) }
+        fun createDataRefresh(entityId: String): CompletableFuture<DataRefresh> = futures.of { client.createDataRefresh(entityId) }
+        fun getDataRefresh(refreshId: String): CompletableFuture<DataRefresh> = futures.of { client.getDataRefresh(refreshId) }
+        @JvmOverloads
+        fun listDataRefreshes(entityId: String, pageNumber: Int? = null, pageSize: Int? = null): CompletableFuture<List<DataRefresh>> =
+            futures.of { client.listDataRefreshes(entityId, pageNumber, pageSize) }
         fun execute(operation: String, arguments: Map<String, Any?>): CompletableFuture<OpenBankingResult> =
             futures.of { client.execute(operation, arguments) }
 
@@ -309,13 +451,38 @@ class OpenBankingClient internal constructor(
         config.close()
     }
 
-    private suspend fun data(operation: String, entityId: String, accountId: String?, async: Boolean): DataResult {
+    private suspend fun data(
+        operation: String,
+        entityId: String,
+        accountId: String?,
+        async: Boolean,
+        more: MutableMap<String, Any?>.() -> Unit = {},
+    ): DataResult {
         val input = buildMap<String, Any?> {
             put("entity_id", entityId)
             accountId?.let { put("account_id", it) }
             put("async", async)
+            more()
         }
         return dataResult(run(operation, mapOf("input" to input)).first)
+    }
+
+    private suspend fun dataPage(operation: String, entityId: String, accountId: String?, pageNumber: Int?, pageSize: Int?): DataPage {
+        val arguments = paging(pageNumber, pageSize) + ("entityId" to entityId) + listOfNotNull(accountId?.let { "accountId" to it })
+        return when (val o = run(operation, arguments).first) {
+            is ObOutcome.DataPage -> o.value
+            else -> throw unexpected(o)
+        }
+    }
+
+    private fun paging(pageNumber: Int?, pageSize: Int?): Map<String, Any?> = buildMap {
+        pageNumber?.let { put("pageNumber", it) }
+        pageSize?.let { put("pageSize", it) }
+    }
+
+    private fun dataRefresh(outcome: ObOutcome): DataRefresh = when (outcome) {
+        is ObOutcome.DataRefresh -> outcome.value
+        else -> throw unexpected(outcome)
     }
 
     private fun customer(result: Pair<ObOutcome, String>): Customer = when (val o = result.first) {

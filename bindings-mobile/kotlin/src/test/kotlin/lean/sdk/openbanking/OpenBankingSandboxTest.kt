@@ -162,6 +162,111 @@ class OpenBankingSandboxTest {
         assertEquals(intent.paymentIntentId, lean.getPaymentIntent(intent.paymentIntentId).paymentIntentId)
     }
 
+    /** A new customer with one connected bank: the customer, the entity id and its first account id. */
+    private suspend fun connectedEntity(lean: OpenBankingClient, prefix: String): Triple<Customer, String, String> {
+        val customer = lean.createCustomer(NewCustomer("$prefix-${UUID.randomUUID()}"))
+        val connected = admin("/_sandbox/openbanking/customers/${customer.customerId}/entities", "{}")
+        val accountId = connected.getJSONArray("accounts").getJSONObject(0).getString("account_id")
+        return Triple(customer, connected.getString("id"), accountId)
+    }
+
+    @Test
+    fun storedDataIsReadPageByPage() = runBlocking<Unit> {
+        val lean = OpenBankingClient(Auth.appToken(appToken), plain)
+        val (_, entityId, accountId) = connectedEntity(lean, "kt-v2")
+        val accounts = lean.listAccounts(entityId)
+        assertEquals("OK", accounts.status)
+        assertTrue(accounts.recordsJson.any { JSONObject(it).optString("account_id") == accountId }, accounts.json)
+        assertTrue(JSONObject(accounts.json).has("page"), accounts.json)
+        assertTrue(lean.listIdentities(entityId).recordsJson.isNotEmpty())
+
+        val reads: List<suspend (Int?, Int?) -> DataPage> = listOf(
+            { n, s -> lean.listAccountBalances(entityId, accountId, n, s) },
+            { n, s -> lean.listAccountTransactions(entityId, accountId, n, s) },
+            { n, s -> lean.listAccountIdentities(entityId, accountId, n, s) },
+            { n, s -> lean.listAccountBeneficiaries(entityId, accountId, n, s) },
+            { n, s -> lean.listAccountDirectDebits(entityId, accountId, n, s) },
+            { n, s -> lean.listAccountStandingOrders(entityId, accountId, n, s) },
+            { n, s -> lean.listAccountScheduledPayments(entityId, accountId, n, s) },
+        )
+        for (read in reads) {
+            val all = read(null, null)
+            assertEquals("OK", all.status, all.json)
+            assertTrue(all.recordsJson.isNotEmpty(), all.json)
+            // One record per page: the second page starts with the second record.
+            val first = read(0, 1)
+            assertEquals(listOf(all.recordsJson[0]), first.recordsJson)
+            if (all.recordsJson.size > 1) assertEquals(listOf(all.recordsJson[1]), read(1, 1).recordsJson)
+        }
+        // Amounts stay exact: sent as the number 12450.75, read as its text.
+        val balances = lean.listAccountBalances(entityId, accountId)
+        assertTrue(balances.dataJson.contains("\"balance\":\"12450.75\""), balances.dataJson)
+
+        // Asked of the bank now, with Lean's insights, or narrowed to a period.
+        val live = JSONObject(lean.getTransactions(entityId, accountId, insights = true).payloadJson!!)
+        val count = live.getJSONArray("transactions").length()
+        assertTrue(count > 0, live.toString())
+        assertEquals(count, live.getJSONObject("insights").getInt("transaction_count"))
+        val period = JSONObject(lean.getTransactions(entityId, accountId, startDate = "2001-01-01", endDate = "2001-01-31").payloadJson!!)
+        assertEquals(0, period.getJSONArray("transactions").length())
+        assertFalse(period.has("insights"))
+
+        // The bank's failure is thrown with the code a program branches on.
+        val failed = assertThrows<OtherApiException> { runBlocking { lean.listAccountBalances(entityId, "sandbox-fail-1") } }
+        assertEquals("FAILED", failed.apiCode)
+        assertEquals("SANDBOX_FAIL_TRIGGER", failed.granularStatusCode)
+        assertThrows<NotFoundException> { runBlocking { lean.listAccountBalances(entityId, "no-such-account") } }
+        // Java's futures run the same calls.
+        assertEquals(accounts.recordsJson, lean.async().listAccounts(entityId).get().recordsJson)
+    }
+
+    @Test
+    fun aDataRefreshIsFollowedToItsEnd() = runBlocking<Unit> {
+        val lean = OpenBankingClient(Auth.appToken(appToken), plain)
+        val (customer, entityId, accountId) = connectedEntity(lean, "kt-refresh")
+        val started = lean.createDataRefresh(entityId)
+        assertEquals(entityId, started.entityId)
+        assertEquals(customer.customerId, started.customerId)
+        assertEquals("IN_PROGRESS", started.status)
+        val event = awaitEvent("entity.data.refresh.updated", started.refreshId)
+        assertEquals(started.refreshId, event.dataRefresh?.refreshId)
+        val done = lean.getDataRefresh(started.refreshId)
+        assertEquals("COMPLETED", done.status)
+        assertTrue(done.accountData.any { it.accountId == accountId }, done.json)
+        assertEquals("OK", done.accounts)
+        val refreshes = lean.listDataRefreshes(entityId, pageNumber = 0, pageSize = 10)
+        assertEquals(listOf(started.refreshId), refreshes.map { it.refreshId })
+        assertThrows<NotFoundException> { runBlocking { lean.getDataRefresh("00000000-0000-4000-8000-000000000000") } }
+    }
+
+    @Test
+    fun connectionsAndIntentsAreFoundAgain() = runBlocking<Unit> {
+        val lean = OpenBankingClient(Auth.appToken(appToken), plain)
+        val (customer, entityId, _) = connectedEntity(lean, "kt-by-date")
+        val today = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+        val connected = lean.listEntitiesByDate(today.minusDays(1).toString(), today.plusDays(1).toString(), 0, 1000)
+        assertTrue(connected.any { it.id == entityId && it.customerId == customer.customerId })
+        assertTrue(lean.listEntitiesByDate("2001-01-01", "2001-01-31").isEmpty())
+
+        // Lean's own destination form: no bank identifier, the bank type and the holder's id.
+        val destination = lean.createPaymentDestination(
+            NewDestination(
+                displayName = "Supplier", name = "Supplier LLC", iban = "AE070331234567890123456", bankType = "retail",
+                governmentIdentifier = GovernmentIdentifier("EMIRATES_ID", "784-1990-1234567-1"),
+            ),
+        )
+        assertEquals(null, destination.bankIdentifier)
+        assertEquals("RETAIL", destination.bankType)
+        assertEquals("EMIRATES_ID", destination.governmentIdentifier?.kind)
+        assertEquals("784-1990-1234567-1", destination.governmentIdentifier?.value)
+
+        val intent = lean.createPaymentIntent(NewPaymentIntent(customer.customerId, BigDecimal("7.25"), "AED", paymentDestinationId = destination.id))
+        val intents = lean.listPaymentIntents()
+        val found = intents.single { it.paymentIntentId == intent.paymentIntentId }
+        assertEquals(BigDecimal("7.25"), found.amount)
+        assertEquals(customer.customerId, found.customerId)
+    }
+
     @Test
     fun banksAndAPaymentById() = runBlocking<Unit> {
         val lean = OpenBankingClient(Auth.appToken(appToken), plain)

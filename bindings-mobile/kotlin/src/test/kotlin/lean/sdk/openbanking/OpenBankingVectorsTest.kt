@@ -309,6 +309,7 @@ class OpenBankingVectorsTest {
         return mapOf(
             "input" to input, "customerId" to "c1", "appUserId" to "u1", "entityId" to "e1",
             "resultsId" to "r1", "paymentIntentId" to "p1", "paymentId" to "p1",
+            "accountId" to "a1", "refreshId" to "r1", "startDate" to "2026-01-01", "endDate" to "2026-01-31",
         )
     }
 
@@ -383,7 +384,32 @@ class OpenBankingVectorsTest {
                 assertEquals(raw.getString("id"), v.id)
                 if (raw.has("amount")) assertEquals(BigDecimal(raw.getString("amount")), v.amount)
             }
-            is List<*> -> v.filterIsInstance<Bank>().forEach { assertEquals(JSONObject(it.json).getString("identifier"), it.identifier) }
+            is DataPage -> {
+                val raw = JSONObject(v.json)
+                assertEquals(raw.optString("status", null), v.status)
+                val data = raw.opt("data") ?: JSONObject.NULL
+                assertTrue(JSONArray("[${v.dataJson}]").similar(JSONArray().put(data)), "data ${v.dataJson} != $data")
+                val records = (data as? JSONArray)?.let { a -> (0 until a.length()).map { a.get(it) } } ?: emptyList()
+                assertEquals(records.size, v.recordsJson.size)
+                records.zip(v.recordsJson).forEach { (want, got) -> assertTrue(JSONArray("[$got]").similar(JSONArray().put(want)), "$got != $want") }
+            }
+            is DataRefresh -> {
+                val raw = JSONObject(v.json)
+                assertEquals(raw.getString("refresh_id"), v.refreshId)
+                assertEquals(raw.getString("entity_id"), v.entityId)
+            }
+            is Destination -> {
+                val raw = JSONObject(v.json)
+                assertEquals(raw.optString("bank_type", null), v.bankType)
+                assertEquals(raw.optJSONObject("government_identifier")?.getString("value"), v.governmentIdentifier?.value)
+            }
+            is List<*> -> v.forEach { item ->
+                when (item) {
+                    is Bank -> assertEquals(JSONObject(item.json).getString("identifier"), item.identifier)
+                    is PaymentIntent -> assertEquals(JSONObject(item.json).getString("payment_intent_id"), item.paymentIntentId)
+                    is DataRefresh -> assertEquals(JSONObject(item.json).getString("refresh_id"), item.refreshId)
+                }
+            }
             else -> {}
         }
     }

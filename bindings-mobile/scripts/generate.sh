@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Rust library and generates its Kotlin or Swift bindings from
 # the compiled library (uniffi library mode), with the workspace's pinned
-# uniffi-bindgen. The Maven build and the Swift test script call this;
-# nothing it writes is committed.
+# uniffi-bindgen. The Maven build calls this (its output is not committed),
+# and swift-bindings.sh, which writes or checks the Swift package's committed
+# copies.
 #
 # Usage: generate.sh kotlin|swift OUT_DIR [LIB_COPY_DIR]
 #   OUT_DIR       where the generated sources go

@@ -1,9 +1,10 @@
 // swift-tools-version:5.9
-// The Lean SDK for Swift, over the shared Rust core. The build script
-// (bindings-mobile/scripts/generate.sh swift, run by scripts/test.d/60-swift.sh)
-// generates Sources/LeanSDK/Generated and Sources/LeanSDKFFI from the compiled
-// library; link with -L<dir of liblean_sdk_mobile>. Releases for Apple
-// platforms use the XCFramework package that scripts/build-xcframework.sh writes.
+// The Lean SDK for Swift, over the shared Rust core: the package the project's tests run.
+// Sources/LeanSDK/Generated and Sources/LeanSDKFFI are generated from the compiled library
+// and committed (bindings-mobile/scripts/swift-bindings.sh refreshes them; the Swift test
+// part fails when they are stale); link with -L<dir of liblean_sdk_mobile>. SwiftPM users
+// add the repository's root Package.swift, which builds these same targets (and, on Apple
+// platforms, takes the Rust core from a release's XCFramework).
 // On Linux the package also links libcurl (Debian: libcurl4-openssl-dev) for CurlTransport.
 import PackageDescription
 

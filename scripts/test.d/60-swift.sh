@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Swift package (bindings-mobile/swift): builds the Rust library, generates the Swift
-# bindings and C header from it (uniffi library mode), then runs `swift test` (XCTest) in a
-# Debian trixie chroot with Debian's Swift 6, set up once outside the repository: every
-# shared vector, the error contract, and the partner flow against the local sandbox.
+# Swift package (bindings-mobile/swift): builds the Rust library, checks that the committed
+# Swift bindings and C header are the ones it generates (uniffi library mode), then runs
+# `swift test` (XCTest) in a Debian trixie chroot with Debian's Swift 6, set up once outside
+# the repository: every shared vector, the error contract, and the partner flow against the
+# local sandbox; then `swift build` of the repository's root Package.swift (what SwiftPM users
+# add by URL) on Linux.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -12,21 +14,12 @@ pkg=$repo/bindings-mobile/swift
 step "Swift toolchain (chroot)"
 root=$(bindings-mobile/scripts/swift-chroot.sh)
 
-step "building the library and the sandbox, generating the Swift bindings"
+step "building the library and the sandbox; the committed Swift bindings are the library's"
 cargo build --quiet -p lean-sandbox
-gen=$(mktemp -d)
-trap 'rm -rf "$gen"' EXIT
-bindings-mobile/scripts/generate.sh swift "$gen" "$pkg/lib"
-mkdir -p "$pkg/Sources/LeanSDK/Generated" "$pkg/Sources/LeanSDKFFI"
-cp "$gen/LeanSDK.swift" "$pkg/Sources/LeanSDK/Generated/LeanSDK.swift"
-cp "$gen/LeanSDKFFI.h" "$pkg/Sources/LeanSDKFFI/LeanSDKFFI.h"
-cat > "$pkg/Sources/LeanSDKFFI/module.modulemap" <<'MAP'
-module LeanSDKFFI {
-    header "LeanSDKFFI.h"
-    link "lean_sdk_mobile"
-    export *
-}
-MAP
+# The generated sources are committed (SwiftPM builds a package added by URL from its files
+# alone): regenerated into a temporary directory, they must be identical, or this fails
+# naming the command that refreshes them.
+bindings-mobile/scripts/swift-bindings.sh --check "$pkg/lib"
 cp "${CARGO_TARGET_DIR:-$repo/target}/debug/lean-sandbox" "$pkg/lib/lean-sandbox"
 
 step "swift test (in the chroot)"
@@ -43,7 +36,7 @@ unmount_all() {
     if mountpoint -q "$m"; then umount "$m" 2>/dev/null || umount -l "$m" || true; fi
   done
 }
-trap 'unmount_all; rm -rf "$gen"' EXIT
+trap unmount_all EXIT
 unmount_all
 mount --bind /dev "$root/dev"
 mount --bind "$repo" "$root/repo"
@@ -65,7 +58,9 @@ timeout --kill-after=10 "${LEAN_SWIFT_TIMEOUT:-900}" \
   unshare --pid --fork --kill-child --mount-proc="$root/proc" \
   chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
   LD_LIBRARY_PATH="/repo/$rel/lib" LEAN_SANDBOX="/repo/$rel/lib/lean-sandbox" LEAN_BENCH="${LEAN_BENCH:-}" \
-  bash -c "cd /repo/$rel && swift test --disable-swift-testing -Xlinker -L/repo/$rel/lib ${LEAN_SWIFT_TEST_ARGS:-} 2>&1" || {
+  bash -c "cd /repo/$rel && swift test --disable-swift-testing -Xlinker -L/repo/$rel/lib ${LEAN_SWIFT_TEST_ARGS:-} 2>&1 &&
+    echo '==> swift build of the root Package.swift (the package users add by URL)' &&
+    cd /repo && swift build -Xlinker -L/repo/$rel/lib 2>&1" || {
   rc=$?
   [ "$rc" != 124 ] || echo "swift test did not finish within ${LEAN_SWIFT_TIMEOUT:-900}s (LEAN_SWIFT_TIMEOUT); every process of the run was ended" >&2
   exit "$rc"

@@ -3478,6 +3478,12 @@ public struct ErrorDetails: Equatable, Hashable, Codable {
      */
     public var apiCode: String?
     /**
+     * Open banking: why the bank could not provide the data, on a `FAILED`
+     * data answer (`granular_status_code`), to tell a consent to renew
+     * from a bank that is down.
+     */
+    public var granularStatusCode: String?
+    /**
      * The answer's request id, for support tickets.
      */
     public var requestId: String?
@@ -3541,6 +3547,11 @@ public struct ErrorDetails: Equatable, Hashable, Codable {
          * API errors whose body carried one.
          */apiCode: String?, 
         /**
+         * Open banking: why the bank could not provide the data, on a `FAILED`
+         * data answer (`granular_status_code`), to tell a consent to renew
+         * from a bank that is down.
+         */granularStatusCode: String?, 
+        /**
          * The answer's request id, for support tickets.
          */requestId: String?, 
         /**
@@ -3576,6 +3587,7 @@ public struct ErrorDetails: Equatable, Hashable, Codable {
         self.body = body
         self.apiMessage = apiMessage
         self.apiCode = apiCode
+        self.granularStatusCode = granularStatusCode
         self.requestId = requestId
         self.retryAfterMs = retryAfterMs
         self.outcomeUnknown = outcomeUnknown
@@ -3609,6 +3621,7 @@ public struct FfiConverterTypeErrorDetails: FfiConverterRustBuffer {
                 body: FfiConverterOptionString.read(from: &buf), 
                 apiMessage: FfiConverterOptionString.read(from: &buf), 
                 apiCode: FfiConverterOptionString.read(from: &buf), 
+                granularStatusCode: FfiConverterOptionString.read(from: &buf), 
                 requestId: FfiConverterOptionString.read(from: &buf), 
                 retryAfterMs: FfiConverterOptionUInt64.read(from: &buf), 
                 outcomeUnknown: FfiConverterBool.read(from: &buf), 
@@ -3628,6 +3641,7 @@ public struct FfiConverterTypeErrorDetails: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.body, into: &buf)
         FfiConverterOptionString.write(value.apiMessage, into: &buf)
         FfiConverterOptionString.write(value.apiCode, into: &buf)
+        FfiConverterOptionString.write(value.granularStatusCode, into: &buf)
         FfiConverterOptionString.write(value.requestId, into: &buf)
         FfiConverterOptionUInt64.write(value.retryAfterMs, into: &buf)
         FfiConverterBool.write(value.outcomeUnknown, into: &buf)
@@ -5161,6 +5175,99 @@ public func FfiConverterTypeObCustomer_lower(_ value: ObCustomer) -> RustBuffer 
 
 
 /**
+ * One page of a data v2 read (`listAccounts`, `listAccountTransactions`,
+ * ...): what Lean holds for an entity, read without asking the bank.
+ * Lean does not document the records' fields, so they stay JSON, every
+ * number a binary float could alter written as the string of its exact
+ * text.
+ */
+public struct ObDataPage: Equatable, Hashable, Codable {
+    /**
+     * The page's `data` as JSON text (usually an array of records).
+     */
+    public var dataJson: String
+    /**
+     * Each record of `data` as JSON text, when `data` is an array.
+     */
+    public var recordsJson: [String]
+    /**
+     * `OK` when Lean sent a status (a `FAILED` answer is thrown instead).
+     */
+    public var status: String?
+    /**
+     * The whole page in the API's shape, paging fields included.
+     */
+    public var json: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The page's `data` as JSON text (usually an array of records).
+         */dataJson: String, 
+        /**
+         * Each record of `data` as JSON text, when `data` is an array.
+         */recordsJson: [String], 
+        /**
+         * `OK` when Lean sent a status (a `FAILED` answer is thrown instead).
+         */status: String?, 
+        /**
+         * The whole page in the API's shape, paging fields included.
+         */json: String) {
+        self.dataJson = dataJson
+        self.recordsJson = recordsJson
+        self.status = status
+        self.json = json
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObDataPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObDataPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDataPage {
+        return
+            try ObDataPage(
+                dataJson: FfiConverterString.read(from: &buf), 
+                recordsJson: FfiConverterSequenceString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                json: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObDataPage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dataJson, into: &buf)
+        FfiConverterSequenceString.write(value.recordsJson, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterString.write(value.json, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataPage_lift(_ buf: RustBuffer) throws -> ObDataPage {
+    return try FfiConverterTypeObDataPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataPage_lower(_ value: ObDataPage) -> RustBuffer {
+    return FfiConverterTypeObDataPage.lower(value)
+}
+
+
+/**
  * The payload of `entity.data.refresh.updated`.
  */
 public struct ObDataRefresh: Equatable, Hashable, Codable {
@@ -5434,6 +5541,14 @@ public struct ObDestination: Equatable, Hashable, Codable {
      */
     public var iban: String?
     /**
+     * The kind of account (`RETAIL`, `CORPORATE`), when sent.
+     */
+    public var bankType: String?
+    /**
+     * The account holder's government identifier, when sent.
+     */
+    public var governmentIdentifier: ObGovernmentIdentifier?
+    /**
      * The whole object in the API's shape.
      */
     public var json: String
@@ -5457,6 +5572,12 @@ public struct ObDestination: Equatable, Hashable, Codable {
          * The IBAN.
          */iban: String?, 
         /**
+         * The kind of account (`RETAIL`, `CORPORATE`), when sent.
+         */bankType: String?, 
+        /**
+         * The account holder's government identifier, when sent.
+         */governmentIdentifier: ObGovernmentIdentifier?, 
+        /**
          * The whole object in the API's shape.
          */json: String) {
         self.id = id
@@ -5464,6 +5585,8 @@ public struct ObDestination: Equatable, Hashable, Codable {
         self.name = name
         self.bankIdentifier = bankIdentifier
         self.iban = iban
+        self.bankType = bankType
+        self.governmentIdentifier = governmentIdentifier
         self.json = json
     }
 
@@ -5488,6 +5611,8 @@ public struct FfiConverterTypeObDestination: FfiConverterRustBuffer {
                 name: FfiConverterOptionString.read(from: &buf), 
                 bankIdentifier: FfiConverterOptionString.read(from: &buf), 
                 iban: FfiConverterOptionString.read(from: &buf), 
+                bankType: FfiConverterOptionString.read(from: &buf), 
+                governmentIdentifier: FfiConverterOptionTypeObGovernmentIdentifier.read(from: &buf), 
                 json: FfiConverterString.read(from: &buf)
         )
     }
@@ -5498,6 +5623,8 @@ public struct FfiConverterTypeObDestination: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.bankIdentifier, into: &buf)
         FfiConverterOptionString.write(value.iban, into: &buf)
+        FfiConverterOptionString.write(value.bankType, into: &buf)
+        FfiConverterOptionTypeObGovernmentIdentifier.write(value.governmentIdentifier, into: &buf)
         FfiConverterString.write(value.json, into: &buf)
     }
 }
@@ -5614,6 +5741,75 @@ public func FfiConverterTypeObEntity_lift(_ buf: RustBuffer) throws -> ObEntity 
 #endif
 public func FfiConverterTypeObEntity_lower(_ value: ObEntity) -> RustBuffer {
     return FfiConverterTypeObEntity.lower(value)
+}
+
+
+/**
+ * A government identifier (`{"type", "value"}` on the wire).
+ */
+public struct ObGovernmentIdentifier: Equatable, Hashable, Codable {
+    /**
+     * What the number is (`EMIRATES_ID`), the wire's `type`.
+     */
+    public var kind: String
+    /**
+     * The number, as printed on the document.
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What the number is (`EMIRATES_ID`), the wire's `type`.
+         */kind: String, 
+        /**
+         * The number, as printed on the document.
+         */value: String) {
+        self.kind = kind
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObGovernmentIdentifier: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObGovernmentIdentifier: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObGovernmentIdentifier {
+        return
+            try ObGovernmentIdentifier(
+                kind: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObGovernmentIdentifier, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObGovernmentIdentifier_lift(_ buf: RustBuffer) throws -> ObGovernmentIdentifier {
+    return try FfiConverterTypeObGovernmentIdentifier.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObGovernmentIdentifier_lower(_ value: ObGovernmentIdentifier) -> RustBuffer {
+    return FfiConverterTypeObGovernmentIdentifier.lower(value)
 }
 
 
@@ -7277,6 +7473,14 @@ public enum ObOutcome: Equatable, Hashable, Codable {
     )
     case payment(value: ObPayment
     )
+    case paymentIntents(values: [ObPaymentIntent]
+    )
+    case dataPage(value: ObDataPage
+    )
+    case dataRefresh(value: ObDataRefresh
+    )
+    case dataRefreshes(values: [ObDataRefresh]
+    )
 
 
 
@@ -7326,6 +7530,18 @@ public struct FfiConverterTypeObOutcome: FfiConverterRustBuffer {
         )
         
         case 10: return .payment(value: try FfiConverterTypeObPayment.read(from: &buf)
+        )
+        
+        case 11: return .paymentIntents(values: try FfiConverterSequenceTypeObPaymentIntent.read(from: &buf)
+        )
+        
+        case 12: return .dataPage(value: try FfiConverterTypeObDataPage.read(from: &buf)
+        )
+        
+        case 13: return .dataRefresh(value: try FfiConverterTypeObDataRefresh.read(from: &buf)
+        )
+        
+        case 14: return .dataRefreshes(values: try FfiConverterSequenceTypeObDataRefresh.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -7384,6 +7600,26 @@ public struct FfiConverterTypeObOutcome: FfiConverterRustBuffer {
         case let .payment(value):
             writeInt(&buf, Int32(10))
             FfiConverterTypeObPayment.write(value, into: &buf)
+            
+        
+        case let .paymentIntents(values):
+            writeInt(&buf, Int32(11))
+            FfiConverterSequenceTypeObPaymentIntent.write(values, into: &buf)
+            
+        
+        case let .dataPage(value):
+            writeInt(&buf, Int32(12))
+            FfiConverterTypeObDataPage.write(value, into: &buf)
+            
+        
+        case let .dataRefresh(value):
+            writeInt(&buf, Int32(13))
+            FfiConverterTypeObDataRefresh.write(value, into: &buf)
+            
+        
+        case let .dataRefreshes(values):
+            writeInt(&buf, Int32(14))
+            FfiConverterSequenceTypeObDataRefresh.write(values, into: &buf)
             
         }
     }
@@ -7910,6 +8146,30 @@ fileprivate struct FfiConverterOptionTypeObEntity: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeObGovernmentIdentifier: FfiConverterRustBuffer {
+    typealias SwiftType = ObGovernmentIdentifier?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObGovernmentIdentifier.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObGovernmentIdentifier.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeObPayment: FfiConverterRustBuffer {
     typealias SwiftType = ObPayment?
 
@@ -8353,6 +8613,31 @@ fileprivate struct FfiConverterSequenceTypeObCustomer: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeObDataRefresh: FfiConverterRustBuffer {
+    typealias SwiftType = [ObDataRefresh]
+
+    public static func write(_ value: [ObDataRefresh], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObDataRefresh.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDataRefresh] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObDataRefresh]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObDataRefresh.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeObDestination: FfiConverterRustBuffer {
     typealias SwiftType = [ObDestination]
 
@@ -8395,6 +8680,31 @@ fileprivate struct FfiConverterSequenceTypeObEntity: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeObEntity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObPaymentIntent: FfiConverterRustBuffer {
+    typealias SwiftType = [ObPaymentIntent]
+
+    public static func write(_ value: [ObPaymentIntent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObPaymentIntent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObPaymentIntent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObPaymentIntent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObPaymentIntent.read(from: &buf))
         }
         return seq
     }

@@ -49,6 +49,14 @@ pub(crate) fn query_value(value: &str) -> String {
     utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
+/// Appends `key=value` to `path`'s query, after `?` or `&` as `path` needs.
+pub(crate) fn push_query(path: &mut String, key: &str, value: &str) {
+    path.push(if path.contains('?') { '&' } else { '?' });
+    path.push_str(key);
+    path.push('=');
+    path.push_str(&query_value(value));
+}
+
 /// Checks a configured base URL (`what` names the setting in the error) and
 /// returns it with a lower-case scheme and no trailing `/`. It must be
 /// `https://`, or `http://` on a loopback host (`localhost`, `127.x.x.x`,

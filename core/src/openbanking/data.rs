@@ -119,8 +119,7 @@ impl DateRange {
             ("end_date", &self.end_date),
         ] {
             if let Some(value) = value {
-                path.push(if path.contains('?') { '&' } else { '?' });
-                path.push_str(&format!("{key}={}", crate::url::query_value(value)));
+                crate::url::push_query(path, key, value);
             }
         }
     }

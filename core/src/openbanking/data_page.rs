@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::kind::OperationKind;
 use super::operation::Paging;
 use crate::error::Error;
-use crate::url::{query_value, segment};
+use crate::url::{push_query, segment};
 use crate::validate::{self, field_error};
 
 /// What a data v2 read returns.
@@ -152,7 +152,7 @@ impl DataPageRequest {
             ),
             _ => format!("/data/v2/{}", self.resource.path_segment()),
         };
-        path.push_str(&format!("?entity_id={}", query_value(&self.entity_id)));
+        push_query(&mut path, "entity_id", &self.entity_id);
         self.paging.append_query(&mut path, "page", "size");
         path
     }

@@ -20,7 +20,7 @@ use super::payment::NewPaymentIntent;
 use super::response::{self, Outcome};
 use crate::error::{Error, FieldErrorCode};
 use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::url::{query_value, segment};
+use crate::url::{push_query, query_value, segment};
 use crate::validate::{self, Problem};
 use crate::validate::{field_error, merge_errors as merge};
 
@@ -49,12 +49,11 @@ impl Paging {
     }
 
     /// Appends the given values to `path` as query parameters named
-    /// `number_key` and `size_key` (after a `?` or `&` as `path` needs).
+    /// `number_key` and `size_key`.
     pub(crate) fn append_query(&self, path: &mut String, number_key: &str, size_key: &str) {
         for (key, value) in [(number_key, self.page_number), (size_key, self.page_size)] {
             if let Some(value) = value {
-                path.push(if path.contains('?') { '&' } else { '?' });
-                path.push_str(&format!("{key}={}", query_value(&value.to_string())));
+                push_query(path, key, &value.to_string());
             }
         }
     }
@@ -498,7 +497,8 @@ impl Operation {
                 None,
             ),
             Inner::ListDataRefreshes(e, paging) => {
-                let mut path = format!("/data/v2/refreshes?entity_id={}", query_value(e));
+                let mut path = "/data/v2/refreshes".to_owned();
+                push_query(&mut path, "entity_id", e);
                 paging.append_query(&mut path, "page", "size");
                 (Method::Get, path, None)
             }

@@ -121,6 +121,28 @@ pub fn paging(query: Option<&str>, default_size: u32) -> Result<(i64, i64), ObFa
     ))
 }
 
+/// The `page` object of every paged answer: `{"number", "size",
+/// "total_elements", "total_pages"}`, pages counted from 0.
+#[derive(serde::Serialize)]
+pub(super) struct PageInfo {
+    number: i64,
+    size: i64,
+    total_elements: i64,
+    total_pages: i64,
+}
+
+impl PageInfo {
+    /// Page `number` of `size` items (`size` at least 1) out of `total`.
+    pub(super) fn new(number: i64, size: i64, total: i64) -> Self {
+        Self {
+            number,
+            size,
+            total_elements: total,
+            total_pages: (total + size - 1) / size,
+        }
+    }
+}
+
 /// `GET /customers/v1?page_number=&page_size=`: pages count from 0, in
 /// creation order. The answer is `{"content": [...], "page": {"number",
 /// "size", "total_elements", "total_pages"}}`.
@@ -141,12 +163,7 @@ pub fn list(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailure> {
         .collect();
     Ok(json!({
         "content": content,
-        "page": {
-            "number": number,
-            "size": size,
-            "total_elements": total,
-            "total_pages": (total + size - 1) / size,
-        }
+        "page": PageInfo::new(number, size, total),
     }))
 }
 
@@ -371,11 +388,6 @@ pub fn entities_created(ctx: &Ctx, query: Option<&str>) -> Result<Value, ObFailu
         .collect();
     Ok(json!({
         "content": content,
-        "page": {
-            "number": number,
-            "size": size,
-            "total_elements": total,
-            "total_pages": (total + size - 1) / size,
-        }
+        "page": PageInfo::new(number, size, total),
     }))
 }

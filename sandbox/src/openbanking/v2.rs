@@ -26,7 +26,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use super::bank::{self, AccountData, Bank};
-use super::customers::{query_pairs, stored_entity};
+use super::customers::{query_pairs, stored_entity, PageInfo};
 use super::data::{FAIL_GRANULAR_CODE, FAIL_TRIGGER};
 use super::reply::{ObFailure, ACCOUNT_NOT_FOUND};
 use super::{webhooks, Ctx};
@@ -111,25 +111,6 @@ fn query(text: Option<&str>, entity_required: bool) -> Result<Query, ObFailure> 
 }
 
 #[derive(Serialize)]
-struct PageInfo {
-    number: i64,
-    size: i64,
-    total_elements: i64,
-    total_pages: i64,
-}
-
-impl PageInfo {
-    fn new(q: &Query, total: i64) -> Self {
-        Self {
-            number: q.page,
-            size: q.size,
-            total_elements: total,
-            total_pages: (total + q.size - 1) / q.size,
-        }
-    }
-}
-
-#[derive(Serialize)]
 struct Answer {
     status: &'static str,
     data: Vec<Box<RawValue>>,
@@ -200,7 +181,7 @@ pub fn read(
     Ok(serde_json::to_string(&Answer {
         status: "OK",
         data,
-        page: PageInfo::new(&q, total),
+        page: PageInfo::new(q.page, q.size, total),
         timestamp: iso(ctx.now),
     })
     .unwrap_or_default())
@@ -391,7 +372,7 @@ pub fn list_refreshes(ctx: &Ctx, text: Option<&str>) -> Result<String, ObFailure
     }
     Ok(serde_json::to_string(&List {
         data,
-        page: PageInfo::new(&q, total),
+        page: PageInfo::new(q.page, q.size, total),
     })
     .unwrap_or_default())
 }

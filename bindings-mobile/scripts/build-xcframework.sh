@@ -23,15 +23,22 @@ done
 gen=$(mktemp -d)
 trap 'rm -rf "$gen"' EXIT
 cargo build -p uniffi-bindgen
-"$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/aarch64-apple-darwin/release/liblean_sdk_mobile.a" \
-  --language swift --out-dir "$gen"
+# This crate's bindings and the core's records (as generate.sh: one crate at a time, since
+# both are the Swift module LeanSDK).
+for crate in lean_sdk_mobile lean_core; do
+  "$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/aarch64-apple-darwin/release/liblean_sdk_mobile.a" \
+    --language swift --crate "$crate" --out-dir "$gen/$crate"
+done
+mv "$gen/lean_core/LeanSDK.swift" "$gen/LeanSDKCore.swift"
+mv "$gen/lean_sdk_mobile/LeanSDK.swift" "$gen/LeanSDK.swift"
 
-# One headers directory shared by every slice: uniffi's C header and its module map.
+# One headers directory shared by every slice: uniffi's C headers and their module map.
 mkdir -p "$gen/headers"
-cp "$gen/LeanSDKFFI.h" "$gen/headers/"
+cp "$gen/lean_sdk_mobile/LeanSDKFFI.h" "$gen/lean_core/LeanSDKCoreFFI.h" "$gen/headers/"
 cat > "$gen/headers/module.modulemap" <<'MAP'
 module LeanSDKFFI {
     header "LeanSDKFFI.h"
+    header "LeanSDKCoreFFI.h"
     export *
 }
 MAP
@@ -51,7 +58,7 @@ xcodebuild -create-xcframework \
   -library "$gen/macos/$lib" -headers "$gen/headers" \
   -output "$out/LeanSDKFFI.xcframework"
 
-cp "$gen/LeanSDK.swift" "$out/Sources/LeanSDK/"
+cp "$gen/LeanSDK.swift" "$gen/LeanSDKCore.swift" "$out/Sources/LeanSDK/"
 cp bindings-mobile/swift/Sources/LeanSDK/*.swift "$out/Sources/LeanSDK/"
 cat > "$out/Package.swift" <<'SWIFT'
 // swift-tools-version:5.9

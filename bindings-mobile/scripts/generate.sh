@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Rust library and generates its Kotlin or Swift bindings from
 # the compiled library (uniffi library mode), with the workspace's pinned
-# uniffi-bindgen. The Maven build calls this (its output is not committed),
+# uniffi-bindgen: those of this crate and of the core's records (lean-core's
+# feature `uniffi`), which the library exports too. The Maven build calls this (its output is not committed),
 # and swift-bindings.sh, which writes or checks the Swift package's committed
 # copies.
 #
@@ -29,8 +30,20 @@ dir=$profile
 lib="$target/$dir/$lib_name"
 rm -rf "$out"
 mkdir -p "$out"
-"$target/debug/uniffi-bindgen" generate --library "$lib" --language "$language" \
-  --out-dir "$out" --no-format >/dev/null
+if [ "$language" = swift ]; then
+  # Both crates' bindings go into one Swift module (LeanSDK), whose source file each would
+  # name LeanSDK.swift: one crate at a time, the core's records as LeanSDKCore.swift.
+  for crate in lean_sdk_mobile lean_core; do
+    "$target/debug/uniffi-bindgen" generate --library "$lib" --language swift --crate "$crate" \
+      --out-dir "$out/$crate" --no-format >/dev/null
+  done
+  mv "$out/lean_core/LeanSDK.swift" "$out/LeanSDKCore.swift"
+  mv "$out"/lean_sdk_mobile/* "$out"/lean_core/* "$out/"
+  rmdir "$out/lean_sdk_mobile" "$out/lean_core"
+else
+  "$target/debug/uniffi-bindgen" generate --library "$lib" --language "$language" \
+    --out-dir "$out" --no-format >/dev/null
+fi
 if [ -n "$lib_copy" ]; then
   mkdir -p "$lib_copy"
   cp "$lib" "$lib_copy/"

@@ -33,15 +33,15 @@ pub use call::{
 };
 pub use device::{refuse_secret_on_device, PartnerSecret};
 pub use error::{ErrorDetails, FfiError, FieldError};
-pub use models::{
-    Application, Customer, CustomerUpdate, Gig, NewCustomer, NewGig, NewSpecialPayment, Outcome,
-    SpecialPayment,
-};
+pub use models::{NewGig, NewSpecialPayment, Outcome};
 pub use operation::NativeOperation;
 pub use trace::{AttemptPhase, NativeAttempt, NativeEvent};
 pub use webhooks::{sign_webhook, EventData, NativeWebhookVerifier, WebhookEvent};
 
 uniffi::setup_scaffolding!();
+// The core's records (its feature `uniffi`) are exported from this library
+// too: the Kotlin and Swift bindings of both crates load this one library.
+lean_core::uniffi_reexport_scaffolding!();
 
 /// The version of the SDK, as sent in the `User-Agent`.
 #[uniffi::export]

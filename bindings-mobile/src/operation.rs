@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use crate::call::{NativeConfig, NativeRequest};
 use crate::error::{guard, Result};
-use crate::models::{self, CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
+use crate::models::{self, NewGig, NewSpecialPayment};
+use lean_core::{CustomerUpdate, NewCustomer};
 
 /// A validated operation, ready to become a [`crate::Call`].
 #[derive(Debug, uniffi::Object)]
@@ -56,7 +57,7 @@ impl NativeOperation {
     /// `POST /customer`.
     #[uniffi::constructor]
     pub fn create_customer(input: NewCustomer) -> Result<Arc<Self>> {
-        guard(|| wrap(lean_core::Operation::create_customer(&input.into())))
+        guard(|| wrap(lean_core::Operation::create_customer(&input)))
     }
 
     /// `GET /customer/:partnerUserId`.
@@ -71,7 +72,7 @@ impl NativeOperation {
         guard(|| {
             wrap(lean_core::Operation::update_customer(
                 &partner_user_id,
-                &update.into(),
+                &update,
             ))
         })
     }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::error::{guard, Result};
-use crate::models::{Customer, Gig, SpecialPayment};
+use lean_core::{Customer, Gig, SpecialPayment};
 
 /// Verifies webhooks against one or more secrets (several during a
 /// rotation). Build it once and reuse it: the HMAC keys are prepared here.
@@ -20,7 +20,7 @@ impl std::fmt::Debug for NativeWebhookVerifier {
 }
 
 /// The object a webhook is about.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Enum)]
+#[derive(Clone, Debug, PartialEq, uniffi::Enum)]
 #[allow(missing_docs)]
 pub enum EventData {
     Customer {
@@ -39,7 +39,7 @@ pub enum EventData {
 }
 
 /// A verified webhook.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct WebhookEvent {
     /// The event name in canonical spelling (`gig.completed`), or as sent
     /// when this SDK version does not know it.
@@ -81,10 +81,10 @@ impl NativeWebhookVerifier {
         guard(|| {
             let event = self.0.construct_event(&payload, signature.as_deref())?;
             let data = match &event.data {
-                lean_core::EventData::Customer(c) => EventData::Customer { value: c.into() },
-                lean_core::EventData::Gig(g) => EventData::Gig { value: g.into() },
+                lean_core::EventData::Customer(c) => EventData::Customer { value: c.clone() },
+                lean_core::EventData::Gig(g) => EventData::Gig { value: g.clone() },
                 lean_core::EventData::SpecialPayment(p) => {
-                    EventData::SpecialPayment { value: p.into() }
+                    EventData::SpecialPayment { value: p.clone() }
                 }
                 lean_core::EventData::Other(v) => EventData::Other {
                     json: v.to_string(),

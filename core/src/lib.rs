@@ -36,9 +36,16 @@ pub mod openbanking;
 pub mod payouts;
 mod response;
 mod secret;
+#[cfg(feature = "uniffi")]
+mod uniffi_types;
 mod url;
 pub mod validate;
 mod wire;
+
+// The Kotlin and Swift records of the models come from the models
+// themselves (see `uniffi_types`).
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub use config::{RetryPolicy, SDK_VERSION};
 pub use engine::{Drive, TransportError, TransportErrorKind};

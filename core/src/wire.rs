@@ -1,13 +1,17 @@
 //! Enums of wire names that both APIs' models use: tolerant of letter case
-//! and of values this version of the SDK does not know yet.
+//! and of values this version of the SDK does not know yet. Under the
+//! feature `uniffi` each crosses to Kotlin and Swift as its wire text.
 
 /// Declares an enum of wire names that parses case-insensitively, writes its
 /// canonical spelling, and keeps any other value as `Unknown` instead of
 /// failing: the documents disagree on casing and may add values.
+///
+/// `Name as FfiName { ... }` gives the Kotlin and Swift type another name,
+/// for an enum whose name the other API's models use too.
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
-        $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }
+        $name:ident $(as $ffi:ident)? { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -58,6 +62,24 @@ macro_rules! wire_enum {
                 Ok(Self::parse(&text))
             }
         }
+
+        #[cfg(feature = "uniffi")]
+        $crate::wire::wire_enum!(@uniffi $name $($ffi)?);
+    };
+    // Kotlin and Swift see the wire text, as JSON does: a value this
+    // version does not know still crosses.
+    (@uniffi $name:ident $ffi:ident) => {
+        type $ffi = $name;
+        $crate::wire::wire_enum!(@uniffi $ffi);
+    };
+    (@uniffi $name:ident) => {
+        uniffi::custom_type!($name, String, {
+            lower: |value| match value {
+                $name::Unknown(text) => text,
+                known => known.as_str().to_owned(),
+            },
+            try_lift: |text| Ok($name::parse(&text)),
+        });
     };
 }
 pub(crate) use wire_enum;

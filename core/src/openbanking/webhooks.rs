@@ -210,7 +210,7 @@ pub fn construct_event(
 wire_enum! {
     /// The `type` of a webhook. Lean documents more types than these; any
     /// other is kept as `Unknown` with its payload as JSON.
-    EventType {
+    EventType as ObEventType {
         /// Asynchronous data is ready: fetch `payload.id` with
         /// `getDataResults`.
         ResultsReady = "results.ready",

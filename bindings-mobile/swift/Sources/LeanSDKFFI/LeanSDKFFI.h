@@ -738,6 +738,11 @@ RustBuffer uniffi_lean_sdk_mobile_fn_func_sdk_version(RustCallStatus *_Nonnull o
 void uniffi_lean_sdk_mobile_fn_func_refuse_secret_on_device(RustBuffer secret, RustBuffer opt_in, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_PAYOUTS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_PAYOUTS_JSON
+RustBuffer uniffi_lean_sdk_mobile_fn_func_payouts_json(RustBuffer outcome, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_WEBHOOK_ACKNOWLEDGE_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_WEBHOOK_ACKNOWLEDGE_STATUS
 uint16_t uniffi_lean_sdk_mobile_fn_func_ob_webhook_acknowledge_status(RustCallStatus *_Nonnull out_status
@@ -1058,6 +1063,12 @@ uint16_t uniffi_lean_sdk_mobile_checksum_func_sdk_version(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_REFUSE_SECRET_ON_DEVICE
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_REFUSE_SECRET_ON_DEVICE
 uint16_t uniffi_lean_sdk_mobile_checksum_func_refuse_secret_on_device(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_PAYOUTS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_PAYOUTS_JSON
+uint16_t uniffi_lean_sdk_mobile_checksum_func_payouts_json(void
     
 );
 #endif

@@ -33,7 +33,8 @@ final class SandboxTests: XCTestCase {
         var update = CustomerUpdate()
         update.city = "Cupertino"
         let updated = try await client.updateCustomer("uid_swift_1", update)
-        XCTAssertTrue(updated.json.contains("Cupertino"), updated.json)
+        let updatedJson = try updated.json
+        XCTAssertTrue(updatedJson.contains("Cupertino"), updatedJson)
         let got2 = try await client.submitApplication("uid_swift_1")
         XCTAssertEqual(got2.status, "submitted")
         var status = ""
@@ -66,7 +67,7 @@ final class SandboxTests: XCTestCase {
                                       gigId: "gig_swift_1", description: "Parking", userdataJson: #"{"ticket":42}"#)
         let payment = try await client.createSpecialPayment(bonus, idempotencyKey: "payment-swift-1")
         XCTAssertEqual(payment.amount, Decimal(string: "4.56"))
-        XCTAssertEqual(payment.userdataJson, #"{"ticket":42}"#)
+        XCTAssertEqual(payment.userdata, #"{"ticket":42}"#)
         let got5 = try await client.createSpecialPayment(bonus, idempotencyKey: "payment-swift-1")
         XCTAssertEqual(got5.id, payment.id)
         let got6 = try await client.getSpecialPayment(payment.id)
@@ -129,9 +130,11 @@ final class SandboxTests: XCTestCase {
         var update = CustomerUpdate()
         update.city = "Cupertino"
         let updated = try await client.updateCustomer("uid_curl_1", update)
-        XCTAssertTrue(updated.json.contains("Cupertino"), updated.json)
+        let updatedJson = try updated.json
+        XCTAssertTrue(updatedJson.contains("Cupertino"), updatedJson)
         let read = try await client.getCustomer("uid_curl_1")
-        XCTAssertTrue(read.json.contains("Cupertino"), read.json)
+        let readJson = try read.json
+        XCTAssertTrue(readJson.contains("Cupertino"), readJson)
         do {
             _ = try await client.getGig("no_such_gig")
             XCTFail("expected not_found")

@@ -36,14 +36,19 @@ final class VectorsTests: XCTestCase {
     }
 
     private func json(of value: Any) -> String {
-        switch value {
-        case let v as Customer: return canonical(json: v.json)
-        case let v as Gig: return canonical(json: v.json)
-        case let v as SpecialPayment: return canonical(json: v.json)
-        case let v as Application: return canonical(json: v.json)
-        case let v as [Gig]: return canonical(json: "[" + v.map(\.json).joined(separator: ",") + "]")
-        case let v as [SpecialPayment]: return canonical(json: "[" + v.map(\.json).joined(separator: ",") + "]")
-        default: return "<not a result: \(value)>"
+        do {
+            switch value {
+            case let v as Customer: return canonical(json: try v.json)
+            case let v as Gig: return canonical(json: try v.json)
+            case let v as SpecialPayment: return canonical(json: try v.json)
+            case let v as Application: return canonical(json: try v.json)
+            case let v as [Gig]: return canonical(json: "[" + (try v.map { try $0.json }).joined(separator: ",") + "]")
+            case let v as [SpecialPayment]:
+                return canonical(json: "[" + (try v.map { try $0.json }).joined(separator: ",") + "]")
+            default: return "<not a result: \(value)>"
+            }
+        } catch {
+            return "<not writable: \(error)>"
         }
     }
 

@@ -26,6 +26,7 @@ wire_enum! {
     derive(tsify::Tsify),
     serde(rename_all = "camelCase")
 )]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Application {
     /// The customer the application is for.
     pub partner_user_id: String,

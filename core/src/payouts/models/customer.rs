@@ -14,10 +14,12 @@ use crate::wire::wire_enum;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewCustomer {
     /// Given name, at most 40 characters.
     pub first_name: String,
     /// Middle name, if any.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub middle_name: Option<String>,
     /// Surname, at most 40 characters.
     pub last_name: String,
@@ -30,6 +32,7 @@ pub struct NewCustomer {
     /// Street address, at most 35 characters.
     pub street: String,
     /// Second address line, if any.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub street2: Option<String>,
     /// City, at most 21 characters.
     pub city: String,
@@ -137,30 +140,43 @@ impl NewCustomer {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CustomerUpdate {
     /// Given name, at most 40 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub first_name: Option<String>,
     /// Middle name, if any.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub middle_name: Option<String>,
     /// Surname, at most 40 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub last_name: Option<String>,
     /// Date of birth, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub birthday: Option<String>,
     /// US phone number, sent as ten digits.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub phone_number: Option<String>,
     /// Email address, at most 50 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub email: Option<String>,
     /// Street address, at most 35 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub street: Option<String>,
     /// Second address line, at most 35 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub street2: Option<String>,
     /// City, at most 21 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub city: Option<String>,
     /// Two-letter US state code, sent upper-cased.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub state: Option<String>,
     /// ZIP or ZIP+4.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub postal_code: Option<String>,
     /// When the person joined the partner's platform, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub registration_date: Option<String>,
 }
 
@@ -288,6 +304,7 @@ wire_enum! {
     derive(tsify::Tsify),
     serde(rename_all = "camelCase")
 )]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Customer {
     /// The partner's id for this person: the customer's identity.
     pub partner_user_id: String,

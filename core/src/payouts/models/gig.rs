@@ -258,6 +258,7 @@ wire_enum! {
     derive(tsify::Tsify),
     serde(rename_all = "camelCase")
 )]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Gig {
     /// The partner's id for the gig: its identity for the partner.
     pub gig_id: String,

@@ -165,6 +165,7 @@ fn payment_type(text: &str) -> Rule<SpecialPaymentType> {
     derive(tsify::Tsify),
     serde(rename_all = "camelCase")
 )]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SpecialPayment {
     /// Lean's id for the payment.
     pub id: String,

@@ -3132,318 +3132,6 @@ public func FfiConverterTypeNativeWebhookVerifier_lower(_ value: NativeWebhookVe
 
 
 /**
- * An application as the API returns it (sandbox).
- */
-public struct Application: Equatable, Hashable, Codable {
-    public var partnerUserId: String
-    public var status: String?
-    /**
-     * The whole object in the API's JSON shape, unknown fields included.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(partnerUserId: String, status: String?, 
-        /**
-         * The whole object in the API's JSON shape, unknown fields included.
-         */json: String) {
-        self.partnerUserId = partnerUserId
-        self.status = status
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Application: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeApplication: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Application {
-        return
-            try Application(
-                partnerUserId: FfiConverterString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Application, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.partnerUserId, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeApplication_lift(_ buf: RustBuffer) throws -> Application {
-    return try FfiConverterTypeApplication.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeApplication_lower(_ value: Application) -> RustBuffer {
-    return FfiConverterTypeApplication.lower(value)
-}
-
-
-/**
- * A customer as the API returns it.
- */
-public struct Customer: Equatable, Hashable, Codable {
-    public var partnerUserId: String
-    public var firstName: String?
-    public var middleName: String?
-    public var lastName: String?
-    /**
-     * `YYYY-MM-DD`.
-     */
-    public var birthday: String?
-    public var phoneNumber: String?
-    public var email: String?
-    public var street: String?
-    public var street2: String?
-    public var city: String?
-    /**
-     * Two-letter US state code.
-     */
-    public var state: String?
-    public var postalCode: String?
-    /**
-     * When the worker joined your platform.
-     */
-    public var registrationDate: String?
-    /**
-     * Canonical spelling (`ACTIVE`), or the API's own text if unknown.
-     */
-    public var status: String?
-    public var createdAt: String?
-    public var updatedAt: String?
-    /**
-     * The whole object in the API's JSON shape, unknown fields included.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(partnerUserId: String, firstName: String?, middleName: String?, lastName: String?, 
-        /**
-         * `YYYY-MM-DD`.
-         */birthday: String?, phoneNumber: String?, email: String?, street: String?, street2: String?, city: String?, 
-        /**
-         * Two-letter US state code.
-         */state: String?, postalCode: String?, 
-        /**
-         * When the worker joined your platform.
-         */registrationDate: String?, 
-        /**
-         * Canonical spelling (`ACTIVE`), or the API's own text if unknown.
-         */status: String?, createdAt: String?, updatedAt: String?, 
-        /**
-         * The whole object in the API's JSON shape, unknown fields included.
-         */json: String) {
-        self.partnerUserId = partnerUserId
-        self.firstName = firstName
-        self.middleName = middleName
-        self.lastName = lastName
-        self.birthday = birthday
-        self.phoneNumber = phoneNumber
-        self.email = email
-        self.street = street
-        self.street2 = street2
-        self.city = city
-        self.state = state
-        self.postalCode = postalCode
-        self.registrationDate = registrationDate
-        self.status = status
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Customer: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCustomer: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Customer {
-        return
-            try Customer(
-                partnerUserId: FfiConverterString.read(from: &buf), 
-                firstName: FfiConverterOptionString.read(from: &buf), 
-                middleName: FfiConverterOptionString.read(from: &buf), 
-                lastName: FfiConverterOptionString.read(from: &buf), 
-                birthday: FfiConverterOptionString.read(from: &buf), 
-                phoneNumber: FfiConverterOptionString.read(from: &buf), 
-                email: FfiConverterOptionString.read(from: &buf), 
-                street: FfiConverterOptionString.read(from: &buf), 
-                street2: FfiConverterOptionString.read(from: &buf), 
-                city: FfiConverterOptionString.read(from: &buf), 
-                state: FfiConverterOptionString.read(from: &buf), 
-                postalCode: FfiConverterOptionString.read(from: &buf), 
-                registrationDate: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
-                updatedAt: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Customer, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.partnerUserId, into: &buf)
-        FfiConverterOptionString.write(value.firstName, into: &buf)
-        FfiConverterOptionString.write(value.middleName, into: &buf)
-        FfiConverterOptionString.write(value.lastName, into: &buf)
-        FfiConverterOptionString.write(value.birthday, into: &buf)
-        FfiConverterOptionString.write(value.phoneNumber, into: &buf)
-        FfiConverterOptionString.write(value.email, into: &buf)
-        FfiConverterOptionString.write(value.street, into: &buf)
-        FfiConverterOptionString.write(value.street2, into: &buf)
-        FfiConverterOptionString.write(value.city, into: &buf)
-        FfiConverterOptionString.write(value.state, into: &buf)
-        FfiConverterOptionString.write(value.postalCode, into: &buf)
-        FfiConverterOptionString.write(value.registrationDate, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
-        FfiConverterOptionString.write(value.updatedAt, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCustomer_lift(_ buf: RustBuffer) throws -> Customer {
-    return try FfiConverterTypeCustomer.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCustomer_lower(_ value: Customer) -> RustBuffer {
-    return FfiConverterTypeCustomer.lower(value)
-}
-
-
-/**
- * Changes to a `PENDING` customer (`PATCH /customer/:id`); `None` keeps a
- * field as it is.
- */
-public struct CustomerUpdate: Equatable, Hashable, Codable {
-    public var firstName: String?
-    public var middleName: String?
-    public var lastName: String?
-    public var birthday: String?
-    public var phoneNumber: String?
-    public var email: String?
-    public var street: String?
-    public var street2: String?
-    public var city: String?
-    public var state: String?
-    public var postalCode: String?
-    public var registrationDate: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(firstName: String? = nil, middleName: String? = nil, lastName: String? = nil, birthday: String? = nil, phoneNumber: String? = nil, email: String? = nil, street: String? = nil, street2: String? = nil, city: String? = nil, state: String? = nil, postalCode: String? = nil, registrationDate: String? = nil) {
-        self.firstName = firstName
-        self.middleName = middleName
-        self.lastName = lastName
-        self.birthday = birthday
-        self.phoneNumber = phoneNumber
-        self.email = email
-        self.street = street
-        self.street2 = street2
-        self.city = city
-        self.state = state
-        self.postalCode = postalCode
-        self.registrationDate = registrationDate
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CustomerUpdate: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCustomerUpdate: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CustomerUpdate {
-        return
-            try CustomerUpdate(
-                firstName: FfiConverterOptionString.read(from: &buf), 
-                middleName: FfiConverterOptionString.read(from: &buf), 
-                lastName: FfiConverterOptionString.read(from: &buf), 
-                birthday: FfiConverterOptionString.read(from: &buf), 
-                phoneNumber: FfiConverterOptionString.read(from: &buf), 
-                email: FfiConverterOptionString.read(from: &buf), 
-                street: FfiConverterOptionString.read(from: &buf), 
-                street2: FfiConverterOptionString.read(from: &buf), 
-                city: FfiConverterOptionString.read(from: &buf), 
-                state: FfiConverterOptionString.read(from: &buf), 
-                postalCode: FfiConverterOptionString.read(from: &buf), 
-                registrationDate: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CustomerUpdate, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.firstName, into: &buf)
-        FfiConverterOptionString.write(value.middleName, into: &buf)
-        FfiConverterOptionString.write(value.lastName, into: &buf)
-        FfiConverterOptionString.write(value.birthday, into: &buf)
-        FfiConverterOptionString.write(value.phoneNumber, into: &buf)
-        FfiConverterOptionString.write(value.email, into: &buf)
-        FfiConverterOptionString.write(value.street, into: &buf)
-        FfiConverterOptionString.write(value.street2, into: &buf)
-        FfiConverterOptionString.write(value.city, into: &buf)
-        FfiConverterOptionString.write(value.state, into: &buf)
-        FfiConverterOptionString.write(value.postalCode, into: &buf)
-        FfiConverterOptionString.write(value.registrationDate, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCustomerUpdate_lift(_ buf: RustBuffer) throws -> CustomerUpdate {
-    return try FfiConverterTypeCustomerUpdate.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCustomerUpdate_lower(_ value: CustomerUpdate) -> RustBuffer {
-    return FfiConverterTypeCustomerUpdate.lower(value)
-}
-
-
-/**
  * Everything a host needs to rebuild the core's error as its own type.
  * Fields that do not belong to the error's kind are empty or `None`.
  */
@@ -3745,123 +3433,6 @@ public func FfiConverterTypeFieldError_lift(_ buf: RustBuffer) throws -> FieldEr
 #endif
 public func FfiConverterTypeFieldError_lower(_ value: FieldError) -> RustBuffer {
     return FfiConverterTypeFieldError.lower(value)
-}
-
-
-/**
- * A gig as the API returns it.
- */
-public struct Gig: Equatable, Hashable, Codable {
-    public var gigId: String
-    public var id: String?
-    public var partnerUserId: String?
-    public var totalAmount: DecimalAmount?
-    public var tips: DecimalAmount?
-    public var expenses: DecimalAmount?
-    public var description: String?
-    public var startTime: String?
-    public var endTime: String?
-    /**
-     * `PENDING`, `SUCCESS`, `FAILED`, or the API's own text if unknown.
-     */
-    public var status: String?
-    public var invoiceId: String?
-    public var createdAt: String?
-    public var updatedAt: String?
-    /**
-     * The whole object in the API's JSON shape, unknown fields included.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(gigId: String, id: String?, partnerUserId: String?, totalAmount: DecimalAmount?, tips: DecimalAmount?, expenses: DecimalAmount?, description: String?, startTime: String?, endTime: String?, 
-        /**
-         * `PENDING`, `SUCCESS`, `FAILED`, or the API's own text if unknown.
-         */status: String?, invoiceId: String?, createdAt: String?, updatedAt: String?, 
-        /**
-         * The whole object in the API's JSON shape, unknown fields included.
-         */json: String) {
-        self.gigId = gigId
-        self.id = id
-        self.partnerUserId = partnerUserId
-        self.totalAmount = totalAmount
-        self.tips = tips
-        self.expenses = expenses
-        self.description = description
-        self.startTime = startTime
-        self.endTime = endTime
-        self.status = status
-        self.invoiceId = invoiceId
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Gig: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeGig: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Gig {
-        return
-            try Gig(
-                gigId: FfiConverterString.read(from: &buf), 
-                id: FfiConverterOptionString.read(from: &buf), 
-                partnerUserId: FfiConverterOptionString.read(from: &buf), 
-                totalAmount: FfiConverterOptionTypeDecimalAmount.read(from: &buf), 
-                tips: FfiConverterOptionTypeDecimalAmount.read(from: &buf), 
-                expenses: FfiConverterOptionTypeDecimalAmount.read(from: &buf), 
-                description: FfiConverterOptionString.read(from: &buf), 
-                startTime: FfiConverterOptionString.read(from: &buf), 
-                endTime: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                invoiceId: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
-                updatedAt: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Gig, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.gigId, into: &buf)
-        FfiConverterOptionString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.partnerUserId, into: &buf)
-        FfiConverterOptionTypeDecimalAmount.write(value.totalAmount, into: &buf)
-        FfiConverterOptionTypeDecimalAmount.write(value.tips, into: &buf)
-        FfiConverterOptionTypeDecimalAmount.write(value.expenses, into: &buf)
-        FfiConverterOptionString.write(value.description, into: &buf)
-        FfiConverterOptionString.write(value.startTime, into: &buf)
-        FfiConverterOptionString.write(value.endTime, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.invoiceId, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
-        FfiConverterOptionString.write(value.updatedAt, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGig_lift(_ buf: RustBuffer) throws -> Gig {
-    return try FfiConverterTypeGig.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeGig_lower(_ value: Gig) -> RustBuffer {
-    return FfiConverterTypeGig.lower(value)
 }
 
 
@@ -4302,185 +3873,6 @@ public func FfiConverterTypeNativeResponse_lift(_ buf: RustBuffer) throws -> Nat
 #endif
 public func FfiConverterTypeNativeResponse_lower(_ value: NativeResponse) -> RustBuffer {
     return FfiConverterTypeNativeResponse.lower(value)
-}
-
-
-/**
- * A worker to register (`POST /customer`).
- */
-public struct NewCustomer: Equatable, Hashable, Codable {
-    /**
-     * Legal first name.
-     */
-    public var firstName: String
-    /**
-     * Middle name, if any.
-     */
-    public var middleName: String?
-    /**
-     * Legal last name.
-     */
-    public var lastName: String
-    /**
-     * Date of birth, `YYYY-MM-DD`.
-     */
-    public var birthday: String
-    /**
-     * US phone number.
-     */
-    public var phoneNumber: String
-    /**
-     * Email address.
-     */
-    public var email: String
-    /**
-     * Street address.
-     */
-    public var street: String
-    /**
-     * Apartment, suite...
-     */
-    public var street2: String?
-    /**
-     * City.
-     */
-    public var city: String
-    /**
-     * Two-letter state code.
-     */
-    public var state: String
-    /**
-     * ZIP code.
-     */
-    public var postalCode: String
-    /**
-     * Your own id for this worker.
-     */
-    public var partnerUserId: String
-    /**
-     * When the worker joined your platform.
-     */
-    public var registrationDate: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Legal first name.
-         */firstName: String, 
-        /**
-         * Middle name, if any.
-         */middleName: String? = nil, 
-        /**
-         * Legal last name.
-         */lastName: String, 
-        /**
-         * Date of birth, `YYYY-MM-DD`.
-         */birthday: String, 
-        /**
-         * US phone number.
-         */phoneNumber: String, 
-        /**
-         * Email address.
-         */email: String, 
-        /**
-         * Street address.
-         */street: String, 
-        /**
-         * Apartment, suite...
-         */street2: String? = nil, 
-        /**
-         * City.
-         */city: String, 
-        /**
-         * Two-letter state code.
-         */state: String, 
-        /**
-         * ZIP code.
-         */postalCode: String, 
-        /**
-         * Your own id for this worker.
-         */partnerUserId: String, 
-        /**
-         * When the worker joined your platform.
-         */registrationDate: String) {
-        self.firstName = firstName
-        self.middleName = middleName
-        self.lastName = lastName
-        self.birthday = birthday
-        self.phoneNumber = phoneNumber
-        self.email = email
-        self.street = street
-        self.street2 = street2
-        self.city = city
-        self.state = state
-        self.postalCode = postalCode
-        self.partnerUserId = partnerUserId
-        self.registrationDate = registrationDate
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension NewCustomer: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeNewCustomer: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewCustomer {
-        return
-            try NewCustomer(
-                firstName: FfiConverterString.read(from: &buf), 
-                middleName: FfiConverterOptionString.read(from: &buf), 
-                lastName: FfiConverterString.read(from: &buf), 
-                birthday: FfiConverterString.read(from: &buf), 
-                phoneNumber: FfiConverterString.read(from: &buf), 
-                email: FfiConverterString.read(from: &buf), 
-                street: FfiConverterString.read(from: &buf), 
-                street2: FfiConverterOptionString.read(from: &buf), 
-                city: FfiConverterString.read(from: &buf), 
-                state: FfiConverterString.read(from: &buf), 
-                postalCode: FfiConverterString.read(from: &buf), 
-                partnerUserId: FfiConverterString.read(from: &buf), 
-                registrationDate: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: NewCustomer, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.firstName, into: &buf)
-        FfiConverterOptionString.write(value.middleName, into: &buf)
-        FfiConverterString.write(value.lastName, into: &buf)
-        FfiConverterString.write(value.birthday, into: &buf)
-        FfiConverterString.write(value.phoneNumber, into: &buf)
-        FfiConverterString.write(value.email, into: &buf)
-        FfiConverterString.write(value.street, into: &buf)
-        FfiConverterOptionString.write(value.street2, into: &buf)
-        FfiConverterString.write(value.city, into: &buf)
-        FfiConverterString.write(value.state, into: &buf)
-        FfiConverterString.write(value.postalCode, into: &buf)
-        FfiConverterString.write(value.partnerUserId, into: &buf)
-        FfiConverterString.write(value.registrationDate, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNewCustomer_lift(_ buf: RustBuffer) throws -> NewCustomer {
-    return try FfiConverterTypeNewCustomer.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNewCustomer_lower(_ value: NewCustomer) -> RustBuffer {
-    return FfiConverterTypeNewCustomer.lower(value)
 }
 
 
@@ -6692,115 +6084,6 @@ public func FfiConverterTypeObWebhookEvent_lower(_ value: ObWebhookEvent) -> Rus
 
 
 /**
- * A special payment as the API returns it.
- */
-public struct SpecialPayment: Equatable, Hashable, Codable {
-    public var id: String
-    public var partnerUserId: String?
-    public var amount: DecimalAmount?
-    public var paymentType: String?
-    public var description: String?
-    public var gigId: String?
-    public var status: String?
-    /**
-     * Your own data as sent, as JSON text.
-     */
-    public var userdataJson: String?
-    public var invoiceId: String?
-    public var createdAt: String?
-    public var updatedAt: String?
-    /**
-     * The whole object in the API's JSON shape, unknown fields included.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String, partnerUserId: String?, amount: DecimalAmount?, paymentType: String?, description: String?, gigId: String?, status: String?, 
-        /**
-         * Your own data as sent, as JSON text.
-         */userdataJson: String?, invoiceId: String?, createdAt: String?, updatedAt: String?, 
-        /**
-         * The whole object in the API's JSON shape, unknown fields included.
-         */json: String) {
-        self.id = id
-        self.partnerUserId = partnerUserId
-        self.amount = amount
-        self.paymentType = paymentType
-        self.description = description
-        self.gigId = gigId
-        self.status = status
-        self.userdataJson = userdataJson
-        self.invoiceId = invoiceId
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SpecialPayment: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSpecialPayment: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpecialPayment {
-        return
-            try SpecialPayment(
-                id: FfiConverterString.read(from: &buf), 
-                partnerUserId: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionTypeDecimalAmount.read(from: &buf), 
-                paymentType: FfiConverterOptionString.read(from: &buf), 
-                description: FfiConverterOptionString.read(from: &buf), 
-                gigId: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                userdataJson: FfiConverterOptionString.read(from: &buf), 
-                invoiceId: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
-                updatedAt: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SpecialPayment, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.partnerUserId, into: &buf)
-        FfiConverterOptionTypeDecimalAmount.write(value.amount, into: &buf)
-        FfiConverterOptionString.write(value.paymentType, into: &buf)
-        FfiConverterOptionString.write(value.description, into: &buf)
-        FfiConverterOptionString.write(value.gigId, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.userdataJson, into: &buf)
-        FfiConverterOptionString.write(value.invoiceId, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
-        FfiConverterOptionString.write(value.updatedAt, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSpecialPayment_lift(_ buf: RustBuffer) throws -> SpecialPayment {
-    return try FfiConverterTypeSpecialPayment.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSpecialPayment_lower(_ value: SpecialPayment) -> RustBuffer {
-    return FfiConverterTypeSpecialPayment.lower(value)
-}
-
-
-/**
  * A verified webhook.
  */
 public struct WebhookEvent: Equatable, Hashable, Codable {
@@ -8413,31 +7696,6 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer {
-    typealias SwiftType = [FieldError]
-
-    public static func write(_ value: [FieldError], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeFieldError.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldError] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [FieldError]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeFieldError.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeGig: FfiConverterRustBuffer {
     typealias SwiftType = [Gig]
 
@@ -8455,6 +7713,56 @@ fileprivate struct FfiConverterSequenceTypeGig: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeGig.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSpecialPayment: FfiConverterRustBuffer {
+    typealias SwiftType = [SpecialPayment]
+
+    public static func write(_ value: [SpecialPayment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSpecialPayment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SpecialPayment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SpecialPayment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSpecialPayment.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer {
+    typealias SwiftType = [FieldError]
+
+    public static func write(_ value: [FieldError], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFieldError.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldError] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FieldError]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFieldError.read(from: &buf))
         }
         return seq
     }
@@ -8713,31 +8021,6 @@ fileprivate struct FfiConverterSequenceTypeObPaymentIntent: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeSpecialPayment: FfiConverterRustBuffer {
-    typealias SwiftType = [SpecialPayment]
-
-    public static func write(_ value: [SpecialPayment], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeSpecialPayment.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SpecialPayment] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [SpecialPayment]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSpecialPayment.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -8880,6 +8163,19 @@ public func refuseSecretOnDevice(secret: PartnerSecret, optIn: String)throws   {
 }
 }
 /**
+ * A result in the API's JSON shape, unknown fields included, as the core
+ * writes it (`Outcome::to_json`): each host's `json` of a result object
+ * comes from here, so the shape is declared once.
+ */
+public func payoutsJson(outcome: Outcome)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
+        uniffiCallStatus in
+    uniffi_lean_sdk_mobile_fn_func_payouts_json(
+        FfiConverterTypeOutcome_lower(outcome),uniffiCallStatus
+    )
+})
+}
+/**
  * The HTTP status a webhook receiver must answer every accepted webhook
  * with; Lean retries anything else.
  */
@@ -8973,6 +8269,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_refuse_secret_on_device() != 6649) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_lean_sdk_mobile_checksum_func_payouts_json() != 36530) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_webhook_acknowledge_status() != 22671) {
@@ -9158,7 +8457,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_constructor_nativeobwebhookverifier_new() != 21828) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_constructor_nativeoperation_create_customer() != 44103) {
+    if (uniffi_lean_sdk_mobile_checksum_constructor_nativeoperation_create_customer() != 50215) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_constructor_nativeoperation_create_gig() != 9196) {
@@ -9188,13 +8487,14 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_constructor_nativeoperation_submit_application() != 50526) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_constructor_nativeoperation_update_customer() != 48067) {
+    if (uniffi_lean_sdk_mobile_checksum_constructor_nativeoperation_update_customer() != 41381) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_constructor_nativewebhookverifier_new() != 43347) {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiEnsureLeanCoreInitialized()
     return InitializationResult.ok
 }()
 

@@ -5,7 +5,7 @@ package example;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import lean.sdk.*;
-import lean.sdk.ffi.Gig;          // Java sees the models in their generated package
+import lean.sdk.ffi.core.Gig;          // Java sees the models in their generated package
 import lean.sdk.ffi.NewGig;
 
 public class PayFromJava {

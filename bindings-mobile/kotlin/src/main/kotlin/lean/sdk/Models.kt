@@ -1,25 +1,35 @@
 package lean.sdk
 
-// The API's objects, generated from the library's records (every field of the core's structs).
-// Amounts are BigDecimal, never a binary float. Each result keeps `json`, the whole object in
-// the API's shape, so fields newer than this SDK are never lost.
+// The API's objects: the core's own models (lean.sdk.ffi.core), so every field the core models
+// is here. Amounts are BigDecimal, never a binary float. Each result keeps the fields this SDK
+// does not know in `extra` (JSON text), and `json` writes the whole object in the API's shape,
+// so fields newer than this SDK are never lost.
 
 /** A worker to register. */
-typealias NewCustomer = lean.sdk.ffi.NewCustomer
+typealias NewCustomer = lean.sdk.ffi.core.NewCustomer
 /** Changes to a pending customer; `null` keeps a field. */
-typealias CustomerUpdate = lean.sdk.ffi.CustomerUpdate
+typealias CustomerUpdate = lean.sdk.ffi.core.CustomerUpdate
 /** A gig to pay. */
 typealias NewGig = lean.sdk.ffi.NewGig
 /** A payment outside a gig. */
 typealias NewSpecialPayment = lean.sdk.ffi.NewSpecialPayment
 /** A customer as the API returns it. */
-typealias Customer = lean.sdk.ffi.Customer
+typealias Customer = lean.sdk.ffi.core.Customer
 /** A sandbox application as the API returns it. */
-typealias Application = lean.sdk.ffi.Application
+typealias Application = lean.sdk.ffi.core.Application
 /** A gig as the API returns it. */
-typealias Gig = lean.sdk.ffi.Gig
+typealias Gig = lean.sdk.ffi.core.Gig
 /** A special payment as the API returns it. */
-typealias SpecialPayment = lean.sdk.ffi.SpecialPayment
+typealias SpecialPayment = lean.sdk.ffi.core.SpecialPayment
+/** The customer in the API's JSON shape, unknown fields included (the core writes it). */
+val Customer.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.Outcome.Customer(this))
+/** The application in the API's JSON shape, unknown fields included. */
+val Application.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.Outcome.Application(this))
+/** The gig in the API's JSON shape, unknown fields included. */
+val Gig.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.Outcome.Gig(this))
+/** The special payment in the API's JSON shape, unknown fields included. */
+val SpecialPayment.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.Outcome.SpecialPayment(this))
+
 /** A verified webhook: [WebhookEvent.event] name, typed [WebhookEvent.data], raw `json`. */
 typealias WebhookEvent = lean.sdk.ffi.WebhookEvent
 /** The object a webhook is about: `Customer`, `Gig`, `SpecialPayment` or `Other` (raw JSON). */

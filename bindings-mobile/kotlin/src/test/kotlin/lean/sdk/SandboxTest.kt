@@ -125,7 +125,7 @@ class SandboxTest {
             gigId = "gig_kotlin_1", description = "Parking", userdataJson = """{"ticket": 42}""")
         val payment = client.createSpecialPayment(bonus, idempotencyKey = "payment-kotlin-1")
         assertEquals(BigDecimal("4.56"), payment.amount)
-        assertEquals("""{"ticket":42}""", payment.userdataJson)
+        assertEquals("""{"ticket":42}""", payment.userdata)
         val replay = client.createSpecialPayment(bonus, idempotencyKey = "payment-kotlin-1")
         assertEquals(payment.id, replay.id, "the same idempotency key makes the same payment")
         assertEquals(payment.id, client.getSpecialPayment(payment.id).id)

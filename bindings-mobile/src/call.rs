@@ -335,7 +335,7 @@ impl NativeCall {
             }),
             Engine::OpenBanking(call) => step(call.poll(), |outcome| NativeOutcome::OpenBanking {
                 json: outcome.to_json().to_string(),
-                outcome: (&outcome).into(),
+                outcome: outcome.into(),
             }),
         })
     }

@@ -267,16 +267,13 @@ mod tests {
         let ObOutcome::DataPage { value } = outcome else {
             panic!("expected a data page, got {outcome:?}")
         };
-        assert_eq!(value.status.as_deref(), Some("OK"));
+        assert_eq!(value.status.as_ref().map(|s| s.as_str()), Some("OK"));
         assert_eq!(
-            value.records_json,
+            models::ob_data_records(value.clone()).unwrap(),
             vec![r#"{"balance":"12450.75"}"#, r#"{"balance":1}"#]
         );
-        assert!(
-            value.json.contains(r#""page":{"number":0}"#),
-            "{}",
-            value.json
-        );
+        let json = models::ob_json(ObOutcome::DataPage { value }).unwrap();
+        assert!(json.contains(r#""page":{"number":0}"#), "{json}");
     }
 
     #[test]

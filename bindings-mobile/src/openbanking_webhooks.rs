@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use lean_core::openbanking::webhooks::{self as obw, EventPayload};
 
-use super::models::{ObEntity, ObPayment};
 use crate::error::{guard, Result};
 use crate::models::DecimalAmount;
 
@@ -127,7 +126,7 @@ pub struct ObBankAvailability {
 
 /// A verified open-banking webhook. Answer it with HTTP 200 and ignore an
 /// `event_id` already seen: Lean retries what is not answered 200.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct ObWebhookEvent {
     /// What happened (`results.ready`, `entity.created`, or a type this SDK
     /// does not know, as sent).
@@ -141,9 +140,9 @@ pub struct ObWebhookEvent {
     /// For `results.ready`: the id to pass to `getDataResults`.
     pub results_id: Option<String>,
     /// For `entity.created`: the entity.
-    pub entity: Option<ObEntity>,
+    pub entity: Option<lean_core::openbanking::Entity>,
     /// For `payment.created` and `payment.updated`: the payment.
-    pub payment: Option<ObPayment>,
+    pub payment: Option<lean_core::openbanking::Payment>,
     /// For `payment_intent.created`: the intent.
     pub payment_intent: Option<ObPaymentIntentCreated>,
     /// For `payment_source.created` and `payment_source.beneficiary.created`.
@@ -208,8 +207,8 @@ impl NativeObWebhookVerifier {
             };
             match &event.payload {
                 EventPayload::ResultsReady(r) => out.results_id = Some(r.id.clone()),
-                EventPayload::Entity(e) => out.entity = Some(e.into()),
-                EventPayload::Payment(p) => out.payment = Some(p.into()),
+                EventPayload::Entity(e) => out.entity = Some(e.clone()),
+                EventPayload::Payment(p) => out.payment = Some(p.clone()),
                 EventPayload::PaymentIntent(p) => out.payment_intent = Some(p.into()),
                 EventPayload::PaymentSource(p) => out.payment_source = Some(p.into()),
                 EventPayload::DataRefresh(r) => out.data_refresh = Some(r.into()),

@@ -10,6 +10,8 @@ use serde_json::{Map, Value};
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObBank"))]
 pub struct Bank {
     /// Lean's code of the bank (`LEANMB1`), the `bank_identifier` of
     /// entities and destinations.
@@ -32,6 +34,8 @@ pub struct Bank {
     /// `bank.availability.updated`): kept as JSON because its shape differs
     /// by region.
     #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+    // The hosts name JSON text fields `...Json`.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "availability_json"))]
     pub availability: Option<Value>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]

@@ -22,6 +22,8 @@ wire_enum! {
 /// consent-based payments.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObGovernmentIdentifier"))]
 pub struct GovernmentIdentifier {
     /// What the number is.
     #[serde(rename = "type")]
@@ -174,6 +176,8 @@ fn id_value(kind: &GovernmentIdType, value: &str) -> validate::Rule<String> {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObCustomer"))]
 pub struct Customer {
     /// Lean's id of the customer.
     pub customer_id: String,

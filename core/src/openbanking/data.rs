@@ -245,11 +245,15 @@ wire_enum! {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObDataResult"))]
 pub struct DataResult {
     /// `OK`, `PENDING`, or a status this SDK does not know (kept).
     pub status: DataStatus,
     /// The data, when `status` is `OK`.
     #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+    // The hosts name JSON text fields `...Json`.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "payload_json"))]
     pub payload: Option<Value>,
     /// The id to fetch the results with, when `status` is `PENDING`.
     pub results_id: Option<String>,

@@ -167,10 +167,14 @@ impl DataPageRequest {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObDataPage"))]
 pub struct DataPage {
     /// The records of this page, as sent (usually an array).
     #[serde(default)]
     #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+    // The hosts name JSON text fields `...Json`.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "data_json"))]
     pub data: Value,
     /// `OK` when Lean sends a status (a `FAILED` one is an error instead).
     pub status: Option<super::data::DataStatus>,

@@ -217,6 +217,8 @@ fn swift(text: &str) -> validate::Rule<String> {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObDestination"))]
 pub struct Destination {
     /// Lean's id of the destination.
     pub id: Option<String>,

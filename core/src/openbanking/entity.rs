@@ -15,6 +15,8 @@ use serde_json::{Map, Value};
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Default, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObPermissions"))]
 pub struct Permissions {
     /// Identity data (name, contact details).
     pub identity: Option<bool>,
@@ -34,6 +36,8 @@ pub struct Permissions {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObEntity"))]
 pub struct Entity {
     /// Lean's id of the entity, the `entity_id` of data calls.
     pub id: String,

@@ -172,6 +172,8 @@ pub(crate) fn currency(text: &str) -> validate::Rule<String> {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObPaymentIntent"))]
 pub struct PaymentIntent {
     /// Lean's id of the intent.
     pub payment_intent_id: String,
@@ -193,6 +195,8 @@ pub struct PaymentIntent {
         skip_serializing_if = "Vec::is_empty"
     )]
     #[cfg_attr(feature = "tsify", tsify(type = "unknown[]"))]
+    // The hosts name JSON text fields `...Json`.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "payments_json"))]
     pub payments: Vec<Value>,
     /// Where the money goes.
     pub payment_destination: Option<Destination>,
@@ -240,6 +244,8 @@ pub(crate) fn amount_from_number(n: &serde_json::Number) -> Result<Amount, crate
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObPayment"))]
 pub struct Payment {
     /// Lean's id of the payment.
     pub id: String,
@@ -264,6 +270,8 @@ pub struct Payment {
     pub reason: Option<String>,
     /// The application's metadata, as sent.
     #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    // The hosts name JSON text fields `...Json`.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "metadata_json"))]
     pub metadata: Option<Map<String, Value>>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]

@@ -1,9 +1,9 @@
 import Foundation
 
 // The open-banking API's objects: inputs in Swift names (validated by the core with the API's
-// rules); results are the records generated from the library (every field of the core's
-// structs, `Codable`), plus `json`, the whole object in the API's shape. Amounts are
-// `Decimal`, never a binary float.
+// rules); results are the core's own models (Generated/LeanSDKCore.swift, `Codable`), with the
+// fields this SDK does not know in `extra` (JSON text) and `json`, the whole object in the
+// API's shape as the core writes it. Amounts are `Decimal`, never a binary float.
 
 extension OpenBanking {
     /// A government identifier of a customer; only `EMIRATES_ID` is documented.
@@ -207,4 +207,46 @@ extension OpenBanking {
 extension ObDataResult {
     /// True until the results are ready.
     public var isPending: Bool { status == "PENDING" }
+}
+
+extension ObCustomer {
+    /// The customer in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obJson(outcome: .customer(value: self)) } } }
+}
+
+extension ObEntity {
+    /// The entity in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obJson(outcome: .entity(value: self)) } } }
+}
+
+extension ObDataResult {
+    /// The data answer in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obJson(outcome: .data(value: self)) } } }
+}
+
+extension ObDestination {
+    /// The destination in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obJson(outcome: .destination(value: self)) } } }
+}
+
+extension ObDataPage {
+    /// The page in the API's JSON shape, paging fields included.
+    public var json: String { get throws { try native { try obJson(outcome: .dataPage(value: self)) } } }
+    /// Each record of the page's `data` as JSON text, when it is an array (as Lean sends it).
+    public var recordsJson: [String] { get throws { try native { try obDataRecords(page: self) } } }
+}
+
+extension ObPaymentIntent {
+    /// The payment intent in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obJson(outcome: .paymentIntent(value: self)) } } }
+}
+
+extension ObBank {
+    /// The bank in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obBankJson(bank: self) } } }
+}
+
+extension ObPayment {
+    /// The payment in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obJson(outcome: .payment(value: self)) } } }
 }

@@ -760,6 +760,21 @@ RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_webhook_retry_minutes(RustCallStatu
 RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_token_request(RustBuffer client_id, RustBuffer client_secret, uint64_t environment, RustBuffer customer_id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_BANK_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_BANK_JSON
+RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_bank_json(RustBuffer bank, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_DATA_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_DATA_RECORDS
+RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_data_records(RustBuffer page, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_JSON
+RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_json(RustBuffer outcome, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_SIGN_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_SIGN_WEBHOOK
 RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_sign_webhook(RustBuffer secret, RustBuffer payload, RustCallStatus *_Nonnull out_status
@@ -1087,6 +1102,24 @@ uint16_t uniffi_lean_sdk_mobile_checksum_func_ob_webhook_retry_minutes(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_TOKEN_REQUEST
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_TOKEN_REQUEST
 uint16_t uniffi_lean_sdk_mobile_checksum_func_ob_token_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_BANK_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_BANK_JSON
+uint16_t uniffi_lean_sdk_mobile_checksum_func_ob_bank_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_DATA_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_DATA_RECORDS
+uint16_t uniffi_lean_sdk_mobile_checksum_func_ob_data_records(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_JSON
+uint16_t uniffi_lean_sdk_mobile_checksum_func_ob_json(void
     
 );
 #endif

@@ -250,7 +250,7 @@ final class OpenBankingVectorsTests: XCTestCase {
                     XCTAssertEqual(event.type, want["type"] as? String, name)
                     XCTAssertEqual(event.eventId, want["event_id"] as? String, name)
                     // The typed payload, when the type has one, is the event's payload, amounts exact.
-                    let typed = [event.entity?.json, event.payment?.json, event.paymentIntent?.json,
+                    let typed = try [event.entity?.json, event.payment?.json, event.paymentIntent?.json,
                                  event.paymentSource?.json, event.dataRefresh?.json, event.bankAvailability?.json]
                         .compactMap { $0 }
                     let payload = want["payload"] as? [String: Any]
@@ -351,11 +351,11 @@ final class OpenBankingVectorsTests: XCTestCase {
         }
         switch value {
         case let page as OpenBanking.DataPage:
-            let raw = object(page.json)
+            let raw = object((try? page.json) ?? "")
             XCTAssertEqual(page.status, raw["status"] as? String, name)
             XCTAssertEqual(canonical(json: page.dataJson), canonical(raw["data"] ?? NSNull()), name)
             let records = raw["data"] as? [Any] ?? []
-            XCTAssertEqual(page.recordsJson.map { canonical(json: $0) }, records.map { canonical($0) }, name)
+            XCTAssertEqual(((try? page.recordsJson) ?? []).map { canonical(json: $0) }, records.map { canonical($0) }, name)
         case let refresh as OpenBanking.DataRefresh:
             let raw = object(refresh.json)
             XCTAssertEqual(refresh.refreshId, raw["refresh_id"] as? String, name)
@@ -363,9 +363,9 @@ final class OpenBankingVectorsTests: XCTestCase {
         case let refreshes as [OpenBanking.DataRefresh]:
             for r in refreshes { XCTAssertEqual(r.refreshId, object(r.json)["refresh_id"] as? String, name) }
         case let intents as [OpenBanking.PaymentIntent]:
-            for i in intents { XCTAssertEqual(i.paymentIntentId, object(i.json)["payment_intent_id"] as? String, name) }
+            for i in intents { XCTAssertEqual(i.paymentIntentId, object((try? i.json) ?? "")["payment_intent_id"] as? String, name) }
         case let destination as OpenBanking.Destination:
-            let raw = object(destination.json)
+            let raw = object((try? destination.json) ?? "")
             XCTAssertEqual(destination.bankType, raw["bank_type"] as? String, name)
             let identifier = raw["government_identifier"] as? [String: Any]
             XCTAssertEqual(destination.governmentIdentifier?.kind, identifier?["type"] as? String, name)

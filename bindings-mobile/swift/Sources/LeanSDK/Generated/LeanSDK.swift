@@ -4257,148 +4257,6 @@ public func FfiConverterTypeObAccountDataStatus_lower(_ value: ObAccountDataStat
 
 
 /**
- * A bank Lean supports (`listBanks`), for an application's own bank
- * picker.
- */
-public struct ObBank: Equatable, Hashable, Codable {
-    /**
-     * Lean's code of the bank, the `bank_identifier` of entities.
-     */
-    public var identifier: String
-    /**
-     * The bank's name for display.
-     */
-    public var name: String?
-    /**
-     * The address of its logo.
-     */
-    public var logo: String?
-    /**
-     * Its brand colour (`#1a1a1a`).
-     */
-    public var mainColor: String?
-    /**
-     * The background to show the logo on.
-     */
-    public var backgroundColor: String?
-    /**
-     * `RETAIL`, `CORPORATE`... as sent.
-     */
-    public var bankType: String?
-    /**
-     * `PERSONAL`, `BUSINESS`... as sent.
-     */
-    public var accountType: String?
-    /**
-     * Whether payments and data work now, as JSON text
-     * (`{"active": {"payments", "data"}, "enabled": {...}}`).
-     */
-    public var availabilityJson: String?
-    /**
-     * The whole object in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's code of the bank, the `bank_identifier` of entities.
-         */identifier: String, 
-        /**
-         * The bank's name for display.
-         */name: String?, 
-        /**
-         * The address of its logo.
-         */logo: String?, 
-        /**
-         * Its brand colour (`#1a1a1a`).
-         */mainColor: String?, 
-        /**
-         * The background to show the logo on.
-         */backgroundColor: String?, 
-        /**
-         * `RETAIL`, `CORPORATE`... as sent.
-         */bankType: String?, 
-        /**
-         * `PERSONAL`, `BUSINESS`... as sent.
-         */accountType: String?, 
-        /**
-         * Whether payments and data work now, as JSON text
-         * (`{"active": {"payments", "data"}, "enabled": {...}}`).
-         */availabilityJson: String?, 
-        /**
-         * The whole object in the API's shape.
-         */json: String) {
-        self.identifier = identifier
-        self.name = name
-        self.logo = logo
-        self.mainColor = mainColor
-        self.backgroundColor = backgroundColor
-        self.bankType = bankType
-        self.accountType = accountType
-        self.availabilityJson = availabilityJson
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObBank: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObBank: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObBank {
-        return
-            try ObBank(
-                identifier: FfiConverterString.read(from: &buf), 
-                name: FfiConverterOptionString.read(from: &buf), 
-                logo: FfiConverterOptionString.read(from: &buf), 
-                mainColor: FfiConverterOptionString.read(from: &buf), 
-                backgroundColor: FfiConverterOptionString.read(from: &buf), 
-                bankType: FfiConverterOptionString.read(from: &buf), 
-                accountType: FfiConverterOptionString.read(from: &buf), 
-                availabilityJson: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObBank, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.identifier, into: &buf)
-        FfiConverterOptionString.write(value.name, into: &buf)
-        FfiConverterOptionString.write(value.logo, into: &buf)
-        FfiConverterOptionString.write(value.mainColor, into: &buf)
-        FfiConverterOptionString.write(value.backgroundColor, into: &buf)
-        FfiConverterOptionString.write(value.bankType, into: &buf)
-        FfiConverterOptionString.write(value.accountType, into: &buf)
-        FfiConverterOptionString.write(value.availabilityJson, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObBank_lift(_ buf: RustBuffer) throws -> ObBank {
-    return try FfiConverterTypeObBank.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObBank_lower(_ value: ObBank) -> RustBuffer {
-    return FfiConverterTypeObBank.lower(value)
-}
-
-
-/**
  * The payload of `bank.availability.updated` (KSA).
  */
 public struct ObBankAvailability: Equatable, Hashable, Codable {
@@ -4484,178 +4342,6 @@ public func FfiConverterTypeObBankAvailability_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeObBankAvailability_lower(_ value: ObBankAvailability) -> RustBuffer {
     return FfiConverterTypeObBankAvailability.lower(value)
-}
-
-
-/**
- * A customer (`customers/v1`).
- */
-public struct ObCustomer: Equatable, Hashable, Codable {
-    /**
-     * Lean's id of the customer.
-     */
-    public var customerId: String
-    /**
-     * Your own id of the user, unique per application.
-     */
-    public var appUserId: String?
-    /**
-     * The whole object in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's id of the customer.
-         */customerId: String, 
-        /**
-         * Your own id of the user, unique per application.
-         */appUserId: String?, 
-        /**
-         * The whole object in the API's shape.
-         */json: String) {
-        self.customerId = customerId
-        self.appUserId = appUserId
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObCustomer: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObCustomer: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObCustomer {
-        return
-            try ObCustomer(
-                customerId: FfiConverterString.read(from: &buf), 
-                appUserId: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObCustomer, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.customerId, into: &buf)
-        FfiConverterOptionString.write(value.appUserId, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObCustomer_lift(_ buf: RustBuffer) throws -> ObCustomer {
-    return try FfiConverterTypeObCustomer.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObCustomer_lower(_ value: ObCustomer) -> RustBuffer {
-    return FfiConverterTypeObCustomer.lower(value)
-}
-
-
-/**
- * One page of a data v2 read (`listAccounts`, `listAccountTransactions`,
- * ...): what Lean holds for an entity, read without asking the bank.
- * Lean does not document the records' fields, so they stay JSON, every
- * number a binary float could alter written as the string of its exact
- * text.
- */
-public struct ObDataPage: Equatable, Hashable, Codable {
-    /**
-     * The page's `data` as JSON text (usually an array of records).
-     */
-    public var dataJson: String
-    /**
-     * Each record of `data` as JSON text, when `data` is an array.
-     */
-    public var recordsJson: [String]
-    /**
-     * `OK` when Lean sent a status (a `FAILED` answer is thrown instead).
-     */
-    public var status: String?
-    /**
-     * The whole page in the API's shape, paging fields included.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The page's `data` as JSON text (usually an array of records).
-         */dataJson: String, 
-        /**
-         * Each record of `data` as JSON text, when `data` is an array.
-         */recordsJson: [String], 
-        /**
-         * `OK` when Lean sent a status (a `FAILED` answer is thrown instead).
-         */status: String?, 
-        /**
-         * The whole page in the API's shape, paging fields included.
-         */json: String) {
-        self.dataJson = dataJson
-        self.recordsJson = recordsJson
-        self.status = status
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObDataPage: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObDataPage: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDataPage {
-        return
-            try ObDataPage(
-                dataJson: FfiConverterString.read(from: &buf), 
-                recordsJson: FfiConverterSequenceString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObDataPage, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.dataJson, into: &buf)
-        FfiConverterSequenceString.write(value.recordsJson, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObDataPage_lift(_ buf: RustBuffer) throws -> ObDataPage {
-    return try FfiConverterTypeObDataPage.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObDataPage_lower(_ value: ObDataPage) -> RustBuffer {
-    return FfiConverterTypeObDataPage.lower(value)
 }
 
 
@@ -4795,702 +4481,6 @@ public func FfiConverterTypeObDataRefresh_lift(_ buf: RustBuffer) throws -> ObDa
 #endif
 public func FfiConverterTypeObDataRefresh_lower(_ value: ObDataRefresh) -> RustBuffer {
     return FfiConverterTypeObDataRefresh.lower(value)
-}
-
-
-/**
- * A data answer: the data (`OK`), or `PENDING` with the id to fetch the
- * results with after the `results.ready` webhook.
- */
-public struct ObDataResult: Equatable, Hashable, Codable {
-    /**
-     * `OK` or `PENDING` (a `FAILED` answer is thrown as an error).
-     */
-    public var status: String
-    /**
-     * The data as JSON text when `OK`; its shape depends on the call.
-     */
-    public var payloadJson: String?
-    /**
-     * The id for `getDataResults`, when `PENDING`.
-     */
-    public var resultsId: String?
-    /**
-     * Lean's explanation.
-     */
-    public var message: String?
-    /**
-     * When Lean answered, as sent.
-     */
-    public var timestamp: String?
-    /**
-     * The whole answer in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `OK` or `PENDING` (a `FAILED` answer is thrown as an error).
-         */status: String, 
-        /**
-         * The data as JSON text when `OK`; its shape depends on the call.
-         */payloadJson: String?, 
-        /**
-         * The id for `getDataResults`, when `PENDING`.
-         */resultsId: String?, 
-        /**
-         * Lean's explanation.
-         */message: String?, 
-        /**
-         * When Lean answered, as sent.
-         */timestamp: String?, 
-        /**
-         * The whole answer in the API's shape.
-         */json: String) {
-        self.status = status
-        self.payloadJson = payloadJson
-        self.resultsId = resultsId
-        self.message = message
-        self.timestamp = timestamp
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObDataResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObDataResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDataResult {
-        return
-            try ObDataResult(
-                status: FfiConverterString.read(from: &buf), 
-                payloadJson: FfiConverterOptionString.read(from: &buf), 
-                resultsId: FfiConverterOptionString.read(from: &buf), 
-                message: FfiConverterOptionString.read(from: &buf), 
-                timestamp: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObDataResult, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.payloadJson, into: &buf)
-        FfiConverterOptionString.write(value.resultsId, into: &buf)
-        FfiConverterOptionString.write(value.message, into: &buf)
-        FfiConverterOptionString.write(value.timestamp, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObDataResult_lift(_ buf: RustBuffer) throws -> ObDataResult {
-    return try FfiConverterTypeObDataResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObDataResult_lower(_ value: ObDataResult) -> RustBuffer {
-    return FfiConverterTypeObDataResult.lower(value)
-}
-
-
-/**
- * A saved payment destination (beneficiary account).
- */
-public struct ObDestination: Equatable, Hashable, Codable {
-    /**
-     * Lean's id of the destination.
-     */
-    public var id: String?
-    /**
-     * The name shown to the customer.
-     */
-    public var displayName: String?
-    /**
-     * The account holder's name.
-     */
-    public var name: String?
-    /**
-     * The bank.
-     */
-    public var bankIdentifier: String?
-    /**
-     * The IBAN.
-     */
-    public var iban: String?
-    /**
-     * The kind of account (`RETAIL`, `CORPORATE`), when sent.
-     */
-    public var bankType: String?
-    /**
-     * The account holder's government identifier, when sent.
-     */
-    public var governmentIdentifier: ObGovernmentIdentifier?
-    /**
-     * The whole object in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's id of the destination.
-         */id: String?, 
-        /**
-         * The name shown to the customer.
-         */displayName: String?, 
-        /**
-         * The account holder's name.
-         */name: String?, 
-        /**
-         * The bank.
-         */bankIdentifier: String?, 
-        /**
-         * The IBAN.
-         */iban: String?, 
-        /**
-         * The kind of account (`RETAIL`, `CORPORATE`), when sent.
-         */bankType: String?, 
-        /**
-         * The account holder's government identifier, when sent.
-         */governmentIdentifier: ObGovernmentIdentifier?, 
-        /**
-         * The whole object in the API's shape.
-         */json: String) {
-        self.id = id
-        self.displayName = displayName
-        self.name = name
-        self.bankIdentifier = bankIdentifier
-        self.iban = iban
-        self.bankType = bankType
-        self.governmentIdentifier = governmentIdentifier
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObDestination: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObDestination: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDestination {
-        return
-            try ObDestination(
-                id: FfiConverterOptionString.read(from: &buf), 
-                displayName: FfiConverterOptionString.read(from: &buf), 
-                name: FfiConverterOptionString.read(from: &buf), 
-                bankIdentifier: FfiConverterOptionString.read(from: &buf), 
-                iban: FfiConverterOptionString.read(from: &buf), 
-                bankType: FfiConverterOptionString.read(from: &buf), 
-                governmentIdentifier: FfiConverterOptionTypeObGovernmentIdentifier.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObDestination, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.displayName, into: &buf)
-        FfiConverterOptionString.write(value.name, into: &buf)
-        FfiConverterOptionString.write(value.bankIdentifier, into: &buf)
-        FfiConverterOptionString.write(value.iban, into: &buf)
-        FfiConverterOptionString.write(value.bankType, into: &buf)
-        FfiConverterOptionTypeObGovernmentIdentifier.write(value.governmentIdentifier, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObDestination_lift(_ buf: RustBuffer) throws -> ObDestination {
-    return try FfiConverterTypeObDestination.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObDestination_lower(_ value: ObDestination) -> RustBuffer {
-    return FfiConverterTypeObDestination.lower(value)
-}
-
-
-/**
- * A customer's connection to one bank.
- */
-public struct ObEntity: Equatable, Hashable, Codable {
-    /**
-     * The entity id, for data calls.
-     */
-    public var id: String
-    /**
-     * The customer it belongs to.
-     */
-    public var customerId: String?
-    /**
-     * The bank.
-     */
-    public var bankIdentifier: String?
-    /**
-     * What the customer granted.
-     */
-    public var permissions: ObPermissions?
-    /**
-     * The whole object in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The entity id, for data calls.
-         */id: String, 
-        /**
-         * The customer it belongs to.
-         */customerId: String?, 
-        /**
-         * The bank.
-         */bankIdentifier: String?, 
-        /**
-         * What the customer granted.
-         */permissions: ObPermissions?, 
-        /**
-         * The whole object in the API's shape.
-         */json: String) {
-        self.id = id
-        self.customerId = customerId
-        self.bankIdentifier = bankIdentifier
-        self.permissions = permissions
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObEntity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObEntity: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObEntity {
-        return
-            try ObEntity(
-                id: FfiConverterString.read(from: &buf), 
-                customerId: FfiConverterOptionString.read(from: &buf), 
-                bankIdentifier: FfiConverterOptionString.read(from: &buf), 
-                permissions: FfiConverterOptionTypeObPermissions.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObEntity, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.customerId, into: &buf)
-        FfiConverterOptionString.write(value.bankIdentifier, into: &buf)
-        FfiConverterOptionTypeObPermissions.write(value.permissions, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObEntity_lift(_ buf: RustBuffer) throws -> ObEntity {
-    return try FfiConverterTypeObEntity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObEntity_lower(_ value: ObEntity) -> RustBuffer {
-    return FfiConverterTypeObEntity.lower(value)
-}
-
-
-/**
- * A government identifier (`{"type", "value"}` on the wire).
- */
-public struct ObGovernmentIdentifier: Equatable, Hashable, Codable {
-    /**
-     * What the number is (`EMIRATES_ID`), the wire's `type`.
-     */
-    public var kind: String
-    /**
-     * The number, as printed on the document.
-     */
-    public var value: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * What the number is (`EMIRATES_ID`), the wire's `type`.
-         */kind: String, 
-        /**
-         * The number, as printed on the document.
-         */value: String) {
-        self.kind = kind
-        self.value = value
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObGovernmentIdentifier: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObGovernmentIdentifier: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObGovernmentIdentifier {
-        return
-            try ObGovernmentIdentifier(
-                kind: FfiConverterString.read(from: &buf), 
-                value: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObGovernmentIdentifier, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.value, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObGovernmentIdentifier_lift(_ buf: RustBuffer) throws -> ObGovernmentIdentifier {
-    return try FfiConverterTypeObGovernmentIdentifier.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObGovernmentIdentifier_lower(_ value: ObGovernmentIdentifier) -> RustBuffer {
-    return FfiConverterTypeObGovernmentIdentifier.lower(value)
-}
-
-
-/**
- * A payment made against an intent (`getPayment`), as the
- * `payment.created` and `payment.updated` webhooks carry it.
- */
-public struct ObPayment: Equatable, Hashable, Codable {
-    /**
-     * Lean's id of the payment.
-     */
-    public var id: String
-    /**
-     * The amount, exact.
-     */
-    public var amount: DecimalAmount?
-    /**
-     * ISO 4217 code.
-     */
-    public var currency: String?
-    /**
-     * `PENDING_WITH_BANK`, `ACCEPTED_BY_BANK`, `FAILED`... as sent.
-     */
-    public var status: String?
-    /**
-     * The intent it pays.
-     */
-    public var intentId: String?
-    /**
-     * The paying customer.
-     */
-    public var customerId: String?
-    /**
-     * Where the money went.
-     */
-    public var paymentDestinationId: String?
-    /**
-     * The bank's reference, for reconciliation.
-     */
-    public var bankTransactionReference: String?
-    /**
-     * Why it failed, when it did.
-     */
-    public var reason: String?
-    /**
-     * The application's metadata, as JSON text.
-     */
-    public var metadataJson: String?
-    /**
-     * The whole object in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's id of the payment.
-         */id: String, 
-        /**
-         * The amount, exact.
-         */amount: DecimalAmount?, 
-        /**
-         * ISO 4217 code.
-         */currency: String?, 
-        /**
-         * `PENDING_WITH_BANK`, `ACCEPTED_BY_BANK`, `FAILED`... as sent.
-         */status: String?, 
-        /**
-         * The intent it pays.
-         */intentId: String?, 
-        /**
-         * The paying customer.
-         */customerId: String?, 
-        /**
-         * Where the money went.
-         */paymentDestinationId: String?, 
-        /**
-         * The bank's reference, for reconciliation.
-         */bankTransactionReference: String?, 
-        /**
-         * Why it failed, when it did.
-         */reason: String?, 
-        /**
-         * The application's metadata, as JSON text.
-         */metadataJson: String?, 
-        /**
-         * The whole object in the API's shape.
-         */json: String) {
-        self.id = id
-        self.amount = amount
-        self.currency = currency
-        self.status = status
-        self.intentId = intentId
-        self.customerId = customerId
-        self.paymentDestinationId = paymentDestinationId
-        self.bankTransactionReference = bankTransactionReference
-        self.reason = reason
-        self.metadataJson = metadataJson
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObPayment: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObPayment: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPayment {
-        return
-            try ObPayment(
-                id: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterOptionTypeDecimalAmount.read(from: &buf), 
-                currency: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                intentId: FfiConverterOptionString.read(from: &buf), 
-                customerId: FfiConverterOptionString.read(from: &buf), 
-                paymentDestinationId: FfiConverterOptionString.read(from: &buf), 
-                bankTransactionReference: FfiConverterOptionString.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf), 
-                metadataJson: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObPayment, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionTypeDecimalAmount.write(value.amount, into: &buf)
-        FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.intentId, into: &buf)
-        FfiConverterOptionString.write(value.customerId, into: &buf)
-        FfiConverterOptionString.write(value.paymentDestinationId, into: &buf)
-        FfiConverterOptionString.write(value.bankTransactionReference, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
-        FfiConverterOptionString.write(value.metadataJson, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPayment_lift(_ buf: RustBuffer) throws -> ObPayment {
-    return try FfiConverterTypeObPayment.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPayment_lower(_ value: ObPayment) -> RustBuffer {
-    return FfiConverterTypeObPayment.lower(value)
-}
-
-
-/**
- * A payment intent: what the customer is asked to pay.
- */
-public struct ObPaymentIntent: Equatable, Hashable, Codable {
-    /**
-     * Lean's id of the intent.
-     */
-    public var paymentIntentId: String
-    /**
-     * The paying customer.
-     */
-    public var customerId: String?
-    /**
-     * The amount, exact.
-     */
-    public var amount: DecimalAmount?
-    /**
-     * ISO 4217 code (`AED`, `SAR`).
-     */
-    public var currency: String?
-    /**
-     * The description shown to the customer.
-     */
-    public var description: String?
-    /**
-     * Where the money goes, when the answer says.
-     */
-    public var paymentDestination: ObDestination?
-    /**
-     * The payment attempts, as JSON text each.
-     */
-    public var paymentsJson: [String]
-    /**
-     * The whole object in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's id of the intent.
-         */paymentIntentId: String, 
-        /**
-         * The paying customer.
-         */customerId: String?, 
-        /**
-         * The amount, exact.
-         */amount: DecimalAmount?, 
-        /**
-         * ISO 4217 code (`AED`, `SAR`).
-         */currency: String?, 
-        /**
-         * The description shown to the customer.
-         */description: String?, 
-        /**
-         * Where the money goes, when the answer says.
-         */paymentDestination: ObDestination?, 
-        /**
-         * The payment attempts, as JSON text each.
-         */paymentsJson: [String], 
-        /**
-         * The whole object in the API's shape.
-         */json: String) {
-        self.paymentIntentId = paymentIntentId
-        self.customerId = customerId
-        self.amount = amount
-        self.currency = currency
-        self.description = description
-        self.paymentDestination = paymentDestination
-        self.paymentsJson = paymentsJson
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObPaymentIntent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObPaymentIntent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPaymentIntent {
-        return
-            try ObPaymentIntent(
-                paymentIntentId: FfiConverterString.read(from: &buf), 
-                customerId: FfiConverterOptionString.read(from: &buf), 
-                amount: FfiConverterOptionTypeDecimalAmount.read(from: &buf), 
-                currency: FfiConverterOptionString.read(from: &buf), 
-                description: FfiConverterOptionString.read(from: &buf), 
-                paymentDestination: FfiConverterOptionTypeObDestination.read(from: &buf), 
-                paymentsJson: FfiConverterSequenceString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObPaymentIntent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.paymentIntentId, into: &buf)
-        FfiConverterOptionString.write(value.customerId, into: &buf)
-        FfiConverterOptionTypeDecimalAmount.write(value.amount, into: &buf)
-        FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterOptionString.write(value.description, into: &buf)
-        FfiConverterOptionTypeObDestination.write(value.paymentDestination, into: &buf)
-        FfiConverterSequenceString.write(value.paymentsJson, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPaymentIntent_lift(_ buf: RustBuffer) throws -> ObPaymentIntent {
-    return try FfiConverterTypeObPaymentIntent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPaymentIntent_lower(_ value: ObPaymentIntent) -> RustBuffer {
-    return FfiConverterTypeObPaymentIntent.lower(value)
 }
 
 
@@ -5740,95 +4730,6 @@ public func FfiConverterTypeObPaymentSource_lift(_ buf: RustBuffer) throws -> Ob
 #endif
 public func FfiConverterTypeObPaymentSource_lower(_ value: ObPaymentSource) -> RustBuffer {
     return FfiConverterTypeObPaymentSource.lower(value)
-}
-
-
-/**
- * What an entity lets the application read.
- */
-public struct ObPermissions: Equatable, Hashable, Codable {
-    /**
-     * Identity data.
-     */
-    public var identity: Bool?
-    /**
-     * The account list.
-     */
-    public var accounts: Bool?
-    /**
-     * Balances.
-     */
-    public var balance: Bool?
-    /**
-     * Transactions.
-     */
-    public var transactions: Bool?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Identity data.
-         */identity: Bool?, 
-        /**
-         * The account list.
-         */accounts: Bool?, 
-        /**
-         * Balances.
-         */balance: Bool?, 
-        /**
-         * Transactions.
-         */transactions: Bool?) {
-        self.identity = identity
-        self.accounts = accounts
-        self.balance = balance
-        self.transactions = transactions
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObPermissions: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObPermissions: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPermissions {
-        return
-            try ObPermissions(
-                identity: FfiConverterOptionBool.read(from: &buf), 
-                accounts: FfiConverterOptionBool.read(from: &buf), 
-                balance: FfiConverterOptionBool.read(from: &buf), 
-                transactions: FfiConverterOptionBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObPermissions, into buf: inout [UInt8]) {
-        FfiConverterOptionBool.write(value.identity, into: &buf)
-        FfiConverterOptionBool.write(value.accounts, into: &buf)
-        FfiConverterOptionBool.write(value.balance, into: &buf)
-        FfiConverterOptionBool.write(value.transactions, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPermissions_lift(_ buf: RustBuffer) throws -> ObPermissions {
-    return try FfiConverterTypeObPermissions.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPermissions_lower(_ value: ObPermissions) -> RustBuffer {
-    return FfiConverterTypeObPermissions.lower(value)
 }
 
 
@@ -7333,6 +6234,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeObEntity: FfiConverterRustBuffer {
+    typealias SwiftType = ObEntity?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObEntity.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObEntity.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObPayment: FfiConverterRustBuffer {
+    typealias SwiftType = ObPayment?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObPayment.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObPayment.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeObBankAvailability: FfiConverterRustBuffer {
     typealias SwiftType = ObBankAvailability?
 
@@ -7381,102 +6330,6 @@ fileprivate struct FfiConverterOptionTypeObDataRefresh: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeObDestination: FfiConverterRustBuffer {
-    typealias SwiftType = ObDestination?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeObDestination.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeObDestination.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeObEntity: FfiConverterRustBuffer {
-    typealias SwiftType = ObEntity?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeObEntity.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeObEntity.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeObGovernmentIdentifier: FfiConverterRustBuffer {
-    typealias SwiftType = ObGovernmentIdentifier?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeObGovernmentIdentifier.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeObGovernmentIdentifier.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeObPayment: FfiConverterRustBuffer {
-    typealias SwiftType = ObPayment?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeObPayment.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeObPayment.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeObPaymentIntentCreated: FfiConverterRustBuffer {
     typealias SwiftType = ObPaymentIntentCreated?
 
@@ -7517,30 +6370,6 @@ fileprivate struct FfiConverterOptionTypeObPaymentSource: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeObPaymentSource.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeObPermissions: FfiConverterRustBuffer {
-    typealias SwiftType = ObPermissions?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeObPermissions.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeObPermissions.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7721,6 +6550,131 @@ fileprivate struct FfiConverterSequenceTypeGig: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeObBank: FfiConverterRustBuffer {
+    typealias SwiftType = [ObBank]
+
+    public static func write(_ value: [ObBank], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObBank.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObBank] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObBank]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObBank.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObCustomer: FfiConverterRustBuffer {
+    typealias SwiftType = [ObCustomer]
+
+    public static func write(_ value: [ObCustomer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObCustomer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObCustomer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObCustomer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObCustomer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObDestination: FfiConverterRustBuffer {
+    typealias SwiftType = [ObDestination]
+
+    public static func write(_ value: [ObDestination], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObDestination.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDestination] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObDestination]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObDestination.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObEntity: FfiConverterRustBuffer {
+    typealias SwiftType = [ObEntity]
+
+    public static func write(_ value: [ObEntity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObEntity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObEntity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObEntity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObEntity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObPaymentIntent: FfiConverterRustBuffer {
+    typealias SwiftType = [ObPaymentIntent]
+
+    public static func write(_ value: [ObPaymentIntent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObPaymentIntent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObPaymentIntent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObPaymentIntent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObPaymentIntent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSpecialPayment: FfiConverterRustBuffer {
     typealias SwiftType = [SpecialPayment]
 
@@ -7871,56 +6825,6 @@ fileprivate struct FfiConverterSequenceTypeObAccountDataStatus: FfiConverterRust
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeObBank: FfiConverterRustBuffer {
-    typealias SwiftType = [ObBank]
-
-    public static func write(_ value: [ObBank], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObBank.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObBank] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObBank]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObBank.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObCustomer: FfiConverterRustBuffer {
-    typealias SwiftType = [ObCustomer]
-
-    public static func write(_ value: [ObCustomer], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObCustomer.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObCustomer] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObCustomer]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObCustomer.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeObDataRefresh: FfiConverterRustBuffer {
     typealias SwiftType = [ObDataRefresh]
 
@@ -7938,81 +6842,6 @@ fileprivate struct FfiConverterSequenceTypeObDataRefresh: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeObDataRefresh.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObDestination: FfiConverterRustBuffer {
-    typealias SwiftType = [ObDestination]
-
-    public static func write(_ value: [ObDestination], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObDestination.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDestination] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObDestination]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObDestination.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObEntity: FfiConverterRustBuffer {
-    typealias SwiftType = [ObEntity]
-
-    public static func write(_ value: [ObEntity], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObEntity.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObEntity] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObEntity]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObEntity.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObPaymentIntent: FfiConverterRustBuffer {
-    typealias SwiftType = [ObPaymentIntent]
-
-    public static func write(_ value: [ObPaymentIntent], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObPaymentIntent.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObPaymentIntent] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObPaymentIntent]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObPaymentIntent.read(from: &buf))
         }
         return seq
     }
@@ -8212,6 +7041,42 @@ public func obTokenRequest(clientId: String, clientSecret: String, environment: 
 })
 }
 /**
+ * One bank in the API's JSON shape (a call answers with a list of them:
+ * [`ob_json`] of `ObOutcome::Banks` writes the list).
+ */
+public func obBankJson(bank: ObBank)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
+        uniffiCallStatus in
+    uniffi_lean_sdk_mobile_fn_func_ob_bank_json(
+        FfiConverterTypeObBank_lower(bank),uniffiCallStatus
+    )
+})
+}
+/**
+ * Each record of a data page, as JSON text, when its `data` is an array
+ * (as Lean sends it): for hosts that read the records one by one.
+ */
+public func obDataRecords(page: ObDataPage)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
+        uniffiCallStatus in
+    uniffi_lean_sdk_mobile_fn_func_ob_data_records(
+        FfiConverterTypeObDataPage_lower(page),uniffiCallStatus
+    )
+})
+}
+/**
+ * A result in the API's JSON shape, unknown fields included, as the core
+ * writes it: each host's `json` of a result object comes from here.
+ */
+public func obJson(outcome: ObOutcome)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
+        uniffiCallStatus in
+    uniffi_lean_sdk_mobile_fn_func_ob_json(
+        FfiConverterTypeObOutcome_lower(outcome),uniffiCallStatus
+    )
+})
+}
+/**
  * The `lean-signature` value Lean would send for `payload` under
  * `secret` (hex digest), for tests of webhook receivers.
  */
@@ -8281,6 +7146,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_token_request() != 28445) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_lean_sdk_mobile_checksum_func_ob_bank_json() != 11970) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_lean_sdk_mobile_checksum_func_ob_data_records() != 32431) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_lean_sdk_mobile_checksum_func_ob_json() != 11982) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_sign_webhook() != 18247) {

@@ -466,6 +466,30 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterString: FfiConverter {
     typealias SwiftType = String
     typealias FfiType = RustBuffer
@@ -1352,6 +1376,1132 @@ public func FfiConverterTypeNewCustomer_lower(_ value: NewCustomer) -> RustBuffe
 
 
 /**
+ * A bank as the supported-banks list describes it. Only `identifier` is
+ * required: it is the `bank_identifier` entities and payments name; the
+ * rest is presentation, sent as Lean has it.
+ */
+public struct ObBank: Equatable, Hashable, Codable {
+    /**
+     * Lean's code of the bank (`LEANMB1`), the `bank_identifier` of
+     * entities and destinations.
+     */
+    public var identifier: String
+    /**
+     * The bank's name for display.
+     */
+    public var name: String?
+    /**
+     * The address of the bank's logo.
+     */
+    public var logo: String?
+    /**
+     * The bank's brand colour (`#1a1a1a`).
+     */
+    public var mainColor: String?
+    /**
+     * The background to show the logo on.
+     */
+    public var backgroundColor: String?
+    /**
+     * `RETAIL`, `CORPORATE`... as sent.
+     */
+    public var bankType: String?
+    /**
+     * `PERSONAL`, `BUSINESS`... as sent: the value `listBanks` filters
+     * on.
+     */
+    public var accountType: String?
+    /**
+     * Whether payments and data work with this bank now, as sent
+     * (`{"active": {"payments", "data"}, "enabled": {...}}` in Lean's
+     * `bank.availability.updated`): kept as JSON because its shape differs
+     * by region.
+     */
+    public var availabilityJson: JsonValue?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's code of the bank (`LEANMB1`), the `bank_identifier` of
+         * entities and destinations.
+         */identifier: String, 
+        /**
+         * The bank's name for display.
+         */name: String?, 
+        /**
+         * The address of the bank's logo.
+         */logo: String?, 
+        /**
+         * The bank's brand colour (`#1a1a1a`).
+         */mainColor: String?, 
+        /**
+         * The background to show the logo on.
+         */backgroundColor: String?, 
+        /**
+         * `RETAIL`, `CORPORATE`... as sent.
+         */bankType: String?, 
+        /**
+         * `PERSONAL`, `BUSINESS`... as sent: the value `listBanks` filters
+         * on.
+         */accountType: String?, 
+        /**
+         * Whether payments and data work with this bank now, as sent
+         * (`{"active": {"payments", "data"}, "enabled": {...}}` in Lean's
+         * `bank.availability.updated`): kept as JSON because its shape differs
+         * by region.
+         */availabilityJson: JsonValue?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.identifier = identifier
+        self.name = name
+        self.logo = logo
+        self.mainColor = mainColor
+        self.backgroundColor = backgroundColor
+        self.bankType = bankType
+        self.accountType = accountType
+        self.availabilityJson = availabilityJson
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObBank: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObBank: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObBank {
+        return
+            try ObBank(
+                identifier: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                logo: FfiConverterOptionString.read(from: &buf), 
+                mainColor: FfiConverterOptionString.read(from: &buf), 
+                backgroundColor: FfiConverterOptionString.read(from: &buf), 
+                bankType: FfiConverterOptionString.read(from: &buf), 
+                accountType: FfiConverterOptionString.read(from: &buf), 
+                availabilityJson: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObBank, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.identifier, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.logo, into: &buf)
+        FfiConverterOptionString.write(value.mainColor, into: &buf)
+        FfiConverterOptionString.write(value.backgroundColor, into: &buf)
+        FfiConverterOptionString.write(value.bankType, into: &buf)
+        FfiConverterOptionString.write(value.accountType, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.availabilityJson, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObBank_lift(_ buf: RustBuffer) throws -> ObBank {
+    return try FfiConverterTypeObBank.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObBank_lower(_ value: ObBank) -> RustBuffer {
+    return FfiConverterTypeObBank.lower(value)
+}
+
+
+/**
+ * A customer as the API returns it. Unknown fields are kept in `extra`.
+ */
+public struct ObCustomer: Equatable, Hashable, Codable {
+    /**
+     * Lean's id of the customer.
+     */
+    public var customerId: String
+    /**
+     * The partner's id of the user.
+     */
+    public var appUserId: String?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's id of the customer.
+         */customerId: String, 
+        /**
+         * The partner's id of the user.
+         */appUserId: String?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.customerId = customerId
+        self.appUserId = appUserId
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObCustomer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObCustomer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObCustomer {
+        return
+            try ObCustomer(
+                customerId: FfiConverterString.read(from: &buf), 
+                appUserId: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObCustomer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.customerId, into: &buf)
+        FfiConverterOptionString.write(value.appUserId, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObCustomer_lift(_ buf: RustBuffer) throws -> ObCustomer {
+    return try FfiConverterTypeObCustomer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObCustomer_lower(_ value: ObCustomer) -> RustBuffer {
+    return FfiConverterTypeObCustomer.lower(value)
+}
+
+
+/**
+ * One page of a data v2 read.
+ *
+ * Lean does not document the records' fields, so they are kept as JSON
+ * (`data`), with every number a binary float could alter kept as the
+ * string of its exact text, as for the data v1 answers. Paging fields
+ * Lean sends beside them (`page`, ...) are in `extra`, as sent.
+ */
+public struct ObDataPage: Equatable, Hashable, Codable {
+    /**
+     * The records of this page, as sent (usually an array).
+     */
+    public var dataJson: JsonValue
+    /**
+     * `OK` when Lean sends a status (a `FAILED` one is an error instead).
+     */
+    public var status: DataStatus?
+    /**
+     * Fields this SDK version does not know, paging among them.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The records of this page, as sent (usually an array).
+         */dataJson: JsonValue, 
+        /**
+         * `OK` when Lean sends a status (a `FAILED` one is an error instead).
+         */status: DataStatus?, 
+        /**
+         * Fields this SDK version does not know, paging among them.
+         */extra: UnknownFields) {
+        self.dataJson = dataJson
+        self.status = status
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObDataPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObDataPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDataPage {
+        return
+            try ObDataPage(
+                dataJson: FfiConverterTypeJsonValue.read(from: &buf), 
+                status: FfiConverterOptionTypeDataStatus.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObDataPage, into buf: inout [UInt8]) {
+        FfiConverterTypeJsonValue.write(value.dataJson, into: &buf)
+        FfiConverterOptionTypeDataStatus.write(value.status, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataPage_lift(_ buf: RustBuffer) throws -> ObDataPage {
+    return try FfiConverterTypeObDataPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataPage_lower(_ value: ObDataPage) -> RustBuffer {
+    return FfiConverterTypeObDataPage.lower(value)
+}
+
+
+/**
+ * A data answer that is not a failure: the data, or a pending notice.
+ *
+ * The payload's shape differs by kind and is not fully documented, so it is
+ * kept as JSON; the envelope is typed. Balances and amounts in it are
+ * money, so every number a binary float could alter (a fraction, an
+ * exponent, more than 15 digits) is kept as a string of its exact text:
+ * `"balance": "12450.75"`.
+ */
+public struct ObDataResult: Equatable, Hashable, Codable {
+    /**
+     * `OK`, `PENDING`, or a status this SDK does not know (kept).
+     */
+    public var status: DataStatus
+    /**
+     * The data, when `status` is `OK`.
+     */
+    public var payloadJson: JsonValue?
+    /**
+     * The id to fetch the results with, when `status` is `PENDING`.
+     */
+    public var resultsId: String?
+    /**
+     * Lean's explanation.
+     */
+    public var message: String?
+    /**
+     * When Lean answered, as sent.
+     */
+    public var timestamp: String?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `OK`, `PENDING`, or a status this SDK does not know (kept).
+         */status: DataStatus, 
+        /**
+         * The data, when `status` is `OK`.
+         */payloadJson: JsonValue?, 
+        /**
+         * The id to fetch the results with, when `status` is `PENDING`.
+         */resultsId: String?, 
+        /**
+         * Lean's explanation.
+         */message: String?, 
+        /**
+         * When Lean answered, as sent.
+         */timestamp: String?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.status = status
+        self.payloadJson = payloadJson
+        self.resultsId = resultsId
+        self.message = message
+        self.timestamp = timestamp
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObDataResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObDataResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDataResult {
+        return
+            try ObDataResult(
+                status: FfiConverterTypeDataStatus.read(from: &buf), 
+                payloadJson: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                resultsId: FfiConverterOptionString.read(from: &buf), 
+                message: FfiConverterOptionString.read(from: &buf), 
+                timestamp: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObDataResult, into buf: inout [UInt8]) {
+        FfiConverterTypeDataStatus.write(value.status, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.payloadJson, into: &buf)
+        FfiConverterOptionString.write(value.resultsId, into: &buf)
+        FfiConverterOptionString.write(value.message, into: &buf)
+        FfiConverterOptionString.write(value.timestamp, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataResult_lift(_ buf: RustBuffer) throws -> ObDataResult {
+    return try FfiConverterTypeObDataResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataResult_lower(_ value: ObDataResult) -> RustBuffer {
+    return FfiConverterTypeObDataResult.lower(value)
+}
+
+
+/**
+ * A destination as the API returns it. Every field is optional here: the
+ * documents give the create form only.
+ */
+public struct ObDestination: Equatable, Hashable, Codable {
+    /**
+     * Lean's id of the destination.
+     */
+    public var id: String?
+    /**
+     * The name shown to customers.
+     */
+    public var displayName: String?
+    /**
+     * The account holder's name.
+     */
+    public var name: String?
+    /**
+     * Lean's code of the bank.
+     */
+    public var bankIdentifier: String?
+    /**
+     * The IBAN.
+     */
+    public var iban: String?
+    /**
+     * The kind of account (`RETAIL`, `CORPORATE`), when sent.
+     */
+    public var bankType: String?
+    /**
+     * The account holder's government identifier, when sent.
+     */
+    public var governmentIdentifier: ObGovernmentIdentifier?
+    /**
+     * Fields this SDK version does not know (or does not type).
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's id of the destination.
+         */id: String?, 
+        /**
+         * The name shown to customers.
+         */displayName: String?, 
+        /**
+         * The account holder's name.
+         */name: String?, 
+        /**
+         * Lean's code of the bank.
+         */bankIdentifier: String?, 
+        /**
+         * The IBAN.
+         */iban: String?, 
+        /**
+         * The kind of account (`RETAIL`, `CORPORATE`), when sent.
+         */bankType: String?, 
+        /**
+         * The account holder's government identifier, when sent.
+         */governmentIdentifier: ObGovernmentIdentifier?, 
+        /**
+         * Fields this SDK version does not know (or does not type).
+         */extra: UnknownFields) {
+        self.id = id
+        self.displayName = displayName
+        self.name = name
+        self.bankIdentifier = bankIdentifier
+        self.iban = iban
+        self.bankType = bankType
+        self.governmentIdentifier = governmentIdentifier
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObDestination: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObDestination: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDestination {
+        return
+            try ObDestination(
+                id: FfiConverterOptionString.read(from: &buf), 
+                displayName: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                bankIdentifier: FfiConverterOptionString.read(from: &buf), 
+                iban: FfiConverterOptionString.read(from: &buf), 
+                bankType: FfiConverterOptionString.read(from: &buf), 
+                governmentIdentifier: FfiConverterOptionTypeObGovernmentIdentifier.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObDestination, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.displayName, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.bankIdentifier, into: &buf)
+        FfiConverterOptionString.write(value.iban, into: &buf)
+        FfiConverterOptionString.write(value.bankType, into: &buf)
+        FfiConverterOptionTypeObGovernmentIdentifier.write(value.governmentIdentifier, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDestination_lift(_ buf: RustBuffer) throws -> ObDestination {
+    return try FfiConverterTypeObDestination.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDestination_lower(_ value: ObDestination) -> RustBuffer {
+    return FfiConverterTypeObDestination.lower(value)
+}
+
+
+/**
+ * A connected bank entity (`/customers/v1/{customer_id}/entities`).
+ */
+public struct ObEntity: Equatable, Hashable, Codable {
+    /**
+     * Lean's id of the entity, the `entity_id` of data calls.
+     */
+    public var id: String
+    /**
+     * The customer it belongs to.
+     */
+    public var customerId: String?
+    /**
+     * Lean's code of the bank.
+     */
+    public var bankIdentifier: String?
+    /**
+     * What may be read.
+     */
+    public var permissions: ObPermissions?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's id of the entity, the `entity_id` of data calls.
+         */id: String, 
+        /**
+         * The customer it belongs to.
+         */customerId: String?, 
+        /**
+         * Lean's code of the bank.
+         */bankIdentifier: String?, 
+        /**
+         * What may be read.
+         */permissions: ObPermissions?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.id = id
+        self.customerId = customerId
+        self.bankIdentifier = bankIdentifier
+        self.permissions = permissions
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObEntity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObEntity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObEntity {
+        return
+            try ObEntity(
+                id: FfiConverterString.read(from: &buf), 
+                customerId: FfiConverterOptionString.read(from: &buf), 
+                bankIdentifier: FfiConverterOptionString.read(from: &buf), 
+                permissions: FfiConverterOptionTypeObPermissions.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObEntity, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.customerId, into: &buf)
+        FfiConverterOptionString.write(value.bankIdentifier, into: &buf)
+        FfiConverterOptionTypeObPermissions.write(value.permissions, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObEntity_lift(_ buf: RustBuffer) throws -> ObEntity {
+    return try FfiConverterTypeObEntity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObEntity_lower(_ value: ObEntity) -> RustBuffer {
+    return FfiConverterTypeObEntity.lower(value)
+}
+
+
+/**
+ * A government identifier of a customer, required by Lean for
+ * consent-based payments.
+ */
+public struct ObGovernmentIdentifier: Equatable, Hashable, Codable {
+    /**
+     * What the number is.
+     */
+    public var kind: GovernmentIdType
+    /**
+     * The number, as printed on the document.
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What the number is.
+         */kind: GovernmentIdType, 
+        /**
+         * The number, as printed on the document.
+         */value: String) {
+        self.kind = kind
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObGovernmentIdentifier: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObGovernmentIdentifier: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObGovernmentIdentifier {
+        return
+            try ObGovernmentIdentifier(
+                kind: FfiConverterTypeGovernmentIdType.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObGovernmentIdentifier, into buf: inout [UInt8]) {
+        FfiConverterTypeGovernmentIdType.write(value.kind, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObGovernmentIdentifier_lift(_ buf: RustBuffer) throws -> ObGovernmentIdentifier {
+    return try FfiConverterTypeObGovernmentIdentifier.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObGovernmentIdentifier_lower(_ value: ObGovernmentIdentifier) -> RustBuffer {
+    return FfiConverterTypeObGovernmentIdentifier.lower(value)
+}
+
+
+/**
+ * A payment made against an intent (`GET /payments/v1/{payment_id}`), in
+ * the shape of Lean's `payment.created` and `payment.updated` webhooks.
+ */
+public struct ObPayment: Equatable, Hashable, Codable {
+    /**
+     * Lean's id of the payment.
+     */
+    public var id: String
+    /**
+     * The amount, exact (sent as a JSON number).
+     */
+    public var amount: Amount?
+    /**
+     * The currency, as sent.
+     */
+    public var currency: String?
+    /**
+     * `PENDING_WITH_BANK`, `ACCEPTED_BY_BANK`, `FAILED`... as sent: kept
+     * as text so a status Lean adds later still reads.
+     */
+    public var status: String?
+    /**
+     * The intent the payment pays.
+     */
+    public var intentId: String?
+    /**
+     * The paying customer.
+     */
+    public var customerId: String?
+    /**
+     * Where the money went.
+     */
+    public var paymentDestinationId: String?
+    /**
+     * The bank's own reference, for reconciliation.
+     */
+    public var bankTransactionReference: String?
+    /**
+     * Why the payment failed, when it did.
+     */
+    public var reason: String?
+    /**
+     * The application's metadata, as sent.
+     */
+    public var metadataJson: UnknownFields?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's id of the payment.
+         */id: String, 
+        /**
+         * The amount, exact (sent as a JSON number).
+         */amount: Amount?, 
+        /**
+         * The currency, as sent.
+         */currency: String?, 
+        /**
+         * `PENDING_WITH_BANK`, `ACCEPTED_BY_BANK`, `FAILED`... as sent: kept
+         * as text so a status Lean adds later still reads.
+         */status: String?, 
+        /**
+         * The intent the payment pays.
+         */intentId: String?, 
+        /**
+         * The paying customer.
+         */customerId: String?, 
+        /**
+         * Where the money went.
+         */paymentDestinationId: String?, 
+        /**
+         * The bank's own reference, for reconciliation.
+         */bankTransactionReference: String?, 
+        /**
+         * Why the payment failed, when it did.
+         */reason: String?, 
+        /**
+         * The application's metadata, as sent.
+         */metadataJson: UnknownFields?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.id = id
+        self.amount = amount
+        self.currency = currency
+        self.status = status
+        self.intentId = intentId
+        self.customerId = customerId
+        self.paymentDestinationId = paymentDestinationId
+        self.bankTransactionReference = bankTransactionReference
+        self.reason = reason
+        self.metadataJson = metadataJson
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObPayment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObPayment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPayment {
+        return
+            try ObPayment(
+                id: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterOptionTypeAmount.read(from: &buf), 
+                currency: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                intentId: FfiConverterOptionString.read(from: &buf), 
+                customerId: FfiConverterOptionString.read(from: &buf), 
+                paymentDestinationId: FfiConverterOptionString.read(from: &buf), 
+                bankTransactionReference: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                metadataJson: FfiConverterOptionTypeUnknownFields.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObPayment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionTypeAmount.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.currency, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.intentId, into: &buf)
+        FfiConverterOptionString.write(value.customerId, into: &buf)
+        FfiConverterOptionString.write(value.paymentDestinationId, into: &buf)
+        FfiConverterOptionString.write(value.bankTransactionReference, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterOptionTypeUnknownFields.write(value.metadataJson, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPayment_lift(_ buf: RustBuffer) throws -> ObPayment {
+    return try FfiConverterTypeObPayment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPayment_lower(_ value: ObPayment) -> RustBuffer {
+    return FfiConverterTypeObPayment.lower(value)
+}
+
+
+/**
+ * A payment intent as the API returns it.
+ */
+public struct ObPaymentIntent: Equatable, Hashable, Codable {
+    /**
+     * Lean's id of the intent.
+     */
+    public var paymentIntentId: String
+    /**
+     * The paying customer.
+     */
+    public var customerId: String?
+    /**
+     * The amount, exact.
+     */
+    public var amount: Amount?
+    /**
+     * The currency, as sent.
+     */
+    public var currency: String?
+    /**
+     * The description, as sent.
+     */
+    public var description: String?
+    /**
+     * The payments made against the intent, as sent: their shape is not
+     * documented beyond being a list.
+     */
+    public var paymentsJson: [JsonValue]
+    /**
+     * Where the money goes.
+     */
+    public var paymentDestination: ObDestination?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's id of the intent.
+         */paymentIntentId: String, 
+        /**
+         * The paying customer.
+         */customerId: String?, 
+        /**
+         * The amount, exact.
+         */amount: Amount?, 
+        /**
+         * The currency, as sent.
+         */currency: String?, 
+        /**
+         * The description, as sent.
+         */description: String?, 
+        /**
+         * The payments made against the intent, as sent: their shape is not
+         * documented beyond being a list.
+         */paymentsJson: [JsonValue], 
+        /**
+         * Where the money goes.
+         */paymentDestination: ObDestination?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.paymentIntentId = paymentIntentId
+        self.customerId = customerId
+        self.amount = amount
+        self.currency = currency
+        self.description = description
+        self.paymentsJson = paymentsJson
+        self.paymentDestination = paymentDestination
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObPaymentIntent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObPaymentIntent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPaymentIntent {
+        return
+            try ObPaymentIntent(
+                paymentIntentId: FfiConverterString.read(from: &buf), 
+                customerId: FfiConverterOptionString.read(from: &buf), 
+                amount: FfiConverterOptionTypeAmount.read(from: &buf), 
+                currency: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                paymentsJson: FfiConverterSequenceTypeJsonValue.read(from: &buf), 
+                paymentDestination: FfiConverterOptionTypeObDestination.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObPaymentIntent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.paymentIntentId, into: &buf)
+        FfiConverterOptionString.write(value.customerId, into: &buf)
+        FfiConverterOptionTypeAmount.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.currency, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterSequenceTypeJsonValue.write(value.paymentsJson, into: &buf)
+        FfiConverterOptionTypeObDestination.write(value.paymentDestination, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPaymentIntent_lift(_ buf: RustBuffer) throws -> ObPaymentIntent {
+    return try FfiConverterTypeObPaymentIntent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPaymentIntent_lower(_ value: ObPaymentIntent) -> RustBuffer {
+    return FfiConverterTypeObPaymentIntent.lower(value)
+}
+
+
+/**
+ * What the customer allowed Lean to read from this bank. A permission the
+ * answer does not mention is `None`, not `false`.
+ *
+ * Lean sends it in two shapes: an object of flags (`{"identity": true}`)
+ * and, in its `entity.created` webhook, the array of the names granted
+ * (`["identity", "accounts"]`), where a known name left out is `false`.
+ * Both read into this one type, written back as the object.
+ */
+public struct ObPermissions: Equatable, Hashable, Codable {
+    /**
+     * Identity data (name, contact details).
+     */
+    public var identity: Bool?
+    /**
+     * The list of accounts.
+     */
+    public var accounts: Bool?
+    /**
+     * Balances.
+     */
+    public var balance: Bool?
+    /**
+     * Transactions.
+     */
+    public var transactions: Bool?
+    /**
+     * Permissions this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identity data (name, contact details).
+         */identity: Bool?, 
+        /**
+         * The list of accounts.
+         */accounts: Bool?, 
+        /**
+         * Balances.
+         */balance: Bool?, 
+        /**
+         * Transactions.
+         */transactions: Bool?, 
+        /**
+         * Permissions this SDK version does not know.
+         */extra: UnknownFields) {
+        self.identity = identity
+        self.accounts = accounts
+        self.balance = balance
+        self.transactions = transactions
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObPermissions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObPermissions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPermissions {
+        return
+            try ObPermissions(
+                identity: FfiConverterOptionBool.read(from: &buf), 
+                accounts: FfiConverterOptionBool.read(from: &buf), 
+                balance: FfiConverterOptionBool.read(from: &buf), 
+                transactions: FfiConverterOptionBool.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObPermissions, into buf: inout [UInt8]) {
+        FfiConverterOptionBool.write(value.identity, into: &buf)
+        FfiConverterOptionBool.write(value.accounts, into: &buf)
+        FfiConverterOptionBool.write(value.balance, into: &buf)
+        FfiConverterOptionBool.write(value.transactions, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPermissions_lift(_ buf: RustBuffer) throws -> ObPermissions {
+    return try FfiConverterTypeObPermissions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPermissions_lower(_ value: ObPermissions) -> RustBuffer {
+    return FfiConverterTypeObPermissions.lower(value)
+}
+
+
+/**
  * A special payment as the API returns it.
  */
 public struct SpecialPayment: Equatable, Hashable, Codable {
@@ -1522,6 +2672,30 @@ public func FfiConverterTypeSpecialPayment_lower(_ value: SpecialPayment) -> Rus
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -1538,6 +2712,78 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObDestination: FfiConverterRustBuffer {
+    typealias SwiftType = ObDestination?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObDestination.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObDestination.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObGovernmentIdentifier: FfiConverterRustBuffer {
+    typealias SwiftType = ObGovernmentIdentifier?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObGovernmentIdentifier.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObGovernmentIdentifier.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObPermissions: FfiConverterRustBuffer {
+    typealias SwiftType = ObPermissions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObPermissions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObPermissions.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -1618,6 +2864,30 @@ fileprivate struct FfiConverterOptionTypeCustomerStatus: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDataStatus: FfiConverterRustBuffer {
+    typealias SwiftType = DataStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDataStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDataStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeJsonValue: FfiConverterRustBuffer {
     typealias SwiftType = JsonValue?
 
@@ -1684,6 +2954,55 @@ fileprivate struct FfiConverterOptionTypeSpecialPaymentType: FfiConverterRustBuf
         case 1: return try FfiConverterTypeSpecialPaymentType.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeUnknownFields: FfiConverterRustBuffer {
+    typealias SwiftType = UnknownFields?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUnknownFields.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUnknownFields.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonValue]
+
+    public static func write(_ value: [JsonValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJsonValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JsonValue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JsonValue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJsonValue.read(from: &buf))
+        }
+        return seq
     }
 }
 

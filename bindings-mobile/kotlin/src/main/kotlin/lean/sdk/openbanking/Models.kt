@@ -1,21 +1,26 @@
 package lean.sdk.openbanking
 
 import java.math.BigDecimal
-import lean.sdk.ffi.ObBank
-import lean.sdk.ffi.ObCustomer
-import lean.sdk.ffi.ObDataPage
-import lean.sdk.ffi.ObDataResult
-import lean.sdk.ffi.ObDestination
-import lean.sdk.ffi.ObEntity
-import lean.sdk.ffi.ObGovernmentIdentifier
-import lean.sdk.ffi.ObPayment
-import lean.sdk.ffi.ObPaymentIntent
-import lean.sdk.ffi.ObPermissions
+import lean.sdk.ffi.core.ObBank
+import lean.sdk.ffi.core.ObCustomer
+import lean.sdk.ffi.core.ObDataPage
+import lean.sdk.ffi.core.ObDataResult
+import lean.sdk.ffi.core.ObDestination
+import lean.sdk.ffi.core.ObEntity
+import lean.sdk.ffi.core.ObGovernmentIdentifier
+import lean.sdk.ffi.core.ObPayment
+import lean.sdk.ffi.core.ObPaymentIntent
+import lean.sdk.ffi.core.ObPermissions
+import lean.sdk.ffi.ObOutcome
+import lean.sdk.ffi.obBankJson
+import lean.sdk.ffi.obDataRecords
+import lean.sdk.ffi.obJson
 
 // The open-banking API's objects. Inputs use Kotlin names and are validated by the core with
-// the API's rules; results are the records generated from the library (every field of the
-// core's structs), plus `json`: the whole object in the API's shape, so fields newer than this
-// SDK are never lost. Amounts are BigDecimal, never a binary float.
+// the API's rules; results are the core's own models (lean.sdk.ffi.core), with the fields this
+// SDK does not know in `extra` (JSON text) and `json`: the whole object in the API's shape, as
+// the core writes it, so fields newer than this SDK are never lost. Amounts are BigDecimal,
+// never a binary float.
 
 /**
  * A government identifier of a customer, sent when creating it.
@@ -160,6 +165,25 @@ typealias Bank = ObBank
 
 /** A payment made against an intent: an exact amount and the API's status text. */
 typealias Payment = ObPayment
+
+/** The customer in the API's JSON shape, unknown fields included (the core writes it). */
+val ObCustomer.json: String get() = obJson(ObOutcome.Customer(this))
+/** The entity in the API's JSON shape, unknown fields included. */
+val ObEntity.json: String get() = obJson(ObOutcome.Entity(this))
+/** The data answer in the API's JSON shape, unknown fields included. */
+val ObDataResult.json: String get() = obJson(ObOutcome.Data(this))
+/** The destination in the API's JSON shape, unknown fields included. */
+val ObDestination.json: String get() = obJson(ObOutcome.Destination(this))
+/** The page in the API's JSON shape, paging fields included. */
+val ObDataPage.json: String get() = obJson(ObOutcome.DataPage(this))
+/** Each record of the page's `data` as JSON text, when it is an array (as Lean sends it). */
+val ObDataPage.recordsJson: List<String> get() = obDataRecords(this)
+/** The payment intent in the API's JSON shape, unknown fields included. */
+val ObPaymentIntent.json: String get() = obJson(ObOutcome.PaymentIntent(this))
+/** The bank in the API's JSON shape, unknown fields included. */
+val ObBank.json: String get() = obBankJson(this)
+/** The payment in the API's JSON shape, unknown fields included. */
+val ObPayment.json: String get() = obJson(ObOutcome.Payment(this))
 
 /**
  * The result of [OpenBankingClient.execute]: [value] is the typed result ([Customer],

@@ -19,12 +19,6 @@ pub struct DecimalAmount(pub String);
 
 uniffi::custom_newtype!(DecimalAmount, String);
 
-impl DecimalAmount {
-    pub(crate) fn of(amount: Option<lean_core::Amount>) -> Option<Self> {
-        amount.map(|a| Self(a.to_string()))
-    }
-}
-
 /// A gig to pay (`POST /gig`).
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct NewGig {

@@ -8,7 +8,7 @@ use lean_core::openbanking as ob;
 use ob::{Bank, Customer, DataPage, DataResult, Destination, Entity, Payment, PaymentIntent};
 use serde_json::Value;
 
-use super::webhooks::ObDataRefresh;
+use ob::webhooks::DataRefresh;
 
 /// The typed result of an open-banking call, by operation.
 #[derive(Clone, Debug, PartialEq, uniffi::Enum)]
@@ -26,8 +26,8 @@ pub enum ObOutcome {
     Payment { value: Payment },
     PaymentIntents { values: Vec<PaymentIntent> },
     DataPage { value: DataPage },
-    DataRefresh { value: ObDataRefresh },
-    DataRefreshes { values: Vec<ObDataRefresh> },
+    DataRefresh { value: DataRefresh },
+    DataRefreshes { values: Vec<DataRefresh> },
 }
 
 impl From<ob::Outcome> for ObOutcome {
@@ -48,10 +48,8 @@ impl From<ob::Outcome> for ObOutcome {
             O::Payment(value) => Self::Payment { value },
             O::PaymentIntents(values) => Self::PaymentIntents { values },
             O::DataPage(value) => Self::DataPage { value },
-            O::DataRefresh(r) => Self::DataRefresh { value: (&r).into() },
-            O::DataRefreshes(r) => Self::DataRefreshes {
-                values: r.iter().map(Into::into).collect(),
-            },
+            O::DataRefresh(value) => Self::DataRefresh { value },
+            O::DataRefreshes(values) => Self::DataRefreshes { values },
         }
     }
 }
@@ -82,15 +80,8 @@ pub fn ob_json(outcome: ObOutcome) -> crate::error::Result<String> {
         ObOutcome::Payment { value } => json_text(value),
         ObOutcome::PaymentIntents { values } => json_text(values),
         ObOutcome::DataPage { value } => json_text(value),
-        ObOutcome::DataRefresh { value } => Ok(value.json.clone()),
-        ObOutcome::DataRefreshes { values } => Ok(format!(
-            "[{}]",
-            values
-                .iter()
-                .map(|r| r.json.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-        )),
+        ObOutcome::DataRefresh { value } => json_text(value),
+        ObOutcome::DataRefreshes { values } => json_text(values),
     })
 }
 

@@ -252,6 +252,8 @@ pub struct ResultsReady {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObPaymentIntentCreated"))]
 pub struct PaymentIntentCreated {
     /// Lean's id of the intent (`payment_intent_id` in API answers).
     pub intent_id: String,
@@ -269,6 +271,8 @@ pub struct PaymentIntentCreated {
     pub customer_id: Option<String>,
     /// The application's metadata, as sent.
     #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+    // The hosts name JSON text fields `...Json`.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "metadata_json"))]
     pub metadata: Option<Map<String, Value>>,
     /// Fields this SDK version does not know.
     #[serde(flatten)]
@@ -282,6 +286,8 @@ pub struct PaymentIntentCreated {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObPaymentSource"))]
 pub struct PaymentSource {
     /// Lean's id of the payment source.
     pub id: String,
@@ -306,6 +312,8 @@ pub struct PaymentSource {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObDataRefresh"))]
 pub struct DataRefresh {
     /// Lean's id of the refresh.
     pub refresh_id: String,
@@ -330,6 +338,8 @@ pub struct DataRefresh {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObDataRefreshStatus"))]
 pub struct DataRefreshStatus {
     /// The account list.
     pub accounts: Option<String>,
@@ -352,6 +362,8 @@ pub struct DataRefreshStatus {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObAccountDataStatus"))]
 pub struct AccountDataStatus {
     /// The account.
     pub account_id: Option<String>,
@@ -381,6 +393,8 @@ pub struct AccountDataStatus {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObTransactionAvailability"))]
 pub struct TransactionAvailability {
     /// The first day, as sent.
     pub start: Option<String>,
@@ -399,6 +413,8 @@ pub struct TransactionAvailability {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObBankAvailability"))]
 pub struct BankAvailability {
     /// Lean's code of the bank, as in [`super::Bank::identifier`].
     pub identifier: String,
@@ -414,6 +430,8 @@ pub struct BankAvailability {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObAvailability"))]
 pub struct Availability {
     /// Working now.
     pub active: Option<Services>,
@@ -429,6 +447,8 @@ pub struct Availability {
 #[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObServices"))]
 pub struct Services {
     /// Payments.
     pub payments: Option<bool>,

@@ -250,3 +250,33 @@ extension ObPayment {
     /// The payment in the API's JSON shape, unknown fields included.
     public var json: String { get throws { try native { try obJson(outcome: .payment(value: self)) } } }
 }
+
+extension ObDataRefresh {
+    /// The refresh in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obJson(outcome: .dataRefresh(value: self)) } } }
+    /// The account list: `OK` or `UNSUPPORTED`.
+    public var accounts: String? { dataStatus?.accounts }
+    /// Identity: `OK` or `UNSUPPORTED`.
+    public var identity: String? { dataStatus?.identity }
+    /// Per account.
+    public var accountData: [ObAccountDataStatus] { dataStatus?.accountData ?? [] }
+}
+
+extension ObBankAvailability {
+    /// The payload in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obPayloadJson(payload: .bankAvailability(value: self)) } } }
+    /// What works now.
+    public var active: ObServices? { availability?.active }
+    /// What is turned on for the application.
+    public var enabled: ObServices? { availability?.enabled }
+}
+
+extension ObPaymentIntentCreated {
+    /// The payload in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obPayloadJson(payload: .paymentIntent(value: self)) } } }
+}
+
+extension ObPaymentSource {
+    /// The payload in the API's JSON shape, unknown fields included.
+    public var json: String { get throws { try native { try obPayloadJson(payload: .paymentSource(value: self)) } } }
+}

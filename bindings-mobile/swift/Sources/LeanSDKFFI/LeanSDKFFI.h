@@ -775,6 +775,11 @@ RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_data_records(RustBuffer page, RustC
 RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_json(RustBuffer outcome, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_PAYLOAD_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_PAYLOAD_JSON
+RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_payload_json(RustBuffer payload, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_SIGN_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_FUNC_OB_SIGN_WEBHOOK
 RustBuffer uniffi_lean_sdk_mobile_fn_func_ob_sign_webhook(RustBuffer secret, RustBuffer payload, RustCallStatus *_Nonnull out_status
@@ -1120,6 +1125,12 @@ uint16_t uniffi_lean_sdk_mobile_checksum_func_ob_data_records(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_JSON
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_JSON
 uint16_t uniffi_lean_sdk_mobile_checksum_func_ob_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_PAYLOAD_JSON
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_FUNC_OB_PAYLOAD_JSON
+uint16_t uniffi_lean_sdk_mobile_checksum_func_ob_payload_json(void
     
 );
 #endif

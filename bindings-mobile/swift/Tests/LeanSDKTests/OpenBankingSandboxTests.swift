@@ -199,7 +199,7 @@ final class OpenBankingSandboxTests: XCTestCase {
         let done = try await lean.getDataRefresh(started.refreshId)
         XCTAssertEqual(done.status, "COMPLETED")
         XCTAssertEqual(done.accounts, "OK")
-        XCTAssertTrue(done.accountData.contains { $0.accountId == accountId }, done.json)
+        XCTAssertTrue(done.accountData.contains { $0.accountId == accountId }, "\(done)")
         let refreshes = try await lean.listDataRefreshes(entityId: entityId, pageNumber: 0, pageSize: 10)
         XCTAssertEqual(refreshes.map(\.refreshId), [started.refreshId])
         do {

@@ -4115,694 +4115,6 @@ public func FfiConverterTypeNewSpecialPayment_lower(_ value: NewSpecialPayment) 
 
 
 /**
- * What a data refresh could read for one account: each `OK` or
- * `UNSUPPORTED`, as sent.
- */
-public struct ObAccountDataStatus: Equatable, Hashable, Codable {
-    /**
-     * The account.
-     */
-    public var accountId: String?
-    /**
-     * Balances.
-     */
-    public var balance: String?
-    /**
-     * The holder's identity.
-     */
-    public var identity: String?
-    /**
-     * Transactions.
-     */
-    public var transactions: String?
-    /**
-     * Beneficiaries.
-     */
-    public var beneficiaries: String?
-    /**
-     * Direct debits.
-     */
-    public var directDebits: String?
-    /**
-     * Standing orders.
-     */
-    public var standingOrders: String?
-    /**
-     * Scheduled payments.
-     */
-    public var scheduledPayments: String?
-    /**
-     * The period of transactions the bank gave, as JSON text
-     * (`{"start", "end", "complete_months"}`).
-     */
-    public var transactionAvailabilityJson: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The account.
-         */accountId: String?, 
-        /**
-         * Balances.
-         */balance: String?, 
-        /**
-         * The holder's identity.
-         */identity: String?, 
-        /**
-         * Transactions.
-         */transactions: String?, 
-        /**
-         * Beneficiaries.
-         */beneficiaries: String?, 
-        /**
-         * Direct debits.
-         */directDebits: String?, 
-        /**
-         * Standing orders.
-         */standingOrders: String?, 
-        /**
-         * Scheduled payments.
-         */scheduledPayments: String?, 
-        /**
-         * The period of transactions the bank gave, as JSON text
-         * (`{"start", "end", "complete_months"}`).
-         */transactionAvailabilityJson: String?) {
-        self.accountId = accountId
-        self.balance = balance
-        self.identity = identity
-        self.transactions = transactions
-        self.beneficiaries = beneficiaries
-        self.directDebits = directDebits
-        self.standingOrders = standingOrders
-        self.scheduledPayments = scheduledPayments
-        self.transactionAvailabilityJson = transactionAvailabilityJson
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObAccountDataStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObAccountDataStatus: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObAccountDataStatus {
-        return
-            try ObAccountDataStatus(
-                accountId: FfiConverterOptionString.read(from: &buf), 
-                balance: FfiConverterOptionString.read(from: &buf), 
-                identity: FfiConverterOptionString.read(from: &buf), 
-                transactions: FfiConverterOptionString.read(from: &buf), 
-                beneficiaries: FfiConverterOptionString.read(from: &buf), 
-                directDebits: FfiConverterOptionString.read(from: &buf), 
-                standingOrders: FfiConverterOptionString.read(from: &buf), 
-                scheduledPayments: FfiConverterOptionString.read(from: &buf), 
-                transactionAvailabilityJson: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObAccountDataStatus, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.accountId, into: &buf)
-        FfiConverterOptionString.write(value.balance, into: &buf)
-        FfiConverterOptionString.write(value.identity, into: &buf)
-        FfiConverterOptionString.write(value.transactions, into: &buf)
-        FfiConverterOptionString.write(value.beneficiaries, into: &buf)
-        FfiConverterOptionString.write(value.directDebits, into: &buf)
-        FfiConverterOptionString.write(value.standingOrders, into: &buf)
-        FfiConverterOptionString.write(value.scheduledPayments, into: &buf)
-        FfiConverterOptionString.write(value.transactionAvailabilityJson, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObAccountDataStatus_lift(_ buf: RustBuffer) throws -> ObAccountDataStatus {
-    return try FfiConverterTypeObAccountDataStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObAccountDataStatus_lower(_ value: ObAccountDataStatus) -> RustBuffer {
-    return FfiConverterTypeObAccountDataStatus.lower(value)
-}
-
-
-/**
- * The payload of `bank.availability.updated` (KSA).
- */
-public struct ObBankAvailability: Equatable, Hashable, Codable {
-    /**
-     * Lean's code of the bank.
-     */
-    public var identifier: String
-    /**
-     * What works now.
-     */
-    public var active: ObServices?
-    /**
-     * What is turned on for the application.
-     */
-    public var enabled: ObServices?
-    /**
-     * The whole payload in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's code of the bank.
-         */identifier: String, 
-        /**
-         * What works now.
-         */active: ObServices?, 
-        /**
-         * What is turned on for the application.
-         */enabled: ObServices?, 
-        /**
-         * The whole payload in the API's shape.
-         */json: String) {
-        self.identifier = identifier
-        self.active = active
-        self.enabled = enabled
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObBankAvailability: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObBankAvailability: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObBankAvailability {
-        return
-            try ObBankAvailability(
-                identifier: FfiConverterString.read(from: &buf), 
-                active: FfiConverterOptionTypeObServices.read(from: &buf), 
-                enabled: FfiConverterOptionTypeObServices.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObBankAvailability, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.identifier, into: &buf)
-        FfiConverterOptionTypeObServices.write(value.active, into: &buf)
-        FfiConverterOptionTypeObServices.write(value.enabled, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObBankAvailability_lift(_ buf: RustBuffer) throws -> ObBankAvailability {
-    return try FfiConverterTypeObBankAvailability.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObBankAvailability_lower(_ value: ObBankAvailability) -> RustBuffer {
-    return FfiConverterTypeObBankAvailability.lower(value)
-}
-
-
-/**
- * The payload of `entity.data.refresh.updated`.
- */
-public struct ObDataRefresh: Equatable, Hashable, Codable {
-    /**
-     * Lean's id of the refresh.
-     */
-    public var refreshId: String
-    /**
-     * The entity refreshed.
-     */
-    public var entityId: String
-    /**
-     * The refresh's status, as sent.
-     */
-    public var status: String?
-    /**
-     * The customer.
-     */
-    public var customerId: String?
-    /**
-     * The application's own id of the user.
-     */
-    public var appUserId: String?
-    /**
-     * Accounts list: `OK` or `UNSUPPORTED`.
-     */
-    public var accounts: String?
-    /**
-     * Identity: `OK` or `UNSUPPORTED`.
-     */
-    public var identity: String?
-    /**
-     * Per account.
-     */
-    public var accountData: [ObAccountDataStatus]
-    /**
-     * The whole payload in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's id of the refresh.
-         */refreshId: String, 
-        /**
-         * The entity refreshed.
-         */entityId: String, 
-        /**
-         * The refresh's status, as sent.
-         */status: String?, 
-        /**
-         * The customer.
-         */customerId: String?, 
-        /**
-         * The application's own id of the user.
-         */appUserId: String?, 
-        /**
-         * Accounts list: `OK` or `UNSUPPORTED`.
-         */accounts: String?, 
-        /**
-         * Identity: `OK` or `UNSUPPORTED`.
-         */identity: String?, 
-        /**
-         * Per account.
-         */accountData: [ObAccountDataStatus], 
-        /**
-         * The whole payload in the API's shape.
-         */json: String) {
-        self.refreshId = refreshId
-        self.entityId = entityId
-        self.status = status
-        self.customerId = customerId
-        self.appUserId = appUserId
-        self.accounts = accounts
-        self.identity = identity
-        self.accountData = accountData
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObDataRefresh: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObDataRefresh: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDataRefresh {
-        return
-            try ObDataRefresh(
-                refreshId: FfiConverterString.read(from: &buf), 
-                entityId: FfiConverterString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                customerId: FfiConverterOptionString.read(from: &buf), 
-                appUserId: FfiConverterOptionString.read(from: &buf), 
-                accounts: FfiConverterOptionString.read(from: &buf), 
-                identity: FfiConverterOptionString.read(from: &buf), 
-                accountData: FfiConverterSequenceTypeObAccountDataStatus.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObDataRefresh, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.refreshId, into: &buf)
-        FfiConverterString.write(value.entityId, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.customerId, into: &buf)
-        FfiConverterOptionString.write(value.appUserId, into: &buf)
-        FfiConverterOptionString.write(value.accounts, into: &buf)
-        FfiConverterOptionString.write(value.identity, into: &buf)
-        FfiConverterSequenceTypeObAccountDataStatus.write(value.accountData, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObDataRefresh_lift(_ buf: RustBuffer) throws -> ObDataRefresh {
-    return try FfiConverterTypeObDataRefresh.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObDataRefresh_lower(_ value: ObDataRefresh) -> RustBuffer {
-    return FfiConverterTypeObDataRefresh.lower(value)
-}
-
-
-/**
- * The payload of `payment_intent.created`.
- */
-public struct ObPaymentIntentCreated: Equatable, Hashable, Codable {
-    /**
-     * Lean's id of the intent (`paymentIntentId` of API answers).
-     */
-    public var intentId: String
-    /**
-     * The amount, exact.
-     */
-    public var amount: DecimalAmount?
-    /**
-     * ISO 4217 code.
-     */
-    public var currency: String?
-    /**
-     * `INTENT_CREATED`, as sent.
-     */
-    public var status: String?
-    /**
-     * The reason given for the payment.
-     */
-    public var reason: String?
-    /**
-     * The paying customer, when sent.
-     */
-    public var customerId: String?
-    /**
-     * The application's metadata, as JSON text.
-     */
-    public var metadataJson: String?
-    /**
-     * The whole payload in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's id of the intent (`paymentIntentId` of API answers).
-         */intentId: String, 
-        /**
-         * The amount, exact.
-         */amount: DecimalAmount?, 
-        /**
-         * ISO 4217 code.
-         */currency: String?, 
-        /**
-         * `INTENT_CREATED`, as sent.
-         */status: String?, 
-        /**
-         * The reason given for the payment.
-         */reason: String?, 
-        /**
-         * The paying customer, when sent.
-         */customerId: String?, 
-        /**
-         * The application's metadata, as JSON text.
-         */metadataJson: String?, 
-        /**
-         * The whole payload in the API's shape.
-         */json: String) {
-        self.intentId = intentId
-        self.amount = amount
-        self.currency = currency
-        self.status = status
-        self.reason = reason
-        self.customerId = customerId
-        self.metadataJson = metadataJson
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObPaymentIntentCreated: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObPaymentIntentCreated: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPaymentIntentCreated {
-        return
-            try ObPaymentIntentCreated(
-                intentId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterOptionTypeDecimalAmount.read(from: &buf), 
-                currency: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                reason: FfiConverterOptionString.read(from: &buf), 
-                customerId: FfiConverterOptionString.read(from: &buf), 
-                metadataJson: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObPaymentIntentCreated, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.intentId, into: &buf)
-        FfiConverterOptionTypeDecimalAmount.write(value.amount, into: &buf)
-        FfiConverterOptionString.write(value.currency, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.reason, into: &buf)
-        FfiConverterOptionString.write(value.customerId, into: &buf)
-        FfiConverterOptionString.write(value.metadataJson, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPaymentIntentCreated_lift(_ buf: RustBuffer) throws -> ObPaymentIntentCreated {
-    return try FfiConverterTypeObPaymentIntentCreated.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPaymentIntentCreated_lower(_ value: ObPaymentIntentCreated) -> RustBuffer {
-    return FfiConverterTypeObPaymentIntentCreated.lower(value)
-}
-
-
-/**
- * The payload of `payment_source.created` and
- * `payment_source.beneficiary.created`: the account payments come from.
- */
-public struct ObPaymentSource: Equatable, Hashable, Codable {
-    /**
-     * Lean's id of the payment source.
-     */
-    public var id: String
-    /**
-     * Its status, as sent.
-     */
-    public var status: String?
-    /**
-     * The customer it belongs to.
-     */
-    public var customerId: String?
-    /**
-     * The end user, when Lean knows one.
-     */
-    public var endUserId: String?
-    /**
-     * Lean's code of the bank.
-     */
-    public var bankIdentifier: String?
-    /**
-     * The bank's name for display.
-     */
-    public var bankName: String?
-    /**
-     * The whole payload in the API's shape.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Lean's id of the payment source.
-         */id: String, 
-        /**
-         * Its status, as sent.
-         */status: String?, 
-        /**
-         * The customer it belongs to.
-         */customerId: String?, 
-        /**
-         * The end user, when Lean knows one.
-         */endUserId: String?, 
-        /**
-         * Lean's code of the bank.
-         */bankIdentifier: String?, 
-        /**
-         * The bank's name for display.
-         */bankName: String?, 
-        /**
-         * The whole payload in the API's shape.
-         */json: String) {
-        self.id = id
-        self.status = status
-        self.customerId = customerId
-        self.endUserId = endUserId
-        self.bankIdentifier = bankIdentifier
-        self.bankName = bankName
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObPaymentSource: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObPaymentSource: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPaymentSource {
-        return
-            try ObPaymentSource(
-                id: FfiConverterString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
-                customerId: FfiConverterOptionString.read(from: &buf), 
-                endUserId: FfiConverterOptionString.read(from: &buf), 
-                bankIdentifier: FfiConverterOptionString.read(from: &buf), 
-                bankName: FfiConverterOptionString.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObPaymentSource, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.customerId, into: &buf)
-        FfiConverterOptionString.write(value.endUserId, into: &buf)
-        FfiConverterOptionString.write(value.bankIdentifier, into: &buf)
-        FfiConverterOptionString.write(value.bankName, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPaymentSource_lift(_ buf: RustBuffer) throws -> ObPaymentSource {
-    return try FfiConverterTypeObPaymentSource.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObPaymentSource_lower(_ value: ObPaymentSource) -> RustBuffer {
-    return FfiConverterTypeObPaymentSource.lower(value)
-}
-
-
-/**
- * Payments and data, each on or off (`None` when not sent).
- */
-public struct ObServices: Equatable, Hashable, Codable {
-    /**
-     * Payments.
-     */
-    public var payments: Bool?
-    /**
-     * Data.
-     */
-    public var data: Bool?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Payments.
-         */payments: Bool?, 
-        /**
-         * Data.
-         */data: Bool?) {
-        self.payments = payments
-        self.data = data
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ObServices: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObServices: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObServices {
-        return
-            try ObServices(
-                payments: FfiConverterOptionBool.read(from: &buf), 
-                data: FfiConverterOptionBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ObServices, into buf: inout [UInt8]) {
-        FfiConverterOptionBool.write(value.payments, into: &buf)
-        FfiConverterOptionBool.write(value.data, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObServices_lift(_ buf: RustBuffer) throws -> ObServices {
-    return try FfiConverterTypeObServices.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObServices_lower(_ value: ObServices) -> RustBuffer {
-    return FfiConverterTypeObServices.lower(value)
-}
-
-
-/**
  * A verified open-banking webhook. Answer it with HTTP 200 and ignore an
  * `event_id` already seen: Lean retries what is not answered 200.
  */
@@ -5827,6 +5139,91 @@ public func FfiConverterTypeObOutcome_lower(_ value: ObOutcome) -> RustBuffer {
 
 
 /**
+ * A webhook payload that no call returns, for [`ob_payload_json`].
+ */
+
+public enum ObWebhookPayload: Equatable, Hashable, Codable {
+    
+    case paymentIntent(value: ObPaymentIntentCreated
+    )
+    case paymentSource(value: ObPaymentSource
+    )
+    case bankAvailability(value: ObBankAvailability
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ObWebhookPayload: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObWebhookPayload: FfiConverterRustBuffer {
+    typealias SwiftType = ObWebhookPayload
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObWebhookPayload {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .paymentIntent(value: try FfiConverterTypeObPaymentIntentCreated.read(from: &buf)
+        )
+        
+        case 2: return .paymentSource(value: try FfiConverterTypeObPaymentSource.read(from: &buf)
+        )
+        
+        case 3: return .bankAvailability(value: try FfiConverterTypeObBankAvailability.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ObWebhookPayload, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .paymentIntent(value):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeObPaymentIntentCreated.write(value, into: &buf)
+            
+        
+        case let .paymentSource(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeObPaymentSource.write(value, into: &buf)
+            
+        
+        case let .bankAvailability(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeObBankAvailability.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObWebhookPayload_lift(_ buf: RustBuffer) throws -> ObWebhookPayload {
+    return try FfiConverterTypeObWebhookPayload.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObWebhookPayload_lower(_ value: ObWebhookPayload) -> RustBuffer {
+    return FfiConverterTypeObWebhookPayload.lower(value)
+}
+
+
+
+/**
  * The typed result of a finished call.
  */
 
@@ -6186,30 +5583,6 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
-    typealias SwiftType = Bool?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterBool.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterBool.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -6226,54 +5599,6 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeObEntity: FfiConverterRustBuffer {
-    typealias SwiftType = ObEntity?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeObEntity.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeObEntity.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeObPayment: FfiConverterRustBuffer {
-    typealias SwiftType = ObPayment?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeObPayment.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeObPayment.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6330,6 +5655,54 @@ fileprivate struct FfiConverterOptionTypeObDataRefresh: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeObEntity: FfiConverterRustBuffer {
+    typealias SwiftType = ObEntity?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObEntity.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObEntity.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObPayment: FfiConverterRustBuffer {
+    typealias SwiftType = ObPayment?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObPayment.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObPayment.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeObPaymentIntentCreated: FfiConverterRustBuffer {
     typealias SwiftType = ObPaymentIntentCreated?
 
@@ -6378,30 +5751,6 @@ fileprivate struct FfiConverterOptionTypeObPaymentSource: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeObServices: FfiConverterRustBuffer {
-    typealias SwiftType = ObServices?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeObServices.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeObServices.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeTransportErrorKind: FfiConverterRustBuffer {
     typealias SwiftType = TransportErrorKind?
 
@@ -6418,30 +5767,6 @@ fileprivate struct FfiConverterOptionTypeTransportErrorKind: FfiConverterRustBuf
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTransportErrorKind.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeDecimalAmount: FfiConverterRustBuffer {
-    typealias SwiftType = DecimalAmount?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeDecimalAmount.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeDecimalAmount.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6592,6 +5917,31 @@ fileprivate struct FfiConverterSequenceTypeObCustomer: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeObCustomer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObDataRefresh: FfiConverterRustBuffer {
+    typealias SwiftType = [ObDataRefresh]
+
+    public static func write(_ value: [ObDataRefresh], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObDataRefresh.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDataRefresh] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObDataRefresh]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObDataRefresh.read(from: &buf))
         }
         return seq
     }
@@ -6792,56 +6142,6 @@ fileprivate struct FfiConverterSequenceTypeNativeHeader: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNativeHeader.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObAccountDataStatus: FfiConverterRustBuffer {
-    typealias SwiftType = [ObAccountDataStatus]
-
-    public static func write(_ value: [ObAccountDataStatus], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObAccountDataStatus.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObAccountDataStatus] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObAccountDataStatus]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObAccountDataStatus.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObDataRefresh: FfiConverterRustBuffer {
-    typealias SwiftType = [ObDataRefresh]
-
-    public static func write(_ value: [ObDataRefresh], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObDataRefresh.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDataRefresh] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObDataRefresh]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObDataRefresh.read(from: &buf))
         }
         return seq
     }
@@ -7077,6 +6377,18 @@ public func obJson(outcome: ObOutcome)throws  -> String  {
 })
 }
 /**
+ * A webhook payload in the API's JSON shape, unknown fields included, as
+ * the core writes it: each host's `json` of a payload comes from here.
+ */
+public func obPayloadJson(payload: ObWebhookPayload)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
+        uniffiCallStatus in
+    uniffi_lean_sdk_mobile_fn_func_ob_payload_json(
+        FfiConverterTypeObWebhookPayload_lower(payload),uniffiCallStatus
+    )
+})
+}
+/**
  * The `lean-signature` value Lean would send for `payload` under
  * `secret` (hex digest), for tests of webhook receivers.
  */
@@ -7155,6 +6467,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_json() != 11982) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_lean_sdk_mobile_checksum_func_ob_payload_json() != 33921) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_sign_webhook() != 18247) {

@@ -466,6 +466,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -1376,6 +1392,234 @@ public func FfiConverterTypeNewCustomer_lower(_ value: NewCustomer) -> RustBuffe
 
 
 /**
+ * What a data refresh could read for one account.
+ */
+public struct ObAccountDataStatus: Equatable, Hashable, Codable {
+    /**
+     * The account.
+     */
+    public var accountId: String?
+    /**
+     * Balances.
+     */
+    public var balance: String?
+    /**
+     * The account holder's identity.
+     */
+    public var identity: String?
+    /**
+     * Transactions.
+     */
+    public var transactions: String?
+    /**
+     * Beneficiaries.
+     */
+    public var beneficiaries: String?
+    /**
+     * Direct debits.
+     */
+    public var directDebits: String?
+    /**
+     * Standing orders.
+     */
+    public var standingOrders: String?
+    /**
+     * Scheduled payments.
+     */
+    public var scheduledPayments: String?
+    /**
+     * Which period of transactions the bank gave.
+     */
+    public var transactionAvailability: ObTransactionAvailability?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The account.
+         */accountId: String?, 
+        /**
+         * Balances.
+         */balance: String?, 
+        /**
+         * The account holder's identity.
+         */identity: String?, 
+        /**
+         * Transactions.
+         */transactions: String?, 
+        /**
+         * Beneficiaries.
+         */beneficiaries: String?, 
+        /**
+         * Direct debits.
+         */directDebits: String?, 
+        /**
+         * Standing orders.
+         */standingOrders: String?, 
+        /**
+         * Scheduled payments.
+         */scheduledPayments: String?, 
+        /**
+         * Which period of transactions the bank gave.
+         */transactionAvailability: ObTransactionAvailability?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.accountId = accountId
+        self.balance = balance
+        self.identity = identity
+        self.transactions = transactions
+        self.beneficiaries = beneficiaries
+        self.directDebits = directDebits
+        self.standingOrders = standingOrders
+        self.scheduledPayments = scheduledPayments
+        self.transactionAvailability = transactionAvailability
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObAccountDataStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObAccountDataStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObAccountDataStatus {
+        return
+            try ObAccountDataStatus(
+                accountId: FfiConverterOptionString.read(from: &buf), 
+                balance: FfiConverterOptionString.read(from: &buf), 
+                identity: FfiConverterOptionString.read(from: &buf), 
+                transactions: FfiConverterOptionString.read(from: &buf), 
+                beneficiaries: FfiConverterOptionString.read(from: &buf), 
+                directDebits: FfiConverterOptionString.read(from: &buf), 
+                standingOrders: FfiConverterOptionString.read(from: &buf), 
+                scheduledPayments: FfiConverterOptionString.read(from: &buf), 
+                transactionAvailability: FfiConverterOptionTypeObTransactionAvailability.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObAccountDataStatus, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.accountId, into: &buf)
+        FfiConverterOptionString.write(value.balance, into: &buf)
+        FfiConverterOptionString.write(value.identity, into: &buf)
+        FfiConverterOptionString.write(value.transactions, into: &buf)
+        FfiConverterOptionString.write(value.beneficiaries, into: &buf)
+        FfiConverterOptionString.write(value.directDebits, into: &buf)
+        FfiConverterOptionString.write(value.standingOrders, into: &buf)
+        FfiConverterOptionString.write(value.scheduledPayments, into: &buf)
+        FfiConverterOptionTypeObTransactionAvailability.write(value.transactionAvailability, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObAccountDataStatus_lift(_ buf: RustBuffer) throws -> ObAccountDataStatus {
+    return try FfiConverterTypeObAccountDataStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObAccountDataStatus_lower(_ value: ObAccountDataStatus) -> RustBuffer {
+    return FfiConverterTypeObAccountDataStatus.lower(value)
+}
+
+
+/**
+ * A bank's services, as turned on and as working.
+ */
+public struct ObAvailability: Equatable, Hashable, Codable {
+    /**
+     * Working now.
+     */
+    public var active: ObServices?
+    /**
+     * Turned on for the application.
+     */
+    public var enabled: ObServices?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Working now.
+         */active: ObServices?, 
+        /**
+         * Turned on for the application.
+         */enabled: ObServices?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.active = active
+        self.enabled = enabled
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObAvailability: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObAvailability: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObAvailability {
+        return
+            try ObAvailability(
+                active: FfiConverterOptionTypeObServices.read(from: &buf), 
+                enabled: FfiConverterOptionTypeObServices.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObAvailability, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeObServices.write(value.active, into: &buf)
+        FfiConverterOptionTypeObServices.write(value.enabled, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObAvailability_lift(_ buf: RustBuffer) throws -> ObAvailability {
+    return try FfiConverterTypeObAvailability.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObAvailability_lower(_ value: ObAvailability) -> RustBuffer {
+    return FfiConverterTypeObAvailability.lower(value)
+}
+
+
+/**
  * A bank as the supported-banks list describes it. Only `identifier` is
  * required: it is the `bank_identifier` entities and payments name; the
  * rest is presentation, sent as Lean has it.
@@ -1523,6 +1767,86 @@ public func FfiConverterTypeObBank_lift(_ buf: RustBuffer) throws -> ObBank {
 #endif
 public func FfiConverterTypeObBank_lower(_ value: ObBank) -> RustBuffer {
     return FfiConverterTypeObBank.lower(value)
+}
+
+
+/**
+ * The payload of `bank.availability.updated` (KSA): whether a bank's
+ * payments and data are turned on (`enabled`) and working (`active`).
+ */
+public struct ObBankAvailability: Equatable, Hashable, Codable {
+    /**
+     * Lean's code of the bank, as in [`super::Bank::identifier`].
+     */
+    public var identifier: String
+    /**
+     * What works now.
+     */
+    public var availability: ObAvailability?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's code of the bank, as in [`super::Bank::identifier`].
+         */identifier: String, 
+        /**
+         * What works now.
+         */availability: ObAvailability?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.identifier = identifier
+        self.availability = availability
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObBankAvailability: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObBankAvailability: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObBankAvailability {
+        return
+            try ObBankAvailability(
+                identifier: FfiConverterString.read(from: &buf), 
+                availability: FfiConverterOptionTypeObAvailability.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObBankAvailability, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.identifier, into: &buf)
+        FfiConverterOptionTypeObAvailability.write(value.availability, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObBankAvailability_lift(_ buf: RustBuffer) throws -> ObBankAvailability {
+    return try FfiConverterTypeObBankAvailability.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObBankAvailability_lower(_ value: ObBankAvailability) -> RustBuffer {
+    return FfiConverterTypeObBankAvailability.lower(value)
 }
 
 
@@ -1686,6 +2010,216 @@ public func FfiConverterTypeObDataPage_lift(_ buf: RustBuffer) throws -> ObDataP
 #endif
 public func FfiConverterTypeObDataPage_lower(_ value: ObDataPage) -> RustBuffer {
     return FfiConverterTypeObDataPage.lower(value)
+}
+
+
+/**
+ * The payload of `entity.data.refresh.updated`: how far a refresh of an
+ * entity's data got, per kind of data and per account.
+ */
+public struct ObDataRefresh: Equatable, Hashable, Codable {
+    /**
+     * Lean's id of the refresh.
+     */
+    public var refreshId: String
+    /**
+     * The entity refreshed.
+     */
+    public var entityId: String
+    /**
+     * The refresh's status, as sent.
+     */
+    public var status: String?
+    /**
+     * The customer.
+     */
+    public var customerId: String?
+    /**
+     * The application's own id of the user.
+     */
+    public var appUserId: String?
+    /**
+     * What could be refreshed.
+     */
+    public var dataStatus: ObDataRefreshStatus?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's id of the refresh.
+         */refreshId: String, 
+        /**
+         * The entity refreshed.
+         */entityId: String, 
+        /**
+         * The refresh's status, as sent.
+         */status: String?, 
+        /**
+         * The customer.
+         */customerId: String?, 
+        /**
+         * The application's own id of the user.
+         */appUserId: String?, 
+        /**
+         * What could be refreshed.
+         */dataStatus: ObDataRefreshStatus?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.refreshId = refreshId
+        self.entityId = entityId
+        self.status = status
+        self.customerId = customerId
+        self.appUserId = appUserId
+        self.dataStatus = dataStatus
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObDataRefresh: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObDataRefresh: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDataRefresh {
+        return
+            try ObDataRefresh(
+                refreshId: FfiConverterString.read(from: &buf), 
+                entityId: FfiConverterString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                customerId: FfiConverterOptionString.read(from: &buf), 
+                appUserId: FfiConverterOptionString.read(from: &buf), 
+                dataStatus: FfiConverterOptionTypeObDataRefreshStatus.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObDataRefresh, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.refreshId, into: &buf)
+        FfiConverterString.write(value.entityId, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.customerId, into: &buf)
+        FfiConverterOptionString.write(value.appUserId, into: &buf)
+        FfiConverterOptionTypeObDataRefreshStatus.write(value.dataStatus, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataRefresh_lift(_ buf: RustBuffer) throws -> ObDataRefresh {
+    return try FfiConverterTypeObDataRefresh.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataRefresh_lower(_ value: ObDataRefresh) -> RustBuffer {
+    return FfiConverterTypeObDataRefresh.lower(value)
+}
+
+
+/**
+ * What a data refresh could read: each kind `OK` or `UNSUPPORTED` (as
+ * sent, so a value Lean adds later still reads).
+ */
+public struct ObDataRefreshStatus: Equatable, Hashable, Codable {
+    /**
+     * The account list.
+     */
+    public var accounts: String?
+    /**
+     * Identity data.
+     */
+    public var identity: String?
+    /**
+     * Per account.
+     */
+    public var accountData: [ObAccountDataStatus]
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The account list.
+         */accounts: String?, 
+        /**
+         * Identity data.
+         */identity: String?, 
+        /**
+         * Per account.
+         */accountData: [ObAccountDataStatus], 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.accounts = accounts
+        self.identity = identity
+        self.accountData = accountData
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObDataRefreshStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObDataRefreshStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObDataRefreshStatus {
+        return
+            try ObDataRefreshStatus(
+                accounts: FfiConverterOptionString.read(from: &buf), 
+                identity: FfiConverterOptionString.read(from: &buf), 
+                accountData: FfiConverterSequenceTypeObAccountDataStatus.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObDataRefreshStatus, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.accounts, into: &buf)
+        FfiConverterOptionString.write(value.identity, into: &buf)
+        FfiConverterSequenceTypeObAccountDataStatus.write(value.accountData, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataRefreshStatus_lift(_ buf: RustBuffer) throws -> ObDataRefreshStatus {
+    return try FfiConverterTypeObDataRefreshStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObDataRefreshStatus_lower(_ value: ObDataRefreshStatus) -> RustBuffer {
+    return FfiConverterTypeObDataRefreshStatus.lower(value)
 }
 
 
@@ -2397,6 +2931,258 @@ public func FfiConverterTypeObPaymentIntent_lower(_ value: ObPaymentIntent) -> R
 
 
 /**
+ * The payload of `payment_intent.created`. Not the API's
+ * [`super::PaymentIntent`]: the webhook names the id `intent_id` and adds
+ * the status, so it is kept in its own shape.
+ */
+public struct ObPaymentIntentCreated: Equatable, Hashable, Codable {
+    /**
+     * Lean's id of the intent (`payment_intent_id` in API answers).
+     */
+    public var intentId: String
+    /**
+     * The amount, exact (sent as a JSON number, never read as a float).
+     */
+    public var amount: Amount?
+    /**
+     * The currency, as sent.
+     */
+    public var currency: String?
+    /**
+     * `INTENT_CREATED`, or a status Lean adds later, as sent.
+     */
+    public var status: String?
+    /**
+     * The reason given for the payment, as sent.
+     */
+    public var reason: String?
+    /**
+     * The paying customer, when sent.
+     */
+    public var customerId: String?
+    /**
+     * The application's metadata, as sent.
+     */
+    public var metadataJson: UnknownFields?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's id of the intent (`payment_intent_id` in API answers).
+         */intentId: String, 
+        /**
+         * The amount, exact (sent as a JSON number, never read as a float).
+         */amount: Amount?, 
+        /**
+         * The currency, as sent.
+         */currency: String?, 
+        /**
+         * `INTENT_CREATED`, or a status Lean adds later, as sent.
+         */status: String?, 
+        /**
+         * The reason given for the payment, as sent.
+         */reason: String?, 
+        /**
+         * The paying customer, when sent.
+         */customerId: String?, 
+        /**
+         * The application's metadata, as sent.
+         */metadataJson: UnknownFields?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.intentId = intentId
+        self.amount = amount
+        self.currency = currency
+        self.status = status
+        self.reason = reason
+        self.customerId = customerId
+        self.metadataJson = metadataJson
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObPaymentIntentCreated: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObPaymentIntentCreated: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPaymentIntentCreated {
+        return
+            try ObPaymentIntentCreated(
+                intentId: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterOptionTypeAmount.read(from: &buf), 
+                currency: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                customerId: FfiConverterOptionString.read(from: &buf), 
+                metadataJson: FfiConverterOptionTypeUnknownFields.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObPaymentIntentCreated, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.intentId, into: &buf)
+        FfiConverterOptionTypeAmount.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.currency, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.customerId, into: &buf)
+        FfiConverterOptionTypeUnknownFields.write(value.metadataJson, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPaymentIntentCreated_lift(_ buf: RustBuffer) throws -> ObPaymentIntentCreated {
+    return try FfiConverterTypeObPaymentIntentCreated.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPaymentIntentCreated_lower(_ value: ObPaymentIntentCreated) -> RustBuffer {
+    return FfiConverterTypeObPaymentIntentCreated.lower(value)
+}
+
+
+/**
+ * The payload of `payment_source.created` and
+ * `payment_source.beneficiary.created`: a customer's bank account that
+ * payments are made from.
+ */
+public struct ObPaymentSource: Equatable, Hashable, Codable {
+    /**
+     * Lean's id of the payment source.
+     */
+    public var id: String
+    /**
+     * Its status, as sent.
+     */
+    public var status: String?
+    /**
+     * The customer it belongs to.
+     */
+    public var customerId: String?
+    /**
+     * The end user, when Lean knows one (often `null`).
+     */
+    public var endUserId: String?
+    /**
+     * Lean's code of the bank.
+     */
+    public var bankIdentifier: String?
+    /**
+     * The bank's name for display.
+     */
+    public var bankName: String?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lean's id of the payment source.
+         */id: String, 
+        /**
+         * Its status, as sent.
+         */status: String?, 
+        /**
+         * The customer it belongs to.
+         */customerId: String?, 
+        /**
+         * The end user, when Lean knows one (often `null`).
+         */endUserId: String?, 
+        /**
+         * Lean's code of the bank.
+         */bankIdentifier: String?, 
+        /**
+         * The bank's name for display.
+         */bankName: String?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.id = id
+        self.status = status
+        self.customerId = customerId
+        self.endUserId = endUserId
+        self.bankIdentifier = bankIdentifier
+        self.bankName = bankName
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObPaymentSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObPaymentSource: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObPaymentSource {
+        return
+            try ObPaymentSource(
+                id: FfiConverterString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                customerId: FfiConverterOptionString.read(from: &buf), 
+                endUserId: FfiConverterOptionString.read(from: &buf), 
+                bankIdentifier: FfiConverterOptionString.read(from: &buf), 
+                bankName: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObPaymentSource, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.customerId, into: &buf)
+        FfiConverterOptionString.write(value.endUserId, into: &buf)
+        FfiConverterOptionString.write(value.bankIdentifier, into: &buf)
+        FfiConverterOptionString.write(value.bankName, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPaymentSource_lift(_ buf: RustBuffer) throws -> ObPaymentSource {
+    return try FfiConverterTypeObPaymentSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObPaymentSource_lower(_ value: ObPaymentSource) -> RustBuffer {
+    return FfiConverterTypeObPaymentSource.lower(value)
+}
+
+
+/**
  * What the customer allowed Lean to read from this bank. A permission the
  * answer does not mention is `None`, not `false`.
  *
@@ -2498,6 +3284,174 @@ public func FfiConverterTypeObPermissions_lift(_ buf: RustBuffer) throws -> ObPe
 #endif
 public func FfiConverterTypeObPermissions_lower(_ value: ObPermissions) -> RustBuffer {
     return FfiConverterTypeObPermissions.lower(value)
+}
+
+
+/**
+ * Payments and data, each on or off (`None` when not sent).
+ */
+public struct ObServices: Equatable, Hashable, Codable {
+    /**
+     * Payments.
+     */
+    public var payments: Bool?
+    /**
+     * Data.
+     */
+    public var data: Bool?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Payments.
+         */payments: Bool?, 
+        /**
+         * Data.
+         */data: Bool?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.payments = payments
+        self.data = data
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObServices: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObServices: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObServices {
+        return
+            try ObServices(
+                payments: FfiConverterOptionBool.read(from: &buf), 
+                data: FfiConverterOptionBool.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObServices, into buf: inout [UInt8]) {
+        FfiConverterOptionBool.write(value.payments, into: &buf)
+        FfiConverterOptionBool.write(value.data, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObServices_lift(_ buf: RustBuffer) throws -> ObServices {
+    return try FfiConverterTypeObServices.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObServices_lower(_ value: ObServices) -> RustBuffer {
+    return FfiConverterTypeObServices.lower(value)
+}
+
+
+/**
+ * The period of transactions a bank gave for an account.
+ */
+public struct ObTransactionAvailability: Equatable, Hashable, Codable {
+    /**
+     * The first day, as sent.
+     */
+    public var start: String?
+    /**
+     * The last day, as sent.
+     */
+    public var end: String?
+    /**
+     * How many whole months that covers.
+     */
+    public var completeMonths: UInt32?
+    /**
+     * Fields this SDK version does not know.
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The first day, as sent.
+         */start: String?, 
+        /**
+         * The last day, as sent.
+         */end: String?, 
+        /**
+         * How many whole months that covers.
+         */completeMonths: UInt32?, 
+        /**
+         * Fields this SDK version does not know.
+         */extra: UnknownFields) {
+        self.start = start
+        self.end = end
+        self.completeMonths = completeMonths
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObTransactionAvailability: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObTransactionAvailability: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObTransactionAvailability {
+        return
+            try ObTransactionAvailability(
+                start: FfiConverterOptionString.read(from: &buf), 
+                end: FfiConverterOptionString.read(from: &buf), 
+                completeMonths: FfiConverterOptionUInt32.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObTransactionAvailability, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.start, into: &buf)
+        FfiConverterOptionString.write(value.end, into: &buf)
+        FfiConverterOptionUInt32.write(value.completeMonths, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObTransactionAvailability_lift(_ buf: RustBuffer) throws -> ObTransactionAvailability {
+    return try FfiConverterTypeObTransactionAvailability.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObTransactionAvailability_lower(_ value: ObTransactionAvailability) -> RustBuffer {
+    return FfiConverterTypeObTransactionAvailability.lower(value)
 }
 
 
@@ -2672,6 +3626,30 @@ public func FfiConverterTypeSpecialPayment_lower(_ value: SpecialPayment) -> Rus
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
     typealias SwiftType = Bool?
 
@@ -2712,6 +3690,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObAvailability: FfiConverterRustBuffer {
+    typealias SwiftType = ObAvailability?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObAvailability.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObAvailability.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObDataRefreshStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ObDataRefreshStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObDataRefreshStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObDataRefreshStatus.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2784,6 +3810,54 @@ fileprivate struct FfiConverterOptionTypeObPermissions: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeObPermissions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObServices: FfiConverterRustBuffer {
+    typealias SwiftType = ObServices?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObServices.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObServices.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeObTransactionAvailability: FfiConverterRustBuffer {
+    typealias SwiftType = ObTransactionAvailability?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeObTransactionAvailability.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeObTransactionAvailability.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2978,6 +4052,31 @@ fileprivate struct FfiConverterOptionTypeUnknownFields: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeUnknownFields.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObAccountDataStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [ObAccountDataStatus]
+
+    public static func write(_ value: [ObAccountDataStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObAccountDataStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObAccountDataStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObAccountDataStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObAccountDataStatus.read(from: &buf))
+        }
+        return seq
     }
 }
 

@@ -2,13 +2,17 @@ package lean.sdk.openbanking
 
 import lean.sdk.native
 import lean.sdk.ffi.NativeObWebhookVerifier
-import lean.sdk.ffi.ObAccountDataStatus
-import lean.sdk.ffi.ObBankAvailability
-import lean.sdk.ffi.ObDataRefresh
-import lean.sdk.ffi.ObPaymentIntentCreated
-import lean.sdk.ffi.ObPaymentSource
-import lean.sdk.ffi.ObServices
+import lean.sdk.ffi.core.ObAccountDataStatus
+import lean.sdk.ffi.core.ObBankAvailability
+import lean.sdk.ffi.core.ObDataRefresh
+import lean.sdk.ffi.core.ObPaymentIntentCreated
+import lean.sdk.ffi.core.ObPaymentSource
+import lean.sdk.ffi.core.ObServices
 import lean.sdk.ffi.ObWebhookEvent
+import lean.sdk.ffi.ObOutcome
+import lean.sdk.ffi.ObWebhookPayload
+import lean.sdk.ffi.obJson
+import lean.sdk.ffi.obPayloadJson
 import lean.sdk.ffi.obSignWebhook
 import lean.sdk.ffi.obWebhookAcknowledgeStatus
 import lean.sdk.ffi.obWebhookRetryMinutes
@@ -30,6 +34,25 @@ typealias BankAvailability = ObBankAvailability
 
 /** Payments and data of a [BankAvailability], each on or off. */
 typealias BankServices = ObServices
+
+/** The refresh in the API's JSON shape, unknown fields included (the core writes it). */
+val ObDataRefresh.json: String get() = obJson(ObOutcome.DataRefresh(this))
+/** The account list: `OK` or `UNSUPPORTED`. */
+val ObDataRefresh.accounts: String? get() = dataStatus?.accounts
+/** Identity: `OK` or `UNSUPPORTED`. */
+val ObDataRefresh.identity: String? get() = dataStatus?.identity
+/** Per account. */
+val ObDataRefresh.accountData: List<ObAccountDataStatus> get() = dataStatus?.accountData ?: emptyList()
+/** What works now. */
+val ObBankAvailability.active: ObServices? get() = availability?.active
+/** What is turned on for the application. */
+val ObBankAvailability.enabled: ObServices? get() = availability?.enabled
+/** The payload in the API's JSON shape, unknown fields included. */
+val ObPaymentIntentCreated.json: String get() = obPayloadJson(ObWebhookPayload.PaymentIntent(this))
+/** The payload in the API's JSON shape, unknown fields included. */
+val ObPaymentSource.json: String get() = obPayloadJson(ObWebhookPayload.PaymentSource(this))
+/** The payload in the API's JSON shape, unknown fields included. */
+val ObBankAvailability.json: String get() = obPayloadJson(ObWebhookPayload.BankAvailability(this))
 
 /**
  * A verified open-banking webhook. De-duplicate on [eventId]: Lean sends the same event again

@@ -54,7 +54,8 @@ impl From<ob::Outcome> for ObOutcome {
     }
 }
 
-fn json_text(value: &impl serde::Serialize) -> crate::error::Result<String> {
+/// The core's JSON text of a result (its serde shape, unknown fields kept).
+pub(super) fn json_text(value: &impl serde::Serialize) -> crate::error::Result<String> {
     serde_json::to_string(value).map_err(|e| {
         lean_core::Error::Internal {
             message: format!("the result cannot be written as JSON: {e}"),

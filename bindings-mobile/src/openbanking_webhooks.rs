@@ -9,6 +9,7 @@ use lean_core::openbanking::webhooks::{
     self as obw, BankAvailability, DataRefresh, EventPayload, PaymentIntentCreated, PaymentSource,
 };
 
+use super::models::json_text;
 use crate::error::{guard, Result};
 
 /// A verified open-banking webhook. Answer it with HTTP 200 and ignore an
@@ -127,17 +128,9 @@ pub enum ObWebhookPayload {
 /// the core writes it: each host's `json` of a payload comes from here.
 #[uniffi::export]
 pub fn ob_payload_json(payload: ObWebhookPayload) -> Result<String> {
-    guard(|| {
-        let json = match &payload {
-            ObWebhookPayload::PaymentIntent { value } => serde_json::to_string(value),
-            ObWebhookPayload::PaymentSource { value } => serde_json::to_string(value),
-            ObWebhookPayload::BankAvailability { value } => serde_json::to_string(value),
-        };
-        json.map_err(|e| {
-            lean_core::Error::Internal {
-                message: format!("the payload cannot be written as JSON: {e}"),
-            }
-            .into()
-        })
+    guard(|| match &payload {
+        ObWebhookPayload::PaymentIntent { value } => json_text(value),
+        ObWebhookPayload::PaymentSource { value } => json_text(value),
+        ObWebhookPayload::BankAvailability { value } => json_text(value),
     })
 }

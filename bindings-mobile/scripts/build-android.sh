@@ -35,12 +35,11 @@ for so in "$out"/aar/jni/*/liblean_sdk_mobile.so; do
 done
 
 # Kotlin bindings, Android flavour (android = true uses the Android cleaner, no JNA
-# resource loading: the .so files come from jni/).
+# resource loading: the .so files come from jni/). A global config: its [defaults] go under
+# each crate's own uniffi.toml (this crate's and the core's records, each with its package).
 cargo build -p uniffi-bindgen
 cat > "$out/uniffi-android.toml" <<'TOML'
-[bindings.kotlin]
-package_name = "lean.sdk.ffi"
-cdylib_name = "lean_sdk_mobile"
+[defaults.bindings.kotlin]
 android = true
 TOML
 "$target_dir/debug/uniffi-bindgen" generate --library "$out/aar/jni/arm64-v8a/liblean_sdk_mobile.so" \

@@ -1,5 +1,6 @@
 package lean.sdk
 
+import java.util.Base64
 import org.json.JSONArray
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -118,3 +119,70 @@ internal class CapturedEvents : LeanLogger {
 /** The attempts a failed call reported: on its error, or on the report of its cancellation. */
 internal fun attemptsOf(error: Throwable): List<Attempt> =
     ((error as? java.util.concurrent.CancellationException)?.interruptedCall ?: error as LeanException).attempts
+
+/** One scripted exchange of a vector: the request it expects (method and path), and the reply. */
+internal class Exchange(val expect: JSONObject?, val reply: JSONObject?)
+
+/** The payouts vectors give a request's path under the base URL. */
+internal val pathUnderBase: (String, String) -> Unit = { want, url ->
+    assertTrue(url.endsWith(want), "$url does not end with $want")
+}
+
+/** The open-banking vectors give a request's exact path and query. */
+internal val exactPathAndQuery: (String, String) -> Unit = { want, url ->
+    val uri = java.net.URI(url)
+    assertEquals(want, uri.rawPath + (uri.rawQuery?.let { "?$it" } ?: ""), "path of $url")
+}
+
+/**
+ * Answers with scripted replies, checking each request's method and path ([checkPath]). A `null`
+ * reply records the request and fails the connection, so request cases need no answer. Both
+ * APIs' vector suites use it.
+ */
+internal class Scripted(
+    private val checkPath: (want: String, url: String) -> Unit,
+    private val exchanges: List<Exchange>,
+) : Transport {
+    val sent = mutableListOf<HttpRequest>()
+    var used = 0
+
+    override suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse {
+        sent += request
+        val exchange = exchanges.getOrNull(used++) ?: fail("unexpected request $request")
+        exchange.expect?.let {
+            assertEquals(it.getString("method"), request.method)
+            checkPath(it.getString("path"), request.url)
+        }
+        val reply = exchange.reply ?: throw TransportFailure(TransportFailureKind.CONNECT, "recorded")
+        if (reply.has("interrupt")) throw kotlinx.coroutines.CancellationException(reply.getString("interrupt"))
+        when (reply.optString("transportError", "")) {
+            "connect" -> throw TransportFailure(TransportFailureKind.CONNECT, "refused")
+            "timeout" -> throw TransportFailure(TransportFailureKind.TIMEOUT, "timed out")
+            "" -> {}
+            else -> throw TransportFailure(TransportFailureKind.OTHER, "reset")
+        }
+        return vectorResponse(reply)
+    }
+}
+
+/** A vector's HTTP answer (`status`, `headers`, `body` as JSON or `bodyText`). */
+internal fun vectorResponse(spec: JSONObject): HttpResponse {
+    val headers = spec.optJSONObject("headers")?.let { h -> h.keySet().map { it to h.getString(it) } } ?: emptyList()
+    val body = when {
+        spec.has("bodyText") -> spec.getString("bodyText")
+        spec.has("body") && !spec.isNull("body") -> spec.get("body").toString()
+        else -> ""
+    }
+    return HttpResponse(spec.getInt("status"), headers, body.toByteArray(Charsets.UTF_8))
+}
+
+/** A webhook vector's body: text, `{"base64"}`, or `{"repeat", "times"}`. */
+internal fun vectorPayload(spec: Any): ByteArray = when (spec) {
+    is String -> spec.toByteArray(Charsets.UTF_8)
+    is JSONObject -> if (spec.has("base64")) {
+        Base64.getDecoder().decode(spec.getString("base64"))
+    } else {
+        spec.getString("repeat").repeat(spec.getInt("times")).toByteArray(Charsets.UTF_8)
+    }
+    else -> fail("bad payload $spec")
+}

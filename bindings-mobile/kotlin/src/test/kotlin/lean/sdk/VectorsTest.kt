@@ -2,7 +2,6 @@ package lean.sdk
 
 import java.io.File
 import java.math.BigDecimal
-import java.util.Base64
 import kotlinx.coroutines.runBlocking
 import org.json.JSONArray
 import org.json.JSONObject
@@ -42,7 +41,7 @@ class VectorsTest {
     }
 
     @TestFactory fun responses() = each("responses.json") { case ->
-        val answer = Scripted(listOf(Exchange(null, case.getJSONObject("response"))))
+        val answer = Scripted(pathUnderBase, listOf(Exchange(null, case.getJSONObject("response"))))
         val result = runCatching {
             runBlocking { invoke(client(JSONObject().put("maxRetries", 0), answer), callFor(case.getString("operation"))) }
         }
@@ -51,7 +50,7 @@ class VectorsTest {
 
     @TestFactory fun engine() = each("engine.json") { case ->
         val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
-        val transport = Scripted(exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
+        val transport = Scripted(pathUnderBase, exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
         val waits = mutableListOf<Long>()
         val logged = CapturedEvents()
         val client = client(case.optJSONObject("config") ?: JSONObject(), transport, logged) { waits += it }
@@ -66,7 +65,7 @@ class VectorsTest {
     }
 
     @TestFactory fun configs() = each("config.json") { case ->
-        val result = runCatching { client(case.getJSONObject("config"), Scripted(emptyList())) }
+        val result = runCatching { client(case.getJSONObject("config"), Scripted(pathUnderBase, emptyList())) }
         val expect = case.getJSONObject("expect")
         result.fold(
             onSuccess = { assertTrue(expect.optBoolean("ok"), "expected $expect") },
@@ -76,7 +75,7 @@ class VectorsTest {
 
     @TestFactory fun webhooks() = each("webhooks.json") { case ->
         val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
-        val payload = payload(case.get("payload"))
+        val payload = vectorPayload(case.get("payload"))
         val signature = if (case.isNull("signature")) null else case.optString("signature", null)
         val expect = case.getJSONObject("expect")
         when (case.getString("action")) {
@@ -114,7 +113,7 @@ class VectorsTest {
     // --- operations -----------------------------------------------------------------------
 
     private fun operationCase(case: JSONObject) {
-        val recorder = Scripted(List(10) { Exchange(null, null) })
+        val recorder = Scripted(pathUnderBase, List(10) { Exchange(null, null) })
         val expect = case.getJSONObject("expect")
         val result = runCatching {
             val client = client(case.optJSONObject("config") ?: JSONObject(), recorder)
@@ -236,51 +235,6 @@ class VectorsTest {
     }
 
     // --- transport and data ---------------------------------------------------------------
-
-    private class Exchange(val expect: JSONObject?, val reply: JSONObject?)
-
-    /**
-     * Answers with scripted replies, checking each request's method and path. A `null` reply
-     * records the request and fails the connection, so request cases never need a body.
-     */
-    private class Scripted(private val exchanges: List<Exchange>) : Transport {
-        val sent = mutableListOf<HttpRequest>()
-        var used = 0
-
-        override suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse {
-            sent += request
-            val exchange = exchanges.getOrNull(used++) ?: fail("unexpected request $request")
-            exchange.expect?.let {
-                assertEquals(it.getString("method"), request.method)
-                assertTrue(request.url.endsWith(it.getString("path")), "${request.url} does not end with ${it.getString("path")}")
-            }
-            val reply = exchange.reply ?: throw TransportFailure(TransportFailureKind.CONNECT, "recorded")
-            if (reply.has("interrupt")) throw kotlinx.coroutines.CancellationException(reply.getString("interrupt"))
-            when (reply.optString("transportError", "")) {
-                "connect" -> throw TransportFailure(TransportFailureKind.CONNECT, "refused")
-                "timeout" -> throw TransportFailure(TransportFailureKind.TIMEOUT, "timed out")
-                "" -> {}
-                else -> throw TransportFailure(TransportFailureKind.OTHER, "reset")
-            }
-            val headers = reply.optJSONObject("headers")?.let { h -> h.keySet().map { it to h.getString(it) } } ?: emptyList()
-            val body = when {
-                reply.has("bodyText") -> reply.getString("bodyText")
-                reply.has("body") -> reply.get("body").toString()
-                else -> ""
-            }
-            return HttpResponse(reply.getInt("status"), headers, body.toByteArray(Charsets.UTF_8))
-        }
-    }
-
-    private fun payload(spec: Any): ByteArray = when (spec) {
-        is String -> spec.toByteArray(Charsets.UTF_8)
-        is JSONObject -> if (spec.has("base64")) {
-            Base64.getDecoder().decode(spec.getString("base64"))
-        } else {
-            spec.getString("repeat").repeat(spec.getInt("times")).toByteArray(Charsets.UTF_8)
-        }
-        else -> fail("bad payload $spec")
-    }
 
     private fun validUtf8(bytes: ByteArray) = String(bytes, Charsets.UTF_8).toByteArray(Charsets.UTF_8).contentEquals(bytes)
 

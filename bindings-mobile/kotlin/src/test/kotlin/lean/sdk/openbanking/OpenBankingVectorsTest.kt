@@ -2,20 +2,21 @@ package lean.sdk.openbanking
 
 import java.io.File
 import java.math.BigDecimal
-import java.util.Base64
 import kotlinx.coroutines.runBlocking
 import lean.sdk.interruptedCall
 import lean.sdk.RedirectException
 import lean.sdk.ApiException
 import lean.sdk.HttpRequest
-import lean.sdk.HttpResponse
 import lean.sdk.InvalidResponseException
 import lean.sdk.LeanException
 import lean.sdk.Transport
 import lean.sdk.TransportException
-import lean.sdk.TransportFailure
-import lean.sdk.TransportFailureKind
 import lean.sdk.CapturedEvents
+import lean.sdk.Exchange
+import lean.sdk.Scripted
+import lean.sdk.exactPathAndQuery
+import lean.sdk.vectorPayload
+import lean.sdk.vectorResponse
 import lean.sdk.LeanEvent
 import lean.sdk.LeanLogger
 import lean.sdk.attemptsOf
@@ -87,7 +88,7 @@ class OpenBankingVectorsTest {
                 "parseToken" -> {
                     val spec = case.getJSONObject("response")
                     val margin = if (case.has("marginSeconds")) case.getLong("marginSeconds") * 1000 else null
-                    val token = OAuthToken.parse(response(spec), case.getLong("receivedAt") * 1000, margin)
+                    val token = OAuthToken.parse(vectorResponse(spec), case.getLong("receivedAt") * 1000, margin)
                     assertEquals(expect.getLong("expiresAt") * 1000, token.expiresAtMillis)
                     if (expect.has("scope")) assertEquals(expect.opt("scope").takeIf { it != JSONObject.NULL }, token.scope)
                     if (expect.has("authorization")) {
@@ -162,7 +163,7 @@ class OpenBankingVectorsTest {
                         is NativeTokenStep.Wait -> assertEquals((expect as JSONObject).getInt("wait"), fetches, context)
                     }
                     "tokenResponse" -> lean.sdk.native {
-                        policy.onTokenResponse(ticket, response(step.getJSONObject("response")).toNative(), at)
+                        policy.onTokenResponse(ticket, vectorResponse(step.getJSONObject("response")).toNative(), at)
                     }
                     "tokenTransportError" -> {
                         val kind = TransportErrorKind.valueOf(step.getString("kind").uppercase())
@@ -185,7 +186,7 @@ class OpenBankingVectorsTest {
     }
 
     @TestFactory fun responses() = each("responses.json") { case ->
-        val transport = Scripted(listOf(Exchange(null, case.getJSONObject("response"))))
+        val transport = Scripted(exactPathAndQuery, listOf(Exchange(null, case.getJSONObject("response"))))
         val client = client(null, null, JSONObject().put("maxRetries", 0), transport)
         val result = runCatching { runBlocking { client.execute(case.getString("operation"), sample(case.getString("operation"))) } }
         checkResult(case.getString("name"), result, case.getJSONObject("expect"))
@@ -193,7 +194,7 @@ class OpenBankingVectorsTest {
 
     @TestFactory fun engine() = each("engine.json") { case ->
         val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
-        val transport = Scripted(exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
+        val transport = Scripted(exactPathAndQuery, exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
         val waits = mutableListOf<Long>()
         val logged = CapturedEvents()
         val client = client(case.opt("environment"), case.optJSONObject("auth"), case.optJSONObject("config") ?: JSONObject(), transport, logged) { waits += it }
@@ -214,7 +215,7 @@ class OpenBankingVectorsTest {
 
     @TestFactory fun webhooks() = each("webhooks.json") { case ->
         val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
-        val payload = payload(case.get("payload"))
+        val payload = vectorPayload(case.get("payload"))
         val signature = if (case.isNull("signature")) null else case.optString("signature", null)
         val expect = case.getJSONObject("expect")
         when (case.getString("action")) {
@@ -253,7 +254,7 @@ class OpenBankingVectorsTest {
     // --- operations -----------------------------------------------------------------------
 
     private fun operationCase(case: JSONObject) {
-        val recorder = Scripted(List(10) { Exchange(null, null) })
+        val recorder = Scripted(exactPathAndQuery, List(10) { Exchange(null, null) })
         val expect = case.getJSONObject("expect")
         val call = case.getJSONObject("call")
         val result = runCatching {
@@ -289,7 +290,7 @@ class OpenBankingVectorsTest {
 
     /** The request a client with [auth] sends for `listPaymentDestinations`. */
     private fun firstRequest(auth: Auth): HttpRequest {
-        val recorder = Scripted(List(3) { Exchange(null, null) })
+        val recorder = Scripted(exactPathAndQuery, List(3) { Exchange(null, null) })
         val client = OpenBankingClient(auth, transport = recorder, maxRetries = 0)
         runCatching { runBlocking { client.listPaymentDestinations() } }
         return recorder.sent.first()
@@ -416,46 +417,6 @@ class OpenBankingVectorsTest {
 
     // --- transport and data ---------------------------------------------------------------
 
-    private class Exchange(val expect: JSONObject?, val reply: JSONObject?)
-
-    /**
-     * Answers with scripted replies, checking each request's method and path. A `null` reply
-     * records the request and fails the connection, so request cases need no answer.
-     */
-    private class Scripted(private val exchanges: List<Exchange>) : Transport {
-        val sent = mutableListOf<HttpRequest>()
-        var used = 0
-
-        override suspend fun send(request: HttpRequest, timeoutMillis: Long): HttpResponse {
-            sent += request
-            val exchange = exchanges.getOrNull(used++) ?: fail("unexpected request $request")
-            exchange.expect?.let {
-                assertEquals(it.getString("method"), request.method)
-                val path = java.net.URI(request.url).rawPath + (java.net.URI(request.url).rawQuery?.let { q -> "?$q" } ?: "")
-                assertEquals(it.getString("path"), path, "path of ${request.url}")
-            }
-            val reply = exchange.reply ?: throw TransportFailure(TransportFailureKind.CONNECT, "recorded")
-            if (reply.has("interrupt")) throw kotlinx.coroutines.CancellationException(reply.getString("interrupt"))
-            when (reply.optString("transportError", "")) {
-                "connect" -> throw TransportFailure(TransportFailureKind.CONNECT, "refused")
-                "timeout" -> throw TransportFailure(TransportFailureKind.TIMEOUT, "timed out")
-                "" -> {}
-                else -> throw TransportFailure(TransportFailureKind.OTHER, "reset")
-            }
-            return response(reply)
-        }
-    }
-
-    private fun payload(spec: Any): ByteArray = when (spec) {
-        is String -> spec.toByteArray(Charsets.UTF_8)
-        is JSONObject -> if (spec.has("base64")) {
-            Base64.getDecoder().decode(spec.getString("base64"))
-        } else {
-            spec.getString("repeat").repeat(spec.getInt("times")).toByteArray(Charsets.UTF_8)
-        }
-        else -> fail("bad payload $spec")
-    }
-
     /** The call's arguments: everything but its name, as Kotlin values. */
     private fun arguments(call: JSONObject): Map<String, Any?> = toMap(call).filterKeys { it != "operation" }
 
@@ -469,17 +430,5 @@ class OpenBankingVectorsTest {
         is BigDecimal -> if (v.scale() > 0) v.toDouble() else v.toBigInteger()
         is Double, is Float -> (v as Number).toDouble()
         else -> v
-    }
-
-    private companion object {
-        fun response(spec: JSONObject): HttpResponse {
-            val headers = spec.optJSONObject("headers")?.let { h -> h.keySet().map { it to h.getString(it) } } ?: emptyList()
-            val body = when {
-                spec.has("bodyText") -> spec.getString("bodyText")
-                spec.has("body") && !spec.isNull("body") -> spec.get("body").toString()
-                else -> ""
-            }
-            return HttpResponse(spec.getInt("status"), headers, body.toByteArray(Charsets.UTF_8))
-        }
     }
 }

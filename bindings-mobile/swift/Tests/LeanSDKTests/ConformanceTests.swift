@@ -212,21 +212,8 @@ private final class HostileServer {
     private let process: Process
 
     init(scenarios: URL) throws {
-        let binary = try XCTUnwrap(ProcessInfo.processInfo.environment["LEAN_SANDBOX"],
-                                   "set LEAN_SANDBOX to the lean-sandbox binary (scripts/test swift does)")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["hostile", "--scenarios", scenarios.path, "--port", "0", "--quiet"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        func line() throws -> String {
-            var bytes = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-                bytes.append(byte)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        let line: () throws -> String
+        (process, line) = try launchSandbox(["hostile", "--scenarios", scenarios.path, "--port", "0", "--quiet"])
         url = try line().replacingOccurrences(of: "listening on ", with: "")
         otherUrl = try line().replacingOccurrences(of: "other origin on ", with: "")
         XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), url)

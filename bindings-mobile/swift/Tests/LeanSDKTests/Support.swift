@@ -86,23 +86,10 @@ final class SandboxProcess {
     private let process: Process
 
     init(_ arguments: [String], tls: Bool = false) throws {
-        let binary = try XCTUnwrap(ProcessInfo.processInfo.environment["LEAN_SANDBOX"],
-                                   "set LEAN_SANDBOX to the lean-sandbox binary (scripts/test swift does)")
         let certs = tls ? FileManager.default.temporaryDirectory.appendingPathComponent("lean-certs-\(UUID().uuidString)") : nil
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--port", "0", "--quiet"] + arguments +
-            (certs.map { ["--tls-port", "0", "--tls-dir", $0.path] } ?? [])
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        func line() throws -> String {
-            var bytes = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-                bytes.append(byte)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        let line: () throws -> String
+        (process, line) = try launchSandbox(["serve", "--port", "0", "--quiet"] + arguments +
+            (certs.map { ["--tls-port", "0", "--tls-dir", $0.path] } ?? []))
         url = try line().replacingOccurrences(of: "listening on ", with: "")
         mtlsUrl = tls ? try line().replacingOccurrences(of: "listening (mTLS) on ", with: "") : ""
         self.certs = certs
@@ -225,4 +212,25 @@ func checkEvents(_ name: String, _ events: [LeanEvent], _ want: [[String: Any]])
             }
         }
     }
+}
+
+/// Starts `lean-sandbox` (the binary `LEAN_SANDBOX` names) with `arguments`: the process, and a
+/// reader of its standard output's lines, where it prints the addresses it listens on.
+func launchSandbox(_ arguments: [String]) throws -> (Process, () throws -> String) {
+    let binary = try XCTUnwrap(ProcessInfo.processInfo.environment["LEAN_SANDBOX"],
+                               "set LEAN_SANDBOX to the lean-sandbox binary (scripts/test swift does)")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let line = { () throws -> String in
+        var bytes = Data()
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+    return (process, line)
 }

@@ -19,10 +19,7 @@ use crate::error::{ApiError, Error};
 use crate::http::{HttpRequest, HttpResponse};
 
 /// What the machine needs to know about one operation of one API.
-pub(crate) trait Plan {
-    /// The typed result of a successful operation.
-    type Outcome: Clone + std::fmt::Debug;
-
+pub(crate) trait Plan: super::Api {
     /// The operation's name in events (`createGig`, `getBalance`).
     fn operation_name(&self) -> &'static str;
 

@@ -94,7 +94,7 @@ pub use auth::{
     TokenScope,
 };
 pub use bank::Bank;
-pub use call::{Call, Config, DEFAULT_TIMEOUT};
+pub use call::{Call, CallPlan, Config, DEFAULT_TIMEOUT};
 pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};
 pub use data::{DataKind, DataRequest, DataResult, DataStatus, DateRange};
 pub use data_page::{DataPage, DataPageRequest, DataResource};

@@ -11,23 +11,19 @@ use crate::error::Error;
 use crate::http::HttpResponse;
 
 /// An API the engine drives calls of, as far as a host sees it: the type
-/// of its results. Sealed: only the two APIs' plans implement it
-/// ([`crate::payouts::CallPlan`], [`crate::openbanking::CallPlan`]).
-pub trait Api: sealed::Sealed {
+/// of its results. Implemented by the two APIs' plans
+/// ([`crate::payouts::CallPlan`], [`crate::openbanking::CallPlan`]); a
+/// [`Call`] also needs the crate's own rules, so no other type drives one.
+pub trait Api {
     /// The typed result of a successful operation.
     type Outcome: Clone + std::fmt::Debug;
-}
-
-pub(crate) mod sealed {
-    /// Keeps [`super::Api`] to this crate's plans.
-    pub trait Sealed {}
 }
 
 /// One operation in progress, driven to its end without I/O. The contract
 /// (what the host does with each [`Step`]) is documented on the payouts
 /// [`crate::Call`]; the rules on the engine module.
 // The plan's trait stays crate-private on purpose: only the two APIs of
-// this crate plug into the machine, so the bound is sealed.
+// this crate plug into the machine.
 #[allow(private_bounds)]
 #[derive(Clone, Debug)]
 pub struct Call<P: Plan>(Machine<P>);

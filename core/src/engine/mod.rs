@@ -111,7 +111,7 @@
 //! error codes, the caller's own ids and wire names of fields.
 
 mod backoff;
-pub(crate) mod call;
+mod call;
 mod event;
 pub(crate) mod machine;
 pub(crate) mod reconcile;

@@ -131,8 +131,6 @@ pub struct CallPlan {
     operation: Operation,
 }
 
-impl crate::engine::call::sealed::Sealed for CallPlan {}
-
 impl crate::engine::Api for CallPlan {
     type Outcome = Outcome;
 }

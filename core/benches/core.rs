@@ -77,31 +77,11 @@ fn webhook_verify_cpu(c: &mut Criterion) {
     group.finish();
 }
 
-/// CPU time this thread has run (`CLOCK_THREAD_CPUTIME_ID`), on 64-bit
-/// Linux; `None` elsewhere.
-#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+/// CPU time this thread has run, where the platform can tell.
 fn thread_cpu_time() -> Option<Duration> {
-    #[repr(C)]
-    struct Timespec {
-        seconds: i64,
-        nanos: i64,
-    }
-    extern "C" {
-        fn clock_gettime(clock: i32, now: *mut Timespec) -> i32;
-    }
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut now = Timespec {
-        seconds: 0,
-        nanos: 0,
-    };
-    // SAFETY: `now` is a valid, writable timespec for the C library to fill.
-    let status = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    (status == 0).then(|| Duration::new(now.seconds as u64, now.nanos as u32))
-}
-
-#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
-fn thread_cpu_time() -> Option<Duration> {
-    None
+    cpu_time::ThreadTime::try_now()
+        .ok()
+        .map(|time| time.as_duration())
 }
 
 fn create_gig(c: &mut Criterion) {

@@ -112,7 +112,7 @@
 
 mod backoff;
 mod call;
-mod event;
+pub(crate) mod event;
 pub(crate) mod machine;
 pub(crate) mod reconcile;
 

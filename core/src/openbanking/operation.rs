@@ -15,7 +15,7 @@ use super::data::{DataKind, DataRequest, DateRange};
 use super::data_page::{DataPageRequest, DataResource};
 use super::destination::NewDestination;
 use super::environment::Environment;
-use super::kind::OperationKind;
+use super::kind::{data_page_kinds, OperationKind};
 use super::paging::Paging;
 use super::payment::NewPaymentIntent;
 use super::response::{self, Outcome};
@@ -268,15 +268,7 @@ impl Operation {
                     }
                 }
             }
-            OperationKind::ListAccounts
-            | OperationKind::ListIdentities
-            | OperationKind::ListAccountBalances
-            | OperationKind::ListAccountTransactions
-            | OperationKind::ListAccountIdentities
-            | OperationKind::ListAccountBeneficiaries
-            | OperationKind::ListAccountDirectDebits
-            | OperationKind::ListAccountStandingOrders
-            | OperationKind::ListAccountScheduledPayments => {
+            data_page_kinds!() => {
                 let resource = DataResource::of(kind).ok_or_else(lost_kind)?;
                 let account = match resource.needs_account() {
                     true => Some(text("accountId")),

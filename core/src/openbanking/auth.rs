@@ -17,6 +17,7 @@ use super::environment::Environment;
 use super::errors;
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::secret::REDACTED;
 use crate::url::query_value;
 
 /// The header that carries the application token.
@@ -25,8 +26,6 @@ pub const APP_TOKEN_HEADER: &str = "lean-app-token";
 /// How long before its expiry a token is renewed by default: long enough
 /// for a slow request to finish while the token is still valid.
 pub const DEFAULT_RENEWAL_MARGIN: Duration = Duration::from_secs(60);
-
-const REDACTED: &str = "<redacted>";
 
 macro_rules! secret_text {
     ($(#[$meta:meta])* $name:ident) => {
@@ -41,17 +40,7 @@ macro_rules! secret_text {
             }
         }
 
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({REDACTED})", stringify!($name))
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(REDACTED)
-            }
-        }
+        crate::secret::redacted!($name);
     };
 }
 

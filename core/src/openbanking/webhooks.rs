@@ -94,8 +94,9 @@ impl std::fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "WebhookVerifier({} secret(s), <redacted>)",
-            self.keys.len()
+            "WebhookVerifier({} secret(s), {})",
+            self.keys.len(),
+            crate::secret::REDACTED
         )
     }
 }

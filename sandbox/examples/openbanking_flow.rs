@@ -11,11 +11,10 @@
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use lean_core::openbanking::auth::NextStep;
 use lean_core::openbanking::webhooks::{EventPayload, WebhookVerifier, SIGNATURE_HEADER};
 use lean_core::openbanking::{
     ClientCredentials, Config, DataKind, DataRequest, Environment, NewCustomer, NewDestination,
-    NewPaymentIntent, Operation, Outcome, TokenManager, TokenScope,
+    NewPaymentIntent, Operation, Outcome, TokenPolicy, TokenScope, TokenStep, TokenTicket,
 };
 use lean_core::{Amount, WebhookSecret};
 use lean_sandbox::harness::{
@@ -67,15 +66,24 @@ fn run() -> Result<(), String> {
     let credentials = ClientCredentials::new(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
         .map_err(|e| e.to_string())?;
     let mut tokens =
-        TokenManager::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_string())?;
-    let auth = match tokens.next(SystemTime::now()).map_err(|e| e.to_string())? {
-        NextStep::FetchToken(request) => {
+        TokenPolicy::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_string())?;
+    let mut ticket = TokenTicket::new();
+    let auth = match tokens
+        .poll(&mut ticket, SystemTime::now())
+        .map_err(|e| e.to_string())?
+    {
+        TokenStep::Fetch(_, request) => {
             let answer = send(&http, &request).map_err(|e| e.message)?;
+            let now = SystemTime::now();
             tokens
-                .accept(&answer, SystemTime::now())
+                .on_token_response(&mut ticket, &answer, now)
+                .and_then(|()| tokens.poll(&mut ticket, now))
                 .map_err(|e| e.to_string())?
         }
-        NextStep::Ready(auth) => auth,
+        step => step,
+    };
+    let TokenStep::Use(auth) = auth else {
+        return Err(format!("no token to use: {auth:?}"));
     };
     println!("    token received (its value is never printed: {auth:?})");
     let call = |operation: Operation| {

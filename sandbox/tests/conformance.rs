@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use lean_core::openbanking::{
-    self, AppToken, Auth, ClientCredentials, Environment as ObEnvironment, NextStep, TokenManager,
-    TokenScope,
+    self, AppToken, Auth, ClientCredentials, Environment as ObEnvironment, TokenPolicy, TokenScope,
+    TokenStep, TokenTicket,
 };
 use lean_core::{Call, Config, Drive, Environment, Error, Operation, RetryPolicy, Step};
 use lean_sandbox::harness::send;
@@ -246,18 +246,24 @@ fn perform(scenario: &Value, base_url: &str) -> Vec<Result<Value, Value>> {
 fn token(agent: &ureq::Agent, environment: ObEnvironment) -> Result<Auth, Value> {
     let credentials = ClientCredentials::new(CLIENT_ID, CLIENT_SECRET).map_err(|e| e.to_json())?;
     let mut tokens =
-        TokenManager::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_json())?;
+        TokenPolicy::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_json())?;
+    let mut ticket = TokenTicket::new();
     let now = SystemTime::now();
-    match tokens.next(now).map_err(|e| e.to_json())? {
-        NextStep::Ready(auth) => Ok(auth),
-        NextStep::FetchToken(request) => match send(agent, &request) {
-            Ok(answer) => tokens.accept(&answer, now).map_err(|e| e.to_json()),
-            Err(failure) => Err(json!({
-                "code": "transport",
-                "message": format!("the OAuth token request failed: {}", failure.message),
-                "outcomeUnknown": false,
-            })),
-        },
+    loop {
+        match tokens.poll(&mut ticket, now).map_err(|e| e.to_json())? {
+            TokenStep::Use(auth) => return Ok(auth),
+            TokenStep::Fetch(_, request) => match send(agent, &request) {
+                Ok(answer) => tokens
+                    .on_token_response(&mut ticket, &answer, now)
+                    .map_err(|e| e.to_json())?,
+                Err(failure) => {
+                    return Err(tokens
+                        .on_token_transport_error(&mut ticket, failure)
+                        .to_json())
+                }
+            },
+            TokenStep::Wait(_) => unreachable!("one caller never waits for another"),
+        }
     }
 }
 

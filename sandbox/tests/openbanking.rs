@@ -8,12 +8,11 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::openbanking::*;
-use lean_core::openbanking::auth::NextStep;
 use lean_core::openbanking::errors::{error_code, granular_status_code};
 use lean_core::openbanking::webhooks::{EventPayload, EventType, SIGNATURE_HEADER};
 use lean_core::openbanking::{
     Auth, ClientCredentials, Config, DataKind, ErrorCode, NewCustomer, NewDestination,
-    NewPaymentIntent, Operation, Outcome, Paging, TokenManager, TokenScope,
+    NewPaymentIntent, Operation, Outcome, Paging, TokenPolicy, TokenScope, TokenStep, TokenTicket,
 };
 use lean_core::{Amount, HttpRequest, HttpResponse, Method};
 use lean_sandbox::harness::{agent, execute_openbanking, send, WebhookReceiver};
@@ -209,18 +208,22 @@ fn oauth_tokens_renewal_and_customer_scope() {
     let alice = owner.customer("alice");
     let bob = owner.customer("bob");
 
-    // Client credentials through the core's token manager: fetch, use,
+    // Client credentials through the core's token policy: fetch, use,
     // renew when it says so.
     let credentials = ClientCredentials::new(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET).unwrap();
-    let mut tokens = TokenManager::new(credentials, env.clone(), TokenScope::Api).unwrap();
-    let fetch = |tokens: &mut TokenManager, at: SystemTime| -> Auth {
-        match tokens.next(at).unwrap() {
-            NextStep::FetchToken(request) => {
-                let answer = send(&agent, &request).unwrap();
-                assert_eq!(answer.status, 200, "{}", answer.body_text());
-                tokens.accept(&answer, at).unwrap()
+    let mut tokens = TokenPolicy::new(credentials, env.clone(), TokenScope::Api).unwrap();
+    let fetch = |tokens: &mut TokenPolicy, at: SystemTime| -> Auth {
+        let mut ticket = TokenTicket::new();
+        loop {
+            match tokens.poll(&mut ticket, at).unwrap() {
+                TokenStep::Fetch(_, request) => {
+                    let answer = send(&agent, &request).unwrap();
+                    assert_eq!(answer.status, 200, "{}", answer.body_text());
+                    tokens.on_token_response(&mut ticket, &answer, at).unwrap();
+                }
+                TokenStep::Use(auth) => return auth,
+                TokenStep::Wait(_) => unreachable!("one caller never waits"),
             }
-            NextStep::Ready(auth) => auth,
         }
     };
     let start = SystemTime::now();
@@ -236,7 +239,10 @@ fn oauth_tokens_renewal_and_customer_scope() {
     }
     // Within the lifetime the same token is used; past the renewal point
     // (half of a 2 s lifetime) a new one is fetched.
-    assert!(matches!(tokens.next(start).unwrap(), NextStep::Ready(a) if a == first));
+    assert!(matches!(
+        tokens.poll(&mut TokenTicket::new(), start).unwrap(),
+        TokenStep::Use(a) if a == first
+    ));
     let renewed = fetch(&mut tokens, start + Duration::from_millis(1500));
     assert_ne!(renewed, first);
     // The sandbox expires tokens too.

@@ -27,7 +27,7 @@ use crate::http::{HttpRequest, HttpResponse};
 
 /// Everything an open-banking call needs besides its input and its
 /// credentials. Credentials are passed per call because an OAuth token is
-/// renewed over a client's life (see [`super::TokenManager`]).
+/// renewed over a client's life (see [`super::TokenPolicy`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     environment: Environment,

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::machine::{Machine, Plan};
-use super::{Attempt, Drive, Event, Step, TransportError};
+use super::{Attempt, Event, Step, TransportError};
 use crate::error::Error;
 use crate::http::HttpResponse;
 
@@ -108,43 +108,59 @@ impl<P: Plan> Call<P> {
     }
 }
 
-#[allow(private_bounds)]
-impl<P: Plan> Drive for Call<P> {
-    type Outcome = P::Outcome;
+/// Implements [`Drive`] for one API's `Call` by its inherent methods. Each
+/// API invokes it in its own module rather than the engine implementing it
+/// for every plan at once: the machine's code is then compiled with the
+/// API's, which keeps the npm package's WebAssembly as small as it was.
+macro_rules! drive_by_inherent_methods {
+    ($call:ty, $outcome:ty) => {
+        impl $crate::engine::Drive for $call {
+            type Outcome = $outcome;
 
-    fn poll(&mut self) -> Step<P::Outcome> {
-        Call::poll(self)
-    }
+            fn poll(&mut self) -> $crate::engine::Step<Self::Outcome> {
+                <$call>::poll(self)
+            }
 
-    fn on_response(&mut self, response: HttpResponse) {
-        Call::on_response(self, response)
-    }
+            fn on_response(&mut self, response: $crate::HttpResponse) {
+                <$call>::on_response(self, response)
+            }
 
-    fn on_transport_error(&mut self, error: TransportError) {
-        Call::on_transport_error(self, error)
-    }
+            fn on_transport_error(&mut self, error: $crate::engine::TransportError) {
+                <$call>::on_transport_error(self, error)
+            }
 
-    fn interrupt(&mut self, reason: &str) -> Error {
-        Call::interrupt(self, reason)
-    }
+            fn interrupt(&mut self, reason: &str) -> $crate::Error {
+                <$call>::interrupt(self, reason)
+            }
 
-    fn on_response_timed(&mut self, response: HttpResponse, elapsed: Duration) {
-        Call::on_response_timed(self, response, elapsed)
-    }
+            fn on_response_timed(
+                &mut self,
+                response: $crate::HttpResponse,
+                elapsed: std::time::Duration,
+            ) {
+                <$call>::on_response_timed(self, response, elapsed)
+            }
 
-    fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
-        Call::on_transport_error_timed(self, error, elapsed)
-    }
+            fn on_transport_error_timed(
+                &mut self,
+                error: $crate::engine::TransportError,
+                elapsed: std::time::Duration,
+            ) {
+                <$call>::on_transport_error_timed(self, error, elapsed)
+            }
 
-    fn record_events(&mut self, on: bool) {
-        Call::record_events(self, on)
-    }
+            fn record_events(&mut self, on: bool) {
+                <$call>::record_events(self, on)
+            }
 
-    fn take_events(&mut self) -> Vec<Event> {
-        Call::take_events(self)
-    }
+            fn take_events(&mut self) -> Vec<$crate::engine::Event> {
+                <$call>::take_events(self)
+            }
 
-    fn attempt_log(&self) -> &[Attempt] {
-        Call::attempt_log(self)
-    }
+            fn attempt_log(&self) -> &[$crate::engine::Attempt] {
+                <$call>::attempt_log(self)
+            }
+        }
+    };
 }
+pub(crate) use drive_by_inherent_methods;

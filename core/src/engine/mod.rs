@@ -111,7 +111,7 @@
 //! error codes, the caller's own ids and wire names of fields.
 
 mod backoff;
-mod call;
+pub(crate) mod call;
 pub(crate) mod event;
 pub(crate) mod machine;
 pub(crate) mod reconcile;

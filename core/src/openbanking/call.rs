@@ -105,6 +105,8 @@ impl Config {
 /// (`Debug` shows no credential: tokens print redacted.)
 pub type Call = crate::engine::Call<CallPlan>;
 
+crate::engine::call::drive_by_inherent_methods!(Call, Outcome);
+
 impl Call {
     /// Starts a call. `entropy` must be 32 random bytes from the host: they
     /// seed the retry jitter, since the core has no randomness of its own.

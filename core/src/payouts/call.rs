@@ -51,6 +51,8 @@ use super::response::{parse_one, parse_response, Outcome};
 /// README under "What the SDK guarantees".
 pub type Call = crate::engine::Call<CallPlan>;
 
+crate::engine::call::drive_by_inherent_methods!(Call, Outcome);
+
 impl Call {
     /// Starts a call. `entropy` must be 32 random bytes from the host
     /// (`crypto.getRandomValues`, `os.urandom`, `SecureRandom`): they make

@@ -36,6 +36,7 @@ pub mod openbanking;
 pub mod payouts;
 mod response;
 mod secret;
+mod signature;
 mod url;
 pub mod validate;
 mod wire;

@@ -17,25 +17,6 @@ if TYPE_CHECKING:
     from decimal import Decimal
     from typing import Any, Dict, List, Optional, Union
 
-__all__ = [
-    "Customer",
-    "CustomerPage",
-    "Permissions",
-    "Entity",
-    "DataResult",
-    "DataPage",
-    "PaymentIntent",
-    "Destination",
-    "Bank",
-    "Payment",
-    "ResultsReady",
-    "PaymentIntentCreated",
-    "PaymentSource",
-    "DataRefresh",
-    "BankAvailability",
-    "WebhookEvent",
-]
-
 
 def _plain(*names: str) -> Any:
     return tuple((name, name, False) for name in names)

@@ -340,7 +340,8 @@ def _build(error: Dict[str, Any]) -> LeanError:
 
 
 def _error_classes(base: type) -> List[type]:
-    return [base, *(c for sub in base.__subclasses__() for c in _error_classes(sub))]
+    subclasses: List[type] = base.__subclasses__()
+    return [base, *(c for sub in subclasses for c in _error_classes(sub))]
 
 
 # Shown as lean_sdk.NotFoundError in tracebacks, where users import them

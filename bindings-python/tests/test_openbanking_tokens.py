@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
-import pytest
-
 import lean_sdk
 from lean_sdk import _native
 

@@ -18,7 +18,7 @@ from ._http import HttpRequest, HttpResponse, _failure, _request
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Awaitable, Callable, Dict, Generator, Iterator, Optional, Tuple, TypeVar, Union
+    from typing import Any, Awaitable, Callable, Generator, Iterator, Optional, Tuple, TypeVar, Union
 
     from ._attempts import Attempt
 

@@ -18,7 +18,7 @@ from ._http import HttpRequest, HttpResponse, _failure, _request
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Awaitable, Callable, Generator, Iterator, Optional, Tuple, TypeVar, Union
+    from typing import Any, Awaitable, Callable, Generator, Iterator, Optional, Tuple, TypeVar
 
     from ._attempts import Attempt
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     Transport = Callable[[HttpRequest], HttpResponse]
     AsyncTransport = Callable[[HttpRequest], Awaitable[HttpResponse]]
-    Call = Union[_native.Call, _native.ObCall]
+    Call = _native._Drive  # either API's call
 
 
 def _report(call: Call, response: Any, started: float, log: bool) -> None:

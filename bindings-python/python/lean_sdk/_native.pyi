@@ -15,17 +15,9 @@ __all__ = [
 
 SDK_VERSION: str
 
-# What both APIs' configuration and call classes have in common (the
-# native module writes these members once for both: config_methods!,
-# call_methods!). Stubs only: there are no such classes at run time.
-
-class _Settings:
-    @property
-    def max_retries(self) -> int: ...
-    @property
-    def timeout(self) -> float: ...
-    @property
-    def user_agent(self) -> str: ...
+# What both APIs' call classes have in common (the native module writes
+# these members once for both: call_methods!). A stub only: there is no
+# such class at run time.
 
 class _Drive:
     def poll(self) -> Tuple[Any, ...]: ...
@@ -44,7 +36,7 @@ class _Drive:
     def attempts(self) -> int: ...
 
 @final
-class Config(_Settings):
+class Config:
     """The core's configuration; its repr never shows the key."""
 
     def __new__(
@@ -63,6 +55,12 @@ class Config(_Settings):
     def environment(self) -> str: ...
     @property
     def base_url(self) -> str: ...
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def user_agent(self) -> str: ...
 
 
 @final
@@ -106,7 +104,7 @@ class Environment:
     def token_url(self) -> str: ...
 
 @final
-class ObConfig(_Settings):
+class ObConfig:
     """The open-banking call configuration (no credential)."""
 
     def __new__(
@@ -121,6 +119,12 @@ class ObConfig(_Settings):
     ) -> ObConfig: ...
     @property
     def environment(self) -> Environment: ...
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def user_agent(self) -> str: ...
 
 @final
 class ObAuth:

@@ -157,33 +157,41 @@ export interface NodeResponseLike {
   end(body?: string): unknown;
 }
 
-export declare const webhooks: {
-  readonly SIGNATURE_HEADER: 'x-lean-signature';
+/**
+ * What the `webhooks` objects of both APIs have, for the event type
+ * `Event` and the verifier class `Verifier` of each.
+ */
+export interface WebhookFunctions<Event, Verifier> {
   sign(payload: WebhookPayload, secret: string): string;
-  verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): void;
-  constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): WebhookEvent;
+  verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | Verifier): void;
+  constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | Verifier): Event;
   /** Reads at most `maxBodyBytes` (default 1 MiB); a longer body throws `LeanError` code `payload_too_large`. */
   constructEventFromRequest(
     request: Request,
-    secrets: Secrets | WebhookVerifier,
+    secrets: Secrets | Verifier,
     options?: { maxBodyBytes?: number },
-  ): Promise<WebhookEvent>;
+  ): Promise<Event>;
   /** The default body limit of the helpers that read a body themselves: 1 MiB. */
   readonly MAX_BODY_BYTES: number;
-  createVerifier(secrets: Secrets): WebhookVerifier;
-  handler(options: {
-    secret?: Secrets;
-    secrets?: Secrets;
-    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
-    maxBodyBytes?: number;
-    onEvent: (event: WebhookEvent, request: Request) => void | Response | Promise<void | Response>;
-  }): (request: Request) => Promise<Response>;
-  express(options: {
-    secret?: Secrets;
-    secrets?: Secrets;
-    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
-    maxBodyBytes?: number;
-  }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
+  createVerifier(secrets: Secrets): Verifier;
+}
+
+/** The options of the webhook helpers that read a body themselves (`handler`, `express`). */
+export interface WebhookHelperOptions {
+  secret?: Secrets;
+  secrets?: Secrets;
+  /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+export declare const webhooks: WebhookFunctions<WebhookEvent, WebhookVerifier> & {
+  readonly SIGNATURE_HEADER: 'x-lean-signature';
+  handler(
+    options: WebhookHelperOptions & {
+      onEvent: (event: WebhookEvent, request: Request) => void | Response | Promise<void | Response>;
+    },
+  ): (request: Request) => Promise<Response>;
+  express(options: WebhookHelperOptions): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 };
 
 /**

@@ -7,7 +7,8 @@
 // numbers. The error classes are the main entry's own.
 
 import type {
-  CallOptions, FieldError, Logger, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookPayload, WithAttempts,
+  CallOptions, FieldError, Logger, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookFunctions,
+  WebhookHelperOptions, WebhookPayload, WithAttempts,
 } from './index.js';
 import type {
   Bank, Customer, CustomerPage, DataPage, DataRefresh, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination,
@@ -243,36 +244,16 @@ export class WebhookVerifier {
   constructEvent(payload: WebhookPayload, signature: SignatureHeader): WebhookEvent;
 }
 
-export declare const webhooks: {
+export declare const webhooks: WebhookFunctions<WebhookEvent, WebhookVerifier> & {
   readonly SIGNATURE_HEADER: 'lean-signature';
   /** Lean retries an unanswered webhook after these minutes: answer 200. */
   readonly RETRY_SCHEDULE_MINUTES: readonly number[];
-  sign(payload: WebhookPayload, secret: string): string;
-  verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): void;
-  constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): WebhookEvent;
-  /** Reads at most `maxBodyBytes` (default 1 MiB); a longer body throws `LeanError` code `payload_too_large`. */
-  constructEventFromRequest(
-    request: Request,
-    secrets: Secrets | WebhookVerifier,
-    options?: { maxBodyBytes?: number },
-  ): Promise<WebhookEvent>;
-  /** The default body limit of the helpers that read a body themselves: 1 MiB. */
-  readonly MAX_BODY_BYTES: number;
-  createVerifier(secrets: Secrets): WebhookVerifier;
   /** Answers 200 once `onEvent` resolves; 400 to a refused signature. */
-  handler(options: {
-    secret?: Secrets;
-    secrets?: Secrets;
-    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
-    maxBodyBytes?: number;
-    onEvent: (event: WebhookEvent, request: Request) => void | Promise<void>;
-  }): (request: Request) => Promise<Response>;
+  handler(
+    options: WebhookHelperOptions & { onEvent: (event: WebhookEvent, request: Request) => void | Promise<void> },
+  ): (request: Request) => Promise<Response>;
   /** Answers 200 once `onEvent` resolves; 400 to a refused signature; `next(error)` if `onEvent` throws. */
-  express(options: {
-    secret?: Secrets;
-    secrets?: Secrets;
-    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
-    maxBodyBytes?: number;
-    onEvent: (event: WebhookEvent, req: NodeRequestLike) => void | Promise<void>;
-  }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
+  express(
+    options: WebhookHelperOptions & { onEvent: (event: WebhookEvent, req: NodeRequestLike) => void | Promise<void> },
+  ): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 };

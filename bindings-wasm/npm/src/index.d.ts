@@ -117,15 +117,29 @@ export interface CallOptions {
 
 export class LeanClient {
   constructor(options: LeanClientOptions);
+  /** `POST /customer`. */
   createCustomer(input: NewCustomer, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  /** `GET /customer/:partnerUserId`. */
   getCustomer(partnerUserId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  /** `PATCH /customer/:partnerUserId`, while the customer is `PENDING`. */
   updateCustomer(partnerUserId: string, input: CustomerUpdate, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  /** `POST /application` (sandbox only). */
   submitApplication(partnerUserId: string, options?: CallOptions): Promise<WithAttempts<Application>>;
+  /** `POST /gig`. A retried create whose first attempt may have landed is looked up by `gigId`, never made twice. */
   createGig(input: NewGig, options?: CallOptions): Promise<WithAttempts<Gig>>;
+  /** `GET /gig/:gigId`. */
   getGig(gigId: string, options?: CallOptions): Promise<WithAttempts<Gig>>;
+  /** `GET /gig`. */
   listGigs(options?: CallOptions): Promise<WithAttempts<Gig[]>>;
+  /**
+   * `POST /specialpayment`. Pass `{ idempotencyKey }` derived from your own
+   * payment id to make re-running a script safe; without it a key is
+   * generated per call (the same on each of its retries).
+   */
   createSpecialPayment(input: NewSpecialPayment, options?: CallOptions & { idempotencyKey?: string }): Promise<SpecialPayment>;
+  /** `GET /specialpayment/:id`. */
   getSpecialPayment(id: string, options?: CallOptions): Promise<SpecialPayment>;
+  /** `GET /specialpayment`. */
   listSpecialPayments(options?: CallOptions): Promise<SpecialPayment[]>;
 }
 

@@ -166,17 +166,35 @@ export class OpenBankingClient {
   readonly tokenStatus: TokenStatus | null;
   /** Mints a `customer.<id>` token with the client credentials for the Link SDK on that customer's device. */
   customerToken(customerId: string): Promise<OAuthToken>;
+  /**
+   * `POST /customers/v1/`. A retry whose first attempt may have landed, or
+   * a 409 `CUSTOMER_ALREADY_EXISTS`, is resolved by looking the customer up
+   * by `app_user_id`: creating a customer is idempotent.
+   */
   createCustomer(input: NewCustomer, options?: CallOptions): Promise<WithAttempts<Customer>>;
   getCustomer(customerId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
   getCustomerByAppUserId(appUserId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
   listCustomers(paging?: { pageNumber?: number; pageSize?: number }, options?: CallOptions): Promise<WithAttempts<CustomerPage>>;
   listEntities(customerId: string, options?: CallOptions): Promise<WithAttempts<Entity[]>>;
   getEntity(customerId: string, entityId: string, options?: CallOptions): Promise<WithAttempts<Entity>>;
+  /**
+   * `POST /data/v1/identity`. Data calls resolve to `{ status: 'OK', payload }`,
+   * or with `async: true` (or a slow bank) to `{ status: 'PENDING', results_id }`:
+   * fetch those with `getDataResults` once the `results.ready` webhook arrives.
+   */
   getIdentity(input: EntityDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getAccounts(input: EntityDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getBalance(input: AccountDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  /**
+   * `POST /data/v1/transactions`: optionally only the days from `start_date` to
+   * `end_date` (quicker), and with `insights: true` Lean's income and spending summary.
+   */
   getTransactions(input: TransactionsRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getDataResults(resultsId: string, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  /**
+   * `POST /payments/v1/intents` (`amount` a decimal string). Not retried once it may
+   * have landed: an uncertain create fails with `transport` and `outcomeUnknown: true`.
+   */
   createPaymentIntent(input: NewPaymentIntent, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
   getPaymentIntent(paymentIntentId: string, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
   createPaymentDestination(input: NewDestination, options?: CallOptions): Promise<WithAttempts<Destination>>;
@@ -189,7 +207,11 @@ export class OpenBankingClient {
   listPaymentIntents(options?: CallOptions): Promise<WithAttempts<PaymentIntent[]>>;
   /** The entities of every customer connected from `startDate` to `endDate` (`'YYYY-MM-DD'`, both included). */
   listEntitiesByDate(startDate: string, endDate: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<Entity[]>>;
-  /** The entity's accounts as Lean holds them since the last refresh, one page at a time: answered at once. */
+  /**
+   * The entity's accounts as Lean holds them since the last refresh, one page at a time: answered at once,
+   * where `getAccounts` asks the bank. The data v2 reads resolve to a `DataPage`; a `FAILED` answer rejects
+   * with `LeanApiError` (`apiCode: 'FAILED'`, `granularStatusCode`).
+   */
   listAccounts(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
   /** The account holder's identity as Lean holds it. */
   listIdentities(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
@@ -200,7 +222,11 @@ export class OpenBankingClient {
   listAccountDirectDebits(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
   listAccountStandingOrders(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
   listAccountScheduledPayments(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
-  /** Asks Lean to fetch the entity's data from its bank again; `entity.data.refresh.updated` says when it is done. */
+  /**
+   * Asks Lean to fetch the entity's data from its bank again; `entity.data.refresh.updated` (or
+   * `getDataRefresh`) says when it is done. Not retried once it may have landed: look at
+   * `listDataRefreshes` before asking again after a `transport` error with `outcomeUnknown: true`.
+   */
   createDataRefresh(entityId: string, options?: CallOptions): Promise<WithAttempts<DataRefresh>>;
   getDataRefresh(refreshId: string, options?: CallOptions): Promise<WithAttempts<DataRefresh>>;
   listDataRefreshes(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataRefresh[]>>;

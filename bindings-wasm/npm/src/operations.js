@@ -33,7 +33,10 @@ export function defineOperations(Client, operations, run) {
       // `async`, so that a bad argument rejects like every other error of a call.
       async [name](...args) {
         const spec = { operation: name };
-        names.forEach((arg, i) => Object.assign(spec, arg === 'paging' ? pagingOf(args[i]) : { [arg]: args[i] }));
+        names.forEach((arg, i) => {
+          if (arg === 'paging') Object.assign(spec, pagingOf(args[i]));
+          else spec[arg] = args[i];
+        });
         return run(this, spec, args[names.length]);
       },
     }[name];

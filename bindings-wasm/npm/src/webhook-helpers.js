@@ -1,5 +1,5 @@
 // What the `webhooks` objects of both APIs (lean-sdk's, in webhooks.js, and
-// lean-sdk/openbanking's) are built from: the verifier's kept secrets, the
+// lean-sdk/openbanking's) are built from: the verifier's key states, the
 // one-off functions around a verifier, the Web `Request` handler and the
 // Express middleware. Each API's module brings its signature header, its
 // verifier's wasm calls and what its helpers do with a verified event.

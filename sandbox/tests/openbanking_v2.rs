@@ -706,16 +706,11 @@ fn transactions_take_dates_and_insights() {
 fn destinations_take_lean_s_own_example_body() {
     let sandbox = start("50ms");
     let api = Api::new(&sandbox);
-    let vendor = json!({
-        "bank_type": "RETAIL",
-        "government_identifier": {"type": "EMIRATES_ID", "value": "784-1990-1234567-1"},
-        "name": "Jane Doe",
-        "iban": "AE070331234567890123456",
-        "display_name": "Jane",
-        "address": "Villa 12, Street 4",
-        "city": "Dubai",
-        "country": "ARE",
-    });
+    // Lean's example, as the OpenAPI document gives it.
+    let document: Value =
+        serde_json::from_str(lean_sandbox::openapi::document()).expect("the document is JSON");
+    let vendor = document["components"]["schemas"]["NewDestination"]["example"].clone();
+    assert_eq!(vendor["bank_type"], "RETAIL", "{vendor}");
     let created = api.post("/payments/v1/destinations", &vendor);
     assert_eq!(created.status, 200, "{}", created.text);
     let d = &created.json;

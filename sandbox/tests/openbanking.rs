@@ -116,17 +116,8 @@ fn customers_entities_and_data_with_async_results_and_webhooks() {
     };
     assert!(pending.is_pending());
     let results_id = pending.results_id.clone().unwrap();
-    let ready = |deliveries: &[lean_sandbox::harness::Delivery]| {
-        deliveries.iter().any(|d| {
-            verifier()
-                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
-                .is_ok_and(
-                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
-                )
-        })
-    };
     assert!(
-        receiver.wait_until(Duration::from_secs(10), ready),
+        results_ready(&receiver, &results_id),
         "no results.ready webhook"
     );
     let results = payload(client.ok(&Operation::get_data_results(&results_id).unwrap()));
@@ -658,17 +649,8 @@ fn pending_results_and_webhooks_survive_a_restart() {
 
     let second = start(&["--db", db_arg, "--ob-results-delay", "300ms"]);
     let client = Client::new(&second, app_token());
-    let ready = |d: &[lean_sandbox::harness::Delivery]| {
-        d.iter().any(|d| {
-            verifier()
-                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
-                .is_ok_and(
-                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
-                )
-        })
-    };
     assert!(
-        receiver.wait_until(Duration::from_secs(10), ready),
+        results_ready(&receiver, &results_id),
         "results.ready was lost"
     );
     let identity = payload(client.ok(&Operation::get_data_results(&results_id).unwrap()));

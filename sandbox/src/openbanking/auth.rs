@@ -12,6 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 
 use super::reply::{ObFailure, UNAUTHORIZED};
+use crate::rows;
 use crate::settings::OpenBanking;
 
 /// The caller of one request.
@@ -169,14 +170,11 @@ pub fn issue_token(
         s => match s.strip_prefix("customer.") {
             Some(customer) => {
                 let scope = TokenScope::customer(customer).map_err(ObFailure::from_core)?;
-                let exists = conn
-                    .query_row(
-                        "SELECT 1 FROM ob_customers WHERE customer_id = ?1",
-                        [customer],
-                        |_| Ok(()),
-                    )
-                    .optional()?
-                    .is_some();
+                let exists = rows::exists(
+                    conn,
+                    "SELECT 1 FROM ob_customers WHERE customer_id = ?1",
+                    customer,
+                )?;
                 if !exists {
                     return Err(ObFailure::field(
                         "scope",

@@ -11,21 +11,18 @@ use super::reply::ObFailure;
 use super::webhooks;
 use super::Ctx;
 use crate::clock::iso;
+use crate::rows;
 
 /// `POST /customers/v1/`: 409 `CUSTOMER_ALREADY_EXISTS` when the
 /// `app_user_id` is taken.
 pub fn create(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
     ctx.caller.require_app("create customers")?;
     let new = NewCustomer::from_json(body).map_err(ObFailure::invalid)?;
-    let taken = ctx
-        .conn
-        .query_row(
-            "SELECT 1 FROM ob_customers WHERE app_user_id = ?1",
-            [&new.app_user_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+    let taken = rows::exists(
+        ctx.conn,
+        "SELECT 1 FROM ob_customers WHERE app_user_id = ?1",
+        &new.app_user_id,
+    )?;
     if taken {
         return Err(ObFailure::code(
             ErrorCode::CustomerAlreadyExists,
@@ -85,11 +82,11 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
 /// The default page size of the lists the documents give no paging for
 /// (entities, destinations): they answer a plain array, bounded.
-pub const DEFAULT_ARRAY_PAGE_SIZE: u32 = crate::payouts::records::DEFAULT_PAGE_SIZE;
+pub const DEFAULT_ARRAY_PAGE_SIZE: u32 = rows::DEFAULT_PAGE_SIZE;
 
 /// `page_number` and `page_size` of a query (the API's own names), with
 /// `default_size` when absent; sizes run from 1 to
-/// [`crate::payouts::records::MAX_PAGE_SIZE`].
+/// [`rows::MAX_PAGE_SIZE`].
 pub fn paging(query: Option<&str>, default_size: u32) -> Result<(i64, i64), ObFailure> {
     let mut paging = Paging::default();
     for (key, value) in query_pairs(query) {
@@ -107,7 +104,7 @@ pub fn paging(query: Option<&str>, default_size: u32) -> Result<(i64, i64), ObFa
         })?);
     }
     Operation::list_customers(paging).map_err(ObFailure::from_core)?;
-    let max = crate::payouts::records::MAX_PAGE_SIZE;
+    let max = rows::MAX_PAGE_SIZE;
     if paging.page_size.is_some_and(|size| size > max) {
         return Err(ObFailure::field(
             "page_size",

@@ -26,6 +26,7 @@ use super::reply::ObFailure;
 use super::webhooks;
 use super::Ctx;
 use crate::clock::iso;
+use crate::rows;
 use lean_core::FieldErrorCode;
 
 /// The bank identifier of a slow bank: a synchronous data call on one of
@@ -255,13 +256,12 @@ pub fn results(ctx: &Ctx, results_id: &str) -> Result<String, ObFailure> {
 /// Sends `results.ready` for the results due at `now`, at most 500 per
 /// call; returns how many. Runs in the caller's transaction.
 pub fn tick(conn: &Connection, rng: &mut fastrand::Rng, now: i64) -> rusqlite::Result<usize> {
-    let due: Vec<String> = {
-        let mut s = conn.prepare_cached(
-            "SELECT results_id FROM ob_results WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
-        )?;
-        let rows = s.query_map([now], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let due: Vec<String> = rows::due(
+        conn,
+        "SELECT results_id FROM ob_results WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
+        now,
+        |r| r.get(0),
+    )?;
     for id in &due {
         conn.execute(
             "UPDATE ob_results SET notified = 1 WHERE results_id = ?1",

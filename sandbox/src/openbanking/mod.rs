@@ -33,7 +33,6 @@ pub mod execution;
 pub mod payments;
 pub mod reply;
 pub mod routes;
-pub mod schema;
 pub mod v2;
 pub mod webhooks;
 

@@ -31,6 +31,7 @@ use super::data::{FAIL_GRANULAR_CODE, FAIL_TRIGGER};
 use super::reply::{ObFailure, ACCOUNT_NOT_FOUND};
 use super::{webhooks, Ctx};
 use crate::clock::iso;
+use crate::rows;
 
 /// The page size when the query names none.
 pub const DEFAULT_SIZE: u32 = 50;
@@ -280,14 +281,11 @@ pub fn create_refresh(ctx: &mut Ctx, body: &Value) -> Result<String, ObFailure> 
     };
     let (entity, bank) = entity(ctx, &entity_id)?;
     let customer_id = entity.customer_id.clone().unwrap_or_default();
-    let app_user_id: Option<String> = ctx
-        .conn
-        .query_row(
-            "SELECT app_user_id FROM ob_customers WHERE customer_id = ?1",
-            [&customer_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let app_user_id: Option<String> = rows::lookup(
+        ctx.conn,
+        "SELECT app_user_id FROM ob_customers WHERE customer_id = ?1",
+        &customer_id,
+    )?;
     let refresh_id = super::uuid(ctx.rng);
     let accounts: Vec<String> = bank.accounts.iter().map(|a| a.account_id.clone()).collect();
     let payload = |status, ids| {
@@ -381,13 +379,12 @@ pub fn list_refreshes(ctx: &Ctx, text: Option<&str>) -> Result<String, ObFailure
 /// at most 500 per call; returns how many. Runs in the caller's
 /// transaction.
 pub fn tick(conn: &Connection, rng: &mut fastrand::Rng, now: i64) -> rusqlite::Result<usize> {
-    let due: Vec<(String, String)> = {
-        let mut s = conn.prepare_cached(
-            "SELECT refresh_id, done FROM ob_refreshes WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
-        )?;
-        let rows = s.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let due: Vec<(String, String)> = rows::due(
+        conn,
+        "SELECT refresh_id, done FROM ob_refreshes WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
+        now,
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     for (id, done) in &due {
         conn.execute(
             "UPDATE ob_refreshes SET notified = 1 WHERE refresh_id = ?1",

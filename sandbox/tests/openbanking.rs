@@ -342,14 +342,6 @@ fn paging_and_documented_refusals() {
         let body: Value = serde_json::from_slice(&r.body).unwrap();
         (r.status, body["status"].as_str().unwrap().to_owned())
     };
-    assert_eq!(
-        code(&raw("GET", "/customers/v1?page_size=abc", None)),
-        (400, "INVALID_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v1?page_size=0", None)),
-        (400, "INVALID_PARAMETERS".into())
-    );
     let missing = raw("POST", "/customers/v1/", Some("{}"));
     assert_eq!(code(&missing), (400, "MISSING_PARAMETERS".into()));
     let error = Operation::create_customer(&NewCustomer::new("x"))
@@ -357,34 +349,21 @@ fn paging_and_documented_refusals() {
         .parse_response(&missing)
         .unwrap_err();
     assert_eq!(error.field_errors()[0].field, "app_user_id");
-    assert_eq!(
-        code(&raw(
-            "POST",
-            "/data/v1/balance",
-            Some(r#"{"entity_id":"e"}"#)
-        )),
-        (400, "MISSING_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw(
-            "POST",
-            "/data/v1/identity",
-            Some(r#"{"entity_id":"e","async":"yes"}"#)
-        )),
-        (400, "INVALID_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v2/nothing", None)),
-        (404, "INVALID_URL".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/data/v1/balance", None)),
-        (405, "INVALID_HTTP_METHOD".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v1/no-such-customer", None)),
-        (404, "NOT_FOUND".into())
-    );
+    // Method, path, body, and the status and status code answered.
+    #[rustfmt::skip]
+    let refusals: [(&str, &str, Option<&str>, u16, &str); 7] = [
+        ("GET", "/customers/v1?page_size=abc", None, 400, "INVALID_PARAMETERS"),
+        ("GET", "/customers/v1?page_size=0", None, 400, "INVALID_PARAMETERS"),
+        ("POST", "/data/v1/balance", Some(r#"{"entity_id":"e"}"#), 400, "MISSING_PARAMETERS"),
+        ("POST", "/data/v1/identity", Some(r#"{"entity_id":"e","async":"yes"}"#), 400, "INVALID_PARAMETERS"),
+        ("GET", "/customers/v2/nothing", None, 404, "INVALID_URL"),
+        ("GET", "/data/v1/balance", None, 405, "INVALID_HTTP_METHOD"),
+        ("GET", "/customers/v1/no-such-customer", None, 404, "NOT_FOUND"),
+    ];
+    for (method, path, body, status, status_code) in refusals {
+        let answer = code(&raw(method, path, body));
+        assert_eq!(answer, (status, status_code.to_owned()), "{method} {path}");
+    }
 }
 
 #[test]

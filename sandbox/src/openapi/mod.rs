@@ -31,6 +31,20 @@ macro_rules! operation {
     };
 }
 
+/// Refusals of one status each, answered in the API's error body
+/// `$body` and named by when they happen; the doc comment is the
+/// response's description.
+macro_rules! refusals {
+    ($body:ident: $($(#[doc = $doc:tt])* $status:literal $name:ident;)+) => {
+        $(
+            $(#[doc = $doc])*
+            #[derive(IntoResponses)]
+            #[response(status = $status)]
+            pub(super) struct $name($body);
+        )+
+    };
+}
+
 mod openbanking;
 mod payouts;
 

@@ -49,25 +49,23 @@ pub(super) enum ObRefusals {
     Other(ObError),
 }
 
-/// Invalid input: the refused fields are listed
-#[derive(IntoResponses)]
-#[response(status = 400)]
-pub(super) struct ObInvalid(ObError);
-
-/// page_number or page_size out of range
-#[derive(IntoResponses)]
-#[response(status = 400)]
-pub(super) struct ObBadPage(ObError);
-
-/// The token may not do this: a call for the whole application (INSUFFICIENT_ACCESS_LEVEL)
-#[derive(IntoResponses)]
-#[response(status = 403)]
-pub(super) struct AppOnly(ObError);
-
-/// The token may not reach this customer's records (INCORRECT_ACCESS_LEVEL)
-#[derive(IntoResponses)]
-#[response(status = 403)]
-pub(super) struct CustomerOnly(ObError);
+refusals! {
+    ObError:
+    /// Invalid input: the refused fields are listed
+    400 ObInvalid;
+    /// page_number or page_size out of range
+    400 ObBadPage;
+    /// No entity_id, or a bad page or size
+    400 BadV2Query;
+    /// The token may not do this: a call for the whole application (INSUFFICIENT_ACCESS_LEVEL)
+    403 AppOnly;
+    /// The token may not reach this customer's records (INCORRECT_ACCESS_LEVEL)
+    403 CustomerOnly;
+    /// No such customer
+    404 NoCustomer;
+    /// No such entity
+    404 NoEntity;
+}
 
 #[derive(ToSchema)]
 struct ObFieldError {
@@ -572,7 +570,7 @@ ob_path! {
     responses(
         (status = 200, description = "The customer", body = ObCustomer),
         CustomerOnly,
-        (status = 404, description = "No such customer", body = ObError),
+        NoCustomer,
     )
 }
 
@@ -583,7 +581,7 @@ ob_path! {
     responses(
         (status = 200, description = "The customer", body = ObCustomer),
         CustomerOnly,
-        (status = 404, description = "No such customer", body = ObError),
+        NoCustomer,
     )
 }
 
@@ -595,7 +593,7 @@ ob_path! {
         (status = 200, description = "One page of entities", body = Vec<Entity>),
         ObBadPage,
         CustomerOnly,
-        (status = 404, description = "No such customer", body = ObError),
+        NoCustomer,
     )
 }
 
@@ -742,9 +740,9 @@ ob_path! {
     params(V2Query),
     responses(
         (status = 200, description = "One page of accounts, or FAILED", body = V2Answer),
-        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        BadV2Query,
         CustomerOnly,
-        (status = 404, description = "No such entity", body = ObError),
+        NoEntity,
     )
 }
 
@@ -754,9 +752,9 @@ ob_path! {
     params(V2Query),
     responses(
         (status = 200, description = "The identity as a page of one record, or FAILED", body = V2Answer),
-        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        BadV2Query,
         CustomerOnly,
-        (status = 404, description = "No such entity", body = ObError),
+        NoEntity,
     )
 }
 
@@ -770,7 +768,7 @@ ob_path! {
     ),
     responses(
         (status = 200, description = "One page of records, or FAILED", body = V2Answer),
-        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        BadV2Query,
         CustomerOnly,
         (status = 404, description = "No such entity (NOT_FOUND) or account of it (ACCOUNT_NOT_FOUND)", body = ObError),
     )
@@ -788,7 +786,7 @@ ob_path! {
         )),
         ObInvalid,
         CustomerOnly,
-        (status = 404, description = "No such entity", body = ObError),
+        NoEntity,
     )
 }
 
@@ -800,7 +798,7 @@ ob_path! {
         (status = 200, description = "One page of refreshes", body = RefreshPage),
         (status = 400, description = "A bad page or size", body = ObError),
         CustomerOnly,
-        (status = 404, description = "No such entity", body = ObError),
+        NoEntity,
     )
 }
 

@@ -98,20 +98,15 @@ pub(super) enum Refusals {
     Other(ErrorBody),
 }
 
-/// Invalid input: every refused field is listed
-#[derive(IntoResponses)]
-#[response(status = 400)]
-pub(super) struct Invalid(ErrorBody);
-
-/// limit or offset out of range, naming the parameter
-#[derive(IntoResponses)]
-#[response(status = 400)]
-pub(super) struct BadPage(ErrorBody);
-
-/// No such record
-#[derive(IntoResponses)]
-#[response(status = 404)]
-pub(super) struct NotFound(ErrorBody);
+refusals! {
+    ErrorBody:
+    /// Invalid input: every refused field is listed
+    400 Invalid;
+    /// limit or offset out of range, naming the parameter
+    400 BadPage;
+    /// No such record
+    404 NotFound;
+}
 
 // One refused field.
 #[derive(ToSchema)]

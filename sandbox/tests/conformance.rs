@@ -14,8 +14,8 @@ use lean_core::openbanking::{
     self, AppToken, Auth, ClientCredentials, Environment as ObEnvironment, NextStep, TokenManager,
     TokenScope,
 };
-use lean_core::{Call, Config, Drive, Environment, Error, Operation, RetryPolicy, Step};
-use lean_sandbox::harness::send;
+use lean_core::{Call, Config, Environment, Error, Operation, RetryPolicy};
+use lean_sandbox::harness::{drive, send};
 use serde_json::{json, Map, Value};
 
 const API_KEY: &str = "conformance_key";
@@ -263,20 +263,6 @@ fn token(agent: &ureq::Agent, environment: ObEnvironment) -> Result<Auth, Value>
                 "outcomeUnknown": false,
             })),
         },
-    }
-}
-
-/// The whole transport loop of a host.
-fn drive<C: Drive>(agent: &ureq::Agent, mut call: C) -> Result<C::Outcome, Error> {
-    loop {
-        match call.poll() {
-            Step::Send(request) => match send(agent, &request) {
-                Ok(answer) => call.on_response(answer),
-                Err(failure) => call.on_transport_error(failure),
-            },
-            Step::Wait(delay) => std::thread::sleep(delay),
-            Step::Done(result) => return result,
-        }
     }
 }
 

@@ -11,7 +11,7 @@ use lean_core::{
     ApiErrorKind, ApplicationStatus, CustomerStatus, CustomerUpdate, Error, NewGig,
     NewSpecialPayment, Operation, Outcome, PaymentStatus, WebhookSecret,
 };
-use lean_sandbox::harness::{agent, execute, Delivery, WebhookReceiver};
+use lean_sandbox::harness::{agent, execute, Delivery};
 use serde_json::{json, Value};
 
 fn gig(n: usize, customer: usize, description: &str) -> NewGig {
@@ -64,9 +64,7 @@ fn has_event(deliveries: &[Delivery], event: &str, key: &str, id: &str) -> bool 
 
 #[test]
 fn partner_flow_with_signed_webhooks() {
-    let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox.register_webhook(receiver.url()).unwrap();
+    let (sandbox, receiver) = start_with_receiver(&[], 0);
     let agent = agent();
     let config = config(&sandbox);
 
@@ -351,9 +349,7 @@ fn base64_key() -> String {
 
 #[test]
 fn failure_trigger_deactivation_and_webhook_retries() {
-    let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox.register_webhook(receiver.url()).unwrap();
+    let (sandbox, receiver) = start_with_receiver(&[], 0);
     let agent = agent();
     let config = config(&sandbox);
     payable_customers(&agent, &config, 1..2);
@@ -510,10 +506,7 @@ fn environment_variables_configure_serve() {
 
 #[test]
 fn webhooks_give_up_after_five_retries() {
-    let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    receiver.refuse_next(100);
-    sandbox.register_webhook(receiver.url()).unwrap();
+    let (sandbox, receiver) = start_with_receiver(&[], 100);
     let agent = agent();
     let config = config(&sandbox);
     apply(&agent, &config, 1);

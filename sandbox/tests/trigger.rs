@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{binary, config, payable_customers, start, KEY};
+use common::{binary, config, payable_customers, start, start_with_receiver, KEY};
 use lean_core::openbanking::webhooks as ob;
 use lean_core::{SignatureProblem, WebhookSecret};
 use lean_sandbox::harness::{agent, Delivery, WebhookReceiver};
@@ -274,10 +274,7 @@ fn delivered_means_what_lean_counts() {
 
 #[test]
 fn events_lists_the_outbox_and_resend_sends_again() {
-    let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    receiver.refuse_next(1);
-    sandbox.register_webhook(receiver.url()).unwrap();
+    let (sandbox, receiver) = start_with_receiver(&[], 1);
     payable_customers(&agent(), &config(&sandbox), 0..1);
     wait_for(&receiver, 1);
     let listed = |json: bool| {

@@ -435,6 +435,29 @@ macro_rules! payouts_path {
     };
 }
 
+/// A payouts list: one page of `$record`s, `limit` and `offset` in the
+/// query, the total and the next page in the headers.
+macro_rules! payouts_list {
+    (
+        $(#[doc = $doc:tt])*
+        $path:literal = $id:literal, fn $name:ident,
+        $record:ident, $page:literal, $total:literal
+    ) => {
+        payouts_path! {
+            $(#[doc = $doc])*
+            get $path = $id, fn $name,
+            params(Page),
+            responses(
+                (status = 200, description = $page, body = Vec<$record>, headers(
+                    ("x-total-count" = u64, description = $total),
+                    ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
+                )),
+                BadPage,
+            )
+        }
+    };
+}
+
 // The path parameter of the customer routes.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -505,17 +528,10 @@ payouts_path! {
     )
 }
 
-payouts_path! {
+payouts_list! {
     /// List one page of gigs, oldest first
-    get "/api/gig" = "listGigs", fn list_gigs,
-    params(Page),
-    responses(
-        (status = 200, description = "One page of gigs, oldest first", body = Vec<Gig>, headers(
-            ("x-total-count" = u64, description = "How many gigs there are in all"),
-            ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
-        )),
-        BadPage,
-    )
+    "/api/gig" = "listGigs", fn list_gigs,
+    Gig, "One page of gigs, oldest first", "How many gigs there are in all"
 }
 
 payouts_path! {
@@ -541,17 +557,10 @@ payouts_path! {
     )
 }
 
-payouts_path! {
+payouts_list! {
     /// List one page of special payments, oldest first
-    get "/api/specialpayment" = "listSpecialPayments", fn list_special_payments,
-    params(Page),
-    responses(
-        (status = 200, description = "One page of special payments, oldest first", body = Vec<SpecialPayment>, headers(
-            ("x-total-count" = u64, description = "How many special payments there are in all"),
-            ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
-        )),
-        BadPage,
-    )
+    "/api/specialpayment" = "listSpecialPayments", fn list_special_payments,
+    SpecialPayment, "One page of special payments, oldest first", "How many special payments there are in all"
 }
 
 payouts_path! {

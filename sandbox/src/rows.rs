@@ -12,9 +12,19 @@ pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// The most records one page of any list may hold.
 pub const MAX_PAGE_SIZE: u32 = 1000;
 
+/// The row `sql` finds for `key` (its `?1`), read by `read`, if any.
+pub fn row<T>(
+    conn: &Connection,
+    sql: &str,
+    key: &str,
+    read: impl FnOnce(&Row) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<T>> {
+    conn.query_row(sql, [key], read).optional()
+}
+
 /// The first column of the row `sql` finds for `key` (its `?1`), if any.
 pub fn lookup<T: FromSql>(conn: &Connection, sql: &str, key: &str) -> rusqlite::Result<Option<T>> {
-    conn.query_row(sql, [key], |r| r.get(0)).optional()
+    row(conn, sql, key, |r| r.get(0))
 }
 
 /// Whether `sql` finds a row for `key` (its `?1`).

@@ -8,7 +8,7 @@ use lean_core::openbanking::auth::APP_TOKEN_HEADER;
 use lean_core::openbanking::{ErrorCode, TokenScope};
 use lean_core::FieldErrorCode;
 use percent_encoding::percent_decode_str;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::json;
 
 use super::reply::{ObFailure, UNAUTHORIZED};
@@ -91,13 +91,12 @@ pub fn authenticate(
     else {
         return Err(refused("the Authorization header is not a Bearer token"));
     };
-    let found: Option<(String, i64)> = conn
-        .query_row(
-            "SELECT scope, expires_at FROM ob_tokens WHERE token = ?1",
-            [token.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let found: Option<(String, i64)> = rows::row(
+        conn,
+        "SELECT scope, expires_at FROM ob_tokens WHERE token = ?1",
+        token.trim(),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     match found {
         None => Err(refused("unknown access token")),
         Some((_, expires_at)) if expires_at <= now => {

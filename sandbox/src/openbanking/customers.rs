@@ -3,7 +3,7 @@
 //! core's `Customer` and `Entity` models, serialised.
 
 use lean_core::openbanking::{Customer, Entity, ErrorCode, NewCustomer, Operation, Paging};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::{json, Map, Value};
 
 use super::bank::{self, Bank};
@@ -54,7 +54,7 @@ pub fn create(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
 
 fn by(conn: &Connection, column: &str, value: &str) -> Result<Option<Value>, ObFailure> {
     let sql = format!("SELECT body FROM ob_customers WHERE {column} = ?1");
-    let body: Option<String> = conn.query_row(&sql, [value], |r| r.get(0)).optional()?;
+    let body: Option<String> = rows::lookup(conn, &sql, value)?;
     Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
 }
 
@@ -217,13 +217,12 @@ pub fn stored_entity(
     conn: &Connection,
     entity_id: &str,
 ) -> Result<Option<(Entity, Bank)>, ObFailure> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT body, data FROM ob_entities WHERE entity_id = ?1",
-            [entity_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let row: Option<(String, String)> = rows::row(
+        conn,
+        "SELECT body, data FROM ob_entities WHERE entity_id = ?1",
+        entity_id,
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     Ok(row.and_then(|(body, data)| {
         Some((
             serde_json::from_str(&body).ok()?,

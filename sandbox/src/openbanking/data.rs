@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use lean_core::openbanking::{DataKind, Operation};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -235,14 +235,12 @@ fn pending(results_id: &str, now: i64) -> String {
 /// data.
 pub fn results(ctx: &Ctx, results_id: &str) -> Result<String, ObFailure> {
     Operation::get_data_results(results_id).map_err(ObFailure::from_core)?;
-    let row: Option<(String, String, i64)> = ctx
-        .conn
-        .query_row(
-            "SELECT customer_id, body, ready_at FROM ob_results WHERE results_id = ?1",
-            [results_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let row: Option<(String, String, i64)> = rows::row(
+        ctx.conn,
+        "SELECT customer_id, body, ready_at FROM ob_results WHERE results_id = ?1",
+        results_id,
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let (customer_id, body, ready_at) =
         row.ok_or_else(|| ObFailure::not_found(format!("no results {results_id:?}")))?;
     ctx.caller.require_customer(&customer_id)?;

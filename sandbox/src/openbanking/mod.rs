@@ -38,8 +38,9 @@ pub mod webhooks;
 
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
+use crate::rows;
 use crate::settings::OpenBanking;
 use auth::Caller;
 use reply::ObFailure;
@@ -67,10 +68,8 @@ pub struct Ctx<'a> {
 /// and `body` by `id`. Unknown is 404 (`what` names it); another
 /// customer's is refused to a customer-scoped caller.
 pub fn owned_body(ctx: &Ctx, sql: &str, id: &str, what: &str) -> Result<String, ObFailure> {
-    let row: Option<(String, String)> = ctx
-        .conn
-        .query_row(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let row: Option<(String, String)> =
+        rows::row(ctx.conn, sql, id, |r| Ok((r.get(0)?, r.get(1)?)))?;
     let (customer_id, body) =
         row.ok_or_else(|| ObFailure::not_found(format!("no {what} {id:?}")))?;
     ctx.caller.require_customer(&customer_id)?;

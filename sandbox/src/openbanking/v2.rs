@@ -20,7 +20,7 @@ use lean_core::openbanking::webhooks::{
     AccountDataStatus, DataRefresh, DataRefreshStatus, TransactionAvailability,
 };
 use lean_core::FieldErrorCode;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
@@ -318,14 +318,12 @@ pub fn create_refresh(ctx: &mut Ctx, body: &Value) -> Result<String, ObFailure> 
 
 /// `GET /data/v2/refreshes/{refresh_id}`.
 pub fn get_refresh(ctx: &Ctx, refresh_id: &str) -> Result<String, ObFailure> {
-    let row: Option<(String, String, String, i64)> = ctx
-        .conn
-        .query_row(
-            "SELECT customer_id, pending, done, ready_at FROM ob_refreshes WHERE refresh_id = ?1",
-            [refresh_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    let row: Option<(String, String, String, i64)> = rows::row(
+        ctx.conn,
+        "SELECT customer_id, pending, done, ready_at FROM ob_refreshes WHERE refresh_id = ?1",
+        refresh_id,
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     let (customer_id, pending, done, ready_at) =
         row.ok_or_else(|| ObFailure::not_found(format!("no data refresh {refresh_id:?}")))?;
     ctx.caller.require_customer(&customer_id)?;

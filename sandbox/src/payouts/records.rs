@@ -123,13 +123,12 @@ fn taken(field: &str) -> lean_core::FieldError {
 
 /// The stored customer and its status, or 404.
 fn load_customer(conn: &Connection, id: &str) -> Result<(Customer, String), Failure> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT body, status FROM customers WHERE partner_user_id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let row: Option<(String, String)> = rows::row(
+        conn,
+        "SELECT body, status FROM customers WHERE partner_user_id = ?1",
+        id,
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let (body, status) =
         row.ok_or_else(|| Failure::not_found(format!("no customer with partnerUserId {id:?}")))?;
     Ok((from_body(&body)?, status))

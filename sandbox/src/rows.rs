@@ -32,6 +32,11 @@ pub fn exists(conn: &Connection, sql: &str, key: &str) -> rusqlite::Result<bool>
     Ok(conn.query_row(sql, [key], |_| Ok(())).optional()?.is_some())
 }
 
+/// Reads a row's first two columns.
+pub fn two<A: FromSql, B: FromSql>(row: &Row) -> rusqlite::Result<(A, B)> {
+    Ok((row.get(0)?, row.get(1)?))
+}
+
 /// Every row `sql` finds for `now` (its `?1`), read by `read`: the work
 /// a tick finds due.
 pub fn due<T>(

@@ -95,7 +95,7 @@ pub fn authenticate(
         conn,
         "SELECT scope, expires_at FROM ob_tokens WHERE token = ?1",
         token.trim(),
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        rows::two,
     )?;
     match found {
         None => Err(refused("unknown access token")),

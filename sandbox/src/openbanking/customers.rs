@@ -221,7 +221,7 @@ pub fn stored_entity(
         conn,
         "SELECT body, data FROM ob_entities WHERE entity_id = ?1",
         entity_id,
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        rows::two,
     )?;
     Ok(row.and_then(|(body, data)| {
         Some((

@@ -68,8 +68,7 @@ pub struct Ctx<'a> {
 /// and `body` by `id`. Unknown is 404 (`what` names it); another
 /// customer's is refused to a customer-scoped caller.
 pub fn owned_body(ctx: &Ctx, sql: &str, id: &str, what: &str) -> Result<String, ObFailure> {
-    let row: Option<(String, String)> =
-        rows::row(ctx.conn, sql, id, |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let row: Option<(String, String)> = rows::row(ctx.conn, sql, id, rows::two)?;
     let (customer_id, body) =
         row.ok_or_else(|| ObFailure::not_found(format!("no {what} {id:?}")))?;
     ctx.caller.require_customer(&customer_id)?;

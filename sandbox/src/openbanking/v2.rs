@@ -381,7 +381,7 @@ pub fn tick(conn: &Connection, rng: &mut fastrand::Rng, now: i64) -> rusqlite::R
         conn,
         "SELECT refresh_id, done FROM ob_refreshes WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
         now,
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        rows::two,
     )?;
     for (id, done) in &due {
         conn.execute(

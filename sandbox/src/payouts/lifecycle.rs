@@ -18,7 +18,7 @@ pub fn tick(conn: &mut Connection, now: i64) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
     let mut done = 0;
     let pending = "SELECT partner_user_id, body FROM customers WHERE status = 'PENDING' AND approve_at <= ?1 LIMIT 500";
-    let due: Vec<(String, String)> = rows::due(&tx, pending, now, |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let due: Vec<(String, String)> = rows::due(&tx, pending, now, rows::two)?;
     for (id, body) in due {
         let Ok(mut customer) = serde_json::from_str::<Customer>(&body) else {
             continue;

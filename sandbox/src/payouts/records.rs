@@ -127,7 +127,7 @@ fn load_customer(conn: &Connection, id: &str) -> Result<(Customer, String), Fail
         conn,
         "SELECT body, status FROM customers WHERE partner_user_id = ?1",
         id,
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        rows::two,
     )?;
     let (body, status) =
         row.ok_or_else(|| Failure::not_found(format!("no customer with partnerUserId {id:?}")))?;

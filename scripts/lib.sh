@@ -33,27 +33,38 @@ need() {
 
 # `serve_sandbox BINARY [--mtls] ARGS...`: starts `BINARY serve` with ARGS
 # on a free loopback port, quietly (with --mtls, an mTLS listener too, its
-# certificates in $SANDBOX_TLS_DIR), waits until it listens and stops it
-# when the script exits. Sets SANDBOX_URL (and SANDBOX_MTLS_URL).
+# certificates in $SANDBOX_TLS_DIR), waits until it listens, and stops it
+# (and every other one started so) when the script exits. Sets SANDBOX_URL
+# (and SANDBOX_MTLS_URL).
+SANDBOX_PIDS=()
+SANDBOX_WORKS=()
 serve_sandbox() {
-  local binary=$1 ready='^listening on ' tls=()
+  local binary=$1 ready='^listening on ' tls=() work
   shift
-  SANDBOX_WORK=$(mktemp -d)
+  work=$(mktemp -d)
+  SANDBOX_WORKS+=("$work")
+  trap stop_sandboxes EXIT
   if [ "${1:-}" = --mtls ]; then
     shift
-    SANDBOX_TLS_DIR=$SANDBOX_WORK/tls
+    SANDBOX_TLS_DIR=$work/tls
     mkdir "$SANDBOX_TLS_DIR"
     tls=(--tls-port 0 --tls-dir "$SANDBOX_TLS_DIR")
     ready='^listening (mTLS) on '
   fi
-  "$binary" serve --port 0 --quiet "${tls[@]}" "$@" >"$SANDBOX_WORK/out" &
-  SANDBOX_PID=$!
-  trap 'kill "$SANDBOX_PID" 2>/dev/null; rm -rf "$SANDBOX_WORK"' EXIT
-  for _ in $(seq 100); do grep -q "$ready" "$SANDBOX_WORK/out" && break; sleep 0.1; done
-  SANDBOX_URL=$(sed -n 's/^listening on //p' "$SANDBOX_WORK/out" | head -n 1)
-  SANDBOX_MTLS_URL=$(sed -n 's/^listening (mTLS) on //p' "$SANDBOX_WORK/out" | head -n 1)
+  "$binary" serve --port 0 --quiet "${tls[@]}" "$@" >"$work/out" &
+  SANDBOX_PIDS+=($!)
+  for _ in $(seq 100); do grep -q "$ready" "$work/out" && break; sleep 0.1; done
+  SANDBOX_URL=$(sed -n 's/^listening on //p' "$work/out" | head -n 1)
+  SANDBOX_MTLS_URL=$(sed -n 's/^listening (mTLS) on //p' "$work/out" | head -n 1)
   [ -n "$SANDBOX_URL" ] || die "the sandbox did not start"
   [ ${#tls[@]} -eq 0 ] || [ -n "$SANDBOX_MTLS_URL" ] || die "the sandbox's mTLS listener did not start"
+}
+
+# Stops the sandboxes serve_sandbox started and removes their files.
+stop_sandboxes() {
+  local pid
+  for pid in "${SANDBOX_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "${SANDBOX_WORKS[@]}"
 }
 
 # `debian_root ROOT SUITE PACKAGE...`: installs PACKAGEs into a Debian

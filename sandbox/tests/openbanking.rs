@@ -115,17 +115,8 @@ fn customers_entities_and_data_with_async_results_and_webhooks() {
     };
     assert!(pending.is_pending());
     let results_id = pending.results_id.clone().unwrap();
-    let ready = |deliveries: &[lean_sandbox::harness::Delivery]| {
-        deliveries.iter().any(|d| {
-            verifier()
-                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
-                .is_ok_and(
-                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
-                )
-        })
-    };
     assert!(
-        receiver.wait_until(Duration::from_secs(10), ready),
+        results_ready(&receiver, &results_id),
         "no results.ready webhook"
     );
     let results = payload(client.ok(&Operation::get_data_results(&results_id).unwrap()));
@@ -357,14 +348,6 @@ fn paging_and_documented_refusals() {
         let body: Value = serde_json::from_slice(&r.body).unwrap();
         (r.status, body["status"].as_str().unwrap().to_owned())
     };
-    assert_eq!(
-        code(&raw("GET", "/customers/v1?page_size=abc", None)),
-        (400, "INVALID_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v1?page_size=0", None)),
-        (400, "INVALID_PARAMETERS".into())
-    );
     let missing = raw("POST", "/customers/v1/", Some("{}"));
     assert_eq!(code(&missing), (400, "MISSING_PARAMETERS".into()));
     let error = Operation::create_customer(&NewCustomer::new("x"))
@@ -372,34 +355,21 @@ fn paging_and_documented_refusals() {
         .parse_response(&missing)
         .unwrap_err();
     assert_eq!(error.field_errors()[0].field, "app_user_id");
-    assert_eq!(
-        code(&raw(
-            "POST",
-            "/data/v1/balance",
-            Some(r#"{"entity_id":"e"}"#)
-        )),
-        (400, "MISSING_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw(
-            "POST",
-            "/data/v1/identity",
-            Some(r#"{"entity_id":"e","async":"yes"}"#)
-        )),
-        (400, "INVALID_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v2/nothing", None)),
-        (404, "INVALID_URL".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/data/v1/balance", None)),
-        (405, "INVALID_HTTP_METHOD".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v1/no-such-customer", None)),
-        (404, "NOT_FOUND".into())
-    );
+    // Method, path, body, and the status and status code answered.
+    #[rustfmt::skip]
+    let refusals: [(&str, &str, Option<&str>, u16, &str); 7] = [
+        ("GET", "/customers/v1?page_size=abc", None, 400, "INVALID_PARAMETERS"),
+        ("GET", "/customers/v1?page_size=0", None, 400, "INVALID_PARAMETERS"),
+        ("POST", "/data/v1/balance", Some(r#"{"entity_id":"e"}"#), 400, "MISSING_PARAMETERS"),
+        ("POST", "/data/v1/identity", Some(r#"{"entity_id":"e","async":"yes"}"#), 400, "INVALID_PARAMETERS"),
+        ("GET", "/customers/v2/nothing", None, 404, "INVALID_URL"),
+        ("GET", "/data/v1/balance", None, 405, "INVALID_HTTP_METHOD"),
+        ("GET", "/customers/v1/no-such-customer", None, 404, "NOT_FOUND"),
+    ];
+    for (method, path, body, status, status_code) in refusals {
+        let answer = code(&raw(method, path, body));
+        assert_eq!(answer, (status, status_code.to_owned()), "{method} {path}");
+    }
 }
 
 #[test]
@@ -664,17 +634,8 @@ fn pending_results_and_webhooks_survive_a_restart() {
 
     let second = start(&["--db", db_arg, "--ob-results-delay", "300ms"]);
     let client = Client::new(&second, app_token());
-    let ready = |d: &[lean_sandbox::harness::Delivery]| {
-        d.iter().any(|d| {
-            verifier()
-                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
-                .is_ok_and(
-                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
-                )
-        })
-    };
     assert!(
-        receiver.wait_until(Duration::from_secs(10), ready),
+        results_ready(&receiver, &results_id),
         "results.ready was lost"
     );
     let identity = payload(client.ok(&Operation::get_data_results(&results_id).unwrap()));

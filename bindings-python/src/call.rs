@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use lean_core::{Environment, Error, Operation, RetryPolicy};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::{Map, Value};
 
 use crate::convert::{explain_floats, json_to_py, to_json};
@@ -48,8 +48,38 @@ pub(crate) fn retry_policy(
     })
 }
 
-#[pymethods]
-impl Config {
+/// A configuration class's `#[pymethods]`: its own items, then the
+/// getters both APIs' configurations share, written once
+/// (`self.inner` is the core's payouts or open-banking `Config`).
+macro_rules! config_methods {
+    ($class:ty { $($own:tt)* }) => {
+        #[pymethods]
+        impl $class {
+            $($own)*
+
+            /// Retries after the first attempt.
+            #[getter]
+            fn max_retries(&self) -> u32 {
+                self.inner.retry.max_retries
+            }
+
+            /// Seconds a transport waits for one attempt.
+            #[getter]
+            fn timeout(&self) -> f64 {
+                self.inner.timeout.as_secs_f64()
+            }
+
+            /// The `User-Agent` sent.
+            #[getter]
+            fn user_agent(&self) -> &str {
+                self.inner.user_agent()
+            }
+        }
+    };
+}
+pub(crate) use config_methods;
+
+config_methods!(Config {
     /// Checks everything up front, so that a bad key or URL fails when the
     /// client is made, not at its first call.
     #[new]
@@ -99,24 +129,6 @@ impl Config {
         self.inner.base_url()
     }
 
-    /// Retries after the first attempt.
-    #[getter]
-    fn max_retries(&self) -> u32 {
-        self.inner.retry.max_retries
-    }
-
-    /// Seconds a transport waits for one attempt.
-    #[getter]
-    fn timeout(&self) -> f64 {
-        self.inner.timeout.as_secs_f64()
-    }
-
-    /// The `User-Agent` sent.
-    #[getter]
-    fn user_agent(&self) -> &str {
-        self.inner.user_agent()
-    }
-
     /// Everything but the key.
     fn __repr__(&self) -> String {
         format!(
@@ -127,7 +139,7 @@ impl Config {
             self.timeout()
         )
     }
-}
+});
 
 /// Converts the Python form of a call (`{"operation": ..., "input": {...},
 /// "gigId": ...}`) into the core's JSON form.
@@ -144,9 +156,14 @@ pub(crate) fn call_json(call: &Bound<'_, PyDict>) -> Result<Value, Error> {
     Ok(Value::Object(map))
 }
 
-fn operation(call: &Bound<'_, PyDict>) -> Result<Operation, Error> {
+/// Reads a call of either API (`from_json`: that API's
+/// `Operation::from_json`), naming a float amount's fields in its error.
+pub(crate) fn operation<O>(
+    call: &Bound<'_, PyDict>,
+    from_json: impl FnOnce(&Value) -> Result<O, Error>,
+) -> Result<O, Error> {
     let input = call.get_item("input").ok().flatten();
-    Operation::from_json(&call_json(call)?).map_err(|e| explain_floats(e, input.as_ref()))
+    from_json(&call_json(call)?).map_err(|e| explain_floats(e, input.as_ref()))
 }
 
 /// Validates a call's input as the client would and returns the JSON body
@@ -159,7 +176,7 @@ pub fn validate(py: Python<'_>, call: &Bound<'_, PyDict>) -> PyResult<Option<Str
             .get_or_init(|| lean_core::Config::new("validate", Environment::Sandbox).ok())
             .as_ref()
             .ok_or_else(|| configuration(py, "no configuration to validate with"))?;
-        let request = operation(call)
+        let request = operation(call, Operation::from_json)
             .and_then(|op| op.request(config))
             .map_err(|e| to_pyerr(py, &e))?;
         Ok(request.body)
@@ -176,7 +193,7 @@ pub struct Call {
     inner: lean_core::Call,
 }
 
-drive::call_methods!(Call {
+drive::call_methods!(Call, |py, outcome| json_to_py(py, &outcome.to_json()), {
     /// Validates the call's input (every bad field at once) and starts it.
     #[new]
     fn new(
@@ -185,22 +202,11 @@ drive::call_methods!(Call {
         call: &Bound<'_, PyDict>,
         entropy: &Bound<'_, PyBytes>,
     ) -> PyResult<Self> {
-        guard(py, || {
-            let entropy = drive::entropy(py, entropy)?;
-            let operation = operation(call).map_err(|e| to_pyerr(py, &e))?;
-            let inner = lean_core::Call::new(&config.inner, operation, entropy)
-                .map_err(|e| to_pyerr(py, &e))?;
-            Ok(Self { inner })
+        drive::start(py, entropy, |entropy| {
+            let operation = operation(call, Operation::from_json)?;
+            lean_core::Call::new(&config.inner, operation, entropy)
         })
-    }
-
-    /// The next step; raises the call's error when it failed.
-    fn poll<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        guard(py, || {
-            drive::step_tuple(py, self.inner.poll(), |outcome| {
-                json_to_py(py, &outcome.to_json())
-            })
-        })
+        .map(|inner| Self { inner })
     }
 
     /// The `Idempotency-Key` of a special payment (the caller's or the

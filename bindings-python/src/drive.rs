@@ -5,13 +5,13 @@
 
 use std::time::Duration;
 
-use lean_core::{HttpRequest, Step};
+use lean_core::{Error, HttpRequest, Step};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use serde_json::Value;
 
 use crate::convert::json_to_py;
-use crate::errors::{configuration, to_pyerr};
+use crate::errors::{configuration, guard, to_pyerr};
 
 /// How long an attempt took, as the host reported it in seconds; a value
 /// no `Duration` holds (negative, not finite) is left out rather than
@@ -39,6 +39,19 @@ pub(crate) fn entropy(py: Python<'_>, entropy: &Bound<'_, PyBytes>) -> PyResult<
             py,
             "a call needs exactly 32 bytes of entropy (os.urandom(32))",
         )
+    })
+}
+
+/// Starts a call of either API with the checked entropy: `start` reads
+/// its input (every bad field at once) and makes the core's call.
+pub(crate) fn start<C>(
+    py: Python<'_>,
+    entropy: &Bound<'_, PyBytes>,
+    start: impl FnOnce([u8; 32]) -> Result<C, Error>,
+) -> PyResult<C> {
+    guard(py, || {
+        let entropy = self::entropy(py, entropy)?;
+        start(entropy).map_err(|e| to_pyerr(py, &e))
     })
 }
 
@@ -81,14 +94,26 @@ pub(crate) fn send_tuple<'py>(
         .into_pyobject(py)
 }
 
-/// A call class's `#[pymethods]`: its own items (constructor, `poll`,
-/// `idempotency_key`) and the reports every call takes in the same shape,
-/// written once for both APIs' calls (`self.inner` implements `lean_core::Drive`).
+/// A call class's `#[pymethods]`: its own items (constructor,
+/// `idempotency_key`), then `poll`, whose `("done", value)` carries
+/// `$done` of the call's outcome, and the reports every call takes in the same
+/// shape, written once for both APIs' calls (`self.inner` implements
+/// `lean_core::Drive`).
 macro_rules! call_methods {
-    ($class:ty { $($own:tt)* }) => {
+    ($class:ty, |$py:ident, $outcome:ident| $done:expr, { $($own:tt)* }) => {
         #[pymethods]
         impl $class {
             $($own)*
+
+            /// The next step; raises the call's error when it failed.
+            fn poll<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+                $crate::errors::guard(py, || {
+                    $crate::drive::step_tuple(py, self.inner.poll(), |$outcome| {
+                        let $py = py;
+                        $done
+                    })
+                })
+            }
 
             /// Reports the answer to the last `send`; `elapsed` is how long
             /// the attempt took (seconds, by the host's monotonic clock),

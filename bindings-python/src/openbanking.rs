@@ -16,8 +16,7 @@ use lean_core::{Error, HttpResponse, TransportError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
-use crate::call::{call_json, retry_policy, seconds};
-use crate::convert::explain_floats;
+use crate::call::{config_methods, operation, retry_policy, seconds};
 use crate::drive;
 use crate::errors::{configuration, guard, to_pyerr};
 
@@ -139,8 +138,7 @@ pub struct ObConfig {
     inner: ob::Config,
 }
 
-#[pymethods]
-impl ObConfig {
+config_methods!(ObConfig {
     #[new]
     #[pyo3(signature = (environment, max_retries = 2, timeout = None, initial_backoff = 0.5, max_backoff = 5.0, max_retry_after = 60.0, host = "python"))]
     #[allow(clippy::too_many_arguments)]
@@ -178,25 +176,7 @@ impl ObConfig {
             inner: self.inner.environment().clone(),
         }
     }
-
-    /// Retries after the first attempt.
-    #[getter]
-    fn max_retries(&self) -> u32 {
-        self.inner.retry.max_retries
-    }
-
-    /// Seconds a transport waits for one attempt.
-    #[getter]
-    fn timeout(&self) -> f64 {
-        self.inner.timeout.as_secs_f64()
-    }
-
-    /// The `User-Agent` sent.
-    #[getter]
-    fn user_agent(&self) -> &str {
-        self.inner.user_agent()
-    }
-}
+});
 
 /// How calls authenticate: the application token or an OAuth bearer
 /// token. Its `repr()` never shows either.
@@ -216,23 +196,13 @@ impl ObAuth {
     /// `lean-app-token: <token>`.
     #[staticmethod]
     fn app_token(py: Python<'_>, token: &Bound<'_, PyString>) -> PyResult<Self> {
-        guard(py, || {
-            let token = ob::AppToken::new(&token.to_cow()?).map_err(|e| to_pyerr(py, &e))?;
-            Ok(Self {
-                inner: ob::Auth::AppToken(token),
-            })
-        })
+        Self::checked(py, token, |t| ob::AppToken::new(t).map(ob::Auth::AppToken))
     }
 
     /// `Authorization: Bearer <token>`, for a token obtained elsewhere.
     #[staticmethod]
     fn bearer(py: Python<'_>, token: &Bound<'_, PyString>) -> PyResult<Self> {
-        guard(py, || {
-            let token = ob::AccessToken::new(&token.to_cow()?).map_err(|e| to_pyerr(py, &e))?;
-            Ok(Self {
-                inner: ob::Auth::Bearer(token),
-            })
-        })
+        Self::checked(py, token, |t| ob::AccessToken::new(t).map(ob::Auth::Bearer))
     }
 
     /// `"app_token"` or `"bearer"`.
@@ -249,9 +219,19 @@ impl ObAuth {
     }
 }
 
-fn operation(call: &Bound<'_, PyDict>) -> Result<Operation, Error> {
-    let input = call.get_item("input").ok().flatten();
-    Operation::from_json(&call_json(call)?).map_err(|e| explain_floats(e, input.as_ref()))
+impl ObAuth {
+    /// The credential `make` builds from the token text (refusing a
+    /// malformed one).
+    fn checked(
+        py: Python<'_>,
+        token: &Bound<'_, PyString>,
+        make: impl FnOnce(&str) -> Result<ob::Auth, Error>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let inner = make(&token.to_cow()?).map_err(|e| to_pyerr(py, &e))?;
+            Ok(Self { inner })
+        })
+    }
 }
 
 /// Validates an open-banking call's input as the client would and returns
@@ -264,7 +244,7 @@ pub fn ob_validate(py: Python<'_>, call: &Bound<'_, PyDict>) -> PyResult<Option<
             .get_or_init(|| ob::AppToken::new("validate").ok().map(ob::Auth::AppToken))
             .as_ref()
             .ok_or_else(|| configuration(py, "no credential to validate with"))?;
-        let op = operation(call).map_err(|e| to_pyerr(py, &e))?;
+        let op = operation(call, Operation::from_json).map_err(|e| to_pyerr(py, &e))?;
         Ok(op.request(&ob::Environment::uae_sandbox(), auth).body)
     })
 }
@@ -277,7 +257,7 @@ pub struct ObCall {
     inner: ob::Call,
 }
 
-drive::call_methods!(ObCall {
+drive::call_methods!(ObCall, |_py, outcome| Ok(outcome.to_json().to_string()), {
     /// Validates the call's input (every bad field at once) and starts it.
     #[new]
     fn new(
@@ -287,22 +267,16 @@ drive::call_methods!(ObCall {
         call: &Bound<'_, PyDict>,
         entropy: &Bound<'_, PyBytes>,
     ) -> PyResult<Self> {
-        guard(py, || {
-            let entropy = drive::entropy(py, entropy)?;
-            let operation = operation(call).map_err(|e| to_pyerr(py, &e))?;
-            Ok(Self {
-                inner: ob::Call::new(&config.inner, &auth.inner, operation, entropy),
-            })
+        drive::start(py, entropy, |entropy| {
+            let operation = operation(call, Operation::from_json)?;
+            Ok(ob::Call::new(
+                &config.inner,
+                &auth.inner,
+                operation,
+                entropy,
+            ))
         })
-    }
-
-    /// The next step; raises the call's error when it failed.
-    fn poll<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        guard(py, || {
-            drive::step_tuple(py, self.inner.poll(), |outcome| {
-                Ok(outcome.to_json().to_string())
-            })
-        })
+        .map(|inner| Self { inner })
     }
 
     /// Always `None`: open-banking creates carry no idempotency key (the

@@ -7,11 +7,10 @@ use std::ops::Deref;
 use lean_core::WebhookSecret;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
 use crate::convert::json_to_py;
-use crate::errors::{guard, to_pyerr};
+use crate::errors::to_pyerr;
 
 /// Payloads from this size on are verified without holding the GIL.
 pub(crate) const LARGE: usize = 64 * 1024;
@@ -99,82 +98,104 @@ pub(crate) fn check_body(
     result.map_err(|e| to_pyerr(py, &e))
 }
 
-/// Signs `payload` as Lean does: base64 of HMAC-SHA1 under `secret`.
-#[pyfunction]
-pub fn sign(
-    py: Python<'_>,
-    payload: &Bound<'_, PyAny>,
-    secret: &Bound<'_, PyAny>,
-) -> PyResult<String> {
-    guard(py, || {
-        let body = self::payload(payload)?;
-        Ok(lean_core::webhooks::sign(&self::secret(secret)?, &body))
-    })
+/// The webhook entry points of either API, written once: a `sign`
+/// function over the core's `$core_sign`, and a verifier class over the
+/// core's verifier (`$inner`, with `$parse` reading its event envelope),
+/// each secret's HMAC key state computed once; `$to_py` hands the parsed
+/// event's JSON to Python.
+macro_rules! webhook_entry_points {
+    (
+        $(#[$sign_doc:meta])* fn $sign:ident = $core_sign:path;
+        $(#[$doc:meta])* class $class:ident($name:literal, $inner:ty, $parse:path, $to_py:expr);
+    ) => {
+        $(#[$sign_doc])*
+        #[pyfunction]
+        pub fn $sign(
+            py: Python<'_>,
+            payload: &Bound<'_, PyAny>,
+            secret: &Bound<'_, PyAny>,
+        ) -> PyResult<String> {
+            $crate::errors::guard(py, || {
+                let body = $crate::webhooks::payload(payload)?;
+                Ok($core_sign(&$crate::webhooks::secret(secret)?, &body))
+            })
+        }
+
+        $(#[$doc])*
+        #[pyclass(module = "lean_sdk._native", name = $name, frozen, subclass)]
+        pub struct $class {
+            inner: $inner,
+        }
+
+        impl $class {
+            fn check(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<()> {
+                $crate::webhooks::check_body(py, body, |body| self.inner.verify(body, signature))
+            }
+        }
+
+        #[pymethods]
+        impl $class {
+            /// Computes each secret's HMAC key state once, here.
+            #[new]
+            fn new(py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<Self> {
+                $crate::errors::guard(py, || {
+                    let secrets = $crate::webhooks::read_secrets(secrets)?;
+                    let inner = <$inner>::new(&secrets).map_err(|e| $crate::errors::to_pyerr(py, &e))?;
+                    Ok(Self { inner })
+                })
+            }
+
+            /// Raises `WebhookSignatureError` unless `signature` (the
+            /// signature header, `None` when absent) matches `payload`.
+            #[pyo3(signature = (payload, signature))]
+            fn verify(
+                &self,
+                py: Python<'_>,
+                payload: &Bound<'_, PyAny>,
+                signature: Option<pyo3::pybacked::PyBackedStr>,
+            ) -> PyResult<()> {
+                $crate::errors::guard(py, || {
+                    self.check(py, &$crate::webhooks::payload(payload)?, signature.as_deref())
+                })
+            }
+
+            /// Verifies, then parses the event envelope.
+            #[pyo3(signature = (payload, signature))]
+            fn construct_event_json<'py>(
+                &self,
+                py: Python<'py>,
+                payload: &Bound<'py, PyAny>,
+                signature: Option<pyo3::pybacked::PyBackedStr>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                $crate::errors::guard(py, || {
+                    let body = $crate::webhooks::payload(payload)?;
+                    self.check(py, &body, signature.as_deref())?;
+                    let event = $parse(&body).map_err(|e| $crate::errors::to_pyerr(py, &e))?;
+                    let to_py: fn(Python<'py>, &serde_json::Value) -> PyResult<Bound<'py, PyAny>> = $to_py;
+                    to_py(py, &event.to_json())
+                })
+            }
+
+            /// The number of secrets, never a secret.
+            fn __repr__(&self) -> String {
+                format!("{:?}", self.inner)
+            }
+        }
+    };
 }
+pub(crate) use webhook_entry_points;
 
-/// Verifies webhooks against one or more secrets (several during a
-/// rotation). Build one at start-up and reuse it.
-#[pyclass(
-    module = "lean_sdk._native",
-    name = "WebhookVerifier",
-    frozen,
-    subclass
-)]
-pub struct WebhookVerifier {
-    inner: lean_core::WebhookVerifier,
-}
-
-impl WebhookVerifier {
-    fn check(&self, py: Python<'_>, body: &[u8], signature: Option<&str>) -> PyResult<()> {
-        check_body(py, body, |body| self.inner.verify(body, signature))
-    }
-}
-
-#[pymethods]
-impl WebhookVerifier {
-    /// Computes each secret's HMAC key state once, here.
-    #[new]
-    fn new(py: Python<'_>, secrets: &Bound<'_, PyAny>) -> PyResult<Self> {
-        guard(py, || {
-            let secrets = read_secrets(secrets)?;
-            let inner = lean_core::WebhookVerifier::new(&secrets).map_err(|e| to_pyerr(py, &e))?;
-            Ok(Self { inner })
-        })
-    }
-
-    /// Raises `WebhookSignatureError` unless `signature` (the
-    /// `x-lean-signature` header, `None` when absent) matches `payload`.
-    #[pyo3(signature = (payload, signature))]
-    fn verify(
-        &self,
-        py: Python<'_>,
-        payload: &Bound<'_, PyAny>,
-        signature: Option<PyBackedStr>,
-    ) -> PyResult<()> {
-        guard(py, || {
-            self.check(py, &self::payload(payload)?, signature.as_deref())
-        })
-    }
-
-    /// Verifies, then parses the `{"event", "data"}` envelope (data in the
-    /// API's JSON shape).
-    #[pyo3(signature = (payload, signature))]
-    fn construct_event_json<'py>(
-        &self,
-        py: Python<'py>,
-        payload: &Bound<'py, PyAny>,
-        signature: Option<PyBackedStr>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let body = self::payload(payload)?;
-            self.check(py, &body, signature.as_deref())?;
-            let event = lean_core::webhooks::parse_event(&body).map_err(|e| to_pyerr(py, &e))?;
-            json_to_py(py, &event.to_json())
-        })
-    }
-
-    /// The number of secrets, never a secret.
-    fn __repr__(&self) -> String {
-        format!("{:?}", self.inner)
-    }
-}
+webhook_entry_points!(
+    /// Signs `payload` as Lean does: base64 of HMAC-SHA1 under `secret`.
+    fn sign = lean_core::webhooks::sign;
+    /// Verifies payouts webhooks (`x-lean-signature`) against one or more
+    /// secrets (several during a rotation). Build one at start-up and
+    /// reuse it; `construct_event_json` returns the `{"event", "data"}`
+    /// envelope as a dict (data in the API's JSON shape).
+    class WebhookVerifier(
+        "WebhookVerifier",
+        lean_core::WebhookVerifier,
+        lean_core::webhooks::parse_event,
+        json_to_py
+    );
+);

@@ -32,10 +32,6 @@ def cases(file: str) -> List[Dict[str, Any]]:
     return found
 
 
-def ids(found: List[Dict[str, Any]]) -> List[str]:
-    return [c["name"] for c in found]
-
-
 def environment(spec: Any) -> openbanking.Environment:
     if spec is None:
         return openbanking.Environment()

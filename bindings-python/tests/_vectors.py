@@ -4,12 +4,16 @@ call, an expected error becomes a check of the exception's attributes."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
 import re
+import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
+
+import pytest
 
 import lean_sdk
 
@@ -45,8 +49,30 @@ def cases(file: str) -> List[Dict[str, Any]]:
     return found
 
 
-def ids(found: List[Dict[str, Any]]) -> List[str]:
-    return [c["name"] for c in found]
+def each_case(load: Callable[[str], List[Dict[str, Any]]], *files: str) -> pytest.MarkDecorator:
+    """Parametrizes a test with every case of vector files (read by
+    ``load``: :func:`cases`, or the open-banking one), named by its name;
+    each case notes its ``file``. Every case of ``validation.json`` expects
+    an error."""
+    found = [dict(case, file=file) for file in files for case in load(file)]
+    assert all("error" in c["expect"] for c in found if c["file"] == "validation.json"), "validation cases expect errors"
+    return pytest.mark.parametrize("case", found, ids=[c["name"] for c in found])
+
+
+#: Compares an error with the case's expected one.
+CheckError = Callable[[str, BaseException, Dict[str, Any]], None]
+
+
+def outcome(name: str, expect: Dict[str, Any], action: Callable[[], Any], check: Optional[CheckError] = None) -> Any:
+    """What ``action()`` returns, or the :class:`lean_sdk.LeanError` it
+    raises once checked (``check``: :func:`check_error` by default)
+    against the error the case expects, which it must."""
+    try:
+        return action()
+    except lean_sdk.LeanError as error:
+        assert "error" in expect, f"{name}: unexpected {error!r}"
+        (check or check_error)(name, error, expect["error"])
+        return error
 
 
 def client_kwargs(case: Dict[str, Any], fast: bool = True) -> Dict[str, Any]:
@@ -80,6 +106,17 @@ def as_keywords(data: Any) -> Dict[str, Any] | None:
     return {snake(k): v for k, v in data.items()}
 
 
+# The operations without input: the call's fields each method takes, in order.
+READS = {
+    "getCustomer": ("partnerUserId",),
+    "submitApplication": ("partnerUserId",),
+    "getGig": ("gigId",),
+    "listGigs": (),
+    "getSpecialPayment": ("id",),
+    "listSpecialPayments": (),
+}
+
+
 def invoke(client: Any, call: Dict[str, Any], keywords: bool = False) -> Any:
     """Calls the client method for a vector call (a coroutine for the
     async client). With ``keywords``, the input goes as snake_case keywords."""
@@ -94,24 +131,14 @@ def invoke(client: Any, call: Dict[str, Any], keywords: bool = False) -> Any:
 
     if op == "createCustomer":
         return create(client.create_customer)
-    if op == "getCustomer":
-        return client.get_customer(call.get("partnerUserId"))
     if op == "updateCustomer":
         return create(client.update_customer, call.get("partnerUserId"))
-    if op == "submitApplication":
-        return client.submit_application(call.get("partnerUserId"))
     if op == "createGig":
         return create(client.create_gig)
-    if op == "getGig":
-        return client.get_gig(call.get("gigId"))
-    if op == "listGigs":
-        return client.list_gigs()
     if op == "createSpecialPayment":
         return create(client.create_special_payment, idempotency_key=call.get("idempotencyKey"))
-    if op == "getSpecialPayment":
-        return client.get_special_payment(call.get("id"))
-    if op == "listSpecialPayments":
-        return client.list_special_payments()
+    if op in READS:
+        return getattr(client, snake(op))(*(call.get(key) for key in READS[op]))
     # An operation the API does not have is no method of the client; the
     # one public entry point taking operation names is lean_sdk.validate.
     assert not hasattr(client, snake(op)), op
@@ -123,6 +150,39 @@ def plain(result: Any) -> Any:
     if isinstance(result, list):
         return [item.to_dict() for item in result]
     return result.to_dict()
+
+
+def sent_request(
+    case: Dict[str, Any], connect: Callable[[Any], Any], invoke: Callable[[Any, Dict[str, Any], bool], Any], keywords: bool,
+    check: Optional[CheckError] = None,
+) -> Optional[lean_sdk.HttpRequest]:
+    """The one request a requests (or validation) case's call sends through
+    a client ``connect(transport)`` makes, checked against the expected
+    method, URL and headers; ``None`` when the call fails as the case
+    expects, having sent nothing."""
+    name, expect = case["name"], case["expect"]
+    recorder = Recorder()
+    try:
+        failed = outcome(name, expect, lambda: invoke(connect(recorder), case["call"], keywords), check)
+    except Stop:
+        failed = None
+    if isinstance(failed, lean_sdk.LeanError):
+        assert recorder.requests == [], f"{name}: a request was sent for invalid input"
+        return None
+    assert "request" in expect, f"{name}: expected {expect['error']}, but the call went through"
+    assert len(recorder.requests) == 1, name
+    check_head(name, recorder.requests[0], expect["request"])
+    return recorder.requests[0]
+
+
+def check_head(name: str, request: lean_sdk.HttpRequest, want: Dict[str, Any]) -> None:
+    """A request's method, URL and headers (the body is each API's own
+    check)."""
+    assert request.method == want["method"], name
+    assert request.url == want["url"], name
+    for header, value in want["headers"].items():
+        assert request.headers.get(header) == value, f"{name}: header {header}"
+    assert request.headers["user-agent"].startswith("lean-sdk/"), name
 
 
 def check_error(name: str, error: BaseException, expected: Dict[str, Any]) -> None:
@@ -181,6 +241,37 @@ def payload_forms(spec: Any) -> List[Any]:
     return forms
 
 
+def run_webhook_case(case: Dict[str, Any], webhooks: Any, check_event: Callable[[str, Dict[str, Any], Any], None], check: CheckError = check_error) -> None:
+    """Signs, verifies or parses a webhooks case's payload in every form the
+    SDK takes, with every form of its secrets, through ``webhooks`` (either
+    API's module: its functions and a reused verifier); ``check_event``
+    compares a parsed event with the expected one."""
+    name, expect, signature = case["name"], case["expect"], case.get("signature")
+    secrets = [str(s) for s in case["secrets"]]
+    secret_forms: List[Any] = [secrets, [s.encode("utf-8") for s in secrets]] + ([secrets[0]] if len(secrets) == 1 else [])
+    for payload in payload_forms(case["payload"]):
+        if case["action"] == "sign":
+            for key in (secrets[0], secrets[0].encode("utf-8")):
+                assert webhooks.sign(payload, key) == expect["signature"], f"{name} ({type(payload).__name__})"
+            continue
+        for secret in secret_forms:
+            if case["action"] == "verify":
+                actions = [lambda: webhooks.verify(payload, signature, secret), lambda: webhooks.WebhookVerifier(secret).verify(payload, signature)]
+            else:
+                actions = [
+                    lambda: webhooks.construct_event(payload, signature, secret),
+                    lambda: webhooks.WebhookVerifier(secret).construct_event(payload, signature),
+                ]
+            for action in actions:
+                result = outcome(name, expect, action, check)
+                if isinstance(result, lean_sdk.LeanError):
+                    continue
+                if "event" in expect:
+                    check_event(name, expect["event"], result)
+                else:
+                    assert result is None and expect == {"valid": True}, f"{name}: expected {expect}"
+
+
 class Stop(BaseException):
     """Ends a call once its first request is recorded: an interruption
     (like ``KeyboardInterrupt``), since any ``Exception`` from a transport is
@@ -201,10 +292,11 @@ class Interrupted(BaseException):
     re-raises it carrying what was sent as ``lean_error``."""
 
 
-def interrupted(stop: Interrupted) -> BaseException:
-    """The error an interruption carries, for the case to check."""
-    error: BaseException = getattr(stop, "lean_error", stop)
-    return error
+def ended(error: BaseException) -> BaseException:
+    """The error a call ended with, for the case to check: an
+    interruption's is the error it carries."""
+    carried: BaseException = getattr(error, "lean_error", error)
+    return carried
 
 
 class Script:
@@ -234,8 +326,45 @@ class Script:
         return self.answer(request)
 
 
+def run_engine_case(
+    case: Dict[str, Any], connect: Callable[[Any, bool], Any], invoke: Callable[[Any, Dict[str, Any]], Any], asynchronous: bool,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, check: CheckError = check_error,
+) -> None:
+    """Runs an engine case through a client of either API that
+    ``connect(transport, asynchronous)`` makes, sync or async, the pauses
+    recorded instead of slept; checks its end, attempts and events."""
+    caplog.set_level(logging.DEBUG, logger="lean_sdk")
+    waits: List[float] = []
+    script = Script(case)
+    if asynchronous:
+
+        async def no_wait(delay: float) -> None:
+            waits.append(delay)
+
+        async def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
+            return script.answer(request)
+
+        async def main() -> Any:
+            async with connect(transport, True) as client:
+                try:
+                    return await invoke(client, case["call"])
+                except (lean_sdk.LeanError, Interrupted) as error:
+                    return ended(error)
+
+        monkeypatch.setattr(asyncio, "sleep", no_wait)
+        result = asyncio.run(main())
+    else:
+        monkeypatch.setattr(time, "sleep", waits.append)
+        try:
+            result = invoke(connect(script, False), case["call"])
+        except (lean_sdk.LeanError, Interrupted) as error:
+            result = ended(error)
+    check_engine_result(case, script, result, waits, check)
+    check_trace(case, result, caplog.records)
+
+
 def check_engine_result(
-    case: Dict[str, Any], script: Script, outcome: Any, waits: List[float], check: Callable[[str, BaseException, Dict[str, Any]], None] = check_error
+    case: Dict[str, Any], script: Script, outcome: Any, waits: List[float], check: CheckError = check_error
 ) -> None:
     """Checks an engine case's end: every exchange used, the waits, then the
     value or the error (`check` compares the error with the expected one)."""

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -19,24 +19,25 @@ REPO = Path(__file__).resolve().parents[2]
 API_KEY = "test_key_py"
 
 
-def sandbox_binary() -> Optional[Path]:
+def sandbox_binary() -> Path:
     """The sandbox built by the test script (LEAN_SANDBOX_BIN), else the
-    workspace's debug build."""
+    workspace's debug build. Without one the test is skipped, or fails
+    when the test script demands the sandbox (LEAN_REQUIRE_SANDBOX)."""
     given = os.environ.get("LEAN_SANDBOX_BIN")
     if given:
         return Path(given)
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     candidate = target / "debug" / "lean-sandbox"
-    return candidate if candidate.exists() else None
+    if not candidate.exists():
+        if os.environ.get("LEAN_REQUIRE_SANDBOX") == "1":
+            pytest.fail("the sandbox binary is missing (LEAN_SANDBOX_BIN)")
+        pytest.skip("no sandbox built: cargo build -p lean-sandbox, or run scripts/test python")
+    return candidate
 
 
 class Sandbox:
     def __init__(self, *flags: str) -> None:
         binary = sandbox_binary()
-        if binary is None:
-            if os.environ.get("LEAN_REQUIRE_SANDBOX") == "1":
-                pytest.fail("the sandbox binary is missing (LEAN_SANDBOX_BIN)")
-            pytest.skip("no sandbox built: cargo build -p lean-sandbox, or run scripts/test python")
         self.process = subprocess.Popen(
             [str(binary), "serve", "--port", "0", "--api-key", API_KEY, "--approval-delay", "50ms",
              "--settlement-delay", "50ms", "--webhook-backoff", "50ms", "--quiet", *flags],
@@ -114,10 +115,6 @@ class ObSandbox:
 
     def __init__(self, tls: Path) -> None:
         binary = sandbox_binary()
-        if binary is None:
-            if os.environ.get("LEAN_REQUIRE_SANDBOX") == "1":
-                pytest.fail("the sandbox binary is missing (LEAN_SANDBOX_BIN)")
-            pytest.skip("no sandbox built: cargo build -p lean-sandbox, or run scripts/test python")
         self.tls = tls
         self.process = subprocess.Popen(
             [str(binary), "serve", "--port", "0", "--api-key", API_KEY, "--quiet", "--ob-results-delay", "100ms",

@@ -13,6 +13,8 @@ import pytest
 import lean_sdk
 from lean_sdk import openbanking
 
+from _support import Canned
+
 KEY = "sk_test_engine_key"
 PAYMENT = {"partner_user_id": "uid_1", "amount": "25.00", "type": "bonus"}
 PAYMENT_ANSWER = json.dumps({"id": "sp_1", "partnerUserId": "uid_1", "amount": "25.00", "type": "bonus", "status": "PENDING"}).encode()
@@ -137,14 +139,9 @@ def test_a_custom_transport_exception_on_a_payment_intent_is_not_re_sent() -> No
     """The core decides: a create without a key or a looked-up id ends as
     an unknown outcome after one attempt, whatever exception the transport
     raised."""
-    seen: List[lean_sdk.HttpRequest] = []
-
-    def broken(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        seen.append(request)
-        raise RuntimeError("proxy hiccup")
-
+    broken = Canned(RuntimeError("proxy hiccup"))
     ob = openbanking.OpenBankingClient("app-token-engine", transport=broken, initial_backoff=0.001, max_backoff=0.002)
     with pytest.raises(lean_sdk.TransportError) as failed:
         ob.create_payment_intent(customer_id="c-1", amount="10.00", currency="AED")
-    assert failed.value.outcome_unknown is True and len(seen) == 1
+    assert failed.value.outcome_unknown is True and len(broken.requests) == 1
     assert isinstance(failed.value.__cause__, RuntimeError)

@@ -4,8 +4,6 @@ requests."""
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any, Dict
 
 import pytest
@@ -13,67 +11,28 @@ import pytest
 import lean_sdk
 from lean_sdk import webhooks
 
-from _readme import recipes
+from _readme import load_recipe, poster
 
 SECRET = "whsec_test"
 BODY = b'{"event":"gig.completed","data":{"gigId":"g1","totalAmount":"15.00","status":"SUCCESS"}}'
 
 
 def load(name: str, monkeypatch: pytest.MonkeyPatch) -> Dict[str, Any]:
-    monkeypatch.setenv("LEAN_WEBHOOK_SECRET", SECRET)
-    namespace: Dict[str, Any] = {"__name__": f"recipe_{name}"}
-    exec(compile(recipes()[name], f"README.md ({name})", "exec"), namespace)
-    return namespace
+    return load_recipe(name, monkeypatch, LEAN_WEBHOOK_SECRET=SECRET)
 
 
-def check(received: list, post: Any) -> None:
+@pytest.mark.parametrize("framework", ["flask", "fastapi", "django"])
+def test_recipe(framework: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    recipe = load(framework, monkeypatch)
+    post = poster(framework, recipe, "/lean/webhooks", "lean_webhook", monkeypatch)
     signature = webhooks.sign(BODY, SECRET)
     assert post(BODY, {"x-lean-signature": signature}) == 204
     assert post(BODY.replace(b"15.00", b"99.00"), {"x-lean-signature": signature}) == 400
     assert post(BODY, {}) == 400
-    assert len(received) == 1
-    event = received[0]
+    assert len(recipe["received"]) == 1
+    event = recipe["received"][0]
     assert isinstance(event, lean_sdk.WebhookEvent) and event.event == "gig.completed"
     assert isinstance(event.data, lean_sdk.Gig) and str(event.data.total_amount) == "15.00"
-
-
-def test_flask(monkeypatch: pytest.MonkeyPatch) -> None:
-    recipe = load("flask", monkeypatch)
-    client = recipe["app"].test_client()
-    check(recipe["received"], lambda body, headers: client.post("/lean/webhooks", data=body, headers=headers).status_code)
-
-
-def test_fastapi(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fastapi.testclient import TestClient
-
-    recipe = load("fastapi", monkeypatch)
-    client = TestClient(recipe["app"])
-    check(recipe["received"], lambda body, headers: client.post("/lean/webhooks", content=body, headers=headers).status_code)
-
-
-def test_django(monkeypatch: pytest.MonkeyPatch) -> None:
-    import django
-    from django.conf import settings
-
-    recipe = load("django", monkeypatch)
-    from django.urls import path
-
-    urls = types.ModuleType("recipe_django_urls")
-    urls.urlpatterns = [path("lean/webhooks", recipe["lean_webhook"])]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "recipe_django_urls", urls)
-    if not settings.configured:
-        settings.configure(ROOT_URLCONF="recipe_django_urls", ALLOWED_HOSTS=["testserver"], SECRET_KEY="tests", DEBUG=False)
-        django.setup()
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=True)
-    check(
-        recipe["received"],
-        lambda body, headers: client.post(
-            "/lean/webhooks", data=body, content_type="application/json",
-            **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
-        ).status_code,
-    )
 
 
 def test_recipes_answer_413_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:

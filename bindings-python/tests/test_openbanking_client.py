@@ -18,6 +18,8 @@ import pytest
 import lean_sdk
 from lean_sdk import openbanking
 
+from _support import Canned, in_threads
+
 SECRET = "client-s3cret-value"
 TOKENS = ["tok-first-abc", "tok-second-def", "tok-third-ghi"]
 TOKEN_BASE = "https://auth.example.test"
@@ -93,20 +95,7 @@ def test_oauth_renews_before_expiry_by_the_host_clock(monkeypatch: pytest.Monkey
 def test_concurrent_callers_share_one_token_fetch() -> None:
     api = Api(token_delay=0.2)
     client = oauth(api)
-    errors: List[BaseException] = []
-
-    def call() -> None:
-        try:
-            client.list_payment_destinations()
-        except BaseException as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=call) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert in_threads(client.list_payment_destinations, 8) == []
     assert len(api.token_requests()) == 1
     assert {bearer(r) for r in api.requests if "authorization" in r.headers} == {"Bearer " + TOKENS[0]}
 
@@ -169,15 +158,10 @@ def test_a_second_401_is_raised_not_retried_again() -> None:
 
 
 def test_an_app_token_401_is_not_retried() -> None:
-    seen: List[lean_sdk.HttpRequest] = []
-
-    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        seen.append(request)
-        return lean_sdk.HttpResponse(401, {}, b'{"status":"UNAUTHORIZED","message":"bad token"}')
-
+    transport = Canned(lean_sdk.HttpResponse(401, {}, b'{"status":"UNAUTHORIZED","message":"bad token"}'))
     with pytest.raises(lean_sdk.AuthenticationError):
         openbanking.OpenBankingClient("app-token-x", transport=transport).list_payment_destinations()
-    assert len(seen) == 1
+    assert len(transport.requests) == 1
 
 
 def test_a_refused_client_is_an_authentication_error_without_the_secret() -> None:
@@ -209,15 +193,10 @@ def test_a_failed_token_fetch_is_a_transport_error() -> None:
 
 
 def test_a_refused_token_request_is_raised_without_a_second_fetch() -> None:
-    requests: List[lean_sdk.HttpRequest] = []
-
-    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        requests.append(request)
-        return lean_sdk.HttpResponse(401, {}, b'{"error":"invalid_client"}')
-
+    transport = Canned(lean_sdk.HttpResponse(401, {}, b'{"error":"invalid_client"}'))
     with pytest.raises(lean_sdk.AuthenticationError):
         oauth(transport).get_customer("c-1")
-    assert len(requests) == 1 and requests[0].url.endswith("/oauth2/token")
+    assert len(transport.requests) == 1 and transport.requests[0].url.endswith("/oauth2/token")
 
 
 def test_secrets_never_printed() -> None:
@@ -412,12 +391,8 @@ def test_the_async_client_offers_every_method_with_the_same_parameters() -> None
 
 def test_data_pages_are_typed_iterable_and_exact() -> None:
     body = b'{"status":"OK","data":[{"account_id":"a-1","amount":12.10},{"account_id":"a-2","amount":3}],"page":{"number":0,"total_pages":2}}'
-    sent: List[lean_sdk.HttpRequest] = []
-
-    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        sent.append(request)
-        return lean_sdk.HttpResponse(200, {}, body)
-
+    transport = Canned(lean_sdk.HttpResponse(200, {}, body))
+    sent = transport.requests
     client = openbanking.OpenBankingClient("t", transport=transport)
     page = client.list_account_balances("e-1", "a-1", page_number=1, page_size=2)
     assert isinstance(page, openbanking.DataPage) and page.status == "OK" and len(page) == 2
@@ -443,12 +418,8 @@ def test_a_failed_data_page_carries_its_granular_status_code() -> None:
 def test_dates_may_be_date_objects_and_are_checked_by_the_core() -> None:
     import datetime
 
-    recorder: List[lean_sdk.HttpRequest] = []
-
-    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        recorder.append(request)
-        return lean_sdk.HttpResponse(200, {}, b'{"content": []}')
-
+    transport = Canned(lean_sdk.HttpResponse(200, {}, b'{"content": []}'))
+    recorder = transport.requests
     client = openbanking.OpenBankingClient("t", transport=transport)
     assert client.list_entities_by_date(datetime.date(2026, 1, 1), "2026-01-31", page_size=5) == []
     assert recorder[0].url.endswith("/customers/v1/entities?page_size=5&start_date=2026-01-01&end_date=2026-01-31")
@@ -483,12 +454,8 @@ def test_refreshes_and_intents_are_typed() -> None:
 
 
 def test_a_lost_refresh_is_reported_not_sent_again() -> None:
-    sent: List[lean_sdk.HttpRequest] = []
-
-    def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        sent.append(request)
-        raise ConnectionResetError("reset by peer")
-
+    transport = Canned(ConnectionResetError("reset by peer"))
+    sent = transport.requests
     client = openbanking.OpenBankingClient("t", transport=transport, initial_backoff=0.001, max_backoff=0.002)
     with pytest.raises(lean_sdk.TransportError) as raised:
         client.create_data_refresh("e-1")

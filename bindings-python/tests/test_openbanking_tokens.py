@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
-import pytest
-
 import lean_sdk
 from lean_sdk import _native
 
-from _ob_vectors import cases, check_ob_error, environment, ids, response
+from _ob_vectors import cases, check_ob_error, environment, response
+from _vectors import each_case
 
 CASES = cases("tokens.json")
 
@@ -59,7 +58,7 @@ def expected(expect: Any) -> Optional[str]:
     return None
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
+@each_case(cases, "tokens.json")
 def test_token_policy(case: Dict[str, Any]) -> None:
     env = environment(case["environment"])
     policy = _native.TokenPolicy(case["clientId"], case["clientSecret"], env, None, float(case.get("marginSeconds", 60)))

@@ -3,12 +3,9 @@ lean_sdk.openbanking."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-import time
 from decimal import Decimal
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import pytest
 
@@ -16,16 +13,12 @@ import lean_sdk
 from lean_sdk import openbanking
 from lean_sdk.openbanking import webhooks
 
-from _ob_vectors import APP_TOKEN, cases, check_ob_error, client, environment, ids, invoke, keywords, plain, response
-from _vectors import Interrupted, interrupted, Recorder, Script, Stop, check_engine_result, check_trace, payload_forms
+from _ob_vectors import APP_TOKEN, cases, check_ob_error, client, environment, invoke, keywords, plain, response
+from _vectors import Recorder, Stop, check_head, each_case, outcome, run_engine_case, run_webhook_case, sent_request
 
 
 def check_request(name: str, request: lean_sdk.HttpRequest, want: Dict[str, Any]) -> None:
-    assert request.method == want["method"], name
-    assert request.url == want["url"], name
-    for header, value in want["headers"].items():
-        assert request.headers.get(header) == value, f"{name}: header {header}"
-    assert request.headers["user-agent"].startswith("lean-sdk/"), name
+    check_head(name, request, want)
     if isinstance(want["body"], str):
         assert request.body == want["body"].encode("utf-8"), f"{name}: body {request.body!r}"
     else:
@@ -36,45 +29,25 @@ def check_request(name: str, request: lean_sdk.HttpRequest, want: Dict[str, Any]
 
 
 def run_request_case(case: Dict[str, Any], as_keywords: bool) -> None:
-    name, expect = case["name"], case["expect"]
-    recorder = Recorder()
-    try:
-        invoke(client(case, recorder), case["call"], as_keywords)
-    except Stop:
-        pass
-    except lean_sdk.LeanError as error:
-        assert "error" in expect, f"{name}: unexpected {error!r}"
-        check_ob_error(name, error, expect["error"])
-        assert recorder.requests == [], f"{name}: a request was sent for invalid input"
-        return
-    assert "request" in expect, f"{name}: expected {expect['error']}, but the call went through"
-    assert len(recorder.requests) == 1, name
-    request = recorder.requests[0]
-    check_request(name, request, expect["request"])
-    assert APP_TOKEN not in repr(request), f"{name}: the token shows in {request!r}"
+    request = sent_request(case, lambda transport: client(case, transport), invoke, as_keywords, check_ob_error)
+    if request is not None:
+        check_request(case["name"], request, case["expect"]["request"])
+        assert APP_TOKEN not in repr(request), f"{case['name']}: the token shows in {request!r}"
 
 
-@pytest.mark.parametrize("case", cases("requests.json"), ids=ids(cases("requests.json")))
+@each_case(cases, "requests.json", "validation.json")
 def test_requests(case: Dict[str, Any]) -> None:
+    """Each case with its input as given, and a request's as keywords too."""
     run_request_case(case, as_keywords=False)
-    if keywords(case["call"].get("input")) is not None:
+    if case["file"] == "requests.json" and keywords(case["call"].get("input")) is not None:
         run_request_case(case, as_keywords=True)
 
 
-@pytest.mark.parametrize("case", cases("validation.json"), ids=ids(cases("validation.json")))
-def test_validation(case: Dict[str, Any]) -> None:
-    assert "error" in case["expect"], "validation cases expect errors"
-    run_request_case(case, as_keywords=False)
-
-
-@pytest.mark.parametrize("case", cases("environments.json"), ids=ids(cases("environments.json")))
+@each_case(cases, "environments.json")
 def test_environments(case: Dict[str, Any]) -> None:
     name, expect = case["name"], case["expect"]
-    try:
-        env = environment(case["environment"])
-    except lean_sdk.LeanError as error:
-        assert "error" in expect, f"{name}: unexpected {error!r}"
-        check_ob_error(name, error, expect["error"])
+    env = outcome(name, expect, lambda: environment(case["environment"]), check_ob_error)
+    if isinstance(env, lean_sdk.LeanError):
         return
     assert env.api_base_url == expect["apiBaseUrl"], name
     assert env.requires_mtls is expect["mtls"], name
@@ -102,7 +75,7 @@ SAMPLE_INPUTS: Dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize("case", cases("responses.json"), ids=ids(cases("responses.json")))
+@each_case(cases, "responses.json")
 def test_responses(case: Dict[str, Any]) -> None:
     name, expect = case["name"], case["expect"]
     answer = response(case["response"])
@@ -113,11 +86,8 @@ def test_responses(case: Dict[str, Any]) -> None:
         "refreshId": "r1", "startDate": "2026-01-01", "endDate": "2026-01-31",
     }
     target = client(case, lambda request: answer, max_retries=0)
-    try:
-        result = invoke(target, call)
-    except lean_sdk.LeanError as error:
-        assert "error" in expect, f"{name}: unexpected {error!r}"
-        check_ob_error(name, error, expect["error"])
+    result = outcome(name, expect, lambda: invoke(target, call), check_ob_error)
+    if isinstance(result, lean_sdk.LeanError):
         return
     assert "value" in expect, f"{name}: expected {expect['error']}, got {result!r}"
     assert plain(result) == expect["value"], name
@@ -135,48 +105,18 @@ def _has_float(value: Any) -> bool:
     return False
 
 
-def _secrets(case: Dict[str, Any], text: bool) -> List[Any]:
-    secrets = [str(s) for s in case["secrets"]]
-    forms: List[Any] = [secrets, [s.encode("utf-8") for s in secrets]]
-    if len(secrets) == 1:
-        forms.append(secrets[0])
-    return forms if not text else [secrets]
-
-
-@pytest.mark.parametrize("case", cases("webhooks.json"), ids=ids(cases("webhooks.json")))
+@each_case(cases, "webhooks.json")
 def test_webhooks(case: Dict[str, Any]) -> None:
-    name, expect = case["name"], case["expect"]
-    signature = case.get("signature")
-    for payload in payload_forms(case["payload"]):
-        form = type(payload).__name__
-        if case["action"] == "sign":
-            assert webhooks.sign(payload, case["secrets"][0]) == expect["signature"], f"{name} ({form})"
-            continue
-        for secret in _secrets(case, text=False):
-            if case["action"] == "verify":
-                check(name, expect, lambda: webhooks.verify(payload, signature, secret))
-                check(name, expect, lambda: webhooks.WebhookVerifier(secret).verify(payload, signature))
-            else:
-                check(name, expect, lambda: webhooks.construct_event(payload, signature, secret))
-                check(name, expect, lambda: webhooks.WebhookVerifier(secret).construct_event(payload, signature))
+    run_webhook_case(case, webhooks, check_event, check_ob_error)
 
 
-def check(name: str, expect: Dict[str, Any], action: Any) -> None:
-    try:
-        outcome = action()
-    except lean_sdk.LeanError as error:
-        assert "error" in expect, f"{name}: unexpected {error!r}"
-        check_ob_error(name, error, expect["error"])
-        return
-    if "event" not in expect:
-        assert outcome is None and expect == {"valid": True}, f"{name}: expected {expect}"
-        return
-    assert isinstance(outcome, openbanking.WebhookEvent), name
-    assert outcome.to_dict() == expect["event"], name
-    assert outcome.type == expect["event"]["type"], name
-    assert outcome.event_id == expect["event"].get("event_id"), name
-    if outcome.type == "results.ready":
-        assert isinstance(outcome.payload, openbanking.ResultsReady) and outcome.payload.id == expect["event"]["payload"]["id"]
+def check_event(name: str, want: Dict[str, Any], event: Any) -> None:
+    assert isinstance(event, openbanking.WebhookEvent), name
+    assert event.to_dict() == want, name
+    assert event.type == want["type"], name
+    assert event.event_id == want.get("event_id"), name
+    if event.type == "results.ready":
+        assert isinstance(event.payload, openbanking.ResultsReady) and event.payload.id == want["payload"]["id"]
     typed = {
         "payment.created": openbanking.Payment, "payment.updated": openbanking.Payment,
         "payment_intent.created": openbanking.PaymentIntentCreated,
@@ -184,78 +124,35 @@ def check(name: str, expect: Dict[str, Any], action: Any) -> None:
         "payment_source.beneficiary.created": openbanking.PaymentSource,
         "entity.data.refresh.updated": openbanking.DataRefresh,
         "bank.availability.updated": openbanking.BankAvailability,
-    }.get(outcome.type)
+    }.get(event.type)
     if typed is not None:
-        assert isinstance(outcome.payload, typed), name
-        assert outcome.payload.to_dict() == expect["event"]["payload"], name
-    amount = getattr(outcome.payload, "amount", None)
+        assert isinstance(event.payload, typed), name
+        assert event.payload.to_dict() == want["payload"], name
+    amount = getattr(event.payload, "amount", None)
     if amount is not None:
-        assert amount == Decimal(expect["event"]["payload"]["amount"]), name
+        assert amount == Decimal(want["payload"]["amount"]), name
 
 
-@pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))
-def test_engine_sync(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="lean_sdk")
-    waits: List[float] = []
-    monkeypatch.setattr(time, "sleep", waits.append)
-    script = Script(case)
-    target = client(case, script, max_retries=case["config"]["maxRetries"])
-    try:
-        outcome: Any = invoke(target, case["call"])
-    except lean_sdk.LeanError as error:
-        outcome = error
-    except Interrupted as stop:
-        outcome = interrupted(stop)
-    check_engine_result(case, script, outcome, waits, check_ob_error)
-    check_trace(case, outcome, caplog.records)
+@each_case(cases, "engine.json")
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+def test_engine(case: Dict[str, Any], asynchronous: bool, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def connect(transport: Any, asynchronous: bool) -> Any:
+        return client(case, transport, max_retries=case["config"]["maxRetries"], asynchronous=asynchronous)
+
+    run_engine_case(case, connect, invoke, asynchronous, monkeypatch, caplog, check_ob_error)
 
 
-@pytest.mark.parametrize("case", cases("engine.json"), ids=ids(cases("engine.json")))
-def test_engine_async(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="lean_sdk")
-    waits: List[float] = []
-
-    async def no_wait(delay: float) -> None:
-        waits.append(delay)
-
-    monkeypatch.setattr(asyncio, "sleep", no_wait)
-    script = Script(case)
-
-    async def transport(request: lean_sdk.HttpRequest) -> lean_sdk.HttpResponse:
-        return script.answer(request)
-
-    async def main() -> Any:
-        async with client(case, transport, max_retries=case["config"]["maxRetries"], asynchronous=True) as target:
-            try:
-                return await invoke(target, case["call"])
-            except lean_sdk.LeanError as error:
-                return error
-            except Interrupted as stop:
-                return interrupted(stop)
-
-    outcome = asyncio.run(main())
-    check_engine_result(case, script, outcome, waits, check_ob_error)
-    check_trace(case, outcome, caplog.records)
-
-
-@pytest.mark.parametrize("case", cases("auth.json"), ids=ids(cases("auth.json")))
+@each_case(cases, "auth.json")
 def test_auth(case: Dict[str, Any]) -> None:
     name, expect = case["name"], case["expect"]
-    try:
-        if case["action"] == "tokenRequest":
-            check_token_request(case)
-        elif case["action"] == "parseToken":
-            check_parse_token(case)
-        else:
-            check_credential(case)
-    except lean_sdk.LeanError as error:
-        assert "error" in expect, f"{name}: unexpected {error!r}"
-        check_ob_error(name, error, expect["error"])
-        for secret in (case.get("clientSecret"), case.get("token")):
-            if secret:
-                assert secret not in str(error) + repr(error), f"{name}: the secret shows in the error"
+    check = {"tokenRequest": check_token_request, "parseToken": check_parse_token}.get(case["action"], check_credential)
+    error = outcome(name, expect, lambda: check(case), check_ob_error)
+    if not isinstance(error, lean_sdk.LeanError):
+        assert "error" not in expect, f"{name}: expected {expect['error']}"
         return
-    assert "error" not in expect, f"{name}: expected {expect['error']}"
+    for secret in (case.get("clientSecret"), case.get("token")):
+        if secret:
+            assert secret not in str(error) + repr(error), f"{name}: the secret shows in the error"
 
 
 def check_token_request(case: Dict[str, Any]) -> None:

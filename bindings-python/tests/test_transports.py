@@ -6,49 +6,16 @@ is bounded by the timeout; a client closes the pool it made."""
 from __future__ import annotations
 
 import asyncio
-import http.server
 import socket
 import threading
-from typing import Any, Iterator, List
+from typing import Any, Iterator
 
 import pytest
 
 import lean_sdk
 from lean_sdk import openbanking
 
-
-class Server:
-    """A loopback server answering every request with ``status`` and
-    ``headers``; ``seen`` records (method, path, headers)."""
-
-    def __init__(self, status: int, headers: Any = (), body: bytes = b"{}") -> None:
-        self.seen: List[Any] = []
-        server = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def answer(self) -> None:
-                length = int(self.headers.get("content-length", "0"))
-                self.rfile.read(length)
-                server.seen.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = answer
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+from _support import Server
 
 
 @pytest.fixture

@@ -42,23 +42,17 @@ class Handler:
         payouts = webhooks.WebhookVerifier(API_KEY)
         openbanking = ob_webhooks.WebhookVerifier(OB_WEBHOOK_SECRET)
 
-        @app.post("/payouts")
-        def payouts_webhook() -> Any:
+        def receive(verifier: Any, header: str, accepted: int) -> Any:
             try:
-                event = payouts.construct_event(request.get_data(), request.headers.get("x-lean-signature"))
+                event = verifier.construct_event(request.get_data(), request.headers.get(header))
             except lean_sdk.WebhookSignatureError:
                 return "", 400
             self.verified.append(event)
-            return "", 204
+            return "", accepted
 
-        @app.post("/openbanking")
-        def openbanking_webhook() -> Any:
-            try:
-                event = openbanking.construct_event(request.get_data(), request.headers.get("lean-signature"))
-            except lean_sdk.WebhookSignatureError:
-                return "", 400
-            self.verified.append(event)
-            return "", 200
+        # Each answers an accepted webhook as its API documents.
+        app.add_url_rule("/payouts", "payouts", lambda: receive(payouts, "x-lean-signature", 204), methods=["POST"])
+        app.add_url_rule("/openbanking", "openbanking", lambda: receive(openbanking, "lean-signature", 200), methods=["POST"])
 
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"

@@ -31,35 +31,40 @@ def test_package_and_examples_pass_mypy_strict() -> None:
     run("mypy", "--strict", str(ROOT / "examples"))
 
 
-def test_mypy_catches_a_float_amount_and_a_misspelt_field(tmp_path: Path) -> None:
+def mypy_errors(tmp_path: Path, *lines: str) -> str:
+    """What mypy --strict reports on a sample that must not pass."""
     sample = tmp_path / "wrong.py"
-    sample.write_text(
-        "import lean_sdk\n"
-        "client = lean_sdk.LeanClient('k')\n"
-        "client.create_gig(partner_user_id='u', total_amount=15.5)\n"
-        "client.create_gig(partner_user_id='u', totl_amount='15.00')\n"
-    )
+    sample.write_text("".join(line + "\n" for line in lines))
     done = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(sample)], capture_output=True, text=True)
     assert done.returncode == 1
-    assert "total_amount" in done.stdout and "totl_amount" in done.stdout, done.stdout
+    return done.stdout
+
+
+def test_mypy_catches_a_float_amount_and_a_misspelt_field(tmp_path: Path) -> None:
+    report = mypy_errors(
+        tmp_path,
+        "import lean_sdk",
+        "client = lean_sdk.LeanClient('k')",
+        "client.create_gig(partner_user_id='u', total_amount=15.5)",
+        "client.create_gig(partner_user_id='u', totl_amount='15.00')",
+    )
+    assert "total_amount" in report and "totl_amount" in report, report
 
 
 def test_mypy_catches_open_banking_mistakes(tmp_path: Path) -> None:
-    sample = tmp_path / "wrong_ob.py"
-    sample.write_text(
-        "from lean_sdk import openbanking\n"
-        "client = openbanking.OpenBankingClient('t')\n"
-        "client.create_payment_intent(customer_id='c', amount=15.5, currency='AED')\n"
-        "client.create_payment_destination(display_name='A', ibna='AE07')\n"
-        "client.get_balance('e', 'a', async_='yes')\n"
-        "balance: int = client.get_balance('e', 'a').results_id\n"
-        "client.list_accounts('e', 0)\n"
-        "refresh: int = client.create_data_refresh('e').status\n"
-        "client.get_transactions('e', 'a', insights='yes')\n"
+    report = mypy_errors(
+        tmp_path,
+        "from lean_sdk import openbanking",
+        "client = openbanking.OpenBankingClient('t')",
+        "client.create_payment_intent(customer_id='c', amount=15.5, currency='AED')",
+        "client.create_payment_destination(display_name='A', ibna='AE07')",
+        "client.get_balance('e', 'a', async_='yes')",
+        "balance: int = client.get_balance('e', 'a').results_id",
+        "client.list_accounts('e', 0)",
+        "refresh: int = client.create_data_refresh('e').status",
+        "client.get_transactions('e', 'a', insights='yes')",
     )
-    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(sample)], capture_output=True, text=True)
-    assert done.returncode == 1
     # the float, the misspelt field, the flag, the optional id, paging by
     # position, the optional status, a flag as text
     for line in (3, 4, 5, 6, 7, 8, 9):
-        assert f"wrong_ob.py:{line}: error" in done.stdout, done.stdout
+        assert f"wrong.py:{line}: error" in report, report

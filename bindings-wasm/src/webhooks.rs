@@ -20,8 +20,6 @@ use lean_core::webhooks::{self, WebhookVerifier};
 use lean_core::WebhookSecret;
 use wasm_bindgen::prelude::*;
 
-use lean_sdk_wasm_boundary::throw;
-
 thread_local! {
     /// Where string bodies are encoded; it only grows, to the largest body.
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -65,33 +63,11 @@ fn with_scratch<T>(len: usize, f: impl FnOnce(&[u8]) -> T) -> T {
     })
 }
 
-/// Verifies webhooks against one or more secrets (several during a
-/// rotation).
-#[wasm_bindgen]
-pub struct Verifier {
-    inner: WebhookVerifier,
-}
+lean_sdk_wasm_boundary::webhook_verifier!(WebhookVerifier);
 
+/// The scratch-buffer calls, on top of the bytes calls every `Verifier` has.
 #[wasm_bindgen]
 impl Verifier {
-    /// A verifier for these secrets; throws a `configuration` error when
-    /// there is none or one is empty.
-    #[wasm_bindgen(constructor)]
-    pub fn new(secrets: Vec<String>) -> Result<Verifier, JsValue> {
-        let secrets: Vec<WebhookSecret> = secrets.into_iter().map(WebhookSecret::from).collect();
-        WebhookVerifier::new(&secrets)
-            .map(|inner| Verifier { inner })
-            .map_err(|e| throw(&e))
-    }
-
-    /// Verifies raw body bytes against the `x-lean-signature` value.
-    #[wasm_bindgen(js_name = verifyBytes)]
-    pub fn verify_bytes(&self, payload: &[u8], signature: Option<String>) -> Result<(), JsValue> {
-        self.inner
-            .verify(payload, signature.as_deref())
-            .map_err(|e| throw(&e))
-    }
-
     /// Verifies the first `len` scratch bytes against the signature header
     /// in the `signature_len` bytes after them (`-1`: no header). Returns
     /// `0` when it matches; otherwise `1`, the error waiting in
@@ -107,29 +83,14 @@ impl Verifier {
         status(outcome)
     }
 
-    /// [`Verifier::construct_event_bytes`] of the first `len` scratch bytes.
+    /// [`Verifier::construct_event`] of the first `len` scratch bytes.
     #[wasm_bindgen(js_name = constructEventScratch)]
     pub fn construct_event_scratch(
         &self,
         len: usize,
         signature: Option<String>,
     ) -> Result<String, JsValue> {
-        with_scratch(len, |payload| {
-            self.construct_event_bytes(payload, signature)
-        })
-    }
-
-    /// Verifies, then parses the event; returns its JSON text.
-    #[wasm_bindgen(js_name = constructEventBytes)]
-    pub fn construct_event_bytes(
-        &self,
-        payload: &[u8],
-        signature: Option<String>,
-    ) -> Result<String, JsValue> {
-        self.inner
-            .construct_event(payload, signature.as_deref())
-            .map(|event| event.to_json().to_string())
-            .map_err(|e| throw(&e))
+        with_scratch(len, |payload| self.construct_event(payload, signature))
     }
 }
 

@@ -64,18 +64,20 @@ fn run() -> Result<(), Error> {
     // A US number whose exchange (4th digit) is 2-9, as the rules require.
     let phone = format!("408{:07}", 2_000_000 + run_id % 8_000_000);
 
-    let customer = execute(
-        &http,
-        &config,
-        Operation::from_json(&json!({
-            "operation": "createCustomer",
-            "input": {
-                "firstName": "Jane", "lastName": "Doe", "birthday": "1980-12-31",
-                "phoneNumber": phone, "email": format!("jane.{run_id:x}@example.com"),
-                "street": "700 Treehouse Drive", "city": "San Jose", "state": "ca",
-                "postalCode": "95101", "partnerUserId": user, "registrationDate": "2020-01-01",
-            },
-        }))?,
+    // The writes take their input as JSON, the form hosts and the shared
+    // vectors use.
+    let create = |operation: &str, input: serde_json::Value| {
+        let call = json!({ "operation": operation, "input": input });
+        execute(&http, &config, Operation::from_json(&call)?)
+    };
+    let customer = create(
+        "createCustomer",
+        json!({
+            "firstName": "Jane", "lastName": "Doe", "birthday": "1980-12-31",
+            "phoneNumber": phone, "email": format!("jane.{run_id:x}@example.com"),
+            "street": "700 Treehouse Drive", "city": "San Jose", "state": "ca",
+            "postalCode": "95101", "partnerUserId": user, "registrationDate": "2020-01-01",
+        }),
     )?;
     println!("customer created: {}", customer.to_json());
 
@@ -103,18 +105,14 @@ fn run() -> Result<(), Error> {
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
 
-    let gig = execute(
-        &http,
-        &config,
-        Operation::from_json(&json!({
-            "operation": "createGig",
-            "input": {
-                "partnerUserId": user, "gigId": format!("gig_{run_id:016x}"),
-                "totalAmount": "15.00", "tips": "3.00", "expenses": "2.00",
-                "description": "SFO Airport to 410 Market Street",
-                "startTime": "2021-03-01T13:04:04-08:00", "endTime": "2021-03-01T21:31:05Z",
-            },
-        }))?,
+    let gig = create(
+        "createGig",
+        json!({
+            "partnerUserId": user, "gigId": format!("gig_{run_id:016x}"),
+            "totalAmount": "15.00", "tips": "3.00", "expenses": "2.00",
+            "description": "SFO Airport to 410 Market Street",
+            "startTime": "2021-03-01T13:04:04-08:00", "endTime": "2021-03-01T21:31:05Z",
+        }),
     )?;
     println!("gig created: {}", gig.to_json());
 

@@ -79,7 +79,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
         f.debug_list()
             .entries(self.0.iter().map(|(name, value)| {
                 if is_secret_header(name) {
-                    (name.as_str(), "<redacted>")
+                    (name.as_str(), crate::secret::REDACTED)
                 } else {
                     (name.as_str(), value.as_str())
                 }

@@ -36,6 +36,7 @@ pub mod openbanking;
 pub mod payouts;
 mod response;
 mod secret;
+mod signature;
 #[cfg(feature = "uniffi")]
 mod uniffi_types;
 mod url;

@@ -154,8 +154,8 @@ const MAX_FRACTIONAL_SECONDS: u64 = 1_000_000_000;
 
 /// A delay with a fraction of a second (`1.5`, `.25`), which some servers
 /// send although the standard has whole seconds only. Read digit by digit
-/// to the nanosecond: exact, and a float parser's code and tables (about
-/// 14 KiB gzipped) stay out of the npm package's wasm.
+/// to the nanosecond: exact, and a float parser's code and tables stay out
+/// of the npm package's wasm.
 fn fractional_seconds(text: &str) -> Option<Duration> {
     let (whole, fraction) = text.strip_prefix('+').unwrap_or(text).split_once('.')?;
     let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());

@@ -4,9 +4,30 @@
 //! `Display` print a fixed placeholder. Hosts that expose `repr()` or
 //! `toString()` build on these impls, so redaction happens once, here.
 
-use std::fmt;
+/// What a secret prints as, wherever it is printed.
+pub(crate) const REDACTED: &str = "<redacted>";
 
-const REDACTED: &str = "<redacted>";
+/// Makes secret types print as [`REDACTED`]: `Debug` as `Name(<redacted>)`,
+/// `Display` as `<redacted>`. Every secret type of the crate goes through
+/// it, so redaction is written once.
+macro_rules! redacted {
+    ($($name:ident),+ $(,)?) => {$(
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({})", stringify!($name), $crate::secret::REDACTED)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str($crate::secret::REDACTED)
+            }
+        }
+    )+};
+}
+pub(crate) use redacted;
+
+redacted!(ApiKey, WebhookSecret);
 
 /// A Lean API key. It authenticates every request (HTTP Basic, key as the
 /// user name) and is printed only as `<redacted>`.
@@ -36,18 +57,6 @@ impl From<&str> for ApiKey {
 impl From<String> for ApiKey {
     fn from(key: String) -> Self {
         Self::new(key)
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ApiKey({REDACTED})")
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(REDACTED)
     }
 }
 
@@ -84,18 +93,6 @@ impl From<String> for WebhookSecret {
 impl From<&[u8]> for WebhookSecret {
     fn from(secret: &[u8]) -> Self {
         Self::new(secret)
-    }
-}
-
-impl fmt::Debug for WebhookSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "WebhookSecret({REDACTED})")
-    }
-}
-
-impl fmt::Display for WebhookSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(REDACTED)
     }
 }
 

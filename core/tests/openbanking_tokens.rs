@@ -103,6 +103,6 @@ fn play(case: &Value) {
 
 #[test]
 fn token_policy() {
-    let ran = each_case("tokens.json", play);
+    let ran = each_case("openbanking/tokens.json", play);
     assert!(ran >= 10, "{ran} token policy vectors");
 }

@@ -2,58 +2,21 @@
 //! The format is documented in `tests/vectors/README.md`; each binding runs
 //! the same files through its own API.
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::time::Duration;
 
-use base64::Engine as _;
-use lean_core::webhooks::{self, WebhookVerifier};
+use lean_core::webhooks;
 use lean_core::{
-    parse_response, Call, Config, Environment, Error, HttpResponse, Operation, OperationKind,
-    RetryPolicy, Step, WebhookSecret,
+    parse_response, Call, Config, Environment, Error, Operation, OperationKind, RetryPolicy, Step,
+    WebhookSecret,
 };
 use serde_json::{json, Value};
 
 mod engine_cases;
+mod vector_cases;
 
-fn load(file: &str) -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/vectors")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let cases = doc["cases"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{file}: no cases array"))
-        .clone();
-    let names: BTreeSet<&str> = cases
-        .iter()
-        .map(|c| c["name"].as_str().expect("every case has a name"))
-        .collect();
-    assert_eq!(
-        names.len(),
-        cases.len(),
-        "{file}: case names must be unique"
-    );
-    cases
-}
-
-/// Runs `check` on every case of `file`, then fails once, naming every
-/// failing case, so that one wrong case does not hide the others.
-fn each_case(file: &str, check: impl Fn(&Value)) {
-    let mut failed = Vec::new();
-    for case in load(file) {
-        let name = case["name"].as_str().unwrap_or_default().to_owned();
-        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&case))).is_err() {
-            failed.push(name);
-        }
-    }
-    assert!(
-        failed.is_empty(),
-        "{file}: {} failing case(s): {failed:#?}",
-        failed.len()
-    );
-}
+use vector_cases::{
+    check_error, check_generator, check_outcome, check_request, each_case, response, WebhookApi,
+};
 
 fn config(case: &Value) -> Result<Config, Error> {
     let c = &case["config"];
@@ -81,57 +44,6 @@ fn config(case: &Value) -> Result<Config, Error> {
     Ok(config.with_retry(retry))
 }
 
-/// Checks an error against the keys an expected error gives.
-fn check_error(name: &str, error: &Error, expected: &Value) {
-    let actual = error.to_json();
-    assert_eq!(actual["code"], expected["code"], "{name}: code ({error})");
-    for key in [
-        "status",
-        "message",
-        "requestId",
-        "retryAfterMs",
-        "outcomeUnknown",
-        "idempotencyKey",
-        "sentIds",
-        "applied",
-        "location",
-    ] {
-        if let Some(want) = expected.get(key) {
-            let got = if key == "message" {
-                &actual["apiMessage"]
-            } else {
-                &actual[key]
-            };
-            assert_eq!(got, want, "{name}: {key} ({error})");
-        }
-    }
-    if let Some(want) = expected.get("fieldErrors") {
-        let pairs = |v: &Value| -> BTreeSet<(String, String)> {
-            v.as_array()
-                .into_iter()
-                .flatten()
-                .map(|e| {
-                    (
-                        e["field"].as_str().unwrap_or("").to_owned(),
-                        e["code"].as_str().unwrap_or("").to_owned(),
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(
-            pairs(&actual["fieldErrors"]),
-            pairs(want),
-            "{name}: field errors ({error})"
-        );
-        for e in actual["fieldErrors"].as_array().into_iter().flatten() {
-            assert!(
-                !e["message"].as_str().unwrap_or("").is_empty(),
-                "{name}: every field error has a message"
-            );
-        }
-    }
-}
-
 fn run_operation_case(case: &Value) {
     let name = case["name"].as_str().unwrap();
     let expect = &case["expect"];
@@ -148,71 +60,8 @@ fn run_operation_case(case: &Value) {
         }
     });
     match (built, expect.get("request"), expect.get("error")) {
-        (Ok(request), Some(want), None) => {
-            assert_eq!(request.method.as_str(), want["method"], "{name}: method");
-            assert_eq!(request.url, want["url"], "{name}: url");
-            for (header, value) in want["headers"].as_object().into_iter().flatten() {
-                assert_eq!(
-                    request.header(header),
-                    value.as_str(),
-                    "{name}: header {header}"
-                );
-            }
-            assert!(
-                request
-                    .header("user-agent")
-                    .unwrap_or("")
-                    .starts_with("lean-sdk/"),
-                "{name}: user-agent"
-            );
-            let body: Value = request
-                .body
-                .as_deref()
-                .map(|b| serde_json::from_str(b).unwrap())
-                .unwrap_or(Value::Null);
-            assert_eq!(body, want["body"], "{name}: body");
-            if want.get("generatedIdempotencyKey") == Some(&json!(true)) {
-                let key = request
-                    .header("idempotency-key")
-                    .unwrap_or_else(|| panic!("{name}: no idempotency key"));
-                assert!(is_uuid_v4(key), "{name}: {key} is not a UUID v4");
-            }
-        }
-        (Err(error), None, Some(want)) => check_error(name, &error, want),
-        (result, _, _) => panic!("{name}: expected {expect}, got {result:?}"),
-    }
-}
-
-fn is_uuid_v4(key: &str) -> bool {
-    let b = key.as_bytes();
-    key.len() == 36
-        && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
-        && b[14] == b'4'
-        && b"89ab".contains(&b[19])
-        && key
-            .chars()
-            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
-}
-
-fn response(spec: &Value) -> HttpResponse {
-    let headers = spec["headers"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-        .collect();
-    let body = match (spec.get("bodyText"), spec.get("body")) {
-        (Some(text), _) => text.as_str().unwrap_or_default().as_bytes().to_vec(),
-        (None, Some(body)) => serde_json::to_vec(body).unwrap(),
-        (None, None) => Vec::new(),
-    };
-    HttpResponse::new(spec["status"].as_u64().unwrap() as u16, headers, body)
-}
-
-fn check_result(name: &str, result: Result<lean_core::Outcome, Error>, expect: &Value) {
-    match (result, expect.get("value"), expect.get("error")) {
-        (Ok(outcome), Some(want), None) => assert_eq!(&outcome.to_json(), want, "{name}: value"),
-        (Err(error), None, Some(want)) => check_error(name, &error, want),
+        (Ok(request), Some(want), None) => check_request(want, &request),
+        (Err(error), None, Some(want)) => check_error(want, &error),
         (result, _, _) => panic!("{name}: expected {expect}, got {result:?}"),
     }
 }
@@ -237,68 +86,23 @@ fn validation() {
 #[test]
 fn responses() {
     each_case("responses.json", |case| {
-        let name = case["name"].as_str().unwrap();
         let kind =
             OperationKind::from_name(case["operation"].as_str().unwrap()).expect("known operation");
-        let result = parse_response(kind, &response(&case["response"]));
-        check_result(name, result, &case["expect"]);
+        let outcome = parse_response(kind, &response(&case["response"]));
+        check_outcome(outcome.map(|o| o.to_json()), &case["expect"], "value");
     });
-}
-
-fn payload(spec: &Value) -> Vec<u8> {
-    match spec {
-        Value::String(s) => s.as_bytes().to_vec(),
-        Value::Object(o) if o.contains_key("base64") => base64::engine::general_purpose::STANDARD
-            .decode(o["base64"].as_str().unwrap())
-            .unwrap(),
-        Value::Object(o) => o["repeat"]
-            .as_str()
-            .unwrap()
-            .repeat(o["times"].as_u64().unwrap() as usize)
-            .into_bytes(),
-        other => panic!("bad payload {other}"),
-    }
 }
 
 #[test]
 fn webhooks() {
-    each_case("webhooks.json", |case| {
-        let name = case["name"].as_str().unwrap();
-        let secrets: Vec<WebhookSecret> = case["secrets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| WebhookSecret::from(s.as_str().unwrap()))
-            .collect();
-        let body = payload(&case["payload"]);
-        let signature = case.get("signature").and_then(Value::as_str);
-        let expect = &case["expect"];
-        match case["action"].as_str().unwrap() {
-            "sign" => assert_eq!(
-                webhooks::sign(&secrets[0], &body),
-                expect["signature"],
-                "{name}"
-            ),
-            "verify" => match (
-                WebhookVerifier::new(&secrets).and_then(|v| v.verify(&body, signature)),
-                expect.get("error"),
-            ) {
-                (Ok(()), None) => assert_eq!(expect["valid"], true, "{name}"),
-                (Err(e), Some(want)) => check_error(name, &e, want),
-                (result, _) => panic!("{name}: expected {expect}, got {result:?}"),
-            },
-            "constructEvent" => {
-                let result = WebhookVerifier::new(&secrets)
-                    .and_then(|v| v.construct_event(&body, signature));
-                match (result, expect.get("event"), expect.get("error")) {
-                    (Ok(event), Some(want), None) => assert_eq!(&event.to_json(), want, "{name}"),
-                    (Err(e), None, Some(want)) => check_error(name, &e, want),
-                    (result, _, _) => panic!("{name}: expected {expect}, got {result:?}"),
-                }
-            }
-            other => panic!("{name}: unknown action {other}"),
-        }
-    });
+    let api = WebhookApi {
+        sign: webhooks::sign,
+        verify: webhooks::verify,
+        construct_event: |secrets: &[WebhookSecret], body: &[u8], signature: Option<&str>| {
+            Ok(webhooks::construct_event(secrets, body, signature)?.to_json())
+        },
+    };
+    each_case("webhooks.json", |case| api.run(case));
 }
 
 #[test]
@@ -314,7 +118,7 @@ fn engine() {
             assert_eq!(&json!(run.waits), want, "{name}: waits");
         }
         engine_cases::check_trace(name, case, &run, true);
-        check_result(name, run.result, &case["expect"]);
+        check_outcome(run.result.map(|o| o.to_json()), &case["expect"], "value");
     });
 }
 
@@ -324,26 +128,13 @@ fn configs() {
         let name = case["name"].as_str().unwrap();
         match (config(case), case["expect"].get("error")) {
             (Ok(_), None) => assert_eq!(case["expect"]["ok"], true, "{name}"),
-            (Err(e), Some(want)) => check_error(name, &e, want),
+            (Err(e), Some(want)) => check_error(want, &e),
             (result, _) => panic!("{name}: expected {}, got {result:?}", case["expect"]),
         }
     });
 }
 
-/// The JSON files are written by `generate.py`; they must be what it writes
-/// now, so that the script and the cases never drift apart.
 #[test]
 fn vectors_match_their_generator() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
-    let output = std::process::Command::new("python3")
-        .arg(dir.join("generate.py"))
-        .arg("--check")
-        .output()
-        .expect("python3 is needed to check tests/vectors against generate.py");
-    assert!(
-        output.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    check_generator("generate.py");
 }

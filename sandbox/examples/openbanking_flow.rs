@@ -8,53 +8,28 @@
 //! Run with `scripts/demo rust`, or `cargo run -p lean-sandbox --example
 //! openbanking_flow` after `cargo build -p lean-sandbox`.
 
+mod common;
+
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use lean_core::openbanking::auth::NextStep;
+use common::step;
 use lean_core::openbanking::webhooks::{EventPayload, WebhookVerifier, SIGNATURE_HEADER};
 use lean_core::openbanking::{
     ClientCredentials, Config, DataKind, DataRequest, Environment, NewCustomer, NewDestination,
-    NewPaymentIntent, Operation, Outcome, TokenManager, TokenScope,
+    NewPaymentIntent, Operation, Outcome, TokenPolicy, TokenScope, TokenStep, TokenTicket,
 };
 use lean_core::{Amount, WebhookSecret};
-use lean_sandbox::harness::{
-    agent, execute_openbanking, sandbox_binary, send, SandboxProcess, WebhookReceiver,
-};
+use lean_sandbox::harness::{agent, execute_openbanking, send};
 use lean_sandbox::settings::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_OB_WEBHOOK_SECRET};
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => {
-            println!("\nOpen-banking demo finished: every step succeeded.");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("\nopen-banking demo failed: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn step(n: u32, text: &str) {
-    println!("\n[{n}] {text}");
+    common::finish("Open-banking", run())
 }
 
 fn run() -> Result<(), String> {
-    step(1, "Starting the local sandbox and a webhook receiver");
-    let sandbox = SandboxProcess::start(
-        &sandbox_binary(),
-        &[
-            "--port",
-            "0",
-            "--api-key",
-            "sk_test_demo",
-            "--ob-results-delay",
-            "200ms",
-            "--quiet",
-        ],
-    )?;
-    let receiver = WebhookReceiver::start().map_err(|e| e.to_string())?;
+    let (sandbox, receiver) =
+        common::start(&["--api-key", "sk_test_demo", "--ob-results-delay", "200ms"])?;
     sandbox.register_openbanking_webhook(receiver.url())?;
     println!("    sandbox API: {}", sandbox.url());
     let environment = Environment::custom(sandbox.url())
@@ -67,15 +42,24 @@ fn run() -> Result<(), String> {
     let credentials = ClientCredentials::new(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
         .map_err(|e| e.to_string())?;
     let mut tokens =
-        TokenManager::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_string())?;
-    let auth = match tokens.next(SystemTime::now()).map_err(|e| e.to_string())? {
-        NextStep::FetchToken(request) => {
+        TokenPolicy::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_string())?;
+    let mut ticket = TokenTicket::new();
+    let auth = match tokens
+        .poll(&mut ticket, SystemTime::now())
+        .map_err(|e| e.to_string())?
+    {
+        TokenStep::Fetch(_, request) => {
             let answer = send(&http, &request).map_err(|e| e.message)?;
+            let now = SystemTime::now();
             tokens
-                .accept(&answer, SystemTime::now())
+                .on_token_response(&mut ticket, &answer, now)
+                .and_then(|()| tokens.poll(&mut ticket, now))
                 .map_err(|e| e.to_string())?
         }
-        NextStep::Ready(auth) => auth,
+        step => step,
+    };
+    let TokenStep::Use(auth) = auth else {
+        return Err(format!("no token to use: {auth:?}"));
     };
     println!("    token received (its value is never printed: {auth:?})");
     let call = |operation: Operation| {

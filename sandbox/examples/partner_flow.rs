@@ -7,52 +7,34 @@
 //! Run with `scripts/demo rust`, or `cargo run -p lean-sandbox --example
 //! partner_flow` after `cargo build -p lean-sandbox`.
 
+mod common;
+
 use std::process::ExitCode;
 use std::time::Duration;
 
+use common::step;
 use lean_core::webhooks::{EventData, EventType, WebhookVerifier, SIGNATURE_HEADER};
 use lean_core::{
     Config, Environment, NewCustomer, NewGig, NewSpecialPayment, Operation, Outcome, WebhookSecret,
 };
-use lean_sandbox::harness::{agent, execute, sandbox_binary, SandboxProcess, WebhookReceiver};
+use lean_sandbox::harness::{agent, execute, WebhookReceiver};
 use serde_json::json;
 
 const API_KEY: &str = "sk_test_demo_partner";
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => {
-            println!("\nDemo finished: every step succeeded.");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("\ndemo failed: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn step(n: u32, text: &str) {
-    println!("\n[{n}] {text}");
+    common::finish("Partner", run())
 }
 
 fn run() -> Result<(), String> {
-    step(1, "Starting the local sandbox and a webhook receiver");
-    let sandbox = SandboxProcess::start(
-        &sandbox_binary(),
-        &[
-            "--port",
-            "0",
-            "--api-key",
-            API_KEY,
-            "--approval-delay",
-            "1s",
-            "--settlement-delay",
-            "1s",
-            "--quiet",
-        ],
-    )?;
-    let receiver = WebhookReceiver::start().map_err(|e| e.to_string())?;
+    let (sandbox, receiver) = common::start(&[
+        "--api-key",
+        API_KEY,
+        "--approval-delay",
+        "1s",
+        "--settlement-delay",
+        "1s",
+    ])?;
     sandbox.register_webhook(receiver.url())?;
     println!("    sandbox API: {}", sandbox.base_url());
     println!("    webhooks:    {}", receiver.url());

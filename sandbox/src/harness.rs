@@ -270,8 +270,10 @@ pub fn execute_openbanking(
     drive(agent, call)
 }
 
-/// The transport loop, the same for both APIs' calls.
-fn drive<C: Drive>(agent: &ureq::Agent, mut call: C) -> Result<C::Outcome, Error> {
+/// The whole transport loop of a host, the same for both APIs' calls:
+/// send what the call asks, feed back the answer or the transport
+/// failure, wait when it says, until it is done.
+pub fn drive<C: Drive>(agent: &ureq::Agent, mut call: C) -> Result<C::Outcome, Error> {
     loop {
         match call.poll() {
             Step::Send(request) => match send(agent, &request) {

@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod payouts;
 pub mod remote;
 pub mod router;
+pub mod rows;
 pub mod server;
 pub mod settings;
 pub mod store;

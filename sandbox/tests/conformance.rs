@@ -11,11 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use lean_core::openbanking::{
-    self, AppToken, Auth, ClientCredentials, Environment as ObEnvironment, NextStep, TokenManager,
-    TokenScope,
+    self, AppToken, Auth, ClientCredentials, Environment as ObEnvironment, TokenPolicy, TokenScope,
+    TokenStep, TokenTicket,
 };
-use lean_core::{Call, Config, Drive, Environment, Error, Operation, RetryPolicy, Step};
-use lean_sandbox::harness::send;
+use lean_core::{Call, Config, Environment, Error, Operation, RetryPolicy};
+use lean_sandbox::harness::{drive, send};
 use serde_json::{json, Map, Value};
 
 const API_KEY: &str = "conformance_key";
@@ -84,6 +84,17 @@ impl Hostile {
         assert!(answer.status().is_success(), "{method} {url}: {text}");
         serde_json::from_str(&text).expect("a JSON control answer")
     }
+
+    /// Starts a run of the scenario `name`.
+    fn start_run(&self, name: &str) -> Run {
+        let started = self.control("POST", "runs", Some(&json!({ "scenario": name })));
+        let id = started["id"].as_str().expect("a run id").to_owned();
+        Run {
+            base_url: started["baseUrl"].as_str().expect("a baseUrl").to_owned(),
+            other_url: format!("{}/{id}", self.other_url),
+            id,
+        }
+    }
 }
 
 impl Drop for Hostile {
@@ -129,13 +140,7 @@ fn run_all(key: &str) {
     let mut failures = Vec::new();
     for scenario in list {
         let name = scenario["name"].as_str().unwrap_or("?");
-        let started = server.control("POST", "runs", Some(&json!({ "scenario": name })));
-        let id = started["id"].as_str().expect("a run id").to_owned();
-        let run = Run {
-            base_url: started["baseUrl"].as_str().expect("a baseUrl").to_owned(),
-            other_url: format!("{}/{id}", server.other_url),
-            id,
-        };
+        let run = server.start_run(name);
         let outcomes = perform(scenario, &run.base_url);
         let report = server.control("GET", &format!("runs/{}", run.id), None);
         if scenario["call"].get("repeat").is_some() {
@@ -246,31 +251,23 @@ fn perform(scenario: &Value, base_url: &str) -> Vec<Result<Value, Value>> {
 fn token(agent: &ureq::Agent, environment: ObEnvironment) -> Result<Auth, Value> {
     let credentials = ClientCredentials::new(CLIENT_ID, CLIENT_SECRET).map_err(|e| e.to_json())?;
     let mut tokens =
-        TokenManager::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_json())?;
+        TokenPolicy::new(credentials, environment, TokenScope::Api).map_err(|e| e.to_json())?;
+    let mut ticket = TokenTicket::new();
     let now = SystemTime::now();
-    match tokens.next(now).map_err(|e| e.to_json())? {
-        NextStep::Ready(auth) => Ok(auth),
-        NextStep::FetchToken(request) => match send(agent, &request) {
-            Ok(answer) => tokens.accept(&answer, now).map_err(|e| e.to_json()),
-            Err(failure) => Err(json!({
-                "code": "transport",
-                "message": format!("the OAuth token request failed: {}", failure.message),
-                "outcomeUnknown": false,
-            })),
-        },
-    }
-}
-
-/// The whole transport loop of a host.
-fn drive<C: Drive>(agent: &ureq::Agent, mut call: C) -> Result<C::Outcome, Error> {
     loop {
-        match call.poll() {
-            Step::Send(request) => match send(agent, &request) {
-                Ok(answer) => call.on_response(answer),
-                Err(failure) => call.on_transport_error(failure),
+        match tokens.poll(&mut ticket, now).map_err(|e| e.to_json())? {
+            TokenStep::Use(auth) => return Ok(auth),
+            TokenStep::Fetch(_, request) => match send(agent, &request) {
+                Ok(answer) => tokens
+                    .on_token_response(&mut ticket, &answer, now)
+                    .map_err(|e| e.to_json())?,
+                Err(failure) => {
+                    return Err(tokens
+                        .on_token_transport_error(&mut ticket, failure)
+                        .to_json())
+                }
             },
-            Step::Wait(delay) => std::thread::sleep(delay),
-            Step::Done(result) => return result,
+            TokenStep::Wait(_) => unreachable!("one caller never waits for another"),
         }
     }
 }
@@ -452,12 +449,11 @@ fn scenario_names_are_unique_and_say_why() {
 #[test]
 fn a_followed_redirect_is_counted_with_its_credentials() {
     let server = Hostile::start();
-    let scenario = json!({ "scenario": "openbanking-oauth-token-request-redirect-cross-origin" });
-    let started = server.control("POST", "runs", Some(&scenario));
-    let (id, base_url) = (
-        started["id"].as_str().unwrap(),
-        started["baseUrl"].as_str().unwrap(),
-    );
+    let Run {
+        id,
+        base_url,
+        other_url,
+    } = server.start_run("openbanking-oauth-token-request-redirect-cross-origin");
     let agent = ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -472,7 +468,7 @@ fn a_followed_redirect_is_counted_with_its_credentials() {
         .expect("the redirect");
     assert_eq!(redirect.status(), 307);
     let location = redirect.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, format!("{}/{id}/oauth2/token", server.other_url));
+    assert_eq!(location, format!("{other_url}/oauth2/token"));
     let followed = agent
         .post(&location)
         .header("lean-app-token", "t")
@@ -495,12 +491,7 @@ fn a_followed_redirect_is_counted_with_its_credentials() {
 #[test]
 fn each_connection_that_carried_a_run_is_counted() {
     let server = Hostile::start();
-    let scenario = json!({ "scenario": "payouts-get-gig-five-times-one-connection" });
-    let started = server.control("POST", "runs", Some(&scenario));
-    let (id, base_url) = (
-        started["id"].as_str().unwrap(),
-        started["baseUrl"].as_str().unwrap(),
-    );
+    let Run { id, base_url, .. } = server.start_run("payouts-get-gig-five-times-one-connection");
     let agent = || {
         ureq::Agent::new_with_config(
             ureq::Agent::config_builder()

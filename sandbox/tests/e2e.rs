@@ -11,7 +11,7 @@ use lean_core::{
     ApiErrorKind, ApplicationStatus, CustomerStatus, CustomerUpdate, Error, NewGig,
     NewSpecialPayment, Operation, Outcome, PaymentStatus, WebhookSecret,
 };
-use lean_sandbox::harness::{agent, execute, Delivery, WebhookReceiver};
+use lean_sandbox::harness::{agent, execute, Delivery};
 use serde_json::{json, Value};
 
 fn gig(n: usize, customer: usize, description: &str) -> NewGig {
@@ -64,9 +64,7 @@ fn has_event(deliveries: &[Delivery], event: &str, key: &str, id: &str) -> bool 
 
 #[test]
 fn partner_flow_with_signed_webhooks() {
-    let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox.register_webhook(receiver.url()).unwrap();
+    let (sandbox, receiver) = start_with_receiver(&[], 0);
     let agent = agent();
     let config = config(&sandbox);
 
@@ -92,15 +90,15 @@ fn partner_flow_with_signed_webhooks() {
     assert_eq!(fields(&e), ["partnerUserId"]);
     assert!(e.message.contains("ACTIVE"), "{}", e.message);
 
-    let Outcome::Application(application) = execute(
-        &agent,
-        &config,
-        Operation::submit_application("uid_1").unwrap(),
-    )
-    .unwrap() else {
-        panic!()
+    // The status of the application, as submitting it answers.
+    let submit = || {
+        let operation = Operation::submit_application("uid_1").unwrap();
+        match execute(&agent, &config, operation).unwrap() {
+            Outcome::Application(application) => application.status,
+            other => panic!("{other:?}"),
+        }
     };
-    assert_eq!(application.status, Some(ApplicationStatus::Submitted));
+    assert_eq!(submit(), Some(ApplicationStatus::Submitted));
 
     assert!(receiver.wait_until(Duration::from_secs(10), |d| has_event(
         d,
@@ -120,15 +118,7 @@ fn partner_flow_with_signed_webhooks() {
         assert_eq!(c.status, Some(CustomerStatus::Active));
     }
     // Submitting again reports the approval.
-    let Outcome::Application(again) = execute(
-        &agent,
-        &config,
-        Operation::submit_application("uid_1").unwrap(),
-    )
-    .unwrap() else {
-        panic!()
-    };
-    assert_eq!(again.status, Some(ApplicationStatus::Approved));
+    assert_eq!(submit(), Some(ApplicationStatus::Approved));
 
     let Outcome::Gig(paid) = execute(
         &agent,
@@ -359,9 +349,7 @@ fn base64_key() -> String {
 
 #[test]
 fn failure_trigger_deactivation_and_webhook_retries() {
-    let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    sandbox.register_webhook(receiver.url()).unwrap();
+    let (sandbox, receiver) = start_with_receiver(&[], 0);
     let agent = agent();
     let config = config(&sandbox);
     payable_customers(&agent, &config, 1..2);
@@ -518,10 +506,7 @@ fn environment_variables_configure_serve() {
 
 #[test]
 fn webhooks_give_up_after_five_retries() {
-    let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    receiver.refuse_next(100);
-    sandbox.register_webhook(receiver.url()).unwrap();
+    let (sandbox, receiver) = start_with_receiver(&[], 100);
     let agent = agent();
     let config = config(&sandbox);
     apply(&agent, &config, 1);

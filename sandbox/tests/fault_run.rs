@@ -36,6 +36,21 @@ struct Tally {
     failed: Vec<(String, String)>,
 }
 
+impl Tally {
+    /// Files the call `id` by how it ended: made (its answer already
+    /// checked), refused, or unknown (the request may have applied).
+    fn record(&mut self, id: String, outcome: Result<(), Error>) {
+        match outcome {
+            Ok(()) => self.succeeded.push(id),
+            Err(Error::Transport {
+                outcome_unknown: true,
+                ..
+            }) => self.unknown.push(id),
+            Err(e) => self.failed.push((id, e.to_string())),
+        }
+    }
+}
+
 /// How many rows of `table` carry each value of `path` (a JSON path into
 /// the stored body).
 fn count_by(db: &TempDb, table: &str, path: &str) -> HashMap<String, usize> {
@@ -90,22 +105,12 @@ fn payouts_gigs_under_dropped_connections_are_stored_once_each() {
     let mut tally = Tally::default();
     for i in 0..CREATES {
         let id = format!("fault-{i}");
-        match execute(
-            &agent,
-            &config,
-            Operation::create_gig(&fault_gig(i)).unwrap(),
-        ) {
-            Ok(Outcome::Gig(gig)) => {
-                assert_eq!(gig.gig_id, id);
-                tally.succeeded.push(id);
-            }
-            Ok(other) => panic!("gig {i}: unexpected {other:?}"),
-            Err(Error::Transport {
-                outcome_unknown: true,
-                ..
-            }) => tally.unknown.push(id),
-            Err(e) => tally.failed.push((id, e.to_string())),
-        }
+        let create = Operation::create_gig(&fault_gig(i)).unwrap();
+        let outcome = execute(&agent, &config, create).map(|made| match made {
+            Outcome::Gig(gig) => assert_eq!(gig.gig_id, id),
+            other => panic!("gig {i}: unexpected {other:?}"),
+        });
+        tally.record(id, outcome);
         assert!(started.elapsed() < BOUND, "the fault run took too long");
     }
 
@@ -190,18 +195,13 @@ fn open_banking_intents_under_dropped_connections_are_never_sent_twice() {
             purpose_code: None,
         };
         let create = ObOperation::create_payment_intent(&intent).unwrap();
-        match execute_openbanking(&agent, &config, &auth, create) {
-            Ok(ObOutcome::PaymentIntent(made)) => {
-                assert_eq!(made.description.as_deref(), Some(description.as_str()));
-                tally.succeeded.push(description);
+        let outcome = execute_openbanking(&agent, &config, &auth, create).map(|made| match made {
+            ObOutcome::PaymentIntent(made) => {
+                assert_eq!(made.description.as_deref(), Some(description.as_str()))
             }
-            Ok(other) => panic!("intent {i}: unexpected {other:?}"),
-            Err(Error::Transport {
-                outcome_unknown: true,
-                ..
-            }) => tally.unknown.push(description),
-            Err(e) => tally.failed.push((description, e.to_string())),
-        }
+            other => panic!("intent {i}: unexpected {other:?}"),
+        });
+        tally.record(description, outcome);
         assert!(started.elapsed() < BOUND, "the fault run took too long");
     }
 

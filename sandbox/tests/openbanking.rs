@@ -8,12 +8,11 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::openbanking::*;
-use lean_core::openbanking::auth::NextStep;
 use lean_core::openbanking::errors::{error_code, granular_status_code};
 use lean_core::openbanking::webhooks::{EventPayload, EventType, SIGNATURE_HEADER};
 use lean_core::openbanking::{
     Auth, ClientCredentials, Config, DataKind, ErrorCode, NewCustomer, NewDestination,
-    NewPaymentIntent, Operation, Outcome, Paging, TokenManager, TokenScope,
+    NewPaymentIntent, Operation, Outcome, Paging, TokenPolicy, TokenScope, TokenStep, TokenTicket,
 };
 use lean_core::{Amount, HttpRequest, HttpResponse, Method};
 use lean_sandbox::harness::{agent, execute_openbanking, send, WebhookReceiver};
@@ -116,17 +115,8 @@ fn customers_entities_and_data_with_async_results_and_webhooks() {
     };
     assert!(pending.is_pending());
     let results_id = pending.results_id.clone().unwrap();
-    let ready = |deliveries: &[lean_sandbox::harness::Delivery]| {
-        deliveries.iter().any(|d| {
-            verifier()
-                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
-                .is_ok_and(
-                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
-                )
-        })
-    };
     assert!(
-        receiver.wait_until(Duration::from_secs(10), ready),
+        results_ready(&receiver, &results_id),
         "no results.ready webhook"
     );
     let results = payload(client.ok(&Operation::get_data_results(&results_id).unwrap()));
@@ -209,18 +199,22 @@ fn oauth_tokens_renewal_and_customer_scope() {
     let alice = owner.customer("alice");
     let bob = owner.customer("bob");
 
-    // Client credentials through the core's token manager: fetch, use,
+    // Client credentials through the core's token policy: fetch, use,
     // renew when it says so.
     let credentials = ClientCredentials::new(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET).unwrap();
-    let mut tokens = TokenManager::new(credentials, env.clone(), TokenScope::Api).unwrap();
-    let fetch = |tokens: &mut TokenManager, at: SystemTime| -> Auth {
-        match tokens.next(at).unwrap() {
-            NextStep::FetchToken(request) => {
-                let answer = send(&agent, &request).unwrap();
-                assert_eq!(answer.status, 200, "{}", answer.body_text());
-                tokens.accept(&answer, at).unwrap()
+    let mut tokens = TokenPolicy::new(credentials, env.clone(), TokenScope::Api).unwrap();
+    let fetch = |tokens: &mut TokenPolicy, at: SystemTime| -> Auth {
+        let mut ticket = TokenTicket::new();
+        loop {
+            match tokens.poll(&mut ticket, at).unwrap() {
+                TokenStep::Fetch(_, request) => {
+                    let answer = send(&agent, &request).unwrap();
+                    assert_eq!(answer.status, 200, "{}", answer.body_text());
+                    tokens.on_token_response(&mut ticket, &answer, at).unwrap();
+                }
+                TokenStep::Use(auth) => return auth,
+                TokenStep::Wait(_) => unreachable!("one caller never waits"),
             }
-            NextStep::Ready(auth) => auth,
         }
     };
     let start = SystemTime::now();
@@ -236,7 +230,10 @@ fn oauth_tokens_renewal_and_customer_scope() {
     }
     // Within the lifetime the same token is used; past the renewal point
     // (half of a 2 s lifetime) a new one is fetched.
-    assert!(matches!(tokens.next(start).unwrap(), NextStep::Ready(a) if a == first));
+    assert!(matches!(
+        tokens.poll(&mut TokenTicket::new(), start).unwrap(),
+        TokenStep::Use(a) if a == first
+    ));
     let renewed = fetch(&mut tokens, start + Duration::from_millis(1500));
     assert_ne!(renewed, first);
     // The sandbox expires tokens too.
@@ -351,14 +348,6 @@ fn paging_and_documented_refusals() {
         let body: Value = serde_json::from_slice(&r.body).unwrap();
         (r.status, body["status"].as_str().unwrap().to_owned())
     };
-    assert_eq!(
-        code(&raw("GET", "/customers/v1?page_size=abc", None)),
-        (400, "INVALID_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v1?page_size=0", None)),
-        (400, "INVALID_PARAMETERS".into())
-    );
     let missing = raw("POST", "/customers/v1/", Some("{}"));
     assert_eq!(code(&missing), (400, "MISSING_PARAMETERS".into()));
     let error = Operation::create_customer(&NewCustomer::new("x"))
@@ -366,34 +355,21 @@ fn paging_and_documented_refusals() {
         .parse_response(&missing)
         .unwrap_err();
     assert_eq!(error.field_errors()[0].field, "app_user_id");
-    assert_eq!(
-        code(&raw(
-            "POST",
-            "/data/v1/balance",
-            Some(r#"{"entity_id":"e"}"#)
-        )),
-        (400, "MISSING_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw(
-            "POST",
-            "/data/v1/identity",
-            Some(r#"{"entity_id":"e","async":"yes"}"#)
-        )),
-        (400, "INVALID_PARAMETERS".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v2/nothing", None)),
-        (404, "INVALID_URL".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/data/v1/balance", None)),
-        (405, "INVALID_HTTP_METHOD".into())
-    );
-    assert_eq!(
-        code(&raw("GET", "/customers/v1/no-such-customer", None)),
-        (404, "NOT_FOUND".into())
-    );
+    // Method, path, body, and the status and status code answered.
+    #[rustfmt::skip]
+    let refusals: [(&str, &str, Option<&str>, u16, &str); 7] = [
+        ("GET", "/customers/v1?page_size=abc", None, 400, "INVALID_PARAMETERS"),
+        ("GET", "/customers/v1?page_size=0", None, 400, "INVALID_PARAMETERS"),
+        ("POST", "/data/v1/balance", Some(r#"{"entity_id":"e"}"#), 400, "MISSING_PARAMETERS"),
+        ("POST", "/data/v1/identity", Some(r#"{"entity_id":"e","async":"yes"}"#), 400, "INVALID_PARAMETERS"),
+        ("GET", "/customers/v2/nothing", None, 404, "INVALID_URL"),
+        ("GET", "/data/v1/balance", None, 405, "INVALID_HTTP_METHOD"),
+        ("GET", "/customers/v1/no-such-customer", None, 404, "NOT_FOUND"),
+    ];
+    for (method, path, body, status, status_code) in refusals {
+        let answer = code(&raw(method, path, body));
+        assert_eq!(answer, (status, status_code.to_owned()), "{method} {path}");
+    }
 }
 
 #[test]
@@ -658,17 +634,8 @@ fn pending_results_and_webhooks_survive_a_restart() {
 
     let second = start(&["--db", db_arg, "--ob-results-delay", "300ms"]);
     let client = Client::new(&second, app_token());
-    let ready = |d: &[lean_sandbox::harness::Delivery]| {
-        d.iter().any(|d| {
-            verifier()
-                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
-                .is_ok_and(
-                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
-                )
-        })
-    };
     assert!(
-        receiver.wait_until(Duration::from_secs(10), ready),
+        results_ready(&receiver, &results_id),
         "results.ready was lost"
     );
     let identity = payload(client.ok(&Operation::get_data_results(&results_id).unwrap()));

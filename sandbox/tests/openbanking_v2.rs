@@ -528,28 +528,19 @@ fn entities_are_listed_by_creation_date() {
     // The entity's own record carries its creation time too.
     assert!(sandbox.connect_bank(&api.customer("dated-3")).unwrap()["created_at"].is_string());
 
-    refused(
-        &api.get("/customers/v1/entities?start_date=2026-02-30"),
-        "INVALID_PARAMETERS",
-        "start_date",
-    );
-    refused(
-        &api.get("/customers/v1/entities?end_date=12/01/2026"),
-        "INVALID_PARAMETERS",
-        "end_date",
-    );
-    refused(
-        &api.get(&format!(
-            "/customers/v1/entities?start_date={tomorrow}&end_date={yesterday}"
-        )),
-        "INVALID_PARAMETERS",
-        "start_date",
-    );
-    refused(
-        &api.get("/customers/v1/entities?page_size=0"),
-        "INVALID_PARAMETERS",
-        "page_size",
-    );
+    // A query, and the parameter it is refused for.
+    for (query, field) in [
+        ("start_date=2026-02-30".to_owned(), "start_date"),
+        ("end_date=12/01/2026".to_owned(), "end_date"),
+        (
+            format!("start_date={tomorrow}&end_date={yesterday}"),
+            "start_date",
+        ),
+        ("page_size=0".to_owned(), "page_size"),
+    ] {
+        let answer = api.get(&format!("/customers/v1/entities?{query}"));
+        refused(&answer, "INVALID_PARAMETERS", field);
+    }
 }
 
 #[test]
@@ -671,26 +662,18 @@ fn transactions_take_dates_and_insights() {
         none.text
     );
 
-    refused(
-        &read(json!({"start_date": "2026-10-32"})),
-        "INVALID_PARAMETERS",
-        "start_date",
-    );
-    refused(
-        &read(json!({"end_date": 20261028})),
-        "INVALID_PARAMETERS",
-        "end_date",
-    );
-    refused(
-        &read(json!({"start_date": "2026-10-28", "end_date": "2026-10-20"})),
-        "INVALID_PARAMETERS",
-        "start_date",
-    );
-    refused(
-        &read(json!({"insights": "yes"})),
-        "INVALID_PARAMETERS",
-        "insights",
-    );
+    // A filter, and the field it is refused for.
+    for (filter, field) in [
+        (json!({"start_date": "2026-10-32"}), "start_date"),
+        (json!({"end_date": 20261028}), "end_date"),
+        (
+            json!({"start_date": "2026-10-28", "end_date": "2026-10-20"}),
+            "start_date",
+        ),
+        (json!({"insights": "yes"}), "insights"),
+    ] {
+        refused(&read(filter), "INVALID_PARAMETERS", field);
+    }
     // The other data calls keep refusing these fields.
     refused(
         &api.post(
@@ -706,16 +689,11 @@ fn transactions_take_dates_and_insights() {
 fn destinations_take_lean_s_own_example_body() {
     let sandbox = start("50ms");
     let api = Api::new(&sandbox);
-    let vendor = json!({
-        "bank_type": "RETAIL",
-        "government_identifier": {"type": "EMIRATES_ID", "value": "784-1990-1234567-1"},
-        "name": "Jane Doe",
-        "iban": "AE070331234567890123456",
-        "display_name": "Jane",
-        "address": "Villa 12, Street 4",
-        "city": "Dubai",
-        "country": "ARE",
-    });
+    // Lean's example, as the OpenAPI document gives it.
+    let document: Value =
+        serde_json::from_str(lean_sandbox::openapi::document()).expect("the document is JSON");
+    let vendor = document["components"]["schemas"]["NewDestination"]["example"].clone();
+    assert_eq!(vendor["bank_type"], "RETAIL", "{vendor}");
     let created = api.post("/payments/v1/destinations", &vendor);
     assert_eq!(created.status, 200, "{}", created.text);
     let d = &created.json;
@@ -747,27 +725,21 @@ fn destinations_take_lean_s_own_example_body() {
         body[field] = value;
         api.post("/payments/v1/destinations", &body)
     };
-    refused(
-        &with("bank_type", json!("PRIVATE")),
-        "INVALID_PARAMETERS",
-        "bank_type",
-    );
-    refused(
-        &with(
+    // A field, a refused value of it, and the field the refusal names.
+    for (field, value, named) in [
+        ("bank_type", json!("PRIVATE"), "bank_type"),
+        (
             "government_identifier",
             json!({"type": "EMIRATES_ID", "value": "12"}),
+            "government_identifier.value",
         ),
-        "INVALID_PARAMETERS",
-        "government_identifier.value",
-    );
-    refused(
-        &with("government_identifier", json!("784-1990-1234567-1")),
-        "INVALID_PARAMETERS",
-        "government_identifier",
-    );
-    refused(
-        &with("iban", json!("AE000331234567890123456")),
-        "INVALID_PARAMETERS",
-        "iban",
-    );
+        (
+            "government_identifier",
+            json!("784-1990-1234567-1"),
+            "government_identifier",
+        ),
+        ("iban", json!("AE000331234567890123456"), "iban"),
+    ] {
+        refused(&with(field, value), "INVALID_PARAMETERS", named);
+    }
 }

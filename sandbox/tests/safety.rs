@@ -75,6 +75,19 @@ fn raw(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str
     }
 }
 
+/// Checks a refusal: its status, the field it names first, and a part of
+/// its message.
+fn refused(answer: &Raw, status: u16, field: &str, says: &str) {
+    assert_eq!(answer.status, status, "{:?}", answer.body);
+    assert_eq!(
+        answer.body["errors"][0]["field"], field,
+        "{:?}",
+        answer.body
+    );
+    let message = answer.body["message"].as_str().unwrap();
+    assert!(message.contains(says), "{message}");
+}
+
 fn port(url: &str) -> &str {
     url.rsplit(':').next().unwrap()
 }
@@ -130,34 +143,22 @@ fn every_route_refuses_a_host_that_is_not_loopback() {
 
 #[test]
 fn allowed_hosts_are_accepted_by_flag_and_environment() {
+    // The status of a request to `url` naming `name` and the port as Host.
+    let status = |url: &str, name: &str| {
+        let host = format!("{name}:{}", port(url));
+        raw(url, "GET", "/openapi.json", &[("host", &host)], "").status
+    };
     let sandbox = start(&["--allow-host", "sandbox.internal"]);
-    let host = format!("Sandbox.Internal:{}", port(sandbox.url()));
-    let answer = raw(
-        sandbox.url(),
-        "GET",
-        "/openapi.json",
-        &[("host", &host)],
-        "",
-    );
-    assert_eq!(answer.status, 200);
-    let other = format!("other.internal:{}", port(sandbox.url()));
-    let answer = raw(
-        sandbox.url(),
-        "GET",
-        "/openapi.json",
-        &[("host", &other)],
-        "",
-    );
-    assert_eq!(answer.status, 421);
+    assert_eq!(status(sandbox.url(), "Sandbox.Internal"), 200);
+    assert_eq!(status(sandbox.url(), "other.internal"), 421);
 
     let (child, url) = spawn_serve(
         &["--port", "0", "--api-key", KEY, "--quiet"],
         &[("LEAN_SANDBOX_ALLOWED_HOSTS", "app.test, db.test")],
     );
-    let host = format!("db.test:{}", port(&url));
-    let answer = raw(&url, "GET", "/openapi.json", &[("host", &host)], "");
+    let answer = status(&url, "db.test");
     stop_and_read_logs(child);
-    assert_eq!(answer.status, 200);
+    assert_eq!(answer, 200);
 }
 
 #[test]
@@ -179,12 +180,7 @@ fn a_web_page_cannot_drive_the_admin_routes() {
         ],
         &body,
     );
-    assert_eq!(cross_site.status, 403);
-    assert_eq!(cross_site.body["errors"][0]["field"], "Origin");
-    assert!(cross_site.body["message"]
-        .as_str()
-        .unwrap()
-        .contains("another origin"));
+    refused(&cross_site, 403, "Origin", "another origin");
 
     // Without Origin, text/plain is still refused, saying what to send.
     let plain = raw(
@@ -194,12 +190,7 @@ fn a_web_page_cannot_drive_the_admin_routes() {
         &[("content-type", "text/plain")],
         &body,
     );
-    assert_eq!(plain.status, 415);
-    assert_eq!(plain.body["errors"][0]["field"], "Content-Type");
-    assert!(plain.body["message"]
-        .as_str()
-        .unwrap()
-        .contains("application/json"));
+    refused(&plain, 415, "Content-Type", "application/json");
     let bare = raw(url, "POST", "/_sandbox/webhooks", &[], &body);
     assert_eq!(bare.status, 415);
     let form = raw(
@@ -222,8 +213,7 @@ fn a_web_page_cannot_drive_the_admin_routes() {
         ],
         &body,
     );
-    assert_eq!(fetched.status, 403);
-    assert_eq!(fetched.body["errors"][0]["field"], "Sec-Fetch-Site");
+    refused(&fetched, 403, "Sec-Fetch-Site", "");
     // Another port on the same machine is another origin.
     let other_port = raw(
         url,

@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{binary, config, payable_customers, start, KEY};
+use common::{binary, config, payable_customers, start, start_with_receiver, KEY};
 use lean_core::openbanking::webhooks as ob;
 use lean_core::{SignatureProblem, WebhookSecret};
 use lean_sandbox::harness::{agent, Delivery, WebhookReceiver};
@@ -42,11 +42,12 @@ fn secret_of(product: Product) -> &'static str {
     }
 }
 
-/// Runs `lean-sandbox trigger ARGS`; returns its status and stdout.
-fn cli(args: &[&str]) -> (Option<i32>, String, String) {
+/// Runs `lean-sandbox trigger EVENT --to TARGET FLAGS`; returns its exit
+/// code, stdout and stderr.
+fn trigger(event: &str, target: &str, flags: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(binary())
-        .arg("trigger")
-        .args(args)
+        .args(["trigger", event, "--to", target])
+        .args(flags)
         .env_remove("LEAN_SANDBOX_API_KEYS")
         .env_remove("LEAN_SANDBOX_WEBHOOK_SECRET")
         .env_remove("LEAN_SANDBOX_OB_WEBHOOK_SECRET")
@@ -74,7 +75,7 @@ fn the_command_line_sends_every_event_type_verified_by_the_core() {
     let types = event_types();
     assert_eq!(types.len(), 15);
     for (n, (event, product)) in types.iter().enumerate() {
-        let (status, stdout, stderr) = cli(&[event, "--to", receiver.url(), "--api-key", KEY]);
+        let (status, stdout, stderr) = trigger(event, receiver.url(), &["--api-key", KEY]);
         assert_eq!(status, Some(0), "{event}: {stderr}");
         assert!(stdout.contains("sent: 200 in "), "{stdout}");
         assert!(stdout.contains("delivered"), "{stdout}");
@@ -143,7 +144,7 @@ fn the_admin_route_signs_with_the_sandboxes_keys() {
 #[test]
 fn replays_repeat_the_same_body_and_signature() {
     let receiver = WebhookReceiver::start().unwrap();
-    let (status, stdout, _) = cli(&["payment.updated", "--to", receiver.url(), "--replay", "2"]);
+    let (status, stdout, _) = trigger("payment.updated", receiver.url(), &["--replay", "2"]);
     assert_eq!(status, Some(0));
     assert!(stdout.contains("replay 2: 200"), "{stdout}");
     let deliveries = wait_for(&receiver, 3);
@@ -167,18 +168,15 @@ fn replays_repeat_the_same_body_and_signature() {
 #[test]
 fn bad_and_missing_signatures_are_refused_by_the_verifier() {
     let receiver = WebhookReceiver::start().unwrap();
-    let (status, _, _) = cli(&[
+    let (status, _, _) = trigger(
         "gig.completed",
-        "--to",
         receiver.url(),
-        "--api-key",
-        KEY,
-        "--bad-signature",
-    ]);
+        &["--api-key", KEY, "--bad-signature"],
+    );
     assert_eq!(status, Some(0));
-    let (status, _, _) = cli(&["entity.created", "--to", receiver.url(), "--unsigned"]);
+    let (status, _, _) = trigger("entity.created", receiver.url(), &["--unsigned"]);
     assert_eq!(status, Some(0));
-    let (status, _, _) = cli(&["results.ready", "--to", receiver.url(), "--bad-signature"]);
+    let (status, _, _) = trigger("results.ready", receiver.url(), &["--bad-signature"]);
     assert_eq!(status, Some(0));
     let deliveries = wait_for(&receiver, 3);
     let problem = |r: Result<Value, lean_core::Error>| match r {
@@ -208,13 +206,11 @@ fn bad_and_missing_signatures_are_refused_by_the_verifier() {
         SignatureProblem::Mismatch
     );
     // Both at once is a usage error, before anything is sent.
-    let (status, _, _) = cli(&[
+    let (status, _, _) = trigger(
         "gig.failed",
-        "--to",
         receiver.url(),
-        "--unsigned",
-        "--bad-signature",
-    ]);
+        &["--unsigned", "--bad-signature"],
+    );
     assert_eq!(status, Some(2));
     assert_eq!(receiver.deliveries().len(), 3);
 }
@@ -222,15 +218,16 @@ fn bad_and_missing_signatures_are_refused_by_the_verifier() {
 #[test]
 fn secret_and_data_options() {
     let receiver = WebhookReceiver::start().unwrap();
-    let (status, _, _) = cli(&[
+    let (status, _, _) = trigger(
         "specialpayment.failed",
-        "--to",
         receiver.url(),
-        "--secret",
-        "rotated_secret",
-        "--data",
-        r#"{"amount": "75.25", "description": null}"#,
-    ]);
+        &[
+            "--secret",
+            "rotated_secret",
+            "--data",
+            r#"{"amount": "75.25", "description": null}"#,
+        ],
+    );
     assert_eq!(status, Some(0));
     let deliveries = wait_for(&receiver, 1);
     let event = verify(Product::Payouts, &deliveries[0], "rotated_secret").unwrap();
@@ -238,18 +235,14 @@ fn secret_and_data_options() {
     assert!(event["data"].get("description").is_none(), "{event}");
     assert!(verify(Product::Payouts, &deliveries[0], KEY).is_err());
     // A payouts webhook without any key is refused with what to pass.
-    let (status, _, stderr) = cli(&["gig.failed", "--to", receiver.url()]);
+    let (status, _, stderr) = trigger("gig.failed", receiver.url(), &[]);
     assert_eq!(status, Some(2));
     assert!(stderr.contains("--api-key"), "{stderr}");
-    let (status, _, stderr) = cli(&[
+    let (status, _, stderr) = trigger(
         "gig.failed",
-        "--to",
         receiver.url(),
-        "--api-key",
-        KEY,
-        "--data",
-        "[1]",
-    ]);
+        &["--api-key", KEY, "--data", "[1]"],
+    );
     assert_eq!(status, Some(2), "{stderr}");
 }
 
@@ -259,21 +252,14 @@ fn secret_and_data_options() {
 fn delivered_means_what_lean_counts() {
     let receiver = WebhookReceiver::start().unwrap();
     receiver.refuse_next(1);
-    let (status, stdout, _) = cli(&["payment.created", "--to", receiver.url(), "--replay", "1"]);
+    let (status, stdout, _) = trigger("payment.created", receiver.url(), &["--replay", "1"]);
     assert_eq!(status, Some(0));
     assert!(stdout.contains("sent: 500 in "), "{stdout}");
     assert!(stdout.contains("not delivered"), "{stdout}");
     assert!(stdout.contains("replay 1: 200 in "), "{stdout}");
 
     let redirect = redirecting_server(receiver.url());
-    let (status, stdout, _) = cli(&[
-        "gig.completed",
-        "--to",
-        &redirect,
-        "--api-key",
-        KEY,
-        "--json",
-    ]);
+    let (status, stdout, _) = trigger("gig.completed", &redirect, &["--api-key", KEY, "--json"]);
     assert_eq!(status, Some(0));
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["attempts"][0]["status"], 302);
@@ -288,10 +274,7 @@ fn delivered_means_what_lean_counts() {
 
 #[test]
 fn events_lists_the_outbox_and_resend_sends_again() {
-    let sandbox = start(&[]);
-    let receiver = WebhookReceiver::start().unwrap();
-    receiver.refuse_next(1);
-    sandbox.register_webhook(receiver.url()).unwrap();
+    let (sandbox, receiver) = start_with_receiver(&[], 1);
     payable_customers(&agent(), &config(&sandbox), 0..1);
     wait_for(&receiver, 1);
     let listed = |json: bool| {

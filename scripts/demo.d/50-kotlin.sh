@@ -17,15 +17,9 @@ sandbox="${CARGO_TARGET_DIR:-$PWD/target}/debug/lean-sandbox"
 
 key=demo_key_kotlin
 secret=demo_webhook_secret_kotlin
-out=$(mktemp)
-"$sandbox" serve --port 0 --api-key "$key" --webhook-secret "$secret" \
-  --approval-delay 1s --settlement-delay 1s --quiet > "$out" &
-pid=$!
-trap 'kill "$pid" 2>/dev/null; rm -f "$out"' EXIT
-for _ in $(seq 100); do grep -q '^listening on ' "$out" && break; sleep 0.1; done
-url=$(sed -n 's/^listening on //p' "$out" | head -n 1)
-[ -n "$url" ] || die "the sandbox did not start"
-echo "sandbox at $url"
+serve_sandbox "$sandbox" --api-key "$key" --webhook-secret "$secret" \
+  --approval-delay 1s --settlement-delay 1s
+echo "sandbox at $SANDBOX_URL"
 cd bindings-mobile/kotlin
-LEAN_BASE_URL=$url LEAN_API_KEY=$key LEAN_WEBHOOK_SECRET=$secret \
+LEAN_BASE_URL=$SANDBOX_URL LEAN_API_KEY=$key LEAN_WEBHOOK_SECRET=$secret \
   mvn -B -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=lean.sdk.demo.PartnerFlowKt

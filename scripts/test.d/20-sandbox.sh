@@ -26,29 +26,10 @@ binary="$target/debug/lean-sandbox"
 step "sandbox: unit, end-to-end (payouts, open banking, mTLS), reliability, restart and conformance tests"
 cargo test -p lean-sandbox -- --nocapture
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-# Starts the sandbox in the background; sets $sandbox_url.
-start_sandbox() {
-  local out
-  out=$(mktemp)
-  "$binary" serve --port 0 --quiet "$@" >"$out" &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    if grep -q '^listening on ' "$out"; then break; fi
-    sleep 0.05
-  done
-  sandbox_url=$(sed -n 's/^listening on //p' "$out" | head -n 1)
-  rm -f "$out"
-  [ -n "$sandbox_url" ] || die "the sandbox did not start"
-}
-
 if [ -f core/examples/quickstart.rs ]; then
   step "sandbox: core quickstart against the sandbox"
-  start_sandbox --api-key sk_test_quickstart --approval-delay 100ms --settlement-delay 100ms
-  LEAN_BASE_URL="$sandbox_url/api" LEAN_API_KEY=sk_test_quickstart \
+  serve_sandbox "$binary" --api-key sk_test_quickstart --approval-delay 100ms --settlement-delay 100ms
+  LEAN_BASE_URL="$SANDBOX_URL/api" LEAN_API_KEY=sk_test_quickstart \
     cargo run -q -p lean-core --example quickstart
 fi
 
@@ -58,14 +39,14 @@ if [ ! -x "$venv/bin/st" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q schemathesis
 fi
-start_sandbox --api-key sk_test_schema --approval-delay 100ms --settlement-delay 100ms
+serve_sandbox "$binary" --api-key sk_test_schema --approval-delay 100ms --settlement-delay 100ms
 # One document describes both APIs; each has its own credential, so each
 # gets its own run. --seed keeps the runs repeatable; the bounds keep each
 # under a minute.
 schemathesis() {
   local name="$1"
   shift
-  if ! (cd "$cache" && "$venv/bin/st" run "$sandbox_url/openapi.json" --url "$sandbox_url" \
+  if ! (cd "$cache" && "$venv/bin/st" run "$SANDBOX_URL/openapi.json" --url "$SANDBOX_URL" \
     --seed 20261123 --max-examples 30 --workers 1 --no-color \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     "$@" | tail -n 25); then
@@ -75,7 +56,7 @@ schemathesis() {
 schemathesis payouts --include-path-regex '^/api/' --auth sk_test_schema:
 # Open banking: a bearer token of scope api from the sandbox's own token
 # endpoint (the default client credentials).
-token=$(curl -fsS "$sandbox_url/oauth2/token" \
+token=$(curl -fsS "$SANDBOX_URL/oauth2/token" \
   --data 'client_id=sandbox-client-id&client_secret=sandbox-client-secret&grant_type=client_credentials&scope=api' |
   sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 [ -n "$token" ] || die "the sandbox issued no open-banking access token"

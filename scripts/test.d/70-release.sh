@@ -22,16 +22,9 @@ export LEAN_CACHE
 export LEAN_DIST=${CARGO_TARGET_DIR:-$PWD/target}/release-test
 BULLSEYE=$LEAN_CACHE/chroot-bullseye-amd64
 BULLSEYE_ARM64=$LEAN_CACHE/chroot-bullseye-arm64
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
+version=$(workspace_version)
 
-apt_install() {
-  step "release: install $* (Debian)"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
-command -v debootstrap >/dev/null || apt_install debootstrap
-command -v readelf >/dev/null || apt_install binutils
-command -v npm >/dev/null || apt_install npm
-command -v qemu-aarch64-static >/dev/null || apt_install qemu-user-static
+need debootstrap:debootstrap readelf:binutils npm:npm qemu-aarch64-static:qemu-user-static
 
 rm -rf "$LEAN_DIST"
 scripts/release wheel-x86_64-manylinux wheel-aarch64-manylinux sdist
@@ -110,18 +103,7 @@ bullseye_works() {
     chroot "$BULLSEYE" /usr/bin/python3 -c 'import ensurepip, venv, sys; assert sys.version_info[:2] == (3, 9)' 2>/dev/null
 }
 if ! bullseye_works; then
-  if [ ! -x "$BULLSEYE/usr/bin/apt-get" ]; then
-    step "release: Debian bullseye root at $BULLSEYE (debootstrap, once)"
-    rm -rf "$BULLSEYE.partial"
-    debootstrap --variant=minbase --include=python3,python3-venv bullseye "$BULLSEYE.partial" \
-      http://deb.debian.org/debian >/dev/null
-    mv "$BULLSEYE.partial" "$BULLSEYE"
-  else
-    step "release: Python 3.9 and venv into $BULLSEYE"
-    cp /etc/resolv.conf "$BULLSEYE/etc/resolv.conf"
-    chroot "$BULLSEYE" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin sh -c \
-      'apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null'
-  fi
+  debian_root "$BULLSEYE" bullseye python3 python3-venv
   bullseye_works || die "no Python 3.9 with venv in $BULLSEYE"
 fi
 

@@ -32,14 +32,9 @@ SID=$LEAN_CACHE/chroot-sid-amd64
 RUNTIMES=bindings-wasm/npm/test/runtimes
 export LEAN_TOOLS_DIR=$LEAN_CACHE/npm-release/tools
 export LEAN_DIST=${CARGO_TARGET_DIR:-$PWD/target}/release-npm-test
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
+version=$(workspace_version)
 
-apt_install() {
-  step "release-npm: install $* (Debian)"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
-command -v npm >/dev/null || apt_install npm
-command -v debootstrap >/dev/null || apt_install debootstrap
+need npm:npm debootstrap:debootstrap
 node_toolchain
 node_browser
 
@@ -64,16 +59,7 @@ sid_node_works() {
     chroot "$SID" /usr/bin/node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null
 }
 if ! sid_node_works; then
-  if [ ! -x "$SID/usr/bin/apt-get" ]; then
-    step "release-npm: Debian sid root at $SID (debootstrap, once)"
-    rm -rf "$SID.partial"
-    debootstrap --variant=minbase sid "$SID.partial" http://deb.debian.org/debian >/dev/null
-    mv "$SID.partial" "$SID"
-  fi
-  step "release-npm: nodejs into $SID"
-  cp /etc/resolv.conf "$SID/etc/resolv.conf"
-  chroot "$SID" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin sh -c \
-    'apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs >/dev/null'
+  debian_root "$SID" sid nodejs
   sid_node_works || die "no Node.js 24 or newer in $SID"
 fi
 export LEAN_NODE_ROOT=$SID

@@ -21,9 +21,9 @@ export LEAN_CACHE
 export LEAN_DIST=${CARGO_TARGET_DIR:-$PWD/target}/release-test-jvm
 M2=$LEAN_CACHE/release-jvm-m2
 BULLSEYE_ARM64=$LEAN_CACHE/chroot-bullseye-arm64
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
+version=$(workspace_version)
 
-command -v readelf >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends binutils >/dev/null; }
+need readelf:binutils
 
 rm -rf "$LEAN_DIST"
 scripts/release kotlin

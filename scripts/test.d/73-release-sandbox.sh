@@ -29,18 +29,11 @@ export LEAN_CACHE
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$LEAN_CACHE/target-release-sandbox}
 export LEAN_DIST=$PWD/target/release-test-sandbox
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
+version=$(workspace_version)
 key=sk_test_release_sandbox
 unset LEAN_SANDBOX_BINARY
 
-apt_install() {
-  step "release-sandbox: install $* (Debian)"
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
-command -v readelf >/dev/null || apt_install binutils
-command -v curl >/dev/null || apt_install curl
-command -v npm >/dev/null || apt_install npm
-command -v qemu-aarch64-static >/dev/null || apt_install qemu-user-static
+need readelf:binutils curl:curl npm:npm qemu-aarch64-static:qemu-user-static
 # The arm64 glibc that the aarch64 binary loads under qemu-user.
 [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || apt_install libc6-arm64-cross
 

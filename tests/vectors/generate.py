@@ -17,9 +17,9 @@ import copy
 import hashlib
 import hmac
 import json
-import sys
 from pathlib import Path
 
+import vector_files
 from engine_events import with_trace
 
 HERE = Path(__file__).resolve().parent
@@ -1397,33 +1397,5 @@ FILES = {
 }
 
 
-def render(cases):
-    names = [c["name"] for c in cases]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise SystemExit(f"duplicate case names: {duplicates}")
-    return json.dumps({"cases": cases}, indent=2, ensure_ascii=False) + "\n"
-
-
-def main():
-    check = "--check" in sys.argv[1:]
-    stale = []
-    total = 0
-    for file, make in FILES.items():
-        cases = make()
-        total += len(cases)
-        text = render(cases)
-        path = HERE / file
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(file)
-        else:
-            path.write_text(text, encoding="utf-8")
-    if stale:
-        print(f"stale vectors: {', '.join(stale)}; run python3 tests/vectors/generate.py", file=sys.stderr)
-        sys.exit(1)
-    print(f"{total} cases {'up to date' if check else 'written'}")
-
-
 if __name__ == "__main__":
-    main()
+    vector_files.main(HERE, FILES, "tests/vectors/generate.py")

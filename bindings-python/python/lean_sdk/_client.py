@@ -4,13 +4,14 @@ engine."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from . import _engine, _native
 from . import _operations as ops
 from ._errors import ConfigurationError
 from ._models import Application, Customer, Gig, ResultList, SpecialPayment, _returned
-from ._transports import HttpxSyncTransport, HttpxTransport
+from ._transports import _AsyncClient, _SyncClient
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from ._engine import AsyncTransport, Transport
+    from ._engine import AsyncTransport, Steps, Transport
     from ._types import CustomerFields, CustomerUpdateFields, GigFields, SpecialPaymentFields
 
     T = TypeVar("T")
@@ -62,12 +63,17 @@ class _Base:
             float(initial_backoff), float(max_backoff), float(max_retry_after), _HOST,
         )
 
+    def _steps(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> Steps[T]:
+        """One call, for either client to perform."""
+        value, attempts = yield from _engine.steps(_native.Call(self.config, spec, os.urandom(32)))
+        return _returned(convert(value), attempts)
+
     def __repr__(self) -> str:
         c = self.config
         return f"{type(self).__name__}(environment={c.environment!r}, base_url={c.base_url!r}, max_retries={c.max_retries})"
 
 
-class LeanClient(_Base):
+class LeanClient(_Base, _SyncClient):
     """The Lean Payouts API, synchronously.
 
     ``api_key`` is the key Lean gave you; ``environment`` ``"sandbox"`` or
@@ -97,27 +103,10 @@ class LeanClient(_Base):
         max_retry_after: float = 60.0,
     ) -> None:
         super().__init__(api_key, environment, base_url, max_retries, timeout, initial_backoff, max_backoff, max_retry_after)
-        self._default: Optional[HttpxSyncTransport] = None
-        if transport is None:
-            transport = self._default = HttpxSyncTransport(self.config.timeout)
-        self._transport: Transport = transport
-
-    def __enter__(self) -> LeanClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Closes the default transport's connections (a transport you
-        passed is yours to close). The client opens new ones if used
-        again."""
-        if self._default is not None:
-            self._default.close()
+        self._use(transport, self.config.timeout)
 
     def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
-        value, attempts = _engine.run(self.config, spec, self._transport)
-        return _returned(convert(value), attempts)
+        return _engine.perform(self._steps(spec, convert), self._transport)
 
     def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerFields]) -> Customer:
         """Registers a worker (``POST /customer``)."""
@@ -166,7 +155,7 @@ class LeanClient(_Base):
         return self._run(ops.call("listSpecialPayments"), _payments)
 
 
-class AsyncLeanClient(_Base):
+class AsyncLeanClient(_Base, _AsyncClient):
     """:class:`LeanClient` for asyncio: the same methods, awaited. The
     default transport is one pooled ``httpx.AsyncClient`` per client;
     ``transport`` may be any coroutine function ``HttpRequest ->
@@ -187,25 +176,10 @@ class AsyncLeanClient(_Base):
         max_retry_after: float = 60.0,
     ) -> None:
         super().__init__(api_key, environment, base_url, max_retries, timeout, initial_backoff, max_backoff, max_retry_after)
-        self._default: Optional[HttpxTransport] = None
-        if transport is None:
-            transport = self._default = HttpxTransport(self.config.timeout)
-        self._transport: AsyncTransport = transport
-
-    async def __aenter__(self) -> AsyncLeanClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Closes the default transport's connections."""
-        if self._default is not None:
-            await self._default.aclose()
+        self._use(transport, self.config.timeout)
 
     async def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
-        value, attempts = await _engine.run_async(self.config, spec, self._transport)
-        return _returned(convert(value), attempts)
+        return await _engine.perform_async(self._steps(spec, convert), self._transport)
 
     async def create_customer(self, data: Optional[Mapping[str, Any]] = None, /, **fields: Unpack[CustomerFields]) -> Customer:
         """See :meth:`LeanClient.create_customer`."""

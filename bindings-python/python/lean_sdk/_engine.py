@@ -1,13 +1,14 @@
 """Drives the core's call engine with a transport, synchronously or with
-asyncio. Both loops are the same dozen lines, for the payouts and the
-open-banking calls alike: every retry, backoff, idempotency and
-reconciliation decision is the core's. The loops time each attempt with a
-monotonic clock (the core has none), and hand the core's events to the
-``lean_sdk`` logger after each step when it is enabled (``_log``)."""
+asyncio. One loop (:func:`steps`) serves the payouts and the open-banking
+calls alike, sync and async: it yields the I/O to do, which
+:func:`perform` or :func:`perform_async` does. Every retry, backoff,
+idempotency and reconciliation decision is the core's. The loop times
+each attempt with a monotonic clock (the core has none), and hands the
+core's events to the ``lean_sdk`` logger after each step when it is
+enabled (``_log``)."""
 
 from __future__ import annotations
 
-import os
 import time
 
 from . import _log, _native
@@ -17,13 +18,17 @@ from ._http import HttpRequest, HttpResponse, _failure, _request
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Any, Awaitable, Callable, Dict, Optional, Tuple, Union
+    from typing import Any, Awaitable, Callable, Generator, Iterator, Optional, Tuple, TypeVar
 
     from ._attempts import Attempt
 
+    R = TypeVar("R")
+    #: What :func:`steps` (and the open-banking token loop) yields and returns.
+    Steps = Generator[Tuple[Any, ...], Any, R]
+
     Transport = Callable[[HttpRequest], HttpResponse]
     AsyncTransport = Callable[[HttpRequest], Awaitable[HttpResponse]]
-    Call = Union[_native.Call, _native.ObCall]
+    Call = _native._Drive  # either API's call
 
 
 def _report(call: Call, response: Any, started: float, log: bool) -> None:
@@ -38,21 +43,17 @@ def _report(call: Call, response: Any, started: float, log: bool) -> None:
             _log.emit(call.take_events())
 
 
-def run(config: _native.Config, spec: Dict[str, Any], transport: Transport) -> Tuple[Any, Tuple[Attempt, ...]]:
-    """Runs one payouts call to its end; returns the result in the API's
-    JSON shape with the call's attempts, or raises its
-    :class:`lean_sdk.LeanError`."""
-    return drive(_native.Call(config, spec, os.urandom(32)), transport)
-
-
-async def run_async(config: _native.Config, spec: Dict[str, Any], transport: AsyncTransport) -> Tuple[Any, Tuple[Attempt, ...]]:
-    """:func:`run` with an async transport and ``asyncio.sleep``."""
-    return await drive_async(_native.Call(config, spec, os.urandom(32)), transport)
-
-
 def drive(call: Call, transport: Transport) -> Tuple[Any, Tuple[Attempt, ...]]:
     """Drives a started call (of either API) to its end with ``transport``;
     returns its value and its attempts."""
+    return perform(steps(call), transport)
+
+
+def steps(call: Call) -> Steps[Tuple[Any, Tuple[Attempt, ...]]]:
+    """The one engine loop of every call, sync or async: it yields what the
+    host must do (``("send", request)``: the transport's answer or what it
+    raised comes back; ``("wait", seconds)``) and returns the call's value
+    and attempts. :func:`perform` and :func:`perform_async` do the I/O."""
     log = _record(call)
     failure: Optional[BaseException] = None
     try:
@@ -61,13 +62,13 @@ def drive(call: Call, transport: Transport) -> Tuple[Any, Tuple[Attempt, ...]]:
             if step[0] == "send":
                 started = time.monotonic()
                 try:
-                    response = transport(_request(step))
+                    response = yield "send", _request(step)
                 except Exception as error:
                     failure = _report_failure(call, error, started, log)
                     continue
                 _report(call, response, started, log)
             elif step[0] == "wait":
-                time.sleep(step[1])
+                yield step
             else:
                 return step[1], attempts_of(call.attempt_log)
     except BaseException as interruption:
@@ -75,30 +76,70 @@ def drive(call: Call, transport: Transport) -> Tuple[Any, Tuple[Attempt, ...]]:
         raise
 
 
-async def drive_async(call: Call, transport: AsyncTransport) -> Tuple[Any, Tuple[Attempt, ...]]:
-    """:func:`drive` with an async transport and ``asyncio.sleep``."""
+class _Resumed:
+    """A run of :func:`steps`, iterated for its actions; each is resumed
+    with the outcome the host sets: the value the action produced, or the
+    exception it raised, thrown back in."""
+
+    def __init__(self, work: Steps[Any]) -> None:
+        self._work = work
+        self.outcome: Any = None
+        self.raised: Optional[BaseException] = None
+        #: What the work returned, once the iteration ends.
+        self.result: Any = None
+
+    def __iter__(self) -> Iterator[Tuple[Any, ...]]:
+        while True:
+            try:
+                if self.raised is not None:
+                    action = self._work.throw(self.raised)
+                else:
+                    action = self._work.send(self.outcome)
+            except StopIteration as done:
+                self.result = done.value
+                return
+            self.outcome = self.raised = None
+            yield action
+
+
+def perform(work: Steps[R], transport: Transport, authenticate: Optional[Callable[[Any, Any], Any]] = None) -> R:
+    """Runs ``work`` to its end with blocking I/O: sends with ``transport``,
+    waits with ``time.sleep`` and (open banking, ``("token", policy,
+    ticket)``) obtains a call's token with ``authenticate``. What an action
+    raises is thrown back into ``work``, which judges it."""
+    run = _Resumed(work)
+    for action in run:
+        try:
+            if action[0] == "send":
+                run.outcome = transport(action[1])
+            elif action[0] == "wait":
+                time.sleep(action[1])
+            else:
+                assert authenticate is not None
+                run.outcome = authenticate(action[1], action[2])
+        except BaseException as error:
+            run.raised = error
+    return run.result  # type: ignore[no-any-return]
+
+
+async def perform_async(work: Steps[R], transport: AsyncTransport, authenticate: Optional[Callable[[Any, Any], Awaitable[Any]]] = None) -> R:
+    """:func:`perform` with an async transport, ``asyncio.sleep`` and an
+    async ``authenticate``."""
     import asyncio
 
-    log = _record(call)
-    failure: Optional[BaseException] = None
-    try:
-        while True:
-            step = _poll(call, failure, log)
-            if step[0] == "send":
-                started = time.monotonic()
-                try:
-                    response = await transport(_request(step))
-                except Exception as error:
-                    failure = _report_failure(call, error, started, log)
-                    continue
-                _report(call, response, started, log)
-            elif step[0] == "wait":
-                await asyncio.sleep(step[1])
+    run = _Resumed(work)
+    for action in run:
+        try:
+            if action[0] == "send":
+                run.outcome = await transport(action[1])
+            elif action[0] == "wait":
+                await asyncio.sleep(action[1])
             else:
-                return step[1], attempts_of(call.attempt_log)
-    except BaseException as interruption:
-        _tell_what_was_sent(call, interruption, log)
-        raise
+                assert authenticate is not None
+                run.outcome = await authenticate(action[1], action[2])
+        except BaseException as error:
+            run.raised = error
+    return run.result  # type: ignore[no-any-return]
 
 
 def _record(call: Call) -> bool:

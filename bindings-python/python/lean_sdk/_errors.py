@@ -15,27 +15,6 @@ if TYPE_CHECKING:
 
     from ._attempts import Attempt
 
-__all__ = [
-    "LeanError",
-    "FieldError",
-    "ValidationError",
-    "ConfigurationError",
-    "ApiError",
-    "BadRequestError",
-    "AuthenticationError",
-    "NotFoundError",
-    "RateLimitError",
-    "ServiceUnavailableError",
-    "ServerError",
-    "TransportError",
-    "InvalidResponseError",
-    "RedirectError",
-    "ConflictError",
-    "WebhookSignatureError",
-    "WebhookPayloadError",
-    "WebhookBodyTooLargeError",
-]
-
 
 class LeanError(Exception):
     """Base of every error the SDK raises; catch it to catch them all.
@@ -360,6 +339,12 @@ def _build(error: Dict[str, Any]) -> LeanError:
     return LeanError(message, code=code)
 
 
-# Shown as lean_sdk.NotFoundError in tracebacks, where users import them.
-for _name in __all__:
-    globals()[_name].__module__ = "lean_sdk"
+def _error_classes(base: type) -> List[type]:
+    subclasses: List[type] = base.__subclasses__()
+    return [base, *(c for sub in subclasses for c in _error_classes(sub))]
+
+
+# Shown as lean_sdk.NotFoundError in tracebacks, where users import them
+# (every class here is exported by lean_sdk).
+for _class in (FieldError, *_error_classes(LeanError)):
+    _class.__module__ = "lean_sdk"

@@ -230,7 +230,27 @@ _EVENT_OBJECTS: Dict[str, Type[_Record]] = {"customer": Customer, "gig": Gig, "s
 _IDENTIFIED_BY: Dict[Type[_Record], str] = {Customer: "partnerUserId", Gig: "gigId", SpecialPayment: "id"}
 
 
-class WebhookEvent:
+class _Envelope:
+    """A verified webhook of either API: given back by ``to_dict()``, and
+    compared, as the JSON envelope it was read from."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self._data = data
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The envelope in its JSON shape, unknown fields included (a
+        payouts event's ``dedupKey`` too)."""
+        return dict(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return self._data == other._data
+
+
+class WebhookEvent(_Envelope):
     """A verified webhook: ``event`` is its name (``gig.completed``; names
     this version does not know are kept as sent) and ``data`` the object it
     is about, typed when known, else the raw dict.
@@ -240,10 +260,10 @@ class WebhookEvent:
     as the core derives it) is the same for a repeat, so store it and skip
     an event already handled."""
 
-    __slots__ = ("event", "data", "dedup_key", "_data")
+    __slots__ = ("event", "data", "dedup_key")
 
     def __init__(self, data: Dict[str, Any]) -> None:
-        self._data = data
+        super().__init__(data)
         self.dedup_key: Optional[str] = data.get("dedupKey")
         self.event: str = data["event"]
         raw = data.get("data")
@@ -254,16 +274,6 @@ class WebhookEvent:
         else:
             self.data = raw if isinstance(raw, dict) else {}
 
-    def to_dict(self) -> Dict[str, Any]:
-        """The event in the envelope's JSON shape ``{"event", "data"}``, with
-        its ``dedupKey``."""
-        return dict(self._data)
-
     def __repr__(self) -> str:
         return f"WebhookEvent(event={self.event!r}, data={self.data!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, WebhookEvent):
-            return NotImplemented
-        return self._data == other._data
 

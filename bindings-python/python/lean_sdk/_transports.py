@@ -18,7 +18,11 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
     import ssl
-    from typing import Any, Iterator, List, Optional
+    from typing import Any, Iterator, List, Optional, TypeVar
+
+    from ._engine import AsyncTransport, Transport
+
+    C = TypeVar("C")
 
 import threading
 import time
@@ -213,3 +217,59 @@ class HttpxTransport:
 
     def __repr__(self) -> str:
         return f"HttpxTransport(timeout={self.timeout})"
+
+
+
+class _OwnTransport:
+    """A client's transport (either API's): the one passed, or a pooled
+    ``httpx`` transport of its own (``_pool``), which only the client
+    closes."""
+
+    _pool: Any
+    _default: Any
+    _transport: Any
+
+    def _use(self, transport: Any, timeout: float, ssl_context: Optional[ssl.SSLContext] = None) -> None:
+        self._default = None if transport is not None else self._pool(timeout, ssl_context=ssl_context)
+        self._transport = transport if transport is not None else self._default
+
+
+class _SyncClient(_OwnTransport):
+    """What a blocking client does with its transport, closed by
+    :meth:`close` or on leaving a ``with`` block."""
+
+    _pool = HttpxSyncTransport
+    _default: Optional[HttpxSyncTransport]
+    _transport: Transport
+
+    def __enter__(self: C) -> C:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes the default transport's connections (a transport you
+        passed is yours to close). The client opens new ones if used
+        again."""
+        if self._default is not None:
+            self._default.close()
+
+
+class _AsyncClient(_OwnTransport):
+    """:class:`_SyncClient` for the asyncio clients, with ``async with``."""
+
+    _pool = HttpxTransport
+    _default: Optional[HttpxTransport]
+    _transport: AsyncTransport
+
+    async def __aenter__(self: C) -> C:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Closes the default transport's connections."""
+        if self._default is not None:
+            await self._default.aclose()

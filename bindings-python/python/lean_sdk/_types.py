@@ -19,25 +19,6 @@ DateLike = Union[str, datetime.date]
 """ISO 8601 text, or a ``date``/``datetime`` (sent as its ISO text)."""
 
 
-class CustomerFields(TypedDict, total=False):
-    """``create_customer`` keywords (``update_customer`` takes the same,
-    minus ``partner_user_id``)."""
-
-    first_name: str
-    middle_name: str
-    last_name: str
-    birthday: DateLike
-    phone_number: str
-    email: str
-    street: str
-    street2: str
-    city: str
-    state: str
-    postal_code: str
-    partner_user_id: str
-    registration_date: DateLike
-
-
 class CustomerUpdateFields(TypedDict, total=False):
     """``update_customer`` keywords: only the fields to change."""
 
@@ -53,6 +34,13 @@ class CustomerUpdateFields(TypedDict, total=False):
     state: str
     postal_code: str
     registration_date: DateLike
+
+
+class CustomerFields(CustomerUpdateFields, total=False):
+    """``create_customer`` keywords: those of ``update_customer`` and the
+    customer's ``partner_user_id``."""
+
+    partner_user_id: str
 
 
 class GigFields(TypedDict, total=False):

@@ -45,6 +45,16 @@ fn union(out: &mut String, doc: &str, name: &str, values: impl IntoIterator<Item
     );
 }
 
+/// `OperationName`: the names of an API's operations, as `validate` takes them.
+fn operation_names(out: &mut String, names: impl IntoIterator<Item = &'static str>) {
+    union(
+        out,
+        "The operations, by the names `validate` takes.",
+        "OperationName",
+        names.into_iter().map(str::to_owned),
+    );
+}
+
 /// A JS array of strings.
 fn array(values: impl IntoIterator<Item = String>) -> String {
     let values: Vec<String> = values.into_iter().map(|v| format!("'{v}'")).collect();
@@ -80,12 +90,7 @@ fn payouts() -> String {
         "CoreErrorCode",
         Error::CODES.map(str::to_owned),
     );
-    union(
-        &mut out,
-        "The operations, by the names `validate` takes.",
-        "OperationName",
-        lean_core::OperationKind::ALL.map(|k| k.name().to_owned()),
-    );
+    operation_names(&mut out, lean_core::OperationKind::ALL.map(|k| k.name()));
     out
 }
 
@@ -119,12 +124,7 @@ fn openbanking() -> String {
     decl::<ob::webhooks::Services>(&mut out);
     decl::<ob::webhooks::Availability>(&mut out);
     decl::<ob::webhooks::BankAvailability>(&mut out);
-    union(
-        &mut out,
-        "The operations, by the names `validate` takes.",
-        "OperationName",
-        ob::OperationKind::ALL.map(|k| k.name().to_owned()),
-    );
+    operation_names(&mut out, ob::OperationKind::ALL.map(|k| k.name()));
     out
 }
 

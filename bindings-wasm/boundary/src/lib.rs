@@ -1,8 +1,9 @@
 //! What both wasm modules of the npm package `lean-sdk` share at the JS
 //! boundary: the call driver and its step format ([`start_call`] and the
 //! exports of `calls`), the panic hook (`panic`), errors thrown as the
-//! core's JSON ([`throw`]), and the reading of the options both clients
-//! take alike ([`Options`]).
+//! core's JSON ([`throw`]), the reading of the options both clients
+//! take alike ([`Options`]), and the webhook `Verifier` class both modules
+//! export ([`webhook_verifier!`]).
 //!
 //! Each module (`lean-sdk-wasm`, `lean-sdk-wasm-openbanking`) links this
 //! crate, so its exports (`poll`, `onResponse`, `finish`, the panic hook's)
@@ -37,6 +38,68 @@ pub fn internal(message: &str) -> Error {
 /// layer in batches): the idempotency key and jitter.
 pub fn call_entropy(bytes: &[u8]) -> Result<[u8; 32], JsValue> {
     <[u8; 32]>::try_from(bytes).map_err(|_| throw(&internal("entropy must be 32 bytes")))
+}
+
+/// Declares the webhook `Verifier` class a module exports, around the
+/// core's verifier type `$core` of its API (`new(secrets)`, `verify` and
+/// `construct_event` on raw bytes): `new Verifier(secrets)`, `verify(body,
+/// signature?)`, which throws the signature error, and `constructEvent(body,
+/// signature?)`, the event's JSON text. A module adds calls of its own in
+/// another `#[wasm_bindgen] impl Verifier` block, through the core verifier
+/// in the private field `inner`.
+#[macro_export]
+macro_rules! webhook_verifier {
+    ($core:ty) => {
+        /// Verifies webhooks against one or more secrets (several during a
+        /// rotation), keeping the HMAC key state of each, so that a server
+        /// pays the key schedule once.
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        pub struct Verifier {
+            inner: $core,
+        }
+
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        impl Verifier {
+            /// A verifier for these secrets; throws a `configuration` error
+            /// when there is none or one is empty.
+            #[wasm_bindgen(constructor)]
+            pub fn new(secrets: Vec<String>) -> Result<Verifier, wasm_bindgen::JsValue> {
+                let secrets: Vec<lean_core::WebhookSecret> = secrets
+                    .into_iter()
+                    .map(lean_core::WebhookSecret::from)
+                    .collect();
+                <$core>::new(&secrets)
+                    .map(|inner| Verifier { inner })
+                    .map_err(|e| $crate::throw(&e))
+            }
+
+            /// Throws the signature error unless `signature` (the header
+            /// value, absent when `undefined`) is Lean's signature of the
+            /// raw `body`.
+            pub fn verify(
+                &self,
+                body: &[u8],
+                signature: Option<String>,
+            ) -> Result<(), wasm_bindgen::JsValue> {
+                self.inner
+                    .verify(body, signature.as_deref())
+                    .map_err(|e| $crate::throw(&e))
+            }
+
+            /// Verifies, then parses the event: its JSON text.
+            #[wasm_bindgen(js_name = constructEvent)]
+            pub fn construct_event(
+                &self,
+                body: &[u8],
+                signature: Option<String>,
+            ) -> Result<String, wasm_bindgen::JsValue> {
+                self.inner
+                    .construct_event(body, signature.as_deref())
+                    .map(|event| event.to_json().to_string())
+                    .map_err(|e| $crate::throw(&e))
+            }
+        }
+    };
 }
 
 /// A client's options, as JSON text written by the JS layer.

@@ -1,7 +1,8 @@
 // The public API of `lean-sdk`, the same on every platform. The entry
 // points (node.js, browser.js) load the wasm module, then re-export this.
 
-export { LeanClient, validate } from './client.js';
+export { LeanClient } from './client.js';
+export { validate } from './operations.js';
 export { webhooks, WebhookVerifier } from './webhooks.js';
 export { LeanError, LeanValidationError, LeanApiError, LeanRedirectError, WebhookSignatureError } from './errors.js';
 

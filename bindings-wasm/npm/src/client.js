@@ -2,11 +2,31 @@
 // call engine (validation, retries, idempotency keys, reconciliation of
 // uncertain creates) driven over `fetch`.
 
-import { fromCore } from './errors.js';
 import { chooseLogger } from './logging.js';
-import { configuration, host, optionalCount, secretsPolicy } from './options.js';
-import { callSignal, createSender, drive, entropy } from './transport.js';
-import { Remade, guard, printedAsString, wasm } from './wasm.js';
+import { defineOperations } from './operations.js';
+import { callSettings, configuration } from './options.js';
+import { createSender, runCall } from './transport.js';
+import { Remade, printedAsString, wasm } from './wasm.js';
+
+/**
+ * The operations that are one call each (all but `createSpecialPayment`),
+ * with the arguments their methods take before the call options. A
+ * retried `createGig` whose first attempt may have landed is looked up by
+ * its `gigId`, never made twice.
+ */
+const OPERATIONS = {
+  createCustomer: ['input'],
+  getCustomer: ['partnerUserId'],
+  // While the customer is `PENDING`.
+  updateCustomer: ['partnerUserId', 'input'],
+  // Sandbox only.
+  submitApplication: ['partnerUserId'],
+  createGig: ['input'],
+  getGig: ['gigId'],
+  listGigs: [],
+  getSpecialPayment: ['id'],
+  listSpecialPayments: [],
+};
 
 /**
  * A client for the Lean Payouts API. Every method validates its input with
@@ -38,7 +58,7 @@ export class LeanClient {
     if (options === null || typeof options !== 'object') {
       throw configuration('LeanClient needs an options object such as { apiKey, environment: "sandbox" }');
     }
-    const { apiKey, environment, baseUrl, fetch = globalThis.fetch, retryBackoff = {} } = options;
+    const { apiKey, environment, baseUrl, fetch = globalThis.fetch } = options;
     if (typeof apiKey !== 'string') {
       throw configuration('apiKey must be the API key as a string');
     }
@@ -51,56 +71,10 @@ export class LeanClient {
       throw configuration('no fetch function: pass options.fetch, or use a runtime with a global fetch');
     }
     this.#logger = chooseLogger(options);
-    const settings = JSON.stringify({
-      apiKey,
-      environment,
-      baseUrl,
-      maxRetries: optionalCount(options, 'maxRetries'),
-      timeoutMs: optionalCount(options, 'timeoutMs'),
-      initialBackoffMs: optionalCount(retryBackoff, 'initialMs'),
-      maxBackoffMs: optionalCount(retryBackoff, 'maxMs'),
-      host: host(),
-      events: this.#logger !== null,
-      ...secretsPolicy(options),
-    });
+    const settings = JSON.stringify({ apiKey, environment, baseUrl, ...callSettings(options, this.#logger) });
     // The configuration inside wasm, made again if a trap replaced the instance.
     this.#client = new Remade(() => new (wasm().Client)(settings));
     this.#send = createSender(fetch, this.#client.get().timeoutMs);
-  }
-
-  /** `POST /customer`. */
-  createCustomer(input, options) {
-    return this.#run({ operation: 'createCustomer', input }, options);
-  }
-
-  /** `GET /customer/:partnerUserId`. */
-  getCustomer(partnerUserId, options) {
-    return this.#run({ operation: 'getCustomer', partnerUserId }, options);
-  }
-
-  /** `PATCH /customer/:partnerUserId`, while the customer is `PENDING`. */
-  updateCustomer(partnerUserId, input, options) {
-    return this.#run({ operation: 'updateCustomer', partnerUserId, input }, options);
-  }
-
-  /** `POST /application` (sandbox only). */
-  submitApplication(partnerUserId, options) {
-    return this.#run({ operation: 'submitApplication', partnerUserId }, options);
-  }
-
-  /** `POST /gig`. A retried create whose first attempt may have landed is looked up by `gigId`, never made twice. */
-  createGig(input, options) {
-    return this.#run({ operation: 'createGig', input }, options);
-  }
-
-  /** `GET /gig/:gigId`. */
-  getGig(gigId, options) {
-    return this.#run({ operation: 'getGig', gigId }, options);
-  }
-
-  /** `GET /gig`. */
-  listGigs(options) {
-    return this.#run({ operation: 'listGigs' }, options);
   }
 
   /**
@@ -110,16 +84,6 @@ export class LeanClient {
    */
   createSpecialPayment(input, options = {}) {
     return this.#run({ operation: 'createSpecialPayment', input, idempotencyKey: options?.idempotencyKey }, options);
-  }
-
-  /** `GET /specialpayment/:id`. */
-  getSpecialPayment(id, options) {
-    return this.#run({ operation: 'getSpecialPayment', id }, options);
-  }
-
-  /** `GET /specialpayment`. */
-  listSpecialPayments(options) {
-    return this.#run({ operation: 'listSpecialPayments' }, options);
   }
 
   toString() {
@@ -133,24 +97,12 @@ export class LeanClient {
    * method takes it as its last argument.
    */
   async #run(spec, options) {
-    const signal = callSignal(options);
-    const client = this.#client.get();
-    const first = guard(() => client.start(JSON.stringify(spec), entropy()));
-    return drive(first, this.#send, signal, this.#logger);
+    return runCall(this.#client.get(), spec, this.#send, options, this.#logger);
+  }
+
+  static {
+    defineOperations(this, OPERATIONS, (client, spec, options) => client.#run(spec, options));
   }
 }
 
 printedAsString(LeanClient);
-
-/**
- * Checks an operation's input with the API's rules without sending it, for
- * forms: returns the field errors (`[]` when valid). `args` carries path
- * parameters where the operation has them (`{ partnerUserId }`).
- */
-export function validate(operation, input, args = {}) {
-  const found = guard(() => wasm().checkCall(JSON.stringify({ ...args, operation, input })));
-  if (found === undefined || found === null) return [];
-  const error = fromCore(JSON.parse(found));
-  if (error.code !== 'validation') throw error;
-  return error.errors;
-}

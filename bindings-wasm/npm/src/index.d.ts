@@ -117,15 +117,29 @@ export interface CallOptions {
 
 export class LeanClient {
   constructor(options: LeanClientOptions);
+  /** `POST /customer`. */
   createCustomer(input: NewCustomer, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  /** `GET /customer/:partnerUserId`. */
   getCustomer(partnerUserId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  /** `PATCH /customer/:partnerUserId`, while the customer is `PENDING`. */
   updateCustomer(partnerUserId: string, input: CustomerUpdate, options?: CallOptions): Promise<WithAttempts<Customer>>;
+  /** `POST /application` (sandbox only). */
   submitApplication(partnerUserId: string, options?: CallOptions): Promise<WithAttempts<Application>>;
+  /** `POST /gig`. A retried create whose first attempt may have landed is looked up by `gigId`, never made twice. */
   createGig(input: NewGig, options?: CallOptions): Promise<WithAttempts<Gig>>;
+  /** `GET /gig/:gigId`. */
   getGig(gigId: string, options?: CallOptions): Promise<WithAttempts<Gig>>;
+  /** `GET /gig`. */
   listGigs(options?: CallOptions): Promise<WithAttempts<Gig[]>>;
+  /**
+   * `POST /specialpayment`. Pass `{ idempotencyKey }` derived from your own
+   * payment id to make re-running a script safe; without it a key is
+   * generated per call (the same on each of its retries).
+   */
   createSpecialPayment(input: NewSpecialPayment, options?: CallOptions & { idempotencyKey?: string }): Promise<SpecialPayment>;
+  /** `GET /specialpayment/:id`. */
   getSpecialPayment(id: string, options?: CallOptions): Promise<SpecialPayment>;
+  /** `GET /specialpayment`. */
   listSpecialPayments(options?: CallOptions): Promise<SpecialPayment[]>;
 }
 
@@ -157,33 +171,41 @@ export interface NodeResponseLike {
   end(body?: string): unknown;
 }
 
-export declare const webhooks: {
-  readonly SIGNATURE_HEADER: 'x-lean-signature';
+/**
+ * What the `webhooks` objects of both APIs have, for the event type
+ * `Event` and the verifier class `Verifier` of each.
+ */
+export interface WebhookFunctions<Event, Verifier> {
   sign(payload: WebhookPayload, secret: string): string;
-  verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): void;
-  constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): WebhookEvent;
+  verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | Verifier): void;
+  constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | Verifier): Event;
   /** Reads at most `maxBodyBytes` (default 1 MiB); a longer body throws `LeanError` code `payload_too_large`. */
   constructEventFromRequest(
     request: Request,
-    secrets: Secrets | WebhookVerifier,
+    secrets: Secrets | Verifier,
     options?: { maxBodyBytes?: number },
-  ): Promise<WebhookEvent>;
+  ): Promise<Event>;
   /** The default body limit of the helpers that read a body themselves: 1 MiB. */
   readonly MAX_BODY_BYTES: number;
-  createVerifier(secrets: Secrets): WebhookVerifier;
-  handler(options: {
-    secret?: Secrets;
-    secrets?: Secrets;
-    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
-    maxBodyBytes?: number;
-    onEvent: (event: WebhookEvent, request: Request) => void | Response | Promise<void | Response>;
-  }): (request: Request) => Promise<Response>;
-  express(options: {
-    secret?: Secrets;
-    secrets?: Secrets;
-    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
-    maxBodyBytes?: number;
-  }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
+  createVerifier(secrets: Secrets): Verifier;
+}
+
+/** The options of the webhook helpers that read a body themselves (`handler`, `express`). */
+export interface WebhookHelperOptions {
+  secret?: Secrets;
+  secrets?: Secrets;
+  /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+export declare const webhooks: WebhookFunctions<WebhookEvent, WebhookVerifier> & {
+  readonly SIGNATURE_HEADER: 'x-lean-signature';
+  handler(
+    options: WebhookHelperOptions & {
+      onEvent: (event: WebhookEvent, request: Request) => void | Response | Promise<void | Response>;
+    },
+  ): (request: Request) => Promise<Response>;
+  express(options: WebhookHelperOptions): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 };
 
 /**

@@ -34,3 +34,31 @@ export function optionalCount(options, name, prefix = '') {
   }
   return value;
 }
+
+/** Refuses keys the client does not read: a misspelt option must not be ignored. */
+export function onlyKnown(object, known, what) {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) {
+      throw configuration(`unknown ${what} ${JSON.stringify(key)}: expected one of ${known.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * The settings both clients hand their wasm client alike: retries, the
+ * attempt timeout and backoff bounds (checked), the host for the
+ * `User-Agent`, whether events are wanted (a `logger` was chosen) and the
+ * page policy.
+ */
+export function callSettings(options, logger) {
+  const { retryBackoff = {} } = options;
+  return {
+    maxRetries: optionalCount(options, 'maxRetries'),
+    timeoutMs: optionalCount(options, 'timeoutMs'),
+    initialBackoffMs: optionalCount(retryBackoff, 'initialMs', 'retryBackoff.'),
+    maxBackoffMs: optionalCount(retryBackoff, 'maxMs', 'retryBackoff.'),
+    host: host(),
+    events: logger !== null,
+    ...secretsPolicy(options),
+  };
+}

@@ -195,6 +195,19 @@ export function callSignal(options) {
 }
 
 /**
+ * Runs one call of the core's engine: starts `spec` (`{ operation,
+ * ...arguments }`) on the wasm `Client` `client` (of either module; with
+ * the open-banking token policy's `ticket` when it has one), then drives
+ * it over `send` to its end. `options.signal` (an `AbortSignal`)
+ * interrupts it; each step's events go to `logger`.
+ */
+export function runCall(client, spec, send, options, logger, ticket) {
+  const signal = callSignal(options);
+  const first = guard(() => client.start(JSON.stringify(spec), entropy(), ticket));
+  return drive(first, send, signal, logger);
+}
+
+/**
  * Drives a call that a wasm `Client` (of either module) has started, whose
  * first step is `first`, with `send` until it is done: resolves to its
  * value (with its `attempts`), or throws its `LeanError` (whose `attempts`

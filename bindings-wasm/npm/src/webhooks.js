@@ -3,15 +3,16 @@
 // (Express/Connect middleware) and Web `Request` objects (Next.js route
 // handlers, Cloudflare Workers, Deno, Bun).
 
-import {
-  MAX_BODY_BYTES, bodyLimit, headerValue, rawPayload, readNodeBody, readRequestBody, refuseNode, refuseRequest,
-  secretList,
-} from './body.js';
-import { LeanError, WebhookSignatureError } from './errors.js';
-import { Remade, generation, guard, printedAsString, translate, wasm } from './wasm.js';
+import { bodyLimit, rawPayload, secretList } from './body.js';
+import { LeanError } from './errors.js';
+import { generation, guard, printedAsString, translate, wasm } from './wasm.js';
+import { KeyStates, expressMiddleware, receivedResponse, requestHandler, verifierFunctions } from './webhook-helpers.js';
 
 /** The header Lean puts the signature in. */
 export const SIGNATURE_HEADER = 'x-lean-signature';
+
+/** Which secret a verifier takes, for its errors. */
+const SECRET = 'the secret of the webhook endpoint';
 
 const encoder = new TextEncoder();
 
@@ -85,39 +86,28 @@ let signatureLength = -1;
  * reuse it: the HMAC key state of each secret is computed once, here.
  */
 export class WebhookVerifier {
-  #secrets;
-  // Its secrets' key states in wasm, made again if a trap replaced the
-  // instance.
-  #inner;
+  #keys;
 
   constructor(secretOrSecrets) {
-    this.#secrets = secretList(secretOrSecrets, 'the secret of the webhook endpoint');
-    const secrets = this.#secrets;
-    this.#inner = new Remade(() => new (wasm().Verifier)(secrets));
+    this.#keys = new KeyStates(secretOrSecrets, { which: SECRET, header: SIGNATURE_HEADER, read: rawPayload });
   }
 
   /** Throws `WebhookSignatureError` unless `signature` is Lean's signature of `payload`. */
   verify(payload, signature) {
-    const raw = rawPayload(payload);
-    const sig = headerValue(signature, SIGNATURE_HEADER);
-    const inner = this.#inner.get();
+    const [inner, raw, sig] = this.#keys.call(payload, signature);
     const status = guard(() => inner.checkScratch(bodyAndSignature(raw, sig), signatureLength));
     if (status !== 0) throw translate(wasm().takeError());
   }
 
   /** Verifies, then parses the event: `{ event, data }`. */
   constructEvent(payload, signature) {
-    const raw = rawPayload(payload);
-    const sig = headerValue(signature, SIGNATURE_HEADER);
-    const inner = this.#inner.get();
-    const json = guard(() => inner.constructEventScratch(toScratch(raw), sig));
-    return JSON.parse(json);
+    const [inner, raw, sig] = this.#keys.call(payload, signature);
+    return JSON.parse(guard(() => inner.constructEventScratch(toScratch(raw), sig)));
   }
 
   toString() {
-    return `WebhookVerifier { secrets: ${this.#secrets.length} <redacted> }`;
+    return this.#keys.toString();
   }
-
 }
 
 printedAsString(WebhookVerifier);
@@ -129,7 +119,7 @@ const cache = new Map();
 const CACHE_SIZE = 16;
 
 function verifierFor(secretOrSecrets) {
-  const list = secretList(secretOrSecrets, 'the secret of the webhook endpoint');
+  const list = secretList(secretOrSecrets, SECRET);
   // JSON of the list: two different lists never share it (a joined string
   // would make ['a', 'b'] and 'a\u0000b' one key).
   const key = JSON.stringify(list);
@@ -142,36 +132,12 @@ function verifierFor(secretOrSecrets) {
   return verifier;
 }
 
-function asVerifier(secretsOrVerifier) {
-  return secretsOrVerifier instanceof WebhookVerifier ? secretsOrVerifier : verifierFor(secretsOrVerifier);
-}
-
 /** The signature Lean would send for `payload` (for tests and simulations). */
 function sign(payload, secret) {
   const raw = rawPayload(payload);
   if (typeof secret !== 'string') throw new LeanError('the webhook secret must be a string', { code: 'configuration' });
   const glue = wasm();
   return guard(() => (typeof raw === 'string' ? glue.signString(secret, raw) : glue.signBytes(secret, raw)));
-}
-
-/** Throws `WebhookSignatureError` unless the signature matches one of the secrets. */
-function verify(payload, signature, secretOrSecrets) {
-  asVerifier(secretOrSecrets).verify(payload, signature);
-}
-
-/** Verifies, then parses the event `{ event, data }`. */
-function constructEvent(payload, signature, secretOrSecrets) {
-  return asVerifier(secretOrSecrets).constructEvent(payload, signature);
-}
-
-/**
- * Reads a Web `Request`'s raw body (at most `maxBodyBytes`, default 1 MiB:
- * past it throws `LeanError` code `payload_too_large`) and header, then
- * `constructEvent`.
- */
-async function constructEventFromRequest(request, secretOrSecrets, options) {
-  const raw = await readRequestBody(request, bodyLimit(options));
-  return constructEvent(raw, request.headers.get(SIGNATURE_HEADER), secretOrSecrets);
 }
 
 /**
@@ -184,18 +150,10 @@ function handler({ secret, secrets, onEvent, maxBodyBytes }) {
   const verifier = new WebhookVerifier(secrets ?? secret);
   const limit = bodyLimit({ maxBodyBytes });
   if (typeof onEvent !== 'function') throw new TypeError('lean-sdk: webhooks.handler needs an onEvent function');
-  return async (request) => {
-    let event;
-    try {
-      event = await constructEventFromRequest(request, verifier, { maxBodyBytes: limit });
-    } catch (error) {
-      if (error?.code === 'payload_too_large' || error instanceof WebhookSignatureError) return refuseRequest(error);
-      throw error;
-    }
+  return requestHandler(verifier, SIGNATURE_HEADER, limit, async (event, request) => {
     const answer = await onEvent(event, request);
-    if (answer instanceof Response) return answer;
-    return new Response('{"received":true}', { status: 200, headers: { 'content-type': 'application/json' } });
-  };
+    return answer instanceof Response ? answer : receivedResponse();
+  });
 }
 
 /**
@@ -208,29 +166,16 @@ function handler({ secret, secrets, onEvent, maxBodyBytes }) {
  */
 function express({ secret, secrets, maxBodyBytes }) {
   const verifier = new WebhookVerifier(secrets ?? secret);
-  const limit = bodyLimit({ maxBodyBytes });
-  return function leanWebhook(req, res, next) {
-    readNodeBody(req, limit)
-      .then((raw) => {
-        req.leanEvent = verifier.constructEvent(raw, req.headers[SIGNATURE_HEADER]);
-        next();
-      })
-      .catch((error) => {
-        if (error?.code === 'payload_too_large' || error instanceof WebhookSignatureError) return refuseNode(res, error);
-        next(error);
-      });
-  };
+  return expressMiddleware(verifier, SIGNATURE_HEADER, bodyLimit({ maxBodyBytes }), (event, req, res, next) => {
+    req.leanEvent = event;
+    next();
+  });
 }
 
 /** Webhook signatures and events. */
 export const webhooks = Object.freeze({
-  SIGNATURE_HEADER,
-  MAX_BODY_BYTES,
+  ...verifierFunctions(SIGNATURE_HEADER, WebhookVerifier, verifierFor),
   sign,
-  verify,
-  constructEvent,
-  constructEventFromRequest,
-  createVerifier: (secretOrSecrets) => new WebhookVerifier(secretOrSecrets),
   handler,
   express,
 });

@@ -5,18 +5,8 @@
 // holding a partner secret refuses to start in the page unless opted in.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
 import { test } from 'node:test';
-import { packageDir } from './helpers.js';
-
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
-if (!chromium && process.env.LEAN_REQUIRE_BROWSER === '1') throw new Error('LEAN_REQUIRE_BROWSER=1 but Chromium is not installed');
-
-const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+import { inBrowser, serveFiles, skipWithoutBrowser } from './browser.js';
 
 const PAGE = `<!doctype html><body><script type="module">
   const { LeanClient } = await import('/dist/browser.mjs');
@@ -40,70 +30,42 @@ const PAGE = `<!doctype html><body><script type="module">
   document.body.dataset.result = JSON.stringify(result);
 </script></body>`;
 
-/** A loopback server; `handle(path, req, res)` answers, or it serves dist/. */
-async function server(handle) {
-  const http = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    if (handle(path, req, res)) return;
-    if (path === 'page.html') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    if (!path.startsWith('dist/')) return res.writeHead(404).end();
-    try {
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(join(packageDir, path)));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  return { http, origin: `http://127.0.0.1:${http.address().port}` };
-}
-
-test("a browser's opaque redirect: LeanRedirectError, and the other origin sees nothing", { skip: !chromium && 'Chromium not installed' }, async () => {
-  const { chromium: launcher } = await import('playwright-core');
+test("a browser's opaque redirect: LeanRedirectError, and the other origin sees nothing", { skip: skipWithoutBrowser }, async () => {
   const elsewhere = [];
-  const other = await server((path, req, res) => {
+  const other = await serveFiles([], (path, req, res) => {
     elsewhere.push({ path, headers: req.headers });
     res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end('{}');
     return true;
   });
-  const main = await server((path, req, res) => {
-    if (!path.startsWith('api/') && !path.startsWith('customers/')) return false;
-    res.writeHead(307, { location: `${other.origin}/${path}` }).end();
+  const main = await serveFiles(['dist/'], (path, req, res) => {
+    if (path === 'page.html') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    else if (path.startsWith('api/') || path.startsWith('customers/')) res.writeHead(307, { location: `${other.origin}/${path}` }).end();
+    else return false;
     return true;
   });
-  let context;
   try {
-    context = await launcher.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lean-sdk-chromium-')), {
-      executablePath: chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
-    const page = await context.newPage();
-    const failures = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    await page.goto(`${main.origin}/page.html`);
-    await page.waitForSelector('body[data-result]', { state: 'attached' });
-    const result = JSON.parse(await page.getAttribute('body', 'data-result'));
-    const refusals = JSON.parse(await page.getAttribute('body', 'data-refusals'));
-    for (const [secret, words] of [['apiKey', 'the payouts API key'], ['clientSecret', 'the open-banking client secret']]) {
-      const [code, message] = refusals[secret] ?? [];
-      assert.equal(code, 'configuration', `${secret}: ${message}`);
-      for (const part of [words, 'your backend', 'dangerouslyAllowBrowser: true']) {
-        assert.ok(message.includes(part), `${secret}: ${part} missing from ${message}`);
+    await inBrowser(async (page) => {
+      await page.goto(`${main.origin}/page.html`);
+      await page.waitForSelector('body[data-result]', { state: 'attached' });
+      const result = JSON.parse(await page.getAttribute('body', 'data-result'));
+      const refusals = JSON.parse(await page.getAttribute('body', 'data-refusals'));
+      for (const [secret, words] of [['apiKey', 'the payouts API key'], ['clientSecret', 'the open-banking client secret']]) {
+        const [code, message] = refusals[secret] ?? [];
+        assert.equal(code, 'configuration', `${secret}: ${message}`);
+        for (const part of [words, 'your backend', 'dangerouslyAllowBrowser: true']) {
+          assert.ok(message.includes(part), `${secret}: ${part} missing from ${message}`);
+        }
+        assert.ok(!message.includes('browser-api-key') && !message.includes('browser-client-secret'), message);
       }
-      assert.ok(!message.includes('browser-api-key') && !message.includes('browser-client-secret'), message);
-    }
-    for (const [name, [className, code, status, location, phases, message]] of Object.entries(result)) {
-      assert.deepEqual([className, code, status, location], ['LeanRedirectError', 'redirect', 0, null], `${name}: ${message}`);
-      assert.deepEqual(phases, ['operation'], `${name}: the attempt that met the redirect is listed`);
-      assert.match(message, /hid its Location/, name);
-    }
+      for (const [name, [className, code, status, location, phases, message]] of Object.entries(result)) {
+        assert.deepEqual([className, code, status, location], ['LeanRedirectError', 'redirect', 0, null], `${name}: ${message}`);
+        assert.deepEqual(phases, ['operation'], `${name}: the attempt that met the redirect is listed`);
+        assert.match(message, /hid its Location/, name);
+      }
+    });
     assert.deepEqual(elsewhere, [], 'the other origin was reached');
-    assert.deepEqual(failures, []);
   } finally {
-    await context?.close();
-    main.http.close();
-    other.http.close();
+    main.server.close();
+    other.server.close();
   }
 });

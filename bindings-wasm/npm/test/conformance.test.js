@@ -11,16 +11,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import { test } from 'node:test';
-import express from 'express';
 import { repoDir, sdk } from './helpers.js';
 import { ob } from './openbanking-helpers.js';
 import { sandboxBinary } from './sandbox.js';
+import { receivers, sendWebhook } from './webhook-receivers.js';
 
 const SCENARIOS = join(repoDir, 'tests', 'conformance', 'scenarios.json');
 // The server checks no credential; the values the Rust runner uses.
@@ -236,95 +234,9 @@ test('conformance: connection scenarios (one client, N calls, the connections th
 // Webhook scenarios: each helper that reads a body itself, served over
 // real HTTP.
 
-/** The helpers under test, each built with `maxBodyBytes` (undefined: the default). */
-const receivers = {
-  'payouts express': (maxBodyBytes) => expressApp(sdk.webhooks.express({ secret: 'whsec_conformance', maxBodyBytes }), false),
-  'open-banking express': (maxBodyBytes) =>
-    expressApp(ob.webhooks.express({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} }), true),
-  'payouts Request handler': (maxBodyBytes) =>
-    webServer(sdk.webhooks.handler({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} })),
-  'open-banking Request handler': (maxBodyBytes) =>
-    webServer(ob.webhooks.handler({ secret: 'whsec_conformance', maxBodyBytes, onEvent: () => {} })),
-};
-
-/** Serves `server`, counting the bytes its connections read. */
-async function serve(server) {
-  const sockets = [];
-  server.on('connection', (socket) => sockets.push(socket));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${server.address().port}/webhooks`,
-    bytesRead: () => sockets.reduce((n, s) => n + s.bytesRead, 0),
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
-
-function expressApp(middleware, answersItself) {
-  const app = express();
-  app.post('/webhooks', middleware, (req, res) => (answersItself ? undefined : res.json({ received: true })));
-  return serve(createServer(app));
-}
-
-/** A Web `Request` handler behind an adapter that streams the body, as frameworks do. */
-function webServer(handle) {
-  return serve(
-    createServer(async (req, res) => {
-      const body = Readable.toWeb(req);
-      const response = await handle(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers, body, duplex: 'half' }));
-      res.writeHead(response.status, { ...Object.fromEntries(response.headers), connection: 'close' });
-      res.end(Buffer.from(await response.arrayBuffer()));
-    }),
-  );
-}
-
-/**
- * Sends a webhook scenario's request: `bodyBytes` bytes of `x`, with the
- * `Content-Length` `contentLength` when given (larger than the body: the
- * rest never comes, the connection stays open) or chunked, `chunkBytes` at
- * a time with `intervalMs` between writes when given; resolves to the
- * answer once the server gives one.
- */
-function sendWebhook(url, spec) {
-  const total = spec.bodyBytes;
-  const chunk = new Uint8Array(Math.min(spec.chunkBytes ?? 64 * 1024, Math.max(total, 1))).fill(0x78);
-  return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json' };
-    if (spec.contentLength !== undefined) headers['content-length'] = String(spec.contentLength);
-    const req = request(url, { method: 'POST', headers });
-    let answered = false;
-    req.on('response', async (res) => {
-      answered = true;
-      const chunks = [];
-      for await (const part of res) chunks.push(part);
-      req.destroy();
-      resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() });
-    });
-    req.on('error', (error) => {
-      if (!answered) reject(error);
-    });
-    let sent = 0;
-    const pump = () => {
-      while (!answered && sent < total) {
-        const part = chunk.subarray(0, Math.min(chunk.length, total - sent));
-        sent += part.length;
-        const more = req.write(part);
-        if (spec.intervalMs) return void setTimeout(pump, spec.intervalMs);
-        if (!more) return void req.once('drain', pump);
-      }
-      // A declared length beyond the body: the sender waits, connection open.
-      if (!answered && (spec.contentLength === undefined || spec.contentLength <= total)) req.end();
-    };
-    pump();
-  });
-}
-
 test('conformance: webhook scenarios against the helpers that read a body', { skip: scenarios === null ? missing : false }, async (t) => {
   for (const scenario of scenarios.webhookScenarios ?? []) {
-    for (const [name, start] of Object.entries(receivers)) {
+    for (const [name, start] of Object.entries(receivers('whsec_conformance'))) {
       await t.test(`${scenario.name}: ${name}`, async () => {
         const receiver = await start(scenario.limitBytes);
         try {

@@ -3,8 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const here = dirname(fileURLToPath(import.meta.url));
@@ -88,11 +91,137 @@ export async function thrown(name, fn) {
 }
 
 /**
+ * Runs `make()`. When it throws, the case must expect an error, which
+ * `check(name, error, want)` compares with the case's: returns `{ error }`;
+ * otherwise `{ value }`, what it made.
+ */
+export function made(c, make, check) {
+  try {
+    return { value: make() };
+  } catch (error) {
+    assert.ok(c.expect.error, `${c.name}: unexpected ${error.stack}`);
+    check(c.name, error, c.expect.error);
+    return { error };
+  }
+}
+
+/** A fetch that records what it was given in `sent`, then answers (by default 200 `{}`). */
+export function recordingFetch(sent, answer = () => new Response('{}', { status: 200 })) {
+  return async (url, init) => {
+    sent.push({ url, ...init, headers: new Headers(init.headers) });
+    return answer(url, init);
+  };
+}
+
+/** Checks a recorded request's method, URL and the headers a vector's `want` gives. */
+export function checkRequest(name, request, want) {
+  assert.equal(request.method, want.method, `${name}: method`);
+  assert.equal(request.url, want.url, `${name}: url`);
+  for (const [header, value] of Object.entries(want.headers ?? {})) {
+    assert.equal(request.headers.get(header), value, `${name}: header ${header}`);
+  }
+}
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * Runs a requests.json or validation.json case: `makeClient(fetch)` builds
+ * the client over a recording fetch (a `configuration` error there may be
+ * what the case expects); then the call's first request is checked, or
+ * its error and that nothing was sent.
+ */
+async function runRequestCase(c, makeClient, invoke, check) {
+  const sent = [];
+  const { value: client, error } = made(c, () => makeClient(recordingFetch(sent)), check);
+  if (error) return;
+  if (c.expect.error) {
+    check(c.name, await thrown(c.name, () => invoke(client, c.call)), c.expect.error);
+    assert.equal(sent.length, 0, `${c.name}: no request may be sent`);
+    return;
+  }
+  // The answer ({}) may not parse for the operation: the request is what is checked.
+  await invoke(client, c.call).catch(() => {});
+  assert.ok(sent.length >= 1, `${c.name}: no request sent`);
+  const [request] = sent;
+  const want = c.expect.request;
+  checkRequest(c.name, request, want);
+  assert.match(request.headers.get('user-agent') ?? '', /^lean-sdk\//, `${c.name}: user-agent`);
+  const body = request.body === undefined ? null : JSON.parse(request.body);
+  assert.deepEqual(body, want.body, `${c.name}: body`);
+  if (want.bodyContains) assert.ok(request.body.includes(want.bodyContains), `${c.name}: body contains ${want.bodyContains}`);
+  if (want.generatedIdempotencyKey) {
+    assert.match(request.headers.get('idempotency-key') ?? '', UUID_V4, `${c.name}: generated idempotency key`);
+  }
+}
+
+/**
+ * The tests of the vector files both APIs have (requests.json,
+ * validation.json, responses.json, engine.json) for one API: `load(file)`
+ * reads its cases; `clients` builds its client for each kind of case,
+ * with the options the test adds (its `fetch`, retries, timeout, backoff,
+ * logger): `request(c, options)`, `response(options)` and
+ * `engine(c, options)`; `argumentsFor(operation)` is a valid call of an
+ * operation; `invoke(client, call, options)` makes a call and
+ * `check(name, error, want)` compares errors.
+ */
+export function testClientVectors({ load, clients, argumentsFor, invoke, check }) {
+  const once = (fetch) => ({ fetch, maxRetries: 0 });
+  test('requests.json', async (t) => {
+    for (const c of load('requests.json')) {
+      await t.test(c.name, () => runRequestCase(c, (fetch) => clients.request(c, once(fetch)), invoke, check));
+    }
+  });
+  test('validation.json', async (t) => {
+    for (const c of load('validation.json')) {
+      assert.ok(c.expect.error, `${c.name}: validation cases expect errors`);
+      await t.test(c.name, () => runRequestCase(c, (fetch) => clients.request(c, once(fetch)), invoke, check));
+    }
+  });
+  test('responses.json', async (t) => {
+    for (const c of load('responses.json')) {
+      const call = { ...argumentsFor(c.operation), operation: c.operation };
+      await t.test(c.name, () => runResponseCase(c, call, (fetch) => clients.response(once(fetch)), invoke, check));
+    }
+  });
+  test('engine.json', async (t) => {
+    for (const c of load('engine.json')) {
+      const options = (fetch, logger) => ({ fetch, logger, timeoutMs: ENGINE_TIMEOUT_MS, retryBackoff: { initialMs: 1, maxMs: 2 } });
+      await t.test(c.name, () => runEngineCase(c, (fetch, logger) => clients.engine(c, options(fetch, logger)), invoke, check));
+    }
+  });
+}
+
+/**
+ * Runs the cases of a webhooks.json through `webhooks` (either API's),
+ * each with its payload in every form the package accepts; `check`
+ * compares errors.
+ */
+export async function runWebhookCases(t, cases, webhooks, check) {
+  for (const c of cases) {
+    for (const [form, payload] of Object.entries(payloadForms(c.payload))) {
+      await t.test(`${c.name} (${form})`, () => {
+        const signature = c.signature ?? undefined;
+        const run = {
+          sign: () => ({ signature: webhooks.sign(payload, c.secrets[0]) }),
+          verify: () => (webhooks.verify(payload, signature, c.secrets), { valid: true }),
+          constructEvent: () => ({ event: webhooks.constructEvent(payload, signature, c.secrets) }),
+        }[c.action];
+        assert.ok(run, `${c.name}: unknown action ${c.action}`);
+        const { value, error } = made(c, run, check);
+        if (error) return;
+        assert.ok(!c.expect.error, `${c.name}: expected ${JSON.stringify(c.expect.error)}`);
+        assert.deepEqual(value, c.expect, c.name);
+      });
+    }
+  }
+}
+
+/**
  * Runs a responses.json case: `makeClient(fetch)` builds the client over a
  * fetch that answers once with the case's response; `check(error)` checks
  * a failure against `c.expect.error`.
  */
-export async function runResponseCase(c, call, makeClient, invoke, check) {
+async function runResponseCase(c, call, makeClient, invoke, check) {
   let calls = 0;
   const fetch = async () => {
     calls += 1;
@@ -168,7 +297,7 @@ export const ENGINE_TIMEOUT_MS = 321;
  * The attempts of the result or error and the events logged are checked
  * against the case's (`checkTrace`).
  */
-export async function runEngineCase(c, makeClient, invoke, check) {
+async function runEngineCase(c, makeClient, invoke, check) {
   const exchanges = [...c.exchanges];
   const controller = new AbortController();
   const fetch = async (url, init) => {
@@ -237,4 +366,59 @@ export function payloadForms(spec) {
     // Not UTF-8: only byte forms can carry it.
   }
   return forms;
+}
+
+/** The code of the README's samples opened by the fence line `fence` (such as "```js"). */
+export function readmeSamples(fence) {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  return readme.split(`${fence}\n`).slice(1).map((rest) => rest.slice(0, rest.indexOf('```')));
+}
+
+/**
+ * A fresh ES-module project where samples import `lean-sdk` (this package)
+ * and `express` as a user's code would; returns its directory.
+ */
+export function sampleProject() {
+  const dir = mkdtempSync(join(tmpdir(), 'lean-sdk-samples-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(packageDir, join(dir, 'node_modules', 'lean-sdk'));
+  symlinkSync(join(packageDir, 'node_modules', 'express'), join(dir, 'node_modules', 'express'));
+  return dir;
+}
+
+/** Runs README sample number `n` in `dir` with the environment `env`; returns what it printed. */
+export function runSample(sample, n, dir, env) {
+  const file = join(dir, `sample${n}.mjs`);
+  writeFileSync(file, sample);
+  try {
+    return execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', env });
+  } catch (error) {
+    assert.fail(`sample ${n} failed:\n${sample}\n${error.stdout}${error.stderr}`);
+  }
+}
+
+const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+
+/**
+ * Packs the package with `npm pack` and installs the tarball into a fresh
+ * project, as users get it; checks that it brings no runtime dependency.
+ * Returns the paths in the tarball and the project's directory.
+ */
+export function installPacked() {
+  const work = mkdtempSync(join(tmpdir(), 'lean-sdk-pack-'));
+  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], packageDir));
+  const project = join(work, 'app');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+  npm(['install', '--offline', join(work, packed.filename)], project);
+  const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'lean-sdk', 'package.json'), 'utf8'));
+  assert.deepEqual(installed.dependencies ?? {}, {}, 'zero runtime dependencies');
+  return { files: packed.files.map((f) => f.path), project };
+}
+
+/** Writes `code` as the file `name` in `dir` and runs it with Node; returns what it printed. */
+export function runFile(dir, name, code) {
+  writeFileSync(join(dir, name), code);
+  return execFileSync(process.execPath, [name], { cwd: dir, encoding: 'utf8' });
 }

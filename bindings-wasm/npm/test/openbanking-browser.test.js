@@ -5,19 +5,9 @@
 // client certificates themselves).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
 import { test } from 'node:test';
-import { packageDir } from './helpers.js';
+import { inBrowser, serveFiles, skipWithoutBrowser } from './browser.js';
 import { ob } from './openbanking-helpers.js';
-
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
-if (!chromium && process.env.LEAN_REQUIRE_BROWSER === '1') throw new Error('LEAN_REQUIRE_BROWSER=1 but Chromium is not installed');
-
-const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 const PAGES = {
   'payouts.html': `<script type="module">
@@ -39,70 +29,50 @@ const PAGES = {
   </script>`,
 };
 
-/** Serves dist/, the two pages and a fake `GET /customers/v1/c-1`, logging every path. */
-async function serve(requested) {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+/** Serves dist/, the two pages and a fake `GET /customers/v1/c-1`, logging every path in `requested`. */
+function serve(requested) {
+  return serveFiles(['dist/'], (path, req, res) => {
     requested.push(path);
     if (path === 'customers/v1/c-1') {
       const ok = req.headers['lean-app-token'] === 'browser-token';
-      return res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(ok ? '{"customer_id":"c-1"}' : '{}');
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(ok ? '{"customer_id":"c-1"}' : '{}');
+      return true;
     }
     const page = PAGES[path];
-    if (page) return res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><body>${page}</body>`);
-    if (!path.startsWith('dist/')) return res.writeHead(404).end();
-    try {
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(join(packageDir, path)));
-    } catch {
-      res.writeHead(404).end();
-    }
+    if (page === undefined) return false;
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><body>${page}</body>`);
+    return true;
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
 }
 
-test('browser entries: each page downloads only its own module', { skip: !chromium && 'Chromium not installed' }, async () => {
-  const { chromium: launcher } = await import('playwright-core');
+test('browser entries: each page downloads only its own module', { skip: skipWithoutBrowser }, async () => {
   const requested = [];
-  const server = await serve(requested);
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  let context;
+  const { server, origin } = await serve(requested);
   try {
-    context = await launcher.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lean-sdk-chromium-')), {
-      executablePath: chromium,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+    await inBrowser(async (page) => {
+      await page.goto(`${origin}/payouts.html`);
+      await page.waitForSelector('body[data-result]', { state: 'attached' });
+      assert.equal(await page.getAttribute('body', 'data-result'), 'function');
+      assert.ok(requested.includes('dist/lean_sdk_wasm_bg.wasm'));
+      assert.ok(!requested.some((p) => p.includes('openbanking')), `payouts page requested ${requested}`);
+
+      requested.length = 0;
+      const body = '{"type":"results.ready","payload":{"id":"r-1"},"event_id":"ev-1"}';
+      await page.goto(`${origin}/openbanking.html?sig=${encodeURIComponent(ob.webhooks.sign(body, 'whsec'))}`);
+      await page.waitForSelector('body[data-result]', { state: 'attached' });
+      const result = JSON.parse(await page.getAttribute('body', 'data-result'));
+      assert.deepEqual(result.customer, { customer_id: 'c-1' });
+      assert.deepEqual(result.validation, ['LeanValidationError', 'validation', ['account_id']]);
+      assert.deepEqual(result.event, { type: 'results.ready', payload: { id: 'r-1' }, event_id: 'ev-1' });
+      assert.equal(result.mtls[0], 'configuration');
+      assert.match(result.mtls[1], /the browser presents the client certificate/);
+      assert.equal(result.tls[0], 'configuration');
+      assert.match(result.tls[1], /not available in browsers/);
+      assert.match(result.production[1], /uae-production requires mutual TLS: in a browser/);
+      assert.ok(requested.includes('dist/lean_sdk_wasm_openbanking_bg.wasm'));
+      assert.ok(!requested.includes('dist/lean_sdk_wasm_bg.wasm'), `open-banking page requested ${requested}`);
     });
-    const page = await context.newPage();
-    const failures = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-
-    await page.goto(`${origin}/payouts.html`);
-    await page.waitForSelector('body[data-result]', { state: 'attached' });
-    assert.equal(await page.getAttribute('body', 'data-result'), 'function');
-    assert.ok(requested.includes('dist/lean_sdk_wasm_bg.wasm'));
-    assert.ok(!requested.some((p) => p.includes('openbanking')), `payouts page requested ${requested}`);
-
-    requested.length = 0;
-    const body = '{"type":"results.ready","payload":{"id":"r-1"},"event_id":"ev-1"}';
-    await page.goto(`${origin}/openbanking.html?sig=${encodeURIComponent(ob.webhooks.sign(body, 'whsec'))}`);
-    await page.waitForSelector('body[data-result]', { state: 'attached' });
-    const result = JSON.parse(await page.getAttribute('body', 'data-result'));
-    assert.deepEqual(result.customer, { customer_id: 'c-1' });
-    assert.deepEqual(result.validation, ['LeanValidationError', 'validation', ['account_id']]);
-    assert.deepEqual(result.event, { type: 'results.ready', payload: { id: 'r-1' }, event_id: 'ev-1' });
-    assert.equal(result.mtls[0], 'configuration');
-    assert.match(result.mtls[1], /the browser presents the client certificate/);
-    assert.equal(result.tls[0], 'configuration');
-    assert.match(result.tls[1], /not available in browsers/);
-    assert.match(result.production[1], /uae-production requires mutual TLS: in a browser/);
-    assert.ok(requested.includes('dist/lean_sdk_wasm_openbanking_bg.wasm'));
-    assert.ok(!requested.includes('dist/lean_sdk_wasm_bg.wasm'), `open-banking page requested ${requested}`);
-    assert.deepEqual(failures, []);
   } finally {
-    await context?.close();
     server.close();
   }
 });

@@ -7,11 +7,10 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { packageDir } from './helpers.js';
+import { installPacked, packageDir, runFile } from './helpers.js';
 
 const dist = (name) => join(packageDir, 'dist', name);
 const MAIN_WASM = 'lean_sdk_wasm_bg.wasm';
@@ -70,8 +69,6 @@ test('importing lean-sdk compiles only the payouts module; lean-sdk/openbanking 
   assert.deepEqual(compiledModules("await import('lean-sdk'); await import('lean-sdk/openbanking');"), [main, ob], 'both');
 });
 
-const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
-
 const check = (load) => `
 ${load}
 const body = JSON.stringify({ type: 'results.ready', payload: { id: 'r-1' }, event_id: 'ev-1' });
@@ -88,24 +85,14 @@ console.log(where, 'ok');
 `;
 
 test('npm pack ships the open-banking entry; ESM and require load it in a fresh project', () => {
-  const work = mkdtempSync(join(tmpdir(), 'lean-sdk-ob-pack-'));
-  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], packageDir));
-  const files = packed.files.map((f) => f.path);
+  const { files, project } = installPacked();
   for (const needed of ['openbanking.mjs', 'openbanking.cjs', 'openbanking.browser.mjs', 'openbanking.worker.mjs', 'openbanking.edge.mjs', 'openbanking.d.ts', 'openbanking.d.cts', OB_WASM]) {
     assert.ok(files.includes(`dist/${needed}`), `dist/${needed} is in the tarball`);
   }
-  const project = join(work, 'app');
-  execFileSync('mkdir', [project]);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-  npm(['install', '--offline', join(work, packed.filename)], project);
-  const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'lean-sdk', 'package.json'), 'utf8'));
-  assert.deepEqual(installed.dependencies ?? {}, {}, 'zero runtime dependencies');
-  writeFileSync(join(project, 'esm.mjs'), check(`import { OpenBankingClient, LeanValidationError, webhooks, createMtlsFetch } from 'lean-sdk/openbanking';
+  const esm = runFile(project, 'esm.mjs', check(`import { OpenBankingClient, LeanValidationError, webhooks, createMtlsFetch } from 'lean-sdk/openbanking';
 const where = import.meta.resolve('lean-sdk/openbanking');`));
-  writeFileSync(join(project, 'cjs.cjs'), `(async () => {${check(`const { OpenBankingClient, LeanValidationError, webhooks, createMtlsFetch } = require('lean-sdk/openbanking');
-const where = require.resolve('lean-sdk/openbanking');`)}})().catch((e) => { console.error(e); process.exit(1); });`);
-  const esm = execFileSync(process.execPath, ['esm.mjs'], { cwd: project, encoding: 'utf8' });
   assert.match(esm, /node_modules\/lean-sdk\/dist\/openbanking\.mjs ok/);
-  const cjs = execFileSync(process.execPath, ['cjs.cjs'], { cwd: project, encoding: 'utf8' });
+  const cjs = runFile(project, 'cjs.cjs', `(async () => {${check(`const { OpenBankingClient, LeanValidationError, webhooks, createMtlsFetch } = require('lean-sdk/openbanking');
+const where = require.resolve('lean-sdk/openbanking');`)}})().catch((e) => { console.error(e); process.exit(1); });`);
   assert.match(cjs, /node_modules\/lean-sdk\/dist\/openbanking\.cjs ok/);
 });

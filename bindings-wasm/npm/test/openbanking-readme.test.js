@@ -3,17 +3,15 @@
 // portal's files); what the samples print is checked.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { packageDir } from './helpers.js';
+import { readmeSamples, runSample, sampleProject } from './helpers.js';
 import { sandboxBinary } from './sandbox.js';
 
-const samples = [...readFileSync(join(packageDir, 'README.md'), 'utf8').matchAll(/```js openbanking\n([\s\S]*?)```/g)].map((m) => m[1]);
+const samples = readmeSamples('```js openbanking');
 const binary = sandboxBinary();
 let sandbox;
 let dir;
@@ -29,11 +27,7 @@ const expected = [
 ];
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lean-sdk-ob-readme-'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(packageDir, join(dir, 'node_modules', 'lean-sdk'));
-  symlinkSync(join(packageDir, 'node_modules', 'express'), join(dir, 'node_modules', 'express'));
+  dir = sampleProject();
   if (!binary) return;
   const tls = join(dir, 'tls');
   const child = spawn(binary, ['serve', '--port', '0', '--api-key', 'k', '--quiet', '--tls-port', '0', '--tls-dir', tls],
@@ -69,14 +63,7 @@ test('the README has the open-banking samples this test knows', () => {
 
 samples.forEach((sample, index) => {
   test(`README open-banking sample ${index + 1}`, { skip: !binary && 'LEAN_SANDBOX_BIN not set' }, () => {
-    const file = join(dir, `sample${index + 1}.mjs`);
-    writeFileSync(file, sample);
-    let output;
-    try {
-      output = execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', env });
-    } catch (error) {
-      assert.fail(`sample ${index + 1} failed:\n${sample}\n${error.stdout}${error.stderr}`);
-    }
+    const output = runSample(sample, index + 1, dir, env);
     const lines = output.trim().split('\n');
     for (const [line, times] of expected[index]) {
       assert.equal(lines.filter((l) => l === line).length, times, `sample ${index + 1} printed:\n${output}\nexpected ${times} x ${line}`);

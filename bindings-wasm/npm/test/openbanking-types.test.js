@@ -95,7 +95,9 @@ test('every declared value export exists at runtime, and nothing public is undec
   for (const name of ['LeanError', 'LeanValidationError', 'LeanApiError', 'LeanRedirectError', 'WebhookSignatureError']) declared.add(name);
   const runtime = new Set(Object.keys(ob).filter((name) => !name.startsWith('__')));
   assert.deepEqual([...runtime].sort(), [...declared].sort());
+  // The members both APIs' webhooks have are declared once, in the main entry's WebhookFunctions.
+  const withShared = declarations + readFileSync(join(packageDir, 'dist', 'index.d.ts'), 'utf8');
   for (const name of Object.keys(ob.webhooks)) {
-    assert.match(declarations, new RegExp(`\\b${name}[(:]`), `webhooks.${name} is declared`);
+    assert.match(withShared, new RegExp(`\\b${name}[(:]`), `webhooks.${name} is declared`);
   }
 });

@@ -6,76 +6,24 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
-import { ENGINE_TIMEOUT_MS, payloadForms, reply, runEngineCase, runResponseCase, thrown } from './helpers.js';
+import { checkRequest, made, recordingFetch, reply, runWebhookCases, testClientVectors, thrown } from './helpers.js';
 import { checkObError, credentials, environmentOptions, invoke, ob, obVectors } from './openbanking-helpers.js';
 
 const { OpenBankingClient, webhooks } = ob;
 
-/** A fetch that answers 200 `{}` and records what it was given. */
-function recorder(sent, answer = () => new Response('{}', { status: 200 })) {
-  return async (url, init) => {
-    sent.push({ url, ...init, headers: new Headers(init.headers) });
-    return answer(url, init);
-  };
-}
-
 test('environments.json', async (t) => {
   for (const c of obVectors('environments.json')) {
     await t.test(c.name, () => {
-      let client;
-      try {
-        // A fetch of its own, so that mTLS environments can be built here.
-        client = new OpenBankingClient({ appToken: 't' }, { ...environmentOptions(c.environment), fetch: async () => null });
-      } catch (error) {
-        assert.ok(c.expect.error, `${c.name}: unexpected ${error.stack}`);
-        return checkObError(c.name, error, c.expect.error);
-      }
+      // A fetch of its own, so that mTLS environments can be built here.
+      const options = { ...environmentOptions(c.environment), fetch: async () => null };
+      const { value: client, error } = made(c, () => new OpenBankingClient({ appToken: 't' }, options), checkObError);
+      if (error) return;
       assert.ok(!c.expect.error, `${c.name}: expected an error`);
       const env = client.environment;
       assert.equal(env.apiBaseUrl, c.expect.apiBaseUrl, `${c.name}: apiBaseUrl`);
       assert.equal(env.tokenUrl, c.expect.tokenUrl, `${c.name}: tokenUrl`);
       assert.equal(env.requiresMtls, c.expect.mtls, `${c.name}: mtls`);
     });
-  }
-});
-
-/** Runs a requests.json or validation.json case with a recording fetch. */
-async function runRequestCase(c) {
-  const sent = [];
-  const client = new OpenBankingClient(credentials(c.auth), {
-    ...environmentOptions(c.environment),
-    fetch: recorder(sent),
-    maxRetries: 0,
-  });
-  if (c.expect.error) {
-    checkObError(c.name, await thrown(c.name, () => invoke(client, c.call)), c.expect.error);
-    assert.equal(sent.length, 0, `${c.name}: no request may be sent`);
-    return;
-  }
-  // The answer ({}) may not parse for the operation: the request is what is checked.
-  await invoke(client, c.call).catch(() => {});
-  assert.ok(sent.length >= 1, `${c.name}: no request sent`);
-  const [request] = sent;
-  const want = c.expect.request;
-  assert.equal(request.method, want.method, `${c.name}: method`);
-  assert.equal(request.url, want.url, `${c.name}: url`);
-  for (const [name, value] of Object.entries(want.headers ?? {})) {
-    assert.equal(request.headers.get(name), value, `${c.name}: header ${name}`);
-  }
-  assert.match(request.headers.get('user-agent') ?? '', /^lean-sdk\//, `${c.name}: user-agent`);
-  const body = request.body === undefined ? null : JSON.parse(request.body);
-  assert.deepEqual(body, want.body, `${c.name}: body`);
-  if (want.bodyContains) assert.ok(request.body.includes(want.bodyContains), `${c.name}: body contains ${want.bodyContains}`);
-}
-
-test('requests.json', async (t) => {
-  for (const c of obVectors('requests.json')) await t.test(c.name, () => runRequestCase(c));
-});
-
-test('validation.json', async (t) => {
-  for (const c of obVectors('validation.json')) {
-    assert.ok(c.expect.error, `${c.name}: validation cases expect errors`);
-    await t.test(c.name, () => runRequestCase(c));
   }
 });
 
@@ -86,39 +34,17 @@ function argumentsFor(operation) {
   return found.call;
 }
 
-test('responses.json', async (t) => {
-  for (const c of obVectors('responses.json')) {
-    await t.test(c.name, () =>
-      runResponseCase(
-        c,
-        { ...argumentsFor(c.operation), operation: c.operation },
-        (fetch) => new OpenBankingClient({ appToken: 'app_token_123' }, { fetch, maxRetries: 0 }),
-        invoke,
-        checkObError,
-      ),
-    );
-  }
-});
-
-test('engine.json', async (t) => {
-  for (const c of obVectors('engine.json')) {
-    await t.test(c.name, () =>
-      runEngineCase(
-        c,
-        (fetch, logger) =>
-          new OpenBankingClient(credentials(c.auth), {
-            ...environmentOptions(c.environment),
-            fetch,
-            logger,
-            maxRetries: c.config?.maxRetries,
-            timeoutMs: ENGINE_TIMEOUT_MS,
-            retryBackoff: { initialMs: 1, maxMs: 2 },
-          }),
-        invoke,
-        checkObError,
-      ),
-    );
-  }
+testClientVectors({
+  load: obVectors,
+  clients: {
+    request: (c, options) => new OpenBankingClient(credentials(c.auth), { ...environmentOptions(c.environment), ...options }),
+    response: (options) => new OpenBankingClient({ appToken: 'app_token_123' }, options),
+    engine: (c, options) =>
+      new OpenBankingClient(credentials(c.auth), { ...environmentOptions(c.environment), maxRetries: c.config?.maxRetries, ...options }),
+  },
+  argumentsFor,
+  invoke,
+  check: checkObError,
 });
 
 /**
@@ -126,7 +52,7 @@ test('engine.json', async (t) => {
  * answers every call with a customer; `time.now` (ms) is its clock.
  */
 function oauthClient(c, { tokenReply, time, sent = [] }) {
-  const fetch = recorder(sent, (url) => {
+  const fetch = recordingFetch(sent, (url) => {
     if (url.endsWith('/oauth2/token')) return reply(tokenReply);
     return new Response('{"customer_id":"c-1"}', { status: 200 });
   });
@@ -150,33 +76,36 @@ function printed(value) {
   return [String(value), JSON.stringify(value), inspect(value, { depth: 5, showHidden: true })].join('\n');
 }
 
+/**
+ * Builds a case's `{ client, ... }` with `make`, or checks the error the
+ * case expects: neither the error nor the client may print `secret` (a
+ * client secret or token). Returns `undefined` after the expected error.
+ */
+function buildShowingNo(secret, c, make) {
+  const { value, error } = made(c, make, checkObError);
+  if (error) {
+    if (secret) assert.ok(!printed(error).includes(secret), `${c.name}: the secret is not in the error`);
+    return undefined;
+  }
+  assert.ok(!c.expect.error, `${c.name}: expected an error`);
+  assert.ok(!printed(value.client).includes(secret), `${c.name}: the client does not print the secret`);
+  return value;
+}
+
 test('auth.json', async (t) => {
   for (const c of obVectors('auth.json')) {
     await t.test(c.name, async () => {
       switch (c.action) {
         case 'tokenRequest': {
           const time = { now: 1_700_000_000_000 };
-          let made;
-          try {
-            made = oauthClient(c, { tokenReply: { status: 200, body: { access_token: 'tok', token_type: 'Bearer', expires_in: 3599 } }, time });
-          } catch (error) {
-            assert.ok(c.expect.error, `${c.name}: unexpected ${error.stack}`);
-            checkObError(c.name, error, c.expect.error);
-            if (c.clientSecret) assert.ok(!printed(error).includes(c.clientSecret), `${c.name}: the secret is not in the error`);
-            return;
-          }
-          assert.ok(!c.expect.error, `${c.name}: expected an error`);
-          const { client, sent } = made;
-          assert.ok(!printed(client).includes(c.clientSecret), `${c.name}: the client does not print the secret`);
+          const tokenReply = { status: 200, body: { access_token: 'tok', token_type: 'Bearer', expires_in: 3599 } };
+          const built = buildShowingNo(c.clientSecret, c, () => oauthClient(c, { tokenReply, time }));
+          if (built === undefined) return;
+          const { client, sent } = built;
           await client.getCustomer('c-1');
           const [request] = sent;
-          const want = c.expect.request;
-          assert.equal(request.method, want.method, `${c.name}: method`);
-          assert.equal(request.url, want.url, `${c.name}: url`);
-          for (const [name, value] of Object.entries(want.headers ?? {})) {
-            assert.equal(request.headers.get(name), value, `${c.name}: header ${name}`);
-          }
-          assert.equal(request.body, want.body, `${c.name}: body`);
+          checkRequest(c.name, request, c.expect.request);
+          assert.equal(request.body, c.expect.request.body, `${c.name}: body`);
           assert.equal(sent[1].headers.get('authorization'), 'Bearer tok', `${c.name}: the call carries the token`);
           return;
         }
@@ -211,18 +140,9 @@ test('auth.json', async (t) => {
         case 'bearer': {
           const sent = [];
           const creds = c.action === 'appToken' ? { appToken: c.token } : { accessToken: c.token };
-          let client;
-          try {
-            client = new OpenBankingClient(creds, { fetch: recorder(sent) });
-          } catch (error) {
-            assert.ok(c.expect.error, `${c.name}: unexpected ${error.stack}`);
-            checkObError(c.name, error, c.expect.error);
-            if (c.token) assert.ok(!printed(error).includes(c.token), `${c.name}: the token is not in the error`);
-            return;
-          }
-          assert.ok(!c.expect.error, `${c.name}: expected an error`);
-          assert.ok(!printed(client).includes(c.token), `${c.name}: the client does not print the token`);
-          await client.listPaymentDestinations().catch(() => {});
+          const built = buildShowingNo(c.token, c, () => ({ client: new OpenBankingClient(creds, { fetch: recordingFetch(sent) }) }));
+          if (built === undefined) return;
+          await built.client.listPaymentDestinations().catch(() => {});
           for (const [name, value] of Object.entries(c.expect.headers)) {
             assert.equal(sent[0].headers.get(name), value, `${c.name}: header ${name}`);
           }
@@ -235,28 +155,4 @@ test('auth.json', async (t) => {
   }
 });
 
-/** The payload of a webhook vector in every form the package accepts. */
-test('webhooks.json', async (t) => {
-  for (const c of obVectors('webhooks.json')) {
-    for (const [form, payload] of Object.entries(payloadForms(c.payload))) {
-      await t.test(`${c.name} (${form})`, () => {
-        const signature = c.signature ?? undefined;
-        const run = {
-          sign: () => ({ signature: webhooks.sign(payload, c.secrets[0]) }),
-          verify: () => (webhooks.verify(payload, signature, c.secrets), { valid: true }),
-          constructEvent: () => ({ event: webhooks.constructEvent(payload, signature, c.secrets) }),
-        }[c.action];
-        assert.ok(run, `${c.name}: unknown action ${c.action}`);
-        let result;
-        try {
-          result = run();
-        } catch (error) {
-          assert.ok(c.expect.error, `${c.name}: unexpected ${error.stack}`);
-          return checkObError(c.name, error, c.expect.error);
-        }
-        assert.ok(!c.expect.error, `${c.name}: expected ${JSON.stringify(c.expect.error)}`);
-        assert.deepEqual(result, c.expect, c.name);
-      });
-    }
-  }
-});
+test('webhooks.json', (t) => runWebhookCases(t, obVectors('webhooks.json'), webhooks, checkObError));

@@ -2,14 +2,10 @@
 // project, then import it by ESM and by `require`, and verify a webhook.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { packageDir } from './helpers.js';
-
-const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+import { installPacked, packageDir, runFile } from './helpers.js';
 
 const check = (load) => `
 ${load}
@@ -23,28 +19,17 @@ console.log(where, 'ok');
 `;
 
 test('npm pack, install into a fresh project, import by ESM and require', () => {
-  const work = mkdtempSync(join(tmpdir(), 'lean-sdk-pack-'));
-  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], packageDir));
-  const files = packed.files.map((f) => f.path).sort();
+  const { files, project } = installPacked();
   for (const needed of ['dist/index.mjs', 'dist/index.cjs', 'dist/browser.mjs', 'dist/index.worker.mjs', 'dist/index.edge.mjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/lean_sdk_wasm_bg.wasm', 'package.json', 'README.md']) {
     assert.ok(files.includes(needed), `${needed} is in the tarball: ${files}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('pkg/')), `only dist/ ships: ${files}`);
 
-  const project = join(work, 'app');
-  execFileSync('mkdir', [project]);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-  npm(['install', '--offline', join(work, packed.filename)], project);
-  const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'lean-sdk', 'package.json'), 'utf8'));
-  assert.deepEqual(installed.dependencies ?? {}, {}, 'zero runtime dependencies');
-
-  writeFileSync(join(project, 'esm.mjs'), check(`import { webhooks, WebhookSignatureError } from 'lean-sdk';
+  const esm = runFile(project, 'esm.mjs', check(`import { webhooks, WebhookSignatureError } from 'lean-sdk';
 const where = import.meta.resolve('lean-sdk');`));
-  writeFileSync(join(project, 'cjs.cjs'), check(`const { webhooks, WebhookSignatureError } = require('lean-sdk');
-const where = require.resolve('lean-sdk');`));
-  const esm = execFileSync(process.execPath, ['esm.mjs'], { cwd: project, encoding: 'utf8' });
   assert.match(esm, /node_modules\/lean-sdk\/dist\/index\.mjs ok/);
-  const cjs = execFileSync(process.execPath, ['cjs.cjs'], { cwd: project, encoding: 'utf8' });
+  const cjs = runFile(project, 'cjs.cjs', check(`const { webhooks, WebhookSignatureError } = require('lean-sdk');
+const where = require.resolve('lean-sdk');`));
   assert.match(cjs, /node_modules\/lean-sdk\/dist\/index\.cjs ok/);
 });
 

@@ -5,13 +5,10 @@
 // declares its length or not.
 
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, request } from 'node:http';
-import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import express from 'express';
 import { sdk } from './helpers.js';
 import { ob } from './openbanking-helpers.js';
+import { receivers, sendWebhook } from './webhook-receivers.js';
 
 const SECRET = 'whsec_limits';
 const MiB = 1024 * 1024;
@@ -21,83 +18,11 @@ const CHUNK = new Uint8Array(64 * 1024).fill(0x61);
 // the server may have read past the limit before the helper refuses.
 const SLACK = 4 * MiB;
 
-/** The receivers under test, each `(limit?) => ({ url, bytesRead(), close })`. */
-const receivers = {
-  'payouts express': (maxBodyBytes) => expressApp(sdk.webhooks.express({ secret: SECRET, maxBodyBytes })),
-  'open-banking express': (maxBodyBytes) =>
-    expressApp(ob.webhooks.express({ secret: SECRET, maxBodyBytes, onEvent: () => {} }), true),
-  'payouts Request handler': (maxBodyBytes) => webServer(sdk.webhooks.handler({ secret: SECRET, maxBodyBytes, onEvent: () => {} })),
-  'open-banking Request handler': (maxBodyBytes) => webServer(ob.webhooks.handler({ secret: SECRET, maxBodyBytes, onEvent: () => {} })),
-};
+/** POSTs `total` bytes, with or without a `Content-Length`, until the server answers. */
+const post = (url, total, { declareLength }) =>
+  sendWebhook(url, { bodyBytes: total, contentLength: declareLength ? total : undefined });
 
-/** Serves `server`, recording the bytes each connection read. */
-async function serve(server) {
-  const sockets = [];
-  server.on('connection', (socket) => sockets.push(socket));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${server.address().port}/webhooks`,
-    bytesRead: () => sockets.reduce((n, s) => n + s.bytesRead, 0),
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
-
-function expressApp(middleware, answersItself = false) {
-  const app = express();
-  app.post('/webhooks', middleware, (req, res) => (answersItself ? undefined : res.json({ received: true })));
-  return serve(createServer(app));
-}
-
-/** A Web `Request` handler behind an adapter that streams the body, as frameworks do. */
-function webServer(handle) {
-  return serve(
-    createServer(async (req, res) => {
-      const body = Readable.toWeb(req);
-      const response = await handle(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers, body, duplex: 'half' }));
-      res.writeHead(response.status, { ...Object.fromEntries(response.headers), connection: 'close' });
-      res.end(Buffer.from(await response.arrayBuffer()));
-    }),
-  );
-}
-
-/**
- * POSTs `total` bytes from one reused chunk, with or without a
- * `Content-Length`, until the server answers; resolves to its status and
- * body. Never holds the body in memory.
- */
-function post(url, total, { declareLength }) {
-  return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json' };
-    if (declareLength) headers['content-length'] = String(total);
-    const req = request(url, { method: 'POST', headers });
-    let answered = false;
-    req.on('response', async (res) => {
-      answered = true;
-      const chunks = [];
-      for await (const chunk of res) chunks.push(chunk);
-      req.destroy();
-      resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() });
-    });
-    req.on('error', (error) => {
-      if (!answered) reject(error);
-    });
-    let sent = 0;
-    const pump = () => {
-      while (!answered && sent < total) {
-        sent += CHUNK.length;
-        if (!req.write(CHUNK)) return void req.once('drain', pump);
-      }
-      if (!answered) req.end();
-    };
-    pump();
-  });
-}
-
-for (const [name, start] of Object.entries(receivers)) {
+for (const [name, start] of Object.entries(receivers(SECRET))) {
   for (const declareLength of [true, false]) {
     const how = declareLength ? 'with its Content-Length' : 'chunked';
     test(`${name}: a 64 MiB body ${how} is answered 413 without being read`, async (t) => {

@@ -111,10 +111,12 @@
 //! error codes, the caller's own ids and wire names of fields.
 
 mod backoff;
-mod event;
+pub(crate) mod call;
+pub(crate) mod event;
 pub(crate) mod machine;
 pub(crate) mod reconcile;
 
+pub use call::{Api, Call};
 pub use event::{
     Attempt, Event, Level, LookupReason, LookupVerdict, Phase, RetryReason, TokenFetchReason,
 };

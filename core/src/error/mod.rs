@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::engine::Attempt;
+use crate::engine::event::Attempt;
 
 mod field;
 

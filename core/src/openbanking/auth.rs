@@ -17,6 +17,7 @@ use super::environment::Environment;
 use super::errors;
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::secret::REDACTED;
 use crate::url::query_value;
 
 /// The header that carries the application token.
@@ -25,8 +26,6 @@ pub const APP_TOKEN_HEADER: &str = "lean-app-token";
 /// How long before its expiry a token is renewed by default: long enough
 /// for a slow request to finish while the token is still valid.
 pub const DEFAULT_RENEWAL_MARGIN: Duration = Duration::from_secs(60);
-
-const REDACTED: &str = "<redacted>";
 
 macro_rules! secret_text {
     ($(#[$meta:meta])* $name:ident) => {
@@ -41,17 +40,7 @@ macro_rules! secret_text {
             }
         }
 
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({REDACTED})", stringify!($name))
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(REDACTED)
-            }
-        }
+        crate::secret::redacted!($name);
     };
 }
 
@@ -343,80 +332,5 @@ impl Auth {
             Self::AppToken(t) => (APP_TOKEN_HEADER.to_owned(), t.expose().to_owned()),
             Self::Bearer(t) => ("authorization".to_owned(), format!("Bearer {}", t.expose())),
         });
-    }
-}
-
-/// What a host should do before its next call, as told by [`TokenManager`].
-#[derive(Debug)]
-pub enum NextStep {
-    /// Send this token request, then hand the answer to
-    /// [`TokenManager::accept`].
-    FetchToken(HttpRequest),
-    /// Call the API with this authentication.
-    Ready(Auth),
-}
-
-/// OAuth without I/O for a long-running backend: holds the credentials and
-/// the current token, and says when to fetch a new one. The host sends
-/// the requests and supplies the time; one manager per scope. A client
-/// whose calls run concurrently uses [`super::TokenPolicy`] instead, which
-/// also shares one fetch between them and renews and retries after a 401.
-#[derive(Clone, Debug)]
-pub struct TokenManager {
-    credentials: ClientCredentials,
-    environment: Environment,
-    scope: TokenScope,
-    token: Option<Token>,
-    margin: Duration,
-}
-
-impl TokenManager {
-    /// A manager with no token yet. Fails when the environment's token host
-    /// is unknown, so that a wrong setup shows at start-up.
-    pub fn new(
-        credentials: ClientCredentials,
-        environment: Environment,
-        scope: TokenScope,
-    ) -> Result<Self, Error> {
-        environment.token_url()?;
-        Ok(Self {
-            credentials,
-            environment,
-            scope,
-            token: None,
-            margin: DEFAULT_RENEWAL_MARGIN,
-        })
-    }
-
-    /// Renews tokens `margin` before they expire (see [`Token::renew_at`]).
-    pub fn with_renewal_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin;
-        self
-    }
-
-    /// What to do at `now`: fetch a token (none yet, or due for renewal),
-    /// or call with the current one.
-    pub fn next(&self, now: SystemTime) -> Result<NextStep, Error> {
-        match &self.token {
-            Some(token) if !token.needs_renewal(now) => Ok(NextStep::Ready(token.auth())),
-            _ => self
-                .credentials
-                .token_request(&self.environment, &self.scope)
-                .map(NextStep::FetchToken),
-        }
-    }
-
-    /// Reads the token endpoint's answer, received at `now`, and keeps the
-    /// token. On error the previous token (if any) is kept.
-    pub fn accept(&mut self, response: &HttpResponse, now: SystemTime) -> Result<Auth, Error> {
-        let token = Token::parse(response, now)?.with_renewal_margin(self.margin);
-        let auth = token.auth();
-        self.token = Some(token);
-        Ok(auth)
-    }
-
-    /// Forgets the token, for example after the API answered 401 with it.
-    pub fn invalidate(&mut self) {
-        self.token = None;
     }
 }

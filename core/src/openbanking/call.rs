@@ -22,13 +22,12 @@ use super::Customer;
 use crate::config::RetryPolicy;
 use crate::engine::machine::{Machine, Plan};
 use crate::engine::reconcile::{Comparison, Verdict};
-use crate::engine::{Attempt, Event, Step, TransportError};
 use crate::error::{ApiError, Error};
 use crate::http::{HttpRequest, HttpResponse};
 
 /// Everything an open-banking call needs besides its input and its
 /// credentials. Credentials are passed per call because an OAuth token is
-/// renewed over a client's life (see [`super::TokenManager`]).
+/// renewed over a client's life (see [`super::TokenPolicy`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     environment: Environment,
@@ -84,7 +83,7 @@ impl Config {
 
 /// One open-banking operation in progress, driven to its end without I/O,
 /// exactly as the payouts [`crate::Call`]: the host loops on
-/// [`Call::poll`], sends each [`Step::Send`], sleeps each [`Step::Wait`],
+/// [`Call::poll`], sends each [`Step::Send`](crate::engine::Step::Send), sleeps each [`Step::Wait`](crate::engine::Step::Wait),
 /// and reports with [`Call::on_response`] or [`Call::on_transport_error`].
 ///
 /// ```
@@ -104,8 +103,9 @@ impl Config {
 /// # }
 /// ```
 /// (`Debug` shows no credential: tokens print redacted.)
-#[derive(Clone, Debug)]
-pub struct Call(Machine<CallPlan>);
+pub type Call = crate::engine::Call<CallPlan>;
+
+crate::engine::call::drive_by_inherent_methods!(Call, Outcome);
 
 impl Call {
     /// Starts a call. `entropy` must be 32 random bytes from the host: they
@@ -119,125 +119,25 @@ impl Call {
             auth: auth.clone(),
             operation,
         };
-        Self(Machine::new(plan, request, config.retry, None, seed))
-    }
-
-    /// How many requests were handed to the host so far.
-    pub fn attempts(&self) -> u32 {
-        self.0.attempts()
-    }
-
-    /// What to do next. After [`Step::Done`], every poll returns the same
-    /// result again.
-    pub fn poll(&mut self) -> Step<Outcome> {
-        self.0.poll()
-    }
-
-    /// Reports the answer to the last [`Step::Send`].
-    pub fn on_response(&mut self, response: HttpResponse) {
-        self.0.on_response(response, None)
-    }
-
-    /// Reports the answer to the last [`Step::Send`] and how long it took
-    /// by the host's clock, which the events and the attempt list show.
-    pub fn on_response_timed(&mut self, response: HttpResponse, elapsed: Duration) {
-        self.0.on_response(response, Some(elapsed))
-    }
-
-    /// Reports that the last [`Step::Send`] failed below HTTP.
-    pub fn on_transport_error(&mut self, error: TransportError) {
-        self.0.on_transport_error(error, None)
-    }
-
-    /// Reports that the last [`Step::Send`] failed below HTTP after
-    /// `elapsed`.
-    pub fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
-        self.0.on_transport_error(error, Some(elapsed))
-    }
-
-    /// Records events from now on, for [`Self::take_events`]. Off by
-    /// default, so that a host whose logging is off pays nothing for them
-    /// (the attempt list is always kept).
-    pub fn record_events(&mut self, on: bool) {
-        self.0.record_events(on)
-    }
-
-    /// The events recorded since the last call of this method, in order:
-    /// what the call sent, what it was answered, and what it decided (see
-    /// [`crate::engine::Event`]). Hosts that log turn recording on
-    /// ([`Self::record_events`]), drain the events after each step and
-    /// write them to their logging; none holds a credential or a body.
-    pub fn take_events(&mut self) -> Vec<Event> {
-        self.0.take_events()
-    }
-
-    /// Every attempt so far, in order, with its status and request id:
-    /// after [`Step::Done`], the attempts of the result (an error carries
-    /// the same list, [`Error::attempts`]).
-    pub fn attempt_log(&self) -> &[Attempt] {
-        self.0.attempt_log()
-    }
-
-    /// Ends the call when the host cannot go on with it (cancelled, or a
-    /// custom transport threw), as [`crate::Call::interrupt`]: the
-    /// `transport` error with `outcome_unknown` and the `app_user_id` sent
-    /// when a create was in flight.
-    pub fn interrupt(&mut self, reason: &str) -> Error {
-        self.0.interrupt(reason)
+        Self::from_machine(Machine::new(plan, request, config.retry, None, seed))
     }
 }
 
-impl crate::Drive for Call {
-    type Outcome = Outcome;
-
-    fn poll(&mut self) -> Step<Outcome> {
-        Call::poll(self)
-    }
-
-    fn on_response(&mut self, response: HttpResponse) {
-        Call::on_response(self, response)
-    }
-
-    fn on_transport_error(&mut self, error: TransportError) {
-        Call::on_transport_error(self, error)
-    }
-
-    fn interrupt(&mut self, reason: &str) -> Error {
-        Call::interrupt(self, reason)
-    }
-
-    fn on_response_timed(&mut self, response: HttpResponse, elapsed: Duration) {
-        Call::on_response_timed(self, response, elapsed)
-    }
-
-    fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
-        Call::on_transport_error_timed(self, error, elapsed)
-    }
-
-    fn record_events(&mut self, on: bool) {
-        Call::record_events(self, on)
-    }
-
-    fn take_events(&mut self) -> Vec<Event> {
-        Call::take_events(self)
-    }
-
-    fn attempt_log(&self) -> &[Attempt] {
-        Call::attempt_log(self)
-    }
-}
-
-/// The open-banking API's side of the machine.
+/// The open-banking API's rules for one call, which the shared machine
+/// follows: how answers read, when a create is looked up. It is the type
+/// parameter of [`Call`]; only [`Call::new`] makes one.
 #[derive(Clone, Debug)]
-pub(crate) struct CallPlan {
+pub struct CallPlan {
     config: Config,
     auth: Auth,
     operation: Operation,
 }
 
-impl Plan for CallPlan {
+impl crate::engine::Api for CallPlan {
     type Outcome = Outcome;
+}
 
+impl Plan for CallPlan {
     fn operation_name(&self) -> &'static str {
         self.operation.kind().name()
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::kind::OperationKind;
-use super::operation::Paging;
+use super::paging::Paging;
 use crate::error::Error;
 use crate::url::{push_query, segment};
 use crate::validate::{self, field_error};

@@ -171,3 +171,20 @@ impl OperationKind {
         })
     }
 }
+
+/// The data v2 reads as one pattern, for the matches that treat them
+/// alike: each reads one `DataResource`, page by page.
+macro_rules! data_page_kinds {
+    () => {
+        OperationKind::ListAccounts
+            | OperationKind::ListIdentities
+            | OperationKind::ListAccountBalances
+            | OperationKind::ListAccountTransactions
+            | OperationKind::ListAccountIdentities
+            | OperationKind::ListAccountBeneficiaries
+            | OperationKind::ListAccountDirectDebits
+            | OperationKind::ListAccountStandingOrders
+            | OperationKind::ListAccountScheduledPayments
+    };
+}
+pub(crate) use data_page_kinds;

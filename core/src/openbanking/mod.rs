@@ -13,9 +13,8 @@
 //! - [`auth`]: the `lean-app-token` header and OAuth 2.0 client
 //!   credentials (token request, token answer, renewal) without a clock:
 //!   the host passes the current time. [`TokenPolicy`] is the policy every
-//!   client follows, for concurrent calls: one shared token fetch, renewal
-//!   before expiry, renewal and one retry after a 401. ([`TokenManager`]
-//!   knows only when a token is due.)
+//!   client follows, one call or many at once: one shared token fetch,
+//!   renewal before expiry, renewal and one retry after a 401.
 //! - [`Operation`]: one validated call; [`Operation::request`] builds its
 //!   request, [`Operation::is_read`] says whether retrying it is harmless,
 //!   [`Operation::parse_response`] reads the answer into an [`Outcome`].
@@ -31,8 +30,8 @@
 //! ```
 //! use std::time::{Duration, SystemTime};
 //! use lean_core::openbanking::{
-//!     auth::{NextStep, TokenManager}, AppToken, Auth, ClientCredentials, DataKind,
-//!     DataRequest, Environment, NewCustomer, Operation, Outcome, TokenScope,
+//!     AppToken, Auth, ClientCredentials, DataKind, DataRequest, Environment, NewCustomer,
+//!     Operation, Outcome, TokenPolicy, TokenScope, TokenStep, TokenTicket,
 //! };
 //! use lean_core::HttpResponse;
 //!
@@ -44,16 +43,17 @@
 //! let request = create.request(&env, &auth); // the host sends it
 //! assert_eq!(request.url, "https://sandbox.leantech.me/customers/v1/");
 //!
-//! // OAuth: the token manager says when to fetch a token; the host sends it and
-//! // supplies the time.
+//! // OAuth: the token policy says when to fetch a token (each call holds a
+//! // ticket); the host sends the request and supplies the time.
 //! let credentials = ClientCredentials::new("my-app-id", "my-client-secret")?;
-//! let mut tokens = TokenManager::new(credentials, Environment::uae_production(), TokenScope::Api)?;
+//! let mut tokens = TokenPolicy::new(credentials, Environment::uae_production(), TokenScope::Api)?;
+//! let mut ticket = TokenTicket::new();
 //! let now = SystemTime::now();
-//! let NextStep::FetchToken(token_request) = tokens.next(now)? else { unreachable!() };
+//! let TokenStep::Fetch(_, token_request) = tokens.poll(&mut ticket, now)? else { unreachable!() };
 //! assert_eq!(token_request.url, "https://auth.leantech.me/oauth2/token");
 //! let answer = HttpResponse::new(200, vec![], r#"{"access_token":"t0k3n","token_type":"Bearer","expires_in":3599}"#);
-//! tokens.accept(&answer, now)?;
-//! let NextStep::Ready(bearer) = tokens.next(now + Duration::from_secs(60))? else { unreachable!() };
+//! tokens.on_token_response(&mut ticket, &answer, now)?;
+//! let TokenStep::Use(bearer) = tokens.poll(&mut ticket, now + Duration::from_secs(60))? else { unreachable!() };
 //!
 //! // Data: a PENDING answer gives a results id to fetch after the
 //! // `results.ready` webhook.
@@ -84,17 +84,15 @@ mod environment;
 pub mod errors;
 mod kind;
 mod operation;
+mod paging;
 mod payment;
 mod response;
 mod tokens;
 pub mod webhooks;
 
-pub use auth::{
-    AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, NextStep, Token, TokenManager,
-    TokenScope,
-};
+pub use auth::{AccessToken, AppToken, Auth, ClientCredentials, ClientSecret, Token, TokenScope};
 pub use bank::Bank;
-pub use call::{Call, Config, DEFAULT_TIMEOUT};
+pub use call::{Call, CallPlan, Config, DEFAULT_TIMEOUT};
 pub use customer::{Customer, CustomerPage, GovernmentIdType, GovernmentIdentifier, NewCustomer};
 pub use data::{DataKind, DataRequest, DataResult, DataStatus, DateRange};
 pub use data_page::{DataPage, DataPageRequest, DataResource};
@@ -103,7 +101,8 @@ pub use entity::{Entity, Permissions};
 pub use environment::{Environment, Region};
 pub use errors::ErrorCode;
 pub use kind::OperationKind;
-pub use operation::{Operation, Paging};
+pub use operation::Operation;
+pub use paging::Paging;
 pub use payment::{NewPaymentIntent, Payment, PaymentIntent};
 pub use response::Outcome;
 pub use tokens::{AfterUnauthorized, FetchId, TokenPolicy, TokenStep, TokenTicket};

@@ -15,78 +15,15 @@ use super::data::{DataKind, DataRequest, DateRange};
 use super::data_page::{DataPageRequest, DataResource};
 use super::destination::NewDestination;
 use super::environment::Environment;
-use super::kind::OperationKind;
+use super::kind::{data_page_kinds, OperationKind};
+use super::paging::Paging;
 use super::payment::NewPaymentIntent;
 use super::response::{self, Outcome};
 use crate::error::{Error, FieldErrorCode};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::url::{push_query, query_value, segment};
-use crate::validate::{self, Problem};
+use crate::validate;
 use crate::validate::{field_error, merge_errors as merge};
-
-/// Paging of the list calls (`page_number`/`page_size` on the customer
-/// lists, `page`/`size` on the data v2 reads). The documents name the
-/// parameters but not their bounds or base, so values are sent as given
-/// (non-negative integers; a page size of zero is refused).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Paging {
-    /// The page to read.
-    pub page_number: Option<u32>,
-    /// How many items per page.
-    pub page_size: Option<u32>,
-}
-
-impl Paging {
-    /// The paging, unless its page size is zero.
-    pub(crate) fn checked(self) -> Result<Self, Error> {
-        if self.page_size == Some(0) {
-            return Err(field_error(
-                "page_size",
-                Problem::new(FieldErrorCode::OutOfRange, "must be at least 1"),
-            ));
-        }
-        Ok(self)
-    }
-
-    /// Appends the given values to `path` as query parameters named
-    /// `number_key` and `size_key`.
-    pub(crate) fn append_query(&self, path: &mut String, number_key: &str, size_key: &str) {
-        for (key, value) in [(number_key, self.page_number), (size_key, self.page_size)] {
-            if let Some(value) = value {
-                push_query(path, key, &value.to_string());
-            }
-        }
-    }
-
-    /// Reads `pageNumber` and `pageSize` of a call's JSON form.
-    fn from_call(call: &Value) -> Result<Self, Error> {
-        let page = |field: &str| -> Result<Option<u32>, Error> {
-            match call.get(field) {
-                None | Some(Value::Null) => Ok(None),
-                Some(v) => v
-                    .as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .map(Some)
-                    .ok_or_else(|| {
-                        field_error(
-                            field,
-                            Problem::new(
-                                FieldErrorCode::InvalidType,
-                                "must be a whole number from 0 to 4294967295",
-                            ),
-                        )
-                    }),
-            }
-        };
-        match (page("pageNumber"), page("pageSize")) {
-            (Ok(page_number), Ok(page_size)) => Ok(Self {
-                page_number,
-                page_size,
-            }),
-            (n, s) => Err(merge(n.err().into_iter().chain(s.err())).unwrap_or_else(lost)),
-        }
-    }
-}
 
 /// One validated open-banking call.
 #[derive(Clone, Debug, PartialEq)]
@@ -331,15 +268,7 @@ impl Operation {
                     }
                 }
             }
-            OperationKind::ListAccounts
-            | OperationKind::ListIdentities
-            | OperationKind::ListAccountBalances
-            | OperationKind::ListAccountTransactions
-            | OperationKind::ListAccountIdentities
-            | OperationKind::ListAccountBeneficiaries
-            | OperationKind::ListAccountDirectDebits
-            | OperationKind::ListAccountStandingOrders
-            | OperationKind::ListAccountScheduledPayments => {
+            data_page_kinds!() => {
                 let resource = DataResource::of(kind).ok_or_else(lost_kind)?;
                 let account = match resource.needs_account() {
                     true => Some(text("accountId")),

@@ -11,6 +11,7 @@ use crate::money::Amount;
 use crate::validate::{self, Checker, Problem};
 
 /// A payment intent to create.
+#[cfg_attr(feature = "tsify", serde_with::skip_serializing_none)]
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct NewPaymentIntent {
@@ -22,13 +23,10 @@ pub struct NewPaymentIntent {
     /// ISO 4217 code, three letters (upper-cased).
     pub currency: String,
     /// Shown to the customer; at most 500 characters.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub description: Option<String>,
     /// Where the money goes, when not the application's default.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub payment_destination_id: Option<String>,
     /// The purpose code the bank requires for some payments.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub purpose_code: Option<String>,
 }
 

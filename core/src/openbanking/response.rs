@@ -16,7 +16,7 @@ use super::data_page::DataPage;
 use super::destination::Destination;
 use super::entity::Entity;
 use super::errors;
-use super::kind::OperationKind;
+use super::kind::{data_page_kinds, OperationKind};
 use super::payment::{Payment, PaymentIntent};
 use super::webhooks::DataRefresh;
 use crate::error::Error;
@@ -141,15 +141,7 @@ pub(crate) fn parse(kind: OperationKind, response: &HttpResponse) -> Result<Outc
         OperationKind::ListPaymentIntents => {
             Outcome::PaymentIntents(list(response, &["data", "intents", "payment_intents"])?.0)
         }
-        OperationKind::ListAccounts
-        | OperationKind::ListIdentities
-        | OperationKind::ListAccountBalances
-        | OperationKind::ListAccountTransactions
-        | OperationKind::ListAccountIdentities
-        | OperationKind::ListAccountBeneficiaries
-        | OperationKind::ListAccountDirectDebits
-        | OperationKind::ListAccountStandingOrders
-        | OperationKind::ListAccountScheduledPayments => {
+        data_page_kinds!() => {
             let json: Value = body(response)?;
             refuse_failed(response, &json)?;
             if !json.is_object() {

@@ -151,51 +151,6 @@ fn a_duplicate_customer_is_found_by_its_app_user_id() {
         .is_none());
 }
 
-#[test]
-fn token_manager_renews_and_recovers() {
-    use super::auth::{NextStep, TokenManager};
-    let credentials = ClientCredentials::new("app", "secret").unwrap();
-    assert!(TokenManager::new(
-        credentials.clone(),
-        Environment::uae_sandbox(),
-        TokenScope::Api
-    )
-    .is_err());
-    let mut tokens =
-        TokenManager::new(credentials, Environment::ksa_production(), TokenScope::Api).unwrap();
-    let start = UNIX_EPOCH + Duration::from_secs(1_000_000);
-    assert!(matches!(
-        tokens.next(start).unwrap(),
-        NextStep::FetchToken(_)
-    ));
-    let ok = HttpResponse::new(
-        200,
-        vec![],
-        r#"{"access_token":"a","token_type":"Bearer","expires_in":3600}"#,
-    );
-    tokens.accept(&ok, start).unwrap();
-    assert!(matches!(
-        tokens.next(start + Duration::from_secs(3539)).unwrap(),
-        NextStep::Ready(_)
-    ));
-    assert!(matches!(
-        tokens.next(start + Duration::from_secs(3540)).unwrap(),
-        NextStep::FetchToken(_)
-    ));
-    // A failed renewal keeps the old token; invalidating drops it.
-    let refused = HttpResponse::new(401, vec![], r#"{"error":"invalid_client"}"#);
-    assert_eq!(
-        tokens.accept(&refused, start).unwrap_err().code(),
-        "unauthorized"
-    );
-    assert!(matches!(tokens.next(start).unwrap(), NextStep::Ready(_)));
-    tokens.invalidate();
-    assert!(matches!(
-        tokens.next(start).unwrap(),
-        NextStep::FetchToken(_)
-    ));
-}
-
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),

@@ -358,6 +358,14 @@ mod tests {
     }
 
     #[test]
+    fn an_environment_without_a_token_host_fails_at_start_up() {
+        let credentials = ClientCredentials::new("app", "s3cr3t-value").unwrap();
+        let error =
+            TokenPolicy::new(credentials, Environment::uae_sandbox(), TokenScope::Api).unwrap_err();
+        assert_eq!(error.code(), "configuration");
+    }
+
+    #[test]
     fn concurrent_callers_share_one_fetch() {
         let mut policy = policy();
         let (mut a, mut b) = (TokenTicket::new(), TokenTicket::new());

@@ -31,6 +31,7 @@ use super::payment::{optional_amount, Payment};
 use crate::error::{Error, SignatureProblem};
 use crate::money::Amount;
 use crate::secret::WebhookSecret;
+use crate::signature::{header_value, refused, Keys};
 use crate::wire::wire_enum;
 
 /// The header that carries the signature.
@@ -85,73 +86,42 @@ pub fn sign(secret: &WebhookSecret, payload: &[u8]) -> String {
 
 /// Verifies open-banking webhooks against one or more secrets. Build it
 /// once and reuse it: each secret's key schedule is computed here, once.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct WebhookVerifier {
-    keys: Vec<Hmac<Sha512>>,
-}
-
-impl std::fmt::Debug for WebhookVerifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "WebhookVerifier({} secret(s), <redacted>)",
-            self.keys.len()
-        )
-    }
+    keys: Keys<Hmac<Sha512>>,
 }
 
 impl WebhookVerifier {
     /// A verifier for these secrets: at least one, none empty (an empty key
     /// would accept signatures anyone can make).
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a WebhookSecret>) -> Result<Self, Error> {
-        let mut keys = Vec::new();
-        for secret in secrets {
-            if secret.expose().is_empty() {
-                return Err(Error::Configuration {
-                    message: "a webhook secret is empty: pass the webhook secret from the Lean developer portal (not the client secret)".to_owned(),
-                });
-            }
-            keys.push(keyed(secret));
-        }
-        if keys.is_empty() {
-            return Err(Error::Configuration {
-                message: "no webhook secret given: pass at least one".to_owned(),
-            });
-        }
+        let keys = Keys::new(
+            secrets,
+            "a webhook secret is empty: pass the webhook secret from the Lean developer portal (not the client secret)",
+            keyed,
+        )?;
         Ok(Self { keys })
     }
 
     /// Checks `signature` (the `lean-signature` value, `None` when the
     /// header is absent) against the raw `payload` exactly as received.
     pub fn verify(&self, payload: &[u8], signature: Option<&str>) -> Result<(), Error> {
-        let value = signature.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
-            signature_error(
-                SignatureProblem::MissingHeader,
-                "the lean-signature header is missing or empty: the request did not come from Lean, or a proxy dropped the header",
-            )
-        })?;
+        let value = header_value(
+            signature,
+            "the lean-signature header is missing or empty: the request did not come from Lean, or a proxy dropped the header",
+        )?;
         let digest = decode(value).ok_or_else(|| {
-            signature_error(
+            refused(
                 SignatureProblem::MalformedHeader,
                 "the lean-signature header is not \"sha512=\" followed by an HMAC-SHA512 digest in hex (128 digits) or base64",
             )
         })?;
-        // Every key is tried, so the time does not depend on which matched;
         // `verify_slice` compares in constant time.
-        let mut matched = false;
-        for key in &self.keys {
+        self.keys.check(|key| {
             let mut mac = key.clone();
             mac.update(payload);
-            matched |= mac.verify_slice(&digest).is_ok();
-        }
-        if matched {
-            Ok(())
-        } else {
-            Err(signature_error(
-                SignatureProblem::Mismatch,
-                "the webhook signature does not match: check the webhook secret, and verify the raw request body exactly as received (not a re-serialised JSON object)",
-            ))
-        }
+            mac.verify_slice(&digest).is_ok()
+        })
     }
 
     /// Verifies, then parses the body into a [`WebhookEvent`].
@@ -188,13 +158,6 @@ fn decode(value: &str) -> Option<[u8; DIGEST_LEN]> {
         }
     }
     None
-}
-
-fn signature_error(problem: SignatureProblem, message: &str) -> Error {
-    Error::WebhookSignature {
-        problem,
-        message: message.to_owned(),
-    }
 }
 
 /// One-off [`WebhookVerifier::construct_event`]; servers should reuse a

@@ -2,11 +2,8 @@
 //! (idempotency keys for special payments, lookups of gigs and customers by
 //! the partner's own id).
 
-use std::time::Duration;
-
 use crate::engine::machine::{Machine, Plan};
 use crate::engine::reconcile::Verdict;
-use crate::engine::{Attempt, Event, Step, TransportError};
 use crate::error::{ApiError, ApiErrorKind, Error};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::payouts::config::Config;
@@ -20,8 +17,8 @@ use super::response::{parse_one, parse_response, Outcome};
 /// One operation in progress, driven to its end without I/O.
 ///
 /// A host creates a [`Call`], then loops: [`Call::poll`] says what to do
-/// next ([`Step::Send`] a request, [`Step::Wait`] a while, or
-/// [`Step::Done`]); the host does it with its own transport and clock and
+/// next ([`Step::Send`](crate::engine::Step::Send) a request, [`Step::Wait`](crate::engine::Step::Wait) a while, or
+/// [`Step::Done`](crate::engine::Step::Done)); the host does it with its own transport and clock and
 /// reports back with [`Call::on_response`] or [`Call::on_transport_error`].
 /// Every retry, backoff, idempotency and reconciliation decision lives
 /// here, once, so every host behaves the same:
@@ -52,8 +49,9 @@ use super::response::{parse_one, parse_response, Outcome};
 /// application whose outcome is uncertain is never sent again. The rules
 /// are those of the call engine module (`engine/mod.rs`), listed in the
 /// README under "What the SDK guarantees".
-#[derive(Clone, Debug)]
-pub struct Call(Machine<CallPlan>);
+pub type Call = crate::engine::Call<CallPlan>;
+
+crate::engine::call::drive_by_inherent_methods!(Call, Outcome);
 
 impl Call {
     /// Starts a call. `entropy` must be 32 random bytes from the host
@@ -82,7 +80,7 @@ impl Call {
             config: config.clone(),
             operation,
         };
-        Ok(Self(Machine::new(
+        Ok(Self::from_machine(Machine::new(
             plan,
             request,
             config.retry,
@@ -90,131 +88,22 @@ impl Call {
             seed,
         )))
     }
-
-    /// The `Idempotency-Key` every attempt of a special payment carries
-    /// (the caller's, or the generated one). Log it: it identifies the
-    /// payment for a later safe retry.
-    pub fn idempotency_key(&self) -> Option<&str> {
-        self.0.idempotency_key()
-    }
-
-    /// How many requests were handed to the host so far.
-    pub fn attempts(&self) -> u32 {
-        self.0.attempts()
-    }
-
-    /// What to do next. After [`Step::Done`], every poll returns the same
-    /// result again.
-    pub fn poll(&mut self) -> Step<Outcome> {
-        self.0.poll()
-    }
-
-    /// Reports the answer to the last [`Step::Send`].
-    pub fn on_response(&mut self, response: HttpResponse) {
-        self.0.on_response(response, None)
-    }
-
-    /// Reports the answer to the last [`Step::Send`] and how long it took
-    /// by the host's clock, which the events and the attempt list show.
-    pub fn on_response_timed(&mut self, response: HttpResponse, elapsed: Duration) {
-        self.0.on_response(response, Some(elapsed))
-    }
-
-    /// Reports that the last [`Step::Send`] failed below HTTP.
-    pub fn on_transport_error(&mut self, error: TransportError) {
-        self.0.on_transport_error(error, None)
-    }
-
-    /// Reports that the last [`Step::Send`] failed below HTTP after
-    /// `elapsed`.
-    pub fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
-        self.0.on_transport_error(error, Some(elapsed))
-    }
-
-    /// Records events from now on, for [`Self::take_events`]. Off by
-    /// default, so that a host whose logging is off pays nothing for them
-    /// (the attempt list is always kept).
-    pub fn record_events(&mut self, on: bool) {
-        self.0.record_events(on)
-    }
-
-    /// The events recorded since the last call of this method, in order:
-    /// what the call sent, what it was answered, and what it decided (see
-    /// [`crate::engine::Event`]). Hosts that log turn recording on
-    /// ([`Self::record_events`]), drain the events after each step and
-    /// write them to their logging; none holds a credential or a body.
-    pub fn take_events(&mut self) -> Vec<Event> {
-        self.0.take_events()
-    }
-
-    /// Every attempt so far, in order, with its status and request id:
-    /// after [`Step::Done`], the attempts of the result (an error carries
-    /// the same list, [`Error::attempts`]).
-    pub fn attempt_log(&self) -> &[Attempt] {
-        self.0.attempt_log()
-    }
-
-    /// Ends the call when the host cannot go on with it: the caller
-    /// cancelled it, or a custom transport threw instead of answering.
-    /// Returns the error to raise: `transport`, with `outcome_unknown` and
-    /// the idempotency key and ids that were sent when a request was in
-    /// flight (it may have been applied), or saying that nothing was sent
-    /// or applied when none was. Later polls return the same error.
-    pub fn interrupt(&mut self, reason: &str) -> Error {
-        self.0.interrupt(reason)
-    }
 }
 
-impl crate::engine::Drive for Call {
-    type Outcome = Outcome;
-
-    fn poll(&mut self) -> Step<Outcome> {
-        Call::poll(self)
-    }
-
-    fn on_response(&mut self, response: HttpResponse) {
-        Call::on_response(self, response)
-    }
-
-    fn on_transport_error(&mut self, error: TransportError) {
-        Call::on_transport_error(self, error)
-    }
-
-    fn interrupt(&mut self, reason: &str) -> Error {
-        Call::interrupt(self, reason)
-    }
-
-    fn on_response_timed(&mut self, response: HttpResponse, elapsed: Duration) {
-        Call::on_response_timed(self, response, elapsed)
-    }
-
-    fn on_transport_error_timed(&mut self, error: TransportError, elapsed: Duration) {
-        Call::on_transport_error_timed(self, error, elapsed)
-    }
-
-    fn record_events(&mut self, on: bool) {
-        Call::record_events(self, on)
-    }
-
-    fn take_events(&mut self) -> Vec<Event> {
-        Call::take_events(self)
-    }
-
-    fn attempt_log(&self) -> &[Attempt] {
-        Call::attempt_log(self)
-    }
-}
-
-/// The payouts API's side of the machine.
+/// The payouts API's rules for one call, which the shared machine follows:
+/// how answers read, when a create is looked up, which key it carries. It
+/// is the type parameter of [`Call`]; only [`Call::new`] makes one.
 #[derive(Clone, Debug)]
-pub(crate) struct CallPlan {
+pub struct CallPlan {
     config: Config,
     operation: Operation,
 }
 
-impl Plan for CallPlan {
+impl crate::engine::Api for CallPlan {
     type Outcome = Outcome;
+}
 
+impl Plan for CallPlan {
     fn operation_name(&self) -> &'static str {
         self.operation.kind().name()
     }

@@ -16,7 +16,7 @@ mod reconcile;
 mod response;
 pub mod webhooks;
 
-pub use call::Call;
+pub use call::{Call, CallPlan};
 pub use config::{Config, Environment, DEFAULT_TIMEOUT};
 pub use operation::{Operation, OperationKind};
 pub use response::{parse_response, Outcome};

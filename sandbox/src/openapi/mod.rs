@@ -7,6 +7,44 @@
 //! where a test fails when the two differ (regenerate with
 //! `LEAN_UPDATE_OPENAPI=1 cargo test -p lean-sandbox --lib openapi`).
 
+/// One operation of either API: its `#[utoipa::path]` with what every
+/// route of that API shares written once (the tag, the credentials it
+/// accepts, the refusals any of its routes may answer, appended last), and
+/// the doc comment as its summary.
+macro_rules! operation {
+    (
+        tag = $tag:tt, security($($security:tt)*), refusals = $refusals:ident;
+        $(#[doc = $doc:tt])*
+        $method:ident $path:tt = $id:tt, fn $name:ident
+        $(, params($($param:tt)*))?
+        $(, request_body = $body:ident)?
+        , responses($($response:tt),+ $(,)?) $(,)?
+    ) => {
+        #[utoipa::path($method, path = $path, tag = $tag, operation_id = $id,
+            security($($security)*),
+            $(params($($param)*),)?
+            $(request_body = $body,)?
+            responses($($response,)+ $refusals),
+        )]
+        $(#[doc = $doc])*
+        fn $name() {}
+    };
+}
+
+/// Refusals of one status each, answered in the API's error body
+/// `$body` and named by when they happen; the doc comment is the
+/// response's description.
+macro_rules! refusals {
+    ($body:ident: $($(#[doc = $doc:tt])* $status:literal $name:ident;)+) => {
+        $(
+            $(#[doc = $doc])*
+            #[derive(IntoResponses)]
+            #[response(status = $status)]
+            pub(super) struct $name($body);
+        )+
+    };
+}
+
 mod openbanking;
 mod payouts;
 
@@ -14,6 +52,7 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
+use utoipa::openapi::schema::{Object, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ObjectBuilder, RefOr, Schema};
 use utoipa::{Modify, OpenApi};
@@ -97,6 +136,15 @@ impl Modify for Finish {
             *update = built;
         }
     }
+}
+
+/// A string schema that accepts only `values`: the lists come from the
+/// code that checks them, so an accepted value is spelled in one place.
+fn text_enum(values: impl IntoIterator<Item = &'static str>) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .build()
 }
 
 /// The document as served and as kept in `sandbox/openapi.json`.

@@ -9,15 +9,16 @@
 // builds the types or calls the functions.
 #![allow(dead_code)]
 
+use crate::openbanking::bank::AccountData;
 use lean_core::openbanking::GovernmentIdType;
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::openapi::schema::Object;
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
+use super::text_enum;
+
 fn government_id_type() -> Object {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(GovernmentIdType::KNOWN.iter().map(|t| t.as_str())))
-        .build()
+    text_enum(GovernmentIdType::KNOWN.iter().map(|t| t.as_str()))
 }
 
 // The refusal body of every open-banking error.
@@ -48,25 +49,23 @@ pub(super) enum ObRefusals {
     Other(ObError),
 }
 
-/// Invalid input: the refused fields are listed
-#[derive(IntoResponses)]
-#[response(status = 400)]
-pub(super) struct ObInvalid(ObError);
-
-/// page_number or page_size out of range
-#[derive(IntoResponses)]
-#[response(status = 400)]
-pub(super) struct ObBadPage(ObError);
-
-/// The token may not do this: a call for the whole application (INSUFFICIENT_ACCESS_LEVEL)
-#[derive(IntoResponses)]
-#[response(status = 403)]
-pub(super) struct AppOnly(ObError);
-
-/// The token may not reach this customer's records (INCORRECT_ACCESS_LEVEL)
-#[derive(IntoResponses)]
-#[response(status = 403)]
-pub(super) struct CustomerOnly(ObError);
+refusals! {
+    ObError:
+    /// Invalid input: the refused fields are listed
+    400 ObInvalid;
+    /// page_number or page_size out of range
+    400 ObBadPage;
+    /// No entity_id, or a bad page or size
+    400 BadV2Query;
+    /// The token may not do this: a call for the whole application (INSUFFICIENT_ACCESS_LEVEL)
+    403 AppOnly;
+    /// The token may not reach this customer's records (INCORRECT_ACCESS_LEVEL)
+    403 CustomerOnly;
+    /// No such customer
+    404 NoCustomer;
+    /// No such entity
+    404 NoEntity;
+}
 
 #[derive(ToSchema)]
 struct ObFieldError {
@@ -228,18 +227,16 @@ pub(super) struct V2Answer {
     timestamp: String,
 }
 
-// What a v2 per-account read reads.
-#[derive(ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub(super) enum AccountDataName {
-    Transactions,
-    Balances,
-    Beneficiaries,
-    Identities,
-    DirectDebits,
-    ScheduledPayments,
-    StandingOrders,
+// What a v2 per-account read reads: the sandbox's own list of segments.
+pub(super) struct AccountDataName;
+
+impl utoipa::PartialSchema for AccountDataName {
+    fn schema() -> RefOr<Schema> {
+        text_enum(AccountData::SEGMENTS.map(|(segment, _)| segment)).into()
+    }
 }
+
+impl ToSchema for AccountDataName {}
 
 // The body of `POST /data/v2/refreshes`.
 #[derive(ToSchema)]
@@ -504,6 +501,29 @@ pub(super) struct ObPage {
     page_size: Option<i64>,
 }
 
+/// An authenticated open-banking operation: a bearer token or the
+/// application token, and the open-banking refusals.
+macro_rules! ob_path {
+    ($($operation:tt)*) => {
+        operation! { tag = "open banking", security(("bearerAuth" = []), ("appToken" = [])), refusals = ObRefusals; $($operation)* }
+    };
+}
+
+// The path parameters more than one route names.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(super) struct CustomerId {
+    /// Lean's id of the customer
+    customer_id: String,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(super) struct ResultsId {
+    /// The results_id of a PENDING answer
+    results_id: String,
+}
+
 #[utoipa::path(post, path = "/oauth2/token", tag = "open banking", operation_id = "issueToken",
     summary = "Issue an access token (client credentials)",
     security(()),
@@ -516,9 +536,9 @@ pub(super) struct ObPage {
     ))]
 fn issue_token() {}
 
-#[utoipa::path(post, path = "/customers/v1", tag = "open banking", operation_id = "createObCustomer",
-    summary = "Create a customer",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Create a customer
+    post "/customers/v1" = "createObCustomer", fn create_customer,
     request_body = ObNewCustomer,
     responses(
         (status = 200, description = "The customer", body = ObCustomer, links(
@@ -529,77 +549,68 @@ fn issue_token() {}
         ObInvalid,
         AppOnly,
         (status = 409, description = "The app_user_id is taken", body = ObError),
-        ObRefusals,
-    ))]
-fn create_customer() {}
+    )
+}
 
-#[utoipa::path(get, path = "/customers/v1", tag = "open banking", operation_id = "listObCustomers",
-    summary = "List one page of customers, oldest first",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// List one page of customers, oldest first
+    get "/customers/v1" = "listObCustomers", fn list_customers,
     params(ObPage),
     responses(
         (status = 200, description = "One page of customers", body = CustomerPage),
         ObBadPage,
         AppOnly,
-        ObRefusals,
-    ))]
-fn list_customers() {}
+    )
+}
 
-#[utoipa::path(get, path = "/customers/v1/{customer_id}", tag = "open banking", operation_id = "getObCustomer",
-    summary = "Retrieve a customer",
-    security(("bearerAuth" = []), ("appToken" = [])),
-    params(("customer_id" = String, Path, description = "Lean's id of the customer")),
+ob_path! {
+    /// Retrieve a customer
+    get "/customers/v1/{customer_id}" = "getObCustomer", fn get_customer,
+    params(CustomerId),
     responses(
         (status = 200, description = "The customer", body = ObCustomer),
         CustomerOnly,
-        (status = 404, description = "No such customer", body = ObError),
-        ObRefusals,
-    ))]
-fn get_customer() {}
+        NoCustomer,
+    )
+}
 
-#[utoipa::path(get, path = "/customers/v1/app-user-id/{app_user_id}", tag = "open banking", operation_id = "getObCustomerByAppUserId",
-    summary = "Retrieve a customer by your id of the user",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Retrieve a customer by your id of the user
+    get "/customers/v1/app-user-id/{app_user_id}" = "getObCustomerByAppUserId", fn get_customer_by_app_user_id,
     params(("app_user_id" = String, Path, description = "Your id of the user")),
     responses(
         (status = 200, description = "The customer", body = ObCustomer),
         CustomerOnly,
-        (status = 404, description = "No such customer", body = ObError),
-        ObRefusals,
-    ))]
-fn get_customer_by_app_user_id() {}
+        NoCustomer,
+    )
+}
 
-#[utoipa::path(get, path = "/customers/v1/{customer_id}/entities", tag = "open banking", operation_id = "listEntities",
-    summary = "List one page of a customer's connected bank entities",
-    security(("bearerAuth" = []), ("appToken" = [])),
-    params(("customer_id" = String, Path, description = "Lean's id of the customer"), ObPage),
+ob_path! {
+    /// List one page of a customer's connected bank entities
+    get "/customers/v1/{customer_id}/entities" = "listEntities", fn list_entities,
+    params(CustomerId, ObPage),
     responses(
         (status = 200, description = "One page of entities", body = Vec<Entity>),
         ObBadPage,
         CustomerOnly,
-        (status = 404, description = "No such customer", body = ObError),
-        ObRefusals,
-    ))]
-fn list_entities() {}
+        NoCustomer,
+    )
+}
 
-#[utoipa::path(get, path = "/customers/v1/{customer_id}/entities/{entity_id}", tag = "open banking", operation_id = "getEntity",
-    summary = "Retrieve one of a customer's entities",
-    security(("bearerAuth" = []), ("appToken" = [])),
-    params(
-        ("customer_id" = String, Path, description = "Lean's id of the customer"),
-        ("entity_id" = String, Path, description = "Lean's id of the entity"),
-    ),
+ob_path! {
+    /// Retrieve one of a customer's entities
+    get "/customers/v1/{customer_id}/entities/{entity_id}" = "getEntity", fn get_entity,
+    params(CustomerId, ("entity_id" = String, Path, description = "Lean's id of the entity")),
     responses(
         (status = 200, description = "The entity", body = Entity),
         CustomerOnly,
         (status = 404, description = "No such customer or entity", body = ObError),
-        ObRefusals,
-    ))]
-fn get_entity() {}
+    )
+}
 
-#[utoipa::path(post, path = "/data/v1/{kind}", tag = "open banking", operation_id = "getData",
-    summary = "Read an entity's identity, accounts, balance or transactions",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Read an entity's identity, accounts, balance or transactions
+    post "/data/v1/{kind}" = "getData", fn get_data,
     params(("kind" = inline(DataKindName), Path, description = "What to read")),
     request_body = DataRequest,
     responses(
@@ -609,9 +620,8 @@ fn get_entity() {}
         ObInvalid,
         CustomerOnly,
         (status = 404, description = "No such entity or account", body = ObError),
-        ObRefusals,
-    ))]
-fn get_data() {}
+    )
+}
 
 // The data a call reads.
 #[derive(ToSchema)]
@@ -623,33 +633,31 @@ pub(super) enum DataKindName {
     Transactions,
 }
 
-#[utoipa::path(get, path = "/data/v2/results/{results_id}", tag = "open banking", operation_id = "getResults",
-    summary = "Retrieve the results of an asynchronous data call",
-    security(("bearerAuth" = []), ("appToken" = [])),
-    params(("results_id" = String, Path, description = "The results_id of a PENDING answer")),
+ob_path! {
+    /// Retrieve the results of an asynchronous data call
+    get "/data/v2/results/{results_id}" = "getResults", fn get_results,
+    params(ResultsId),
     responses(
         (status = 200, description = "The data, or still PENDING", body = DataAnswer),
         CustomerOnly,
         (status = 404, description = "No such results", body = ObError),
-        ObRefusals,
-    ))]
-fn get_results() {}
+    )
+}
 
-#[utoipa::path(get, path = "/data/v1/results/{results_id}", tag = "open banking", operation_id = "getResultsV1",
-    summary = "Retrieve the results of an asynchronous data call (the v1 path of the same results)",
-    security(("bearerAuth" = []), ("appToken" = [])),
-    params(("results_id" = String, Path, description = "The results_id of a PENDING answer")),
+ob_path! {
+    /// Retrieve the results of an asynchronous data call (the v1 path of the same results)
+    get "/data/v1/results/{results_id}" = "getResultsV1", fn get_results_v1,
+    params(ResultsId),
     responses(
         (status = 200, description = "The data, or still PENDING", body = DataAnswer),
         CustomerOnly,
         (status = 404, description = "No such results", body = ObError),
-        ObRefusals,
-    ))]
-fn get_results_v1() {}
+    )
+}
 
-#[utoipa::path(post, path = "/payments/v1/intents", tag = "open banking", operation_id = "createPaymentIntent",
-    summary = "Create a payment intent",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Create a payment intent
+    post "/payments/v1/intents" = "createPaymentIntent", fn create_intent,
     request_body = NewPaymentIntent,
     responses(
         (status = 200, description = "The payment intent", body = PaymentIntent, links(
@@ -658,110 +666,101 @@ fn get_results_v1() {}
         ObInvalid,
         CustomerOnly,
         (status = 404, description = "No such customer or destination", body = ObError),
-        ObRefusals,
-    ))]
-fn create_intent() {}
+    )
+}
 
-#[utoipa::path(get, path = "/payments/v1/intents/{payment_intent_id}", tag = "open banking", operation_id = "getPaymentIntent",
-    summary = "Retrieve a payment intent",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Retrieve a payment intent
+    get "/payments/v1/intents/{payment_intent_id}" = "getPaymentIntent", fn get_intent,
     params(("payment_intent_id" = String, Path, description = "Lean's id of the payment intent")),
     responses(
         (status = 200, description = "The payment intent", body = PaymentIntent),
         CustomerOnly,
         (status = 404, description = "No such payment intent", body = ObError),
-        ObRefusals,
-    ))]
-fn get_intent() {}
+    )
+}
 
-#[utoipa::path(get, path = "/payments/v1/{payment_id}", tag = "open banking", operation_id = "getPayment",
-    summary = "Retrieve a payment made against an intent",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Retrieve a payment made against an intent
+    get "/payments/v1/{payment_id}" = "getPayment", fn get_payment,
     params(("payment_id" = String, Path, description = "Lean's id of the payment")),
     responses(
         (status = 200, description = "The payment", body = Payment),
         CustomerOnly,
         (status = 404, description = "No such payment", body = ObError),
-        ObRefusals,
-    ))]
-fn get_payment() {}
+    )
+}
 
-#[utoipa::path(post, path = "/payments/v1/destinations", tag = "open banking", operation_id = "createDestination",
-    summary = "Create a payment destination",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Create a payment destination
+    post "/payments/v1/destinations" = "createDestination", fn create_destination,
     request_body = NewDestination,
     responses(
         (status = 200, description = "The destination", body = Destination),
         ObInvalid,
         AppOnly,
-        ObRefusals,
-    ))]
-fn create_destination() {}
+    )
+}
 
-#[utoipa::path(get, path = "/payments/v1/destinations", tag = "open banking", operation_id = "listDestinations",
-    summary = "List one page of payment destinations, oldest first",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// List one page of payment destinations, oldest first
+    get "/payments/v1/destinations" = "listDestinations", fn list_destinations,
     params(ObPage),
     responses(
         (status = 200, description = "One page of destinations", body = Vec<Destination>),
         ObBadPage,
         AppOnly,
-        ObRefusals,
-    ))]
-fn list_destinations() {}
+    )
+}
 
-#[utoipa::path(get, path = "/banks/v1/", tag = "open banking", operation_id = "listBanks",
-    summary = "List the supported banks",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// List the supported banks
+    get "/banks/v1/" = "listBanks", fn list_banks,
     params(BankFilter),
     responses(
         (status = 200, description = "The supported banks", body = Vec<Bank>),
         ObInvalid,
-        ObRefusals,
-    ))]
-fn list_banks() {}
+    )
+}
 
-#[utoipa::path(get, path = "/customers/v1/entities", tag = "open banking", operation_id = "listEntitiesCreated",
-    summary = "List one page of the entities of every customer connected in a date range, oldest first",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// List one page of the entities of every customer connected in a date range, oldest first
+    get "/customers/v1/entities" = "listEntitiesCreated", fn list_entities_created,
     params(ObPage, CreatedRange),
     responses(
         (status = 200, description = "One page of entities", body = EntityPage),
         (status = 400, description = "A bad page, a bad date or a start after the end", body = ObError),
         AppOnly,
-        ObRefusals,
-    ))]
-fn list_entities_created() {}
+    )
+}
 
-#[utoipa::path(get, path = "/data/v2/accounts", tag = "open banking", operation_id = "listAccountsV2",
-    summary = "Read one page of an entity's accounts",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Read one page of an entity's accounts
+    get "/data/v2/accounts" = "listAccountsV2", fn list_accounts_v2,
     params(V2Query),
     responses(
         (status = 200, description = "One page of accounts, or FAILED", body = V2Answer),
-        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        BadV2Query,
         CustomerOnly,
-        (status = 404, description = "No such entity", body = ObError),
-        ObRefusals,
-    ))]
-fn list_accounts_v2() {}
+        NoEntity,
+    )
+}
 
-#[utoipa::path(get, path = "/data/v2/identity", tag = "open banking", operation_id = "getIdentityV2",
-    summary = "Read an entity's identity",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Read an entity's identity
+    get "/data/v2/identity" = "getIdentityV2", fn get_identity_v2,
     params(V2Query),
     responses(
         (status = 200, description = "The identity as a page of one record, or FAILED", body = V2Answer),
-        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        BadV2Query,
         CustomerOnly,
-        (status = 404, description = "No such entity", body = ObError),
-        ObRefusals,
-    ))]
-fn get_identity_v2() {}
+        NoEntity,
+    )
+}
 
-#[utoipa::path(get, path = "/data/v2/accounts/{account_id}/{kind}", tag = "open banking", operation_id = "getAccountDataV2",
-    summary = "Read one page of an account's transactions, balances, beneficiaries, identities, direct debits, scheduled payments or standing orders",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Read one page of an account's transactions, balances, beneficiaries, identities, direct debits, scheduled payments or standing orders
+    get "/data/v2/accounts/{account_id}/{kind}" = "getAccountDataV2", fn get_account_data_v2,
     params(
         ("account_id" = String, Path, description = "The account, of the entity"),
         ("kind" = inline(AccountDataName), Path, description = "What to read"),
@@ -769,16 +768,15 @@ fn get_identity_v2() {}
     ),
     responses(
         (status = 200, description = "One page of records, or FAILED", body = V2Answer),
-        (status = 400, description = "No entity_id, or a bad page or size", body = ObError),
+        BadV2Query,
         CustomerOnly,
         (status = 404, description = "No such entity (NOT_FOUND) or account of it (ACCOUNT_NOT_FOUND)", body = ObError),
-        ObRefusals,
-    ))]
-fn get_account_data_v2() {}
+    )
+}
 
-#[utoipa::path(post, path = "/data/v2/refreshes", tag = "open banking", operation_id = "createRefresh",
-    summary = "Refresh an entity's data; entity.data.refresh.updated follows when it completes",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Refresh an entity's data; entity.data.refresh.updated follows when it completes
+    post "/data/v2/refreshes" = "createRefresh", fn create_refresh,
     request_body = NewRefresh,
     responses(
         (status = 201, description = "The refresh, IN_PROGRESS", body = Refresh, links(
@@ -788,43 +786,39 @@ fn get_account_data_v2() {}
         )),
         ObInvalid,
         CustomerOnly,
-        (status = 404, description = "No such entity", body = ObError),
-        ObRefusals,
-    ))]
-fn create_refresh() {}
+        NoEntity,
+    )
+}
 
-#[utoipa::path(get, path = "/data/v2/refreshes", tag = "open banking", operation_id = "listRefreshes",
-    summary = "List one page of data refreshes, newest first",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// List one page of data refreshes, newest first
+    get "/data/v2/refreshes" = "listRefreshes", fn list_refreshes,
     params(RefreshQuery),
     responses(
         (status = 200, description = "One page of refreshes", body = RefreshPage),
         (status = 400, description = "A bad page or size", body = ObError),
         CustomerOnly,
-        (status = 404, description = "No such entity", body = ObError),
-        ObRefusals,
-    ))]
-fn list_refreshes() {}
+        NoEntity,
+    )
+}
 
-#[utoipa::path(get, path = "/data/v2/refreshes/{refresh_id}", tag = "open banking", operation_id = "getRefresh",
-    summary = "Retrieve a data refresh",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// Retrieve a data refresh
+    get "/data/v2/refreshes/{refresh_id}" = "getRefresh", fn get_refresh,
     params(("refresh_id" = String, Path, description = "Lean's id of the refresh")),
     responses(
         (status = 200, description = "The refresh (with data_status once COMPLETED)", body = Refresh),
         CustomerOnly,
         (status = 404, description = "No such refresh", body = ObError),
-        ObRefusals,
-    ))]
-fn get_refresh() {}
+    )
+}
 
-#[utoipa::path(get, path = "/payments/v1/intents", tag = "open banking", operation_id = "listPaymentIntents",
-    summary = "List one page of payment intents, oldest first (a customer-scoped token sees its own)",
-    security(("bearerAuth" = []), ("appToken" = [])),
+ob_path! {
+    /// List one page of payment intents, oldest first (a customer-scoped token sees its own)
+    get "/payments/v1/intents" = "listPaymentIntents", fn list_intents,
     params(ObPage),
     responses(
         (status = 200, description = "One page of payment intents", body = Vec<PaymentIntent>),
         ObBadPage,
-        ObRefusals,
-    ))]
-fn list_intents() {}
+    )
+}

@@ -14,12 +14,49 @@
 use lean_core::models::SpecialPaymentType;
 use lean_core::validate::US_STATE_CODES;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+use super::text_enum;
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
-fn text_enum(values: impl IntoIterator<Item = &'static str>) -> Object {
+/// Text matching `pattern`, at most `max_length` characters when given.
+fn text(pattern: &str, max_length: Option<usize>) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(values))
+        .pattern(Some(pattern))
+        .max_length(max_length)
+        .build()
+}
+
+// The fields a new customer and a customer update share, spelled once.
+fn person_name() -> Object {
+    text(r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", Some(40))
+}
+
+fn email() -> Object {
+    text(r"^[a-z0-9]{1,20}@[a-z0-9]{1,10}\.(com|org|net)$", Some(50))
+}
+
+fn street() -> Object {
+    text(r"^[A-Za-z0-9][ -~]{0,34}$", Some(35))
+}
+
+fn city() -> Object {
+    text(r"^[A-Za-z][A-Za-z ]{0,20}$", Some(21))
+}
+
+fn postal_code() -> Object {
+    text(r"^[0-9]{5}(-[0-9]{4})?$", None)
+}
+
+fn phone_number() -> Object {
+    ObjectBuilder::from(text(r"^[2-9][0-9]{2}[2-9][0-9]{6}$", None))
+        .description(Some("10-digit US number; (408) 500-8000 is accepted too"))
+        .build()
+}
+
+fn amount() -> Object {
+    ObjectBuilder::from(text(r"^-?[0-9]+(\.[0-9]{1,2})?$", None))
+        .description(Some("Decimal amount as text, two decimals (`15.00`)"))
         .build()
 }
 
@@ -61,20 +98,15 @@ pub(super) enum Refusals {
     Other(ErrorBody),
 }
 
-/// Invalid input: every refused field is listed
-#[derive(IntoResponses)]
-#[response(status = 400)]
-pub(super) struct Invalid(ErrorBody);
-
-/// limit or offset out of range, naming the parameter
-#[derive(IntoResponses)]
-#[response(status = 400)]
-pub(super) struct BadPage(ErrorBody);
-
-/// No such record
-#[derive(IntoResponses)]
-#[response(status = 404)]
-pub(super) struct NotFound(ErrorBody);
+refusals! {
+    ErrorBody:
+    /// Invalid input: every refused field is listed
+    400 Invalid;
+    /// limit or offset out of range, naming the parameter
+    400 BadPage;
+    /// No such record
+    404 NotFound;
+}
 
 // One refused field.
 #[derive(ToSchema)]
@@ -103,34 +135,30 @@ struct FieldError {
     "registrationDate": "2020-01-01"
 }))]
 pub(super) struct NewCustomer {
-    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[schema(schema_with = person_name)]
     first_name: String,
-    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[schema(schema_with = person_name)]
     #[serde(default)]
     middle_name: String,
-    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[schema(schema_with = person_name)]
     last_name: String,
     /// YYYY-MM-DD
     #[schema(format = Date)]
     birthday: String,
-    /// 10-digit US number; (408) 500-8000 is accepted too
-    #[schema(pattern = r"^[2-9][0-9]{2}[2-9][0-9]{6}$")]
+    #[schema(schema_with = phone_number)]
     phone_number: String,
-    #[schema(
-        pattern = r"^[a-z0-9]{1,20}@[a-z0-9]{1,10}\.(com|org|net)$",
-        max_length = 50
-    )]
+    #[schema(schema_with = email)]
     email: String,
-    #[schema(pattern = r"^[A-Za-z0-9][ -~]{0,34}$", max_length = 35)]
+    #[schema(schema_with = street)]
     street: String,
-    #[schema(pattern = r"^[A-Za-z0-9][ -~]{0,34}$", max_length = 35)]
+    #[schema(schema_with = street)]
     #[serde(default)]
     street2: String,
-    #[schema(pattern = r"^[A-Za-z][A-Za-z ]{0,20}$", max_length = 21)]
+    #[schema(schema_with = city)]
     city: String,
     #[schema(schema_with = us_state)]
     state: String,
-    #[schema(pattern = r"^[0-9]{5}(-[0-9]{4})?$")]
+    #[schema(schema_with = postal_code)]
     postal_code: String,
     #[schema(pattern = r"^[A-Za-z0-9_-]{1,64}$")]
     partner_user_id: String,
@@ -144,42 +172,38 @@ pub(super) struct NewCustomer {
 #[derive(ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct CustomerUpdate {
-    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[schema(schema_with = person_name)]
     #[serde(default)]
     first_name: String,
-    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[schema(schema_with = person_name)]
     #[serde(default)]
     middle_name: String,
-    #[schema(pattern = r"^[A-Za-z][A-Za-z0-9 '.,-]{0,39}$", max_length = 40)]
+    #[schema(schema_with = person_name)]
     #[serde(default)]
     last_name: String,
     /// YYYY-MM-DD
     #[schema(format = Date)]
     #[serde(default)]
     birthday: String,
-    /// 10-digit US number; (408) 500-8000 is accepted too
-    #[schema(pattern = r"^[2-9][0-9]{2}[2-9][0-9]{6}$")]
+    #[schema(schema_with = phone_number)]
     #[serde(default)]
     phone_number: String,
-    #[schema(
-        pattern = r"^[a-z0-9]{1,20}@[a-z0-9]{1,10}\.(com|org|net)$",
-        max_length = 50
-    )]
+    #[schema(schema_with = email)]
     #[serde(default)]
     email: String,
-    #[schema(pattern = r"^[A-Za-z0-9][ -~]{0,34}$", max_length = 35)]
+    #[schema(schema_with = street)]
     #[serde(default)]
     street: String,
-    #[schema(pattern = r"^[A-Za-z0-9][ -~]{0,34}$", max_length = 35)]
+    #[schema(schema_with = street)]
     #[serde(default)]
     street2: String,
-    #[schema(pattern = r"^[A-Za-z][A-Za-z ]{0,20}$", max_length = 21)]
+    #[schema(schema_with = city)]
     #[serde(default)]
     city: String,
     #[schema(schema_with = us_state)]
     #[serde(default)]
     state: String,
-    #[schema(pattern = r"^[0-9]{5}(-[0-9]{4})?$")]
+    #[schema(schema_with = postal_code)]
     #[serde(default)]
     postal_code: String,
     /// YYYY-MM-DD
@@ -268,14 +292,11 @@ enum ApplicationStatus {
 pub(super) struct NewGig {
     #[schema(min_length = 1)]
     partner_user_id: String,
-    /// Decimal amount as text, two decimals (`15.00`)
-    #[schema(pattern = r"^-?[0-9]+(\.[0-9]{1,2})?$")]
+    #[schema(schema_with = amount)]
     total_amount: String,
-    /// Decimal amount as text, two decimals (`15.00`)
-    #[schema(pattern = r"^-?[0-9]+(\.[0-9]{1,2})?$")]
+    #[schema(schema_with = amount)]
     tips: String,
-    /// Decimal amount as text, two decimals (`15.00`)
-    #[schema(pattern = r"^-?[0-9]+(\.[0-9]{1,2})?$")]
+    #[schema(schema_with = amount)]
     expenses: String,
     #[schema(min_length = 1)]
     description: String,
@@ -335,8 +356,7 @@ pub(super) struct Gig {
 pub(super) struct NewSpecialPayment {
     #[schema(min_length = 1)]
     partner_user_id: String,
-    /// Decimal amount as text, two decimals (`15.00`)
-    #[schema(pattern = r"^-?[0-9]+(\.[0-9]{1,2})?$")]
+    #[schema(schema_with = amount)]
     amount: String,
     #[serde(rename = "type")]
     #[schema(schema_with = special_payment_type)]
@@ -408,9 +428,48 @@ pub(super) struct Idempotency {
     key: String,
 }
 
-#[utoipa::path(post, path = "/api/customer", tag = "payouts", operation_id = "createCustomer",
-    summary = "Register a customer (PENDING until its application is approved)",
-    security(("basicAuth" = [])),
+/// A payouts operation: HTTP Basic, and the payouts refusals.
+macro_rules! payouts_path {
+    ($($operation:tt)*) => {
+        operation! { tag = "payouts", security(("basicAuth" = [])), refusals = Refusals; $($operation)* }
+    };
+}
+
+/// A payouts list: one page of `$record`s, `limit` and `offset` in the
+/// query, the total and the next page in the headers.
+macro_rules! payouts_list {
+    (
+        $(#[doc = $doc:tt])*
+        $path:literal = $id:literal, fn $name:ident,
+        $record:ident, $page:literal, $total:literal
+    ) => {
+        payouts_path! {
+            $(#[doc = $doc])*
+            get $path = $id, fn $name,
+            params(Page),
+            responses(
+                (status = 200, description = $page, body = Vec<$record>, headers(
+                    ("x-total-count" = u64, description = $total),
+                    ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
+                )),
+                BadPage,
+            )
+        }
+    };
+}
+
+// The path parameter of the customer routes.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(super) struct PartnerUserId {
+    /// Your id of the customer
+    #[param(rename = "partnerUserId", min_length = 1, max_length = 255)]
+    partner_user_id: String,
+}
+
+payouts_path! {
+    /// Register a customer (PENDING until its application is approved)
+    post "/api/customer" = "createCustomer", fn create_customer,
     request_body = NewCustomer,
     responses(
         (status = 200, description = "The customer", body = Customer, links(
@@ -419,37 +478,34 @@ pub(super) struct Idempotency {
             ("UpdateCustomer" = (operation_id = "updateCustomer", parameters(("partnerUserId" = "$response.body#/partnerUserId")))),
         )),
         Invalid,
-        Refusals,
-    ))]
-fn create_customer() {}
+    )
+}
 
-#[utoipa::path(get, path = "/api/customer/{partnerUserId}", tag = "payouts", operation_id = "getCustomer",
-    summary = "Retrieve a customer",
-    security(("basicAuth" = [])),
-    params(("partnerUserId" = String, Path, description = "Your id of the customer", min_length = 1, max_length = 255)),
+payouts_path! {
+    /// Retrieve a customer
+    get "/api/customer/{partnerUserId}" = "getCustomer", fn get_customer,
+    params(PartnerUserId),
     responses(
         (status = 200, description = "The customer", body = Customer),
         NotFound,
-        Refusals,
-    ))]
-fn get_customer() {}
+    )
+}
 
-#[utoipa::path(patch, path = "/api/customer/{partnerUserId}", tag = "payouts", operation_id = "updateCustomer",
-    summary = "Change a customer that is still PENDING",
-    security(("basicAuth" = [])),
-    params(("partnerUserId" = String, Path, description = "Your id of the customer", min_length = 1, max_length = 255)),
+payouts_path! {
+    /// Change a customer that is still PENDING
+    patch "/api/customer/{partnerUserId}" = "updateCustomer", fn update_customer,
+    params(PartnerUserId),
     request_body = CustomerUpdate,
     responses(
         (status = 200, description = "The changed customer", body = Customer),
         Invalid,
         NotFound,
-        Refusals,
-    ))]
-fn update_customer() {}
+    )
+}
 
-#[utoipa::path(post, path = "/api/application", tag = "payouts", operation_id = "submitApplication",
-    summary = "Submit a customer's application (staging only); approved after the approval delay",
-    security(("basicAuth" = [])),
+payouts_path! {
+    /// Submit a customer's application (staging only); approved after the approval delay
+    post "/api/application" = "submitApplication", fn submit_application,
     request_body = NewApplication,
     responses(
         (status = 200, description = "The application", body = Application, links(
@@ -457,51 +513,40 @@ fn update_customer() {}
         )),
         Invalid,
         NotFound,
-        Refusals,
-    ))]
-fn submit_application() {}
+    )
+}
 
-#[utoipa::path(post, path = "/api/gig", tag = "payouts", operation_id = "createGig",
-    summary = "Pay a gig to an ACTIVE customer",
-    security(("basicAuth" = [])),
+payouts_path! {
+    /// Pay a gig to an ACTIVE customer
+    post "/api/gig" = "createGig", fn create_gig,
     request_body = NewGig,
     responses(
         (status = 200, description = "The gig, PENDING", body = Gig, links(
             ("GetGig" = (operation_id = "getGig", parameters(("gigId" = "$response.body#/gigId")))),
         )),
         Invalid,
-        Refusals,
-    ))]
-fn create_gig() {}
+    )
+}
 
-#[utoipa::path(get, path = "/api/gig", tag = "payouts", operation_id = "listGigs",
-    summary = "List one page of gigs, oldest first",
-    security(("basicAuth" = [])),
-    params(Page),
-    responses(
-        (status = 200, description = "One page of gigs, oldest first", body = Vec<Gig>, headers(
-            ("x-total-count" = u64, description = "How many gigs there are in all"),
-            ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
-        )),
-        BadPage,
-        Refusals,
-    ))]
-fn list_gigs() {}
+payouts_list! {
+    /// List one page of gigs, oldest first
+    "/api/gig" = "listGigs", fn list_gigs,
+    Gig, "One page of gigs, oldest first", "How many gigs there are in all"
+}
 
-#[utoipa::path(get, path = "/api/gig/{gigId}", tag = "payouts", operation_id = "getGig",
-    summary = "Retrieve a gig",
-    security(("basicAuth" = [])),
+payouts_path! {
+    /// Retrieve a gig
+    get "/api/gig/{gigId}" = "getGig", fn get_gig,
     params(("gigId" = String, Path, description = "Your id of the gig", min_length = 1, max_length = 255)),
     responses(
         (status = 200, description = "The gig", body = Gig),
         NotFound,
-        Refusals,
-    ))]
-fn get_gig() {}
+    )
+}
 
-#[utoipa::path(post, path = "/api/specialpayment", tag = "payouts", operation_id = "createSpecialPayment",
-    summary = "Pay (or deduct) a special payment to an ACTIVE customer",
-    security(("basicAuth" = [])),
+payouts_path! {
+    /// Pay (or deduct) a special payment to an ACTIVE customer
+    post "/api/specialpayment" = "createSpecialPayment", fn create_special_payment,
     params(Idempotency),
     request_body = NewSpecialPayment,
     responses(
@@ -509,31 +554,21 @@ fn get_gig() {}
             ("GetSpecialPayment" = (operation_id = "getSpecialPayment", parameters(("id" = "$response.body#/id")))),
         )),
         Invalid,
-        Refusals,
-    ))]
-fn create_special_payment() {}
+    )
+}
 
-#[utoipa::path(get, path = "/api/specialpayment", tag = "payouts", operation_id = "listSpecialPayments",
-    summary = "List one page of special payments, oldest first",
-    security(("basicAuth" = [])),
-    params(Page),
-    responses(
-        (status = 200, description = "One page of special payments, oldest first", body = Vec<SpecialPayment>, headers(
-            ("x-total-count" = u64, description = "How many special payments there are in all"),
-            ("link" = String, description = "`<...?limit=&offset=>; rel=\"next\"` while more records remain (RFC 8288)"),
-        )),
-        BadPage,
-        Refusals,
-    ))]
-fn list_special_payments() {}
+payouts_list! {
+    /// List one page of special payments, oldest first
+    "/api/specialpayment" = "listSpecialPayments", fn list_special_payments,
+    SpecialPayment, "One page of special payments, oldest first", "How many special payments there are in all"
+}
 
-#[utoipa::path(get, path = "/api/specialpayment/{id}", tag = "payouts", operation_id = "getSpecialPayment",
-    summary = "Retrieve a special payment",
-    security(("basicAuth" = [])),
+payouts_path! {
+    /// Retrieve a special payment
+    get "/api/specialpayment/{id}" = "getSpecialPayment", fn get_special_payment,
     params(("id" = String, Path, description = "Lean's id of the special payment", min_length = 1, max_length = 255)),
     responses(
         (status = 200, description = "The special payment", body = SpecialPayment),
         NotFound,
-        Refusals,
-    ))]
-fn get_special_payment() {}
+    )
+}

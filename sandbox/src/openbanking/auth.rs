@@ -8,10 +8,11 @@ use lean_core::openbanking::auth::APP_TOKEN_HEADER;
 use lean_core::openbanking::{ErrorCode, TokenScope};
 use lean_core::FieldErrorCode;
 use percent_encoding::percent_decode_str;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::json;
 
 use super::reply::{ObFailure, UNAUTHORIZED};
+use crate::rows;
 use crate::settings::OpenBanking;
 
 /// The caller of one request.
@@ -90,13 +91,12 @@ pub fn authenticate(
     else {
         return Err(refused("the Authorization header is not a Bearer token"));
     };
-    let found: Option<(String, i64)> = conn
-        .query_row(
-            "SELECT scope, expires_at FROM ob_tokens WHERE token = ?1",
-            [token.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let found: Option<(String, i64)> = rows::row(
+        conn,
+        "SELECT scope, expires_at FROM ob_tokens WHERE token = ?1",
+        token.trim(),
+        rows::two,
+    )?;
     match found {
         None => Err(refused("unknown access token")),
         Some((_, expires_at)) if expires_at <= now => {
@@ -169,14 +169,11 @@ pub fn issue_token(
         s => match s.strip_prefix("customer.") {
             Some(customer) => {
                 let scope = TokenScope::customer(customer).map_err(ObFailure::from_core)?;
-                let exists = conn
-                    .query_row(
-                        "SELECT 1 FROM ob_customers WHERE customer_id = ?1",
-                        [customer],
-                        |_| Ok(()),
-                    )
-                    .optional()?
-                    .is_some();
+                let exists = rows::exists(
+                    conn,
+                    "SELECT 1 FROM ob_customers WHERE customer_id = ?1",
+                    customer,
+                )?;
                 if !exists {
                     return Err(ObFailure::field(
                         "scope",

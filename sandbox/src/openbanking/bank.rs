@@ -402,18 +402,23 @@ pub enum AccountData {
 }
 
 impl AccountData {
+    /// Every kind with its path segment, in the order of the API reference.
+    pub const SEGMENTS: [(&'static str, Self); 7] = [
+        ("transactions", Self::Transactions),
+        ("balances", Self::Balances),
+        ("beneficiaries", Self::Beneficiaries),
+        ("identities", Self::Identities),
+        ("direct-debits", Self::DirectDebits),
+        ("scheduled-payments", Self::ScheduledPayments),
+        ("standing-orders", Self::StandingOrders),
+    ];
+
     /// The kind of a `/data/v2/accounts/{account_id}/{segment}` path.
     pub fn from_segment(segment: &str) -> Option<Self> {
-        Some(match segment {
-            "transactions" => Self::Transactions,
-            "balances" => Self::Balances,
-            "beneficiaries" => Self::Beneficiaries,
-            "identities" => Self::Identities,
-            "direct-debits" => Self::DirectDebits,
-            "scheduled-payments" => Self::ScheduledPayments,
-            "standing-orders" => Self::StandingOrders,
-            _ => return None,
-        })
+        Self::SEGMENTS
+            .iter()
+            .find(|(known, _)| *known == segment)
+            .map(|&(_, kind)| kind)
     }
 }
 

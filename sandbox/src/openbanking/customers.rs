@@ -3,7 +3,7 @@
 //! core's `Customer` and `Entity` models, serialised.
 
 use lean_core::openbanking::{Customer, Entity, ErrorCode, NewCustomer, Operation, Paging};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::{json, Map, Value};
 
 use super::bank::{self, Bank};
@@ -11,21 +11,18 @@ use super::reply::ObFailure;
 use super::webhooks;
 use super::Ctx;
 use crate::clock::iso;
+use crate::rows;
 
 /// `POST /customers/v1/`: 409 `CUSTOMER_ALREADY_EXISTS` when the
 /// `app_user_id` is taken.
 pub fn create(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
     ctx.caller.require_app("create customers")?;
     let new = NewCustomer::from_json(body).map_err(ObFailure::invalid)?;
-    let taken = ctx
-        .conn
-        .query_row(
-            "SELECT 1 FROM ob_customers WHERE app_user_id = ?1",
-            [&new.app_user_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
+    let taken = rows::exists(
+        ctx.conn,
+        "SELECT 1 FROM ob_customers WHERE app_user_id = ?1",
+        &new.app_user_id,
+    )?;
     if taken {
         return Err(ObFailure::code(
             ErrorCode::CustomerAlreadyExists,
@@ -57,7 +54,7 @@ pub fn create(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
 
 fn by(conn: &Connection, column: &str, value: &str) -> Result<Option<Value>, ObFailure> {
     let sql = format!("SELECT body FROM ob_customers WHERE {column} = ?1");
-    let body: Option<String> = conn.query_row(&sql, [value], |r| r.get(0)).optional()?;
+    let body: Option<String> = rows::lookup(conn, &sql, value)?;
     Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
 }
 
@@ -85,11 +82,11 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
 /// The default page size of the lists the documents give no paging for
 /// (entities, destinations): they answer a plain array, bounded.
-pub const DEFAULT_ARRAY_PAGE_SIZE: u32 = crate::payouts::records::DEFAULT_PAGE_SIZE;
+pub const DEFAULT_ARRAY_PAGE_SIZE: u32 = rows::DEFAULT_PAGE_SIZE;
 
 /// `page_number` and `page_size` of a query (the API's own names), with
 /// `default_size` when absent; sizes run from 1 to
-/// [`crate::payouts::records::MAX_PAGE_SIZE`].
+/// [`rows::MAX_PAGE_SIZE`].
 pub fn paging(query: Option<&str>, default_size: u32) -> Result<(i64, i64), ObFailure> {
     let mut paging = Paging::default();
     for (key, value) in query_pairs(query) {
@@ -107,7 +104,7 @@ pub fn paging(query: Option<&str>, default_size: u32) -> Result<(i64, i64), ObFa
         })?);
     }
     Operation::list_customers(paging).map_err(ObFailure::from_core)?;
-    let max = crate::payouts::records::MAX_PAGE_SIZE;
+    let max = rows::MAX_PAGE_SIZE;
     if paging.page_size.is_some_and(|size| size > max) {
         return Err(ObFailure::field(
             "page_size",
@@ -220,13 +217,12 @@ pub fn stored_entity(
     conn: &Connection,
     entity_id: &str,
 ) -> Result<Option<(Entity, Bank)>, ObFailure> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT body, data FROM ob_entities WHERE entity_id = ?1",
-            [entity_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let row: Option<(String, String)> = rows::row(
+        conn,
+        "SELECT body, data FROM ob_entities WHERE entity_id = ?1",
+        entity_id,
+        rows::two,
+    )?;
     Ok(row.and_then(|(body, data)| {
         Some((
             serde_json::from_str(&body).ok()?,

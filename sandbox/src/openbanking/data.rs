@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use lean_core::openbanking::{DataKind, Operation};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -26,6 +26,7 @@ use super::reply::ObFailure;
 use super::webhooks;
 use super::Ctx;
 use crate::clock::iso;
+use crate::rows;
 use lean_core::FieldErrorCode;
 
 /// The bank identifier of a slow bank: a synchronous data call on one of
@@ -234,14 +235,12 @@ fn pending(results_id: &str, now: i64) -> String {
 /// data.
 pub fn results(ctx: &Ctx, results_id: &str) -> Result<String, ObFailure> {
     Operation::get_data_results(results_id).map_err(ObFailure::from_core)?;
-    let row: Option<(String, String, i64)> = ctx
-        .conn
-        .query_row(
-            "SELECT customer_id, body, ready_at FROM ob_results WHERE results_id = ?1",
-            [results_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let row: Option<(String, String, i64)> = rows::row(
+        ctx.conn,
+        "SELECT customer_id, body, ready_at FROM ob_results WHERE results_id = ?1",
+        results_id,
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let (customer_id, body, ready_at) =
         row.ok_or_else(|| ObFailure::not_found(format!("no results {results_id:?}")))?;
     ctx.caller.require_customer(&customer_id)?;
@@ -255,13 +254,12 @@ pub fn results(ctx: &Ctx, results_id: &str) -> Result<String, ObFailure> {
 /// Sends `results.ready` for the results due at `now`, at most 500 per
 /// call; returns how many. Runs in the caller's transaction.
 pub fn tick(conn: &Connection, rng: &mut fastrand::Rng, now: i64) -> rusqlite::Result<usize> {
-    let due: Vec<String> = {
-        let mut s = conn.prepare_cached(
-            "SELECT results_id FROM ob_results WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
-        )?;
-        let rows = s.query_map([now], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let due: Vec<String> = rows::due(
+        conn,
+        "SELECT results_id FROM ob_results WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
+        now,
+        |r| r.get(0),
+    )?;
     for id in &due {
         conn.execute(
             "UPDATE ob_results SET notified = 1 WHERE results_id = ?1",

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -23,6 +23,7 @@ use super::data::FAIL_TRIGGER;
 use super::reply::ObFailure;
 use super::webhooks;
 use super::Ctx;
+use crate::rows;
 
 /// The status of a payment the bank has not settled yet.
 pub const PENDING: &str = "PENDING_WITH_BANK";
@@ -60,13 +61,11 @@ struct Intent {
 }
 
 fn intent(conn: &Connection, id: &str) -> Result<Intent, ObFailure> {
-    let body: Option<String> = conn
-        .query_row(
-            "SELECT body FROM ob_intents WHERE payment_intent_id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let body: Option<String> = rows::lookup(
+        conn,
+        "SELECT body FROM ob_intents WHERE payment_intent_id = ?1",
+        id,
+    )?;
     let body = body.ok_or_else(|| ObFailure::not_found(format!("no payment intent {id:?}")))?;
     let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let text = |v: &Value| v.as_str().map(str::to_owned);
@@ -216,13 +215,12 @@ pub fn with_payments(conn: &Connection, intent_id: &str, body: &str) -> Result<S
 /// Settles the payments due at `now`, at most 500 per call; returns how
 /// many. Runs in the caller's transaction.
 pub fn tick(conn: &Connection, rng: &mut fastrand::Rng, now: i64) -> rusqlite::Result<usize> {
-    let due: Vec<(String, String, bool)> = {
-        let mut s = conn.prepare_cached(
-            "SELECT payment_id, body, fail FROM ob_payments WHERE settle_at <= ?1 LIMIT 500",
-        )?;
-        let rows = s.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let due: Vec<(String, String, bool)> = rows::due(
+        conn,
+        "SELECT payment_id, body, fail FROM ob_payments WHERE settle_at <= ?1 LIMIT 500",
+        now,
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     for (id, body, fail) in &due {
         let (status, reason) = if *fail {
             (

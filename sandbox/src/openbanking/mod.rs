@@ -33,14 +33,14 @@ pub mod execution;
 pub mod payments;
 pub mod reply;
 pub mod routes;
-pub mod schema;
 pub mod v2;
 pub mod webhooks;
 
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
+use crate::rows;
 use crate::settings::OpenBanking;
 use auth::Caller;
 use reply::ObFailure;
@@ -68,10 +68,7 @@ pub struct Ctx<'a> {
 /// and `body` by `id`. Unknown is 404 (`what` names it); another
 /// customer's is refused to a customer-scoped caller.
 pub fn owned_body(ctx: &Ctx, sql: &str, id: &str, what: &str) -> Result<String, ObFailure> {
-    let row: Option<(String, String)> = ctx
-        .conn
-        .query_row(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let row: Option<(String, String)> = rows::row(ctx.conn, sql, id, rows::two)?;
     let (customer_id, body) =
         row.ok_or_else(|| ObFailure::not_found(format!("no {what} {id:?}")))?;
     ctx.caller.require_customer(&customer_id)?;

@@ -11,12 +11,13 @@ use lean_core::openbanking::{
     Destination, NewDestination, NewPaymentIntent, Operation, PaymentIntent,
 };
 use lean_core::FieldErrorCode;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::reply::ObFailure;
 use super::Ctx;
+use crate::rows;
 
 /// Reads a JSON object body, turning the numbers of `exact` fields into
 /// strings of their exact text (`100.50` becomes `"100.50"`). Anything
@@ -42,13 +43,8 @@ pub fn read_exact(body: &[u8], exact: &[&str]) -> Result<Value, serde_json::Erro
 }
 
 fn destination(conn: &Connection, id: &str) -> Result<Option<Destination>, ObFailure> {
-    let body: Option<String> = conn
-        .query_row(
-            "SELECT body FROM ob_destinations WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let body: Option<String> =
+        rows::lookup(conn, "SELECT body FROM ob_destinations WHERE id = ?1", id)?;
     Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
 }
 
@@ -57,15 +53,8 @@ fn destination(conn: &Connection, id: &str) -> Result<Option<Destination>, ObFai
 pub fn create_intent(ctx: &mut Ctx, body: &Value) -> Result<Value, ObFailure> {
     let new = NewPaymentIntent::from_json(body).map_err(ObFailure::invalid)?;
     ctx.caller.require_customer(&new.customer_id)?;
-    let customer = ctx
-        .conn
-        .query_row(
-            "SELECT 1 FROM ob_customers WHERE customer_id = ?1",
-            [&new.customer_id],
-            |_| Ok(()),
-        )
-        .optional()?;
-    if customer.is_none() {
+    let customer = "SELECT 1 FROM ob_customers WHERE customer_id = ?1";
+    if !rows::exists(ctx.conn, customer, &new.customer_id)? {
         return Err(ObFailure::field(
             "customer_id",
             FieldErrorCode::InvalidValue,

@@ -20,7 +20,7 @@ use lean_core::openbanking::webhooks::{
     AccountDataStatus, DataRefresh, DataRefreshStatus, TransactionAvailability,
 };
 use lean_core::FieldErrorCode;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
@@ -31,6 +31,7 @@ use super::data::{FAIL_GRANULAR_CODE, FAIL_TRIGGER};
 use super::reply::{ObFailure, ACCOUNT_NOT_FOUND};
 use super::{webhooks, Ctx};
 use crate::clock::iso;
+use crate::rows;
 
 /// The page size when the query names none.
 pub const DEFAULT_SIZE: u32 = 50;
@@ -280,14 +281,11 @@ pub fn create_refresh(ctx: &mut Ctx, body: &Value) -> Result<String, ObFailure> 
     };
     let (entity, bank) = entity(ctx, &entity_id)?;
     let customer_id = entity.customer_id.clone().unwrap_or_default();
-    let app_user_id: Option<String> = ctx
-        .conn
-        .query_row(
-            "SELECT app_user_id FROM ob_customers WHERE customer_id = ?1",
-            [&customer_id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let app_user_id: Option<String> = rows::lookup(
+        ctx.conn,
+        "SELECT app_user_id FROM ob_customers WHERE customer_id = ?1",
+        &customer_id,
+    )?;
     let refresh_id = super::uuid(ctx.rng);
     let accounts: Vec<String> = bank.accounts.iter().map(|a| a.account_id.clone()).collect();
     let payload = |status, ids| {
@@ -320,14 +318,12 @@ pub fn create_refresh(ctx: &mut Ctx, body: &Value) -> Result<String, ObFailure> 
 
 /// `GET /data/v2/refreshes/{refresh_id}`.
 pub fn get_refresh(ctx: &Ctx, refresh_id: &str) -> Result<String, ObFailure> {
-    let row: Option<(String, String, String, i64)> = ctx
-        .conn
-        .query_row(
-            "SELECT customer_id, pending, done, ready_at FROM ob_refreshes WHERE refresh_id = ?1",
-            [refresh_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    let row: Option<(String, String, String, i64)> = rows::row(
+        ctx.conn,
+        "SELECT customer_id, pending, done, ready_at FROM ob_refreshes WHERE refresh_id = ?1",
+        refresh_id,
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     let (customer_id, pending, done, ready_at) =
         row.ok_or_else(|| ObFailure::not_found(format!("no data refresh {refresh_id:?}")))?;
     ctx.caller.require_customer(&customer_id)?;
@@ -381,13 +377,12 @@ pub fn list_refreshes(ctx: &Ctx, text: Option<&str>) -> Result<String, ObFailure
 /// at most 500 per call; returns how many. Runs in the caller's
 /// transaction.
 pub fn tick(conn: &Connection, rng: &mut fastrand::Rng, now: i64) -> rusqlite::Result<usize> {
-    let due: Vec<(String, String)> = {
-        let mut s = conn.prepare_cached(
-            "SELECT refresh_id, done FROM ob_refreshes WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
-        )?;
-        let rows = s.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let due: Vec<(String, String)> = rows::due(
+        conn,
+        "SELECT refresh_id, done FROM ob_refreshes WHERE notified = 0 AND ready_at <= ?1 LIMIT 500",
+        now,
+        rows::two,
+    )?;
     for (id, done) in &due {
         conn.execute(
             "UPDATE ob_refreshes SET notified = 1 WHERE refresh_id = ?1",

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::records::Table;
 use crate::clock::iso;
 use crate::outbox;
+use crate::rows;
 
 /// Applies the transitions due at `now`, at most 500 of each kind per call
 /// so that a backlog never holds the database lock for long; returns how
@@ -16,13 +17,8 @@ use crate::outbox;
 pub fn tick(conn: &mut Connection, now: i64) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
     let mut done = 0;
-    let due: Vec<(String, String)> = {
-        let mut s = tx.prepare_cached(
-            "SELECT partner_user_id, body FROM customers WHERE status = 'PENDING' AND approve_at <= ?1 LIMIT 500",
-        )?;
-        let rows = s.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let pending = "SELECT partner_user_id, body FROM customers WHERE status = 'PENDING' AND approve_at <= ?1 LIMIT 500";
+    let due: Vec<(String, String)> = rows::due(&tx, pending, now, rows::two)?;
     for (id, body) in due {
         let Ok(mut customer) = serde_json::from_str::<Customer>(&body) else {
             continue;
@@ -50,11 +46,8 @@ fn settle(tx: &Connection, table: Table, now: i64) -> rusqlite::Result<usize> {
         key = table.key(),
         name = table.name()
     );
-    let due: Vec<(String, String, bool)> = {
-        let mut s = tx.prepare_cached(&select)?;
-        let rows = s.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let due: Vec<(String, String, bool)> =
+        rows::due(tx, &select, now, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let update = format!(
         "UPDATE {name} SET status = ?2, settle_at = NULL, body = ?3 WHERE {key} = ?1",
         key = table.key(),

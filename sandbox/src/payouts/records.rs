@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::clock::iso;
 use crate::failure::Failure;
+use crate::rows::{self, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// A payout whose `description` contains this text (any case) fails at
 /// settlement, with a `gig.failed` or `specialpayment.failed` webhook.
@@ -53,13 +54,6 @@ fn from_body<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Failure> {
     })
 }
 
-fn exists(conn: &Connection, sql: &str, value: &str) -> Result<bool, Failure> {
-    Ok(conn
-        .query_row(sql, [value], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
 // ----- customers -----
 
 /// `POST /customer`.
@@ -70,14 +64,14 @@ pub fn create_customer(
 ) -> Result<Value, Failure> {
     let new = NewCustomer::from_json(body).map_err(Failure::invalid)?;
     let mut errors = Vec::new();
-    if exists(
+    if rows::exists(
         conn,
         "SELECT 1 FROM customers WHERE partner_user_id = ?1",
         &new.partner_user_id,
     )? {
         errors.push(taken("partnerUserId"));
     }
-    if exists(
+    if rows::exists(
         conn,
         "SELECT 1 FROM customers WHERE phone_number = ?1",
         &new.phone_number,
@@ -85,7 +79,7 @@ pub fn create_customer(
         errors.push(taken("phoneNumber"));
     }
     let email = new.email.to_ascii_lowercase();
-    if exists(conn, "SELECT 1 FROM customers WHERE email = ?1", &email)? {
+    if rows::exists(conn, "SELECT 1 FROM customers WHERE email = ?1", &email)? {
         errors.push(taken("email"));
     }
     if !errors.is_empty() {
@@ -129,13 +123,12 @@ fn taken(field: &str) -> lean_core::FieldError {
 
 /// The stored customer and its status, or 404.
 fn load_customer(conn: &Connection, id: &str) -> Result<(Customer, String), Failure> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT body, status FROM customers WHERE partner_user_id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let row: Option<(String, String)> = rows::row(
+        conn,
+        "SELECT body, status FROM customers WHERE partner_user_id = ?1",
+        id,
+        rows::two,
+    )?;
     let (body, status) =
         row.ok_or_else(|| Failure::not_found(format!("no customer with partnerUserId {id:?}")))?;
     Ok((from_body(&body)?, status))
@@ -291,13 +284,11 @@ pub fn submit_application(
 
 /// Only `ACTIVE` customers can be paid.
 fn payable(conn: &Connection, id: &str) -> Result<(), Failure> {
-    let status: Option<String> = conn
-        .query_row(
-            "SELECT status FROM customers WHERE partner_user_id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let status: Option<String> = rows::lookup(
+        conn,
+        "SELECT status FROM customers WHERE partner_user_id = ?1",
+        id,
+    )?;
     match status.as_deref() {
         Some("ACTIVE") => Ok(()),
         Some(other) => Err(Failure::field(
@@ -319,7 +310,7 @@ fn payable(conn: &Connection, id: &str) -> Result<(), Failure> {
 pub fn create_gig(conn: &Connection, body: &Value, ctx: &mut Context) -> Result<Value, Failure> {
     let new = NewGig::from_json(body).map_err(Failure::invalid)?;
     payable(conn, &new.partner_user_id)?;
-    if exists(conn, "SELECT 1 FROM gigs WHERE gig_id = ?1", &new.gig_id)? {
+    if rows::exists(conn, "SELECT 1 FROM gigs WHERE gig_id = ?1", &new.gig_id)? {
         return Err(Failure::field(
             "gigId",
             FieldErrorCode::InvalidValue,
@@ -349,29 +340,14 @@ pub fn create_gig(conn: &Connection, body: &Value, ctx: &mut Context) -> Result<
         extra: Map::new(),
     };
     let json = to_json(&gig);
-    conn.execute(
-        "INSERT INTO gigs (gig_id, partner_user_id, status, settle_at, fail, body) VALUES (?1, ?2, 'PENDING', ?3, ?4, ?5)",
-        params![new.gig_id, new.partner_user_id, ctx.now + ctx.settlement_ms, fail, json.to_string()],
-    )?;
+    Table::Gigs.insert_pending(conn, ctx, &new.gig_id, &new.partner_user_id, fail, &json)?;
     Ok(json)
 }
 
 /// `GET /gig/:gigId`.
 pub fn get_gig(conn: &Connection, gig_id: &str) -> Result<Value, Failure> {
-    let body: Option<String> = conn
-        .query_row("SELECT body FROM gigs WHERE gig_id = ?1", [gig_id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    let body = body.ok_or_else(|| Failure::not_found(format!("no gig with gigId {gig_id:?}")))?;
-    serde_json::from_str(&body).map_err(|e| Failure::status(500, e.to_string()))
+    Table::Gigs.get(conn, gig_id, "gig with gigId")
 }
-
-/// The records per page of a list when the request names no `limit`.
-pub const DEFAULT_PAGE_SIZE: u32 = 100;
-
-/// The most records one page may hold.
-pub const MAX_PAGE_SIZE: u32 = 1000;
 
 /// One page of a list: `?limit=&offset=`. The reference documents the
 /// lists as plain JSON arrays and names no paging, so the answer stays an
@@ -473,6 +449,35 @@ impl Table {
         }
     }
 
+    /// The stored record whose key is `key`, or 404: "no `what` `key`".
+    fn get(self, conn: &Connection, key: &str, what: &str) -> Result<Value, Failure> {
+        let sql = format!("SELECT body FROM {} WHERE {} = ?1", self.name(), self.key());
+        let body: Option<String> = rows::lookup(conn, &sql, key)?;
+        let body = body.ok_or_else(|| Failure::not_found(format!("no {what} {key:?}")))?;
+        from_body(&body)
+    }
+
+    /// Stores a new PENDING payout of `owner`, due to settle after the
+    /// settlement delay, as FAILED when `fail`.
+    fn insert_pending(
+        self,
+        conn: &Connection,
+        ctx: &Context,
+        key: &str,
+        owner: &str,
+        fail: bool,
+        json: &Value,
+    ) -> Result<(), Failure> {
+        let sql = format!(
+            "INSERT INTO {} ({}, partner_user_id, status, settle_at, fail, body) VALUES (?1, ?2, 'PENDING', ?3, ?4, ?5)",
+            self.name(),
+            self.key()
+        );
+        let settle_at = ctx.now + ctx.settlement_ms;
+        conn.execute(&sql, params![key, owner, settle_at, fail, json.to_string()])?;
+        Ok(())
+    }
+
     /// The webhook object name.
     pub fn object(self) -> &'static str {
         match self {
@@ -493,13 +498,11 @@ pub fn create_special_payment(
     let new = NewSpecialPayment::from_json(body).map_err(Failure::invalid)?;
     payable(conn, &new.partner_user_id)?;
     if let Some(gig_id) = &new.gig_id {
-        let owner: Option<String> = conn
-            .query_row(
-                "SELECT partner_user_id FROM gigs WHERE gig_id = ?1",
-                [gig_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let owner: Option<String> = rows::lookup(
+            conn,
+            "SELECT partner_user_id FROM gigs WHERE gig_id = ?1",
+            gig_id,
+        )?;
         match owner {
             None => {
                 return Err(Failure::field(
@@ -538,23 +541,18 @@ pub fn create_special_payment(
         extra: Map::new(),
     };
     let json = to_json(&payment);
-    conn.execute(
-        "INSERT INTO special_payments (id, partner_user_id, status, settle_at, fail, body) VALUES (?1, ?2, 'PENDING', ?3, ?4, ?5)",
-        params![payment.id, new.partner_user_id, ctx.now + ctx.settlement_ms, fail, json.to_string()],
+    Table::SpecialPayments.insert_pending(
+        conn,
+        ctx,
+        &payment.id,
+        &new.partner_user_id,
+        fail,
+        &json,
     )?;
     Ok(json)
 }
 
 /// `GET /specialpayment/:id`.
 pub fn get_special_payment(conn: &Connection, id: &str) -> Result<Value, Failure> {
-    let body: Option<String> = conn
-        .query_row(
-            "SELECT body FROM special_payments WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let body =
-        body.ok_or_else(|| Failure::not_found(format!("no special payment with id {id:?}")))?;
-    serde_json::from_str(&body).map_err(|e| Failure::status(500, e.to_string()))
+    Table::SpecialPayments.get(conn, id, "special payment with id")
 }

@@ -14,7 +14,7 @@ use lean_core::{
     Config, Customer, CustomerStatus, Environment, NewCustomer, NewGig, Operation, Outcome,
     RetryPolicy,
 };
-use lean_sandbox::harness::{execute, SandboxProcess};
+use lean_sandbox::harness::{execute, SandboxProcess, WebhookReceiver};
 
 pub const KEY: &str = "sk_test_sandbox_e2e";
 
@@ -39,6 +39,16 @@ pub fn start(extra: &[&str]) -> SandboxProcess {
     ];
     args.extend_from_slice(extra);
     SandboxProcess::start(binary(), &args).expect("the sandbox starts")
+}
+
+/// A sandbox (see [`start`]) whose payouts webhooks go to a fresh
+/// receiver, which refuses the first `refused` deliveries.
+pub fn start_with_receiver(extra: &[&str], refused: usize) -> (SandboxProcess, WebhookReceiver) {
+    let sandbox = start(extra);
+    let receiver = WebhookReceiver::start().unwrap();
+    receiver.refuse_next(refused);
+    sandbox.register_webhook(receiver.url()).unwrap();
+    (sandbox, receiver)
 }
 
 pub fn config(sandbox: &SandboxProcess) -> Config {

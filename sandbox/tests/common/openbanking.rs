@@ -3,7 +3,9 @@
 //! requests and reads answers with the core.
 
 use lean_core::openbanking::errors::error_code;
-use lean_core::openbanking::webhooks::WebhookVerifier;
+use std::time::Duration;
+
+use lean_core::openbanking::webhooks::{EventPayload, WebhookVerifier, SIGNATURE_HEADER};
 use lean_core::openbanking::{
     AppToken, Auth, DataKind, DataRequest, Environment, ErrorCode, NewCustomer, Operation, Outcome,
 };
@@ -111,4 +113,18 @@ pub fn payload(outcome: Outcome) -> Value {
 
 pub fn verifier() -> WebhookVerifier {
     WebhookVerifier::new([&WebhookSecret::from(DEFAULT_OB_WEBHOOK_SECRET)]).unwrap()
+}
+
+/// Whether `receiver` gets a signed `results.ready` for `results_id`
+/// within ten seconds.
+pub fn results_ready(receiver: &WebhookReceiver, results_id: &str) -> bool {
+    receiver.wait_until(Duration::from_secs(10), |deliveries| {
+        deliveries.iter().any(|d| {
+            verifier()
+                .construct_event(&d.body, d.header(SIGNATURE_HEADER))
+                .is_ok_and(
+                    |e| matches!(&e.payload, EventPayload::ResultsReady(r) if r.id == results_id),
+                )
+        })
+    })
 }

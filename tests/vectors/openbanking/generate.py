@@ -20,7 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from engine_events import with_trace  # noqa: E402  (shared with ../generate.py)
+import vector_files  # noqa: E402  (shared with ../generate.py)
+from engine_events import with_trace  # noqa: E402
 
 UAE_SANDBOX = "https://sandbox.leantech.me"
 UAE_PRODUCTION = "https://api.leantech.me"
@@ -90,38 +91,32 @@ def environment_cases():
 
 def auth_cases():
     form_headers = {"content-type": "application/x-www-form-urlencoded", "accept": "application/json"}
-    cases = [
-        {"name": "token request with api scope", "doc": "facts: Authentication (OAuth)",
-         "action": "tokenRequest", "environment": "uae-production",
-         "clientId": "app-1234", "clientSecret": "s3cr3t", "scope": "api",
-         "expect": {"request": {"method": "POST", "url": "https://auth.leantech.me/oauth2/token",
-                                "headers": form_headers,
-                                "body": "client_id=app-1234&client_secret=s3cr3t&grant_type=client_credentials&scope=api"}}},
-        {"name": "token request with a customer scope", "doc": "facts: Authentication (OAuth)",
-         "action": "tokenRequest", "environment": "ksa-sandbox",
-         "clientId": "app-1234", "clientSecret": "s3cr3t", "scope": {"customer": CUSTOMER_ID},
-         "expect": {"request": {"method": "POST", "url": "https://auth.sandbox.sa.leantech.me/oauth2/token",
-                                "headers": form_headers,
-                                "body": f"client_id=app-1234&client_secret=s3cr3t&grant_type=client_credentials&scope=customer.{CUSTOMER_ID}"}}},
-        {"name": "token request form-encodes the secret", "doc": "RFC 6749 section 2.3.1",
-         "action": "tokenRequest", "environment": "ksa-production",
-         "clientId": "app-1234", "clientSecret": "a+b/c=d&e", "scope": "api",
-         "expect": {"request": {"method": "POST", "url": "https://auth.sa.leantech.me/oauth2/token",
-                                "headers": form_headers,
-                                "body": "client_id=app-1234&client_secret=a%2Bb%2Fc%3Dd%26e&grant_type=client_credentials&scope=api"}}},
-        {"name": "token request in the uae sandbox needs a token host", "doc": "facts: Hosts",
-         "action": "tokenRequest", "environment": "uae-sandbox",
-         "clientId": "app-1234", "clientSecret": "s3cr3t", "scope": "api",
-         "expect": {"error": {"code": "configuration"}}},
-        {"name": "token request with an empty secret", "doc": "sdk: credentials",
-         "action": "tokenRequest", "environment": "uae-production",
-         "clientId": "app-1234", "clientSecret": "", "scope": "api",
-         "expect": {"error": {"code": "configuration"}}},
-        {"name": "token request with a blank customer id", "doc": "sdk: scopes",
-         "action": "tokenRequest", "environment": "uae-production",
-         "clientId": "app-1234", "clientSecret": "s3cr3t", "scope": {"customer": " "},
-         "expect": {"error": {"code": "validation", "fieldErrors": [{"field": "customer_id", "code": "invalid_format"}]}}},
-    ]
+
+    def token_request(name, doc, environment, secret, scope, expect):
+        return {"name": name, "doc": doc, "action": "tokenRequest", "environment": environment,
+                "clientId": "app-1234", "clientSecret": secret, "scope": scope, "expect": expect}
+
+    def sent(url, body):
+        return {"request": {"method": "POST", "url": url, "headers": form_headers, "body": body}}
+
+    configuration = {"error": {"code": "configuration"}}
+    cases = [token_request(*row) for row in [
+        ("token request with api scope", "facts: Authentication (OAuth)", "uae-production", "s3cr3t", "api",
+         sent("https://auth.leantech.me/oauth2/token",
+              "client_id=app-1234&client_secret=s3cr3t&grant_type=client_credentials&scope=api")),
+        ("token request with a customer scope", "facts: Authentication (OAuth)", "ksa-sandbox", "s3cr3t",
+         {"customer": CUSTOMER_ID},
+         sent("https://auth.sandbox.sa.leantech.me/oauth2/token",
+              f"client_id=app-1234&client_secret=s3cr3t&grant_type=client_credentials&scope=customer.{CUSTOMER_ID}")),
+        ("token request form-encodes the secret", "RFC 6749 section 2.3.1", "ksa-production", "a+b/c=d&e", "api",
+         sent("https://auth.sa.leantech.me/oauth2/token",
+              "client_id=app-1234&client_secret=a%2Bb%2Fc%3Dd%26e&grant_type=client_credentials&scope=api")),
+        ("token request in the uae sandbox needs a token host", "facts: Hosts", "uae-sandbox", "s3cr3t", "api",
+         configuration),
+        ("token request with an empty secret", "sdk: credentials", "uae-production", "", "api", configuration),
+        ("token request with a blank customer id", "sdk: scopes", "uae-production", "s3cr3t", {"customer": " "},
+         {"error": {"code": "validation", "fieldErrors": [{"field": "customer_id", "code": "invalid_format"}]}}),
+    ]]
 
     def token(name, body, expect, checks=None, margin=None, status=200, doc="facts: Authentication (token answer)"):
         case = {"name": name, "doc": doc, "action": "parseToken",
@@ -1079,34 +1074,5 @@ FILES = {
 }
 
 
-def render(cases):
-    names = [c["name"] for c in cases]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise SystemExit(f"duplicate case names: {duplicates}")
-    return json.dumps({"cases": cases}, indent=2, ensure_ascii=False) + "\n"
-
-
-def main():
-    check = "--check" in sys.argv[1:]
-    stale = []
-    total = 0
-    for file, make in FILES.items():
-        cases = make()
-        total += len(cases)
-        text = render(cases)
-        path = HERE / file
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(file)
-        else:
-            path.write_text(text, encoding="utf-8")
-    if stale:
-        print(f"stale vectors: {', '.join(stale)}; run python3 tests/vectors/openbanking/generate.py",
-              file=sys.stderr)
-        sys.exit(1)
-    print(f"{total} cases {'up to date' if check else 'written'}")
-
-
 if __name__ == "__main__":
-    main()
+    vector_files.main(HERE, FILES, "tests/vectors/openbanking/generate.py")

@@ -17,11 +17,11 @@ import sys
 import time
 
 from .. import _log, _native
-from .._engine import drive, drive_async
+from .._engine import perform, perform_async, steps
 from .._errors import AuthenticationError, ConfigurationError, TransportError
 from .._http import HttpResponse, _failure, _request
 from .._models import ResultList, _returned
-from .._transports import HttpxSyncTransport, HttpxTransport
+from .._transports import _AsyncClient, _SyncClient
 from . import _calls as calls
 from ._tls import ssl_context
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._engine import AsyncTransport, Transport
+    from .._engine import AsyncTransport, Steps, Transport
     from ._calls import Day
     from ._models import (
         Bank, Customer, CustomerPage, DataPage, DataRefresh, DataResult, Destination, Entity, Payment, PaymentIntent,
@@ -145,6 +145,31 @@ class _Base:
             return _native.Environment.custom(base_url, token_base_url, env.requires_mtls)
         return env if token_base_url is None else env.with_token_base_url(token_base_url)
 
+    def _steps(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> Steps[T]:
+        """One call, for either client to perform: with the fixed
+        credential, or with the token policy's, which the client obtains
+        for ``("token", policy, ticket)`` (``_auth``); after a 401 the
+        policy may renew the token and send the call once more."""
+        tokens = self._tokens
+        if tokens is None:
+            assert self._fixed is not None
+            value, attempts = yield from steps(self._call(self._fixed, spec))
+            return _returned(convert(_decode(value)), attempts)
+        ticket = _native.TokenTicket()
+        while True:
+            auth = yield "token", tokens, ticket  # a refused token request is not the call's 401
+            try:
+                value, attempts = yield from steps(self._call(auth, spec))
+            except AuthenticationError:
+                if not self._renew_after_401(tokens, ticket):
+                    raise
+                continue
+            return _returned(convert(_decode(value)), attempts)
+
+    def _renew_after_401(self, tokens: _native.TokenPolicy, ticket: _native.TokenTicket) -> bool:
+        """Reports a 401 to the policy: true when the call is sent once more."""
+        return _unauthorized(tokens, ticket)
+
     def _call(self, auth: _native.ObAuth, spec: Dict[str, Any]) -> _native.ObCall:
         return _native.ObCall(self._config, auth, spec, os.urandom(32))
 
@@ -220,7 +245,7 @@ def _token(response: Any) -> _native.Token:
     return _native.Token.parse(response.status, headers, response.body, time.time())
 
 
-class OpenBankingClient(_Base):
+class OpenBankingClient(_Base, _SyncClient):
     """Lean's open-banking API (bank data and payments), synchronously.
 
     Authenticate with ``app_token`` (the ``lean-app-token``), with OAuth
@@ -279,25 +304,9 @@ class OpenBankingClient(_Base):
             cert, ca, cert_password, transport is not None, max_retries, timeout, initial_backoff, max_backoff,
             max_retry_after, token_renewal_margin,
         )
-        self._default: Optional[HttpxSyncTransport] = None
-        if transport is None:
-            transport = self._default = HttpxSyncTransport(self._config.timeout, ssl_context=self._ssl)
-        self._transport: Transport = transport
+        self._use(transport, self._config.timeout, self._ssl)
         # Guards the token policy; notified when a token fetch is reported.
         self._token_changed = threading.Condition()
-
-    def __enter__(self) -> OpenBankingClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Closes the default transport's connections (a transport you
-        passed is yours to close). The client opens new ones if used
-        again."""
-        if self._default is not None:
-            self._default.close()
 
     def _auth(self, tokens: _native.TokenPolicy, ticket: _native.TokenTicket) -> _native.ObAuth:
         """The token policy's authentication for one call: this thread
@@ -323,23 +332,12 @@ class OpenBankingClient(_Base):
                 finally:
                     self._token_changed.notify_all()
 
+    def _renew_after_401(self, tokens: _native.TokenPolicy, ticket: _native.TokenTicket) -> bool:
+        with self._token_changed:
+            return _unauthorized(tokens, ticket)
+
     def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
-        tokens = self._tokens
-        if tokens is None:
-            assert self._fixed is not None
-            value, attempts = drive(self._call(self._fixed, spec), self._transport)
-            return _returned(convert(_decode(value)), attempts)
-        ticket = _native.TokenTicket()
-        while True:
-            auth = self._auth(tokens, ticket)  # a refused token request is not the call's 401
-            try:
-                value, attempts = drive(self._call(auth, spec), self._transport)
-            except AuthenticationError:
-                with self._token_changed:
-                    if not _unauthorized(tokens, ticket):
-                        raise
-                continue
-            return _returned(convert(_decode(value)), attempts)
+        return perform(self._steps(spec, convert), self._transport, self._auth)
 
     def customer_token(self, customer_id: str) -> _native.Token:
         """Mints an access token limited to one customer (scope
@@ -520,7 +518,7 @@ class OpenBankingClient(_Base):
         return self._run(*calls.list_data_refreshes(entity_id, page_number, page_size))
 
 
-class AsyncOpenBankingClient(_Base):
+class AsyncOpenBankingClient(_Base, _AsyncClient):
     """:class:`OpenBankingClient` for asyncio: the same arguments and
     methods, awaited. The default transport is one pooled
     ``httpx.AsyncClient`` per client; ``transport`` may be any coroutine
@@ -554,22 +552,8 @@ class AsyncOpenBankingClient(_Base):
             cert, ca, cert_password, transport is not None, max_retries, timeout, initial_backoff, max_backoff,
             max_retry_after, token_renewal_margin,
         )
-        self._default: Optional[HttpxTransport] = None
-        if transport is None:
-            transport = self._default = HttpxTransport(self._config.timeout, ssl_context=self._ssl)
-        self._transport: AsyncTransport = transport
+        self._use(transport, self._config.timeout, self._ssl)
         self._fetched: Optional[Any] = None  # an asyncio.Event, set when the fetch under way is reported
-
-    async def __aenter__(self) -> AsyncOpenBankingClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Closes the default transport's connections."""
-        if self._default is not None:
-            await self._default.aclose()
 
     async def _auth(self, tokens: _native.TokenPolicy, ticket: _native.TokenTicket) -> _native.ObAuth:
         """See :meth:`OpenBankingClient._auth`; one event loop, so no lock."""
@@ -595,21 +579,7 @@ class AsyncOpenBankingClient(_Base):
                 fetched.set()
 
     async def _run(self, spec: Dict[str, Any], convert: Callable[[Any], T]) -> T:
-        tokens = self._tokens
-        if tokens is None:
-            assert self._fixed is not None
-            value, attempts = await drive_async(self._call(self._fixed, spec), self._transport)
-            return _returned(convert(_decode(value)), attempts)
-        ticket = _native.TokenTicket()
-        while True:
-            auth = await self._auth(tokens, ticket)  # a refused token request is not the call's 401
-            try:
-                value, attempts = await drive_async(self._call(auth, spec), self._transport)
-            except AuthenticationError:
-                if not _unauthorized(tokens, ticket):
-                    raise
-                continue
-            return _returned(convert(_decode(value)), attempts)
+        return await perform_async(self._steps(spec, convert), self._transport, self._auth)
 
     async def customer_token(self, customer_id: str) -> _native.Token:
         """See :meth:`OpenBankingClient.customer_token`."""

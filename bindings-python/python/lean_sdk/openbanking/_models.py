@@ -10,31 +10,12 @@ own JSON, untyped: the core hands every number a float could alter
 
 from __future__ import annotations
 
-from .._models import _Record
+from .._models import _Envelope, _Record
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
     from decimal import Decimal
     from typing import Any, Dict, List, Optional, Union
-
-__all__ = [
-    "Customer",
-    "CustomerPage",
-    "Permissions",
-    "Entity",
-    "DataResult",
-    "DataPage",
-    "PaymentIntent",
-    "Destination",
-    "Bank",
-    "Payment",
-    "ResultsReady",
-    "PaymentIntentCreated",
-    "PaymentSource",
-    "DataRefresh",
-    "BankAvailability",
-    "WebhookEvent",
-]
 
 
 def _plain(*names: str) -> Any:
@@ -343,7 +324,7 @@ if TYPE_CHECKING:
     ]
 
 
-class WebhookEvent:
+class WebhookEvent(_Envelope):
     """A verified open-banking webhook. ``type`` is its name
     (``results.ready``; names this version does not know are kept as
     sent), ``payload`` what it is about (typed for the types the core
@@ -354,10 +335,10 @@ class WebhookEvent:
     the event: the same on every retry, so store it and skip events already
     seen. Answer every webhook you accept with HTTP 200."""
 
-    __slots__ = ("type", "payload", "message", "timestamp", "event_id", "_data")
+    __slots__ = ("type", "payload", "message", "timestamp", "event_id")
 
     def __init__(self, data: Dict[str, Any]) -> None:
-        self._data = data
+        super().__init__(data)
         self.type: str = data["type"]
         raw = data.get("payload")
         self.payload: EventPayload
@@ -367,17 +348,8 @@ class WebhookEvent:
         self.timestamp: Optional[str] = data.get("timestamp")
         self.event_id: Optional[str] = data.get("event_id")
 
-    def to_dict(self) -> Dict[str, Any]:
-        """The envelope in its JSON shape, unknown fields included."""
-        return dict(self._data)
-
     def __repr__(self) -> str:
         return f"WebhookEvent(type={self.type!r}, event_id={self.event_id!r}, payload={self.payload!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, WebhookEvent):
-            return NotImplemented
-        return self._data == other._data
 
     def __hash__(self) -> int:
         return hash((self.type, self.event_id))

@@ -3,7 +3,8 @@
 // then re-export this. The error classes are the package's own (the same
 // classes `lean-sdk` exports).
 
-export { OpenBankingClient, validate } from './client.js';
+export { OpenBankingClient } from './client.js';
+export { validate } from '../operations.js';
 export { OAuthToken } from './token.js';
 export { webhooks, WebhookVerifier } from './webhooks.js';
 export { LeanError, LeanValidationError, LeanApiError, LeanRedirectError, WebhookSignatureError } from '../errors.js';

@@ -11,8 +11,9 @@
 
 import { LeanError, fromCore } from '../errors.js';
 import { chooseLogger, emit } from '../logging.js';
-import { configuration, host, optionalCount, secretsPolicy } from '../options.js';
-import { callSignal, createSender, drive, entropy, hiddenRedirect, readStep } from '../transport.js';
+import { defineOperations } from '../operations.js';
+import { callSettings, configuration, onlyKnown, optionalCount } from '../options.js';
+import { createSender, hiddenRedirect, readStep, runCall } from '../transport.js';
 import { Remade, guard, printedAsString, translate, wasm } from '../wasm.js';
 import { OAuthToken } from './token.js';
 
@@ -30,33 +31,10 @@ const CREDENTIALS = ['appToken', 'accessToken', 'clientId', 'clientSecret', 'cus
 const OPTIONS = ['environment', 'baseUrl', 'tokenBaseUrl', 'requireMtls', 'tls', 'fetch', 'maxRetries', 'timeoutMs',
   'retryBackoff', 'tokenRenewalMarginMs', 'clock', 'logger', 'dangerouslyAllowBrowser'];
 
-/** Refuses keys the client does not read: a misspelt option must not be ignored. */
-function onlyKnown(object, known, what) {
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key)) {
-      throw configuration(`unknown ${what} ${JSON.stringify(key)}: expected one of ${known.join(', ')}`);
-    }
-  }
-}
-
 function optionalFlag(object, name) {
   const value = object[name];
   if (value !== undefined && typeof value !== 'boolean') throw configuration(`${name} must be true or false`);
   return value;
-}
-
-/**
- * The `{ pageNumber, pageSize }` of a list call, with nothing else in it:
- * call options (`{ signal }`) passed where the paging goes would otherwise
- * be ignored without a word. The core checks the numbers. (The methods that
- * call it are `async`, so that its error rejects like every other.)
- */
-function pagingOf(paging) {
-  if (paging === undefined || paging === null) return {};
-  if (typeof paging !== 'object') throw configuration('paging must be an object { pageNumber?, pageSize? }');
-  onlyKnown(paging, ['pageNumber', 'pageSize'], 'paging key');
-  const { pageNumber, pageSize } = paging;
-  return { pageNumber, pageSize };
 }
 
 function optionalText(object, name, what) {
@@ -102,6 +80,54 @@ function withMtlsHint(send) {
 }
 
 /**
+ * The operations, with the arguments their methods take before the call
+ * options (`paging`: `{ pageNumber, pageSize }`, pages from 0). Creating a
+ * customer is idempotent: a retry whose first attempt may have landed, or
+ * a 409 `CUSTOMER_ALREADY_EXISTS`, is resolved by looking the customer up
+ * by `app_user_id`. Payment intents and data refreshes are not retried
+ * once they may have landed: an uncertain create rejects with `transport`
+ * and `outcomeUnknown: true`.
+ */
+const OPERATIONS = {
+  createCustomer: ['input'],
+  getCustomer: ['customerId'],
+  getCustomerByAppUserId: ['appUserId'],
+  listCustomers: ['paging'],
+  listEntities: ['customerId'],
+  getEntity: ['customerId', 'entityId'],
+  // The data v1 calls ask the bank: `{ status: 'OK', payload }`, or with
+  // `async: true` (or a slow bank) `{ status: 'PENDING', results_id }`,
+  // for `getDataResults` once the `results.ready` webhook arrives.
+  getIdentity: ['input'],
+  getAccounts: ['input'],
+  getBalance: ['input'],
+  getTransactions: ['input'],
+  getDataResults: ['resultsId'],
+  createPaymentIntent: ['input'],
+  getPaymentIntent: ['paymentIntentId'],
+  createPaymentDestination: ['input'],
+  listPaymentDestinations: [],
+  listBanks: ['accountTypes'],
+  getPayment: ['paymentId'],
+  listPaymentIntents: [],
+  listEntitiesByDate: ['startDate', 'endDate', 'paging'],
+  // The data v2 reads: the data as Lean holds it since the last refresh,
+  // answered at once, a `DataPage` at a time.
+  listAccounts: ['entityId', 'paging'],
+  listIdentities: ['entityId', 'paging'],
+  listAccountBalances: ['entityId', 'accountId', 'paging'],
+  listAccountTransactions: ['entityId', 'accountId', 'paging'],
+  listAccountIdentities: ['entityId', 'accountId', 'paging'],
+  listAccountBeneficiaries: ['entityId', 'accountId', 'paging'],
+  listAccountDirectDebits: ['entityId', 'accountId', 'paging'],
+  listAccountStandingOrders: ['entityId', 'accountId', 'paging'],
+  listAccountScheduledPayments: ['entityId', 'accountId', 'paging'],
+  createDataRefresh: ['entityId'],
+  getDataRefresh: ['refreshId'],
+  listDataRefreshes: ['entityId', 'paging'],
+};
+
+/**
  * A client for Lean's open-banking API. Every method validates its input
  * with the API's own rules before sending anything (rejecting with
  * `LeanValidationError`), retries what is safe to retry, and resolves to
@@ -142,7 +168,7 @@ export class OpenBankingClient {
     const secrets = credentialOptions(credentials);
     if (options === null || typeof options !== 'object') throw configuration('options must be an object');
     onlyKnown(options, OPTIONS, 'option');
-    const { environment, baseUrl, tokenBaseUrl, tls, retryBackoff = {}, clock = Date.now } = options;
+    const { environment, baseUrl, tokenBaseUrl, tls, clock = Date.now } = options;
     for (const [name, value] of [['environment', environment], ['baseUrl', baseUrl], ['tokenBaseUrl', tokenBaseUrl]]) {
       if (value !== undefined && typeof value !== 'string') throw configuration(`${name} must be a string`);
     }
@@ -154,15 +180,9 @@ export class OpenBankingClient {
       environment,
       baseUrl,
       tokenBaseUrl,
-      maxRetries: optionalCount(options, 'maxRetries'),
-      timeoutMs: optionalCount(options, 'timeoutMs'),
-      initialBackoffMs: optionalCount(retryBackoff, 'initialMs', 'retryBackoff.'),
-      maxBackoffMs: optionalCount(retryBackoff, 'maxMs', 'retryBackoff.'),
       tokenRenewalMarginMs: optionalCount(options, 'tokenRenewalMarginMs'),
       requireMtls: optionalFlag(options, 'requireMtls'),
-      host: host(),
-      events: this.#logger !== null,
-      ...secretsPolicy(options),
+      ...callSettings(options, this.#logger),
     });
     // The configuration inside wasm, made again if a trap replaced the
     // instance (with a new token policy: the token request in flight went
@@ -216,246 +236,6 @@ export class OpenBankingClient {
     return new OAuthToken(JSON.parse(guard(() => wasm().parseToken(answer.status, answer.headers, answer.body, this.#clock()))));
   }
 
-  /**
-   * `POST /customers/v1/`. A retry whose first attempt may have landed, or
-   * a 409 `CUSTOMER_ALREADY_EXISTS`, is resolved by looking the customer up
-   * by `app_user_id`: creating a customer is idempotent.
-   */
-  createCustomer(input, options) {
-    return this.#run({ operation: 'createCustomer', input }, options);
-  }
-
-  /** `GET /customers/v1/{customer_id}`. */
-  getCustomer(customerId, options) {
-    return this.#run({ operation: 'getCustomer', customerId }, options);
-  }
-
-  /** `GET /customers/v1/app-user-id/{app_user_id}`. */
-  getCustomerByAppUserId(appUserId, options) {
-    return this.#run({ operation: 'getCustomerByAppUserId', appUserId }, options);
-  }
-
-  /** `GET /customers/v1`, one page: `{ customers, ...paging fields }`. */
-  listCustomers(paging = {}, options) {
-    const { pageNumber, pageSize } = paging ?? {};
-    return this.#run({ operation: 'listCustomers', pageNumber, pageSize }, options);
-  }
-
-  /** `GET /customers/v1/{customer_id}/entities`: the banks the customer connected. */
-  listEntities(customerId, options) {
-    return this.#run({ operation: 'listEntities', customerId }, options);
-  }
-
-  /** `GET /customers/v1/{customer_id}/entities/{entity_id}`. */
-  getEntity(customerId, entityId, options) {
-    return this.#run({ operation: 'getEntity', customerId, entityId }, options);
-  }
-
-  /**
-   * `POST /data/v1/identity` with `{ entity_id, async? }`. Data calls
-   * resolve to `{ status: 'OK', payload }`, or with `async: true` (or a
-   * slow bank) to `{ status: 'PENDING', results_id }`: fetch those with
-   * `getDataResults` once the `results.ready` webhook arrives.
-   */
-  getIdentity(input, options) {
-    return this.#run({ operation: 'getIdentity', input }, options);
-  }
-
-  /** `POST /data/v1/accounts` with `{ entity_id, async? }`. */
-  getAccounts(input, options) {
-    return this.#run({ operation: 'getAccounts', input }, options);
-  }
-
-  /** `POST /data/v1/balance` with `{ entity_id, account_id, async? }`. */
-  getBalance(input, options) {
-    return this.#run({ operation: 'getBalance', input }, options);
-  }
-
-  /**
-   * `POST /data/v1/transactions` with `{ entity_id, account_id, async? }`,
-   * and optionally `start_date` and `end_date` (`'YYYY-MM-DD'`, both days
-   * included: only those days are fetched from the bank, which is quicker)
-   * and `insights: true` (Lean's income and spending summary beside them).
-   */
-  getTransactions(input, options) {
-    return this.#run({ operation: 'getTransactions', input }, options);
-  }
-
-  /** `GET /data/v2/results/{results_id}`: the data of a `PENDING` answer. */
-  getDataResults(resultsId, options) {
-    return this.#run({ operation: 'getDataResults', resultsId }, options);
-  }
-
-  /**
-   * `POST /payments/v1/intents` with `{ customer_id, amount, currency, ... }`
-   * (`amount` a decimal string). Not retried once it may have landed: an
-   * uncertain create fails with `transport` and `outcomeUnknown: true`.
-   */
-  createPaymentIntent(input, options) {
-    return this.#run({ operation: 'createPaymentIntent', input }, options);
-  }
-
-  /** `GET /payments/v1/intents/{payment_intent_id}`. */
-  getPaymentIntent(paymentIntentId, options) {
-    return this.#run({ operation: 'getPaymentIntent', paymentIntentId }, options);
-  }
-
-  /** `POST /payments/v1/destinations`. */
-  createPaymentDestination(input, options) {
-    return this.#run({ operation: 'createPaymentDestination', input }, options);
-  }
-
-  /** `GET /payments/v1/destinations`. */
-  listPaymentDestinations(options) {
-    return this.#run({ operation: 'listPaymentDestinations' }, options);
-  }
-
-  /**
-   * `GET /banks/v1/`: the banks Lean supports, for a bank picker of your
-   * own; only those offering `accountTypes` (`'PERSONAL'`, `'BUSINESS'`)
-   * when given.
-   */
-  listBanks(accountTypes, options) {
-    return this.#run({ operation: 'listBanks', accountTypes }, options);
-  }
-
-  /**
-   * `GET /payments/v1/{payment_id}`: one payment made against an intent
-   * (the `id` of the `payment.created` webhook), for its current status.
-   */
-  getPayment(paymentId, options) {
-    return this.#run({ operation: 'getPayment', paymentId }, options);
-  }
-
-  /**
-   * `GET /payments/v1/intents`: every payment intent of the application
-   * (a customer token: that customer's), with the payments made against
-   * each: to reconcile intents whose webhooks were missed.
-   */
-  listPaymentIntents(options) {
-    return this.#run({ operation: 'listPaymentIntents' }, options);
-  }
-
-  /**
-   * `GET /customers/v1/entities`: the entities (bank connections) of every
-   * customer made from `startDate` to `endDate` (`'YYYY-MM-DD'`, both days
-   * included), one page at a time (`{ pageNumber, pageSize }`): to find the
-   * connections made while `entity.created` webhooks were not received.
-   */
-  async listEntitiesByDate(startDate, endDate, paging, options) {
-    return this.#run({ operation: 'listEntitiesByDate', startDate, endDate, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/accounts`: the entity's accounts as Lean holds them since
-   * the last refresh, one page at a time (`{ pageNumber, pageSize }`,
-   * pages from 0). Answered at once, where `getAccounts` asks the bank.
-   * The data v2 reads resolve to a `DataPage`: `data`, the records as Lean
-   * sends them (amounts as exact decimal strings), and `page`, Lean's
-   * `{ number, size, total_elements, total_pages }`. A `FAILED` answer
-   * rejects with `LeanApiError` (`apiCode: 'FAILED'`, `granularStatusCode`).
-   */
-  async listAccounts(entityId, paging, options) {
-    return this.#run({ operation: 'listAccounts', entityId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/identity`: the account holder's identity as Lean holds it,
-   * a `DataPage`.
-   */
-  async listIdentities(entityId, paging, options) {
-    return this.#run({ operation: 'listIdentities', entityId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/accounts/{account_id}/balances`: one account's balances as
-   * Lean holds them, a page at a time: answered at once, where `getBalance`
-   * asks the bank. A `DataPage`.
-   */
-  async listAccountBalances(entityId, accountId, paging, options) {
-    return this.#run({ operation: 'listAccountBalances', entityId, accountId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/accounts/{account_id}/transactions`: one account's
-   * transactions as Lean holds them, a page at a time: a long history read
-   * without holding it all at once. A `DataPage`.
-   */
-  async listAccountTransactions(entityId, accountId, paging, options) {
-    return this.#run({ operation: 'listAccountTransactions', entityId, accountId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/accounts/{account_id}/identities`: the identities of one
-   * account's holders (a joint account has several). A `DataPage`.
-   */
-  async listAccountIdentities(entityId, accountId, paging, options) {
-    return this.#run({ operation: 'listAccountIdentities', entityId, accountId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/accounts/{account_id}/beneficiaries`: the payees saved on
-   * one account at the bank: whom the customer pays. A `DataPage`.
-   */
-  async listAccountBeneficiaries(entityId, accountId, paging, options) {
-    return this.#run({ operation: 'listAccountBeneficiaries', entityId, accountId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/accounts/{account_id}/direct-debits`: one account's direct
-   * debits (mandates that let a company take payments): commitments an
-   * affordability check must count. A `DataPage`.
-   */
-  async listAccountDirectDebits(entityId, accountId, paging, options) {
-    return this.#run({ operation: 'listAccountDirectDebits', entityId, accountId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/accounts/{account_id}/standing-orders`: one account's
-   * standing orders (recurring payments the customer set up). A `DataPage`.
-   */
-  async listAccountStandingOrders(entityId, accountId, paging, options) {
-    return this.#run({ operation: 'listAccountStandingOrders', entityId, accountId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `GET /data/v2/accounts/{account_id}/scheduled-payments`: one account's
-   * scheduled future payments: money already committed. A `DataPage`.
-   */
-  async listAccountScheduledPayments(entityId, accountId, paging, options) {
-    return this.#run({ operation: 'listAccountScheduledPayments', entityId, accountId, ...pagingOf(paging) }, options);
-  }
-
-  /**
-   * `POST /data/v2/refreshes`: asks Lean to fetch an entity's data from its
-   * bank again, so that the data v2 reads return today's data. Resolves at
-   * once to the refresh, `status: 'IN_PROGRESS'`; the
-   * `entity.data.refresh.updated` webhook (or `getDataRefresh`) says when it
-   * is done. Not retried once it may have landed: an uncertain create
-   * rejects with `transport` and `outcomeUnknown: true`, so look at
-   * `listDataRefreshes` before asking again.
-   */
-  createDataRefresh(entityId, options) {
-    return this.#run({ operation: 'createDataRefresh', entityId }, options);
-  }
-
-  /**
-   * `GET /data/v2/refreshes/{refresh_id}`: one refresh, for its `status`
-   * and, once done, its `data_status`.
-   */
-  getDataRefresh(refreshId, options) {
-    return this.#run({ operation: 'getDataRefresh', refreshId }, options);
-  }
-
-  /**
-   * `GET /data/v2/refreshes?entity_id=`: an entity's refreshes, one page at
-   * a time (`{ pageNumber, pageSize }`): whether one is under way before
-   * starting another.
-   */
-  async listDataRefreshes(entityId, paging, options) {
-    return this.#run({ operation: 'listDataRefreshes', entityId, ...pagingOf(paging) }, options);
-  }
-
   toString() {
     return 'OpenBankingClient { credentials: <redacted> }';
   }
@@ -496,18 +276,14 @@ export class OpenBankingClient {
    * method takes it as its last argument.
    */
   async #run(spec, options) {
-    const signal = callSignal(options);
     const client = this.#client.get();
-    if (!client.usesOAuth) {
-      return drive(guard(() => client.start(JSON.stringify(spec), entropy())), this.#send, signal, this.#logger);
-    }
+    if (!client.usesOAuth) return runCall(client, spec, this.#send, options, this.#logger);
     const ticket = guard(() => client.openTicket());
     try {
       for (;;) {
         await this.#authenticate(client, ticket);
-        const first = guard(() => client.start(JSON.stringify(spec), entropy(), ticket));
         try {
-          return await drive(first, this.#send, signal, this.#logger);
+          return await runCall(client, spec, this.#send, options, this.#logger, ticket);
         } catch (error) {
           if (error?.code !== 'unauthorized' || !this.#same(client) || !this.#tokenStep(client, () => client.onUnauthorized(ticket))) {
             throw error;
@@ -585,19 +361,10 @@ export class OpenBankingClient {
       if (this.#logger !== null && this.#same(client)) emit(this.#logger, JSON.parse(guard(() => client.takeEvents())));
     }
   }
+
+  static {
+    defineOperations(this, OPERATIONS, (client, spec, options) => client.#run(spec, options));
+  }
 }
 
 printedAsString(OpenBankingClient);
-
-/**
- * Checks an operation's input with the API's rules without sending it:
- * returns the field errors (`[]` when valid). `args` carries path
- * arguments where the operation has them (`{ customerId }`).
- */
-export function validate(operation, input, args = {}) {
-  const found = guard(() => wasm().checkCall(JSON.stringify({ ...args, operation, input })));
-  if (found === undefined || found === null) return [];
-  const error = translate(found);
-  if (error.code !== 'validation') throw error;
-  return error.errors;
-}

@@ -7,7 +7,8 @@
 // numbers. The error classes are the main entry's own.
 
 import type {
-  CallOptions, FieldError, Logger, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookPayload, WithAttempts,
+  CallOptions, FieldError, Logger, NodeRequestLike, NodeResponseLike, Secrets, SignatureHeader, WebhookFunctions,
+  WebhookHelperOptions, WebhookPayload, WithAttempts,
 } from './index.js';
 import type {
   Bank, Customer, CustomerPage, DataPage, DataRefresh, DataResult, Destination, Entity, EventType, NewCustomer, NewDestination,
@@ -165,17 +166,35 @@ export class OpenBankingClient {
   readonly tokenStatus: TokenStatus | null;
   /** Mints a `customer.<id>` token with the client credentials for the Link SDK on that customer's device. */
   customerToken(customerId: string): Promise<OAuthToken>;
+  /**
+   * `POST /customers/v1/`. A retry whose first attempt may have landed, or
+   * a 409 `CUSTOMER_ALREADY_EXISTS`, is resolved by looking the customer up
+   * by `app_user_id`: creating a customer is idempotent.
+   */
   createCustomer(input: NewCustomer, options?: CallOptions): Promise<WithAttempts<Customer>>;
   getCustomer(customerId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
   getCustomerByAppUserId(appUserId: string, options?: CallOptions): Promise<WithAttempts<Customer>>;
   listCustomers(paging?: { pageNumber?: number; pageSize?: number }, options?: CallOptions): Promise<WithAttempts<CustomerPage>>;
   listEntities(customerId: string, options?: CallOptions): Promise<WithAttempts<Entity[]>>;
   getEntity(customerId: string, entityId: string, options?: CallOptions): Promise<WithAttempts<Entity>>;
+  /**
+   * `POST /data/v1/identity`. Data calls resolve to `{ status: 'OK', payload }`,
+   * or with `async: true` (or a slow bank) to `{ status: 'PENDING', results_id }`:
+   * fetch those with `getDataResults` once the `results.ready` webhook arrives.
+   */
   getIdentity(input: EntityDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getAccounts(input: EntityDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getBalance(input: AccountDataRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  /**
+   * `POST /data/v1/transactions`: optionally only the days from `start_date` to
+   * `end_date` (quicker), and with `insights: true` Lean's income and spending summary.
+   */
   getTransactions(input: TransactionsRequest, options?: CallOptions): Promise<WithAttempts<DataResult>>;
   getDataResults(resultsId: string, options?: CallOptions): Promise<WithAttempts<DataResult>>;
+  /**
+   * `POST /payments/v1/intents` (`amount` a decimal string). Not retried once it may
+   * have landed: an uncertain create fails with `transport` and `outcomeUnknown: true`.
+   */
   createPaymentIntent(input: NewPaymentIntent, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
   getPaymentIntent(paymentIntentId: string, options?: CallOptions): Promise<WithAttempts<PaymentIntent>>;
   createPaymentDestination(input: NewDestination, options?: CallOptions): Promise<WithAttempts<Destination>>;
@@ -188,7 +207,11 @@ export class OpenBankingClient {
   listPaymentIntents(options?: CallOptions): Promise<WithAttempts<PaymentIntent[]>>;
   /** The entities of every customer connected from `startDate` to `endDate` (`'YYYY-MM-DD'`, both included). */
   listEntitiesByDate(startDate: string, endDate: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<Entity[]>>;
-  /** The entity's accounts as Lean holds them since the last refresh, one page at a time: answered at once. */
+  /**
+   * The entity's accounts as Lean holds them since the last refresh, one page at a time: answered at once,
+   * where `getAccounts` asks the bank. The data v2 reads resolve to a `DataPage`; a `FAILED` answer rejects
+   * with `LeanApiError` (`apiCode: 'FAILED'`, `granularStatusCode`).
+   */
   listAccounts(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
   /** The account holder's identity as Lean holds it. */
   listIdentities(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
@@ -199,7 +222,11 @@ export class OpenBankingClient {
   listAccountDirectDebits(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
   listAccountStandingOrders(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
   listAccountScheduledPayments(entityId: string, accountId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataPage>>;
-  /** Asks Lean to fetch the entity's data from its bank again; `entity.data.refresh.updated` says when it is done. */
+  /**
+   * Asks Lean to fetch the entity's data from its bank again; `entity.data.refresh.updated` (or
+   * `getDataRefresh`) says when it is done. Not retried once it may have landed: look at
+   * `listDataRefreshes` before asking again after a `transport` error with `outcomeUnknown: true`.
+   */
   createDataRefresh(entityId: string, options?: CallOptions): Promise<WithAttempts<DataRefresh>>;
   getDataRefresh(refreshId: string, options?: CallOptions): Promise<WithAttempts<DataRefresh>>;
   listDataRefreshes(entityId: string, paging?: Paging, options?: CallOptions): Promise<WithAttempts<DataRefresh[]>>;
@@ -243,36 +270,16 @@ export class WebhookVerifier {
   constructEvent(payload: WebhookPayload, signature: SignatureHeader): WebhookEvent;
 }
 
-export declare const webhooks: {
+export declare const webhooks: WebhookFunctions<WebhookEvent, WebhookVerifier> & {
   readonly SIGNATURE_HEADER: 'lean-signature';
   /** Lean retries an unanswered webhook after these minutes: answer 200. */
   readonly RETRY_SCHEDULE_MINUTES: readonly number[];
-  sign(payload: WebhookPayload, secret: string): string;
-  verify(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): void;
-  constructEvent(payload: WebhookPayload, signature: SignatureHeader, secrets: Secrets | WebhookVerifier): WebhookEvent;
-  /** Reads at most `maxBodyBytes` (default 1 MiB); a longer body throws `LeanError` code `payload_too_large`. */
-  constructEventFromRequest(
-    request: Request,
-    secrets: Secrets | WebhookVerifier,
-    options?: { maxBodyBytes?: number },
-  ): Promise<WebhookEvent>;
-  /** The default body limit of the helpers that read a body themselves: 1 MiB. */
-  readonly MAX_BODY_BYTES: number;
-  createVerifier(secrets: Secrets): WebhookVerifier;
   /** Answers 200 once `onEvent` resolves; 400 to a refused signature. */
-  handler(options: {
-    secret?: Secrets;
-    secrets?: Secrets;
-    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
-    maxBodyBytes?: number;
-    onEvent: (event: WebhookEvent, request: Request) => void | Promise<void>;
-  }): (request: Request) => Promise<Response>;
+  handler(
+    options: WebhookHelperOptions & { onEvent: (event: WebhookEvent, request: Request) => void | Promise<void> },
+  ): (request: Request) => Promise<Response>;
   /** Answers 200 once `onEvent` resolves; 400 to a refused signature; `next(error)` if `onEvent` throws. */
-  express(options: {
-    secret?: Secrets;
-    secrets?: Secrets;
-    /** Bodies longer than this are refused with 413 before being read whole (default 1 MiB). */
-    maxBodyBytes?: number;
-    onEvent: (event: WebhookEvent, req: NodeRequestLike) => void | Promise<void>;
-  }): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
+  express(
+    options: WebhookHelperOptions & { onEvent: (event: WebhookEvent, req: NodeRequestLike) => void | Promise<void> },
+  ): (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 };

@@ -10,12 +10,10 @@
 // Retries mean duplicates: de-duplicate on `event_id`. The helpers here
 // answer 200 once the event is verified and `onEvent` has finished.
 
-import {
-  MAX_BODY_BYTES, bodyLimit, headerValue, rawPayload, readNodeBody, readRequestBody, refuseNode, refuseRequest,
-  secretList,
-} from '../body.js';
-import { LeanError, WebhookSignatureError } from '../errors.js';
-import { Remade, guard, printedAsString, wasm } from '../wasm.js';
+import { bodyLimit, rawPayload } from '../body.js';
+import { LeanError } from '../errors.js';
+import { guard, printedAsString, wasm } from '../wasm.js';
+import { KeyStates, RECEIVED, expressMiddleware, receivedResponse, requestHandler, verifierFunctions } from '../webhook-helpers.js';
 
 /** The header Lean puts the signature in. */
 export const SIGNATURE_HEADER = 'lean-signature';
@@ -36,25 +34,19 @@ function bytes(payload) {
  * during a rotation). Build one at start-up and reuse it.
  */
 export class WebhookVerifier {
-  #secrets;
-  // Its secrets' key states in wasm, made again if a trap replaced the
-  // instance.
-  #inner;
+  #keys;
 
   constructor(secretOrSecrets) {
-    this.#secrets = secretList(
-      secretOrSecrets,
-      'the webhook secret from the Lean developer portal (not the client secret)',
-    );
-    const secrets = this.#secrets;
-    this.#inner = new Remade(() => new (wasm().Verifier)(secrets));
+    this.#keys = new KeyStates(secretOrSecrets, {
+      which: 'the webhook secret from the Lean developer portal (not the client secret)',
+      header: SIGNATURE_HEADER,
+      read: bytes,
+    });
   }
 
   /** Throws `WebhookSignatureError` unless `signature` is Lean's signature of `payload`. */
   verify(payload, signature) {
-    const raw = bytes(payload);
-    const sig = headerValue(signature, SIGNATURE_HEADER);
-    const inner = this.#inner.get();
+    const [inner, raw, sig] = this.#keys.call(payload, signature);
     guard(() => inner.verify(raw, sig));
   }
 
@@ -63,23 +55,16 @@ export class WebhookVerifier {
    * timestamp?, event_id?, ... }` (unknown types and fields kept).
    */
   constructEvent(payload, signature) {
-    const raw = bytes(payload);
-    const sig = headerValue(signature, SIGNATURE_HEADER);
-    const inner = this.#inner.get();
+    const [inner, raw, sig] = this.#keys.call(payload, signature);
     return JSON.parse(guard(() => inner.constructEvent(raw, sig)));
   }
 
   toString() {
-    return `WebhookVerifier { secrets: ${this.#secrets.length} <redacted> }`;
+    return this.#keys.toString();
   }
-
 }
 
 printedAsString(WebhookVerifier);
-
-function asVerifier(secretsOrVerifier) {
-  return secretsOrVerifier instanceof WebhookVerifier ? secretsOrVerifier : new WebhookVerifier(secretsOrVerifier);
-}
 
 /** The `lean-signature` value Lean would send for `payload` (for tests). */
 function sign(payload, secret) {
@@ -88,28 +73,7 @@ function sign(payload, secret) {
   return guard(() => wasm().sign(secret, raw));
 }
 
-/** Throws `WebhookSignatureError` unless the signature matches one of the secrets. */
-function verify(payload, signature, secretsOrVerifier) {
-  asVerifier(secretsOrVerifier).verify(payload, signature);
-}
-
-/** Verifies, then parses the event. */
-function constructEvent(payload, signature, secretsOrVerifier) {
-  return asVerifier(secretsOrVerifier).constructEvent(payload, signature);
-}
-
-/**
- * Reads a Web `Request`'s raw body (at most `maxBodyBytes`, default 1 MiB:
- * past it throws `LeanError` code `payload_too_large`) and header, then
- * `constructEvent`.
- */
-async function constructEventFromRequest(request, secretsOrVerifier, options) {
-  const raw = await readRequestBody(request, bodyLimit(options));
-  return constructEvent(raw, request.headers.get(SIGNATURE_HEADER), secretsOrVerifier);
-}
-
-const RECEIVED = '{"received":true}';
-
+/** The verifier, `onEvent` and body limit of a helper's options. */
 function verifierAndHandler(name, { secret, secrets, onEvent, maxBodyBytes } = {}) {
   if (typeof onEvent !== 'function') {
     throw new TypeError(`lean-sdk: webhooks.${name} needs an onEvent(event) function; the helper answers 200 once it returns`);
@@ -127,17 +91,10 @@ function verifierAndHandler(name, { secret, secrets, onEvent, maxBodyBytes } = {
  */
 function handler(options) {
   const [verifier, onEvent, limit] = verifierAndHandler('handler', options);
-  return async (request) => {
-    let event;
-    try {
-      event = await constructEventFromRequest(request, verifier, { maxBodyBytes: limit });
-    } catch (error) {
-      if (error?.code === 'payload_too_large' || error instanceof WebhookSignatureError) return refuseRequest(error);
-      throw error;
-    }
+  return requestHandler(verifier, SIGNATURE_HEADER, limit, async (event, request) => {
     await onEvent(event, request);
-    return new Response(RECEIVED, { status: 200, headers: { 'content-type': 'application/json' } });
-  };
+    return receivedResponse();
+  });
 }
 
 /**
@@ -153,35 +110,19 @@ function handler(options) {
  */
 function express(options) {
   const [verifier, onEvent, limit] = verifierAndHandler('express', options);
-  return function leanOpenBankingWebhook(req, res, next) {
-    readNodeBody(req, limit)
-      .then(async (raw) => {
-        let event;
-        try {
-          event = verifier.constructEvent(raw, req.headers[SIGNATURE_HEADER]);
-        } catch (error) {
-          if (!(error instanceof WebhookSignatureError)) throw error;
-          return refuseNode(res, error);
-        }
-        await onEvent(event, req);
-        res.statusCode = 200;
-        res.setHeader('content-type', 'application/json');
-        res.end(RECEIVED);
-      })
-      .catch((error) => (error?.code === 'payload_too_large' ? refuseNode(res, error) : next(error)));
-  };
+  return expressMiddleware(verifier, SIGNATURE_HEADER, limit, async (event, req, res) => {
+    await onEvent(event, req);
+    res.statusCode = 200;
+    res.setHeader('content-type', 'application/json');
+    res.end(RECEIVED);
+  });
 }
 
 /** Open-banking webhook signatures and events. */
 export const webhooks = Object.freeze({
-  SIGNATURE_HEADER,
+  ...verifierFunctions(SIGNATURE_HEADER, WebhookVerifier),
   RETRY_SCHEDULE_MINUTES,
-  MAX_BODY_BYTES,
   sign,
-  verify,
-  constructEvent,
-  constructEventFromRequest,
-  createVerifier: (secretOrSecrets) => new WebhookVerifier(secretOrSecrets),
   handler,
   express,
 });

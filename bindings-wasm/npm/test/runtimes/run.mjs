@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inChromium } from '../chromium.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..', '..');
@@ -186,7 +187,7 @@ const steps = {
     const url = `http://127.0.0.1:${port}/`;
     const server = await serve(bin('vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], url, { cwd: dir });
     try {
-      await inChromium(url, async (page, wasmLoaded, agent) => {
+      await loadInChromium(url, async (page, wasmLoaded, agent) => {
         const result = await page.textContent('#result');
         assert.equal(result, 'totalAmount invalid_format; currency required');
         assert.equal(wasmLoaded.length, 2, `both .wasm files were fetched: ${wasmLoaded}`);
@@ -199,7 +200,7 @@ const steps = {
     const devUrl = `http://127.0.0.1:${devPort}/`;
     const dev = await serve(bin('vite'), ['--host', '127.0.0.1', '--port', String(devPort), '--strictPort'], devUrl, { cwd: dir });
     try {
-      await inChromium(devUrl, async (page, wasmLoaded, agent) => {
+      await loadInChromium(devUrl, async (page, wasmLoaded, agent) => {
         const result = await page.textContent('#result');
         assert.equal(result, 'totalAmount invalid_format; currency required');
         assert.equal(wasmLoaded.length, 2, `both .wasm files were fetched: ${wasmLoaded}`);
@@ -249,7 +250,7 @@ async function nextApp(bundler) {
       }
       await webhookRoundTrip(`${base}/api/middleware-webhook`, payoutsBody, payoutsHeaders, `${version}, middleware (edge runtime), lean-sdk`);
       await webhookRoundTrip(`${base}/api/middleware-webhook`, obBody, obHeaders, `${version}, middleware (edge runtime), lean-sdk/openbanking`);
-      await inChromium(`${base}/`, async (page, wasmLoaded, agent) => {
+      await loadInChromium(`${base}/`, async (page, wasmLoaded, agent) => {
         const result = await page.textContent('#result');
         assert.equal(result, 'totalAmount invalid_format');
         assert.equal(wasmLoaded.length, 1, `the .wasm was fetched: ${wasmLoaded}`);
@@ -267,20 +268,8 @@ async function nextApp(bundler) {
  * Loads `url` in headless Chromium (a fresh profile) and waits for the page
  * to set data-checked="true"; then `check(page, wasmLoaded, agent)`.
  */
-async function inChromium(url, check) {
-  const { chromium } = await import(join(packageDir, 'node_modules', 'playwright-core', 'index.mjs'));
-  const profile = join(work, 'chromium-profile');
-  rmSync(profile, { recursive: true, force: true });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.LEAN_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await context.newPage();
-    const failures = [];
-    page.on('pageerror', (error) => failures.push(error.message));
+async function loadInChromium(url, check) {
+  await inChromium(async (page, failures) => {
     const wasmLoaded = [];
     page.on('response', (response) => {
       if (response.url().endsWith('.wasm')) {
@@ -294,10 +283,7 @@ async function inChromium(url, check) {
     assert.deepEqual(failures, []);
     const agent = (await page.evaluate(() => navigator.userAgent)).match(/Chrome\/[0-9.]+/)?.[0];
     await check(page, wasmLoaded, agent);
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 const step = process.argv[2];

@@ -20,6 +20,7 @@ wire_enum! {
 }
 
 /// The answer to an application submission.
+#[cfg_attr(feature = "tsify", serde_with::skip_serializing_none)]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(
     feature = "tsify",
@@ -31,7 +32,6 @@ pub struct Application {
     /// The customer the application is for.
     pub partner_user_id: String,
     /// Its state; absent only if the API omits it.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub status: Option<ApplicationStatus>,
     /// Fields this SDK version does not know, kept as sent.
     #[cfg_attr(

@@ -298,6 +298,7 @@ wire_enum! {
 }
 
 /// A customer as the API returns it.
+#[cfg_attr(feature = "tsify", serde_with::skip_serializing_none)]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(
     feature = "tsify",
@@ -309,49 +310,34 @@ pub struct Customer {
     /// The partner's id for this person: the customer's identity.
     pub partner_user_id: String,
     /// Given name.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub first_name: Option<String>,
     /// Middle name, if any.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub middle_name: Option<String>,
     /// Surname.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub last_name: Option<String>,
     /// Date of birth, `YYYY-MM-DD`.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub birthday: Option<String>,
     /// Phone number, as stored.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub phone_number: Option<String>,
     /// Email address.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub email: Option<String>,
     /// Street address.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub street: Option<String>,
     /// Second address line.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub street2: Option<String>,
     /// City.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub city: Option<String>,
     /// Two-letter US state code.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub state: Option<String>,
     /// ZIP or ZIP+4.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub postal_code: Option<String>,
     /// When the person joined the partner's platform.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub registration_date: Option<String>,
     /// Whether the customer can be paid.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub status: Option<CustomerStatus>,
     /// ISO 8601 creation time, as sent.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub created_at: Option<String>,
     /// ISO 8601 time of the last change, as sent.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub updated_at: Option<String>,
     /// Fields this SDK version does not know, kept as sent.
     #[cfg_attr(

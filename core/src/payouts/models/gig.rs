@@ -252,6 +252,7 @@ wire_enum! {
 }
 
 /// A gig as the API returns it.
+#[cfg_attr(feature = "tsify", serde_with::skip_serializing_none)]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(
     feature = "tsify",
@@ -264,40 +265,31 @@ pub struct Gig {
     pub gig_id: String,
     /// Lean's id for the gig, opaque (the reference's example shows a user
     /// id here).
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub id: Option<String>,
     /// The customer paid.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub partner_user_id: Option<String>,
     /// Everything paid, tips and expenses included.
-    #[cfg_attr(feature = "tsify", tsify(optional, type = "string"))]
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub total_amount: Option<Amount>,
     /// Tips part.
-    #[cfg_attr(feature = "tsify", tsify(optional, type = "string"))]
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub tips: Option<Amount>,
     /// Expenses part.
-    #[cfg_attr(feature = "tsify", tsify(optional, type = "string"))]
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub expenses: Option<Amount>,
     /// Shown to the worker.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub description: Option<String>,
     /// ISO 8601, as sent by the API.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub start_time: Option<String>,
     /// ISO 8601, as sent by the API.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub end_time: Option<String>,
     /// Whether the money arrived.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub status: Option<PaymentStatus>,
     /// The invoice the payout is billed on.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub invoice_id: Option<String>,
     /// ISO 8601 creation time, as sent.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub created_at: Option<String>,
     /// ISO 8601 time of the last change, as sent.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub updated_at: Option<String>,
     /// Fields this SDK version does not know, kept as sent.
     #[cfg_attr(

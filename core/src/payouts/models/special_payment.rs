@@ -159,6 +159,7 @@ fn payment_type(text: &str) -> Rule<SpecialPaymentType> {
 }
 
 /// A special payment as the API returns it.
+#[cfg_attr(feature = "tsify", serde_with::skip_serializing_none)]
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(
     feature = "tsify",
@@ -170,34 +171,27 @@ pub struct SpecialPayment {
     /// Lean's id for the payment.
     pub id: String,
     /// The customer paid or charged.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub partner_user_id: Option<String>,
     /// Positive paid, negative deducted.
-    #[cfg_attr(feature = "tsify", tsify(optional, type = "string"))]
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
     pub amount: Option<crate::money::Amount>,
     /// What it is for.
-    #[cfg_attr(feature = "tsify", serde(rename = "type"), tsify(optional))]
+    #[cfg_attr(feature = "tsify", serde(rename = "type"))]
     pub payment_type: Option<SpecialPaymentType>,
     /// Shown to the worker.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub description: Option<String>,
     /// The linked gig, if any.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub gig_id: Option<String>,
     /// Whether the money arrived.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub status: Option<PaymentStatus>,
     /// The partner's own data, as stored.
-    #[cfg_attr(feature = "tsify", tsify(optional, type = "unknown"))]
+    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
     pub userdata: Option<Value>,
     /// The invoice the payment is billed on.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub invoice_id: Option<String>,
     /// ISO 8601 creation time, as sent.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub created_at: Option<String>,
     /// ISO 8601 time of the last change, as sent.
-    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub updated_at: Option<String>,
     /// Fields this SDK version does not know, kept as sent.
     #[cfg_attr(

@@ -16,6 +16,7 @@ use sha1::Sha1;
 
 use crate::error::{Error, SignatureProblem};
 use crate::secret::WebhookSecret;
+use crate::signature::{header_value, refused, Keys};
 
 mod event;
 
@@ -47,9 +48,9 @@ pub fn sign(secret: &WebhookSecret, payload: &[u8]) -> String {
 /// and reuse it: each secret's HMAC key schedule is computed here, once,
 /// instead of on every request. Several secrets are accepted at the same
 /// time so that a secret can be rotated without dropping webhooks.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct WebhookVerifier {
-    keys: Vec<Key>,
+    keys: Keys<Key>,
 }
 
 /// One secret's HMAC-SHA1 key (RFC 2104): HMAC(key, body) =
@@ -166,34 +167,15 @@ fn sha1_finish(mut state: Sha1State, done: usize, rest: &[u8]) -> [u8; DIGEST_LE
     digest_bytes(state)
 }
 
-impl std::fmt::Debug for WebhookVerifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "WebhookVerifier({} secret(s), <redacted>)",
-            self.keys.len()
-        )
-    }
-}
-
 impl WebhookVerifier {
     /// A verifier for these secrets. At least one is needed, and none may be
     /// empty (an empty key would accept signatures anyone can make).
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a WebhookSecret>) -> Result<Self, Error> {
-        let mut keys = Vec::new();
-        for secret in secrets {
-            if secret.expose().is_empty() {
-                return Err(Error::configuration(
-                    "a webhook secret is empty: pass the secret of the webhook endpoint (or the API key, for older integrations)",
-                ));
-            }
-            keys.push(Key::new(secret));
-        }
-        if keys.is_empty() {
-            return Err(Error::configuration(
-                "no webhook secret given: pass at least one",
-            ));
-        }
+        let keys = Keys::new(
+            secrets,
+            "a webhook secret is empty: pass the secret of the webhook endpoint (or the API key, for older integrations)",
+            Key::new,
+        )?;
         Ok(Self { keys })
     }
 
@@ -202,13 +184,8 @@ impl WebhookVerifier {
     /// parse nothing before this, and never re-serialise the body.
     pub fn verify(&self, payload: &[u8], signature: Option<&str>) -> Result<(), Error> {
         let expected = expected_digest(signature)?;
-        // Every key is tried, so the time taken does not depend on which
-        // one matched.
-        let mut matched = false;
-        for key in &self.keys {
-            matched |= same_digest(key.mac(payload), &expected);
-        }
-        matched_or_error(matched)
+        self.keys
+            .check(|key| same_digest(key.mac(payload), &expected))
     }
 
     /// Verifies, then parses the body into a [`WebhookEvent`].
@@ -225,12 +202,10 @@ impl WebhookVerifier {
 /// The digest the `x-lean-signature` header carries: standard base64 of 20
 /// bytes, padding optional, surrounding white space ignored.
 fn expected_digest(signature: Option<&str>) -> Result<[u8; DIGEST_LEN], Error> {
-    let signature = signature.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
-        signature_error(
-            SignatureProblem::MissingHeader,
+    let signature = header_value(
+            signature,
             "the x-lean-signature header is missing or empty: the request did not come from Lean, or a proxy dropped the header",
-        )
-    })?;
+        )?;
     let mut digest = [0u8; DIGEST_LEN + 3];
     match BASE64.decode_slice(signature, &mut digest) {
         Ok(n) if n == DIGEST_LEN => {
@@ -238,7 +213,7 @@ fn expected_digest(signature: Option<&str>) -> Result<[u8; DIGEST_LEN], Error> {
             expected.copy_from_slice(&digest[..DIGEST_LEN]);
             Ok(expected)
         }
-        _ => Err(signature_error(
+        _ => Err(refused(
             SignatureProblem::MalformedHeader,
             "the x-lean-signature header is not a base64 HMAC-SHA1 digest (28 characters such as \"2jmj7l5rSw0yVb/vlWAYkK/YBwk=\")",
         )),
@@ -250,17 +225,6 @@ fn expected_digest(signature: Option<&str>) -> Result<[u8; DIGEST_LEN], Error> {
 /// bytes of a forged signature were right.
 fn same_digest(computed: [u8; DIGEST_LEN], expected: &[u8; DIGEST_LEN]) -> bool {
     CtOutput::<Sha1>::new(computed.into()) == CtOutput::<Sha1>::new((*expected).into())
-}
-
-fn matched_or_error(matched: bool) -> Result<(), Error> {
-    if matched {
-        Ok(())
-    } else {
-        Err(signature_error(
-            SignatureProblem::Mismatch,
-            "the webhook signature does not match: check the secret, and verify the raw request body exactly as received (not a re-serialised JSON object)",
-        ))
-    }
 }
 
 /// One-off [`WebhookVerifier::verify`]; prefer a reused verifier in servers.
@@ -279,13 +243,6 @@ pub fn construct_event(
     signature: Option<&str>,
 ) -> Result<WebhookEvent, Error> {
     WebhookVerifier::new(secrets)?.construct_event(payload, signature)
-}
-
-fn signature_error(problem: SignatureProblem, message: &str) -> Error {
-    Error::WebhookSignature {
-        problem,
-        message: message.to_owned(),
-    }
 }
 
 #[cfg(test)]

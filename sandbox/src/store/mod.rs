@@ -3,6 +3,8 @@
 //! with, next to the columns that uniqueness and the life cycle need, so a
 //! restart with the same file resumes exactly where the process stopped.
 
+mod openbanking;
+
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -102,8 +104,8 @@ impl Store {
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
             .and_then(|_| conn.execute_batch(SCHEMA))
             .and_then(|_| add_outbox_columns(&conn))
-            .and_then(|_| conn.execute_batch(crate::openbanking::schema::SCHEMA))
-            .and_then(|_| crate::openbanking::schema::migrate(&conn))
+            .and_then(|_| conn.execute_batch(openbanking::SCHEMA))
+            .and_then(|_| openbanking::migrate(&conn))
             .map_err(|e| format!("cannot prepare the database: {e}"))?;
         Ok(Self {
             conn: Mutex::new(conn),

@@ -45,6 +45,9 @@ pub struct Entity {
     pub customer_id: Option<String>,
     /// Lean's code of the bank.
     pub bank_identifier: Option<String>,
+    /// The application's own id of the customer, as `entity.created`
+    /// sends it (the entity lists omit it).
+    pub app_user_id: Option<String>,
     /// What may be read.
     pub permissions: Option<Permissions>,
     /// Fields this SDK version does not know.

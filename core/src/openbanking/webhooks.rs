@@ -678,6 +678,16 @@ mod tests {
     }
 
     #[test]
+    fn an_entity_created_names_the_applications_user() {
+        let body = r#"{"type":"entity.created","payload":{"id":"e-1","app_user_id":"user-1042","permissions":["identity"]}}"#;
+        let EventPayload::Entity(entity) = parse_event(body.as_bytes()).unwrap().payload else {
+            panic!("not an entity");
+        };
+        assert_eq!(entity.app_user_id.as_deref(), Some("user-1042"));
+        assert!(entity.extra.is_empty());
+    }
+
+    #[test]
     fn a_refusal_names_the_field_at_fault() {
         let message = refused(r#"{"type":"payment.created","payload":{"id":"p","amount":1.005}}"#);
         assert!(message.contains("payload.amount:"), "{message}");

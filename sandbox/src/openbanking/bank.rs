@@ -108,6 +108,7 @@ pub fn connect(customer_id: &str, number: i64, bank_identifier: &str) -> (Entity
         id: ids.uuid(),
         customer_id: Some(customer_id.to_owned()),
         bank_identifier: Some(bank_identifier.to_owned()),
+        app_user_id: None,
         permissions: Some(Permissions {
             identity: Some(true),
             accounts: Some(true),

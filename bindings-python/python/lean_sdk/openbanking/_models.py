@@ -69,11 +69,13 @@ class Entity(_Record):
     """A customer's connection to one bank: its ``id`` is the
     ``entity_id`` of the data calls."""
 
-    __slots__ = ("id", "customer_id", "bank_identifier", "permissions")
-    _fields = _plain("id", "customer_id", "bank_identifier")
+    __slots__ = ("id", "customer_id", "bank_identifier", "app_user_id", "permissions")
+    _fields = _plain("id", "customer_id", "bank_identifier", "app_user_id")
     id: str
     customer_id: Optional[str]
     bank_identifier: Optional[str]
+    #: The application's own id of the customer, as ``entity.created`` sends it.
+    app_user_id: Optional[str]
     permissions: Optional[Permissions]
 
     def __init__(self, data: Dict[str, Any]) -> None:

@@ -2485,6 +2485,11 @@ public struct ObEntity: Equatable, Hashable, Codable {
      */
     public var bankIdentifier: String?
     /**
+     * The application's own id of the customer, as `entity.created`
+     * sends it (the entity lists omit it).
+     */
+    public var appUserId: String?
+    /**
      * What may be read.
      */
     public var permissions: ObPermissions?
@@ -2506,6 +2511,10 @@ public struct ObEntity: Equatable, Hashable, Codable {
          * Lean's code of the bank.
          */bankIdentifier: String?, 
         /**
+         * The application's own id of the customer, as `entity.created`
+         * sends it (the entity lists omit it).
+         */appUserId: String?, 
+        /**
          * What may be read.
          */permissions: ObPermissions?, 
         /**
@@ -2514,6 +2523,7 @@ public struct ObEntity: Equatable, Hashable, Codable {
         self.id = id
         self.customerId = customerId
         self.bankIdentifier = bankIdentifier
+        self.appUserId = appUserId
         self.permissions = permissions
         self.extra = extra
     }
@@ -2537,6 +2547,7 @@ public struct FfiConverterTypeObEntity: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 customerId: FfiConverterOptionString.read(from: &buf), 
                 bankIdentifier: FfiConverterOptionString.read(from: &buf), 
+                appUserId: FfiConverterOptionString.read(from: &buf), 
                 permissions: FfiConverterOptionTypeObPermissions.read(from: &buf), 
                 extra: FfiConverterTypeUnknownFields.read(from: &buf)
         )
@@ -2546,6 +2557,7 @@ public struct FfiConverterTypeObEntity: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.customerId, into: &buf)
         FfiConverterOptionString.write(value.bankIdentifier, into: &buf)
+        FfiConverterOptionString.write(value.appUserId, into: &buf)
         FfiConverterOptionTypeObPermissions.write(value.permissions, into: &buf)
         FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
     }

@@ -18,65 +18,16 @@ use lean_core::engine::Event;
 use lean_core::openbanking as ob;
 use lean_core::Drive;
 
+use crate::config::NativeConfig;
 use crate::error::{guard, ErrorDetails, FfiError, Result};
+use crate::http::{transport_error, NativeRequest, NativeResponse, TransportErrorKind};
 use crate::models::Outcome;
 use crate::openbanking::{NativeObAuth, NativeObConfig, NativeObOperation, ObOutcome};
 use crate::operation::NativeOperation;
 use crate::trace::{self, NativeAttempt, NativeEvent};
 
-/// Where requests go and how they authenticate. The key is kept inside
-/// Rust and never printed.
-#[derive(uniffi::Object)]
-pub struct NativeConfig(pub(crate) lean_core::Config);
-
-impl std::fmt::Debug for NativeConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
 #[uniffi::export]
 impl NativeConfig {
-    /// `environment` is `"sandbox"` or `"production"`; `base_url` overrides
-    /// its URL (https, or http on loopback); `max_retries` replaces the
-    /// default of 2; `host` names the platform in the `User-Agent`
-    /// (`"kotlin/2.1.0"`, `"swift/6.0"`).
-    #[uniffi::constructor]
-    pub fn new(
-        api_key: String,
-        environment: String,
-        base_url: Option<String>,
-        max_retries: Option<u32>,
-        host: String,
-    ) -> Result<Arc<Self>> {
-        guard(|| {
-            let environment = lean_core::Environment::parse(&environment)?;
-            let mut config = lean_core::Config::new(api_key, environment)?.with_host(&host);
-            if let Some(url) = base_url {
-                config = config.with_base_url(&url)?;
-            }
-            if let Some(max_retries) = max_retries {
-                config.retry.max_retries = max_retries;
-            }
-            Ok(Arc::new(Self(config)))
-        })
-    }
-
-    /// The base URL requests are built on.
-    pub fn base_url(&self) -> String {
-        self.0.base_url().to_owned()
-    }
-
-    /// How long one attempt may take before the host reports a timeout.
-    pub fn timeout_ms(&self) -> u64 {
-        self.0.timeout.as_millis() as u64
-    }
-
-    /// The configuration with the key redacted, for `toString()`.
-    pub fn describe(&self) -> String {
-        format!("{:?}", self.0)
-    }
-
     /// Starts a payouts call. A method of the configuration rather than a
     /// constructor taking it, so that a closed configuration is refused by
     /// the generated layer instead of being read after it was freed.
@@ -90,86 +41,6 @@ impl NativeConfig {
             Ok(NativeCall::start(Engine::Payouts(call)))
         })
     }
-}
-
-/// One HTTP header.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct NativeHeader {
-    /// The name (lower case in requests).
-    pub name: String,
-    /// The value.
-    pub value: String,
-}
-
-/// A request for the host to send exactly as given.
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
-pub struct NativeRequest {
-    /// `GET`, `POST` or `PATCH`.
-    pub method: String,
-    /// The absolute URL, already percent-encoded.
-    pub url: String,
-    /// Headers in order, `authorization` included.
-    pub headers: Vec<NativeHeader>,
-    /// The JSON body, for `POST` and `PATCH`.
-    pub body: Option<String>,
-}
-
-impl std::fmt::Debug for NativeRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NativeRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
-}
-
-impl From<lean_core::HttpRequest> for NativeRequest {
-    fn from(request: lean_core::HttpRequest) -> Self {
-        Self {
-            method: request.method.as_str().to_owned(),
-            url: request.url,
-            headers: request
-                .headers
-                .into_iter()
-                .map(|(name, value)| NativeHeader { name, value })
-                .collect(),
-            body: request.body,
-        }
-    }
-}
-
-/// The answer the host received.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct NativeResponse {
-    /// The status code.
-    pub status: u16,
-    /// Headers as received.
-    pub headers: Vec<NativeHeader>,
-    /// The raw body.
-    pub body: Vec<u8>,
-}
-
-impl From<NativeResponse> for lean_core::HttpResponse {
-    fn from(response: NativeResponse) -> Self {
-        let headers = response
-            .headers
-            .into_iter()
-            .map(|h| (h.name, h.value))
-            .collect();
-        Self::new(response.status, headers, response.body)
-    }
-}
-
-/// How an attempt failed below HTTP: it decides whether a retry could
-/// apply a create twice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum TransportErrorKind {
-    /// The connection could not be opened: nothing reached the API.
-    Connect,
-    /// No answer in time: the API may have applied the request.
-    Timeout,
-    /// Anything else: the API may have applied the request.
-    Other,
 }
 
 /// A call's result: the payouts or open-banking typed value.
@@ -425,18 +296,6 @@ impl NativeCall {
     }
 }
 
-/// The host's transport failure, as the core takes it.
-pub(crate) fn transport_error(
-    kind: TransportErrorKind,
-    message: String,
-) -> lean_core::TransportError {
-    match kind {
-        TransportErrorKind::Connect => lean_core::TransportError::connect(message),
-        TransportErrorKind::Timeout => lean_core::TransportError::timeout(message),
-        TransportErrorKind::Other => lean_core::TransportError::other(message),
-    }
-}
-
 /// The step the host sees: a request, a wait, or the typed result; a
 /// failed call is the error.
 fn step<T>(step: lean_core::Step<T>, done: impl FnOnce(T) -> NativeOutcome) -> Result<NativeStep> {
@@ -457,6 +316,7 @@ fn step<T>(step: lean_core::Step<T>, done: impl FnOnce(T) -> NativeOutcome) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::NativeHeader;
 
     #[test]
     fn a_call_runs_to_a_typed_result() {

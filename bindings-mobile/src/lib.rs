@@ -19,20 +19,21 @@
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod call;
+mod config;
 mod device;
 mod error;
+mod http;
 mod models;
 mod openbanking;
 mod operation;
 mod trace;
 mod webhooks;
 
-pub use call::{
-    NativeCall, NativeConfig, NativeHeader, NativeOutcome, NativeRequest, NativeResponse,
-    NativeStep, TransportErrorKind,
-};
+pub use call::{NativeCall, NativeOutcome, NativeStep};
+pub use config::NativeConfig;
 pub use device::{refuse_secret_on_device, PartnerSecret};
 pub use error::{ErrorDetails, FfiError, FieldError};
+pub use http::{NativeHeader, NativeRequest, NativeResponse, TransportErrorKind};
 pub use models::{NewGig, NewSpecialPayment, Outcome};
 pub use operation::NativeOperation;
 pub use trace::{AttemptPhase, NativeAttempt, NativeEvent};

@@ -10,8 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use lean_core::openbanking as ob;
 
 use super::{NativeObAuth, NativeObEnvironment};
-use crate::call::{NativeRequest, NativeResponse, TransportErrorKind};
 use crate::error::{guard, ErrorDetails, FfiError, Result};
+use crate::http::{NativeRequest, NativeResponse, TransportErrorKind};
 
 /// The host's clock (milliseconds since the Unix epoch) as the core takes it.
 fn at(unix_ms: u64) -> SystemTime {
@@ -157,7 +157,7 @@ impl NativeTokenPolicy {
         kind: TransportErrorKind,
         message: String,
     ) -> ErrorDetails {
-        let error = crate::call::transport_error(kind, message);
+        let error = crate::http::transport_error(kind, message);
         let error = locked(&self.policy).on_token_transport_error(&mut locked(&ticket.0), error);
         let FfiError::Failed { details } = error.into();
         details

@@ -6,8 +6,9 @@
 
 use std::sync::Arc;
 
-use crate::call::{NativeConfig, NativeRequest};
+use crate::config::NativeConfig;
 use crate::error::{guard, Result};
+use crate::http::NativeRequest;
 use crate::models::{self, NewGig, NewSpecialPayment};
 use lean_core::{CustomerUpdate, NewCustomer};
 

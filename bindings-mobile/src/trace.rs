@@ -7,7 +7,7 @@
 
 use lean_core::engine::{Attempt, Event, Phase};
 
-use crate::call::TransportErrorKind;
+use crate::http::TransportErrorKind;
 
 /// One event of a call or of the token policy, as the core words it.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]

@@ -318,6 +318,11 @@ void uniffi_lean_sdk_mobile_fn_free_nativeconfig(uint64_t handle, RustCallStatus
 uint64_t uniffi_lean_sdk_mobile_fn_constructor_nativeconfig_new(RustBuffer api_key, RustBuffer environment, RustBuffer base_url, RustBuffer max_retries, RustBuffer host, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_START
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_START
+uint64_t uniffi_lean_sdk_mobile_fn_method_nativeconfig_start(uint64_t ptr, uint64_t operation, RustBuffer entropy, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_BASE_URL
 RustBuffer uniffi_lean_sdk_mobile_fn_method_nativeconfig_base_url(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -326,11 +331,6 @@ RustBuffer uniffi_lean_sdk_mobile_fn_method_nativeconfig_base_url(uint64_t ptr, 
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_DESCRIBE
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_DESCRIBE
 RustBuffer uniffi_lean_sdk_mobile_fn_method_nativeconfig_describe(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_START
-#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_START
-uint64_t uniffi_lean_sdk_mobile_fn_method_nativeconfig_start(uint64_t ptr, uint64_t operation, RustBuffer entropy, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_FN_METHOD_NATIVECONFIG_TIMEOUT_MS
@@ -1206,6 +1206,12 @@ uint16_t uniffi_lean_sdk_mobile_checksum_method_nativecall_take_events(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_METHOD_NATIVECONFIG_START
+#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_METHOD_NATIVECONFIG_START
+uint16_t uniffi_lean_sdk_mobile_checksum_method_nativeconfig_start(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_METHOD_NATIVECONFIG_BASE_URL
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_METHOD_NATIVECONFIG_BASE_URL
 uint16_t uniffi_lean_sdk_mobile_checksum_method_nativeconfig_base_url(void
@@ -1215,12 +1221,6 @@ uint16_t uniffi_lean_sdk_mobile_checksum_method_nativeconfig_base_url(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_METHOD_NATIVECONFIG_DESCRIBE
 #define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_METHOD_NATIVECONFIG_DESCRIBE
 uint16_t uniffi_lean_sdk_mobile_checksum_method_nativeconfig_describe(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_METHOD_NATIVECONFIG_START
-#define UNIFFI_FFIDEF_UNIFFI_LEAN_SDK_MOBILE_CHECKSUM_METHOD_NATIVECONFIG_START
-uint16_t uniffi_lean_sdk_mobile_checksum_method_nativeconfig_start(void
     
 );
 #endif

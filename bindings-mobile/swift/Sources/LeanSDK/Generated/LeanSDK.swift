@@ -916,6 +916,13 @@ public func FfiConverterTypeNativeCall_lower(_ value: NativeCall) -> UInt64 {
 public protocol NativeConfigProtocol: AnyObject, Sendable {
     
     /**
+     * Starts a payouts call. A method of the configuration rather than a
+     * constructor taking it, so that a closed configuration is refused by
+     * the generated layer instead of being read after it was freed.
+     */
+    func start(operation: NativeOperation, entropy: Data) throws  -> NativeCall
+    
+    /**
      * The base URL requests are built on.
      */
     func baseUrl()  -> String
@@ -924,13 +931,6 @@ public protocol NativeConfigProtocol: AnyObject, Sendable {
      * The configuration with the key redacted, for `toString()`.
      */
     func describe()  -> String
-    
-    /**
-     * Starts a payouts call. A method of the configuration rather than a
-     * constructor taking it, so that a closed configuration is refused by
-     * the generated layer instead of being read after it was freed.
-     */
-    func start(operation: NativeOperation, entropy: Data) throws  -> NativeCall
     
     /**
      * How long one attempt may take before the host reports a timeout.
@@ -1015,6 +1015,22 @@ public convenience init(apiKey: String, environment: String, baseUrl: String?, m
 
     
     /**
+     * Starts a payouts call. A method of the configuration rather than a
+     * constructor taking it, so that a closed configuration is refused by
+     * the generated layer instead of being read after it was freed.
+     */
+open func start(operation: NativeOperation, entropy: Data)throws  -> NativeCall  {
+    return try  FfiConverterTypeNativeCall_lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
+        uniffiCallStatus in
+    uniffi_lean_sdk_mobile_fn_method_nativeconfig_start(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeNativeOperation_lower(operation),
+        FfiConverterData.lower(entropy),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The base URL requests are built on.
      */
 open func baseUrl() -> String  {
@@ -1034,22 +1050,6 @@ open func describe() -> String  {
         uniffiCallStatus in
     uniffi_lean_sdk_mobile_fn_method_nativeconfig_describe(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Starts a payouts call. A method of the configuration rather than a
-     * constructor taking it, so that a closed configuration is refused by
-     * the generated layer instead of being read after it was freed.
-     */
-open func start(operation: NativeOperation, entropy: Data)throws  -> NativeCall  {
-    return try  FfiConverterTypeNativeCall_lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
-        uniffiCallStatus in
-    uniffi_lean_sdk_mobile_fn_method_nativeconfig_start(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeNativeOperation_lower(operation),
-        FfiConverterData.lower(entropy),uniffiCallStatus
     )
 })
 }
@@ -6457,7 +6457,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_func_ob_webhook_retry_minutes() != 9133) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_func_ob_token_request() != 28445) {
+    if (uniffi_lean_sdk_mobile_checksum_func_ob_token_request() != 63295) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_bank_json() != 11970) {
@@ -6487,16 +6487,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativecall_interrupt() != 15824) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativecall_on_response() != 45976) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativecall_on_response() != 44832) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativecall_on_response_timed() != 53097) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativecall_on_response_timed() != 6025) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativecall_on_transport_error() != 52121) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativecall_on_transport_error() != 1601) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativecall_on_transport_error_timed() != 36336) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativecall_on_transport_error_timed() != 12654) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_method_nativecall_poll() != 57686) {
@@ -6508,16 +6508,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativecall_take_events() != 47642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativeconfig_base_url() != 37940) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativeconfig_describe() != 51892) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_lean_sdk_mobile_checksum_method_nativeconfig_start() != 21741) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativeconfig_timeout_ms() != 50982) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativeconfig_base_url() != 62848) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_lean_sdk_mobile_checksum_method_nativeconfig_describe() != 20401) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_lean_sdk_mobile_checksum_method_nativeconfig_timeout_ms() != 19431) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_method_nativeobauth_describe() != 42903) {
@@ -6568,7 +6568,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativeobtoken_scope() != 63292) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_customer_token_request() != 33854) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_customer_token_request() != 1931) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_describe() != 9328) {
@@ -6577,10 +6577,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_on_token_failed() != 48099) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_on_token_response() != 20954) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_on_token_response() != 54354) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_on_token_transport_error() != 55294) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_on_token_transport_error() != 62964) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_on_unauthorized() != 41733) {
@@ -6604,7 +6604,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativeoperation_name() != 3234) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativeoperation_request() != 44649) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativeoperation_request() != 27946) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_method_nativewebhookverifier_construct_event() != 58494) {
@@ -6613,7 +6613,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativewebhookverifier_verify() != 38663) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_constructor_nativeconfig_new() != 8222) {
+    if (uniffi_lean_sdk_mobile_checksum_constructor_nativeconfig_new() != 7505) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_constructor_nativeobauth_app_token() != 3056) {
@@ -6634,7 +6634,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_constructor_nativeoboperation_from_json() != 34145) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_constructor_nativeobtoken_parse() != 43125) {
+    if (uniffi_lean_sdk_mobile_checksum_constructor_nativeobtoken_parse() != 25209) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_constructor_nativetokenpolicy_new() != 48842) {

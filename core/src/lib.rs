@@ -60,7 +60,7 @@ pub use secret::{ApiKey, PartnerSecret, WebhookSecret};
 
 pub use payouts::models::{
     Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate, Gig, NewCustomer,
-    NewGig, NewGigText, NewSpecialPayment, PaymentStatus, SpecialPayment, SpecialPaymentType,
+    NewGig, NewSpecialPayment, PaymentStatus, SpecialPayment, SpecialPaymentType,
 };
 pub use payouts::webhooks::{EventData, EventType, WebhookEvent, WebhookVerifier};
 pub use payouts::{

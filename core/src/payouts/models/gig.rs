@@ -118,35 +118,27 @@ impl NewGig {
 }
 
 /// A gig to pay as borrowed text, wherever it lies: what the rules check.
-/// Input read from JSON text is validated through this without copying
-/// each field into a `String` first; [`NewGig::validate`] goes through it
-/// too, so the rules and their answers are the same.
+/// Input read from JSON is validated through this without copying each
+/// field into a `String` first; [`NewGig::validate`] goes through it too,
+/// so the rules and their answers are the same.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct NewGigText<'a> {
-    /// See [`NewGig::partner_user_id`].
+pub(crate) struct NewGigText<'a> {
+    /// See `NewGig::partner_user_id`.
     pub partner_user_id: &'a str,
-    /// See [`NewGig::total_amount`].
+    /// See `NewGig::total_amount`.
     pub total_amount: &'a str,
-    /// See [`NewGig::tips`].
+    /// See `NewGig::tips`.
     pub tips: &'a str,
-    /// See [`NewGig::expenses`].
+    /// See `NewGig::expenses`.
     pub expenses: &'a str,
-    /// See [`NewGig::description`].
+    /// See `NewGig::description`.
     pub description: &'a str,
-    /// See [`NewGig::gig_id`].
+    /// See `NewGig::gig_id`.
     pub gig_id: &'a str,
-    /// See [`NewGig::start_time`].
+    /// See `NewGig::start_time`.
     pub start_time: &'a str,
-    /// See [`NewGig::end_time`].
+    /// See `NewGig::end_time`.
     pub end_time: &'a str,
-}
-
-impl NewGigText<'_> {
-    /// Checks every field and returns the normalised gig, as it will be
-    /// sent ([`NewGig::validate`]'s answer for the same text).
-    pub fn validate(&self) -> Result<NewGig, ValidationError> {
-        self.check(Checker::new())
-    }
 }
 
 impl NewGigText<'_> {

@@ -15,5 +15,5 @@ mod special_payment;
 
 pub use application::{Application, ApplicationStatus};
 pub use customer::{Customer, CustomerStatus, CustomerUpdate, NewCustomer};
-pub use gig::{Gig, NewGig, NewGigText, PaymentStatus};
+pub use gig::{Gig, NewGig, PaymentStatus};
 pub use special_payment::{NewSpecialPayment, SpecialPayment, SpecialPaymentType};

@@ -56,7 +56,7 @@ impl<K> Keys<K> {
 
 impl<K> fmt::Debug for Keys<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "WebhookVerifier({} secret(s), {REDACTED})", self.0.len())
+        write!(f, "{} secret(s), {REDACTED}", self.0.len())
     }
 }
 
@@ -77,5 +77,26 @@ pub(crate) fn refused(problem: SignatureProblem, message: &str) -> Error {
     Error::WebhookSignature {
         problem,
         message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::secret::WebhookSecret;
+
+    #[test]
+    fn a_verifier_prints_how_many_secrets_and_none_of_them() {
+        let secrets = [
+            WebhookSecret::from("whsec_first_secret"),
+            WebhookSecret::from("whsec_second_secret"),
+        ];
+        let payouts = format!("{:?}", crate::WebhookVerifier::new(&secrets).unwrap());
+        let openbanking = format!(
+            "{:?}",
+            crate::openbanking::webhooks::WebhookVerifier::new(&secrets).unwrap()
+        );
+        for text in [payouts, openbanking] {
+            assert_eq!(text, "WebhookVerifier(2 secret(s), <redacted>)");
+        }
     }
 }

@@ -87,9 +87,7 @@ pub fn sign(secret: &WebhookSecret, payload: &[u8]) -> String {
 /// Verifies open-banking webhooks against one or more secrets. Build it
 /// once and reuse it: each secret's key schedule is computed here, once.
 #[derive(Clone, Debug)]
-pub struct WebhookVerifier {
-    keys: Keys<Hmac<Sha512>>,
-}
+pub struct WebhookVerifier(Keys<Hmac<Sha512>>);
 
 impl WebhookVerifier {
     /// A verifier for these secrets: at least one, none empty (an empty key
@@ -100,7 +98,7 @@ impl WebhookVerifier {
             "a webhook secret is empty: pass the webhook secret from the Lean developer portal (not the client secret)",
             keyed,
         )?;
-        Ok(Self { keys })
+        Ok(Self(keys))
     }
 
     /// Checks `signature` (the `lean-signature` value, `None` when the
@@ -117,7 +115,7 @@ impl WebhookVerifier {
             )
         })?;
         // `verify_slice` compares in constant time.
-        self.keys.check(|key| {
+        self.0.check(|key| {
             let mut mac = key.clone();
             mac.update(payload);
             mac.verify_slice(&digest).is_ok()

@@ -49,9 +49,7 @@ pub fn sign(secret: &WebhookSecret, payload: &[u8]) -> String {
 /// instead of on every request. Several secrets are accepted at the same
 /// time so that a secret can be rotated without dropping webhooks.
 #[derive(Clone, Debug)]
-pub struct WebhookVerifier {
-    keys: Keys<Key>,
-}
+pub struct WebhookVerifier(Keys<Key>);
 
 /// One secret's HMAC-SHA1 key (RFC 2104): HMAC(key, body) =
 /// SHA-1(outer pad ‖ SHA-1(inner pad ‖ body)), each pad being the key block
@@ -176,7 +174,7 @@ impl WebhookVerifier {
             "a webhook secret is empty: pass the secret of the webhook endpoint (or the API key, for older integrations)",
             Key::new,
         )?;
-        Ok(Self { keys })
+        Ok(Self(keys))
     }
 
     /// Checks `signature` (the `x-lean-signature` header value, `None` when
@@ -184,8 +182,7 @@ impl WebhookVerifier {
     /// parse nothing before this, and never re-serialise the body.
     pub fn verify(&self, payload: &[u8], signature: Option<&str>) -> Result<(), Error> {
         let expected = expected_digest(signature)?;
-        self.keys
-            .check(|key| same_digest(key.mac(payload), &expected))
+        self.0.check(|key| same_digest(key.mac(payload), &expected))
     }
 
     /// Verifies, then parses the body into a [`WebhookEvent`].

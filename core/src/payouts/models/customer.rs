@@ -1,7 +1,7 @@
 //! Customers: the workers a partner pays (reference, *Customer*).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
@@ -297,102 +297,40 @@ wire_enum! {
     }
 }
 
-/// A customer as the API returns it.
-#[cfg_attr(feature = "tsify", serde_with::skip_serializing_none)]
-#[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(
-    feature = "tsify",
-    derive(tsify::Tsify),
-    serde(rename_all = "camelCase")
-)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Customer {
-    /// The partner's id for this person: the customer's identity.
-    pub partner_user_id: String,
-    /// Given name.
-    pub first_name: Option<String>,
-    /// Middle name, if any.
-    pub middle_name: Option<String>,
-    /// Surname.
-    pub last_name: Option<String>,
-    /// Date of birth, `YYYY-MM-DD`.
-    pub birthday: Option<String>,
-    /// Phone number, as stored.
-    pub phone_number: Option<String>,
-    /// Email address.
-    pub email: Option<String>,
-    /// Street address.
-    pub street: Option<String>,
-    /// Second address line.
-    pub street2: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// Two-letter US state code.
-    pub state: Option<String>,
-    /// ZIP or ZIP+4.
-    pub postal_code: Option<String>,
-    /// When the person joined the partner's platform.
-    pub registration_date: Option<String>,
-    /// Whether the customer can be paid.
-    pub status: Option<CustomerStatus>,
-    /// ISO 8601 creation time, as sent.
-    pub created_at: Option<String>,
-    /// ISO 8601 time of the last change, as sent.
-    pub updated_at: Option<String>,
-    /// Fields this SDK version does not know, kept as sent.
-    #[cfg_attr(
-        feature = "tsify",
-        serde(flatten),
-        tsify(type = "Record<string, unknown>")
-    )]
-    pub extra: Map<String, Value>,
-}
-
-impl Customer {
-    /// Reads the API's JSON object (see the module `models::json`).
-    pub(crate) fn from_json(value: Value) -> Result<Self, String> {
-        let mut r = super::json::Reader::new(value, "a customer")?;
-        Ok(Self {
-            partner_user_id: r.required_text("partnerUserId")?,
-            first_name: r.text("firstName")?,
-            middle_name: r.text("middleName")?,
-            last_name: r.text("lastName")?,
-            birthday: r.text("birthday")?,
-            phone_number: r.text("phoneNumber")?,
-            email: r.text("email")?,
-            street: r.text("street")?,
-            street2: r.text("street2")?,
-            city: r.text("city")?,
-            state: r.text("state")?,
-            postal_code: r.text("postalCode")?,
-            registration_date: r.text("registrationDate")?,
-            status: r.wire("status", CustomerStatus::parse)?,
-            created_at: r.text("createdAt")?,
-            updated_at: r.text("updatedAt")?,
-            extra: r.rest(),
-        })
-    }
-
-    /// The API's JSON object: statuses in canonical spelling, absent fields
-    /// left out, unknown fields kept.
-    pub(crate) fn to_json(&self) -> Value {
-        super::json::Writer::default()
-            .text("partnerUserId", Some(&self.partner_user_id))
-            .text("firstName", self.first_name.as_deref())
-            .text("middleName", self.middle_name.as_deref())
-            .text("lastName", self.last_name.as_deref())
-            .text("birthday", self.birthday.as_deref())
-            .text("phoneNumber", self.phone_number.as_deref())
-            .text("email", self.email.as_deref())
-            .text("street", self.street.as_deref())
-            .text("street2", self.street2.as_deref())
-            .text("city", self.city.as_deref())
-            .text("state", self.state.as_deref())
-            .text("postalCode", self.postal_code.as_deref())
-            .text("registrationDate", self.registration_date.as_deref())
-            .text("status", self.status.as_ref().map(CustomerStatus::as_str))
-            .text("createdAt", self.created_at.as_deref())
-            .text("updatedAt", self.updated_at.as_deref())
-            .finish(&self.extra)
+super::json::response_model! {
+    /// A customer as the API returns it.
+    pub struct Customer as "a customer" {
+        /// The partner's id for this person: the customer's identity.
+        partner_user_id: required = "partnerUserId",
+        /// Given name.
+        first_name: text = "firstName",
+        /// Middle name, if any.
+        middle_name: text = "middleName",
+        /// Surname.
+        last_name: text = "lastName",
+        /// Date of birth, `YYYY-MM-DD`.
+        birthday: text = "birthday",
+        /// Phone number, as stored.
+        phone_number: text = "phoneNumber",
+        /// Email address.
+        email: text = "email",
+        /// Street address.
+        street: text = "street",
+        /// Second address line.
+        street2: text = "street2",
+        /// City.
+        city: text = "city",
+        /// Two-letter US state code.
+        state: text = "state",
+        /// ZIP or ZIP+4.
+        postal_code: text = "postalCode",
+        /// When the person joined the partner's platform.
+        registration_date: text = "registrationDate",
+        /// Whether the customer can be paid.
+        status: wire(CustomerStatus) = "status",
+        /// ISO 8601 creation time, as sent.
+        created_at: text = "createdAt",
+        /// ISO 8601 time of the last change, as sent.
+        updated_at: text = "updatedAt",
     }
 }

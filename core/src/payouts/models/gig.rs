@@ -1,7 +1,7 @@
 //! Gigs: units of work paid to a worker (reference, *Gig*).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
@@ -243,94 +243,35 @@ wire_enum! {
     }
 }
 
-/// A gig as the API returns it.
-#[cfg_attr(feature = "tsify", serde_with::skip_serializing_none)]
-#[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(
-    feature = "tsify",
-    derive(tsify::Tsify),
-    serde(rename_all = "camelCase")
-)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Gig {
-    /// The partner's id for the gig: its identity for the partner.
-    pub gig_id: String,
-    /// Lean's id for the gig, opaque (the reference's example shows a user
-    /// id here).
-    pub id: Option<String>,
-    /// The customer paid.
-    pub partner_user_id: Option<String>,
-    /// Everything paid, tips and expenses included.
-    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
-    pub total_amount: Option<Amount>,
-    /// Tips part.
-    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
-    pub tips: Option<Amount>,
-    /// Expenses part.
-    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
-    pub expenses: Option<Amount>,
-    /// Shown to the worker.
-    pub description: Option<String>,
-    /// ISO 8601, as sent by the API.
-    pub start_time: Option<String>,
-    /// ISO 8601, as sent by the API.
-    pub end_time: Option<String>,
-    /// Whether the money arrived.
-    pub status: Option<PaymentStatus>,
-    /// The invoice the payout is billed on.
-    pub invoice_id: Option<String>,
-    /// ISO 8601 creation time, as sent.
-    pub created_at: Option<String>,
-    /// ISO 8601 time of the last change, as sent.
-    pub updated_at: Option<String>,
-    /// Fields this SDK version does not know, kept as sent.
-    #[cfg_attr(
-        feature = "tsify",
-        serde(flatten),
-        tsify(type = "Record<string, unknown>")
-    )]
-    pub extra: Map<String, Value>,
-}
-
-impl Gig {
-    /// Reads the API's JSON object (see the module `models::json`).
-    pub(crate) fn from_json(value: Value) -> Result<Self, String> {
-        let mut r = super::json::Reader::new(value, "a gig")?;
-        Ok(Self {
-            gig_id: r.required_text("gigId")?,
-            id: r.text("id")?,
-            partner_user_id: r.text("partnerUserId")?,
-            total_amount: r.amount("totalAmount")?,
-            tips: r.amount("tips")?,
-            expenses: r.amount("expenses")?,
-            description: r.text("description")?,
-            start_time: r.text("startTime")?,
-            end_time: r.text("endTime")?,
-            status: r.wire("status", PaymentStatus::parse)?,
-            invoice_id: r.text("invoiceId")?,
-            created_at: r.text("createdAt")?,
-            updated_at: r.text("updatedAt")?,
-            extra: r.rest(),
-        })
-    }
-
-    /// The API's JSON object: amounts as two-decimal strings, statuses in
-    /// canonical spelling, absent fields left out, unknown fields kept.
-    pub(crate) fn to_json(&self) -> Value {
-        super::json::Writer::default()
-            .text("gigId", Some(&self.gig_id))
-            .text("id", self.id.as_deref())
-            .text("partnerUserId", self.partner_user_id.as_deref())
-            .amount("totalAmount", self.total_amount)
-            .amount("tips", self.tips)
-            .amount("expenses", self.expenses)
-            .text("description", self.description.as_deref())
-            .text("startTime", self.start_time.as_deref())
-            .text("endTime", self.end_time.as_deref())
-            .text("status", self.status.as_ref().map(PaymentStatus::as_str))
-            .text("invoiceId", self.invoice_id.as_deref())
-            .text("createdAt", self.created_at.as_deref())
-            .text("updatedAt", self.updated_at.as_deref())
-            .finish(&self.extra)
+super::json::response_model! {
+    /// A gig as the API returns it.
+    pub struct Gig as "a gig" {
+        /// The partner's id for the gig: its identity for the partner.
+        gig_id: required = "gigId",
+        /// Lean's id for the gig, opaque (the reference's example shows a user
+        /// id here).
+        id: text = "id",
+        /// The customer paid.
+        partner_user_id: text = "partnerUserId",
+        /// Everything paid, tips and expenses included.
+        total_amount: amount = "totalAmount",
+        /// Tips part.
+        tips: amount = "tips",
+        /// Expenses part.
+        expenses: amount = "expenses",
+        /// Shown to the worker.
+        description: text = "description",
+        /// ISO 8601, as sent by the API.
+        start_time: text = "startTime",
+        /// ISO 8601, as sent by the API.
+        end_time: text = "endTime",
+        /// Whether the money arrived.
+        status: wire(PaymentStatus) = "status",
+        /// The invoice the payout is billed on.
+        invoice_id: text = "invoiceId",
+        /// ISO 8601 creation time, as sent.
+        created_at: text = "createdAt",
+        /// ISO 8601 time of the last change, as sent.
+        updated_at: text = "updatedAt",
     }
 }

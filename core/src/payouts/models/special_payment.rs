@@ -2,7 +2,7 @@
 //! (reference, *Special Payment*).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::PaymentStatus;
 use crate::error::{FieldErrorCode, ValidationError};
@@ -158,89 +158,30 @@ fn payment_type(text: &str) -> Rule<SpecialPaymentType> {
     }
 }
 
-/// A special payment as the API returns it.
-#[cfg_attr(feature = "tsify", serde_with::skip_serializing_none)]
-#[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(
-    feature = "tsify",
-    derive(tsify::Tsify),
-    serde(rename_all = "camelCase")
-)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct SpecialPayment {
-    /// Lean's id for the payment.
-    pub id: String,
-    /// The customer paid or charged.
-    pub partner_user_id: Option<String>,
-    /// Positive paid, negative deducted.
-    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
-    pub amount: Option<crate::money::Amount>,
-    /// What it is for.
-    #[cfg_attr(feature = "tsify", serde(rename = "type"))]
-    pub payment_type: Option<SpecialPaymentType>,
-    /// Shown to the worker.
-    pub description: Option<String>,
-    /// The linked gig, if any.
-    pub gig_id: Option<String>,
-    /// Whether the money arrived.
-    pub status: Option<PaymentStatus>,
-    /// The partner's own data, as stored.
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
-    pub userdata: Option<Value>,
-    /// The invoice the payment is billed on.
-    pub invoice_id: Option<String>,
-    /// ISO 8601 creation time, as sent.
-    pub created_at: Option<String>,
-    /// ISO 8601 time of the last change, as sent.
-    pub updated_at: Option<String>,
-    /// Fields this SDK version does not know, kept as sent.
-    #[cfg_attr(
-        feature = "tsify",
-        serde(flatten),
-        tsify(type = "Record<string, unknown>")
-    )]
-    pub extra: Map<String, Value>,
-}
-
-impl SpecialPayment {
-    /// Reads the API's JSON object (see the module `models::json`).
-    pub(crate) fn from_json(value: Value) -> Result<Self, String> {
-        let mut r = super::json::Reader::new(value, "a special payment")?;
-        Ok(Self {
-            id: r.required_text("id")?,
-            partner_user_id: r.text("partnerUserId")?,
-            amount: r.amount("amount")?,
-            payment_type: r.wire("type", SpecialPaymentType::parse)?,
-            description: r.text("description")?,
-            gig_id: r.text("gigId")?,
-            status: r.wire("status", PaymentStatus::parse)?,
-            userdata: r.value("userdata"),
-            invoice_id: r.text("invoiceId")?,
-            created_at: r.text("createdAt")?,
-            updated_at: r.text("updatedAt")?,
-            extra: r.rest(),
-        })
-    }
-
-    /// The API's JSON object: the amount as a two-decimal string, enums in
-    /// canonical spelling, `userdata` as stored, absent fields left out,
-    /// unknown fields kept.
-    pub(crate) fn to_json(&self) -> Value {
-        super::json::Writer::default()
-            .text("id", Some(&self.id))
-            .text("partnerUserId", self.partner_user_id.as_deref())
-            .amount("amount", self.amount)
-            .text(
-                "type",
-                self.payment_type.as_ref().map(SpecialPaymentType::as_str),
-            )
-            .text("description", self.description.as_deref())
-            .text("gigId", self.gig_id.as_deref())
-            .text("status", self.status.as_ref().map(PaymentStatus::as_str))
-            .value("userdata", self.userdata.clone())
-            .text("invoiceId", self.invoice_id.as_deref())
-            .text("createdAt", self.created_at.as_deref())
-            .text("updatedAt", self.updated_at.as_deref())
-            .finish(&self.extra)
+super::json::response_model! {
+    /// A special payment as the API returns it.
+    pub struct SpecialPayment as "a special payment" {
+        /// Lean's id for the payment.
+        id: required = "id",
+        /// The customer paid or charged.
+        partner_user_id: text = "partnerUserId",
+        /// Positive paid, negative deducted.
+        amount: amount = "amount",
+        /// What it is for.
+        payment_type: wire(SpecialPaymentType) = "type",
+        /// Shown to the worker.
+        description: text = "description",
+        /// The linked gig, if any.
+        gig_id: text = "gigId",
+        /// Whether the money arrived.
+        status: wire(PaymentStatus) = "status",
+        /// The partner's own data, as stored.
+        userdata: json = "userdata",
+        /// The invoice the payment is billed on.
+        invoice_id: text = "invoiceId",
+        /// ISO 8601 creation time, as sent.
+        created_at: text = "createdAt",
+        /// ISO 8601 time of the last change, as sent.
+        updated_at: text = "updatedAt",
     }
 }

@@ -1,19 +1,23 @@
 """What the Python declares by hand, checked against the core's own lists
-(``_native.core_facts()``): a new error code or input field in the core
-fails here until the package has it too."""
+(``_native.core_facts()``, and ``tests/vectors/models.json`` for the result
+models): a new error code, input field or result field in the core fails
+here until the package has it too."""
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Any, Dict
+from typing import Any, Dict, List, Tuple, Type, Union
 
 import pytest
 
+import lean_sdk
 from lean_sdk import _native, _types
+from lean_sdk import openbanking
 from lean_sdk._errors import _from_core
 from lean_sdk.openbanking import _types as ob_types
 
-from _vectors import CLASSES
+from _vectors import CLASSES, VECTORS
 
 FACTS: Dict[str, Any] = _native.core_facts()
 
@@ -101,3 +105,96 @@ def test_the_native_configurations_default_to_the_core() -> None:
     assert (config.max_retries, config.timeout) == (defaults["max_retries"], defaults["timeout"])
     ob = _native.ObConfig(_native.Environment("uae-sandbox"))
     assert (ob.max_retries, ob.timeout) == (defaults["max_retries"], defaults["ob.timeout"])
+
+
+# Each result model of the core (tests/vectors/models.json, by API) and the
+# Python class that stands for it, or, for a model Python hands over as the
+# JSON it was read from, where that dict is.
+MODELS: Dict[Tuple[str, str], Union[Type[Any], str]] = {
+    ("payouts", "Customer"): lean_sdk.Customer,
+    ("payouts", "Application"): lean_sdk.Application,
+    ("payouts", "Gig"): lean_sdk.Gig,
+    ("payouts", "SpecialPayment"): lean_sdk.SpecialPayment,
+    ("openbanking", "Customer"): openbanking.Customer,
+    ("openbanking", "CustomerPage"): openbanking.CustomerPage,
+    ("openbanking", "Permissions"): openbanking.Permissions,
+    ("openbanking", "Entity"): openbanking.Entity,
+    ("openbanking", "DataResult"): openbanking.DataResult,
+    ("openbanking", "DataPage"): openbanking.DataPage,
+    ("openbanking", "PaymentIntent"): openbanking.PaymentIntent,
+    ("openbanking", "Destination"): openbanking.Destination,
+    ("openbanking", "Bank"): openbanking.Bank,
+    ("openbanking", "Payment"): openbanking.Payment,
+    ("openbanking", "ResultsReady"): openbanking.ResultsReady,
+    ("openbanking", "PaymentIntentCreated"): openbanking.PaymentIntentCreated,
+    ("openbanking", "PaymentSource"): openbanking.PaymentSource,
+    ("openbanking", "DataRefresh"): openbanking.DataRefresh,
+    ("openbanking", "BankAvailability"): openbanking.BankAvailability,
+    ("openbanking", "DataRefreshStatus"): "DataRefresh.data_status",
+    ("openbanking", "AccountDataStatus"): "DataRefresh.data_status",
+    ("openbanking", "TransactionAvailability"): "DataRefresh.data_status",
+    ("openbanking", "Availability"): "Bank.availability, BankAvailability.availability",
+    ("openbanking", "Services"): "Bank.availability, BankAvailability.availability",
+}
+
+CORE_MODELS: Dict[str, Dict[str, Dict[str, List[str]]]] = json.loads(
+    (VECTORS / "models.json").read_text(encoding="utf-8")
+)
+
+
+def test_every_core_result_model_has_its_place_in_python() -> None:
+    core = {(api, model) for api, models in CORE_MODELS.items() for model in models}
+    missing = sorted(core - set(MODELS))
+    stale = sorted(set(MODELS) - core)
+    assert not missing, (
+        f"the core has result models {missing} that Python does not map: write their classes "
+        "(lean_sdk/_models.py or lean_sdk/openbanking/_models.py) and add them to MODELS in "
+        "tests/test_facts.py, or name there the dict that holds them"
+    )
+    assert not stale, f"MODELS in tests/test_facts.py names {stale}, which the core no longer has"
+
+
+def _python_fields(cls: Type[Any]) -> Dict[str, Tuple[str, bool]]:
+    """The wire fields a class reads: {wire name: (attribute, is an amount)}
+    from its ``_fields``, and the slots its own ``__init__`` fills with a
+    nested model or list (each named as its wire name)."""
+    fields = {wire: (attribute, amount) for attribute, wire, amount in cls._fields}
+    listed = {attribute for attribute, _, _ in cls._fields}
+    empty = cls({})
+    for slot in cls.__slots__:
+        if slot not in listed and hasattr(empty, slot):
+            fields[slot] = (slot, False)
+    return fields
+
+
+TYPED = sorted((key, cls) for key, cls in MODELS.items() if not isinstance(cls, str))
+
+
+@pytest.mark.parametrize("key, cls", TYPED, ids=[f"{api}.{model}" for (api, model), _ in TYPED])
+def test_each_result_class_has_the_core_models_fields(key: Tuple[str, str], cls: Type[Any]) -> None:
+    api, model = key
+    core = CORE_MODELS[api][model]
+    where = f"{cls.__module__}.{cls.__name__} (the core's {api} {model})"
+    ours = _python_fields(cls)
+    missing = [wire for wire in core["fields"] if wire not in ours]
+    extra = [wire for wire in ours if wire not in core["fields"]]
+    hints = [f"({snake(wire)!r}, {wire!r}, {wire in core['amounts']})" for wire in missing]
+    assert not missing, (
+        f"{where} lacks the fields {missing}: add {', '.join(hints)} to its _fields, "
+        "with a slot and a type annotation, and document them"
+    )
+    assert not extra, f"{where} reads {extra}, which the core's model does not declare"
+    for wire, (attribute, amount) in ours.items():
+        core_amount = wire in core["amounts"]
+        assert amount == core_amount, (
+            f"{where}.{attribute}: the core reads {wire!r} "
+            f"{'as an amount: flag it True' if core_amount else 'as no amount: flag it False'} "
+            "in _fields"
+        )
+        annotation = cls.__annotations__.get(attribute)
+        assert annotation is not None, f"{where}.{attribute} has no type annotation"
+        assert ("Decimal" in annotation) == core_amount, (
+            f"{where}.{attribute}: annotated {annotation!r}, but the core reads {wire!r} "
+            f"{'as an amount (Optional[Decimal])' if core_amount else 'as no amount'}"
+        )
+        assert attribute in cls.__slots__, f"{where}.{attribute} has no slot"

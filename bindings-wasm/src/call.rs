@@ -65,11 +65,11 @@ pub fn check_call(call: &str) -> Option<String> {
     parse_call(call).err().map(|e| e.to_json().to_string())
 }
 
-/// Reads the call straight from its text: the shape the JS layer writes
-/// needs no `Value` tree (the core parses any other shape itself).
+/// Reads the call the JS layer wrote as JSON text.
 fn parse_call(call: &str) -> Result<Operation, Error> {
-    Operation::from_json_text(call)
-        .map_err(|e| internal(&format!("call JSON from the JS layer: {e}")))?
+    let value = serde_json::from_slice(call.as_bytes())
+        .map_err(|e| internal(&format!("call JSON from the JS layer: {e}")))?;
+    Operation::from_json(&value)
 }
 
 fn config(options: &Options) -> Result<Config, Error> {

@@ -110,20 +110,6 @@ fn create_gig(c: &mut Criterion) {
             }
         })
     });
-    // The call as the npm package hands it over: read from its text.
-    let text = serde_json::json!({ "operation": "createGig", "input": serde_json::to_value(&gig).unwrap() }).to_string();
-    c.bench_function("create_gig/from_json_text_call_and_first_request", |b| {
-        b.iter(|| {
-            let operation = Operation::from_json_text(black_box(&text))
-                .expect("JSON")
-                .expect("valid gig");
-            let mut call = Call::new(black_box(&config), operation, [7; 32]).expect("a call");
-            match call.poll() {
-                Step::Send(request) => request,
-                other => panic!("expected a request, got {other:?}"),
-            }
-        })
-    });
     let call = serde_json::json!({ "operation": "createGig", "input": serde_json::to_value(&gig).unwrap() });
     c.bench_function("create_gig/from_json_and_build", |b| {
         b.iter(|| {

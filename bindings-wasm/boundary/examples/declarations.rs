@@ -61,7 +61,8 @@ fn array(values: impl IntoIterator<Item = String>) -> String {
     format!("[{}]", values.join(", "))
 }
 
-fn payouts() -> String {
+/// `core-types.d.ts`; `tests/models.rs` also reads the result models here.
+pub(crate) fn payouts() -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
     wire_enum::<lean_core::CustomerStatus>(&mut out);
@@ -94,7 +95,9 @@ fn payouts() -> String {
     out
 }
 
-fn openbanking() -> String {
+/// `openbanking-types.d.ts`; `tests/models.rs` also reads the result
+/// models here.
+pub(crate) fn openbanking() -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
     wire_enum::<ob::GovernmentIdType>(&mut out);

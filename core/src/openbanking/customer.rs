@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::answer_model::answer_model;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
 use crate::validate::{self, Checker, Problem};
@@ -172,21 +173,14 @@ fn id_value(kind: &GovernmentIdType, value: &str) -> validate::Rule<String> {
     Ok(value)
 }
 
-/// A customer as the API returns it. Unknown fields are kept in `extra`.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObCustomer"))]
-pub struct Customer {
-    /// Lean's id of the customer.
-    pub customer_id: String,
-    /// The partner's id of the user.
-    pub app_user_id: Option<String>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// A customer as the API returns it. Unknown fields are kept in `extra`.
+    pub struct Customer as "ObCustomer" {
+        /// Lean's id of the customer.
+        pub customer_id: String,
+        /// The partner's id of the user.
+        pub app_user_id: Option<String>,
+    }
 }
 
 /// One page of `GET /customers/v1`. The documents do not give the page's

@@ -8,9 +8,9 @@
 //! ([`super::Operation::get_data_results`]). A `FAILED` status, even with
 //! HTTP 200, is an error ([`super::errors`]).
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::answer_model::answer_model;
 use crate::error::{Error, FieldErrorCode};
 use crate::validate::{self, Problem};
 use crate::wire::wire_enum;
@@ -235,36 +235,29 @@ wire_enum! {
     }
 }
 
-/// A data answer that is not a failure: the data, or a pending notice.
-///
-/// The payload's shape differs by kind and is not fully documented, so it is
-/// kept as JSON; the envelope is typed. Balances and amounts in it are
-/// money, so every number a binary float could alter (a fraction, an
-/// exponent, more than 15 digits) is kept as a string of its exact text:
-/// `"balance": "12450.75"`.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObDataResult"))]
-pub struct DataResult {
-    /// `OK`, `PENDING`, or a status this SDK does not know (kept).
-    pub status: DataStatus,
-    /// The data, when `status` is `OK`.
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
-    // The hosts name JSON text fields `...Json`.
-    #[cfg_attr(feature = "uniffi", uniffi(name = "payload_json"))]
-    pub payload: Option<Value>,
-    /// The id to fetch the results with, when `status` is `PENDING`.
-    pub results_id: Option<String>,
-    /// Lean's explanation.
-    pub message: Option<String>,
-    /// When Lean answered, as sent.
-    pub timestamp: Option<String>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// A data answer that is not a failure: the data, or a pending notice.
+    ///
+    /// The payload's shape differs by kind and is not fully documented, so it is
+    /// kept as JSON; the envelope is typed. Balances and amounts in it are
+    /// money, so every number a binary float could alter (a fraction, an
+    /// exponent, more than 15 digits) is kept as a string of its exact text:
+    /// `"balance": "12450.75"`.
+    pub struct DataResult as "ObDataResult" {
+        /// `OK`, `PENDING`, or a status this SDK does not know (kept).
+        pub status: DataStatus,
+        /// The data, when `status` is `OK`.
+        #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+        // The hosts name JSON text fields `...Json`.
+        #[cfg_attr(feature = "uniffi", uniffi(name = "payload_json"))]
+        pub payload: Option<Value>,
+        /// The id to fetch the results with, when `status` is `PENDING`.
+        pub results_id: Option<String>,
+        /// Lean's explanation.
+        pub message: Option<String>,
+        /// When Lean answered, as sent.
+        pub timestamp: Option<String>,
+    }
 }
 
 /// `body` with every number that a binary float could alter (one with a

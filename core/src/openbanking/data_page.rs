@@ -7,9 +7,9 @@
 //! refresh fetched), so they answer at once; a refresh
 //! ([`super::Operation::create_data_refresh`]) fetches anew from the bank.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::answer_model::answer_model;
 use super::kind::OperationKind;
 use super::paging::Paging;
 use crate::error::Error;
@@ -158,28 +158,21 @@ impl DataPageRequest {
     }
 }
 
-/// One page of a data v2 read.
-///
-/// Lean does not document the records' fields, so they are kept as JSON
-/// (`data`), with every number a binary float could alter kept as the
-/// string of its exact text, as for the data v1 answers. Paging fields
-/// Lean sends beside them (`page`, ...) are in `extra`, as sent.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObDataPage"))]
-pub struct DataPage {
-    /// The records of this page, as sent (usually an array).
-    #[serde(default)]
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
-    // The hosts name JSON text fields `...Json`.
-    #[cfg_attr(feature = "uniffi", uniffi(name = "data_json"))]
-    pub data: Value,
-    /// `OK` when Lean sends a status (a `FAILED` one is an error instead).
-    pub status: Option<super::data::DataStatus>,
-    /// Fields this SDK version does not know, paging among them.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// One page of a data v2 read.
+    ///
+    /// Lean does not document the records' fields, so they are kept as JSON
+    /// (`data`), with every number a binary float could alter kept as the
+    /// string of its exact text, as for the data v1 answers. Paging fields
+    /// Lean sends beside them (`page`, ...) are in `extra`, as sent.
+    pub struct DataPage as "ObDataPage" {
+        /// The records of this page, as sent (usually an array).
+        #[serde(default)]
+        #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+        // The hosts name JSON text fields `...Json`.
+        #[cfg_attr(feature = "uniffi", uniffi(name = "data_json"))]
+        pub data: Value,
+        /// `OK` when Lean sends a status (a `FAILED` one is an error instead).
+        pub status: Option<super::data::DataStatus>,
+    }
 }

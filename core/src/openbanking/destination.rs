@@ -2,8 +2,9 @@
 //! intents pay into (`/payments/v1/destinations`).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::answer_model::answer_model;
 use super::customer::GovernmentIdentifier;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
@@ -212,30 +213,24 @@ fn swift(text: &str) -> validate::Rule<String> {
     Ok(code)
 }
 
-/// A destination as the API returns it. Every field is optional here: the
-/// documents give the create form only.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObDestination"))]
-pub struct Destination {
-    /// Lean's id of the destination.
-    pub id: Option<String>,
-    /// The name shown to customers.
-    pub display_name: Option<String>,
-    /// The account holder's name.
-    pub name: Option<String>,
-    /// Lean's code of the bank.
-    pub bank_identifier: Option<String>,
-    /// The IBAN.
-    pub iban: Option<String>,
-    /// The kind of account (`RETAIL`, `CORPORATE`), when sent.
-    pub bank_type: Option<String>,
-    /// The account holder's government identifier, when sent.
-    pub government_identifier: Option<GovernmentIdentifier>,
-    /// Fields this SDK version does not know (or does not type).
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// A destination as the API returns it. Every field is optional here: the
+    /// documents give the create form only.
+    #[derive(Default)]
+    pub struct Destination as "ObDestination" {
+        /// Lean's id of the destination.
+        pub id: Option<String>,
+        /// The name shown to customers.
+        pub display_name: Option<String>,
+        /// The account holder's name.
+        pub name: Option<String>,
+        /// Lean's code of the bank.
+        pub bank_identifier: Option<String>,
+        /// The IBAN.
+        pub iban: Option<String>,
+        /// The kind of account (`RETAIL`, `CORPORATE`), when sent.
+        pub bank_type: Option<String>,
+        /// The account holder's government identifier, when sent.
+        pub government_identifier: Option<GovernmentIdentifier>,
+    }
 }

@@ -1,6 +1,7 @@
 //! Entities: one customer's connection to one bank, holding the accounts
 //! and the permissions the customer granted.
 
+use super::answer_model::answer_model;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -32,28 +33,21 @@ pub struct Permissions {
     pub extra: Map<String, Value>,
 }
 
-/// A connected bank entity (`/customers/v1/{customer_id}/entities`).
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObEntity"))]
-pub struct Entity {
-    /// Lean's id of the entity, the `entity_id` of data calls.
-    pub id: String,
-    /// The customer it belongs to.
-    pub customer_id: Option<String>,
-    /// Lean's code of the bank.
-    pub bank_identifier: Option<String>,
-    /// The application's own id of the customer, as `entity.created`
-    /// sends it (the entity lists omit it).
-    pub app_user_id: Option<String>,
-    /// What may be read.
-    pub permissions: Option<Permissions>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// A connected bank entity (`/customers/v1/{customer_id}/entities`).
+    pub struct Entity as "ObEntity" {
+        /// Lean's id of the entity, the `entity_id` of data calls.
+        pub id: String,
+        /// The customer it belongs to.
+        pub customer_id: Option<String>,
+        /// Lean's code of the bank.
+        pub bank_identifier: Option<String>,
+        /// The application's own id of the customer, as `entity.created`
+        /// sends it (the entity lists omit it).
+        pub app_user_id: Option<String>,
+        /// What may be read.
+        pub permissions: Option<Permissions>,
+    }
 }
 
 impl Permissions {

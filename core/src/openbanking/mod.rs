@@ -72,6 +72,7 @@
 //! where the vendor's documents are silent, each item says what this SDK
 //! chose and why.
 
+mod answer_model;
 pub mod auth;
 mod bank;
 mod call;

@@ -1,9 +1,10 @@
 //! Payment intents: an amount a customer is asked to pay
 //! (`/payments/v1/intents`).
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
+use super::answer_model::answer_model;
 use super::destination::Destination;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
@@ -166,42 +167,35 @@ pub(crate) fn currency(text: &str) -> validate::Rule<String> {
     Ok(text.to_ascii_uppercase())
 }
 
-/// A payment intent as the API returns it.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObPaymentIntent"))]
-pub struct PaymentIntent {
-    /// Lean's id of the intent.
-    pub payment_intent_id: String,
-    /// The paying customer.
-    pub customer_id: Option<String>,
-    /// The amount, exact.
-    #[serde(default, deserialize_with = "optional_amount")]
-    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
-    pub amount: Option<Amount>,
-    /// The currency, as sent.
-    pub currency: Option<String>,
-    /// The description, as sent.
-    pub description: Option<String>,
-    /// The payments made against the intent, as sent: their shape is not
-    /// documented beyond being a list.
-    #[serde(
-        default,
-        deserialize_with = "null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown[]"))]
-    // The hosts name JSON text fields `...Json`.
-    #[cfg_attr(feature = "uniffi", uniffi(name = "payments_json"))]
-    pub payments: Vec<Value>,
-    /// Where the money goes.
-    pub payment_destination: Option<Destination>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// A payment intent as the API returns it.
+    pub struct PaymentIntent as "ObPaymentIntent" {
+        /// Lean's id of the intent.
+        pub payment_intent_id: String,
+        /// The paying customer.
+        pub customer_id: Option<String>,
+        /// The amount, exact.
+        #[serde(default, deserialize_with = "optional_amount")]
+        #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+        pub amount: Option<Amount>,
+        /// The currency, as sent.
+        pub currency: Option<String>,
+        /// The description, as sent.
+        pub description: Option<String>,
+        /// The payments made against the intent, as sent: their shape is not
+        /// documented beyond being a list.
+        #[serde(
+            default,
+            deserialize_with = "null_as_empty",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        #[cfg_attr(feature = "tsify", tsify(type = "unknown[]"))]
+        // The hosts name JSON text fields `...Json`.
+        #[cfg_attr(feature = "uniffi", uniffi(name = "payments_json"))]
+        pub payments: Vec<Value>,
+        /// Where the money goes.
+        pub payment_destination: Option<Destination>,
+    }
 }
 
 /// Reads an amount from an answer: a string (`"100.50"`) or an integer is
@@ -237,42 +231,35 @@ pub(crate) fn amount_from_number(n: &serde_json::Number) -> Result<Amount, crate
     Amount::parse(&n.to_string())
 }
 
-/// A payment made against an intent (`GET /payments/v1/{payment_id}`), in
-/// the shape of Lean's `payment.created` and `payment.updated` webhooks.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObPayment"))]
-pub struct Payment {
-    /// Lean's id of the payment.
-    pub id: String,
-    /// The amount, exact (sent as a JSON number).
-    #[serde(default, deserialize_with = "optional_amount")]
-    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
-    pub amount: Option<Amount>,
-    /// The currency, as sent.
-    pub currency: Option<String>,
-    /// `PENDING_WITH_BANK`, `ACCEPTED_BY_BANK`, `FAILED`... as sent: kept
-    /// as text so a status Lean adds later still reads.
-    pub status: Option<String>,
-    /// The intent the payment pays.
-    pub intent_id: Option<String>,
-    /// The paying customer.
-    pub customer_id: Option<String>,
-    /// Where the money went.
-    pub payment_destination_id: Option<String>,
-    /// The bank's own reference, for reconciliation.
-    pub bank_transaction_reference: Option<String>,
-    /// Why the payment failed, when it did.
-    pub reason: Option<String>,
-    /// The application's metadata, as sent.
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    // The hosts name JSON text fields `...Json`.
-    #[cfg_attr(feature = "uniffi", uniffi(name = "metadata_json"))]
-    pub metadata: Option<Map<String, Value>>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// A payment made against an intent (`GET /payments/v1/{payment_id}`), in
+    /// the shape of Lean's `payment.created` and `payment.updated` webhooks.
+    pub struct Payment as "ObPayment" {
+        /// Lean's id of the payment.
+        pub id: String,
+        /// The amount, exact (sent as a JSON number).
+        #[serde(default, deserialize_with = "optional_amount")]
+        #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+        pub amount: Option<Amount>,
+        /// The currency, as sent.
+        pub currency: Option<String>,
+        /// `PENDING_WITH_BANK`, `ACCEPTED_BY_BANK`, `FAILED`... as sent: kept
+        /// as text so a status Lean adds later still reads.
+        pub status: Option<String>,
+        /// The intent the payment pays.
+        pub intent_id: Option<String>,
+        /// The paying customer.
+        pub customer_id: Option<String>,
+        /// Where the money went.
+        pub payment_destination_id: Option<String>,
+        /// The bank's own reference, for reconciliation.
+        pub bank_transaction_reference: Option<String>,
+        /// Why the payment failed, when it did.
+        pub reason: Option<String>,
+        /// The application's metadata, as sent.
+        #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+        // The hosts name JSON text fields `...Json`.
+        #[cfg_attr(feature = "uniffi", uniffi(name = "metadata_json"))]
+        pub metadata: Option<Map<String, Value>>,
+    }
 }

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::Sha512;
 
+use super::answer_model::answer_model;
 use super::data::exact_numbers;
 use super::entity::Entity;
 use super::payment::{optional_amount, Payment};
@@ -207,218 +208,155 @@ pub struct ResultsReady {
     pub extra: Map<String, Value>,
 }
 
-/// The payload of `payment_intent.created`. Not the API's
-/// [`super::PaymentIntent`]: the webhook names the id `intent_id` and adds
-/// the status, so it is kept in its own shape.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObPaymentIntentCreated"))]
-pub struct PaymentIntentCreated {
-    /// Lean's id of the intent (`payment_intent_id` in API answers).
-    pub intent_id: String,
-    /// The amount, exact (sent as a JSON number, never read as a float).
-    #[serde(default, deserialize_with = "optional_amount")]
-    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
-    pub amount: Option<Amount>,
-    /// The currency, as sent.
-    pub currency: Option<String>,
-    /// `INTENT_CREATED`, or a status Lean adds later, as sent.
-    pub status: Option<String>,
-    /// The reason given for the payment, as sent.
-    pub reason: Option<String>,
-    /// The paying customer, when sent.
-    pub customer_id: Option<String>,
-    /// The application's metadata, as sent.
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    // The hosts name JSON text fields `...Json`.
-    #[cfg_attr(feature = "uniffi", uniffi(name = "metadata_json"))]
-    pub metadata: Option<Map<String, Value>>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// The payload of `payment_intent.created`. Not the API's
+    /// [`super::PaymentIntent`]: the webhook names the id `intent_id` and adds
+    /// the status, so it is kept in its own shape.
+    pub struct PaymentIntentCreated as "ObPaymentIntentCreated" {
+        /// Lean's id of the intent (`payment_intent_id` in API answers).
+        pub intent_id: String,
+        /// The amount, exact (sent as a JSON number, never read as a float).
+        #[serde(default, deserialize_with = "optional_amount")]
+        #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+        pub amount: Option<Amount>,
+        /// The currency, as sent.
+        pub currency: Option<String>,
+        /// `INTENT_CREATED`, or a status Lean adds later, as sent.
+        pub status: Option<String>,
+        /// The reason given for the payment, as sent.
+        pub reason: Option<String>,
+        /// The paying customer, when sent.
+        pub customer_id: Option<String>,
+        /// The application's metadata, as sent.
+        #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
+        // The hosts name JSON text fields `...Json`.
+        #[cfg_attr(feature = "uniffi", uniffi(name = "metadata_json"))]
+        pub metadata: Option<Map<String, Value>>,
+    }
 }
 
-/// The payload of `payment_source.created` and
-/// `payment_source.beneficiary.created`: a customer's bank account that
-/// payments are made from.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObPaymentSource"))]
-pub struct PaymentSource {
-    /// Lean's id of the payment source.
-    pub id: String,
-    /// Its status, as sent.
-    pub status: Option<String>,
-    /// The customer it belongs to.
-    pub customer_id: Option<String>,
-    /// The end user, when Lean knows one (often `null`).
-    pub end_user_id: Option<String>,
-    /// Lean's code of the bank.
-    pub bank_identifier: Option<String>,
-    /// The bank's name for display.
-    pub bank_name: Option<String>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// The payload of `payment_source.created` and
+    /// `payment_source.beneficiary.created`: a customer's bank account that
+    /// payments are made from.
+    pub struct PaymentSource as "ObPaymentSource" {
+        /// Lean's id of the payment source.
+        pub id: String,
+        /// Its status, as sent.
+        pub status: Option<String>,
+        /// The customer it belongs to.
+        pub customer_id: Option<String>,
+        /// The end user, when Lean knows one (often `null`).
+        pub end_user_id: Option<String>,
+        /// Lean's code of the bank.
+        pub bank_identifier: Option<String>,
+        /// The bank's name for display.
+        pub bank_name: Option<String>,
+    }
 }
 
-/// The payload of `entity.data.refresh.updated`: how far a refresh of an
-/// entity's data got, per kind of data and per account.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObDataRefresh"))]
-pub struct DataRefresh {
-    /// Lean's id of the refresh.
-    pub refresh_id: String,
-    /// The entity refreshed.
-    pub entity_id: String,
-    /// The refresh's status, as sent.
-    pub status: Option<String>,
-    /// The customer.
-    pub customer_id: Option<String>,
-    /// The application's own id of the user.
-    pub app_user_id: Option<String>,
-    /// What could be refreshed.
-    pub data_status: Option<DataRefreshStatus>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// The payload of `entity.data.refresh.updated`: how far a refresh of an
+    /// entity's data got, per kind of data and per account.
+    pub struct DataRefresh as "ObDataRefresh" {
+        /// Lean's id of the refresh.
+        pub refresh_id: String,
+        /// The entity refreshed.
+        pub entity_id: String,
+        /// The refresh's status, as sent.
+        pub status: Option<String>,
+        /// The customer.
+        pub customer_id: Option<String>,
+        /// The application's own id of the user.
+        pub app_user_id: Option<String>,
+        /// What could be refreshed.
+        pub data_status: Option<DataRefreshStatus>,
+    }
 }
 
-/// What a data refresh could read: each kind `OK` or `UNSUPPORTED` (as
-/// sent, so a value Lean adds later still reads).
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObDataRefreshStatus"))]
-pub struct DataRefreshStatus {
-    /// The account list.
-    pub accounts: Option<String>,
-    /// Identity data.
-    pub identity: Option<String>,
-    /// Per account.
-    #[serde(
-        default,
-        deserialize_with = "null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub account_data: Vec<AccountDataStatus>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// What a data refresh could read: each kind `OK` or `UNSUPPORTED` (as
+    /// sent, so a value Lean adds later still reads).
+    pub struct DataRefreshStatus as "ObDataRefreshStatus" {
+        /// The account list.
+        pub accounts: Option<String>,
+        /// Identity data.
+        pub identity: Option<String>,
+        /// Per account.
+        #[serde(
+            default,
+            deserialize_with = "null_as_empty",
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub account_data: Vec<AccountDataStatus>,
+    }
 }
 
-/// What a data refresh could read for one account.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObAccountDataStatus"))]
-pub struct AccountDataStatus {
-    /// The account.
-    pub account_id: Option<String>,
-    /// Balances.
-    pub balance: Option<String>,
-    /// The account holder's identity.
-    pub identity: Option<String>,
-    /// Transactions.
-    pub transactions: Option<String>,
-    /// Beneficiaries.
-    pub beneficiaries: Option<String>,
-    /// Direct debits.
-    pub direct_debits: Option<String>,
-    /// Standing orders.
-    pub standing_orders: Option<String>,
-    /// Scheduled payments.
-    pub scheduled_payments: Option<String>,
-    /// Which period of transactions the bank gave.
-    pub transaction_availability: Option<TransactionAvailability>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// What a data refresh could read for one account.
+    pub struct AccountDataStatus as "ObAccountDataStatus" {
+        /// The account.
+        pub account_id: Option<String>,
+        /// Balances.
+        pub balance: Option<String>,
+        /// The account holder's identity.
+        pub identity: Option<String>,
+        /// Transactions.
+        pub transactions: Option<String>,
+        /// Beneficiaries.
+        pub beneficiaries: Option<String>,
+        /// Direct debits.
+        pub direct_debits: Option<String>,
+        /// Standing orders.
+        pub standing_orders: Option<String>,
+        /// Scheduled payments.
+        pub scheduled_payments: Option<String>,
+        /// Which period of transactions the bank gave.
+        pub transaction_availability: Option<TransactionAvailability>,
+    }
 }
 
-/// The period of transactions a bank gave for an account.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObTransactionAvailability"))]
-pub struct TransactionAvailability {
-    /// The first day, as sent.
-    pub start: Option<String>,
-    /// The last day, as sent.
-    pub end: Option<String>,
-    /// How many whole months that covers.
-    pub complete_months: Option<u32>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// The period of transactions a bank gave for an account.
+    pub struct TransactionAvailability as "ObTransactionAvailability" {
+        /// The first day, as sent.
+        pub start: Option<String>,
+        /// The last day, as sent.
+        pub end: Option<String>,
+        /// How many whole months that covers.
+        pub complete_months: Option<u32>,
+    }
 }
 
-/// The payload of `bank.availability.updated` (KSA): whether a bank's
-/// payments and data are turned on (`enabled`) and working (`active`).
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObBankAvailability"))]
-pub struct BankAvailability {
-    /// Lean's code of the bank, as in [`super::Bank::identifier`].
-    pub identifier: String,
-    /// What works now.
-    pub availability: Option<Availability>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// The payload of `bank.availability.updated` (KSA): whether a bank's
+    /// payments and data are turned on (`enabled`) and working (`active`).
+    pub struct BankAvailability as "ObBankAvailability" {
+        /// Lean's code of the bank, as in [`super::Bank::identifier`].
+        pub identifier: String,
+        /// What works now.
+        pub availability: Option<Availability>,
+    }
 }
 
-/// A bank's services, as turned on and as working.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObAvailability"))]
-pub struct Availability {
-    /// Working now.
-    pub active: Option<Services>,
-    /// Turned on for the application.
-    pub enabled: Option<Services>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// A bank's services, as turned on and as working.
+    pub struct Availability as "ObAvailability" {
+        /// Working now.
+        pub active: Option<Services>,
+        /// Turned on for the application.
+        pub enabled: Option<Services>,
+    }
 }
 
-/// Payments and data, each on or off (`None` when not sent).
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[cfg_attr(feature = "uniffi", uniffi(name = "ObServices"))]
-pub struct Services {
-    /// Payments.
-    pub payments: Option<bool>,
-    /// Data.
-    pub data: Option<bool>,
-    /// Fields this SDK version does not know.
-    #[serde(flatten)]
-    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, unknown>"))]
-    pub extra: Map<String, Value>,
+answer_model! {
+    /// Payments and data, each on or off (`None` when not sent).
+    pub struct Services as "ObServices" {
+        /// Payments.
+        pub payments: Option<bool>,
+        /// Data.
+        pub data: Option<bool>,
+    }
 }
 
 /// `null` reads as an empty list, as an absent field does.

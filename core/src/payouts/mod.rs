@@ -9,7 +9,6 @@
 
 mod call;
 mod config;
-mod input;
 pub mod models;
 mod operation;
 mod reconcile;

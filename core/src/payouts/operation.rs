@@ -11,7 +11,6 @@ use serde_json::Value;
 use crate::error::{Error, FieldErrorCode};
 use crate::http::{push_json_string, HttpRequest, Method};
 use crate::payouts::config::{Config, Environment};
-use crate::payouts::input::FlatCall;
 use crate::payouts::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 use crate::url::segment;
 use crate::validate::{self, field_error, Problem};
@@ -225,43 +224,6 @@ impl Operation {
             }
             OperationKind::GetSpecialPayment => Self::get_special_payment(&text("id")?)?,
             OperationKind::ListSpecialPayments => Self::list_special_payments(),
-        })
-    }
-
-    /// [`Operation::from_json`] straight from JSON text. Calls in the shape
-    /// the bindings write (text members, an `input` object of text members)
-    /// are read without building a `Value` tree, their text checked where
-    /// it lies in `call`; any other text is parsed and read by `from_json`.
-    /// The outcome (the operation, or every error with the same messages)
-    /// is exactly `from_json`'s of the parsed text; the outer `Err` says
-    /// that `call` is not JSON at all.
-    pub fn from_json_text(call: &str) -> Result<Result<Self, Error>, serde_json::Error> {
-        if let Some(outcome) = FlatCall::read(call).and_then(Self::from_flat_call) {
-            return Ok(outcome);
-        }
-        // `from_slice`, as the bindings and response parsing read JSON: one
-        // instance of serde_json's parser in the wasm, not two.
-        Ok(Self::from_json(&serde_json::from_slice(call.as_bytes())?))
-    }
-
-    /// The operations a flat call can name without a doubt about their
-    /// meaning; `None` leaves the call to [`Operation::from_json`].
-    fn from_flat_call(call: FlatCall<'_>) -> Option<Result<Self, Error>> {
-        // An absent argument reads as empty text, as in `from_json`.
-        let text = |field: &str| call.args.get(field).unwrap_or_default();
-        Some(match OperationKind::from_name(text("operation"))? {
-            OperationKind::CreateGig => NewGig::from_flat(call.input.as_ref()?)?
-                .map(|gig| Self(Inner::CreateGig(gig)))
-                .map_err(Error::from),
-            OperationKind::GetGig => Self::get_gig(text("gigId")),
-            OperationKind::GetCustomer => Self::get_customer(text("partnerUserId")),
-            OperationKind::SubmitApplication => Self::submit_application(text("partnerUserId")),
-            OperationKind::GetSpecialPayment => Self::get_special_payment(text("id")),
-            OperationKind::ListGigs => Ok(Self::list_gigs()),
-            OperationKind::ListSpecialPayments => Ok(Self::list_special_payments()),
-            OperationKind::CreateCustomer
-            | OperationKind::UpdateCustomer
-            | OperationKind::CreateSpecialPayment => return None,
         })
     }
 

@@ -6,7 +6,6 @@ use serde_json::Value;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
 use crate::money::Amount;
-use crate::payouts::input::FlatObject;
 use crate::validate::{self, Checker, Problem, Rule};
 use crate::wire::wire_enum;
 
@@ -72,32 +71,6 @@ impl NewGig {
             end_time: input.borrowed_text("endTime"),
         };
         gig.check(Checker::with_errors(input.into_errors()))
-    }
-
-    /// [`NewGig::from_json`] for an input read from text whose members are
-    /// all plain strings; `None` when one is not a gig field (the unknown
-    /// field errors and their order are left to the parsed form).
-    pub(crate) fn from_flat(input: &FlatObject<'_>) -> Option<Result<Self, ValidationError>> {
-        // Each member into its field's place, in one pass; of fields given
-        // twice the last counts, as in a parsed object.
-        let mut fields = [""; 8];
-        for (key, value) in input.members() {
-            let at = Self::FIELDS.iter().position(|field| field == key)?;
-            *fields.get_mut(at)? = value;
-        }
-        let [partner_user_id, total_amount, tips, expenses, description, gig_id, start_time, end_time] =
-            fields;
-        let gig = NewGigText {
-            partner_user_id,
-            total_amount,
-            tips,
-            expenses,
-            description,
-            gig_id,
-            start_time,
-            end_time,
-        };
-        Some(gig.check(Checker::new()))
     }
 
     /// Checks every field and returns the normalised gig, as it will be

@@ -1432,7 +1432,7 @@ public struct ObAccountDataStatus: Equatable, Hashable, Codable {
      */
     public var transactionAvailability: ObTransactionAvailability?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -1467,7 +1467,7 @@ public struct ObAccountDataStatus: Equatable, Hashable, Codable {
          * Which period of transactions the bank gave.
          */transactionAvailability: ObTransactionAvailability?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.accountId = accountId
         self.balance = balance
@@ -1553,7 +1553,7 @@ public struct ObAvailability: Equatable, Hashable, Codable {
      */
     public var enabled: ObServices?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -1567,7 +1567,7 @@ public struct ObAvailability: Equatable, Hashable, Codable {
          * Turned on for the application.
          */enabled: ObServices?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.active = active
         self.enabled = enabled
@@ -1663,7 +1663,7 @@ public struct ObBank: Equatable, Hashable, Codable {
      */
     public var availabilityJson: JsonValue?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -1700,7 +1700,7 @@ public struct ObBank: Equatable, Hashable, Codable {
          * by region.
          */availabilityJson: JsonValue?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.identifier = identifier
         self.name = name
@@ -1784,7 +1784,7 @@ public struct ObBankAvailability: Equatable, Hashable, Codable {
      */
     public var availability: ObAvailability?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -1798,7 +1798,7 @@ public struct ObBankAvailability: Equatable, Hashable, Codable {
          * What works now.
          */availability: ObAvailability?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.identifier = identifier
         self.availability = availability
@@ -1863,7 +1863,7 @@ public struct ObCustomer: Equatable, Hashable, Codable {
      */
     public var appUserId: String?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -1877,7 +1877,7 @@ public struct ObCustomer: Equatable, Hashable, Codable {
          * The partner's id of the user.
          */appUserId: String?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.customerId = customerId
         self.appUserId = appUserId
@@ -1947,7 +1947,7 @@ public struct ObDataPage: Equatable, Hashable, Codable {
      */
     public var status: DataStatus?
     /**
-     * Fields this SDK version does not know, paging among them.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -1961,7 +1961,7 @@ public struct ObDataPage: Equatable, Hashable, Codable {
          * `OK` when Lean sends a status (a `FAILED` one is an error instead).
          */status: DataStatus?, 
         /**
-         * Fields this SDK version does not know, paging among them.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.dataJson = dataJson
         self.status = status
@@ -2043,7 +2043,7 @@ public struct ObDataRefresh: Equatable, Hashable, Codable {
      */
     public var dataStatus: ObDataRefreshStatus?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -2069,7 +2069,7 @@ public struct ObDataRefresh: Equatable, Hashable, Codable {
          * What could be refreshed.
          */dataStatus: ObDataRefreshStatus?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.refreshId = refreshId
         self.entityId = entityId
@@ -2151,7 +2151,7 @@ public struct ObDataRefreshStatus: Equatable, Hashable, Codable {
      */
     public var accountData: [ObAccountDataStatus]
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -2168,7 +2168,7 @@ public struct ObDataRefreshStatus: Equatable, Hashable, Codable {
          * Per account.
          */accountData: [ObAccountDataStatus], 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.accounts = accounts
         self.identity = identity
@@ -2254,7 +2254,7 @@ public struct ObDataResult: Equatable, Hashable, Codable {
      */
     public var timestamp: String?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -2277,7 +2277,7 @@ public struct ObDataResult: Equatable, Hashable, Codable {
          * When Lean answered, as sent.
          */timestamp: String?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.status = status
         self.payloadJson = payloadJson
@@ -2372,7 +2372,7 @@ public struct ObDestination: Equatable, Hashable, Codable {
      */
     public var governmentIdentifier: ObGovernmentIdentifier?
     /**
-     * Fields this SDK version does not know (or does not type).
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -2401,7 +2401,7 @@ public struct ObDestination: Equatable, Hashable, Codable {
          * The account holder's government identifier, when sent.
          */governmentIdentifier: ObGovernmentIdentifier?, 
         /**
-         * Fields this SDK version does not know (or does not type).
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.id = id
         self.displayName = displayName
@@ -2494,7 +2494,7 @@ public struct ObEntity: Equatable, Hashable, Codable {
      */
     public var permissions: ObPermissions?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -2518,7 +2518,7 @@ public struct ObEntity: Equatable, Hashable, Codable {
          * What may be read.
          */permissions: ObPermissions?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.id = id
         self.customerId = customerId
@@ -2696,7 +2696,7 @@ public struct ObPayment: Equatable, Hashable, Codable {
      */
     public var metadataJson: UnknownFields?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -2735,7 +2735,7 @@ public struct ObPayment: Equatable, Hashable, Codable {
          * The application's metadata, as sent.
          */metadataJson: UnknownFields?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.id = id
         self.amount = amount
@@ -2845,7 +2845,7 @@ public struct ObPaymentIntent: Equatable, Hashable, Codable {
      */
     public var paymentDestination: ObDestination?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -2875,7 +2875,7 @@ public struct ObPaymentIntent: Equatable, Hashable, Codable {
          * Where the money goes.
          */paymentDestination: ObDestination?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.paymentIntentId = paymentIntentId
         self.customerId = customerId
@@ -2977,7 +2977,7 @@ public struct ObPaymentIntentCreated: Equatable, Hashable, Codable {
      */
     public var metadataJson: UnknownFields?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -3006,7 +3006,7 @@ public struct ObPaymentIntentCreated: Equatable, Hashable, Codable {
          * The application's metadata, as sent.
          */metadataJson: UnknownFields?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.intentId = intentId
         self.amount = amount
@@ -3104,7 +3104,7 @@ public struct ObPaymentSource: Equatable, Hashable, Codable {
      */
     public var bankName: String?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -3130,7 +3130,7 @@ public struct ObPaymentSource: Equatable, Hashable, Codable {
          * The bank's name for display.
          */bankName: String?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.id = id
         self.status = status
@@ -3312,7 +3312,7 @@ public struct ObServices: Equatable, Hashable, Codable {
      */
     public var data: Bool?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -3326,7 +3326,7 @@ public struct ObServices: Equatable, Hashable, Codable {
          * Data.
          */data: Bool?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.payments = payments
         self.data = data
@@ -3395,7 +3395,7 @@ public struct ObTransactionAvailability: Equatable, Hashable, Codable {
      */
     public var completeMonths: UInt32?
     /**
-     * Fields this SDK version does not know.
+     * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
 
@@ -3412,7 +3412,7 @@ public struct ObTransactionAvailability: Equatable, Hashable, Codable {
          * How many whole months that covers.
          */completeMonths: UInt32?, 
         /**
-         * Fields this SDK version does not know.
+         * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.start = start
         self.end = end

@@ -1,10 +1,10 @@
 //! The banks Lean supports (`/banks/v1/`): what an application shows in its
 //! own bank picker before handing the customer to the Link SDK.
 
-use super::answer_model::answer_model;
+use super::response_model::response_model;
 use serde_json::Value;
 
-answer_model! {
+response_model! {
     /// A bank as the supported-banks list describes it. Only `identifier` is
     /// required: it is the `bank_identifier` entities and payments name; the
     /// rest is presentation, sent as Lean has it.

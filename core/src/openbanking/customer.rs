@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::answer_model::answer_model;
+use super::response_model::response_model;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
 use crate::validate::{self, Checker, Problem};
@@ -173,7 +173,7 @@ fn id_value(kind: &GovernmentIdType, value: &str) -> validate::Rule<String> {
     Ok(value)
 }
 
-answer_model! {
+response_model! {
     /// A customer as the API returns it. Unknown fields are kept in `extra`.
     pub struct Customer as "ObCustomer" {
         /// Lean's id of the customer.

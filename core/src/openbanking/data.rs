@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use super::answer_model::answer_model;
+use super::response_model::response_model;
 use crate::error::{Error, FieldErrorCode};
 use crate::validate::{self, Problem};
 use crate::wire::wire_enum;
@@ -235,7 +235,7 @@ wire_enum! {
     }
 }
 
-answer_model! {
+response_model! {
     /// A data answer that is not a failure: the data, or a pending notice.
     ///
     /// The payload's shape differs by kind and is not fully documented, so it is

@@ -9,9 +9,9 @@
 
 use serde_json::Value;
 
-use super::answer_model::answer_model;
 use super::kind::OperationKind;
 use super::paging::Paging;
+use super::response_model::response_model;
 use crate::error::Error;
 use crate::url::{push_query, segment};
 use crate::validate::{self, field_error};
@@ -158,7 +158,7 @@ impl DataPageRequest {
     }
 }
 
-answer_model! {
+response_model! {
     /// One page of a data v2 read.
     ///
     /// Lean does not document the records' fields, so they are kept as JSON

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::answer_model::answer_model;
 use super::customer::GovernmentIdentifier;
+use super::response_model::response_model;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
 use crate::validate::{self, Checker, Problem};
@@ -213,7 +213,7 @@ fn swift(text: &str) -> validate::Rule<String> {
     Ok(code)
 }
 
-answer_model! {
+response_model! {
     /// A destination as the API returns it. Every field is optional here: the
     /// documents give the create form only.
     #[derive(Default)]

@@ -1,7 +1,7 @@
 //! Entities: one customer's connection to one bank, holding the accounts
 //! and the permissions the customer granted.
 
-use super::answer_model::answer_model;
+use super::response_model::response_model;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -33,7 +33,7 @@ pub struct Permissions {
     pub extra: Map<String, Value>,
 }
 
-answer_model! {
+response_model! {
     /// A connected bank entity (`/customers/v1/{customer_id}/entities`).
     pub struct Entity as "ObEntity" {
         /// Lean's id of the entity, the `entity_id` of data calls.

@@ -72,7 +72,6 @@
 //! where the vendor's documents are silent, each item says what this SDK
 //! chose and why.
 
-mod answer_model;
 pub mod auth;
 mod bank;
 mod call;
@@ -88,6 +87,7 @@ mod operation;
 mod paging;
 mod payment;
 mod response;
+mod response_model;
 mod tokens;
 pub mod webhooks;
 

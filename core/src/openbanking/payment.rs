@@ -4,8 +4,8 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::answer_model::answer_model;
 use super::destination::Destination;
+use super::response_model::response_model;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
 use crate::money::Amount;
@@ -167,7 +167,7 @@ pub(crate) fn currency(text: &str) -> validate::Rule<String> {
     Ok(text.to_ascii_uppercase())
 }
 
-answer_model! {
+response_model! {
     /// A payment intent as the API returns it.
     pub struct PaymentIntent as "ObPaymentIntent" {
         /// Lean's id of the intent.
@@ -231,7 +231,7 @@ pub(crate) fn amount_from_number(n: &serde_json::Number) -> Result<Amount, crate
     Amount::parse(&n.to_string())
 }
 
-answer_model! {
+response_model! {
     /// A payment made against an intent (`GET /payments/v1/{payment_id}`), in
     /// the shape of Lean's `payment.created` and `payment.updated` webhooks.
     pub struct Payment as "ObPayment" {

@@ -25,10 +25,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::Sha512;
 
-use super::answer_model::answer_model;
 use super::data::exact_numbers;
 use super::entity::Entity;
 use super::payment::{optional_amount, Payment};
+use super::response_model::response_model;
 use crate::error::{Error, SignatureProblem};
 use crate::money::Amount;
 use crate::secret::WebhookSecret;
@@ -208,7 +208,7 @@ pub struct ResultsReady {
     pub extra: Map<String, Value>,
 }
 
-answer_model! {
+response_model! {
     /// The payload of `payment_intent.created`. Not the API's
     /// [`super::PaymentIntent`]: the webhook names the id `intent_id` and adds
     /// the status, so it is kept in its own shape.
@@ -235,7 +235,7 @@ answer_model! {
     }
 }
 
-answer_model! {
+response_model! {
     /// The payload of `payment_source.created` and
     /// `payment_source.beneficiary.created`: a customer's bank account that
     /// payments are made from.
@@ -255,7 +255,7 @@ answer_model! {
     }
 }
 
-answer_model! {
+response_model! {
     /// The payload of `entity.data.refresh.updated`: how far a refresh of an
     /// entity's data got, per kind of data and per account.
     pub struct DataRefresh as "ObDataRefresh" {
@@ -274,7 +274,7 @@ answer_model! {
     }
 }
 
-answer_model! {
+response_model! {
     /// What a data refresh could read: each kind `OK` or `UNSUPPORTED` (as
     /// sent, so a value Lean adds later still reads).
     pub struct DataRefreshStatus as "ObDataRefreshStatus" {
@@ -292,7 +292,7 @@ answer_model! {
     }
 }
 
-answer_model! {
+response_model! {
     /// What a data refresh could read for one account.
     pub struct AccountDataStatus as "ObAccountDataStatus" {
         /// The account.
@@ -316,7 +316,7 @@ answer_model! {
     }
 }
 
-answer_model! {
+response_model! {
     /// The period of transactions a bank gave for an account.
     pub struct TransactionAvailability as "ObTransactionAvailability" {
         /// The first day, as sent.
@@ -328,7 +328,7 @@ answer_model! {
     }
 }
 
-answer_model! {
+response_model! {
     /// The payload of `bank.availability.updated` (KSA): whether a bank's
     /// payments and data are turned on (`enabled`) and working (`active`).
     pub struct BankAvailability as "ObBankAvailability" {
@@ -339,7 +339,7 @@ answer_model! {
     }
 }
 
-answer_model! {
+response_model! {
     /// A bank's services, as turned on and as working.
     pub struct Availability as "ObAvailability" {
         /// Working now.
@@ -349,7 +349,7 @@ answer_model! {
     }
 }
 
-answer_model! {
+response_model! {
     /// Payments and data, each on or off (`None` when not sent).
     pub struct Services as "ObServices" {
         /// Payments.

@@ -3,7 +3,8 @@
 //!
 //! Inputs use the API's wire names through `serde(rename_all =
 //! "camelCase")`, so their JSON form is exactly the request body. Responses
-//! are read and written by hand (module `json`) and ignore nothing: unknown
+//! are declared as one table of fields each (`response_model!`, module
+//! `json`), which writes their reader and writer, and ignore nothing: unknown
 //! fields are kept in `extra`, unknown status names in an `Unknown`
 //! variant, so a new API field never breaks a partner.
 

@@ -1,6 +1,6 @@
-//! How an open-banking answer model is declared.
+//! How an open-banking response model is declared.
 
-/// Declares a model read from the API's answers or its webhooks, with what
+/// Declares a model read from the API's responses or its webhooks, with what
 /// every such model carries, written once so that no new model can forget
 /// one of them:
 ///
@@ -13,7 +13,7 @@
 ///
 /// Further derives (`Eq`, `Default`) go in their own `#[derive]` before
 /// `pub struct`.
-macro_rules! answer_model {
+macro_rules! response_model {
     (
         $(#[$meta:meta])*
         pub struct $name:ident as $ffi_name:literal {
@@ -36,4 +36,4 @@ macro_rules! answer_model {
     };
 }
 
-pub(crate) use answer_model;
+pub(crate) use response_model;

@@ -6,7 +6,7 @@
 //! (`lean-sdk-wasm-boundary`).
 
 use lean_core::{Config, Environment, Error, Operation};
-use lean_sdk_wasm_boundary::{call_entropy, internal, start_call, throw, Options};
+use lean_sdk_wasm_boundary::{call_entropy, parse_call, start_call, throw, Options};
 use wasm_bindgen::prelude::*;
 
 /// A validated client configuration. Its `Debug` (and so anything the JS
@@ -45,7 +45,7 @@ impl Client {
     /// make the idempotency key and jitter.
     pub fn start(&self, call: &str, entropy: &[u8]) -> Result<String, JsValue> {
         let entropy = call_entropy(entropy)?;
-        let operation = parse_call(call).map_err(|e| throw(&e))?;
+        let operation = parse_call(call, Operation::from_json).map_err(|e| throw(&e))?;
         let call = lean_core::Call::new(&self.config, operation, entropy).map_err(|e| throw(&e))?;
         Ok(start_call(call, self.events))
     }
@@ -62,14 +62,7 @@ impl Client {
 /// every failing field). Browsers use it to validate forms as users type.
 #[wasm_bindgen(js_name = checkCall)]
 pub fn check_call(call: &str) -> Option<String> {
-    parse_call(call).err().map(|e| e.to_json().to_string())
-}
-
-/// Reads the call the JS layer wrote as JSON text.
-fn parse_call(call: &str) -> Result<Operation, Error> {
-    let value = serde_json::from_slice(call.as_bytes())
-        .map_err(|e| internal(&format!("call JSON from the JS layer: {e}")))?;
-    Operation::from_json(&value)
+    lean_sdk_wasm_boundary::check_call(call, Operation::from_json)
 }
 
 fn config(options: &Options) -> Result<Config, Error> {

@@ -34,6 +34,22 @@ pub fn internal(message: &str) -> Error {
     Error::from_panic(&message.to_owned())
 }
 
+/// Reads a call the JS layer wrote as JSON text, with its API's reader
+/// (`Operation::from_json`).
+pub fn parse_call<T>(call: &str, read: fn(&Value) -> Result<T, Error>) -> Result<T, Error> {
+    let value = serde_json::from_slice(call.as_bytes())
+        .map_err(|e| internal(&format!("call JSON from the JS layer: {e}")))?;
+    read(&value)
+}
+
+/// What a module's `checkCall` answers: `None` when the call is valid, or
+/// the error JSON (`fieldErrors` lists every failing field).
+pub fn check_call<T>(call: &str, read: fn(&Value) -> Result<T, Error>) -> Option<String> {
+    parse_call(call, read)
+        .err()
+        .map(|e| e.to_json().to_string())
+}
+
 /// The 32 random bytes of a call (`crypto.getRandomValues`, drawn by the JS
 /// layer in batches): the idempotency key and jitter.
 pub fn call_entropy(bytes: &[u8]) -> Result<[u8; 32], JsValue> {

@@ -20,7 +20,7 @@ use lean_core::openbanking::{
 };
 use lean_core::{Error, HttpResponse, TransportError};
 use lean_sdk_wasm_boundary::{
-    call_entropy, header_pairs, internal, send_text, start_call, throw, Options, Slots,
+    call_entropy, header_pairs, internal, parse_call, send_text, start_call, throw, Options, Slots,
 };
 use serde_json::json;
 use wasm_bindgen::prelude::*;
@@ -283,7 +283,7 @@ impl Client {
         ticket: Option<u32>,
     ) -> Result<String, JsValue> {
         let entropy = call_entropy(entropy)?;
-        let operation = parse_call(call).map_err(|e| throw(&e))?;
+        let operation = parse_call(call, Operation::from_json).map_err(|e| throw(&e))?;
         let auth = match (&mut self.credentials, ticket) {
             (Credentials::Fixed(auth), _) => auth.clone(),
             (Credentials::OAuth(oauth), Some(ticket)) => oauth
@@ -333,13 +333,7 @@ pub fn parse_token(
 /// `undefined` when valid, or the error JSON.
 #[wasm_bindgen(js_name = checkCall)]
 pub fn check_call(call: &str) -> Option<String> {
-    parse_call(call).err().map(|e| e.to_json().to_string())
-}
-
-fn parse_call(call: &str) -> Result<Operation, Error> {
-    let value = serde_json::from_slice(call.as_bytes())
-        .map_err(|e| internal(&format!("call JSON from the JS layer: {e}")))?;
-    Operation::from_json(&value)
+    lean_sdk_wasm_boundary::check_call(call, Operation::from_json)
 }
 
 fn at(now_ms: f64) -> SystemTime {

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::error::{FieldError, FieldErrorCode, ValidationError};
+use crate::validate::{Checker, Rule};
 
 /// One JSON object being read field by field.
 pub(crate) struct JsonInput<'a> {
@@ -168,5 +169,277 @@ pub(crate) fn json_type(value: &Value) -> &'static str {
         Value::String(_) => "text",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// Checks a field of an update (kind `change`): absent passes, and given
+/// text, blank or not, must pass `rule`, since sending it would change the
+/// field. Not generic, so every such field shares this one copy.
+pub(crate) fn check_change(
+    c: &mut Checker,
+    field: &str,
+    value: &Option<String>,
+    rule: fn(&str) -> Rule<String>,
+) -> Option<String> {
+    value.as_deref().and_then(|text| c.check(field, rule(text)))
+}
+
+/// Declares an input model from one table: the struct, `FIELDS` (the wire
+/// names in order), `from_json` (read with [`JsonInput`], every problem
+/// reported), `validate`, and the private `check` both go through.
+///
+/// Why one table: written by hand, each field stands four times (in the
+/// struct, `FIELDS`, the reading and the checking) and once more where the
+/// checked values are put back together, and these can drift apart: a
+/// field read but never checked, a wire name spelled two ways, a rule
+/// applied to the wrong field. Here each field is one row, and its Rust
+/// name, wire name, type, reading, rule, TypeScript name and documentation
+/// all come from that row. The expansion is the code that would be written
+/// by hand, so the WebAssembly does not grow.
+///
+/// ```text
+/// input_model! {
+///     /// A customer to register.
+///     pub struct NewCustomer as "a customer" {
+///         /// Given name, at most 40 characters.
+///         first_name: required(validate::person_name) = "firstName",
+///         /// Middle name, if any.
+///         middle_name: optional(validate::person_name) = "middleName",
+///     }
+///     impl {
+///         /// The wire names of the fields, in the reference's order.
+///         const FIELDS;
+///         /// Reads and validates the API's JSON shape.
+///         fn from_json;
+///         /// Checks every field and returns the normalised customer.
+///         fn validate;
+///     }
+/// }
+/// ```
+///
+/// `as "a customer"` names the object in the errors for a body that is not
+/// one and for unknown fields. Each row is the field's doc comment (and any
+/// other attribute), then `rust_name: kind(rule) = "wireName"`; the rule is
+/// one of [`crate::validate`]'s (a `fn(&str) -> Rule<String>`), and the
+/// kind gives the Rust type, how the field is read and how it is checked:
+///
+/// | kind | Rust type | absent or `null` | blank text |
+/// | --- | --- | --- | --- |
+/// | `required` | `String` | read as blank | checked (the rules answer `required`) |
+/// | `optional` | `Option<String>` | passes | passes, as not given |
+/// | `change` | `Option<String>` | passes | checked (an update would send it) |
+///
+/// Fields are checked in the rows' order, which is the order of `FIELDS`
+/// and of the errors. The `impl` block gives the generated items their doc
+/// comments (they say what differs between models: "every field", "the
+/// fields given") and may end with the model's own rules across fields,
+/// run after the fields' rules:
+///
+/// ```text
+///     impl {
+///         ...
+///         /// At least one field must be given.
+///         fn rules(&self, c: &mut Checker) { ... }
+///     }
+/// ```
+///
+/// The struct derives `Clone`, `Debug`, `Default`, `PartialEq`, `Eq` and
+/// serde both ways, absent fields left out; each field's serde and
+/// TypeScript name is its wire name. Under the feature `tsify` it has a
+/// TypeScript declaration, and under `uniffi` it is a record for Kotlin and
+/// Swift whose optional fields default to `None`.
+macro_rules! input_model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident as $what:literal {
+            $(
+                $(#[$field_meta:meta])*
+                $field:ident: $kind:ident($rule:expr) = $wire:literal
+            ),+ $(,)?
+        }
+        impl {
+            $(#[$fields_meta:meta])*
+            const FIELDS;
+            $(#[$from_json_meta:meta])*
+            fn from_json;
+            $(#[$validate_meta:meta])*
+            fn validate;
+            $($rules:tt)*
+        }
+    ) => {
+        $crate::input::input_model!(@struct
+            [$(#[$meta])* $name]
+            []
+            $([$(#[$field_meta])*] $field $kind = $wire;)+
+        );
+
+        impl $name {
+            $(#[$fields_meta])*
+            pub const FIELDS: &'static [&'static str] = &[$($wire),+];
+
+            $(#[$from_json_meta])*
+            pub fn from_json(value: &serde_json::Value) -> Result<Self, $crate::error::ValidationError> {
+                let mut input = $crate::input::JsonInput::new(value, $what, Self::FIELDS)?;
+                let read = Self {
+                    $($field: $crate::input::input_model!(@read input $kind $wire),)+
+                };
+                read.check($crate::validate::Checker::with_errors(input.into_errors()))
+            }
+
+            $(#[$validate_meta])*
+            pub fn validate(&self) -> Result<Self, $crate::error::ValidationError> {
+                self.check($crate::validate::Checker::new())
+            }
+
+            fn check(
+                &self,
+                mut c: $crate::validate::Checker,
+            ) -> Result<Self, $crate::error::ValidationError> {
+                $(
+                    let $field =
+                        $crate::input::input_model!(@check c $kind($rule) $wire, self.$field);
+                )+
+                self.rules(&mut c);
+                $crate::input::input_model!(@finish c [] [] $($kind $field,)+)
+            }
+
+            $crate::input::input_model!(@rules $($rules)*);
+        }
+    };
+    // The struct, once every row has been turned into a field.
+    (@struct [$(#[$meta:meta])* $name:ident] [$($fields:tt)*]) => {
+        $(#[$meta])*
+        #[serde_with::skip_serializing_none]
+        #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+        pub struct $name {
+            $($fields)*
+        }
+    };
+    // The first row left into a field: its Rust type and attributes, by
+    // kind.
+    (@struct $head:tt $done:tt $attr:tt $field:ident required = $wire:literal; $($rest:tt)*) => {
+        $crate::input::input_model!(@push $head $done $attr $field: [String] = $wire; $($rest)*);
+    };
+    (@struct $head:tt $done:tt [$($attr:tt)*] $field:ident $kind:ident = $wire:literal; $($rest:tt)*) => {
+        $crate::input::input_model!(@push $head $done
+            [$($attr)* #[cfg_attr(feature = "uniffi", uniffi(default = None))]]
+            $field: [Option<String>] = $wire; $($rest)*);
+    };
+    // The field added to those done; on to the next row.
+    (@push $head:tt [$($done:tt)*] [$($attr:tt)*]
+        $field:ident: [$($type:tt)*] = $wire:literal; $($rest:tt)*
+    ) => {
+        $crate::input::input_model!(@struct $head
+            [
+                $($done)*
+                $($attr)*
+                #[serde(rename = $wire)]
+                pub $field: $($type)*,
+            ]
+            $($rest)*
+        );
+    };
+    // Reading a field, by kind.
+    (@read $input:ident required $wire:literal) => { $input.text($wire) };
+    (@read $input:ident $kind:ident $wire:literal) => { $input.optional_text($wire) };
+    // Checking a field, by kind: its normalised value, or `None` with the
+    // problem recorded.
+    (@check $c:ident required($rule:expr) $wire:literal, $value:expr) => {
+        $c.check($wire, ($rule)(&$value))
+    };
+    (@check $c:ident optional($rule:expr) $wire:literal, $value:expr) => {
+        $c.check_optional($wire, $value.as_deref(), $rule)
+    };
+    (@check $c:ident change($rule:expr) $wire:literal, $value:expr) => {
+        $crate::input::check_change(&mut $c, $wire, &$value, $rule)
+    };
+    // The checked values put back into the model, row by row: a required
+    // field's absence means a problem was recorded (`?`).
+    (@finish $c:ident $required:tt [$($done:tt)*] required $field:ident, $($rest:tt)*) => {
+        $crate::input::input_model!(@finish $c [required] [$($done)* $field: $field?,] $($rest)*)
+    };
+    (@finish $c:ident $required:tt [$($done:tt)*] $kind:ident $field:ident, $($rest:tt)*) => {
+        $crate::input::input_model!(@finish $c $required [$($done)* $field: $field,] $($rest)*)
+    };
+    // With a required field the model is put together only when every one
+    // is there; without, it is put together at once, which keeps one value
+    // to drop rather than each field (smaller WebAssembly).
+    (@finish $c:ident [required] [$($done:tt)*]) => {
+        $c.finish(|| Some(Self { $($done)* }))
+    };
+    (@finish $c:ident [] [$($done:tt)*]) => {{
+        let checked = Self { $($done)* };
+        $c.finish(|| Some(checked))
+    }};
+    // The model's rules across fields, or none.
+    (@rules) => {
+        fn rules(&self, _: &mut $crate::validate::Checker) {}
+    };
+    (@rules $(#[$meta:meta])* fn rules $params:tt $body:block) => {
+        $(#[$meta])*
+        fn rules $params $body
+    };
+}
+pub(crate) use input_model;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::error::FieldErrorCode::{self, InvalidType, Required};
+    use crate::payouts::models::{CustomerUpdate, NewCustomer};
+
+    fn problems<T>(outcome: Result<T, crate::ValidationError>) -> Vec<(String, FieldErrorCode)> {
+        match outcome {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors.into_iter().map(|e| (e.field, e.code)).collect(),
+        }
+    }
+
+    fn expected(pairs: &[(&str, FieldErrorCode)]) -> Vec<(String, FieldErrorCode)> {
+        pairs.iter().map(|(f, c)| (f.to_string(), *c)).collect()
+    }
+
+    #[test]
+    fn kinds_read_and_check_as_their_table_says() {
+        let mut customer = json!({
+            "firstName": "Jane", "lastName": "Doe", "birthday": "1980-12-31",
+            "phoneNumber": "4085550100", "email": "jane@example.com",
+            "street": "700 Treehouse Drive", "city": "San Jose", "state": "ca",
+            "postalCode": "95101", "partnerUserId": "uid_1",
+            "registrationDate": "2020-01-01", "middleName": " ",
+        });
+        // `optional`: blank text is not given, and not sent.
+        let read = NewCustomer::from_json(&customer).unwrap();
+        assert_eq!((read.middle_name, read.state.as_str()), (None, "CA"));
+        // `required`: absent reads as blank; problems come in the rows'
+        // order, a wrong JSON type once, under its field.
+        let map = customer.as_object_mut().unwrap();
+        map.remove("lastName");
+        map.insert("firstName".into(), Value::Bool(true));
+        assert_eq!(
+            problems(NewCustomer::from_json(&customer)),
+            expected(&[("firstName", InvalidType), ("lastName", Required)])
+        );
+        // `change`: blank text would be sent, so it is checked.
+        assert_eq!(
+            problems(CustomerUpdate::from_json(&json!({"street2": " "}))),
+            expected(&[("street2", Required)])
+        );
+        // The model's rules run after the fields': a field of the wrong
+        // type changes nothing.
+        assert_eq!(
+            problems(CustomerUpdate::from_json(&json!({"city": 5}))),
+            expected(&[("city", InvalidType), ("$", Required)])
+        );
+        assert_eq!(
+            CustomerUpdate::from_json(&json!({"state": "ny"})).unwrap(),
+            CustomerUpdate {
+                state: Some("NY".into()),
+                ..CustomerUpdate::default()
+            }
+        );
     }
 }

@@ -117,6 +117,13 @@ impl<'a> JsonInput<'a> {
         }
     }
 
+    /// A value of more than text (kind `nested` of [`input_model!`]), read
+    /// by its type once the text fields are.
+    pub(crate) fn nested<T: Nested>(&mut self, field: &str) -> T {
+        let value = self.map.get(field).filter(|value| !value.is_null());
+        T::read(value, field, &mut self.errors)
+    }
+
     /// The problems found while reading.
     pub(crate) fn into_errors(self) -> Vec<FieldError> {
         self.errors
@@ -184,6 +191,18 @@ pub(crate) fn check_change(
     value.as_deref().and_then(|text| c.check(field, rule(text)))
 }
 
+/// A field of an input model whose value is more than text: a nested
+/// object, a list of them (kind `nested` of [`input_model!`]).
+pub(crate) trait Nested: Sized {
+    /// Reads the field's value (`None`: absent or `null`), recording what
+    /// does not fit under `field` in `errors`.
+    fn read(value: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> Self;
+
+    /// Checks the value, recording problems under `field` (or its parts'
+    /// names), and returns it normalised.
+    fn checked(&self, c: &mut Checker, field: &str) -> Self;
+}
+
 /// Declares an input model from one table: the struct, `FIELDS` (the wire
 /// names in order), `from_json` (read with [`JsonInput`], every problem
 /// reported), `validate`, and the private `check` both go through.
@@ -200,7 +219,7 @@ pub(crate) fn check_change(
 /// ```text
 /// input_model! {
 ///     /// A customer to register.
-///     pub struct NewCustomer as "a customer" {
+///     pub record NewCustomer as "a customer" {
 ///         /// Given name, at most 40 characters.
 ///         first_name: required(validate::person_name) = "firstName",
 ///         /// Middle name, if any.
@@ -217,20 +236,25 @@ pub(crate) fn check_change(
 /// }
 /// ```
 ///
-/// `as "a customer"` names the object in the errors for a body that is not
-/// one and for unknown fields. Each row is the field's doc comment (and any
-/// other attribute), then `rust_name: kind(rule) = "wireName"`; the rule is
-/// one of [`crate::validate`]'s (a `fn(&str) -> Rule<String>`), and the
-/// kind gives the Rust type, how the field is read and how it is checked:
+/// `record` makes the struct a record for Kotlin and Swift (feature
+/// `uniffi`), whose optional fields default to `None`; `struct` is for an
+/// input those hosts take as JSON. `as "a customer"` names the object in
+/// the errors for a body that is not one and for unknown fields. Each row
+/// is the field's doc comment (and any other attribute), then `rust_name:
+/// kind(rule) = "wireName"`; the rule is one of [`crate::validate`]'s, or
+/// any function or closure from `&str` to a `Rule<String>`, and the kind
+/// gives the Rust type, how the field is read and how it is checked:
 ///
 /// | kind | Rust type | absent or `null` | blank text |
 /// | --- | --- | --- | --- |
 /// | `required` | `String` | read as blank | checked (the rules answer `required`) |
 /// | `optional` | `Option<String>` | passes | passes, as not given |
 /// | `change` | `Option<String>` | passes | checked (an update would send it) |
+/// | `nested(Type)` | `Type` | as `Type`'s [`Nested`] reads it | - |
 ///
 /// Fields are checked in the rows' order, which is the order of `FIELDS`
-/// and of the errors. The `impl` block gives the generated items their doc
+/// and of the errors; those found while reading come first, text fields
+/// before nested ones. The `impl` block gives the generated items their doc
 /// comments (they say what differs between models: "every field", "the
 /// fields given") and may end with the model's own rules across fields,
 /// run after the fields' rules:
@@ -246,15 +270,14 @@ pub(crate) fn check_change(
 /// The struct derives `Clone`, `Debug`, `Default`, `PartialEq`, `Eq` and
 /// serde both ways, absent fields left out; each field's serde and
 /// TypeScript name is its wire name. Under the feature `tsify` it has a
-/// TypeScript declaration, and under `uniffi` it is a record for Kotlin and
-/// Swift whose optional fields default to `None`.
+/// TypeScript declaration.
 macro_rules! input_model {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident as $what:literal {
+        pub $form:ident $name:ident as $what:literal {
             $(
                 $(#[$field_meta:meta])*
-                $field:ident: $kind:ident($rule:expr) = $wire:literal
+                $field:ident: $kind:ident($($arg:tt)+) = $wire:literal
             ),+ $(,)?
         }
         impl {
@@ -268,9 +291,9 @@ macro_rules! input_model {
         }
     ) => {
         $crate::input::input_model!(@struct
-            [$(#[$meta])* $name]
+            [$form $(#[$meta])* $name]
             []
-            $([$(#[$field_meta])*] $field $kind = $wire;)+
+            $([$(#[$field_meta])*] $field $kind($($arg)+) = $wire;)+
         );
 
         impl $name {
@@ -280,9 +303,9 @@ macro_rules! input_model {
             $(#[$from_json_meta])*
             pub fn from_json(value: &serde_json::Value) -> Result<Self, $crate::error::ValidationError> {
                 let mut input = $crate::input::JsonInput::new(value, $what, Self::FIELDS)?;
-                let read = Self {
-                    $($field: $crate::input::input_model!(@read input $kind $wire),)+
-                };
+                $($crate::input::input_model!(@read input $field $kind $wire);)+
+                $($crate::input::input_model!(@read_nested input $field $kind $wire);)+
+                let read = Self { $($field),+ };
                 read.check($crate::validate::Checker::with_errors(input.into_errors()))
             }
 
@@ -297,7 +320,7 @@ macro_rules! input_model {
             ) -> Result<Self, $crate::error::ValidationError> {
                 $(
                     let $field =
-                        $crate::input::input_model!(@check c $kind($rule) $wire, self.$field);
+                        $crate::input::input_model!(@check c $kind($($arg)+) $wire, self.$field);
                 )+
                 self.rules(&mut c);
                 $crate::input::input_model!(@finish c [] [] $($kind $field,)+)
@@ -307,25 +330,37 @@ macro_rules! input_model {
         }
     };
     // The struct, once every row has been turned into a field.
-    (@struct [$(#[$meta:meta])* $name:ident] [$($fields:tt)*]) => {
-        $(#[$meta])*
+    (@struct [record $(#[$meta:meta])* $name:ident] $fields:tt) => {
+        $crate::input::input_model!(@struct [struct
+            $(#[$meta])*
+            #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+            $name
+        ] $fields);
+    };
+    (@struct [struct $(#[$meta:meta])* $name:ident] [$($fields:tt)*]) => {
         #[serde_with::skip_serializing_none]
         #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+        $(#[$meta])*
         pub struct $name {
             $($fields)*
         }
     };
     // The first row left into a field: its Rust type and attributes, by
     // kind.
-    (@struct $head:tt $done:tt $attr:tt $field:ident required = $wire:literal; $($rest:tt)*) => {
+    (@struct $head:tt $done:tt $attr:tt $field:ident required($($rule:tt)+) = $wire:literal; $($rest:tt)*) => {
         $crate::input::input_model!(@push $head $done $attr $field: [String] = $wire; $($rest)*);
     };
-    (@struct $head:tt $done:tt [$($attr:tt)*] $field:ident $kind:ident = $wire:literal; $($rest:tt)*) => {
-        $crate::input::input_model!(@push $head $done
+    (@struct $head:tt $done:tt $attr:tt $field:ident nested($($type:tt)+) = $wire:literal; $($rest:tt)*) => {
+        $crate::input::input_model!(@push $head $done $attr $field: [$($type)+] = $wire; $($rest)*);
+    };
+    (@struct [record $($head:tt)*] $done:tt [$($attr:tt)*] $field:ident $kind:ident $rule:tt = $wire:literal; $($rest:tt)*) => {
+        $crate::input::input_model!(@push [record $($head)*] $done
             [$($attr)* #[cfg_attr(feature = "uniffi", uniffi(default = None))]]
             $field: [Option<String>] = $wire; $($rest)*);
+    };
+    (@struct $head:tt $done:tt $attr:tt $field:ident $kind:ident $rule:tt = $wire:literal; $($rest:tt)*) => {
+        $crate::input::input_model!(@push $head $done $attr $field: [Option<String>] = $wire; $($rest)*);
     };
     // The field added to those done; on to the next row.
     (@push $head:tt [$($done:tt)*] [$($attr:tt)*]
@@ -341,19 +376,31 @@ macro_rules! input_model {
             $($rest)*
         );
     };
-    // Reading a field, by kind.
-    (@read $input:ident required $wire:literal) => { $input.text($wire) };
-    (@read $input:ident $kind:ident $wire:literal) => { $input.optional_text($wire) };
+    // Reading a field, by kind: text first, nested values after it.
+    (@read $input:ident $field:ident required $wire:literal) => {
+        let $field = $input.text($wire);
+    };
+    (@read $input:ident $field:ident nested $wire:literal) => {};
+    (@read $input:ident $field:ident $kind:ident $wire:literal) => {
+        let $field = $input.optional_text($wire);
+    };
+    (@read_nested $input:ident $field:ident nested $wire:literal) => {
+        let $field = $input.nested($wire);
+    };
+    (@read_nested $input:ident $field:ident $kind:ident $wire:literal) => {};
     // Checking a field, by kind: its normalised value, or `None` with the
     // problem recorded.
     (@check $c:ident required($rule:expr) $wire:literal, $value:expr) => {
-        $c.check($wire, ($rule)(&$value))
+        $c.check($wire, ($rule)($value.as_str()))
     };
     (@check $c:ident optional($rule:expr) $wire:literal, $value:expr) => {
         $c.check_optional($wire, $value.as_deref(), $rule)
     };
     (@check $c:ident change($rule:expr) $wire:literal, $value:expr) => {
         $crate::input::check_change(&mut $c, $wire, &$value, $rule)
+    };
+    (@check $c:ident nested($($type:tt)+) $wire:literal, $value:expr) => {
+        $crate::input::Nested::checked(&$value, &mut $c, $wire)
     };
     // The checked values put back into the model, row by row: a required
     // field's absence means a problem was recorded (`?`).
@@ -388,7 +435,8 @@ pub(crate) use input_model;
 mod tests {
     use serde_json::{json, Value};
 
-    use crate::error::FieldErrorCode::{self, InvalidType, Required};
+    use crate::error::FieldErrorCode::{self, InvalidFormat, InvalidType, Required};
+    use crate::openbanking::NewDestination;
     use crate::payouts::models::{CustomerUpdate, NewCustomer};
 
     fn problems<T>(outcome: Result<T, crate::ValidationError>) -> Vec<(String, FieldErrorCode)> {
@@ -433,6 +481,30 @@ mod tests {
         assert_eq!(
             problems(CustomerUpdate::from_json(&json!({"city": 5}))),
             expected(&[("city", InvalidType), ("$", Required)])
+        );
+        // `nested`: read after the text fields, checked in the rows' order.
+        let destination = json!({
+            "display_name": "Rent", "name": "Acme", "iban": "AE070331234567890123456",
+            "government_identifier": "784", "account_number": 5,
+        });
+        assert_eq!(
+            problems(NewDestination::from_json(&destination)),
+            expected(&[
+                ("account_number", InvalidType),
+                ("government_identifier", InvalidType)
+            ])
+        );
+        let destination = json!({
+            "display_name": "Rent", "name": "Acme", "iban": "AE070331234567890123457",
+            "government_identifier": {"type": "EMIRATES_ID", "value": "1"}, "swift_code": "x",
+        });
+        assert_eq!(
+            problems(NewDestination::from_json(&destination)),
+            expected(&[
+                ("iban", InvalidFormat),
+                ("government_identifier.value", InvalidFormat),
+                ("swift_code", InvalidFormat),
+            ])
         );
         assert_eq!(
             CustomerUpdate::from_json(&json!({"state": "ny"})).unwrap(),

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::response_model::response_model;
-use crate::error::{FieldErrorCode, ValidationError};
-use crate::input::JsonInput;
+use crate::error::{FieldError, FieldErrorCode};
+use crate::input::{input_model, Nested};
 use crate::validate::{self, Checker, Problem};
 use crate::wire::wire_enum;
 
@@ -35,14 +35,14 @@ pub struct GovernmentIdentifier {
 
 impl GovernmentIdentifier {
     /// Reads `{"type", "value"}`; `field` names it in the error.
-    pub(crate) fn from_json(item: &Value, field: &str) -> Result<Self, crate::FieldError> {
+    pub(crate) fn from_json(item: &Value, field: &str) -> Result<Self, FieldError> {
         let text = |key: &str| item.get(key).and_then(Value::as_str);
         match (item.is_object(), text("type"), text("value")) {
             (true, kind, value) => Ok(Self {
                 kind: GovernmentIdType::parse(kind.unwrap_or_default()),
                 value: value.unwrap_or_default().to_owned(),
             }),
-            _ => Err(crate::FieldError::new(
+            _ => Err(FieldError::new(
                 field,
                 FieldErrorCode::InvalidType,
                 "must be an object {\"type\": \"EMIRATES_ID\", \"value\": \"...\"}",
@@ -61,22 +61,27 @@ impl GovernmentIdentifier {
     }
 }
 
-/// A customer to create: `POST /customers/v1/`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-pub struct NewCustomer {
-    /// The partner's own id of the user: unique, 1 to 255 characters. Lean
-    /// answers 409 `CUSTOMER_ALREADY_EXISTS` when it is taken.
-    pub app_user_id: String,
-    /// Government identifiers, if any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub government_identifiers: Vec<GovernmentIdentifier>,
+input_model! {
+    /// A customer to create: `POST /customers/v1/`.
+    pub struct NewCustomer as "a customer" {
+        /// The partner's own id of the user: unique, 1 to 255 characters. Lean
+        /// answers 409 `CUSTOMER_ALREADY_EXISTS` when it is taken.
+        app_user_id: required(validate::identifier) = "app_user_id",
+        /// Government identifiers, if any.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        government_identifiers: nested(Vec<GovernmentIdentifier>) = "government_identifiers",
+    }
+    impl {
+        /// The wire names of the fields.
+        const FIELDS;
+        /// Reads and validates the JSON form (`{"app_user_id": ...}`).
+        fn from_json;
+        /// Checks every field; reports all problems at once.
+        fn validate;
+    }
 }
 
 impl NewCustomer {
-    /// The wire names of the fields.
-    pub const FIELDS: &'static [&'static str] = &["app_user_id", "government_identifiers"];
-
     /// A customer with no government identifier.
     pub fn new(app_user_id: impl Into<String>) -> Self {
         Self {
@@ -84,59 +89,54 @@ impl NewCustomer {
             government_identifiers: Vec::new(),
         }
     }
+}
 
-    /// Checks every field; reports all problems at once.
-    pub fn validate(&self) -> Result<Self, ValidationError> {
-        check(Checker::new(), self)
+/// A list of identifiers, each read and checked as `field[i]`.
+impl Nested for Vec<GovernmentIdentifier> {
+    fn read(value: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> Self {
+        match value {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    GovernmentIdentifier::from_json(item, &format!("{field}[{i}]"))
+                        .map_err(|e| errors.push(e))
+                        .ok()
+                })
+                .collect(),
+            Some(_) => {
+                errors.push(FieldError::new(
+                    field,
+                    FieldErrorCode::InvalidType,
+                    "must be an array of {\"type\", \"value\"} objects",
+                ));
+                Vec::new()
+            }
+        }
     }
 
-    /// Reads and validates the JSON form (`{"app_user_id": ...}`).
-    pub fn from_json(input: &Value) -> Result<Self, ValidationError> {
-        let mut reader = JsonInput::new(input, "a customer", Self::FIELDS)?;
-        let app_user_id = reader.text("app_user_id");
-        let mut errors = reader.into_errors();
-        let mut government_identifiers = Vec::new();
-        match input.get("government_identifiers") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(items)) => {
-                for (i, item) in items.iter().enumerate() {
-                    match GovernmentIdentifier::from_json(
-                        item,
-                        &format!("government_identifiers[{i}]"),
-                    ) {
-                        Ok(id) => government_identifiers.push(id),
-                        Err(e) => errors.push(e),
-                    }
-                }
-            }
-            Some(_) => errors.push(crate::FieldError::new(
-                "government_identifiers",
-                FieldErrorCode::InvalidType,
-                "must be an array of {\"type\", \"value\"} objects",
-            )),
-        }
-        check(
-            Checker::with_errors(errors),
-            &Self {
-                app_user_id,
-                government_identifiers,
-            },
-        )
+    fn checked(&self, c: &mut Checker, field: &str) -> Self {
+        self.iter()
+            .enumerate()
+            .filter_map(|(i, id)| id.checked(c, &format!("{field}[{i}]")))
+            .collect()
     }
 }
 
-fn check(mut checker: Checker, input: &NewCustomer) -> Result<NewCustomer, ValidationError> {
-    let app_user_id = checker.check("app_user_id", validate::identifier(&input.app_user_id));
-    let mut ids = Vec::new();
-    for (i, id) in input.government_identifiers.iter().enumerate() {
-        ids.extend(id.checked(&mut checker, &format!("government_identifiers[{i}]")));
-    }
-    checker.finish(|| {
-        Some(NewCustomer {
-            app_user_id: app_user_id?,
-            government_identifiers: ids,
+/// One identifier, if given.
+impl Nested for Option<GovernmentIdentifier> {
+    fn read(value: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> Self {
+        value.and_then(|item| {
+            GovernmentIdentifier::from_json(item, field)
+                .map_err(|e| errors.push(e))
+                .ok()
         })
-    })
+    }
+
+    fn checked(&self, c: &mut Checker, field: &str) -> Self {
+        self.as_ref().and_then(|id| id.checked(c, field))
+    }
 }
 
 fn id_type(kind: &GovernmentIdType) -> validate::Rule<GovernmentIdType> {

@@ -1,137 +1,50 @@
 //! Payment destinations: the partner's own bank accounts that payment
 //! intents pay into (`/payments/v1/destinations`).
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
 use super::customer::GovernmentIdentifier;
 use super::response_model::response_model;
-use crate::error::{FieldErrorCode, ValidationError};
-use crate::input::JsonInput;
-use crate::validate::{self, Checker, Problem};
+use crate::error::FieldErrorCode;
+use crate::input::input_model;
+use crate::validate::{self, Problem};
 
-/// A destination to create. The documents list the fields without saying
-/// which are optional; this SDK requires those that identify the account
-/// (`display_name`, `name`, `iban`) and checks the others when given. Lean's
-/// own example sends no `bank_identifier` (the IBAN names the bank) but a
-/// `bank_type` and the holder's `government_identifier`.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-pub struct NewDestination {
-    /// The name shown to customers.
-    pub display_name: String,
-    /// The account holder's legal name.
-    pub name: String,
-    /// Lean's code of the bank.
-    pub bank_identifier: Option<String>,
-    /// The IBAN, without spaces, upper case (checked with its mod-97 digits).
-    pub iban: String,
-    /// The kind of account: `RETAIL` or `CORPORATE` (sent upper case).
-    pub bank_type: Option<String>,
-    /// The account holder's government identifier.
-    pub government_identifier: Option<GovernmentIdentifier>,
-    /// The account number, if separate from the IBAN.
-    pub account_number: Option<String>,
-    /// SWIFT/BIC code: 8 or 11 letters and digits.
-    pub swift_code: Option<String>,
-    /// Postal address.
-    pub address: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// Country, as the partner writes it.
-    pub country: Option<String>,
-}
-
-impl NewDestination {
-    /// The wire names of the fields.
-    pub const FIELDS: &'static [&'static str] = &[
-        "display_name",
-        "name",
-        "bank_identifier",
-        "iban",
-        "bank_type",
-        "government_identifier",
-        "account_number",
-        "swift_code",
-        "address",
-        "city",
-        "country",
-    ];
-
-    /// Checks every field; reports all problems at once.
-    pub fn validate(&self) -> Result<Self, ValidationError> {
-        check(Checker::new(), self)
+input_model! {
+    /// A destination to create. The documents list the fields without saying
+    /// which are optional; this SDK requires those that identify the account
+    /// (`display_name`, `name`, `iban`) and checks the others when given. Lean's
+    /// own example sends no `bank_identifier` (the IBAN names the bank) but a
+    /// `bank_type` and the holder's `government_identifier`.
+    pub struct NewDestination as "a payment destination" {
+        /// The name shown to customers.
+        display_name: required(|t| free_text(t, 255)) = "display_name",
+        /// The account holder's legal name.
+        name: required(|t| free_text(t, 255)) = "name",
+        /// Lean's code of the bank.
+        bank_identifier: optional(|t| validate::identifier(t.trim())) = "bank_identifier",
+        /// The IBAN, without spaces, upper case (checked with its mod-97 digits).
+        iban: required(iban) = "iban",
+        /// The kind of account: `RETAIL` or `CORPORATE` (sent upper case).
+        bank_type: optional(code) = "bank_type",
+        /// The account holder's government identifier.
+        government_identifier: nested(Option<GovernmentIdentifier>) = "government_identifier",
+        /// The account number, if separate from the IBAN.
+        account_number: optional(|t| validate::identifier(t.trim())) = "account_number",
+        /// SWIFT/BIC code: 8 or 11 letters and digits.
+        swift_code: optional(swift) = "swift_code",
+        /// Postal address.
+        address: optional(|t| free_text(t, 500)) = "address",
+        /// City.
+        city: optional(|t| free_text(t, 100)) = "city",
+        /// Country, as the partner writes it.
+        country: optional(|t| free_text(t, 100)) = "country",
     }
-
-    /// Reads and validates the JSON form.
-    pub fn from_json(input: &Value) -> Result<Self, ValidationError> {
-        let mut r = JsonInput::new(input, "a payment destination", Self::FIELDS)?;
-        let value = Self {
-            display_name: r.text("display_name"),
-            name: r.text("name"),
-            bank_identifier: r.optional_text("bank_identifier"),
-            iban: r.text("iban"),
-            bank_type: r.optional_text("bank_type"),
-            government_identifier: None,
-            account_number: r.optional_text("account_number"),
-            swift_code: r.optional_text("swift_code"),
-            address: r.optional_text("address"),
-            city: r.optional_text("city"),
-            country: r.optional_text("country"),
-        };
-        let mut errors = r.into_errors();
-        let government_identifier = match input.get("government_identifier") {
-            None | Some(Value::Null) => None,
-            Some(item) => GovernmentIdentifier::from_json(item, "government_identifier")
-                .map_err(|e| errors.push(e))
-                .ok(),
-        };
-        check(
-            Checker::with_errors(errors),
-            &NewDestination {
-                government_identifier,
-                ..value
-            },
-        )
+    impl {
+        /// The wire names of the fields.
+        const FIELDS;
+        /// Reads and validates the JSON form.
+        fn from_json;
+        /// Checks every field; reports all problems at once.
+        fn validate;
     }
-}
-
-fn check(mut c: Checker, d: &NewDestination) -> Result<NewDestination, ValidationError> {
-    let text = |max: usize| move |t: &str| -> validate::Rule<String> { free_text(t, max) };
-    let display_name = c.check("display_name", text(255)(&d.display_name));
-    let name = c.check("name", text(255)(&d.name));
-    let bank_identifier = c.check_optional("bank_identifier", d.bank_identifier.as_deref(), |t| {
-        validate::identifier(t.trim())
-    });
-    let iban = c.check("iban", iban(&d.iban));
-    let bank_type = c.check_optional("bank_type", d.bank_type.as_deref(), code);
-    let government_identifier = d
-        .government_identifier
-        .as_ref()
-        .and_then(|id| id.checked(&mut c, "government_identifier"));
-    let account_number = c.check_optional("account_number", d.account_number.as_deref(), |t| {
-        validate::identifier(t.trim())
-    });
-    let swift_code = c.check_optional("swift_code", d.swift_code.as_deref(), swift);
-    let address = c.check_optional("address", d.address.as_deref(), text(500));
-    let city = c.check_optional("city", d.city.as_deref(), text(100));
-    let country = c.check_optional("country", d.country.as_deref(), text(100));
-    c.finish(|| {
-        Some(NewDestination {
-            display_name: display_name?,
-            name: name?,
-            bank_identifier,
-            iban: iban?,
-            bank_type,
-            government_identifier,
-            account_number,
-            swift_code,
-            address,
-            city,
-            country,
-        })
-    })
 }
 
 /// A code such as `RETAIL`: letters, digits and `_`, sent upper case.

@@ -8,7 +8,7 @@ use crate::wire::wire_enum;
 input_model! {
     /// A customer to register. Required fields are plain strings, optional ones
     /// `Option`; validation normalises them (see [`crate::validate`]).
-    pub struct NewCustomer as "a customer" {
+    pub record NewCustomer as "a customer" {
         /// Given name, at most 40 characters.
         first_name: required(validate::person_name) = "firstName",
         /// Middle name, if any.
@@ -52,7 +52,7 @@ input_model! {
     /// /customer/:partnerUserId`, from the older API documents). Only the fields
     /// given are changed; at least one must be. Clearing an optional field is
     /// not offered: the documents do not say how the API would take it.
-    pub struct CustomerUpdate as "a customer update" {
+    pub record CustomerUpdate as "a customer update" {
         /// Given name, at most 40 characters.
         first_name: change(validate::person_name) = "firstName",
         /// Middle name, if any.

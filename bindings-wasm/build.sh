@@ -31,5 +31,5 @@ if [ -x "$wasm_opt" ]; then
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o npm/pkg/lean_sdk_wasm_openbanking_bg.wasm npm/pkg/lean_sdk_wasm_openbanking_bg.wasm
 fi
-cargo run -q -p lean-sdk-wasm-boundary --example declarations -- npm/pkg
+cargo run -q -p lean-sdk-wasm-boundary --features declarations --example declarations -- npm/pkg
 (cd npm && node build.mjs)

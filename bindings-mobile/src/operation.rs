@@ -9,8 +9,7 @@ use std::sync::Arc;
 use crate::config::NativeConfig;
 use crate::error::{guard, Result};
 use crate::http::NativeRequest;
-use crate::models::{self, NewGig, NewSpecialPayment};
-use lean_core::{CustomerUpdate, NewCustomer};
+use lean_core::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 
 /// A validated operation, ready to become a [`crate::Call`].
 #[derive(Debug, uniffi::Object)]
@@ -28,21 +27,6 @@ fn from_json(json: &str) -> CoreResult<lean_core::Operation> {
             message: format!("the operation is not valid JSON: {e}"),
         })?;
     lean_core::Operation::from_json(&value)
-}
-
-fn special_payment(
-    input: NewSpecialPayment,
-    idempotency_key: Option<&str>,
-) -> CoreResult<lean_core::Operation> {
-    let payment = lean_core::NewSpecialPayment {
-        partner_user_id: input.partner_user_id,
-        amount: input.amount.0,
-        payment_type: input.payment_type,
-        gig_id: input.gig_id,
-        description: input.description,
-        userdata: models::userdata(input.userdata_json.as_deref())?,
-    };
-    lean_core::Operation::create_special_payment(&payment, idempotency_key)
 }
 
 #[uniffi::export]
@@ -87,7 +71,7 @@ impl NativeOperation {
     /// `POST /gig`.
     #[uniffi::constructor]
     pub fn create_gig(input: NewGig) -> Result<Arc<Self>> {
-        guard(|| wrap(lean_core::Operation::create_gig(&input.into())))
+        guard(|| wrap(lean_core::Operation::create_gig(&input)))
     }
 
     /// `GET /gig/:gigId`.
@@ -109,7 +93,12 @@ impl NativeOperation {
         input: NewSpecialPayment,
         idempotency_key: Option<String>,
     ) -> Result<Arc<Self>> {
-        guard(|| wrap(special_payment(input, idempotency_key.as_deref())))
+        guard(|| {
+            wrap(lean_core::Operation::create_special_payment(
+                &input,
+                idempotency_key.as_deref(),
+            ))
+        })
     }
 
     /// `GET /specialpayment/:id`.

@@ -54,7 +54,7 @@ pub use error::{
     ApiError, ApiErrorKind, Error, FieldError, FieldErrorCode, SignatureProblem, ValidationError,
 };
 pub use http::{push_json_string, HttpRequest, HttpResponse, Method, RedactedHeaders};
-pub use money::{Amount, AmountError, MAX_ABS_AMOUNT, MAX_AMOUNT_TEXT};
+pub use money::{Amount, AmountError, AmountText, MAX_ABS_AMOUNT, MAX_AMOUNT_TEXT};
 pub use response::api_error;
 pub use secret::{ApiKey, PartnerSecret, WebhookSecret};
 

@@ -288,6 +288,80 @@ impl Amount {
     }
 }
 
+/// An amount as the caller wrote it (`"15.00"`, `"-4.5"`, `"abc"`): the
+/// amount fields of the payouts inputs ([`crate::NewGig`],
+/// [`crate::NewSpecialPayment`]).
+///
+/// An input keeps the text rather than an [`Amount`] so that building one
+/// never fails: validating the input reads the text and reports an invalid
+/// amount as an error on its field, alongside the input's other problems.
+/// It serialises as a plain string; Kotlin and Swift see a `BigDecimal` and
+/// a `Decimal` (feature `uniffi`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AmountText(String);
+
+impl AmountText {
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text as written, as an owned `String`.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl From<&str> for AmountText {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+impl From<String> for AmountText {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+/// The amount in the API's form (`15` is `"15.00"`), which always validates.
+impl From<Amount> for AmountText {
+    fn from(amount: Amount) -> Self {
+        Self(amount.to_wire())
+    }
+}
+
+impl From<AmountText> for String {
+    fn from(text: AmountText) -> Self {
+        text.0
+    }
+}
+
+impl AsRef<str> for AmountText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AmountText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for AmountText {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for AmountText {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,6 +511,23 @@ mod tests {
         assert_eq!(Amount::parse(&many), Err(AmountError::TooLarge));
         let zeros = format!("1.{}", "0".repeat(50));
         assert_eq!(Amount::parse(&zeros).unwrap().to_string(), "1.00");
+    }
+
+    #[test]
+    fn amount_text_is_the_text_as_written() {
+        // Kept unread, even when it is no amount: validation reads it.
+        for text in ["1.5", " 15 ", "abc", ""] {
+            let amount = AmountText::from(text);
+            assert_eq!(amount.as_str(), text);
+            assert_eq!(amount.to_string(), text);
+            assert_eq!(
+                serde_json::to_string(&amount).unwrap(),
+                serde_json::to_string(text).unwrap()
+            );
+            let read: AmountText = serde_json::from_value(serde_json::json!(text)).unwrap();
+            assert_eq!(read, amount);
+        }
+        assert_eq!(AmountText::from(Amount::from_whole(15).unwrap()), "15.00");
     }
 
     proptest! {

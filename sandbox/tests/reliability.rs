@@ -24,7 +24,7 @@ fn payout(i: usize) -> Operation {
     if i % 3 == 2 {
         let payment = NewSpecialPayment {
             partner_user_id: customer,
-            amount: format!("{}.{:02}", 1 + i % 50, i % 100),
+            amount: format!("{}.{:02}", 1 + i % 50, i % 100).into(),
             payment_type: "bonus".into(),
             gig_id: None,
             description: Some(format!("bonus {i}")),
@@ -34,7 +34,7 @@ fn payout(i: usize) -> Operation {
     } else {
         let gig = NewGig {
             partner_user_id: customer,
-            total_amount: format!("{}.00", 10 + i % 90),
+            total_amount: format!("{}.00", 10 + i % 90).into(),
             tips: "1.50".into(),
             expenses: "0.25".into(),
             description: format!("gig {i}"),

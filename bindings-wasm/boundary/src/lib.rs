@@ -13,6 +13,8 @@
 mod calls;
 #[cfg(test)]
 mod calls_tests;
+#[cfg(feature = "declarations")]
+pub mod declarations;
 mod panic;
 
 use std::time::Duration;

@@ -5,7 +5,7 @@
 //! a core model fails their tests until they have it too.
 //!
 //! The file is generated from the declarations the npm package ships
-//! (`examples/declarations.rs`, from the core's `tsify` derives), so it
+//! (module `declarations`, from the core's `tsify` derives), so it
 //! lists what the core declares and nothing written again by hand. A result
 //! model is a declared type that keeps the fields this SDK does not know
 //! (`{ ... } & Record<string, unknown>`). The declarations type an amount
@@ -15,15 +15,11 @@
 //!
 //! A test regenerates it in memory and fails when the kept file differs:
 //! rewrite it with `LEAN_UPDATE_MODELS=1 cargo test -p
-//! lean-sdk-wasm-boundary --test models` and commit it.
-
-// Its `main` and `codes()` serve only the npm build.
-#[allow(dead_code)]
-#[path = "../examples/declarations.rs"]
-mod declarations;
+//! lean-sdk-wasm-boundary --features declarations --test models` and commit it.
 
 use lean_core::openbanking as ob;
 use lean_core::{HttpResponse, OperationKind};
+use lean_sdk_wasm_boundary::declarations;
 use serde_json::{json, Map, Value};
 
 /// Reads a model's JSON object the way the core reads it in an answer or a
@@ -217,7 +213,7 @@ fn kept_models_are_current() {
     assert!(
         kept == document(),
         "tests/vectors/models.json differs from the core's result models: regenerate it with \
-         `LEAN_UPDATE_MODELS=1 cargo test -p lean-sdk-wasm-boundary --test models` and commit it"
+         `LEAN_UPDATE_MODELS=1 cargo test -p lean-sdk-wasm-boundary --features declarations --test models` and commit it"
     );
 }
 

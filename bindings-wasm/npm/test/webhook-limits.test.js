@@ -1,8 +1,9 @@
 // The webhook helpers that read a body themselves (Express middleware and
 // Web `Request` handler, of both APIs) read at most `maxBodyBytes`: a
 // 64 MiB unsigned POST over real HTTP, streamed from one reused chunk, is
-// answered 413 while the server has read only about the limit, whether it
-// declares its length or not.
+// refused (413, or a connection closed before the client could read the 413)
+// while the server has read only about the limit, whether it declares its
+// length or not.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -22,17 +23,33 @@ const SLACK = 4 * MiB;
 const post = (url, total, { declareLength }) =>
   sendWebhook(url, { bodyBytes: total, contentLength: declareLength ? total : undefined });
 
+/**
+ * The same for a body far over the limit. The server answers and closes
+ * while the client is still writing; the client's next write can then fail
+ * (`EPIPE`, `ECONNRESET`) before it has read the answer, as any HTTP client
+ * may. That refusal is an outcome too, reported as `reset`.
+ */
+const postHuge = (url, total, options) =>
+  post(url, total, options).catch((error) => {
+    if (error.code === 'EPIPE' || error.code === 'ECONNRESET') return { reset: error.code };
+    throw error;
+  });
+
 for (const [name, start] of Object.entries(receivers(SECRET))) {
   for (const declareLength of [true, false]) {
     const how = declareLength ? 'with its Content-Length' : 'chunked';
-    test(`${name}: a 64 MiB body ${how} is answered 413 without being read`, async (t) => {
+    test(`${name}: a 64 MiB body ${how} is refused without being read`, async (t) => {
       const receiver = await start();
       t.after(receiver.close);
       const before = process.memoryUsage();
-      const answer = await post(receiver.url, HUGE, { declareLength });
+      const answer = await postHuge(receiver.url, HUGE, { declareLength });
       const after = process.memoryUsage();
-      assert.equal(answer.status, 413, answer.body);
-      assert.equal(JSON.parse(answer.body).error.code, 'payload_too_large');
+      if (answer.reset) {
+        t.diagnostic(`the connection closed (${answer.reset}) before the client read the answer`);
+      } else {
+        assert.equal(answer.status, 413, answer.body);
+        assert.equal(JSON.parse(answer.body).error.code, 'payload_too_large');
+      }
       assert.ok(receiver.bytesRead() < MiB + SLACK, `the server read ${receiver.bytesRead()} bytes`);
       if (declareLength) assert.ok(receiver.bytesRead() < SLACK, `refused on Content-Length, yet read ${receiver.bytesRead()} bytes`);
       const grown = after.rss + after.arrayBuffers - before.rss - before.arrayBuffers;

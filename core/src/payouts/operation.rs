@@ -358,14 +358,14 @@ impl Operation {
 /// `serde_json`'s writer for each field.
 fn gig_body(gig: &NewGig) -> String {
     let values = [
-        &gig.partner_user_id,
-        &gig.total_amount,
-        &gig.tips,
-        &gig.expenses,
-        &gig.description,
-        &gig.gig_id,
-        &gig.start_time,
-        &gig.end_time,
+        gig.partner_user_id.as_str(),
+        gig.total_amount.as_str(),
+        gig.tips.as_str(),
+        gig.expenses.as_str(),
+        gig.description.as_str(),
+        gig.gig_id.as_str(),
+        gig.start_time.as_str(),
+        gig.end_time.as_str(),
     ];
     let mut out = String::with_capacity(160 + values.iter().map(|v| v.len()).sum::<usize>());
     for (i, (name, value)) in NewGig::FIELDS.iter().zip(values).enumerate() {

@@ -3,7 +3,7 @@
 //! caller sent: every sent field shown and equal, field by field.
 
 use crate::engine::reconcile::{Comparison, Verdict};
-use crate::money::Amount;
+use crate::money::{Amount, AmountText};
 use crate::validate;
 
 use super::models::{Customer, Gig, NewCustomer, NewGig};
@@ -11,7 +11,7 @@ use super::models::{Customer, Gig, NewCustomer, NewGig};
 /// Compares a found gig with the one sent.
 pub(crate) fn gig(sent: &NewGig, found: Gig) -> Verdict<Gig> {
     let mut c = Comparison::new("gig");
-    let amount = |text: &str| Amount::parse(text).ok();
+    let amount = |text: &AmountText| Amount::parse(text.as_str()).ok();
     c.field("gigId", Some(&found.gig_id), |id| *id == sent.gig_id);
     c.field("partnerUserId", found.partner_user_id.as_ref(), |p| {
         *p == sent.partner_user_id

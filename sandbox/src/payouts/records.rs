@@ -7,7 +7,7 @@
 
 use lean_core::validate;
 use lean_core::{
-    Amount, Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate,
+    Amount, AmountText, Application, ApplicationStatus, Customer, CustomerStatus, CustomerUpdate,
     FieldErrorCode, Gig, NewCustomer, NewGig, NewSpecialPayment, PaymentStatus, SpecialPayment,
     SpecialPaymentType,
 };
@@ -321,7 +321,7 @@ pub fn create_gig(conn: &Connection, body: &Value, ctx: &mut Context) -> Result<
         ));
     }
     let stamp = iso(ctx.now);
-    let amount = |text: &str| Amount::parse(text).ok();
+    let amount = |text: &AmountText| Amount::parse(text.as_str()).ok();
     let fail = new.description.to_ascii_lowercase().contains(FAIL_TRIGGER);
     let gig = Gig {
         gig_id: new.gig_id.clone(),
@@ -529,7 +529,7 @@ pub fn create_special_payment(
     let payment = SpecialPayment {
         id: ctx.id("special_payment"),
         partner_user_id: Some(new.partner_user_id.clone()),
-        amount: Amount::parse(&new.amount).ok(),
+        amount: Amount::parse(new.amount.as_str()).ok(),
         payment_type: Some(SpecialPaymentType::parse(&new.payment_type)),
         description: new.description,
         gig_id: new.gig_id,

@@ -6,7 +6,7 @@ import lean.sdk.ValidationException;
 import lean.sdk.WebhookSignatureException;
 import lean.sdk.Webhooks;
 import lean.sdk.ffi.EventData;
-import lean.sdk.ffi.NewGig;
+import lean.sdk.ffi.core.NewGig;
 import lean.sdk.ffi.WebhookEvent;
 
 /** The released jar on a plain javac/java class path: a gig validated, a webhook verified. */

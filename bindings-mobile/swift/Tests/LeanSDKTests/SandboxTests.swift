@@ -64,7 +64,7 @@ final class SandboxTests: XCTestCase {
         }
 
         let bonus = NewSpecialPayment(partnerUserId: "uid_swift_1", amount: Decimal(string: "4.56")!, paymentType: "reimbursement",
-                                      gigId: "gig_swift_1", description: "Parking", userdataJson: #"{"ticket":42}"#)
+                                      gigId: "gig_swift_1", description: "Parking", userdata: #"{"ticket":42}"#)
         let payment = try await client.createSpecialPayment(bonus, idempotencyKey: "payment-swift-1")
         XCTAssertEqual(payment.amount, Decimal(string: "4.56"))
         XCTAssertEqual(payment.userdata, #"{"ticket":42}"#)

@@ -76,7 +76,7 @@ final class TransportPolicyTests: XCTestCase {
     func testACreateCancelledMidFlightThrowsWhatItSent() async throws {
         let client = try LeanClient(apiKey: "key", baseUrl: "http://127.0.0.1:9/api", transport: Hanging())
         let payment = NewSpecialPayment(partnerUserId: "uid_1", amount: 25, paymentType: "bonus", gigId: nil,
-                                        description: nil, userdataJson: nil)
+                                        description: nil, userdata: nil)
         let task = Task { try await client.createSpecialPayment(payment, idempotencyKey: "bonus-key-1") }
         try await Task.sleep(nanoseconds: 50_000_000)
         task.cancel()

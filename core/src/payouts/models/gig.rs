@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::JsonInput;
-use crate::money::Amount;
+use crate::money::{Amount, AmountText};
 use crate::validate::{self, Checker, Problem, Rule};
 use crate::wire::wire_enum;
 
@@ -18,15 +18,19 @@ use crate::wire::wire_enum;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewGig {
     /// The customer to pay.
     pub partner_user_id: String,
     /// Everything paid for the gig, tips and expenses included; positive.
-    pub total_amount: String,
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+    pub total_amount: AmountText,
     /// The tips part of the total; zero or more.
-    pub tips: String,
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+    pub tips: AmountText,
     /// The expenses part of the total; zero or more.
-    pub expenses: String,
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+    pub expenses: AmountText,
     /// Shown to the worker in the Lean app.
     pub description: String,
     /// The partner's unique id for the gig: paying the same `gigId` twice
@@ -78,9 +82,9 @@ impl NewGig {
     pub fn validate(&self) -> Result<Self, ValidationError> {
         NewGigText {
             partner_user_id: &self.partner_user_id,
-            total_amount: &self.total_amount,
-            tips: &self.tips,
-            expenses: &self.expenses,
+            total_amount: self.total_amount.as_str(),
+            tips: self.tips.as_str(),
+            expenses: self.expenses.as_str(),
             description: &self.description,
             gig_id: &self.gig_id,
             start_time: &self.start_time,
@@ -152,9 +156,9 @@ impl NewGigText<'_> {
         c.finish(|| {
             Some(NewGig {
                 partner_user_id: partner_user_id?,
-                total_amount: total?.to_wire(),
-                tips: tips?.to_wire(),
-                expenses: expenses?.to_wire(),
+                total_amount: total?.into(),
+                tips: tips?.into(),
+                expenses: expenses?.into(),
                 description: description?,
                 gig_id: gig_id?,
                 start_time: start?.into_wire(),

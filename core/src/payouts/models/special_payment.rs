@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::PaymentStatus;
 use crate::error::{FieldErrorCode, ValidationError};
 use crate::input::{json_type, JsonInput};
+use crate::money::AmountText;
 use crate::payouts::models::gig::amount;
 use crate::validate::{self, Checker, Problem, Rule};
 use crate::wire::wire_enum;
@@ -37,21 +38,26 @@ wire_enum! {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewSpecialPayment {
     /// The customer paid or charged.
     pub partner_user_id: String,
     /// Positive pays the worker; negative deducts.
-    pub amount: String,
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+    pub amount: AmountText,
     /// One of [`SpecialPaymentType`]'s values, such as `"bonus"`.
     #[serde(rename = "type")]
     #[cfg_attr(feature = "tsify", tsify(type = "SpecialPaymentType"))]
     pub payment_type: String,
     /// A gig created earlier that this payment relates to, if any.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub gig_id: Option<String>,
     /// Shown to the worker in the Lean app.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub description: Option<String>,
     /// Any JSON object the partner wants stored with the payment.
     #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub userdata: Option<Value>,
 }
 
@@ -71,7 +77,7 @@ impl NewSpecialPayment {
         let mut input = JsonInput::new(value, "a special payment", Self::FIELDS)?;
         let payment = Self {
             partner_user_id: input.text("partnerUserId"),
-            amount: input.amount("amount"),
+            amount: input.amount("amount").into(),
             payment_type: input.text("type"),
             gig_id: input.optional_text("gigId"),
             description: input.optional_text("description"),
@@ -88,7 +94,7 @@ impl NewSpecialPayment {
 
     fn check(&self, mut c: Checker) -> Result<Self, ValidationError> {
         let partner_user_id = c.check("partnerUserId", validate::identifier(&self.partner_user_id));
-        let amount = c.check("amount", non_zero_amount(&self.amount));
+        let amount = c.check("amount", non_zero_amount(self.amount.as_str()));
         let payment_type = c.check("type", payment_type(&self.payment_type));
         let gig_id = c.check_optional("gigId", self.gig_id.as_deref(), validate::identifier);
         let description = c.check_optional(
@@ -113,7 +119,7 @@ impl NewSpecialPayment {
         c.finish(|| {
             Some(Self {
                 partner_user_id: partner_user_id?,
-                amount: amount?.to_wire(),
+                amount: amount?.into(),
                 payment_type: payment_type?.as_str().to_owned(),
                 gig_id,
                 description,

@@ -1392,6 +1392,252 @@ public func FfiConverterTypeNewCustomer_lower(_ value: NewCustomer) -> RustBuffe
 
 
 /**
+ * A gig to pay. Amounts are decimal strings (`"15.00"`); times ISO 8601.
+ *
+ * Rules beyond each field's own (settled in `payouts-api-notes.md`):
+ * `totalAmount` is required and positive, and includes the tips and
+ * expenses, so it must be at least their sum; `endTime` must not precede
+ * `startTime`.
+ */
+public struct NewGig: Equatable, Hashable, Codable {
+    /**
+     * The customer to pay.
+     */
+    public var partnerUserId: String
+    /**
+     * Everything paid for the gig, tips and expenses included; positive.
+     */
+    public var totalAmount: AmountText
+    /**
+     * The tips part of the total; zero or more.
+     */
+    public var tips: AmountText
+    /**
+     * The expenses part of the total; zero or more.
+     */
+    public var expenses: AmountText
+    /**
+     * Shown to the worker in the Lean app.
+     */
+    public var description: String
+    /**
+     * The partner's unique id for the gig: paying the same `gigId` twice
+     * is refused by the API, which makes gig payouts idempotent.
+     */
+    public var gigId: String
+    /**
+     * When the work started.
+     */
+    public var startTime: String
+    /**
+     * When the work ended.
+     */
+    public var endTime: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer to pay.
+         */partnerUserId: String, 
+        /**
+         * Everything paid for the gig, tips and expenses included; positive.
+         */totalAmount: AmountText, 
+        /**
+         * The tips part of the total; zero or more.
+         */tips: AmountText, 
+        /**
+         * The expenses part of the total; zero or more.
+         */expenses: AmountText, 
+        /**
+         * Shown to the worker in the Lean app.
+         */description: String, 
+        /**
+         * The partner's unique id for the gig: paying the same `gigId` twice
+         * is refused by the API, which makes gig payouts idempotent.
+         */gigId: String, 
+        /**
+         * When the work started.
+         */startTime: String, 
+        /**
+         * When the work ended.
+         */endTime: String) {
+        self.partnerUserId = partnerUserId
+        self.totalAmount = totalAmount
+        self.tips = tips
+        self.expenses = expenses
+        self.description = description
+        self.gigId = gigId
+        self.startTime = startTime
+        self.endTime = endTime
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewGig: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewGig: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewGig {
+        return
+            try NewGig(
+                partnerUserId: FfiConverterString.read(from: &buf), 
+                totalAmount: FfiConverterTypeAmountText.read(from: &buf), 
+                tips: FfiConverterTypeAmountText.read(from: &buf), 
+                expenses: FfiConverterTypeAmountText.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                gigId: FfiConverterString.read(from: &buf), 
+                startTime: FfiConverterString.read(from: &buf), 
+                endTime: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewGig, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.partnerUserId, into: &buf)
+        FfiConverterTypeAmountText.write(value.totalAmount, into: &buf)
+        FfiConverterTypeAmountText.write(value.tips, into: &buf)
+        FfiConverterTypeAmountText.write(value.expenses, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.gigId, into: &buf)
+        FfiConverterString.write(value.startTime, into: &buf)
+        FfiConverterString.write(value.endTime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewGig_lift(_ buf: RustBuffer) throws -> NewGig {
+    return try FfiConverterTypeNewGig.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewGig_lower(_ value: NewGig) -> RustBuffer {
+    return FfiConverterTypeNewGig.lower(value)
+}
+
+
+/**
+ * A special payment to make. `amount` may be negative (a deduction, shown
+ * as a credit on the invoice) but not zero.
+ */
+public struct NewSpecialPayment: Equatable, Hashable, Codable {
+    /**
+     * The customer paid or charged.
+     */
+    public var partnerUserId: String
+    /**
+     * Positive pays the worker; negative deducts.
+     */
+    public var amount: AmountText
+    /**
+     * One of [`SpecialPaymentType`]'s values, such as `"bonus"`.
+     */
+    public var paymentType: String
+    /**
+     * A gig created earlier that this payment relates to, if any.
+     */
+    public var gigId: String?
+    /**
+     * Shown to the worker in the Lean app.
+     */
+    public var description: String?
+    /**
+     * Any JSON object the partner wants stored with the payment.
+     */
+    public var userdata: JsonValue?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customer paid or charged.
+         */partnerUserId: String, 
+        /**
+         * Positive pays the worker; negative deducts.
+         */amount: AmountText, 
+        /**
+         * One of [`SpecialPaymentType`]'s values, such as `"bonus"`.
+         */paymentType: String, 
+        /**
+         * A gig created earlier that this payment relates to, if any.
+         */gigId: String? = nil, 
+        /**
+         * Shown to the worker in the Lean app.
+         */description: String? = nil, 
+        /**
+         * Any JSON object the partner wants stored with the payment.
+         */userdata: JsonValue? = nil) {
+        self.partnerUserId = partnerUserId
+        self.amount = amount
+        self.paymentType = paymentType
+        self.gigId = gigId
+        self.description = description
+        self.userdata = userdata
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewSpecialPayment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewSpecialPayment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewSpecialPayment {
+        return
+            try NewSpecialPayment(
+                partnerUserId: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeAmountText.read(from: &buf), 
+                paymentType: FfiConverterString.read(from: &buf), 
+                gigId: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                userdata: FfiConverterOptionTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewSpecialPayment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.partnerUserId, into: &buf)
+        FfiConverterTypeAmountText.write(value.amount, into: &buf)
+        FfiConverterString.write(value.paymentType, into: &buf)
+        FfiConverterOptionString.write(value.gigId, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.userdata, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewSpecialPayment_lift(_ buf: RustBuffer) throws -> NewSpecialPayment {
+    return try FfiConverterTypeNewSpecialPayment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewSpecialPayment_lower(_ value: NewSpecialPayment) -> RustBuffer {
+    return FfiConverterTypeNewSpecialPayment.lower(value)
+}
+
+
+/**
  * What a data refresh could read for one account.
  */
 public struct ObAccountDataStatus: Equatable, Hashable, Codable {
@@ -4162,6 +4408,54 @@ public func FfiConverterTypeAmount_lift(_ value: RustBuffer) throws -> Amount {
 #endif
 public func FfiConverterTypeAmount_lower(_ value: Amount) -> RustBuffer {
     return FfiConverterTypeAmount.lower(value)
+}
+
+
+
+
+
+public typealias AmountText = Decimal
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAmountText: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AmountText {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? .nan
+    }
+
+    public static func write(_ value: AmountText, into buf: inout [UInt8]) {
+        let builtinValue = value.description
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> AmountText {
+        let builtinValue = try FfiConverterString.lift(value)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? .nan
+    }
+
+    public static func lower(_ value: AmountText) -> RustBuffer {
+        let builtinValue = value.description
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAmountText_lift(_ value: RustBuffer) throws -> AmountText {
+    return try FfiConverterTypeAmountText.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAmountText_lower(_ value: AmountText) -> RustBuffer {
+    return FfiConverterTypeAmountText.lower(value)
 }
 
 

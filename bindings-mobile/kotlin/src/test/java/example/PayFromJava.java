@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import lean.sdk.*;
 import lean.sdk.ffi.core.Gig;          // Java sees the models in their generated package
-import lean.sdk.ffi.NewGig;
+import lean.sdk.ffi.core.NewGig;
 
 public class PayFromJava {
     /** Pays a gig, or says why not; blocks only where it calls get(). */

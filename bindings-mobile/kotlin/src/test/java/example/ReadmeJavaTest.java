@@ -15,7 +15,7 @@ import lean.sdk.LeanClient;
 import lean.sdk.NotFoundException;
 import lean.sdk.Transport;
 import lean.sdk.ValidationException;
-import lean.sdk.ffi.NewGig;
+import lean.sdk.ffi.core.NewGig;
 import org.junit.jupiter.api.Test;
 
 /** The README's Java example is this package's PayFromJava, compiled, and it works. */

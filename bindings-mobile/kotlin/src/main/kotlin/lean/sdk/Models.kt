@@ -10,9 +10,9 @@ typealias NewCustomer = lean.sdk.ffi.core.NewCustomer
 /** Changes to a pending customer; `null` keeps a field. */
 typealias CustomerUpdate = lean.sdk.ffi.core.CustomerUpdate
 /** A gig to pay. */
-typealias NewGig = lean.sdk.ffi.NewGig
+typealias NewGig = lean.sdk.ffi.core.NewGig
 /** A payment outside a gig. */
-typealias NewSpecialPayment = lean.sdk.ffi.NewSpecialPayment
+typealias NewSpecialPayment = lean.sdk.ffi.core.NewSpecialPayment
 /** A customer as the API returns it. */
 typealias Customer = lean.sdk.ffi.core.Customer
 /** A sandbox application as the API returns it. */

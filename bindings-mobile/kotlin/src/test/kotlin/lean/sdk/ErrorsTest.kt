@@ -59,6 +59,16 @@ class ErrorsTest {
     }
 
     @Test
+    fun `a special payment's userdata that is not a JSON object is a field error`() {
+        val payment = NewSpecialPayment(partnerUserId = "uid_1", amount = java.math.BigDecimal("4.56"), paymentType = "bonus")
+        validate(payment.copy(userdata = """{"ticket": 42}"""))
+        for (text in listOf("""{"ticket": """, "[42]")) {
+            val e = assertThrows<ValidationException> { validate(payment.copy(userdata = text)) }
+            assertEquals(listOf("userdata" to "invalid_type"), e.fieldErrors.map { it.field to it.code }, text)
+        }
+    }
+
+    @Test
     fun `the API key never appears in text`() {
         val key = "sk_test_very_secret_value"
         var seen: HttpRequest? = null

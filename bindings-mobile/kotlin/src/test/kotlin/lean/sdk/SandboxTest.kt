@@ -122,7 +122,7 @@ class SandboxTest {
         assertEquals("gig_kotlin_1", client.getGig("gig_kotlin_1").gigId)
 
         val bonus = NewSpecialPayment(partnerUserId = "uid_kotlin_1", amount = BigDecimal("4.56"), paymentType = "reimbursement",
-            gigId = "gig_kotlin_1", description = "Parking", userdataJson = """{"ticket": 42}""")
+            gigId = "gig_kotlin_1", description = "Parking", userdata = """{"ticket": 42}""")
         val payment = client.createSpecialPayment(bonus, idempotencyKey = "payment-kotlin-1")
         assertEquals(BigDecimal("4.56"), payment.amount)
         assertEquals("""{"ticket":42}""", payment.userdata)

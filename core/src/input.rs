@@ -318,12 +318,8 @@ macro_rules! input_model {
                 &self,
                 mut c: $crate::validate::Checker,
             ) -> Result<Self, $crate::error::ValidationError> {
-                $(
-                    let $field =
-                        $crate::input::input_model!(@check c $kind($($arg)+) $wire, self.$field);
-                )+
-                self.rules(&mut c);
-                $crate::input::input_model!(@finish c [] [] $($kind $field,)+)
+                $crate::input::input_model!(@check_all self c [] [] [] []
+                    $($kind($($arg)+) $field = $wire,)+)
             }
 
             $crate::input::input_model!(@rules $($rules)*);
@@ -402,24 +398,48 @@ macro_rules! input_model {
     (@check $c:ident nested($($type:tt)+) $wire:literal, $value:expr) => {
         $crate::input::Nested::checked(&$value, &mut $c, $wire)
     };
-    // The checked values put back into the model, row by row: a required
-    // field's absence means a problem was recorded (`?`).
-    (@finish $c:ident $required:tt [$($done:tt)*] required $field:ident, $($rest:tt)*) => {
-        $crate::input::input_model!(@finish $c [required] [$($done)* $field: $field?,] $($rest)*)
+    // The body of `check`, row by row: each field checked, in order, into
+    // a `let` put back into the model once all are (`lets`, `fields`: a
+    // required field's absence means a problem was recorded, hence `?`),
+    // or straight into the model (`direct`); `[required]` once there is a
+    // required field.
+    (@check_all $s:tt $c:ident $required:tt $lets:tt $fields:tt $direct:tt
+        required $arg:tt $field:ident = $wire:literal, $($rest:tt)*
+    ) => {
+        $crate::input::input_model!(@check_row $s $c [required] $lets $fields $direct
+            required $arg $field = $wire, $($rest)*)
     };
-    (@finish $c:ident $required:tt [$($done:tt)*] $kind:ident $field:ident, $($rest:tt)*) => {
-        $crate::input::input_model!(@finish $c $required [$($done)* $field: $field,] $($rest)*)
+    (@check_all $s:tt $c:ident $required:tt $lets:tt $fields:tt $direct:tt
+        $kind:ident $arg:tt $field:ident = $wire:literal, $($rest:tt)*
+    ) => {
+        $crate::input::input_model!(@check_row $s $c $required $lets $fields $direct
+            $kind $arg $field = $wire, $($rest)*)
+    };
+    (@check_row $s:tt $c:ident $required:tt [$($lets:tt)*] [$($fields:tt)*] [$($direct:tt)*]
+        $kind:ident $arg:tt $field:ident = $wire:literal, $($rest:tt)*
+    ) => {
+        $crate::input::input_model!(@check_all $s $c $required
+            [$($lets)* let $field = $crate::input::input_model!(@check $c $kind $arg $wire, $s.$field);]
+            [$($fields)* $field: $crate::input::input_model!(@finish $kind $field),]
+            [$($direct)* $field: $crate::input::input_model!(@check $c $kind $arg $wire, $s.$field),]
+            $($rest)*)
     };
     // With a required field the model is put together only when every one
-    // is there; without, it is put together at once, which keeps one value
-    // to drop rather than each field (smaller WebAssembly).
-    (@finish $c:ident [required] [$($done:tt)*]) => {
-        $c.finish(|| Some(Self { $($done)* }))
-    };
-    (@finish $c:ident [] [$($done:tt)*]) => {{
-        let checked = Self { $($done)* };
+    // is there; without, straight from the rules' answers, as one value
+    // (each field in a `let` of its own, to be moved and dropped one by
+    // one, makes a larger WebAssembly).
+    (@check_all $s:tt $c:ident [required] [$($lets:tt)*] [$($fields:tt)*] $direct:tt) => {{
+        $($lets)*
+        $s.rules(&mut $c);
+        $c.finish(|| Some(Self { $($fields)* }))
+    }};
+    (@check_all $s:tt $c:ident [] $lets:tt $fields:tt [$($direct:tt)*]) => {{
+        let checked = Self { $($direct)* };
+        $s.rules(&mut $c);
         $c.finish(|| Some(checked))
     }};
+    (@finish required $field:ident) => { $field? };
+    (@finish $kind:ident $field:ident) => { $field };
     // The model's rules across fields, or none.
     (@rules) => {
         fn rules(&self, _: &mut $crate::validate::Checker) {}

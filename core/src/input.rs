@@ -242,22 +242,23 @@ pub(crate) trait Nested: Sized {
 /// the errors for a body that is not one and for unknown fields. Each row
 /// is the field's doc comment (and any other attribute), then `rust_name:
 /// kind(rule) = "wireName"`; the rule is one of [`crate::validate`]'s, or
-/// any function or closure from `&str` to a `Rule<String>`, and the kind
-/// gives the Rust type, how the field is read and how it is checked:
+/// any function or closure from `&str` to a `Rule<String>` (for `change`,
+/// one that captures nothing), and the kind gives the Rust type, how the
+/// field is read and how it is checked:
 ///
 /// | kind | Rust type | absent or `null` | blank text |
 /// | --- | --- | --- | --- |
 /// | `required` | `String` | read as blank | checked (the rules answer `required`) |
 /// | `optional` | `Option<String>` | passes | passes, as not given |
 /// | `change` | `Option<String>` | passes | checked (an update would send it) |
-/// | `nested(Type)` | `Type` | as `Type`'s [`Nested`] reads it | - |
+/// | `nested(Type)` | `Type` | as `Type`'s [`Nested`] reads and checks it | - |
 ///
 /// Fields are checked in the rows' order, which is the order of `FIELDS`
 /// and of the errors; those found while reading come first, text fields
 /// before nested ones. The `impl` block gives the generated items their doc
 /// comments (they say what differs between models: "every field", "the
 /// fields given") and may end with the model's own rules across fields,
-/// run after the fields' rules:
+/// run after the fields' rules on the input as given:
 ///
 /// ```text
 ///     impl {

@@ -166,6 +166,30 @@ pub(crate) fn call_text(call: &Value, field: &str) -> Result<String, crate::Erro
     }
 }
 
+/// The operation a call in its host-neutral JSON form names
+/// (`"operation"`), found by its API's `from_name`, and the call's `input`
+/// (`null` when absent). An unknown name is refused with the API's names
+/// (`names`, asked only then); `api` qualifies "operation" in that error
+/// ("open-banking ").
+pub(crate) fn call_operation<'a, K>(
+    call: &'a Value,
+    from_name: fn(&str) -> Option<K>,
+    names: fn() -> String,
+    api: &str,
+) -> Result<(K, &'a Value), crate::Error> {
+    let name = call
+        .get("operation")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let kind = from_name(name).ok_or_else(|| {
+        crate::Error::configuration(format!(
+            "unknown {api}operation {name:?}; expected one of: {}",
+            names()
+        ))
+    })?;
+    Ok((kind, call.get("input").unwrap_or(&Value::Null)))
+}
+
 /// The JSON type of a value, for messages.
 pub(crate) fn json_type(value: &Value) -> &'static str {
     match value {

@@ -204,18 +204,13 @@ impl Operation {
     /// "account_id"?, "async"?}`, and for transactions `"start_date"?,
     /// "end_date"?, "insights"?`.
     pub fn from_json(call: &Value) -> Result<Self, Error> {
-        let name = call
-            .get("operation")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let kind = OperationKind::from_name(name).ok_or_else(|| Error::Configuration {
-            message: format!(
-                "unknown open-banking operation {name:?}; expected one of: {}",
-                OperationKind::ALL.map(|k| k.name()).join(", ")
-            ),
-        })?;
+        let (kind, input) = crate::input::call_operation(
+            call,
+            OperationKind::from_name,
+            || OperationKind::ALL.map(OperationKind::name).join(", "),
+            "open-banking ",
+        )?;
         let text = |field: &str| crate::input::call_text(call, field);
-        let input = call.get("input").unwrap_or(&Value::Null);
         Ok(match kind {
             OperationKind::CreateCustomer => {
                 Self(Inner::CreateCustomer(NewCustomer::from_json(input)?))

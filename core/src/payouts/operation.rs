@@ -184,18 +184,13 @@ impl Operation {
     /// `{"operation": "getGig", "gigId": "..."}`,
     /// `{"operation": "createSpecialPayment", "input": {...}, "idempotencyKey": "..."}`.
     pub fn from_json(call: &Value) -> Result<Self, Error> {
-        let name = call
-            .get("operation")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let kind = OperationKind::from_name(name).ok_or_else(|| {
-            Error::configuration(format!(
-                "unknown operation {name:?}; expected one of: {}",
-                OperationKind::ALL.map(|k| k.name()).join(", ")
-            ))
-        })?;
+        let (kind, input) = crate::input::call_operation(
+            call,
+            OperationKind::from_name,
+            || OperationKind::ALL.map(OperationKind::name).join(", "),
+            "",
+        )?;
         let text = |field: &str| crate::input::call_text(call, field);
-        let input = call.get("input").unwrap_or(&Value::Null);
         Ok(match kind {
             OperationKind::CreateCustomer => {
                 Self(Inner::CreateCustomer(NewCustomer::from_json(input)?))

@@ -6,8 +6,6 @@
 //! hands the rest to the validation rules, which then skip the fields
 //! already reported.
 
-use std::borrow::Cow;
-
 use serde_json::{Map, Value};
 
 use crate::error::{FieldError, FieldErrorCode, ValidationError};
@@ -46,18 +44,12 @@ impl<'a> JsonInput<'a> {
     /// A text field. Missing and `null` read as empty text, which the rules
     /// report as `required`.
     pub(crate) fn text(&mut self, field: &str) -> String {
-        self.borrowed_text(field).to_owned()
-    }
-
-    /// [`JsonInput::text`] without a copy: the text stays in the parsed
-    /// JSON, where the rules read it.
-    pub(crate) fn borrowed_text(&mut self, field: &str) -> &'a str {
         match self.map.get(field) {
-            None | Some(Value::Null) => "",
-            Some(Value::String(s)) => s,
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
             Some(other) => {
                 self.wrong_type(field, "text", other);
-                ""
+                String::new()
             }
         }
     }
@@ -78,15 +70,10 @@ impl<'a> JsonInput<'a> {
     /// fraction is refused: it has been a binary float on its way here and
     /// may no longer be the amount the caller meant.
     pub(crate) fn amount(&mut self, field: &str) -> String {
-        self.borrowed_amount(field).into_owned()
-    }
-
-    /// [`JsonInput::amount`] without a copy of text amounts.
-    pub(crate) fn borrowed_amount(&mut self, field: &str) -> Cow<'a, str> {
         match self.map.get(field) {
-            None | Some(Value::Null) => Cow::Borrowed(""),
-            Some(Value::String(s)) => Cow::Borrowed(s),
-            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Cow::Owned(n.to_string()),
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
             Some(Value::Number(n)) => {
                 self.errors.push(FieldError::new(
                     field,
@@ -95,23 +82,11 @@ impl<'a> JsonInput<'a> {
                         "must be a string such as \"{n}\", not a number: binary floating point cannot hold every amount exactly"
                     ),
                 ));
-                Cow::Borrowed("")
+                String::new()
             }
             Some(other) => {
                 self.wrong_type(field, "an amount string like \"15.00\"", other);
-                Cow::Borrowed("")
-            }
-        }
-    }
-
-    /// An optional JSON object (`userdata`).
-    pub(crate) fn optional_object(&mut self, field: &str) -> Option<Value> {
-        match self.map.get(field)? {
-            Value::Null => None,
-            object @ Value::Object(_) => Some(object.clone()),
-            other => {
-                self.wrong_type(field, "a JSON object", other);
-                None
+                String::new()
             }
         }
     }

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use crate::error::FieldError;
-use crate::validate::{Checker, Rule};
+use crate::error::{FieldError, FieldErrorCode};
+use crate::validate::{Checker, Problem, Rule};
 
 /// Checks a field of an update (kind `change`): absent passes, and given
 /// text, blank or not, must pass `rule`, since sending it would change the
@@ -27,6 +27,32 @@ pub(crate) trait Nested: Sized {
     /// Checks the value, recording problems under `field` (or its parts'
     /// names), and returns it normalised.
     fn checked(&self, c: &mut Checker, field: &str) -> Self;
+}
+
+/// An optional JSON object kept as given (`userdata`): `null` is the same
+/// as absent, anything else is refused.
+impl Nested for Option<Value> {
+    fn read(value: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> Self {
+        json_object(value).unwrap_or_else(|problem| {
+            errors.push(FieldError::new(field, problem.code, problem.message));
+            None
+        })
+    }
+
+    fn checked(&self, c: &mut Checker, field: &str) -> Self {
+        c.check(field, json_object(self.as_ref())).flatten()
+    }
+}
+
+fn json_object(value: Option<&Value>) -> Rule<Option<Value>> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(object @ Value::Object(_)) => Ok(Some(object.clone())),
+        Some(other) => Err(Problem::new(
+            FieldErrorCode::InvalidType,
+            format!("must be a JSON object, found {}", super::json_type(other)),
+        )),
+    }
 }
 
 /// Declares an input model from one table: the struct, `FIELDS` (the wire
@@ -77,7 +103,13 @@ pub(crate) trait Nested: Sized {
 /// | `required` | `String` | read as blank | checked (the rules answer `required`) |
 /// | `optional` | `Option<String>` | passes | passes, as not given |
 /// | `change` | `Option<String>` | passes | checked (an update would send it) |
+/// | `amount` | [`AmountText`](crate::money::AmountText) | read as blank | checked, as `required` |
 /// | `nested(Type)` | `Type` | as `Type`'s [`Nested`] reads and checks it | - |
+///
+/// An `amount` is read from text or a JSON integer
+/// ([`JsonInput::amount`](super::JsonInput::amount)), its rule gives a
+/// `Rule<Amount>`, and the checked amount is put back in the API's form
+/// (`15` as `"15.00"`); TypeScript sees it as a `string`.
 ///
 /// Fields are checked in the rows' order, which is the order of `FIELDS`
 /// and of the errors; those found while reading come first, text fields
@@ -174,6 +206,11 @@ macro_rules! input_model {
     (@struct $head:tt $done:tt $attr:tt $field:ident required($($rule:tt)+) = $wire:literal; $($rest:tt)*) => {
         $crate::input::input_model!(@push $head $done $attr $field: [String] = $wire; $($rest)*);
     };
+    (@struct $head:tt $done:tt [$($attr:tt)*] $field:ident amount($($rule:tt)+) = $wire:literal; $($rest:tt)*) => {
+        $crate::input::input_model!(@push $head $done
+            [$($attr)* #[cfg_attr(feature = "tsify", tsify(type = "string"))]]
+            $field: [$crate::money::AmountText] = $wire; $($rest)*);
+    };
     (@struct $head:tt $done:tt $attr:tt $field:ident nested($($type:tt)+) = $wire:literal; $($rest:tt)*) => {
         $crate::input::input_model!(@push $head $done $attr $field: [$($type)+] = $wire; $($rest)*);
     };
@@ -203,6 +240,9 @@ macro_rules! input_model {
     (@read $input:ident $field:ident required $wire:literal) => {
         let $field = $input.text($wire);
     };
+    (@read $input:ident $field:ident amount $wire:literal) => {
+        let $field = $crate::money::AmountText::from($input.amount($wire));
+    };
     (@read $input:ident $field:ident nested $wire:literal) => {};
     (@read $input:ident $field:ident $kind:ident $wire:literal) => {
         let $field = $input.optional_text($wire);
@@ -214,6 +254,9 @@ macro_rules! input_model {
     // Checking a field, by kind: its normalised value, or `None` with the
     // problem recorded.
     (@check $c:ident required($rule:expr) $wire:literal, $value:expr) => {
+        $c.check($wire, ($rule)($value.as_str()))
+    };
+    (@check $c:ident amount($rule:expr) $wire:literal, $value:expr) => {
         $c.check($wire, ($rule)($value.as_str()))
     };
     (@check $c:ident optional($rule:expr) $wire:literal, $value:expr) => {
@@ -235,6 +278,12 @@ macro_rules! input_model {
     ) => {
         $crate::input::input_model!(@check_row $s $c [required] $lets $fields $direct
             required $arg $field = $wire, $($rest)*)
+    };
+    (@check_all $s:tt $c:ident $required:tt $lets:tt $fields:tt $direct:tt
+        amount $arg:tt $field:ident = $wire:literal, $($rest:tt)*
+    ) => {
+        $crate::input::input_model!(@check_row $s $c [required] $lets $fields $direct
+            amount $arg $field = $wire, $($rest)*)
     };
     (@check_all $s:tt $c:ident $required:tt $lets:tt $fields:tt $direct:tt
         $kind:ident $arg:tt $field:ident = $wire:literal, $($rest:tt)*
@@ -266,6 +315,7 @@ macro_rules! input_model {
         $c.finish(|| Some(checked))
     }};
     (@finish required $field:ident) => { $field? };
+    (@finish amount $field:ident) => { $field?.into() };
     (@finish $kind:ident $field:ident) => { $field };
     // The model's rules across fields, or none.
     (@rules) => {
@@ -282,9 +332,11 @@ pub(crate) use input_model;
 mod tests {
     use serde_json::{json, Value};
 
-    use crate::error::FieldErrorCode::{self, InvalidFormat, InvalidType, Required};
+    use crate::error::FieldErrorCode::{
+        self, Inconsistent, InvalidFormat, InvalidType, OutOfRange, Required,
+    };
     use crate::openbanking::NewDestination;
-    use crate::payouts::models::{CustomerUpdate, NewCustomer};
+    use crate::payouts::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 
     fn problems<T>(outcome: Result<T, crate::ValidationError>) -> Vec<(String, FieldErrorCode)> {
         match outcome {
@@ -352,6 +404,43 @@ mod tests {
                 ("government_identifier.value", InvalidFormat),
                 ("swift_code", InvalidFormat),
             ])
+        );
+        // A model's rule across fields compares only those that passed
+        // their own: tips of -1 fail, so the total is not compared.
+        let gig = json!({
+            "partnerUserId": "uid_1", "totalAmount": "1", "tips": "-1", "expenses": 5,
+            "description": "Delivery", "gigId": "g_1",
+            "startTime": "2021-03-01T21:04:04", "endTime": "2021-03-01T20:00:00",
+        });
+        assert_eq!(
+            problems(NewGig::from_json(&gig)),
+            expected(&[("tips", OutOfRange), ("endTime", Inconsistent)])
+        );
+        // `amount`: text or a JSON integer, put back in the API's form; a
+        // number with a fraction is refused while reading. `nested` of an
+        // optional JSON object: an object or nothing, both ways in.
+        let payment = json!({"partnerUserId": "uid_1", "amount": 15, "type": "BONUS"});
+        let read = NewSpecialPayment::from_json(&payment).unwrap();
+        assert_eq!(
+            (read.amount.as_str(), read.payment_type.as_str()),
+            ("15.00", "bonus")
+        );
+        let payment = json!({"partnerUserId": "uid_1", "amount": 1.5, "userdata": [1]});
+        assert_eq!(
+            problems(NewSpecialPayment::from_json(&payment)),
+            expected(&[
+                ("amount", InvalidType),
+                ("userdata", InvalidType),
+                ("type", Required)
+            ])
+        );
+        let payment = NewSpecialPayment {
+            userdata: Some(json!("text")),
+            ..read
+        };
+        assert_eq!(
+            problems(payment.validate()),
+            expected(&[("userdata", InvalidType)])
         );
         assert_eq!(
             CustomerUpdate::from_json(&json!({"state": "ny"})).unwrap(),

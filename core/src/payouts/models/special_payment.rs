@@ -1,15 +1,13 @@
 //! Special payments: ad hoc payouts and deductions
 //! (reference, *Special Payment*).
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::PaymentStatus;
-use crate::error::{FieldErrorCode, ValidationError};
-use crate::input::{json_type, JsonInput};
-use crate::money::AmountText;
+use crate::error::FieldErrorCode;
+use crate::input::input_model;
 use crate::payouts::models::gig::amount;
-use crate::validate::{self, Checker, Problem, Rule};
+use crate::validate::{self, Problem, Rule};
 use crate::wire::wire_enum;
 
 wire_enum! {
@@ -32,100 +30,34 @@ wire_enum! {
     }
 }
 
-/// A special payment to make. `amount` may be negative (a deduction, shown
-/// as a credit on the invoice) but not zero.
-#[serde_with::skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct NewSpecialPayment {
-    /// The customer paid or charged.
-    pub partner_user_id: String,
-    /// Positive pays the worker; negative deducts.
-    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
-    pub amount: AmountText,
-    /// One of [`SpecialPaymentType`]'s values, such as `"bonus"`.
-    #[serde(rename = "type")]
-    #[cfg_attr(feature = "tsify", tsify(type = "SpecialPaymentType"))]
-    pub payment_type: String,
-    /// A gig created earlier that this payment relates to, if any.
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
-    pub gig_id: Option<String>,
-    /// Shown to the worker in the Lean app.
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
-    pub description: Option<String>,
-    /// Any JSON object the partner wants stored with the payment.
-    #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
-    pub userdata: Option<Value>,
-}
-
-impl NewSpecialPayment {
-    /// The wire names of the fields, in the reference's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "partnerUserId",
-        "amount",
-        "type",
-        "gigId",
-        "description",
-        "userdata",
-    ];
-
-    /// Reads and validates the API's JSON shape, reporting every problem.
-    pub fn from_json(value: &Value) -> Result<Self, ValidationError> {
-        let mut input = JsonInput::new(value, "a special payment", Self::FIELDS)?;
-        let payment = Self {
-            partner_user_id: input.text("partnerUserId"),
-            amount: input.amount("amount").into(),
-            payment_type: input.text("type"),
-            gig_id: input.optional_text("gigId"),
-            description: input.optional_text("description"),
-            userdata: input.optional_object("userdata"),
-        };
-        payment.check(Checker::with_errors(input.into_errors()))
+input_model! {
+    /// A special payment to make. `amount` may be negative (a deduction, shown
+    /// as a credit on the invoice) but not zero.
+    pub record NewSpecialPayment as "a special payment" {
+        /// The customer paid or charged.
+        partner_user_id: required(validate::identifier) = "partnerUserId",
+        /// Positive pays the worker; negative deducts.
+        amount: amount(non_zero_amount) = "amount",
+        /// One of [`SpecialPaymentType`]'s values, such as `"bonus"`.
+        #[cfg_attr(feature = "tsify", tsify(type = "SpecialPaymentType"))]
+        payment_type: required(|text| payment_type(text).map(|t| t.as_str().to_owned())) = "type",
+        /// A gig created earlier that this payment relates to, if any.
+        gig_id: optional(validate::identifier) = "gigId",
+        /// Shown to the worker in the Lean app.
+        description: optional(validate::description) = "description",
+        /// Any JSON object the partner wants stored with the payment.
+        #[cfg_attr(feature = "tsify", tsify(type = "unknown"))]
+        #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+        userdata: nested(Option<Value>) = "userdata",
     }
-
-    /// Checks every field and returns the normalised payment, as it will be
-    /// sent.
-    pub fn validate(&self) -> Result<Self, ValidationError> {
-        self.check(Checker::new())
-    }
-
-    fn check(&self, mut c: Checker) -> Result<Self, ValidationError> {
-        let partner_user_id = c.check("partnerUserId", validate::identifier(&self.partner_user_id));
-        let amount = c.check("amount", non_zero_amount(self.amount.as_str()));
-        let payment_type = c.check("type", payment_type(&self.payment_type));
-        let gig_id = c.check_optional("gigId", self.gig_id.as_deref(), validate::identifier);
-        let description = c.check_optional(
-            "description",
-            self.description.as_deref(),
-            validate::description,
-        );
-        let userdata = match &self.userdata {
-            None | Some(Value::Null) => None,
-            Some(object @ Value::Object(_)) => Some(object.clone()),
-            Some(other) => {
-                c.add(
-                    "userdata",
-                    Problem::new(
-                        FieldErrorCode::InvalidType,
-                        format!("must be a JSON object, found {}", json_type(other)),
-                    ),
-                );
-                None
-            }
-        };
-        c.finish(|| {
-            Some(Self {
-                partner_user_id: partner_user_id?,
-                amount: amount?.into(),
-                payment_type: payment_type?.as_str().to_owned(),
-                gig_id,
-                description,
-                userdata,
-            })
-        })
+    impl {
+        /// The wire names of the fields, in the reference's order.
+        const FIELDS;
+        /// Reads and validates the API's JSON shape, reporting every problem.
+        fn from_json;
+        /// Checks every field and returns the normalised payment, as it will be
+        /// sent.
+        fn validate;
     }
 }
 

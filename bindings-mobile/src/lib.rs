@@ -7,7 +7,7 @@
 //! verification. No logic lives here; every function only converts.
 //!
 //! Every exported function returns a `Result` and runs inside
-//! [`error::guard`], so a panic becomes a catchable `internal` error in
+//! `error::guard`, so a panic becomes a catchable `internal` error in
 //! both languages (a panic in a non-throwing function aborts a Swift app).
 //!
 //! Both hosts cross the boundary only through the generated layer, once

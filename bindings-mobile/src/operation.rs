@@ -11,7 +11,7 @@ use crate::error::{guard, Result};
 use crate::http::NativeRequest;
 use lean_core::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 
-/// A validated operation, ready to become a [`crate::Call`].
+/// A validated operation, ready to become a [`NativeCall`](crate::NativeCall).
 #[derive(Debug, uniffi::Object)]
 pub struct NativeOperation(pub(crate) lean_core::Operation);
 
@@ -114,7 +114,7 @@ impl NativeOperation {
     }
 
     /// The request this operation becomes under `config`, with the caller's
-    /// idempotency key if one was given (a [`crate::Call`] adds a generated
+    /// idempotency key if one was given (a [`NativeCall`](crate::NativeCall) adds a generated
     /// one otherwise). For hosts that only build requests, and benchmarks.
     pub fn request(&self, config: Arc<NativeConfig>) -> Result<NativeRequest> {
         guard(|| Ok(self.0.request(&config.0)?.into()))

@@ -71,7 +71,7 @@ impl Verifier {
     /// Verifies the first `len` scratch bytes against the signature header
     /// in the `signature_len` bytes after them (`-1`: no header). Returns
     /// `0` when it matches; otherwise `1`, the error waiting in
-    /// [`take_error`]. Numbers only cross the boundary on success.
+    /// `take_error`. Numbers only cross the boundary on success.
     #[wasm_bindgen(js_name = checkScratch)]
     pub fn check_scratch(&self, len: usize, signature_len: i32) -> u32 {
         let outcome = SCRATCH.with(|cell| {

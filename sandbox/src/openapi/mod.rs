@@ -1,7 +1,7 @@
 //! # The OpenAPI 3.1 document of both APIs
 //!
 //! Generated from the schemas and `#[utoipa::path]` declarations in
-//! [`payouts`] (under `/api`, HTTP Basic) and [`openbanking`] (at the API's
+//! `payouts` (under `/api`, HTTP Basic) and `openbanking` (at the API's
 //! own paths, a bearer token or `lean-app-token`), served at
 //! `/openapi.json` and kept in the repository as `sandbox/openapi.json`,
 //! where a test fails when the two differ (regenerate with

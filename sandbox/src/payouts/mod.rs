@@ -1,7 +1,7 @@
 //! # The Lean Payouts API, emulated
 //!
 //! Under `/api`, authenticated with HTTP Basic (the API key as user name):
-//! customers, applications, gigs and special payments ([`routes`], the
+//! customers, applications, gigs and special payments (`routes`, the
 //! stored records in [`records`]), each write honouring `Idempotency-Key`
 //! ([`crate::idempotency`]); approvals and settlements happen as time
 //! passes ([`lifecycle`]), with signed webhooks through the outbox.

@@ -2234,7 +2234,7 @@ public func FfiConverterTypeNativeObWebhookVerifier_lower(_ value: NativeObWebho
 
 
 /**
- * A validated operation, ready to become a [`crate::Call`].
+ * A validated operation, ready to become a [`NativeCall`](crate::NativeCall).
  */
 public protocol NativeOperationProtocol: AnyObject, Sendable {
     
@@ -2245,14 +2245,14 @@ public protocol NativeOperationProtocol: AnyObject, Sendable {
     
     /**
      * The request this operation becomes under `config`, with the caller's
-     * idempotency key if one was given (a [`crate::Call`] adds a generated
+     * idempotency key if one was given (a [`NativeCall`](crate::NativeCall) adds a generated
      * one otherwise). For hosts that only build requests, and benchmarks.
      */
     func request(config: NativeConfig) throws  -> NativeRequest
     
 }
 /**
- * A validated operation, ready to become a [`crate::Call`].
+ * A validated operation, ready to become a [`NativeCall`](crate::NativeCall).
  */
 open class NativeOperation: NativeOperationProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2456,7 +2456,7 @@ open func name() -> String  {
     
     /**
      * The request this operation becomes under `config`, with the caller's
-     * idempotency key if one was given (a [`crate::Call`] adds a generated
+     * idempotency key if one was given (a [`NativeCall`](crate::NativeCall) adds a generated
      * one otherwise). For hosts that only build requests, and benchmarks.
      */
 open func request(config: NativeConfig)throws  -> NativeRequest  {
@@ -6317,7 +6317,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativeoperation_name() != 3234) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativeoperation_request() != 27946) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativeoperation_request() != 40717) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_method_nativewebhookverifier_construct_event() != 58494) {

@@ -33,6 +33,7 @@ mod http;
 mod input;
 mod money;
 pub mod openbanking;
+mod operation_kind;
 pub mod payouts;
 mod response;
 mod secret;

@@ -9,6 +9,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::{FieldError, FieldErrorCode, ValidationError};
+use crate::operation_kind::OperationName;
 
 /// One JSON object being read field by field.
 pub(crate) struct JsonInput<'a> {
@@ -142,26 +143,27 @@ pub(crate) fn call_text(call: &Value, field: &str) -> Result<String, crate::Erro
 }
 
 /// The operation a call in its host-neutral JSON form names
-/// (`"operation"`), found by its API's `from_name`, and the call's `input`
-/// (`null` when absent). An unknown name is refused with the API's names
-/// (`names`, asked only then); `api` qualifies "operation" in that error
-/// ("open-banking ").
-pub(crate) fn call_operation<'a, K>(
+/// (`"operation"`) and the call's `input` (`null` when absent). An unknown
+/// name is refused with the API's names; `api` qualifies "operation" in
+/// that error ("open-banking ").
+pub(crate) fn call_operation<'a, K: OperationName>(
     call: &'a Value,
-    from_name: fn(&str) -> Option<K>,
-    names: fn() -> String,
     api: &str,
 ) -> Result<(K, &'a Value), crate::Error> {
     let name = call
         .get("operation")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let kind = from_name(name).ok_or_else(|| {
-        crate::Error::configuration(format!(
-            "unknown {api}operation {name:?}; expected one of: {}",
-            names()
-        ))
-    })?;
+    let kind = K::KINDS
+        .iter()
+        .copied()
+        .find(|k| k.wire_name() == name)
+        .ok_or_else(|| {
+            crate::Error::configuration(format!(
+                "unknown {api}operation {name:?}; expected one of: {}",
+                K::all_names()
+            ))
+        })?;
     Ok((kind, call.get("input").unwrap_or(&Value::Null)))
 }
 

@@ -204,12 +204,7 @@ impl Operation {
     /// "account_id"?, "async"?}`, and for transactions `"start_date"?,
     /// "end_date"?, "insights"?`.
     pub fn from_json(call: &Value) -> Result<Self, Error> {
-        let (kind, input) = crate::input::call_operation(
-            call,
-            OperationKind::from_name,
-            || OperationKind::ALL.map(OperationKind::name).join(", "),
-            "open-banking ",
-        )?;
+        let (kind, input) = crate::input::call_operation::<OperationKind>(call, "open-banking ")?;
         let text = |field: &str| crate::input::call_text(call, field);
         Ok(match kind {
             OperationKind::CreateCustomer => {

@@ -10,67 +10,39 @@ use serde_json::Value;
 
 use crate::error::{Error, FieldErrorCode};
 use crate::http::{push_json_string, HttpRequest, Method};
+use crate::operation_kind::operation_kinds;
 use crate::payouts::config::{Config, Environment};
 use crate::payouts::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 use crate::url::segment;
 use crate::validate::{self, field_error, Problem};
 
-/// Names of the operations, the same in every host and in the vectors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum OperationKind {
-    /// `POST /customer`.
-    CreateCustomer,
-    /// `GET /customer/:partnerUserId`.
-    GetCustomer,
-    /// `PATCH /customer/:partnerUserId`.
-    UpdateCustomer,
-    /// `POST /application` (sandbox only).
-    SubmitApplication,
-    /// `POST /gig`.
-    CreateGig,
-    /// `GET /gig/:gigId`.
-    GetGig,
-    /// `GET /gig`.
-    ListGigs,
-    /// `POST /specialpayment`.
-    CreateSpecialPayment,
-    /// `GET /specialpayment/:id`.
-    GetSpecialPayment,
-    /// `GET /specialpayment`.
-    ListSpecialPayments,
+operation_kinds! {
+    /// Names of the operations, the same in every host and in the vectors.
+    pub enum OperationKind {
+        /// `POST /customer`.
+        CreateCustomer = "createCustomer",
+        /// `GET /customer/:partnerUserId`.
+        GetCustomer = "getCustomer",
+        /// `PATCH /customer/:partnerUserId`.
+        UpdateCustomer = "updateCustomer",
+        /// `POST /application` (sandbox only).
+        SubmitApplication = "submitApplication",
+        /// `POST /gig`.
+        CreateGig = "createGig",
+        /// `GET /gig/:gigId`.
+        GetGig = "getGig",
+        /// `GET /gig`.
+        ListGigs = "listGigs",
+        /// `POST /specialpayment`.
+        CreateSpecialPayment = "createSpecialPayment",
+        /// `GET /specialpayment/:id`.
+        GetSpecialPayment = "getSpecialPayment",
+        /// `GET /specialpayment`.
+        ListSpecialPayments = "listSpecialPayments",
+    }
 }
 
 impl OperationKind {
-    /// Every operation.
-    pub const ALL: [OperationKind; 10] = [
-        Self::CreateCustomer,
-        Self::GetCustomer,
-        Self::UpdateCustomer,
-        Self::SubmitApplication,
-        Self::CreateGig,
-        Self::GetGig,
-        Self::ListGigs,
-        Self::CreateSpecialPayment,
-        Self::GetSpecialPayment,
-        Self::ListSpecialPayments,
-    ];
-
-    /// The camelCase name used by hosts and vectors (`createGig`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::CreateCustomer => "createCustomer",
-            Self::GetCustomer => "getCustomer",
-            Self::UpdateCustomer => "updateCustomer",
-            Self::SubmitApplication => "submitApplication",
-            Self::CreateGig => "createGig",
-            Self::GetGig => "getGig",
-            Self::ListGigs => "listGigs",
-            Self::CreateSpecialPayment => "createSpecialPayment",
-            Self::GetSpecialPayment => "getSpecialPayment",
-            Self::ListSpecialPayments => "listSpecialPayments",
-        }
-    }
-
     /// True for operations that change nothing (`get*`, `list*`): their
     /// retries can never apply anything twice.
     pub fn is_read(self) -> bool {
@@ -82,11 +54,6 @@ impl OperationKind {
                 | Self::GetSpecialPayment
                 | Self::ListSpecialPayments
         )
-    }
-
-    /// The operation of a camelCase name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
@@ -184,12 +151,7 @@ impl Operation {
     /// `{"operation": "getGig", "gigId": "..."}`,
     /// `{"operation": "createSpecialPayment", "input": {...}, "idempotencyKey": "..."}`.
     pub fn from_json(call: &Value) -> Result<Self, Error> {
-        let (kind, input) = crate::input::call_operation(
-            call,
-            OperationKind::from_name,
-            || OperationKind::ALL.map(OperationKind::name).join(", "),
-            "",
-        )?;
+        let (kind, input) = crate::input::call_operation::<OperationKind>(call, "")?;
         let text = |field: &str| crate::input::call_text(call, field);
         Ok(match kind {
             OperationKind::CreateCustomer => {

@@ -171,3 +171,12 @@ pub(crate) fn trimmed(text: &str, max: usize) -> Rule<&str> {
     }
     Ok(text)
 }
+
+/// Asserts that `rule` refuses each text with its code; a failure names
+/// the text.
+#[cfg(test)]
+fn assert_refused<T: std::fmt::Debug>(rule: fn(&str) -> Rule<T>, cases: &[(&str, FieldErrorCode)]) {
+    for (text, code) in cases {
+        assert_eq!(rule(text).unwrap_err().code, *code, "{text:?}");
+    }
+}

@@ -61,13 +61,12 @@ mod tests {
     fn states() {
         assert_eq!(us_state(" ca ").unwrap(), "CA");
         assert_eq!(us_state("Dc").unwrap(), "DC");
-        assert_eq!(
-            us_state("XX").unwrap_err().code,
-            FieldErrorCode::InvalidValue
-        );
-        assert_eq!(
-            us_state("California").unwrap_err().code,
-            FieldErrorCode::InvalidValue
+        crate::validate::assert_refused(
+            us_state,
+            &[
+                ("XX", FieldErrorCode::InvalidValue),
+                ("California", FieldErrorCode::InvalidValue),
+            ],
         );
     }
 

@@ -42,6 +42,26 @@ fn payment() -> NewSpecialPayment {
     }
 }
 
+/// A call creating gig `g1`, with `max_retries` and this seed's bytes.
+fn gig_call(max_retries: u32, seed: u8) -> Call {
+    Call::new(
+        &config(max_retries),
+        Operation::create_gig(&gig("g1")).unwrap(),
+        [seed; 32],
+    )
+    .unwrap()
+}
+
+/// A call creating [`payment`], with `max_retries` and this seed's bytes.
+fn payment_call(max_retries: u32, seed: u8) -> Call {
+    Call::new(
+        &config(max_retries),
+        Operation::create_special_payment(&payment(), None).unwrap(),
+        [seed; 32],
+    )
+    .unwrap()
+}
+
 fn json_response(status: u16, body: &str) -> HttpResponse {
     HttpResponse::new(
         status,
@@ -81,12 +101,7 @@ fn drive(
 
 #[test]
 fn success_on_first_attempt() {
-    let call = Call::new(
-        &config(2),
-        Operation::create_gig(&gig("g1")).unwrap(),
-        [1; 32],
-    )
-    .unwrap();
+    let call = gig_call(2, 1);
     let (result, sent) = drive(call, |_| Ok(json_response(200, &gig_body("g1", "15.00"))));
     assert!(matches!(result, Ok(Outcome::Gig(g)) if g.gig_id == "g1"));
     assert_eq!(sent.len(), 1);
@@ -146,12 +161,7 @@ fn a_retry_after_beyond_the_limit_ends_the_call() {
 
 #[test]
 fn special_payments_keep_one_idempotency_key() {
-    let call = Call::new(
-        &config(3),
-        Operation::create_special_payment(&payment(), None).unwrap(),
-        [9; 32],
-    )
-    .unwrap();
+    let call = payment_call(3, 9);
     let key = call.idempotency_key().unwrap().to_owned();
     assert_eq!(key.len(), 36);
     assert_eq!(&key[14..15], "4", "a UUID v4: {key}");
@@ -200,12 +210,7 @@ fn the_callers_key_is_used() {
 
 #[test]
 fn an_unknown_payment_outcome_says_how_to_finish_it() {
-    let call = Call::new(
-        &config(1),
-        Operation::create_special_payment(&payment(), None).unwrap(),
-        [9; 32],
-    )
-    .unwrap();
+    let call = payment_call(1, 9);
     let key = call.idempotency_key().unwrap().to_owned();
     let (result, _) = drive(call, |_| Err(TransportError::other("connection reset")));
     match result {
@@ -224,12 +229,7 @@ fn an_unknown_payment_outcome_says_how_to_finish_it() {
 
 #[test]
 fn connect_failures_are_known_not_applied() {
-    let call = Call::new(
-        &config(1),
-        Operation::create_gig(&gig("g1")).unwrap(),
-        [9; 32],
-    )
-    .unwrap();
+    let call = gig_call(1, 9);
     let (result, sent) = drive(call, |_| Err(TransportError::connect("refused")));
     assert_eq!(sent.len(), 2, "no lookup: nothing can have been created");
     assert!(matches!(
@@ -243,12 +243,7 @@ fn connect_failures_are_known_not_applied() {
 
 #[test]
 fn a_gig_created_by_a_lost_attempt_is_found_not_paid_twice() {
-    let call = Call::new(
-        &config(2),
-        Operation::create_gig(&gig("g1")).unwrap(),
-        [2; 32],
-    )
-    .unwrap();
+    let call = gig_call(2, 2);
     let mut created = false;
     let (result, sent) = drive(call, |request| match (request.method, created) {
         (crate::Method::Post, false) => {
@@ -275,12 +270,7 @@ fn a_gig_created_by_a_lost_attempt_is_found_not_paid_twice() {
 
 #[test]
 fn a_reused_gig_id_with_other_content_is_a_conflict() {
-    let call = Call::new(
-        &config(2),
-        Operation::create_gig(&gig("g1")).unwrap(),
-        [2; 32],
-    )
-    .unwrap();
+    let call = gig_call(2, 2);
     let (result, _) = drive(call, |request| match request.method {
         crate::Method::Post => Ok(json_response(400, r#"{"message":"gigId already exists"}"#)),
         _ => Ok(json_response(200, &gig_body("g1", "99.00"))),
@@ -295,12 +285,7 @@ fn a_reused_gig_id_with_other_content_is_a_conflict() {
 
 #[test]
 fn a_plain_bad_request_stays_a_bad_request() {
-    let call = Call::new(
-        &config(2),
-        Operation::create_gig(&gig("g1")).unwrap(),
-        [2; 32],
-    )
-    .unwrap();
+    let call = gig_call(2, 2);
     let (result, sent) = drive(call, |request| match request.method {
         crate::Method::Post => Ok(json_response(
             400,
@@ -314,12 +299,7 @@ fn a_plain_bad_request_stays_a_bad_request() {
 
 #[test]
 fn exhausted_retries_on_a_gig_end_with_a_definite_answer() {
-    let call = Call::new(
-        &config(1),
-        Operation::create_gig(&gig("g1")).unwrap(),
-        [2; 32],
-    )
-    .unwrap();
+    let call = gig_call(1, 2);
     let (result, _) = drive(call, |request| match request.method {
         crate::Method::Post => Err(TransportError::timeout("timed out")),
         _ => Ok(json_response(404, "")),

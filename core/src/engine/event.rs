@@ -292,14 +292,25 @@ impl Event {
     /// keys). Durations are whole milliseconds (`delayMs`, `elapsedMs`,
     /// `expiresInMs`).
     pub fn to_json(&self) -> Value {
+        let (message, fields) = self.describe();
         let mut out = Map::new();
-        let mut put = |key: &str, value: Value| {
-            out.insert(key.to_owned(), value);
-        };
-        put("event", self.name().into());
-        put("level", self.level().as_str().into());
-        put("message", self.to_string().into());
-        match self {
+        out.insert("event".into(), self.name().into());
+        out.insert("level".into(), self.level().as_str().into());
+        out.insert("message".into(), message.into());
+        out.extend(
+            fields
+                .into_iter()
+                .map(|(key, value)| (key.to_owned(), value)),
+        );
+        Value::Object(out)
+    }
+
+    /// The log line and the JSON fields, written together for each event
+    /// so that the two always tell the same story.
+    fn describe(&self) -> (String, Vec<(&'static str, Value)>) {
+        let mut fields: Vec<(&'static str, Value)> = Vec::new();
+        let mut put = |key: &'static str, value: Value| fields.push((key, value));
+        let message = match self {
             Self::AttemptSent {
                 operation,
                 phase,
@@ -312,6 +323,11 @@ impl Event {
                 put("method", (*method).into());
                 put("path", path.clone().into());
                 put("attempt", (*attempt).into());
+                let what = match phase {
+                    Phase::Operation => "",
+                    Phase::Lookup => " (lookup)",
+                };
+                format!("{operation}{what}: attempt {attempt}: {method} {path}")
             }
             Self::AnswerReceived {
                 attempt,
@@ -321,12 +337,16 @@ impl Event {
             } => {
                 put("attempt", (*attempt).into());
                 put("status", (*status).into());
+                let mut line = format!("attempt {attempt}: answered {status}");
                 if let Some(id) = request_id {
                     put("requestId", id.clone().into());
+                    line.push_str(&format!(", request id {id}"));
                 }
                 if let Some(elapsed) = elapsed {
                     put("elapsedMs", millis(*elapsed).into());
+                    line.push_str(&format!(", in {} ms", millis(*elapsed)));
                 }
+                line
             }
             Self::TransportFailed {
                 attempt,
@@ -335,9 +355,12 @@ impl Event {
             } => {
                 put("attempt", (*attempt).into());
                 put("kind", kind_name(*kind).into());
+                let mut line = format!("attempt {attempt}: no answer ({})", kind_name(*kind));
                 if let Some(elapsed) = elapsed {
                     put("elapsedMs", millis(*elapsed).into());
+                    line.push_str(&format!(", after {} ms", millis(*elapsed)));
                 }
+                line
             }
             Self::RetryScheduled {
                 phase,
@@ -346,29 +369,61 @@ impl Event {
                 retry_after,
             } => {
                 put("phase", phase.as_str().into());
-                match reason {
+                let why = match reason {
                     RetryReason::Status(status) => {
                         put("reason", "status".into());
                         put("status", (*status).into());
+                        format!("after {status}")
                     }
-                    RetryReason::Transport(kind) => put("reason", kind_name(*kind).into()),
-                    RetryReason::NothingCreated => put("reason", "nothing_created".into()),
-                }
+                    RetryReason::Transport(kind) => {
+                        put("reason", kind_name(*kind).into());
+                        format!("after {}", kind_name(*kind))
+                    }
+                    RetryReason::NothingCreated => {
+                        put("reason", "nothing_created".into());
+                        "the lookup found nothing".to_owned()
+                    }
+                };
                 put("delayMs", millis(*delay).into());
                 put("retryAfter", (*retry_after).into());
+                let what = match phase {
+                    Phase::Operation => "sending again",
+                    Phase::Lookup => "looking up again",
+                };
+                let source = if *retry_after { " (Retry-After)" } else { "" };
+                format!("{what} in {} ms{source}: {why}", millis(*delay))
             }
             Self::LookupStarted { reason, ids } => {
-                put("reason", lookup_reason(*reason).into());
+                let (name, why) = match reason {
+                    LookupReason::OutcomeUnknown => {
+                        ("outcome_unknown", "the last attempt may have been applied")
+                    }
+                    LookupReason::Refused => (
+                        "refused",
+                        "the API refused it, and the id may exist already",
+                    ),
+                };
+                put("reason", name.into());
                 put("ids", ids_json(ids));
+                let mut line = "looking up".to_owned();
+                for (i, (name, id)) in ids.iter().enumerate() {
+                    let and = if i > 0 { " and" } else { "" };
+                    line.push_str(&format!("{and} {name} {id:?}"));
+                }
+                format!("{line}: {why}")
             }
             Self::LookupFinished { verdict } => {
                 let (name, fields) = verdict_parts(verdict);
                 put("verdict", name.into());
-                if let Some(fields) = fields {
-                    put(
-                        "fields",
-                        Value::Array(fields.iter().map(|f| (*f).into()).collect()),
-                    );
+                match fields {
+                    Some(fields) => {
+                        put(
+                            "fields",
+                            Value::Array(fields.iter().map(|f| (*f).into()).collect()),
+                        );
+                        format!("lookup: {name} ({})", fields.join(", "))
+                    }
+                    None => format!("lookup: {name}"),
                 }
             }
             Self::CallFinished {
@@ -379,161 +434,72 @@ impl Event {
             } => {
                 put("operation", (*operation).into());
                 put("ok", error_code.is_none().into());
-                if let Some(code) = error_code {
-                    put("code", (*code).into());
-                    put("outcomeUnknown", (*outcome_unknown).into());
-                }
+                let mut line = match error_code {
+                    None => format!("{operation}: done"),
+                    Some(code) => {
+                        put("code", (*code).into());
+                        put("outcomeUnknown", (*outcome_unknown).into());
+                        if *outcome_unknown {
+                            format!("{operation}: failed ({code}, outcome unknown)")
+                        } else {
+                            format!("{operation}: failed ({code})")
+                        }
+                    }
+                };
                 put("attempts", Attempt::list_json(attempts));
+                line.push_str(&format!(" after {} attempt(s)", attempts.len()));
+                let ids: Vec<&str> = attempts
+                    .iter()
+                    .filter_map(|a| a.request_id.as_deref())
+                    .collect();
+                if !ids.is_empty() {
+                    line.push_str(&format!("; request ids {}", ids.join(", ")));
+                }
+                line
             }
             Self::TokenFetchStarted { fetch, reason } => {
                 put("fetch", (*fetch).into());
-                put(
-                    "reason",
-                    match reason {
-                        TokenFetchReason::NoToken => "no_token",
-                        TokenFetchReason::Renewal => "renewal",
+                match reason {
+                    TokenFetchReason::NoToken => {
+                        put("reason", "no_token".into());
+                        format!("fetching an OAuth token (fetch {fetch})")
                     }
-                    .into(),
-                );
+                    TokenFetchReason::Renewal => {
+                        put("reason", "renewal".into());
+                        format!("renewing the OAuth token before it expires (fetch {fetch})")
+                    }
+                }
             }
             Self::TokenFetched { fetch, expires_in } => {
                 put("fetch", (*fetch).into());
                 put("expiresInMs", millis(*expires_in).into());
+                format!(
+                    "OAuth token fetched (fetch {fetch}), valid for {} s",
+                    expires_in.as_secs()
+                )
             }
             Self::TokenFetchFailed { fetch, error_code } => {
                 put("fetch", (*fetch).into());
                 put("code", (*error_code).into());
+                format!("OAuth token fetch {fetch} failed ({error_code})")
             }
-            Self::TokenRejected { retry } => put("retry", (*retry).into()),
-        }
-        Value::Object(out)
+            Self::TokenRejected { retry } => {
+                put("retry", (*retry).into());
+                if *retry {
+                    "the API refused the token (401): renewing it and sending once more".into()
+                } else {
+                    "the API refused the renewed token too (401)".into()
+                }
+            }
+        };
+        (message, fields)
     }
 }
 
 /// The log line: short, and free of anything secret, like the JSON.
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::AttemptSent {
-                operation,
-                phase,
-                method,
-                path,
-                attempt,
-            } => {
-                let what = match phase {
-                    Phase::Operation => "",
-                    Phase::Lookup => " (lookup)",
-                };
-                write!(f, "{operation}{what}: attempt {attempt}: {method} {path}")
-            }
-            Self::AnswerReceived {
-                attempt,
-                status,
-                request_id,
-                elapsed,
-            } => {
-                write!(f, "attempt {attempt}: answered {status}")?;
-                if let Some(id) = request_id {
-                    write!(f, ", request id {id}")?;
-                }
-                if let Some(elapsed) = elapsed {
-                    write!(f, ", in {} ms", millis(*elapsed))?;
-                }
-                Ok(())
-            }
-            Self::TransportFailed {
-                attempt,
-                kind,
-                elapsed,
-            } => {
-                write!(f, "attempt {attempt}: no answer ({})", kind_name(*kind))?;
-                if let Some(elapsed) = elapsed {
-                    write!(f, ", after {} ms", millis(*elapsed))?;
-                }
-                Ok(())
-            }
-            Self::RetryScheduled {
-                phase,
-                reason,
-                delay,
-                retry_after,
-            } => {
-                let what = match phase {
-                    Phase::Operation => "sending again",
-                    Phase::Lookup => "looking up again",
-                };
-                let why = match reason {
-                    RetryReason::Status(status) => format!("after {status}"),
-                    RetryReason::Transport(kind) => format!("after {}", kind_name(*kind)),
-                    RetryReason::NothingCreated => "the lookup found nothing".to_owned(),
-                };
-                let source = if *retry_after { " (Retry-After)" } else { "" };
-                write!(f, "{what} in {} ms{source}: {why}", millis(*delay))
-            }
-            Self::LookupStarted { reason, ids } => {
-                let why = match reason {
-                    LookupReason::OutcomeUnknown => "the last attempt may have been applied",
-                    LookupReason::Refused => "the API refused it, and the id may exist already",
-                };
-                f.write_str("looking up")?;
-                for (i, (name, id)) in ids.iter().enumerate() {
-                    let and = if i > 0 { " and" } else { "" };
-                    write!(f, "{and} {name} {id:?}")?;
-                }
-                write!(f, ": {why}")
-            }
-            Self::LookupFinished { verdict } => match verdict_parts(verdict) {
-                (name, Some(fields)) => write!(f, "lookup: {name} ({})", fields.join(", ")),
-                (name, None) => write!(f, "lookup: {name}"),
-            },
-            Self::CallFinished {
-                operation,
-                error_code,
-                outcome_unknown,
-                attempts,
-            } => {
-                match error_code {
-                    None => write!(f, "{operation}: done")?,
-                    Some(code) if *outcome_unknown => {
-                        write!(f, "{operation}: failed ({code}, outcome unknown)")?
-                    }
-                    Some(code) => write!(f, "{operation}: failed ({code})")?,
-                }
-                write!(f, " after {} attempt(s)", attempts.len())?;
-                let ids: Vec<&str> = attempts
-                    .iter()
-                    .filter_map(|a| a.request_id.as_deref())
-                    .collect();
-                if !ids.is_empty() {
-                    write!(f, "; request ids {}", ids.join(", "))?;
-                }
-                Ok(())
-            }
-            Self::TokenFetchStarted { fetch, reason } => match reason {
-                TokenFetchReason::NoToken => write!(f, "fetching an OAuth token (fetch {fetch})"),
-                TokenFetchReason::Renewal => {
-                    write!(
-                        f,
-                        "renewing the OAuth token before it expires (fetch {fetch})"
-                    )
-                }
-            },
-            Self::TokenFetched { fetch, expires_in } => write!(
-                f,
-                "OAuth token fetched (fetch {fetch}), valid for {} s",
-                expires_in.as_secs()
-            ),
-            Self::TokenFetchFailed { fetch, error_code } => {
-                write!(f, "OAuth token fetch {fetch} failed ({error_code})")
-            }
-            Self::TokenRejected { retry: true } => {
-                f.write_str("the API refused the token (401): renewing it and sending once more")
-            }
-            Self::TokenRejected { retry: false } => {
-                f.write_str("the API refused the renewed token too (401)")
-            }
-        }
+        f.write_str(&self.describe().0)
     }
 }
 
@@ -542,13 +508,6 @@ fn kind_name(kind: TransportErrorKind) -> &'static str {
         TransportErrorKind::Connect => "connect",
         TransportErrorKind::Timeout => "timeout",
         TransportErrorKind::Other => "other",
-    }
-}
-
-fn lookup_reason(reason: LookupReason) -> &'static str {
-    match reason {
-        LookupReason::OutcomeUnknown => "outcome_unknown",
-        LookupReason::Refused => "refused",
     }
 }
 

@@ -23,7 +23,7 @@ use crate::error::{Error, FieldErrorCode};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::url::{push_query, query_value, segment};
 use crate::validate;
-use crate::validate::{field_error, merge_errors as merge};
+use crate::validate::{field_error, merge_errors as merge, path_id};
 
 /// One validated open-banking call.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,10 +53,6 @@ enum Inner {
     ListDataRefreshes(String, Paging),
 }
 
-fn id(field: &str, value: &str) -> Result<String, Error> {
-    validate::identifier(value).map_err(|p| field_error(field, p))
-}
-
 impl Operation {
     /// `POST /customers/v1/`.
     pub fn create_customer(customer: &NewCustomer) -> Result<Self, Error> {
@@ -65,13 +61,16 @@ impl Operation {
 
     /// `GET /customers/v1/{customer_id}`.
     pub fn get_customer(customer_id: &str) -> Result<Self, Error> {
-        Ok(Self(Inner::GetCustomer(id("customer_id", customer_id)?)))
+        Ok(Self(Inner::GetCustomer(path_id(
+            "customer_id",
+            customer_id,
+        )?)))
     }
 
     /// `GET /customers/v1/app-user-id/{app_user_id}`: the way back to a
     /// customer after `CUSTOMER_ALREADY_EXISTS`.
     pub fn get_customer_by_app_user_id(app_user_id: &str) -> Result<Self, Error> {
-        Ok(Self(Inner::GetCustomerByAppUserId(id(
+        Ok(Self(Inner::GetCustomerByAppUserId(path_id(
             "app_user_id",
             app_user_id,
         )?)))
@@ -84,12 +83,18 @@ impl Operation {
 
     /// `GET /customers/v1/{customer_id}/entities`.
     pub fn list_entities(customer_id: &str) -> Result<Self, Error> {
-        Ok(Self(Inner::ListEntities(id("customer_id", customer_id)?)))
+        Ok(Self(Inner::ListEntities(path_id(
+            "customer_id",
+            customer_id,
+        )?)))
     }
 
     /// `GET /customers/v1/{customer_id}/entities/{entity_id}`.
     pub fn get_entity(customer_id: &str, entity_id: &str) -> Result<Self, Error> {
-        match (id("customer_id", customer_id), id("entity_id", entity_id)) {
+        match (
+            path_id("customer_id", customer_id),
+            path_id("entity_id", entity_id),
+        ) {
             (Ok(c), Ok(e)) => Ok(Self(Inner::GetEntity(c, e))),
             (c, e) => Err(merge(c.err().into_iter().chain(e.err())).unwrap_or_else(lost)),
         }
@@ -103,7 +108,10 @@ impl Operation {
     /// `GET /data/v2/results/{results_id}`: the data of a `PENDING` answer,
     /// once the `results.ready` webhook arrived.
     pub fn get_data_results(results_id: &str) -> Result<Self, Error> {
-        Ok(Self(Inner::GetDataResults(id("results_id", results_id)?)))
+        Ok(Self(Inner::GetDataResults(path_id(
+            "results_id",
+            results_id,
+        )?)))
     }
 
     /// `POST /payments/v1/intents`.
@@ -113,7 +121,7 @@ impl Operation {
 
     /// `GET /payments/v1/intents/{payment_intent_id}`.
     pub fn get_payment_intent(payment_intent_id: &str) -> Result<Self, Error> {
-        Ok(Self(Inner::GetPaymentIntent(id(
+        Ok(Self(Inner::GetPaymentIntent(path_id(
             "payment_intent_id",
             payment_intent_id,
         )?)))
@@ -142,7 +150,7 @@ impl Operation {
 
     /// `GET /payments/v1/{payment_id}`: one payment made against an intent.
     pub fn get_payment(payment_id: &str) -> Result<Self, Error> {
-        Ok(Self(Inner::GetPayment(id("payment_id", payment_id)?)))
+        Ok(Self(Inner::GetPayment(path_id("payment_id", payment_id)?)))
     }
 
     /// `GET /payments/v1/intents`: every payment intent of the application.
@@ -176,18 +184,24 @@ impl Operation {
     /// its bank again; `entity.data.refresh.updated` tells when it is done.
     /// Not retried after an unknown outcome: a second refresh would start.
     pub fn create_data_refresh(entity_id: &str) -> Result<Self, Error> {
-        Ok(Self(Inner::CreateDataRefresh(id("entity_id", entity_id)?)))
+        Ok(Self(Inner::CreateDataRefresh(path_id(
+            "entity_id",
+            entity_id,
+        )?)))
     }
 
     /// `GET /data/v2/refreshes/{refresh_id}`.
     pub fn get_data_refresh(refresh_id: &str) -> Result<Self, Error> {
-        Ok(Self(Inner::GetDataRefresh(id("refresh_id", refresh_id)?)))
+        Ok(Self(Inner::GetDataRefresh(path_id(
+            "refresh_id",
+            refresh_id,
+        )?)))
     }
 
     /// `GET /data/v2/refreshes?entity_id=`: an entity's refreshes, one page
     /// at a time.
     pub fn list_data_refreshes(entity_id: &str, paging: Paging) -> Result<Self, Error> {
-        match (id("entity_id", entity_id), paging.checked()) {
+        match (path_id("entity_id", entity_id), paging.checked()) {
             (Ok(entity), Ok(paging)) => Ok(Self(Inner::ListDataRefreshes(entity, paging))),
             (e, p) => Err(merge(e.err().into_iter().chain(p.err())).unwrap_or_else(lost)),
         }

@@ -14,7 +14,7 @@ use crate::operation_kind::operation_kinds;
 use crate::payouts::config::{Config, Environment};
 use crate::payouts::models::{CustomerUpdate, NewCustomer, NewGig, NewSpecialPayment};
 use crate::url::segment;
-use crate::validate::{self, field_error, Problem};
+use crate::validate::{self, field_error, path_id, Problem};
 
 operation_kinds! {
     /// Names of the operations, the same in every host and in the vectors.
@@ -343,10 +343,6 @@ fn with_id(prefix: &'static str, id: &str) -> Cow<'static, str> {
 fn json(value: &impl serde::Serialize) -> String {
     // Serialising these plain structs cannot fail: every key is a string.
     serde_json::to_string(value).unwrap_or_default()
-}
-
-fn path_id(field: &str, id: &str) -> Result<String, Error> {
-    validate::identifier(id).map_err(|p| field_error(field, p))
 }
 
 /// Checks the caller's own idempotency key, if one was given.

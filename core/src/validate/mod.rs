@@ -136,6 +136,12 @@ pub(crate) fn field_error(field: &str, problem: Problem) -> crate::Error {
     })
 }
 
+/// An id the caller names a record by (it goes into a URL), checked as
+/// [`identifier`] and reported under `field`.
+pub(crate) fn path_id(field: &str, id: &str) -> Result<String, crate::Error> {
+    identifier(id).map_err(|p| field_error(field, p))
+}
+
 /// Joins the field errors of several failed checks into one error, so that
 /// a form shows every problem at once; any other error wins only when no
 /// field failed. `None` when there was nothing to join.

@@ -40,3 +40,13 @@ py_sandbox() {
   cargo build -q -p lean-sandbox >&2
   echo "$PY_TARGET/debug/lean-sandbox"
 }
+
+# What the tests and the demo both start from: the tools' venv with the
+# freshly built wheel installed in it as a user would (no dependency
+# fetched again), and the sandbox. Sets PY_WHEEL and PY_SANDBOX.
+py_prepare() {
+  py_venv
+  PY_WHEEL=$(py_wheel)
+  "$PY_VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$PY_WHEEL"
+  PY_SANDBOX=$(py_sandbox)
+}

@@ -178,18 +178,20 @@ def test_each_result_class_has_the_core_models_fields(key: Tuple[str, str], cls:
     ours = _python_fields(cls)
     missing = [wire for wire in core["fields"] if wire not in ours]
     extra = [wire for wire in ours if wire not in core["fields"]]
-    hints = [f"({snake(wire)!r}, {wire!r}, {wire in core['amounts']})" for wire in missing]
+    hints = [snake(wire) for wire in missing]
+    amounts = [snake(wire) for wire in missing if wire in core["amounts"]]
     assert not missing, (
-        f"{where} lacks the fields {missing}: add {', '.join(hints)} to its _fields, "
-        "with a slot and a type annotation, and document them"
+        f"{where} lacks the fields {missing}: add the slots {hints} (its _fields are read from them)"
+        + (f", naming {amounts} in its amounts=" if amounts else "")
+        + ", each with a type annotation, and document them"
     )
     assert not extra, f"{where} reads {extra}, which the core's model does not declare"
     for wire, (attribute, amount) in ours.items():
         core_amount = wire in core["amounts"]
         assert amount == core_amount, (
             f"{where}.{attribute}: the core reads {wire!r} "
-            f"{'as an amount: flag it True' if core_amount else 'as no amount: flag it False'} "
-            "in _fields"
+            f"{'as an amount: name it in' if core_amount else 'as no amount: take it out of'} "
+            "the amounts= of its _fields"
         )
         annotation = cls.__annotations__.get(attribute)
         assert annotation is not None, f"{where}.{attribute} has no type annotation"

@@ -8,13 +8,10 @@ cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 source bindings-python/scripts/env.sh
 
-py_venv
-wheel=$(py_wheel)
-"$PY_VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
-sandbox=$(py_sandbox)
+py_prepare
 
 key=demo_key_python
-serve_sandbox "$sandbox" --mtls --api-key "$key" --approval-delay 1s --settlement-delay 1s \
+serve_sandbox "$PY_SANDBOX" --mtls --api-key "$key" --approval-delay 1s --settlement-delay 1s \
   --ob-results-delay 500ms
 echo "sandbox at $SANDBOX_URL (mTLS at $SANDBOX_MTLS_URL)"
 "$PY_VENV/bin/python" -I bindings-python/examples/partner_flow.py "$SANDBOX_URL" "$key"

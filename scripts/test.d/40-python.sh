@@ -9,9 +9,7 @@ cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 source bindings-python/scripts/env.sh
 
-py_venv
-wheel=$(py_wheel)
-sandbox=$(py_sandbox)
+py_prepare
 
 # The wheel is abi3 (CPython 3.9+): smoke-test it on this venv's Python and
 # on the oldest and newest supported versions when the machine has them.
@@ -25,16 +23,15 @@ done
 fresh=$(mktemp -d)
 trap 'rm -rf "$fresh"' EXIT
 for python in "${interpreters[@]}"; do
-  step "python: smoke test of $(basename "$wheel") in a fresh venv ($("$python" --version))"
+  step "python: smoke test of $(basename "$PY_WHEEL") in a fresh venv ($("$python" --version))"
   rm -rf "$fresh/venv"
   "$python" -m venv "$fresh/venv"
   # With its one dependency (httpx) from the package index, as pip install does.
-  "$fresh/venv/bin/pip" install -q --disable-pip-version-check "$wheel"
+  "$fresh/venv/bin/pip" install -q --disable-pip-version-check "$PY_WHEEL"
   (cd "$fresh" && "$fresh/venv/bin/python" "$OLDPWD/bindings-python/tests/smoke.py")
 done
 
 step "python: pytest against the installed wheel"
-"$PY_VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
 cd bindings-python/tests
-LEAN_SANDBOX_BIN="$sandbox" LEAN_REQUIRE_SANDBOX=1 \
+LEAN_SANDBOX_BIN="$PY_SANDBOX" LEAN_REQUIRE_SANDBOX=1 \
   "$PY_VENV/bin/python" -I -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml .

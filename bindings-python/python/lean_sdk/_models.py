@@ -16,6 +16,8 @@ with the same ``attempts``.
 
 from __future__ import annotations
 
+from ._operations import _camel
+
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -27,6 +29,16 @@ if TYPE_CHECKING:
     _R = TypeVar("_R")
 
 __all__ = ["Customer", "Gig", "SpecialPayment", "Application", "WebhookEvent", "ResultList"]
+
+
+def _fields_of(
+    names: Tuple[str, ...], *, amounts: Tuple[str, ...] = (), camel_case: bool = True
+) -> Tuple[Tuple[str, str, bool], ...]:
+    """A record's ``_fields`` from its attribute names (its ``__slots__``,
+    in the order ``repr()`` shows them): each with its wire name (the
+    camelCase form the payouts API uses, or the name itself) and whether it
+    is one of the ``amounts``, read as ``Decimal``."""
+    return tuple((name, _camel(name) if camel_case else name, name in amounts) for name in names)
 
 
 class _Record:
@@ -125,14 +137,7 @@ class Customer(_Record):
         "phone_number", "email", "street", "street2", "city", "state", "postal_code",
         "registration_date", "status", "created_at", "updated_at",
     )
-    _fields = tuple((name, wire, False) for name, wire in (
-        ("partner_user_id", "partnerUserId"), ("first_name", "firstName"),
-        ("middle_name", "middleName"), ("last_name", "lastName"), ("birthday", "birthday"),
-        ("phone_number", "phoneNumber"), ("email", "email"), ("street", "street"),
-        ("street2", "street2"), ("city", "city"), ("state", "state"),
-        ("postal_code", "postalCode"), ("registration_date", "registrationDate"),
-        ("status", "status"), ("created_at", "createdAt"), ("updated_at", "updatedAt"),
-    ))
+    _fields = _fields_of(__slots__)
     partner_user_id: str
     first_name: Optional[str]
     middle_name: Optional[str]
@@ -160,15 +165,7 @@ class Gig(_Record):
         "description", "start_time", "end_time", "status", "invoice_id",
         "created_at", "updated_at",
     )
-    _fields = (
-        ("gig_id", "gigId", False), ("id", "id", False),
-        ("partner_user_id", "partnerUserId", False), ("total_amount", "totalAmount", True),
-        ("tips", "tips", True), ("expenses", "expenses", True),
-        ("description", "description", False), ("start_time", "startTime", False),
-        ("end_time", "endTime", False), ("status", "status", False),
-        ("invoice_id", "invoiceId", False), ("created_at", "createdAt", False),
-        ("updated_at", "updatedAt", False),
-    )
+    _fields = _fields_of(__slots__, amounts=("total_amount", "tips", "expenses"))
     gig_id: str
     id: Optional[str]
     partner_user_id: Optional[str]
@@ -191,14 +188,7 @@ class SpecialPayment(_Record):
         "id", "partner_user_id", "amount", "type", "description", "gig_id", "status",
         "userdata", "invoice_id", "created_at", "updated_at",
     )
-    _fields = (
-        ("id", "id", False), ("partner_user_id", "partnerUserId", False),
-        ("amount", "amount", True), ("type", "type", False),
-        ("description", "description", False), ("gig_id", "gigId", False),
-        ("status", "status", False), ("userdata", "userdata", False),
-        ("invoice_id", "invoiceId", False), ("created_at", "createdAt", False),
-        ("updated_at", "updatedAt", False),
-    )
+    _fields = _fields_of(__slots__, amounts=("amount",))
     id: str
     partner_user_id: Optional[str]
     amount: Optional[Decimal]
@@ -216,7 +206,7 @@ class Application(_Record):
     """The onboarding application of a customer (sandbox only)."""
 
     __slots__ = ("partner_user_id", "status")
-    _fields = (("partner_user_id", "partnerUserId", False), ("status", "status", False))
+    _fields = _fields_of(__slots__)
     partner_user_id: str
     status: Optional[str]
 

@@ -6,6 +6,7 @@ validated here: the core does that, once, for every language."""
 from __future__ import annotations
 
 from .._models import ResultList
+from .._operations import _camel
 from ._models import (
     Bank, Customer, CustomerPage, DataPage, DataRefresh, DataResult, Destination, Entity, Payment, PaymentIntent,
 )
@@ -165,5 +166,4 @@ def list_data_refreshes(
 def operation_name(name: str) -> str:
     """``create_payment_intent`` -> ``createPaymentIntent``; camelCase names
     pass unchanged."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+    return _camel(name)

@@ -10,16 +10,18 @@ own JSON, untyped: the core hands every number a float could alter
 
 from __future__ import annotations
 
-from .._models import _Envelope, _Record
+from .._models import _Envelope, _fields_of, _Record
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
     from decimal import Decimal
-    from typing import Any, Dict, List, Optional, Union
+    from typing import Any, Dict, List, Optional, Tuple, Union
 
 
-def _plain(*names: str) -> Any:
-    return tuple((name, name, False) for name in names)
+def _plain(names: Tuple[str, ...], amounts: Tuple[str, ...] = ()) -> Tuple[Tuple[str, str, bool], ...]:
+    """The ``_fields`` of an open-banking record: its wire names are the
+    attributes' own (snake_case)."""
+    return _fields_of(names, amounts=amounts, camel_case=False)
 
 
 class Customer(_Record):
@@ -27,7 +29,7 @@ class Customer(_Record):
     ``app_user_id``."""
 
     __slots__ = ("customer_id", "app_user_id")
-    _fields = _plain("customer_id", "app_user_id")
+    _fields = _plain(__slots__)
     customer_id: str
     app_user_id: Optional[str]
 
@@ -58,7 +60,7 @@ class Permissions(_Record):
     answer did not say)."""
 
     __slots__ = ("identity", "accounts", "balance", "transactions")
-    _fields = _plain("identity", "accounts", "balance", "transactions")
+    _fields = _plain(__slots__)
     identity: Optional[bool]
     accounts: Optional[bool]
     balance: Optional[bool]
@@ -70,7 +72,7 @@ class Entity(_Record):
     ``entity_id`` of the data calls."""
 
     __slots__ = ("id", "customer_id", "bank_identifier", "app_user_id", "permissions")
-    _fields = _plain("id", "customer_id", "bank_identifier", "app_user_id")
+    _fields = _plain(("id", "customer_id", "bank_identifier", "app_user_id"))
     id: str
     customer_id: Optional[str]
     bank_identifier: Optional[str]
@@ -96,7 +98,7 @@ class DataResult(_Record):
     """
 
     __slots__ = ("status", "payload", "results_id", "message", "timestamp")
-    _fields = _plain("status", "payload", "results_id", "message", "timestamp")
+    _fields = _plain(__slots__)
     status: str
     payload: Any
     results_id: Optional[str]
@@ -126,7 +128,7 @@ class DataPage(_Record):
     """
 
     __slots__ = ("data", "status")
-    _fields = _plain("data", "status")
+    _fields = _plain(__slots__)
     data: Any
     status: Optional[str]
 
@@ -151,7 +153,7 @@ class Destination(_Record):
     are there when the destination was created with them."""
 
     __slots__ = ("id", "display_name", "name", "bank_identifier", "iban", "bank_type", "government_identifier")
-    _fields = _plain("id", "display_name", "name", "bank_identifier", "iban", "bank_type", "government_identifier")
+    _fields = _plain(__slots__)
     id: Optional[str]
     display_name: Optional[str]
     name: Optional[str]
@@ -166,11 +168,7 @@ class PaymentIntent(_Record):
     ``Decimal``; ``payments`` lists the payments made against it."""
 
     __slots__ = ("payment_intent_id", "customer_id", "amount", "currency", "description", "payments", "payment_destination")
-    _fields = (
-        ("payment_intent_id", "payment_intent_id", False), ("customer_id", "customer_id", False),
-        ("amount", "amount", True), ("currency", "currency", False),
-        ("description", "description", False),
-    )
+    _fields = _plain(("payment_intent_id", "customer_id", "amount", "currency", "description"), amounts=("amount",))
     payment_intent_id: str
     customer_id: Optional[str]
     amount: Optional[Decimal]
@@ -193,9 +191,7 @@ class Bank(_Record):
     (``{"active": {"payments", "data"}, "enabled": {...}}``)."""
 
     __slots__ = ("identifier", "name", "logo", "main_color", "background_color", "bank_type", "account_type", "availability")
-    _fields = _plain(
-        "identifier", "name", "logo", "main_color", "background_color", "bank_type", "account_type", "availability",
-    )
+    _fields = _plain(__slots__)
     identifier: str
     name: Optional[str]
     logo: Optional[str]
@@ -216,13 +212,7 @@ class Payment(_Record):
         "id", "amount", "currency", "status", "intent_id", "customer_id", "payment_destination_id",
         "bank_transaction_reference", "reason", "metadata",
     )
-    _fields = (
-        ("id", "id", False), ("amount", "amount", True), ("currency", "currency", False),
-        ("status", "status", False), ("intent_id", "intent_id", False), ("customer_id", "customer_id", False),
-        ("payment_destination_id", "payment_destination_id", False),
-        ("bank_transaction_reference", "bank_transaction_reference", False), ("reason", "reason", False),
-        ("metadata", "metadata", False),
-    )
+    _fields = _plain(__slots__, amounts=("amount",))
     id: str
     amount: Optional[Decimal]
     currency: Optional[str]
@@ -240,7 +230,7 @@ class ResultsReady(_Record):
     fetch with ``get_data_results``."""
 
     __slots__ = ("id",)
-    _fields = _plain("id")
+    _fields = _plain(__slots__)
     id: str
 
 
@@ -249,11 +239,7 @@ class PaymentIntentCreated(_Record):
     ``payment_intent_id`` of API answers; ``amount`` is a ``Decimal``."""
 
     __slots__ = ("intent_id", "amount", "currency", "status", "reason", "customer_id", "metadata")
-    _fields = (
-        ("intent_id", "intent_id", False), ("amount", "amount", True), ("currency", "currency", False),
-        ("status", "status", False), ("reason", "reason", False), ("customer_id", "customer_id", False),
-        ("metadata", "metadata", False),
-    )
+    _fields = _plain(__slots__, amounts=("amount",))
     intent_id: str
     amount: Optional[Decimal]
     currency: Optional[str]
@@ -269,7 +255,7 @@ class PaymentSource(_Record):
     from."""
 
     __slots__ = ("id", "status", "customer_id", "end_user_id", "bank_identifier", "bank_name")
-    _fields = _plain("id", "status", "customer_id", "end_user_id", "bank_identifier", "bank_name")
+    _fields = _plain(__slots__)
     id: str
     status: Optional[str]
     customer_id: Optional[str]
@@ -287,7 +273,7 @@ class DataRefresh(_Record):
     or ``UNSUPPORTED``), checked by the core, once the refresh is done."""
 
     __slots__ = ("refresh_id", "entity_id", "status", "customer_id", "app_user_id", "data_status")
-    _fields = _plain("refresh_id", "entity_id", "status", "customer_id", "app_user_id", "data_status")
+    _fields = _plain(__slots__)
     refresh_id: str
     entity_id: str
     status: Optional[str]
@@ -302,7 +288,7 @@ class BankAvailability(_Record):
     by the core."""
 
     __slots__ = ("identifier", "availability")
-    _fields = _plain("identifier", "availability")
+    _fields = _plain(__slots__)
     identifier: str
     availability: Optional[Dict[str, Any]]
 

@@ -30,13 +30,9 @@ from ._models import WebhookEvent
 
 TYPE_CHECKING = False  # typing itself is not imported at run time: import speed
 if TYPE_CHECKING:
-    from typing import Iterable, Optional, Tuple, Union
+    from typing import Optional, Tuple, Union
 
-    Payload = Union[bytes, bytearray, memoryview, str]
-    """The raw request body; ``str`` is read as its UTF-8 bytes."""
-
-    Secrets = Union[str, bytes, Iterable[Union[str, bytes]]]
-    """One secret, or several during a rotation."""
+    from ..webhooks import Payload, Secrets
 
 __all__ = [
     "SIGNATURE_HEADER",

@@ -31,6 +31,32 @@ macro_rules! operation {
     };
 }
 
+/// A read of either API: `get`, the answer `found` as its 200, and the
+/// refusals of that read. A family of reads (`$api`'s records by id, its
+/// pages) states once what all its reads share: `$shared_params` after
+/// each read's own parameters, and `$shared_refusals`.
+macro_rules! read {
+    (
+        $api:ident, params($($shared_param:ident),*), refusals($($shared_refusal:ident),*);
+        $(#[doc = $doc:tt])*
+        $path:literal = $id:literal, fn $name:ident,
+        $(params($($param:tt),+ $(,)?),)?
+        found $body:ty = $description:literal
+        $(, refusals($($refusal:ident),+ $(,)?))? $(,)?
+    ) => {
+        $api! {
+            $(#[doc = $doc])*
+            get $path = $id, fn $name,
+            params($($($param,)+)? $($shared_param),*),
+            responses(
+                (status = 200, description = $description, body = $body),
+                $($shared_refusal,)*
+                $($($refusal,)+)?
+            )
+        }
+    };
+}
+
 /// Refusals of one status each, answered in the API's error body
 /// `$body` and named by when they happen; the doc comment is the
 /// response's description.

@@ -65,6 +65,18 @@ refusals! {
     404 NoCustomer;
     /// No such entity
     404 NoEntity;
+    /// No such customer or entity
+    404 NoCustomerEntity;
+    /// No such entity (NOT_FOUND) or account of it (ACCOUNT_NOT_FOUND)
+    404 NoAccount;
+    /// No such results
+    404 NoResults;
+    /// No such payment intent
+    404 NoIntent;
+    /// No such payment
+    404 NoPayment;
+    /// No such refresh
+    404 NoRefresh;
 }
 
 #[derive(ToSchema)]
@@ -509,19 +521,36 @@ macro_rules! ob_path {
     };
 }
 
+/// A read of one record named in the path; its refusals name the 404. A
+/// customer-scoped token reaches only its own customer's records.
+macro_rules! ob_get {
+    ($($read:tt)*) => {
+        read! { ob_path, params(), refusals(CustomerOnly); $($read)* }
+    };
+}
+
+/// A read of one page of records: `page_number` and `page_size` in the
+/// query after any path parameters, refused when out of range.
+macro_rules! ob_list {
+    ($($read:tt)*) => {
+        read! { ob_path, params(ObPage), refusals(ObBadPage); $($read)* }
+    };
+}
+
+/// A data v2 read: the entity and the page in the query after any path
+/// parameters; its refusals name the 404.
+macro_rules! v2_read {
+    ($($read:tt)*) => {
+        read! { ob_path, params(V2Query), refusals(BadV2Query, CustomerOnly); $($read)* }
+    };
+}
+
 // The path parameters more than one route names.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
 pub(super) struct CustomerId {
     /// Lean's id of the customer
     customer_id: String,
-}
-
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-pub(super) struct ResultsId {
-    /// The results_id of a PENDING answer
-    results_id: String,
 }
 
 #[utoipa::path(post, path = "/oauth2/token", tag = "open banking", operation_id = "issueToken",
@@ -552,60 +581,43 @@ ob_path! {
     )
 }
 
-ob_path! {
+ob_list! {
     /// List one page of customers, oldest first
-    get "/customers/v1" = "listObCustomers", fn list_customers,
-    params(ObPage),
-    responses(
-        (status = 200, description = "One page of customers", body = CustomerPage),
-        ObBadPage,
-        AppOnly,
-    )
+    "/customers/v1" = "listObCustomers", fn list_customers,
+    found CustomerPage = "One page of customers",
+    refusals(AppOnly)
 }
 
-ob_path! {
+ob_get! {
     /// Retrieve a customer
-    get "/customers/v1/{customer_id}" = "getObCustomer", fn get_customer,
+    "/customers/v1/{customer_id}" = "getObCustomer", fn get_customer,
     params(CustomerId),
-    responses(
-        (status = 200, description = "The customer", body = ObCustomer),
-        CustomerOnly,
-        NoCustomer,
-    )
+    found ObCustomer = "The customer",
+    refusals(NoCustomer)
 }
 
-ob_path! {
+ob_get! {
     /// Retrieve a customer by your id of the user
-    get "/customers/v1/app-user-id/{app_user_id}" = "getObCustomerByAppUserId", fn get_customer_by_app_user_id,
+    "/customers/v1/app-user-id/{app_user_id}" = "getObCustomerByAppUserId", fn get_customer_by_app_user_id,
     params(("app_user_id" = String, Path, description = "Your id of the user")),
-    responses(
-        (status = 200, description = "The customer", body = ObCustomer),
-        CustomerOnly,
-        NoCustomer,
-    )
+    found ObCustomer = "The customer",
+    refusals(NoCustomer)
 }
 
-ob_path! {
+ob_list! {
     /// List one page of a customer's connected bank entities
-    get "/customers/v1/{customer_id}/entities" = "listEntities", fn list_entities,
-    params(CustomerId, ObPage),
-    responses(
-        (status = 200, description = "One page of entities", body = Vec<Entity>),
-        ObBadPage,
-        CustomerOnly,
-        NoCustomer,
-    )
+    "/customers/v1/{customer_id}/entities" = "listEntities", fn list_entities,
+    params(CustomerId),
+    found Vec<Entity> = "One page of entities",
+    refusals(CustomerOnly, NoCustomer)
 }
 
-ob_path! {
+ob_get! {
     /// Retrieve one of a customer's entities
-    get "/customers/v1/{customer_id}/entities/{entity_id}" = "getEntity", fn get_entity,
+    "/customers/v1/{customer_id}/entities/{entity_id}" = "getEntity", fn get_entity,
     params(CustomerId, ("entity_id" = String, Path, description = "Lean's id of the entity")),
-    responses(
-        (status = 200, description = "The entity", body = Entity),
-        CustomerOnly,
-        (status = 404, description = "No such customer or entity", body = ObError),
-    )
+    found Entity = "The entity",
+    refusals(NoCustomerEntity)
 }
 
 ob_path! {
@@ -633,26 +645,28 @@ pub(super) enum DataKindName {
     Transactions,
 }
 
-ob_path! {
-    /// Retrieve the results of an asynchronous data call
-    get "/data/v2/results/{results_id}" = "getResults", fn get_results,
-    params(ResultsId),
-    responses(
-        (status = 200, description = "The data, or still PENDING", body = DataAnswer),
-        CustomerOnly,
-        (status = 404, description = "No such results", body = ObError),
-    )
+/// The results of an asynchronous data call, the same at their v2 path
+/// and at the v1 one.
+macro_rules! results_path {
+    ($(#[doc = $doc:tt])* $path:literal = $id:literal, fn $name:ident) => {
+        ob_get! {
+            $(#[doc = $doc])*
+            $path = $id, fn $name,
+            params(("results_id" = String, Path, description = "The results_id of a PENDING answer")),
+            found DataAnswer = "The data, or still PENDING",
+            refusals(NoResults)
+        }
+    };
 }
 
-ob_path! {
+results_path! {
+    /// Retrieve the results of an asynchronous data call
+    "/data/v2/results/{results_id}" = "getResults", fn get_results
+}
+
+results_path! {
     /// Retrieve the results of an asynchronous data call (the v1 path of the same results)
-    get "/data/v1/results/{results_id}" = "getResultsV1", fn get_results_v1,
-    params(ResultsId),
-    responses(
-        (status = 200, description = "The data, or still PENDING", body = DataAnswer),
-        CustomerOnly,
-        (status = 404, description = "No such results", body = ObError),
-    )
+    "/data/v1/results/{results_id}" = "getResultsV1", fn get_results_v1
 }
 
 ob_path! {
@@ -669,26 +683,20 @@ ob_path! {
     )
 }
 
-ob_path! {
+ob_get! {
     /// Retrieve a payment intent
-    get "/payments/v1/intents/{payment_intent_id}" = "getPaymentIntent", fn get_intent,
+    "/payments/v1/intents/{payment_intent_id}" = "getPaymentIntent", fn get_intent,
     params(("payment_intent_id" = String, Path, description = "Lean's id of the payment intent")),
-    responses(
-        (status = 200, description = "The payment intent", body = PaymentIntent),
-        CustomerOnly,
-        (status = 404, description = "No such payment intent", body = ObError),
-    )
+    found PaymentIntent = "The payment intent",
+    refusals(NoIntent)
 }
 
-ob_path! {
+ob_get! {
     /// Retrieve a payment made against an intent
-    get "/payments/v1/{payment_id}" = "getPayment", fn get_payment,
+    "/payments/v1/{payment_id}" = "getPayment", fn get_payment,
     params(("payment_id" = String, Path, description = "Lean's id of the payment")),
-    responses(
-        (status = 200, description = "The payment", body = Payment),
-        CustomerOnly,
-        (status = 404, description = "No such payment", body = ObError),
-    )
+    found Payment = "The payment",
+    refusals(NoPayment)
 }
 
 ob_path! {
@@ -702,15 +710,11 @@ ob_path! {
     )
 }
 
-ob_path! {
+ob_list! {
     /// List one page of payment destinations, oldest first
-    get "/payments/v1/destinations" = "listDestinations", fn list_destinations,
-    params(ObPage),
-    responses(
-        (status = 200, description = "One page of destinations", body = Vec<Destination>),
-        ObBadPage,
-        AppOnly,
-    )
+    "/payments/v1/destinations" = "listDestinations", fn list_destinations,
+    found Vec<Destination> = "One page of destinations",
+    refusals(AppOnly)
 }
 
 ob_path! {
@@ -734,44 +738,29 @@ ob_path! {
     )
 }
 
-ob_path! {
+v2_read! {
     /// Read one page of an entity's accounts
-    get "/data/v2/accounts" = "listAccountsV2", fn list_accounts_v2,
-    params(V2Query),
-    responses(
-        (status = 200, description = "One page of accounts, or FAILED", body = V2Answer),
-        BadV2Query,
-        CustomerOnly,
-        NoEntity,
-    )
+    "/data/v2/accounts" = "listAccountsV2", fn list_accounts_v2,
+    found V2Answer = "One page of accounts, or FAILED",
+    refusals(NoEntity)
 }
 
-ob_path! {
+v2_read! {
     /// Read an entity's identity
-    get "/data/v2/identity" = "getIdentityV2", fn get_identity_v2,
-    params(V2Query),
-    responses(
-        (status = 200, description = "The identity as a page of one record, or FAILED", body = V2Answer),
-        BadV2Query,
-        CustomerOnly,
-        NoEntity,
-    )
+    "/data/v2/identity" = "getIdentityV2", fn get_identity_v2,
+    found V2Answer = "The identity as a page of one record, or FAILED",
+    refusals(NoEntity)
 }
 
-ob_path! {
+v2_read! {
     /// Read one page of an account's transactions, balances, beneficiaries, identities, direct debits, scheduled payments or standing orders
-    get "/data/v2/accounts/{account_id}/{kind}" = "getAccountDataV2", fn get_account_data_v2,
+    "/data/v2/accounts/{account_id}/{kind}" = "getAccountDataV2", fn get_account_data_v2,
     params(
         ("account_id" = String, Path, description = "The account, of the entity"),
         ("kind" = inline(AccountDataName), Path, description = "What to read"),
-        V2Query,
     ),
-    responses(
-        (status = 200, description = "One page of records, or FAILED", body = V2Answer),
-        BadV2Query,
-        CustomerOnly,
-        (status = 404, description = "No such entity (NOT_FOUND) or account of it (ACCOUNT_NOT_FOUND)", body = ObError),
-    )
+    found V2Answer = "One page of records, or FAILED",
+    refusals(NoAccount)
 }
 
 ob_path! {
@@ -802,23 +791,16 @@ ob_path! {
     )
 }
 
-ob_path! {
+ob_get! {
     /// Retrieve a data refresh
-    get "/data/v2/refreshes/{refresh_id}" = "getRefresh", fn get_refresh,
+    "/data/v2/refreshes/{refresh_id}" = "getRefresh", fn get_refresh,
     params(("refresh_id" = String, Path, description = "Lean's id of the refresh")),
-    responses(
-        (status = 200, description = "The refresh (with data_status once COMPLETED)", body = Refresh),
-        CustomerOnly,
-        (status = 404, description = "No such refresh", body = ObError),
-    )
+    found Refresh = "The refresh (with data_status once COMPLETED)",
+    refusals(NoRefresh)
 }
 
-ob_path! {
+ob_list! {
     /// List one page of payment intents, oldest first (a customer-scoped token sees its own)
-    get "/payments/v1/intents" = "listPaymentIntents", fn list_intents,
-    params(ObPage),
-    responses(
-        (status = 200, description = "One page of payment intents", body = Vec<PaymentIntent>),
-        ObBadPage,
-    )
+    "/payments/v1/intents" = "listPaymentIntents", fn list_intents,
+    found Vec<PaymentIntent> = "One page of payment intents"
 }

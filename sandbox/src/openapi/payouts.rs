@@ -458,6 +458,13 @@ macro_rules! payouts_list {
     };
 }
 
+/// A read of one record named in the path, or 404 when there is none.
+macro_rules! payouts_get {
+    ($($read:tt)*) => {
+        read! { payouts_path, params(), refusals(NotFound); $($read)* }
+    };
+}
+
 // The path parameter of the customer routes.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -481,14 +488,11 @@ payouts_path! {
     )
 }
 
-payouts_path! {
+payouts_get! {
     /// Retrieve a customer
-    get "/api/customer/{partnerUserId}" = "getCustomer", fn get_customer,
+    "/api/customer/{partnerUserId}" = "getCustomer", fn get_customer,
     params(PartnerUserId),
-    responses(
-        (status = 200, description = "The customer", body = Customer),
-        NotFound,
-    )
+    found Customer = "The customer"
 }
 
 payouts_path! {
@@ -534,14 +538,11 @@ payouts_list! {
     Gig, "One page of gigs, oldest first", "How many gigs there are in all"
 }
 
-payouts_path! {
+payouts_get! {
     /// Retrieve a gig
-    get "/api/gig/{gigId}" = "getGig", fn get_gig,
+    "/api/gig/{gigId}" = "getGig", fn get_gig,
     params(("gigId" = String, Path, description = "Your id of the gig", min_length = 1, max_length = 255)),
-    responses(
-        (status = 200, description = "The gig", body = Gig),
-        NotFound,
-    )
+    found Gig = "The gig"
 }
 
 payouts_path! {
@@ -563,12 +564,9 @@ payouts_list! {
     SpecialPayment, "One page of special payments, oldest first", "How many special payments there are in all"
 }
 
-payouts_path! {
+payouts_get! {
     /// Retrieve a special payment
-    get "/api/specialpayment/{id}" = "getSpecialPayment", fn get_special_payment,
+    "/api/specialpayment/{id}" = "getSpecialPayment", fn get_special_payment,
     params(("id" = String, Path, description = "Lean's id of the special payment", min_length = 1, max_length = 255)),
-    responses(
-        (status = 200, description = "The special payment", body = SpecialPayment),
-        NotFound,
-    )
+    found SpecialPayment = "The special payment"
 }

@@ -166,32 +166,23 @@ fn a_web_page_cannot_drive_the_admin_routes() {
     let sandbox = start(&[]);
     let url = sandbox.url();
     let body = json!({ "url": "http://127.0.0.1:9/hook" }).to_string();
+    // The same webhook registration, sent with `headers`.
+    let register =
+        |headers: &[(&str, &str)]| raw(url, "POST", "/_sandbox/webhooks", headers, &body);
 
     // What a page on another site can send without asking first: a
     // text/plain POST, with its own Origin.
-    let cross_site = raw(
-        url,
-        "POST",
-        "/_sandbox/webhooks",
-        &[
-            ("origin", "https://evil.example"),
-            ("content-type", "text/plain;charset=UTF-8"),
-            ("sec-fetch-site", "cross-site"),
-        ],
-        &body,
-    );
+    let cross_site = register(&[
+        ("origin", "https://evil.example"),
+        ("content-type", "text/plain;charset=UTF-8"),
+        ("sec-fetch-site", "cross-site"),
+    ]);
     refused(&cross_site, 403, "Origin", "another origin");
 
     // Without Origin, text/plain is still refused, saying what to send.
-    let plain = raw(
-        url,
-        "POST",
-        "/_sandbox/webhooks",
-        &[("content-type", "text/plain")],
-        &body,
-    );
+    let plain = register(&[("content-type", "text/plain")]);
     refused(&plain, 415, "Content-Type", "application/json");
-    let bare = raw(url, "POST", "/_sandbox/webhooks", &[], &body);
+    let bare = register(&[]);
     assert_eq!(bare.status, 415);
     let form = raw(
         url,
@@ -203,16 +194,10 @@ fn a_web_page_cannot_drive_the_admin_routes() {
     assert_eq!(form.status, 415);
 
     // A browser's own label for a cross-site fetch, even with JSON.
-    let fetched = raw(
-        url,
-        "POST",
-        "/_sandbox/webhooks",
-        &[
-            ("content-type", "application/json"),
-            ("sec-fetch-site", "same-site"),
-        ],
-        &body,
-    );
+    let fetched = register(&[
+        ("content-type", "application/json"),
+        ("sec-fetch-site", "same-site"),
+    ]);
     refused(&fetched, 403, "Sec-Fetch-Site", "");
     // Another port on the same machine is another origin.
     let other_port = raw(
@@ -226,17 +211,11 @@ fn a_web_page_cannot_drive_the_admin_routes() {
     assert_eq!(sandbox.webhook_status().unwrap()["urls"], json!([]));
 
     // The sandbox's own origin, and clients that send no Origin, pass.
-    let own = raw(
-        url,
-        "POST",
-        "/_sandbox/webhooks",
-        &[
-            ("origin", url),
-            ("content-type", "application/json; charset=utf-8"),
-            ("sec-fetch-site", "same-origin"),
-        ],
-        &body,
-    );
+    let own = register(&[
+        ("origin", url),
+        ("content-type", "application/json; charset=utf-8"),
+        ("sec-fetch-site", "same-origin"),
+    ]);
     assert_eq!(own.status, 200, "{}", own.body);
     assert_eq!(own.body["urls"], json!(["http://127.0.0.1:9/hook"]));
     // A POST without a body needs no content type.

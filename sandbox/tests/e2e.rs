@@ -297,6 +297,29 @@ fn rules_of_the_api() {
         panic!()
     };
     assert_eq!(updated.city.as_deref(), Some("Oakland"));
+    // An update may keep the customer's own phone number, not take another
+    // customer's phone number or email.
+    let own = CustomerUpdate {
+        phone_number: Some(new_customer(9).phone_number),
+        ..CustomerUpdate::default()
+    };
+    let kept = execute(
+        &agent,
+        &config,
+        Operation::update_customer("uid_9", &own).unwrap(),
+    );
+    assert!(kept.is_ok(), "{kept:?}");
+    let taken = CustomerUpdate {
+        phone_number: Some(new_customer(1).phone_number),
+        email: Some(new_customer(1).email),
+        ..CustomerUpdate::default()
+    };
+    let e = api_error(execute(
+        &agent,
+        &config,
+        Operation::update_customer("uid_9", &taken).unwrap(),
+    ));
+    assert_eq!(fields(&e), ["email", "phoneNumber"]);
     let e = api_error(execute(
         &agent,
         &config,

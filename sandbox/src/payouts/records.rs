@@ -63,28 +63,16 @@ pub fn create_customer(
     ctx: &mut Context,
 ) -> Result<Value, Failure> {
     let new = NewCustomer::from_json(body).map_err(Failure::invalid)?;
-    let mut errors = Vec::new();
-    if rows::exists(
-        conn,
-        "SELECT 1 FROM customers WHERE partner_user_id = ?1",
-        &new.partner_user_id,
-    )? {
-        errors.push(taken("partnerUserId"));
-    }
-    if rows::exists(
-        conn,
-        "SELECT 1 FROM customers WHERE phone_number = ?1",
-        &new.phone_number,
-    )? {
-        errors.push(taken("phoneNumber"));
-    }
     let email = new.email.to_ascii_lowercase();
-    if rows::exists(conn, "SELECT 1 FROM customers WHERE email = ?1", &email)? {
-        errors.push(taken("email"));
-    }
-    if !errors.is_empty() {
-        return Err(Failure::invalid(lean_core::ValidationError { errors }));
-    }
+    unique(
+        conn,
+        None,
+        &[
+            ("partner_user_id", "partnerUserId", &new.partner_user_id),
+            ("phone_number", "phoneNumber", &new.phone_number),
+            ("email", "email", &email),
+        ],
+    )?;
     let stamp = iso(ctx.now);
     let customer = Customer {
         partner_user_id: new.partner_user_id.clone(),
@@ -113,12 +101,36 @@ pub fn create_customer(
     Ok(json)
 }
 
-fn taken(field: &str) -> lean_core::FieldError {
-    lean_core::FieldError::new(
-        field,
-        FieldErrorCode::InvalidValue,
-        format!("must be unique: another customer already has this {field}"),
-    )
+/// Refuses the `fields` (column, wire name, value) that another customer
+/// already holds, all of them at once; `changing` is the customer being
+/// changed, who may keep its own.
+fn unique(
+    conn: &Connection,
+    changing: Option<&str>,
+    fields: &[(&str, &str, &str)],
+) -> Result<(), Failure> {
+    let mut errors = Vec::new();
+    for &(column, field, value) in fields {
+        let sql = format!(
+            "SELECT 1 FROM customers WHERE {column} = ?1 AND (?2 IS NULL OR partner_user_id <> ?2)"
+        );
+        if conn
+            .query_row(&sql, params![value, changing], |_| Ok(()))
+            .optional()?
+            .is_some()
+        {
+            errors.push(lean_core::FieldError::new(
+                field,
+                FieldErrorCode::InvalidValue,
+                format!("must be unique: another customer already has this {field}"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::invalid(lean_core::ValidationError { errors }))
+    }
 }
 
 /// The stored customer and its status, or 404.
@@ -155,36 +167,15 @@ pub fn update_customer(
             format!("the customer is {status}: only a PENDING customer can be changed"),
         ));
     }
-    let mut errors = Vec::new();
+    let email = update.email.as_deref().map(str::to_ascii_lowercase);
+    let mut changed = Vec::new();
     if let Some(phone) = &update.phone_number {
-        if conn
-            .query_row(
-                "SELECT 1 FROM customers WHERE phone_number = ?1 AND partner_user_id <> ?2",
-                [phone, id],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some()
-        {
-            errors.push(taken("phoneNumber"));
-        }
+        changed.push(("phone_number", "phoneNumber", phone.as_str()));
     }
-    if let Some(email) = &update.email {
-        if conn
-            .query_row(
-                "SELECT 1 FROM customers WHERE email = ?1 AND partner_user_id <> ?2",
-                [&email.to_ascii_lowercase(), id],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some()
-        {
-            errors.push(taken("email"));
-        }
+    if let Some(email) = &email {
+        changed.push(("email", "email", email.as_str()));
     }
-    if !errors.is_empty() {
-        return Err(Failure::invalid(lean_core::ValidationError { errors }));
-    }
+    unique(conn, Some(id), &changed)?;
     let set = |slot: &mut Option<String>, value: Option<String>| {
         if value.is_some() {
             *slot = value;

@@ -168,16 +168,14 @@ fn replays_repeat_the_same_body_and_signature() {
 #[test]
 fn bad_and_missing_signatures_are_refused_by_the_verifier() {
     let receiver = WebhookReceiver::start().unwrap();
-    let (status, _, _) = trigger(
-        "gig.completed",
-        receiver.url(),
-        &["--api-key", KEY, "--bad-signature"],
-    );
-    assert_eq!(status, Some(0));
-    let (status, _, _) = trigger("entity.created", receiver.url(), &["--unsigned"]);
-    assert_eq!(status, Some(0));
-    let (status, _, _) = trigger("results.ready", receiver.url(), &["--bad-signature"]);
-    assert_eq!(status, Some(0));
+    for (event, flags) in [
+        ("gig.completed", &["--api-key", KEY, "--bad-signature"][..]),
+        ("entity.created", &["--unsigned"]),
+        ("results.ready", &["--bad-signature"]),
+    ] {
+        let (status, _, stderr) = trigger(event, receiver.url(), flags);
+        assert_eq!(status, Some(0), "{event}: {stderr}");
+    }
     let deliveries = wait_for(&receiver, 3);
     let problem = |r: Result<Value, lean_core::Error>| match r {
         Err(lean_core::Error::WebhookSignature { problem, .. }) => problem,

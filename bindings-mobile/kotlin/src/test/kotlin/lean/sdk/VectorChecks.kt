@@ -237,6 +237,17 @@ internal fun vectorResponse(spec: JSONObject): HttpResponse {
     return HttpResponse(spec.getInt("status"), headers, body.toByteArray(Charsets.UTF_8))
 }
 
+/** What a webhook vector gives: the secrets, the raw body, the signature header (`null` when absent). */
+internal data class WebhookCase(val secrets: List<String>, val payload: ByteArray, val signature: String?, val expect: JSONObject)
+
+/** A case of either API's `webhooks.json`, read. */
+internal fun webhookCase(case: JSONObject) = WebhookCase(
+    secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } },
+    payload = vectorPayload(case.get("payload")),
+    signature = if (case.isNull("signature")) null else case.optString("signature", null),
+    expect = case.getJSONObject("expect"),
+)
+
 /** A webhook vector's body: text, `{"base64"}`, or `{"repeat", "times"}`. */
 internal fun vectorPayload(spec: Any): ByteArray = when (spec) {
     is String -> spec.toByteArray(Charsets.UTF_8)

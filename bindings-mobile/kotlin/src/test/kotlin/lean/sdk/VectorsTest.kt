@@ -55,10 +55,7 @@ class VectorsTest {
     }
 
     @TestFactory fun webhooks() = each("webhooks.json") { case ->
-        val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
-        val payload = vectorPayload(case.get("payload"))
-        val signature = if (case.isNull("signature")) null else case.optString("signature", null)
-        val expect = case.getJSONObject("expect")
+        val (secrets, payload, signature, expect) = webhookCase(case)
         when (case.getString("action")) {
             "sign" -> {
                 assertEquals(expect.getString("signature"), Webhooks.sign(secrets[0], payload))

@@ -13,7 +13,7 @@ import lean.sdk.TransportException
 import lean.sdk.Exchange
 import lean.sdk.Scripted
 import lean.sdk.exactPathAndQuery
-import lean.sdk.vectorPayload
+import lean.sdk.webhookCase
 import lean.sdk.vectorResponse
 import lean.sdk.LeanEvent
 import lean.sdk.LeanLogger
@@ -194,10 +194,7 @@ class OpenBankingVectorsTest {
     )
 
     @TestFactory fun webhooks() = each("webhooks.json") { case ->
-        val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
-        val payload = vectorPayload(case.get("payload"))
-        val signature = if (case.isNull("signature")) null else case.optString("signature", null)
-        val expect = case.getJSONObject("expect")
+        val (secrets, payload, signature, expect) = webhookCase(case)
         when (case.getString("action")) {
             "sign" -> assertEquals(expect.getString("signature"), OpenBankingWebhooks.sign(secrets[0], payload))
             "verify" -> runCatching { OpenBankingWebhooks.verifier(*secrets.toTypedArray()).verify(payload, signature) }.fold(

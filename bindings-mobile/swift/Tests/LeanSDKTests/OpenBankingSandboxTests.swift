@@ -28,8 +28,8 @@ final class OpenBankingSandboxTests: XCTestCase {
     }
 
     /// The sandbox's OAuth client.
-    private func oauthCredentials() throws -> OpenBanking.Auth {
-        try .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret")
+    private var oauthCredentials: OpenBanking.Auth {
+        .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret")
     }
 
     /// A receiver the sandbox sends its open-banking webhooks to; the caller stops it.
@@ -291,7 +291,7 @@ final class OpenBankingSandboxTests: XCTestCase {
             }
         }
         let counting = Counting()
-        let lean = try plainClient(auth: oauthCredentials(), transport: counting)
+        let lean = try plainClient(auth: oauthCredentials, transport: counting)
         _ = try await lean.listPaymentDestinations()
         _ = try await lean.listPaymentDestinations()
         XCTAssertEqual(counting.tokenRequests, 1, "one token for both calls")
@@ -301,7 +301,7 @@ final class OpenBankingSandboxTests: XCTestCase {
     }
 
     func testTheBackendMintsACustomerTokenForTheLinkSdk() async throws {
-        let backend = try plainClient(auth: oauthCredentials())
+        let backend = try plainClient(auth: oauthCredentials)
         let customer = try await backend.createCustomer(.init(appUserId: "swift-scoped-\(UUID().uuidString)"))
         let token = try await backend.customerToken(customer.customerId)
         XCTAssertEqual(token.scope, "customer.\(customer.customerId)")
@@ -341,7 +341,7 @@ final class OpenBankingSandboxTests: XCTestCase {
         func pem(_ name: String) throws -> String { try String(contentsOf: sandbox.cert(name), encoding: .utf8) }
         let text = try OpenBanking.MtlsCredentials.pem(certificateChain: pem("client.pem"), privateKey: pem("client.key"),
                                                        caChain: pem("ca.pem"))
-        let oauth = try OpenBankingClient(auth: oauthCredentials(), environment: mtlsEnvironment(), mtls: text)
+        let oauth = try OpenBankingClient(auth: oauthCredentials, environment: mtlsEnvironment(), mtls: text)
         _ = try await oauth.listPaymentDestinations()
     }
 

@@ -313,29 +313,59 @@ fn step<T>(step: lean_core::Step<T>, done: impl FnOnce(T) -> NativeOutcome) -> R
     }
 }
 
+/// What both APIs' call tests do to a call: take the request it sends and
+/// answer it.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::http::NativeHeader;
+pub(crate) mod test_support {
+    use super::{NativeCall, NativeStep};
+    use crate::http::{NativeRequest, NativeResponse};
 
-    #[test]
-    fn a_call_runs_to_a_typed_result() {
-        let config =
-            NativeConfig::new("k".into(), "sandbox".into(), None, Some(0), "test".into()).unwrap();
-        let call = config
-            .start(NativeOperation::list_gigs().unwrap(), vec![1; 32])
-            .unwrap();
+    /// The request the call sends next; panics when it wants anything else.
+    pub(crate) fn next_request(call: &NativeCall) -> NativeRequest {
         let NativeStep::Send { request } = call.poll().unwrap() else {
             panic!("expected a request")
         };
-        assert_eq!(request.method, "GET");
-        assert!(!format!("{request:?}").contains("Basic"));
+        request
+    }
+
+    /// Answers the call's request with `status` and `body`, no headers.
+    pub(crate) fn answer(call: &NativeCall, status: u16, body: &[u8]) {
         call.on_response(NativeResponse {
-            status: 200,
+            status,
             headers: vec![],
-            body: br#"[{"gigId":"g1","totalAmount":"1.5"}]"#.to_vec(),
+            body: body.to_vec(),
         })
         .unwrap();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{answer, next_request};
+    use super::*;
+    use crate::http::NativeHeader;
+
+    /// A payouts call of `operation` in the sandbox, retrying up to
+    /// `retries` times.
+    fn start(operation: Arc<NativeOperation>, retries: u32) -> Arc<NativeCall> {
+        let config = NativeConfig::new(
+            "k".into(),
+            "sandbox".into(),
+            None,
+            Some(retries),
+            "test".into(),
+        )
+        .unwrap();
+        config.start(operation, vec![1; 32]).unwrap()
+    }
+
+    #[test]
+    fn a_call_runs_to_a_typed_result() {
+        let call = start(NativeOperation::list_gigs().unwrap(), 0);
+        let request = next_request(&call);
+        assert_eq!(request.method, "GET");
+        assert!(!format!("{request:?}").contains("Basic"));
+        answer(&call, 200, br#"[{"gigId":"g1","totalAmount":"1.5"}]"#);
         let NativeStep::Done {
             outcome:
                 NativeOutcome::Payouts {
@@ -353,11 +383,7 @@ mod tests {
 
     #[test]
     fn a_logged_call_reports_its_events_and_timed_attempts() {
-        let config =
-            NativeConfig::new("k".into(), "sandbox".into(), None, Some(1), "test".into()).unwrap();
-        let call = config
-            .start(NativeOperation::get_gig("g1".into()).unwrap(), vec![1; 32])
-            .unwrap();
+        let call = start(NativeOperation::get_gig("g1".into()).unwrap(), 1);
         call.record_events(true);
         let answer = |status: u16, id: &str| NativeResponse {
             status,
@@ -395,11 +421,7 @@ mod tests {
 
     #[test]
     fn an_error_carries_its_attempts() {
-        let config =
-            NativeConfig::new("k".into(), "sandbox".into(), None, Some(0), "test".into()).unwrap();
-        let call = config
-            .start(NativeOperation::get_gig("g1".into()).unwrap(), vec![1; 32])
-            .unwrap();
+        let call = start(NativeOperation::get_gig("g1".into()).unwrap(), 0);
         call.poll().unwrap();
         call.on_transport_error_timed(TransportErrorKind::Connect, "refused".into(), 3)
             .unwrap();

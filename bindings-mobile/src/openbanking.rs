@@ -195,7 +195,8 @@ pub fn ob_webhook_retry_minutes() -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{NativeOutcome, NativeResponse, NativeStep};
+    use crate::call::test_support::{answer, next_request};
+    use crate::{NativeOutcome, NativeStep};
 
     #[test]
     fn a_call_runs_to_a_typed_result_and_json() {
@@ -208,17 +209,10 @@ mod tests {
         )
         .unwrap();
         let call = config.start(auth, op, vec![3; 32]).unwrap();
-        let NativeStep::Send { request } = call.poll().unwrap() else {
-            panic!("expected a request")
-        };
+        let request = next_request(&call);
         assert_eq!(request.url, "http://127.0.0.1:9/customers/v1/c-1");
         assert!(!format!("{request:?}").contains("app-secret-token"));
-        call.on_response(NativeResponse {
-            status: 200,
-            headers: vec![],
-            body: br#"{"customer_id":"c-1","app_user_id":"u"}"#.to_vec(),
-        })
-        .unwrap();
+        answer(&call, 200, br#"{"customer_id":"c-1","app_user_id":"u"}"#);
         let NativeStep::Done {
             outcome:
                 NativeOutcome::OpenBanking {
@@ -239,15 +233,8 @@ mod tests {
         let auth = NativeObAuth::app_token("app-token".into()).unwrap();
         let op = NativeObOperation::from_json(call.into()).unwrap();
         let call = config.start(auth, op, vec![3; 32]).unwrap();
-        let NativeStep::Send { .. } = call.poll().unwrap() else {
-            panic!("expected a request")
-        };
-        call.on_response(NativeResponse {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        })
-        .unwrap();
+        next_request(&call);
+        answer(&call, status, body.as_bytes());
         match call.poll()? {
             NativeStep::Done {
                 outcome: NativeOutcome::OpenBanking { outcome, .. },

@@ -3,8 +3,6 @@
 //! every current secret before anything is parsed (the core's rules). The
 //! payloads are the core's own models (`Ob...` in Kotlin and Swift).
 
-use std::sync::Arc;
-
 use lean_core::openbanking::webhooks::{
     self as obw, BankAvailability, DataRefresh, EventPayload, PaymentIntentCreated, PaymentSource,
 };
@@ -45,66 +43,43 @@ pub struct ObWebhookEvent {
     pub json: String,
 }
 
-/// Verifies open-banking webhooks against one or more secrets (several
-/// during a rotation). Build it once: the HMAC keys are prepared here.
+/// Verifies open-banking webhooks (the `lean-signature` header) against one
+/// or more secrets (several during a rotation). Build it once: the HMAC
+/// keys are prepared here.
 #[derive(Debug, uniffi::Object)]
 pub struct NativeObWebhookVerifier(obw::WebhookVerifier);
 
-#[uniffi::export]
-impl NativeObWebhookVerifier {
-    /// A verifier for these secrets (at least one, none empty).
-    #[uniffi::constructor]
-    pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {
-        guard(|| {
-            Ok(Arc::new(Self(obw::WebhookVerifier::new(
-                &crate::webhooks::webhook_secrets(secrets),
-            )?)))
-        })
-    }
+crate::webhooks::webhook_verifier!(NativeObWebhookVerifier(obw::WebhookVerifier) -> ObWebhookEvent);
 
-    /// Checks the `lean-signature` header value (`None` when absent)
-    /// against the raw body; throws a `signature_*` error otherwise.
-    pub fn verify(&self, payload: Vec<u8>, signature: Option<String>) -> Result<()> {
-        guard(|| Ok(self.0.verify(&payload, signature.as_deref())?))
-    }
-
-    /// Verifies, then parses the body into a typed event (unknown types
-    /// kept).
-    pub fn construct_event(
-        &self,
-        payload: Vec<u8>,
-        signature: Option<String>,
-    ) -> Result<ObWebhookEvent> {
-        guard(|| {
-            let event = self.0.construct_event(&payload, signature.as_deref())?;
-            let json = event.to_json();
-            let mut out = ObWebhookEvent {
-                event_type: event.event_type.as_str().to_owned(),
-                event_id: event.event_id.clone(),
-                message: event.message.clone(),
-                timestamp: event.timestamp.clone(),
-                results_id: None,
-                entity: None,
-                payment: None,
-                payment_intent: None,
-                payment_source: None,
-                data_refresh: None,
-                bank_availability: None,
-                payload_json: json["payload"].to_string(),
-                json: json.to_string(),
-            };
-            match &event.payload {
-                EventPayload::ResultsReady(r) => out.results_id = Some(r.id.clone()),
-                EventPayload::Entity(e) => out.entity = Some(e.clone()),
-                EventPayload::Payment(p) => out.payment = Some(p.clone()),
-                EventPayload::PaymentIntent(p) => out.payment_intent = Some(p.clone()),
-                EventPayload::PaymentSource(p) => out.payment_source = Some(p.clone()),
-                EventPayload::DataRefresh(r) => out.data_refresh = Some(r.clone()),
-                EventPayload::BankAvailability(b) => out.bank_availability = Some(b.clone()),
-                EventPayload::Other(_) => {}
-            }
-            Ok(out)
-        })
+impl From<&obw::WebhookEvent> for ObWebhookEvent {
+    fn from(event: &obw::WebhookEvent) -> Self {
+        let json = event.to_json();
+        let mut out = Self {
+            event_type: event.event_type.as_str().to_owned(),
+            event_id: event.event_id.clone(),
+            message: event.message.clone(),
+            timestamp: event.timestamp.clone(),
+            results_id: None,
+            entity: None,
+            payment: None,
+            payment_intent: None,
+            payment_source: None,
+            data_refresh: None,
+            bank_availability: None,
+            payload_json: json["payload"].to_string(),
+            json: json.to_string(),
+        };
+        match &event.payload {
+            EventPayload::ResultsReady(r) => out.results_id = Some(r.id.clone()),
+            EventPayload::Entity(e) => out.entity = Some(e.clone()),
+            EventPayload::Payment(p) => out.payment = Some(p.clone()),
+            EventPayload::PaymentIntent(p) => out.payment_intent = Some(p.clone()),
+            EventPayload::PaymentSource(p) => out.payment_source = Some(p.clone()),
+            EventPayload::DataRefresh(r) => out.data_refresh = Some(r.clone()),
+            EventPayload::BankAvailability(b) => out.bank_availability = Some(b.clone()),
+            EventPayload::Other(_) => {}
+        }
+        out
     }
 }
 

@@ -3,13 +3,12 @@
 //! Verification runs on the raw body bytes exactly as received, in
 //! constant time, before anything is parsed (the core's rules).
 
-use std::sync::Arc;
-
 use crate::error::{guard, Result};
 use lean_core::{Customer, Gig, SpecialPayment};
 
-/// Verifies webhooks against one or more secrets (several during a
-/// rotation). Build it once and reuse it: the HMAC keys are prepared here.
+/// Verifies webhooks (the `x-lean-signature` header) against one or more
+/// secrets (several during a rotation). Build it once and reuse it: the
+/// HMAC keys are prepared here.
 #[derive(uniffi::Object)]
 pub struct NativeWebhookVerifier(lean_core::WebhookVerifier);
 
@@ -54,53 +53,76 @@ pub struct WebhookEvent {
     pub dedup_key: Option<String>,
 }
 
-#[uniffi::export]
-impl NativeWebhookVerifier {
-    /// A verifier for these secrets (at least one, none empty).
-    #[uniffi::constructor]
-    pub fn new(secrets: Vec<Vec<u8>>) -> Result<Arc<Self>> {
-        guard(|| {
-            Ok(Arc::new(Self(lean_core::WebhookVerifier::new(
-                &webhook_secrets(secrets),
-            )?)))
-        })
-    }
+/// Writes the exported methods of a webhook verifier object that wraps a
+/// core verifier: both APIs' verifiers are built from the host's secrets,
+/// check a signature and construct an event alike, and differ only in the
+/// core verifier (`$core`) and the event type (`$event`, converted from the
+/// core's event by its `From`).
+macro_rules! webhook_verifier {
+    ($object:ident($core:ty) -> $event:ty) => {
+        #[uniffi::export]
+        impl $object {
+            /// A verifier for these secrets (at least one, none empty).
+            #[uniffi::constructor]
+            pub fn new(secrets: Vec<Vec<u8>>) -> $crate::error::Result<std::sync::Arc<Self>> {
+                $crate::error::guard(|| {
+                    Ok(std::sync::Arc::new(Self(<$core>::new(
+                        &$crate::webhooks::webhook_secrets(secrets),
+                    )?)))
+                })
+            }
 
-    /// Checks the `x-lean-signature` header value (`None` when absent)
-    /// against the raw body; throws a `signature_*` error otherwise.
-    pub fn verify(&self, payload: Vec<u8>, signature: Option<String>) -> Result<()> {
-        guard(|| Ok(self.0.verify(&payload, signature.as_deref())?))
-    }
+            /// Checks the signature header's value (`None` when absent)
+            /// against the raw body; throws a `signature_*` error otherwise.
+            pub fn verify(
+                &self,
+                payload: Vec<u8>,
+                signature: Option<String>,
+            ) -> $crate::error::Result<()> {
+                $crate::error::guard(|| Ok(self.0.verify(&payload, signature.as_deref())?))
+            }
 
-    /// Verifies, then parses the body into a typed event.
-    pub fn construct_event(
-        &self,
-        payload: Vec<u8>,
-        signature: Option<String>,
-    ) -> Result<WebhookEvent> {
-        guard(|| {
-            let event = self.0.construct_event(&payload, signature.as_deref())?;
-            let data = match &event.data {
-                lean_core::EventData::Customer(c) => EventData::Customer { value: c.clone() },
-                lean_core::EventData::Gig(g) => EventData::Gig { value: g.clone() },
-                lean_core::EventData::SpecialPayment(p) => {
-                    EventData::SpecialPayment { value: p.clone() }
-                }
-                lean_core::EventData::Other(v) => EventData::Other {
-                    json: v.to_string(),
-                },
-            };
-            let json = event.to_json();
-            Ok(WebhookEvent {
-                event: event.event.as_str().to_owned(),
-                data,
-                dedup_key: json
-                    .get("dedupKey")
-                    .and_then(|key| key.as_str())
-                    .map(str::to_owned),
-                json: json.to_string(),
-            })
-        })
+            /// Verifies, then parses the body into a typed event (unknown
+            /// kinds kept).
+            pub fn construct_event(
+                &self,
+                payload: Vec<u8>,
+                signature: Option<String>,
+            ) -> $crate::error::Result<$event> {
+                $crate::error::guard(|| {
+                    let event = self.0.construct_event(&payload, signature.as_deref())?;
+                    Ok(<$event>::from(&event))
+                })
+            }
+        }
+    };
+}
+pub(crate) use webhook_verifier;
+
+webhook_verifier!(NativeWebhookVerifier(lean_core::WebhookVerifier) -> WebhookEvent);
+
+impl From<&lean_core::WebhookEvent> for WebhookEvent {
+    fn from(event: &lean_core::WebhookEvent) -> Self {
+        let data = match &event.data {
+            lean_core::EventData::Customer(c) => EventData::Customer { value: c.clone() },
+            lean_core::EventData::Gig(g) => EventData::Gig { value: g.clone() },
+            lean_core::EventData::SpecialPayment(p) => {
+                EventData::SpecialPayment { value: p.clone() }
+            }
+            lean_core::EventData::Other(v) => EventData::Other {
+                json: v.to_string(),
+            },
+        };
+        let json = event.to_json();
+        Self {
+            event: event.event.as_str().to_owned(),
+            data,
+            dedup_key: json
+                .get("dedupKey")
+                .and_then(|key| key.as_str())
+                .map(str::to_owned),
+            json: json.to_string(),
+        }
     }
 }
 

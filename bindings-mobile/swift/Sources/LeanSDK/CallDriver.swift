@@ -58,26 +58,42 @@ struct CallDriver: Sendable {
     private func exchange(_ call: NativeCall, _ request: NativeRequest) async throws {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsedMs() -> UInt64 { (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000 }
-        let response: TransportResponse
-        do {
-            response = try await transport.send(TransportRequest(request), timeout: timeout)
-        } catch {
-            if isCancellation(error) { throw CancellationError() }
-            let (kind, message) = transportFailure(error)
-            let elapsed = elapsedMs()
-            try native { try call.onTransportErrorTimed(kind: kind, message: message, elapsedMs: elapsed) }
-            log(call)
-            return
-        }
+        let sent = try await transport.exchange(request, timeout: timeout)
         let elapsed = elapsedMs()
-        if Task.isCancelled { throw CancellationError() }
-        try native { try call.onResponseTimed(response: response.toNative, elapsedMs: elapsed) }
+        switch sent {
+        case let .failed(kind, message):
+            try native { try call.onTransportErrorTimed(kind: kind, message: message, elapsedMs: elapsed) }
+        case let .answered(response):
+            if Task.isCancelled { throw CancellationError() }
+            try native { try call.onResponseTimed(response: response.toNative, elapsedMs: elapsed) }
+        }
         log(call)
     }
 
     /// Hands the events of the last step to the logger, if there is one.
     private func log(_ call: NativeCall) {
         logger?.emit(call.takeEvents())
+    }
+}
+
+/// How sending one of the core's requests ended: its answer, or the transport's failure as the
+/// core takes it.
+enum TransportOutcome {
+    case answered(TransportResponse)
+    case failed(TransportErrorKind, String)
+}
+
+extension Transport {
+    /// Sends one of the core's requests. A failure is returned for the core to judge, except a
+    /// cancellation, thrown as `CancellationError`: the caller ends its call instead.
+    func exchange(_ request: NativeRequest, timeout: TimeInterval) async throws -> TransportOutcome {
+        do {
+            return .answered(try await send(TransportRequest(request), timeout: timeout))
+        } catch {
+            if isCancellation(error) { throw CancellationError() }
+            let (kind, message) = transportFailure(error)
+            return .failed(kind, message)
+        }
     }
 }
 

@@ -491,35 +491,33 @@ private actor Tokens {
     /// policy's own token is not touched.
     func customer(_ customerId: String, transport: Transport, timeout: TimeInterval) async throws -> OpenBanking.OAuthToken {
         let request = try native { try policy.customerTokenRequest(customerId: customerId) }
-        let response: TransportResponse
-        do {
-            response = try await transport.send(TransportRequest(request), timeout: timeout)
-        } catch {
-            if isCancellation(error) { throw CancellationError() }
-            let (_, message) = transportFailure(error)
+        switch try await transport.exchange(request, timeout: timeout) {
+        case let .answered(response):
+            return try OpenBanking.OAuthToken.parse(response, receivedAt: clock())
+        case let .failed(_, message):
             throw LeanError(code: "transport", message: "the OAuth token request to \(request.url) failed: \(message)")
         }
-        return try OpenBanking.OAuthToken.parse(response, receivedAt: clock())
     }
 
     /// Sends the token request and reports how it ended, whatever happens: other calls wait for it.
     private func fetch(_ request: NativeRequest, _ ticket: NativeTokenTicket, _ transport: Transport,
                        _ timeout: TimeInterval) async throws {
-        let response: TransportResponse
+        let sent: TransportOutcome
         do {
-            response = try await transport.send(TransportRequest(request), timeout: timeout)
+            sent = try await transport.exchange(request, timeout: timeout)
         } catch {
-            if isCancellation(error) {
-                policy.onTokenFailed(ticket: ticket, reason: "the call fetching it was cancelled")
-                log()
-                throw CancellationError()
-            }
-            let (kind, message) = transportFailure(error)
+            policy.onTokenFailed(ticket: ticket, reason: "the call fetching it was cancelled")
+            log()
+            throw error
+        }
+        switch sent {
+        case let .failed(kind, message):
             let report = policy.onTokenTransportError(ticket: ticket, kind: kind, message: message)
             log()
             throw LeanError(report)
+        case let .answered(response):
+            defer { log() }
+            try native { try policy.onTokenResponse(ticket: ticket, response: response.toNative, nowMs: clock().unixMillis) }
         }
-        defer { log() }
-        try native { try policy.onTokenResponse(ticket: ticket, response: response.toNative, nowMs: clock().unixMillis) }
     }
 }

@@ -20,29 +20,22 @@ final class ConformanceTests: XCTestCase {
     }
 
     func testEveryScenarioAgainstTheHostileServer() async throws {
-        guard let all = scenarios else {
-            throw XCTSkip("no tests/conformance/scenarios.json in this checkout: nothing to run")
-        }
-        let server = try HostileServer(scenarios: repoRoot.appendingPathComponent("tests/conformance/scenarios.json"))
-        defer { server.stop() }
-        let list = try XCTUnwrap(all["scenarios"] as? [[String: Any]])
-        XCTAssertFalse(list.isEmpty)
-        for scenario in list {
-            let name = scenario["name"] as? String ?? "?"
-            let problems = try await run(scenario, on: server)
-            for problem in problems { XCTFail("\(name): \(problem)") }
-        }
+        try await runAgainstTheHostileServer("scenarios")
     }
 
     /// The connection scenarios: each call made `call.repeat` times through one client, and the
     /// connections the server accepted for them counted.
     func testEveryConnectionScenarioAgainstTheHostileServer() async throws {
-        guard let all = scenarios else {
-            throw XCTSkip("no tests/conformance/scenarios.json in this checkout: nothing to run")
-        }
+        try await runAgainstTheHostileServer("connectionScenarios")
+    }
+
+    /// Runs each scenario of the list `key` against one hostile server; a scenario's failures
+    /// are reported under its name.
+    private func runAgainstTheHostileServer(_ key: String) async throws {
+        let all = try loadScenarios()
         let server = try HostileServer(scenarios: repoRoot.appendingPathComponent("tests/conformance/scenarios.json"))
         defer { server.stop() }
-        let list = try XCTUnwrap(all["connectionScenarios"] as? [[String: Any]])
+        let list = try XCTUnwrap(all[key] as? [[String: Any]])
         XCTAssertFalse(list.isEmpty)
         for scenario in list {
             let name = scenario["name"] as? String ?? "?"
@@ -51,10 +44,16 @@ final class ConformanceTests: XCTestCase {
         }
     }
 
-    func testEveryWebhookScenarioAgainstTheBodyReader() async throws {
+    /// The scenarios file; the test is skipped in a checkout without it.
+    private func loadScenarios() throws -> [String: Any] {
         guard let all = scenarios else {
             throw XCTSkip("no tests/conformance/scenarios.json in this checkout: nothing to run")
         }
+        return all
+    }
+
+    func testEveryWebhookScenarioAgainstTheBodyReader() async throws {
+        let all = try loadScenarios()
         for scenario in all["webhookScenarios"] as? [[String: Any]] ?? [] {
             let name = scenario["name"] as? String ?? "?"
             let limit = (scenario["limitBytes"] as? NSNumber)?.intValue ?? Webhooks.defaultBodyLimit

@@ -21,6 +21,36 @@ final class OpenBankingSandboxTests: XCTestCase {
         sandbox?.stop()
     }
 
+    /// A client of the sandbox over plain HTTP, with the sandbox's app token unless `auth` is given.
+    private func plainClient(auth: OpenBanking.Auth? = nil, transport: Transport? = nil) throws -> OpenBankingClient {
+        try OpenBankingClient(auth: auth ?? .appToken("sandbox-app-token"), environment: .custom(url, tokenBaseUrl: url),
+                              transport: transport)
+    }
+
+    /// The sandbox's OAuth client.
+    private var oauthCredentials: OpenBanking.Auth {
+        .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret")
+    }
+
+    /// A receiver the sandbox sends its open-banking webhooks to; the caller stops it.
+    private func receiveWebhooks() async throws -> WebhookReceiver {
+        let receiver = try WebhookReceiver(verifier: .init(secrets: ["sandbox-webhook-secret"]))
+        _ = try await admin("/_sandbox/webhooks", #"{"url": "http://127.0.0.1:\#(receiver.port)/hooks", "product": "openbanking"}"#)
+        return receiver
+    }
+
+    /// The call must fail with a 404.
+    private func assertNotFound<T>(_ call: () async throws -> T, line: UInt = #line) async {
+        do {
+            _ = try await call()
+            XCTFail("expected not found", line: line)
+        } catch let error as LeanError {
+            XCTAssertEqual(error.status, 404, line: line)
+        } catch {
+            XCTFail("\(error)", line: line)
+        }
+    }
+
     private func admin(_ path: String, _ body: String = "{}") async throws -> [String: Any] {
         let response = try await URLSessionTransport().send(
             TransportRequest(method: "POST", url: url + path, headers: [(name: "content-type", value: "application/json")], body: body),
@@ -30,11 +60,9 @@ final class OpenBankingSandboxTests: XCTestCase {
     }
 
     func testTheWholeFlowOverPlainHttp() async throws {
-        let receiver = try WebhookReceiver(verifier: .init(secrets: ["sandbox-webhook-secret"]))
+        let receiver = try await receiveWebhooks()
         defer { receiver.stop() }
-        _ = try await admin("/_sandbox/webhooks", #"{"url": "http://127.0.0.1:\#(receiver.port)/hooks", "product": "openbanking"}"#)
-        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
-                                         environment: .custom(url, tokenBaseUrl: url))
+        let lean = try plainClient()
         let appUserId = "swift-\(UUID().uuidString)"
         let customer = try await lean.createCustomer(.init(appUserId: appUserId))
         XCTAssertEqual(customer.appUserId, appUserId)
@@ -116,8 +144,7 @@ final class OpenBankingSandboxTests: XCTestCase {
     }
 
     func testStoredDataIsReadPageByPage() async throws {
-        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
-                                         environment: .custom(url, tokenBaseUrl: url))
+        let lean = try plainClient()
         let (_, entityId, accountId) = try await connectedEntity(lean, "swift-v2")
         let accounts = try await lean.listAccounts(entityId: entityId)
         XCTAssertEqual(accounts.status, "OK")
@@ -171,20 +198,13 @@ final class OpenBankingSandboxTests: XCTestCase {
             XCTAssertEqual(error.apiCode, "FAILED")
             XCTAssertEqual(error.granularStatusCode, "SANDBOX_FAIL_TRIGGER")
         }
-        do {
-            _ = try await lean.listAccountBalances(entityId: entityId, accountId: "no-such-account")
-            XCTFail("expected not found")
-        } catch let error as LeanError {
-            XCTAssertEqual(error.status, 404)
-        }
+        await assertNotFound { try await lean.listAccountBalances(entityId: entityId, accountId: "no-such-account") }
     }
 
     func testADataRefreshIsFollowedToItsEnd() async throws {
-        let receiver = try WebhookReceiver(verifier: .init(secrets: ["sandbox-webhook-secret"]))
+        let receiver = try await receiveWebhooks()
         defer { receiver.stop() }
-        _ = try await admin("/_sandbox/webhooks", #"{"url": "http://127.0.0.1:\#(receiver.port)/hooks", "product": "openbanking"}"#)
-        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
-                                         environment: .custom(url, tokenBaseUrl: url))
+        let lean = try plainClient()
         let (customer, entityId, accountId) = try await connectedEntity(lean, "swift-refresh")
         let started = try await lean.createDataRefresh(entityId: entityId)
         XCTAssertEqual(started.entityId, entityId)
@@ -202,17 +222,11 @@ final class OpenBankingSandboxTests: XCTestCase {
         XCTAssertTrue(done.accountData.contains { $0.accountId == accountId }, "\(done)")
         let refreshes = try await lean.listDataRefreshes(entityId: entityId, pageNumber: 0, pageSize: 10)
         XCTAssertEqual(refreshes.map(\.refreshId), [started.refreshId])
-        do {
-            _ = try await lean.getDataRefresh("00000000-0000-4000-8000-000000000000")
-            XCTFail("expected not found")
-        } catch let error as LeanError {
-            XCTAssertEqual(error.status, 404)
-        }
+        await assertNotFound { try await lean.getDataRefresh("00000000-0000-4000-8000-000000000000") }
     }
 
     func testConnectionsAndIntentsAreFoundAgain() async throws {
-        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
-                                         environment: .custom(url, tokenBaseUrl: url))
+        let lean = try plainClient()
         let (customer, entityId, _) = try await connectedEntity(lean, "swift-by-date")
         let day = { (offset: Double) -> String in
             let formatter = DateFormatter()
@@ -246,8 +260,7 @@ final class OpenBankingSandboxTests: XCTestCase {
     }
 
     func testBanksAndAPaymentById() async throws {
-        let lean = try OpenBankingClient(auth: .appToken("sandbox-app-token"),
-                                         environment: .custom(url, tokenBaseUrl: url))
+        let lean = try plainClient()
         let banks = try await lean.listBanks()
         XCTAssertEqual(banks.first?.identifier, "LEANMB1")
         let personal = try await lean.listBanks(accountTypes: "PERSONAL")
@@ -263,12 +276,7 @@ final class OpenBankingSandboxTests: XCTestCase {
         XCTAssertEqual(payment.intentId, intent.paymentIntentId)
         XCTAssertEqual(payment.customerId, customer.customerId)
         XCTAssertEqual(payment.status, "PENDING_WITH_BANK")
-        do {
-            _ = try await lean.getPayment("00000000-0000-4000-8000-000000000000")
-            XCTFail("expected not found")
-        } catch let error as LeanError {
-            XCTAssertEqual(error.status, 404)
-        }
+        await assertNotFound { try await lean.getPayment("00000000-0000-4000-8000-000000000000") }
     }
 
     func testOAuthTokensAreFetchedThenRenewed() async throws {
@@ -283,9 +291,7 @@ final class OpenBankingSandboxTests: XCTestCase {
             }
         }
         let counting = Counting()
-        let lean = try OpenBankingClient(
-            auth: .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret"),
-            environment: .custom(url, tokenBaseUrl: url), transport: counting)
+        let lean = try plainClient(auth: oauthCredentials, transport: counting)
         _ = try await lean.listPaymentDestinations()
         _ = try await lean.listPaymentDestinations()
         XCTAssertEqual(counting.tokenRequests, 1, "one token for both calls")
@@ -295,9 +301,7 @@ final class OpenBankingSandboxTests: XCTestCase {
     }
 
     func testTheBackendMintsACustomerTokenForTheLinkSdk() async throws {
-        let backend = try OpenBankingClient(
-            auth: .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret"),
-            environment: .custom(url, tokenBaseUrl: url))
+        let backend = try plainClient(auth: oauthCredentials)
         let customer = try await backend.createCustomer(.init(appUserId: "swift-scoped-\(UUID().uuidString)"))
         let token = try await backend.customerToken(customer.customerId)
         XCTAssertEqual(token.scope, "customer.\(customer.customerId)")
@@ -337,9 +341,7 @@ final class OpenBankingSandboxTests: XCTestCase {
         func pem(_ name: String) throws -> String { try String(contentsOf: sandbox.cert(name), encoding: .utf8) }
         let text = try OpenBanking.MtlsCredentials.pem(certificateChain: pem("client.pem"), privateKey: pem("client.key"),
                                                        caChain: pem("ca.pem"))
-        let oauth = try OpenBankingClient(
-            auth: .clientCredentials(clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret"),
-            environment: mtlsEnvironment(), mtls: text)
+        let oauth = try OpenBankingClient(auth: oauthCredentials, environment: mtlsEnvironment(), mtls: text)
         _ = try await oauth.listPaymentDestinations()
     }
 
@@ -350,39 +352,31 @@ final class OpenBankingSandboxTests: XCTestCase {
         let caOnly = try CurlTransport(caChainPem: String(contentsOf: sandbox.cert("ca.pem"), encoding: .utf8))
         let none = try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: mtlsEnvironment(),
                                          transport: caOnly, maxRetries: 0)
-        do {
-            _ = try await none.listPaymentDestinations()
-            XCTFail("expected a transport error")
-        } catch let error as LeanError {
-            print("without a certificate: \(error.message)")
-            XCTAssertEqual(error.code, "transport")
-            XCTAssertTrue(error.message.contains("pass the client certificate"), error.message)
-            XCTAssertTrue(error.message.contains("mtls:"), error.message)
-        }
+        await assertTransportError(none, saying: "pass the client certificate", "mtls:")
 
         let untrusted = try OpenBanking.MtlsCredentials.pemFiles(
             certificateChain: sandbox.cert("untrusted-client.pem"), privateKey: sandbox.cert("untrusted-client.key"),
             caChain: sandbox.cert("ca.pem"))
         let wrong = try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: mtlsEnvironment(),
                                           mtls: untrusted, maxRetries: 0)
-        do {
-            _ = try await wrong.listPaymentDestinations()
-            XCTFail("expected a transport error")
-        } catch let error as LeanError {
-            print("with an untrusted certificate: \(error.message)")
-            XCTAssertEqual(error.code, "transport")
-            XCTAssertTrue(error.message.contains("client certificate is the one Lean issued"), error.message)
-        }
+        await assertTransportError(wrong, saying: "client certificate is the one Lean issued")
 
         // Without the CA chain the sandbox's own certificate is not trusted: that is said too.
         let systemRoots = try OpenBankingClient(auth: .appToken("sandbox-app-token"), environment: mtlsEnvironment(),
                                                 transport: CurlTransport(), maxRetries: 0)
+        await assertTransportError(systemRoots, saying: "pass the CA chain")
+    }
+
+    /// A call of `client` fails as `transport`, with a message that says each of `hints`.
+    private func assertTransportError(_ client: OpenBankingClient, saying hints: String..., line: UInt = #line) async {
         do {
-            _ = try await systemRoots.listPaymentDestinations()
-            XCTFail("expected a transport error")
+            _ = try await client.listPaymentDestinations()
+            XCTFail("expected a transport error", line: line)
         } catch let error as LeanError {
-            XCTAssertEqual(error.code, "transport")
-            XCTAssertTrue(error.message.contains("pass the CA chain"), error.message)
+            XCTAssertEqual(error.code, "transport", line: line)
+            for hint in hints { XCTAssertTrue(error.message.contains(hint), error.message, line: line) }
+        } catch {
+            XCTFail("\(error)", line: line)
         }
     }
 

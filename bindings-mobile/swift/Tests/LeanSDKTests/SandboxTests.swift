@@ -21,20 +21,13 @@ final class SandboxTests: XCTestCase {
 
     func testThePartnerFlow() async throws {
         let client = try LeanClient(apiKey: Self.key, baseUrl: baseUrl)
-        let worker = NewCustomer(firstName: "Jane", middleName: nil, lastName: "Doe", birthday: "1980-12-31",
-                                 phoneNumber: "4085008002", email: "jane.swift@example.com",
-                                 street: "700 Treehouse Drive", street2: nil, city: "San Jose", state: "CA",
-                                 postalCode: "95101", partnerUserId: "uid_swift_1", registrationDate: "2020-01-01")
+        let worker = Self.worker("uid_swift_1", email: "jane.swift@example.com")
         let created = try await client.createCustomer(worker)
         XCTAssertEqual(created.status, "PENDING")
         let got1 = try await client.createCustomer(worker)
         XCTAssertEqual(got1.partnerUserId, "uid_swift_1", "reconciled, not duplicated")
 
-        var update = CustomerUpdate()
-        update.city = "Cupertino"
-        let updated = try await client.updateCustomer("uid_swift_1", update)
-        let updatedJson = try updated.json
-        XCTAssertTrue(updatedJson.contains("Cupertino"), updatedJson)
+        try await moveToCupertino(client, "uid_swift_1")
         let got2 = try await client.submitApplication("uid_swift_1")
         XCTAssertEqual(got2.status, "submitted")
         var status = ""
@@ -106,14 +99,8 @@ final class SandboxTests: XCTestCase {
         }
     }
 
-    /// The transport itself hands a challenged 401 back whole: status, headers and the body
-    /// the SDK parses, without answering the challenge with a credential of its own.
     func testTransportReturnsAChallenged401AsAResponse() async throws {
-        let request = TransportRequest(method: "GET", url: baseUrl + "/gigs", headers: [], body: nil)
-        let response = try await URLSessionTransport().send(request, timeout: 10)
-        XCTAssertEqual(response.status, 401)
-        XCTAssertTrue(response.headers.contains { $0.name.lowercased() == "www-authenticate" })
-        XCTAssertFalse(response.body.isEmpty)
+        try await assertChallenged401(over: URLSessionTransport())
     }
 
     #if os(Linux)
@@ -121,17 +108,10 @@ final class SandboxTests: XCTestCase {
     /// challenged 401 handed back whole.
     func testPayoutsCallsOverCurlTransport() async throws {
         let client = try LeanClient(apiKey: Self.key, baseUrl: baseUrl, transport: CurlTransport())
-        let worker = NewCustomer(firstName: "Jane", middleName: nil, lastName: "Doe", birthday: "1980-12-31",
-                                 phoneNumber: "4085008002", email: "jane.curl@example.com",
-                                 street: "700 Treehouse Drive", street2: nil, city: "San Jose", state: "CA",
-                                 postalCode: "95101", partnerUserId: "uid_curl_1", registrationDate: "2020-01-01")
+        let worker = Self.worker("uid_curl_1", email: "jane.curl@example.com")
         let created = try await client.createCustomer(worker)
         XCTAssertEqual(created.partnerUserId, "uid_curl_1")
-        var update = CustomerUpdate()
-        update.city = "Cupertino"
-        let updated = try await client.updateCustomer("uid_curl_1", update)
-        let updatedJson = try updated.json
-        XCTAssertTrue(updatedJson.contains("Cupertino"), updatedJson)
+        try await moveToCupertino(client, "uid_curl_1")
         let read = try await client.getCustomer("uid_curl_1")
         let readJson = try read.json
         XCTAssertTrue(readJson.contains("Cupertino"), readJson)
@@ -142,11 +122,33 @@ final class SandboxTests: XCTestCase {
             XCTAssertEqual(e.code, "not_found")
             XCTAssertNotNil(e.requestId, "response headers arrive")
         }
-        let response = try await CurlTransport().send(
-            TransportRequest(method: "GET", url: baseUrl + "/gigs", headers: [], body: nil), timeout: 10)
+        try await assertChallenged401(over: CurlTransport())
+    }
+    #endif
+
+    /// A worker of the sandbox's sample data, under `partnerUserId`.
+    private static func worker(_ partnerUserId: String, email: String) -> NewCustomer {
+        NewCustomer(firstName: "Jane", middleName: nil, lastName: "Doe", birthday: "1980-12-31",
+                    phoneNumber: "4085008002", email: email, street: "700 Treehouse Drive", street2: nil,
+                    city: "San Jose", state: "CA", postalCode: "95101", partnerUserId: partnerUserId,
+                    registrationDate: "2020-01-01")
+    }
+
+    /// Moves a pending worker to Cupertino; the answer must say so.
+    private func moveToCupertino(_ client: LeanClient, _ partnerUserId: String) async throws {
+        var update = CustomerUpdate()
+        update.city = "Cupertino"
+        let updatedJson = try await client.updateCustomer(partnerUserId, update).json
+        XCTAssertTrue(updatedJson.contains("Cupertino"), updatedJson)
+    }
+
+    /// The transport itself hands a challenged 401 back whole: status, headers and the body
+    /// the SDK parses, without answering the challenge with a credential of its own.
+    private func assertChallenged401(over transport: Transport) async throws {
+        let request = TransportRequest(method: "GET", url: baseUrl + "/gigs", headers: [], body: nil)
+        let response = try await transport.send(request, timeout: 10)
         XCTAssertEqual(response.status, 401)
         XCTAssertTrue(response.headers.contains { $0.name.lowercased() == "www-authenticate" })
         XCTAssertFalse(response.body.isEmpty)
     }
-    #endif
 }

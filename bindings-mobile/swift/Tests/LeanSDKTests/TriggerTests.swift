@@ -93,13 +93,24 @@ final class TriggerTests: XCTestCase {
 
     private func url(_ path: String) throws -> String { try XCTUnwrap(receiver).url + path }
 
+    /// Triggers `event` and one replay of it to the receiver's `path`, both to be answered
+    /// `status`; returns the report and what the receiver verified of them (read with
+    /// `verified`), checked to be `event` twice by `name`.
+    private func triggerWithReplay<Event>(_ event: String, to path: String, answered status: Int,
+                                          verified: () -> [Event], named name: (Event) -> String)
+        async throws -> (report: [String: Any], verified: [Event]) {
+        let before = verified().count
+        let report = try await trigger(["event": event, "to": try url(path), "replay": 1])
+        XCTAssertEqual(outcomes(report), ["\(status) true", "\(status) true"], event)
+        let new = Array(verified().dropFirst(before))
+        XCTAssertEqual(new.map(name), [event, event])
+        return (report, new)
+    }
+
     func testEveryPayoutsEventIsVerifiedAndParsedAndAReplayKeepsItsDedupKey() async throws {
         for event in Self.payoutsEvents {
-            let before = received.payouts.count
-            let report = try await trigger(["event": event, "to": try url("/payouts"), "replay": 1])
-            XCTAssertEqual(outcomes(report), ["204 true", "204 true"], event)
-            let verified = Array(received.payouts.dropFirst(before))
-            XCTAssertEqual(verified.map(\.event), [event, event])
+            let (report, verified) = try await triggerWithReplay(event, to: "/payouts", answered: 204,
+                                                                 verified: { received.payouts }, named: \.event)
             guard verified.count == 2 else { continue }
             let sent = try XCTUnwrap((report["body"] as? [String: Any])?["data"] as? [String: Any], event)
             let status = event.hasSuffix(".failed") ? "FAILED" : "SUCCESS"
@@ -129,11 +140,8 @@ final class TriggerTests: XCTestCase {
 
     func testEveryOpenBankingEventIsVerifiedAndParsedAndAReplayKeepsItsEventId() async throws {
         for event in Self.openBankingEvents {
-            let before = received.openBanking.count
-            let report = try await trigger(["event": event, "to": try url("/openbanking"), "replay": 1])
-            XCTAssertEqual(outcomes(report), ["200 true", "200 true"], event)
-            let verified = Array(received.openBanking.dropFirst(before))
-            XCTAssertEqual(verified.map(\.type), [event, event])
+            let (report, verified) = try await triggerWithReplay(event, to: "/openbanking", answered: 200,
+                                                                 verified: { received.openBanking }, named: \.type)
             guard verified.count == 2 else { continue }
             let sent = try XCTUnwrap(report["body"] as? [String: Any], event)
             let payload = try XCTUnwrap(sent["payload"] as? [String: Any], event)

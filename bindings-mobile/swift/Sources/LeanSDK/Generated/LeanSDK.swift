@@ -2067,27 +2067,29 @@ public func FfiConverterTypeNativeObToken_lower(_ value: NativeObToken) -> UInt6
 
 
 /**
- * Verifies open-banking webhooks against one or more secrets (several
- * during a rotation). Build it once: the HMAC keys are prepared here.
+ * Verifies open-banking webhooks (the `lean-signature` header) against one
+ * or more secrets (several during a rotation). Build it once: the HMAC
+ * keys are prepared here.
  */
 public protocol NativeObWebhookVerifierProtocol: AnyObject, Sendable {
     
     /**
-     * Verifies, then parses the body into a typed event (unknown types
-     * kept).
+     * Verifies, then parses the body into a typed event (unknown
+     * kinds kept).
      */
     func constructEvent(payload: Data, signature: String?) throws  -> ObWebhookEvent
     
     /**
-     * Checks the `lean-signature` header value (`None` when absent)
+     * Checks the signature header's value (`None` when absent)
      * against the raw body; throws a `signature_*` error otherwise.
      */
     func verify(payload: Data, signature: String?) throws 
     
 }
 /**
- * Verifies open-banking webhooks against one or more secrets (several
- * during a rotation). Build it once: the HMAC keys are prepared here.
+ * Verifies open-banking webhooks (the `lean-signature` header) against one
+ * or more secrets (several during a rotation). Build it once: the HMAC
+ * keys are prepared here.
  */
 open class NativeObWebhookVerifier: NativeObWebhookVerifierProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2155,8 +2157,8 @@ public convenience init(secrets: [Data])throws  {
 
     
     /**
-     * Verifies, then parses the body into a typed event (unknown types
-     * kept).
+     * Verifies, then parses the body into a typed event (unknown
+     * kinds kept).
      */
 open func constructEvent(payload: Data, signature: String?)throws  -> ObWebhookEvent  {
     return try  FfiConverterTypeObWebhookEvent_lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
@@ -2170,7 +2172,7 @@ open func constructEvent(payload: Data, signature: String?)throws  -> ObWebhookE
 }
     
     /**
-     * Checks the `lean-signature` header value (`None` when absent)
+     * Checks the signature header's value (`None` when absent)
      * against the raw body; throws a `signature_*` error otherwise.
      */
 open func verify(payload: Data, signature: String?)throws   {try rustCallWithError(FfiConverterTypeFfiError_lift) {
@@ -2968,26 +2970,29 @@ public func FfiConverterTypeNativeTokenTicket_lower(_ value: NativeTokenTicket) 
 
 
 /**
- * Verifies webhooks against one or more secrets (several during a
- * rotation). Build it once and reuse it: the HMAC keys are prepared here.
+ * Verifies webhooks (the `x-lean-signature` header) against one or more
+ * secrets (several during a rotation). Build it once and reuse it: the
+ * HMAC keys are prepared here.
  */
 public protocol NativeWebhookVerifierProtocol: AnyObject, Sendable {
     
     /**
-     * Verifies, then parses the body into a typed event.
+     * Verifies, then parses the body into a typed event (unknown
+     * kinds kept).
      */
     func constructEvent(payload: Data, signature: String?) throws  -> WebhookEvent
     
     /**
-     * Checks the `x-lean-signature` header value (`None` when absent)
+     * Checks the signature header's value (`None` when absent)
      * against the raw body; throws a `signature_*` error otherwise.
      */
     func verify(payload: Data, signature: String?) throws 
     
 }
 /**
- * Verifies webhooks against one or more secrets (several during a
- * rotation). Build it once and reuse it: the HMAC keys are prepared here.
+ * Verifies webhooks (the `x-lean-signature` header) against one or more
+ * secrets (several during a rotation). Build it once and reuse it: the
+ * HMAC keys are prepared here.
  */
 open class NativeWebhookVerifier: NativeWebhookVerifierProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3055,7 +3060,8 @@ public convenience init(secrets: [Data])throws  {
 
     
     /**
-     * Verifies, then parses the body into a typed event.
+     * Verifies, then parses the body into a typed event (unknown
+     * kinds kept).
      */
 open func constructEvent(payload: Data, signature: String?)throws  -> WebhookEvent  {
     return try  FfiConverterTypeWebhookEvent_lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
@@ -3069,7 +3075,7 @@ open func constructEvent(payload: Data, signature: String?)throws  -> WebhookEve
 }
     
     /**
-     * Checks the `x-lean-signature` header value (`None` when absent)
+     * Checks the signature header's value (`None` when absent)
      * against the raw body; throws a `signature_*` error otherwise.
      */
 open func verify(payload: Data, signature: String?)throws   {try rustCallWithError(FfiConverterTypeFfiError_lift) {
@@ -6308,10 +6314,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativetokenpolicy_take_events() != 16377) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativeobwebhookverifier_construct_event() != 57538) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativeobwebhookverifier_construct_event() != 25078) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativeobwebhookverifier_verify() != 6106) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativeobwebhookverifier_verify() != 50116) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_method_nativeoperation_name() != 3234) {
@@ -6320,10 +6326,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_method_nativeoperation_request() != 40717) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativewebhookverifier_construct_event() != 58494) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativewebhookverifier_construct_event() != 6735) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_method_nativewebhookverifier_verify() != 38663) {
+    if (uniffi_lean_sdk_mobile_checksum_method_nativewebhookverifier_verify() != 50556) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_constructor_nativeconfig_new() != 7505) {

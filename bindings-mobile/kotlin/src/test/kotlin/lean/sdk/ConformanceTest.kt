@@ -52,12 +52,9 @@ class ConformanceTest {
 
     private fun start() {
         if (server != null) return
-        val binary = System.getProperty("lean.sandbox")
-            ?: error("set -Dlean.sandbox=<path to target/debug/lean-sandbox> (scripts/test kotlin does)")
         val file = generateSequence(File(System.getProperty("user.dir")).absoluteFile) { it.parentFile }
             .map { File(it, "tests/conformance/scenarios.json") }.first { it.isFile }
-        val process = ProcessBuilder(binary, "hostile", "--scenarios", file.path, "--port", "0", "--quiet")
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        val process = startSandbox("hostile", "--scenarios", file.path, "--port", "0", "--quiet")
         server = process
         val lines = process.inputStream.bufferedReader()
         mainUrl = (lines.readLine() ?: error("lean-sandbox hostile did not start")).removePrefix("listening on ").trim()

@@ -1,11 +1,8 @@
 package lean.sdk
 
 import com.sun.net.httpserver.HttpServer
-import java.io.File
 import java.math.BigDecimal
-import java.net.HttpURLConnection
 import java.net.InetSocketAddress
-import java.net.URI
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.runBlocking
@@ -35,9 +32,6 @@ class SandboxTest {
 
     @BeforeAll
     fun start() {
-        val binary = System.getProperty("lean.sandbox")
-            ?: error("set -Dlean.sandbox=<path to target/debug/lean-sandbox> (scripts/test kotlin does)")
-        check(File(binary).canExecute()) { "$binary is not an executable" }
         receiver = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0).apply {
             createContext("/hooks") { exchange ->
                 webhooks.put(exchange.requestBody.readBytes() to exchange.requestHeaders.getFirst(Webhooks.SIGNATURE_HEADER))
@@ -46,20 +40,16 @@ class SandboxTest {
             }
             start()
         }
-        sandbox = ProcessBuilder(
-            binary, "serve", "--port", "0", "--api-key", key, "--webhook-secret", secret,
+        sandbox = startSandbox(
+            "serve", "--port", "0", "--api-key", key, "--webhook-secret", secret,
             "--approval-delay", "100ms", "--settlement-delay", "100ms", "--quiet",
-        ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        )
         val line = sandbox.inputStream.bufferedReader().readLine() ?: error("the sandbox did not start")
         val url = line.removePrefix("listening on ")
         assertTrue(url.startsWith("http://127.0.0.1:"), line)
         baseUrl = "$url/api"
-        val admin = URI("$url/_sandbox/webhooks").toURL().openConnection() as HttpURLConnection
-        admin.requestMethod = "POST"
-        admin.doOutput = true
-        admin.setRequestProperty("content-type", "application/json")
-        admin.outputStream.use { it.write("""{"url": "http://127.0.0.1:${receiver.address.port}/hooks"}""".toByteArray()) }
-        assertEquals(200, admin.responseCode)
+        val (status, text) = postJson("$url/_sandbox/webhooks", """{"url": "http://127.0.0.1:${receiver.address.port}/hooks"}""")
+        assertEquals(200, status, text)
     }
 
     @AfterAll

@@ -2,10 +2,7 @@ package lean.sdk
 
 import com.sun.net.httpserver.HttpExchange
 import com.sun.net.httpserver.HttpServer
-import java.io.File
-import java.net.HttpURLConnection
 import java.net.InetSocketAddress
-import java.net.URI
 import java.util.Collections
 import lean.sdk.openbanking.OpenBankingEvent
 import lean.sdk.openbanking.OpenBankingWebhooks
@@ -56,9 +53,6 @@ class TriggerTest {
 
     @BeforeAll
     fun start() {
-        val binary = System.getProperty("lean.sandbox")
-            ?: error("set -Dlean.sandbox=<path to target/debug/lean-sandbox> (scripts/test kotlin does)")
-        check(File(binary).canExecute()) { "$binary is not an executable" }
         receiver = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0).apply {
             createContext("/payouts") { exchange -> receivePayouts(exchange) }
             createContext("/openbanking") { exchange -> receiveOpenBanking(exchange) }
@@ -66,8 +60,7 @@ class TriggerTest {
         }
         receiverUrl = "http://127.0.0.1:${receiver.address.port}"
         // No --webhook-secret: payouts webhooks are signed with the API key.
-        sandbox = ProcessBuilder(binary, "serve", "--port", "0", "--api-key", apiKey, "--quiet")
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        sandbox = startSandbox("serve", "--port", "0", "--api-key", apiKey, "--quiet")
         val line = sandbox.inputStream.bufferedReader().readLine() ?: error("the sandbox did not start")
         sandboxUrl = line.removePrefix("listening on ")
         assertTrue(sandboxUrl.startsWith("http://127.0.0.1:"), line)
@@ -111,15 +104,29 @@ class TriggerTest {
 
     /** Asks the sandbox to send [fields]' webhook now; returns its report. */
     private fun trigger(vararg fields: Pair<String, Any>): JSONObject {
-        val admin = URI("$sandboxUrl/_sandbox/trigger").toURL().openConnection() as HttpURLConnection
-        admin.requestMethod = "POST"
-        admin.doOutput = true
-        admin.setRequestProperty("content-type", "application/json")
-        admin.outputStream.use { it.write(JSONObject(fields.toMap()).toString().toByteArray()) }
-        val status = admin.responseCode
-        val text = (if (status < 400) admin.inputStream else admin.errorStream).use { String(it.readBytes()) }
+        val (status, text) = postJson("$sandboxUrl/_sandbox/trigger", JSONObject(fields.toMap()).toString())
         assertEquals(200, status, text)
         return JSONObject(text)
+    }
+
+    /**
+     * Triggers [event] and one replay of it to the receiver's [path], both to be answered
+     * [status]; returns the report and what [received] gained from them, checked to be [event]
+     * twice by [name].
+     */
+    private fun <E> triggerWithReplay(
+        event: String,
+        path: String,
+        status: Int,
+        received: List<E>,
+        name: (E) -> String,
+    ): Pair<JSONObject, List<E>> {
+        val before = received.size
+        val report = trigger("event" to event, "to" to "$receiverUrl$path", "replay" to 1)
+        assertEquals(listOf(status to true, status to true), report.outcomes(), event)
+        val verified = received.drop(before)
+        assertEquals(listOf(event, event), verified.map(name))
+        return report to verified
     }
 
     /** The report's attempts as (status, delivered) pairs. */
@@ -131,11 +138,7 @@ class TriggerTest {
     @Test
     fun `every payouts event is verified and parsed to its typed event, and a replay keeps its dedup key`() {
         for (event in payoutsEvents) {
-            val before = verifiedPayouts.size
-            val report = trigger("event" to event, "to" to "$receiverUrl/payouts", "replay" to 1)
-            assertEquals(listOf(204 to true, 204 to true), report.outcomes(), event)
-            val verified = verifiedPayouts.drop(before)
-            assertEquals(listOf(event, event), verified.map { it.event })
+            val (report, verified) = triggerWithReplay(event, "/payouts", 204, verifiedPayouts) { it.event }
             val sent = report.getJSONObject("body").getJSONObject("data")
             val failed = event.endsWith(".failed")
             val first = verified[0]
@@ -167,11 +170,7 @@ class TriggerTest {
     @Test
     fun `every open-banking event is verified and parsed, and a replay keeps its event id`() {
         for (event in openBankingEvents) {
-            val before = verifiedOpenBanking.size
-            val report = trigger("event" to event, "to" to "$receiverUrl/openbanking", "replay" to 1)
-            assertEquals(listOf(200 to true, 200 to true), report.outcomes(), event)
-            val verified = verifiedOpenBanking.drop(before)
-            assertEquals(listOf(event, event), verified.map { it.type })
+            val (report, verified) = triggerWithReplay(event, "/openbanking", 200, verifiedOpenBanking) { it.type }
             val sent = report.getJSONObject("body")
             val payload = sent.getJSONObject("payload")
             assertEquals(sent.getString("event_id"), verified[0].eventId, event)

@@ -1,12 +1,47 @@
 package lean.sdk
 
+import java.io.File
+import java.math.BigDecimal
 import java.util.Base64
+import kotlinx.coroutines.runBlocking
 import org.json.JSONArray
 import org.json.JSONObject
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assertions.fail
+import org.junit.jupiter.api.DynamicTest
+
+/** A folder of the shared vectors: `tests/vectors/` itself for [folder] `""`. */
+internal fun vectorDir(folder: String): File = File(File(System.getProperty("lean.repo") ?: "../..", "tests/vectors"), folder)
+
+/** The cases of one vector file, checked to be there and uniquely named. */
+internal fun vectorCases(dir: File, file: String): List<JSONObject> {
+    val cases = JSONObject(File(dir, file).readText()).getJSONArray("cases")
+    val list = (0 until cases.length()).map { cases.getJSONObject(it) }
+    assertTrue(list.isNotEmpty(), "$file has no cases")
+    assertEquals(list.size, list.map { it.getString("name") }.toSet().size, "$file: names must be unique")
+    return list
+}
+
+/** One dynamic test per case of a vector file, named by the case. */
+internal fun vectorTests(dir: File, file: String, run: (JSONObject) -> Unit): List<DynamicTest> =
+    vectorCases(dir, file).map { case -> DynamicTest.dynamicTest(case.getString("name")) { run(case) } }
+
+/** A vector's call as the arguments a client takes: everything but its name, as Kotlin values. */
+internal fun callArguments(call: JSONObject): Map<String, Any?> = kotlinValues(call).filterKeys { it != "operation" }
+
+/** JSON to Kotlin values; a number with a fraction stays a binary float, as a caller's would. */
+internal fun kotlinValues(o: JSONObject): Map<String, Any?> = o.keySet().associateWith { kotlinValue(o.get(it)) }
+
+private fun kotlinValue(v: Any?): Any? = when (v) {
+    JSONObject.NULL, null -> null
+    is JSONObject -> kotlinValues(v)
+    is JSONArray -> (0 until v.length()).map { kotlinValue(v.get(it)) }
+    is BigDecimal -> if (v.scale() > 0) v.toDouble() else v.toBigInteger()
+    is Double, is Float -> (v as Number).toDouble()
+    else -> v
+}
 
 /**
  * Checks a thrown error against a vector's `error` object (`tests/vectors/README.md`): its
@@ -108,6 +143,32 @@ internal fun checkEvents(name: String, events: List<LeanEvent>, want: JSONArray)
     }
 }
 
+/**
+ * Runs one case of either API's `engine.json`: its exchanges scripted (paths checked by
+ * [checkPath]) on the client [client] builds with that transport, a logger and a sleep that
+ * records the waits, the case's call made by [call]. Checks that every exchange was used, the
+ * waits and the trace; returns the call's result for the suite's own check.
+ */
+internal fun <C, T> runEngineCase(
+    case: JSONObject,
+    checkPath: (want: String, url: String) -> Unit,
+    client: (Transport, LeanLogger, suspend (Long) -> Unit) -> C,
+    call: suspend (C) -> T,
+): Result<T> {
+    val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
+    val transport = Scripted(checkPath, exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
+    val waits = mutableListOf<Long>()
+    val logged = CapturedEvents()
+    val built = client(transport, logged) { waits += it }
+    val result = runCatching { runBlocking { withAttempts { call(built) } } }
+    assertEquals(exchanges.size, transport.used, "the engine stopped before every exchange was used")
+    case.optJSONArray("waitsMs")?.let { want ->
+        assertEquals((0 until want.length()).map { want.getLong(it) }, waits, "waits")
+    }
+    checkTrace(case.getString("name"), case, logged.events, result.fold({ it.attempts }, ::attemptsOf))
+    return result.map { it.value }
+}
+
 /** Collects the events a client logs, in order. */
 internal class CapturedEvents : LeanLogger {
     val events = mutableListOf<LeanEvent>()
@@ -175,6 +236,17 @@ internal fun vectorResponse(spec: JSONObject): HttpResponse {
     }
     return HttpResponse(spec.getInt("status"), headers, body.toByteArray(Charsets.UTF_8))
 }
+
+/** What a webhook vector gives: the secrets, the raw body, the signature header (`null` when absent). */
+internal data class WebhookCase(val secrets: List<String>, val payload: ByteArray, val signature: String?, val expect: JSONObject)
+
+/** A case of either API's `webhooks.json`, read. */
+internal fun webhookCase(case: JSONObject) = WebhookCase(
+    secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } },
+    payload = vectorPayload(case.get("payload")),
+    signature = if (case.isNull("signature")) null else case.optString("signature", null),
+    expect = case.getJSONObject("expect"),
+)
 
 /** A webhook vector's body: text, `{"base64"}`, or `{"repeat", "times"}`. */
 internal fun vectorPayload(spec: Any): ByteArray = when (spec) {

@@ -1,6 +1,5 @@
 package lean.sdk
 
-import java.io.File
 import java.math.BigDecimal
 import kotlinx.coroutines.runBlocking
 import org.json.JSONArray
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assertions.fail
-import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
 
 /**
@@ -19,19 +17,11 @@ import org.junit.jupiter.api.TestFactory
  * as `tests/vectors/README.md` describes; one dynamic test per case.
  */
 class VectorsTest {
-    private val dir = File(System.getProperty("lean.repo") ?: "../..", "tests/vectors")
+    private val dir = vectorDir("")
 
-    private fun cases(file: String): List<JSONObject> {
-        val doc = JSONObject(File(dir, file).readText())
-        val cases = doc.getJSONArray("cases")
-        val list = (0 until cases.length()).map { cases.getJSONObject(it) }
-        assertTrue(list.isNotEmpty(), "$file has no cases")
-        assertEquals(list.size, list.map { it.getString("name") }.toSet().size, "$file: names must be unique")
-        return list
-    }
+    private fun cases(file: String) = vectorCases(dir, file)
 
-    private fun each(file: String, run: (JSONObject) -> Unit): List<DynamicTest> =
-        cases(file).map { case -> DynamicTest.dynamicTest(case.getString("name")) { run(case) } }
+    private fun each(file: String, run: (JSONObject) -> Unit) = vectorTests(dir, file, run)
 
     @TestFactory fun requests() = each("requests.json", ::operationCase)
 
@@ -49,19 +39,10 @@ class VectorsTest {
     }
 
     @TestFactory fun engine() = each("engine.json") { case ->
-        val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
-        val transport = Scripted(pathUnderBase, exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
-        val waits = mutableListOf<Long>()
-        val logged = CapturedEvents()
-        val client = client(case.optJSONObject("config") ?: JSONObject(), transport, logged) { waits += it }
-        val result = runCatching { runBlocking { withAttempts { invoke(client, case.getJSONObject("call")) } } }
-        assertEquals(exchanges.size, transport.used, "the engine stopped before every exchange was used")
-        case.optJSONArray("waitsMs")?.let { want ->
-            assertEquals((0 until want.length()).map { want.getLong(it) }, waits, "waits")
-        }
-        checkResult(case.getString("name"), result.map { it.value }, case.getJSONObject("expect"))
-        val attempts = result.fold({ it.attempts }, ::attemptsOf)
-        checkTrace(case.getString("name"), case, logged.events, attempts)
+        val result = runEngineCase(case, pathUnderBase, { transport, logger, sleep ->
+            client(case.optJSONObject("config") ?: JSONObject(), transport, logger, sleep)
+        }) { invoke(it, case.getJSONObject("call")) }
+        checkResult(case.getString("name"), result, case.getJSONObject("expect"))
     }
 
     @TestFactory fun configs() = each("config.json") { case ->
@@ -74,10 +55,7 @@ class VectorsTest {
     }
 
     @TestFactory fun webhooks() = each("webhooks.json") { case ->
-        val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
-        val payload = vectorPayload(case.get("payload"))
-        val signature = if (case.isNull("signature")) null else case.optString("signature", null)
-        val expect = case.getJSONObject("expect")
+        val (secrets, payload, signature, expect) = webhookCase(case)
         when (case.getString("action")) {
             "sign" -> {
                 assertEquals(expect.getString("signature"), Webhooks.sign(secrets[0], payload))
@@ -160,11 +138,10 @@ class VectorsTest {
             }
         }
         if (!typed) {
-            val arguments = toMap(call).filterKeys { it != "operation" }
-            return client.execute(call.getString("operation"), arguments)
+            return client.execute(call.getString("operation"), callArguments(call))
         }
         fun text(name: String) = call.optString(name, "")
-        val input = call.optJSONObject("input")?.let(::toMap) ?: emptyMap()
+        val input = call.optJSONObject("input")?.let(::kotlinValues) ?: emptyMap()
         val key = if (call.has("idempotencyKey") && !call.isNull("idempotencyKey")) call.getString("idempotencyKey") else null
         return when (val name = call.getString("operation")) {
             "createCustomer" -> client.createCustomer(input)
@@ -177,7 +154,7 @@ class VectorsTest {
             "createSpecialPayment" -> client.createSpecialPayment(input, key)
             "getSpecialPayment" -> client.getSpecialPayment(text("id"))
             "listSpecialPayments" -> client.listSpecialPayments()
-            else -> client.execute(name, toMap(call).filterKeys { it != "operation" })
+            else -> client.execute(name, callArguments(call))
         }
     }
 
@@ -237,16 +214,4 @@ class VectorsTest {
     // --- transport and data ---------------------------------------------------------------
 
     private fun validUtf8(bytes: ByteArray) = String(bytes, Charsets.UTF_8).toByteArray(Charsets.UTF_8).contentEquals(bytes)
-
-    /** JSON to Kotlin values; a number with a fraction stays a binary float, as a caller's would. */
-    private fun toMap(o: JSONObject): Map<String, Any?> = o.keySet().associateWith { convert(o.get(it)) }
-
-    private fun convert(v: Any?): Any? = when (v) {
-        JSONObject.NULL, null -> null
-        is JSONObject -> toMap(v)
-        is JSONArray -> (0 until v.length()).map { convert(v.get(it)) }
-        is BigDecimal -> if (v.scale() > 0) v.toDouble() else v.toBigInteger()
-        is Double, is Float -> (v as Number).toDouble()
-        else -> v
-    }
 }

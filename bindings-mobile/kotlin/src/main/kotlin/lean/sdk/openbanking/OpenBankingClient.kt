@@ -121,15 +121,15 @@ class OpenBankingClient internal constructor(
 
     /** Creates a customer (`POST /customers/v1/`); creating the same `appUserId` again returns it. */
     suspend fun createCustomer(customer: NewCustomer): Customer =
-        customer(run("createCustomer", mapOf("input" to customer.json())))
+        result<ObOutcome.Customer>("createCustomer", mapOf("input" to customer.json())).value
 
     /** Reads a customer by Lean's id. */
     suspend fun getCustomer(customerId: String): Customer =
-        customer(run("getCustomer", mapOf("customerId" to customerId)))
+        result<ObOutcome.Customer>("getCustomer", mapOf("customerId" to customerId)).value
 
     /** Reads a customer by your own id of the user. */
     suspend fun getCustomerByAppUserId(appUserId: String): Customer =
-        customer(run("getCustomerByAppUserId", mapOf("appUserId" to appUserId)))
+        result<ObOutcome.Customer>("getCustomerByAppUserId", mapOf("appUserId" to appUserId)).value
 
     /** Lists customers, a page at a time (pages from 0). */
     suspend fun listCustomers(pageNumber: Int? = null, pageSize: Int? = null): CustomerPage {
@@ -140,17 +140,11 @@ class OpenBankingClient internal constructor(
 
     /** The banks a customer connected (through the Link SDK). */
     suspend fun listEntities(customerId: String): List<Entity> =
-        when (val o = run("listEntities", mapOf("customerId" to customerId)).first) {
-            is ObOutcome.Entities -> o.values
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.Entities>("listEntities", mapOf("customerId" to customerId)).values
 
     /** One connected bank of a customer. */
     suspend fun getEntity(customerId: String, entityId: String): Entity =
-        when (val o = run("getEntity", mapOf("customerId" to customerId, "entityId" to entityId)).first) {
-            is ObOutcome.Entity -> o.value
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.Entity>("getEntity", mapOf("customerId" to customerId, "entityId" to entityId)).value
 
     /** The account holder's identity. With [async], see [DataResult.isPending]. */
     suspend fun getIdentity(entityId: String, async: Boolean = false): DataResult =
@@ -187,53 +181,38 @@ class OpenBankingClient internal constructor(
      * [resultsId] (still `PENDING` before).
      */
     suspend fun getDataResults(resultsId: String): DataResult =
-        dataResult(run("getDataResults", mapOf("resultsId" to resultsId)).first)
+        result<ObOutcome.Data>("getDataResults", mapOf("resultsId" to resultsId)).value
 
     /** Creates a payment intent; never repeated when its outcome is unknown (look it up instead). */
     suspend fun createPaymentIntent(intent: NewPaymentIntent): PaymentIntent =
-        paymentIntent(run("createPaymentIntent", mapOf("input" to intent.json())).first)
+        result<ObOutcome.PaymentIntent>("createPaymentIntent", mapOf("input" to intent.json())).value
 
     /** Reads a payment intent. */
     suspend fun getPaymentIntent(paymentIntentId: String): PaymentIntent =
-        paymentIntent(run("getPaymentIntent", mapOf("paymentIntentId" to paymentIntentId)).first)
+        result<ObOutcome.PaymentIntent>("getPaymentIntent", mapOf("paymentIntentId" to paymentIntentId)).value
 
     /** Saves a payment destination (beneficiary account). */
     suspend fun createPaymentDestination(destination: NewDestination): Destination =
-        when (val o = run("createPaymentDestination", mapOf("input" to destination.json())).first) {
-            is ObOutcome.Destination -> o.value
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.Destination>("createPaymentDestination", mapOf("input" to destination.json())).value
 
     /** The application's payment destinations. */
     suspend fun listPaymentDestinations(): List<Destination> =
-        when (val o = run("listPaymentDestinations", emptyMap()).first) {
-            is ObOutcome.Destinations -> o.values
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.Destinations>("listPaymentDestinations", emptyMap()).values
 
     /**
      * The banks Lean supports, for a bank picker of your own; only those offering
      * [accountTypes] (`PERSONAL`, `BUSINESS`) when given.
      */
     suspend fun listBanks(accountTypes: String? = null): List<Bank> =
-        when (val o = run("listBanks", mapOf("accountTypes" to accountTypes)).first) {
-            is ObOutcome.Banks -> o.values
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.Banks>("listBanks", mapOf("accountTypes" to accountTypes)).values
 
     /** One payment made against an intent (the `id` of the `payment.created` webhook), for its status. */
     suspend fun getPayment(paymentId: String): Payment =
-        when (val o = run("getPayment", mapOf("paymentId" to paymentId)).first) {
-            is ObOutcome.Payment -> o.value
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.Payment>("getPayment", mapOf("paymentId" to paymentId)).value
 
     /** Every payment intent of the application, to reconcile intents whose webhooks were missed. */
     suspend fun listPaymentIntents(): List<PaymentIntent> =
-        when (val o = run("listPaymentIntents", emptyMap()).first) {
-            is ObOutcome.PaymentIntents -> o.values
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.PaymentIntents>("listPaymentIntents", emptyMap()).values
 
     /**
      * The entities (bank connections) made from [startDate] to [endDate] (`YYYY-MM-DD`, both
@@ -246,10 +225,10 @@ class OpenBankingClient internal constructor(
         pageNumber: Int? = null,
         pageSize: Int? = null,
     ): List<Entity> =
-        when (val o = run("listEntitiesByDate", paging(pageNumber, pageSize) + mapOf("startDate" to startDate, "endDate" to endDate)).first) {
-            is ObOutcome.Entities -> o.values
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.Entities>(
+            "listEntitiesByDate",
+            paging(pageNumber, pageSize) + mapOf("startDate" to startDate, "endDate" to endDate),
+        ).values
 
     /**
      * One page of the entity's accounts as Lean last fetched them (data v2): answers at once,
@@ -300,18 +279,15 @@ class OpenBankingClient internal constructor(
      * ([lean.sdk.TransportException.outcomeUnknown]), not repeated, since a second refresh would start.
      */
     suspend fun createDataRefresh(entityId: String): DataRefresh =
-        dataRefresh(run("createDataRefresh", mapOf("entityId" to entityId)).first)
+        result<ObOutcome.DataRefresh>("createDataRefresh", mapOf("entityId" to entityId)).value
 
     /** One data refresh, to follow its progress when the webhook is not at hand. */
     suspend fun getDataRefresh(refreshId: String): DataRefresh =
-        dataRefresh(run("getDataRefresh", mapOf("refreshId" to refreshId)).first)
+        result<ObOutcome.DataRefresh>("getDataRefresh", mapOf("refreshId" to refreshId)).value
 
     /** An entity's data refreshes, a page at a time (pages from 0): when its data was last fetched. */
     suspend fun listDataRefreshes(entityId: String, pageNumber: Int? = null, pageSize: Int? = null): List<DataRefresh> =
-        when (val o = run("listDataRefreshes", paging(pageNumber, pageSize) + ("entityId" to entityId)).first) {
-            is ObOutcome.DataRefreshes -> o.values
-            else -> throw unexpected(o)
-        }
+        result<ObOutcome.DataRefreshes>("listDataRefreshes", paging(pageNumber, pageSize) + ("entityId" to entityId)).values
 
     /**
      * Runs any operation in the host-neutral form of the shared vectors: [operation] is its
@@ -464,15 +440,12 @@ class OpenBankingClient internal constructor(
             put("async", async)
             more()
         }
-        return dataResult(run(operation, mapOf("input" to input)).first)
+        return result<ObOutcome.Data>(operation, mapOf("input" to input)).value
     }
 
     private suspend fun dataPage(operation: String, entityId: String, accountId: String?, pageNumber: Int?, pageSize: Int?): DataPage {
         val arguments = paging(pageNumber, pageSize) + ("entityId" to entityId) + listOfNotNull(accountId?.let { "accountId" to it })
-        return when (val o = run(operation, arguments).first) {
-            is ObOutcome.DataPage -> o.value
-            else -> throw unexpected(o)
-        }
+        return result<ObOutcome.DataPage>(operation, arguments).value
     }
 
     private fun paging(pageNumber: Int?, pageSize: Int?): Map<String, Any?> = buildMap {
@@ -480,25 +453,9 @@ class OpenBankingClient internal constructor(
         pageSize?.let { put("pageSize", it) }
     }
 
-    private fun dataRefresh(outcome: ObOutcome): DataRefresh = when (outcome) {
-        is ObOutcome.DataRefresh -> outcome.value
-        else -> throw unexpected(outcome)
-    }
-
-    private fun customer(result: Pair<ObOutcome, String>): Customer = when (val o = result.first) {
-        is ObOutcome.Customer -> o.value
-        else -> throw unexpected(o)
-    }
-
-    private fun dataResult(outcome: ObOutcome): DataResult = when (outcome) {
-        is ObOutcome.Data -> outcome.value
-        else -> throw unexpected(outcome)
-    }
-
-    private fun paymentIntent(outcome: ObOutcome): PaymentIntent = when (outcome) {
-        is ObOutcome.PaymentIntent -> outcome.value
-        else -> throw unexpected(outcome)
-    }
+    /** Runs one call whose result must be of kind [T]: any other kind is a bug of the SDK. */
+    private suspend inline fun <reified T : ObOutcome> result(operation: String, arguments: Map<String, Any?>): T =
+        run(operation, arguments).first.let { it as? T ?: throw unexpected(it) }
 
     private fun unexpected(outcome: ObOutcome) =
         lean.sdk.InternalException("internal error in lean-sdk (please report it): unexpected ${outcome::class.simpleName}")

@@ -3,9 +3,7 @@ package lean.sdk.openbanking
 import com.sun.net.httpserver.HttpServer
 import java.io.File
 import java.math.BigDecimal
-import java.net.HttpURLConnection
 import java.net.InetSocketAddress
-import java.net.URI
 import java.nio.file.Files
 import java.security.KeyStore
 import java.security.cert.CertificateFactory
@@ -22,6 +20,8 @@ import lean.sdk.OtherApiException
 import lean.sdk.Transport
 import lean.sdk.TransportException
 import lean.sdk.UnauthorizedException
+import lean.sdk.postJson
+import lean.sdk.startSandbox
 import org.json.JSONObject
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -53,9 +53,6 @@ class OpenBankingSandboxTest {
 
     @BeforeAll
     fun start() {
-        val binary = System.getProperty("lean.sandbox")
-            ?: error("set -Dlean.sandbox=<path to target/debug/lean-sandbox> (scripts/test kotlin does)")
-        check(File(binary).canExecute()) { "$binary is not an executable" }
         certs = Files.createTempDirectory("lean-ob-certs").toFile()
         receiver = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0).apply {
             createContext("/ob-hooks") { exchange ->
@@ -67,10 +64,10 @@ class OpenBankingSandboxTest {
             }
             start()
         }
-        sandbox = ProcessBuilder(
-            binary, "serve", "--port", "0", "--api-key", "unused-payouts-key", "--quiet",
+        sandbox = startSandbox(
+            "serve", "--port", "0", "--api-key", "unused-payouts-key", "--quiet",
             "--tls-port", "0", "--tls-dir", certs.path, "--ob-results-delay", "200ms", "--ob-token-ttl", "2",
-        ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+        )
         val lines = sandbox.inputStream.bufferedReader()
         url = (lines.readLine() ?: error("the sandbox did not start")).removePrefix("listening on ")
         mtlsUrl = (lines.readLine() ?: error("no mTLS line")).removePrefix("listening (mTLS) on ")
@@ -87,13 +84,9 @@ class OpenBankingSandboxTest {
     }
 
     private fun admin(path: String, body: String): JSONObject {
-        val c = URI("$url$path").toURL().openConnection() as HttpURLConnection
-        c.requestMethod = "POST"
-        c.doOutput = true
-        c.setRequestProperty("content-type", "application/json")
-        c.outputStream.use { it.write(body.toByteArray()) }
-        assertEquals(200, c.responseCode, path)
-        return JSONObject(c.inputStream.use { String(it.readBytes()) })
+        val (status, text) = postJson("$url$path", body)
+        assertEquals(200, status, "$path: $text")
+        return JSONObject(text)
     }
 
     /** Waits for the verified webhook of [type] whose payload names [id]. */

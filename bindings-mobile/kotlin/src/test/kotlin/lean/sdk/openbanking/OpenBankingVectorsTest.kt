@@ -1,6 +1,5 @@
 package lean.sdk.openbanking
 
-import java.io.File
 import java.math.BigDecimal
 import kotlinx.coroutines.runBlocking
 import lean.sdk.interruptedCall
@@ -11,19 +10,19 @@ import lean.sdk.InvalidResponseException
 import lean.sdk.LeanException
 import lean.sdk.Transport
 import lean.sdk.TransportException
-import lean.sdk.CapturedEvents
 import lean.sdk.Exchange
 import lean.sdk.Scripted
 import lean.sdk.exactPathAndQuery
-import lean.sdk.vectorPayload
+import lean.sdk.webhookCase
 import lean.sdk.vectorResponse
 import lean.sdk.LeanEvent
 import lean.sdk.LeanLogger
-import lean.sdk.attemptsOf
 import lean.sdk.checkError
 import lean.sdk.checkEvents
-import lean.sdk.checkTrace
-import lean.sdk.withAttempts
+import lean.sdk.callArguments
+import lean.sdk.runEngineCase
+import lean.sdk.vectorDir
+import lean.sdk.vectorTests
 import lean.sdk.toException
 import lean.sdk.toNative
 import lean.sdk.ffi.NativeTokenPolicy
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assertions.fail
-import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
 
 /**
@@ -46,18 +44,9 @@ import org.junit.jupiter.api.TestFactory
  * as `tests/vectors/openbanking/README.md` describes; one dynamic test per case.
  */
 class OpenBankingVectorsTest {
-    private val dir = File(System.getProperty("lean.repo") ?: "../..", "tests/vectors/openbanking")
+    private val dir = vectorDir("openbanking")
 
-    private fun cases(file: String): List<JSONObject> {
-        val cases = JSONObject(File(dir, file).readText()).getJSONArray("cases")
-        val list = (0 until cases.length()).map { cases.getJSONObject(it) }
-        assertTrue(list.isNotEmpty(), "$file has no cases")
-        assertEquals(list.size, list.map { it.getString("name") }.toSet().size, "$file: names must be unique")
-        return list
-    }
-
-    private fun each(file: String, run: (JSONObject) -> Unit): List<DynamicTest> =
-        cases(file).map { case -> DynamicTest.dynamicTest(case.getString("name")) { run(case) } }
+    private fun each(file: String, run: (JSONObject) -> Unit) = vectorTests(dir, file, run)
 
     @TestFactory fun environments() = each("environments.json") { case ->
         val expect = case.getJSONObject("expect")
@@ -193,19 +182,10 @@ class OpenBankingVectorsTest {
     }
 
     @TestFactory fun engine() = each("engine.json") { case ->
-        val exchanges = case.getJSONArray("exchanges").let { a -> (0 until a.length()).map { a.getJSONObject(it) } }
-        val transport = Scripted(exactPathAndQuery, exchanges.map { Exchange(it.getJSONObject("request"), it.getJSONObject("reply")) })
-        val waits = mutableListOf<Long>()
-        val logged = CapturedEvents()
-        val client = client(case.opt("environment"), case.optJSONObject("auth"), case.optJSONObject("config") ?: JSONObject(), transport, logged) { waits += it }
-        val call = case.getJSONObject("call")
-        val result = runCatching { runBlocking { withAttempts { client.execute(call.getString("operation"), arguments(call)) } } }
-        assertEquals(exchanges.size, transport.used, "the engine stopped before every exchange was used")
-        case.optJSONArray("waitsMs")?.let { want ->
-            assertEquals((0 until want.length()).map { want.getLong(it) }, waits, "waits")
-        }
-        checkResult(case.getString("name"), result.map { it.value }, case.getJSONObject("expect"))
-        checkTrace(case.getString("name"), case, logged.events, result.fold({ it.attempts }, ::attemptsOf))
+        val result = runEngineCase(case, exactPathAndQuery, { transport, logger, sleep ->
+            client(case.opt("environment"), case.optJSONObject("auth"), case.optJSONObject("config") ?: JSONObject(), transport, logger, sleep)
+        }) { client -> case.getJSONObject("call").let { client.execute(it.getString("operation"), callArguments(it)) } }
+        checkResult(case.getString("name"), result, case.getJSONObject("expect"))
     }
 
     private val TYPED_PAYLOADS = setOf(
@@ -214,10 +194,7 @@ class OpenBankingVectorsTest {
     )
 
     @TestFactory fun webhooks() = each("webhooks.json") { case ->
-        val secrets = case.getJSONArray("secrets").let { a -> (0 until a.length()).map { a.getString(it) } }
-        val payload = vectorPayload(case.get("payload"))
-        val signature = if (case.isNull("signature")) null else case.optString("signature", null)
-        val expect = case.getJSONObject("expect")
+        val (secrets, payload, signature, expect) = webhookCase(case)
         when (case.getString("action")) {
             "sign" -> assertEquals(expect.getString("signature"), OpenBankingWebhooks.sign(secrets[0], payload))
             "verify" -> runCatching { OpenBankingWebhooks.verifier(*secrets.toTypedArray()).verify(payload, signature) }.fold(
@@ -259,7 +236,7 @@ class OpenBankingVectorsTest {
         val call = case.getJSONObject("call")
         val result = runCatching {
             val client = client(case.opt("environment"), case.optJSONObject("auth"), JSONObject().put("maxRetries", 0), recorder)
-            runBlocking { client.execute(call.getString("operation"), arguments(call)) }
+            runBlocking { client.execute(call.getString("operation"), callArguments(call)) }
         }
         val want = expect.optJSONObject("request")
         if (want == null) {
@@ -368,11 +345,7 @@ class OpenBankingVectorsTest {
     private fun checkTyped(result: OpenBankingResult) {
         when (val v = result.value) {
             is Customer -> assertEquals(JSONObject(v.json).getString("customer_id"), v.customerId)
-            is PaymentIntent -> {
-                val raw = JSONObject(v.json)
-                assertEquals(raw.getString("payment_intent_id"), v.paymentIntentId)
-                if (raw.has("amount")) assertEquals(BigDecimal(raw.getString("amount")), v.amount)
-            }
+            is PaymentIntent -> checkIdAndAmount(v.json, "payment_intent_id", v.paymentIntentId, v.amount)
             is DataResult -> {
                 val raw = JSONObject(v.json)
                 assertEquals(raw.getString("status"), v.status)
@@ -380,11 +353,7 @@ class OpenBankingVectorsTest {
                 assertEquals(v.status == "PENDING", v.isPending)
             }
             is Entity -> assertEquals(JSONObject(v.json).getString("id"), v.id)
-            is Payment -> {
-                val raw = JSONObject(v.json)
-                assertEquals(raw.getString("id"), v.id)
-                if (raw.has("amount")) assertEquals(BigDecimal(raw.getString("amount")), v.amount)
-            }
+            is Payment -> checkIdAndAmount(v.json, "id", v.id, v.amount)
             is DataPage -> {
                 val raw = JSONObject(v.json)
                 assertEquals(raw.optString("status", null), v.status)
@@ -415,20 +384,10 @@ class OpenBankingVectorsTest {
         }
     }
 
-    // --- transport and data ---------------------------------------------------------------
-
-    /** The call's arguments: everything but its name, as Kotlin values. */
-    private fun arguments(call: JSONObject): Map<String, Any?> = toMap(call).filterKeys { it != "operation" }
-
-    /** JSON to Kotlin values; a number with a fraction stays a binary float, as a caller's would. */
-    private fun toMap(o: JSONObject): Map<String, Any?> = o.keySet().associateWith { convert(o.get(it)) }
-
-    private fun convert(v: Any?): Any? = when (v) {
-        JSONObject.NULL, null -> null
-        is JSONObject -> toMap(v)
-        is JSONArray -> (0 until v.length()).map { convert(v.get(it)) }
-        is BigDecimal -> if (v.scale() > 0) v.toDouble() else v.toBigInteger()
-        is Double, is Float -> (v as Number).toDouble()
-        else -> v
+    /** A payment's or intent's id and exact amount agree with its JSON. */
+    private fun checkIdAndAmount(json: String, idField: String, id: String, amount: BigDecimal?) {
+        val raw = JSONObject(json)
+        assertEquals(raw.getString(idField), id)
+        if (raw.has("amount")) assertEquals(BigDecimal(raw.getString("amount")), amount)
     }
 }

@@ -33,5 +33,8 @@ response_model! {
         // The hosts name JSON text fields `...Json`.
         #[cfg_attr(feature = "uniffi", uniffi(name = "availability_json"))]
         pub availability: Option<Value>,
+        /// The bank's SWIFT (BIC) code, when Lean has one: what a payment
+        /// destination at this bank names.
+        pub swift_code: Option<String>,
     }
 }

@@ -188,9 +188,13 @@ class Bank(_Record):
     """A bank Lean supports, for an application's own bank picker:
     ``identifier`` is the ``bank_identifier`` entities and destinations
     name. ``availability`` is Lean's JSON as sent
-    (``{"active": {"payments", "data"}, "enabled": {...}}``)."""
+    (``{"active": {"payments", "data"}, "enabled": {...}}``); ``swift_code``
+    is the bank's SWIFT (BIC) code, when Lean has one."""
 
-    __slots__ = ("identifier", "name", "logo", "main_color", "background_color", "bank_type", "account_type", "availability")
+    __slots__ = (
+        "identifier", "name", "logo", "main_color", "background_color", "bank_type", "account_type", "availability",
+        "swift_code",
+    )
     _fields = _plain(__slots__)
     identifier: str
     name: Optional[str]
@@ -200,6 +204,7 @@ class Bank(_Record):
     bank_type: Optional[str]
     account_type: Optional[str]
     availability: Optional[Dict[str, Any]]
+    swift_code: Optional[str]
 
 
 class Payment(_Record):

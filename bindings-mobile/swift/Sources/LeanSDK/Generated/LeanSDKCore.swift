@@ -1909,6 +1909,11 @@ public struct ObBank: Equatable, Hashable, Codable {
      */
     public var availabilityJson: JsonValue?
     /**
+     * The bank's SWIFT (BIC) code, when Lean has one: what a payment
+     * destination at this bank names.
+     */
+    public var swiftCode: String?
+    /**
      * Fields this SDK version does not know, kept as sent.
      */
     public var extra: UnknownFields
@@ -1946,6 +1951,10 @@ public struct ObBank: Equatable, Hashable, Codable {
          * by region.
          */availabilityJson: JsonValue?, 
         /**
+         * The bank's SWIFT (BIC) code, when Lean has one: what a payment
+         * destination at this bank names.
+         */swiftCode: String?, 
+        /**
          * Fields this SDK version does not know, kept as sent.
          */extra: UnknownFields) {
         self.identifier = identifier
@@ -1956,6 +1965,7 @@ public struct ObBank: Equatable, Hashable, Codable {
         self.bankType = bankType
         self.accountType = accountType
         self.availabilityJson = availabilityJson
+        self.swiftCode = swiftCode
         self.extra = extra
     }
 
@@ -1983,6 +1993,7 @@ public struct FfiConverterTypeObBank: FfiConverterRustBuffer {
                 bankType: FfiConverterOptionString.read(from: &buf), 
                 accountType: FfiConverterOptionString.read(from: &buf), 
                 availabilityJson: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                swiftCode: FfiConverterOptionString.read(from: &buf), 
                 extra: FfiConverterTypeUnknownFields.read(from: &buf)
         )
     }
@@ -1996,6 +2007,7 @@ public struct FfiConverterTypeObBank: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.bankType, into: &buf)
         FfiConverterOptionString.write(value.accountType, into: &buf)
         FfiConverterOptionTypeJsonValue.write(value.availabilityJson, into: &buf)
+        FfiConverterOptionString.write(value.swiftCode, into: &buf)
         FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
     }
 }

@@ -9,16 +9,31 @@ use super::bank::DEFAULT_BANK;
 use super::customers::query_pairs;
 use super::reply::ObFailure;
 
-/// The banks: (identifier, name, bank type, account type).
-const BANKS: [(&str, &str, &str, &str); 3] = [
-    (DEFAULT_BANK, "Lean Mock Bank", "RETAIL", "PERSONAL"),
+/// The banks: (identifier, name, bank type, account type, SWIFT code;
+/// the mock banks have none, as Lean sends `null` for some).
+type BankRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+const BANKS: [BankRow; 3] = [
+    (DEFAULT_BANK, "Lean Mock Bank", "RETAIL", "PERSONAL", None),
     (
         "LEANMB2",
         "Lean Mock Business Bank",
         "CORPORATE",
         "BUSINESS",
+        None,
     ),
-    ("ENBD_UAE", "Emirates NBD (sandbox)", "RETAIL", "PERSONAL"),
+    (
+        "ENBD_UAE",
+        "Emirates NBD (sandbox)",
+        "RETAIL",
+        "PERSONAL",
+        Some("EBILAEAD"),
+    ),
 ];
 
 /// The banks offering `account_types` (one type, or several separated by
@@ -36,8 +51,8 @@ pub fn list(query: Option<&str>) -> Result<Value, ObFailure> {
         .collect();
     let banks: Vec<Bank> = BANKS
         .iter()
-        .filter(|(_, _, _, account)| types.is_empty() || types.iter().any(|t| t == account))
-        .map(|(identifier, name, bank_type, account)| Bank {
+        .filter(|(_, _, _, account, _)| types.is_empty() || types.iter().any(|t| t == account))
+        .map(|(identifier, name, bank_type, account, swift_code)| Bank {
             identifier: (*identifier).to_owned(),
             name: Some((*name).to_owned()),
             logo: Some(format!(
@@ -52,6 +67,7 @@ pub fn list(query: Option<&str>) -> Result<Value, ObFailure> {
                 "active": {"payments": true, "data": true},
                 "enabled": {"payments": true, "data": true},
             })),
+            swift_code: swift_code.map(str::to_owned),
             extra: Map::new(),
         })
         .collect();

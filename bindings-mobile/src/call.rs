@@ -21,8 +21,7 @@ use lean_core::Drive;
 use crate::config::NativeConfig;
 use crate::error::{guard, ErrorDetails, FfiError, Result};
 use crate::http::{transport_error, NativeRequest, NativeResponse, TransportErrorKind};
-use crate::models::Outcome;
-use crate::openbanking::{NativeObAuth, NativeObConfig, NativeObOperation, ObOutcome};
+use crate::openbanking::{NativeObAuth, NativeObConfig, NativeObOperation};
 use crate::operation::NativeOperation;
 use crate::trace::{self, NativeAttempt, NativeEvent};
 
@@ -49,12 +48,12 @@ pub enum NativeOutcome {
     /// A payouts call's result.
     Payouts {
         /// The typed result.
-        outcome: Outcome,
+        outcome: lean_core::Outcome,
     },
     /// An open-banking call's result.
     OpenBanking {
         /// The typed result.
-        outcome: ObOutcome,
+        outcome: ob::Outcome,
         /// The result in the API's JSON shape (`Outcome::to_json`).
         json: String,
     },
@@ -201,12 +200,12 @@ impl NativeCall {
     /// What to do next; throws the call's error when it ends in failure.
     pub fn poll(&self) -> Result<NativeStep> {
         guard(|| match &mut *self.engine() {
-            Engine::Payouts(call) => step(call.poll(), |outcome| NativeOutcome::Payouts {
-                outcome: outcome.into(),
-            }),
+            Engine::Payouts(call) => {
+                step(call.poll(), |outcome| NativeOutcome::Payouts { outcome })
+            }
             Engine::OpenBanking(call) => step(call.poll(), |outcome| NativeOutcome::OpenBanking {
                 json: outcome.to_json().to_string(),
-                outcome: outcome.into(),
+                outcome,
             }),
         })
     }
@@ -369,7 +368,7 @@ mod tests {
         let NativeStep::Done {
             outcome:
                 NativeOutcome::Payouts {
-                    outcome: Outcome::Gigs { values },
+                    outcome: lean_core::Outcome::Gigs(values),
                 },
         } = call.poll().unwrap()
         else {

@@ -34,7 +34,6 @@ pub use config::NativeConfig;
 pub use device::{refuse_secret_on_device, PartnerSecret};
 pub use error::{ErrorDetails, FfiError, FieldError};
 pub use http::{NativeHeader, NativeRequest, NativeResponse, TransportErrorKind};
-pub use models::Outcome;
 pub use operation::NativeOperation;
 pub use trace::{AttemptPhase, NativeAttempt, NativeEvent};
 pub use webhooks::{sign_webhook, EventData, NativeWebhookVerifier, WebhookEvent};

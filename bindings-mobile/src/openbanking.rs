@@ -17,7 +17,6 @@ use std::time::Duration;
 use lean_core::openbanking as ob;
 
 use crate::error::{guard, FfiError, Result};
-pub use models::ObOutcome;
 
 /// Where open-banking calls go: a documented deployment or a custom host,
 /// its OAuth token host, and whether it demands a client certificate.
@@ -216,7 +215,7 @@ mod tests {
         let NativeStep::Done {
             outcome:
                 NativeOutcome::OpenBanking {
-                    outcome: ObOutcome::Customer { value },
+                    outcome: ob::Outcome::Customer(value),
                     json,
                 },
         } = call.poll().unwrap()
@@ -227,7 +226,7 @@ mod tests {
         assert!(json.contains("\"app_user_id\":\"u\""));
     }
 
-    fn run_once(call: &str, status: u16, body: &str) -> Result<ObOutcome> {
+    fn run_once(call: &str, status: u16, body: &str) -> Result<ob::Outcome> {
         let env = NativeObEnvironment::custom("http://127.0.0.1:9".into()).unwrap();
         let config = NativeObConfig::new(env, Some(0), None, "test".into()).unwrap();
         let auth = NativeObAuth::app_token("app-token".into()).unwrap();
@@ -251,7 +250,7 @@ mod tests {
             r#"{"status":"OK","data":[{"balance":12450.75},{"balance":1}],"page":{"number":0}}"#,
         )
         .unwrap();
-        let ObOutcome::DataPage { value } = outcome else {
+        let ob::Outcome::DataPage(value) = outcome else {
             panic!("expected a data page, got {outcome:?}")
         };
         assert_eq!(value.status.as_ref().map(|s| s.as_str()), Some("OK"));
@@ -259,7 +258,7 @@ mod tests {
             models::ob_data_records(value.clone()).unwrap(),
             vec![r#"{"balance":"12450.75"}"#, r#"{"balance":1}"#]
         );
-        let json = models::ob_json(ObOutcome::DataPage { value }).unwrap();
+        let json = models::ob_json(ob::Outcome::DataPage(value)).unwrap();
         assert!(json.contains(r#""page":{"number":0}"#), "{json}");
     }
 

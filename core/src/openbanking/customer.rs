@@ -189,10 +189,13 @@ response_model! {
 /// number, totals) are kept in `extra`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObCustomerPage"))]
 pub struct CustomerPage {
     /// The customers of this page.
     pub customers: Vec<Customer>,
-    /// The paging fields of the answer, as sent.
+    /// The paging fields of the answer, as sent (in Kotlin and Swift, the
+    /// JSON text of an object).
     #[cfg_attr(
         feature = "tsify",
         serde(flatten),

@@ -22,8 +22,13 @@ use super::webhooks::DataRefresh;
 use crate::error::Error;
 use crate::http::HttpResponse;
 
-/// The typed result of a successful open-banking operation.
+/// The typed result of a successful open-banking operation: one case per
+/// kind of model, each holding the model (or the list, or the page) the
+/// call answered with. `ObOutcome` in Kotlin and Swift, beside the payouts
+/// `Outcome`.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ObOutcome"))]
 pub enum Outcome {
     /// From `createCustomer`, `getCustomer`, `getCustomerByAppUserId`.
     Customer(Customer),

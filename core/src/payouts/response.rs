@@ -13,8 +13,10 @@ use crate::response::{api_error, invalid, parse_body, redirect};
 use super::models::{Application, Customer, Gig, SpecialPayment};
 use super::operation::OperationKind;
 
-/// The typed result of a successful operation.
+/// The typed result of a successful operation: one case per kind of
+/// model, each holding the model (or the list) the call answered with.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Outcome {
     /// From `createCustomer`, `getCustomer`, `updateCustomer`.
     Customer(Customer),

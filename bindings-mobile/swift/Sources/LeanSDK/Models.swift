@@ -7,20 +7,20 @@ import Foundation
 
 public extension Customer {
     /// The customer in the API's JSON shape, unknown fields included.
-    var json: String { get throws { try native { try payoutsJson(outcome: .customer(value: self)) } } }
+    var json: String { get throws { try native { try payoutsJson(outcome: .customer(self)) } } }
 }
 
 public extension Application {
     /// The application in the API's JSON shape, unknown fields included.
-    var json: String { get throws { try native { try payoutsJson(outcome: .application(value: self)) } } }
+    var json: String { get throws { try native { try payoutsJson(outcome: .application(self)) } } }
 }
 
 public extension Gig {
     /// The gig in the API's JSON shape, unknown fields included.
-    var json: String { get throws { try native { try payoutsJson(outcome: .gig(value: self)) } } }
+    var json: String { get throws { try native { try payoutsJson(outcome: .gig(self)) } } }
 }
 
 public extension SpecialPayment {
     /// The special payment in the API's JSON shape, unknown fields included.
-    var json: String { get throws { try native { try payoutsJson(outcome: .specialPayment(value: self)) } } }
+    var json: String { get throws { try native { try payoutsJson(outcome: .specialPayment(self)) } } }
 }

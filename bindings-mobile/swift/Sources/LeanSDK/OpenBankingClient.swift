@@ -130,8 +130,8 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
     /// Lists customers, a page at a time (pages from 0).
     public func listCustomers(pageNumber: Int? = nil, pageSize: Int? = nil) async throws -> OpenBanking.CustomerPage {
         let (outcome, json) = try await run("listCustomers", Self.paging(pageNumber, pageSize))
-        guard case let .customers(values) = outcome else { throw Self.unexpected(outcome) }
-        return OpenBanking.CustomerPage(customers: values, json: json)
+        guard case let .customers(page) = outcome else { throw Self.unexpected(outcome) }
+        return OpenBanking.CustomerPage(customers: page.customers, json: json)
     }
 
     /// The banks a customer connected (through the Link SDK).
@@ -333,7 +333,7 @@ public final class OpenBankingClient: CustomStringConvertible, CustomReflectable
         let value: Any
         switch outcome {
         case let .customer(v): value = v
-        case let .customers(v): value = OpenBanking.CustomerPage(customers: v, json: json)
+        case let .customers(v): value = OpenBanking.CustomerPage(customers: v.customers, json: json)
         case let .entity(v): value = v
         case let .entities(v): value = v
         case let .data(v): value = v

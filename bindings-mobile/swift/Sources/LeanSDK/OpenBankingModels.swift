@@ -211,34 +211,34 @@ extension ObDataResult {
 
 extension ObCustomer {
     /// The customer in the API's JSON shape, unknown fields included.
-    public var json: String { get throws { try native { try obJson(outcome: .customer(value: self)) } } }
+    public var json: String { get throws { try native { try obJson(outcome: .customer(self)) } } }
 }
 
 extension ObEntity {
     /// The entity in the API's JSON shape, unknown fields included.
-    public var json: String { get throws { try native { try obJson(outcome: .entity(value: self)) } } }
+    public var json: String { get throws { try native { try obJson(outcome: .entity(self)) } } }
 }
 
 extension ObDataResult {
     /// The data answer in the API's JSON shape, unknown fields included.
-    public var json: String { get throws { try native { try obJson(outcome: .data(value: self)) } } }
+    public var json: String { get throws { try native { try obJson(outcome: .data(self)) } } }
 }
 
 extension ObDestination {
     /// The destination in the API's JSON shape, unknown fields included.
-    public var json: String { get throws { try native { try obJson(outcome: .destination(value: self)) } } }
+    public var json: String { get throws { try native { try obJson(outcome: .destination(self)) } } }
 }
 
 extension ObDataPage {
     /// The page in the API's JSON shape, paging fields included.
-    public var json: String { get throws { try native { try obJson(outcome: .dataPage(value: self)) } } }
+    public var json: String { get throws { try native { try obJson(outcome: .dataPage(self)) } } }
     /// Each record of the page's `data` as JSON text, when it is an array (as Lean sends it).
     public var recordsJson: [String] { get throws { try native { try obDataRecords(page: self) } } }
 }
 
 extension ObPaymentIntent {
     /// The payment intent in the API's JSON shape, unknown fields included.
-    public var json: String { get throws { try native { try obJson(outcome: .paymentIntent(value: self)) } } }
+    public var json: String { get throws { try native { try obJson(outcome: .paymentIntent(self)) } } }
 }
 
 extension ObBank {
@@ -248,12 +248,12 @@ extension ObBank {
 
 extension ObPayment {
     /// The payment in the API's JSON shape, unknown fields included.
-    public var json: String { get throws { try native { try obJson(outcome: .payment(value: self)) } } }
+    public var json: String { get throws { try native { try obJson(outcome: .payment(self)) } } }
 }
 
 extension ObDataRefresh {
     /// The refresh in the API's JSON shape, unknown fields included.
-    public var json: String { get throws { try native { try obJson(outcome: .dataRefresh(value: self)) } } }
+    public var json: String { get throws { try native { try obJson(outcome: .dataRefresh(self)) } } }
     /// The account list: `OK` or `UNSUPPORTED`.
     public var accounts: String? { dataStatus?.accounts }
     /// Identity: `OK` or `UNSUPPORTED`.

@@ -4711,201 +4711,6 @@ public func FfiConverterTypeNativeTokenStep_lower(_ value: NativeTokenStep) -> R
 
 
 /**
- * The typed result of an open-banking call, by operation.
- */
-
-public enum ObOutcome: Equatable, Hashable, Codable {
-    
-    case customer(value: ObCustomer
-    )
-    case customers(values: [ObCustomer]
-    )
-    case entity(value: ObEntity
-    )
-    case entities(values: [ObEntity]
-    )
-    case data(value: ObDataResult
-    )
-    case paymentIntent(value: ObPaymentIntent
-    )
-    case destination(value: ObDestination
-    )
-    case destinations(values: [ObDestination]
-    )
-    case banks(values: [ObBank]
-    )
-    case payment(value: ObPayment
-    )
-    case paymentIntents(values: [ObPaymentIntent]
-    )
-    case dataPage(value: ObDataPage
-    )
-    case dataRefresh(value: ObDataRefresh
-    )
-    case dataRefreshes(values: [ObDataRefresh]
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ObOutcome: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeObOutcome: FfiConverterRustBuffer {
-    typealias SwiftType = ObOutcome
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObOutcome {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .customer(value: try FfiConverterTypeObCustomer.read(from: &buf)
-        )
-        
-        case 2: return .customers(values: try FfiConverterSequenceTypeObCustomer.read(from: &buf)
-        )
-        
-        case 3: return .entity(value: try FfiConverterTypeObEntity.read(from: &buf)
-        )
-        
-        case 4: return .entities(values: try FfiConverterSequenceTypeObEntity.read(from: &buf)
-        )
-        
-        case 5: return .data(value: try FfiConverterTypeObDataResult.read(from: &buf)
-        )
-        
-        case 6: return .paymentIntent(value: try FfiConverterTypeObPaymentIntent.read(from: &buf)
-        )
-        
-        case 7: return .destination(value: try FfiConverterTypeObDestination.read(from: &buf)
-        )
-        
-        case 8: return .destinations(values: try FfiConverterSequenceTypeObDestination.read(from: &buf)
-        )
-        
-        case 9: return .banks(values: try FfiConverterSequenceTypeObBank.read(from: &buf)
-        )
-        
-        case 10: return .payment(value: try FfiConverterTypeObPayment.read(from: &buf)
-        )
-        
-        case 11: return .paymentIntents(values: try FfiConverterSequenceTypeObPaymentIntent.read(from: &buf)
-        )
-        
-        case 12: return .dataPage(value: try FfiConverterTypeObDataPage.read(from: &buf)
-        )
-        
-        case 13: return .dataRefresh(value: try FfiConverterTypeObDataRefresh.read(from: &buf)
-        )
-        
-        case 14: return .dataRefreshes(values: try FfiConverterSequenceTypeObDataRefresh.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ObOutcome, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .customer(value):
-            writeInt(&buf, Int32(1))
-            FfiConverterTypeObCustomer.write(value, into: &buf)
-            
-        
-        case let .customers(values):
-            writeInt(&buf, Int32(2))
-            FfiConverterSequenceTypeObCustomer.write(values, into: &buf)
-            
-        
-        case let .entity(value):
-            writeInt(&buf, Int32(3))
-            FfiConverterTypeObEntity.write(value, into: &buf)
-            
-        
-        case let .entities(values):
-            writeInt(&buf, Int32(4))
-            FfiConverterSequenceTypeObEntity.write(values, into: &buf)
-            
-        
-        case let .data(value):
-            writeInt(&buf, Int32(5))
-            FfiConverterTypeObDataResult.write(value, into: &buf)
-            
-        
-        case let .paymentIntent(value):
-            writeInt(&buf, Int32(6))
-            FfiConverterTypeObPaymentIntent.write(value, into: &buf)
-            
-        
-        case let .destination(value):
-            writeInt(&buf, Int32(7))
-            FfiConverterTypeObDestination.write(value, into: &buf)
-            
-        
-        case let .destinations(values):
-            writeInt(&buf, Int32(8))
-            FfiConverterSequenceTypeObDestination.write(values, into: &buf)
-            
-        
-        case let .banks(values):
-            writeInt(&buf, Int32(9))
-            FfiConverterSequenceTypeObBank.write(values, into: &buf)
-            
-        
-        case let .payment(value):
-            writeInt(&buf, Int32(10))
-            FfiConverterTypeObPayment.write(value, into: &buf)
-            
-        
-        case let .paymentIntents(values):
-            writeInt(&buf, Int32(11))
-            FfiConverterSequenceTypeObPaymentIntent.write(values, into: &buf)
-            
-        
-        case let .dataPage(value):
-            writeInt(&buf, Int32(12))
-            FfiConverterTypeObDataPage.write(value, into: &buf)
-            
-        
-        case let .dataRefresh(value):
-            writeInt(&buf, Int32(13))
-            FfiConverterTypeObDataRefresh.write(value, into: &buf)
-            
-        
-        case let .dataRefreshes(values):
-            writeInt(&buf, Int32(14))
-            FfiConverterSequenceTypeObDataRefresh.write(values, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObOutcome_lift(_ buf: RustBuffer) throws -> ObOutcome {
-    return try FfiConverterTypeObOutcome.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeObOutcome_lower(_ value: ObOutcome) -> RustBuffer {
-    return FfiConverterTypeObOutcome.lower(value)
-}
-
-
-
-/**
  * A webhook payload that no call returns, for [`ob_payload_json`].
  */
 
@@ -4986,121 +4791,6 @@ public func FfiConverterTypeObWebhookPayload_lift(_ buf: RustBuffer) throws -> O
 #endif
 public func FfiConverterTypeObWebhookPayload_lower(_ value: ObWebhookPayload) -> RustBuffer {
     return FfiConverterTypeObWebhookPayload.lower(value)
-}
-
-
-
-/**
- * The typed result of a finished call.
- */
-
-public enum Outcome: Equatable, Hashable, Codable {
-    
-    case customer(value: Customer
-    )
-    case application(value: Application
-    )
-    case gig(value: Gig
-    )
-    case gigs(values: [Gig]
-    )
-    case specialPayment(value: SpecialPayment
-    )
-    case specialPayments(values: [SpecialPayment]
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Outcome: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
-    typealias SwiftType = Outcome
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .customer(value: try FfiConverterTypeCustomer.read(from: &buf)
-        )
-        
-        case 2: return .application(value: try FfiConverterTypeApplication.read(from: &buf)
-        )
-        
-        case 3: return .gig(value: try FfiConverterTypeGig.read(from: &buf)
-        )
-        
-        case 4: return .gigs(values: try FfiConverterSequenceTypeGig.read(from: &buf)
-        )
-        
-        case 5: return .specialPayment(value: try FfiConverterTypeSpecialPayment.read(from: &buf)
-        )
-        
-        case 6: return .specialPayments(values: try FfiConverterSequenceTypeSpecialPayment.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .customer(value):
-            writeInt(&buf, Int32(1))
-            FfiConverterTypeCustomer.write(value, into: &buf)
-            
-        
-        case let .application(value):
-            writeInt(&buf, Int32(2))
-            FfiConverterTypeApplication.write(value, into: &buf)
-            
-        
-        case let .gig(value):
-            writeInt(&buf, Int32(3))
-            FfiConverterTypeGig.write(value, into: &buf)
-            
-        
-        case let .gigs(values):
-            writeInt(&buf, Int32(4))
-            FfiConverterSequenceTypeGig.write(values, into: &buf)
-            
-        
-        case let .specialPayment(value):
-            writeInt(&buf, Int32(5))
-            FfiConverterTypeSpecialPayment.write(value, into: &buf)
-            
-        
-        case let .specialPayments(values):
-            writeInt(&buf, Int32(6))
-            FfiConverterSequenceTypeSpecialPayment.write(values, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
-    return try FfiConverterTypeOutcome.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
-    return FfiConverterTypeOutcome.lower(value)
 }
 
 
@@ -5617,206 +5307,6 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeGig: FfiConverterRustBuffer {
-    typealias SwiftType = [Gig]
-
-    public static func write(_ value: [Gig], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeGig.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Gig] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Gig]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeGig.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObBank: FfiConverterRustBuffer {
-    typealias SwiftType = [ObBank]
-
-    public static func write(_ value: [ObBank], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObBank.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObBank] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObBank]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObBank.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObCustomer: FfiConverterRustBuffer {
-    typealias SwiftType = [ObCustomer]
-
-    public static func write(_ value: [ObCustomer], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObCustomer.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObCustomer] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObCustomer]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObCustomer.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObDataRefresh: FfiConverterRustBuffer {
-    typealias SwiftType = [ObDataRefresh]
-
-    public static func write(_ value: [ObDataRefresh], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObDataRefresh.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDataRefresh] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObDataRefresh]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObDataRefresh.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObDestination: FfiConverterRustBuffer {
-    typealias SwiftType = [ObDestination]
-
-    public static func write(_ value: [ObDestination], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObDestination.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDestination] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObDestination]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObDestination.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObEntity: FfiConverterRustBuffer {
-    typealias SwiftType = [ObEntity]
-
-    public static func write(_ value: [ObEntity], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObEntity.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObEntity] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObEntity]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObEntity.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeObPaymentIntent: FfiConverterRustBuffer {
-    typealias SwiftType = [ObPaymentIntent]
-
-    public static func write(_ value: [ObPaymentIntent], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeObPaymentIntent.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObPaymentIntent] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ObPaymentIntent]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeObPaymentIntent.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeSpecialPayment: FfiConverterRustBuffer {
-    typealias SwiftType = [SpecialPayment]
-
-    public static func write(_ value: [SpecialPayment], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeSpecialPayment.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SpecialPayment] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [SpecialPayment]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSpecialPayment.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer {
     typealias SwiftType = [FieldError]
 
@@ -6061,7 +5551,7 @@ public func obTokenRequest(clientId: String, clientSecret: String, environment: 
 }
 /**
  * One bank in the API's JSON shape (a call answers with a list of them:
- * [`ob_json`] of `ObOutcome::Banks` writes the list).
+ * [`ob_json`] of `ObOutcome.Banks` writes the list).
  */
 public func obBankJson(bank: ObBank)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
@@ -6085,7 +5575,8 @@ public func obDataRecords(page: ObDataPage)throws  -> [String]  {
 }
 /**
  * A result in the API's JSON shape, unknown fields included, as the core
- * writes it: each host's `json` of a result object comes from here.
+ * writes it (`Outcome::to_json`, as a call's `json`): each host's `json`
+ * of a result object comes from here.
  */
 public func obJson(outcome: ObOutcome)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeFfiError_lift) {
@@ -6167,7 +5658,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_func_refuse_secret_on_device() != 6649) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_func_payouts_json() != 36530) {
+    if (uniffi_lean_sdk_mobile_checksum_func_payouts_json() != 22446) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_webhook_acknowledge_status() != 22671) {
@@ -6179,13 +5670,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_lean_sdk_mobile_checksum_func_ob_token_request() != 63295) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_func_ob_bank_json() != 11970) {
+    if (uniffi_lean_sdk_mobile_checksum_func_ob_bank_json() != 26939) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_data_records() != 32431) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_lean_sdk_mobile_checksum_func_ob_json() != 11982) {
+    if (uniffi_lean_sdk_mobile_checksum_func_ob_json() != 63100) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_lean_sdk_mobile_checksum_func_ob_payload_json() != 33921) {

@@ -2188,6 +2188,80 @@ public func FfiConverterTypeObCustomer_lower(_ value: ObCustomer) -> RustBuffer 
 
 
 /**
+ * One page of `GET /customers/v1`. The documents do not give the page's
+ * shape: a bare array and an object holding the array in `content`,
+ * `data` or `customers` are all read, and the object's other fields (page
+ * number, totals) are kept in `extra`.
+ */
+public struct ObCustomerPage: Equatable, Hashable, Codable {
+    /**
+     * The customers of this page.
+     */
+    public var customers: [ObCustomer]
+    /**
+     * The paging fields of the answer, as sent (in Kotlin and Swift, the
+     * JSON text of an object).
+     */
+    public var extra: UnknownFields
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The customers of this page.
+         */customers: [ObCustomer], 
+        /**
+         * The paging fields of the answer, as sent (in Kotlin and Swift, the
+         * JSON text of an object).
+         */extra: UnknownFields) {
+        self.customers = customers
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ObCustomerPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObCustomerPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObCustomerPage {
+        return
+            try ObCustomerPage(
+                customers: FfiConverterSequenceTypeObCustomer.read(from: &buf), 
+                extra: FfiConverterTypeUnknownFields.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ObCustomerPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeObCustomer.write(value.customers, into: &buf)
+        FfiConverterTypeUnknownFields.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObCustomerPage_lift(_ buf: RustBuffer) throws -> ObCustomerPage {
+    return try FfiConverterTypeObCustomerPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObCustomerPage_lower(_ value: ObCustomerPage) -> RustBuffer {
+    return FfiConverterTypeObCustomerPage.lower(value)
+}
+
+
+/**
  * One page of a data v2 read.
  *
  * Lean does not document the records' fields, so they are kept as JSON
@@ -3893,6 +3967,380 @@ public func FfiConverterTypeSpecialPayment_lower(_ value: SpecialPayment) -> Rus
     return FfiConverterTypeSpecialPayment.lower(value)
 }
 
+
+/**
+ * The typed result of a successful open-banking operation: one case per
+ * kind of model, each holding the model (or the list, or the page) the
+ * call answered with. `ObOutcome` in Kotlin and Swift, beside the payouts
+ * `Outcome`.
+ */
+
+public enum ObOutcome: Equatable, Hashable, Codable {
+    
+    /**
+     * From `createCustomer`, `getCustomer`, `getCustomerByAppUserId`.
+     */
+    case customer(ObCustomer
+    )
+    /**
+     * From `listCustomers`.
+     */
+    case customers(ObCustomerPage
+    )
+    /**
+     * From `getEntity`.
+     */
+    case entity(ObEntity
+    )
+    /**
+     * From `listEntities`.
+     */
+    case entities([ObEntity]
+    )
+    /**
+     * From the data calls and `getDataResults`: the data, or `PENDING`.
+     */
+    case data(ObDataResult
+    )
+    /**
+     * From `createPaymentIntent`, `getPaymentIntent`.
+     */
+    case paymentIntent(ObPaymentIntent
+    )
+    /**
+     * From `createPaymentDestination`.
+     */
+    case destination(ObDestination
+    )
+    /**
+     * From `listPaymentDestinations`.
+     */
+    case destinations([ObDestination]
+    )
+    /**
+     * From `listBanks`.
+     */
+    case banks([ObBank]
+    )
+    /**
+     * From `getPayment`.
+     */
+    case payment(ObPayment
+    )
+    /**
+     * From `listPaymentIntents`.
+     */
+    case paymentIntents([ObPaymentIntent]
+    )
+    /**
+     * From the data v2 reads (`listAccounts`, `listAccountBalances`, ...).
+     */
+    case dataPage(ObDataPage
+    )
+    /**
+     * From `createDataRefresh`, `getDataRefresh`.
+     */
+    case dataRefresh(ObDataRefresh
+    )
+    /**
+     * From `listDataRefreshes`.
+     */
+    case dataRefreshes([ObDataRefresh]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ObOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeObOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ObOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ObOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .customer(try FfiConverterTypeObCustomer.read(from: &buf)
+        )
+        
+        case 2: return .customers(try FfiConverterTypeObCustomerPage.read(from: &buf)
+        )
+        
+        case 3: return .entity(try FfiConverterTypeObEntity.read(from: &buf)
+        )
+        
+        case 4: return .entities(try FfiConverterSequenceTypeObEntity.read(from: &buf)
+        )
+        
+        case 5: return .data(try FfiConverterTypeObDataResult.read(from: &buf)
+        )
+        
+        case 6: return .paymentIntent(try FfiConverterTypeObPaymentIntent.read(from: &buf)
+        )
+        
+        case 7: return .destination(try FfiConverterTypeObDestination.read(from: &buf)
+        )
+        
+        case 8: return .destinations(try FfiConverterSequenceTypeObDestination.read(from: &buf)
+        )
+        
+        case 9: return .banks(try FfiConverterSequenceTypeObBank.read(from: &buf)
+        )
+        
+        case 10: return .payment(try FfiConverterTypeObPayment.read(from: &buf)
+        )
+        
+        case 11: return .paymentIntents(try FfiConverterSequenceTypeObPaymentIntent.read(from: &buf)
+        )
+        
+        case 12: return .dataPage(try FfiConverterTypeObDataPage.read(from: &buf)
+        )
+        
+        case 13: return .dataRefresh(try FfiConverterTypeObDataRefresh.read(from: &buf)
+        )
+        
+        case 14: return .dataRefreshes(try FfiConverterSequenceTypeObDataRefresh.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ObOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .customer(v1):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeObCustomer.write(v1, into: &buf)
+            
+        
+        case let .customers(v1):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeObCustomerPage.write(v1, into: &buf)
+            
+        
+        case let .entity(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeObEntity.write(v1, into: &buf)
+            
+        
+        case let .entities(v1):
+            writeInt(&buf, Int32(4))
+            FfiConverterSequenceTypeObEntity.write(v1, into: &buf)
+            
+        
+        case let .data(v1):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeObDataResult.write(v1, into: &buf)
+            
+        
+        case let .paymentIntent(v1):
+            writeInt(&buf, Int32(6))
+            FfiConverterTypeObPaymentIntent.write(v1, into: &buf)
+            
+        
+        case let .destination(v1):
+            writeInt(&buf, Int32(7))
+            FfiConverterTypeObDestination.write(v1, into: &buf)
+            
+        
+        case let .destinations(v1):
+            writeInt(&buf, Int32(8))
+            FfiConverterSequenceTypeObDestination.write(v1, into: &buf)
+            
+        
+        case let .banks(v1):
+            writeInt(&buf, Int32(9))
+            FfiConverterSequenceTypeObBank.write(v1, into: &buf)
+            
+        
+        case let .payment(v1):
+            writeInt(&buf, Int32(10))
+            FfiConverterTypeObPayment.write(v1, into: &buf)
+            
+        
+        case let .paymentIntents(v1):
+            writeInt(&buf, Int32(11))
+            FfiConverterSequenceTypeObPaymentIntent.write(v1, into: &buf)
+            
+        
+        case let .dataPage(v1):
+            writeInt(&buf, Int32(12))
+            FfiConverterTypeObDataPage.write(v1, into: &buf)
+            
+        
+        case let .dataRefresh(v1):
+            writeInt(&buf, Int32(13))
+            FfiConverterTypeObDataRefresh.write(v1, into: &buf)
+            
+        
+        case let .dataRefreshes(v1):
+            writeInt(&buf, Int32(14))
+            FfiConverterSequenceTypeObDataRefresh.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObOutcome_lift(_ buf: RustBuffer) throws -> ObOutcome {
+    return try FfiConverterTypeObOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeObOutcome_lower(_ value: ObOutcome) -> RustBuffer {
+    return FfiConverterTypeObOutcome.lower(value)
+}
+
+
+
+/**
+ * The typed result of a successful operation: one case per kind of
+ * model, each holding the model (or the list) the call answered with.
+ */
+
+public enum Outcome: Equatable, Hashable, Codable {
+    
+    /**
+     * From `createCustomer`, `getCustomer`, `updateCustomer`.
+     */
+    case customer(Customer
+    )
+    /**
+     * From `submitApplication`.
+     */
+    case application(Application
+    )
+    /**
+     * From `createGig`, `getGig`.
+     */
+    case gig(Gig
+    )
+    /**
+     * From `listGigs`.
+     */
+    case gigs([Gig]
+    )
+    /**
+     * From `createSpecialPayment`, `getSpecialPayment`.
+     */
+    case specialPayment(SpecialPayment
+    )
+    /**
+     * From `listSpecialPayments`.
+     */
+    case specialPayments([SpecialPayment]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Outcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = Outcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .customer(try FfiConverterTypeCustomer.read(from: &buf)
+        )
+        
+        case 2: return .application(try FfiConverterTypeApplication.read(from: &buf)
+        )
+        
+        case 3: return .gig(try FfiConverterTypeGig.read(from: &buf)
+        )
+        
+        case 4: return .gigs(try FfiConverterSequenceTypeGig.read(from: &buf)
+        )
+        
+        case 5: return .specialPayment(try FfiConverterTypeSpecialPayment.read(from: &buf)
+        )
+        
+        case 6: return .specialPayments(try FfiConverterSequenceTypeSpecialPayment.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .customer(v1):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeCustomer.write(v1, into: &buf)
+            
+        
+        case let .application(v1):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeApplication.write(v1, into: &buf)
+            
+        
+        case let .gig(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeGig.write(v1, into: &buf)
+            
+        
+        case let .gigs(v1):
+            writeInt(&buf, Int32(4))
+            FfiConverterSequenceTypeGig.write(v1, into: &buf)
+            
+        
+        case let .specialPayment(v1):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeSpecialPayment.write(v1, into: &buf)
+            
+        
+        case let .specialPayments(v1):
+            writeInt(&buf, Int32(6))
+            FfiConverterSequenceTypeSpecialPayment.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
+    return try FfiConverterTypeOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
+    return FfiConverterTypeOutcome.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -4328,6 +4776,31 @@ fileprivate struct FfiConverterOptionTypeUnknownFields: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeGig: FfiConverterRustBuffer {
+    typealias SwiftType = [Gig]
+
+    public static func write(_ value: [Gig], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGig.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Gig] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Gig]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGig.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeObAccountDataStatus: FfiConverterRustBuffer {
     typealias SwiftType = [ObAccountDataStatus]
 
@@ -4345,6 +4818,181 @@ fileprivate struct FfiConverterSequenceTypeObAccountDataStatus: FfiConverterRust
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeObAccountDataStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObBank: FfiConverterRustBuffer {
+    typealias SwiftType = [ObBank]
+
+    public static func write(_ value: [ObBank], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObBank.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObBank] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObBank]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObBank.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObCustomer: FfiConverterRustBuffer {
+    typealias SwiftType = [ObCustomer]
+
+    public static func write(_ value: [ObCustomer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObCustomer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObCustomer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObCustomer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObCustomer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObDataRefresh: FfiConverterRustBuffer {
+    typealias SwiftType = [ObDataRefresh]
+
+    public static func write(_ value: [ObDataRefresh], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObDataRefresh.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDataRefresh] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObDataRefresh]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObDataRefresh.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObDestination: FfiConverterRustBuffer {
+    typealias SwiftType = [ObDestination]
+
+    public static func write(_ value: [ObDestination], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObDestination.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObDestination] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObDestination]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObDestination.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObEntity: FfiConverterRustBuffer {
+    typealias SwiftType = [ObEntity]
+
+    public static func write(_ value: [ObEntity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObEntity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObEntity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObEntity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObEntity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeObPaymentIntent: FfiConverterRustBuffer {
+    typealias SwiftType = [ObPaymentIntent]
+
+    public static func write(_ value: [ObPaymentIntent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeObPaymentIntent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ObPaymentIntent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ObPaymentIntent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeObPaymentIntent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSpecialPayment: FfiConverterRustBuffer {
+    typealias SwiftType = [SpecialPayment]
+
+    public static func write(_ value: [SpecialPayment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSpecialPayment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SpecialPayment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SpecialPayment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSpecialPayment.read(from: &buf))
         }
         return seq
     }

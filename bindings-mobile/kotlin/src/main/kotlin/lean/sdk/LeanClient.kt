@@ -5,8 +5,8 @@ import kotlinx.coroutines.delay
 import lean.sdk.ffi.NativeConfig
 import lean.sdk.ffi.NativeOperation
 import lean.sdk.ffi.NativeOutcome
-import lean.sdk.ffi.Outcome
 import lean.sdk.ffi.PartnerSecret
+import lean.sdk.ffi.core.Outcome
 
 /** Which Lean deployment to talk to. */
 enum class Environment(internal val wire: String) {
@@ -103,7 +103,7 @@ class LeanClient internal constructor(
     /** Submits a worker's application (sandbox only: in production the worker does it). */
     suspend fun submitApplication(partnerUserId: String): Application =
         when (val o = run { NativeOperation.submitApplication(partnerUserId) }) {
-            is Outcome.Application -> o.value
+            is Outcome.Application -> o.v1
             else -> throw unexpected(o)
         }
 
@@ -118,7 +118,7 @@ class LeanClient internal constructor(
 
     /** Lists your gigs. */
     suspend fun listGigs(): List<Gig> = when (val o = run { NativeOperation.listGigs() }) {
-        is Outcome.Gigs -> o.values
+        is Outcome.Gigs -> o.v1
         else -> throw unexpected(o)
     }
 
@@ -141,7 +141,7 @@ class LeanClient internal constructor(
     /** Lists your special payments. */
     suspend fun listSpecialPayments(): List<SpecialPayment> =
         when (val o = run { NativeOperation.listSpecialPayments() }) {
-            is Outcome.SpecialPayments -> o.values
+            is Outcome.SpecialPayments -> o.v1
             else -> throw unexpected(o)
         }
 
@@ -154,12 +154,12 @@ class LeanClient internal constructor(
      */
     suspend fun execute(operation: String, arguments: Map<String, Any?> = emptyMap()): Any =
         when (val o = run(fromMap(operation, *arguments.toList().toTypedArray()))) {
-            is Outcome.Customer -> o.value
-            is Outcome.Application -> o.value
-            is Outcome.Gig -> o.value
-            is Outcome.Gigs -> o.values
-            is Outcome.SpecialPayment -> o.value
-            is Outcome.SpecialPayments -> o.values
+            is Outcome.Customer -> o.v1
+            is Outcome.Application -> o.v1
+            is Outcome.Gig -> o.v1
+            is Outcome.Gigs -> o.v1
+            is Outcome.SpecialPayment -> o.v1
+            is Outcome.SpecialPayments -> o.v1
         }
 
     private val futures = Futures("lean-sdk payouts")
@@ -231,10 +231,10 @@ class LeanClient internal constructor(
         }
     }
 
-    private fun Outcome.customer(): Customer = (this as? Outcome.Customer)?.value ?: throw unexpected(this)
-    private fun Outcome.gig(): Gig = (this as? Outcome.Gig)?.value ?: throw unexpected(this)
+    private fun Outcome.customer(): Customer = (this as? Outcome.Customer)?.v1 ?: throw unexpected(this)
+    private fun Outcome.gig(): Gig = (this as? Outcome.Gig)?.v1 ?: throw unexpected(this)
     private fun Outcome.specialPayment(): SpecialPayment =
-        (this as? Outcome.SpecialPayment)?.value ?: throw unexpected(this)
+        (this as? Outcome.SpecialPayment)?.v1 ?: throw unexpected(this)
 
     private fun unexpected(outcome: Outcome) =
         InternalException("internal error in lean-sdk (please report it): unexpected result ${outcome.javaClass.simpleName}")

@@ -22,13 +22,13 @@ typealias Gig = lean.sdk.ffi.core.Gig
 /** A special payment as the API returns it. */
 typealias SpecialPayment = lean.sdk.ffi.core.SpecialPayment
 /** The customer in the API's JSON shape, unknown fields included (the core writes it). */
-val Customer.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.Outcome.Customer(this))
+val Customer.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.core.Outcome.Customer(this))
 /** The application in the API's JSON shape, unknown fields included. */
-val Application.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.Outcome.Application(this))
+val Application.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.core.Outcome.Application(this))
 /** The gig in the API's JSON shape, unknown fields included. */
-val Gig.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.Outcome.Gig(this))
+val Gig.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.core.Outcome.Gig(this))
 /** The special payment in the API's JSON shape, unknown fields included. */
-val SpecialPayment.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.Outcome.SpecialPayment(this))
+val SpecialPayment.json: String get() = lean.sdk.ffi.payoutsJson(lean.sdk.ffi.core.Outcome.SpecialPayment(this))
 
 /** A verified webhook: [WebhookEvent.event] name, typed [WebhookEvent.data], raw `json`. */
 typealias WebhookEvent = lean.sdk.ffi.WebhookEvent

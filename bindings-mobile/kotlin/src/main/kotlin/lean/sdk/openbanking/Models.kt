@@ -11,7 +11,7 @@ import lean.sdk.ffi.core.ObGovernmentIdentifier
 import lean.sdk.ffi.core.ObPayment
 import lean.sdk.ffi.core.ObPaymentIntent
 import lean.sdk.ffi.core.ObPermissions
-import lean.sdk.ffi.ObOutcome
+import lean.sdk.ffi.core.ObOutcome
 import lean.sdk.ffi.obBankJson
 import lean.sdk.ffi.obDataRecords
 import lean.sdk.ffi.obJson

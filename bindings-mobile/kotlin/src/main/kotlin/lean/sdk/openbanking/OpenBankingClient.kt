@@ -17,7 +17,7 @@ import lean.sdk.ffi.NativeObOperation
 import lean.sdk.ffi.NativeOutcome
 import lean.sdk.ffi.NativeTokenPolicy
 import lean.sdk.ffi.PartnerSecret
-import lean.sdk.ffi.ObOutcome
+import lean.sdk.ffi.core.ObOutcome
 
 /**
  * A client of Lean's open-banking API (bank data and payments), beside the payouts
@@ -121,30 +121,30 @@ class OpenBankingClient internal constructor(
 
     /** Creates a customer (`POST /customers/v1/`); creating the same `appUserId` again returns it. */
     suspend fun createCustomer(customer: NewCustomer): Customer =
-        result<ObOutcome.Customer>("createCustomer", mapOf("input" to customer.json())).value
+        result<ObOutcome.Customer>("createCustomer", mapOf("input" to customer.json())).v1
 
     /** Reads a customer by Lean's id. */
     suspend fun getCustomer(customerId: String): Customer =
-        result<ObOutcome.Customer>("getCustomer", mapOf("customerId" to customerId)).value
+        result<ObOutcome.Customer>("getCustomer", mapOf("customerId" to customerId)).v1
 
     /** Reads a customer by your own id of the user. */
     suspend fun getCustomerByAppUserId(appUserId: String): Customer =
-        result<ObOutcome.Customer>("getCustomerByAppUserId", mapOf("appUserId" to appUserId)).value
+        result<ObOutcome.Customer>("getCustomerByAppUserId", mapOf("appUserId" to appUserId)).v1
 
     /** Lists customers, a page at a time (pages from 0). */
     suspend fun listCustomers(pageNumber: Int? = null, pageSize: Int? = null): CustomerPage {
         val (outcome, json) = run("listCustomers", paging(pageNumber, pageSize))
-        val customers = (outcome as? ObOutcome.Customers ?: throw unexpected(outcome)).values
-        return CustomerPage(customers, json)
+        val page = (outcome as? ObOutcome.Customers ?: throw unexpected(outcome)).v1
+        return CustomerPage(page.customers, json)
     }
 
     /** The banks a customer connected (through the Link SDK). */
     suspend fun listEntities(customerId: String): List<Entity> =
-        result<ObOutcome.Entities>("listEntities", mapOf("customerId" to customerId)).values
+        result<ObOutcome.Entities>("listEntities", mapOf("customerId" to customerId)).v1
 
     /** One connected bank of a customer. */
     suspend fun getEntity(customerId: String, entityId: String): Entity =
-        result<ObOutcome.Entity>("getEntity", mapOf("customerId" to customerId, "entityId" to entityId)).value
+        result<ObOutcome.Entity>("getEntity", mapOf("customerId" to customerId, "entityId" to entityId)).v1
 
     /** The account holder's identity. With [async], see [DataResult.isPending]. */
     suspend fun getIdentity(entityId: String, async: Boolean = false): DataResult =
@@ -181,38 +181,38 @@ class OpenBankingClient internal constructor(
      * [resultsId] (still `PENDING` before).
      */
     suspend fun getDataResults(resultsId: String): DataResult =
-        result<ObOutcome.Data>("getDataResults", mapOf("resultsId" to resultsId)).value
+        result<ObOutcome.Data>("getDataResults", mapOf("resultsId" to resultsId)).v1
 
     /** Creates a payment intent; never repeated when its outcome is unknown (look it up instead). */
     suspend fun createPaymentIntent(intent: NewPaymentIntent): PaymentIntent =
-        result<ObOutcome.PaymentIntent>("createPaymentIntent", mapOf("input" to intent.json())).value
+        result<ObOutcome.PaymentIntent>("createPaymentIntent", mapOf("input" to intent.json())).v1
 
     /** Reads a payment intent. */
     suspend fun getPaymentIntent(paymentIntentId: String): PaymentIntent =
-        result<ObOutcome.PaymentIntent>("getPaymentIntent", mapOf("paymentIntentId" to paymentIntentId)).value
+        result<ObOutcome.PaymentIntent>("getPaymentIntent", mapOf("paymentIntentId" to paymentIntentId)).v1
 
     /** Saves a payment destination (beneficiary account). */
     suspend fun createPaymentDestination(destination: NewDestination): Destination =
-        result<ObOutcome.Destination>("createPaymentDestination", mapOf("input" to destination.json())).value
+        result<ObOutcome.Destination>("createPaymentDestination", mapOf("input" to destination.json())).v1
 
     /** The application's payment destinations. */
     suspend fun listPaymentDestinations(): List<Destination> =
-        result<ObOutcome.Destinations>("listPaymentDestinations", emptyMap()).values
+        result<ObOutcome.Destinations>("listPaymentDestinations", emptyMap()).v1
 
     /**
      * The banks Lean supports, for a bank picker of your own; only those offering
      * [accountTypes] (`PERSONAL`, `BUSINESS`) when given.
      */
     suspend fun listBanks(accountTypes: String? = null): List<Bank> =
-        result<ObOutcome.Banks>("listBanks", mapOf("accountTypes" to accountTypes)).values
+        result<ObOutcome.Banks>("listBanks", mapOf("accountTypes" to accountTypes)).v1
 
     /** One payment made against an intent (the `id` of the `payment.created` webhook), for its status. */
     suspend fun getPayment(paymentId: String): Payment =
-        result<ObOutcome.Payment>("getPayment", mapOf("paymentId" to paymentId)).value
+        result<ObOutcome.Payment>("getPayment", mapOf("paymentId" to paymentId)).v1
 
     /** Every payment intent of the application, to reconcile intents whose webhooks were missed. */
     suspend fun listPaymentIntents(): List<PaymentIntent> =
-        result<ObOutcome.PaymentIntents>("listPaymentIntents", emptyMap()).values
+        result<ObOutcome.PaymentIntents>("listPaymentIntents", emptyMap()).v1
 
     /**
      * The entities (bank connections) made from [startDate] to [endDate] (`YYYY-MM-DD`, both
@@ -228,7 +228,7 @@ class OpenBankingClient internal constructor(
         result<ObOutcome.Entities>(
             "listEntitiesByDate",
             paging(pageNumber, pageSize) + mapOf("startDate" to startDate, "endDate" to endDate),
-        ).values
+        ).v1
 
     /**
      * One page of the entity's accounts as Lean last fetched them (data v2): answers at once,
@@ -279,15 +279,15 @@ class OpenBankingClient internal constructor(
      * ([lean.sdk.TransportException.outcomeUnknown]), not repeated, since a second refresh would start.
      */
     suspend fun createDataRefresh(entityId: String): DataRefresh =
-        result<ObOutcome.DataRefresh>("createDataRefresh", mapOf("entityId" to entityId)).value
+        result<ObOutcome.DataRefresh>("createDataRefresh", mapOf("entityId" to entityId)).v1
 
     /** One data refresh, to follow its progress when the webhook is not at hand. */
     suspend fun getDataRefresh(refreshId: String): DataRefresh =
-        result<ObOutcome.DataRefresh>("getDataRefresh", mapOf("refreshId" to refreshId)).value
+        result<ObOutcome.DataRefresh>("getDataRefresh", mapOf("refreshId" to refreshId)).v1
 
     /** An entity's data refreshes, a page at a time (pages from 0): when its data was last fetched. */
     suspend fun listDataRefreshes(entityId: String, pageNumber: Int? = null, pageSize: Int? = null): List<DataRefresh> =
-        result<ObOutcome.DataRefreshes>("listDataRefreshes", paging(pageNumber, pageSize) + ("entityId" to entityId)).values
+        result<ObOutcome.DataRefreshes>("listDataRefreshes", paging(pageNumber, pageSize) + ("entityId" to entityId)).v1
 
     /**
      * Runs any operation in the host-neutral form of the shared vectors: [operation] is its
@@ -297,20 +297,20 @@ class OpenBankingClient internal constructor(
     suspend fun execute(operation: String, arguments: Map<String, Any?>): OpenBankingResult {
         val (outcome, json) = run(operation, arguments)
         val value: Any = when (outcome) {
-            is ObOutcome.Customer -> outcome.value
-            is ObOutcome.Customers -> CustomerPage(outcome.values, json)
-            is ObOutcome.Entity -> outcome.value
-            is ObOutcome.Entities -> outcome.values
-            is ObOutcome.Data -> outcome.value
-            is ObOutcome.PaymentIntent -> outcome.value
-            is ObOutcome.Destination -> outcome.value
-            is ObOutcome.Destinations -> outcome.values
-            is ObOutcome.Banks -> outcome.values
-            is ObOutcome.Payment -> outcome.value
-            is ObOutcome.PaymentIntents -> outcome.values
-            is ObOutcome.DataPage -> outcome.value
-            is ObOutcome.DataRefresh -> outcome.value
-            is ObOutcome.DataRefreshes -> outcome.values
+            is ObOutcome.Customer -> outcome.v1
+            is ObOutcome.Customers -> CustomerPage(outcome.v1.customers, json)
+            is ObOutcome.Entity -> outcome.v1
+            is ObOutcome.Entities -> outcome.v1
+            is ObOutcome.Data -> outcome.v1
+            is ObOutcome.PaymentIntent -> outcome.v1
+            is ObOutcome.Destination -> outcome.v1
+            is ObOutcome.Destinations -> outcome.v1
+            is ObOutcome.Banks -> outcome.v1
+            is ObOutcome.Payment -> outcome.v1
+            is ObOutcome.PaymentIntents -> outcome.v1
+            is ObOutcome.DataPage -> outcome.v1
+            is ObOutcome.DataRefresh -> outcome.v1
+            is ObOutcome.DataRefreshes -> outcome.v1
         }
         return OpenBankingResult(value, json)
     }
@@ -440,12 +440,12 @@ class OpenBankingClient internal constructor(
             put("async", async)
             more()
         }
-        return result<ObOutcome.Data>(operation, mapOf("input" to input)).value
+        return result<ObOutcome.Data>(operation, mapOf("input" to input)).v1
     }
 
     private suspend fun dataPage(operation: String, entityId: String, accountId: String?, pageNumber: Int?, pageSize: Int?): DataPage {
         val arguments = paging(pageNumber, pageSize) + ("entityId" to entityId) + listOfNotNull(accountId?.let { "accountId" to it })
-        return result<ObOutcome.DataPage>(operation, arguments).value
+        return result<ObOutcome.DataPage>(operation, arguments).v1
     }
 
     private fun paging(pageNumber: Int?, pageSize: Int?): Map<String, Any?> = buildMap {

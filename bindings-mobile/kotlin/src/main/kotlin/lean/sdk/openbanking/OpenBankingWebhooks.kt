@@ -9,7 +9,7 @@ import lean.sdk.ffi.core.ObPaymentIntentCreated
 import lean.sdk.ffi.core.ObPaymentSource
 import lean.sdk.ffi.core.ObServices
 import lean.sdk.ffi.ObWebhookEvent
-import lean.sdk.ffi.ObOutcome
+import lean.sdk.ffi.core.ObOutcome
 import lean.sdk.ffi.ObWebhookPayload
 import lean.sdk.ffi.obJson
 import lean.sdk.ffi.obPayloadJson

@@ -292,25 +292,28 @@ impl Event {
     /// keys). Durations are whole milliseconds (`delayMs`, `elapsedMs`,
     /// `expiresInMs`).
     pub fn to_json(&self) -> Value {
-        let (message, fields) = self.describe();
         let mut out = Map::new();
         out.insert("event".into(), self.name().into());
         out.insert("level".into(), self.level().as_str().into());
+        let mut message = String::new();
+        let mut fields = Map::new();
+        // Writing to a `String` cannot fail.
+        let _ = self.describe(&mut message, &mut |key, value| {
+            fields.insert(key.to_owned(), value);
+        });
         out.insert("message".into(), message.into());
-        out.extend(
-            fields
-                .into_iter()
-                .map(|(key, value)| (key.to_owned(), value)),
-        );
+        out.extend(fields);
         Value::Object(out)
     }
 
-    /// The log line and the JSON fields, written together for each event
-    /// so that the two always tell the same story.
-    fn describe(&self) -> (String, Vec<(&'static str, Value)>) {
-        let mut fields: Vec<(&'static str, Value)> = Vec::new();
-        let mut put = |key: &'static str, value: Value| fields.push((key, value));
-        let message = match self {
+    /// Writes the log line to `line` and hands each JSON field to `put`,
+    /// from one arm per event so that the two always tell the same story.
+    fn describe(
+        &self,
+        line: &mut dyn fmt::Write,
+        put: &mut dyn FnMut(&'static str, Value),
+    ) -> fmt::Result {
+        match self {
             Self::AttemptSent {
                 operation,
                 phase,
@@ -327,7 +330,10 @@ impl Event {
                     Phase::Operation => "",
                     Phase::Lookup => " (lookup)",
                 };
-                format!("{operation}{what}: attempt {attempt}: {method} {path}")
+                write!(
+                    line,
+                    "{operation}{what}: attempt {attempt}: {method} {path}"
+                )
             }
             Self::AnswerReceived {
                 attempt,
@@ -337,16 +343,16 @@ impl Event {
             } => {
                 put("attempt", (*attempt).into());
                 put("status", (*status).into());
-                let mut line = format!("attempt {attempt}: answered {status}");
+                write!(line, "attempt {attempt}: answered {status}")?;
                 if let Some(id) = request_id {
                     put("requestId", id.clone().into());
-                    line.push_str(&format!(", request id {id}"));
+                    write!(line, ", request id {id}")?;
                 }
                 if let Some(elapsed) = elapsed {
                     put("elapsedMs", millis(*elapsed).into());
-                    line.push_str(&format!(", in {} ms", millis(*elapsed)));
+                    write!(line, ", in {} ms", millis(*elapsed))?;
                 }
-                line
+                Ok(())
             }
             Self::TransportFailed {
                 attempt,
@@ -355,12 +361,12 @@ impl Event {
             } => {
                 put("attempt", (*attempt).into());
                 put("kind", kind_name(*kind).into());
-                let mut line = format!("attempt {attempt}: no answer ({})", kind_name(*kind));
+                write!(line, "attempt {attempt}: no answer ({})", kind_name(*kind))?;
                 if let Some(elapsed) = elapsed {
                     put("elapsedMs", millis(*elapsed).into());
-                    line.push_str(&format!(", after {} ms", millis(*elapsed)));
+                    write!(line, ", after {} ms", millis(*elapsed))?;
                 }
-                line
+                Ok(())
             }
             Self::RetryScheduled {
                 phase,
@@ -369,21 +375,14 @@ impl Event {
                 retry_after,
             } => {
                 put("phase", phase.as_str().into());
-                let why = match reason {
+                match reason {
                     RetryReason::Status(status) => {
                         put("reason", "status".into());
                         put("status", (*status).into());
-                        format!("after {status}")
                     }
-                    RetryReason::Transport(kind) => {
-                        put("reason", kind_name(*kind).into());
-                        format!("after {}", kind_name(*kind))
-                    }
-                    RetryReason::NothingCreated => {
-                        put("reason", "nothing_created".into());
-                        "the lookup found nothing".to_owned()
-                    }
-                };
+                    RetryReason::Transport(kind) => put("reason", kind_name(*kind).into()),
+                    RetryReason::NothingCreated => put("reason", "nothing_created".into()),
+                }
                 put("delayMs", millis(*delay).into());
                 put("retryAfter", (*retry_after).into());
                 let what = match phase {
@@ -391,7 +390,12 @@ impl Event {
                     Phase::Lookup => "looking up again",
                 };
                 let source = if *retry_after { " (Retry-After)" } else { "" };
-                format!("{what} in {} ms{source}: {why}", millis(*delay))
+                write!(line, "{what} in {} ms{source}: ", millis(*delay))?;
+                match reason {
+                    RetryReason::Status(status) => write!(line, "after {status}"),
+                    RetryReason::Transport(kind) => write!(line, "after {}", kind_name(*kind)),
+                    RetryReason::NothingCreated => line.write_str("the lookup found nothing"),
+                }
             }
             Self::LookupStarted { reason, ids } => {
                 let (name, why) = match reason {
@@ -405,12 +409,12 @@ impl Event {
                 };
                 put("reason", name.into());
                 put("ids", ids_json(ids));
-                let mut line = "looking up".to_owned();
+                line.write_str("looking up")?;
                 for (i, (name, id)) in ids.iter().enumerate() {
                     let and = if i > 0 { " and" } else { "" };
-                    line.push_str(&format!("{and} {name} {id:?}"));
+                    write!(line, "{and} {name} {id:?}")?;
                 }
-                format!("{line}: {why}")
+                write!(line, ": {why}")
             }
             Self::LookupFinished { verdict } => {
                 let (name, fields) = verdict_parts(verdict);
@@ -421,9 +425,9 @@ impl Event {
                             "fields",
                             Value::Array(fields.iter().map(|f| (*f).into()).collect()),
                         );
-                        format!("lookup: {name} ({})", fields.join(", "))
+                        write!(line, "lookup: {name} ({})", fields.join(", "))
                     }
-                    None => format!("lookup: {name}"),
+                    None => write!(line, "lookup: {name}"),
                 }
             }
             Self::CallFinished {
@@ -434,46 +438,46 @@ impl Event {
             } => {
                 put("operation", (*operation).into());
                 put("ok", error_code.is_none().into());
-                let mut line = match error_code {
-                    None => format!("{operation}: done"),
+                match error_code {
+                    None => write!(line, "{operation}: done")?,
                     Some(code) => {
                         put("code", (*code).into());
                         put("outcomeUnknown", (*outcome_unknown).into());
-                        if *outcome_unknown {
-                            format!("{operation}: failed ({code}, outcome unknown)")
+                        let unknown = if *outcome_unknown {
+                            ", outcome unknown"
                         } else {
-                            format!("{operation}: failed ({code})")
-                        }
+                            ""
+                        };
+                        write!(line, "{operation}: failed ({code}{unknown})")?;
                     }
-                };
+                }
                 put("attempts", Attempt::list_json(attempts));
-                line.push_str(&format!(" after {} attempt(s)", attempts.len()));
+                write!(line, " after {} attempt(s)", attempts.len())?;
                 let ids: Vec<&str> = attempts
                     .iter()
                     .filter_map(|a| a.request_id.as_deref())
                     .collect();
                 if !ids.is_empty() {
-                    line.push_str(&format!("; request ids {}", ids.join(", ")));
+                    write!(line, "; request ids {}", ids.join(", "))?;
                 }
-                line
+                Ok(())
             }
             Self::TokenFetchStarted { fetch, reason } => {
                 put("fetch", (*fetch).into());
-                match reason {
-                    TokenFetchReason::NoToken => {
-                        put("reason", "no_token".into());
-                        format!("fetching an OAuth token (fetch {fetch})")
-                    }
+                let (name, what) = match reason {
+                    TokenFetchReason::NoToken => ("no_token", "fetching an OAuth token"),
                     TokenFetchReason::Renewal => {
-                        put("reason", "renewal".into());
-                        format!("renewing the OAuth token before it expires (fetch {fetch})")
+                        ("renewal", "renewing the OAuth token before it expires")
                     }
-                }
+                };
+                put("reason", name.into());
+                write!(line, "{what} (fetch {fetch})")
             }
             Self::TokenFetched { fetch, expires_in } => {
                 put("fetch", (*fetch).into());
                 put("expiresInMs", millis(*expires_in).into());
-                format!(
+                write!(
+                    line,
                     "OAuth token fetched (fetch {fetch}), valid for {} s",
                     expires_in.as_secs()
                 )
@@ -481,25 +485,24 @@ impl Event {
             Self::TokenFetchFailed { fetch, error_code } => {
                 put("fetch", (*fetch).into());
                 put("code", (*error_code).into());
-                format!("OAuth token fetch {fetch} failed ({error_code})")
+                write!(line, "OAuth token fetch {fetch} failed ({error_code})")
             }
             Self::TokenRejected { retry } => {
                 put("retry", (*retry).into());
-                if *retry {
-                    "the API refused the token (401): renewing it and sending once more".into()
+                line.write_str(if *retry {
+                    "the API refused the token (401): renewing it and sending once more"
                 } else {
-                    "the API refused the renewed token too (401)".into()
-                }
+                    "the API refused the renewed token too (401)"
+                })
             }
-        };
-        (message, fields)
+        }
     }
 }
 
 /// The log line: short, and free of anything secret, like the JSON.
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.describe().0)
+        self.describe(f, &mut |_, _| {})
     }
 }
 
